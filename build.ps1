@@ -1,0 +1,258 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, documents, tests, demonstrates and benchmarks PsContainers.
+.DESCRIPTION
+    build  - compile the solution and lay out an importable module in out/PsContainers
+    docs   - turn docs/help/*.md (PlatyPS markdown) into MAML help in out/PsContainers/en-US
+    test   - build, then run the xunit and Pester suites; ends with one line "N passed, N failed"
+    demo   - build, then show the main job with real containers
+    bench  - build, then run the benchmarks in bench/
+    deps   - install what is missing: Debian packages (when root), Pester and Markdig from NuGet
+    clean  - remove out/ and the bin/obj folders
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'docs', 'test', 'demo', 'bench', 'deps', 'clean')]
+    [string] $Task = 'build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Pester test files or folders to run (default: all of tests/Pester)
+    [string[]] $PesterPath,
+    # Skip the xunit suite (with 'test')
+    [switch] $SkipXunit,
+    # Skip the Pester suite (with 'test')
+    [switch] $SkipPester
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'PsContainers'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+# Versions pinned by the project
+$PesterVersion = '5.7.1'
+$MarkdigVersion = '1.6.0'
+$NuGetCache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+
+# Debian packages the engine and its tests use: the command each one provides, and the package.
+$AptPackages = [ordered]@{
+    '/bin/busybox'                   = 'busybox-static'
+    '/usr/sbin/runc'                 = 'runc'
+    '/usr/bin/crun'                  = 'crun'
+    '/usr/bin/skopeo'                = 'skopeo'
+    '/usr/bin/umoci'                 = 'umoci'
+    '/usr/bin/podman'                = 'podman'
+    '/usr/bin/docker-registry'       = 'docker-registry'
+    '/usr/lib/cni/bridge'            = 'containernetworking-plugins'
+    '/usr/sbin/iptables'             = 'iptables'
+    '/usr/bin/htpasswd'              = 'apache2-utils'
+    '/usr/bin/openssl'               = 'openssl'
+    '/usr/bin/hyperfine'             = 'hyperfine'
+    '/usr/bin/tmux'                  = 'tmux'
+    '/usr/sbin/ip'                   = 'iproute2'
+    '/usr/bin/gcc'                   = 'gcc'
+}
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message"
+}
+
+function Invoke-Native {
+    param([string] $File, [string[]] $Arguments, [switch] $AllowFailure)
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0 -and -not $AllowFailure) {
+        throw "'$File $($Arguments -join ' ')' failed with exit code $LASTEXITCODE"
+    }
+}
+
+function Test-IsRoot {
+    try { return ((& id -u) -eq '0') } catch { return $false }
+}
+
+function Install-Dependencies {
+    $missing = @($AptPackages.GetEnumerator() | Where-Object { -not (Test-Path $_.Key) } | ForEach-Object Value | Select-Object -Unique)
+    if ($missing.Count -gt 0) {
+        if (Test-IsRoot) {
+            Write-Step "Installing Debian packages: $($missing -join ', ')"
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get @('update', '-qq')
+            Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+        } else {
+            Write-Warning "Missing Debian packages (run as root to install them): $($missing -join ', ')"
+        }
+    }
+    Install-PodmanConfig
+    if (-not (Test-Path (Join-Path $NuGetCache "pester/$PesterVersion/tools/Pester.psd1")) -or
+        -not (Test-Path (Join-Path $NuGetCache "markdig/$MarkdigVersion"))) {
+        Write-Step "Restoring Pester $PesterVersion and Markdig $MarkdigVersion from NuGet"
+        Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/deps/deps.csproj'), '-v', 'q')
+    }
+}
+
+# podman on these machines needs its rlimits and cgroup manager set (see docs/architecture.md).
+function Install-PodmanConfig {
+    if (-not (Test-IsRoot) -or -not (Test-Path /usr/bin/podman)) { return }
+    $conf = '/etc/containers/containers.conf'
+    if ((Test-Path $conf) -and (Select-String -Path $conf -Pattern 'default_ulimits' -Quiet)) { return }
+    New-Item -ItemType Directory -Force -Path /etc/containers | Out-Null
+    @'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "runc"
+'@ | Set-Content -Path $conf
+}
+
+function Get-AotProjects {
+    # NativeAOT executables shipped in the module's bin/ folder: project folder -> binary name
+    $list = @()
+    foreach ($p in @(@{ Dir = 'src/PsContainers.Runtime'; Name = 'pscrun' }, @{ Dir = 'src/PsContainers.Monitor'; Name = 'pscmon' })) {
+        $proj = Get-ChildItem -Path (Join-Path $Root $p.Dir) -Filter *.csproj -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($proj) { $list += [pscustomobject]@{ Project = $proj.FullName; Name = $p.Name } }
+    }
+    $list
+}
+
+function Invoke-Build {
+    Install-Dependencies
+    Write-Step "Building PsContainers.sln ($Configuration)"
+    Invoke-Native dotnet @('build', (Join-Path $Root 'PsContainers.sln'), '-c', $Configuration, '-v', 'q', '-nologo', '-clp:ErrorsOnly')
+
+    Write-Step "Publishing the module to $ModuleOut"
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PsContainers/PsContainers.csproj'), '-c', $Configuration,
+        '-o', $ModuleOut, '--no-build', '-v', 'q', '-nologo', '-clp:ErrorsOnly')
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+
+    $bin = Join-Path $ModuleOut 'bin'
+    New-Item -ItemType Directory -Force -Path $bin | Out-Null
+    foreach ($aot in Get-AotProjects) {
+        Write-Step "Publishing $($aot.Name) (NativeAOT)"
+        $tmp = Join-Path $Out "aot/$($aot.Name)"
+        Invoke-Native dotnet @('publish', $aot.Project, '-c', 'Release', '-r', 'linux-x64', '-p:PublishAot=true',
+            '-p:SelfContained=true', '-o', $tmp, '-v', 'q', '-nologo', '-clp:ErrorsOnly')
+        Copy-Item (Join-Path $tmp $aot.Name) $bin -Force
+    }
+    Invoke-Docs
+}
+
+function Invoke-Docs {
+    Install-Dependencies
+    $helpOut = Join-Path $ModuleOut 'en-US'
+    New-Item -ItemType Directory -Force -Path $helpOut | Out-Null
+    $platy = Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS | Select-Object -First 1
+    if ($platy) {
+        Write-Step "Building MAML help with PlatyPS $($platy.Version)"
+        Import-Module $platy
+        $cmds = Get-ChildItem (Join-Path $Root 'docs/help') -Filter *.md | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
+        Export-MamlCommandHelp -CommandHelp $cmds -OutputFolder $helpOut -Force | Out-Null
+        $made = Get-ChildItem $helpOut -Recurse -Filter *.xml | Select-Object -First 1
+        if ($made -and $made.DirectoryName -ne $helpOut) { Move-Item $made.FullName (Join-Path $helpOut 'PsContainers.dll-Help.xml') -Force }
+    } else {
+        Write-Step 'Building MAML help from docs/help (Markdig)'
+        & (Join-Path $Root 'tools/ConvertTo-Maml.ps1') -HelpPath (Join-Path $Root 'docs/help') `
+            -OutputFile (Join-Path $helpOut 'PsContainers.dll-Help.xml') `
+            -MarkdigPath (Join-Path $NuGetCache "markdig/$MarkdigVersion/lib/net10.0/Markdig.dll")
+    }
+}
+
+function Get-PwshPath {
+    # The pwsh that runs this script (from the local tool manifest) runs the child sessions too.
+    $p = (Get-Process -Id $PID).Path
+    if ($p -and (Split-Path $p -Leaf) -like 'pwsh*') { return $p }
+    return 'pwsh'
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+    $passed = 0; $failed = 0; $skipped = 0; $ok = $true
+
+    if (-not $SkipXunit) {
+        Write-Step 'Running xunit tests'
+        $trxDir = Join-Path $results 'xunit'
+        & dotnet test (Join-Path $Root 'PsContainers.sln') -c $Configuration --no-build `
+            --logger 'trx;LogFilePrefix=xunit' --logger 'console;verbosity=normal' --results-directory $trxDir
+        if ($LASTEXITCODE -ne 0) { $ok = $false }
+        $trxFiles = @(Get-ChildItem $trxDir -Filter *.trx -Recurse -ErrorAction SilentlyContinue)
+        if ($trxFiles.Count -eq 0) { Write-Warning 'xunit produced no results'; $ok = $false; $failed++ }
+        foreach ($trx in $trxFiles) {
+            [xml] $x = Get-Content -Raw $trx.FullName
+            $c = $x.TestRun.ResultSummary.Counters
+            $passed += [int]$c.passed
+            $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+            $skipped += [int]$c.notExecuted
+        }
+    }
+
+    if (-not $SkipPester) {
+        Write-Step 'Running Pester tests (in a fresh pwsh)'
+        $summary = Join-Path $results 'pester-summary.json'
+        $paths = if ($PesterPath) { $PesterPath } else { @(Join-Path $Root 'tests/Pester') }
+        $pesterArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
+            '-ModulePath', (Join-Path $ModuleOut 'PsContainers.psd1'),
+            '-PesterPath', (Join-Path $NuGetCache "pester/$PesterVersion/tools/Pester.psd1"),
+            '-ResultDirectory', $results, '-SummaryFile', $summary, '-TestPath', ($paths -join ','))
+        & (Get-PwshPath) @pesterArgs
+        if ($LASTEXITCODE -ne 0) { $ok = $false }
+        if (Test-Path $summary) {
+            $s = Get-Content -Raw $summary | ConvertFrom-Json
+            $passed += $s.Passed; $failed += $s.Failed; $skipped += $s.Skipped
+        } else {
+            Write-Warning 'Pester produced no summary'
+            $ok = $false; $failed++
+        }
+    }
+
+    Write-Host ''
+    if ($skipped -gt 0) { Write-Host "$passed passed, $failed failed, $skipped skipped" }
+    else { Write-Host "$passed passed, $failed failed" }
+    if (-not $ok -or $failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Get-PwshPath) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/demo.ps1') -ModulePath (Join-Path $ModuleOut 'PsContainers.psd1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    foreach ($b in Get-ChildItem (Join-Path $Root 'bench') -Filter *.ps1 | Sort-Object Name) {
+        Write-Step "Benchmark $($b.Name)"
+        & (Get-PwshPath) -NoProfile -NonInteractive -File $b.FullName -ModulePath (Join-Path $ModuleOut 'PsContainers.psd1')
+    }
+}
+
+function Invoke-Clean {
+    if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
+    Get-ChildItem $Root -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue |
+        Where-Object { $_.FullName -notlike "*$([IO.Path]::DirectorySeparatorChar)node_modules*" } |
+        Remove-Item -Recurse -Force
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'build' { Invoke-Build }
+        'docs' { Invoke-Docs }
+        'test' { Invoke-Test }
+        'demo' { Invoke-Demo }
+        'bench' { Invoke-Bench }
+        'deps' { Install-Dependencies }
+        'clean' { Invoke-Clean }
+    }
+} finally {
+    Pop-Location
+}

@@ -1,0 +1,57 @@
+namespace PsContainers.Core;
+
+/// <summary>
+/// Where all state lives: one root directory, /var/lib/pscontainers by default or $PSCONTAINERS_ROOT.
+/// Everything the engine knows is under it; see docs/architecture.md for the layout.
+/// </summary>
+public sealed class PscPaths
+{
+    public const string DefaultRoot = "/var/lib/pscontainers";
+    public const string RootVariable = "PSCONTAINERS_ROOT";
+
+    public string Root { get; }
+
+    public PscPaths(string? root = null)
+    {
+        root ??= Environment.GetEnvironmentVariable(RootVariable);
+        if (string.IsNullOrWhiteSpace(root)) root = DefaultRoot;
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>Image storage: blobs, layers, image records.</summary>
+    public string Storage => Path.Combine(Root, "storage");
+    /// <summary>Containers: one directory per container (bundle, state, logs).</summary>
+    public string Containers => Path.Combine(Root, "containers");
+    /// <summary>Named volumes.</summary>
+    public string Volumes => Path.Combine(Root, "volumes");
+    /// <summary>Network definitions (CNI conflists) and per-network state.</summary>
+    public string Networks => Path.Combine(Root, "networks");
+    /// <summary>Engine settings (runtime choice, ...).</summary>
+    public string ConfigFile => Path.Combine(Root, "config.json");
+    /// <summary>State directory handed to the OCI runtime as --root.</summary>
+    public string RuntimeState => Path.Combine(Root, "runtime");
+    /// <summary>
+    /// Where the engine's native executables (pscrun, pscmon) are: $PSCONTAINERS_BIN, else the bin/ folder
+    /// next to this assembly (the module layout), else out/PsContainers/bin of the source tree (tests).
+    /// </summary>
+    public static string BinDirectory
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("PSCONTAINERS_BIN");
+            if (!string.IsNullOrEmpty(env)) return env;
+            string here = Path.GetDirectoryName(typeof(PscPaths).Assembly.Location) ?? AppContext.BaseDirectory;
+            string beside = Path.Combine(here, "bin");
+            if (File.Exists(Path.Combine(beside, "pscrun")) || File.Exists(Path.Combine(beside, "pscmon"))) return beside;
+            for (var d = new DirectoryInfo(here); d is not null; d = d.Parent)
+            {
+                if (File.Exists(Path.Combine(d.FullName, "PsContainers.sln")))
+                    return Path.Combine(d.FullName, "out", "PsContainers", "bin");
+            }
+            return beside;
+        }
+    }
+
+    /// <summary>Temporary work (partial downloads, staging); swept on start.</summary>
+    public string Tmp => Path.Combine(Root, "tmp");
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using PsContainers.Core;
+
+namespace PsContainers;
+
+/// <summary>
+/// Base of every PsContainers cmdlet: maps engine errors to ErrorRecords, cancels work on Ctrl+C
+/// (StopProcessing), and runs long work on a worker thread while progress, warnings and verbose
+/// messages are written from the pipeline thread.
+/// </summary>
+public abstract class PscCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _cts = new();
+    private PscPaths? _paths;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    protected CancellationToken CancellationToken => _cts.Token;
+
+    /// <summary>The store root: $env:PSCONTAINERS_ROOT or /var/lib/pscontainers.</summary>
+    protected PscPaths Paths => _paths ??= new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable));
+
+    protected override void StopProcessing()
+    {
+        _cts.Cancel();
+        base.StopProcessing();
+    }
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+    }
+
+    // ---- errors ----
+
+    public static ErrorCategory MapCategory(PscErrorCategory c) =>
+        Enum.TryParse<ErrorCategory>(c.ToString(), out var pc) ? pc : ErrorCategory.NotSpecified;
+
+    protected ErrorRecord ToErrorRecord(Exception ex, object? target = null)
+    {
+        return ex switch
+        {
+            PscException p => new ErrorRecord(p, p.ErrorId, MapCategory(p.Category), p.Target ?? target),
+            OperationCanceledException oc => new ErrorRecord(oc, "OperationStopped", ErrorCategory.OperationStopped, target),
+            UnauthorizedAccessException ua => new ErrorRecord(ua, "PermissionDenied", ErrorCategory.PermissionDenied, target),
+            IOException io => new ErrorRecord(io, "IOError", ErrorCategory.WriteError, target),
+            _ => new ErrorRecord(ex, "UnexpectedError", ErrorCategory.NotSpecified, target),
+        };
+    }
+
+    /// <summary>Write a non-terminating error for an engine exception.</summary>
+    protected void WriteEngineError(Exception ex, object? target = null) => WriteError(ToErrorRecord(ex, target));
+
+    /// <summary>Stop the cmdlet with a terminating error for an engine exception.</summary>
+    protected void ThrowEngineError(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+    protected void WriteNotFound(string errorId, string message, object target) =>
+        WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));
+
+    // ---- running work off the pipeline thread ----
+
+    /// <summary>
+    /// Messages produced on worker threads, drained and written on the pipeline thread
+    /// (PowerShell only allows Write* calls from the pipeline thread).
+    /// </summary>
+    protected sealed class Pump : IProgressSink
+    {
+        internal readonly BlockingCollection<Action<PSCmdlet>> Queue = new();
+        public void Progress(ProgressInfo p) => Queue.Add(c =>
+        {
+            var r = new ProgressRecord(p.ActivityId, p.Activity, string.IsNullOrEmpty(p.Status) ? "..." : p.Status)
+            {
+                PercentComplete = p.Percent is int pc ? Math.Clamp(pc, 0, 100) : -1,
+                ParentActivityId = p.ParentActivityId,
+                RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            if (!string.IsNullOrEmpty(p.CurrentOperation)) r.CurrentOperation = p.CurrentOperation;
+            c.WriteProgress(r);
+        });
+        public void Warning(string message) => Queue.Add(c => c.WriteWarning(message));
+        public void Verbose(string message) => Queue.Add(c => c.WriteVerbose(message));
+        public void Post(Action<PSCmdlet> a) => Queue.Add(a);
+    }
+
+    /// <summary>
+    /// Run <paramref name="work"/> on a worker thread; write its progress/warnings/verbose output here
+    /// as it arrives; return its result or rethrow its exception on the pipeline thread.
+    /// </summary>
+    protected T RunPumped<T>(Func<IProgressSink, CancellationToken, T> work)
+    {
+        var pump = new Pump();
+        T result = default!;
+        Exception? error = null;
+        var t = new Thread(() =>
+        {
+            try { result = work(pump, CancellationToken); }
+            catch (Exception e) { error = e; }
+            finally { pump.Queue.CompleteAdding(); }
+        }) { IsBackground = true, Name = "psc-worker" };
+        t.Start();
+        foreach (var a in pump.Queue.GetConsumingEnumerable()) a(this);
+        t.Join();
+        if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        return result;
+    }
+
+    protected void RunPumped(Action<IProgressSink, CancellationToken> work) =>
+        RunPumped<object?>((p, ct) => { work(p, ct); return null; });
+}

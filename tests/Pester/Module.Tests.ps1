@@ -1,0 +1,51 @@
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    $script:Commands = @(Get-Command -Module PsContainers -CommandType Cmdlet)
+}
+
+Describe 'The PsContainers module' {
+    It 'imports and exports cmdlets' {
+        $script:Commands.Count | Should -BeGreaterThan 0
+    }
+
+    It 'uses only approved verbs' {
+        $approved = (Get-Verb).Verb
+        $script:Commands | Where-Object { $_.Verb -notin $approved } | Should -BeNullOrEmpty
+    }
+
+    It 'names every noun with the Container prefix' {
+        $script:Commands | Where-Object { $_.Noun -notlike 'Container*' } | Should -BeNullOrEmpty
+    }
+
+    It 'exports only aliases that point at its own cmdlets' {
+        foreach ($a in Get-Command -Module PsContainers -CommandType Alias) {
+            $a.ResolvedCommand.Module.Name | Should -Be 'PsContainers'
+        }
+    }
+}
+
+Describe 'Help for <_.Name>' -ForEach @(Get-Command -Module PsContainers -CommandType Cmdlet | Sort-Object Name) {
+    BeforeAll {
+        $script:Help = Get-Help $_.Name -Full
+    }
+    It 'has a synopsis' {
+        $script:Help.Synopsis | Should -Not -BeNullOrEmpty
+        $script:Help.Synopsis.Trim() | Should -Not -Be $_.Name
+    }
+    It 'has a description' {
+        ($script:Help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+    }
+    It 'has at least one example with code' {
+        $ex = @((Get-Help $_.Name -Examples).Examples.Example)
+        $ex.Count | Should -BeGreaterThan 0
+        $ex[0].Code | Should -Not -BeNullOrEmpty
+    }
+    It 'documents every parameter' {
+        $documented = @($script:Help.Parameters.Parameter | ForEach-Object Name)
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($p in $_.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented | Should -Contain $p
+        }
+    }
+}

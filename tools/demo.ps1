@@ -1,0 +1,4 @@
+param([Parameter(Mandatory)] [string] $ModulePath)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Get-Command -Module PsContainers | Format-Table -AutoSize
