@@ -583,9 +583,15 @@ function Write-Command([System.Xml.XmlWriter] $W, $Cmd) {
 # Main
 # ---------------------------------------------------------------------------------------------------------
 
-if (-not (Test-Path -LiteralPath $HelpPath -PathType Container)) { throw "Help directory '$HelpPath' does not exist." }
-$files = @(Get-ChildItem -LiteralPath $HelpPath -Filter *.md -File | Sort-Object Name)
-if ($files.Count -eq 0) { throw "No *.md help files in '$HelpPath'." }
+# No help at all is not broken help: warn (the build goes on without a MAML file) instead of failing.
+$files = @()
+if (Test-Path -LiteralPath $HelpPath -PathType Container) {
+    $files = @(Get-ChildItem -LiteralPath $HelpPath -Filter *.md -File | Sort-Object Name)
+}
+if ($files.Count -eq 0) {
+    Write-Warning "No *.md help files in '$HelpPath'; no MAML written."
+    return
+}
 
 $commands = [System.Collections.Generic.List[object]]::new()
 $report = [System.Collections.Generic.List[string]]::new()

@@ -7,7 +7,9 @@ BeforeAll {
     $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $script:Markdig = Join-Path $nuget 'markdig/1.6.0/lib/net10.0/Markdig.dll'
 
-    function Invoke-Converter([string] $HelpDir, [string] $OutFile) {
+    function Invoke-Converter {
+        [CmdletBinding()]
+        param([string] $HelpDir, [string] $OutFile)
         & $script:Converter -HelpPath $HelpDir -OutputFile $OutFile -MarkdigPath $script:Markdig
     }
 
@@ -184,9 +186,12 @@ Describe 'ConvertTo-Maml on a malformed file' {
         Test-Path $out | Should -BeFalse
     }
 
-    It 'fails on an empty help directory' {
+    It 'warns and writes nothing for a directory without markdown' {
         $dir = Join-Path $TestDrive 'empty'
         New-Item -ItemType Directory -Path $dir | Out-Null
-        { Invoke-Converter $dir (Join-Path $TestDrive 'none.xml') } | Should -Throw -ExpectedMessage '*No `*.md help files*'
+        $out = Join-Path $TestDrive 'none.xml'
+        Invoke-Converter $dir $out -WarningVariable warn -WarningAction SilentlyContinue
+        "$warn" | Should -BeLike '*No `*.md help files*'
+        Test-Path $out | Should -BeFalse
     }
 }
