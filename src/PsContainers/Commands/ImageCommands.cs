@@ -102,6 +102,9 @@ public sealed class ExportContainerImageCommand : PscCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     private readonly List<ImageArchive.ExportItem> _items = new();
     private ImageStore? _store;
 
@@ -155,7 +158,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         try
         {
             RunPumped((sink, ct) => ImageArchive.Export(_store!, _items, full, Format, sink, ct));
-            WriteObject(new FileInfo(full));
+            if (PassThru) WriteObject(InvokeProvider.Item.Get(full), true);
         }
         catch (Exception e) { ThrowEngineError(e, full); }
     }
