@@ -501,6 +501,24 @@ Describe 'Interop with skopeo, umoci and podman' {
             $out = & podman load -q -i $o 2>&1
             $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
             "sha256:$(& podman image inspect --format '{{.Id}}' docker.io/library/psc-podman-interop:v1)" | Should -Be $img.Id
+            # and what podman save writes (docker-archive and oci-archive) comes back with the same Id
+            $other = New-TestStoreRoot
+            try {
+                foreach ($fmt in 'docker-archive', 'oci-archive') {
+                    $s = Join-Path $script:Work "podman-save-$fmt.tar"
+                    & podman save --format $fmt -o $s docker.io/library/psc-podman-interop:v1 2>&1 | Out-Null
+                    $LASTEXITCODE | Should -Be 0
+                    $back = Import-ContainerImage $s -Name "from-podman-${fmt}:v1"
+                    # podman converts the config when it writes OCI, so compare with the config it wrote
+                    $raw = & skopeo inspect --raw "${fmt}:$s" | ConvertFrom-Json
+                    $back.Id | Should -Be $raw.config.digest -Because $fmt
+                    if ($fmt -eq 'docker-archive') { $back.Id | Should -Be $img.Id }
+                    $back.DiffIds | Should -Be $img.DiffIds
+                }
+            } finally {
+                Remove-TestStoreRoot $other
+                $env:PSCONTAINERS_ROOT = $script:Root
+            }
         } finally {
             & podman rmi -f docker.io/library/psc-podman-interop:v1 localhost/psc-podman-interop:v1 2>&1 | Out-Null
         }
