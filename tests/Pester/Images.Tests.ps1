@@ -317,6 +317,17 @@ Describe 'Get-ContainerImage' {
         Remove-ContainerImage $d.Id -Confirm:$false
     }
 
+    It 'completes image references and ids' {
+        $r = TabExpansion2 -inputScript 'Get-ContainerImage getimg-t' -cursorColumn 'Get-ContainerImage getimg-t'.Length
+        $r.CompletionMatches.CompletionText | Should -Contain 'getimg-test:1.0'
+        $r.CompletionMatches.CompletionText | Should -Contain 'getimg-test:latest'
+        $r = TabExpansion2 -inputScript 'Remove-ContainerImage 127.0' -cursorColumn 'Remove-ContainerImage 127.0'.Length
+        $r.CompletionMatches.CompletionText | Should -Be @('127.0.0.1:5000/tools/getimg:2')
+        $short = $script:Gi.Id.Substring(7, 6)
+        $r = TabExpansion2 -inputScript "Export-ContainerImage $short" -cursorColumn "Export-ContainerImage $short".Length
+        $r.CompletionMatches.CompletionText | Should -Be @($script:Gi.Id.Substring(7, 12))
+    }
+
     It 'formats like docker images and converts to JSON' {
         $text = Get-ContainerImage getimg-test:1.0 | Out-String
         $text | Should -Match 'REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE'
