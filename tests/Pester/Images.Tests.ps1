@@ -81,6 +81,26 @@ Describe 'Import-ContainerImage' {
         Test-Path (Join-Path $layers[2] 'opaque/.wh..wh..opq') | Should -BeFalse
     }
 
+    It 'gives layers that overlayfs merges into the image file system (whiteout and opaque applied)' {
+        $img = Get-ContainerImage overlay-test:1
+        $layers = [PsContainers.Core.Images.ImageStore]::new([PsContainers.Core.PscPaths]::new($script:Root)).GetLayerPaths($img)
+        $merged = Join-Path $script:Work 'merged'
+        New-Item -ItemType Directory $merged | Out-Null
+        $lower = @($layers)
+        [array]::Reverse($lower)   # overlay lists the top layer first
+        & mount -t overlay overlay -o "lowerdir=$($lower -join ':')" $merged
+        $LASTEXITCODE | Should -Be 0
+        try {
+            Test-Path "$merged/data/keep.txt" | Should -BeTrue
+            Test-Path "$merged/data/deleted.txt" | Should -BeFalse
+            (Get-ChildItem "$merged/opaque").Name | Should -Be @('new.txt')
+            Get-Content "$merged/etc/motd" | Should -Match 'PsContainers test image'
+            & chroot $merged /bin/sh -c 'echo $((6 * 7)); ls /data' | Should -Be @('42', 'keep.txt', 'owned.txt')
+        } finally {
+            & umount $merged
+        }
+    }
+
     It 'shares layers between images and keeps them until the last user goes' {
         $a = New-TestImageArchive -Path (Join-Path $script:Work 'share1.tar') -Name share:one -Variant share-one
         $b = New-TestImageArchive -Path (Join-Path $script:Work 'share2.tar') -Name share:two -Variant share-two
