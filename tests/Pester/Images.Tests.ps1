@@ -117,6 +117,30 @@ Describe 'Import-ContainerImage' {
         }
     }
 
+    It 'imports a gzip-compressed docker-archive (docker save | gzip)' {
+        $a = New-TestImageArchive -Path (Join-Path $script:Work 'gz-outer.tar') -Name gz-outer:1 -Variant gzouter
+        & gzip -k -f $a.Path
+        $img = Import-ContainerImage "$($a.Path).gz"
+        $img.Id | Should -Be $a.Id
+        $img.Repository | Should -Be 'gz-outer'
+    }
+
+    It 'imports the OCI-layout docker-archive of docker 25+ (index.json and manifest.json), names from manifest.json' {
+        $a = New-TestImageArchive -Path (Join-Path $script:Work 'docker25') -Name docker25:1 -Format OciLayout -Variant docker25
+        $idx = Get-Content -Raw "$($a.Path)/index.json" | ConvertFrom-Json
+        $idx.manifests[0].PSObject.Properties.Remove('annotations')
+        $idx | ConvertTo-Json -Depth 10 | Set-Content "$($a.Path)/index.json"
+        ConvertTo-Json -Compress -Depth 5 @(, [ordered]@{
+                Config = "blobs/sha256/$($a.Id.Substring(7))"; RepoTags = @('docker25:1', 'docker25:also')
+                Layers = @($a.LayerDigests | ForEach-Object { "blobs/sha256/$($_.Substring(7))" }) }) |
+            Set-Content "$($a.Path)/manifest.json"
+        & tar -C $a.Path -cf "$($a.Path).tar" .
+        $imgs = Import-ContainerImage "$($a.Path).tar"
+        ($imgs | ForEach-Object { "$($_.Repository):$($_.Tag)" } | Sort-Object) | Should -Be @('docker25:1', 'docker25:also')
+        $imgs[0].Id | Should -Be $a.Id
+        $imgs[0].Digest | Should -Be $a.ManifestDigest
+    }
+
     It 'binds files from the pipeline' {
         $dir = Join-Path $script:Work 'pipe'
         New-Item -ItemType Directory $dir | Out-Null
