@@ -146,8 +146,10 @@ Describe 'Get-ContainerDiskUsage' {
         $cdir = Join-Path $script:Root "containers/$cid"
         New-Item -ItemType Directory "$cdir/upper/tmp" -Force | Out-Null
         [IO.File]::WriteAllBytes("$cdir/upper/tmp/written", [byte[]]::new(4096))
-        @{ Id = $cid; Name = 'du-running'; ImageId = $img.Id; Status = 'running'; Mounts = @(@{ Type = 'volume'; Source = 'du-vol'; Destination = '/data' }) } |
+        @{ Id = $cid; Name = 'du-running'; ImageId = $img.Id; Mounts = @(@{ Type = 'volume'; Source = 'du-vol'; Destination = '/data' }) } |
             ConvertTo-Json -Depth 5 | Set-Content "$cdir/container.json"
+        # the monitor's record, with a live pid (this test process)
+        @{ Status = 'Running'; Pid = $PID } | ConvertTo-Json | Set-Content "$cdir/state.json"
         New-Item -ItemType Directory (Join-Path $script:Root 'volumes/du-vol/_data') -Force | Out-Null
         [IO.File]::WriteAllBytes((Join-Path $script:Root 'volumes/du-vol/_data/file'), [byte[]]::new(1000))
         New-Item -ItemType Directory (Join-Path $script:Root 'volumes/du-unused/_data') -Force | Out-Null

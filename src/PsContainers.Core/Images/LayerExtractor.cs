@@ -31,11 +31,8 @@ public sealed class LayerExtractor
     {
         _root = Path.GetFullPath(root).TrimEnd('/');
         _sys = syscalls ?? LinuxSyscalls.Instance;
-        _isRoot = Environment.UserName == "root" || geteuid() == 0;
+        _isRoot = Environment.IsPrivilegedProcess;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern uint geteuid();
 
     /// <summary>Unpack a (possibly gzip/zstd compressed) layer stream into <paramref name="root"/> (which must exist).</summary>
     public static LayerUnpackResult Unpack(Stream layer, string root, CancellationToken ct = default, Action<long>? progress = null)
