@@ -97,7 +97,8 @@ Describe 'Crash safety: kill -9 during an import' {
         $null = Import-TestBusyboxImage -Name after-kill:1 -Variant afterkill
         $left = @(Test-ContainerStorage | Where-Object Kind -in 'LeftoverTemp', 'OrphanLayer', 'OrphanRecord')
         $left | Should -BeNullOrEmpty
-        @(Get-ChildItem "$script:Storage/tmp") | Should -HaveCount 0
+        # only this test process's own pins directory may remain
+        @(Get-ChildItem "$script:Storage/tmp" | Where-Object Name -notlike 'pins-*') | Should -HaveCount 0
     }
 }
 

@@ -100,6 +100,7 @@ public static class StorageChecker
                 problems.Add(new StorageProblem { Kind = "OrphanRecord", Severity = "Warning", Target = f, Message = $"The image record '{Path.GetFileName(f)}' is not in the index." });
         }
         var referenced = store.ReferencedBlobs(index);
+        referenced.UnionWith(store.PinnedBlobs()); // put by a live process, about to be committed
         foreach (var b in blobs)
             if (!referenced.Contains(b) && !corrupt.Contains(b))
                 problems.Add(new StorageProblem { Kind = "UnreferencedBlob", Severity = "Warning", Target = b, Message = $"The blob {b} is used by no image." });
@@ -116,6 +117,7 @@ public static class StorageChecker
             }
             store.Recover(); // orphan records, layers, temp work
             var stillUsed = store.ReferencedBlobs(store.ReadIndex());
+            stillUsed.UnionWith(store.PinnedBlobs());
             foreach (var b in store.EnumerateBlobs().ToList())
                 if (!stillUsed.Contains(b)) { try { File.Delete(store.GetBlobPath(b)); } catch { } }
             foreach (var p in problems) p.Repaired = true;

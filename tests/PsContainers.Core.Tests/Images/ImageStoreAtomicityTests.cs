@@ -77,7 +77,8 @@ public class ImageStoreAtomicityTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => t.Store.CommitImage(b.ManifestDigest, [ImageReference.Parse("c:1")], NullProgressSink.Instance, cts.Token));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir));
+        // only this process's pins remain (blobs put but not committed)
+        Assert.All(Directory.EnumerateFileSystemEntries(t.Store.TmpDir), e => Assert.StartsWith("pins-", Path.GetFileName(e)));
         Assert.Empty(t.Store.ListImages());
     }
 
@@ -171,6 +172,41 @@ public class ImageStoreAtomicityTests
         AssertSound(t.Reopen());
         foreach (var img in t.Store.ListImages())
             Assert.Equal(3, t.Store.GetLayerPaths(img).Count);
+    }
+
+    [Fact]
+    public void Blobs_put_for_an_image_not_yet_committed_survive_the_removal_of_an_image_sharing_them()
+    {
+        using var t = new TempStore();
+        var a = TestImages.PutImage(t.Store, TestImages.ThreeLayers("pin-a"));
+        t.Store.CommitImage(a.ManifestDigest, [ImageReference.Parse("pin-a:1")], NullProgressSink.Instance, default);
+        // another image with the same first layer is being pulled: its blobs are put, not yet committed
+        var b = TestImages.PutImage(t.Store, TestImages.ThreeLayers("pin-b"));
+        Assert.Equal(a.LayerDigests[0], b.LayerDigests[0]);
+        // a removal in another process (here: another store instance) must not take the shared blob away
+        new ImageStore(t.Paths).Remove("pin-a:1", force: false);
+        Assert.True(t.Store.HasBlob(b.LayerDigests[0]));
+        Assert.False(t.Store.HasBlob(a.LayerDigests[1]));
+        var img = t.Store.CommitImage(b.ManifestDigest, [ImageReference.Parse("pin-b:1")], NullProgressSink.Instance, default);
+        Assert.Equal(3, t.Store.GetLayerPaths(img).Count);
+        // once committed the pins are gone: removing the image frees everything
+        t.Store.Remove("pin-b:1", force: false);
+        Assert.Empty(t.Store.EnumerateBlobs());
+        Assert.Empty(StorageChecker.Check(t.Store, false, NullProgressSink.Instance, default));
+    }
+
+    [Fact]
+    public void Pins_of_a_dead_process_are_swept()
+    {
+        using var t = new TempStore();
+        string dead = Path.Combine(t.Store.TmpDir, "pins-deadbeef");
+        Directory.CreateDirectory(dead);
+        File.WriteAllText(dead + ".lock", "");
+        string orphan = Digest.Of("orphan"u8);
+        File.WriteAllBytes(Path.Combine(dead, orphan[7..]), []);
+        Assert.DoesNotContain(orphan, t.Store.PinnedBlobs());
+        var fresh = t.Reopen();
+        Assert.False(Directory.Exists(dead));
     }
 
     [Fact]

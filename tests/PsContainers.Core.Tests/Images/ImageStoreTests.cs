@@ -23,7 +23,7 @@ public class ImageStoreTests
         var ex2 = Assert.Throws<PscException>(() => t.Store.PutBlob(new MemoryStream("abcdef"u8.ToArray()), null, 3, default));
         Assert.Equal("SizeMismatch", ex2.ErrorId);
         // nothing left behind in tmp
-        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
     }
 
     [Theory]
