@@ -361,6 +361,12 @@ Describe 'Get-ContainerImage' {
         Remove-ContainerImage $d.Id -Confirm:$false
     }
 
+    It 'takes images and container-like objects (ImageId) from the pipeline' {
+        (Get-ContainerImage getimg-test:1.0 | Get-ContainerImage).Id | Should -Be $script:Gi.Id
+        $container = [pscustomobject]@{ Id = 'c0ffee' * 10 + 'c0ff'; Name = 'web'; Image = 'getimg-test:1.0'; ImageId = $script:Gi.Id }
+        ($container | Get-ContainerImage).Id | Should -Be $script:Gi.Id
+    }
+
     It 'completes image references and ids' {
         $r = TabExpansion2 -inputScript 'Get-ContainerImage getimg-t' -cursorColumn 'Get-ContainerImage getimg-t'.Length
         $r.CompletionMatches.CompletionText | Should -Contain 'getimg-test:1.0'

@@ -170,15 +170,18 @@ public sealed class ExportContainerImageCommand : PscCmdlet
 [OutputType(typeof(ContainerImage))]
 public sealed class GetContainerImageCommand : PscCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     [Alias("Reference", "Image")]
     public string[]? Name { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
-    [Alias("ImageId")]
+    [Parameter(Mandatory = true, ParameterSetName = "Id")]
     public string[] Id { get; set; } = [];
+
+    /// <summary>The image of objects that name one by ImageId (containers), from the pipeline.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ImageId")]
+    public string[] ImageId { get => Id; set => Id = value; }
 
     /// <summary>Only images without a name.</summary>
     [Parameter(ParameterSetName = "Name")]
@@ -195,7 +198,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var store = new ImageStore(Paths);
-        if (ParameterSetName == "Id")
+        if (ParameterSetName is "Id" or "ImageId")
         {
             foreach (var id in Id)
             {
