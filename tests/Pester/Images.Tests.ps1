@@ -523,7 +523,12 @@ Describe 'Interop with skopeo, umoci and podman' {
         $idx = Get-Content -Raw "$layout/index.json" | ConvertFrom-Json
         $manifestDigest = ($idx.manifests | Where-Object { $_.annotations.'org.opencontainers.image.ref.name' -eq 'v1' }).digest
         $manifest = Get-Content -Raw "$layout/blobs/sha256/$($manifestDigest.Substring(7))" | ConvertFrom-Json
-        $img = Import-ContainerImage $layout -Name umoci-test:v1
+        # umoci names the image by tag only: imported without a name, with a warning
+        $unnamed = Import-ContainerImage $layout -WarningVariable warn -WarningAction SilentlyContinue
+        $warn | Should -Match "only by the tag 'v1'"
+        $unnamed.Repository | Should -Be '<none>'
+        $img = Import-ContainerImage $layout -Name umoci-test:v1 -WarningVariable warn2
+        $warn2 | Should -BeNullOrEmpty
         $img.Id | Should -Be $manifest.config.digest
         $img.Digest | Should -Be $manifestDigest
         $img.Config.Cmd | Should -Be @('sh')

@@ -87,7 +87,7 @@ public static class ImageArchive
         }
         else throw PscException.NotFound("ArchiveNotFound", $"The file '{path}' does not exist.", path);
 
-        var plan = Plan(store, content, path);
+        var plan = Plan(store, content, path, names is { Count: > 0 } ? NullProgressSink.Instance : progress);
         if (plan.Count == 0)
             throw PscException.InvalidData("NoImagesInArchive", $"The archive '{path}' contains no image.", path);
         if (names is { Count: > 0 } && plan.Count > 1)
@@ -225,7 +225,7 @@ public static class ImageArchive
         return c.Get(name) ?? throw PscException.InvalidData("MissingBlob", $"The archive '{archive}' does not contain {what} ('{name}').", name);
     }
 
-    private static List<ImagePlan> Plan(ImageStore store, ArchiveContent c, string archive)
+    private static List<ImagePlan> Plan(ImageStore store, ArchiveContent c, string archive, IProgressSink progress)
     {
         var plans = new List<ImagePlan>();
         var indexBytes = c.ReadSmall("index.json");
@@ -263,6 +263,8 @@ public static class ImageArchive
                 string? refName = ann.GetValueOrDefault("org.opencontainers.image.ref.name");
                 if (name is null && refName is not null && (refName.Contains('/') || refName.Contains(':'))) name = refName;
                 if (name is not null && ImageReference.TryParse(name, out var r) && r is not null && r.Tag is not null) plan.Tags.Add(r.WithTag(r.Tag));
+                else if (name is null && refName is not null)
+                    progress.Warning($"The archive names image {Digest.Short(desc.Digest)} only by the tag '{refName}'; it is imported without a name (give one with -Name).");
                 var cfgDigest = plan.Blobs.FirstOrDefault(b => b.File.Digest == b.Digest && IsConfigOf(plan, b.Digest)).Digest;
                 if (cfgDigest is not null && dockerTags.TryGetValue(cfgDigest, out var extra))
                     foreach (var t in extra) if (!plan.Tags.Contains(t)) plan.Tags.Add(t);
