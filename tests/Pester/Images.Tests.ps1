@@ -271,6 +271,19 @@ Describe 'Bad input is refused with a specific error and changes nothing' {
         Assert-ErrorId $err 'LayerPathEscapes'
     }
 
+    It '-RootFs with a file that is not a tar: InvalidArchive; with a climbing entry: LayerPathEscapes' {
+        $p = Join-Path $script:Work 'rootfs-not-tar.tar'
+        Set-Content $p ('plain text ' * 200)
+        Import-ContainerImage $p -RootFs -Name rootfs-bad:1 -ErrorAction SilentlyContinue -ErrorVariable err
+        Assert-ErrorId $err 'InvalidArchive'
+        $q = Join-Path $script:Work 'rootfs-climb.tar'
+        [IO.File]::WriteAllBytes($q, (New-TarBytes @(@{ Name = 'ok'; Type = 'File'; Content = 'ok' }, @{ Name = '../../climb'; Type = 'File'; Content = 'x' })))
+        Import-ContainerImage $q -RootFs -Name rootfs-bad:2 -ErrorAction SilentlyContinue -ErrorVariable err2
+        Assert-ErrorId $err2 'LayerPathEscapes'
+        # an invalid -Name stops the command before it reads anything
+        { Import-ContainerImage $q -RootFs -Name 'Not A Name' } | Should -Throw -ErrorId 'InvalidReferenceFormat*'
+    }
+
     It 'a hard link to an absolute path that is not in the layer: HardlinkTargetMissing' {
         $p = Join-Path $script:Work 'hardlink-abs.tar'
         $null = New-TestLayerArchive -Path $p -Layers @(, @(@{ Name = 'passwd'; Type = 'Hardlink'; Target = '/etc/passwd' }))
