@@ -400,14 +400,16 @@ internal static class Cgroups
         foreach (var dir in set.Created.OrderByDescending(d => d.Length))
         {
             bool gone = false;
-            for (int i = 0; i < 200 && !gone; i++)
+            // a shared parent we created may hold other containers now: one attempt, no wait
+            bool leaf = set.Dirs.ContainsValue(dir);
+            for (int i = 0; i < (leaf ? 200 : 1) && !gone; i++)
             {
                 try { Directory.Delete(dir); gone = true; }
                 catch (DirectoryNotFoundException) { gone = true; }
-                catch (IOException) { Thread.Sleep(5); }
-                catch (UnauthorizedAccessException) { Thread.Sleep(5); }
+                catch (IOException) { if (leaf) Thread.Sleep(2); }
+                catch (UnauthorizedAccessException) { if (leaf) Thread.Sleep(2); }
             }
-            ok &= gone;
+            if (leaf) ok &= gone;
         }
         return ok;
     }

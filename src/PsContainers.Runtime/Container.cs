@@ -105,6 +105,10 @@ internal sealed class Runtime
             File.WriteAllText(ConfigCopy(id), json);
             int fe = Native.Mkfifo(FifoPath(id), 0x192 /*0622*/);
             if (fe != 0) throw Native.Fail("create the exec fifo", fe);
+            // the container's root (maybe a mapped uid) opens it for writing
+            File.SetUnixFileMode(FifoPath(id), (UnixFileMode)0x192 /*0622*/);
+            uint rootUid = HostId(spec.Linux!.UidMappings), rootGid = HostId(spec.Linux.GidMappings);
+            if (rootUid != 0 || rootGid != 0) Native.Lchown(FifoPath(id), rootUid, rootGid);
             cg = Cgroups.Create(spec.Linux!.CgroupsPath, id);
             Cgroups.Apply(cg, spec.Linux.Resources, spec.Linux.Devices);
 
@@ -157,6 +161,12 @@ internal sealed class Runtime
             try { Directory.Delete(dir, true); } catch (IOException) { }
             throw;
         }
+    }
+
+    private static uint HostId(List<SpecIdMapping>? maps)
+    {
+        foreach (var m in maps ?? new()) if (m.ContainerID == 0) return m.HostID;
+        return 0;
     }
 
     private static List<string> BaseEnv(string id, string bundle)

@@ -13,6 +13,7 @@ internal static class Init
 {
     private const int SyncFd = 3, ConsoleFd = 4, FifoFd = 5;
     private static bool _inUserNs;
+    private static bool _syncClosed;
 
     public static int Main(string mode)
     {
@@ -28,7 +29,8 @@ internal static class Init
         catch (Exception e)
         {
             string text = e is RuntimeError ? e.Message : e.ToString();
-            try { Sync.Send(SyncFd, 'E', text); } catch { }
+            if (_syncClosed) Console.Error.WriteLine("pscrun: " + text); // after create returned: the container's stderr is all we have
+            else try { Sync.Send(SyncFd, 'E', text); } catch { }
             return 1;
         }
     }
@@ -77,12 +79,18 @@ internal static class Init
         Check(Native.Mount(null, ".", null, Native.MS_SLAVE | Native.MS_REC, null), "make the old root slave");
         Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
         Check(Native.Chdir("/"), "chdir /");
-        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp, null), "linux.rootfsPropagation");
+        // the rootfs mount itself; mounts below keep the propagation their own options gave them
+        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
 
         // 6. terminal
         if (proc.Terminal) SetupConsole(proc, bindDevConsole: true);
 
-        // 7. masked and read-only paths, read-only root
+        // 7. sysctls (before /proc/sys turns read-only), masked and read-only paths, read-only root
+        foreach (var (k, v) in linux.Sysctl ?? new())
+        {
+            int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
+            if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
+        }
         foreach (var p in linux.MaskedPaths ?? new()) Mask(p);
         foreach (var p in linux.ReadonlyPaths ?? new()) ReadOnly(p, "linux.readonlyPaths");
         if (spec.Root.Readonly)
@@ -94,11 +102,6 @@ internal static class Init
         // 8. names, sysctls, limits
         if (!string.IsNullOrEmpty(spec.Hostname)) Check(Native.SetHostname(spec.Hostname!), "hostname");
         if (!string.IsNullOrEmpty(spec.Domainname)) Check(Native.SetDomainname(spec.Domainname!), "domainname");
-        foreach (var (k, v) in linux.Sysctl ?? new())
-        {
-            int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
-            if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
-        }
         ApplyProcessLimits(proc);
         if (linux.Personality is { ValueKind: System.Text.Json.JsonValueKind.Object } per)
             Native.Syscall(135 /*personality*/, per.GetProperty("domain").GetString() == "LINUX32" ? 8 : 0);
@@ -108,6 +111,7 @@ internal static class Init
         // 9. ready: the parent writes state and exits; wait here for `start`
         Sync.Send(SyncFd, 'R');
         Native.close(SyncFd);
+        _syncClosed = true;
         int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Native.O_WRONLY | Native.O_CLOEXEC);
         if (fifo < 0) throw new RuntimeError($"open exec fifo: {Native.Strerror(-fifo)}");
         Native.WriteAll(fifo, "0"u8);
@@ -115,10 +119,8 @@ internal static class Init
         Native.close(FifoFd);
 
         // 10. started: startContainer hooks, then become the user program
-        try { Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false); }
-        catch (RuntimeError e) { Console.Error.WriteLine("pscrun: " + e.Message); return 1; }
-        try { Finalize(spec, proc); }
-        catch (RuntimeError e) { Console.Error.WriteLine("pscrun: " + e.Message); return 1; }
+        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false);
+        Finalize(spec, proc);
         return 127;
     }
 

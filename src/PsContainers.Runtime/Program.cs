@@ -70,7 +70,7 @@ public static class Program
         try
         {
             string line = _logJson
-                ? JsonSerializer.Serialize(new LogLine { Level = level, Msg = message, Time = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) }, PscrunJson.Default.LogLine).Replace("\n", "").Replace("  ", "")
+                ? JsonSerializer.Serialize(new LogLine { Level = level, Msg = message, Time = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) }, PscrunLogJson.Default.LogLine)
                 : $"time=\"{DateTime.UtcNow:O}\" level={level} msg=\"{message.Replace("\"", "\\\"")}\"";
             File.AppendAllText(_log, line + "\n");
         }

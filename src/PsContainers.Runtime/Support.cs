@@ -25,9 +25,11 @@ internal sealed class InternalState
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InternalState))]
-[JsonSerializable(typeof(List<LogLine>))]
-[JsonSerializable(typeof(LogLine))]
 internal partial class PscrunJson : JsonSerializerContext { }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
+[JsonSerializable(typeof(LogLine))]
+internal partial class PscrunLogJson : JsonSerializerContext { }
 
 internal sealed class LogLine
 {
