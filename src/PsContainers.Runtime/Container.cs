@@ -88,6 +88,7 @@ internal sealed class Runtime
         try { spec = RuntimeSpec.Parse(json); }
         catch (JsonException e) { throw new RuntimeError($"config.json: invalid JSON: {e.Message}"); }
         Validation.Check(spec);
+        Program.Trace("config parsed and checked");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         if (!Directory.Exists(rootfs)) throw new RuntimeError($"root.path: '{rootfs}' is not a directory");
         if (spec.Process!.Terminal && consoleSocket is null) throw new RuntimeError("process.terminal: a terminal needs --console-socket");
@@ -133,11 +134,13 @@ internal sealed class Runtime
             };
             var env = BaseEnv(id, bundle);
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
+            Program.Trace("cgroups ready");
             (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd);
             if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
             Native.close(fifoFd); fifoFd = -1;
 
             initPid = Handshake(sock, relay, spec, st, cg, isExec: false, pid => initPid = pid);
+            Program.Trace("container ready");
             st.Pid = initPid;
             st.StartTime = StartTime(initPid);
             if (st.StartTime == 0) throw new RuntimeError("the container process exited during create");
@@ -335,6 +338,7 @@ internal sealed class Runtime
         }
         finally { Native.close(fd); }
         try { File.Delete(FifoPath(id)); } catch (IOException) { }
+        Program.Trace("started");
         var spec = LoadSpec(id);
         Hooks.Run(spec?.Hooks?.Poststart, "poststart", PublicState(st, "running"), warnOnly: true);
     }

@@ -22,6 +22,7 @@ internal static class Init
             var msg = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent closed the sync socket");
             if (msg.Type != 'J') throw new RuntimeError($"unexpected sync message '{msg.Type}'");
             var spec = RuntimeSpec.Parse(msg.Payload);
+            Program.Trace("init: config received");
             _inUserNs = InUserNamespace();
             if (mode == "exec") return Exec(spec);
             return Container(spec);
@@ -64,6 +65,7 @@ internal static class Init
             MountOne(rootfs, m, idx++, linux);
         }
 
+        Program.Trace("init: mounts done");
         // 3. /dev: devices, symlinks
         if (!devBound) SetupDev(rootfs, linux.Devices);
 
@@ -108,6 +110,7 @@ internal static class Init
 
         Native.Chdir(proc.Cwd); // as root; again after switching user
 
+        Program.Trace("init: ready");
         // 9. ready: the parent writes state and exits; wait here for `start`
         Sync.Send(SyncFd, 'R');
         Native.close(SyncFd);
@@ -495,6 +498,7 @@ internal static class Init
         // no descriptor but 0-2 (and the sync socket, closed on exec) reaches the program
         Native.Syscall(436 /*close_range*/, 3, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/);
         if (filter is not null && !seccompEarly) Seccomp.Install(filter, spec.Linux!.Seccomp!.Flags);
+        Program.Trace("init: exec");
         int err = Native.Execve(exe, proc.Args!, env);
         throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err);
     }
