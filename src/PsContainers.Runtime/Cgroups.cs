@@ -333,6 +333,13 @@ internal static class Cgroups
             throw new RuntimeError("linux.resources.network: net_cls/net_prio do not exist on cgroup v2");
     }
 
+    /// <summary>
+    /// The files a single-threaded process writes "0" into to join the set itself: v1 "tasks" (no global lock),
+    /// "cgroup.procs" on v2 and the hybrid unified hierarchy.
+    /// </summary>
+    public static string JoinFiles(CgroupSet set) =>
+        string.Join('\n', set.Dirs.Select(kv => Path.Combine(kv.Value, set.V2 || kv.Key == "unified" ? "cgroup.procs" : "tasks")));
+
     /// <summary>Move a process into every directory of the set.</summary>
     public static void Join(CgroupSet set, int pid)
     {

@@ -35,8 +35,8 @@ internal sealed class Runtime
         string tmp = path + ".tmp-" + Environment.ProcessId;
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
         {
+            // atomic by rename; no fsync: runtime state lives on /run (tmpfs) and does not outlive a reboot, as with runc
             fs.Write(Encoding.UTF8.GetBytes(text));
-            fs.Flush(true);
         }
         File.Move(tmp, path, true);
     }
@@ -134,6 +134,8 @@ internal sealed class Runtime
             };
             var env = BaseEnv(id, bundle);
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
+            env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
+            if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
             Program.Trace("cgroups ready");
             (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd);
             if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
@@ -254,7 +256,6 @@ internal sealed class Runtime
                             if (e != 0) throw Native.Fail("process.oomScoreAdj", e);
                         }
                     }
-                    Cgroups.Join(cg, relay);
                     Sync.Send(sock, 'M');
                     break;
                 case 'P':
@@ -328,7 +329,7 @@ internal sealed class Runtime
                 if (r > 0)
                 {
                     int n = Native.Read(fd, b);
-                    if (n == 1) break;
+                    if (n == 1) { WaitForExec(fd); break; }
                     if (n < 0 && -n != Native.EAGAIN) throw Native.Fail("read the exec fifo", -n);
                     if (n == 0 && StartTime(st.Pid) != st.StartTime) throw new RuntimeError($"container '{id}' exited before it could start");
                     Thread.Sleep(1);
@@ -341,6 +342,20 @@ internal sealed class Runtime
         Program.Trace("started");
         var spec = LoadSpec(id);
         Hooks.Run(spec?.Hooks?.Poststart, "poststart", PublicState(st, "running"), warnOnly: true);
+    }
+
+    /// <summary>Block until the container process closes its end of the fifo: it has exec'd the program (or exited).</summary>
+    private static void WaitForExec(int fd)
+    {
+        Span<byte> b = stackalloc byte[16];
+        for (int i = 0; i < 30000; i++)
+        {
+            int r = Native.PollIn(fd, 1000);
+            if (r < 0) return;
+            if (r == 0) continue;
+            int n = Native.Read(fd, b);
+            if (n == 0 || (n < 0 && -n != Native.EAGAIN)) return;
+        }
     }
 
     private RuntimeSpec? LoadSpec(string id)
@@ -453,6 +468,7 @@ internal sealed class Runtime
             if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
         }
         var env = BaseEnv(id, st.Bundle);
+        env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(st.Cgroups));
         var (sock, relay) = SpawnInit("exec", env, spec.Linux?.Namespaces ?? new(), consoleFd, -1, st.Pid);
         if (consoleFd >= 0) Native.close(consoleFd);
         int pid = 0;

@@ -118,8 +118,9 @@ internal static class Init
         int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Native.O_WRONLY | Native.O_CLOEXEC);
         if (fifo < 0) throw new RuntimeError($"open exec fifo: {Native.Strerror(-fifo)}");
         Native.WriteAll(fifo, "0"u8);
-        Native.close(fifo);
         Native.close(FifoFd);
+        // the write end stays open (close-on-exec): `start` sees EOF once the user program is exec'd (or we died),
+        // so poststart hooks run after it as runtime.md requires
 
         // 10. started: startContainer hooks, then become the user program
         Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false);
