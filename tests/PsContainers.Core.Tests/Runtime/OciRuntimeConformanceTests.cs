@@ -369,7 +369,7 @@ public sealed class OciRuntimeConformanceTests
     }
 
     [Theory, MemberData(nameof(Runtimes))]
-    public void DeleteForceKillsARunningContainer(string runtime)
+    public void KillAllThenDelete(string runtime)
     {
         var rt = Rt(runtime);
         string id = Bundles.NewId();
@@ -378,6 +378,10 @@ public sealed class OciRuntimeConformanceTests
         rt.Client.Start(id);
         Bundles.WaitFor(() => rt.Client.Ps(id).Count >= 2);
         var pids = rt.Client.Ps(id);
+        Assert.Throws<PscException>(() => rt.Client.Delete(id));
+        rt.Client.Kill(id, "KILL", all: true); // every process of the container, not only its init
+        Bundles.WaitFor(() => pids.All(p => !Bundles.ProcessAlive(p)));
+        Assert.Equal("stopped", rt.Client.State(id)!.Status);
         rt.Client.Delete(id, force: true);
         Assert.Null(rt.Client.State(id));
         Bundles.WaitFor(() => pids.All(p => !Bundles.ProcessAlive(p)));
@@ -429,6 +433,23 @@ public sealed class OciRuntimeConformanceTests
             Assert.Equal("1", Bundles.StatusField(string.Join('\n', lines), "NoNewPrivs"));
             Assert.Equal("2", Bundles.StatusField(string.Join('\n', lines), "Seccomp"));
             Assert.Equal("1", lines[^1]); // sees the container's pid namespace
+            // a whole process.json (exec --process)
+            string procOut = Path.Combine(bundle, "exec-process.out");
+            using (var h = File.OpenHandle(procOut, FileMode.Create, FileAccess.Write))
+            {
+                var p = new SpecProcess
+                {
+                    Args = new() { "/bin/sh", "-c", "echo $Y; id -u; grep CapEff /proc/self/status" }, Env = new() { "Y=from-process-json", "PATH=/bin" },
+                    Cwd = "/", User = new SpecUser { Uid = 0, Gid = 0 },
+                    Capabilities = new SpecCapabilities { Bounding = new() { "CAP_KILL" }, Effective = new() { "CAP_KILL" }, Permitted = new() { "CAP_KILL" } },
+                    NoNewPrivileges = true,
+                };
+                Assert.Equal(0, rt.Client.Exec(id, new ExecOptions { Process = p }, new ProcessStdio(Stdout: h, Stderr: h)));
+            }
+            var pl = File.ReadAllLines(procOut);
+            Assert.Equal("from-process-json", pl[0]);
+            Assert.Equal("0", pl[1]);
+            Assert.Equal(Bundles.CapMask(new[] { "CAP_KILL" }), ulong.Parse(Bundles.StatusField(string.Join('\n', pl), "CapEff"), System.Globalization.NumberStyles.HexNumber));
             // --detach with a pid file
             string pidFile = Path.Combine(bundle, "exec.pid");
             Assert.Equal(0, rt.Client.Exec(id, new ExecOptions { Args = new[] { "/bin/sleep", "30" }, Detach = true, PidFile = pidFile }));
