@@ -36,21 +36,31 @@ try {
     $cfg.process.args = @('/bin/true')
     $cfg | ConvertTo-Json -Depth 64 | Set-Content (Join-Path $bundle 'config.json')
 
+    # CPU of the runtime and everything it waited for, in microseconds: getrusage(RUSAGE_CHILDREN) before and after
+    Add-Type -Namespace PscBench -Name Rusage -MemberDefinition @'
+[System.Runtime.InteropServices.DllImport("libc")] private static extern int getrusage(int who, long[] usage);
+public static double ChildrenCpuMs() { var u = new long[18]; getrusage(-1, u); return (u[0] + u[2]) * 1000.0 + (u[1] + u[3]) / 1000.0; }
+'@
     $n = 0
+    $timeFile = Join-Path $work 'time.out'
+    # One run under GNU time: wall (Stopwatch), CPU (user+system of the runtime and everything it waited for), peak RSS.
     function Invoke-Once([string] $name, [string] $path, [switch] $Quiet) {
         $script:n++
         $state = Join-Path $work "state-$name"
-        $psi = [Diagnostics.ProcessStartInfo]::new($path)
-        foreach ($a in @('--root', $state, 'run', '--bundle', $bundle, "b$script:n")) { $psi.ArgumentList.Add($a) }
+        $psi = [Diagnostics.ProcessStartInfo]::new('/usr/bin/time')
+        foreach ($a in @('-f', '%M', '-o', $timeFile, $path, '--root', $state, 'run', '--bundle', $bundle, "b$script:n")) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardError = $true
         $psi.RedirectStandardOutput = $true
+        $cpu0 = [PscBench.Rusage]::ChildrenCpuMs()
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $p = [Diagnostics.Process]::Start($psi)
         $err = $p.StandardError.ReadToEnd(); $null = $p.StandardOutput.ReadToEnd()
         $p.WaitForExit()
         $sw.Stop()
+        $cpu = [PscBench.Rusage]::ChildrenCpuMs() - $cpu0
         if ($p.ExitCode -ne 0) { if (-not $Quiet) { Write-Warning "$name failed: $err" }; return $null }
-        return $sw.Elapsed.TotalMilliseconds
+        $f = (Get-Content $timeFile | Select-Object -Last 1).Split(' ')
+        return [pscustomobject]@{ Wall = $sw.Elapsed.TotalMilliseconds; Cpu = $cpu; Rss = [int]$f[0] }
     }
 
     # which runtimes work here (crun fails on cgroup v1 hybrid hosts: see docs)
@@ -63,7 +73,7 @@ try {
     foreach ($k in $active.Keys) { for ($i = 0; $i -lt $Warmup; $i++) { $null = Invoke-Once $k $active[$k] } }
 
     # paired: every round runs each runtime once, in a rotating order
-    $times = @{}; foreach ($k in $active.Keys) { $times[$k] = [Collections.Generic.List[double]]::new() }
+    $times = @{}; foreach ($k in $active.Keys) { $times[$k] = [Collections.Generic.List[object]]::new() }
     $names = @($active.Keys)
     for ($r = 0; $r -lt $Runs; $r++) {
         for ($j = 0; $j -lt $names.Count; $j++) {
@@ -75,21 +85,10 @@ try {
 
     function Get-Median([double[]] $v) { $s = $v | Sort-Object; if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
 
-    # peak RSS: GNU time's %M covers the runtime and the children it waits for
-    $rss = @{}
-    foreach ($k in $active.Keys) {
-        $vals = foreach ($i in 1..5) {
-            $script:n++
-            $out = & /usr/bin/time -f '%M' $active[$k] --root (Join-Path $work "state-$k") run --bundle $bundle "m$script:n" 2>&1
-            [int]"$($out | ForEach-Object { "$_" } | Where-Object { $_ -match '^\d+$' } | Select-Object -Last 1)"
-        }
-        $rss[$k] = Get-Median $vals
-    }
-
-    $base = if ($active.Contains('pscrun')) { Get-Median $times['pscrun'].ToArray() } else { $null }
+    $base = if ($active.Contains('pscrun')) { Get-Median @($times['pscrun'] | ForEach-Object Wall) } else { $null }
     $rows = foreach ($k in $active.Keys) {
-        $m = Get-Median $times[$k].ToArray()
-        $sorted = $times[$k] | Sort-Object
+        $m = Get-Median @($times[$k] | ForEach-Object Wall)
+        $sorted = @($times[$k] | ForEach-Object Wall | Sort-Object)
         [pscustomobject]@{
             Runtime       = $k
             Runs          = $times[$k].Count
@@ -97,7 +96,8 @@ try {
             MinMs         = [Math]::Round($sorted[0], 1)
             MaxMs         = [Math]::Round($sorted[-1], 1)
             'Ratio/pscrun' = if ($base) { [Math]::Round($m / $base, 2) } else { $null }
-            PeakRssKB     = $rss[$k]
+            CpuMs         = [Math]::Round((Get-Median @($times[$k] | ForEach-Object Cpu)), 1)
+            PeakRssKB     = Get-Median @($times[$k] | ForEach-Object Rss)
         }
     }
     $load = (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' '
