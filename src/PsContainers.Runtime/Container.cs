@@ -27,7 +27,11 @@ internal sealed class Runtime
         {
             throw new RuntimeError($"container '{id}' does not exist");
         }
-        return JsonSerializer.Deserialize(text, PscrunJson.Default.InternalState) ?? throw new RuntimeError($"container '{id}': state file is empty");
+        try { return InternalState.Parse(text); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new RuntimeError($"container '{id}': the state file is damaged: {e.Message}");
+        }
     }
 
     private static void WriteAtomic(string path, string text)
@@ -121,11 +125,6 @@ internal sealed class Runtime
             fifoFd = Native.Open(FifoPath(id), Native.O_PATH | Native.O_CLOEXEC);
             if (fifoFd < 0) throw Native.Fail("open the exec fifo", -fifoFd);
 
-            // resolve paths for the container side (which may not see the bundle after joining a mount namespace)
-            spec.Root.Path = rootfs;
-            foreach (var m in spec.Mounts ?? new())
-                if (m.Source is { Length: > 0 } src && src[0] != '/' && (m.Type == "bind" || (m.Options ?? new()).Any(o => o is "bind" or "rbind")))
-                    m.Source = Path.GetFullPath(src, bundle);
 
             var st = new InternalState
             {
@@ -133,6 +132,7 @@ internal sealed class Runtime
                 OciVersion = spec.OciVersion, Annotations = spec.Annotations, Cgroups = cg,
             };
             var env = BaseEnv(id, bundle);
+            env.Add("_PSC_ROOTFS=" + rootfs);
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
             env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
             if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
@@ -141,12 +141,12 @@ internal sealed class Runtime
             if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
             Native.close(fifoFd); fifoFd = -1;
 
-            initPid = Handshake(sock, relay, spec, st, cg, isExec: false, pid => initPid = pid);
+            initPid = Handshake(sock, relay, spec, json, st, cg, isExec: false, pid => initPid = pid);
             Program.Trace("container ready");
             st.Pid = initPid;
             st.StartTime = StartTime(initPid);
             if (st.StartTime == 0) throw new RuntimeError("the container process exited during create");
-            WriteAtomic(StateFile(id), JsonSerializer.Serialize(st, PscrunJson.Default.InternalState));
+            WriteAtomic(StateFile(id), st.ToJson());
             if (pidFile is not null) WriteAtomic(Path.GetFullPath(pidFile), initPid.ToString(CultureInfo.InvariantCulture));
             Native.close(sock);
             return st;
@@ -227,7 +227,7 @@ internal sealed class Runtime
     }
 
     /// <summary>Drive the sync protocol until the container side is ready ('R') or, for exec, has exec'd (EOF).</summary>
-    private int Handshake(int sock, int relay, RuntimeSpec spec, InternalState st, CgroupSet cg, bool isExec, Action<int> onPid)
+    private int Handshake(int sock, int relay, RuntimeSpec spec, string payload, InternalState st, CgroupSet cg, bool isExec, Action<int> onPid)
     {
         int pid = 0;
         while (true)
@@ -262,7 +262,7 @@ internal sealed class Runtime
                     pid = int.Parse(msg.Value.Payload, CultureInfo.InvariantCulture);
                     onPid(pid);
                     Native.WaitPid(relay, out _);
-                    Sync.Send(sock, 'J', spec.ToJson());
+                    Sync.Send(sock, 'J', payload);
                     break;
                 case 'H':
                     {
@@ -460,6 +460,10 @@ internal sealed class Runtime
         if (process.Args is null || process.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
         if (process.Terminal && consoleSocket is null) throw new RuntimeError("--tty needs --console-socket");
         spec.Process = process;
+        // the container's config with this process in it, for the container side
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigCopy(id)))!;
+        node["process"] = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(process, SpecJsonContext.Default.SpecProcess));
+        string payload = node.ToJsonString();
         if (!detach) Native.Prctl(36 /*PR_SET_CHILD_SUBREAPER*/, 1);
         int consoleFd = -1;
         if (process.Terminal)
@@ -474,7 +478,7 @@ internal sealed class Runtime
         int pid = 0;
         try
         {
-            pid = Handshake(sock, relay, spec, st, st.Cgroups, isExec: true, p => pid = p);
+            pid = Handshake(sock, relay, spec, payload, st, st.Cgroups, isExec: true, p => pid = p);
         }
         catch
         {

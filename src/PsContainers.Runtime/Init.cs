@@ -22,6 +22,11 @@ internal static class Init
             var msg = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent closed the sync socket");
             if (msg.Type != 'J') throw new RuntimeError($"unexpected sync message '{msg.Type}'");
             var spec = RuntimeSpec.Parse(msg.Payload);
+            // paths as the parent resolved them against the bundle
+            if (Environment.GetEnvironmentVariable("_PSC_ROOTFS") is { Length: > 0 } rootfs) spec.Root!.Path = rootfs;
+            string bundle = Environment.GetEnvironmentVariable("_PSC_BUNDLE") ?? "/";
+            foreach (var m in spec.Mounts ?? new())
+                if (m.Source is { Length: > 0 } src && src[0] != '/' && IsBind(m)) m.Source = Path.GetFullPath(src, bundle);
             Program.Trace("init: config received");
             _inUserNs = InUserNamespace();
             if (mode == "exec") return Exec(spec);
