@@ -163,6 +163,46 @@ public sealed class SpecBuilderTests : IDisposable
     }
 
     [Fact]
+    public void ReaderMatchesTheSerializerOnAFullConfig()
+    {
+        // every area filled in, then read back by hand (pscrun's path) and by the source-generated serializer
+        var s = SpecBuilder.Build(new SpecOptions
+        {
+            MemoryBytes = 64L << 20, Cpus = 0.5, CpuShares = 100, CpusetCpus = "0", PidsLimit = 10, Hostname = "h", Domainname = "d",
+            Ulimits = new[] { Ulimit.Parse("nproc=5:6") }, Sysctls = new Dictionary<string, string> { ["kernel.shmmni"] = "10" },
+            Annotations = new Dictionary<string, string> { ["k"] = "v" }, Terminal = true,
+            UserNamespaceMapping = new SpecIdMapping { ContainerID = 0, HostID = 1000, Size = 10 },
+        }, _rootfs);
+        s.Process!.OomScoreAdj = -5;
+        s.Process.Capabilities!.Ambient = new() { "CAP_KILL" };
+        s.Process.ConsoleSize = new SpecBox { Height = 24, Width = 80 };
+        s.Process.IoPriority = new SpecIOPriority { Class = "IOPRIO_CLASS_BE", Priority = 4 };
+        s.Hooks = new SpecHooks { Prestart = new() { new SpecHook { Path = "/bin/true", Args = new() { "true" }, Env = new() { "A=1" }, Timeout = 5 } }, Poststop = new() { new SpecHook { Path = "/x" } } };
+        s.Linux!.Devices = new() { new SpecDevice { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 438, Uid = 0, Gid = 0 } };
+        s.Linux.Resources!.BlockIO = new SpecBlockIO { Weight = 100, ThrottleReadBpsDevice = new() { new SpecThrottleDevice { Major = 8, Minor = 0, Rate = 1000 } } };
+        s.Linux.Resources.HugepageLimits = new() { new SpecHugepageLimit { PageSize = "2MB", Limit = 0 } };
+        s.Linux.Resources.Network = new SpecNetwork { ClassId = 7, Priorities = new() { new SpecInterfacePriority { Name = "eth0", Priority = 3 } } };
+        s.Linux.Resources.Memory!.DisableOomKiller = true;
+        s.Linux.Resources.Unified = new() { ["memory.high"] = "max" };
+        s.Linux.RootfsPropagation = "rslave";
+        s.Mounts!.Add(new SpecMount { Destination = "/m", Type = "bind", Source = "rel", Options = new() { "rbind" } });
+        s.Linux.Seccomp!.Syscalls![0].Args = new() { new SpecSyscallArg { Index = 1, Value = 2, ValueTwo = 3, Op = "SCMP_CMP_MASKED_EQ" } };
+        string json = s.ToJson().Replace("\"ociVersion\":\"1.2.0\"", "\"ociVersion\":\"1.2.0\",\"vendor.x\":{\"a\":1}");
+        var byHand = RuntimeSpecReader.Parse(json);
+        var bySerializer = System.Text.Json.JsonSerializer.Deserialize(json, SpecJsonContext.Default.RuntimeSpec)!;
+        Assert.Equal(bySerializer.ToJson(), byHand.ToJson());
+        Assert.True(byHand.Extra!.ContainsKey("vendor.x"));
+    }
+
+    [Fact]
+    public void ReaderRefusesWrongTypes()
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => RuntimeSpecReader.Parse("{\"ociVersion\": 1}"));
+        Assert.ThrowsAny<Exception>(() => RuntimeSpecReader.Parse("{\"process\": {\"args\": \"sh\"}}"));
+        Assert.ThrowsAny<Exception>(() => RuntimeSpecReader.Parse("[]"));
+    }
+
+    [Fact]
     public void EngineConfigurationPersistsTheRuntime()
     {
         string root = Directory.CreateTempSubdirectory("psc-cfg-").FullName;
