@@ -402,7 +402,12 @@ internal sealed class Runtime
     {
         InternalState st;
         try { st = Load(id); }
-        catch (RuntimeError) when (force && !Directory.Exists(Dir(id))) { return; }
+        catch (RuntimeError) when (force)
+        {
+            // no state at all, or what an interrupted create left (no state.json yet): remove the directory
+            if (Directory.Exists(Dir(id))) Directory.Delete(Dir(id), true);
+            return;
+        }
         string status = Status(st);
         if (status != "stopped")
         {
