@@ -124,6 +124,54 @@ public sealed partial class PscrunSpecificTests
         return *(int*)(control + 16);
     }
 
+    private static string ReadUntil(FileStream fs, string marker)
+    {
+        var sb = new StringBuilder();
+        var buf = new byte[1024];
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (!sb.ToString().Contains(marker) && DateTime.UtcNow < until)
+        {
+            int n;
+            try { n = fs.Read(buf); } catch (IOException) { break; }
+            if (n <= 0) break;
+            sb.Append(Encoding.UTF8.GetString(buf, 0, n));
+        }
+        return sb.ToString();
+    }
+
+    [Theory]
+    [InlineData("pscrun")]
+    [InlineData("runc")]
+    public void ExecWithTtyThroughConsoleSocket(string runtime)
+    {
+        var rt = new RuntimeUnderTest(runtime, _f);
+        string id = Bundles.NewId();
+        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sleep", "30" } });
+        rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
+        try
+        {
+            rt.Client.Start(id);
+            string sockPath = Path.Combine(_f.Work, "exec-console-" + id + ".sock");
+            using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(sockPath));
+            listener.Listen(1);
+            var accept = Task.Run(() =>
+            {
+                using var conn = listener.Accept();
+                int master = ReceiveFd((int)conn.Handle);
+                using var fs = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(master, true), FileAccess.Read);
+                return ReadUntil(fs, "done");
+            });
+            // like runc, a console socket goes with --detach (the caller owns the terminal)
+            int code = rt.Client.Exec(id, new ExecOptions { Args = new[] { "/bin/sh", "-c", "tty; echo done" }, Tty = true, ConsoleSocket = sockPath, Detach = true });
+            Assert.Equal(0, code);
+            string text = accept.Result;
+            Assert.Contains("/dev/pts/", text);
+            Assert.Contains("done", text);
+        }
+        finally { rt.Client.Delete(id, force: true); }
+    }
+
     [Theory]
     [InlineData("pscrun")]
     [InlineData("runc")]
