@@ -305,12 +305,19 @@ public sealed class OciRuntimeConformanceTests
             };
         });
         rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
-        // runc 1.1 runs poststart hooks during create (a known deviation); pscrun runs them after start
-        var atCreate = File.ReadAllLines(Path.Combine(log, "log")).Where(l => runtime == "pscrun" || l != "poststart");
-        Assert.Equal(new[] { "createRuntime", "createContainer" }, atCreate);
-        rt.Client.Start(id);
-        Bundles.WaitFor(() => rt.Client.State(id)!.Status == "stopped");
-        rt.Client.Delete(id);
+        try
+        {
+            // runc 1.1 runs poststart hooks during create (a known deviation); pscrun runs them after start
+            var atCreate = File.ReadAllLines(Path.Combine(log, "log")).Where(l => runtime == "pscrun" || l != "poststart");
+            Assert.Equal(new[] { "createRuntime", "createContainer" }, atCreate);
+            rt.Client.Start(id);
+            Bundles.WaitFor(() => rt.Client.State(id)!.Status == "stopped");
+            rt.Client.Delete(id);
+        }
+        finally
+        {
+            if (rt.Client.State(id) is not null) rt.Client.Delete(id, force: true);
+        }
         var lines = File.ReadAllLines(Path.Combine(log, "log"));
         if (runtime == "runc") lines = lines.Where(l => l != "poststart").Take(3).Append("poststart").Concat(lines.Where(l => l != "poststart").Skip(3)).ToArray();
         Assert.Equal(new[] { "createRuntime", "createContainer", "startContainer" }, lines.Take(3).ToArray());
@@ -375,14 +382,18 @@ public sealed class OciRuntimeConformanceTests
         string id = Bundles.NewId();
         var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sh", "-c", "sleep 60 & sleep 60" } });
         int pid = rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
-        rt.Client.Start(id);
-        Bundles.WaitFor(() => rt.Client.Ps(id).Count >= 2);
-        var pids = rt.Client.Ps(id);
-        Assert.Throws<PscException>(() => rt.Client.Delete(id));
-        rt.Client.Kill(id, "KILL", all: true); // every process of the container, not only its init
-        Bundles.WaitFor(() => pids.All(p => !Bundles.ProcessAlive(p)));
-        Assert.Equal("stopped", rt.Client.State(id)!.Status);
-        rt.Client.Delete(id, force: true);
+        List<int> pids;
+        try
+        {
+            rt.Client.Start(id);
+            Bundles.WaitFor(() => rt.Client.Ps(id).Count >= 2);
+            pids = rt.Client.Ps(id).ToList();
+            Assert.Throws<PscException>(() => rt.Client.Delete(id));
+            rt.Client.Kill(id, "KILL", all: true); // every process of the container, not only its init
+            Bundles.WaitFor(() => pids.All(p => !Bundles.ProcessAlive(p)));
+            Assert.Equal("stopped", rt.Client.State(id)!.Status);
+        }
+        finally { rt.Client.Delete(id, force: true); }
         Assert.Null(rt.Client.State(id));
         Bundles.WaitFor(() => pids.All(p => !Bundles.ProcessAlive(p)));
         Assert.Empty(Bundles.FindCgroupDirs("psc-test-" + id));

@@ -77,9 +77,12 @@ public sealed partial class PscrunSpecificTests
             };
         });
         _rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
-        _rt.Client.Start(id); // does not throw: the failure is a warning
-        Assert.Equal("running", _rt.Client.State(id)!.Status);
-        _rt.Client.Delete(id, force: true);
+        try
+        {
+            _rt.Client.Start(id); // does not throw: the failure is a warning
+            Assert.Equal("running", _rt.Client.State(id)!.Status);
+        }
+        finally { _rt.Client.Delete(id, force: true); }
         Assert.Equal(new[] { "ps", "stop" }, File.ReadAllLines(marker));
     }
 

@@ -47,6 +47,15 @@ public sealed class RuntimeFixture : IDisposable
 
     public void Dispose()
     {
+        // containers a failed test left behind: delete them with the runtime that made them
+        foreach (var name in new[] { "pscrun", "runc" })
+        {
+            string state = Path.Combine(Work, "state-" + name);
+            if (!Directory.Exists(state)) continue;
+            string bin = name == "pscrun" ? Path.Combine(PscPaths.BinDirectory, "pscrun") : "/usr/sbin/runc";
+            foreach (var dir in Directory.GetDirectories(state))
+                RunHost(bin, "--root", state, "delete", "--force", Path.GetFileName(dir));
+        }
         // only delete when nothing of ours is still mounted (a leak must stay visible, not be recursed into)
         if (!File.ReadAllText("/proc/self/mountinfo").Contains(Work))
             try { Directory.Delete(Work, true); } catch (IOException) { }
