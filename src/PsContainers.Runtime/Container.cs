@@ -202,7 +202,7 @@ internal sealed class Runtime
                 if (ns.Type == "user" && SameNs(target, "/proc/self/ns/user")) continue;
                 paths.Append(ns.Type).Append(':').Append(target).Append('\n');
             }
-            else if (string.IsNullOrEmpty(ns.Path)) flags |= Validation.NsFlag(ns.Type);
+            else if (string.IsNullOrEmpty(ns.Path)) flags |= (uint)Validation.NsFlag(ns.Type);
             else paths.Append(ns.Type).Append(':').Append(ns.Path).Append('\n');
         }
         env.Add("_PSC_INIT=3");

@@ -15,7 +15,7 @@ internal static class Init
     private static bool _inUserNs;
     private static bool _syncClosed;
 
-    public static int Main(string mode)
+    public static int Run(string mode)
     {
         try
         {

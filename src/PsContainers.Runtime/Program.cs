@@ -36,7 +36,7 @@ public static class Program
         Trace("main");
         // the C constructor left us in the container's namespaces
         if (Environment.GetEnvironmentVariable("_PSC_INIT") is not null && args.Length >= 1 && args[0] == "init")
-            return Init.Main(Environment.GetEnvironmentVariable("_PSC_MODE") ?? "init");
+            return Init.Run(Environment.GetEnvironmentVariable("_PSC_MODE") ?? "init");
         try
         {
             return Run(args);
