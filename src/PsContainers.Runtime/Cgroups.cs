@@ -73,14 +73,21 @@ internal static class Cgroups
     }
 
     /// <summary>Create the directories (nothing is written yet). On failure, what was made is removed.</summary>
-    public static CgroupSet Create(string? cgroupsPath, string id)
+    public static CgroupSet Create(string? cgroupsPath, string id, SpecResources? resources = null)
     {
         var set = new CgroupSet { V2 = IsV2 };
         var own = OwnPaths();
+        var hierarchies = Hierarchies();
+        // Hybrid hosts: the v2 hierarchy next to v1 holds no controller we use, unless the config asks for its files
+        // or for hugetlb that has no v1 hierarchy. Joining it costs an RCU grace period (a v2 cgroup.procs write takes
+        // the global threadgroup lock), i.e. 10-20 ms per container on a busy host, so it is joined only when needed.
+        bool needUnified = resources?.Unified is { Count: > 0 } ||
+            (resources?.HugepageLimits is { Count: > 0 } && !hierarchies.Keys.Any(k => k.Split(',').Contains("hugetlb")));
         try
         {
-            foreach (var (key, mp) in Hierarchies())
+            foreach (var (key, mp) in hierarchies)
             {
+                if (key == "unified" && !needUnified) continue;
                 string ownPath = own.TryGetValue(key, out var op) ? op : FindOwn(own, key);
                 string sub = Subpath(cgroupsPath, id, ownPath);
                 string dir = mp + sub;

@@ -114,7 +114,7 @@ internal sealed class Runtime
             File.SetUnixFileMode(FifoPath(id), (UnixFileMode)0x192 /*0622*/);
             uint rootUid = HostId(spec.Linux!.UidMappings), rootGid = HostId(spec.Linux.GidMappings);
             if (rootUid != 0 || rootGid != 0) Native.Lchown(FifoPath(id), rootUid, rootGid);
-            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id);
+            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
             Cgroups.Apply(cg, spec.Linux.Resources, spec.Linux.Devices);
 
             if (consoleSocket is not null)
