@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace PsContainers.Core.Registry;
 
-public static class MediaTypes
+public static class RegistryMediaTypes
 {
     public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";
@@ -130,7 +130,7 @@ public sealed class ManifestDocument
     public string MediaType { get; }
     public byte[] Bytes { get; }
     public string Digest { get; }
-    public bool IsIndex => MediaTypes.IsIndex(MediaType);
+    public bool IsIndex => RegistryMediaTypes.IsIndex(MediaType);
     public Descriptor? Config { get; }
     public IReadOnlyList<Descriptor> Layers { get; } = Array.Empty<Descriptor>();
     public IReadOnlyList<Descriptor> Manifests { get; } = Array.Empty<Descriptor>();
@@ -150,8 +150,8 @@ public sealed class ManifestDocument
     {
         if (bytes.Length > MaxSize)
             throw PscException.InvalidData("RegistryManifestTooLarge", $"The manifest of {target} is {bytes.Length} bytes; manifests over 4 MiB are refused.", target);
-        string? ct = MediaTypes.Strip(contentType);
-        if (MediaTypes.IsSchema1(ct)) throw Schema1(target);
+        string? ct = RegistryMediaTypes.Strip(contentType);
+        if (RegistryMediaTypes.IsSchema1(ct)) throw Schema1(target);
         JsonDocument doc;
         try { doc = JsonDocument.Parse(bytes); }
         catch (JsonException e) { throw PscException.InvalidData("RegistryManifestInvalid", $"The manifest of {target} is not valid JSON: {e.Message}", target, e); }
@@ -170,19 +170,19 @@ public sealed class ManifestDocument
             if (type is null)
             {
                 // OCI allows an absent mediaType: infer from the shape
-                type = root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex
-                     : root.TryGetProperty("config", out _) ? MediaTypes.OciManifest
+                type = root.TryGetProperty("manifests", out _) ? RegistryMediaTypes.OciIndex
+                     : root.TryGetProperty("config", out _) ? RegistryMediaTypes.OciManifest
                      : throw Descriptor.Invalid("it has neither a mediaType, manifests nor config");
             }
             if (schema != 2) throw Descriptor.Invalid($"schemaVersion {schema} is not supported");
-            if (MediaTypes.IsIndex(type))
+            if (RegistryMediaTypes.IsIndex(type))
             {
                 if (!root.TryGetProperty("manifests", out var ms) || ms.ValueKind != JsonValueKind.Array)
                     throw Descriptor.Invalid("an index without manifests");
                 var list = ms.EnumerateArray().Select((e, i) => Descriptor.FromJson(e, $"manifests[{i}]")).ToList();
                 return new ManifestDocument(type, bytes, null, Array.Empty<Descriptor>(), list);
             }
-            if (MediaTypes.IsManifest(type))
+            if (RegistryMediaTypes.IsManifest(type))
             {
                 if (!root.TryGetProperty("config", out var c)) throw Descriptor.Invalid("no config descriptor");
                 var config = Descriptor.FromJson(c, "config");
@@ -203,7 +203,7 @@ public sealed class ManifestDocument
     public Descriptor SelectPlatform(Platform wanted, string? target = null)
     {
         if (!IsIndex) throw new InvalidOperationException("not an index");
-        var candidates = Manifests.Where(m => MediaTypes.IsManifest(m.MediaType) || m.MediaType.Length == 0).ToList();
+        var candidates = Manifests.Where(m => RegistryMediaTypes.IsManifest(m.MediaType) || m.MediaType.Length == 0).ToList();
         var hit = candidates.FirstOrDefault(m => m.Platform is not null && wanted.Matches(m.Platform));
         if (hit is null && wanted.Variant is null && wanted.Architecture == "arm")
             hit = candidates.FirstOrDefault(m => m.Platform is not null && wanted.Matches(m.Platform) && m.Platform.Variant == "v7");

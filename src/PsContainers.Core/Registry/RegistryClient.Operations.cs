@@ -10,7 +10,7 @@ public sealed partial class RegistryClient
 
     private static void AddManifestAccept(HttpRequestMessage req)
     {
-        foreach (var a in MediaTypes.ManifestAccept) req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(a));
+        foreach (var a in RegistryMediaTypes.ManifestAccept) req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(a));
     }
 
     /// <summary>

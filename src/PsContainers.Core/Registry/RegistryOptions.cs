@@ -72,6 +72,8 @@ public sealed class RegistryOptions
                 Mirrors[part[..eq].Trim()] = part[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             }
         }
+        if (long.TryParse(Environment.GetEnvironmentVariable("PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD"), out long th) && th >= 0) ChunkedUploadThreshold = th;
+        if (long.TryParse(Environment.GetEnvironmentVariable("PSCONTAINERS_UPLOAD_CHUNK_SIZE"), out long cs) && cs > 0) ChunkSize = cs;
         var par = Environment.GetEnvironmentVariable("PSCONTAINERS_MAX_CONCURRENT_DOWNLOADS");
         if (int.TryParse(par, out int n) && n > 0) MaxConcurrentDownloads = n;
     }
