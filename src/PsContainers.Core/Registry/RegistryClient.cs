@@ -126,7 +126,11 @@ public sealed partial class RegistryClient : IDisposable
             var http = new Uri($"http://{Host}/");
             try
             {
-                await PingAtAsync(http, ct).ConfigureAwait(false);
+                if (await PingAtAsync(http, ct).ConfigureAwait(false) == HttpStatusCode.BadRequest)
+                    // "Client sent an HTTP request to an HTTPS server": the HTTPS failure is the real one
+                    throw new PscException("RegistryTlsFailed", PscErrorCategory.SecurityError,
+                        $"Cannot connect to registry {Host} over HTTPS: {Flatten(httpsError)}" +
+                        $" If it uses a private CA, put it in /etc/containers/certs.d/{Host}/ca.crt (or a directory named in ${RegistryOptions.CertsDirsVariable}).", Host, httpsError);
                 _base = http;
             }
             catch (HttpRequestException e) when (!ct.IsCancellationRequested)
@@ -145,7 +149,7 @@ public sealed partial class RegistryClient : IDisposable
         return string.Join(" ", parts.Distinct());
     }
 
-    private async Task PingAtAsync(Uri baseUri, CancellationToken ct)
+    private async Task<HttpStatusCode> PingAtAsync(Uri baseUri, CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -159,7 +163,7 @@ public sealed partial class RegistryClient : IDisposable
                 if (_challenge is null)
                     throw new PscException("RegistryAuthUnsupported", PscErrorCategory.AuthenticationError,
                         $"Registry {Host} asks for an unsupported authentication scheme: {string.Join(", ", resp.Headers.WwwAuthenticate)}", Host);
-                return;
+                return resp.StatusCode;
             }
             if (IsRetryable(resp.StatusCode) && attempt < Options.MaxAttempts)
             {
@@ -168,7 +172,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             if ((int)resp.StatusCode >= 500)
                 throw RegistryErrors.FromResponse(resp.StatusCode, await SafeBody(resp, ct).ConfigureAwait(false), $"Registry {Host} is not available", Host);
-            return; // 200, or a 404 from registries that do not implement /v2/ themselves
+            return resp.StatusCode; // 200, or a 404 from registries that do not implement /v2/ themselves
         }
     }
 
