@@ -93,7 +93,9 @@ function Start-TestRegistry {
     }
     $cfgFile = Join-Path $Dir 'config.yml'
     Set-Content -Path $cfgFile -Value $cfg
-    $p = Start-Process -FilePath docker-registry -ArgumentList 'serve', $cfgFile -PassThru `
+    # the registry reads REGISTRY_* variables as configuration (REGISTRY_AUTH_FILE would become auth.file): drop them
+    $envArgs = @(Get-ChildItem env: | Where-Object Name -like 'REGISTRY_*' | ForEach-Object { '-u', $_.Name })
+    $p = Start-Process -FilePath /usr/bin/env -ArgumentList ($envArgs + @('docker-registry', 'serve', $cfgFile)) -PassThru `
         -RedirectStandardOutput (Join-Path $Dir 'registry.out') -RedirectStandardError (Join-Path $Dir 'registry.err')
     $script:Started.Add($p)
     Wait-TcpPort -Port $port -Process $p
@@ -131,7 +133,10 @@ function Set-TestProxyFault {
     $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Url)/__fault?kind=$Kind&match=$([uri]::EscapeDataString($Match))&count=$Count"
 }
 
-function Get-TestProxyLog([Parameter(Mandatory)] $Proxy) { @(Invoke-RestMethod -Uri "$($Proxy.Url)/__log") }
+function Get-TestProxyLog([Parameter(Mandatory)] $Proxy) {
+    $entries = Invoke-RestMethod -Uri "$($Proxy.Url)/__log"
+    foreach ($e in $entries) { $e }
+}
 function Reset-TestProxy([Parameter(Mandatory)] $Proxy) { $null = Invoke-RestMethod -Method Post -Uri "$($Proxy.Url)/__reset" }
 
 function Stop-TestRegistryProcesses {

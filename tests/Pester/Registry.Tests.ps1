@@ -47,6 +47,15 @@ BeforeAll {
             if (Test-Path -LiteralPath $f) { return $f }
         }
     }
+    function script:Assert-OnlyVerifiedLeftovers {
+        # after a failed or stopped pull: no temp files, no broken image; what stays is only whole blobs
+        # that matched their digest (kept so the next pull reuses them), reported as unreferenced
+        $store = Get-Store
+        foreach ($p in @(Test-ContainerStorage)) {
+            $p.Kind | Should -Be 'UnreferencedBlob' -Because "$p"
+            [PsContainers.Core.Util.Digest]::OfFile($store.GetBlobPath($p.Target)) | Should -Be $p.Target
+        }
+    }
     function script:New-Credential([string] $User, [string] $Password) {
         [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
     }
@@ -202,6 +211,8 @@ Describe 'Anonymous registry over plain HTTP' {
         (Get-ChildItem $dir).Count | Should -BeGreaterOrEqual 5
         $pod = Join-Path $script:Work 'podman'
         $pargs = @('--root', "$pod/root", '--runroot', "$pod/run", '--storage-driver', 'vfs')
+        $savedAuth = $env:REGISTRY_AUTH_FILE, $env:DOCKER_CONFIG
+        $env:REGISTRY_AUTH_FILE = $env:DOCKER_CONFIG = $null   # podman refuses auth files that do not exist
         try {
             $pull = & podman @pargs pull -q --tls-verify=false "$($reg2.Host)/pushed/busybox:ours" 2>&1
             $LASTEXITCODE | Should -Be 0 -Because "$pull"
@@ -215,6 +226,7 @@ Describe 'Anonymous registry over plain HTTP' {
             & podman @pargs rmi -a -f 2>&1 | Out-Null
             & podman @pargs system reset -f 2>&1 | Out-Null
             Remove-Item -Recurse -Force $pod -ErrorAction SilentlyContinue
+            $env:REGISTRY_AUTH_FILE, $env:DOCKER_CONFIG = $savedAuth
         }
     }
 }
@@ -241,7 +253,7 @@ Describe 'Faults injected by a proxy' {
         $store = Get-Store
         $store.HasBlob($script:Big) | Should -BeFalse
         @($store.ListImages()).Count | Should -Be 0
-        @(Test-ContainerStorage).Count | Should -Be 0
+        Assert-OnlyVerifiedLeftovers
     }
 
     It 'resumes a blob with a Range request after the connection is cut' {
@@ -271,16 +283,16 @@ Describe 'Faults injected by a proxy' {
     It 'gives up on 429 after the attempts and reports LimitsExceeded' {
         $env:PSCONTAINERS_ROOT = New-Root
         Set-TestProxyFault $script:Proxy -Kind 429 -Match '/manifests/1' -Count 100
-        $env:PSCONTAINERS_ROOT | Out-Null
         $opts = [PsContainers.Core.Registry.RegistryOptions]::new(); $opts.MaxAttempts = 2
         $client = [PsContainers.Core.Registry.RegistryClient]::new($script:P, $opts)
-        try {
-            { $client.GetManifestAsync('f/busybox', '1', [Threading.CancellationToken]::None).GetAwaiter().GetResult() } |
-                Should -Throw -ExceptionType ([PsContainers.Core.PscException])
-            try { $client.GetManifestAsync('f/busybox', '1', [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
-            catch { $_.Exception.InnerException ?? $_.Exception | ForEach-Object { $_.Category | Should -Be 'LimitsExceeded'; $_.ErrorId | Should -Be 'RegistryToomanyrequests' } }
-        }
+        $err = $null
+        try { $null = $client.GetManifestAsync('f/busybox', '1', [Threading.CancellationToken]::None).GetAwaiter().GetResult() }
+        catch { $err = $_.Exception; while ($err -is [System.Management.Automation.MethodInvocationException]) { $err = $err.InnerException } }
         finally { $client.Dispose() }
+        $err | Should -BeOfType ([PsContainers.Core.PscException])
+        $err.Category | Should -Be 'LimitsExceeded'
+        $err.ErrorId | Should -Be 'RegistryToomanyrequests'
+        @(Get-TestProxyLog $script:Proxy | Where-Object status -eq 429).Count | Should -Be 2
     }
 
     It 'stopped mid-pull (Ctrl+C) leaves no image, and the next pull reuses the verified blobs' {
@@ -303,13 +315,15 @@ Describe 'Faults injected by a proxy' {
         $store = Get-Store
         @($store.ListImages()).Count | Should -Be 0
         $store.HasBlob($script:Big) | Should -BeFalse
-        @(Test-ContainerStorage).Count | Should -Be 0
+        Assert-OnlyVerifiedLeftovers
+        @(Test-ContainerStorage).Count | Should -Be 3
         Reset-TestProxy $script:Proxy
         $img = Request-ContainerImage "$($script:P)/f/busybox:1" -Quiet
         $img.RepoTags | Should -Contain "$($script:P)/f/busybox:1"
         $blobGets = @(Get-TestProxyLog $script:Proxy | Where-Object { $_.path -like '*/blobs/*' -and $_.method -eq 'GET' })
         $blobGets.Count | Should -Be 1
         $blobGets[0].path | Should -BeLike "*$($script:Big)"
+        @(Test-ContainerStorage).Count | Should -Be 0
     }
 
     It 'uploads in chunks (PATCH with Content-Range) when asked to' {
@@ -342,7 +356,8 @@ Describe 'htpasswd Basic auth over TLS with a private CA' {
         $script:T = $script:TReg.Host
         $script:CertDir = Join-Path $env:PSCONTAINERS_REGISTRY_CERTS_DIRS $script:T
         New-Item -ItemType Directory -Force -Path $script:CertDir | Out-Null
-        Copy-ToRegistry "$($script:T)/secure/busybox:1" -Extra @('--dest-creds', 'alice:s3cret pass', '--dest-cert-dir', (Split-Path $script:Ca.CaFile))
+        Copy-Item $script:Ca.CaFile (Join-Path $script:CertDir 'ca.crt')
+        Copy-ToRegistry "$($script:T)/secure/busybox:1" -Extra @('--dest-creds', 'alice:s3cret pass', '--dest-cert-dir', $script:CertDir)
         $script:Good = New-Credential alice 's3cret pass'
     }
 
