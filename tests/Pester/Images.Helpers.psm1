@@ -13,6 +13,14 @@
 Set-StrictMode -Version 3.0
 
 $script:Epoch = [DateTimeOffset]::new(2024, 1, 2, 3, 4, 5, [TimeSpan]::Zero)
+# PAX entries get atime/ctime of "now" unless given: fixed times make the archives reproducible
+$script:EpochText = [string] $script:Epoch.ToUnixTimeSeconds()
+
+function New-PaxEntry([System.Formats.Tar.TarEntryType] $Type, [string] $Name) {
+    $attrs = [System.Collections.Generic.Dictionary[string, string]]::new()
+    $attrs['atime'] = $script:EpochText; $attrs['ctime'] = $script:EpochText
+    [System.Formats.Tar.PaxTarEntry]::new($Type, $Name, $attrs)
+}
 
 function Get-Sha256Hex([byte[]] $Bytes) {
     [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
@@ -63,6 +71,7 @@ function New-TarBytes {
             default { [System.Formats.Tar.TarEntryType]::RegularFile }
         }
         $attrs = [System.Collections.Generic.Dictionary[string, string]]::new()
+        $attrs['atime'] = $script:EpochText; $attrs['ctime'] = $script:EpochText
         if ($e.ContainsKey('Xattrs') -and $e.Xattrs) { foreach ($k in $e.Xattrs.Keys) { $attrs["SCHILY.xattr.$k"] = $e.Xattrs[$k] } }
         $entry = [System.Formats.Tar.PaxTarEntry]::new($type, $e.Name, $attrs)
         $mode = if ($e.ContainsKey('Mode')) { $e.Mode } elseif ($e.Type -eq 'Dir') { 0x1ed } elseif ($e.Type -eq 'Symlink') { 0x1ff } else { 0x1a4 }
@@ -166,16 +175,16 @@ function Write-TarFile {
                 $d = ($parts[0..($i - 1)] -join '/') + '/'
                 if (-not $dirs.ContainsKey($d)) {
                     $dirs[$d] = $true
-                    $de = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::Directory, $d)
+                    $de = New-PaxEntry Directory $d
                     $de.Mode = [IO.UnixFileMode] 0x1ed; $de.ModificationTime = $script:Epoch
                     $w.WriteEntry($de)
                 }
             }
             if ($f.ContainsKey('Target')) {
-                $e = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::SymbolicLink, $f.Name)
+                $e = New-PaxEntry SymbolicLink $f.Name
                 $e.LinkName = $f.Target
             } else {
-                $e = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::RegularFile, $f.Name)
+                $e = New-PaxEntry RegularFile $f.Name
                 $e.DataStream = [IO.MemoryStream]::new([byte[]] $f.Bytes)
             }
             $e.Mode = [IO.UnixFileMode] 0x1a4; $e.ModificationTime = $script:Epoch

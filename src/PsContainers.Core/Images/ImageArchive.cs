@@ -449,16 +449,18 @@ public static class ImageArchive
         progress.Progress(new ProgressInfo(ActivityId + 1, "Writing image archive", Completed: true));
     }
 
+    private static readonly Dictionary<string, string> FixedTimes = new() { ["atime"] = "0", ["ctime"] = "0" };
+
     private static void AddBytes(TarWriter w, string name, byte[] data)
     {
-        var e = new PaxTarEntry(TarEntryType.RegularFile, name) { Mode = (UnixFileMode)0x1a4, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = new MemoryStream(data) };
+        var e = new PaxTarEntry(TarEntryType.RegularFile, name, FixedTimes) { Mode = (UnixFileMode)0x1a4, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = new MemoryStream(data) };
         w.WriteEntry(e);
     }
 
     private static void AddFile(TarWriter w, string name, string file)
     {
         using var fs = File.OpenRead(file);
-        var e = new PaxTarEntry(TarEntryType.RegularFile, name) { Mode = (UnixFileMode)0x1a4, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = fs };
+        var e = new PaxTarEntry(TarEntryType.RegularFile, name, FixedTimes) { Mode = (UnixFileMode)0x1a4, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = fs };
         w.WriteEntry(e);
     }
 
@@ -494,8 +496,9 @@ public static class ImageArchive
             var tags = new JsonArray();
             foreach (var n in item.Names.Where(n => n.Tag is not null))
             {
-                tags.Add(n.ToFamiliarString());
-                string repo = n.FamiliarName;
+                // full names, like podman save: podman would read a familiar "name:tag" as localhost/name
+                tags.Add(n.ToString());
+                string repo = n.Name;
                 if (repositories[repo] is not JsonObject ro) repositories[repo] = ro = new JsonObject();
                 ro[n.Tag!] = img.DiffIds.Length > 0 ? img.DiffIds[^1][7..] : img.Id[7..];
             }

@@ -456,6 +456,13 @@ public sealed partial class ImageStore
                 index.Tags[t.Name + ":" + t.Tag] = id;
             WriteIndex(index);
             FaultPoint?.Invoke("index-written");
+            if (existing is not null && existing.ManifestDigest != manifestDigest)
+            {
+                // the same image (config) arrived with another manifest: drop blobs only the old one used
+                var still = ReferencedBlobs(index);
+                foreach (var b in existing.Layers.Select(l => l.Digest).Append(existing.ManifestDigest))
+                    if (!still.Contains(b)) TryDelete(GetBlobPath(b));
+            }
         }
         var first = tagList.FirstOrDefault(t => t.Tag is not null);
         return BuildImage(ReadRecord(id)!, ReadIndex(), first?.Name + ":" + first?.Tag);

@@ -102,6 +102,9 @@ public sealed class ExportContainerImageCommand : PscCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     private readonly List<ImageArchive.ExportItem> _items = new();
     private ImageStore? _store;
 
@@ -155,7 +158,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         try
         {
             RunPumped((sink, ct) => ImageArchive.Export(_store!, _items, full, Format, sink, ct));
-            WriteObject(new FileInfo(full));
+            if (PassThru) WriteObject(InvokeProvider.Item.Get(full), true);
         }
         catch (Exception e) { ThrowEngineError(e, full); }
     }
@@ -180,7 +183,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
     [Parameter(ParameterSetName = "Name")]
     public SwitchParameter Dangling { get; set; }
 
-    /// <summary>Also images without a name (those are shown by default too, like docker images; -All keeps docker's flag).</summary>
+    /// <summary>Also nameless images kept only for the containers that use them.</summary>
     [Parameter(ParameterSetName = "Name")]
     public SwitchParameter All { get; set; }
 
@@ -206,6 +209,12 @@ public sealed class GetContainerImageCommand : PscCmdlet
         var rows = Unique ? store.ListImages() : store.ListImageRows();
         IEnumerable<ContainerImage> sel = rows.OrderByDescending(r => r.Created ?? DateTime.MinValue).ThenBy(r => r.Repository).ThenBy(r => r.Tag);
         if (Dangling) sel = sel.Where(r => r.Dangling);
+        else if (!All)
+        {
+            // nameless images kept only for the containers that use them (removed with -Force) are internal, like docker's intermediate images
+            var used = new HashSet<string>(store.GetContainerUses().Select(u => u.ImageId));
+            sel = sel.Where(r => !r.Dangling || !used.Contains(r.Id));
+        }
         if (Name is null || Name.Length == 0) { foreach (var r in sel) WriteObject(r); return; }
         var list = sel.ToList();
         var emitted = new HashSet<string>();

@@ -30,7 +30,7 @@ public static class TestImages
         {
             foreach (var it in items)
             {
-                var attrs = new Dictionary<string, string>();
+                var attrs = new Dictionary<string, string> { ["atime"] = "1704164645", ["ctime"] = "1704164645" };
                 if (it.Xattrs is not null) foreach (var kv in it.Xattrs) attrs["SCHILY.xattr." + kv.Key] = kv.Value;
                 var e = new PaxTarEntry(it.Type, it.Name, attrs)
                 {
