@@ -74,7 +74,6 @@ try {
         $m = Get-Median $times[$k]
         [pscustomobject]@{ Tool = $k; MedianSeconds = [Math]::Round($m, 3); MBps = [Math]::Round($size / 1e6 / $m, 1); 'PsContainers/this' = [Math]::Round($ours / $m, 2) }
     }
-    $rows | Format-Table -AutoSize | Out-String | Write-Host
     $rows
 }
 finally {

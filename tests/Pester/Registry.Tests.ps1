@@ -11,7 +11,7 @@ BeforeAll {
 
     $script:SavedEnv = @{}
     foreach ($v in 'PSCONTAINERS_ROOT', 'REGISTRY_AUTH_FILE', 'DOCKER_CONFIG', 'PSCONTAINERS_REGISTRY_CERTS_DIRS',
-        'PSCONTAINERS_INSECURE_REGISTRIES', 'PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD', 'PSCONTAINERS_UPLOAD_CHUNK_SIZE', 'XDG_RUNTIME_DIR') {
+        'PSCONTAINERS_INSECURE_REGISTRIES', 'PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD', 'PSCONTAINERS_UPLOAD_CHUNK_SIZE', 'XDG_RUNTIME_DIR', 'PSCONTAINERS_REGISTRY_MIRRORS') {
         $script:SavedEnv[$v] = [Environment]::GetEnvironmentVariable($v)
     }
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('psc-reg-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
@@ -176,6 +176,23 @@ Describe 'Anonymous registry over plain HTTP' {
         $e[0].FullyQualifiedErrorId | Should -BeLike 'RegistryPlatformNotFound*'
         $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($e[0])" | Should -Match 'linux/amd64, linux/arm64/v8'
+    }
+
+    It 'pulls through a configured mirror, and falls back to the registry when the mirror lacks the image' {
+        $env:PSCONTAINERS_ROOT = New-Root
+        $down = "127.0.0.1:$(Get-FreeTcpPort)"   # nothing listens there: only the mirror can answer
+        $env:PSCONTAINERS_REGISTRY_MIRRORS = "$down=$($script:R)"
+        try { $img = Request-ContainerImage "$down/test/busybox:1" -Quiet }
+        finally { $env:PSCONTAINERS_REGISTRY_MIRRORS = $null }
+        $img.RepoTags | Should -Contain "$down/test/busybox:1"
+        $img.Digest | Should -Be $script:SkopeoDigest
+        # a mirror without the repository: the registry itself serves it
+        $env:PSCONTAINERS_ROOT = New-Root
+        $env:PSCONTAINERS_REGISTRY_MIRRORS = "$($script:R)=$down"
+        try { $img2 = Request-ContainerImage "$($script:R)/test/busybox:1" -Quiet -Verbose 4>&1 }
+        finally { $env:PSCONTAINERS_REGISTRY_MIRRORS = $null }
+        @($img2 | Where-Object { $_ -is [PsContainers.Core.Images.ContainerImage] }).Digest | Should -Be $script:SkopeoDigest
+        "$($img2 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match "Mirror $down cannot serve"
     }
 
     It 'pushes under another name by mounting blobs, and returns the digest' {

@@ -141,6 +141,8 @@ public sealed class ImagePuller
         }
         ReportParent(true);
         _sink.Progress(new ProgressInfo(parent, activity, Completed: true));
+        var downloaded = sw.Elapsed;
+        _sink.Verbose($"{target}: {Size(total - reused)} downloaded and verified in {downloaded.TotalSeconds:0.00} s.");
 
         _store.PutBlob(manifest.Bytes, manifest.Digest);
         try { _sources.Add(reference.Registry, reference.Repository, manifest.Layers.Select(l => l.Digest).Append(config.Digest)); }
@@ -151,7 +153,7 @@ public sealed class ImagePuller
         refs.Add(ImageReference.Parse($"{reference.Name}@{top.Digest}"));
         ct.ThrowIfCancellationRequested();
         var image = _store.CommitImage(manifest.Digest, refs, _sink, ct);
-        _sink.Verbose($"{target}: pulled {Size(total - reused)} in {sw.Elapsed.TotalSeconds:0.00} s ({manifest.Layers.Count} layers, {Size(reused)} reused).");
+        _sink.Verbose($"{target}: pulled {Size(total - reused)} in {sw.Elapsed.TotalSeconds:0.00} s ({manifest.Layers.Count} layers, {Size(reused)} reused; committed in {(sw.Elapsed - downloaded).TotalSeconds:0.00} s).");
         return image;
     }
 
