@@ -84,7 +84,8 @@ Describe 'Anonymous registry over plain HTTP' {
         $img.Digest | Should -Be $script:SkopeoDigest
         $img.RepoDigests | Should -Contain "$($script:R)/test/busybox@$($script:SkopeoDigest)"
         $img.Layers.Count | Should -Be 3
-        Get-Content -Raw (Get-LayerFile $img 'etc/layer3') | Should -Not -BeNullOrEmpty
+        Get-Content -Raw (Get-LayerFile $img 'etc/layer3') | Should -Be "3`n"
+        Get-Content -Raw (Get-LayerFile $img 'data/keep.txt') | Should -Be "keep`n"
         (Get-LayerFile $img 'bin/busybox') | Should -Not -BeNullOrEmpty
         @(Test-ContainerStorage).Count | Should -Be 0
         $script:PulledRoot = $env:PSCONTAINERS_ROOT
@@ -92,8 +93,8 @@ Describe 'Anonymous registry over plain HTTP' {
 
     It 'runs the pulled image' -Skip:(-not (Get-Command Invoke-ContainerImage -ErrorAction SilentlyContinue)) {
         $env:PSCONTAINERS_ROOT = $script:PulledRoot
-        $out = Invoke-ContainerImage "$($script:R)/test/busybox:1" -Command 'cat', '/etc/layer3' -Remove
-        "$out" | Should -Not -BeNullOrEmpty
+        $out = @(Invoke-ContainerImage -Remove -Network none "$($script:R)/test/busybox:1" cat /etc/layer3 /data/keep.txt)
+        ($out | ForEach-Object { "$_".Trim() }) | Should -Be @('3', 'keep')
     }
 
     It 'takes names from the pipeline, reports progress and reuses stored blobs' {
