@@ -91,7 +91,11 @@ Describe 'Anonymous registry over plain HTTP' {
         $script:PulledRoot = $env:PSCONTAINERS_ROOT
     }
 
-    It 'runs the pulled image' -Skip:(-not (Get-Command Invoke-ContainerImage -ErrorAction SilentlyContinue)) {
+    It 'runs the pulled image' {
+        if (-not (Get-Command Invoke-ContainerImage -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because 'this build has no Invoke-ContainerImage'
+            return
+        }
         $env:PSCONTAINERS_ROOT = $script:PulledRoot
         $out = @(Invoke-ContainerImage -Remove -Network none "$($script:R)/test/busybox:1" cat /etc/layer3 /data/keep.txt)
         ($out | ForEach-Object { "$_".Trim() }) | Should -Be @('3', 'keep')
