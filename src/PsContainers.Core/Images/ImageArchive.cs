@@ -104,22 +104,36 @@ public static class ImageArchive
             }
         }
         var result = new List<ContainerImage>();
-        foreach (var p in plan)
+        var added = new List<string>(); // blobs this import brought in: removed again if it fails
+        try
         {
-            foreach (var (digest, file) in p.Blobs)
+            foreach (var p in plan)
             {
-                if (file.Published) { if (!store.HasBlob(digest)) throw PscException.InvalidData("MissingBlob", $"The blob {digest} vanished.", digest); continue; }
-                if (content.Directory is null) store.PublishBlobFile(file.TempPath, digest);
-                else using (var fs = File.OpenRead(file.TempPath)) store.PutBlob(fs, digest, file.Size, ct);
-                file.Published = true;
+                foreach (var (digest, file) in p.Blobs)
+                {
+                    if (file.Published) { if (!store.HasBlob(digest)) throw PscException.InvalidData("MissingBlob", $"The blob {digest} vanished.", digest); continue; }
+                    if (!store.HasBlob(digest)) added.Add(digest);
+                    if (content.Directory is null) store.PublishBlobFile(file.TempPath, digest);
+                    else using (var fs = File.OpenRead(file.TempPath)) store.PutBlob(fs, digest, file.Size, ct);
+                    file.Published = true;
+                }
+                if (p.ManifestBytes is not null)
+                {
+                    if (!store.HasBlob(p.ManifestDigest)) added.Add(p.ManifestDigest);
+                    store.PutBlob(p.ManifestBytes, p.ManifestDigest);
+                }
+                var tags = names is { Count: > 0 } ? names : p.Tags;
+                var img = store.CommitImage(p.ManifestDigest, tags, progress, ct);
+                result.Add(img);
+                if (tags.Count > 1)
+                    foreach (var t in tags.Skip(1).Where(t => t.Tag is not null))
+                        result.Add(store.FindImage(t.ToString())!);
             }
-            if (p.ManifestBytes is not null) store.PutBlob(p.ManifestBytes, p.ManifestDigest);
-            var tags = names is { Count: > 0 } ? names : p.Tags;
-            var img = store.CommitImage(p.ManifestDigest, tags, progress, ct);
-            result.Add(img);
-            if (tags.Count > 1)
-                foreach (var t in tags.Skip(1).Where(t => t.Tag is not null))
-                    result.Add(store.FindImage(t.ToString())!);
+        }
+        catch
+        {
+            store.RemoveUnreferencedBlobs(added);
+            throw;
         }
         return result;
     }
@@ -372,7 +386,16 @@ public static class ImageArchive
         }
         string layerDigest;
         long layerSize = new FileInfo(path).Length;
-        using (var fs = File.OpenRead(path)) layerDigest = store.PutBlob(fs, null, -1, ct);
+        var added = new List<string>();
+        try
+        {
+        using (var fs = File.OpenRead(path))
+        {
+            string d = Digest.Of(fs);
+            if (!store.HasBlob(d)) added.Add(d);
+            fs.Position = 0;
+            layerDigest = store.PutBlob(fs, d, layerSize, ct);
+        }
         var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ");
         var cfgObj = new JsonObject
         {
@@ -392,8 +415,16 @@ public static class ImageArchive
             ["config"] = new JsonObject { ["mediaType"] = MediaTypes.DockerConfig, ["size"] = cfgBytes.Length, ["digest"] = cfgDigest },
             ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = kind == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.LayerFor(kind, true), ["size"] = layerSize, ["digest"] = layerDigest }),
         };
-        string manifestDigest = store.PutBlob(Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        added.Add(cfgDigest); added.Add(Digest.Of(manifestBytes));
+        string manifestDigest = store.PutBlob(manifestBytes);
         return store.CommitImage(manifestDigest, [name], progress, ct);
+        }
+        catch
+        {
+            store.RemoveUnreferencedBlobs(added);
+            throw;
+        }
     }
 
     internal static JsonObject ToConfigJson(ImageConfig c)

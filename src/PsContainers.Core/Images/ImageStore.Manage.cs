@@ -145,6 +145,18 @@ public sealed partial class ImageStore
             if (!blobs.Contains(b)) TryDelete(GetBlobPath(b));
     }
 
+    /// <summary>Delete those of <paramref name="digests"/> that no visible image uses (clean-up after a failed import).</summary>
+    public void RemoveUnreferencedBlobs(IEnumerable<string> digests)
+    {
+        var list = digests.Distinct().ToList();
+        if (list.Count == 0) return;
+        using (LockExclusive())
+        {
+            var used = ReferencedBlobs(ReadIndex());
+            foreach (var d in list) if (!used.Contains(d)) TryDelete(GetBlobPath(d));
+        }
+    }
+
     /// <summary>Every blob digest referenced by a visible image.</summary>
     internal HashSet<string> ReferencedBlobs(RepositoryIndex index)
     {

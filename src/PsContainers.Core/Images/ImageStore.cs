@@ -384,10 +384,9 @@ public sealed partial class ImageStore
             string dir = Path.Combine(scope.Dir, Digest.Hex(chains[i]));
             string diff = Path.Combine(dir, "diff");
             Directory.CreateDirectory(diff);
-            long blobSize = GetBlobSize(layer.Digest);
             progress.Progress(new ProgressInfo(activity, "Unpacking layers", $"Layer {i + 1} of {m.Layers.Count}: {Digest.Short(layer.Digest)}", i * 100 / m.Layers.Count));
             LayerUnpackResult r;
-            using (var blob = OpenBlob(layer.Digest))
+            using (var blob = OpenBlobForCommit(layer.Digest))
             {
                 r = LayerExtractor.Unpack(blob, diff, ct);
             }
@@ -401,6 +400,27 @@ public sealed partial class ImageStore
         progress.Progress(new ProgressInfo(activity, "Unpacking layers", Completed: true));
 
         using (LockExclusive(ct))
+        {
+            try { return PublishCommit(manifestDigest, tagList, m, diffIds, chains, staged, scope, ct); }
+            catch
+            {
+                // leave nothing half-made behind: whatever the index does not reach goes
+                try { Recover(); } catch (IOException) { }
+                throw;
+            }
+        }
+    }
+
+    private Stream OpenBlobForCommit(string digest)
+    {
+        try { return new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (FileNotFoundException) { throw PscException.InvalidData("MissingBlob", $"The blob {digest} was removed while the image was being committed.", digest); }
+    }
+
+    private ContainerImage PublishCommit(string manifestDigest, List<ImageReference> tagList, ParsedManifest m, List<string> diffIds,
+        List<string> chains, List<(string ChainId, string Dir)> staged, TempScope scope, CancellationToken ct)
+    {
+        string id = m.Config.Digest;
         {
             Recover();
             // a concurrent removal may have taken blobs away meanwhile
@@ -419,7 +439,7 @@ public sealed partial class ImageStore
                     DeleteTree(dir);
                     Directory.CreateDirectory(Path.Combine(dir, "diff"));
                     LayerUnpackResult r;
-                    using (var blob = OpenBlob(m.Layers[i].Digest)) r = LayerExtractor.Unpack(blob, Path.Combine(dir, "diff"), ct);
+                    using (var blob = OpenBlobForCommit(m.Layers[i].Digest)) r = LayerExtractor.Unpack(blob, Path.Combine(dir, "diff"), ct);
                     var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = r.Size, UncompressedBytes = r.UncompressedBytes };
                     File.WriteAllBytes(Path.Combine(dir, "layer.json"), StoreJson.Serialize(rec));
                     st = (chains[i], dir);
@@ -463,9 +483,9 @@ public sealed partial class ImageStore
                 foreach (var b in existing.Layers.Select(l => l.Digest).Append(existing.ManifestDigest))
                     if (!still.Contains(b)) TryDelete(GetBlobPath(b));
             }
+            var first = tagList.FirstOrDefault(t => t.Tag is not null);
+            return BuildImage(ReadRecord(id)!, index, first?.Name + ":" + first?.Tag);
         }
-        var first = tagList.FirstOrDefault(t => t.Tag is not null);
-        return BuildImage(ReadRecord(id)!, ReadIndex(), first?.Name + ":" + first?.Tag);
     }
 
     // ------------------------------------------------------------------ queries

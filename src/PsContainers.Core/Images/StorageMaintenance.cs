@@ -115,6 +115,9 @@ public static class StorageChecker
                 store.WriteIndex(index);
             }
             store.Recover(); // orphan records, layers, temp work
+            var stillUsed = store.ReferencedBlobs(store.ReadIndex());
+            foreach (var b in store.EnumerateBlobs().ToList())
+                if (!stillUsed.Contains(b)) { try { File.Delete(store.GetBlobPath(b)); } catch { } }
             foreach (var p in problems) p.Repaired = true;
         }
         return problems;

@@ -151,7 +151,8 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         string full = GetUnresolvedProviderPathFromPSPath(Path);
         if (File.Exists(full) && !Force)
         {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{full}' already exists. Use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+            WriteError(new ErrorRecord(new IOException($"The file '{full}' already exists. Use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+            return;
         }
         string what = string.Join(", ", _items.Select(i => i.Names.Count > 0 ? string.Join(", ", i.Names.Select(n => n.ToFamiliarString())) : i.Image.ShortId));
         if (!ShouldProcess(full, $"Export {what} as {Format}")) return;
@@ -235,15 +236,20 @@ public sealed class GetContainerImageCommand : PscCmdlet
             }
             else
             {
-                ContainerImage? one;
-                try { one = store.FindImage(n); }
-                catch (Exception e) { WriteEngineError(e, n); continue; }
-                if (one is null && ImageReference.TryParse(n, out var nr) && nr is not null && !n.Contains(':') && nr.Digest is null)
+                ContainerImage? one = null;
+                bool bareRepo = ImageReference.TryParse(n, out var nr) && nr is not null && nr.Digest is null && !n.Contains('@')
+                    && !n.Substring(n.LastIndexOf('/') + 1).Contains(':');
+                if (bareRepo)
                 {
                     // a bare repository name lists all its tags, like docker images busybox
-                    matches.AddRange(list.Where(r => r.Repository != "<none>" && ImageReference.Parse(r.Repository + ":" + r.Tag).Name == nr.Name));
+                    matches.AddRange(list.Where(r => r.Repository != "<none>" && ImageReference.Parse(r.Repository + ":" + r.Tag).Name == nr!.Name));
                 }
-                else if (one is not null)
+                if (matches.Count == 0)
+                {
+                    try { one = store.FindImage(n); }
+                    catch (Exception e) { WriteEngineError(e, n); continue; }
+                }
+                if (one is not null)
                 {
                     if (one.Repository == "<none>" && !Unique) matches.AddRange(list.Where(r => r.Id == one.Id));
                     else matches.Add(one);
