@@ -66,7 +66,9 @@ function Start-TestRegistry {
         [Parameter(Mandatory)] [string] $Dir,
         [object] $Tls,
         [string] $Htpasswd,
-        [hashtable] $Token
+        [hashtable] $Token,
+        # answer uploads with relative Location headers (http.relativeurls)
+        [switch] $RelativeUrls
     )
     New-Item -ItemType Directory -Force -Path (Join-Path $Dir 'data') | Out-Null
     $port = Get-FreeTcpPort
@@ -85,6 +87,7 @@ function Start-TestRegistry {
         "  addr: 127.0.0.1:$port"
         "  secret: psc-test-$port"
     )
+    if ($RelativeUrls) { $cfg += '  relativeurls: true' }
     if ($Tls) { $cfg += '  tls:', "    certificate: $($Tls.CertFile)", "    key: $($Tls.KeyFile)" }
     if ($Htpasswd) { $cfg += 'auth:', '  htpasswd:', '    realm: psc-test', "    path: $Htpasswd" }
     if ($Token) {

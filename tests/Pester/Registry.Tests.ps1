@@ -255,7 +255,8 @@ Describe 'Anonymous registry over plain HTTP' {
 
 Describe 'Faults injected by a proxy' {
     BeforeAll {
-        $script:FReg = Start-TestRegistry -Dir (Join-Path $script:Work 'faults')
+        # this registry answers uploads with relative Location headers; the others with absolute ones
+        $script:FReg = Start-TestRegistry -Dir (Join-Path $script:Work 'faults') -RelativeUrls
         Copy-ToRegistry "$($script:FReg.Host)/f/busybox:1"
         $script:Proxy = Start-TestRegistryFixture -Mode Proxy -Dir (Join-Path $script:Work 'proxy') -Parameters @{ Upstream = $script:FReg.Url }
         $script:P = $script:Proxy.Host
@@ -348,7 +349,7 @@ Describe 'Faults injected by a proxy' {
         @(Test-ContainerStorage).Count | Should -Be 0
     }
 
-    It 'uploads in chunks (PATCH with Content-Range) when asked to' {
+    It 'uploads in chunks (PATCH with Content-Range), following relative Location headers' {
         $env:PSCONTAINERS_ROOT = New-Root
         $null = Request-ContainerImage "$($script:P)/f/busybox:1" -Quiet
         Reset-TestProxy $script:Proxy
@@ -362,6 +363,7 @@ Describe 'Faults injected by a proxy' {
         $r.BlobsUploaded | Should -Be 4
         $log = Get-TestProxyLog $script:Proxy
         @($log | Where-Object method -eq 'PATCH').Count | Should -BeGreaterOrEqual 5
+        @($log | Where-Object { $_.method -eq 'PATCH' -and $_.path -notlike '/v2/chunked/busybox/blobs/uploads/*' }).Count | Should -Be 0
         Get-RemoteDigest "$($script:FReg.Host)/chunked/busybox:1" | Should -Be $r.Digest
         & skopeo copy -q --src-tls-verify=false "docker://$($script:FReg.Host)/chunked/busybox:1" "dir:$(Join-Path $script:Work 'chunked-dir')" 2>&1 | Out-Null
         $LASTEXITCODE | Should -Be 0
