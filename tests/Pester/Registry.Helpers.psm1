@@ -18,12 +18,12 @@ function Get-TestPwshPath {
     'pwsh'
 }
 
-function Wait-TcpPort([int] $Port, [int] $TimeoutSeconds = 20, [System.Diagnostics.Process] $Process) {
+function Wait-TcpPort([int] $Port, [int] $TimeoutSeconds = 20, [System.Diagnostics.Process] $Process, [string] $Address = '127.0.0.1') {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     while ([DateTime]::UtcNow -lt $deadline) {
         if ($Process -and $Process.HasExited) { throw "The process $($Process.Id) exited with code $($Process.ExitCode) before listening on $Port." }
         $c = [System.Net.Sockets.TcpClient]::new()
-        try { $c.Connect('127.0.0.1', $Port); return } catch { Start-Sleep -Milliseconds 50 } finally { $c.Dispose() }
+        try { $c.Connect($Address, $Port); return } catch { Start-Sleep -Milliseconds 50 } finally { $c.Dispose() }
     }
     throw "Nothing listens on 127.0.0.1:$Port after $TimeoutSeconds s."
 }
@@ -68,7 +68,9 @@ function Start-TestRegistry {
         [string] $Htpasswd,
         [hashtable] $Token,
         # answer uploads with relative Location headers (http.relativeurls)
-        [switch] $RelativeUrls
+        [switch] $RelativeUrls,
+        # listen on this address instead of 127.0.0.1
+        [string] $Address = '127.0.0.1'
     )
     New-Item -ItemType Directory -Force -Path (Join-Path $Dir 'data') | Out-Null
     $port = Get-FreeTcpPort
@@ -84,7 +86,7 @@ function Start-TestRegistry {
         '  delete:'
         '    enabled: true'
         'http:'
-        "  addr: 127.0.0.1:$port"
+        "  addr: ${Address}:$port"
         "  secret: psc-test-$port"
     )
     if ($RelativeUrls) { $cfg += '  relativeurls: true' }
@@ -101,9 +103,9 @@ function Start-TestRegistry {
     $p = Start-Process -FilePath /usr/bin/env -ArgumentList ($envArgs + @('docker-registry', 'serve', $cfgFile)) -PassThru `
         -RedirectStandardOutput (Join-Path $Dir 'registry.out') -RedirectStandardError (Join-Path $Dir 'registry.err')
     $script:Started.Add($p)
-    Wait-TcpPort -Port $port -Process $p
+    Wait-TcpPort -Port $port -Process $p -Address $Address
     $scheme = if ($Tls) { 'https' } else { 'http' }
-    [pscustomobject]@{ Process = $p; Port = $port; Host = "127.0.0.1:$port"; Dir = $Dir; Url = "${scheme}://127.0.0.1:$port" }
+    [pscustomobject]@{ Process = $p; Port = $port; Host = "${Address}:$port"; Dir = $Dir; Url = "${scheme}://${Address}:$port" }
 }
 
 function Start-TestRegistryFixture {

@@ -200,6 +200,27 @@ Describe 'Anonymous registry over plain HTTP' {
         "$($img2 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match "Mirror $down cannot serve"
     }
 
+    It 'uses plain HTTP for another host only when it is configured insecure' {
+        $ip = [System.Net.NetworkInformation.NetworkInterface]::GetAllNetworkInterfaces() |
+            Where-Object { $_.OperationalStatus -eq 'Up' -and $_.NetworkInterfaceType -ne 'Loopback' } |
+            ForEach-Object { $_.GetIPProperties().UnicastAddresses } |
+            Where-Object { $_.Address.AddressFamily -eq 'InterNetwork' -and -not [System.Net.IPAddress]::IsLoopback($_.Address) } |
+            Select-Object -First 1 -ExpandProperty Address
+        if (-not $ip) { Set-ItResult -Skipped -Because 'this machine has no non-loopback IPv4 address'; return }
+        $ext = Start-TestRegistry -Dir (Join-Path $script:Work 'external') -Address $ip.ToString()
+        Copy-ToRegistry "$($ext.Host)/ext/busybox:1"
+        Find-ContainerImage "$($ext.Host)/ext/busybox" -ErrorAction SilentlyContinue -ErrorVariable e
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'RegistryUnreachable*'
+        "$($e[0])" | Should -Match 'PSCONTAINERS_INSECURE_REGISTRIES'
+        $env:PSCONTAINERS_INSECURE_REGISTRIES = $ext.Host
+        try { (Find-ContainerImage "$($ext.Host)/ext/busybox").Tag | Should -Be '1' }
+        finally { $env:PSCONTAINERS_INSECURE_REGISTRIES = $null }
+        # the same through registries.json in the store root
+        $env:PSCONTAINERS_ROOT = New-Root
+        @{ insecure = @($ext.Host) } | ConvertTo-Json | Set-Content (Join-Path $env:PSCONTAINERS_ROOT 'registries.json')
+        (Request-ContainerImage "$($ext.Host)/ext/busybox:1" -Quiet).Digest | Should -Be $script:SkopeoDigest
+    }
+
     It 'pushes under another name by mounting blobs, and returns the digest' {
         $env:PSCONTAINERS_ROOT = $script:PulledRoot
         $r = Publish-ContainerImage "$($script:R)/test/busybox:1" -Destination "$($script:R)/other/copy:5"

@@ -125,8 +125,8 @@ public sealed class CredentialStore
         }
         if (entry["username"]?.GetValue<string>() is { Length: > 0 } u && entry["password"]?.GetValue<string>() is string p)
             return new RegistryCredential(u, p);
-        if (entry["identitytoken"]?.GetValue<string>() is { Length: > 0 } tok)
-            return new RegistryCredential("<token>", tok);
+        // identitytoken entries are OAuth2 refresh tokens for the token POST flow, which is not supported;
+        // they are skipped rather than sent as a password
         return null;
     }
 

@@ -121,8 +121,10 @@ public sealed partial class RegistryClient : IDisposable
                 throw new PscException("RegistryUnreachable", PscErrorCategory.ConnectionError,
                     $"Cannot reach registry {Host} over HTTPS: {Flatten(httpsError)}" +
                     (httpsError?.InnerException is System.Security.Authentication.AuthenticationException
-                        ? $" If it uses a private CA, put it in /etc/containers/certs.d/{Host}/ca.crt (or a directory named in ${RegistryOptions.CertsDirsVariable}); if it only speaks HTTP, list it in ${RegistryOptions.InsecureVariable}."
-                        : ""), Host, httpsError);
+                        ? $" If it uses a private CA, put it in /etc/containers/certs.d/{Host}/ca.crt (or a directory named in ${RegistryOptions.CertsDirsVariable})."
+                        : "") +
+                    $" Plain HTTP is used only for loopback addresses and registries listed as insecure (${RegistryOptions.InsecureVariable}, or \"insecure\" in {RegistryOptions.FileName} in the store root).",
+                    Host, httpsError);
             var http = new Uri($"http://{Host}/");
             try
             {
