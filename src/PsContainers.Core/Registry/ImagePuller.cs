@@ -229,9 +229,31 @@ public sealed class ResumableBlobStream : Stream
         _reg = ct.Register(() => { try { _inner?.Dispose(); } catch { } });
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
+    {
+        var tmp = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            int n = Read(tmp, 0, buffer.Length);
+            tmp.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(tmp); }
+    }
+
+    private int ReadInner(byte[] buffer, int offset, int count)
+    {
+        // a connection that stays silent for ReadTimeoutSeconds counts as dropped
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        stall.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, _client.Options.ReadTimeoutSeconds)));
+        try { return _inner!.ReadAsync(buffer.AsMemory(offset, count), stall.Token).AsTask().GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) when (!_ct.IsCancellationRequested)
+        {
+            throw new IOException($"no data for {_client.Options.ReadTimeoutSeconds} s");
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
     {
         if (_size >= 0 && _pos >= _size) return 0;
         while (true)
@@ -240,7 +262,7 @@ public sealed class ResumableBlobStream : Stream
             try
             {
                 _inner ??= _client.OpenBlobAsync(_repository, _digest, _pos, _ct).GetAwaiter().GetResult().Body;
-                int n = _inner.Read(buffer);
+                int n = ReadInner(buffer, offset, count);
                 if (n == 0 && _size >= 0 && _pos < _size) throw new IOException($"the connection closed after {_pos} of {_size} bytes");
                 _pos += n;
                 return n;

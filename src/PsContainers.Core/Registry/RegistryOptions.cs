@@ -32,6 +32,8 @@ public sealed class RegistryOptions
     [JsonPropertyName("chunkedUploadThreshold")] public long ChunkedUploadThreshold { get; set; } = 64L << 20;
     /// <summary>Chunk size for chunked uploads (raised to the registry's OCI-Chunk-Min-Length). Default 16 MiB.</summary>
     [JsonPropertyName("chunkSize")] public long ChunkSize { get; set; } = 16L << 20;
+    /// <summary>A blob download that receives nothing for this many seconds is dropped and resumed.</summary>
+    [JsonPropertyName("readTimeoutSeconds")] public int ReadTimeoutSeconds { get; set; } = 60;
     /// <summary>Upper bound for a Retry-After wait, in seconds.</summary>
     [JsonPropertyName("maxRetryAfterSeconds")] public int MaxRetryAfterSeconds { get; set; } = 60;
 

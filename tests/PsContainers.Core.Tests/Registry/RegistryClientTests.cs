@@ -247,6 +247,46 @@ public class RegistryClientTests
     }
 
     [Fact]
+    public async Task ResumesABlobWhoseConnectionGoesSilent()
+    {
+        var data = new byte[200_000];
+        new Random(7).NextBytes(data);
+        int gets = 0;
+        var held = new TaskCompletionSource();
+        using var srv = new FakeServer(async ctx =>
+        {
+            if (Path0(ctx) == "/v2/") { await FakeServer.Send(ctx, 200, "{}"); return; }
+            if (Interlocked.Increment(ref gets) == 1)
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentLength64 = data.Length;
+                await ctx.Response.OutputStream.WriteAsync(data.AsMemory(0, 50_000));
+                await ctx.Response.OutputStream.FlushAsync();
+                await held.Task; // hold the connection open, sending nothing more
+                ctx.Response.Abort();
+                return;
+            }
+            long from = long.Parse(ctx.Request.Headers["Range"]!["bytes=".Length..^1]);
+            ctx.Response.StatusCode = 206;
+            ctx.Response.ContentLength64 = data.Length - from;
+            await ctx.Response.OutputStream.WriteAsync(data.AsMemory((int)from));
+            ctx.Response.Close();
+        });
+        try
+        {
+            using var client = new RegistryClient(srv.Host, new RegistryOptions { ReadTimeoutSeconds = 1 }, null, null, new TokenCache());
+            await using var s = new ResumableBlobStream(client, "r", Util.Digest.Of(data), data.Length, NullProgressSink.Instance, default);
+            var ms = new MemoryStream();
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Run(() => s.CopyTo(ms));
+            Assert.Equal(data, ms.ToArray());
+            Assert.Equal(1, s.Resumes);
+            Assert.InRange(sw.Elapsed.TotalSeconds, 0.9, 10);
+        }
+        finally { held.TrySetResult(); }
+    }
+
+    [Fact]
     public async Task RefusesPlainHttpForRemoteHosts()
     {
         // 192.0.2.1 (TEST-NET-1) is not reachable: HTTPS fails, and plain HTTP must not be tried
