@@ -436,6 +436,10 @@ Describe 'htpasswd Basic auth over TLS with a private CA' {
             $auth = (Get-Content -Raw $f | ConvertFrom-Json).auths.$($script:T).auth
             [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($auth)) | Should -Be 'alice:s3cret pass'
         }
+        # the registry is offered by tab completion
+        $line = 'Disconnect-ContainerRegistry 127.0.0.1:'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain $script:T
         # skopeo reads the same file
         & skopeo inspect --authfile $env:REGISTRY_AUTH_FILE --cert-dir $script:CertDir --format '{{.Name}}' "docker://$($script:T)/secure/busybox:1" 2>&1 | Out-Null
         $LASTEXITCODE | Should -Be 0

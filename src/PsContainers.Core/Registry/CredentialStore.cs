@@ -144,6 +144,11 @@ public sealed class CredentialStore
         }
     }
 
+    /// <summary>Registries with stored credentials (for completion), in the names references use.</summary>
+    public static IReadOnlyList<string> KnownRegistries() =>
+        ReadFiles.Select(ReadAuths).Where(a => a is not null).SelectMany(a => a!.Select(kv => NormaliseKey(kv.Key)))
+            .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(r => r, StringComparer.Ordinal).ToList();
+
     /// <summary>Store credentials in the containers auth.json and docker's config.json (mode 0600).
     /// Returns the files written.</summary>
     public static IReadOnlyList<string> Save(string registry, RegistryCredential cred)

@@ -58,6 +58,21 @@ public sealed class LocalImageNameCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>Completes registry names from the stored credentials.</summary>
+public sealed class RegistryNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var word = (wordToComplete ?? "").Trim('\'', '"');
+        IReadOnlyList<string> known;
+        try { known = CredentialStore.KnownRegistries(); }
+        catch (Exception) { known = Array.Empty<string>(); }
+        return known.Where(r => r.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                    .Select(r => new CompletionResult(r, r, CompletionResultType.ParameterValue, r));
+    }
+}
+
 /// <summary>Completes -Platform values.</summary>
 public sealed class PlatformCompleter : IArgumentCompleter
 {
@@ -221,6 +236,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdletBase
     /// <summary>Registry host[:port]; docker.io by default.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RegistryNameCompleter))]
     public string Registry { get; set; } = ImageReference.DefaultRegistry;
 
     /// <summary>User name and password (or token).</summary>
@@ -262,6 +278,7 @@ public sealed class DisconnectContainerRegistryCommand : RegistryCmdletBase
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RegistryNameCompleter))]
     public string[] Registry { get; set; } = [ImageReference.DefaultRegistry];
 
     protected override void ProcessRecord()
