@@ -335,7 +335,7 @@ Describe 'Faults injected by a proxy' {
         finally { $client.Dispose() }
         $err | Should -BeOfType ([PsContainers.Core.PscException])
         $err.Category | Should -Be 'LimitsExceeded'
-        $err.ErrorId | Should -Be 'RegistryToomanyrequests'
+        $err.ErrorId | Should -Be 'RegistryTooManyRequests'
         @(Get-TestProxyLog $script:Proxy | Where-Object status -eq 429).Count | Should -Be 2
     }
 

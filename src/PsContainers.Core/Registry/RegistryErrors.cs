@@ -37,6 +37,7 @@ public static class RegistryErrors
     /// <summary>MANIFEST_UNKNOWN → RegistryManifestUnknown.</summary>
     public static string ErrorIdFor(string code)
     {
+        if (code.Equals("TOOMANYREQUESTS", StringComparison.OrdinalIgnoreCase)) return "RegistryTooManyRequests";
         var parts = code.Split('_', StringSplitOptions.RemoveEmptyEntries);
         return "Registry" + string.Concat(parts.Select(p => p.Length == 0 ? "" : char.ToUpperInvariant(p[0]) + p[1..].ToLowerInvariant()));
     }
@@ -66,7 +67,7 @@ public static class RegistryErrors
         401 => "RegistryUnauthorized",
         403 => "RegistryDenied",
         404 => "RegistryNotFound",
-        429 => "RegistryToomanyrequests",
+        429 => "RegistryTooManyRequests",
         _ => "RegistryHttpError",
     };
 

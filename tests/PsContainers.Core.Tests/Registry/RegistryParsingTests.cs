@@ -70,7 +70,7 @@ public class RegistryErrorTests
     [InlineData("NAME_UNKNOWN", "RegistryNameUnknown", PscErrorCategory.ObjectNotFound)]
     [InlineData("UNAUTHORIZED", "RegistryUnauthorized", PscErrorCategory.PermissionDenied)]
     [InlineData("DENIED", "RegistryDenied", PscErrorCategory.PermissionDenied)]
-    [InlineData("TOOMANYREQUESTS", "RegistryToomanyrequests", PscErrorCategory.LimitsExceeded)]
+    [InlineData("TOOMANYREQUESTS", "RegistryTooManyRequests", PscErrorCategory.LimitsExceeded)]
     [InlineData("DIGEST_INVALID", "RegistryDigestInvalid", PscErrorCategory.InvalidData)]
     [InlineData("MANIFEST_INVALID", "RegistryManifestInvalid", PscErrorCategory.InvalidData)]
     [InlineData("UNSUPPORTED", "RegistryUnsupported", PscErrorCategory.NotImplemented)]
