@@ -81,6 +81,26 @@ Describe 'Import-ContainerImage' {
         Test-Path (Join-Path $layers[2] 'opaque/.wh..wh..opq') | Should -BeFalse
     }
 
+    It 'gives layers that overlayfs merges into the image file system (whiteout and opaque applied)' {
+        $img = Get-ContainerImage overlay-test:1
+        $layers = [PsContainers.Core.Images.ImageStore]::new([PsContainers.Core.PscPaths]::new($script:Root)).GetLayerPaths($img)
+        $merged = Join-Path $script:Work 'merged'
+        New-Item -ItemType Directory $merged | Out-Null
+        $lower = @($layers)
+        [array]::Reverse($lower)   # overlay lists the top layer first
+        & mount -t overlay overlay -o "lowerdir=$($lower -join ':')" $merged
+        $LASTEXITCODE | Should -Be 0
+        try {
+            Test-Path "$merged/data/keep.txt" | Should -BeTrue
+            Test-Path "$merged/data/deleted.txt" | Should -BeFalse
+            (Get-ChildItem "$merged/opaque").Name | Should -Be @('new.txt')
+            Get-Content "$merged/etc/motd" | Should -Match 'PsContainers test image'
+            & chroot $merged /bin/sh -c 'echo $((6 * 7)); ls /data' | Should -Be @('42', 'keep.txt', 'owned.txt')
+        } finally {
+            & umount $merged
+        }
+    }
+
     It 'shares layers between images and keeps them until the last user goes' {
         $a = New-TestImageArchive -Path (Join-Path $script:Work 'share1.tar') -Name share:one -Variant share-one
         $b = New-TestImageArchive -Path (Join-Path $script:Work 'share2.tar') -Name share:two -Variant share-two
@@ -95,6 +115,30 @@ Describe 'Import-ContainerImage' {
         if (-not (Get-ContainerImage -Unique | Where-Object { $_.DiffIds[0] -eq $a.DiffIds[0] })) {
             Test-Path $base | Should -BeFalse
         }
+    }
+
+    It 'imports a gzip-compressed docker-archive (docker save | gzip)' {
+        $a = New-TestImageArchive -Path (Join-Path $script:Work 'gz-outer.tar') -Name gz-outer:1 -Variant gzouter
+        & gzip -k -f $a.Path
+        $img = Import-ContainerImage "$($a.Path).gz"
+        $img.Id | Should -Be $a.Id
+        $img.Repository | Should -Be 'gz-outer'
+    }
+
+    It 'imports the OCI-layout docker-archive of docker 25+ (index.json and manifest.json), names from manifest.json' {
+        $a = New-TestImageArchive -Path (Join-Path $script:Work 'docker25') -Name docker25:1 -Format OciLayout -Variant docker25
+        $idx = Get-Content -Raw "$($a.Path)/index.json" | ConvertFrom-Json
+        $idx.manifests[0].PSObject.Properties.Remove('annotations')
+        $idx | ConvertTo-Json -Depth 10 | Set-Content "$($a.Path)/index.json"
+        ConvertTo-Json -Compress -Depth 5 @(, [ordered]@{
+                Config = "blobs/sha256/$($a.Id.Substring(7))"; RepoTags = @('docker25:1', 'docker25:also')
+                Layers = @($a.LayerDigests | ForEach-Object { "blobs/sha256/$($_.Substring(7))" }) }) |
+            Set-Content "$($a.Path)/manifest.json"
+        & tar -C $a.Path -cf "$($a.Path).tar" .
+        $imgs = Import-ContainerImage "$($a.Path).tar"
+        ($imgs | ForEach-Object { "$($_.Repository):$($_.Tag)" } | Sort-Object) | Should -Be @('docker25:1', 'docker25:also')
+        $imgs[0].Id | Should -Be $a.Id
+        $imgs[0].Digest | Should -Be $a.ManifestDigest
     }
 
     It 'binds files from the pipeline' {
@@ -317,6 +361,17 @@ Describe 'Get-ContainerImage' {
         Remove-ContainerImage $d.Id -Confirm:$false
     }
 
+    It 'completes image references and ids' {
+        $r = TabExpansion2 -inputScript 'Get-ContainerImage getimg-t' -cursorColumn 'Get-ContainerImage getimg-t'.Length
+        $r.CompletionMatches.CompletionText | Should -Contain 'getimg-test:1.0'
+        $r.CompletionMatches.CompletionText | Should -Contain 'getimg-test:latest'
+        $r = TabExpansion2 -inputScript 'Remove-ContainerImage 127.0' -cursorColumn 'Remove-ContainerImage 127.0'.Length
+        $r.CompletionMatches.CompletionText | Should -Be @('127.0.0.1:5000/tools/getimg:2')
+        $short = $script:Gi.Id.Substring(7, 6)
+        $r = TabExpansion2 -inputScript "Export-ContainerImage $short" -cursorColumn "Export-ContainerImage $short".Length
+        $r.CompletionMatches.CompletionText | Should -Be @($script:Gi.Id.Substring(7, 12))
+    }
+
     It 'formats like docker images and converts to JSON' {
         $text = Get-ContainerImage getimg-test:1.0 | Out-String
         $text | Should -Match 'REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE'
@@ -501,6 +556,24 @@ Describe 'Interop with skopeo, umoci and podman' {
             $out = & podman load -q -i $o 2>&1
             $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
             "sha256:$(& podman image inspect --format '{{.Id}}' docker.io/library/psc-podman-interop:v1)" | Should -Be $img.Id
+            # and what podman save writes (docker-archive and oci-archive) comes back with the same Id
+            $other = New-TestStoreRoot
+            try {
+                foreach ($fmt in 'docker-archive', 'oci-archive') {
+                    $s = Join-Path $script:Work "podman-save-$fmt.tar"
+                    & podman save --format $fmt -o $s docker.io/library/psc-podman-interop:v1 2>&1 | Out-Null
+                    $LASTEXITCODE | Should -Be 0
+                    $back = Import-ContainerImage $s -Name "from-podman-${fmt}:v1"
+                    # podman converts the config when it writes OCI, so compare with the config it wrote
+                    $raw = & skopeo inspect --raw "${fmt}:$s" | ConvertFrom-Json
+                    $back.Id | Should -Be $raw.config.digest -Because $fmt
+                    if ($fmt -eq 'docker-archive') { $back.Id | Should -Be $img.Id }
+                    $back.DiffIds | Should -Be $img.DiffIds
+                }
+            } finally {
+                Remove-TestStoreRoot $other
+                $env:PSCONTAINERS_ROOT = $script:Root
+            }
         } finally {
             & podman rmi -f docker.io/library/psc-podman-interop:v1 localhost/psc-podman-interop:v1 2>&1 | Out-Null
         }
