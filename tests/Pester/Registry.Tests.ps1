@@ -235,6 +235,13 @@ Describe 'Anonymous registry over plain HTTP' {
         $again.Digest | Should -Be $script:SkopeoDigest
     }
 
+    It 'pulls with -WhatIf without changing the store' {
+        $env:PSCONTAINERS_ROOT = New-Root
+        Request-ContainerImage "$($script:R)/test/busybox:1" -WhatIf | Should -BeNullOrEmpty
+        @((Get-Store).ListImages()).Count | Should -Be 0
+        @((Get-Store).EnumerateBlobs()).Count | Should -Be 0
+    }
+
     It 'pushes with -WhatIf without changing the registry' {
         $env:PSCONTAINERS_ROOT = $script:PulledRoot
         Publish-ContainerImage "$($script:R)/test/busybox:1" -Destination "$($script:R)/whatif/x:1" -WhatIf
@@ -425,6 +432,12 @@ Describe 'htpasswd Basic auth over TLS with a private CA' {
         Request-ContainerImage "$($script:T)/secure/busybox:1" -ErrorAction SilentlyContinue -ErrorVariable e
         $e[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $e[0].FullyQualifiedErrorId | Should -BeLike 'RegistryUnauthorized*'
+    }
+
+    It 'stores nothing with -WhatIf' {
+        Connect-ContainerRegistry $script:T -Credential $script:Good -WhatIf | Should -BeNullOrEmpty
+        Test-Path $env:REGISTRY_AUTH_FILE | Should -BeFalse
+        Test-Path (Join-Path $env:DOCKER_CONFIG 'config.json') | Should -BeFalse
     }
 
     It 'verifies and stores credentials where docker and podman read them (mode 0600)' {
