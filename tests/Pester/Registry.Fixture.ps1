@@ -6,7 +6,9 @@
                 carries the certificate the registry trusts (auth.token.rootcertbundle). With Basic
                 credentials equal to -User/-Password every requested action is granted; anonymous
                 callers get "pull" only; wrong credentials get 401.
-  -Mode Proxy : a reverse proxy in front of -Upstream that can misbehave on request. POST
+  -Mode Proxy : a reverse proxy in front of -Upstream that can misbehave on request (corrupt a body, cut
+                the connection halfway, answer 429 with Retry-After: 1, send slowly, or send half and
+                hold the connection open until /__reset). POST
                 /__fault?kind=corrupt|cut|429|slow|stall&match=<text in the path>&count=N arms a fault;
                 GET /__log returns the requests seen (method, path, range, status) as JSON.
   Writes "READY <port>" to -ReadyFile once listening.

@@ -207,6 +207,10 @@ public sealed partial class RegistryClient : IDisposable
         if (!force && _tokens.TryGet(key, out var cached)) return cached;
         if (string.IsNullOrEmpty(ch.Realm) || !Uri.TryCreate(ch.Realm, UriKind.Absolute, out var realm) || realm.Scheme is not ("https" or "http"))
             throw new PscException("RegistryAuthInvalid", PscErrorCategory.AuthenticationError, $"Registry {Host} sent a Bearer challenge without a usable realm: {ch}", Host);
+        string realmHost = realm.IsDefaultPort ? realm.Host : $"{realm.Host}:{realm.Port}";
+        if (_credential is not null && realm.Scheme == "http" && !Options.AllowsPlainHttp(realmHost))
+            throw new PscException("RegistryInsecureTokenRealm", PscErrorCategory.SecurityError,
+                $"Registry {Host} asks for credentials to be sent to {realm} over plain HTTP; refused. List {realmHost} as insecure to allow it.", Host);
         var q = new StringBuilder();
         void Add(string k, string v) { q.Append(q.Length == 0 ? "" : "&").Append(k).Append('=').Append(Uri.EscapeDataString(v)); }
         if (!string.IsNullOrEmpty(ch.Service)) Add("service", ch.Service!);
