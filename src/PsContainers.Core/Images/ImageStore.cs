@@ -244,6 +244,7 @@ public sealed partial class ImageStore
             fs.Flush(flushToDisk: true);
         }
         PublishBlobFile(tmp, digest);
+        if (expectedDigest is not null) Unpin(new[] { digest }); // PublishBlobFile pinned it again: keep one pin per put
         return digest;
     }
 
@@ -478,6 +479,12 @@ public sealed partial class ImageStore
             if (!File.Exists(file)) File.WriteAllBytes(file, []);
         }
     }
+
+    /// <summary>
+    /// Drop the protection of blobs put for an image that will not be committed (a failed or cancelled pull).
+    /// The blobs stay on disk for a later pull to reuse, as ordinary unreferenced blobs.
+    /// </summary>
+    public void ReleaseBlobs(IEnumerable<string> digests) => Unpin(digests);
 
     internal void Unpin(IEnumerable<string> digests)
     {

@@ -57,12 +57,23 @@ public sealed class ImagePuller
                 last = e;
                 continue;
             }
-            return await PullFromAsync(client, reference, top, platform, ct).ConfigureAwait(false);
+            var put = new List<string>();
+            try
+            {
+                return await PullFromAsync(client, reference, top, platform, put, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The verified blobs stay for the next pull to reuse, but this pull no longer protects them:
+                // they are ordinary unreferenced blobs now (Test-ContainerStorage reports them; -Repair removes them).
+                _store.ReleaseBlobs(put);
+                throw;
+            }
         }
         throw last ?? new InvalidOperationException("no registry host");
     }
 
-    private async Task<ContainerImage> PullFromAsync(RegistryClient client, ImageReference reference, ManifestDocument top, Platform? platform, CancellationToken ct)
+    private async Task<ContainerImage> PullFromAsync(RegistryClient client, ImageReference reference, ManifestDocument top, Platform? platform, List<string> put, CancellationToken ct)
     {
         string target = reference.ToString();
         var wanted = platform ?? Platform.Host;
@@ -76,6 +87,7 @@ public sealed class ImagePuller
                 throw PscException.InvalidData("RegistryManifestInvalid", $"The index of {target} points at another index for {wanted}.", target);
         }
         var config = manifest.Config!;
+        lock (put) put.AddRange(manifest.Layers.Select(l => l.Digest).Append(config.Digest).Append(manifest.Digest));
         int parent = Interlocked.Add(ref s_activitySeed, 100);
         string activity = $"Pulling {reference.ToFamiliarString()}";
         var sw = Stopwatch.StartNew();
