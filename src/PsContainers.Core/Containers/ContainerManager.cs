@@ -312,6 +312,11 @@ public sealed partial class ContainerManager
         public int Pid { get; internal set; }
         public Stream? Output => Process?.StandardOutput.BaseStream;
         public Stream? Input => Process?.StandardInput.BaseStream;
+        /// <summary>Wait until the monitor process has exited (after its clean-up).</summary>
+        public bool WaitForMonitor(TimeSpan timeout)
+        {
+            try { return Process is null || Process.WaitForExit(timeout); } catch (InvalidOperationException) { return true; }
+        }
         public void Dispose() { try { Process?.Dispose(); } catch { } }
     }
 

@@ -164,7 +164,10 @@ public sealed class ContainerLogEntry
     public string ContainerName { get; set; } = "";
     /// <summary>False when the record is the first part of a line longer than 16 KiB.</summary>
     public bool Complete { get; set; } = true;
-    public override string ToString() => Text;
+    /// <summary>Print the time before the text (Get-ContainerLog -Timestamps).</summary>
+    public bool ShowTimestamp { get; set; }
+    public override string ToString() =>
+        ShowTimestamp ? Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + Text : Text;
 }
 
 /// <summary>A process inside a container (docker top).</summary>
