@@ -286,6 +286,7 @@ public sealed partial class ContainerManager
         Directory.CreateDirectory(rootfs); Directory.CreateDirectory(upper); Directory.CreateDirectory(work);
         if (_sys.IsMountPoint(rootfs)) return rootfs;
         var layers = ImageOf(c).LayerPaths;
+        PhaseTrace.Mark("mount: layers resolved");
         if (layers.Count == 0) throw PscException.InvalidData("ImageHasNoLayers", $"The image of '{c.Name}' has no layers.", c.Name);
         string lower = string.Join(':', layers.Reverse().Select(EscapeOverlay));
         int e = _sys.Mount("overlay", rootfs, "overlay", 0, $"lowerdir={lower},upperdir={EscapeOverlay(upper)},workdir={EscapeOverlay(work)}");
@@ -327,19 +328,25 @@ public sealed partial class ContainerManager
     /// </summary>
     public Launch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
+        PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        PhaseTrace.Mark("start: locked and loaded");
         if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "userstop")); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
+        PhaseTrace.Mark("start: rootfs mounted");
         try
         {
             var spec = BuildSpec(cur, rootfs);
+            PhaseTrace.Mark("start: spec built");
             var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
             foreach (var h in ContainerHooks.All) h.Prepare(cur, node, Store.DirOf(c.Id));
             AtomicFile.WriteAllText(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
+            PhaseTrace.Mark("start: bundle written");
             var launch = RunMonitor(cur, attach, stdin, foreground: false);
+            PhaseTrace.Mark("start: monitor reported");
             var st = Store.Load(c.Id);
             if (st is not null) Copy(st, c);
             return launch;
@@ -391,6 +398,7 @@ public sealed partial class ContainerManager
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         var p = Process.Start(psi)!;
+        PhaseTrace.Mark("monitor: spawned");
         if (!stdin) p.StandardInput.Close();
         var launch = new Launch { Process = p };
         var (type, payload) = ReadFrame(p.StandardOutput.BaseStream);
