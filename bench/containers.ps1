@@ -29,12 +29,6 @@ function Measure-Ms([scriptblock] $Block, [int] $N, [int] $Warmup = 2) {
     }
     [pscustomobject]@{ Median = [math]::Round((Get-Median $t), 1); Min = [math]::Round(($t | Measure-Object -Minimum).Minimum, 1); Max = [math]::Round(($t | Measure-Object -Maximum).Maximum, 1); Runs = $N }
 }
-function Measure-Native([string] $File, [string[]] $Arguments, [int] $N, [int] $Warmup = 2) {
-    Measure-Ms -N $N -Warmup $Warmup -Block {
-        $p = [Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]::new($File, $Arguments) -as [Diagnostics.ProcessStartInfo])
-        $p.WaitForExit(); if ($p.ExitCode -ne 0) { throw "$File $Arguments failed: $($p.ExitCode)" }
-    }.GetNewClosure()
-}
 function Get-Rss([int] $ProcessId) {
     $st = Get-Content "/proc/$ProcessId/status"
     $kb = { param($k) [int](($st | Where-Object { $_ -like "${k}:*" }) -replace '\D', '') }
@@ -110,17 +104,17 @@ try {
 
     # ---- 3. monitor memory
     $m = Invoke-ContainerImage pscbench/busybox -Detach -Name rss sleep 120
-    Start-Sleep -Milliseconds 500
+    Start-Sleep -Milliseconds 2500   # the monitor trims its resident pages after a second of idling
     $mon = Get-Rss $m.State.MonitorPid
     $results['pscmon idle (VmRSS / RssAnon KB, threads)'] = "$($mon.RssKB) / $($mon.AnonKB) KB, $($mon.Threads) threads"
     Remove-Container rss -Force -Confirm:$false
     if ($havePodman) {
         $id = & podman run -d --network none --name pscbench-rss $podmanImage sleep 120
-        Start-Sleep -Milliseconds 500
+        Start-Sleep -Milliseconds 2500
         $cpid = & podman inspect --format '{{.State.ConmonPid}}' $id
         $cm = Get-Rss ([int]$cpid)
         $results['conmon idle (VmRSS / RssAnon KB, threads)'] = "$($cm.RssKB) / $($cm.AnonKB) KB, $($cm.Threads) threads"
-        & podman rm -f pscbench-rss | Out-Null
+        & podman rm -f -t 0 pscbench-rss | Out-Null
     }
 }
 finally {

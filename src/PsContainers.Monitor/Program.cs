@@ -459,6 +459,7 @@ public static unsafe partial class Program
         if (_log >= 0) { close(_log); _log = -1; }
         string rootfs = Path.Combine(_o.Dir, "rootfs");
         Umount(rootfs);
+        Mark("cleanup: unmounted");
         if (_o.ExitCommand is not null)
         {
             var args = new List<string> { _o.ExitCommand };
@@ -473,19 +474,22 @@ public static unsafe partial class Program
     {
         int lockFd = _o.LockFile is null ? -1 : Open(_o.LockFile, O_RDWR | O_CREAT);
         if (lockFd >= 0) flock(lockFd, LOCK_EX);
+        Mark("remove: locked");
+        string? trash = null;
         try
         {
             if (IsMountPoint(rootfs)) return; // never delete through a live mount
-            // write the marker first so a crash half-way leaves a record the engine finishes removing
-            try { File.WriteAllText(Path.Combine(_o.Dir, "removing"), ""); } catch { }
-            Directory.Delete(_o.Dir, recursive: true);
+            // a rename makes the container disappear at once; the files are deleted after the lock is released
+            trash = Path.Combine(Path.GetDirectoryName(_o.Dir.TrimEnd('/'))!, ".trash-" + _o.Id);
+            Directory.Move(_o.Dir, trash);
             if (_o.NameFile is not null && File.Exists(_o.NameFile) && File.ReadAllText(_o.NameFile).Trim() == _o.Id)
                 File.Delete(_o.NameFile);
             if (_o.LockFile is not null)
                 try { File.Delete(Path.Combine(Path.GetDirectoryName(_o.LockFile)!, ".locks", _o.Id + ".lock")); } catch { }
         }
-        catch { }
+        catch { trash = null; }
         finally { if (lockFd >= 0) close(lockFd); }
+        if (trash is not null) try { Directory.Delete(trash, recursive: true); } catch { }
     }
 
     private static bool IsMountPoint(string path)
