@@ -70,6 +70,18 @@ try {
         & runc --root "$root/runc-state" run --bundle $bundle "pscbench-$PID-$($script:i)" | Out-Null
         if ($LASTEXITCODE) { throw 'runc run failed' }
     }
+    # the same runc with the config.json PsContainers generates (default seccomp profile, masked paths ...)
+    $sc = Invoke-ContainerImage pscbench/busybox -Detach -Name seccomp-config sleep 300
+    $gen = Get-Content "$root/containers/$($sc.Id)/config.json" -Raw | ConvertFrom-Json -Depth 64
+    $gen.process.args = @('/bin/true'); $gen.root.path = "$bundle/rootfs"; $gen.linux.cgroupsPath = "/pscbench-$PID"
+    New-Item -ItemType Directory "$root/bundle2" | Out-Null
+    $gen | ConvertTo-Json -Depth 64 | Set-Content "$root/bundle2/config.json"
+    Remove-Container seccomp-config -Force -Confirm:$false
+    $results['run /bin/true: runc run (PsContainers'' config.json, seccomp)'] = Measure-Ms -N $Runs -Block {
+        $script:i++
+        & runc --root "$root/runc-state" run --bundle "$root/bundle2" "pscbench-g-$PID-$($script:i)" | Out-Null
+        if ($LASTEXITCODE) { throw 'runc run failed' }
+    }
     if (Test-Path /usr/bin/crun) {
         try {
             & crun --root "$root/crun-state" run --bundle $bundle "pscbench-crun-probe" 2>$null | Out-Null
@@ -138,6 +150,6 @@ foreach ($k in $results.Keys) {
     else { Write-Host ("{0,-62} {1,8} ms [{2}-{3}] n={4}" -f $k, $v.Median, $v.Min, $v.Max, $v.Runs) }
 }
 $base = $results['run /bin/true: PsContainers (warm pwsh, attached, -Remove)'].Median
-foreach ($peer in 'run /bin/true: runc run (prepared bundle)', 'run /bin/true: crun run (prepared bundle)', 'run /bin/true: podman run --rm --network none') {
+foreach ($peer in 'run /bin/true: runc run (prepared bundle)', 'run /bin/true: runc run (PsContainers'' config.json, seccomp)', 'run /bin/true: crun run (prepared bundle)', 'run /bin/true: podman run --rm --network none') {
     if ($results.Contains($peer)) { Write-Host ("ratio PsContainers / {0}: {1:N2}" -f ($peer -replace '^run /bin/true: '), ($base / $results[$peer].Median)) }
 }

@@ -252,7 +252,9 @@ public sealed partial class ContainerManager
             User = validateOnly ? null : c.Config.User,
             Hostname = c.HostConfig.NetworkMode == "host" ? null : c.Config.Hostname,
             HostUts = false,
-            Terminal = c.Config.Tty,
+            // a terminal exists only for a run on the caller's terminal (RunInTerminal sets it); a detached
+            // container's output goes to the monitor's pipes and log
+            Terminal = false,
             MemoryBytes = c.HostConfig.Memory,
             Cpus = c.HostConfig.Cpus,
             PidsLimit = c.HostConfig.PidsLimit,
@@ -481,6 +483,9 @@ public sealed partial class ContainerManager
             string rootfs = MountRootfs(cur);
             var spec = BuildSpec(cur, rootfs);
             spec.Process.Terminal = true;
+            spec.Process.Env ??= new List<string>();
+            if (!spec.Process.Env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+                spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
             var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
             foreach (var h in ContainerHooks.All) h.Prepare(cur, node, Store.DirOf(c.Id));
             ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
