@@ -25,7 +25,8 @@ public static unsafe partial class Program
         public string Restart = "no";
         public int MaxRetries;
         public int RestartCount;
-        public bool Remove, Foreground, Attach, Stdin;
+        public bool Remove, Foreground, Attach, Stdin, ExecTty;
+        public List<string> ExecArgs = new();
         public string? LockFile, ExitCommand, NameFile;
         public List<string> ExitArgs = new();
     }
@@ -51,6 +52,7 @@ public static unsafe partial class Program
         }
         Mark("main");
         IgnoreSigpipe();
+        if (_o.ExecTty) return RunExecTerminal();
         if (_o.Foreground) return RunForeground();
 
         setsid();
@@ -136,6 +138,11 @@ public static unsafe partial class Program
                 case "--remove": o.Remove = true; break;
                 case "--foreground": o.Foreground = true; break;
                 case "--attach": o.Attach = true; break;
+                case "--exec-tty": o.ExecTty = true; break;
+                case "--":
+                    o.ExecArgs.AddRange(a[(i + 1)..]);
+                    i = a.Length;
+                    break;
                 case "--stdin": o.Stdin = true; break;
                 case "--lock": o.LockFile = Next(); break;
                 case "--name-file": o.NameFile = Next(); break;
@@ -144,6 +151,7 @@ public static unsafe partial class Program
                 default: throw new ArgumentException($"unknown argument '{a[i]}'");
             }
         }
+        if (o.ExecTty) { if (o.Id.Length == 0 || o.ExecArgs.Count == 0) throw new ArgumentException("--exec-tty needs --id and the exec arguments after --"); return o; }
         if (o.Id.Length == 0 || o.Dir.Length == 0 || o.Bundle.Length == 0) throw new ArgumentException("--id, --dir and --bundle are required");
         return o;
     }
@@ -579,6 +587,61 @@ public static unsafe partial class Program
         RunRuntime("delete", "--force", _o.Id);
         WriteState("exited", 0, exit, null);
         Cleanup();
+        return exit;
+    }
+
+    /// <summary>
+    /// exec -it: "&lt;runtime&gt; exec --tty --detach --console-socket" hands over the terminal of the new process,
+    /// which this monitor (a subreaper) relays and reaps; its exit code is the monitor's exit code.
+    /// </summary>
+    private static int RunExecTerminal()
+    {
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        string sock = Path.Combine(Path.GetTempPath(), $"pscmon-x{getpid().ToString(CultureInfo.InvariantCulture)}.sock");
+        string pidFile = Path.Combine(Path.GetTempPath(), $"pscmon-x{getpid().ToString(CultureInfo.InvariantCulture)}.pid");
+        try { File.Delete(sock); File.Delete(pidFile); } catch { }
+        int lfd = ListenUnix(sock);
+        if (lfd < 0) { WriteAll(2, Encoding.UTF8.GetBytes("pscmon: cannot create the console socket\n")); return 126; }
+        var args = RuntimeArgs("exec", "--tty", "--detach", "--console-socket", sock, "--pid-file", pidFile);
+        args.AddRange(_o.ExecArgs);
+        int rpid = Spawn(_o.Runtime, args, -1, -1, 2);
+        int master = -1, rc = -1, st = 0;
+        var lp = stackalloc PollFd[1];
+        while (rpid > 0)
+        {
+            lp[0] = new PollFd { fd = lfd, events = POLLIN };
+            if (poll(lp, 1, 20) > 0 && master < 0)
+            {
+                int conn = accept4(lfd, null, null, SOCK_CLOEXEC);
+                if (conn >= 0) { master = ReceiveFd(conn); close(conn); }
+            }
+            if (waitpid(rpid, &st, WNOHANG) == rpid) { rc = Decode(st); break; }
+        }
+        if (master < 0 && rc == 0)
+        {
+            lp[0] = new PollFd { fd = lfd, events = POLLIN };
+            if (poll(lp, 1, 0) > 0) { int conn = accept4(lfd, null, null, SOCK_CLOEXEC); if (conn >= 0) { master = ReceiveFd(conn); close(conn); } }
+        }
+        close(lfd);
+        try { File.Delete(sock); } catch { }
+        int pid = 0;
+        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); File.Delete(pidFile); } catch { }
+        if (rc != 0 || master < 0 || pid <= 0)
+        {
+            WriteAll(2, Encoding.UTF8.GetBytes($"pscmon: {Path.GetFileName(_o.Runtime)} exec failed (exit {rc})\n"));
+            return rc > 0 ? rc : 126;
+        }
+        byte* saved = stackalloc byte[128];
+        byte* raw = stackalloc byte[128];
+        bool tty = tcgetattr(0, saved) == 0;
+        if (tty) { Buffer.MemoryCopy(saved, raw, 128, 128); cfmakeraw(raw); tcsetattr(0, 0, raw); }
+        ulong size = 0;
+        SyncWindowSize(master, ref size);
+        int exit;
+        try { exit = RelayTerminal(pid, master, ref size); }
+        finally { RestoreTerminal(tty, saved); }
+        close(master);
+        ReapOthers();
         return exit;
     }
 

@@ -28,7 +28,16 @@ AfterAll {
     Remove-ContainerTestStore $script:Root
 }
 
-Describe 'Interactive terminals (tmux)' -Skip:(-not (Get-Command tmux -ErrorAction SilentlyContinue)) {
+Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command tmux -ErrorAction SilentlyContinue)) -ForEach @(
+    @{ Runtime = 'the default runtime'; Path = $null }
+    @{ Runtime = 'runc'; Path = '/usr/sbin/runc' }
+) {
+    BeforeAll { if ($Path) { Set-ContainerConfiguration -Runtime $Path -Confirm:$false } }
+    AfterAll {
+        Get-Container -All | Remove-Container -Force
+        if ($Path) { Set-ContainerConfiguration -DefaultRuntime -Confirm:$false }
+    }
+
     It 'Invoke-ContainerImage -Interactive -Tty gives a terminal with raw mode, resize and Ctrl+C' {
         $s = Start-TmuxPwsh 'Invoke-ContainerImage busybox-test:latest -Interactive -Tty -Name tty1 sh; "EXIT=$LASTEXITCODE"'
         Wait-Pane $s '(?m)^/ #' | Should -BeTrue  # (tmux trims the prompt's trailing space)

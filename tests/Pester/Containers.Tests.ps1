@@ -425,7 +425,7 @@ Describe 'Extension points' {
         $dir = Join-Path $TestDrive 'exitcmd'
         New-Item -ItemType Directory $dir | Out-Null
         $script = Join-Path $dir 'on-exit.sh'
-        "#!/bin/sh`necho `"`$1`" > '$dir/ran-`$1'`n" | Set-Content $script
+        "#!/bin/sh`necho `"`$1`" > `"$dir/ran-`$1`"`n" | Set-Content $script
         & chmod +x $script
         $env:PSCONTAINERS_EXIT_COMMAND = $script
         try {
