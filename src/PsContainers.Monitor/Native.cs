@@ -96,6 +96,44 @@ internal static unsafe partial class Native
         return *(int*)(control + 16);
     }
 
+    [LibraryImport("libc", SetLastError = true)] public static partial int setns(int fd, int nstype);
+
+    /// <summary>
+    /// Bring up "lo" in the network namespace of <paramref name="pid"/> when it has its own (runc does this
+    /// itself; a runtime that does not would leave a container without 127.0.0.1).
+    /// </summary>
+    public static void LoopbackUp(int pid)
+    {
+        try
+        {
+            string? mine = new FileInfo("/proc/self/ns/net").LinkTarget;
+            string? theirs = new FileInfo($"/proc/{pid}/ns/net").LinkTarget;
+            if (mine is null || theirs is null || mine == theirs) return;
+            int self = Open("/proc/self/ns/net", O_RDONLY);
+            int target = Open($"/proc/{pid}/ns/net", O_RDONLY);
+            if (self >= 0 && target >= 0 && setns(target, 0x40000000 /* CLONE_NEWNET */) == 0)
+            {
+                int sock = socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */ | SOCK_CLOEXEC, 0);
+                if (sock >= 0)
+                {
+                    byte* ifr = stackalloc byte[40];
+                    new Span<byte>(ifr, 40).Clear();
+                    ifr[0] = (byte)'l'; ifr[1] = (byte)'o';
+                    if (ioctl(sock, 0x8913 /* SIOCGIFFLAGS */, ifr) == 0 && (*(short*)(ifr + 16) & 1) == 0)
+                    {
+                        *(short*)(ifr + 16) |= 1; // IFF_UP
+                        ioctl(sock, 0x8914 /* SIOCSIFFLAGS */, ifr);
+                    }
+                    close(sock);
+                }
+                setns(self, 0x40000000);
+            }
+            if (self >= 0) close(self);
+            if (target >= 0) close(target);
+        }
+        catch { }
+    }
+
     public static int Errno => Marshal.GetLastPInvokeError();
 
     public static int PidfdOpen(int pid) => (int)syscall(434, pid, 0);

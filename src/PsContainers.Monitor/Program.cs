@@ -196,6 +196,7 @@ public static unsafe partial class Program
         }
         int pid = 0;
         try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+        if (pid > 0) LoopbackUp(pid);
         int* s = stackalloc int[2];
         pipe2(s, O_CLOEXEC);
         int spid = Spawn(_o.Runtime, RuntimeArgs("start", _o.Id), -1, -1, s[1]);
@@ -554,6 +555,7 @@ public static unsafe partial class Program
         if (rc != 0 || master < 0) return FailForeground($"{Path.GetFileName(_o.Runtime)} create failed (exit {rc}{(master < 0 ? ", no terminal received" : "")})");
         int pid = 0;
         try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+        if (pid > 0) LoopbackUp(pid);
 
         byte* saved = stackalloc byte[128];
         byte* raw = stackalloc byte[128];

@@ -65,6 +65,9 @@ Describe 'Invoke-ContainerImage attached' {
     It 'has only a loopback interface with -Network none and the host network with -Network host' {
         $none = Invoke-ContainerImage $Img -Remove cat /proc/net/dev
         ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
+        # ... and the loopback interface is up
+        (Invoke-ContainerImage $Img -Remove ip link show lo) -join ' ' | Should -Match '<LOOPBACK,UP'
+        Invoke-ContainerImage $Img -Remove sh -c 'httpd -p 127.0.0.1:8081 -h /etc && wget -qO- http://127.0.0.1:8081/passwd | head -1' | Should -Match '^root:'
         $hostIfs = Invoke-ContainerImage $Img -Remove -Network host cat /proc/net/dev
         @($hostIfs).Count | Should -BeGreaterThan 3
     }
