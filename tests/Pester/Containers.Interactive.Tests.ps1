@@ -8,7 +8,7 @@ BeforeAll {
     $script:ModuleManifest = Join-Path (Get-Module PsContainers).ModuleBase 'PsContainers.psd1'
     $script:Sock = 'psc-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
 
-    # Runs a pwsh command in a new tmux session (a real pty), returns the session name.
+    # Runs a pwsh command in a new tmux window (a real pty), returns its name.
     function Start-TmuxPwsh([string] $Command) {
         $name = 's' + [guid]::NewGuid().ToString('N').Substring(0, 6)
         $file = Join-Path $TestDrive "$name.ps1"
