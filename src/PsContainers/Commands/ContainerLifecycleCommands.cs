@@ -169,7 +169,7 @@ public sealed class RenameContainerCommand : ContainerTargetCmdletBase
 }
 
 /// <summary>Remove-Container: delete containers (running ones only with -Force).</summary>
-[Cmdlet(VerbsCommon.Remove, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Name")]
+[Cmdlet(VerbsCommon.Remove, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Name")]
 [OutputType(typeof(void))]
 public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
 {

@@ -317,7 +317,7 @@ public sealed class AddContainerImageTagCommand : PscCmdlet
 }
 
 /// <summary>Remove-ContainerImage (docker rmi).</summary>
-[Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Name")]
+[Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Name")]
 [OutputType(typeof(ImageRemovalResult))]
 public sealed class RemoveContainerImageCommand : PscCmdlet
 {
