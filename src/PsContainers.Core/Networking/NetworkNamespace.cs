@@ -24,7 +24,7 @@ public static class NetworkNamespace
     public static void Create(string path)
     {
         var sys = LinuxSyscalls.Instance;
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrepareDirectory(Path.GetDirectoryName(path)!);
         if (IsMounted(path))
             throw new PscException("NetnsExists", PscErrorCategory.ResourceExists, $"A network namespace is already mounted at '{path}'.", path);
         using (File.Create(path)) { }
@@ -54,6 +54,23 @@ public static class NetworkNamespace
             try { Delete(path); } catch { }
             throw new PscException("NetnsCreateFailed", PscErrorCategory.ResourceUnavailable, "Cannot create a network namespace: " + error + ".", path);
         }
+    }
+
+    /// <summary>
+    /// Make the namespace directory a shared mount of itself, as `ip netns add` does. Namespace mounts then live
+    /// on that mount, so they propagate into container mount namespaces, and a later `ip netns add` (which binds
+    /// the directory over itself) cannot hide them and make them impossible to unmount.
+    /// </summary>
+    private static void PrepareDirectory(string dir)
+    {
+        System.IO.Directory.CreateDirectory(dir);
+        var sys = LinuxSyscalls.Instance;
+        if (sys.NetMount("none", dir, null, NetSys.MS_SHARED | NetSys.MS_REC, null, out int e) == 0) return;
+        if (e != 22 /*EINVAL: not a mount point yet*/) return;
+        using var l = Util.FileLock.Exclusive(Path.Combine(NetworkStore.RunDirectory, "netns-dir.lock"));
+        if (sys.NetMount("none", dir, null, NetSys.MS_SHARED | NetSys.MS_REC, null, out e) == 0) return;
+        if (sys.NetMount(dir, dir, "none", NetSys.MS_BIND | NetSys.MS_REC, null, out e) == 0)
+            sys.NetMount("none", dir, null, NetSys.MS_SHARED | NetSys.MS_REC, null, out _);
     }
 
     /// <summary>Unmount and remove a namespace file. Missing files are fine (idempotent).</summary>

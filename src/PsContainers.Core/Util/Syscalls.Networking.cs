@@ -20,7 +20,7 @@ public partial interface ISyscalls
 public static class NetSys
 {
     public const int CLONE_NEWNET = 0x40000000;
-    public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18;
+    public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SHARED = 1 << 20;
     public const int MNT_DETACH = 2;
 }
 
