@@ -116,18 +116,16 @@ public sealed class ContainerNetworking
                 state.NetnsPath = NetworkNamespace.PathFor(req.ContainerId);
                 NetworkNamespace.Create(state.NetnsPath);
             }
-            // record early: a crash from here on is undone by Teardown
-            SaveState(state);
+            // no early record is needed: after a crash, Teardown finds the namespace by id and the attachments in the CNI cache
             for (int i = 0; i < confs.Count; i++)
             {
-                var conf = confs[i];
+                var conf = i == 0 && state.Ports.Count > 0 ? confs[i] : WithoutPortPlugins(confs[i]);
                 var rt = new CniRuntimeConf { ContainerId = req.ContainerId, NetnsPath = state.NetnsPath!, IfName = $"eth{i}" };
                 if (i == 0 && req.IPAddress is not null) rt.Args.Add(KeyValuePair.Create("IP", req.IPAddress));
                 if (i == 0 && state.Ports.Count > 0)
                     rt.CapabilityArgs["portMappings"] = new JsonArray(state.Ports.Select(p => (JsonNode)p.ToCni()).ToArray());
                 var result = Cni.Add(conf, rt, ct);
                 state.Networks.Add(ToAttachment((string)conf["name"]!, rt.IfName, result, req.Aliases));
-                SaveState(state);
             }
             WriteFiles(state, req);
             SaveState(state);
@@ -140,6 +138,20 @@ public sealed class ContainerNetworking
             try { TeardownLocked(req.ContainerId, CancellationToken.None); } catch { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// The list without the plugins that only publish ports (portmap): when a container publishes nothing on a
+    /// network they have nothing to do, yet each ADD and DEL would still run iptables. The ADD cache keeps the list
+    /// actually used, so DEL runs exactly the same plugins.
+    /// </summary>
+    internal static JsonObject WithoutPortPlugins(JsonObject conf)
+    {
+        var copy = (JsonObject)JsonNode.Parse(conf.ToJsonString())!;
+        if (copy["plugins"] is not JsonArray plugins) return copy;
+        for (int i = plugins.Count - 1; i >= 0; i--)
+            if (plugins[i] is JsonObject p && (string?)p["type"] == "portmap" && plugins.Count > 1) plugins.RemoveAt(i);
+        return copy;
     }
 
     /// <summary>Undo <see cref="Setup"/>: CNI DEL every attachment, remove the namespace, release the ports. Idempotent.</summary>
@@ -191,7 +203,7 @@ public sealed class ContainerNetworking
             throw new PscException("AlreadyConnected", PscErrorCategory.ResourceExists, $"Container '{state.ContainerName ?? containerId}' is already on network '{network}'.", network);
         if (ipAddress is not null && !Ipv4Subnet.TryParseIp(ipAddress, out _))
             throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
-        var conf = Store.GetConfig(network);
+        var conf = WithoutPortPlugins(Store.GetConfig(network));
         int n = 0;
         while (state.Networks.Any(a => a.IfName == $"eth{n}")) n++;
         var rt = new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath, IfName = $"eth{n}" };
