@@ -1,10 +1,489 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using static PsContainers.Monitor.Native;
+
 namespace PsContainers.Monitor;
 
-public static class Program
+/// <summary>
+/// pscmon: the per-container monitor. Started by the engine for every container start; it detaches
+/// (setsid), becomes a child subreaper, runs "&lt;runtime&gt; create" with its pipes as the container's
+/// stdio and "&lt;runtime&gt; start", reaps the container's init itself, writes the json-file log, records
+/// the exit code atomically, applies the restart policy, cleans up (runtime delete, rootfs unmount,
+/// exit command) and removes the container when asked.
+///
+/// The launcher reads a framed stream on the monitor's stdout: 'S' + pid (started), 'E' + message
+/// (failed to start), and when attached '1'/'2' + output bytes and 'X' + exit code. Each frame is
+/// one type byte, a 4-byte little-endian length and the payload.
+/// </summary>
+public static unsafe partial class Program
 {
+    private sealed class Options
+    {
+        public string Id = "", Dir = "", Bundle = "", Runtime = "/usr/sbin/runc", RuntimeRoot = "";
+        public string Restart = "no";
+        public int MaxRetries;
+        public int RestartCount;
+        public bool Remove, Foreground, Attach, Stdin;
+        public string? LockFile, ExitCommand, NameFile;
+        public List<string> ExitArgs = new();
+    }
+
+    private static Options _o = null!;
+    private static int _launcher = 1;          // fd of the framed launcher stream, -1 once detached
+    private static int _log = -1;
+
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("pscmon: not implemented yet");
-        return 1;
+        try { _o = Parse(args); }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine("pscmon: " + e.Message);
+            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart POLICY] [--max-retries N] [--remove] [--attach] [--stdin] [--foreground] [--lock FILE] [--exit-command PATH --exit-arg A ...]");
+            return 2;
+        }
+        IgnoreSigpipe();
+        if (_o.Foreground) return RunForeground();
+
+        setsid();
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        int devnull = Open("/dev/null", O_RDWR);
+        dup2(devnull, 2);
+        int stdinFd = -1;
+        if (_o.Stdin) { stdinFd = fcntlDup(0); }
+        dup2(devnull, 0);
+        close(devnull);
+
+        _log = Open(Path.Combine(_o.Dir, "json.log"), O_WRONLY | O_CREAT | O_APPEND);
+        int exit = 0;
+        bool first = true;
+        while (true)
+        {
+            var (pid, error) = StartContainer(stdinFd, out int outR, out int errR);
+            if (pid <= 0)
+            {
+                WriteState("exited", 0, exit: 127, error: error);
+                if (first) Frame((byte)'E', Encoding.UTF8.GetBytes(error ?? "start failed"));
+                Cleanup();
+                break;
+            }
+            if (first)
+            {
+                Frame((byte)'S', Encoding.UTF8.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
+                if (!_o.Attach) Detach();
+            }
+            exit = Supervise(pid, outR, errR);
+            if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
+            if (_launcher >= 0) { Frame((byte)'X', Encoding.UTF8.GetBytes(exit.ToString(CultureInfo.InvariantCulture))); Detach(); }
+            RunRuntime("delete", "--force", _o.Id);
+            first = false;
+            if (!ShouldRestart(exit))
+            {
+                WriteState("exited", 0, exit, null);
+                break;
+            }
+            _o.RestartCount++;
+            WriteState("restarting", 0, exit, null);
+            int delay = Math.Min(100 << Math.Min(_o.RestartCount - 1, 7), 10_000);
+            Thread.Sleep(delay);
+            if (File.Exists(Path.Combine(_o.Dir, "userstop"))) { WriteState("exited", 0, exit, null); break; }
+        }
+        Cleanup();
+        return 0;
+    }
+
+    private static int fcntlDup(int fd)
+    {
+        // move the launcher's stdin pipe off fd 0 so /dev/null can take its place
+        return Fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, 10);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial int fcntl(int fd, int cmd, int arg);
+    private static int Fcntl(int fd, int cmd, int arg) => fcntl(fd, cmd, arg);
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial nint signal(int sig, nint handler);
+    private static void IgnoreSigpipe() => signal(SIGPIPE, 1 /* SIG_IGN */);
+
+    private static Options Parse(string[] a)
+    {
+        var o = new Options();
+        for (int i = 0; i < a.Length; i++)
+        {
+            string Next() => i + 1 < a.Length ? a[++i] : throw new ArgumentException($"{a[i]} needs a value");
+            switch (a[i])
+            {
+                case "--id": o.Id = Next(); break;
+                case "--dir": o.Dir = Next(); break;
+                case "--bundle": o.Bundle = Next(); break;
+                case "--runtime": o.Runtime = Next(); break;
+                case "--runtime-root": o.RuntimeRoot = Next(); break;
+                case "--restart": o.Restart = Next(); break;
+                case "--max-retries": o.MaxRetries = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--restart-count": o.RestartCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--remove": o.Remove = true; break;
+                case "--foreground": o.Foreground = true; break;
+                case "--attach": o.Attach = true; break;
+                case "--stdin": o.Stdin = true; break;
+                case "--lock": o.LockFile = Next(); break;
+                case "--name-file": o.NameFile = Next(); break;
+                case "--exit-command": o.ExitCommand = Next(); break;
+                case "--exit-arg": o.ExitArgs.Add(Next()); break;
+                default: throw new ArgumentException($"unknown argument '{a[i]}'");
+            }
+        }
+        if (o.Id.Length == 0 || o.Dir.Length == 0 || o.Bundle.Length == 0) throw new ArgumentException("--id, --dir and --bundle are required");
+        return o;
+    }
+
+    private static List<string> RuntimeArgs(params string[] rest)
+    {
+        var l = new List<string> { _o.Runtime };
+        if (_o.RuntimeRoot.Length > 0) { l.Add("--root"); l.Add(_o.RuntimeRoot); }
+        l.AddRange(rest);
+        return l;
+    }
+
+    private static int RunRuntime(params string[] rest) => Wait(Spawn(_o.Runtime, RuntimeArgs(rest), -1, -1, -1));
+
+    /// <summary>create + start; returns the container's init pid, or 0 and the runtime's error text.</summary>
+    private static (int pid, string? error) StartContainer(int stdinFd, out int outR, out int errR)
+    {
+        outR = errR = -1;
+        int* o = stackalloc int[2];
+        int* e = stackalloc int[2];
+        int* r = stackalloc int[2];
+        pipe2(o, O_CLOEXEC); pipe2(e, O_CLOEXEC); pipe2(r, O_CLOEXEC | O_NONBLOCK);
+        string pidFile = Path.Combine(_o.Dir, "init.pid");
+        try { File.Delete(pidFile); } catch { }
+        RunRuntime("delete", "--force", _o.Id); // a leftover from a crashed run would block create
+        // The runtime's own messages go to a separate pipe so a failure can be reported.
+        int rpid = Spawn(_o.Runtime, RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, _o.Id),
+            stdinFd, o[1], e[1]);
+        close(o[1]); close(e[1]);
+        int rc = rpid > 0 ? Wait(rpid) : 127;
+        close(r[0]); close(r[1]);
+        if (rc != 0)
+        {
+            string err = DrainText(e[0]);
+            close(o[0]); close(e[0]);
+            return (0, $"{Path.GetFileName(_o.Runtime)} create failed (exit {rc}): {err.Trim()}");
+        }
+        int pid = 0;
+        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+        int* s = stackalloc int[2];
+        pipe2(s, O_CLOEXEC);
+        int spid = Spawn(_o.Runtime, RuntimeArgs("start", _o.Id), -1, -1, s[1]);
+        close(s[1]);
+        int src = spid > 0 ? Wait(spid) : 127;
+        string serr = DrainText(s[0]);
+        close(s[0]);
+        if (src != 0 || pid <= 0)
+        {
+            if (pid > 0) { kill(pid, SIGKILL); Wait(pid); }
+            close(o[0]); close(e[0]);
+            return (0, $"{Path.GetFileName(_o.Runtime)} start failed (exit {src}): {serr.Trim()}");
+        }
+        WriteState("running", pid, null, null);
+        outR = o[0]; errR = e[0];
+        return (pid, null);
+    }
+
+    private static string DrainText(int fd)
+    {
+        var sb = new StringBuilder();
+        byte* buf = stackalloc byte[4096];
+        var fds = stackalloc PollFd[1];
+        while (true)
+        {
+            fds[0] = new PollFd { fd = fd, events = POLLIN };
+            if (poll(fds, 1, 50) <= 0) break;
+            nint n = read(fd, buf, 4096);
+            if (n <= 0) break;
+            sb.Append(Encoding.UTF8.GetString(buf, (int)n));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Poll loop: copy output to the log (and the launcher), reap children, until init exits.</summary>
+    private static int Supervise(int pid, int outR, int errR)
+    {
+        int pidfd = PidfdOpen(pid);
+        var streams = new[] { new LineBuffer("stdout", (byte)'1'), new LineBuffer("stderr", (byte)'2') };
+        int[] fds = { outR, errR };
+        byte[] buf = new byte[32768];
+        int? exit = null;
+        long drainDeadline = 0;
+        var pfd = stackalloc PollFd[3];
+        while (true)
+        {
+            int n = 0;
+            int[] map = new int[3];
+            for (int i = 0; i < 2; i++)
+                if (fds[i] >= 0) { pfd[n] = new PollFd { fd = fds[i], events = POLLIN }; map[n++] = i; }
+            int pidIdx = -1;
+            if (exit is null && pidfd >= 0) { pidIdx = n; pfd[n++] = new PollFd { fd = pidfd, events = POLLIN }; }
+            if (n == 0) break;
+            int timeout = exit is null ? (pidfd >= 0 ? -1 : 200) : 100;
+            int pr = poll(pfd, (nuint)n, timeout);
+            if (pr < 0 && Errno != EINTR) break;
+            for (int k = 0; k < n && pr > 0; k++)
+            {
+                if (pfd[k].revents == 0 || k == pidIdx) continue;
+                int i = map[k];
+                fixed (byte* b = buf)
+                {
+                    nint got = read(fds[i], b, buf.Length);
+                    if (got > 0) streams[i].Add(buf.AsSpan(0, (int)got));
+                    else if (got == 0 || Errno != EINTR)
+                    {
+                        streams[i].Flush();
+                        close(fds[i]); fds[i] = -1;
+                    }
+                }
+            }
+            if (exit is null) exit = Reap(pid);
+            else ReapOthers();
+            if (exit is not null)
+            {
+                if (drainDeadline == 0) drainDeadline = Environment.TickCount64 + 2000;
+                // init is gone: the kernel killed the rest of its pid namespace; the pipes end shortly
+                // unless a process outside it (a leaked exec) still holds them.
+                if (Environment.TickCount64 > drainDeadline) break;
+            }
+        }
+        foreach (var s in streams) s.Flush();
+        for (int i = 0; i < 2; i++) if (fds[i] >= 0) close(fds[i]);
+        if (pidfd >= 0) close(pidfd);
+        if (exit is null) exit = Wait(pid);
+        return exit.Value < 0 ? 255 : exit.Value;
+    }
+
+    /// <summary>Reap every exited child; return init's exit code once it has exited.</summary>
+    private static int? Reap(int pid)
+    {
+        int? result = null;
+        int status;
+        while (true)
+        {
+            int w = waitpid(-1, &status, WNOHANG);
+            if (w <= 0) break;
+            if (w == pid) result = Decode(status);
+        }
+        return result;
+    }
+
+    private static void ReapOthers() { int st; while (waitpid(-1, &st, WNOHANG) > 0) { } }
+
+    private sealed class LineBuffer(string stream, byte frameType)
+    {
+        private readonly ArrayBufferWriter<byte> _partial = new();
+        private const int MaxLine = 16 * 1024;
+
+        public void Add(ReadOnlySpan<byte> data)
+        {
+            Relay(frameType, data);
+            while (data.Length > 0)
+            {
+                int nl = data.IndexOf((byte)'\n');
+                if (nl < 0)
+                {
+                    _partial.Write(data);
+                    if (_partial.WrittenCount >= MaxLine) Flush();
+                    return;
+                }
+                _partial.Write(data[..(nl + 1)]);
+                Emit();
+                data = data[(nl + 1)..];
+            }
+        }
+
+        public void Flush() { if (_partial.WrittenCount > 0) Emit(); }
+
+        private void Emit()
+        {
+            WriteLogRecord(stream, _partial.WrittenSpan);
+            _partial.Clear();
+        }
+    }
+
+    private static readonly ArrayBufferWriter<byte> s_json = new(4096);
+
+    /// <summary>One docker json-file record: {"log":"...","stream":"stdout","time":"RFC3339Nano"}.</summary>
+    private static void WriteLogRecord(string stream, ReadOnlySpan<byte> text)
+    {
+        if (_log < 0) return;
+        s_json.Clear();
+        using (var w = new Utf8JsonWriter(s_json))
+        {
+            w.WriteStartObject();
+            w.WriteString("log", Encoding.UTF8.GetString(text));
+            w.WriteString("stream", stream);
+            w.WriteString("time", DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        s_json.Write("\n"u8);
+        WriteAll(_log, s_json.WrittenSpan);
+    }
+
+    private static void Relay(byte type, ReadOnlySpan<byte> data)
+    {
+        if (_launcher >= 0) Frame(type, data);
+    }
+
+    private static void Frame(byte type, ReadOnlySpan<byte> payload)
+    {
+        if (_launcher < 0) return;
+        byte[] f = new byte[5 + payload.Length];
+        f[0] = type;
+        BitConverter.TryWriteBytes(f.AsSpan(1, 4), payload.Length);
+        payload.CopyTo(f.AsSpan(5));
+        fixed (byte* p = f)
+        {
+            int off = 0;
+            while (off < f.Length)
+            {
+                nint n = write(_launcher, p + off, f.Length - off);
+                if (n < 0)
+                {
+                    if (Errno == EINTR) continue;
+                    Detach(); // the launcher went away (EPIPE): keep running, log only
+                    return;
+                }
+                off += (int)n;
+            }
+        }
+    }
+
+    private static void Detach()
+    {
+        if (_launcher < 0) return;
+        int devnull = Open("/dev/null", O_RDWR);
+        dup2(devnull, 1);
+        close(devnull);
+        _launcher = -1;
+    }
+
+    private static bool ShouldRestart(int exit)
+    {
+        if (File.Exists(Path.Combine(_o.Dir, "userstop"))) return false;
+        string p = _o.Restart;
+        if (p == "always" || p == "unless-stopped") return true;
+        if (p.StartsWith("on-failure", StringComparison.Ordinal))
+            return exit != 0 && (_o.MaxRetries <= 0 || _o.RestartCount < _o.MaxRetries);
+        return false;
+    }
+
+    private static string? _startedAt;
+
+    /// <summary>state.json, replaced atomically (temp + fsync + rename).</summary>
+    private static void WriteState(string status, int pid, int? exit, string? error)
+    {
+        var buf = new ArrayBufferWriter<byte>(512);
+        string now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        if (status == "running") _startedAt = now;
+        using (var w = new Utf8JsonWriter(buf))
+        {
+            w.WriteStartObject();
+            w.WriteString("Status", status);
+            w.WriteNumber("Pid", pid);
+            w.WriteNumber("MonitorPid", getpid());
+            w.WriteNumber("RestartCount", _o.RestartCount);
+            if (_startedAt is not null) w.WriteString("StartedAt", _startedAt);
+            if (exit is int x) { w.WriteNumber("ExitCode", x); w.WriteString("FinishedAt", now); }
+            if (error is not null) w.WriteString("Error", error);
+            w.WriteEndObject();
+        }
+        string target = Path.Combine(_o.Dir, "state.json");
+        string tmp = Path.Combine(_o.Dir, ".tmp-state.json-" + getpid().ToString(CultureInfo.InvariantCulture));
+        int fd = Open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+        if (fd < 0) return;
+        WriteAll(fd, buf.WrittenSpan);
+        fsync(fd);
+        close(fd);
+        try { File.Move(tmp, target, overwrite: true); } catch { }
+    }
+
+    private static void Cleanup()
+    {
+        if (_log >= 0) { close(_log); _log = -1; }
+        string rootfs = Path.Combine(_o.Dir, "rootfs");
+        Umount(rootfs);
+        if (_o.ExitCommand is not null)
+        {
+            var args = new List<string> { _o.ExitCommand };
+            args.AddRange(_o.ExitArgs);
+            int p = Spawn(_o.ExitCommand, args, -1, -1, -1);
+            if (p > 0) Wait(p);
+        }
+        if (_o.Remove) RemoveContainer(rootfs);
+    }
+
+    private static void RemoveContainer(string rootfs)
+    {
+        int lockFd = _o.LockFile is null ? -1 : Open(_o.LockFile, O_RDWR | O_CREAT);
+        if (lockFd >= 0) flock(lockFd, LOCK_EX);
+        try
+        {
+            if (IsMountPoint(rootfs)) return; // never delete through a live mount
+            // write the marker first so a crash half-way leaves a record the engine finishes removing
+            try { File.WriteAllText(Path.Combine(_o.Dir, "removing"), ""); } catch { }
+            Directory.Delete(_o.Dir, recursive: true);
+            if (_o.NameFile is not null && File.Exists(_o.NameFile) && File.ReadAllText(_o.NameFile).Trim() == _o.Id)
+                File.Delete(_o.NameFile);
+            if (_o.LockFile is not null)
+                try { File.Delete(Path.Combine(Path.GetDirectoryName(_o.LockFile)!, ".locks", _o.Id + ".lock")); } catch { }
+        }
+        catch { }
+        finally { if (lockFd >= 0) close(lockFd); }
+    }
+
+    private static bool IsMountPoint(string path)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length > 4 && parts[4] == path) return true;
+            }
+        }
+        catch { }
+        return false;
+    }
+
+    /// <summary>
+    /// Terminal mode: the runtime runs the container in the foreground on the caller's terminal
+    /// (it sets raw mode, relays resize and input); the monitor still records state and cleans up.
+    /// </summary>
+    private static int RunForeground()
+    {
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        string pidFile = Path.Combine(_o.Dir, "init.pid");
+        try { File.Delete(pidFile); } catch { }
+        RunRuntime("delete", "--force", _o.Id);
+        int rpid = Spawn(_o.Runtime, RuntimeArgs("run", "--bundle", _o.Bundle, "--pid-file", pidFile, _o.Id), 0, 1, 2);
+        int status = 0, exit = -1;
+        bool running = false;
+        while (true)
+        {
+            int w = waitpid(-1, &status, running ? 0 : WNOHANG);
+            if (w == rpid) { exit = Decode(status); break; }
+            if (w < 0 && Errno == ECHILD) break;
+            if (!running && File.Exists(pidFile))
+            {
+                int pid = 0;
+                try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+                if (pid > 0) { WriteState("running", pid, null, null); running = true; }
+            }
+            if (!running) Thread.Sleep(5);
+        }
+        ReapOthers();
+        RunRuntime("delete", "--force", _o.Id);
+        WriteState("exited", 0, exit < 0 ? 255 : exit, null);
+        Cleanup();
+        return exit < 0 ? 255 : exit;
     }
 }

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>Lifecycle states, as docker names them.</summary>
+public enum ContainerStatus
+{
+    Created,
+    Running,
+    Paused,
+    Restarting,
+    Removing,
+    Exited,
+    Dead,
+}
+
+/// <summary>What the process inside runs and how (docker's Config section).</summary>
+public sealed class ContainerConfig
+{
+    public string? Hostname { get; set; }
+    public string? User { get; set; }
+    public string[] Entrypoint { get; set; } = [];
+    public string[] Cmd { get; set; } = [];
+    public string[] Env { get; set; } = [];
+    public string? WorkingDir { get; set; }
+    public bool Tty { get; set; }
+    public bool OpenStdin { get; set; }
+    public string? StopSignal { get; set; }
+    public int? StopTimeout { get; set; }
+    public Dictionary<string, string> Labels { get; set; } = new();
+}
+
+/// <summary>Resource limits and host-side settings (docker's HostConfig section).</summary>
+public sealed class HostConfig
+{
+    public long? Memory { get; set; }
+    public double? Cpus { get; set; }
+    public long? PidsLimit { get; set; }
+    public string RestartPolicy { get; set; } = "no";
+    public int MaximumRetryCount { get; set; }
+    public string NetworkMode { get; set; } = "none";
+    public string[] Networks { get; set; } = [];
+    public string[] PortBindings { get; set; } = [];
+    public bool ReadonlyRootfs { get; set; }
+    public bool Privileged { get; set; }
+    public string[] CapAdd { get; set; } = [];
+    public string[] CapDrop { get; set; } = [];
+    public string[] Ulimits { get; set; } = [];
+    public bool AutoRemove { get; set; }
+    public bool Init { get; set; }
+    public string[] Tmpfs { get; set; } = [];
+}
+
+/// <summary>A bind mount, volume or tmpfs inside the container.</summary>
+public sealed class MountPoint
+{
+    public string Type { get; set; } = "bind";
+    public string? Source { get; set; }
+    public string Destination { get; set; } = "";
+    public bool ReadOnly { get; set; }
+    public string[] Options { get; set; } = [];
+    public override string ToString() => $"{Source}:{Destination}{(ReadOnly ? ":ro" : "")}";
+}
+
+/// <summary>The runtime state: what the monitor recorded, reconciled with what is alive.</summary>
+public sealed class ContainerState
+{
+    public ContainerStatus Status { get; set; } = ContainerStatus.Created;
+    public bool Running => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
+    public bool Paused => Status == ContainerStatus.Paused;
+    public int Pid { get; set; }
+    public int MonitorPid { get; set; }
+    public int? ExitCode { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public int RestartCount { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>
+/// A container: the full inspect data (docker inspect), shown compactly like docker ps.
+/// Persisted as container.json (the definition) and state.json (the monitor's record).
+/// </summary>
+public sealed class Container
+{
+    /// <summary>64 lowercase hex characters.</summary>
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>The image reference the container was created from.</summary>
+    public string Image { get; set; } = "";
+    public string ImageId { get; set; } = "";
+    public DateTime Created { get; set; }
+    public ContainerConfig Config { get; set; } = new();
+    public HostConfig HostConfig { get; set; } = new();
+    public List<MountPoint> Mounts { get; set; } = new();
+    /// <summary>The OCI runtime executable that runs this container.</summary>
+    public string Runtime { get; set; } = "";
+
+    [JsonIgnore] public ContainerState State { get; set; } = new();
+    [JsonIgnore] public string? Path { get; set; }
+
+    [JsonIgnore] public string ShortId => Id.Length > 12 ? Id[..12] : Id;
+    [JsonIgnore] public ContainerStatus Status => State.Status;
+    [JsonIgnore] public int? ExitCode => State.ExitCode;
+    [JsonIgnore] public int Pid => State.Pid;
+    [JsonIgnore] public int RestartCount => State.RestartCount;
+    [JsonIgnore] public Dictionary<string, string> Labels => Config.Labels;
+    [JsonIgnore] public string Command => string.Join(' ', Config.Entrypoint.Concat(Config.Cmd).Select(Quote));
+    [JsonIgnore] public string Ports => string.Join(", ", HostConfig.PortBindings);
+    [JsonIgnore] public string? LogPath => Path is null ? null : System.IO.Path.Combine(Path, "json.log");
+    [JsonIgnore] public string? BundlePath => Path;
+    [JsonIgnore] public string? RootfsPath => Path is null ? null : System.IO.Path.Combine(Path, "rootfs");
+
+    /// <summary>docker ps' STATUS column: "Up 5 minutes", "Exited (0) 2 minutes ago", "Created".</summary>
+    [JsonIgnore]
+    public string StatusText => FormatStatus(State, DateTime.UtcNow);
+
+    /// <summary>docker ps' CREATED column: "2 minutes ago".</summary>
+    [JsonIgnore]
+    public string CreatedText => HumanDuration(DateTime.UtcNow - Created.ToUniversalTime()) + " ago";
+
+    public override string ToString() => Name;
+
+    private static string Quote(string s) => s.Length == 0 || s.Any(char.IsWhiteSpace) ? $"\"{s}\"" : s;
+
+    public static string FormatStatus(ContainerState s, DateTime nowUtc) => s.Status switch
+    {
+        ContainerStatus.Running => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()),
+        ContainerStatus.Paused => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + " (Paused)",
+        ContainerStatus.Restarting => $"Restarting ({s.ExitCode ?? 0}) " + HumanDuration(nowUtc - (s.FinishedAt ?? nowUtc).ToUniversalTime()) + " ago",
+        ContainerStatus.Exited => $"Exited ({s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}) " +
+            (s.FinishedAt is DateTime f ? HumanDuration(nowUtc - f.ToUniversalTime()) + " ago" : ""),
+        _ => s.Status.ToString(),
+    };
+
+    /// <summary>docker's units.HumanDuration.</summary>
+    public static string HumanDuration(TimeSpan d)
+    {
+        double sec = d.TotalSeconds;
+        if (sec < 1) return "Less than a second";
+        if (sec < 2) return "1 second";
+        if (sec < 60) return $"{(int)sec} seconds";
+        double min = d.TotalMinutes;
+        if (min < 2) return "About a minute";
+        if (min < 60) return $"{(int)min} minutes";
+        double h = d.TotalHours;
+        if (Math.Round(h) == 1) return "About an hour";
+        if (h < 48) return $"{(int)Math.Round(h)} hours";
+        if (h < 24 * 7 * 2) return $"{(int)(h / 24)} days";
+        if (h < 24 * 30 * 2) return $"{(int)(h / 24 / 7)} weeks";
+        if (h < 24 * 365 * 2) return $"{(int)(h / 24 / 30)} months";
+        return $"{(int)(h / 24 / 365)} years";
+    }
+}
+
+/// <summary>One log record (docker json-file): prints as its text.</summary>
+public sealed class ContainerLogEntry
+{
+    public DateTime Time { get; set; }
+    public string Stream { get; set; } = "stdout";
+    public string Text { get; set; } = "";
+    public string ContainerId { get; set; } = "";
+    public string ContainerName { get; set; } = "";
+    /// <summary>False when the record is the first part of a line longer than 16 KiB.</summary>
+    public bool Complete { get; set; } = true;
+    /// <summary>Print the time before the text (Get-ContainerLog -Timestamps).</summary>
+    public bool ShowTimestamp { get; set; }
+    public override string ToString() =>
+        ShowTimestamp ? Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + Text : Text;
+}
+
+/// <summary>A process inside a container (docker top).</summary>
+public sealed class ContainerProcess
+{
+    public string ContainerName { get; set; } = "";
+    public int Pid { get; set; }
+    public int ParentPid { get; set; }
+    public int? ContainerPid { get; set; }
+    public string User { get; set; } = "";
+    public string State { get; set; } = "";
+    public TimeSpan CpuTime { get; set; }
+    public long MemoryBytes { get; set; }
+    public DateTime StartTime { get; set; }
+    public string Command { get; set; } = "";
+}
+
+/// <summary>One resource-usage sample (docker stats).</summary>
+public sealed class ContainerStatistic
+{
+    public string ContainerId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public DateTime Time { get; set; }
+    public double CpuPercent { get; set; }
+    public long MemoryUsage { get; set; }
+    public long? MemoryLimit { get; set; }
+    public double MemoryPercent { get; set; }
+    public long Pids { get; set; }
+    public long BlockRead { get; set; }
+    public long BlockWrite { get; set; }
+    public int CgroupVersion { get; set; }
+}
+
+/// <summary>What New-Container / Invoke-ContainerImage ask for.</summary>
+public sealed class ContainerCreateOptions
+{
+    public string Image { get; set; } = "";
+    public string? Name { get; set; }
+    public string[]? Command { get; set; }
+    public string[]? Entrypoint { get; set; }
+    /// <summary>K=V pairs; later entries win.</summary>
+    public List<string> Environment { get; set; } = new();
+    public string? WorkingDirectory { get; set; }
+    public string? User { get; set; }
+    public string? Hostname { get; set; }
+    public long? Memory { get; set; }
+    public double? Cpus { get; set; }
+    public long? PidsLimit { get; set; }
+    /// <summary>host:container[:ro] bind mounts.</summary>
+    public List<string> Volumes { get; set; } = new();
+    /// <summary>Mounts in structured form (named volumes register here).</summary>
+    public List<MountPoint> Mounts { get; set; } = new();
+    public List<string> Tmpfs { get; set; } = new();
+    /// <summary>Port publications (host:container[/proto]), handled by the networking hooks.</summary>
+    public List<string> Publish { get; set; } = new();
+    /// <summary>Networks to join: none, host, or named networks (networking hooks).</summary>
+    public List<string> Networks { get; set; } = new();
+    public bool ReadOnly { get; set; }
+    public Dictionary<string, string> Labels { get; set; } = new();
+    public string Restart { get; set; } = "no";
+    public List<string> CapAdd { get; set; } = new();
+    public List<string> CapDrop { get; set; } = new();
+    public bool Privileged { get; set; }
+    public List<string> Ulimits { get; set; } = new();
+    public string? StopSignal { get; set; }
+    public int? StopTimeout { get; set; }
+    public bool Init { get; set; }
+    public bool Interactive { get; set; }
+    public bool Tty { get; set; }
+    public bool AutoRemove { get; set; }
+}
+
+/// <summary>
+/// Extension point for networking, ports and volumes: called while a container's bundle is prepared
+/// (the spec can be edited) and when the container stops or is removed.
+/// </summary>
+public interface IContainerSetupHook
+{
+    /// <summary>Validate and record options at create time (throw PscException to refuse; nothing is kept).</summary>
+    void Create(Container container, ContainerCreateOptions options) { }
+    /// <summary>Before each start: edit the OCI spec (mounts, namespaces paths, hooks).</summary>
+    void Prepare(Container container, System.Text.Json.Nodes.JsonObject spec, string bundle);
+    /// <summary>After the container's process has exited (and before a removal).</summary>
+    void Cleanup(Container container);
+    /// <summary>When the container is removed.</summary>
+    void Remove(Container container) { }
+}
+
+/// <summary>Registered setup hooks, in registration order.</summary>
+public static class ContainerHooks
+{
+    private static readonly List<IContainerSetupHook> s_hooks = new();
+    public static void Register(IContainerSetupHook hook) { lock (s_hooks) if (!s_hooks.Contains(hook)) s_hooks.Add(hook); }
+    public static IReadOnlyList<IContainerSetupHook> All { get { lock (s_hooks) return s_hooks.ToArray(); } }
+}

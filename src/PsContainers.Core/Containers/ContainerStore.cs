@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>
+/// Container records on disk: PscPaths.Containers/&lt;id&gt;/container.json (the definition, written by the
+/// engine), state.json (written by the monitor, or by the engine while no monitor runs), json.log,
+/// config.json (the OCI bundle), rootfs/ upper/ work/ (the overlay). Names are reserved in
+/// .names/&lt;name&gt; under the store lock, so a name is unique across every process.
+/// </summary>
+public sealed partial class ContainerStore
+{
+    public PscPaths Paths { get; }
+    private readonly ISyscalls _sys;
+
+    public ContainerStore(PscPaths paths, ISyscalls? syscalls = null)
+    {
+        Paths = paths;
+        _sys = syscalls ?? LinuxSyscalls.Instance;
+    }
+
+    public string Root => Paths.Containers;
+    public string LockFile => System.IO.Path.Combine(Root, ".lock");
+    private string NamesDir => System.IO.Path.Combine(Root, ".names");
+    private string LocksDir => System.IO.Path.Combine(Root, ".locks");
+    public string DirOf(string id) => System.IO.Path.Combine(Root, id);
+    public string NameFile(string name) => System.IO.Path.Combine(NamesDir, name);
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+    private static partial Regex NameRegex();
+    [GeneratedRegex("^[a-f0-9]{64}$")]
+    private static partial Regex IdRegex();
+
+    public static bool IsValidName(string name) => name.Length is > 0 and <= 128 && NameRegex().IsMatch(name);
+    public static bool IsFullId(string s) => IdRegex().IsMatch(s);
+
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    private static readonly string[] Adjectives = ["admiring", "brave", "clever", "eager", "festive", "gentle", "happy", "jolly", "keen", "lucid", "modest", "nifty", "quirky", "serene", "tender", "vibrant", "wizardly", "zealous"];
+    private static readonly string[] Nouns = ["babbage", "curie", "darwin", "euler", "feynman", "gauss", "hopper", "kepler", "lovelace", "meitner", "newton", "noether", "pascal", "ritchie", "shannon", "tesla", "turing", "wozniak"];
+
+    public static string RandomName() =>
+        $"{Adjectives[RandomNumberGenerator.GetInt32(Adjectives.Length)]}_{Nouns[RandomNumberGenerator.GetInt32(Nouns.Length)]}";
+
+    /// <summary>The store-wide lock (names, creation, removal).</summary>
+    public FileLock LockStore(CancellationToken ct = default) => FileLock.Exclusive(LockFile, ct);
+
+    /// <summary>The per-container lock serialising lifecycle operations on one container.</summary>
+    public FileLock LockContainer(string id, CancellationToken ct = default) =>
+        FileLock.Exclusive(System.IO.Path.Combine(LocksDir, id + ".lock"), ct);
+
+    /// <summary>
+    /// Reserve <paramref name="name"/> for <paramref name="id"/> and publish the container directory. Call
+    /// under <see cref="LockStore"/>. Throws ResourceExists when the name belongs to a live container.
+    /// </summary>
+    internal void Publish(Container c)
+    {
+        ReserveName(c.Name, c.Id);
+        string tmp = System.IO.Path.Combine(Root, AtomicFile.TempPrefix + c.Id);
+        try
+        {
+            Directory.CreateDirectory(tmp);
+            c.Path = DirOf(c.Id);
+            AtomicFile.WriteAllText(System.IO.Path.Combine(tmp, "container.json"), JsonSerializer.Serialize(c, Json));
+            WriteStateFile(tmp, c.State);
+            AtomicFile.Publish(tmp, DirOf(c.Id));
+        }
+        catch
+        {
+            try { Directory.Delete(tmp, true); } catch { }
+            try { File.Delete(NameFile(c.Name)); } catch { }
+            throw;
+        }
+    }
+
+    /// <summary>Create the name file for id; a stale file (its container is gone) is taken over.</summary>
+    internal void ReserveName(string name, string id)
+    {
+        Directory.CreateDirectory(NamesDir);
+        string f = NameFile(name);
+        if (File.Exists(f))
+        {
+            string owner = File.ReadAllText(f).Trim();
+            if (owner != id && Directory.Exists(DirOf(owner)) && !File.Exists(System.IO.Path.Combine(DirOf(owner), "removing")))
+                throw PscException.Exists("ContainerNameInUse",
+                    $"The container name '{name}' is already in use by container {owner[..Math.Min(12, owner.Length)]}. Remove or rename that container to reuse the name.", name);
+        }
+        AtomicFile.WriteAllText(f, id);
+    }
+
+    internal void ReleaseName(string name, string id)
+    {
+        string f = NameFile(name);
+        try
+        {
+            if (File.Exists(f) && File.ReadAllText(f).Trim() == id) File.Delete(f);
+        }
+        catch (IOException) { }
+    }
+
+    public void SaveDefinition(Container c) =>
+        AtomicFile.WriteAllText(System.IO.Path.Combine(DirOf(c.Id), "container.json"), JsonSerializer.Serialize(c, Json));
+
+    public void SaveState(Container c) => WriteStateFile(DirOf(c.Id), c.State);
+
+    private static void WriteStateFile(string dir, ContainerState s)
+    {
+        var o = new StateFile
+        {
+            Status = s.Status.ToString().ToLowerInvariant(),
+            Pid = s.Pid, MonitorPid = s.MonitorPid, RestartCount = s.RestartCount,
+            StartedAt = s.StartedAt, FinishedAt = s.FinishedAt, ExitCode = s.ExitCode, Error = s.Error,
+        };
+        AtomicFile.WriteAllText(System.IO.Path.Combine(dir, "state.json"), JsonSerializer.Serialize(o, Json));
+    }
+
+    internal sealed class StateFile
+    {
+        public string Status { get; set; } = "created";
+        public int Pid { get; set; }
+        public int MonitorPid { get; set; }
+        public int RestartCount { get; set; }
+        public DateTime? StartedAt { get; set; }
+        public DateTime? FinishedAt { get; set; }
+        public int? ExitCode { get; set; }
+        public string? Error { get; set; }
+    }
+
+    /// <summary>Parse a state.json (the monitor's or ours).</summary>
+    internal static ContainerState ParseState(string json)
+    {
+        var f = JsonSerializer.Deserialize<StateFile>(json, Json) ?? new StateFile();
+        var st = f.Status switch
+        {
+            "running" => ContainerStatus.Running,
+            "restarting" => ContainerStatus.Restarting,
+            "exited" => ContainerStatus.Exited,
+            "paused" => ContainerStatus.Paused,
+            "removing" => ContainerStatus.Removing,
+            "dead" => ContainerStatus.Dead,
+            _ => ContainerStatus.Created,
+        };
+        return new ContainerState
+        {
+            Status = st, Pid = f.Pid, MonitorPid = f.MonitorPid, RestartCount = f.RestartCount,
+            StartedAt = f.StartedAt?.ToUniversalTime(), FinishedAt = f.FinishedAt?.ToUniversalTime(), ExitCode = f.ExitCode, Error = f.Error,
+        };
+    }
+
+    /// <summary>Read one container by full id; null when it does not exist (or is being removed).</summary>
+    public Container? Load(string id)
+    {
+        string dir = DirOf(id);
+        try
+        {
+            string def = File.ReadAllText(System.IO.Path.Combine(dir, "container.json"));
+            if (File.Exists(System.IO.Path.Combine(dir, "removing"))) return null;
+            var c = JsonSerializer.Deserialize<Container>(def, Json);
+            if (c is null) return null;
+            c.Path = dir;
+            string stPath = System.IO.Path.Combine(dir, "state.json");
+            c.State = File.Exists(stPath) ? ParseState(File.ReadAllText(stPath)) : new ContainerState();
+            Observe(c);
+            return c;
+        }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Every container (unordered).</summary>
+    public List<Container> LoadAll()
+    {
+        var list = new List<Container>();
+        if (!Directory.Exists(Root)) return list;
+        foreach (var d in Directory.EnumerateDirectories(Root))
+        {
+            string id = System.IO.Path.GetFileName(d);
+            if (!IsFullId(id)) continue;
+            var c = Load(id);
+            if (c is not null) list.Add(c);
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Turn the recorded state into the truth: a container whose monitor is gone is not running. The
+    /// record is repaired (the orphaned process killed, the rootfs unmounted) when the lock is free.
+    /// </summary>
+    private void Observe(Container c)
+    {
+        var s = c.State;
+        if (s.Status is ContainerStatus.Running or ContainerStatus.Restarting or ContainerStatus.Paused)
+        {
+            if (MonitorAlive(c))
+            {
+                if (s.Status == ContainerStatus.Running && File.Exists(System.IO.Path.Combine(c.Path!, "paused")))
+                    s.Status = ContainerStatus.Paused;
+                return;
+            }
+            // the monitor died (kill -9, reboot): the container cannot be supervised any more
+            s.Status = ContainerStatus.Exited;
+            s.ExitCode ??= -1;
+            s.FinishedAt ??= DateTime.UtcNow;
+            s.Error ??= "The container's monitor exited unexpectedly; the exit code is unknown.";
+            Repair?.Invoke(c);
+        }
+    }
+
+    /// <summary>Called for a container found running without a monitor (set by the manager).</summary>
+    internal Action<Container>? Repair { get; set; }
+
+    /// <summary>The monitor recorded in state.json is alive and is this container's pscmon.</summary>
+    public bool MonitorAlive(Container c)
+    {
+        int pid = c.State.MonitorPid;
+        if (pid <= 0) return false;
+        try
+        {
+            byte[] cmd = File.ReadAllBytes($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            var s = System.Text.Encoding.UTF8.GetString(cmd);
+            return s.Contains(c.Id, StringComparison.Ordinal) && s.Contains("pscmon", StringComparison.Ordinal)
+                && !IsZombie(pid);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            int close = stat.LastIndexOf(')');
+            return close > 0 && close + 2 < stat.Length && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
+        }
+        catch (IOException) { return true; }
+    }
+
+    /// <summary>Find by exact name, full id, or unique id prefix (at least 1 character).</summary>
+    public Container? Find(string nameOrId)
+    {
+        if (string.IsNullOrEmpty(nameOrId)) return null;
+        if (IsValidName(nameOrId) && File.Exists(NameFile(nameOrId)))
+        {
+            string id = "";
+            try { id = File.ReadAllText(NameFile(nameOrId)).Trim(); } catch (IOException) { }
+            if (IsFullId(id) && Load(id) is { } byName && byName.Name == nameOrId) return byName;
+        }
+        if (IsFullId(nameOrId)) return Load(nameOrId);
+        if (!Regex.IsMatch(nameOrId, "^[a-f0-9]{1,63}$") || !Directory.Exists(Root)) return null;
+        var matches = Directory.EnumerateDirectories(Root, nameOrId + "*").Select(System.IO.Path.GetFileName).Where(n => n is not null && IsFullId(n)).ToList();
+        if (matches.Count > 1)
+            throw new PscException("AmbiguousContainerId", PscErrorCategory.InvalidArgument,
+                $"The id prefix '{nameOrId}' matches {matches.Count} containers; give more characters.", nameOrId);
+        return matches.Count == 1 ? Load(matches[0]!) : null;
+    }
+
+    /// <summary>Delete a container's directory (under the store lock; never through a live mount).</summary>
+    internal void DeleteDirectory(Container c)
+    {
+        string dir = DirOf(c.Id);
+        if (!Directory.Exists(dir)) return;
+        string rootfs = System.IO.Path.Combine(dir, "rootfs");
+        if (Directory.Exists(rootfs) && _sys.IsMountPoint(rootfs))
+        {
+            _sys.Unmount(rootfs);
+            if (_sys.IsMountPoint(rootfs))
+                throw new PscException("RootfsBusy", PscErrorCategory.ResourceBusy, $"The root filesystem of '{c.Name}' is still mounted at {rootfs}.", c.Name);
+        }
+        File.WriteAllText(System.IO.Path.Combine(dir, "removing"), "");
+        Directory.Delete(dir, true);
+        ReleaseName(c.Name, c.Id);
+        try { File.Delete(System.IO.Path.Combine(LocksDir, c.Id + ".lock")); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>What a container needs from an image: identity, default process settings, and its layers.</summary>
+public sealed class ResolvedImage
+{
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string[] Entrypoint { get; init; } = [];
+    public string[] Cmd { get; init; } = [];
+    public string[] Env { get; init; } = [];
+    public string? WorkingDir { get; init; }
+    public string? User { get; init; }
+    public string? StopSignal { get; init; }
+    public Dictionary<string, string> Labels { get; init; } = new();
+    /// <summary>Unpacked layer directories, base first.</summary>
+    public IReadOnlyList<string> LayerPaths { get; init; } = [];
+}
+
+/// <summary>Finds images for containers (the image store provides one; a rootfs directory is accepted too).</summary>
+public interface IContainerImageResolver
+{
+    /// <summary>The image, or null when this resolver does not know it.</summary>
+    ResolvedImage? Resolve(string nameOrId);
+    /// <summary>The image with this id (the layers of an existing container), or null.</summary>
+    ResolvedImage? ResolveById(string imageId) => Resolve(imageId);
+}
+
+/// <summary>
+/// An unpacked root filesystem directory used as a one-layer image: "-Image /path/to/rootfs". Its id is
+/// the sha256 of the path, its default command /bin/sh.
+/// </summary>
+public sealed class DirectoryImageResolver : IContainerImageResolver
+{
+    public ResolvedImage? Resolve(string nameOrId)
+    {
+        if (!Path.IsPathRooted(nameOrId) || !Directory.Exists(nameOrId)) return null;
+        string full = Path.GetFullPath(nameOrId).TrimEnd('/');
+        return new ResolvedImage
+        {
+            Id = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full))),
+            Name = full,
+            Cmd = ["/bin/sh"],
+            LayerPaths = [full],
+        };
+    }
+
+    public ResolvedImage? ResolveById(string imageId) => null;
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+
+namespace PsContainers.Core.Images;
+
+/// <summary>
+/// An image in the local store, as one row of <c>docker images</c>: the image (Id = config digest) seen
+/// through one of its names (Repository/Tag), or "&lt;none&gt;" when it has no name.
+/// </summary>
+public sealed class ContainerImage
+{
+    /// <summary>Image Id: the digest of the image config (sha256:…), as docker and podman compute it.</summary>
+    public string Id { get; set; } = "";
+    /// <summary>Repository in familiar form (busybox, ghcr.io/o/r), or &lt;none&gt;.</summary>
+    public string Repository { get; set; } = "<none>";
+    /// <summary>Tag, or &lt;none&gt;.</summary>
+    public string Tag { get; set; } = "<none>";
+    /// <summary>Every name:tag of the image, familiar form (busybox:latest).</summary>
+    public string[] RepoTags { get; set; } = [];
+    /// <summary>name@digest references (from a registry or an OCI layout), familiar form.</summary>
+    public string[] RepoDigests { get; set; } = [];
+    /// <summary>Manifest digest.</summary>
+    public string Digest { get; set; } = "";
+    public DateTime? Created { get; set; }
+    /// <summary>Unpacked size in bytes (sum of the layers).</summary>
+    public long Size { get; set; }
+    public string Architecture { get; set; } = "";
+    public string Os { get; set; } = "";
+    public string? Variant { get; set; }
+    /// <summary>Layer blob digests (as in the manifest), base layer first.</summary>
+    public string[] Layers { get; set; } = [];
+    /// <summary>Digests of the uncompressed layers, base layer first.</summary>
+    public string[] DiffIds { get; set; } = [];
+    public ImageConfig Config { get; set; } = new();
+    public ImageHistory[] History { get; set; } = [];
+    public string? Author { get; set; }
+
+    /// <summary>The 12-character Id docker prints.</summary>
+    [JsonIgnore]
+    public string ShortId => Util.Digest.Short(Id);
+
+    /// <summary>Familiar name:tag of this row, or the short Id when the image has no name.</summary>
+    [JsonIgnore]
+    public string Name => Repository == "<none>" ? ShortId : Repository + ":" + Tag;
+
+    /// <summary>Whether the image has no name at all.</summary>
+    public bool Dangling => RepoTags.Length == 0;
+
+    internal ContainerImage CloneAs(string repository, string tag)
+    {
+        var c = (ContainerImage)MemberwiseClone();
+        c.Repository = repository; c.Tag = tag;
+        return c;
+    }
+
+    public override string ToString() => Repository == "<none>" ? Id : Repository + ":" + Tag;
+}
+
+/// <summary>The runtime defaults of an image (the "config" object of the OCI image config).</summary>
+public sealed class ImageConfig
+{
+    public string[]? Entrypoint { get; set; }
+    public string[]? Cmd { get; set; }
+    public string[] Env { get; set; } = [];
+    public string? WorkingDir { get; set; }
+    public string? User { get; set; }
+    /// <summary>Ports like "80/tcp".</summary>
+    public string[] ExposedPorts { get; set; } = [];
+    /// <summary>Volume paths like "/data".</summary>
+    public string[] Volumes { get; set; } = [];
+    public Dictionary<string, string> Labels { get; set; } = new();
+    public string? StopSignal { get; set; }
+}
+
+/// <summary>One history entry of an image config.</summary>
+public sealed class ImageHistory
+{
+    public DateTime? Created { get; set; }
+    public string? CreatedBy { get; set; }
+    public string? Comment { get; set; }
+    public bool EmptyLayer { get; set; }
+}

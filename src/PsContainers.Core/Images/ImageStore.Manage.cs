@@ -1,0 +1,184 @@
+using System.Text.Json;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Images;
+
+/// <summary>What a removal did: names untagged and image ids deleted (docker rmi's "Untagged:"/"Deleted:").</summary>
+public sealed class ImageRemovalResult
+{
+    public List<string> Untagged { get; } = new();
+    public List<string> Deleted { get; } = new();
+}
+
+/// <summary>A container that uses an image (from PscPaths.Containers/&lt;id&gt;/container.json).</summary>
+public sealed record ContainerUse(string ContainerId, string? ContainerName, string ImageId, string Directory);
+
+public sealed partial class ImageStore
+{
+    /// <summary>Containers known on disk and the image each uses.</summary>
+    public IReadOnlyList<ContainerUse> GetContainerUses()
+    {
+        var list = new List<ContainerUse>();
+        if (!System.IO.Directory.Exists(Paths.Containers)) return list;
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(Paths.Containers))
+        {
+            string f = Path.Combine(dir, "container.json");
+            if (!File.Exists(f)) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllBytes(f));
+                string? Get(string name)
+                {
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                        if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String) return p.Value.GetString();
+                    return null;
+                }
+                string? imageId = Get("ImageId");
+                if (imageId is null) continue;
+                if (!imageId.StartsWith("sha256:", StringComparison.Ordinal)) imageId = "sha256:" + imageId;
+                list.Add(new ContainerUse(Get("Id") ?? Path.GetFileName(dir), Get("Name"), imageId, dir));
+            }
+            catch (JsonException) { }
+            catch (IOException) { }
+        }
+        return list;
+    }
+
+    /// <summary>Point <paramref name="target"/> at the image (docker tag). Moves the name if it pointed elsewhere.</summary>
+    public ContainerImage Tag(ContainerImage source, ImageReference target, CancellationToken ct = default)
+    {
+        if (target.Tag is null || target.Digest is not null)
+            throw PscException.InvalidArgument("InvalidTagReference", $"'{target.ToFamiliarString()}' cannot be used as a tag: give name:tag without a digest.", target.ToString());
+        using (LockExclusive(ct))
+        {
+            var index = ReadIndex();
+            if (!index.Images.Contains(source.Id))
+                throw PscException.NotFound("ImageNotFound", $"The image {source.Id} is no longer in the store.", source.Id);
+            index.Tags[target.ToString()] = source.Id;
+            WriteIndex(index);
+        }
+        return FindImage(target.ToString())!;
+    }
+
+    /// <summary>
+    /// docker rmi semantics. <paramref name="reference"/> is a name (untag it; delete the image if that was its
+    /// last name) or an id (delete the image; refused when it has several names unless <paramref name="force"/>).
+    /// An image used by a container is refused without force; with force its names go and its data stays.
+    /// </summary>
+    public ImageRemovalResult Remove(string reference, bool force, CancellationToken ct = default)
+    {
+        var result = new ImageRemovalResult();
+        using (LockExclusive(ct))
+        {
+            Recover();
+            var index = ReadIndex();
+            var img = FindImage(reference)
+                ?? throw PscException.NotFound("ImageNotFound", $"No such image: {reference}.", reference);
+            bool byName = !reference.StartsWith("sha256:", StringComparison.Ordinal) && img.Repository != "<none>"
+                && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null && index.Tags.ContainsKey(r.ToString());
+            var users = GetContainerUses().Where(u => u.ImageId == img.Id).ToList();
+            var tags = index.Tags.Where(kv => kv.Value == img.Id).Select(kv => kv.Key).ToList();
+            if (byName)
+            {
+                string full = ImageReference.Parse(reference).ToString();
+                if (tags.Count > 1)
+                {
+                    index.Tags.Remove(full);
+                    WriteIndex(index);
+                    result.Untagged.Add(ImageReference.Parse(full).ToFamiliarString());
+                    return result;
+                }
+                if (users.Count > 0 && !force)
+                    throw new PscException("ImageInUse", PscErrorCategory.ResourceBusy,
+                        $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}. Use -Force to remove the name anyway.", reference);
+            }
+            else
+            {
+                if (tags.Count > 1 && !force)
+                    throw new PscException("ImageHasMultipleReferences", PscErrorCategory.InvalidOperation,
+                        $"Unable to delete image {img.ShortId}: it is referenced in multiple repositories ({string.Join(", ", tags.Select(t => ImageReference.Parse(t).ToFamiliarString()))}). Use -Force or remove the names.", reference);
+                if (users.Count > 0 && !force)
+                    throw new PscException("ImageInUse", PscErrorCategory.ResourceBusy,
+                        $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it. Use -Force to remove its names anyway.", reference);
+            }
+            foreach (var t in tags)
+            {
+                index.Tags.Remove(t);
+                result.Untagged.Add(ImageReference.Parse(t).ToFamiliarString());
+            }
+            var rec = ReadRecord(img.Id);
+            if (users.Count > 0)
+            {
+                // forced while in use: the names go, the image stays (dangling) for its containers
+                WriteIndex(index);
+                return result;
+            }
+            if (rec is not null)
+                foreach (var rd in rec.RepoDigests) result.Untagged.Add(ImageReference.TryParse(rd, out var x) && x is not null ? x.ToFamiliarString() : rd);
+            index.Images.Remove(img.Id);
+            WriteIndex(index);
+            FaultPoint?.Invoke("index-written");
+            result.Deleted.Add(img.Id);
+            DeleteUnreferenced(index, rec);
+        }
+        return result;
+    }
+
+    /// <summary>Remove the record, layers and blobs of a deleted image that no remaining image uses. Lock held.</summary>
+    private void DeleteUnreferenced(RepositoryIndex index, ImageRecord? removed)
+    {
+        if (removed is null) return;
+        TryDelete(RecordPath(removed.Id));
+        var chains = new HashSet<string>(StringComparer.Ordinal);
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in index.Images)
+        {
+            var rec = ReadRecord(id);
+            if (rec is null) continue;
+            chains.UnionWith(rec.ChainIds);
+            blobs.Add(rec.ManifestDigest); blobs.Add(rec.Config.Digest);
+            blobs.UnionWith(rec.Layers.Select(l => l.Digest));
+        }
+        foreach (var c in removed.ChainIds)
+            if (!chains.Contains(c) && System.IO.Directory.Exists(LayerDir(c))) RemoveLayerDir(LayerDir(c));
+        foreach (var b in removed.Layers.Select(l => l.Digest).Append(removed.Config.Digest).Append(removed.ManifestDigest))
+            if (!blobs.Contains(b)) TryDelete(GetBlobPath(b));
+    }
+
+    /// <summary>Every blob digest referenced by a visible image.</summary>
+    internal HashSet<string> ReferencedBlobs(RepositoryIndex index)
+    {
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in index.Images)
+        {
+            var rec = ReadRecord(id);
+            if (rec is null) continue;
+            blobs.Add(rec.ManifestDigest); blobs.Add(rec.Config.Digest);
+            blobs.UnionWith(rec.Layers.Select(l => l.Digest));
+        }
+        return blobs;
+    }
+
+    /// <summary>Size of a directory tree in bytes (regular files, hard links counted once).</summary>
+    public static long DirectorySize(string dir)
+    {
+        if (!System.IO.Directory.Exists(dir)) return 0;
+        long total = 0;
+        var seen = new HashSet<ulong>();
+        var stack = new Stack<string>();
+        stack.Push(dir);
+        while (stack.Count > 0)
+        {
+            string d = stack.Pop();
+            IEnumerable<string> entries;
+            try { entries = System.IO.Directory.EnumerateFileSystemEntries(d); } catch { continue; }
+            foreach (var e in entries)
+            {
+                if (LinuxSyscalls.Instance.Lstat(e, out var st) != 0) continue;
+                if (st.IsDirectory) stack.Push(e);
+                else if (st.IsRegular && (st.Nlink <= 1 || seen.Add(st.Inode))) total += st.Size;
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,643 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Images;
+
+/// <summary>
+/// The local image store under <see cref="PscPaths.Storage"/>:
+/// <code>
+/// blobs/sha256/&lt;hex&gt;        content-addressed blobs, verified before they become visible
+/// layers/&lt;chain-hex&gt;/diff    unpacked layers (overlay form), keyed by ChainID, shared by images
+/// layers/&lt;chain-hex&gt;/layer.json
+/// images/&lt;id-hex&gt;.json       image records (id = config digest)
+/// repositories.json          the index: visible image ids and name:tag → id
+/// tmp/                       work in progress (each piece guarded by a lock file of its owner)
+/// lock                       the store lock
+/// </code>
+/// Visibility is defined by repositories.json alone, which is replaced atomically under the store lock,
+/// so a kill -9 at any moment leaves either the old or the new set of images. Anything not reachable from
+/// the index (records, layers, abandoned temp work) is removed by the next command that takes the lock.
+/// </summary>
+public sealed partial class ImageStore
+{
+    public PscPaths Paths { get; }
+    public string Root { get; }
+    public string BlobsDir { get; }
+    public string LayersDir { get; }
+    public string ImagesDir { get; }
+    public string TmpDir { get; }
+    public string IndexFile { get; }
+    public string LockFile { get; }
+
+    /// <summary>Test hook: called at named points of a commit/removal ("layers-published", "record-written", ...).</summary>
+    internal Action<string>? FaultPoint { get; set; }
+
+    public ImageStore(PscPaths paths)
+    {
+        Paths = paths;
+        Root = paths.Storage;
+        BlobsDir = Path.Combine(Root, "blobs", "sha256");
+        LayersDir = Path.Combine(Root, "layers");
+        ImagesDir = Path.Combine(Root, "images");
+        TmpDir = Path.Combine(Root, "tmp");
+        IndexFile = Path.Combine(Root, "repositories.json");
+        LockFile = Path.Combine(Root, "lock");
+        foreach (var d in new[] { BlobsDir, LayersDir, ImagesDir, TmpDir }) Directory.CreateDirectory(d);
+        // finish or clean interrupted work when nobody else is working
+        if (Directory.EnumerateFileSystemEntries(TmpDir).Any())
+        {
+            using var l = FileLock.TryExclusive(LockFile);
+            if (l is not null) Recover();
+        }
+    }
+
+    // ------------------------------------------------------------------ locking and temp work
+
+    internal FileLock LockExclusive(CancellationToken ct = default) => FileLock.Exclusive(LockFile, ct);
+
+    /// <summary>
+    /// A private work directory under tmp/, guarded by a lock file held for its lifetime. Whoever finds the
+    /// lock free (the owner died) may delete it. Created under the shared store lock so a cleaner holding
+    /// the exclusive lock never sees a half-created scope.
+    /// </summary>
+    internal sealed class TempScope : IDisposable
+    {
+        public string Dir { get; }
+        private readonly FileLock _lock;
+        private readonly string _lockPath;
+        public TempScope(ImageStore store, string kind)
+        {
+            string name = kind + "-" + Guid.NewGuid().ToString("N")[..16];
+            Dir = Path.Combine(store.TmpDir, name);
+            _lockPath = Dir + ".lock";
+            using (FileLock.Shared(store.LockFile))
+            {
+                _lock = FileLock.Exclusive(_lockPath);
+                Directory.CreateDirectory(Dir);
+            }
+        }
+        public void Dispose()
+        {
+            try { if (Directory.Exists(Dir)) Directory.Delete(Dir, true); } catch { }
+            try { File.Delete(_lockPath); } catch { }
+            _lock.Dispose();
+        }
+    }
+
+    internal TempScope NewTemp(string kind) => new(this, kind);
+
+    /// <summary>Clean what interrupted commands left behind. Call with the exclusive store lock held.</summary>
+    internal void Recover()
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(TmpDir).ToList())
+        {
+            if (entry.EndsWith(".lock", StringComparison.Ordinal))
+            {
+                string dir = entry[..^5];
+                using var owner = FileLock.TryExclusive(entry);
+                if (owner is null) continue; // still being worked on
+                DeleteTree(dir);
+                try { File.Delete(entry); } catch { }
+            }
+            else if (!File.Exists(entry + ".lock"))
+            {
+                DeleteTree(entry);
+            }
+        }
+        var index = ReadIndex();
+        var live = new HashSet<string>(index.Images, StringComparer.Ordinal);
+        var liveChains = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in Directory.EnumerateFiles(ImagesDir).ToList())
+        {
+            string name = Path.GetFileName(f);
+            if (name.StartsWith(AtomicFile.TempPrefix, StringComparison.Ordinal)) { TryDelete(f); continue; }
+            string id = "sha256:" + Path.GetFileNameWithoutExtension(f);
+            if (!live.Contains(id)) { TryDelete(f); continue; }
+        }
+        foreach (var id in index.Images)
+        {
+            var rec = ReadRecord(id);
+            if (rec is not null) foreach (var c in rec.ChainIds) liveChains.Add(Digest.Hex(c));
+        }
+        foreach (var d in Directory.EnumerateDirectories(LayersDir).ToList())
+        {
+            if (!liveChains.Contains(Path.GetFileName(d))) RemoveLayerDir(d);
+        }
+        foreach (var f in Directory.EnumerateFiles(Root, AtomicFile.TempPrefix + "*")) TryDelete(f);
+    }
+
+    private void RemoveLayerDir(string dir)
+    {
+        // rename first so the layer disappears atomically, then delete at leisure
+        string doomed = Path.Combine(TmpDir, "del-" + Guid.NewGuid().ToString("N")[..16]);
+        try { Directory.Move(dir, doomed); } catch (IOException) { return; }
+        DeleteTree(doomed);
+    }
+
+    internal static void DeleteTree(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                // directories without write permission (mode 0555 in a layer) cannot be emptied: open them up
+                foreach (var d in Directory.EnumerateDirectories(path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+                {
+                    try { if (!new DirectoryInfo(d).Attributes.HasFlag(FileAttributes.ReparsePoint)) File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); } catch { }
+                }
+                Directory.Delete(path, true);
+            }
+            else if (File.Exists(path) || new FileInfo(path).LinkTarget is not null) File.Delete(path);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static void TryDelete(string f) { try { File.Delete(f); } catch { } }
+
+    // ------------------------------------------------------------------ blobs
+
+    public bool HasBlob(string digest) => File.Exists(GetBlobPath(digest));
+
+    public string GetBlobPath(string digest) => Path.Combine(BlobsDir, Digest.Hex(digest));
+
+    public Stream OpenBlob(string digest)
+    {
+        try { return new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (FileNotFoundException) { throw PscException.NotFound("BlobNotFound", $"The blob {digest} is not in the store.", digest); }
+    }
+
+    public byte[] ReadBlob(string digest)
+    {
+        using var s = OpenBlob(digest);
+        using var ms = new MemoryStream();
+        s.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    public long GetBlobSize(string digest) => new FileInfo(GetBlobPath(digest)).Length;
+
+    public string PutBlob(byte[] content, string? expectedDigest = null)
+    {
+        using var ms = new MemoryStream(content, writable: false);
+        return PutBlob(ms, expectedDigest, -1, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Stream <paramref name="content"/> into a temp file under the store, verify its sha256 (and size when
+    /// <paramref name="expectedSize"/> >= 0), then publish it by rename. Returns the digest.
+    /// </summary>
+    public string PutBlob(Stream content, string? expectedDigest, long expectedSize, CancellationToken ct, Action<long>? bytesWritten = null)
+    {
+        if (expectedDigest is not null)
+        {
+            Digest.Validate(expectedDigest);
+            if (HasBlob(expectedDigest))
+            {
+                if (expectedSize < 0 || GetBlobSize(expectedDigest) == expectedSize) return expectedDigest;
+            }
+        }
+        using var scope = NewTemp("blob");
+        string tmp = Path.Combine(scope.Dir, "data");
+        string digest;
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            var buf = new byte[1 << 16];
+            long total = 0;
+            int n;
+            while ((n = content.Read(buf, 0, buf.Length)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                total += n;
+                if (expectedSize >= 0 && total > expectedSize)
+                    throw PscException.InvalidData("SizeMismatch", $"The blob {expectedDigest} is larger than the {expectedSize} bytes announced.", expectedDigest);
+                hash.AppendData(buf, 0, n);
+                fs.Write(buf, 0, n);
+                bytesWritten?.Invoke(total);
+            }
+            if (expectedSize >= 0 && total != expectedSize)
+                throw PscException.InvalidData("SizeMismatch", $"The blob {expectedDigest} has {total} bytes, {expectedSize} were announced.", expectedDigest);
+            digest = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (expectedDigest is not null && digest != expectedDigest)
+                throw PscException.InvalidData("DigestMismatch", $"The content does not match its digest: expected {expectedDigest}, got {digest}.", expectedDigest);
+            fs.Flush(flushToDisk: true);
+        }
+        PublishBlobFile(tmp, digest);
+        return digest;
+    }
+
+    /// <summary>Move a fully written, already verified file into the blob store.</summary>
+    internal void PublishBlobFile(string verifiedFile, string digest)
+    {
+        string final = GetBlobPath(digest);
+        if (File.Exists(final)) { TryDelete(verifiedFile); File.SetLastWriteTimeUtc(final, DateTime.UtcNow); return; }
+        File.SetUnixFileMode(verifiedFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        AtomicFile.Publish(verifiedFile, final);
+    }
+
+    public IEnumerable<string> EnumerateBlobs() =>
+        Directory.EnumerateFiles(BlobsDir).Select(Path.GetFileName).Where(n => n!.Length == 64).Select(n => "sha256:" + n);
+
+    // ------------------------------------------------------------------ index and records
+
+    internal RepositoryIndex ReadIndex()
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(IndexFile);
+            return StoreJson.Deserialize<RepositoryIndex>(bytes) ?? new RepositoryIndex();
+        }
+        catch (FileNotFoundException) { return new RepositoryIndex(); }
+        catch (JsonException e) { throw PscException.InvalidData("StoreIndexCorrupt", $"The store index '{IndexFile}' is damaged: {e.Message}", IndexFile, e); }
+    }
+
+    internal void WriteIndex(RepositoryIndex index) => AtomicFile.WriteAllBytes(IndexFile, StoreJson.Serialize(index));
+
+    internal string RecordPath(string id) => Path.Combine(ImagesDir, Digest.Hex(id) + ".json");
+
+    internal ImageRecord? ReadRecord(string id)
+    {
+        try { return StoreJson.Deserialize<ImageRecord>(File.ReadAllBytes(RecordPath(id))); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
+    internal string LayerDir(string chainId) => Path.Combine(LayersDir, Digest.Hex(chainId));
+
+    internal LayerRecord? ReadLayerRecord(string chainId)
+    {
+        try { return StoreJson.Deserialize<LayerRecord>(File.ReadAllBytes(Path.Combine(LayerDir(chainId), "layer.json"))); }
+        catch (IOException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
+    public static string ComputeChainId(string? parentChain, string diffId) =>
+        parentChain is null ? diffId : Digest.Of(Encoding.ASCII.GetBytes(parentChain + " " + diffId));
+
+    public static List<string> ComputeChainIds(IEnumerable<string> diffIds)
+    {
+        var list = new List<string>();
+        string? parent = null;
+        foreach (var d in diffIds) { parent = ComputeChainId(parent, d); list.Add(parent); }
+        return list;
+    }
+
+    // ------------------------------------------------------------------ manifests and configs
+
+    internal sealed record ParsedManifest(string MediaType, Descriptor Config, List<Descriptor> Layers, JsonObject Json);
+
+    internal ParsedManifest ParseManifest(string digest)
+    {
+        if (!HasBlob(digest))
+            throw PscException.InvalidData("MissingBlob", $"The manifest blob {digest} is not in the store.", digest);
+        return ParseManifestBytes(ReadBlob(digest), digest);
+    }
+
+    internal static ParsedManifest ParseManifestBytes(byte[] bytes, string what)
+    {
+        JsonObject json;
+        try { json = JsonNode.Parse(bytes) as JsonObject ?? throw new JsonException("not an object"); }
+        catch (JsonException e) { throw PscException.InvalidData("InvalidManifest", $"The manifest {what} is not valid JSON: {e.Message}", what, e); }
+        string? mt = (string?)json["mediaType"];
+        if (mt is null && json["config"] is JsonObject && json["layers"] is JsonArray) mt = MediaTypes.OciManifest;
+        if (MediaTypes.IsIndex(mt) || (mt is null && json["manifests"] is JsonArray))
+            throw PscException.InvalidData("NotAnImageManifest", $"{what} is an image index, not an image manifest.", what);
+        if (!MediaTypes.IsImageManifest(mt))
+            throw PscException.InvalidData("UnsupportedMediaType", $"The manifest {what} has an unsupported media type '{mt}'.", what);
+        if ((int?)json["schemaVersion"] != 2)
+            throw PscException.InvalidData("InvalidManifest", $"The manifest {what} is not schema version 2.", what);
+        Descriptor config;
+        List<Descriptor> layers;
+        try
+        {
+            config = json["config"].Deserialize<Descriptor>() ?? throw new JsonException("no config");
+            layers = json["layers"].Deserialize<List<Descriptor>>() ?? throw new JsonException("no layers");
+        }
+        catch (JsonException e) { throw PscException.InvalidData("InvalidManifest", $"The manifest {what} is malformed: {e.Message}", what, e); }
+        if (!Digest.IsValid(config.Digest) || layers.Any(l => !Digest.IsValid(l.Digest)))
+            throw PscException.InvalidData("InvalidManifest", $"The manifest {what} has an invalid digest.", what);
+        if (!MediaTypes.IsConfig(config.MediaType))
+            throw PscException.InvalidData("UnsupportedMediaType", $"The image config has an unsupported media type '{config.MediaType}'.", what);
+        foreach (var l in layers)
+            if (!MediaTypes.IsLayer(l.MediaType))
+                throw PscException.InvalidData("UnsupportedMediaType", $"The layer {l.Digest} has an unsupported media type '{l.MediaType}'.", l.Digest);
+        return new ParsedManifest(mt!, config, layers, json);
+    }
+
+    internal static List<string> ParseDiffIds(JsonObject config, string what)
+    {
+        var arr = config["rootfs"]?["diff_ids"] as JsonArray
+            ?? throw PscException.InvalidData("InvalidImageConfig", $"The image config {what} has no rootfs.diff_ids.", what);
+        var list = arr.Select(x => (string?)x ?? "").ToList();
+        if (list.Any(d => !Digest.IsValid(d)))
+            throw PscException.InvalidData("InvalidImageConfig", $"The image config {what} has an invalid diff_id.", what);
+        return list;
+    }
+
+    internal JsonObject ReadConfig(string digest)
+    {
+        try { return JsonNode.Parse(ReadBlob(digest)) as JsonObject ?? throw new JsonException("not an object"); }
+        catch (JsonException e) { throw PscException.InvalidData("InvalidImageConfig", $"The image config {digest} is not valid JSON: {e.Message}", digest, e); }
+    }
+
+    // ------------------------------------------------------------------ commit
+
+    /// <summary>
+    /// Make the image whose manifest blob is <paramref name="manifestDigest"/> visible: check that the config
+    /// and layer blobs exist, unpack missing layers (by ChainID, once, overlay whiteout form), write the image
+    /// record and point <paramref name="tags"/> at it. References with a digest become repo digests.
+    /// </summary>
+    public ContainerImage CommitImage(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct)
+    {
+        Digest.Validate(manifestDigest);
+        var tagList = tags.ToList();
+        var m = ParseManifest(manifestDigest);
+        if (!HasBlob(m.Config.Digest))
+            throw PscException.InvalidData("MissingBlob", $"The image config blob {m.Config.Digest} is not in the store.", m.Config.Digest);
+        string actualConfig = Digest.OfFile(GetBlobPath(m.Config.Digest));
+        if (actualConfig != m.Config.Digest)
+            throw PscException.InvalidData("DigestMismatch", $"The stored config blob does not match its digest {m.Config.Digest}.", m.Config.Digest);
+        foreach (var l in m.Layers)
+            if (!HasBlob(l.Digest))
+                throw PscException.InvalidData("MissingBlob", $"The layer blob {l.Digest} is not in the store.", l.Digest);
+        var config = ReadConfig(m.Config.Digest);
+        var diffIds = ParseDiffIds(config, m.Config.Digest);
+        if (diffIds.Count != m.Layers.Count)
+            throw PscException.InvalidData("InvalidImageConfig", $"The manifest lists {m.Layers.Count} layers but the config has {diffIds.Count} diff_ids.", manifestDigest);
+        var chains = ComputeChainIds(diffIds);
+        string id = m.Config.Digest;
+
+        using var scope = NewTemp("commit");
+        var staged = new List<(string ChainId, string Dir)>();
+        const int activity = 2001;
+        for (int i = 0; i < m.Layers.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (Directory.Exists(LayerDir(chains[i]))) continue;
+            var layer = m.Layers[i];
+            string dir = Path.Combine(scope.Dir, Digest.Hex(chains[i]));
+            string diff = Path.Combine(dir, "diff");
+            Directory.CreateDirectory(diff);
+            long blobSize = GetBlobSize(layer.Digest);
+            progress.Progress(new ProgressInfo(activity, "Unpacking layers", $"Layer {i + 1} of {m.Layers.Count}: {Digest.Short(layer.Digest)}", i * 100 / m.Layers.Count));
+            LayerUnpackResult r;
+            using (var blob = OpenBlob(layer.Digest))
+            {
+                r = LayerExtractor.Unpack(blob, diff, ct);
+            }
+            if (r.DiffId != diffIds[i])
+                throw PscException.InvalidData("DiffIdMismatch", $"Layer {layer.Digest} unpacks to {r.DiffId}, but the image config says {diffIds[i]}.", layer.Digest);
+            var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = r.Size, UncompressedBytes = r.UncompressedBytes };
+            File.WriteAllBytes(Path.Combine(dir, "layer.json"), StoreJson.Serialize(rec));
+            AtomicFile.Fsync(Path.Combine(dir, "layer.json"));
+            staged.Add((chains[i], dir));
+        }
+        progress.Progress(new ProgressInfo(activity, "Unpacking layers", Completed: true));
+
+        using (LockExclusive(ct))
+        {
+            Recover();
+            // a concurrent removal may have taken blobs away meanwhile
+            foreach (var d in m.Layers.Select(l => l.Digest).Append(m.Config.Digest).Append(manifestDigest))
+                if (!HasBlob(d))
+                    throw PscException.InvalidData("MissingBlob", $"The blob {d} was removed while the image was being committed.", d);
+            // layers that are still missing (another process may have published them, or removed them)
+            for (int i = 0; i < chains.Count; i++)
+            {
+                if (Directory.Exists(LayerDir(chains[i]))) continue;
+                var st = staged.FirstOrDefault(s => s.ChainId == chains[i]);
+                if (st.Dir is null)
+                {
+                    // removed by someone else after our check: unpack it now, under the lock
+                    string dir = Path.Combine(scope.Dir, Digest.Hex(chains[i]));
+                    DeleteTree(dir);
+                    Directory.CreateDirectory(Path.Combine(dir, "diff"));
+                    LayerUnpackResult r;
+                    using (var blob = OpenBlob(m.Layers[i].Digest)) r = LayerExtractor.Unpack(blob, Path.Combine(dir, "diff"), ct);
+                    var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = r.Size, UncompressedBytes = r.UncompressedBytes };
+                    File.WriteAllBytes(Path.Combine(dir, "layer.json"), StoreJson.Serialize(rec));
+                    st = (chains[i], dir);
+                }
+                AtomicFile.Publish(st.Dir, LayerDir(chains[i]));
+            }
+            FaultPoint?.Invoke("layers-published");
+
+            var index = ReadIndex();
+            var existing = ReadRecord(id);
+            long size = chains.Sum(c => ReadLayerRecord(c)?.Size ?? 0);
+            var record = new ImageRecord
+            {
+                Id = id,
+                ManifestDigest = manifestDigest,
+                ManifestMediaType = m.MediaType,
+                Config = m.Config,
+                Layers = m.Layers,
+                DiffIds = diffIds,
+                ChainIds = chains,
+                Size = size,
+                RepoDigests = existing?.RepoDigests ?? new List<string>(),
+                Loaded = existing?.Loaded ?? DateTime.UtcNow,
+            };
+            foreach (var t in tagList.Where(t => t.Digest is not null))
+            {
+                string rd = t.Name + "@" + t.Digest;
+                if (!record.RepoDigests.Contains(rd)) record.RepoDigests.Add(rd);
+            }
+            AtomicFile.WriteAllBytes(RecordPath(id), StoreJson.Serialize(record));
+            FaultPoint?.Invoke("record-written");
+            if (!index.Images.Contains(id)) index.Images.Add(id);
+            foreach (var t in tagList.Where(t => t.Tag is not null))
+                index.Tags[t.Name + ":" + t.Tag] = id;
+            WriteIndex(index);
+            FaultPoint?.Invoke("index-written");
+            if (existing is not null && existing.ManifestDigest != manifestDigest)
+            {
+                // the same image (config) arrived with another manifest: drop blobs only the old one used
+                var still = ReferencedBlobs(index);
+                foreach (var b in existing.Layers.Select(l => l.Digest).Append(existing.ManifestDigest))
+                    if (!still.Contains(b)) TryDelete(GetBlobPath(b));
+            }
+        }
+        var first = tagList.FirstOrDefault(t => t.Tag is not null);
+        return BuildImage(ReadRecord(id)!, ReadIndex(), first?.Name + ":" + first?.Tag);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /// <summary>One object per image (not per tag), Repository/Tag set to its first name.</summary>
+    public IReadOnlyList<ContainerImage> ListImages()
+    {
+        var index = ReadIndex();
+        var list = new List<ContainerImage>();
+        foreach (var id in index.Images)
+        {
+            var rec = ReadRecord(id);
+            if (rec is null) continue;
+            try { list.Add(BuildImage(rec, index, null)); }
+            catch (PscException) { }
+            catch (IOException) { }
+        }
+        return list;
+    }
+
+    /// <summary>One row per name:tag (plus one &lt;none&gt; row per image without names), like <c>docker images</c>.</summary>
+    public IReadOnlyList<ContainerImage> ListImageRows()
+    {
+        var rows = new List<ContainerImage>();
+        foreach (var img in ListImages())
+        {
+            if (img.RepoTags.Length == 0) { rows.Add(img); continue; }
+            foreach (var rt in img.RepoTags)
+            {
+                var r = ImageReference.Parse(rt);
+                rows.Add(img.CloneAs(r.FamiliarName, r.Tag!));
+            }
+        }
+        return rows;
+    }
+
+    [GeneratedRegex("^(sha256:)?[0-9a-f]{4,64}$")]
+    private static partial Regex IdPrefixRegex();
+
+    /// <summary>
+    /// Find an image by reference (busybox, busybox:1, docker.io/library/busybox:latest, name@sha256:…) or by
+    /// full or short (4+ hex) Id, with or without "sha256:". Returns null when nothing matches.
+    /// </summary>
+    public ContainerImage? FindImage(string nameOrId)
+    {
+        if (string.IsNullOrWhiteSpace(nameOrId)) return null;
+        var index = ReadIndex();
+        string s = nameOrId.Trim();
+        bool looksLikeId = IdPrefixRegex().IsMatch(s);
+        if (!s.StartsWith("sha256:", StringComparison.Ordinal) && ImageReference.TryParse(s, out var r) && r is not null)
+        {
+            if (r.Digest is null)
+            {
+                if (index.Tags.TryGetValue(r.ToString(), out var tid) && ReadRecord(tid) is { } rec)
+                    return BuildImage(rec, index, r.ToString());
+            }
+            else
+            {
+                foreach (var id in index.Images)
+                {
+                    var rec = ReadRecord(id);
+                    if (rec is null) continue;
+                    if (rec.RepoDigests.Contains(r.Name + "@" + r.Digest) ||
+                        (rec.ManifestDigest == r.Digest && (r.Tag is null || index.Tags.GetValueOrDefault(r.Name + ":" + r.Tag) == id)))
+                    {
+                        string? tagged = r.Tag is not null ? r.Name + ":" + r.Tag : index.Tags.FirstOrDefault(kv => kv.Value == id && kv.Key.StartsWith(r.Name + ":", StringComparison.Ordinal)).Key;
+                        return BuildImage(rec, index, tagged);
+                    }
+                }
+            }
+        }
+        if (looksLikeId)
+        {
+            string hex = s.StartsWith("sha256:", StringComparison.Ordinal) ? s[7..] : s;
+            var matches = index.Images.Where(i => i.AsSpan(7).StartsWith(hex, StringComparison.Ordinal)).ToList();
+            if (matches.Count > 1)
+                throw PscException.InvalidArgument("AmbiguousImageId", $"The short id '{s}' matches {matches.Count} images; give more characters.", s);
+            if (matches.Count == 1 && ReadRecord(matches[0]) is { } rec) return BuildImage(rec, index, null);
+        }
+        return null;
+    }
+
+    /// <summary>The unpacked layer directories of an image, BASE LAYER FIRST (reverse for overlay's lowerdir).</summary>
+    public IReadOnlyList<string> GetLayerPaths(ContainerImage image)
+    {
+        var rec = ReadRecord(image.Id) ?? throw PscException.NotFound("ImageNotFound", $"The image {image.Id} is not in the store.", image.Id);
+        var list = new List<string>();
+        foreach (var c in rec.ChainIds)
+        {
+            string diff = Path.Combine(LayerDir(c), "diff");
+            if (!Directory.Exists(diff))
+                throw PscException.InvalidData("LayerMissing", $"The unpacked layer {c} of image {image.Id} is missing; run Test-ContainerStorage -Repair and import the image again.", image.Id);
+            list.Add(diff);
+        }
+        return list;
+    }
+
+    /// <summary>The manifest bytes of an image.</summary>
+    public byte[] GetManifest(ContainerImage image) => ReadBlob(image.Digest);
+
+    /// <summary>The image config bytes (its digest is the image id).</summary>
+    public byte[] GetConfig(ContainerImage image) => ReadBlob(image.Id);
+
+    internal ContainerImage BuildImage(ImageRecord rec, RepositoryIndex index, string? asTag)
+    {
+        var cfg = ReadConfig(rec.Config.Digest);
+        var img = new ContainerImage
+        {
+            Id = rec.Id,
+            Digest = rec.ManifestDigest,
+            Size = rec.Size,
+            Layers = rec.Layers.Select(l => l.Digest).ToArray(),
+            DiffIds = rec.DiffIds.ToArray(),
+            Architecture = (string?)cfg["architecture"] ?? "",
+            Os = (string?)cfg["os"] ?? "",
+            Variant = (string?)cfg["variant"],
+            Author = (string?)cfg["author"],
+            Created = ParseTime(cfg["created"]),
+        };
+        var tags = index.Tags.Where(kv => kv.Value == rec.Id).Select(kv => kv.Key).ToList();
+        img.RepoTags = tags.Select(t => ImageReference.Parse(t).ToFamiliarString()).ToArray();
+        img.RepoDigests = rec.RepoDigests.Select(d => ImageReference.TryParse(d, out var rr) && rr is not null ? rr.FamiliarName + "@" + rr.Digest : d).ToArray();
+        string? which = asTag ?? tags.FirstOrDefault();
+        if (which is not null && tags.Contains(which))
+        {
+            var r = ImageReference.Parse(which);
+            img.Repository = r.FamiliarName; img.Tag = r.Tag ?? "<none>";
+        }
+        if (cfg["config"] is JsonObject c)
+        {
+            var ic = img.Config;
+            ic.Entrypoint = StringArray(c["Entrypoint"]);
+            ic.Cmd = StringArray(c["Cmd"]);
+            ic.Env = StringArray(c["Env"]) ?? [];
+            ic.WorkingDir = NullIfEmpty((string?)c["WorkingDir"]);
+            ic.User = NullIfEmpty((string?)c["User"]);
+            ic.StopSignal = NullIfEmpty((string?)c["StopSignal"]);
+            ic.ExposedPorts = (c["ExposedPorts"] as JsonObject)?.Select(kv => kv.Key).ToArray() ?? [];
+            ic.Volumes = (c["Volumes"] as JsonObject)?.Select(kv => kv.Key).ToArray() ?? [];
+            if (c["Labels"] is JsonObject labels)
+                foreach (var kv in labels) ic.Labels[kv.Key] = (string?)kv.Value ?? "";
+        }
+        if (cfg["history"] is JsonArray hist)
+        {
+            img.History = hist.OfType<JsonObject>().Select(h => new ImageHistory
+            {
+                Created = ParseTime(h["created"]),
+                CreatedBy = (string?)h["created_by"],
+                Comment = (string?)h["comment"],
+                EmptyLayer = h["empty_layer"] is JsonValue v && v.TryGetValue<bool>(out var b) && b,
+            }).ToArray();
+        }
+        return img;
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    private static string[]? StringArray(JsonNode? n) => n switch
+    {
+        JsonArray a => a.Select(x => (string?)x ?? "").ToArray(),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => null,
+    };
+
+    private static DateTime? ParseTime(JsonNode? n)
+    {
+        if (n is JsonValue v && v.TryGetValue<string>(out var s) &&
+            DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
+        {
+            if (t.Year <= 1) return null;
+            return t.UtcDateTime;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Management.Automation;
+using PsContainers.Core;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Runtime;
+
+namespace PsContainers.Commands;
+
+/// <summary>Get-ContainerLog: a container's output as log entries (docker logs).</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerLog", DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerLogEntry))]
+public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
+{
+    /// <summary>Keep writing new entries until the container stops (Ctrl+C ends it).</summary>
+    [Parameter] public SwitchParameter Follow { get; set; }
+    /// <summary>Only the last N entries.</summary>
+    [Parameter] [ValidateRange(0, int.MaxValue)] public int Tail { get; set; } = -1;
+    /// <summary>A DateTime, a TimeSpan (that long ago), or a string such as '10m', '2h', '2026-01-01T10:00:00'.</summary>
+    [Parameter] public object? Since { get; set; }
+    [Parameter] public object? Until { get; set; }
+    /// <summary>Print each entry with its time.</summary>
+    [Parameter] public SwitchParameter Timestamps { get; set; }
+
+    internal static DateTime? ToTime(object? v, string param)
+    {
+        if (v is null) return null;
+        if (v is PSObject p) v = p.BaseObject;
+        switch (v)
+        {
+            case DateTime d: return d.ToUniversalTime();
+            case DateTimeOffset o: return o.UtcDateTime;
+            case TimeSpan t: return DateTime.UtcNow - t.Duration();
+            case int or long or double:
+                return DateTimeOffset.FromUnixTimeMilliseconds((long)(Convert.ToDouble(v, CultureInfo.InvariantCulture) * 1000)).UtcDateTime;
+            case string s:
+                s = s.Trim();
+                if (s.Length > 1 && char.IsLetter(s[^1]) && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
+                {
+                    TimeSpan? span = s[^1] switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => null };
+                    if (span is TimeSpan sp) return DateTime.UtcNow - sp;
+                }
+                if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var ts) && s.Contains(':') && !s.Contains('-')) return DateTime.UtcNow - ts;
+                if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeLocal, out var dt)) return dt;
+                break;
+        }
+        throw PscException.InvalidArgument("InvalidTime", $"-{param} '{v}' is not a date, a TimeSpan, or a duration such as '10m'.", v);
+    }
+
+    protected override void Act(Container c)
+    {
+        var since = ToTime(Since, nameof(Since));
+        var until = ToTime(Until, nameof(Until));
+        foreach (var e in ContainerLogs.Read(Manager.Store, c, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+        {
+            if (Stopping) return;
+            e.ShowTimestamp = Timestamps;
+            WriteObject(e);
+        }
+    }
+}
+
+/// <summary>Invoke-ContainerExec (Exec-Container): run a command in a running container (docker exec).</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ContainerExec", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[Alias("Exec-Container")]
+[OutputType(typeof(string))]
+public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
+{
+    [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    public string[] Command { get; set; } = [];
+    /// <summary>A shell's -c script (sh -c 'script' without '--').</summary>
+    [Parameter] [Alias("c")] public string? ShellScript { get; set; }
+    [Parameter] public SwitchParameter Interactive { get; set; }
+    [Parameter] public SwitchParameter Tty { get; set; }
+    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
+    [Parameter] public string? User { get; set; }
+    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
+    [Parameter] public SwitchParameter Detach { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        Command = CommandLine.Join(Command, ShellScript) ?? [];
+        if (Command.Length == 0)
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), "NoCommand", ErrorCategory.InvalidArgument, null));
+    }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, $"Run '{string.Join(' ', Command)}'")) return;
+        var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory, Detach = Detach };
+        int code = ExecRunner.Run(this, Manager, c, Command, opts, Interactive, Tty && !Detach, CancellationToken);
+        if (Detach) return;
+        SetLastExitCode(code);
+        if (code != 0) WriteExitError($"'{string.Join(' ', Command)}' in container '{c.Name}'", code, c);
+    }
+}
+
+internal static class ExecRunner
+{
+    public static int Run(ContainerCmdletBase cmdlet, ContainerManager m, Container c, string[] command, ExecOptions opts, bool interactive, bool tty, CancellationToken ct)
+    {
+        if (tty)
+        {
+            using var p = m.ExecInTerminal(c, command, opts);
+            p.WaitForExit();
+            return p.ExitCode;
+        }
+        int code = -1;
+        Stream? stdin = interactive ? Console.OpenStandardInput() : null;
+        foreach (var line in m.Exec(c, command, opts, x => code = x, stdin, ct))
+        {
+            if (line.IsError) cmdlet.WriteError(new ErrorRecord(new RemoteException(line.Text), "ContainerStandardError", ErrorCategory.FromStdErr, c.Name));
+            else cmdlet.WriteObject(line.Text);
+        }
+        return code;
+    }
+}
+
+/// <summary>Enter-Container: an interactive shell (or -Command) in a running container on this terminal.</summary>
+[Cmdlet(VerbsCommon.Enter, "Container", DefaultParameterSetName = "Name")]
+[OutputType(typeof(void))]
+public sealed class EnterContainerCommand : ContainerTargetCmdletBase
+{
+    [Parameter(Position = 1)] public string[] Command { get; set; } = ["/bin/sh"];
+    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
+    [Parameter] public string? User { get; set; }
+    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
+
+    protected override void Act(Container c)
+    {
+        RequireTerminal(c.Name);
+        var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory };
+        int code = ExecRunner.Run(this, Manager, c, Command, opts, true, true, CancellationToken);
+        SetLastExitCode(code);
+    }
+}
+
+/// <summary>Get-ContainerProcess: the processes running in a container (docker top).</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerProcess", DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerProcess))]
+public sealed class GetContainerProcessCommand : ContainerTargetCmdletBase
+{
+    protected override void Act(Container c) => WriteObject(Manager.Top(c), enumerateCollection: true);
+}
+
+/// <summary>Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats).</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerStatistic", DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerStatistic))]
+public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
+{
+    /// <summary>Keep sampling until Ctrl+C.</summary>
+    [Parameter] public SwitchParameter Stream { get; set; }
+    /// <summary>Seconds between samples (and the CPU measuring window).</summary>
+    [Parameter] [ValidateRange(0.05, 3600)] public double Interval { get; set; } = 1;
+
+    private readonly List<Container> _targets = new();
+
+    protected override void Act(Container c) => _targets.Add(c);
+
+    protected override void EndProcessing()
+    {
+        do
+        {
+            foreach (var c in _targets)
+            {
+                if (Stopping) return;
+                try { WriteObject(Manager.Stats(c, TimeSpan.FromSeconds(Stream ? Interval / Math.Max(1, _targets.Count) : Math.Min(Interval, 0.5)), CancellationToken)); }
+                catch (OperationCanceledException) { return; }
+                catch (Exception e) { WriteEngineError(e, c); }
+            }
+        } while (Stream && !CancellationToken.IsCancellationRequested && _targets.Count > 0);
+    }
+}

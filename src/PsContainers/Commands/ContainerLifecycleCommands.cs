@@ -1,0 +1,194 @@
+using System.Management.Automation;
+using PsContainers.Completers;
+using PsContainers.Core.Containers;
+
+namespace PsContainers.Commands;
+
+/// <summary>
+/// Base of the cmdlets that act on existing containers: -Name (wildcards, strings from the pipeline),
+/// -Id (by property name), or Container objects from the pipeline.
+/// </summary>
+public abstract class ContainerTargetCmdletBase : ContainerCmdletBase
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = "Container", ValueFromPipeline = true)]
+    [Alias("Container")]
+    public Container[] InputObject { get; set; } = [];
+
+    protected IEnumerable<Container> Targets() => ParameterSetName switch
+    {
+        "Id" => Resolve(null, Id, null),
+        "Container" => Resolve(null, null, InputObject),
+        _ => Resolve(Name, null, null),
+    };
+
+    protected override void ProcessRecord()
+    {
+        foreach (var c in Targets().ToList())
+        {
+            if (Stopping) return;
+            try { Act(c); }
+            catch (Exception e) { WriteEngineError(e, c); }
+        }
+    }
+
+    protected abstract void Act(Container c);
+}
+
+/// <summary>Start-Container: start created or stopped containers.</summary>
+[Cmdlet(VerbsLifecycle.Start, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(Container), typeof(string))]
+public sealed class StartContainerCommand : ContainerTargetCmdletBase
+{
+    /// <summary>Stay attached: output lines to the pipeline until the container exits.</summary>
+    [Parameter] public SwitchParameter Attach { get; set; }
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, "Start container")) return;
+        if (Attach)
+        {
+            int code = new AttachedRun(this, Manager, c).Run(false, CancellationToken);
+            SetLastExitCode(code);
+            if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
+            return;
+        }
+        using (Manager.Start(c, ct: CancellationToken)) { }
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Stop-Container: the stop signal, then KILL after -Timeout seconds.</summary>
+[Cmdlet(VerbsLifecycle.Stop, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(Container))]
+public sealed class StopContainerCommand : ContainerTargetCmdletBase
+{
+    [Parameter] [ValidateRange(0, int.MaxValue)] [Alias("Time")] public int Timeout { get; set; } = -1;
+    [Parameter] public string? Signal { get; set; }
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, "Stop container")) return;
+        Manager.Stop(c, Timeout >= 0 ? Timeout : null, Signal, CancellationToken);
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Send-ContainerSignal (Kill-Container): send a signal (KILL by default) to the container's main process.</summary>
+[Cmdlet(VerbsCommunications.Send, "ContainerSignal", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[Alias("Kill-Container")]
+[OutputType(typeof(Container))]
+public sealed class SendContainerSignalCommand : ContainerTargetCmdletBase
+{
+    [Parameter] 
+    public string Signal { get; set; } = "KILL";
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        ContainerManager.ParseSignal(Signal);
+        if (!ShouldProcess(c.Name, $"Send SIG{Signal.ToUpperInvariant().Replace("SIG", "")}")) return;
+        Manager.Kill(c, Signal, CancellationToken);
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Restart-Container: stop (with timeout) and start again.</summary>
+[Cmdlet(VerbsLifecycle.Restart, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(Container))]
+public sealed class RestartContainerCommand : ContainerTargetCmdletBase
+{
+    [Parameter] [ValidateRange(0, int.MaxValue)] [Alias("Time")] public int Timeout { get; set; } = -1;
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, "Restart container")) return;
+        Manager.Restart(c, Timeout >= 0 ? Timeout : null, CancellationToken);
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Suspend-Container: freeze every process of the container (docker pause).</summary>
+[Cmdlet(VerbsLifecycle.Suspend, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(Container))]
+public sealed class SuspendContainerCommand : ContainerTargetCmdletBase
+{
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, "Pause container")) return;
+        Manager.Pause(c, CancellationToken);
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Resume-Container: thaw a paused container (docker unpause).</summary>
+[Cmdlet(VerbsLifecycle.Resume, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(Container))]
+public sealed class ResumeContainerCommand : ContainerTargetCmdletBase
+{
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, "Unpause container")) return;
+        Manager.Resume(c, CancellationToken);
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Rename-Container: give a container a new (unique) name.</summary>
+[Cmdlet(VerbsCommon.Rename, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(Container))]
+public sealed class RenameContainerCommand : ContainerTargetCmdletBase
+{
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string NewName { get; set; } = "";
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!ShouldProcess(c.Name, $"Rename container to '{NewName}'")) return;
+        Manager.Rename(c, NewName, CancellationToken);
+        if (PassThru) WriteObject(c);
+    }
+}
+
+/// <summary>Remove-Container: delete containers (running ones only with -Force).</summary>
+[Cmdlet(VerbsCommon.Remove, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Name")]
+[OutputType(typeof(void))]
+public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
+{
+    /// <summary>Kill a running container first (docker rm -f); also suppresses the confirmation.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void Act(Container c)
+    {
+        if (!(Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+            && !ShouldProcess(c.Name, "Remove container")) return;
+        if (Force && MyInvocation.BoundParameters.ContainsKey("WhatIf") && !ShouldProcess(c.Name, "Remove container")) return;
+        Manager.Remove(c, Force, CancellationToken);
+    }
+}
+
+/// <summary>Wait-Container: block until containers stop; writes their exit codes.</summary>
+[Cmdlet(VerbsLifecycle.Wait, "Container", DefaultParameterSetName = "Name")]
+[OutputType(typeof(int))]
+public sealed class WaitContainerCommand : ContainerTargetCmdletBase
+{
+    protected override void Act(Container c) => WriteObject(Manager.Wait(c, CancellationToken));
+}

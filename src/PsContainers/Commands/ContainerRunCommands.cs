@@ -1,0 +1,256 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text;
+using PsContainers.Completers;
+using PsContainers.Core;
+using PsContainers.Core.Containers;
+
+namespace PsContainers.Commands;
+
+/// <summary>The options shared by New-Container and Invoke-ContainerImage (docker create/run).</summary>
+public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("ImageName")]
+    public string Image { get; set; } = "";
+
+    [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    public string[]? Command { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// The script of a shell's -c, so that `sh -c 'script'` can be written without '--': it is put back
+    /// after the first word of -Command.
+    /// </summary>
+    [Parameter]
+    [Alias("c")]
+    public string? ShellScript { get; set; }
+
+    [Parameter] public SwitchParameter Interactive { get; set; }
+    [Parameter] public SwitchParameter Tty { get; set; }
+
+    /// <summary>A hashtable, or 'NAME=value' strings.</summary>
+    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
+    [Parameter] public string[]? EnvironmentFile { get; set; }
+    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
+    [Parameter] public string? User { get; set; }
+    [Parameter] public string[]? Entrypoint { get; set; }
+    [Parameter] public string? Hostname { get; set; }
+    /// <summary>Bytes, or a size such as '256MB', '1g'.</summary>
+    [Parameter] public string? Memory { get; set; }
+    [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
+    [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
+    [Parameter] public string[]? Volume { get; set; }
+    [Parameter] public SwitchParameter ReadOnly { get; set; }
+    /// <summary>A hashtable, or 'key=value' strings.</summary>
+    [Parameter] public object[]? Label { get; set; }
+    [Parameter] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
+    [Parameter] public string[]? Network { get; set; }
+    [Parameter] public string[]? CapAdd { get; set; }
+    [Parameter] public string[]? CapDrop { get; set; }
+    [Parameter] public SwitchParameter Privileged { get; set; }
+    [Parameter] public string[]? Ulimit { get; set; }
+    [Parameter] public string? StopSignal { get; set; }
+    [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
+    [Parameter] public SwitchParameter Init { get; set; }
+
+    /// <summary>Parse '256MB', '1g', '512k', plain bytes.</summary>
+    public static long ParseSize(string text)
+    {
+        string t = text.Trim().ToLowerInvariant().Replace(" ", "");
+        long mult = 1;
+        foreach (var (suffix, m) in new (string, long)[] { ("gib", 1L << 30), ("mib", 1L << 20), ("kib", 1L << 10), ("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1L << 30), ("m", 1L << 20), ("k", 1L << 10), ("b", 1) })
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal)) { t = t[..^suffix.Length]; mult = m; break; }
+        }
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
+            throw PscException.InvalidArgument("InvalidMemory", $"'{text}' is not a size (bytes, or a number with KB, MB or GB).", text);
+        return (long)(v * mult);
+    }
+
+    protected ContainerCreateOptions BuildOptions(bool autoRemove)
+    {
+        var o = new ContainerCreateOptions
+        {
+            Image = Image,
+            Name = Name,
+            Command = CommandLine.Join(Command, ShellScript),
+            Entrypoint = Entrypoint,
+            WorkingDirectory = WorkingDirectory,
+            User = User,
+            Hostname = Hostname,
+            Memory = Memory is null ? null : ParseSize(Memory),
+            Cpus = MyInvocation.BoundParameters.ContainsKey(nameof(Cpus)) ? Cpus : null,
+            PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
+            ReadOnly = ReadOnly,
+            Restart = Restart,
+            Privileged = Privileged,
+            StopSignal = StopSignal,
+            StopTimeout = StopTimeout >= 0 ? StopTimeout : null,
+            Init = Init,
+            Interactive = Interactive,
+            Tty = Tty,
+            AutoRemove = autoRemove,
+        };
+        if (StopSignal is not null) ContainerManager.ParseSignal(StopSignal);
+        foreach (var f in EnvironmentFile ?? []) o.Environment.AddRange(ContainerManager.ReadEnvironmentFile(GetUnresolvedProviderPathFromPSPath(f)));
+        o.Environment.AddRange(EnvironmentEntries(Environment));
+        foreach (var v in Volume ?? [])
+        {
+            // resolve a relative or PowerShell-drive host path against the current location
+            int colon = v.IndexOf(':');
+            string host = colon > 0 ? v[..colon] : v;
+            o.Volumes.Add(host.StartsWith('.') || host.StartsWith('~') ? GetUnresolvedProviderPathFromPSPath(host) + v[colon..] : v);
+        }
+        foreach (var l in EnvironmentEntries(Label))
+        {
+            int eq = l.IndexOf('=');
+            o.Labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
+        }
+        if (Network is not null) o.Networks.AddRange(Network);
+        if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
+        if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
+        if (Ulimit is not null) o.Ulimits.AddRange(Ulimit);
+        return o;
+    }
+}
+
+internal static class CommandLine
+{
+    /// <summary>-Command with a -c script put back after its first word (sh -c 'script' args...).</summary>
+    public static string[]? Join(string[]? command, string? shellScript)
+    {
+        if (shellScript is null) return command is { Length: > 0 } ? command : null;
+        if (command is not { Length: > 0 }) return ["/bin/sh", "-c", shellScript];
+        return [command[0], "-c", shellScript, .. command[1..]];
+    }
+}
+
+/// <summary>New-Container: create a container without starting it (docker create).</summary>
+[Cmdlet(VerbsCommon.New, "Container", SupportsShouldProcess = true)]
+[OutputType(typeof(Container))]
+public sealed class NewContainerCommand : ContainerCreateCmdletBase
+{
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var o = BuildOptions(autoRemove: false);
+            if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            WriteObject(Manager.Create(o, CancellationToken));
+        }
+        catch (Exception e) { WriteEngineError(e, Name ?? Image); }
+    }
+}
+
+/// <summary>
+/// Invoke-ContainerImage (Run-ContainerImage): docker run. Attached, the container's stdout lines are
+/// written to the pipeline, stderr lines to the error stream, and the exit code to $LASTEXITCODE.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ContainerImage", SupportsShouldProcess = true)]
+[Alias("Run-ContainerImage")]
+[OutputType(typeof(string), typeof(Container))]
+public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
+{
+    [Parameter] public SwitchParameter Detach { get; set; }
+    /// <summary>Remove the container when it exits (docker --rm).</summary>
+    [Parameter] [Alias("Rm")] public SwitchParameter Remove { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (Tty && !Detach && Interactive) RequireTerminal(Image);
+        Container c;
+        try
+        {
+            var o = BuildOptions(autoRemove: Remove);
+            if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            c = Manager.Create(o, CancellationToken);
+        }
+        catch (Exception e) { WriteEngineError(e, Name ?? Image); return; }
+
+        try
+        {
+            if (Detach)
+            {
+                using (Manager.Start(c, ct: CancellationToken)) { }
+                WriteObject(c);
+                return;
+            }
+            int code;
+            if (Tty && Interactive) code = Manager.RunInTerminal(c, CancellationToken);
+            else code = new AttachedRun(this, Manager, c).Run(Interactive, CancellationToken);
+            SetLastExitCode(code);
+            if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
+        }
+        catch (Exception e)
+        {
+            if (Remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
+            WriteEngineError(e, c);
+        }
+    }
+}
+
+/// <summary>Relays an attached container's output: stdout lines to the pipeline, stderr lines to the error stream.</summary>
+internal sealed class AttachedRun(ContainerCmdletBase cmdlet, ContainerManager manager, Container container)
+{
+    public int Run(bool stdin, CancellationToken ct)
+    {
+        using var launch = manager.Start(container, attach: true, stdin: stdin, ct: ct);
+        var output = launch.Output;
+        if (output is null) throw PscException.InvalidOperation("ContainerRunning", $"Container '{container.Name}' is already running.", container.Name);
+        if (stdin && launch.Input is Stream input)
+        {
+            new Thread(() =>
+            {
+                try { using var con = Console.OpenStandardInput(); con.CopyTo(input); }
+                catch (Exception) { }
+                finally { try { input.Dispose(); } catch (Exception) { } }
+            }) { IsBackground = true, Name = "psc-stdin" }.Start();
+        }
+        var outLines = new LineSplitter();
+        var errLines = new LineSplitter();
+        int code = -1;
+        using var reg = ct.Register(() =>
+        {
+            // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy, and stop following
+            try { manager.Kill(container, "INT"); } catch (Exception) { }
+        });
+        while (true)
+        {
+            (char type, byte[] payload) frame;
+            try
+            {
+                var t = Task.Run(() => ContainerManager.ReadFrame(output), CancellationToken.None);
+                t.Wait(ct);
+                frame = t.Result;
+            }
+            catch (OperationCanceledException) { throw; }
+            if (frame.type == '\0') break;
+            switch (frame.type)
+            {
+                case '1': foreach (var l in outLines.Add(frame.payload)) cmdlet.WriteObject(l); break;
+                case '2': foreach (var l in errLines.Add(frame.payload)) WriteStderr(l); break;
+                case 'X': code = int.Parse(Encoding.ASCII.GetString(frame.payload), CultureInfo.InvariantCulture); break;
+            }
+            if (frame.type == 'X') break;
+        }
+        if (outLines.Rest() is string r1) cmdlet.WriteObject(r1);
+        if (errLines.Rest() is string r2) WriteStderr(r2);
+        // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
+        if (container.HostConfig.RestartPolicy == "no") launch.WaitForMonitor(TimeSpan.FromSeconds(10));
+        if (code < 0)
+        {
+            var after = manager.Store.Load(container.Id);
+            code = after?.State.ExitCode ?? -1;
+        }
+        return code;
+    }
+
+    private void WriteStderr(string line) =>
+        cmdlet.WriteError(new ErrorRecord(new RemoteException(line), "ContainerStandardError", ErrorCategory.FromStdErr, container.Name));
+}

@@ -1,0 +1,61 @@
+using System.Collections;
+using System.Management.Automation;
+using PsContainers.Core;
+using PsContainers.Core.Images;
+
+namespace PsContainers.Commands;
+
+/// <summary>Test-ContainerStorage: verify every blob and reference of the store.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "ContainerStorage", SupportsShouldProcess = true)]
+[OutputType(typeof(StorageProblem))]
+public sealed class TestContainerStorageCommand : PscCmdlet
+{
+    [Parameter]
+    public SwitchParameter Repair { get; set; }
+
+    protected override void EndProcessing()
+    {
+        bool repair = Repair && ShouldProcess(Paths.Storage, "Remove broken images, blobs and leftovers");
+        try
+        {
+            var problems = RunPumped((sink, ct) => StorageChecker.Check(new ImageStore(Paths), repair, sink, ct));
+            foreach (var p in problems) WriteObject(p);
+        }
+        catch (Exception e) { ThrowEngineError(e, Paths.Storage); }
+    }
+}
+
+/// <summary>Get-ContainerDiskUsage (docker system df).</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerDiskUsage")]
+[OutputType(typeof(DiskUsage), typeof(DiskUsageItem))]
+public sealed class GetContainerDiskUsageCommand : PscCmdlet
+{
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var (summary, items) = DiskUsageCalculator.Compute(new ImageStore(Paths), CancellationToken);
+            if (Detailed) foreach (var i in items) WriteObject(i);
+            else foreach (var s in summary) WriteObject(s);
+        }
+        catch (Exception e) { ThrowEngineError(e, Paths.Storage); }
+    }
+}
+
+/// <summary>Get-ContainerVersion (docker version).</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerVersion")]
+[OutputType(typeof(ContainerVersionInfo))]
+public sealed class GetContainerVersionCommand : PscCmdlet
+{
+    protected override void EndProcessing()
+    {
+        string? ps = null;
+        try { ps = ((Hashtable)SessionState.PSVariable.GetValue("PSVersionTable"))["PSVersion"]?.ToString(); } catch { }
+        var v = ContainerVersionInfo.Collect(Paths, ps);
+        v.ModuleVersion = MyInvocation.MyCommand.Module?.Version?.ToString() ?? v.ModuleVersion;
+        WriteObject(v);
+    }
+}

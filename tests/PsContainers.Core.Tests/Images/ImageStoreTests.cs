@@ -1,0 +1,82 @@
+using PsContainers.Core;
+using PsContainers.Core.Images;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Tests.Images;
+
+public class ImageStoreTests
+{
+    [Fact]
+    public void PutBlob_verifies_digest_and_size()
+    {
+        using var t = new TempStore();
+        var data = "hello"u8.ToArray();
+        string d = t.Store.PutBlob(data);
+        Assert.Equal(Digest.Of(data), d);
+        Assert.True(t.Store.HasBlob(d));
+        using (var s = t.Store.OpenBlob(d)) Assert.Equal(5, s.Length);
+
+        var wrong = Digest.Of("other"u8);
+        var ex = Assert.Throws<PscException>(() => t.Store.PutBlob(new MemoryStream(data), wrong, -1, default));
+        Assert.Equal("DigestMismatch", ex.ErrorId);
+        Assert.False(t.Store.HasBlob(wrong));
+        var ex2 = Assert.Throws<PscException>(() => t.Store.PutBlob(new MemoryStream("abcdef"u8.ToArray()), null, 3, default));
+        Assert.Equal("SizeMismatch", ex2.ErrorId);
+        // nothing left behind in tmp
+        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir));
+    }
+
+    [Theory]
+    [InlineData(LayerCompression.None)]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public void CommitImage_unpacks_layers_in_overlay_form(LayerCompression c)
+    {
+        using var t = new TempStore();
+        var b = TestImages.PutImage(t.Store, TestImages.ThreeLayers(), c);
+        var img = t.Store.CommitImage(b.ManifestDigest, [ImageReference.Parse("test/three:v1")], NullProgressSink.Instance, default);
+        Assert.Equal(b.ConfigDigest, img.Id);
+        Assert.Equal("test/three", img.Repository);
+        Assert.Equal("v1", img.Tag);
+        Assert.Equal(["test/three:v1"], img.RepoTags);
+        Assert.Equal(b.ManifestDigest, img.Digest);
+        Assert.Equal(["sh"], img.Config.Cmd);
+        Assert.Equal(["80/tcp"], img.Config.ExposedPorts);
+        Assert.Equal(["/data"], img.Config.Volumes);
+        Assert.Equal("amd64", img.Architecture);
+        Assert.Equal(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), img.Created);
+
+        var paths = t.Store.GetLayerPaths(img);
+        Assert.Equal(3, paths.Count);
+        var chains = ImageStore.ComputeChainIds(b.DiffIds);
+        Assert.EndsWith(Digest.Hex(chains[0]) + "/diff", paths[0]);
+        Assert.True(File.Exists(Path.Combine(paths[0], "bin/hello")));
+        Assert.Equal("/bin/hello", new FileInfo(Path.Combine(paths[0], "bin/sh")).LinkTarget);
+        Assert.Equal(0, LinuxSyscalls.Instance.Lstat(Path.Combine(paths[2], "data/deleted.txt"), out var wh));
+        Assert.True(wh.IsCharDevice);
+        Assert.Equal(0u, wh.Major);
+        Assert.Equal(0u, wh.Minor);
+        Assert.False(File.Exists(Path.Combine(paths[2], "data/.wh.deleted.txt")));
+        var x = LinuxSyscalls.Instance.Lgetxattrs(Path.Combine(paths[2], "opaque"));
+        Assert.Equal("y"u8.ToArray(), x["trusted.overlay.opaque"]);
+        Assert.False(File.Exists(Path.Combine(paths[2], "opaque/.wh..wh..opq")));
+
+        Assert.NotNull(t.Store.FindImage("test/three:v1"));
+        Assert.NotNull(t.Store.FindImage("docker.io/test/three:v1"));
+        Assert.NotNull(t.Store.FindImage(img.Id));
+        Assert.NotNull(t.Store.FindImage(img.Id[7..]));
+        Assert.NotNull(t.Store.FindImage(img.Id[7..12]));
+        Assert.NotNull(t.Store.FindImage("test/three@" + b.ManifestDigest));
+        Assert.Null(t.Store.FindImage("test/three"));
+        Assert.Single(t.Store.ListImages());
+    }
+
+    [Fact]
+    public void ChainIds_follow_the_oci_definition()
+    {
+        string a = Digest.Of("a"u8), b = Digest.Of("b"u8);
+        var chains = ImageStore.ComputeChainIds([a, b]);
+        Assert.Equal(a, chains[0]);
+        Assert.Equal(Digest.Of(System.Text.Encoding.ASCII.GetBytes(a + " " + b)), chains[1]);
+    }
+}
