@@ -94,6 +94,7 @@ public sealed class ContainerNetworking
         Directory.CreateDirectory(ContainerDirectory(req.ContainerId));
         Directory.CreateDirectory(Paths.Networks);
         using var l = FileLock.Exclusive(LockPath, ct);
+        CollectGarbageLocked(ct);
         if (GetState(req.ContainerId) is ContainerNetworkState old && old.NetnsPath is not null && NetworkNamespace.Exists(old.NetnsPath))
             throw new PscException("NetworkAlreadySetUp", PscErrorCategory.ResourceExists, $"The network of container {req.ContainerId} is already set up.", req.ContainerId);
 
@@ -190,6 +191,28 @@ public sealed class ContainerNetworking
         if (state is not null) RefreshHosts(state.Networks.Select(a => a.Network), except: containerId);
         if (first is not null)
             throw new PscException("NetworkTeardownFailed", PscErrorCategory.InvalidOperation, $"Releasing the network of container {containerId} failed: {first.Message}", containerId, first);
+    }
+
+    /// <summary>
+    /// Release the attachments of containers whose directory is gone (removed by their monitor after -Rm, or
+    /// deleted by hand): CNI DEL from the cache, namespace removed. Runs before every setup, like CNI's GC.
+    /// </summary>
+    public int CollectGarbage(CancellationToken ct = default)
+    {
+        if (!Directory.Exists(Cni.CacheDirectory)) return 0;
+        using var l = FileLock.Exclusive(LockPath, ct);
+        return CollectGarbageLocked(ct);
+    }
+
+    private int CollectGarbageLocked(CancellationToken ct)
+    {
+        int n = 0;
+        foreach (var id in Cni.CachedAttachments().Select(a => a.ContainerId).Distinct().ToList())
+        {
+            if (string.IsNullOrEmpty(id) || Directory.Exists(ContainerDirectory(id))) continue;
+            try { TeardownLocked(id, ct); n++; } catch (PscException) { }
+        }
+        return n;
     }
 
     /// <summary>Attach a set-up (typically running) container to one more network: CNI ADD into its namespace.</summary>
