@@ -1,0 +1,463 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PsContainers.Core.Runtime.Spec;
+
+namespace PsContainers.Runtime;
+
+/// <summary>The runtime side of the lifecycle: create, start, state, kill, delete, exec, pause, resume, ps, list.</summary>
+internal sealed class Runtime
+{
+    public string Root { get; }
+
+    public Runtime(string root) { Root = root; }
+
+    private string Dir(string id) => Path.Combine(Root, id);
+    private string StateFile(string id) => Path.Combine(Dir(id), "state.json");
+    private string FifoPath(string id) => Path.Combine(Dir(id), "exec.fifo");
+    private string ConfigCopy(string id) => Path.Combine(Dir(id), "config.json");
+
+    public InternalState Load(string id)
+    {
+        Validation.CheckId(id);
+        string f = StateFile(id);
+        string text;
+        try { text = File.ReadAllText(f); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RuntimeError($"container '{id}' does not exist");
+        }
+        return JsonSerializer.Deserialize(text, PscrunJson.Default.InternalState) ?? throw new RuntimeError($"container '{id}': state file is empty");
+    }
+
+    private static void WriteAtomic(string path, string text)
+    {
+        string tmp = path + ".tmp-" + Environment.ProcessId;
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        {
+            fs.Write(Encoding.UTF8.GetBytes(text));
+            fs.Flush(true);
+        }
+        File.Move(tmp, path, true);
+    }
+
+    /// <summary>Start time of a process (clock ticks since boot), 0 when it does not exist; zombies count as gone.</summary>
+    public static ulong StartTime(int pid)
+    {
+        if (pid <= 0) return 0;
+        try
+        {
+            string s = File.ReadAllText($"/proc/{pid}/stat");
+            int close = s.LastIndexOf(')');
+            var f = s[(close + 2)..].Split(' ');
+            if (f[0] is "Z" or "X") return 0;
+            return ulong.Parse(f[19], CultureInfo.InvariantCulture); // field 22
+        }
+        catch (Exception) { return 0; }
+    }
+
+    public string Status(InternalState st)
+    {
+        if (st.Pid <= 0 || StartTime(st.Pid) != st.StartTime) return "stopped";
+        if (File.Exists(FifoPath(st.Id))) return "created";
+        if (Cgroups.IsFrozen(st.Cgroups)) return "paused";
+        return "running";
+    }
+
+    public ContainerRuntimeState PublicState(InternalState st, string? status = null)
+    {
+        status ??= Status(st);
+        return new ContainerRuntimeState
+        {
+            OciVersion = st.OciVersion, Id = st.Id, Status = status, Pid = status == "stopped" ? 0 : st.Pid,
+            Bundle = st.Bundle, Annotations = st.Annotations, Rootfs = st.Rootfs, Created = st.Created, Owner = st.Owner,
+        };
+    }
+
+    // ---- create ----
+
+    public InternalState Create(string id, string bundle, string? pidFile, string? consoleSocket)
+    {
+        Validation.CheckId(id);
+        bundle = Path.GetFullPath(bundle);
+        string cfgPath = Path.Combine(bundle, "config.json");
+        string json;
+        try { json = File.ReadAllText(cfgPath); }
+        catch (Exception e) { throw new RuntimeError($"cannot read {cfgPath}: {e.Message}"); }
+        RuntimeSpec spec;
+        try { spec = RuntimeSpec.Parse(json); }
+        catch (JsonException e) { throw new RuntimeError($"config.json: invalid JSON: {e.Message}"); }
+        Validation.Check(spec);
+        string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
+        if (!Directory.Exists(rootfs)) throw new RuntimeError($"root.path: '{rootfs}' is not a directory");
+        if (spec.Process!.Terminal && consoleSocket is null) throw new RuntimeError("process.terminal: a terminal needs --console-socket");
+        if (!spec.Process.Terminal && consoleSocket is not null) throw new RuntimeError("--console-socket is only used with process.terminal = true");
+
+        Directory.CreateDirectory(Root);
+        string dir = Dir(id);
+        try { Directory.CreateDirectory(Root); if (Directory.Exists(dir)) throw new IOException(); Directory.CreateDirectory(dir); }
+        catch (IOException) { throw new RuntimeError($"container with id '{id}' already exists"); }
+
+        int initPid = 0, relay = 0, sock = -1, consoleFd = -1, fifoFd = -1;
+        CgroupSet? cg = null;
+        try
+        {
+            File.WriteAllText(ConfigCopy(id), json);
+            int fe = Native.Mkfifo(FifoPath(id), 0x192 /*0622*/);
+            if (fe != 0) throw Native.Fail("create the exec fifo", fe);
+            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id);
+            Cgroups.Apply(cg, spec.Linux.Resources, spec.Linux.Devices);
+
+            if (consoleSocket is not null)
+            {
+                consoleFd = Native.ConnectUnix(consoleSocket);
+                if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
+            }
+            fifoFd = Native.Open(FifoPath(id), Native.O_PATH | Native.O_CLOEXEC);
+            if (fifoFd < 0) throw Native.Fail("open the exec fifo", -fifoFd);
+
+            // resolve paths for the container side (which may not see the bundle after joining a mount namespace)
+            spec.Root.Path = rootfs;
+            foreach (var m in spec.Mounts ?? new())
+                if (m.Source is { Length: > 0 } src && src[0] != '/' && (m.Type == "bind" || (m.Options ?? new()).Any(o => o is "bind" or "rbind")))
+                    m.Source = Path.GetFullPath(src, bundle);
+
+            var st = new InternalState
+            {
+                Id = id, Bundle = bundle, Rootfs = rootfs, Created = DateTime.UtcNow, Owner = "root",
+                OciVersion = spec.OciVersion, Annotations = spec.Annotations, Cgroups = cg,
+            };
+            var env = BaseEnv(id, bundle);
+            env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
+            (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd);
+            if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
+            Native.close(fifoFd); fifoFd = -1;
+
+            initPid = Handshake(sock, relay, spec, st, cg, isExec: false, pid => initPid = pid);
+            st.Pid = initPid;
+            st.StartTime = StartTime(initPid);
+            if (st.StartTime == 0) throw new RuntimeError("the container process exited during create");
+            WriteAtomic(StateFile(id), JsonSerializer.Serialize(st, PscrunJson.Default.InternalState));
+            if (pidFile is not null) WriteAtomic(Path.GetFullPath(pidFile), initPid.ToString(CultureInfo.InvariantCulture));
+            Native.close(sock);
+            return st;
+        }
+        catch
+        {
+            if (sock >= 0) Native.close(sock);
+            if (consoleFd >= 0) Native.close(consoleFd);
+            if (fifoFd >= 0) Native.close(fifoFd);
+            if (relay > 0) { Native.Kill(relay, Native.SIGKILL); Native.WaitPid(relay, out _); }
+            if (initPid > 0) { Native.Kill(initPid, Native.SIGKILL); WaitGone(initPid, 5000); }
+            if (cg is not null)
+            {
+                foreach (var p in Cgroups.Pids(cg)) Native.Kill(p, Native.SIGKILL);
+                Cgroups.Remove(cg);
+            }
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    private static List<string> BaseEnv(string id, string bundle)
+    {
+        var env = new List<string>();
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            string k = (string)e.Key;
+            if (k.StartsWith("_PSC_", StringComparison.Ordinal)) continue;
+            env.Add(k + "=" + e.Value);
+        }
+        env.Add("_PSC_ID=" + id);
+        env.Add("_PSC_BUNDLE=" + bundle);
+        return env;
+    }
+
+    /// <summary>Start pscrun again as the container process; the C constructor enters the namespaces.</summary>
+    private static (int Sock, int Pid) SpawnInit(string mode, List<string> env, List<SpecNamespace> namespaces, int consoleFd, int fifoFd, int targetPid = 0)
+    {
+        long flags = 0;
+        var paths = new StringBuilder();
+        foreach (var ns in namespaces)
+        {
+            if (targetPid > 0)
+            {
+                // exec: join the container's namespaces; our own user namespace cannot be joined again
+                string target = $"/proc/{targetPid}/ns/{Validation.NsProcName(ns.Type)}";
+                if (ns.Type == "user" && SameNs(target, "/proc/self/ns/user")) continue;
+                paths.Append(ns.Type).Append(':').Append(target).Append('\n');
+            }
+            else if (string.IsNullOrEmpty(ns.Path)) flags |= Validation.NsFlag(ns.Type);
+            else paths.Append(ns.Type).Append(':').Append(ns.Path).Append('\n');
+        }
+        env.Add("_PSC_INIT=3");
+        env.Add("_PSC_MODE=" + mode);
+        env.Add("_PSC_NS=" + flags.ToString(CultureInfo.InvariantCulture));
+        if (paths.Length > 0) env.Add("_PSC_NSPATHS=" + paths);
+        if (Native.SocketPair(out int parent, out int child) != 0) throw new RuntimeError("socketpair failed");
+        var fds = new List<(int, int)> { (3, child) };
+        if (consoleFd >= 0) fds.Add((4, consoleFd));
+        if (fifoFd >= 0) fds.Add((5, fifoFd));
+        string self = Environment.ProcessPath ?? "/proc/self/exe";
+        int pid = Native.Spawn(self, new[] { "pscrun", "init" }, env, fds);
+        Native.close(child);
+        if (pid < 0) { Native.close(parent); throw new RuntimeError($"cannot start the container process: {Native.Strerror(-pid)}"); }
+        return (parent, pid);
+    }
+
+    private static bool SameNs(string a, string b)
+    {
+        try { return new FileInfo(a).LinkTarget == new FileInfo(b).LinkTarget; }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>Drive the sync protocol until the container side is ready ('R') or, for exec, has exec'd (EOF).</summary>
+    private int Handshake(int sock, int relay, RuntimeSpec spec, InternalState st, CgroupSet cg, bool isExec, Action<int> onPid)
+    {
+        int pid = 0;
+        while (true)
+        {
+            var msg = Sync.Receive(sock);
+            if (msg is null)
+            {
+                if (isExec && pid > 0) return pid;
+                if (pid > 0) { Native.WaitPid(pid, out int code, noHang: true); }
+                throw new RuntimeError("the container process exited unexpectedly during setup");
+            }
+            switch (msg.Value.Type)
+            {
+                case 'U':
+                    if (!isExec)
+                    {
+                        var linux = spec.Linux!;
+                        if (linux.UidMappings is { Count: > 0 })
+                        {
+                            WriteMap($"/proc/{relay}/uid_map", linux.UidMappings, "linux.uidMappings");
+                            WriteMap($"/proc/{relay}/gid_map", linux.GidMappings!, "linux.gidMappings");
+                        }
+                        if (spec.Process!.OomScoreAdj is int adj)
+                        {
+                            int e = Native.WriteFile($"/proc/{relay}/oom_score_adj", adj.ToString(CultureInfo.InvariantCulture));
+                            if (e != 0) throw Native.Fail("process.oomScoreAdj", e);
+                        }
+                    }
+                    Cgroups.Join(cg, relay);
+                    Sync.Send(sock, 'M');
+                    break;
+                case 'P':
+                    pid = int.Parse(msg.Value.Payload, CultureInfo.InvariantCulture);
+                    onPid(pid);
+                    Native.WaitPid(relay, out _);
+                    Sync.Send(sock, 'J', spec.ToJson());
+                    break;
+                case 'H':
+                    {
+                        var s = PublicState(st, "creating");
+                        s.Pid = pid;
+                        try
+                        {
+                            Hooks.Run(spec.Hooks?.Prestart, "prestart", s, warnOnly: false);
+                            Hooks.Run(spec.Hooks?.CreateRuntime, "createRuntime", s, warnOnly: false);
+                        }
+                        catch
+                        {
+                            Sync.Send(sock, 'E');
+                            throw;
+                        }
+                        Sync.Send(sock, 'h');
+                        break;
+                    }
+                case 'R':
+                    return pid;
+                case 'E':
+                    throw new RuntimeError(msg.Value.Payload);
+                default:
+                    throw new RuntimeError($"unexpected sync message '{msg.Value.Type}'");
+            }
+        }
+    }
+
+    private static void WriteMap(string file, List<SpecIdMapping> maps, string field)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in maps) sb.Append(CultureInfo.InvariantCulture, $"{m.ContainerID} {m.HostID} {m.Size}\n");
+        int e = Native.WriteFile(file, sb.ToString());
+        if (e != 0) throw Native.Fail($"{field}: write {Path.GetFileName(file)}", e);
+    }
+
+    private static bool WaitGone(int pid, int ms)
+    {
+        var until = Environment.TickCount64 + ms;
+        while (StartTime(pid) != 0)
+        {
+            if (Environment.TickCount64 > until) return false;
+            Native.WaitPid(pid, out _, noHang: true); // reap if it is our child
+            Thread.Sleep(1);
+        }
+        return true;
+    }
+
+    // ---- start ----
+
+    public void Start(string id)
+    {
+        var st = Load(id);
+        string status = Status(st);
+        if (status != "created") throw new RuntimeError($"cannot start container '{id}': it is {status}, not created");
+        int fd = Native.Open(FifoPath(id), Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC);
+        if (fd < 0) throw new RuntimeError($"cannot start container '{id}': {Native.Strerror(-fd)}");
+        try
+        {
+            Span<byte> b = stackalloc byte[1];
+            while (true)
+            {
+                int r = Native.PollIn(fd, 100);
+                if (r > 0)
+                {
+                    int n = Native.Read(fd, b);
+                    if (n == 1) break;
+                    if (n < 0 && -n != Native.EAGAIN) throw Native.Fail("read the exec fifo", -n);
+                    if (n == 0 && StartTime(st.Pid) != st.StartTime) throw new RuntimeError($"container '{id}' exited before it could start");
+                    Thread.Sleep(1);
+                }
+                else if (StartTime(st.Pid) != st.StartTime) throw new RuntimeError($"container '{id}' exited before it could start");
+            }
+        }
+        finally { Native.close(fd); }
+        try { File.Delete(FifoPath(id)); } catch (IOException) { }
+        var spec = LoadSpec(id);
+        Hooks.Run(spec?.Hooks?.Poststart, "poststart", PublicState(st, "running"), warnOnly: true);
+    }
+
+    private RuntimeSpec? LoadSpec(string id)
+    {
+        try { return RuntimeSpec.Parse(File.ReadAllText(ConfigCopy(id))); }
+        catch (Exception) { return null; }
+    }
+
+    // ---- kill / delete ----
+
+    public static int ParseSignal(string s)
+    {
+        if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 && n < 65) return n;
+        string u = s.ToUpperInvariant();
+        if (u.StartsWith("SIG", StringComparison.Ordinal)) u = u[3..];
+        int i = Array.IndexOf(SignalNames, u);
+        if (i > 0) return i;
+        if (u.StartsWith("RTMIN+", StringComparison.Ordinal) && int.TryParse(u[6..], out int k)) return 34 + k;
+        throw new RuntimeError($"invalid signal '{s}'");
+    }
+
+    private static readonly string[] SignalNames =
+    {
+        "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
+        "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    };
+
+    public void Kill(string id, string signal, bool all)
+    {
+        var st = Load(id);
+        int sig = ParseSignal(signal);
+        string status = Status(st);
+        if (status == "stopped") throw new RuntimeError($"container '{id}' is not running");
+        if (all)
+        {
+            foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, sig);
+            if (status == "paused" && sig == Native.SIGKILL) Cgroups.Freeze(st.Cgroups, false);
+        }
+        int e = Native.Kill(st.Pid, sig);
+        if (e != 0 && e != Native.ESRCH) throw Native.Fail($"kill {st.Pid}", e);
+    }
+
+    public void Delete(string id, bool force)
+    {
+        InternalState st;
+        try { st = Load(id); }
+        catch (RuntimeError) when (force && !Directory.Exists(Dir(id))) { return; }
+        string status = Status(st);
+        if (status != "stopped")
+        {
+            if (!force) throw new RuntimeError($"cannot delete container '{id}' that is not stopped: {status}");
+            Native.Kill(st.Pid, Native.SIGKILL);
+        }
+        // with a shared pid namespace other processes may be left in the cgroup
+        foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, Native.SIGKILL);
+        if (Cgroups.IsFrozen(st.Cgroups)) Cgroups.Freeze(st.Cgroups, false);
+        if (st.Pid > 0 && StartTime(st.Pid) == st.StartTime) WaitGone(st.Pid, 10000);
+        for (int i = 0; i < 500 && Cgroups.Pids(st.Cgroups).Count > 0; i++) Thread.Sleep(2);
+        var spec = LoadSpec(id);
+        Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, "stopped"), warnOnly: true);
+        if (!Cgroups.Remove(st.Cgroups)) Program.Warn($"some cgroups of '{id}' could not be removed");
+        Directory.Delete(Dir(id), true);
+    }
+
+    // ---- pause / ps / list ----
+
+    public void Pause(string id, bool pause)
+    {
+        var st = Load(id);
+        string status = Status(st);
+        if (pause && status != "running" && status != "created") throw new RuntimeError($"cannot pause container '{id}': it is {status}");
+        if (!pause && status != "paused") throw new RuntimeError($"cannot resume container '{id}': it is not paused");
+        if (!Cgroups.Freeze(st.Cgroups, pause)) throw new RuntimeError($"timed out {(pause ? "freezing" : "thawing")} container '{id}'");
+    }
+
+    public List<int> Ps(string id)
+    {
+        var st = Load(id);
+        return Cgroups.Pids(st.Cgroups);
+    }
+
+    public List<InternalState> List()
+    {
+        var l = new List<InternalState>();
+        if (!Directory.Exists(Root)) return l;
+        foreach (var d in Directory.GetDirectories(Root).OrderBy(x => x, StringComparer.Ordinal))
+        {
+            try { l.Add(Load(Path.GetFileName(d))); } catch (RuntimeError) { } catch (JsonException) { }
+        }
+        return l;
+    }
+
+    // ---- exec ----
+
+    public int Exec(string id, SpecProcess process, string? consoleSocket, bool detach, string? pidFile)
+    {
+        var st = Load(id);
+        string status = Status(st);
+        if (status is not ("running" or "created")) throw new RuntimeError($"cannot exec in container '{id}': it is {status}");
+        var spec = LoadSpec(id) ?? throw new RuntimeError($"container '{id}': its config is missing");
+        Validation.CheckProcess(process);
+        if (process.Args is null || process.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
+        if (process.Terminal && consoleSocket is null) throw new RuntimeError("--tty needs --console-socket");
+        spec.Process = process;
+        if (!detach) Native.Prctl(36 /*PR_SET_CHILD_SUBREAPER*/, 1);
+        int consoleFd = -1;
+        if (process.Terminal)
+        {
+            consoleFd = Native.ConnectUnix(consoleSocket!);
+            if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
+        }
+        var env = BaseEnv(id, st.Bundle);
+        var (sock, relay) = SpawnInit("exec", env, spec.Linux?.Namespaces ?? new(), consoleFd, -1, st.Pid);
+        if (consoleFd >= 0) Native.close(consoleFd);
+        int pid = 0;
+        try
+        {
+            pid = Handshake(sock, relay, spec, st, st.Cgroups, isExec: true, p => pid = p);
+        }
+        catch
+        {
+            if (pid > 0) { Native.Kill(pid, Native.SIGKILL); Native.WaitPid(pid, out _); }
+            Native.WaitPid(relay, out _);
+            throw;
+        }
+        finally { Native.close(sock); }
+        if (pidFile is not null) WriteAtomic(Path.GetFullPath(pidFile), pid.ToString(CultureInfo.InvariantCulture));
+        if (detach) return 0;
+        using var fwd = Program.ForwardSignals(pid);
+        int r = Native.WaitPid(pid, out int code);
+        if (r < 0) throw Native.Fail("wait for the exec process", -r);
+        return code;
+    }
+}

@@ -1,0 +1,513 @@
+using System.Globalization;
+using System.Text;
+using PsContainers.Core.Runtime.Spec;
+
+namespace PsContainers.Runtime;
+
+/// <summary>
+/// The container side. Runs in the process the C constructor left in the new (or joined) namespaces:
+/// "init" sets up the container and waits on the exec fifo for `start`; "exec" runs a process in a running container.
+/// The sync socket is fd 3, the console socket fd 4 (or absent), the exec fifo fd 5 (O_PATH).
+/// </summary>
+internal static class Init
+{
+    private const int SyncFd = 3, ConsoleFd = 4, FifoFd = 5;
+    private static bool _inUserNs;
+
+    public static int Main(string mode)
+    {
+        try
+        {
+            var msg = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent closed the sync socket");
+            if (msg.Type != 'J') throw new RuntimeError($"unexpected sync message '{msg.Type}'");
+            var spec = RuntimeSpec.Parse(msg.Payload);
+            _inUserNs = InUserNamespace();
+            if (mode == "exec") return Exec(spec);
+            return Container(spec);
+        }
+        catch (Exception e)
+        {
+            string text = e is RuntimeError ? e.Message : e.ToString();
+            try { Sync.Send(SyncFd, 'E', text); } catch { }
+            return 1;
+        }
+    }
+
+    public static bool InUserNamespace()
+    {
+        var f = File.ReadAllText("/proc/self/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
+    }
+
+    private static int Container(RuntimeSpec spec)
+    {
+        var linux = spec.Linux!;
+        var proc = spec.Process!;
+        string rootfs = spec.Root!.Path;
+        Native.Umask(0);
+        Native.Setsid();
+
+        // 1. propagation: stop host mount events from flowing in (rslave, or rprivate when asked)
+        ulong rootProp = Validation.PropagationFlag(linux.RootfsPropagation ?? "");
+        ulong first = (rootProp & (Native.MS_PRIVATE)) != 0 ? Native.MS_PRIVATE | Native.MS_REC : Native.MS_SLAVE | Native.MS_REC;
+        Check(Native.Mount(null, "/", null, first, null), "make / slave");
+        Check(Native.Mount(rootfs, rootfs, null, Native.MS_BIND | Native.MS_REC, null), $"bind mount the rootfs '{rootfs}'");
+
+        // 2. mounts, in order
+        bool devBound = false;
+        int idx = 0;
+        foreach (var m in spec.Mounts ?? new())
+        {
+            if (m.Destination.TrimEnd('/') == "/dev" && IsBind(m)) devBound = true;
+            MountOne(rootfs, m, idx++, linux);
+        }
+
+        // 3. /dev: devices, symlinks
+        if (!devBound) SetupDev(rootfs, linux.Devices);
+
+        // 4. createRuntime/prestart hooks run in the parent now; createContainer hooks here, before pivot_root
+        Sync.Send(SyncFd, 'H');
+        var ack = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent went away during hooks");
+        if (ack.Type == 'E') return 1;
+        Hooks.Run(spec.Hooks?.CreateContainer, "createContainer", StateFor(spec, "created"), warnOnly: false);
+
+        // 5. pivot_root, drop the old root
+        Check(Native.Chdir(rootfs), "chdir to the rootfs");
+        Check(Native.PivotRoot(".", "."), "pivot_root");
+        Check(Native.Mount(null, ".", null, Native.MS_SLAVE | Native.MS_REC, null), "make the old root slave");
+        Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
+        Check(Native.Chdir("/"), "chdir /");
+        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp, null), "linux.rootfsPropagation");
+
+        // 6. terminal
+        if (proc.Terminal) SetupConsole(proc, bindDevConsole: true);
+
+        // 7. masked and read-only paths, read-only root
+        foreach (var p in linux.MaskedPaths ?? new()) Mask(p);
+        foreach (var p in linux.ReadonlyPaths ?? new()) ReadOnly(p, "linux.readonlyPaths");
+        if (spec.Root.Readonly)
+        {
+            ulong cur = CurrentFlags("/");
+            Check(Native.Mount(null, "/", null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | cur, null), "root.readonly");
+        }
+
+        // 8. names, sysctls, limits
+        if (!string.IsNullOrEmpty(spec.Hostname)) Check(Native.SetHostname(spec.Hostname!), "hostname");
+        if (!string.IsNullOrEmpty(spec.Domainname)) Check(Native.SetDomainname(spec.Domainname!), "domainname");
+        foreach (var (k, v) in linux.Sysctl ?? new())
+        {
+            int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
+            if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
+        }
+        ApplyProcessLimits(proc);
+        if (linux.Personality is { ValueKind: System.Text.Json.JsonValueKind.Object } per)
+            Native.Syscall(135 /*personality*/, per.GetProperty("domain").GetString() == "LINUX32" ? 8 : 0);
+
+        Native.Chdir(proc.Cwd); // as root; again after switching user
+
+        // 9. ready: the parent writes state and exits; wait here for `start`
+        Sync.Send(SyncFd, 'R');
+        Native.close(SyncFd);
+        int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Native.O_WRONLY | Native.O_CLOEXEC);
+        if (fifo < 0) throw new RuntimeError($"open exec fifo: {Native.Strerror(-fifo)}");
+        Native.WriteAll(fifo, "0"u8);
+        Native.close(fifo);
+        Native.close(FifoFd);
+
+        // 10. started: startContainer hooks, then become the user program
+        try { Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false); }
+        catch (RuntimeError e) { Console.Error.WriteLine("pscrun: " + e.Message); return 1; }
+        try { Finalize(spec, proc); }
+        catch (RuntimeError e) { Console.Error.WriteLine("pscrun: " + e.Message); return 1; }
+        return 127;
+    }
+
+    private static int Exec(RuntimeSpec spec)
+    {
+        var proc = spec.Process!;
+        if (proc.Terminal) { Native.Setsid(); SetupConsole(proc, bindDevConsole: false); }
+        ApplyProcessLimits(proc);
+        Finalize(spec, proc, sync: SyncFd);
+        return 127;
+    }
+
+    private static ContainerRuntimeState StateFor(RuntimeSpec spec, string status) => new()
+    {
+        Id = Environment.GetEnvironmentVariable("_PSC_ID") ?? "",
+        Status = status,
+        Pid = int.TryParse(Environment.GetEnvironmentVariable("_PSC_HOSTPID"), out int hp) ? hp : 0,
+        Bundle = Environment.GetEnvironmentVariable("_PSC_BUNDLE") ?? "",
+        Annotations = spec.Annotations,
+    };
+
+    private static void Check(int errno, string what)
+    {
+        if (errno != 0) throw Native.Fail(what, errno);
+    }
+
+    private static bool IsBind(SpecMount m) => m.Type == "bind" || (m.Options ?? new()).Any(o => o is "bind" or "rbind");
+
+    // ---- mounts ----
+
+    private static readonly Dictionary<string, (ulong Flag, bool Clear)> MountFlags = new()
+    {
+        ["ro"] = (Native.MS_RDONLY, false), ["rw"] = (Native.MS_RDONLY, true),
+        ["nosuid"] = (Native.MS_NOSUID, false), ["suid"] = (Native.MS_NOSUID, true),
+        ["nodev"] = (Native.MS_NODEV, false), ["dev"] = (Native.MS_NODEV, true),
+        ["noexec"] = (Native.MS_NOEXEC, false), ["exec"] = (Native.MS_NOEXEC, true),
+        ["sync"] = (Native.MS_SYNCHRONOUS, false), ["async"] = (Native.MS_SYNCHRONOUS, true),
+        ["dirsync"] = (Native.MS_DIRSYNC, false), ["remount"] = (Native.MS_REMOUNT, false),
+        ["mand"] = (Native.MS_MANDLOCK, false), ["nomand"] = (Native.MS_MANDLOCK, true),
+        ["atime"] = (Native.MS_NOATIME, true), ["noatime"] = (Native.MS_NOATIME, false),
+        ["diratime"] = (Native.MS_NODIRATIME, true), ["nodiratime"] = (Native.MS_NODIRATIME, false),
+        ["relatime"] = (Native.MS_RELATIME, false), ["norelatime"] = (Native.MS_RELATIME, true),
+        ["strictatime"] = (Native.MS_STRICTATIME, false), ["nostrictatime"] = (Native.MS_STRICTATIME, true),
+        ["lazytime"] = (Native.MS_LAZYTIME, false), ["nolazytime"] = (Native.MS_LAZYTIME, true),
+        ["silent"] = (Native.MS_SILENT, false), ["loud"] = (Native.MS_SILENT, true),
+        ["nosymfollow"] = (Native.MS_NOSYMFOLLOW, false), ["symfollow"] = (Native.MS_NOSYMFOLLOW, true),
+        ["bind"] = (Native.MS_BIND, false), ["rbind"] = (Native.MS_BIND | Native.MS_REC, false),
+    };
+
+    private static (ulong Flags, List<ulong> Propagation, string Data) ParseOptions(List<string>? options)
+    {
+        ulong flags = 0;
+        var prop = new List<ulong>();
+        var data = new List<string>();
+        foreach (var o in options ?? new())
+        {
+            if (MountFlags.TryGetValue(o, out var f)) { if (f.Clear) flags &= ~f.Flag; else flags |= f.Flag; }
+            else if (Validation.PropagationFlag(o) is var p && p != 0) prop.Add(p);
+            else if (o is "tmpcopyup" or "copy-symlink" or "notmpcopyup") { }
+            else data.Add(o);
+        }
+        return (flags, prop, string.Join(',', data));
+    }
+
+    /// <summary>Join a container path to the rootfs, resolving symlinks as if the rootfs were "/".</summary>
+    public static string SecureJoin(string root, string path)
+    {
+        var parts = new List<string>();
+        var pending = new Stack<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        int links = 0;
+        while (pending.Count > 0)
+        {
+            string c = pending.Pop();
+            if (c == ".") continue;
+            if (c == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            string full = root + "/" + string.Join('/', parts.Append(c));
+            string? target = null;
+            try { target = new FileInfo(full).LinkTarget; } catch (IOException) { }
+            if (target is null) { parts.Add(c); continue; }
+            if (++links > 255) throw new RuntimeError($"too many symlinks resolving '{path}'");
+            if (target.StartsWith('/')) parts.Clear();
+            foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) pending.Push(t);
+        }
+        return parts.Count == 0 ? root : root + "/" + string.Join('/', parts);
+    }
+
+    private static void MountOne(string rootfs, SpecMount m, int index, SpecLinux linux)
+    {
+        string field = $"mounts[{index}] ({m.Destination})";
+        string dest = SecureJoin(rootfs, m.Destination);
+        var (flags, prop, data) = ParseOptions(m.Options);
+        bool bind = (flags & Native.MS_BIND) != 0 || m.Type == "bind";
+        if (bind)
+        {
+            string src = m.Source ?? throw new RuntimeError($"{field}: a bind mount needs a source");
+            bool isDir = Directory.Exists(src);
+            if (!isDir && !File.Exists(src) && !IsSpecial(src)) throw new RuntimeError($"{field}: source '{src}' does not exist");
+            Prepare(dest, isDir);
+            Check(Native.Mount(src, dest, null, Native.MS_BIND | (flags & Native.MS_REC), null), $"{field}: bind mount");
+            ulong extra = flags & ~(Native.MS_BIND | Native.MS_REC | Native.MS_REMOUNT);
+            if (extra != 0)
+            {
+                ulong locked = _inUserNs ? CurrentFlags(dest) & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RDONLY) : 0;
+                if ((extra & Native.MS_RDONLY) == 0 && (flags & Native.MS_RDONLY) == 0) locked &= ~Native.MS_RDONLY;
+                Check(Native.Mount(null, dest, null, Native.MS_BIND | Native.MS_REMOUNT | extra | locked, null), $"{field}: remount with options");
+            }
+        }
+        else if (m.Type == "cgroup")
+        {
+            MountCgroup(dest, flags, field, linux);
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(m.Type)) throw new RuntimeError($"{field}: type is required for non-bind mounts");
+            Prepare(dest, true);
+            int e = Native.Mount(m.Source ?? m.Type, dest, m.Type, flags, data.Length > 0 ? data : null);
+            if (e == Native.EPERM && m.Type == "sysfs" && _inUserNs)
+            {
+                // sysfs needs a network namespace owned by our user namespace; fall back to a read-only bind of the host's
+                e = Native.Mount("/sys", dest, null, Native.MS_BIND | Native.MS_REC, null);
+                if (e == 0) e = Native.Mount(null, dest, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(dest), null);
+            }
+            Check(e, $"{field}: mount {m.Type}");
+        }
+        foreach (var p in prop) Check(Native.Mount(null, dest, null, p, null), $"{field}: propagation");
+    }
+
+    private static bool IsSpecial(string p) => p.StartsWith("/dev/", StringComparison.Ordinal) || p.StartsWith("/proc/", StringComparison.Ordinal);
+
+    private static void Prepare(string dest, bool dir)
+    {
+        if (dir) { Directory.CreateDirectory(dest); return; }
+        Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+        if (!File.Exists(dest) && !Directory.Exists(dest))
+        {
+            int fd = Native.Open(dest, Native.O_CREAT | Native.O_WRONLY | Native.O_CLOEXEC, 0x1a4);
+            if (fd >= 0) Native.close(fd);
+        }
+    }
+
+    private static void MountCgroup(string dest, ulong flags, string field, SpecLinux linux)
+    {
+        Directory.CreateDirectory(dest);
+        ulong basic = flags & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RELATIME);
+        if (Cgroups.IsV2)
+        {
+            Check(Native.Mount("cgroup2", dest, "cgroup2", flags, null), $"{field}: mount cgroup2");
+            return;
+        }
+        bool ownNs = linux.Namespaces!.Any(n => n.Type == "cgroup");
+        Check(Native.Mount("tmpfs", dest, "tmpfs", basic, "mode=755"), $"{field}: mount the cgroup tmpfs");
+        var own = Environment.GetEnvironmentVariable("_PSC_CGROUPS") ?? "";
+        var mine = own.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(x => x.Length == 2).ToDictionary(x => x[0], x => x[1]);
+        foreach (var (key, mp) in Cgroups.Hierarchies())
+        {
+            string name = key == "unified" ? "unified" : key.StartsWith("name=", StringComparison.Ordinal) ? key[5..] : key;
+            string target = dest + "/" + name;
+            Directory.CreateDirectory(target);
+            int e;
+            if (ownNs) e = key == "unified" ? Native.Mount("cgroup2", target, "cgroup2", basic, null) : Native.Mount("cgroup", target, "cgroup", basic, key);
+            else e = Native.Mount(mine.TryGetValue(key, out var hostDir) ? hostDir : mp, target, null, Native.MS_BIND | Native.MS_REC, null);
+            if (e != 0) throw Native.Fail($"{field}: mount the {key} cgroup hierarchy", e);
+            if ((flags & Native.MS_RDONLY) != 0)
+                Check(Native.Mount(null, target, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | basic, null), $"{field}: read-only {key}");
+            if (key.Contains(','))
+                foreach (var c in key.Split(','))
+                    if (!c.StartsWith("name=", StringComparison.Ordinal) && !Directory.Exists(dest + "/" + c)) Native.Symlink(key, dest + "/" + c);
+        }
+        if ((flags & Native.MS_RDONLY) != 0)
+            Check(Native.Mount(null, dest, null, Native.MS_REMOUNT | Native.MS_RDONLY | basic, "mode=755"), $"{field}: read-only cgroup tmpfs");
+    }
+
+    private static ulong CurrentFlags(string path)
+    {
+        ulong st = Native.StatfsFlags(path);
+        ulong f = 0;
+        if ((st & 1) != 0) f |= Native.MS_RDONLY;
+        if ((st & 2) != 0) f |= Native.MS_NOSUID;
+        if ((st & 4) != 0) f |= Native.MS_NODEV;
+        if ((st & 8) != 0) f |= Native.MS_NOEXEC;
+        if ((st & 1024) != 0) f |= Native.MS_NOATIME;
+        if ((st & 2048) != 0) f |= Native.MS_NODIRATIME;
+        if ((st & 4096) != 0) f |= Native.MS_RELATIME;
+        return f;
+    }
+
+    // ---- /dev ----
+
+    private static readonly (string Path, long Major, long Minor)[] DefaultDevices =
+    {
+        ("/dev/null", 1, 3), ("/dev/zero", 1, 5), ("/dev/full", 1, 7), ("/dev/random", 1, 8), ("/dev/urandom", 1, 9), ("/dev/tty", 5, 0),
+    };
+
+    private static void SetupDev(string rootfs, List<SpecDevice>? devices)
+    {
+        var list = DefaultDevices.Select(d => new SpecDevice { Path = d.Path, Type = "c", Major = d.Major, Minor = d.Minor, FileMode = 0x1b6, Uid = 0, Gid = 0 }).ToList();
+        foreach (var d in devices ?? new()) { list.RemoveAll(x => x.Path == d.Path); list.Add(d); }
+        foreach (var d in list)
+        {
+            string p = SecureJoin(rootfs, d.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(p)!);
+            if (_inUserNs)
+            {
+                // mknod is not allowed in a user namespace: bind the host's node
+                Prepare(p, false);
+                Check(Native.Mount(d.Path, p, null, Native.MS_BIND, null), $"linux.devices: bind {d.Path}");
+                continue;
+            }
+            try { File.Delete(p); } catch (IOException) { }
+            uint type = d.Type switch { "b" => 0x6000u, "p" => 0x1000u, _ => 0x2000u };
+            uint mode = (d.FileMode ?? 0x1b6) & 0xfff;
+            int e = Native.Mknod(p, type | mode, d.Type == "p" ? 0 : Native.Makedev(d.Major, d.Minor));
+            if (e != 0) throw Native.Fail($"linux.devices: mknod {d.Path}", e);
+            if (d.Uid is not null || d.Gid is not null) Native.Lchown(p, d.Uid ?? 0, d.Gid ?? 0);
+        }
+        foreach (var (target, link) in new[] { ("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"), ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr") })
+        {
+            string p = rootfs + link;
+            if (!File.Exists(p) && !Directory.Exists(p) && new FileInfo(p).LinkTarget is null) Native.Symlink(target, p);
+        }
+        if (File.Exists("/proc/kcore") && new FileInfo(rootfs + "/dev/core").LinkTarget is null && !File.Exists(rootfs + "/dev/core")) Native.Symlink("/proc/kcore", rootfs + "/dev/core");
+        string ptmx = rootfs + "/dev/ptmx";
+        try { File.Delete(ptmx); } catch (IOException) { }
+        Native.Symlink("pts/ptmx", ptmx);
+    }
+
+    private static void SetupConsole(SpecProcess proc, bool bindDevConsole)
+    {
+        int master = Native.OpenPtyMaster(out string slave);
+        if (master < 0) throw new RuntimeError($"process.terminal: cannot open /dev/ptmx: {Native.Strerror(-master)}");
+        if (proc.ConsoleSize is { } cs)
+        {
+            Span<ushort> ws = stackalloc ushort[4];
+            ws[0] = (ushort)cs.Height; ws[1] = (ushort)cs.Width;
+            unsafe { fixed (ushort* p = ws) Native.Ioctl(master, 0x5414 /*TIOCSWINSZ*/, (nint)p); }
+        }
+        int e = Native.SendFd(ConsoleFd, master, slave);
+        if (e != 0) throw Native.Fail("process.terminal: send the console to --console-socket", e);
+        Native.close(ConsoleFd);
+        Native.close(master);
+        if (bindDevConsole)
+        {
+            Prepare("/dev/console", false);
+            Check(Native.Mount(slave, "/dev/console", null, Native.MS_BIND, null), "bind the console to /dev/console");
+        }
+        int s = Native.Open(slave, Native.O_RDWR | Native.O_NOCTTY);
+        if (s < 0) throw new RuntimeError($"open {slave}: {Native.Strerror(-s)}");
+        for (int fd = 0; fd < 3; fd++) Native.Dup2(s, fd);
+        Native.Ioctl(0, 0x540E /*TIOCSCTTY*/, 0);
+        if (s > 2) Native.close(s);
+    }
+
+    private static void Mask(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            int e = Native.Mount("tmpfs", path, "tmpfs", Native.MS_RDONLY, null);
+            if (e != 0 && e != Native.ENOENT) throw Native.Fail($"linux.maskedPaths: {path}", e);
+        }
+        else
+        {
+            int e = Native.Mount("/dev/null", path, null, Native.MS_BIND, null);
+            if (e != 0 && e != Native.ENOENT && e != Native.ENOTDIR) throw Native.Fail($"linux.maskedPaths: {path}", e);
+        }
+    }
+
+    private static void ReadOnly(string path, string field)
+    {
+        int e = Native.Mount(path, path, null, Native.MS_BIND | Native.MS_REC, null);
+        if (e == Native.ENOENT) return;
+        if (e != 0) throw Native.Fail($"{field}: {path}", e);
+        Check(Native.Mount(null, path, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(path), null), $"{field}: {path}");
+    }
+
+    // ---- process ----
+
+    private static void ApplyProcessLimits(SpecProcess proc)
+    {
+        foreach (var r in proc.Rlimits ?? new())
+        {
+            int e = Native.SetRlimit(Validation.RlimitIndex(r.Type), r.Soft, r.Hard);
+            if (e != 0) throw Native.Fail($"process.rlimits: {r.Type} {r.Soft}:{r.Hard}", e);
+        }
+        if (proc.IoPriority is { } io)
+        {
+            long cls = io.Class switch { "IOPRIO_CLASS_RT" => 1, "IOPRIO_CLASS_BE" => 2, _ => 3 };
+            long r = Native.Syscall(251 /*ioprio_set*/, 1 /*IOPRIO_WHO_PROCESS*/, 0, (cls << 13) | (uint)io.Priority);
+            if (r < 0) throw Native.Fail("process.ioPriority", (int)-r);
+        }
+    }
+
+    private static ulong CapMask(List<string>? caps, int last)
+    {
+        ulong m = 0;
+        foreach (var c in caps ?? new())
+        {
+            int i = Validation.CapIndex(c);
+            if (i >= 0 && i <= last) m |= 1UL << i;
+        }
+        return m;
+    }
+
+    private static ulong ReadStatusMask(string key)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(key, StringComparison.Ordinal)) return ulong.Parse(line[key.Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return ulong.MaxValue;
+    }
+
+    /// <summary>Capabilities, user, no_new_privs, umask, seccomp (last), then execve. Returns only by throwing.</summary>
+    private static void Finalize(RuntimeSpec spec, SpecProcess proc, int sync = -1)
+    {
+        int last = int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out int l) ? l : 40;
+        string exe = LookPath(proc);
+        var env = proc.Env ?? new List<string>();
+        Seccomp.SockFilter[]? filter = spec.Linux?.Seccomp is { } sc ? Seccomp.Compile(sc) : null;
+        var caps = proc.Capabilities;
+        ulong allowed = ReadStatusMask("CapPrm:");
+        ulong eff = caps is null ? allowed : CapMask(caps.Effective, last) & allowed;
+        ulong perm = caps is null ? allowed : CapMask(caps.Permitted, last) & allowed;
+        ulong inh = caps is null ? 0 : CapMask(caps.Inheritable, last) & allowed;
+        // seccomp goes last when no_new_privs allows it or CAP_SYS_ADMIN stays; otherwise it must be installed while we still have it
+        bool seccompEarly = filter is not null && !proc.NoNewPrivileges && (eff & (1UL << 21)) == 0;
+        if (seccompEarly) Seccomp.Install(filter!, spec.Linux!.Seccomp!.Flags);
+
+        if (caps is not null)
+        {
+            ulong bounding = CapMask(caps.Bounding, last);
+            for (int c = 0; c <= last; c++)
+                if ((bounding & (1UL << c)) == 0)
+                {
+                    int r = Native.Prctl(24 /*PR_CAPBSET_DROP*/, (ulong)c);
+                    if (r < 0 && -r != Native.EINVAL) throw Native.Fail($"process.capabilities.bounding: drop {Validation.Capabilities[c]}", -r);
+                }
+        }
+        Native.Prctl(8 /*PR_SET_KEEPCAPS*/, 1);
+        var u = proc.User;
+        var gids = (u.AdditionalGids ?? new()).ToArray();
+        int ge = Native.SetGroups(gids);
+        if (ge != 0 && !(ge == Native.EPERM && gids.Length == 0)) throw Native.Fail("process.user.additionalGids: setgroups", ge);
+        Check(Native.SetResGid(u.Gid), $"process.user.gid: setresgid({u.Gid})");
+        Check(Native.SetResUid(u.Uid), $"process.user.uid: setresuid({u.Uid})");
+        Native.Prctl(8, 0);
+        if (caps is not null || u.Uid != 0)
+        {
+            unsafe
+            {
+                uint* hdr = stackalloc uint[2];
+                hdr[0] = 0x20080522; hdr[1] = 0;
+                uint* data = stackalloc uint[6];
+                data[0] = (uint)eff; data[1] = (uint)perm; data[2] = (uint)inh;
+                data[3] = (uint)(eff >> 32); data[4] = (uint)(perm >> 32); data[5] = (uint)(inh >> 32);
+                long r = Native.Syscall(126 /*capset*/, (long)hdr, (long)data);
+                if (r < 0) throw Native.Fail("process.capabilities: capset", (int)-r);
+            }
+            foreach (var a in caps?.Ambient ?? new())
+            {
+                int i = Validation.CapIndex(a);
+                if (i < 0 || i > last) continue;
+                int r = Native.Prctl(47 /*PR_CAP_AMBIENT*/, 2 /*RAISE*/, (ulong)i);
+                // the kernel refuses (EPERM) a capability that is not both permitted and inheritable; runc skips it too
+                if (r < 0 && -r != Native.EPERM) throw Native.Fail($"process.capabilities.ambient: raise {a}", -r);
+            }
+        }
+        if (Native.Chdir(proc.Cwd) is int ce && ce != 0) throw Native.Fail($"process.cwd: chdir '{proc.Cwd}'", ce);
+        if (proc.NoNewPrivileges)
+        {
+            int r = Native.Prctl(38 /*PR_SET_NO_NEW_PRIVS*/, 1);
+            if (r < 0) throw Native.Fail("process.noNewPrivileges", -r);
+        }
+        Native.Umask(u.Umask ?? 0x12);
+        // no descriptor but 0-2 (and the sync socket, closed on exec) reaches the program
+        Native.Syscall(436 /*close_range*/, 3, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/);
+        if (filter is not null && !seccompEarly) Seccomp.Install(filter, spec.Linux!.Seccomp!.Flags);
+        int err = Native.Execve(exe, proc.Args!, env);
+        throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err);
+    }
+
+    private static string LookPath(SpecProcess proc)
+    {
+        string a0 = proc.Args![0];
+        if (a0.Contains('/')) return a0;
+        string path = (proc.Env ?? new()).LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..]
+            ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string c = dir.TrimEnd('/') + "/" + a0;
+            if (File.Exists(c) && (File.GetUnixFileMode(c) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0) return c;
+        }
+        throw new RuntimeError($"exec: \"{a0}\": executable file not found in $PATH");
+    }
+}

@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using PsContainers.Core.Runtime.Spec;
+
+namespace PsContainers.Runtime;
+
+/// <summary>What pscrun keeps about a container in ROOT/ID/state.json.</summary>
+internal sealed class InternalState
+{
+    public string Id { get; set; } = "";
+    public int Pid { get; set; }
+    public ulong StartTime { get; set; }
+    public string Bundle { get; set; } = "";
+    public string Rootfs { get; set; } = "";
+    public DateTime Created { get; set; }
+    public string Owner { get; set; } = "";
+    public string OciVersion { get; set; } = RuntimeSpec.CurrentVersion;
+    public Dictionary<string, string>? Annotations { get; set; }
+    public CgroupSet Cgroups { get; set; } = new();
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InternalState))]
+[JsonSerializable(typeof(List<LogLine>))]
+[JsonSerializable(typeof(LogLine))]
+internal partial class PscrunJson : JsonSerializerContext { }
+
+internal sealed class LogLine
+{
+    public string Level { get; set; } = "";
+    public string Msg { get; set; } = "";
+    public string Time { get; set; } = "";
+}
+
+/// <summary>Framed messages on the sync socket: type byte, 4-byte length, payload.</summary>
+internal static class Sync
+{
+    public static void Send(int fd, char type, string payload = "")
+    {
+        var p = Encoding.UTF8.GetBytes(payload);
+        var buf = new byte[5 + p.Length];
+        buf[0] = (byte)type;
+        BitConverter.TryWriteBytes(buf.AsSpan(1), (uint)p.Length);
+        p.CopyTo(buf, 5);
+        int e = Native.WriteAll(fd, buf);
+        if (e != 0) throw Native.Fail("sync write", e);
+    }
+
+    /// <summary>Receive one message; null on EOF.</summary>
+    public static (char Type, string Payload)? Receive(int fd)
+    {
+        Span<byte> hdr = stackalloc byte[5];
+        if (!ReadExact(fd, hdr)) return null;
+        uint len = BitConverter.ToUInt32(hdr[1..]);
+        if (len > 64 * 1024 * 1024) throw new RuntimeError("sync: message too large");
+        var payload = new byte[len];
+        if (len > 0 && !ReadExact(fd, payload)) return null;
+        return ((char)hdr[0], Encoding.UTF8.GetString(payload));
+    }
+
+    private static bool ReadExact(int fd, Span<byte> buf)
+    {
+        int off = 0;
+        while (off < buf.Length)
+        {
+            int r = Native.Read(fd, buf[off..]);
+            if (r == 0) return false;
+            if (r < 0) { if (-r == Native.ECONNRESET) return false; throw Native.Fail("sync read", -r); }
+            off += r;
+        }
+        return true;
+    }
+}
+
+internal static partial class Validation
+{
+    public static readonly string[] Capabilities =
+    {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
+        "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    };
+
+    public static readonly string[] Rlimits =
+    {
+        "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC",
+        "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE",
+        "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+    };
+
+    public static int NsFlag(string type) => type switch
+    {
+        "pid" => 0x20000000, "network" => 0x40000000, "mount" => 0x00020000, "ipc" => 0x08000000,
+        "uts" => 0x04000000, "user" => 0x10000000, "cgroup" => 0x02000000, "time" => 0x00000080, _ => 0,
+    };
+
+    public static string NsProcName(string type) => type switch { "network" => "net", "mount" => "mnt", _ => type };
+
+    [GeneratedRegex(@"^1\.[012]\.\d+(-[0-9A-Za-z.+-]+)?$")]
+    private static partial Regex VersionRegex();
+
+    [GeneratedRegex(@"^[\w+\-\.]+$")]
+    private static partial Regex IdRegex();
+
+    public static void CheckId(string id)
+    {
+        if (string.IsNullOrEmpty(id) || !IdRegex().IsMatch(id) || id is "." or "..")
+            throw new RuntimeError($"invalid container id '{id}': use letters, digits, '_', '+', '-' and '.'");
+    }
+
+    /// <summary>Refuse what cannot be honoured, naming the field.</summary>
+    public static void Check(RuntimeSpec s)
+    {
+        if (string.IsNullOrEmpty(s.OciVersion) || !VersionRegex().IsMatch(s.OciVersion))
+            throw new RuntimeError($"ociVersion: unsupported version '{s.OciVersion}' (this runtime supports 1.0.x to 1.2.x)");
+        if (s.Root is null || string.IsNullOrEmpty(s.Root.Path)) throw new RuntimeError("root.path: missing");
+        var p = s.Process ?? throw new RuntimeError("process: missing (required to create a container)");
+        if (p.Args is null || p.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
+        if (string.IsNullOrEmpty(p.Cwd) || p.Cwd[0] != '/') throw new RuntimeError($"process.cwd: '{p.Cwd}' must be an absolute path");
+        CheckProcess(p);
+        var linux = s.Linux ?? throw new RuntimeError("linux: missing (this runtime runs Linux containers only)");
+        var seen = new HashSet<string>();
+        foreach (var ns in linux.Namespaces ?? new())
+        {
+            if (NsFlag(ns.Type) == 0) throw new RuntimeError($"linux.namespaces: unknown namespace type '{ns.Type}'");
+            if (!seen.Add(ns.Type)) throw new RuntimeError($"linux.namespaces: duplicate namespace type '{ns.Type}'");
+            if (!string.IsNullOrEmpty(ns.Path)) CheckNsPath(ns.Type, ns.Path!);
+        }
+        if (!seen.Contains("mount")) throw new RuntimeError("linux.namespaces: a mount namespace is required");
+        bool newUser = linux.Namespaces!.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
+        bool hasMaps = linux.UidMappings is { Count: > 0 } || linux.GidMappings is { Count: > 0 };
+        if (newUser && (linux.UidMappings is not { Count: > 0 } || linux.GidMappings is not { Count: > 0 }))
+            throw new RuntimeError("linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
+        if (hasMaps && !newUser) throw new RuntimeError("linux.uidMappings: mappings are given but no new user namespace is requested");
+        bool newUts = linux.Namespaces!.Any(n => n.Type == "uts" && string.IsNullOrEmpty(n.Path));
+        if (!string.IsNullOrEmpty(s.Hostname) && !newUts) throw new RuntimeError("hostname: setting the hostname needs a new uts namespace");
+        if (!string.IsNullOrEmpty(s.Domainname) && !newUts) throw new RuntimeError("domainname: setting the domainname needs a new uts namespace");
+        if (linux.Namespaces!.Any(n => n.Type == "time") && linux.TimeOffsets is { Count: > 0 })
+            throw new RuntimeError("linux.timeOffsets: time namespace offsets are not supported");
+        if (linux.IntelRdt is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined })
+            throw new RuntimeError("linux.intelRdt: Intel RDT (resctrl) is not supported");
+        if (linux.Personality is { ValueKind: JsonValueKind.Object } per)
+        {
+            string dom = per.TryGetProperty("domain", out var d) ? d.GetString() ?? "" : "";
+            if (dom is not ("LINUX" or "LINUX32")) throw new RuntimeError($"linux.personality.domain: unsupported domain '{dom}'");
+        }
+        if (linux.RootfsPropagation is { Length: > 0 } rp && PropagationFlag(rp) == 0)
+            throw new RuntimeError($"linux.rootfsPropagation: invalid value '{rp}'");
+        int i = 0;
+        foreach (var d in linux.Devices ?? new())
+        {
+            if (d.Type is not ("c" or "b" or "u" or "p")) throw new RuntimeError($"linux.devices[{i}].type: invalid type '{d.Type}'");
+            if (string.IsNullOrEmpty(d.Path) || d.Path[0] != '/') throw new RuntimeError($"linux.devices[{i}].path: must be absolute");
+            i++;
+        }
+        if (linux.Resources is { } r)
+        {
+            i = 0;
+            foreach (var d in r.Devices ?? new()) Cgroups.DeviceRule(d, $"linux.resources.devices[{i++}]");
+            foreach (var h in r.HugepageLimits ?? new()) Cgroups.HugepageKb(h.PageSize, "linux.resources.hugepageLimits.pageSize");
+            if (r.Memory?.Swappiness is ulong sw && sw > 100) throw new RuntimeError($"linux.resources.memory.swappiness: {sw} is above 100");
+        }
+        i = 0;
+        foreach (var m in s.Mounts ?? new())
+        {
+            if (string.IsNullOrEmpty(m.Destination)) throw new RuntimeError($"mounts[{i}].destination: missing");
+            foreach (var o in m.Options ?? new())
+                if (o == "idmap" || o == "ridmap") throw new RuntimeError($"mounts[{i}].options: idmapped mounts are not supported");
+            if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) throw new RuntimeError($"mounts[{i}].uidMappings: idmapped mounts are not supported");
+            i++;
+        }
+        if (linux.Seccomp is { } sc) Seccomp.Compile(sc);
+        foreach (var (k, _) in linux.Sysctl ?? new())
+            if (k.Contains("..") || k.Contains('/') && k.Contains('.')) throw new RuntimeError($"linux.sysctl: invalid key '{k}'");
+        CheckHooks(s.Hooks);
+    }
+
+    public static void CheckProcess(SpecProcess p)
+    {
+        if (p.Capabilities is { } c)
+        {
+            foreach (var (name, list) in new[] { ("bounding", c.Bounding), ("effective", c.Effective), ("inheritable", c.Inheritable), ("permitted", c.Permitted), ("ambient", c.Ambient) })
+                foreach (var cap in list ?? new())
+                    if (Array.IndexOf(Capabilities, cap) < 0) throw new RuntimeError($"process.capabilities.{name}: unknown capability '{cap}'");
+        }
+        var seen = new HashSet<string>();
+        foreach (var r in p.Rlimits ?? new())
+        {
+            if (Array.IndexOf(Rlimits, r.Type) < 0) throw new RuntimeError($"process.rlimits: unknown rlimit type '{r.Type}'");
+            if (!seen.Add(r.Type)) throw new RuntimeError($"process.rlimits: duplicate rlimit type '{r.Type}'");
+            if (r.Soft > r.Hard) throw new RuntimeError($"process.rlimits: {r.Type} soft limit {r.Soft} is above the hard limit {r.Hard}");
+        }
+        if (!string.IsNullOrEmpty(p.ApparmorProfile)) throw new RuntimeError("process.apparmorProfile: AppArmor is not available on this host");
+        if (p.Scheduler is not null) throw new RuntimeError("process.scheduler: scheduling policies are not supported");
+        if (p.IoPriority is { } io && io.Class is not ("IOPRIO_CLASS_RT" or "IOPRIO_CLASS_BE" or "IOPRIO_CLASS_IDLE"))
+            throw new RuntimeError($"process.ioPriority.class: invalid class '{io.Class}'");
+        if (p.OomScoreAdj is int o && (o < -1000 || o > 1000)) throw new RuntimeError($"process.oomScoreAdj: {o} is out of range (-1000..1000)");
+    }
+
+    private static void CheckHooks(SpecHooks? h)
+    {
+        if (h is null) return;
+        foreach (var (name, list) in new[] { ("prestart", h.Prestart), ("createRuntime", h.CreateRuntime), ("createContainer", h.CreateContainer), ("startContainer", h.StartContainer), ("poststart", h.Poststart), ("poststop", h.Poststop) })
+            foreach (var hk in list ?? new())
+            {
+                if (string.IsNullOrEmpty(hk.Path) || hk.Path[0] != '/') throw new RuntimeError($"hooks.{name}: path '{hk.Path}' must be absolute");
+                if (hk.Timeout is int t && t <= 0) throw new RuntimeError($"hooks.{name}: timeout must be positive");
+            }
+    }
+
+    private static void CheckNsPath(string type, string path)
+    {
+        int fd = Native.Open(path, Native.O_RDONLY | Native.O_CLOEXEC);
+        if (fd < 0) throw new RuntimeError($"linux.namespaces: {type} namespace path '{path}': {Native.Strerror(-fd)}");
+        int t = Native.IoctlValue(fd, 0xb703 /*NS_GET_NSTYPE*/);
+        Native.close(fd);
+        if (t < 0) throw new RuntimeError($"linux.namespaces: '{path}' is not a namespace file ({Native.Strerror(-t)})");
+        if (t != NsFlag(type)) throw new RuntimeError($"linux.namespaces: '{path}' is not a {type} namespace");
+    }
+
+    public static ulong PropagationFlag(string name) => name switch
+    {
+        "private" => Native.MS_PRIVATE, "rprivate" => Native.MS_PRIVATE | Native.MS_REC,
+        "shared" => Native.MS_SHARED, "rshared" => Native.MS_SHARED | Native.MS_REC,
+        "slave" => Native.MS_SLAVE, "rslave" => Native.MS_SLAVE | Native.MS_REC,
+        "unbindable" => Native.MS_UNBINDABLE, "runbindable" => Native.MS_UNBINDABLE | Native.MS_REC,
+        _ => 0,
+    };
+
+    public static int CapIndex(string name) => Array.IndexOf(Capabilities, name);
+    public static int RlimitIndex(string name) => Array.IndexOf(Rlimits, name);
+}
+
+/// <summary>Runs OCI hooks with the state on stdin, honouring their timeouts.</summary>
+internal static class Hooks
+{
+    public static void Run(IEnumerable<SpecHook>? hooks, string kind, ContainerRuntimeState state, bool warnOnly)
+    {
+        if (hooks is null) return;
+        string json = state.ToJson();
+        foreach (var h in hooks)
+        {
+            try { RunOne(h, json); }
+            catch (RuntimeError e)
+            {
+                string msg = $"{kind} hook {h.Path}: {e.Message}";
+                if (!warnOnly) throw new RuntimeError(msg);
+                Program.Warn(msg);
+            }
+        }
+    }
+
+    private static void RunOne(SpecHook h, string stateJson)
+    {
+        if (Native.Pipe(out int r, out int w) != 0) throw new RuntimeError("pipe failed");
+        var args = h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path };
+        int pid = Native.Spawn(h.Path, args, h.Env ?? new List<string>(), new[] { (0, r) });
+        Native.close(r);
+        if (pid < 0) { Native.close(w); throw new RuntimeError($"cannot run: {Native.Strerror(-pid)}"); }
+        Native.WriteAll(w, Encoding.UTF8.GetBytes(stateJson)); // EPIPE when the hook ignores stdin is fine
+        Native.close(w);
+        if (h.Timeout is null)
+        {
+            int x0 = Native.WaitPid(pid, out int c0);
+            if (x0 < 0) throw new RuntimeError($"wait failed: {Native.Strerror(-x0)}");
+            if (c0 != 0) throw new RuntimeError($"exited with status {c0}");
+            return;
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(h.Timeout.Value);
+        while (true)
+        {
+            int x = Native.WaitPid(pid, out int code, noHang: true);
+            if (x == pid)
+            {
+                if (code != 0) throw new RuntimeError($"exited with status {code}");
+                return;
+            }
+            if (x < 0) throw new RuntimeError($"wait failed: {Native.Strerror(-x)}");
+            if (DateTime.UtcNow > deadline)
+            {
+                Native.Kill(pid, Native.SIGKILL);
+                Native.WaitPid(pid, out _);
+                throw new RuntimeError($"timed out after {h.Timeout} s");
+            }
+            Thread.Sleep(1);
+        }
+    }
+}
