@@ -98,6 +98,20 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
                 if (netNs is null) nss.Add(new JsonObject { ["type"] = "network", ["path"] = state.NetnsPath });
                 else netNs["path"] = state.NetnsPath;
             }
+            if (state.Mode != "host" || state.Networks.Count > 0)
+            {
+                // the runtime releases the network when the container has stopped (also for -Rm and killed containers)
+                var hooks = spec["hooks"] as JsonObject ?? new JsonObject();
+                spec["hooks"] = hooks;
+                var poststop = hooks["poststop"] as JsonArray ?? new JsonArray();
+                hooks["poststop"] = poststop;
+                poststop.Add(new JsonObject
+                {
+                    ["path"] = "/bin/sh",
+                    ["args"] = new JsonArray("sh", CleanupScript.Install(), paths.Root, c.Id, state.SetupId),
+                    ["timeout"] = 30,
+                });
+            }
             foreach (var f in ContainerNetworking.FileMounts(state))
             {
                 if (taken.Contains(f.Destination)) continue;

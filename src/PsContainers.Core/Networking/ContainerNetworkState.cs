@@ -32,6 +32,8 @@ public sealed class ContainerNetworkState
     public string? ResolvConfFile { get; set; }
     public List<string> ExtraHosts { get; set; } = new();
     public DateTime Created { get; set; } = DateTime.UtcNow;
+    /// <summary>Identifies this setup; a cleanup hook from an earlier start of the same container leaves it alone.</summary>
+    public string SetupId { get; set; } = Guid.NewGuid().ToString("N");
 
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, IncludeFields = false };
 }

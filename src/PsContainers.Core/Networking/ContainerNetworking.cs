@@ -175,12 +175,8 @@ public sealed class ContainerNetworking
         Exception? first = null;
         foreach (var (net, ifname) in todo)
         {
-            try
-            {
-                JsonObject? conf = null;
-                try { conf = Store.GetConfig(net); } catch (PscException) { }
-                Cni.Del(net, new CniRuntimeConf { ContainerId = containerId, NetnsPath = netns, IfName = ifname }, conf, ct);
-            }
+            // only cached attachments need a DEL: the cache entry is written when ADD succeeded and removed when DEL did
+            try { Cni.Del(net, new CniRuntimeConf { ContainerId = containerId, NetnsPath = netns, IfName = ifname }, null, ct); }
             catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
         }
         try { NetworkNamespace.Delete(netns); } catch (Exception e) { first ??= e; }

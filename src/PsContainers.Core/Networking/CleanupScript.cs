@@ -1,0 +1,91 @@
+using System.Text;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Networking;
+
+/// <summary>
+/// A small shell program that releases a container's network when its process has ended, run by the OCI runtime
+/// as a poststop hook (so it also runs for -Rm containers whose monitor deletes them, and after a kill). It does what
+/// <see cref="CniExecutor.Del"/> does from the result cache: every cached attachment of the container gets a CNI DEL
+/// through its plugins in reverse order (prevResult, CNI_ARGS and capability arguments from the cache), then the
+/// namespace is unmounted. It takes the same lock as the engine, and does nothing when the container's network was
+/// set up again since (the setup id differs), so a late hook never tears down a newer start.
+/// </summary>
+public static class CleanupScript
+{
+    public const string Text = """
+        #!/bin/sh
+        # PsContainers: release the network of a stopped container (CNI DEL from the result cache).
+        # usage: net-cleanup.sh STORE_ROOT CONTAINER_ID SETUP_ID
+        root="$1"; id="$2"; setup="$3"
+        [ -n "$root" ] && [ -n "$id" ] || exit 0
+        PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin
+        export PATH   # hooks may run with an empty environment; the plugins run iptables through it
+        [ -t 0 ] || cat >/dev/null 2>&1   # the runtime passes the container state on stdin
+        nets="$root/networks"; cache="$nets/cache"; state="$root/containers/$id/network.json"
+        [ -d "$nets" ] || exit 0
+        exec 9>>"$nets/.attach.lock"
+        flock 9
+        if [ -f "$state" ] && [ -n "$setup" ]; then
+            cur=$(jq -r '.SetupId // empty' "$state" 2>/dev/null)
+            [ "$cur" = "$setup" ] || exit 0
+        fi
+        cnipath="${CNI_PATH:-/usr/lib/cni:/opt/cni/bin:/usr/libexec/cni}"
+        netns=""
+        failed=0
+        for f in "$cache"/*-"$id"-*.json; do
+            [ -f "$f" ] || continue
+            ifname=$(jq -r '.ifName' "$f")
+            netns=$(jq -r '.netns // empty' "$f")
+            ns="$netns"
+            if [ -z "$ns" ] || ! mountpoint -q "$ns" 2>/dev/null; then ns=""; fi
+            args=$(jq -r '(["IgnoreUnknown=1"] + [(.cniArgs // [])[] | "\(.[0])=\(.[1])"]) | join(";")' "$f")
+            n=$(jq '.config.plugins | length' "$f")
+            i=$((n - 1)); ok=1
+            while [ "$i" -ge 0 ]; do
+                type=$(jq -r --argjson i "$i" '.config.plugins[$i].type' "$f")
+                conf=$(jq -c --argjson i "$i" '
+                    .config as $c | (.capabilityArgs // {}) as $caps | .result as $r
+                    | $c.plugins[$i] + {name: $c.name, cniVersion: ($c.cniVersion // "1.0.0"), prevResult: $r}
+                    | if .capabilities then
+                        ([.capabilities | to_entries[] | select(.value == true) | .key | select($caps[.] != null) | {(.): $caps[.]}] | add) as $rc
+                        | if $rc then .runtimeConfig = $rc else . end
+                      else . end' "$f")
+                plugin=""
+                for d in $(echo "$cnipath" | tr ':' ' '); do [ -x "$d/$type" ] && { plugin="$d/$type"; break; }; done
+                if [ -n "$plugin" ]; then
+                    printf '%s' "$conf" | CNI_COMMAND=DEL CNI_CONTAINERID="$id" CNI_NETNS="$ns" CNI_IFNAME="$ifname" \
+                        CNI_ARGS="$args" CNI_PATH="$cnipath" "$plugin" >/dev/null 2>&1 || ok=0
+                else ok=0; fi
+                i=$((i - 1))
+            done
+            if [ "$ok" = 1 ]; then rm -f "$f"; else failed=1; fi
+        done
+        # when a DEL failed, the namespace stays for the engine's own teardown to retry with
+        [ "$failed" = 0 ] || exit 0
+        short=$(printf '%s' "$id" | cut -c1-16)
+        for ns in "$netns" "${PSCONTAINERS_NETNS_DIR:-/run/netns}/psc-$short"; do
+            [ -n "$ns" ] || continue
+            while mountpoint -q "$ns" 2>/dev/null; do umount -l "$ns" 2>/dev/null || break; done
+            rm -f "$ns"
+        done
+        # the ports and addresses are released: forget them (hosts of peers are refreshed by the engine)
+        rm -f "$state"
+        exit 0
+        """;
+
+    /// <summary>Write the script to the host-wide run directory (when missing or different); its path.</summary>
+    public static string Install()
+    {
+        string path = Path.Combine(NetworkStore.RunDirectory, "net-cleanup.sh");
+        string text = Text.Replace("\r\n", "\n") + "\n";
+        try
+        {
+            if (File.Exists(path) && File.ReadAllText(path) == text) return path;
+        }
+        catch (IOException) { }
+        Directory.CreateDirectory(NetworkStore.RunDirectory);
+        AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(text), (UnixFileMode)0x1ed);
+        return path;
+    }
+}
