@@ -28,6 +28,7 @@ public sealed partial class ContainerManager
         _sys = syscalls ?? LinuxSyscalls.Instance;
         Store = new ContainerStore(paths, _sys) { };
         Store.Repair = RepairOrphan;
+        _resolvers.Add(new StoreImageResolver(paths));
         lock (ResolverFactories) foreach (var f in ResolverFactories) _resolvers.Add(f(paths));
         _resolvers.Add(new DirectoryImageResolver());
     }

@@ -49,3 +49,32 @@ public sealed class DirectoryImageResolver : IContainerImageResolver
 
     public ResolvedImage? ResolveById(string imageId) => null;
 }
+
+/// <summary>Images from the local image store (names, tags, ids).</summary>
+public sealed class StoreImageResolver(PscPaths paths) : IContainerImageResolver
+{
+    private readonly Images.ImageStore _store = new(paths);
+
+    public ResolvedImage? Resolve(string nameOrId)
+    {
+        if (Path.IsPathRooted(nameOrId)) return null;
+        Images.ContainerImage? img;
+        try { img = _store.FindImage(nameOrId); }
+        catch (PscException e) when (e.Category == PscErrorCategory.InvalidArgument && e.ErrorId != "AmbiguousImageId") { return null; }
+        if (img is null) return null;
+        var cfg = img.Config;
+        return new ResolvedImage
+        {
+            Id = img.Id,
+            Name = img.RepoTags.FirstOrDefault() ?? nameOrId,
+            Entrypoint = cfg.Entrypoint ?? [],
+            Cmd = cfg.Cmd ?? [],
+            Env = cfg.Env,
+            WorkingDir = string.IsNullOrEmpty(cfg.WorkingDir) ? null : cfg.WorkingDir,
+            User = string.IsNullOrEmpty(cfg.User) ? null : cfg.User,
+            StopSignal = cfg.StopSignal,
+            Labels = new Dictionary<string, string>(cfg.Labels),
+            LayerPaths = _store.GetLayerPaths(img),
+        };
+    }
+}

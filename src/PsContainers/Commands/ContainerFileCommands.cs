@@ -54,7 +54,7 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
                 Manager.CopyTo(dc, host, dp, CancellationToken);
             }
         }
-        catch (Exception e) { WriteEngineError(e, Path); }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Path); }
     }
 }
 

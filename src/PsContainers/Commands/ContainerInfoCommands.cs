@@ -160,12 +160,16 @@ public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
     {
         do
         {
-            foreach (var c in _targets)
+            foreach (var c in _targets.ToList())
             {
                 if (Stopping) return;
                 try { WriteObject(Manager.Stats(c, TimeSpan.FromSeconds(Stream ? Interval / Math.Max(1, _targets.Count) : Math.Min(Interval, 0.5)), CancellationToken)); }
                 catch (OperationCanceledException) { return; }
-                catch (Exception e) { WriteEngineError(e, c); }
+                catch (Exception e) when (e is not PipelineStoppedException)
+                {
+                    WriteEngineError(e, c);
+                    _targets.Remove(c); // stopped or removed: no more samples of it
+                }
             }
         } while (Stream && !CancellationToken.IsCancellationRequested && _targets.Count > 0);
     }

@@ -37,7 +37,7 @@ public abstract class ContainerTargetCmdletBase : ContainerCmdletBase
         {
             if (Stopping) return;
             try { Act(c); }
-            catch (Exception e) { WriteEngineError(e, c); }
+            catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, c); }
         }
     }
 

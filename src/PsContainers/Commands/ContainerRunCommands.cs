@@ -144,7 +144,7 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
             WriteObject(Manager.Create(o, CancellationToken));
         }
-        catch (Exception e) { WriteEngineError(e, Name ?? Image); }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); }
     }
 }
 
@@ -171,7 +171,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             c = Manager.Create(o, CancellationToken);
         }
-        catch (Exception e) { WriteEngineError(e, Name ?? Image); return; }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); return; }
 
         try
         {
@@ -187,7 +187,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             SetLastExitCode(code);
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not PipelineStoppedException)
         {
             if (Remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
             WriteEngineError(e, c);

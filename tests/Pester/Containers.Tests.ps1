@@ -1,0 +1,421 @@
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+    $script:Img = 'busybox-test:latest'
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'Invoke-ContainerImage attached' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'writes stdout lines to the pipeline, so Select-Object -Last 1 works' {
+        $last = Invoke-ContainerImage $Img sh -c 'echo a; echo b' | Select-Object -Last 1
+        $last | Should -Be 'b'
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'writes stderr lines to the error stream and the exit code to $LASTEXITCODE with a non-terminating error' {
+        $errs = $null
+        $out = Invoke-ContainerImage $Img sh -c 'echo out; echo problem >&2; exit 7' -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -Be 'out'
+        $LASTEXITCODE | Should -Be 7
+        $errs.Count | Should -Be 2
+        ($errs | Where-Object { $_.FullyQualifiedErrorId -like 'ContainerStandardError*' }).Exception.Message | Should -Be 'problem'
+        $exit = $errs | Where-Object { $_.FullyQualifiedErrorId -like 'ContainerExitCode*' }
+        $exit.Exception.ExitCode | Should -Be 7
+    }
+
+    It 'accepts -- before the container command' {
+        Invoke-ContainerImage $Img -Remove -- echo -n -e 'x\ty' | Should -Be "x`ty"
+    }
+
+    It 'removes the container on exit with -Remove' {
+        $before = @(Get-Container -All).Count
+        $null = Invoke-ContainerImage $Img -Remove -Name rm-me /bin/true
+        $LASTEXITCODE | Should -Be 0
+        Get-Container -Name rm-me -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be $before
+    }
+
+    It 'passes environment, working directory, user, hostname, labels and entrypoint' {
+        $envFile = Join-Path $TestDrive 'env'
+        "FROMFILE=yes`n# comment`n" | Set-Content $envFile
+        $out = Invoke-ContainerImage $Img -Remove -Environment @{ A = '1' }, 'B=2' -EnvironmentFile $envFile -WorkingDirectory /tmp `
+            -User 1000:1000 -Hostname myhost -Entrypoint /bin/sh -- -c 'echo $A$B$FROMFILE; pwd; id -u; hostname'
+        $out | Should -Be @('12yes', '/tmp', '1000', 'myhost')
+    }
+
+    It 'applies memory, pids and read-only settings' {
+        $c = New-Container $Img -Name limits -Memory 64MB -PidsLimit 20 -ReadOnly -Label tier=test sh -c 'touch /x 2>&1; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
+        $c.HostConfig.Memory | Should -Be 64MB
+        $c.Labels['tier'] | Should -Be 'test'
+        $out = Start-Container limits -Attach -ErrorAction SilentlyContinue
+        $out | Should -Contain '67108864'
+        $out | Should -Contain '20'
+        ($out -join ' ') | Should -Match 'Read-only file system'
+        Remove-Container limits -Force
+    }
+
+    It 'has only a loopback interface with -Network none and the host network with -Network host' {
+        $none = Invoke-ContainerImage $Img -Remove cat /proc/net/dev
+        ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
+        $hostIfs = Invoke-ContainerImage $Img -Remove -Network host cat /proc/net/dev
+        @($hostIfs).Count | Should -BeGreaterThan 3
+    }
+
+    It 'bind-mounts -Volume host:container[:ro]' {
+        $dir = Join-Path $TestDrive 'vol'
+        New-Item -ItemType Directory $dir | Out-Null
+        'from host' | Set-Content "$dir/in.txt"
+        Invoke-ContainerImage $Img -Remove -Volume "${dir}:/data" sh -c 'cat /data/in.txt; echo back > /data/out.txt' | Should -Be 'from host'
+        Get-Content "$dir/out.txt" | Should -Be 'back'
+        $null = Invoke-ContainerImage $Img -Remove -Volume "${dir}:/data:ro" sh -c 'echo x > /data/ro.txt' -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Not -Be 0
+        Test-Path "$dir/ro.txt" | Should -BeFalse
+    }
+
+    It 'fails clearly for an unknown image and creates nothing' {
+        $before = @(Get-Container -All).Count
+        { Invoke-ContainerImage no-such-image:1 -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound*'
+        @(Get-Container -All).Count | Should -Be $before
+    }
+
+    It 'refuses -Interactive -Tty without a terminal' {
+        $out = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$((Get-Module PsContainers).ModuleBase)/PsContainers.psd1'; `$env:PSCONTAINERS_ROOT = '$Root'; try { Invoke-ContainerImage $Img -Interactive -Tty sh -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }" 2>&1 | Out-String
+        $out | Should -Match 'TerminalRequired'
+    }
+}
+
+Describe 'Names' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'fails a second -Name with ResourceExists and creates nothing' {
+        $null = New-Container $Img -Name dup sleep 1
+        $before = @(Get-Container -All).Count
+        $err = $null
+        New-Container $Img -Name dup sleep 1 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNameInUse*'
+        @(Get-Container -All).Count | Should -Be $before
+        Remove-Container dup -Force
+    }
+
+    It 'renames, and frees the old name' {
+        $c = New-Container $Img -Name old-name true
+        Rename-Container old-name new-name
+        (Get-Container new-name).Id | Should -Be $c.Id
+        Get-Container old-name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $c2 = New-Container $Img -Name old-name true
+        $c2.Id | Should -Not -Be $c.Id
+        { Rename-Container new-name old-name -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerNameInUse*'
+        Remove-Container new-name, old-name -Force
+    }
+
+    It 'writes a non-terminating ObjectNotFound error for a missing name and nothing for an unmatched wildcard' {
+        $err = $null
+        Get-Container no-such-ctr -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err = $null
+        Get-Container 'zz-nothing*' -ErrorVariable err | Should -BeNullOrEmpty
+        $err | Should -BeNullOrEmpty
+    }
+
+    It 'completes container names' {
+        $null = New-Container $Img -Name complete-me true
+        $r = TabExpansion2 -inputScript 'Get-Container complete-' -cursorColumn 23
+        $r.CompletionMatches.CompletionText | Should -Contain 'complete-me'
+        Remove-Container complete-me -Force
+    }
+}
+
+Describe 'Lifecycle with <Runtime>' -ForEach @(
+    @{ Runtime = 'the default runtime'; Path = $null }
+    @{ Runtime = 'runc'; Path = '/usr/sbin/runc' }
+) {
+    BeforeAll {
+        if ($Path) { Set-ContainerConfiguration -Runtime $Path -Confirm:$false }
+    }
+    AfterAll {
+        Get-Container -All | Remove-Container -Force
+        if ($Path) { Set-ContainerConfiguration -DefaultRuntime -Confirm:$false }
+    }
+
+    It 'creates, starts, waits and records the exit code and times' {
+        $c = New-Container $Img -Name life sh -c 'sleep 0.3; exit 3'
+        $c.Status | Should -Be 'Created'
+        $c.Id | Should -Match '^[0-9a-f]{64}$'
+        if ($Path) { $c.Runtime | Should -Be $Path }
+        Start-Container life -PassThru | ForEach-Object Status | Should -Be 'Running'
+        Wait-Container life | Should -Be 3
+        $c = Get-Container life
+        $c.Status | Should -Be 'Exited'
+        $c.ExitCode | Should -Be 3
+        $c.State.FinishedAt | Should -BeGreaterThan $c.State.StartedAt
+        $c.StatusText | Should -Match '^Exited \(3\)'
+        Get-Content "$Root/containers/$($c.Id)/container.json" -Raw | ConvertFrom-Json | ForEach-Object { $_.Id; $_.Name; $_.ImageId } |
+            Should -Be @($c.Id, 'life', $c.ImageId)
+    }
+
+    It 'restarts a stopped container' {
+        Start-Container life
+        Wait-Container life | Should -Be 3
+        (Get-Container life).ExitCode | Should -Be 3
+    }
+
+    It 'runs detached and lists running containers by default' {
+        $c = Invoke-ContainerImage $Img -Detach -Name web sleep 300
+        $c.Status | Should -Be 'Running'
+        $c.Pid | Should -BeGreaterThan 0
+        (Get-Container).Name | Should -Contain 'web'
+        (Get-Container).Name | Should -Not -Contain 'life'
+        (Get-Container -All).Name | Should -Contain 'life'
+        (Get-Container -Status Exited).Name | Should -Be @('life')
+        $c.StatusText | Should -Match '^Up '
+        (Get-Container web | ConvertTo-Json -Depth 5 | ConvertFrom-Json).State.Pid | Should -Be $c.Pid
+    }
+
+    It 'pauses and resumes' {
+        Suspend-Container web
+        (Get-Container web).Status | Should -Be 'Paused'
+        (Get-Container web).StatusText | Should -Match 'Paused'
+        Resume-Container web -PassThru | ForEach-Object Status | Should -Be 'Running'
+    }
+
+    It 'restarts a running container' {
+        $before = (Get-Container web).State.StartedAt
+        Restart-Container web -Timeout 1
+        $after = Get-Container web
+        $after.Status | Should -Be 'Running'
+        $after.State.StartedAt | Should -BeGreaterThan $before
+    }
+
+    It 'stops with the signal, then KILL after the timeout' {
+        $null = Invoke-ContainerImage $Img -Detach -Name stubborn sh -c 'trap "" TERM; while true; do sleep 0.1; done'
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        Stop-Container stubborn -Timeout 1
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 8
+        $s = Get-Container stubborn
+        $s.Status | Should -Be 'Exited'
+        $s.ExitCode | Should -Be 137
+        Get-ProcessesOfContainer $s.Id | Should -BeNullOrEmpty
+    }
+
+    It 'sends signals (Kill-Container)' {
+        $null = Invoke-ContainerImage $Img -Detach -Name sig sh -c 'trap "exit 42" USR1; while true; do sleep 0.1; done'
+        Start-Sleep -Milliseconds 200
+        Send-ContainerSignal sig -Signal USR1
+        Wait-Container sig | Should -Be 42
+        $null = Start-Container sig
+        Kill-Container sig
+        (Get-Container sig).ExitCode | Should -Be 137
+    }
+
+    It 'refuses to remove a running container without -Force' {
+        $err = $null
+        Remove-Container web -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        (Get-Container web).Status | Should -Be 'Running'
+        Remove-Container web -Force
+        Get-Container web -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'leaves no mounts, monitors or runtime state behind' {
+        Get-Container -All | Remove-Container -Force
+        (Get-Content /proc/self/mountinfo) -match [regex]::Escape("$Root/containers") | Should -BeNullOrEmpty
+        Get-ChildItem "$Root/containers" -Directory | Where-Object Name -Match '^[0-9a-f]{64}$' | Should -BeNullOrEmpty
+        Get-ChildItem "$Root/runtime" -Directory -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The ISSUE pipelines' {
+    BeforeAll {
+        $null = Invoke-ContainerImage $Img -Detach -Name a sleep 300
+        $null = Invoke-ContainerImage $Img -Detach -Name b sleep 300
+        $null = Invoke-ContainerImage $Img -Name done1 true
+        $null = Invoke-ContainerImage $Img -Detach -Name web sh -c 'for i in 1 2 3 4 5 6 7 8; do echo line$i; done; sleep 300'
+    }
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'Get-Container | Stop-Container -WhatIf changes nothing' {
+        $before = Get-Container | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Status)" }
+        Get-Container | Stop-Container -WhatIf
+        Get-Container | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be $before
+        Remove-Container a -Force -WhatIf
+        (Get-Container a).Status | Should -Be 'Running'
+    }
+
+    It "'a','b' | Stop-Container" {
+        'a', 'b' | Stop-Container -Timeout 1
+        (Get-Container a, b).Status | Should -Be @('Exited', 'Exited')
+    }
+
+    It 'Get-Container -Name web | Get-ContainerLog -Tail 5' {
+        Wait-ContainerCondition { @(Get-ContainerLog web).Count -ge 8 } | Should -BeTrue
+        $tail = Get-Container -Name web | Get-ContainerLog -Tail 5
+        $tail.Text | Should -Be @('line4', 'line5', 'line6', 'line7', 'line8')
+        ($tail | Out-String).Trim() -split "`r?`n" | Should -Be @('line4', 'line5', 'line6', 'line7', 'line8')
+    }
+
+    It 'Get-Container -All | Where-Object Status -eq Exited | Remove-Container' {
+        Get-Container -All | Where-Object Status -eq Exited | Remove-Container -Confirm:$false
+        (Get-Container -All).Name | Sort-Object | Should -Be @('web')
+    }
+}
+
+Describe 'Logs' {
+    BeforeAll {
+        $script:L = Invoke-ContainerImage $Img -Name logs -Detach sh -c 'echo one; echo two >&2; sleep 1.2; echo three; sleep 0.3'
+        Wait-Container logs | Out-Null
+    }
+    AfterAll { Remove-Container logs -Force }
+
+    It 'writes docker json-file records' {
+        $lines = Get-Content "$Root/containers/$($L.Id)/json.log"
+        $lines.Count | Should -Be 3
+        $r = $lines[1] | ConvertFrom-Json
+        $r.log | Should -Be "two`n"
+        $r.stream | Should -Be 'stderr'
+        $lines[0] | Should -Match '"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z"'
+    }
+
+    It 'returns entries with time, stream, text and container' {
+        $e = Get-ContainerLog logs
+        $e.Text | Should -Be @('one', 'two', 'three')
+        $e.Stream | Should -Be @('stdout', 'stderr', 'stdout')
+        $e[0].ContainerName | Should -Be 'logs'
+        $e[0].ToString() | Should -Be 'one'
+    }
+
+    It 'filters by -Since and -Until, and prints -Timestamps' {
+        $all = Get-ContainerLog logs
+        (Get-ContainerLog logs -Since $all[2].Time).Text | Should -Be @('three')
+        (Get-ContainerLog logs -Until $all[1].Time).Text | Should -Be @('one', 'two')
+        (Get-ContainerLog logs -Since ([TimeSpan]::FromHours(1))).Count | Should -Be 3
+        (Get-ContainerLog logs -Since '1h').Count | Should -Be 3
+        (Get-ContainerLog logs -Tail 1 -Timestamps).ToString() | Should -Match '^\d{4}-\d\d-\d\dT[\d:.]+Z three$'
+    }
+
+    It 'follows until the container exits' {
+        $null = Invoke-ContainerImage $Img -Name follow -Detach sh -c 'for i in 1 2 3; do echo f$i; sleep 0.2; done'
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        (Get-ContainerLog follow -Follow).Text | Should -Be @('f1', 'f2', 'f3')
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        Remove-Container follow -Force
+    }
+}
+
+Describe 'Exec, top, stats, copy, export' {
+    BeforeAll {
+        $null = Invoke-ContainerImage $Img -Detach -Name box -Memory 128MB sh -c 'mkdir -p /srv; echo inside > /srv/file; ln -s / /srv/root-link; ln -s /etc/passwd /srv/passwd-link; sleep 300'
+        Wait-ContainerCondition { (Invoke-ContainerExec box cat /srv/file -ErrorAction SilentlyContinue) -eq 'inside' } | Should -BeTrue
+    }
+    AfterAll { Remove-Container box -Force }
+
+    It 'execs with output, exit code, environment, user and working directory' {
+        Invoke-ContainerExec box -Environment @{ X = 'y' } -WorkingDirectory /srv -User 1000 sh -c 'echo $X; pwd; id -u' | Should -Be @('y', '/srv', '1000')
+        $null = Exec-Container box sh -c 'exit 4' -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 4
+    }
+
+    It 'execs detached' {
+        Invoke-ContainerExec box -Detach sh -c 'echo detached > /srv/d'
+        Wait-ContainerCondition { (Invoke-ContainerExec box cat /srv/d -ErrorAction SilentlyContinue) -eq 'detached' } | Should -BeTrue
+    }
+
+    It 'lists the processes (top)' {
+        Invoke-ContainerExec box -Detach sleep 123
+        $p = Wait-ContainerCondition { $x = Get-ContainerProcess box; if ($x.Command -contains 'sleep 123') { $x } }
+        $p.Command | Should -Contain 'sleep 300'
+        $p.Command | Should -Contain 'sleep 123'
+        ($p | Where-Object ContainerPid -eq 1).Command | Should -Be 'sleep 300'
+        ($p | Where-Object Command -eq 'sleep 123').User | Should -Be 'root'
+    }
+
+    It 'samples statistics' {
+        $s = Get-ContainerStatistic box
+        $s.MemoryLimit | Should -Be 128MB
+        $s.MemoryUsage | Should -BeGreaterThan 0
+        $s.Pids | Should -BeGreaterOrEqual 2
+        $s.CpuPercent | Should -BeGreaterOrEqual 0
+        $stream = Get-ContainerStatistic box -Stream -Interval 0.1 | Select-Object -First 3
+        @($stream).Count | Should -Be 3
+    }
+
+    It 'copies out and in' {
+        Copy-ContainerItem box:/srv/file $TestDrive
+        Get-Content "$TestDrive/file" | Should -Be 'inside'
+        'to box' | Set-Content "$TestDrive/up.txt"
+        Copy-ContainerItem "$TestDrive/up.txt" box:/srv/
+        Invoke-ContainerExec box cat /srv/up.txt | Should -Be 'to box'
+    }
+
+    It 'resolves symlinks inside the container, never on the host' {
+        # /srv/root-link -> / : writing through it must land in the container's root, not the host's
+        $marker = "psc-escape-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        "x" | Set-Content "$TestDrive/$marker"
+        Copy-ContainerItem "$TestDrive/$marker" "box:/srv/root-link/tmp/"
+        Test-Path "/tmp/$marker" | Should -BeFalse
+        Invoke-ContainerExec box cat "/tmp/$marker" | Should -Be 'x'
+        # /srv/passwd-link -> /etc/passwd : reading gives the container's file
+        Copy-ContainerItem box:/srv/passwd-link "$TestDrive/pw"
+        Get-Content "$TestDrive/pw" | Should -Be (Invoke-ContainerExec box cat /etc/passwd)
+    }
+
+    It 'exports the filesystem as a tar' {
+        $tar = Join-Path $TestDrive 'box.tar'
+        $f = Export-Container box $tar
+        $f.Length | Should -BeGreaterThan 100KB
+        $names = & tar -tf $tar
+        $names | Should -Contain 'bin/busybox'
+        $names | Should -Contain 'srv/file'
+    }
+}
+
+Describe 'Status after faults' {
+    It 'shows a container whose monitor was killed as exited, and kills what was left' {
+        $c = Invoke-ContainerImage $Img -Detach -Name orphan sleep 300
+        $mon = $c.State.MonitorPid
+        $mon | Should -BeGreaterThan 0
+        & kill -9 $mon
+        $s = Wait-ContainerCondition { $x = Get-Container orphan; if ($x.Status -eq 'Exited') { $x } }
+        $s.Status | Should -Be 'Exited'
+        Wait-ContainerCondition { -not (Get-ProcessesOfContainer $c.Id) } | Should -BeTrue
+        (Get-Content /proc/self/mountinfo) -match $c.Id | Should -BeNullOrEmpty
+        Remove-Container orphan
+    }
+
+    It 'records 137 when the container process is killed' {
+        $c = Invoke-ContainerImage $Img -Detach -Name victim sleep 300
+        & kill -9 $c.Pid
+        Wait-Container victim | Should -Be 137
+        # the monitor reaped it: no zombie is left
+        Start-Sleep -Milliseconds 200
+        Test-Path "/proc/$($c.Pid)" | Should -BeFalse
+        Remove-Container victim
+    }
+
+    It 'applies the restart policy on-failure:N' {
+        $null = Invoke-ContainerImage $Img -Detach -Name flaky -Restart on-failure:2 sh -c 'exit 1'
+        $s = Wait-ContainerCondition { $x = Get-Container flaky; if ($x.Status -eq 'Exited' -and $x.RestartCount -eq 2) { $x } } -TimeoutSeconds 15
+        $s.RestartCount | Should -Be 2
+        $s.ExitCode | Should -Be 1
+        Remove-Container flaky
+    }
+
+    It 'restarts an always container after its process dies, but not after Stop-Container' {
+        $c = Invoke-ContainerImage $Img -Detach -Name phoenix -Restart always sleep 300
+        & kill -9 $c.Pid
+        $s = Wait-ContainerCondition { $x = Get-Container phoenix; if ($x.Status -eq 'Running' -and $x.RestartCount -eq 1) { $x } } -TimeoutSeconds 10
+        $s.Pid | Should -Not -Be $c.Pid
+        Stop-Container phoenix -Timeout 1
+        Start-Sleep -Milliseconds 500
+        (Get-Container phoenix).Status | Should -Be 'Exited'
+        Remove-Container phoenix
+    }
+}
