@@ -63,7 +63,7 @@ Describe 'Invoke-ContainerImage attached' {
     }
 
     It 'has only a loopback interface with -Network none and the host network with -Network host' {
-        $none = Invoke-ContainerImage $Img -Remove cat /proc/net/dev
+        $none = Invoke-ContainerImage $Img -Remove -Network none cat /proc/net/dev
         ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
         $hostIfs = Invoke-ContainerImage $Img -Remove -Network host cat /proc/net/dev
         @($hostIfs).Count | Should -BeGreaterThan 3

@@ -98,9 +98,11 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
                 if (netNs is null) nss.Add(new JsonObject { ["type"] = "network", ["path"] = state.NetnsPath });
                 else netNs["path"] = state.NetnsPath;
             }
-            if (state.Mode != "host" || state.Networks.Count > 0)
+            if ((state.Mode != "host" || state.Networks.Count > 0) && c.HostConfig.RestartPolicy is null or "" or "no")
             {
-                // the runtime releases the network when the container has stopped (also for -Rm and killed containers)
+                // the runtime releases the network when the container has stopped (also for -Rm and killed containers).
+                // Not with a restart policy: the monitor restarts the same bundle, which needs the namespace; such a
+                // container keeps its network until it is removed (never auto-removed: -Remove excludes restarts).
                 var hooks = spec["hooks"] as JsonObject ?? new JsonObject();
                 spec["hooks"] = hooks;
                 var poststop = hooks["poststop"] as JsonArray ?? new JsonArray();
