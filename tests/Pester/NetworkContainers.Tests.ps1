@@ -62,9 +62,10 @@ Describe 'The seed example: a published web server serving a named volume' {
         (Invoke-ContainerExec webserver hostname) | Should -Be $script:Web.Id.Substring(0, 12)
     }
 
-    It 'logs the requests' {
+    It 'logs the requests, from the host and from the second host' {
         $log = (Get-ContainerLog webserver) -join "`n"
-        $log | Should -Match 'GET /'
+        $log | Should -Match 'response:200'
+        $log | Should -Match ([regex]::Escape($script:TestHost.Address))
     }
 
     It 'leaves no link, rule, mount, namespace or address after stop and remove' {

@@ -29,6 +29,10 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
     /// <summary>Label keys under which create-time choices that have no field in the container record are kept.</summary>
     public const string IPAddressLabel = "io.pscontainers.network.ip";
     public const string AliasesLabel = "io.pscontainers.network.aliases";
+    public const string PublishAllLabel = "io.pscontainers.network.publish-all";
+
+    /// <summary>A name for an anonymous volume (64 hex digits, like docker), fixed when the container is created.</summary>
+    public static string NewAnonymousVolumeName() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private static PscPaths PathsFor(Container c, string? bundle = null)
     {
@@ -44,6 +48,8 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
 
     public void Create(Container c, ContainerCreateOptions o)
     {
+        bool publishAll = o.Labels.TryGetValue(PublishAllLabel, out var pa) && pa == "true";
+        c.Config.Labels.Remove(PublishAllLabel, out _);
         var paths = PathsFor(c);
         var nets = NormalizeNetworks(o.Networks);
         string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
@@ -61,10 +67,38 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
         }
         foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Source is not null))
             MountParser.ValidateVolumeName(m.Source!);
+
+        // the image's VOLUMEs become anonymous volumes; -PublishAll publishes its EXPOSEd ports on random host ports
+        var image = TryFindImage(paths, c);
+        if (image is not null)
+        {
+            var covered = c.Mounts.Select(m => VolumeMounter.NormalizeTarget(m.Destination))
+                .Concat(c.HostConfig.Tmpfs.Select(t => VolumeMounter.NormalizeTarget(t.Split(':')[0]))).ToHashSet();
+            foreach (var v in image.Config.Volumes)
+                if (v.StartsWith('/') && covered.Add(VolumeMounter.NormalizeTarget(v)))
+                    c.Mounts.Add(new MountPoint { Type = "volume", Source = NewAnonymousVolumeName(), Destination = v, Options = ["anonymous"] });
+        }
+        if (publishAll)
+        {
+            if (mode != "bridge") throw new PscException("PublishNeedsNetwork", PscErrorCategory.InvalidArgument, $"Ports cannot be published with -Network {mode}.", mode);
+            var published = ports.Select(p => $"{p.ContainerPort}/{p.Protocol}").ToHashSet();
+            foreach (var e in PortParser.FromExposed(image?.Config.ExposedPorts ?? []))
+                if (published.Add($"{e.ContainerPort}/{e.Protocol}")) o.Publish.Add($"{e.ContainerPort}/{e.Protocol}");
+        }
         c.HostConfig.NetworkMode = mode == "bridge" ? "bridge" : mode;
         c.HostConfig.Networks = nets.ToArray();
         // canonical docker-ps form for fixed ports; random ones are known once the container starts (Get-ContainerPort)
-        c.HostConfig.PortBindings = o.Publish.ToArray();
+        c.HostConfig.PortBindings = o.Publish.Select(PortParser.Canonical).ToArray();
+    }
+
+    private static Images.ContainerImage? TryFindImage(PscPaths paths, Container c)
+    {
+        try
+        {
+            var store = new Images.ImageStore(paths);
+            return store.FindImage(c.ImageId) ?? store.FindImage(c.Image);
+        }
+        catch (Exception) { return null; } // a directory image has no config
     }
 
     public void Prepare(Container c, JsonObject spec, string bundle)
@@ -129,7 +163,7 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
             var requests = c.Mounts.Where(m => m.Type == "volume").Select(m => new MountRequest
             {
                 Type = "volume", Source = string.IsNullOrEmpty(m.Source) ? null : m.Source, Target = m.Destination, ReadOnly = m.ReadOnly,
-                NoCopy = m.Options.Contains("nocopy"),
+                NoCopy = m.Options.Contains("nocopy"), Anonymous = m.Options.Contains("anonymous"),
             }).ToList();
             if (requests.Count > 0)
             {
@@ -158,7 +192,21 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
     {
         var paths = PathsFor(c);
         new ContainerNetworking(paths).Teardown(c.Id);
-        new VolumeMounter(paths).Release(c.Id, removeAnonymous: false);
+        var mounter = new VolumeMounter(paths);
+        bool removeAnonymous = File.Exists(RemoveVolumesMarker(paths, c.Id));
+        mounter.Release(c.Id, removeAnonymous);
+        if (removeAnonymous)
+            foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Options.Contains("anonymous") && m.Source is not null))
+                try { mounter.Volumes.Remove(m.Source!); } catch (PscException) { }
+    }
+
+    private static string RemoveVolumesMarker(PscPaths paths, string id) => Path.Combine(paths.Containers, id, "remove-volumes");
+
+    /// <summary>Remove-Container -Volumes: the next removal of this container also deletes its anonymous volumes.</summary>
+    public static void RequestVolumeRemoval(PscPaths paths, string containerId)
+    {
+        string dir = Path.Combine(paths.Containers, containerId);
+        if (Directory.Exists(dir)) File.WriteAllText(RemoveVolumesMarker(paths, containerId), "");
     }
 
     private static List<string> NormalizeNetworks(IEnumerable<string> nets)

@@ -68,6 +68,14 @@ public static class PortParser
     {
         if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "it is empty");
         string s = spec.Trim();
+        int arrow = s.IndexOf("->", StringComparison.Ordinal);
+        if (arrow > 0)
+        {
+            // docker ps form: [ip:]hostPort[-end]->containerPort[-end][/proto]
+            string left = s[..arrow], right = s[(arrow + 2)..];
+            int c = left.LastIndexOf(':');
+            s = c < 0 ? left + ":" + right : left[..c] + ":" + left[(c + 1)..] + ":" + right;
+        }
         string proto = "tcp";
         int slash = s.LastIndexOf('/');
         if (slash >= 0)
@@ -127,6 +135,13 @@ public static class PortParser
         }
         else throw Bad(spec, $"the host range has {hCount} ports but the container range has {count}");
         return list;
+    }
+
+    /// <summary>A -Publish value in docker ps form when its host ports are fixed (0.0.0.0:8000->80/tcp), else as given.</summary>
+    public static string Canonical(string spec)
+    {
+        var list = Parse(spec);
+        return list.All(p => p.HostPort > 0 && p.RangeEnd == 0) ? PortMapping.Format(list) : spec;
     }
 
     public static List<PortMapping> ParseAll(IEnumerable<string>? specs)

@@ -35,6 +35,8 @@ public sealed class MountRequest
     public bool NoCopy { get; set; }
     /// <summary>Extra options: propagation (rprivate, rshared ...), tmpfs size=/mode=, noexec ...</summary>
     public List<string> Options { get; set; } = new();
+    /// <summary>An anonymous volume whose name was chosen when the container was created.</summary>
+    public bool Anonymous { get; set; }
     /// <summary>-Volume creates a missing host directory; -Mount does not.</summary>
     public bool CreateHostPath { get; set; }
 

@@ -81,6 +81,7 @@ public sealed class VolumeMounter
                             ContainerVolume v;
                             bool created;
                             if (r.Source is null) { v = Volumes.Create(null, null, anonymous: true); created = true; createdAnon.Add(v.Name); }
+                            else if (r.Anonymous && Volumes.Get(r.Source) is null) { v = Volumes.Create(r.Source, null, anonymous: true); created = true; }
                             else v = Volumes.GetOrCreate(r.Source, out created);
                             if (!v.CopiedUp && !r.NoCopy && rootfs is not null)
                             {
