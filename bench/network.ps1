@@ -76,10 +76,10 @@ try {
     if ((Get-Command Invoke-ContainerImage -ErrorAction SilentlyContinue) -and (Test-Path (Join-Path $PSScriptRoot '../tests/Pester/Images.Helpers.psm1'))) {
         try {
             Import-Module (Join-Path $PSScriptRoot '../tests/Pester/Images.Helpers.psm1') -Force
-            $img = Import-TestBusyboxImage
-            $ref = if ($img -is [string]) { $img } elseif ($img.Reference) { $img.Reference } else { 'busybox:latest' }
-            $results['Invoke-ContainerImage -Rm /bin/true, bridge'] = Measure-Median { Invoke-ContainerImage $ref -Rm -Command '/bin/true' } -N ([math]::Max(5, [int]($Runs / 2)))
-            $results['Invoke-ContainerImage -Rm /bin/true, none'] = Measure-Median { Invoke-ContainerImage $ref -Rm -Network none -Command '/bin/true' } -N ([math]::Max(5, [int]($Runs / 2)))
+            $null = Import-TestBusyboxImage -Name 'psc-bench-busybox:latest'
+            $ref = 'psc-bench-busybox:latest'
+            $results['Invoke-ContainerImage -Remove /bin/true, bridge'] = Measure-Median { Invoke-ContainerImage $ref -Remove /bin/true } -N ([math]::Max(5, [int]($Runs / 2)))
+            $results['Invoke-ContainerImage -Remove /bin/true, none'] = Measure-Median { Invoke-ContainerImage $ref -Remove -Network none /bin/true } -N ([math]::Max(5, [int]($Runs / 2)))
         } catch { Write-Warning "container run not measured: $($_.Exception.Message)" }
     }
 
@@ -125,11 +125,11 @@ if ($pb -and $pn) {
     $ours = $results['network setup + teardown (default bridge)'].Median
     '{0,-48} {1,8:N2}x' -f 'ratio: our network setup+teardown / podman''s', ($ours / [math]::Max(1, $podmanNet))
     '{0,-48} {1,8:N2}x' -f 'ratio: CNI bridge ADD alone / podman bridge run', ($results['CNI bridge ADD alone'].Median / $pb.Median)
-    if ($results['Invoke-ContainerImage -Rm /bin/true, bridge']) {
-        '{0,-48} {1,8:N2}x' -f 'ratio: our bridge run / podman bridge run', ($results['Invoke-ContainerImage -Rm /bin/true, bridge'].Median / $pb.Median)
+    if ($results['Invoke-ContainerImage -Remove /bin/true, bridge']) {
+        '{0,-48} {1,8:N2}x' -f 'ratio: our bridge run / podman bridge run', ($results['Invoke-ContainerImage -Remove /bin/true, bridge'].Median / $pb.Median)
     }
 }
 $db = $results['docker run --rm /bin/true, bridge']
-if ($db -and $results['Invoke-ContainerImage -Rm /bin/true, bridge']) {
-    '{0,-48} {1,8:N2}x' -f 'ratio: our bridge run / docker bridge run', ($results['Invoke-ContainerImage -Rm /bin/true, bridge'].Median / $db.Median)
+if ($db -and $results['Invoke-ContainerImage -Remove /bin/true, bridge']) {
+    '{0,-48} {1,8:N2}x' -f 'ratio: our bridge run / docker bridge run', ($results['Invoke-ContainerImage -Remove /bin/true, bridge'].Median / $db.Median)
 }

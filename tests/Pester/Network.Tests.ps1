@@ -281,6 +281,21 @@ Describe 'Recovery and namespace hygiene' {
         Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -BeNullOrEmpty
     }
 
+    It 'the poststop cleanup program releases everything, and leaves a newer setup alone' {
+        $r = New-Request 'hooked' @() @("$(Get-FreeTcpPort):80")
+        $s = $script:Net.Setup($r, $script:None)
+        $trace = Get-NetworkTrace -Root $script:Root -ContainerId $r.ContainerId
+        $script = [PsContainers.Core.Networking.CleanupScript]::Install()
+        # a hook left by an earlier start of the same container (another setup id) changes nothing
+        '' | & /bin/sh $script $script:Root $r.ContainerId 'an-older-setup'
+        Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -Not -BeNullOrEmpty
+        Test-Path $s.NetnsPath | Should -BeTrue
+        '' | & /bin/sh $script $script:Root $r.ContainerId $s.SetupId
+        Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -BeNullOrEmpty
+        $script:Net.GetState($r.ContainerId) | Should -BeNullOrEmpty
+        { $script:Net.Teardown($r.ContainerId, $script:None) } | Should -Not -Throw
+    }
+
     It 'leaves every thread of the engine process in the host network namespace' {
         $hostNs = (Get-Item /proc/self/ns/net).LinkTarget
         foreach ($i in 1..5) {

@@ -27,38 +27,42 @@ public static class CleanupScript
         exec 9>>"$nets/.attach.lock"
         flock 9
         if [ -f "$state" ] && [ -n "$setup" ]; then
-            cur=$(jq -r '.SetupId // empty' "$state" 2>/dev/null)
+            cur=$(sed -n 's/^ *"SetupId": *"\([0-9a-f]*\)".*/\1/p' "$state")
             [ "$cur" = "$setup" ] || exit 0
         fi
         cnipath="${CNI_PATH:-/usr/lib/cni:/opt/cni/bin:/usr/libexec/cni}"
         netns=""
         failed=0
+        tab=$(printf '\t')
         for f in "$cache"/*-"$id"-*.json; do
             [ -f "$f" ] || continue
-            ifname=$(jq -r '.ifName' "$f")
-            netns=$(jq -r '.netns // empty' "$f")
+            # one jq run per attachment: a header line, then one line per plugin in DEL (reverse) order
+            plan=$(jq -r '
+                .config as $c | (.capabilityArgs // {}) as $caps | .result as $r
+                | ([.ifName, (.netns // ""), ((["IgnoreUnknown=1"] + [(.cniArgs // [])[] | "\(.[0])=\(.[1])"]) | join(";"))] | join("\t")),
+                  ($c.plugins | to_entries | reverse[] | .value
+                   | (. + {name: $c.name, cniVersion: ($c.cniVersion // "1.0.0"), prevResult: $r}
+                      | if .capabilities then
+                          ([.capabilities | to_entries[] | select(.value == true) | .key | select($caps[.] != null) | {(.): $caps[.]}] | add) as $rc
+                          | if $rc then .runtimeConfig = $rc else . end
+                        else . end) as $conf
+                   | "\(.type)\t\($conf | tojson)")' "$f") || { failed=1; continue; }
+            ifname=$(printf '%s\n' "$plan" | head -n 1 | cut -f1)
+            netns=$(printf '%s\n' "$plan" | head -n 1 | cut -f2)
+            args=$(printf '%s\n' "$plan" | head -n 1 | cut -f3)
             ns="$netns"
             if [ -z "$ns" ] || ! mountpoint -q "$ns" 2>/dev/null; then ns=""; fi
-            args=$(jq -r '(["IgnoreUnknown=1"] + [(.cniArgs // [])[] | "\(.[0])=\(.[1])"]) | join(";")' "$f")
-            n=$(jq '.config.plugins | length' "$f")
-            i=$((n - 1)); ok=1
-            while [ "$i" -ge 0 ]; do
-                type=$(jq -r --argjson i "$i" '.config.plugins[$i].type' "$f")
-                conf=$(jq -c --argjson i "$i" '
-                    .config as $c | (.capabilityArgs // {}) as $caps | .result as $r
-                    | $c.plugins[$i] + {name: $c.name, cniVersion: ($c.cniVersion // "1.0.0"), prevResult: $r}
-                    | if .capabilities then
-                        ([.capabilities | to_entries[] | select(.value == true) | .key | select($caps[.] != null) | {(.): $caps[.]}] | add) as $rc
-                        | if $rc then .runtimeConfig = $rc else . end
-                      else . end' "$f")
+            ok=1
+            printf '%s\n' "$plan" | tail -n +2 > "$f.plan"
+            while IFS="$tab" read -r type conf; do
                 plugin=""
                 for d in $(echo "$cnipath" | tr ':' ' '); do [ -x "$d/$type" ] && { plugin="$d/$type"; break; }; done
                 if [ -n "$plugin" ]; then
                     printf '%s' "$conf" | CNI_COMMAND=DEL CNI_CONTAINERID="$id" CNI_NETNS="$ns" CNI_IFNAME="$ifname" \
                         CNI_ARGS="$args" CNI_PATH="$cnipath" "$plugin" >/dev/null 2>&1 || ok=0
                 else ok=0; fi
-                i=$((i - 1))
-            done
+            done < "$f.plan"
+            rm -f "$f.plan"
             if [ "$ok" = 1 ]; then rm -f "$f"; else failed=1; fi
         done
         # when a DEL failed, the namespace stays for the engine's own teardown to retry with
