@@ -1,4 +1,78 @@
+<#
+.SYNOPSIS
+    The main job, end to end: a generated busybox image, a detached busybox httpd, its listing, an exec into
+    it, its logs, stop and remove - everything printed as objects. Uses a private store root in a temp dir
+    and removes it afterwards.
+#>
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$PSStyle.OutputRendering = 'PlainText'
+
 Import-Module $ModulePath
-Get-Command -Module PsContainers | Format-Table -AutoSize
+Import-Module (Join-Path $PSScriptRoot '../tests/Pester/Images.Helpers.psm1')
+
+# Render objects with their views at a readable width even when the output is redirected
+function Out-Demo([switch] $List) {
+    $v = if ($List) { $input | Format-List } else { $input | Format-Table -AutoSize }
+    $v | Out-String -Width 150 | ForEach-Object TrimEnd | Write-Host
+}
+
+function Show([string] $Title, [string] $Command) {
+    Write-Host ''
+    Write-Host "### $Title" -ForegroundColor Cyan
+    Write-Host "PS> $Command"
+}
+
+$root = Join-Path ([IO.Path]::GetTempPath()) ('psc-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+New-Item -ItemType Directory -Path $root | Out-Null
+$env:PSCONTAINERS_ROOT = $root
+try {
+    Show 'Generate a busybox image (from /bin/busybox) and import it' 'Import-ContainerImage -Path busybox.tar'
+    $tar = Join-Path $root 'busybox.tar'
+    $null = New-TestImageArchive -Path $tar -Name 'demo/busybox:latest'
+    Import-ContainerImage -Path $tar | Out-Demo
+
+    Show 'Run a command attached: its output lines come down the pipeline' "Invoke-ContainerImage demo/busybox -Remove sh -c 'echo hello from `$(hostname); uname -s' | ForEach-Object { `"> `$_`" }"
+    Invoke-ContainerImage demo/busybox -Remove sh -c 'echo hello from $(hostname); uname -s' | ForEach-Object { "> $_" } | Write-Host
+    Write-Host "exit code: $LASTEXITCODE"
+
+    $site = Join-Path $root 'site'
+    New-Item -ItemType Directory -Path $site | Out-Null
+    '<h1>Hello from a PsContainers container</h1>' | Set-Content (Join-Path $site 'index.html')
+    Show 'Start busybox httpd detached, serving a host folder read-only' "Invoke-ContainerImage demo/busybox -Detach -Name web -Memory 64MB -Volume '${site}:/www:ro' -- httpd -f -v -p 8080 -h /www"
+    $web = Invoke-ContainerImage demo/busybox -Detach -Name web -Memory 64MB -Volume "${site}:/www:ro" -- httpd -f -v -p 8080 -h /www
+    $web | Out-Demo
+
+    Show 'List running containers (docker ps)' 'Get-Container'
+    Get-Container | Out-Demo
+
+    Show 'Exec into it: fetch the page from inside the container' 'Invoke-ContainerExec web -- wget -qO- http://127.0.0.1:8080/'
+    Invoke-ContainerExec web -- wget -qO- http://127.0.0.1:8080/ | Write-Host
+    Invoke-ContainerExec web -ErrorAction SilentlyContinue -- wget -qO- http://127.0.0.1:8080/missing | Out-Null
+
+    Show 'Its processes and resource use' 'Get-ContainerProcess web; Get-ContainerStatistic web'
+    Get-ContainerProcess web | Out-Demo
+    Get-ContainerStatistic web | Out-Demo
+
+    Show 'Its log (httpd logs requests on stderr)' 'Get-Container -Name web | Get-ContainerLog -Tail 5'
+    Get-Container -Name web | Get-ContainerLog -Tail 5 | Out-String -Width 150 | Write-Host
+
+    Show 'Inspect data is a plain object' 'Get-Container web | Select-Object Name, Status, Pid, @{n=''Memory'';e={$_.HostConfig.Memory}}, @{n=''Mounts'';e={$_.Mounts}}'
+    Get-Container web | Select-Object Name, Status, Pid, @{ n = 'Memory'; e = { $_.HostConfig.Memory } }, @{ n = 'Mounts'; e = { $_.Mounts } } | Out-Demo -List
+
+    Show 'Stop it (TERM, then KILL after 2 s)' 'Stop-Container web -Timeout 2 -PassThru'
+    Stop-Container web -Timeout 2 -PassThru | Out-Demo
+
+    Show 'Remove exited containers' 'Get-Container -All | Where-Object Status -eq Exited | Remove-Container -Confirm:$false; Get-Container -All'
+    Get-Container -All | Where-Object Status -eq Exited | Remove-Container -Confirm:$false
+    $left = @(Get-Container -All)
+    Write-Host "containers left: $($left.Count)"
+}
+finally {
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } | Where-Object { $_ -like "$root*" } |
+        Sort-Object Length -Descending | ForEach-Object { & umount -l $_ 2>$null }
+    Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
+    Remove-Item Env:PSCONTAINERS_ROOT -ErrorAction SilentlyContinue
+}

@@ -31,6 +31,12 @@ public static unsafe partial class Program
     }
 
     private static Options _o = null!;
+    private static readonly string? s_trace = Environment.GetEnvironmentVariable("PSCMON_TRACE");
+    private static void Mark(string what)
+    {
+        if (s_trace is null) return;
+        try { File.AppendAllText(s_trace, $"pscmon {DateTime.Now:HH:mm:ss.ffffff} {what}\n"); } catch { }
+    }
     private static int _launcher = 1;          // fd of the framed launcher stream, -1 once detached
     private static int _log = -1;
 
@@ -43,6 +49,7 @@ public static unsafe partial class Program
             Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart POLICY] [--max-retries N] [--remove] [--attach] [--stdin] [--foreground] [--lock FILE] [--exit-command PATH --exit-arg A ...]");
             return 2;
         }
+        Mark("main");
         IgnoreSigpipe();
         if (_o.Foreground) return RunForeground();
 
@@ -74,9 +81,11 @@ public static unsafe partial class Program
                 if (!_o.Attach) Detach();
             }
             exit = Supervise(pid, outR, errR);
+            Mark("exited");
             if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
             if (_launcher >= 0) { Frame((byte)'X', Encoding.UTF8.GetBytes(exit.ToString(CultureInfo.InvariantCulture))); Detach(); }
             RunRuntime("delete", "--force", _o.Id);
+            Mark("deleted");
             first = false;
             if (!ShouldRestart(exit))
             {
@@ -90,6 +99,7 @@ public static unsafe partial class Program
             if (File.Exists(Path.Combine(_o.Dir, "userstop"))) { WriteState("exited", 0, exit, null); break; }
         }
         Cleanup();
+        Mark("cleaned up");
         return 0;
     }
 
@@ -158,12 +168,17 @@ public static unsafe partial class Program
         pipe2(o, O_CLOEXEC); pipe2(e, O_CLOEXEC); pipe2(r, O_CLOEXEC | O_NONBLOCK);
         string pidFile = Path.Combine(_o.Dir, "init.pid");
         try { File.Delete(pidFile); } catch { }
-        RunRuntime("delete", "--force", _o.Id); // a leftover from a crashed run would block create
+        Mark("create: begin");
+        // a leftover from a crashed run would block create
+        if (_o.RuntimeRoot.Length == 0 || Directory.Exists(Path.Combine(_o.RuntimeRoot, _o.Id)))
+            RunRuntime("delete", "--force", _o.Id);
+        Mark("create: old state checked");
         // The runtime's own messages go to a separate pipe so a failure can be reported.
         int rpid = Spawn(_o.Runtime, RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, _o.Id),
             stdinFd, o[1], e[1]);
         close(o[1]); close(e[1]);
         int rc = rpid > 0 ? Wait(rpid) : 127;
+        Mark("create: runtime create done");
         close(r[0]); close(r[1]);
         if (rc != 0)
         {
@@ -186,7 +201,9 @@ public static unsafe partial class Program
             close(o[0]); close(e[0]);
             return (0, $"{Path.GetFileName(_o.Runtime)} start failed (exit {src}): {serr.Trim()}");
         }
+        Mark("start: runtime start done");
         WriteState("running", pid, null, null);
+        Mark("start: state written");
         outR = o[0]; errR = e[0];
         return (pid, null);
     }
@@ -211,6 +228,7 @@ public static unsafe partial class Program
     private static int Supervise(int pid, int outR, int errR)
     {
         int pidfd = PidfdOpen(pid);
+        bool trimmed = false;
         var streams = new[] { new LineBuffer("stdout", (byte)'1'), new LineBuffer("stderr", (byte)'2') };
         int[] fds = { outR, errR };
         byte[] buf = new byte[32768];
@@ -226,9 +244,10 @@ public static unsafe partial class Program
             int pidIdx = -1;
             if (exit is null && pidfd >= 0) { pidIdx = n; pfd[n++] = new PollFd { fd = pidfd, events = POLLIN }; }
             if (n == 0) break;
-            int timeout = exit is null ? (pidfd >= 0 ? -1 : 200) : 100;
+            int timeout = exit is null ? (pidfd >= 0 ? (trimmed ? -1 : 1000) : 200) : 100;
             int pr = poll(pfd, (nuint)n, timeout);
             if (pr < 0 && Errno != EINTR) break;
+            if (pr == 0 && !trimmed && exit is null) { TrimResidentImage(); trimmed = true; continue; }
             for (int k = 0; k < n && pr > 0; k++)
             {
                 if (pfd[k].revents == 0 || k == pidIdx) continue;
@@ -260,6 +279,35 @@ public static unsafe partial class Program
         if (exit is null) exit = Wait(pid);
         return exit.Value < 0 ? 255 : exit.Value;
     }
+
+    /// <summary>
+    /// The monitor idles for the container's whole life: drop the resident code pages of its image and
+    /// libraries (MADV_DONTNEED on the read-only, executable file mappings: the text is never written, so
+    /// the pages the poll loop needs simply fault back in from the page cache).
+    /// </summary>
+    private static void TrimResidentImage()
+    {
+        var ranges = new List<(nint Start, nint Length)>();
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                // "start-end perms offset dev inode path": only private text of a file (r-xp)
+                var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length < 6 || parts[1] != "r-xp" || !parts[5].StartsWith('/')) continue;
+                int dash = parts[0].IndexOf('-');
+                ulong start = ulong.Parse(parts[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                ulong end = ulong.Parse(parts[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                ranges.Add(((nint)start, (nint)(end - start)));
+            }
+        }
+        catch { return; }
+        // a tight loop after the parsing, so the parsing code is not faulted straight back in
+        foreach (var (start, length) in ranges) madvise(start, length, 4 /* MADV_DONTNEED */);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int madvise(nint addr, nint length, int advice);
 
     /// <summary>Reap every exited child; return init's exit code once it has exited.</summary>
     private static int? Reap(int pid)
@@ -411,6 +459,7 @@ public static unsafe partial class Program
         if (_log >= 0) { close(_log); _log = -1; }
         string rootfs = Path.Combine(_o.Dir, "rootfs");
         Umount(rootfs);
+        Mark("cleanup: unmounted");
         if (_o.ExitCommand is not null)
         {
             var args = new List<string> { _o.ExitCommand };
@@ -425,19 +474,22 @@ public static unsafe partial class Program
     {
         int lockFd = _o.LockFile is null ? -1 : Open(_o.LockFile, O_RDWR | O_CREAT);
         if (lockFd >= 0) flock(lockFd, LOCK_EX);
+        Mark("remove: locked");
+        string? trash = null;
         try
         {
             if (IsMountPoint(rootfs)) return; // never delete through a live mount
-            // write the marker first so a crash half-way leaves a record the engine finishes removing
-            try { File.WriteAllText(Path.Combine(_o.Dir, "removing"), ""); } catch { }
-            Directory.Delete(_o.Dir, recursive: true);
+            // a rename makes the container disappear at once; the files are deleted after the lock is released
+            trash = Path.Combine(Path.GetDirectoryName(_o.Dir.TrimEnd('/'))!, ".trash-" + _o.Id);
+            Directory.Move(_o.Dir, trash);
             if (_o.NameFile is not null && File.Exists(_o.NameFile) && File.ReadAllText(_o.NameFile).Trim() == _o.Id)
                 File.Delete(_o.NameFile);
             if (_o.LockFile is not null)
                 try { File.Delete(Path.Combine(Path.GetDirectoryName(_o.LockFile)!, ".locks", _o.Id + ".lock")); } catch { }
         }
-        catch { }
+        catch { trash = null; }
         finally { if (lockFd >= 0) close(lockFd); }
+        if (trash is not null) try { Directory.Delete(trash, recursive: true); } catch { }
     }
 
     private static bool IsMountPoint(string path)

@@ -20,7 +20,7 @@ public static class ContainerLogs
             if (complete) text = text[..^1];
             if (text.EndsWith('\r')) text = text[..^1];
             var t = r.TryGetProperty("time", out var tm) && tm.GetString() is string ts
-                ? DateTime.Parse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
+                ? DateTime.Parse(TruncateNanos(ts), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
                 : DateTime.MinValue;
             return new ContainerLogEntry
             {
@@ -34,6 +34,16 @@ public static class ContainerLogs
         }
         catch (JsonException) { return null; }
         catch (FormatException) { return null; }
+    }
+
+    /// <summary>RFC3339Nano has 9 fraction digits, .NET 7: truncate (never round up past a later record).</summary>
+    private static string TruncateNanos(string ts)
+    {
+        int dot = ts.IndexOf('.');
+        if (dot < 0) return ts;
+        int end = dot + 1;
+        while (end < ts.Length && char.IsAsciiDigit(ts[end])) end++;
+        return end - dot - 1 > 7 ? ts[..(dot + 8)] + ts[end..] : ts;
     }
 
     /// <summary>The last <paramref name="n"/> complete lines of a file, read backwards in blocks.</summary>

@@ -136,7 +136,9 @@ public sealed partial class ContainerManager
     /// <summary>Create a container (nothing runs yet). Bad options fail before anything is written.</summary>
     public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
     {
+        PhaseTrace.Mark("create: begin");
         var image = ResolveImage(o.Image);
+        PhaseTrace.Mark("create: image resolved");
         var (policy, max) = ParseRestart(o.Restart);
         if (o.AutoRemove && policy != "no")
             throw PscException.InvalidArgument("ConflictingOptions", "-Remove cannot be combined with a restart policy.", o.Restart);
@@ -163,6 +165,8 @@ public sealed partial class ContainerManager
                 throw PscException.NotFound("MountSourceNotFound", $"The host path '{m.Source}' of a volume does not exist.", m.Source);
 
         string id = ContainerStore.NewId();
+        string runtime = RuntimePath;
+        PhaseTrace.Mark("create: runtime chosen");
         var env = image.Env.ToList();
         foreach (var e in o.Environment) SetEnv(env, e);
         var c = new Container
@@ -172,7 +176,7 @@ public sealed partial class ContainerManager
             Image = o.Image,
             ImageId = image.Id,
             Created = DateTime.UtcNow,
-            Runtime = RuntimePath,
+            Runtime = runtime,
             Config = new ContainerConfig
             {
                 Hostname = o.Hostname ?? id[..12],
@@ -203,6 +207,7 @@ public sealed partial class ContainerManager
             throw PscException.InvalidArgument("NoCommand", $"Image '{o.Image}' has no command; give one.", o.Image);
         // validate everything the spec builder checks (capabilities, ulimits, limits) before writing anything
         BuildSpec(c, rootfs: null, validateOnly: true);
+        PhaseTrace.Mark("create: validated");
 
         foreach (var h in hooks) h.Create(c, o);
         using (Store.LockStore(ct))
@@ -216,7 +221,9 @@ public sealed partial class ContainerManager
                     if (Store.Find(n) is null && !File.Exists(Store.NameFile(n))) c.Name = n;
                 }
             }
+            PhaseTrace.Mark("create: locked, name chosen");
             Store.Publish(c);
+            PhaseTrace.Mark("create: published");
         }
         c.Path = Store.DirOf(id);
         return c;
@@ -245,7 +252,9 @@ public sealed partial class ContainerManager
             User = validateOnly ? null : c.Config.User,
             Hostname = c.HostConfig.NetworkMode == "host" ? null : c.Config.Hostname,
             HostUts = false,
-            Terminal = c.Config.Tty,
+            // a terminal exists only for a run on the caller's terminal (RunInTerminal sets it); a detached
+            // container's output goes to the monitor's pipes and log
+            Terminal = false,
             MemoryBytes = c.HostConfig.Memory,
             Cpus = c.HostConfig.Cpus,
             PidsLimit = c.HostConfig.PidsLimit,
@@ -286,9 +295,13 @@ public sealed partial class ContainerManager
         Directory.CreateDirectory(rootfs); Directory.CreateDirectory(upper); Directory.CreateDirectory(work);
         if (_sys.IsMountPoint(rootfs)) return rootfs;
         var layers = ImageOf(c).LayerPaths;
+        PhaseTrace.Mark("mount: layers resolved");
         if (layers.Count == 0) throw PscException.InvalidData("ImageHasNoLayers", $"The image of '{c.Name}' has no layers.", c.Name);
         string lower = string.Join(':', layers.Reverse().Select(EscapeOverlay));
-        int e = _sys.Mount("overlay", rootfs, "overlay", 0, $"lowerdir={lower},upperdir={EscapeOverlay(upper)},workdir={EscapeOverlay(work)}");
+        string data = $"lowerdir={lower},upperdir={EscapeOverlay(upper)},workdir={EscapeOverlay(work)}";
+        // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount
+        int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? data + ",volatile" : data);
+        if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);
         if (e != 0)
             throw new PscException("RootfsMountFailed", PscErrorCategory.ResourceUnavailable,
                 $"Cannot mount the root filesystem of '{c.Name}' (errno {e}).", c.Name);
@@ -313,6 +326,25 @@ public sealed partial class ContainerManager
         public int Pid { get; internal set; }
         public Stream? Output => Process?.StandardOutput.BaseStream;
         public Stream? Input => Process?.StandardInput.BaseStream;
+        internal string? RemovesDirectory;
+
+        /// <summary>
+        /// Wait for the monitor's clean-up after the exit: until the container is gone (-Remove) or the
+        /// monitor has exited.
+        /// </summary>
+        public bool WaitForCleanup(TimeSpan timeout)
+        {
+            if (RemovesDirectory is null) return WaitForMonitor(timeout);
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < timeout)
+            {
+                if (!Directory.Exists(RemovesDirectory)) return true;
+                try { if (Process is null || Process.HasExited) return true; } catch (InvalidOperationException) { return true; }
+                Thread.Sleep(1);
+            }
+            return false;
+        }
+
         /// <summary>Wait until the monitor process has exited (after its clean-up).</summary>
         public bool WaitForMonitor(TimeSpan timeout)
         {
@@ -327,19 +359,25 @@ public sealed partial class ContainerManager
     /// </summary>
     public Launch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
+        PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        PhaseTrace.Mark("start: locked and loaded");
         if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "userstop")); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
+        PhaseTrace.Mark("start: rootfs mounted");
         try
         {
             var spec = BuildSpec(cur, rootfs);
+            PhaseTrace.Mark("start: spec built");
             var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
             foreach (var h in ContainerHooks.All) h.Prepare(cur, node, Store.DirOf(c.Id));
-            AtomicFile.WriteAllText(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
+            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
+            PhaseTrace.Mark("start: bundle written");
             var launch = RunMonitor(cur, attach, stdin, foreground: false);
+            PhaseTrace.Mark("start: monitor reported");
             var st = Store.Load(c.Id);
             if (st is not null) Copy(st, c);
             return launch;
@@ -391,8 +429,9 @@ public sealed partial class ContainerManager
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         var p = Process.Start(psi)!;
+        PhaseTrace.Mark("monitor: spawned");
         if (!stdin) p.StandardInput.Close();
-        var launch = new Launch { Process = p };
+        var launch = new Launch { Process = p, RemovesDirectory = c.HostConfig.AutoRemove ? Store.DirOf(c.Id) : null };
         var (type, payload) = ReadFrame(p.StandardOutput.BaseStream);
         if (type == 'S')
         {
@@ -444,9 +483,12 @@ public sealed partial class ContainerManager
             string rootfs = MountRootfs(cur);
             var spec = BuildSpec(cur, rootfs);
             spec.Process.Terminal = true;
+            spec.Process.Env ??= new List<string>();
+            if (!spec.Process.Env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+                spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
             var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
             foreach (var h in ContainerHooks.All) h.Prepare(cur, node, Store.DirOf(c.Id));
-            AtomicFile.WriteAllText(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
+            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
             fg = RunMonitor(cur, false, false, foreground: true).Foreground!;
         }
         fg.WaitForExit();

@@ -249,7 +249,7 @@ internal sealed class AttachedRun(ContainerCmdletBase cmdlet, ContainerManager m
         if (outLines.Rest() is string r1) cmdlet.WriteObject(r1);
         if (errLines.Rest() is string r2) WriteStderr(r2);
         // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
-        if (container.HostConfig.RestartPolicy == "no") launch.WaitForMonitor(TimeSpan.FromSeconds(10));
+        if (container.HostConfig.RestartPolicy == "no") launch.WaitForCleanup(TimeSpan.FromSeconds(10));
         if (code < 0)
         {
             var after = manager.Store.Load(container.Id);
