@@ -113,6 +113,10 @@ try {
 } finally {
     try { foreach ($s in $net.AllStates()) { $net.Teardown($s.ContainerId, $none) } } catch { }
     [PsContainers.Core.Networking.NetworkNamespace]::Delete([PsContainers.Core.Networking.NetworkNamespace]::PathFor("bench$PID"))
+    # let the detached releases of the last containers finish before the store goes
+    foreach ($f in Get-ChildItem (Join-Path $root 'networks/locks') -Filter *.lock -ErrorAction SilentlyContinue) {
+        for ($i = 0; $i -lt 500; $i++) { $l = [PsContainers.Core.Util.FileLock]::TryExclusive($f.FullName); if ($l) { $l.Dispose(); break }; Start-Sleep -Milliseconds 20 }
+    }
     Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
 }
 

@@ -286,11 +286,13 @@ Describe 'Recovery and namespace hygiene' {
         $s = $script:Net.Setup($r, $script:None)
         $trace = Get-NetworkTrace -Root $script:Root -ContainerId $r.ContainerId
         $script = [PsContainers.Core.Networking.CleanupScript]::Install()
+        # (run in the foreground here; as a runtime hook it detaches)
         # a hook left by an earlier start of the same container (another setup id) changes nothing
-        '' | & /bin/sh $script $script:Root $r.ContainerId 'an-older-setup'
+        $env:PSC_NET_CLEANUP_FG = 1; '' | & /bin/sh $script $script:Root $r.ContainerId 'an-older-setup'
         Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -Not -BeNullOrEmpty
         Test-Path $s.NetnsPath | Should -BeTrue
-        '' | & /bin/sh $script $script:Root $r.ContainerId $s.SetupId
+        $env:PSC_NET_CLEANUP_FG = 1; '' | & /bin/sh $script $script:Root $r.ContainerId $s.SetupId
+        Remove-Item env:PSC_NET_CLEANUP_FG
         Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -BeNullOrEmpty
         $script:Net.GetState($r.ContainerId) | Should -BeNullOrEmpty
         { $script:Net.Teardown($r.ContainerId, $script:None) } | Should -Not -Throw

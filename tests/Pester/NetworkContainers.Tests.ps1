@@ -13,6 +13,8 @@ BeforeAll {
 }
 
 AfterAll {
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Wait-NetworkCleanup $script:Root
     Remove-ContainerTestStore $script:Root
 }
 

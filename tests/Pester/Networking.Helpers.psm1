@@ -99,6 +99,20 @@ function Get-FreeTcpPort {
 
 
 
+function Wait-NetworkCleanup {
+    <# Waits until no container network release of the store is in progress (their locks are free). #>
+    param([string] $Root, [double] $TimeoutSeconds = 15)
+    $dir = Join-Path $Root 'networks/locks'
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    foreach ($f in Get-ChildItem $dir -Filter *.lock -ErrorAction SilentlyContinue) {
+        while ($sw.Elapsed.TotalSeconds -lt $TimeoutSeconds) {
+            $l = [PsContainers.Core.Util.FileLock]::TryExclusive($f.FullName)
+            if ($l) { $l.Dispose(); break }
+            Start-Sleep -Milliseconds 20
+        }
+    }
+}
+
 function Import-PsContainersCore {
     <# Makes the engine's types (PsContainers.Core.*) resolvable by name in tests. #>
     $dir = Split-Path (Get-Module PsContainers).Path

@@ -8,7 +8,7 @@ namespace PsContainers.Core.Networking;
 /// as a poststop hook (so it also runs for -Rm containers whose monitor deletes them, and after a kill). It does what
 /// <see cref="CniExecutor.Del"/> does from the result cache: every cached attachment of the container gets a CNI DEL
 /// through its plugins in reverse order (prevResult, CNI_ARGS and capability arguments from the cache), then the
-/// namespace is unmounted. It takes the same lock as the engine, and does nothing when the container's network was
+/// namespace is unmounted. It takes the container's lock, as the engine does, and does nothing when the container's network was
 /// set up again since (the setup id differs), so a late hook never tears down a newer start.
 /// </summary>
 public static class CleanupScript
@@ -23,9 +23,20 @@ public static class CleanupScript
         export PATH   # hooks may run with an empty environment; the plugins run iptables through it
         [ -t 0 ] || cat >/dev/null 2>&1   # the runtime passes the container state on stdin
         nets="$root/networks"; cache="$nets/cache"; state="$root/containers/$id/network.json"
-        [ -d "$nets" ] || exit 0
-        exec 9>>"$nets/.attach.lock"
-        flock 9
+        lockdir="$nets/locks"
+        if [ "$PSC_NET_CLEANUP_FG" != locked ]; then
+            [ -d "$nets" ] && mkdir -p "$lockdir" 2>/dev/null
+            if [ -d "$lockdir" ]; then
+                exec 9>>"$lockdir/$id.lock"   # the container's own lock (the engine takes it before its store-wide one)
+                flock 9
+            fi
+            # the release runs detached, holding the lock (fd 9 is inherited), so the runtime and an attached
+            # -Remove run do not wait for it, while the engine, which takes the same lock, always sees it finished
+            if [ -z "$PSC_NET_CLEANUP_FG" ]; then
+                PSC_NET_CLEANUP_FG=locked setsid /bin/sh "$0" "$@" </dev/null >/dev/null 2>&1 &
+                exit 0
+            fi
+        fi
         if [ -f "$state" ] && [ -n "$setup" ]; then
             cur=$(sed -n 's/^ *"SetupId": *"\([0-9a-f]*\)".*/\1/p' "$state")
             [ "$cur" = "$setup" ] || exit 0
@@ -46,7 +57,7 @@ public static class CleanupScript
                           ([.capabilities | to_entries[] | select(.value == true) | .key | select($caps[.] != null) | {(.): $caps[.]}] | add) as $rc
                           | if $rc then .runtimeConfig = $rc else . end
                         else . end) as $conf
-                   | "\(.type)\t\($conf | tojson)")' "$f") || { failed=1; continue; }
+                   | "\(.type)\t\($conf | tojson)")' "$f") || { [ -f "$f" ] && failed=1; continue; }
             ifname=$(printf '%s\n' "$plan" | head -n 1 | cut -f1)
             netns=$(printf '%s\n' "$plan" | head -n 1 | cut -f2)
             args=$(printf '%s\n' "$plan" | head -n 1 | cut -f3)

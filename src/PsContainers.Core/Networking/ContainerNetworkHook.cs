@@ -191,7 +191,9 @@ public sealed class ContainerNetworkHook : IContainerSetupHook
     public void Remove(Container c)
     {
         var paths = PathsFor(c);
-        new ContainerNetworking(paths).Teardown(c.Id);
+        var net = new ContainerNetworking(paths);
+        net.Teardown(c.Id);
+        try { File.Delete(net.ContainerLockPath(c.Id)); } catch (IOException) { }
         var mounter = new VolumeMounter(paths);
         bool removeAnonymous = File.Exists(RemoveVolumesMarker(paths, c.Id));
         mounter.Release(c.Id, removeAnonymous);

@@ -27,6 +27,11 @@ public sealed class ContainerNetworking
     public string ContainerDirectory(string id) => Path.Combine(Paths.Containers, id);
     public string StatePath(string id) => Path.Combine(ContainerDirectory(id), "network.json");
     private string LockPath => Path.Combine(Paths.Networks, ".attach.lock");
+    /// <summary>
+    /// Per-container lock, always taken before the store-wide one. The poststop cleanup program takes only this
+    /// one, so releasing one container's network never holds up another container's setup.
+    /// </summary>
+    public string ContainerLockPath(string id) => Path.Combine(Paths.Networks, "locks", id + ".lock");
 
     public ContainerNetworkState? GetState(string containerId)
     {
@@ -93,6 +98,7 @@ public sealed class ContainerNetworking
         };
         Directory.CreateDirectory(ContainerDirectory(req.ContainerId));
         Directory.CreateDirectory(Paths.Networks);
+        using var cl = FileLock.Exclusive(ContainerLockPath(req.ContainerId), ct);
         using var l = FileLock.Exclusive(LockPath, ct);
         CollectGarbageLocked(ct);
         if (GetState(req.ContainerId) is ContainerNetworkState old && old.NetnsPath is not null && NetworkNamespace.Exists(old.NetnsPath))
@@ -160,6 +166,7 @@ public sealed class ContainerNetworking
     {
         if (!Directory.Exists(Paths.Networks) && !Directory.Exists(ContainerDirectory(containerId))) return;
         Directory.CreateDirectory(Paths.Networks);
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
         using var l = FileLock.Exclusive(LockPath, ct);
         TeardownLocked(containerId, ct);
     }
@@ -206,6 +213,9 @@ public sealed class ContainerNetworking
         foreach (var id in Cni.CachedAttachments().Select(a => a.ContainerId).Distinct().ToList())
         {
             if (string.IsNullOrEmpty(id) || Directory.Exists(ContainerDirectory(id))) continue;
+            // busy: its cleanup program is releasing it right now (waiting here could deadlock on the lock order)
+            using var cl = FileLock.TryExclusive(ContainerLockPath(id));
+            if (cl is null) continue;
             try { TeardownLocked(id, ct); n++; } catch (PscException) { }
         }
         return n;
@@ -214,6 +224,7 @@ public sealed class ContainerNetworking
     /// <summary>Attach a set-up (typically running) container to one more network: CNI ADD into its namespace.</summary>
     public ContainerNetworkState Connect(string containerId, string network, string? ipAddress = null, IEnumerable<string>? aliases = null, CancellationToken ct = default)
     {
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
         using var l = FileLock.Exclusive(LockPath, ct);
         var state = GetState(containerId) ?? throw NotNetworked(containerId);
         if (state.Mode != "bridge" || state.NetnsPath is null || !NetworkNamespace.Exists(state.NetnsPath))
@@ -237,6 +248,7 @@ public sealed class ContainerNetworking
     /// <summary>Detach a container from a network: CNI DEL (address, veth, rules released).</summary>
     public ContainerNetworkState Disconnect(string containerId, string network, CancellationToken ct = default)
     {
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
         using var l = FileLock.Exclusive(LockPath, ct);
         var state = GetState(containerId) ?? throw NotNetworked(containerId);
         var att = state.Networks.FirstOrDefault(a => a.Network == network)
@@ -284,8 +296,40 @@ public sealed class ContainerNetworking
 
     private List<PortMapping> ResolvePorts(NetworkSetupRequest req, CancellationToken ct)
     {
+        if (req.Ports.Count == 0) return new List<PortMapping>();
+        try { return ResolvePortsOnce(req, ct); }
+        catch (PscException e) when (e.ErrorId == "PortInUse" && WaitForCleanups(req.ContainerId, ct))
+        {
+            // a stopped container's network was still being released: decide again now that it is done
+            return ResolvePortsOnce(req, ct);
+        }
+    }
+
+    /// <summary>Wait (up to 10 s) while other containers' locks are held, as by a running cleanup; true when one was.</summary>
+    private bool WaitForCleanups(string self, CancellationToken ct)
+    {
+        string dir = Path.GetDirectoryName(ContainerLockPath(self))!;
+        if (!Directory.Exists(dir)) return false;
+        bool waited = false;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        foreach (var f in Directory.EnumerateFiles(dir, "*.lock"))
+        {
+            if (Path.GetFileNameWithoutExtension(f) == self) continue;
+            while (true)
+            {
+                using (var l = FileLock.TryExclusive(f)) if (l is not null) break;
+                waited = true;
+                if (DateTime.UtcNow > deadline) return waited;
+                ct.ThrowIfCancellationRequested();
+                Thread.Sleep(20);
+            }
+        }
+        return waited;
+    }
+
+    private List<PortMapping> ResolvePortsOnce(NetworkSetupRequest req, CancellationToken ct)
+    {
         var result = new List<PortMapping>();
-        if (req.Ports.Count == 0) return result;
         var taken = new Dictionary<string, string>(); // "proto/port" -> who
         foreach (var s in AllStates())
             if (s.ContainerId != req.ContainerId)
