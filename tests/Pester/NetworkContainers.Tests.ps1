@@ -155,3 +155,40 @@ Describe 'Volumes through containers' {
         Get-ContainerVolume held -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'More ways to publish and mount' {
+    AfterEach { Get-Container -All | Where-Object Name -in 'pa', 'fixedip', 'anon' | Remove-Container -Force -Confirm:$false }
+
+    It '-PublishAll publishes the image''s exposed ports on free host ports' {
+        $null = Invoke-ContainerImage $script:Img -Detach -Name pa -PublishAll sh -c 'exec httpd -f -p 8080 -h /etc'
+        $p = Get-ContainerPort pa
+        $p.ContainerPort | Should -Be 8080
+        $p.HostPort | Should -BeGreaterThan 0
+        $page = Wait-ContainerCondition { & busybox wget -q -O - "http://127.0.0.1:$($p.HostPort)/motd" 2>$null } -TimeoutSeconds 10
+        $page | Should -Be 'Welcome to the PsContainers test image'
+    }
+
+    It '-IPAddress, -Tmpfs and -Mount' {
+        $net = "fixed$PID"
+        $n = New-ContainerNetwork $net
+        try {
+            $ip = $n.Gateway -replace '\.1$', '.123'
+            $src = Join-Path $script:Root 'mount-src'
+            New-Item -ItemType Directory $src -Force | Out-Null
+            Set-Content (Join-Path $src 'm.txt') 'mounted'
+            $out = Invoke-ContainerImage $script:Img -Remove -Network $net -IPAddress $ip -Tmpfs '/scratch:size=1m' -Mount "type=bind,source=$src,target=/m,readonly" `
+                sh -c 'ip addr show eth0 | grep -o "inet [0-9.]*"; grep " /scratch " /proc/mounts | cut -d" " -f3; cat /m/m.txt; touch /m/x 2>/dev/null || echo readonly'
+            $out | Should -Be @("inet $ip", 'tmpfs', 'mounted', 'readonly')
+        } finally { Remove-ContainerNetwork $net -Force }
+    }
+
+    It 'Remove-Container -Volumes deletes the anonymous volumes and keeps named ones' {
+        $null = Invoke-ContainerImage $script:Img -Detach -Name anon -Volume '/anon', 'named-kept:/named' sleep 30
+        $anon = (Get-ContainerVolume | Where-Object { $_.Anonymous -and $_.UsedBy -contains 'anon' })
+        @($anon).Count | Should -Be 1
+        Remove-Container anon -Force -Volumes
+        Get-ContainerVolume $anon.Name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ContainerVolume named-kept | Should -Not -BeNullOrEmpty
+    }
+}
+

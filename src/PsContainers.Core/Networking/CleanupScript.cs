@@ -37,9 +37,10 @@ public static class CleanupScript
                 exit 0
             fi
         fi
+        log="${PSCONTAINERS_RUN_DIR:-/run/pscontainers}/net-cleanup.log"
         if [ -f "$state" ] && [ -n "$setup" ]; then
             cur=$(sed -n 's/^ *"SetupId": *"\([0-9a-f]*\)".*/\1/p' "$state")
-            [ "$cur" = "$setup" ] || exit 0
+            [ -z "$cur" ] || [ "$cur" = "$setup" ] || { echo "$(date -u +%FT%TZ) $id: set up again since ($cur), left alone" >> "$log"; exit 0; }
         fi
         cnipath="${CNI_PATH:-/usr/lib/cni:/opt/cni/bin:/usr/libexec/cni}"
         netns=""
@@ -74,7 +75,7 @@ public static class CleanupScript
                 else ok=0; fi
             done < "$f.plan"
             rm -f "$f.plan"
-            if [ "$ok" = 1 ]; then rm -f "$f"; else failed=1; fi
+            if [ "$ok" = 1 ]; then rm -f "$f"; else failed=1; echo "$(date -u +%FT%TZ) $id: DEL failed on $f" >> "$log"; fi
         done
         # when a DEL failed, the namespace stays for the engine's own teardown to retry with
         [ "$failed" = 0 ] || exit 0

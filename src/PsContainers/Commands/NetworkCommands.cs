@@ -98,7 +98,12 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
                 if (users.Count > 0 && !Force)
                     throw new PscException("NetworkInUse", PscErrorCategory.ResourceBusy,
                         $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}; disconnect or remove them, or use -Force.", n.Name);
-                foreach (var u in users) cn.Disconnect(u.ContainerId, n.Name, CancellationToken);
+                foreach (var u in users)
+                {
+                    // a stopped container's network may be released meanwhile: then there is nothing to disconnect
+                    try { cn.Disconnect(u.ContainerId, n.Name, CancellationToken); }
+                    catch (PscException e) when (e.ErrorId is "ContainerNetworkNotFound" or "NotConnected") { }
+                }
                 store.Remove(n.Name);
             }
             catch (PscException e) { WriteEngineError(e, n); }
