@@ -73,14 +73,21 @@ internal static class Cgroups
     }
 
     /// <summary>Create the directories (nothing is written yet). On failure, what was made is removed.</summary>
-    public static CgroupSet Create(string? cgroupsPath, string id)
+    public static CgroupSet Create(string? cgroupsPath, string id, SpecResources? resources = null)
     {
         var set = new CgroupSet { V2 = IsV2 };
         var own = OwnPaths();
+        var hierarchies = Hierarchies();
+        // Hybrid hosts: the v2 hierarchy next to v1 holds no controller we use, unless the config asks for its files
+        // or for hugetlb that has no v1 hierarchy. Joining it costs an RCU grace period (a v2 cgroup.procs write takes
+        // the global threadgroup lock), i.e. 10-20 ms per container on a busy host, so it is joined only when needed.
+        bool needUnified = resources?.Unified is { Count: > 0 } ||
+            (resources?.HugepageLimits is { Count: > 0 } && !hierarchies.Keys.Any(k => k.Split(',').Contains("hugetlb")));
         try
         {
-            foreach (var (key, mp) in Hierarchies())
+            foreach (var (key, mp) in hierarchies)
             {
+                if (key == "unified" && !needUnified) continue;
                 string ownPath = own.TryGetValue(key, out var op) ? op : FindOwn(own, key);
                 string sub = Subpath(cgroupsPath, id, ownPath);
                 string dir = mp + sub;
@@ -333,6 +340,13 @@ internal static class Cgroups
             throw new RuntimeError("linux.resources.network: net_cls/net_prio do not exist on cgroup v2");
     }
 
+    /// <summary>
+    /// The files a single-threaded process writes "0" into to join the set itself: v1 "tasks" (no global lock),
+    /// "cgroup.procs" on v2 and the hybrid unified hierarchy.
+    /// </summary>
+    public static string JoinFiles(CgroupSet set) =>
+        string.Join('\n', set.Dirs.Select(kv => Path.Combine(kv.Value, set.V2 || kv.Key == "unified" ? "cgroup.procs" : "tasks")));
+
     /// <summary>Move a process into every directory of the set.</summary>
     public static void Join(CgroupSet set, int pid)
     {
@@ -400,14 +414,16 @@ internal static class Cgroups
         foreach (var dir in set.Created.OrderByDescending(d => d.Length))
         {
             bool gone = false;
-            for (int i = 0; i < 200 && !gone; i++)
+            // a shared parent we created may hold other containers now: one attempt, no wait
+            bool leaf = set.Dirs.ContainsValue(dir);
+            for (int i = 0; i < (leaf ? 200 : 1) && !gone; i++)
             {
                 try { Directory.Delete(dir); gone = true; }
                 catch (DirectoryNotFoundException) { gone = true; }
-                catch (IOException) { Thread.Sleep(5); }
-                catch (UnauthorizedAccessException) { Thread.Sleep(5); }
+                catch (IOException) { if (leaf) Thread.Sleep(2); }
+                catch (UnauthorizedAccessException) { if (leaf) Thread.Sleep(2); }
             }
-            ok &= gone;
+            if (leaf) ok &= gone;
         }
         return ok;
     }

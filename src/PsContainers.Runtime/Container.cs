@@ -27,7 +27,11 @@ internal sealed class Runtime
         {
             throw new RuntimeError($"container '{id}' does not exist");
         }
-        return JsonSerializer.Deserialize(text, PscrunJson.Default.InternalState) ?? throw new RuntimeError($"container '{id}': state file is empty");
+        try { return InternalState.Parse(text); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new RuntimeError($"container '{id}': the state file is damaged: {e.Message}");
+        }
     }
 
     private static void WriteAtomic(string path, string text)
@@ -35,8 +39,8 @@ internal sealed class Runtime
         string tmp = path + ".tmp-" + Environment.ProcessId;
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
         {
+            // atomic by rename; no fsync: runtime state lives on /run (tmpfs) and does not outlive a reboot, as with runc
             fs.Write(Encoding.UTF8.GetBytes(text));
-            fs.Flush(true);
         }
         File.Move(tmp, path, true);
     }
@@ -88,6 +92,7 @@ internal sealed class Runtime
         try { spec = RuntimeSpec.Parse(json); }
         catch (JsonException e) { throw new RuntimeError($"config.json: invalid JSON: {e.Message}"); }
         Validation.Check(spec);
+        Program.Trace("config parsed and checked");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         if (!Directory.Exists(rootfs)) throw new RuntimeError($"root.path: '{rootfs}' is not a directory");
         if (spec.Process!.Terminal && consoleSocket is null) throw new RuntimeError("process.terminal: a terminal needs --console-socket");
@@ -105,7 +110,11 @@ internal sealed class Runtime
             File.WriteAllText(ConfigCopy(id), json);
             int fe = Native.Mkfifo(FifoPath(id), 0x192 /*0622*/);
             if (fe != 0) throw Native.Fail("create the exec fifo", fe);
-            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id);
+            // the container's root (maybe a mapped uid) opens it for writing
+            File.SetUnixFileMode(FifoPath(id), (UnixFileMode)0x192 /*0622*/);
+            uint rootUid = HostId(spec.Linux!.UidMappings), rootGid = HostId(spec.Linux.GidMappings);
+            if (rootUid != 0 || rootGid != 0) Native.Lchown(FifoPath(id), rootUid, rootGid);
+            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
             Cgroups.Apply(cg, spec.Linux.Resources, spec.Linux.Devices);
 
             if (consoleSocket is not null)
@@ -116,11 +125,6 @@ internal sealed class Runtime
             fifoFd = Native.Open(FifoPath(id), Native.O_PATH | Native.O_CLOEXEC);
             if (fifoFd < 0) throw Native.Fail("open the exec fifo", -fifoFd);
 
-            // resolve paths for the container side (which may not see the bundle after joining a mount namespace)
-            spec.Root.Path = rootfs;
-            foreach (var m in spec.Mounts ?? new())
-                if (m.Source is { Length: > 0 } src && src[0] != '/' && (m.Type == "bind" || (m.Options ?? new()).Any(o => o is "bind" or "rbind")))
-                    m.Source = Path.GetFullPath(src, bundle);
 
             var st = new InternalState
             {
@@ -128,16 +132,21 @@ internal sealed class Runtime
                 OciVersion = spec.OciVersion, Annotations = spec.Annotations, Cgroups = cg,
             };
             var env = BaseEnv(id, bundle);
+            env.Add("_PSC_ROOTFS=" + rootfs);
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
+            env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
+            if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
+            Program.Trace("cgroups ready");
             (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd);
             if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
             Native.close(fifoFd); fifoFd = -1;
 
-            initPid = Handshake(sock, relay, spec, st, cg, isExec: false, pid => initPid = pid);
+            initPid = Handshake(sock, relay, spec, json, st, cg, isExec: false, pid => initPid = pid);
+            Program.Trace("container ready");
             st.Pid = initPid;
             st.StartTime = StartTime(initPid);
             if (st.StartTime == 0) throw new RuntimeError("the container process exited during create");
-            WriteAtomic(StateFile(id), JsonSerializer.Serialize(st, PscrunJson.Default.InternalState));
+            WriteAtomic(StateFile(id), st.ToJson());
             if (pidFile is not null) WriteAtomic(Path.GetFullPath(pidFile), initPid.ToString(CultureInfo.InvariantCulture));
             Native.close(sock);
             return st;
@@ -157,6 +166,12 @@ internal sealed class Runtime
             try { Directory.Delete(dir, true); } catch (IOException) { }
             throw;
         }
+    }
+
+    private static uint HostId(List<SpecIdMapping>? maps)
+    {
+        foreach (var m in maps ?? new()) if (m.ContainerID == 0) return m.HostID;
+        return 0;
     }
 
     private static List<string> BaseEnv(string id, string bundle)
@@ -187,7 +202,7 @@ internal sealed class Runtime
                 if (ns.Type == "user" && SameNs(target, "/proc/self/ns/user")) continue;
                 paths.Append(ns.Type).Append(':').Append(target).Append('\n');
             }
-            else if (string.IsNullOrEmpty(ns.Path)) flags |= Validation.NsFlag(ns.Type);
+            else if (string.IsNullOrEmpty(ns.Path)) flags |= (uint)Validation.NsFlag(ns.Type);
             else paths.Append(ns.Type).Append(':').Append(ns.Path).Append('\n');
         }
         env.Add("_PSC_INIT=3");
@@ -212,7 +227,7 @@ internal sealed class Runtime
     }
 
     /// <summary>Drive the sync protocol until the container side is ready ('R') or, for exec, has exec'd (EOF).</summary>
-    private int Handshake(int sock, int relay, RuntimeSpec spec, InternalState st, CgroupSet cg, bool isExec, Action<int> onPid)
+    private int Handshake(int sock, int relay, RuntimeSpec spec, string payload, InternalState st, CgroupSet cg, bool isExec, Action<int> onPid)
     {
         int pid = 0;
         while (true)
@@ -241,14 +256,13 @@ internal sealed class Runtime
                             if (e != 0) throw Native.Fail("process.oomScoreAdj", e);
                         }
                     }
-                    Cgroups.Join(cg, relay);
                     Sync.Send(sock, 'M');
                     break;
                 case 'P':
                     pid = int.Parse(msg.Value.Payload, CultureInfo.InvariantCulture);
                     onPid(pid);
                     Native.WaitPid(relay, out _);
-                    Sync.Send(sock, 'J', spec.ToJson());
+                    Sync.Send(sock, 'J', payload);
                     break;
                 case 'H':
                     {
@@ -315,7 +329,7 @@ internal sealed class Runtime
                 if (r > 0)
                 {
                     int n = Native.Read(fd, b);
-                    if (n == 1) break;
+                    if (n == 1) { WaitForExec(fd); break; }
                     if (n < 0 && -n != Native.EAGAIN) throw Native.Fail("read the exec fifo", -n);
                     if (n == 0 && StartTime(st.Pid) != st.StartTime) throw new RuntimeError($"container '{id}' exited before it could start");
                     Thread.Sleep(1);
@@ -325,8 +339,23 @@ internal sealed class Runtime
         }
         finally { Native.close(fd); }
         try { File.Delete(FifoPath(id)); } catch (IOException) { }
+        Program.Trace("started");
         var spec = LoadSpec(id);
         Hooks.Run(spec?.Hooks?.Poststart, "poststart", PublicState(st, "running"), warnOnly: true);
+    }
+
+    /// <summary>Block until the container process closes its end of the fifo: it has exec'd the program (or exited).</summary>
+    private static void WaitForExec(int fd)
+    {
+        Span<byte> b = stackalloc byte[16];
+        for (int i = 0; i < 30000; i++)
+        {
+            int r = Native.PollIn(fd, 1000);
+            if (r < 0) return;
+            if (r == 0) continue;
+            int n = Native.Read(fd, b);
+            if (n == 0 || (n < 0 && -n != Native.EAGAIN)) return;
+        }
     }
 
     private RuntimeSpec? LoadSpec(string id)
@@ -373,7 +402,12 @@ internal sealed class Runtime
     {
         InternalState st;
         try { st = Load(id); }
-        catch (RuntimeError) when (force && !Directory.Exists(Dir(id))) { return; }
+        catch (RuntimeError) when (force)
+        {
+            // no state at all, or what an interrupted create left (no state.json yet): remove the directory
+            if (Directory.Exists(Dir(id))) Directory.Delete(Dir(id), true);
+            return;
+        }
         string status = Status(st);
         if (status != "stopped")
         {
@@ -431,6 +465,10 @@ internal sealed class Runtime
         if (process.Args is null || process.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
         if (process.Terminal && consoleSocket is null) throw new RuntimeError("--tty needs --console-socket");
         spec.Process = process;
+        // the container's config with this process in it, for the container side
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigCopy(id)))!;
+        node["process"] = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(process, SpecJsonContext.Default.SpecProcess));
+        string payload = node.ToJsonString();
         if (!detach) Native.Prctl(36 /*PR_SET_CHILD_SUBREAPER*/, 1);
         int consoleFd = -1;
         if (process.Terminal)
@@ -439,12 +477,13 @@ internal sealed class Runtime
             if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
         }
         var env = BaseEnv(id, st.Bundle);
+        env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(st.Cgroups));
         var (sock, relay) = SpawnInit("exec", env, spec.Linux?.Namespaces ?? new(), consoleFd, -1, st.Pid);
         if (consoleFd >= 0) Native.close(consoleFd);
         int pid = 0;
         try
         {
-            pid = Handshake(sock, relay, spec, st, st.Cgroups, isExec: true, p => pid = p);
+            pid = Handshake(sock, relay, spec, payload, st, st.Cgroups, isExec: true, p => pid = p);
         }
         catch
         {

@@ -13,14 +13,21 @@ internal static class Init
 {
     private const int SyncFd = 3, ConsoleFd = 4, FifoFd = 5;
     private static bool _inUserNs;
+    private static bool _syncClosed;
 
-    public static int Main(string mode)
+    public static int Run(string mode)
     {
         try
         {
             var msg = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent closed the sync socket");
             if (msg.Type != 'J') throw new RuntimeError($"unexpected sync message '{msg.Type}'");
             var spec = RuntimeSpec.Parse(msg.Payload);
+            // paths as the parent resolved them against the bundle
+            if (Environment.GetEnvironmentVariable("_PSC_ROOTFS") is { Length: > 0 } rootfs) spec.Root!.Path = rootfs;
+            string bundle = Environment.GetEnvironmentVariable("_PSC_BUNDLE") ?? "/";
+            foreach (var m in spec.Mounts ?? new())
+                if (m.Source is { Length: > 0 } src && src[0] != '/' && IsBind(m)) m.Source = Path.GetFullPath(src, bundle);
+            Program.Trace("init: config received");
             _inUserNs = InUserNamespace();
             if (mode == "exec") return Exec(spec);
             return Container(spec);
@@ -28,7 +35,8 @@ internal static class Init
         catch (Exception e)
         {
             string text = e is RuntimeError ? e.Message : e.ToString();
-            try { Sync.Send(SyncFd, 'E', text); } catch { }
+            if (_syncClosed) Console.Error.WriteLine("pscrun: " + text); // after create returned: the container's stderr is all we have
+            else try { Sync.Send(SyncFd, 'E', text); } catch { }
             return 1;
         }
     }
@@ -62,6 +70,7 @@ internal static class Init
             MountOne(rootfs, m, idx++, linux);
         }
 
+        Program.Trace("init: mounts done");
         // 3. /dev: devices, symlinks
         if (!devBound) SetupDev(rootfs, linux.Devices);
 
@@ -77,12 +86,18 @@ internal static class Init
         Check(Native.Mount(null, ".", null, Native.MS_SLAVE | Native.MS_REC, null), "make the old root slave");
         Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
         Check(Native.Chdir("/"), "chdir /");
-        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp, null), "linux.rootfsPropagation");
+        // the rootfs mount itself; mounts below keep the propagation their own options gave them
+        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
 
         // 6. terminal
         if (proc.Terminal) SetupConsole(proc, bindDevConsole: true);
 
-        // 7. masked and read-only paths, read-only root
+        // 7. sysctls (before /proc/sys turns read-only), masked and read-only paths, read-only root
+        foreach (var (k, v) in linux.Sysctl ?? new())
+        {
+            int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
+            if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
+        }
         foreach (var p in linux.MaskedPaths ?? new()) Mask(p);
         foreach (var p in linux.ReadonlyPaths ?? new()) ReadOnly(p, "linux.readonlyPaths");
         if (spec.Root.Readonly)
@@ -94,31 +109,27 @@ internal static class Init
         // 8. names, sysctls, limits
         if (!string.IsNullOrEmpty(spec.Hostname)) Check(Native.SetHostname(spec.Hostname!), "hostname");
         if (!string.IsNullOrEmpty(spec.Domainname)) Check(Native.SetDomainname(spec.Domainname!), "domainname");
-        foreach (var (k, v) in linux.Sysctl ?? new())
-        {
-            int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
-            if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
-        }
         ApplyProcessLimits(proc);
         if (linux.Personality is { ValueKind: System.Text.Json.JsonValueKind.Object } per)
             Native.Syscall(135 /*personality*/, per.GetProperty("domain").GetString() == "LINUX32" ? 8 : 0);
 
         Native.Chdir(proc.Cwd); // as root; again after switching user
 
+        Program.Trace("init: ready");
         // 9. ready: the parent writes state and exits; wait here for `start`
         Sync.Send(SyncFd, 'R');
         Native.close(SyncFd);
+        _syncClosed = true;
         int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Native.O_WRONLY | Native.O_CLOEXEC);
         if (fifo < 0) throw new RuntimeError($"open exec fifo: {Native.Strerror(-fifo)}");
         Native.WriteAll(fifo, "0"u8);
-        Native.close(fifo);
         Native.close(FifoFd);
+        // the write end stays open (close-on-exec): `start` sees EOF once the user program is exec'd (or we died),
+        // so poststart hooks run after it as runtime.md requires
 
         // 10. started: startContainer hooks, then become the user program
-        try { Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false); }
-        catch (RuntimeError e) { Console.Error.WriteLine("pscrun: " + e.Message); return 1; }
-        try { Finalize(spec, proc); }
-        catch (RuntimeError e) { Console.Error.WriteLine("pscrun: " + e.Message); return 1; }
+        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false);
+        Finalize(spec, proc);
         return 127;
     }
 
@@ -493,6 +504,7 @@ internal static class Init
         // no descriptor but 0-2 (and the sync socket, closed on exec) reaches the program
         Native.Syscall(436 /*close_range*/, 3, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/);
         if (filter is not null && !seccompEarly) Seccomp.Install(filter, spec.Linux!.Seccomp!.Flags);
+        Program.Trace("init: exec");
         int err = Native.Execve(exe, proc.Args!, env);
         throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err);
     }

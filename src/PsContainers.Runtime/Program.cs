@@ -33,9 +33,10 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        Trace("main");
         // the C constructor left us in the container's namespaces
         if (Environment.GetEnvironmentVariable("_PSC_INIT") is not null && args.Length >= 1 && args[0] == "init")
-            return Init.Main(Environment.GetEnvironmentVariable("_PSC_MODE") ?? "init");
+            return Init.Run(Environment.GetEnvironmentVariable("_PSC_MODE") ?? "init");
         try
         {
             return Run(args);
@@ -50,6 +51,14 @@ public static class Program
             Error(e.Message);
             return 1;
         }
+    }
+
+    private static readonly bool _trace = Environment.GetEnvironmentVariable("PSCRUN_TRACE") is not null;
+
+    /// <summary>PSCRUN_TRACE=1: timestamps of the setup steps on stderr (for profiling).</summary>
+    public static void Trace(string what)
+    {
+        if (_trace) Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.ffffff}] {Environment.ProcessId} {what}");
     }
 
     public static void Error(string message)
@@ -70,7 +79,7 @@ public static class Program
         try
         {
             string line = _logJson
-                ? JsonSerializer.Serialize(new LogLine { Level = level, Msg = message, Time = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) }, PscrunJson.Default.LogLine).Replace("\n", "").Replace("  ", "")
+                ? JsonSerializer.Serialize(new LogLine { Level = level, Msg = message, Time = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) }, PscrunLogJson.Default.LogLine)
                 : $"time=\"{DateTime.UtcNow:O}\" level={level} msg=\"{message.Replace("\"", "\\\"")}\"";
             File.AppendAllText(_log, line + "\n");
         }
@@ -201,7 +210,9 @@ public static class Program
                         if (r < 0) { code = 255; break; } // ECHILD: not ours (should not happen as subreaper)
                     }
                 }
+                Program.Trace("container exited");
                 if (!o.Has("keep")) rt.Delete(id, true);
+                Program.Trace("deleted");
                 return code;
             }
             case "start":

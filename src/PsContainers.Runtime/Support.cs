@@ -20,14 +20,74 @@ internal sealed class InternalState
     public string OciVersion { get; set; } = RuntimeSpec.CurrentVersion;
     public Dictionary<string, string>? Annotations { get; set; }
     public CgroupSet Cgroups { get; set; } = new();
+
+    // written and read by hand: serializer metadata would cost more than the rest of a `state` call
+    public string ToJson()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", Id);
+            w.WriteNumber("pid", Pid);
+            w.WriteNumber("startTime", StartTime);
+            w.WriteString("bundle", Bundle);
+            w.WriteString("rootfs", Rootfs);
+            w.WriteString("created", Created);
+            w.WriteString("owner", Owner);
+            w.WriteString("ociVersion", OciVersion);
+            if (Annotations is not null)
+            {
+                w.WriteStartObject("annotations");
+                foreach (var (k, v) in Annotations) w.WriteString(k, v);
+                w.WriteEndObject();
+            }
+            w.WriteStartObject("cgroups");
+            w.WriteBoolean("v2", Cgroups.V2);
+            w.WriteStartObject("dirs");
+            foreach (var (k, v) in Cgroups.Dirs) w.WriteString(k, v);
+            w.WriteEndObject();
+            w.WriteStartArray("created");
+            foreach (var d in Cgroups.Created) w.WriteStringValue(d);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    public static InternalState Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var r = doc.RootElement;
+        var st = new InternalState
+        {
+            Id = r.GetProperty("id").GetString() ?? "",
+            Pid = r.GetProperty("pid").GetInt32(),
+            StartTime = r.GetProperty("startTime").GetUInt64(),
+            Bundle = r.GetProperty("bundle").GetString() ?? "",
+            Rootfs = r.GetProperty("rootfs").GetString() ?? "",
+            Created = r.GetProperty("created").GetDateTime(),
+            Owner = r.GetProperty("owner").GetString() ?? "",
+            OciVersion = r.GetProperty("ociVersion").GetString() ?? "",
+        };
+        if (r.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object)
+        {
+            st.Annotations = new();
+            foreach (var p in a.EnumerateObject()) st.Annotations[p.Name] = p.Value.GetString() ?? "";
+        }
+        var cg = r.GetProperty("cgroups");
+        st.Cgroups.V2 = cg.GetProperty("v2").GetBoolean();
+        foreach (var p in cg.GetProperty("dirs").EnumerateObject()) st.Cgroups.Dirs[p.Name] = p.Value.GetString() ?? "";
+        foreach (var d in cg.GetProperty("created").EnumerateArray()) st.Cgroups.Created.Add(d.GetString() ?? "");
+        return st;
+    }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(InternalState))]
-[JsonSerializable(typeof(List<LogLine>))]
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(LogLine))]
-internal partial class PscrunJson : JsonSerializerContext { }
+internal partial class PscrunLogJson : JsonSerializerContext { }
 
 internal sealed class LogLine
 {

@@ -8,7 +8,7 @@
  * process reports the child's pid and exits, so the child is reparented to the caller's subreaper.
  *
  * Messages on the sync socket: 1 type byte, 4-byte little-endian length, payload.
- *   'U' child -> parent: ready for uid/gid maps and cgroup join;  'M' parent -> child: done
+ *   'U' child -> parent: ready for uid/gid maps and oom_score_adj (only with _PSC_HANDSHAKE);  'M' parent -> child: done
  *   'P' relay -> parent: pid of the container process (decimal);  'E' any -> parent: error text
  */
 #define _GNU_SOURCE
@@ -96,6 +96,19 @@ __attribute__((constructor)) static void psc_nsinit(void)
     psc_sync = atoi(s);
     fcntl(psc_sync, F_SETFD, FD_CLOEXEC);
 
+    /*
+     * Join the cgroups first, while still fully root in the host's user namespace. A thread moving itself
+     * ("0" into a v1 "tasks" file) skips the global threadgroup lock and its RCU grace period, which makes
+     * a parent writing our pid to cgroup.procs of every hierarchy many times slower.
+     */
+    char *cg = getenv("_PSC_CGJOIN") ? strdup(getenv("_PSC_CGJOIN")) : NULL;
+    for (char *save = NULL, *file = cg ? strtok_r(cg, "\n", &save) : NULL; file; file = strtok_r(NULL, "\n", &save)) {
+        int fd = open(file, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1) fail("cannot join cgroup '%s': %s", file, strerror(errno));
+        close(fd);
+    }
+    free(cg);
+
     unsigned long flags = strtoul(getenv("_PSC_NS") ? getenv("_PSC_NS") : "0", NULL, 10);
     int newuser = (flags & CLONE_NEWUSER) != 0;
     flags &= ~(unsigned long)CLONE_NEWUSER;
@@ -127,10 +140,12 @@ __attribute__((constructor)) static void psc_nsinit(void)
     }
     if (newuser && unshare(CLONE_NEWUSER) < 0) fail("cannot create the user namespace: %s", strerror(errno));
 
-    /* let the parent write uid_map/gid_map, oom_score_adj and join us to the cgroups */
-    send_msg('U', NULL, 0);
-    char hdr[5];
-    if (read_all(psc_sync, hdr, 5) < 0 || hdr[0] != 'M') _exit(1);
+    /* let the parent write uid_map/gid_map and oom_score_adj */
+    if (getenv("_PSC_HANDSHAKE")) {
+        send_msg('U', NULL, 0);
+        char hdr[5];
+        if (read_all(psc_sync, hdr, 5) < 0 || hdr[0] != 'M') _exit(1);
+    }
 
     if (newuser || joined_user) {
         if (setresgid(0, 0, 0) < 0) fail("setresgid(0) in the user namespace: %s", strerror(errno));
@@ -157,5 +172,7 @@ __attribute__((constructor)) static void psc_nsinit(void)
     close(gate[0]);
     unsetenv("_PSC_NS");
     unsetenv("_PSC_NSPATHS");
+    unsetenv("_PSC_CGJOIN");
+    unsetenv("_PSC_HANDSHAKE");
     free(paths);
 }

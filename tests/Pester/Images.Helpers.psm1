@@ -297,6 +297,34 @@ function New-TestImageArchive {
     }
 }
 
+function New-TestLayerArchive {
+    <#
+    .SYNOPSIS
+    Writes a docker-archive whose layers are the given entry lists (see New-TarBytes), e.g. hostile layers.
+    Returns Path, Id (config digest) and DiffIds.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [object[]] $Layers,
+        [string] $Name = 'layer-test:latest'
+    )
+    $tars = @($Layers | ForEach-Object { , (New-TarBytes $_) })
+    $diffIds = @($tars | ForEach-Object { 'sha256:' + (Get-Sha256Hex $_) })
+    $config = New-TestImageConfig -DiffIds $diffIds
+    $configHex = Get-Sha256Hex $config
+    $files = [Collections.Generic.List[hashtable]]::new()
+    $files.Add(@{ Name = "$configHex.json"; Bytes = $config })
+    $names = @()
+    for ($i = 0; $i -lt $tars.Count; $i++) {
+        $n = "$($diffIds[$i].Substring(7)).tar"; $names += $n
+        $files.Add(@{ Name = $n; Bytes = $tars[$i] })
+    }
+    $mj = ConvertTo-Json -Depth 5 -Compress @(, [ordered]@{ Config = "$configHex.json"; RepoTags = @($Name); Layers = $names })
+    $files.Add(@{ Name = 'manifest.json'; Bytes = [Text.Encoding]::UTF8.GetBytes($mj) })
+    Write-TarFile -Path $Path -Files $files.ToArray()
+    [pscustomobject]@{ Path = $Path; Id = "sha256:$configHex"; DiffIds = $diffIds }
+}
+
 function Import-TestBusyboxImage {
     <#
     .SYNOPSIS
@@ -319,4 +347,4 @@ function Import-TestBusyboxImage {
     }
 }
 
-Export-ModuleMember -Function New-TestImageArchive, Import-TestBusyboxImage, New-TarBytes, Write-TarFile, Get-TestBusyboxLayers, New-TestImageConfig, Get-Sha256Hex, ConvertTo-CompressedBytes
+Export-ModuleMember -Function New-TestImageArchive, New-TestLayerArchive, Import-TestBusyboxImage, New-TarBytes, Write-TarFile, Get-TestBusyboxLayers, New-TestImageConfig, Get-Sha256Hex, ConvertTo-CompressedBytes

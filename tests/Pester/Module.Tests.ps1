@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    $script:CommandNames = @(Get-Command -Module PsContainers -CommandType Cmdlet | Sort-Object Name | ForEach-Object Name)
+}
+
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-PsContainersForTest
@@ -7,6 +13,19 @@ BeforeAll {
 Describe 'The PsContainers module' {
     It 'imports and exports cmdlets' {
         $script:Commands.Count | Should -BeGreaterThan 0
+    }
+
+    It 'exports exactly the cmdlets its manifest lists' {
+        $manifest = Import-PowerShellDataFile (Join-Path (Split-Path $env:PSCONTAINERS_TEST_MODULE) 'PsContainers.psd1')
+        $exported = @($script:Commands | ForEach-Object Name | Sort-Object)
+        $missing = @($manifest.CmdletsToExport | Where-Object { $_ -notin $exported })
+        $missing | Should -BeNullOrEmpty -Because 'every cmdlet the manifest lists must be implemented'
+    }
+
+    It 'exports every docker-word alias the manifest lists' {
+        $manifest = Import-PowerShellDataFile (Join-Path (Split-Path $env:PSCONTAINERS_TEST_MODULE) 'PsContainers.psd1')
+        $aliases = @(Get-Command -Module PsContainers -CommandType Alias | ForEach-Object Name)
+        @($manifest.AliasesToExport | Where-Object { $_ -notin $aliases }) | Should -BeNullOrEmpty
     }
 
     It 'uses only approved verbs' {
@@ -25,26 +44,28 @@ Describe 'The PsContainers module' {
     }
 }
 
-Describe 'Help for <_.Name>' -ForEach @(Get-Command -Module PsContainers -CommandType Cmdlet | Sort-Object Name) {
+Describe 'Help for <_>' -ForEach $script:CommandNames {
     BeforeAll {
-        $script:Help = Get-Help $_.Name -Full
+        $script:Name = $_
+        $script:Help = Get-Help $script:Name -Full
+        $script:Command = Get-Command $script:Name
     }
     It 'has a synopsis' {
         $script:Help.Synopsis | Should -Not -BeNullOrEmpty
-        $script:Help.Synopsis.Trim() | Should -Not -Be $_.Name
+        $script:Help.Synopsis.Trim() | Should -Not -Be $script:Name
     }
     It 'has a description' {
         ($script:Help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
     }
     It 'has at least one example with code' {
-        $ex = @((Get-Help $_.Name -Examples).Examples.Example)
+        $ex = @((Get-Help $script:Name -Examples).Examples.Example)
         $ex.Count | Should -BeGreaterThan 0
         $ex[0].Code | Should -Not -BeNullOrEmpty
     }
     It 'documents every parameter' {
         $documented = @($script:Help.Parameters.Parameter | ForEach-Object Name)
         $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        foreach ($p in $_.Parameters.Keys | Where-Object { $_ -notin $common }) {
+        foreach ($p in $script:Command.Parameters.Keys | Where-Object { $_ -notin $common }) {
             $documented | Should -Contain $p
         }
     }

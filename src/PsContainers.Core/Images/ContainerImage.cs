@@ -69,6 +69,17 @@ public sealed class ImageConfig
     public string[] Volumes { get; set; } = [];
     public Dictionary<string, string> Labels { get; set; } = new();
     public string? StopSignal { get; set; }
+
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (Entrypoint is { Length: > 0 }) parts.Add("Entrypoint=[" + string.Join(", ", Entrypoint) + "]");
+        if (Cmd is { Length: > 0 }) parts.Add("Cmd=[" + string.Join(", ", Cmd) + "]");
+        if (WorkingDir is not null) parts.Add("WorkingDir=" + WorkingDir);
+        if (User is not null) parts.Add("User=" + User);
+        if (ExposedPorts.Length > 0) parts.Add("Ports=" + string.Join(",", ExposedPorts));
+        return string.Join(" ", parts);
+    }
 }
 
 /// <summary>One history entry of an image config.</summary>
@@ -78,4 +89,6 @@ public sealed class ImageHistory
     public string? CreatedBy { get; set; }
     public string? Comment { get; set; }
     public bool EmptyLayer { get; set; }
+
+    public override string ToString() => CreatedBy ?? Comment ?? "";
 }

@@ -87,7 +87,7 @@ public static class ImageArchive
         }
         else throw PscException.NotFound("ArchiveNotFound", $"The file '{path}' does not exist.", path);
 
-        var plan = Plan(store, content, path);
+        var plan = Plan(store, content, path, names is { Count: > 0 } ? NullProgressSink.Instance : progress);
         if (plan.Count == 0)
             throw PscException.InvalidData("NoImagesInArchive", $"The archive '{path}' contains no image.", path);
         if (names is { Count: > 0 } && plan.Count > 1)
@@ -104,22 +104,36 @@ public static class ImageArchive
             }
         }
         var result = new List<ContainerImage>();
-        foreach (var p in plan)
+        var added = new List<string>(); // blobs this import brought in: removed again if it fails
+        try
         {
-            foreach (var (digest, file) in p.Blobs)
+            foreach (var p in plan)
             {
-                if (file.Published) { if (!store.HasBlob(digest)) throw PscException.InvalidData("MissingBlob", $"The blob {digest} vanished.", digest); continue; }
-                if (content.Directory is null) store.PublishBlobFile(file.TempPath, digest);
-                else using (var fs = File.OpenRead(file.TempPath)) store.PutBlob(fs, digest, file.Size, ct);
-                file.Published = true;
+                foreach (var (digest, file) in p.Blobs)
+                {
+                    if (file.Published) { if (!store.HasBlob(digest)) throw PscException.InvalidData("MissingBlob", $"The blob {digest} vanished.", digest); continue; }
+                    if (!store.HasBlob(digest)) added.Add(digest);
+                    if (content.Directory is null) store.PublishBlobFile(file.TempPath, digest);
+                    else using (var fs = File.OpenRead(file.TempPath)) store.PutBlob(fs, digest, file.Size, ct);
+                    file.Published = true;
+                }
+                if (p.ManifestBytes is not null)
+                {
+                    if (!store.HasBlob(p.ManifestDigest)) added.Add(p.ManifestDigest);
+                    store.PutBlob(p.ManifestBytes, p.ManifestDigest);
+                }
+                var tags = names is { Count: > 0 } ? names : p.Tags;
+                var img = store.CommitImage(p.ManifestDigest, tags, progress, ct);
+                result.Add(img);
+                if (tags.Count > 1)
+                    foreach (var t in tags.Skip(1).Where(t => t.Tag is not null))
+                        result.Add(store.FindImage(t.ToString())!);
             }
-            if (p.ManifestBytes is not null) store.PutBlob(p.ManifestBytes, p.ManifestDigest);
-            var tags = names is { Count: > 0 } ? names : p.Tags;
-            var img = store.CommitImage(p.ManifestDigest, tags, progress, ct);
-            result.Add(img);
-            if (tags.Count > 1)
-                foreach (var t in tags.Skip(1).Where(t => t.Tag is not null))
-                    result.Add(store.FindImage(t.ToString())!);
+        }
+        catch
+        {
+            store.RemoveUnreferencedBlobs(added);
+            throw;
         }
         return result;
     }
@@ -211,7 +225,7 @@ public static class ImageArchive
         return c.Get(name) ?? throw PscException.InvalidData("MissingBlob", $"The archive '{archive}' does not contain {what} ('{name}').", name);
     }
 
-    private static List<ImagePlan> Plan(ImageStore store, ArchiveContent c, string archive)
+    private static List<ImagePlan> Plan(ImageStore store, ArchiveContent c, string archive, IProgressSink progress)
     {
         var plans = new List<ImagePlan>();
         var indexBytes = c.ReadSmall("index.json");
@@ -249,6 +263,8 @@ public static class ImageArchive
                 string? refName = ann.GetValueOrDefault("org.opencontainers.image.ref.name");
                 if (name is null && refName is not null && (refName.Contains('/') || refName.Contains(':'))) name = refName;
                 if (name is not null && ImageReference.TryParse(name, out var r) && r is not null && r.Tag is not null) plan.Tags.Add(r.WithTag(r.Tag));
+                else if (name is null && refName is not null)
+                    progress.Warning($"The archive names image {Digest.Short(desc.Digest)} only by the tag '{refName}'; it is imported without a name (give one with -Name).");
                 var cfgDigest = plan.Blobs.FirstOrDefault(b => b.File.Digest == b.Digest && IsConfigOf(plan, b.Digest)).Digest;
                 if (cfgDigest is not null && dockerTags.TryGetValue(cfgDigest, out var extra))
                     foreach (var t in extra) if (!plan.Tags.Contains(t)) plan.Tags.Add(t);
@@ -372,7 +388,16 @@ public static class ImageArchive
         }
         string layerDigest;
         long layerSize = new FileInfo(path).Length;
-        using (var fs = File.OpenRead(path)) layerDigest = store.PutBlob(fs, null, -1, ct);
+        var added = new List<string>();
+        try
+        {
+        using (var fs = File.OpenRead(path))
+        {
+            string d = Digest.Of(fs);
+            if (!store.HasBlob(d)) added.Add(d);
+            fs.Position = 0;
+            layerDigest = store.PutBlob(fs, d, layerSize, ct);
+        }
         var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ");
         var cfgObj = new JsonObject
         {
@@ -392,8 +417,16 @@ public static class ImageArchive
             ["config"] = new JsonObject { ["mediaType"] = MediaTypes.DockerConfig, ["size"] = cfgBytes.Length, ["digest"] = cfgDigest },
             ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = kind == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.LayerFor(kind, true), ["size"] = layerSize, ["digest"] = layerDigest }),
         };
-        string manifestDigest = store.PutBlob(Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        added.Add(cfgDigest); added.Add(Digest.Of(manifestBytes));
+        string manifestDigest = store.PutBlob(manifestBytes);
         return store.CommitImage(manifestDigest, [name], progress, ct);
+        }
+        catch
+        {
+            store.RemoveUnreferencedBlobs(added);
+            throw;
+        }
     }
 
     internal static JsonObject ToConfigJson(ImageConfig c)

@@ -141,8 +141,23 @@ public sealed partial class ImageStore
         }
         foreach (var c in removed.ChainIds)
             if (!chains.Contains(c) && System.IO.Directory.Exists(LayerDir(c))) RemoveLayerDir(LayerDir(c));
+        blobs.UnionWith(PinnedBlobs());
         foreach (var b in removed.Layers.Select(l => l.Digest).Append(removed.Config.Digest).Append(removed.ManifestDigest))
             if (!blobs.Contains(b)) TryDelete(GetBlobPath(b));
+    }
+
+    /// <summary>Delete those of <paramref name="digests"/> that no visible image uses (clean-up after a failed import).</summary>
+    public void RemoveUnreferencedBlobs(IEnumerable<string> digests)
+    {
+        var list = digests.Distinct().ToList();
+        if (list.Count == 0) return;
+        Unpin(list);
+        using (LockExclusive())
+        {
+            var used = ReferencedBlobs(ReadIndex());
+            used.UnionWith(PinnedBlobs());
+            foreach (var d in list) if (!used.Contains(d)) TryDelete(GetBlobPath(d));
+        }
     }
 
     /// <summary>Every blob digest referenced by a visible image.</summary>

@@ -48,7 +48,7 @@ public sealed partial class ImageStore
         LockFile = Path.Combine(Root, "lock");
         foreach (var d in new[] { BlobsDir, LayersDir, ImagesDir, TmpDir }) Directory.CreateDirectory(d);
         // finish or clean interrupted work when nobody else is working
-        if (Directory.EnumerateFileSystemEntries(TmpDir).Any())
+        if (HasAbandonedWork())
         {
             using var l = FileLock.TryExclusive(LockFile);
             if (l is not null) Recover();
@@ -89,6 +89,21 @@ public sealed partial class ImageStore
     }
 
     internal TempScope NewTemp(string kind) => new(this, kind);
+
+    /// <summary>Whether tmp/ holds anything whose owner is gone (cheap: a few non-blocking lock attempts).</summary>
+    private bool HasAbandonedWork()
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(TmpDir))
+        {
+            if (entry.EndsWith(".lock", StringComparison.Ordinal))
+            {
+                using var owner = FileLock.TryExclusive(entry);
+                if (owner is not null) return true;
+            }
+            else if (!File.Exists(entry + ".lock")) return true;
+        }
+        return false;
+    }
 
     /// <summary>Clean what interrupted commands left behind. Call with the exclusive store lock held.</summary>
     internal void Recover()
@@ -196,6 +211,7 @@ public sealed partial class ImageStore
         if (expectedDigest is not null)
         {
             Digest.Validate(expectedDigest);
+            Pin(expectedDigest); // before looking: a removal running now keeps it, or we write it again
             if (HasBlob(expectedDigest))
             {
                 if (expectedSize < 0 || GetBlobSize(expectedDigest) == expectedSize) return expectedDigest;
@@ -234,6 +250,7 @@ public sealed partial class ImageStore
     /// <summary>Move a fully written, already verified file into the blob store.</summary>
     internal void PublishBlobFile(string verifiedFile, string digest)
     {
+        Pin(digest);
         string final = GetBlobPath(digest);
         if (File.Exists(final)) { TryDelete(verifiedFile); File.SetLastWriteTimeUtc(final, DateTime.UtcNow); return; }
         File.SetUnixFileMode(verifiedFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
@@ -356,8 +373,23 @@ public sealed partial class ImageStore
     public ContainerImage CommitImage(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct)
     {
         Digest.Validate(manifestDigest);
+        ParsedManifest? parsed = null;
+        try { return CommitImageCore(manifestDigest, tags, progress, ct, out parsed); }
+        finally
+        {
+            // what was put for this image no longer needs protection from removals: it is referenced, or it failed
+            var put = new List<string> { manifestDigest };
+            if (parsed is not null) put.AddRange(parsed.Layers.Select(l => l.Digest).Append(parsed.Config.Digest));
+            Unpin(put);
+        }
+    }
+
+    private ContainerImage CommitImageCore(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct, out ParsedManifest? parsed)
+    {
+        parsed = null;
         var tagList = tags.ToList();
         var m = ParseManifest(manifestDigest);
+        parsed = m;
         if (!HasBlob(m.Config.Digest))
             throw PscException.InvalidData("MissingBlob", $"The image config blob {m.Config.Digest} is not in the store.", m.Config.Digest);
         string actualConfig = Digest.OfFile(GetBlobPath(m.Config.Digest));
@@ -384,10 +416,9 @@ public sealed partial class ImageStore
             string dir = Path.Combine(scope.Dir, Digest.Hex(chains[i]));
             string diff = Path.Combine(dir, "diff");
             Directory.CreateDirectory(diff);
-            long blobSize = GetBlobSize(layer.Digest);
             progress.Progress(new ProgressInfo(activity, "Unpacking layers", $"Layer {i + 1} of {m.Layers.Count}: {Digest.Short(layer.Digest)}", i * 100 / m.Layers.Count));
             LayerUnpackResult r;
-            using (var blob = OpenBlob(layer.Digest))
+            using (var blob = OpenBlobForCommit(layer.Digest))
             {
                 r = LayerExtractor.Unpack(blob, diff, ct);
             }
@@ -401,6 +432,94 @@ public sealed partial class ImageStore
         progress.Progress(new ProgressInfo(activity, "Unpacking layers", Completed: true));
 
         using (LockExclusive(ct))
+        {
+            try { return PublishCommit(manifestDigest, tagList, m, diffIds, chains, staged, scope, ct); }
+            catch
+            {
+                // leave nothing half-made behind: whatever the index does not reach goes
+                try { Recover(); } catch (IOException) { }
+                throw;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ pins
+
+    /// <summary>
+    /// Blobs put by this process and not yet committed are "pinned": a removal in any process leaves them alone
+    /// (an image pulled concurrently may need a blob an image being removed shares). Pins live in one directory
+    /// per process and store, guarded by a lock held for the life of the process; a dead process's pins are swept.
+    /// </summary>
+    private static readonly Dictionary<string, TempScope> PinScopes = new(StringComparer.Ordinal);
+
+    private string PinDir
+    {
+        get
+        {
+            lock (PinScopes)
+            {
+                if (!PinScopes.TryGetValue(Root, out var scope) || !Directory.Exists(scope.Dir))
+                    PinScopes[Root] = scope = new TempScope(this, "pins");
+                return scope.Dir;
+            }
+        }
+    }
+
+    /// <summary>In-process pin counts (several threads may pin the same blob): the file goes at zero.</summary>
+    private static readonly Dictionary<string, int> PinCounts = new(StringComparer.Ordinal);
+
+    internal void Pin(string digest)
+    {
+        string dir = PinDir;
+        string file = Path.Combine(dir, Digest.Hex(digest));
+        lock (PinCounts)
+        {
+            PinCounts[file] = PinCounts.GetValueOrDefault(file) + 1;
+            if (!File.Exists(file)) File.WriteAllBytes(file, []);
+        }
+    }
+
+    internal void Unpin(IEnumerable<string> digests)
+    {
+        string dir;
+        lock (PinScopes) { if (!PinScopes.TryGetValue(Root, out var scope)) return; dir = scope.Dir; }
+        lock (PinCounts)
+        {
+            foreach (var d in digests.Distinct())
+            {
+                if (!Digest.IsValid(d)) continue;
+                string file = Path.Combine(dir, Digest.Hex(d));
+                if (!PinCounts.TryGetValue(file, out int n)) continue;
+                if (n > 1) { PinCounts[file] = n - 1; continue; }
+                PinCounts.Remove(file);
+                TryDelete(file);
+            }
+        }
+    }
+
+    /// <summary>Digests pinned by live processes (this one included). Call under the store lock.</summary>
+    internal HashSet<string> PinnedBlobs()
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dir in Directory.EnumerateDirectories(TmpDir, "pins-*"))
+        {
+            using (var owner = FileLock.TryExclusive(dir + ".lock"))
+                if (owner is not null) continue; // its process is gone
+            foreach (var f in Directory.EnumerateFiles(dir)) set.Add("sha256:" + Path.GetFileName(f));
+        }
+        return set;
+    }
+
+    private Stream OpenBlobForCommit(string digest)
+    {
+        try { return new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (FileNotFoundException) { throw PscException.InvalidData("MissingBlob", $"The blob {digest} was removed while the image was being committed.", digest); }
+    }
+
+    private ContainerImage PublishCommit(string manifestDigest, List<ImageReference> tagList, ParsedManifest m, List<string> diffIds,
+        List<string> chains, List<(string ChainId, string Dir)> staged, TempScope scope, CancellationToken ct)
+    {
+        string id = m.Config.Digest;
         {
             Recover();
             // a concurrent removal may have taken blobs away meanwhile
@@ -419,7 +538,7 @@ public sealed partial class ImageStore
                     DeleteTree(dir);
                     Directory.CreateDirectory(Path.Combine(dir, "diff"));
                     LayerUnpackResult r;
-                    using (var blob = OpenBlob(m.Layers[i].Digest)) r = LayerExtractor.Unpack(blob, Path.Combine(dir, "diff"), ct);
+                    using (var blob = OpenBlobForCommit(m.Layers[i].Digest)) r = LayerExtractor.Unpack(blob, Path.Combine(dir, "diff"), ct);
                     var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = r.Size, UncompressedBytes = r.UncompressedBytes };
                     File.WriteAllBytes(Path.Combine(dir, "layer.json"), StoreJson.Serialize(rec));
                     st = (chains[i], dir);
@@ -463,9 +582,9 @@ public sealed partial class ImageStore
                 foreach (var b in existing.Layers.Select(l => l.Digest).Append(existing.ManifestDigest))
                     if (!still.Contains(b)) TryDelete(GetBlobPath(b));
             }
+            var first = tagList.FirstOrDefault(t => t.Tag is not null);
+            return BuildImage(ReadRecord(id)!, index, first?.Name + ":" + first?.Tag);
         }
-        var first = tagList.FirstOrDefault(t => t.Tag is not null);
-        return BuildImage(ReadRecord(id)!, ReadIndex(), first?.Name + ":" + first?.Tag);
     }
 
     // ------------------------------------------------------------------ queries

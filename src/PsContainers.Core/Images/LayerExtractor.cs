@@ -25,16 +25,14 @@ public sealed class LayerExtractor
     private readonly List<(string Path, DateTimeOffset Time)> _dirTimes = new();
     private long _size;
     private int _entries;
+    private bool _lastEntryComplete;
 
     public LayerExtractor(string root, ISyscalls? syscalls = null)
     {
         _root = Path.GetFullPath(root).TrimEnd('/');
         _sys = syscalls ?? LinuxSyscalls.Instance;
-        _isRoot = Environment.UserName == "root" || geteuid() == 0;
+        _isRoot = Environment.IsPrivilegedProcess;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern uint geteuid();
 
     /// <summary>Unpack a (possibly gzip/zstd compressed) layer stream into <paramref name="root"/> (which must exist).</summary>
     public static LayerUnpackResult Unpack(Stream layer, string root, CancellationToken ct = default, Action<long>? progress = null)
@@ -59,11 +57,21 @@ public sealed class LayerExtractor
     public void ExtractTar(Stream tar, CancellationToken ct = default, Action? onEntry = null)
     {
         using var reader = new TarReader(tar, leaveOpen: true);
-        TarEntry? e;
-        while ((e = reader.GetNextEntry(copyData: false)) is not null)
+        while (true)
         {
+            TarEntry? e;
+            try { e = reader.GetNextEntry(copyData: false); }
+            catch (EndOfStreamException) when (_entries > 0 && _lastEntryComplete)
+            {
+                // some writers (umoci 0.4) end a layer right after the last file's data, without padding or
+                // the two zero blocks; every entry is complete, and the diff id still covers every byte
+                break;
+            }
+            if (e is null) break;
             ct.ThrowIfCancellationRequested();
+            _lastEntryComplete = false;
             ApplyEntry(e);
+            _lastEntryComplete = true;
             _entries++;
             onEntry?.Invoke();
         }
@@ -190,7 +198,15 @@ public sealed class LayerExtractor
                 RemoveExisting(path, keepDirectory: false);
                 using (var fs = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
                 {
-                    if (e.DataStream is not null) e.DataStream.CopyTo(fs);
+                    long copied = 0;
+                    if (e.DataStream is not null)
+                    {
+                        var buf = new byte[81920];
+                        int n;
+                        while ((n = e.DataStream.Read(buf, 0, buf.Length)) > 0) { fs.Write(buf, 0, n); copied += n; }
+                    }
+                    if (copied != e.Length)
+                        throw new EndOfStreamException($"The data of '{e.Name}' is cut short ({copied} of {e.Length} bytes).");
                 }
                 _size += e.Length;
                 ApplyMetadata(path, e, isDir: false, isLink: false);

@@ -100,6 +100,7 @@ public static class StorageChecker
                 problems.Add(new StorageProblem { Kind = "OrphanRecord", Severity = "Warning", Target = f, Message = $"The image record '{Path.GetFileName(f)}' is not in the index." });
         }
         var referenced = store.ReferencedBlobs(index);
+        referenced.UnionWith(store.PinnedBlobs()); // put by a live process, about to be committed
         foreach (var b in blobs)
             if (!referenced.Contains(b) && !corrupt.Contains(b))
                 problems.Add(new StorageProblem { Kind = "UnreferencedBlob", Severity = "Warning", Target = b, Message = $"The blob {b} is used by no image." });
@@ -115,6 +116,10 @@ public static class StorageChecker
                 store.WriteIndex(index);
             }
             store.Recover(); // orphan records, layers, temp work
+            var stillUsed = store.ReferencedBlobs(store.ReadIndex());
+            stillUsed.UnionWith(store.PinnedBlobs());
+            foreach (var b in store.EnumerateBlobs().ToList())
+                if (!stillUsed.Contains(b)) { try { File.Delete(store.GetBlobPath(b)); } catch { } }
             foreach (var p in problems) p.Repaired = true;
         }
         return problems;
@@ -207,23 +212,41 @@ public static class DiskUsageCalculator
         return (summary, items);
     }
 
-    private static bool IsRunning(string containerDir)
+    /// <summary>
+    /// Whether a container is running or paused: its state.json (the monitor's record: Status, Pid) when present,
+    /// else a Status/State in container.json; a recorded pid that is gone means it is not running.
+    /// </summary>
+    internal static bool IsRunning(string containerDir)
     {
-        try
+        foreach (var file in new[] { "state.json", "container.json" })
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(containerDir, "container.json")));
-            foreach (var p in doc.RootElement.EnumerateObject())
+            try
             {
-                if (string.Equals(p.Name, "Status", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == System.Text.Json.JsonValueKind.String)
-                    return p.Value.GetString() is "running" or "Running" or "paused" or "Paused";
-                if (string.Equals(p.Name, "State", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == System.Text.Json.JsonValueKind.Object)
-                    foreach (var q in p.Value.EnumerateObject())
-                        if (string.Equals(q.Name, "Status", StringComparison.OrdinalIgnoreCase) && q.Value.ValueKind == System.Text.Json.JsonValueKind.String)
-                            return q.Value.GetString() is "running" or "Running" or "paused" or "Paused";
+                string path = Path.Combine(containerDir, file);
+                if (!File.Exists(path)) continue;
+                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+                var root = doc.RootElement;
+                if (Prop(root, "State") is { ValueKind: System.Text.Json.JsonValueKind.Object } st) root = st;
+                string? status = Prop(root, "Status") is { ValueKind: System.Text.Json.JsonValueKind.String } s ? s.GetString()
+                    : Prop(doc.RootElement, "State") is { ValueKind: System.Text.Json.JsonValueKind.String } s2 ? s2.GetString() : null;
+                if (status is null) continue;
+                bool running = status.ToLowerInvariant() is "running" or "paused" or "restarting";
+                if (running && Prop(root, "Pid") is { ValueKind: System.Text.Json.JsonValueKind.Number } pid && pid.GetInt32() > 0)
+                    running = Directory.Exists("/proc/" + pid.GetInt32());
+                return running;
             }
+            catch (System.Text.Json.JsonException) { }
+            catch (IOException) { }
         }
-        catch { }
         return false;
+    }
+
+    private static System.Text.Json.JsonElement? Prop(System.Text.Json.JsonElement e, string name)
+    {
+        if (e.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        foreach (var p in e.EnumerateObject())
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
+        return null;
     }
 
     private static HashSet<string> VolumesInUse(IReadOnlyList<ContainerUse> uses)
@@ -253,7 +276,12 @@ public static class DiskUsageCalculator
                         && p.Value.ValueKind == System.Text.Json.JsonValueKind.String) name ??= p.Value.GetString();
                     Walk(p.Value, set);
                 }
-                if (string.Equals(type, "volume", StringComparison.OrdinalIgnoreCase) && name is not null) set.Add(name);
+                if (string.Equals(type, "volume", StringComparison.OrdinalIgnoreCase) && name is not null)
+                {
+                    // Source may be the volume name or its path (.../volumes/NAME/_data)
+                    var parts = name.TrimEnd('/').Split('/');
+                    set.Add(parts.Length >= 2 && parts[^1] == "_data" ? parts[^2] : parts[^1]);
+                }
             }
             else if (e.ValueKind == System.Text.Json.JsonValueKind.Array)
                 foreach (var x in e.EnumerateArray()) Walk(x, set);

@@ -163,8 +163,8 @@ public sealed class OciRuntimeClient
             if (code != 0 && (!string.Equals(verb, "exec", StringComparison.Ordinal) || detachedChild))
             {
                 string err = log is not null && File.Exists(log) ? File.ReadAllText(log) : "";
-                var lines = err.Split('\n').Where(l => l.Contains("\"level\":\"error\"") || l.Contains("\"level\":\"fatal\"") || !l.StartsWith('{')).ToList();
-                throw Failure(verb, id, code, string.Join('\n', lines.Count > 0 ? lines : err.Split('\n')), PscErrorCategory.InvalidOperation);
+                var lines = err.Split('\n').Where(l => l.Contains("\"error\"") || l.Contains("\"fatal\"") || !l.TrimStart().StartsWith('{')).ToList();
+                throw Failure(verb, id, code, string.Join('\n', lines.Count > 0 ? lines : err.Split('\n').ToList()), PscErrorCategory.InvalidOperation);
             }
             return code;
         }

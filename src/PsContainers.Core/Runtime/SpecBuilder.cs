@@ -313,14 +313,30 @@ public static class SpecBuilder
         return u;
     }
 
+    /// <summary>The capabilities this host can grant at all (its bounding set); every one when it cannot be read.</summary>
+    public static List<string> HostCapabilities()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (!line.StartsWith("CapBnd:", StringComparison.Ordinal)) continue;
+                ulong mask = ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                return AllCapabilities.Where((_, i) => (mask & (1UL << i)) != 0).ToList();
+            }
+        }
+        catch (IOException) { }
+        return AllCapabilities.ToList();
+    }
+
     private static List<string> ComputeCapabilities(SpecOptions o)
     {
-        if (o.Privileged) return AllCapabilities.ToList();
+        if (o.Privileged) return HostCapabilities();
         var set = new List<string>(DefaultCapabilities);
         var drop = (o.CapDrop ?? Array.Empty<string>()).Select(NormalizeCap).ToList();
         var add = (o.CapAdd ?? Array.Empty<string>()).Select(NormalizeCap).ToList();
         if (drop.Contains("ALL")) set.Clear();
-        if (add.Contains("ALL")) set = AllCapabilities.ToList();
+        if (add.Contains("ALL")) set = HostCapabilities();
         foreach (var a in add) if (a != "ALL" && !set.Contains(a)) set.Add(a);
         foreach (var d in drop) if (d != "ALL") set.Remove(d);
         return set;

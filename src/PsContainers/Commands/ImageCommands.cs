@@ -151,7 +151,8 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         string full = GetUnresolvedProviderPathFromPSPath(Path);
         if (File.Exists(full) && !Force)
         {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{full}' already exists. Use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+            WriteError(new ErrorRecord(new IOException($"The file '{full}' already exists. Use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+            return;
         }
         string what = string.Join(", ", _items.Select(i => i.Names.Count > 0 ? string.Join(", ", i.Names.Select(n => n.ToFamiliarString())) : i.Image.ShortId));
         if (!ShouldProcess(full, $"Export {what} as {Format}")) return;
@@ -169,21 +170,24 @@ public sealed class ExportContainerImageCommand : PscCmdlet
 [OutputType(typeof(ContainerImage))]
 public sealed class GetContainerImageCommand : PscCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     [Alias("Reference", "Image")]
     public string[]? Name { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
-    [Alias("ImageId")]
+    [Parameter(Mandatory = true, ParameterSetName = "Id")]
     public string[] Id { get; set; } = [];
+
+    /// <summary>The image of objects that name one by ImageId (containers), from the pipeline.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ImageId")]
+    public string[] ImageId { get => Id; set => Id = value; }
 
     /// <summary>Only images without a name.</summary>
     [Parameter(ParameterSetName = "Name")]
     public SwitchParameter Dangling { get; set; }
 
-    /// <summary>Also images without a name (those are shown by default too, like docker images; -All keeps docker's flag).</summary>
+    /// <summary>Also nameless images kept only for the containers that use them.</summary>
     [Parameter(ParameterSetName = "Name")]
     public SwitchParameter All { get; set; }
 
@@ -194,7 +198,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var store = new ImageStore(Paths);
-        if (ParameterSetName == "Id")
+        if (ParameterSetName is "Id" or "ImageId")
         {
             foreach (var id in Id)
             {
@@ -209,6 +213,12 @@ public sealed class GetContainerImageCommand : PscCmdlet
         var rows = Unique ? store.ListImages() : store.ListImageRows();
         IEnumerable<ContainerImage> sel = rows.OrderByDescending(r => r.Created ?? DateTime.MinValue).ThenBy(r => r.Repository).ThenBy(r => r.Tag);
         if (Dangling) sel = sel.Where(r => r.Dangling);
+        else if (!All)
+        {
+            // nameless images kept only for the containers that use them (removed with -Force) are internal, like docker's intermediate images
+            var used = new HashSet<string>(store.GetContainerUses().Select(u => u.ImageId));
+            sel = sel.Where(r => !r.Dangling || !used.Contains(r.Id));
+        }
         if (Name is null || Name.Length == 0) { foreach (var r in sel) WriteObject(r); return; }
         var list = sel.ToList();
         var emitted = new HashSet<string>();
@@ -229,15 +239,20 @@ public sealed class GetContainerImageCommand : PscCmdlet
             }
             else
             {
-                ContainerImage? one;
-                try { one = store.FindImage(n); }
-                catch (Exception e) { WriteEngineError(e, n); continue; }
-                if (one is null && ImageReference.TryParse(n, out var nr) && nr is not null && !n.Contains(':') && nr.Digest is null)
+                ContainerImage? one = null;
+                bool bareRepo = ImageReference.TryParse(n, out var nr) && nr is not null && nr.Digest is null && !n.Contains('@')
+                    && !n.Substring(n.LastIndexOf('/') + 1).Contains(':');
+                if (bareRepo)
                 {
                     // a bare repository name lists all its tags, like docker images busybox
-                    matches.AddRange(list.Where(r => r.Repository != "<none>" && ImageReference.Parse(r.Repository + ":" + r.Tag).Name == nr.Name));
+                    matches.AddRange(list.Where(r => r.Repository != "<none>" && ImageReference.Parse(r.Repository + ":" + r.Tag).Name == nr!.Name));
                 }
-                else if (one is not null)
+                if (matches.Count == 0)
+                {
+                    try { one = store.FindImage(n); }
+                    catch (Exception e) { WriteEngineError(e, n); continue; }
+                }
+                if (one is not null)
                 {
                     if (one.Repository == "<none>" && !Unique) matches.AddRange(list.Where(r => r.Id == one.Id));
                     else matches.Add(one);

@@ -23,7 +23,7 @@ public class ImageStoreTests
         var ex2 = Assert.Throws<PscException>(() => t.Store.PutBlob(new MemoryStream("abcdef"u8.ToArray()), null, 3, default));
         Assert.Equal("SizeMismatch", ex2.ErrorId);
         // nothing left behind in tmp
-        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
     }
 
     [Theory]
@@ -78,5 +78,31 @@ public class ImageStoreTests
         var chains = ImageStore.ComputeChainIds([a, b]);
         Assert.Equal(a, chains[0]);
         Assert.Equal(Digest.Of(System.Text.Encoding.ASCII.GetBytes(a + " " + b)), chains[1]);
+    }
+}
+
+public class HumanFormatTests
+{
+    [Theory]
+    [InlineData(0, "0B")]
+    [InlineData(999, "999B")]
+    [InlineData(1982532, "1.98MB")]
+    [InlineData(123_400_000, "123MB")]
+    [InlineData(4_300_000_000, "4.3GB")]
+    public void Sizes_read_like_docker(long bytes, string text) => Assert.Equal(text, HumanFormat.Size(bytes));
+
+    [Theory]
+    [InlineData(30, "30 seconds ago")]
+    [InlineData(60 * 5, "5 minutes ago")]
+    [InlineData(3600 + 60, "About an hour ago")]
+    [InlineData(3600 * 5, "5 hours ago")]
+    [InlineData(86400 * 3, "3 days ago")]
+    [InlineData(86400 * 21, "3 weeks ago")]
+    [InlineData(86400 * 400, "13 months ago")]
+    [InlineData(86400 * 800, "2 years ago")]
+    public void Ages_read_like_docker(int seconds, string text)
+    {
+        var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(text, HumanFormat.Ago(now.AddSeconds(-seconds), now));
     }
 }

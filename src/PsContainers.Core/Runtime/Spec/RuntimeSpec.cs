@@ -21,8 +21,8 @@ public sealed class RuntimeSpec
     public SpecLinux? Linux { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
-    public static RuntimeSpec Parse(string json) =>
-        JsonSerializer.Deserialize(json, SpecJsonContext.Default.RuntimeSpec) ?? throw new JsonException("config.json is empty (null)");
+    /// <summary>Parse config.json (a JsonDocument walk: cheap at startup in NativeAOT).</summary>
+    public static RuntimeSpec Parse(string json) => RuntimeSpecReader.Parse(json);
     public string ToJson() => JsonSerializer.Serialize(this, SpecJsonContext.Default.RuntimeSpec);
 }
 
@@ -313,7 +313,31 @@ public sealed class ContainerRuntimeState
 
     public static ContainerRuntimeState Parse(string json) =>
         JsonSerializer.Deserialize(json, SpecJsonContext.Default.ContainerRuntimeState) ?? throw new JsonException("state is empty (null)");
-    public string ToJson() => JsonSerializer.Serialize(this, SpecJsonContext.Default.ContainerRuntimeState);
+    /// <summary>The state JSON (written by hand: no serializer metadata to build in a short-lived process).</summary>
+    public string ToJson()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            w.WriteString("ociVersion", OciVersion);
+            w.WriteString("id", Id);
+            w.WriteString("status", Status);
+            w.WriteNumber("pid", Pid);
+            w.WriteString("bundle", Bundle);
+            if (Annotations is not null)
+            {
+                w.WriteStartObject("annotations");
+                foreach (var (k, v) in Annotations) w.WriteString(k, v);
+                w.WriteEndObject();
+            }
+            if (Rootfs is not null) w.WriteString("rootfs", Rootfs);
+            if (Created is DateTime c) w.WriteString("created", c);
+            if (Owner is not null) w.WriteString("owner", Owner);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

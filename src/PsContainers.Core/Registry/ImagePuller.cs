@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PsContainers.Core.Images;
+
+namespace PsContainers.Core.Registry;
+
+/// <summary>
+/// Pulls an image into the <see cref="ImageStore"/>: resolves the manifest (picking the platform from an
+/// index), downloads config and layers (several at once, resumed after dropped connections, verified
+/// while streaming, already stored blobs skipped), then commits the image. A cancelled or failed pull
+/// leaves no image; the blobs already verified stay and are reused by the next pull.
+/// </summary>
+public sealed class ImagePuller
+{
+    private readonly ImageStore _store;
+    private readonly RegistryOptions _options;
+    private readonly IProgressSink _sink;
+    private readonly TokenCache _tokens;
+    private readonly BlobSources _sources;
+    private static int s_activitySeed = 1000;
+
+    /// <summary>Credentials to use; when null, stored credentials (auth.json, docker config) are looked up.</summary>
+    public RegistryCredential? Credential { get; set; }
+    /// <summary>Test hook: called with every client created.</summary>
+    public Action<RegistryClient>? ClientCreated { get; set; }
+
+    public ImagePuller(ImageStore store, RegistryOptions options, IProgressSink? sink = null, TokenCache? tokens = null)
+    {
+        _store = store;
+        _options = options;
+        _sink = sink ?? NullProgressSink.Instance;
+        _tokens = tokens ?? TokenCache.Shared;
+        _sources = new BlobSources(store.Paths);
+    }
+
+    public ContainerImage Pull(ImageReference reference, Platform? platform, CancellationToken ct) =>
+        PullAsync(reference, platform, ct).GetAwaiter().GetResult();
+
+    public async Task<ContainerImage> PullAsync(ImageReference reference, Platform? platform, CancellationToken ct)
+    {
+        var cred = Credential ?? CredentialStore.Find(reference.Registry);
+        var hosts = _options.MirrorsFor(reference.Registry).Append(reference.RegistryEndpointHost).ToList();
+        Exception? last = null;
+        for (int i = 0; i < hosts.Count; i++)
+        {
+            bool isMirror = i < hosts.Count - 1;
+            using var client = new RegistryClient(reference.Registry, _options, isMirror ? null : cred, _sink, _tokens, hosts[i]);
+            ClientCreated?.Invoke(client);
+            ManifestDocument top;
+            try
+            {
+                top = await client.GetManifestAsync(reference.Repository, reference.Digest ?? reference.Tag!, ct).ConfigureAwait(false);
+            }
+            catch (PscException e) when (isMirror)
+            {
+                _sink.Verbose($"Mirror {hosts[i]} cannot serve {reference}: {e.Message}");
+                last = e;
+                continue;
+            }
+            return await PullFromAsync(client, reference, top, platform, ct).ConfigureAwait(false);
+        }
+        throw last ?? new InvalidOperationException("no registry host");
+    }
+
+    private async Task<ContainerImage> PullFromAsync(RegistryClient client, ImageReference reference, ManifestDocument top, Platform? platform, CancellationToken ct)
+    {
+        string target = reference.ToString();
+        var wanted = platform ?? Platform.Host;
+        ManifestDocument manifest = top;
+        if (top.IsIndex)
+        {
+            var desc = top.SelectPlatform(wanted, target);
+            _sink.Verbose($"{target}: using {desc.Digest} for {desc.Platform} from the index.");
+            manifest = await client.GetManifestAsync(reference.Repository, desc.Digest, ct).ConfigureAwait(false);
+            if (manifest.IsIndex)
+                throw PscException.InvalidData("RegistryManifestInvalid", $"The index of {target} points at another index for {wanted}.", target);
+        }
+        var config = manifest.Config!;
+        int parent = Interlocked.Add(ref s_activitySeed, 100);
+        string activity = $"Pulling {reference.ToFamiliarString()}";
+        var sw = Stopwatch.StartNew();
+
+        // config first (small), then layers in parallel
+        if (!_store.HasBlob(config.Digest))
+            await DownloadAsync(client, reference.Repository, config, null, ct).ConfigureAwait(false);
+        CheckPlatform(config.Digest, wanted, platform is not null, target);
+
+        long total = manifest.Layers.Sum(l => l.Size);
+        long[] done = new long[manifest.Layers.Count];
+        long reused = 0;
+        using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDownloads));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var lastParent = Stopwatch.StartNew();
+        object parentLock = new();
+        void ReportParent(bool force = false)
+        {
+            lock (parentLock)
+            {
+                if (!force && lastParent.ElapsedMilliseconds < 250) return;
+                lastParent.Restart();
+                long sum = done.Sum();
+                double secs = Math.Max(sw.Elapsed.TotalSeconds, 0.001);
+                _sink.Progress(new ProgressInfo(parent, activity,
+                    $"{Size(sum)} of {Size(total)} at {Size((long)((sum - reused) / secs))}/s",
+                    total > 0 ? (int)(sum * 100 / total) : 100));
+            }
+        }
+        ReportParent(true);
+        var tasks = manifest.Layers.Select((layer, idx) => Task.Run(async () =>
+        {
+            if (_store.HasBlob(layer.Digest))
+            {
+                done[idx] = layer.Size;
+                Interlocked.Add(ref reused, layer.Size);
+                _sink.Verbose($"{target}: layer {layer.Digest} already present.");
+                return;
+            }
+            await gate.WaitAsync(cts.Token).ConfigureAwait(false);
+            try
+            {
+                await DownloadAsync(client, reference.Repository, layer, (idx, manifest.Layers.Count, parent, p => { done[idx] = p; ReportParent(); }), cts.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                cts.Cancel(); // stop the others: the pull has failed
+                throw;
+            }
+            finally { gate.Release(); }
+        }, cts.Token)).ToList();
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            // report the first real failure rather than the cancellations it caused
+            var real = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            ct.ThrowIfCancellationRequested();
+            if (real is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(real).Throw();
+            throw;
+        }
+        ReportParent(true);
+        _sink.Progress(new ProgressInfo(parent, activity, Completed: true));
+        var downloaded = sw.Elapsed;
+        _sink.Verbose($"{target}: {Size(total - reused)} downloaded and verified in {downloaded.TotalSeconds:0.00} s.");
+
+        _store.PutBlob(manifest.Bytes, manifest.Digest);
+        try { _sources.Add(reference.Registry, reference.Repository, manifest.Layers.Select(l => l.Digest).Append(config.Digest)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _sink.Verbose($"Cannot record blob sources: {e.Message}"); }
+
+        var refs = new List<ImageReference>();
+        if (reference.Tag is not null) refs.Add(reference.Digest is null ? reference : ImageReference.Parse($"{reference.Name}:{reference.Tag}"));
+        refs.Add(ImageReference.Parse($"{reference.Name}@{top.Digest}"));
+        ct.ThrowIfCancellationRequested();
+        var image = _store.CommitImage(manifest.Digest, refs, _sink, ct);
+        _sink.Verbose($"{target}: pulled {Size(total - reused)} in {sw.Elapsed.TotalSeconds:0.00} s ({manifest.Layers.Count} layers, {Size(reused)} reused; committed in {(sw.Elapsed - downloaded).TotalSeconds:0.00} s).");
+        return image;
+    }
+
+    private void CheckPlatform(string configDigest, Platform wanted, bool explicitRequest, string target)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(_store.ReadBlob(configDigest));
+            var r = doc.RootElement;
+            string os = r.TryGetProperty("os", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : "";
+            string arch = r.TryGetProperty("architecture", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "";
+            string? variant = r.TryGetProperty("variant", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (os.Length == 0 || arch.Length == 0) return;
+            var have = Platform.Normalise(os, arch, variant);
+            if (!wanted.Matches(have) && (explicitRequest || have.Architecture != wanted.Architecture))
+                _sink.Warning($"The image {target} is for {have}, which does not match the requested platform {wanted}.");
+        }
+        catch (JsonException) { }
+    }
+
+    private async Task DownloadAsync(RegistryClient client, string repository, Descriptor d,
+        (int Index, int Count, int Parent, Action<long> Done)? layer, CancellationToken ct)
+    {
+        int id = layer is { } l ? l.Parent + 1 + l.Index : 0;
+        string act = layer is { } l2 ? $"Layer {l2.Index + 1} of {l2.Count} ({Util.Digest.Short(d.Digest)})" : "";
+        var sw = Stopwatch.StartNew();
+        long lastReport = -1;
+        Action<long> progress = bytes =>
+        {
+            layer?.Done(bytes);
+            if (layer is not { } ly) return;
+            long ms = sw.ElapsedMilliseconds;
+            if (bytes < d.Size && ms - lastReport < 200) return;
+            lastReport = ms;
+            double secs = Math.Max(sw.Elapsed.TotalSeconds, 0.001);
+            _sink.Progress(new ProgressInfo(id, act, $"{Size(bytes)} of {Size(d.Size)} at {Size((long)(bytes / secs))}/s",
+                d.Size > 0 ? (int)(bytes * 100 / d.Size) : 100, ParentActivityId: ly.Parent));
+        };
+        await using var stream = new ResumableBlobStream(client, repository, d.Digest, d.Size, _sink, ct);
+        await Task.Run(() => _store.PutBlob(stream, d.Digest, d.Size, ct, progress), ct).ConfigureAwait(false);
+        if (layer is { } done) _sink.Progress(new ProgressInfo(id, act, "Done", 100, Completed: true, ParentActivityId: done.Parent));
+    }
+
+    internal static string Size(long b) => b switch
+    {
+        < 1000 => $"{b} B",
+        < 1000 * 1000 => $"{b / 1000.0:0.0} kB",
+        < 1000L * 1000 * 1000 => $"{b / 1e6:0.0} MB",
+        _ => $"{b / 1e9:0.00} GB",
+    };
+}
+
+/// <summary>
+/// A blob download that survives dropped connections: when the body ends early or the connection fails,
+/// it reopens the blob with a Range request at the current offset (up to 5 times).
+/// </summary>
+public sealed class ResumableBlobStream : Stream
+{
+    private readonly RegistryClient _client;
+    private readonly string _repository, _digest;
+    private readonly long _size;
+    private readonly IProgressSink _sink;
+    private readonly CancellationToken _ct;
+    private readonly CancellationTokenRegistration _reg;
+    private Stream? _inner;
+    private long _pos;
+    public int Resumes { get; private set; }
+    public const int MaxResumes = 5;
+
+    public ResumableBlobStream(RegistryClient client, string repository, string digest, long size, IProgressSink sink, CancellationToken ct)
+    {
+        _client = client; _repository = repository; _digest = digest; _size = size; _sink = sink; _ct = ct;
+        _reg = ct.Register(() => { try { _inner?.Dispose(); } catch { } });
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        var tmp = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            int n = Read(tmp, 0, buffer.Length);
+            tmp.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(tmp); }
+    }
+
+    private int ReadInner(byte[] buffer, int offset, int count)
+    {
+        // a connection that stays silent for ReadTimeoutSeconds counts as dropped
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        stall.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, _client.Options.ReadTimeoutSeconds)));
+        try { return _inner!.ReadAsync(buffer.AsMemory(offset, count), stall.Token).AsTask().GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) when (!_ct.IsCancellationRequested)
+        {
+            throw new IOException($"no data for {_client.Options.ReadTimeoutSeconds} s");
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_size >= 0 && _pos >= _size) return 0;
+        while (true)
+        {
+            _ct.ThrowIfCancellationRequested();
+            try
+            {
+                _inner ??= _client.OpenBlobAsync(_repository, _digest, _pos, _ct).GetAwaiter().GetResult().Body;
+                int n = ReadInner(buffer, offset, count);
+                if (n == 0 && _size >= 0 && _pos < _size) throw new IOException($"the connection closed after {_pos} of {_size} bytes");
+                _pos += n;
+                return n;
+            }
+            catch (Exception e) when (!_ct.IsCancellationRequested && Resumes < MaxResumes &&
+                                      e is IOException or HttpRequestException or ObjectDisposedException ||
+                                      !_ct.IsCancellationRequested && Resumes < MaxResumes && e is PscException { Category: PscErrorCategory.ConnectionError })
+            {
+                Resumes++;
+                try { _inner?.Dispose(); } catch { }
+                _inner = null;
+                _sink.Verbose($"Download of {_digest} interrupted at {_pos} bytes ({e.Message}); resuming (attempt {Resumes}).");
+                Thread.Sleep(TimeSpan.FromMilliseconds(200 * Resumes));
+            }
+            catch (Exception) when (_ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(_ct);
+            }
+        }
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => _size;
+    public override long Position { get => _pos; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { _reg.Dispose(); _inner?.Dispose(); _inner = null; }
+        base.Dispose(disposing);
+    }
+}

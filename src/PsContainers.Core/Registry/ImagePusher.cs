@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using PsContainers.Core.Images;
+
+namespace PsContainers.Core.Registry;
+
+/// <summary>
+/// Pushes a stored image: layers and config (skipped when the registry has them, mounted from another
+/// repository of the same registry when known there, else uploaded monolithically or in chunks), then
+/// the manifest with its exact bytes. Returns the manifest digest.
+/// </summary>
+public sealed class ImagePusher
+{
+    private readonly ImageStore _store;
+    private readonly RegistryOptions _options;
+    private readonly IProgressSink _sink;
+    private readonly TokenCache _tokens;
+    private readonly BlobSources _sources;
+    private static int s_activitySeed = 5000;
+
+    public RegistryCredential? Credential { get; set; }
+    public Action<RegistryClient>? ClientCreated { get; set; }
+
+    public ImagePusher(ImageStore store, RegistryOptions options, IProgressSink? sink = null, TokenCache? tokens = null)
+    {
+        _store = store;
+        _options = options;
+        _sink = sink ?? NullProgressSink.Instance;
+        _tokens = tokens ?? TokenCache.Shared;
+        _sources = new BlobSources(store.Paths);
+    }
+
+    public PushedImage Push(ContainerImage image, ImageReference destination, CancellationToken ct) =>
+        PushAsync(image, destination, ct).GetAwaiter().GetResult();
+
+    public async Task<PushedImage> PushAsync(ContainerImage image, ImageReference destination, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        byte[] manifestBytes = _store.GetManifest(image);
+        var manifest = ManifestDocument.Parse(manifestBytes, null, image.ToString());
+        if (manifest.IsIndex || manifest.Config is null)
+            throw PscException.InvalidData("PushUnsupportedManifest", $"The image {image} has no single-platform manifest to push.", image);
+        var cred = Credential ?? CredentialStore.Find(destination.Registry);
+        using var client = new RegistryClient(destination.Registry, _options, cred, _sink, _tokens, destination.RegistryEndpointHost);
+        ClientCreated?.Invoke(client);
+        string repo = destination.Repository;
+        var result = new PushedImage
+        {
+            Registry = destination.Registry,
+            Repository = repo,
+            Tag = destination.Tag,
+            ImageId = image.Id,
+        };
+        int parent = Interlocked.Add(ref s_activitySeed, 100);
+        string activity = $"Pushing {destination.ToFamiliarString()}";
+        var blobs = manifest.Layers.Append(manifest.Config).ToList();
+        result.Size = blobs.Sum(b => b.Size);
+        long[] done = new long[blobs.Count];
+        object gate0 = new();
+        var lastReport = Stopwatch.StartNew();
+        void Report(bool force = false)
+        {
+            lock (gate0)
+            {
+                if (!force && lastReport.ElapsedMilliseconds < 250) return;
+                lastReport.Restart();
+                long sum = done.Sum();
+                _sink.Progress(new ProgressInfo(parent, activity, $"{ImagePuller.Size(sum)} of {ImagePuller.Size(result.Size)}",
+                    result.Size > 0 ? (int)(sum * 100 / result.Size) : 100));
+            }
+        }
+        foreach (var b in blobs)
+            if (!_store.HasBlob(b.Digest))
+                throw PscException.InvalidData("MissingBlob", $"The blob {b.Digest} of {image} is not in the store.", b.Digest);
+
+        using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDownloads));
+        // layers in parallel; the config after them (order: blobs, config, manifest)
+        var layerTasks = manifest.Layers.Select((l, i) => Task.Run(async () =>
+        {
+            await gate.WaitAsync(ct).ConfigureAwait(false);
+            try { await PushBlobAsync(client, destination, l, result, p => { done[i] = p; Report(); }, i, parent, ct).ConfigureAwait(false); }
+            finally { gate.Release(); }
+        }, ct)).ToList();
+        await Task.WhenAll(layerTasks).ConfigureAwait(false);
+        await PushBlobAsync(client, destination, manifest.Config, result, p => { done[^1] = p; Report(); }, blobs.Count - 1, parent, ct).ConfigureAwait(false);
+        Report(true);
+
+        ct.ThrowIfCancellationRequested();
+        string reference = destination.Tag ?? manifest.Digest;
+        if (destination.Digest is not null && destination.Digest != manifest.Digest)
+            throw PscException.InvalidArgument("PushDigestMismatch", $"{destination} names digest {destination.Digest}, but the image's manifest is {manifest.Digest}.", destination.ToString());
+        result.Digest = await client.PutManifestAsync(repo, reference, manifest.Bytes, manifest.MediaType, ct).ConfigureAwait(false);
+        _sink.Progress(new ProgressInfo(parent, activity, Completed: true));
+        try { _sources.Add(destination.Registry, repo, blobs.Select(b => b.Digest)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _sink.Verbose($"Cannot record blob sources: {e.Message}"); }
+        result.Name = destination.Digest is null && destination.Tag is not null
+            ? $"{destination.Name}:{destination.Tag}" : destination.Name;
+        result.Duration = sw.Elapsed;
+        return result;
+    }
+
+    private async Task PushBlobAsync(RegistryClient client, ImageReference dest, Descriptor d, PushedImage result, Action<long> progress,
+        int index, int parent, CancellationToken ct)
+    {
+        string repo = dest.Repository;
+        if (await client.BlobExistsAsync(repo, d.Digest, ct).ConfigureAwait(false))
+        {
+            lock (result) result.BlobsSkipped++;
+            progress(d.Size);
+            _sink.Verbose($"{d.Digest}: already in {dest.Name}.");
+            return;
+        }
+        string? from = _sources.FindMountSource(d.Digest, dest.Registry, repo);
+        var (mounted, location, chunkMin) = await client.StartUploadAsync(repo, from is null ? null : d.Digest, from, ct).ConfigureAwait(false);
+        if (mounted)
+        {
+            lock (result) result.BlobsMounted++;
+            progress(d.Size);
+            _sink.Verbose($"{d.Digest}: mounted from {dest.Registry}/{from}.");
+            return;
+        }
+        string path = _store.GetBlobPath(d.Digest);
+        Func<Stream> open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        int id = parent + 1 + index;
+        string act = $"Blob {Util.Digest.Short(d.Digest)}";
+        var sw = Stopwatch.StartNew();
+        long last = -1;
+        Action<long> p = bytes =>
+        {
+            progress(bytes);
+            long ms = sw.ElapsedMilliseconds;
+            if (bytes < d.Size && ms - last < 200) return;
+            last = ms;
+            _sink.Progress(new ProgressInfo(id, act, $"{ImagePuller.Size(bytes)} of {ImagePuller.Size(d.Size)} at {ImagePuller.Size((long)(bytes / Math.Max(sw.Elapsed.TotalSeconds, 0.001)))}/s",
+                d.Size > 0 ? (int)(bytes * 100 / d.Size) : 100, ParentActivityId: parent));
+        };
+        bool chunked = _options.ChunkedUploadThreshold > 0 && d.Size > _options.ChunkedUploadThreshold;
+        if (chunked)
+        {
+            long chunk = Math.Max(_options.ChunkSize, chunkMin);
+            await client.UploadChunkedAsync(location!, repo, d.Digest, d.Size, open, chunk, p, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await client.UploadMonolithicAsync(location!, repo, d.Digest, d.Size, open, p, ct).ConfigureAwait(false);
+        }
+        _sink.Progress(new ProgressInfo(id, act, "Pushed", 100, Completed: true, ParentActivityId: parent));
+        lock (result) { result.BlobsUploaded++; result.BytesUploaded += d.Size; }
+    }
+}

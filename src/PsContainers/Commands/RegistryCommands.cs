@@ -1,0 +1,367 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using PsContainers.Core;
+using PsContainers.Core.Images;
+using PsContainers.Core.Registry;
+
+namespace PsContainers.Commands;
+
+/// <summary>Shared bits of the registry cmdlets.</summary>
+public abstract class RegistryCmdletBase : PscCmdlet
+{
+    protected RegistryOptions LoadOptions() => RegistryOptions.Load(Paths);
+
+    protected static RegistryCredential? ToCredential(PSCredential? c) =>
+        c is null || c == PSCredential.Empty ? null : new RegistryCredential(c.UserName, c.GetNetworkCredential().Password);
+
+    /// <summary>A sink that drops progress (for -Quiet) but keeps warnings and verbose messages.</summary>
+    protected sealed class QuietSink(IProgressSink inner) : IProgressSink
+    {
+        public void Progress(ProgressInfo p) { }
+        public void Warning(string message) => inner.Warning(message);
+        public void Verbose(string message) => inner.Verbose(message);
+    }
+
+    /// <summary>"https://index.docker.io/v1/", "docker.io", "host:5000/" → the registry name used in references.</summary>
+    internal static string NormaliseRegistry(string text)
+    {
+        string r = text.Trim();
+        if (r.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) r = r[8..];
+        else if (r.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) r = r[7..];
+        int slash = r.IndexOf('/');
+        if (slash >= 0) r = r[..slash];
+        r = r.ToLowerInvariant();
+        if (r is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com") r = ImageReference.DefaultRegistry;
+        if (r.Length == 0)
+            throw PscException.InvalidArgument("InvalidRegistryName", $"'{text}' is not a registry name (host or host:port).", text);
+        return r;
+    }
+}
+
+/// <summary>Completes image names from the local store.</summary>
+public sealed class LocalImageNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        IEnumerable<string> names;
+        try
+        {
+            var store = new ImageStore(new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable)));
+            names = store.ListImages().SelectMany(i => i.RepoTags.Length > 0 ? i.RepoTags : new[] { i.ShortId }).Distinct().ToList();
+        }
+        catch (Exception) { yield break; }
+        foreach (var n in names.Where(n => pattern.IsMatch(n)).OrderBy(n => n, StringComparer.Ordinal))
+            yield return new CompletionResult(n, n, CompletionResultType.ParameterValue, n);
+    }
+}
+
+/// <summary>Completes registry names from the stored credentials.</summary>
+public sealed class RegistryNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var word = (wordToComplete ?? "").Trim('\'', '"');
+        IReadOnlyList<string> known;
+        try { known = CredentialStore.KnownRegistries(); }
+        catch (Exception) { known = Array.Empty<string>(); }
+        return known.Where(r => r.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                    .Select(r => new CompletionResult(r, r, CompletionResultType.ParameterValue, r));
+    }
+}
+
+/// <summary>Completes -Platform values.</summary>
+public sealed class PlatformCompleter : IArgumentCompleter
+{
+    private static readonly string[] Known = { "linux/amd64", "linux/arm64", "linux/arm64/v8", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64" };
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Known.Where(k => k.StartsWith((wordToComplete ?? "").Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
+             .Select(k => new CompletionResult(k, k, CompletionResultType.ParameterValue, k));
+}
+
+/// <summary>Pull an image from a registry (docker pull).</summary>
+[Cmdlet(VerbsLifecycle.Request, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Alias("Pull-ContainerImage")]
+[OutputType(typeof(ContainerImage))]
+public sealed class RequestContainerImageCommand : RegistryCmdletBase
+{
+    /// <summary>Image references: nginx, nginx:1.25, ghcr.io/o/r:tag, host:5000/r@sha256:…</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Reference", "Image")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>os/arch[/variant] to pick from a multi-platform image (default: this host).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(PlatformCompleter))]
+    public string? Platform { get; set; }
+
+    /// <summary>No progress output.</summary>
+    [Parameter] public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Credentials for the registry (otherwise the stored ones, else anonymous).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    private Platform? _platform;
+    private ImageStore? _store;
+    private RegistryOptions? _options;
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            if (!string.IsNullOrEmpty(Platform)) _platform = Core.Registry.Platform.Parse(Platform);
+            _options = LoadOptions();
+        }
+        catch (PscException e) { ThrowEngineError(e, Platform); }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var n in Name)
+        {
+            ImageReference reference;
+            try { reference = ImageReference.Parse(n); }
+            catch (PscException e) { WriteEngineError(e, n); continue; }
+            if (!ShouldProcess(reference.ToString(), "Pull image")) continue;
+            try
+            {
+                _store ??= new ImageStore(Paths);
+                var image = RunPumped((sink, ct) =>
+                {
+                    var puller = new ImagePuller(_store, _options!, Quiet ? new QuietSink(sink) : sink) { Credential = ToCredential(Credential) };
+                    return puller.Pull(reference, _platform, ct);
+                });
+                WriteObject(image);
+            }
+            catch (PscException e) { WriteEngineError(e, reference.ToString()); }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+        }
+    }
+}
+
+/// <summary>Push an image to a registry (docker push).</summary>
+[Cmdlet(VerbsData.Publish, "ContainerImage", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[Alias("Push-ContainerImage")]
+[OutputType(typeof(PushedImage))]
+public sealed class PublishContainerImageCommand : RegistryCmdletBase
+{
+    /// <summary>The local image (name or id). Its name is the destination unless -Destination is given.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LocalImageNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>An image object from Get-ContainerImage or Request-ContainerImage.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Image")]
+    public ContainerImage[] InputObject { get; set; } = [];
+
+    /// <summary>Push under this name instead (registry/repository[:tag]).</summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    /// <summary>Credentials for the registry (otherwise the stored ones).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    private ImageStore? _store;
+    private RegistryOptions? _options;
+
+    protected override void BeginProcessing()
+    {
+        try { _options = LoadOptions(); }
+        catch (PscException e) { ThrowEngineError(e); }
+        _store = new ImageStore(Paths);
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Image")
+            foreach (var img in InputObject) Push(img, img.Name);
+        else
+            foreach (var n in Name)
+            {
+                var img = _store!.FindImage(n);
+                if (img is null)
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No local image named '{n}'."), "ImageNotFound", ErrorCategory.ObjectNotFound, n));
+                    continue;
+                }
+                Push(img, n);
+            }
+    }
+
+    private void Push(ContainerImage image, string givenName)
+    {
+        ImageReference dest;
+        try
+        {
+            string? destText = Destination;
+            if (destText is null)
+            {
+                // the name the user gave, if it is a reference; else the image's first tag
+                if (ImageReference.TryParse(givenName, out var r) && r is not null && image.RepoTags.Contains(r.ToString())) dest = r;
+                else if (image.RepoTags.Length > 0 && (givenName == image.Id || image.Id.Contains(givenName) || image.RepoTags.Length == 1)) dest = ImageReference.Parse(image.RepoTags[0]);
+                else if (r is not null) dest = r;
+                else throw PscException.InvalidArgument("DestinationRequired", $"The image {givenName} has no name to push to; give -Destination.", givenName);
+            }
+            else dest = ImageReference.Parse(destText);
+        }
+        catch (PscException e) { WriteEngineError(e, givenName); return; }
+        if (!ShouldProcess(dest.ToString(), $"Push image {image.ShortId}")) return;
+        try
+        {
+            var result = RunPumped((sink, ct) =>
+                new ImagePusher(_store!, _options!, sink) { Credential = ToCredential(Credential) }.Push(image, dest, ct));
+            WriteObject(result);
+        }
+        catch (PscException e) { WriteEngineError(e, dest.ToString()); }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+    }
+}
+
+/// <summary>Log in to a registry (docker login): verify the credentials, then store them.</summary>
+[Cmdlet(VerbsCommunications.Connect, "ContainerRegistry", SupportsShouldProcess = true)]
+[OutputType(typeof(RegistryLogin))]
+public sealed class ConnectContainerRegistryCommand : RegistryCmdletBase
+{
+    /// <summary>Registry host[:port]; docker.io by default.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RegistryNameCompleter))]
+    public string Registry { get; set; } = ImageReference.DefaultRegistry;
+
+    /// <summary>User name and password (or token).</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [Credential]
+    public PSCredential Credential { get; set; } = PSCredential.Empty;
+
+    protected override void ProcessRecord()
+    {
+        string registry;
+        try { registry = NormaliseRegistry(Registry); }
+        catch (PscException e) { WriteEngineError(e, Registry); return; }
+        var cred = ToCredential(Credential);
+        if (cred is null) { WriteError(new ErrorRecord(new ArgumentException("A credential is required."), "CredentialRequired", ErrorCategory.InvalidArgument, Registry)); return; }
+        if (!ShouldProcess(registry, $"Log in as {cred.UserName} and store the credentials")) return;
+        try
+        {
+            var login = RunPumped((sink, ct) =>
+            {
+                var opts = LoadOptions();
+                using var client = new RegistryClient(registry, opts, cred, sink, new TokenCache());
+                client.VerifyCredentialsAsync(ct).GetAwaiter().GetResult();
+                var files = CredentialStore.Save(registry, cred);
+                return new RegistryLogin { Registry = registry, UserName = cred.UserName, AuthScheme = client.Challenge?.Scheme ?? "none", AuthFiles = files.ToArray() };
+            });
+            if (login.AuthScheme == "none")
+                WriteWarning($"{registry} accepts anonymous requests, so the credentials could not be checked; they were stored.");
+            WriteObject(login);
+        }
+        catch (PscException e) { WriteEngineError(e, registry); }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+    }
+}
+
+/// <summary>Forget the stored credentials of a registry (docker logout).</summary>
+[Cmdlet(VerbsCommunications.Disconnect, "ContainerRegistry", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class DisconnectContainerRegistryCommand : RegistryCmdletBase
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RegistryNameCompleter))]
+    public string[] Registry { get; set; } = [ImageReference.DefaultRegistry];
+
+    protected override void ProcessRecord()
+    {
+        foreach (var r in Registry)
+        {
+            string registry;
+            try { registry = NormaliseRegistry(r); }
+            catch (PscException e) { WriteEngineError(e, r); continue; }
+            if (CredentialStore.Find(registry) is null)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No stored credentials for {registry}."), "RegistryNotLoggedIn", ErrorCategory.ObjectNotFound, registry));
+                continue;
+            }
+            if (!ShouldProcess(registry, "Remove stored credentials")) continue;
+            try
+            {
+                foreach (var f in CredentialStore.Remove(registry)) WriteVerbose($"Removed {registry} from {f}.");
+                TokenCache.Shared.Clear();
+            }
+            catch (Exception e) when (e is PscException or IOException or UnauthorizedAccessException) { WriteEngineError(e, registry); }
+        }
+    }
+}
+
+/// <summary>List the tags of a registry repository.</summary>
+[Cmdlet(VerbsCommon.Find, "ContainerImage")]
+[OutputType(typeof(RegistryImageTag))]
+public sealed class FindContainerImageCommand : RegistryCmdletBase
+{
+    /// <summary>Repositories: busybox, ghcr.io/o/r, 127.0.0.1:5000/team/app.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Repository")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>Only tags matching these wildcard patterns.</summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    public string[]? Tag { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    private RegistryOptions? _options;
+
+    protected override void BeginProcessing()
+    {
+        try { _options = LoadOptions(); }
+        catch (PscException e) { ThrowEngineError(e); }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var patterns = Tag?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
+        foreach (var n in Name)
+        {
+            ImageReference reference;
+            try { reference = ImageReference.Parse(n); }
+            catch (PscException e) { WriteEngineError(e, n); continue; }
+            try
+            {
+                var tags = RunPumped((sink, ct) =>
+                {
+                    var cred = ToCredential(Credential) ?? CredentialStore.Find(reference.Registry);
+                    using var client = new RegistryClient(reference.Registry, _options!, cred, sink, host: reference.RegistryEndpointHost);
+                    return client.ListTagsAsync(reference.Repository, ct).GetAwaiter().GetResult();
+                });
+                var matched = false;
+                foreach (var t in tags)
+                {
+                    if (patterns is not null && !patterns.Any(p => p.IsMatch(t))) continue;
+                    matched = true;
+                    var tagged = reference.WithTag(t);
+                    WriteObject(new RegistryImageTag { Registry = reference.Registry, Repository = reference.Repository, Tag = t, Name = tagged.ToFamiliarString() });
+                }
+                if (!matched && patterns is not null)
+                    foreach (var t in Tag!.Where(t => !WildcardPattern.ContainsWildcardCharacters(t)))
+                        WriteError(new ErrorRecord(new ItemNotFoundException($"{reference.Name} has no tag '{t}'."), "TagNotFound", ErrorCategory.ObjectNotFound, $"{reference.Name}:{t}"));
+            }
+            catch (PscException e) { WriteEngineError(e, reference.Name); }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+        }
+    }
+}
