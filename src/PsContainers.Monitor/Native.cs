@@ -48,6 +48,92 @@ internal static unsafe partial class Native
     [LibraryImport("libc")] public static partial int posix_spawnattr_destroy(byte* attr);
     [LibraryImport("libc")] public static partial int posix_spawn(int* pid, byte* path, byte* fileActions, byte* attr, byte** argv, byte** envp);
 
+    [LibraryImport("libc", SetLastError = true)] public static partial int socket(int domain, int type, int protocol);
+    [LibraryImport("libc", SetLastError = true)] public static partial int bind(int fd, byte* addr, int len);
+    [LibraryImport("libc", SetLastError = true)] public static partial int listen(int fd, int backlog);
+    [LibraryImport("libc", SetLastError = true)] public static partial int accept4(int fd, byte* addr, int* len, int flags);
+    [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, MsgHdr* msg, int flags);
+    [LibraryImport("libc", SetLastError = true)] public static partial int tcgetattr(int fd, byte* termios);
+    [LibraryImport("libc", SetLastError = true)] public static partial int tcsetattr(int fd, int act, byte* termios);
+    [LibraryImport("libc")] public static partial void cfmakeraw(byte* termios);
+    [LibraryImport("libc", SetLastError = true)] public static partial int ioctl(int fd, nuint req, void* arg);
+
+    public const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000, SOL_SOCKET = 1, SCM_RIGHTS = 1;
+    public const nuint TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec { public void* Base; public nuint Len; }
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr { public void* Name; public uint NameLen; public IoVec* Iov; public nuint IovLen; public void* Control; public nuint ControlLen; public int Flags; }
+
+    /// <summary>A listening unix socket at <paramref name="path"/>.</summary>
+    public static int ListenUnix(string path)
+    {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        byte* addr = stackalloc byte[110];
+        new Span<byte>(addr, 110).Clear();
+        addr[0] = AF_UNIX; // sa_family (little endian short)
+        byte[] p = Encoding.UTF8.GetBytes(path);
+        if (p.Length > 107) { close(fd); return -1; }
+        for (int i = 0; i < p.Length; i++) addr[2 + i] = p[i];
+        if (bind(fd, addr, 2 + p.Length + 1) < 0 || listen(fd, 1) < 0) { close(fd); return -1; }
+        return fd;
+    }
+
+    /// <summary>Receive one descriptor sent with SCM_RIGHTS (the runtime's --console-socket protocol).</summary>
+    public static int ReceiveFd(int conn)
+    {
+        byte* data = stackalloc byte[4096];
+        byte* control = stackalloc byte[64];
+        var iov = new IoVec { Base = data, Len = 4096 };
+        var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 64 };
+        nint n = recvmsg(conn, &msg, 0x40000000 /* MSG_CMSG_CLOEXEC */);
+        if (n < 0 || msg.ControlLen < 20) return -1;
+        // struct cmsghdr { size_t len; int level; int type; } then the fd
+        int level = *(int*)(control + 8), type = *(int*)(control + 12);
+        if (level != SOL_SOCKET || type != SCM_RIGHTS) return -1;
+        return *(int*)(control + 16);
+    }
+
+    [LibraryImport("libc", SetLastError = true)] public static partial int setns(int fd, int nstype);
+
+    /// <summary>
+    /// Bring up "lo" in the network namespace of <paramref name="pid"/> when it has its own (runc does this
+    /// itself; a runtime that does not would leave a container without 127.0.0.1).
+    /// </summary>
+    public static void LoopbackUp(int pid)
+    {
+        try
+        {
+            string? mine = new FileInfo("/proc/self/ns/net").LinkTarget;
+            string? theirs = new FileInfo($"/proc/{pid}/ns/net").LinkTarget;
+            if (mine is null || theirs is null || mine == theirs) return;
+            int self = Open("/proc/self/ns/net", O_RDONLY);
+            int target = Open($"/proc/{pid}/ns/net", O_RDONLY);
+            if (self >= 0 && target >= 0 && setns(target, 0x40000000 /* CLONE_NEWNET */) == 0)
+            {
+                int sock = socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */ | SOCK_CLOEXEC, 0);
+                if (sock >= 0)
+                {
+                    byte* ifr = stackalloc byte[40];
+                    new Span<byte>(ifr, 40).Clear();
+                    ifr[0] = (byte)'l'; ifr[1] = (byte)'o';
+                    if (ioctl(sock, 0x8913 /* SIOCGIFFLAGS */, ifr) == 0 && (*(short*)(ifr + 16) & 1) == 0)
+                    {
+                        *(short*)(ifr + 16) |= 1; // IFF_UP
+                        ioctl(sock, 0x8914 /* SIOCSIFFLAGS */, ifr);
+                    }
+                    close(sock);
+                }
+                setns(self, 0x40000000);
+            }
+            if (self >= 0) close(self);
+            if (target >= 0) close(target);
+        }
+        catch { }
+    }
+
     public static int Errno => Marshal.GetLastPInvokeError();
 
     public static int PidfdOpen(int pid) => (int)syscall(434, pid, 0);

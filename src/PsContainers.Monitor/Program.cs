@@ -25,7 +25,8 @@ public static unsafe partial class Program
         public string Restart = "no";
         public int MaxRetries;
         public int RestartCount;
-        public bool Remove, Foreground, Attach, Stdin;
+        public bool Remove, Foreground, Attach, Stdin, ExecTty;
+        public List<string> ExecArgs = new();
         public string? LockFile, ExitCommand, NameFile;
         public List<string> ExitArgs = new();
     }
@@ -51,6 +52,7 @@ public static unsafe partial class Program
         }
         Mark("main");
         IgnoreSigpipe();
+        if (_o.ExecTty) return RunExecTerminal();
         if (_o.Foreground) return RunForeground();
 
         setsid();
@@ -136,6 +138,11 @@ public static unsafe partial class Program
                 case "--remove": o.Remove = true; break;
                 case "--foreground": o.Foreground = true; break;
                 case "--attach": o.Attach = true; break;
+                case "--exec-tty": o.ExecTty = true; break;
+                case "--":
+                    o.ExecArgs.AddRange(a[(i + 1)..]);
+                    i = a.Length;
+                    break;
                 case "--stdin": o.Stdin = true; break;
                 case "--lock": o.LockFile = Next(); break;
                 case "--name-file": o.NameFile = Next(); break;
@@ -144,6 +151,7 @@ public static unsafe partial class Program
                 default: throw new ArgumentException($"unknown argument '{a[i]}'");
             }
         }
+        if (o.ExecTty) { if (o.Id.Length == 0 || o.ExecArgs.Count == 0) throw new ArgumentException("--exec-tty needs --id and the exec arguments after --"); return o; }
         if (o.Id.Length == 0 || o.Dir.Length == 0 || o.Bundle.Length == 0) throw new ArgumentException("--id, --dir and --bundle are required");
         return o;
     }
@@ -188,6 +196,7 @@ public static unsafe partial class Program
         }
         int pid = 0;
         try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+        if (pid > 0) LoopbackUp(pid);
         int* s = stackalloc int[2];
         pipe2(s, O_CLOEXEC);
         int spid = Spawn(_o.Runtime, RuntimeArgs("start", _o.Id), -1, -1, s[1]);
@@ -507,35 +516,200 @@ public static unsafe partial class Program
     }
 
     /// <summary>
-    /// Terminal mode: the runtime runs the container in the foreground on the caller's terminal
-    /// (it sets raw mode, relays resize and input); the monitor still records state and cleans up.
+    /// Terminal mode (-Interactive -Tty): the runtime creates the container with a pseudo-terminal and hands
+    /// its master to this monitor over --console-socket (SCM_RIGHTS). The monitor puts the caller's terminal
+    /// in raw mode, relays input and output, follows window-size changes, records the state and cleans up.
     /// </summary>
     private static int RunForeground()
     {
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         string pidFile = Path.Combine(_o.Dir, "init.pid");
         try { File.Delete(pidFile); } catch { }
-        RunRuntime("delete", "--force", _o.Id);
-        int rpid = Spawn(_o.Runtime, RuntimeArgs("run", "--bundle", _o.Bundle, "--pid-file", pidFile, _o.Id), 0, 1, 2);
-        int status = 0, exit = -1;
-        bool running = false;
-        while (true)
+        if (_o.RuntimeRoot.Length == 0 || Directory.Exists(Path.Combine(_o.RuntimeRoot, _o.Id)))
+            RunRuntime("delete", "--force", _o.Id);
+        // unix socket paths are limited to 107 bytes: the container directory is often longer
+        string sock = Path.Combine(Path.GetTempPath(), $"pscmon-{_o.Id[..Math.Min(12, _o.Id.Length)]}-{getpid().ToString(CultureInfo.InvariantCulture)}.sock");
+        try { File.Delete(sock); } catch { }
+        int lfd = ListenUnix(sock);
+        if (lfd < 0) return FailForeground("cannot create the console socket " + sock);
+        int rpid = Spawn(_o.Runtime, RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, "--console-socket", sock, _o.Id), -1, -1, 2);
+        int master = -1, rc = -1, st = 0;
+        var lp = stackalloc PollFd[1];
+        while (rpid > 0)
         {
-            int w = waitpid(-1, &status, running ? 0 : WNOHANG);
-            if (w == rpid) { exit = Decode(status); break; }
-            if (w < 0 && Errno == ECHILD) break;
-            if (!running && File.Exists(pidFile))
+            lp[0] = new PollFd { fd = lfd, events = POLLIN };
+            if (poll(lp, 1, 20) > 0 && master < 0)
             {
-                int pid = 0;
-                try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
-                if (pid > 0) { WriteState("running", pid, null, null); running = true; }
+                int conn = accept4(lfd, null, null, SOCK_CLOEXEC);
+                if (conn >= 0) { master = ReceiveFd(conn); close(conn); }
             }
-            if (!running) Thread.Sleep(5);
+            if (waitpid(rpid, &st, WNOHANG) == rpid) { rc = Decode(st); break; }
         }
+        if (master < 0 && rc == 0)
+        {
+            lp[0] = new PollFd { fd = lfd, events = POLLIN };
+            if (poll(lp, 1, 0) > 0) { int conn = accept4(lfd, null, null, SOCK_CLOEXEC); if (conn >= 0) { master = ReceiveFd(conn); close(conn); } }
+        }
+        close(lfd);
+        try { File.Delete(sock); } catch { }
+        if (rc != 0 || master < 0) return FailForeground($"{Path.GetFileName(_o.Runtime)} create failed (exit {rc}{(master < 0 ? ", no terminal received" : "")})");
+        int pid = 0;
+        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+        if (pid > 0) LoopbackUp(pid);
+
+        byte* saved = stackalloc byte[128];
+        byte* raw = stackalloc byte[128];
+        bool tty = tcgetattr(0, saved) == 0;
+        if (tty)
+        {
+            Buffer.MemoryCopy(saved, raw, 128, 128);
+            cfmakeraw(raw);
+            tcsetattr(0, 0 /* TCSANOW */, raw);
+        }
+        ulong size = 0;
+        SyncWindowSize(master, ref size);
+        int exit;
+        try
+        {
+            int spid = Spawn(_o.Runtime, RuntimeArgs("start", _o.Id), -1, -1, 2);
+            int src = spid > 0 ? Wait(spid) : 127;
+            if (src != 0 || pid <= 0)
+            {
+                if (pid > 0) { kill(pid, SIGKILL); Wait(pid); }
+                close(master);
+                RestoreTerminal(tty, saved);
+                return FailForeground($"{Path.GetFileName(_o.Runtime)} start failed (exit {src})");
+            }
+            WriteState("running", pid, null, null);
+            exit = RelayTerminal(pid, master, ref size);
+        }
+        finally { RestoreTerminal(tty, saved); }
+        close(master);
         ReapOthers();
         RunRuntime("delete", "--force", _o.Id);
-        WriteState("exited", 0, exit < 0 ? 255 : exit, null);
+        WriteState("exited", 0, exit, null);
         Cleanup();
-        return exit < 0 ? 255 : exit;
+        return exit;
+    }
+
+    /// <summary>
+    /// exec -it: "&lt;runtime&gt; exec --tty --detach --console-socket" hands over the terminal of the new process,
+    /// which this monitor (a subreaper) relays and reaps; its exit code is the monitor's exit code.
+    /// </summary>
+    private static int RunExecTerminal()
+    {
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        string sock = Path.Combine(Path.GetTempPath(), $"pscmon-x{getpid().ToString(CultureInfo.InvariantCulture)}.sock");
+        string pidFile = Path.Combine(Path.GetTempPath(), $"pscmon-x{getpid().ToString(CultureInfo.InvariantCulture)}.pid");
+        try { File.Delete(sock); File.Delete(pidFile); } catch { }
+        int lfd = ListenUnix(sock);
+        if (lfd < 0) { WriteAll(2, Encoding.UTF8.GetBytes("pscmon: cannot create the console socket\n")); return 126; }
+        var args = RuntimeArgs("exec", "--tty", "--detach", "--console-socket", sock, "--pid-file", pidFile);
+        args.AddRange(_o.ExecArgs);
+        int rpid = Spawn(_o.Runtime, args, -1, -1, 2);
+        int master = -1, rc = -1, st = 0;
+        var lp = stackalloc PollFd[1];
+        while (rpid > 0)
+        {
+            lp[0] = new PollFd { fd = lfd, events = POLLIN };
+            if (poll(lp, 1, 20) > 0 && master < 0)
+            {
+                int conn = accept4(lfd, null, null, SOCK_CLOEXEC);
+                if (conn >= 0) { master = ReceiveFd(conn); close(conn); }
+            }
+            if (waitpid(rpid, &st, WNOHANG) == rpid) { rc = Decode(st); break; }
+        }
+        if (master < 0 && rc == 0)
+        {
+            lp[0] = new PollFd { fd = lfd, events = POLLIN };
+            if (poll(lp, 1, 0) > 0) { int conn = accept4(lfd, null, null, SOCK_CLOEXEC); if (conn >= 0) { master = ReceiveFd(conn); close(conn); } }
+        }
+        close(lfd);
+        try { File.Delete(sock); } catch { }
+        int pid = 0;
+        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); File.Delete(pidFile); } catch { }
+        if (rc != 0 || master < 0 || pid <= 0)
+        {
+            WriteAll(2, Encoding.UTF8.GetBytes($"pscmon: {Path.GetFileName(_o.Runtime)} exec failed (exit {rc})\n"));
+            return rc > 0 ? rc : 126;
+        }
+        byte* saved = stackalloc byte[128];
+        byte* raw = stackalloc byte[128];
+        bool tty = tcgetattr(0, saved) == 0;
+        if (tty) { Buffer.MemoryCopy(saved, raw, 128, 128); cfmakeraw(raw); tcsetattr(0, 0, raw); }
+        ulong size = 0;
+        SyncWindowSize(master, ref size);
+        int exit;
+        try { exit = RelayTerminal(pid, master, ref size); }
+        finally { RestoreTerminal(tty, saved); }
+        close(master);
+        ReapOthers();
+        return exit;
+    }
+
+    private static void RestoreTerminal(bool tty, byte* saved)
+    {
+        if (tty) tcsetattr(0, 1 /* TCSADRAIN */, saved);
+    }
+
+    private static int FailForeground(string message)
+    {
+        WriteAll(2, Encoding.UTF8.GetBytes("pscmon: " + message + "\n"));
+        WriteState("exited", 0, 127, message);
+        Cleanup();
+        return 127;
+    }
+
+    /// <summary>Copy the caller's window size to the container's terminal when it changed.</summary>
+    private static void SyncWindowSize(int master, ref ulong last)
+    {
+        ulong ws = 0;
+        if (ioctl(0, TIOCGWINSZ, &ws) != 0 || ws == last) return;
+        last = ws;
+        ioctl(master, TIOCSWINSZ, &ws);
+    }
+
+    private static int RelayTerminal(int pid, int master, ref ulong size)
+    {
+        int pidfd = PidfdOpen(pid);
+        byte[] buf = new byte[16384];
+        bool stdinOpen = true, masterOpen = true;
+        int? exit = null;
+        long deadline = 0;
+        var pfd = stackalloc PollFd[3];
+        while (masterOpen || exit is null)
+        {
+            int n = 0, iIn = -1, iMaster = -1, iPid = -1;
+            if (stdinOpen) { iIn = n; pfd[n++] = new PollFd { fd = 0, events = POLLIN }; }
+            if (masterOpen) { iMaster = n; pfd[n++] = new PollFd { fd = master, events = POLLIN }; }
+            if (exit is null && pidfd >= 0) { iPid = n; pfd[n++] = new PollFd { fd = pidfd, events = POLLIN }; }
+            int pr = poll(pfd, (nuint)n, exit is null ? 250 : 50);
+            if (pr < 0 && Errno != EINTR) break;
+            SyncWindowSize(master, ref size); // resizes are picked up within a quarter second
+            fixed (byte* b = buf)
+            {
+                if (iMaster >= 0 && pfd[iMaster].revents != 0)
+                {
+                    nint got = read(master, b, buf.Length);
+                    if (got > 0) WriteAll(1, buf.AsSpan(0, (int)got));
+                    else if (got == 0 || Errno != EINTR) masterOpen = false; // EIO: the container side is closed
+                }
+                if (iIn >= 0 && pfd[iIn].revents != 0)
+                {
+                    nint got = read(0, b, buf.Length);
+                    if (got > 0) WriteAll(master, buf.AsSpan(0, (int)got));
+                    else if (got == 0 || Errno != EINTR) stdinOpen = false;
+                }
+            }
+            if (exit is null && (iPid < 0 || pfd[iPid].revents != 0 || pidfd < 0)) exit = Reap(pid);
+            if (exit is not null)
+            {
+                if (deadline == 0) deadline = Environment.TickCount64 + 1000;
+                if (pr == 0 || Environment.TickCount64 > deadline) break; // drained
+            }
+        }
+        if (pidfd >= 0) close(pidfd);
+        if (exit is null) exit = Wait(pid);
+        return exit.Value < 0 ? 255 : exit.Value;
     }
 }

@@ -1,4 +1,4 @@
-# Helpers for the container suites.
+# Functions shared by the container suites.
 #   Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
 
 Set-StrictMode -Version 3.0

@@ -8,7 +8,7 @@ BeforeAll {
     $script:ModuleManifest = Join-Path (Get-Module PsContainers).ModuleBase 'PsContainers.psd1'
     $script:Sock = 'psc-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
 
-    # Runs a pwsh command in a new tmux session (a real pty), returns the session name.
+    # Runs a pwsh command in a new tmux window (a real pty), returns its name.
     function Start-TmuxPwsh([string] $Command) {
         $name = 's' + [guid]::NewGuid().ToString('N').Substring(0, 6)
         $file = Join-Path $TestDrive "$name.ps1"
@@ -28,7 +28,16 @@ AfterAll {
     Remove-ContainerTestStore $script:Root
 }
 
-Describe 'Interactive terminals (tmux)' -Skip:(-not (Get-Command tmux -ErrorAction SilentlyContinue)) {
+Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command tmux -ErrorAction SilentlyContinue)) -ForEach @(
+    @{ Runtime = 'the default runtime'; Path = $null }
+    @{ Runtime = 'runc'; Path = '/usr/sbin/runc' }
+) {
+    BeforeAll { if ($Path) { Set-ContainerConfiguration -Runtime $Path -Confirm:$false } }
+    AfterAll {
+        Get-Container -All | Remove-Container -Force
+        if ($Path) { Set-ContainerConfiguration -DefaultRuntime -Confirm:$false }
+    }
+
     It 'Invoke-ContainerImage -Interactive -Tty gives a terminal with raw mode, resize and Ctrl+C' {
         $s = Start-TmuxPwsh 'Invoke-ContainerImage busybox-test:latest -Interactive -Tty -Name tty1 sh; "EXIT=$LASTEXITCODE"'
         Wait-Pane $s '(?m)^/ #' | Should -BeTrue  # (tmux trims the prompt's trailing space)

@@ -65,6 +65,9 @@ Describe 'Invoke-ContainerImage attached' {
     It 'has only a loopback interface with -Network none and the host network with -Network host' {
         $none = Invoke-ContainerImage $Img -Remove -Network none cat /proc/net/dev
         ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
+        # ... and the loopback interface is up
+        (Invoke-ContainerImage $Img -Remove ip link show lo) -join ' ' | Should -Match '<LOOPBACK,UP'
+        Invoke-ContainerImage $Img -Remove sh -c 'httpd -p 127.0.0.1:8081 -h /etc && wget -qO- http://127.0.0.1:8081/passwd | head -1' | Should -Match '^root:'
         $hostIfs = Invoke-ContainerImage $Img -Remove -Network host cat /proc/net/dev
         @($hostIfs).Count | Should -BeGreaterThan 3
     }
@@ -387,7 +390,7 @@ Describe 'Status after faults' {
         $s.Status | Should -Be 'Exited'
         Wait-ContainerCondition { -not (Get-ProcessesOfContainer $c.Id) } | Should -BeTrue
         (Get-Content /proc/self/mountinfo) -match $c.Id | Should -BeNullOrEmpty
-        Remove-Container orphan
+        Remove-Container orphan -Confirm:$false
     }
 
     It 'records 137 when the container process is killed' {
@@ -397,7 +400,7 @@ Describe 'Status after faults' {
         # the monitor reaped it: no zombie is left
         Start-Sleep -Milliseconds 200
         Test-Path "/proc/$($c.Pid)" | Should -BeFalse
-        Remove-Container victim
+        Remove-Container victim -Confirm:$false
     }
 
     It 'applies the restart policy on-failure:N' {
@@ -405,7 +408,7 @@ Describe 'Status after faults' {
         $s = Wait-ContainerCondition { $x = Get-Container flaky; if ($x.Status -eq 'Exited' -and $x.RestartCount -eq 2) { $x } } -TimeoutSeconds 15
         $s.RestartCount | Should -Be 2
         $s.ExitCode | Should -Be 1
-        Remove-Container flaky
+        Remove-Container flaky -Confirm:$false
     }
 
     It 'restarts an always container after its process dies, but not after Stop-Container' {
@@ -416,6 +419,26 @@ Describe 'Status after faults' {
         Stop-Container phoenix -Timeout 1
         Start-Sleep -Milliseconds 500
         (Get-Container phoenix).Status | Should -Be 'Exited'
-        Remove-Container phoenix
+        Remove-Container phoenix -Confirm:$false
+    }
+}
+
+Describe 'Extension points' {
+    It 'runs the exit command after the container exits, with its id' {
+        $dir = Join-Path $TestDrive 'exitcmd'
+        New-Item -ItemType Directory $dir | Out-Null
+        $script = Join-Path $dir 'on-exit.sh'
+        "#!/bin/sh`necho `"`$1`" > `"$dir/ran-`$1`"`n" | Set-Content $script
+        & chmod +x $script
+        $env:PSCONTAINERS_EXIT_COMMAND = $script
+        try {
+            $c = Invoke-ContainerImage $Img -Detach -Name exiting true
+            Wait-Container exiting | Should -Be 0
+            Wait-ContainerCondition { Test-Path "$dir/ran-$($c.Id)" } | Should -BeTrue
+            Get-Content "$dir/ran-$($c.Id)" | Should -Be $c.Id
+        } finally {
+            Remove-Item Env:PSCONTAINERS_EXIT_COMMAND
+            Remove-Container exiting -Force
+        }
     }
 }

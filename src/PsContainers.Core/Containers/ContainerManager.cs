@@ -19,6 +19,14 @@ public sealed partial class ContainerManager
     private readonly ISyscalls _sys;
     private readonly List<IContainerImageResolver> _resolvers = new();
 
+    /// <summary>
+    /// A program the monitor runs after the container's process has exited and its rootfs is unmounted
+    /// (like podman's exit command): element 0 is the executable, the rest its arguments; the container id
+    /// is appended. Networking registers its clean-up here (veth/IPAM release for containers that exit
+    /// on their own). $env:PSCONTAINERS_EXIT_COMMAND (an executable path) is used when this is null.
+    /// </summary>
+    public static string[]? ExitCommand { get; set; }
+
     /// <summary>Resolvers consulted in order after the image store (registered by the image area).</summary>
     public static readonly List<Func<PscPaths, IContainerImageResolver>> ResolverFactories = new();
 
@@ -405,9 +413,13 @@ public sealed partial class ContainerManager
         if (attach) a.Add("--attach");
         if (stdin) a.Add("--stdin");
         if (foreground) a.Add("--foreground");
-        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exitCmd)
+        string[]? exit = ExitCommand is { Length: > 0 } ec ? ec
+            : Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } env ? [env] : null;
+        if (exit is not null)
         {
-            a.Add("--exit-command"); a.Add(exitCmd); a.Add("--exit-arg"); a.Add(c.Id);
+            a.Add("--exit-command"); a.Add(exit[0]);
+            foreach (var x in exit.Skip(1)) { a.Add("--exit-arg"); a.Add(x); }
+            a.Add("--exit-arg"); a.Add(c.Id);
         }
         return a;
     }

@@ -86,16 +86,20 @@ public sealed partial class ContainerManager
         while (await r.ReadLineAsync().ConfigureAwait(false) is string line) q.Add(new OutputLine(isError, line));
     });
 
-    /// <summary>The argument list of `runtime exec -t` for a process on the caller's terminal.</summary>
+    /// <summary>
+    /// A process on the caller's terminal (exec -it): the monitor runs "runtime exec --tty" with a console
+    /// socket, puts the terminal in raw mode and relays it. The process' exit code is the monitor's.
+    /// </summary>
     public Process ExecInTerminal(Container c, IReadOnlyList<string> command, ExecOptions options)
     {
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
-        var psi = new ProcessStartInfo(rt.RuntimePath) { UseShellExecute = false };
-        foreach (var a in new[] { "--root", rt.StateRoot, "exec", "--tty" }) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(MonitorPath) { UseShellExecute = false };
+        foreach (var a in new[] { "--exec-tty", "--id", cur.Id, "--runtime", rt.RuntimePath, "--runtime-root", rt.StateRoot, "--" })
+            psi.ArgumentList.Add(a);
         if (options.Cwd is not null) { psi.ArgumentList.Add("--cwd"); psi.ArgumentList.Add(options.Cwd); }
         if (options.User is not null) { psi.ArgumentList.Add("--user"); psi.ArgumentList.Add(options.User); }
-        psi.ArgumentList.Add("--env"); psi.ArgumentList.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") ?? "xterm"));
+        psi.ArgumentList.Add("--env"); psi.ArgumentList.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
         foreach (var e in options.Env ?? []) { psi.ArgumentList.Add("--env"); psi.ArgumentList.Add(e); }
         psi.ArgumentList.Add(cur.Id);
         foreach (var a in command) psi.ArgumentList.Add(a);

@@ -75,7 +75,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
     {
         if (!HasTerminal())
             ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
-                "-Tty needs an interactive terminal, and this session has none (its input or output is redirected, or it is a remote session). Run without -Tty, or from a terminal."),
+                "-Tty needs an interactive terminal, and this PowerShell host has none (its input or output is redirected, or it is remote). Run without -Tty, or from a terminal."),
                 "TerminalRequired", ErrorCategory.InvalidOperation, target));
     }
 
