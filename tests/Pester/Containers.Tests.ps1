@@ -63,7 +63,7 @@ Describe 'Invoke-ContainerImage attached' {
     }
 
     It 'has only a loopback interface with -Network none and the host network with -Network host' {
-        $none = Invoke-ContainerImage $Img -Remove cat /proc/net/dev
+        $none = Invoke-ContainerImage $Img -Remove -Network none cat /proc/net/dev
         ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
         # ... and the loopback interface is up
         (Invoke-ContainerImage $Img -Remove ip link show lo) -join ' ' | Should -Match '<LOOPBACK,UP'

@@ -176,11 +176,15 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
     /// <summary>Kill a running container first (docker rm -f); also suppresses the confirmation.</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
+    /// <summary>Also delete the container's anonymous volumes (docker rm -v).</summary>
+    [Parameter] public SwitchParameter Volumes { get; set; }
+
     protected override void Act(Container c)
     {
         if (!(Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
             && !ShouldProcess(c.Name, "Remove container")) return;
         if (Force && MyInvocation.BoundParameters.ContainsKey("WhatIf") && !ShouldProcess(c.Name, "Remove container")) return;
+        if (Volumes) PsContainers.Core.Networking.ContainerNetworkHook.RequestVolumeRemoval(Paths, c.Id);
         Manager.Remove(c, Force, CancellationToken);
     }
 }

@@ -50,7 +50,13 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>A hashtable, or 'key=value' strings.</summary>
     [Parameter] public object[]? Label { get; set; }
     [Parameter] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
-    [Parameter] public string[]? Network { get; set; }
+    [Parameter] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
+    /// <summary>[hostIP:][hostPort:]containerPort[/tcp|udp] (docker -p).</summary>
+    [Parameter] [Alias("p")] public string[]? Publish { get; set; }
+    [Parameter] public SwitchParameter PublishAll { get; set; }
+    [Parameter] public string? IPAddress { get; set; }
+    [Parameter] public string[]? Tmpfs { get; set; }
+    [Parameter] public string[]? Mount { get; set; }
     [Parameter] public string[]? CapAdd { get; set; }
     [Parameter] public string[]? CapDrop { get; set; }
     [Parameter] public SwitchParameter Privileged { get; set; }
@@ -113,6 +119,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
             o.Labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
         }
         if (Network is not null) o.Networks.AddRange(Network);
+        NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
         if (Ulimit is not null) o.Ulimits.AddRange(Ulimit);

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PsContainers.Core.Networking;
+
+/// <summary>One network a container is attached to.</summary>
+public sealed class NetworkAttachment
+{
+    public string Network { get; set; } = "";
+    public string IfName { get; set; } = "eth0";
+    public string? IPAddress { get; set; }
+    public int PrefixLength { get; set; }
+    public string? Gateway { get; set; }
+    public string? MacAddress { get; set; }
+    public string[] Aliases { get; set; } = Array.Empty<string>();
+}
+
+/// <summary>How a container is networked; saved as network.json in the container's directory.</summary>
+public sealed class ContainerNetworkState
+{
+    public string ContainerId { get; set; } = "";
+    public string? ContainerName { get; set; }
+    public string? Hostname { get; set; }
+    /// <summary>bridge (CNI networks), host or none.</summary>
+    public string Mode { get; set; } = "bridge";
+    /// <summary>The namespace the runtime joins; null in host mode.</summary>
+    public string? NetnsPath { get; set; }
+    public List<NetworkAttachment> Networks { get; set; } = new();
+    public List<PortMapping> Ports { get; set; } = new();
+    public string? HostsFile { get; set; }
+    public string? HostnameFile { get; set; }
+    public string? ResolvConfFile { get; set; }
+    public List<string> ExtraHosts { get; set; } = new();
+    public DateTime Created { get; set; } = DateTime.UtcNow;
+    /// <summary>Identifies this setup; a cleanup hook from an earlier start of the same container leaves it alone.</summary>
+    public string SetupId { get; set; } = Guid.NewGuid().ToString("N");
+
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, IncludeFields = false };
+}
+
+/// <summary>What a container asks of the network layer when it is set up.</summary>
+public sealed class NetworkSetupRequest
+{
+    public string ContainerId { get; set; } = "";
+    public string? ContainerName { get; set; }
+    public string? Hostname { get; set; }
+    /// <summary>Network names, or "host" / "none"; empty = the default bridge.</summary>
+    public List<string> Networks { get; set; } = new();
+    /// <summary>Static IPv4 address on the first network.</summary>
+    public string? IPAddress { get; set; }
+    /// <summary>-Publish values, already parsed.</summary>
+    public List<PortMapping> Ports { get; set; } = new();
+    /// <summary>Extra /etc/hosts lines ("name:ip").</summary>
+    public List<string> AddHosts { get; set; } = new();
+    /// <summary>DNS servers for resolv.conf instead of the host's.</summary>
+    public List<string> Dns { get; set; } = new();
+    /// <summary>Aliases the container answers to on its networks (besides its name).</summary>
+    public List<string> Aliases { get; set; } = new();
+}
+
+/// <summary>A bind mount the runtime must add for the network files (/etc/hosts, /etc/hostname, /etc/resolv.conf).</summary>
+public sealed class NetworkFileMount
+{
+    public string Source { get; set; } = "";
+    public string Destination { get; set; } = "";
+}

@@ -1,0 +1,476 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Networking;
+
+/// <summary>
+/// Sets up and tears down the network of one container: the network namespace, the CNI attachments
+/// (addresses, veths, NAT, published ports), and the /etc/hosts, /etc/hostname and /etc/resolv.conf files
+/// bind-mounted into it. Teardown works from the saved state and the CNI result cache, so it also cleans up
+/// after a container that was killed or an engine process that died halfway.
+/// </summary>
+public sealed class ContainerNetworking
+{
+    public PscPaths Paths { get; }
+    public NetworkStore Store { get; }
+    public CniExecutor Cni { get; }
+
+    public ContainerNetworking(PscPaths paths)
+    {
+        Paths = paths;
+        Store = new NetworkStore(paths);
+        Cni = Store.Executor();
+    }
+
+    public string ContainerDirectory(string id) => Path.Combine(Paths.Containers, id);
+    public string StatePath(string id) => Path.Combine(ContainerDirectory(id), "network.json");
+    private string LockPath => Path.Combine(Paths.Networks, ".attach.lock");
+    /// <summary>
+    /// Per-container lock, always taken before the store-wide one. The poststop cleanup program takes only this
+    /// one, so releasing one container's network never holds up another container's setup.
+    /// </summary>
+    public string ContainerLockPath(string id) => Path.Combine(Paths.Networks, "locks", id + ".lock");
+
+    public ContainerNetworkState? GetState(string containerId)
+    {
+        try { return JsonSerializer.Deserialize<ContainerNetworkState>(File.ReadAllText(StatePath(containerId)), ContainerNetworkState.Json); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
+    public List<ContainerNetworkState> AllStates()
+    {
+        var list = new List<ContainerNetworkState>();
+        if (!Directory.Exists(Paths.Containers)) return list;
+        foreach (var d in Directory.EnumerateDirectories(Paths.Containers))
+            if (GetState(Path.GetFileName(d)) is ContainerNetworkState s) list.Add(s);
+        return list;
+    }
+
+    /// <summary>Find a networked container by exact name, full id, or unique id prefix.</summary>
+    public ContainerNetworkState? Find(string nameOrId)
+    {
+        var all = AllStates();
+        var byName = all.FirstOrDefault(s => s.ContainerName == nameOrId || s.ContainerId == nameOrId);
+        if (byName is not null) return byName;
+        var pre = all.Where(s => s.ContainerId.StartsWith(nameOrId, StringComparison.Ordinal)).ToList();
+        return pre.Count == 1 ? pre[0] : null;
+    }
+
+    /// <summary>Names (or short ids) of the containers attached to a network.</summary>
+    public string[] UsersOf(string network) =>
+        AllStates().Where(s => s.Networks.Any(a => a.Network == network))
+                   .Select(s => s.ContainerName ?? s.ContainerId[..Math.Min(12, s.ContainerId.Length)]).ToArray();
+
+    /// <summary>The bind mounts the runtime adds for the network files.</summary>
+    public static List<NetworkFileMount> FileMounts(ContainerNetworkState s)
+    {
+        var m = new List<NetworkFileMount>();
+        if (s.HostsFile is not null) m.Add(new NetworkFileMount { Source = s.HostsFile, Destination = "/etc/hosts" });
+        if (s.HostnameFile is not null) m.Add(new NetworkFileMount { Source = s.HostnameFile, Destination = "/etc/hostname" });
+        if (s.ResolvConfFile is not null) m.Add(new NetworkFileMount { Source = s.ResolvConfFile, Destination = "/etc/resolv.conf" });
+        return m;
+    }
+
+    /// <summary>Create the namespace, attach the networks, publish the ports, write the files. All or nothing.</summary>
+    public ContainerNetworkState Setup(NetworkSetupRequest req, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(req.ContainerId)) throw new ArgumentException("ContainerId is required.", nameof(req));
+        var nets = req.Networks.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).Distinct().ToList();
+        if (nets.Count == 0) nets.Add(NetworkStore.DefaultNetworkName);
+        string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
+        if (mode != "bridge" && nets.Count > 1)
+            throw new PscException("InvalidNetworkMode", PscErrorCategory.InvalidArgument, $"-Network {mode} cannot be combined with other networks.", string.Join(",", nets));
+        if (mode != "bridge" && req.Ports.Count > 0)
+            throw new PscException("PublishNeedsNetwork", PscErrorCategory.InvalidArgument, $"Ports cannot be published with -Network {mode}.", mode);
+        if (req.IPAddress is not null && !Ipv4Subnet.TryParseIp(req.IPAddress, out _))
+            throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{req.IPAddress}' is not an IPv4 address.", req.IPAddress);
+
+        var state = new ContainerNetworkState
+        {
+            ContainerId = req.ContainerId,
+            ContainerName = req.ContainerName,
+            Hostname = req.Hostname ?? (mode == "host" ? System.Net.Dns.GetHostName() : req.ContainerId[..Math.Min(12, req.ContainerId.Length)]),
+            Mode = mode,
+        };
+        Directory.CreateDirectory(ContainerDirectory(req.ContainerId));
+        Directory.CreateDirectory(Paths.Networks);
+        using var cl = FileLock.Exclusive(ContainerLockPath(req.ContainerId), ct);
+        using var l = FileLock.Exclusive(LockPath, ct);
+        CollectGarbageLocked(ct);
+        if (GetState(req.ContainerId) is ContainerNetworkState old && old.NetnsPath is not null && NetworkNamespace.Exists(old.NetnsPath))
+            throw new PscException("NetworkAlreadySetUp", PscErrorCategory.ResourceExists, $"The network of container {req.ContainerId} is already set up.", req.ContainerId);
+
+        // everything that can be refused is checked before anything is created
+        var confs = new List<JsonObject>();
+        if (mode == "bridge")
+        {
+            foreach (var n in nets)
+            {
+                if (n != NetworkStore.DefaultNetworkName) NetworkStore.ValidateName(n);
+                confs.Add(Store.GetConfig(n));
+            }
+            state.Ports = ResolvePorts(req, ct);
+        }
+
+        try
+        {
+            if (mode != "host")
+            {
+                state.NetnsPath = NetworkNamespace.PathFor(req.ContainerId);
+                NetworkNamespace.Create(state.NetnsPath);
+            }
+            // no early record is needed: after a crash, Teardown finds the namespace by id and the attachments in the CNI cache
+            for (int i = 0; i < confs.Count; i++)
+            {
+                var conf = i == 0 && state.Ports.Count > 0 ? confs[i] : WithoutPortPlugins(confs[i]);
+                var rt = new CniRuntimeConf { ContainerId = req.ContainerId, NetnsPath = state.NetnsPath!, IfName = $"eth{i}" };
+                if (i == 0 && req.IPAddress is not null) rt.Args.Add(KeyValuePair.Create("IP", req.IPAddress));
+                if (i == 0 && state.Ports.Count > 0)
+                    rt.CapabilityArgs["portMappings"] = new JsonArray(state.Ports.Select(p => (JsonNode)p.ToCni()).ToArray());
+                var result = Cni.Add(conf, rt, ct);
+                state.Networks.Add(ToAttachment((string)conf["name"]!, rt.IfName, result, req.Aliases));
+            }
+            WriteFiles(state, req);
+            SaveState(state);
+            RefreshHosts(state.Networks.Select(a => a.Network), except: state.ContainerId);
+            foreach (var p in state.Ports) { p.ContainerId = state.ContainerId; p.ContainerName = state.ContainerName; }
+            return state;
+        }
+        catch
+        {
+            try { TeardownLocked(req.ContainerId, CancellationToken.None); } catch { }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The list without the plugins that only publish ports (portmap): when a container publishes nothing on a
+    /// network they have nothing to do, yet each ADD and DEL would still run iptables. The ADD cache keeps the list
+    /// actually used, so DEL runs exactly the same plugins.
+    /// </summary>
+    internal static JsonObject WithoutPortPlugins(JsonObject conf)
+    {
+        var copy = (JsonObject)JsonNode.Parse(conf.ToJsonString())!;
+        if (copy["plugins"] is not JsonArray plugins) return copy;
+        for (int i = plugins.Count - 1; i >= 0; i--)
+            if (plugins[i] is JsonObject p && (string?)p["type"] == "portmap" && plugins.Count > 1) plugins.RemoveAt(i);
+        return copy;
+    }
+
+    /// <summary>Undo <see cref="Setup"/>: CNI DEL every attachment, remove the namespace, release the ports. Idempotent.</summary>
+    public void Teardown(string containerId, CancellationToken ct = default)
+    {
+        if (!Directory.Exists(Paths.Networks) && !Directory.Exists(ContainerDirectory(containerId))) return;
+        Directory.CreateDirectory(Paths.Networks);
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
+        using var l = FileLock.Exclusive(LockPath, ct);
+        TeardownLocked(containerId, ct);
+    }
+
+    private void TeardownLocked(string containerId, CancellationToken ct)
+    {
+        var state = GetState(containerId);
+        string netns = state?.NetnsPath ?? NetworkNamespace.PathFor(containerId);
+        var todo = new List<(string Net, string If)>();
+        if (state is not null) todo.AddRange(state.Networks.Select(a => (a.Network, a.IfName)));
+        foreach (var c in Cni.CachedAttachments())
+            if (c.ContainerId == containerId && !todo.Contains((c.Network, c.IfName))) todo.Add((c.Network, c.IfName));
+        Exception? first = null;
+        foreach (var (net, ifname) in todo)
+        {
+            // only cached attachments need a DEL: the cache entry is written when ADD succeeded and removed when DEL did
+            try { Cni.Del(net, new CniRuntimeConf { ContainerId = containerId, NetnsPath = netns, IfName = ifname }, null, ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
+        }
+        try { NetworkNamespace.Delete(netns); } catch (Exception e) { first ??= e; }
+        if (first is null)
+        {
+            try { File.Delete(StatePath(containerId)); } catch (DirectoryNotFoundException) { }
+        }
+        if (state is not null) RefreshHosts(state.Networks.Select(a => a.Network), except: containerId);
+        if (first is not null)
+            throw new PscException("NetworkTeardownFailed", PscErrorCategory.InvalidOperation, $"Releasing the network of container {containerId} failed: {first.Message}", containerId, first);
+    }
+
+    /// <summary>
+    /// Release the attachments of containers whose directory is gone (removed by their monitor after -Rm, or
+    /// deleted by hand): CNI DEL from the cache, namespace removed. Runs before every setup, like CNI's GC.
+    /// </summary>
+    public int CollectGarbage(CancellationToken ct = default)
+    {
+        if (!Directory.Exists(Cni.CacheDirectory)) return 0;
+        using var l = FileLock.Exclusive(LockPath, ct);
+        return CollectGarbageLocked(ct);
+    }
+
+    private int CollectGarbageLocked(CancellationToken ct)
+    {
+        int n = 0;
+        foreach (var id in Cni.CachedAttachments().Select(a => a.ContainerId).Distinct().ToList())
+        {
+            if (string.IsNullOrEmpty(id) || Directory.Exists(ContainerDirectory(id))) continue;
+            // busy: its cleanup program is releasing it right now (waiting here could deadlock on the lock order)
+            using var cl = FileLock.TryExclusive(ContainerLockPath(id));
+            if (cl is null) continue;
+            try { TeardownLocked(id, ct); n++; } catch (PscException) { }
+        }
+        return n;
+    }
+
+    /// <summary>Attach a set-up (typically running) container to one more network: CNI ADD into its namespace.</summary>
+    public ContainerNetworkState Connect(string containerId, string network, string? ipAddress = null, IEnumerable<string>? aliases = null, CancellationToken ct = default)
+    {
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
+        using var l = FileLock.Exclusive(LockPath, ct);
+        var state = GetState(containerId) ?? throw NotNetworked(containerId);
+        if (state.Mode != "bridge" || state.NetnsPath is null || !NetworkNamespace.Exists(state.NetnsPath))
+            throw new PscException("ContainerNotConnectable", PscErrorCategory.InvalidOperation, $"Container '{state.ContainerName ?? containerId}' uses -Network {state.Mode} or is not running; it cannot join other networks.", containerId);
+        if (state.Networks.Any(a => a.Network == network))
+            throw new PscException("AlreadyConnected", PscErrorCategory.ResourceExists, $"Container '{state.ContainerName ?? containerId}' is already on network '{network}'.", network);
+        if (ipAddress is not null && !Ipv4Subnet.TryParseIp(ipAddress, out _))
+            throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
+        var conf = WithoutPortPlugins(Store.GetConfig(network));
+        int n = 0;
+        while (state.Networks.Any(a => a.IfName == $"eth{n}")) n++;
+        var rt = new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath, IfName = $"eth{n}" };
+        if (ipAddress is not null) rt.Args.Add(KeyValuePair.Create("IP", ipAddress));
+        var result = Cni.Add(conf, rt, ct);
+        state.Networks.Add(ToAttachment(network, rt.IfName, result, aliases ?? Array.Empty<string>()));
+        SaveState(state);
+        RefreshHosts(new[] { network }, except: null);
+        return state;
+    }
+
+    /// <summary>Detach a container from a network: CNI DEL (address, veth, rules released).</summary>
+    public ContainerNetworkState Disconnect(string containerId, string network, CancellationToken ct = default)
+    {
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
+        using var l = FileLock.Exclusive(LockPath, ct);
+        var state = GetState(containerId) ?? throw NotNetworked(containerId);
+        var att = state.Networks.FirstOrDefault(a => a.Network == network)
+            ?? throw new PscException("NotConnected", PscErrorCategory.ObjectNotFound, $"Container '{state.ContainerName ?? containerId}' is not on network '{network}'.", network);
+        JsonObject? conf = null;
+        try { conf = Store.GetConfig(network); } catch (PscException) { }
+        Cni.Del(network, new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath ?? "", IfName = att.IfName }, conf, ct);
+        state.Networks.Remove(att);
+        if (att.IfName == "eth0") state.Ports.Clear(); // published ports went with the first attachment
+        SaveState(state);
+        RefreshHosts(new[] { network }, except: null);
+        return state;
+    }
+
+    /// <summary>CNI CHECK of every attachment of a container.</summary>
+    public void Check(string containerId, CancellationToken ct = default)
+    {
+        var state = GetState(containerId) ?? throw NotNetworked(containerId);
+        foreach (var a in state.Networks)
+            Cni.Check(Store.GetConfig(a.Network), new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath ?? "", IfName = a.IfName }, ct);
+    }
+
+    private static PscException NotNetworked(string id) =>
+        new("ContainerNetworkNotFound", PscErrorCategory.ObjectNotFound, $"Container '{id}' has no network set up (is it running?).", id);
+
+    private static NetworkAttachment ToAttachment(string network, string ifName, CniResult r, IEnumerable<string> aliases)
+    {
+        var ip = r.ContainerAddress();
+        return new NetworkAttachment
+        {
+            Network = network,
+            IfName = ifName,
+            IPAddress = ip?.IP,
+            PrefixLength = ip?.PrefixLength ?? 0,
+            Gateway = ip?.Gateway,
+            MacAddress = r.ContainerMac(ifName),
+            Aliases = aliases.ToArray(),
+        };
+    }
+
+    private void SaveState(ContainerNetworkState s) =>
+        AtomicFile.WriteAllText(StatePath(s.ContainerId), JsonSerializer.Serialize(s, ContainerNetworkState.Json));
+
+    // ---- ports ----
+
+    private List<PortMapping> ResolvePorts(NetworkSetupRequest req, CancellationToken ct)
+    {
+        if (req.Ports.Count == 0) return new List<PortMapping>();
+        try { return ResolvePortsOnce(req, ct); }
+        catch (PscException e) when (e.ErrorId == "PortInUse" && WaitForCleanups(req.ContainerId, ct))
+        {
+            // a stopped container's network was still being released: decide again now that it is done
+            return ResolvePortsOnce(req, ct);
+        }
+    }
+
+    /// <summary>Wait (up to 10 s) while other containers' locks are held, as by a running cleanup; true when one was.</summary>
+    private bool WaitForCleanups(string self, CancellationToken ct)
+    {
+        string dir = Path.GetDirectoryName(ContainerLockPath(self))!;
+        if (!Directory.Exists(dir)) return false;
+        bool waited = false;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        foreach (var f in Directory.EnumerateFiles(dir, "*.lock"))
+        {
+            if (Path.GetFileNameWithoutExtension(f) == self) continue;
+            while (true)
+            {
+                using (var l = FileLock.TryExclusive(f)) if (l is not null) break;
+                waited = true;
+                if (DateTime.UtcNow > deadline) return waited;
+                ct.ThrowIfCancellationRequested();
+                Thread.Sleep(20);
+            }
+        }
+        return waited;
+    }
+
+    private List<PortMapping> ResolvePortsOnce(NetworkSetupRequest req, CancellationToken ct)
+    {
+        var result = new List<PortMapping>();
+        var taken = new Dictionary<string, string>(); // "proto/port" -> who
+        foreach (var s in AllStates())
+            if (s.ContainerId != req.ContainerId)
+                foreach (var p in s.Ports) taken[$"{p.Protocol}/{p.HostPort}"] = $"container '{s.ContainerName ?? s.ContainerId[..12]}'";
+        foreach (var f in HostPorts.ForwardedByIptables()) taken.TryAdd(f, "a port forwarding rule on the host");
+        var used = new HashSet<int>(taken.Keys.Select(k => int.Parse(k.Split('/')[1])));
+        foreach (var p in req.Ports)
+        {
+            ct.ThrowIfCancellationRequested();
+            var m = new PortMapping { HostIP = p.HostIP, HostPort = p.HostPort, ContainerPort = p.ContainerPort, Protocol = p.Protocol };
+            if (p.RangeEnd > 0)
+            {
+                m.HostPort = Enumerable.Range(p.HostPort, p.RangeEnd - p.HostPort + 1)
+                    .FirstOrDefault(x => !taken.ContainsKey($"{p.Protocol}/{x}") && !result.Any(r => r.HostPort == x && r.Protocol == p.Protocol) && HostPorts.IsFree(p.HostIP, x, p.Protocol));
+                if (m.HostPort == 0)
+                    throw new PscException("PortInUse", PscErrorCategory.ResourceUnavailable, $"Every host port in {p.HostPort}-{p.RangeEnd}/{p.Protocol} is in use.", $"{p.HostPort}-{p.RangeEnd}");
+            }
+            else if (m.HostPort == 0)
+            {
+                m.HostPort = HostPorts.PickFree(m.HostIP, m.Protocol, used);
+            }
+            else
+            {
+                string key = $"{m.Protocol}/{m.HostPort}";
+                if (result.Any(r => r.HostPort == m.HostPort && r.Protocol == m.Protocol))
+                    throw new PscException("PortInUse", PscErrorCategory.InvalidArgument, $"Host port {key} is published twice.", key);
+                if (taken.TryGetValue(key, out var who))
+                    throw new PscException("PortInUse", PscErrorCategory.ResourceUnavailable, $"Host port {key} is already in use by {who}.", key);
+                if (!HostPorts.IsFree(m.HostIP, m.HostPort, m.Protocol))
+                    throw new PscException("PortInUse", PscErrorCategory.ResourceUnavailable,
+                        $"Host port {key} is already in use on {(string.IsNullOrEmpty(m.HostIP) ? "the host" : m.HostIP)} (another program listens on it).", key);
+            }
+            used.Add(m.HostPort);
+            result.Add(m);
+        }
+        return result;
+    }
+
+    // ---- /etc files ----
+
+    private void WriteFiles(ContainerNetworkState s, NetworkSetupRequest req)
+    {
+        string dir = ContainerDirectory(s.ContainerId);
+        s.HostnameFile = Path.Combine(dir, "hostname");
+        WriteInPlace(s.HostnameFile, s.Hostname + "\n");
+        s.ResolvConfFile = Path.Combine(dir, "resolv.conf");
+        WriteInPlace(s.ResolvConfFile, BuildResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "", s.Mode, req.Dns));
+        s.HostsFile = Path.Combine(dir, "hosts");
+        s.ExtraHosts = req.AddHosts.ToList();
+        WriteInPlace(s.HostsFile, BuildHosts(s, AllStates()));
+    }
+
+    /// <summary>resolv.conf from the host's: loopback nameservers (a resolver on the host's own lo) are dropped outside host mode.</summary>
+    public static string BuildResolvConf(string hostResolv, string mode, IReadOnlyCollection<string>? dns = null)
+    {
+        var sb = new StringBuilder();
+        var servers = new List<string>();
+        foreach (var raw in hostResolv.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#') || line.StartsWith(';')) continue;
+            var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (f[0] == "nameserver" && f.Length > 1)
+            {
+                bool loop = f[1].StartsWith("127.") || f[1] == "::1";
+                if (mode == "host" || !loop) servers.Add(f[1]);
+            }
+            else if (f[0] is "search" or "domain" or "options") sb.Append(line).Append('\n');
+        }
+        if (dns is { Count: > 0 }) servers = dns.ToList();
+        if (servers.Count == 0) sb.Insert(0, "# the host has only loopback nameservers, which the container cannot reach\n");
+        foreach (var sv in servers) sb.Append("nameserver ").Append(sv).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>/etc/hosts for one container: localhost, itself, the host gateway, and its peers on networks with name resolution.</summary>
+    internal string BuildHosts(ContainerNetworkState s, List<ContainerNetworkState> all)
+    {
+        var sb = new StringBuilder();
+        if (s.Mode == "host")
+        {
+            sb.Append(File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts") : "127.0.0.1\tlocalhost\n");
+            if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
+        }
+        else
+        {
+            sb.Append("127.0.0.1\tlocalhost localhost.localdomain\n");
+            sb.Append("::1\tlocalhost ip6-localhost ip6-loopback\n");
+        }
+        var first = s.Networks.FirstOrDefault();
+        string names = string.Join(' ', new[] { s.Hostname, s.ContainerName }.Where(x => !string.IsNullOrEmpty(x)).Distinct());
+        if (first?.IPAddress is not null) sb.Append(first.IPAddress).Append('\t').Append(names).Append('\n');
+        else if (s.Mode != "host") sb.Append("127.0.1.1\t").Append(names).Append('\n');
+        if (first?.Gateway is not null) sb.Append(first.Gateway).Append("\thost.containers.internal host.docker.internal\n");
+        foreach (var e in s.ExtraHosts)
+        {
+            int c = e.LastIndexOf(':');
+            if (c > 0) sb.Append(e[(c + 1)..]).Append('\t').Append(e[..c]).Append('\n');
+        }
+        var peers = new List<string>();
+        foreach (var att in s.Networks)
+        {
+            var net = Store.Get(att.Network);
+            if (net is null || !net.DnsEnabled) continue;
+            foreach (var o in all)
+            {
+                if (o.ContainerId == s.ContainerId) continue;
+                var oa = o.Networks.FirstOrDefault(a => a.Network == att.Network);
+                if (oa?.IPAddress is null) continue;
+                var pn = new[] { o.ContainerName, o.Hostname }.Concat(oa.Aliases).Where(x => !string.IsNullOrEmpty(x)).Distinct();
+                peers.Add($"{oa.IPAddress}\t{string.Join(' ', pn)}");
+            }
+        }
+        if (peers.Count > 0)
+        {
+            sb.Append("# containers on the same networks\n");
+            foreach (var p in peers.Distinct()) sb.Append(p).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Rewrite the hosts files of the containers on these networks (in place: the file is bind-mounted).</summary>
+    private void RefreshHosts(IEnumerable<string> networks, string? except)
+    {
+        var set = networks.ToHashSet();
+        if (set.Count == 0) return;
+        var all = AllStates();
+        foreach (var s in all)
+        {
+            if (s.ContainerId == except || s.HostsFile is null || !File.Exists(s.HostsFile)) continue;
+            if (!s.Networks.Any(a => set.Contains(a.Network))) continue;
+            try { WriteInPlace(s.HostsFile, BuildHosts(s, all)); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Overwrite a file keeping its inode, so a bind mount of it sees the new content.</summary>
+    private static void WriteInPlace(string path, string text)
+    {
+        using var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write);
+        var b = Encoding.UTF8.GetBytes(text);
+        fs.SetLength(0);
+        fs.Write(b);
+    }
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace PsContainers.Core.Networking;
+
+/// <summary>A published port: host address and port forwarded to a container port.</summary>
+public sealed class PortMapping
+{
+    public string? ContainerName { get; set; }
+    public string? ContainerId { get; set; }
+    /// <summary>Host address the port is bound to; empty means every address (0.0.0.0).</summary>
+    public string HostIP { get; set; } = "";
+    public int HostPort { get; set; }
+    public int ContainerPort { get; set; }
+    public string Protocol { get; set; } = "tcp";
+
+    /// <summary>When a single container port was given a host range: the range's last port (any free one is taken at start).</summary>
+    internal int RangeEnd;
+
+    /// <summary>docker ps form: 0.0.0.0:8000->80/tcp.</summary>
+    public override string ToString()
+    {
+        string ip = string.IsNullOrEmpty(HostIP) ? "0.0.0.0" : HostIP.Contains(':') ? $"[{HostIP}]" : HostIP;
+        return $"{ip}:{HostPort}->{ContainerPort}/{Protocol}";
+    }
+
+    public JsonObject ToCni() => new()
+    {
+        ["hostPort"] = HostPort,
+        ["containerPort"] = ContainerPort,
+        ["protocol"] = Protocol,
+        ["hostIP"] = HostIP,
+    };
+
+    /// <summary>Docker-style list of port strings, ranges folded per protocol: "0.0.0.0:8000-8001->80-81/tcp".</summary>
+    public static string Format(IEnumerable<PortMapping> ports)
+    {
+        var parts = new List<string>();
+        PortMapping? start = null, prev = null;
+        void Flush()
+        {
+            if (start is null || prev is null) return;
+            if (start == prev) parts.Add(start.ToString());
+            else
+            {
+                string ip = string.IsNullOrEmpty(start.HostIP) ? "0.0.0.0" : start.HostIP;
+                parts.Add($"{ip}:{start.HostPort}-{prev.HostPort}->{start.ContainerPort}-{prev.ContainerPort}/{start.Protocol}");
+            }
+        }
+        foreach (var p in ports.OrderBy(p => p.Protocol).ThenBy(p => p.HostIP).ThenBy(p => p.ContainerPort))
+        {
+            if (prev is not null && p.Protocol == prev.Protocol && p.HostIP == prev.HostIP && p.HostPort == prev.HostPort + 1 && p.ContainerPort == prev.ContainerPort + 1)
+            { prev = p; continue; }
+            Flush();
+            start = prev = p;
+        }
+        Flush();
+        return string.Join(", ", parts);
+    }
+}
+
+/// <summary>Parses -Publish values: [hostIP:][hostPort[-end]:]containerPort[-end][/tcp|udp|sctp].</summary>
+public static class PortParser
+{
+    public static List<PortMapping> Parse(string spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "it is empty");
+        string s = spec.Trim();
+        int arrow = s.IndexOf("->", StringComparison.Ordinal);
+        if (arrow > 0)
+        {
+            // docker ps form: [ip:]hostPort[-end]->containerPort[-end][/proto]
+            string left = s[..arrow], right = s[(arrow + 2)..];
+            int c = left.LastIndexOf(':');
+            s = c < 0 ? left + ":" + right : left[..c] + ":" + left[(c + 1)..] + ":" + right;
+        }
+        string proto = "tcp";
+        int slash = s.LastIndexOf('/');
+        if (slash >= 0)
+        {
+            proto = s[(slash + 1)..].ToLowerInvariant();
+            s = s[..slash];
+            if (proto is not ("tcp" or "udp" or "sctp")) throw Bad(spec, $"'{proto}' is not tcp, udp or sctp");
+        }
+        string hostIp = "";
+        string? hostPart = null;
+        string containerPart;
+        if (s.StartsWith('['))
+        {
+            int close = s.IndexOf(']');
+            if (close < 0 || close + 1 >= s.Length || s[close + 1] != ':') throw Bad(spec, "the IPv6 address is not closed with ']:'");
+            hostIp = s[1..close];
+            s = s[(close + 2)..];
+            var rest = s.Split(':');
+            if (rest.Length != 2) throw Bad(spec, "expected [ip]:hostPort:containerPort");
+            hostPart = rest[0]; containerPart = rest[1];
+        }
+        else
+        {
+            var f = s.Split(':');
+            switch (f.Length)
+            {
+                case 1: containerPart = f[0]; break;
+                case 2: hostPart = f[0]; containerPart = f[1]; break;
+                case 3: hostIp = f[0]; hostPart = f[1]; containerPart = f[2]; break;
+                default: throw Bad(spec, "too many ':'");
+            }
+        }
+        if (hostIp.Length > 0)
+        {
+            if (!IPAddress.TryParse(hostIp, out var a)) throw Bad(spec, $"'{hostIp}' is not an IP address");
+            hostIp = a.ToString();
+            if (hostIp is "0.0.0.0" or "::") hostIp = "";
+        }
+        var (cStart, cEnd) = ParseRange(containerPart, spec, "container port");
+        int count = cEnd - cStart + 1;
+        var list = new List<PortMapping>();
+        if (string.IsNullOrEmpty(hostPart))
+        {
+            for (int p = cStart; p <= cEnd; p++) list.Add(new PortMapping { HostIP = hostIp, HostPort = 0, ContainerPort = p, Protocol = proto });
+            return list;
+        }
+        var (hStart, hEnd) = ParseRange(hostPart, spec, "host port");
+        int hCount = hEnd - hStart + 1;
+        if (hCount == count)
+        {
+            for (int i = 0; i < count; i++) list.Add(new PortMapping { HostIP = hostIp, HostPort = hStart + i, ContainerPort = cStart + i, Protocol = proto });
+        }
+        else if (count == 1 && hCount > 1)
+        {
+            // docker: one container port, a host range: any free port of the range (chosen at start); keep the range start, resolve later
+            list.Add(new PortMapping { HostIP = hostIp, HostPort = hStart, RangeEnd = hEnd, ContainerPort = cStart, Protocol = proto });
+        }
+        else throw Bad(spec, $"the host range has {hCount} ports but the container range has {count}");
+        return list;
+    }
+
+    /// <summary>A -Publish value in docker ps form when its host ports are fixed (0.0.0.0:8000->80/tcp), else as given.</summary>
+    public static string Canonical(string spec)
+    {
+        var list = Parse(spec);
+        return list.All(p => p.HostPort > 0 && p.RangeEnd == 0) ? PortMapping.Format(list) : spec;
+    }
+
+    public static List<PortMapping> ParseAll(IEnumerable<string>? specs)
+    {
+        var all = new List<PortMapping>();
+        if (specs is null) return all;
+        foreach (var s in specs) all.AddRange(Parse(s));
+        return all;
+    }
+
+    /// <summary>ExposedPorts of an image config ("80/tcp", "53/udp", "8000-8002/tcp") as mappings to random host ports.</summary>
+    public static List<PortMapping> FromExposed(IEnumerable<string> exposed)
+    {
+        var list = new List<PortMapping>();
+        foreach (var e in exposed) list.AddRange(Parse(e.Contains('/') ? e : e + "/tcp"));
+        return list;
+    }
+
+    private static (int, int) ParseRange(string s, string spec, string what)
+    {
+        var parts = s.Split('-');
+        if (parts.Length > 2) throw Bad(spec, $"bad {what} range '{s}'");
+        int a = Port(parts[0], spec, what);
+        int b = parts.Length == 2 ? Port(parts[1], spec, what) : a;
+        if (b < a) throw Bad(spec, $"{what} range '{s}' ends before it starts");
+        return (a, b);
+    }
+
+    private static int Port(string s, string spec, string what)
+    {
+        if (!int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int p) || p < 1 || p > 65535)
+            throw Bad(spec, $"'{s}' is not a valid {what} (1-65535)");
+        return p;
+    }
+
+    private static PscException Bad(string spec, string why) =>
+        new("InvalidPortSpec", PscErrorCategory.InvalidArgument, $"Invalid port specification '{spec}': {why}. Use [hostIP:][hostPort:]containerPort[/tcp|udp], e.g. 8000:80.", spec);
+}
+
+/// <summary>Host-side checks for published ports: is it free, pick a free one.</summary>
+public static class HostPorts
+{
+    /// <summary>True when the host port can be bound right now (nobody listens on it).</summary>
+    public static bool IsFree(string hostIp, int port, string protocol)
+    {
+        var addr = string.IsNullOrEmpty(hostIp) ? IPAddress.Any : IPAddress.Parse(hostIp);
+        var type = protocol == "udp" ? SocketType.Dgram : SocketType.Stream;
+        var proto = protocol == "udp" ? ProtocolType.Udp : ProtocolType.Tcp;
+        if (protocol == "sctp") return true;
+        try
+        {
+            using var s = new Socket(addr.AddressFamily, type, proto);
+            s.Bind(new IPEndPoint(addr, port));
+            return true;
+        }
+        catch (SocketException) { return false; }
+    }
+
+    /// <summary>A free port chosen by the kernel (bind to port 0).</summary>
+    public static int PickFree(string hostIp, string protocol, ISet<int> avoid)
+    {
+        var addr = string.IsNullOrEmpty(hostIp) ? IPAddress.Any : IPAddress.Parse(hostIp);
+        for (int i = 0; i < 50; i++)
+        {
+            using var s = new Socket(addr.AddressFamily, protocol == "udp" ? SocketType.Dgram : SocketType.Stream, protocol == "udp" ? ProtocolType.Udp : ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(addr, 0));
+            int p = ((IPEndPoint)s.LocalEndPoint!).Port;
+            if (!avoid.Contains(p)) return p;
+        }
+        throw new PscException("NoFreePort", PscErrorCategory.ResourceUnavailable, "No free host port was found.", hostIp);
+    }
+
+    /// <summary>Host ports that CNI portmap rules already forward (any engine using the CNI-DN chains), as "proto/port".</summary>
+    public static HashSet<string> ForwardedByIptables()
+    {
+        var set = new HashSet<string>();
+        var (rc, stdout, _) = HostCommand.Run("iptables", "-w", "-t", "nat", "-S");
+        if (rc != 0) return set;
+        foreach (var line in stdout.Split('\n'))
+        {
+            if (!line.StartsWith("-A CNI-DN-") || !line.Contains("DNAT")) continue;
+            var f = line.Split(' ');
+            int pi = Array.IndexOf(f, "-p"), di = Array.IndexOf(f, "--dport");
+            if (pi > 0 && di > 0 && pi + 1 < f.Length && di + 1 < f.Length) set.Add(f[pi + 1] + "/" + f[di + 1]);
+        }
+        return set;
+    }
+}

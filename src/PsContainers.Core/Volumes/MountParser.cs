@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+
+namespace PsContainers.Core.Volumes;
+
+/// <summary>Parses docker's -v/--volume, --mount and --tmpfs syntaxes.</summary>
+public static partial class MountParser
+{
+    private static readonly HashSet<string> Propagations = new() { "shared", "rshared", "slave", "rslave", "private", "rprivate" };
+
+    /// <summary>-Volume: name:/path[:opts], /host:/path[:opts], or /path (anonymous volume). Options: ro, rw, nocopy, z, Z, propagation.</summary>
+    public static MountRequest ParseVolume(string spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "-Volume", "it is empty");
+        var parts = spec.Split(':');
+        if (parts.Length > 3) throw Bad(spec, "-Volume", "too many ':'");
+        var m = new MountRequest { CreateHostPath = true };
+        if (parts.Length == 1)
+        {
+            m.Type = "volume"; m.Target = parts[0];
+        }
+        else
+        {
+            string src = parts[0];
+            m.Target = parts[1];
+            if (src.Length == 0) throw Bad(spec, "-Volume", "the source is empty");
+            if (src.StartsWith('/') || src.StartsWith("./") || src.StartsWith("../") || src is "." or "~" || src.StartsWith("~/")) { m.Type = "bind"; m.Source = src; }
+            else { ValidateVolumeName(src); m.Type = "volume"; m.Source = src; }
+            if (parts.Length == 3)
+                foreach (var o in parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    switch (o)
+                    {
+                        case "ro": m.ReadOnly = true; break;
+                        case "rw": m.ReadOnly = false; break;
+                        case "nocopy": m.NoCopy = true; break;
+                        case "z": case "Z": break; // SELinux relabelling: nothing to do without SELinux
+                        default:
+                            if (Propagations.Contains(o) && m.Type == "bind") m.Options.Add(o);
+                            else throw Bad(spec, "-Volume", $"unknown option '{o}' (use ro, rw, nocopy, or a propagation mode for binds)");
+                            break;
+                    }
+                }
+        }
+        CheckTarget(m.Target, spec, "-Volume");
+        return m;
+    }
+
+    /// <summary>-Mount: type=bind|volume|tmpfs,source=...,target=...,readonly and docker's other keys.</summary>
+    public static MountRequest ParseMount(string spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "-Mount", "it is empty");
+        var m = new MountRequest { Type = "volume" };
+        bool typeSet = false;
+        foreach (var raw in spec.Split(','))
+        {
+            var field = raw.Trim().Trim('"');
+            if (field.Length == 0) continue;
+            int eq = field.IndexOf('=');
+            string key = (eq < 0 ? field : field[..eq]).ToLowerInvariant();
+            string? val = eq < 0 ? null : field[(eq + 1)..];
+            switch (key)
+            {
+                case "type":
+                    m.Type = (val ?? "").ToLowerInvariant();
+                    if (m.Type is not ("bind" or "volume" or "tmpfs")) throw Bad(spec, "-Mount", $"type '{val}' is not bind, volume or tmpfs");
+                    typeSet = true; break;
+                case "source": case "src": m.Source = Need(val, key, spec); break;
+                case "target": case "destination": case "dst": m.Target = Need(val, key, spec); break;
+                case "readonly": case "ro": m.ReadOnly = Bool(val, key, spec); break;
+                case "volume-nocopy": m.NoCopy = Bool(val, key, spec); break;
+                case "bind-propagation":
+                    var pr = Need(val, key, spec);
+                    if (!Propagations.Contains(pr)) throw Bad(spec, "-Mount", $"bind-propagation '{pr}' is not one of {string.Join(", ", Propagations)}");
+                    m.Options.Add(pr); break;
+                case "tmpfs-size": m.Options.Add("size=" + Need(val, key, spec)); break;
+                case "tmpfs-mode": m.Options.Add("mode=" + Need(val, key, spec)); break;
+                case "consistency": case "bind-nonrecursive": case "volume-driver": break;
+                case "volume-label": break;
+                default: throw Bad(spec, "-Mount", $"unknown key '{key}'");
+            }
+        }
+        _ = typeSet;
+        if (string.IsNullOrEmpty(m.Target)) throw Bad(spec, "-Mount", "target= is required");
+        if (m.Type == "bind" && string.IsNullOrEmpty(m.Source)) throw Bad(spec, "-Mount", "a bind mount needs source=");
+        if (m.Type == "tmpfs" && !string.IsNullOrEmpty(m.Source)) throw Bad(spec, "-Mount", "a tmpfs mount takes no source");
+        if (m.Type == "volume" && m.Source is not null) ValidateVolumeName(m.Source);
+        if (m.Type == "bind" && !m.Source!.StartsWith('/') && !m.Source.StartsWith('.')) throw Bad(spec, "-Mount", "a bind source must be an absolute path");
+        if (m.Type != "bind" && m.Options.Any(Propagations.Contains)) throw Bad(spec, "-Mount", "bind-propagation applies to bind mounts only");
+        CheckTarget(m.Target, spec, "-Mount");
+        return m;
+    }
+
+    /// <summary>-Tmpfs: /path[:options] (size=64m, mode=1777, noexec, ...).</summary>
+    public static MountRequest ParseTmpfs(string spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "-Tmpfs", "it is empty");
+        int c = spec.IndexOf(':');
+        var m = new MountRequest { Type = "tmpfs", Target = c < 0 ? spec : spec[..c] };
+        if (c >= 0)
+            foreach (var o in spec[(c + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (o == "ro") m.ReadOnly = true;
+                else if (o == "rw") m.ReadOnly = false;
+                else if (TmpfsOption().IsMatch(o)) m.Options.Add(o);
+                else throw Bad(spec, "-Tmpfs", $"unknown option '{o}'");
+            }
+        CheckTarget(m.Target, spec, "-Tmpfs");
+        return m;
+    }
+
+    [GeneratedRegex("^(size=[0-9]+[kmgKMG%]?|mode=[0-7]{3,4}|uid=[0-9]+|gid=[0-9]+|nr_inodes=[0-9]+[kmgKMG]?|noexec|exec|nosuid|suid|nodev|dev|noatime|atime)$")]
+    private static partial Regex TmpfsOption();
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+    private static partial Regex VolumeName();
+
+    public static void ValidateVolumeName(string name)
+    {
+        if (!VolumeName().IsMatch(name) || name.Length > 128)
+            throw new PscException("InvalidVolumeName", PscErrorCategory.InvalidArgument,
+                $"'{name}' is not a valid volume name: start with a letter or digit, then letters, digits, '_', '.' or '-'.", name);
+    }
+
+    private static void CheckTarget(string target, string spec, string what)
+    {
+        if (string.IsNullOrEmpty(target) || !target.StartsWith('/')) throw Bad(spec, what, $"the container path '{target}' is not absolute");
+        if (target.Split('/').Any(p => p == "..")) throw Bad(spec, what, "the container path must not contain '..'");
+        if (target == "/") throw Bad(spec, what, "the container root cannot be a mount target");
+    }
+
+    private static string Need(string? v, string key, string spec) =>
+        string.IsNullOrEmpty(v) ? throw Bad(spec, "-Mount", $"{key}= needs a value") : v;
+
+    private static bool Bool(string? v, string key, string spec) => v?.ToLowerInvariant() switch
+    {
+        null or "" or "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw Bad(spec, "-Mount", $"{key}={v} is not true or false"),
+    };
+
+    private static PscException Bad(string spec, string what, string why) =>
+        new("InvalidMountSpec", PscErrorCategory.InvalidArgument, $"Invalid {what} '{spec}': {why}.", spec);
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Volumes;
+
+/// <summary>
+/// Turns a container's -Volume/-Mount/-Tmpfs requests and its image's VOLUMEs into runtime mounts: named volumes
+/// are created on first use and filled from the image (copy-up), anonymous volumes are made for image VOLUMEs,
+/// bind sources are checked, destinations are resolved safely inside the container root. The result is saved as
+/// the container's mounts.json, which is how volume users are found.
+/// </summary>
+public sealed class VolumeMounter
+{
+    public PscPaths Paths { get; }
+    public VolumeStore Volumes { get; }
+
+    public VolumeMounter(PscPaths paths) { Paths = paths; Volumes = new VolumeStore(paths); }
+
+    public string MountsPath(string containerId) => Path.Combine(Paths.Containers, containerId, "mounts.json");
+
+    /// <summary>
+    /// Resolve the mounts of a container. <paramref name="rootfs"/> is the container's root file system (merged),
+    /// used for safe destination resolution and copy-up; null skips both (destinations are used as given).
+    /// </summary>
+    public List<ResolvedMount> Prepare(string containerId, string? containerName, IEnumerable<MountRequest> requests,
+        IEnumerable<string>? imageVolumes = null, string? rootfs = null, CancellationToken ct = default)
+    {
+        var reqs = requests.ToList();
+        foreach (var iv in imageVolumes ?? Array.Empty<string>())
+        {
+            string t = NormalizeTarget(iv);
+            if (!reqs.Any(r => NormalizeTarget(r.Target) == t)) reqs.Add(new MountRequest { Type = "volume", Target = t });
+        }
+        var dup = reqs.GroupBy(r => NormalizeTarget(r.Target)).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new PscException("DuplicateMountTarget", PscErrorCategory.InvalidArgument, $"Two mounts have the same container path '{dup.Key}'.", dup.Key);
+
+        // check every bind source first: nothing is created when one is bad
+        foreach (var r in reqs.Where(r => r.Type == "bind"))
+        {
+            string src = Path.GetFullPath(r.Source!);
+            if (!File.Exists(src) && !System.IO.Directory.Exists(src) && !r.CreateHostPath)
+                throw new PscException("BindSourceNotFound", PscErrorCategory.ObjectNotFound, $"The bind mount source '{r.Source}' does not exist.", r.Source);
+        }
+
+        var result = new List<ResolvedMount>();
+        var createdAnon = new List<string>();
+        try
+        {
+            // parents before children: /data before /data/sub
+            foreach (var r in reqs.OrderBy(r => NormalizeTarget(r.Target).Count(c => c == '/')))
+            {
+                ct.ThrowIfCancellationRequested();
+                string dest = rootfs is null ? NormalizeTarget(r.Target) : SecurePath.Resolve(rootfs, r.Target);
+                var m = new ResolvedMount { Destination = dest, ReadOnly = r.ReadOnly };
+                switch (r.Type)
+                {
+                    case "bind":
+                        {
+                            string src = Path.GetFullPath(r.Source!);
+                            if (!File.Exists(src) && !System.IO.Directory.Exists(src)) System.IO.Directory.CreateDirectory(src);
+                            m.Type = "bind"; m.Source = src;
+                            var o = new List<string> { "rbind" };
+                            o.Add(r.Options.FirstOrDefault(x => x.Contains("private") || x.Contains("shared") || x.Contains("slave")) ?? "rprivate");
+                            if (r.ReadOnly) o.Add("ro");
+                            m.Options = o.ToArray();
+                            break;
+                        }
+                    case "tmpfs":
+                        {
+                            m.Type = "tmpfs"; m.Source = "tmpfs";
+                            var o = new List<string> { "nosuid", "nodev" };
+                            o.AddRange(r.Options);
+                            if (!r.Options.Any(x => x.StartsWith("mode="))) o.Add("mode=1777");
+                            if (r.ReadOnly) o.Add("ro");
+                            m.Options = o.Distinct().ToArray();
+                            break;
+                        }
+                    default:
+                        {
+                            ContainerVolume v;
+                            bool created;
+                            if (r.Source is null) { v = Volumes.Create(null, null, anonymous: true); created = true; createdAnon.Add(v.Name); }
+                            else if (r.Anonymous && Volumes.Get(r.Source) is null) { v = Volumes.Create(r.Source, null, anonymous: true); created = true; }
+                            else v = Volumes.GetOrCreate(r.Source, out created);
+                            if (!v.CopiedUp && !r.NoCopy && rootfs is not null)
+                            {
+                                string from = Path.Combine(rootfs, dest.TrimStart('/'));
+                                if (System.IO.Directory.Exists(from) && IsEmpty(v.Mountpoint)) CopyUp(from, v.Mountpoint);
+                                v.CopiedUp = true;
+                                Volumes.Save(v);
+                            }
+                            _ = created;
+                            m.Type = "bind"; m.Source = v.Mountpoint; m.Volume = v.Name; m.Anonymous = v.Anonymous;
+                            var o = new List<string> { "rbind", "rprivate" };
+                            if (r.ReadOnly) o.Add("ro");
+                            m.Options = o.ToArray();
+                            break;
+                        }
+                }
+                result.Add(m);
+            }
+            var rec = new ContainerMounts { ContainerId = containerId, ContainerName = containerName, Mounts = result };
+            AtomicFile.WriteAllText(MountsPath(containerId), JsonSerializer.Serialize(rec, new JsonSerializerOptions { WriteIndented = true }));
+            return result;
+        }
+        catch
+        {
+            foreach (var a in createdAnon) try { Volumes.Remove(a); } catch { }
+            throw;
+        }
+    }
+
+    /// <summary>The saved mounts of a container, or null.</summary>
+    public ContainerMounts? GetMounts(string containerId)
+    {
+        try { return JsonSerializer.Deserialize<ContainerMounts>(File.ReadAllText(MountsPath(containerId))); }
+        catch (IOException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// Forget a container's mounts (it is being removed); with <paramref name="removeAnonymous"/> its anonymous
+    /// volumes are deleted too (Remove-Container -Volumes). Named volumes always stay.
+    /// </summary>
+    public List<string> Release(string containerId, bool removeAnonymous)
+    {
+        var removed = new List<string>();
+        var rec = GetMounts(containerId);
+        try { File.Delete(MountsPath(containerId)); } catch (DirectoryNotFoundException) { }
+        if (rec is null || !removeAnonymous) return removed;
+        foreach (var m in rec.Mounts.Where(m => m.Anonymous && m.Volume is not null))
+        {
+            try { Volumes.Remove(m.Volume!); removed.Add(m.Volume!); }
+            catch (PscException e) when (e.ErrorId is "VolumeInUse" or "VolumeNotFound") { }
+        }
+        return removed;
+    }
+
+    internal static string NormalizeTarget(string t) => "/" + string.Join('/', t.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
+
+    private static bool IsEmpty(string dir) => !System.IO.Directory.Exists(dir) || !System.IO.Directory.EnumerateFileSystemEntries(dir).Any();
+
+    /// <summary>Copy the image's content into a new volume, keeping owners, modes, links and times (cp -a).</summary>
+    private static void CopyUp(string from, string to)
+    {
+        var (rc, _, err) = HostCommand.Run("cp", "-a", "--", from.TrimEnd('/') + "/.", to);
+        if (rc != 0) throw new PscException("VolumeCopyUpFailed", PscErrorCategory.WriteError, $"Copying the image content at '{from}' into the volume failed: {err.Trim()}", to);
+    }
+}

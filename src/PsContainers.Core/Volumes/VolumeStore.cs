@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Volumes;
+
+/// <summary>
+/// Volumes under &lt;root&gt;/volumes/&lt;name&gt;/_data with a volume.json beside the data. Which containers use a
+/// volume is read from the containers' mounts.json files.
+/// </summary>
+public sealed class VolumeStore
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public PscPaths Paths { get; }
+    public string Directory => Paths.Volumes;
+    private string LockPath => Path.Combine(Directory, ".lock");
+
+    public VolumeStore(PscPaths paths) { Paths = paths; }
+
+    public string VolumeDirectory(string name) => Path.Combine(Directory, name);
+    public string DataDirectory(string name) => Path.Combine(Directory, name, "_data");
+    private string MetaPath(string name) => Path.Combine(Directory, name, "volume.json");
+
+    public ContainerVolume? Get(string name)
+    {
+        if (name.Contains('/') || name.StartsWith('.')) return null;
+        try
+        {
+            var v = JsonSerializer.Deserialize<ContainerVolume>(File.ReadAllText(MetaPath(name)), Json);
+            if (v is null) return null;
+            v.Mountpoint = DataDirectory(name);
+            return v;
+        }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
+    public List<ContainerVolume> List()
+    {
+        var list = new List<ContainerVolume>();
+        if (!System.IO.Directory.Exists(Directory)) return list;
+        foreach (var d in System.IO.Directory.EnumerateDirectories(Directory).Order())
+        {
+            var name = Path.GetFileName(d);
+            if (name.StartsWith('.')) continue;
+            if (Get(name) is ContainerVolume v) list.Add(v);
+        }
+        return list;
+    }
+
+    /// <summary>Create a volume; <paramref name="name"/> null makes an anonymous one (64 hex digits, like docker).</summary>
+    public ContainerVolume Create(string? name, IDictionary<string, string>? labels = null, bool anonymous = false)
+    {
+        if (name is null) { name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)); anonymous = true; }
+        MountParser.ValidateVolumeName(name);
+        System.IO.Directory.CreateDirectory(Directory);
+        using var l = FileLock.Exclusive(LockPath);
+        if (Get(name) is not null)
+            throw new PscException("VolumeExists", PscErrorCategory.ResourceExists, $"A volume named '{name}' already exists.", name);
+        return CreateLocked(name, labels, anonymous);
+    }
+
+    /// <summary>The volume, created when missing; <c>created</c> says which.</summary>
+    public ContainerVolume GetOrCreate(string name, out bool created)
+    {
+        MountParser.ValidateVolumeName(name);
+        created = false;
+        if (Get(name) is ContainerVolume v) return v;
+        System.IO.Directory.CreateDirectory(Directory);
+        using var l = FileLock.Exclusive(LockPath);
+        if (Get(name) is ContainerVolume v2) return v2;
+        created = true;
+        return CreateLocked(name, null, false);
+    }
+
+    private ContainerVolume CreateLocked(string name, IDictionary<string, string>? labels, bool anonymous)
+    {
+        string dir = VolumeDirectory(name);
+        System.IO.Directory.CreateDirectory(dir);
+        var data = System.IO.Directory.CreateDirectory(DataDirectory(name));
+        data.UnixFileMode = (UnixFileMode)0x1ed; // 0755
+        var v = new ContainerVolume
+        {
+            Name = name,
+            CreatedAt = DateTime.UtcNow,
+            Anonymous = anonymous,
+            Labels = labels is null ? new() : new Dictionary<string, string>(labels),
+            Mountpoint = DataDirectory(name),
+        };
+        Save(v);
+        return v;
+    }
+
+    public void Save(ContainerVolume v)
+    {
+        var copy = new ContainerVolume { Name = v.Name, Driver = v.Driver, CreatedAt = v.CreatedAt, Anonymous = v.Anonymous, Labels = v.Labels, CopiedUp = v.CopiedUp, Mountpoint = v.Mountpoint };
+        AtomicFile.WriteAllText(MetaPath(v.Name), JsonSerializer.Serialize(copy, Json));
+    }
+
+    /// <summary>Remove a volume and its data; refused while a container's mounts use it.</summary>
+    public void Remove(string name)
+    {
+        using var l = FileLock.Exclusive(LockPath);
+        if (Get(name) is null) throw new PscException("VolumeNotFound", PscErrorCategory.ObjectNotFound, $"No volume named '{name}'.", name);
+        var users = UsersOf(name);
+        if (users.Length > 0)
+            throw new PscException("VolumeInUse", PscErrorCategory.ResourceBusy, $"Volume '{name}' is in use by container(s) {string.Join(", ", users)}; remove them first.", name);
+        // the metadata goes first, so a crash halfway leaves no half volume that looks whole
+        File.Delete(MetaPath(name));
+        System.IO.Directory.Delete(VolumeDirectory(name), recursive: true);
+    }
+
+    /// <summary>Names of the containers whose mounts.json lists the volume.</summary>
+    public string[] UsersOf(string name) =>
+        AllContainerMounts().Where(c => c.Mounts.Any(m => m.Volume == name))
+            .Select(c => c.ContainerName ?? c.ContainerId[..Math.Min(12, c.ContainerId.Length)]).ToArray();
+
+    public IEnumerable<ContainerMounts> AllContainerMounts()
+    {
+        if (!System.IO.Directory.Exists(Paths.Containers)) yield break;
+        foreach (var d in System.IO.Directory.EnumerateDirectories(Paths.Containers))
+        {
+            ContainerMounts? m = null;
+            try { m = JsonSerializer.Deserialize<ContainerMounts>(File.ReadAllText(Path.Combine(d, "mounts.json")), Json); }
+            catch (IOException) { }
+            catch (JsonException) { }
+            if (m is not null) yield return m;
+        }
+    }
+
+    /// <summary>Bytes used by the files under a directory (symlinks not followed, hard links counted once).</summary>
+    public static long DirectorySize(string dir)
+    {
+        long total = 0;
+        if (!System.IO.Directory.Exists(dir)) return 0;
+        var opts = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true, ReturnSpecialDirectories = false };
+        foreach (var f in new DirectoryInfo(dir).EnumerateFiles("*", opts))
+            if (f.LinkTarget is null) total += f.Length;
+        return total;
+    }
+
+    /// <summary>Fill in Size and UsedBy.</summary>
+    public ContainerVolume WithUsage(ContainerVolume v)
+    {
+        v.Size = DirectorySize(v.Mountpoint);
+        v.UsedBy = UsersOf(v.Name);
+        return v;
+    }
+}

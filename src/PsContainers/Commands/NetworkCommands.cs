@@ -1,0 +1,202 @@
+using System.Management.Automation;
+using PsContainers.Completers;
+using PsContainers.Core;
+using PsContainers.Core.Networking;
+
+namespace PsContainers.Commands;
+
+/// <summary>New-ContainerNetwork: create a bridge (or macvlan/ipvlan) network as a CNI configuration list.</summary>
+[Cmdlet(VerbsCommon.New, "ContainerNetwork", SupportsShouldProcess = true)]
+[OutputType(typeof(ContainerNetwork))]
+public sealed class NewContainerNetworkCommand : PscCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter] public string? Subnet { get; set; }
+    [Parameter] public string? Gateway { get; set; }
+    [Parameter] public string? IPRange { get; set; }
+    [Parameter] public SwitchParameter Internal { get; set; }
+
+    [Parameter]
+    [ValidateSet("bridge", "macvlan", "ipvlan")]
+    public string Driver { get; set; } = "bridge";
+
+    /// <summary>Host interface for macvlan/ipvlan.</summary>
+    [Parameter] public string? Parent { get; set; }
+
+    /// <summary>Name of the bridge interface (bridge driver).</summary>
+    [Parameter] public string? BridgeName { get; set; }
+
+    /// <summary>Containers on the network do not get each other's names.</summary>
+    [Parameter] public SwitchParameter DisableDns { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Name, "Create container network")) return;
+        try
+        {
+            var n = new NetworkStore(Paths).Create(new NetworkCreateOptions
+            {
+                Name = Name, Subnet = Subnet, Gateway = Gateway, IPRange = IPRange, Internal = Internal,
+                Driver = Driver, Parent = Parent, BridgeName = BridgeName, DisableDns = DisableDns,
+            });
+            WriteObject(n);
+        }
+        catch (PscException e) { WriteEngineError(e, Name); }
+    }
+}
+
+/// <summary>Get-ContainerNetwork: list networks with their subnet, driver and containers.</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerNetwork")]
+[OutputType(typeof(ContainerNetwork))]
+public sealed class GetContainerNetworkCommand : PscCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = new NetworkStore(Paths);
+        store.EnsureDefault();
+        var cn = new ContainerNetworking(Paths);
+        var all = store.List();
+        foreach (var n in NetworkSelection.Select(this, all, Name))
+        {
+            n.Containers = cn.UsersOf(n.Name);
+            WriteObject(n);
+        }
+    }
+}
+
+/// <summary>Remove-ContainerNetwork: delete a network; refused while containers use it unless -Force.</summary>
+[Cmdlet(VerbsCommon.Remove, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveContainerNetworkCommand : PscCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Disconnect the containers that use it first, and do not ask for confirmation.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = new NetworkStore(Paths);
+        var cn = new ContainerNetworking(Paths);
+        foreach (var n in NetworkSelection.Select(this, store.List(), Name))
+        {
+            if (!this.ConfirmOrForce(Force, n.Name, "Remove container network")) continue;
+            try
+            {
+                var users = cn.AllStates().Where(s => s.Networks.Any(a => a.Network == n.Name)).ToList();
+                if (users.Count > 0 && !Force)
+                    throw new PscException("NetworkInUse", PscErrorCategory.ResourceBusy,
+                        $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}; disconnect or remove them, or use -Force.", n.Name);
+                foreach (var u in users)
+                {
+                    // a stopped container's network may be released meanwhile: then there is nothing to disconnect
+                    try { cn.Disconnect(u.ContainerId, n.Name, CancellationToken); }
+                    catch (PscException e) when (e.ErrorId is "ContainerNetworkNotFound" or "NotConnected") { }
+                }
+                store.Remove(n.Name);
+            }
+            catch (PscException e) { WriteEngineError(e, n); }
+        }
+    }
+}
+
+/// <summary>Connect-ContainerNetwork: attach a running container to another network (CNI ADD into its namespace).</summary>
+[Cmdlet(VerbsCommunications.Connect, "ContainerNetwork", SupportsShouldProcess = true)]
+[OutputType(typeof(NetworkAttachment))]
+public sealed class ConnectContainerNetworkCommand : PscCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    public string Network { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Id")]
+    public string[] Container { get; set; } = Array.Empty<string>();
+
+    [Parameter] public string? IPAddress { get; set; }
+    [Parameter] public string[]? Alias { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var cn = new ContainerNetworking(Paths);
+        foreach (var c in Container)
+        {
+            var st = cn.Find(c);
+            if (st is null) { WriteNotFound("ContainerNotFound", $"No running container named '{c}' with a network.", c); continue; }
+            if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
+            try
+            {
+                var s = RunPumped((p, ct) => cn.Connect(st.ContainerId, Network, IPAddress, Alias, ct));
+                WriteObject(s.Networks.First(a => a.Network == Network));
+            }
+            catch (PscException e) { WriteEngineError(e, c); }
+        }
+    }
+}
+
+/// <summary>Disconnect-ContainerNetwork: detach a container from a network (CNI DEL).</summary>
+[Cmdlet(VerbsCommunications.Disconnect, "ContainerNetwork", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class DisconnectContainerNetworkCommand : PscCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ArgumentCompleter(typeof(NetworkNameCompleter))]
+    public string Network { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Id")]
+    public string[] Container { get; set; } = Array.Empty<string>();
+
+    /// <summary>Accepted for docker compatibility (disconnect is always forced to release the address).</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var cn = new ContainerNetworking(Paths);
+        foreach (var c in Container)
+        {
+            var st = cn.Find(c);
+            if (st is null) { WriteNotFound("ContainerNotFound", $"No container named '{c}' with a network.", c); continue; }
+            if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
+            try { RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)); }
+            catch (PscException e) { WriteEngineError(e, c); }
+        }
+    }
+}
+
+internal static class NetworkSelection
+{
+    /// <summary>ShouldProcess, except that -Force skips the confirmation prompt (never -WhatIf).</summary>
+    public static bool ConfirmOrForce(this PSCmdlet cmd, bool force, string target, string action)
+    {
+        if (force && !cmd.MyInvocation.BoundParameters.ContainsKey("WhatIf") && !cmd.MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+        return cmd.ShouldProcess(target, action);
+    }
+
+    /// <summary>Networks matching the names; a literal name that matches nothing is a non-terminating ObjectNotFound error.</summary>
+    public static IEnumerable<ContainerNetwork> Select(PscCmdlet cmd, List<ContainerNetwork> all, string[]? names)
+    {
+        if (names is null || names.Length == 0) { foreach (var n in all) yield return n; yield break; }
+        var seen = new HashSet<string>();
+        foreach (var name in names)
+        {
+            bool wild = WildcardPattern.ContainsWildcardCharacters(name);
+            var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var hits = all.Where(n => wild ? p.IsMatch(n.Name) : n.Name == name).ToList();
+            if (hits.Count == 0 && !wild)
+                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No network named '{name}'."), "NetworkNotFound", ErrorCategory.ObjectNotFound, name));
+            foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
+        }
+    }
+}

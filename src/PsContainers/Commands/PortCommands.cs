@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using PsContainers.Core;
+using PsContainers.Core.Networking;
+
+namespace PsContainers.Commands;
+
+/// <summary>Get-ContainerPort: the published ports of containers (docker port).</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerPort")]
+[OutputType(typeof(PortMapping))]
+public sealed class GetContainerPortCommand : PscCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "Id")]
+    [SupportsWildcards]
+    public string[]? Container { get; set; }
+
+    /// <summary>Only this container port ("80" or "80/tcp").</summary>
+    [Parameter(Position = 1)]
+    public string? ContainerPort { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var cn = new ContainerNetworking(Paths);
+        var all = cn.AllStates();
+        IEnumerable<ContainerNetworkState> selected;
+        if (Container is null || Container.Length == 0) selected = all;
+        else
+        {
+            var list = new List<ContainerNetworkState>();
+            foreach (var c in Container)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(c))
+                {
+                    var p = new WildcardPattern(c, WildcardOptions.IgnoreCase);
+                    list.AddRange(all.Where(s => p.IsMatch(s.ContainerName ?? "") || p.IsMatch(s.ContainerId)));
+                }
+                else if (cn.Find(c) is ContainerNetworkState st) list.Add(st);
+                else WriteNotFound("ContainerNotFound", $"No container named '{c}' with a network.", c);
+            }
+            selected = list.DistinctBy(s => s.ContainerId);
+        }
+        int? wantPort = null; string? wantProto = null;
+        if (ContainerPort is not null)
+        {
+            var f = ContainerPort.Split('/');
+            if (!int.TryParse(f[0], out int wp)) { ThrowEngineError(new PscException("InvalidPortSpec", PscErrorCategory.InvalidArgument, $"'{ContainerPort}' is not a port (like 80 or 80/tcp).", ContainerPort)); return; }
+            wantPort = wp; wantProto = f.Length > 1 ? f[1].ToLowerInvariant() : null;
+        }
+        foreach (var s in selected)
+            foreach (var p in s.Ports)
+            {
+                if (wantPort is int w && (p.ContainerPort != w || (wantProto is not null && p.Protocol != wantProto))) continue;
+                p.ContainerId = s.ContainerId;
+                p.ContainerName = s.ContainerName;
+                WriteObject(p);
+            }
+    }
+}

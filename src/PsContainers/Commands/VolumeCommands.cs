@@ -1,0 +1,99 @@
+using System.Collections;
+using System.Management.Automation;
+using PsContainers.Completers;
+using PsContainers.Core;
+using PsContainers.Core.Volumes;
+
+namespace PsContainers.Commands;
+
+/// <summary>New-ContainerVolume: create a named volume.</summary>
+[Cmdlet(VerbsCommon.New, "ContainerVolume", SupportsShouldProcess = true)]
+[OutputType(typeof(ContainerVolume))]
+public sealed class NewContainerVolumeCommand : PscCmdlet
+{
+    /// <summary>Name; omitted, an anonymous (random) name is used.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public string? Name { get; set; }
+
+    [Parameter] public Hashtable? Label { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Name ?? "(anonymous)", "Create container volume")) return;
+        try
+        {
+            var labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
+            var store = new VolumeStore(Paths);
+            WriteObject(store.WithUsage(store.Create(Name, labels)));
+        }
+        catch (PscException e) { WriteEngineError(e, Name); }
+    }
+}
+
+/// <summary>Get-ContainerVolume: list volumes with their size and the containers that use them.</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerVolume")]
+[OutputType(typeof(ContainerVolume))]
+public sealed class GetContainerVolumeCommand : PscCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(VolumeNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only volumes no container uses.</summary>
+    [Parameter] public SwitchParameter Dangling { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = new VolumeStore(Paths);
+        foreach (var v in VolumeSelection.Select(this, store.List(), Name))
+        {
+            store.WithUsage(v);
+            if (Dangling && v.UsedBy.Length > 0) continue;
+            WriteObject(v);
+        }
+    }
+}
+
+/// <summary>Remove-ContainerVolume: delete volumes and their data; refused while a container uses them.</summary>
+[Cmdlet(VerbsCommon.Remove, "ContainerVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveContainerVolumeCommand : PscCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(VolumeNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>Do not ask for confirmation.</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = new VolumeStore(Paths);
+        foreach (var v in VolumeSelection.Select(this, store.List(), Name))
+        {
+            if (!this.ConfirmOrForce(Force, v.Name, "Remove container volume")) continue;
+            try { store.Remove(v.Name); }
+            catch (PscException e) { WriteEngineError(e, v); }
+        }
+    }
+}
+
+internal static class VolumeSelection
+{
+    public static IEnumerable<ContainerVolume> Select(PscCmdlet cmd, List<ContainerVolume> all, string[]? names)
+    {
+        if (names is null || names.Length == 0) { foreach (var v in all) yield return v; yield break; }
+        var seen = new HashSet<string>();
+        foreach (var name in names)
+        {
+            bool wild = WildcardPattern.ContainsWildcardCharacters(name);
+            var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var hits = all.Where(v => wild ? p.IsMatch(v.Name) : v.Name == name).ToList();
+            if (hits.Count == 0 && !wild)
+                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No volume named '{name}'."), "VolumeNotFound", ErrorCategory.ObjectNotFound, name));
+            foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
+        }
+    }
+}

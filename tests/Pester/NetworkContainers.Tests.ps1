@@ -1,0 +1,194 @@
+# Networks, ports and volumes through the container cmdlets: real containers (the generated busybox image), the
+# default runtime, the CNI plugins and iptables; a second test host in its own network namespace.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Networking.Helpers.psm1" -Force
+    Import-PsContainersCore
+    $script:Root = Initialize-ContainerTestStore
+    $script:Img = 'busybox-test:latest'
+}
+
+AfterAll {
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Wait-NetworkCleanup $script:Root
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'The seed example: a published web server serving a named volume' {
+    BeforeAll {
+        $script:Port = Get-FreeTcpPort -Preferred 8000
+        $script:Site = New-ContainerVolume site
+        Set-Content (Join-Path $script:Site.Mountpoint 'index.html') 'hello from the site volume'
+        $script:Web = Invoke-ContainerImage $script:Img -Detach -Name webserver -Publish "$($script:Port):80" -Volume 'site:/www' `
+            sh -c 'exec httpd -f -v -p 80 -h /www'
+        $script:State = Get-Content -Raw (Join-Path $script:Root "containers/$($script:Web.Id)/network.json") | ConvertFrom-Json
+        $script:Trace = Get-NetworkTrace -Root $script:Root -ContainerId $script:Web.Id
+        $script:TestHost = New-TestNetHost
+        $null = Wait-ContainerCondition { (& busybox wget -q -O - "http://127.0.0.1:$($script:Port)/" 2>$null) -match 'hello' } -TimeoutSeconds 10
+    }
+    AfterAll {
+        Remove-TestNetHost $script:TestHost
+        Get-Container webserver -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+    }
+
+    It 'runs detached on the default bridge network with an address' {
+        (Get-Container webserver).Status | Should -Be 'Running'
+        $script:State.Networks[0].Network | Should -Be 'pscontainers'
+        $script:State.Networks[0].IPAddress | Should -Match '^10\.89\.0\.\d+$'
+        $script:Trace.Veths.Count | Should -Be 1
+    }
+
+    It 'is reachable from the host on the published port' {
+        & busybox wget -q -O - "http://127.0.0.1:$($script:Port)/" | Should -Be 'hello from the site volume'
+    }
+
+    It 'is reachable from a second host' {
+        Invoke-InTestHost $script:TestHost @('busybox', 'wget', '-q', '-O', '-', "http://$($script:TestHost.HostAddress):$($script:Port)/") |
+            Should -Be 'hello from the site volume'
+    }
+
+    It 'shows the port like docker ps and as objects' {
+        $p = Get-ContainerPort webserver
+        $p.ToString() | Should -Be "0.0.0.0:$($script:Port)->80/tcp"
+        $p.ContainerName | Should -Be 'webserver'
+        (Get-Container webserver).Ports | Should -Match "$($script:Port)"
+    }
+
+    It 'execs in the container and sees the network files and the volume' {
+        Invoke-ContainerExec webserver cat /www/index.html | Should -Be 'hello from the site volume'
+        (Invoke-ContainerExec webserver cat /etc/hosts) -join "`n" | Should -Match "$([regex]::Escape($script:State.Networks[0].IPAddress))\s.*webserver"
+        (Invoke-ContainerExec webserver hostname) | Should -Be $script:Web.Id.Substring(0, 12)
+    }
+
+    It 'logs the requests, from the host and from the second host' {
+        $log = (Get-ContainerLog webserver) -join "`n"
+        $log | Should -Match 'response:200'
+        $log | Should -Match ([regex]::Escape($script:TestHost.Address))
+    }
+
+    It 'leaves no link, rule, mount, namespace or address after stop and remove' {
+        Stop-Container webserver -Timeout 2
+        Remove-Container webserver -Confirm:$false
+        $left = Get-NetworkLeftover -Trace $script:Trace -NetnsPath $script:State.NetnsPath
+        $left | Should -BeNullOrEmpty
+        (Get-Content /proc/self/mountinfo) -match [regex]::Escape($script:Web.Id) | Should -BeNullOrEmpty
+        Get-ContainerVolume site | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Containers on a user network' {
+    BeforeAll {
+        $script:Net = "apps$PID"
+        New-ContainerNetwork $script:Net | Out-Null
+        $null = Invoke-ContainerImage $script:Img -Detach -Name backend -Network $script:Net sh -c 'mkdir -p /srv && echo pong > /srv/index.html && exec httpd -f -p 80 -h /srv'
+        Start-Sleep -Milliseconds 300
+    }
+    AfterAll {
+        Get-Container backend -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+        Remove-ContainerNetwork $script:Net -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'reach each other by name' {
+        Invoke-ContainerImage $script:Img -Remove -Network $script:Net sh -c 'wget -q -O - http://backend/' | Should -Be 'pong'
+    }
+
+    It 'are listed on the network' {
+        (Get-ContainerNetwork $script:Net).Containers | Should -Contain 'backend'
+    }
+
+    It 'cannot be removed while used, unless forced' {
+        { Remove-ContainerNetwork $script:Net -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkInUse,PsContainers.Commands.RemoveContainerNetworkCommand'
+    }
+}
+
+Describe 'Network modes' {
+    It 'none has only loopback' {
+        $ifs = Invoke-ContainerImage $script:Img -Remove -Network none cat /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }
+        $ifs | Should -Be @('lo')
+    }
+
+    It 'host sees the host''s interfaces' {
+        $hostIfs = Get-Content /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }
+        $ifs = Invoke-ContainerImage $script:Img -Remove -Network host cat /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }
+        $ifs | Should -Contain 'eth0'
+        @($ifs).Count | Should -Be @($hostIfs).Count
+    }
+
+    It 'the default bridge gives eth0 and a default route' {
+        $routes = Invoke-ContainerImage $script:Img -Remove ip route
+        ($routes -join "`n") | Should -Match 'default via 10\.89\.0\.1 dev eth0'
+    }
+
+    It 'a -Remove container leaves no namespace or cache entry' {
+        $before = @(Get-ChildItem /run/netns -Filter 'psc-*' -ErrorAction SilentlyContinue).Count
+        $null = Invoke-ContainerImage $script:Img -Remove -Name shortlived /bin/true
+        $null = Wait-ContainerCondition { -not (Get-ChildItem (Join-Path $script:Root 'networks/cache') -ErrorAction SilentlyContinue) } -TimeoutSeconds 10
+        Get-ChildItem (Join-Path $script:Root 'networks/cache') -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-ChildItem /run/netns -Filter 'psc-*' -ErrorAction SilentlyContinue).Count | Should -BeLessOrEqual $before
+    }
+}
+
+Describe 'Volumes through containers' {
+    It 'keeps data in a named volume after the container is removed' {
+        Invoke-ContainerImage $script:Img -Remove -Volume 'keep:/store' sh -c 'echo persisted > /store/f.txt'
+        Invoke-ContainerImage $script:Img -Remove -Volume 'keep:/store:ro' cat /store/f.txt | Should -Be 'persisted'
+        (Get-ContainerVolume keep).Size | Should -BeGreaterThan 0
+    }
+
+    It 'fills a new named volume from the image content at its path' {
+        Invoke-ContainerImage $script:Img -Remove -Volume 'imgdata:/data' cat /data/keep.txt | Should -Be 'keep'
+        Test-Path (Join-Path (Get-ContainerVolume imgdata).Mountpoint 'keep.txt') | Should -BeTrue
+    }
+
+    It 'refuses to remove a volume a container uses' {
+        $null = Invoke-ContainerImage $script:Img -Detach -Name holder -Volume 'held:/h' sleep 30
+        try {
+            Remove-ContainerVolume held -Force -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'VolumeInUse*'
+            (Get-ContainerVolume held).UsedBy | Should -Be @('holder')
+        } finally { Remove-Container holder -Force -Confirm:$false }
+        Remove-ContainerVolume held -Force
+        Get-ContainerVolume held -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'More ways to publish and mount' {
+    AfterEach { Get-Container -All | Where-Object Name -in 'pa', 'fixedip', 'anon' | Remove-Container -Force -Confirm:$false }
+
+    It '-PublishAll publishes the image''s exposed ports on free host ports' {
+        $null = Invoke-ContainerImage $script:Img -Detach -Name pa -PublishAll sh -c 'exec httpd -f -p 8080 -h /etc'
+        $p = Get-ContainerPort pa
+        $p.ContainerPort | Should -Be 8080
+        $p.HostPort | Should -BeGreaterThan 0
+        $page = Wait-ContainerCondition { & busybox wget -q -O - "http://127.0.0.1:$($p.HostPort)/motd" 2>$null } -TimeoutSeconds 10
+        $page | Should -Be 'Welcome to the PsContainers test image'
+    }
+
+    It '-IPAddress, -Tmpfs and -Mount' {
+        $net = "fixed$PID"
+        $n = New-ContainerNetwork $net
+        try {
+            $ip = $n.Gateway -replace '\.1$', '.123'
+            $src = Join-Path $script:Root 'mount-src'
+            New-Item -ItemType Directory $src -Force | Out-Null
+            Set-Content (Join-Path $src 'm.txt') 'mounted'
+            $out = Invoke-ContainerImage $script:Img -Remove -Network $net -IPAddress $ip -Tmpfs '/scratch:size=1m' -Mount "type=bind,source=$src,target=/m,readonly" `
+                sh -c 'ip addr show eth0 | grep -o "inet [0-9.]*"; grep " /scratch " /proc/mounts | cut -d" " -f3; cat /m/m.txt; touch /m/x 2>/dev/null || echo readonly'
+            $out | Should -Be @("inet $ip", 'tmpfs', 'mounted', 'readonly')
+        } finally { Remove-ContainerNetwork $net -Force }
+    }
+
+    It 'Remove-Container -Volumes deletes the anonymous volumes and keeps named ones' {
+        $null = Invoke-ContainerImage $script:Img -Detach -Name anon -Volume '/anon', 'named-kept:/named' sleep 30
+        $anon = (Get-ContainerVolume | Where-Object { $_.Anonymous -and $_.UsedBy -contains 'anon' })
+        @($anon).Count | Should -Be 1
+        Remove-Container anon -Force -Volumes
+        Get-ContainerVolume $anon.Name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ContainerVolume named-kept | Should -Not -BeNullOrEmpty
+    }
+}
+
