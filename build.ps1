@@ -58,6 +58,7 @@ $AptPackages = [ordered]@{
     '/usr/bin/tmux'                  = 'tmux'
     '/usr/sbin/ip'                   = 'iproute2'
     '/usr/bin/gcc'                   = 'gcc'
+    '/usr/bin/jq'                    = 'jq'
 }
 
 function Write-Step([string] $Message) {

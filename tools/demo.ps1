@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    The main job, end to end: a generated busybox image, a detached busybox httpd, its listing, an exec into
+    The main job, end to end: a generated busybox image, a detached busybox httpd published on a host port and fetched from the host, its listing, an exec into
     it, its logs, stop and remove - everything printed as objects. Uses a private store root in a temp dir
     and removes it afterwards.
 #>
@@ -40,9 +40,22 @@ try {
     $site = Join-Path $root 'site'
     New-Item -ItemType Directory -Path $site | Out-Null
     '<h1>Hello from a PsContainers container</h1>' | Set-Content (Join-Path $site 'index.html')
-    Show 'Start busybox httpd detached, serving a host folder read-only' "Invoke-ContainerImage demo/busybox -Detach -Name web -Memory 64MB -Volume '${site}:/www:ro' -- httpd -f -v -p 8080 -h /www"
-    $web = Invoke-ContainerImage demo/busybox -Detach -Name web -Memory 64MB -Volume "${site}:/www:ro" -- httpd -f -v -p 8080 -h /www
+    # a free host port for the published web server
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
+    Show 'Start busybox httpd detached, serving a host folder, published on a host port' "Invoke-ContainerImage demo/busybox -Detach -Name web -Memory 64MB -Publish ${port}:8080 -Volume '${site}:/www:ro' -- httpd -f -v -p 8080 -h /www"
+    $web = Invoke-ContainerImage demo/busybox -Detach -Name web -Memory 64MB -Publish "${port}:8080" -Volume "${site}:/www:ro" -- httpd -f -v -p 8080 -h /www
     $web | Out-Demo
+
+    Show 'Fetch the page from the host through the published port' "(Invoke-WebRequest http://127.0.0.1:${port}/).Content"
+    $page = $null
+    foreach ($i in 1..50) {
+        try { $page = (Invoke-WebRequest "http://127.0.0.1:${port}/" -TimeoutSec 2).Content; break } catch { Start-Sleep -Milliseconds 100 }
+    }
+    if (-not $page) { throw "The published port ${port} did not answer." }
+    Write-Host $page.Trim()
+
+    Show 'Its published ports as objects' 'Get-ContainerPort web'
+    Get-ContainerPort web | Out-Demo
 
     Show 'List running containers (docker ps)' 'Get-Container'
     Get-Container | Out-Demo
@@ -64,8 +77,8 @@ try {
     Show 'Stop it (TERM, then KILL after 2 s)' 'Stop-Container web -Timeout 2 -PassThru'
     Stop-Container web -Timeout 2 -PassThru | Out-Demo
 
-    Show 'Remove exited containers' 'Get-Container -All | Where-Object Status -eq Exited | Remove-Container -Confirm:$false; Get-Container -All'
-    Get-Container -All | Where-Object Status -eq Exited | Remove-Container -Confirm:$false
+    Show 'Remove exited containers' 'Get-Container -All | Where-Object Status -eq Exited | Remove-Container; Get-Container -All'
+    Get-Container -All | Where-Object Status -eq Exited | Remove-Container
     $left = @(Get-Container -All)
     Write-Host "containers left: $($left.Count)"
 }
