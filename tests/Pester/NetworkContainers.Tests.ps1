@@ -105,6 +105,21 @@ Describe 'Containers on a user network' {
     }
 }
 
+Describe 'Removing a user network' {
+    It 'removes its bridge from the host once its containers are gone' {
+        $name = "t-gone-$PID"
+        $n = New-ContainerNetwork $name
+        $bridge = $n.Interface
+        $bridge | Should -Not -BeNullOrEmpty
+        $c = Invoke-ContainerImage $script:Img -Detach -Network $name sleep 60
+        Test-Path "/sys/class/net/$bridge/brif" | Should -BeTrue
+        $c | Remove-Container -Force
+        Remove-ContainerNetwork $name
+        Get-ContainerNetwork $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Test-Path "/sys/class/net/$bridge" | Should -BeFalse
+    }
+}
+
 Describe 'Network modes' {
     It 'none has only loopback' {
         $ifs = Invoke-ContainerImage $script:Img -Remove -Network none cat /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }

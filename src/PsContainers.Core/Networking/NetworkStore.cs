@@ -257,8 +257,13 @@ public sealed partial class NetworkStore
         File.Delete(path!);
         if (n.Driver == "bridge" && n.Interface is string br && br.StartsWith("psc") && !n.IsDefault)
         {
-            // our own bridge: remove it when no interface is left on it
-            if (System.IO.Directory.Exists($"/sys/class/net/{br}/brif") && !System.IO.Directory.EnumerateFileSystemEntries($"/sys/class/net/{br}/brif").Any())
+            // Our own bridge goes with the network, as docker and podman remove theirs. The caller has checked that
+            // no container uses the network; a veth still on the bridge belongs to a container whose release is
+            // still running (it is detached), so give it a moment, then remove the bridge regardless.
+            string brif = $"/sys/class/net/{br}/brif";
+            for (int i = 0; i < 40 && System.IO.Directory.Exists(brif) && System.IO.Directory.EnumerateFileSystemEntries(brif).Any(); i++)
+                Thread.Sleep(50);
+            if (System.IO.Directory.Exists($"/sys/class/net/{br}"))
                 HostCommand.Run("ip", "link", "del", br);
             ReleaseReservation(name);
         }

@@ -73,7 +73,7 @@ public sealed class GetContainerNetworkCommand : PscCmdlet
 }
 
 /// <summary>Remove-ContainerNetwork: delete a network; refused while containers use it unless -Force.</summary>
-[Cmdlet(VerbsCommon.Remove, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ContainerNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveContainerNetworkCommand : PscCmdlet
 {

@@ -56,7 +56,7 @@ public sealed class GetContainerVolumeCommand : PscCmdlet
 }
 
 /// <summary>Remove-ContainerVolume: delete volumes and their data; refused while a container uses them.</summary>
-[Cmdlet(VerbsCommon.Remove, "ContainerVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ContainerVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveContainerVolumeCommand : PscCmdlet
 {
