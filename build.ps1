@@ -136,6 +136,9 @@ function Invoke-Build {
 
     $bin = Join-Path $ModuleOut 'bin'
     New-Item -ItemType Directory -Force -Path $bin | Out-Null
+    Write-Step 'Compiling pscinit (static C init for -Init)'
+    Invoke-Native gcc @('-static', '-O2', '-Wall', '-o', (Join-Path $bin 'pscinit'), (Join-Path $Root 'src/PsContainers.Init/pscinit.c'))
+
     foreach ($aot in Get-AotProjects) {
         Write-Step "Publishing $($aot.Name) (NativeAOT)"
         $tmp = Join-Path $Out "aot/$($aot.Name)"

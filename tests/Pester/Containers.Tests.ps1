@@ -95,6 +95,32 @@ Describe 'Invoke-ContainerImage attached' {
     }
 }
 
+Describe 'Invoke-ContainerImage -Init' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'runs a small init as PID 1 that starts the command and passes its exit code through' {
+        $out = Invoke-ContainerImage $Img -Init -Remove sh -c 'tr "\0" " " < /proc/1/cmdline; echo; echo pid=$$; exit 3' -ErrorAction SilentlyContinue
+        $out[0].Trim() | Should -Be '/dev/init -- sh -c tr "\0" " " < /proc/1/cmdline; echo; echo pid=$$; exit 3'
+        $out[1] | Should -Not -Be 'pid=1'
+        $LASTEXITCODE | Should -Be 3
+    }
+
+    It 'forwards Stop-Container''s TERM to the command, which PID 1 would ignore' {
+        $c = Invoke-ContainerImage $Img -Init -Detach sleep 120
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $stopped = $c | Stop-Container -Timeout 20 -PassThru
+        $sw.Stop()
+        $stopped.State.ExitCode | Should -Be 143   # 128 + SIGTERM: the command got the signal
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 15
+    }
+
+    It 'reaps orphaned children so no zombie is left' {
+        # the background sleep's parent (a subshell) exits at once, so the sleep is reparented to PID 1
+        $out = Invoke-ContainerImage $Img -Init -Remove sh -c '(sleep 0.3 &); sleep 1; ps -o stat,comm | grep -c "^Z" || true'
+        $out | Should -Be '0'
+    }
+}
+
 Describe 'Names' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 
@@ -236,7 +262,7 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
     }
 }
 
-Describe 'The ISSUE pipelines' {
+Describe 'The documented pipelines' {
     BeforeAll {
         $null = Invoke-ContainerImage $Img -Detach -Name a sleep 300
         $null = Invoke-ContainerImage $Img -Detach -Name b sleep 300

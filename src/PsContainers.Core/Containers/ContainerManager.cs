@@ -152,8 +152,8 @@ public sealed partial class ContainerManager
             throw PscException.InvalidArgument("ConflictingOptions", "-Remove cannot be combined with a restart policy.", o.Restart);
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
             throw PscException.InvalidArgument("InvalidContainerName", $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
-        if (o.Init)
-            throw new PscException("InitNotSupported", PscErrorCategory.NotImplemented, "-Init needs an init binary in the image; this engine does not inject one yet.", o.Image);
+        if (o.Init && !File.Exists(InitPath))
+            throw new PscException("InitNotFound", PscErrorCategory.NotInstalled, $"-Init needs the init program '{InitPath}', which is missing from this installation.", InitPath);
 
         var hooks = ContainerHooks.All;
         var networks = o.Networks.Count == 0 ? new List<string> { "none" } : o.Networks.ToList();
@@ -249,6 +249,11 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>The OCI config for a container (the runtime glue's secure defaults plus the container's settings).</summary>
+    /// <summary>The init program -Init runs as PID 1 (built from src/PsContainers.Init).</summary>
+    public static string InitPath => Path.Combine(PscPaths.BinDirectory, "pscinit");
+    /// <summary>Where the init program appears inside the container.</summary>
+    public const string InitDestination = "/dev/init";
+
     internal RuntimeSpec BuildSpec(Container c, string? rootfs, bool validateOnly = false)
     {
         var args = c.Config.Entrypoint.Concat(c.Config.Cmd).ToList();
@@ -279,6 +284,13 @@ public sealed partial class ContainerManager
         };
         if (validateOnly && o.Mounts is { Count: > 0 }) o = o with { Mounts = null };
         var spec = SpecBuilder.Build(o, rootfs);
+        if (c.HostConfig.Init)
+        {
+            // like docker's --init: a tiny init (static, so it runs in any image) is PID 1; it forwards signals to
+            // the command and reaps orphans. Bound onto the /dev tmpfs, so the container's own layer is untouched.
+            spec.Mounts.Add(new SpecMount { Destination = InitDestination, Type = "bind", Source = InitPath, Options = ["bind", "ro", "nosuid", "nodev"] });
+            if (spec.Process is not null) spec.Process.Args = new List<string> { InitDestination, "--" }.Concat(spec.Process.Args ?? []).ToList();
+        }
         if (c.HostConfig.NetworkMode == "host" && File.Exists("/etc/resolv.conf"))
             spec.Mounts.Add(new SpecMount { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro", "rprivate"] });
         foreach (var t in c.HostConfig.Tmpfs)
