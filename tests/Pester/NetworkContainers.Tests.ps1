@@ -148,11 +148,17 @@ Describe 'Name resolution on a user network' {
         @(Get-DnsServerProcess $script:Root).Count | Should -Be 1
     }
 
-    It 'resolves a container that joins later' {
+    It 'resolves a container that joins later, restarting a name server that died' {
+        $old = @(Get-DnsServerProcess $script:Root)
+        $old.Count | Should -Be 1
+        Stop-Process -Id $old[0] -Force
+        $null = Wait-ContainerCondition { -not (Test-Path "/proc/$($old[0])") } -TimeoutSeconds 5
         $c = Invoke-ContainerImage $script:Img -Detach -Name dns-c -Network $script:DnsNet sleep 120
         $ip = [regex]::Escape((Get-ContainerAddress $c.Id))
         (Invoke-ContainerExec dns-a nslookup dns-c $script:Gw) -join "`n" | Should -Match "Address:\s+$ip(\s|$)"
-        @(Get-DnsServerProcess $script:Root).Count | Should -Be 1
+        $new = @(Get-DnsServerProcess $script:Root)
+        $new.Count | Should -Be 1
+        $new[0] | Should -Not -Be $old[0]
     }
 
     It 'leaves no name server once the containers and the network are removed' {
