@@ -116,7 +116,7 @@ runtime = "runc"
 function Get-AotProjects {
     # NativeAOT executables shipped in the module's bin/ folder: project folder -> binary name
     $list = @()
-    foreach ($p in @(@{ Dir = 'src/PsContainers.Runtime'; Name = 'pscrun' }, @{ Dir = 'src/PsContainers.Monitor'; Name = 'pscmon' })) {
+    foreach ($p in @(@{ Dir = 'src/PsContainers.Runtime'; Name = 'pscrun' }, @{ Dir = 'src/PsContainers.Monitor'; Name = 'pscmon' }, @{ Dir = 'src/PsContainers.Dns'; Name = 'pscdns' })) {
         $proj = Get-ChildItem -Path (Join-Path $Root $p.Dir) -Filter *.csproj -ErrorAction SilentlyContinue | Select-Object -First 1
         if ($proj) { $list += [pscustomobject]@{ Project = $proj.FullName; Name = $p.Name } }
     }

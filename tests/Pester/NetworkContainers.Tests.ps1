@@ -105,6 +105,73 @@ Describe 'Containers on a user network' {
     }
 }
 
+Describe 'Name resolution on a user network' {
+    BeforeAll {
+        function Get-DnsServerProcess([string] $Root) {
+            # pscdns processes serving networks of this store root
+            foreach ($d in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -Match '^\d+$') {
+                $cmd = try { [IO.File]::ReadAllText("$($d.FullName)/cmdline") } catch { '' }
+                $argv = $cmd -split "`0"
+                if ($argv.Count -gt 2 -and (Split-Path -Leaf $argv[0]) -eq 'pscdns' -and $argv[2].StartsWith("$Root/")) { [int]$d.Name }
+            }
+        }
+        function Get-ContainerAddress([string] $Id) {
+            (Get-Content -Raw (Join-Path $script:Root "containers/$Id/network.json") | ConvertFrom-Json).Networks[0].IPAddress
+        }
+        $script:DnsNet = "names$PID"
+        $script:Gw = (New-ContainerNetwork $script:DnsNet).Gateway
+        $script:DnsA = Invoke-ContainerImage $script:Img -Detach -Name dns-a -Network $script:DnsNet sleep 120
+        $script:DnsB = Invoke-ContainerImage $script:Img -Detach -Name dns-b -Network $script:DnsNet sleep 120
+    }
+    AfterAll {
+        Get-Container dns-a, dns-b, dns-c -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+        Remove-ContainerNetwork $script:DnsNet -Force -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'points the containers'' resolv.conf at the network''s gateway' {
+        $script:Gw | Should -Match '^10\.89\.\d+\.1$'
+        Invoke-ContainerExec dns-a cat /etc/resolv.conf | Should -Contain "nameserver $($script:Gw)"
+    }
+
+    It 'answers the other container''s name and short id with its address' {
+        $ip = [regex]::Escape((Get-ContainerAddress $script:DnsB.Id))
+        foreach ($name in 'dns-b', $script:DnsB.Id.Substring(0, 12)) {
+            (Invoke-ContainerExec dns-a nslookup $name $script:Gw) -join "`n" | Should -Match "Name:\s+$([regex]::Escape($name))\s+Address:\s+$ip(\s|$)"
+        }
+    }
+
+    It 'answers NXDOMAIN for a name no container has' {
+        (Invoke-ContainerExec dns-a sh -c "nslookup -type=a nosuch-$PID $($script:Gw) 2>&1; true") -join "`n" | Should -Match 'NXDOMAIN'
+    }
+
+    It 'runs one name server for the network' {
+        @(Get-DnsServerProcess $script:Root).Count | Should -Be 1
+    }
+
+    It 'resolves a container that joins later, restarting a name server that died' {
+        $old = @(Get-DnsServerProcess $script:Root)
+        $old.Count | Should -Be 1
+        Stop-Process -Id $old[0] -Force
+        $null = Wait-ContainerCondition { -not (Test-Path "/proc/$($old[0])") } -TimeoutSeconds 5
+        $c = Invoke-ContainerImage $script:Img -Detach -Name dns-c -Network $script:DnsNet sleep 120
+        $ip = [regex]::Escape((Get-ContainerAddress $c.Id))
+        (Invoke-ContainerExec dns-a nslookup dns-c $script:Gw) -join "`n" | Should -Match "Address:\s+$ip(\s|$)"
+        $new = @(Get-DnsServerProcess $script:Root)
+        $new.Count | Should -Be 1
+        $new[0] | Should -Not -Be $old[0]
+    }
+
+    It 'leaves no name server once the containers and the network are removed' {
+        $pids = @(Get-DnsServerProcess $script:Root)
+        $pids.Count | Should -Be 1
+        Get-Container dns-a, dns-b, dns-c | Remove-Container -Force -Confirm:$false
+        Remove-ContainerNetwork $script:DnsNet -Confirm:$false
+        @(Get-DnsServerProcess $script:Root) | Should -BeNullOrEmpty
+        Test-Path "/proc/$($pids[0])" | Should -BeFalse
+        Test-Path (Join-Path $script:Root "networks/dns/$($script:DnsNet).json") | Should -BeFalse
+    }
+}
+
 Describe 'Removing a user network' {
     It 'removes its bridge from the host once its containers are gone' {
         $name = "t-gone-$PID"

@@ -16,12 +16,14 @@ public sealed class ContainerNetworking
     public PscPaths Paths { get; }
     public NetworkStore Store { get; }
     public CniExecutor Cni { get; }
+    public NetworkDns Dns { get; }
 
     public ContainerNetworking(PscPaths paths)
     {
         Paths = paths;
         Store = new NetworkStore(paths);
         Cni = Store.Executor();
+        Dns = new NetworkDns(paths);
     }
 
     public string ContainerDirectory(string id) => Path.Combine(Paths.Containers, id);
@@ -137,6 +139,7 @@ public sealed class ContainerNetworking
             WriteFiles(state, req);
             SaveState(state);
             RefreshHosts(state.Networks.Select(a => a.Network), except: state.ContainerId);
+            SyncDns(state.Networks.Select(a => a.Network));
             foreach (var p in state.Ports) { p.ContainerId = state.ContainerId; p.ContainerName = state.ContainerName; }
             return state;
         }
@@ -192,6 +195,7 @@ public sealed class ContainerNetworking
             try { File.Delete(StatePath(containerId)); } catch (DirectoryNotFoundException) { }
         }
         if (state is not null) RefreshHosts(state.Networks.Select(a => a.Network), except: containerId);
+        SyncDns(state?.Networks.Select(a => a.Network) ?? Array.Empty<string>());
         if (first is not null)
             throw new PscException("NetworkTeardownFailed", PscErrorCategory.InvalidOperation, $"Releasing the network of container {containerId} failed: {first.Message}", containerId, first);
     }
@@ -242,6 +246,7 @@ public sealed class ContainerNetworking
         state.Networks.Add(ToAttachment(network, rt.IfName, result, aliases ?? Array.Empty<string>()));
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
+        SyncDns(new[] { network });
         return state;
     }
 
@@ -260,6 +265,7 @@ public sealed class ContainerNetworking
         if (att.IfName == "eth0") state.Ports.Clear(); // published ports went with the first attachment
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
+        SyncDns(new[] { network });
         return state;
     }
 
@@ -376,14 +382,18 @@ public sealed class ContainerNetworking
         s.HostnameFile = Path.Combine(dir, "hostname");
         WriteInPlace(s.HostnameFile, s.Hostname + "\n");
         s.ResolvConfFile = Path.Combine(dir, "resolv.conf");
-        WriteInPlace(s.ResolvConfFile, BuildResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "", s.Mode, req.Dns));
+        // on a user network with name resolution the network's own name server (on the gateway) comes first
+        var first = s.Networks.FirstOrDefault();
+        string? dnsServer = s.Mode == "bridge" && first?.Gateway is not null && NetworkDns.Serves(Store.Get(first.Network))
+            && File.Exists(NetworkDns.ServerPath) ? first.Gateway : null;
+        WriteInPlace(s.ResolvConfFile, BuildResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "", s.Mode, req.Dns, dnsServer));
         s.HostsFile = Path.Combine(dir, "hosts");
         s.ExtraHosts = req.AddHosts.ToList();
         WriteInPlace(s.HostsFile, BuildHosts(s, AllStates()));
     }
 
     /// <summary>resolv.conf from the host's: loopback nameservers (a resolver on the host's own lo) are dropped outside host mode.</summary>
-    public static string BuildResolvConf(string hostResolv, string mode, IReadOnlyCollection<string>? dns = null)
+    public static string BuildResolvConf(string hostResolv, string mode, IReadOnlyCollection<string>? dns = null, string? networkDns = null)
     {
         var sb = new StringBuilder();
         var servers = new List<string>();
@@ -400,6 +410,7 @@ public sealed class ContainerNetworking
             else if (f[0] is "search" or "domain" or "options") sb.Append(line).Append('\n');
         }
         if (dns is { Count: > 0 }) servers = dns.ToList();
+        else if (networkDns is not null) servers = new List<string> { networkDns }; // it forwards other names to the host's servers
         if (servers.Count == 0) sb.Insert(0, "# the host has only loopback nameservers, which the container cannot reach\n");
         foreach (var sv in servers) sb.Append("nameserver ").Append(sv).Append('\n');
         return sb.ToString();
@@ -463,6 +474,13 @@ public sealed class ContainerNetworking
             if (!s.Networks.Any(a => set.Contains(a.Network))) continue;
             try { WriteInPlace(s.HostsFile, BuildHosts(s, all)); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Name servers of user networks follow their containers (never fails a container's setup or release).</summary>
+    private void SyncDns(IEnumerable<string> networks)
+    {
+        try { Dns.Sync(networks, AllStates(), Store); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PscException) { }
     }
 
     /// <summary>Overwrite a file keeping its inode, so a bind mount of it sees the new content.</summary>

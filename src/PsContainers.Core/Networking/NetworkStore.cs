@@ -254,6 +254,7 @@ public sealed partial class NetworkStore
         var (conf, path) = FindConfig(name);
         if (conf is null) throw new PscException("NetworkNotFound", PscErrorCategory.ObjectNotFound, $"No network named '{name}'.", name);
         var n = Describe(conf, path!);
+        new NetworkDns(Paths).Stop(n.Name);
         File.Delete(path!);
         if (n.Driver == "bridge" && n.Interface is string br && br.StartsWith("psc") && !n.IsDefault)
         {

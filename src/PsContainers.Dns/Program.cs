@@ -1,0 +1,53 @@
+using System.Net;
+using PsContainers.Core.Networking;
+
+namespace PsContainers.Dns;
+
+/// <summary>
+/// pscdns LISTEN_IP RECORDS_JSON PID_FILE [PORT]: serves the names of one network's containers on its gateway
+/// address. Started detached (setsid) by the engine; writes its pid file once listening; exits when the records
+/// file is gone (the network has no containers left, or its store was deleted) or on SIGTERM.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length < 3 || !IPAddress.TryParse(args[0], out var listen))
+        {
+            Console.Error.WriteLine("usage: pscdns LISTEN_IP RECORDS_JSON PID_FILE [PORT]");
+            return 2;
+        }
+        string records = args[1], pidFile = args[2];
+        int port = args.Length > 3 && int.TryParse(args[3], out var p) ? p : 53;
+        string resolv = "";
+        try { resolv = File.ReadAllText("/etc/resolv.conf"); } catch (IOException) { }
+        DnsResponder server;
+        try { server = new DnsResponder(new IPEndPoint(listen, port), records, DnsResponder.UpstreamsFrom(resolv, listen)); }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"pscdns: cannot listen on {listen}:{port}: {e.Message}");
+            return 1;
+        }
+        string tmp = pidFile + ".tmp" + Environment.ProcessId;
+        File.WriteAllText(tmp, Environment.ProcessId + "\n");
+        File.Move(tmp, pidFile, overwrite: true);
+
+        using var cts = new CancellationTokenSource();
+        var watch = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(1000);
+                if (!File.Exists(records)) { cts.Cancel(); return; }
+            }
+        }) { IsBackground = true };
+        watch.Start();
+        server.Run(cts.Token);
+        try
+        {
+            if (File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() == Environment.ProcessId.ToString()) File.Delete(pidFile);
+        }
+        catch (IOException) { }
+        return 0;
+    }
+}
