@@ -532,26 +532,7 @@ public static unsafe partial class Program
         try { File.Delete(sock); } catch { }
         int lfd = ListenUnix(sock);
         if (lfd < 0) return FailForeground("cannot create the console socket " + sock);
-        int rpid = Spawn(_o.Runtime, RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, "--console-socket", sock, _o.Id), -1, -1, 2);
-        int master = -1, rc = -1, st = 0;
-        var lp = stackalloc PollFd[1];
-        while (rpid > 0)
-        {
-            lp[0] = new PollFd { fd = lfd, events = POLLIN };
-            if (poll(lp, 1, 20) > 0 && master < 0)
-            {
-                int conn = accept4(lfd, null, null, SOCK_CLOEXEC);
-                if (conn >= 0) { master = ReceiveFd(conn); close(conn); }
-            }
-            if (waitpid(rpid, &st, WNOHANG) == rpid) { rc = Decode(st); break; }
-        }
-        if (master < 0 && rc == 0)
-        {
-            lp[0] = new PollFd { fd = lfd, events = POLLIN };
-            if (poll(lp, 1, 0) > 0) { int conn = accept4(lfd, null, null, SOCK_CLOEXEC); if (conn >= 0) { master = ReceiveFd(conn); close(conn); } }
-        }
-        close(lfd);
-        try { File.Delete(sock); } catch { }
+        var (rc, master) = RunAndReceiveTerminal(RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, "--console-socket", sock, _o.Id), lfd, sock);
         if (rc != 0 || master < 0) return FailForeground($"{Path.GetFileName(_o.Runtime)} create failed (exit {rc}{(master < 0 ? ", no terminal received" : "")})");
         int pid = 0;
         try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
@@ -606,6 +587,35 @@ public static unsafe partial class Program
         if (lfd < 0) { WriteAll(2, Encoding.UTF8.GetBytes("pscmon: cannot create the console socket\n")); return 126; }
         var args = RuntimeArgs("exec", "--tty", "--detach", "--console-socket", sock, "--pid-file", pidFile);
         args.AddRange(_o.ExecArgs);
+        var (rc, master) = RunAndReceiveTerminal(args, lfd, sock);
+        int pid = 0;
+        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); File.Delete(pidFile); } catch { }
+        if (rc != 0 || master < 0 || pid <= 0)
+        {
+            WriteAll(2, Encoding.UTF8.GetBytes($"pscmon: {Path.GetFileName(_o.Runtime)} exec failed (exit {rc})\n"));
+            return rc > 0 ? rc : 126;
+        }
+        byte* saved = stackalloc byte[128];
+        byte* raw = stackalloc byte[128];
+        bool tty = tcgetattr(0, saved) == 0;
+        if (tty) { Buffer.MemoryCopy(saved, raw, 128, 128); cfmakeraw(raw); tcsetattr(0, 0, raw); }
+        ulong size = 0;
+        SyncWindowSize(master, ref size);
+        int exit;
+        try { exit = RelayTerminal(pid, master, ref size); }
+        finally { RestoreTerminal(tty, saved); }
+        close(master);
+        ReapOthers();
+        return exit;
+    }
+
+    /// <summary>
+    /// Run the runtime with --console-socket pointing at the listening socket <paramref name="lfd"/>, accept the
+    /// pseudo-terminal master it sends (SCM_RIGHTS) while waiting for it to exit, then close and remove the socket.
+    /// Returns the runtime's exit code and the master (-1 when none arrived).
+    /// </summary>
+    private static (int ExitCode, int Master) RunAndReceiveTerminal(List<string> args, int lfd, string sock)
+    {
         int rpid = Spawn(_o.Runtime, args, -1, -1, 2);
         int master = -1, rc = -1, st = 0;
         var lp = stackalloc PollFd[1];
@@ -626,25 +636,7 @@ public static unsafe partial class Program
         }
         close(lfd);
         try { File.Delete(sock); } catch { }
-        int pid = 0;
-        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); File.Delete(pidFile); } catch { }
-        if (rc != 0 || master < 0 || pid <= 0)
-        {
-            WriteAll(2, Encoding.UTF8.GetBytes($"pscmon: {Path.GetFileName(_o.Runtime)} exec failed (exit {rc})\n"));
-            return rc > 0 ? rc : 126;
-        }
-        byte* saved = stackalloc byte[128];
-        byte* raw = stackalloc byte[128];
-        bool tty = tcgetattr(0, saved) == 0;
-        if (tty) { Buffer.MemoryCopy(saved, raw, 128, 128); cfmakeraw(raw); tcsetattr(0, 0, raw); }
-        ulong size = 0;
-        SyncWindowSize(master, ref size);
-        int exit;
-        try { exit = RelayTerminal(pid, master, ref size); }
-        finally { RestoreTerminal(tty, saved); }
-        close(master);
-        ReapOthers();
-        return exit;
+        return (rc, master);
     }
 
     private static void RestoreTerminal(bool tty, byte* saved)
