@@ -25,7 +25,7 @@ public static unsafe partial class Program
         public string Restart = "no";
         public int MaxRetries;
         public int RestartCount;
-        public bool Remove, Foreground, Attach, Stdin, ExecTty;
+        public bool Remove, Foreground, Attach, Stdin, ExecTty, Tty;
         public List<string> ExecArgs = new();
         public string? LockFile, ExitCommand, NameFile;
         public List<string> ExitArgs = new();
@@ -139,6 +139,7 @@ public static unsafe partial class Program
                 case "--foreground": o.Foreground = true; break;
                 case "--attach": o.Attach = true; break;
                 case "--exec-tty": o.ExecTty = true; break;
+                case "--tty": o.Tty = true; break;
                 case "--":
                     o.ExecArgs.AddRange(a[(i + 1)..]);
                     i = a.Length;
@@ -181,17 +182,37 @@ public static unsafe partial class Program
         if (_o.RuntimeRoot.Length == 0 || Directory.Exists(Path.Combine(_o.RuntimeRoot, _o.Id)))
             RunRuntime("delete", "--force", _o.Id);
         Mark("create: old state checked");
-        // The runtime's own messages go to a separate pipe so a failure can be reported.
-        int rpid = Spawn(_o.Runtime, RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, _o.Id),
-            stdinFd, o[1], e[1]);
-        close(o[1]); close(e[1]);
-        int rc = rpid > 0 ? Wait(rpid) : 127;
+        int rc;
+        int master = -1;
+        if (_o.Tty)
+        {
+            // -Tty without the caller's terminal (detached, or attached to pipes): the container gets a
+            // pseudo-terminal whose master this monitor keeps; what the container writes to it is its output.
+            close(o[1]); close(o[0]);
+            string sock = Path.Combine(Path.GetTempPath(), $"pscmon-{_o.Id[..Math.Min(12, _o.Id.Length)]}-{getpid().ToString(CultureInfo.InvariantCulture)}.sock");
+            try { File.Delete(sock); } catch { }
+            int lfd = ListenUnix(sock);
+            if (lfd < 0) { close(e[0]); close(e[1]); close(r[0]); close(r[1]); return (0, "cannot create the console socket " + sock); }
+            (rc, master) = RunAndReceiveTerminal(RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, "--console-socket", sock, _o.Id), lfd, sock, e[1]);
+            close(e[1]);
+            if (rc == 0 && master < 0) rc = 125;
+            o[0] = master;
+        }
+        else
+        {
+            // The runtime's own messages go to a separate pipe so a failure can be reported.
+            int rpid = Spawn(_o.Runtime, RuntimeArgs("create", "--bundle", _o.Bundle, "--pid-file", pidFile, _o.Id),
+                stdinFd, o[1], e[1]);
+            close(o[1]); close(e[1]);
+            rc = rpid > 0 ? Wait(rpid) : 127;
+        }
         Mark("create: runtime create done");
         close(r[0]); close(r[1]);
         if (rc != 0)
         {
             string err = DrainText(e[0]);
-            close(o[0]); close(e[0]);
+            if (o[0] >= 0) close(o[0]);
+            close(e[0]);
             return (0, $"{Path.GetFileName(_o.Runtime)} create failed (exit {rc}): {err.Trim()}");
         }
         int pid = 0;
@@ -207,13 +228,15 @@ public static unsafe partial class Program
         if (src != 0 || pid <= 0)
         {
             if (pid > 0) { kill(pid, SIGKILL); Wait(pid); }
-            close(o[0]); close(e[0]);
+            if (o[0] >= 0) close(o[0]);
+            close(e[0]);
             return (0, $"{Path.GetFileName(_o.Runtime)} start failed (exit {src}): {serr.Trim()}");
         }
         Mark("start: runtime start done");
         WriteState("running", pid, null, null);
         Mark("start: state written");
-        outR = o[0]; errR = e[0];
+        outR = o[0];
+        if (_o.Tty) { close(e[0]); errR = -1; } else errR = e[0];
         return (pid, null);
     }
 
@@ -614,9 +637,9 @@ public static unsafe partial class Program
     /// pseudo-terminal master it sends (SCM_RIGHTS) while waiting for it to exit, then close and remove the socket.
     /// Returns the runtime's exit code and the master (-1 when none arrived).
     /// </summary>
-    private static (int ExitCode, int Master) RunAndReceiveTerminal(List<string> args, int lfd, string sock)
+    private static (int ExitCode, int Master) RunAndReceiveTerminal(List<string> args, int lfd, string sock, int stderrFd = 2)
     {
-        int rpid = Spawn(_o.Runtime, args, -1, -1, 2);
+        int rpid = Spawn(_o.Runtime, args, -1, -1, stderrFd);
         int master = -1, rc = -1, st = 0;
         var lp = stackalloc PollFd[1];
         while (rpid > 0)

@@ -121,6 +121,25 @@ Describe 'Invoke-ContainerImage -Init' {
     }
 }
 
+Describe 'Invoke-ContainerImage -Tty without the caller''s terminal' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'gives a detached container a terminal whose output is logged' {
+        $c = Invoke-ContainerImage $Img -Detach -Tty sh -c 'tty; [ -t 1 ] && echo stdout-is-a-terminal; exit 4'
+        $codes = Wait-Container -InputObject $c
+        $codes | Should -Be 4
+        $log = @(Get-ContainerLog -InputObject $c | ForEach-Object Text)
+        $log[0] | Should -Match '^/dev/pts/\d+$'
+        $log | Should -Contain 'stdout-is-a-terminal'
+    }
+
+    It 'runs attached with a terminal but without -Interactive, output down the pipeline' {
+        $out = @(Invoke-ContainerImage $Img -Remove -Tty sh -c '[ -t 0 ] && [ -t 1 ] && echo both-terminals')
+        $out | Should -Be @('both-terminals')
+        $LASTEXITCODE | Should -Be 0
+    }
+}
+
 Describe 'Names' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 

@@ -265,9 +265,9 @@ public sealed partial class ContainerManager
             User = validateOnly ? null : c.Config.User,
             Hostname = c.HostConfig.NetworkMode == "host" ? null : c.Config.Hostname,
             HostUts = false,
-            // a terminal exists only for a run on the caller's terminal (RunInTerminal sets it); a detached
-            // container's output goes to the monitor's pipes and log
-            Terminal = false,
+            // -Tty: a pseudo-terminal; on the caller's terminal RunInTerminal relays it, otherwise (detached, or
+            // attached without -Interactive) the monitor keeps its master and logs what is written to it
+            Terminal = c.Config.Tty,
             MemoryBytes = c.HostConfig.Memory,
             Cpus = c.HostConfig.Cpus,
             PidsLimit = c.HostConfig.PidsLimit,
@@ -423,6 +423,7 @@ public sealed partial class ContainerManager
         };
         if (c.HostConfig.AutoRemove) a.Add("--remove");
         if (attach) a.Add("--attach");
+        if (c.Config.Tty && !foreground) a.Add("--tty");
         if (stdin) a.Add("--stdin");
         if (foreground) a.Add("--foreground");
         string[]? exit = ExitCommand is { Length: > 0 } ec ? ec
