@@ -40,16 +40,22 @@ public sealed class PscPaths
         {
             var env = Environment.GetEnvironmentVariable("PSCONTAINERS_BIN");
             if (!string.IsNullOrEmpty(env)) return env;
-            string here = Path.GetDirectoryName(typeof(PscPaths).Assembly.Location) ?? AppContext.BaseDirectory;
-            string beside = Path.Combine(here, "bin");
-            if (File.Exists(Path.Combine(beside, "pscrun")) || File.Exists(Path.Combine(beside, "pscmon"))) return beside;
-            for (var d = new DirectoryInfo(here); d is not null; d = d.Parent)
-            {
-                if (File.Exists(Path.Combine(d.FullName, "PsContainers.sln")))
-                    return Path.Combine(d.FullName, "out", "PsContainers", "bin");
-            }
-            return beside;
+            return s_installedBin ??= FindInstalledBin();
         }
+    }
+    private static string? s_installedBin;
+
+    private static string FindInstalledBin()
+    {
+        string here = Path.GetDirectoryName(typeof(PscPaths).Assembly.Location) ?? AppContext.BaseDirectory;
+        string beside = Path.Combine(here, "bin");
+        if (File.Exists(Path.Combine(beside, "pscrun")) || File.Exists(Path.Combine(beside, "pscmon"))) return beside;
+        for (var d = new DirectoryInfo(here); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "PsContainers.sln")))
+                return Path.Combine(d.FullName, "out", "PsContainers", "bin");
+        }
+        return beside;
     }
 
     /// <summary>Temporary work (partial downloads, staging); swept on start.</summary>

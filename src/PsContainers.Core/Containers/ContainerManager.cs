@@ -27,9 +27,6 @@ public sealed partial class ContainerManager
     /// </summary>
     public static string[]? ExitCommand { get; set; }
 
-    /// <summary>Resolvers consulted in order after the image store (registered by the image area).</summary>
-    public static readonly List<Func<PscPaths, IContainerImageResolver>> ResolverFactories = new();
-
     public ContainerManager(PscPaths paths, ISyscalls? syscalls = null)
     {
         Paths = paths;
@@ -37,7 +34,6 @@ public sealed partial class ContainerManager
         Store = new ContainerStore(paths, _sys) { };
         Store.Repair = RepairOrphan;
         _resolvers.Add(new StoreImageResolver(paths));
-        lock (ResolverFactories) foreach (var f in ResolverFactories) _resolvers.Add(f(paths));
         _resolvers.Add(new DirectoryImageResolver());
     }
 

@@ -36,21 +36,7 @@ public sealed partial class ContainerStore
     /// the old or the new content, never a mix. Not fsynced: records describe processes, which do not survive
     /// an OS crash either, and an fsync costs 5-20 ms on a busy disk on every container start.
     /// </summary>
-    internal static void WriteRecord(string path, string text)
-    {
-        string dir = System.IO.Path.GetDirectoryName(path)!;
-        string tmp = System.IO.Path.Combine(dir, AtomicFile.TempPrefix + System.IO.Path.GetFileName(path) + "-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            File.WriteAllText(tmp, text);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
-    }
+    internal static void WriteRecord(string path, string text) => AtomicFile.WriteAllText(path, text, durable: false, createDirectory: false);
 
     internal static readonly JsonSerializerOptions Json = new()
     {

@@ -471,8 +471,7 @@ public static class ImageArchive
                 }
                 fs.Flush(flushToDisk: true);
             }
-            File.Move(tmp, full, overwrite: true);
-            AtomicFile.FsyncDirectory(dir);
+            AtomicFile.Publish(tmp, full);
         }
         catch
         {

@@ -13,22 +13,26 @@ public static class AtomicFile
 {
     public const string TempPrefix = ".tmp-";
 
-    public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
+    /// <summary>Replace <paramref name="path"/> atomically. With <paramref name="durable"/> false the fsyncs are
+    /// skipped: the replacement is still atomic for any process crash (kill -9), only not across a power loss.
+    /// With <paramref name="createDirectory"/> false a missing directory is an error (nothing is recreated).</summary>
+    public static void WriteAllText(string path, string text, bool durable = true, bool createDirectory = true) =>
+        WriteAllBytes(path, Encoding.UTF8.GetBytes(text), durable: durable, createDirectory: createDirectory);
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> data, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> data, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, bool durable = true, bool createDirectory = true)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
+        if (createDirectory) Directory.CreateDirectory(dir);
         string tmp = Path.Combine(dir, TempPrefix + Path.GetFileName(path) + "-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
             using (var fs = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
             {
                 fs.Write(data);
-                fs.Flush(flushToDisk: true);
+                fs.Flush(flushToDisk: durable);
             }
             File.Move(tmp, path, overwrite: true);
-            FsyncDirectory(dir);
+            if (durable) FsyncDirectory(dir);
         }
         catch
         {
