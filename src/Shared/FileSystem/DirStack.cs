@@ -41,11 +41,11 @@ internal sealed class DirStack : IDisposable
     /// <summary>The name of level i (its entry name in level i-1).</summary>
     public byte[] NameAt(int i) => _levels[i].Name;
 
-    /// <summary>The path of the top level relative to the base, joined with '/'.</summary>
-    public byte[] RelativePath(ReadOnlySpan<byte> child = default)
+    /// <summary>The path of the top level (plus <paramref name="child"/>) relative to level <paramref name="from"/> (default: the base), joined with '/'.</summary>
+    public byte[] RelativePath(ReadOnlySpan<byte> child = default, int from = 0)
     {
         var parts = new List<byte[]>(_levels.Count);
-        for (int i = 1; i < _levels.Count; i++) parts.Add(_levels[i].Name);
+        for (int i = from + 1; i < _levels.Count; i++) parts.Add(_levels[i].Name);
         if (!child.IsEmpty) parts.Add(child.ToArray());
         return BytePath.Join(parts);
     }

@@ -277,14 +277,14 @@ public static unsafe class Fs
         GC.KeepAlive(fd);
     }
 
-    /// <summary>utimensat(2) with AT_SYMLINK_NOFOLLOW: set the access and modification times (nanoseconds) of the object itself, a symlink included. An empty name means the descriptor itself (not O_PATH).</summary>
+    /// <summary>utimensat(2) with AT_SYMLINK_NOFOLLOW: set the access and modification times (nanoseconds) of the object itself, a symlink included. An empty name means the descriptor itself (futimens(3); not O_PATH).</summary>
     public static void SetTimes(SafeFd? dir, ReadOnlySpan<byte> name, FsTime atime, FsTime mtime)
     {
         var ts = stackalloc Libc.Timespec[2];
         ts[0] = new Libc.Timespec { tv_sec = atime.Seconds, tv_nsec = atime.Nanoseconds };
         ts[1] = new Libc.Timespec { tv_sec = mtime.Seconds, tv_nsec = mtime.Nanoseconds };
         int r;
-        if (name.IsEmpty) r = Libc.utimensat(D(dir), null, ts, 0);
+        if (name.IsEmpty) r = Libc.futimens(D(dir), ts);
         else
         {
             var z = BytePath.Z(name);

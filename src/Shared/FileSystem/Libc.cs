@@ -84,6 +84,9 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true)]
     public static partial int utimensat(int dirfd, byte* path, Timespec* times, int flags);
 
+    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    public static partial int futimens(int fd, Timespec* times);
+
     [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
     public static partial nint getdents64(int fd, byte* buf, nuint count);
 

@@ -79,7 +79,7 @@ public static class SafeTree
     /// lacking write/search permission are opened up with fchmod on the descriptor this method opened itself, so only
     /// inside the tree. Another mount inside the tree (or <paramref name="hostPath"/> itself being a mount point) is
     /// never descended nor unmounted: it is left in place with its content intact, everything else is removed, and then
-    /// an <see cref="FsException"/> with EBUSY names the first such mount point. Entries that vanish meanwhile are fine.
+    /// an <see cref="FsException"/> with EBUSY names the first such mount point (relative to the deleted directory). Entries that vanish meanwhile are fine.
     /// Returns false when nothing existed at the path.
     /// </summary>
     public static bool Delete(string hostPath)
@@ -124,7 +124,7 @@ public static class SafeTree
                 if (!Fs.TryStat(dir, entry.Name, out var est)) { frames.Push(f); continue; }
                 if (est.MountId != parentStat.MountId || est.IsMountRoot)
                 {
-                    refused.Add(stack.RelativePath(entry.Name));
+                    refused.Add(stack.RelativePath(entry.Name, from: 1));
                     f.Kept++;
                     frames.Push(f);
                     continue;

@@ -1,0 +1,83 @@
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+
+namespace PsContainers.Core.Tests.FileSystem;
+
+/// <summary>
+/// Runs a test body inside a private mount namespace of its own thread: unshare(CLONE_NEWNS) on a dedicated thread
+/// (mount namespaces belong to the task; CLONE_NEWNS implies unsharing CLONE_FS), every mount made private, every
+/// mount made read-only (mount_setattr AT_RECURSIVE, or a bind remount of "/"), then scratch tmpfs mounted over /run
+/// and /tmp. Nothing the body does to /, /etc, /run or /tmp is visible on the host. The body runs synchronously on
+/// that same thread; its exception is rethrown to the caller.
+/// </summary>
+internal static partial class PrivateMountNamespace
+{
+    private const int CLONE_NEWNS = 0x00020000;
+    public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18;
+    private const int AT_FDCWD = -100, AT_RECURSIVE = 0x8000;
+    private const ulong MOUNT_ATTR_RDONLY = 1;
+
+    [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
+    private static partial int unshare(int flags);
+
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
+
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int umount2(string target, int flags);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static unsafe partial long syscall(long nr, nint a1, nint a2, nint a3, nint a4, nint a5);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MountAttr { public ulong attr_set, attr_clr, propagation, userns_fd; }
+
+    /// <summary>The scratch directory for the test's own tree (a tmpfs of its own at /tmp/t, dev nodes allowed).</summary>
+    public const string Scratch = "/tmp/t";
+
+    public static void Mount(string? source, string target, string? fstype, ulong flags, string? data = null)
+    {
+        if (mount(source, target, fstype, flags, data) != 0)
+            throw new InvalidOperationException($"mount {source} {target}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public static void Unmount(string target)
+    {
+        if (umount2(target, 0) != 0) throw new InvalidOperationException($"umount {target}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public static void Run(Action body) => Run<int>(() => { body(); return 0; });
+
+    public static T Run<T>(Func<T> body)
+    {
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var t = new Thread(() =>
+        {
+            try
+            {
+                Enter();
+                result = body();
+            }
+            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
+        }, 16 * 1024 * 1024) { Name = "psc-test-mntns", IsBackground = true };
+        t.Start();
+        t.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    private static unsafe void Enter()
+    {
+        if (unshare(CLONE_NEWNS) != 0) throw new InvalidOperationException($"unshare(CLONE_NEWNS): errno {Marshal.GetLastPInvokeError()}");
+        Mount(null, "/", null, MS_REC | MS_PRIVATE);
+        var attr = new MountAttr { attr_set = MOUNT_ATTR_RDONLY };
+        byte* root = stackalloc byte[] { (byte)'/', 0 };
+        long r = syscall(442 /* mount_setattr */, AT_FDCWD, (nint)root, AT_RECURSIVE, (nint)(&attr), sizeof(MountAttr));
+        if (r != 0) Mount(null, "/", null, MS_REMOUNT | MS_BIND | MS_RDONLY);
+        Mount("tmpfs", "/run", "tmpfs", MS_NOSUID, "mode=0755,size=64m");
+        Mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID, "mode=1777,size=64m");
+        Directory.CreateDirectory(Scratch);
+        Mount("tmpfs", Scratch, "tmpfs", 0, "mode=0755,size=512m");
+    }
+}
