@@ -18,7 +18,10 @@ namespace PsContainers.FileSystem;
 /// </summary>
 public sealed class RootedPath : IDisposable
 {
-    /// <summary>The most symlinks one resolution follows (Linux itself stops at 40; runc and the engine allow 255).</summary>
+    /// <summary>
+    /// The most symlinks one resolution follows (Linux itself stops at 40; runc and the engine allow 255: when openat2
+    /// answers ELOOP the component walker retries, so both paths accept the same chains).
+    /// </summary>
     public const int MaxSymlinkHops = 255;
 
     private readonly bool _ownsRoot;
@@ -59,7 +62,8 @@ public sealed class RootedPath : IDisposable
             int e = Openat2(Root, path.IsEmpty ? "."u8 : path, flags | (followFinal ? 0 : OpenFlags.NoFollow),
                 Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS, out var fd);
             if (e == 0) return fd!;
-            if (e != Errno.ENOSYS) throw new FsException(e, "openat2", path);
+            // ELOOP: the kernel stops after 40 links; the walker allows MaxSymlinkHops, so both paths give one answer
+            if (e != Errno.ENOSYS && e != Errno.ELOOP) throw new FsException(e, "openat2", path);
         }
         using var w = new Walker(Root);
         int err = w.Resolve(Components(path), followFinal, MissingPolicy.Fail, 0, createFinal: false);
@@ -91,7 +95,7 @@ public sealed class RootedPath : IDisposable
             var dirPath = comps.Count == 0 ? "."u8.ToArray() : BytePath.Join(comps);
             int e = Openat2(Root, dirPath, OpenFlags.Path | OpenFlags.Directory, Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS, out var fd);
             if (e == 0) return fd!;
-            if (e != Errno.ENOSYS && !(e == Errno.ENOENT && createParents)) throw new FsException(e, "openat2", path);
+            if (e != Errno.ENOSYS && e != Errno.ELOOP && !(e == Errno.ENOENT && createParents)) throw new FsException(e, "openat2", path);
         }
         using var w = new Walker(Root);
         int err = w.Resolve(comps, followFinal: true, createParents ? MissingPolicy.Create : MissingPolicy.Fail, mode, createFinal: true);

@@ -168,10 +168,18 @@ public sealed class RootedPathTests
         using (var r = SafeFd.OpenDirectory(R))
             for (int i = 0; i < 300; i++) Fs.Symlink(B($"h{i + 1}"), r, B($"h{i}"));
         Directory.CreateDirectory(R + "/h300");
-        // the kernel stops at 40 hops, the fallback at 255: both refuse with ELOOP
+        // 300 links: refused with ELOOP whichever path resolves
         Assert.Equal(Errno.ELOOP, Assert.Throws<FsException>(() => rp.Open("h0").Dispose()).Errno);
+        Assert.Equal(Errno.ELOOP, Assert.Throws<FsException>(() => rp.OpenParent("h0/x", out _).Dispose()).Errno);
         Assert.Equal(Errno.ELOOP, Assert.Throws<FsException>(() => rp.ResolveBytes(B("h0"))).Errno);
+        // 200 links: more than the kernel's 40, within the engine's 255, accepted by both paths alike
         Assert.Equal("/h300", rp.Resolve("h100"));
+        using (var fd = rp.Open("h100")) Assert.True(Fs.Stat(fd).IsDirectory);
+        using (var p = rp.OpenParent("h100/x", out var n))
+        {
+            Assert.Equal(0, LinuxSyscalls.Instance.Lstat(R + "/h300", out var h300));
+            Assert.Equal(h300.Inode, Fs.Stat(p).Inode);
+        }
     });
 
     [Theory, InlineData(false), InlineData(true)]
