@@ -125,8 +125,9 @@ internal static class TarText
         foreach (byte b in s)
         {
             if (b < (byte)'0' || b > (byte)'9') return false;
-            if (value > (long.MaxValue - 9) / 10) return false;
-            value = value * 10 + (b - '0');
+            int d = b - '0';
+            if (value > (long.MaxValue - d) / 10) return false;
+            value = value * 10 + d;
         }
         return true;
     }
