@@ -724,6 +724,9 @@ public sealed class TarArchiveReader : IDisposable
                     continue;
                 }
                 SetRecord(merged, r.Key, r.Value);
+                // POSIX: an empty value deletes the keyword (so a global value or the header field applies). An extended
+                // attribute with an empty value is still an attribute: GNU tar writes it that way and restores it, so keep it.
+                if (r.Value.Length == 0 && r.Key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal)) merged.Add(r);
             }
         }
         if (pendingOffset is not null)

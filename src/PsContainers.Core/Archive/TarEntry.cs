@@ -105,7 +105,8 @@ public sealed class TarEntry
 
     /// <summary>Extended attributes in archive order, values binary-exact: from pax "SCHILY.xattr.NAME" (raw value; GNU tar's
     /// %3D / %25 escapes of '=' and '%' in NAME are undone) and "LIBARCHIVE.xattr.URL-ENCODED-NAME" (base64 value).
-    /// A name given by both keeps its first position and the last value.</summary>
+    /// A name given by both keeps its first position and the last value. An empty "SCHILY.xattr.NAME" value in a per-file header
+    /// is an attribute with an empty value (as GNU tar writes and restores it), not a pax deletion.</summary>
     public List<TarXattr> Xattrs { get; set; } = new();
 
     /// <summary>Every pax record that applies to this entry (global 'g' records, then per-file 'x' records overriding them) and that

@@ -47,6 +47,7 @@ public class WriterRoundTripTests
         file.Xattrs.Add(new("user.bin", [0x00, 0x80, 0xff, 0x0a, 0x3d]));
         file.Xattrs.Add(new("user.a=b%c", B("escaped")));
         file.Xattrs.Add(new("security.capability", cap));
+        file.Xattrs.Add(new("user.empty", []));
 
         var list = new List<Item>
         {
