@@ -47,6 +47,7 @@ public sealed class TarArchiveReader : IDisposable
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly byte[] _buf = new byte[256 * 1024];
+    private byte[]? _copyBuf;
     private int _bufPos, _bufLen;
     private bool _eof;
     private long _pos;
@@ -190,7 +191,7 @@ public sealed class TarArchiveReader : IDisposable
             return e.Size;
         }
         var s = GetDataStream();
-        var buf = new byte[256 * 1024];
+        var buf = _copyBuf ??= new byte[1 << 20];
         long n = 0;
         int r;
         while ((r = s.Read(buf, 0, buf.Length)) > 0) { destination.Write(buf, 0, r); n += r; }

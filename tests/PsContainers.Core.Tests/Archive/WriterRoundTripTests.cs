@@ -21,6 +21,13 @@ public class WriterRoundTripTests
 
     private sealed record Item(TarEntry Entry, byte[] Data);
 
+    private static int Count(byte[] hay, ReadOnlySpan<byte> needle)
+    {
+        int n = 0, i = 0, k;
+        while ((k = hay.AsSpan(i).IndexOf(needle)) >= 0) { n++; i += k + needle.Length; }
+        return n;
+    }
+
     private static TarEntry WithLink(TarEntry e, byte[] target) { e.LinkName = target; return e; }
     private static TarEntry WithDev(TarEntry e, long major, long minor) { e.DevMajor = major; e.DevMinor = minor; return e; }
     private static TarEntry WithTime(TarEntry e, TarTimestamp t) { e.ModificationTime = t; return e; }
@@ -107,6 +114,10 @@ public class WriterRoundTripTests
         var bytes = Write(items, new TarWriterOptions { SubsecondTimes = true });
         Assert.Equal(0, bytes.Length % 512);
         Assert.True(bytes.AsSpan(bytes.Length - 1024).IndexOfAnyExcept((byte)0) < 0, "two zero blocks at the end");
+        // the long name that is not UTF-8 goes to a pax path record flagged as binary, so do the hard link to it (linkpath)
+        // and the long group name that is not UTF-8 (gname)
+        Assert.Equal(3, Count(bytes, "21 hdrcharset=BINARY\n"u8));
+        Assert.Equal(1, Count(bytes, " uname=uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\n"u8));
         string archive = t.PathOf("w.tar");
         File.WriteAllBytes(archive, bytes);
 
