@@ -741,13 +741,13 @@ public sealed class TarArchiveReader : IDisposable
             byte[] v = r.Value;
             switch (k)
             {
-                case "path": e.Name = v; break;
-                case "linkpath": e.LinkName = v; break;
+                case "path": e.Name = NoNul(r, e, offset); break;
+                case "linkpath": e.LinkName = NoNul(r, e, offset); break;
                 case "size": stored = PaxNumber(r, e, offset); break;
                 case "uid": e.Uid = PaxNumber(r, e, offset); break;
                 case "gid": e.Gid = PaxNumber(r, e, offset); break;
-                case "uname": e.UserName = v; break;
-                case "gname": e.GroupName = v; break;
+                case "uname": e.UserName = NoNul(r, e, offset); break;
+                case "gname": e.GroupName = NoNul(r, e, offset); break;
                 case "mtime": e.ModificationTime = PaxTime(r, e, offset); break;
                 case "atime": e.AccessTime = PaxTime(r, e, offset); break;
                 case "ctime": e.ChangeTime = PaxTime(r, e, offset); break;
@@ -756,7 +756,7 @@ public sealed class TarArchiveReader : IDisposable
                 case "hdrcharset": break; // names are kept as bytes whatever the charset
                 case "GNU.sparse.size" or "GNU.sparse.realsize": realSize = PaxNumber(r, e, offset); break;
                 case "GNU.sparse.numblocks": numBlocks = PaxNumber(r, e, offset); break;
-                case "GNU.sparse.name": sparseName = v; break;
+                case "GNU.sparse.name": sparseName = NoNul(r, e, offset); break;
                 case "GNU.sparse.map": sparseMap = v; break;
                 case "GNU.sparse.major": major = PaxNumber(r, e, offset); break;
                 case "GNU.sparse.minor": minor = PaxNumber(r, e, offset); break;
@@ -816,6 +816,14 @@ public sealed class TarArchiveReader : IDisposable
         if (numBlocks is not null && sparse is not null && numBlocks != sparse.Count)
             throw new TarFormatException(TarFormatErrorKind.Invalid, $"GNU.sparse.numblocks says {numBlocks} segments but the map has {sparse.Count}", e.Name, offset);
         if (sparseName is not null) e.Name = sparseName;
+    }
+
+    /// <summary>A name from a pax record: a NUL byte would make it a different name for every C API, so it is refused.</summary>
+    private static byte[] NoNul(KeyValuePair<string, byte[]> r, TarEntry e, long offset)
+    {
+        if (r.Value.AsSpan().IndexOf((byte)0) >= 0)
+            throw new TarFormatException(TarFormatErrorKind.Invalid, $"The pax record '{r.Key}' contains a NUL byte", e.Name, offset);
+        return r.Value;
     }
 
     private static void AddXattr(TarEntry e, string name, byte[] value)

@@ -182,6 +182,8 @@ public class CraftedArchiveTests
         Assert.Contains("'uid'", ReadFails(badUid).Message);
         var badTime = new Raw().Pax((byte)'x', ("mtime", B("1.2.3"))).File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(badTime).Kind);
+        var nul = new Raw().Pax((byte)'x', ("path", B("a\0b"))).File(B("f"), B("x")).End().Bytes;
+        Assert.Contains("NUL", ReadFails(nul).Message);
         var bigSize = new Raw().Pax((byte)'x', ("size", B("99999999999999999999"))).File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(bigSize).Kind);
     }
@@ -194,6 +196,7 @@ public class CraftedArchiveTests
         var ex = ReadFails(new Raw().File(B("ok"), B("x")).Add(h).End().Bytes);
         Assert.Equal(TarFormatErrorKind.Invalid, ex.Kind);
         Assert.Contains("checksum", ex.Message);
+        Assert.IsAssignableFrom<FormatException>(ex); // existing catch (FormatException) clauses keep working
         Assert.Equal("caf\\xe9", ex.EntryName);
         Assert.Equal(Raw_("caf\\xe9"), ex.EntryNameBytes);
         Assert.Equal(1024, ex.Offset);
