@@ -445,7 +445,7 @@ public sealed class TarArchiveReader : IDisposable
                     continue;
             }
 
-            var e = ParseMain(header, headerOffset, longName ?? null);
+            var e = ParseMain(header, headerOffset, longName);
             e.HeaderOffset = firstOffset;
             if (longName is not null) e.Name = longName;
             if (longLink is not null) e.LinkName = longLink;
@@ -876,7 +876,6 @@ public sealed class TarArchiveReader : IDisposable
         var list = new List<TarSparseSegment>();
         var block = new byte[Block];
         int pos = Block; // no block loaded
-        long consumed = 0;
         long ReadLine()
         {
             long v = 0;
@@ -890,7 +889,6 @@ public sealed class TarArchiveReader : IDisposable
                     if (ReadUpTo(block) < Block)
                         throw new TarFormatException(TarFormatErrorKind.Truncated, "The archive ends inside a GNU sparse 1.0 map", e.Name, offset);
                     _storedRemaining -= Block;
-                    consumed += Block;
                     pos = 0;
                 }
                 byte b = block[pos++];
