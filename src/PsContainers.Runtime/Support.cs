@@ -164,9 +164,6 @@ internal static partial class Validation
 
     public static string NsProcName(string type) => type switch { "network" => "net", "mount" => "mnt", _ => type };
 
-    [GeneratedRegex(@"^1\.[012]\.\d+(-[0-9A-Za-z.+-]+)?$")]
-    private static partial Regex VersionRegex();
-
     [GeneratedRegex(@"^[\w+\-\.]+$")]
     private static partial Regex IdRegex();
 
@@ -179,8 +176,7 @@ internal static partial class Validation
     /// <summary>Refuse what cannot be honoured, naming the field.</summary>
     public static void Check(RuntimeSpec s)
     {
-        if (string.IsNullOrEmpty(s.OciVersion) || !VersionRegex().IsMatch(s.OciVersion))
-            throw new RuntimeError($"ociVersion: unsupported version '{s.OciVersion}' (this runtime supports 1.0.x to 1.2.x)");
+        if (SpecVersion.Check(s.OciVersion) is { } badVersion) throw new RuntimeError(badVersion);
         if (s.Root is null || string.IsNullOrEmpty(s.Root.Path)) throw new RuntimeError("root.path: missing");
         var p = s.Process ?? throw new RuntimeError("process: missing (required to create a container)");
         if (p.Args is null || p.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
