@@ -266,7 +266,8 @@ internal sealed class Runtime
                     break;
                 case 'H':
                     {
-                        var s = PublicState(st, "creating");
+                        // runtime.md: the create environment is done (lifecycle step 2), the program has not run: "created"
+                        var s = PublicState(st, "created");
                         s.Pid = pid;
                         try
                         {

@@ -128,7 +128,8 @@ internal static class Init
         // so poststart hooks run after it as runtime.md requires
 
         // 10. started: startContainer hooks, then become the user program
-        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false);
+        // the program has not been executed yet: still "created" (runtime.md State)
+        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "created"), warnOnly: false);
         Finalize(spec, proc);
         return 127;
     }
@@ -142,11 +143,13 @@ internal static class Init
         return 127;
     }
 
+    // createContainer and startContainer hooks run in the container namespace: the pid is the one the container
+    // sees (runtime.md State), 1 in a new pid namespace
     private static ContainerRuntimeState StateFor(RuntimeSpec spec, string status) => new()
     {
         Id = Environment.GetEnvironmentVariable("_PSC_ID") ?? "",
         Status = status,
-        Pid = int.TryParse(Environment.GetEnvironmentVariable("_PSC_HOSTPID"), out int hp) ? hp : 0,
+        Pid = Environment.ProcessId,
         Bundle = Environment.GetEnvironmentVariable("_PSC_BUNDLE") ?? "",
         Annotations = spec.Annotations,
     };
