@@ -160,6 +160,33 @@ public sealed class OciRuntimeConformanceTests
     }
 
     [Theory, MemberData(nameof(Runtimes))]
+    public void HostnameAndDomainnameInAUtsNamespaceJoinedByPath(string runtime)
+    {
+        // config.md: the hostname is set in the container's uts namespace, which may be one joined by path
+        string path = $"/run/psct-uts-{Environment.ProcessId}-{runtime}";
+        File.WriteAllText(path, "");
+        string hostBefore = RuntimeFixture.RunHost("/bin/hostname").Trim();
+        try
+        {
+            RuntimeFixture.RunHost("/usr/bin/unshare", "--uts=" + path, "true");
+            var r = Bundles.Sh(_f, Rt(runtime), "hostname; stat -L -c %i /proc/self/ns/uts", new SpecOptions { Hostname = "joined-by-path" },
+                s => s.Linux!.Namespaces!.First(n => n.Type == "uts").Path = path);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("joined-by-path", lines[0]);
+            Assert.Equal(RuntimeFixture.RunHost("/usr/bin/stat", "-L", "-c", "%i", path).Trim(), lines[1]);
+            // set in that namespace (it outlives the container), not in the host's
+            Assert.Equal("joined-by-path", RuntimeFixture.RunHost("/usr/bin/nsenter", "--uts=" + path, "hostname").Trim());
+            Assert.Equal(hostBefore, RuntimeFixture.RunHost("/bin/hostname").Trim());
+        }
+        finally
+        {
+            RuntimeFixture.RunHost("/bin/umount", path);
+            File.Delete(path);
+        }
+    }
+
+    [Theory, MemberData(nameof(Runtimes))]
     public void DefaultMountsDevicesAndSymlinks(string runtime)
     {
         var r = Bundles.Sh(_f, Rt(runtime), "cat /proc/self/mountinfo; echo ---; ls -l /dev; echo ---; echo x > /dev/null && head -c 4 /dev/zero | wc -c");
@@ -328,54 +355,6 @@ public sealed class OciRuntimeConformanceTests
     }
 
     [Theory, MemberData(nameof(Runtimes))]
-    public void Lifecycle_CreateStartKillDelete_LeavesNothing(string runtime)
-    {
-        var rt = Rt(runtime);
-        string id = Bundles.NewId();
-        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sleep", "60" } });
-        int pid = rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
-        try
-        {
-            var st = rt.Client.State(id)!;
-            Assert.Equal("created", st.Status);
-            Assert.Equal(pid, st.Pid);
-            Assert.Equal(bundle, st.Bundle);
-            Assert.True(Bundles.ProcessAlive(pid));
-            // the user program has not started yet
-            Assert.DoesNotContain("sleep", File.ReadAllText($"/proc/{pid}/cmdline"));
-            Assert.NotEmpty(Bundles.FindCgroupDirs("psc-test-" + id));
-            // runtime.md: delete only a stopped container. runc 1.1 deletes a created one (it kills it): pscrun follows the spec
-            if (runtime == "pscrun") Assert.Throws<PscException>(() => rt.Client.Delete(id));
-            rt.Client.Start(id);
-            Bundles.WaitFor(() => File.ReadAllText($"/proc/{pid}/cmdline").Contains("sleep"));
-            Assert.Equal("running", rt.Client.State(id)!.Status);
-            Assert.Throws<PscException>(() => rt.Client.Start(id)); // start only from created
-            Assert.Contains(pid, rt.Client.Ps(id));
-            Assert.Contains(rt.Client.List(), s => s.Id == id);
-            rt.Client.Pause(id);
-            Assert.Equal("paused", rt.Client.State(id)!.Status);
-            rt.Client.Resume(id);
-            Assert.Equal("running", rt.Client.State(id)!.Status);
-            Assert.Throws<PscException>(() => rt.Client.Delete(id)); // running: refused without force
-            rt.Client.Kill(id, "KILL");
-            Bundles.WaitFor(() => rt.Client.State(id)!.Status == "stopped");
-            Assert.Equal("stopped", rt.Client.State(id)!.Status); // stays stopped until delete
-            Assert.Throws<PscException>(() => rt.Client.Kill(id, "TERM")); // kill only created/running
-            rt.Client.Delete(id);
-        }
-        finally
-        {
-            try { rt.Client.Delete(id, force: true); } catch (PscException) { }
-        }
-        Assert.Null(rt.Client.State(id));
-        Assert.False(Directory.Exists(Path.Combine(rt.StateRoot, id)));
-        Assert.False(Bundles.ProcessAlive(pid));
-        Assert.Empty(Bundles.FindCgroupDirs("psc-test-" + id));
-        Assert.DoesNotContain(bundle, File.ReadAllText("/proc/self/mountinfo"));
-        Assert.DoesNotContain(_f.Rootfs + " ", File.ReadAllText("/proc/self/mountinfo"));
-    }
-
-    [Theory, MemberData(nameof(Runtimes))]
     public void Hooks_EachKindReceivesTheStateOfItsMoment(string runtime)
     {
         var rt = Rt(runtime);
@@ -429,6 +408,54 @@ public sealed class OciRuntimeConformanceTests
         Assert.Equal("created", Read("startContainer").Status);
         Assert.Equal(runtime == "runc" ? "created" : "running", Read("poststart").Status);
         Assert.Equal("stopped", Read("poststop").Status);
+    }
+
+    [Theory, MemberData(nameof(Runtimes))]
+    public void Lifecycle_CreateStartKillDelete_LeavesNothing(string runtime)
+    {
+        var rt = Rt(runtime);
+        string id = Bundles.NewId();
+        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sleep", "60" } });
+        int pid = rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
+        try
+        {
+            var st = rt.Client.State(id)!;
+            Assert.Equal("created", st.Status);
+            Assert.Equal(pid, st.Pid);
+            Assert.Equal(bundle, st.Bundle);
+            Assert.True(Bundles.ProcessAlive(pid));
+            // the user program has not started yet
+            Assert.DoesNotContain("sleep", File.ReadAllText($"/proc/{pid}/cmdline"));
+            Assert.NotEmpty(Bundles.FindCgroupDirs("psc-test-" + id));
+            // runtime.md: delete only a stopped container. runc 1.1 deletes a created one (it kills it): pscrun follows the spec
+            if (runtime == "pscrun") Assert.Throws<PscException>(() => rt.Client.Delete(id));
+            rt.Client.Start(id);
+            Bundles.WaitFor(() => File.ReadAllText($"/proc/{pid}/cmdline").Contains("sleep"));
+            Assert.Equal("running", rt.Client.State(id)!.Status);
+            Assert.Throws<PscException>(() => rt.Client.Start(id)); // start only from created
+            Assert.Contains(pid, rt.Client.Ps(id));
+            Assert.Contains(rt.Client.List(), s => s.Id == id);
+            rt.Client.Pause(id);
+            Assert.Equal("paused", rt.Client.State(id)!.Status);
+            rt.Client.Resume(id);
+            Assert.Equal("running", rt.Client.State(id)!.Status);
+            Assert.Throws<PscException>(() => rt.Client.Delete(id)); // running: refused without force
+            rt.Client.Kill(id, "KILL");
+            Bundles.WaitFor(() => rt.Client.State(id)!.Status == "stopped");
+            Assert.Equal("stopped", rt.Client.State(id)!.Status); // stays stopped until delete
+            Assert.Throws<PscException>(() => rt.Client.Kill(id, "TERM")); // kill only created/running
+            rt.Client.Delete(id);
+        }
+        finally
+        {
+            try { rt.Client.Delete(id, force: true); } catch (PscException) { }
+        }
+        Assert.Null(rt.Client.State(id));
+        Assert.False(Directory.Exists(Path.Combine(rt.StateRoot, id)));
+        Assert.False(Bundles.ProcessAlive(pid));
+        Assert.Empty(Bundles.FindCgroupDirs("psc-test-" + id));
+        Assert.DoesNotContain(bundle, File.ReadAllText("/proc/self/mountinfo"));
+        Assert.DoesNotContain(_f.Rootfs + " ", File.ReadAllText("/proc/self/mountinfo"));
     }
 
     [Theory, MemberData(nameof(Runtimes))]
