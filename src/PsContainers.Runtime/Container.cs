@@ -95,6 +95,10 @@ internal sealed class Runtime
         Program.Trace("config parsed and checked");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         if (!Directory.Exists(rootfs)) throw new RuntimeError($"root.path: '{rootfs}' is not a directory");
+        bool sharedMnt = !spec.Linux!.Namespaces!.Any(n => n.Type == "mount");
+        string realRootfs = sharedMnt ? Native.RealPath(rootfs) ?? rootfs : rootfs;
+        if (sharedMnt && realRootfs == "/")
+            throw new RuntimeError("root.path: without a mount namespace the rootfs must not be the runtime's own root '/'");
         if (spec.Process!.Terminal && consoleSocket is null) throw new RuntimeError("process.terminal: a terminal needs --console-socket");
         if (!spec.Process.Terminal && consoleSocket is not null) throw new RuntimeError("--console-socket is only used with process.terminal = true");
 
@@ -105,6 +109,7 @@ internal sealed class Runtime
 
         int initPid = 0, relay = 0, sock = -1, consoleFd = -1, fifoFd = -1;
         CgroupSet? cg = null;
+        HashSet<int>? mountsBefore = null;
         try
         {
             File.WriteAllText(ConfigCopy(id), json);
@@ -132,7 +137,8 @@ internal sealed class Runtime
                 OciVersion = spec.OciVersion, Annotations = spec.Annotations, Cgroups = cg,
             };
             var env = BaseEnv(id, bundle);
-            env.Add("_PSC_ROOTFS=" + rootfs);
+            env.Add("_PSC_ROOTFS=" + (sharedMnt ? realRootfs : rootfs));
+            if (sharedMnt) mountsBefore = MountsAt(realRootfs).Select(m => m.Id).ToHashSet();
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
             env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
             if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
@@ -144,6 +150,7 @@ internal sealed class Runtime
             initPid = Handshake(sock, relay, spec, json, st, cg, isExec: false, pid => initPid = pid);
             Program.Trace("container ready");
             st.Pid = initPid;
+            if (mountsBefore is not null) st.SharedRootMount = TopMountAt(realRootfs, mountsBefore);
             st.StartTime = StartTime(initPid);
             if (st.StartTime == 0) throw new RuntimeError("the container process exited during create");
             WriteAtomic(StateFile(id), st.ToJson());
@@ -158,6 +165,7 @@ internal sealed class Runtime
             if (fifoFd >= 0) Native.close(fifoFd);
             if (relay > 0) { Native.Kill(relay, Native.SIGKILL); Native.WaitPid(relay, out _); }
             if (initPid > 0) { Native.Kill(initPid, Native.SIGKILL); WaitGone(initPid, 5000); }
+            if (mountsBefore is not null) DetachSharedRoot(realRootfs, TopMountAt(realRootfs, mountsBefore));
             if (cg is not null)
             {
                 foreach (var p in Cgroups.Pids(cg)) Native.Kill(p, Native.SIGKILL);
@@ -204,6 +212,13 @@ internal sealed class Runtime
             }
             else if (string.IsNullOrEmpty(ns.Path)) flags |= (uint)Validation.NsFlag(ns.Type);
             else paths.Append(ns.Type).Append(':').Append(ns.Path).Append('\n');
+        }
+        if (namespaces.Any(n => n.Type == "user")) env.Add("_PSC_USERNS=1");
+        if (!namespaces.Any(n => n.Type == "mount"))
+        {
+            // no mount namespace of its own: the container's root is a chroot in the runtime's mount namespace
+            env.Add("_PSC_NOMNTNS=1");
+            if (targetPid > 0) env.Add($"_PSC_CHROOT=/proc/{targetPid}/root");
         }
         env.Add("_PSC_INIT=3");
         env.Add("_PSC_MODE=" + mode);
@@ -266,7 +281,8 @@ internal sealed class Runtime
                     break;
                 case 'H':
                     {
-                        var s = PublicState(st, "creating");
+                        // runtime.md: the create environment is done (lifecycle step 2), the program has not run: "created"
+                        var s = PublicState(st, "created");
                         s.Pid = pid;
                         try
                         {
@@ -309,6 +325,64 @@ internal sealed class Runtime
             Thread.Sleep(1);
         }
         return true;
+    }
+
+    // ---- a container without a mount namespace of its own ----
+
+    /// <summary>The mounts whose mount point is exactly <paramref name="path"/>, in /proc/self/mountinfo order.</summary>
+    private static List<(int Id, int Parent)> MountsAt(string path)
+    {
+        var l = new List<(int, int)>();
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var f = line.Split(' ');
+            if (f.Length > 4 && UnescapeMountPath(f[4]) == path)
+                l.Add((int.Parse(f[0], CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture)));
+        }
+        return l;
+    }
+
+    private static string UnescapeMountPath(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var sb = new StringBuilder();
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 3 < s.Length && s[(i + 1)..(i + 4)].All(c => c is >= '0' and <= '7'))
+            {
+                sb.Append((char)Convert.ToInt32(s[(i + 1)..(i + 4)], 8));
+                i += 3;
+            }
+            else sb.Append(s[i]);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The topmost mount at path if it is not one of <paramref name="before"/> (i.e. ours), else 0.</summary>
+    private static int TopMountAt(string path, HashSet<int> before)
+    {
+        var at = MountsAt(path);
+        foreach (var (id, _) in at)
+            if (!at.Any(m => m.Parent == id) && !before.Contains(id)) return id;
+        return 0;
+    }
+
+    /// <summary>
+    /// Lazily unmount the rootfs bind mount made in the runtime's mount namespace, and with it every mount below it
+    /// (the configured mounts, /dev, masked paths); only when it is still the topmost mount at the rootfs.
+    /// </summary>
+    private static void DetachSharedRoot(string rootfs, int mountId)
+    {
+        if (mountId == 0) return;
+        var at = MountsAt(rootfs);
+        if (!at.Any(m => m.Id == mountId)) return; // already gone
+        if (at.Any(m => m.Parent == mountId))
+        {
+            Program.Warn($"the rootfs bind mount at '{rootfs}' is covered by another mount: left in place");
+            return;
+        }
+        int e = Native.Umount(rootfs, Native.MNT_DETACH);
+        if (e != 0) Program.Warn($"cannot unmount the rootfs bind mount at '{rootfs}': {Native.Strerror(e)}");
     }
 
     // ---- start ----
@@ -421,6 +495,7 @@ internal sealed class Runtime
         for (int i = 0; i < 500 && Cgroups.Pids(st.Cgroups).Count > 0; i++) Thread.Sleep(2);
         var spec = LoadSpec(id);
         Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, "stopped"), warnOnly: true);
+        if (st.SharedRootMount != 0) DetachSharedRoot(Native.RealPath(st.Rootfs) ?? st.Rootfs, st.SharedRootMount);
         if (!Cgroups.Remove(st.Cgroups)) Program.Warn($"some cgroups of '{id}' could not be removed");
         Directory.Delete(Dir(id), true);
     }

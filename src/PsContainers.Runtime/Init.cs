@@ -13,6 +13,8 @@ internal static class Init
 {
     private const int SyncFd = 3, ConsoleFd = 4, FifoFd = 5;
     private static bool _inUserNs;
+    // no mount namespace of its own: mounts happen in the runtime's mount namespace and the root is a chroot
+    private static readonly bool SharedMountNs = Environment.GetEnvironmentVariable("_PSC_NOMNTNS") == "1";
     private static bool _syncClosed;
 
     public static int Run(string mode)
@@ -43,7 +45,12 @@ internal static class Init
 
     public static bool InUserNamespace()
     {
-        var f = File.ReadAllText("/proc/self/uid_map").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        // the parent says so when the config has a user namespace; otherwise the runtime itself may run in one
+        if (Environment.GetEnvironmentVariable("_PSC_USERNS") == "1") return true;
+        string map;
+        try { map = File.ReadAllText("/proc/self/uid_map"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; } // the host's root could read it
+        var f = map.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
     }
 
@@ -58,7 +65,8 @@ internal static class Init
         // 1. propagation: stop host mount events from flowing in (rslave, or rprivate when asked)
         ulong rootProp = Validation.PropagationFlag(linux.RootfsPropagation ?? "");
         ulong first = (rootProp & (Native.MS_PRIVATE)) != 0 ? Native.MS_PRIVATE | Native.MS_REC : Native.MS_SLAVE | Native.MS_REC;
-        Check(Native.Mount(null, "/", null, first, null), "make / slave");
+        // in the runtime's mount namespace the host's propagation is not ours to change
+        if (!SharedMountNs) Check(Native.Mount(null, "/", null, first, null), "make / slave");
         Check(Native.Mount(rootfs, rootfs, null, Native.MS_BIND | Native.MS_REC, null), $"bind mount the rootfs '{rootfs}'");
 
         // 2. mounts, in order
@@ -80,11 +88,20 @@ internal static class Init
         if (ack.Type == 'E') return 1;
         Hooks.Run(spec.Hooks?.CreateContainer, "createContainer", StateFor(spec, "created"), warnOnly: false);
 
-        // 5. pivot_root, drop the old root
+        // 5. pivot_root, drop the old root (without a mount namespace of our own: chroot, the host keeps its root)
         Check(Native.Chdir(rootfs), "chdir to the rootfs");
-        Check(Native.PivotRoot(".", "."), "pivot_root");
-        Check(Native.Mount(null, ".", null, Native.MS_SLAVE | Native.MS_REC, null), "make the old root slave");
-        Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
+        if (SharedMountNs)
+        {
+            if (rootProp != 0) Check(Native.Mount(null, ".", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
+            Check(Native.Chroot("."), "chroot to the rootfs");
+            rootProp = 0;
+        }
+        else
+        {
+            Check(Native.PivotRoot(".", "."), "pivot_root");
+            Check(Native.Mount(null, ".", null, Native.MS_SLAVE | Native.MS_REC, null), "make the old root slave");
+            Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
+        }
         Check(Native.Chdir("/"), "chdir /");
         // the rootfs mount itself; mounts below keep the propagation their own options gave them
         if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
@@ -128,7 +145,8 @@ internal static class Init
         // so poststart hooks run after it as runtime.md requires
 
         // 10. started: startContainer hooks, then become the user program
-        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "running"), warnOnly: false);
+        // the program has not been executed yet: still "created" (runtime.md State)
+        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "created"), warnOnly: false);
         Finalize(spec, proc);
         return 127;
     }
@@ -136,17 +154,25 @@ internal static class Init
     private static int Exec(RuntimeSpec spec)
     {
         var proc = spec.Process!;
+        // a container without a mount namespace of its own: its root is the chroot of its init process
+        if (Environment.GetEnvironmentVariable("_PSC_CHROOT") is { Length: > 0 } root)
+        {
+            Check(Native.Chroot(root), "chroot to the container's root");
+            Check(Native.Chdir("/"), "chdir /");
+        }
         if (proc.Terminal) { Native.Setsid(); SetupConsole(proc, bindDevConsole: false); }
         ApplyProcessLimits(proc);
         Finalize(spec, proc, sync: SyncFd);
         return 127;
     }
 
+    // createContainer and startContainer hooks run in the container namespace: the pid is the one the container
+    // sees (runtime.md State), 1 in a new pid namespace
     private static ContainerRuntimeState StateFor(RuntimeSpec spec, string status) => new()
     {
         Id = Environment.GetEnvironmentVariable("_PSC_ID") ?? "",
         Status = status,
-        Pid = int.TryParse(Environment.GetEnvironmentVariable("_PSC_HOSTPID"), out int hp) ? hp : 0,
+        Pid = Environment.ProcessId,
         Bundle = Environment.GetEnvironmentVariable("_PSC_BUNDLE") ?? "",
         Annotations = spec.Annotations,
     };
@@ -279,7 +305,7 @@ internal static class Init
             Check(Native.Mount("cgroup2", dest, "cgroup2", flags, null), $"{field}: mount cgroup2");
             return;
         }
-        bool ownNs = linux.Namespaces!.Any(n => n.Type == "cgroup");
+        bool ownNs = (linux.Namespaces ?? new()).Any(n => n.Type == "cgroup");
         Check(Native.Mount("tmpfs", dest, "tmpfs", basic, "mode=755"), $"{field}: mount the cgroup tmpfs");
         var own = Environment.GetEnvironmentVariable("_PSC_CGROUPS") ?? "";
         var mine = own.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(x => x.Length == 2).ToDictionary(x => x[0], x => x[1]);

@@ -20,6 +20,8 @@ internal static unsafe partial class Native
     [LibraryImport("libc", SetLastError = true)] private static partial int umount2(byte* target, int flags);
     [LibraryImport("libc", SetLastError = true)] private static partial long syscall(long nr, long a1, long a2, long a3, long a4, long a5);
     [LibraryImport("libc", SetLastError = true)] private static partial int chdir(byte* path);
+    [LibraryImport("libc", SetLastError = true)] private static partial int chroot(byte* path);
+    [LibraryImport("libc", SetLastError = true)] private static partial byte* realpath(byte* path, byte* resolved);
     [LibraryImport("libc", SetLastError = true)] private static partial int sethostname(byte* name, nint len);
     [LibraryImport("libc", SetLastError = true)] private static partial int setdomainname(byte* name, nint len);
     [LibraryImport("libc", SetLastError = true)] private static partial int mknod(byte* path, uint mode, ulong dev);
@@ -98,6 +100,21 @@ internal static unsafe partial class Native
     }
 
     public static int Chdir(string path) { fixed (byte* p = Z(path)) return chdir(p) == 0 ? 0 : Errno; }
+    public static int Chroot(string path) { fixed (byte* p = Z(path)) return chroot(p) == 0 ? 0 : Errno; }
+
+    /// <summary>realpath(3): the path with every symlink resolved, or null.</summary>
+    public static string? RealPath(string path)
+    {
+        byte* buf = stackalloc byte[4097];
+        fixed (byte* p = Z(path)) return realpath(p, buf) is null ? null : Marshal.PtrToStringUTF8((nint)buf);
+    }
+
+    /// <summary>Device and inode of a file (stat(2), following symlinks); null when it cannot be stat'ed.</summary>
+    public static (ulong Dev, ulong Ino)? FileId(string path)
+    {
+        byte* buf = stackalloc byte[144]; // struct stat on x86_64: st_dev at 0, st_ino at 8
+        fixed (byte* p = Z(path)) return syscall(4 /*stat*/, (long)p, (long)buf, 0, 0, 0) == 0 ? (*(ulong*)buf, *(ulong*)(buf + 8)) : null;
+    }
     public static int SetHostname(string name) { var b = Encoding.UTF8.GetBytes(name); fixed (byte* p = b) return sethostname(p, b.Length) == 0 ? 0 : Errno; }
     public static int SetDomainname(string name) { var b = Encoding.UTF8.GetBytes(name); fixed (byte* p = b) return setdomainname(p, b.Length) == 0 ? 0 : Errno; }
     public static int Mknod(string path, uint mode, ulong dev) { fixed (byte* p = Z(path)) return mknod(p, mode, dev) == 0 ? 0 : Errno; }

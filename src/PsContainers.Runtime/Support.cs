@@ -20,6 +20,11 @@ internal sealed class InternalState
     public string OciVersion { get; set; } = RuntimeSpec.CurrentVersion;
     public Dictionary<string, string>? Annotations { get; set; }
     public CgroupSet Cgroups { get; set; } = new();
+    /// <summary>
+    /// Without a mount namespace of its own the container's rootfs bind mount (and every mount below it) lives in
+    /// the runtime's mount namespace: the id of that bind mount in /proc/self/mountinfo, for delete to detach it.
+    /// </summary>
+    public int SharedRootMount { get; set; }
 
     // written and read by hand: serializer metadata would cost more than the rest of a `state` call
     public string ToJson()
@@ -42,6 +47,7 @@ internal sealed class InternalState
                 foreach (var (k, v) in Annotations) w.WriteString(k, v);
                 w.WriteEndObject();
             }
+            if (SharedRootMount != 0) w.WriteNumber("sharedRootMount", SharedRootMount);
             w.WriteStartObject("cgroups");
             w.WriteBoolean("v2", Cgroups.V2);
             w.WriteStartObject("dirs");
@@ -76,6 +82,7 @@ internal sealed class InternalState
             st.Annotations = new();
             foreach (var p in a.EnumerateObject()) st.Annotations[p.Name] = p.Value.GetString() ?? "";
         }
+        if (r.TryGetProperty("sharedRootMount", out var srm)) st.SharedRootMount = srm.GetInt32();
         var cg = r.GetProperty("cgroups");
         st.Cgroups.V2 = cg.GetProperty("v2").GetBoolean();
         foreach (var p in cg.GetProperty("dirs").EnumerateObject()) st.Cgroups.Dirs[p.Name] = p.Value.GetString() ?? "";
@@ -164,9 +171,6 @@ internal static partial class Validation
 
     public static string NsProcName(string type) => type switch { "network" => "net", "mount" => "mnt", _ => type };
 
-    [GeneratedRegex(@"^1\.[012]\.\d+(-[0-9A-Za-z.+-]+)?$")]
-    private static partial Regex VersionRegex();
-
     [GeneratedRegex(@"^[\w+\-\.]+$")]
     private static partial Regex IdRegex();
 
@@ -179,30 +183,35 @@ internal static partial class Validation
     /// <summary>Refuse what cannot be honoured, naming the field.</summary>
     public static void Check(RuntimeSpec s)
     {
-        if (string.IsNullOrEmpty(s.OciVersion) || !VersionRegex().IsMatch(s.OciVersion))
-            throw new RuntimeError($"ociVersion: unsupported version '{s.OciVersion}' (this runtime supports 1.0.x to 1.2.x)");
+        if (SpecVersion.Check(s.OciVersion) is { } badVersion) throw new RuntimeError(badVersion);
         if (s.Root is null || string.IsNullOrEmpty(s.Root.Path)) throw new RuntimeError("root.path: missing");
         var p = s.Process ?? throw new RuntimeError("process: missing (required to create a container)");
         if (p.Args is null || p.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
         if (string.IsNullOrEmpty(p.Cwd) || p.Cwd[0] != '/') throw new RuntimeError($"process.cwd: '{p.Cwd}' must be an absolute path");
         CheckProcess(p);
         var linux = s.Linux ?? throw new RuntimeError("linux: missing (this runtime runs Linux containers only)");
+        linux.Namespaces ??= new(); // absent: every namespace is the runtime's
         var seen = new HashSet<string>();
-        foreach (var ns in linux.Namespaces ?? new())
+        foreach (var ns in linux.Namespaces)
         {
             if (NsFlag(ns.Type) == 0) throw new RuntimeError($"linux.namespaces: unknown namespace type '{ns.Type}'");
             if (!seen.Add(ns.Type)) throw new RuntimeError($"linux.namespaces: duplicate namespace type '{ns.Type}'");
             if (!string.IsNullOrEmpty(ns.Path)) CheckNsPath(ns.Type, ns.Path!);
         }
-        if (!seen.Contains("mount")) throw new RuntimeError("linux.namespaces: a mount namespace is required");
         bool newUser = linux.Namespaces!.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
         bool hasMaps = linux.UidMappings is { Count: > 0 } || linux.GidMappings is { Count: > 0 };
         if (newUser && (linux.UidMappings is not { Count: > 0 } || linux.GidMappings is not { Count: > 0 }))
             throw new RuntimeError("linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
         if (hasMaps && !newUser) throw new RuntimeError("linux.uidMappings: mappings are given but no new user namespace is requested");
-        bool newUts = linux.Namespaces!.Any(n => n.Type == "uts" && string.IsNullOrEmpty(n.Path));
-        if (!string.IsNullOrEmpty(s.Hostname) && !newUts) throw new RuntimeError("hostname: setting the hostname needs a new uts namespace");
-        if (!string.IsNullOrEmpty(s.Domainname) && !newUts) throw new RuntimeError("domainname: setting the domainname needs a new uts namespace");
+        // hostname/domainname are set in the container's uts namespace, new or joined by path; never in the runtime's own
+        var uts = linux.Namespaces!.FirstOrDefault(n => n.Type == "uts");
+        foreach (var (field, value) in new[] { ("hostname", s.Hostname), ("domainname", s.Domainname) })
+        {
+            if (string.IsNullOrEmpty(value)) continue;
+            if (uts is null) throw new RuntimeError($"{field}: setting the {field} needs a uts namespace (new or joined by path); without one it would change the host's");
+            if (!string.IsNullOrEmpty(uts.Path) && SameFile(uts.Path!, "/proc/self/ns/uts"))
+                throw new RuntimeError($"{field}: the uts namespace '{uts.Path}' is the runtime's own; setting the {field} there would change the host's");
+        }
         if (linux.Namespaces!.Any(n => n.Type == "time") && linux.TimeOffsets is { Count: > 0 })
             throw new RuntimeError("linux.timeOffsets: time namespace offsets are not supported");
         if (linux.IntelRdt is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined })
@@ -275,6 +284,8 @@ internal static partial class Validation
                 if (hk.Timeout is int t && t <= 0) throw new RuntimeError($"hooks.{name}: timeout must be positive");
             }
     }
+
+    private static bool SameFile(string a, string b) => Native.FileId(a) is { } x && Native.FileId(b) is { } y && x == y;
 
     private static void CheckNsPath(string type, string path)
     {

@@ -160,6 +160,33 @@ public sealed class OciRuntimeConformanceTests
     }
 
     [Theory, MemberData(nameof(Runtimes))]
+    public void HostnameAndDomainnameInAUtsNamespaceJoinedByPath(string runtime)
+    {
+        // config.md: the hostname is set in the container's uts namespace, which may be one joined by path
+        string path = $"/run/psct-uts-{Environment.ProcessId}-{runtime}";
+        File.WriteAllText(path, "");
+        string hostBefore = RuntimeFixture.RunHost("/bin/hostname").Trim();
+        try
+        {
+            RuntimeFixture.RunHost("/usr/bin/unshare", "--uts=" + path, "true");
+            var r = Bundles.Sh(_f, Rt(runtime), "hostname; stat -L -c %i /proc/self/ns/uts", new SpecOptions { Hostname = "joined-by-path" },
+                s => s.Linux!.Namespaces!.First(n => n.Type == "uts").Path = path);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("joined-by-path", lines[0]);
+            Assert.Equal(RuntimeFixture.RunHost("/usr/bin/stat", "-L", "-c", "%i", path).Trim(), lines[1]);
+            // set in that namespace (it outlives the container), not in the host's
+            Assert.Equal("joined-by-path", RuntimeFixture.RunHost("/usr/bin/nsenter", "--uts=" + path, "hostname").Trim());
+            Assert.Equal(hostBefore, RuntimeFixture.RunHost("/bin/hostname").Trim());
+        }
+        finally
+        {
+            RuntimeFixture.RunHost("/bin/umount", path);
+            File.Delete(path);
+        }
+    }
+
+    [Theory, MemberData(nameof(Runtimes))]
     public void DefaultMountsDevicesAndSymlinks(string runtime)
     {
         var r = Bundles.Sh(_f, Rt(runtime), "cat /proc/self/mountinfo; echo ---; ls -l /dev; echo ---; echo x > /dev/null && head -c 4 /dev/zero | wc -c");
@@ -325,6 +352,62 @@ public sealed class OciRuntimeConformanceTests
         Assert.Equal(new[] { "main", "poststart" }, lines.Skip(3).Take(2).OrderBy(x => x).ToArray());
         Assert.Equal("poststop", lines[^1]);
         Assert.Equal(6, lines.Length);
+    }
+
+    [Theory, MemberData(nameof(Runtimes))]
+    public void Hooks_EachKindReceivesTheStateOfItsMoment(string runtime)
+    {
+        var rt = Rt(runtime);
+        string id = Bundles.NewId();
+        string dir = Path.Combine(_f.Work, "hookstate-" + id);
+        Directory.CreateDirectory(dir);
+        // startContainer hooks resolve in the container: they write through the bind mount
+        SpecHook H(string kind) => new() { Path = "/bin/sh", Args = new() { "sh", "-c", $"cat > {(kind == "startContainer" ? "/hookstate" : dir)}/{kind}" } };
+        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/true" }, Mounts = new[] { new BindMount(dir, "/hookstate") } }, s =>
+        {
+            s.Annotations = new() { ["org.example.hook-test"] = "state on stdin" };
+            s.Hooks = new SpecHooks
+            {
+                Prestart = new() { H("prestart") }, CreateRuntime = new() { H("createRuntime") }, CreateContainer = new() { H("createContainer") },
+                StartContainer = new() { H("startContainer") }, Poststart = new() { H("poststart") }, Poststop = new() { H("poststop") },
+            };
+        });
+        int pid = rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
+        try
+        {
+            rt.Client.Start(id);
+            Bundles.WaitFor(() => rt.Client.State(id)!.Status == "stopped");
+            rt.Client.Delete(id);
+        }
+        finally
+        {
+            if (rt.Client.State(id) is not null) rt.Client.Delete(id, force: true);
+        }
+        ContainerRuntimeState Read(string kind) => ContainerRuntimeState.Parse(File.ReadAllText(Path.Combine(dir, kind)));
+        foreach (var kind in new[] { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" })
+        {
+            var st = Read(kind);
+            Assert.Equal(id, st.Id);
+            Assert.Equal(bundle, st.Bundle);
+            Assert.Equal("state on stdin", st.Annotations!["org.example.hook-test"]);
+            Assert.False(string.IsNullOrEmpty(st.OciVersion), kind);
+        }
+        // runtime.md State: hooks in the runtime namespace get the pid the runtime sees, hooks in the container
+        // namespace the pid the container sees (1: a new pid namespace)
+        Assert.Equal(pid, Read("prestart").Pid);
+        Assert.Equal(pid, Read("createRuntime").Pid);
+        Assert.Equal(1, Read("createContainer").Pid);
+        Assert.Equal(1, Read("startContainer").Pid);
+        Assert.Equal(pid, Read("poststart").Pid);
+        // status: after lifecycle step 2 and until the program runs "created", then "running", and "stopped" at delete.
+        // runc 1.1 says "creating" during create and runs poststart hooks during create (known deviations)
+        string duringCreate = runtime == "runc" ? "creating" : "created";
+        Assert.Equal(duringCreate, Read("prestart").Status);
+        Assert.Equal(duringCreate, Read("createRuntime").Status);
+        Assert.Equal(duringCreate, Read("createContainer").Status);
+        Assert.Equal("created", Read("startContainer").Status);
+        Assert.Equal(runtime == "runc" ? "created" : "running", Read("poststart").Status);
+        Assert.Equal("stopped", Read("poststop").Status);
     }
 
     [Theory, MemberData(nameof(Runtimes))]

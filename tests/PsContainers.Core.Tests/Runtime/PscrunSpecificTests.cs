@@ -21,7 +21,10 @@ public sealed partial class PscrunSpecificTests
         new object[] { "unsupported-hugepage", "hugepage size '7MB' is not supported" },
         new object[] { "oci-version", "ociVersion: unsupported version '2.0.0'" },
         new object[] { "duplicate-namespace", "linux.namespaces: duplicate namespace type 'pid'" },
-        new object[] { "hostname-without-uts", "hostname: setting the hostname needs a new uts namespace" },
+        new object[] { "oci-version-garbage", "ociVersion: 'v1.2' is not a valid version" },
+        new object[] { "hostname-without-uts", "hostname: setting the hostname needs a uts namespace (new or joined by path)" },
+        new object[] { "hostname-in-runtime-uts", "hostname: the uts namespace '/proc/self/ns/uts' is the runtime's own" },
+        new object[] { "host-root-without-mount-ns", "root.path: without a mount namespace the rootfs must not be the runtime's own root '/'" },
         new object[] { "maps-without-userns", "linux.uidMappings" },
         new object[] { "bad-seccomp-action", "linux.seccomp.syscalls[0].action: unknown seccomp action 'SCMP_ACT_MAYBE'" },
         new object[] { "relative-cwd", "process.cwd: 'tmp' must be an absolute path" },
@@ -41,7 +44,10 @@ public sealed partial class PscrunSpecificTests
                 case "unsupported-hugepage": s.Linux!.Resources!.HugepageLimits = new() { new SpecHugepageLimit { PageSize = "7MB", Limit = 1 } }; break;
                 case "oci-version": s.OciVersion = "2.0.0"; break;
                 case "duplicate-namespace": s.Linux!.Namespaces!.Add(new SpecNamespace { Type = "pid" }); break;
+                case "oci-version-garbage": s.OciVersion = "v1.2"; break;
                 case "hostname-without-uts": s.Linux!.Namespaces!.RemoveAll(n => n.Type == "uts"); break;
+                case "hostname-in-runtime-uts": s.Linux!.Namespaces!.First(n => n.Type == "uts").Path = "/proc/self/ns/uts"; break;
+                case "host-root-without-mount-ns": s.Linux!.Namespaces!.RemoveAll(n => n.Type == "mount"); s.Root!.Path = "/"; break;
                 case "maps-without-userns": s.Linux!.UidMappings = new() { new SpecIdMapping { ContainerID = 0, HostID = 1000, Size = 1 } }; break;
                 case "bad-seccomp-action": s.Linux!.Seccomp = new SpecSeccomp { DefaultAction = "SCMP_ACT_ALLOW", Syscalls = new() { new SpecSyscall { Names = new() { "mkdir" }, Action = "SCMP_ACT_MAYBE" } } }; break;
                 case "relative-cwd": s.Process!.Cwd = "tmp"; break;
@@ -54,13 +60,47 @@ public sealed partial class PscrunSpecificTests
     }
 
     [Fact]
-    public void AcceptsOciVersions10To12()
+    public void AcceptsEveryOciVersion1x()
     {
-        foreach (var v in new[] { "1.0.0", "1.0.2-dev", "1.1.0", "1.2.0" })
+        // runtime-tools, containerd and podman write 1.3.0 today; minor versions are backwards compatible
+        foreach (var v in new[] { "1.0.0", "1.0.2-dev", "1.1.0", "1.2.0", "1.2.1", "1.3.0", "1.4.0-rc.1+build.7", "1.17.0" })
         {
             var r = Bundles.Sh(_f, _rt, "true", null, s => s.OciVersion = v);
             Assert.True(r.ExitCode == 0, v + ": " + r);
         }
+    }
+
+    [Fact]
+    public void WithoutAMountNamespaceTheContainerIsAChrootThatDeleteUnmounts()
+    {
+        // config-linux.md: a namespace type left out is inherited from the runtime. pscrun mounts the rootfs and the
+        // configured mounts in the runtime's mount namespace, chroots, leaves the host's propagation alone and
+        // detaches all of it on delete (runc 1.1 leaves its mounts behind and makes the host's / rslave)
+        string id = Bundles.NewId();
+        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sleep", "30" }, ReadOnlyRootfs = true }, s => s.Linux!.Namespaces!.RemoveAll(n => n.Type == "mount"));
+        string hostMnt = new FileInfo("/proc/self/ns/mnt").LinkTarget!;
+        string Mounted() => string.Join('\n', File.ReadLines("/proc/self/mountinfo").Where(l => l.Contains(" " + _f.Rootfs)));
+        int pid = _rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
+        try
+        {
+            Assert.Equal(hostMnt, new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget);
+            Assert.Contains(" " + _f.Rootfs + "/proc ", Mounted());
+            _rt.Client.Start(id);
+            var (code, stdout, stderr) = _rt.Client.Run(new[] { _rt.Path, "--root", _rt.StateRoot, "exec", id, "sh", "-c", "readlink /proc/self/ns/mnt; ls /bin/busybox; touch /x || echo read-only" });
+            Assert.True(code == 0, stdout + stderr);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(hostMnt, lines[0]);
+            Assert.Equal("/bin/busybox", lines[1]); // the container's root, not the host's
+            Assert.Equal("read-only", lines[^1]);
+            _rt.Client.Kill(id, "KILL");
+            Bundles.WaitFor(() => _rt.Client.State(id)!.Status == "stopped");
+            _rt.Client.Delete(id);
+        }
+        finally
+        {
+            if (_rt.Client.State(id) is not null) _rt.Client.Delete(id, force: true);
+        }
+        Assert.Equal("", Mounted());
     }
 
     [Fact]
