@@ -6,14 +6,14 @@ namespace PsContainers.Core.Tests.FileSystem;
 /// <summary>
 /// Runs a test body inside a private mount namespace of its own thread: unshare(CLONE_NEWNS) on a dedicated thread
 /// (mount namespaces belong to the task; CLONE_NEWNS implies unsharing CLONE_FS), every mount made private, every
-/// mount made read-only (mount_setattr AT_RECURSIVE, or a bind remount of "/"), then scratch tmpfs mounted over /run
-/// and /tmp. Nothing the body does to /, /etc, /run or /tmp is visible on the host. The body runs synchronously on
+/// mount made read-only (mount_setattr AT_RECURSIVE), a scratch /proc holding only this thread's own entry as /proc/self (the
+/// real one would lead back to the machine's writable mounts through /proc/&lt;pid&gt;/root), then scratch tmpfs mounted over /run and /tmp. Nothing the body does to /, /etc, /run or /tmp is visible on the host. The body runs synchronously on
 /// that same thread; its exception is rethrown to the caller.
 /// </summary>
 internal static partial class PrivateMountNamespace
 {
     private const int CLONE_NEWNS = 0x00020000;
-    public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_REMOUNT = 32, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18;
+    public const ulong MS_RDONLY = 1, MS_NOSUID = 2, MS_REMOUNT = 32, MS_MOVE = 8192, MS_BIND = 4096, MS_REC = 16384, MS_PRIVATE = 1 << 18;
     private const int AT_FDCWD = -100, AT_RECURSIVE = 0x8000;
     private const ulong MOUNT_ATTR_RDONLY = 1;
 
@@ -22,6 +22,9 @@ internal static partial class PrivateMountNamespace
 
     [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int gettid();
 
     [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int umount2(string target, int flags);
@@ -73,9 +76,24 @@ internal static partial class PrivateMountNamespace
         Mount(null, "/", null, MS_REC | MS_PRIVATE);
         var attr = new MountAttr { attr_set = MOUNT_ATTR_RDONLY };
         byte* root = stackalloc byte[] { (byte)'/', 0 };
+        // every mount read-only, recursively; without mount_setattr (Linux < 5.12) the test cannot be made safe
         long r = syscall(442 /* mount_setattr */, AT_FDCWD, (nint)root, AT_RECURSIVE, (nint)(&attr), sizeof(MountAttr));
-        if (r != 0) Mount(null, "/", null, MS_REMOUNT | MS_BIND | MS_RDONLY);
+        if (r != 0) throw new InvalidOperationException($"mount_setattr(/, MOUNT_ATTR_RDONLY, AT_RECURSIVE): errno {Marshal.GetLastPInvokeError()}");
+        // This thread shares the process's PID namespace, so /proc lists every process of the machine, and
+        // /proc/<pid>/root of another process (or /proc/self/root of this process, whose main thread is outside)
+        // leads back to the machine's writable mounts. A scratch /proc takes its place, holding only this thread's
+        // own /proc/<pid>/task/<tid> as /proc/self: its root, cwd and mountinfo are this namespace's (fd/ is the
+        // process's descriptor table, which the engine's fallback paths use as /proc/self/fd/N).
         Mount("tmpfs", "/run", "tmpfs", MS_NOSUID, "mode=0755,size=64m");
+        string own = $"/proc/{Environment.ProcessId}/task/{gettid()}";
+        Directory.CreateDirectory("/run/.psc-proc-self");
+        Mount(own, "/run/.psc-proc-self", null, MS_BIND);
+        Mount("tmpfs", "/proc", "tmpfs", MS_NOSUID, "mode=0555,size=1m");
+        Directory.CreateDirectory("/proc/self");
+        Directory.CreateDirectory("/proc/thread-self");
+        Mount("/run/.psc-proc-self", "/proc/self", null, MS_MOVE);
+        Mount("/proc/self", "/proc/thread-self", null, MS_BIND);
+        Directory.Delete("/run/.psc-proc-self");
         Mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID, "mode=1777,size=64m");
         Directory.CreateDirectory(Scratch);
         Mount("tmpfs", Scratch, "tmpfs", 0, "mode=0755,size=512m");

@@ -26,7 +26,14 @@ public sealed class SafeTreeTests
             // the real root is read-only in here
             var e = Assert.ThrowsAny<IOException>(() => File.WriteAllText("/psc-fs-probe", "x"));
             Assert.Contains("Read-only", e.Message);
-            return File.ReadAllText("/proc/thread-self/mountinfo");
+            // every other mount of the machine too (the cgroup hierarchies among them)
+            var ce = Assert.ThrowsAny<IOException>(() => Directory.CreateDirectory("/sys/fs/cgroup/pids/psc-fs-probe"));
+            Assert.Contains("Read-only", ce.Message);
+            // no process outside is reachable through /proc (/proc/1/root would lead to the writable root)
+            Assert.False(Directory.Exists("/proc/1"));
+            Assert.True(Directory.Exists("/proc/self/fd"));
+            Assert.Equal("/", new DirectoryInfo("/proc/self/root").LinkTarget);
+            return File.ReadAllText("/proc/self/mountinfo");
         });
         Assert.False(File.Exists(probe));
         Assert.Contains(mountsInside.Split('\n'), l => l.Split(' ') is { Length: > 8 } f && f[4] == "/run" && l.Contains(" - tmpfs "));

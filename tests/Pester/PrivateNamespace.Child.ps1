@@ -1,0 +1,81 @@
+<#
+.SYNOPSIS
+    The child side of Invoke-InPrivateMountNamespace (HostSafety.Helpers.psm1). Runs under
+    `unshare --mount --pid --fork --mount-proc --propagation private`: checks that no process outside is visible
+    through /proc, makes every mount read-only (inside this namespace only), covers /sys/fs/cgroup, /run, /tmp and
+    /dev/shm with scratch tmpfs mounts, proves that nothing else is writable, imports the module with a store root in the scratch /tmp, runs the
+    script block read from standard input and prints its result as one line "PSC-RESULT:<base64 CliXml>".
+#>
+$ErrorActionPreference = 'Stop'
+$PSStyle.OutputRendering = 'PlainText'
+$payload = [Management.Automation.PSSerializer]::Deserialize([Console]::In.ReadToEnd())
+
+function Invoke-Mount([string[]] $MountArgs) {
+    & mount @MountArgs 2>&1 | Out-Null
+    return ($LASTEXITCODE -eq 0)
+}
+
+# 0. Nothing outside this namespace may be reachable through /proc: only our own processes are visible, and PID 1
+#    shares our mount namespace.
+$pids = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$')
+if ($pids.Count -gt 50) { throw "the child sees $($pids.Count) processes: /proc is not private" }
+if ((& readlink /proc/1/ns/mnt) -ne (& readlink /proc/self/ns/mnt)) { throw 'PID 1 of this namespace is in another mount namespace' }
+
+# 1. Every mount of the machine becomes read-only in this namespace (deepest first, so a parent's remount cannot
+#    hide a child). /proc and the cgroup mounts stay writable when containers must run.
+$mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] -replace '\\040', ' ' } |
+    Select-Object -Unique | Sort-Object Length -Descending
+foreach ($m in $mounts) {
+    if ($payload.AllowContainers -and ($m -eq '/proc' -or $m -like '/proc/*')) { continue }
+    $null = Invoke-Mount @('-o', 'remount,bind,ro', $m)
+}
+# The machine's cgroup hierarchies are never reachable from here: a scratch tmpfs with the same controller folders
+# takes their place (containers run without limits, which these tests do not check).
+$controllers = @(Get-ChildItem /sys/fs/cgroup -Name)
+if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=16m', 'psc-scratch-cgroup', '/sys/fs/cgroup'))) { throw 'could not cover /sys/fs/cgroup' }
+foreach ($c in $controllers) { New-Item -ItemType Directory "/sys/fs/cgroup/$c" | Out-Null }
+if ((Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '/sys/fs/cgroup' } | Select-Object -Last 1) -notmatch 'psc-scratch-cgroup') { throw '/sys/fs/cgroup is not covered' }
+$rootRo = (Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '/' } | Select-Object -Last 1) -match '(^| )ro[, ]'
+if (-not $rootRo) { throw 'could not make / read-only in the private mount namespace' }
+
+# 2. Scratch file systems where hostile links point and where the store lives. The module (which may live under
+#    /tmp, as in a CI clone there) is copied into the scratch /run first.
+if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=512m', 'psc-scratch', '/run'))) { throw 'could not mount a scratch tmpfs on /run' }
+$moduleDir = '/run/psc-test-module'
+Copy-Item -Recurse (Split-Path $payload.Module) $moduleDir
+$imports = foreach ($i in $payload.Imports) { $d = Join-Path '/run/psc-test-imports' ([guid]::NewGuid().ToString('N')); New-Item -ItemType Directory $d | Out-Null; Copy-Item $i $d; Join-Path $d (Split-Path -Leaf $i) }
+foreach ($m in '/tmp', '/dev/shm') {
+    if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=512m', 'psc-scratch', $m))) { throw "could not mount a scratch tmpfs on $m" }
+}
+& chmod 1777 /tmp /dev/shm
+New-Item -ItemType Directory /run/lock | Out-Null
+& chmod 1777 /run/lock
+# 3. Prove it: every writable mount is one of ours (scratch tmpfs, the new /proc of this PID namespace).
+#    A mount hidden under another one at the same place (the machine's /proc under ours) cannot be reached; the
+#    last one listed for a mount point is the one paths lead to.
+$visible = [ordered]@{}
+foreach ($line in Get-Content /proc/self/mountinfo) { $visible[($line -split ' ')[4]] = $line }
+foreach ($line in $visible.Values) {
+    $f = $line -split ' '
+    $mp = $f[4]; $opts = $f[5]; $source = $f[-2]
+    if ($opts -notmatch '(^|,)rw(,|$)') { continue }
+    $ours = ($source -like 'psc-scratch*') -or ($mp -eq '/proc' -and $payload.AllowContainers)
+    if (-not $ours) { throw "a mount of the machine is still writable here: $line" }
+}
+
+$env:PSCONTAINERS_ROOT = '/tmp/store'
+New-Item -ItemType Directory $env:PSCONTAINERS_ROOT | Out-Null
+
+Import-Module (Join-Path $moduleDir (Split-Path -Leaf $payload.Module)) -Force
+foreach ($i in $imports) { Import-Module $i -Force }
+
+$result = $null
+try {
+    $sb = [scriptblock]::Create($payload.Script)
+    $result = & $sb @($payload.Arguments)
+} finally {
+    # leave nothing running: containers started here die with this namespace's last process
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -ErrorAction SilentlyContinue
+}
+$xml = [Management.Automation.PSSerializer]::Serialize($result, 6)
+'PSC-RESULT:' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($xml))
