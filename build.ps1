@@ -59,6 +59,8 @@ $AptPackages = [ordered]@{
     '/usr/sbin/ip'                   = 'iproute2'
     '/usr/bin/gcc'                   = 'gcc'
     '/usr/bin/jq'                    = 'jq'
+    '/usr/bin/getfattr'              = 'attr'
+    '/usr/sbin/setcap'               = 'libcap2-bin'
 }
 
 function Write-Step([string] $Message) {
@@ -176,8 +178,19 @@ function Get-PwshPath {
     return 'pwsh'
 }
 
+# Host directories whose mode and owner no test may change (an engine walk that followed a symlink out of a layer
+# once set every directory under /run to 0700): recorded before the suites and compared after them.
+$HostSentinelPaths = @('/', '/etc', '/run', '/run/lock', '/tmp', '/var/tmp', '/var/lib', '/dev', '/dev/shm', '/root', '/usr/bin', '/proc/self/fd')
+
+function Get-HostSentinelState {
+    foreach ($p in $HostSentinelPaths) {
+        if (Test-Path -LiteralPath $p) { (& stat -c '%n %a %u:%g %F' -- $p) } else { "$p absent" }
+    }
+}
+
 function Invoke-Test {
     Invoke-Build
+    $hostBefore = @(Get-HostSentinelState)
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -218,6 +231,12 @@ function Invoke-Test {
             $ok = $false; $failed++
         }
     }
+
+    # one more test: the suites left the host's own directories as they found them
+    $hostAfter = @(Get-HostSentinelState)
+    $changed = @(Compare-Object $hostBefore $hostAfter | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" })
+    if ($changed.Count -eq 0) { $passed++; Write-Host '[+] host directories keep their modes and owners' }
+    else { $failed++; $ok = $false; Write-Host "[-] host directories changed during the tests:`n  $($changed -join "`n  ")" }
 
     Write-Host ''
     if ($skipped -gt 0) { Write-Host "$passed passed, $failed failed, $skipped skipped" }
