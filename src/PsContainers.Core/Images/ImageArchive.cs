@@ -1,8 +1,9 @@
-using System.Formats.Tar;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PsContainers.Core.Archive;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Images;
 
@@ -149,38 +150,40 @@ public static class ImageArchive
         try
         {
             using var s = Compression.OpenDecompressed(raw, out _, leaveOpen: true);
-            using var reader = new TarReader(s, leaveOpen: true);
+            using var reader = new TarArchiveReader(s, leaveOpen: true);
             TarEntry? e;
-            while ((e = reader.GetNextEntry(copyData: false)) is not null)
+            while ((e = reader.Next()) is not null)
             {
                 ct.ThrowIfCancellationRequested();
-                string name = Normalize(e.Name);
-                switch (e.EntryType)
+                // names inside an image archive are text (the manifest refers to them); odd bytes cannot match one
+                string name = Normalize(Encoding.UTF8.GetString(e.Name));
+                switch (e.Kind)
                 {
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    case TarEntryKind.RegularFile:
                     {
                         string tmp = Path.Combine(filesDir, (n++).ToString());
-                        using var hs = new HashingStream(e.DataStream ?? Stream.Null, leaveOpen: true);
+                        using var hs = new HashingStream(reader.GetDataStream(), leaveOpen: true);
                         using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                         {
                             hs.CopyTo(fs, 1 << 16);
                             fs.Flush(flushToDisk: true);
                         }
-                        if (hs.BytesRead != e.Length)
-                            throw new EndOfStreamException($"'{e.Name}' is cut short");
+                        if (hs.BytesRead != e.Size)
+                            throw new EndOfStreamException($"'{e.DisplayName}' is cut short");
                         content.Files[name] = new StagedFile { TempPath = tmp, Digest = hs.Digest, Size = hs.BytesRead };
                         progress.Progress(new ProgressInfo(ActivityId, "Reading image archive", Path.GetFileName(path),
                             total > 0 ? (int)Math.Min(99, raw.Position * 100 / total) : null, name));
                         break;
                     }
-                    case TarEntryType.SymbolicLink:
+                    case TarEntryKind.Symlink:
                     {
                         string dir = name.Contains('/') ? name[..name.LastIndexOf('/')] : "";
-                        content.Links[name] = Normalize(e.LinkName.StartsWith('/') ? e.LinkName : dir + "/" + e.LinkName);
+                        string target = Encoding.UTF8.GetString(e.LinkName);
+                        content.Links[name] = Normalize(target.StartsWith('/') ? target : dir + "/" + target);
                         break;
                     }
-                    case TarEntryType.HardLink:
-                        content.Links[name] = Normalize(e.LinkName);
+                    case TarEntryKind.HardLink:
+                        content.Links[name] = Normalize(Encoding.UTF8.GetString(e.LinkName));
                         break;
                 }
             }
@@ -189,7 +192,7 @@ public static class ImageArchive
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
         {
-            bool truncated = ex is EndOfStreamException || ex.Message.Contains("end of", StringComparison.OrdinalIgnoreCase);
+            bool truncated = ex is EndOfStreamException || (ex is TarFormatException tf && tf.Kind == TarFormatErrorKind.Truncated);
             throw PscException.InvalidData(truncated ? "TruncatedArchive" : "InvalidArchive",
                 truncated ? $"'{path}' is truncated: {ex.Message}" : $"'{path}' is not a valid tar archive: {ex.Message}", path, ex);
         }
@@ -201,13 +204,23 @@ public static class ImageArchive
     {
         // an OCI layout directory: hash files in place (no copy until publication)
         var content = new ArchiveContent { Directory = dir };
-        foreach (var f in System.IO.Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        // never follow a link out of the layout: the walk does not enter links, and a link's target is resolved
+        // inside the layout directory as if it were "/" (a link to /etc/shadow names the layout's own etc/shadow)
+        using var root = RootedPath.Open(Path.GetFullPath(dir));
+        foreach (var entry in SafeTree.Walk(root.Root))
         {
             ct.ThrowIfCancellationRequested();
-            string rel = Normalize(Path.GetRelativePath(dir, f));
-            var fi = new FileInfo(f);
-            if (fi.LinkTarget is not null) { content.Links[rel] = Normalize(Path.GetRelativePath(dir, fi.ResolveLinkTarget(true)!.FullName)); continue; }
-            content.Files[rel] = new StagedFile { TempPath = f, Digest = Digest.OfFile(f), Size = fi.Length };
+            if (entry.Depth == 0 || !BytePath.TryToString(entry.RelativePath, out string rel)) continue;
+            rel = Normalize(rel);
+            if (entry.Status.IsSymlink)
+            {
+                try { content.Links[rel] = Normalize(root.Resolve(rel).TrimStart('/')); }
+                catch (FsException) { } // a link that resolves to nothing: nothing to stage
+                continue;
+            }
+            if (!entry.Status.IsRegular) continue;
+            using (var f = entry.OpenRead())
+                content.Files[rel] = new StagedFile { TempPath = Path.Combine(dir, rel), Digest = Digest.Of(f), Size = entry.Status.Size };
         }
         return content;
     }
@@ -361,19 +374,15 @@ public static class ImageArchive
             using var raw = File.OpenRead(path);
             using var s = Compression.OpenDecompressed(raw, out kind, leaveOpen: true);
             using var hs = new HashingStream(s, leaveOpen: true);
-            using (var reader = new TarReader(hs, leaveOpen: true))
+            using (var reader = new TarArchiveReader(hs, leaveOpen: true))
             {
                 int count = 0;
                 TarEntry? e;
-                while ((e = reader.GetNextEntry(copyData: false)) is not null)
+                while ((e = reader.Next()) is not null)
                 {
                     ct.ThrowIfCancellationRequested();
                     LayerExtractor.CleanName(e.Name);
-                    if (e.DataStream is not null && e.DataStream.CanSeek == false)
-                    {
-                        // reading the data checks it is all there
-                        e.DataStream.CopyTo(Stream.Null);
-                    }
+                    reader.CopyDataTo(Stream.Null); // reading the data checks it is all there
                     count++;
                 }
                 if (count == 0) throw PscException.InvalidData("InvalidArchive", $"'{path}' is not a tar archive (no entries).", path);
@@ -383,7 +392,7 @@ public static class ImageArchive
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
         {
-            bool truncated = ex is EndOfStreamException;
+            bool truncated = ex is EndOfStreamException || (ex is TarFormatException tf && tf.Kind == TarFormatErrorKind.Truncated);
             throw PscException.InvalidData(truncated ? "TruncatedArchive" : "InvalidArchive", $"'{path}' is not a valid tar archive: {ex.Message}", path, ex);
         }
         string layerDigest;
@@ -464,7 +473,7 @@ public static class ImageArchive
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using (var w = new TarWriter(fs, TarEntryFormat.Pax, leaveOpen: true))
+                using (var w = new TarArchiveWriter(fs, leaveOpen: true))
                 {
                     if (format == ImageArchiveFormat.DockerArchive) WriteDocker(store, items, w, progress, ct);
                     else WriteOci(store, items, w, progress, ct);
@@ -481,22 +490,21 @@ public static class ImageArchive
         progress.Progress(new ProgressInfo(ActivityId + 1, "Writing image archive", Completed: true));
     }
 
-    private static readonly Dictionary<string, string> FixedTimes = new() { ["atime"] = "0", ["ctime"] = "0" };
-
-    private static void AddBytes(TarWriter w, string name, byte[] data)
+    private static TarEntry FileEntry(string name, long size) => new()
     {
-        var e = new PaxTarEntry(TarEntryType.RegularFile, name, FixedTimes) { Mode = (UnixFileMode)0x1a4, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = new MemoryStream(data) };
-        w.WriteEntry(e);
-    }
+        Kind = TarEntryKind.RegularFile, Name = Encoding.UTF8.GetBytes(name), Mode = 0x1a4, Size = size,
+        ModificationTime = TarTimestamp.Epoch,
+    };
 
-    private static void AddFile(TarWriter w, string name, string file)
+    private static void AddBytes(TarArchiveWriter w, string name, byte[] data) => w.WriteEntry(FileEntry(name, data.Length), data);
+
+    private static void AddFile(TarArchiveWriter w, string name, string file)
     {
         using var fs = File.OpenRead(file);
-        var e = new PaxTarEntry(TarEntryType.RegularFile, name, FixedTimes) { Mode = (UnixFileMode)0x1a4, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = fs };
-        w.WriteEntry(e);
+        w.WriteEntry(FileEntry(name, fs.Length), fs);
     }
 
-    private static void WriteDocker(ImageStore store, IReadOnlyList<ExportItem> items, TarWriter w, IProgressSink progress, CancellationToken ct)
+    private static void WriteDocker(ImageStore store, IReadOnlyList<ExportItem> items, TarArchiveWriter w, IProgressSink progress, CancellationToken ct)
     {
         var written = new HashSet<string>(StringComparer.Ordinal);
         var manifest = new JsonArray();
@@ -540,7 +548,7 @@ public static class ImageArchive
         AddBytes(w, "repositories", Encoding.UTF8.GetBytes(repositories.ToJsonString()));
     }
 
-    private static void WriteOci(ImageStore store, IReadOnlyList<ExportItem> items, TarWriter w, IProgressSink progress, CancellationToken ct)
+    private static void WriteOci(ImageStore store, IReadOnlyList<ExportItem> items, TarArchiveWriter w, IProgressSink progress, CancellationToken ct)
     {
         AddBytes(w, "oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
         var written = new HashSet<string>(StringComparer.Ordinal);

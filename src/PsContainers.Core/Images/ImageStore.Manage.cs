@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Images;
 
@@ -174,26 +175,13 @@ public sealed partial class ImageStore
         return blobs;
     }
 
-    /// <summary>Size of a directory tree in bytes (regular files, hard links counted once).</summary>
+    /// <summary>
+    /// Bytes of the regular files under <paramref name="dir"/> (hard links counted once), 0 when it does not exist.
+    /// Never follows a link and never enters another mount (<see cref="SafeTree.Size(string)"/>).
+    /// </summary>
     public static long DirectorySize(string dir)
     {
-        if (!System.IO.Directory.Exists(dir)) return 0;
-        long total = 0;
-        var seen = new HashSet<ulong>();
-        var stack = new Stack<string>();
-        stack.Push(dir);
-        while (stack.Count > 0)
-        {
-            string d = stack.Pop();
-            IEnumerable<string> entries;
-            try { entries = System.IO.Directory.EnumerateFileSystemEntries(d); } catch { continue; }
-            foreach (var e in entries)
-            {
-                if (LinuxSyscalls.Instance.Lstat(e, out var st) != 0) continue;
-                if (st.IsDirectory) stack.Push(e);
-                else if (st.IsRegular && (st.Nlink <= 1 || seen.Add(st.Inode))) total += st.Size;
-            }
-        }
-        return total;
+        try { return SafeTree.Size(dir); }
+        catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { return 0; }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Images;
 
@@ -82,7 +83,7 @@ public sealed partial class ImageStore
         }
         public void Dispose()
         {
-            try { if (Directory.Exists(Dir)) Directory.Delete(Dir, true); } catch { }
+            DeleteTree(Dir);
             try { File.Delete(_lockPath); } catch { }
             _lock.Dispose();
         }
@@ -153,21 +154,15 @@ public sealed partial class ImageStore
         DeleteTree(doomed);
     }
 
+    /// <summary>
+    /// Delete a tree the store owns (a layer, staging work) with <see cref="SafeTree.Delete(string)"/>: a symlink is an
+    /// entry to remove, never a directory to enter, directories without write permission are opened up on their own
+    /// descriptor only, and a mount inside the tree is left alone. Best effort: what cannot be deleted now is swept by
+    /// the next recovery.
+    /// </summary>
     internal static void DeleteTree(string path)
     {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                // directories without write permission (mode 0555 in a layer) cannot be emptied: open them up
-                foreach (var d in Directory.EnumerateDirectories(path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-                {
-                    try { if (!new DirectoryInfo(d).Attributes.HasFlag(FileAttributes.ReparsePoint)) File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); } catch { }
-                }
-                Directory.Delete(path, true);
-            }
-            else if (File.Exists(path) || new FileInfo(path).LinkTarget is not null) File.Delete(path);
-        }
+        try { SafeTree.Delete(path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

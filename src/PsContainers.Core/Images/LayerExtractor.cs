@@ -1,44 +1,70 @@
-using System.Formats.Tar;
 using System.Text;
+using PsContainers.Core.Archive;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Images;
 
 /// <summary>What unpacking one layer produced.</summary>
+/// <param name="DiffId">sha256 of the uncompressed tar ("sha256:&lt;hex&gt;"), the layer's diff_id (OCI image-spec, config.md).</param>
+/// <param name="UncompressedBytes">Bytes of the uncompressed tar stream.</param>
+/// <param name="Size">Bytes of regular-file content (logical sizes: a sparse file counts its full length).</param>
+/// <param name="Entries">Tar entries applied.</param>
+/// <param name="Compression">The compression detected from the stream's magic bytes.</param>
 public sealed record LayerUnpackResult(string DiffId, long UncompressedBytes, long Size, int Entries, LayerCompression Compression);
 
 /// <summary>
-/// Unpacks one layer tar into an empty directory in overlayfs form: whiteouts (.wh.NAME) become 0:0
-/// character devices, opaque markers (.wh..wh..opq) become the trusted.overlay.opaque=y xattr.
-/// Hostile entries are contained: absolute names and symlinks are resolved as if the layer root were /,
-/// a name or hard link climbing out with .. is refused. Owner, mode, times and xattrs are kept.
+/// Unpacks one layer tar into an empty directory in overlayfs form (OCI image-spec layer.md, "Whiteouts"): whiteouts
+/// (.wh.NAME) become 0:0 character devices, opaque markers (.wh..wh..opq) become the trusted.overlay.opaque=y xattr.
+/// <para>
+/// Every byte tar can express is kept: names and link targets are bytes (names that are not UTF-8 stay distinct),
+/// xattrs are binary (file capabilities survive), hard links stay hard links, sparse files stay sparse, owners,
+/// modes (setuid/setgid/sticky), device numbers and nanosecond mtimes are applied. The tar is read with the engine's
+/// own byte-exact reader (<see cref="TarArchiveReader"/>).
+/// </para>
+/// <para>
+/// Hostile entries are contained: every path is resolved with the one secure join (<see cref="RootedPath"/>, as if
+/// the layer root were "/": absolute names and symlinks stay inside), every entry is created relative to a directory
+/// descriptor without following a final symlink, a name or hard link climbing out with ".." is refused
+/// (LayerPathEscapes), overlay's own trusted.overlay.* attributes are never taken from a tar.
+/// </para>
+/// Errors (<see cref="PscException"/>): InvalidLayer (not a tar, or cut short), LayerPathEscapes, LayerSymlinkLoop,
+/// HardlinkTargetMissing, InvalidWhiteout, UnsupportedLayerEntry, LayerWriteFailed.
 /// </summary>
-public sealed class LayerExtractor
+public sealed class LayerExtractor : IDisposable
 {
+    /// <summary>The whiteout prefix (OCI image-spec layer.md).</summary>
     public const string WhiteoutPrefix = ".wh.";
+    /// <summary>The opaque-directory marker (OCI image-spec layer.md).</summary>
     public const string OpaqueMarker = ".wh..wh..opq";
-    private const int MaxSymlinkHops = 255;
+    private static readonly byte[] WhiteoutBytes = ".wh."u8.ToArray();
+    private static readonly byte[] OpaqueBytes = ".wh..wh..opq"u8.ToArray();
+    private static readonly byte[] OverlayPrefix = "trusted.overlay."u8.ToArray();
 
-    private readonly string _root;
-    private readonly ISyscalls _sys;
+    private readonly RootedPath _root;
     private readonly bool _isRoot;
-    private readonly List<(string Path, DateTimeOffset Time)> _dirTimes = new();
+    private readonly List<(byte[] Path, FsTime Atime, FsTime Mtime)> _dirTimes = new();
     private long _size;
     private int _entries;
-    private bool _lastEntryComplete;
 
-    public LayerExtractor(string root, ISyscalls? syscalls = null)
+    /// <summary>Unpack into <paramref name="root"/>, an existing directory the engine owns (a layer's diff directory).</summary>
+    public LayerExtractor(string root)
     {
-        _root = Path.GetFullPath(root).TrimEnd('/');
-        _sys = syscalls ?? LinuxSyscalls.Instance;
+        _root = RootedPath.Open(Path.GetFullPath(root));
         _isRoot = Environment.IsPrivilegedProcess;
     }
 
-    /// <summary>Unpack a (possibly gzip/zstd compressed) layer stream into <paramref name="root"/> (which must exist).</summary>
+    /// <inheritdoc/>
+    public void Dispose() => _root.Dispose();
+
+    /// <summary>
+    /// Unpack a (gzip, zstd or uncompressed) layer stream into <paramref name="root"/> (created if missing) and
+    /// return its diff_id and sizes. <paramref name="progress"/> gets the uncompressed bytes read so far.
+    /// </summary>
     public static LayerUnpackResult Unpack(Stream layer, string root, CancellationToken ct = default, Action<long>? progress = null)
     {
         Directory.CreateDirectory(root);
-        var ex = new LayerExtractor(root);
+        using var ex = new LayerExtractor(root);
         using var decompressed = Compression.OpenDecompressed(layer, out var kind, leaveOpen: true);
         using var hashing = new HashingStream(decompressed, leaveOpen: true);
         try
@@ -46,51 +72,55 @@ public sealed class LayerExtractor
             ex.ExtractTar(hashing, ct, progress is null ? null : () => progress(hashing.BytesRead));
             hashing.Drain();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdSharp.ZstdException)
+        catch (TarFormatException e)
+        {
+            string what = e.Kind == TarFormatErrorKind.Truncated ? "is cut short" : "is not a valid tar archive";
+            throw PscException.InvalidData("InvalidLayer", $"The layer {what}: {e.Message}", e.EntryName, e);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)
         {
             throw PscException.InvalidData("InvalidLayer", $"The layer is not a valid tar archive: {e.Message}", null, e);
         }
         return new LayerUnpackResult(hashing.Digest, hashing.BytesRead, ex._size, ex._entries, kind);
     }
 
-    /// <summary>Extract an uncompressed tar stream.</summary>
+    /// <summary>Extract an uncompressed tar stream. Throws <see cref="TarFormatException"/> for a damaged tar, <see cref="PscException"/> otherwise.</summary>
     public void ExtractTar(Stream tar, CancellationToken ct = default, Action? onEntry = null)
     {
-        using var reader = new TarReader(tar, leaveOpen: true);
-        while (true)
+        using var reader = new TarArchiveReader(tar, leaveOpen: true);
+        TarEntry? e;
+        while ((e = reader.Next()) is not null)
         {
-            TarEntry? e;
-            try { e = reader.GetNextEntry(copyData: false); }
-            catch (EndOfStreamException) when (_entries > 0 && _lastEntryComplete)
-            {
-                // some writers (umoci 0.4) end a layer right after the last file's data, without padding or
-                // the two zero blocks; every entry is complete, and the diff id still covers every byte
-                break;
-            }
-            if (e is null) break;
             ct.ThrowIfCancellationRequested();
-            _lastEntryComplete = false;
-            ApplyEntry(e);
-            _lastEntryComplete = true;
+            try { ApplyEntry(reader, e); }
+            catch (FsException fe) { throw WriteFailed(fe, e); }
             _entries++;
             onEntry?.Invoke();
         }
-        // directory times last: creating children changes them
-        foreach (var (p, t) in _dirTimes.OrderByDescending(d => d.Path.Length))
-            _sys.Lutimes(p, t, t);
+        // directory times last: creating children changes them (deepest first)
+        foreach (var (p, at, mt) in _dirTimes.OrderByDescending(d => d.Path.Length))
+        {
+            try
+            {
+                if (p.Length == 0) { Fs.SetTimes(_root.Root, ""u8, at, mt); continue; }
+                using var parent = _root.OpenParent(p, out var name);
+                if (Fs.TryStat(parent, name, out var st) && st.IsDirectory) Fs.SetTimes(parent, name, at, mt);
+            }
+            catch (FsException) { } // replaced by a later entry
+        }
     }
 
-    /// <summary>Split a tar name into clean components; refuse names that climb above the root.</summary>
-    public static List<string> CleanName(string name)
+    /// <summary>Split a tar name (bytes) into clean components; refuse names that climb above the root (LayerPathEscapes).</summary>
+    public static List<byte[]> CleanName(ReadOnlySpan<byte> name)
     {
-        var parts = new List<string>();
-        foreach (var c in name.Replace('\\', '/').Split('/'))
+        var parts = new List<byte[]>();
+        foreach (var c in BytePath.Split(name))
         {
-            if (c.Length == 0 || c == ".") continue;
-            if (c == "..")
+            if (c.Length == 0 || c is [(byte)'.']) continue;
+            if (c is [(byte)'.', (byte)'.'])
             {
                 if (parts.Count == 0)
-                    throw PscException.InvalidData("LayerPathEscapes", $"The layer entry '{name}' points outside the layer root.", name);
+                    throw PscException.InvalidData("LayerPathEscapes", $"The layer entry '{BytePath.Display(name)}' points outside the layer root.", BytePath.Display(name));
                 parts.RemoveAt(parts.Count - 1);
                 continue;
             }
@@ -99,190 +129,173 @@ public sealed class LayerExtractor
         return parts;
     }
 
+    /// <summary>Split a tar name given as text (see <see cref="CleanName(ReadOnlySpan{byte})"/>).</summary>
+    public static List<byte[]> CleanName(string name) => CleanName(Encoding.UTF8.GetBytes(name));
+
     /// <summary>
-    /// Resolve the directory holding the last component, following symlinks inside the root as if it were
-    /// the file system root (a symlink to /etc leads to ROOT/etc). Missing directories are created.
+    /// The directory that holds the last component, resolved in the root (symlinks followed inside it), with missing
+    /// directories created. Something that is not a directory in the way is replaced by one: the later entry wins,
+    /// as tar does. Never follows a link out of the root.
     /// </summary>
-    private string ResolveParent(List<string> parts, string entryName)
+    private SafeFd OpenParent(List<byte[]> parts, out byte[] name, ReadOnlySpan<byte> entryName)
     {
-        var resolved = new List<string>();
-        var pending = new Queue<string>(parts.Take(parts.Count - 1));
-        int hops = 0;
-        while (pending.Count > 0)
+        byte[] path = BytePath.Join(parts);
+        for (int attempt = 0; ; attempt++)
         {
-            string c = pending.Dequeue();
-            if (c == "." || c.Length == 0) continue;
-            if (c == "..") { if (resolved.Count > 0) resolved.RemoveAt(resolved.Count - 1); continue; }
-            string path = Join(resolved) + "/" + c;
-            if (_sys.Lstat(path, out var st) != 0)
+            try { return _root.OpenParent(path, out name, createParents: true); }
+            catch (FsException e) when (e.Errno == Errno.ELOOP)
             {
-                Directory.CreateDirectory(path);
-                resolved.Add(c);
-                continue;
+                throw PscException.InvalidData("LayerSymlinkLoop", $"Too many symbolic links resolving '{BytePath.Display(entryName)}'.", BytePath.Display(entryName));
             }
-            if (st.IsSymlink)
+            catch (FsException e) when (e.Errno == Errno.ENOTDIR && attempt < parts.Count)
             {
-                if (++hops > MaxSymlinkHops)
-                    throw PscException.InvalidData("LayerSymlinkLoop", $"Too many symbolic links resolving '{entryName}'.", entryName);
-                string target = new FileInfo(path).LinkTarget ?? "";
-                var rest = pending.ToList();
-                pending.Clear();
-                if (target.StartsWith('/')) resolved.Clear();
-                foreach (var t in target.Split('/')) pending.Enqueue(t);
-                foreach (var r in rest) pending.Enqueue(r);
-                continue;
+                // find the first component (as the container would see it) that is not a directory and replace it
+                bool replaced = false;
+                for (int k = 1; k < parts.Count && !replaced; k++)
+                {
+                    byte[] prefix = BytePath.Join(parts.Take(k));
+                    using var holder = _root.OpenParent(prefix, out var n);
+                    if (!Fs.TryStat(holder, n, out var st)) break; // missing: created by the next attempt
+                    if (st.IsDirectory) continue;
+                    if (st.IsSymlink)
+                    {
+                        // a link that leads to a directory is fine; one that leads to a file or nowhere is replaced
+                        try { using var _ = _root.Open(prefix, OpenFlags.Path | OpenFlags.Directory); continue; }
+                        catch (FsException) { }
+                    }
+                    Fs.Unlink(holder, n);
+                    Fs.Mkdir(holder, n, 0x1ed);
+                    replaced = true;
+                }
+                if (!replaced) throw;
             }
-            if (!st.IsDirectory)
-            {
-                // a file where a directory is needed: the later entry wins, like tar does
-                File.Delete(path);
-                Directory.CreateDirectory(path);
-            }
-            resolved.Add(c);
         }
-        return Join(resolved);
     }
 
-    private string Join(List<string> parts) => parts.Count == 0 ? _root : _root + "/" + string.Join('/', parts);
-
-    private void RemoveExisting(string path, bool keepDirectory)
+    /// <summary>Remove whatever has that name (a directory with all it holds, never following a link).</summary>
+    private static void RemoveExisting(SafeFd parent, byte[] name, bool keepDirectory)
     {
-        if (_sys.Lstat(path, out var st) != 0) return;
+        if (!Fs.TryStat(parent, name, out var st)) return;
         if (st.IsDirectory)
         {
             if (keepDirectory) return;
-            Directory.Delete(path, recursive: true);
+            SafeTree.Delete(parent, name);
         }
-        else File.Delete(path);
+        else Fs.Unlink(parent, name);
     }
 
-    private void ApplyEntry(TarEntry e)
+    private void ApplyEntry(TarArchiveReader reader, TarEntry e)
     {
-        if (e.EntryType is TarEntryType.GlobalExtendedAttributes) return;
         var parts = CleanName(e.Name);
         if (parts.Count == 0)
         {
             // the root itself ("./"): take its metadata
-            if (e.EntryType == TarEntryType.Directory) ApplyMetadata(_root, e, isDir: true, isLink: false);
+            if (e.Kind == TarEntryKind.Directory) ApplyMetadata(_root.Root, ""u8, e, isDir: true, path: []);
             return;
         }
-        string parent = ResolveParent(parts, e.Name);
-        string baseName = parts[^1];
+        if (e.Kind == TarEntryKind.Unknown)
+            throw PscException.InvalidData("UnsupportedLayerEntry", $"The layer entry '{e.DisplayName}' has an unsupported type ('{(char)e.TypeFlag}').", e.DisplayName);
 
-        if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        using var parent = OpenParent(parts, out var baseName, e.Name);
+        if (baseName.AsSpan().StartsWith(WhiteoutBytes))
         {
-            if (baseName == OpaqueMarker)
+            if (baseName.AsSpan().SequenceEqual(OpaqueBytes))
             {
-                Check(_sys.Lsetxattr(parent, "trusted.overlay.opaque", "y"u8.ToArray()), "set the opaque attribute on", parent);
+                Fs.SetXattr(parent, ""u8, "trusted.overlay.opaque"u8, "y"u8);
                 return;
             }
-            string hidden = baseName[WhiteoutPrefix.Length..];
-            if (hidden.Length == 0 || hidden == "." || hidden == "..")
-                throw PscException.InvalidData("InvalidWhiteout", $"The layer entry '{e.Name}' is not a valid whiteout.", e.Name);
-            string wpath = parent + "/" + hidden;
-            RemoveExisting(wpath, keepDirectory: false);
-            Check(_sys.Mknod(wpath, FileStatus.S_IFCHR | 0, 0), "create the whiteout", wpath);
-            _sys.Lchown(wpath, e.Uid, e.Gid);
+            byte[] hidden = baseName[WhiteoutBytes.Length..];
+            if (hidden.Length == 0 || BytePath.IsDotOrDotDot(hidden))
+                throw PscException.InvalidData("InvalidWhiteout", $"The layer entry '{e.DisplayName}' is not a valid whiteout.", e.DisplayName);
+            RemoveExisting(parent, hidden, keepDirectory: false);
+            Fs.Mknod(parent, hidden, FsStat.S_IFCHR, 0);
+            if (_isRoot) Fs.Chown(parent, hidden, (uint)e.Uid, (uint)e.Gid);
             return;
         }
 
-        string path = parent + "/" + baseName;
-        switch (e.EntryType)
+        byte[] path = BytePath.Join(parts);
+        switch (e.Kind)
         {
-            case TarEntryType.Directory:
-                RemoveExisting(path, keepDirectory: true);
-                if (!Directory.Exists(path)) Directory.CreateDirectory(path);
-                ApplyMetadata(path, e, isDir: true, isLink: false);
+            case TarEntryKind.Directory:
+                RemoveExisting(parent, baseName, keepDirectory: true);
+                if (!Fs.TryStat(parent, baseName, out _)) Fs.Mkdir(parent, baseName, 0x1c0);
+                ApplyMetadata(parent, baseName, e, isDir: true, path);
                 break;
-            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                RemoveExisting(path, keepDirectory: false);
-                using (var fs = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            case TarEntryKind.RegularFile:
+                RemoveExisting(parent, baseName, keepDirectory: false);
+                using (var fs = Fs.OpenAt(parent, baseName, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0x180).ToStream(FileAccess.Write))
                 {
-                    long copied = 0;
-                    if (e.DataStream is not null)
-                    {
-                        var buf = new byte[81920];
-                        int n;
-                        while ((n = e.DataStream.Read(buf, 0, buf.Length)) > 0) { fs.Write(buf, 0, n); copied += n; }
-                    }
-                    if (copied != e.Length)
-                        throw new EndOfStreamException($"The data of '{e.Name}' is cut short ({copied} of {e.Length} bytes).");
+                    long copied = reader.CopyDataTo(fs);
+                    if (copied != e.Size)
+                        throw new TarFormatException(TarFormatErrorKind.Truncated, $"The data of '{e.DisplayName}' is cut short ({copied} of {e.Size} bytes).", e.Name, e.HeaderOffset);
                 }
-                _size += e.Length;
-                ApplyMetadata(path, e, isDir: false, isLink: false);
+                _size += e.Size;
+                ApplyMetadata(parent, baseName, e, isDir: false, path);
                 break;
-            case TarEntryType.SymbolicLink:
-                RemoveExisting(path, keepDirectory: false);
-                if (string.IsNullOrEmpty(e.LinkName))
-                    throw PscException.InvalidData("InvalidLayer", $"The symbolic link '{e.Name}' has no target.", e.Name);
-                File.CreateSymbolicLink(path, e.LinkName);
-                ApplyMetadata(path, e, isDir: false, isLink: true);
+            case TarEntryKind.Symlink:
+                RemoveExisting(parent, baseName, keepDirectory: false);
+                if (e.LinkName.Length == 0)
+                    throw PscException.InvalidData("InvalidLayer", $"The symbolic link '{e.DisplayName}' has no target.", e.DisplayName);
+                Fs.Symlink(e.LinkName, parent, baseName);
+                ApplyMetadata(parent, baseName, e, isDir: false, path, isLink: true);
                 break;
-            case TarEntryType.HardLink:
+            case TarEntryKind.HardLink:
             {
                 var tparts = CleanName(e.LinkName);
                 if (tparts.Count == 0)
-                    throw PscException.InvalidData("LayerPathEscapes", $"The hard link '{e.Name}' points at the layer root.", e.Name);
-                string target = ResolveParent(tparts, e.LinkName) + "/" + tparts[^1];
-                if (_sys.Lstat(target, out var tst) != 0)
-                    throw PscException.InvalidData("HardlinkTargetMissing", $"The hard link '{e.Name}' points at '{e.LinkName}', which is not in the layer.", e.Name);
+                    throw PscException.InvalidData("LayerPathEscapes", $"The hard link '{e.DisplayName}' points at the layer root.", e.DisplayName);
+                SafeFd? tparent = null;
+                byte[] tname = [];
+                try { tparent = _root.OpenParent(BytePath.Join(tparts), out tname); }
+                catch (FsException fe) when (fe.Errno is Errno.ENOENT or Errno.ENOTDIR) { }
+                using var _ = tparent;
+                if (tparent is null || !Fs.TryStat(tparent, tname, out var tst))
+                    throw PscException.InvalidData("HardlinkTargetMissing", $"The hard link '{e.DisplayName}' points at '{e.DisplayLinkName}', which is not in the layer.", e.DisplayName);
                 if (tst.IsDirectory)
-                    throw PscException.InvalidData("InvalidLayer", $"The hard link '{e.Name}' points at a directory.", e.Name);
-                if (target == path) break;
-                RemoveExisting(path, keepDirectory: false);
-                Check(_sys.Link(target, path), "create the hard link", path);
+                    throw PscException.InvalidData("InvalidLayer", $"The hard link '{e.DisplayName}' points at a directory.", e.DisplayName);
+                if (Fs.TryStat(parent, baseName, out var cur) && cur.Identity == tst.Identity) break; // already that file
+                RemoveExisting(parent, baseName, keepDirectory: false);
+                Fs.Link(tparent, tname, parent, baseName);
                 break;
             }
-            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+            case TarEntryKind.CharDevice or TarEntryKind.BlockDevice or TarEntryKind.Fifo:
             {
-                RemoveExisting(path, keepDirectory: false);
-                uint type = e.EntryType switch
+                RemoveExisting(parent, baseName, keepDirectory: false);
+                uint type = e.Kind switch
                 {
-                    TarEntryType.CharacterDevice => FileStatus.S_IFCHR,
-                    TarEntryType.BlockDevice => FileStatus.S_IFBLK,
-                    _ => FileStatus.S_IFIFO,
+                    TarEntryKind.CharDevice => FsStat.S_IFCHR,
+                    TarEntryKind.BlockDevice => FsStat.S_IFBLK,
+                    _ => FsStat.S_IFIFO,
                 };
-                ulong dev = e is PosixTarEntry p ? MakeDev((uint)p.DeviceMajor, (uint)p.DeviceMinor) : 0;
-                int r = _sys.Mknod(path, type | 0x1a4, dev);
-                if (r != 0)
-                {
-                    if (!_isRoot && type != FileStatus.S_IFIFO) break; // devices need root; skip like rootless engines do
-                    Check(r, "create the device", path);
-                }
-                ApplyMetadata(path, e, isDir: false, isLink: false);
+                ulong dev = type == FsStat.S_IFIFO ? 0 : FsStat.MakeDev((uint)e.DevMajor, (uint)e.DevMinor);
+                try { Fs.Mknod(parent, baseName, type | 0x180, dev); }
+                catch (FsException) when (!_isRoot && type != FsStat.S_IFIFO) { break; } // devices need root; skipped as rootless engines do
+                ApplyMetadata(parent, baseName, e, isDir: false, path);
                 break;
             }
             default:
-                throw PscException.InvalidData("UnsupportedLayerEntry", $"The layer entry '{e.Name}' has an unsupported type ({e.EntryType}).", e.Name);
+                throw PscException.InvalidData("UnsupportedLayerEntry", $"The layer entry '{e.DisplayName}' has an unsupported type ({e.Kind}).", e.DisplayName);
         }
     }
 
-    public static ulong MakeDev(uint major, uint minor) =>
-        ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
-
-    private void ApplyMetadata(string path, TarEntry e, bool isDir, bool isLink)
+    /// <summary>Owner, mode, xattrs and times, in the order that keeps them all: chown clears setuid/setgid and file capabilities, so it comes first.</summary>
+    private void ApplyMetadata(SafeFd parent, ReadOnlySpan<byte> name, TarEntry e, bool isDir, byte[] path, bool isLink = false)
     {
-        if (_isRoot) _sys.Lchown(path, e.Uid, e.Gid);
-        if (!isLink) Check(_sys.Chmod(path, (uint)e.Mode & 0xfff), "set the mode of", path);
-        if (e is PaxTarEntry pax)
+        if (_isRoot) Fs.Chown(parent, name, (uint)e.Uid, (uint)e.Gid);
+        if (!isLink) Fs.Chmod(parent, name, (uint)e.Mode & 0xfff);
+        foreach (var x in e.Xattrs)
         {
-            foreach (var kv in pax.ExtendedAttributes)
-            {
-                if (!kv.Key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal)) continue;
-                string name = kv.Key["SCHILY.xattr.".Length..];
-                // overlay's own attributes would let a layer redirect or hide lower files: never take them from a tar
-                if (name.StartsWith("trusted.overlay.", StringComparison.Ordinal)) continue;
-                _sys.Lsetxattr(path, name, Encoding.UTF8.GetBytes(kv.Value));
-            }
+            byte[] attr = Encoding.UTF8.GetBytes(x.Name);
+            // overlay's own attributes would let a layer redirect or hide lower files: never take them from a tar
+            if (attr.AsSpan().StartsWith(OverlayPrefix)) continue;
+            Fs.SetXattr(parent, name, attr, x.Value);
         }
-        var t = e.ModificationTime;
-        if (isDir) _dirTimes.Add((path, t));
-        else _sys.Lutimes(path, t, t);
+        var mtime = new FsTime(e.ModificationTime.Seconds, (uint)e.ModificationTime.Nanoseconds);
+        var atime = e.AccessTime is TarTimestamp a ? new FsTime(a.Seconds, (uint)a.Nanoseconds) : mtime;
+        if (isDir) _dirTimes.Add((path, atime, mtime));
+        else Fs.SetTimes(parent, name, atime, mtime);
     }
 
-    private static void Check(int errno, string what, string path)
-    {
-        if (errno != 0)
-            throw new PscException("LayerWriteFailed", PscErrorCategory.WriteError, $"Cannot {what} '{path}' (errno {errno}).", path);
-    }
+    private static PscException WriteFailed(FsException fe, TarEntry e) =>
+        new("LayerWriteFailed", PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {fe.Message}", e.DisplayName, fe);
 }

@@ -3,6 +3,9 @@ using System.Text;
 using PsContainers.Core;
 using PsContainers.Core.Images;
 using PsContainers.Core.Util;
+using PsContainers.Core.Archive;
+using TarEntry = PsContainers.Core.Archive.TarEntry;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Tests.Images;
 
@@ -211,5 +214,52 @@ public sealed class LayerExtractorTests : IDisposable
     {
         var ex = Assert.Throws<PscException>(() => LayerExtractor.Unpack(new MemoryStream(Encoding.ASCII.GetBytes(new string('z', 2000))), _root));
         Assert.Equal("InvalidLayer", ex.ErrorId);
+    }
+
+    private static byte[] ByteTar(params (TarEntry Entry, byte[]? Data)[] entries)
+    {
+        var ms = new MemoryStream();
+        using (var w = new TarArchiveWriter(ms, leaveOpen: true, new TarWriterOptions { SubsecondTimes = true }))
+            foreach (var (e, d) in entries) { if (d is null) w.WriteEntry(e); else w.WriteEntry(e, d); }
+        return ms.ToArray();
+    }
+
+    private static TarEntry Entry(TarEntryKind kind, byte[] name, long size = 0, byte[]? link = null, int mode = 0x1a4) => new()
+    {
+        Kind = kind, Name = name, LinkName = link ?? [], Size = size, Mode = mode, ModificationTime = new TarTimestamp(1_600_000_000, 123_456_789),
+    };
+
+    [Fact]
+    public void Names_that_are_not_UTF8_stay_distinct_and_links_to_them_work()
+    {
+        byte[] eAcute = [(byte)'c', (byte)'a', (byte)'f', 0xe9], eGrave = [(byte)'c', (byte)'a', (byte)'f', 0xe8];
+        Unpack(ByteTar(
+            (Entry(TarEntryKind.RegularFile, eAcute, 1), "a"u8.ToArray()),
+            (Entry(TarEntryKind.RegularFile, eGrave, 1), "b"u8.ToArray()),
+            (Entry(TarEntryKind.Symlink, [.. "to-"u8, .. eAcute], link: eAcute), null),
+            (Entry(TarEntryKind.HardLink, [.. "hard-"u8, .. eGrave], link: eGrave), null)));
+        using var root = SafeFd.OpenDirectory(_root);
+        var names = Fs.ReadDirectory(root).Select(d => Convert.ToHexString(d.Name)).Order().ToList();
+        Assert.Equal(new[] { Convert.ToHexString(eGrave), Convert.ToHexString(eAcute), Convert.ToHexString([.. "hard-"u8, .. eGrave]), Convert.ToHexString([.. "to-"u8, .. eAcute]) }.Order(), names);
+        using (var f = Fs.OpenRead(root, eAcute)) Assert.Equal((byte)'a', (byte)f.ReadByte());
+        Assert.Equal(eAcute, Fs.ReadLink(root, [.. "to-"u8, .. eAcute]));
+        Assert.Equal(Fs.Stat(root, eGrave).Identity, Fs.Stat(root, [.. "hard-"u8, .. eGrave]).Identity);
+        Assert.Equal(new FsTime(1_600_000_000, 123_456_789), Fs.Stat(root, eAcute).Mtime);
+    }
+
+    [Fact]
+    public void Binary_xattrs_and_file_capabilities_are_kept_byte_for_byte()
+    {
+        // cap_setuid,cap_setgid=ep as the kernel stores it (VFS_CAP_REVISION_2): bytes >= 0x80 in the value
+        byte[] cap = [0x01, 0x00, 0x00, 0x02, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+        byte[] bin = [0x80, 0xff, 0x00, 0xfe, 0x01];
+        var e = Entry(TarEntryKind.RegularFile, "capfile"u8.ToArray(), 1, mode: 0x1ed);
+        e.Xattrs.Add(new TarXattr("security.capability", cap));
+        e.Xattrs.Add(new TarXattr("user.bin", bin));
+        Unpack(ByteTar((e, "x"u8.ToArray())));
+        using var root = SafeFd.OpenDirectory(_root);
+        Assert.Equal(cap, Fs.GetXattr(root, "capfile"u8, "security.capability"u8));
+        Assert.Equal(bin, Fs.GetXattr(root, "capfile"u8, "user.bin"u8));
+        Assert.Equal(0x1edu, Fs.Stat(root, "capfile"u8).Permissions);
     }
 }
