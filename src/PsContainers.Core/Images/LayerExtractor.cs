@@ -282,7 +282,8 @@ public sealed class LayerExtractor : IDisposable
     private void ApplyMetadata(SafeFd parent, ReadOnlySpan<byte> name, TarEntry e, bool isDir, byte[] path, bool isLink = false)
     {
         if (_isRoot) Fs.Chown(parent, name, (uint)e.Uid, (uint)e.Gid);
-        if (!isLink) Fs.Chmod(parent, name, (uint)e.Mode & 0xfff);
+        if (name.IsEmpty) Fs.Chmod(parent, (uint)e.Mode & 0xfff); // the root itself
+        else if (!isLink) Fs.Chmod(parent, name, (uint)e.Mode & 0xfff);
         foreach (var x in e.Xattrs)
         {
             byte[] attr = Encoding.UTF8.GetBytes(x.Name);

@@ -262,4 +262,17 @@ public sealed class LayerExtractorTests : IDisposable
         Assert.Equal(bin, Fs.GetXattr(root, "capfile"u8, "user.bin"u8));
         Assert.Equal(0x1edu, Fs.Stat(root, "capfile"u8).Permissions);
     }
+
+    [Fact]
+    public void The_root_entry_gives_the_root_its_metadata()
+    {
+        var e = Entry(TarEntryKind.Directory, "./"u8.ToArray(), mode: 0x1e8 /* 0750 */);
+        e.Uid = 5; e.Gid = 6;
+        Unpack(ByteTar((e, null), (Entry(TarEntryKind.RegularFile, "./f"u8.ToArray(), 1), "x"u8.ToArray())));
+        using var root = SafeFd.OpenDirectory(_root);
+        var st = Fs.Stat(root);
+        Assert.Equal(0x1e8u, st.Permissions);
+        Assert.Equal(5u, st.Uid);
+        Assert.Equal(new FsTime(1_600_000_000, 123_456_789), st.Mtime);
+    }
 }
