@@ -33,12 +33,14 @@ function Invoke-InPrivateMountNamespace {
     if (-not $module) { $module = (Resolve-Path (Join-Path $PSScriptRoot '../../out/PsContainers/PsContainers.psd1')).Path }
     # the pwsh apphost beside this session's engine (a `dotnet pwsh` session's process is dotnet itself)
     $pwsh = Join-Path $PSHOME 'pwsh'
+    $cgroupName = 'psc-ns-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
     $payload = [Management.Automation.PSSerializer]::Serialize([pscustomobject]@{
             Script        = $ScriptBlock.ToString()
             Arguments     = $ArgumentList
             Module        = $module
             Imports       = @($ImportModule | ForEach-Object { (Resolve-Path $_).Path })
             AllowContainers = [bool] $AllowContainers
+            CgroupName    = $cgroupName
         }, 5)
     # The payload goes in on standard input: /tmp is covered by a scratch mount in the child.
     $psi = [Diagnostics.ProcessStartInfo]::new('unshare')
@@ -53,10 +55,18 @@ function Invoke-InPrivateMountNamespace {
     if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
         $p.Kill($true)
         $p.WaitForExit()
+        foreach ($h in Get-ChildItem /sys/fs/cgroup -Directory) { $top = Join-Path $h.FullName $cgroupName; if (Test-Path $top) { & find $top -depth -type d -exec rmdir '{}' + 2>$null } }
         throw "The private-namespace child did not finish in $TimeoutSeconds s (killed). Output:`n$($stdout.Result)`n$($stderr.Result)"
     }
     $p.WaitForExit()
     $code = $p.ExitCode
+    # the namespace is gone with its last process: remove the test cgroups (children first)
+    foreach ($h in Get-ChildItem /sys/fs/cgroup -Directory) {
+        $top = Join-Path $h.FullName $cgroupName
+        if (Test-Path $top) {
+            & find $top -depth -type d -exec rmdir '{}' + 2>$null
+        }
+    }
     $out = @($stdout.Result -split "`n") + @($stderr.Result -split "`n")
     $text = @($out | ForEach-Object { "$_".TrimEnd("`r") })
     $marker = $text | Where-Object { $_.StartsWith('PSC-RESULT:') } | Select-Object -Last 1

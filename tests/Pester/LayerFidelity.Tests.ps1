@@ -40,7 +40,7 @@ Describe 'Import keeps every byte of a layer' {
         $l = Import-FidelityLayer "$script:Work/posix.tar" 'posix'
         $got = Get-ByteTreeSnapshot $l.Diff -Nanoseconds
         Compare-Object $script:Source $got | Out-String | Should -BeNullOrEmpty
-        Get-InodeGroups $l.Diff | Should -Be $script:SourceLinks
+        (Get-InodeGroups $l.Diff) -join ";" | Should -Be ($script:SourceLinks -join ";")
         # holes stay holes: the 9 GiB file occupies almost nothing
         [long](& stat -c '%b' "$($l.Diff)/sparse-big") * 512 | Should -BeLessThan 1MB
         (& getcap "$($l.Diff)/capfile") | Should -Match 'cap_setgid,cap_setuid[=+]ep'
@@ -60,7 +60,7 @@ Describe 'Import keeps every byte of a layer' {
         # GNU format keeps neither xattrs nor sub-second times
         $want = Get-ByteTreeSnapshot "$script:Work/tree" -SkipXattrs
         Compare-Object $want (Get-ByteTreeSnapshot $l.Diff -SkipXattrs) | Out-String | Should -BeNullOrEmpty
-        Get-InodeGroups $l.Diff | Should -Be $script:SourceLinks
+        (Get-InodeGroups $l.Diff) -join ";" | Should -Be ($script:SourceLinks -join ";")
     }
 
     It 'names that are not UTF-8 stay distinct, and links to them work in a running container' {

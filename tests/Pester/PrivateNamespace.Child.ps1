@@ -21,20 +21,38 @@ $pids = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$')
 if ($pids.Count -gt 50) { throw "the child sees $($pids.Count) processes: /proc is not private" }
 if ((& readlink /proc/1/ns/mnt) -ne (& readlink /proc/self/ns/mnt)) { throw 'PID 1 of this namespace is in another mount namespace' }
 
+# Of the machine's cgroup hierarchies only a fresh child cgroup per hierarchy is reachable from here (containers
+# still run with real cgroups): a scratch tmpfs covers /sys/fs/cgroup and each hierarchy's psc-ns-<id> child is
+# bind-mounted where the hierarchy was. The caller removes those (empty) cgroups afterwards.
+$cgroupName = $payload.CgroupName
+$controllers = @(Get-ChildItem /sys/fs/cgroup -Directory -Name)
+if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=16m', 'psc-scratch-stage', '/mnt'))) { throw 'could not mount the staging tmpfs' }
+foreach ($c in $controllers) {
+    New-Item -ItemType Directory "/sys/fs/cgroup/$c/$cgroupName" -Force | Out-Null
+    if ($c -eq 'cpuset') {
+        # a new v1 cpuset starts empty: give it its parent's CPUs and memory nodes, as a runtime does
+        foreach ($f in 'cpuset.cpus', 'cpuset.mems') { [IO.File]::WriteAllText("/sys/fs/cgroup/cpuset/$cgroupName/$f", [IO.File]::ReadAllText("/sys/fs/cgroup/cpuset/$f").Trim()) }
+    }
+    New-Item -ItemType Directory "/mnt/$c" | Out-Null
+    if (-not (Invoke-Mount @('--bind', "/sys/fs/cgroup/$c/$cgroupName", "/mnt/$c"))) { throw "could not bind the $c test cgroup" }
+}
+if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=16m', 'psc-scratch-cgroup', '/sys/fs/cgroup'))) { throw 'could not cover /sys/fs/cgroup' }
+foreach ($c in $controllers) {
+    New-Item -ItemType Directory "/sys/fs/cgroup/$c" | Out-Null
+    if (-not (Invoke-Mount @('--move', "/mnt/$c", "/sys/fs/cgroup/$c"))) { throw "could not move the $c test cgroup into place" }
+}
+$null = Invoke-Mount @('-o', 'remount,bind,ro', '/sys/fs/cgroup')
+& umount /mnt
+
 # 1. Every mount of the machine becomes read-only in this namespace (deepest first, so a parent's remount cannot
 #    hide a child). /proc and the cgroup mounts stay writable when containers must run.
 $mounts = Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] -replace '\\040', ' ' } |
     Select-Object -Unique | Sort-Object Length -Descending
 foreach ($m in $mounts) {
     if ($payload.AllowContainers -and ($m -eq '/proc' -or $m -like '/proc/*')) { continue }
+    if ($m -like '/sys/fs/cgroup/*') { continue } # the test cgroups placed above
     $null = Invoke-Mount @('-o', 'remount,bind,ro', $m)
 }
-# The machine's cgroup hierarchies are never reachable from here: a scratch tmpfs with the same controller folders
-# takes their place (containers run without limits, which these tests do not check).
-$controllers = @(Get-ChildItem /sys/fs/cgroup -Name)
-if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=16m', 'psc-scratch-cgroup', '/sys/fs/cgroup'))) { throw 'could not cover /sys/fs/cgroup' }
-foreach ($c in $controllers) { New-Item -ItemType Directory "/sys/fs/cgroup/$c" | Out-Null }
-if ((Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '/sys/fs/cgroup' } | Select-Object -Last 1) -notmatch 'psc-scratch-cgroup') { throw '/sys/fs/cgroup is not covered' }
 $rootRo = (Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq '/' } | Select-Object -Last 1) -match '(^| )ro[, ]'
 if (-not $rootRo) { throw 'could not make / read-only in the private mount namespace' }
 
@@ -59,7 +77,8 @@ foreach ($line in $visible.Values) {
     $f = $line -split ' '
     $mp = $f[4]; $opts = $f[5]; $source = $f[-2]
     if ($opts -notmatch '(^|,)rw(,|$)') { continue }
-    $ours = ($source -like 'psc-scratch*') -or ($mp -eq '/proc' -and $payload.AllowContainers)
+    $ours = ($source -like 'psc-scratch*') -or ($mp -eq '/proc' -and $payload.AllowContainers) -or
+        ($mp -like '/sys/fs/cgroup/*' -and $f[3] -like "*/$cgroupName")
     if (-not $ours) { throw "a mount of the machine is still writable here: $line" }
 }
 
