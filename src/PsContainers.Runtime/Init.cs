@@ -268,7 +268,12 @@ internal static class Init
     /// </summary>
     private static SafeFd Prepare(RootedPath root, string path, bool dir)
     {
-        if (dir) return root.CreateDirectories(path);
+        if (dir)
+        {
+            // usually there already: one openat2(2); the component walk that creates is the slower path
+            try { return root.Open(path, OpenFlags.Path | OpenFlags.Directory); }
+            catch (FsException e) when (e.Errno == Errno.ENOENT) { return root.CreateDirectories(path); }
+        }
         try { return root.Open(path); }
         catch (FsException e) when (e.Errno == Errno.ENOENT)
         {
@@ -347,7 +352,7 @@ internal static class Init
     private static void MountCgroup(RootedPath root, string dest, ulong flags, string field, SpecLinux linux)
     {
         ulong basic = flags & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RELATIME);
-        using (var d = root.CreateDirectories(dest))
+        using (var d = Prepare(root, dest, dir: true))
         {
             if (Cgroups.IsV2)
             {
@@ -359,12 +364,16 @@ internal static class Init
         bool ownNs = (linux.Namespaces ?? new()).Any(n => n.Type == "cgroup");
         var own = Environment.GetEnvironmentVariable("_PSC_CGROUPS") ?? "";
         var mine = own.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(x => x.Length == 2).ToDictionary(x => x[0], x => x[1]);
-        string under = dest.TrimEnd('/') + "/";
+        // the tmpfs just mounted (resolved again: the descriptor above names the directory under it); the hierarchy
+        // directories and links are made in it by name, never through a link
+        using var tmpfs = root.Open(dest, OpenFlags.Path | OpenFlags.Directory);
+        const int dirFlags = OpenFlags.Path | OpenFlags.Directory | OpenFlags.NoFollow;
         foreach (var (key, mp) in Cgroups.Hierarchies())
         {
             string name = key == "unified" ? "unified" : key.StartsWith("name=", StringComparison.Ordinal) ? key[5..] : key;
-            // resolved again from the root each time: the descriptor of dest names the directory under the tmpfs
-            using (var target = root.CreateDirectories(under + name))
+            var nb = BytePath.FromString(name);
+            if (!Fs.TryMkdir(tmpfs, nb, 0x1ed, out int me) && me != Errno.EEXIST) throw new FsException(me, "mkdirat", nb);
+            using (var target = Fs.OpenAt(tmpfs, nb, dirFlags))
             {
                 int e;
                 if (ownNs) e = OnFd(target, t => key == "unified" ? Native.Mount("cgroup2", t, "cgroup2", basic, null) : Native.Mount("cgroup", t, "cgroup", basic, key));
@@ -373,25 +382,19 @@ internal static class Init
             }
             if ((flags & Native.MS_RDONLY) != 0)
             {
-                using var top = root.Open(under + name);
+                using var top = Fs.OpenAt(tmpfs, nb, dirFlags); // the hierarchy now mounted there
                 Check(OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | basic, null)), $"{field}: read-only {key}");
             }
             if (key.Contains(','))
-            {
-                using var dir = root.Open(dest, OpenFlags.Path | OpenFlags.Directory);
                 foreach (var c in key.Split(','))
                 {
                     if (c.StartsWith("name=", StringComparison.Ordinal)) continue;
                     var cb = BytePath.FromString(c);
-                    if (!Fs.Exists(dir, cb)) try { Fs.Symlink(BytePath.FromString(key), dir, cb); } catch (FsException) { }
+                    if (!Fs.Exists(tmpfs, cb)) try { Fs.Symlink(BytePath.FromString(key), tmpfs, cb); } catch (FsException) { }
                 }
-            }
         }
         if ((flags & Native.MS_RDONLY) != 0)
-        {
-            using var top = root.Open(dest);
-            Check(OnFd(top, t => Native.Mount(null, t, null, Native.MS_REMOUNT | Native.MS_RDONLY | basic, "mode=755")), $"{field}: read-only cgroup tmpfs");
-        }
+            Check(OnFd(tmpfs, t => Native.Mount(null, t, null, Native.MS_REMOUNT | Native.MS_RDONLY | basic, "mode=755")), $"{field}: read-only cgroup tmpfs");
     }
 
     private static ulong CurrentFlags(string path)
