@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Runtime;
 
@@ -171,7 +172,7 @@ internal sealed class Runtime
                 foreach (var p in Cgroups.Pids(cg)) Native.Kill(p, Native.SIGKILL);
                 Cgroups.Remove(cg);
             }
-            try { Directory.Delete(dir, true); } catch (IOException) { }
+            try { SafeTree.Delete(dir); } catch (IOException) { }
             throw;
         }
     }
@@ -479,7 +480,7 @@ internal sealed class Runtime
         catch (RuntimeError) when (force)
         {
             // no state at all, or what an interrupted create left (no state.json yet): remove the directory
-            if (Directory.Exists(Dir(id))) Directory.Delete(Dir(id), true);
+            SafeTree.Delete(Dir(id));
             return;
         }
         string status = Status(st);
@@ -497,7 +498,7 @@ internal sealed class Runtime
         Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, "stopped"), warnOnly: true);
         if (st.SharedRootMount != 0) DetachSharedRoot(Native.RealPath(st.Rootfs) ?? st.Rootfs, st.SharedRootMount);
         if (!Cgroups.Remove(st.Cgroups)) Program.Warn($"some cgroups of '{id}' could not be removed");
-        Directory.Delete(Dir(id), true);
+        SafeTree.Delete(Dir(id));
     }
 
     // ---- pause / ps / list ----

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Runtime;
 
@@ -16,6 +17,9 @@ internal static class Init
     // no mount namespace of its own: mounts happen in the runtime's mount namespace and the root is a chroot
     private static readonly bool SharedMountNs = Environment.GetEnvironmentVariable("_PSC_NOMNTNS") == "1";
     private static bool _syncClosed;
+    // the runtime's own /proc/self/fd (O_PATH), opened before pivot_root: afterwards "/proc" is the container's (or absent)
+    private static SafeFd? _procFdDir;
+    private static bool _pivoted;
 
     public static int Run(string mode)
     {
@@ -68,19 +72,26 @@ internal static class Init
         // in the runtime's mount namespace the host's propagation is not ours to change
         if (!SharedMountNs) Check(Native.Mount(null, "/", null, first, null), "make / slave");
         Check(Native.Mount(rootfs, rootfs, null, Native.MS_BIND | Native.MS_REC, null), $"bind mount the rootfs '{rootfs}'");
+        _procFdDir = OpenTrusted("/proc/self/fd", "open /proc/self/fd");
 
-        // 2. mounts, in order
-        bool devBound = false;
-        int idx = 0;
-        foreach (var m in spec.Mounts ?? new())
+        // every path inside the rootfs is resolved in it (RootedPath: symlinks and ".." never leave it) and every mount
+        // goes onto the descriptor of its resolved destination, so a link swapped in meanwhile cannot redirect it
+        // (opened after the bind mount above: that is the tree pivot_root makes the root)
+        using (var root = OpenRoot(rootfs))
         {
-            if (m.Destination.TrimEnd('/') == "/dev" && IsBind(m)) devBound = true;
-            MountOne(rootfs, m, idx++, linux);
-        }
+            // 2. mounts, in order
+            bool devBound = false;
+            int idx = 0;
+            foreach (var m in spec.Mounts ?? new())
+            {
+                if (m.Destination.TrimEnd('/') == "/dev" && IsBind(m)) devBound = true;
+                MountOne(root, m, idx++, linux);
+            }
 
-        Program.Trace("init: mounts done");
-        // 3. /dev: devices, symlinks
-        if (!devBound) SetupDev(rootfs, linux.Devices);
+            Program.Trace("init: mounts done");
+            // 3. /dev: devices, symlinks
+            if (!devBound) SetupDev(root, linux.Devices);
+        }
 
         // 4. createRuntime/prestart hooks run in the parent now; createContainer hooks here, before pivot_root
         Sync.Send(SyncFd, 'H');
@@ -103,20 +114,26 @@ internal static class Init
             Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
         }
         Check(Native.Chdir("/"), "chdir /");
+        _pivoted = true;
         // the rootfs mount itself; mounts below keep the propagation their own options gave them
         if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
 
-        // 6. terminal
-        if (proc.Terminal) SetupConsole(proc, bindDevConsole: true);
-
-        // 7. sysctls (before /proc/sys turns read-only), masked and read-only paths, read-only root
-        foreach (var (k, v) in linux.Sysctl ?? new())
+        using (var root = OpenRoot("/"))
         {
-            int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
-            if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
+            // 6. terminal
+            if (proc.Terminal) SetupConsole(proc, root);
+
+            // 7. sysctls (before /proc/sys turns read-only), masked and read-only paths, read-only root
+            foreach (var (k, v) in linux.Sysctl ?? new())
+            {
+                int e = Native.WriteFile("/proc/sys/" + k.Replace('.', '/'), v);
+                if (e != 0) throw new RuntimeError($"linux.sysctl: cannot set {k}={v}: {Native.Strerror(e)}", e);
+            }
+            foreach (var p in linux.MaskedPaths ?? new()) Mask(root, p);
+            foreach (var p in linux.ReadonlyPaths ?? new()) ReadOnly(root, p, "linux.readonlyPaths");
         }
-        foreach (var p in linux.MaskedPaths ?? new()) Mask(p);
-        foreach (var p in linux.ReadonlyPaths ?? new()) ReadOnly(p, "linux.readonlyPaths");
+        _procFdDir?.Dispose();
+        _procFdDir = null;
         if (spec.Root.Readonly)
         {
             ulong cur = CurrentFlags("/");
@@ -160,7 +177,7 @@ internal static class Init
             Check(Native.Chroot(root), "chroot to the container's root");
             Check(Native.Chdir("/"), "chdir /");
         }
-        if (proc.Terminal) { Native.Setsid(); SetupConsole(proc, bindDevConsole: false); }
+        if (proc.Terminal) { Native.Setsid(); SetupConsole(proc, root: null); }
         ApplyProcessLimits(proc);
         Finalize(spec, proc, sync: SyncFd);
         return 127;
@@ -220,112 +237,164 @@ internal static class Init
         return (flags, prop, string.Join(',', data));
     }
 
-    /// <summary>Join a container path to the rootfs, resolving symlinks as if the rootfs were "/".</summary>
-    public static string SecureJoin(string root, string path)
+    // ---- paths inside the root ----
+
+    private static SafeFd OpenTrusted(string hostPath, string what)
     {
-        var parts = new List<string>();
-        var pending = new Stack<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
-        int links = 0;
-        while (pending.Count > 0)
-        {
-            string c = pending.Pop();
-            if (c == ".") continue;
-            if (c == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
-            string full = root + "/" + string.Join('/', parts.Append(c));
-            string? target = null;
-            try { target = new FileInfo(full).LinkTarget; } catch (IOException) { }
-            if (target is null) { parts.Add(c); continue; }
-            if (++links > 255) throw new RuntimeError($"too many symlinks resolving '{path}'");
-            if (target.StartsWith('/')) parts.Clear();
-            foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) pending.Push(t);
-        }
-        return parts.Count == 0 ? root : root + "/" + string.Join('/', parts);
+        try { return SafeFd.Open(hostPath, OpenFlags.Path | OpenFlags.Directory); }
+        catch (FsException e) { throw new RuntimeError($"{what}: {Errno.Describe(e.Errno)}", e.Errno); }
     }
 
-    private static void MountOne(string rootfs, SpecMount m, int index, SpecLinux linux)
+    private static RootedPath OpenRoot(string hostPath) => new(OpenTrusted(hostPath, $"open the root '{hostPath}'"), ownsRoot: true);
+
+    /// <summary>
+    /// Run a call that takes a path (mount(2), statfs(2)) on exactly the object <paramref name="fd"/> refers to, through
+    /// its magic link "/proc/self/fd/N" (as runc does since CVE-2021-30465): nothing is resolved by name any more. After
+    /// pivot_root "/proc" is the container's and may be absent, so the number is looked up relative to the runtime's
+    /// own /proc/self/fd, opened before and entered with fchdir for the call.
+    /// </summary>
+    private static T OnFd<T>(SafeFd fd, Func<string, T> call)
+    {
+        if (!_pivoted) return call(fd.ProcPath);
+        Check(Native.Fchdir(_procFdDir!.Fd), "chdir to the runtime's /proc/self/fd");
+        try { return call(fd.Fd.ToString(CultureInfo.InvariantCulture)); }
+        finally { Native.Chdir("/"); }
+    }
+
+    /// <summary>
+    /// The destination <paramref name="path"/> (a container path) resolved in <paramref name="root"/>, created when missing
+    /// (directories mode 0755 like runc; a file 0644 in a directory created as needed), as an O_PATH descriptor to mount onto.
+    /// Symlinks on the way are followed inside the root, a dangling one to where it points (inside the root).
+    /// </summary>
+    private static SafeFd Prepare(RootedPath root, string path, bool dir)
+    {
+        if (dir)
+        {
+            // usually there already: one openat2(2); the component walk that creates is the slower path
+            try { return root.Open(path, OpenFlags.Path | OpenFlags.Directory); }
+            catch (FsException e) when (e.Errno == Errno.ENOENT) { return root.CreateDirectories(path); }
+        }
+        try { return root.Open(path); }
+        catch (FsException e) when (e.Errno == Errno.ENOENT)
+        {
+            byte[] resolved = root.ResolveBytes(BytePath.FromString(path));
+            using (var parent = root.OpenParent(resolved, out var name, createParents: true))
+            {
+                try { Fs.CreateFile(parent, name, 0x1a4).Dispose(); }
+                catch (FsException ce) when (ce.Errno == Errno.EEXIST) { } // created meanwhile: whatever it is, resolve it again
+            }
+            return root.Open(resolved);
+        }
+    }
+
+    private static RuntimeError PathError(string what, FsException e) => new($"{what}: {e.Message}", e.Errno);
+
+    private static void MountOne(RootedPath root, SpecMount m, int index, SpecLinux linux)
     {
         string field = $"mounts[{index}] ({m.Destination})";
-        string dest = SecureJoin(rootfs, m.Destination);
+        string dest = m.Destination;
         var (flags, prop, data) = ParseOptions(m.Options);
         bool bind = (flags & Native.MS_BIND) != 0 || m.Type == "bind";
-        if (bind)
+        try
         {
-            string src = m.Source ?? throw new RuntimeError($"{field}: a bind mount needs a source");
-            bool isDir = Directory.Exists(src);
-            if (!isDir && !File.Exists(src) && !IsSpecial(src)) throw new RuntimeError($"{field}: source '{src}' does not exist");
-            Prepare(dest, isDir);
-            Check(Native.Mount(src, dest, null, Native.MS_BIND | (flags & Native.MS_REC), null), $"{field}: bind mount");
-            ulong extra = flags & ~(Native.MS_BIND | Native.MS_REC | Native.MS_REMOUNT);
-            if (extra != 0)
+            if (bind)
             {
-                ulong locked = _inUserNs ? CurrentFlags(dest) & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RDONLY) : 0;
-                if ((extra & Native.MS_RDONLY) == 0 && (flags & Native.MS_RDONLY) == 0) locked &= ~Native.MS_RDONLY;
-                Check(Native.Mount(null, dest, null, Native.MS_BIND | Native.MS_REMOUNT | extra | locked, null), $"{field}: remount with options");
+                string src = m.Source ?? throw new RuntimeError($"{field}: a bind mount needs a source");
+                bool isDir = Directory.Exists(src);
+                if (!isDir && !File.Exists(src) && !IsSpecial(src)) throw new RuntimeError($"{field}: source '{src}' does not exist");
+                using (var target = Prepare(root, dest, isDir))
+                    Check(OnFd(target, t => Native.Mount(src, t, null, Native.MS_BIND | (flags & Native.MS_REC), null)), $"{field}: bind mount");
+                ulong extra = flags & ~(Native.MS_BIND | Native.MS_REC | Native.MS_REMOUNT);
+                if (extra != 0)
+                {
+                    // the descriptor above names what was under the mount: resolve again to reach the new one
+                    using var top = root.Open(dest);
+                    Check(OnFd(top, t =>
+                    {
+                        ulong locked = _inUserNs ? CurrentFlags(t) & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RDONLY) : 0;
+                        if ((extra & Native.MS_RDONLY) == 0 && (flags & Native.MS_RDONLY) == 0) locked &= ~Native.MS_RDONLY;
+                        return Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | extra | locked, null);
+                    }), $"{field}: remount with options");
+                }
+            }
+            else if (m.Type == "cgroup")
+            {
+                MountCgroup(root, dest, flags, field, linux);
+            }
+            else
+            {
+                if (string.IsNullOrEmpty(m.Type)) throw new RuntimeError($"{field}: type is required for non-bind mounts");
+                using var target = Prepare(root, dest, true);
+                int e = OnFd(target, t => Native.Mount(m.Source ?? m.Type, t, m.Type, flags, data.Length > 0 ? data : null));
+                if (e == Native.EPERM && m.Type == "sysfs" && _inUserNs)
+                {
+                    // sysfs needs a network namespace owned by our user namespace; fall back to a read-only bind of the host's
+                    e = OnFd(target, t => Native.Mount("/sys", t, null, Native.MS_BIND | Native.MS_REC, null));
+                    if (e == 0)
+                    {
+                        using var top = root.Open(dest);
+                        e = OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(t), null));
+                    }
+                }
+                Check(e, $"{field}: mount {m.Type}");
+            }
+            if (prop.Count > 0)
+            {
+                using var top = root.Open(dest);
+                foreach (var p in prop) Check(OnFd(top, t => Native.Mount(null, t, null, p, null)), $"{field}: propagation");
             }
         }
-        else if (m.Type == "cgroup")
-        {
-            MountCgroup(dest, flags, field, linux);
-        }
-        else
-        {
-            if (string.IsNullOrEmpty(m.Type)) throw new RuntimeError($"{field}: type is required for non-bind mounts");
-            Prepare(dest, true);
-            int e = Native.Mount(m.Source ?? m.Type, dest, m.Type, flags, data.Length > 0 ? data : null);
-            if (e == Native.EPERM && m.Type == "sysfs" && _inUserNs)
-            {
-                // sysfs needs a network namespace owned by our user namespace; fall back to a read-only bind of the host's
-                e = Native.Mount("/sys", dest, null, Native.MS_BIND | Native.MS_REC, null);
-                if (e == 0) e = Native.Mount(null, dest, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(dest), null);
-            }
-            Check(e, $"{field}: mount {m.Type}");
-        }
-        foreach (var p in prop) Check(Native.Mount(null, dest, null, p, null), $"{field}: propagation");
+        catch (FsException e) { throw PathError(field, e); }
     }
 
     private static bool IsSpecial(string p) => p.StartsWith("/dev/", StringComparison.Ordinal) || p.StartsWith("/proc/", StringComparison.Ordinal);
 
-    private static void Prepare(string dest, bool dir)
+    private static void MountCgroup(RootedPath root, string dest, ulong flags, string field, SpecLinux linux)
     {
-        if (dir) { Directory.CreateDirectory(dest); return; }
-        Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-        if (!File.Exists(dest) && !Directory.Exists(dest))
-        {
-            int fd = Native.Open(dest, Native.O_CREAT | Native.O_WRONLY | Native.O_CLOEXEC, 0x1a4);
-            if (fd >= 0) Native.close(fd);
-        }
-    }
-
-    private static void MountCgroup(string dest, ulong flags, string field, SpecLinux linux)
-    {
-        Directory.CreateDirectory(dest);
         ulong basic = flags & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RELATIME);
-        if (Cgroups.IsV2)
+        using (var d = Prepare(root, dest, dir: true))
         {
-            Check(Native.Mount("cgroup2", dest, "cgroup2", flags, null), $"{field}: mount cgroup2");
-            return;
+            if (Cgroups.IsV2)
+            {
+                Check(OnFd(d, t => Native.Mount("cgroup2", t, "cgroup2", flags, null)), $"{field}: mount cgroup2");
+                return;
+            }
+            Check(OnFd(d, t => Native.Mount("tmpfs", t, "tmpfs", basic, "mode=755")), $"{field}: mount the cgroup tmpfs");
         }
         bool ownNs = (linux.Namespaces ?? new()).Any(n => n.Type == "cgroup");
-        Check(Native.Mount("tmpfs", dest, "tmpfs", basic, "mode=755"), $"{field}: mount the cgroup tmpfs");
         var own = Environment.GetEnvironmentVariable("_PSC_CGROUPS") ?? "";
         var mine = own.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(x => x.Length == 2).ToDictionary(x => x[0], x => x[1]);
+        // the tmpfs just mounted (resolved again: the descriptor above names the directory under it); the hierarchy
+        // directories and links are made in it by name, never through a link
+        using var tmpfs = root.Open(dest, OpenFlags.Path | OpenFlags.Directory);
+        const int dirFlags = OpenFlags.Path | OpenFlags.Directory | OpenFlags.NoFollow;
         foreach (var (key, mp) in Cgroups.Hierarchies())
         {
             string name = key == "unified" ? "unified" : key.StartsWith("name=", StringComparison.Ordinal) ? key[5..] : key;
-            string target = dest + "/" + name;
-            Directory.CreateDirectory(target);
-            int e;
-            if (ownNs) e = key == "unified" ? Native.Mount("cgroup2", target, "cgroup2", basic, null) : Native.Mount("cgroup", target, "cgroup", basic, key);
-            else e = Native.Mount(mine.TryGetValue(key, out var hostDir) ? hostDir : mp, target, null, Native.MS_BIND | Native.MS_REC, null);
-            if (e != 0) throw Native.Fail($"{field}: mount the {key} cgroup hierarchy", e);
+            var nb = BytePath.FromString(name);
+            if (!Fs.TryMkdir(tmpfs, nb, 0x1ed, out int me) && me != Errno.EEXIST) throw new FsException(me, "mkdirat", nb);
+            using (var target = Fs.OpenAt(tmpfs, nb, dirFlags))
+            {
+                int e;
+                if (ownNs) e = OnFd(target, t => key == "unified" ? Native.Mount("cgroup2", t, "cgroup2", basic, null) : Native.Mount("cgroup", t, "cgroup", basic, key));
+                else e = OnFd(target, t => Native.Mount(mine.TryGetValue(key, out var hostDir) ? hostDir : mp, t, null, Native.MS_BIND | Native.MS_REC, null));
+                if (e != 0) throw Native.Fail($"{field}: mount the {key} cgroup hierarchy", e);
+            }
             if ((flags & Native.MS_RDONLY) != 0)
-                Check(Native.Mount(null, target, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | basic, null), $"{field}: read-only {key}");
+            {
+                using var top = Fs.OpenAt(tmpfs, nb, dirFlags); // the hierarchy now mounted there
+                Check(OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | basic, null)), $"{field}: read-only {key}");
+            }
             if (key.Contains(','))
                 foreach (var c in key.Split(','))
-                    if (!c.StartsWith("name=", StringComparison.Ordinal) && !Directory.Exists(dest + "/" + c)) Native.Symlink(key, dest + "/" + c);
+                {
+                    if (c.StartsWith("name=", StringComparison.Ordinal)) continue;
+                    var cb = BytePath.FromString(c);
+                    if (!Fs.Exists(tmpfs, cb)) try { Fs.Symlink(BytePath.FromString(key), tmpfs, cb); } catch (FsException) { }
+                }
         }
         if ((flags & Native.MS_RDONLY) != 0)
-            Check(Native.Mount(null, dest, null, Native.MS_REMOUNT | Native.MS_RDONLY | basic, "mode=755"), $"{field}: read-only cgroup tmpfs");
+            Check(OnFd(tmpfs, t => Native.Mount(null, t, null, Native.MS_REMOUNT | Native.MS_RDONLY | basic, "mode=755")), $"{field}: read-only cgroup tmpfs");
     }
 
     private static ulong CurrentFlags(string path)
@@ -349,40 +418,52 @@ internal static class Init
         ("/dev/null", 1, 3), ("/dev/zero", 1, 5), ("/dev/full", 1, 7), ("/dev/random", 1, 8), ("/dev/urandom", 1, 9), ("/dev/tty", 5, 0),
     };
 
-    private static void SetupDev(string rootfs, List<SpecDevice>? devices)
+    private static void SetupDev(RootedPath root, List<SpecDevice>? devices)
     {
         var list = DefaultDevices.Select(d => new SpecDevice { Path = d.Path, Type = "c", Major = d.Major, Minor = d.Minor, FileMode = 0x1b6, Uid = 0, Gid = 0 }).ToList();
         foreach (var d in devices ?? new()) { list.RemoveAll(x => x.Path == d.Path); list.Add(d); }
-        foreach (var d in list)
+        try
         {
-            string p = SecureJoin(rootfs, d.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(p)!);
-            if (_inUserNs)
+            foreach (var d in list)
             {
-                // mknod is not allowed in a user namespace: bind the host's node
-                Prepare(p, false);
-                Check(Native.Mount(d.Path, p, null, Native.MS_BIND, null), $"linux.devices: bind {d.Path}");
-                continue;
+                if (_inUserNs)
+                {
+                    // mknod is not allowed in a user namespace: bind the host's node
+                    using var node = Prepare(root, d.Path, false);
+                    Check(OnFd(node, t => Native.Mount(d.Path, t, null, Native.MS_BIND, null)), $"linux.devices: bind {d.Path}");
+                    continue;
+                }
+                // a symlink in the final component is followed (inside the root): the node replaces what it points to
+                byte[] resolved = root.ResolveBytes(BytePath.FromString(d.Path));
+                using var parent = root.OpenParent(resolved, out var name, createParents: true);
+                Fs.TryUnlink(parent, name, directory: false, out _);
+                uint type = d.Type switch { "b" => 0x6000u, "p" => 0x1000u, _ => 0x2000u };
+                uint mode = (d.FileMode ?? 0x1b6) & 0xfff;
+                try { Fs.Mknod(parent, name, type | mode, d.Type == "p" ? 0 : Native.Makedev(d.Major, d.Minor)); }
+                catch (FsException e) { throw Native.Fail($"linux.devices: mknod {d.Path}", e.Errno); }
+                if (d.Uid is not null || d.Gid is not null)
+                    try { Fs.Chown(parent, name, d.Uid ?? 0, d.Gid ?? 0); } catch (FsException) { }
             }
-            try { File.Delete(p); } catch (IOException) { }
-            uint type = d.Type switch { "b" => 0x6000u, "p" => 0x1000u, _ => 0x2000u };
-            uint mode = (d.FileMode ?? 0x1b6) & 0xfff;
-            int e = Native.Mknod(p, type | mode, d.Type == "p" ? 0 : Native.Makedev(d.Major, d.Minor));
-            if (e != 0) throw Native.Fail($"linux.devices: mknod {d.Path}", e);
-            if (d.Uid is not null || d.Gid is not null) Native.Lchown(p, d.Uid ?? 0, d.Gid ?? 0);
+            // the links are made in /dev itself (resolved in the root), never through an existing entry
+            using var dev = root.Open("/dev", OpenFlags.Path | OpenFlags.Directory);
+            foreach (var (target, link) in new[] { ("/proc/self/fd", "fd"), ("/proc/self/fd/0", "stdin"), ("/proc/self/fd/1", "stdout"), ("/proc/self/fd/2", "stderr") })
+                TrySymlinkIfMissing(dev, target, link);
+            if (File.Exists("/proc/kcore")) TrySymlinkIfMissing(dev, "/proc/kcore", "core");
+            Fs.TryUnlink(dev, "ptmx"u8, directory: false, out _);
+            try { Fs.Symlink("pts/ptmx"u8, dev, "ptmx"u8); } catch (FsException) { }
         }
-        foreach (var (target, link) in new[] { ("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"), ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr") })
-        {
-            string p = rootfs + link;
-            if (!File.Exists(p) && !Directory.Exists(p) && new FileInfo(p).LinkTarget is null) Native.Symlink(target, p);
-        }
-        if (File.Exists("/proc/kcore") && new FileInfo(rootfs + "/dev/core").LinkTarget is null && !File.Exists(rootfs + "/dev/core")) Native.Symlink("/proc/kcore", rootfs + "/dev/core");
-        string ptmx = rootfs + "/dev/ptmx";
-        try { File.Delete(ptmx); } catch (IOException) { }
-        Native.Symlink("pts/ptmx", ptmx);
+        catch (FsException e) { throw PathError("linux.devices", e); }
     }
 
-    private static void SetupConsole(SpecProcess proc, bool bindDevConsole)
+    private static void TrySymlinkIfMissing(SafeFd dir, string target, string name)
+    {
+        var n = BytePath.FromString(name);
+        if (Fs.Exists(dir, n)) return;
+        try { Fs.Symlink(BytePath.FromString(target), dir, n); } catch (FsException) { }
+    }
+
+    /// <summary>With <paramref name="root"/> (create, after pivot_root) the slave is also bind-mounted onto /dev/console.</summary>
+    private static void SetupConsole(SpecProcess proc, RootedPath? root)
     {
         int master = Native.OpenPtyMaster(out string slave);
         if (master < 0) throw new RuntimeError($"process.terminal: cannot open /dev/ptmx: {Native.Strerror(-master)}");
@@ -396,10 +477,14 @@ internal static class Init
         if (e != 0) throw Native.Fail("process.terminal: send the console to --console-socket", e);
         Native.close(ConsoleFd);
         Native.close(master);
-        if (bindDevConsole)
+        if (root is not null)
         {
-            Prepare("/dev/console", false);
-            Check(Native.Mount(slave, "/dev/console", null, Native.MS_BIND, null), "bind the console to /dev/console");
+            try
+            {
+                using var console = Prepare(root, "/dev/console", false);
+                Check(OnFd(console, t => Native.Mount(slave, t, null, Native.MS_BIND, null)), "bind the console to /dev/console");
+            }
+            catch (FsException fe) { throw PathError("bind the console to /dev/console", fe); }
         }
         int s = Native.Open(slave, Native.O_RDWR | Native.O_NOCTTY);
         if (s < 0) throw new RuntimeError($"open {slave}: {Native.Strerror(-s)}");
@@ -408,26 +493,44 @@ internal static class Init
         if (s > 2) Native.close(s);
     }
 
-    private static void Mask(string path)
+    private static void Mask(RootedPath root, string path)
     {
-        if (Directory.Exists(path))
+        SafeFd fd;
+        try { fd = root.Open(path); }
+        catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { return; }
+        catch (FsException e) { throw PathError($"linux.maskedPaths: {path}", e); }
+        using (fd)
         {
-            int e = Native.Mount("tmpfs", path, "tmpfs", Native.MS_RDONLY, null);
-            if (e != 0 && e != Native.ENOENT) throw Native.Fail($"linux.maskedPaths: {path}", e);
-        }
-        else
-        {
-            int e = Native.Mount("/dev/null", path, null, Native.MS_BIND, null);
-            if (e != 0 && e != Native.ENOENT && e != Native.ENOTDIR) throw Native.Fail($"linux.maskedPaths: {path}", e);
+            if (fd.Stat().IsDirectory)
+            {
+                int e = OnFd(fd, t => Native.Mount("tmpfs", t, "tmpfs", Native.MS_RDONLY, null));
+                if (e != 0 && e != Native.ENOENT) throw Native.Fail($"linux.maskedPaths: {path}", e);
+            }
+            else
+            {
+                int e = OnFd(fd, t => Native.Mount("/dev/null", t, null, Native.MS_BIND, null));
+                if (e != 0 && e != Native.ENOENT && e != Native.ENOTDIR) throw Native.Fail($"linux.maskedPaths: {path}", e);
+            }
         }
     }
 
-    private static void ReadOnly(string path, string field)
+    private static void ReadOnly(RootedPath root, string path, string field)
     {
-        int e = Native.Mount(path, path, null, Native.MS_BIND | Native.MS_REC, null);
-        if (e == Native.ENOENT) return;
-        if (e != 0) throw Native.Fail($"{field}: {path}", e);
-        Check(Native.Mount(null, path, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(path), null), $"{field}: {path}");
+        try
+        {
+            SafeFd fd;
+            try { fd = root.Open(path); }
+            catch (FsException e) when (e.Errno == Errno.ENOENT) { return; }
+            using (fd)
+            {
+                int e = OnFd(fd, t => Native.Mount(t, t, null, Native.MS_BIND | Native.MS_REC, null));
+                if (e == Native.ENOENT) return;
+                if (e != 0) throw Native.Fail($"{field}: {path}", e);
+            }
+            using var top = root.Open(path);
+            Check(OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(t), null)), $"{field}: {path}");
+        }
+        catch (FsException e) { throw PathError($"{field}: {path}", e); }
     }
 
     // ---- process ----

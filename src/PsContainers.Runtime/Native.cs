@@ -20,6 +20,7 @@ internal static unsafe partial class Native
     [LibraryImport("libc", SetLastError = true)] private static partial int umount2(byte* target, int flags);
     [LibraryImport("libc", SetLastError = true)] private static partial long syscall(long nr, long a1, long a2, long a3, long a4, long a5);
     [LibraryImport("libc", SetLastError = true)] private static partial int chdir(byte* path);
+    [LibraryImport("libc", SetLastError = true)] private static partial int fchdir(int fd);
     [LibraryImport("libc", SetLastError = true)] private static partial int chroot(byte* path);
     [LibraryImport("libc", SetLastError = true)] private static partial byte* realpath(byte* path, byte* resolved);
     [LibraryImport("libc", SetLastError = true)] private static partial int sethostname(byte* name, nint len);
@@ -100,6 +101,7 @@ internal static unsafe partial class Native
     }
 
     public static int Chdir(string path) { fixed (byte* p = Z(path)) return chdir(p) == 0 ? 0 : Errno; }
+    public static int Fchdir(int fd) => fchdir(fd) == 0 ? 0 : Errno;
     public static int Chroot(string path) { fixed (byte* p = Z(path)) return chroot(p) == 0 ? 0 : Errno; }
 
     /// <summary>realpath(3): the path with every symlink resolved, or null.</summary>

@@ -14,7 +14,7 @@ public sealed class OciRuntimeCollection : ICollectionFixture<RuntimeFixture> { 
 /// the bundles are standard and both runtimes must meet the same expectations.
 /// </summary>
 [Collection("oci-runtime")]
-public sealed class OciRuntimeConformanceTests
+public sealed partial class OciRuntimeConformanceTests
 {
     private readonly RuntimeFixture _f;
     public OciRuntimeConformanceTests(RuntimeFixture f) { _f = f; }
