@@ -4,32 +4,41 @@
 
 .DESCRIPTION
     Reads every *.md file in -HelpPath, parses it with Markdig (headings, paragraphs, lists, fenced code
-    blocks; the YAML front matter is recognised as such and not treated as content) and writes a single
-    MAML file (for example en-US/PsContainers.dll-Help.xml) that Get-Help reads for the module's cmdlets.
+    blocks) and its yaml (the front matter and each parameter's yaml block) with YamlDotNet, and writes a
+    single MAML file (for example en-US/PsContainers.dll-Help.xml) that Get-Help reads for the module's
+    cmdlets. With -AsObject it writes the parsed help to the pipeline instead.
 
     The conversion is strict: a file missing '# Name', '## SYNOPSIS', '## SYNTAX', '## DESCRIPTION' or
-    '## EXAMPLES', an example without code, a '### -Param' section without its yaml block, a yaml block
-    with missing or invalid keys, or a parameter set that SYNTAX does not declare makes the script fail
-    with one message that names every file and what is wrong in it. Nothing is written in that case.
+    '## EXAMPLES', an example without code, a '### -Param' section without its yaml block, yaml that is not
+    valid or not one 'Key: value' mapping, a yaml block with missing, repeated, unknown or invalid keys, or a
+    parameter set that SYNTAX does not declare makes the script fail with one message that names every file,
+    the line and what is wrong there. Nothing is written in that case.
 
 .EXAMPLE
     ./tools/ConvertTo-Maml.ps1 -HelpPath docs/help -OutputFile out/PsContainers/en-US/PsContainers.dll-Help.xml `
         -MarkdigPath ~/.nuget/packages/markdig/1.6.0/lib/net10.0/Markdig.dll `
         -YamlDotNetPath ~/.nuget/packages/yamldotnet/18.1.0/lib/net10.0/YamlDotNet.dll
+
+.EXAMPLE
+    ./tools/ConvertTo-Maml.ps1 -HelpPath docs/help -AsObject -MarkdigPath ... -YamlDotNetPath ... |
+        ForEach-Object { $_.Name; $_.Parameters.Name }
 #>
-[CmdletBinding()]
+[CmdletBinding(DefaultParameterSetName = 'Maml')]
 [OutputType([System.IO.FileInfo])]
 param(
     # Directory holding the <Cmdlet-Name>.md files.
     [Parameter(Mandatory)] [string] $HelpPath,
     # Path of the MAML file to write, e.g. out/PsContainers/en-US/PsContainers.dll-Help.xml.
-    [Parameter(Mandatory)] [string] $OutputFile,
+    [Parameter(Mandatory, ParameterSetName = 'Maml')] [string] $OutputFile,
     # Path of Markdig.dll (Markdig 1.x, net10.0 build).
     [Parameter(Mandatory)] [string] $MarkdigPath,
     # Path of YamlDotNet.dll (YamlDotNet 18.x, net10.0 build): parses the front matter and the parameter yaml blocks.
     [Parameter(Mandatory)] [string] $YamlDotNetPath,
     # Writes the FileInfo of the MAML file to the pipeline.
-    [switch] $PassThru
+    [Parameter(ParameterSetName = 'Maml')] [switch] $PassThru,
+    # Writes the parsed help instead of MAML, one object per command (Name, Syntax, Parameters with the
+    # metadata of each yaml block): what the help drift test compares with the cmdlets. Nothing is written.
+    [Parameter(Mandatory, ParameterSetName = 'Object')] [switch] $AsObject
 )
 
 Set-StrictMode -Version 3.0
@@ -435,13 +444,14 @@ function Read-CommandHelp([System.IO.FileInfo] $File) {
         if ($s.Subs.Count -eq 0) {
             $code = @($s.Body | Where-Object { $_.GetType().Name -in 'FencedCodeBlock', 'CodeBlock' })
             if ($code.Count -ne 1) { $problems.Add("line $($s.Line): '## SYNTAX' without '### SetName' subsections needs exactly one code block") }
-            else { $sets.Add([pscustomobject]@{ Name = '__AllParameterSets'; Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) }) }
+            else { $sets.Add([pscustomobject]@{ Name = '__AllParameterSets'; IsDefault = $true; Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) }) }
         } else {
             foreach ($sub in $s.Subs) {
                 $setName = ($sub.Title -replace '\s*\(Default\)\s*$', '').Trim()
                 $code = @($sub.Blocks | Where-Object { $_.GetType().Name -in 'FencedCodeBlock', 'CodeBlock' })
                 if ($code.Count -ne 1) { $problems.Add("line $($sub.Line): syntax '### $($sub.Title)' needs exactly one code block"); continue }
-                $sets.Add([pscustomobject]@{ Name = $setName; Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) })
+                $sets.Add([pscustomobject]@{ Name = $setName; IsDefault = ($sub.Title -match '\(Default\)\s*$')
+                    Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) })
             }
         }
         $setNames = @($sets | ForEach-Object Name)
@@ -469,7 +479,7 @@ function Read-CommandHelp([System.IO.FileInfo] $File) {
                 }
             }
             $members = @($members | Sort-Object Index)
-            $cmd.Syntax += [pscustomobject]@{ Name = $set.Name; Members = $members }
+            $cmd.Syntax += [pscustomobject]@{ Name = $set.Name; IsDefault = $set.IsDefault; Listed = $set.Order; Members = $members }
         }
     }
 
@@ -705,6 +715,11 @@ foreach ($f in $files) {
 if ($report.Count -gt 0) {
     throw ("Help markdown in '$HelpPath' does not follow the PlatyPS format ($($report.Count) problem(s)); no MAML written:`n  " +
         ($report -join "`n  "))
+}
+
+if ($AsObject) {
+    $commands.ToArray()
+    return
 }
 
 $outPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputFile)
