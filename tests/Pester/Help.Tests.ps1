@@ -1,6 +1,6 @@
 # Help drift: the parameter metadata in docs/help/<Cmdlet>.md (read with the same parser the build uses,
 # tools/ConvertTo-Maml.ps1 -AsObject) must match what Get-Command says about the built module's cmdlets:
-# parameters, type, position, required, pipeline input, aliases, accepted values and parameter sets.
+# parameters, type, position, required, pipeline input, aliases, accepted values, wildcards and parameter sets.
 # The code is the truth; a failure lists every mismatch of the cmdlet, one per line.
 
 BeforeDiscovery {
@@ -121,9 +121,11 @@ BeforeAll {
             $typeNames = Get-TypeNames $cp.ParameterType
             $codeAliases = @($cp.Aliases)
             $codeAccepted = @(Get-CodeAcceptedValues $cp)
+            $codeWildcards = [bool]@($cp.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }).Count
             foreach ($v in $hp.Variants) {
                 if ($v.Type -notin $typeNames) { & $add 'Type' "$n is '$($v.Type)' in the help, $($cp.ParameterType.Name) in the cmdlet" }
                 if (-not (Test-SameSet $v.Aliases $codeAliases)) { & $add 'Aliases' "$n has aliases $(Format-List $v.Aliases) in the help, $(Format-List $codeAliases) in the cmdlet" }
+                if ($v.Globbing -ne $codeWildcards) { & $add 'Wildcards' "$n says 'Accept wildcard characters: $($v.Globbing)' in the help, [SupportsWildcards] is $(if ($codeWildcards) { 'set' } else { 'not set' }) in the cmdlet" }
                 if (-not (Test-SameSet $v.AcceptedValues $codeAccepted)) { & $add 'AcceptedValues' "$n accepts $(Format-List $v.AcceptedValues) in the help, $(Format-List $codeAccepted) in the cmdlet" }
             }
 
@@ -169,7 +171,7 @@ Describe 'Help metadata of <_>' -ForEach $script:CommandNames {
         $script:Name = $_
         $script:Drift = if ($script:HelpByName.ContainsKey($script:Name)) { Get-HelpDrift (Get-Command $script:Name) $script:HelpByName[$script:Name] } else { @() }
     }
-    It 'matches the cmdlet: parameters, type, position, required, pipeline input, aliases, accepted values, parameter sets' {
+    It 'matches the cmdlet: parameters, type, position, required, pipeline input, aliases, accepted values, wildcards, parameter sets' {
         $script:HelpByName.ContainsKey($script:Name) | Should -BeTrue -Because "docs/help/$($script:Name).md must exist"
         ($script:Drift | ForEach-Object Message) -join "`n" | Should -BeNullOrEmpty -Because "docs/help/$($script:Name).md must agree with the cmdlet"
     }
