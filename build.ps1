@@ -8,7 +8,7 @@
     test   - build, then run the xunit and Pester suites; ends with one line "N passed, N failed"
     demo   - build, then show the main job with real containers
     bench  - build, then run the benchmarks in bench/
-    deps   - install what is missing: Debian packages (when root), Pester and Markdig from NuGet
+    deps   - install what is missing: Debian packages (when root), Pester, Markdig and YamlDotNet from NuGet
     clean  - remove out/ and the bin/obj folders
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 test
@@ -39,6 +39,7 @@ $env:DOTNET_NOLOGO = '1'
 # Versions pinned by the project
 $PesterVersion = '5.7.1'
 $MarkdigVersion = '1.6.0'
+$YamlDotNetVersion = '18.1.0'
 $NuGetCache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
 
 # Debian packages the engine and its tests use: the command each one provides, and the package.
@@ -93,8 +94,9 @@ function Install-Dependencies {
     }
     Install-PodmanConfig
     if (-not (Test-Path (Join-Path $NuGetCache "pester/$PesterVersion/tools/Pester.psd1")) -or
-        -not (Test-Path (Join-Path $NuGetCache "markdig/$MarkdigVersion"))) {
-        Write-Step "Restoring Pester $PesterVersion and Markdig $MarkdigVersion from NuGet"
+        -not (Test-Path (Join-Path $NuGetCache "markdig/$MarkdigVersion")) -or
+        -not (Test-Path (Join-Path $NuGetCache "yamldotnet/$YamlDotNetVersion"))) {
+        Write-Step "Restoring Pester $PesterVersion, Markdig $MarkdigVersion and YamlDotNet $YamlDotNetVersion from NuGet"
         Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/deps/deps.csproj'), '-v', 'q')
     }
 }
@@ -164,10 +166,11 @@ function Invoke-Docs {
         $made = Get-ChildItem $helpOut -Recurse -Filter *.xml | Select-Object -First 1
         if ($made -and $made.DirectoryName -ne $helpOut) { Move-Item $made.FullName (Join-Path $helpOut 'PsContainers.dll-Help.xml') -Force }
     } else {
-        Write-Step 'Building MAML help from docs/help (Markdig)'
+        Write-Step 'Building MAML help from docs/help (Markdig, YamlDotNet)'
         & (Join-Path $Root 'tools/ConvertTo-Maml.ps1') -HelpPath (Join-Path $Root 'docs/help') `
             -OutputFile (Join-Path $helpOut 'PsContainers.dll-Help.xml') `
-            -MarkdigPath (Join-Path $NuGetCache "markdig/$MarkdigVersion/lib/net10.0/Markdig.dll")
+            -MarkdigPath (Join-Path $NuGetCache "markdig/$MarkdigVersion/lib/net10.0/Markdig.dll") `
+            -YamlDotNetPath (Join-Path $NuGetCache "yamldotnet/$YamlDotNetVersion/lib/net10.0/YamlDotNet.dll")
     }
 }
 

@@ -4,29 +4,41 @@
 
 .DESCRIPTION
     Reads every *.md file in -HelpPath, parses it with Markdig (headings, paragraphs, lists, fenced code
-    blocks; the YAML front matter is recognised as such and not treated as content) and writes a single
-    MAML file (for example en-US/PsContainers.dll-Help.xml) that Get-Help reads for the module's cmdlets.
+    blocks) and its yaml (the front matter and each parameter's yaml block) with YamlDotNet, and writes a
+    single MAML file (for example en-US/PsContainers.dll-Help.xml) that Get-Help reads for the module's
+    cmdlets. With -AsObject it writes the parsed help to the pipeline instead.
 
     The conversion is strict: a file missing '# Name', '## SYNOPSIS', '## SYNTAX', '## DESCRIPTION' or
-    '## EXAMPLES', an example without code, a '### -Param' section without its yaml block, a yaml block
-    with missing or invalid keys, or a parameter set that SYNTAX does not declare makes the script fail
-    with one message that names every file and what is wrong in it. Nothing is written in that case.
+    '## EXAMPLES', an example without code, a '### -Param' section without its yaml block, yaml that is not
+    valid or not one 'Key: value' mapping, a yaml block with missing, repeated, unknown or invalid keys, or a
+    parameter set that SYNTAX does not declare makes the script fail with one message that names every file,
+    the line and what is wrong there. Nothing is written in that case.
 
 .EXAMPLE
     ./tools/ConvertTo-Maml.ps1 -HelpPath docs/help -OutputFile out/PsContainers/en-US/PsContainers.dll-Help.xml `
-        -MarkdigPath ~/.nuget/packages/markdig/1.6.0/lib/net10.0/Markdig.dll
+        -MarkdigPath ~/.nuget/packages/markdig/1.6.0/lib/net10.0/Markdig.dll `
+        -YamlDotNetPath ~/.nuget/packages/yamldotnet/18.1.0/lib/net10.0/YamlDotNet.dll
+
+.EXAMPLE
+    ./tools/ConvertTo-Maml.ps1 -HelpPath docs/help -AsObject -MarkdigPath ... -YamlDotNetPath ... |
+        ForEach-Object { $_.Name; $_.Parameters.Name }
 #>
-[CmdletBinding()]
+[CmdletBinding(DefaultParameterSetName = 'Maml')]
 [OutputType([System.IO.FileInfo])]
 param(
     # Directory holding the <Cmdlet-Name>.md files.
     [Parameter(Mandatory)] [string] $HelpPath,
     # Path of the MAML file to write, e.g. out/PsContainers/en-US/PsContainers.dll-Help.xml.
-    [Parameter(Mandatory)] [string] $OutputFile,
+    [Parameter(Mandatory, ParameterSetName = 'Maml')] [string] $OutputFile,
     # Path of Markdig.dll (Markdig 1.x, net10.0 build).
     [Parameter(Mandatory)] [string] $MarkdigPath,
+    # Path of YamlDotNet.dll (YamlDotNet 18.x, net10.0 build): parses the front matter and the parameter yaml blocks.
+    [Parameter(Mandatory)] [string] $YamlDotNetPath,
     # Writes the FileInfo of the MAML file to the pipeline.
-    [switch] $PassThru
+    [Parameter(ParameterSetName = 'Maml')] [switch] $PassThru,
+    # Writes the parsed help instead of MAML, one object per command (Name, Syntax, Parameters with the
+    # metadata of each yaml block): what the help drift test compares with the cmdlets. Nothing is written.
+    [Parameter(Mandatory, ParameterSetName = 'Object')] [switch] $AsObject
 )
 
 Set-StrictMode -Version 3.0
@@ -44,25 +56,30 @@ $RequiredSections = @('SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES')
 $RequiredYamlKeys = @('Type', 'Parameter Sets', 'Required', 'Position', 'Accept pipeline input',
     'Accept wildcard characters')
 $KnownYamlKeys = $RequiredYamlKeys + @('Aliases', 'Accepted values', 'Default value', 'Dynamic')
+# Keys that hold lists: comma-separated text (as PlatyPS writes them) or a yaml sequence.
+$ListYamlKeys = @('Parameter Sets', 'Aliases', 'Accepted values')
 $CommonParameterNames = @('CommonParameters', 'WorkflowCommonParameters')
 
 # ---------------------------------------------------------------------------------------------------------
-# Markdig
+# Markdig and YamlDotNet
 # ---------------------------------------------------------------------------------------------------------
 
-function Get-MarkdigAssembly([string] $Path) {
-    # A Markdig already in the session (same simple name) is reused: loading a second copy would fail.
-    # PowerShell's own copy is named Markdig.Signed and does not interfere.
-    $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Markdig' } |
+function Get-LibraryAssembly([string] $Name, [string] $Path) {
+    # An assembly already in the session with the same simple name is reused: loading a second copy would fail.
+    # PowerShell's own Markdig is named Markdig.Signed and does not interfere.
+    $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $Name } |
         Select-Object -First 1
     if ($loaded) { return $loaded }
     if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
-        throw "Markdig assembly not found at '$Path' (run: dotnet restore tools/deps/deps.csproj)."
+        throw "$Name assembly not found at '$Path' (run: dotnet restore tools/deps/deps.csproj)."
     }
     return [System.Reflection.Assembly]::LoadFrom((Resolve-Path -LiteralPath $Path).ProviderPath)
 }
 
-$markdig = Get-MarkdigAssembly $MarkdigPath
+$markdig = Get-LibraryAssembly 'Markdig' $MarkdigPath
+$yamlDotNet = Get-LibraryAssembly 'YamlDotNet' $YamlDotNetPath
+# YamlDotNet's event parser: every key and value comes with its line, so problems can name it.
+$YamlParserType = $yamlDotNet.GetType('YamlDotNet.Core.Parser', $true)
 # Types are taken from the loaded assembly itself so that a type name can never resolve to another copy.
 $builder = [Activator]::CreateInstance($markdig.GetType('Markdig.MarkdownPipelineBuilder', $true))
 $extensions = $markdig.GetType('Markdig.MarkdownExtensions', $true)
@@ -148,67 +165,153 @@ function ConvertTo-Paragraphs($Blocks) {
 # Reading one markdown file into a command description
 # ---------------------------------------------------------------------------------------------------------
 
-function Read-ParameterYaml([string] $Text, [string] $ParamName, [int] $YamlLine, [System.Collections.Generic.List[string]] $ProblemList) {
-    # Problems are reported as 'line N: ### -Name ...' (N = line of the yaml block).
-    $Problems = [System.Collections.Generic.List[string]]::new()
+function Read-YamlMapping([string] $Text, [int] $FirstLine, [string] $What, [System.Collections.Generic.List[string]] $ProblemList) {
+    # Parses $Text (a yaml block whose first line is line $FirstLine of the file) with YamlDotNet's parser into an
+    # ordered map: key -> @{ Value = string or string[] (a yaml sequence); Line = file line of the key }.
+    # The block must be one mapping of scalar keys to scalars or sequences of scalars. Problems go to $ProblemList
+    # as 'line N: <What> ...' and name the line of the key (or of the syntax error) in the file. Returns $null
+    # when the block is not a readable mapping at all (the problem is reported; callers check nothing more).
     $map = [ordered]@{}
-    foreach ($line in ($Text -split "`n")) {
-        if ($line.Trim() -eq '') { continue }
-        $i = $line.IndexOf(':')
-        if ($i -lt 1) { $Problems.Add("### -$ParamName yaml line '$line' is not 'Key: value'"); continue }
-        $key = $line.Substring(0, $i).Trim()
-        $value = $line.Substring($i + 1).Trim()
-        if ($key -notin $KnownYamlKeys) { $Problems.Add("### -$ParamName yaml has unknown key '$key'"); continue }
-        if ($map.Contains($key)) { $Problems.Add("### -$ParamName yaml repeats key '$key'"); continue }
-        $map[$key] = $value
+    if ([string]::IsNullOrWhiteSpace($Text)) { return $map }
+    $fileLine = { param($mark) $FirstLine + [int]$mark.Line - 1 }
+    $parser = [Activator]::CreateInstance($YamlParserType, @([System.IO.StringReader]::new($Text)))
+    $state = @{ Line = $FirstLine }                    # line of the last event read, for errors without a mark
+    $next = {
+        if (-not $parser.MoveNext()) { throw [System.IO.EndOfStreamException]::new('the yaml ended early') }
+        $state.Line = & $fileLine $parser.Current.Start
+        $parser.Current
+    }
+    try {
+        $e = & $next                                   # StreamStart
+        $e = & $next
+        if ($e.GetType().Name -eq 'StreamEnd') { return $map }
+        $e = & $next                                   # after DocumentStart: the root node
+        if ($e.GetType().Name -ne 'MappingStart') {
+            $ProblemList.Add("line $(& $fileLine $e.Start): $What is not a mapping of 'Key: value' lines")
+            return $null
+        }
+        while ($true) {
+            $k = & $next
+            if ($k.GetType().Name -eq 'MappingEnd') { break }
+            $keyLine = & $fileLine $k.Start
+            if ($k.GetType().Name -ne 'Scalar') {
+                $ProblemList.Add("line $($keyLine): $What has a key that is not plain text")
+                return $null
+            }
+            $key = $k.Value.Trim()
+            $v = & $next
+            $value = $null
+            switch ($v.GetType().Name) {
+                'Scalar' { $value = $v.Value.Trim() }
+                'SequenceStart' {
+                    $items = [System.Collections.Generic.List[string]]::new()
+                    while (($i = & $next).GetType().Name -ne 'SequenceEnd') {
+                        if ($i.GetType().Name -ne 'Scalar') {
+                            $ProblemList.Add("line $(& $fileLine $i.Start): $What '$($key)' lists something that is not a plain value")
+                            return $null
+                        }
+                        $items.Add($i.Value.Trim())
+                    }
+                    $value = [string[]]$items.ToArray()
+                }
+                'AnchorAlias' {
+                    $ProblemList.Add("line $($keyLine): $What '$($key)' uses a yaml alias (*$($v.Value)); write the value out")
+                    $value = ''
+                }
+                default {
+                    $ProblemList.Add("line $($keyLine): $What '$($key)' has a nested mapping; it takes a value or a list")
+                    return $null
+                }
+            }
+            if ($map.Contains($key)) {
+                $ProblemList.Add("line $($keyLine): $What repeats key '$key' (first on line $($map[$key].Line))")
+                continue
+            }
+            $map[$key] = [pscustomobject]@{ Value = $value; Line = $keyLine }
+        }
+        $null = & $next                                # DocumentEnd
+        $e = & $next
+        if ($e.GetType().Name -ne 'StreamEnd') {
+            $ProblemList.Add("line $(& $fileLine $e.Start): $What holds more than one yaml document")
+        }
+    } catch {
+        $ex = $_.Exception
+        while ($ex -is [System.Management.Automation.MethodInvocationException] -and $ex.InnerException) { $ex = $ex.InnerException }
+        if ($ex.GetType().FullName -like 'YamlDotNet.*') {
+            $ProblemList.Add("line $(& $fileLine $ex.Start): $What is not valid yaml: $($ex.Message)")
+        } else {
+            # YamlDotNet's scanner throws some syntax errors (an unclosed '[') without a position.
+            $ProblemList.Add("line $($state.Line): $What is not valid yaml from this line on ($($ex.Message))")
+        }
+        return $null
+    }
+    return $map
+}
+
+function Get-YamlList($Entry) {
+    # A list-valued key: a yaml sequence, or PlatyPS's comma-separated text.
+    if ($null -eq $Entry) { return , @() }
+    $items = if ($Entry.Value -is [array]) { $Entry.Value } else { [string]$Entry.Value -split ',' }
+    return , @($items | ForEach-Object { "$_".Trim() } | Where-Object { $_ })
+}
+
+function Read-ParameterYaml([string] $Text, [string] $ParamName, [int] $YamlLine, [System.Collections.Generic.List[string]] $ProblemList) {
+    # $YamlLine is the line of the ```yaml fence; problems name the line of the key concerned, or the fence line.
+    $map = Read-YamlMapping $Text ($YamlLine + 1) "### -$ParamName yaml" $ProblemList
+    $readable = $null -ne $map
+    if (-not $readable) { $map = [ordered]@{} }
+    $at = { param($key) if ($map.Contains($key)) { $map[$key].Line } else { $YamlLine } }
+    $scalar = @{}
+    foreach ($key in @($map.Keys)) {
+        if ($key -notin $KnownYamlKeys) { $ProblemList.Add("line $(& $at $key): ### -$ParamName yaml has unknown key '$key'"); continue }
+        if ($key -notin $ListYamlKeys -and $map[$key].Value -is [array]) {
+            $ProblemList.Add("line $(& $at $key): ### -$ParamName '$($key):' takes one value, not a list"); continue
+        }
+        $scalar[$key] = $(if ($map[$key].Value -is [array]) { $map[$key].Value -join ', ' } else { [string]$map[$key].Value })
     }
     foreach ($k in $RequiredYamlKeys) {
-        if (-not $map.Contains($k)) { $Problems.Add("### -$ParamName yaml block lacks '$($k):'") }
-        elseif ([string]::IsNullOrWhiteSpace($map[$k])) { $Problems.Add("### -$ParamName yaml block has an empty '$($k):'") }
+        if (-not $readable) { break }
+        if (-not $map.Contains($k)) { $ProblemList.Add("line $($YamlLine): ### -$ParamName yaml block lacks '$($k):'") }
+        elseif ($scalar.Contains($k) -and [string]::IsNullOrWhiteSpace($scalar[$k])) { $ProblemList.Add("line $(& $at $k): ### -$ParamName yaml block has an empty '$($k):'") }
     }
     foreach ($k in 'Required', 'Accept wildcard characters') {
-        if ($map.Contains($k) -and $map[$k] -and $map[$k] -notin 'True', 'False') {
-            $Problems.Add("### -$ParamName '$($k): $($map[$k])' must be True or False")
+        if ($scalar[$k] -and $scalar[$k] -notin 'True', 'False') {
+            $ProblemList.Add("line $(& $at $k): ### -$ParamName '$($k): $($scalar[$k])' must be True or False")
         }
     }
-    if ($map.Contains('Position') -and $map['Position'] -and $map['Position'] -notmatch '^(\d+|Named)$') {
-        $Problems.Add("### -$ParamName 'Position: $($map['Position'])' must be a number or Named")
+    if ($scalar['Position'] -and $scalar['Position'] -notmatch '^(\d+|Named)$') {
+        $ProblemList.Add("line $(& $at 'Position'): ### -$ParamName 'Position: $($scalar['Position'])' must be a number or Named")
     }
-    if ($map.Contains('Accept pipeline input') -and $map['Accept pipeline input'] -and
-        $map['Accept pipeline input'] -notmatch '^(False|True( \((ByValue|ByPropertyName|FromRemainingArguments)(, (ByValue|ByPropertyName|FromRemainingArguments))*\))?)$') {
-        $Problems.Add("### -$ParamName 'Accept pipeline input: $($map['Accept pipeline input'])' must be False or True (ByValue, ByPropertyName)")
+    $pipeline = $scalar['Accept pipeline input']
+    if ($pipeline -and
+        $pipeline -notmatch '^(False|True( \((ByValue|ByPropertyName|FromRemainingArguments)(, (ByValue|ByPropertyName|FromRemainingArguments))*\))?)$') {
+        $ProblemList.Add("line $(& $at 'Accept pipeline input'): ### -$ParamName 'Accept pipeline input: $pipeline' must be False or True (ByValue, ByPropertyName)")
     }
-    foreach ($p in $Problems) { $ProblemList.Add("line $($YamlLine): $p") }
-    $sets = @()
-    if ($map.Contains('Parameter Sets')) {
-        $sets = @($map['Parameter Sets'] -split ',' | ForEach-Object Trim | Where-Object { $_ })
-    }
-    $aliases = @()
-    if ($map.Contains('Aliases')) { $aliases = @($map['Aliases'] -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
-    $accepted = @()
-    if ($map.Contains('Accepted values')) { $accepted = @($map['Accepted values'] -split ',' | ForEach-Object Trim | Where-Object { $_ }) }
-    $default = if ($map.Contains('Default value') -and $map['Default value']) { $map['Default value'] } else { 'None' }
+    $default = if ($scalar['Default value']) { $scalar['Default value'] } else { 'None' }
     return [pscustomobject]@{
-        Type = [string]$map['Type']
-        Sets = $sets
-        Aliases = $aliases
-        AcceptedValues = $accepted
-        Required = ([string]$map['Required'] -eq 'True')
-        Position = $(if ([string]$map['Position'] -match '^\d+$') { [string]$map['Position'] } else { 'named' })
+        Type = [string]$scalar['Type']
+        Sets = (Get-YamlList $map['Parameter Sets'])
+        Aliases = (Get-YamlList $map['Aliases'])
+        AcceptedValues = (Get-YamlList $map['Accepted values'])
+        Required = ($scalar['Required'] -eq 'True')
+        Position = $(if ([string]$scalar['Position'] -match '^\d+$') { [string]$scalar['Position'] } else { 'named' })
         DefaultValue = $default
-        PipelineInput = $(if ($map['Accept pipeline input']) { [string]$map['Accept pipeline input'] } else { 'False' })
-        Globbing = ([string]$map['Accept wildcard characters'] -eq 'True')
+        PipelineInput = $(if ($pipeline) { $pipeline } else { 'False' })
+        Globbing = ($scalar['Accept wildcard characters'] -eq 'True')
     }
 }
 
 function Split-Sections($Blocks, [string] $File, [System.Collections.Generic.List[string]] $Problems) {
     # Groups the document into: name (H1), sections (H2) each with body blocks and H3 subsections.
-    $doc = [pscustomobject]@{ Name = $null; NameLine = 0; FrontMatter = $null; Sections = [ordered]@{} }
+    $doc = [pscustomobject]@{ Name = $null; NameLine = 0; FrontMatter = $null; FrontMatterLine = 0; Sections = [ordered]@{} }
     $section = $null
     $sub = $null
     foreach ($b in $Blocks) {
         $kind = $b.GetType().Name
-        if ($kind -eq 'YamlFrontMatterBlock') { $doc.FrontMatter = Get-CodeText $b; continue }
+        if ($kind -eq 'YamlFrontMatterBlock') {
+            # The block's lines are those between the '---' fences; the opening fence is on line $b.Line + 1.
+            $doc.FrontMatter = Get-CodeText $b; $doc.FrontMatterLine = $b.Line + 2; continue
+        }
         if ($kind -eq 'HeadingBlock' -and $b.Level -le 3) {
             # Deeper headings are kept as content of the subsection they sit in.
             $text = Get-LeafText $b
@@ -273,9 +376,14 @@ function Read-CommandHelp([System.IO.FileInfo] $File) {
         Inputs = @(); Outputs = @(); Notes = @(); Links = @(); OnlineVersion = $null
     }
 
+    # Front matter: a yaml mapping (external help file, Module Name, online version, schema, ...).
     if ($doc.FrontMatter) {
-        foreach ($line in ($doc.FrontMatter -split "`n")) {
-            if ($line -match '^\s*online version:\s*(\S+)\s*$') { $cmd.OnlineVersion = $Matches[1] }
+        $front = Read-YamlMapping $doc.FrontMatter $doc.FrontMatterLine 'front matter' $problems
+        $online = if ($front) { $front['online version'] } else { $null }
+        if ($online -and $online.Value -is [array]) { $problems.Add("line $($online.Line): front matter 'online version:' takes one address, not a list") }
+        elseif ($online -and $online.Value) {
+            if ($online.Value -notmatch '^[a-z][a-z0-9+.-]*://\S+$') { $problems.Add("line $($online.Line): front matter 'online version: $($online.Value)' is not an absolute address") }
+            else { $cmd.OnlineVersion = $online.Value }
         }
     }
 
@@ -336,13 +444,14 @@ function Read-CommandHelp([System.IO.FileInfo] $File) {
         if ($s.Subs.Count -eq 0) {
             $code = @($s.Body | Where-Object { $_.GetType().Name -in 'FencedCodeBlock', 'CodeBlock' })
             if ($code.Count -ne 1) { $problems.Add("line $($s.Line): '## SYNTAX' without '### SetName' subsections needs exactly one code block") }
-            else { $sets.Add([pscustomobject]@{ Name = '__AllParameterSets'; Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) }) }
+            else { $sets.Add([pscustomobject]@{ Name = '__AllParameterSets'; IsDefault = $true; Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) }) }
         } else {
             foreach ($sub in $s.Subs) {
                 $setName = ($sub.Title -replace '\s*\(Default\)\s*$', '').Trim()
                 $code = @($sub.Blocks | Where-Object { $_.GetType().Name -in 'FencedCodeBlock', 'CodeBlock' })
                 if ($code.Count -ne 1) { $problems.Add("line $($sub.Line): syntax '### $($sub.Title)' needs exactly one code block"); continue }
-                $sets.Add([pscustomobject]@{ Name = $setName; Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) })
+                $sets.Add([pscustomobject]@{ Name = $setName; IsDefault = ($sub.Title -match '\(Default\)\s*$')
+                    Order = (Get-SyntaxParameterNames (Get-CodeText $code[0])) })
             }
         }
         $setNames = @($sets | ForEach-Object Name)
@@ -370,7 +479,7 @@ function Read-CommandHelp([System.IO.FileInfo] $File) {
                 }
             }
             $members = @($members | Sort-Object Index)
-            $cmd.Syntax += [pscustomobject]@{ Name = $set.Name; Members = $members }
+            $cmd.Syntax += [pscustomobject]@{ Name = $set.Name; IsDefault = $set.IsDefault; Listed = $set.Order; Members = $members }
         }
     }
 
@@ -606,6 +715,11 @@ foreach ($f in $files) {
 if ($report.Count -gt 0) {
     throw ("Help markdown in '$HelpPath' does not follow the PlatyPS format ($($report.Count) problem(s)); no MAML written:`n  " +
         ($report -join "`n  "))
+}
+
+if ($AsObject) {
+    $commands.ToArray()
+    return
 }
 
 $outPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputFile)

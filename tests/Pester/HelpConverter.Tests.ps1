@@ -6,11 +6,12 @@ BeforeAll {
     $script:SampleFile = Join-Path $PSScriptRoot 'data/help/Sample-Command.md'
     $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $script:Markdig = Join-Path $nuget 'markdig/1.6.0/lib/net10.0/Markdig.dll'
+    $script:YamlDotNet = Join-Path $nuget 'yamldotnet/18.1.0/lib/net10.0/YamlDotNet.dll'
 
     function Invoke-Converter {
         [CmdletBinding()]
         param([string] $HelpDir, [string] $OutFile)
-        & $script:Converter -HelpPath $HelpDir -OutputFile $OutFile -MarkdigPath $script:Markdig
+        & $script:Converter -HelpPath $HelpDir -OutputFile $OutFile -MarkdigPath $script:Markdig -YamlDotNetPath $script:YamlDotNet
     }
 
     # A help directory holding the sample, optionally rewritten by $Edit (text -> text) and renamed.
@@ -155,6 +156,76 @@ Describe 'ConvertTo-Maml on a well-formed file' {
     }
 }
 
+Describe 'ConvertTo-Maml reads the yaml blocks as yaml' {
+    BeforeAll {
+        # Converts the sample after $Edit and returns the MAML <command:parameter> of $Name (parameters list).
+        function Get-ConvertedParam([scriptblock] $Edit, [string] $Name) {
+            $text = (Get-Content -Raw $script:SampleFile) -replace "`r`n", "`n"
+            (& $Edit $text) | Should -Not -Be $text -Because 'the edit must apply to the sample'
+            $out = Join-Path $TestDrive "yaml-$([guid]::NewGuid().ToString('N')).xml"
+            Invoke-Converter (New-HelpDir $Edit) $out
+            $x = [xml](Get-Content -Raw $out)
+            $ns = [System.Xml.XmlNamespaceManager]::new($x.NameTable)
+            $ns.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
+            $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
+            $ns.AddNamespace('dev', 'http://schemas.microsoft.com/maml/dev/2004/10')
+            $p = $x.SelectSingleNode("//command:parameters/command:parameter[maml:name='$Name']", $ns)
+            $p | Should -Not -BeNullOrEmpty
+            [pscustomobject]@{
+                Required = $p.GetAttribute('required'); Position = $p.GetAttribute('position')
+                Pipeline = $p.GetAttribute('pipelineInput'); Aliases = $p.GetAttribute('aliases')
+                Type = $p.SelectSingleNode('dev:type/maml:name', $ns).InnerText
+                Default = $p.SelectSingleNode('dev:defaultValue', $ns).InnerText
+                Accepted = @($x.SelectNodes("//command:syntax/command:syntaxItem[1]/command:parameter[maml:name='$Name']/command:parameterValueGroup/command:parameterValue", $ns) | ForEach-Object InnerText) -join ','
+            }
+        }
+    }
+
+    It 'takes single- and double-quoted values without their quotes' {
+        $p = Get-ConvertedParam {
+            param($t)
+            $t = $t -replace 'Type: Int32', "Type: 'Int32'" -replace 'Required: True', 'Required: "True"'
+            $t = $t -replace 'Accept pipeline input: True \(ByPropertyName\)\n', "Accept pipeline input: 'True (ByPropertyName)'`n"
+            $t -replace 'Aliases: ItemId, Number', "Aliases: 'ItemId, Number'" -replace '(?m)^Position: 0(?=\nDefault value: None\nAccept pipeline input: .True \(ByPropertyName\))', 'Position: "0"'
+        } 'Id'
+        $p.Type | Should -BeExactly 'Int32'
+        $p.Required | Should -BeExactly 'true'
+        $p.Position | Should -BeExactly '0'
+        $p.Pipeline | Should -BeExactly 'True (ByPropertyName)'
+        $p.Aliases | Should -BeExactly 'ItemId, Number'
+    }
+
+    It 'keeps a colon and a # inside quotes, and drops a comment after a plain value' {
+        $p = Get-ConvertedParam { param($t) $t -replace 'Default value: Small', "Default value: 'Small: the # default'" } 'Kind'
+        $p.Default | Should -BeExactly 'Small: the # default'
+        $p = Get-ConvertedParam { param($t) $t -replace 'Default value: Small', 'Default value: Large  # a comment' } 'Kind'
+        $p.Default | Should -BeExactly 'Large'
+    }
+
+    It 'folds a value continued on the next line, and reads block scalars' {
+        $p = Get-ConvertedParam {
+            param($t)
+            $t -replace 'Accepted values: Small, Large', "Accepted values: Small,`n  Large" -replace 'Default value: Small', "Default value: >-`n  Small,`n  unless set"
+        } 'Kind'
+        $p.Accepted | Should -BeExactly 'Small,Large'
+        $p.Default | Should -BeExactly 'Small, unless set'
+        $p = Get-ConvertedParam { param($t) $t -replace 'Default value: Small', "Default value: |-`n  Small`n  or Large" } 'Kind'
+        $p.Default | Should -BeExactly "Small`nor Large"
+    }
+
+    It 'takes a yaml list for aliases, parameter sets and accepted values' {
+        $p = Get-ConvertedParam { param($t) $t -replace 'Aliases: ItemId, Number', "Aliases:`n  - ItemId`n  - Number" } 'Id'
+        $p.Aliases | Should -BeExactly 'ItemId, Number'
+        $p = Get-ConvertedParam { param($t) $t -replace 'Accepted values: Small, Large', 'Accepted values: [Small, Large]' } 'Kind'
+        $p.Accepted | Should -BeExactly 'Small,Large'
+    }
+
+    It 'reads an empty value as no value' {
+        $p = Get-ConvertedParam { param($t) $t -replace 'Aliases: ItemId, Number', "Aliases: ''" } 'Id'
+        $p.Aliases | Should -BeExactly 'none'
+    }
+}
+
 Describe 'ConvertTo-Maml on a malformed file' {
     It 'fails naming the file and the problem when <Case>' -ForEach @(
         @{ Case = 'the # Name heading is missing'; Pattern = '(?m)^# Sample-Command\n'; With = ''; Expect = "*missing '# <Command-Name>' heading*" }
@@ -166,6 +237,18 @@ Describe 'ConvertTo-Maml on a malformed file' {
         @{ Case = 'an example has no code'; Pattern = '(?s)(### Example 1: Get every item\n)```powershell\n.*?```\n'; With = '$1'; Expect = "*example '### Example 1: Get every item' has no code block*" }
         @{ Case = 'a parameter names an undeclared set'; Pattern = 'Parameter Sets: Id'; With = 'Parameter Sets: ById'; Expect = "*-Id names parameter set 'ById' that '## SYNTAX' does not list*" }
         @{ Case = 'the heading does not match the file name'; Pattern = '(?m)^# Sample-Command\n'; With = "# Sample-Other`n"; Expect = "*'# Sample-Other' does not match the file name Sample-Command.md*" }
+        @{ Case = 'a yaml key is missing (named with the line of the yaml fence)'; Pattern = '(?m)^Required: True\n'; With = ''; Expect = "*line 76: ### -Id yaml block lacks 'Required:'*" }
+        @{ Case = 'a yaml key is repeated'; Pattern = 'Aliases: ItemId, Number'; With = 'Type: Int64'; Expect = "*line 79: ### -Id yaml repeats key 'Type' (first on line 77)*" }
+        @{ Case = 'a yaml key is unknown'; Pattern = 'Aliases: ItemId, Number'; With = 'Alias: ItemId'; Expect = "*line 79: ### -Id yaml has unknown key 'Alias'*" }
+        @{ Case = 'a yaml value is not valid yaml'; Pattern = '(?m)^Position: 0(?=\nDefault value: None\nAccept pipeline input: True \(ByPropertyName\))'; With = 'Position: 0: first'; Expect = '*line 82: ### -Id yaml is not valid yaml:*' }
+        @{ Case = 'a yaml list is not closed'; Pattern = 'Type: Int32'; With = 'Type: [Int32'; Expect = '*line 77: ### -Id yaml is not valid yaml*' }
+        @{ Case = 'a yaml value is a nested mapping'; Pattern = 'Type: Int32'; With = "Type:`n  Name: Int32"; Expect = "*line 77: ### -Id yaml 'Type' has a nested mapping*" }
+        @{ Case = 'a single-valued yaml key is a list'; Pattern = 'Type: Int32'; With = 'Type: [Int32, Int64]'; Expect = "*line 77: ### -Id 'Type:' takes one value, not a list*" }
+        @{ Case = 'a quoted yaml value is not True or False'; Pattern = 'Required: True'; With = "Required: 'yes'"; Expect = "*line 81: ### -Id 'Required: yes' must be True or False*" }
+        @{ Case = 'a yaml key is empty'; Pattern = 'Type: Int32'; With = 'Type:'; Expect = "*line 77: ### -Id yaml block has an empty 'Type:'*" }
+        @{ Case = 'the front matter repeats a key'; Pattern = 'online version: https://example.invalid/sample-command'; With = 'schema: 2.0.0'; Expect = "*line 5: front matter repeats key 'schema' (first on line 4)*" }
+        @{ Case = 'the front matter is not valid yaml'; Pattern = 'Module Name: PsContainers'; With = 'Module Name: [PsContainers'; Expect = '*line 3: front matter is not valid yaml*' }
+        @{ Case = 'the online version is not an address'; Pattern = 'online version: https://example.invalid/sample-command'; With = 'online version: sample-command'; Expect = "*line 4: front matter 'online version: sample-command' is not an absolute address*" }
     ) {
         $text = (Get-Content -Raw $script:SampleFile) -replace "`r`n", "`n"
         $text -match $Pattern | Should -BeTrue -Because 'the edit must apply to the sample'
