@@ -30,6 +30,7 @@ internal static unsafe partial class Seccomp
     [LibraryImport(Lib)] private static partial IntPtr seccomp_init(uint defAction);
     [LibraryImport(Lib)] private static partial void seccomp_release(IntPtr ctx);
     [LibraryImport(Lib)] private static partial uint seccomp_arch_resolve_name(byte* name);
+    [LibraryImport(Lib)] private static partial uint seccomp_arch_native();
     [LibraryImport(Lib)] private static partial int seccomp_arch_exist(IntPtr ctx, uint arch);
     [LibraryImport(Lib)] private static partial int seccomp_arch_add(IntPtr ctx, uint arch);
     [LibraryImport(Lib)] private static partial int seccomp_attr_set(IntPtr ctx, int attr, uint value);
@@ -46,6 +47,38 @@ internal static unsafe partial class Seccomp
         "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
         "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB",
     };
+
+    /// <summary>
+    /// The ABIs a kernel of the first architecture can run (seccomp_data.arch never holds another value there). Each
+    /// architecture in a filter costs libseccomp a whole section of the program, ~5 ms of CPU per container start
+    /// with the default profile, so the others are left out. Natives not listed here keep every listed architecture.
+    /// </summary>
+    private static readonly string[][] KernelAbis =
+    {
+        new[] { "x86_64", "x86", "x32" },
+        new[] { "aarch64", "arm" },
+    };
+
+    /// <summary>False for an architecture whose syscalls cannot reach a filter on this kernel.</summary>
+    private static bool CanOccurHere(uint token)
+    {
+        uint native = seccomp_arch_native();
+        foreach (var abis in KernelAbis)
+        {
+            if (Token(abis[0]) != native) continue;
+            foreach (var a in abis) if (Token(a) == token) return true;
+            return false;
+        }
+        return true;
+    }
+
+    private static uint Token(string name)
+    {
+        byte* p = stackalloc byte[name.Length + 1];
+        for (int i = 0; i < name.Length; i++) p[i] = (byte)name[i];
+        p[name.Length] = 0;
+        return seccomp_arch_resolve_name(p);
+    }
 
     /// <summary>"libseccomp 2.5.4", for --version.</summary>
     public static string LibraryVersion
@@ -91,11 +124,7 @@ internal static unsafe partial class Seccomp
     {
         if (Array.IndexOf(SpecArches, arch) < 0) throw new RuntimeError($"linux.seccomp.architectures: unknown architecture '{arch}'");
         // SCMP_ARCH_X86_64 -> "x86_64": libseccomp's own names
-        string name = arch["SCMP_ARCH_".Length..].ToLowerInvariant();
-        byte* p = stackalloc byte[name.Length + 1];
-        for (int i = 0; i < name.Length; i++) p[i] = (byte)name[i];
-        p[name.Length] = 0;
-        return seccomp_arch_resolve_name(p);
+        return Token(arch["SCMP_ARCH_".Length..].ToLowerInvariant());
     }
 
     /// <summary>Check the profile without building a filter (create, in the parent). Throws RuntimeError naming the field.</summary>
@@ -143,6 +172,7 @@ internal static unsafe partial class Seccomp
             {
                 uint token = ArchToken(a);
                 if (token == 0) { Program.Trace($"seccomp: architecture {a} is unknown to libseccomp {LibraryVersion}, skipped"); continue; }
+                if (!CanOccurHere(token)) { Program.Trace($"seccomp: architecture {a} cannot occur on this kernel, left out"); continue; }
                 if (seccomp_arch_exist(ctx, token) != -EEXIST) continue; // the native one is already there
                 int r = seccomp_arch_add(ctx, token);
                 if (r < 0) throw new RuntimeError($"linux.seccomp.architectures: cannot add {a}: {Native.Strerror(-r)}", -r);
@@ -155,6 +185,7 @@ internal static unsafe partial class Seccomp
             // a binary tree of syscall numbers instead of a linear list for long profiles (libseccomp 2.5.4 mishandles
             // it with no rules at all, so only past a few dozen)
             if (rules > 32) Attr(ctx, FLTATR_CTL_OPTIMIZE, 2, "linux.seccomp");
+            Program.Trace($"seccomp: {rules} rules added");
             return ctx;
         }
         catch
@@ -228,6 +259,7 @@ internal static unsafe partial class Seccomp
     /// <summary>Install the filter (seccomp(2) through libseccomp) and free the context.</summary>
     public static void Load(IntPtr ctx)
     {
+        Program.Trace("seccomp: load");
         int r = seccomp_load(ctx);
         seccomp_release(ctx);
         if (r < 0) throw new RuntimeError($"cannot install the seccomp filter: {Native.Strerror(-r)}", -r);
