@@ -151,6 +151,7 @@ public static class I386Helper
     {
         if (!File.Exists("/usr/bin/gcc")) return (null, "no gcc: cannot build the i386 test program");
         string dir = Directory.CreateTempSubdirectory("psc-i386-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, true); } catch (IOException) { } };
         string src = Path.Combine(dir, "mkdir32.c"), bin = Path.Combine(dir, "mkdir32");
         File.WriteAllText(src, """
             #include <errno.h>
