@@ -62,6 +62,7 @@ $AptPackages = [ordered]@{
     '/usr/bin/jq'                    = 'jq'
     '/usr/bin/getfattr'              = 'attr'
     '/usr/sbin/setcap'               = 'libcap2-bin'
+    '/usr/include/seccomp.h'         = 'libseccomp-dev'
 }
 
 function Write-Step([string] $Message) {

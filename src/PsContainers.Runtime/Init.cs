@@ -574,15 +574,16 @@ internal static class Init
         int last = int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out int l) ? l : 40;
         string exe = LookPath(proc);
         var env = proc.Env ?? new List<string>();
-        Seccomp.SockFilter[]? filter = spec.Linux?.Seccomp is { } sc ? Seccomp.Compile(sc) : null;
+        // the libseccomp context is built while everything is still readable and allocations are cheap; loaded below
+        IntPtr filter = spec.Linux?.Seccomp is { } sc ? Seccomp.Build(sc) : IntPtr.Zero;
         var caps = proc.Capabilities;
         ulong allowed = ReadStatusMask("CapPrm:");
         ulong eff = caps is null ? allowed : CapMask(caps.Effective, last) & allowed;
         ulong perm = caps is null ? allowed : CapMask(caps.Permitted, last) & allowed;
         ulong inh = caps is null ? 0 : CapMask(caps.Inheritable, last) & allowed;
         // seccomp goes last when no_new_privs allows it or CAP_SYS_ADMIN stays; otherwise it must be installed while we still have it
-        bool seccompEarly = filter is not null && !proc.NoNewPrivileges && (eff & (1UL << 21)) == 0;
-        if (seccompEarly) Seccomp.Install(filter!, spec.Linux!.Seccomp!.Flags);
+        bool seccompEarly = filter != IntPtr.Zero && !proc.NoNewPrivileges && (eff & (1UL << 21)) == 0;
+        if (seccompEarly) Seccomp.Load(filter);
 
         if (caps is not null)
         {
@@ -632,7 +633,7 @@ internal static class Init
         Native.Umask(u.Umask ?? 0x12);
         // no descriptor but 0-2 (and the sync socket, closed on exec) reaches the program
         Native.Syscall(436 /*close_range*/, 3, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/);
-        if (filter is not null && !seccompEarly) Seccomp.Install(filter, spec.Linux!.Seccomp!.Flags);
+        if (filter != IntPtr.Zero && !seccompEarly) Seccomp.Load(filter);
         Program.Trace("init: exec");
         int err = Native.Execve(exe, proc.Args!, env);
         throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err);

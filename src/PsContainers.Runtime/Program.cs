@@ -342,7 +342,7 @@ public static class Program
         Console.WriteLine("commit: PsContainers");
         Console.WriteLine($"spec: {RuntimeSpec.CurrentVersion}");
         Console.WriteLine($"dotnet: {RuntimeInformation.FrameworkDescription}");
-        Console.WriteLine("seccomp: built-in BPF compiler (x86_64)");
+        Console.WriteLine($"libseccomp: {Seccomp.LibraryVersion}");
     }
 
     private static string Indent(string json)

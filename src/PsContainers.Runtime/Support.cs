@@ -246,7 +246,7 @@ internal static partial class Validation
             if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) throw new RuntimeError($"mounts[{i}].uidMappings: idmapped mounts are not supported");
             i++;
         }
-        if (linux.Seccomp is { } sc) Seccomp.Compile(sc);
+        if (linux.Seccomp is { } sc) Seccomp.Validate(sc);
         foreach (var (k, _) in linux.Sysctl ?? new())
             if (k.Contains("..") || k.Contains('/') && k.Contains('.')) throw new RuntimeError($"linux.sysctl: invalid key '{k}'");
         CheckHooks(s.Hooks);
