@@ -521,7 +521,8 @@ public static unsafe partial class Program
         }
         catch { trash = null; }
         finally { if (lockFd >= 0) close(lockFd); }
-        if (trash is not null) try { Directory.Delete(trash, recursive: true); } catch { }
+        // never follows a link out of the container's directory, never enters a mount left inside it
+        if (trash is not null) try { PsContainers.FileSystem.SafeTree.Delete(trash); } catch { }
     }
 
     private static bool IsMountPoint(string path)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Containers;
 
@@ -86,7 +87,7 @@ public sealed partial class ContainerStore
         }
         catch
         {
-            try { Directory.Delete(tmp, true); } catch { }
+            try { SafeTree.Delete(tmp); } catch { }
             try { File.Delete(NameFile(c.Name)); } catch { }
             throw;
         }
@@ -276,7 +277,12 @@ public sealed partial class ContainerStore
         return matches.Count == 1 ? Load(matches[0]!) : null;
     }
 
-    /// <summary>Delete a container's directory (under the store lock; never through a live mount).</summary>
+    /// <summary>
+    /// Delete a container's directory (under the store lock; never through a live mount): the rootfs is unmounted
+    /// first, then the directory is deleted with <see cref="SafeTree.Delete(string)"/>, which never follows a link and
+    /// refuses to cross into a file system still mounted inside it (then RootfsBusy, with the mount left intact).
+    /// Errors (<see cref="PscException"/>): RootfsBusy, ContainerRemoveFailed (an I/O error).
+    /// </summary>
     internal void DeleteDirectory(Container c)
     {
         string dir = DirOf(c.Id);
@@ -289,7 +295,15 @@ public sealed partial class ContainerStore
                 throw new PscException("RootfsBusy", PscErrorCategory.ResourceBusy, $"The root filesystem of '{c.Name}' is still mounted at {rootfs}.", c.Name);
         }
         File.WriteAllText(System.IO.Path.Combine(dir, "removing"), "");
-        Directory.Delete(dir, true);
+        try { SafeTree.Delete(dir); }
+        catch (FsException e) when (e.Errno == Errno.EBUSY)
+        {
+            throw new PscException("RootfsBusy", PscErrorCategory.ResourceBusy, $"A file system is still mounted inside the directory of '{c.Name}' ({e.DisplayPath}); it was left in place: {e.Message}", c.Name, e);
+        }
+        catch (FsException e)
+        {
+            throw new PscException("ContainerRemoveFailed", PscErrorCategory.WriteError, $"Removing the directory of '{c.Name}' failed: {e.Message}", c.Name, e);
+        }
         ReleaseName(c.Name, c.Id);
         try { File.Delete(System.IO.Path.Combine(LocksDir, c.Id + ".lock")); } catch (IOException) { }
     }

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Pipes;
 using System.Text;
+using PsContainers.Core.Archive;
 using PsContainers.Core.Runtime;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Containers;
 
@@ -117,7 +118,7 @@ public sealed partial class ContainerManager
         if (!cur.State.Running) throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{cur.Name}' is not running.", cur.Name);
         var pids = RuntimeFor(cur).Ps(cur.Id);
         var boot = BootTime();
-        var users = ReadPasswd(Path.Combine(Store.DirOf(c.Id), "rootfs", "etc", "passwd"));
+        var users = ReadPasswd(Path.Combine(Store.DirOf(c.Id), "rootfs"));
         var list = new List<ContainerProcess>();
         foreach (int pid in pids)
         {
@@ -169,12 +170,21 @@ public sealed partial class ContainerManager
         return DateTime.UtcNow;
     }
 
-    private static Dictionary<int, string> ReadPasswd(string path)
+    /// <summary>
+    /// uid to name from the container's /etc/passwd, resolved inside <paramref name="rootfs"/> with
+    /// <see cref="RootedPath"/> (a link to the host's /etc never leaves the root) and read only when it is a regular
+    /// file (a FIFO or device planted there is never opened for reading). Empty when it cannot be read.
+    /// </summary>
+    private static Dictionary<int, string> ReadPasswd(string rootfs)
     {
         var d = new Dictionary<int, string>();
         try
         {
-            foreach (var line in File.ReadLines(path))
+            using var rp = RootedPath.Open(rootfs);
+            using var fd = rp.Open("/etc/passwd", OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.NoCtty);
+            if (!Fs.Stat(fd).IsRegular) return d;
+            using var reader = new StreamReader(fd.ToStream(FileAccess.Read), new UTF8Encoding(false));
+            while (reader.ReadLine() is string line)
             {
                 var p = line.Split(':');
                 if (p.Length > 2 && int.TryParse(p[2], out int uid)) d.TryAdd(uid, p[0]);
@@ -328,121 +338,270 @@ public sealed partial class ContainerManager
     private bool LinuxSyscallsIsMounted(string p) => Directory.Exists(p) && _sys.IsMountPoint(p);
 
     /// <summary>
-    /// Resolve <paramref name="path"/> inside <paramref name="root"/> the way the container sees it: every
-    /// symlink is followed relative to the root, and ".." never leaves it.
+    /// docker cp CONTAINER:SRC DEST. <paramref name="containerPath"/> is resolved inside the container's root with
+    /// <see cref="RootedPath"/> (symlinks followed as the container sees them, the final one too, ".." clamped at the
+    /// root), so nothing outside the root is ever read. The copy keeps owners, modes, times, xattrs (byte-exact, except
+    /// overlayfs' trusted.overlay.*), hard links and names that are not UTF-8 (<see cref="SafeTree.Copy(SafeFd, ReadOnlySpan{byte}, SafeFd, ReadOnlySpan{byte}, CopyOptions?)"/>,
+    /// cp -a); symlinks below the source are copied as links. Placement follows docker cp: a directory copied to an
+    /// existing host directory lands inside it under its own name, or only its content when the source ends in "/.";
+    /// a file copied to an existing directory lands inside it; otherwise <paramref name="hostPath"/> is the new name
+    /// and its parent must exist. Errors (<see cref="PscException"/>): ContainerPathNotFound, HostPathNotFound
+    /// (missing parent, or a trailing "/" naming a missing directory), CopyDirectoryToFile, CopyFailed (an I/O error).
     /// </summary>
-    public static string SecureJoin(string root, string path, bool followFinal = true)
+    public void CopyFrom(Container c, string containerPath, string hostPath, CancellationToken ct = default) =>
+        WithRootfs(c, root => { CopyOutOfRoot(root, c.Name, containerPath, hostPath, ct); return 0; }, ct);
+
+    /// <summary><see cref="CopyFrom"/> from a root directory that is already there (<paramref name="name"/> is for messages).</summary>
+    internal static void CopyOutOfRoot(string root, string name, string containerPath, string hostPath, CancellationToken ct = default)
     {
-        root = Path.GetFullPath(root).TrimEnd('/');
-        var parts = new Stack<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
-        var resolved = new List<string>();
-        int links = 0;
-        while (parts.Count > 0)
-        {
-            string p = parts.Pop();
-            if (p == ".") continue;
-            if (p == "..") { if (resolved.Count > 0) resolved.RemoveAt(resolved.Count - 1); continue; }
-            string candidate = root + "/" + string.Join('/', resolved.Append(p));
-            bool last = parts.Count == 0;
-            var fi = new FileInfo(candidate);
-            if (fi.Exists || Directory.Exists(candidate))
+        var options = new CopyOptions { SkipTrustedOverlayXattrs = true, OneFileSystem = true, Cancellation = ct };
+        bool contentsOnly = EndsWithDot(containerPath);
+        Guard(containerPath, () =>
             {
-                FileSystemInfo info = Directory.Exists(candidate) && fi.LinkTarget is null ? new DirectoryInfo(candidate) : fi;
-                if (info.LinkTarget is string target && (!last || followFinal))
+                using var rp = RootedPath.Open(root);
+                var resolved = rp.ResolveBytes(BytePath.FromString(containerPath));
+                var comps = BytePath.Split(resolved);
+                SafeFd? found = null;
+                try { found = comps.Count == 0 ? rp.Open("/"u8, OpenFlags.Path | OpenFlags.Directory) : rp.OpenParent(resolved, out _); }
+                catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { }
+                byte[]? srcName = comps.Count == 0 ? null : comps[^1];
+                FsStat st = default;
+                if (found is null || (srcName is null ? false : !Fs.TryStat(found, srcName, out st)))
                 {
-                    if (++links > 40) throw PscException.InvalidArgument("TooManySymlinks", $"Too many symbolic links resolving '{path}'.", path);
-                    if (target.StartsWith('/')) resolved.Clear();
-                    foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) parts.Push(t);
-                    continue;
+                    found?.Dispose();
+                    throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' does not exist in container '{name}'.", containerPath);
                 }
-            }
-            resolved.Add(p);
-        }
-        return root + (resolved.Count > 0 ? "/" + string.Join('/', resolved) : "");
+                using var srcParent = found;
+                if (srcName is null) st = Fs.Stat(srcParent);
+                byte[] baseName = GivenName(containerPath) ?? srcName ?? "rootfs"u8.ToArray();
+
+                string dest = Path.GetFullPath(hostPath);
+                if (Directory.Exists(dest))
+                {
+                    using var destDir = SafeFd.Open(dest, OpenFlags.Path | OpenFlags.Directory);
+                    if (st.IsDirectory && (contentsOnly || srcName is null))
+                    {
+                        using var srcDir = srcName is null ? Fs.OpenAt(srcParent, "."u8, OpenFlags.ReadOnly | OpenFlags.Directory) : Fs.OpenDirectory(srcParent, srcName);
+                        SafeTree.CopyContents(srcDir, destDir, options with { CopyRootMetadata = false });
+                    }
+                    else SafeTree.Copy(srcParent, srcName!, destDir, baseName, options);
+                    return;
+                }
+                if (st.IsDirectory && (File.Exists(dest) || new FileInfo(dest).LinkTarget is not null))
+                    throw PscException.InvalidArgument("CopyDirectoryToFile", $"Cannot copy the directory '{containerPath}' over the file '{hostPath}'.", hostPath);
+                if (!st.IsDirectory && EndsWithSeparator(hostPath))
+                    throw PscException.NotFound("HostPathNotFound", $"The directory '{hostPath}' does not exist.", hostPath);
+                string parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(dest)) ?? "/";
+                if (!Directory.Exists(parent))
+                    throw PscException.NotFound("HostPathNotFound", $"The directory '{parent}' does not exist.", hostPath);
+                using var destParent = SafeFd.Open(parent, OpenFlags.Path | OpenFlags.Directory);
+                byte[] destName = BytePath.FromString(Path.GetFileName(Path.TrimEndingDirectorySeparator(dest)));
+                if (srcName is null)
+                {
+                    using var srcDir = Fs.OpenAt(srcParent, "."u8, OpenFlags.ReadOnly | OpenFlags.Directory);
+                    Fs.Mkdir(destParent, destName, 0x1c0);
+                    using var destDir = Fs.OpenDirectory(destParent, destName);
+                    SafeTree.CopyContents(srcDir, destDir, options);
+                }
+                else SafeTree.Copy(srcParent, srcName, destParent, destName, options);
+            });
     }
 
-    /// <summary>Copy from the container (path inside it) to a host path.</summary>
-    public void CopyFrom(Container c, string containerPath, string hostPath, CancellationToken ct = default)
-    {
-        WithRootfs(c, root =>
-        {
-            string src = SecureJoin(root, containerPath);
-            if (Directory.Exists(src))
-            {
-                string dest = Directory.Exists(hostPath) ? Path.Combine(hostPath, Path.GetFileName(src.TrimEnd('/')) is { Length: > 0 } n ? n : "root") : hostPath;
-                CopyTree(root, src, dest, insideIsSource: true, ct);
-            }
-            else if (File.Exists(src))
-            {
-                string dest = Directory.Exists(hostPath) ? Path.Combine(hostPath, Path.GetFileName(src)) : hostPath;
-                File.Copy(src, dest, true);
-            }
-            else throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' does not exist in container '{c.Name}'.", containerPath);
-            return 0;
-        }, ct);
-    }
-
-    /// <summary>Copy a host path into the container.</summary>
+    /// <summary>
+    /// docker cp SRC CONTAINER:DEST. The host source is the user's path (a final symlink is followed, like docker cp
+    /// -L; links below it are copied as links). <paramref name="containerPath"/> is resolved inside the container's
+    /// root with <see cref="RootedPath"/>: when it is an existing directory (a symlink to one is followed inside the
+    /// root) the source lands inside it under its own name, or only its content when the source ends in "/.";
+    /// otherwise its parent must exist and the final name is created there, replacing a file or a symlink that is in
+    /// the way - never writing through a link, never leaving the root. Owners, modes, times, xattrs, hard links and
+    /// names that are not UTF-8 are kept (cp -a). Errors (<see cref="PscException"/>): HostPathNotFound,
+    /// ContainerPathNotFound (missing parent, or a trailing "/" naming a missing directory), CopyDirectoryToFile,
+    /// CopyFailed.
+    /// </summary>
     public void CopyTo(Container c, string hostPath, string containerPath, CancellationToken ct = default)
     {
         if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
             throw PscException.NotFound("HostPathNotFound", $"'{hostPath}' does not exist.", hostPath);
-        WithRootfs(c, root =>
-        {
-            string dest = SecureJoin(root, containerPath);
-            if (Directory.Exists(dest)) dest = SecureJoin(root, containerPath.TrimEnd('/') + "/" + Path.GetFileName(hostPath.TrimEnd('/')), followFinal: false);
-            else if (containerPath.EndsWith('/'))
-                throw PscException.NotFound("ContainerPathNotFound", $"The directory '{containerPath}' does not exist in container '{c.Name}'.", containerPath);
-            string parent = Path.GetDirectoryName(dest)!;
-            if (!Directory.Exists(parent))
-                throw PscException.NotFound("ContainerPathNotFound", $"The directory '{Path.GetDirectoryName(containerPath)}' does not exist in container '{c.Name}'.", containerPath);
-            if (Directory.Exists(hostPath)) CopyTree(root, hostPath, dest, insideIsSource: false, ct);
-            else
-            {
-                if (new FileInfo(dest).LinkTarget is not null) File.Delete(dest); // never write through a link
-                File.Copy(hostPath, dest, true);
-            }
-            return 0;
-        }, ct);
+        WithRootfs(c, root => { CopyIntoRoot(hostPath, root, c.Name, containerPath, ct); return 0; }, ct);
     }
 
-    private static void CopyTree(string root, string src, string dest, bool insideIsSource, CancellationToken ct)
+    /// <summary><see cref="CopyTo"/> into a root directory that is already there (<paramref name="name"/> is for messages).</summary>
+    internal static void CopyIntoRoot(string hostPath, string root, string name, string containerPath, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(dest);
-        foreach (var e in new DirectoryInfo(src).EnumerateFileSystemInfos())
-        {
-            ct.ThrowIfCancellationRequested();
-            string target = Path.Combine(dest, e.Name);
-            if (!insideIsSource && new FileInfo(target).LinkTarget is not null) File.Delete(target);
-            if (e.LinkTarget is string link)
+        if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
+            throw PscException.NotFound("HostPathNotFound", $"'{hostPath}' does not exist.", hostPath);
+        var options = new CopyOptions { SkipTrustedOverlayXattrs = true, Cancellation = ct };
+        bool contentsOnly = EndsWithDot(hostPath);
+        string src = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostPath));
+        if (new FileInfo(src).LinkTarget is not null && new FileInfo(src).ResolveLinkTarget(returnFinalTarget: true) is { } final)
+            src = Path.TrimEndingDirectorySeparator(final.FullName);
+        bool srcIsDir = Directory.Exists(src);
+        Guard(containerPath, () =>
             {
-                if (File.Exists(target) || Directory.Exists(target)) { if (Directory.Exists(target) && new FileInfo(target).LinkTarget is null) Directory.Delete(target, true); else File.Delete(target); }
-                File.CreateSymbolicLink(target, link); // copied as a link, never followed
-            }
-            else if (e is DirectoryInfo) CopyTree(root, e.FullName, target, insideIsSource, ct);
-            else File.Copy(e.FullName, target, true);
+                using var srcParent = SafeFd.Open(src == "/" ? "/" : Path.GetDirectoryName(src)!, OpenFlags.Path | OpenFlags.Directory);
+                byte[]? srcName = src == "/" ? null : BytePath.FromString(Path.GetFileName(src));
+                using var rp = RootedPath.Open(root);
+                var cpath = BytePath.FromString(containerPath);
+                SafeFd? destDir = null;
+                try { destDir = rp.Open(cpath, OpenFlags.Path | OpenFlags.Directory); }
+                catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { }
+                if (destDir is not null)
+                {
+                    using (destDir)
+                    {
+                        if (srcIsDir && (contentsOnly || srcName is null))
+                        {
+                            using var srcDir = srcName is null ? SafeFd.OpenDirectory("/") : Fs.OpenDirectory(srcParent, srcName);
+                            SafeTree.CopyContents(srcDir, destDir, options with { CopyRootMetadata = false });
+                        }
+                        else SafeTree.Copy(srcParent, srcName!, destDir, srcName!, options);
+                    }
+                    return;
+                }
+                if (EndsWithSeparator(containerPath))
+                    throw PscException.NotFound("ContainerPathNotFound", $"The directory '{containerPath}' does not exist in container '{name}'.", containerPath);
+                SafeFd parent;
+                byte[] fname;
+                try { parent = rp.OpenParent(cpath, out fname); }
+                catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR)
+                {
+                    throw PscException.NotFound("ContainerPathNotFound", $"The directory that would hold '{containerPath}' does not exist in container '{name}'.", containerPath);
+                }
+                using (parent)
+                {
+                    if (srcIsDir && Fs.TryStat(parent, fname, out var existing) && !existing.IsDirectory && !existing.IsSymlink)
+                        throw PscException.InvalidArgument("CopyDirectoryToFile", $"Cannot copy the directory '{hostPath}' over the file '{containerPath}'.", containerPath);
+                    if (srcName is null)
+                    {
+                        using var srcDir = SafeFd.OpenDirectory("/");
+                        Fs.Mkdir(parent, fname, 0x1c0);
+                        using var created = Fs.OpenDirectory(parent, fname);
+                        SafeTree.CopyContents(srcDir, created, options);
+                    }
+                    else SafeTree.Copy(srcParent, srcName, parent, fname, options);
+                }
+            });
+    }
+
+    private static bool EndsWithDot(string p) => p == "." || p.EndsWith("/.", StringComparison.Ordinal);
+    private static bool EndsWithSeparator(string p) => p.Length > 1 && p.EndsWith('/');
+
+    /// <summary>The last component of a path as the user wrote it, or null when it is "", "." or "..".</summary>
+    private static byte[]? GivenName(string p)
+    {
+        var comps = BytePath.Split(BytePath.FromString(p));
+        return comps.Count == 0 || BytePath.IsDotOrDotDot(comps[^1]) ? null : comps[^1];
+    }
+
+    /// <summary>Turn file system failures of a copy into engine errors.</summary>
+    private static void Guard(string containerPath, Action work)
+    {
+        try { work(); }
+        catch (FsException e) when (e.Errno == Errno.ELOOP)
+        {
+            throw PscException.InvalidArgument("TooManySymlinks", $"Too many symbolic links resolving '{containerPath}': {e.Message}", containerPath);
+        }
+        catch (FsException e)
+        {
+            throw new PscException("CopyFailed", PscErrorCategory.WriteError, $"Copying '{containerPath}' failed: {e.Message}", containerPath, e);
         }
     }
 
-    /// <summary>Write the container's filesystem as a tar stream.</summary>
+    /// <summary>
+    /// docker export: the container's root file system (mounted for the call when the container is stopped) as one
+    /// POSIX pax tar stream. See <see cref="ExportTree"/> for what is written.
+    /// </summary>
     public void Export(Container c, Stream output, CancellationToken ct = default)
     {
         WithRootfs(c, root =>
         {
-            using var w = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
-            AddTree(w, root, "", ct);
+            using var fd = SafeFd.OpenDirectory(root);
+            ExportTree(fd, output, ct);
             return 0;
         }, ct);
     }
 
-    private static void AddTree(TarWriter w, string dir, string rel, CancellationToken ct)
+    /// <summary>
+    /// Write the tree under <paramref name="root"/> (a directory descriptor) to <paramref name="output"/> as a pax tar
+    /// (<see cref="TarArchiveWriter"/>), the way docker export does: member names relative to the root without a
+    /// leading "./" (directories end in "/"; the root itself is not an entry), in byte order, names and link targets as
+    /// exact bytes (not UTF-8 is kept). Each entry keeps its numeric owner, full mode (setuid/setgid/sticky), mtime with
+    /// nanoseconds and every extended attribute byte-exact (security.capability included; overlayfs' trusted.overlay.*
+    /// left out). Symlinks are written as links and never followed; a file with several names is written once and then
+    /// as hard-link entries naming the first; character and block devices and FIFOs become device/FIFO entries;
+    /// sockets are left out (tar cannot hold them). Only the root's file system is walked
+    /// (<see cref="SafeTree.Walk"/> with one-file-system): a mount point inside is written as an empty directory.
+    /// A file that shrinks while it is read is padded with zeros to the size in its header. The stream is left open.
+    /// Throws <see cref="FsException"/> on I/O errors and <see cref="OperationCanceledException"/> when cancelled.
+    /// </summary>
+    public static void ExportTree(SafeFd root, Stream output, CancellationToken ct = default)
     {
-        foreach (var e in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+        using var w = new TarArchiveWriter(output, leaveOpen: true, new TarWriterOptions { SubsecondTimes = true });
+        var links = new Dictionary<(ulong, ulong), byte[]>();
+        var buffer = new byte[1 << 16];
+        foreach (var e in SafeTree.Walk(root, new WalkOptions { OneFileSystem = true, Sorted = true }))
         {
             ct.ThrowIfCancellationRequested();
-            string name = rel.Length == 0 ? e.Name : rel + "/" + e.Name;
-            w.WriteEntry(e.FullName, e is DirectoryInfo && e.LinkTarget is null ? name + "/" : name);
-            if (e is DirectoryInfo && e.LinkTarget is null) AddTree(w, e.FullName, name, ct);
+            if (e.Depth == 0) continue;
+            var st = e.Status;
+            if (st.IsSocket) continue;
+            var entry = new TarEntry
+            {
+                Name = st.IsDirectory ? [.. e.RelativePath, (byte)'/'] : e.RelativePath,
+                Mode = (int)st.Permissions,
+                Uid = st.Uid,
+                Gid = st.Gid,
+                ModificationTime = new TarTimestamp(st.Mtime.Seconds, (int)st.Mtime.Nanoseconds),
+            };
+            if (!st.IsDirectory && st.Nlink > 1)
+            {
+                if (links.TryGetValue(st.Identity, out var first))
+                {
+                    entry.Kind = TarEntryKind.HardLink;
+                    entry.LinkName = first;
+                    w.WriteHeader(entry);
+                    continue;
+                }
+                links[st.Identity] = e.RelativePath;
+            }
+            foreach (var (attr, value) in e.GetXattrs())
+            {
+                if (attr.AsSpan().StartsWith("trusted.overlay."u8)) continue;
+                // an attribute name that is not UTF-8 cannot be written as a pax SCHILY.xattr key: it is left out
+                if (BytePath.TryToString(attr, out var an)) entry.Xattrs.Add(new TarXattr(an, value));
+            }
+            if (st.IsDirectory) { entry.Kind = TarEntryKind.Directory; w.WriteHeader(entry); }
+            else if (st.IsSymlink) { entry.Kind = TarEntryKind.Symlink; entry.LinkName = e.ReadLink(); w.WriteHeader(entry); }
+            else if (st.IsCharDevice || st.IsBlockDevice)
+            {
+                entry.Kind = st.IsCharDevice ? TarEntryKind.CharDevice : TarEntryKind.BlockDevice;
+                entry.DevMajor = st.RdevMajor;
+                entry.DevMinor = st.RdevMinor;
+                w.WriteHeader(entry);
+            }
+            else if (st.IsFifo) { entry.Kind = TarEntryKind.Fifo; w.WriteHeader(entry); }
+            else if (st.IsRegular)
+            {
+                FileStream data;
+                try { data = e.OpenRead(); }
+                catch (FsException fe) when (fe.Errno is Errno.ENOENT or Errno.ELOOP or Errno.EINVAL) { links.Remove(st.Identity); continue; } // replaced meanwhile
+                using (data)
+                {
+                    entry.Kind = TarEntryKind.RegularFile;
+                    entry.Size = data.Length;
+                    w.WriteHeader(entry);
+                    long left = entry.Size;
+                    while (left > 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        int n = data.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                        if (n == 0) { Array.Clear(buffer); n = (int)Math.Min(buffer.Length, left); }
+                        w.WriteData(buffer.AsSpan(0, n));
+                        left -= n;
+                    }
+                }
+            }
         }
+        w.Finish();
     }
 }

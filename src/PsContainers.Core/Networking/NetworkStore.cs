@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Networking;
 
@@ -268,7 +269,8 @@ public sealed partial class NetworkStore
                 HostCommand.Run("ip", "link", "del", br);
             ReleaseReservation(name);
         }
-        try { System.IO.Directory.Delete(Path.Combine(IpamDirectory, name), true); } catch (DirectoryNotFoundException) { }
+        // host-local's lease directory: deleted without following links, never into another mount
+        SafeTree.Delete(Path.Combine(IpamDirectory, name));
     }
 
     // ---- subnet / bridge index reservations, host-wide (store roots share the host's links and routes) ----

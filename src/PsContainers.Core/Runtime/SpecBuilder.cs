@@ -452,17 +452,22 @@ public static class SpecBuilder
         return new ResolvedUser(uid, gid, extra, home);
     }
 
+    /// <summary>
+    /// The lines of a colon-separated database (/etc/passwd, /etc/group) of the image, split at ':'. The path is
+    /// resolved inside <paramref name="rootfs"/> with <see cref="PsContainers.FileSystem.RootedPath"/> (a link such as
+    /// etc -> /etc stays inside the root) and read only when it is a regular file. Empty when it cannot be read.
+    /// </summary>
     private static List<string[]> ReadDb(string? rootfs, string rel)
     {
         var result = new List<string[]>();
         if (rootfs is null) return result;
-        string p = Path.Combine(rootfs, rel);
-        // never follow a symlink out of the rootfs: read only regular files
         try
         {
-            var fi = new FileInfo(p);
-            if (!fi.Exists || fi.LinkTarget is not null) return result;
-            foreach (var line in File.ReadLines(p))
+            using var rp = PsContainers.FileSystem.RootedPath.Open(rootfs);
+            using var fd = rp.Open(rel, PsContainers.FileSystem.OpenFlags.ReadOnly | PsContainers.FileSystem.OpenFlags.NonBlock | PsContainers.FileSystem.OpenFlags.NoCtty);
+            if (!fd.Stat().IsRegular) return result;
+            using var reader = new StreamReader(fd.ToStream(FileAccess.Read));
+            while (reader.ReadLine() is string line)
             {
                 if (line.Length == 0 || line[0] == '#') continue;
                 result.Add(line.Split(':'));

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsContainers.Core.Networking;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Volumes;
 
@@ -22,6 +22,13 @@ public sealed class VolumeMounter
     /// <summary>
     /// Resolve the mounts of a container. <paramref name="rootfs"/> is the container's root file system (merged),
     /// used for safe destination resolution and copy-up; null skips both (destinations are used as given).
+    /// Destinations are resolved inside the root with <see cref="RootedPath"/> (symlinks followed as the container
+    /// sees them, ".." clamped at the root) and returned in container form ("/real/dir"). A volume that has never been
+    /// filled and is empty is filled from the image's directory at the destination (docker's copy-up), also resolved
+    /// inside the root, with <see cref="SafeTree.CopyContents"/> (cp -a: owners, modes, times, xattrs, hard links;
+    /// links copied as links; other mounts not entered). Errors (<see cref="PscException"/>): DuplicateMountTarget,
+    /// BindSourceNotFound, TooManySymlinks, InvalidMountTarget (a destination that is not UTF-8 once resolved),
+    /// VolumeCopyUpFailed.
     /// </summary>
     public List<ResolvedMount> Prepare(string containerId, string? containerName, IEnumerable<MountRequest> requests,
         IEnumerable<string>? imageVolumes = null, string? rootfs = null, CancellationToken ct = default)
@@ -45,13 +52,14 @@ public sealed class VolumeMounter
 
         var result = new List<ResolvedMount>();
         var createdAnon = new List<string>();
+        using var root = rootfs is null ? null : RootedPath.Open(rootfs);
         try
         {
             // parents before children: /data before /data/sub
             foreach (var r in reqs.OrderBy(r => NormalizeTarget(r.Target).Count(c => c == '/')))
             {
                 ct.ThrowIfCancellationRequested();
-                string dest = rootfs is null ? NormalizeTarget(r.Target) : SecurePath.Resolve(rootfs, r.Target);
+                string dest = root is null ? NormalizeTarget(r.Target) : ResolveTarget(root, r.Target);
                 var m = new ResolvedMount { Destination = dest, ReadOnly = r.ReadOnly };
                 switch (r.Type)
                 {
@@ -83,10 +91,9 @@ public sealed class VolumeMounter
                             if (r.Source is null) { v = Volumes.Create(null, null, anonymous: true); created = true; createdAnon.Add(v.Name); }
                             else if (r.Anonymous && Volumes.Get(r.Source) is null) { v = Volumes.Create(r.Source, null, anonymous: true); created = true; }
                             else v = Volumes.GetOrCreate(r.Source, out created);
-                            if (!v.CopiedUp && !r.NoCopy && rootfs is not null)
+                            if (!v.CopiedUp && !r.NoCopy && root is not null)
                             {
-                                string from = Path.Combine(rootfs, dest.TrimStart('/'));
-                                if (System.IO.Directory.Exists(from) && IsEmpty(v.Mountpoint)) CopyUp(from, v.Mountpoint);
+                                CopyUp(root, dest, v.Mountpoint, ct);
                                 v.CopiedUp = true;
                                 Volumes.Save(v);
                             }
@@ -139,12 +146,42 @@ public sealed class VolumeMounter
 
     internal static string NormalizeTarget(string t) => "/" + string.Join('/', t.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "."));
 
-    private static bool IsEmpty(string dir) => !System.IO.Directory.Exists(dir) || !System.IO.Directory.EnumerateFileSystemEntries(dir).Any();
-
-    /// <summary>Copy the image's content into a new volume, keeping owners, modes, links and times (cp -a).</summary>
-    private static void CopyUp(string from, string to)
+    /// <summary>A mount destination resolved inside the container root, in container form.</summary>
+    private static string ResolveTarget(RootedPath root, string target)
     {
-        var (rc, _, err) = HostCommand.Run("cp", "-a", "--", from.TrimEnd('/') + "/.", to);
-        if (rc != 0) throw new PscException("VolumeCopyUpFailed", PscErrorCategory.WriteError, $"Copying the image content at '{from}' into the volume failed: {err.Trim()}", to);
+        try { return root.Resolve(target); }
+        catch (FsException e) when (e.Errno == Errno.ELOOP)
+        {
+            throw new PscException("TooManySymlinks", PscErrorCategory.InvalidData, $"Too many symbolic links while resolving '{target}' in the container.", target, e);
+        }
+        catch (FsException e) when (e.Errno == Errno.EILSEQ)
+        {
+            throw new PscException("InvalidMountTarget", PscErrorCategory.InvalidData, $"The mount path '{target}' resolves to a name that is not UTF-8 in the container.", target, e);
+        }
+    }
+
+    /// <summary>
+    /// Docker's copy-up: when the volume directory is empty and the image has a directory at
+    /// <paramref name="containerPath"/> (resolved inside the root, so a link to the host's /etc is the container's
+    /// /etc), copy its content and its own owner, mode and times into the volume (cp -a SRC/. DEST).
+    /// </summary>
+    private static void CopyUp(RootedPath root, string containerPath, string volumeDirectory, CancellationToken ct)
+    {
+        try
+        {
+            SafeFd from;
+            try { from = root.Open(containerPath, OpenFlags.ReadOnly | OpenFlags.Directory); }
+            catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR or Errno.ELOOP or Errno.EACCES) { return; }
+            using (from)
+            {
+                using var to = SafeFd.OpenDirectory(volumeDirectory);
+                if (!Fs.IsEmptyDirectory(to, ""u8)) return;
+                SafeTree.CopyContents(from, to, new CopyOptions { SkipTrustedOverlayXattrs = true, OneFileSystem = true, Cancellation = ct });
+            }
+        }
+        catch (FsException e)
+        {
+            throw new PscException("VolumeCopyUpFailed", PscErrorCategory.WriteError, $"Copying the image content at '{containerPath}' into the volume failed: {e.Message}", volumeDirectory, e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Volumes;
 
@@ -99,7 +100,12 @@ public sealed class VolumeStore
         AtomicFile.WriteAllText(MetaPath(v.Name), JsonSerializer.Serialize(copy, Json));
     }
 
-    /// <summary>Remove a volume and its data; refused while a container's mounts use it.</summary>
+    /// <summary>
+    /// Remove a volume and its data; refused while a container's mounts use it. The data is deleted with
+    /// <see cref="SafeTree.Delete(string)"/>: links inside are removed, never followed, and a file system still mounted
+    /// inside the volume is left alone. Errors (<see cref="PscException"/>): VolumeNotFound, VolumeInUse, VolumeBusy
+    /// (a mount inside it; the rest is deleted), VolumeRemoveFailed (an I/O error).
+    /// </summary>
     public void Remove(string name)
     {
         using var l = FileLock.Exclusive(LockPath);
@@ -109,7 +115,15 @@ public sealed class VolumeStore
             throw new PscException("VolumeInUse", PscErrorCategory.ResourceBusy, $"Volume '{name}' is in use by container(s) {string.Join(", ", users)}; remove them first.", name);
         // the metadata goes first, so a crash halfway leaves no half volume that looks whole
         File.Delete(MetaPath(name));
-        System.IO.Directory.Delete(VolumeDirectory(name), recursive: true);
+        try { SafeTree.Delete(VolumeDirectory(name)); }
+        catch (FsException e) when (e.Errno == Errno.EBUSY)
+        {
+            throw new PscException("VolumeBusy", PscErrorCategory.ResourceBusy, $"Volume '{name}' has a file system mounted inside it ({e.DisplayPath}); it was left in place: {e.Message}", name, e);
+        }
+        catch (FsException e)
+        {
+            throw new PscException("VolumeRemoveFailed", PscErrorCategory.WriteError, $"Removing the data of volume '{name}' failed: {e.Message}", name, e);
+        }
     }
 
     /// <summary>Names of the containers whose mounts.json lists the volume.</summary>
@@ -130,16 +144,12 @@ public sealed class VolumeStore
         }
     }
 
-    /// <summary>Bytes used by the files under a directory (symlinks not followed, hard links counted once).</summary>
-    public static long DirectorySize(string dir)
-    {
-        long total = 0;
-        if (!System.IO.Directory.Exists(dir)) return 0;
-        var opts = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true, ReturnSpecialDirectories = false };
-        foreach (var f in new DirectoryInfo(dir).EnumerateFiles("*", opts))
-            if (f.LinkTarget is null) total += f.Length;
-        return total;
-    }
+    /// <summary>
+    /// Bytes used by the regular files under <paramref name="dir"/> (apparent sizes), from
+    /// <see cref="SafeTree.Size(string)"/>: symlinks never followed, hard links counted once, other mounts not entered,
+    /// unreadable directories skipped. 0 when the directory does not exist.
+    /// </summary>
+    public static long DirectorySize(string dir) => SafeTree.Size(dir);
 
     /// <summary>Fill in Size and UsedBy.</summary>
     public ContainerVolume WithUsage(ContainerVolume v)

@@ -1,7 +1,7 @@
 using PsContainers.Core;
 using PsContainers.Core.Volumes;
 
-namespace PsContainers.Core.Tests.Networking;
+namespace PsContainers.Core.Tests.Volumes;
 
 public class MountParserTests
 {
