@@ -1,9 +1,8 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using PsContainers.Core.Oci;
 
 namespace PsContainers.Core.Images;
-
-public enum LayerCompression { None, Gzip, Zstd }
 
 /// <summary>Detects gzip/zstd by their magic bytes and opens a decompressing stream.</summary>
 public static class Compression

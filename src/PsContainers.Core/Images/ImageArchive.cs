@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PsContainers.Core.Archive;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 
@@ -263,15 +264,14 @@ public static class ImageArchive
                     foreach (var t in (m["RepoTags"] as JsonArray ?? []).Select(x => (string?)x))
                         if (t is not null && ImageReference.TryParse(t, out var r) && r is not null) list.Add(r);
                 }
-            JsonObject index;
-            try { index = JsonNode.Parse(indexBytes) as JsonObject ?? throw new JsonException("not an object"); }
-            catch (JsonException e) { throw PscException.InvalidData("InvalidIndex", $"index.json in '{archive}' is not valid: {e.Message}", archive, e); }
-            foreach (var d in (index["manifests"] as JsonArray ?? []).OfType<JsonObject>())
+            ImageIndex index;
+            try { index = ImageIndex.Parse(indexBytes); }
+            catch (OciFormatException e) { throw PscException.InvalidData("InvalidIndex", $"index.json in '{archive}' is not valid: {e.Message}", archive, e); }
+            foreach (var desc in index.Manifests)
             {
-                var desc = d.Deserialize<Descriptor>()!;
                 var plan = PlanOciManifest(c, desc, archive, 0);
                 if (plan is null) continue;
-                var ann = desc.Annotations ?? new();
+                var ann = desc.Annotations ?? new Dictionary<string, string>();
                 string? name = ann.GetValueOrDefault("io.containerd.image.name");
                 string? refName = ann.GetValueOrDefault("org.opencontainers.image.ref.name");
                 if (name is null && refName is not null && (refName.Contains('/') || refName.Contains(':'))) name = refName;
@@ -298,24 +298,18 @@ public static class ImageArchive
                 if (hexFromName.Length == 64 && hexFromName.All(Uri.IsHexDigit) && "sha256:" + hexFromName != cfg.Digest)
                     throw PscException.InvalidData("DigestMismatch", $"The image config '{cfgPath}' does not match its digest (it hashes to {cfg.Digest}).", cfgPath);
                 var layers = (m["Layers"] as JsonArray ?? []).Select(x => (string?)x ?? "").ToList();
-                var manifestLayers = new List<object>();
+                var manifestLayers = new List<Descriptor>();
                 var plan0Blobs = new List<(string, StagedFile)> { (cfg.Digest, cfg) };
                 foreach (var lp in layers)
                 {
                     var lf = Need(c, lp, "a layer", archive);
                     var kind = Compression.DetectFile(lf.TempPath);
-                    manifestLayers.Add(new { mediaType = kind == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.LayerFor(kind, docker: true), size = lf.Size, digest = lf.Digest });
+                    manifestLayers.Add(new Descriptor(MediaTypes.LayerFor(kind, docker: true), lf.Digest, lf.Size));
                     plan0Blobs.Add((lf.Digest, lf));
                 }
-                var manifest = new
-                {
-                    schemaVersion = 2,
-                    mediaType = MediaTypes.DockerManifest,
-                    config = new { mediaType = MediaTypes.DockerConfig, size = cfg.Size, digest = cfg.Digest },
-                    layers = manifestLayers,
-                };
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, StoreJson.Compact);
-                var plan = new ImagePlan { ManifestDigest = Digest.Of(bytes), ManifestBytes = bytes };
+                // a docker-archive has no manifest: write the one docker would have pushed (schema 2, compact)
+                var manifest = new ImageManifest(MediaTypes.DockerManifest, new Descriptor(MediaTypes.DockerConfig, cfg.Digest, cfg.Size), manifestLayers);
+                var plan = new ImagePlan { ManifestDigest = manifest.Digest, ManifestBytes = manifest.Bytes };
                 plan.Blobs.AddRange(plan0Blobs);
                 var tags = (m["RepoTags"] as JsonArray ?? []).Select(x => (string?)x).Where(x => x is not null).ToList();
                 foreach (var t in tags)
@@ -343,16 +337,16 @@ public static class ImageArchive
         if (file.Digest != desc.Digest)
             throw PscException.InvalidData("DigestMismatch", $"The blob {desc.Digest} in the archive does not match its digest (it hashes to {file.Digest}).", desc.Digest);
         byte[] bytes = File.ReadAllBytes(file.TempPath);
-        if (MediaTypes.IsIndex(desc.MediaType) || (JsonNode.Parse(bytes) is JsonObject o && o["manifests"] is JsonArray))
+        var doc = ImageStore.ParseManifestDocument(bytes, desc.Digest);
+        if (doc is ImageIndex idx)
         {
             if (depth > 2) return null;
-            var idx = JsonNode.Parse(bytes) as JsonObject;
-            var entries = (idx?["manifests"] as JsonArray ?? []).OfType<JsonObject>().Select(x => x.Deserialize<Descriptor>()!).ToList();
-            var pick = entries.FirstOrDefault(e => (string?)e.Platform?["os"] == "linux" && (string?)e.Platform?["architecture"] == "amd64" && MediaTypes.IsImageManifest(e.MediaType))
-                ?? entries.FirstOrDefault(e => MediaTypes.IsImageManifest(e.MediaType) && c.Get("blobs/sha256/" + e.Digest[7..]) is not null);
+            // linux/amd64 first (whatever this host is), else the first image manifest whose blob the archive holds
+            var pick = idx.Manifests.FirstOrDefault(e => e.Platform is { Os: "linux", Architecture: "amd64" } && MediaTypes.IsManifest(e.MediaType))
+                ?? idx.Manifests.FirstOrDefault(e => MediaTypes.IsManifest(e.MediaType) && c.Get("blobs/sha256/" + e.Digest[7..]) is not null);
             return pick is null ? null : PlanOciManifest(c, pick, archive, depth + 1);
         }
-        var m = ImageStore.ParseManifestBytes(bytes, desc.Digest);
+        var m = ImageStore.ParseImageManifest(bytes, desc.Digest);
         var plan = new ImagePlan { ManifestDigest = desc.Digest };
         plan.Blobs.Add((m.Config.Digest, Need(c, "blobs/sha256/" + m.Config.Digest[7..], $"the image config {m.Config.Digest}", archive)));
         foreach (var l in m.Layers)
@@ -407,26 +401,20 @@ public static class ImageArchive
             fs.Position = 0;
             layerDigest = store.PutBlob(fs, d, layerSize, ct);
         }
-        var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ");
-        var cfgObj = new JsonObject
+        var now = DateTime.UtcNow;
+        var cfgBytes = new ImageConfiguration
         {
-            ["created"] = now,
-            ["architecture"] = "amd64",
-            ["os"] = "linux",
-            ["config"] = ToConfigJson(config ?? new ImageConfig()),
-            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(diffId) },
-            ["history"] = new JsonArray(new JsonObject { ["created"] = now, ["created_by"] = "Import-ContainerImage -RootFs", ["comment"] = message ?? ("imported from " + Path.GetFileName(path)) }),
-        };
-        var cfgBytes = Encoding.UTF8.GetBytes(cfgObj.ToJsonString());
+            Created = now,
+            Architecture = "amd64",
+            Os = "linux",
+            Config = ToExecutionConfig(config ?? new ImageConfig()),
+            RootFsType = "layers",
+            DiffIds = [diffId],
+            History = [new ImageHistoryEntry { Created = now, CreatedBy = "Import-ContainerImage -RootFs", Comment = message ?? ("imported from " + Path.GetFileName(path)) }],
+        }.ToJsonBytes();
         string cfgDigest = store.PutBlob(cfgBytes);
-        var manifest = new JsonObject
-        {
-            ["schemaVersion"] = 2,
-            ["mediaType"] = MediaTypes.DockerManifest,
-            ["config"] = new JsonObject { ["mediaType"] = MediaTypes.DockerConfig, ["size"] = cfgBytes.Length, ["digest"] = cfgDigest },
-            ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = kind == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.LayerFor(kind, true), ["size"] = layerSize, ["digest"] = layerDigest }),
-        };
-        var manifestBytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        var manifestBytes = new ImageManifest(MediaTypes.DockerManifest, new Descriptor(MediaTypes.DockerConfig, cfgDigest, cfgBytes.Length),
+            [new Descriptor(MediaTypes.LayerFor(kind, docker: true), layerDigest, layerSize)]).Bytes;
         added.Add(cfgDigest); added.Add(Digest.Of(manifestBytes));
         string manifestDigest = store.PutBlob(manifestBytes);
         return store.CommitImage(manifestDigest, [name], progress, ct);
@@ -438,20 +426,19 @@ public static class ImageArchive
         }
     }
 
-    internal static JsonObject ToConfigJson(ImageConfig c)
+    /// <summary>The execution defaults of <paramref name="c"/> in the image config's shape (config.md <c>config</c>).</summary>
+    internal static ImageExecutionConfig ToExecutionConfig(ImageConfig c) => new()
     {
-        var o = new JsonObject();
-        if (c.Env.Length > 0) o["Env"] = new JsonArray(c.Env.Select(x => (JsonNode?)x).ToArray());
-        if (c.Entrypoint is not null) o["Entrypoint"] = new JsonArray(c.Entrypoint.Select(x => (JsonNode?)x).ToArray());
-        if (c.Cmd is not null) o["Cmd"] = new JsonArray(c.Cmd.Select(x => (JsonNode?)x).ToArray());
-        if (c.WorkingDir is not null) o["WorkingDir"] = c.WorkingDir;
-        if (c.User is not null) o["User"] = c.User;
-        if (c.StopSignal is not null) o["StopSignal"] = c.StopSignal;
-        if (c.ExposedPorts.Length > 0) { var p = new JsonObject(); foreach (var x in c.ExposedPorts) p[x] = new JsonObject(); o["ExposedPorts"] = p; }
-        if (c.Volumes.Length > 0) { var p = new JsonObject(); foreach (var x in c.Volumes) p[x] = new JsonObject(); o["Volumes"] = p; }
-        if (c.Labels.Count > 0) { var p = new JsonObject(); foreach (var kv in c.Labels) p[kv.Key] = kv.Value; o["Labels"] = p; }
-        return o;
-    }
+        Env = c.Env,
+        Entrypoint = c.Entrypoint,
+        Cmd = c.Cmd,
+        WorkingDir = c.WorkingDir,
+        User = c.User,
+        StopSignal = c.StopSignal,
+        ExposedPorts = c.ExposedPorts,
+        Volumes = c.Volumes,
+        Labels = c.Labels,
+    };
 
     // ------------------------------------------------------------------ export
 
@@ -552,7 +539,7 @@ public static class ImageArchive
     {
         AddBytes(w, "oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
         var written = new HashSet<string>(StringComparer.Ordinal);
-        var manifests = new JsonArray();
+        var manifests = new List<Descriptor>();
         foreach (var item in items)
         {
             var img = item.Image;
@@ -561,18 +548,21 @@ public static class ImageArchive
                 ct.ThrowIfCancellationRequested();
                 if (written.Add(d)) AddFile(w, "blobs/sha256/" + d[7..], store.GetBlobPath(d));
             }
-            var m = ImageStore.ParseManifestBytes(store.ReadBlob(img.Digest), img.Digest);
+            var m = ImageStore.ParseManifestDocument(store.ReadBlob(img.Digest), img.Digest);
             var names = item.Names.Where(n => n.Tag is not null).ToList();
             if (names.Count == 0) names.Add(null!);
             foreach (var n in names)
             {
-                var desc = new JsonObject { ["mediaType"] = m.MediaType, ["digest"] = img.Digest, ["size"] = store.GetBlobSize(img.Digest) };
-                if (n is not null)
-                    desc["annotations"] = new JsonObject { ["io.containerd.image.name"] = n.ToString(), ["org.opencontainers.image.ref.name"] = n.Tag };
-                manifests.Add(desc);
+                manifests.Add(new Descriptor(m.MediaType, img.Digest, store.GetBlobSize(img.Digest))
+                {
+                    Annotations = n is null ? null : new Dictionary<string, string>
+                    {
+                        ["io.containerd.image.name"] = n.ToString(),
+                        ["org.opencontainers.image.ref.name"] = n.Tag!,
+                    },
+                });
             }
         }
-        var index = new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = MediaTypes.OciIndex, ["manifests"] = manifests };
-        AddBytes(w, "index.json", Encoding.UTF8.GetBytes(index.ToJsonString()));
+        AddBytes(w, "index.json", new ImageIndex(MediaTypes.OciIndex, manifests).Bytes);
     }
 }

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 
@@ -303,60 +303,73 @@ public sealed partial class ImageStore
 
     // ------------------------------------------------------------------ manifests and configs
 
-    internal sealed record ParsedManifest(string MediaType, Descriptor Config, List<Descriptor> Layers, JsonObject Json);
-
-    internal ParsedManifest ParseManifest(string digest)
+    /// <summary>Read and check the image manifest stored as blob <paramref name="digest"/> (<see cref="ParseImageManifest"/>).</summary>
+    /// <exception cref="PscException">MissingBlob when the blob is absent; the errors of <see cref="ParseImageManifest"/>.</exception>
+    internal ImageManifest ParseManifest(string digest)
     {
         if (!HasBlob(digest))
             throw PscException.InvalidData("MissingBlob", $"The manifest blob {digest} is not in the store.", digest);
-        return ParseManifestBytes(ReadBlob(digest), digest);
+        return ParseImageManifest(ReadBlob(digest), digest);
     }
 
-    internal static ParsedManifest ParseManifestBytes(byte[] bytes, string what)
+    /// <summary>
+    /// Read a manifest or an index that is (or is about to be) a blob of the store, with <see cref="ManifestDocument.Parse"/>,
+    /// turning its defects into the store's ErrorIds.
+    /// </summary>
+    /// <param name="bytes">The document.</param>
+    /// <param name="what">The document's name in messages (its digest).</param>
+    /// <exception cref="PscException">InvalidManifest (not JSON, malformed, schemaVersion not 2, a bad descriptor, over 4 MiB);
+    /// UnsupportedMediaType (neither a manifest nor an index, or Docker schema 1). All InvalidData.</exception>
+    internal static ManifestDocument ParseManifestDocument(byte[] bytes, string what)
     {
-        JsonObject json;
-        try { json = JsonNode.Parse(bytes) as JsonObject ?? throw new JsonException("not an object"); }
-        catch (JsonException e) { throw PscException.InvalidData("InvalidManifest", $"The manifest {what} is not valid JSON: {e.Message}", what, e); }
-        string? mt = (string?)json["mediaType"];
-        if (mt is null && json["config"] is JsonObject && json["layers"] is JsonArray) mt = MediaTypes.OciManifest;
-        if (MediaTypes.IsIndex(mt) || (mt is null && json["manifests"] is JsonArray))
-            throw PscException.InvalidData("NotAnImageManifest", $"{what} is an image index, not an image manifest.", what);
-        if (!MediaTypes.IsImageManifest(mt))
-            throw PscException.InvalidData("UnsupportedMediaType", $"The manifest {what} has an unsupported media type '{mt}'.", what);
-        if ((int?)json["schemaVersion"] != 2)
-            throw PscException.InvalidData("InvalidManifest", $"The manifest {what} is not schema version 2.", what);
-        Descriptor config;
-        List<Descriptor> layers;
-        try
+        try { return ManifestDocument.Parse(bytes); }
+        catch (OciFormatException e)
         {
-            config = json["config"].Deserialize<Descriptor>() ?? throw new JsonException("no config");
-            layers = json["layers"].Deserialize<List<Descriptor>>() ?? throw new JsonException("no layers");
+            throw e.Error switch
+            {
+                OciFormatError.UnsupportedMediaType or OciFormatError.Schema1 =>
+                    PscException.InvalidData("UnsupportedMediaType", $"The manifest {what} is not supported: {e.Message}.", what, e),
+                _ => PscException.InvalidData("InvalidManifest", $"The manifest {what} is invalid: {e.Message}.", what, e),
+            };
         }
-        catch (JsonException e) { throw PscException.InvalidData("InvalidManifest", $"The manifest {what} is malformed: {e.Message}", what, e); }
-        if (!Digest.IsValid(config.Digest) || layers.Any(l => !Digest.IsValid(l.Digest)))
-            throw PscException.InvalidData("InvalidManifest", $"The manifest {what} has an invalid digest.", what);
-        if (!MediaTypes.IsConfig(config.MediaType))
-            throw PscException.InvalidData("UnsupportedMediaType", $"The image config has an unsupported media type '{config.MediaType}'.", what);
-        foreach (var l in layers)
+    }
+
+    /// <summary>
+    /// Read an image manifest the store can commit: <see cref="ParseManifestDocument"/>, then the store's own rules:
+    /// not an index, a config of an image config media type, and layers of media types it can unpack
+    /// (<see cref="MediaTypes.IsConfig"/>, <see cref="MediaTypes.IsLayer"/>).
+    /// </summary>
+    /// <exception cref="PscException">NotAnImageManifest (an index); UnsupportedMediaType (config or layer type);
+    /// the errors of <see cref="ParseManifestDocument"/>. All InvalidData.</exception>
+    internal static ImageManifest ParseImageManifest(byte[] bytes, string what)
+    {
+        if (ParseManifestDocument(bytes, what) is not ImageManifest m)
+            throw PscException.InvalidData("NotAnImageManifest", $"{what} is an image index, not an image manifest.", what);
+        if (!MediaTypes.IsConfig(m.Config.MediaType))
+            throw PscException.InvalidData("UnsupportedMediaType", $"The image config has an unsupported media type '{m.Config.MediaType}'.", what);
+        foreach (var l in m.Layers)
             if (!MediaTypes.IsLayer(l.MediaType))
                 throw PscException.InvalidData("UnsupportedMediaType", $"The layer {l.Digest} has an unsupported media type '{l.MediaType}'.", l.Digest);
-        return new ParsedManifest(mt!, config, layers, json);
+        return m;
     }
 
-    internal static List<string> ParseDiffIds(JsonObject config, string what)
+    /// <summary>The layer diff_ids of an image config (config.md rootfs.diff_ids), base layer first.</summary>
+    /// <exception cref="PscException">InvalidImageConfig (InvalidData): no rootfs.diff_ids, or an entry that is not a valid sha256 digest.</exception>
+    internal static List<string> ParseDiffIds(ImageConfiguration config, string what)
     {
-        var arr = config["rootfs"]?["diff_ids"] as JsonArray
+        var list = config.DiffIds?.ToList()
             ?? throw PscException.InvalidData("InvalidImageConfig", $"The image config {what} has no rootfs.diff_ids.", what);
-        var list = arr.Select(x => (string?)x ?? "").ToList();
         if (list.Any(d => !Digest.IsValid(d)))
             throw PscException.InvalidData("InvalidImageConfig", $"The image config {what} has an invalid diff_id.", what);
         return list;
     }
 
-    internal JsonObject ReadConfig(string digest)
+    /// <summary>Read the image config blob <paramref name="digest"/>.</summary>
+    /// <exception cref="PscException">BlobNotFound (ObjectNotFound); InvalidImageConfig (InvalidData): not a JSON object.</exception>
+    internal ImageConfiguration ReadConfig(string digest)
     {
-        try { return JsonNode.Parse(ReadBlob(digest)) as JsonObject ?? throw new JsonException("not an object"); }
-        catch (JsonException e) { throw PscException.InvalidData("InvalidImageConfig", $"The image config {digest} is not valid JSON: {e.Message}", digest, e); }
+        try { return ImageConfiguration.Parse(ReadBlob(digest)); }
+        catch (OciFormatException e) { throw PscException.InvalidData("InvalidImageConfig", $"The image config {digest} is not valid JSON: {e.Message}", digest, e); }
     }
 
     // ------------------------------------------------------------------ commit
@@ -369,7 +382,7 @@ public sealed partial class ImageStore
     public ContainerImage CommitImage(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct)
     {
         Digest.Validate(manifestDigest);
-        ParsedManifest? parsed = null;
+        ImageManifest? parsed = null;
         try { return CommitImageCore(manifestDigest, tags, progress, ct, out parsed); }
         finally
         {
@@ -380,7 +393,7 @@ public sealed partial class ImageStore
         }
     }
 
-    private ContainerImage CommitImageCore(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct, out ParsedManifest? parsed)
+    private ContainerImage CommitImageCore(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct, out ImageManifest? parsed)
     {
         parsed = null;
         var tagList = tags.ToList();
@@ -518,7 +531,7 @@ public sealed partial class ImageStore
         catch (FileNotFoundException) { throw PscException.InvalidData("MissingBlob", $"The blob {digest} was removed while the image was being committed.", digest); }
     }
 
-    private ContainerImage PublishCommit(string manifestDigest, List<ImageReference> tagList, ParsedManifest m, List<string> diffIds,
+    private ContainerImage PublishCommit(string manifestDigest, List<ImageReference> tagList, ImageManifest m, List<string> diffIds,
         List<string> chains, List<(string ChainId, string Dir)> staged, TempScope scope, CancellationToken ct)
     {
         string id = m.Config.Digest;
@@ -558,7 +571,7 @@ public sealed partial class ImageStore
                 ManifestDigest = manifestDigest,
                 ManifestMediaType = m.MediaType,
                 Config = m.Config,
-                Layers = m.Layers,
+                Layers = m.Layers.ToList(),
                 DiffIds = diffIds,
                 ChainIds = chains,
                 Size = size,
@@ -700,11 +713,11 @@ public sealed partial class ImageStore
             Size = rec.Size,
             Layers = rec.Layers.Select(l => l.Digest).ToArray(),
             DiffIds = rec.DiffIds.ToArray(),
-            Architecture = (string?)cfg["architecture"] ?? "",
-            Os = (string?)cfg["os"] ?? "",
-            Variant = (string?)cfg["variant"],
-            Author = (string?)cfg["author"],
-            Created = ParseTime(cfg["created"]),
+            Architecture = cfg.Architecture ?? "",
+            Os = cfg.Os ?? "",
+            Variant = cfg.Variant,
+            Author = cfg.Author,
+            Created = cfg.Created,
         };
         var tags = index.Tags.Where(kv => kv.Value == rec.Id).Select(kv => kv.Key).ToList();
         img.RepoTags = tags.Select(t => ImageReference.Parse(t).ToFamiliarString()).ToArray();
@@ -715,50 +728,28 @@ public sealed partial class ImageStore
             var r = ImageReference.Parse(which);
             img.Repository = r.FamiliarName; img.Tag = r.Tag ?? "<none>";
         }
-        if (cfg["config"] is JsonObject c)
+        if (cfg.Config is { } c)
         {
             var ic = img.Config;
-            ic.Entrypoint = StringArray(c["Entrypoint"]);
-            ic.Cmd = StringArray(c["Cmd"]);
-            ic.Env = StringArray(c["Env"]) ?? [];
-            ic.WorkingDir = NullIfEmpty((string?)c["WorkingDir"]);
-            ic.User = NullIfEmpty((string?)c["User"]);
-            ic.StopSignal = NullIfEmpty((string?)c["StopSignal"]);
-            ic.ExposedPorts = (c["ExposedPorts"] as JsonObject)?.Select(kv => kv.Key).ToArray() ?? [];
-            ic.Volumes = (c["Volumes"] as JsonObject)?.Select(kv => kv.Key).ToArray() ?? [];
-            if (c["Labels"] is JsonObject labels)
-                foreach (var kv in labels) ic.Labels[kv.Key] = (string?)kv.Value ?? "";
+            ic.Entrypoint = c.Entrypoint?.ToArray();
+            ic.Cmd = c.Cmd?.ToArray();
+            ic.Env = c.Env?.ToArray() ?? [];
+            ic.WorkingDir = NullIfEmpty(c.WorkingDir);
+            ic.User = NullIfEmpty(c.User);
+            ic.StopSignal = NullIfEmpty(c.StopSignal);
+            ic.ExposedPorts = c.ExposedPorts.ToArray();
+            ic.Volumes = c.Volumes.ToArray();
+            foreach (var kv in c.Labels) ic.Labels[kv.Key] = kv.Value;
         }
-        if (cfg["history"] is JsonArray hist)
+        img.History = cfg.History.Select(h => new ImageHistory
         {
-            img.History = hist.OfType<JsonObject>().Select(h => new ImageHistory
-            {
-                Created = ParseTime(h["created"]),
-                CreatedBy = (string?)h["created_by"],
-                Comment = (string?)h["comment"],
-                EmptyLayer = h["empty_layer"] is JsonValue v && v.TryGetValue<bool>(out var b) && b,
-            }).ToArray();
-        }
+            Created = h.Created,
+            CreatedBy = h.CreatedBy,
+            Comment = h.Comment,
+            EmptyLayer = h.EmptyLayer,
+        }).ToArray();
         return img;
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-    private static string[]? StringArray(JsonNode? n) => n switch
-    {
-        JsonArray a => a.Select(x => (string?)x ?? "").ToArray(),
-        JsonValue v when v.TryGetValue<string>(out var s) => [s],
-        _ => null,
-    };
-
-    private static DateTime? ParseTime(JsonNode? n)
-    {
-        if (n is JsonValue v && v.TryGetValue<string>(out var s) &&
-            DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
-        {
-            if (t.Year <= 1) return null;
-            return t.UtcDateTime;
-        }
-        return null;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using PsContainers.Core.Archive;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 

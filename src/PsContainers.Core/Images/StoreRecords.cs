@@ -1,20 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using PsContainers.Core.Oci;
 
 namespace PsContainers.Core.Images;
-
-/// <summary>A blob reference in a manifest.</summary>
-public sealed class Descriptor
-{
-    [JsonPropertyName("mediaType")] public string MediaType { get; set; } = "";
-    [JsonPropertyName("digest")] public string Digest { get; set; } = "";
-    [JsonPropertyName("size")] public long Size { get; set; }
-    [JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? Annotations { get; set; }
-    [JsonPropertyName("platform"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonObject? Platform { get; set; }
-}
 
 /// <summary>The stored record of one image (images/&lt;id-hex&gt;.json).</summary>
 internal sealed class ImageRecord
@@ -22,7 +10,9 @@ internal sealed class ImageRecord
     public string Id { get; set; } = "";
     public string ManifestDigest { get; set; } = "";
     public string ManifestMediaType { get; set; } = "";
+    /// <summary>The config descriptor of the manifest, as in the manifest (OCI descriptor.md).</summary>
     public Descriptor Config { get; set; } = new();
+    /// <summary>The layer descriptors of the manifest, base layer first.</summary>
     public List<Descriptor> Layers { get; set; } = new();
     public List<string> DiffIds { get; set; } = new();
     public List<string> ChainIds { get; set; } = new();

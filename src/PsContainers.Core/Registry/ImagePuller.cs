@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 
 namespace PsContainers.Core.Registry;
 
@@ -77,16 +77,16 @@ public sealed class ImagePuller
     {
         string target = reference.ToString();
         var wanted = platform ?? Platform.Host;
-        ManifestDocument manifest = top;
-        if (top.IsIndex)
+        ManifestDocument chosen = top;
+        if (top is ImageIndex index)
         {
-            var desc = top.SelectPlatform(wanted, target);
+            var desc = RegistryManifests.SelectPlatform(index, wanted, target);
             _sink.Verbose($"{target}: using {desc.Digest} for {desc.Platform} from the index.");
-            manifest = await client.GetManifestAsync(reference.Repository, desc.Digest, ct).ConfigureAwait(false);
-            if (manifest.IsIndex)
-                throw PscException.InvalidData("RegistryManifestInvalid", $"The index of {target} points at another index for {wanted}.", target);
+            chosen = await client.GetManifestAsync(reference.Repository, desc.Digest, ct).ConfigureAwait(false);
         }
-        var config = manifest.Config!;
+        if (chosen is not ImageManifest manifest)
+            throw PscException.InvalidData("RegistryManifestInvalid", $"The index of {target} points at another index for {wanted}.", target);
+        var config = manifest.Config;
         lock (put) put.AddRange(manifest.Layers.Select(l => l.Digest).Append(config.Digest).Append(manifest.Digest));
         int parent = Interlocked.Add(ref s_activitySeed, 100);
         string activity = $"Pulling {reference.ToFamiliarString()}";
@@ -169,21 +169,15 @@ public sealed class ImagePuller
         return image;
     }
 
+    /// <summary>Warn when the image config names a platform other than the one requested (a single-platform image pulled for another platform).</summary>
     private void CheckPlatform(string configDigest, Platform wanted, bool explicitRequest, string target)
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(_store.ReadBlob(configDigest));
-            var r = doc.RootElement;
-            string os = r.TryGetProperty("os", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : "";
-            string arch = r.TryGetProperty("architecture", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "";
-            string? variant = r.TryGetProperty("variant", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (os.Length == 0 || arch.Length == 0) return;
-            var have = Platform.Normalise(os, arch, variant);
-            if (!wanted.Matches(have) && (explicitRequest || have.Architecture != wanted.Architecture))
-                _sink.Warning($"The image {target} is for {have}, which does not match the requested platform {wanted}.");
-        }
-        catch (JsonException) { }
+        ImageConfiguration config;
+        try { config = ImageConfiguration.Parse(_store.ReadBlob(configDigest)); }
+        catch (OciFormatException) { return; } // the commit reports a broken config
+        if (config.Platform is not { } have) return;
+        if (!wanted.Matches(have) && (explicitRequest || have.Architecture != wanted.Architecture))
+            _sink.Warning($"The image {target} is for {have}, which does not match the requested platform {wanted}.");
     }
 
     private async Task DownloadAsync(RegistryClient client, string repository, Descriptor d,

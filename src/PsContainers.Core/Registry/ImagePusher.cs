@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 
 namespace PsContainers.Core.Registry;
 
@@ -36,8 +37,7 @@ public sealed class ImagePusher
     {
         var sw = Stopwatch.StartNew();
         byte[] manifestBytes = _store.GetManifest(image);
-        var manifest = ManifestDocument.Parse(manifestBytes, null, image.ToString());
-        if (manifest.IsIndex || manifest.Config is null)
+        if (RegistryManifests.Parse(manifestBytes, null, image.ToString()) is not ImageManifest manifest)
             throw PscException.InvalidData("PushUnsupportedManifest", $"The image {image} has no single-platform manifest to push.", image);
         var cred = Credential ?? CredentialStore.Find(destination.Registry);
         using var client = new RegistryClient(destination.Registry, _options, cred, _sink, _tokens, destination.RegistryEndpointHost);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using PsContainers.Core.Oci;
 
 namespace PsContainers.Core.Registry;
 
@@ -10,7 +11,7 @@ public sealed partial class RegistryClient
 
     private static void AddManifestAccept(HttpRequestMessage req)
     {
-        foreach (var a in RegistryMediaTypes.ManifestAccept) req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(a));
+        foreach (var a in MediaTypes.ManifestAccept) req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(a));
     }
 
     /// <summary>
@@ -31,7 +32,7 @@ public sealed partial class RegistryClient
         if (resp.Content.Headers.ContentLength is long len && len > ManifestDocument.MaxSize)
             throw PscException.InvalidData("RegistryManifestTooLarge", $"The manifest of {target} is {len} bytes; manifests over 4 MiB are refused.", target);
         var bytes = await ReadLimitedAsync(resp, ManifestDocument.MaxSize, target, ct).ConfigureAwait(false);
-        var doc = ManifestDocument.Parse(bytes, resp.Content.Headers.ContentType?.ToString(), target);
+        var doc = RegistryManifests.Parse(bytes, resp.Content.Headers.ContentType?.ToString(), target);
         if (reference.StartsWith("sha256:", StringComparison.Ordinal) && doc.Digest != reference)
             throw PscException.InvalidData("RegistryDigestMismatch", $"The manifest served for {target} has digest {doc.Digest}.", target);
         if (resp.Headers.TryGetValues("Docker-Content-Digest", out var dcd) && dcd.FirstOrDefault() is string hd &&

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using PsContainers.Core;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
 
 namespace PsContainers.Commands;
@@ -116,7 +117,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
     {
         try
         {
-            if (!string.IsNullOrEmpty(Platform)) _platform = Core.Registry.Platform.Parse(Platform);
+            if (!string.IsNullOrEmpty(Platform)) _platform = Core.Oci.Platform.Parse(Platform);
             _options = LoadOptions();
         }
         catch (PscException e) { ThrowEngineError(e, Platform); }

@@ -1,5 +1,6 @@
 using PsContainers.Core;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Tests.Images;

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Text;
 using PsContainers.Core;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 using PsContainers.Core.Archive;
 using TarEntry = PsContainers.Core.Archive.TarEntry;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using PsContainers.Core;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Tests.Images;

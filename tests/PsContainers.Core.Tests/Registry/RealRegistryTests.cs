@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PsContainers.Core;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
 
 namespace PsContainers.Core.Tests.Registry;
@@ -101,8 +102,8 @@ public class RealRegistryTests : IClassFixture<LocalRegistryFixture>
         var (_, loc, _) = await c.StartUploadAsync("m/img", null, null, default);
         await c.UploadMonolithicAsync(loc!, "m/img", cd, config.Length, () => new MemoryStream(config), null, default);
         // odd but valid formatting: the digest must be of these exact bytes
-        var manifest = Encoding.UTF8.GetBytes($"{{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"{RegistryMediaTypes.OciManifest}\",\n  \"config\": {{\"mediaType\": \"{RegistryMediaTypes.OciConfig}\", \"digest\": \"{cd}\", \"size\": {config.Length}}},\n  \"layers\": []\n}}");
-        string digest = await c.PutManifestAsync("m/img", "v1", manifest, RegistryMediaTypes.OciManifest, default);
+        var manifest = Encoding.UTF8.GetBytes($"{{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"{MediaTypes.OciManifest}\",\n  \"config\": {{\"mediaType\": \"{MediaTypes.OciConfig}\", \"digest\": \"{cd}\", \"size\": {config.Length}}},\n  \"layers\": []\n}}");
+        string digest = await c.PutManifestAsync("m/img", "v1", manifest, MediaTypes.OciManifest, default);
         Assert.Equal(Util.Digest.Of(manifest), digest);
         var byTag = await c.GetManifestAsync("m/img", "v1", default);
         Assert.Equal(manifest, byTag.Bytes);
@@ -115,7 +116,7 @@ public class RealRegistryTests : IClassFixture<LocalRegistryFixture>
         Assert.Equal("RegistryManifestUnknown", e.ErrorId);
         Assert.Equal(PscErrorCategory.ObjectNotFound, e.Category);
         var bad = await Assert.ThrowsAsync<PscException>(() =>
-            c.PutManifestAsync("m/img", "v2", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(manifest).Replace(cd, "sha256:" + new string('0', 64))), RegistryMediaTypes.OciManifest, default));
+            c.PutManifestAsync("m/img", "v2", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(manifest).Replace(cd, "sha256:" + new string('0', 64))), MediaTypes.OciManifest, default));
         Assert.Equal(PscErrorCategory.ObjectNotFound, bad.Category); // MANIFEST_BLOB_UNKNOWN
         Assert.StartsWith("RegistryManifestBlobUnknown", bad.ErrorId);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PsContainers.Core;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
 
 namespace PsContainers.Core.Tests.Registry;
@@ -194,9 +195,9 @@ public class RegistryClientTests
         using var srv = new FakeServer(async ctx =>
         {
             if (Path0(ctx) == "/v2/") { await FakeServer.Send(ctx, 200, "{}"); return; }
-            Assert.Contains(RegistryMediaTypes.OciIndex, ctx.Request.Headers["Accept"]);
-            Assert.Contains(RegistryMediaTypes.DockerManifest, ctx.Request.Headers["Accept"]);
-            await FakeServer.Send(ctx, 200, body, RegistryMediaTypes.OciManifest);
+            Assert.Contains(MediaTypes.OciIndex, ctx.Request.Headers["Accept"]);
+            Assert.Contains(MediaTypes.DockerManifest, ctx.Request.Headers["Accept"]);
+            await FakeServer.Send(ctx, 200, body, MediaTypes.OciManifest);
         });
         using var client = new RegistryClient(srv.Host, new RegistryOptions(), null, null, new TokenCache());
         var good = Util.Digest.Of(Encoding.UTF8.GetBytes(body));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using PsContainers.Core;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
 
 namespace PsContainers.Core.Tests.Registry;
@@ -145,41 +146,16 @@ public class TokenCacheTests
     }
 }
 
-public class PlatformTests
+/// <summary>Index selection and manifest parsing with the registry's ErrorIds (<see cref="RegistryManifests"/>).</summary>
+public class RegistryManifestsTests
 {
-    [Theory]
-    [InlineData("linux/arm64/v8", "linux", "arm64", "v8")]
-    [InlineData("linux/amd64", "linux", "amd64", null)]
-    [InlineData("arm64", "linux", "arm64", null)]
-    [InlineData("linux/x86_64", "linux", "amd64", null)]
-    [InlineData("linux/aarch64", "linux", "arm64", null)]
-    [InlineData("LINUX/ARM/7", "linux", "arm", "v7")]
-    public void Parses(string text, string os, string arch, string? variant)
-    {
-        var p = Platform.Parse(text);
-        Assert.Equal(new Platform(os, arch, variant), p);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("linux//v8")]
-    [InlineData("a/b/c/d")]
-    public void RejectsBadPlatforms(string text)
-    {
-        var e = Assert.Throws<PscException>(() => Platform.Parse(text));
-        Assert.Equal("InvalidPlatform", e.ErrorId);
-    }
-
-    [Fact]
-    public void HostIsLinux() => Assert.Equal("linux", Platform.Host.Os);
-
-    private static ManifestDocument Index(params (string arch, string? variant, char fill)[] entries)
+    private static ImageIndex Index(params (string arch, string? variant, char fill)[] entries)
     {
         var items = entries.Select(e =>
-            $"{{\"mediaType\":\"{RegistryMediaTypes.OciManifest}\",\"digest\":\"sha256:{new string(e.fill, 64)}\",\"size\":10," +
+            $"{{\"mediaType\":\"{MediaTypes.OciManifest}\",\"digest\":\"sha256:{new string(e.fill, 64)}\",\"size\":10," +
             $"\"platform\":{{\"os\":\"linux\",\"architecture\":\"{e.arch}\"{(e.variant is null ? "" : $",\"variant\":\"{e.variant}\"")}}}}}");
-        var json = $"{{\"schemaVersion\":2,\"mediaType\":\"{RegistryMediaTypes.OciIndex}\",\"manifests\":[{string.Join(",", items)}]}}";
-        return ManifestDocument.Parse(Encoding.UTF8.GetBytes(json), RegistryMediaTypes.OciIndex, "x");
+        var json = $"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciIndex}\",\"manifests\":[{string.Join(",", items)}]}}";
+        return (ImageIndex)RegistryManifests.Parse(Encoding.UTF8.GetBytes(json), MediaTypes.OciIndex, "x");
     }
 
     [Fact]
@@ -187,30 +163,27 @@ public class PlatformTests
     {
         var idx = Index(("amd64", null, 'a'), ("arm", "v6", 'b'), ("arm", "v7", 'c'), ("arm64", null, 'd'), ("arm64", "v8", 'e'));
         Assert.True(idx.IsIndex);
-        Assert.Equal("sha256:" + new string('a', 64), idx.SelectPlatform(Platform.Parse("linux/amd64")).Digest);
-        Assert.Equal("sha256:" + new string('c', 64), idx.SelectPlatform(Platform.Parse("linux/arm/v7")).Digest);
-        Assert.Equal("sha256:" + new string('b', 64), idx.SelectPlatform(Platform.Parse("linux/arm/v6")).Digest);
+        Assert.Equal("sha256:" + new string('a', 64), RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/amd64")).Digest);
+        Assert.Equal("sha256:" + new string('c', 64), RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/arm/v7")).Digest);
+        Assert.Equal("sha256:" + new string('b', 64), RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/arm/v6")).Digest);
         // arm64 with no variant counts as v8; the first match wins
-        Assert.Equal("sha256:" + new string('d', 64), idx.SelectPlatform(Platform.Parse("linux/arm64/v8")).Digest);
-        var e = Assert.Throws<PscException>(() => idx.SelectPlatform(Platform.Parse("linux/s390x"), "img"));
+        Assert.Equal("sha256:" + new string('d', 64), RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/arm64/v8")).Digest);
+        var e = Assert.Throws<PscException>(() => RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/s390x"), "img"));
         Assert.Equal(PscErrorCategory.ObjectNotFound, e.Category);
         Assert.Contains("linux/arm/v7", e.Message);
     }
-}
 
-public class ManifestDocumentTests
-{
     private const string Cfg = "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\",\"size\":5}";
     private const string Layer = "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:2222222222222222222222222222222222222222222222222222222222222222\",\"size\":7}";
 
     [Fact]
     public void ParsesAnOciManifestWithExactBytes()
     {
-        var bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{RegistryMediaTypes.OciManifest}\",{Cfg},\"layers\":[{Layer}]}}");
-        var m = ManifestDocument.Parse(bytes, RegistryMediaTypes.OciManifest + "; charset=utf-8");
+        var bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",{Cfg},\"layers\":[{Layer}]}}");
+        var m = RegistryManifests.Parse(bytes, MediaTypes.OciManifest + "; charset=utf-8");
         Assert.False(m.IsIndex);
-        Assert.Equal(5, m.Config!.Size);
-        Assert.Single(m.Layers);
+        Assert.Equal(5, Assert.IsType<ImageManifest>(m).Config.Size);
+        Assert.Single(((ImageManifest)m).Layers);
         Assert.Same(bytes, m.Bytes);
         Assert.Equal(Util.Digest.Of(bytes), m.Digest);
     }
@@ -218,26 +191,26 @@ public class ManifestDocumentTests
     [Fact]
     public void InfersTheTypeWhenMediaTypeIsAbsent()
     {
-        var m = ManifestDocument.Parse(Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,{Cfg},\"layers\":[]}}"), RegistryMediaTypes.OciManifest);
-        Assert.Equal(RegistryMediaTypes.OciManifest, m.MediaType);
+        var m = RegistryManifests.Parse(Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,{Cfg},\"layers\":[]}}"), MediaTypes.OciManifest);
+        Assert.Equal(MediaTypes.OciManifest, m.MediaType);
     }
 
     [Fact]
     public void RefusesAContentTypeThatContradictsTheBody()
     {
-        var bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{RegistryMediaTypes.OciManifest}\",{Cfg},\"layers\":[]}}");
-        var e = Assert.Throws<PscException>(() => ManifestDocument.Parse(bytes, RegistryMediaTypes.DockerManifest));
+        var bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",{Cfg},\"layers\":[]}}");
+        var e = Assert.Throws<PscException>(() => RegistryManifests.Parse(bytes, MediaTypes.DockerManifest));
         Assert.Equal("RegistryManifestTypeMismatch", e.ErrorId);
     }
 
     [Theory]
-    [InlineData(RegistryMediaTypes.DockerSchema1Signed)]
+    [InlineData(MediaTypes.DockerSchema1Signed)]
     [InlineData("text/plain")]
     [InlineData(null)]
     public void RefusesSchema1Clearly(string? contentType)
     {
         var bytes = Encoding.UTF8.GetBytes("{\"schemaVersion\":1,\"name\":\"x\",\"tag\":\"y\",\"fsLayers\":[]}");
-        var e = Assert.Throws<PscException>(() => ManifestDocument.Parse(bytes, contentType));
+        var e = Assert.Throws<PscException>(() => RegistryManifests.Parse(bytes, contentType));
         Assert.Equal("RegistryManifestSchema1Unsupported", e.ErrorId);
         Assert.Contains("schema 1", e.Message);
     }
@@ -245,17 +218,17 @@ public class ManifestDocumentTests
     [Fact]
     public void RefusesManifestsOver4MiB()
     {
-        var e = Assert.Throws<PscException>(() => ManifestDocument.Parse(new byte[4 * 1024 * 1024 + 1], RegistryMediaTypes.OciManifest));
+        var e = Assert.Throws<PscException>(() => RegistryManifests.Parse(new byte[4 * 1024 * 1024 + 1], MediaTypes.OciManifest));
         Assert.Equal("RegistryManifestTooLarge", e.ErrorId);
     }
 
     [Fact]
     public void RefusesBadDescriptors()
     {
-        var bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{RegistryMediaTypes.OciManifest}\",{Cfg},\"layers\":[{{\"digest\":\"md5:abc\",\"size\":1}}]}}");
-        Assert.Equal("RegistryManifestInvalid", Assert.Throws<PscException>(() => ManifestDocument.Parse(bytes, null)).ErrorId);
-        var neg = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{RegistryMediaTypes.OciManifest}\",{Cfg.Replace("\"size\":5", "\"size\":-5")},\"layers\":[]}}");
-        Assert.Equal("RegistryManifestInvalid", Assert.Throws<PscException>(() => ManifestDocument.Parse(neg, null)).ErrorId);
+        var bytes = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",{Cfg},\"layers\":[{{\"digest\":\"md5:abc\",\"size\":1}}]}}");
+        Assert.Equal("RegistryManifestInvalid", Assert.Throws<PscException>(() => RegistryManifests.Parse(bytes, null)).ErrorId);
+        var neg = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",{Cfg.Replace("\"size\":5", "\"size\":-5")},\"layers\":[]}}");
+        Assert.Equal("RegistryManifestInvalid", Assert.Throws<PscException>(() => RegistryManifests.Parse(neg, null)).ErrorId);
     }
 }
 
