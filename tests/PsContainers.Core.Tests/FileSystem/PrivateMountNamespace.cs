@@ -51,8 +51,30 @@ internal static partial class PrivateMountNamespace
 
     public static void Run(Action body) => Run<int>(() => { body(); return 0; });
 
+    /// <summary>
+    /// Load every assembly the engine references before /tmp and /run are covered: the test binaries may live under
+    /// /tmp (a CI clone there), and an assembly the loader first needs inside the namespace would not be found, a
+    /// failure the runtime then caches for the whole test process.
+    /// </summary>
+    private static void PreloadAssemblies()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<System.Reflection.Assembly>();
+        pending.Push(typeof(PrivateMountNamespace).Assembly);
+        while (pending.Count > 0)
+        {
+            var a = pending.Pop();
+            foreach (var r in a.GetReferencedAssemblies())
+            {
+                if (r.Name is null || !seen.Add(r.Name)) continue;
+                try { pending.Push(System.Reflection.Assembly.Load(r)); } catch (IOException) { }
+            }
+        }
+    }
+
     public static T Run<T>(Func<T> body)
     {
+        PreloadAssemblies();
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         var t = new Thread(() =>
