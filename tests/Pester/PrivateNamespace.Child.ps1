@@ -62,10 +62,31 @@ if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=512m', 'psc-scratc
 $moduleDir = '/run/psc-test-module'
 Copy-Item -Recurse (Split-Path $payload.Module) $moduleDir
 $imports = foreach ($i in $payload.Imports) { $d = Join-Path '/run/psc-test-imports' ([guid]::NewGuid().ToString('N')); New-Item -ItemType Directory $d | Out-Null; Copy-Item $i $d; Join-Path $d (Split-Path -Leaf $i) }
-foreach ($m in '/tmp', '/dev/shm') {
+foreach ($m in @('/tmp')) {
     if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=512m', 'psc-scratch', $m))) { throw "could not mount a scratch tmpfs on $m" }
 }
-& chmod 1777 /tmp /dev/shm
+& chmod 1777 /tmp
+# A read-only mount does not stop writes to the device nodes on it (the kernel checks the mount only for regular
+# files, directories and links): the machine's disks (/dev/vda, /dev/loop*, /dev/zram*) and /dev/kmsg would stay
+# writable through a hostile link to them. /dev becomes a scratch tmpfs holding only harmless character devices.
+if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=0755,size=1m', 'psc-scratch-dev', '/dev'))) { throw 'could not cover /dev' }
+foreach ($d in @(@('null', 1, 3), @('zero', 1, 5), @('full', 1, 7), @('random', 1, 8), @('urandom', 1, 9), @('tty', 5, 0))) {
+    & mknod -m 0666 "/dev/$($d[0])" c $d[1] $d[2]
+    if ($LASTEXITCODE -ne 0) { throw "could not create /dev/$($d[0])" }
+}
+foreach ($d in 'shm', 'pts', 'mqueue') { New-Item -ItemType Directory "/dev/$d" | Out-Null }
+if (-not (Invoke-Mount @('-t', 'tmpfs', '-o', 'mode=1777,size=512m', 'psc-scratch', '/dev/shm'))) { throw 'could not mount a scratch tmpfs on /dev/shm' }
+if (-not (Invoke-Mount @('-t', 'devpts', '-o', 'newinstance,ptmxmode=0666,mode=0620', 'psc-scratch-devpts', '/dev/pts'))) { throw 'could not mount a private devpts' }
+& ln -s pts/ptmx /dev/ptmx; & ln -s /proc/self/fd /dev/fd
+& ln -s /proc/self/fd/0 /dev/stdin; & ln -s /proc/self/fd/1 /dev/stdout; & ln -s /proc/self/fd/2 /dev/stderr
+# With containers allowed /proc is this PID namespace's own procfs, but /proc/sys and /proc/sysrq-trigger are the
+# machine's kernel settings (core_pattern, drop_caches, sysrq): read-only, as a container runtime makes them.
+if ($payload.AllowContainers) {
+    foreach ($p in '/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus', '/proc/fs', '/proc/acpi', '/proc/scsi') {
+        if (-not (Test-Path -LiteralPath $p)) { continue }
+        if (-not ((Invoke-Mount @('--bind', $p, $p)) -and (Invoke-Mount @('-o', 'remount,bind,ro', $p)))) { throw "could not make $p read-only" }
+    }
+}
 New-Item -ItemType Directory /run/lock | Out-Null
 & chmod 1777 /run/lock
 # 3. Prove it: every writable mount is one of ours (scratch tmpfs, the new /proc of this PID namespace).
@@ -80,6 +101,15 @@ foreach ($line in $visible.Values) {
     $ours = ($source -like 'psc-scratch*') -or ($mp -eq '/proc' -and $payload.AllowContainers) -or
         ($mp -like '/sys/fs/cgroup/*' -and $f[3] -like "*/$cgroupName")
     if (-not $ours) { throw "a mount of the machine is still writable here: $line" }
+}
+
+# ... and no device node of the machine or global kernel setting is writable (access(2) only: nothing is opened)
+$allowedDev = '/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty', '/dev/pts/ptmx'
+$writable = @(& find /dev '(' -type b -o -type c ')' 2>$null | Where-Object { $_ -notin $allowedDev })
+if ($writable.Count -gt 0) { throw "unexpected device nodes in the scratch /dev: $($writable -join ', ')" }
+foreach ($p in '/proc/sys/kernel/core_pattern', '/proc/sys/vm/drop_caches', '/proc/sysrq-trigger') {
+    & test -w $p
+    if ($LASTEXITCODE -eq 0) { throw "a kernel setting of the machine is writable here: $p" }
 }
 
 $env:PSCONTAINERS_ROOT = '/tmp/store'

@@ -7,7 +7,7 @@ namespace PsContainers.Core.Tests.FileSystem;
 /// Runs a test body inside a private mount namespace of its own thread: unshare(CLONE_NEWNS) on a dedicated thread
 /// (mount namespaces belong to the task; CLONE_NEWNS implies unsharing CLONE_FS), every mount made private, every
 /// mount made read-only (mount_setattr AT_RECURSIVE), a scratch /proc holding only this thread's own entry as /proc/self (the
-/// real one would lead back to the machine's writable mounts through /proc/&lt;pid&gt;/root), then scratch tmpfs mounted over /run and /tmp. Nothing the body does to /, /etc, /run or /tmp is visible on the host. The body runs synchronously on
+/// real one would lead back to the machine's writable mounts through /proc/&lt;pid&gt;/root), then scratch tmpfs mounted over /run, /dev (only null, zero, full, random, urandom: device nodes stay writable on a read-only mount) and /tmp. Nothing the body does to /, /etc, /run or /tmp is visible on the host. The body runs synchronously on
 /// that same thread; its exception is rethrown to the caller.
 /// </summary>
 internal static partial class PrivateMountNamespace
@@ -22,6 +22,9 @@ internal static partial class PrivateMountNamespace
 
     [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
+
+    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int mknod(string path, uint mode, ulong dev);
 
     [LibraryImport("libc", EntryPoint = "gettid")]
     private static partial int gettid();
@@ -116,6 +119,15 @@ internal static partial class PrivateMountNamespace
         Mount("/run/.psc-proc-self", "/proc/self", null, MS_MOVE);
         Mount("/proc/self", "/proc/thread-self", null, MS_BIND);
         Directory.Delete("/run/.psc-proc-self");
+        // A read-only mount does not stop writes to the device nodes on it (the kernel checks the mount only for
+        // regular files, directories and links): /dev/vda, /dev/loop*, /dev/kmsg would stay writable through a
+        // hostile link. /dev becomes a scratch tmpfs holding only harmless character devices.
+        Mount("tmpfs", "/dev", "tmpfs", MS_NOSUID, "mode=0755,size=1m");
+        foreach (var (n, major, minor) in new[] { ("null", 1u, 3u), ("zero", 1u, 5u), ("full", 1u, 7u), ("random", 1u, 8u), ("urandom", 1u, 9u) })
+            if (mknod("/dev/" + n, 0x2000 /* S_IFCHR */ | 0x1b6, ((ulong)major << 8) | minor) != 0)
+                throw new InvalidOperationException($"mknod /dev/{n}: errno {Marshal.GetLastPInvokeError()}");
+        Directory.CreateDirectory("/dev/shm");
+        File.CreateSymbolicLink("/dev/fd", "/proc/self/fd");
         Mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID, "mode=1777,size=64m");
         Directory.CreateDirectory(Scratch);
         Mount("tmpfs", Scratch, "tmpfs", 0, "mode=0755,size=512m");
