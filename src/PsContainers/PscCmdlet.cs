@@ -20,6 +20,11 @@ public abstract class PscCmdlet : PSCmdlet
     /// <summary>The store root: $env:PSCONTAINERS_ROOT or /var/lib/pscontainers.</summary>
     protected PscPaths Paths => _paths ??= new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable));
 
+    private Engine? _engine;
+
+    /// <summary>The engine of <see cref="Paths"/> (one per root in this process, see <see cref="EngineCache"/>).</summary>
+    protected Engine Engine => _engine ??= EngineCache.For(Paths);
+
     protected override void StopProcessing()
     {
         _cts.Cancel();
