@@ -133,7 +133,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
             if (!ShouldProcess(reference.ToString(), "Pull image")) continue;
             try
             {
-                _store ??= Engine.Images;
+                _store ??= Images;
                 var image = RunPumped((sink, ct) =>
                 {
                     var puller = new ImagePuller(_store, _options!, Quiet ? new QuietSink(sink) : sink) { Credential = ToCredential(Credential) };
@@ -180,7 +180,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
     {
         try { _options = LoadOptions(); }
         catch (PscException e) { ThrowEngineError(e); }
-        _store = Engine.Images;
+        _store = Images;
     }
 
     protected override void ProcessRecord()
