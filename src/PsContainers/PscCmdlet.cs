@@ -20,6 +20,32 @@ public abstract class PscCmdlet : PSCmdlet
     /// <summary>The store root: $env:PSCONTAINERS_ROOT or /var/lib/pscontainers.</summary>
     protected PscPaths Paths => _paths ??= new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable));
 
+    private Engine? _engine;
+
+    /// <summary>The engine of <see cref="Paths"/> (one per root in this process, see <see cref="EngineCache"/>).</summary>
+    protected Engine Engine => _engine ??= EngineCache.For(Paths);
+
+    private bool _imagesRecovered;
+
+    /// <summary>
+    /// The image store, after the explicit recovery step every image command takes once: what interrupted commands
+    /// left in the store's staging area is swept when nobody else is working (a few non-blocking lock attempts when
+    /// there is nothing to do). Argument completers read <c>Engine.Images</c> directly and never recover.
+    /// </summary>
+    protected PsContainers.Core.Images.ImageStore Images
+    {
+        get
+        {
+            var store = Engine.Images;
+            if (!_imagesRecovered)
+            {
+                _imagesRecovered = true;
+                store.RecoverAbandonedWork();
+            }
+            return store;
+        }
+    }
+
     protected override void StopProcessing()
     {
         _cts.Cancel();

@@ -19,21 +19,17 @@ public sealed partial class ContainerManager
     private readonly ISyscalls _sys;
     private readonly List<IContainerImageResolver> _resolvers = new();
 
-    /// <summary>
-    /// A program the monitor runs after the container's process has exited and its rootfs is unmounted
-    /// (like podman's exit command): element 0 is the executable, the rest its arguments; the container id
-    /// is appended. Networking registers its clean-up here (veth/IPAM release for containers that exit
-    /// on their own). $env:PSCONTAINERS_EXIT_COMMAND (an executable path) is used when this is null.
-    /// </summary>
-    public static string[]? ExitCommand { get; set; }
+    private readonly Engine _engine;
 
-    public ContainerManager(PscPaths paths, ISyscalls? syscalls = null)
+    /// <summary>Made by <see cref="Engine"/>, which owns the stores it works with.</summary>
+    internal ContainerManager(Engine engine)
     {
-        Paths = paths;
-        _sys = syscalls ?? LinuxSyscalls.Instance;
-        Store = new ContainerStore(paths, _sys) { };
+        _engine = engine;
+        Paths = engine.Paths;
+        _sys = engine.Syscalls;
+        Store = engine.ContainerStore;
         Store.Repair = RepairOrphan;
-        _resolvers.Add(new StoreImageResolver(paths));
+        _resolvers.Add(new StoreImageResolver(engine.Images));
         _resolvers.Add(new DirectoryImageResolver());
     }
 
@@ -151,19 +147,10 @@ public sealed partial class ContainerManager
         if (o.Init && !File.Exists(InitPath))
             throw new PscException("InitNotFound", PscErrorCategory.NotInstalled, $"-Init needs the init program '{InitPath}', which is missing from this installation.", InitPath);
 
-        var hooks = ContainerHooks.All;
+        var participants = _engine.Participants;
         var networks = o.Networks.Count == 0 ? new List<string> { "none" } : o.Networks.ToList();
         string mode = networks[0];
-        if (hooks.Count == 0)
-        {
-            if (networks.Any(n => n is not ("none" or "host")) || networks.Count > 1)
-                throw PscException.InvalidArgument("NetworkNotSupported", $"Network '{string.Join(",", networks)}': only 'none' and 'host' are available without container networking.", mode);
-            if (o.Publish.Count > 0)
-                throw PscException.InvalidArgument("PublishNotSupported", "Publishing ports needs a bridge network, which is not available.", o.Publish);
-        }
         var mounts = o.Volumes.Select(ParseVolume).Concat(o.Mounts).ToList();
-        if (hooks.Count == 0 && mounts.FirstOrDefault(m => m.Type == "volume") is { } vol)
-            throw PscException.InvalidArgument("InvalidVolume", $"'{vol.Source}' is not an absolute host path (named volumes are not available).", vol.Source);
         foreach (var m in mounts.Where(m => m.Type == "bind"))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound("MountSourceNotFound", $"The host path '{m.Source}' of a volume does not exist.", m.Source);
@@ -213,7 +200,7 @@ public sealed partial class ContainerManager
         BuildSpec(c, rootfs: null, validateOnly: true);
         PhaseTrace.Mark("create: validated");
 
-        foreach (var h in hooks) h.Create(c, o);
+        foreach (var p in participants) p.Create(c, o, image);
         using (Store.LockStore(ct))
         {
             if (c.Name.Length == 0)
@@ -388,9 +375,8 @@ public sealed partial class ContainerManager
         {
             var spec = BuildSpec(cur, rootfs);
             PhaseTrace.Mark("start: spec built");
-            var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
-            foreach (var h in ContainerHooks.All) h.Prepare(cur, node, Store.DirOf(c.Id));
-            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
+            ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
+            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
             PhaseTrace.Mark("start: bundle written");
             var launch = RunMonitor(cur, attach, stdin, foreground: false);
             PhaseTrace.Mark("start: monitor reported");
@@ -422,12 +408,10 @@ public sealed partial class ContainerManager
         if (c.Config.Tty && !foreground) a.Add("--tty");
         if (stdin) a.Add("--stdin");
         if (foreground) a.Add("--foreground");
-        string[]? exit = ExitCommand is { Length: > 0 } ec ? ec
-            : Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } env ? [env] : null;
-        if (exit is not null)
+        // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
+        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exit)
         {
-            a.Add("--exit-command"); a.Add(exit[0]);
-            foreach (var x in exit.Skip(1)) { a.Add("--exit-arg"); a.Add(x); }
+            a.Add("--exit-command"); a.Add(exit);
             a.Add("--exit-arg"); a.Add(c.Id);
         }
         return a;
@@ -507,9 +491,8 @@ public sealed partial class ContainerManager
             spec.Process.Env ??= new List<string>();
             if (!spec.Process.Env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
                 spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
-            var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
-            foreach (var h in ContainerHooks.All) h.Prepare(cur, node, Store.DirOf(c.Id));
-            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), node.ToJsonString());
+            ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
+            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
             fg = RunMonitor(cur, false, false, foreground: true).Foreground!;
         }
         fg.WaitForExit();
@@ -658,7 +641,8 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>Remove a container; a running one only with <paramref name="force"/> (it is killed first).</summary>
-    public void Remove(Container c, bool force = false, CancellationToken ct = default)
+    /// <param name="removeVolumes">Also delete the container's anonymous volumes (docker rm -v, Remove-Container -Volumes).</param>
+    public void Remove(Container c, bool force = false, bool removeVolumes = false, CancellationToken ct = default)
     {
         using (var l = Store.LockContainer(c.Id, ct))
         {
@@ -676,8 +660,9 @@ public sealed partial class ContainerManager
                 WaitForExit(cur, TimeSpan.FromSeconds(10), ct);
                 WaitMonitorGone(cur, TimeSpan.FromSeconds(5));
             }
-            foreach (var h in ContainerHooks.All) h.Cleanup(cur);
-            foreach (var h in ContainerHooks.All) h.Remove(cur);
+            var participants = _engine.Participants;
+            for (int i = participants.Count - 1; i >= 0; i--) participants[i].Released(cur);
+            foreach (var p in participants) p.Removed(cur, removeVolumes);
             try { RuntimeFor(cur).Delete(cur.Id, force: true); } catch (PscException) { }
             using (Store.LockStore(ct))
             {
@@ -725,7 +710,7 @@ public sealed partial class ContainerManager
                     File.ReadAllText($"/proc/{c.State.Pid}/cgroup").Contains(c.Id, StringComparison.Ordinal))
                     LinuxSyscalls.Instance.Kill(c.State.Pid, 9);
                 UnmountRootfs(c);
-                foreach (var h in ContainerHooks.All) h.Cleanup(c);
+                ContainerParticipants.Released(_engine.Participants, c);
                 if (Directory.Exists(Store.DirOf(c.Id))) Store.SaveState(c);
             }
             catch (Exception) { /* best effort: the in-memory state already says exited */ }

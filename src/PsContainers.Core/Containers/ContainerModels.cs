@@ -239,27 +239,3 @@ public sealed class ContainerCreateOptions
     public bool Tty { get; set; }
     public bool AutoRemove { get; set; }
 }
-
-/// <summary>
-/// Extension point for networking, ports and volumes: called while a container's bundle is prepared
-/// (the spec can be edited) and when the container stops or is removed.
-/// </summary>
-public interface IContainerSetupHook
-{
-    /// <summary>Validate and record options at create time (throw PscException to refuse; nothing is kept).</summary>
-    void Create(Container container, ContainerCreateOptions options) { }
-    /// <summary>Before each start: edit the OCI spec (mounts, namespaces paths, hooks).</summary>
-    void Prepare(Container container, System.Text.Json.Nodes.JsonObject spec, string bundle);
-    /// <summary>After the container's process has exited (and before a removal).</summary>
-    void Cleanup(Container container);
-    /// <summary>When the container is removed.</summary>
-    void Remove(Container container) { }
-}
-
-/// <summary>Registered setup hooks, in registration order.</summary>
-public static class ContainerHooks
-{
-    private static readonly List<IContainerSetupHook> s_hooks = new();
-    public static void Register(IContainerSetupHook hook) { lock (s_hooks) if (!s_hooks.Contains(hook)) s_hooks.Add(hook); }
-    public static IReadOnlyList<IContainerSetupHook> All { get { lock (s_hooks) return s_hooks.ToArray(); } }
-}

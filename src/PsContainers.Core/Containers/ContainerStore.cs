@@ -14,7 +14,7 @@ namespace PsContainers.Core.Containers;
 /// config.json (the OCI bundle), rootfs/ upper/ work/ (the overlay). Names are reserved in
 /// .names/&lt;name&gt; under the store lock, so a name is unique across every process.
 /// </summary>
-public sealed partial class ContainerStore
+public sealed partial class ContainerStore : Images.IImageUsers
 {
     public PscPaths Paths { get; }
     private readonly ISyscalls _sys;
@@ -171,6 +171,14 @@ public sealed partial class ContainerStore
     /// <summary>Read one container by full id; null when it does not exist (or is being removed).</summary>
     public Container? Load(string id)
     {
+        var c = Read(id);
+        if (c is not null) Observe(c);
+        return c;
+    }
+
+    /// <summary>The records of one container as written (no liveness check); null when it does not exist.</summary>
+    private Container? Read(string id)
+    {
         string dir = DirOf(id);
         try
         {
@@ -181,7 +189,6 @@ public sealed partial class ContainerStore
             c.Path = dir;
             string stPath = System.IO.Path.Combine(dir, "state.json");
             c.State = File.Exists(stPath) ? ParseState(File.ReadAllText(stPath)) : new ContainerState();
-            Observe(c);
             return c;
         }
         catch (FileNotFoundException) { return null; }
@@ -200,6 +207,27 @@ public sealed partial class ContainerStore
             if (!IsFullId(id)) continue;
             var c = Load(id);
             if (c is not null) list.Add(c);
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Every container and the image it uses, for the image store (rmi's "in use", disk usage): a pure read that never
+    /// repairs. Volumes are the names of the volumes it mounts.
+    /// </summary>
+    public IReadOnlyList<Images.ContainerUse> GetImageUsers()
+    {
+        var list = new List<Images.ContainerUse>();
+        if (!Directory.Exists(Root)) return list;
+        foreach (var d in Directory.EnumerateDirectories(Root))
+        {
+            string id = System.IO.Path.GetFileName(d);
+            if (!IsFullId(id)) continue;
+            var c = Read(id);
+            if (c is null || string.IsNullOrEmpty(c.ImageId)) continue;
+            string imageId = c.ImageId.StartsWith("sha256:", StringComparison.Ordinal) ? c.ImageId : "sha256:" + c.ImageId;
+            var volumes = c.Mounts.Where(m => m.Type == "volume" && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source!).ToList();
+            list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, d, volumes));
         }
         return list;
     }

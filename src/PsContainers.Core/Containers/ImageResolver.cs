@@ -15,6 +15,10 @@ public sealed class ResolvedImage
     public string? User { get; init; }
     public string? StopSignal { get; init; }
     public Dictionary<string, string> Labels { get; init; } = new();
+    /// <summary>The image's VOLUMEs: container paths ("/data"); empty for a directory image.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>The image's EXPOSEd ports: "80/tcp", "53/udp"; empty for a directory image.</summary>
+    public IReadOnlyList<string> ExposedPorts { get; init; } = [];
     /// <summary>Unpacked layer directories, base first.</summary>
     public IReadOnlyList<string> LayerPaths { get; init; } = [];
 }
@@ -51,9 +55,9 @@ public sealed class DirectoryImageResolver : IContainerImageResolver
 }
 
 /// <summary>Images from the local image store (names, tags, ids).</summary>
-public sealed class StoreImageResolver(PscPaths paths) : IContainerImageResolver
+public sealed class StoreImageResolver(Images.ImageStore store) : IContainerImageResolver
 {
-    private readonly Images.ImageStore _store = new(paths);
+    private readonly Images.ImageStore _store = store;
 
     public ResolvedImage? Resolve(string nameOrId)
     {
@@ -74,6 +78,8 @@ public sealed class StoreImageResolver(PscPaths paths) : IContainerImageResolver
             User = string.IsNullOrEmpty(cfg.User) ? null : cfg.User,
             StopSignal = cfg.StopSignal,
             Labels = new Dictionary<string, string>(cfg.Labels),
+            Volumes = cfg.Volumes,
+            ExposedPorts = cfg.ExposedPorts,
             LayerPaths = _store.GetLayerPaths(img),
         };
     }

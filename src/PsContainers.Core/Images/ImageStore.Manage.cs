@@ -11,46 +11,29 @@ public sealed class ImageRemovalResult
     public List<string> Deleted { get; } = new();
 }
 
-/// <summary>A container that uses an image (from PscPaths.Containers/&lt;id&gt;/container.json).</summary>
-public sealed record ContainerUse(string ContainerId, string? ContainerName, string ImageId, string Directory);
+/// <summary>
+/// A container that uses an image: its id, name, image id (sha256:...), directory, and the names of the volumes it mounts.
+/// </summary>
+public sealed record ContainerUse(string ContainerId, string? ContainerName, string ImageId, string Directory, IReadOnlyList<string>? Volumes = null);
+
+/// <summary>Answers which containers use which images (the container store; wired by <see cref="Engine"/>).</summary>
+public interface IImageUsers
+{
+    /// <summary>Every container on disk and the image it uses; a pure read.</summary>
+    IReadOnlyList<ContainerUse> GetImageUsers();
+}
 
 public sealed partial class ImageStore
 {
-    /// <summary>Containers known on disk and the image each uses.</summary>
-    public IReadOnlyList<ContainerUse> GetContainerUses()
-    {
-        var list = new List<ContainerUse>();
-        if (!System.IO.Directory.Exists(Paths.Containers)) return list;
-        foreach (var dir in System.IO.Directory.EnumerateDirectories(Paths.Containers))
-        {
-            string f = Path.Combine(dir, "container.json");
-            if (!File.Exists(f)) continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllBytes(f));
-                string? Get(string name)
-                {
-                    foreach (var p in doc.RootElement.EnumerateObject())
-                        if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String) return p.Value.GetString();
-                    return null;
-                }
-                string? imageId = Get("ImageId");
-                if (imageId is null) continue;
-                if (!imageId.StartsWith("sha256:", StringComparison.Ordinal)) imageId = "sha256:" + imageId;
-                list.Add(new ContainerUse(Get("Id") ?? Path.GetFileName(dir), Get("Name"), imageId, dir));
-            }
-            catch (JsonException) { }
-            catch (IOException) { }
-        }
-        return list;
-    }
+    /// <summary>Containers known on disk and the image each uses (from <see cref="Users"/>; none when nobody is wired).</summary>
+    public IReadOnlyList<ContainerUse> GetContainerUses() => Users?.GetImageUsers() ?? [];
 
     /// <summary>Point <paramref name="target"/> at the image (docker tag). Moves the name if it pointed elsewhere.</summary>
     public ContainerImage Tag(ContainerImage source, ImageReference target, CancellationToken ct = default)
     {
         if (target.Tag is null || target.Digest is not null)
             throw PscException.InvalidArgument("InvalidTagReference", $"'{target.ToFamiliarString()}' cannot be used as a tag: give name:tag without a digest.", target.ToString());
-        using (LockExclusive(ct))
+        using (LockForChange(ct))
         {
             var index = ReadIndex();
             if (!index.Images.Contains(source.Id))
@@ -153,7 +136,7 @@ public sealed partial class ImageStore
         var list = digests.Distinct().ToList();
         if (list.Count == 0) return;
         Unpin(list);
-        using (LockExclusive())
+        using (LockForChange())
         {
             var used = ReferencedBlobs(ReadIndex());
             used.UnionWith(PinnedBlobs());

@@ -48,17 +48,39 @@ public sealed partial class ImageStore
         IndexFile = Path.Combine(Root, "repositories.json");
         LockFile = Path.Combine(Root, "lock");
         foreach (var d in new[] { BlobsDir, LayersDir, ImagesDir, TmpDir }) Directory.CreateDirectory(d);
-        // finish or clean interrupted work when nobody else is working
-        if (HasAbandonedWork())
-        {
-            using var l = FileLock.TryExclusive(LockFile);
-            if (l is not null) Recover();
-        }
+    }
+
+    /// <summary>
+    /// Who uses images: the containers (wired by <see cref="Engine"/> to the container store). Null: no image is in use
+    /// (a store on its own, as in the image tests).
+    /// </summary>
+    public IImageUsers? Users { get; init; }
+
+    /// <summary>
+    /// Finish or clean what interrupted commands left behind, when nobody else is working (a non-blocking try of the
+    /// store lock; nothing happens when it is held). The constructor does not do this, so opening a store for a read
+    /// (a listing, a tab completion) never changes it; the operations that change the store take this step under
+    /// their lock (<see cref="LockForChange"/>), and tests call it to play "the next command".
+    /// </summary>
+    public void RecoverAbandonedWork()
+    {
+        if (!HasAbandonedWork()) return;
+        using var l = FileLock.TryExclusive(LockFile);
+        if (l is not null) Recover();
     }
 
     // ------------------------------------------------------------------ locking and temp work
 
     internal FileLock LockExclusive(CancellationToken ct = default) => FileLock.Exclusive(LockFile, ct);
+
+    /// <summary>The exclusive store lock for a change, after sweeping what interrupted commands left (recovery is part of every change).</summary>
+    internal FileLock LockForChange(CancellationToken ct = default)
+    {
+        var l = LockExclusive(ct);
+        try { if (HasAbandonedWork()) Recover(); }
+        catch (IOException) { /* best effort: the next change tries again */ }
+        return l;
+    }
 
     /// <summary>
     /// A private work directory under tmp/, guarded by a lock file held for its lifetime. Whoever finds the

@@ -192,7 +192,7 @@ public static class DiskUsageCalculator
         long volTotal = 0, volReclaim = 0; int volCount = 0, volActive = 0;
         if (Directory.Exists(store.Paths.Volumes))
         {
-            var mounted = VolumesInUse(uses);
+            var mounted = uses.SelectMany(u => u.Volumes ?? []).ToHashSet(StringComparer.Ordinal);
             foreach (var v in Directory.EnumerateDirectories(store.Paths.Volumes))
             {
                 string name = Path.GetFileName(v);
@@ -247,45 +247,6 @@ public static class DiskUsageCalculator
         foreach (var p in e.EnumerateObject())
             if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
         return null;
-    }
-
-    private static HashSet<string> VolumesInUse(IReadOnlyList<ContainerUse> uses)
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var u in uses)
-        {
-            try
-            {
-                string text = File.ReadAllText(Path.Combine(u.Directory, "container.json"));
-                using var doc = System.Text.Json.JsonDocument.Parse(text);
-                Walk(doc.RootElement, set);
-            }
-            catch { }
-        }
-        return set;
-
-        static void Walk(System.Text.Json.JsonElement e, HashSet<string> set)
-        {
-            if (e.ValueKind == System.Text.Json.JsonValueKind.Object)
-            {
-                string? type = null, name = null;
-                foreach (var p in e.EnumerateObject())
-                {
-                    if (string.Equals(p.Name, "Type", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == System.Text.Json.JsonValueKind.String) type = p.Value.GetString();
-                    if ((string.Equals(p.Name, "Source", StringComparison.OrdinalIgnoreCase) || string.Equals(p.Name, "VolumeName", StringComparison.OrdinalIgnoreCase) || string.Equals(p.Name, "Name", StringComparison.OrdinalIgnoreCase))
-                        && p.Value.ValueKind == System.Text.Json.JsonValueKind.String) name ??= p.Value.GetString();
-                    Walk(p.Value, set);
-                }
-                if (string.Equals(type, "volume", StringComparison.OrdinalIgnoreCase) && name is not null)
-                {
-                    // Source may be the volume name or its path (.../volumes/NAME/_data)
-                    var parts = name.TrimEnd('/').Split('/');
-                    set.Add(parts.Length >= 2 && parts[^1] == "_data" ? parts[^2] : parts[^1]);
-                }
-            }
-            else if (e.ValueKind == System.Text.Json.JsonValueKind.Array)
-                foreach (var x in e.EnumerateArray()) Walk(x, set);
-        }
     }
 }
 

@@ -18,10 +18,13 @@ public sealed class ContainerNetworking
     public CniExecutor Cni { get; }
     public NetworkDns Dns { get; }
 
-    public ContainerNetworking(PscPaths paths)
+    public ContainerNetworking(PscPaths paths) : this(paths, new NetworkStore(paths)) { }
+
+    /// <summary>Over the engine's network store (see <see cref="Engine"/>).</summary>
+    public ContainerNetworking(PscPaths paths, NetworkStore store)
     {
         Paths = paths;
-        Store = new NetworkStore(paths);
+        Store = store;
         Cni = Store.Executor();
         Dns = new NetworkDns(paths);
     }

@@ -11,5 +11,5 @@ public partial interface ISyscalls
 /// <summary>The real implementation over Tmds.LibC and a few LibraryImports.</summary>
 public partial class LinuxSyscalls : ISyscalls
 {
-    public static ISyscalls Instance { get; set; } = new LinuxSyscalls();
+    public static ISyscalls Instance { get; } = new LinuxSyscalls();
 }

@@ -15,7 +15,10 @@ public sealed class VolumeMounter
     public PscPaths Paths { get; }
     public VolumeStore Volumes { get; }
 
-    public VolumeMounter(PscPaths paths) { Paths = paths; Volumes = new VolumeStore(paths); }
+    public VolumeMounter(PscPaths paths) : this(paths, new VolumeStore(paths)) { }
+
+    /// <summary>Over the engine's volume store (see <see cref="Engine"/>).</summary>
+    public VolumeMounter(PscPaths paths, VolumeStore volumes) { Paths = paths; Volumes = volumes; }
 
     public string MountsPath(string containerId) => Path.Combine(Paths.Containers, containerId, "mounts.json");
 

@@ -17,7 +17,7 @@ public sealed class ContainerExitException(string message, int exitCode) : Excep
 public abstract class ContainerCmdletBase : PscCmdlet
 {
     private ContainerManager? _manager;
-    protected ContainerManager Manager => _manager ??= new ContainerManager(Paths);
+    protected ContainerManager Manager => _manager ??= Engine.Containers;
 
     /// <summary>
     /// Resolve names (wildcards allowed), ids/prefixes and objects to containers. A plain name that matches

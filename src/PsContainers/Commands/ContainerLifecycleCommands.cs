@@ -184,8 +184,7 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
         if (!(Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
             && !ShouldProcess(c.Name, "Remove container")) return;
         if (Force && MyInvocation.BoundParameters.ContainsKey("WhatIf") && !ShouldProcess(c.Name, "Remove container")) return;
-        if (Volumes) PsContainers.Core.Networking.ContainerNetworkHook.RequestVolumeRemoval(Paths, c.Id);
-        Manager.Remove(c, Force, CancellationToken);
+        Manager.Remove(c, Force, Volumes.IsPresent, CancellationToken);
     }
 }
 

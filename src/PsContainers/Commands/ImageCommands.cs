@@ -60,7 +60,7 @@ public sealed class ImportContainerImageCommand : PscCmdlet
             {
                 var images = RunPumped((sink, ct) =>
                 {
-                    var store = new ImageStore(Paths);
+                    var store = Images;
                     if (RootFs)
                     {
                         var cfg = new ImageConfig { Cmd = Cmd, Entrypoint = Entrypoint, Env = Env ?? ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] };
@@ -110,7 +110,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        _store ??= new ImageStore(Paths);
+        _store ??= Images;
         if (ParameterSetName == "InputObject")
         {
             foreach (var img in InputObject)
@@ -197,7 +197,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new ImageStore(Paths);
+        var store = Images;
         if (ParameterSetName is "Id" or "ImageId")
         {
             foreach (var id in Id)
@@ -293,7 +293,7 @@ public sealed class AddContainerImageTagCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new ImageStore(Paths);
+        var store = Images;
         string source = InputObject?.Id ?? Name;
         ContainerImage? img;
         try { img = store.FindImage(source); }
@@ -340,7 +340,7 @@ public sealed class RemoveContainerImageCommand : PscCmdlet
         var refs = ParameterSetName == "InputObject"
             ? InputObject.Select(i => i.Repository == "<none>" ? i.Id : i.Repository + ":" + i.Tag)
             : Name;
-        var store = new ImageStore(Paths);
+        var store = Images;
         foreach (var r in refs)
         {
             ContainerImage? img;

@@ -37,7 +37,7 @@ public sealed class NewContainerNetworkCommand : PscCmdlet
         if (!ShouldProcess(Name, "Create container network")) return;
         try
         {
-            var n = new NetworkStore(Paths).Create(new NetworkCreateOptions
+            var n = Engine.Networks.Create(new NetworkCreateOptions
             {
                 Name = Name, Subnet = Subnet, Gateway = Gateway, IPRange = IPRange, Internal = Internal,
                 Driver = Driver, Parent = Parent, BridgeName = BridgeName, DisableDns = DisableDns,
@@ -60,9 +60,9 @@ public sealed class GetContainerNetworkCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new NetworkStore(Paths);
+        var store = Engine.Networks;
         store.EnsureDefault();
-        var cn = new ContainerNetworking(Paths);
+        var cn = Engine.Networking;
         var all = store.List();
         foreach (var n in NetworkSelection.Select(this, all, Name))
         {
@@ -87,8 +87,8 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new NetworkStore(Paths);
-        var cn = new ContainerNetworking(Paths);
+        var store = Engine.Networks;
+        var cn = Engine.Networking;
         foreach (var n in NetworkSelection.Select(this, store.List(), Name))
         {
             if (!this.ConfirmOrForce(Force, n.Name, "Remove container network")) continue;
@@ -129,7 +129,7 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var cn = new ContainerNetworking(Paths);
+        var cn = Engine.Networking;
         foreach (var c in Container)
         {
             var st = cn.Find(c);
@@ -163,7 +163,7 @@ public sealed class DisconnectContainerNetworkCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var cn = new ContainerNetworking(Paths);
+        var cn = Engine.Networking;
         foreach (var c in Container)
         {
             var st = cn.Find(c);

@@ -19,12 +19,12 @@ public static class NetworkCreateParameters
             PortParser.Parse(p); // validates; the hook resolves host ports at start
             o.Publish.Add(p);
         }
-        if (publishAll) o.Labels[ContainerNetworkHook.PublishAllLabel] = "true";
+        if (publishAll) o.Labels[NetworkParticipant.PublishAllLabel] = "true";
         if (!string.IsNullOrEmpty(ipAddress))
         {
             if (!Ipv4Subnet.TryParseIp(ipAddress, out _))
                 throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
-            o.Labels[ContainerNetworkHook.IPAddressLabel] = ipAddress;
+            o.Labels[NetworkParticipant.IPAddressLabel] = ipAddress;
         }
         foreach (var t in tmpfs ?? [])
         {
@@ -43,7 +43,7 @@ public static class NetworkCreateParameters
                 default:
                     o.Mounts.Add(new MountPoint
                     {
-                        Type = "volume", Source = m.Source ?? ContainerNetworkHook.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
+                        Type = "volume", Source = m.Source ?? PsContainers.Core.Volumes.VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
                         Options = (m.Source is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
                     });
                     break;
@@ -54,7 +54,7 @@ public static class NetworkCreateParameters
         {
             if (o.Volumes[i].Contains(':')) continue;
             var m = MountParser.ParseVolume(o.Volumes[i]);
-            o.Mounts.Add(new MountPoint { Type = "volume", Source = ContainerNetworkHook.NewAnonymousVolumeName(), Destination = m.Target, Options = ["anonymous"] });
+            o.Mounts.Add(new MountPoint { Type = "volume", Source = PsContainers.Core.Volumes.VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, Options = ["anonymous"] });
             o.Volumes.RemoveAt(i);
         }
     }

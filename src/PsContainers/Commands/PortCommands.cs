@@ -20,7 +20,7 @@ public sealed class GetContainerPortCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var cn = new ContainerNetworking(Paths);
+        var cn = Engine.Networking;
         var all = cn.AllStates();
         IEnumerable<ContainerNetworkState> selected;
         if (Container is null || Container.Length == 0) selected = all;

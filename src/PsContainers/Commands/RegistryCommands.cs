@@ -50,7 +50,7 @@ public sealed class LocalImageNameCompleter : IArgumentCompleter
         IEnumerable<string> names;
         try
         {
-            var store = new ImageStore(new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable)));
+            var store = EngineCache.Current.Images;
             names = store.ListImages().SelectMany(i => i.RepoTags.Length > 0 ? i.RepoTags : new[] { i.ShortId }).Distinct().ToList();
         }
         catch (Exception) { yield break; }
@@ -133,7 +133,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
             if (!ShouldProcess(reference.ToString(), "Pull image")) continue;
             try
             {
-                _store ??= new ImageStore(Paths);
+                _store ??= Images;
                 var image = RunPumped((sink, ct) =>
                 {
                     var puller = new ImagePuller(_store, _options!, Quiet ? new QuietSink(sink) : sink) { Credential = ToCredential(Credential) };
@@ -180,7 +180,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
     {
         try { _options = LoadOptions(); }
         catch (PscException e) { ThrowEngineError(e); }
-        _store = new ImageStore(Paths);
+        _store = Images;
     }
 
     protected override void ProcessRecord()

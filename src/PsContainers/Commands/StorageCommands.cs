@@ -18,7 +18,7 @@ public sealed class TestContainerStorageCommand : PscCmdlet
         bool repair = Repair && ShouldProcess(Paths.Storage, "Remove broken images, blobs and leftovers");
         try
         {
-            var problems = RunPumped((sink, ct) => StorageChecker.Check(new ImageStore(Paths), repair, sink, ct));
+            var problems = RunPumped((sink, ct) => StorageChecker.Check(Images, repair, sink, ct));
             foreach (var p in problems) WriteObject(p);
         }
         catch (Exception e) { ThrowEngineError(e, Paths.Storage); }
@@ -37,7 +37,7 @@ public sealed class GetContainerDiskUsageCommand : PscCmdlet
     {
         try
         {
-            var (summary, items) = DiskUsageCalculator.Compute(new ImageStore(Paths), CancellationToken);
+            var (summary, items) = DiskUsageCalculator.Compute(Images, CancellationToken);
             if (Detailed) foreach (var i in items) WriteObject(i);
             else foreach (var s in summary) WriteObject(s);
         }

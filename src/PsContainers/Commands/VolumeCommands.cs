@@ -23,7 +23,7 @@ public sealed class NewContainerVolumeCommand : PscCmdlet
         try
         {
             var labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
-            var store = new VolumeStore(Paths);
+            var store = Engine.Volumes;
             WriteObject(store.WithUsage(store.Create(Name, labels)));
         }
         catch (PscException e) { WriteEngineError(e, Name); }
@@ -45,7 +45,7 @@ public sealed class GetContainerVolumeCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new VolumeStore(Paths);
+        var store = Engine.Volumes;
         foreach (var v in VolumeSelection.Select(this, store.List(), Name))
         {
             store.WithUsage(v);
@@ -70,7 +70,7 @@ public sealed class RemoveContainerVolumeCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = new VolumeStore(Paths);
+        var store = Engine.Volumes;
         foreach (var v in VolumeSelection.Select(this, store.List(), Name))
         {
             if (!this.ConfirmOrForce(Force, v.Name, "Remove container volume")) continue;

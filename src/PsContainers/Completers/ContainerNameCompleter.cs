@@ -14,7 +14,7 @@ public sealed class ContainerNameCompleter : IArgumentCompleter
     {
         string word = (wordToComplete ?? "").Trim('\'', '"');
         List<Container> all;
-        try { all = new ContainerStore(new PscPaths()).LoadAll(); }
+        try { all = EngineCache.Current.ContainerStore.LoadAll(); }
         catch (Exception) { yield break; }
         var p = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase);
         foreach (var c in all.Where(c => p.IsMatch(c.Name)).OrderBy(c => c.Name))

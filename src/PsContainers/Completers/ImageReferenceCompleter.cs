@@ -15,7 +15,7 @@ public sealed class ImageReferenceCompleter : IArgumentCompleter
         var results = new List<CompletionResult>();
         string word = (wordToComplete ?? "").Trim('\'', '"');
         IReadOnlyList<ContainerImage> rows;
-        try { rows = new ImageStore(new PscPaths()).ListImageRows(); }
+        try { rows = EngineCache.Current.Images.ListImageRows(); }
         catch { return results; }
         var pattern = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase);
         var seen = new HashSet<string>(StringComparer.Ordinal);

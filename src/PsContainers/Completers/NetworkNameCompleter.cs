@@ -12,7 +12,7 @@ public sealed class NetworkNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var names = new List<string>();
-        try { names.AddRange(new NetworkStore(new PscPaths()).List().Select(n => n.Name)); } catch { }
+        try { names.AddRange(EngineCache.Current.Networks.List().Select(n => n.Name)); } catch { }
         if (!names.Contains(NetworkStore.DefaultNetworkName)) names.Add(NetworkStore.DefaultNetworkName);
         if (commandName is "Invoke-ContainerImage" or "New-Container" or "Run-ContainerImage") names.AddRange(new[] { "host", "none" });
         var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);

@@ -12,7 +12,7 @@ public sealed class VolumeNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         IEnumerable<string> names = Array.Empty<string>();
-        try { names = new VolumeStore(new PscPaths()).List().Select(v => v.Name); } catch { }
+        try { names = EngineCache.Current.Volumes.List().Select(v => v.Name); } catch { }
         var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         return names.Where(n => pattern.IsMatch(n)).Order()
             .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));

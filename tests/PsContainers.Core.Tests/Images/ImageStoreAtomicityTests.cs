@@ -185,7 +185,7 @@ public class ImageStoreAtomicityTests
         var b = TestImages.PutImage(t.Store, TestImages.ThreeLayers("pin-b"));
         Assert.Equal(a.LayerDigests[0], b.LayerDigests[0]);
         // a removal in another process (here: another store instance) must not take the shared blob away
-        new ImageStore(t.Paths).Remove("pin-a:1", force: false);
+        new Engine(t.Paths).Images.Remove("pin-a:1", force: false);
         Assert.True(t.Store.HasBlob(b.LayerDigests[0]));
         Assert.False(t.Store.HasBlob(a.LayerDigests[1]));
         var img = t.Store.CommitImage(b.ManifestDigest, [ImageReference.Parse("pin-b:1")], NullProgressSink.Instance, default);
@@ -222,9 +222,10 @@ public class ImageStoreAtomicityTests
         Assert.Equal(["rmi:1"], r.Untagged);
         Assert.Empty(r.Deleted);
 
-        string cdir = Path.Combine(t.Paths.Containers, "abc");
+        string cid = new string('a', 64);
+        string cdir = Path.Combine(t.Paths.Containers, cid);
         Directory.CreateDirectory(cdir);
-        File.WriteAllText(Path.Combine(cdir, "container.json"), $$"""{"Id":"abc","Name":"web","ImageId":"{{img.Id}}"}""");
+        File.WriteAllText(Path.Combine(cdir, "container.json"), $$"""{"Id":"{{cid}}","Name":"web","ImageId":"{{img.Id}}"}""");
         var inUse = Assert.Throws<PscException>(() => t.Store.Remove("rmi:2", force: false));
         Assert.Equal("ImageInUse", inUse.ErrorId);
         Assert.Equal(PscErrorCategory.ResourceBusy, inUse.Category);

@@ -123,8 +123,14 @@ public sealed class TempStore : IDisposable
     {
         Directory.CreateDirectory(Root);
         Paths = new PscPaths(Root);
-        Store = new ImageStore(Paths);
+        Store = new Engine(Paths).Images;
     }
-    public ImageStore Reopen() => new(Paths);
+    /// <summary>A fresh store over the same root, as the next command sees it: it sweeps what interrupted work left.</summary>
+    public ImageStore Reopen()
+    {
+        var store = new Engine(Paths).Images;
+        store.RecoverAbandonedWork();
+        return store;
+    }
     public void Dispose() => ImageStore.DeleteTree(Root);
 }
