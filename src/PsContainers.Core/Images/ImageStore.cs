@@ -229,9 +229,11 @@ public sealed partial class ImageStore
         {
             Digest.Validate(expectedDigest);
             Pin(expectedDigest); // before looking: a removal running now keeps it, or we write it again
-            if (HasBlob(expectedDigest))
+            // A removal reads the pins and deletes blobs under the exclusive store lock: looking under the shared
+            // lock means it either finished before (the blob is gone and is written again) or sees our pin.
+            using (FileLock.Shared(LockFile))
             {
-                if (expectedSize < 0 || GetBlobSize(expectedDigest) == expectedSize) return expectedDigest;
+                if (HasBlob(expectedDigest) && (expectedSize < 0 || GetBlobSize(expectedDigest) == expectedSize)) return expectedDigest;
             }
         }
         using var scope = NewTemp("blob");
@@ -270,9 +272,13 @@ public sealed partial class ImageStore
     {
         Pin(digest);
         string final = GetBlobPath(digest);
-        if (File.Exists(final)) { TryDelete(verifiedFile); File.SetLastWriteTimeUtc(final, DateTime.UtcNow); return; }
-        File.SetUnixFileMode(verifiedFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AtomicFile.Publish(verifiedFile, final);
+        // keep-or-publish under the shared store lock: a removal (exclusive lock) either saw the pin or is done
+        using (FileLock.Shared(LockFile))
+        {
+            if (File.Exists(final)) { TryDelete(verifiedFile); File.SetLastWriteTimeUtc(final, DateTime.UtcNow); return; }
+            File.SetUnixFileMode(verifiedFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            AtomicFile.Publish(verifiedFile, final);
+        }
     }
 
     public IEnumerable<string> EnumerateBlobs() =>
