@@ -23,18 +23,25 @@ BeforeAll {
         $names = 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath'
         $saved = @{}
         foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
+        # The folders must exist: .NET's GetFolderPath(LocalApplicationData) is '' for a missing one, and
+        # PSResourceGet then keeps its repository list in a relative PSResourceGet/ folder of the working directory.
+        $xdg = @{
+            XDG_DATA_HOME   = Join-Path $HomeDir '.local/share'
+            XDG_CONFIG_HOME = Join-Path $HomeDir '.config'
+            XDG_CACHE_HOME  = Join-Path $HomeDir '.cache'
+        }
+        foreach ($d in $xdg.Values) { New-Item -ItemType Directory -Force -Path $d | Out-Null }
+        Push-Location $HomeDir   # and whatever a child writes relative to its working directory stays in scratch
         try {
-            New-Item -ItemType Directory -Force -Path $HomeDir | Out-Null
             $env:HOME = $HomeDir
-            $env:XDG_DATA_HOME = Join-Path $HomeDir '.local/share'
-            $env:XDG_CONFIG_HOME = Join-Path $HomeDir '.config'
-            $env:XDG_CACHE_HOME = Join-Path $HomeDir '.cache'
+            foreach ($k in $xdg.Keys) { [Environment]::SetEnvironmentVariable($k, $xdg[$k]) }
             # without a PSModulePath of its own the child inherits this process's (Pester's, the tool pwsh's)
             $env:PSModulePath = if ($ModulePath) { $ModulePath } else { $null }
             $all = @(& $script:Pwsh -NoProfile -NonInteractive -Command $Script -args $ArgumentList 2>&1)
             $code = $LASTEXITCODE
         } finally {
             foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
+            Pop-Location
         }
         $errors = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         if ($code -ne 0) { throw "pwsh exited with $code`n$($errors | Out-String)" }
@@ -143,13 +150,16 @@ Describe 'The PsContainers package' {
     }
 }
 
-Describe 'Installed with <Installer>' -ForEach @(@{ Installer = 'Install-PSResource' }, @{ Installer = 'Install-Module' }) {
+Describe 'Installed with <Installer>' -ForEach @(
+    @{ Installer = 'Install-PSResource'; RepositoryList = '.local/share/PSResourceGet/PSResourceRepository.xml' }
+    @{ Installer = 'Install-Module'; RepositoryList = '.cache/powershell/PowerShellGet/PSRepositories.xml' }
+) {
     BeforeAll {
         $work = Join-Path $script:Scratch ($Installer -replace '\W', '')
         $feed = Join-Path $work 'feed'
         New-Item -ItemType Directory -Force -Path $feed | Out-Null
         Copy-Item $script:Nupkg $feed
-        $homeDir = Join-Path $work 'home'
+        $script:HomeDir = $homeDir = Join-Path $work 'home'
         $script:ModulesDir = Join-Path $homeDir '.local/share/powershell/Modules'
         $script:Location = @(Invoke-IsolatedPwsh -HomeDir $homeDir -Script $script:Installers[$Installer] -ArgumentList $feed, $script:Version)
         $script:Run = Invoke-IsolatedPwsh -HomeDir $homeDir -ModulePath $script:ModulesDir -Script $script:RunScript `
@@ -160,6 +170,11 @@ Describe 'Installed with <Installer>' -ForEach @(@{ Installer = 'Install-PSResou
         $script:Location | Should -HaveCount 1
         $script:Location[0] | Should -BeLike "$($script:ModulesDir)*"
         Test-Path (Join-Path $script:ModulesDir "PsContainers/$($script:Version)/PsContainers.psd1") | Should -BeTrue
+    }
+
+    It 'registers its repository in the scratch home, not the user''s (<RepositoryList>)' {
+        Test-Path (Join-Path $script:HomeDir $RepositoryList) | Should -BeTrue
+        Get-Content -Raw (Join-Path $script:HomeDir $RepositoryList) | Should -Not -Match 'PsContainersScratch' -Because 'the repository is unregistered after the install'
     }
 
     It 'is the only PsContainers a fresh pwsh finds, and that pwsh imports it by name' {
