@@ -4,8 +4,10 @@
     Builds, documents, tests, demonstrates and benchmarks PsContainers.
 .DESCRIPTION
     build  - compile the solution and lay out an importable module in out/PsContainers
+    package - build, then pack out/PsContainers into out/package/PsContainers.<version>.nupkg, the package that
+             Install-PSResource and Install-Module install from a repository (Compress-PSResource, PSResourceGet)
     docs   - turn docs/help/*.md (PlatyPS markdown) into MAML help in out/PsContainers/en-US
-    test   - build, then run the xunit and Pester suites; ends with one line "N passed, N failed"
+    test   - build and package, then run the xunit and Pester suites; ends with one line "N passed, N failed"
     demo   - build, then show the main job with real containers
     bench  - build, then run the benchmarks in bench/
     deps   - install what is missing: Debian packages (when root), Pester, Markdig and YamlDotNet from NuGet
@@ -16,7 +18,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'docs', 'test', 'demo', 'bench', 'deps', 'clean')]
+    [ValidateSet('build', 'package', 'docs', 'test', 'demo', 'bench', 'deps', 'clean')]
     [string] $Task = 'build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -33,6 +35,7 @@ Set-StrictMode -Version 3.0
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'PsContainers'
+$PackageOut = Join-Path $Out 'package'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
@@ -138,6 +141,8 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PsContainers/PsContainers.csproj'), '-c', $Configuration,
         '-o', $ModuleOut, '--no-build', '-v', 'q', '-nologo', '-clp:ErrorsOnly')
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse -Force
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut -Force
+    Set-ManifestVersion (Join-Path $ModuleOut 'PsContainers.psd1')
 
     $bin = Join-Path $ModuleOut 'bin'
     New-Item -ItemType Directory -Force -Path $bin | Out-Null
@@ -152,6 +157,41 @@ function Invoke-Build {
         Copy-Item (Join-Path $tmp $aot.Name) $bin -Force
     }
     Invoke-Docs
+}
+
+# The one version of the project: <Version> in Directory.Build.props (the assemblies get it from there too).
+function Get-ProjectVersion {
+    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
+    $v = @($props.Project.PropertyGroup | ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ } | ForEach-Object InnerText)
+    if ($v.Count -ne 1 -or -not ($v[0] -as [version])) { throw "Directory.Build.props must hold one <Version> of the form 1.2.3 (found: '$($v -join ', ')')" }
+    $v[0]
+}
+
+# module/PsContainers.psd1 carries '{{ModuleVersion}}'; the laid-out manifest gets the project version.
+function Set-ManifestVersion([string] $Manifest) {
+    $text = Get-Content -Raw $Manifest
+    if ($text -notmatch '\{\{ModuleVersion\}\}') { throw "$Manifest has no {{ModuleVersion}} placeholder" }
+    Set-Content -Path $Manifest -Value $text.Replace('{{ModuleVersion}}', (Get-ProjectVersion)) -NoNewline
+}
+
+# Packs the laid-out module into out/package/PsContainers.<version>.nupkg with PSResourceGet's Compress-PSResource
+# (1.1.0 or later; the pinned pwsh ships 1.2.0): the same .nuspec and layout Publish-PSResource writes, without
+# registering a repository. A .nupkg is a zip and keeps no Unix modes: the module restores the execute bits of
+# its bin/ helpers when it is imported (module/PsContainers.NativeHelpers.ps1).
+function Invoke-Package {
+    $psrg = Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $psrg -or $psrg.Version -lt [version]'1.1.0') {
+        throw "Packaging needs Microsoft.PowerShell.PSResourceGet 1.1.0 or later (Compress-PSResource); found $(if ($psrg) { $psrg.Version } else { 'none' }). Run build.ps1 with the pinned pwsh: dotnet tool restore && dotnet pwsh ./build.ps1 package"
+    }
+    Import-Module $psrg -Force
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'PsContainers.psd1')).ModuleVersion
+    Write-Step "Packing $ModuleOut into $PackageOut (PSResourceGet $($psrg.Version))"
+    if (Test-Path $PackageOut) { Remove-Item -Recurse -Force $PackageOut }
+    New-Item -ItemType Directory -Force -Path $PackageOut | Out-Null
+    Compress-PSResource -Path $ModuleOut -DestinationPath $PackageOut
+    $nupkg = Join-Path $PackageOut "PsContainers.$version.nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg (found: $(@(Get-ChildItem $PackageOut -Name) -join ', '))" }
+    Write-Step "Wrote $nupkg ($([math]::Round((Get-Item $nupkg).Length / 1MB, 1)) MB)"
 }
 
 function Invoke-Docs {
@@ -194,6 +234,7 @@ function Get-HostSentinelState {
 
 function Invoke-Test {
     Invoke-Build
+    Invoke-Package   # tests/Pester/Package.Tests.ps1 installs it
     $hostBefore = @(Get-HostSentinelState)
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
@@ -273,6 +314,7 @@ Push-Location $Root
 try {
     switch ($Task) {
         'build' { Invoke-Build }
+        'package' { Invoke-Build; Invoke-Package }
         'docs' { Invoke-Docs }
         'test' { Invoke-Test }
         'demo' { Invoke-Demo }

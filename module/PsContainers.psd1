@@ -1,13 +1,16 @@
 @{
     RootModule           = 'PsContainers.dll'
-    ModuleVersion        = '0.1.0'
+    # build.ps1 writes the version from Directory.Build.props (<Version>) here when it lays out out/PsContainers
+    ModuleVersion        = '{{ModuleVersion}}'
     GUID                 = '6f0b7a52-3c1e-4c8e-9a55-2f6d0c3f1b7e'
     Author               = 'PsContainers'
     CompanyName          = 'PsContainers'
     Copyright            = '(c) PsContainers contributors. MIT License.'
-    Description          = 'A daemonless Linux container engine for PowerShell: OCI images, registries, containers, networks and volumes as cmdlets that emit rich objects.'
+    Description          = 'A daemonless Linux container engine for PowerShell 7: OCI images, registries, containers, networks and volumes as cmdlets that emit rich objects, like Docker and Podman without a daemon. Linux only (x64); running containers needs root.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
+    # Restores the execute bits of the native helpers in bin/ that a NuGet package (a zip) loses; see the script
+    NestedModules        = @('PsContainers.NativeHelpers.ps1')
     FormatsToProcess     = @(
         'formats/Images.format.ps1xml'
         'formats/Runtime.format.ps1xml'
@@ -43,8 +46,11 @@
     )
     PrivateData          = @{
         PSData = @{
-            Tags       = @('containers', 'oci', 'docker', 'podman', 'linux')
-            ProjectUri = ''
+            Tags         = @('containers', 'docker', 'podman', 'oci', 'Linux', 'PSEdition_Core')
+            # placeholders until the project has a public home: set both before publishing to a gallery
+            ProjectUri   = 'https://example.com/PsContainers'
+            LicenseUri   = 'https://example.com/PsContainers/blob/main/LICENSE'
+            ReleaseNotes = 'Linux only (x64); containers need root. Release notes: https://example.com/PsContainers/releases'
         }
     }
 }
