@@ -182,4 +182,35 @@ Describe 'Engine walks never follow a link out of the tree they own' {
         $r.After.Lock | Should -Be $r.Before.Lock
         $r.After.Modes | Should -Be $r.Before.Modes
     }
+
+    It 'importing an OCI layout directory never reads through a link out of it' {
+        $r = Invoke-InPrivateMountNamespace -ImportModule $script:Imports -ScriptBlock ([scriptblock]::Create($script:Prelude.ToString() + {
+                    $before = Get-Sentinels
+                    $layout = '/tmp/psc-work/layout'
+                    $img = New-TestImageArchive -Path $layout -Name 'layout-test:1' -Format OciLayout
+                    # the walk must not enter these, and a blob that is a link out of the layout is not the blob
+                    & ln -s / "$layout/root-link"
+                    & ln -s /proc/self/fd "$layout/fd-link"
+                    $layer = "$layout/blobs/sha256/" + $img.LayerDigests[2].Substring(7)
+                    & cp --preserve=all /run/psc-sentinel/file /run/psc-sentinel/layer-copy
+                    Remove-Item $layer
+                    & ln -s /run/psc-sentinel/file $layer
+                    $err = $null
+                    try { $null = Import-ContainerImage $layout -ErrorAction Stop } catch { $err = $_.FullyQualifiedErrorId }
+                    & rm -f /run/psc-sentinel/layer-copy
+                    [pscustomobject]@{
+                        Before = $before; After = Get-Sentinels; Error = $err
+                        Images = @(Get-ContainerImage 'layout-test*' -ErrorAction SilentlyContinue).Count
+                        Blobs = @(Get-ChildItem /tmp/store/storage/blobs/sha256 -ErrorAction SilentlyContinue | ForEach-Object { (& sha256sum $_.FullName) -replace ' .*' })
+                        SentinelHash = (& sha256sum /run/psc-sentinel/file) -replace ' .*'
+                    }
+                }.ToString()))
+        $r.Error | Should -BeLike 'MissingBlob*'
+        $r.Images | Should -Be 0
+        $r.Blobs | Should -Not -Contain $r.SentinelHash
+        $r.After.Run | Should -Be $r.Before.Run
+        $r.After.Tmp | Should -Be $r.Before.Tmp
+        $r.After.Modes | Should -Be $r.Before.Modes
+    }
 }
+
