@@ -144,10 +144,7 @@ public sealed class LayerExtractor : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             try { return _root.OpenParent(path, out name, createParents: true); }
-            catch (FsException e) when (e.Errno == Errno.ELOOP)
-            {
-                throw PscException.InvalidData("LayerSymlinkLoop", $"Too many symbolic links resolving '{BytePath.Display(entryName)}'.", BytePath.Display(entryName));
-            }
+            catch (FsException e) when (e.Errno == Errno.ELOOP) { throw SymlinkLoop(entryName); }
             catch (FsException e) when (e.Errno == Errno.ENOTDIR && attempt < parts.Count)
             {
                 // find the first component (as the container would see it) that is not a directory and replace it
@@ -230,6 +227,9 @@ public sealed class LayerExtractor : IDisposable
                     if (copied != e.Size)
                         throw new TarFormatException(TarFormatErrorKind.Truncated, $"The data of '{e.DisplayName}' is cut short ({copied} of {e.Size} bytes).", e.Name, e.HeaderOffset);
                 }
+                // a sparse entry may claim any real size: the sum must not wrap (no real layer holds 8 EiB)
+                if (e.Size > long.MaxValue - _size)
+                    throw PscException.InvalidData("InvalidLayer", $"The layer's files add up to more than {long.MaxValue} bytes (at '{e.DisplayName}').", e.DisplayName);
                 _size += e.Size;
                 ApplyMetadata(parent, baseName, e, isDir: false, path);
                 break;
@@ -249,6 +249,7 @@ public sealed class LayerExtractor : IDisposable
                 byte[] tname = [];
                 try { tparent = _root.OpenParent(BytePath.Join(tparts), out tname); }
                 catch (FsException fe) when (fe.Errno is Errno.ENOENT or Errno.ENOTDIR) { }
+                catch (FsException fe) when (fe.Errno == Errno.ELOOP) { throw SymlinkLoop(e.Name); }
                 using var _ = tparent;
                 if (tparent is null || !Fs.TryStat(tparent, tname, out var tst))
                     throw PscException.InvalidData("HardlinkTargetMissing", $"The hard link '{e.DisplayName}' points at '{e.DisplayLinkName}', which is not in the layer.", e.DisplayName);
@@ -297,6 +298,9 @@ public sealed class LayerExtractor : IDisposable
         if (isDir) _dirTimes.Add((path, atime, mtime));
         else Fs.SetTimes(parent, name, atime, mtime);
     }
+
+    private static PscException SymlinkLoop(ReadOnlySpan<byte> entryName) =>
+        PscException.InvalidData("LayerSymlinkLoop", $"Too many symbolic links resolving '{BytePath.Display(entryName)}'.", BytePath.Display(entryName));
 
     private static PscException WriteFailed(FsException fe, TarEntry e) =>
         new("LayerWriteFailed", PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {fe.Message}", e.DisplayName, fe);
