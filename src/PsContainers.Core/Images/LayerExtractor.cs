@@ -221,11 +221,17 @@ public sealed class LayerExtractor : IDisposable
                 break;
             case TarEntryKind.RegularFile:
                 RemoveExisting(parent, baseName, keepDirectory: false);
-                using (var fs = Fs.OpenAt(parent, baseName, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0x180).ToStream(FileAccess.Write))
+                try
                 {
+                    using var fs = new WriteGuard(Fs.OpenAt(parent, baseName, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0x180).ToStream(FileAccess.Write));
                     long copied = reader.CopyDataTo(fs);
                     if (copied != e.Size)
                         throw new TarFormatException(TarFormatErrorKind.Truncated, $"The data of '{e.DisplayName}' is cut short ({copied} of {e.Size} bytes).", e.Name, e.HeaderOffset);
+                }
+                catch (WriteGuard.WriteFailure wf)
+                {
+                    // the file system refused the data (full, quota, file too large): name the entry, not a bare IOException
+                    throw new PscException("LayerWriteFailed", PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {wf.InnerException!.Message}", e.DisplayName, wf.InnerException);
                 }
                 // a sparse entry may claim any real size: the sum must not wrap (no real layer holds 8 EiB)
                 if (e.Size > long.MaxValue - _size)
@@ -297,6 +303,43 @@ public sealed class LayerExtractor : IDisposable
         var atime = e.AccessTime is TarTimestamp a ? new FsTime(a.Seconds, (uint)a.Nanoseconds) : mtime;
         if (isDir) _dirTimes.Add((path, atime, mtime));
         else Fs.SetTimes(parent, name, atime, mtime);
+    }
+
+    /// <summary>
+    /// The file being unpacked: an IOException while writing it (ENOSPC, EDQUOT, EFBIG) comes out as a
+    /// <see cref="WriteFailure"/>, told apart from an IOException reading the layer stream.
+    /// </summary>
+    private sealed class WriteGuard(FileStream inner) : Stream
+    {
+        public sealed class WriteFailure(IOException e) : Exception(e.Message, e);
+
+        public override bool CanRead => false;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => Guard(() => inner.Position = value); }
+        public override void Flush() => Guard(inner.Flush);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) { long r = 0; Guard(() => r = inner.Seek(offset, origin)); return r; }
+        public override void SetLength(long value) => Guard(() => inner.SetLength(value));
+        public override void Write(byte[] buffer, int offset, int count) => Guard(() => inner.Write(buffer, offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            try { inner.Write(buffer); }
+            catch (IOException e) { throw new WriteFailure(e); }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Guard(inner.Dispose);
+            base.Dispose(disposing);
+        }
+
+        private static void Guard(Action a)
+        {
+            try { a(); }
+            catch (IOException e) { throw new WriteFailure(e); }
+        }
     }
 
     private static PscException SymlinkLoop(ReadOnlySpan<byte> entryName) =>
