@@ -359,17 +359,37 @@ public sealed partial class ContainerManager
         Guard(containerPath, () =>
             {
                 using var rp = RootedPath.Open(root);
-                var resolved = rp.ResolveBytes(BytePath.FromString(containerPath));
-                var comps = BytePath.Split(resolved);
                 SafeFd? found = null;
-                try { found = comps.Count == 0 ? rp.Open("/"u8, OpenFlags.Path | OpenFlags.Directory) : rp.OpenParent(resolved, out _); }
-                catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { }
-                byte[]? srcName = comps.Count == 0 ? null : comps[^1];
+                byte[]? srcName = null;
                 FsStat st = default;
-                if (found is null || (srcName is null ? false : !Fs.TryStat(found, srcName, out st)))
+                // The resolved path's last component is never a link (the resolution followed it). If it is one when
+                // it is opened, the container changed it in between (ln -sfn unlinks, then links): resolve again, and
+                // give up with an error rather than copy the link a process inside the container just made.
+                for (int attempt = 0; ; attempt++)
                 {
-                    found?.Dispose();
-                    throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' does not exist in container '{name}'.", containerPath);
+                    var resolved = rp.ResolveBytes(BytePath.FromString(containerPath));
+                    var comps = BytePath.Split(resolved);
+                    try { found = comps.Count == 0 ? rp.Open("/"u8, OpenFlags.Path | OpenFlags.Directory) : rp.OpenParent(resolved, out _); }
+                    catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { found = null; }
+                    srcName = comps.Count == 0 ? null : comps[^1];
+                    if (found is null || (srcName is not null && !Fs.TryStat(found, srcName, out st)))
+                    {
+                        found?.Dispose();
+                        throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' does not exist in container '{name}'.", containerPath);
+                    }
+                    if (srcName is null) break;
+                    if (!st.IsSymlink)
+                    {
+                        if ((EndsWithSeparator(containerPath) || contentsOnly) && !st.IsDirectory)
+                        {
+                            found.Dispose();
+                            throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' in container '{name}' is not a directory.", containerPath);
+                        }
+                        break;
+                    }
+                    found.Dispose();
+                    if (attempt >= 8)
+                        throw new PscException("CopyFailed", PscErrorCategory.ResourceBusy, $"'{containerPath}' in container '{name}' kept changing while it was being copied.", containerPath);
                 }
                 using var srcParent = found;
                 if (srcName is null) st = Fs.Stat(srcParent);
