@@ -31,8 +31,8 @@ BeforeAll {
     }
 }
 
-Describe 'Red team 9b: running containers' {
-    It 'RedTeam9b: Copy-ContainerItem while the container swaps a symlink in the path copies only container files (BUG: a source ending in / can come out as a symlink)' {
+Describe 'Engine walks against containers that race them' {
+    It 'Copy-ContainerItem while the container swaps a symlink in the path copies only container files' {
         $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule $script:Imports -TimeoutSeconds 400 -ScriptBlock ([scriptblock]::Create($script:Prelude.ToString() + {
                     $before = Get-Sentinels
                     $null = Invoke-ContainerImage rt9b:1 -Detach -Name racer -Network none -- sh -c 'mkdir -p /run/psc-sentinel; echo fake > /run/psc-sentinel/file; while true; do ln -sfn / /x; ln -sfn /inner /x; done'
@@ -70,7 +70,7 @@ Describe 'Red team 9b: running containers' {
         Write-Host "copy race: contents $($r.Contents -join ','); errors $($r.Errors -join ', ')"
     }
 
-    It 'RedTeam9b: Export-Container while the container rewrites its tree exports only container files' {
+    It 'Export-Container while the container rewrites its tree exports only container files' {
         $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule $script:Imports -TimeoutSeconds 400 -ScriptBlock ([scriptblock]::Create($script:Prelude.ToString() + {
                     $before = Get-Sentinels
                     $null = Invoke-ContainerImage rt9b:1 -Detach -Name churn -Network none -- sh -c 'while true; do mkdir -p /a/b; echo x > /a/b/f; rm -rf /a; ln -sfn /run /a; rm -f /a; ln -sfn / /a; rm -f /a; mkdir -p /deep/1/2/3; mv /deep /deep2; rm -rf /deep2; done'
@@ -94,7 +94,7 @@ Describe 'Red team 9b: running containers' {
         $r.Errors.Count | Should -BeLessThan 5 -Because ($r.Errors -join "`n")
     }
 
-    It 'RedTeam9b: a volume whose image path is a link chain through /proc/self/root and /proc/1/root is filled from inside the container only' {
+    It 'a volume whose image path is a link chain through /proc/self/root and /proc/1/root is filled from inside the container only' {
         $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule $script:Imports -ScriptBlock ([scriptblock]::Create($script:Prelude.ToString() + {
                     $before = Get-Sentinels
                     $out = @()
@@ -115,7 +115,7 @@ Describe 'Red team 9b: running containers' {
         Write-Host "volumes via /proc links: out $($r.Out -join ','); errors $($r.Errors -join ' | ')"
     }
 
-    It 'RedTeam9b: Get-ContainerDiskUsage counts a farm of 1000 hard links to one 1 MB file once' {
+    It 'Get-ContainerDiskUsage counts a farm of 1000 hard links to one 1 MB file once' {
         $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule $script:Imports -ScriptBlock ([scriptblock]::Create($script:Prelude.ToString() + {
                     $null = Invoke-ContainerImage rt9b:1 -Name farm -Network none -- sh -c 'dd if=/dev/urandom of=/big bs=1024 count=1024 2>/dev/null; mkdir /farm; i=0; while [ $i -lt 1000 ]; do ln /big /farm/l$i; i=$((i+1)); done'
                     $du = @(Get-ContainerDiskUsage -Detailed)
@@ -129,7 +129,7 @@ Describe 'Red team 9b: running containers' {
         $r.Container | Should -BeLessThan 2MB -Because ($r.Rows -join "`n")
     }
 
-    It 'RedTeam9b: Remove-Container with a bind mount inside its upper directory leaves the mounted content intact' {
+    It 'Remove-Container with a bind mount inside its upper directory leaves the mounted content intact' {
         $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule $script:Imports -ScriptBlock ([scriptblock]::Create($script:Prelude.ToString() + {
                     $before = Get-Sentinels
                     New-Item -ItemType Directory /tmp/bindsrc/sub -Force | Out-Null
