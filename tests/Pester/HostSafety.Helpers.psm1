@@ -169,18 +169,7 @@ function New-TestImageFromLayerTars {
         $cfg.config['Volumes'] = $v
         $cfgBytes = [Text.Encoding]::UTF8.GetBytes(($cfg | ConvertTo-Json -Depth 10 -Compress))
     }
-    $configHex = Get-Sha256Hex $cfgBytes
-    $files = [Collections.Generic.List[hashtable]]::new()
-    $files.Add(@{ Name = "$configHex.json"; Bytes = $cfgBytes })
-    $names = @()
-    for ($i = 0; $i -lt $tars.Count; $i++) {
-        $n = "$($diffIds[$i].Substring(7)).tar"; $names += $n
-        $files.Add(@{ Name = $n; Bytes = $tars[$i] })
-    }
-    $mj = ConvertTo-Json -Depth 5 -Compress @(, [ordered]@{ Config = "$configHex.json"; RepoTags = @($Name); Layers = $names })
-    $files.Add(@{ Name = 'manifest.json'; Bytes = [Text.Encoding]::UTF8.GetBytes($mj) })
-    Write-TarFile -Path $Path -Files $files.ToArray()
-    [pscustomobject]@{ Path = $Path; Id = "sha256:$configHex"; DiffIds = $diffIds }
+    Write-TestDockerArchive -Path $Path -Tars $tars.ToArray() -Config $cfgBytes -Name $Name
 }
 
 Export-ModuleMember -Function Invoke-InPrivateMountNamespace, Get-TreeSnapshot, New-HostileTree, New-SentinelTree, New-LayerTarFromDirectory, New-TestImageFromLayerTars

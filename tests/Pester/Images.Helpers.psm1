@@ -310,14 +310,29 @@ function New-TestLayerArchive {
     )
     $tars = @($Layers | ForEach-Object { , (New-TarBytes $_) })
     $diffIds = @($tars | ForEach-Object { 'sha256:' + (Get-Sha256Hex $_) })
-    $config = New-TestImageConfig -DiffIds $diffIds
-    $configHex = Get-Sha256Hex $config
+    Write-TestDockerArchive -Path $Path -Tars $tars -Config (New-TestImageConfig -DiffIds $diffIds) -Name $Name
+}
+
+function Write-TestDockerArchive {
+    <#
+    .SYNOPSIS
+    Writes a docker-archive (docker save layout: <config hex>.json, <diff id hex>.tar per layer, manifest.json) from
+    uncompressed layer tars and a config document. Returns Path, Id (config digest) and DiffIds.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [object[]] $Tars,
+        [Parameter(Mandatory)] [byte[]] $Config,
+        [string] $Name = 'layer-test:latest'
+    )
+    $diffIds = @($Tars | ForEach-Object { 'sha256:' + (Get-Sha256Hex $_) })
+    $configHex = Get-Sha256Hex $Config
     $files = [Collections.Generic.List[hashtable]]::new()
-    $files.Add(@{ Name = "$configHex.json"; Bytes = $config })
+    $files.Add(@{ Name = "$configHex.json"; Bytes = $Config })
     $names = @()
-    for ($i = 0; $i -lt $tars.Count; $i++) {
+    for ($i = 0; $i -lt $Tars.Count; $i++) {
         $n = "$($diffIds[$i].Substring(7)).tar"; $names += $n
-        $files.Add(@{ Name = $n; Bytes = $tars[$i] })
+        $files.Add(@{ Name = $n; Bytes = [byte[]] $Tars[$i] })
     }
     $mj = ConvertTo-Json -Depth 5 -Compress @(, [ordered]@{ Config = "$configHex.json"; RepoTags = @($Name); Layers = $names })
     $files.Add(@{ Name = 'manifest.json'; Bytes = [Text.Encoding]::UTF8.GetBytes($mj) })
@@ -347,4 +362,4 @@ function Import-TestBusyboxImage {
     }
 }
 
-Export-ModuleMember -Function New-TestImageArchive, New-TestLayerArchive, Import-TestBusyboxImage, New-TarBytes, Write-TarFile, Get-TestBusyboxLayers, New-TestImageConfig, Get-Sha256Hex, ConvertTo-CompressedBytes
+Export-ModuleMember -Function New-TestImageArchive, New-TestLayerArchive, Write-TestDockerArchive, Import-TestBusyboxImage, New-TarBytes, Write-TarFile, Get-TestBusyboxLayers, New-TestImageConfig, Get-Sha256Hex, ConvertTo-CompressedBytes
