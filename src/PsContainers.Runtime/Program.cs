@@ -14,7 +14,7 @@ public static class Program
     private static bool _logJson;
 
     private const string Usage = """
-        usage: pscrun [--root DIR] [--log FILE] [--log-format text|json] COMMAND [OPTIONS] ID
+        usage: pscrun [--root DIR] [--log FILE] [--log-format text|json] [--no-seccomp-cache] COMMAND [OPTIONS] ID
 
         commands:
           create [--bundle DIR] [--pid-file F] [--console-socket SOCK] ID
