@@ -13,6 +13,13 @@ internal sealed class Runtime
 
     public Runtime(string root) { Root = root; }
 
+    /// <summary>False with --no-seccomp-cache: the filter is built with libseccomp every time.</summary>
+    public bool SeccompCache { get; init; } = true;
+
+    /// <summary>The container's seccomp program in a sealed memfd for the container process (fd 6), or -1 without linux.seccomp.</summary>
+    private int SeccompFd(RuntimeSpec spec) =>
+        spec.Linux?.Seccomp is { } sc ? Seccomp.ToMemfd(PsContainers.Runtime.SeccompCache.Program(sc, SeccompCache ? Root : null)) : -1;
+
     private string Dir(string id) => Path.Combine(Root, id);
     private string StateFile(string id) => Path.Combine(Dir(id), "state.json");
     private string FifoPath(string id) => Path.Combine(Dir(id), "exec.fifo");
@@ -108,7 +115,7 @@ internal sealed class Runtime
         try { Directory.CreateDirectory(Root); if (Directory.Exists(dir)) throw new IOException(); Directory.CreateDirectory(dir); }
         catch (IOException) { throw new RuntimeError($"container with id '{id}' already exists"); }
 
-        int initPid = 0, relay = 0, sock = -1, consoleFd = -1, fifoFd = -1;
+        int initPid = 0, relay = 0, sock = -1, consoleFd = -1, fifoFd = -1, filterFd = -1;
         CgroupSet? cg = null;
         HashSet<int>? mountsBefore = null;
         try
@@ -144,7 +151,9 @@ internal sealed class Runtime
             env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
             if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
             Program.Trace("cgroups ready");
-            (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd);
+            filterFd = SeccompFd(spec);
+            (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd, filterFd: filterFd);
+            if (filterFd >= 0) { Native.close(filterFd); filterFd = -1; }
             if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
             Native.close(fifoFd); fifoFd = -1;
 
@@ -164,6 +173,7 @@ internal sealed class Runtime
             if (sock >= 0) Native.close(sock);
             if (consoleFd >= 0) Native.close(consoleFd);
             if (fifoFd >= 0) Native.close(fifoFd);
+            if (filterFd >= 0) Native.close(filterFd);
             if (relay > 0) { Native.Kill(relay, Native.SIGKILL); Native.WaitPid(relay, out _); }
             if (initPid > 0) { Native.Kill(initPid, Native.SIGKILL); WaitGone(initPid, 5000); }
             if (mountsBefore is not null) DetachSharedRoot(realRootfs, TopMountAt(realRootfs, mountsBefore));
@@ -198,7 +208,7 @@ internal sealed class Runtime
     }
 
     /// <summary>Start pscrun again as the container process; the C constructor enters the namespaces.</summary>
-    private static (int Sock, int Pid) SpawnInit(string mode, List<string> env, List<SpecNamespace> namespaces, int consoleFd, int fifoFd, int targetPid = 0)
+    private static (int Sock, int Pid) SpawnInit(string mode, List<string> env, List<SpecNamespace> namespaces, int consoleFd, int fifoFd, int targetPid = 0, int filterFd = -1)
     {
         long flags = 0;
         var paths = new StringBuilder();
@@ -229,6 +239,7 @@ internal sealed class Runtime
         var fds = new List<(int, int)> { (3, child) };
         if (consoleFd >= 0) fds.Add((4, consoleFd));
         if (fifoFd >= 0) fds.Add((5, fifoFd));
+        if (filterFd >= 0) fds.Add((6, filterFd));
         string self = Environment.ProcessPath ?? "/proc/self/exe";
         int pid = Native.Spawn(self, new[] { "pscrun", "init" }, env, fds);
         Native.close(child);
@@ -554,8 +565,12 @@ internal sealed class Runtime
         }
         var env = BaseEnv(id, st.Bundle);
         env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(st.Cgroups));
-        var (sock, relay) = SpawnInit("exec", env, spec.Linux?.Namespaces ?? new(), consoleFd, -1, st.Pid);
+        int filterFd;
+        try { filterFd = SeccompFd(spec); }
+        catch { if (consoleFd >= 0) Native.close(consoleFd); throw; }
+        var (sock, relay) = SpawnInit("exec", env, spec.Linux?.Namespaces ?? new(), consoleFd, -1, st.Pid, filterFd);
         if (consoleFd >= 0) Native.close(consoleFd);
+        if (filterFd >= 0) Native.close(filterFd);
         int pid = 0;
         try
         {

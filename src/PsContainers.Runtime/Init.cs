@@ -12,7 +12,7 @@ namespace PsContainers.Runtime;
 /// </summary>
 internal static class Init
 {
-    private const int SyncFd = 3, ConsoleFd = 4, FifoFd = 5;
+    private const int SyncFd = 3, ConsoleFd = 4, FifoFd = 5, FilterFd = 6;
     private static bool _inUserNs;
     // no mount namespace of its own: mounts happen in the runtime's mount namespace and the root is a chroot
     private static readonly bool SharedMountNs = Environment.GetEnvironmentVariable("_PSC_NOMNTNS") == "1";
@@ -574,16 +574,18 @@ internal static class Init
         int last = int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out int l) ? l : 40;
         string exe = LookPath(proc);
         var env = proc.Env ?? new List<string>();
-        // the libseccomp context is built while everything is still readable and allocations are cheap; loaded below
-        IntPtr filter = spec.Linux?.Seccomp is { } sc ? Seccomp.Build(sc) : IntPtr.Zero;
+        // the runtime compiled the filter (or took it from its cache) and handed it over as a sealed memfd; loaded below
+        var sc = spec.Linux?.Seccomp;
+        byte[]? filter = null;
+        if (sc is not null) { filter = Seccomp.ReadAll(FilterFd); Native.close(FilterFd); }
         var caps = proc.Capabilities;
         ulong allowed = ReadStatusMask("CapPrm:");
         ulong eff = caps is null ? allowed : CapMask(caps.Effective, last) & allowed;
         ulong perm = caps is null ? allowed : CapMask(caps.Permitted, last) & allowed;
         ulong inh = caps is null ? 0 : CapMask(caps.Inheritable, last) & allowed;
         // seccomp goes last when no_new_privs allows it or CAP_SYS_ADMIN stays; otherwise it must be installed while we still have it
-        bool seccompEarly = filter != IntPtr.Zero && !proc.NoNewPrivileges && (eff & (1UL << 21)) == 0;
-        if (seccompEarly) Seccomp.Load(filter);
+        bool seccompEarly = filter is not null && !proc.NoNewPrivileges && (eff & (1UL << 21)) == 0;
+        if (seccompEarly) Seccomp.Load(filter!, sc!);
 
         if (caps is not null)
         {
@@ -633,7 +635,7 @@ internal static class Init
         Native.Umask(u.Umask ?? 0x12);
         // no descriptor but 0-2 (and the sync socket, closed on exec) reaches the program
         Native.Syscall(436 /*close_range*/, 3, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/);
-        if (filter != IntPtr.Zero && !seccompEarly) Seccomp.Load(filter);
+        if (filter is not null && !seccompEarly) Seccomp.Load(filter, sc!);
         Program.Trace("init: exec");
         int err = Native.Execve(exe, proc.Args!, env);
         throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err);

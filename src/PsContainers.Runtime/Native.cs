@@ -138,6 +138,8 @@ internal static unsafe partial class Native
             while (true) { nint r = read(fd, p, buf.Length); if (r >= 0) return (int)r; int e = Errno; if (e != EINTR) return -e; }
     }
 
+    public static int Fcntl(int fd, int cmd, long arg) { int r = fcntl(fd, cmd, arg); return r >= 0 ? r : -Errno; }
+
     public static int WriteAll(int fd, ReadOnlySpan<byte> data)
     {
         fixed (byte* p = data)

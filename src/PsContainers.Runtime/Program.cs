@@ -14,7 +14,7 @@ public static class Program
     private static bool _logJson;
 
     private const string Usage = """
-        usage: pscrun [--root DIR] [--log FILE] [--log-format text|json] COMMAND [OPTIONS] ID
+        usage: pscrun [--root DIR] [--log FILE] [--log-format text|json] [--no-seccomp-cache] COMMAND [OPTIONS] ID
 
         commands:
           create [--bundle DIR] [--pid-file F] [--console-socket SOCK] ID
@@ -158,6 +158,7 @@ public static class Program
     private static int Run(string[] args)
     {
         string root = "/run/pscrun";
+        bool seccompCache = true;
         int i = 0;
         for (; i < args.Length; i++)
         {
@@ -174,6 +175,7 @@ public static class Program
             else if (a == "--log-format" || a.StartsWith("--log-format=", StringComparison.Ordinal)) _logJson = NextVal("--log-format") == "json";
             else if (a == "--criu" || a.StartsWith("--criu=", StringComparison.Ordinal) || a == "--rootless" || a.StartsWith("--rootless=", StringComparison.Ordinal)) { if (!a.Contains('=')) i++; }
             else if (a is "--debug" or "--systemd-cgroup=false") { }
+            else if (a == "--no-seccomp-cache") seccompCache = false;
             else if (a == "--systemd-cgroup") throw new RuntimeError("--systemd-cgroup is not supported: pscrun manages cgroupfs directly");
             else if (a is "--version" or "-v" or "version") { PrintVersion(); return 0; }
             else if (a is "--help" or "-h" or "help") { Console.WriteLine(Usage); return 0; }
@@ -181,9 +183,19 @@ public static class Program
         }
         if (i >= args.Length) { Console.Error.WriteLine(Usage); return 1; }
         string cmd = args[i++];
-        var rt = new Runtime(Path.GetFullPath(root));
+        var rt = new Runtime(Path.GetFullPath(root)) { SeccompCache = seccompCache };
         switch (cmd)
         {
+            case "seccomp-export":
+            {
+                // hidden, for tests: the program libseccomp generates for CONFIG's linux.seccomp (no cache), to OUT
+                if (args.Length - i != 2) throw new RuntimeError("usage: pscrun seccomp-export CONFIG OUT");
+                var spec = RuntimeSpec.Parse(File.ReadAllText(args[i]));
+                var sc = spec.Linux?.Seccomp ?? throw new RuntimeError("linux.seccomp: absent");
+                File.WriteAllBytes(args[i + 1], Seccomp.Compile(sc));
+                Console.WriteLine(SeccompCache.Key(sc));
+                return 0;
+            }
             case "create":
             {
                 var o = Parse(args, i, Names("bundle|b", "pid-file", "console-socket", "preserve-fds"), Names("no-pivot", "no-new-keyring"));

@@ -36,7 +36,7 @@ internal static unsafe partial class Seccomp
     [LibraryImport(Lib)] private static partial int seccomp_attr_set(IntPtr ctx, int attr, uint value);
     [LibraryImport(Lib)] private static partial int seccomp_syscall_resolve_name(byte* name);
     [LibraryImport(Lib)] private static partial int seccomp_rule_add_array(IntPtr ctx, uint action, int syscall, uint count, ArgCmp* args);
-    [LibraryImport(Lib)] private static partial int seccomp_load(IntPtr ctx);
+    [LibraryImport(Lib)] private static partial int seccomp_export_bpf(IntPtr ctx, int fd);
     [LibraryImport(Lib)] private static partial Version* seccomp_version();
 
     /// <summary>The spec's architecture names (config-linux.md); the last three are unknown to libseccomp 2.5.4.</summary>
@@ -256,12 +256,103 @@ internal static unsafe partial class Seccomp
         if (r < 0) throw new RuntimeError($"{field}: not supported by libseccomp or the kernel: {Native.Strerror(-r)}", -r);
     }
 
-    /// <summary>Install the filter (seccomp(2) through libseccomp) and free the context.</summary>
-    public static void Load(IntPtr ctx)
+    /// <summary>libseccomp's token for the architecture pscrun runs on (part of the cache key).</summary>
+    public static uint NativeArch => seccomp_arch_native();
+
+    /// <summary>
+    /// The program libseccomp generates for the profile: <c>seccomp_export_bpf</c> into a memfd. seccomp_load runs the
+    /// same generator (gen_bpf_generate) on the same context, so this is the program it would install.
+    /// </summary>
+    public static byte[] Compile(SpecSeccomp s)
     {
-        Program.Trace("seccomp: load");
-        int r = seccomp_load(ctx);
-        seccomp_release(ctx);
-        if (r < 0) throw new RuntimeError($"cannot install the seccomp filter: {Native.Strerror(-r)}", -r);
+        IntPtr ctx = Build(s);
+        int fd = -1;
+        try
+        {
+            fd = Memfd(1 /*MFD_CLOEXEC*/);
+            if (fd < 0) throw Native.Fail("linux.seccomp: memfd_create", -fd);
+            int r = seccomp_export_bpf(ctx, fd);
+            if (r < 0) throw new RuntimeError($"linux.seccomp: cannot generate the filter: {Native.Strerror(-r)}", -r);
+            var prog = ReadAll(fd);
+            Program.Trace($"seccomp: {prog.Length / 8} instructions generated");
+            return prog;
+        }
+        finally
+        {
+            if (fd >= 0) Native.close(fd);
+            seccomp_release(ctx);
+        }
+    }
+
+    private static int Memfd(uint flags)
+    {
+        fixed (byte* name = "pscrun-seccomp\0"u8) return (int)Native.Syscall(319 /*memfd_create*/, (long)name, flags);
+    }
+
+    /// <summary>The whole content of a file descriptor from offset 0 (pread: the offset of a shared description stays).</summary>
+    public static byte[] ReadAll(int fd)
+    {
+        using var h = new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)fd, ownsHandle: false);
+        var ms = new MemoryStream();
+        var buf = new byte[8192];
+        long off = 0;
+        while (true)
+        {
+            int n = RandomAccess.Read(h, buf, off);
+            if (n <= 0) break;
+            ms.Write(buf, 0, n);
+            off += n;
+            if (off > SeccompCache.MaxInsns * 8) throw new RuntimeError("linux.seccomp: the filter is longer than BPF_MAXINSNS instructions");
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>A sealed memfd holding the program, for the container process (fd 6 of pscrun init).</summary>
+    public static int ToMemfd(byte[] prog)
+    {
+        int fd = Memfd(1 /*MFD_CLOEXEC*/ | 2 /*MFD_ALLOW_SEALING*/);
+        if (fd < 0) throw Native.Fail("linux.seccomp: memfd_create", -fd);
+        if (Native.WriteAll(fd, prog) is int e && e != 0) { Native.close(fd); throw Native.Fail("linux.seccomp: write the filter", e); }
+        // F_ADD_SEALS: SEAL_SEAL | SEAL_SHRINK | SEAL_GROW | SEAL_WRITE
+        Native.Fcntl(fd, 1033, 1 | 2 | 4 | 8);
+        // above the descriptors SpawnInit places (3-6): a low number could be overwritten by one of them before it
+        // is moved to 6, or be 6 already (dup2 onto itself keeps close-on-exec)
+        int high = Native.Fcntl(fd, 1030 /*F_DUPFD_CLOEXEC*/, 64);
+        Native.close(fd);
+        if (high < 0) throw Native.Fail("linux.seccomp: move the filter descriptor", -high);
+        return high;
+    }
+
+    /// <summary>
+    /// Install the program with seccomp(2), as libseccomp 2.5.4's seccomp_load does: SECCOMP_SET_MODE_FILTER with
+    /// TSYNC/LOG/SPEC_ALLOW from the profile's flags; no_new_privs is not touched (CTL_NNP is cleared in Build).
+    /// </summary>
+    public static void Load(byte[] prog, SpecSeccomp s)
+    {
+        if (SeccompCache.Check(prog) is string bad) throw new RuntimeError($"linux.seccomp: the filter handed to the container process is unusable: {bad}");
+        ulong flags = 0;
+        foreach (var f in s.Flags ?? new())
+            flags |= f switch
+            {
+                "SECCOMP_FILTER_FLAG_TSYNC" => 1UL,
+                "SECCOMP_FILTER_FLAG_LOG" => 2UL,
+                "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => 4UL,
+                _ => throw new RuntimeError($"linux.seccomp.flags: unknown or unsupported flag '{f}'"),
+            };
+        // libseccomp adds TSYNC_ESRCH to TSYNC when the kernel knows it (probe: a NULL program gives EFAULT, not EINVAL)
+        if ((flags & 1) != 0 && Native.Syscall(317, 1, 16 /*SECCOMP_FILTER_FLAG_TSYNC_ESRCH*/, 0) == -14 /*EFAULT*/) flags |= 16;
+        Program.Trace($"seccomp: load {prog.Length / 8} instructions, flags {flags}");
+        long r;
+        fixed (byte* p = prog)
+        {
+            // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
+            ulong* fprog = stackalloc ulong[2];
+            fprog[0] = (ulong)(prog.Length / 8);
+            fprog[1] = (ulong)p;
+            r = Native.Syscall(317 /*seccomp*/, 1 /*SECCOMP_SET_MODE_FILTER*/, (long)flags, (long)fprog);
+        }
+        // with TSYNC a positive result is the thread that could not be synchronised: libseccomp reports ESRCH
+        if (r > 0) r = -3 /*ESRCH*/;
+        if (r < 0) throw new RuntimeError($"cannot install the seccomp filter: {Native.Strerror((int)-r)}", (int)-r);
     }
 }
