@@ -6,7 +6,7 @@ using PsContainers.Core.Runtime.Spec;
 namespace PsContainers.Runtime;
 
 /// <summary>
-/// The compiled seccomp program, cached under --root in seccomp-cache/&lt;sha256&gt;.bpf. The key covers the profile
+/// The compiled seccomp program, cached under --root in @seccomp-cache/&lt;sha256&gt;.bpf. The key covers the profile
 /// (canonical JSON of linux.seccomp as parsed), the libseccomp version, the native architecture and
 /// <see cref="Format"/>; the value is the program as <c>seccomp_export_bpf</c> writes it (struct sock_filter[],
 /// 8 bytes each), the same program <c>seccomp_load</c> would install. The runtime (not the container process) reads
@@ -17,7 +17,7 @@ internal static class SeccompCache
     /// <summary>Bump when the way a profile becomes a program changes (Seccomp.Build, this file).</summary>
     public const int Format = 1;
     public const int MaxInsns = 4096; // BPF_MAXINSNS
-    public const string DirName = "seccomp-cache";
+    public const string DirName = "@seccomp-cache"; // "@" is not allowed in a container id: no container can take this name
 
     /// <summary>The program for a profile: from the cache when it is there and sound, else built with libseccomp (and stored).</summary>
     public static byte[] Program(SpecSeccomp s, string? root)

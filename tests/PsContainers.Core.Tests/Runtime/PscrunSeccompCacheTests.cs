@@ -48,7 +48,7 @@ public sealed partial class PscrunSpecificTests
             SeccompProfileJson = profile,
         });
         var (program, key) = Export(bundle);
-        string file = Path.Combine(root, "seccomp-cache", key + ".bpf");
+        string file = Path.Combine(root, "@seccomp-cache", key + ".bpf");
 
         var cold = RunTraced(root, bundle);
         Assert.True(cold.Code == 0, $"{cold}");
@@ -81,7 +81,7 @@ public sealed partial class PscrunSpecificTests
         string root = NewRoot();
         var (bundle, _) = Bundles.Make(_f, Bundles.NewId(), new SpecOptions { Args = new[] { "/bin/sh", "-c", "mkdir /tmp/d-$$ 2>&1; echo done" }, SeccompProfileJson = MkdirRefused });
         var (program, key) = Export(bundle);
-        string file = Path.Combine(root, "seccomp-cache", key + ".bpf");
+        string file = Path.Combine(root, "@seccomp-cache", key + ".bpf");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         switch (kind)
         {
@@ -116,6 +116,6 @@ public sealed partial class PscrunSpecificTests
         Assert.True(r.Code == 0, $"{r}");
         Assert.Contains("Operation not permitted", r.Stdout);
         Assert.DoesNotContain("seccomp: cache", r.Stderr);
-        Assert.False(Directory.Exists(Path.Combine(root, "seccomp-cache")));
+        Assert.False(Directory.Exists(Path.Combine(root, "@seccomp-cache")));
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class OciRuntimeConformanceTests
         var cold = Bundles.Sh(_f, rt, script, o);
         var warm = Bundles.Sh(_f, rt, script, o);
         Assert.True(cold.ExitCode == warm.ExitCode, $"cold:\n{cold}\nwarm:\n{warm}");
-        Assert.True(Directory.Exists(Path.Combine(rt.StateRoot, "seccomp-cache")), "pscrun wrote no seccomp cache");
+        Assert.True(Directory.Exists(Path.Combine(rt.StateRoot, "@seccomp-cache")), "pscrun wrote no seccomp cache");
         return warm;
     }
 
