@@ -366,7 +366,8 @@ public sealed partial class ContainerManager
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; }
+        if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; } // already running: nothing to do
+        ContainerStateMachine.Require(cur, ContainerOperation.Start);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "userstop")); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
@@ -484,7 +485,7 @@ public sealed partial class ContainerManager
         using (Store.LockContainer(c.Id, ct))
         {
             var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-            if (cur.State.Running) throw PscException.InvalidOperation("ContainerRunning", $"Container '{c.Name}' is already running.", c.Name);
+            ContainerStateMachine.Require(cur, ContainerOperation.Start);
             string rootfs = MountRootfs(cur);
             var spec = BuildSpec(cur, rootfs);
             spec.Process.Terminal = true;
@@ -527,7 +528,7 @@ public sealed partial class ContainerManager
         int wait = timeout ?? c.Config.StopTimeout ?? 10;
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (!cur.State.Running) { Copy(cur, c); return; }
+        if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
         File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
         var rt = RuntimeFor(cur);
         bool paused = cur.State.Status == ContainerStatus.Paused;
@@ -558,8 +559,7 @@ public sealed partial class ContainerManager
     {
         int sig = ParseSignal(signal ?? "KILL");
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (!cur.State.Running)
-            throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{c.Name}' is not running.", c.Name);
+        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
         if (sig is 9 or 15)
             File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
         TryKill(RuntimeFor(cur), cur, sig);
@@ -600,6 +600,8 @@ public sealed partial class ContainerManager
 
     public void Restart(Container c, int? timeout = null, CancellationToken ct = default)
     {
+        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Restart);
         Stop(c, timeout, null, ct);
         using (Start(c, ct: ct)) { }
     }
@@ -608,8 +610,7 @@ public sealed partial class ContainerManager
     {
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (cur.State.Status == ContainerStatus.Paused) throw PscException.InvalidOperation("ContainerPaused", $"Container '{c.Name}' is already paused.", c.Name);
-        if (cur.State.Status != ContainerStatus.Running) throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{c.Name}' is not running.", c.Name);
+        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Pause, c.Name);
         RuntimeFor(cur).Pause(cur.Id);
         File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "paused"), "");
         Copy(Store.Load(c.Id) ?? cur, c);
@@ -619,7 +620,7 @@ public sealed partial class ContainerManager
     {
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (cur.State.Status != ContainerStatus.Paused) throw PscException.InvalidOperation("ContainerNotPaused", $"Container '{c.Name}' is not paused.", c.Name);
+        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Resume, c.Name);
         RuntimeFor(cur).Resume(cur.Id);
         File.Delete(Path.Combine(Store.DirOf(c.Id), "paused"));
         Copy(Store.Load(c.Id) ?? cur, c);
@@ -631,6 +632,7 @@ public sealed partial class ContainerManager
             throw PscException.InvalidArgument("InvalidContainerName", $"'{newName}' is not a valid container name.", newName);
         using var l = Store.LockStore(ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Rename);
         if (cur.Name == newName) return;
         Store.ReserveName(newName, cur.Id);
         string old = cur.Name;
@@ -647,11 +649,9 @@ public sealed partial class ContainerManager
         using (var l = Store.LockContainer(c.Id, ct))
         {
             var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-            if (cur.State.Running)
+            ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
+            if (ContainerStateMachine.CanStop(cur.State.Status))
             {
-                if (!force)
-                    throw new PscException("ContainerRunning", PscErrorCategory.ResourceBusy,
-                        $"Container '{cur.Name}' is {cur.State.Status.ToString().ToLowerInvariant()}: stop it first or use -Force.", cur.Name);
                 File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
                 var rt = RuntimeFor(cur);
                 bool paused = cur.State.Status == ContainerStatus.Paused;
