@@ -529,29 +529,9 @@ public sealed partial class ContainerManager
         using var l = Store.LockContainer(c.Id, ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
-        File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
-        var rt = RuntimeFor(cur);
-        bool paused = cur.State.Status == ContainerStatus.Paused;
-        TryKill(rt, cur, sig);
-        if (paused) { try { rt.Resume(cur.Id); } catch (PscException) { } File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); }
-        if (!WaitForExit(cur, TimeSpan.FromSeconds(Math.Max(0, wait)), ct))
-        {
-            TryKill(rt, cur, 9);
-            WaitForExit(cur, TimeSpan.FromSeconds(10), ct);
-        }
-        WaitMonitorGone(cur, TimeSpan.FromSeconds(5));
+        new StopSequence(Store, RuntimeFor(cur), cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         var after = Store.Load(c.Id);
         if (after is not null) Copy(after, c);
-    }
-
-    private static void TryKill(OciRuntimeClient rt, Container c, int sig)
-    {
-        try { rt.Kill(c.Id, sig.ToString(CultureInfo.InvariantCulture), all: sig == 9); }
-        catch (PscException)
-        {
-            // the runtime already forgot it (exited between our read and the kill): signal the pid directly
-            if (c.State.Pid > 0) LinuxSyscalls.Instance.Kill(c.State.Pid, sig);
-        }
     }
 
     /// <summary>Send a signal to the container's main process (docker kill).</summary>
@@ -560,42 +540,15 @@ public sealed partial class ContainerManager
         int sig = ParseSignal(signal ?? "KILL");
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
-        if (sig is 9 or 15)
-            File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
-        TryKill(RuntimeFor(cur), cur, sig);
-        if (sig == 9) { WaitForExit(cur, TimeSpan.FromSeconds(10), ct); WaitMonitorGone(cur, TimeSpan.FromSeconds(5)); }
+        var stop = new StopSequence(Store, RuntimeFor(cur), cur);
+        if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
+        else
+        {
+            if (sig == 15) stop.MarkUserStop();
+            stop.Signal(sig);
+        }
         var after = Store.Load(c.Id);
         if (after is not null) Copy(after, c);
-    }
-
-    private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken ct)
-    {
-        var sw = Stopwatch.StartNew();
-        int delay = 2;
-        while (true)
-        {
-            var s = Store.Load(c.Id);
-            if (s is null || !s.State.Running) return true;
-            if (sw.Elapsed >= timeout) return false;
-            ct.ThrowIfCancellationRequested();
-            Thread.Sleep(delay);
-            delay = Math.Min(delay * 2, 25);
-        }
-    }
-
-    private void WaitMonitorGone(Container c, TimeSpan timeout)
-    {
-        var sw = Stopwatch.StartNew();
-        string path = Path.Combine(Store.DirOf(c.Id), "state.json");
-        int mon = 0;
-        try { mon = ContainerStore.ParseState(File.ReadAllText(path)).MonitorPid; } catch { }
-        if (mon <= 0) mon = c.State.MonitorPid;
-        while (sw.Elapsed < timeout)
-        {
-            var probe = new Container { Id = c.Id, State = new ContainerState { MonitorPid = mon } };
-            if (!Store.MonitorAlive(probe)) return;
-            Thread.Sleep(5);
-        }
     }
 
     public void Restart(Container c, int? timeout = null, CancellationToken ct = default)
@@ -652,13 +605,7 @@ public sealed partial class ContainerManager
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
-                File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
-                var rt = RuntimeFor(cur);
-                bool paused = cur.State.Status == ContainerStatus.Paused;
-                TryKill(rt, cur, 9);
-                if (paused) try { rt.Resume(cur.Id); } catch (PscException) { }
-                WaitForExit(cur, TimeSpan.FromSeconds(10), ct);
-                WaitMonitorGone(cur, TimeSpan.FromSeconds(5));
+                new StopSequence(Store, RuntimeFor(cur), cur).Run(9, TimeSpan.Zero, ct);
             }
             var participants = _engine.Participants;
             for (int i = participants.Count - 1; i >= 0; i--) participants[i].Released(cur);
@@ -704,11 +651,10 @@ public sealed partial class ContainerManager
             try
             {
                 var rt = RuntimeFor(c);
-                try { rt.Kill(c.Id, "9", all: true); } catch (PscException) { }
+                var stop = new StopSequence(Store, rt, c, orphan: true);
+                stop.Signal(9);
+                stop.ResumeIfPaused();
                 try { rt.Delete(c.Id, force: true); } catch (PscException) { }
-                if (c.State.Pid > 0 && File.Exists($"/proc/{c.State.Pid}/cgroup") &&
-                    File.ReadAllText($"/proc/{c.State.Pid}/cgroup").Contains(c.Id, StringComparison.Ordinal))
-                    LinuxSyscalls.Instance.Kill(c.State.Pid, 9);
                 UnmountRootfs(c);
                 ContainerParticipants.Released(_engine.Participants, c);
                 if (Directory.Exists(Store.DirOf(c.Id))) Store.SaveState(c);
