@@ -28,7 +28,6 @@ public sealed partial class ContainerManager
         Paths = engine.Paths;
         _sys = engine.Syscalls;
         Store = engine.ContainerStore;
-        Store.Repair = RepairOrphan;
         _resolvers.Add(new StoreImageResolver(engine.Images));
         _resolvers.Add(new DirectoryImageResolver());
     }
@@ -364,7 +363,7 @@ public sealed partial class ContainerManager
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
         if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; } // already running: nothing to do
         ContainerStateMachine.Require(cur, ContainerOperation.Start);
@@ -484,7 +483,7 @@ public sealed partial class ContainerManager
         Process fg;
         using (Store.LockContainer(c.Id, ct))
         {
-            var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+            var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, ContainerOperation.Start);
             string rootfs = MountRootfs(cur);
             var spec = BuildSpec(cur, rootfs);
@@ -527,7 +526,7 @@ public sealed partial class ContainerManager
         int sig = ParseSignal(signal ?? c.Config.StopSignal ?? "TERM");
         int wait = timeout ?? c.Config.StopTimeout ?? 10;
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        var cur = LoadForChange(c);
         if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
         new StopSequence(Store, RuntimeFor(cur), cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         var after = Store.Load(c.Id);
@@ -538,7 +537,7 @@ public sealed partial class ContainerManager
     public void Kill(Container c, string? signal = "KILL", CancellationToken ct = default)
     {
         int sig = ParseSignal(signal ?? "KILL");
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
         var stop = new StopSequence(Store, RuntimeFor(cur), cur);
         if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
@@ -562,7 +561,7 @@ public sealed partial class ContainerManager
     public void Pause(Container c, CancellationToken ct = default)
     {
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        var cur = LoadForChange(c);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Pause, c.Name);
         RuntimeFor(cur).Pause(cur.Id);
         File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "paused"), "");
@@ -572,7 +571,7 @@ public sealed partial class ContainerManager
     public void Resume(Container c, CancellationToken ct = default)
     {
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        var cur = LoadForChange(c);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Resume, c.Name);
         RuntimeFor(cur).Resume(cur.Id);
         File.Delete(Path.Combine(Store.DirOf(c.Id), "paused"));
@@ -601,7 +600,7 @@ public sealed partial class ContainerManager
     {
         using (var l = Store.LockContainer(c.Id, ct))
         {
-            var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+            var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
@@ -641,26 +640,29 @@ public sealed partial class ContainerManager
         }
     }
 
-    /// <summary>A container found "running" whose monitor is gone: kill what is left, unmount, record it exited.</summary>
+    /// <summary>
+    /// Make what is recorded about a container true (Get-Container does this for what it shows): a container
+    /// recorded as running whose monitor is gone has what it left killed and unmounted, and is recorded exited.
+    /// Under the container lock; when another command holds it, that command reconciles, and this only reads.
+    /// Reading a container (<see cref="ContainerStore.Load"/>) never does this.
+    /// </summary>
+    public Container Reconcile(Container c)
+    {
+        if (!c.State.MonitorLost) return c;
+        return Store.TryReconcile(c.Id, RepairOrphan) ?? c;
+    }
+
+    /// <summary>Load a container to change it, with its lock held: reconciled first, so it acts on the truth.</summary>
+    private Container LoadForChange(Container c) => Store.ReconcileLocked(c.Id, RepairOrphan) ?? throw NotFound(c.Name);
+
+    /// <summary>A container found "running" whose monitor is gone (lock held): kill what is left, unmount, release.</summary>
     private void RepairOrphan(Container c)
     {
-        var l = FileLock.TryExclusive(Path.Combine(Paths.Containers, ".locks", c.Id + ".lock"));
-        if (l is null) return;
-        using (l)
-        {
-            try
-            {
-                var rt = RuntimeFor(c);
-                var stop = new StopSequence(Store, rt, c, orphan: true);
-                stop.Signal(9);
-                stop.ResumeIfPaused();
-                try { rt.Delete(c.Id, force: true); } catch (PscException) { }
-                UnmountRootfs(c);
-                ContainerParticipants.Released(_engine.Participants, c);
-                if (Directory.Exists(Store.DirOf(c.Id))) Store.SaveState(c);
-            }
-            catch (Exception) { /* best effort: the in-memory state already says exited */ }
-        }
+        var rt = RuntimeFor(c);
+        new StopSequence(Store, rt, c, orphan: true).Run(9, TimeSpan.Zero, CancellationToken.None);
+        try { rt.Delete(c.Id, force: true); } catch (PscException) { }
+        UnmountRootfs(c);
+        ContainerParticipants.Released(_engine.Participants, c);
     }
 
     private static PscException NotFound(string name) =>
