@@ -28,7 +28,6 @@ public sealed partial class ContainerManager
         Paths = engine.Paths;
         _sys = engine.Syscalls;
         Store = engine.ContainerStore;
-        Store.Repair = RepairOrphan;
         _resolvers.Add(new StoreImageResolver(engine.Images));
         _resolvers.Add(new DirectoryImageResolver());
     }
@@ -364,9 +363,10 @@ public sealed partial class ContainerManager
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; }
+        if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; } // already running: nothing to do
+        ContainerStateMachine.Require(cur, ContainerOperation.Start);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "userstop")); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
@@ -483,8 +483,8 @@ public sealed partial class ContainerManager
         Process fg;
         using (Store.LockContainer(c.Id, ct))
         {
-            var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-            if (cur.State.Running) throw PscException.InvalidOperation("ContainerRunning", $"Container '{c.Name}' is already running.", c.Name);
+            var cur = LoadForChange(c);
+            ContainerStateMachine.Require(cur, ContainerOperation.Start);
             string rootfs = MountRootfs(cur);
             var spec = BuildSpec(cur, rootfs);
             spec.Process.Terminal = true;
@@ -526,80 +526,34 @@ public sealed partial class ContainerManager
         int sig = ParseSignal(signal ?? c.Config.StopSignal ?? "TERM");
         int wait = timeout ?? c.Config.StopTimeout ?? 10;
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (!cur.State.Running) { Copy(cur, c); return; }
-        File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
-        var rt = RuntimeFor(cur);
-        bool paused = cur.State.Status == ContainerStatus.Paused;
-        TryKill(rt, cur, sig);
-        if (paused) { try { rt.Resume(cur.Id); } catch (PscException) { } File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); }
-        if (!WaitForExit(cur, TimeSpan.FromSeconds(Math.Max(0, wait)), ct))
-        {
-            TryKill(rt, cur, 9);
-            WaitForExit(cur, TimeSpan.FromSeconds(10), ct);
-        }
-        WaitMonitorGone(cur, TimeSpan.FromSeconds(5));
+        var cur = LoadForChange(c);
+        if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
+        new StopSequence(Store, RuntimeFor(cur), cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         var after = Store.Load(c.Id);
         if (after is not null) Copy(after, c);
-    }
-
-    private static void TryKill(OciRuntimeClient rt, Container c, int sig)
-    {
-        try { rt.Kill(c.Id, sig.ToString(CultureInfo.InvariantCulture), all: sig == 9); }
-        catch (PscException)
-        {
-            // the runtime already forgot it (exited between our read and the kill): signal the pid directly
-            if (c.State.Pid > 0) LinuxSyscalls.Instance.Kill(c.State.Pid, sig);
-        }
     }
 
     /// <summary>Send a signal to the container's main process (docker kill).</summary>
     public void Kill(Container c, string? signal = "KILL", CancellationToken ct = default)
     {
         int sig = ParseSignal(signal ?? "KILL");
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (!cur.State.Running)
-            throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{c.Name}' is not running.", c.Name);
-        if (sig is 9 or 15)
-            File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
-        TryKill(RuntimeFor(cur), cur, sig);
-        if (sig == 9) { WaitForExit(cur, TimeSpan.FromSeconds(10), ct); WaitMonitorGone(cur, TimeSpan.FromSeconds(5)); }
+        var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
+        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
+        var stop = new StopSequence(Store, RuntimeFor(cur), cur);
+        if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
+        else
+        {
+            if (sig == 15) stop.MarkUserStop();
+            stop.Signal(sig);
+        }
         var after = Store.Load(c.Id);
         if (after is not null) Copy(after, c);
     }
 
-    private bool WaitForExit(Container c, TimeSpan timeout, CancellationToken ct)
-    {
-        var sw = Stopwatch.StartNew();
-        int delay = 2;
-        while (true)
-        {
-            var s = Store.Load(c.Id);
-            if (s is null || !s.State.Running) return true;
-            if (sw.Elapsed >= timeout) return false;
-            ct.ThrowIfCancellationRequested();
-            Thread.Sleep(delay);
-            delay = Math.Min(delay * 2, 25);
-        }
-    }
-
-    private void WaitMonitorGone(Container c, TimeSpan timeout)
-    {
-        var sw = Stopwatch.StartNew();
-        string path = Path.Combine(Store.DirOf(c.Id), "state.json");
-        int mon = 0;
-        try { mon = ContainerStore.ParseState(File.ReadAllText(path)).MonitorPid; } catch { }
-        if (mon <= 0) mon = c.State.MonitorPid;
-        while (sw.Elapsed < timeout)
-        {
-            var probe = new Container { Id = c.Id, State = new ContainerState { MonitorPid = mon } };
-            if (!Store.MonitorAlive(probe)) return;
-            Thread.Sleep(5);
-        }
-    }
-
     public void Restart(Container c, int? timeout = null, CancellationToken ct = default)
     {
+        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Restart);
         Stop(c, timeout, null, ct);
         using (Start(c, ct: ct)) { }
     }
@@ -607,9 +561,8 @@ public sealed partial class ContainerManager
     public void Pause(Container c, CancellationToken ct = default)
     {
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (cur.State.Status == ContainerStatus.Paused) throw PscException.InvalidOperation("ContainerPaused", $"Container '{c.Name}' is already paused.", c.Name);
-        if (cur.State.Status != ContainerStatus.Running) throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{c.Name}' is not running.", c.Name);
+        var cur = LoadForChange(c);
+        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Pause, c.Name);
         RuntimeFor(cur).Pause(cur.Id);
         File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "paused"), "");
         Copy(Store.Load(c.Id) ?? cur, c);
@@ -618,8 +571,8 @@ public sealed partial class ContainerManager
     public void Resume(Container c, CancellationToken ct = default)
     {
         using var l = Store.LockContainer(c.Id, ct);
-        var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (cur.State.Status != ContainerStatus.Paused) throw PscException.InvalidOperation("ContainerNotPaused", $"Container '{c.Name}' is not paused.", c.Name);
+        var cur = LoadForChange(c);
+        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Resume, c.Name);
         RuntimeFor(cur).Resume(cur.Id);
         File.Delete(Path.Combine(Store.DirOf(c.Id), "paused"));
         Copy(Store.Load(c.Id) ?? cur, c);
@@ -631,6 +584,7 @@ public sealed partial class ContainerManager
             throw PscException.InvalidArgument("InvalidContainerName", $"'{newName}' is not a valid container name.", newName);
         using var l = Store.LockStore(ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Rename);
         if (cur.Name == newName) return;
         Store.ReserveName(newName, cur.Id);
         string old = cur.Name;
@@ -646,19 +600,11 @@ public sealed partial class ContainerManager
     {
         using (var l = Store.LockContainer(c.Id, ct))
         {
-            var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-            if (cur.State.Running)
+            var cur = LoadForChange(c);
+            ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
+            if (ContainerStateMachine.CanStop(cur.State.Status))
             {
-                if (!force)
-                    throw new PscException("ContainerRunning", PscErrorCategory.ResourceBusy,
-                        $"Container '{cur.Name}' is {cur.State.Status.ToString().ToLowerInvariant()}: stop it first or use -Force.", cur.Name);
-                File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "userstop"), "");
-                var rt = RuntimeFor(cur);
-                bool paused = cur.State.Status == ContainerStatus.Paused;
-                TryKill(rt, cur, 9);
-                if (paused) try { rt.Resume(cur.Id); } catch (PscException) { }
-                WaitForExit(cur, TimeSpan.FromSeconds(10), ct);
-                WaitMonitorGone(cur, TimeSpan.FromSeconds(5));
+                new StopSequence(Store, RuntimeFor(cur), cur).Run(9, TimeSpan.Zero, ct);
             }
             var participants = _engine.Participants;
             for (int i = participants.Count - 1; i >= 0; i--) participants[i].Released(cur);
@@ -694,27 +640,29 @@ public sealed partial class ContainerManager
         }
     }
 
-    /// <summary>A container found "running" whose monitor is gone: kill what is left, unmount, record it exited.</summary>
+    /// <summary>
+    /// Make what is recorded about a container true (Get-Container does this for what it shows): a container
+    /// recorded as running whose monitor is gone has what it left killed and unmounted, and is recorded exited.
+    /// Under the container lock; when another command holds it, that command reconciles, and this only reads.
+    /// Reading a container (<see cref="ContainerStore.Load"/>) never does this.
+    /// </summary>
+    public Container Reconcile(Container c)
+    {
+        if (!c.State.MonitorLost) return c;
+        return Store.TryReconcile(c.Id, RepairOrphan) ?? c;
+    }
+
+    /// <summary>Load a container to change it, with its lock held: reconciled first, so it acts on the truth.</summary>
+    private Container LoadForChange(Container c) => Store.ReconcileLocked(c.Id, RepairOrphan) ?? throw NotFound(c.Name);
+
+    /// <summary>A container found "running" whose monitor is gone (lock held): kill what is left, unmount, release.</summary>
     private void RepairOrphan(Container c)
     {
-        var l = FileLock.TryExclusive(Path.Combine(Paths.Containers, ".locks", c.Id + ".lock"));
-        if (l is null) return;
-        using (l)
-        {
-            try
-            {
-                var rt = RuntimeFor(c);
-                try { rt.Kill(c.Id, "9", all: true); } catch (PscException) { }
-                try { rt.Delete(c.Id, force: true); } catch (PscException) { }
-                if (c.State.Pid > 0 && File.Exists($"/proc/{c.State.Pid}/cgroup") &&
-                    File.ReadAllText($"/proc/{c.State.Pid}/cgroup").Contains(c.Id, StringComparison.Ordinal))
-                    LinuxSyscalls.Instance.Kill(c.State.Pid, 9);
-                UnmountRootfs(c);
-                ContainerParticipants.Released(_engine.Participants, c);
-                if (Directory.Exists(Store.DirOf(c.Id))) Store.SaveState(c);
-            }
-            catch (Exception) { /* best effort: the in-memory state already says exited */ }
-        }
+        var rt = RuntimeFor(c);
+        new StopSequence(Store, rt, c, orphan: true).Run(9, TimeSpan.Zero, CancellationToken.None);
+        try { rt.Delete(c.Id, force: true); } catch (PscException) { }
+        UnmountRootfs(c);
+        ContainerParticipants.Released(_engine.Participants, c);
     }
 
     private static PscException NotFound(string name) =>

@@ -76,6 +76,12 @@ public sealed class ContainerState
     public DateTime? FinishedAt { get; set; }
     public int RestartCount { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>
+    /// Recorded as running, but its monitor is gone: reported exited from what is known until
+    /// <see cref="ContainerManager.Reconcile"/> cleans up what it left and records the exit.
+    /// </summary>
+    internal bool MonitorLost { get; set; }
 }
 
 /// <summary>

@@ -168,7 +168,10 @@ public sealed partial class ContainerStore : Images.IImageUsers
         };
     }
 
-    /// <summary>Read one container by full id; null when it does not exist (or is being removed).</summary>
+    /// <summary>
+    /// Read one container by full id; null when it does not exist (or is being removed). A pure read: a container
+    /// whose monitor is gone is reported exited, and nothing is killed or unmounted (see <see cref="ReconcileLocked"/>).
+    /// </summary>
     public Container? Load(string id)
     {
         var c = Read(id);
@@ -233,15 +236,15 @@ public sealed partial class ContainerStore : Images.IImageUsers
     }
 
     /// <summary>
-    /// Turn the recorded state into the truth: a container whose monitor is gone is not running. The
-    /// record is repaired (the orphaned process killed, the rootfs unmounted) when the lock is free.
+    /// Turn the recorded state into the truth: a container whose monitor is gone is not running. Only in memory:
+    /// the record is repaired by <see cref="ReconcileLocked"/>.
     /// </summary>
-    private void Observe(Container c)
+    private static void Observe(Container c)
     {
         var s = c.State;
         if (s.Status is ContainerStatus.Running or ContainerStatus.Restarting or ContainerStatus.Paused)
         {
-            if (MonitorAlive(c))
+            if (MonitorAliveFor(c))
             {
                 if (s.Status == ContainerStatus.Running && File.Exists(System.IO.Path.Combine(c.Path!, "paused")))
                     s.Status = ContainerStatus.Paused;
@@ -252,15 +255,42 @@ public sealed partial class ContainerStore : Images.IImageUsers
             s.ExitCode ??= -1;
             s.FinishedAt ??= DateTime.UtcNow;
             s.Error ??= "The container's monitor exited unexpectedly; the exit code is unknown.";
-            Repair?.Invoke(c);
+            s.MonitorLost = true;
         }
     }
 
-    /// <summary>Called for a container found running without a monitor (set by the manager).</summary>
-    internal Action<Container>? Repair { get; set; }
+    /// <summary>
+    /// Make the record of one container true, with its lock held by the caller: a container whose monitor is gone
+    /// is handed to <paramref name="repair"/> (kill what it left, unmount) and recorded exited. Returns the
+    /// container as it is now; null when it does not exist.
+    /// </summary>
+    internal Container? ReconcileLocked(string id, Action<Container> repair)
+    {
+        var c = Load(id);
+        if (c is null || !c.State.MonitorLost) return c;
+        try { repair(c); }
+        catch (Exception) { /* best effort: what could not be cleaned up is tried again by the next reconcile */ return c; }
+        c.State.MonitorLost = false;
+        if (Directory.Exists(DirOf(id))) SaveState(c);
+        return c;
+    }
+
+    /// <summary>
+    /// <see cref="ReconcileLocked"/> when the container lock is free; when another command holds it, that command
+    /// is changing the container and reconciles it itself, so this only reads.
+    /// </summary>
+    internal Container? TryReconcile(string id, Action<Container> repair)
+    {
+        Directory.CreateDirectory(LocksDir);
+        var l = FileLock.TryExclusive(System.IO.Path.Combine(LocksDir, id + ".lock"));
+        if (l is null) return Load(id);
+        using (l) return ReconcileLocked(id, repair);
+    }
 
     /// <summary>The monitor recorded in state.json is alive and is this container's pscmon.</summary>
-    public bool MonitorAlive(Container c)
+    public bool MonitorAlive(Container c) => MonitorAliveFor(c);
+
+    private static bool MonitorAliveFor(Container c)
     {
         int pid = c.State.MonitorPid;
         if (pid <= 0) return false;

@@ -18,10 +18,7 @@ public sealed partial class ContainerManager
     private Container RequireRunning(Container c)
     {
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (cur.State.Status == ContainerStatus.Paused)
-            throw PscException.InvalidOperation("ContainerPaused", $"Container '{cur.Name}' is paused; resume it first.", cur.Name);
-        if (!cur.State.Running)
-            throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{cur.Name}' is not running.", cur.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Exec);
         return cur;
     }
 
@@ -115,7 +112,7 @@ public sealed partial class ContainerManager
     public List<ContainerProcess> Top(Container c)
     {
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (!cur.State.Running) throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{cur.Name}' is not running.", cur.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.ReadProcesses);
         var pids = RuntimeFor(cur).Ps(cur.Id);
         var boot = BootTime();
         var users = ReadPasswd(Path.Combine(Store.DirOf(c.Id), "rootfs"));
@@ -304,7 +301,7 @@ public sealed partial class ContainerManager
     public ContainerStatistic Stats(Container c, TimeSpan interval, CancellationToken ct = default)
     {
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
-        if (!cur.State.Running) throw PscException.InvalidOperation("ContainerNotRunning", $"Container '{cur.Name}' is not running.", cur.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.ReadProcesses);
         var a = Sample(cur.State.Pid);
         ct.WaitHandle.WaitOne(interval);
         var b = Sample(cur.State.Pid);

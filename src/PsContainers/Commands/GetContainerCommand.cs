@@ -43,6 +43,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
                 list = Resolve(Name, null, null);
             }
             else list = Manager.Store.LoadAll().OrderByDescending(c => c.Created);
+            // reading is pure; what Get-Container shows is reconciled (a container whose monitor is gone has what it
+            // left cleaned up), never what tab completion reads
+            list = list.Select(Manager.Reconcile).ToList();
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 

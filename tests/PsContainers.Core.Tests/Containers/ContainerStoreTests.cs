@@ -141,20 +141,54 @@ public sealed class ContainerStoreTests : IDisposable
         File.WriteAllText(Path.Combine(_root, "containers", c.Id, "state.json"), json);
 
     [Fact]
-    public void ARunningContainerWhoseMonitorIsDeadIsReportedExitedAndRepaired()
+    public void ARunningContainerWhoseMonitorIsDeadIsReportedExitedByLoadWhichKillsNothing()
+    {
+        var c = Publish("orphan");
+        using var p = Process.Start("/bin/true")!;
+        p.WaitForExit();
+        WriteState(c, $$"""{"Status":"running","Pid":999999,"MonitorPid":{{p.Id}},"StartedAt":"2026-01-02T03:04:05Z"}""");
+        string stateFile = Path.Combine(_root, "containers", c.Id, "state.json");
+        string recorded = File.ReadAllText(stateFile);
+        var loaded = _store.Load(c.Id)!;
+        Assert.Equal(ContainerStatus.Exited, loaded.Status);
+        Assert.False(loaded.State.Running);
+        Assert.Equal(-1, loaded.ExitCode);
+        Assert.NotNull(loaded.State.Error);
+        Assert.Single(_store.LoadAll(), x => x.Id == c.Id && x.Status == ContainerStatus.Exited);
+        // a pure read: nothing is repaired, the record is untouched
+        Assert.Equal(recorded, File.ReadAllText(stateFile));
+    }
+
+    [Fact]
+    public void ReconcileRepairsARunningContainerWhoseMonitorIsDeadAndRecordsItExited()
     {
         var c = Publish("orphan");
         using var p = Process.Start("/bin/true")!;
         p.WaitForExit();
         WriteState(c, $$"""{"Status":"running","Pid":999999,"MonitorPid":{{p.Id}},"StartedAt":"2026-01-02T03:04:05Z"}""");
         var repaired = new List<string>();
-        _store.Repair = x => repaired.Add(x.Id);
-        var loaded = _store.Load(c.Id)!;
-        Assert.Equal(ContainerStatus.Exited, loaded.Status);
-        Assert.False(loaded.State.Running);
-        Assert.Equal(-1, loaded.ExitCode);
-        Assert.NotNull(loaded.State.Error);
+        var reconciled = _store.TryReconcile(c.Id, x => repaired.Add(x.Id))!;
         Assert.Equal([c.Id], repaired);
+        Assert.Equal(ContainerStatus.Exited, reconciled.Status);
+        Assert.Equal(-1, reconciled.ExitCode);
+        Assert.NotNull(reconciled.State.Error);
+        // recorded: the next read needs no repair, and a second reconcile repairs nothing
+        Assert.Equal(ContainerStatus.Exited, ContainerStore.ParseState(File.ReadAllText(Path.Combine(_root, "containers", c.Id, "state.json"))).Status);
+        _store.TryReconcile(c.Id, x => repaired.Add(x.Id));
+        Assert.Equal([c.Id], repaired);
+    }
+
+    [Fact]
+    public void ReconcileLeavesAContainerWhoseLockIsHeldToItsHolder()
+    {
+        var c = Publish("busy");
+        using var p = Process.Start("/bin/true")!;
+        p.WaitForExit();
+        WriteState(c, $$"""{"Status":"running","Pid":999999,"MonitorPid":{{p.Id}}}""");
+        var repaired = new List<string>();
+        using (_store.LockContainer(c.Id))
+            Assert.Equal(ContainerStatus.Exited, _store.TryReconcile(c.Id, x => repaired.Add(x.Id))!.Status);
+        Assert.Empty(repaired);
     }
 
     [Fact]
