@@ -130,9 +130,6 @@ public sealed class LayerExtractor : IDisposable
         return parts;
     }
 
-    /// <summary>Split a tar name given as text (see <see cref="CleanName(ReadOnlySpan{byte})"/>).</summary>
-    public static List<byte[]> CleanName(string name) => CleanName(Encoding.UTF8.GetBytes(name));
-
     /// <summary>
     /// The directory that holds the last component, resolved in the root (symlinks followed inside it), with missing
     /// directories created. Something that is not a directory in the way is replaced by one: the later entry wins,

@@ -5,18 +5,12 @@ namespace PsContainers.Core.Util;
 
 public partial interface ISyscalls
 {
-    /// <summary>mknod(2). Returns 0 or the errno.</summary>
-    int Mknod(string path, uint mode, ulong dev);
     /// <summary>lchown(2). Returns 0 or the errno.</summary>
     int Lchown(string path, int uid, int gid);
     /// <summary>lsetxattr(2). Returns 0 or the errno.</summary>
     int Lsetxattr(string path, string name, byte[] value);
     /// <summary>llistxattr + lgetxattr: every extended attribute of a path (not following symlinks).</summary>
     Dictionary<string, byte[]> Lgetxattrs(string path);
-    /// <summary>utimensat(2) with AT_SYMLINK_NOFOLLOW: set access and modification time. Returns 0 or the errno.</summary>
-    int Lutimes(string path, DateTimeOffset atime, DateTimeOffset mtime);
-    /// <summary>link(2): a hard link. Returns 0 or the errno.</summary>
-    int Link(string existing, string newPath);
     /// <summary>chmod(2) with the full mode (including setuid/setgid/sticky). Returns 0 or the errno.</summary>
     int Chmod(string path, uint mode);
     /// <summary>lstat(2) essentials: file type+mode, uid, gid, rdev, size, inode, nlink. Returns 0 or the errno.</summary>
@@ -38,10 +32,6 @@ public readonly record struct FileStatus(uint Mode, int Uid, int Gid, ulong Rdev
 
 public partial class LinuxSyscalls
 {
-    private const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec { public long tv_sec; public long tv_nsec; }
 
     // struct stat on x86_64
     [StructLayout(LayoutKind.Sequential)]
@@ -54,8 +44,6 @@ public partial class LinuxSyscalls
         public long st_ctime; public long st_ctime_nsec; public long r0, r1, r2;
     }
 
-    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int mknod_native(string path, uint mode, ulong dev);
     [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int lchown_native(string path, int uid, int gid);
     [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -64,10 +52,6 @@ public partial class LinuxSyscalls
     private static partial nint llistxattr_native(string path, byte[]? list, nuint size);
     [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint lgetxattr_native(string path, string name, byte[]? value, nuint size);
-    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int utimensat_native(int dirfd, string path, Timespec[] times, int flags);
-    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int link_native(string oldpath, string newpath);
     [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int chmod_native(string path, uint mode);
     [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -75,23 +59,9 @@ public partial class LinuxSyscalls
 
     private static int Err(int r) => r == 0 ? 0 : Marshal.GetLastPInvokeError();
 
-    public int Mknod(string path, uint mode, ulong dev) => Err(mknod_native(path, mode, dev));
     public int Lchown(string path, int uid, int gid) => Err(lchown_native(path, uid, gid));
     public int Lsetxattr(string path, string name, byte[] value) => Err(lsetxattr_native(path, name, value, (nuint)value.Length, 0));
-    public int Link(string existing, string newPath) => Err(link_native(existing, newPath));
     public int Chmod(string path, uint mode) => Err(chmod_native(path, mode));
-
-    public int Lutimes(string path, DateTimeOffset atime, DateTimeOffset mtime)
-    {
-        static Timespec Ts(DateTimeOffset t)
-        {
-            long ticks = (t.UtcDateTime - DateTime.UnixEpoch).Ticks;
-            long sec = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out long rem);
-            if (rem < 0) { sec--; rem += TimeSpan.TicksPerSecond; }
-            return new Timespec { tv_sec = sec, tv_nsec = rem * 100 };
-        }
-        return Err(utimensat_native(AT_FDCWD, path, [Ts(atime), Ts(mtime)], AT_SYMLINK_NOFOLLOW));
-    }
 
     public int Lstat(string path, out FileStatus status)
     {
