@@ -39,10 +39,16 @@ $PackageOut = Join-Path $Out 'package'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
-# Versions pinned by the project
-$PesterVersion = '5.7.1'
-$MarkdigVersion = '1.6.0'
-$YamlDotNetVersion = '18.1.0'
+# Tool versions pinned by the project: properties of Directory.Packages.props, the one list of package versions.
+function Get-PinnedVersion([string] $Name) {
+    [xml] $packages = Get-Content -Raw (Join-Path $Root 'Directory.Packages.props')
+    $v = @($packages.Project.PropertyGroup | ForEach-Object { $_.$Name } | Where-Object { $_ })
+    if ($v.Count -ne 1) { throw "Directory.Packages.props must hold one <$Name> (found $($v.Count))" }
+    $v[0]
+}
+$PesterVersion = Get-PinnedVersion 'PesterVersion'
+$MarkdigVersion = Get-PinnedVersion 'MarkdigVersion'
+$YamlDotNetVersion = Get-PinnedVersion 'YamlDotNetVersion'
 $NuGetCache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
 
 # Debian packages the engine and its tests use: the command each one provides, and the package.
@@ -240,6 +246,7 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
     $passed = 0; $failed = 0; $skipped = 0; $ok = $true
+    $failedNames = [System.Collections.Generic.List[string]]::new()
 
     if (-not $SkipXunit) {
         Write-Step 'Running xunit tests'
@@ -255,6 +262,10 @@ function Invoke-Test {
             $passed += [int]$c.passed
             $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
             $skipped += [int]$c.notExecuted
+            foreach ($t in @($x.TestRun.Results.UnitTestResult) | Where-Object { $_ -and $_.outcome -notin 'Passed', 'NotExecuted' }) {
+                $message = "$($t.Output.ErrorInfo.Message)" -split "`n" | Select-Object -First 1
+                $failedNames.Add("xunit $($t.testName): $message")
+            }
         }
     }
 
@@ -271,6 +282,7 @@ function Invoke-Test {
         if (Test-Path $summary) {
             $s = Get-Content -Raw $summary | ConvertFrom-Json
             $passed += $s.Passed; $failed += $s.Failed; $skipped += $s.Skipped
+            foreach ($n in @($s.FailedNames)) { if ($n) { $failedNames.Add("Pester $n") } }
         } else {
             Write-Warning 'Pester produced no summary'
             $ok = $false; $failed++
@@ -284,6 +296,14 @@ function Invoke-Test {
     else { $failed++; $ok = $false; Write-Host "[-] host directories changed during the tests:`n  $($changed -join "`n  ")" }
 
     Write-Host ''
+    if ($failedNames.Count -gt 0) {
+        # repeated at the end, next to the totals, so a log's tail names what failed
+        Write-Host 'Failed:'
+        foreach ($n in $failedNames | Select-Object -First 30) {
+            Write-Host "  $(if ($n.Length -gt 300) { $n.Substring(0, 300) + '...' } else { $n })"
+        }
+        if ($failedNames.Count -gt 30) { Write-Host "  ... and $($failedNames.Count - 30) more" }
+    }
     if ($skipped -gt 0) { Write-Host "$passed passed, $failed failed, $skipped skipped" }
     else { Write-Host "$passed passed, $failed failed" }
     if (-not $ok -or $failed -gt 0) { exit 1 }

@@ -9,7 +9,8 @@ namespace PsContainers.Runtime;
 /// <summary>pscrun: an OCI runtime with runc's command line.</summary>
 public static class Program
 {
-    public const string Version = "0.1.0";
+    /// <summary>The project version (Directory.Build.props' &lt;Version&gt;, the one version source), as 1.2.3.</summary>
+    public static string Version => typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
     private static string? _log;
     private static bool _logJson;
 

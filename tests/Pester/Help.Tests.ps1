@@ -12,11 +12,9 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-PsContainersForTest
-    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $script:HelpDir = Join-Path $PSScriptRoot '../../docs/help'
     $help = & (Join-Path $PSScriptRoot '../../tools/ConvertTo-Maml.ps1') -HelpPath $script:HelpDir -AsObject `
-        -MarkdigPath (Join-Path $nuget 'markdig/1.6.0/lib/net10.0/Markdig.dll') `
-        -YamlDotNetPath (Join-Path $nuget 'yamldotnet/18.1.0/lib/net10.0/YamlDotNet.dll')
+        -MarkdigPath (Get-PinnedToolAssembly Markdig) -YamlDotNetPath (Get-PinnedToolAssembly YamlDotNet)
     $script:HelpByName = @{}
     foreach ($h in $help) { $script:HelpByName[$h.Name] = $h }
 

@@ -4,9 +4,9 @@
 BeforeAll {
     $script:Converter = Join-Path $PSScriptRoot '../../tools/ConvertTo-Maml.ps1'
     $script:SampleFile = Join-Path $PSScriptRoot 'data/help/Sample-Command.md'
-    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
-    $script:Markdig = Join-Path $nuget 'markdig/1.6.0/lib/net10.0/Markdig.dll'
-    $script:YamlDotNet = Join-Path $nuget 'yamldotnet/18.1.0/lib/net10.0/YamlDotNet.dll'
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:Markdig = Get-PinnedToolAssembly Markdig
+    $script:YamlDotNet = Get-PinnedToolAssembly YamlDotNet
 
     function Invoke-Converter {
         [CmdletBinding()]

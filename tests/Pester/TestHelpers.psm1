@@ -25,4 +25,14 @@ function Remove-TestStoreRoot([string] $Root) {
     }
 }
 
+# The path of a build tool's assembly in the NuGet cache, at the version Directory.Packages.props pins
+# (<MarkdigVersion>, <YamlDotNetVersion>): the same one build.ps1 restores and uses.
+function Get-PinnedToolAssembly([ValidateSet('Markdig', 'YamlDotNet')] [string] $Package) {
+    [xml] $packages = Get-Content -Raw (Join-Path $PSScriptRoot '../../Directory.Packages.props')
+    $version = @($packages.Project.PropertyGroup | ForEach-Object { $_."$($Package)Version" } | Where-Object { $_ })[0]
+    if (-not $version) { throw "Directory.Packages.props pins no $Package version" }
+    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    Join-Path $nuget "$($Package.ToLowerInvariant())/$version/lib/net10.0/$Package.dll"
+}
+
 Export-ModuleMember -Function *

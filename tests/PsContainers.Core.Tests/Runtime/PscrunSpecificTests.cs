@@ -145,7 +145,10 @@ public sealed partial class PscrunSpecificTests
         Assert.Equal(0, code);
         Assert.Contains("pscrun version", stdout);
         Assert.Contains("spec: " + RuntimeSpec.CurrentVersion, stdout);
-        Assert.Equal("pscrun version 0.1.0", OciRuntimeClient.GetVersion(_rt.Path));
+        // one version source: pscrun reports the project version the engine assembly carries (Directory.Build.props)
+        var project = typeof(OciRuntimeClient).Assembly.GetName().Version!.ToString(3);
+        Assert.Matches(@"^\d+\.\d+\.\d+$", project);
+        Assert.Equal("pscrun version " + project, OciRuntimeClient.GetVersion(_rt.Path));
     }
 
     // ---- console socket: receive the pty master over SCM_RIGHTS ----
