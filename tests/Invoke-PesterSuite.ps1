@@ -28,7 +28,13 @@ $c.Should.ErrorAction = 'Continue'
 $r = Invoke-Pester -Configuration $c
 
 $failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount
-[pscustomobject]@{ Passed = $r.PassedCount; Failed = $failed; Skipped = $r.SkippedCount } |
+# what failed, by name and first line of the error, so the suite's last lines say it (CI shows only the tail)
+$failedNames = @(
+    @($r.Failed) | ForEach-Object { "$($_.ExpandedPath): $((@($_.ErrorRecord)[0].Exception.Message -split "`n")[0])" }
+    @($r.FailedBlocks) | ForEach-Object { "$($_.ExpandedPath) (block): $((@($_.ErrorRecord)[0].Exception.Message -split "`n")[0])" }
+    @($r.FailedContainers) | ForEach-Object { "$($_.Item) (file): $((@($_.ErrorRecord)[0].Exception.Message -split "`n")[0])" }
+)
+[pscustomobject]@{ Passed = $r.PassedCount; Failed = $failed; Skipped = $r.SkippedCount; FailedNames = $failedNames } |
     ConvertTo-Json | Set-Content -Path $SummaryFile
 "Pester: $($r.PassedCount) passed, $failed failed, $($r.SkippedCount) skipped"
 exit ([int]($failed -gt 0))
