@@ -57,26 +57,18 @@ public sealed partial class ImageStore
     public IImageUsers? Users { get; init; }
 
     /// <summary>
-    /// Finish or clean what interrupted commands left behind, when nobody else is working: a few non-blocking tries
-    /// of the store lock over about a quarter of a second, only when there is something to clean; nothing happens
-    /// when the lock stays held (the next command tries again). The lock can be busy for a moment without anybody
-    /// working: a child process that another thread of this process is starting holds a copy of every descriptor,
-    /// the lock's too, until its exec closes them (O_CLOEXEC), and flock(2) belongs to the open file, not to the
-    /// descriptor. The constructor does not do this, so opening a store for a read (a listing, a tab completion)
-    /// never changes it; the operations that change the store take this step under their lock
-    /// (<see cref="LockForChange"/>), and tests call it to play "the next command".
+    /// Finish or clean what interrupted commands left behind, when nobody else is working: non-blocking tries of the
+    /// store lock over about a quarter of a second (see <see cref="FileLock.TryExclusive(string, int)"/> for why a
+    /// free lock can look held for a moment), only when there is something to clean; nothing happens when the lock
+    /// stays held (the next command tries again). The constructor does not do this, so opening a store for a read
+    /// (a listing, a tab completion) never changes it; the operations that change the store take this step under
+    /// their lock (<see cref="LockForChange"/>), and tests call it to play "the next command".
     /// </summary>
     public void RecoverAbandonedWork()
     {
         if (!HasAbandonedWork()) return;
-        for (int attempt = 0; attempt < 8; attempt++)
-        {
-            using (var l = FileLock.TryExclusive(LockFile))
-            {
-                if (l is not null) { Recover(); return; }
-            }
-            Thread.Sleep(5 << Math.Min(attempt, 3)); // 5, 10, 20, then 40 ms
-        }
+        using var l = FileLock.TryExclusive(LockFile, attempts: 8);
+        if (l is not null) Recover();
     }
 
     // ------------------------------------------------------------------ locking and temp work
@@ -146,7 +138,7 @@ public sealed partial class ImageStore
             if (entry.EndsWith(".lock", StringComparison.Ordinal))
             {
                 string dir = entry[..^5];
-                using var owner = FileLock.TryExclusive(entry);
+                using var owner = FileLock.TryExclusive(entry, attempts: 3);
                 if (owner is null) continue; // still being worked on
                 DeleteTree(dir);
                 try { File.Delete(entry); } catch { }
