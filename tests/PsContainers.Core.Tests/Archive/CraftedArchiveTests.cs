@@ -8,75 +8,6 @@ namespace PsContainers.Core.Tests.Archive;
 /// will not produce: malformed, truncated, unusual endings, global headers, base-256 fields, refused types.</summary>
 public class CraftedArchiveTests
 {
-    /// <summary>Builds raw tar bytes.</summary>
-    private sealed class Raw
-    {
-        private readonly MemoryStream _ms = new();
-
-        public static byte[] Header(byte[] name, byte type, long size, string magic = "ustar\0" + "00",
-            Action<byte[]>? tweak = null, bool signedChecksum = false, long mtime = 1_600_000_000, long uid = 1, long gid = 2,
-            string uname = "hdr", string gname = "grp", byte[]? link = null)
-        {
-            var h = new byte[512];
-            name.CopyTo(h, 0);
-            Oct(h, 100, 8, 0x1A4);
-            Oct(h, 108, 8, uid);
-            Oct(h, 116, 8, gid);
-            Oct(h, 124, 12, size);
-            Oct(h, 136, 12, mtime);
-            h[156] = type;
-            (link ?? []).CopyTo(h, 157);
-            Encoding.Latin1.GetBytes(magic).CopyTo(h, 257);
-            if (magic.StartsWith("ustar"))
-            {
-                Encoding.ASCII.GetBytes(uname).CopyTo(h, 265);
-                Encoding.ASCII.GetBytes(gname).CopyTo(h, 297);
-            }
-            tweak?.Invoke(h);
-            h.AsSpan(148, 8).Fill((byte)' ');
-            long sum = 0;
-            foreach (byte b in h) sum += signedChecksum ? (sbyte)b : b;
-            Encoding.ASCII.GetBytes(Convert.ToString(sum & 0x3FFFF, 8).PadLeft(6, '0') + "\0").CopyTo(h, 148);
-            return h;
-        }
-
-        public static void Oct(byte[] h, int off, int len, long v) =>
-            Encoding.ASCII.GetBytes(Convert.ToString(v, 8).PadLeft(len - 1, '0') + "\0").CopyTo(h, off);
-
-        /// <summary>GNU base-256: 0x80 (or 0xFF.. for negatives) then big-endian two's complement.</summary>
-        public static void B256(byte[] h, int off, int len, long v)
-        {
-            for (int i = len - 1; i >= 0; i--) { h[off + i] = (byte)(v & 0xff); v >>= 8; }
-            h[off] = (byte)((h[off] & 0x7f) | 0x80);
-        }
-
-        public static byte[] PaxData(params (string Key, byte[] Value)[] recs)
-        {
-            var ms = new MemoryStream();
-            foreach (var (k, v) in recs)
-            {
-                int body = 1 + Encoding.UTF8.GetByteCount(k) + 1 + v.Length + 1;
-                int len = body + 1;
-                while (len != body + len.ToString().Length) len = body + len.ToString().Length;
-                ms.Write(Encoding.ASCII.GetBytes(len + " " + k + "="));
-                ms.Write(v);
-                ms.WriteByte((byte)'\n');
-            }
-            return ms.ToArray();
-        }
-
-        public Raw Add(byte[] bytes) { _ms.Write(bytes); return this; }
-        public Raw Pad() { while (_ms.Length % 512 != 0) _ms.WriteByte(0); return this; }
-        public Raw File(byte[] name, byte[] data, byte type = (byte)'0', Action<byte[]>? tweak = null, string magic = "ustar\0" + "00")
-        {
-            Add(Header(name, type, data.Length, magic, tweak));
-            Add(data);
-            return Pad();
-        }
-        public Raw Pax(byte type, params (string Key, byte[] Value)[] recs) => File(B("PaxHeaders/x"), PaxData(recs), type);
-        public Raw End() => Add(new byte[1024]);
-        public byte[] Bytes => _ms.ToArray();
-    }
 
     private static TarFormatException ReadFails(byte[] archive)
     {
@@ -90,7 +21,7 @@ public class CraftedArchiveTests
     [Fact]
     public void A_global_header_applies_to_the_following_entries_and_empty_values_delete()
     {
-        var a = new Raw()
+        var a = new RawTar()
             .Pax((byte)'g', ("uname", B("globaluser")), ("mtime", B("1700000000.5")), ("comment", B("hi")))
             .File(B("one"), B("1"))
             .Pax((byte)'x', ("uname", []), ("mtime", B("5")))
@@ -121,7 +52,7 @@ public class CraftedArchiveTests
     [Fact]
     public void Pax_records_set_every_field()
     {
-        var a = new Raw()
+        var a = new RawTar()
             .Pax((byte)'x',
                 ("hdrcharset", B("BINARY")),
                 ("path", Raw_("dir/caf\\xe9")),
@@ -138,7 +69,7 @@ public class CraftedArchiveTests
                 ("LIBARCHIVE.xattr.user.%C3%A9t%3D", B("gKs")), // base64 without padding: 80 AB
                 ("LIBARCHIVE.xattr.user.bin", B("AID/Cg==")),   // same attribute again: keeps its position, last value wins
                 ("vendor.key", [1, 2, 3]))
-            .File(B("ignored"), B("1234567"), tweak: h => Raw.Oct(h, 124, 12, 0))
+            .File(B("ignored"), B("1234567"), tweak: h => RawTar.Oct(h, 124, 12, 0))
             .End().Bytes;
         // the header says size 0: the pax size (7) must win, else the data would be parsed as a header
         var list = ReadAll(a, out _);
@@ -167,33 +98,33 @@ public class CraftedArchiveTests
     public void A_pax_record_that_lies_about_its_length_is_invalid()
     {
         // claims 30 bytes, holds 12
-        var lieLong = new Raw().File(B("PaxHeaders/x"), B("30 path=abc\n"), (byte)'x').File(B("f"), B("x")).End().Bytes;
+        var lieLong = new RawTar().File(B("PaxHeaders/x"), B("30 path=abc\n"), (byte)'x').File(B("f"), B("x")).End().Bytes;
         var e1 = ReadFails(lieLong);
         Assert.Equal(TarFormatErrorKind.Invalid, e1.Kind);
         Assert.Contains("claims 30 bytes", e1.Message);
         // claims 11, the record is 12: the 11th byte is not the newline
-        var lieShort = new Raw().File(B("PaxHeaders/x"), B("11 path=abc\n"), (byte)'x').File(B("f"), B("x")).End().Bytes;
+        var lieShort = new RawTar().File(B("PaxHeaders/x"), B("11 path=abc\n"), (byte)'x').File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(lieShort).Kind);
         // not a number
-        var notNum = new Raw().File(B("PaxHeaders/x"), B("1x path=abc\n"), (byte)'x').File(B("f"), B("x")).End().Bytes;
+        var notNum = new RawTar().File(B("PaxHeaders/x"), B("1x path=abc\n"), (byte)'x').File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(notNum).Kind);
         // a value that must be a number and is not
-        var badUid = new Raw().Pax((byte)'x', ("uid", B("-1"))).File(B("f"), B("x")).End().Bytes;
+        var badUid = new RawTar().Pax((byte)'x', ("uid", B("-1"))).File(B("f"), B("x")).End().Bytes;
         Assert.Contains("'uid'", ReadFails(badUid).Message);
-        var badTime = new Raw().Pax((byte)'x', ("mtime", B("1.2.3"))).File(B("f"), B("x")).End().Bytes;
+        var badTime = new RawTar().Pax((byte)'x', ("mtime", B("1.2.3"))).File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(badTime).Kind);
-        var nul = new Raw().Pax((byte)'x', ("path", B("a\0b"))).File(B("f"), B("x")).End().Bytes;
+        var nul = new RawTar().Pax((byte)'x', ("path", B("a\0b"))).File(B("f"), B("x")).End().Bytes;
         Assert.Contains("NUL", ReadFails(nul).Message);
-        var bigSize = new Raw().Pax((byte)'x', ("size", B("99999999999999999999"))).File(B("f"), B("x")).End().Bytes;
+        var bigSize = new RawTar().Pax((byte)'x', ("size", B("99999999999999999999"))).File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(bigSize).Kind);
     }
 
     [Fact]
     public void A_bad_checksum_is_invalid_and_names_the_entry_displayably()
     {
-        var h = Raw.Header(Raw_("caf\\xe9"), (byte)'0', 0);
+        var h = RawTar.Header(Raw_("caf\\xe9"), (byte)'0', 0);
         h[148] = (byte)'7'; // corrupt the recorded sum
-        var ex = ReadFails(new Raw().File(B("ok"), B("x")).Add(h).End().Bytes);
+        var ex = ReadFails(new RawTar().File(B("ok"), B("x")).Add(h).End().Bytes);
         Assert.Equal(TarFormatErrorKind.Invalid, ex.Kind);
         Assert.Contains("checksum", ex.Message);
         Assert.IsAssignableFrom<FormatException>(ex); // existing catch (FormatException) clauses keep working
@@ -201,26 +132,26 @@ public class CraftedArchiveTests
         Assert.Equal(Raw_("caf\\xe9"), ex.EntryNameBytes);
         Assert.Equal(1024, ex.Offset);
         // a byte flipped elsewhere in the header
-        var h2 = Raw.Header(B("f"), (byte)'0', 0);
+        var h2 = RawTar.Header(B("f"), (byte)'0', 0);
         h2[300] ^= 0x01;
-        Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(new Raw().Add(h2).End().Bytes).Kind);
+        Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(new RawTar().Add(h2).End().Bytes).Kind);
     }
 
     [Fact]
     public void A_signed_checksum_is_accepted()
     {
         var name = Raw_("\\xe9\\xe8\\xff");
-        var signedHeader = Raw.Header(name, (byte)'0', 0, signedChecksum: true);
-        var list = ReadAll(new Raw().Add(signedHeader).End().Bytes, out _);
+        var signedHeader = RawTar.Header(name, (byte)'0', 0, signedChecksum: true);
+        var list = ReadAll(new RawTar().Add(signedHeader).End().Bytes, out _);
         Assert.Equal(name, Assert.Single(list).Entry.Name);
     }
 
     [Fact]
     public void After_an_error_the_reader_refuses_to_continue()
     {
-        var h = Raw.Header(B("f"), (byte)'0', 0);
+        var h = RawTar.Header(B("f"), (byte)'0', 0);
         h[148] = (byte)'7';
-        using var r = new TarArchiveReader(new MemoryStream(new Raw().Add(h).End().Bytes));
+        using var r = new TarArchiveReader(new MemoryStream(new RawTar().Add(h).End().Bytes));
         Assert.Throws<TarFormatException>(() => r.Next());
         Assert.Throws<InvalidOperationException>(() => r.Next());
     }
@@ -228,7 +159,7 @@ public class CraftedArchiveTests
     [Fact]
     public void Truncation_is_reported_as_truncated()
     {
-        var whole = new Raw().File(B("f"), new byte[1000]).End().Bytes;
+        var whole = new RawTar().File(B("f"), new byte[1000]).End().Bytes;
         // EOF inside the header
         var e1 = ReadFails(whole[..300]);
         Assert.Equal(TarFormatErrorKind.Truncated, e1.Kind);
@@ -251,7 +182,7 @@ public class CraftedArchiveTests
         // EOF inside the padding
         Assert.Equal(TarFormatErrorKind.Truncated, ReadFails(whole[..(512 + 1010)]).Kind);
         // EOF inside a pax extended header, and right after one
-        var pax = new Raw().Pax((byte)'x', ("path", B(new string('p', 300)))).File(B("f"), B("x")).End().Bytes;
+        var pax = new RawTar().Pax((byte)'x', ("path", B(new string('p', 300)))).File(B("f"), B("x")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Truncated, ReadFails(pax[..(512 + 100)]).Kind);
         Assert.Equal(TarFormatErrorKind.Truncated, ReadFails(pax[..1024]).Kind);
     }
@@ -259,27 +190,27 @@ public class CraftedArchiveTests
     [Fact]
     public void Endings_are_told_apart()
     {
-        var entry = new Raw().File(B("f"), B("hello")).Bytes; // 1024 bytes: header, data, padding
-        ReadAll(new Raw().Add(entry).End().Bytes, out var end);
+        var entry = new RawTar().File(B("f"), B("hello")).Bytes; // 1024 bytes: header, data, padding
+        ReadAll(new RawTar().Add(entry).End().Bytes, out var end);
         Assert.Equal(TarArchiveEnd.TwoZeroBlocks, end);
-        ReadAll(new Raw().Add(entry).Add(new byte[512]).Bytes, out end);
+        ReadAll(new RawTar().Add(entry).Add(new byte[512]).Bytes, out end);
         Assert.Equal(TarArchiveEnd.OneZeroBlock, end);
         ReadAll(entry, out end);
         Assert.Equal(TarArchiveEnd.EndOfStream, end);
-        var lone = ReadAll(new Raw().Add(entry).Add(new byte[512]).File(B("g"), B("after")).End().Bytes, out end);
+        var lone = ReadAll(new RawTar().Add(entry).Add(new byte[512]).File(B("g"), B("after")).End().Bytes, out end);
         Assert.Equal(TarArchiveEnd.ZeroBlockThenData, end);
         Assert.Single(lone);
         Assert.Empty(ReadAll(Array.Empty<byte>(), out end));
         Assert.Equal(TarArchiveEnd.EndOfStream, end);
         // a directory (no data) then EOF
-        ReadAll(Raw.Header(B("d/"), (byte)'5', 0), out end);
+        ReadAll(RawTar.Header(B("d/"), (byte)'5', 0), out end);
         Assert.Equal(TarArchiveEnd.EndOfStream, end);
     }
 
     [Fact]
     public void The_umoci_ending_without_padding_is_clean_only_when_all_data_is_there()
     {
-        var entry = new Raw().File(B("a"), B("first")).Add(Raw.Header(B("f"), (byte)'0', 5)).Add(B("hello")).Bytes;
+        var entry = new RawTar().File(B("a"), B("first")).Add(RawTar.Header(B("f"), (byte)'0', 5)).Add(B("hello")).Bytes;
         var list = ReadAll(entry, out var end);
         Assert.Equal(2, list.Count);
         Assert.Equal(B("hello"), list[1].Data);
@@ -300,14 +231,14 @@ public class CraftedArchiveTests
     public void Base256_fields_are_decoded()
     {
         var data = B("abcde");
-        var h = Raw.Header(B("big"), (byte)'0', 0, magic: "ustar  \0", tweak: x =>
+        var h = RawTar.Header(B("big"), (byte)'0', 0, magic: "ustar  \0", tweak: x =>
         {
-            Raw.B256(x, 124, 12, 5);                 // size
-            Raw.B256(x, 108, 8, 3_000_000_000);      // uid
-            Raw.B256(x, 116, 8, 0x7FFF_FFFF_FFFF_FF); // gid
-            Raw.B256(x, 136, 12, -5);                // mtime before 1970
+            RawTar.B256(x, 124, 12, 5);                 // size
+            RawTar.B256(x, 108, 8, 3_000_000_000);      // uid
+            RawTar.B256(x, 116, 8, 0x7FFF_FFFF_FFFF_FF); // gid
+            RawTar.B256(x, 136, 12, -5);                // mtime before 1970
         });
-        var list = ReadAll(new Raw().Add(h).Add(data).Pad().End().Bytes, out _);
+        var list = ReadAll(new RawTar().Add(h).Add(data).Pad().End().Bytes, out _);
         var e = Assert.Single(list).Entry;
         Assert.Equal(5, e.Size);
         Assert.Equal(data, list[0].Data);
@@ -316,20 +247,20 @@ public class CraftedArchiveTests
         Assert.Equal(TarTimestamp.FromSeconds(-5), e.ModificationTime);
         Assert.Equal(TarHeaderFormat.Gnu, e.Format);
 
-        var far = Raw.Header(B("far"), (byte)'0', 0, magic: "ustar  \0", tweak: x => Raw.B256(x, 136, 12, 1L << 40));
-        Assert.Equal(TarTimestamp.FromSeconds(1L << 40), ReadAll(new Raw().Add(far).End().Bytes, out _)[0].Entry.ModificationTime);
+        var far = RawTar.Header(B("far"), (byte)'0', 0, magic: "ustar  \0", tweak: x => RawTar.B256(x, 136, 12, 1L << 40));
+        Assert.Equal(TarTimestamp.FromSeconds(1L << 40), ReadAll(new RawTar().Add(far).End().Bytes, out _)[0].Entry.ModificationTime);
 
         // a 12-byte base-256 number beyond 2^63 overflows
-        var over = Raw.Header(B("over"), (byte)'0', 0, magic: "ustar  \0", tweak: x => { x.AsSpan(124, 12).Clear(); x[124] = 0x80; x[127] = 0x01; });
-        Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(new Raw().Add(over).End().Bytes).Kind);
+        var over = RawTar.Header(B("over"), (byte)'0', 0, magic: "ustar  \0", tweak: x => { x.AsSpan(124, 12).Clear(); x[124] = 0x80; x[127] = 0x01; });
+        Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(new RawTar().Add(over).End().Bytes).Kind);
         // a negative size is invalid
-        var neg = Raw.Header(B("neg"), (byte)'0', 0, magic: "ustar  \0", tweak: x => Raw.B256(x, 124, 12, -512));
-        var ex = ReadFails(new Raw().Add(neg).End().Bytes);
+        var neg = RawTar.Header(B("neg"), (byte)'0', 0, magic: "ustar  \0", tweak: x => RawTar.B256(x, 124, 12, -512));
+        var ex = ReadFails(new RawTar().Add(neg).End().Bytes);
         Assert.Equal(TarFormatErrorKind.Invalid, ex.Kind);
         Assert.Contains("negative", ex.Message);
         // garbage in an octal field is invalid
-        var garbage = Raw.Header(B("g"), (byte)'0', 0, tweak: x => { x[124] = (byte)'9'; });
-        Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(new Raw().Add(garbage).End().Bytes).Kind);
+        var garbage = RawTar.Header(B("g"), (byte)'0', 0, tweak: x => { x[124] = (byte)'9'; });
+        Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(new RawTar().Add(garbage).End().Bytes).Kind);
     }
 
     [Theory]
@@ -338,7 +269,7 @@ public class CraftedArchiveTests
     [InlineData('V', "volume labels")]
     public void GNU_dumpdir_multivolume_and_volume_label_entries_are_refused(char type, string words)
     {
-        var a = new Raw().File(B("ok"), B("x")).File(B("odd"), B("Yabc\0\0"), (byte)type, magic: "ustar  \0").End().Bytes;
+        var a = new RawTar().File(B("ok"), B("x")).File(B("odd"), B("Yabc\0\0"), (byte)type, magic: "ustar  \0").End().Bytes;
         using var r = new TarArchiveReader(new MemoryStream(a));
         Assert.NotNull(r.Next());
         var ex = Assert.Throws<TarFormatException>(() => r.Next());
@@ -350,7 +281,7 @@ public class CraftedArchiveTests
     [Fact]
     public void An_unknown_type_is_surfaced_with_its_flag_and_data()
     {
-        var a = new Raw().File(B("vendor"), B("payload"), (byte)'Z').File(B("next"), B("n")).End().Bytes;
+        var a = new RawTar().File(B("vendor"), B("payload"), (byte)'Z').File(B("next"), B("n")).End().Bytes;
         var list = ReadAll(a, out _);
         Assert.Equal(TarEntryKind.Unknown, list[0].Entry.Kind);
         Assert.Equal((byte)'Z', list[0].Entry.TypeFlag);
@@ -361,10 +292,10 @@ public class CraftedArchiveTests
     [Fact]
     public void V7_and_old_regular_types_with_a_trailing_slash_are_directories()
     {
-        var a = new Raw()
-            .Add(Raw.Header(B("olddir/"), (byte)'0', 0, magic: ""))
-            .Add(Raw.Header(B("areg/"), 0, 0))
-            .Add(Raw.Header(B("file"), 0, 0, magic: ""))
+        var a = new RawTar()
+            .Add(RawTar.Header(B("olddir/"), (byte)'0', 0, magic: ""))
+            .Add(RawTar.Header(B("areg/"), 0, 0))
+            .Add(RawTar.Header(B("file"), 0, 0, magic: ""))
             .End().Bytes;
         var list = ReadAll(a, out _);
         Assert.Equal(TarEntryKind.Directory, list[0].Entry.Kind);
@@ -378,25 +309,25 @@ public class CraftedArchiveTests
     public void Ustar_prefix_and_gnu_long_names_are_joined_and_pax_wins()
     {
         string prefix = new('p', 150), name = new('n', 100);
-        var ustar = Raw.Header(B(name), (byte)'0', 0, tweak: h => B(prefix).CopyTo(h, 345));
-        Assert.Equal(B(prefix + "/" + name), ReadAll(new Raw().Add(ustar).End().Bytes, out _)[0].Entry.Name);
+        var ustar = RawTar.Header(B(name), (byte)'0', 0, tweak: h => B(prefix).CopyTo(h, 345));
+        Assert.Equal(B(prefix + "/" + name), ReadAll(new RawTar().Add(ustar).End().Bytes, out _)[0].Entry.Name);
 
         var longName = Raw_("gnu/long/\\xff" + new string('q', 300));
         var longLink = Raw_("target/\\xfe" + new string('r', 300));
-        var gnu = new Raw()
+        var gnu = new RawTar()
             .File(B("././@LongLink"), [.. longName, 0], (byte)'L', magic: "ustar  \0")
             .File(B("././@LongLink"), [.. longLink, 0], (byte)'K', magic: "ustar  \0")
-            .Add(Raw.Header(longName[..100], (byte)'2', 0, magic: "ustar  \0", link: longLink[..100]))
+            .Add(RawTar.Header(longName[..100], (byte)'2', 0, magic: "ustar  \0", link: longLink[..100]))
             .End().Bytes;
         var e = ReadAll(gnu, out _)[0].Entry;
         Assert.Equal(longName, e.Name);
         Assert.Equal(longLink, e.LinkName);
         Assert.Equal(TarEntryKind.Symlink, e.Kind);
 
-        var both = new Raw()
+        var both = new RawTar()
             .File(B("././@LongLink"), [.. longName, 0], (byte)'L', magic: "ustar  \0")
             .Pax((byte)'x', ("path", B("from/pax")))
-            .Add(Raw.Header(B("short"), (byte)'0', 0))
+            .Add(RawTar.Header(B("short"), (byte)'0', 0))
             .End().Bytes;
         Assert.Equal(B("from/pax"), ReadAll(both, out _)[0].Entry.Name);
     }
@@ -406,7 +337,7 @@ public class CraftedArchiveTests
     {
         var big = new byte[700_000];
         new Random(3).NextBytes(big);
-        var a = new Raw().File(B("big"), big).File(B("after"), B("ok")).End().Bytes;
+        var a = new RawTar().File(B("big"), big).File(B("after"), B("ok")).End().Bytes;
         using var r = new TarArchiveReader(new MemoryStream(a));
         r.Next();
         var s = r.GetDataStream();
@@ -425,32 +356,32 @@ public class CraftedArchiveTests
     public void Pax_sparse_maps_that_do_not_add_up_are_invalid_and_unknown_versions_unsupported()
     {
         // 0.1 map covering 10 bytes but 5 stored
-        var bad = new Raw()
+        var bad = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.size", B("100")), ("GNU.sparse.map", B("0,10")), ("GNU.sparse.name", B("s")))
             .File(B("GNUSparseFile.1/s"), B("12345")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(bad).Kind);
         // overlapping segments
-        var overlap = new Raw()
+        var overlap = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.size", B("100")), ("GNU.sparse.map", B("0,5,3,5")))
             .File(B("s"), B("1234512345")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(overlap).Kind);
         // a segment past the real size
-        var past = new Raw()
+        var past = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.size", B("4")), ("GNU.sparse.map", B("0,5")))
             .File(B("s"), B("12345")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(past).Kind);
         // a future version
-        var v2 = new Raw()
+        var v2 = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.major", B("2")), ("GNU.sparse.minor", B("0")), ("GNU.sparse.realsize", B("5")))
             .File(B("s"), B("12345")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Unsupported, ReadFails(v2).Kind);
         // 0.0 with an offset and no numbytes
-        var half = new Raw()
+        var half = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.size", B("10")), ("GNU.sparse.offset", B("0")))
             .File(B("s"), B("12345")).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(half).Kind);
         // a good 0.0 map with a hole at the start, as a check of the above
-        var good = new Raw()
+        var good = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.size", B("10")), ("GNU.sparse.numblocks", B("1")), ("GNU.sparse.offset", B("5")), ("GNU.sparse.numbytes", B("5")))
             .File(B("s"), B("12345")).End().Bytes;
         var e = ReadAll(good, out _)[0];
@@ -463,7 +394,7 @@ public class CraftedArchiveTests
     {
         var data = new byte[1024];
         B("1\n0\nx\n").CopyTo(data, 0);
-        var a = new Raw()
+        var a = new RawTar()
             .Pax((byte)'x', ("GNU.sparse.major", B("1")), ("GNU.sparse.minor", B("0")), ("GNU.sparse.realsize", B("5")), ("GNU.sparse.name", B("s")))
             .File(B("GNUSparseFile.0/s"), data).End().Bytes;
         Assert.Equal(TarFormatErrorKind.Invalid, ReadFails(a).Kind);
@@ -472,8 +403,8 @@ public class CraftedArchiveTests
     [Fact]
     public void Oversized_extended_headers_are_refused_before_reading_them()
     {
-        var h = Raw.Header(B("PaxHeaders/x"), (byte)'x', 1L << 40);
-        using var r = new TarArchiveReader(new MemoryStream(new Raw().Add(h).End().Bytes));
+        var h = RawTar.Header(B("PaxHeaders/x"), (byte)'x', 1L << 40);
+        using var r = new TarArchiveReader(new MemoryStream(new RawTar().Add(h).End().Bytes));
         Assert.Equal(TarFormatErrorKind.Unsupported, Assert.Throws<TarFormatException>(() => r.Next()).Kind);
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using PsContainers.Core.Images;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
+using PsContainers.Core.Tests.Archive;
 using PsContainers.Core.Tests.FileSystem;
 using static PsContainers.Core.Tests.FileSystem.HostileCorpus;
 
@@ -170,72 +171,10 @@ public sealed class LayerExtractorRedTeamTests
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    private sealed class Raw
-    {
-        private readonly MemoryStream _ms = new();
-
-        public static byte[] Header(byte[] name, byte type, long size, string magic = "ustar\0" + "00", Action<byte[]>? tweak = null, byte[]? link = null, int mode = 0x1A4)
-        {
-            var h = new byte[512];
-            name.CopyTo(h, 0);
-            Oct(h, 100, 8, mode);
-            Oct(h, 108, 8, 0);
-            Oct(h, 116, 8, 0);
-            Oct(h, 124, 12, size);
-            Oct(h, 136, 12, 1_600_000_000);
-            h[156] = type;
-            (link ?? []).CopyTo(h, 157);
-            Encoding.Latin1.GetBytes(magic).CopyTo(h, 257);
-            tweak?.Invoke(h);
-            h.AsSpan(148, 8).Fill((byte)' ');
-            long sum = 0;
-            foreach (byte b in h) sum += b;
-            Encoding.ASCII.GetBytes(Convert.ToString(sum & 0x3FFFF, 8).PadLeft(6, '0') + "\0").CopyTo(h, 148);
-            return h;
-        }
-
-        public static void Oct(byte[] h, int off, int len, long v) =>
-            Encoding.ASCII.GetBytes(Convert.ToString(v, 8).PadLeft(len - 1, '0') + "\0").CopyTo(h, off);
-
-        public static void B256(byte[] h, int off, int len, long v)
-        {
-            for (int i = len - 1; i >= 0; i--) { h[off + i] = (byte)(v & 0xff); v >>= 8; }
-            h[off] = (byte)((h[off] & 0x7f) | 0x80);
-        }
-
-        public static byte[] PaxData(params (string Key, byte[] Value)[] recs)
-        {
-            var ms = new MemoryStream();
-            foreach (var (k, v) in recs)
-            {
-                int body = 1 + Encoding.UTF8.GetByteCount(k) + 1 + v.Length + 1;
-                int len = body + 1;
-                while (len != body + len.ToString().Length) len = body + len.ToString().Length;
-                ms.Write(Encoding.ASCII.GetBytes(len + " " + k + "="));
-                ms.Write(v);
-                ms.WriteByte((byte)'\n');
-            }
-            return ms.ToArray();
-        }
-
-        public Raw Add(byte[] bytes) { _ms.Write(bytes); return this; }
-        public Raw Pad() { while (_ms.Length % 512 != 0) _ms.WriteByte(0); return this; }
-        public Raw File(string name, byte[] data, byte type = (byte)'0', Action<byte[]>? tweak = null, string magic = "ustar\0" + "00", int mode = 0x1A4)
-        {
-            Add(Header(B(name), type, data.Length, magic, tweak, mode: mode));
-            Add(data);
-            return Pad();
-        }
-        public Raw Entry(string name, byte type, string link = "", int mode = 0x1ED) { Add(Header(B(name), type, 0, link: B(link), mode: mode)); return this; }
-        public Raw Pax(params (string Key, byte[] Value)[] recs) => File("PaxHeaders/x", PaxData(recs), (byte)'x');
-        public Raw LongName(string name) => File("././@LongLink", [.. B(name), 0], (byte)'L', magic: "ustar  \0");
-        public Raw End() => Add(new byte[1024]);
-        public byte[] Bytes => _ms.ToArray();
-    }
 
     [Theory, InlineData(false), InlineData(true)]
     public void RedTeam_DotAndSlashNames_TouchOnlyTheRoot(bool fallback) =>
-        Attack(new Raw()
+        Attack(RawTar.RootOwned()
             .Entry(".", (byte)'5', mode: 0x1c0)
             .Entry("./", (byte)'5', mode: 0x1e8)
             .Entry("//", (byte)'5', mode: 0x1ed)
@@ -256,7 +195,7 @@ public sealed class LayerExtractorRedTeamTests
 
     [Theory, InlineData(false), InlineData(true)]
     public void RedTeam_SymlinkEntryWithTrailingSlash_IsALinkAndWritesThroughItStayInside(bool fallback) =>
-        Attack(new Raw()
+        Attack(RawTar.RootOwned()
             .Entry("s/", (byte)'2', "/run/sentinel/")
             .File("s/f1", B("via-s"))
             .Entry("t//", (byte)'2', "../../../run/sentinel/d")
@@ -272,7 +211,7 @@ public sealed class LayerExtractorRedTeamTests
 
     [Theory, InlineData(false), InlineData(true)]
     public void RedTeam_PaxPathAndGnuLongName_OneWinsAndStaysInside(bool fallback) =>
-        Attack(new Raw()
+        Attack(RawTar.RootOwned()
             .LongName("gnu-first")
             .Pax(("path", B("pax-second")))
             .File("short1", B("1"))
@@ -297,7 +236,7 @@ public sealed class LayerExtractorRedTeamTests
     [InlineData("/../run/sentinel/f1", false)]
     [InlineData("../../../../../../run/sentinel/f1", true)]
     public void RedTeam_PaxPathWithDotDot_IsLayerPathEscapes(string path, bool fallback) =>
-        Attack(new Raw().Pax(("path", B(path))).File("innocent", B("x")).End().Bytes, fallback, err =>
+        Attack(RawTar.RootOwned().Pax(("path", B(path))).File("innocent", B("x")).End().Bytes, fallback, err =>
         {
             Assert.NotNull(err);
             Assert.Equal("LayerPathEscapes", err!.ErrorId);
@@ -306,13 +245,13 @@ public sealed class LayerExtractorRedTeamTests
     [Theory, InlineData(false), InlineData(true)]
     public void RedTeam_PaxLinkpathWithDotDot_SymlinkKeptHardlinkRefused(bool fallback)
     {
-        Attack(new Raw().Pax(("linkpath", B("../../../../run/sentinel"))).Entry("sym", (byte)'2', "x")
+        Attack(RawTar.RootOwned().Pax(("linkpath", B("../../../../run/sentinel"))).Entry("sym", (byte)'2', "x")
             .File("sym/f1", B("via-pax-linkpath")).End().Bytes, fallback, err =>
         {
             Assert.Null(err);
             Assert.Equal("via-pax-linkpath", File.ReadAllText(R("run/sentinel/f1")));
         });
-        Attack(new Raw().Pax(("linkpath", B("../../../../run/sentinel/f1"))).Entry("hard", (byte)'1', "x").End().Bytes, fallback, err =>
+        Attack(RawTar.RootOwned().Pax(("linkpath", B("../../../../run/sentinel/f1"))).Entry("hard", (byte)'1', "x").End().Bytes, fallback, err =>
         {
             Assert.NotNull(err);
             Assert.Equal("LayerPathEscapes", err!.ErrorId);
@@ -327,7 +266,7 @@ public sealed class LayerExtractorRedTeamTests
     [Theory, MemberData(nameof(LyingSparse))]
     public void RedTeam_SparseMapsThatLie_AreInvalidLayer(string kind)
     {
-        var raw = new Raw();
+        var raw = RawTar.RootOwned();
         switch (kind)
         {
             case "offset-beyond-size": raw.Pax(("GNU.sparse.size", B("10")), ("GNU.sparse.map", B("100,5"))).File("s", B("12345")); break;
@@ -352,7 +291,7 @@ public sealed class LayerExtractorRedTeamTests
     public void RedTeam_SparseEntryWithRealsizeNearLongMax_DoesNotWrapTheLayerSize()
     {
         long real = long.MaxValue - 10;
-        var tar = new Raw()
+        var tar = RawTar.RootOwned()
             .Pax(("GNU.sparse.size", B(real.ToString())), ("GNU.sparse.map", B("0,5")))
             .File("bomb1", B("12345"))
             .Pax(("GNU.sparse.size", B(real.ToString())), ("GNU.sparse.map", B("0,5")))
@@ -368,8 +307,8 @@ public sealed class LayerExtractorRedTeamTests
 
     [Fact]
     public void RedTeam_SizeOfLongMax_IsInvalidLayerAndDoesNotHang() =>
-        Attack(new Raw()
-            .Add(Raw.Header(B("huge"), (byte)'0', 0, magic: "ustar  \0", tweak: h => Raw.B256(h, 124, 12, long.MaxValue)))
+        Attack(RawTar.RootOwned()
+            .Add(RawTar.Header(B("huge"), (byte)'0', 0, magic: "ustar  \0", tweak: h => RawTar.B256(h, 124, 12, long.MaxValue), uid: 0, gid: 0, uname: "", gname: ""))
             .Add(new byte[4096]).End().Bytes, false, err =>
         {
             Assert.NotNull(err);
@@ -379,8 +318,8 @@ public sealed class LayerExtractorRedTeamTests
 
     [Fact]
     public void RedTeam_NegativeBase256Size_IsInvalidLayer() =>
-        Attack(new Raw()
-            .Add(Raw.Header(B("neg"), (byte)'0', 0, magic: "ustar  \0", tweak: h => Raw.B256(h, 124, 12, -512)))
+        Attack(RawTar.RootOwned()
+            .Add(RawTar.Header(B("neg"), (byte)'0', 0, magic: "ustar  \0", tweak: h => RawTar.B256(h, 124, 12, -512), uid: 0, gid: 0, uname: "", gname: ""))
             .File("after", B("a")).End().Bytes, false, err =>
         {
             Assert.NotNull(err);
@@ -389,7 +328,7 @@ public sealed class LayerExtractorRedTeamTests
 
     [Fact]
     public void RedTeam_PaxSizeOfLongMax_IsInvalidLayerAndDoesNotHang() =>
-        Attack(new Raw().Pax(("size", B(long.MaxValue.ToString()))).File("huge", B("abc")).End().Bytes, false, err =>
+        Attack(RawTar.RootOwned().Pax(("size", B(long.MaxValue.ToString()))).File("huge", B("abc")).End().Bytes, false, err =>
         {
             Assert.NotNull(err);
             Assert.Equal("InvalidLayer", err!.ErrorId);
@@ -398,7 +337,7 @@ public sealed class LayerExtractorRedTeamTests
     /// <summary>A pax size smaller than the data: pax wins (the rest of the data is skipped only up to the next block) - within one block that is clean.</summary>
     [Fact]
     public void RedTeam_PaxSizeSmallerThanData_WithinOneBlock_PaxWins() =>
-        Attack(new Raw().Pax(("size", B("2"))).File("short", B("abcdefghij")).File("after", B("a")).End().Bytes, false, err =>
+        Attack(RawTar.RootOwned().Pax(("size", B("2"))).File("short", B("abcdefghij")).File("after", B("a")).End().Bytes, false, err =>
         {
             Assert.Null(err);
             Assert.Equal("ab", File.ReadAllText(R("short")));
@@ -412,11 +351,11 @@ public sealed class LayerExtractorRedTeamTests
     [Theory, InlineData(false), InlineData(true)]
     public void RedTeam_PaxSizeSmallerThanData_SmuggledHeaderStaysInside(bool fallback)
     {
-        var hidden = new Raw().Entry("smuggled", (byte)'2', "/run/sentinel").File("smuggled/f1", B("smuggled")).Bytes;
+        var hidden = RawTar.RootOwned().Entry("smuggled", (byte)'2', "/run/sentinel").File("smuggled/f1", B("smuggled")).Bytes;
         var data = new byte[512 + hidden.Length];
         B("visible").CopyTo(data, 0);
         hidden.CopyTo(data, 512);
-        Attack(new Raw().Pax(("size", B("7"))).File("carrier", data).End().Bytes, fallback, err =>
+        Attack(RawTar.RootOwned().Pax(("size", B("7"))).File("carrier", data).End().Bytes, fallback, err =>
         {
             Assert.Null(err);
             Assert.Equal("visible", File.ReadAllText(R("carrier")));
