@@ -67,10 +67,10 @@ public abstract class PscCmdlet : PSCmdlet
         return ex switch
         {
             PscException p => new ErrorRecord(p, p.ErrorId, MapCategory(p.Category), p.Target ?? target),
-            OperationCanceledException oc => new ErrorRecord(oc, "OperationStopped", ErrorCategory.OperationStopped, target),
-            UnauthorizedAccessException ua => new ErrorRecord(ua, "PermissionDenied", ErrorCategory.PermissionDenied, target),
-            IOException io => new ErrorRecord(io, "IOError", ErrorCategory.WriteError, target),
-            _ => new ErrorRecord(ex, "UnexpectedError", ErrorCategory.NotSpecified, target),
+            OperationCanceledException oc => new ErrorRecord(oc, ErrorIds.OperationStopped, ErrorCategory.OperationStopped, target),
+            UnauthorizedAccessException ua => new ErrorRecord(ua, ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied, target),
+            IOException io => new ErrorRecord(io, ErrorIds.IOError, ErrorCategory.WriteError, target),
+            _ => new ErrorRecord(ex, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
         };
     }
 

@@ -117,7 +117,7 @@ public static partial class MountParser
     public static void ValidateVolumeName(string name)
     {
         if (!VolumeName().IsMatch(name) || name.Length > 128)
-            throw new PscException("InvalidVolumeName", PscErrorCategory.InvalidArgument,
+            throw new PscException(ErrorIds.InvalidVolumeName, PscErrorCategory.InvalidArgument,
                 $"'{name}' is not a valid volume name: start with a letter or digit, then letters, digits, '_', '.' or '-'.", name);
     }
 
@@ -139,5 +139,5 @@ public static partial class MountParser
     };
 
     private static PscException Bad(string spec, string what, string why) =>
-        new("InvalidMountSpec", PscErrorCategory.InvalidArgument, $"Invalid {what} '{spec}': {why}.", spec);
+        new InvalidArgumentException(ErrorIds.InvalidMountSpec, $"Invalid {what} '{spec}': {why}.", spec);
 }

@@ -28,7 +28,7 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
         int colon = spec.IndexOf(':');
         if (colon <= 0 || spec.StartsWith('/') || spec.StartsWith('.') || spec.StartsWith('~')) return (null, spec);
         string name = spec[..colon];
-        var c = Manager.Store.Find(name) ?? throw PscException.NotFound("ContainerNotFound", $"No container with the name or id '{name}'.", name);
+        var c = Manager.Store.Find(name) ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{name}'.", name);
         string p = spec[(colon + 1)..];
         return (c, p.StartsWith('/') ? p : "/" + p);
     }
@@ -40,7 +40,7 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
             var (sc, sp) = Split(Path);
             var (dc, dp) = Split(Destination);
             if ((sc is null) == (dc is null))
-                throw PscException.InvalidArgument("InvalidCopy", "Exactly one of -Path and -Destination must be 'container:/path'.", Path);
+                throw PscException.InvalidArgument(ErrorIds.InvalidCopy, "Exactly one of -Path and -Destination must be 'container:/path'.", Path);
             if (sc is not null)
             {
                 string host = GetUnresolvedProviderPathFromPSPath(dp);

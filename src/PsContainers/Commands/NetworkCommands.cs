@@ -96,13 +96,13 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
             {
                 var users = cn.AllStates().Where(s => s.Networks.Any(a => a.Network == n.Name)).ToList();
                 if (users.Count > 0 && !Force)
-                    throw new PscException("NetworkInUse", PscErrorCategory.ResourceBusy,
+                    throw new PscException(ErrorIds.NetworkInUse, PscErrorCategory.ResourceBusy,
                         $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}; disconnect or remove them, or use -Force.", n.Name);
                 foreach (var u in users)
                 {
                     // a stopped container's network may be released meanwhile: then there is nothing to disconnect
                     try { cn.Disconnect(u.ContainerId, n.Name, CancellationToken); }
-                    catch (PscException e) when (e.ErrorId is "ContainerNetworkNotFound" or "NotConnected") { }
+                    catch (PscException e) when (e.ErrorId is ErrorIds.ContainerNetworkNotFound or ErrorIds.NotConnected) { }
                 }
                 store.Remove(n.Name);
             }
@@ -133,7 +133,7 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
         foreach (var c in Container)
         {
             var st = cn.Find(c);
-            if (st is null) { WriteNotFound("ContainerNotFound", $"No running container named '{c}' with a network.", c); continue; }
+            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No running container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
             try
             {
@@ -167,7 +167,7 @@ public sealed class DisconnectContainerNetworkCommand : PscCmdlet
         foreach (var c in Container)
         {
             var st = cn.Find(c);
-            if (st is null) { WriteNotFound("ContainerNotFound", $"No container named '{c}' with a network.", c); continue; }
+            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
             try { RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)); }
             catch (PscException e) { WriteEngineError(e, c); }
@@ -195,7 +195,7 @@ internal static class NetworkSelection
             var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var hits = all.Where(n => wild ? p.IsMatch(n.Name) : n.Name == name).ToList();
             if (hits.Count == 0 && !wild)
-                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No network named '{name}'."), "NetworkNotFound", ErrorCategory.ObjectNotFound, name));
+                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No network named '{name}'."), ErrorIds.NetworkNotFound, ErrorCategory.ObjectNotFound, name));
             foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
         }
     }

@@ -35,7 +35,7 @@ public sealed class GetContainerPortCommand : PscCmdlet
                     list.AddRange(all.Where(s => p.IsMatch(s.ContainerName ?? "") || p.IsMatch(s.ContainerId)));
                 }
                 else if (cn.Find(c) is ContainerNetworkState st) list.Add(st);
-                else WriteNotFound("ContainerNotFound", $"No container named '{c}' with a network.", c);
+                else WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c);
             }
             selected = list.DistinctBy(s => s.ContainerId);
         }
@@ -43,7 +43,7 @@ public sealed class GetContainerPortCommand : PscCmdlet
         if (ContainerPort is not null)
         {
             var f = ContainerPort.Split('/');
-            if (!int.TryParse(f[0], out int wp)) { ThrowEngineError(new PscException("InvalidPortSpec", PscErrorCategory.InvalidArgument, $"'{ContainerPort}' is not a port (like 80 or 80/tcp).", ContainerPort)); return; }
+            if (!int.TryParse(f[0], out int wp)) { ThrowEngineError(new InvalidArgumentException(ErrorIds.InvalidPortSpec, $"'{ContainerPort}' is not a port (like 80 or 80/tcp).", ContainerPort)); return; }
             wantPort = wp; wantProto = f.Length > 1 ? f[1].ToLowerInvariant() : null;
         }
         foreach (var s in selected)

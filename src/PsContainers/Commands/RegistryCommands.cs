@@ -35,7 +35,7 @@ public abstract class RegistryCmdletBase : PscCmdlet
         r = r.ToLowerInvariant();
         if (r is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com") r = ImageReference.DefaultRegistry;
         if (r.Length == 0)
-            throw PscException.InvalidArgument("InvalidRegistryName", $"'{text}' is not a registry name (host or host:port).", text);
+            throw PscException.InvalidArgument(ErrorIds.InvalidRegistryName, $"'{text}' is not a registry name (host or host:port).", text);
         return r;
     }
 }
@@ -193,7 +193,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
                 var img = _store!.FindImage(n);
                 if (img is null)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No local image named '{n}'."), "ImageNotFound", ErrorCategory.ObjectNotFound, n));
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No local image named '{n}'."), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, n));
                     continue;
                 }
                 Push(img, n);
@@ -212,7 +212,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
                 if (ImageReference.TryParse(givenName, out var r) && r is not null && image.RepoTags.Contains(r.ToString())) dest = r;
                 else if (image.RepoTags.Length > 0 && (givenName == image.Id || image.Id.Contains(givenName) || image.RepoTags.Length == 1)) dest = ImageReference.Parse(image.RepoTags[0]);
                 else if (r is not null) dest = r;
-                else throw PscException.InvalidArgument("DestinationRequired", $"The image {givenName} has no name to push to; give -Destination.", givenName);
+                else throw PscException.InvalidArgument(ErrorIds.DestinationRequired, $"The image {givenName} has no name to push to; give -Destination.", givenName);
             }
             else dest = ImageReference.Parse(destText);
         }
@@ -251,7 +251,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdletBase
         try { registry = NormaliseRegistry(Registry); }
         catch (PscException e) { WriteEngineError(e, Registry); return; }
         var cred = ToCredential(Credential);
-        if (cred is null) { WriteError(new ErrorRecord(new ArgumentException("A credential is required."), "CredentialRequired", ErrorCategory.InvalidArgument, Registry)); return; }
+        if (cred is null) { WriteError(new ErrorRecord(new ArgumentException("A credential is required."), ErrorIds.CredentialRequired, ErrorCategory.InvalidArgument, Registry)); return; }
         if (!ShouldProcess(registry, $"Log in as {cred.UserName} and store the credentials")) return;
         try
         {
@@ -291,7 +291,7 @@ public sealed class DisconnectContainerRegistryCommand : RegistryCmdletBase
             catch (PscException e) { WriteEngineError(e, r); continue; }
             if (CredentialStore.Find(registry) is null)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No stored credentials for {registry}."), "RegistryNotLoggedIn", ErrorCategory.ObjectNotFound, registry));
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No stored credentials for {registry}."), ErrorIds.RegistryNotLoggedIn, ErrorCategory.ObjectNotFound, registry));
                 continue;
             }
             if (!ShouldProcess(registry, "Remove stored credentials")) continue;
@@ -359,7 +359,7 @@ public sealed class FindContainerImageCommand : RegistryCmdletBase
                 }
                 if (!matched && patterns is not null)
                     foreach (var t in Tag!.Where(t => !WildcardPattern.ContainsWildcardCharacters(t)))
-                        WriteError(new ErrorRecord(new ItemNotFoundException($"{reference.Name} has no tag '{t}'."), "TagNotFound", ErrorCategory.ObjectNotFound, $"{reference.Name}:{t}"));
+                        WriteError(new ErrorRecord(new ItemNotFoundException($"{reference.Name} has no tag '{t}'."), ErrorIds.TagNotFound, ErrorCategory.ObjectNotFound, $"{reference.Name}:{t}"));
             }
             catch (PscException e) { WriteEngineError(e, reference.Name); }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }

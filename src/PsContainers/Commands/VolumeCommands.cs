@@ -92,7 +92,7 @@ internal static class VolumeSelection
             var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var hits = all.Where(v => wild ? p.IsMatch(v.Name) : v.Name == name).ToList();
             if (hits.Count == 0 && !wild)
-                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No volume named '{name}'."), "VolumeNotFound", ErrorCategory.ObjectNotFound, name));
+                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No volume named '{name}'."), ErrorIds.VolumeNotFound, ErrorCategory.ObjectNotFound, name));
             foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
         }
     }
