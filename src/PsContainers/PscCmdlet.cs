@@ -66,12 +66,20 @@ public abstract class PscCmdlet : PSCmdlet
     {
         return ex switch
         {
-            PscException p => new ErrorRecord(p, p.ErrorId, MapCategory(p.Category), p.Target ?? target),
+            PscException p => WithRemedy(new ErrorRecord(p, p.ErrorId, MapCategory(p.Category), p.Target ?? target), p),
             OperationCanceledException oc => new ErrorRecord(oc, ErrorIds.OperationStopped, ErrorCategory.OperationStopped, target),
             UnauthorizedAccessException ua => new ErrorRecord(ua, ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied, target),
             IOException io => new ErrorRecord(io, ErrorIds.IOError, ErrorCategory.WriteError, target),
             _ => new ErrorRecord(ex, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
         };
+    }
+
+    /// <summary>The engine's <see cref="PscException.Remedy"/>, in PowerShell words, as ErrorDetails.RecommendedAction (the message stays the engine's).</summary>
+    private static ErrorRecord WithRemedy(ErrorRecord record, PscException p)
+    {
+        if (RecommendedActions.For(p.Remedy) is string action)
+            record.ErrorDetails = new ErrorDetails(p.Message) { RecommendedAction = action };
+        return record;
     }
 
     /// <summary>Write a non-terminating error for an engine exception.</summary>

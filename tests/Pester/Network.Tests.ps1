@@ -76,6 +76,10 @@ Describe 'Network cmdlets' {
         $s = $script:Net.Setup($r, $script:None)
         (Get-ContainerNetwork $name).Containers | Should -Be @("used-$PID")
         { Remove-ContainerNetwork $name -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkInUse,PsContainers.Commands.RemoveContainerNetworkCommand'
+        Remove-ContainerNetwork $name -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].Exception.Message | Should -Be "Network '$name' is used by container(s) used-$PID."
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $err[0].ErrorDetails.RecommendedAction | Should -Be 'Use -Force to remove it anyway.'
         Get-ContainerNetwork $name | Should -Not -BeNullOrEmpty
         Remove-ContainerNetwork $name -Force
         Get-ContainerNetwork $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

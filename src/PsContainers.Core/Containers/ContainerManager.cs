@@ -140,11 +140,11 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("create: image resolved");
         var (policy, max) = ParseRestart(o.Restart);
         if (o.AutoRemove && policy != "no")
-            throw PscException.InvalidArgument(ErrorIds.ConflictingOptions, "-Remove cannot be combined with a restart policy.", o.Restart);
+            throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", o.Restart) { Remedy = Remedy.RemoveOrRestart };
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
             throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
         if (o.Init && !File.Exists(InitPath))
-            throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"-Init needs the init program '{InitPath}', which is missing from this installation.", InitPath);
+            throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitPath}' is missing from this installation.", InitPath) { Remedy = Remedy.ReinstallOrNoInit };
 
         var participants = _engine.Participants;
         var networks = o.Networks.Count == 0 ? new List<string> { "none" } : o.Networks.ToList();

@@ -330,7 +330,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         if (!Regex.IsMatch(nameOrId, "^[a-f0-9]{1,63}$") || !Directory.Exists(Root)) return null;
         var matches = Directory.EnumerateDirectories(Root, nameOrId + "*").Select(System.IO.Path.GetFileName).Where(n => n is not null && IsFullId(n)).ToList();
         if (matches.Count > 1)
-            throw new PscException(ErrorIds.AmbiguousContainerId, PscErrorCategory.InvalidArgument,
+            throw new InvalidArgumentException(ErrorIds.AmbiguousContainerId,
                 $"The id prefix '{nameOrId}' matches {matches.Count} containers; give more characters.", nameOrId);
         return matches.Count == 1 ? Load(matches[0]!) : null;
     }

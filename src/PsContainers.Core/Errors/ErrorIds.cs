@@ -15,7 +15,7 @@ public static class ErrorIds
     public const string AmbiguousContainerId = "AmbiguousContainerId";
     /// <summary>ObjectNotFound: No cgroup found for process ….</summary>
     public const string CgroupNotFound = "CgroupNotFound";
-    /// <summary>InvalidArgument: -Remove cannot be combined with a restart policy.</summary>
+    /// <summary>InvalidArgument: A container removed when it exits cannot have a restart policy (Remedy RemoveOrRestart).</summary>
     public const string ConflictingOptions = "ConflictingOptions";
     /// <summary>ResourceExists: The container name '…' is already in use by container …. Remove or rename that container to reuse the name.</summary>
     public const string ContainerNameInUse = "ContainerNameInUse";
@@ -47,7 +47,7 @@ public static class ErrorIds
     public const string ImageHasNoLayers = "ImageHasNoLayers";
     /// <summary>ObjectNotFound: No image '…' in the local store. Import or pull it first.</summary>
     public const string ImageNotFound = "ImageNotFound";
-    /// <summary>NotInstalled: -Init needs the init program '…', which is missing from this installation.</summary>
+    /// <summary>NotInstalled: The init program '…' is missing from this installation (Remedy ReinstallOrNoInit).</summary>
     public const string InitNotFound = "InitNotFound";
     /// <summary>InvalidArgument: '…' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.</summary>
     public const string InvalidContainerName = "InvalidContainerName";
@@ -70,7 +70,7 @@ public static class ErrorIds
 
     /// <summary>InvalidArgument: The short id '…' matches … images; give more characters.</summary>
     public const string AmbiguousImageId = "AmbiguousImageId";
-    /// <summary>InvalidArgument: The archive holds … images; -Name needs an archive with one image.</summary>
+    /// <summary>InvalidArgument: The archive holds … images; a name can only be given to an archive with one image (Remedy ImportWithoutName).</summary>
     public const string AmbiguousName = "AmbiguousName";
     /// <summary>ObjectNotFound: The file '…' does not exist.</summary>
     public const string ArchiveNotFound = "ArchiveNotFound";
@@ -84,9 +84,9 @@ public static class ErrorIds
     public const string DirectoryNotFound = "DirectoryNotFound";
     /// <summary>InvalidData: The hard link '…' points at '…', which is not in the layer.</summary>
     public const string HardlinkTargetMissing = "HardlinkTargetMissing";
-    /// <summary>InvalidOperation: Unable to delete image …: it is referenced in multiple repositories ({string.Join(</summary>
+    /// <summary>InvalidOperation: Unable to delete image …: it is referenced in multiple repositories (…) (Remedy Force).</summary>
     public const string ImageHasMultipleReferences = "ImageHasMultipleReferences";
-    /// <summary>ResourceBusy: Unable to remove '…': container … (…) uses image …. Use -Force to remove the name anyway.</summary>
+    /// <summary>ResourceBusy: Unable to remove '…': container … (…) uses image … (Remedy Force).</summary>
     public const string ImageInUse = "ImageInUse";
     /// <summary>InvalidData: '…' in the archive is too large.</summary>
     public const string InvalidArchive = "InvalidArchive";
@@ -104,7 +104,7 @@ public static class ErrorIds
     public const string InvalidTagReference = "InvalidTagReference";
     /// <summary>InvalidData: The layer entry '…' is not a valid whiteout.</summary>
     public const string InvalidWhiteout = "InvalidWhiteout";
-    /// <summary>InvalidData: The unpacked layer … of image … is missing; run Test-ContainerStorage -Repair and import the image again.</summary>
+    /// <summary>InvalidData: The unpacked layer … of image … is missing (Remedy RepairStorage).</summary>
     public const string LayerMissing = "LayerMissing";
     /// <summary>InvalidData: The layer entry '…' points outside the layer root.</summary>
     public const string LayerPathEscapes = "LayerPathEscapes";
@@ -141,7 +141,7 @@ public static class ErrorIds
     public const string PushUnsupportedManifest = "PushUnsupportedManifest";
     /// <summary>AuthenticationError: Registry … sent a Bearer challenge without a usable realm: …</summary>
     public const string RegistryAuthInvalid = "RegistryAuthInvalid";
-    /// <summary>AuthenticationError: Registry … asks for an unsupported authentication scheme: {string.Join(</summary>
+    /// <summary>AuthenticationError: Registry … asks for an unsupported authentication scheme: …</summary>
     public const string RegistryAuthUnsupported = "RegistryAuthUnsupported";
     /// <summary>InvalidData: Cannot read registry settings '…': …</summary>
     public const string RegistryConfigInvalid = "RegistryConfigInvalid";
@@ -161,7 +161,7 @@ public static class ErrorIds
     public const string RegistryManifestTypeMismatch = "RegistryManifestTypeMismatch";
     /// <summary>InvalidData: The manifest of …: ….</summary>
     public const string RegistryManifestUnsupported = "RegistryManifestUnsupported";
-    /// <summary>ObjectNotFound: … has no image for platform …. Available: {(available.Length == 0 ? </summary>
+    /// <summary>ObjectNotFound: … has no image for platform …. Available: …</summary>
     public const string RegistryPlatformNotFound = "RegistryPlatformNotFound";
     /// <summary>ProtocolError: …: the upload response has no Location header.</summary>
     public const string RegistryProtocolError = "RegistryProtocolError";
@@ -230,13 +230,13 @@ public static class ErrorIds
     public const string CniNoCachedResult = "CniNoCachedResult";
     /// <summary>InvalidOperation: A CNI plugin returned an error object or a non-zero exit code.</summary>
     public const string CniPluginFailed = "CniPluginFailed";
-    /// <summary>NotInstalled: CNI plugin '…' was not found in {string.Join(</summary>
+    /// <summary>NotInstalled: CNI plugin '…' was not found in …</summary>
     public const string CniPluginNotFound = "CniPluginNotFound";
     /// <summary>ObjectNotFound: Container '…' has no network set up (is it running?).</summary>
     public const string ContainerNetworkNotFound = "ContainerNetworkNotFound";
-    /// <summary>InvalidOperation: Container '…' uses -Network … or is not running; it cannot join other networks.</summary>
+    /// <summary>InvalidOperation: Container '…' uses network mode '…' or is not running; it cannot join other networks.</summary>
     public const string ContainerNotConnectable = "ContainerNotConnectable";
-    /// <summary>InvalidArgument: -Gateway needs -Subnet.</summary>
+    /// <summary>InvalidArgument: A gateway needs a subnet (Remedy GiveSubnet).</summary>
     public const string GatewayWithoutSubnet = "GatewayWithoutSubnet";
     /// <summary>InvalidArgument: '…' is not an IPv4 address.</summary>
     public const string InvalidGateway = "InvalidGateway";
@@ -246,7 +246,7 @@ public static class ErrorIds
     public const string InvalidIPRange = "InvalidIPRange";
     /// <summary>InvalidArgument: Unknown network driver '…' (use bridge, macvlan or ipvlan, or drop a CNI conflist into …).</summary>
     public const string InvalidNetworkDriver = "InvalidNetworkDriver";
-    /// <summary>InvalidArgument: -Network … cannot be combined with other networks.</summary>
+    /// <summary>InvalidArgument: Network mode '…' cannot be combined with other networks (Remedy OneNetworkMode).</summary>
     public const string InvalidNetworkMode = "InvalidNetworkMode";
     /// <summary>InvalidArgument: '…' is not a valid network name: use letters, digits, '_', '.', '-' (not host, none, bridge, default, container).</summary>
     public const string InvalidNetworkName = "InvalidNetworkName";
@@ -262,25 +262,25 @@ public static class ErrorIds
     public const string NetworkAlreadySetUp = "NetworkAlreadySetUp";
     /// <summary>ResourceExists: A network named '…' already exists.</summary>
     public const string NetworkExists = "NetworkExists";
-    /// <summary>ObjectNotFound: No network named '…' (create it with New-ContainerNetwork).</summary>
+    /// <summary>ObjectNotFound: No network named '…' (Remedy CreateNetwork when a container names it).</summary>
     public const string NetworkNotFound = "NetworkNotFound";
     /// <summary>InvalidOperation: Releasing the network of container … failed: …</summary>
     public const string NetworkTeardownFailed = "NetworkTeardownFailed";
     /// <summary>ResourceUnavailable: No free host port was found.</summary>
     public const string NoFreePort = "NoFreePort";
-    /// <summary>LimitsExceeded: No free 10.89.x.0/24 subnet is left; pass -Subnet.</summary>
+    /// <summary>LimitsExceeded: No free 10.89.x.0/24 subnet is left (Remedy GiveSubnet).</summary>
     public const string NoFreeSubnet = "NoFreeSubnet";
-    /// <summary>InvalidArgument / ObjectNotFound: No -Parent interface given and the host has no default route.</summary>
+    /// <summary>InvalidArgument / ObjectNotFound: No parent interface was given and the host has no default route (Remedy GiveParentInterface).</summary>
     public const string NoParentInterface = "NoParentInterface";
     /// <summary>ObjectNotFound: Container '…' is not on network '…'.</summary>
     public const string NotConnected = "NotConnected";
     /// <summary>InvalidArgument / ResourceUnavailable: Every host port in …-…/… is in use.</summary>
     public const string PortInUse = "PortInUse";
-    /// <summary>InvalidArgument: Ports cannot be published with -Network ….</summary>
+    /// <summary>InvalidArgument: Ports cannot be published in network mode '…' (Remedy PublishOnBridge).</summary>
     public const string PublishNeedsNetwork = "PublishNeedsNetwork";
     /// <summary>ResourceExists: Subnet … overlaps network '…' (…).</summary>
     public const string SubnetInUse = "SubnetInUse";
-    /// <summary>InvalidArgument: A … network needs -Subnet (the subnet of the parent interface's LAN).</summary>
+    /// <summary>InvalidArgument: A … network needs a subnet (Remedy GiveSubnet).</summary>
     public const string SubnetRequired = "SubnetRequired";
 
     // ---- Volumes and mounts (Volumes/). ----
@@ -289,7 +289,7 @@ public static class ErrorIds
     public const string BindSourceNotFound = "BindSourceNotFound";
     /// <summary>InvalidArgument: Two mounts have the same container path '…'.</summary>
     public const string DuplicateMountTarget = "DuplicateMountTarget";
-    /// <summary>InvalidArgument: Invalid … '…': ….</summary>
+    /// <summary>InvalidArgument: Invalid volume/mount/tmpfs '…': ….</summary>
     public const string InvalidMountSpec = "InvalidMountSpec";
     /// <summary>InvalidData: The mount path '…' resolves to a name that is not UTF-8 in the container.</summary>
     public const string InvalidMountTarget = "InvalidMountTarget";
@@ -303,7 +303,7 @@ public static class ErrorIds
     public const string VolumeCopyUpFailed = "VolumeCopyUpFailed";
     /// <summary>ResourceExists: A volume named '…' already exists.</summary>
     public const string VolumeExists = "VolumeExists";
-    /// <summary>ResourceBusy: Volume '…' is in use by container(s) {string.Join(</summary>
+    /// <summary>ResourceBusy: Volume '…' is in use by container(s) …</summary>
     public const string VolumeInUse = "VolumeInUse";
     /// <summary>ObjectNotFound: No volume named '…'.</summary>
     public const string VolumeNotFound = "VolumeNotFound";

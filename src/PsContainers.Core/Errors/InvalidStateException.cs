@@ -2,7 +2,8 @@ namespace PsContainers.Core.Containers;
 
 /// <summary>
 /// An operation that is not legal in the container's current state. The ErrorId says what is in the way
-/// (ContainerNotRunning, ContainerPaused, ContainerNotPaused, ContainerRunning, ContainerRemoving).
+/// (ContainerNotRunning, ContainerPaused, ContainerNotPaused, ContainerRunning, ContainerRemoving). Removing a running
+/// container without force carries <see cref="Remedy.StopOrForce"/>.
 /// </summary>
 public sealed class InvalidStateException : PscException
 {
@@ -14,6 +15,7 @@ public sealed class InvalidStateException : PscException
     {
         Current = current;
         Operation = operation;
+        if (current != ContainerStatus.Removing && operation == ContainerOperation.Remove) Remedy = Remedy.StopOrForce;
     }
 
     private static string ErrorIdFor(ContainerStatus s, ContainerOperation op) => (s, op) switch
@@ -34,7 +36,7 @@ public sealed class InvalidStateException : PscException
         (ContainerStatus.Paused, ContainerOperation.Pause) => $"Container '{name}' is already paused.",
         (ContainerStatus.Paused, ContainerOperation.Exec) => $"Container '{name}' is paused; resume it first.",
         (_, ContainerOperation.Resume) => $"Container '{name}' is not paused.",
-        (_, ContainerOperation.Remove) => $"Container '{name}' is {s.ToString().ToLowerInvariant()}: stop it first or use -Force.",
+        (_, ContainerOperation.Remove) => $"Container '{name}' is {s.ToString().ToLowerInvariant()}.",
         (_, ContainerOperation.Start) => $"Container '{name}' is already running.",
         _ => $"Container '{name}' is not running.",
     };

@@ -14,6 +14,8 @@ public class PscException : Exception
     public PscErrorCategory Category { get; }
     /// <summary>What the error is about (a name, an id, a path, a reference), or null.</summary>
     public object? Target { get; }
+    /// <summary>What the user can do about it, worded by the cmdlet layer (<see cref="Core.Remedy"/>); None by default.</summary>
+    public Remedy Remedy { get; init; }
 
     public PscException(string errorId, PscErrorCategory category, string message, object? target = null, Exception? inner = null)
         : base(message, inner)

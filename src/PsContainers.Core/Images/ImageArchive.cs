@@ -93,7 +93,8 @@ public static class ImageArchive
         if (plan.Count == 0)
             throw PscException.InvalidData(ErrorIds.NoImagesInArchive, $"The archive '{path}' contains no image.", path);
         if (names is { Count: > 0 } && plan.Count > 1)
-            throw PscException.InvalidArgument(ErrorIds.AmbiguousName, $"The archive holds {plan.Count} images; -Name needs an archive with one image.", path);
+            throw new InvalidArgumentException(ErrorIds.AmbiguousName, $"The archive holds {plan.Count} images; a name can only be given to an archive with one image.", path)
+            { Remedy = Remedy.ImportWithoutName };
 
         // verify and publish every blob first, then commit image by image
         foreach (var p in plan)
@@ -323,7 +324,8 @@ public static class ImageArchive
             return plans;
         }
         if (c.Files.Keys.Any(k => k.StartsWith("bin/", StringComparison.Ordinal) || k.StartsWith("etc/", StringComparison.Ordinal)))
-            throw PscException.InvalidData(ErrorIds.UnknownArchiveFormat, $"'{archive}' looks like a root file system, not an image archive: use -RootFs with -Name.", archive);
+            throw new PscException(ErrorIds.UnknownArchiveFormat, PscErrorCategory.InvalidData, $"'{archive}' looks like a root file system, not an image archive.", archive)
+            { Remedy = Remedy.ImportAsRootFs };
         throw PscException.InvalidData(ErrorIds.UnknownArchiveFormat, $"'{archive}' is neither a docker-archive (manifest.json) nor an OCI layout (index.json).", archive);
     }
 

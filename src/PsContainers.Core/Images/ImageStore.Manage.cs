@@ -73,17 +73,20 @@ public sealed partial class ImageStore
                     return result;
                 }
                 if (users.Count > 0 && !force)
-                    throw new PscException(ErrorIds.ImageInUse, PscErrorCategory.ResourceBusy,
-                        $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}. Use -Force to remove the name anyway.", reference);
+                    throw new ConflictException(ErrorIds.ImageInUse,
+                        $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}.", reference, inUse: true)
+                    { Remedy = Remedy.Force };
             }
             else
             {
                 if (tags.Count > 1 && !force)
                     throw new PscException(ErrorIds.ImageHasMultipleReferences, PscErrorCategory.InvalidOperation,
-                        $"Unable to delete image {img.ShortId}: it is referenced in multiple repositories ({string.Join(", ", tags.Select(t => ImageReference.Parse(t).ToFamiliarString()))}). Use -Force or remove the names.", reference);
+                        $"Unable to delete image {img.ShortId}: it is referenced in multiple repositories ({string.Join(", ", tags.Select(t => ImageReference.Parse(t).ToFamiliarString()))}).", reference)
+                    { Remedy = Remedy.Force };
                 if (users.Count > 0 && !force)
-                    throw new PscException(ErrorIds.ImageInUse, PscErrorCategory.ResourceBusy,
-                        $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it. Use -Force to remove its names anyway.", reference);
+                    throw new ConflictException(ErrorIds.ImageInUse,
+                        $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it.", reference, inUse: true)
+                    { Remedy = Remedy.Force };
             }
             foreach (var t in tags)
             {

@@ -719,7 +719,8 @@ public sealed partial class ImageStore
         {
             string diff = Path.Combine(LayerDir(c), "diff");
             if (!Directory.Exists(diff))
-                throw PscException.InvalidData(ErrorIds.LayerMissing, $"The unpacked layer {c} of image {image.Id} is missing; run Test-ContainerStorage -Repair and import the image again.", image.Id);
+                throw new PscException(ErrorIds.LayerMissing, PscErrorCategory.InvalidData, $"The unpacked layer {c} of image {image.Id} is missing.", image.Id)
+                { Remedy = Remedy.RepairStorage };
             list.Add(diff);
         }
         return list;

@@ -88,9 +88,9 @@ public sealed class ContainerNetworking
         if (nets.Count == 0) nets.Add(NetworkStore.DefaultNetworkName);
         string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
         if (mode != "bridge" && nets.Count > 1)
-            throw new InvalidArgumentException(ErrorIds.InvalidNetworkMode, $"-Network {mode} cannot be combined with other networks.", string.Join(",", nets));
+            throw new InvalidArgumentException(ErrorIds.InvalidNetworkMode, $"Network mode '{mode}' cannot be combined with other networks.", string.Join(",", nets)) { Remedy = Remedy.OneNetworkMode };
         if (mode != "bridge" && req.Ports.Count > 0)
-            throw new InvalidArgumentException(ErrorIds.PublishNeedsNetwork, $"Ports cannot be published with -Network {mode}.", mode);
+            throw new InvalidArgumentException(ErrorIds.PublishNeedsNetwork, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
         if (req.IPAddress is not null && !Ipv4Subnet.TryParseIp(req.IPAddress, out _))
             throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{req.IPAddress}' is not an IPv4 address.", req.IPAddress);
 
@@ -235,7 +235,7 @@ public sealed class ContainerNetworking
         using var l = FileLock.Exclusive(LockPath, ct);
         var state = GetState(containerId) ?? throw NotNetworked(containerId);
         if (state.Mode != "bridge" || state.NetnsPath is null || !NetworkNamespace.Exists(state.NetnsPath))
-            throw new PscException(ErrorIds.ContainerNotConnectable, PscErrorCategory.InvalidOperation, $"Container '{state.ContainerName ?? containerId}' uses -Network {state.Mode} or is not running; it cannot join other networks.", containerId);
+            throw new PscException(ErrorIds.ContainerNotConnectable, PscErrorCategory.InvalidOperation, $"Container '{state.ContainerName ?? containerId}' uses network mode '{state.Mode}' or is not running; it cannot join other networks.", containerId);
         if (state.Networks.Any(a => a.Network == network))
             throw new ConflictException(ErrorIds.AlreadyConnected, $"Container '{state.ContainerName ?? containerId}' is already on network '{network}'.", network);
         if (ipAddress is not null && !Ipv4Subnet.TryParseIp(ipAddress, out _))

@@ -35,7 +35,7 @@ public sealed partial class NetworkStore
     public static void ValidateName(string name)
     {
         if (!NameRegex().IsMatch(name) || name is "host" or "none" or "bridge" or "default" or "container")
-            throw new PscException(ErrorIds.InvalidNetworkName, PscErrorCategory.InvalidArgument,
+            throw new InvalidArgumentException(ErrorIds.InvalidNetworkName,
                 $"'{name}' is not a valid network name: use letters, digits, '_', '.', '-' (not host, none, bridge, default, container).", name);
     }
 
@@ -204,7 +204,7 @@ public sealed partial class NetworkStore
         if (o.Gateway is not null)
         {
             if (!Ipv4Subnet.TryParseIp(o.Gateway, out uint g)) throw new InvalidArgumentException(ErrorIds.InvalidGateway, $"'{o.Gateway}' is not an IPv4 address.", o.Gateway);
-            if (wanted is null) throw new InvalidArgumentException(ErrorIds.GatewayWithoutSubnet, "-Gateway needs -Subnet.", o.Gateway);
+            if (wanted is null) throw new InvalidArgumentException(ErrorIds.GatewayWithoutSubnet, "A gateway needs a subnet.", o.Gateway) { Remedy = Remedy.GiveSubnet };
             if (!wanted.Value.Contains(g) || g == wanted.Value.Network || g == wanted.Value.Broadcast)
                 throw new InvalidArgumentException(ErrorIds.InvalidGateway, $"Gateway {o.Gateway} is not a host address of subnet {wanted}.", o.Gateway);
         }
@@ -237,10 +237,10 @@ public sealed partial class NetworkStore
         else
         {
             string parent = o.Parent ?? HostRoutes().FirstOrDefault(r => r.Subnet.Prefix == 0).Device
-                ?? throw new InvalidArgumentException(ErrorIds.NoParentInterface, "No -Parent interface given and the host has no default route.", o.Name);
+                ?? throw new InvalidArgumentException(ErrorIds.NoParentInterface, "No parent interface was given and the host has no default route.", o.Name) { Remedy = Remedy.GiveParentInterface };
             if (!System.IO.Directory.Exists("/sys/class/net/" + parent))
                 throw new ResourceNotFoundException(ErrorIds.NoParentInterface, $"The host has no interface '{parent}'.", parent);
-            if (wanted is null) throw new InvalidArgumentException(ErrorIds.SubnetRequired, $"A {driver} network needs -Subnet (the subnet of the parent interface's LAN).", o.Name);
+            if (wanted is null) throw new InvalidArgumentException(ErrorIds.SubnetRequired, $"A {driver} network needs a subnet (the subnet of the parent interface's LAN).", o.Name) { Remedy = Remedy.GiveSubnet };
             conf = BuildVlanConfig(o.Name, driver, parent, wanted.Value, o.Gateway, o.Internal);
             if (o.DisableDns) conf["pscDns"] = "off";
             AtomicFile.WriteAllText(ConfigPath(o.Name), conf.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
@@ -290,7 +290,7 @@ public sealed partial class NetworkStore
             if (needSubnet && (routes.Any(r => r.Subnet.Prefix > 0 && r.Subnet.Overlaps(s)) || List().Any(n => Ipv4Subnet.TryParse(n.Subnet, out var ns) && ns.Overlaps(s)))) continue;
             return i;
         }
-        throw new PscException(ErrorIds.NoFreeSubnet, PscErrorCategory.LimitsExceeded, "No free 10.89.x.0/24 subnet is left; pass -Subnet.", name);
+        throw new PscException(ErrorIds.NoFreeSubnet, PscErrorCategory.LimitsExceeded, "No free 10.89.x.0/24 subnet is left.", name) { Remedy = Remedy.GiveSubnet };
     }
 
     private void WriteReservation(int index, string name) =>

@@ -46,7 +46,7 @@ public static class RegistryManifests
         var hit = index.FindPlatform(wanted);
         if (hit is not null) return hit;
         var available = string.Join(", ", index.AvailablePlatforms().Select(p => p.ToString()).Distinct());
-        throw new PscException(ErrorIds.RegistryPlatformNotFound, PscErrorCategory.ObjectNotFound,
+        throw new ResourceNotFoundException(ErrorIds.RegistryPlatformNotFound,
             $"{target} has no image for platform {wanted}. Available: {(available.Length == 0 ? "none" : available)}.", target);
     }
 }

@@ -96,8 +96,9 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
             {
                 var users = cn.AllStates().Where(s => s.Networks.Any(a => a.Network == n.Name)).ToList();
                 if (users.Count > 0 && !Force)
-                    throw new PscException(ErrorIds.NetworkInUse, PscErrorCategory.ResourceBusy,
-                        $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}; disconnect or remove them, or use -Force.", n.Name);
+                    throw new ConflictException(ErrorIds.NetworkInUse,
+                        $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}.", n.Name, inUse: true)
+                    { Remedy = Remedy.Force };
                 foreach (var u in users)
                 {
                     // a stopped container's network may be released meanwhile: then there is nothing to disconnect

@@ -71,7 +71,7 @@ public class PortParserTests
     [InlineData("8010-8000:80")]
     public void BadSpecsAreRefused(string spec)
     {
-        var e = Assert.Throws<PscException>(() => PortParser.Parse(spec));
+        var e = Assert.Throws<InvalidArgumentException>(() => PortParser.Parse(spec));
         Assert.Equal("InvalidPortSpec", e.ErrorId);
         Assert.Equal(PscErrorCategory.InvalidArgument, e.Category);
     }
