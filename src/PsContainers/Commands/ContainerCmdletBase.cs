@@ -41,17 +41,13 @@ public abstract class ContainerCmdletBase : PscCmdlet
                 foreach (var c in all.Where(c => p.IsMatch(c.Name)).OrderBy(c => c.Name)) yield return c;
                 continue;
             }
-            Container? found = null;
-            try { found = Manager.Store.Find(n); }
-            catch (PscException e) { WriteEngineError(e, n); continue; }
+            if (!ForTarget(n, () => Manager.Store.Find(n), out var found)) continue;
             if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{n}'.", n);
             else yield return found;
         }
         foreach (var id in ids ?? [])
         {
-            Container? found = null;
-            try { found = ContainerStore.IsFullId(id) ? Manager.Store.Load(id) : Manager.Store.Find(id); }
-            catch (PscException e) { WriteEngineError(e, id); continue; }
+            if (!ForTarget(id, () => ContainerStore.IsFullId(id) ? Manager.Store.Load(id) : Manager.Store.Find(id), out var found)) continue;
             if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the id '{id}'.", id);
             else yield return found;
         }

@@ -33,9 +33,7 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
         return (c, p.StartsWith('/') ? p : "/" + p);
     }
 
-    protected override void ProcessRecord()
-    {
-        try
+    protected override void ProcessRecord() => ForTarget(Path, () =>
         {
             var (sc, sp) = Split(Path);
             var (dc, dp) = Split(Destination);
@@ -53,9 +51,7 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
                 if (!ShouldProcess($"{dc!.Name}:{dp}", $"Copy {host}")) return;
                 Manager.CopyTo(dc, host, dp, CancellationToken);
             }
-        }
-        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Path); }
-    }
+        });
 }
 
 /// <summary>Export-Container: the container's filesystem as a tar archive (docker export).</summary>

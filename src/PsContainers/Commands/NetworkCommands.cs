@@ -35,7 +35,7 @@ public sealed class NewContainerNetworkCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Name, "Create container network")) return;
-        try
+        ForTarget(Name, () =>
         {
             var n = Engine.Networks.Create(new NetworkCreateOptions
             {
@@ -43,8 +43,7 @@ public sealed class NewContainerNetworkCommand : PscCmdlet
                 Driver = Driver, Parent = Parent, BridgeName = BridgeName, DisableDns = DisableDns,
             });
             WriteObject(n);
-        }
-        catch (PscException e) { WriteEngineError(e, Name); }
+        });
     }
 }
 
@@ -89,10 +88,9 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
     {
         var store = Engine.Networks;
         var cn = Engine.Networking;
-        foreach (var n in NetworkSelection.Select(this, store.List(), Name))
+        ForEachTarget(NetworkSelection.Select(this, store.List(), Name), n =>
         {
-            if (!this.ConfirmOrForce(Force, n.Name, "Remove container network")) continue;
-            try
+            if (!ShouldProcessOrForce(Force, n.Name, "Remove container network")) return;
             {
                 var users = cn.AllStates().Where(s => s.Networks.Any(a => a.Network == n.Name)).ToList();
                 if (users.Count > 0 && !Force)
@@ -107,8 +105,7 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
                 }
                 store.Remove(n.Name);
             }
-            catch (PscException e) { WriteEngineError(e, n); }
-        }
+        });
     }
 }
 
@@ -136,12 +133,11 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
             var st = cn.Find(c);
             if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No running container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
-            try
+            ForTarget(c, () =>
             {
                 var s = RunPumped((p, ct) => cn.Connect(st.ContainerId, Network, IPAddress, Alias, ct));
                 WriteObject(s.Networks.First(a => a.Network == Network));
-            }
-            catch (PscException e) { WriteEngineError(e, c); }
+            });
         }
     }
 }
@@ -170,21 +166,13 @@ public sealed class DisconnectContainerNetworkCommand : PscCmdlet
             var st = cn.Find(c);
             if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
-            try { RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)); }
-            catch (PscException e) { WriteEngineError(e, c); }
+            ForTarget(c, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
         }
     }
 }
 
 internal static class NetworkSelection
 {
-    /// <summary>ShouldProcess, except that -Force skips the confirmation prompt (never -WhatIf).</summary>
-    public static bool ConfirmOrForce(this PSCmdlet cmd, bool force, string target, string action)
-    {
-        if (force && !cmd.MyInvocation.BoundParameters.ContainsKey("WhatIf") && !cmd.MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
-        return cmd.ShouldProcess(target, action);
-    }
-
     /// <summary>Networks matching the names; a literal name that matches nothing is a non-terminating ObjectNotFound error.</summary>
     public static IEnumerable<ContainerNetwork> Select(PscCmdlet cmd, List<ContainerNetwork> all, string[]? names)
     {
