@@ -272,6 +272,31 @@ public sealed class ContainerNetworking
         return state;
     }
 
+    /// <summary>
+    /// Remove a network (docker network rm). Without <paramref name="force"/> a network that containers are attached
+    /// to is refused; with it, each of them is disconnected first (CNI DEL, as <see cref="Disconnect"/>), then the
+    /// network goes (<see cref="NetworkStore.Remove"/>). A container whose attachment is released meanwhile (it
+    /// stopped) needs no disconnect.
+    /// </summary>
+    /// <exception cref="ResourceNotFoundException">NetworkNotFound.</exception>
+    /// <exception cref="ConflictException">NetworkInUse (ResourceBusy, <see cref="Remedy.Force"/>), naming the containers.</exception>
+    public void RemoveNetwork(string name, bool force, CancellationToken ct = default)
+    {
+        if (Store.Get(name) is null) throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
+        var users = AllStates().Where(s => s.Networks.Any(a => a.Network == name)).ToList();
+        if (users.Count > 0 && !force)
+            throw new ConflictException(ErrorIds.NetworkInUse,
+                $"Network '{name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..Math.Min(12, u.ContainerId.Length)]))}.", name, inUse: true)
+            { Remedy = Remedy.Force };
+        foreach (var u in users)
+        {
+            // a stopped container's network may be released meanwhile: then there is nothing to disconnect
+            try { Disconnect(u.ContainerId, name, ct); }
+            catch (PscException e) when (e.ErrorId is ErrorIds.ContainerNetworkNotFound or ErrorIds.NotConnected) { }
+        }
+        Store.Remove(name);
+    }
+
     /// <summary>CNI CHECK of every attachment of a container.</summary>
     public void Check(string containerId, CancellationToken ct = default)
     {

@@ -86,25 +86,10 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = Engine.Networks;
         var cn = Engine.Networking;
-        ForEachTarget(NetworkSelection.Select(this, store.List(), Name), n =>
+        ForEachTarget(NetworkSelection.Select(this, Engine.Networks.List(), Name), n =>
         {
-            if (!ShouldProcessOrForce(Force, n.Name, "Remove container network")) return;
-            {
-                var users = cn.AllStates().Where(s => s.Networks.Any(a => a.Network == n.Name)).ToList();
-                if (users.Count > 0 && !Force)
-                    throw new ConflictException(ErrorIds.NetworkInUse,
-                        $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}.", n.Name, inUse: true)
-                    { Remedy = Remedy.Force };
-                foreach (var u in users)
-                {
-                    // a stopped container's network may be released meanwhile: then there is nothing to disconnect
-                    try { cn.Disconnect(u.ContainerId, n.Name, CancellationToken); }
-                    catch (PscException e) when (e.ErrorId is ErrorIds.ContainerNetworkNotFound or ErrorIds.NotConnected) { }
-                }
-                store.Remove(n.Name);
-            }
+            if (ShouldProcessOrForce(Force, n.Name, "Remove container network")) cn.RemoveNetwork(n.Name, Force, CancellationToken);
         });
     }
 }

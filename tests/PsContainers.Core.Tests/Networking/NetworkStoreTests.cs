@@ -153,6 +153,35 @@ public sealed class NetworkStoreTests : IDisposable
         Assert.Contains("nameserver 1.1.1.1\n", ContainerNetworking.BuildResolvConf(host, "bridge", new[] { "1.1.1.1" }));
         Assert.DoesNotContain("nameserver", ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "bridge").Replace("# the host has only loopback nameservers", ""));
     }
+
+    [Fact]
+    public void RemoveNetworkRefusesANetworkInUseWithoutForce()
+    {
+        var cn = new ContainerNetworking(_store.Paths, _store);
+        var e = Assert.Throws<ResourceNotFoundException>(() => cn.RemoveNetwork("nope", force: false));
+        Assert.Equal((ErrorIds.NetworkNotFound, "nope"), (e.ErrorId, e.Target));
+
+        _store.Create(new NetworkCreateOptions { Name = "t-used", Subnet = "172.30.9.0/24" });
+        // a container attached to it, as ContainerNetworking records one (its network.json)
+        const string id = "c0ffee00000000000000000000000000000000000000000000000000000000aa";
+        var state = new ContainerNetworkState
+        {
+            ContainerId = id, ContainerName = "web1",
+            Networks = [new NetworkAttachment { Network = "t-used", IfName = "eth0" }],
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(cn.StatePath(id))!);
+        File.WriteAllText(cn.StatePath(id), System.Text.Json.JsonSerializer.Serialize(state));
+
+        var busy = Assert.Throws<ConflictException>(() => cn.RemoveNetwork("t-used", force: false));
+        Assert.Equal((ErrorIds.NetworkInUse, PscErrorCategory.ResourceBusy, "t-used", Remedy.Force), (busy.ErrorId, busy.Category, busy.Target, busy.Remedy));
+        Assert.Equal("Network 't-used' is used by container(s) web1.", busy.Message);
+        Assert.NotNull(_store.Get("t-used"));
+
+        // once the container is gone, the network goes without force
+        File.Delete(cn.StatePath(id));
+        cn.RemoveNetwork("t-used", force: false);
+        Assert.Null(_store.Get("t-used"));
+    }
 }
 
 [CollectionDefinition("NetworkRunDirectory", DisableParallelization = true)]
