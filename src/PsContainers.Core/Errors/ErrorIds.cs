@@ -94,7 +94,7 @@ public static class ErrorIds
     public const string InvalidImageConfig = "InvalidImageConfig";
     /// <summary>InvalidData: index.json in '…' is not valid: …</summary>
     public const string InvalidIndex = "InvalidIndex";
-    /// <summary>InvalidData: The layer …: …</summary>
+    /// <summary>InvalidData: A layer that is not a valid (or a cut-short) tar archive, or whose entries cannot be unpacked as given.</summary>
     public const string InvalidLayer = "InvalidLayer";
     /// <summary>InvalidData: manifest.json in '…' is not valid: …</summary>
     public const string InvalidManifest = "InvalidManifest";
@@ -145,7 +145,7 @@ public static class ErrorIds
     public const string RegistryAuthUnsupported = "RegistryAuthUnsupported";
     /// <summary>InvalidData: Cannot read registry settings '…': …</summary>
     public const string RegistryConfigInvalid = "RegistryConfigInvalid";
-    /// <summary>ConnectionError: … …: …</summary>
+    /// <summary>ConnectionError: An HTTP request to a registry failed before an answer (DNS, refused, reset, timeout).</summary>
     public const string RegistryConnectionFailed = "RegistryConnectionFailed";
     /// <summary>InvalidData: The manifest served for … has digest ….</summary>
     public const string RegistryDigestMismatch = "RegistryDigestMismatch";
@@ -157,9 +157,9 @@ public static class ErrorIds
     public const string RegistryManifestSchema1Unsupported = "RegistryManifestSchema1Unsupported";
     /// <summary>InvalidData: The manifest of … is … bytes; manifests over 4 MiB are refused.</summary>
     public const string RegistryManifestTooLarge = "RegistryManifestTooLarge";
-    /// <summary>InvalidData: The manifest of …: ….</summary>
+    /// <summary>InvalidData: The manifest's mediaType contradicts the Content-Type the registry served it with.</summary>
     public const string RegistryManifestTypeMismatch = "RegistryManifestTypeMismatch";
-    /// <summary>InvalidData: The manifest of …: ….</summary>
+    /// <summary>InvalidData: The registry served a document that is neither an image manifest nor an image index.</summary>
     public const string RegistryManifestUnsupported = "RegistryManifestUnsupported";
     /// <summary>ObjectNotFound: … has no image for platform …. Available: …</summary>
     public const string RegistryPlatformNotFound = "RegistryPlatformNotFound";
@@ -215,7 +215,7 @@ public static class ErrorIds
     public const string RegistryPaginationNumberInvalid = "RegistryPaginationNumberInvalid";
     /// <summary>The registry answered with the error code RANGE_INVALID.</summary>
     public const string RegistryRangeInvalid = "RegistryRangeInvalid";
-    /// <summary>The registry answered with the error code UNKNOWN.</summary>
+    /// <summary>The registry answered with the error code UNKNOWN, with no code, or with a code outside the spec's list.</summary>
     public const string RegistryUnknown = "RegistryUnknown";
 
     // ---- Networking: networks, CNI, ports and DNS (Networking/). ----
