@@ -66,12 +66,20 @@ public abstract class PscCmdlet : PSCmdlet
     {
         return ex switch
         {
-            PscException p => new ErrorRecord(p, p.ErrorId, MapCategory(p.Category), p.Target ?? target),
-            OperationCanceledException oc => new ErrorRecord(oc, "OperationStopped", ErrorCategory.OperationStopped, target),
-            UnauthorizedAccessException ua => new ErrorRecord(ua, "PermissionDenied", ErrorCategory.PermissionDenied, target),
-            IOException io => new ErrorRecord(io, "IOError", ErrorCategory.WriteError, target),
-            _ => new ErrorRecord(ex, "UnexpectedError", ErrorCategory.NotSpecified, target),
+            PscException p => WithRemedy(new ErrorRecord(p, p.ErrorId, MapCategory(p.Category), p.Target ?? target), p),
+            OperationCanceledException oc => new ErrorRecord(oc, ErrorIds.OperationStopped, ErrorCategory.OperationStopped, target),
+            UnauthorizedAccessException ua => new ErrorRecord(ua, ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied, target),
+            IOException io => new ErrorRecord(io, ErrorIds.IOError, ErrorCategory.WriteError, target),
+            _ => new ErrorRecord(ex, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
         };
+    }
+
+    /// <summary>The engine's <see cref="PscException.Remedy"/>, in PowerShell words, as ErrorDetails.RecommendedAction (the message stays the engine's).</summary>
+    private static ErrorRecord WithRemedy(ErrorRecord record, PscException p)
+    {
+        if (RecommendedActions.For(p.Remedy) is string action)
+            record.ErrorDetails = new ErrorDetails(p.Message) { RecommendedAction = action };
+        return record;
     }
 
     /// <summary>Write a non-terminating error for an engine exception.</summary>
@@ -79,6 +87,61 @@ public abstract class PscCmdlet : PSCmdlet
 
     /// <summary>Stop the cmdlet with a terminating error for an engine exception.</summary>
     protected void ThrowEngineError(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+    // ---- the one catch path for per-target work ----
+
+    /// <summary>
+    /// Run the work for one target (a container, an image, a network, a reference, a file). Any exception becomes a
+    /// non-terminating error about <paramref name="target"/> (<see cref="ToErrorRecord"/>), so the cmdlet goes on with
+    /// its next target, as PowerShell's own cmdlets do. Ctrl+C is the exception: a PipelineStoppedException, or an
+    /// OperationCanceledException once this cmdlet is being stopped, ends the pipeline.
+    /// </summary>
+    /// <returns>True when the work finished, false when it failed (the error is written).</returns>
+    protected bool ForTarget(object? target, Action work)
+    {
+        try
+        {
+            work();
+            return true;
+        }
+        catch (PipelineStoppedException) { throw; }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested || Stopping) { throw new PipelineStoppedException(); }
+        catch (Exception e)
+        {
+            WriteEngineError(e, target);
+            return false;
+        }
+    }
+
+    /// <summary><see cref="ForTarget(object?, Action)"/> for work with a result; <paramref name="result"/> is default when it failed.</summary>
+    protected bool ForTarget<T>(object? target, Func<T> work, out T result)
+    {
+        T r = default!;
+        bool ok = ForTarget(target, () => { r = work(); });
+        result = r;
+        return ok;
+    }
+
+    /// <summary>Run <paramref name="work"/> for each item through <see cref="ForTarget(object?, Action)"/>, the item being the error's target; stops when the pipeline stops.</summary>
+    protected void ForEachTarget<T>(IEnumerable<T> items, Action<T> work)
+    {
+        foreach (var item in items)
+        {
+            if (Stopping) return;
+            ForTarget(item, () => work(item));
+        }
+    }
+
+    /// <summary>
+    /// ShouldProcess, except that -Force skips the confirmation prompt when neither -WhatIf nor -Confirm is given
+    /// (docker's "rm -f" does not ask; -WhatIf still only reports).
+    /// </summary>
+    protected bool ShouldProcessOrForce(bool force, string target, string action)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (force && !bound.ContainsKey("WhatIf") && !bound.ContainsKey("Confirm")) return true;
+        return ShouldProcess(target, action);
+    }
 
     protected void WriteNotFound(string errorId, string message, object target) =>
         WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));

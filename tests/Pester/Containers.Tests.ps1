@@ -268,6 +268,11 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         $err = $null
         Remove-Container web -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerRunning,*'
+        # the engine states the fact; the cmdlet layer says what to do, in PowerShell words
+        $err[0].Exception.Message | Should -Be "Container 'web' is running."
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Stop-Container'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force to stop and remove'
         (Get-Container web).Status | Should -Be 'Running'
         Remove-Container web -Force
         Get-Container web -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -418,6 +418,8 @@ Describe 'Add-ContainerImageTag and Remove-ContainerImage' {
         Add-ContainerImageTag rm-test:1 rm-test:2
         Remove-ContainerImage $img.Id -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
         Assert-ErrorId $err 'ImageHasMultipleReferences' 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match 'referenced in multiple repositories \(.*rm-test:2.*\)\.$'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '^Use -Force'
         $r = Remove-ContainerImage rm-test:1 -Confirm:$false -PassThru
         $r.Untagged | Should -Be @('rm-test:1')
         $r.Deleted | Should -BeNullOrEmpty
@@ -456,6 +458,8 @@ Describe 'Add-ContainerImageTag and Remove-ContainerImage' {
             Remove-ContainerImage inuse:1 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
             Assert-ErrorId $err 'ImageInUse' 'ResourceBusy'
             $err[0].Exception.Message | Should -Match 'user1'
+            $err[0].Exception.Message | Should -Not -Match 'Force'
+            $err[0].ErrorDetails.RecommendedAction | Should -Be 'Use -Force to remove it anyway.'
             Remove-ContainerImage inuse:1 -Force -Confirm:$false
             Get-ContainerImage inuse:1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             # the data stays for the container; it is an internal nameless image now

@@ -28,6 +28,22 @@ Describe 'The PsContainers module' {
         @($manifest.AliasesToExport | Where-Object { $_ -notin $aliases }) | Should -BeNullOrEmpty
     }
 
+    It 'words every engine remedy in PowerShell terms (ErrorDetails.RecommendedAction)' {
+        foreach ($r in [Enum]::GetValues([PsContainers.Core.Remedy])) {
+            $text = [PsContainers.RecommendedActions]::For($r)
+            if ($r -eq [PsContainers.Core.Remedy]::None) { $text | Should -BeNullOrEmpty; continue }
+            $text | Should -Not -BeNullOrEmpty -Because "$r needs words"
+            $text | Should -Match '(^|\s)-[A-Z][a-zA-Z]+|[A-Z][a-z]+-Container' -Because "$r names a parameter or a cmdlet"
+            $text | Should -Match '\.$'
+        }
+        # every cmdlet or parameter a remedy names exists
+        foreach ($r in [Enum]::GetValues([PsContainers.Core.Remedy])) {
+            foreach ($m in [regex]::Matches([string][PsContainers.RecommendedActions]::For($r), '\b[A-Z][a-z]+-Container[A-Za-z]*')) {
+                Get-Command $m.Value -Module PsContainers -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "$r names $($m.Value)"
+            }
+        }
+    }
+
     It 'uses only approved verbs' {
         $approved = (Get-Verb).Verb
         $script:Commands | Where-Object { $_.Verb -notin $approved } | Should -BeNullOrEmpty

@@ -69,6 +69,26 @@ Describe 'Network cmdlets' {
         $err2 | Should -BeNullOrEmpty
     }
 
+    It 'goes on with the other networks when one fails with an I/O error, and reports that one' {
+        $names = "t-each-a-$PID", "t-each-b-$PID", "t-each-c-$PID"
+        foreach ($n in $names) { New-ContainerNetwork $n | Out-Null }
+        # an immutable configuration list cannot be deleted, even by root: an UnauthorizedAccessException, not an engine error
+        $conf = Join-Path $script:Root "networks/$($names[1]).conflist"
+        Test-Path $conf | Should -BeTrue
+        & chattr +i $conf
+        try {
+            Remove-ContainerNetwork $names -Force -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+            $err[0].TargetObject.Name | Should -Be $names[1]
+            Get-ContainerNetwork $names[0] -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Get-ContainerNetwork $names[2] -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            (Get-ContainerNetwork $names[1]).Name | Should -Be $names[1]
+        } finally { & chattr -i $conf }
+        Remove-ContainerNetwork $names[1] -Force
+        Get-ContainerNetwork $names[1] -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'refuses to remove a network in use, and -Force disconnects its containers first' {
         $name = "t-used-$PID"
         New-ContainerNetwork $name | Out-Null
@@ -76,6 +96,10 @@ Describe 'Network cmdlets' {
         $s = $script:Net.Setup($r, $script:None)
         (Get-ContainerNetwork $name).Containers | Should -Be @("used-$PID")
         { Remove-ContainerNetwork $name -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'NetworkInUse,PsContainers.Commands.RemoveContainerNetworkCommand'
+        Remove-ContainerNetwork $name -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].Exception.Message | Should -Be "Network '$name' is used by container(s) used-$PID."
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $err[0].ErrorDetails.RecommendedAction | Should -Be 'Use -Force to remove it anyway.'
         Get-ContainerNetwork $name | Should -Not -BeNullOrEmpty
         Remove-ContainerNetwork $name -Force
         Get-ContainerNetwork $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

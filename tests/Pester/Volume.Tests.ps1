@@ -63,6 +63,24 @@ Describe 'Volume cmdlets' {
         Remove-ContainerVolume t-dup -Force
     }
 
+    It 'goes on with the other volumes when one fails with an I/O error, and reports that one' {
+        foreach ($n in 't-each-a', 't-each-b', 't-each-c') { New-ContainerVolume $n | Out-Null }
+        # an immutable volume.json cannot be deleted, even by root: an UnauthorizedAccessException, not an engine error
+        $meta = Join-Path $script:Root 'volumes/t-each-b/volume.json'
+        Test-Path $meta | Should -BeTrue
+        & chattr +i $meta
+        try {
+            $out = Remove-ContainerVolume t-each-a, t-each-b, t-each-c -Force -ErrorVariable err -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+            $err[0].TargetObject.Name | Should -Be 't-each-b'
+            @(Get-ContainerVolume t-each-* | ForEach-Object Name) | Should -Be @('t-each-b')
+        } finally { & chattr -i $meta }
+        Remove-ContainerVolume t-each-b -Force
+        Get-ContainerVolume t-each-* | Should -BeNullOrEmpty
+    }
+
     It 'makes an anonymous volume without a name' {
         $v = New-ContainerVolume
         $v.Name | Should -Match '^[0-9a-f]{64}$'

@@ -59,7 +59,7 @@ public sealed partial class ContainerManager
             var img = r.Resolve(reference);
             if (img is not null) return img;
         }
-        throw PscException.NotFound("ImageNotFound", $"No image '{reference}' in the local store. Import or pull it first.", reference);
+        throw PscException.NotFound(ErrorIds.ImageNotFound, $"No image '{reference}' in the local store. Import or pull it first.", reference);
     }
 
     private ResolvedImage ImageOf(Container c)
@@ -69,7 +69,7 @@ public sealed partial class ContainerManager
             var img = r.ResolveById(c.ImageId) ?? r.Resolve(c.Image);
             if (img is not null && img.Id == c.ImageId) return img;
         }
-        throw PscException.NotFound("ImageNotFound", $"The image {c.Image} ({Digest.Short(c.ImageId)}) of container '{c.Name}' is no longer in the store.", c.Name);
+        throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {c.Image} ({Digest.Short(c.ImageId)}) of container '{c.Name}' is no longer in the store.", c.Name);
     }
 
     public static (string Policy, int Max) ParseRestart(string? text)
@@ -87,7 +87,7 @@ public sealed partial class ContainerManager
             case "on-failure" when p.Length == 2 && int.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0:
                 return ("on-failure", n);
         }
-        throw PscException.InvalidArgument("InvalidRestartPolicy", $"Restart policy '{text}' is not one of no, on-failure[:max-retries], always, unless-stopped.", text);
+        throw PscException.InvalidArgument(ErrorIds.InvalidRestartPolicy, $"Restart policy '{text}' is not one of no, on-failure[:max-retries], always, unless-stopped.", text);
     }
 
     /// <summary>Parse an --env-file: NAME=value lines, # comments, a bare NAME takes the host's value.</summary>
@@ -99,7 +99,7 @@ public sealed partial class ContainerManager
             string line = raw.TrimStart();
             if (line.Length == 0 || line[0] == '#') continue;
             int eq = line.IndexOf('=');
-            if (eq == 0) throw PscException.InvalidArgument("InvalidEnvironment", $"'{raw}' in {path} has no variable name.", path);
+            if (eq == 0) throw PscException.InvalidArgument(ErrorIds.InvalidEnvironment, $"'{raw}' in {path} has no variable name.", path);
             if (eq < 0)
             {
                 string? v = Environment.GetEnvironmentVariable(line.Trim());
@@ -114,7 +114,7 @@ public sealed partial class ContainerManager
     {
         string[] p = spec.Split(':');
         if (p.Length is < 2 or > 3 || p[0].Length == 0 || p[1].Length == 0)
-            throw PscException.InvalidArgument("InvalidVolume", $"Volume '{spec}' is not of the form host-path:container-path[:ro|rw].", spec);
+            throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"Volume '{spec}' is not of the form host-path:container-path[:ro|rw].", spec);
         bool ro = false;
         if (p.Length == 3)
         {
@@ -122,11 +122,11 @@ public sealed partial class ContainerManager
             {
                 if (o == "ro") ro = true;
                 else if (o is "rw" or "z" or "Z") { }
-                else throw PscException.InvalidArgument("InvalidVolume", $"Volume option '{o}' in '{spec}' is not ro or rw.", spec);
+                else throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"Volume option '{o}' in '{spec}' is not ro or rw.", spec);
             }
         }
         if (!p[1].StartsWith('/'))
-            throw PscException.InvalidArgument("InvalidVolume", $"The container path in '{spec}' must be absolute.", spec);
+            throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"The container path in '{spec}' must be absolute.", spec);
         if (!p[0].StartsWith('/'))
             return new MountPoint { Type = "volume", Source = p[0], Destination = p[1], ReadOnly = ro };
         return new MountPoint { Type = "bind", Source = Path.GetFullPath(p[0]), Destination = p[1], ReadOnly = ro };
@@ -140,11 +140,11 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("create: image resolved");
         var (policy, max) = ParseRestart(o.Restart);
         if (o.AutoRemove && policy != "no")
-            throw PscException.InvalidArgument("ConflictingOptions", "-Remove cannot be combined with a restart policy.", o.Restart);
+            throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", o.Restart) { Remedy = Remedy.RemoveOrRestart };
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
-            throw PscException.InvalidArgument("InvalidContainerName", $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
+            throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
         if (o.Init && !File.Exists(InitPath))
-            throw new PscException("InitNotFound", PscErrorCategory.NotInstalled, $"-Init needs the init program '{InitPath}', which is missing from this installation.", InitPath);
+            throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitPath}' is missing from this installation.", InitPath) { Remedy = Remedy.ReinstallOrNoInit };
 
         var participants = _engine.Participants;
         var networks = o.Networks.Count == 0 ? new List<string> { "none" } : o.Networks.ToList();
@@ -152,7 +152,7 @@ public sealed partial class ContainerManager
         var mounts = o.Volumes.Select(ParseVolume).Concat(o.Mounts).ToList();
         foreach (var m in mounts.Where(m => m.Type == "bind"))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
-                throw PscException.NotFound("MountSourceNotFound", $"The host path '{m.Source}' of a volume does not exist.", m.Source);
+                throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
 
         string id = ContainerStore.NewId();
         string runtime = RuntimePath;
@@ -194,7 +194,7 @@ public sealed partial class ContainerManager
             State = new ContainerState { Status = ContainerStatus.Created },
         };
         if (c.Config.Entrypoint.Length + c.Config.Cmd.Length == 0)
-            throw PscException.InvalidArgument("NoCommand", $"Image '{o.Image}' has no command; give one.", o.Image);
+            throw PscException.InvalidArgument(ErrorIds.NoCommand, $"Image '{o.Image}' has no command; give one.", o.Image);
         // validate everything the spec builder checks (capabilities, ulimits, limits) before writing anything
         BuildSpec(c, rootfs: null, validateOnly: true);
         PhaseTrace.Mark("create: validated");
@@ -225,7 +225,7 @@ public sealed partial class ContainerManager
     {
         int eq = entry.IndexOf('=');
         string name = eq < 0 ? entry : entry[..eq];
-        if (name.Length == 0) throw PscException.InvalidArgument("InvalidEnvironment", $"Environment entry '{entry}' has no name.", entry);
+        if (name.Length == 0) throw PscException.InvalidArgument(ErrorIds.InvalidEnvironment, $"Environment entry '{entry}' has no name.", entry);
         env.RemoveAll(e => e == name || e.StartsWith(name + "=", StringComparison.Ordinal));
         env.Add(eq < 0 ? entry + "=" + (Environment.GetEnvironmentVariable(name) ?? "") : entry);
     }
@@ -279,7 +279,7 @@ public sealed partial class ContainerManager
         {
             int colon = t.IndexOf(':');
             string dest = colon < 0 ? t : t[..colon];
-            if (!dest.StartsWith('/')) throw PscException.InvalidArgument("InvalidTmpfs", $"Tmpfs path '{t}' must be absolute.", t);
+            if (!dest.StartsWith('/')) throw PscException.InvalidArgument(ErrorIds.InvalidTmpfs, $"Tmpfs path '{t}' must be absolute.", t);
             var opts = new List<string> { "nosuid", "nodev", "noexec" };
             if (colon >= 0) opts = t[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
             spec.Mounts.Add(new SpecMount { Destination = dest, Type = "tmpfs", Source = "tmpfs", Options = opts });
@@ -298,14 +298,14 @@ public sealed partial class ContainerManager
         if (_sys.IsMountPoint(rootfs)) return rootfs;
         var layers = ImageOf(c).LayerPaths;
         PhaseTrace.Mark("mount: layers resolved");
-        if (layers.Count == 0) throw PscException.InvalidData("ImageHasNoLayers", $"The image of '{c.Name}' has no layers.", c.Name);
+        if (layers.Count == 0) throw PscException.InvalidData(ErrorIds.ImageHasNoLayers, $"The image of '{c.Name}' has no layers.", c.Name);
         string lower = string.Join(':', layers.Reverse().Select(EscapeOverlay));
         string data = $"lowerdir={lower},upperdir={EscapeOverlay(upper)},workdir={EscapeOverlay(work)}";
         // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount
         int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? data + ",volatile" : data);
         if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);
         if (e != 0)
-            throw new PscException("RootfsMountFailed", PscErrorCategory.ResourceUnavailable,
+            throw new PscException(ErrorIds.RootfsMountFailed, PscErrorCategory.ResourceUnavailable,
                 $"Cannot mount the root filesystem of '{c.Name}' (errno {e}).", c.Name);
         return rootfs;
     }
@@ -421,7 +421,7 @@ public sealed partial class ContainerManager
     {
         string mon = MonitorPath;
         if (!File.Exists(mon))
-            throw new PscException("MonitorNotFound", PscErrorCategory.NotInstalled, $"The container monitor '{mon}' does not exist (build the module first).", mon);
+            throw new PscException(ErrorIds.MonitorNotFound, PscErrorCategory.NotInstalled, $"The container monitor '{mon}' does not exist (build the module first).", mon);
         Directory.CreateDirectory(Paths.RuntimeState);
         var psi = new ProcessStartInfo(mon) { UseShellExecute = false };
         foreach (var a in MonitorArgs(c, attach, stdin, foreground)) psi.ArgumentList.Add(a);
@@ -446,7 +446,7 @@ public sealed partial class ContainerManager
         }
         string err = type == 'E' ? Encoding.UTF8.GetString(payload) : p.StandardError.ReadToEnd();
         launch.Dispose();
-        throw new PscException("ContainerStartFailed", PscErrorCategory.InvalidOperation,
+        throw new PscException(ErrorIds.ContainerStartFailed, PscErrorCategory.InvalidOperation,
             $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name);
     }
 
@@ -514,7 +514,7 @@ public sealed partial class ContainerManager
             "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"];
         int i = Array.IndexOf(names, s);
         if (i > 0) return i;
-        throw PscException.InvalidArgument("InvalidSignal", $"'{signal}' is not a signal name or number.", signal);
+        throw PscException.InvalidArgument(ErrorIds.InvalidSignal, $"'{signal}' is not a signal name or number.", signal);
     }
 
     /// <summary>
@@ -581,7 +581,7 @@ public sealed partial class ContainerManager
     public void Rename(Container c, string newName, CancellationToken ct = default)
     {
         if (!ContainerStore.IsValidName(newName))
-            throw PscException.InvalidArgument("InvalidContainerName", $"'{newName}' is not a valid container name.", newName);
+            throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{newName}' is not a valid container name.", newName);
         using var l = Store.LockStore(ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         ContainerStateMachine.Require(cur, ContainerOperation.Rename);
@@ -666,5 +666,5 @@ public sealed partial class ContainerManager
     }
 
     private static PscException NotFound(string name) =>
-        PscException.NotFound("ContainerNotFound", $"No container '{name}'.", name);
+        PscException.NotFound(ErrorIds.ContainerNotFound, $"No container '{name}'.", name);
 }

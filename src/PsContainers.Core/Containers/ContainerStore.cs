@@ -102,7 +102,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         {
             string owner = File.ReadAllText(f).Trim();
             if (owner != id && Directory.Exists(DirOf(owner)) && !File.Exists(System.IO.Path.Combine(DirOf(owner), "removing")))
-                throw PscException.Exists("ContainerNameInUse",
+                throw PscException.Exists(ErrorIds.ContainerNameInUse,
                     $"The container name '{name}' is already in use by container {owner[..Math.Min(12, owner.Length)]}. Remove or rename that container to reuse the name.", name);
         }
         Directory.CreateDirectory(NamesDir);
@@ -330,7 +330,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         if (!Regex.IsMatch(nameOrId, "^[a-f0-9]{1,63}$") || !Directory.Exists(Root)) return null;
         var matches = Directory.EnumerateDirectories(Root, nameOrId + "*").Select(System.IO.Path.GetFileName).Where(n => n is not null && IsFullId(n)).ToList();
         if (matches.Count > 1)
-            throw new PscException("AmbiguousContainerId", PscErrorCategory.InvalidArgument,
+            throw new InvalidArgumentException(ErrorIds.AmbiguousContainerId,
                 $"The id prefix '{nameOrId}' matches {matches.Count} containers; give more characters.", nameOrId);
         return matches.Count == 1 ? Load(matches[0]!) : null;
     }
@@ -350,17 +350,17 @@ public sealed partial class ContainerStore : Images.IImageUsers
         {
             _sys.Unmount(rootfs);
             if (_sys.IsMountPoint(rootfs))
-                throw new PscException("RootfsBusy", PscErrorCategory.ResourceBusy, $"The root filesystem of '{c.Name}' is still mounted at {rootfs}.", c.Name);
+                throw new ConflictException(ErrorIds.RootfsBusy, $"The root filesystem of '{c.Name}' is still mounted at {rootfs}.", c.Name, inUse: true);
         }
         File.WriteAllText(System.IO.Path.Combine(dir, "removing"), "");
         try { SafeTree.Delete(dir); }
         catch (FsException e) when (e.Errno == Errno.EBUSY)
         {
-            throw new PscException("RootfsBusy", PscErrorCategory.ResourceBusy, $"A file system is still mounted inside the directory of '{c.Name}' ({e.DisplayPath}); it was left in place: {e.Message}", c.Name, e);
+            throw new ConflictException(ErrorIds.RootfsBusy, $"A file system is still mounted inside the directory of '{c.Name}' ({e.DisplayPath}); it was left in place: {e.Message}", c.Name, inUse: true, inner: e);
         }
         catch (FsException e)
         {
-            throw new PscException("ContainerRemoveFailed", PscErrorCategory.WriteError, $"Removing the directory of '{c.Name}' failed: {e.Message}", c.Name, e);
+            throw new PscException(ErrorIds.ContainerRemoveFailed, PscErrorCategory.WriteError, $"Removing the directory of '{c.Name}' failed: {e.Message}", c.Name, e);
         }
         ReleaseName(c.Name, c.Id);
         try { File.Delete(System.IO.Path.Combine(LocksDir, c.Id + ".lock")); } catch (IOException) { }

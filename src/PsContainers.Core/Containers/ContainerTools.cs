@@ -293,7 +293,7 @@ public sealed partial class ContainerManager
             }
             catch (IOException) { }
         }
-        else throw PscException.NotFound("CgroupNotFound", $"No cgroup found for process {pid}.", pid);
+        else throw PscException.NotFound(ErrorIds.CgroupNotFound, $"No cgroup found for process {pid}.", pid);
         return new RawSample(cpu, Math.Max(0, mem), lim, pids, rd, wr, version, Stopwatch.GetTimestamp());
     }
 
@@ -372,7 +372,7 @@ public sealed partial class ContainerManager
                     if (found is null || (srcName is not null && !Fs.TryStat(found, srcName, out st)))
                     {
                         found?.Dispose();
-                        throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' does not exist in container '{name}'.", containerPath);
+                        throw PscException.NotFound(ErrorIds.ContainerPathNotFound, $"'{containerPath}' does not exist in container '{name}'.", containerPath);
                     }
                     if (srcName is null) break;
                     if (!st.IsSymlink)
@@ -380,13 +380,13 @@ public sealed partial class ContainerManager
                         if ((EndsWithSeparator(containerPath) || contentsOnly) && !st.IsDirectory)
                         {
                             found.Dispose();
-                            throw PscException.NotFound("ContainerPathNotFound", $"'{containerPath}' in container '{name}' is not a directory.", containerPath);
+                            throw PscException.NotFound(ErrorIds.ContainerPathNotFound, $"'{containerPath}' in container '{name}' is not a directory.", containerPath);
                         }
                         break;
                     }
                     found.Dispose();
                     if (attempt >= 8)
-                        throw new PscException("CopyFailed", PscErrorCategory.ResourceBusy, $"'{containerPath}' in container '{name}' kept changing while it was being copied.", containerPath);
+                        throw new PscException(ErrorIds.CopyFailed, PscErrorCategory.ResourceBusy, $"'{containerPath}' in container '{name}' kept changing while it was being copied.", containerPath);
                 }
                 using var srcParent = found;
                 if (srcName is null) st = Fs.Stat(srcParent);
@@ -405,12 +405,12 @@ public sealed partial class ContainerManager
                     return;
                 }
                 if (st.IsDirectory && (File.Exists(dest) || new FileInfo(dest).LinkTarget is not null))
-                    throw PscException.InvalidArgument("CopyDirectoryToFile", $"Cannot copy the directory '{containerPath}' over the file '{hostPath}'.", hostPath);
+                    throw PscException.InvalidArgument(ErrorIds.CopyDirectoryToFile, $"Cannot copy the directory '{containerPath}' over the file '{hostPath}'.", hostPath);
                 if (!st.IsDirectory && EndsWithSeparator(hostPath))
-                    throw PscException.NotFound("HostPathNotFound", $"The directory '{hostPath}' does not exist.", hostPath);
+                    throw PscException.NotFound(ErrorIds.HostPathNotFound, $"The directory '{hostPath}' does not exist.", hostPath);
                 string parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(dest)) ?? "/";
                 if (!Directory.Exists(parent))
-                    throw PscException.NotFound("HostPathNotFound", $"The directory '{parent}' does not exist.", hostPath);
+                    throw PscException.NotFound(ErrorIds.HostPathNotFound, $"The directory '{parent}' does not exist.", hostPath);
                 using var destParent = SafeFd.Open(parent, OpenFlags.Path | OpenFlags.Directory);
                 byte[] destName = BytePath.FromString(Path.GetFileName(Path.TrimEndingDirectorySeparator(dest)));
                 if (srcName is null)
@@ -438,7 +438,7 @@ public sealed partial class ContainerManager
     public void CopyTo(Container c, string hostPath, string containerPath, CancellationToken ct = default)
     {
         if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
-            throw PscException.NotFound("HostPathNotFound", $"'{hostPath}' does not exist.", hostPath);
+            throw PscException.NotFound(ErrorIds.HostPathNotFound, $"'{hostPath}' does not exist.", hostPath);
         WithRootfs(c, root => { CopyIntoRoot(hostPath, root, c.Name, containerPath, ct); return 0; }, ct);
     }
 
@@ -446,7 +446,7 @@ public sealed partial class ContainerManager
     internal static void CopyIntoRoot(string hostPath, string root, string name, string containerPath, CancellationToken ct = default)
     {
         if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
-            throw PscException.NotFound("HostPathNotFound", $"'{hostPath}' does not exist.", hostPath);
+            throw PscException.NotFound(ErrorIds.HostPathNotFound, $"'{hostPath}' does not exist.", hostPath);
         var options = new CopyOptions { SkipTrustedOverlayXattrs = true, Cancellation = ct };
         bool contentsOnly = EndsWithDot(hostPath);
         string src = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostPath));
@@ -476,18 +476,18 @@ public sealed partial class ContainerManager
                     return;
                 }
                 if (EndsWithSeparator(containerPath))
-                    throw PscException.NotFound("ContainerPathNotFound", $"The directory '{containerPath}' does not exist in container '{name}'.", containerPath);
+                    throw PscException.NotFound(ErrorIds.ContainerPathNotFound, $"The directory '{containerPath}' does not exist in container '{name}'.", containerPath);
                 SafeFd parent;
                 byte[] fname;
                 try { parent = rp.OpenParent(cpath, out fname); }
                 catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR)
                 {
-                    throw PscException.NotFound("ContainerPathNotFound", $"The directory that would hold '{containerPath}' does not exist in container '{name}'.", containerPath);
+                    throw PscException.NotFound(ErrorIds.ContainerPathNotFound, $"The directory that would hold '{containerPath}' does not exist in container '{name}'.", containerPath);
                 }
                 using (parent)
                 {
                     if (srcIsDir && Fs.TryStat(parent, fname, out var existing) && !existing.IsDirectory && !existing.IsSymlink)
-                        throw PscException.InvalidArgument("CopyDirectoryToFile", $"Cannot copy the directory '{hostPath}' over the file '{containerPath}'.", containerPath);
+                        throw PscException.InvalidArgument(ErrorIds.CopyDirectoryToFile, $"Cannot copy the directory '{hostPath}' over the file '{containerPath}'.", containerPath);
                     if (srcName is null)
                     {
                         using var srcDir = SafeFd.OpenDirectory("/");
@@ -516,11 +516,11 @@ public sealed partial class ContainerManager
         try { work(); }
         catch (FsException e) when (e.Errno == Errno.ELOOP)
         {
-            throw PscException.InvalidArgument("TooManySymlinks", $"Too many symbolic links resolving '{containerPath}': {e.Message}", containerPath);
+            throw PscException.InvalidArgument(ErrorIds.TooManySymlinks, $"Too many symbolic links resolving '{containerPath}': {e.Message}", containerPath);
         }
         catch (FsException e)
         {
-            throw new PscException("CopyFailed", PscErrorCategory.WriteError, $"Copying '{containerPath}' failed: {e.Message}", containerPath, e);
+            throw new PscException(ErrorIds.CopyFailed, PscErrorCategory.WriteError, $"Copying '{containerPath}' failed: {e.Message}", containerPath, e);
         }
     }
 

@@ -64,7 +64,7 @@ public sealed class StoreImageResolver(Images.ImageStore store) : IContainerImag
         if (Path.IsPathRooted(nameOrId)) return null;
         Images.ContainerImage? img;
         try { img = _store.FindImage(nameOrId); }
-        catch (PscException e) when (e.Category == PscErrorCategory.InvalidArgument && e.ErrorId != "AmbiguousImageId") { return null; }
+        catch (PscException e) when (e.Category == PscErrorCategory.InvalidArgument && e.ErrorId != ErrorIds.AmbiguousImageId) { return null; }
         if (img is null) return null;
         var cfg = img.Config;
         return new ResolvedImage

@@ -52,7 +52,7 @@ public static class ImageArchive
         {
             var f = Get(name);
             if (f is null) return null;
-            if (f.Size > 64 << 20) throw PscException.InvalidData("InvalidArchive", $"'{name}' in the archive is too large.", name);
+            if (f.Size > 64 << 20) throw PscException.InvalidData(ErrorIds.InvalidArchive, $"'{name}' in the archive is too large.", name);
             return File.ReadAllBytes(f.TempPath);
         }
     }
@@ -80,20 +80,21 @@ public static class ImageArchive
         if (System.IO.Directory.Exists(path))
         {
             if (!File.Exists(Path.Combine(path, "index.json")) && !File.Exists(Path.Combine(path, "manifest.json")))
-                throw PscException.InvalidData("UnknownArchiveFormat", $"The directory '{path}' is not an OCI image layout (no index.json).", path);
+                throw PscException.InvalidData(ErrorIds.UnknownArchiveFormat, $"The directory '{path}' is not an OCI image layout (no index.json).", path);
             content = StageDirectory(store, path, scope.Dir, progress, ct);
         }
         else if (File.Exists(path))
         {
             content = StageTar(path, scope.Dir, progress, ct);
         }
-        else throw PscException.NotFound("ArchiveNotFound", $"The file '{path}' does not exist.", path);
+        else throw PscException.NotFound(ErrorIds.ArchiveNotFound, $"The file '{path}' does not exist.", path);
 
         var plan = Plan(store, content, path, names is { Count: > 0 } ? NullProgressSink.Instance : progress);
         if (plan.Count == 0)
-            throw PscException.InvalidData("NoImagesInArchive", $"The archive '{path}' contains no image.", path);
+            throw PscException.InvalidData(ErrorIds.NoImagesInArchive, $"The archive '{path}' contains no image.", path);
         if (names is { Count: > 0 } && plan.Count > 1)
-            throw PscException.InvalidArgument("AmbiguousName", $"The archive holds {plan.Count} images; -Name needs an archive with one image.", path);
+            throw new InvalidArgumentException(ErrorIds.AmbiguousName, $"The archive holds {plan.Count} images; a name can only be given to an archive with one image.", path)
+            { Remedy = Remedy.ImportWithoutName };
 
         // verify and publish every blob first, then commit image by image
         foreach (var p in plan)
@@ -102,7 +103,7 @@ public static class ImageArchive
             {
                 ct.ThrowIfCancellationRequested();
                 if (file.Digest != digest)
-                    throw PscException.InvalidData("DigestMismatch", $"The blob {digest} in the archive does not match its digest (it hashes to {file.Digest}).", digest);
+                    throw PscException.InvalidData(ErrorIds.DigestMismatch, $"The blob {digest} in the archive does not match its digest (it hashes to {file.Digest}).", digest);
             }
         }
         var result = new List<ContainerImage>();
@@ -113,7 +114,7 @@ public static class ImageArchive
             {
                 foreach (var (digest, file) in p.Blobs)
                 {
-                    if (file.Published) { if (!store.HasBlob(digest)) throw PscException.InvalidData("MissingBlob", $"The blob {digest} vanished.", digest); continue; }
+                    if (file.Published) { if (!store.HasBlob(digest)) throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {digest} vanished.", digest); continue; }
                     if (!store.HasBlob(digest)) added.Add(digest);
                     if (content.Directory is null) store.PublishBlobFile(file.TempPath, digest);
                     else using (var fs = File.OpenRead(file.TempPath)) store.PutBlob(fs, digest, file.Size, ct);
@@ -189,12 +190,12 @@ public static class ImageArchive
                 }
             }
             if (n == 0 && content.Links.Count == 0)
-                throw PscException.InvalidData("InvalidArchive", $"'{path}' is not an image archive (no files in it).", path);
+                throw PscException.InvalidData(ErrorIds.InvalidArchive, $"'{path}' is not an image archive (no files in it).", path);
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
         {
             bool truncated = ex is EndOfStreamException || (ex is TarFormatException tf && tf.Kind == TarFormatErrorKind.Truncated);
-            throw PscException.InvalidData(truncated ? "TruncatedArchive" : "InvalidArchive",
+            throw PscException.InvalidData(truncated ? ErrorIds.TruncatedArchive : ErrorIds.InvalidArchive,
                 truncated ? $"'{path}' is truncated: {ex.Message}" : $"'{path}' is not a valid tar archive: {ex.Message}", path, ex);
         }
         progress.Progress(new ProgressInfo(ActivityId, "Reading image archive", Completed: true));
@@ -236,7 +237,7 @@ public static class ImageArchive
 
     private static StagedFile Need(ArchiveContent c, string name, string what, string archive)
     {
-        return c.Get(name) ?? throw PscException.InvalidData("MissingBlob", $"The archive '{archive}' does not contain {what} ('{name}').", name);
+        return c.Get(name) ?? throw PscException.InvalidData(ErrorIds.MissingBlob, $"The archive '{archive}' does not contain {what} ('{name}').", name);
     }
 
     private static List<ImagePlan> Plan(ImageStore store, ArchiveContent c, string archive, IProgressSink progress)
@@ -249,7 +250,7 @@ public static class ImageArchive
         if (manifestJson is not null)
         {
             try { dockerManifest = JsonNode.Parse(manifestJson) as JsonArray ?? throw new JsonException("manifest.json is not a list"); }
-            catch (JsonException e) { throw PscException.InvalidData("InvalidManifest", $"manifest.json in '{archive}' is not valid: {e.Message}", archive, e); }
+            catch (JsonException e) { throw PscException.InvalidData(ErrorIds.InvalidManifest, $"manifest.json in '{archive}' is not valid: {e.Message}", archive, e); }
         }
         if (indexBytes is not null)
         {
@@ -266,7 +267,7 @@ public static class ImageArchive
                 }
             ImageIndex index;
             try { index = ImageIndex.Parse(indexBytes); }
-            catch (OciFormatException e) { throw PscException.InvalidData("InvalidIndex", $"index.json in '{archive}' is not valid: {e.Message}", archive, e); }
+            catch (OciFormatException e) { throw PscException.InvalidData(ErrorIds.InvalidIndex, $"index.json in '{archive}' is not valid: {e.Message}", archive, e); }
             foreach (var desc in index.Manifests)
             {
                 var plan = PlanOciManifest(c, desc, archive, 0);
@@ -291,12 +292,12 @@ public static class ImageArchive
         {
             foreach (var m in dockerManifest.OfType<JsonObject>())
             {
-                string cfgPath = (string?)m["Config"] ?? throw PscException.InvalidData("InvalidManifest", $"manifest.json in '{archive}' has an entry without Config.", archive);
+                string cfgPath = (string?)m["Config"] ?? throw PscException.InvalidData(ErrorIds.InvalidManifest, $"manifest.json in '{archive}' has an entry without Config.", archive);
                 var cfg = Need(c, cfgPath, "the image config", archive);
                 string name = Path.GetFileName(cfgPath);
                 string hexFromName = name.EndsWith(".json", StringComparison.Ordinal) ? name[..^5] : name;
                 if (hexFromName.Length == 64 && hexFromName.All(Uri.IsHexDigit) && "sha256:" + hexFromName != cfg.Digest)
-                    throw PscException.InvalidData("DigestMismatch", $"The image config '{cfgPath}' does not match its digest (it hashes to {cfg.Digest}).", cfgPath);
+                    throw PscException.InvalidData(ErrorIds.DigestMismatch, $"The image config '{cfgPath}' does not match its digest (it hashes to {cfg.Digest}).", cfgPath);
                 var layers = (m["Layers"] as JsonArray ?? []).Select(x => (string?)x ?? "").ToList();
                 var manifestLayers = new List<Descriptor>();
                 var plan0Blobs = new List<(string, StagedFile)> { (cfg.Digest, cfg) };
@@ -315,7 +316,7 @@ public static class ImageArchive
                 foreach (var t in tags)
                 {
                     if (!ImageReference.TryParse(t, out var r) || r is null)
-                        throw PscException.InvalidData("InvalidReferenceFormat", $"manifest.json in '{archive}' names an invalid reference '{t}'.", t);
+                        throw PscException.InvalidData(ErrorIds.InvalidReferenceFormat, $"manifest.json in '{archive}' names an invalid reference '{t}'.", t);
                     if (r.Tag is not null) plan.Tags.Add(r.WithTag(r.Tag));
                 }
                 plans.Add(plan);
@@ -323,8 +324,9 @@ public static class ImageArchive
             return plans;
         }
         if (c.Files.Keys.Any(k => k.StartsWith("bin/", StringComparison.Ordinal) || k.StartsWith("etc/", StringComparison.Ordinal)))
-            throw PscException.InvalidData("UnknownArchiveFormat", $"'{archive}' looks like a root file system, not an image archive: use -RootFs with -Name.", archive);
-        throw PscException.InvalidData("UnknownArchiveFormat", $"'{archive}' is neither a docker-archive (manifest.json) nor an OCI layout (index.json).", archive);
+            throw new PscException(ErrorIds.UnknownArchiveFormat, PscErrorCategory.InvalidData, $"'{archive}' looks like a root file system, not an image archive.", archive)
+            { Remedy = Remedy.ImportAsRootFs };
+        throw PscException.InvalidData(ErrorIds.UnknownArchiveFormat, $"'{archive}' is neither a docker-archive (manifest.json) nor an OCI layout (index.json).", archive);
     }
 
     private static bool IsConfigOf(ImagePlan p, string digest) => p.Blobs.Count > 0 && p.Blobs[0].Digest == digest;
@@ -332,10 +334,10 @@ public static class ImageArchive
     private static ImagePlan? PlanOciManifest(ArchiveContent c, Descriptor desc, string archive, int depth)
     {
         if (!Digest.IsValid(desc.Digest))
-            throw PscException.InvalidData("InvalidIndex", $"index.json in '{archive}' has an invalid digest '{desc.Digest}'.", archive);
+            throw PscException.InvalidData(ErrorIds.InvalidIndex, $"index.json in '{archive}' has an invalid digest '{desc.Digest}'.", archive);
         var file = Need(c, "blobs/sha256/" + desc.Digest[7..], $"the manifest {desc.Digest}", archive);
         if (file.Digest != desc.Digest)
-            throw PscException.InvalidData("DigestMismatch", $"The blob {desc.Digest} in the archive does not match its digest (it hashes to {file.Digest}).", desc.Digest);
+            throw PscException.InvalidData(ErrorIds.DigestMismatch, $"The blob {desc.Digest} in the archive does not match its digest (it hashes to {file.Digest}).", desc.Digest);
         byte[] bytes = File.ReadAllBytes(file.TempPath);
         var doc = ImageStore.ParseManifestDocument(bytes, desc.Digest);
         if (doc is ImageIndex idx)
@@ -359,7 +361,7 @@ public static class ImageArchive
     public static ContainerImage ImportRootFs(ImageStore store, string path, ImageReference name, IProgressSink progress, CancellationToken ct,
         string? message = null, ImageConfig? config = null)
     {
-        if (!File.Exists(path)) throw PscException.NotFound("ArchiveNotFound", $"The file '{path}' does not exist.", path);
+        if (!File.Exists(path)) throw PscException.NotFound(ErrorIds.ArchiveNotFound, $"The file '{path}' does not exist.", path);
         // validate the tar and compute its diff id in one pass
         string diffId;
         LayerCompression kind;
@@ -379,7 +381,7 @@ public static class ImageArchive
                     reader.CopyDataTo(Stream.Null); // reading the data checks it is all there
                     count++;
                 }
-                if (count == 0) throw PscException.InvalidData("InvalidArchive", $"'{path}' is not a tar archive (no entries).", path);
+                if (count == 0) throw PscException.InvalidData(ErrorIds.InvalidArchive, $"'{path}' is not a tar archive (no entries).", path);
             }
             hs.Drain();
             diffId = hs.Digest;
@@ -387,7 +389,7 @@ public static class ImageArchive
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
         {
             bool truncated = ex is EndOfStreamException || (ex is TarFormatException tf && tf.Kind == TarFormatErrorKind.Truncated);
-            throw PscException.InvalidData(truncated ? "TruncatedArchive" : "InvalidArchive", $"'{path}' is not a valid tar archive: {ex.Message}", path, ex);
+            throw PscException.InvalidData(truncated ? ErrorIds.TruncatedArchive : ErrorIds.InvalidArchive, $"'{path}' is not a valid tar archive: {ex.Message}", path, ex);
         }
         string layerDigest;
         long layerSize = new FileInfo(path).Length;
@@ -454,7 +456,7 @@ public static class ImageArchive
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
-        if (!System.IO.Directory.Exists(dir)) throw PscException.NotFound("DirectoryNotFound", $"The directory '{dir}' does not exist.", path);
+        if (!System.IO.Directory.Exists(dir)) throw PscException.NotFound(ErrorIds.DirectoryNotFound, $"The directory '{dir}' does not exist.", path);
         string tmp = Path.Combine(dir, AtomicFile.TempPrefix + Path.GetFileName(full) + "-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {

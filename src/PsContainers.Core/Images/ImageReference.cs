@@ -123,7 +123,7 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
     }
 
     private static PscException Bad(string? text, string why) =>
-        PscException.InvalidArgument("InvalidReferenceFormat", $"Invalid image reference '{text}': {why}.", text);
+        PscException.InvalidArgument(ErrorIds.InvalidReferenceFormat, $"Invalid image reference '{text}': {why}.", text);
 
     public bool Equals(ImageReference? other) => other is not null && ToString() == other.ToString();
     public override bool Equals(object? obj) => Equals(obj as ImageReference);

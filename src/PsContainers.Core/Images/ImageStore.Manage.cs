@@ -32,12 +32,12 @@ public sealed partial class ImageStore
     public ContainerImage Tag(ContainerImage source, ImageReference target, CancellationToken ct = default)
     {
         if (target.Tag is null || target.Digest is not null)
-            throw PscException.InvalidArgument("InvalidTagReference", $"'{target.ToFamiliarString()}' cannot be used as a tag: give name:tag without a digest.", target.ToString());
+            throw PscException.InvalidArgument(ErrorIds.InvalidTagReference, $"'{target.ToFamiliarString()}' cannot be used as a tag: give name:tag without a digest.", target.ToString());
         using (LockForChange(ct))
         {
             var index = ReadIndex();
             if (!index.Images.Contains(source.Id))
-                throw PscException.NotFound("ImageNotFound", $"The image {source.Id} is no longer in the store.", source.Id);
+                throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {source.Id} is no longer in the store.", source.Id);
             index.Tags[target.ToString()] = source.Id;
             WriteIndex(index);
         }
@@ -57,7 +57,7 @@ public sealed partial class ImageStore
             Recover();
             var index = ReadIndex();
             var img = FindImage(reference)
-                ?? throw PscException.NotFound("ImageNotFound", $"No such image: {reference}.", reference);
+                ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"No such image: {reference}.", reference);
             bool byName = !reference.StartsWith("sha256:", StringComparison.Ordinal) && img.Repository != "<none>"
                 && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null && index.Tags.ContainsKey(r.ToString());
             var users = GetContainerUses().Where(u => u.ImageId == img.Id).ToList();
@@ -73,17 +73,20 @@ public sealed partial class ImageStore
                     return result;
                 }
                 if (users.Count > 0 && !force)
-                    throw new PscException("ImageInUse", PscErrorCategory.ResourceBusy,
-                        $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}. Use -Force to remove the name anyway.", reference);
+                    throw new ConflictException(ErrorIds.ImageInUse,
+                        $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}.", reference, inUse: true)
+                    { Remedy = Remedy.Force };
             }
             else
             {
                 if (tags.Count > 1 && !force)
-                    throw new PscException("ImageHasMultipleReferences", PscErrorCategory.InvalidOperation,
-                        $"Unable to delete image {img.ShortId}: it is referenced in multiple repositories ({string.Join(", ", tags.Select(t => ImageReference.Parse(t).ToFamiliarString()))}). Use -Force or remove the names.", reference);
+                    throw new PscException(ErrorIds.ImageHasMultipleReferences, PscErrorCategory.InvalidOperation,
+                        $"Unable to delete image {img.ShortId}: it is referenced in multiple repositories ({string.Join(", ", tags.Select(t => ImageReference.Parse(t).ToFamiliarString()))}).", reference)
+                    { Remedy = Remedy.Force };
                 if (users.Count > 0 && !force)
-                    throw new PscException("ImageInUse", PscErrorCategory.ResourceBusy,
-                        $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it. Use -Force to remove its names anyway.", reference);
+                    throw new ConflictException(ErrorIds.ImageInUse,
+                        $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it.", reference, inUse: true)
+                    { Remedy = Remedy.Force };
             }
             foreach (var t in tags)
             {

@@ -202,7 +202,7 @@ public sealed partial class ImageStore
     public Stream OpenBlob(string digest)
     {
         try { return new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
-        catch (FileNotFoundException) { throw PscException.NotFound("BlobNotFound", $"The blob {digest} is not in the store.", digest); }
+        catch (FileNotFoundException) { throw PscException.NotFound(ErrorIds.BlobNotFound, $"The blob {digest} is not in the store.", digest); }
     }
 
     public byte[] ReadBlob(string digest)
@@ -252,16 +252,16 @@ public sealed partial class ImageStore
                 ct.ThrowIfCancellationRequested();
                 total += n;
                 if (expectedSize >= 0 && total > expectedSize)
-                    throw PscException.InvalidData("SizeMismatch", $"The blob {expectedDigest} is larger than the {expectedSize} bytes announced.", expectedDigest);
+                    throw PscException.InvalidData(ErrorIds.SizeMismatch, $"The blob {expectedDigest} is larger than the {expectedSize} bytes announced.", expectedDigest);
                 hash.AppendData(buf, 0, n);
                 fs.Write(buf, 0, n);
                 bytesWritten?.Invoke(total);
             }
             if (expectedSize >= 0 && total != expectedSize)
-                throw PscException.InvalidData("SizeMismatch", $"The blob {expectedDigest} has {total} bytes, {expectedSize} were announced.", expectedDigest);
+                throw PscException.InvalidData(ErrorIds.SizeMismatch, $"The blob {expectedDigest} has {total} bytes, {expectedSize} were announced.", expectedDigest);
             digest = "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
             if (expectedDigest is not null && digest != expectedDigest)
-                throw PscException.InvalidData("DigestMismatch", $"The content does not match its digest: expected {expectedDigest}, got {digest}.", expectedDigest);
+                throw PscException.InvalidData(ErrorIds.DigestMismatch, $"The content does not match its digest: expected {expectedDigest}, got {digest}.", expectedDigest);
             fs.Flush(flushToDisk: true);
         }
         PublishBlobFile(tmp, digest);
@@ -296,7 +296,7 @@ public sealed partial class ImageStore
             return StoreJson.Deserialize<RepositoryIndex>(bytes) ?? new RepositoryIndex();
         }
         catch (FileNotFoundException) { return new RepositoryIndex(); }
-        catch (JsonException e) { throw PscException.InvalidData("StoreIndexCorrupt", $"The store index '{IndexFile}' is damaged: {e.Message}", IndexFile, e); }
+        catch (JsonException e) { throw PscException.InvalidData(ErrorIds.StoreIndexCorrupt, $"The store index '{IndexFile}' is damaged: {e.Message}", IndexFile, e); }
     }
 
     internal void WriteIndex(RepositoryIndex index) => AtomicFile.WriteAllBytes(IndexFile, StoreJson.Serialize(index));
@@ -338,7 +338,7 @@ public sealed partial class ImageStore
     internal ImageManifest ParseManifest(string digest)
     {
         if (!HasBlob(digest))
-            throw PscException.InvalidData("MissingBlob", $"The manifest blob {digest} is not in the store.", digest);
+            throw PscException.InvalidData(ErrorIds.MissingBlob, $"The manifest blob {digest} is not in the store.", digest);
         return ParseImageManifest(ReadBlob(digest), digest);
     }
 
@@ -358,8 +358,8 @@ public sealed partial class ImageStore
             throw e.Error switch
             {
                 OciFormatError.UnsupportedMediaType or OciFormatError.Schema1 =>
-                    PscException.InvalidData("UnsupportedMediaType", $"The manifest {what} is not supported: {e.Message}.", what, e),
-                _ => PscException.InvalidData("InvalidManifest", $"The manifest {what} is invalid: {e.Message}.", what, e),
+                    PscException.InvalidData(ErrorIds.UnsupportedMediaType, $"The manifest {what} is not supported: {e.Message}.", what, e),
+                _ => PscException.InvalidData(ErrorIds.InvalidManifest, $"The manifest {what} is invalid: {e.Message}.", what, e),
             };
         }
     }
@@ -374,12 +374,12 @@ public sealed partial class ImageStore
     internal static ImageManifest ParseImageManifest(byte[] bytes, string what)
     {
         if (ParseManifestDocument(bytes, what) is not ImageManifest m)
-            throw PscException.InvalidData("NotAnImageManifest", $"{what} is an image index, not an image manifest.", what);
+            throw PscException.InvalidData(ErrorIds.NotAnImageManifest, $"{what} is an image index, not an image manifest.", what);
         if (!MediaTypes.IsConfig(m.Config.MediaType))
-            throw PscException.InvalidData("UnsupportedMediaType", $"The image config has an unsupported media type '{m.Config.MediaType}'.", what);
+            throw PscException.InvalidData(ErrorIds.UnsupportedMediaType, $"The image config has an unsupported media type '{m.Config.MediaType}'.", what);
         foreach (var l in m.Layers)
             if (!MediaTypes.IsLayer(l.MediaType))
-                throw PscException.InvalidData("UnsupportedMediaType", $"The layer {l.Digest} has an unsupported media type '{l.MediaType}'.", l.Digest);
+                throw PscException.InvalidData(ErrorIds.UnsupportedMediaType, $"The layer {l.Digest} has an unsupported media type '{l.MediaType}'.", l.Digest);
         return m;
     }
 
@@ -388,9 +388,9 @@ public sealed partial class ImageStore
     internal static List<string> ParseDiffIds(ImageConfiguration config, string what)
     {
         var list = config.DiffIds?.ToList()
-            ?? throw PscException.InvalidData("InvalidImageConfig", $"The image config {what} has no rootfs.diff_ids.", what);
+            ?? throw PscException.InvalidData(ErrorIds.InvalidImageConfig, $"The image config {what} has no rootfs.diff_ids.", what);
         if (list.Any(d => !Digest.IsValid(d)))
-            throw PscException.InvalidData("InvalidImageConfig", $"The image config {what} has an invalid diff_id.", what);
+            throw PscException.InvalidData(ErrorIds.InvalidImageConfig, $"The image config {what} has an invalid diff_id.", what);
         return list;
     }
 
@@ -399,7 +399,7 @@ public sealed partial class ImageStore
     internal ImageConfiguration ReadConfig(string digest)
     {
         try { return ImageConfiguration.Parse(ReadBlob(digest)); }
-        catch (OciFormatException e) { throw PscException.InvalidData("InvalidImageConfig", $"The image config {digest} is not valid JSON: {e.Message}", digest, e); }
+        catch (OciFormatException e) { throw PscException.InvalidData(ErrorIds.InvalidImageConfig, $"The image config {digest} is not valid JSON: {e.Message}", digest, e); }
     }
 
     // ------------------------------------------------------------------ commit
@@ -430,17 +430,17 @@ public sealed partial class ImageStore
         var m = ParseManifest(manifestDigest);
         parsed = m;
         if (!HasBlob(m.Config.Digest))
-            throw PscException.InvalidData("MissingBlob", $"The image config blob {m.Config.Digest} is not in the store.", m.Config.Digest);
+            throw PscException.InvalidData(ErrorIds.MissingBlob, $"The image config blob {m.Config.Digest} is not in the store.", m.Config.Digest);
         string actualConfig = Digest.OfFile(GetBlobPath(m.Config.Digest));
         if (actualConfig != m.Config.Digest)
-            throw PscException.InvalidData("DigestMismatch", $"The stored config blob does not match its digest {m.Config.Digest}.", m.Config.Digest);
+            throw PscException.InvalidData(ErrorIds.DigestMismatch, $"The stored config blob does not match its digest {m.Config.Digest}.", m.Config.Digest);
         foreach (var l in m.Layers)
             if (!HasBlob(l.Digest))
-                throw PscException.InvalidData("MissingBlob", $"The layer blob {l.Digest} is not in the store.", l.Digest);
+                throw PscException.InvalidData(ErrorIds.MissingBlob, $"The layer blob {l.Digest} is not in the store.", l.Digest);
         var config = ReadConfig(m.Config.Digest);
         var diffIds = ParseDiffIds(config, m.Config.Digest);
         if (diffIds.Count != m.Layers.Count)
-            throw PscException.InvalidData("InvalidImageConfig", $"The manifest lists {m.Layers.Count} layers but the config has {diffIds.Count} diff_ids.", manifestDigest);
+            throw PscException.InvalidData(ErrorIds.InvalidImageConfig, $"The manifest lists {m.Layers.Count} layers but the config has {diffIds.Count} diff_ids.", manifestDigest);
         var chains = ComputeChainIds(diffIds);
         string id = m.Config.Digest;
 
@@ -462,7 +462,7 @@ public sealed partial class ImageStore
                 r = LayerExtractor.Unpack(blob, diff, ct);
             }
             if (r.DiffId != diffIds[i])
-                throw PscException.InvalidData("DiffIdMismatch", $"Layer {layer.Digest} unpacks to {r.DiffId}, but the image config says {diffIds[i]}.", layer.Digest);
+                throw PscException.InvalidData(ErrorIds.DiffIdMismatch, $"Layer {layer.Digest} unpacks to {r.DiffId}, but the image config says {diffIds[i]}.", layer.Digest);
             var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = r.Size, UncompressedBytes = r.UncompressedBytes };
             File.WriteAllBytes(Path.Combine(dir, "layer.json"), StoreJson.Serialize(rec));
             AtomicFile.Fsync(Path.Combine(dir, "layer.json"));
@@ -558,7 +558,7 @@ public sealed partial class ImageStore
     private Stream OpenBlobForCommit(string digest)
     {
         try { return new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
-        catch (FileNotFoundException) { throw PscException.InvalidData("MissingBlob", $"The blob {digest} was removed while the image was being committed.", digest); }
+        catch (FileNotFoundException) { throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {digest} was removed while the image was being committed.", digest); }
     }
 
     private ContainerImage PublishCommit(string manifestDigest, List<ImageReference> tagList, ImageManifest m, List<string> diffIds,
@@ -570,7 +570,7 @@ public sealed partial class ImageStore
             // a concurrent removal may have taken blobs away meanwhile
             foreach (var d in m.Layers.Select(l => l.Digest).Append(m.Config.Digest).Append(manifestDigest))
                 if (!HasBlob(d))
-                    throw PscException.InvalidData("MissingBlob", $"The blob {d} was removed while the image was being committed.", d);
+                    throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {d} was removed while the image was being committed.", d);
             // layers that are still missing (another process may have published them, or removed them)
             for (int i = 0; i < chains.Count; i++)
             {
@@ -706,7 +706,7 @@ public sealed partial class ImageStore
             string hex = s.StartsWith("sha256:", StringComparison.Ordinal) ? s[7..] : s;
             var matches = index.Images.Where(i => i.AsSpan(7).StartsWith(hex, StringComparison.Ordinal)).ToList();
             if (matches.Count > 1)
-                throw PscException.InvalidArgument("AmbiguousImageId", $"The short id '{s}' matches {matches.Count} images; give more characters.", s);
+                throw PscException.InvalidArgument(ErrorIds.AmbiguousImageId, $"The short id '{s}' matches {matches.Count} images; give more characters.", s);
             if (matches.Count == 1 && ReadRecord(matches[0]) is { } rec) return BuildImage(rec, index, null);
         }
         return null;
@@ -715,13 +715,14 @@ public sealed partial class ImageStore
     /// <summary>The unpacked layer directories of an image, BASE LAYER FIRST (reverse for overlay's lowerdir).</summary>
     public IReadOnlyList<string> GetLayerPaths(ContainerImage image)
     {
-        var rec = ReadRecord(image.Id) ?? throw PscException.NotFound("ImageNotFound", $"The image {image.Id} is not in the store.", image.Id);
+        var rec = ReadRecord(image.Id) ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {image.Id} is not in the store.", image.Id);
         var list = new List<string>();
         foreach (var c in rec.ChainIds)
         {
             string diff = Path.Combine(LayerDir(c), "diff");
             if (!Directory.Exists(diff))
-                throw PscException.InvalidData("LayerMissing", $"The unpacked layer {c} of image {image.Id} is missing; run Test-ContainerStorage -Repair and import the image again.", image.Id);
+                throw new PscException(ErrorIds.LayerMissing, PscErrorCategory.InvalidData, $"The unpacked layer {c} of image {image.Id} is missing.", image.Id)
+                { Remedy = Remedy.RepairStorage };
             list.Add(diff);
         }
         return list;

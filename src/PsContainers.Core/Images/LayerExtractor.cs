@@ -76,11 +76,11 @@ public sealed class LayerExtractor : IDisposable
         catch (TarFormatException e)
         {
             string what = e.Kind == TarFormatErrorKind.Truncated ? "is cut short" : "is not a valid tar archive";
-            throw PscException.InvalidData("InvalidLayer", $"The layer {what}: {e.Message}", e.EntryName, e);
+            throw PscException.InvalidData(ErrorIds.InvalidLayer, $"The layer {what}: {e.Message}", e.EntryName, e);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)
         {
-            throw PscException.InvalidData("InvalidLayer", $"The layer is not a valid tar archive: {e.Message}", null, e);
+            throw PscException.InvalidData(ErrorIds.InvalidLayer, $"The layer is not a valid tar archive: {e.Message}", null, e);
         }
         return new LayerUnpackResult(hashing.Digest, hashing.BytesRead, ex._size, ex._entries, kind);
     }
@@ -121,7 +121,7 @@ public sealed class LayerExtractor : IDisposable
             if (c is [(byte)'.', (byte)'.'])
             {
                 if (parts.Count == 0)
-                    throw PscException.InvalidData("LayerPathEscapes", $"The layer entry '{BytePath.Display(name)}' points outside the layer root.", BytePath.Display(name));
+                    throw PscException.InvalidData(ErrorIds.LayerPathEscapes, $"The layer entry '{BytePath.Display(name)}' points outside the layer root.", BytePath.Display(name));
                 parts.RemoveAt(parts.Count - 1);
                 continue;
             }
@@ -189,7 +189,7 @@ public sealed class LayerExtractor : IDisposable
             return;
         }
         if (e.Kind == TarEntryKind.Unknown)
-            throw PscException.InvalidData("UnsupportedLayerEntry", $"The layer entry '{e.DisplayName}' has an unsupported type ('{(char)e.TypeFlag}').", e.DisplayName);
+            throw PscException.InvalidData(ErrorIds.UnsupportedLayerEntry, $"The layer entry '{e.DisplayName}' has an unsupported type ('{(char)e.TypeFlag}').", e.DisplayName);
 
         using var parent = OpenParent(parts, out var baseName, e.Name);
         if (baseName.AsSpan().StartsWith(WhiteoutBytes))
@@ -201,7 +201,7 @@ public sealed class LayerExtractor : IDisposable
             }
             byte[] hidden = baseName[WhiteoutBytes.Length..];
             if (hidden.Length == 0 || BytePath.IsDotOrDotDot(hidden))
-                throw PscException.InvalidData("InvalidWhiteout", $"The layer entry '{e.DisplayName}' is not a valid whiteout.", e.DisplayName);
+                throw PscException.InvalidData(ErrorIds.InvalidWhiteout, $"The layer entry '{e.DisplayName}' is not a valid whiteout.", e.DisplayName);
             RemoveExisting(parent, hidden, keepDirectory: false);
             Fs.Mknod(parent, hidden, FsStat.S_IFCHR, 0);
             if (_isRoot) Fs.Chown(parent, hidden, (uint)e.Uid, (uint)e.Gid);
@@ -228,18 +228,18 @@ public sealed class LayerExtractor : IDisposable
                 catch (WriteGuard.WriteFailure wf)
                 {
                     // the file system refused the data (full, quota, file too large): name the entry, not a bare IOException
-                    throw new PscException("LayerWriteFailed", PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {wf.InnerException!.Message}", e.DisplayName, wf.InnerException);
+                    throw new PscException(ErrorIds.LayerWriteFailed, PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {wf.InnerException!.Message}", e.DisplayName, wf.InnerException);
                 }
                 // a sparse entry may claim any real size: the sum must not wrap (no real layer holds 8 EiB)
                 if (e.Size > long.MaxValue - _size)
-                    throw PscException.InvalidData("InvalidLayer", $"The layer's files add up to more than {long.MaxValue} bytes (at '{e.DisplayName}').", e.DisplayName);
+                    throw PscException.InvalidData(ErrorIds.InvalidLayer, $"The layer's files add up to more than {long.MaxValue} bytes (at '{e.DisplayName}').", e.DisplayName);
                 _size += e.Size;
                 ApplyMetadata(parent, baseName, e, isDir: false, path);
                 break;
             case TarEntryKind.Symlink:
                 RemoveExisting(parent, baseName, keepDirectory: false);
                 if (e.LinkName.Length == 0)
-                    throw PscException.InvalidData("InvalidLayer", $"The symbolic link '{e.DisplayName}' has no target.", e.DisplayName);
+                    throw PscException.InvalidData(ErrorIds.InvalidLayer, $"The symbolic link '{e.DisplayName}' has no target.", e.DisplayName);
                 Fs.Symlink(e.LinkName, parent, baseName);
                 ApplyMetadata(parent, baseName, e, isDir: false, path, isLink: true);
                 break;
@@ -247,7 +247,7 @@ public sealed class LayerExtractor : IDisposable
             {
                 var tparts = CleanName(e.LinkName);
                 if (tparts.Count == 0)
-                    throw PscException.InvalidData("LayerPathEscapes", $"The hard link '{e.DisplayName}' points at the layer root.", e.DisplayName);
+                    throw PscException.InvalidData(ErrorIds.LayerPathEscapes, $"The hard link '{e.DisplayName}' points at the layer root.", e.DisplayName);
                 SafeFd? tparent = null;
                 byte[] tname = [];
                 try { tparent = _root.OpenParent(BytePath.Join(tparts), out tname); }
@@ -255,9 +255,9 @@ public sealed class LayerExtractor : IDisposable
                 catch (FsException fe) when (fe.Errno == Errno.ELOOP) { throw SymlinkLoop(e.Name); }
                 using var _ = tparent;
                 if (tparent is null || !Fs.TryStat(tparent, tname, out var tst))
-                    throw PscException.InvalidData("HardlinkTargetMissing", $"The hard link '{e.DisplayName}' points at '{e.DisplayLinkName}', which is not in the layer.", e.DisplayName);
+                    throw PscException.InvalidData(ErrorIds.HardlinkTargetMissing, $"The hard link '{e.DisplayName}' points at '{e.DisplayLinkName}', which is not in the layer.", e.DisplayName);
                 if (tst.IsDirectory)
-                    throw PscException.InvalidData("InvalidLayer", $"The hard link '{e.DisplayName}' points at a directory.", e.DisplayName);
+                    throw PscException.InvalidData(ErrorIds.InvalidLayer, $"The hard link '{e.DisplayName}' points at a directory.", e.DisplayName);
                 if (Fs.TryStat(parent, baseName, out var cur) && cur.Identity == tst.Identity) break; // already that file
                 RemoveExisting(parent, baseName, keepDirectory: false);
                 Fs.Link(tparent, tname, parent, baseName);
@@ -279,7 +279,7 @@ public sealed class LayerExtractor : IDisposable
                 break;
             }
             default:
-                throw PscException.InvalidData("UnsupportedLayerEntry", $"The layer entry '{e.DisplayName}' has an unsupported type ({e.Kind}).", e.DisplayName);
+                throw PscException.InvalidData(ErrorIds.UnsupportedLayerEntry, $"The layer entry '{e.DisplayName}' has an unsupported type ({e.Kind}).", e.DisplayName);
         }
     }
 
@@ -340,8 +340,8 @@ public sealed class LayerExtractor : IDisposable
     }
 
     private static PscException SymlinkLoop(ReadOnlySpan<byte> entryName) =>
-        PscException.InvalidData("LayerSymlinkLoop", $"Too many symbolic links resolving '{BytePath.Display(entryName)}'.", BytePath.Display(entryName));
+        PscException.InvalidData(ErrorIds.LayerSymlinkLoop, $"Too many symbolic links resolving '{BytePath.Display(entryName)}'.", BytePath.Display(entryName));
 
     private static PscException WriteFailed(FsException fe, TarEntry e) =>
-        new("LayerWriteFailed", PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {fe.Message}", e.DisplayName, fe);
+        new(ErrorIds.LayerWriteFailed, PscErrorCategory.WriteError, $"Cannot unpack '{e.DisplayName}': {fe.Message}", e.DisplayName, fe);
 }

@@ -98,7 +98,7 @@ public sealed class CniExecutor
         string name = NetName(conflist);
         if ((bool?)conflist["disableCheck"] == true) return;
         var cached = ReadCache(name, rt.ContainerId, rt.IfName)
-            ?? throw new PscException("CniNoCachedResult", PscErrorCategory.ObjectNotFound, $"No cached CNI result for container {rt.ContainerId} on network '{name}'.", name);
+            ?? throw new ResourceNotFoundException(ErrorIds.CniNoCachedResult, $"No cached CNI result for container {rt.ContainerId} on network '{name}'.", name);
         foreach (var plugin in Plugins(conflist))
             Invoke("CHECK", conflist, plugin, rt, cached["result"], ct);
     }
@@ -158,13 +158,13 @@ public sealed class CniExecutor
     }
 
     internal static string NetName(JsonObject conflist) =>
-        (string?)conflist["name"] ?? throw new PscException("CniBadConfig", PscErrorCategory.InvalidData, "The network configuration has no name.");
+        (string?)conflist["name"] ?? throw new PscException(ErrorIds.CniBadConfig, PscErrorCategory.InvalidData, "The network configuration has no name.");
 
     internal static List<JsonObject> Plugins(JsonObject conflist)
     {
         if (conflist["plugins"] is JsonArray arr) return arr.OfType<JsonObject>().ToList();
         if (conflist["type"] is not null) return new List<JsonObject> { conflist }; // a single .conf
-        throw new PscException("CniBadConfig", PscErrorCategory.InvalidData, $"Network '{(string?)conflist["name"]}' lists no plugins.");
+        throw new PscException(ErrorIds.CniBadConfig, PscErrorCategory.InvalidData, $"Network '{(string?)conflist["name"]}' lists no plugins.");
     }
 
     /// <summary>Build the stdin configuration for one plugin: its own keys + name + cniVersion + runtimeConfig + prevResult.</summary>
@@ -187,8 +187,8 @@ public sealed class CniExecutor
 
     private string Invoke(string command, JsonObject conflist, JsonObject plugin, CniRuntimeConf rt, JsonNode? prevResult, CancellationToken ct)
     {
-        string type = (string?)plugin["type"] ?? throw new PscException("CniBadConfig", PscErrorCategory.InvalidData, $"A plugin of network '{(string?)conflist["name"]}' has no type.");
-        string exe = FindPlugin(type) ?? throw new PscException("CniPluginNotFound", PscErrorCategory.NotInstalled,
+        string type = (string?)plugin["type"] ?? throw new PscException(ErrorIds.CniBadConfig, PscErrorCategory.InvalidData, $"A plugin of network '{(string?)conflist["name"]}' has no type.");
+        string exe = FindPlugin(type) ?? throw new PscException(ErrorIds.CniPluginNotFound, PscErrorCategory.NotInstalled,
             $"CNI plugin '{type}' was not found in {string.Join(":", PluginPaths)} (install containernetworking-plugins).", type);
         string stdin = PluginConfig(conflist, plugin, rt, prevResult).ToJsonString();
         var psi = new ProcessStartInfo(exe)

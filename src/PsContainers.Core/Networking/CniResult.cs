@@ -40,7 +40,7 @@ public sealed class CniResult
     public static CniResult Parse(string json)
     {
         var node = JsonNode.Parse(json) as JsonObject
-            ?? throw new PscException("CniBadResult", PscErrorCategory.InvalidResult, "The CNI plugin returned something that is not a JSON object.");
+            ?? throw new PscException(ErrorIds.CniBadResult, PscErrorCategory.InvalidResult, "The CNI plugin returned something that is not a JSON object.");
         var r = new CniResult { Raw = json, CniVersion = (string?)node["cniVersion"] ?? "0.1.0" };
         if (node["interfaces"] is JsonArray ifs)
             foreach (var i in ifs.OfType<JsonObject>())
@@ -87,7 +87,7 @@ public sealed class CniPluginException : PscException
     public string Plugin { get; }
 
     public CniPluginException(string plugin, string command, int code, string msg, string? details)
-        : base("CniPluginFailed", PscErrorCategory.InvalidOperation,
+        : base(ErrorIds.CniPluginFailed, PscErrorCategory.InvalidOperation,
                $"CNI plugin '{plugin}' failed on {command}: {msg}" + (string.IsNullOrEmpty(details) ? "" : $" ({details})") + (code != 0 ? $" [code {code}]" : ""), plugin)
     {
         Code = code;

@@ -88,11 +88,11 @@ public sealed class ContainerNetworking
         if (nets.Count == 0) nets.Add(NetworkStore.DefaultNetworkName);
         string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
         if (mode != "bridge" && nets.Count > 1)
-            throw new PscException("InvalidNetworkMode", PscErrorCategory.InvalidArgument, $"-Network {mode} cannot be combined with other networks.", string.Join(",", nets));
+            throw new InvalidArgumentException(ErrorIds.InvalidNetworkMode, $"Network mode '{mode}' cannot be combined with other networks.", string.Join(",", nets)) { Remedy = Remedy.OneNetworkMode };
         if (mode != "bridge" && req.Ports.Count > 0)
-            throw new PscException("PublishNeedsNetwork", PscErrorCategory.InvalidArgument, $"Ports cannot be published with -Network {mode}.", mode);
+            throw new InvalidArgumentException(ErrorIds.PublishNeedsNetwork, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
         if (req.IPAddress is not null && !Ipv4Subnet.TryParseIp(req.IPAddress, out _))
-            throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{req.IPAddress}' is not an IPv4 address.", req.IPAddress);
+            throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{req.IPAddress}' is not an IPv4 address.", req.IPAddress);
 
         var state = new ContainerNetworkState
         {
@@ -107,7 +107,7 @@ public sealed class ContainerNetworking
         using var l = FileLock.Exclusive(LockPath, ct);
         CollectGarbageLocked(ct);
         if (GetState(req.ContainerId) is ContainerNetworkState old && old.NetnsPath is not null && NetworkNamespace.Exists(old.NetnsPath))
-            throw new PscException("NetworkAlreadySetUp", PscErrorCategory.ResourceExists, $"The network of container {req.ContainerId} is already set up.", req.ContainerId);
+            throw new ConflictException(ErrorIds.NetworkAlreadySetUp, $"The network of container {req.ContainerId} is already set up.", req.ContainerId);
 
         // everything that can be refused is checked before anything is created
         var confs = new List<JsonObject>();
@@ -200,7 +200,7 @@ public sealed class ContainerNetworking
         if (state is not null) RefreshHosts(state.Networks.Select(a => a.Network), except: containerId);
         SyncDns(state?.Networks.Select(a => a.Network) ?? Array.Empty<string>());
         if (first is not null)
-            throw new PscException("NetworkTeardownFailed", PscErrorCategory.InvalidOperation, $"Releasing the network of container {containerId} failed: {first.Message}", containerId, first);
+            throw new PscException(ErrorIds.NetworkTeardownFailed, PscErrorCategory.InvalidOperation, $"Releasing the network of container {containerId} failed: {first.Message}", containerId, first);
     }
 
     /// <summary>
@@ -235,11 +235,11 @@ public sealed class ContainerNetworking
         using var l = FileLock.Exclusive(LockPath, ct);
         var state = GetState(containerId) ?? throw NotNetworked(containerId);
         if (state.Mode != "bridge" || state.NetnsPath is null || !NetworkNamespace.Exists(state.NetnsPath))
-            throw new PscException("ContainerNotConnectable", PscErrorCategory.InvalidOperation, $"Container '{state.ContainerName ?? containerId}' uses -Network {state.Mode} or is not running; it cannot join other networks.", containerId);
+            throw new PscException(ErrorIds.ContainerNotConnectable, PscErrorCategory.InvalidOperation, $"Container '{state.ContainerName ?? containerId}' uses network mode '{state.Mode}' or is not running; it cannot join other networks.", containerId);
         if (state.Networks.Any(a => a.Network == network))
-            throw new PscException("AlreadyConnected", PscErrorCategory.ResourceExists, $"Container '{state.ContainerName ?? containerId}' is already on network '{network}'.", network);
+            throw new ConflictException(ErrorIds.AlreadyConnected, $"Container '{state.ContainerName ?? containerId}' is already on network '{network}'.", network);
         if (ipAddress is not null && !Ipv4Subnet.TryParseIp(ipAddress, out _))
-            throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
+            throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
         var conf = WithoutPortPlugins(Store.GetConfig(network));
         int n = 0;
         while (state.Networks.Any(a => a.IfName == $"eth{n}")) n++;
@@ -260,7 +260,7 @@ public sealed class ContainerNetworking
         using var l = FileLock.Exclusive(LockPath, ct);
         var state = GetState(containerId) ?? throw NotNetworked(containerId);
         var att = state.Networks.FirstOrDefault(a => a.Network == network)
-            ?? throw new PscException("NotConnected", PscErrorCategory.ObjectNotFound, $"Container '{state.ContainerName ?? containerId}' is not on network '{network}'.", network);
+            ?? throw new ResourceNotFoundException(ErrorIds.NotConnected, $"Container '{state.ContainerName ?? containerId}' is not on network '{network}'.", network);
         JsonObject? conf = null;
         try { conf = Store.GetConfig(network); } catch (PscException) { }
         Cni.Del(network, new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath ?? "", IfName = att.IfName }, conf, ct);
@@ -272,6 +272,31 @@ public sealed class ContainerNetworking
         return state;
     }
 
+    /// <summary>
+    /// Remove a network (docker network rm). Without <paramref name="force"/> a network that containers are attached
+    /// to is refused; with it, each of them is disconnected first (CNI DEL, as <see cref="Disconnect"/>), then the
+    /// network goes (<see cref="NetworkStore.Remove"/>). A container whose attachment is released meanwhile (it
+    /// stopped) needs no disconnect.
+    /// </summary>
+    /// <exception cref="ResourceNotFoundException">NetworkNotFound.</exception>
+    /// <exception cref="ConflictException">NetworkInUse (ResourceBusy, <see cref="Remedy.Force"/>), naming the containers.</exception>
+    public void RemoveNetwork(string name, bool force, CancellationToken ct = default)
+    {
+        if (Store.Get(name) is null) throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
+        var users = AllStates().Where(s => s.Networks.Any(a => a.Network == name)).ToList();
+        if (users.Count > 0 && !force)
+            throw new ConflictException(ErrorIds.NetworkInUse,
+                $"Network '{name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..Math.Min(12, u.ContainerId.Length)]))}.", name, inUse: true)
+            { Remedy = Remedy.Force };
+        foreach (var u in users)
+        {
+            // a stopped container's network may be released meanwhile: then there is nothing to disconnect
+            try { Disconnect(u.ContainerId, name, ct); }
+            catch (PscException e) when (e.ErrorId is ErrorIds.ContainerNetworkNotFound or ErrorIds.NotConnected) { }
+        }
+        Store.Remove(name);
+    }
+
     /// <summary>CNI CHECK of every attachment of a container.</summary>
     public void Check(string containerId, CancellationToken ct = default)
     {
@@ -281,7 +306,7 @@ public sealed class ContainerNetworking
     }
 
     private static PscException NotNetworked(string id) =>
-        new("ContainerNetworkNotFound", PscErrorCategory.ObjectNotFound, $"Container '{id}' has no network set up (is it running?).", id);
+        new ResourceNotFoundException(ErrorIds.ContainerNetworkNotFound, $"Container '{id}' has no network set up (is it running?).", id);
 
     private static NetworkAttachment ToAttachment(string network, string ifName, CniResult r, IEnumerable<string> aliases)
     {
@@ -307,7 +332,7 @@ public sealed class ContainerNetworking
     {
         if (req.Ports.Count == 0) return new List<PortMapping>();
         try { return ResolvePortsOnce(req, ct); }
-        catch (PscException e) when (e.ErrorId == "PortInUse" && WaitForCleanups(req.ContainerId, ct))
+        catch (PscException e) when (e.ErrorId == ErrorIds.PortInUse && WaitForCleanups(req.ContainerId, ct))
         {
             // a stopped container's network was still being released: decide again now that it is done
             return ResolvePortsOnce(req, ct);
@@ -354,7 +379,7 @@ public sealed class ContainerNetworking
                 m.HostPort = Enumerable.Range(p.HostPort, p.RangeEnd - p.HostPort + 1)
                     .FirstOrDefault(x => !taken.ContainsKey($"{p.Protocol}/{x}") && !result.Any(r => r.HostPort == x && r.Protocol == p.Protocol) && HostPorts.IsFree(p.HostIP, x, p.Protocol));
                 if (m.HostPort == 0)
-                    throw new PscException("PortInUse", PscErrorCategory.ResourceUnavailable, $"Every host port in {p.HostPort}-{p.RangeEnd}/{p.Protocol} is in use.", $"{p.HostPort}-{p.RangeEnd}");
+                    throw new PscException(ErrorIds.PortInUse, PscErrorCategory.ResourceUnavailable, $"Every host port in {p.HostPort}-{p.RangeEnd}/{p.Protocol} is in use.", $"{p.HostPort}-{p.RangeEnd}");
             }
             else if (m.HostPort == 0)
             {
@@ -364,11 +389,11 @@ public sealed class ContainerNetworking
             {
                 string key = $"{m.Protocol}/{m.HostPort}";
                 if (result.Any(r => r.HostPort == m.HostPort && r.Protocol == m.Protocol))
-                    throw new PscException("PortInUse", PscErrorCategory.InvalidArgument, $"Host port {key} is published twice.", key);
+                    throw new InvalidArgumentException(ErrorIds.PortInUse, $"Host port {key} is published twice.", key);
                 if (taken.TryGetValue(key, out var who))
-                    throw new PscException("PortInUse", PscErrorCategory.ResourceUnavailable, $"Host port {key} is already in use by {who}.", key);
+                    throw new PscException(ErrorIds.PortInUse, PscErrorCategory.ResourceUnavailable, $"Host port {key} is already in use by {who}.", key);
                 if (!HostPorts.IsFree(m.HostIP, m.HostPort, m.Protocol))
-                    throw new PscException("PortInUse", PscErrorCategory.ResourceUnavailable,
+                    throw new PscException(ErrorIds.PortInUse, PscErrorCategory.ResourceUnavailable,
                         $"Host port {key} is already in use on {(string.IsNullOrEmpty(m.HostIP) ? "the host" : m.HostIP)} (another program listens on it).", key);
             }
             used.Add(m.HostPort);

@@ -16,7 +16,7 @@ public readonly record struct Ipv4Subnet(uint Network, int Prefix)
     public static Ipv4Subnet Parse(string cidr)
     {
         if (!TryParse(cidr, out var s))
-            throw new PscException("InvalidSubnet", PscErrorCategory.InvalidArgument, $"'{cidr}' is not an IPv4 subnet in CIDR form (like 10.89.5.0/24).", cidr);
+            throw new InvalidArgumentException(ErrorIds.InvalidSubnet, $"'{cidr}' is not an IPv4 subnet in CIDR form (like 10.89.5.0/24).", cidr);
         return s;
     }
 

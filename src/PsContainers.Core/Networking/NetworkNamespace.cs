@@ -26,7 +26,7 @@ public static class NetworkNamespace
         var sys = LinuxSyscalls.Instance;
         PrepareDirectory(Path.GetDirectoryName(path)!);
         if (IsMounted(path))
-            throw new PscException("NetnsExists", PscErrorCategory.ResourceExists, $"A network namespace is already mounted at '{path}'.", path);
+            throw new ConflictException(ErrorIds.NetnsExists, $"A network namespace is already mounted at '{path}'.", path);
         using (File.Create(path)) { }
         string? error = null;
         using var hostNs = File.OpenHandle("/proc/thread-self/ns/net");
@@ -52,7 +52,7 @@ public static class NetworkNamespace
         if (error is not null)
         {
             try { Delete(path); } catch { }
-            throw new PscException("NetnsCreateFailed", PscErrorCategory.ResourceUnavailable, "Cannot create a network namespace: " + error + ".", path);
+            throw new PscException(ErrorIds.NetnsCreateFailed, PscErrorCategory.ResourceUnavailable, "Cannot create a network namespace: " + error + ".", path);
         }
     }
 

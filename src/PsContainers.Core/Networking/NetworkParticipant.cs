@@ -37,20 +37,20 @@ public sealed class NetworkParticipant : IContainerParticipant
         var nets = NormalizeNetworks(o.Networks);
         string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
         if (mode != "bridge" && nets.Count > 1)
-            throw new PscException("InvalidNetworkMode", PscErrorCategory.InvalidArgument, $"-Network {mode} cannot be combined with other networks.", string.Join(",", nets));
+            throw new PscException(ErrorIds.InvalidNetworkMode, PscErrorCategory.InvalidArgument, $"Network mode '{mode}' cannot be combined with other networks.", string.Join(",", nets)) { Remedy = Remedy.OneNetworkMode };
         var ports = PortParser.ParseAll(o.Publish);
         if (mode != "bridge" && ports.Count > 0)
-            throw new PscException("PublishNeedsNetwork", PscErrorCategory.InvalidArgument, $"Ports cannot be published with -Network {mode}.", mode);
+            throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
         if (mode == "bridge")
         {
             foreach (var n in nets.Where(n => n != NetworkStore.DefaultNetworkName))
                 if (_networks.Get(n) is null)
-                    throw new PscException("NetworkNotFound", PscErrorCategory.ObjectNotFound, $"No network named '{n}' (create it with New-ContainerNetwork).", n);
+                    throw new PscException(ErrorIds.NetworkNotFound, PscErrorCategory.ObjectNotFound, $"No network named '{n}'.", n) { Remedy = Remedy.CreateNetwork };
         }
         // -PublishAll publishes the image's EXPOSEd ports on random host ports
         if (publishAll)
         {
-            if (mode != "bridge") throw new PscException("PublishNeedsNetwork", PscErrorCategory.InvalidArgument, $"Ports cannot be published with -Network {mode}.", mode);
+            if (mode != "bridge") throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
             var published = ports.Select(p => $"{p.ContainerPort}/{p.Protocol}").ToHashSet();
             foreach (var e in PortParser.FromExposed(image.ExposedPorts))
                 if (published.Add($"{e.ContainerPort}/{e.Protocol}")) o.Publish.Add($"{e.ContainerPort}/{e.Protocol}");

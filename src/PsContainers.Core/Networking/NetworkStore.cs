@@ -35,7 +35,7 @@ public sealed partial class NetworkStore
     public static void ValidateName(string name)
     {
         if (!NameRegex().IsMatch(name) || name is "host" or "none" or "bridge" or "default" or "container")
-            throw new PscException("InvalidNetworkName", PscErrorCategory.InvalidArgument,
+            throw new InvalidArgumentException(ErrorIds.InvalidNetworkName,
                 $"'{name}' is not a valid network name: use letters, digits, '_', '.', '-' (not host, none, bridge, default, container).", name);
     }
 
@@ -66,7 +66,7 @@ public sealed partial class NetworkStore
     {
         if (name == DefaultNetworkName) EnsureDefault();
         var (conf, _) = FindConfig(name);
-        return conf ?? throw new PscException("NetworkNotFound", PscErrorCategory.ObjectNotFound, $"No network named '{name}'.", name);
+        return conf ?? throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
     }
 
     private (JsonObject? Conf, string? Path) FindConfig(string name)
@@ -197,30 +197,30 @@ public sealed partial class NetworkStore
         ValidateName(o.Name);
         string driver = (o.Driver ?? "bridge").ToLowerInvariant();
         if (driver is not ("bridge" or "macvlan" or "ipvlan"))
-            throw new PscException("InvalidNetworkDriver", PscErrorCategory.InvalidArgument, $"Unknown network driver '{o.Driver}' (use bridge, macvlan or ipvlan, or drop a CNI conflist into {Directory}).", o.Driver);
+            throw new InvalidArgumentException(ErrorIds.InvalidNetworkDriver, $"Unknown network driver '{o.Driver}' (use bridge, macvlan or ipvlan, or drop a CNI conflist into {Directory}).", o.Driver);
         Ipv4Subnet? wanted = o.Subnet is null ? null : Ipv4Subnet.Parse(o.Subnet);
         if (wanted is Ipv4Subnet w && w.Prefix > 30)
-            throw new PscException("InvalidSubnet", PscErrorCategory.InvalidArgument, $"Subnet {w} is too small for containers (use /30 or larger).", o.Subnet);
+            throw new InvalidArgumentException(ErrorIds.InvalidSubnet, $"Subnet {w} is too small for containers (use /30 or larger).", o.Subnet);
         if (o.Gateway is not null)
         {
-            if (!Ipv4Subnet.TryParseIp(o.Gateway, out uint g)) throw new PscException("InvalidGateway", PscErrorCategory.InvalidArgument, $"'{o.Gateway}' is not an IPv4 address.", o.Gateway);
-            if (wanted is null) throw new PscException("GatewayWithoutSubnet", PscErrorCategory.InvalidArgument, "-Gateway needs -Subnet.", o.Gateway);
+            if (!Ipv4Subnet.TryParseIp(o.Gateway, out uint g)) throw new InvalidArgumentException(ErrorIds.InvalidGateway, $"'{o.Gateway}' is not an IPv4 address.", o.Gateway);
+            if (wanted is null) throw new InvalidArgumentException(ErrorIds.GatewayWithoutSubnet, "A gateway needs a subnet.", o.Gateway) { Remedy = Remedy.GiveSubnet };
             if (!wanted.Value.Contains(g) || g == wanted.Value.Network || g == wanted.Value.Broadcast)
-                throw new PscException("InvalidGateway", PscErrorCategory.InvalidArgument, $"Gateway {o.Gateway} is not a host address of subnet {wanted}.", o.Gateway);
+                throw new InvalidArgumentException(ErrorIds.InvalidGateway, $"Gateway {o.Gateway} is not a host address of subnet {wanted}.", o.Gateway);
         }
         if (o.IPRange is not null && wanted is Ipv4Subnet ws && !ws.Overlaps(Ipv4Subnet.Parse(o.IPRange)))
-            throw new PscException("InvalidIPRange", PscErrorCategory.InvalidArgument, $"IP range {o.IPRange} is not inside subnet {ws}.", o.IPRange);
+            throw new InvalidArgumentException(ErrorIds.InvalidIPRange, $"IP range {o.IPRange} is not inside subnet {ws}.", o.IPRange);
 
         System.IO.Directory.CreateDirectory(Directory);
         using var l = FileLock.Exclusive(LockPath);
         if (Get(o.Name) is not null || o.Name == DefaultNetworkName)
-            throw new PscException("NetworkExists", PscErrorCategory.ResourceExists, $"A network named '{o.Name}' already exists.", o.Name);
+            throw new ConflictException(ErrorIds.NetworkExists, $"A network named '{o.Name}' already exists.", o.Name);
         var existing = List();
         foreach (var n in existing)
             if (wanted is Ipv4Subnet ws2 && Ipv4Subnet.TryParse(n.Subnet, out var es) && es.Overlaps(ws2))
-                throw new PscException("SubnetInUse", PscErrorCategory.ResourceExists, $"Subnet {ws2} overlaps network '{n.Name}' ({n.Subnet}).", o.Subnet);
+                throw new ConflictException(ErrorIds.SubnetInUse, $"Subnet {ws2} overlaps network '{n.Name}' ({n.Subnet}).", o.Subnet);
         if (wanted is Ipv4Subnet ws3 && HostRoutes().FirstOrDefault(r => r.Subnet.Overlaps(ws3) && r.Subnet.Prefix > 0 && !IsOurBridge(r.Device)) is var hit && hit.Device is not null)
-            throw new PscException("SubnetInUse", PscErrorCategory.ResourceExists, $"Subnet {ws3} overlaps the host route {hit.Subnet} on {hit.Device}.", o.Subnet);
+            throw new ConflictException(ErrorIds.SubnetInUse, $"Subnet {ws3} overlaps the host route {hit.Subnet} on {hit.Device}.", o.Subnet);
 
         JsonObject conf;
         if (driver == "bridge")
@@ -237,10 +237,10 @@ public sealed partial class NetworkStore
         else
         {
             string parent = o.Parent ?? HostRoutes().FirstOrDefault(r => r.Subnet.Prefix == 0).Device
-                ?? throw new PscException("NoParentInterface", PscErrorCategory.InvalidArgument, "No -Parent interface given and the host has no default route.", o.Name);
+                ?? throw new InvalidArgumentException(ErrorIds.NoParentInterface, "No parent interface was given and the host has no default route.", o.Name) { Remedy = Remedy.GiveParentInterface };
             if (!System.IO.Directory.Exists("/sys/class/net/" + parent))
-                throw new PscException("NoParentInterface", PscErrorCategory.ObjectNotFound, $"The host has no interface '{parent}'.", parent);
-            if (wanted is null) throw new PscException("SubnetRequired", PscErrorCategory.InvalidArgument, $"A {driver} network needs -Subnet (the subnet of the parent interface's LAN).", o.Name);
+                throw new ResourceNotFoundException(ErrorIds.NoParentInterface, $"The host has no interface '{parent}'.", parent);
+            if (wanted is null) throw new InvalidArgumentException(ErrorIds.SubnetRequired, $"A {driver} network needs a subnet (the subnet of the parent interface's LAN).", o.Name) { Remedy = Remedy.GiveSubnet };
             conf = BuildVlanConfig(o.Name, driver, parent, wanted.Value, o.Gateway, o.Internal);
             if (o.DisableDns) conf["pscDns"] = "off";
             AtomicFile.WriteAllText(ConfigPath(o.Name), conf.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
@@ -253,7 +253,7 @@ public sealed partial class NetworkStore
     {
         using var l = FileLock.Exclusive(LockPath);
         var (conf, path) = FindConfig(name);
-        if (conf is null) throw new PscException("NetworkNotFound", PscErrorCategory.ObjectNotFound, $"No network named '{name}'.", name);
+        if (conf is null) throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
         var n = Describe(conf, path!);
         new NetworkDns(Paths).Stop(n.Name);
         File.Delete(path!);
@@ -290,7 +290,7 @@ public sealed partial class NetworkStore
             if (needSubnet && (routes.Any(r => r.Subnet.Prefix > 0 && r.Subnet.Overlaps(s)) || List().Any(n => Ipv4Subnet.TryParse(n.Subnet, out var ns) && ns.Overlaps(s)))) continue;
             return i;
         }
-        throw new PscException("NoFreeSubnet", PscErrorCategory.LimitsExceeded, "No free 10.89.x.0/24 subnet is left; pass -Subnet.", name);
+        throw new PscException(ErrorIds.NoFreeSubnet, PscErrorCategory.LimitsExceeded, "No free 10.89.x.0/24 subnet is left.", name) { Remedy = Remedy.GiveSubnet };
     }
 
     private void WriteReservation(int index, string name) =>

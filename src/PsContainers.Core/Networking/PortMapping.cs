@@ -178,7 +178,7 @@ public static class PortParser
     }
 
     private static PscException Bad(string spec, string why) =>
-        new("InvalidPortSpec", PscErrorCategory.InvalidArgument, $"Invalid port specification '{spec}': {why}. Use [hostIP:][hostPort:]containerPort[/tcp|udp], e.g. 8000:80.", spec);
+        new InvalidArgumentException(ErrorIds.InvalidPortSpec, $"Invalid port specification '{spec}': {why}. Use [hostIP:][hostPort:]containerPort[/tcp|udp], e.g. 8000:80.", spec);
 }
 
 /// <summary>Host-side checks for published ports: is it free, pick a free one.</summary>
@@ -211,7 +211,7 @@ public static class HostPorts
             int p = ((IPEndPoint)s.LocalEndPoint!).Port;
             if (!avoid.Contains(p)) return p;
         }
-        throw new PscException("NoFreePort", PscErrorCategory.ResourceUnavailable, "No free host port was found.", hostIp);
+        throw new PscException(ErrorIds.NoFreePort, PscErrorCategory.ResourceUnavailable, "No free host port was found.", hostIp);
     }
 
     /// <summary>Host ports that CNI portmap rules already forward (any engine using the CNI-DN chains), as "proto/port".</summary>

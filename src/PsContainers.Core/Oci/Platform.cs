@@ -50,10 +50,10 @@ public sealed record Platform(
     public static Platform Parse(string text)
     {
         if (string.IsNullOrWhiteSpace(text))
-            throw PscException.InvalidArgument("InvalidPlatform", "A platform cannot be empty; use os/arch[/variant], e.g. linux/arm64/v8.", text);
+            throw PscException.InvalidArgument(ErrorIds.InvalidPlatform, "A platform cannot be empty; use os/arch[/variant], e.g. linux/arm64/v8.", text);
         var parts = text.Trim().ToLowerInvariant().Split('/');
         if (parts.Length > 3 || parts.Any(p => p.Length == 0))
-            throw PscException.InvalidArgument("InvalidPlatform", $"Invalid platform '{text}': use os/arch[/variant], e.g. linux/arm64/v8.", text);
+            throw PscException.InvalidArgument(ErrorIds.InvalidPlatform, $"Invalid platform '{text}': use os/arch[/variant], e.g. linux/arm64/v8.", text);
         string os = parts.Length == 1 ? "linux" : parts[0];
         string arch = parts.Length == 1 ? parts[0] : parts[1];
         string? variant = parts.Length == 3 ? parts[2] : null;

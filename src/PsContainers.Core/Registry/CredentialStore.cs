@@ -201,7 +201,7 @@ public sealed class CredentialStore
             try { root = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? new JsonObject(); }
             catch (JsonException e)
             {
-                throw PscException.InvalidData("AuthFileInvalid", $"Cannot update '{file}': it is not valid JSON ({e.Message}).", file, e);
+                throw PscException.InvalidData(ErrorIds.AuthFileInvalid, $"Cannot update '{file}': it is not valid JSON ({e.Message}).", file, e);
             }
         }
         if (root["auths"] is not JsonObject auths) { auths = new JsonObject(); root["auths"] = auths; }

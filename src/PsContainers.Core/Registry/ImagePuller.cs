@@ -85,7 +85,7 @@ public sealed class ImagePuller
             chosen = await client.GetManifestAsync(reference.Repository, desc.Digest, ct).ConfigureAwait(false);
         }
         if (chosen is not ImageManifest manifest)
-            throw PscException.InvalidData("RegistryManifestInvalid", $"The index of {target} points at another index for {wanted}.", target);
+            throw PscException.InvalidData(ErrorIds.RegistryManifestInvalid, $"The index of {target} points at another index for {wanted}.", target);
         var config = manifest.Config;
         lock (put) put.AddRange(manifest.Layers.Select(l => l.Digest).Append(config.Digest).Append(manifest.Digest));
         int parent = Interlocked.Add(ref s_activitySeed, 100);

@@ -38,7 +38,7 @@ public sealed class ImagePusher
         var sw = Stopwatch.StartNew();
         byte[] manifestBytes = _store.GetManifest(image);
         if (RegistryManifests.Parse(manifestBytes, null, image.ToString()) is not ImageManifest manifest)
-            throw PscException.InvalidData("PushUnsupportedManifest", $"The image {image} has no single-platform manifest to push.", image);
+            throw PscException.InvalidData(ErrorIds.PushUnsupportedManifest, $"The image {image} has no single-platform manifest to push.", image);
         var cred = Credential ?? CredentialStore.Find(destination.Registry);
         using var client = new RegistryClient(destination.Registry, _options, cred, _sink, _tokens, destination.RegistryEndpointHost);
         ClientCreated?.Invoke(client);
@@ -70,7 +70,7 @@ public sealed class ImagePusher
         }
         foreach (var b in blobs)
             if (!_store.HasBlob(b.Digest))
-                throw PscException.InvalidData("MissingBlob", $"The blob {b.Digest} of {image} is not in the store.", b.Digest);
+                throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {b.Digest} of {image} is not in the store.", b.Digest);
 
         using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDownloads));
         // layers in parallel; the config after them (order: blobs, config, manifest)
@@ -87,7 +87,7 @@ public sealed class ImagePusher
         ct.ThrowIfCancellationRequested();
         string reference = destination.Tag ?? manifest.Digest;
         if (destination.Digest is not null && destination.Digest != manifest.Digest)
-            throw PscException.InvalidArgument("PushDigestMismatch", $"{destination} names digest {destination.Digest}, but the image's manifest is {manifest.Digest}.", destination.ToString());
+            throw PscException.InvalidArgument(ErrorIds.PushDigestMismatch, $"{destination} names digest {destination.Digest}, but the image's manifest is {manifest.Digest}.", destination.ToString());
         result.Digest = await client.PutManifestAsync(repo, reference, manifest.Bytes, manifest.MediaType, ct).ConfigureAwait(false);
         _sink.Progress(new ProgressInfo(parent, activity, Completed: true));
         try { _sources.Add(destination.Registry, repo, blobs.Select(b => b.Digest)); }

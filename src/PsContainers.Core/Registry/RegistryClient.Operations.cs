@@ -30,14 +30,14 @@ public sealed partial class RegistryClient
         if (!resp.IsSuccessStatusCode)
             throw await ErrorAsync(resp, $"Cannot get manifest {target}", target, ct).ConfigureAwait(false);
         if (resp.Content.Headers.ContentLength is long len && len > ManifestDocument.MaxSize)
-            throw PscException.InvalidData("RegistryManifestTooLarge", $"The manifest of {target} is {len} bytes; manifests over 4 MiB are refused.", target);
+            throw PscException.InvalidData(ErrorIds.RegistryManifestTooLarge, $"The manifest of {target} is {len} bytes; manifests over 4 MiB are refused.", target);
         var bytes = await ReadLimitedAsync(resp, ManifestDocument.MaxSize, target, ct).ConfigureAwait(false);
         var doc = RegistryManifests.Parse(bytes, resp.Content.Headers.ContentType?.ToString(), target);
         if (reference.StartsWith("sha256:", StringComparison.Ordinal) && doc.Digest != reference)
-            throw PscException.InvalidData("RegistryDigestMismatch", $"The manifest served for {target} has digest {doc.Digest}.", target);
+            throw PscException.InvalidData(ErrorIds.RegistryDigestMismatch, $"The manifest served for {target} has digest {doc.Digest}.", target);
         if (resp.Headers.TryGetValues("Docker-Content-Digest", out var dcd) && dcd.FirstOrDefault() is string hd &&
             hd.StartsWith("sha256:", StringComparison.Ordinal) && hd != doc.Digest)
-            throw PscException.InvalidData("RegistryDigestMismatch", $"The manifest served for {target} has digest {doc.Digest}, but the registry says {hd}.", target);
+            throw PscException.InvalidData(ErrorIds.RegistryDigestMismatch, $"The manifest served for {target} has digest {doc.Digest}, but the registry says {hd}.", target);
         return doc;
     }
 
@@ -51,7 +51,7 @@ public sealed partial class RegistryClient
         {
             ms.Write(buf, 0, n);
             if (ms.Length > limit)
-                throw PscException.InvalidData("RegistryManifestTooLarge", $"The manifest of {target} is over 4 MiB and is refused.", target);
+                throw PscException.InvalidData(ErrorIds.RegistryManifestTooLarge, $"The manifest of {target} is over 4 MiB and is refused.", target);
         }
         return ms.ToArray();
     }
@@ -83,7 +83,7 @@ public sealed partial class RegistryClient
             throw await ErrorAsync(resp, $"Cannot push manifest {Registry}/{repository}:{reference}", $"{Registry}/{repository}:{reference}", ct).ConfigureAwait(false);
         string local = Util.Digest.Of(bytes);
         if (resp.Headers.TryGetValues("Docker-Content-Digest", out var v) && v.FirstOrDefault() is string d && d != local && d.StartsWith("sha256:", StringComparison.Ordinal))
-            throw PscException.InvalidData("RegistryDigestMismatch", $"The registry stored the manifest as {d}, expected {local}.", repository);
+            throw PscException.InvalidData(ErrorIds.RegistryDigestMismatch, $"The registry stored the manifest as {d}, expected {local}.", repository);
         return local;
     }
 
@@ -151,7 +151,7 @@ public sealed partial class RegistryClient
 
     private Uri LocationOf(HttpResponseMessage resp)
     {
-        var loc = resp.Headers.Location ?? throw new PscException("RegistryProtocolError", PscErrorCategory.ProtocolError,
+        var loc = resp.Headers.Location ?? throw new PscException(ErrorIds.RegistryProtocolError, PscErrorCategory.ProtocolError,
             $"{Registry}: the upload response has no Location header.", Registry);
         return loc.IsAbsoluteUri ? loc : new Uri(resp.RequestMessage?.RequestUri ?? _base!, loc);
     }

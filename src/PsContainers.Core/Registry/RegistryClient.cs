@@ -118,7 +118,7 @@ public sealed partial class RegistryClient : IDisposable
                 httpsError = e;
             }
             if (!Options.AllowsPlainHttp(Host))
-                throw new PscException("RegistryUnreachable", PscErrorCategory.ConnectionError,
+                throw new PscException(ErrorIds.RegistryUnreachable, PscErrorCategory.ConnectionError,
                     $"Cannot reach registry {Host} over HTTPS: {Flatten(httpsError)}" +
                     (httpsError?.InnerException is System.Security.Authentication.AuthenticationException
                         ? $" If it uses a private CA, put it in /etc/containers/certs.d/{Host}/ca.crt (or a directory named in ${RegistryOptions.CertsDirsVariable})."
@@ -130,14 +130,14 @@ public sealed partial class RegistryClient : IDisposable
             {
                 if (await PingAtAsync(http, ct).ConfigureAwait(false) == HttpStatusCode.BadRequest)
                     // "Client sent an HTTP request to an HTTPS server": the HTTPS failure is the real one
-                    throw new PscException("RegistryTlsFailed", PscErrorCategory.SecurityError,
+                    throw new PscException(ErrorIds.RegistryTlsFailed, PscErrorCategory.SecurityError,
                         $"Cannot connect to registry {Host} over HTTPS: {Flatten(httpsError)}" +
                         $" If it uses a private CA, put it in /etc/containers/certs.d/{Host}/ca.crt (or a directory named in ${RegistryOptions.CertsDirsVariable}).", Host, httpsError);
                 _base = http;
             }
             catch (HttpRequestException e) when (!ct.IsCancellationRequested)
             {
-                throw new PscException("RegistryUnreachable", PscErrorCategory.ConnectionError,
+                throw new PscException(ErrorIds.RegistryUnreachable, PscErrorCategory.ConnectionError,
                     $"Cannot reach registry {Host}: HTTPS: {Flatten(httpsError)}; HTTP: {Flatten(e)}", Host, e);
             }
         }
@@ -163,7 +163,7 @@ public sealed partial class RegistryClient : IDisposable
                 var chs = AuthChallenge.Parse(resp.Headers.WwwAuthenticate.Select(h => h.ToString()));
                 _challenge = chs.FirstOrDefault(c => c.Scheme is "bearer" or "basic");
                 if (_challenge is null)
-                    throw new PscException("RegistryAuthUnsupported", PscErrorCategory.AuthenticationError,
+                    throw new PscException(ErrorIds.RegistryAuthUnsupported, PscErrorCategory.AuthenticationError,
                         $"Registry {Host} asks for an unsupported authentication scheme: {string.Join(", ", resp.Headers.WwwAuthenticate)}", Host);
                 return resp.StatusCode;
             }
@@ -206,10 +206,10 @@ public sealed partial class RegistryClient : IDisposable
         string key = TokenKey(ch, scope);
         if (!force && _tokens.TryGet(key, out var cached)) return cached;
         if (string.IsNullOrEmpty(ch.Realm) || !Uri.TryCreate(ch.Realm, UriKind.Absolute, out var realm) || realm.Scheme is not ("https" or "http"))
-            throw new PscException("RegistryAuthInvalid", PscErrorCategory.AuthenticationError, $"Registry {Host} sent a Bearer challenge without a usable realm: {ch}", Host);
+            throw new PscException(ErrorIds.RegistryAuthInvalid, PscErrorCategory.AuthenticationError, $"Registry {Host} sent a Bearer challenge without a usable realm: {ch}", Host);
         string realmHost = realm.IsDefaultPort ? realm.Host : $"{realm.Host}:{realm.Port}";
         if (_credential is not null && realm.Scheme == "http" && !Options.AllowsPlainHttp(realmHost))
-            throw new PscException("RegistryInsecureTokenRealm", PscErrorCategory.SecurityError,
+            throw new PscException(ErrorIds.RegistryInsecureTokenRealm, PscErrorCategory.SecurityError,
                 $"Registry {Host} asks for credentials to be sent to {realm} over plain HTTP; refused. List {realmHost} as insecure to allow it.", Host);
         var q = new StringBuilder();
         void Add(string k, string v) { q.Append(q.Length == 0 ? "" : "&").Append(k).Append('=').Append(Uri.EscapeDataString(v)); }
@@ -243,7 +243,7 @@ public sealed partial class RegistryClient : IDisposable
                     var ex = RegistryErrors.FromResponse(resp.StatusCode, body,
                         _credential is null ? $"Anonymous token request to {realm.Host} refused" : $"The credentials for {Registry} were refused by {realm.Host}", Registry);
                     if (resp.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                        throw new PscException(ex.ErrorId == "RegistryHttpError" ? "RegistryUnauthorized" : ex.ErrorId, PscErrorCategory.PermissionDenied, ex.Message, Registry);
+                        throw new PscException(ex.ErrorId == ErrorIds.RegistryHttpError ? ErrorIds.RegistryUnauthorized : ex.ErrorId, PscErrorCategory.PermissionDenied, ex.Message, Registry);
                     throw ex;
                 }
                 try
@@ -260,7 +260,7 @@ public sealed partial class RegistryClient : IDisposable
                 }
                 catch (JsonException e)
                 {
-                    throw new PscException("RegistryTokenInvalid", PscErrorCategory.AuthenticationError, $"The token server {realm.Host} sent an unusable answer: {e.Message}", Registry);
+                    throw new PscException(ErrorIds.RegistryTokenInvalid, PscErrorCategory.AuthenticationError, $"The token server {realm.Host} sent an unusable answer: {e.Message}", Registry);
                 }
             }
         }
@@ -356,7 +356,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             catch (HttpRequestException e) when (!ct.IsCancellationRequested)
             {
-                throw new PscException("RegistryConnectionFailed", PscErrorCategory.ConnectionError, $"{req.Method} {req.RequestUri}: {Flatten(e)}", Registry, e);
+                throw new PscException(ErrorIds.RegistryConnectionFailed, PscErrorCategory.ConnectionError, $"{req.Method} {req.RequestUri}: {Flatten(e)}", Registry, e);
             }
             finally { req.Dispose(); }
             EmitWarnings(resp);
@@ -403,7 +403,7 @@ public sealed partial class RegistryClient : IDisposable
             if (hops >= 10)
             {
                 resp.Dispose();
-                throw new PscException("RegistryTooManyRedirects", PscErrorCategory.ProtocolError, $"{first.RequestUri}: more than 10 redirects.", Registry);
+                throw new PscException(ErrorIds.RegistryTooManyRedirects, PscErrorCategory.ProtocolError, $"{first.RequestUri}: more than 10 redirects.", Registry);
             }
             if (current.Method != HttpMethod.Get && current.Method != HttpMethod.Head) break; // uploads: the caller sees the 3xx
             var target = new Uri(current.RequestUri!, resp.Headers.Location);

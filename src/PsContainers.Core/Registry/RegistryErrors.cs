@@ -34,13 +34,34 @@ public static class RegistryErrors
         return list;
     }
 
-    /// <summary>MANIFEST_UNKNOWN → RegistryManifestUnknown.</summary>
-    public static string ErrorIdFor(string code)
+    /// <summary>
+    /// The ErrorId of a registry error code (case-insensitive): the codes of the distribution spec ("Error Codes"),
+    /// plus docker's MANIFEST_UNVERIFIED, TAG_INVALID, PAGINATION_NUMBER_INVALID, RANGE_INVALID and TOOMANYREQUESTS,
+    /// each as Registry + the code in PascalCase (MANIFEST_UNKNOWN → RegistryManifestUnknown). A code outside that
+    /// list (a registry's own, or UNKNOWN) is <see cref="ErrorIds.RegistryUnknown"/>; the message keeps the code.
+    /// </summary>
+    public static string ErrorIdFor(string code) => code.ToUpperInvariant() switch
     {
-        if (code.Equals("TOOMANYREQUESTS", StringComparison.OrdinalIgnoreCase)) return "RegistryTooManyRequests";
-        var parts = code.Split('_', StringSplitOptions.RemoveEmptyEntries);
-        return "Registry" + string.Concat(parts.Select(p => p.Length == 0 ? "" : char.ToUpperInvariant(p[0]) + p[1..].ToLowerInvariant()));
-    }
+        "BLOB_UNKNOWN" => ErrorIds.RegistryBlobUnknown,
+        "BLOB_UPLOAD_INVALID" => ErrorIds.RegistryBlobUploadInvalid,
+        "BLOB_UPLOAD_UNKNOWN" => ErrorIds.RegistryBlobUploadUnknown,
+        "DIGEST_INVALID" => ErrorIds.RegistryDigestInvalid,
+        "MANIFEST_BLOB_UNKNOWN" => ErrorIds.RegistryManifestBlobUnknown,
+        "MANIFEST_INVALID" => ErrorIds.RegistryManifestInvalid,
+        "MANIFEST_UNKNOWN" => ErrorIds.RegistryManifestUnknown,
+        "MANIFEST_UNVERIFIED" => ErrorIds.RegistryManifestUnverified,
+        "NAME_INVALID" => ErrorIds.RegistryNameInvalid,
+        "NAME_UNKNOWN" => ErrorIds.RegistryNameUnknown,
+        "SIZE_INVALID" => ErrorIds.RegistrySizeInvalid,
+        "TAG_INVALID" => ErrorIds.RegistryTagInvalid,
+        "UNAUTHORIZED" => ErrorIds.RegistryUnauthorized,
+        "DENIED" => ErrorIds.RegistryDenied,
+        "UNSUPPORTED" => ErrorIds.RegistryUnsupported,
+        "TOOMANYREQUESTS" => ErrorIds.RegistryTooManyRequests,
+        "PAGINATION_NUMBER_INVALID" => ErrorIds.RegistryPaginationNumberInvalid,
+        "RANGE_INVALID" => ErrorIds.RegistryRangeInvalid,
+        _ => ErrorIds.RegistryUnknown,
+    };
 
     public static PscErrorCategory CategoryFor(string code) => code.ToUpperInvariant() switch
     {
@@ -64,11 +85,11 @@ public static class RegistryErrors
 
     private static string StatusErrorId(HttpStatusCode status) => (int)status switch
     {
-        401 => "RegistryUnauthorized",
-        403 => "RegistryDenied",
-        404 => "RegistryNotFound",
-        429 => "RegistryTooManyRequests",
-        _ => "RegistryHttpError",
+        401 => ErrorIds.RegistryUnauthorized,
+        403 => ErrorIds.RegistryDenied,
+        404 => ErrorIds.RegistryNotFound,
+        429 => ErrorIds.RegistryTooManyRequests,
+        _ => ErrorIds.RegistryHttpError,
     };
 
     /// <summary>Build the exception for a failed response (status + body already read).</summary>

@@ -27,14 +27,14 @@ public static class RegistryManifests
         {
             throw e.Error switch
             {
-                OciFormatError.TooLarge => PscException.InvalidData("RegistryManifestTooLarge",
+                OciFormatError.TooLarge => PscException.InvalidData(ErrorIds.RegistryManifestTooLarge,
                     $"The manifest of {target} is {bytes.Length} bytes; manifests over 4 MiB are refused.", target),
-                OciFormatError.Schema1 => new PscException("RegistryManifestSchema1Unsupported", PscErrorCategory.NotImplemented,
+                OciFormatError.Schema1 => new PscException(ErrorIds.RegistryManifestSchema1Unsupported, PscErrorCategory.NotImplemented,
                     $"{target} uses the Docker image manifest schema 1, which was deprecated in 2019 and is not supported. Push the image again with a current client (schema 2 or OCI).", target),
-                OciFormatError.NotJson => PscException.InvalidData("RegistryManifestInvalid", $"The manifest of {target} is not valid JSON: {e.Message}", target, e),
-                OciFormatError.MediaTypeMismatch => PscException.InvalidData("RegistryManifestTypeMismatch", $"The manifest of {target}: {e.Message}.", target, e),
-                OciFormatError.UnsupportedMediaType => PscException.InvalidData("RegistryManifestUnsupported", $"The manifest of {target}: {e.Message}.", target, e),
-                _ => PscException.InvalidData("RegistryManifestInvalid", $"Invalid manifest of {target}: {e.Message}.", target, e),
+                OciFormatError.NotJson => PscException.InvalidData(ErrorIds.RegistryManifestInvalid, $"The manifest of {target} is not valid JSON: {e.Message}", target, e),
+                OciFormatError.MediaTypeMismatch => PscException.InvalidData(ErrorIds.RegistryManifestTypeMismatch, $"The manifest of {target}: {e.Message}.", target, e),
+                OciFormatError.UnsupportedMediaType => PscException.InvalidData(ErrorIds.RegistryManifestUnsupported, $"The manifest of {target}: {e.Message}.", target, e),
+                _ => PscException.InvalidData(ErrorIds.RegistryManifestInvalid, $"Invalid manifest of {target}: {e.Message}.", target, e),
             };
         }
     }
@@ -46,7 +46,7 @@ public static class RegistryManifests
         var hit = index.FindPlatform(wanted);
         if (hit is not null) return hit;
         var available = string.Join(", ", index.AvailablePlatforms().Select(p => p.ToString()).Distinct());
-        throw new PscException("RegistryPlatformNotFound", PscErrorCategory.ObjectNotFound,
+        throw new ResourceNotFoundException(ErrorIds.RegistryPlatformNotFound,
             $"{target} has no image for platform {wanted}. Available: {(available.Length == 0 ? "none" : available)}.", target);
     }
 }

@@ -49,7 +49,7 @@ public sealed class RegistryOptions
             try { o = JsonSerializer.Deserialize<RegistryOptions>(File.ReadAllText(file)) ?? new(); }
             catch (JsonException e)
             {
-                throw PscException.InvalidData("RegistryConfigInvalid", $"Cannot read registry settings '{file}': {e.Message}", file, e);
+                throw PscException.InvalidData(ErrorIds.RegistryConfigInvalid, $"Cannot read registry settings '{file}': {e.Message}", file, e);
             }
         }
         o.ApplyEnvironment();

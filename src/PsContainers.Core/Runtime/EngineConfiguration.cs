@@ -31,11 +31,11 @@ public sealed class EngineConfiguration
         try
         {
             return JsonNode.Parse(text) as JsonObject
-                ?? throw PscException.InvalidData("InvalidEngineConfiguration", $"'{file}' does not hold a JSON object.", file);
+                ?? throw PscException.InvalidData(ErrorIds.InvalidEngineConfiguration, $"'{file}' does not hold a JSON object.", file);
         }
         catch (JsonException e)
         {
-            throw PscException.InvalidData("InvalidEngineConfiguration", $"'{file}' is not valid JSON: {e.Message}", file, e);
+            throw PscException.InvalidData(ErrorIds.InvalidEngineConfiguration, $"'{file}' is not valid JSON: {e.Message}", file, e);
         }
     }
 
@@ -60,14 +60,14 @@ public sealed class EngineConfiguration
     public static string ValidateRuntime(string runtime)
     {
         if (string.IsNullOrWhiteSpace(runtime) || !Path.IsPathRooted(runtime))
-            throw PscException.InvalidArgument("InvalidRuntimePath", $"The runtime must be an absolute path ('{runtime}' given).", runtime);
+            throw PscException.InvalidArgument(ErrorIds.InvalidRuntimePath, $"The runtime must be an absolute path ('{runtime}' given).", runtime);
         if (!File.Exists(runtime))
-            throw PscException.NotFound("RuntimeNotFound", $"The runtime '{runtime}' does not exist.", runtime);
+            throw PscException.NotFound(ErrorIds.RuntimeNotFound, $"The runtime '{runtime}' does not exist.", runtime);
         var mode = File.GetUnixFileMode(runtime);
         if ((mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0)
-            throw PscException.InvalidArgument("RuntimeNotExecutable", $"The runtime '{runtime}' is not executable.", runtime);
+            throw PscException.InvalidArgument(ErrorIds.RuntimeNotExecutable, $"The runtime '{runtime}' is not executable.", runtime);
         return OciRuntimeClient.GetVersion(runtime)
-            ?? throw PscException.InvalidArgument("RuntimeNoVersion", $"'{runtime}' does not answer --version like an OCI runtime.", runtime);
+            ?? throw PscException.InvalidArgument(ErrorIds.RuntimeNoVersion, $"'{runtime}' does not answer --version like an OCI runtime.", runtime);
     }
 
     /// <summary>Set the runtime (null or empty: back to the bundled pscrun). Validates it first.</summary>

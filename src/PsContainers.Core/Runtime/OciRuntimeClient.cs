@@ -82,21 +82,21 @@ public sealed class OciRuntimeClient
 
     private static int Fd(SafeHandle? h) => h is null || h.IsInvalid ? -1 : (int)h.DangerousGetHandle();
 
-    private string Check(IReadOnlyList<string> args, string verb, string id, PscErrorCategory category = PscErrorCategory.InvalidOperation)
+    private string Check(IReadOnlyList<string> args, string verb, string errorId, string id, PscErrorCategory category = PscErrorCategory.InvalidOperation)
     {
         if (!File.Exists(RuntimePath))
-            throw new PscException("RuntimeNotFound", PscErrorCategory.NotInstalled, $"The OCI runtime '{RuntimePath}' does not exist.", RuntimePath);
+            throw new PscException(ErrorIds.RuntimeNotFound, PscErrorCategory.NotInstalled, $"The OCI runtime '{RuntimePath}' does not exist.", RuntimePath);
         var (code, stdout, stderr) = Run(args);
-        if (code != 0) throw Failure(verb, id, code, stderr, category);
+        if (code != 0) throw Failure(verb, errorId, id, code, stderr, category);
         return stdout;
     }
 
-    private PscException Failure(string verb, string id, int code, string stderr, PscErrorCategory category)
+    private PscException Failure(string verb, string errorId, string id, int code, string stderr, PscErrorCategory category)
     {
         string msg = CleanError(stderr);
         if (msg.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || msg.Contains("not found", StringComparison.OrdinalIgnoreCase) && msg.Contains("container", StringComparison.OrdinalIgnoreCase))
             category = PscErrorCategory.ObjectNotFound;
-        return new PscException("Runtime" + char.ToUpperInvariant(verb[0]) + verb[1..] + "Failed", category,
+        return new PscException(errorId, category,
             $"{Name} {verb} {id} failed (exit code {code}): {msg}", id);
     }
 
@@ -140,7 +140,7 @@ public sealed class OciRuntimeClient
         var args = Global("--log", LogPath(id), "--log-format", "json", "create", "--bundle", bundle, "--pid-file", pidFile);
         if (consoleSocket is not null) { args.Add("--console-socket"); args.Add(consoleSocket); }
         args.Add(id);
-        RunWithStdio(args, "create", id, stdio, detachedChild: true);
+        RunWithStdio(args, "create", ErrorIds.RuntimeCreateFailed, id, stdio, detachedChild: true);
         return ReadPidFile(pidFile, id);
     }
 
@@ -150,10 +150,10 @@ public sealed class OciRuntimeClient
         return Path.Combine(StateRoot, $".log-{id}-{Guid.NewGuid().ToString("N")[..8]}.json");
     }
 
-    private int RunWithStdio(List<string> args, string verb, string id, ProcessStdio? stdio, bool detachedChild)
+    private int RunWithStdio(List<string> args, string verb, string errorId, string id, ProcessStdio? stdio, bool detachedChild)
     {
         if (!File.Exists(RuntimePath))
-            throw new PscException("RuntimeNotFound", PscErrorCategory.NotInstalled, $"The OCI runtime '{RuntimePath}' does not exist.", RuntimePath);
+            throw new PscException(ErrorIds.RuntimeNotFound, PscErrorCategory.NotInstalled, $"The OCI runtime '{RuntimePath}' does not exist.", RuntimePath);
         int logAt = args.IndexOf("--log");
         string? log = logAt >= 0 ? args[logAt + 1] : null;
         try
@@ -164,7 +164,7 @@ public sealed class OciRuntimeClient
             {
                 string err = log is not null && File.Exists(log) ? File.ReadAllText(log) : "";
                 var lines = err.Split('\n').Where(l => l.Contains("\"error\"") || l.Contains("\"fatal\"") || !l.TrimStart().StartsWith('{')).ToList();
-                throw Failure(verb, id, code, string.Join('\n', lines.Count > 0 ? lines : err.Split('\n').ToList()), PscErrorCategory.InvalidOperation);
+                throw Failure(verb, errorId, id, code, string.Join('\n', lines.Count > 0 ? lines : err.Split('\n').ToList()), PscErrorCategory.InvalidOperation);
             }
             return code;
         }
@@ -177,12 +177,12 @@ public sealed class OciRuntimeClient
     private static int ReadPidFile(string pidFile, string id)
     {
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
-            throw new PscException("RuntimeNoPid", PscErrorCategory.InvalidResult, $"The runtime wrote no pid file for '{id}'.", id);
+            throw new PscException(ErrorIds.RuntimeNoPid, PscErrorCategory.InvalidResult, $"The runtime wrote no pid file for '{id}'.", id);
         return pid;
     }
 
     /// <summary>`start`: run the user program of a created container.</summary>
-    public void Start(string id) => Check(Global("start", id), "start", id);
+    public void Start(string id) => Check(Global("start", id), "start", ErrorIds.RuntimeStartFailed, id);
 
     /// <summary>`state`: the runtime-spec state, or null when the runtime does not know the container.</summary>
     public ContainerRuntimeState? State(string id)
@@ -192,10 +192,10 @@ public sealed class OciRuntimeClient
         {
             string msg = CleanError(stderr);
             if (msg.Contains("does not exist", StringComparison.OrdinalIgnoreCase) || msg.Contains("not exist", StringComparison.OrdinalIgnoreCase)) return null;
-            throw Failure("state", id, code, stderr, PscErrorCategory.InvalidOperation);
+            throw Failure("state", ErrorIds.RuntimeStateFailed, id, code, stderr, PscErrorCategory.InvalidOperation);
         }
         try { return ContainerRuntimeState.Parse(stdout); }
-        catch (JsonException e) { throw PscException.InvalidData("RuntimeBadState", $"{Name} state {id} printed invalid JSON: {e.Message}", id, e); }
+        catch (JsonException e) { throw PscException.InvalidData(ErrorIds.RuntimeBadState, $"{Name} state {id} printed invalid JSON: {e.Message}", id, e); }
     }
 
     /// <summary>`kill ID SIGNAL [--all]`.</summary>
@@ -204,7 +204,7 @@ public sealed class OciRuntimeClient
         var a = Global("kill");
         if (all) a.Add("--all");
         a.Add(id); a.Add(signal);
-        Check(a, "kill", id);
+        Check(a, "kill", ErrorIds.RuntimeKillFailed, id);
     }
 
     /// <summary>`delete [--force] ID`.</summary>
@@ -213,23 +213,23 @@ public sealed class OciRuntimeClient
         var a = Global("delete");
         if (force) a.Add("--force");
         a.Add(id);
-        Check(a, "delete", id);
+        Check(a, "delete", ErrorIds.RuntimeDeleteFailed, id);
     }
 
-    public void Pause(string id) => Check(Global("pause", id), "pause", id);
-    public void Resume(string id) => Check(Global("resume", id), "resume", id);
+    public void Pause(string id) => Check(Global("pause", id), "pause", ErrorIds.RuntimePauseFailed, id);
+    public void Resume(string id) => Check(Global("resume", id), "resume", ErrorIds.RuntimeResumeFailed, id);
 
     /// <summary>`ps --format json ID`: host pids of the container's processes.</summary>
     public IReadOnlyList<int> Ps(string id)
     {
-        string o = Check(Global("ps", "--format", "json", id), "ps", id);
+        string o = Check(Global("ps", "--format", "json", id), "ps", ErrorIds.RuntimePsFailed, id);
         return JsonSerializer.Deserialize(o.Trim().Length == 0 ? "[]" : o, SpecJsonContext.Default.ListInt32) ?? new List<int>();
     }
 
     /// <summary>`list --format json`.</summary>
     public IReadOnlyList<ContainerRuntimeState> List()
     {
-        string o = Check(Global("list", "--format", "json"), "list", "");
+        string o = Check(Global("list", "--format", "json"), "list", ErrorIds.RuntimeListFailed, "");
         o = o.Trim();
         if (o.Length == 0 || o == "null") return Array.Empty<ContainerRuntimeState>();
         return JsonSerializer.Deserialize(o, SpecJsonContext.Default.ListContainerRuntimeState) ?? new List<ContainerRuntimeState>();
@@ -260,13 +260,13 @@ public sealed class OciRuntimeClient
         if (options.Process is null)
         {
             if (options.Args is null || options.Args.Count == 0)
-                throw PscException.InvalidArgument("NoCommand", "exec needs a command or a process specification.", id);
+                throw PscException.InvalidArgument(ErrorIds.NoCommand, "exec needs a command or a process specification.", id);
             a.AddRange(options.Args);
         }
         try
         {
             // A non-zero exit of a non-detached exec is the program's own exit code, not a runtime failure.
-            return RunWithStdio(a, "exec", id, stdio, detachedChild: options.Detach);
+            return RunWithStdio(a, "exec", ErrorIds.RuntimeExecFailed, id, stdio, detachedChild: options.Detach);
         }
         finally
         {

@@ -14,12 +14,12 @@ public sealed record Ulimit(string Name, ulong Soft, ulong Hard)
     public static Ulimit Parse(string text)
     {
         int eq = text.IndexOf('=');
-        if (eq <= 0) throw PscException.InvalidArgument("InvalidUlimit", $"Ulimit '{text}' is not of the form name=soft[:hard].", text);
+        if (eq <= 0) throw PscException.InvalidArgument(ErrorIds.InvalidUlimit, $"Ulimit '{text}' is not of the form name=soft[:hard].", text);
         string name = text[..eq].Trim().ToLowerInvariant();
         string[] v = text[(eq + 1)..].Split(':');
         if (v.Length > 2 || !TryLimit(v[0], out ulong soft) || !TryLimit(v.Length == 2 ? v[1] : v[0], out ulong hard))
-            throw PscException.InvalidArgument("InvalidUlimit", $"Ulimit '{text}' has an invalid value.", text);
-        if (soft > hard) throw PscException.InvalidArgument("InvalidUlimit", $"Ulimit '{text}': soft limit is above the hard limit.", text);
+            throw PscException.InvalidArgument(ErrorIds.InvalidUlimit, $"Ulimit '{text}' has an invalid value.", text);
+        if (soft > hard) throw PscException.InvalidArgument(ErrorIds.InvalidUlimit, $"Ulimit '{text}': soft limit is above the hard limit.", text);
         return new Ulimit(name, soft, hard);
     }
 
@@ -147,7 +147,7 @@ public static class SpecBuilder
     public static RuntimeSpec Build(SpecOptions o, string? rootfsDirectory = null)
     {
         if (o.Args is null || o.Args.Count == 0)
-            throw PscException.InvalidArgument("NoCommand", "A container needs a command to run (Args is empty).");
+            throw PscException.InvalidArgument(ErrorIds.NoCommand, "A container needs a command to run (Args is empty).");
 
         var user = ResolveUser(o.User, rootfsDirectory);
         var caps = ComputeCapabilities(o);
@@ -168,7 +168,7 @@ public static class SpecBuilder
         if (o.Terminal) SetEnv("TERM=xterm");
         foreach (var e in o.Env ?? Array.Empty<string>())
         {
-            if (string.IsNullOrEmpty(e) || e[0] == '=') throw PscException.InvalidArgument("InvalidEnvironment", $"Environment entry '{e}' has no name.", e);
+            if (string.IsNullOrEmpty(e) || e[0] == '=') throw PscException.InvalidArgument(ErrorIds.InvalidEnvironment, $"Environment entry '{e}' has no name.", e);
             SetEnv(e);
         }
 
@@ -177,7 +177,7 @@ public static class SpecBuilder
         foreach (var u in o.Ulimits ?? Array.Empty<Ulimit>())
         {
             string t = "RLIMIT_" + u.Name.ToUpperInvariant();
-            if (Array.IndexOf(RlimitNames, t) < 0) throw PscException.InvalidArgument("InvalidUlimit", $"Unknown ulimit '{u.Name}'.", u.Name);
+            if (Array.IndexOf(RlimitNames, t) < 0) throw PscException.InvalidArgument(ErrorIds.InvalidUlimit, $"Unknown ulimit '{u.Name}'.", u.Name);
             rlimits.RemoveAll(r => r.Type == t);
             rlimits.Add(new SpecRlimit { Type = t, Soft = u.Soft, Hard = u.Hard });
             if (t == "RLIMIT_NOFILE") haveNofile = true;
@@ -240,7 +240,7 @@ public static class SpecBuilder
         if (net is "none" or "private" or "bridge") ns.Add(new() { Type = "network" });
         else if (net == "host") { }
         else if (net.StartsWith('/')) ns.Add(new() { Type = "network", Path = net });
-        else throw PscException.InvalidArgument("InvalidNetworkMode", $"Network '{net}' is not 'none', 'host' or a network namespace path.", net);
+        else throw PscException.InvalidArgument(ErrorIds.InvalidNetworkMode, $"Network '{net}' is not 'none', 'host' or a network namespace path.", net);
         if (o.UserNamespaceMapping is not null) ns.Add(new() { Type = "user" });
         return ns;
     }
@@ -266,9 +266,9 @@ public static class SpecBuilder
         foreach (var b in o.Mounts ?? Array.Empty<BindMount>())
         {
             if (string.IsNullOrEmpty(b.Destination) || b.Destination[0] != '/')
-                throw PscException.InvalidArgument("InvalidMount", $"Mount destination '{b.Destination}' must be an absolute path.", b.Destination);
+                throw PscException.InvalidArgument(ErrorIds.InvalidMount, $"Mount destination '{b.Destination}' must be an absolute path.", b.Destination);
             if (!File.Exists(b.Source) && !Directory.Exists(b.Source))
-                throw PscException.NotFound("MountSourceNotFound", $"Mount source '{b.Source}' does not exist.", b.Source);
+                throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"Mount source '{b.Source}' does not exist.", b.Source);
             var opts = new List<string> { "rbind", b.ReadOnly ? "ro" : "rw" };
             if (b.Options is not null) opts.AddRange(b.Options);
             if (!opts.Any(x => x.EndsWith("private") || x.EndsWith("shared") || x.EndsWith("slave"))) opts.Add("rprivate");
@@ -285,7 +285,7 @@ public static class SpecBuilder
         else r.Devices = DefaultDeviceRules();
         if (o.MemoryBytes is long mem)
         {
-            if (mem < 6 * 1024 * 1024) throw PscException.InvalidArgument("InvalidMemory", "The minimum memory limit is 6 MiB.", mem);
+            if (mem < 6 * 1024 * 1024) throw PscException.InvalidArgument(ErrorIds.InvalidMemory, "The minimum memory limit is 6 MiB.", mem);
             r.Memory = new SpecMemory { Limit = mem, Swap = o.MemorySwapBytes ?? mem * 2 };
         }
         if (o.Cpus is double cpus || o.CpuShares is not null || o.CpusetCpus is not null)
@@ -294,10 +294,10 @@ public static class SpecBuilder
             if (o.Cpus is double c)
             {
                 if (c <= 0 || c > Environment.ProcessorCount * 4)
-                    throw PscException.InvalidArgument("InvalidCpus", $"Cpus must be between 0.01 and the number of CPUs ({c} given).", c);
+                    throw PscException.InvalidArgument(ErrorIds.InvalidCpus, $"Cpus must be between 0.01 and the number of CPUs ({c} given).", c);
                 r.Cpu.Period = 100000;
                 r.Cpu.Quota = (long)Math.Round(c * 100000);
-                if (r.Cpu.Quota < 1000) throw PscException.InvalidArgument("InvalidCpus", "Cpus must be at least 0.01.", c);
+                if (r.Cpu.Quota < 1000) throw PscException.InvalidArgument(ErrorIds.InvalidCpus, "Cpus must be at least 0.01.", c);
             }
         }
         if (o.PidsLimit is long p) r.Pids = new SpecPids { Limit = p <= 0 ? -1 : p };
@@ -309,7 +309,7 @@ public static class SpecBuilder
         string u = c.Trim().ToUpperInvariant();
         if (u == "ALL") return u;
         if (!u.StartsWith("CAP_", StringComparison.Ordinal)) u = "CAP_" + u;
-        if (!AllCapabilities.Contains(u)) throw PscException.InvalidArgument("UnknownCapability", $"Unknown capability '{c}'.", c);
+        if (!AllCapabilities.Contains(u)) throw PscException.InvalidArgument(ErrorIds.UnknownCapability, $"Unknown capability '{c}'.", c);
         return u;
     }
 
@@ -419,9 +419,9 @@ public static class SpecBuilder
         else
         {
             pw = passwd.FirstOrDefault(f => f[0] == userPart)
-                ?? throw PscException.NotFound("UserNotFound", $"User '{userPart}' is not in the container's /etc/passwd.", userPart);
+                ?? throw PscException.NotFound(ErrorIds.UserNotFound, $"User '{userPart}' is not in the container's /etc/passwd.", userPart);
             if (pw.Length < 4 || !uint.TryParse(pw[2], out uid))
-                throw PscException.InvalidData("InvalidPasswdEntry", $"The /etc/passwd entry of '{userPart}' is malformed.", userPart);
+                throw PscException.InvalidData(ErrorIds.InvalidPasswdEntry, $"The /etc/passwd entry of '{userPart}' is malformed.", userPart);
         }
         if (pw is { Length: >= 4 })
         {
@@ -434,9 +434,9 @@ public static class SpecBuilder
             if (!uint.TryParse(groupPart, NumberStyles.None, CultureInfo.InvariantCulture, out gid))
             {
                 var gr = group.FirstOrDefault(f => f[0] == groupPart)
-                    ?? throw PscException.NotFound("GroupNotFound", $"Group '{groupPart}' is not in the container's /etc/group.", groupPart);
+                    ?? throw PscException.NotFound(ErrorIds.GroupNotFound, $"Group '{groupPart}' is not in the container's /etc/group.", groupPart);
                 if (gr.Length < 3 || !uint.TryParse(gr[2], out gid))
-                    throw PscException.InvalidData("InvalidGroupEntry", $"The /etc/group entry of '{groupPart}' is malformed.", groupPart);
+                    throw PscException.InvalidData(ErrorIds.InvalidGroupEntry, $"The /etc/group entry of '{groupPart}' is malformed.", groupPart);
             }
         }
         var extra = new List<uint>();

@@ -14,7 +14,7 @@ public static partial class Digest
     public static string Validate(string digest)
     {
         if (!IsValid(digest))
-            throw PscException.InvalidData("InvalidDigest", $"'{digest}' is not a valid sha256 digest.", digest);
+            throw PscException.InvalidData(ErrorIds.InvalidDigest, $"'{digest}' is not a valid sha256 digest.", digest);
         return digest;
     }
 

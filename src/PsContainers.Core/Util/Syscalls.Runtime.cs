@@ -66,7 +66,7 @@ public partial class LinuxSyscalls
             int r = posix_spawn_native(out int pid, Pin(path), fa, null, argv, envp);
             posix_spawn_file_actions_destroy(fa);
             if (r != 0)
-                throw new PscException("SpawnFailed", PscErrorCategory.ResourceUnavailable, $"Cannot start '{path}': {Marshal.GetPInvokeErrorMessage(r)}.", path);
+                throw new PscException(ErrorIds.SpawnFailed, PscErrorCategory.ResourceUnavailable, $"Cannot start '{path}': {Marshal.GetPInvokeErrorMessage(r)}.", path);
             return pid;
         }
         finally
@@ -88,7 +88,7 @@ public partial class LinuxSyscalls
             }
             int e = Marshal.GetLastPInvokeError();
             if (e == 4 /*EINTR*/) continue;
-            throw new PscException("WaitFailed", PscErrorCategory.InvalidOperation, $"waitpid({pid}) failed: {Marshal.GetPInvokeErrorMessage(e)}.", pid);
+            throw new PscException(ErrorIds.WaitFailed, PscErrorCategory.InvalidOperation, $"waitpid({pid}) failed: {Marshal.GetPInvokeErrorMessage(e)}.", pid);
         }
     }
 

@@ -10,9 +10,9 @@ public static partial class MountParser
     /// <summary>-Volume: name:/path[:opts], /host:/path[:opts], or /path (anonymous volume). Options: ro, rw, nocopy, z, Z, propagation.</summary>
     public static MountRequest ParseVolume(string spec)
     {
-        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "-Volume", "it is empty");
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "volume", "it is empty");
         var parts = spec.Split(':');
-        if (parts.Length > 3) throw Bad(spec, "-Volume", "too many ':'");
+        if (parts.Length > 3) throw Bad(spec, "volume", "too many ':'");
         var m = new MountRequest { CreateHostPath = true };
         if (parts.Length == 1)
         {
@@ -22,7 +22,7 @@ public static partial class MountParser
         {
             string src = parts[0];
             m.Target = parts[1];
-            if (src.Length == 0) throw Bad(spec, "-Volume", "the source is empty");
+            if (src.Length == 0) throw Bad(spec, "volume", "the source is empty");
             if (src.StartsWith('/') || src.StartsWith("./") || src.StartsWith("../") || src is "." or "~" || src.StartsWith("~/")) { m.Type = "bind"; m.Source = src; }
             else { ValidateVolumeName(src); m.Type = "volume"; m.Source = src; }
             if (parts.Length == 3)
@@ -36,19 +36,19 @@ public static partial class MountParser
                         case "z": case "Z": break; // SELinux relabelling: nothing to do without SELinux
                         default:
                             if (Propagations.Contains(o) && m.Type == "bind") m.Options.Add(o);
-                            else throw Bad(spec, "-Volume", $"unknown option '{o}' (use ro, rw, nocopy, or a propagation mode for binds)");
+                            else throw Bad(spec, "volume", $"unknown option '{o}' (use ro, rw, nocopy, or a propagation mode for binds)");
                             break;
                     }
                 }
         }
-        CheckTarget(m.Target, spec, "-Volume");
+        CheckTarget(m.Target, spec, "volume");
         return m;
     }
 
     /// <summary>-Mount: type=bind|volume|tmpfs,source=...,target=...,readonly and docker's other keys.</summary>
     public static MountRequest ParseMount(string spec)
     {
-        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "-Mount", "it is empty");
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "mount", "it is empty");
         var m = new MountRequest { Type = "volume" };
         bool typeSet = false;
         foreach (var raw in spec.Split(','))
@@ -62,7 +62,7 @@ public static partial class MountParser
             {
                 case "type":
                     m.Type = (val ?? "").ToLowerInvariant();
-                    if (m.Type is not ("bind" or "volume" or "tmpfs")) throw Bad(spec, "-Mount", $"type '{val}' is not bind, volume or tmpfs");
+                    if (m.Type is not ("bind" or "volume" or "tmpfs")) throw Bad(spec, "mount", $"type '{val}' is not bind, volume or tmpfs");
                     typeSet = true; break;
                 case "source": case "src": m.Source = Need(val, key, spec); break;
                 case "target": case "destination": case "dst": m.Target = Need(val, key, spec); break;
@@ -70,30 +70,30 @@ public static partial class MountParser
                 case "volume-nocopy": m.NoCopy = Bool(val, key, spec); break;
                 case "bind-propagation":
                     var pr = Need(val, key, spec);
-                    if (!Propagations.Contains(pr)) throw Bad(spec, "-Mount", $"bind-propagation '{pr}' is not one of {string.Join(", ", Propagations)}");
+                    if (!Propagations.Contains(pr)) throw Bad(spec, "mount", $"bind-propagation '{pr}' is not one of {string.Join(", ", Propagations)}");
                     m.Options.Add(pr); break;
                 case "tmpfs-size": m.Options.Add("size=" + Need(val, key, spec)); break;
                 case "tmpfs-mode": m.Options.Add("mode=" + Need(val, key, spec)); break;
                 case "consistency": case "bind-nonrecursive": case "volume-driver": break;
                 case "volume-label": break;
-                default: throw Bad(spec, "-Mount", $"unknown key '{key}'");
+                default: throw Bad(spec, "mount", $"unknown key '{key}'");
             }
         }
         _ = typeSet;
-        if (string.IsNullOrEmpty(m.Target)) throw Bad(spec, "-Mount", "target= is required");
-        if (m.Type == "bind" && string.IsNullOrEmpty(m.Source)) throw Bad(spec, "-Mount", "a bind mount needs source=");
-        if (m.Type == "tmpfs" && !string.IsNullOrEmpty(m.Source)) throw Bad(spec, "-Mount", "a tmpfs mount takes no source");
+        if (string.IsNullOrEmpty(m.Target)) throw Bad(spec, "mount", "target= is required");
+        if (m.Type == "bind" && string.IsNullOrEmpty(m.Source)) throw Bad(spec, "mount", "a bind mount needs source=");
+        if (m.Type == "tmpfs" && !string.IsNullOrEmpty(m.Source)) throw Bad(spec, "mount", "a tmpfs mount takes no source");
         if (m.Type == "volume" && m.Source is not null) ValidateVolumeName(m.Source);
-        if (m.Type == "bind" && !m.Source!.StartsWith('/') && !m.Source.StartsWith('.')) throw Bad(spec, "-Mount", "a bind source must be an absolute path");
-        if (m.Type != "bind" && m.Options.Any(Propagations.Contains)) throw Bad(spec, "-Mount", "bind-propagation applies to bind mounts only");
-        CheckTarget(m.Target, spec, "-Mount");
+        if (m.Type == "bind" && !m.Source!.StartsWith('/') && !m.Source.StartsWith('.')) throw Bad(spec, "mount", "a bind source must be an absolute path");
+        if (m.Type != "bind" && m.Options.Any(Propagations.Contains)) throw Bad(spec, "mount", "bind-propagation applies to bind mounts only");
+        CheckTarget(m.Target, spec, "mount");
         return m;
     }
 
     /// <summary>-Tmpfs: /path[:options] (size=64m, mode=1777, noexec, ...).</summary>
     public static MountRequest ParseTmpfs(string spec)
     {
-        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "-Tmpfs", "it is empty");
+        if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "tmpfs", "it is empty");
         int c = spec.IndexOf(':');
         var m = new MountRequest { Type = "tmpfs", Target = c < 0 ? spec : spec[..c] };
         if (c >= 0)
@@ -102,9 +102,9 @@ public static partial class MountParser
                 if (o == "ro") m.ReadOnly = true;
                 else if (o == "rw") m.ReadOnly = false;
                 else if (TmpfsOption().IsMatch(o)) m.Options.Add(o);
-                else throw Bad(spec, "-Tmpfs", $"unknown option '{o}'");
+                else throw Bad(spec, "tmpfs", $"unknown option '{o}'");
             }
-        CheckTarget(m.Target, spec, "-Tmpfs");
+        CheckTarget(m.Target, spec, "tmpfs");
         return m;
     }
 
@@ -117,7 +117,7 @@ public static partial class MountParser
     public static void ValidateVolumeName(string name)
     {
         if (!VolumeName().IsMatch(name) || name.Length > 128)
-            throw new PscException("InvalidVolumeName", PscErrorCategory.InvalidArgument,
+            throw new InvalidArgumentException(ErrorIds.InvalidVolumeName,
                 $"'{name}' is not a valid volume name: start with a letter or digit, then letters, digits, '_', '.' or '-'.", name);
     }
 
@@ -129,15 +129,15 @@ public static partial class MountParser
     }
 
     private static string Need(string? v, string key, string spec) =>
-        string.IsNullOrEmpty(v) ? throw Bad(spec, "-Mount", $"{key}= needs a value") : v;
+        string.IsNullOrEmpty(v) ? throw Bad(spec, "mount", $"{key}= needs a value") : v;
 
     private static bool Bool(string? v, string key, string spec) => v?.ToLowerInvariant() switch
     {
         null or "" or "true" or "1" => true,
         "false" or "0" => false,
-        _ => throw Bad(spec, "-Mount", $"{key}={v} is not true or false"),
+        _ => throw Bad(spec, "mount", $"{key}={v} is not true or false"),
     };
 
     private static PscException Bad(string spec, string what, string why) =>
-        new("InvalidMountSpec", PscErrorCategory.InvalidArgument, $"Invalid {what} '{spec}': {why}.", spec);
+        new InvalidArgumentException(ErrorIds.InvalidMountSpec, $"Invalid {what} '{spec}': {why}.", spec);
 }

@@ -43,14 +43,14 @@ public sealed class VolumeMounter
             if (!reqs.Any(r => NormalizeTarget(r.Target) == t)) reqs.Add(new MountRequest { Type = "volume", Target = t });
         }
         var dup = reqs.GroupBy(r => NormalizeTarget(r.Target)).FirstOrDefault(g => g.Count() > 1);
-        if (dup is not null) throw new PscException("DuplicateMountTarget", PscErrorCategory.InvalidArgument, $"Two mounts have the same container path '{dup.Key}'.", dup.Key);
+        if (dup is not null) throw new InvalidArgumentException(ErrorIds.DuplicateMountTarget, $"Two mounts have the same container path '{dup.Key}'.", dup.Key);
 
         // check every bind source first: nothing is created when one is bad
         foreach (var r in reqs.Where(r => r.Type == "bind"))
         {
             string src = Path.GetFullPath(r.Source!);
             if (!File.Exists(src) && !System.IO.Directory.Exists(src) && !r.CreateHostPath)
-                throw new PscException("BindSourceNotFound", PscErrorCategory.ObjectNotFound, $"The bind mount source '{r.Source}' does not exist.", r.Source);
+                throw new ResourceNotFoundException(ErrorIds.BindSourceNotFound, $"The bind mount source '{r.Source}' does not exist.", r.Source);
         }
 
         var result = new List<ResolvedMount>();
@@ -142,7 +142,7 @@ public sealed class VolumeMounter
         foreach (var m in rec.Mounts.Where(m => m.Anonymous && m.Volume is not null))
         {
             try { Volumes.Remove(m.Volume!); removed.Add(m.Volume!); }
-            catch (PscException e) when (e.ErrorId is "VolumeInUse" or "VolumeNotFound") { }
+            catch (PscException e) when (e.ErrorId is ErrorIds.VolumeInUse or ErrorIds.VolumeNotFound) { }
         }
         return removed;
     }
@@ -155,11 +155,11 @@ public sealed class VolumeMounter
         try { return root.Resolve(target); }
         catch (FsException e) when (e.Errno == Errno.ELOOP)
         {
-            throw new PscException("TooManySymlinks", PscErrorCategory.InvalidData, $"Too many symbolic links while resolving '{target}' in the container.", target, e);
+            throw new PscException(ErrorIds.TooManySymlinks, PscErrorCategory.InvalidData, $"Too many symbolic links while resolving '{target}' in the container.", target, e);
         }
         catch (FsException e) when (e.Errno == Errno.EILSEQ)
         {
-            throw new PscException("InvalidMountTarget", PscErrorCategory.InvalidData, $"The mount path '{target}' resolves to a name that is not UTF-8 in the container.", target, e);
+            throw new PscException(ErrorIds.InvalidMountTarget, PscErrorCategory.InvalidData, $"The mount path '{target}' resolves to a name that is not UTF-8 in the container.", target, e);
         }
     }
 
@@ -184,7 +184,7 @@ public sealed class VolumeMounter
         }
         catch (FsException e)
         {
-            throw new PscException("VolumeCopyUpFailed", PscErrorCategory.WriteError, $"Copying the image content at '{containerPath}' into the volume failed: {e.Message}", volumeDirectory, e);
+            throw new PscException(ErrorIds.VolumeCopyUpFailed, PscErrorCategory.WriteError, $"Copying the image content at '{containerPath}' into the volume failed: {e.Message}", volumeDirectory, e);
         }
     }
 }

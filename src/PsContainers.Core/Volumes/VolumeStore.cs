@@ -59,7 +59,7 @@ public sealed class VolumeStore
         System.IO.Directory.CreateDirectory(Directory);
         using var l = FileLock.Exclusive(LockPath);
         if (Get(name) is not null)
-            throw new PscException("VolumeExists", PscErrorCategory.ResourceExists, $"A volume named '{name}' already exists.", name);
+            throw new ConflictException(ErrorIds.VolumeExists, $"A volume named '{name}' already exists.", name);
         return CreateLocked(name, labels, anonymous);
     }
 
@@ -109,20 +109,20 @@ public sealed class VolumeStore
     public void Remove(string name)
     {
         using var l = FileLock.Exclusive(LockPath);
-        if (Get(name) is null) throw new PscException("VolumeNotFound", PscErrorCategory.ObjectNotFound, $"No volume named '{name}'.", name);
+        if (Get(name) is null) throw new ResourceNotFoundException(ErrorIds.VolumeNotFound, $"No volume named '{name}'.", name);
         var users = UsersOf(name);
         if (users.Length > 0)
-            throw new PscException("VolumeInUse", PscErrorCategory.ResourceBusy, $"Volume '{name}' is in use by container(s) {string.Join(", ", users)}; remove them first.", name);
+            throw new ConflictException(ErrorIds.VolumeInUse, $"Volume '{name}' is in use by container(s) {string.Join(", ", users)}; remove them first.", name, inUse: true);
         // the metadata goes first, so a crash halfway leaves no half volume that looks whole
         File.Delete(MetaPath(name));
         try { SafeTree.Delete(VolumeDirectory(name)); }
         catch (FsException e) when (e.Errno == Errno.EBUSY)
         {
-            throw new PscException("VolumeBusy", PscErrorCategory.ResourceBusy, $"Volume '{name}' has a file system mounted inside it ({e.DisplayPath}); it was left in place: {e.Message}", name, e);
+            throw new ConflictException(ErrorIds.VolumeBusy, $"Volume '{name}' has a file system mounted inside it ({e.DisplayPath}); it was left in place: {e.Message}", name, inUse: true, inner: e);
         }
         catch (FsException e)
         {
-            throw new PscException("VolumeRemoveFailed", PscErrorCategory.WriteError, $"Removing the data of volume '{name}' failed: {e.Message}", name, e);
+            throw new PscException(ErrorIds.VolumeRemoveFailed, PscErrorCategory.WriteError, $"Removing the data of volume '{name}' failed: {e.Message}", name, e);
         }
     }
 

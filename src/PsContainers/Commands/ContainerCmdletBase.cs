@@ -28,7 +28,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
         foreach (var c in objects ?? [])
         {
             var cur = Manager.Store.Load(c.Id);
-            if (cur is null) WriteNotFound("ContainerNotFound", $"Container '{c.Name}' no longer exists.", c.Name);
+            if (cur is null) WriteNotFound(ErrorIds.ContainerNotFound, $"Container '{c.Name}' no longer exists.", c.Name);
             else yield return cur;
         }
         List<Container>? all = null;
@@ -41,18 +41,14 @@ public abstract class ContainerCmdletBase : PscCmdlet
                 foreach (var c in all.Where(c => p.IsMatch(c.Name)).OrderBy(c => c.Name)) yield return c;
                 continue;
             }
-            Container? found = null;
-            try { found = Manager.Store.Find(n); }
-            catch (PscException e) { WriteEngineError(e, n); continue; }
-            if (found is null) WriteNotFound("ContainerNotFound", $"No container with the name or id '{n}'.", n);
+            if (!ForTarget(n, () => Manager.Store.Find(n), out var found)) continue;
+            if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{n}'.", n);
             else yield return found;
         }
         foreach (var id in ids ?? [])
         {
-            Container? found = null;
-            try { found = ContainerStore.IsFullId(id) ? Manager.Store.Load(id) : Manager.Store.Find(id); }
-            catch (PscException e) { WriteEngineError(e, id); continue; }
-            if (found is null) WriteNotFound("ContainerNotFound", $"No container with the id '{id}'.", id);
+            if (!ForTarget(id, () => ContainerStore.IsFullId(id) ? Manager.Store.Load(id) : Manager.Store.Find(id), out var found)) continue;
+            if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the id '{id}'.", id);
             else yield return found;
         }
     }
@@ -62,7 +58,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
     protected void WriteExitError(string what, int code, object target)
     {
         var ex = new ContainerExitException($"{what} exited with code {code}.", code);
-        WriteError(new ErrorRecord(ex, "ContainerExitCode", ErrorCategory.NotSpecified, target));
+        WriteError(new ErrorRecord(ex, ErrorIds.ContainerExitCode, ErrorCategory.NotSpecified, target));
     }
 
     protected bool HasTerminal()
@@ -76,7 +72,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
         if (!HasTerminal())
             ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
                 "-Tty needs an interactive terminal, and this PowerShell host has none (its input or output is redirected, or it is remote). Run without -Tty, or from a terminal."),
-                "TerminalRequired", ErrorCategory.InvalidOperation, target));
+                ErrorIds.TerminalRequired, ErrorCategory.InvalidOperation, target));
     }
 
     /// <summary>Turn an -Environment value (hashtable, 'K=V' strings) into K=V entries.</summary>

@@ -36,7 +36,7 @@ public sealed class SetContainerConfigurationCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         string? target = DefaultRuntime ? null : Runtime;
-        try
+        ForTarget(target, () =>
         {
             if (target is not null)
             {
@@ -46,7 +46,6 @@ public sealed class SetContainerConfigurationCommand : PscCmdlet
             if (!ShouldProcess(Paths.ConfigFile, target is null ? "Use the bundled runtime (pscrun)" : $"Set the OCI runtime to '{target}'")) return;
             var c = EngineConfiguration.SetRuntime(Paths, target);
             if (PassThru) WriteObject(c);
-        }
-        catch (Exception e) { WriteEngineError(e, target); }
+        });
     }
 }

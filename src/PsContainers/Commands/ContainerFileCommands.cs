@@ -28,19 +28,17 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
         int colon = spec.IndexOf(':');
         if (colon <= 0 || spec.StartsWith('/') || spec.StartsWith('.') || spec.StartsWith('~')) return (null, spec);
         string name = spec[..colon];
-        var c = Manager.Store.Find(name) ?? throw PscException.NotFound("ContainerNotFound", $"No container with the name or id '{name}'.", name);
+        var c = Manager.Store.Find(name) ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{name}'.", name);
         string p = spec[(colon + 1)..];
         return (c, p.StartsWith('/') ? p : "/" + p);
     }
 
-    protected override void ProcessRecord()
-    {
-        try
+    protected override void ProcessRecord() => ForTarget(Path, () =>
         {
             var (sc, sp) = Split(Path);
             var (dc, dp) = Split(Destination);
             if ((sc is null) == (dc is null))
-                throw PscException.InvalidArgument("InvalidCopy", "Exactly one of -Path and -Destination must be 'container:/path'.", Path);
+                throw PscException.InvalidArgument(ErrorIds.InvalidCopy, "Exactly one of -Path and -Destination must be 'container:/path'.", Path);
             if (sc is not null)
             {
                 string host = GetUnresolvedProviderPathFromPSPath(dp);
@@ -53,9 +51,7 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
                 if (!ShouldProcess($"{dc!.Name}:{dp}", $"Copy {host}")) return;
                 Manager.CopyTo(dc, host, dp, CancellationToken);
             }
-        }
-        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Path); }
-    }
+        });
 }
 
 /// <summary>Export-Container: the container's filesystem as a tar archive (docker export).</summary>

@@ -43,7 +43,7 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
                 if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeLocal, out var dt)) return dt;
                 break;
         }
-        throw PscException.InvalidArgument("InvalidTime", $"-{param} '{v}' is not a date, a TimeSpan, or a duration such as '10m'.", v);
+        throw PscException.InvalidArgument(ErrorIds.InvalidTime, $"-{param} '{v}' is not a date, a TimeSpan, or a duration such as '10m'.", v);
     }
 
     protected override void Act(Container c)
@@ -80,7 +80,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     {
         Command = CommandLine.Join(Command, ShellScript) ?? [];
         if (Command.Length == 0)
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), "NoCommand", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), ErrorIds.NoCommand, ErrorCategory.InvalidArgument, null));
     }
 
     protected override void Act(Container c)
@@ -108,7 +108,7 @@ internal static class ExecRunner
         Stream? stdin = interactive ? Console.OpenStandardInput() : null;
         foreach (var line in m.Exec(c, command, opts, x => code = x, stdin, ct))
         {
-            if (line.IsError) cmdlet.WriteError(new ErrorRecord(new RemoteException(line.Text), "ContainerStandardError", ErrorCategory.FromStdErr, c.Name));
+            if (line.IsError) cmdlet.WriteError(new ErrorRecord(new RemoteException(line.Text), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, c.Name));
             else cmdlet.WriteObject(line.Text);
         }
         return code;

@@ -31,15 +31,7 @@ public abstract class ContainerTargetCmdletBase : ContainerCmdletBase
         _ => Resolve(Name, null, null),
     };
 
-    protected override void ProcessRecord()
-    {
-        foreach (var c in Targets().ToList())
-        {
-            if (Stopping) return;
-            try { Act(c); }
-            catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, c); }
-        }
-    }
+    protected override void ProcessRecord() => ForEachTarget(Targets().ToList(), Act);
 
     protected abstract void Act(Container c);
 }
@@ -181,9 +173,7 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
 
     protected override void Act(Container c)
     {
-        if (!(Force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
-            && !ShouldProcess(c.Name, "Remove container")) return;
-        if (Force && MyInvocation.BoundParameters.ContainsKey("WhatIf") && !ShouldProcess(c.Name, "Remove container")) return;
+        if (!ShouldProcessOrForce(Force, c.Name, "Remove container")) return;
         Manager.Remove(c, Force, Volumes.IsPresent, CancellationToken);
     }
 }

@@ -75,7 +75,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
             if (t.EndsWith(suffix, StringComparison.Ordinal)) { t = t[..^suffix.Length]; mult = m; break; }
         }
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
-            throw PscException.InvalidArgument("InvalidMemory", $"'{text}' is not a size (bytes, or a number with KB, MB or GB).", text);
+            throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"'{text}' is not a size (bytes, or a number with KB, MB or GB).", text);
         return (long)(v * mult);
     }
 
@@ -209,7 +209,7 @@ internal sealed class AttachedRun(ContainerCmdletBase cmdlet, ContainerManager m
     {
         using var launch = manager.Start(container, attach: true, stdin: stdin, ct: ct);
         var output = launch.Output;
-        if (output is null) throw PscException.InvalidOperation("ContainerRunning", $"Container '{container.Name}' is already running.", container.Name);
+        if (output is null) throw PscException.InvalidOperation(ErrorIds.ContainerRunning, $"Container '{container.Name}' is already running.", container.Name);
         if (stdin && launch.Input is Stream input)
         {
             new Thread(() =>
@@ -259,5 +259,5 @@ internal sealed class AttachedRun(ContainerCmdletBase cmdlet, ContainerManager m
     }
 
     private void WriteStderr(string line) =>
-        cmdlet.WriteError(new ErrorRecord(new RemoteException(line), "ContainerStandardError", ErrorCategory.FromStdErr, container.Name));
+        cmdlet.WriteError(new ErrorRecord(new RemoteException(line), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, container.Name));
 }

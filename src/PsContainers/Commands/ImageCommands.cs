@@ -40,12 +40,10 @@ public sealed class ImportContainerImageCommand : PscCmdlet
     {
         foreach (var p in Path)
         {
-            string full;
-            try { full = GetUnresolvedProviderPathFromPSPath(p); }
-            catch (Exception e) { WriteEngineError(e, p); continue; }
+            if (!ForTarget(p, () => GetUnresolvedProviderPathFromPSPath(p), out var full)) continue;
             if (!File.Exists(full) && !Directory.Exists(full))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{full}' does not exist."), "ArchiveNotFound", ErrorCategory.ObjectNotFound, p));
+                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{full}' does not exist."), ErrorIds.ArchiveNotFound, ErrorCategory.ObjectNotFound, p));
                 continue;
             }
             ImageReference? name = null;
@@ -53,10 +51,10 @@ public sealed class ImportContainerImageCommand : PscCmdlet
             {
                 try { name = ImageReference.Parse(Name); }
                 catch (PscException e) { ThrowEngineError(e, Name); }
-                if (name!.Digest is not null) ThrowEngineError(PscException.InvalidArgument("InvalidTagReference", "-Name needs name:tag without a digest.", Name), Name);
+                if (name!.Digest is not null) ThrowEngineError(PscException.InvalidArgument(ErrorIds.InvalidTagReference, "-Name needs name:tag without a digest.", Name), Name);
             }
             if (!ShouldProcess(full, RootFs ? $"Import root file system as {name!.ToFamiliarString()}" : "Import images")) continue;
-            try
+            ForTarget(p, () =>
             {
                 var images = RunPumped((sink, ct) =>
                 {
@@ -73,8 +71,7 @@ public sealed class ImportContainerImageCommand : PscCmdlet
                     WriteVerbose($"Loaded image: {(img.Repository == "<none>" ? img.Id : img.Repository + ":" + img.Tag)}");
                     WriteObject(img);
                 }
-            }
-            catch (Exception e) { WriteEngineError(e, p); }
+            });
         }
     }
 }
@@ -116,7 +113,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
             foreach (var img in InputObject)
             {
                 var found = _store.FindImage(img.Id);
-                if (found is null) { WriteNotFound("ImageNotFound", $"No such image: {img.Id}", img); continue; }
+                if (found is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {img.Id}", img); continue; }
                 var names = img.Repository != "<none>" ? [ImageReference.Parse(img.Repository + ":" + img.Tag)] : new List<ImageReference>();
                 Add(found, names);
             }
@@ -124,10 +121,8 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         }
         foreach (var n in Name)
         {
-            ContainerImage? img;
-            try { img = _store.FindImage(n); }
-            catch (Exception e) { WriteEngineError(e, n); continue; }
-            if (img is null) { WriteNotFound("ImageNotFound", $"No such image: {n}", n); continue; }
+            if (!ForTarget(n, () => _store.FindImage(n), out var img)) continue;
+            if (img is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {n}", n); continue; }
             var names = new List<ImageReference>();
             if (ImageReference.TryParse(n, out var r) && r is not null && r.Tag is not null && r.Digest is null && img.Repository != "<none>") names.Add(r);
             Add(img, names);
@@ -151,7 +146,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         string full = GetUnresolvedProviderPathFromPSPath(Path);
         if (File.Exists(full) && !Force)
         {
-            WriteError(new ErrorRecord(new IOException($"The file '{full}' already exists. Use -Force to overwrite it."), "FileExists", ErrorCategory.ResourceExists, full));
+            WriteError(new ErrorRecord(new IOException($"The file '{full}' already exists. Use -Force to overwrite it."), ErrorIds.FileExists, ErrorCategory.ResourceExists, full));
             return;
         }
         string what = string.Join(", ", _items.Select(i => i.Names.Count > 0 ? string.Join(", ", i.Names.Select(n => n.ToFamiliarString())) : i.Image.ShortId));
@@ -202,10 +197,9 @@ public sealed class GetContainerImageCommand : PscCmdlet
         {
             foreach (var id in Id)
             {
-                ContainerImage? img = null;
-                try { if (System.Text.RegularExpressions.Regex.IsMatch(id, "^(sha256:)?[0-9a-f]{4,64}$")) img = store.FindImage(id.StartsWith("sha256:") ? id : "sha256:" + id); }
-                catch (Exception e) { WriteEngineError(e, id); continue; }
-                if (img is null) WriteNotFound("ImageNotFound", $"No image with id '{id}'.", id);
+                if (!ForTarget(id, () => System.Text.RegularExpressions.Regex.IsMatch(id, "^(sha256:)?[0-9a-f]{4,64}$")
+                        ? store.FindImage(id.StartsWith("sha256:") ? id : "sha256:" + id) : null, out var img)) continue;
+                if (img is null) WriteNotFound(ErrorIds.ImageNotFound, $"No image with id '{id}'.", id);
                 else WriteObject(img);
             }
             return;
@@ -249,8 +243,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
                 }
                 if (matches.Count == 0)
                 {
-                    try { one = store.FindImage(n); }
-                    catch (Exception e) { WriteEngineError(e, n); continue; }
+                    if (!ForTarget(n, () => store.FindImage(n), out one)) continue;
                 }
                 if (one is not null)
                 {
@@ -259,7 +252,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
                 }
                 if (matches.Count == 0)
                 {
-                    WriteNotFound("ImageNotFound", $"No such image: {n}", n);
+                    WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {n}", n);
                     continue;
                 }
             }
@@ -295,23 +288,18 @@ public sealed class AddContainerImageTagCommand : PscCmdlet
     {
         var store = Images;
         string source = InputObject?.Id ?? Name;
-        ContainerImage? img;
-        try { img = store.FindImage(source); }
-        catch (Exception e) { WriteEngineError(e, source); return; }
-        if (img is null) { WriteNotFound("ImageNotFound", $"No such image: {source}", source); return; }
+        if (!ForTarget(source, () => store.FindImage(source), out var img)) return;
+        if (img is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {source}", source); return; }
         foreach (var t in Target)
         {
-            ImageReference r;
-            try { r = ImageReference.Parse(t); }
-            catch (Exception e) { WriteEngineError(e, t); continue; }
-            if (r.Digest is not null) { WriteEngineError(PscException.InvalidArgument("InvalidTagReference", $"'{t}' has a digest; a tag is name:tag.", t), t); continue; }
+            if (!ForTarget(t, () => ImageReference.Parse(t), out var r)) continue;
+            if (r.Digest is not null) { WriteEngineError(PscException.InvalidArgument(ErrorIds.InvalidTagReference, $"'{t}' has a digest; a tag is name:tag.", t), t); continue; }
             if (!ShouldProcess(r.ToFamiliarString(), $"Tag image {img.ShortId}")) continue;
-            try
+            ForTarget(t, () =>
             {
                 var tagged = store.Tag(img, r, CancellationToken);
                 if (PassThru) WriteObject(tagged);
-            }
-            catch (Exception e) { WriteEngineError(e, t); }
+            });
         }
     }
 }
@@ -343,19 +331,16 @@ public sealed class RemoveContainerImageCommand : PscCmdlet
         var store = Images;
         foreach (var r in refs)
         {
-            ContainerImage? img;
-            try { img = store.FindImage(r); }
-            catch (Exception e) { WriteEngineError(e, r); continue; }
-            if (img is null) { WriteNotFound("ImageNotFound", $"No such image: {r}", r); continue; }
+            if (!ForTarget(r, () => store.FindImage(r), out var img)) continue;
+            if (img is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {r}", r); continue; }
             if (!ShouldProcess(r == img.Id ? img.Id : $"{r} ({img.ShortId})", "Remove image")) continue;
-            try
+            ForTarget(r, () =>
             {
                 var res = store.Remove(r, Force, CancellationToken);
                 foreach (var u in res.Untagged) WriteVerbose("Untagged: " + u);
                 foreach (var d in res.Deleted) WriteVerbose("Deleted: " + d);
                 if (PassThru) WriteObject(res);
-            }
-            catch (Exception e) { WriteEngineError(e, r); }
+            });
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class NewContainerNetworkCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Name, "Create container network")) return;
-        try
+        ForTarget(Name, () =>
         {
             var n = Engine.Networks.Create(new NetworkCreateOptions
             {
@@ -43,8 +43,7 @@ public sealed class NewContainerNetworkCommand : PscCmdlet
                 Driver = Driver, Parent = Parent, BridgeName = BridgeName, DisableDns = DisableDns,
             });
             WriteObject(n);
-        }
-        catch (PscException e) { WriteEngineError(e, Name); }
+        });
     }
 }
 
@@ -87,27 +86,11 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = Engine.Networks;
         var cn = Engine.Networking;
-        foreach (var n in NetworkSelection.Select(this, store.List(), Name))
+        ForEachTarget(NetworkSelection.Select(this, Engine.Networks.List(), Name), n =>
         {
-            if (!this.ConfirmOrForce(Force, n.Name, "Remove container network")) continue;
-            try
-            {
-                var users = cn.AllStates().Where(s => s.Networks.Any(a => a.Network == n.Name)).ToList();
-                if (users.Count > 0 && !Force)
-                    throw new PscException("NetworkInUse", PscErrorCategory.ResourceBusy,
-                        $"Network '{n.Name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..12]))}; disconnect or remove them, or use -Force.", n.Name);
-                foreach (var u in users)
-                {
-                    // a stopped container's network may be released meanwhile: then there is nothing to disconnect
-                    try { cn.Disconnect(u.ContainerId, n.Name, CancellationToken); }
-                    catch (PscException e) when (e.ErrorId is "ContainerNetworkNotFound" or "NotConnected") { }
-                }
-                store.Remove(n.Name);
-            }
-            catch (PscException e) { WriteEngineError(e, n); }
-        }
+            if (ShouldProcessOrForce(Force, n.Name, "Remove container network")) cn.RemoveNetwork(n.Name, Force, CancellationToken);
+        });
     }
 }
 
@@ -133,14 +116,13 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
         foreach (var c in Container)
         {
             var st = cn.Find(c);
-            if (st is null) { WriteNotFound("ContainerNotFound", $"No running container named '{c}' with a network.", c); continue; }
+            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No running container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
-            try
+            ForTarget(c, () =>
             {
                 var s = RunPumped((p, ct) => cn.Connect(st.ContainerId, Network, IPAddress, Alias, ct));
                 WriteObject(s.Networks.First(a => a.Network == Network));
-            }
-            catch (PscException e) { WriteEngineError(e, c); }
+            });
         }
     }
 }
@@ -167,23 +149,15 @@ public sealed class DisconnectContainerNetworkCommand : PscCmdlet
         foreach (var c in Container)
         {
             var st = cn.Find(c);
-            if (st is null) { WriteNotFound("ContainerNotFound", $"No container named '{c}' with a network.", c); continue; }
+            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
-            try { RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)); }
-            catch (PscException e) { WriteEngineError(e, c); }
+            ForTarget(c, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
         }
     }
 }
 
 internal static class NetworkSelection
 {
-    /// <summary>ShouldProcess, except that -Force skips the confirmation prompt (never -WhatIf).</summary>
-    public static bool ConfirmOrForce(this PSCmdlet cmd, bool force, string target, string action)
-    {
-        if (force && !cmd.MyInvocation.BoundParameters.ContainsKey("WhatIf") && !cmd.MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
-        return cmd.ShouldProcess(target, action);
-    }
-
     /// <summary>Networks matching the names; a literal name that matches nothing is a non-terminating ObjectNotFound error.</summary>
     public static IEnumerable<ContainerNetwork> Select(PscCmdlet cmd, List<ContainerNetwork> all, string[]? names)
     {
@@ -195,7 +169,7 @@ internal static class NetworkSelection
             var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var hits = all.Where(n => wild ? p.IsMatch(n.Name) : n.Name == name).ToList();
             if (hits.Count == 0 && !wild)
-                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No network named '{name}'."), "NetworkNotFound", ErrorCategory.ObjectNotFound, name));
+                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No network named '{name}'."), ErrorIds.NetworkNotFound, ErrorCategory.ObjectNotFound, name));
             foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
         }
     }

@@ -23,7 +23,7 @@ public static class NetworkCreateParameters
         if (!string.IsNullOrEmpty(ipAddress))
         {
             if (!Ipv4Subnet.TryParseIp(ipAddress, out _))
-                throw new PscException("InvalidIPAddress", PscErrorCategory.InvalidArgument, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
+                throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
             o.Labels[NetworkParticipant.IPAddressLabel] = ipAddress;
         }
         foreach (var t in tmpfs ?? [])

@@ -35,21 +35,20 @@ public sealed class GetContainerPortCommand : PscCmdlet
                     list.AddRange(all.Where(s => p.IsMatch(s.ContainerName ?? "") || p.IsMatch(s.ContainerId)));
                 }
                 else if (cn.Find(c) is ContainerNetworkState st) list.Add(st);
-                else WriteNotFound("ContainerNotFound", $"No container named '{c}' with a network.", c);
+                else WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c);
             }
             selected = list.DistinctBy(s => s.ContainerId);
         }
-        int? wantPort = null; string? wantProto = null;
+        ContainerPortFilter? filter = null;
         if (ContainerPort is not null)
         {
-            var f = ContainerPort.Split('/');
-            if (!int.TryParse(f[0], out int wp)) { ThrowEngineError(new PscException("InvalidPortSpec", PscErrorCategory.InvalidArgument, $"'{ContainerPort}' is not a port (like 80 or 80/tcp).", ContainerPort)); return; }
-            wantPort = wp; wantProto = f.Length > 1 ? f[1].ToLowerInvariant() : null;
+            try { filter = ContainerPortFilter.Parse(ContainerPort); }
+            catch (PscException e) { ThrowEngineError(e); return; }
         }
         foreach (var s in selected)
             foreach (var p in s.Ports)
             {
-                if (wantPort is int w && (p.ContainerPort != w || (wantProto is not null && p.Protocol != wantProto))) continue;
+                if (filter is not null && !filter.Matches(p)) continue;
                 p.ContainerId = s.ContainerId;
                 p.ContainerName = s.ContainerName;
                 WriteObject(p);

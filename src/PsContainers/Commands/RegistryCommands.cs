@@ -35,7 +35,7 @@ public abstract class RegistryCmdletBase : PscCmdlet
         r = r.ToLowerInvariant();
         if (r is "index.docker.io" or "registry-1.docker.io" or "registry.hub.docker.com") r = ImageReference.DefaultRegistry;
         if (r.Length == 0)
-            throw PscException.InvalidArgument("InvalidRegistryName", $"'{text}' is not a registry name (host or host:port).", text);
+            throw PscException.InvalidArgument(ErrorIds.InvalidRegistryName, $"'{text}' is not a registry name (host or host:port).", text);
         return r;
     }
 }
@@ -127,11 +127,9 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
     {
         foreach (var n in Name)
         {
-            ImageReference reference;
-            try { reference = ImageReference.Parse(n); }
-            catch (PscException e) { WriteEngineError(e, n); continue; }
+            if (!ForTarget(n, () => ImageReference.Parse(n), out var reference)) continue;
             if (!ShouldProcess(reference.ToString(), "Pull image")) continue;
-            try
+            ForTarget(reference.ToString(), () =>
             {
                 _store ??= Images;
                 var image = RunPumped((sink, ct) =>
@@ -140,9 +138,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
                     return puller.Pull(reference, _platform, ct);
                 });
                 WriteObject(image);
-            }
-            catch (PscException e) { WriteEngineError(e, reference.ToString()); }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+            });
         }
     }
 }
@@ -193,7 +189,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
                 var img = _store!.FindImage(n);
                 if (img is null)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No local image named '{n}'."), "ImageNotFound", ErrorCategory.ObjectNotFound, n));
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No local image named '{n}'."), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, n));
                     continue;
                 }
                 Push(img, n);
@@ -202,30 +198,23 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
 
     private void Push(ContainerImage image, string givenName)
     {
-        ImageReference dest;
-        try
-        {
-            string? destText = Destination;
-            if (destText is null)
-            {
-                // the name the user gave, if it is a reference; else the image's first tag
-                if (ImageReference.TryParse(givenName, out var r) && r is not null && image.RepoTags.Contains(r.ToString())) dest = r;
-                else if (image.RepoTags.Length > 0 && (givenName == image.Id || image.Id.Contains(givenName) || image.RepoTags.Length == 1)) dest = ImageReference.Parse(image.RepoTags[0]);
-                else if (r is not null) dest = r;
-                else throw PscException.InvalidArgument("DestinationRequired", $"The image {givenName} has no name to push to; give -Destination.", givenName);
-            }
-            else dest = ImageReference.Parse(destText);
-        }
-        catch (PscException e) { WriteEngineError(e, givenName); return; }
+        if (!ForTarget(givenName, () => Destination is null ? DestinationOf(image, givenName) : ImageReference.Parse(Destination), out var dest)) return;
         if (!ShouldProcess(dest.ToString(), $"Push image {image.ShortId}")) return;
-        try
+        ForTarget(dest.ToString(), () =>
         {
             var result = RunPumped((sink, ct) =>
                 new ImagePusher(_store!, _options!, sink) { Credential = ToCredential(Credential) }.Push(image, dest, ct));
             WriteObject(result);
-        }
-        catch (PscException e) { WriteEngineError(e, dest.ToString()); }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+        });
+    }
+
+    /// <summary>Without -Destination: the name the user gave, if it is one of the image's references; else the image's first tag.</summary>
+    private static ImageReference DestinationOf(ContainerImage image, string givenName)
+    {
+        if (ImageReference.TryParse(givenName, out var r) && r is not null && image.RepoTags.Contains(r.ToString())) return r;
+        if (image.RepoTags.Length > 0 && (givenName == image.Id || image.Id.Contains(givenName) || image.RepoTags.Length == 1)) return ImageReference.Parse(image.RepoTags[0]);
+        if (r is not null) return r;
+        throw PscException.InvalidArgument(ErrorIds.DestinationRequired, $"The image {givenName} has no name to push to; give -Destination.", givenName);
     }
 }
 
@@ -247,13 +236,11 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdletBase
 
     protected override void ProcessRecord()
     {
-        string registry;
-        try { registry = NormaliseRegistry(Registry); }
-        catch (PscException e) { WriteEngineError(e, Registry); return; }
+        if (!ForTarget(Registry, () => NormaliseRegistry(Registry), out var registry)) return;
         var cred = ToCredential(Credential);
-        if (cred is null) { WriteError(new ErrorRecord(new ArgumentException("A credential is required."), "CredentialRequired", ErrorCategory.InvalidArgument, Registry)); return; }
+        if (cred is null) { WriteError(new ErrorRecord(new ArgumentException("A credential is required."), ErrorIds.CredentialRequired, ErrorCategory.InvalidArgument, Registry)); return; }
         if (!ShouldProcess(registry, $"Log in as {cred.UserName} and store the credentials")) return;
-        try
+        ForTarget(registry, () =>
         {
             var login = RunPumped((sink, ct) =>
             {
@@ -266,9 +253,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdletBase
             if (login.AuthScheme == "none")
                 WriteWarning($"{registry} accepts anonymous requests, so the credentials could not be checked; they were stored.");
             WriteObject(login);
-        }
-        catch (PscException e) { WriteEngineError(e, registry); }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+        });
     }
 }
 
@@ -286,21 +271,18 @@ public sealed class DisconnectContainerRegistryCommand : RegistryCmdletBase
     {
         foreach (var r in Registry)
         {
-            string registry;
-            try { registry = NormaliseRegistry(r); }
-            catch (PscException e) { WriteEngineError(e, r); continue; }
+            if (!ForTarget(r, () => NormaliseRegistry(r), out var registry)) continue;
             if (CredentialStore.Find(registry) is null)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No stored credentials for {registry}."), "RegistryNotLoggedIn", ErrorCategory.ObjectNotFound, registry));
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No stored credentials for {registry}."), ErrorIds.RegistryNotLoggedIn, ErrorCategory.ObjectNotFound, registry));
                 continue;
             }
             if (!ShouldProcess(registry, "Remove stored credentials")) continue;
-            try
+            ForTarget(registry, () =>
             {
                 foreach (var f in CredentialStore.Remove(registry)) WriteVerbose($"Removed {registry} from {f}.");
                 TokenCache.Shared.Clear();
-            }
-            catch (Exception e) when (e is PscException or IOException or UnauthorizedAccessException) { WriteEngineError(e, registry); }
+            });
         }
     }
 }
@@ -338,10 +320,8 @@ public sealed class FindContainerImageCommand : RegistryCmdletBase
         var patterns = Tag?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();
         foreach (var n in Name)
         {
-            ImageReference reference;
-            try { reference = ImageReference.Parse(n); }
-            catch (PscException e) { WriteEngineError(e, n); continue; }
-            try
+            if (!ForTarget(n, () => ImageReference.Parse(n), out var reference)) continue;
+            ForTarget(reference.Name, () =>
             {
                 var tags = RunPumped((sink, ct) =>
                 {
@@ -359,10 +339,8 @@ public sealed class FindContainerImageCommand : RegistryCmdletBase
                 }
                 if (!matched && patterns is not null)
                     foreach (var t in Tag!.Where(t => !WildcardPattern.ContainsWildcardCharacters(t)))
-                        WriteError(new ErrorRecord(new ItemNotFoundException($"{reference.Name} has no tag '{t}'."), "TagNotFound", ErrorCategory.ObjectNotFound, $"{reference.Name}:{t}"));
-            }
-            catch (PscException e) { WriteEngineError(e, reference.Name); }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw new PipelineStoppedException(); }
+                        WriteError(new ErrorRecord(new ItemNotFoundException($"{reference.Name} has no tag '{t}'."), ErrorIds.TagNotFound, ErrorCategory.ObjectNotFound, $"{reference.Name}:{t}"));
+            });
         }
     }
 }

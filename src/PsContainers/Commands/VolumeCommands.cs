@@ -20,13 +20,12 @@ public sealed class NewContainerVolumeCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Name ?? "(anonymous)", "Create container volume")) return;
-        try
+        ForTarget(Name, () =>
         {
             var labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
             var store = Engine.Volumes;
             WriteObject(store.WithUsage(store.Create(Name, labels)));
-        }
-        catch (PscException e) { WriteEngineError(e, Name); }
+        });
     }
 }
 
@@ -71,12 +70,10 @@ public sealed class RemoveContainerVolumeCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var store = Engine.Volumes;
-        foreach (var v in VolumeSelection.Select(this, store.List(), Name))
+        ForEachTarget(VolumeSelection.Select(this, store.List(), Name), v =>
         {
-            if (!this.ConfirmOrForce(Force, v.Name, "Remove container volume")) continue;
-            try { store.Remove(v.Name); }
-            catch (PscException e) { WriteEngineError(e, v); }
-        }
+            if (ShouldProcessOrForce(Force, v.Name, "Remove container volume")) store.Remove(v.Name);
+        });
     }
 }
 
@@ -92,7 +89,7 @@ internal static class VolumeSelection
             var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var hits = all.Where(v => wild ? p.IsMatch(v.Name) : v.Name == name).ToList();
             if (hits.Count == 0 && !wild)
-                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No volume named '{name}'."), "VolumeNotFound", ErrorCategory.ObjectNotFound, name));
+                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No volume named '{name}'."), ErrorIds.VolumeNotFound, ErrorCategory.ObjectNotFound, name));
             foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
         }
     }

@@ -59,11 +59,11 @@ public sealed class ContainerCopyTests
         ContainerManager.CopyOutOfRoot(Root, "c", "/var/run/inside.txt", Out + "/inside.txt");
         Assert.Equal("inside", File.ReadAllText(Out + "/inside.txt"));
         // a link to a host directory that the container does not have: nothing to copy
-        var e = Assert.Throws<PscException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/sentinel", Out + "/through"));
+        PscException e = Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/sentinel", Out + "/through"));
         Assert.Equal("ContainerPathNotFound", e.ErrorId);
         Assert.False(Path.Exists(Out + "/through"));
         // etc -> /etc is a loop inside the root
-        e = Assert.Throws<PscException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/etc/passwd", Out + "/passwd"));
+        e = Assert.Throws<InvalidArgumentException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/etc/passwd", Out + "/passwd"));
         Assert.Equal("TooManySymlinks", e.ErrorId);
         Assert.False(Path.Exists(Out + "/passwd"));
         // the whole root to a new directory: every entry, links as links, names as bytes, hard links kept
@@ -89,9 +89,9 @@ public sealed class ContainerCopyTests
         ContainerManager.CopyOutOfRoot(Root, "c", "/sub/.", Out + "/content");
         Assert.True(File.Exists(Out + "/content/hard3"));
         // a missing parent, or a trailing slash naming a missing directory, is an error
-        Assert.Equal("HostPathNotFound", Assert.Throws<PscException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/hard1", Out + "/no/such/file")).ErrorId);
-        Assert.Equal("HostPathNotFound", Assert.Throws<PscException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/hard1", Out + "/nodir/")).ErrorId);
-        Assert.Equal("CopyDirectoryToFile", Assert.Throws<PscException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/sub", Out + "/inside.txt")).ErrorId);
+        Assert.Equal("HostPathNotFound", Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/hard1", Out + "/no/such/file")).ErrorId);
+        Assert.Equal("HostPathNotFound", Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/hard1", Out + "/nodir/")).ErrorId);
+        Assert.Equal("CopyDirectoryToFile", Assert.Throws<InvalidArgumentException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/sub", Out + "/inside.txt")).ErrorId);
     });
 
     [Theory, InlineData(false), InlineData(true)]
@@ -105,9 +105,9 @@ public sealed class ContainerCopyTests
         ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/root/evil-root.txt");
         Assert.Equal("evil", File.ReadAllText(Root + "/evil-root.txt"));
         // through a link to a host directory the container does not have: refused
-        var e = Assert.Throws<PscException>(() => ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/sentinel/evil.txt"));
+        var e = Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/sentinel/evil.txt"));
         Assert.Equal("ContainerPathNotFound", e.ErrorId);
-        e = Assert.Throws<PscException>(() => ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/nodir/"));
+        e = Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/nodir/"));
         Assert.Equal("ContainerPathNotFound", e.ErrorId);
         // onto links whose targets are host files (missing inside): the link is replaced, never written through
         ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/ro/l1");

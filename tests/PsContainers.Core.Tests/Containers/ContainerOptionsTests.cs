@@ -25,7 +25,7 @@ public sealed class ContainerOptionsTests : IDisposable
     [InlineData("on-failure:x")]
     [InlineData("on-failure:-1")]
     public void RejectsBadRestartPolicies(string text) =>
-        Assert.Equal("InvalidRestartPolicy", Assert.Throws<PscException>(() => ContainerManager.ParseRestart(text)).ErrorId);
+        Assert.Equal("InvalidRestartPolicy", Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseRestart(text)).ErrorId);
 
     [Theory]
     [InlineData("KILL", 9)]
@@ -39,7 +39,7 @@ public sealed class ContainerOptionsTests : IDisposable
     [InlineData("SIGNOPE")]
     [InlineData("0")]
     [InlineData("99")]
-    public void RejectsBadSignals(string s) => Assert.Throws<PscException>(() => ContainerManager.ParseSignal(s));
+    public void RejectsBadSignals(string s) => Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseSignal(s));
 
     [Fact]
     public void ParsesVolumes()
@@ -48,9 +48,9 @@ public sealed class ContainerOptionsTests : IDisposable
         Assert.Equal(("bind", "/host/dir", "/data", true), (m.Type, m.Source, m.Destination, m.ReadOnly));
         Assert.False(ContainerManager.ParseVolume("/a:/b").ReadOnly);
         Assert.Equal("volume", ContainerManager.ParseVolume("named:/b").Type);
-        Assert.Throws<PscException>(() => ContainerManager.ParseVolume("/a"));
-        Assert.Throws<PscException>(() => ContainerManager.ParseVolume("/a:relative"));
-        Assert.Throws<PscException>(() => ContainerManager.ParseVolume("/a:/b:sometimes"));
+        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a"));
+        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a:relative"));
+        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a:/b:sometimes"));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class ContainerOptionsTests : IDisposable
         File.WriteAllText(f, "# comment\nA=1\n\n  B=two words\nPSC_TEST_FROM_HOST\nPSC_TEST_UNSET_VAR\nC=\n");
         Assert.Equal(["A=1", "B=two words", "PSC_TEST_FROM_HOST=hostvalue", "C="], ContainerManager.ReadEnvironmentFile(f));
         File.WriteAllText(f, "=nothing\n");
-        Assert.Throws<PscException>(() => ContainerManager.ReadEnvironmentFile(f));
+        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ReadEnvironmentFile(f));
     }
 
     [Theory]

@@ -58,7 +58,12 @@ public sealed class ContainerStateMachineTests
         Assert.Equal("Container 'web' is paused; resume it first.", M(ContainerStatus.Paused, ContainerOperation.Exec));
         Assert.Equal("Container 'web' is not paused.", M(ContainerStatus.Running, ContainerOperation.Resume));
         Assert.Equal("Container 'web' is not running.", M(ContainerStatus.Exited, ContainerOperation.Kill));
-        Assert.Equal("Container 'web' is paused: stop it first or use -Force.", M(ContainerStatus.Paused, ContainerOperation.Remove));
+        Assert.Equal("Container 'web' is paused.", M(ContainerStatus.Paused, ContainerOperation.Remove));
+        // the advice ("stop it first or use -Force") is a typed remedy the cmdlet layer words, not engine text
+        Assert.Equal(Remedy.StopOrForce, new InvalidStateException(ContainerStatus.Paused, ContainerOperation.Remove, "web").Remedy);
+        Assert.Equal(Remedy.StopOrForce, new InvalidStateException(ContainerStatus.Running, ContainerOperation.Remove, "web").Remedy);
+        Assert.Equal(Remedy.None, new InvalidStateException(ContainerStatus.Removing, ContainerOperation.Remove, "web").Remedy);
+        Assert.Equal(Remedy.None, new InvalidStateException(ContainerStatus.Exited, ContainerOperation.Kill, "web").Remedy);
         Assert.Equal(PscErrorCategory.ResourceBusy, new InvalidStateException(ContainerStatus.Running, ContainerOperation.Remove, "web").Category);
         Assert.Equal(PscErrorCategory.InvalidOperation, new InvalidStateException(ContainerStatus.Running, ContainerOperation.Start, "web").Category);
     }

@@ -53,7 +53,7 @@ public sealed class ContainerStoreTests : IDisposable
     public void ASecondContainerWithTheSameNameIsRefusedAndNothingIsCreated()
     {
         Publish("web");
-        var ex = Assert.Throws<PscException>(() => Publish("web"));
+        var ex = Assert.Throws<ConflictException>(() => Publish("web"));
         Assert.Equal(PscErrorCategory.ResourceExists, ex.Category);
         Assert.Equal("ContainerNameInUse", ex.ErrorId);
         Assert.Single(_store.LoadAll());
@@ -114,7 +114,7 @@ public sealed class ContainerStoreTests : IDisposable
         do { a = Publish("a" + Guid.NewGuid().ToString("N")[..6]); b = Publish("b" + Guid.NewGuid().ToString("N")[..6]); }
         while (a.Id[0] != b.Id[0] && _store.LoadAll().GroupBy(x => x.Id[0]).All(g => g.Count() < 2));
         char shared = _store.LoadAll().GroupBy(x => x.Id[0]).First(g => g.Count() > 1).Key;
-        var ex = Assert.Throws<PscException>(() => _store.Find(shared.ToString()));
+        var ex = Assert.Throws<InvalidArgumentException>(() => _store.Find(shared.ToString()));
         Assert.Equal("AmbiguousContainerId", ex.ErrorId);
     }
 

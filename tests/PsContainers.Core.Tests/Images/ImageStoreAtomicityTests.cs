@@ -226,7 +226,7 @@ public class ImageStoreAtomicityTests
         string cdir = Path.Combine(t.Paths.Containers, cid);
         Directory.CreateDirectory(cdir);
         File.WriteAllText(Path.Combine(cdir, "container.json"), $$"""{"Id":"{{cid}}","Name":"web","ImageId":"{{img.Id}}"}""");
-        var inUse = Assert.Throws<PscException>(() => t.Store.Remove("rmi:2", force: false));
+        var inUse = Assert.Throws<ConflictException>(() => t.Store.Remove("rmi:2", force: false));
         Assert.Equal("ImageInUse", inUse.ErrorId);
         Assert.Equal(PscErrorCategory.ResourceBusy, inUse.Category);
         var forced = t.Store.Remove("rmi:2", force: true);

@@ -73,17 +73,17 @@ public sealed class NetworkStoreTests : IDisposable
     [InlineData("bad name")]
     [InlineData("-dash")]
     public void BadNamesAreRefused(string name) =>
-        Assert.Equal("InvalidNetworkName", Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = name })).ErrorId);
+        Assert.Equal("InvalidNetworkName", Assert.Throws<InvalidArgumentException>(() => _store.Create(new NetworkCreateOptions { Name = name })).ErrorId);
 
     [Fact]
     public void ConflictsAreRefused()
     {
         _store.Create(new NetworkCreateOptions { Name = "one", Subnet = "172.31.0.0/16" });
-        Assert.Equal("NetworkExists", Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "one" })).ErrorId);
-        Assert.Equal("SubnetInUse", Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "two", Subnet = "172.31.9.0/24" })).ErrorId);
-        Assert.Equal("InvalidGateway", Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "three", Subnet = "172.29.0.0/24", Gateway = "172.28.0.1" })).ErrorId);
-        Assert.Equal("InvalidSubnet", Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "four", Subnet = "nonsense" })).ErrorId);
-        Assert.Equal("InvalidNetworkDriver", Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "five", Driver = "overlay" })).ErrorId);
+        Assert.Equal("NetworkExists", Assert.Throws<ConflictException>(() => _store.Create(new NetworkCreateOptions { Name = "one" })).ErrorId);
+        Assert.Equal("SubnetInUse", Assert.Throws<ConflictException>(() => _store.Create(new NetworkCreateOptions { Name = "two", Subnet = "172.31.9.0/24" })).ErrorId);
+        Assert.Equal("InvalidGateway", Assert.Throws<InvalidArgumentException>(() => _store.Create(new NetworkCreateOptions { Name = "three", Subnet = "172.29.0.0/24", Gateway = "172.28.0.1" })).ErrorId);
+        Assert.Equal("InvalidSubnet", Assert.Throws<InvalidArgumentException>(() => _store.Create(new NetworkCreateOptions { Name = "four", Subnet = "nonsense" })).ErrorId);
+        Assert.Equal("InvalidNetworkDriver", Assert.Throws<InvalidArgumentException>(() => _store.Create(new NetworkCreateOptions { Name = "five", Driver = "overlay" })).ErrorId);
         Assert.Single(_store.List());
     }
 
@@ -92,7 +92,7 @@ public sealed class NetworkStoreTests : IDisposable
     {
         var route = NetworkStore.HostRoutes().FirstOrDefault(r => r.Subnet.Prefix >= 8 && !r.Device.StartsWith("psc"));
         if (route.Device is null) return; // no routed subnet on this host
-        var e = Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "clash", Subnet = route.Subnet.ToString() }));
+        var e = Assert.Throws<ConflictException>(() => _store.Create(new NetworkCreateOptions { Name = "clash", Subnet = route.Subnet.ToString() }));
         Assert.Equal("SubnetInUse", e.ErrorId);
     }
 
@@ -104,7 +104,7 @@ public sealed class NetworkStoreTests : IDisposable
         Assert.Null(_store.Get("temp"));
         var b = _store.Create(new NetworkCreateOptions { Name = "again" });
         Assert.Equal(a.Subnet, b.Subnet);
-        Assert.Equal("NetworkNotFound", Assert.Throws<PscException>(() => _store.Remove("temp")).ErrorId);
+        Assert.Equal("NetworkNotFound", Assert.Throws<ResourceNotFoundException>(() => _store.Remove("temp")).ErrorId);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class NetworkStoreTests : IDisposable
     {
         var n = _store.Create(new NetworkCreateOptions { Name = "lan", Driver = "macvlan", Parent = "lo", Subnet = "192.168.77.0/24" });
         Assert.Equal(("macvlan", "lo", "192.168.77.1"), (n.Driver, n.Interface, n.Gateway));
-        var e = Assert.Throws<PscException>(() => _store.Create(new NetworkCreateOptions { Name = "lan2", Driver = "ipvlan", Parent = "nosuchif0", Subnet = "192.168.78.0/24" }));
+        var e = Assert.Throws<ResourceNotFoundException>(() => _store.Create(new NetworkCreateOptions { Name = "lan2", Driver = "ipvlan", Parent = "nosuchif0", Subnet = "192.168.78.0/24" }));
         Assert.Equal("NoParentInterface", e.ErrorId);
     }
 
@@ -152,6 +152,35 @@ public sealed class NetworkStoreTests : IDisposable
         Assert.Contains("127.0.0.53", ContainerNetworking.BuildResolvConf(host, "host"));
         Assert.Contains("nameserver 1.1.1.1\n", ContainerNetworking.BuildResolvConf(host, "bridge", new[] { "1.1.1.1" }));
         Assert.DoesNotContain("nameserver", ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "bridge").Replace("# the host has only loopback nameservers", ""));
+    }
+
+    [Fact]
+    public void RemoveNetworkRefusesANetworkInUseWithoutForce()
+    {
+        var cn = new ContainerNetworking(_store.Paths, _store);
+        var e = Assert.Throws<ResourceNotFoundException>(() => cn.RemoveNetwork("nope", force: false));
+        Assert.Equal((ErrorIds.NetworkNotFound, "nope"), (e.ErrorId, e.Target));
+
+        _store.Create(new NetworkCreateOptions { Name = "t-used", Subnet = "172.30.9.0/24" });
+        // a container attached to it, as ContainerNetworking records one (its network.json)
+        const string id = "c0ffee00000000000000000000000000000000000000000000000000000000aa";
+        var state = new ContainerNetworkState
+        {
+            ContainerId = id, ContainerName = "web1",
+            Networks = [new NetworkAttachment { Network = "t-used", IfName = "eth0" }],
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(cn.StatePath(id))!);
+        File.WriteAllText(cn.StatePath(id), System.Text.Json.JsonSerializer.Serialize(state));
+
+        var busy = Assert.Throws<ConflictException>(() => cn.RemoveNetwork("t-used", force: false));
+        Assert.Equal((ErrorIds.NetworkInUse, PscErrorCategory.ResourceBusy, "t-used", Remedy.Force), (busy.ErrorId, busy.Category, busy.Target, busy.Remedy));
+        Assert.Equal("Network 't-used' is used by container(s) web1.", busy.Message);
+        Assert.NotNull(_store.Get("t-used"));
+
+        // once the container is gone, the network goes without force
+        File.Delete(cn.StatePath(id));
+        cn.RemoveNetwork("t-used", force: false);
+        Assert.Null(_store.Get("t-used"));
     }
 }
 

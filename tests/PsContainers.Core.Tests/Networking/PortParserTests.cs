@@ -71,7 +71,7 @@ public class PortParserTests
     [InlineData("8010-8000:80")]
     public void BadSpecsAreRefused(string spec)
     {
-        var e = Assert.Throws<PscException>(() => PortParser.Parse(spec));
+        var e = Assert.Throws<InvalidArgumentException>(() => PortParser.Parse(spec));
         Assert.Equal("InvalidPortSpec", e.ErrorId);
         Assert.Equal(PscErrorCategory.InvalidArgument, e.Category);
     }
@@ -102,5 +102,42 @@ public class PortParserTests
         Assert.False(HostPorts.IsFree("127.0.0.1", port, "tcp"));
         l.Stop();
         Assert.True(HostPorts.IsFree("127.0.0.1", port, "tcp"));
+    }
+}
+
+public class ContainerPortFilterTests
+{
+    private static PortMapping P(int container, string proto) => new() { ContainerPort = container, HostPort = 8000, Protocol = proto };
+
+    [Fact]
+    public void APortAloneMatchesEveryProtocolOfThatPort()
+    {
+        var f = ContainerPortFilter.Parse("53");
+        Assert.Equal(new ContainerPortFilter(53, null), f);
+        Assert.True(f.Matches(P(53, "tcp")));
+        Assert.True(f.Matches(P(53, "udp")));
+        Assert.False(f.Matches(P(54, "udp")));
+    }
+
+    [Fact]
+    public void AProtocolNarrowsItCaseInsensitively()
+    {
+        var f = ContainerPortFilter.Parse("53/UDP");
+        Assert.Equal(new ContainerPortFilter(53, "udp"), f);
+        Assert.True(f.Matches(P(53, "udp")));
+        Assert.False(f.Matches(P(53, "tcp")));
+        Assert.False(f.Matches(P(80, "udp")));
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("/tcp")]
+    [InlineData("")]
+    public void ANonNumericPortIsInvalidPortSpec(string text)
+    {
+        var e = Assert.Throws<InvalidArgumentException>(() => ContainerPortFilter.Parse(text));
+        Assert.Equal(ErrorIds.InvalidPortSpec, e.ErrorId);
+        Assert.Equal(text, e.Target);
+        Assert.Equal($"'{text}' is not a port (like 80 or 80/tcp).", e.Message);
     }
 }

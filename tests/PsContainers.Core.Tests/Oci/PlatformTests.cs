@@ -24,7 +24,7 @@ public class PlatformTests
     [InlineData("a/b/c/d")]
     public void RejectsBadPlatforms(string text)
     {
-        var e = Assert.Throws<PscException>(() => Platform.Parse(text));
+        var e = Assert.Throws<InvalidArgumentException>(() => Platform.Parse(text));
         Assert.Equal("InvalidPlatform", e.ErrorId);
     }
 

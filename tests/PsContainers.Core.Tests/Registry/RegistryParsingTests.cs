@@ -168,7 +168,7 @@ public class RegistryManifestsTests
         Assert.Equal("sha256:" + new string('b', 64), RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/arm/v6")).Digest);
         // arm64 with no variant counts as v8; the first match wins
         Assert.Equal("sha256:" + new string('d', 64), RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/arm64/v8")).Digest);
-        var e = Assert.Throws<PscException>(() => RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/s390x"), "img"));
+        var e = Assert.Throws<ResourceNotFoundException>(() => RegistryManifests.SelectPlatform(idx, Platform.Parse("linux/s390x"), "img"));
         Assert.Equal(PscErrorCategory.ObjectNotFound, e.Category);
         Assert.Contains("linux/arm/v7", e.Message);
     }

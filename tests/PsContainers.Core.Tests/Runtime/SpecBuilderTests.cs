@@ -46,8 +46,8 @@ public sealed class SpecBuilderTests : IDisposable
     [Fact]
     public void UnknownUserOrGroupIsNotFound()
     {
-        Assert.Equal(PscErrorCategory.ObjectNotFound, Assert.Throws<PscException>(() => SpecBuilder.ResolveUser("nobody", _rootfs)).Category);
-        Assert.Equal(PscErrorCategory.ObjectNotFound, Assert.Throws<PscException>(() => SpecBuilder.ResolveUser("bob:nogroup", _rootfs)).Category);
+        Assert.Equal(PscErrorCategory.ObjectNotFound, Assert.Throws<ResourceNotFoundException>(() => SpecBuilder.ResolveUser("nobody", _rootfs)).Category);
+        Assert.Equal(PscErrorCategory.ObjectNotFound, Assert.Throws<ResourceNotFoundException>(() => SpecBuilder.ResolveUser("bob:nogroup", _rootfs)).Category);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class SpecBuilderTests : IDisposable
         Assert.DoesNotContain("CAP_MKNOD", b);
         var none = SpecBuilder.Build(new SpecOptions { CapDrop = new[] { "ALL" }, CapAdd = new[] { "KILL" } }, _rootfs);
         Assert.Equal(new[] { "CAP_KILL" }, none.Process!.Capabilities!.Bounding);
-        var e = Assert.Throws<PscException>(() => SpecBuilder.Build(new SpecOptions { CapAdd = new[] { "CAP_TELEPORT" } }, _rootfs));
+        var e = Assert.Throws<InvalidArgumentException>(() => SpecBuilder.Build(new SpecOptions { CapAdd = new[] { "CAP_TELEPORT" } }, _rootfs));
         Assert.Equal("UnknownCapability", e.ErrorId);
     }
 
@@ -141,9 +141,9 @@ public sealed class SpecBuilderTests : IDisposable
             Assert.Equal("b", s.Annotations!["a"]);
             var ns = SpecBuilder.Build(new SpecOptions { Network = "/run/netns/x" }, _rootfs).Linux!.Namespaces!.Single(n => n.Type == "network");
             Assert.Equal("/run/netns/x", ns.Path);
-            Assert.Throws<PscException>(() => SpecBuilder.Build(new SpecOptions { Network = "bogus" }, _rootfs));
-            Assert.Throws<PscException>(() => SpecBuilder.Build(new SpecOptions { Mounts = new[] { new BindMount("/no/such/dir", "/x") } }, _rootfs));
-            Assert.Throws<PscException>(() => Ulimit.Parse("nofile=10:5"));
+            Assert.Throws<InvalidArgumentException>(() => SpecBuilder.Build(new SpecOptions { Network = "bogus" }, _rootfs));
+            Assert.Throws<ResourceNotFoundException>(() => SpecBuilder.Build(new SpecOptions { Mounts = new[] { new BindMount("/no/such/dir", "/x") } }, _rootfs));
+            Assert.Throws<InvalidArgumentException>(() => Ulimit.Parse("nofile=10:5"));
         }
         finally { Directory.Delete(src, true); }
     }
@@ -216,8 +216,8 @@ public sealed class SpecBuilderTests : IDisposable
             Assert.Equal("/usr/sbin/runc", set.Runtime);
             Assert.StartsWith("runc version", set.RuntimeVersion);
             Assert.Equal("/usr/sbin/runc", EngineConfiguration.Load(paths).Runtime);
-            Assert.Throws<PscException>(() => EngineConfiguration.SetRuntime(paths, "/bin/false-runtime-missing"));
-            Assert.Throws<PscException>(() => EngineConfiguration.SetRuntime(paths, "/bin/false")); // does not answer --version
+            Assert.Throws<ResourceNotFoundException>(() => EngineConfiguration.SetRuntime(paths, "/bin/false-runtime-missing"));
+            Assert.Throws<InvalidArgumentException>(() => EngineConfiguration.SetRuntime(paths, "/bin/false")); // does not answer --version
             Assert.Equal("/usr/sbin/runc", EngineConfiguration.Load(paths).Runtime);
             EngineConfiguration.SetRuntime(paths, null);
             Assert.True(EngineConfiguration.Load(paths).IsDefaultRuntime);

@@ -31,7 +31,7 @@ public sealed class VolumeTests : IDisposable
         Assert.True(Directory.Exists(v.Mountpoint));
         Assert.EndsWith("/volumes/data/_data", v.Mountpoint);
         Assert.Equal("web", _store.Get("data")!.Labels["app"]);
-        Assert.Equal("VolumeExists", Assert.Throws<PscException>(() => _store.Create("data")).ErrorId);
+        Assert.Equal("VolumeExists", Assert.Throws<ConflictException>(() => _store.Create("data")).ErrorId);
         File.WriteAllBytes(Path.Combine(v.Mountpoint, "blob"), new byte[1234]);
         Assert.Equal(1234, _store.WithUsage(_store.Get("data")!).Size);
         _store.Remove("data");
@@ -69,7 +69,7 @@ public sealed class VolumeTests : IDisposable
     {
         var m = new VolumeMounter(_paths);
         m.Prepare("c1", "web", new[] { MountParser.ParseVolume("keep:/data") }, rootfs: _rootfs);
-        var e = Assert.Throws<PscException>(() => _store.Remove("keep"));
+        var e = Assert.Throws<ConflictException>(() => _store.Remove("keep"));
         Assert.Equal(("VolumeInUse", PscErrorCategory.ResourceBusy), (e.ErrorId, e.Category));
         m.Release("c1", removeAnonymous: true);
         Assert.NotNull(_store.Get("keep")); // named volumes outlive the container
@@ -105,7 +105,7 @@ public sealed class VolumeTests : IDisposable
     {
         var m = new VolumeMounter(_paths);
         string missing = Path.Combine(_dir, "missing");
-        var e = Assert.Throws<PscException>(() => m.Prepare("c1", "x", new[] { MountParser.ParseMount($"type=bind,source={missing},target=/m") }));
+        var e = Assert.Throws<ResourceNotFoundException>(() => m.Prepare("c1", "x", new[] { MountParser.ParseMount($"type=bind,source={missing},target=/m") }));
         Assert.Equal("BindSourceNotFound", e.ErrorId);
         // -Volume creates a missing host directory, like docker -v
         var mounts = m.Prepare("c1", "x", new[] { MountParser.ParseVolume($"{missing}:/m:ro") });
@@ -117,7 +117,7 @@ public sealed class VolumeTests : IDisposable
     public void DuplicateTargetsAreRefused()
     {
         var m = new VolumeMounter(_paths);
-        var e = Assert.Throws<PscException>(() => m.Prepare("c1", "x", new[] { MountParser.ParseVolume("a:/d"), MountParser.ParseTmpfs("/d/") }));
+        var e = Assert.Throws<InvalidArgumentException>(() => m.Prepare("c1", "x", new[] { MountParser.ParseVolume("a:/d"), MountParser.ParseTmpfs("/d/") }));
         Assert.Equal("DuplicateMountTarget", e.ErrorId);
         Assert.Empty(_store.List());
     }

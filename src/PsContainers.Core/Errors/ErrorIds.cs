@@ -1,0 +1,423 @@
+namespace PsContainers.Core;
+
+/// <summary>
+/// Every ErrorId the engine throws (<see cref="PscException.ErrorId"/>), one constant each, grouped by the part of the
+/// engine that throws it. The values are stable: users and tests match them (<c>$err.FullyQualifiedErrorId</c>,
+/// <c>catch</c> filters), so a value never changes once shipped; add a constant rather than reuse one for another
+/// error. Each entry names its category (<see cref="PscErrorCategory"/>) and what happened.
+/// </summary>
+/// <remarks>A test (ErrorCatalogTests) fails when a Core source throws an id that is not a constant of this class.</remarks>
+public static class ErrorIds
+{
+    // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
+
+    /// <summary>InvalidArgument: The id prefix '…' matches … containers; give more characters.</summary>
+    public const string AmbiguousContainerId = "AmbiguousContainerId";
+    /// <summary>ObjectNotFound: No cgroup found for process ….</summary>
+    public const string CgroupNotFound = "CgroupNotFound";
+    /// <summary>InvalidArgument: A container removed when it exits cannot have a restart policy (Remedy RemoveOrRestart).</summary>
+    public const string ConflictingOptions = "ConflictingOptions";
+    /// <summary>ResourceExists: The container name '…' is already in use by container …. Remove or rename that container to reuse the name.</summary>
+    public const string ContainerNameInUse = "ContainerNameInUse";
+    /// <summary>ObjectNotFound: No container '…'.</summary>
+    public const string ContainerNotFound = "ContainerNotFound";
+    /// <summary>InvalidOperation: Resume on a container that is not paused.</summary>
+    public const string ContainerNotPaused = "ContainerNotPaused";
+    /// <summary>InvalidOperation: Stop, Kill, Pause, Exec, Top or Stats on a container that is not running.</summary>
+    public const string ContainerNotRunning = "ContainerNotRunning";
+    /// <summary>ObjectNotFound: '…' does not exist in container '…'.</summary>
+    public const string ContainerPathNotFound = "ContainerPathNotFound";
+    /// <summary>InvalidOperation: Pause or Exec on a paused container.</summary>
+    public const string ContainerPaused = "ContainerPaused";
+    /// <summary>WriteError: Removing the directory of '…' failed: …</summary>
+    public const string ContainerRemoveFailed = "ContainerRemoveFailed";
+    /// <summary>InvalidOperation: The container is being removed (any operation).</summary>
+    public const string ContainerRemoving = "ContainerRemoving";
+    /// <summary>InvalidOperation / ResourceBusy: Start on a running container, or Remove (without force) of a running one.</summary>
+    public const string ContainerRunning = "ContainerRunning";
+    /// <summary>InvalidOperation: Container '…' could not be started: …</summary>
+    public const string ContainerStartFailed = "ContainerStartFailed";
+    /// <summary>InvalidArgument: Cannot copy the directory '…' over the file '…'.</summary>
+    public const string CopyDirectoryToFile = "CopyDirectoryToFile";
+    /// <summary>ResourceBusy / WriteError: '…' in container '…' kept changing while it was being copied.</summary>
+    public const string CopyFailed = "CopyFailed";
+    /// <summary>ObjectNotFound: The directory '…' does not exist.</summary>
+    public const string HostPathNotFound = "HostPathNotFound";
+    /// <summary>InvalidData: The image of '…' has no layers.</summary>
+    public const string ImageHasNoLayers = "ImageHasNoLayers";
+    /// <summary>ObjectNotFound: No image '…' in the local store. Import or pull it first.</summary>
+    public const string ImageNotFound = "ImageNotFound";
+    /// <summary>NotInstalled: The init program '…' is missing from this installation (Remedy ReinstallOrNoInit).</summary>
+    public const string InitNotFound = "InitNotFound";
+    /// <summary>InvalidArgument: '…' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.</summary>
+    public const string InvalidContainerName = "InvalidContainerName";
+    /// <summary>InvalidArgument: Restart policy '…' is not one of no, on-failure[:max-retries], always, unless-stopped.</summary>
+    public const string InvalidRestartPolicy = "InvalidRestartPolicy";
+    /// <summary>InvalidArgument: '…' is not a signal name or number.</summary>
+    public const string InvalidSignal = "InvalidSignal";
+    /// <summary>InvalidArgument: Tmpfs path '…' must be absolute.</summary>
+    public const string InvalidTmpfs = "InvalidTmpfs";
+    /// <summary>InvalidArgument: Volume '…' is not of the form host-path:container-path[:ro|rw].</summary>
+    public const string InvalidVolume = "InvalidVolume";
+    /// <summary>NotInstalled: The container monitor '…' does not exist (build the module first).</summary>
+    public const string MonitorNotFound = "MonitorNotFound";
+    /// <summary>ResourceBusy: The root filesystem of '…' is still mounted at ….</summary>
+    public const string RootfsBusy = "RootfsBusy";
+    /// <summary>ResourceUnavailable: Cannot mount the root filesystem of '…' (errno …).</summary>
+    public const string RootfsMountFailed = "RootfsMountFailed";
+
+    // ---- Images: references, the content store, layers and archives (Images/). ----
+
+    /// <summary>InvalidArgument: The short id '…' matches … images; give more characters.</summary>
+    public const string AmbiguousImageId = "AmbiguousImageId";
+    /// <summary>InvalidArgument: The archive holds … images; a name can only be given to an archive with one image (Remedy ImportWithoutName).</summary>
+    public const string AmbiguousName = "AmbiguousName";
+    /// <summary>ObjectNotFound: The file '…' does not exist.</summary>
+    public const string ArchiveNotFound = "ArchiveNotFound";
+    /// <summary>ObjectNotFound: The blob … is not in the store.</summary>
+    public const string BlobNotFound = "BlobNotFound";
+    /// <summary>InvalidData: Layer … unpacks to …, but the image config says ….</summary>
+    public const string DiffIdMismatch = "DiffIdMismatch";
+    /// <summary>InvalidData: The blob … in the archive does not match its digest (it hashes to …).</summary>
+    public const string DigestMismatch = "DigestMismatch";
+    /// <summary>ObjectNotFound: The directory '…' does not exist.</summary>
+    public const string DirectoryNotFound = "DirectoryNotFound";
+    /// <summary>InvalidData: The hard link '…' points at '…', which is not in the layer.</summary>
+    public const string HardlinkTargetMissing = "HardlinkTargetMissing";
+    /// <summary>InvalidOperation: Unable to delete image …: it is referenced in multiple repositories (…) (Remedy Force).</summary>
+    public const string ImageHasMultipleReferences = "ImageHasMultipleReferences";
+    /// <summary>ResourceBusy: Unable to remove '…': container … (…) uses image … (Remedy Force).</summary>
+    public const string ImageInUse = "ImageInUse";
+    /// <summary>InvalidData: '…' in the archive is too large.</summary>
+    public const string InvalidArchive = "InvalidArchive";
+    /// <summary>InvalidData: The image config … has no rootfs.diff_ids.</summary>
+    public const string InvalidImageConfig = "InvalidImageConfig";
+    /// <summary>InvalidData: index.json in '…' is not valid: …</summary>
+    public const string InvalidIndex = "InvalidIndex";
+    /// <summary>InvalidData: A layer that is not a valid (or a cut-short) tar archive, or whose entries cannot be unpacked as given.</summary>
+    public const string InvalidLayer = "InvalidLayer";
+    /// <summary>InvalidData: manifest.json in '…' is not valid: …</summary>
+    public const string InvalidManifest = "InvalidManifest";
+    /// <summary>InvalidArgument / InvalidData: manifest.json in '…' names an invalid reference '…'.</summary>
+    public const string InvalidReferenceFormat = "InvalidReferenceFormat";
+    /// <summary>InvalidArgument: '…' cannot be used as a tag: give name:tag without a digest.</summary>
+    public const string InvalidTagReference = "InvalidTagReference";
+    /// <summary>InvalidData: The layer entry '…' is not a valid whiteout.</summary>
+    public const string InvalidWhiteout = "InvalidWhiteout";
+    /// <summary>InvalidData: The unpacked layer … of image … is missing (Remedy RepairStorage).</summary>
+    public const string LayerMissing = "LayerMissing";
+    /// <summary>InvalidData: The layer entry '…' points outside the layer root.</summary>
+    public const string LayerPathEscapes = "LayerPathEscapes";
+    /// <summary>InvalidData: Too many symbolic links resolving '…'.</summary>
+    public const string LayerSymlinkLoop = "LayerSymlinkLoop";
+    /// <summary>WriteError: Cannot unpack '…': …</summary>
+    public const string LayerWriteFailed = "LayerWriteFailed";
+    /// <summary>InvalidData: The archive '…' contains no image.</summary>
+    public const string NoImagesInArchive = "NoImagesInArchive";
+    /// <summary>InvalidData: … is an image index, not an image manifest.</summary>
+    public const string NotAnImageManifest = "NotAnImageManifest";
+    /// <summary>InvalidData: The blob … is larger than the … bytes announced.</summary>
+    public const string SizeMismatch = "SizeMismatch";
+    /// <summary>InvalidData: The store index '…' is damaged: …</summary>
+    public const string StoreIndexCorrupt = "StoreIndexCorrupt";
+    /// <summary>InvalidData: An image archive that ends early (a cut-short tar).</summary>
+    public const string TruncatedArchive = "TruncatedArchive";
+    /// <summary>InvalidData: The directory '…' is not an OCI image layout (no index.json).</summary>
+    public const string UnknownArchiveFormat = "UnknownArchiveFormat";
+    /// <summary>InvalidData: The layer entry '…' has an unsupported type ('…').</summary>
+    public const string UnsupportedLayerEntry = "UnsupportedLayerEntry";
+    /// <summary>InvalidData: The manifest … is not supported: ….</summary>
+    public const string UnsupportedMediaType = "UnsupportedMediaType";
+
+    // ---- Registry: the distribution client, pull and push (Registry/). See also the response ids below. ----
+
+    /// <summary>InvalidData: Cannot update '…': it is not valid JSON (…).</summary>
+    public const string AuthFileInvalid = "AuthFileInvalid";
+    /// <summary>InvalidData: The blob … of … is not in the store.</summary>
+    public const string MissingBlob = "MissingBlob";
+    /// <summary>InvalidArgument: … names digest …, but the image's manifest is ….</summary>
+    public const string PushDigestMismatch = "PushDigestMismatch";
+    /// <summary>InvalidData: The image … has no single-platform manifest to push.</summary>
+    public const string PushUnsupportedManifest = "PushUnsupportedManifest";
+    /// <summary>AuthenticationError: Registry … sent a Bearer challenge without a usable realm: …</summary>
+    public const string RegistryAuthInvalid = "RegistryAuthInvalid";
+    /// <summary>AuthenticationError: Registry … asks for an unsupported authentication scheme: …</summary>
+    public const string RegistryAuthUnsupported = "RegistryAuthUnsupported";
+    /// <summary>InvalidData: Cannot read registry settings '…': …</summary>
+    public const string RegistryConfigInvalid = "RegistryConfigInvalid";
+    /// <summary>ConnectionError: An HTTP request to a registry failed before an answer (DNS, refused, reset, timeout).</summary>
+    public const string RegistryConnectionFailed = "RegistryConnectionFailed";
+    /// <summary>InvalidData: The manifest served for … has digest ….</summary>
+    public const string RegistryDigestMismatch = "RegistryDigestMismatch";
+    /// <summary>SecurityError: Registry … asks for credentials to be sent to … over plain HTTP; refused. List … as insecure to allow it.</summary>
+    public const string RegistryInsecureTokenRealm = "RegistryInsecureTokenRealm";
+    /// <summary>InvalidData: The index of … points at another index for ….</summary>
+    public const string RegistryManifestInvalid = "RegistryManifestInvalid";
+    /// <summary>NotImplemented: … uses the Docker image manifest schema 1, which was deprecated in 2019 and is not supported. Push the image again with a current client (schema 2 or OCI).</summary>
+    public const string RegistryManifestSchema1Unsupported = "RegistryManifestSchema1Unsupported";
+    /// <summary>InvalidData: The manifest of … is … bytes; manifests over 4 MiB are refused.</summary>
+    public const string RegistryManifestTooLarge = "RegistryManifestTooLarge";
+    /// <summary>InvalidData: The manifest's mediaType contradicts the Content-Type the registry served it with.</summary>
+    public const string RegistryManifestTypeMismatch = "RegistryManifestTypeMismatch";
+    /// <summary>InvalidData: The registry served a document that is neither an image manifest nor an image index.</summary>
+    public const string RegistryManifestUnsupported = "RegistryManifestUnsupported";
+    /// <summary>ObjectNotFound: … has no image for platform …. Available: …</summary>
+    public const string RegistryPlatformNotFound = "RegistryPlatformNotFound";
+    /// <summary>ProtocolError: …: the upload response has no Location header.</summary>
+    public const string RegistryProtocolError = "RegistryProtocolError";
+    /// <summary>SecurityError: Cannot connect to registry … over HTTPS: …</summary>
+    public const string RegistryTlsFailed = "RegistryTlsFailed";
+    /// <summary>AuthenticationError: The token server … sent an unusable answer: …</summary>
+    public const string RegistryTokenInvalid = "RegistryTokenInvalid";
+    /// <summary>ProtocolError: …: more than 10 redirects.</summary>
+    public const string RegistryTooManyRedirects = "RegistryTooManyRedirects";
+    /// <summary>ConnectionError: Cannot reach registry … over HTTPS: …</summary>
+    public const string RegistryUnreachable = "RegistryUnreachable";
+
+    // ---- Registry responses (RegistryErrors.FromResponse): an error body's code (distribution spec, "Error Codes"),
+    //      else the HTTP status. ----
+
+    /// <summary>PermissionDenied: HTTP 401, or a token request that was refused.</summary>
+    public const string RegistryUnauthorized = "RegistryUnauthorized";
+    /// <summary>PermissionDenied: HTTP 403 without an error body.</summary>
+    public const string RegistryDenied = "RegistryDenied";
+    /// <summary>ObjectNotFound: HTTP 404 without an error body.</summary>
+    public const string RegistryNotFound = "RegistryNotFound";
+    /// <summary>LimitsExceeded: HTTP 429, or the TOOMANYREQUESTS code.</summary>
+    public const string RegistryTooManyRequests = "RegistryTooManyRequests";
+    /// <summary>ProtocolError or ConnectionError (5xx): any other failing HTTP status without an error body.</summary>
+    public const string RegistryHttpError = "RegistryHttpError";
+    /// <summary>The registry answered with the error code BLOB_UNKNOWN.</summary>
+    public const string RegistryBlobUnknown = "RegistryBlobUnknown";
+    /// <summary>The registry answered with the error code BLOB_UPLOAD_INVALID.</summary>
+    public const string RegistryBlobUploadInvalid = "RegistryBlobUploadInvalid";
+    /// <summary>The registry answered with the error code BLOB_UPLOAD_UNKNOWN.</summary>
+    public const string RegistryBlobUploadUnknown = "RegistryBlobUploadUnknown";
+    /// <summary>The registry answered with the error code DIGEST_INVALID.</summary>
+    public const string RegistryDigestInvalid = "RegistryDigestInvalid";
+    /// <summary>The registry answered with the error code MANIFEST_BLOB_UNKNOWN.</summary>
+    public const string RegistryManifestBlobUnknown = "RegistryManifestBlobUnknown";
+    /// <summary>The registry answered with the error code MANIFEST_UNKNOWN.</summary>
+    public const string RegistryManifestUnknown = "RegistryManifestUnknown";
+    /// <summary>The registry answered with the error code MANIFEST_UNVERIFIED.</summary>
+    public const string RegistryManifestUnverified = "RegistryManifestUnverified";
+    /// <summary>The registry answered with the error code NAME_INVALID.</summary>
+    public const string RegistryNameInvalid = "RegistryNameInvalid";
+    /// <summary>The registry answered with the error code NAME_UNKNOWN.</summary>
+    public const string RegistryNameUnknown = "RegistryNameUnknown";
+    /// <summary>The registry answered with the error code SIZE_INVALID.</summary>
+    public const string RegistrySizeInvalid = "RegistrySizeInvalid";
+    /// <summary>The registry answered with the error code TAG_INVALID.</summary>
+    public const string RegistryTagInvalid = "RegistryTagInvalid";
+    /// <summary>The registry answered with the error code UNSUPPORTED.</summary>
+    public const string RegistryUnsupported = "RegistryUnsupported";
+    /// <summary>The registry answered with the error code PAGINATION_NUMBER_INVALID.</summary>
+    public const string RegistryPaginationNumberInvalid = "RegistryPaginationNumberInvalid";
+    /// <summary>The registry answered with the error code RANGE_INVALID.</summary>
+    public const string RegistryRangeInvalid = "RegistryRangeInvalid";
+    /// <summary>The registry answered with the error code UNKNOWN, with no code, or with a code outside the spec's list.</summary>
+    public const string RegistryUnknown = "RegistryUnknown";
+
+    // ---- Networking: networks, CNI, ports and DNS (Networking/). ----
+
+    /// <summary>ResourceExists: Container '…' is already on network '…'.</summary>
+    public const string AlreadyConnected = "AlreadyConnected";
+    /// <summary>InvalidData: The network configuration has no name.</summary>
+    public const string CniBadConfig = "CniBadConfig";
+    /// <summary>InvalidResult: The CNI plugin returned something that is not a JSON object.</summary>
+    public const string CniBadResult = "CniBadResult";
+    /// <summary>ObjectNotFound: No cached CNI result for container … on network '…'.</summary>
+    public const string CniNoCachedResult = "CniNoCachedResult";
+    /// <summary>InvalidOperation: A CNI plugin returned an error object or a non-zero exit code.</summary>
+    public const string CniPluginFailed = "CniPluginFailed";
+    /// <summary>NotInstalled: CNI plugin '…' was not found in …</summary>
+    public const string CniPluginNotFound = "CniPluginNotFound";
+    /// <summary>ObjectNotFound: Container '…' has no network set up (is it running?).</summary>
+    public const string ContainerNetworkNotFound = "ContainerNetworkNotFound";
+    /// <summary>InvalidOperation: Container '…' uses network mode '…' or is not running; it cannot join other networks.</summary>
+    public const string ContainerNotConnectable = "ContainerNotConnectable";
+    /// <summary>InvalidArgument: A gateway needs a subnet (Remedy GiveSubnet).</summary>
+    public const string GatewayWithoutSubnet = "GatewayWithoutSubnet";
+    /// <summary>InvalidArgument: '…' is not an IPv4 address.</summary>
+    public const string InvalidGateway = "InvalidGateway";
+    /// <summary>InvalidArgument: '…' is not an IPv4 address.</summary>
+    public const string InvalidIPAddress = "InvalidIPAddress";
+    /// <summary>InvalidArgument: IP range … is not inside subnet ….</summary>
+    public const string InvalidIPRange = "InvalidIPRange";
+    /// <summary>InvalidArgument: Unknown network driver '…' (use bridge, macvlan or ipvlan, or drop a CNI conflist into …).</summary>
+    public const string InvalidNetworkDriver = "InvalidNetworkDriver";
+    /// <summary>InvalidArgument: Network mode '…' cannot be combined with other networks (Remedy OneNetworkMode).</summary>
+    public const string InvalidNetworkMode = "InvalidNetworkMode";
+    /// <summary>InvalidArgument: '…' is not a valid network name: use letters, digits, '_', '.', '-' (not host, none, bridge, default, container).</summary>
+    public const string InvalidNetworkName = "InvalidNetworkName";
+    /// <summary>InvalidArgument: Invalid port specification '…': …. Use [hostIP:][hostPort:]containerPort[/tcp|udp], e.g. 8000:80.</summary>
+    public const string InvalidPortSpec = "InvalidPortSpec";
+    /// <summary>InvalidArgument: '…' is not an IPv4 subnet in CIDR form (like 10.89.5.0/24).</summary>
+    public const string InvalidSubnet = "InvalidSubnet";
+    /// <summary>ResourceUnavailable: Cannot create a network namespace: </summary>
+    public const string NetnsCreateFailed = "NetnsCreateFailed";
+    /// <summary>ResourceExists: A network namespace is already mounted at '…'.</summary>
+    public const string NetnsExists = "NetnsExists";
+    /// <summary>ResourceExists: The network of container … is already set up.</summary>
+    public const string NetworkAlreadySetUp = "NetworkAlreadySetUp";
+    /// <summary>ResourceExists: A network named '…' already exists.</summary>
+    public const string NetworkExists = "NetworkExists";
+    /// <summary>ObjectNotFound: No network named '…' (Remedy CreateNetwork when a container names it).</summary>
+    public const string NetworkNotFound = "NetworkNotFound";
+    /// <summary>InvalidOperation: Releasing the network of container … failed: …</summary>
+    public const string NetworkTeardownFailed = "NetworkTeardownFailed";
+    /// <summary>ResourceUnavailable: No free host port was found.</summary>
+    public const string NoFreePort = "NoFreePort";
+    /// <summary>LimitsExceeded: No free 10.89.x.0/24 subnet is left (Remedy GiveSubnet).</summary>
+    public const string NoFreeSubnet = "NoFreeSubnet";
+    /// <summary>InvalidArgument / ObjectNotFound: No parent interface was given and the host has no default route (Remedy GiveParentInterface).</summary>
+    public const string NoParentInterface = "NoParentInterface";
+    /// <summary>ObjectNotFound: Container '…' is not on network '…'.</summary>
+    public const string NotConnected = "NotConnected";
+    /// <summary>InvalidArgument / ResourceUnavailable: Every host port in …-…/… is in use.</summary>
+    public const string PortInUse = "PortInUse";
+    /// <summary>InvalidArgument: Ports cannot be published in network mode '…' (Remedy PublishOnBridge).</summary>
+    public const string PublishNeedsNetwork = "PublishNeedsNetwork";
+    /// <summary>ResourceExists: Subnet … overlaps network '…' (…).</summary>
+    public const string SubnetInUse = "SubnetInUse";
+    /// <summary>InvalidArgument: A … network needs a subnet (Remedy GiveSubnet).</summary>
+    public const string SubnetRequired = "SubnetRequired";
+
+    // ---- Volumes and mounts (Volumes/). ----
+
+    /// <summary>ObjectNotFound: The bind mount source '…' does not exist.</summary>
+    public const string BindSourceNotFound = "BindSourceNotFound";
+    /// <summary>InvalidArgument: Two mounts have the same container path '…'.</summary>
+    public const string DuplicateMountTarget = "DuplicateMountTarget";
+    /// <summary>InvalidArgument: Invalid volume/mount/tmpfs '…': ….</summary>
+    public const string InvalidMountSpec = "InvalidMountSpec";
+    /// <summary>InvalidData: The mount path '…' resolves to a name that is not UTF-8 in the container.</summary>
+    public const string InvalidMountTarget = "InvalidMountTarget";
+    /// <summary>InvalidArgument: '…' is not a valid volume name: start with a letter or digit, then letters, digits, '_', '.' or '-'.</summary>
+    public const string InvalidVolumeName = "InvalidVolumeName";
+    /// <summary>InvalidArgument / InvalidData: Too many symbolic links while resolving '…' in the container.</summary>
+    public const string TooManySymlinks = "TooManySymlinks";
+    /// <summary>ResourceBusy: Volume '…' has a file system mounted inside it (…); it was left in place: …</summary>
+    public const string VolumeBusy = "VolumeBusy";
+    /// <summary>WriteError: Copying the image content at '…' into the volume failed: …</summary>
+    public const string VolumeCopyUpFailed = "VolumeCopyUpFailed";
+    /// <summary>ResourceExists: A volume named '…' already exists.</summary>
+    public const string VolumeExists = "VolumeExists";
+    /// <summary>ResourceBusy: Volume '…' is in use by container(s) …</summary>
+    public const string VolumeInUse = "VolumeInUse";
+    /// <summary>ObjectNotFound: No volume named '…'.</summary>
+    public const string VolumeNotFound = "VolumeNotFound";
+    /// <summary>WriteError: Removing the data of volume '…' failed: …</summary>
+    public const string VolumeRemoveFailed = "VolumeRemoveFailed";
+
+    // ---- The OCI runtime, its spec and the engine configuration (Runtime/). ----
+
+    /// <summary>ObjectNotFound: Group '…' is not in the container's /etc/group.</summary>
+    public const string GroupNotFound = "GroupNotFound";
+    /// <summary>InvalidArgument: Cpus must be between 0.01 and the number of CPUs (… given).</summary>
+    public const string InvalidCpus = "InvalidCpus";
+    /// <summary>InvalidData: '…' does not hold a JSON object.</summary>
+    public const string InvalidEngineConfiguration = "InvalidEngineConfiguration";
+    /// <summary>InvalidArgument: Environment entry '…' has no name.</summary>
+    public const string InvalidEnvironment = "InvalidEnvironment";
+    /// <summary>InvalidData: The /etc/group entry of '…' is malformed.</summary>
+    public const string InvalidGroupEntry = "InvalidGroupEntry";
+    /// <summary>InvalidArgument: The minimum memory limit is 6 MiB.</summary>
+    public const string InvalidMemory = "InvalidMemory";
+    /// <summary>InvalidArgument: Mount destination '…' must be an absolute path.</summary>
+    public const string InvalidMount = "InvalidMount";
+    /// <summary>InvalidData: The /etc/passwd entry of '…' is malformed.</summary>
+    public const string InvalidPasswdEntry = "InvalidPasswdEntry";
+    /// <summary>InvalidArgument: The runtime must be an absolute path ('…' given).</summary>
+    public const string InvalidRuntimePath = "InvalidRuntimePath";
+    /// <summary>InvalidArgument: Ulimit '…' is not of the form name=soft[:hard].</summary>
+    public const string InvalidUlimit = "InvalidUlimit";
+    /// <summary>ObjectNotFound: Mount source '…' does not exist.</summary>
+    public const string MountSourceNotFound = "MountSourceNotFound";
+    /// <summary>InvalidArgument: A container needs a command to run (Args is empty).</summary>
+    public const string NoCommand = "NoCommand";
+    /// <summary>InvalidData: … state … printed invalid JSON: …</summary>
+    public const string RuntimeBadState = "RuntimeBadState";
+    /// <summary>InvalidResult: The runtime wrote no pid file for '…'.</summary>
+    public const string RuntimeNoPid = "RuntimeNoPid";
+    /// <summary>InvalidArgument: '…' does not answer --version like an OCI runtime.</summary>
+    public const string RuntimeNoVersion = "RuntimeNoVersion";
+    /// <summary>InvalidArgument: The runtime '…' is not executable.</summary>
+    public const string RuntimeNotExecutable = "RuntimeNotExecutable";
+    /// <summary>NotInstalled / ObjectNotFound: The runtime '…' does not exist.</summary>
+    public const string RuntimeNotFound = "RuntimeNotFound";
+    /// <summary>InvalidArgument: Unknown capability '…'.</summary>
+    public const string UnknownCapability = "UnknownCapability";
+    /// <summary>ObjectNotFound: User '…' is not in the container's /etc/passwd.</summary>
+    public const string UserNotFound = "UserNotFound";
+
+    /// <summary>InvalidOperation / ObjectNotFound: `create` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeCreateFailed = "RuntimeCreateFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `start` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeStartFailed = "RuntimeStartFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `state` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeStateFailed = "RuntimeStateFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `kill` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeKillFailed = "RuntimeKillFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `delete` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeDeleteFailed = "RuntimeDeleteFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `pause` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimePauseFailed = "RuntimePauseFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `resume` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeResumeFailed = "RuntimeResumeFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `ps` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimePsFailed = "RuntimePsFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `list` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeListFailed = "RuntimeListFailed";
+    /// <summary>InvalidOperation / ObjectNotFound: `exec` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
+    public const string RuntimeExecFailed = "RuntimeExecFailed";
+
+    // ---- OCI documents (Oci/). ----
+
+    /// <summary>InvalidArgument: A platform cannot be empty; use os/arch[/variant], e.g. linux/arm64/v8.</summary>
+    public const string InvalidPlatform = "InvalidPlatform";
+
+    // ---- Host primitives (Util/). ----
+
+    /// <summary>InvalidData: '…' is not a valid sha256 digest.</summary>
+    public const string InvalidDigest = "InvalidDigest";
+    /// <summary>ResourceUnavailable: Cannot start '…': ….</summary>
+    public const string SpawnFailed = "SpawnFailed";
+    /// <summary>InvalidOperation: waitpid(…) failed: ….</summary>
+    public const string WaitFailed = "WaitFailed";
+
+    // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
+
+    /// <summary>NotSpecified: The container's process (Invoke-ContainerImage, Invoke-ContainerCommand) exited with a non-zero code.</summary>
+    public const string ContainerExitCode = "ContainerExitCode";
+    /// <summary>FromStdErr: A line the container's process wrote to its standard error.</summary>
+    public const string ContainerStandardError = "ContainerStandardError";
+    /// <summary>InvalidArgument: A registry login without a credential.</summary>
+    public const string CredentialRequired = "CredentialRequired";
+    /// <summary>InvalidArgument: An image with no name to push to, and no destination given.</summary>
+    public const string DestinationRequired = "DestinationRequired";
+    /// <summary>ResourceExists: The output file of an image export already exists.</summary>
+    public const string FileExists = "FileExists";
+    /// <summary>InvalidArgument: A registry name that is not host or host:port.</summary>
+    public const string InvalidRegistryName = "InvalidRegistryName";
+    /// <summary>InvalidArgument: A time filter that is not a date, a TimeSpan or a duration such as 10m.</summary>
+    public const string InvalidTime = "InvalidTime";
+    /// <summary>ResourceBusy: A network that containers still use is removed without force.</summary>
+    public const string NetworkInUse = "NetworkInUse";
+    /// <summary>ObjectNotFound: A registry logout where no credentials are stored.</summary>
+    public const string RegistryNotLoggedIn = "RegistryNotLoggedIn";
+    /// <summary>ObjectNotFound: A tag the repository does not have.</summary>
+    public const string TagNotFound = "TagNotFound";
+    /// <summary>WriteError: An IOException that is not a PscException, mapped by the cmdlet layer.</summary>
+    public const string IOError = "IOError";
+    /// <summary>PermissionDenied: An UnauthorizedAccessException, mapped by the cmdlet layer.</summary>
+    public const string PermissionDenied = "PermissionDenied";
+    /// <summary>OperationStopped: The work was cancelled (Ctrl+C, a stopped pipeline).</summary>
+    public const string OperationStopped = "OperationStopped";
+    /// <summary>NotSpecified: Any other exception, mapped by the cmdlet layer.</summary>
+    public const string UnexpectedError = "UnexpectedError";
+    /// <summary>InvalidArgument: a copy where not exactly one of the source and the destination is 'container:/path'.</summary>
+    public const string InvalidCopy = "InvalidCopy";
+    /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
+    public const string TerminalRequired = "TerminalRequired";
+}

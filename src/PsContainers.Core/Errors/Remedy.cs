@@ -1,0 +1,36 @@
+namespace PsContainers.Core;
+
+/// <summary>
+/// What the user can do about an error (<see cref="PscException.Remedy"/>). The engine names the remedy; the cmdlet
+/// layer words it in PowerShell terms (parameters, cmdlets) as the ErrorRecord's
+/// <c>ErrorDetails.RecommendedAction</c>, so engine messages state the fact only.
+/// </summary>
+public enum Remedy
+{
+    /// <summary>No general advice beyond the message.</summary>
+    None,
+    /// <summary>The check that failed is one that forcing overrides (remove an image a container uses, a network with users).</summary>
+    Force,
+    /// <summary>The container runs: stop it first, or force the removal (which stops it).</summary>
+    StopOrForce,
+    /// <summary>The image store is damaged: run the storage check with repair, then get the image again.</summary>
+    RepairStorage,
+    /// <summary>A network that does not exist was named: create it first.</summary>
+    CreateNetwork,
+    /// <summary>A network needs a subnet given explicitly (a gateway, macvlan/ipvlan, or no free default subnet).</summary>
+    GiveSubnet,
+    /// <summary>A macvlan/ipvlan network needs the host interface named (the host has no default route).</summary>
+    GiveParentInterface,
+    /// <summary>host, none or container:&lt;name&gt; network modes stand alone.</summary>
+    OneNetworkMode,
+    /// <summary>Ports can only be published from a bridge network.</summary>
+    PublishOnBridge,
+    /// <summary>Remove-on-exit and a restart policy exclude each other.</summary>
+    RemoveOrRestart,
+    /// <summary>The init program is missing from the installation.</summary>
+    ReinstallOrNoInit,
+    /// <summary>A name was given for an archive that holds several images.</summary>
+    ImportWithoutName,
+    /// <summary>The archive is a root file system, not an image archive.</summary>
+    ImportAsRootFs,
+}
