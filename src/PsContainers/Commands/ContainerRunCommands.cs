@@ -55,6 +55,8 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] [Alias("p")] public string[]? Publish { get; set; }
     [Parameter] public SwitchParameter PublishAll { get; set; }
     [Parameter] public string? IPAddress { get; set; }
+    /// <summary>Extra names the container answers to on its networks (docker --network-alias).</summary>
+    [Parameter] public string[]? NetworkAlias { get; set; }
     [Parameter] public string[]? Tmpfs { get; set; }
     [Parameter] public string[]? Mount { get; set; }
     [Parameter] public string[]? CapAdd { get; set; }
@@ -120,9 +122,10 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
         }
         if (Network is not null) o.Networks.AddRange(Network);
         NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
+        if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
-        if (Ulimit is not null) o.Ulimits.AddRange(Ulimit);
+        foreach (var u in Ulimit ?? []) o.Ulimits.Add(Core.Runtime.Ulimit.Parse(u));
         return o;
     }
 }
