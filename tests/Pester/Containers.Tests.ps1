@@ -62,6 +62,23 @@ Describe 'Invoke-ContainerImage attached' {
         Remove-Container limits -Force
     }
 
+    It 'takes -Memory as bytes or as a size with a unit, like docker' {
+        foreach ($case in @(@('256m', 256MB), @('1g', 1GB), @('512MB', 512MB), @('1.5GiB', 1.5GB), @(1073741824, 1GB), @(64MB, 64MB))) {
+            $c = New-Container $Img -Memory $case[0] true
+            try { $c.HostConfig.Memory | Should -Be $case[1] -Because "-Memory $($case[0])" }
+            finally { Remove-Container $c.Id -Force }
+        }
+        $before = @(Get-Container -All).Count
+        { New-Container $Img -Memory 'lots' true -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.NewContainerCommand'
+        { New-Container $Img -Memory '-5m' true -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.NewContainerCommand'
+        { New-Container $Img -Memory 0 true -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMemory,PsContainers.Commands.NewContainerCommand'
+        @(Get-Container -All).Count | Should -Be $before
+        $t = [PsContainers.Transformations.ByteSizeTransformationAttribute]::new()
+        $t.Transform($null, '2k') | Should -Be 2048
+        $t.Transform($null, [psobject] 4096) | Should -Be 4096
+        { $t.Transform($null, 1.5) } | Should -Throw '*is not a size*'
+    }
+
     It 'has only a loopback interface with -Network none and the host network with -Network host' {
         $none = Invoke-ContainerImage $Img -Remove -Network none cat /proc/net/dev
         ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
