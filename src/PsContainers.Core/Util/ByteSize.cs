@@ -42,7 +42,7 @@ public static class ByteSize
     /// <param name="errorId">The ErrorId of the error for a bad value ("InvalidMemory" for -Memory).</param>
     /// <param name="what">What the size is for, in the message ("-Memory").</param>
     /// <exception cref="PscException">InvalidArgument with <paramref name="errorId"/>: not a size.</exception>
-    public static long Parse(string text, string errorId = "InvalidSize", string what = "a size")
+    public static long Parse(string text, string errorId, string what)
     {
         if (TryParse(text, out long bytes)) return bytes;
         throw PscException.InvalidArgument(errorId, $"'{text}' is not valid for {what}: give bytes, or a number with a unit such as 512k, 256m, 1g or 512MB.", text);

@@ -24,7 +24,7 @@ public class ByteSizeTests
     {
         Assert.True(ByteSize.TryParse(text, out long b));
         Assert.Equal(bytes, b);
-        Assert.Equal(bytes, ByteSize.Parse(text));
+        Assert.Equal(bytes, ByteSize.Parse(text, "InvalidMemory", "-Memory"));
     }
 
     [Theory]
