@@ -301,6 +301,18 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
     }
 }
 
+Describe 'The docker ps view' {
+    It 'shows the published ports in full in the PORTS column' {
+        $c = New-Container $Img -Name psview -Publish '8080:80' sleep 1
+        try {
+            $lines = (($c | Format-Table | Out-String -Width 200) -replace '\e\[[0-9;]*m') -split "`r?`n" | Where-Object { $_ -match '\S' }
+            $lines[0] | Should -Match '^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$'
+            $lines[2] | Should -Match ([regex]::Escape(' 0.0.0.0:8080->80/tcp ') + '\s*psview$')
+            $c.Ports | Should -Be '0.0.0.0:8080->80/tcp'
+        } finally { Remove-Container psview -Force }
+    }
+}
+
 Describe 'The documented pipelines' {
     BeforeAll {
         $null = Invoke-ContainerImage $Img -Detach -Name a sleep 300
