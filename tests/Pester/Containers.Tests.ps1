@@ -62,6 +62,23 @@ Describe 'Invoke-ContainerImage attached' {
         Remove-Container limits -Force
     }
 
+    It 'takes -Memory as bytes or as a size with a unit, like docker' {
+        foreach ($case in @(@('256m', 256MB), @('1g', 1GB), @('512MB', 512MB), @('1.5GiB', 1.5GB), @(1073741824, 1GB), @(64MB, 64MB))) {
+            $c = New-Container $Img -Memory $case[0] true
+            try { $c.HostConfig.Memory | Should -Be $case[1] -Because "-Memory $($case[0])" }
+            finally { Remove-Container $c.Id -Force }
+        }
+        $before = @(Get-Container -All).Count
+        { New-Container $Img -Memory 'lots' true -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.NewContainerCommand'
+        { New-Container $Img -Memory '-5m' true -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.NewContainerCommand'
+        { New-Container $Img -Memory 0 true -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMemory,PsContainers.Commands.NewContainerCommand'
+        @(Get-Container -All).Count | Should -Be $before
+        $t = [PsContainers.Transformations.ByteSizeTransformationAttribute]::new()
+        $t.Transform($null, '2k') | Should -Be 2048
+        $t.Transform($null, [psobject] 4096) | Should -Be 4096
+        { $t.Transform($null, 1.5) } | Should -Throw '*is not a size*'
+    }
+
     It 'has only a loopback interface with -Network none and the host network with -Network host' {
         $none = Invoke-ContainerImage $Img -Remove -Network none cat /proc/net/dev
         ($none | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }) | Should -Be @('lo')
@@ -286,6 +303,18 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         # (@seccomp-cache, a name no container id can take) stays by design and holds nothing else
         Get-ChildItem "$Root/runtime" -Directory -ErrorAction SilentlyContinue | Where-Object Name -ne '@seccomp-cache' | Should -BeNullOrEmpty
         Get-ChildItem "$Root/runtime/@seccomp-cache" -Force -ErrorAction SilentlyContinue | Where-Object Name -notmatch '^[0-9a-f]{64}\.bpf$' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The docker ps view' {
+    It 'shows the published ports in full in the PORTS column' {
+        $c = New-Container $Img -Name psview -Publish '8080:80' sleep 1
+        try {
+            $lines = (($c | Format-Table | Out-String -Width 200) -replace '\e\[[0-9;]*m') -split "`r?`n" | Where-Object { $_ -match '\S' }
+            $lines[0] | Should -Match '^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$'
+            $lines[2] | Should -Match ([regex]::Escape(' 0.0.0.0:8080->80/tcp ') + '\s*psview$')
+            $c.Ports | Should -Be '0.0.0.0:8080->80/tcp'
+        } finally { Remove-Container psview -Force }
     }
 }
 

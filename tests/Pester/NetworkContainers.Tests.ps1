@@ -264,6 +264,60 @@ Describe 'More ways to publish and mount' {
         } finally { Remove-ContainerNetwork $net -Force }
     }
 
+    It 'records -Network, -IPAddress, -NetworkAlias, -Publish, -Tmpfs and -Ulimit typed, and none of them in the labels' {
+        $net = "typed$PID"
+        $n = New-ContainerNetwork $net
+        try {
+            $ip = $n.Gateway -replace '\.1$', '.77'
+            $port = Get-FreeTcpPort -Preferred 8100
+            $c = New-Container $script:Img -Name typed -Network $net -IPAddress $ip -NetworkAlias db, cache -Publish "$($port):80", '53/udp' `
+                -Tmpfs '/scratch:size=2m,mode=700' -Ulimit 'nofile=100:200' -Label tier=test sleep 60
+            $c.HostConfig.NetworkMode | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Bridge)
+            @($c.NetworkSettings.Networks.Keys) | Should -Be @($net)
+            $c.NetworkSettings.Networks[$net].IPAddress | Should -Be $ip
+            $c.NetworkSettings.Networks[$net].Aliases | Should -Be @('db', 'cache')
+            $c.Labels['tier'] | Should -Be 'test'
+            @($c.Labels.Keys) -like 'io.pscontainers.*' | Should -BeNullOrEmpty
+            $c.HostConfig.PortBindings | ForEach-Object { "$($_.HostPort)->$($_.ContainerPort)/$($_.Protocol)" } | Should -Be @("$port->80/tcp", '0->53/udp')
+            $c.Ports | Should -Be "0.0.0.0:$port->80/tcp, 53/udp"
+            $c.HostConfig.Ulimits | ForEach-Object { "$($_.Name)=$($_.Soft):$($_.Hard)" } | Should -Be 'nofile=100:200'
+            $t = $c.Mounts | Where-Object Type -eq 'Tmpfs'
+            $t.Destination | Should -Be '/scratch'
+            $t.Tmpfs.SizeBytes | Should -Be 2MB
+            $t.Tmpfs.Mode | Should -Be ([Convert]::ToInt32('700', 8))
+
+            # the record on disk, in docker inspect's shapes
+            $rec = Get-Content -Raw (Join-Path $script:Root "containers/$($c.Id)/container.json") | ConvertFrom-Json
+            $rec.HostConfig.NetworkMode | Should -Be 'Bridge'
+            $rec.HostConfig.PortBindings.'80/tcp'[0].HostPort | Should -Be "$port"
+            $rec.HostConfig.PortBindings.'53/udp'[0].HostPort | Should -Be ''
+            $rec.NetworkSettings.Networks.$net.IPAddress | Should -Be $ip
+            $rec.Mounts[0].Type | Should -Be 'Tmpfs'
+            (Get-Content -Raw (Join-Path $script:Root "containers/$($c.Id)/container.json")) | Should -Not -Match 'io\.pscontainers\.network'
+
+            # and they work: the address, the aliases on the network, the tmpfs, the ulimit
+            Start-Container typed
+            $out = Invoke-ContainerExec typed sh -c 'ip addr show eth0 | grep -o "inet [0-9.]*"; grep " /scratch " /proc/mounts | grep -o "size=[0-9]*k,mode=[0-7]*"; ulimit -n'
+            $out | Should -Be @("inet $ip", 'size=2048k,mode=700', '100')
+            Invoke-ContainerImage $script:Img -Remove -Network $net sh -c 'ping -c1 -W2 db >/dev/null && ping -c1 -W2 cache >/dev/null && echo both' | Should -Be 'both'
+            (Get-ContainerPort typed | Where-Object ContainerPort -eq 80).HostPort | Should -Be $port
+        } finally {
+            Get-Container typed -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+            Remove-ContainerNetwork $net -Force
+        }
+    }
+
+    It 'refuses ports with -Network host or none and leaves nothing behind' {
+        $before = @(Get-Container -All).Count
+        { New-Container $script:Img -Network host -Publish 8080:80 sleep 1 -ErrorAction Stop } | Should -Throw -ErrorId 'PublishNeedsNetwork,PsContainers.Commands.NewContainerCommand'
+        { New-Container $script:Img -Network none -PublishAll sleep 1 -ErrorAction Stop } | Should -Throw -ErrorId 'PublishNeedsNetwork,PsContainers.Commands.NewContainerCommand'
+        { New-Container $script:Img -Network host, front sleep 1 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidNetworkMode,PsContainers.Commands.NewContainerCommand'
+        { New-Container $script:Img -Publish '80:80:80:80' sleep 1 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPortSpec,PsContainers.Commands.NewContainerCommand'
+        { New-Container $script:Img -Ulimit 'nofile=9:1' sleep 1 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidUlimit,PsContainers.Commands.NewContainerCommand'
+        { New-Container $script:Img -Tmpfs 'relative' sleep 1 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMountSpec,PsContainers.Commands.NewContainerCommand'
+        @(Get-Container -All).Count | Should -Be $before
+    }
+
     It 'Remove-Container -Volumes deletes the anonymous volumes and keeps named ones' {
         $null = Invoke-ContainerImage $script:Img -Detach -Name anon -Volume '/anon', 'named-kept:/named' sleep 30
         $anon = (Get-ContainerVolume | Where-Object { $_.Anonymous -and $_.UsedBy -contains 'anon' })

@@ -110,7 +110,9 @@ public sealed partial class ContainerManager
         return list;
     }
 
-    public static MountPoint ParseVolume(string spec)
+    /// <summary>-Volume host-path:container-path[:ro|rw] (a bind mount) or name:container-path[:ro|rw] (a named volume).</summary>
+    /// <exception cref="PscException">InvalidVolume: not of that form, or the container path is relative.</exception>
+    public static MountSpec ParseVolume(string spec)
     {
         string[] p = spec.Split(':');
         if (p.Length is < 2 or > 3 || p[0].Length == 0 || p[1].Length == 0)
@@ -128,8 +130,8 @@ public sealed partial class ContainerManager
         if (!p[1].StartsWith('/'))
             throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"The container path in '{spec}' must be absolute.", spec);
         if (!p[0].StartsWith('/'))
-            return new MountPoint { Type = "volume", Source = p[0], Destination = p[1], ReadOnly = ro };
-        return new MountPoint { Type = "bind", Source = Path.GetFullPath(p[0]), Destination = p[1], ReadOnly = ro };
+            return new MountSpec { Type = MountKind.Volume, Source = p[0], Destination = p[1], ReadOnly = ro };
+        return new MountSpec { Type = MountKind.Bind, Source = Path.GetFullPath(p[0]), Destination = p[1], ReadOnly = ro };
     }
 
     /// <summary>Create a container (nothing runs yet). Bad options fail before anything is written.</summary>
@@ -147,10 +149,9 @@ public sealed partial class ContainerManager
             throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitPath}' is missing from this installation.", InitPath) { Remedy = Remedy.ReinstallOrNoInit };
 
         var participants = _engine.Participants;
-        var networks = o.Networks.Count == 0 ? new List<string> { "none" } : o.Networks.ToList();
-        string mode = networks[0];
+        var network = Networking.NetworkChoice.Decide(o.Networks);
         var mounts = o.Volumes.Select(ParseVolume).Concat(o.Mounts).ToList();
-        foreach (var m in mounts.Where(m => m.Type == "bind"))
+        foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
 
@@ -185,11 +186,12 @@ public sealed partial class ContainerManager
             {
                 Memory = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit,
                 RestartPolicy = policy, MaximumRetryCount = max,
-                NetworkMode = mode, Networks = networks.ToArray(), PortBindings = o.Publish.ToArray(),
+                NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
-                CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToArray(),
-                AutoRemove = o.AutoRemove, Init = o.Init, Tmpfs = o.Tmpfs.ToArray(),
+                CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
+                AutoRemove = o.AutoRemove, Init = o.Init,
             },
+            NetworkSettings = new ContainerNetworkSettings { Networks = Endpoints(network, o) },
             Mounts = mounts,
             State = new ContainerState { Status = ContainerStatus.Created },
         };
@@ -219,6 +221,15 @@ public sealed partial class ContainerManager
         return c;
     }
 
+    /// <summary>The endpoint of each bridge network: -IPAddress on the first one, the aliases on every one.</summary>
+    private static OrderedDictionary<string, EndpointSettings> Endpoints(Networking.NetworkChoice network, ContainerCreateOptions o)
+    {
+        var endpoints = new OrderedDictionary<string, EndpointSettings>();
+        foreach (var n in network.Networks)
+            endpoints[n] = new EndpointSettings { IPAddress = endpoints.Count == 0 ? o.IPAddress : null, Aliases = o.Aliases.Distinct().ToArray() };
+        return endpoints;
+    }
+
     private static string RandomSuffix() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(1000).ToString(CultureInfo.InvariantCulture);
 
     private static void SetEnv(List<string> env, string entry)
@@ -245,7 +256,7 @@ public sealed partial class ContainerManager
             Env = c.Config.Env,
             WorkingDirectory = c.Config.WorkingDir,
             User = validateOnly ? null : c.Config.User,
-            Hostname = c.HostConfig.NetworkMode == "host" ? null : c.Config.Hostname,
+            Hostname = c.HostConfig.NetworkMode == NetworkMode.Host ? null : c.Config.Hostname,
             HostUts = false,
             // -Tty: a pseudo-terminal; on the caller's terminal RunInTerminal relays it, otherwise (detached, or
             // attached without -Interactive) the monitor keeps its master and logs what is written to it
@@ -254,12 +265,12 @@ public sealed partial class ContainerManager
             Cpus = c.HostConfig.Cpus,
             PidsLimit = c.HostConfig.PidsLimit,
             ReadOnlyRootfs = c.HostConfig.ReadonlyRootfs,
-            Mounts = c.Mounts.Where(m => m.Type == "bind").Select(m => new BindMount(m.Source!, m.Destination, m.ReadOnly)).ToList(),
+            Mounts = c.Mounts.Where(m => m.Type == MountKind.Bind).Select(m => new BindMount(m.Source!, m.Destination, m.ReadOnly)).ToList(),
             CapAdd = c.HostConfig.CapAdd,
             CapDrop = c.HostConfig.CapDrop,
             Privileged = c.HostConfig.Privileged,
-            Ulimits = c.HostConfig.Ulimits.Select(Ulimit.Parse).ToList(),
-            Network = c.HostConfig.NetworkMode == "host" ? "host" : "none",
+            Ulimits = c.HostConfig.Ulimits,
+            Network = c.HostConfig.NetworkMode == NetworkMode.Host ? "host" : "none",
             RootfsPath = Path.Combine(Store.DirOf(c.Id), "rootfs"),
             CgroupsPath = "/pscontainers/" + c.Id,
             Annotations = new Dictionary<string, string> { ["io.pscontainers.name"] = c.Name.Length > 0 ? c.Name : "-", ["io.pscontainers.image"] = c.Image },
@@ -273,16 +284,12 @@ public sealed partial class ContainerManager
             spec.Mounts.Add(new SpecMount { Destination = InitDestination, Type = "bind", Source = InitPath, Options = ["bind", "ro", "nosuid", "nodev"] });
             if (spec.Process is not null) spec.Process.Args = new List<string> { InitDestination, "--" }.Concat(spec.Process.Args ?? []).ToList();
         }
-        if (c.HostConfig.NetworkMode == "host" && File.Exists("/etc/resolv.conf"))
+        if (c.HostConfig.NetworkMode == NetworkMode.Host && File.Exists("/etc/resolv.conf"))
             spec.Mounts.Add(new SpecMount { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro", "rprivate"] });
-        foreach (var t in c.HostConfig.Tmpfs)
+        foreach (var t in c.Mounts.Where(m => m.Type == MountKind.Tmpfs))
         {
-            int colon = t.IndexOf(':');
-            string dest = colon < 0 ? t : t[..colon];
-            if (!dest.StartsWith('/')) throw PscException.InvalidArgument(ErrorIds.InvalidTmpfs, $"Tmpfs path '{t}' must be absolute.", t);
-            var opts = new List<string> { "nosuid", "nodev", "noexec" };
-            if (colon >= 0) opts = t[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
-            spec.Mounts.Add(new SpecMount { Destination = dest, Type = "tmpfs", Source = "tmpfs", Options = opts });
+            if (!t.Destination.StartsWith('/')) throw PscException.InvalidArgument(ErrorIds.InvalidTmpfs, $"Tmpfs path '{t.Destination}' must be absolute.", t.Destination);
+            spec.Mounts.Add(new SpecMount { Destination = t.Destination, Type = "tmpfs", Source = "tmpfs", Options = (t.Tmpfs ?? new TmpfsMount()).MountOptions(t.ReadOnly) });
         }
         return spec;
     }

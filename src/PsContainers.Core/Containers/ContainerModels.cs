@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Runtime;
 
 namespace PsContainers.Core.Containers;
 
@@ -31,36 +33,38 @@ public sealed class ContainerConfig
     public Dictionary<string, string> Labels { get; set; } = new();
 }
 
-/// <summary>Resource limits and host-side settings (docker's HostConfig section).</summary>
+/// <summary>
+/// Resource limits and host-side settings (docker's HostConfig section). Every option is parsed once, when the
+/// container is created, and stored typed.
+/// </summary>
 public sealed class HostConfig
 {
+    /// <summary>The memory limit in bytes, or null for none.</summary>
     public long? Memory { get; set; }
+    /// <summary>CPU time as a number of CPUs (1.5 = one and a half), or null for no limit.</summary>
     public double? Cpus { get; set; }
+    /// <summary>The most processes (tasks) at once; -1 or null for no limit.</summary>
     public long? PidsLimit { get; set; }
     public string RestartPolicy { get; set; } = "no";
     public int MaximumRetryCount { get; set; }
-    public string NetworkMode { get; set; } = "none";
-    public string[] Networks { get; set; } = [];
-    public string[] PortBindings { get; set; } = [];
+    /// <summary>None, Host or Bridge (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
+    public NetworkMode NetworkMode { get; set; } = NetworkMode.None;
+    /// <summary>
+    /// Published ports, parsed (-Publish, and the image's EXPOSEd ports with -PublishAll). A HostPort of 0 is chosen at
+    /// start; Get-ContainerPort shows the ports in use. Stored in docker's shape: {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}.
+    /// </summary>
+    [JsonConverter(typeof(PortBindingsJsonConverter))]
+    public List<PortMapping> PortBindings { get; set; } = new();
+    /// <summary>-PublishAll (docker -P): the image's EXPOSEd ports were published on free host ports.</summary>
+    public bool PublishAllPorts { get; set; }
     public bool ReadonlyRootfs { get; set; }
     public bool Privileged { get; set; }
     public string[] CapAdd { get; set; } = [];
     public string[] CapDrop { get; set; } = [];
-    public string[] Ulimits { get; set; } = [];
+    /// <summary>Resource limits of the process (docker --ulimit): {Name, Soft, Hard}; ulong.MaxValue is unlimited.</summary>
+    public List<Ulimit> Ulimits { get; set; } = new();
     public bool AutoRemove { get; set; }
     public bool Init { get; set; }
-    public string[] Tmpfs { get; set; } = [];
-}
-
-/// <summary>A bind mount, volume or tmpfs inside the container.</summary>
-public sealed class MountPoint
-{
-    public string Type { get; set; } = "bind";
-    public string? Source { get; set; }
-    public string Destination { get; set; } = "";
-    public bool ReadOnly { get; set; }
-    public string[] Options { get; set; } = [];
-    public override string ToString() => $"{Source}:{Destination}{(ReadOnly ? ":ro" : "")}";
 }
 
 /// <summary>The runtime state: what the monitor recorded, reconciled with what is alive.</summary>
@@ -99,7 +103,9 @@ public sealed class Container
     public DateTime Created { get; set; }
     public ContainerConfig Config { get; set; } = new();
     public HostConfig HostConfig { get; set; } = new();
-    public List<MountPoint> Mounts { get; set; } = new();
+    /// <summary>The networks it joins and its settings on each (Bridge mode).</summary>
+    public ContainerNetworkSettings NetworkSettings { get; set; } = new();
+    public List<MountSpec> Mounts { get; set; } = new();
     /// <summary>The OCI runtime executable that runs this container.</summary>
     public string Runtime { get; set; } = "";
 
@@ -113,7 +119,11 @@ public sealed class Container
     [JsonIgnore] public int RestartCount => State.RestartCount;
     [JsonIgnore] public Dictionary<string, string> Labels => Config.Labels;
     [JsonIgnore] public string Command => string.Join(' ', Config.Entrypoint.Concat(Config.Cmd).Select(Quote));
-    [JsonIgnore] public string Ports => string.Join(", ", HostConfig.PortBindings);
+    /// <summary>
+    /// docker ps' PORTS column for the ports asked for: "0.0.0.0:8080->80/tcp"; a port chosen at start shows as
+    /// "80/tcp" (Get-ContainerPort shows the host ports in use).
+    /// </summary>
+    [JsonIgnore] public string Ports => PortMapping.Format(HostConfig.PortBindings);
     [JsonIgnore] public string? LogPath => Path is null ? null : System.IO.Path.Combine(Path, "json.log");
     [JsonIgnore] public string? BundlePath => Path;
     [JsonIgnore] public string? RootfsPath => Path is null ? null : System.IO.Path.Combine(Path, "rootfs");
@@ -219,25 +229,33 @@ public sealed class ContainerCreateOptions
     public string? WorkingDirectory { get; set; }
     public string? User { get; set; }
     public string? Hostname { get; set; }
+    /// <summary>The memory limit in bytes.</summary>
     public long? Memory { get; set; }
+    /// <summary>CPU time as a number of CPUs.</summary>
     public double? Cpus { get; set; }
     public long? PidsLimit { get; set; }
-    /// <summary>host:container[:ro] bind mounts.</summary>
+    /// <summary>host:container[:ro] bind mounts and name:container volumes (parsed by <see cref="ContainerManager.ParseVolume"/>).</summary>
     public List<string> Volumes { get; set; } = new();
-    /// <summary>Mounts in structured form (named volumes register here).</summary>
-    public List<MountPoint> Mounts { get; set; } = new();
-    public List<string> Tmpfs { get; set; } = new();
-    /// <summary>Port publications (host:container[/proto]), handled by the networking hooks.</summary>
-    public List<string> Publish { get; set; } = new();
-    /// <summary>Networks to join: none, host, or named networks (networking hooks).</summary>
+    /// <summary>Mounts in parsed form: -Mount, -Tmpfs, anonymous volumes.</summary>
+    public List<MountSpec> Mounts { get; set; } = new();
+    /// <summary>Published ports, parsed (<see cref="PortParser"/>); the host ports of 0 are chosen at start.</summary>
+    public List<PortMapping> Publish { get; set; } = new();
+    /// <summary>-PublishAll: also publish the image's EXPOSEd ports on free host ports.</summary>
+    public bool PublishAll { get; set; }
+    /// <summary>Networks to join: none, host, or network names (decided by <see cref="NetworkChoice.Decide"/>); empty = the default.</summary>
     public List<string> Networks { get; set; } = new();
+    /// <summary>A fixed IPv4 address on the first network (-IPAddress).</summary>
+    public string? IPAddress { get; set; }
+    /// <summary>Extra names on every network joined (docker --network-alias).</summary>
+    public List<string> Aliases { get; set; } = new();
     public bool ReadOnly { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
     public string Restart { get; set; } = "no";
     public List<string> CapAdd { get; set; } = new();
     public List<string> CapDrop { get; set; } = new();
     public bool Privileged { get; set; }
-    public List<string> Ulimits { get; set; } = new();
+    /// <summary>Process resource limits, parsed (<see cref="Ulimit.Parse"/>).</summary>
+    public List<Ulimit> Ulimits { get; set; } = new();
     public string? StopSignal { get; set; }
     public int? StopTimeout { get; set; }
     public bool Init { get; set; }

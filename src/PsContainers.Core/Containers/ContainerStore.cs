@@ -229,7 +229,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             var c = Read(id);
             if (c is null || string.IsNullOrEmpty(c.ImageId)) continue;
             string imageId = c.ImageId.StartsWith("sha256:", StringComparison.Ordinal) ? c.ImageId : "sha256:" + c.ImageId;
-            var volumes = c.Mounts.Where(m => m.Type == "volume" && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source!).ToList();
+            var volumes = c.Mounts.Where(m => m.Type == MountKind.Volume && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source!).ToList();
             list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, d, volumes));
         }
         return list;

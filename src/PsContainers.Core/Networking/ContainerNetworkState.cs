@@ -1,3 +1,4 @@
+using PsContainers.Core.Containers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -46,8 +47,10 @@ public sealed class NetworkSetupRequest
     public string? Hostname { get; set; }
     /// <summary>Network names, or "host" / "none"; empty = the default bridge.</summary>
     public List<string> Networks { get; set; } = new();
-    /// <summary>Static IPv4 address on the first network.</summary>
+    /// <summary>Static IPv4 address on the first network (overrides that network's <see cref="Endpoints"/> address).</summary>
     public string? IPAddress { get; set; }
+    /// <summary>Per-network settings by network name: a fixed IPv4 address, aliases (added to <see cref="Aliases"/>).</summary>
+    public IReadOnlyDictionary<string, EndpointSettings> Endpoints { get; set; } = new Dictionary<string, EndpointSettings>();
     /// <summary>-Publish values, already parsed.</summary>
     public List<PortMapping> Ports { get; set; } = new();
     /// <summary>Extra /etc/hosts lines ("name:ip").</summary>

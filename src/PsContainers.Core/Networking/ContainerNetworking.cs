@@ -84,15 +84,15 @@ public sealed class ContainerNetworking
     public ContainerNetworkState Setup(NetworkSetupRequest req, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(req.ContainerId)) throw new ArgumentException("ContainerId is required.", nameof(req));
-        var nets = req.Networks.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).Distinct().ToList();
-        if (nets.Count == 0) nets.Add(NetworkStore.DefaultNetworkName);
-        string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
-        if (mode != "bridge" && nets.Count > 1)
-            throw new InvalidArgumentException(ErrorIds.InvalidNetworkMode, $"Network mode '{mode}' cannot be combined with other networks.", string.Join(",", nets)) { Remedy = Remedy.OneNetworkMode };
-        if (mode != "bridge" && req.Ports.Count > 0)
+        var choice = NetworkChoice.Decide(req.Networks);
+        var nets = choice.Networks;
+        string mode = NetworkChoice.Name(choice.Mode);
+        if (choice.Mode != Containers.NetworkMode.Bridge && req.Ports.Count > 0)
             throw new InvalidArgumentException(ErrorIds.PublishNeedsNetwork, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
-        if (req.IPAddress is not null && !Ipv4Subnet.TryParseIp(req.IPAddress, out _))
-            throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{req.IPAddress}' is not an IPv4 address.", req.IPAddress);
+        var addresses = nets.Select((n, i) => i == 0 && req.IPAddress is not null ? req.IPAddress : req.Endpoints.GetValueOrDefault(n)?.IPAddress).ToList();
+        foreach (var ip in addresses)
+            if (ip is not null && !Ipv4Subnet.TryParseIp(ip, out _))
+                throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{ip}' is not an IPv4 address.", ip);
 
         var state = new ContainerNetworkState
         {
@@ -133,11 +133,12 @@ public sealed class ContainerNetworking
             {
                 var conf = i == 0 && state.Ports.Count > 0 ? confs[i] : WithoutPortPlugins(confs[i]);
                 var rt = new CniRuntimeConf { ContainerId = req.ContainerId, NetnsPath = state.NetnsPath!, IfName = $"eth{i}" };
-                if (i == 0 && req.IPAddress is not null) rt.Args.Add(KeyValuePair.Create("IP", req.IPAddress));
+                if (addresses[i] is string ip) rt.Args.Add(KeyValuePair.Create("IP", ip));
                 if (i == 0 && state.Ports.Count > 0)
                     rt.CapabilityArgs["portMappings"] = new JsonArray(state.Ports.Select(p => (JsonNode)p.ToCni()).ToArray());
                 var result = Cni.Add(conf, rt, ct);
-                state.Networks.Add(ToAttachment((string)conf["name"]!, rt.IfName, result, req.Aliases));
+                var aliases = req.Aliases.Concat(req.Endpoints.GetValueOrDefault(nets[i])?.Aliases ?? []).Distinct().ToList();
+                state.Networks.Add(ToAttachment((string)conf["name"]!, rt.IfName, result, aliases));
             }
             WriteFiles(state, req);
             SaveState(state);

@@ -23,42 +23,31 @@ public sealed class NetworkParticipant : IContainerParticipant
         _networking = networking;
     }
 
-    /// <summary>Label keys under which create-time choices that have no field in the container record are kept.</summary>
-    public const string IPAddressLabel = "io.pscontainers.network.ip";
-    public const string AliasesLabel = "io.pscontainers.network.aliases";
-    public const string PublishAllLabel = "io.pscontainers.network.publish-all";
-
     public string Name => "network";
 
+    /// <summary>
+    /// Checks what <see cref="ContainerManager.Create"/> decided (<see cref="NetworkChoice.Decide"/>): ports only on a
+    /// bridge, the named networks exist; with -PublishAll adds the image's EXPOSEd
+    /// ports (not published already) to PortBindings, on host port 0 (chosen at start).
+    /// </summary>
+    /// <exception cref="PscException">PublishNeedsNetwork, NetworkNotFound (nothing is written).</exception>
     public void Create(Container c, ContainerCreateOptions o, ResolvedImage image)
     {
-        bool publishAll = o.Labels.TryGetValue(PublishAllLabel, out var pa) && pa == "true";
-        c.Config.Labels.Remove(PublishAllLabel, out _);
-        var nets = NormalizeNetworks(o.Networks);
-        string mode = nets.Contains("host") ? "host" : nets.Contains("none") ? "none" : "bridge";
-        if (mode != "bridge" && nets.Count > 1)
-            throw new PscException(ErrorIds.InvalidNetworkMode, PscErrorCategory.InvalidArgument, $"Network mode '{mode}' cannot be combined with other networks.", string.Join(",", nets)) { Remedy = Remedy.OneNetworkMode };
-        var ports = PortParser.ParseAll(o.Publish);
-        if (mode != "bridge" && ports.Count > 0)
-            throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
-        if (mode == "bridge")
-        {
-            foreach (var n in nets.Where(n => n != NetworkStore.DefaultNetworkName))
-                if (_networks.Get(n) is null)
-                    throw new PscException(ErrorIds.NetworkNotFound, PscErrorCategory.ObjectNotFound, $"No network named '{n}'.", n) { Remedy = Remedy.CreateNetwork };
-        }
+        var mode = c.HostConfig.NetworkMode;
+        string modeName = NetworkChoice.Name(mode);
+        var ports = c.HostConfig.PortBindings;
+        if (mode != NetworkMode.Bridge && (ports.Count > 0 || c.HostConfig.PublishAllPorts))
+            throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{modeName}'.", modeName) { Remedy = Remedy.PublishOnBridge };
+        foreach (var n in c.NetworkSettings.Networks.Keys)
+            if (n != NetworkStore.DefaultNetworkName && _networks.Get(n) is null)
+                throw new PscException(ErrorIds.NetworkNotFound, PscErrorCategory.ObjectNotFound, $"No network named '{n}'.", n) { Remedy = Remedy.CreateNetwork };
         // -PublishAll publishes the image's EXPOSEd ports on random host ports
-        if (publishAll)
+        if (c.HostConfig.PublishAllPorts)
         {
-            if (mode != "bridge") throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{mode}'.", mode) { Remedy = Remedy.PublishOnBridge };
             var published = ports.Select(p => $"{p.ContainerPort}/{p.Protocol}").ToHashSet();
             foreach (var e in PortParser.FromExposed(image.ExposedPorts))
-                if (published.Add($"{e.ContainerPort}/{e.Protocol}")) o.Publish.Add($"{e.ContainerPort}/{e.Protocol}");
+                if (published.Add($"{e.ContainerPort}/{e.Protocol}")) ports.Add(e);
         }
-        c.HostConfig.NetworkMode = mode;
-        c.HostConfig.Networks = nets.ToArray();
-        // canonical docker-ps form for fixed ports; random ones are known once the container starts (Get-ContainerPort)
-        c.HostConfig.PortBindings = o.Publish.Select(PortParser.Canonical).ToArray();
     }
 
     public void ContributeSpec(Container c, RuntimeSpec spec, string bundle)
@@ -69,11 +58,10 @@ public sealed class NetworkParticipant : IContainerParticipant
         {
             ContainerId = c.Id,
             ContainerName = c.Name,
-            Hostname = c.HostConfig.NetworkMode == "host" ? null : c.Config.Hostname,
-            Networks = NormalizeNetworks(c.HostConfig.Networks.Length > 0 ? c.HostConfig.Networks : new[] { c.HostConfig.NetworkMode }),
-            Ports = PortParser.ParseAll(c.HostConfig.PortBindings),
-            IPAddress = c.Config.Labels.TryGetValue(IPAddressLabel, out var ip) && ip.Length > 0 ? ip : null,
-            Aliases = c.Config.Labels.TryGetValue(AliasesLabel, out var al) ? al.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList() : new(),
+            Hostname = c.HostConfig.NetworkMode == NetworkMode.Host ? null : c.Config.Hostname,
+            Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.Networks.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
+            Endpoints = c.NetworkSettings.Networks,
+            Ports = c.HostConfig.PortBindings,
         };
         var state = _networking.Setup(req);
         try
@@ -120,13 +108,5 @@ public sealed class NetworkParticipant : IContainerParticipant
     {
         _networking.Teardown(c.Id);
         try { File.Delete(_networking.ContainerLockPath(c.Id)); } catch (IOException) { }
-    }
-
-    private static List<string> NormalizeNetworks(IEnumerable<string> nets)
-    {
-        var list = nets.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim())
-            .Select(n => n is "bridge" or "default" ? NetworkStore.DefaultNetworkName : n).Distinct().ToList();
-        if (list.Count == 0) list.Add(NetworkStore.DefaultNetworkName);
-        return list;
     }
 }

@@ -19,11 +19,16 @@ public sealed class PortMapping
     /// <summary>When a single container port was given a host range: the range's last port (any free one is taken at start).</summary>
     internal int RangeEnd;
 
-    /// <summary>docker ps form: 0.0.0.0:8000->80/tcp.</summary>
+    /// <summary>
+    /// docker ps form: 0.0.0.0:8000->80/tcp. Before a start picked the host port: 80/tcp when any free port is taken,
+    /// 0.0.0.0:8000-8010->80/tcp when any free port of a range is.
+    /// </summary>
     public override string ToString()
     {
+        if (HostPort == 0) return $"{ContainerPort}/{Protocol}";
         string ip = string.IsNullOrEmpty(HostIP) ? "0.0.0.0" : HostIP.Contains(':') ? $"[{HostIP}]" : HostIP;
-        return $"{ip}:{HostPort}->{ContainerPort}/{Protocol}";
+        string host = RangeEnd > 0 ? $"{HostPort}-{RangeEnd}" : HostPort.ToString(CultureInfo.InvariantCulture);
+        return $"{ip}:{host}->{ContainerPort}/{Protocol}";
     }
 
     public JsonObject ToCni() => new()
@@ -51,7 +56,8 @@ public sealed class PortMapping
         }
         foreach (var p in ports.OrderBy(p => p.Protocol).ThenBy(p => p.HostIP).ThenBy(p => p.ContainerPort))
         {
-            if (prev is not null && p.Protocol == prev.Protocol && p.HostIP == prev.HostIP && p.HostPort == prev.HostPort + 1 && p.ContainerPort == prev.ContainerPort + 1)
+            if (prev is not null && p.Protocol == prev.Protocol && p.HostIP == prev.HostIP && p.HostPort == prev.HostPort + 1 && p.ContainerPort == prev.ContainerPort + 1
+                && prev.HostPort > 0 && p.RangeEnd == 0 && prev.RangeEnd == 0)
             { prev = p; continue; }
             Flush();
             start = prev = p;
@@ -135,21 +141,6 @@ public static class PortParser
         }
         else throw Bad(spec, $"the host range has {hCount} ports but the container range has {count}");
         return list;
-    }
-
-    /// <summary>A -Publish value in docker ps form when its host ports are fixed (0.0.0.0:8000->80/tcp), else as given.</summary>
-    public static string Canonical(string spec)
-    {
-        var list = Parse(spec);
-        return list.All(p => p.HostPort > 0 && p.RangeEnd == 0) ? PortMapping.Format(list) : spec;
-    }
-
-    public static List<PortMapping> ParseAll(IEnumerable<string>? specs)
-    {
-        var all = new List<PortMapping>();
-        if (specs is null) return all;
-        foreach (var s in specs) all.AddRange(Parse(s));
-        return all;
     }
 
     /// <summary>ExposedPorts of an image config ("80/tcp", "53/udp", "8000-8002/tcp") as mappings to random host ports.</summary>

@@ -23,19 +23,18 @@ public sealed class VolumeParticipant : IContainerParticipant
 
     public void Create(Container c, ContainerCreateOptions o, ResolvedImage image)
     {
-        foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Source is not null))
+        foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Source is not null))
             MountParser.ValidateVolumeName(m.Source!);
         // the image's VOLUMEs become anonymous volumes, unless a mount or a tmpfs covers their path
-        var covered = c.Mounts.Select(m => VolumeMounter.NormalizeTarget(m.Destination))
-            .Concat(c.HostConfig.Tmpfs.Select(t => VolumeMounter.NormalizeTarget(t.Split(':')[0]))).ToHashSet();
+        var covered = c.Mounts.Select(m => VolumeMounter.NormalizeTarget(m.Destination)).ToHashSet();
         foreach (var v in image.Volumes)
             if (v.StartsWith('/') && covered.Add(VolumeMounter.NormalizeTarget(v)))
-                c.Mounts.Add(new MountPoint { Type = "volume", Source = NewAnonymousVolumeName(), Destination = v, Options = ["anonymous"] });
+                c.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = NewAnonymousVolumeName(), Destination = v, Options = ["anonymous"] });
     }
 
     public void ContributeSpec(Container c, RuntimeSpec spec, string bundle)
     {
-        var requests = c.Mounts.Where(m => m.Type == "volume").Select(m => new MountRequest
+        var requests = c.Mounts.Where(m => m.Type == MountKind.Volume).Select(m => new MountRequest
         {
             Type = "volume", Source = string.IsNullOrEmpty(m.Source) ? null : m.Source, Target = m.Destination, ReadOnly = m.ReadOnly,
             NoCopy = m.Options.Contains("nocopy"), Anonymous = m.Options.Contains("anonymous"),
@@ -56,7 +55,7 @@ public sealed class VolumeParticipant : IContainerParticipant
     {
         _mounter.Release(c.Id, removeVolumes);
         if (removeVolumes)
-            foreach (var m in c.Mounts.Where(m => m.Type == "volume" && m.Options.Contains("anonymous") && m.Source is not null))
+            foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Source is not null))
                 try { _mounter.Volumes.Remove(m.Source!); } catch (PscException) { }
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -41,8 +42,8 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string? User { get; set; }
     [Parameter] public string[]? Entrypoint { get; set; }
     [Parameter] public string? Hostname { get; set; }
-    /// <summary>Bytes, or a size such as '256MB', '1g'.</summary>
-    [Parameter] public string? Memory { get; set; }
+    /// <summary>Bytes, or a size such as '256MB', '1g' (<see cref="ByteSizeTransformationAttribute"/>).</summary>
+    [Parameter] [ByteSizeTransformation] public long Memory { get; set; }
     [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
     [Parameter] public string[]? Volume { get; set; }
@@ -55,6 +56,8 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] [Alias("p")] public string[]? Publish { get; set; }
     [Parameter] public SwitchParameter PublishAll { get; set; }
     [Parameter] public string? IPAddress { get; set; }
+    /// <summary>Extra names the container answers to on its networks (docker --network-alias).</summary>
+    [Parameter] public string[]? NetworkAlias { get; set; }
     [Parameter] public string[]? Tmpfs { get; set; }
     [Parameter] public string[]? Mount { get; set; }
     [Parameter] public string[]? CapAdd { get; set; }
@@ -64,20 +67,6 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string? StopSignal { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
     [Parameter] public SwitchParameter Init { get; set; }
-
-    /// <summary>Parse '256MB', '1g', '512k', plain bytes.</summary>
-    public static long ParseSize(string text)
-    {
-        string t = text.Trim().ToLowerInvariant().Replace(" ", "");
-        long mult = 1;
-        foreach (var (suffix, m) in new (string, long)[] { ("gib", 1L << 30), ("mib", 1L << 20), ("kib", 1L << 10), ("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1L << 30), ("m", 1L << 20), ("k", 1L << 10), ("b", 1) })
-        {
-            if (t.EndsWith(suffix, StringComparison.Ordinal)) { t = t[..^suffix.Length]; mult = m; break; }
-        }
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v <= 0)
-            throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"'{text}' is not a size (bytes, or a number with KB, MB or GB).", text);
-        return (long)(v * mult);
-    }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
     {
@@ -90,7 +79,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
             WorkingDirectory = WorkingDirectory,
             User = User,
             Hostname = Hostname,
-            Memory = Memory is null ? null : ParseSize(Memory),
+            Memory = MyInvocation.BoundParameters.ContainsKey(nameof(Memory)) ? Memory : null,
             Cpus = MyInvocation.BoundParameters.ContainsKey(nameof(Cpus)) ? Cpus : null,
             PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
             ReadOnly = ReadOnly,
@@ -103,6 +92,8 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
             Tty = Tty,
             AutoRemove = autoRemove,
         };
+        if (o.Memory is <= 0)
+            throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"-Memory {Memory} is not a size above 0 bytes.", Memory);
         if (StopSignal is not null) ContainerManager.ParseSignal(StopSignal);
         foreach (var f in EnvironmentFile ?? []) o.Environment.AddRange(ContainerManager.ReadEnvironmentFile(GetUnresolvedProviderPathFromPSPath(f)));
         o.Environment.AddRange(EnvironmentEntries(Environment));
@@ -120,9 +111,10 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
         }
         if (Network is not null) o.Networks.AddRange(Network);
         NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
+        if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
-        if (Ulimit is not null) o.Ulimits.AddRange(Ulimit);
+        foreach (var u in Ulimit ?? []) o.Ulimits.Add(Core.Runtime.Ulimit.Parse(u));
         return o;
     }
 }

@@ -14,36 +14,29 @@ public static class NetworkCreateParameters
 {
     public static void Apply(ContainerCreateOptions o, string[]? publish, bool publishAll, string? ipAddress, string[]? tmpfs, string[]? mount)
     {
-        foreach (var p in publish ?? [])
-        {
-            PortParser.Parse(p); // validates; the hook resolves host ports at start
-            o.Publish.Add(p);
-        }
-        if (publishAll) o.Labels[NetworkParticipant.PublishAllLabel] = "true";
+        // the ports are parsed here, once; host ports of 0 and ranges are resolved at start
+        foreach (var p in publish ?? []) o.Publish.AddRange(PortParser.Parse(p));
+        o.PublishAll = publishAll;
         if (!string.IsNullOrEmpty(ipAddress))
         {
             if (!Ipv4Subnet.TryParseIp(ipAddress, out _))
                 throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
-            o.Labels[NetworkParticipant.IPAddressLabel] = ipAddress;
+            o.IPAddress = ipAddress;
         }
-        foreach (var t in tmpfs ?? [])
-        {
-            var m = MountParser.ParseTmpfs(t);
-            o.Tmpfs.Add(TmpfsEntry(m));
-        }
+        foreach (var t in tmpfs ?? []) o.Mounts.Add(TmpfsSpec(MountParser.ParseTmpfs(t)));
         foreach (var spec in mount ?? [])
         {
             var m = MountParser.ParseMount(spec);
             switch (m.Type)
             {
-                case "tmpfs": o.Tmpfs.Add(TmpfsEntry(m)); break;
+                case "tmpfs": o.Mounts.Add(TmpfsSpec(m)); break;
                 case "bind":
-                    o.Mounts.Add(new MountPoint { Type = "bind", Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly, Options = m.Options.ToArray() });
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly, Options = m.Options.ToArray() });
                     break;
                 default:
-                    o.Mounts.Add(new MountPoint
+                    o.Mounts.Add(new MountSpec
                     {
-                        Type = "volume", Source = m.Source ?? PsContainers.Core.Volumes.VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
+                        Type = MountKind.Volume, Source = m.Source ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
                         Options = (m.Source is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
                     });
                     break;
@@ -54,17 +47,11 @@ public static class NetworkCreateParameters
         {
             if (o.Volumes[i].Contains(':')) continue;
             var m = MountParser.ParseVolume(o.Volumes[i]);
-            o.Mounts.Add(new MountPoint { Type = "volume", Source = PsContainers.Core.Volumes.VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, Options = ["anonymous"] });
+            o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, Options = ["anonymous"] });
             o.Volumes.RemoveAt(i);
         }
     }
 
-    private static string TmpfsEntry(MountRequest m)
-    {
-        var opts = new List<string> { "nosuid", "nodev" };
-        opts.AddRange(m.Options);
-        if (!m.Options.Any(x => x.StartsWith("mode="))) opts.Add("mode=1777");
-        if (m.ReadOnly) opts.Add("ro");
-        return m.Target + ":" + string.Join(',', opts.Distinct());
-    }
+    private static MountSpec TmpfsSpec(MountRequest m) =>
+        new() { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) };
 }

@@ -45,9 +45,9 @@ public sealed class ContainerOptionsTests : IDisposable
     public void ParsesVolumes()
     {
         var m = ContainerManager.ParseVolume("/host/dir:/data:ro");
-        Assert.Equal(("bind", "/host/dir", "/data", true), (m.Type, m.Source, m.Destination, m.ReadOnly));
+        Assert.Equal((MountKind.Bind, "/host/dir", "/data", true), (m.Type, m.Source, m.Destination, m.ReadOnly));
         Assert.False(ContainerManager.ParseVolume("/a:/b").ReadOnly);
-        Assert.Equal("volume", ContainerManager.ParseVolume("named:/b").Type);
+        Assert.Equal(MountKind.Volume, ContainerManager.ParseVolume("named:/b").Type);
         Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a"));
         Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a:relative"));
         Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a:/b:sometimes"));

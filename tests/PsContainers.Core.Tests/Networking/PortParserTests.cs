@@ -84,6 +84,18 @@ public class PortParserTests
     }
 
     [Fact]
+    public void PortsNotYetChosenShowAsDockerPsWouldBeforeAStart()
+    {
+        Assert.Equal("80/tcp", Assert.Single(PortParser.Parse("80")).ToString());
+        Assert.Equal("0.0.0.0:8000-8010->80/tcp", Assert.Single(PortParser.Parse("8000-8010:80")).ToString());
+        // a host range is never folded with its neighbours, a random port never folds
+        var list = PortParser.Parse("8000-8010:80");
+        list.AddRange(PortParser.Parse("8001:81"));
+        list.AddRange(PortParser.Parse("90-91"));
+        Assert.Equal("0.0.0.0:8000-8010->80/tcp, 0.0.0.0:8001->81/tcp, 90/tcp, 91/tcp", PortMapping.Format(list));
+    }
+
+    [Fact]
     public void CniFormHasPortmapKeys()
     {
         var j = Assert.Single(PortParser.Parse("127.0.0.1:8000:80/udp")).ToCni();
