@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PsContainers.Contract;
+using PsContainers.Core.Containers;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;
@@ -13,17 +15,15 @@ namespace PsContainers.Monitor;
 /// the exit code atomically, applies the restart policy, cleans up (runtime delete, rootfs unmount,
 /// exit command) and removes the container when asked.
 ///
-/// The launcher reads a framed stream on the monitor's stdout: 'S' + pid (started), 'E' + message
-/// (failed to start), and when attached '1'/'2' + output bytes and 'X' + exit code. Each frame is
-/// one type byte, a 4-byte little-endian length and the payload.
+/// The launcher reads the framed stream of <see cref="MonitorProtocol"/> on the monitor's stdout: Started (pid) or
+/// Failed (message), and when attached Stdout/Stderr (output bytes) and Exit (exit code).
 /// </summary>
 public static unsafe partial class Program
 {
     private sealed class Options
     {
         public string Id = "", Dir = "", Bundle = "", Runtime = "/usr/sbin/runc", RuntimeRoot = "";
-        public string Restart = "no";
-        public int MaxRetries;
+        public RestartPolicy Restart = RestartPolicy.No;
         public int RestartCount;
         public bool Remove, Foreground, Attach, Stdin, ExecTty, Tty;
         public List<string> ExecArgs = new();
@@ -47,7 +47,7 @@ public static unsafe partial class Program
         catch (Exception e)
         {
             Console.Error.WriteLine("pscmon: " + e.Message);
-            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart POLICY] [--max-retries N] [--remove] [--attach] [--stdin] [--foreground] [--lock FILE] [--exit-command PATH --exit-arg A ...]");
+            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart no|always|unless-stopped|on-failure[:N]] [--remove] [--attach] [--stdin] [--foreground] [--lock FILE] [--exit-command PATH --exit-arg A ...]");
             return 2;
         }
         Mark("main");
@@ -72,33 +72,33 @@ public static unsafe partial class Program
             var (pid, error) = StartContainer(stdinFd, out int outR, out int errR);
             if (pid <= 0)
             {
-                WriteState("exited", 0, exit: 127, error: error);
-                if (first) Frame((byte)'E', Encoding.UTF8.GetBytes(error ?? "start failed"));
+                WriteState(ContainerStatus.Exited, 0, exit: 127, error: error);
+                if (first) Frame(MonitorProtocol.Encode(MonitorFrameType.Failed, error ?? "start failed"));
                 Cleanup();
                 break;
             }
             if (first)
             {
-                Frame((byte)'S', Encoding.UTF8.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
+                Frame(MonitorProtocol.Encode(MonitorFrameType.Started, pid));
                 if (!_o.Attach) Detach();
             }
             exit = Supervise(pid, outR, errR);
             Mark("exited");
             if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
-            if (_launcher >= 0) { Frame((byte)'X', Encoding.UTF8.GetBytes(exit.ToString(CultureInfo.InvariantCulture))); Detach(); }
+            if (_launcher >= 0) { Frame(MonitorProtocol.Encode(MonitorFrameType.Exit, exit)); Detach(); }
             RunRuntime("delete", "--force", _o.Id);
             Mark("deleted");
             first = false;
-            if (!ShouldRestart(exit))
+            if (!_o.Restart.ShouldRestart(exit, UserStopped(), _o.RestartCount))
             {
-                WriteState("exited", 0, exit, null);
+                WriteState(ContainerStatus.Exited, 0, exit, null);
                 break;
             }
             _o.RestartCount++;
-            WriteState("restarting", 0, exit, null);
+            WriteState(ContainerStatus.Restarting, 0, exit, null);
             int delay = Math.Min(100 << Math.Min(_o.RestartCount - 1, 7), 10_000);
             Thread.Sleep(delay);
-            if (File.Exists(Path.Combine(_o.Dir, "userstop"))) { WriteState("exited", 0, exit, null); break; }
+            if (UserStopped()) { WriteState(ContainerStatus.Exited, 0, exit, null); break; }
         }
         Cleanup();
         Mark("cleaned up");
@@ -132,8 +132,10 @@ public static unsafe partial class Program
                 case "--bundle": o.Bundle = Next(); break;
                 case "--runtime": o.Runtime = Next(); break;
                 case "--runtime-root": o.RuntimeRoot = Next(); break;
-                case "--restart": o.Restart = Next(); break;
-                case "--max-retries": o.MaxRetries = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--restart":
+                    string r = Next();
+                    if (!RestartPolicy.TryParse(r, out o.Restart)) throw new ArgumentException(RestartPolicy.InvalidMessage(r));
+                    break;
                 case "--restart-count": o.RestartCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--remove": o.Remove = true; break;
                 case "--foreground": o.Foreground = true; break;
@@ -233,7 +235,7 @@ public static unsafe partial class Program
             return (0, $"{Path.GetFileName(_o.Runtime)} start failed (exit {src}): {serr.Trim()}");
         }
         Mark("start: runtime start done");
-        WriteState("running", pid, null, null);
+        WriteState(ContainerStatus.Running, pid, null, null);
         Mark("start: state written");
         outR = o[0];
         if (_o.Tty) { close(e[0]); errR = -1; } else errR = e[0];
@@ -261,7 +263,7 @@ public static unsafe partial class Program
     {
         int pidfd = PidfdOpen(pid);
         bool trimmed = false;
-        var streams = new[] { new LineBuffer("stdout", (byte)'1'), new LineBuffer("stderr", (byte)'2') };
+        var streams = new[] { new LineBuffer("stdout", MonitorFrameType.Stdout), new LineBuffer("stderr", MonitorFrameType.Stderr) };
         int[] fds = { outR, errR };
         byte[] buf = new byte[32768];
         int? exit = null;
@@ -357,7 +359,7 @@ public static unsafe partial class Program
 
     private static void ReapOthers() { int st; while (waitpid(-1, &st, WNOHANG) > 0) { } }
 
-    private sealed class LineBuffer(string stream, byte frameType)
+    private sealed class LineBuffer(string stream, MonitorFrameType frameType)
     {
         private readonly ArrayBufferWriter<byte> _partial = new();
         private const int MaxLine = 16 * 1024;
@@ -408,18 +410,15 @@ public static unsafe partial class Program
         WriteAll(_log, s_json.WrittenSpan);
     }
 
-    private static void Relay(byte type, ReadOnlySpan<byte> data)
+    private static void Relay(MonitorFrameType type, ReadOnlySpan<byte> data)
     {
-        if (_launcher >= 0) Frame(type, data);
+        if (_launcher >= 0) Frame(MonitorProtocol.Encode(type, data));
     }
 
-    private static void Frame(byte type, ReadOnlySpan<byte> payload)
+    /// <summary>Write one encoded frame (<see cref="MonitorProtocol"/>) to the launcher; detaches when it went away.</summary>
+    private static void Frame(byte[] f)
     {
         if (_launcher < 0) return;
-        byte[] f = new byte[5 + payload.Length];
-        f[0] = type;
-        BitConverter.TryWriteBytes(f.AsSpan(1, 4), payload.Length);
-        payload.CopyTo(f.AsSpan(5));
         fixed (byte* p = f)
         {
             int off = 0;
@@ -446,41 +445,26 @@ public static unsafe partial class Program
         _launcher = -1;
     }
 
-    private static bool ShouldRestart(int exit)
-    {
-        if (File.Exists(Path.Combine(_o.Dir, "userstop"))) return false;
-        string p = _o.Restart;
-        if (p == "always" || p == "unless-stopped") return true;
-        if (p.StartsWith("on-failure", StringComparison.Ordinal))
-            return exit != 0 && (_o.MaxRetries <= 0 || _o.RestartCount < _o.MaxRetries);
-        return false;
-    }
+    /// <summary>The engine marked the exit as the user's stop (Stop-Container, Send-ContainerSignal).</summary>
+    private static bool UserStopped() => File.Exists(Path.Combine(_o.Dir, ContainerMarkers.UserStop));
 
-    private static string? _startedAt;
+    private static DateTime? _startedAt;
 
-    /// <summary>state.json, replaced atomically (temp + fsync + rename).</summary>
-    private static void WriteState(string status, int pid, int? exit, string? error)
+    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + fsync + rename).</summary>
+    private static void WriteState(ContainerStatus status, int pid, int? exit, string? error)
     {
-        var buf = new ArrayBufferWriter<byte>(512);
-        string now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        if (status == "running") _startedAt = now;
-        using (var w = new Utf8JsonWriter(buf))
+        var now = DateTime.UtcNow;
+        if (status == ContainerStatus.Running) _startedAt = now;
+        var record = new ContainerStateFile
         {
-            w.WriteStartObject();
-            w.WriteString("Status", status);
-            w.WriteNumber("Pid", pid);
-            w.WriteNumber("MonitorPid", getpid());
-            w.WriteNumber("RestartCount", _o.RestartCount);
-            if (_startedAt is not null) w.WriteString("StartedAt", _startedAt);
-            if (exit is int x) { w.WriteNumber("ExitCode", x); w.WriteString("FinishedAt", now); }
-            if (error is not null) w.WriteString("Error", error);
-            w.WriteEndObject();
-        }
-        string target = Path.Combine(_o.Dir, "state.json");
-        string tmp = Path.Combine(_o.Dir, ".tmp-state.json-" + getpid().ToString(CultureInfo.InvariantCulture));
+            Status = status, Pid = pid, MonitorPid = getpid(), RestartCount = _o.RestartCount, StartedAt = _startedAt,
+            FinishedAt = exit is null ? null : now, ExitCode = exit, Error = error,
+        };
+        string target = Path.Combine(_o.Dir, ContainerMarkers.StateFile);
+        string tmp = Path.Combine(_o.Dir, ".tmp-" + ContainerMarkers.StateFile + "-" + getpid().ToString(CultureInfo.InvariantCulture));
         int fd = Open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
         if (fd < 0) return;
-        WriteAll(fd, buf.WrittenSpan);
+        WriteAll(fd, record.ToUtf8());
         fsync(fd);
         close(fd);
         try { File.Move(tmp, target, overwrite: true); } catch { }
@@ -512,7 +496,7 @@ public static unsafe partial class Program
         {
             if (IsMountPoint(rootfs)) return; // never delete through a live mount
             // a rename makes the container disappear at once; the files are deleted after the lock is released
-            trash = Path.Combine(Path.GetDirectoryName(_o.Dir.TrimEnd('/'))!, ".trash-" + _o.Id);
+            trash = Path.Combine(Path.GetDirectoryName(_o.Dir.TrimEnd('/'))!, ContainerMarkers.TrashPrefix + _o.Id);
             Directory.Move(_o.Dir, trash);
             if (_o.NameFile is not null && File.Exists(_o.NameFile) && File.ReadAllText(_o.NameFile).Trim() == _o.Id)
                 File.Delete(_o.NameFile);
@@ -585,14 +569,14 @@ public static unsafe partial class Program
                 RestoreTerminal(tty, saved);
                 return FailForeground($"{Path.GetFileName(_o.Runtime)} start failed (exit {src})");
             }
-            WriteState("running", pid, null, null);
+            WriteState(ContainerStatus.Running, pid, null, null);
             exit = RelayTerminal(pid, master, ref size);
         }
         finally { RestoreTerminal(tty, saved); }
         close(master);
         ReapOthers();
         RunRuntime("delete", "--force", _o.Id);
-        WriteState("exited", 0, exit, null);
+        WriteState(ContainerStatus.Exited, 0, exit, null);
         Cleanup();
         return exit;
     }
@@ -671,7 +655,7 @@ public static unsafe partial class Program
     private static int FailForeground(string message)
     {
         WriteAll(2, Encoding.UTF8.GetBytes("pscmon: " + message + "\n"));
-        WriteState("exited", 0, 127, message);
+        WriteState(ContainerStatus.Exited, 0, 127, message);
         Cleanup();
         return 127;
     }

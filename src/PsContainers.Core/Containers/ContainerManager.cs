@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Contract;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Containers;
@@ -72,21 +73,14 @@ public sealed partial class ContainerManager
         throw PscException.NotFound("ImageNotFound", $"The image {c.Image} ({Digest.Short(c.ImageId)}) of container '{c.Name}' is no longer in the store.", c.Name);
     }
 
-    public static (string Policy, int Max) ParseRestart(string? text)
+    /// <summary>
+    /// docker's --restart value ("no", "always", "unless-stopped", "on-failure[:N]"; null or blank = "no") as a typed
+    /// policy (<see cref="RestartPolicy.TryParse"/>).
+    /// </summary>
+    /// <exception cref="PscException">InvalidRestartPolicy: anything else.</exception>
+    public static RestartPolicy ParseRestart(string? text)
     {
-        string t = string.IsNullOrWhiteSpace(text) ? "no" : text.Trim();
-        string[] p = t.Split(':');
-        switch (p[0])
-        {
-            case "no" when p.Length == 1:
-            case "always" when p.Length == 1:
-            case "unless-stopped" when p.Length == 1:
-                return (p[0], 0);
-            case "on-failure" when p.Length == 1:
-                return ("on-failure", 0);
-            case "on-failure" when p.Length == 2 && int.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0:
-                return ("on-failure", n);
-        }
+        if (RestartPolicy.TryParse(text, out var policy)) return policy;
         throw PscException.InvalidArgument("InvalidRestartPolicy", $"Restart policy '{text}' is not one of no, on-failure[:max-retries], always, unless-stopped.", text);
     }
 
@@ -138,8 +132,8 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("create: begin");
         var image = ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
-        var (policy, max) = ParseRestart(o.Restart);
-        if (o.AutoRemove && policy != "no")
+        var policy = ParseRestart(o.Restart);
+        if (o.AutoRemove && policy.Restarts)
             throw PscException.InvalidArgument("ConflictingOptions", "-Remove cannot be combined with a restart policy.", o.Restart);
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
             throw PscException.InvalidArgument("InvalidContainerName", $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
@@ -184,7 +178,7 @@ public sealed partial class ContainerManager
             HostConfig = new HostConfig
             {
                 Memory = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit,
-                RestartPolicy = policy, MaximumRetryCount = max,
+                RestartPolicy = policy,
                 NetworkMode = mode, Networks = networks.ToArray(), PortBindings = o.Publish.ToArray(),
                 ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToArray(),
@@ -367,8 +361,8 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("start: locked and loaded");
         if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; } // already running: nothing to do
         ContainerStateMachine.Require(cur, ContainerOperation.Start);
-        try { File.Delete(Path.Combine(Store.DirOf(c.Id), "userstop")); } catch (IOException) { }
-        try { File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); } catch (IOException) { }
+        try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
+        try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
         PhaseTrace.Mark("start: rootfs mounted");
         try
@@ -399,7 +393,7 @@ public sealed partial class ContainerManager
         {
             "--id", c.Id, "--dir", Store.DirOf(c.Id), "--bundle", Store.DirOf(c.Id),
             "--runtime", RuntimeFor(c).RuntimePath, "--runtime-root", Paths.RuntimeState,
-            "--restart", c.HostConfig.RestartPolicy, "--max-retries", c.HostConfig.MaximumRetryCount.ToString(CultureInfo.InvariantCulture),
+            "--restart", c.HostConfig.RestartPolicy.ToString(),
             "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
             "--lock", Store.LockFile, "--name-file", Store.NameFile(c.Name),
         };
@@ -437,40 +431,17 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("monitor: spawned");
         if (!stdin) p.StandardInput.Close();
         var launch = new Launch { Process = p, RemovesDirectory = c.HostConfig.AutoRemove ? Store.DirOf(c.Id) : null };
-        var (type, payload) = ReadFrame(p.StandardOutput.BaseStream);
-        if (type == 'S')
+        var frame = MonitorProtocol.Read(p.StandardOutput.BaseStream);
+        if (frame.Type == MonitorFrameType.Started)
         {
-            launch.Pid = int.Parse(Encoding.UTF8.GetString(payload), CultureInfo.InvariantCulture);
+            launch.Pid = frame.Number;
             if (!attach) { p.StandardOutput.Close(); }
             return launch;
         }
-        string err = type == 'E' ? Encoding.UTF8.GetString(payload) : p.StandardError.ReadToEnd();
+        string err = frame.Type == MonitorFrameType.Failed ? frame.Text : p.StandardError.ReadToEnd();
         launch.Dispose();
         throw new PscException("ContainerStartFailed", PscErrorCategory.InvalidOperation,
             $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name);
-    }
-
-    /// <summary>Read one monitor frame: type byte, int32 length, payload. Type 0 at end of stream.</summary>
-    public static (char Type, byte[] Payload) ReadFrame(Stream s)
-    {
-        Span<byte> h = stackalloc byte[5];
-        if (!ReadExactly(s, h)) return ('\0', []);
-        int n = BitConverter.ToInt32(h[1..]);
-        var payload = new byte[n];
-        if (!ReadExactly(s, payload)) return ('\0', []);
-        return ((char)h[0], payload);
-    }
-
-    private static bool ReadExactly(Stream s, Span<byte> buf)
-    {
-        int off = 0;
-        while (off < buf.Length)
-        {
-            int n = s.Read(buf[off..]);
-            if (n <= 0) return false;
-            off += n;
-        }
-        return true;
     }
 
     /// <summary>
@@ -505,15 +476,14 @@ public sealed partial class ContainerManager
 
     // ------------------------------------------------------------------ stop / kill
 
+    /// <summary>
+    /// A signal name or number (<see cref="Signals.TryParse"/>: "TERM", "SIGTERM", "term", "15", "RTMIN+3") as its
+    /// number; null means TERM.
+    /// </summary>
+    /// <exception cref="PscException">InvalidSignal: not a signal name or a number 1-64.</exception>
     public static int ParseSignal(string? signal)
     {
-        string s = (signal ?? "TERM").Trim().ToUpperInvariant();
-        if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is > 0 and < 65) return n;
-        if (s.StartsWith("SIG", StringComparison.Ordinal)) s = s[3..];
-        string[] names = ["", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
-            "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"];
-        int i = Array.IndexOf(names, s);
-        if (i > 0) return i;
+        if (Signals.TryParse(signal ?? "TERM", out int n)) return n;
         throw PscException.InvalidArgument("InvalidSignal", $"'{signal}' is not a signal name or number.", signal);
     }
 
@@ -564,7 +534,7 @@ public sealed partial class ContainerManager
         var cur = LoadForChange(c);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Pause, c.Name);
         RuntimeFor(cur).Pause(cur.Id);
-        File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "paused"), "");
+        File.WriteAllText(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused), "");
         Copy(Store.Load(c.Id) ?? cur, c);
     }
 
@@ -574,7 +544,7 @@ public sealed partial class ContainerManager
         var cur = LoadForChange(c);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Resume, c.Name);
         RuntimeFor(cur).Resume(cur.Id);
-        File.Delete(Path.Combine(Store.DirOf(c.Id), "paused"));
+        File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused));
         Copy(Store.Load(c.Id) ?? cur, c);
     }
 

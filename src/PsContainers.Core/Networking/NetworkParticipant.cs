@@ -86,7 +86,7 @@ public sealed class NetworkParticipant : IContainerParticipant
                 if (netNs is null) nss.Add(new SpecNamespace { Type = "network", Path = state.NetnsPath });
                 else netNs.Path = state.NetnsPath;
             }
-            if ((state.Mode != "host" || state.Networks.Count > 0) && c.HostConfig.RestartPolicy is null or "" or "no")
+            if ((state.Mode != "host" || state.Networks.Count > 0) && !c.HostConfig.RestartPolicy.Restarts)
             {
                 // the runtime releases the network when the container has stopped (also for -Rm and killed containers).
                 // Not with a restart policy: the monitor restarts the same bundle, which needs the namespace; such a
