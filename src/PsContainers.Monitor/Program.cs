@@ -43,11 +43,13 @@ public static unsafe partial class Program
 
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "net-release") return NetRelease.Run(args[1..]);
         try { _o = Parse(args); }
         catch (Exception e)
         {
             Console.Error.WriteLine("pscmon: " + e.Message);
             Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart no|always|unless-stopped|on-failure[:N]] [--remove] [--attach] [--stdin] [--foreground] [--lock FILE] [--exit-command PATH --exit-arg A ...]");
+            Console.Error.WriteLine("       pscmon net-release STORE_ROOT CONTAINER_ID SETUP_ID [--foreground]");
             return 2;
         }
         Mark("main");
@@ -507,20 +509,6 @@ public static unsafe partial class Program
         finally { if (lockFd >= 0) close(lockFd); }
         // never follows a link out of the container's directory, never enters a mount left inside it
         if (trash is not null) try { PsContainers.FileSystem.SafeTree.Delete(trash); } catch { }
-    }
-
-    private static bool IsMountPoint(string path)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-            {
-                var parts = line.Split(' ');
-                if (parts.Length > 4 && parts[4] == path) return true;
-            }
-        }
-        catch { }
-        return false;
     }
 
     /// <summary>

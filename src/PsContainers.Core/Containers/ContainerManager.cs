@@ -47,7 +47,10 @@ public sealed partial class ContainerManager
     }
     private static string? s_defaultRuntime;
 
-    public string MonitorPath => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
+    public string MonitorPath => MonitorExecutable;
+
+    /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
+    public static string MonitorExecutable => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
 
     private OciRuntimeClient RuntimeFor(Container c) => new(string.IsNullOrEmpty(c.Runtime) ? RuntimePath : c.Runtime, Paths.RuntimeState, _sys);
 

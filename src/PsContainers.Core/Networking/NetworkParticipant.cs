@@ -95,8 +95,8 @@ public sealed class NetworkParticipant : IContainerParticipant
                 spec.Hooks.Poststop ??= new List<SpecHook>();
                 spec.Hooks.Poststop.Add(new SpecHook
                 {
-                    Path = "/bin/sh",
-                    Args = ["sh", CleanupScript.Install(), _paths.Root, c.Id, state.SetupId],
+                    Path = ContainerManager.MonitorExecutable,
+                    Args = ["pscmon", "net-release", _paths.Root, c.Id, state.SetupId],
                     Timeout = 30,
                 });
             }
