@@ -49,6 +49,9 @@ public sealed partial class ContainerManager
 
     public string MonitorPath => MonitorExecutable;
 
+    private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorPath);
+    private MonitorClient? _monitor;
+
     /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
     public static string MonitorExecutable => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
 
@@ -317,52 +320,17 @@ public sealed partial class ContainerManager
 
     // ------------------------------------------------------------------ start
 
-    /// <summary>Launches the monitor for a container; the attached stream is returned for attached starts.</summary>
-    public sealed class Launch : IDisposable
-    {
-        internal Process? Process;
-        internal Process? Foreground;
-        public int Pid { get; internal set; }
-        public Stream? Output => Process?.StandardOutput.BaseStream;
-        public Stream? Input => Process?.StandardInput.BaseStream;
-        internal string? RemovesDirectory;
-
-        /// <summary>
-        /// Wait for the monitor's clean-up after the exit: until the container is gone (-Remove) or the
-        /// monitor has exited.
-        /// </summary>
-        public bool WaitForCleanup(TimeSpan timeout)
-        {
-            if (RemovesDirectory is null) return WaitForMonitor(timeout);
-            var sw = Stopwatch.StartNew();
-            while (sw.Elapsed < timeout)
-            {
-                if (!Directory.Exists(RemovesDirectory)) return true;
-                try { if (Process is null || Process.HasExited) return true; } catch (InvalidOperationException) { return true; }
-                Thread.Sleep(1);
-            }
-            return false;
-        }
-
-        /// <summary>Wait until the monitor process has exited (after its clean-up).</summary>
-        public bool WaitForMonitor(TimeSpan timeout)
-        {
-            try { return Process is null || Process.WaitForExit(timeout); } catch (InvalidOperationException) { return true; }
-        }
-        public void Dispose() { try { Process?.Dispose(); } catch { } }
-    }
-
     /// <summary>
     /// Start a created or exited container: mount its rootfs, write its bundle and hand it to a new
     /// monitor. Returns after the runtime started the process (or throws its error). Running: no-op.
     /// </summary>
-    public Launch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
+    public MonitorLaunch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; } // already running: nothing to do
+        if (cur.State.Running) { Copy(cur, c); return new MonitorLaunch { Pid = cur.State.Pid }; } // already running: nothing to do
         ContainerStateMachine.Require(cur, ContainerOperation.Start);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
@@ -375,7 +343,7 @@ public sealed partial class ContainerManager
             ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
             ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
             PhaseTrace.Mark("start: bundle written");
-            var launch = RunMonitor(cur, attach, stdin, foreground: false);
+            var launch = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, attach, stdin, foreground: false);
             PhaseTrace.Mark("start: monitor reported");
             var st = Store.Load(c.Id);
             if (st is not null) Copy(st, c);
@@ -389,63 +357,6 @@ public sealed partial class ContainerManager
     }
 
     private static void Copy(Container from, Container to) { to.State = from.State; to.Name = from.Name; to.Path = from.Path; }
-
-    private List<string> MonitorArgs(Container c, bool attach, bool stdin, bool foreground)
-    {
-        var a = new List<string>
-        {
-            "--id", c.Id, "--dir", Store.DirOf(c.Id), "--bundle", Store.DirOf(c.Id),
-            "--runtime", RuntimeFor(c).RuntimePath, "--runtime-root", Paths.RuntimeState,
-            "--restart", c.HostConfig.RestartPolicy.ToString(),
-            "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
-            "--lock", Store.LockFile, "--name-file", Store.NameFile(c.Name),
-        };
-        if (c.HostConfig.AutoRemove) a.Add("--remove");
-        if (attach) a.Add("--attach");
-        if (c.Config.Tty && !foreground) a.Add("--tty");
-        if (stdin) a.Add("--stdin");
-        if (foreground) a.Add("--foreground");
-        // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
-        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exit)
-        {
-            a.Add("--exit-command"); a.Add(exit);
-            a.Add("--exit-arg"); a.Add(c.Id);
-        }
-        return a;
-    }
-
-    private Launch RunMonitor(Container c, bool attach, bool stdin, bool foreground)
-    {
-        string mon = MonitorPath;
-        if (!File.Exists(mon))
-            throw new PscException("MonitorNotFound", PscErrorCategory.NotInstalled, $"The container monitor '{mon}' does not exist (build the module first).", mon);
-        Directory.CreateDirectory(Paths.RuntimeState);
-        var psi = new ProcessStartInfo(mon) { UseShellExecute = false };
-        foreach (var a in MonitorArgs(c, attach, stdin, foreground)) psi.ArgumentList.Add(a);
-        if (foreground)
-        {
-            var fp = Process.Start(psi)!;
-            return new Launch { Process = null, Pid = fp.Id, Foreground = fp };
-        }
-        psi.RedirectStandardInput = true;
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        var p = Process.Start(psi)!;
-        PhaseTrace.Mark("monitor: spawned");
-        if (!stdin) p.StandardInput.Close();
-        var launch = new Launch { Process = p, RemovesDirectory = c.HostConfig.AutoRemove ? Store.DirOf(c.Id) : null };
-        var frame = MonitorProtocol.Read(p.StandardOutput.BaseStream);
-        if (frame.Type == MonitorFrameType.Started)
-        {
-            launch.Pid = frame.Number;
-            if (!attach) { p.StandardOutput.Close(); }
-            return launch;
-        }
-        string err = frame.Type == MonitorFrameType.Failed ? frame.Text : p.StandardError.ReadToEnd();
-        launch.Dispose();
-        throw new PscException("ContainerStartFailed", PscErrorCategory.InvalidOperation,
-            $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name);
-    }
 
     /// <summary>
     /// Run a container in the foreground on the caller's terminal (-Interactive -Tty): the runtime puts the
@@ -467,7 +378,7 @@ public sealed partial class ContainerManager
                 spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
             ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
             ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
-            fg = RunMonitor(cur, false, false, foreground: true).Foreground!;
+            fg = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, false, false, foreground: true).Foreground!;
         }
         fg.WaitForExit();
         int code = fg.ExitCode;
