@@ -68,7 +68,6 @@ $AptPackages = [ordered]@{
     '/usr/bin/tmux'                  = 'tmux'
     '/usr/sbin/ip'                   = 'iproute2'
     '/usr/bin/gcc'                   = 'gcc'
-    '/usr/bin/jq'                    = 'jq'
     '/usr/bin/getfattr'              = 'attr'
     '/usr/sbin/setcap'               = 'libcap2-bin'
     '/usr/include/seccomp.h'         = 'libseccomp-dev'

@@ -14,7 +14,7 @@ internal static unsafe partial class Native
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int MNT_DETACH = 2;
     public const int SIGKILL = 9, SIGPIPE = 13, SIGTERM = 15, SIGCHLD = 17;
-    public const int POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const int POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     public const int LOCK_EX = 2;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -35,6 +35,8 @@ internal static unsafe partial class Native
     [LibraryImport("libc", SetLastError = true)] public static partial int kill(int pid, int sig);
     [LibraryImport("libc", SetLastError = true)] public static partial int umount2(byte* target, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int flock(int fd, int op);
+    [LibraryImport("libc", SetLastError = true)] public static partial int fcntl(int fd, int cmd, int arg);
+    public const int F_SETFD = 2, FD_CLOEXEC = 1;
     [LibraryImport("libc", SetLastError = true)] public static partial nint syscall(nint nr, nint a1, nint a2);
     [LibraryImport("libc", SetLastError = true)] public static partial int sigemptyset(byte* set);
     [LibraryImport("libc", SetLastError = true)] public static partial int sigaddset(byte* set, int sig);
@@ -159,6 +161,21 @@ internal static unsafe partial class Native
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> is a mount point in this mount namespace (/proc/self/mountinfo, field 5).</summary>
+    public static bool IsMountPoint(string path)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length > 4 && parts[4] == path) return true;
+            }
+        }
+        catch { }
+        return false;
+    }
+
     public static int Umount(string path)
     {
         fixed (byte* p = Z(path)) return umount2(p, MNT_DETACH);
@@ -167,8 +184,10 @@ internal static unsafe partial class Native
     /// <summary>
     /// posix_spawn a program with the given stdio descriptors (-1 = /dev/null), default signal dispositions
     /// and an empty signal mask (the .NET runtime ignores SIGPIPE; children must not inherit that).
+    /// <paramref name="fd3"/> (when not -1) is passed on as the child's fd 3; <paramref name="newSession"/> runs it
+    /// in a session of its own (setsid), detached from the caller's terminal and process group.
     /// </summary>
-    public static int Spawn(string path, IReadOnlyList<string> args, int stdin, int stdout, int stderr)
+    public static int Spawn(string path, IReadOnlyList<string> args, int stdin, int stdout, int stderr, int fd3 = -1, bool newSession = false)
     {
         int devnull = Open("/dev/null", O_RDWR);
         byte* fa = stackalloc byte[256];
@@ -178,12 +197,13 @@ internal static unsafe partial class Native
         posix_spawn_file_actions_adddup2(fa, stdin >= 0 ? stdin : devnull, 0);
         posix_spawn_file_actions_adddup2(fa, stdout >= 0 ? stdout : devnull, 1);
         posix_spawn_file_actions_adddup2(fa, stderr >= 0 ? stderr : devnull, 2);
+        if (fd3 >= 0) posix_spawn_file_actions_adddup2(fa, fd3, 3);
         posix_spawnattr_init(attr);
         sigemptyset(set);
         posix_spawnattr_setsigmask(attr, set);
         sigaddset(set, SIGPIPE);
         posix_spawnattr_setsigdefault(attr, set);
-        posix_spawnattr_setflags(attr, (short)(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
+        posix_spawnattr_setflags(attr, (short)(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (newSession ? POSIX_SPAWN_SETSID : 0)));
 
         var handles = new List<GCHandle>();
         byte** argv = stackalloc byte*[args.Count + 1];

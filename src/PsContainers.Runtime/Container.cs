@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PsContainers.Contract;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.FileSystem;
 
@@ -68,20 +69,25 @@ internal sealed class Runtime
         catch (Exception) { return 0; }
     }
 
-    public string Status(InternalState st)
+    /// <summary>
+    /// runtime.md's status of a container: stopped (its init is gone, or its pid now belongs to another process),
+    /// created (the exec fifo still waits for start), paused (its cgroup is frozen), else running.
+    /// </summary>
+    public RuntimeStatus Status(InternalState st)
     {
-        if (st.Pid <= 0 || StartTime(st.Pid) != st.StartTime) return "stopped";
-        if (File.Exists(FifoPath(st.Id))) return "created";
-        if (Cgroups.IsFrozen(st.Cgroups)) return "paused";
-        return "running";
+        if (st.Pid <= 0 || StartTime(st.Pid) != st.StartTime) return RuntimeStatus.Stopped;
+        if (File.Exists(FifoPath(st.Id))) return RuntimeStatus.Created;
+        if (Cgroups.IsFrozen(st.Cgroups)) return RuntimeStatus.Paused;
+        return RuntimeStatus.Running;
     }
 
-    public ContainerRuntimeState PublicState(InternalState st, string? status = null)
+    /// <summary>The state runtime.md's "state" operation reports (and hooks receive on stdin).</summary>
+    public ContainerRuntimeState PublicState(InternalState st, RuntimeStatus? status = null)
     {
-        status ??= Status(st);
+        var s = status ?? Status(st);
         return new ContainerRuntimeState
         {
-            OciVersion = st.OciVersion, Id = st.Id, Status = status, Pid = status == "stopped" ? 0 : st.Pid,
+            OciVersion = st.OciVersion, Id = st.Id, Status = s.Text(), Pid = s == RuntimeStatus.Stopped ? 0 : st.Pid,
             Bundle = st.Bundle, Annotations = st.Annotations, Rootfs = st.Rootfs, Created = st.Created, Owner = st.Owner,
         };
     }
@@ -294,7 +300,7 @@ internal sealed class Runtime
                 case 'H':
                     {
                         // runtime.md: the create environment is done (lifecycle step 2), the program has not run: "created"
-                        var s = PublicState(st, "created");
+                        var s = PublicState(st, RuntimeStatus.Created);
                         s.Pid = pid;
                         try
                         {
@@ -402,8 +408,8 @@ internal sealed class Runtime
     public void Start(string id)
     {
         var st = Load(id);
-        string status = Status(st);
-        if (status != "created") throw new RuntimeError($"cannot start container '{id}': it is {status}, not created");
+        var status = Status(st);
+        if (status != RuntimeStatus.Created) throw new RuntimeError($"cannot start container '{id}': it is {status.Text()}, not created");
         int fd = Native.Open(FifoPath(id), Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC);
         if (fd < 0) throw new RuntimeError($"cannot start container '{id}': {Native.Strerror(-fd)}");
         try
@@ -427,7 +433,7 @@ internal sealed class Runtime
         try { File.Delete(FifoPath(id)); } catch (IOException) { }
         Program.Trace("started");
         var spec = LoadSpec(id);
-        Hooks.Run(spec?.Hooks?.Poststart, "poststart", PublicState(st, "running"), warnOnly: true);
+        Hooks.Run(spec?.Hooks?.Poststart, "poststart", PublicState(st, RuntimeStatus.Running), warnOnly: true);
     }
 
     /// <summary>Block until the container process closes its end of the fifo: it has exec'd the program (or exited).</summary>
@@ -452,33 +458,21 @@ internal sealed class Runtime
 
     // ---- kill / delete ----
 
-    public static int ParseSignal(string s)
-    {
-        if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 && n < 65) return n;
-        string u = s.ToUpperInvariant();
-        if (u.StartsWith("SIG", StringComparison.Ordinal)) u = u[3..];
-        int i = Array.IndexOf(SignalNames, u);
-        if (i > 0) return i;
-        if (u.StartsWith("RTMIN+", StringComparison.Ordinal) && int.TryParse(u[6..], out int k)) return 34 + k;
-        throw new RuntimeError($"invalid signal '{s}'");
-    }
-
-    private static readonly string[] SignalNames =
-    {
-        "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
-        "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
-    };
+    /// <summary>A signal name or number as runc kill takes it (<see cref="Signals.TryParse"/>).</summary>
+    /// <exception cref="RuntimeError">Not a signal.</exception>
+    public static int ParseSignal(string s) =>
+        Signals.TryParse(s, out int n) ? n : throw new RuntimeError($"invalid signal '{s}'");
 
     public void Kill(string id, string signal, bool all)
     {
         var st = Load(id);
         int sig = ParseSignal(signal);
-        string status = Status(st);
-        if (status == "stopped") throw new RuntimeError($"container '{id}' is not running");
+        var status = Status(st);
+        if (status == RuntimeStatus.Stopped) throw new RuntimeError($"container '{id}' is not running");
         if (all)
         {
             foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, sig);
-            if (status == "paused" && sig == Native.SIGKILL) Cgroups.Freeze(st.Cgroups, false);
+            if (status == RuntimeStatus.Paused && sig == Native.SIGKILL) Cgroups.Freeze(st.Cgroups, false);
         }
         int e = Native.Kill(st.Pid, sig);
         if (e != 0 && e != Native.ESRCH) throw Native.Fail($"kill {st.Pid}", e);
@@ -494,10 +488,10 @@ internal sealed class Runtime
             SafeTree.Delete(Dir(id));
             return;
         }
-        string status = Status(st);
-        if (status != "stopped")
+        var status = Status(st);
+        if (status != RuntimeStatus.Stopped)
         {
-            if (!force) throw new RuntimeError($"cannot delete container '{id}' that is not stopped: {status}");
+            if (!force) throw new RuntimeError($"cannot delete container '{id}' that is not stopped: {status.Text()}");
             Native.Kill(st.Pid, Native.SIGKILL);
         }
         // with a shared pid namespace other processes may be left in the cgroup
@@ -506,7 +500,7 @@ internal sealed class Runtime
         if (st.Pid > 0 && StartTime(st.Pid) == st.StartTime) WaitGone(st.Pid, 10000);
         for (int i = 0; i < 500 && Cgroups.Pids(st.Cgroups).Count > 0; i++) Thread.Sleep(2);
         var spec = LoadSpec(id);
-        Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, "stopped"), warnOnly: true);
+        Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, RuntimeStatus.Stopped), warnOnly: true);
         if (st.SharedRootMount != 0) DetachSharedRoot(Native.RealPath(st.Rootfs) ?? st.Rootfs, st.SharedRootMount);
         if (!Cgroups.Remove(st.Cgroups)) Program.Warn($"some cgroups of '{id}' could not be removed");
         SafeTree.Delete(Dir(id));
@@ -517,9 +511,9 @@ internal sealed class Runtime
     public void Pause(string id, bool pause)
     {
         var st = Load(id);
-        string status = Status(st);
-        if (pause && status != "running" && status != "created") throw new RuntimeError($"cannot pause container '{id}': it is {status}");
-        if (!pause && status != "paused") throw new RuntimeError($"cannot resume container '{id}': it is not paused");
+        var status = Status(st);
+        if (pause && status is not (RuntimeStatus.Running or RuntimeStatus.Created)) throw new RuntimeError($"cannot pause container '{id}': it is {status.Text()}");
+        if (!pause && status != RuntimeStatus.Paused) throw new RuntimeError($"cannot resume container '{id}': it is not paused");
         if (!Cgroups.Freeze(st.Cgroups, pause)) throw new RuntimeError($"timed out {(pause ? "freezing" : "thawing")} container '{id}'");
     }
 
@@ -545,8 +539,8 @@ internal sealed class Runtime
     public int Exec(string id, SpecProcess process, string? consoleSocket, bool detach, string? pidFile)
     {
         var st = Load(id);
-        string status = Status(st);
-        if (status is not ("running" or "created")) throw new RuntimeError($"cannot exec in container '{id}': it is {status}");
+        var status = Status(st);
+        if (status is not (RuntimeStatus.Running or RuntimeStatus.Created)) throw new RuntimeError($"cannot exec in container '{id}': it is {status.Text()}");
         var spec = LoadSpec(id) ?? throw new RuntimeError($"container '{id}': its config is missing");
         Validation.CheckProcess(process);
         if (process.Args is null || process.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");

@@ -97,7 +97,7 @@ internal static class Init
         Sync.Send(SyncFd, 'H');
         var ack = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent went away during hooks");
         if (ack.Type == 'E') return 1;
-        Hooks.Run(spec.Hooks?.CreateContainer, "createContainer", StateFor(spec, "created"), warnOnly: false);
+        Hooks.Run(spec.Hooks?.CreateContainer, "createContainer", StateFor(spec, RuntimeStatus.Created), warnOnly: false);
 
         // 5. pivot_root, drop the old root (without a mount namespace of our own: chroot, the host keeps its root)
         Check(Native.Chdir(rootfs), "chdir to the rootfs");
@@ -163,7 +163,7 @@ internal static class Init
 
         // 10. started: startContainer hooks, then become the user program
         // the program has not been executed yet: still "created" (runtime.md State)
-        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, "created"), warnOnly: false);
+        Hooks.Run(spec.Hooks?.StartContainer, "startContainer", StateFor(spec, RuntimeStatus.Created), warnOnly: false);
         Finalize(spec, proc);
         return 127;
     }
@@ -185,10 +185,10 @@ internal static class Init
 
     // createContainer and startContainer hooks run in the container namespace: the pid is the one the container
     // sees (runtime.md State), 1 in a new pid namespace
-    private static ContainerRuntimeState StateFor(RuntimeSpec spec, string status) => new()
+    private static ContainerRuntimeState StateFor(RuntimeSpec spec, RuntimeStatus status) => new()
     {
         Id = Environment.GetEnvironmentVariable("_PSC_ID") ?? "",
-        Status = status,
+        Status = status.Text(),
         Pid = Environment.ProcessId,
         Bundle = Environment.GetEnvironmentVariable("_PSC_BUNDLE") ?? "",
         Annotations = spec.Annotations,

@@ -281,6 +281,21 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         (Get-Container sig).ExitCode | Should -Be 137
     }
 
+    It 'takes a signal number or a real-time name, and refuses a bad signal before touching the container' {
+        $null = Invoke-ContainerImage $Img -Detach -Name sig2 sh -c 'trap "exit 43" USR2; trap "exit 44" 36; while true; do sleep 0.1; done'
+        Start-Sleep -Milliseconds 200
+        { Send-ContainerSignal sig2 -Signal SIGNOPE } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.SendContainerSignalCommand'
+        { Stop-Container sig2 -Signal 65 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.StopContainerCommand'
+        (Get-Container sig2).Status | Should -Be 'Running'
+        Send-ContainerSignal sig2 -Signal 12
+        Wait-Container sig2 | Should -Be 43
+        $null = Start-Container sig2
+        Start-Sleep -Milliseconds 200
+        Send-ContainerSignal sig2 -Signal RTMIN+2
+        Wait-Container sig2 | Should -Be 44
+        Remove-Container sig2 -Confirm:$false
+    }
+
     It 'refuses to remove a running container without -Force' {
         $err = $null
         Remove-Container web -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue

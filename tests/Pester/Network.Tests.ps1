@@ -309,14 +309,15 @@ Describe 'Recovery and namespace hygiene' {
         $r = New-Request 'hooked' @() @("$(Get-FreeTcpPort):80")
         $s = $script:Net.Setup($r, $script:None)
         $trace = Get-NetworkTrace -Root $script:Root -ContainerId $r.ContainerId
-        $script = [PsContainers.Core.Networking.CleanupScript]::Install()
+        $pscmon = [PsContainers.Core.Containers.ContainerManager]::MonitorExecutable
         # (run in the foreground here; as a runtime hook it detaches)
         # a hook left by an earlier start of the same container (another setup id) changes nothing
-        $env:PSC_NET_CLEANUP_FG = 1; '' | & /bin/sh $script $script:Root $r.ContainerId 'an-older-setup'
+        '' | & $pscmon net-release $script:Root $r.ContainerId 'an-older-setup' --foreground
+        $LASTEXITCODE | Should -Be 0
         Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -Not -BeNullOrEmpty
         Test-Path $s.NetnsPath | Should -BeTrue
-        $env:PSC_NET_CLEANUP_FG = 1; '' | & /bin/sh $script $script:Root $r.ContainerId $s.SetupId
-        Remove-Item env:PSC_NET_CLEANUP_FG
+        '' | & $pscmon net-release $script:Root $r.ContainerId $s.SetupId --foreground
+        $LASTEXITCODE | Should -Be 0
         Get-NetworkLeftover -Trace $trace -NetnsPath $s.NetnsPath | Should -BeNullOrEmpty
         $script:Net.GetState($r.ContainerId) | Should -BeNullOrEmpty
         { $script:Net.Teardown($r.ContainerId, $script:None) } | Should -Not -Throw

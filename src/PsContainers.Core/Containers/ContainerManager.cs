@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Contract;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Containers;
@@ -46,7 +47,13 @@ public sealed partial class ContainerManager
     }
     private static string? s_defaultRuntime;
 
-    public string MonitorPath => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
+    public string MonitorPath => MonitorExecutable;
+
+    private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorPath);
+    private MonitorClient? _monitor;
+
+    /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
+    public static string MonitorExecutable => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
 
     private OciRuntimeClient RuntimeFor(Container c) => new(string.IsNullOrEmpty(c.Runtime) ? RuntimePath : c.Runtime, Paths.RuntimeState, _sys);
 
@@ -72,21 +79,14 @@ public sealed partial class ContainerManager
         throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {c.Image} ({Digest.Short(c.ImageId)}) of container '{c.Name}' is no longer in the store.", c.Name);
     }
 
-    public static (string Policy, int Max) ParseRestart(string? text)
+    /// <summary>
+    /// docker's --restart value ("no", "always", "unless-stopped", "on-failure[:N]"; null or blank = "no") as a typed
+    /// policy (<see cref="RestartPolicy.TryParse"/>).
+    /// </summary>
+    /// <exception cref="PscException">InvalidRestartPolicy: anything else.</exception>
+    public static RestartPolicy ParseRestart(string? text)
     {
-        string t = string.IsNullOrWhiteSpace(text) ? "no" : text.Trim();
-        string[] p = t.Split(':');
-        switch (p[0])
-        {
-            case "no" when p.Length == 1:
-            case "always" when p.Length == 1:
-            case "unless-stopped" when p.Length == 1:
-                return (p[0], 0);
-            case "on-failure" when p.Length == 1:
-                return ("on-failure", 0);
-            case "on-failure" when p.Length == 2 && int.TryParse(p[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0:
-                return ("on-failure", n);
-        }
+        if (RestartPolicy.TryParse(text, out var policy)) return policy;
         throw PscException.InvalidArgument(ErrorIds.InvalidRestartPolicy, $"Restart policy '{text}' is not one of no, on-failure[:max-retries], always, unless-stopped.", text);
     }
 
@@ -140,8 +140,8 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("create: begin");
         var image = ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
-        var (policy, max) = ParseRestart(o.Restart);
-        if (o.AutoRemove && policy != "no")
+        var policy = ParseRestart(o.Restart);
+        if (o.AutoRemove && policy.Restarts)
             throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", o.Restart) { Remedy = Remedy.RemoveOrRestart };
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
             throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
@@ -185,7 +185,7 @@ public sealed partial class ContainerManager
             HostConfig = new HostConfig
             {
                 Memory = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit,
-                RestartPolicy = policy, MaximumRetryCount = max,
+                RestartPolicy = policy,
                 NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
@@ -327,55 +327,20 @@ public sealed partial class ContainerManager
 
     // ------------------------------------------------------------------ start
 
-    /// <summary>Launches the monitor for a container; the attached stream is returned for attached starts.</summary>
-    public sealed class Launch : IDisposable
-    {
-        internal Process? Process;
-        internal Process? Foreground;
-        public int Pid { get; internal set; }
-        public Stream? Output => Process?.StandardOutput.BaseStream;
-        public Stream? Input => Process?.StandardInput.BaseStream;
-        internal string? RemovesDirectory;
-
-        /// <summary>
-        /// Wait for the monitor's clean-up after the exit: until the container is gone (-Remove) or the
-        /// monitor has exited.
-        /// </summary>
-        public bool WaitForCleanup(TimeSpan timeout)
-        {
-            if (RemovesDirectory is null) return WaitForMonitor(timeout);
-            var sw = Stopwatch.StartNew();
-            while (sw.Elapsed < timeout)
-            {
-                if (!Directory.Exists(RemovesDirectory)) return true;
-                try { if (Process is null || Process.HasExited) return true; } catch (InvalidOperationException) { return true; }
-                Thread.Sleep(1);
-            }
-            return false;
-        }
-
-        /// <summary>Wait until the monitor process has exited (after its clean-up).</summary>
-        public bool WaitForMonitor(TimeSpan timeout)
-        {
-            try { return Process is null || Process.WaitForExit(timeout); } catch (InvalidOperationException) { return true; }
-        }
-        public void Dispose() { try { Process?.Dispose(); } catch { } }
-    }
-
     /// <summary>
     /// Start a created or exited container: mount its rootfs, write its bundle and hand it to a new
     /// monitor. Returns after the runtime started the process (or throws its error). Running: no-op.
     /// </summary>
-    public Launch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
+    public MonitorLaunch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) { Copy(cur, c); return new Launch { Pid = cur.State.Pid }; } // already running: nothing to do
+        if (cur.State.Running) { Copy(cur, c); return new MonitorLaunch { Pid = cur.State.Pid }; } // already running: nothing to do
         ContainerStateMachine.Require(cur, ContainerOperation.Start);
-        try { File.Delete(Path.Combine(Store.DirOf(c.Id), "userstop")); } catch (IOException) { }
-        try { File.Delete(Path.Combine(Store.DirOf(c.Id), "paused")); } catch (IOException) { }
+        try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
+        try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
         PhaseTrace.Mark("start: rootfs mounted");
         try
@@ -385,7 +350,7 @@ public sealed partial class ContainerManager
             ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
             ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
             PhaseTrace.Mark("start: bundle written");
-            var launch = RunMonitor(cur, attach, stdin, foreground: false);
+            var launch = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, attach, stdin, foreground: false);
             PhaseTrace.Mark("start: monitor reported");
             var st = Store.Load(c.Id);
             if (st is not null) Copy(st, c);
@@ -399,86 +364,6 @@ public sealed partial class ContainerManager
     }
 
     private static void Copy(Container from, Container to) { to.State = from.State; to.Name = from.Name; to.Path = from.Path; }
-
-    private List<string> MonitorArgs(Container c, bool attach, bool stdin, bool foreground)
-    {
-        var a = new List<string>
-        {
-            "--id", c.Id, "--dir", Store.DirOf(c.Id), "--bundle", Store.DirOf(c.Id),
-            "--runtime", RuntimeFor(c).RuntimePath, "--runtime-root", Paths.RuntimeState,
-            "--restart", c.HostConfig.RestartPolicy, "--max-retries", c.HostConfig.MaximumRetryCount.ToString(CultureInfo.InvariantCulture),
-            "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
-            "--lock", Store.LockFile, "--name-file", Store.NameFile(c.Name),
-        };
-        if (c.HostConfig.AutoRemove) a.Add("--remove");
-        if (attach) a.Add("--attach");
-        if (c.Config.Tty && !foreground) a.Add("--tty");
-        if (stdin) a.Add("--stdin");
-        if (foreground) a.Add("--foreground");
-        // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
-        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exit)
-        {
-            a.Add("--exit-command"); a.Add(exit);
-            a.Add("--exit-arg"); a.Add(c.Id);
-        }
-        return a;
-    }
-
-    private Launch RunMonitor(Container c, bool attach, bool stdin, bool foreground)
-    {
-        string mon = MonitorPath;
-        if (!File.Exists(mon))
-            throw new PscException(ErrorIds.MonitorNotFound, PscErrorCategory.NotInstalled, $"The container monitor '{mon}' does not exist (build the module first).", mon);
-        Directory.CreateDirectory(Paths.RuntimeState);
-        var psi = new ProcessStartInfo(mon) { UseShellExecute = false };
-        foreach (var a in MonitorArgs(c, attach, stdin, foreground)) psi.ArgumentList.Add(a);
-        if (foreground)
-        {
-            var fp = Process.Start(psi)!;
-            return new Launch { Process = null, Pid = fp.Id, Foreground = fp };
-        }
-        psi.RedirectStandardInput = true;
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        var p = Process.Start(psi)!;
-        PhaseTrace.Mark("monitor: spawned");
-        if (!stdin) p.StandardInput.Close();
-        var launch = new Launch { Process = p, RemovesDirectory = c.HostConfig.AutoRemove ? Store.DirOf(c.Id) : null };
-        var (type, payload) = ReadFrame(p.StandardOutput.BaseStream);
-        if (type == 'S')
-        {
-            launch.Pid = int.Parse(Encoding.UTF8.GetString(payload), CultureInfo.InvariantCulture);
-            if (!attach) { p.StandardOutput.Close(); }
-            return launch;
-        }
-        string err = type == 'E' ? Encoding.UTF8.GetString(payload) : p.StandardError.ReadToEnd();
-        launch.Dispose();
-        throw new PscException(ErrorIds.ContainerStartFailed, PscErrorCategory.InvalidOperation,
-            $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name);
-    }
-
-    /// <summary>Read one monitor frame: type byte, int32 length, payload. Type 0 at end of stream.</summary>
-    public static (char Type, byte[] Payload) ReadFrame(Stream s)
-    {
-        Span<byte> h = stackalloc byte[5];
-        if (!ReadExactly(s, h)) return ('\0', []);
-        int n = BitConverter.ToInt32(h[1..]);
-        var payload = new byte[n];
-        if (!ReadExactly(s, payload)) return ('\0', []);
-        return ((char)h[0], payload);
-    }
-
-    private static bool ReadExactly(Stream s, Span<byte> buf)
-    {
-        int off = 0;
-        while (off < buf.Length)
-        {
-            int n = s.Read(buf[off..]);
-            if (n <= 0) return false;
-            off += n;
-        }
-        return true;
-    }
 
     /// <summary>
     /// Run a container in the foreground on the caller's terminal (-Interactive -Tty): the runtime puts the
@@ -500,7 +385,7 @@ public sealed partial class ContainerManager
                 spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
             ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
             ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
-            fg = RunMonitor(cur, false, false, foreground: true).Foreground!;
+            fg = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, false, false, foreground: true).Foreground!;
         }
         fg.WaitForExit();
         int code = fg.ExitCode;
@@ -512,15 +397,14 @@ public sealed partial class ContainerManager
 
     // ------------------------------------------------------------------ stop / kill
 
+    /// <summary>
+    /// A signal name or number (<see cref="Signals.TryParse"/>: "TERM", "SIGTERM", "term", "15", "RTMIN+3") as its
+    /// number; null means TERM.
+    /// </summary>
+    /// <exception cref="PscException">InvalidSignal: not a signal name or a number 1-64.</exception>
     public static int ParseSignal(string? signal)
     {
-        string s = (signal ?? "TERM").Trim().ToUpperInvariant();
-        if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is > 0 and < 65) return n;
-        if (s.StartsWith("SIG", StringComparison.Ordinal)) s = s[3..];
-        string[] names = ["", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
-            "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS"];
-        int i = Array.IndexOf(names, s);
-        if (i > 0) return i;
+        if (Signals.TryParse(signal ?? "TERM", out int n)) return n;
         throw PscException.InvalidArgument(ErrorIds.InvalidSignal, $"'{signal}' is not a signal name or number.", signal);
     }
 
@@ -571,7 +455,7 @@ public sealed partial class ContainerManager
         var cur = LoadForChange(c);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Pause, c.Name);
         RuntimeFor(cur).Pause(cur.Id);
-        File.WriteAllText(Path.Combine(Store.DirOf(c.Id), "paused"), "");
+        File.WriteAllText(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused), "");
         Copy(Store.Load(c.Id) ?? cur, c);
     }
 
@@ -581,7 +465,7 @@ public sealed partial class ContainerManager
         var cur = LoadForChange(c);
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Resume, c.Name);
         RuntimeFor(cur).Resume(cur.Id);
-        File.Delete(Path.Combine(Store.DirOf(c.Id), "paused"));
+        File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused));
         Copy(Store.Load(c.Id) ?? cur, c);
     }
 

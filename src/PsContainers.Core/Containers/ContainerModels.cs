@@ -2,20 +2,9 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
+using PsContainers.Contract;
 
 namespace PsContainers.Core.Containers;
-
-/// <summary>Lifecycle states, as docker names them.</summary>
-public enum ContainerStatus
-{
-    Created,
-    Running,
-    Paused,
-    Restarting,
-    Removing,
-    Exited,
-    Dead,
-}
 
 /// <summary>What the process inside runs and how (docker's Config section).</summary>
 public sealed class ContainerConfig
@@ -45,8 +34,23 @@ public sealed class HostConfig
     public double? Cpus { get; set; }
     /// <summary>The most processes (tasks) at once; -1 or null for no limit.</summary>
     public long? PidsLimit { get; set; }
-    public string RestartPolicy { get; set; } = "no";
-    public int MaximumRetryCount { get; set; }
+    /// <summary>
+    /// docker inspect's {"Name":"on-failure","MaximumRetryCount":3}. Records written before it was typed hold the
+    /// --restart text here and the count in a sibling MaximumRetryCount; both still read.
+    /// </summary>
+    public RestartPolicy RestartPolicy
+    {
+        get => _restart;
+        set => _restart = _legacyRetryCount is int n && value.Name == RestartPolicyName.OnFailure && value.MaximumRetryCount == 0 ? value with { MaximumRetryCount = n } : value;
+    }
+    private RestartPolicy _restart = RestartPolicy.No;
+
+    /// <summary>Read only, from records of the older shape (HostConfig.MaximumRetryCount beside a string RestartPolicy); never written.</summary>
+    [JsonPropertyName("MaximumRetryCount")]
+    [JsonInclude]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private int? LegacyMaximumRetryCount { get => null; set { _legacyRetryCount = value; RestartPolicy = _restart; } }
+    private int? _legacyRetryCount;
     /// <summary>None, Host or Bridge (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
     public NetworkMode NetworkMode { get; set; } = NetworkMode.None;
     /// <summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using PsContainers.Contract;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 
@@ -101,7 +102,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         if (File.Exists(f))
         {
             string owner = File.ReadAllText(f).Trim();
-            if (owner != id && Directory.Exists(DirOf(owner)) && !File.Exists(System.IO.Path.Combine(DirOf(owner), "removing")))
+            if (owner != id && Directory.Exists(DirOf(owner)) && !File.Exists(System.IO.Path.Combine(DirOf(owner), ContainerMarkers.Removing)))
                 throw PscException.Exists(ErrorIds.ContainerNameInUse,
                     $"The container name '{name}' is already in use by container {owner[..Math.Min(12, owner.Length)]}. Remove or rename that container to reuse the name.", name);
         }
@@ -124,47 +125,25 @@ public sealed partial class ContainerStore : Images.IImageUsers
 
     public void SaveState(Container c) => WriteStateFile(DirOf(c.Id), c.State);
 
-    private static void WriteStateFile(string dir, ContainerState s)
-    {
-        var o = new StateFile
-        {
-            Status = s.Status.ToString().ToLowerInvariant(),
-            Pid = s.Pid, MonitorPid = s.MonitorPid, RestartCount = s.RestartCount,
-            StartedAt = s.StartedAt, FinishedAt = s.FinishedAt, ExitCode = s.ExitCode, Error = s.Error,
-        };
-        WriteRecord(System.IO.Path.Combine(dir, "state.json"), JsonSerializer.Serialize(o, Json));
-    }
+    private static void WriteStateFile(string dir, ContainerState s) =>
+        WriteRecord(System.IO.Path.Combine(dir, ContainerMarkers.StateFile), ToStateFile(s).ToJson());
 
-    internal sealed class StateFile
+    /// <summary>The state as the shared state.json record (<see cref="ContainerStateFile"/>).</summary>
+    internal static ContainerStateFile ToStateFile(ContainerState s) => new()
     {
-        public string Status { get; set; } = "created";
-        public int Pid { get; set; }
-        public int MonitorPid { get; set; }
-        public int RestartCount { get; set; }
-        public DateTime? StartedAt { get; set; }
-        public DateTime? FinishedAt { get; set; }
-        public int? ExitCode { get; set; }
-        public string? Error { get; set; }
-    }
+        Status = s.Status, Pid = s.Pid, MonitorPid = s.MonitorPid, RestartCount = s.RestartCount,
+        StartedAt = s.StartedAt, FinishedAt = s.FinishedAt, ExitCode = s.ExitCode, Error = s.Error,
+    };
 
-    /// <summary>Parse a state.json (the monitor's or ours).</summary>
+    /// <summary>The state a state.json records (the monitor's or ours), read by <see cref="ContainerStateFile.Parse(string)"/>.</summary>
+    /// <exception cref="JsonException">Not a state record.</exception>
     internal static ContainerState ParseState(string json)
     {
-        var f = JsonSerializer.Deserialize<StateFile>(json, Json) ?? new StateFile();
-        var st = f.Status switch
-        {
-            "running" => ContainerStatus.Running,
-            "restarting" => ContainerStatus.Restarting,
-            "exited" => ContainerStatus.Exited,
-            "paused" => ContainerStatus.Paused,
-            "removing" => ContainerStatus.Removing,
-            "dead" => ContainerStatus.Dead,
-            _ => ContainerStatus.Created,
-        };
+        var f = ContainerStateFile.Parse(json);
         return new ContainerState
         {
-            Status = st, Pid = f.Pid, MonitorPid = f.MonitorPid, RestartCount = f.RestartCount,
-            StartedAt = f.StartedAt?.ToUniversalTime(), FinishedAt = f.FinishedAt?.ToUniversalTime(), ExitCode = f.ExitCode, Error = f.Error,
+            Status = f.Status, Pid = f.Pid, MonitorPid = f.MonitorPid, RestartCount = f.RestartCount,
+            StartedAt = f.StartedAt, FinishedAt = f.FinishedAt, ExitCode = f.ExitCode, Error = f.Error,
         };
     }
 
@@ -186,11 +165,11 @@ public sealed partial class ContainerStore : Images.IImageUsers
         try
         {
             string def = File.ReadAllText(System.IO.Path.Combine(dir, "container.json"));
-            if (File.Exists(System.IO.Path.Combine(dir, "removing"))) return null;
+            if (File.Exists(System.IO.Path.Combine(dir, ContainerMarkers.Removing))) return null;
             var c = JsonSerializer.Deserialize<Container>(def, Json);
             if (c is null) return null;
             c.Path = dir;
-            string stPath = System.IO.Path.Combine(dir, "state.json");
+            string stPath = System.IO.Path.Combine(dir, ContainerMarkers.StateFile);
             c.State = File.Exists(stPath) ? ParseState(File.ReadAllText(stPath)) : new ContainerState();
             return c;
         }
@@ -246,7 +225,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         {
             if (MonitorAliveFor(c))
             {
-                if (s.Status == ContainerStatus.Running && File.Exists(System.IO.Path.Combine(c.Path!, "paused")))
+                if (s.Status == ContainerStatus.Running && File.Exists(System.IO.Path.Combine(c.Path!, ContainerMarkers.Paused)))
                     s.Status = ContainerStatus.Paused;
                 return;
             }
@@ -352,7 +331,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             if (_sys.IsMountPoint(rootfs))
                 throw new ConflictException(ErrorIds.RootfsBusy, $"The root filesystem of '{c.Name}' is still mounted at {rootfs}.", c.Name, inUse: true);
         }
-        File.WriteAllText(System.IO.Path.Combine(dir, "removing"), "");
+        File.WriteAllText(System.IO.Path.Combine(dir, ContainerMarkers.Removing), "");
         try { SafeTree.Delete(dir); }
         catch (FsException e) when (e.Errno == Errno.EBUSY)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PsContainers.Core.Runtime;
+using PsContainers.Contract;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Containers;
@@ -47,7 +48,7 @@ internal sealed class StopSequence
     /// <summary>The monitor reads this marker: an exit after it is the user's stop, not a crash to restart.</summary>
     public void MarkUserStop()
     {
-        if (Directory.Exists(Dir)) File.WriteAllText(Path.Combine(Dir, "userstop"), "");
+        if (Directory.Exists(Dir)) File.WriteAllText(Path.Combine(Dir, ContainerMarkers.UserStop), "");
     }
 
     /// <summary>Signal the container (KILL reaches every process in it).</summary>
@@ -78,7 +79,7 @@ internal sealed class StopSequence
     {
         if (_c.State.Status != ContainerStatus.Paused) return;
         try { _rt.Resume(_c.Id); } catch (PscException) { }
-        try { File.Delete(Path.Combine(Dir, "paused")); } catch (IOException) { }
+        try { File.Delete(Path.Combine(Dir, ContainerMarkers.Paused)); } catch (IOException) { }
     }
 
     /// <summary>Until the store reports it not running (or it is gone); false on timeout.</summary>
@@ -101,9 +102,8 @@ internal sealed class StopSequence
     public void WaitMonitorGone(TimeSpan timeout)
     {
         var sw = Stopwatch.StartNew();
-        string path = Path.Combine(Dir, "state.json");
         int mon = 0;
-        try { mon = ContainerStore.ParseState(File.ReadAllText(path)).MonitorPid; } catch { }
+        try { mon = ContainerStateFile.ReadFrom(Dir)?.MonitorPid ?? 0; } catch { }
         if (mon <= 0) mon = _c.State.MonitorPid;
         while (sw.Elapsed < timeout)
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using PsContainers.Contract;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Images;
@@ -213,40 +215,18 @@ public static class DiskUsageCalculator
     }
 
     /// <summary>
-    /// Whether a container is running or paused: its state.json (the monitor's record: Status, Pid) when present,
-    /// else a Status/State in container.json; a recorded pid that is gone means it is not running.
+    /// Whether a container is running, paused or restarting by its state.json (<see cref="ContainerStateFile"/>, the
+    /// monitor's record); a recorded pid that is gone means it is not running. No record, or one that does not read,
+    /// is not running.
     /// </summary>
     internal static bool IsRunning(string containerDir)
     {
-        foreach (var file in new[] { "state.json", "container.json" })
-        {
-            try
-            {
-                string path = Path.Combine(containerDir, file);
-                if (!File.Exists(path)) continue;
-                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
-                var root = doc.RootElement;
-                if (Prop(root, "State") is { ValueKind: System.Text.Json.JsonValueKind.Object } st) root = st;
-                string? status = Prop(root, "Status") is { ValueKind: System.Text.Json.JsonValueKind.String } s ? s.GetString()
-                    : Prop(doc.RootElement, "State") is { ValueKind: System.Text.Json.JsonValueKind.String } s2 ? s2.GetString() : null;
-                if (status is null) continue;
-                bool running = status.ToLowerInvariant() is "running" or "paused" or "restarting";
-                if (running && Prop(root, "Pid") is { ValueKind: System.Text.Json.JsonValueKind.Number } pid && pid.GetInt32() > 0)
-                    running = Directory.Exists("/proc/" + pid.GetInt32());
-                return running;
-            }
-            catch (System.Text.Json.JsonException) { }
-            catch (IOException) { }
-        }
-        return false;
-    }
-
-    private static System.Text.Json.JsonElement? Prop(System.Text.Json.JsonElement e, string name)
-    {
-        if (e.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
-        foreach (var p in e.EnumerateObject())
-            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p.Value;
-        return null;
+        ContainerStateFile? st;
+        try { st = ContainerStateFile.ReadFrom(containerDir); }
+        catch (System.Text.Json.JsonException) { return false; }
+        catch (IOException) { return false; }
+        if (st is null || st.Status is not (ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)) return false;
+        return st.Pid <= 0 || Directory.Exists("/proc/" + st.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
 

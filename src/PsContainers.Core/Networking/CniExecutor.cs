@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PsContainers.Cni;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Networking;
@@ -25,7 +25,7 @@ public sealed class CniRuntimeConf
 /// </summary>
 public sealed class CniExecutor
 {
-    public static readonly string[] DefaultPluginPaths = { "/usr/lib/cni", "/opt/cni/bin", "/usr/libexec/cni" };
+    public static readonly string[] DefaultPluginPaths = CniPlugins.DefaultPluginPaths;
 
     public IReadOnlyList<string> PluginPaths { get; }
     public string CacheDirectory { get; }
@@ -33,20 +33,10 @@ public sealed class CniExecutor
     public CniExecutor(string cacheDirectory, IReadOnlyList<string>? pluginPaths = null)
     {
         CacheDirectory = cacheDirectory;
-        var env = Environment.GetEnvironmentVariable("CNI_PATH");
-        PluginPaths = pluginPaths ?? (string.IsNullOrEmpty(env) ? DefaultPluginPaths : env.Split(':', StringSplitOptions.RemoveEmptyEntries));
+        PluginPaths = pluginPaths ?? CniPlugins.PathsFromEnvironment();
     }
 
-    public string? FindPlugin(string type)
-    {
-        if (type.Contains('/') || type.Contains("..")) return null;
-        foreach (var dir in PluginPaths)
-        {
-            var p = Path.Combine(dir, type);
-            if (File.Exists(p)) return p;
-        }
-        return null;
-    }
+    public string? FindPlugin(string type) => CniPlugins.Find(type, PluginPaths);
 
     public string CachePath(string networkName, string containerId, string ifName) =>
         Path.Combine(CacheDirectory, $"{networkName}-{containerId}-{ifName}.json");
@@ -110,17 +100,14 @@ public sealed class CniExecutor
     /// </summary>
     public void Del(string networkName, CniRuntimeConf rt, JsonObject? conflist = null, CancellationToken ct = default)
     {
-        var cached = ReadCache(networkName, rt.ContainerId, rt.IfName);
-        if (cached?["config"] is JsonObject cachedConf) conflist = cachedConf;
+        var cached = CniCacheEntry.Read(CachePath(networkName, rt.ContainerId, rt.IfName));
+        if (cached?.Config is JsonObject cachedConf) conflist = cachedConf;
         if (conflist is null) return; // never added, nothing known: nothing to undo
         if (cached is not null)
         {
-            if (cached["cniArgs"] is JsonArray args && rt.Args.Count == 0)
-                foreach (var a in args.OfType<JsonArray>())
-                    rt.Args.Add(KeyValuePair.Create((string?)a[0] ?? "", (string?)a[1] ?? ""));
-            if (cached["capabilityArgs"] is JsonObject caps && rt.CapabilityArgs.Count == 0)
-                foreach (var kv in caps) rt.CapabilityArgs[kv.Key] = kv.Value is null ? null : JsonNode.Parse(kv.Value.ToJsonString());
-            if (string.IsNullOrEmpty(rt.NetnsPath)) rt.NetnsPath = (string?)cached["netns"] ?? "";
+            if (rt.Args.Count == 0) rt.Args.AddRange(cached.CniArgs);
+            if (rt.CapabilityArgs.Count == 0) foreach (var kv in cached.CapabilityArgs) rt.CapabilityArgs[kv.Key] = kv.Value;
+            if (string.IsNullOrEmpty(rt.NetnsPath)) rt.NetnsPath = cached.Netns;
         }
         // a namespace that is gone is passed as empty: plugins then clean only host-side state
         if (!string.IsNullOrEmpty(rt.NetnsPath) && !NetworkNamespace.Exists(rt.NetnsPath)) rt.NetnsPath = "";
@@ -128,7 +115,7 @@ public sealed class CniExecutor
         Exception? first = null;
         for (int i = plugins.Count - 1; i >= 0; i--)
         {
-            try { Invoke("DEL", conflist, plugins[i], rt, cached?["result"], ct); }
+            try { Invoke("DEL", conflist, plugins[i], rt, cached?.Result, ct); }
             catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
         }
         if (first is not null) throw first;
@@ -162,28 +149,12 @@ public sealed class CniExecutor
 
     internal static List<JsonObject> Plugins(JsonObject conflist)
     {
-        if (conflist["plugins"] is JsonArray arr) return arr.OfType<JsonObject>().ToList();
-        if (conflist["type"] is not null) return new List<JsonObject> { conflist }; // a single .conf
-        throw new PscException(ErrorIds.CniBadConfig, PscErrorCategory.InvalidData, $"Network '{(string?)conflist["name"]}' lists no plugins.");
+        return CniPlugins.PluginList(conflist) ?? throw new PscException(ErrorIds.CniBadConfig, PscErrorCategory.InvalidData, $"Network '{(string?)conflist["name"]}' lists no plugins.");
     }
 
-    /// <summary>Build the stdin configuration for one plugin: its own keys + name + cniVersion + runtimeConfig + prevResult.</summary>
-    internal static JsonObject PluginConfig(JsonObject conflist, JsonObject plugin, CniRuntimeConf rt, JsonNode? prevResult)
-    {
-        var conf = (JsonObject)JsonNode.Parse(plugin.ToJsonString())!;
-        conf["name"] = (string?)conflist["name"];
-        conf["cniVersion"] = (string?)conflist["cniVersion"] ?? (string?)plugin["cniVersion"] ?? "1.0.0";
-        if (plugin["capabilities"] is JsonObject caps)
-        {
-            var rc = new JsonObject();
-            foreach (var kv in caps)
-                if (kv.Value is JsonValue v && v.TryGetValue<bool>(out bool on) && on && rt.CapabilityArgs.TryGetValue(kv.Key, out var arg) && arg is not null)
-                    rc[kv.Key] = JsonNode.Parse(arg.ToJsonString());
-            if (rc.Count > 0) conf["runtimeConfig"] = rc;
-        }
-        if (prevResult is not null) conf["prevResult"] = JsonNode.Parse(prevResult.ToJsonString());
-        return conf;
-    }
+    /// <summary>Build the stdin configuration for one plugin (<see cref="CniPlugins.PluginConfig"/>).</summary>
+    internal static JsonObject PluginConfig(JsonObject conflist, JsonObject plugin, CniRuntimeConf rt, JsonNode? prevResult) =>
+        CniPlugins.PluginConfig(conflist, plugin, rt.CapabilityArgs, prevResult);
 
     private string Invoke(string command, JsonObject conflist, JsonObject plugin, CniRuntimeConf rt, JsonNode? prevResult, CancellationToken ct)
     {
@@ -191,32 +162,8 @@ public sealed class CniExecutor
         string exe = FindPlugin(type) ?? throw new PscException(ErrorIds.CniPluginNotFound, PscErrorCategory.NotInstalled,
             $"CNI plugin '{type}' was not found in {string.Join(":", PluginPaths)} (install containernetworking-plugins).", type);
         string stdin = PluginConfig(conflist, plugin, rt, prevResult).ToJsonString();
-        var psi = new ProcessStartInfo(exe)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.Environment["CNI_COMMAND"] = command;
-        psi.Environment["CNI_CONTAINERID"] = rt.ContainerId;
-        psi.Environment["CNI_NETNS"] = rt.NetnsPath;
-        psi.Environment["CNI_IFNAME"] = rt.IfName;
-        psi.Environment["CNI_PATH"] = string.Join(":", PluginPaths);
-        psi.Environment["CNI_ARGS"] = string.Join(";", new[] { "IgnoreUnknown=1" }.Concat(rt.Args.Select(a => a.Key + "=" + a.Value)));
-        string path = psi.Environment.TryGetValue("PATH", out var p) && !string.IsNullOrEmpty(p) ? p! : "/usr/bin:/bin";
-        if (!path.Contains("/usr/sbin")) path = "/usr/local/sbin:/usr/sbin:/sbin:" + path;
-        psi.Environment["PATH"] = path;
-        using var proc = Process.Start(psi)!;
-        var outTask = proc.StandardOutput.ReadToEndAsync();
-        var errTask = proc.StandardError.ReadToEndAsync();
-        proc.StandardInput.Write(stdin);
-        proc.StandardInput.Close();
-        using (ct.Register(() => { try { proc.Kill(); } catch { } }))
-            proc.WaitForExit();
-        string stdout = outTask.Result, stderr = errTask.Result;
-        ct.ThrowIfCancellationRequested();
-        if (proc.ExitCode != 0) throw CniPluginException.FromOutput(type, command, proc.ExitCode, stdout, stderr);
+        var (exit, stdout, stderr) = CniPlugins.Run(exe, command, rt.ContainerId, rt.NetnsPath, rt.IfName, rt.Args, PluginPaths, stdin, ct);
+        if (exit != 0) throw CniPluginException.FromOutput(type, command, exit, stdout, stderr);
         return stdout;
     }
 }

@@ -74,7 +74,7 @@ public sealed class NetworkParticipant : IContainerParticipant
                 if (netNs is null) nss.Add(new SpecNamespace { Type = "network", Path = state.NetnsPath });
                 else netNs.Path = state.NetnsPath;
             }
-            if ((state.Mode != "host" || state.Networks.Count > 0) && c.HostConfig.RestartPolicy is null or "" or "no")
+            if ((state.Mode != "host" || state.Networks.Count > 0) && !c.HostConfig.RestartPolicy.Restarts)
             {
                 // the runtime releases the network when the container has stopped (also for -Rm and killed containers).
                 // Not with a restart policy: the monitor restarts the same bundle, which needs the namespace; such a
@@ -83,8 +83,8 @@ public sealed class NetworkParticipant : IContainerParticipant
                 spec.Hooks.Poststop ??= new List<SpecHook>();
                 spec.Hooks.Poststop.Add(new SpecHook
                 {
-                    Path = "/bin/sh",
-                    Args = ["sh", CleanupScript.Install(), _paths.Root, c.Id, state.SetupId],
+                    Path = ContainerManager.MonitorExecutable,
+                    Args = ["pscmon", "net-release", _paths.Root, c.Id, state.SetupId],
                     Timeout = 30,
                 });
             }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using PsContainers.Completers;
+using PsContainers.Contract;
 using PsContainers.Core.Containers;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -66,7 +68,7 @@ public sealed class StartContainerCommand : ContainerTargetCmdletBase
 public sealed class StopContainerCommand : ContainerTargetCmdletBase
 {
     [Parameter] [ValidateRange(0, int.MaxValue)] [Alias("Time")] public int Timeout { get; set; } = -1;
-    [Parameter] public string? Signal { get; set; }
+    [Parameter] [SignalTransformation] public string? Signal { get; set; }
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     protected override void Act(Container c)
@@ -83,14 +85,14 @@ public sealed class StopContainerCommand : ContainerTargetCmdletBase
 [OutputType(typeof(Container))]
 public sealed class SendContainerSignalCommand : ContainerTargetCmdletBase
 {
-    [Parameter] 
+    [Parameter] [SignalTransformation]
     public string Signal { get; set; } = "KILL";
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     protected override void Act(Container c)
     {
-        ContainerManager.ParseSignal(Signal);
-        if (!ShouldProcess(c.Name, $"Send SIG{Signal.ToUpperInvariant().Replace("SIG", "")}")) return;
+        int number = ContainerManager.ParseSignal(Signal);
+        if (!ShouldProcess(c.Name, $"Send {Signals.NameOf(number) ?? Signal}")) return;
         Manager.Kill(c, Signal, CancellationToken);
         if (PassThru) WriteObject(c);
     }

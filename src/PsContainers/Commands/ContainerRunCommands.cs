@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Text;
 using PsContainers.Completers;
+using PsContainers.Contract;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Transformations;
@@ -64,7 +65,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string[]? CapDrop { get; set; }
     [Parameter] public SwitchParameter Privileged { get; set; }
     [Parameter] public string[]? Ulimit { get; set; }
-    [Parameter] public string? StopSignal { get; set; }
+    [Parameter] [SignalTransformation] public string? StopSignal { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
     [Parameter] public SwitchParameter Init { get; set; }
 
@@ -221,27 +222,27 @@ internal sealed class AttachedRun(ContainerCmdletBase cmdlet, ContainerManager m
         });
         while (true)
         {
-            (char type, byte[] payload) frame;
+            MonitorFrame frame;
             try
             {
-                var t = Task.Run(() => ContainerManager.ReadFrame(output), CancellationToken.None);
+                var t = Task.Run(() => MonitorProtocol.Read(output), CancellationToken.None);
                 t.Wait(ct);
                 frame = t.Result;
             }
             catch (OperationCanceledException) { throw; }
-            if (frame.type == '\0') break;
-            switch (frame.type)
+            if (frame.Type == MonitorFrameType.None) break;
+            switch (frame.Type)
             {
-                case '1': foreach (var l in outLines.Add(frame.payload)) cmdlet.WriteObject(l); break;
-                case '2': foreach (var l in errLines.Add(frame.payload)) WriteStderr(l); break;
-                case 'X': code = int.Parse(Encoding.ASCII.GetString(frame.payload), CultureInfo.InvariantCulture); break;
+                case MonitorFrameType.Stdout: foreach (var l in outLines.Add(frame.Payload)) cmdlet.WriteObject(l); break;
+                case MonitorFrameType.Stderr: foreach (var l in errLines.Add(frame.Payload)) WriteStderr(l); break;
+                case MonitorFrameType.Exit: code = frame.Number; break;
             }
-            if (frame.type == 'X') break;
+            if (frame.Type == MonitorFrameType.Exit) break;
         }
         if (outLines.Rest() is string r1) cmdlet.WriteObject(r1);
         if (errLines.Rest() is string r2) WriteStderr(r2);
         // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
-        if (container.HostConfig.RestartPolicy == "no") launch.WaitForCleanup(TimeSpan.FromSeconds(10));
+        if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
         if (code < 0)
         {
             var after = manager.Store.Load(container.Id);

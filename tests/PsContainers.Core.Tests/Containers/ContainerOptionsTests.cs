@@ -16,14 +16,19 @@ public sealed class ContainerOptionsTests : IDisposable
     [InlineData("unless-stopped", "unless-stopped", 0)]
     [InlineData("on-failure", "on-failure", 0)]
     [InlineData("on-failure:5", "on-failure", 5)]
-    public void ParsesRestartPolicies(string? text, string policy, int max) =>
-        Assert.Equal((policy, max), ContainerManager.ParseRestart(text));
+    public void ParsesRestartPolicies(string? text, string policy, int max)
+    {
+        var p = ContainerManager.ParseRestart(text);
+        Assert.Equal((policy, max), (p.NameText, p.MaximumRetryCount));
+    }
 
     [Theory]
     [InlineData("sometimes")]
     [InlineData("always:3")]
     [InlineData("on-failure:x")]
     [InlineData("on-failure:-1")]
+    [InlineData("on-failure:1:2")]
+    [InlineData("Always")]
     public void RejectsBadRestartPolicies(string text) =>
         Assert.Equal("InvalidRestartPolicy", Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseRestart(text)).ErrorId);
 

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using PsContainers.Contract;
+using PsContainers.Core.Runtime;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>
+/// The engine's side of the monitor contract (<see cref="MonitorProtocol"/>): builds pscmon's command line for a
+/// container, starts it and reads its Started/Failed frame. The attached output that follows is read by the caller
+/// from <see cref="MonitorLaunch.Output"/>.
+/// </summary>
+internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string monitorPath)
+{
+    private readonly ContainerStore _store = store;
+    private readonly PscPaths _paths = paths;
+    private readonly string _monitorPath = monitorPath;
+
+    /// <summary>pscmon's command line for this container (see the usage in pscmon's Program).</summary>
+    internal List<string> Arguments(Container c, string runtimePath, bool attach, bool stdin, bool foreground)
+    {
+        var a = new List<string>
+        {
+            "--id", c.Id, "--dir", _store.DirOf(c.Id), "--bundle", _store.DirOf(c.Id),
+            "--runtime", runtimePath, "--runtime-root", _paths.RuntimeState,
+            "--restart", c.HostConfig.RestartPolicy.ToString(),
+            "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
+            "--lock", _store.LockFile, "--name-file", _store.NameFile(c.Name),
+        };
+        if (c.HostConfig.AutoRemove) a.Add("--remove");
+        if (attach) a.Add("--attach");
+        if (c.Config.Tty && !foreground) a.Add("--tty");
+        if (stdin) a.Add("--stdin");
+        if (foreground) a.Add("--foreground");
+        // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
+        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exit)
+        {
+            a.Add("--exit-command"); a.Add(exit);
+            a.Add("--exit-arg"); a.Add(c.Id);
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// Start pscmon for <paramref name="c"/> and wait for its first frame: Started (the init pid; for a detached start
+    /// the monitor's output is closed then) or Failed. With <paramref name="foreground"/> the monitor runs on the
+    /// caller's terminal and nothing is read.
+    /// </summary>
+    /// <exception cref="PscException">MonitorNotFound; ContainerStartFailed with the runtime's message.</exception>
+    public MonitorLaunch Launch(Container c, string runtimePath, bool attach, bool stdin, bool foreground)
+    {
+        string mon = _monitorPath;
+        if (!File.Exists(mon))
+            throw new PscException(ErrorIds.MonitorNotFound, PscErrorCategory.NotInstalled, $"The container monitor '{mon}' does not exist (build the module first).", mon);
+        Directory.CreateDirectory(_paths.RuntimeState);
+        var psi = new ProcessStartInfo(mon) { UseShellExecute = false };
+        foreach (var a in Arguments(c, runtimePath, attach, stdin, foreground)) psi.ArgumentList.Add(a);
+        if (foreground)
+        {
+            var fp = Process.Start(psi)!;
+            return new MonitorLaunch { Process = null, Pid = fp.Id, Foreground = fp };
+        }
+        psi.RedirectStandardInput = true;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        var p = Process.Start(psi)!;
+        PhaseTrace.Mark("monitor: spawned");
+        if (!stdin) p.StandardInput.Close();
+        var launch = new MonitorLaunch { Process = p, RemovesDirectory = c.HostConfig.AutoRemove ? _store.DirOf(c.Id) : null };
+        var frame = MonitorProtocol.Read(p.StandardOutput.BaseStream);
+        if (frame.Type == MonitorFrameType.Started)
+        {
+            launch.Pid = frame.Number;
+            if (!attach) { p.StandardOutput.Close(); }
+            return launch;
+        }
+        string err = frame.Type == MonitorFrameType.Failed ? frame.Text : p.StandardError.ReadToEnd();
+        launch.Dispose();
+        throw new PscException(ErrorIds.ContainerStartFailed, PscErrorCategory.InvalidOperation,
+            $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name);
+    }
+}

@@ -1,0 +1,134 @@
+using PsContainers.Contract;
+using static PsContainers.Monitor.Native;
+
+namespace PsContainers.Monitor;
+
+/// <summary>
+/// What one pscmon run works with, passed to its parts instead of static state: the options, the framed launcher
+/// stream (<see cref="MonitorProtocol"/>; fd 1 until detached), the json-file log, the state writer, the trace, and the
+/// steps every mode shares (runtime calls, reaping, the clean-up after the container ended).
+/// </summary>
+internal sealed unsafe class MonitorContext(MonitorOptions options)
+{
+    public MonitorOptions Options { get; } = options;
+    public JsonFileLog Log { get; } = new();
+    public StateWriter State { get; } = new(options);
+    private readonly string? _trace = Environment.GetEnvironmentVariable("PSCMON_TRACE");
+    private int _launcher = 1; // fd of the framed launcher stream, -1 once detached
+
+    /// <summary>The launcher still reads the frames.</summary>
+    public bool Attached => _launcher >= 0;
+
+    /// <summary>A time-stamped line in $PSCMON_TRACE (when set).</summary>
+    public void Mark(string what)
+    {
+        if (_trace is null) return;
+        try { File.AppendAllText(_trace, $"pscmon {DateTime.Now:HH:mm:ss.ffffff} {what}\n"); } catch { }
+    }
+
+    public List<string> RuntimeArgs(params string[] rest)
+    {
+        var l = new List<string> { Options.Runtime };
+        if (Options.RuntimeRoot.Length > 0) { l.Add("--root"); l.Add(Options.RuntimeRoot); }
+        l.AddRange(rest);
+        return l;
+    }
+
+    public int RunRuntime(params string[] rest) => Wait(Spawn(Options.Runtime, RuntimeArgs(rest), -1, -1, -1));
+
+    public void Relay(MonitorFrameType type, ReadOnlySpan<byte> data)
+    {
+        if (_launcher >= 0) Frame(MonitorProtocol.Encode(type, data));
+    }
+
+    /// <summary>Write one encoded frame (<see cref="MonitorProtocol"/>) to the launcher; detaches when it went away.</summary>
+    public void Frame(byte[] f)
+    {
+        if (_launcher < 0) return;
+        fixed (byte* p = f)
+        {
+            int off = 0;
+            while (off < f.Length)
+            {
+                nint n = write(_launcher, p + off, f.Length - off);
+                if (n < 0)
+                {
+                    if (Errno == EINTR) continue;
+                    Detach(); // the launcher went away (EPIPE): keep running, log only
+                    return;
+                }
+                off += (int)n;
+            }
+        }
+    }
+
+    /// <summary>Stop writing frames: the launcher's stream becomes /dev/null.</summary>
+    public void Detach()
+    {
+        if (_launcher < 0) return;
+        int devnull = Open("/dev/null", O_RDWR);
+        dup2(devnull, 1);
+        close(devnull);
+        _launcher = -1;
+    }
+
+    /// <summary>The engine marked the exit as the user's stop (Stop-Container, Send-ContainerSignal).</summary>
+    public bool UserStopped() => File.Exists(Path.Combine(Options.Dir, ContainerMarkers.UserStop));
+
+    /// <summary>Reap every exited child; return init's exit code once it has exited.</summary>
+    public static int? Reap(int pid)
+    {
+        int? result = null;
+        int status;
+        while (true)
+        {
+            int w = waitpid(-1, &status, WNOHANG);
+            if (w <= 0) break;
+            if (w == pid) result = Decode(status);
+        }
+        return result;
+    }
+
+    /// <summary>Reap every exited child without waiting.</summary>
+    public static void ReapOthers() { int st; while (waitpid(-1, &st, WNOHANG) > 0) { } }
+
+    /// <summary>After the container ended: close the log, unmount the rootfs, run the exit command, remove the container when asked.</summary>
+    public void Cleanup()
+    {
+        Log.Close();
+        string rootfs = Path.Combine(Options.Dir, "rootfs");
+        Umount(rootfs);
+        Mark("cleanup: unmounted");
+        if (Options.ExitCommand is not null)
+        {
+            var args = new List<string> { Options.ExitCommand };
+            args.AddRange(Options.ExitArgs);
+            int p = Spawn(Options.ExitCommand, args, -1, -1, -1);
+            if (p > 0) Wait(p);
+        }
+        if (Options.Remove) RemoveContainer(rootfs);
+    }
+
+    private void RemoveContainer(string rootfs)
+    {
+        int lockFd = Options.LockFile is null ? -1 : Open(Options.LockFile, O_RDWR | O_CREAT);
+        if (lockFd >= 0) flock(lockFd, LOCK_EX);
+        Mark("remove: locked");
+        string? trash = null;
+        try
+        {
+            if (IsMountPoint(rootfs)) return; // never delete through a live mount
+            // a rename makes the container disappear at once; the files are deleted after the lock is released
+            trash = Path.Combine(Path.GetDirectoryName(Options.Dir.TrimEnd('/'))!, ContainerMarkers.TrashPrefix + Options.Id);
+            Directory.Move(Options.Dir, trash);
+            if (Options.NameFile is not null && File.Exists(Options.NameFile) && File.ReadAllText(Options.NameFile).Trim() == Options.Id)
+                File.Delete(Options.NameFile);
+            if (Options.LockFile is not null)
+                try { File.Delete(Path.Combine(Path.GetDirectoryName(Options.LockFile)!, ".locks", Options.Id + ".lock")); } catch { }
+        }
+        catch { trash = null; }
+        finally { if (lockFd >= 0) close(lockFd); }
+        // never follows a link out of the container's directory, never enters a mount left inside it
+        if (trash is not null) try { PsContainers.FileSystem.SafeTree.Delete(trash); } catch { }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using PsContainers.Contract;
+
+namespace PsContainers.Monitor;
+
+/// <summary>pscmon's command line (see <see cref="Program"/> for the usage). RestartCount grows with each restart.</summary>
+internal sealed class MonitorOptions
+{
+    public string Id = "", Dir = "", Bundle = "", Runtime = "/usr/sbin/runc", RuntimeRoot = "";
+    public RestartPolicy Restart = RestartPolicy.No;
+    public int RestartCount;
+    public bool Remove, Foreground, Attach, Stdin, ExecTty, Tty;
+    public List<string> ExecArgs = new();
+    public string? LockFile, ExitCommand, NameFile;
+    public List<string> ExitArgs = new();
+
+    /// <summary>Parse the arguments.</summary>
+    /// <exception cref="ArgumentException">An unknown argument, a missing value or a missing required option.</exception>
+    public static MonitorOptions Parse(string[] a)
+    {
+        var o = new MonitorOptions();
+        for (int i = 0; i < a.Length; i++)
+        {
+            string Next() => i + 1 < a.Length ? a[++i] : throw new ArgumentException($"{a[i]} needs a value");
+            switch (a[i])
+            {
+                case "--id": o.Id = Next(); break;
+                case "--dir": o.Dir = Next(); break;
+                case "--bundle": o.Bundle = Next(); break;
+                case "--runtime": o.Runtime = Next(); break;
+                case "--runtime-root": o.RuntimeRoot = Next(); break;
+                case "--restart":
+                    string r = Next();
+                    if (!RestartPolicy.TryParse(r, out o.Restart)) throw new ArgumentException(RestartPolicy.InvalidMessage(r));
+                    break;
+                case "--restart-count": o.RestartCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--remove": o.Remove = true; break;
+                case "--foreground": o.Foreground = true; break;
+                case "--attach": o.Attach = true; break;
+                case "--exec-tty": o.ExecTty = true; break;
+                case "--tty": o.Tty = true; break;
+                case "--":
+                    o.ExecArgs.AddRange(a[(i + 1)..]);
+                    i = a.Length;
+                    break;
+                case "--stdin": o.Stdin = true; break;
+                case "--lock": o.LockFile = Next(); break;
+                case "--name-file": o.NameFile = Next(); break;
+                case "--exit-command": o.ExitCommand = Next(); break;
+                case "--exit-arg": o.ExitArgs.Add(Next()); break;
+                default: throw new ArgumentException($"unknown argument '{a[i]}'");
+            }
+        }
+        if (o.ExecTty) { if (o.Id.Length == 0 || o.ExecArgs.Count == 0) throw new ArgumentException("--exec-tty needs --id and the exec arguments after --"); return o; }
+        if (o.Id.Length == 0 || o.Dir.Length == 0 || o.Bundle.Length == 0) throw new ArgumentException("--id, --dir and --bundle are required");
+        return o;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using PsContainers.Contract;
+using PsContainers.Core.Containers;
+using static PsContainers.Monitor.Native;
+
+namespace PsContainers.Monitor;
+
+/// <summary>
+/// Writes the container's state.json (<see cref="ContainerStateFile"/>) for the monitor: the status, the init pid,
+/// this monitor's pid, the restart count, when it started (kept from the last "running") and how it ended.
+/// </summary>
+internal sealed class StateWriter(MonitorOptions o)
+{
+    private readonly MonitorOptions _o = o;
+    private DateTime? _startedAt;
+
+    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + fsync + rename).</summary>
+    public void Write(ContainerStatus status, int pid, int? exit, string? error)
+    {
+        var now = DateTime.UtcNow;
+        if (status == ContainerStatus.Running) _startedAt = now;
+        var record = new ContainerStateFile
+        {
+            Status = status, Pid = pid, MonitorPid = getpid(), RestartCount = _o.RestartCount, StartedAt = _startedAt,
+            FinishedAt = exit is null ? null : now, ExitCode = exit, Error = error,
+        };
+        string target = Path.Combine(_o.Dir, ContainerMarkers.StateFile);
+        string tmp = Path.Combine(_o.Dir, ".tmp-" + ContainerMarkers.StateFile + "-" + getpid().ToString(CultureInfo.InvariantCulture));
+        int fd = Open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
+        if (fd < 0) return;
+        WriteAll(fd, record.ToUtf8());
+        fsync(fd);
+        close(fd);
+        try { File.Move(tmp, target, overwrite: true); } catch { }
+    }
+}

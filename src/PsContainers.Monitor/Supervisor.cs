@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text;
+using PsContainers.Contract;
+using PsContainers.Core.Containers;
+using static PsContainers.Monitor.Native;
+
+namespace PsContainers.Monitor;
+
+/// <summary>
+/// The detached monitor (the default mode): it detaches (setsid), becomes a child subreaper, runs
+/// "&lt;runtime&gt; create" with its pipes (or a pty, with --tty) as the container's stdio and "&lt;runtime&gt; start",
+/// reaps the container's init itself, writes the json-file log and state.json, reports to the launcher
+/// (<see cref="MonitorProtocol"/>), applies the restart policy and cleans up when the container ended.
+/// </summary>
+internal sealed unsafe partial class Supervisor(MonitorContext ctx)
+{
+    private readonly MonitorContext _ctx = ctx;
+    private MonitorOptions O => _ctx.Options;
+
+    /// <summary>Run the container until it ends for good (no restart); the monitor's exit code (0).</summary>
+    public int Run()
+    {
+        setsid();
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        int devnull = Open("/dev/null", O_RDWR);
+        dup2(devnull, 2);
+        int stdinFd = -1;
+        if (O.Stdin) { stdinFd = fcntlDup(0); }
+        dup2(devnull, 0);
+        close(devnull);
+
+        _ctx.Log.Open(Path.Combine(O.Dir, "json.log"));
+        int exit = 0;
+        bool first = true;
+        while (true)
+        {
+            var (pid, error) = StartContainer(stdinFd, out int outR, out int errR);
+            if (pid <= 0)
+            {
+                _ctx.State.Write(ContainerStatus.Exited, 0, exit: 127, error: error);
+                if (first) _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Failed, error ?? "start failed"));
+                _ctx.Cleanup();
+                break;
+            }
+            if (first)
+            {
+                _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Started, pid));
+                if (!O.Attach) _ctx.Detach();
+            }
+            exit = Supervise(pid, outR, errR);
+            _ctx.Mark("exited");
+            if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
+            if (_ctx.Attached) { _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Exit, exit)); _ctx.Detach(); }
+            _ctx.RunRuntime("delete", "--force", O.Id);
+            _ctx.Mark("deleted");
+            first = false;
+            if (!O.Restart.ShouldRestart(exit, _ctx.UserStopped(), O.RestartCount))
+            {
+                _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);
+                break;
+            }
+            O.RestartCount++;
+            _ctx.State.Write(ContainerStatus.Restarting, 0, exit, null);
+            int delay = Math.Min(100 << Math.Min(O.RestartCount - 1, 7), 10_000);
+            Thread.Sleep(delay);
+            if (_ctx.UserStopped()) { _ctx.State.Write(ContainerStatus.Exited, 0, exit, null); break; }
+        }
+        _ctx.Cleanup();
+        _ctx.Mark("cleaned up");
+        return 0;
+    }
+
+    /// <summary>create + start; returns the container's init pid, or 0 and the runtime's error text.</summary>
+    private (int pid, string? error) StartContainer(int stdinFd, out int outR, out int errR)
+    {
+        outR = errR = -1;
+        int* o = stackalloc int[2];
+        int* e = stackalloc int[2];
+        int* r = stackalloc int[2];
+        pipe2(o, O_CLOEXEC); pipe2(e, O_CLOEXEC); pipe2(r, O_CLOEXEC | O_NONBLOCK);
+        string pidFile = Path.Combine(O.Dir, "init.pid");
+        try { File.Delete(pidFile); } catch { }
+        _ctx.Mark("create: begin");
+        // a leftover from a crashed run would block create
+        if (O.RuntimeRoot.Length == 0 || Directory.Exists(Path.Combine(O.RuntimeRoot, O.Id)))
+            _ctx.RunRuntime("delete", "--force", O.Id);
+        _ctx.Mark("create: old state checked");
+        int rc;
+        int master = -1;
+        if (O.Tty)
+        {
+            // -Tty without the caller's terminal (detached, or attached to pipes): the container gets a
+            // pseudo-terminal whose master this monitor keeps; what the container writes to it is its output.
+            close(o[1]); close(o[0]);
+            string sock = Path.Combine(Path.GetTempPath(), $"pscmon-{O.Id[..Math.Min(12, O.Id.Length)]}-{getpid().ToString(CultureInfo.InvariantCulture)}.sock");
+            try { File.Delete(sock); } catch { }
+            int lfd = ListenUnix(sock);
+            if (lfd < 0) { close(e[0]); close(e[1]); close(r[0]); close(r[1]); return (0, "cannot create the console socket " + sock); }
+            (rc, master) = TerminalRelay.RunAndReceiveTerminal(_ctx, _ctx.RuntimeArgs("create", "--bundle", O.Bundle, "--pid-file", pidFile, "--console-socket", sock, O.Id), lfd, sock, e[1]);
+            close(e[1]);
+            if (rc == 0 && master < 0) rc = 125;
+            o[0] = master;
+        }
+        else
+        {
+            // The runtime's own messages go to a separate pipe so a failure can be reported.
+            int rpid = Spawn(O.Runtime, _ctx.RuntimeArgs("create", "--bundle", O.Bundle, "--pid-file", pidFile, O.Id),
+                stdinFd, o[1], e[1]);
+            close(o[1]); close(e[1]);
+            rc = rpid > 0 ? Wait(rpid) : 127;
+        }
+        _ctx.Mark("create: runtime create done");
+        close(r[0]); close(r[1]);
+        if (rc != 0)
+        {
+            string err = DrainText(e[0]);
+            if (o[0] >= 0) close(o[0]);
+            close(e[0]);
+            return (0, $"{Path.GetFileName(O.Runtime)} create failed (exit {rc}): {err.Trim()}");
+        }
+        int pid = 0;
+        try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
+        if (pid > 0) LoopbackUp(pid);
+        int* s = stackalloc int[2];
+        pipe2(s, O_CLOEXEC);
+        int spid = Spawn(O.Runtime, _ctx.RuntimeArgs("start", O.Id), -1, -1, s[1]);
+        close(s[1]);
+        int src = spid > 0 ? Wait(spid) : 127;
+        string serr = DrainText(s[0]);
+        close(s[0]);
+        if (src != 0 || pid <= 0)
+        {
+            if (pid > 0) { kill(pid, SIGKILL); Wait(pid); }
+            if (o[0] >= 0) close(o[0]);
+            close(e[0]);
+            return (0, $"{Path.GetFileName(O.Runtime)} start failed (exit {src}): {serr.Trim()}");
+        }
+        _ctx.Mark("start: runtime start done");
+        _ctx.State.Write(ContainerStatus.Running, pid, null, null);
+        _ctx.Mark("start: state written");
+        outR = o[0];
+        if (O.Tty) { close(e[0]); errR = -1; } else errR = e[0];
+        return (pid, null);
+    }
+
+    private static string DrainText(int fd)
+    {
+        var sb = new StringBuilder();
+        byte* buf = stackalloc byte[4096];
+        var fds = stackalloc PollFd[1];
+        while (true)
+        {
+            fds[0] = new PollFd { fd = fd, events = POLLIN };
+            if (poll(fds, 1, 50) <= 0) break;
+            nint n = read(fd, buf, 4096);
+            if (n <= 0) break;
+            sb.Append(Encoding.UTF8.GetString(buf, (int)n));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Poll loop: copy output to the log (and the launcher), reap children, until init exits.</summary>
+    private int Supervise(int pid, int outR, int errR)
+    {
+        int pidfd = PidfdOpen(pid);
+        bool trimmed = false;
+        var streams = new[] { _ctx.Log.Stream(_ctx, "stdout", MonitorFrameType.Stdout), _ctx.Log.Stream(_ctx, "stderr", MonitorFrameType.Stderr) };
+        int[] fds = { outR, errR };
+        byte[] buf = new byte[32768];
+        int? exit = null;
+        long drainDeadline = 0;
+        var pfd = stackalloc PollFd[3];
+        while (true)
+        {
+            int n = 0;
+            int[] map = new int[3];
+            for (int i = 0; i < 2; i++)
+                if (fds[i] >= 0) { pfd[n] = new PollFd { fd = fds[i], events = POLLIN }; map[n++] = i; }
+            int pidIdx = -1;
+            if (exit is null && pidfd >= 0) { pidIdx = n; pfd[n++] = new PollFd { fd = pidfd, events = POLLIN }; }
+            if (n == 0) break;
+            int timeout = exit is null ? (pidfd >= 0 ? (trimmed ? -1 : 1000) : 200) : 100;
+            int pr = poll(pfd, (nuint)n, timeout);
+            if (pr < 0 && Errno != EINTR) break;
+            if (pr == 0 && !trimmed && exit is null) { TrimResidentImage(); trimmed = true; continue; }
+            for (int k = 0; k < n && pr > 0; k++)
+            {
+                if (pfd[k].revents == 0 || k == pidIdx) continue;
+                int i = map[k];
+                fixed (byte* b = buf)
+                {
+                    nint got = read(fds[i], b, buf.Length);
+                    if (got > 0) streams[i].Add(buf.AsSpan(0, (int)got));
+                    else if (got == 0 || Errno != EINTR)
+                    {
+                        streams[i].Flush();
+                        close(fds[i]); fds[i] = -1;
+                    }
+                }
+            }
+            if (exit is null) exit = MonitorContext.Reap(pid);
+            else MonitorContext.ReapOthers();
+            if (exit is not null)
+            {
+                if (drainDeadline == 0) drainDeadline = Environment.TickCount64 + 2000;
+                // init is gone: the kernel killed the rest of its pid namespace; the pipes end shortly
+                // unless a process outside it (a leaked exec) still holds them.
+                if (Environment.TickCount64 > drainDeadline) break;
+            }
+        }
+        foreach (var s in streams) s.Flush();
+        for (int i = 0; i < 2; i++) if (fds[i] >= 0) close(fds[i]);
+        if (pidfd >= 0) close(pidfd);
+        if (exit is null) exit = Wait(pid);
+        return exit.Value < 0 ? 255 : exit.Value;
+    }
+
+    /// <summary>
+    /// The monitor idles for the container's whole life: drop the resident code pages of its image and
+    /// libraries (MADV_DONTNEED on the read-only, executable file mappings: the text is never written, so
+    /// the pages the poll loop needs simply fault back in from the page cache).
+    /// </summary>
+    private static void TrimResidentImage()
+    {
+        var ranges = new List<(nint Start, nint Length)>();
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                // "start-end perms offset dev inode path": only private text of a file (r-xp)
+                var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length < 6 || parts[1] != "r-xp" || !parts[5].StartsWith('/')) continue;
+                int dash = parts[0].IndexOf('-');
+                ulong start = ulong.Parse(parts[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                ulong end = ulong.Parse(parts[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                ranges.Add(((nint)start, (nint)(end - start)));
+            }
+        }
+        catch { return; }
+        // a tight loop after the parsing, so the parsing code is not faulted straight back in
+        foreach (var (start, length) in ranges) madvise(start, length, 4 /* MADV_DONTNEED */);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int madvise(nint addr, nint length, int advice);
+
+    /// <summary>Move the launcher's stdin pipe off fd 0 (close-on-exec, fd 10 or above) so /dev/null can take its place.</summary>
+    private static int fcntlDup(int fd)
+    {
+        // move the launcher's stdin pipe off fd 0 so /dev/null can take its place
+        return fcntl(fd, 1030 /* F_DUPFD_CLOEXEC */, 10);
+    }
+}

@@ -1,0 +1,26 @@
+namespace PsContainers.Contract;
+
+/// <summary>
+/// The names of the files in a container's directory (PscPaths.Containers/&lt;id&gt;/) that the engine and the monitor
+/// share. A marker is an empty file whose presence is the fact; the engine writes them under the container lock.
+/// </summary>
+public static class ContainerMarkers
+{
+    /// <summary>The state record (<see cref="ContainerStateFile"/>), written by the monitor, or by the engine while no monitor runs.</summary>
+    public const string StateFile = "state.json";
+
+    /// <summary>The user stopped (or killed) the container: the monitor must not restart it (docker: "manually stopped").</summary>
+    public const string UserStop = "userstop";
+
+    /// <summary>The container's cgroup is frozen: a recorded "running" reads as paused.</summary>
+    public const string Paused = "paused";
+
+    /// <summary>The container is being removed: readers treat it as gone.</summary>
+    public const string Removing = "removing";
+
+    /// <summary>
+    /// Prefix of the name a removed container's directory is renamed to (a sibling in the containers directory) before
+    /// its files are deleted: the container disappears at once, the deletion happens after the lock is released.
+    /// </summary>
+    public const string TrashPrefix = ".trash-";
+}
