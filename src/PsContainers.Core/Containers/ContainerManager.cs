@@ -266,6 +266,13 @@ public sealed partial class ContainerManager
         };
         if (validateOnly && o.Mounts is { Count: > 0 }) o = o with { Mounts = null };
         var spec = SpecBuilder.Build(o, rootfs);
+        // a WORKDIR (or -WorkingDirectory) the image lacks is created, as podman and docker do
+        // (when that fails, e.g. a file is in the way, the runtime's own attempt reports it as the start error)
+        if (rootfs is not null && !validateOnly && spec.Process is { } p)
+        {
+            try { ContainerWorkingDirectory.Ensure(rootfs, p.Cwd, p.User.Uid, p.User.Gid); }
+            catch (PsContainers.FileSystem.FsException) { }
+        }
         if (c.HostConfig.Init)
         {
             // like docker's --init: a tiny init (static, so it runs in any image) is PID 1; it forwards signals to
