@@ -189,6 +189,7 @@ public sealed partial class ContainerManager
                 ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToArray(),
                 AutoRemove = o.AutoRemove, Init = o.Init, Tmpfs = o.Tmpfs.ToArray(),
+                SecurityOptions = o.Security ?? new(),
             },
             Mounts = mounts,
             State = new ContainerState { Status = ContainerStatus.Created },
@@ -258,6 +259,10 @@ public sealed partial class ContainerManager
             CapAdd = c.HostConfig.CapAdd,
             CapDrop = c.HostConfig.CapDrop,
             Privileged = c.HostConfig.Privileged,
+            // docker's defaults: no_new_privs off, the default seccomp profile, unless -SecurityOption says otherwise
+            NoNewPrivileges = c.HostConfig.SecurityOptions?.NoNewPrivileges ?? false,
+            SeccompUnconfined = c.HostConfig.SecurityOptions?.SeccompUnconfined ?? false,
+            SeccompProfileJson = c.HostConfig.SecurityOptions?.SeccompProfile,
             Ulimits = c.HostConfig.Ulimits.Select(Ulimit.Parse).ToList(),
             Network = c.HostConfig.NetworkMode == "host" ? "host" : "none",
             RootfsPath = Path.Combine(Store.DirOf(c.Id), "rootfs"),

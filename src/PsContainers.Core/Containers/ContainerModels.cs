@@ -50,6 +50,8 @@ public sealed class HostConfig
     public bool AutoRemove { get; set; }
     public bool Init { get; set; }
     public string[] Tmpfs { get; set; } = [];
+    /// <summary>-SecurityOption (docker --security-opt), parsed; defaults when none was given.</summary>
+    public SecurityOptions SecurityOptions { get; set; } = new();
 }
 
 /// <summary>A bind mount, volume or tmpfs inside the container.</summary>
@@ -244,4 +246,6 @@ public sealed class ContainerCreateOptions
     public bool Interactive { get; set; }
     public bool Tty { get; set; }
     public bool AutoRemove { get; set; }
+    /// <summary>-SecurityOption, parsed (<see cref="Containers.SecurityOptions.Parse"/>).</summary>
+    public SecurityOptions Security { get; set; } = new();
 }

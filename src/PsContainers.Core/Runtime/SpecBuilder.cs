@@ -73,6 +73,11 @@ public sealed record SpecOptions
     /// <summary>A seccomp profile (runtime-spec JSON) replacing the default; "unconfined" disables seccomp.</summary>
     public string? SeccompProfileJson { get; init; }
     public bool SeccompUnconfined { get; init; }
+    /// <summary>
+    /// process.noNewPrivileges. On by default for bundles built directly (the runtime conformance tests); the engine
+    /// always passes the container's choice, which is docker's and podman's default, off, unless
+    /// -SecurityOption no-new-privileges (<see cref="Containers.SecurityOptions"/>).
+    /// </summary>
     public bool NoNewPrivileges { get; init; } = true;
 }
 

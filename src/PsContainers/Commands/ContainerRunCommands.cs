@@ -59,6 +59,8 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string[]? Mount { get; set; }
     [Parameter] public string[]? CapAdd { get; set; }
     [Parameter] public string[]? CapDrop { get; set; }
+    /// <summary>docker's --security-opt: no-new-privileges[:true|false], seccomp=unconfined|&lt;profile.json&gt;, apparmor=unconfined.</summary>
+    [Parameter] public string[]? SecurityOption { get; set; }
     [Parameter] public SwitchParameter Privileged { get; set; }
     [Parameter] public string[]? Ulimit { get; set; }
     [Parameter] public string? StopSignal { get; set; }
@@ -122,6 +124,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
         NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
+        o.Security = SecurityOptions.Parse(SecurityOption, GetUnresolvedProviderPathFromPSPath);
         if (Ulimit is not null) o.Ulimits.AddRange(Ulimit);
         return o;
     }
