@@ -88,7 +88,7 @@ Describe 'A working directory the image lacks is created (issue 10.1)' {
             Should -Be @('/data/made/here', 'made')
     }
 
-    It 'creates it on every start of a detached container, in the container''s own layer' {
+    It 'creates it for a container made with New-Container and started later' {
         $c = New-Container runsem-workdir:1 -Name wd-detached -- sh -c 'pwd'
         $out = Start-Container wd-detached -Attach
         $out | Should -Be '/does/not/exist'
