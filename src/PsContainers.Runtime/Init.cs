@@ -91,6 +91,15 @@ internal static class Init
             Program.Trace("init: mounts done");
             // 3. /dev: devices, symlinks
             if (!devBound) SetupDev(root, linux.Devices);
+
+            // the working directory exists, as runc makes it (docker and podman rely on that for an image's WORKDIR
+            // the rootfs lacks): created as root, 0755 (umask is 0 here), resolved in the root so a link on the way
+            // stays inside it; after the mounts, so it is made in a volume mounted on its path
+            if (!string.IsNullOrEmpty(proc.Cwd) && proc.Cwd != "/")
+            {
+                try { root.CreateDirectories(proc.Cwd).Dispose(); }
+                catch (FsException e) { throw new RuntimeError($"process.cwd: cannot create '{proc.Cwd}': {Native.Strerror(e.Errno)}", e.Errno); }
+            }
         }
 
         // 4. createRuntime/prestart hooks run in the parent now; createContainer hooks here, before pivot_root

@@ -18,7 +18,7 @@ public static class ContainerLogs
             string text = r.TryGetProperty("log", out var l) ? l.GetString() ?? "" : "";
             bool complete = text.EndsWith('\n');
             if (complete) text = text[..^1];
-            if (text.EndsWith('\r')) text = text[..^1];
+            if (complete && text.EndsWith('\r')) text = text[..^1]; // a partial part keeps it: the line goes on
             var t = r.TryGetProperty("time", out var tm) && tm.GetString() is string ts
                 ? DateTime.Parse(TruncateNanos(ts), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
                 : DateTime.MinValue;
@@ -79,54 +79,110 @@ public static class ContainerLogs
     }
 
     /// <summary>
-    /// The log entries of a container. <paramref name="follow"/> keeps reading new records until the
-    /// container stops (and its log is drained) or <paramref name="ct"/> is cancelled.
+    /// The log entries of a container, one per line the program wrote: the partial records the json-file log holds
+    /// for a line longer than 16 KiB are rejoined into one entry (<see cref="LogLineJoiner"/>), as <c>docker logs</c>
+    /// shows them. <paramref name="tail"/> gives the last lines in that order (docker's --tail), <paramref name="since"/> and
+    /// <paramref name="until"/> filter on the time of a line's first part. <paramref name="follow"/> keeps reading new
+    /// records until the container stops (and its log is drained) or <paramref name="ct"/> is cancelled; a line still
+    /// without its last part when reading ends is returned as it is, with <see cref="ContainerLogEntry.Complete"/> false.
     /// </summary>
     public static IEnumerable<ContainerLogEntry> Read(ContainerStore store, Container c, int? tail = null, DateTime? since = null,
         DateTime? until = null, bool follow = false, CancellationToken ct = default)
     {
         string path = Path.Combine(store.DirOf(c.Id), "json.log");
+        var joiner = new LogLineJoiner();
         long offset = 0;
         if (tail is int t)
         {
-            // tail counts records before the since/until filters, like docker
+            // tail counts lines before the since/until filters, like docker
             long len = File.Exists(path) ? new FileInfo(path).Length : 0;
-            foreach (var line in TailLines(path, t))
-            {
-                var e = ParseLine(line, c);
-                if (e is not null && Keep(e, since, until)) yield return e;
-            }
+            foreach (var e in Join(joiner, TailRecords(path, t, c), since, until)) yield return e;
             offset = len;
             // records appended between the length probe and the tail read may repeat; acceptable for a tail
         }
         else if (File.Exists(path))
         {
-            foreach (var e in ReadFrom(path, c, ref offset, since, until)) yield return e;
+            foreach (var e in Join(joiner, ReadFrom(path, c, ref offset), since, until)) yield return e;
         }
-        if (!follow) yield break;
-        while (!ct.IsCancellationRequested)
+        if (follow)
         {
-            var batch = File.Exists(path) ? ReadFrom(path, c, ref offset, since, until) : new List<ContainerLogEntry>();
-            foreach (var e in batch) yield return e;
-            if (until is DateTime u && DateTime.UtcNow > u) yield break;
-            if (batch.Count == 0)
+            while (!ct.IsCancellationRequested)
             {
-                var cur = store.Load(c.Id);
-                if (cur is null || !cur.State.Running)
+                var batch = File.Exists(path) ? ReadFrom(path, c, ref offset) : new List<ContainerLogEntry>();
+                foreach (var e in Join(joiner, batch, since, until)) yield return e;
+                if (until is DateTime u && DateTime.UtcNow > u) break;
+                if (batch.Count == 0)
                 {
-                    // drain what the monitor wrote last, then stop
-                    foreach (var e in File.Exists(path) ? ReadFrom(path, c, ref offset, since, until) : new List<ContainerLogEntry>()) yield return e;
-                    yield break;
+                    var cur = store.Load(c.Id);
+                    if (cur is null || !cur.State.Running)
+                    {
+                        // drain what the monitor wrote last, then stop
+                        var last = File.Exists(path) ? ReadFrom(path, c, ref offset) : new List<ContainerLogEntry>();
+                        foreach (var e in Join(joiner, last, since, until)) yield return e;
+                        break;
+                    }
+                    ct.WaitHandle.WaitOne(50);
                 }
-                ct.WaitHandle.WaitOne(50);
             }
+        }
+        foreach (var e in joiner.Flush()) if (Keep(e, since, until)) yield return e;
+    }
+
+    private static IEnumerable<ContainerLogEntry> Join(LogLineJoiner joiner, IEnumerable<ContainerLogEntry> records, DateTime? since, DateTime? until)
+    {
+        foreach (var r in records)
+            if (joiner.Add(r) is { } e && Keep(e, since, until)) yield return e;
+    }
+
+    /// <summary>
+    /// The records of the last <paramref name="n"/> lines of the log, in the order <see cref="Read"/> returns lines
+    /// (a line, a run of partial records of one stream closed by a complete one, comes when its last part does; one
+    /// still open at the end comes last). Reads a window of records from the end, doubling it until the last n lines
+    /// are known from their first part (or it holds the whole file).
+    /// </summary>
+    private static List<ContainerLogEntry> TailRecords(string path, int n, Container c)
+    {
+        if (n <= 0) return new();
+        for (int k = n; ; k = k > int.MaxValue / 2 ? int.MaxValue : k * 2)
+        {
+            var lines = TailLines(path, k);
+            bool whole = lines.Count < k || k == int.MaxValue;
+            var recs = new List<ContainerLogEntry>();
+            foreach (var l in lines) if (ParseLine(l, c) is { } r) recs.Add(r);
+            // head: the index of the first part of each record's line, -1 when that part may be before the window
+            var head = new int[recs.Count];
+            var open = new Dictionary<string, int>(StringComparer.Ordinal); // stream -> head of its unfinished line
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var known = new List<(int Head, long End)>();   // lines begun in the window, by where they end
+            long lastUnknownEnd = -1;                       // where the last line begun before the window ends
+            for (int i = 0; i < recs.Count; i++)
+            {
+                string st = recs[i].Stream;
+                if (open.TryGetValue(st, out int h)) head[i] = h;
+                else head[i] = seen.Contains(st) || whole ? i : -1;
+                seen.Add(st);
+                if (!recs[i].Complete) { open[st] = head[i]; continue; }
+                open.Remove(st);
+                if (head[i] >= 0) known.Add((head[i], i)); else lastUnknownEnd = i;
+            }
+            foreach (var (st, h) in open.OrderBy(o => o.Value)) // still open: they come last, oldest first
+            {
+                if (h >= 0) known.Add((h, recs.Count + (long)h)); else lastUnknownEnd = long.MaxValue;
+            }
+            known.Sort((x, y) => x.End.CompareTo(y.End));
+            bool enough = known.Count >= n && known[known.Count - n].End > lastUnknownEnd;
+            if (!enough && !whole) continue;
+            var chosen = new HashSet<int>(known.Skip(Math.Max(0, known.Count - n)).Select(x => x.Head));
+            var result = new List<ContainerLogEntry>();
+            for (int i = 0; i < recs.Count; i++) if (chosen.Contains(head[i])) result.Add(recs[i]);
+            return result;
         }
     }
 
     private static bool Keep(ContainerLogEntry e, DateTime? since, DateTime? until) =>
         (since is null || e.Time >= since.Value.ToUniversalTime()) && (until is null || e.Time <= until.Value.ToUniversalTime());
 
-    private static List<ContainerLogEntry> ReadFrom(string path, Container c, ref long offset, DateTime? since, DateTime? until)
+    private static List<ContainerLogEntry> ReadFrom(string path, Container c, ref long offset)
     {
         var list = new List<ContainerLogEntry>();
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -140,7 +196,7 @@ public static class ContainerLogs
         {
             if (data[i] != '\n') continue;
             var e = ParseLine(Encoding.UTF8.GetString(data, start, i - start), c);
-            if (e is not null && Keep(e, since, until)) list.Add(e);
+            if (e is not null) list.Add(e);
             start = i + 1;
         }
         offset += start; // a partially written last record is read next time

@@ -190,6 +190,7 @@ public sealed partial class ContainerManager
                 ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
                 AutoRemove = o.AutoRemove, Init = o.Init,
+                SecurityOptions = o.Security ?? new(),
             },
             NetworkSettings = new ContainerNetworkSettings { Networks = Endpoints(network, o) },
             Mounts = mounts,
@@ -269,6 +270,10 @@ public sealed partial class ContainerManager
             CapAdd = c.HostConfig.CapAdd,
             CapDrop = c.HostConfig.CapDrop,
             Privileged = c.HostConfig.Privileged,
+            // docker's defaults: no_new_privs off, the default seccomp profile, unless -SecurityOption says otherwise
+            NoNewPrivileges = c.HostConfig.SecurityOptions?.NoNewPrivileges ?? false,
+            SeccompUnconfined = c.HostConfig.SecurityOptions?.SeccompUnconfined ?? false,
+            SeccompProfileJson = c.HostConfig.SecurityOptions?.SeccompProfile,
             Ulimits = c.HostConfig.Ulimits,
             Network = c.HostConfig.NetworkMode == NetworkMode.Host ? "host" : "none",
             RootfsPath = Path.Combine(Store.DirOf(c.Id), "rootfs"),
@@ -277,6 +282,13 @@ public sealed partial class ContainerManager
         };
         if (validateOnly && o.Mounts is { Count: > 0 }) o = o with { Mounts = null };
         var spec = SpecBuilder.Build(o, rootfs);
+        // a WORKDIR (or -WorkingDirectory) the image lacks is created, as podman and docker do
+        // (when that fails, e.g. a file is in the way, the runtime's own attempt reports it as the start error)
+        if (rootfs is not null && !validateOnly && spec.Process is { } p)
+        {
+            try { ContainerWorkingDirectory.Ensure(rootfs, p.Cwd, p.User.Uid, p.User.Gid); }
+            catch (PsContainers.FileSystem.FsException) { }
+        }
         if (c.HostConfig.Init)
         {
             // like docker's --init: a tiny init (static, so it runs in any image) is PID 1; it forwards signals to

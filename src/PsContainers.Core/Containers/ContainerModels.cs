@@ -69,6 +69,8 @@ public sealed class HostConfig
     public List<Ulimit> Ulimits { get; set; } = new();
     public bool AutoRemove { get; set; }
     public bool Init { get; set; }
+    /// <summary>-SecurityOption (docker --security-opt), parsed; defaults when none was given.</summary>
+    public SecurityOptions SecurityOptions { get; set; } = new();
 }
 
 /// <summary>The runtime state: what the monitor recorded, reconciled with what is alive.</summary>
@@ -266,4 +268,6 @@ public sealed class ContainerCreateOptions
     public bool Interactive { get; set; }
     public bool Tty { get; set; }
     public bool AutoRemove { get; set; }
+    /// <summary>-SecurityOption, parsed (<see cref="Containers.SecurityOptions.Parse"/>).</summary>
+    public SecurityOptions Security { get; set; } = new();
 }

@@ -66,6 +66,17 @@ public static class ErrorIds
     /// <summary>ResourceUnavailable: Cannot mount the root filesystem of '…' (errno …).</summary>
     public const string RootfsMountFailed = "RootfsMountFailed";
 
+    /// <summary>InvalidArgument: a -SecurityOption that is not no-new-privileges[:true|false], seccomp=… or apparmor=unconfined.</summary>
+    public const string InvalidSecurityOption = "InvalidSecurityOption";
+    /// <summary>ObjectNotFound: the seccomp profile file a -SecurityOption names does not exist.</summary>
+    public const string SeccompProfileNotFound = "SeccompProfileNotFound";
+    /// <summary>InvalidData: the seccomp profile file a -SecurityOption names is not JSON.</summary>
+    public const string InvalidSeccompProfile = "InvalidSeccompProfile";
+    /// <summary>InvalidArgument: apparmor=&lt;profile&gt; on a host (or runtime) without AppArmor.</summary>
+    public const string AppArmorNotAvailable = "AppArmorNotAvailable";
+    /// <summary>InvalidArgument: label=… (SELinux) is not supported.</summary>
+    public const string SELinuxNotAvailable = "SELinuxNotAvailable";
+
     // ---- Images: references, the content store, layers and archives (Images/). ----
 
     /// <summary>InvalidArgument: The short id '…' matches … images; give more characters.</summary>

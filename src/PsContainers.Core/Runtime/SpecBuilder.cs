@@ -73,6 +73,11 @@ public sealed record SpecOptions
     /// <summary>A seccomp profile (runtime-spec JSON) replacing the default; "unconfined" disables seccomp.</summary>
     public string? SeccompProfileJson { get; init; }
     public bool SeccompUnconfined { get; init; }
+    /// <summary>
+    /// process.noNewPrivileges. On by default for bundles built directly (the runtime conformance tests); the engine
+    /// always passes the container's choice, which is docker's and podman's default, off, unless
+    /// -SecurityOption no-new-privileges (<see cref="Containers.SecurityOptions"/>).
+    /// </summary>
     public bool NoNewPrivileges { get; init; } = true;
 }
 
@@ -196,7 +201,7 @@ public static class SpecBuilder
                 Args = o.Args.ToList(),
                 Env = env,
                 Cwd = string.IsNullOrEmpty(o.WorkingDirectory) ? "/" : o.WorkingDirectory!,
-                User = new SpecUser { Uid = user.Uid, Gid = user.Gid, AdditionalGids = user.AdditionalGids.Count > 0 ? user.AdditionalGids : null },
+                User = new SpecUser { Uid = user.Uid, Gid = user.Gid, AdditionalGids = user.AdditionalGids },
                 Capabilities = new SpecCapabilities
                 {
                     Bounding = caps.ToList(), Effective = caps.ToList(), Permitted = caps.ToList(),
@@ -400,7 +405,10 @@ public static class SpecBuilder
 
     // ---- users ----
 
-    /// <summary>The result of resolving a --user value against the image's /etc/passwd and /etc/group.</summary>
+    /// <summary>
+    /// The result of resolving a --user value against the image's /etc/passwd and /etc/group. AdditionalGids holds
+    /// the primary gid first, then the groups of /etc/group that list the user by name (only when no group was given).
+    /// </summary>
     public sealed record ResolvedUser(uint Uid, uint Gid, List<uint> AdditionalGids, string? Home);
 
     public static ResolvedUser ResolveUser(string? spec, string? rootfs)
@@ -448,6 +456,10 @@ public static class SpecBuilder
                     extra.Add(x);
             }
         }
+        // the primary group is always a supplementary group too, as runc, crun and podman do since CVE-2022-2989 and
+        // CVE-2022-36109: otherwise a process can drop it with setgroups-less tricks and escape a "negative" group
+        // permission (a file mode such as 0705 owned by a group meant to be denied)
+        extra.Insert(0, gid);
         home ??= uid == 0 ? "/root" : "/";
         return new ResolvedUser(uid, gid, extra, home);
     }

@@ -63,6 +63,8 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string[]? Mount { get; set; }
     [Parameter] public string[]? CapAdd { get; set; }
     [Parameter] public string[]? CapDrop { get; set; }
+    /// <summary>docker's --security-opt: no-new-privileges[:true|false], seccomp=unconfined|&lt;profile.json&gt;, apparmor=unconfined.</summary>
+    [Parameter] public string[]? SecurityOption { get; set; }
     [Parameter] public SwitchParameter Privileged { get; set; }
     [Parameter] public string[]? Ulimit { get; set; }
     [Parameter] [SignalTransformation] public string? StopSignal { get; set; }
@@ -115,6 +117,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
+        o.Security = SecurityOptions.Parse(SecurityOption, GetUnresolvedProviderPathFromPSPath);
         foreach (var u in Ulimit ?? []) o.Ulimits.Add(Core.Runtime.Ulimit.Parse(u));
         return o;
     }

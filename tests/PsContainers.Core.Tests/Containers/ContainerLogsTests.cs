@@ -102,4 +102,84 @@ public sealed class ContainerLogsTests : IDisposable
         Assert.Empty(ContainerLogs.Read(store, c, follow: true, ct: cts.Token));
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
     }
+
+    // ---- lines longer than 16 KiB: partial records rejoined (docker's json-file format, docker logs output) ----
+
+    private static string[] Split(string line, string stream, DateTime t, int part)
+    {
+        var recs = new List<string>();
+        for (int i = 0; i < line.Length; i += part)
+            recs.Add(Rec(line.Substring(i, Math.Min(part, line.Length - i)), stream, t.AddTicks(i)));
+        return recs.Append(Rec("\n", stream, t.AddTicks(line.Length))).ToArray();
+    }
+
+    [Fact]
+    public void PartialRecordsAreRejoinedIntoOneLine()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        string big = string.Concat(Enumerable.Range(0, 100_000).Select(i => (char)('a' + i % 26)));
+        var recs = new List<string> { Rec("before\n", "stdout", t0) };
+        recs.AddRange(Split(big, "stdout", t0.AddSeconds(1), 16 * 1024));
+        recs.Add(Rec("after\n", "stdout", t0.AddSeconds(2)));
+        var (store, c) = LogOf(recs.ToArray());
+        var all = ContainerLogs.Read(store, c).ToList();
+        Assert.Equal(3, all.Count);
+        Assert.Equal("before", all[0].Text);
+        Assert.Equal(big, all[1].Text);
+        Assert.Equal(100_000, all[1].Text.Length);
+        Assert.True(all[1].Complete);
+        Assert.Equal(t0.AddSeconds(1), all[1].Time); // the time of its first part
+        Assert.Equal("after", all[2].Text);
+        // tail counts lines, not records; since/until see the line's first part
+        Assert.Equal([big, "after"], ContainerLogs.Read(store, c, tail: 2).Select(e => e.Text));
+        Assert.Equal(["after"], ContainerLogs.Read(store, c, tail: 1).Select(e => e.Text));
+        Assert.Equal(["before", big, "after"], ContainerLogs.Read(store, c, tail: 50).Select(e => e.Text));
+        Assert.Equal([big], ContainerLogs.Read(store, c, since: t0.AddSeconds(0.5), until: t0.AddSeconds(1.5)).Select(e => e.Text));
+        // -Follow on a stopped container: the same lines
+        Assert.Equal(["before", big, "after"], ContainerLogs.Read(store, c, follow: true).Select(e => e.Text));
+    }
+
+    [Fact]
+    public void PartialsOfTwoStreamsInterleaveAndAreJoinedPerStream()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        var (store, c) = LogOf(Rec("out1-", "stdout", t0), Rec("err1-", "stderr", t0.AddTicks(1)), Rec("out2\n", "stdout", t0.AddTicks(2)),
+            Rec("whole\n", "stdout", t0.AddTicks(3)), Rec("err2\r", "stderr", t0.AddTicks(4)), Rec("\n", "stderr", t0.AddTicks(5)));
+        var all = ContainerLogs.Read(store, c).Select(e => (e.Stream, e.Text)).ToList();
+        Assert.Equal([("stdout", "out1-out2"), ("stdout", "whole"), ("stderr", "err1-err2")], all);
+        // the tail's window begins inside the stderr line: its first part is found by widening the window
+        Assert.Equal([("stdout", "whole"), ("stderr", "err1-err2")], ContainerLogs.Read(store, c, tail: 2).Select(e => (e.Stream, e.Text)));
+        Assert.Equal([("stderr", "err1-err2")], ContainerLogs.Read(store, c, tail: 1).Select(e => (e.Stream, e.Text)));
+    }
+
+    [Fact]
+    public void ALineWithoutItsLastPartIsReturnedIncompleteAtTheEnd()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        var (store, c) = LogOf(Rec("par", "stdout", t0), Rec("tial\r", "stdout", t0.AddTicks(1)), Rec("done\n", "stderr", t0.AddTicks(2)));
+        var all = ContainerLogs.Read(store, c).ToList();
+        Assert.Equal(["done", "partial\r"], all.Select(e => e.Text));
+        Assert.True(all[0].Complete);
+        Assert.False(all[1].Complete);
+        Assert.Equal(["done", "partial\r"], ContainerLogs.Read(store, c, follow: true).Select(e => e.Text));
+    }
+
+    [Fact]
+    public void TheJoinerKeepsAnUnfinishedLineAcrossBatches()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        ContainerLogEntry R(string text, string stream, int tick) => ContainerLogs.ParseLine(Rec(text, stream, t0.AddTicks(tick)))!;
+        var j = new LogLineJoiner();
+        Assert.Null(j.Add(R("a", "stdout", 0)));   // first batch ends inside a line
+        Assert.True(j.HasPending);
+        Assert.Null(j.Add(R("b", "stdout", 1)));   // the next batch goes on with it
+        var whole = j.Add(R("c\r\n", "stdout", 2))!;
+        Assert.Equal("abc", whole.Text);
+        Assert.Equal(t0, whole.Time);
+        Assert.True(whole.Complete);
+        Assert.False(j.HasPending);
+        var single = R("x\n", "stderr", 3);
+        Assert.Same(single, j.Add(single));        // a whole record passes through
+        Assert.Empty(j.Flush());
+    }
 }

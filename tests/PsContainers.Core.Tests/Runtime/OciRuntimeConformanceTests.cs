@@ -94,7 +94,8 @@ public sealed partial class OciRuntimeConformanceTests
         Assert.StartsWith("1000\t1000", Bundles.StatusField(r.Stdout, "Uid"));
         Assert.StartsWith("1000\t1000", Bundles.StatusField(r.Stdout, "Gid"));
         var groups = Bundles.StatusField(r.Stdout, "Groups").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(new[] { 29, 2000 }, groups.Select(int.Parse).OrderBy(g => g).ToArray());
+        // the primary group 1000 is among them: SpecBuilder always adds it, as runc, crun and podman do (CVE-2022-2989)
+        Assert.Equal(new[] { 29, 1000, 2000 }, groups.Select(int.Parse).OrderBy(g => g).ToArray());
         Assert.Contains("0077", r.Stdout);
         Assert.Contains("\n600\n", r.Stdout);
         // a non-root user keeps no capabilities

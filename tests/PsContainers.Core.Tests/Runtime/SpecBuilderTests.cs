@@ -37,10 +37,28 @@ public sealed class SpecBuilderTests : IDisposable
     public void NamedUserGetsSupplementaryGroups()
     {
         var u = SpecBuilder.ResolveUser("bob", _rootfs);
-        Assert.Equal(new uint[] { 10, 50 }, u.AdditionalGids.OrderBy(x => x).ToArray());
+        Assert.Equal(new uint[] { 10, 50, 1002 }, u.AdditionalGids.OrderBy(x => x).ToArray());
         var spec = SpecBuilder.Build(new SpecOptions { User = "bob" }, _rootfs);
-        Assert.Equal(new uint[] { 10, 50 }, spec.Process!.User.AdditionalGids!.OrderBy(x => x).ToArray());
+        Assert.Equal(new uint[] { 10, 50, 1002 }, spec.Process!.User.AdditionalGids!.OrderBy(x => x).ToArray());
         Assert.Contains("HOME=/home/bob", spec.Process.Env!);
+    }
+
+    [Theory]
+    [InlineData(null, new uint[] { 0 })]
+    [InlineData("www", new uint[] { 33, 50 })]
+    [InlineData("1001", new uint[] { 10, 50, 1002 })]
+    [InlineData("bob:staff", new uint[] { 50 })]
+    [InlineData("1001:7", new uint[] { 7 })]
+    [InlineData("4242", new uint[] { 0 })]
+    [InlineData("4242:4343", new uint[] { 4343 })]
+    public void ThePrimaryGroupIsAlwaysASupplementaryGroup(string? user, uint[] groups)
+    {
+        // CVE-2022-2989 / CVE-2022-36109: runc, crun and podman always add the primary gid
+        var u = SpecBuilder.ResolveUser(user, _rootfs);
+        Assert.Equal(groups, u.AdditionalGids.OrderBy(x => x).ToArray());
+        Assert.Equal(u.Gid, u.AdditionalGids[0]);
+        var spec = SpecBuilder.Build(new SpecOptions { User = user }, _rootfs);
+        Assert.Equal(groups, spec.Process!.User.AdditionalGids!.OrderBy(x => x).ToArray());
     }
 
     [Fact]

@@ -1,0 +1,45 @@
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>
+/// Makes the working directory of a container's process exist before it starts, as podman does for an image's
+/// WORKDIR the root filesystem lacks (and docker for WORKDIR and --workdir): the missing parents are created owned by
+/// root with mode 0755, the directory itself 0755 owned by the process's uid and gid (podman 4's resolveWorkDir; docker
+/// makes it root's). An existing directory is left as it is. Every path goes through <see cref="RootedPath"/>: a
+/// symlink on the way (even one to /etc) is resolved inside the root filesystem, never on the host.
+/// </summary>
+public static class ContainerWorkingDirectory
+{
+    /// <summary>
+    /// Create <paramref name="cwd"/> (absolute, in container form) inside <paramref name="rootfs"/> (a host directory)
+    /// when it does not exist. Errors: <see cref="FsException"/> from the secure join, for example ENOTDIR when a file
+    /// is in the way (the runtime then refuses to start, as runc does).
+    /// </summary>
+    public static void Ensure(string rootfs, string? cwd, uint uid, uint gid)
+    {
+        if (string.IsNullOrEmpty(cwd) || cwd.Trim('/').Length == 0) return;
+        using var root = RootedPath.Open(rootfs);
+        try { root.Open(cwd).Dispose(); return; }
+        catch (FsException e) when (e.Errno == Errno.ENOENT) { }
+        byte[] name;
+        SafeFd parent;
+        try { parent = root.OpenParent(cwd, out name, createParents: true, mode: 0x1ed); }
+        catch (FsException e) when (e.Errno == Errno.EINVAL)
+        {
+            // no final name ("/a/.."): what it names is made as a plain mkdir -p
+            root.CreateDirectories(cwd).Dispose();
+            return;
+        }
+        using (parent)
+        {
+            if (Fs.TryMkdir(parent, name, 0x1ed, out int err))
+            {
+                Fs.Chmod(parent, name, 0x1ed); // exactly 0755, whatever the engine's umask
+                Fs.Chown(parent, name, uid, gid);
+            }
+            else if (err == Errno.EEXIST) root.CreateDirectories(cwd).Dispose(); // a dangling link: made where it points, inside the root
+            else throw new FsException(err, "mkdirat", name);
+        }
+    }
+}

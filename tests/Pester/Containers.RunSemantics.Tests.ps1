@@ -1,0 +1,261 @@
+# Run semantics docker and podman users rely on (issue 10, items 1, 3, 5 and 7), each with real containers from
+# small crafted images: a WORKDIR the image lacks, supplementary groups, no_new_privs and -SecurityOption, and log
+# lines longer than 16 KiB. The expected answers are podman's (runc) on the same images (podman 4.3, checked by hand).
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/HostSafety.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+
+    # a static program that prints its real and effective uid (a setuid-root copy shows what no_new_privs does)
+    $src = Join-Path $TestDrive 'ids.c'
+    $bin = Join-Path $TestDrive 'ids'
+    Set-Content $src '#include <stdio.h>
+#include <unistd.h>
+int main(void) { printf("%d %d\n", (int)getuid(), (int)geteuid()); return 0; }'
+    & gcc -static -O1 -o $bin $src
+    if ($LASTEXITCODE -ne 0) { throw 'gcc -static failed' }
+    $script:IdsBytes = [IO.File]::ReadAllBytes($bin)
+
+    function script:New-RunSemImage {
+        <# The busybox test image plus one layer of Entries, with the config's WorkingDir and User set. #>
+        param([string] $Name, [object[]] $Entries, [string] $WorkingDir = '/', [string] $User = '')
+        $tars = [Collections.Generic.List[byte[]]]::new()
+        $tars.Add((Get-TestBusyboxLayers)[0])
+        $tars.Add((New-TarBytes $Entries))
+        $diffIds = @($tars | ForEach-Object { 'sha256:' + (Get-Sha256Hex $_) })
+        $cfg = [Text.Encoding]::UTF8.GetString((New-TestImageConfig -DiffIds $diffIds)) | ConvertFrom-Json -AsHashtable
+        $cfg.config['WorkingDir'] = $WorkingDir
+        if ($User) { $cfg.config['User'] = $User }
+        $cfg.history = @($cfg.history[0], @{ created = '2024-01-02T03:04:05Z'; created_by = 'run semantics layer' })
+        $path = Join-Path $TestDrive "$($Name -replace '[:/]', '-').tar"
+        $null = Write-TestDockerArchive -Path $path -Tars $tars.ToArray() -Config ([Text.Encoding]::UTF8.GetBytes(($cfg | ConvertTo-Json -Depth 10 -Compress))) -Name $Name
+        $null = Import-ContainerImage -Path $path -ErrorAction Stop
+    }
+
+    $script:UserLayer = @(
+        @{ Name = 'etc/'; Type = 'Dir' }
+        @{ Name = 'etc/passwd'; Type = 'File'; Content = "root:x:0:0:root:/root:/bin/sh`napp:x:1000:1000:app:/home/app:/bin/sh`nsolo:x:1001:1001:solo:/:/bin/sh`n" }
+        @{ Name = 'etc/group'; Type = 'File'; Content = "root:x:0:`naudio:x:29:app`napp:x:1000:`nextra:x:2000:root,app`n" }
+        @{ Name = 'home/'; Type = 'Dir' }
+        @{ Name = 'home/app/'; Type = 'Dir'; Uid = 1000; Gid = 1000 }
+        @{ Name = 'usr/'; Type = 'Dir' }
+        @{ Name = 'usr/local/'; Type = 'Dir' }
+        @{ Name = 'usr/local/bin/'; Type = 'Dir' }
+        @{ Name = 'usr/local/bin/ids'; Type = 'File'; Content = $script:IdsBytes; Mode = 0x1ed }
+        @{ Name = 'usr/local/bin/suid-ids'; Type = 'File'; Content = $script:IdsBytes; Mode = 0x9ed }   # 04755 root
+        @{ Name = 'ws'; Type = 'Symlink'; Target = '/data/made/here' }                                  # dangling, inside
+    )
+    New-RunSemImage -Name 'runsem-users:1' -Entries $script:UserLayer
+    New-RunSemImage -Name 'runsem-workdir:1' -Entries $script:UserLayer -WorkingDir '/does/not/exist' -User 'app'
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'A working directory the image lacks is created (issue 10.1)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'creates the image WORKDIR for a non-root USER: parents root 0755, the directory the user''s, like podman' {
+        $out = Invoke-ContainerImage runsem-workdir:1 -Remove -- sh -c 'pwd; stat -c "%n %u:%g %a" /does /does/not /does/not/exist; touch mine && echo writable'
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be @('/does/not/exist', '/does 0:0 755', '/does/not 0:0 755', '/does/not/exist 1000:1000 755', 'writable')
+    }
+
+    It 'creates -WorkingDirectory too, owned by the user it runs as (root, a name, uid:gid)' {
+        Invoke-ContainerImage runsem-users:1 -Remove -WorkingDirectory /new/dir -- sh -c 'pwd; stat -c "%u:%g %a" /new /new/dir' |
+            Should -Be @('/new/dir', '0:0 755', '0:0 755')
+        Invoke-ContainerImage runsem-users:1 -Remove -WorkingDirectory /srv/app -User app -- sh -c 'pwd; stat -c "%u:%g %a" /srv/app' |
+            Should -Be @('/srv/app', '1000:1000 755')
+        Invoke-ContainerImage runsem-users:1 -Remove -WorkingDirectory /w -User 4242:4343 -- sh -c 'pwd; stat -c "%u:%g %a" /w' |
+            Should -Be @('/w', '4242:4343 755')
+        # the image WORKDIR is overridden by -WorkingDirectory: only the one asked for is made
+        Invoke-ContainerImage runsem-workdir:1 -Remove -WorkingDirectory /other -- sh -c 'pwd; test -e /does && echo made || echo absent' |
+            Should -Be @('/other', 'absent')
+    }
+
+    It 'leaves an existing directory as it is' {
+        Invoke-ContainerImage runsem-users:1 -Remove -WorkingDirectory /tmp -User app -- sh -c 'pwd; stat -c "%u:%g %a" /tmp' |
+            Should -Be @('/tmp', '0:0 1777')
+    }
+
+    It 'follows a dangling link to where it points inside the root filesystem' {
+        Invoke-ContainerImage runsem-users:1 -Remove -WorkingDirectory /ws -- sh -c 'pwd -P; test -d /data/made/here && echo made' |
+            Should -Be @('/data/made/here', 'made')
+    }
+
+    It 'creates it for a container made with New-Container and started later' {
+        $c = New-Container runsem-workdir:1 -Name wd-detached -- sh -c 'pwd'
+        $out = Start-Container wd-detached -Attach
+        $out | Should -Be '/does/not/exist'
+        (Get-Container wd-detached).State.ExitCode | Should -Be 0
+        Remove-Container $c -Force
+    }
+
+    It 'refuses to start when a file is in the way, with the runtime''s error' {
+        $errs = $null
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -WorkingDirectory /etc/passwd/sub -ErrorVariable errs -ErrorAction SilentlyContinue -- pwd
+        $out | Should -BeNullOrEmpty
+        @($errs).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStartFailed*'
+        $errs[0].Exception.Message | Should -Match "process\.cwd: cannot create '/etc/passwd/sub': Not a directory"
+    }
+
+    It 'a WORKDIR through a link to /etc is made in the container''s /etc, never the host''s (private mount namespace)' {
+        $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule "$PSScriptRoot/Images.Helpers.psm1" -TimeoutSeconds 300 -ScriptBlock {
+            $ErrorActionPreference = 'Stop'
+            $entries = @(
+                @{ Name = 'etc/'; Type = 'Dir' }
+                @{ Name = 'etc/passwd'; Type = 'File'; Content = "root:x:0:0:root:/root:/bin/sh`napp:x:1000:1000:app:/home/app:/bin/sh`n" }
+                @{ Name = 'linketc'; Type = 'Symlink'; Target = '/etc' }
+                @{ Name = 'linkup'; Type = 'Symlink'; Target = '../../../../etc' }
+            )
+            $tars = @((Get-TestBusyboxLayers)[0], (New-TarBytes $entries))
+            $diff = @($tars | ForEach-Object { 'sha256:' + (Get-Sha256Hex $_) })
+            $null = Write-TestDockerArchive -Path /tmp/link.tar -Tars $tars -Config (New-TestImageConfig -DiffIds $diff) -Name 'runsem-link:1'
+            $null = Import-ContainerImage /tmp/link.tar
+            $a = Invoke-ContainerImage runsem-link:1 -Remove -WorkingDirectory /linketc/psc-runsem-wd -User app -- sh -c 'pwd -P; stat -c "%u:%g" /etc/psc-runsem-wd'
+            $b = Invoke-ContainerImage runsem-link:1 -Remove -WorkingDirectory /linkup/psc-runsem-up -- pwd -P
+            [pscustomobject]@{ A = $a; B = $b; HostA = (Test-Path /etc/psc-runsem-wd); HostB = (Test-Path /etc/psc-runsem-up) }
+        }
+        $r.A | Should -Be @('/etc/psc-runsem-wd', '1000:1000')
+        $r.B | Should -Be '/etc/psc-runsem-up'
+        $r.HostA | Should -BeFalse
+        $r.HostB | Should -BeFalse
+        Test-Path /etc/psc-runsem-wd | Should -BeFalse
+        Test-Path /etc/psc-runsem-up | Should -BeFalse
+    }
+}
+
+Describe 'Supplementary groups always include the primary group (issue 10.3, CVE-2022-2989)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    # /proc/self/status Groups: is the kernel's supplementary list (sorted); podman gives the same lists
+    It 'gives <User> the groups <Groups>' -ForEach @(
+        @{ User = 'app'; Groups = '29 1000 2000' }            # podman: groups=29(audio),1000(app),2000(extra)
+        @{ User = '1000'; Groups = '29 1000 2000' }           # a uid with a passwd entry resolves like its name
+        @{ User = '4242:4242'; Groups = '4242' }              # podman: groups=4242
+        @{ User = 'app:audio'; Groups = '29' }                # a group given: that group only
+        @{ User = 'solo'; Groups = '1001' }                   # in no group of /etc/group
+        @{ User = 'root'; Groups = '0 2000' }
+    ) {
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -User $User -- sh -c 'grep "^Groups:" /proc/self/status'
+        $LASTEXITCODE | Should -Be 0
+        (($out -replace '^Groups:\s*', '').Trim() -split '\s+') -join ' ' | Should -Be $Groups
+    }
+}
+
+Describe 'no_new_privs off by default, and -SecurityOption (issue 10.5)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'lets a setuid-root program gain euid 0 for a non-root user by default, like docker and podman' {
+        Invoke-ContainerImage runsem-users:1 -Remove -User app -- sh -c 'suid-ids; ids; grep ^NoNewPrivs: /proc/self/status' |
+            Should -Be @('1000 0', '1000 1000', "NoNewPrivs:`t0")
+        Invoke-ContainerImage runsem-users:1 -Remove -User app -SecurityOption no-new-privileges:false -- suid-ids | Should -Be '1000 0'
+    }
+
+    It 'keeps euid with -SecurityOption <Option>' -ForEach @(
+        @{ Option = 'no-new-privileges' }, @{ Option = 'no-new-privileges:true' }, @{ Option = 'no-new-privileges=true' }
+    ) {
+        Invoke-ContainerImage runsem-users:1 -Remove -User app -SecurityOption $Option -- sh -c 'suid-ids; grep ^NoNewPrivs: /proc/self/status' |
+            Should -Be @('1000 1000', "NoNewPrivs:`t1")
+    }
+
+    It 'stores the parsed options in the container record and applies them on start' {
+        $c = New-Container runsem-users:1 -Name nnp -User 1000 -SecurityOption no-new-privileges, seccomp=unconfined -- sh -c 'suid-ids; grep ^Seccomp: /proc/self/status'
+        $c.HostConfig.SecurityOptions.NoNewPrivileges | Should -BeTrue
+        $c.HostConfig.SecurityOptions.SeccompUnconfined | Should -BeTrue
+        (Get-Container nnp).HostConfig.SecurityOptions.NoNewPrivileges | Should -BeTrue
+        Start-Container nnp -Attach | Should -Be @('1000 1000', "Seccomp:`t0")
+        Remove-Container nnp -Force
+        $d = New-Container runsem-users:1 -Name plain -- true
+        $d.HostConfig.SecurityOptions.NoNewPrivileges | Should -BeFalse
+        $d.HostConfig.SecurityOptions.SeccompUnconfined | Should -BeFalse
+        $d.HostConfig.SecurityOptions.SeccompProfile | Should -BeNullOrEmpty
+        Remove-Container plain -Force
+    }
+
+    It 'applies the default seccomp profile, none with seccomp=unconfined, and a profile file' {
+        Invoke-ContainerImage runsem-users:1 -Remove -- grep ^Seccomp: /proc/self/status | Should -Be "Seccomp:`t2"
+        Invoke-ContainerImage runsem-users:1 -Remove -SecurityOption seccomp=unconfined -- grep ^Seccomp: /proc/self/status | Should -Be "Seccomp:`t0"
+        $profile = Join-Path $TestDrive 'deny-mkdir.json'
+        @{ defaultAction = 'SCMP_ACT_ALLOW'; syscalls = @(@{ names = @('mkdir', 'mkdirat'); action = 'SCMP_ACT_ERRNO'; errnoRet = 1 }) } | ConvertTo-Json -Depth 5 | Set-Content $profile
+        Push-Location $TestDrive
+        try {
+            # a relative file name is resolved against the current location, and read at create time
+            $c = New-Container runsem-users:1 -Name prof -SecurityOption seccomp=deny-mkdir.json -- sh -c 'mkdir /tmp/x 2>&1 || echo refused; echo done'
+        } finally { Pop-Location }
+        Remove-Item $profile
+        Start-Container prof -Attach | Select-Object -Last 2 | Should -Be @('refused', 'done')
+        Remove-Container prof -Force
+    }
+
+    It 'refuses <Option> with <ErrorId> and creates nothing' -ForEach @(
+        @{ Option = 'apparmor=docker-default'; ErrorId = 'AppArmorNotAvailable' }
+        @{ Option = 'label=type:svirt_t'; ErrorId = 'SELinuxNotAvailable' }
+        @{ Option = 'no-new-privileges:maybe'; ErrorId = 'InvalidSecurityOption' }
+        @{ Option = 'sandbox=on'; ErrorId = 'InvalidSecurityOption' }
+        @{ Option = 'seccomp=/does/not/exist.json'; ErrorId = 'SeccompProfileNotFound' }
+    ) {
+        $before = @(Get-Container -All).Count
+        { New-Container runsem-users:1 -Name refused -SecurityOption $Option -ErrorAction Stop -- true } |
+            Should -Throw -ErrorId "$ErrorId*"
+        { Invoke-ContainerImage runsem-users:1 -Remove -SecurityOption $Option -ErrorAction Stop -- true } |
+            Should -Throw -ErrorId "$ErrorId*"
+        @(Get-Container -All).Count | Should -Be $before
+        Get-Container -Name refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'accepts apparmor=unconfined (nothing to lift here)' {
+        Invoke-ContainerImage runsem-users:1 -Remove -SecurityOption apparmor=unconfined -- echo ok | Should -Be 'ok'
+    }
+
+    It 'refuses a profile that is not JSON' {
+        $bad = Join-Path $TestDrive 'bad.json'
+        Set-Content $bad 'not json'
+        { New-Container runsem-users:1 -SecurityOption "seccomp=$bad" -ErrorAction Stop -- true } | Should -Throw -ErrorId 'InvalidSeccompProfile*'
+    }
+}
+
+Describe 'Log lines longer than 16 KiB come back whole (issue 10.7)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'Get-ContainerLog returns a 100,000-byte line as one entry, with stderr lines interleaved' {
+        $c = Invoke-ContainerImage runsem-users:1 -Detach -Name biglog -- sh -c 'echo before; head -c 100000 /dev/zero | tr "\0" x; echo; echo err >&2; head -c 40000 /dev/zero | tr "\0" y >&2; echo >&2; echo after'
+        Wait-ContainerCondition { -not (Get-Container biglog).State.Running } -TimeoutSeconds 20 | Should -BeTrue
+        $log = @(Get-ContainerLog biglog)
+        $stdout = @($log | Where-Object Stream -EQ 'stdout')
+        $stderr = @($log | Where-Object Stream -EQ 'stderr')
+        $stdout.Count | Should -Be 3
+        $stdout[0].Text | Should -Be 'before'
+        $stdout[1].Text.Length | Should -Be 100000
+        $stdout[1].Text | Should -Be ('x' * 100000)
+        $stdout[2].Text | Should -Be 'after'
+        $stderr.Count | Should -Be 2
+        $stderr[1].Text | Should -Be ('y' * 40000)
+        # the file itself keeps docker's partial records
+        $records = @(Get-Content (Join-Path (Get-Container biglog).Path 'json.log'))
+        $records.Count | Should -BeGreaterThan 6
+        # -Tail gives the last lines in the order of the whole log (the monitor reads the two pipes concurrently, so
+        # only the order within a stream is fixed); "before" is logged before anything reaches stderr (the long line
+        # cannot fit in the pipe), so the last four are all the others
+        $full = @($log | ForEach-Object { "$($_.Stream):$($_.Text.Length)" })
+        @(Get-ContainerLog biglog -Tail 2 | ForEach-Object { "$($_.Stream):$($_.Text.Length)" }) | Should -Be $full[-2..-1]
+        $t4 = @(Get-ContainerLog biglog -Tail 4 | ForEach-Object { "$($_.Stream):$($_.Text.Length)" })
+        $t4 | Should -Be $full[-4..-1]
+        @($t4 | Sort-Object) | Should -Be @('stderr:3', 'stderr:40000', 'stdout:100000', 'stdout:5')
+    }
+
+    It 'joins the parts with -Follow while the container writes them' {
+        $null = Invoke-ContainerImage runsem-users:1 -Detach -Name followlog -- sh -c 'sleep 1; echo first; head -c 100000 /dev/zero | tr "\0" z; sleep 1; head -c 50000 /dev/zero | tr "\0" z; echo; sleep 1; echo last'
+        $got = @(Get-ContainerLog followlog -Follow)
+        $got.Count | Should -Be 3
+        $got[0].Text | Should -Be 'first'
+        $got[1].Text | Should -Be ('z' * 150000)
+        $got[2].Text | Should -Be 'last'
+    }
+}
