@@ -17,7 +17,7 @@ param(
     [int] $Runs = 15
 )
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath -Force
+Import-Module (Resolve-Path $ModulePath).Path -Force
 Add-Type -Path (Join-Path (Split-Path (Get-Module PsContainers).Path) 'PsContainers.Core.dll')
 
 function Measure-Median([scriptblock] $Work, [int] $N = $Runs, [int] $Warmup = 2) {
