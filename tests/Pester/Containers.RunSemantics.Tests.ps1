@@ -259,3 +259,21 @@ Describe 'Log lines longer than 16 KiB come back whole (issue 10.7)' {
         $got[2].Text | Should -Be 'last'
     }
 }
+
+Describe 'A -Remove run returns after the container is gone (issue 10.8, docker run --rm)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'leaves its named volume and its image free for removal the moment it returns, on the default bridge' {
+        # the monitor renames a removed container's directory to .trash-<id> before deleting it: that one is no user
+        $failures = foreach ($i in 1..6) {
+            $null = Import-TestBusyboxImage -Name "runsem-rm:$i"
+            Invoke-ContainerImage "runsem-rm:$i" -Remove -Volume "runsem-rm-$($i):/data" -- sh -c 'echo x > /data/f'
+            $LASTEXITCODE | Should -Be 0
+            try { Remove-ContainerVolume "runsem-rm-$i" -ErrorAction Stop } catch { "volume $($i): $($_.FullyQualifiedErrorId) $($_.Exception.Message)" }
+            try { Remove-ContainerImage "runsem-rm:$i" -ErrorAction Stop } catch { "image $($i): $($_.FullyQualifiedErrorId) $($_.Exception.Message)" }
+        }
+        $failures | Should -BeNullOrEmpty
+        Get-ContainerVolume | Where-Object Name -like 'runsem-rm-*' | Should -BeNullOrEmpty
+        Get-Container -All | Should -BeNullOrEmpty
+    }
+}

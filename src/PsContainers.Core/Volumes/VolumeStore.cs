@@ -126,7 +126,11 @@ public sealed class VolumeStore
         }
     }
 
-    /// <summary>Names of the containers whose mounts.json lists the volume.</summary>
+    /// <summary>
+    /// Names of the containers whose mounts.json lists the volume. A container being deleted (its directory already
+    /// renamed to <c>.trash-&lt;id&gt;</c> by its monitor) uses nothing any more: like docker run --rm, a -Remove run
+    /// that has returned leaves its volumes free.
+    /// </summary>
     public string[] UsersOf(string name) =>
         AllContainerMounts().Where(c => c.Mounts.Any(m => m.Volume == name))
             .Select(c => c.ContainerName ?? c.ContainerId[..Math.Min(12, c.ContainerId.Length)]).ToArray();
@@ -136,6 +140,7 @@ public sealed class VolumeStore
         if (!System.IO.Directory.Exists(Paths.Containers)) yield break;
         foreach (var d in System.IO.Directory.EnumerateDirectories(Paths.Containers))
         {
+            if (Path.GetFileName(d).StartsWith('.')) continue; // .trash-<id> (being deleted), .names, .locks
             ContainerMounts? m = null;
             try { m = JsonSerializer.Deserialize<ContainerMounts>(File.ReadAllText(Path.Combine(d, "mounts.json")), Json); }
             catch (IOException) { }
