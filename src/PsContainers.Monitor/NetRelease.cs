@@ -120,8 +120,7 @@ internal sealed class NetRelease
         }
         // when a DEL failed, the namespace stays for the engine's own teardown to retry with
         if (failed) return 0;
-        string nsDir = Environment.GetEnvironmentVariable("PSCONTAINERS_NETNS_DIR") is { Length: > 0 } d ? d : "/run/netns";
-        foreach (var ns in new[] { netns, Path.Combine(nsDir, "psc-" + (_id.Length > 16 ? _id[..16] : _id)) })
+        foreach (var ns in new[] { netns, ContainerNetns.PathFor(ContainerNetns.DefaultDirectory, _id) })
         {
             if (ns.Length == 0) continue;
             for (int i = 0; i < 8 && IsMountPoint(ns); i++)

@@ -47,9 +47,7 @@ public sealed partial class ContainerManager
     }
     private static string? s_defaultRuntime;
 
-    public string MonitorPath => MonitorExecutable;
-
-    private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorPath);
+    private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorExecutable);
     private MonitorClient? _monitor;
 
     /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
@@ -431,7 +429,7 @@ public sealed partial class ContainerManager
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
-        new StopSequence(Store, RuntimeFor(cur), cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
+        new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         var after = Store.Load(c.Id);
         if (after is not null) Copy(after, c);
     }
@@ -442,7 +440,7 @@ public sealed partial class ContainerManager
         int sig = ParseSignal(signal ?? "KILL");
         var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
-        var stop = new StopSequence(Store, RuntimeFor(cur), cur);
+        var stop = new StopSequence(Store, RuntimeFor(cur), _sys, cur);
         if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
         else
         {
@@ -507,7 +505,7 @@ public sealed partial class ContainerManager
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
-                new StopSequence(Store, RuntimeFor(cur), cur).Run(9, TimeSpan.Zero, ct);
+                new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(9, TimeSpan.Zero, ct);
             }
             var participants = _engine.Participants;
             for (int i = participants.Count - 1; i >= 0; i--) participants[i].Released(cur);
@@ -562,7 +560,7 @@ public sealed partial class ContainerManager
     private void RepairOrphan(Container c)
     {
         var rt = RuntimeFor(c);
-        new StopSequence(Store, rt, c, orphan: true).Run(9, TimeSpan.Zero, CancellationToken.None);
+        new StopSequence(Store, rt, _sys, c, orphan: true).Run(9, TimeSpan.Zero, CancellationToken.None);
         try { rt.Delete(c.Id, force: true); } catch (PscException) { }
         UnmountRootfs(c);
         ContainerParticipants.Released(_engine.Participants, c);

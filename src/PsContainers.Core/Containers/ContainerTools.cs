@@ -92,7 +92,7 @@ public sealed partial class ContainerManager
     {
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
-        var psi = new ProcessStartInfo(MonitorPath) { UseShellExecute = false };
+        var psi = new ProcessStartInfo(MonitorExecutable) { UseShellExecute = false };
         foreach (var a in new[] { "--exec-tty", "--id", cur.Id, "--runtime", rt.RuntimePath, "--runtime-root", rt.StateRoot, "--" })
             psi.ArgumentList.Add(a);
         if (options.Cwd is not null) { psi.ArgumentList.Add("--cwd"); psi.ArgumentList.Add(options.Cwd); }

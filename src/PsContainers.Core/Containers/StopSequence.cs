@@ -16,15 +16,18 @@ internal sealed class StopSequence
 {
     private readonly ContainerStore _store;
     private readonly OciRuntimeClient _rt;
+    private readonly ISyscalls _sys;
     private readonly Container _c;
     private readonly bool _orphan;
 
     /// <param name="current">The container as just loaded.</param>
     /// <param name="orphan">Its monitor is gone: its pid is only trusted while it is still in the container's cgroup.</param>
-    public StopSequence(ContainerStore store, OciRuntimeClient runtime, Container current, bool orphan = false)
+    /// <param name="sys">The engine's system calls: the direct signal of a pid the runtime no longer knows goes through them.</param>
+    public StopSequence(ContainerStore store, OciRuntimeClient runtime, ISyscalls sys, Container current, bool orphan = false)
     {
         _store = store;
         _rt = runtime;
+        _sys = sys;
         _c = current;
         _orphan = orphan;
     }
@@ -60,7 +63,7 @@ internal sealed class StopSequence
         // the runtime already forgot it (exited between our read and the kill, or nothing supervises it any more):
         // signal the pid directly, an orphan's only while it is still in the container's cgroup (pids are reused)
         if ((!delivered || (_orphan && sig == 9)) && _c.State.Pid > 0 && (!_orphan || InContainerCgroup(_c.State.Pid)))
-            LinuxSyscalls.Instance.Kill(_c.State.Pid, sig);
+            _sys.Kill(_c.State.Pid, sig);
     }
 
     private bool InContainerCgroup(int pid)

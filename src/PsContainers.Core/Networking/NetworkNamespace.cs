@@ -15,10 +15,10 @@ namespace PsContainers.Core.Networking;
 public static class NetworkNamespace
 {
     /// <summary>Where the engine's namespaces live; /run/netns makes them visible to `ip netns`.</summary>
-    public static string Directory { get; set; } = Environment.GetEnvironmentVariable("PSCONTAINERS_NETNS_DIR") ?? "/run/netns";
+    public static string Directory { get; set; } = Cni.ContainerNetns.DefaultDirectory;
 
-    public static string PathFor(string containerId) =>
-        Path.Combine(Directory, "psc-" + (containerId.Length > 16 ? containerId[..16] : containerId));
+    /// <summary>The namespace file of a container (<see cref="Cni.ContainerNetns.PathFor"/>, under <see cref="Directory"/>).</summary>
+    public static string PathFor(string containerId) => Cni.ContainerNetns.PathFor(Directory, containerId);
 
     /// <summary>Create a new network namespace with loopback up, bind-mounted at <paramref name="path"/>.</summary>
     public static void Create(string path)
