@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PsContainers.Cgroups;
 using PsContainers.Contract;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.FileSystem;
@@ -77,7 +78,7 @@ internal sealed class Runtime
     {
         if (st.Pid <= 0 || StartTime(st.Pid) != st.StartTime) return RuntimeStatus.Stopped;
         if (File.Exists(FifoPath(st.Id))) return RuntimeStatus.Created;
-        if (Cgroups.IsFrozen(st.Cgroups)) return RuntimeStatus.Paused;
+        if (CgroupManager.For(st.Cgroups).IsFrozen()) return RuntimeStatus.Paused;
         return RuntimeStatus.Running;
     }
 
@@ -133,8 +134,8 @@ internal sealed class Runtime
             File.SetUnixFileMode(FifoPath(id), (UnixFileMode)0x192 /*0622*/);
             uint rootUid = HostId(spec.Linux!.UidMappings), rootGid = HostId(spec.Linux.GidMappings);
             if (rootUid != 0 || rootGid != 0) Native.Lchown(FifoPath(id), rootUid, rootGid);
-            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
-            Cgroups.Apply(cg, spec.Linux.Resources, spec.Linux.Devices);
+            cg = CgroupHierarchy.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
+            CgroupManager.For(cg).Apply(spec.Linux.Resources, spec.Linux.Devices);
 
             if (consoleSocket is not null)
             {
@@ -154,7 +155,7 @@ internal sealed class Runtime
             env.Add("_PSC_ROOTFS=" + (sharedMnt ? realRootfs : rootfs));
             if (sharedMnt) mountsBefore = MountsAt(realRootfs).Select(m => m.Id).ToHashSet();
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
-            env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
+            env.Add("_PSC_CGJOIN=" + CgroupManager.For(cg).JoinFiles());
             if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
             Program.Trace("cgroups ready");
             filterFd = SeccompFd(spec);
@@ -185,8 +186,8 @@ internal sealed class Runtime
             if (mountsBefore is not null) DetachSharedRoot(realRootfs, TopMountAt(realRootfs, mountsBefore));
             if (cg is not null)
             {
-                foreach (var p in Cgroups.Pids(cg)) Native.Kill(p, Native.SIGKILL);
-                Cgroups.Remove(cg);
+                foreach (var p in CgroupManager.For(cg).Pids()) Native.Kill(p, Native.SIGKILL);
+                CgroupManager.For(cg).Remove();
             }
             try { SafeTree.Delete(dir); } catch (IOException) { }
             throw;
@@ -471,8 +472,8 @@ internal sealed class Runtime
         if (status == RuntimeStatus.Stopped) throw new RuntimeError($"container '{id}' is not running");
         if (all)
         {
-            foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, sig);
-            if (status == RuntimeStatus.Paused && sig == Native.SIGKILL) Cgroups.Freeze(st.Cgroups, false);
+            foreach (var p in CgroupManager.For(st.Cgroups).Pids()) Native.Kill(p, sig);
+            if (status == RuntimeStatus.Paused && sig == Native.SIGKILL) CgroupManager.For(st.Cgroups).Freeze(false);
         }
         int e = Native.Kill(st.Pid, sig);
         if (e != 0 && e != Native.ESRCH) throw Native.Fail($"kill {st.Pid}", e);
@@ -495,14 +496,14 @@ internal sealed class Runtime
             Native.Kill(st.Pid, Native.SIGKILL);
         }
         // with a shared pid namespace other processes may be left in the cgroup
-        foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, Native.SIGKILL);
-        if (Cgroups.IsFrozen(st.Cgroups)) Cgroups.Freeze(st.Cgroups, false);
+        foreach (var p in CgroupManager.For(st.Cgroups).Pids()) Native.Kill(p, Native.SIGKILL);
+        if (CgroupManager.For(st.Cgroups).IsFrozen()) CgroupManager.For(st.Cgroups).Freeze(false);
         if (st.Pid > 0 && StartTime(st.Pid) == st.StartTime) WaitGone(st.Pid, 10000);
-        for (int i = 0; i < 500 && Cgroups.Pids(st.Cgroups).Count > 0; i++) Thread.Sleep(2);
+        for (int i = 0; i < 500 && CgroupManager.For(st.Cgroups).Pids().Count > 0; i++) Thread.Sleep(2);
         var spec = LoadSpec(id);
         Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, RuntimeStatus.Stopped), warnOnly: true);
         if (st.SharedRootMount != 0) DetachSharedRoot(Native.RealPath(st.Rootfs) ?? st.Rootfs, st.SharedRootMount);
-        if (!Cgroups.Remove(st.Cgroups)) Program.Warn($"some cgroups of '{id}' could not be removed");
+        if (!CgroupManager.For(st.Cgroups).Remove()) Program.Warn($"some cgroups of '{id}' could not be removed");
         SafeTree.Delete(Dir(id));
     }
 
@@ -514,13 +515,13 @@ internal sealed class Runtime
         var status = Status(st);
         if (pause && status is not (RuntimeStatus.Running or RuntimeStatus.Created)) throw new RuntimeError($"cannot pause container '{id}': it is {status.Text()}");
         if (!pause && status != RuntimeStatus.Paused) throw new RuntimeError($"cannot resume container '{id}': it is not paused");
-        if (!Cgroups.Freeze(st.Cgroups, pause)) throw new RuntimeError($"timed out {(pause ? "freezing" : "thawing")} container '{id}'");
+        if (!CgroupManager.For(st.Cgroups).Freeze(pause)) throw new RuntimeError($"timed out {(pause ? "freezing" : "thawing")} container '{id}'");
     }
 
     public List<int> Ps(string id)
     {
         var st = Load(id);
-        return Cgroups.Pids(st.Cgroups);
+        return CgroupManager.For(st.Cgroups).Pids();
     }
 
     public List<InternalState> List()
@@ -558,7 +559,7 @@ internal sealed class Runtime
             if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
         }
         var env = BaseEnv(id, st.Bundle);
-        env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(st.Cgroups));
+        env.Add("_PSC_CGJOIN=" + CgroupManager.For(st.Cgroups).JoinFiles());
         int filterFd;
         try { filterFd = SeccompFd(spec); }
         catch { if (consoleFd >= 0) Native.close(consoleFd); throw; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PsContainers.Cgroups;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.FileSystem;
 
@@ -363,7 +364,7 @@ internal static class Init
         ulong basic = flags & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RELATIME);
         using (var d = Prepare(root, dest, dir: true))
         {
-            if (Cgroups.IsV2)
+            if (CgroupHierarchy.IsV2)
             {
                 Check(OnFd(d, t => Native.Mount("cgroup2", t, "cgroup2", flags, null)), $"{field}: mount cgroup2");
                 return;
@@ -377,7 +378,7 @@ internal static class Init
         // directories and links are made in it by name, never through a link
         using var tmpfs = root.Open(dest, OpenFlags.Path | OpenFlags.Directory);
         const int dirFlags = OpenFlags.Path | OpenFlags.Directory | OpenFlags.NoFollow;
-        foreach (var (key, mp) in Cgroups.Hierarchies())
+        foreach (var (key, mp) in CgroupHierarchy.Hierarchies())
         {
             string name = key == "unified" ? "unified" : key.StartsWith("name=", StringComparison.Ordinal) ? key[5..] : key;
             var nb = BytePath.FromString(name);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using PsContainers.Cgroups;
 using PsContainers.Core.Runtime.Spec;
 
 namespace PsContainers.Runtime;
@@ -233,8 +234,8 @@ internal static partial class Validation
         if (linux.Resources is { } r)
         {
             i = 0;
-            foreach (var d in r.Devices ?? new()) Cgroups.DeviceRule(d, $"linux.resources.devices[{i++}]");
-            foreach (var h in r.HugepageLimits ?? new()) Cgroups.HugepageKb(h.PageSize, "linux.resources.hugepageLimits.pageSize");
+            foreach (var d in r.Devices ?? new()) CgroupManager.DeviceRule(d, $"linux.resources.devices[{i++}]");
+            foreach (var h in r.HugepageLimits ?? new()) CgroupManager.HugepageKb(h.PageSize, "linux.resources.hugepageLimits.pageSize");
             if (r.Memory?.Swappiness is ulong sw && sw > 100) throw new RuntimeError($"linux.resources.memory.swappiness: {sw} is above 100");
         }
         i = 0;
