@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Runtime;
 
@@ -29,10 +30,10 @@ internal static class Hooks
         if (Native.Pipe(out int r, out int w) != 0) throw new RuntimeError("pipe failed");
         var args = h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path };
         int pid = Native.Spawn(h.Path, args, h.Env ?? new List<string>(), new[] { (0, r) });
-        Native.close(r);
-        if (pid < 0) { Native.close(w); throw new RuntimeError($"cannot run: {Native.Strerror(-pid)}"); }
+        Libc.close(r);
+        if (pid < 0) { Libc.close(w); throw new RuntimeError($"cannot run: {Native.Strerror(-pid)}"); }
         Native.WriteAll(w, Encoding.UTF8.GetBytes(stateJson)); // EPIPE when the hook ignores stdin is fine
-        Native.close(w);
+        Libc.close(w);
         if (h.Timeout is null)
         {
             int x0 = Native.WaitPid(pid, out int c0);
@@ -52,7 +53,7 @@ internal static class Hooks
             if (x < 0) throw new RuntimeError($"wait failed: {Native.Strerror(-x)}");
             if (DateTime.UtcNow > deadline)
             {
-                Native.Kill(pid, Native.SIGKILL);
+                Native.Kill(pid, Libc.SIGKILL);
                 Native.WaitPid(pid, out _);
                 throw new RuntimeError($"timed out after {h.Timeout} s");
             }

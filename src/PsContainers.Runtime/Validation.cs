@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PsContainers.Cgroups;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Runtime;
 
@@ -154,20 +155,20 @@ internal static partial class Validation
 
     private static void CheckNsPath(string type, string path)
     {
-        int fd = Native.Open(path, Native.O_RDONLY | Native.O_CLOEXEC);
+        int fd = Native.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) throw new RuntimeError($"linux.namespaces: {type} namespace path '{path}': {Native.Strerror(-fd)}");
         int t = Native.IoctlValue(fd, 0xb703 /*NS_GET_NSTYPE*/);
-        Native.close(fd);
+        Libc.close(fd);
         if (t < 0) throw new RuntimeError($"linux.namespaces: '{path}' is not a namespace file ({Native.Strerror(-t)})");
         if (t != NsFlag(type)) throw new RuntimeError($"linux.namespaces: '{path}' is not a {type} namespace");
     }
 
     public static ulong PropagationFlag(string name) => name switch
     {
-        "private" => Native.MS_PRIVATE, "rprivate" => Native.MS_PRIVATE | Native.MS_REC,
-        "shared" => Native.MS_SHARED, "rshared" => Native.MS_SHARED | Native.MS_REC,
-        "slave" => Native.MS_SLAVE, "rslave" => Native.MS_SLAVE | Native.MS_REC,
-        "unbindable" => Native.MS_UNBINDABLE, "runbindable" => Native.MS_UNBINDABLE | Native.MS_REC,
+        "private" => Libc.MS_PRIVATE, "rprivate" => Libc.MS_PRIVATE | Libc.MS_REC,
+        "shared" => Libc.MS_SHARED, "rshared" => Libc.MS_SHARED | Libc.MS_REC,
+        "slave" => Libc.MS_SLAVE, "rslave" => Libc.MS_SLAVE | Libc.MS_REC,
+        "unbindable" => Libc.MS_UNBINDABLE, "runbindable" => Libc.MS_UNBINDABLE | Libc.MS_REC,
         _ => 0,
     };
 

@@ -14,7 +14,7 @@ internal static unsafe class CgroupFile
     /// </summary>
     public static int TryWrite(string path, string value)
     {
-        byte[] p = Encoding.UTF8.GetBytes(path + "\0");
+        byte[] p = Libc.CString(path)!;
         int fd;
         fixed (byte* pp = p) fd = Libc.openat(Libc.AT_FDCWD, pp, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
         if (fd < 0) return Libc.Errno;
