@@ -1,4 +1,6 @@
 using PsContainers.Core.Containers;
+using PsContainers.Core.Containers.Files;
+using PsContainers.Core.Containers.Inspect;
 using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
@@ -25,6 +27,9 @@ public sealed class Engine
     private readonly Lazy<VolumeStore> _volumes;
     private readonly Lazy<VolumeMounter> _mounter;
     private readonly Lazy<IReadOnlyList<IContainerParticipant>> _participants;
+    private readonly Lazy<ContainerProcesses> _processes;
+    private readonly Lazy<ContainerStatistics> _statistics;
+    private readonly Lazy<ContainerFiles> _files;
 
     /// <param name="paths">The store root (see <see cref="PscPaths"/>).</param>
     /// <param name="syscalls">The system-call layer; the real one when null (tests pass a fake).</param>
@@ -39,6 +44,9 @@ public sealed class Engine
         _volumes = new(() => new VolumeStore(Paths));
         _mounter = new(() => new VolumeMounter(Paths, _volumes.Value));
         _containers = new(() => new ContainerManager(this));
+        _processes = new(() => new ContainerProcesses(this));
+        _statistics = new(() => new ContainerStatistics(this));
+        _files = new(() => new ContainerFiles(this));
         // the order is fixed: the network is set up before volumes are mounted, and released after
         _participants = new(() => [new NetworkParticipant(Paths, Networks, Networking), new VolumeParticipant(Mounter)]);
     }
@@ -57,6 +65,15 @@ public sealed class Engine
 
     /// <summary>The container lifecycle: create, start, stop, kill, pause, resume, rename, remove, wait, exec.</summary>
     public ContainerManager Containers => _containers.Value;
+
+    /// <summary>The processes of running containers (docker top).</summary>
+    public ContainerProcesses Processes => _processes.Value;
+
+    /// <summary>CPU, memory, pids and block I/O of running containers, from their cgroups (docker stats).</summary>
+    public ContainerStatistics Statistics => _statistics.Value;
+
+    /// <summary>Copy into and out of containers and export their root file systems (docker cp, docker export).</summary>
+    public ContainerFiles Files => _files.Value;
 
     /// <summary>Network definitions (CNI configuration lists).</summary>
     public NetworkStore Networks => _networks.Value;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PsContainers.Contract;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

@@ -1,4 +1,5 @@
 using PsContainers.Contract;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;
@@ -50,7 +51,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
             int off = 0;
             while (off < f.Length)
             {
-                nint n = write(_launcher, p + off, f.Length - off);
+                nint n = write(_launcher, p + off, (nuint)(f.Length - off));
                 if (n < 0)
                 {
                     if (Errno == EINTR) continue;
@@ -84,7 +85,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
         {
             int w = waitpid(-1, &status, WNOHANG);
             if (w <= 0) break;
-            if (w == pid) result = Decode(status);
+            if (w == pid) result = DecodeWaitStatus(status);
         }
         return result;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PsContainers.Cni;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

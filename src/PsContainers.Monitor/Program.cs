@@ -1,4 +1,5 @@
 using PsContainers.Contract;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;
@@ -36,7 +37,5 @@ public static partial class Program
         return new Supervisor(ctx).Run();
     }
 
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial nint signal(int sig, nint handler);
     private static void IgnoreSigpipe() => signal(SIGPIPE, 1 /* SIG_IGN */);
 }

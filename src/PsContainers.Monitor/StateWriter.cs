@@ -1,6 +1,7 @@
 using System.Globalization;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;
@@ -189,7 +190,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 int i = map[k];
                 fixed (byte* b = buf)
                 {
-                    nint got = read(fds[i], b, buf.Length);
+                    nint got = read(fds[i], b, (nuint)buf.Length);
                     if (got > 0) streams[i].Add(buf.AsSpan(0, (int)got));
                     else if (got == 0 || Errno != EINTR)
                     {
@@ -240,9 +241,6 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         // a tight loop after the parsing, so the parsing code is not faulted straight back in
         foreach (var (start, length) in ranges) madvise(start, length, 4 /* MADV_DONTNEED */);
     }
-
-    [System.Runtime.InteropServices.LibraryImport("libc")]
-    private static partial int madvise(nint addr, nint length, int advice);
 
     /// <summary>Move the launcher's stdin pipe off fd 0 (close-on-exec, fd 10 or above) so /dev/null can take its place.</summary>
     private static int fcntlDup(int fd)

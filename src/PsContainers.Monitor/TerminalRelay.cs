@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PsContainers.Core.Containers;
+using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;
@@ -127,7 +128,7 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
                 int conn = accept4(lfd, null, null, SOCK_CLOEXEC);
                 if (conn >= 0) { master = ReceiveFd(conn); close(conn); }
             }
-            if (waitpid(rpid, &st, WNOHANG) == rpid) { rc = Decode(st); break; }
+            if (waitpid(rpid, &st, WNOHANG) == rpid) { rc = DecodeWaitStatus(st); break; }
         }
         if (master < 0 && rc == 0)
         {
@@ -182,13 +183,13 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
             {
                 if (iMaster >= 0 && pfd[iMaster].revents != 0)
                 {
-                    nint got = read(master, b, buf.Length);
+                    nint got = read(master, b, (nuint)buf.Length);
                     if (got > 0) WriteAll(1, buf.AsSpan(0, (int)got));
                     else if (got == 0 || Errno != EINTR) masterOpen = false; // EIO: the container side is closed
                 }
                 if (iIn >= 0 && pfd[iIn].revents != 0)
                 {
-                    nint got = read(0, b, buf.Length);
+                    nint got = read(0, b, (nuint)buf.Length);
                     if (got > 0) WriteAll(master, buf.AsSpan(0, (int)got));
                     else if (got == 0 || Errno != EINTR) stdinOpen = false;
                 }

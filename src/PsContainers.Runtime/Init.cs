@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PsContainers.Cgroups;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.FileSystem;
 
@@ -68,10 +69,10 @@ internal static class Init
 
         // 1. propagation: stop host mount events from flowing in (rslave, or rprivate when asked)
         ulong rootProp = Validation.PropagationFlag(linux.RootfsPropagation ?? "");
-        ulong first = (rootProp & (Native.MS_PRIVATE)) != 0 ? Native.MS_PRIVATE | Native.MS_REC : Native.MS_SLAVE | Native.MS_REC;
+        ulong first = (rootProp & (Libc.MS_PRIVATE)) != 0 ? Libc.MS_PRIVATE | Libc.MS_REC : Libc.MS_SLAVE | Libc.MS_REC;
         // in the runtime's mount namespace the host's propagation is not ours to change
         if (!SharedMountNs) Check(Native.Mount(null, "/", null, first, null), "make / slave");
-        Check(Native.Mount(rootfs, rootfs, null, Native.MS_BIND | Native.MS_REC, null), $"bind mount the rootfs '{rootfs}'");
+        Check(Native.Mount(rootfs, rootfs, null, Libc.MS_BIND | Libc.MS_REC, null), $"bind mount the rootfs '{rootfs}'");
         _procFdDir = OpenTrusted("/proc/self/fd", "open /proc/self/fd");
 
         // every path inside the rootfs is resolved in it (RootedPath: symlinks and ".." never leave it) and every mount
@@ -112,20 +113,20 @@ internal static class Init
         Check(Native.Chdir(rootfs), "chdir to the rootfs");
         if (SharedMountNs)
         {
-            if (rootProp != 0) Check(Native.Mount(null, ".", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
+            if (rootProp != 0) Check(Native.Mount(null, ".", null, rootProp & ~Libc.MS_REC, null), "linux.rootfsPropagation");
             Check(Native.Chroot("."), "chroot to the rootfs");
             rootProp = 0;
         }
         else
         {
             Check(Native.PivotRoot(".", "."), "pivot_root");
-            Check(Native.Mount(null, ".", null, Native.MS_SLAVE | Native.MS_REC, null), "make the old root slave");
-            Check(Native.Umount(".", Native.MNT_DETACH), "unmount the old root");
+            Check(Native.Mount(null, ".", null, Libc.MS_SLAVE | Libc.MS_REC, null), "make the old root slave");
+            Check(Native.Umount(".", Libc.MNT_DETACH), "unmount the old root");
         }
         Check(Native.Chdir("/"), "chdir /");
         _pivoted = true;
         // the rootfs mount itself; mounts below keep the propagation their own options gave them
-        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp & ~Native.MS_REC, null), "linux.rootfsPropagation");
+        if (rootProp != 0) Check(Native.Mount(null, "/", null, rootProp & ~Libc.MS_REC, null), "linux.rootfsPropagation");
 
         using (var root = OpenRoot("/"))
         {
@@ -146,7 +147,7 @@ internal static class Init
         if (spec.Root.Readonly)
         {
             ulong cur = CurrentFlags("/");
-            Check(Native.Mount(null, "/", null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | cur, null), "root.readonly");
+            Check(Native.Mount(null, "/", null, Libc.MS_BIND | Libc.MS_REMOUNT | Libc.MS_RDONLY | cur, null), "root.readonly");
         }
 
         // 8. names, sysctls, limits
@@ -161,12 +162,12 @@ internal static class Init
         Program.Trace("init: ready");
         // 9. ready: the parent writes state and exits; wait here for `start`
         Sync.Send(SyncFd, 'R');
-        Native.close(SyncFd);
+        Libc.close(SyncFd);
         _syncClosed = true;
-        int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Native.O_WRONLY | Native.O_CLOEXEC);
+        int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Libc.O_WRONLY | Libc.O_CLOEXEC);
         if (fifo < 0) throw new RuntimeError($"open exec fifo: {Native.Strerror(-fifo)}");
         Native.WriteAll(fifo, "0"u8);
-        Native.close(FifoFd);
+        Libc.close(FifoFd);
         // the write end stays open (close-on-exec): `start` sees EOF once the user program is exec'd (or we died),
         // so poststart hooks run after it as runtime.md requires
 
@@ -214,21 +215,21 @@ internal static class Init
 
     private static readonly Dictionary<string, (ulong Flag, bool Clear)> MountFlags = new()
     {
-        ["ro"] = (Native.MS_RDONLY, false), ["rw"] = (Native.MS_RDONLY, true),
-        ["nosuid"] = (Native.MS_NOSUID, false), ["suid"] = (Native.MS_NOSUID, true),
-        ["nodev"] = (Native.MS_NODEV, false), ["dev"] = (Native.MS_NODEV, true),
-        ["noexec"] = (Native.MS_NOEXEC, false), ["exec"] = (Native.MS_NOEXEC, true),
-        ["sync"] = (Native.MS_SYNCHRONOUS, false), ["async"] = (Native.MS_SYNCHRONOUS, true),
-        ["dirsync"] = (Native.MS_DIRSYNC, false), ["remount"] = (Native.MS_REMOUNT, false),
-        ["mand"] = (Native.MS_MANDLOCK, false), ["nomand"] = (Native.MS_MANDLOCK, true),
-        ["atime"] = (Native.MS_NOATIME, true), ["noatime"] = (Native.MS_NOATIME, false),
-        ["diratime"] = (Native.MS_NODIRATIME, true), ["nodiratime"] = (Native.MS_NODIRATIME, false),
-        ["relatime"] = (Native.MS_RELATIME, false), ["norelatime"] = (Native.MS_RELATIME, true),
-        ["strictatime"] = (Native.MS_STRICTATIME, false), ["nostrictatime"] = (Native.MS_STRICTATIME, true),
-        ["lazytime"] = (Native.MS_LAZYTIME, false), ["nolazytime"] = (Native.MS_LAZYTIME, true),
-        ["silent"] = (Native.MS_SILENT, false), ["loud"] = (Native.MS_SILENT, true),
-        ["nosymfollow"] = (Native.MS_NOSYMFOLLOW, false), ["symfollow"] = (Native.MS_NOSYMFOLLOW, true),
-        ["bind"] = (Native.MS_BIND, false), ["rbind"] = (Native.MS_BIND | Native.MS_REC, false),
+        ["ro"] = (Libc.MS_RDONLY, false), ["rw"] = (Libc.MS_RDONLY, true),
+        ["nosuid"] = (Libc.MS_NOSUID, false), ["suid"] = (Libc.MS_NOSUID, true),
+        ["nodev"] = (Libc.MS_NODEV, false), ["dev"] = (Libc.MS_NODEV, true),
+        ["noexec"] = (Libc.MS_NOEXEC, false), ["exec"] = (Libc.MS_NOEXEC, true),
+        ["sync"] = (Libc.MS_SYNCHRONOUS, false), ["async"] = (Libc.MS_SYNCHRONOUS, true),
+        ["dirsync"] = (Libc.MS_DIRSYNC, false), ["remount"] = (Libc.MS_REMOUNT, false),
+        ["mand"] = (Libc.MS_MANDLOCK, false), ["nomand"] = (Libc.MS_MANDLOCK, true),
+        ["atime"] = (Libc.MS_NOATIME, true), ["noatime"] = (Libc.MS_NOATIME, false),
+        ["diratime"] = (Libc.MS_NODIRATIME, true), ["nodiratime"] = (Libc.MS_NODIRATIME, false),
+        ["relatime"] = (Libc.MS_RELATIME, false), ["norelatime"] = (Libc.MS_RELATIME, true),
+        ["strictatime"] = (Libc.MS_STRICTATIME, false), ["nostrictatime"] = (Libc.MS_STRICTATIME, true),
+        ["lazytime"] = (Libc.MS_LAZYTIME, false), ["nolazytime"] = (Libc.MS_LAZYTIME, true),
+        ["silent"] = (Libc.MS_SILENT, false), ["loud"] = (Libc.MS_SILENT, true),
+        ["nosymfollow"] = (Libc.MS_NOSYMFOLLOW, false), ["symfollow"] = (Libc.MS_NOSYMFOLLOW, true),
+        ["bind"] = (Libc.MS_BIND, false), ["rbind"] = (Libc.MS_BIND | Libc.MS_REC, false),
     };
 
     private static (ulong Flags, List<ulong> Propagation, string Data) ParseOptions(List<string>? options)
@@ -303,7 +304,7 @@ internal static class Init
         string field = $"mounts[{index}] ({m.Destination})";
         string dest = m.Destination;
         var (flags, prop, data) = ParseOptions(m.Options);
-        bool bind = (flags & Native.MS_BIND) != 0 || m.Type == "bind";
+        bool bind = (flags & Libc.MS_BIND) != 0 || m.Type == "bind";
         try
         {
             if (bind)
@@ -312,17 +313,17 @@ internal static class Init
                 bool isDir = Directory.Exists(src);
                 if (!isDir && !File.Exists(src) && !IsSpecial(src)) throw new RuntimeError($"{field}: source '{src}' does not exist");
                 using (var target = Prepare(root, dest, isDir))
-                    Check(OnFd(target, t => Native.Mount(src, t, null, Native.MS_BIND | (flags & Native.MS_REC), null)), $"{field}: bind mount");
-                ulong extra = flags & ~(Native.MS_BIND | Native.MS_REC | Native.MS_REMOUNT);
+                    Check(OnFd(target, t => Native.Mount(src, t, null, Libc.MS_BIND | (flags & Libc.MS_REC), null)), $"{field}: bind mount");
+                ulong extra = flags & ~(Libc.MS_BIND | Libc.MS_REC | Libc.MS_REMOUNT);
                 if (extra != 0)
                 {
                     // the descriptor above names what was under the mount: resolve again to reach the new one
                     using var top = root.Open(dest);
                     Check(OnFd(top, t =>
                     {
-                        ulong locked = _inUserNs ? CurrentFlags(t) & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RDONLY) : 0;
-                        if ((extra & Native.MS_RDONLY) == 0 && (flags & Native.MS_RDONLY) == 0) locked &= ~Native.MS_RDONLY;
-                        return Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | extra | locked, null);
+                        ulong locked = _inUserNs ? CurrentFlags(t) & (Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC | Libc.MS_RDONLY) : 0;
+                        if ((extra & Libc.MS_RDONLY) == 0 && (flags & Libc.MS_RDONLY) == 0) locked &= ~Libc.MS_RDONLY;
+                        return Native.Mount(null, t, null, Libc.MS_BIND | Libc.MS_REMOUNT | extra | locked, null);
                     }), $"{field}: remount with options");
                 }
             }
@@ -338,11 +339,11 @@ internal static class Init
                 if (e == Native.EPERM && m.Type == "sysfs" && _inUserNs)
                 {
                     // sysfs needs a network namespace owned by our user namespace; fall back to a read-only bind of the host's
-                    e = OnFd(target, t => Native.Mount("/sys", t, null, Native.MS_BIND | Native.MS_REC, null));
+                    e = OnFd(target, t => Native.Mount("/sys", t, null, Libc.MS_BIND | Libc.MS_REC, null));
                     if (e == 0)
                     {
                         using var top = root.Open(dest);
-                        e = OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(t), null));
+                        e = OnFd(top, t => Native.Mount(null, t, null, Libc.MS_BIND | Libc.MS_REMOUNT | Libc.MS_RDONLY | CurrentFlags(t), null));
                     }
                 }
                 Check(e, $"{field}: mount {m.Type}");
@@ -360,10 +361,10 @@ internal static class Init
 
     private static void MountCgroup(RootedPath root, string dest, ulong flags, string field, SpecLinux linux)
     {
-        ulong basic = flags & (Native.MS_NOSUID | Native.MS_NODEV | Native.MS_NOEXEC | Native.MS_RELATIME);
+        ulong basic = flags & (Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC | Libc.MS_RELATIME);
         using (var d = Prepare(root, dest, dir: true))
         {
-            if (Cgroups.IsV2)
+            if (CgroupHierarchy.IsV2)
             {
                 Check(OnFd(d, t => Native.Mount("cgroup2", t, "cgroup2", flags, null)), $"{field}: mount cgroup2");
                 return;
@@ -377,7 +378,7 @@ internal static class Init
         // directories and links are made in it by name, never through a link
         using var tmpfs = root.Open(dest, OpenFlags.Path | OpenFlags.Directory);
         const int dirFlags = OpenFlags.Path | OpenFlags.Directory | OpenFlags.NoFollow;
-        foreach (var (key, mp) in Cgroups.Hierarchies())
+        foreach (var (key, mp) in CgroupHierarchy.Hierarchies())
         {
             string name = key == "unified" ? "unified" : key.StartsWith("name=", StringComparison.Ordinal) ? key[5..] : key;
             var nb = BytePath.FromString(name);
@@ -386,13 +387,13 @@ internal static class Init
             {
                 int e;
                 if (ownNs) e = OnFd(target, t => key == "unified" ? Native.Mount("cgroup2", t, "cgroup2", basic, null) : Native.Mount("cgroup", t, "cgroup", basic, key));
-                else e = OnFd(target, t => Native.Mount(mine.TryGetValue(key, out var hostDir) ? hostDir : mp, t, null, Native.MS_BIND | Native.MS_REC, null));
+                else e = OnFd(target, t => Native.Mount(mine.TryGetValue(key, out var hostDir) ? hostDir : mp, t, null, Libc.MS_BIND | Libc.MS_REC, null));
                 if (e != 0) throw Native.Fail($"{field}: mount the {key} cgroup hierarchy", e);
             }
-            if ((flags & Native.MS_RDONLY) != 0)
+            if ((flags & Libc.MS_RDONLY) != 0)
             {
                 using var top = Fs.OpenAt(tmpfs, nb, dirFlags); // the hierarchy now mounted there
-                Check(OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | basic, null)), $"{field}: read-only {key}");
+                Check(OnFd(top, t => Native.Mount(null, t, null, Libc.MS_BIND | Libc.MS_REMOUNT | Libc.MS_RDONLY | basic, null)), $"{field}: read-only {key}");
             }
             if (key.Contains(','))
                 foreach (var c in key.Split(','))
@@ -402,21 +403,21 @@ internal static class Init
                     if (!Fs.Exists(tmpfs, cb)) try { Fs.Symlink(BytePath.FromString(key), tmpfs, cb); } catch (FsException) { }
                 }
         }
-        if ((flags & Native.MS_RDONLY) != 0)
-            Check(OnFd(tmpfs, t => Native.Mount(null, t, null, Native.MS_REMOUNT | Native.MS_RDONLY | basic, "mode=755")), $"{field}: read-only cgroup tmpfs");
+        if ((flags & Libc.MS_RDONLY) != 0)
+            Check(OnFd(tmpfs, t => Native.Mount(null, t, null, Libc.MS_REMOUNT | Libc.MS_RDONLY | basic, "mode=755")), $"{field}: read-only cgroup tmpfs");
     }
 
     private static ulong CurrentFlags(string path)
     {
         ulong st = Native.StatfsFlags(path);
         ulong f = 0;
-        if ((st & 1) != 0) f |= Native.MS_RDONLY;
-        if ((st & 2) != 0) f |= Native.MS_NOSUID;
-        if ((st & 4) != 0) f |= Native.MS_NODEV;
-        if ((st & 8) != 0) f |= Native.MS_NOEXEC;
-        if ((st & 1024) != 0) f |= Native.MS_NOATIME;
-        if ((st & 2048) != 0) f |= Native.MS_NODIRATIME;
-        if ((st & 4096) != 0) f |= Native.MS_RELATIME;
+        if ((st & 1) != 0) f |= Libc.MS_RDONLY;
+        if ((st & 2) != 0) f |= Libc.MS_NOSUID;
+        if ((st & 4) != 0) f |= Libc.MS_NODEV;
+        if ((st & 8) != 0) f |= Libc.MS_NOEXEC;
+        if ((st & 1024) != 0) f |= Libc.MS_NOATIME;
+        if ((st & 2048) != 0) f |= Libc.MS_NODIRATIME;
+        if ((st & 4096) != 0) f |= Libc.MS_RELATIME;
         return f;
     }
 
@@ -439,7 +440,7 @@ internal static class Init
                 {
                     // mknod is not allowed in a user namespace: bind the host's node
                     using var node = Prepare(root, d.Path, false);
-                    Check(OnFd(node, t => Native.Mount(d.Path, t, null, Native.MS_BIND, null)), $"linux.devices: bind {d.Path}");
+                    Check(OnFd(node, t => Native.Mount(d.Path, t, null, Libc.MS_BIND, null)), $"linux.devices: bind {d.Path}");
                     continue;
                 }
                 // a symlink in the final component is followed (inside the root): the node replaces what it points to
@@ -484,22 +485,22 @@ internal static class Init
         }
         int e = Native.SendFd(ConsoleFd, master, slave);
         if (e != 0) throw Native.Fail("process.terminal: send the console to --console-socket", e);
-        Native.close(ConsoleFd);
-        Native.close(master);
+        Libc.close(ConsoleFd);
+        Libc.close(master);
         if (root is not null)
         {
             try
             {
                 using var console = Prepare(root, "/dev/console", false);
-                Check(OnFd(console, t => Native.Mount(slave, t, null, Native.MS_BIND, null)), "bind the console to /dev/console");
+                Check(OnFd(console, t => Native.Mount(slave, t, null, Libc.MS_BIND, null)), "bind the console to /dev/console");
             }
             catch (FsException fe) { throw PathError("bind the console to /dev/console", fe); }
         }
-        int s = Native.Open(slave, Native.O_RDWR | Native.O_NOCTTY);
+        int s = Native.Open(slave, Libc.O_RDWR | Libc.O_NOCTTY);
         if (s < 0) throw new RuntimeError($"open {slave}: {Native.Strerror(-s)}");
         for (int fd = 0; fd < 3; fd++) Native.Dup2(s, fd);
         Native.Ioctl(0, 0x540E /*TIOCSCTTY*/, 0);
-        if (s > 2) Native.close(s);
+        if (s > 2) Libc.close(s);
     }
 
     private static void Mask(RootedPath root, string path)
@@ -512,12 +513,12 @@ internal static class Init
         {
             if (fd.Stat().IsDirectory)
             {
-                int e = OnFd(fd, t => Native.Mount("tmpfs", t, "tmpfs", Native.MS_RDONLY, null));
+                int e = OnFd(fd, t => Native.Mount("tmpfs", t, "tmpfs", Libc.MS_RDONLY, null));
                 if (e != 0 && e != Native.ENOENT) throw Native.Fail($"linux.maskedPaths: {path}", e);
             }
             else
             {
-                int e = OnFd(fd, t => Native.Mount("/dev/null", t, null, Native.MS_BIND, null));
+                int e = OnFd(fd, t => Native.Mount("/dev/null", t, null, Libc.MS_BIND, null));
                 if (e != 0 && e != Native.ENOENT && e != Native.ENOTDIR) throw Native.Fail($"linux.maskedPaths: {path}", e);
             }
         }
@@ -532,12 +533,12 @@ internal static class Init
             catch (FsException e) when (e.Errno == Errno.ENOENT) { return; }
             using (fd)
             {
-                int e = OnFd(fd, t => Native.Mount(t, t, null, Native.MS_BIND | Native.MS_REC, null));
+                int e = OnFd(fd, t => Native.Mount(t, t, null, Libc.MS_BIND | Libc.MS_REC, null));
                 if (e == Native.ENOENT) return;
                 if (e != 0) throw Native.Fail($"{field}: {path}", e);
             }
             using var top = root.Open(path);
-            Check(OnFd(top, t => Native.Mount(null, t, null, Native.MS_BIND | Native.MS_REMOUNT | Native.MS_RDONLY | CurrentFlags(t), null)), $"{field}: {path}");
+            Check(OnFd(top, t => Native.Mount(null, t, null, Libc.MS_BIND | Libc.MS_REMOUNT | Libc.MS_RDONLY | CurrentFlags(t), null)), $"{field}: {path}");
         }
         catch (FsException e) { throw PathError($"{field}: {path}", e); }
     }
@@ -586,7 +587,7 @@ internal static class Init
         // the runtime compiled the filter (or took it from its cache) and handed it over as a sealed memfd; loaded below
         var sc = spec.Linux?.Seccomp;
         byte[]? filter = null;
-        if (sc is not null) { filter = Seccomp.ReadAll(FilterFd); Native.close(FilterFd); }
+        if (sc is not null) { filter = Seccomp.ReadAll(FilterFd); Libc.close(FilterFd); }
         var caps = proc.Capabilities;
         ulong allowed = ReadStatusMask("CapPrm:");
         ulong eff = caps is null ? allowed : CapMask(caps.Effective, last) & allowed;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using PsContainers.Cgroups;
 using PsContainers.Core.Runtime.Spec;
 
 namespace PsContainers.Runtime;
@@ -43,6 +44,11 @@ public static class Program
             return Run(args);
         }
         catch (RuntimeError e)
+        {
+            Error(e.Message);
+            return 1;
+        }
+        catch (CgroupException e)
         {
             Error(e.Message);
             return 1;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Runtime;
 
@@ -279,7 +280,7 @@ internal static unsafe partial class Seccomp
         }
         finally
         {
-            if (fd >= 0) Native.close(fd);
+            if (fd >= 0) Libc.close(fd);
             seccomp_release(ctx);
         }
     }
@@ -312,13 +313,13 @@ internal static unsafe partial class Seccomp
     {
         int fd = Memfd(1 /*MFD_CLOEXEC*/ | 2 /*MFD_ALLOW_SEALING*/);
         if (fd < 0) throw Native.Fail("linux.seccomp: memfd_create", -fd);
-        if (Native.WriteAll(fd, prog) is int e && e != 0) { Native.close(fd); throw Native.Fail("linux.seccomp: write the filter", e); }
+        if (Native.WriteAll(fd, prog) is int e && e != 0) { Libc.close(fd); throw Native.Fail("linux.seccomp: write the filter", e); }
         // F_ADD_SEALS: SEAL_SEAL | SEAL_SHRINK | SEAL_GROW | SEAL_WRITE
         Native.Fcntl(fd, 1033, 1 | 2 | 4 | 8);
         // above the descriptors SpawnInit places (3-6): a low number could be overwritten by one of them before it
         // is moved to 6, or be 6 already (dup2 onto itself keeps close-on-exec)
         int high = Native.Fcntl(fd, 1030 /*F_DUPFD_CLOEXEC*/, 64);
-        Native.close(fd);
+        Libc.close(fd);
         if (high < 0) throw Native.Fail("linux.seccomp: move the filter descriptor", -high);
         return high;
     }

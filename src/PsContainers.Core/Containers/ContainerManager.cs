@@ -53,7 +53,7 @@ public sealed partial class ContainerManager
     /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
     public static string MonitorExecutable => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
 
-    private OciRuntimeClient RuntimeFor(Container c) => new(string.IsNullOrEmpty(c.Runtime) ? RuntimePath : c.Runtime, Paths.RuntimeState, _sys);
+    internal OciRuntimeClient RuntimeFor(Container c) => new(string.IsNullOrEmpty(c.Runtime) ? RuntimePath : c.Runtime, Paths.RuntimeState, _sys);
 
     // ------------------------------------------------------------------ create
 
@@ -566,6 +566,6 @@ public sealed partial class ContainerManager
         ContainerParticipants.Released(_engine.Participants, c);
     }
 
-    private static PscException NotFound(string name) =>
+    internal static PscException NotFound(string name) =>
         PscException.NotFound(ErrorIds.ContainerNotFound, $"No container '{name}'.", name);
 }

@@ -1,6 +1,5 @@
 using System.Text;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
+using static PsContainers.FileSystem.Libc;
 
 namespace PsContainers.Core.Util;
 
@@ -54,7 +53,7 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(dir + "\0");
         fixed (byte* pp = p)
         {
-            int fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            int fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
             if (fd < 0) return;
             fsync(fd);
             close(fd);
@@ -66,7 +65,7 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(file + "\0");
         fixed (byte* pp = p)
         {
-            int fd = open(pp, O_RDONLY | O_CLOEXEC);
+            int fd = open(pp, O_RDONLY | O_CLOEXEC, 0);
             if (fd < 0) return;
             fsync(fd);
             close(fd);

@@ -1,6 +1,5 @@
 using System.Text;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
+using static PsContainers.FileSystem.Libc;
 
 namespace PsContainers.Core.Util;
 
@@ -49,7 +48,7 @@ public sealed class FileLock : IDisposable
         fixed (byte* pp = p) fd = open(pp, O_RDWR | O_CREAT | O_CLOEXEC, 0x1a4 /*0644*/);
         if (fd < 0)
         {
-            int e = errno;
+            int e = Errno;
             throw new IOException($"Cannot open lock file '{path}' (errno {e}).");
         }
         return fd;
@@ -63,7 +62,7 @@ public sealed class FileLock : IDisposable
         while (true)
         {
             if (LinuxSyscalls.Instance.Flock(fd, op | LinuxSyscalls.LOCK_NB, out int e) == 0) return new FileLock(fd);
-            if (e != EWOULDBLOCK && e != EINTR)
+            if (e != PsContainers.FileSystem.Errno.EAGAIN /* EWOULDBLOCK */ && e != PsContainers.FileSystem.Errno.EINTR)
             {
                 close(fd);
                 throw new IOException($"Cannot lock '{path}' (errno {e}).");

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Util;
 
@@ -16,23 +16,22 @@ public partial interface ISyscalls
 
 public partial class LinuxSyscalls
 {
-    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int mount_native(string? source, string target, string? fstype, ulong flags, string? data);
-    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int umount2_native(string target, int flags);
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int kill0_native(int pid, int sig);
+    public int Mount(string? source, string target, string? fsType, ulong flags, string? data) =>
+        MountNative(source, target, fsType, flags, data) == 0 ? 0 : Libc.Errno;
 
-    public int Mount(string? source, string target, string? fsType, ulong flags, string? data)
+    public int Unmount(string target) => Umount2Native(target, Libc.MNT_DETACH) == 0 ? 0 : Libc.Errno;
+
+    /// <summary>mount(2) over the shared table: 0, or -1 with errno left for the caller's next statement.</summary>
+    private static unsafe int MountNative(string? source, string target, string? fsType, ulong flags, string? data)
     {
-        int r = mount_native(source, target, fsType, flags, data);
-        return r == 0 ? 0 : Marshal.GetLastPInvokeError();
+        fixed (byte* a = Libc.CString(source)) fixed (byte* b = Libc.CString(target)) fixed (byte* c = Libc.CString(fsType)) fixed (byte* d = Libc.CString(data))
+            return Libc.mount(a, b, c, flags, d);
     }
 
-    public int Unmount(string target)
+    /// <summary>umount2(2) over the shared table: 0, or -1 with errno left for the caller's next statement.</summary>
+    private static unsafe int Umount2Native(string target, int flags)
     {
-        int r = umount2_native(target, 2 /* MNT_DETACH */);
-        return r == 0 ? 0 : Marshal.GetLastPInvokeError();
+        fixed (byte* p = Libc.CString(target)) return Libc.umount2(p, flags);
     }
 
     public bool IsMountPoint(string path)
@@ -54,7 +53,7 @@ public partial class LinuxSyscalls
     public bool ProcessExists(int pid)
     {
         if (pid <= 0) return false;
-        int r = kill0_native(pid, 0);
-        return r == 0 || Marshal.GetLastPInvokeError() == 1 /* EPERM: exists */;
+        int r = Libc.kill(pid, 0);
+        return r == 0 || Libc.Errno == 1 /* EPERM: exists */;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Util;
 
@@ -44,48 +45,55 @@ public partial class LinuxSyscalls
         public long st_ctime; public long st_ctime_nsec; public long r0, r1, r2;
     }
 
-    [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lchown_native(string path, int uid, int gid);
-    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lsetxattr_native(string path, string name, byte[] value, nuint size, int flags);
-    [LibraryImport("libc", EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint llistxattr_native(string path, byte[]? list, nuint size);
-    [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint lgetxattr_native(string path, string name, byte[]? value, nuint size);
-    [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int chmod_native(string path, uint mode);
-    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lstat_native(string path, out StatX64 st);
+    private static int Err(int r) => r == 0 ? 0 : Libc.Errno;
 
-    private static int Err(int r) => r == 0 ? 0 : Marshal.GetLastPInvokeError();
-
-    public int Lchown(string path, int uid, int gid) => Err(lchown_native(path, uid, gid));
-    public int Lsetxattr(string path, string name, byte[] value) => Err(lsetxattr_native(path, name, value, (nuint)value.Length, 0));
-    public int Chmod(string path, uint mode) => Err(chmod_native(path, mode));
-
-    public int Lstat(string path, out FileStatus status)
+    public unsafe int Lchown(string path, int uid, int gid)
     {
-        int r = lstat_native(path, out var st);
-        if (r != 0) { status = default; return Marshal.GetLastPInvokeError(); }
+        fixed (byte* p = Libc.CString(path)) return Err(Libc.lchown(p, (uint)uid, (uint)gid));
+    }
+
+    public unsafe int Lsetxattr(string path, string name, byte[] value)
+    {
+        fixed (byte* p = Libc.CString(path)) fixed (byte* n = Libc.CString(name)) fixed (byte* v = value)
+            return Err(Libc.lsetxattr(p, n, v, (nuint)value.Length, 0));
+    }
+
+    public unsafe int Chmod(string path, uint mode)
+    {
+        fixed (byte* p = Libc.CString(path)) return Err(Libc.chmod(p, mode));
+    }
+
+    public unsafe int Lstat(string path, out FileStatus status)
+    {
+        StatX64 st;
+        int r;
+        fixed (byte* p = Libc.CString(path)) r = Libc.lstat(p, &st);
+        if (r != 0) { status = default; return Libc.Errno; }
         status = new FileStatus(st.st_mode, (int)st.st_uid, (int)st.st_gid, st.st_rdev, st.st_size, st.st_ino, st.st_nlink, st.st_mtime, st.st_mtime_nsec);
         return 0;
     }
 
-    public Dictionary<string, byte[]> Lgetxattrs(string path)
+    public unsafe Dictionary<string, byte[]> Lgetxattrs(string path)
     {
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        nint n = llistxattr_native(path, null, 0);
-        if (n <= 0) return result;
-        var list = new byte[n];
-        n = llistxattr_native(path, list, (nuint)list.Length);
-        if (n <= 0) return result;
-        foreach (var name in Encoding.UTF8.GetString(list, 0, (int)n).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        fixed (byte* p = Libc.CString(path))
         {
-            nint vn = lgetxattr_native(path, name, null, 0);
-            if (vn < 0) continue;
-            var v = new byte[vn];
-            if (vn > 0) vn = lgetxattr_native(path, name, v, (nuint)v.Length);
-            if (vn >= 0) result[name] = v[..(int)vn];
+            nint n = Libc.llistxattr(p, null, 0);
+            if (n <= 0) return result;
+            var list = new byte[n];
+            fixed (byte* l = list) n = Libc.llistxattr(p, l, (nuint)list.Length);
+            if (n <= 0) return result;
+            foreach (var name in Encoding.UTF8.GetString(list, 0, (int)n).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                fixed (byte* nm = Libc.CString(name))
+                {
+                    nint vn = Libc.lgetxattr(p, nm, null, 0);
+                    if (vn < 0) continue;
+                    var v = new byte[vn];
+                    if (vn > 0) fixed (byte* vp = v) vn = Libc.lgetxattr(p, nm, vp, (nuint)v.Length);
+                    if (vn >= 0) result[name] = v[..(int)vn];
+                }
+            }
         }
         return result;
     }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Util;
 
@@ -10,15 +10,12 @@ public partial interface ISyscalls
 
 public partial class LinuxSyscalls
 {
-    public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static partial int flock_native(int fd, int operation);
+    public const int LOCK_SH = Libc.LOCK_SH, LOCK_EX = Libc.LOCK_EX, LOCK_NB = Libc.LOCK_NB, LOCK_UN = Libc.LOCK_UN;
 
     public int Flock(int fd, int operation, out int errno)
     {
-        int r = flock_native(fd, operation);
-        errno = r == 0 ? 0 : Marshal.GetLastPInvokeError();
+        int r = Libc.flock(fd, operation);
+        errno = r == 0 ? 0 : Libc.Errno;
         return r;
     }
 }

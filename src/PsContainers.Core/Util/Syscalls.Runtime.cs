@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Util;
 
@@ -20,21 +21,6 @@ public partial interface ISyscalls
 
 public partial class LinuxSyscalls
 {
-    [LibraryImport("libc", EntryPoint = "posix_spawn")]
-    private static unsafe partial int posix_spawn_native(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
-    private static unsafe partial int posix_spawn_file_actions_init(void* fa);
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
-    private static unsafe partial int posix_spawn_file_actions_destroy(void* fa);
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
-    private static unsafe partial int posix_spawn_file_actions_adddup2(void* fa, int fd, int newfd);
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addopen")]
-    private static unsafe partial int posix_spawn_file_actions_addopen(void* fa, int fd, byte* path, int oflag, uint mode);
-    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    private static partial int waitpid_native(int pid, out int status, int options);
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int kill_native(int pid, int sig);
-
     public unsafe int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr)
     {
         env ??= Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
@@ -55,16 +41,17 @@ public partial class LinuxSyscalls
             argv[args.Count] = null;
             for (int i = 0; i < env.Count; i++) envp[i] = Pin(env[i]);
             envp[env.Count] = null;
-            posix_spawn_file_actions_init(fa);
+            Libc.posix_spawn_file_actions_init(fa);
             byte* devnull = Pin("/dev/null");
             int[] fds = { stdin, stdout, stderr };
             for (int i = 0; i < 3; i++)
             {
-                if (fds[i] < 0) posix_spawn_file_actions_addopen(fa, i, devnull, i == 0 ? 0 : 1, 0);
-                else posix_spawn_file_actions_adddup2(fa, fds[i], i);
+                if (fds[i] < 0) Libc.posix_spawn_file_actions_addopen(fa, i, devnull, i == 0 ? Libc.O_RDONLY : Libc.O_WRONLY, 0);
+                else Libc.posix_spawn_file_actions_adddup2(fa, fds[i], i);
             }
-            int r = posix_spawn_native(out int pid, Pin(path), fa, null, argv, envp);
-            posix_spawn_file_actions_destroy(fa);
+            int pid;
+            int r = Libc.posix_spawn(&pid, Pin(path), fa, null, argv, envp);
+            Libc.posix_spawn_file_actions_destroy(fa);
             if (r != 0)
                 throw new PscException(ErrorIds.SpawnFailed, PscErrorCategory.ResourceUnavailable, $"Cannot start '{path}': {Marshal.GetPInvokeErrorMessage(r)}.", path);
             return pid;
@@ -76,17 +63,14 @@ public partial class LinuxSyscalls
         }
     }
 
-    public int WaitPid(int pid)
+    public unsafe int WaitPid(int pid)
     {
         while (true)
         {
-            int r = waitpid_native(pid, out int status, 0);
-            if (r == pid)
-            {
-                if ((status & 0x7f) == 0) return (status >> 8) & 0xff;
-                return 128 + (status & 0x7f);
-            }
-            int e = Marshal.GetLastPInvokeError();
+            int status;
+            int r = Libc.waitpid(pid, &status, 0);
+            if (r == pid) return Libc.DecodeWaitStatus(status);
+            int e = Libc.Errno;
             if (e == 4 /*EINTR*/) continue;
             throw new PscException(ErrorIds.WaitFailed, PscErrorCategory.InvalidOperation, $"waitpid({pid}) failed: {Marshal.GetPInvokeErrorMessage(e)}.", pid);
         }
@@ -94,7 +78,7 @@ public partial class LinuxSyscalls
 
     public int Kill(int pid, int signal)
     {
-        int r = kill_native(pid, signal);
-        return r == 0 ? 0 : Marshal.GetLastPInvokeError();
+        int r = Libc.kill(pid, signal);
+        return r == 0 ? 0 : Libc.Errno;
     }
 }

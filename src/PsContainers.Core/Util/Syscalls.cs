@@ -8,7 +8,7 @@ public partial interface ISyscalls
 {
 }
 
-/// <summary>The real implementation over Tmds.LibC and a few LibraryImports.</summary>
+/// <summary>The real implementation over the shared libc table (src/Shared/FileSystem/Libc*.cs).</summary>
 public partial class LinuxSyscalls : ISyscalls
 {
     public static ISyscalls Instance { get; } = new LinuxSyscalls();

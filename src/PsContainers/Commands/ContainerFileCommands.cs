@@ -43,13 +43,13 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
             {
                 string host = GetUnresolvedProviderPathFromPSPath(dp);
                 if (!ShouldProcess(host, $"Copy {sc.Name}:{sp}")) return;
-                Manager.CopyFrom(sc, sp, host, CancellationToken);
+                Engine.Files.CopyFrom(sc, sp, host, CancellationToken);
             }
             else
             {
                 string host = GetUnresolvedProviderPathFromPSPath(sp);
                 if (!ShouldProcess($"{dc!.Name}:{dp}", $"Copy {host}")) return;
-                Manager.CopyTo(dc, host, dp, CancellationToken);
+                Engine.Files.CopyTo(dc, host, dp, CancellationToken);
             }
         });
 }
@@ -72,7 +72,7 @@ public sealed class ExportContainerCommand : ContainerTargetCmdletBase
         string tmp = path + ".partial";
         try
         {
-            using (var fs = File.Create(tmp)) Manager.Export(c, fs, CancellationToken);
+            using (var fs = File.Create(tmp)) Engine.Files.Export(c, fs, CancellationToken);
             File.Move(tmp, path, true);
         }
         catch { try { File.Delete(tmp); } catch (IOException) { } throw; }

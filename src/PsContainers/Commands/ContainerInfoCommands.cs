@@ -139,7 +139,7 @@ public sealed class EnterContainerCommand : ContainerTargetCmdletBase
 [OutputType(typeof(ContainerProcess))]
 public sealed class GetContainerProcessCommand : ContainerTargetCmdletBase
 {
-    protected override void Act(Container c) => WriteObject(Manager.Top(c), enumerateCollection: true);
+    protected override void Act(Container c) => WriteObject(Engine.Processes.List(c), enumerateCollection: true);
 }
 
 /// <summary>Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats).</summary>
@@ -163,7 +163,7 @@ public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
             foreach (var c in _targets.ToList())
             {
                 if (Stopping) return;
-                try { WriteObject(Manager.Stats(c, TimeSpan.FromSeconds(Stream ? Interval / Math.Max(1, _targets.Count) : Math.Min(Interval, 0.5)), CancellationToken)); }
+                try { WriteObject(Engine.Statistics.Sample(c, TimeSpan.FromSeconds(Stream ? Interval / Math.Max(1, _targets.Count) : Math.Min(Interval, 0.5)), CancellationToken)); }
                 catch (OperationCanceledException) { return; }
                 catch (Exception e) when (e is not PipelineStoppedException)
                 {

@@ -7,6 +7,8 @@ namespace PsContainers.FileSystem;
 /// generated stub saves errno right after the native call; callers read it with <see cref="Marshal.GetLastPInvokeError"/>
 /// in the statement right after the call. Paths are NUL-terminated byte strings (never marshalled strings).
 /// Calls glibc has no wrapper for (openat2, fchmodat2, the *xattrat family) go through syscall(2).
+/// This is the one P/Invoke table of the engine, pscrun and pscmon (source-linked into each): the partial files add
+/// mounts (Libc.Mount), processes and signals (Libc.Process), sockets and poll (Libc.Socket) and terminals (Libc.Terminal).
 /// </summary>
 internal static unsafe partial class Libc
 {
@@ -35,6 +37,9 @@ internal static unsafe partial class Libc
     public struct Timespec { public long tv_sec; public long tv_nsec; }
 
     public static int Errno => Marshal.GetLastPInvokeError();
+
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="s"/> for a path or name argument (null stays null).</summary>
+    public static byte[]? CString(string? s) => s is null ? null : System.Text.Encoding.UTF8.GetBytes(s + "\0");
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     public static partial long syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5, nint a6);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PsContainers.Cgroups;
 using PsContainers.Contract;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.FileSystem;
@@ -77,7 +78,7 @@ internal sealed class Runtime
     {
         if (st.Pid <= 0 || StartTime(st.Pid) != st.StartTime) return RuntimeStatus.Stopped;
         if (File.Exists(FifoPath(st.Id))) return RuntimeStatus.Created;
-        if (Cgroups.IsFrozen(st.Cgroups)) return RuntimeStatus.Paused;
+        if (CgroupManager.For(st.Cgroups).IsFrozen()) return RuntimeStatus.Paused;
         return RuntimeStatus.Running;
     }
 
@@ -133,15 +134,15 @@ internal sealed class Runtime
             File.SetUnixFileMode(FifoPath(id), (UnixFileMode)0x192 /*0622*/);
             uint rootUid = HostId(spec.Linux!.UidMappings), rootGid = HostId(spec.Linux.GidMappings);
             if (rootUid != 0 || rootGid != 0) Native.Lchown(FifoPath(id), rootUid, rootGid);
-            cg = Cgroups.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
-            Cgroups.Apply(cg, spec.Linux.Resources, spec.Linux.Devices);
+            cg = CgroupHierarchy.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
+            CgroupManager.For(cg).Apply(spec.Linux.Resources, spec.Linux.Devices);
 
             if (consoleSocket is not null)
             {
                 consoleFd = Native.ConnectUnix(consoleSocket);
                 if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
             }
-            fifoFd = Native.Open(FifoPath(id), Native.O_PATH | Native.O_CLOEXEC);
+            fifoFd = Native.Open(FifoPath(id), Libc.O_PATH | Libc.O_CLOEXEC);
             if (fifoFd < 0) throw Native.Fail("open the exec fifo", -fifoFd);
 
 
@@ -154,14 +155,14 @@ internal sealed class Runtime
             env.Add("_PSC_ROOTFS=" + (sharedMnt ? realRootfs : rootfs));
             if (sharedMnt) mountsBefore = MountsAt(realRootfs).Select(m => m.Id).ToHashSet();
             env.Add("_PSC_CGROUPS=" + string.Join('\n', cg.Dirs.Select(kv => kv.Key + "\t" + kv.Value)));
-            env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(cg));
+            env.Add("_PSC_CGJOIN=" + CgroupManager.For(cg).JoinFiles());
             if (spec.Linux.UidMappings is { Count: > 0 } || spec.Process.OomScoreAdj is not null) env.Add("_PSC_HANDSHAKE=1");
             Program.Trace("cgroups ready");
             filterFd = SeccompFd(spec);
             (sock, relay) = SpawnInit("init", env, spec.Linux.Namespaces!, consoleFd, fifoFd, filterFd: filterFd);
-            if (filterFd >= 0) { Native.close(filterFd); filterFd = -1; }
-            if (consoleFd >= 0) { Native.close(consoleFd); consoleFd = -1; }
-            Native.close(fifoFd); fifoFd = -1;
+            if (filterFd >= 0) { Libc.close(filterFd); filterFd = -1; }
+            if (consoleFd >= 0) { Libc.close(consoleFd); consoleFd = -1; }
+            Libc.close(fifoFd); fifoFd = -1;
 
             initPid = Handshake(sock, relay, spec, json, st, cg, isExec: false, pid => initPid = pid);
             Program.Trace("container ready");
@@ -171,22 +172,22 @@ internal sealed class Runtime
             if (st.StartTime == 0) throw new RuntimeError("the container process exited during create");
             WriteAtomic(StateFile(id), st.ToJson());
             if (pidFile is not null) WriteAtomic(Path.GetFullPath(pidFile), initPid.ToString(CultureInfo.InvariantCulture));
-            Native.close(sock);
+            Libc.close(sock);
             return st;
         }
         catch
         {
-            if (sock >= 0) Native.close(sock);
-            if (consoleFd >= 0) Native.close(consoleFd);
-            if (fifoFd >= 0) Native.close(fifoFd);
-            if (filterFd >= 0) Native.close(filterFd);
-            if (relay > 0) { Native.Kill(relay, Native.SIGKILL); Native.WaitPid(relay, out _); }
-            if (initPid > 0) { Native.Kill(initPid, Native.SIGKILL); WaitGone(initPid, 5000); }
+            if (sock >= 0) Libc.close(sock);
+            if (consoleFd >= 0) Libc.close(consoleFd);
+            if (fifoFd >= 0) Libc.close(fifoFd);
+            if (filterFd >= 0) Libc.close(filterFd);
+            if (relay > 0) { Native.Kill(relay, Libc.SIGKILL); Native.WaitPid(relay, out _); }
+            if (initPid > 0) { Native.Kill(initPid, Libc.SIGKILL); WaitGone(initPid, 5000); }
             if (mountsBefore is not null) DetachSharedRoot(realRootfs, TopMountAt(realRootfs, mountsBefore));
             if (cg is not null)
             {
-                foreach (var p in Cgroups.Pids(cg)) Native.Kill(p, Native.SIGKILL);
-                Cgroups.Remove(cg);
+                foreach (var p in CgroupManager.For(cg).Pids()) Native.Kill(p, Libc.SIGKILL);
+                CgroupManager.For(cg).Remove();
             }
             try { SafeTree.Delete(dir); } catch (IOException) { }
             throw;
@@ -248,8 +249,8 @@ internal sealed class Runtime
         if (filterFd >= 0) fds.Add((6, filterFd));
         string self = Environment.ProcessPath ?? "/proc/self/exe";
         int pid = Native.Spawn(self, new[] { "pscrun", "init" }, env, fds);
-        Native.close(child);
-        if (pid < 0) { Native.close(parent); throw new RuntimeError($"cannot start the container process: {Native.Strerror(-pid)}"); }
+        Libc.close(child);
+        if (pid < 0) { Libc.close(parent); throw new RuntimeError($"cannot start the container process: {Native.Strerror(-pid)}"); }
         return (parent, pid);
     }
 
@@ -399,7 +400,7 @@ internal sealed class Runtime
             Program.Warn($"the rootfs bind mount at '{rootfs}' is covered by another mount: left in place");
             return;
         }
-        int e = Native.Umount(rootfs, Native.MNT_DETACH);
+        int e = Native.Umount(rootfs, Libc.MNT_DETACH);
         if (e != 0) Program.Warn($"cannot unmount the rootfs bind mount at '{rootfs}': {Native.Strerror(e)}");
     }
 
@@ -410,7 +411,7 @@ internal sealed class Runtime
         var st = Load(id);
         var status = Status(st);
         if (status != RuntimeStatus.Created) throw new RuntimeError($"cannot start container '{id}': it is {status.Text()}, not created");
-        int fd = Native.Open(FifoPath(id), Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC);
+        int fd = Native.Open(FifoPath(id), Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         if (fd < 0) throw new RuntimeError($"cannot start container '{id}': {Native.Strerror(-fd)}");
         try
         {
@@ -429,7 +430,7 @@ internal sealed class Runtime
                 else if (StartTime(st.Pid) != st.StartTime) throw new RuntimeError($"container '{id}' exited before it could start");
             }
         }
-        finally { Native.close(fd); }
+        finally { Libc.close(fd); }
         try { File.Delete(FifoPath(id)); } catch (IOException) { }
         Program.Trace("started");
         var spec = LoadSpec(id);
@@ -471,8 +472,8 @@ internal sealed class Runtime
         if (status == RuntimeStatus.Stopped) throw new RuntimeError($"container '{id}' is not running");
         if (all)
         {
-            foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, sig);
-            if (status == RuntimeStatus.Paused && sig == Native.SIGKILL) Cgroups.Freeze(st.Cgroups, false);
+            foreach (var p in CgroupManager.For(st.Cgroups).Pids()) Native.Kill(p, sig);
+            if (status == RuntimeStatus.Paused && sig == Libc.SIGKILL) CgroupManager.For(st.Cgroups).Freeze(false);
         }
         int e = Native.Kill(st.Pid, sig);
         if (e != 0 && e != Native.ESRCH) throw Native.Fail($"kill {st.Pid}", e);
@@ -492,17 +493,17 @@ internal sealed class Runtime
         if (status != RuntimeStatus.Stopped)
         {
             if (!force) throw new RuntimeError($"cannot delete container '{id}' that is not stopped: {status.Text()}");
-            Native.Kill(st.Pid, Native.SIGKILL);
+            Native.Kill(st.Pid, Libc.SIGKILL);
         }
         // with a shared pid namespace other processes may be left in the cgroup
-        foreach (var p in Cgroups.Pids(st.Cgroups)) Native.Kill(p, Native.SIGKILL);
-        if (Cgroups.IsFrozen(st.Cgroups)) Cgroups.Freeze(st.Cgroups, false);
+        foreach (var p in CgroupManager.For(st.Cgroups).Pids()) Native.Kill(p, Libc.SIGKILL);
+        if (CgroupManager.For(st.Cgroups).IsFrozen()) CgroupManager.For(st.Cgroups).Freeze(false);
         if (st.Pid > 0 && StartTime(st.Pid) == st.StartTime) WaitGone(st.Pid, 10000);
-        for (int i = 0; i < 500 && Cgroups.Pids(st.Cgroups).Count > 0; i++) Thread.Sleep(2);
+        for (int i = 0; i < 500 && CgroupManager.For(st.Cgroups).Pids().Count > 0; i++) Thread.Sleep(2);
         var spec = LoadSpec(id);
         Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, RuntimeStatus.Stopped), warnOnly: true);
         if (st.SharedRootMount != 0) DetachSharedRoot(Native.RealPath(st.Rootfs) ?? st.Rootfs, st.SharedRootMount);
-        if (!Cgroups.Remove(st.Cgroups)) Program.Warn($"some cgroups of '{id}' could not be removed");
+        if (!CgroupManager.For(st.Cgroups).Remove()) Program.Warn($"some cgroups of '{id}' could not be removed");
         SafeTree.Delete(Dir(id));
     }
 
@@ -514,13 +515,13 @@ internal sealed class Runtime
         var status = Status(st);
         if (pause && status is not (RuntimeStatus.Running or RuntimeStatus.Created)) throw new RuntimeError($"cannot pause container '{id}': it is {status.Text()}");
         if (!pause && status != RuntimeStatus.Paused) throw new RuntimeError($"cannot resume container '{id}': it is not paused");
-        if (!Cgroups.Freeze(st.Cgroups, pause)) throw new RuntimeError($"timed out {(pause ? "freezing" : "thawing")} container '{id}'");
+        if (!CgroupManager.For(st.Cgroups).Freeze(pause)) throw new RuntimeError($"timed out {(pause ? "freezing" : "thawing")} container '{id}'");
     }
 
     public List<int> Ps(string id)
     {
         var st = Load(id);
-        return Cgroups.Pids(st.Cgroups);
+        return CgroupManager.For(st.Cgroups).Pids();
     }
 
     public List<InternalState> List()
@@ -558,13 +559,13 @@ internal sealed class Runtime
             if (consoleFd < 0) throw new RuntimeError($"--console-socket '{consoleSocket}': {Native.Strerror(-consoleFd)}");
         }
         var env = BaseEnv(id, st.Bundle);
-        env.Add("_PSC_CGJOIN=" + Cgroups.JoinFiles(st.Cgroups));
+        env.Add("_PSC_CGJOIN=" + CgroupManager.For(st.Cgroups).JoinFiles());
         int filterFd;
         try { filterFd = SeccompFd(spec); }
-        catch { if (consoleFd >= 0) Native.close(consoleFd); throw; }
+        catch { if (consoleFd >= 0) Libc.close(consoleFd); throw; }
         var (sock, relay) = SpawnInit("exec", env, spec.Linux?.Namespaces ?? new(), consoleFd, -1, st.Pid, filterFd);
-        if (consoleFd >= 0) Native.close(consoleFd);
-        if (filterFd >= 0) Native.close(filterFd);
+        if (consoleFd >= 0) Libc.close(consoleFd);
+        if (filterFd >= 0) Libc.close(filterFd);
         int pid = 0;
         try
         {
@@ -572,11 +573,11 @@ internal sealed class Runtime
         }
         catch
         {
-            if (pid > 0) { Native.Kill(pid, Native.SIGKILL); Native.WaitPid(pid, out _); }
+            if (pid > 0) { Native.Kill(pid, Libc.SIGKILL); Native.WaitPid(pid, out _); }
             Native.WaitPid(relay, out _);
             throw;
         }
-        finally { Native.close(sock); }
+        finally { Libc.close(sock); }
         if (pidFile is not null) WriteAtomic(Path.GetFullPath(pidFile), pid.ToString(CultureInfo.InvariantCulture));
         if (detach) return 0;
         using var fwd = Program.ForwardSignals(pid);

@@ -1,148 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using PsContainers.Cgroups;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Runtime;
 
-/// <summary>What pscrun keeps about a container in ROOT/ID/state.json.</summary>
-internal sealed class InternalState
-{
-    public string Id { get; set; } = "";
-    public int Pid { get; set; }
-    public ulong StartTime { get; set; }
-    public string Bundle { get; set; } = "";
-    public string Rootfs { get; set; } = "";
-    public DateTime Created { get; set; }
-    public string Owner { get; set; } = "";
-    public string OciVersion { get; set; } = RuntimeSpec.CurrentVersion;
-    public Dictionary<string, string>? Annotations { get; set; }
-    public CgroupSet Cgroups { get; set; } = new();
-    /// <summary>
-    /// Without a mount namespace of its own the container's rootfs bind mount (and every mount below it) lives in
-    /// the runtime's mount namespace: the id of that bind mount in /proc/self/mountinfo, for delete to detach it.
-    /// </summary>
-    public int SharedRootMount { get; set; }
-
-    // written and read by hand: serializer metadata would cost more than the rest of a `state` call
-    public string ToJson()
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", Id);
-            w.WriteNumber("pid", Pid);
-            w.WriteNumber("startTime", StartTime);
-            w.WriteString("bundle", Bundle);
-            w.WriteString("rootfs", Rootfs);
-            w.WriteString("created", Created);
-            w.WriteString("owner", Owner);
-            w.WriteString("ociVersion", OciVersion);
-            if (Annotations is not null)
-            {
-                w.WriteStartObject("annotations");
-                foreach (var (k, v) in Annotations) w.WriteString(k, v);
-                w.WriteEndObject();
-            }
-            if (SharedRootMount != 0) w.WriteNumber("sharedRootMount", SharedRootMount);
-            w.WriteStartObject("cgroups");
-            w.WriteBoolean("v2", Cgroups.V2);
-            w.WriteStartObject("dirs");
-            foreach (var (k, v) in Cgroups.Dirs) w.WriteString(k, v);
-            w.WriteEndObject();
-            w.WriteStartArray("created");
-            foreach (var d in Cgroups.Created) w.WriteStringValue(d);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
-
-    public static InternalState Parse(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        var r = doc.RootElement;
-        var st = new InternalState
-        {
-            Id = r.GetProperty("id").GetString() ?? "",
-            Pid = r.GetProperty("pid").GetInt32(),
-            StartTime = r.GetProperty("startTime").GetUInt64(),
-            Bundle = r.GetProperty("bundle").GetString() ?? "",
-            Rootfs = r.GetProperty("rootfs").GetString() ?? "",
-            Created = r.GetProperty("created").GetDateTime(),
-            Owner = r.GetProperty("owner").GetString() ?? "",
-            OciVersion = r.GetProperty("ociVersion").GetString() ?? "",
-        };
-        if (r.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object)
-        {
-            st.Annotations = new();
-            foreach (var p in a.EnumerateObject()) st.Annotations[p.Name] = p.Value.GetString() ?? "";
-        }
-        if (r.TryGetProperty("sharedRootMount", out var srm)) st.SharedRootMount = srm.GetInt32();
-        var cg = r.GetProperty("cgroups");
-        st.Cgroups.V2 = cg.GetProperty("v2").GetBoolean();
-        foreach (var p in cg.GetProperty("dirs").EnumerateObject()) st.Cgroups.Dirs[p.Name] = p.Value.GetString() ?? "";
-        foreach (var d in cg.GetProperty("created").EnumerateArray()) st.Cgroups.Created.Add(d.GetString() ?? "");
-        return st;
-    }
-}
-
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
-[JsonSerializable(typeof(LogLine))]
-internal partial class PscrunLogJson : JsonSerializerContext { }
-
-internal sealed class LogLine
-{
-    public string Level { get; set; } = "";
-    public string Msg { get; set; } = "";
-    public string Time { get; set; } = "";
-}
-
-/// <summary>Framed messages on the sync socket: type byte, 4-byte length, payload.</summary>
-internal static class Sync
-{
-    public static void Send(int fd, char type, string payload = "")
-    {
-        var p = Encoding.UTF8.GetBytes(payload);
-        var buf = new byte[5 + p.Length];
-        buf[0] = (byte)type;
-        BitConverter.TryWriteBytes(buf.AsSpan(1), (uint)p.Length);
-        p.CopyTo(buf, 5);
-        int e = Native.WriteAll(fd, buf);
-        if (e != 0) throw Native.Fail("sync write", e);
-    }
-
-    /// <summary>Receive one message; null on EOF.</summary>
-    public static (char Type, string Payload)? Receive(int fd)
-    {
-        Span<byte> hdr = stackalloc byte[5];
-        if (!ReadExact(fd, hdr)) return null;
-        uint len = BitConverter.ToUInt32(hdr[1..]);
-        if (len > 64 * 1024 * 1024) throw new RuntimeError("sync: message too large");
-        var payload = new byte[len];
-        if (len > 0 && !ReadExact(fd, payload)) return null;
-        return ((char)hdr[0], Encoding.UTF8.GetString(payload));
-    }
-
-    private static bool ReadExact(int fd, Span<byte> buf)
-    {
-        int off = 0;
-        while (off < buf.Length)
-        {
-            int r = Native.Read(fd, buf[off..]);
-            if (r == 0) return false;
-            if (r < 0) { if (-r == Native.ECONNRESET) return false; throw Native.Fail("sync read", -r); }
-            off += r;
-        }
-        return true;
-    }
-}
-
+/// <summary>Checks of config.json (ids, namespaces, devices, resources, mounts, process) made before anything is created, so a bad spec fails with the field it names.</summary>
 internal static partial class Validation
 {
     public static readonly string[] Capabilities =
@@ -233,8 +99,8 @@ internal static partial class Validation
         if (linux.Resources is { } r)
         {
             i = 0;
-            foreach (var d in r.Devices ?? new()) Cgroups.DeviceRule(d, $"linux.resources.devices[{i++}]");
-            foreach (var h in r.HugepageLimits ?? new()) Cgroups.HugepageKb(h.PageSize, "linux.resources.hugepageLimits.pageSize");
+            foreach (var d in r.Devices ?? new()) CgroupManager.DeviceRule(d, $"linux.resources.devices[{i++}]");
+            foreach (var h in r.HugepageLimits ?? new()) CgroupManager.HugepageKb(h.PageSize, "linux.resources.hugepageLimits.pageSize");
             if (r.Memory?.Swappiness is ulong sw && sw > 100) throw new RuntimeError($"linux.resources.memory.swappiness: {sw} is above 100");
         }
         i = 0;
@@ -289,79 +155,23 @@ internal static partial class Validation
 
     private static void CheckNsPath(string type, string path)
     {
-        int fd = Native.Open(path, Native.O_RDONLY | Native.O_CLOEXEC);
+        int fd = Native.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
         if (fd < 0) throw new RuntimeError($"linux.namespaces: {type} namespace path '{path}': {Native.Strerror(-fd)}");
         int t = Native.IoctlValue(fd, 0xb703 /*NS_GET_NSTYPE*/);
-        Native.close(fd);
+        Libc.close(fd);
         if (t < 0) throw new RuntimeError($"linux.namespaces: '{path}' is not a namespace file ({Native.Strerror(-t)})");
         if (t != NsFlag(type)) throw new RuntimeError($"linux.namespaces: '{path}' is not a {type} namespace");
     }
 
     public static ulong PropagationFlag(string name) => name switch
     {
-        "private" => Native.MS_PRIVATE, "rprivate" => Native.MS_PRIVATE | Native.MS_REC,
-        "shared" => Native.MS_SHARED, "rshared" => Native.MS_SHARED | Native.MS_REC,
-        "slave" => Native.MS_SLAVE, "rslave" => Native.MS_SLAVE | Native.MS_REC,
-        "unbindable" => Native.MS_UNBINDABLE, "runbindable" => Native.MS_UNBINDABLE | Native.MS_REC,
+        "private" => Libc.MS_PRIVATE, "rprivate" => Libc.MS_PRIVATE | Libc.MS_REC,
+        "shared" => Libc.MS_SHARED, "rshared" => Libc.MS_SHARED | Libc.MS_REC,
+        "slave" => Libc.MS_SLAVE, "rslave" => Libc.MS_SLAVE | Libc.MS_REC,
+        "unbindable" => Libc.MS_UNBINDABLE, "runbindable" => Libc.MS_UNBINDABLE | Libc.MS_REC,
         _ => 0,
     };
 
     public static int CapIndex(string name) => Array.IndexOf(Capabilities, name);
     public static int RlimitIndex(string name) => Array.IndexOf(Rlimits, name);
-}
-
-/// <summary>Runs OCI hooks with the state on stdin, honouring their timeouts.</summary>
-internal static class Hooks
-{
-    public static void Run(IEnumerable<SpecHook>? hooks, string kind, ContainerRuntimeState state, bool warnOnly)
-    {
-        if (hooks is null) return;
-        string json = state.ToJson();
-        foreach (var h in hooks)
-        {
-            try { RunOne(h, json); }
-            catch (RuntimeError e)
-            {
-                string msg = $"{kind} hook {h.Path}: {e.Message}";
-                if (!warnOnly) throw new RuntimeError(msg);
-                Program.Warn(msg);
-            }
-        }
-    }
-
-    private static void RunOne(SpecHook h, string stateJson)
-    {
-        if (Native.Pipe(out int r, out int w) != 0) throw new RuntimeError("pipe failed");
-        var args = h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path };
-        int pid = Native.Spawn(h.Path, args, h.Env ?? new List<string>(), new[] { (0, r) });
-        Native.close(r);
-        if (pid < 0) { Native.close(w); throw new RuntimeError($"cannot run: {Native.Strerror(-pid)}"); }
-        Native.WriteAll(w, Encoding.UTF8.GetBytes(stateJson)); // EPIPE when the hook ignores stdin is fine
-        Native.close(w);
-        if (h.Timeout is null)
-        {
-            int x0 = Native.WaitPid(pid, out int c0);
-            if (x0 < 0) throw new RuntimeError($"wait failed: {Native.Strerror(-x0)}");
-            if (c0 != 0) throw new RuntimeError($"exited with status {c0}");
-            return;
-        }
-        var deadline = DateTime.UtcNow.AddSeconds(h.Timeout.Value);
-        while (true)
-        {
-            int x = Native.WaitPid(pid, out int code, noHang: true);
-            if (x == pid)
-            {
-                if (code != 0) throw new RuntimeError($"exited with status {code}");
-                return;
-            }
-            if (x < 0) throw new RuntimeError($"wait failed: {Native.Strerror(-x)}");
-            if (DateTime.UtcNow > deadline)
-            {
-                Native.Kill(pid, Native.SIGKILL);
-                Native.WaitPid(pid, out _);
-                throw new RuntimeError($"timed out after {h.Timeout} s");
-            }
-            Thread.Sleep(1);
-        }
-    }
 }

@@ -1,11 +1,11 @@
 using System.Text;
 using PsContainers.Core.Archive;
-using PsContainers.Core.Containers;
+using PsContainers.Core.Containers.Files;
 using PsContainers.Core.Tests.FileSystem;
 using PsContainers.FileSystem;
 using static PsContainers.Core.Tests.FileSystem.HostileCorpus;
 
-namespace PsContainers.Core.Tests.Containers;
+namespace PsContainers.Core.Tests.Containers.Files;
 
 /// <summary>
 /// Copy-ContainerItem (both ways) and Export-Container against a container root full of links to host paths. The
@@ -56,18 +56,18 @@ public sealed class ContainerCopyTests
     public void CopyOutResolvesInsideTheRootAndCopiesLinksAsLinks(bool fallback) => InRoot(fallback, tree =>
     {
         // var/run -> /run is the container's /run
-        ContainerManager.CopyOutOfRoot(Root, "c", "/var/run/inside.txt", Out + "/inside.txt");
+        ContainerCopy.CopyOutOfRoot(Root, "c", "/var/run/inside.txt", Out + "/inside.txt");
         Assert.Equal("inside", File.ReadAllText(Out + "/inside.txt"));
         // a link to a host directory that the container does not have: nothing to copy
-        PscException e = Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/sentinel", Out + "/through"));
+        PscException e = Assert.Throws<ResourceNotFoundException>(() => ContainerCopy.CopyOutOfRoot(Root, "c", "/sentinel", Out + "/through"));
         Assert.Equal("ContainerPathNotFound", e.ErrorId);
         Assert.False(Path.Exists(Out + "/through"));
         // etc -> /etc is a loop inside the root
-        e = Assert.Throws<InvalidArgumentException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/etc/passwd", Out + "/passwd"));
+        e = Assert.Throws<InvalidArgumentException>(() => ContainerCopy.CopyOutOfRoot(Root, "c", "/etc/passwd", Out + "/passwd"));
         Assert.Equal("TooManySymlinks", e.ErrorId);
         Assert.False(Path.Exists(Out + "/passwd"));
         // the whole root to a new directory: every entry, links as links, names as bytes, hard links kept
-        ContainerManager.CopyOutOfRoot(Root, "c", "/", Out + "/all");
+        ContainerCopy.CopyOutOfRoot(Root, "c", "/", Out + "/all");
         using (var all = SafeFd.OpenDirectory(Out + "/all"))
         {
             Assert.Equal("/"u8.ToArray(), Fs.ReadLink(all, "root"u8));
@@ -83,15 +83,15 @@ public sealed class ContainerCopyTests
             Assert.True(Fs.Stat(all, "dev/null"u8).IsCharDevice);
         }
         // a directory into an existing directory lands inside it; "dir/." copies only its content
-        ContainerManager.CopyOutOfRoot(Root, "c", "/sub", Out);
+        ContainerCopy.CopyOutOfRoot(Root, "c", "/sub", Out);
         Assert.True(File.Exists(Out + "/sub/hard3"));
         Directory.CreateDirectory(Out + "/content");
-        ContainerManager.CopyOutOfRoot(Root, "c", "/sub/.", Out + "/content");
+        ContainerCopy.CopyOutOfRoot(Root, "c", "/sub/.", Out + "/content");
         Assert.True(File.Exists(Out + "/content/hard3"));
         // a missing parent, or a trailing slash naming a missing directory, is an error
-        Assert.Equal("HostPathNotFound", Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/hard1", Out + "/no/such/file")).ErrorId);
-        Assert.Equal("HostPathNotFound", Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/hard1", Out + "/nodir/")).ErrorId);
-        Assert.Equal("CopyDirectoryToFile", Assert.Throws<InvalidArgumentException>(() => ContainerManager.CopyOutOfRoot(Root, "c", "/sub", Out + "/inside.txt")).ErrorId);
+        Assert.Equal("HostPathNotFound", Assert.Throws<ResourceNotFoundException>(() => ContainerCopy.CopyOutOfRoot(Root, "c", "/hard1", Out + "/no/such/file")).ErrorId);
+        Assert.Equal("HostPathNotFound", Assert.Throws<ResourceNotFoundException>(() => ContainerCopy.CopyOutOfRoot(Root, "c", "/hard1", Out + "/nodir/")).ErrorId);
+        Assert.Equal("CopyDirectoryToFile", Assert.Throws<InvalidArgumentException>(() => ContainerCopy.CopyOutOfRoot(Root, "c", "/sub", Out + "/inside.txt")).ErrorId);
     });
 
     [Theory, InlineData(false), InlineData(true)]
@@ -100,18 +100,18 @@ public sealed class ContainerCopyTests
         Directory.CreateDirectory("/tmp/t/in");
         File.WriteAllText("/tmp/t/in/evil.txt", "evil");
         // through var/run -> /run and root -> /: the container's own directories
-        ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/var/run/evil.txt");
+        ContainerCopy.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/var/run/evil.txt");
         Assert.Equal("evil", File.ReadAllText(Root + "/run/evil.txt"));
-        ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/root/evil-root.txt");
+        ContainerCopy.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/root/evil-root.txt");
         Assert.Equal("evil", File.ReadAllText(Root + "/evil-root.txt"));
         // through a link to a host directory the container does not have: refused
-        var e = Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/sentinel/evil.txt"));
+        var e = Assert.Throws<ResourceNotFoundException>(() => ContainerCopy.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/sentinel/evil.txt"));
         Assert.Equal("ContainerPathNotFound", e.ErrorId);
-        e = Assert.Throws<ResourceNotFoundException>(() => ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/nodir/"));
+        e = Assert.Throws<ResourceNotFoundException>(() => ContainerCopy.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/nodir/"));
         Assert.Equal("ContainerPathNotFound", e.ErrorId);
         // onto links whose targets are host files (missing inside): the link is replaced, never written through
-        ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/ro/l1");
-        ContainerManager.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/dev/fd");
+        ContainerCopy.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/ro/l1");
+        ContainerCopy.CopyIntoRoot("/tmp/t/in/evil.txt", Root, "c", "/dev/fd");
         using (var root = SafeFd.OpenDirectory(Root))
         {
             Assert.True(Fs.Stat(root, "ro/l1"u8).IsRegular);
@@ -121,7 +121,7 @@ public sealed class ContainerCopyTests
         Assert.False(File.Exists("/evil-root.txt"));
         // a directory into an existing directory (a link to one, resolved inside) lands inside it, names as bytes
         var src = Build("/tmp/t/in/tree", deep: false, sockets: false);
-        ContainerManager.CopyIntoRoot("/tmp/t/in/tree", Root, "c", "/var/run");
+        ContainerCopy.CopyIntoRoot("/tmp/t/in/tree", Root, "c", "/var/run");
         using (var copy = SafeFd.OpenDirectory(Root + "/run/tree"))
         {
             using (var f = Fs.OpenRead(copy, B("caf\xe9"))) Assert.Equal(B("e9"), ReadAll(f));
@@ -130,7 +130,7 @@ public sealed class ContainerCopyTests
             Assert.Equal((1000u, 0x9edu), (Fs.Stat(copy, "suid"u8).Uid, Fs.Stat(copy, "suid"u8).Permissions));
         }
         // "dir/." into a new name: the content under that name
-        ContainerManager.CopyIntoRoot("/tmp/t/in/tree/sub/.", Root, "c", "/subcopy");
+        ContainerCopy.CopyIntoRoot("/tmp/t/in/tree/sub/.", Root, "c", "/subcopy");
         Assert.True(File.Exists(Root + "/subcopy/hard3"));
     });
 
@@ -141,7 +141,7 @@ public sealed class ContainerCopyTests
         PrivateMountNamespace.Mount("tmpfs", Root + "/mnt", "tmpfs", 0);
         File.WriteAllText(Root + "/mnt/other-fs", "not exported");
         var ms = new MemoryStream();
-        using (var root = SafeFd.OpenDirectory(Root)) ContainerManager.ExportTree(root, ms);
+        using (var root = SafeFd.OpenDirectory(Root)) TreeExport.Write(root, ms);
         PrivateMountNamespace.Unmount(Root + "/mnt");
         ms.Position = 0;
         var entries = new Dictionary<string, TarEntry>(StringComparer.Ordinal);

@@ -1,0 +1,78 @@
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Containers.Files;
+
+/// <summary>
+/// The files of containers, running or stopped: copy in and out (Copy-ContainerItem, docker cp) and export the root
+/// file system as a tar stream (Export-Container, docker export). Every path inside a container goes through
+/// <see cref="RootedPath"/>; no walk follows a symlink (<see cref="SafeTree"/>). Made by <see cref="Engine"/>.
+/// </summary>
+public sealed class ContainerFiles
+{
+    private readonly Engine _engine;
+
+    internal ContainerFiles(Engine engine) { _engine = engine; }
+
+    /// <summary>
+    /// Run <paramref name="work"/> on the host path of the container's root file system, under the container's lock:
+    /// a running container's overlay is used as it is; a stopped container's is mounted for the call and unmounted after.
+    /// Errors (<see cref="PscException"/>): ContainerNotFound, and what mounting the overlay reports.
+    /// </summary>
+    public T WithRootfs<T>(Container c, Func<string, T> work, CancellationToken ct = default)
+    {
+        var store = _engine.ContainerStore;
+        using var l = store.LockContainer(c.Id, ct);
+        var cur = store.Load(c.Id) ?? throw ContainerManager.NotFound(c.Name);
+        string rootfs = Path.Combine(store.DirOf(c.Id), "rootfs");
+        bool mounted = Directory.Exists(rootfs) && _engine.Syscalls.IsMountPoint(rootfs);
+        if (!mounted) _engine.Containers.MountRootfs(cur);
+        try { return work(rootfs); }
+        finally { if (!mounted && !cur.State.Running) _engine.Containers.UnmountRootfs(cur); }
+    }
+
+    /// <summary>
+    /// docker cp CONTAINER:SRC DEST. <paramref name="containerPath"/> is resolved inside the container's root with
+    /// <see cref="RootedPath"/> (symlinks followed as the container sees them, the final one too, ".." clamped at the
+    /// root), so nothing outside the root is ever read. The copy keeps owners, modes, times, xattrs (byte-exact, except
+    /// overlayfs' trusted.overlay.*), hard links and names that are not UTF-8 (<see cref="SafeTree.Copy(SafeFd, ReadOnlySpan{byte}, SafeFd, ReadOnlySpan{byte}, CopyOptions?)"/>,
+    /// cp -a); symlinks below the source are copied as links. Placement follows docker cp: a directory copied to an
+    /// existing host directory lands inside it under its own name, or only its content when the source ends in "/.";
+    /// a file copied to an existing directory lands inside it; otherwise <paramref name="hostPath"/> is the new name
+    /// and its parent must exist. Errors (<see cref="PscException"/>): ContainerPathNotFound, HostPathNotFound
+    /// (missing parent, or a trailing "/" naming a missing directory), CopyDirectoryToFile, CopyFailed (an I/O error).
+    /// </summary>
+    public void CopyFrom(Container c, string containerPath, string hostPath, CancellationToken ct = default) =>
+        WithRootfs(c, root => { ContainerCopy.CopyOutOfRoot(root, c.Name, containerPath, hostPath, ct); return 0; }, ct);
+
+    /// <summary>
+    /// docker cp SRC CONTAINER:DEST. The host source is the user's path (a final symlink is followed, like docker cp
+    /// -L; links below it are copied as links). <paramref name="containerPath"/> is resolved inside the container's
+    /// root with <see cref="RootedPath"/>: when it is an existing directory (a symlink to one is followed inside the
+    /// root) the source lands inside it under its own name, or only its content when the source ends in "/.";
+    /// otherwise its parent must exist and the final name is created there, replacing a file or a symlink that is in
+    /// the way - never writing through a link, never leaving the root. Owners, modes, times, xattrs, hard links and
+    /// names that are not UTF-8 are kept (cp -a). Errors (<see cref="PscException"/>): HostPathNotFound,
+    /// ContainerPathNotFound (missing parent, or a trailing "/" naming a missing directory), CopyDirectoryToFile,
+    /// CopyFailed.
+    /// </summary>
+    public void CopyTo(Container c, string hostPath, string containerPath, CancellationToken ct = default)
+    {
+        if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
+            throw PscException.NotFound(ErrorIds.HostPathNotFound, $"'{hostPath}' does not exist.", hostPath);
+        WithRootfs(c, root => { ContainerCopy.CopyIntoRoot(hostPath, root, c.Name, containerPath, ct); return 0; }, ct);
+    }
+
+    /// <summary>
+    /// docker export: the container's root file system (mounted for the call when the container is stopped) as one
+    /// POSIX pax tar stream. See <see cref="TreeExport.Write"/> for what is written.
+    /// </summary>
+    public void Export(Container c, Stream output, CancellationToken ct = default)
+    {
+        WithRootfs(c, root =>
+        {
+            using var fd = SafeFd.OpenDirectory(root);
+            TreeExport.Write(fd, output, ct);
+            return 0;
+        }, ct);
+    }
+}

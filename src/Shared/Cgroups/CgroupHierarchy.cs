@@ -1,0 +1,160 @@
+using PsContainers.Core.Runtime.Spec;
+using PsContainers.FileSystem;
+
+namespace PsContainers.Cgroups;
+
+/// <summary>
+/// The host's cgroup mounts and making a container's directories in them (pscrun create). Only cgroupfs paths are
+/// supported (no systemd driver): linux.cgroupsPath is relative to pscrun's own group, or absolute from each
+/// hierarchy's root, as runc's cgroupfs driver treats it (config-linux.md "Cgroups path").
+/// </summary>
+internal static unsafe class CgroupHierarchy
+{
+    /// <summary>Where the cgroup file systems are mounted.</summary>
+    public const string DefaultRoot = "/sys/fs/cgroup";
+
+    private const long CGROUP2_SUPER_MAGIC = 0x63677270;
+
+    /// <summary>True when /sys/fs/cgroup is a cgroup2 mount (statfs(2) f_type), i.e. a unified host.</summary>
+    public static bool IsV2
+    {
+        get
+        {
+            byte* buf = stackalloc byte[128]; // struct statfs (120 bytes on x86_64): f_type first
+            fixed (byte* p = "/sys/fs/cgroup\0"u8) return Libc.statfs(p, buf) == 0 && *(long*)buf == CGROUP2_SUPER_MAGIC;
+        }
+    }
+
+    /// <summary>
+    /// Mounted hierarchies, key -> mount point, from /proc/self/mountinfo. v1 keys are the mount's controller options
+    /// ("cpu,cpuacct", "name=systemd"); a hybrid host adds "unified"; a v2 host has the one key "".
+    /// </summary>
+    public static Dictionary<string, string> Hierarchies()
+    {
+        var result = new Dictionary<string, string>();
+        if (IsV2) { result[""] = DefaultRoot; return result; }
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            int sep = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (sep < 0) continue;
+            var left = line[..sep].Split(' ');
+            var right = line[(sep + 3)..].Split(' ');
+            if (right.Length < 3) continue;
+            string mp = Unescape(left[4]);
+            if (right[0] == "cgroup")
+            {
+                var opts = right[2].Split(',').Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent", StringComparison.Ordinal)
+                    && o is not ("clone_children" or "noprefix" or "xattr" or "nsdelegate" or "cpuset_v2_mode" or "favordynmods")).ToList();
+                string key = string.Join(',', opts);
+                if (key.Length > 0 && !result.ContainsKey(key)) result[key] = mp;
+            }
+            else if (right[0] == "cgroup2" && mp.StartsWith(DefaultRoot, StringComparison.Ordinal) && !result.ContainsKey("unified"))
+                result["unified"] = mp;
+        }
+        return result;
+    }
+
+    private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
+
+    /// <summary>This process's cgroup path per hierarchy key.</summary>
+    private static Dictionary<string, string> OwnPaths()
+    {
+        var d = new Dictionary<string, string>();
+        foreach (var line in File.ReadLines("/proc/self/cgroup"))
+        {
+            var p = line.Split(':', 3);
+            if (p.Length < 3) continue;
+            if (p[1].Length == 0) { d[""] = p[2]; d["unified"] = p[2]; }
+            else d[p[1]] = p[2];
+        }
+        return d;
+    }
+
+    private static string Subpath(string? cgroupsPath, string id, string own)
+    {
+        string p = string.IsNullOrEmpty(cgroupsPath) ? id : cgroupsPath!;
+        if (p.Contains("..")) throw new CgroupException($"linux.cgroupsPath: '{p}' must not contain '..'");
+        if (p.Contains(':') && !p.StartsWith('/'))
+            throw new CgroupException($"linux.cgroupsPath: '{p}' looks like a systemd slice path; only cgroupfs paths are supported");
+        if (p.StartsWith('/')) return p;
+        return own.TrimEnd('/') + "/" + p;
+    }
+
+    /// <summary>
+    /// Create a container's directories (nothing is written into them yet) in every hierarchy: linux.cgroupsPath, or
+    /// the container id under pscrun's own group. On failure what was made is removed and
+    /// <see cref="CgroupException"/> is thrown.
+    /// </summary>
+    public static CgroupSet Create(string? cgroupsPath, string id, SpecResources? resources = null)
+    {
+        var set = new CgroupSet { V2 = IsV2 };
+        var own = OwnPaths();
+        var hierarchies = Hierarchies();
+        // Hybrid hosts: the v2 hierarchy next to v1 holds no controller we use, unless the config asks for its files
+        // or for hugetlb that has no v1 hierarchy. Joining it costs an RCU grace period (a v2 cgroup.procs write takes
+        // the global threadgroup lock), i.e. 10-20 ms per container on a busy host, so it is joined only when needed.
+        bool needUnified = resources?.Unified is { Count: > 0 } ||
+            (resources?.HugepageLimits is { Count: > 0 } && !hierarchies.Keys.Any(k => k.Split(',').Contains("hugetlb")));
+        try
+        {
+            foreach (var (key, mp) in hierarchies)
+            {
+                if (key == "unified" && !needUnified) continue;
+                string ownPath = own.TryGetValue(key, out var op) ? op : FindOwn(own, key);
+                string sub = Subpath(cgroupsPath, id, ownPath);
+                string dir = mp + sub;
+                // create each missing component so it can be removed again
+                string cur = mp;
+                foreach (var comp in sub.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    string parent = cur;
+                    cur = cur + "/" + comp;
+                    if (Directory.Exists(cur)) continue;
+                    try { Directory.CreateDirectory(cur); }
+                    catch (Exception e) { throw new CgroupException($"cannot create cgroup '{cur}': {e.Message}"); }
+                    set.Created.Add(cur);
+                    if (key.Split(',').Contains("cpuset")) InheritCpuset(parent, cur);
+                    if (set.V2) EnableControllers(parent);
+                }
+                set.Dirs[key] = dir;
+            }
+        }
+        catch
+        {
+            CgroupManager.For(set).Remove();
+            throw;
+        }
+        return set;
+    }
+
+    private static string FindOwn(Dictionary<string, string> own, string key)
+    {
+        foreach (var (k, v) in own) if (k.Split(',').Intersect(key.Split(',')).Any()) return v;
+        return "/";
+    }
+
+    /// <summary>A new v1 cpuset group starts with empty cpus/mems (no task may join it): copy the parent's.</summary>
+    private static void InheritCpuset(string parent, string dir)
+    {
+        foreach (var f in new[] { "cpuset.cpus", "cpuset.mems" })
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, f)).Trim().Length == 0)
+                    CgroupFile.TryWrite(Path.Combine(dir, f), File.ReadAllText(Path.Combine(parent, f)).Trim());
+            }
+            catch (IOException) { }
+        }
+    }
+
+    /// <summary>v2: enable every controller of <paramref name="parent"/> for its children (cgroup.subtree_control).</summary>
+    private static void EnableControllers(string parent)
+    {
+        try
+        {
+            foreach (var c in File.ReadAllText(Path.Combine(parent, "cgroup.controllers")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                CgroupFile.TryWrite(Path.Combine(parent, "cgroup.subtree_control"), "+" + c);
+        }
+        catch (IOException) { }
+    }
+}
