@@ -1,5 +1,6 @@
 using System.Text;
-using static PsContainers.FileSystem.Libc;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
 
 namespace PsContainers.Core.Util;
 
@@ -53,7 +54,7 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(dir + "\0");
         fixed (byte* pp = p)
         {
-            int fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            int fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) return;
             fsync(fd);
             close(fd);
@@ -65,7 +66,7 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(file + "\0");
         fixed (byte* pp = p)
         {
-            int fd = open(pp, O_RDONLY | O_CLOEXEC, 0);
+            int fd = open(pp, O_RDONLY | O_CLOEXEC);
             if (fd < 0) return;
             fsync(fd);
             close(fd);

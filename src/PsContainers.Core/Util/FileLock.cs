@@ -1,5 +1,6 @@
 using System.Text;
-using static PsContainers.FileSystem.Libc;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
 
 namespace PsContainers.Core.Util;
 
@@ -48,7 +49,7 @@ public sealed class FileLock : IDisposable
         fixed (byte* pp = p) fd = open(pp, O_RDWR | O_CREAT | O_CLOEXEC, 0x1a4 /*0644*/);
         if (fd < 0)
         {
-            int e = Errno;
+            int e = errno;
             throw new IOException($"Cannot open lock file '{path}' (errno {e}).");
         }
         return fd;
@@ -62,7 +63,7 @@ public sealed class FileLock : IDisposable
         while (true)
         {
             if (LinuxSyscalls.Instance.Flock(fd, op | LinuxSyscalls.LOCK_NB, out int e) == 0) return new FileLock(fd);
-            if (e != PsContainers.FileSystem.Errno.EAGAIN /* EWOULDBLOCK */ && e != PsContainers.FileSystem.Errno.EINTR)
+            if (e != EWOULDBLOCK && e != EINTR)
             {
                 close(fd);
                 throw new IOException($"Cannot lock '{path}' (errno {e}).");
