@@ -4,6 +4,7 @@ using System.Text;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -19,39 +20,18 @@ public abstract class ContainerCmdletBase : PscCmdlet
     private ContainerManager? _manager;
     protected ContainerManager Manager => _manager ??= Engine.Containers;
 
+    private TargetResolver<Container>? _targets;
+
+    /// <summary>The container resolver of this invocation (<see cref="TargetResolver{T}"/> over <see cref="ContainerCatalog"/>).</summary>
+    protected TargetResolver<Container> Targets => _targets ??= new(this, new ContainerCatalog(Manager.Store));
+
     /// <summary>
-    /// Resolve names (wildcards allowed), ids/prefixes and objects to containers. A plain name that matches
-    /// nothing writes a non-terminating ObjectNotFound error; a wildcard that matches nothing writes nothing.
+    /// Resolve piped objects (re-read from disk), names (wildcards allowed) and ids/prefixes to containers, each once
+    /// (<see cref="TargetResolver{T}"/>): a literal that matches nothing writes a non-terminating ObjectNotFound
+    /// (ContainerNotFound), an ambiguous id prefix an AmbiguousContainerId error; a wildcard that matches nothing writes nothing.
     /// </summary>
-    protected IEnumerable<Container> Resolve(IEnumerable<string>? names, IEnumerable<string>? ids, IEnumerable<Container>? objects)
-    {
-        foreach (var c in objects ?? [])
-        {
-            var cur = Manager.Store.Load(c.Id);
-            if (cur is null) WriteNotFound(ErrorIds.ContainerNotFound, $"Container '{c.Name}' no longer exists.", c.Name);
-            else yield return cur;
-        }
-        List<Container>? all = null;
-        foreach (var n in names ?? [])
-        {
-            if (WildcardPattern.ContainsWildcardCharacters(n))
-            {
-                all ??= Manager.Store.LoadAll();
-                var p = new WildcardPattern(n, WildcardOptions.IgnoreCase);
-                foreach (var c in all.Where(c => p.IsMatch(c.Name)).OrderBy(c => c.Name)) yield return c;
-                continue;
-            }
-            if (!ForTarget(n, () => Manager.Store.Find(n), out var found)) continue;
-            if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{n}'.", n);
-            else yield return found;
-        }
-        foreach (var id in ids ?? [])
-        {
-            if (!ForTarget(id, () => ContainerStore.IsFullId(id) ? Manager.Store.Load(id) : Manager.Store.Find(id), out var found)) continue;
-            if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the id '{id}'.", id);
-            else yield return found;
-        }
-    }
+    protected IEnumerable<Container> Resolve(IEnumerable<string>? names, IEnumerable<string>? ids, IEnumerable<Container>? objects) =>
+        Targets.Select(names, objects).Concat(Targets.Select(ids, idOnly: true));
 
     protected void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
