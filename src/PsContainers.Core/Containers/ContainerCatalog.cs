@@ -4,7 +4,7 @@ namespace PsContainers.Core.Containers;
 
 /// <summary>
 /// Containers as targets (<see cref="TargetSelector{T}"/>): a literal is an exact name, a full id or a unique id
-/// prefix (<see cref="ContainerStore.Find"/>); a wildcard matches names; the list is ordered by name. Reads are pure
+/// prefix (<see cref="ContainerStore.Find"/>; an id lookup takes ids and prefixes only); a wildcard matches names; the list is ordered by name. Reads are pure
 /// (<see cref="ContainerStore.Load"/>): the caller reconciles what it shows.
 /// </summary>
 public sealed class ContainerCatalog(ContainerStore store) : ITargetCatalog<Container>
@@ -22,7 +22,7 @@ public sealed class ContainerCatalog(ContainerStore store) : ITargetCatalog<Cont
     /// <exception cref="InvalidArgumentException">AmbiguousContainerId.</exception>
     public IReadOnlyList<Container> Find(string name, bool idOnly)
     {
-        var c = idOnly && ContainerStore.IsFullId(name) ? store.Load(name) : store.Find(name);
+        var c = idOnly ? store.FindById(name) : store.Find(name);
         return c is null ? [] : [c];
     }
 
