@@ -6,30 +6,11 @@ namespace PsContainers.Core.Networking;
 /// Networks as targets (<see cref="TargetSelector{T}"/>): networks have no ids here, so a literal is an exact name
 /// (case-sensitive, as the file it names); a wildcard matches names; the list is in name order.
 /// </summary>
-public sealed class NetworkCatalog(NetworkStore store) : ITargetCatalog<ContainerNetwork>
+public sealed class NetworkCatalog(NetworkStore store) : NamedObjectCatalog<ContainerNetwork>("network", ErrorIds.NetworkNotFound, n => n.Name)
 {
     /// <inheritdoc/>
-    public string Kind => "network";
+    protected override IEnumerable<ContainerNetwork> ReadAll() => store.List();
 
     /// <inheritdoc/>
-    public string NotFoundErrorId => ErrorIds.NetworkNotFound;
-
-    /// <inheritdoc/>
-    public IEnumerable<ContainerNetwork> List() => store.List();
-
-    /// <inheritdoc/>
-    public IReadOnlyList<ContainerNetwork> Find(string name, bool idOnly) =>
-        idOnly ? [] : store.List().Where(n => n.Name == name).ToList();
-
-    /// <inheritdoc/>
-    public ContainerNetwork? Reload(ContainerNetwork item) => store.List().FirstOrDefault(n => n.Name == item.Name);
-
-    /// <inheritdoc/>
-    public bool Matches(ContainerNetwork item, Wildcard pattern) => pattern.IsMatch(item.Name);
-
-    /// <inheritdoc/>
-    public string Key(ContainerNetwork item) => item.Name;
-
-    /// <inheritdoc/>
-    public string Describe(ContainerNetwork item) => item.Name;
+    protected override ContainerNetwork? Get(string name) => store.List().FirstOrDefault(n => n.Name == name);
 }

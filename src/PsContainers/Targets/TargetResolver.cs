@@ -8,8 +8,8 @@ namespace PsContainers.Targets;
 /// (<see cref="TargetSelector{T}"/>); this class turns their errors into non-terminating errors about the text that
 /// caused them (<see cref="PscCmdlet.ForTarget{T}"/>): a literal that names nothing is ObjectNotFound with the kind's
 /// ErrorId, an ambiguous id prefix is InvalidArgument, a wildcard that matches nothing writes nothing. Each object is
-/// yielded once for the life of the resolver (one per cmdlet invocation, so across pipeline input too). Lazy: the
-/// caller's work for one object runs before the next input is looked up.
+/// selected once for the life of the resolver (one per cmdlet invocation, so across pipeline input too). One call
+/// looks all its inputs up before the caller acts on any of them.
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public sealed class TargetResolver<T> where T : class
@@ -35,26 +35,30 @@ public sealed class TargetResolver<T> where T : class
     /// <param name="objects">Piped objects of the kind.</param>
     /// <param name="idOnly">The texts are ids or id prefixes (a cmdlet's -Id).</param>
     /// <param name="wildcards">False where the parameter takes literal references only.</param>
-    public IEnumerable<T> Select(IEnumerable<string>? texts, IEnumerable<T>? objects = null, bool idOnly = false, bool wildcards = true)
+    public IReadOnlyList<T> Select(IEnumerable<string>? texts, IEnumerable<T>? objects = null, bool idOnly = false, bool wildcards = true)
     {
+        // every input is looked up before the caller acts on the first object, so that removing what 'x*' selects
+        // does not turn a later literal 'x1' of the same call into "no such object"
         Selector.Refresh();
+        var selected = new List<T>();
         foreach (var o in objects ?? [])
         {
-            if (_cmdlet.Stopping) yield break;
+            if (_cmdlet.Stopping) return selected;
             if (_cmdlet.ForTarget(Selector.Catalog.Describe(o), () => Selector.Reload(o), out var current))
-                foreach (var c in Selector.Distinct([current])) yield return c;
+                selected.AddRange(Selector.Distinct([current]));
         }
         foreach (var text in texts ?? [])
         {
-            if (_cmdlet.Stopping) yield break;
-            if (!_cmdlet.ForTarget(text, () => Selector.Resolve(text, idOnly, wildcards), out var found)) continue;
-            foreach (var c in Selector.Distinct(found)) yield return c;
+            if (_cmdlet.Stopping) return selected;
+            if (_cmdlet.ForTarget(text, () => Selector.Resolve(text, idOnly, wildcards), out var found))
+                selected.AddRange(Selector.Distinct(found));
         }
+        return selected;
     }
 
     /// <summary><see cref="Select"/>, or every object (in the catalog's order) when no text is given.</summary>
-    public IEnumerable<T> SelectOrAll(IReadOnlyCollection<string>? texts) =>
-        texts is { Count: > 0 } ? Select(texts) : Selector.Distinct(Fresh());
+    public IReadOnlyList<T> SelectOrAll(IReadOnlyCollection<string>? texts) =>
+        texts is { Count: > 0 } ? Select(texts) : Selector.Distinct(Fresh()).ToList();
 
     private IReadOnlyList<T> Fresh()
     {
