@@ -119,12 +119,11 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
-        foreach (var c in Container)
+        var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
+        foreach (var st in targets.Select(Container, wildcards: false))
         {
-            var st = cn.Find(c);
-            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No running container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
-            ForTarget(c, () =>
+            ForTarget(st.ContainerName ?? st.ContainerId, () =>
             {
                 var s = RunPumped((p, ct) => cn.Connect(st.ContainerId, Network, IPAddress, Alias, ct));
                 WriteObject(s.Networks.First(a => a.Network == Network));
@@ -152,12 +151,11 @@ public sealed class DisconnectContainerNetworkCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
-        foreach (var c in Container)
+        var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
+        foreach (var st in targets.Select(Container, wildcards: false))
         {
-            var st = cn.Find(c);
-            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
-            ForTarget(c, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
+            ForTarget(st.ContainerName ?? st.ContainerId, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
         }
     }
 }

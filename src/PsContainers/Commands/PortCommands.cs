@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using PsContainers.Core;
-using PsContainers.Core.Containers;
 using PsContainers.Core.Networking;
 using PsContainers.Targets;
 
@@ -20,7 +19,7 @@ public sealed class GetContainerPortCommand : PscCmdlet
     [Parameter(Position = 1)]
     public string? ContainerPort { get; set; }
 
-    private TargetResolver<Container>? _targets;
+    private TargetResolver<ContainerNetworkState>? _targets;
 
     protected override void ProcessRecord()
     {
@@ -29,9 +28,9 @@ public sealed class GetContainerPortCommand : PscCmdlet
         if (Container is null || Container.Length == 0) selected = cn.AllStates();
         else
         {
-            // containers are named as everywhere (TargetResolver); one without a network has no ports (docker port writes nothing)
-            _targets ??= new(this, new ContainerCatalog(Engine.ContainerStore));
-            selected = _targets.Select(Container).Select(c => cn.GetState(c.Id)).OfType<ContainerNetworkState>().ToList();
+            // containers are named as everywhere (TargetResolver), among those with a network
+            _targets ??= new(this, new NetworkedContainerCatalog(cn));
+            selected = _targets.Select(Container);
         }
         ContainerPortFilter? filter = null;
         if (ContainerPort is not null)
