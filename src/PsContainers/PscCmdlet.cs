@@ -114,7 +114,7 @@ public abstract class PscCmdlet : PSCmdlet
     }
 
     /// <summary><see cref="ForTarget(object?, Action)"/> for work with a result; <paramref name="result"/> is default when it failed.</summary>
-    protected bool ForTarget<T>(object? target, Func<T> work, out T result)
+    protected internal bool ForTarget<T>(object? target, Func<T> work, out T result)
     {
         T r = default!;
         bool ok = ForTarget(target, () => { r = work(); });

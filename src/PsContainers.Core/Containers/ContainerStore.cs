@@ -305,12 +305,19 @@ public sealed partial class ContainerStore : Images.IImageUsers
             try { id = File.ReadAllText(NameFile(nameOrId)).Trim(); } catch (IOException) { }
             if (IsFullId(id) && Load(id) is { } byName && byName.Name == nameOrId) return byName;
         }
-        if (IsFullId(nameOrId)) return Load(nameOrId);
-        if (!Regex.IsMatch(nameOrId, "^[a-f0-9]{1,63}$") || !Directory.Exists(Root)) return null;
-        var matches = Directory.EnumerateDirectories(Root, nameOrId + "*").Select(System.IO.Path.GetFileName).Where(n => n is not null && IsFullId(n)).ToList();
+        return FindById(nameOrId);
+    }
+
+    /// <summary>Find by full id or unique id prefix (at least 1 hex digit); never by name.</summary>
+    /// <exception cref="InvalidArgumentException">AmbiguousContainerId: the prefix fits several containers.</exception>
+    public Container? FindById(string idOrPrefix)
+    {
+        if (IsFullId(idOrPrefix)) return Load(idOrPrefix);
+        if (!Regex.IsMatch(idOrPrefix, "^[a-f0-9]{1,63}$") || !Directory.Exists(Root)) return null;
+        var matches = Directory.EnumerateDirectories(Root, idOrPrefix + "*").Select(System.IO.Path.GetFileName).Where(n => n is not null && IsFullId(n)).ToList();
         if (matches.Count > 1)
             throw new InvalidArgumentException(ErrorIds.AmbiguousContainerId,
-                $"The id prefix '{nameOrId}' matches {matches.Count} containers; give more characters.", nameOrId);
+                $"The id prefix '{idOrPrefix}' matches {matches.Count} containers; give more characters.", idOrPrefix);
         return matches.Count == 1 ? Load(matches[0]!) : null;
     }
 

@@ -397,6 +397,11 @@ public static class ErrorIds
     /// <summary>InvalidOperation: waitpid(…) failed: ….</summary>
     public const string WaitFailed = "WaitFailed";
 
+    // ---- Naming objects: wildcards, names and id prefixes (Targets/). ----
+
+    /// <summary>InvalidArgument: The wildcard pattern '…' is not valid (an unclosed '[' or a reversed range).</summary>
+    public const string InvalidWildcardPattern = "InvalidWildcardPattern";
+
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
     /// <summary>NotSpecified: The container's process (Invoke-ContainerImage, Invoke-ContainerCommand) exited with a non-zero code.</summary>

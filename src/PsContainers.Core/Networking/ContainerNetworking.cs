@@ -55,16 +55,6 @@ public sealed class ContainerNetworking
         return list;
     }
 
-    /// <summary>Find a networked container by exact name, full id, or unique id prefix.</summary>
-    public ContainerNetworkState? Find(string nameOrId)
-    {
-        var all = AllStates();
-        var byName = all.FirstOrDefault(s => s.ContainerName == nameOrId || s.ContainerId == nameOrId);
-        if (byName is not null) return byName;
-        var pre = all.Where(s => s.ContainerId.StartsWith(nameOrId, StringComparison.Ordinal)).ToList();
-        return pre.Count == 1 ? pre[0] : null;
-    }
-
     /// <summary>Names (or short ids) of the containers attached to a network.</summary>
     public string[] UsersOf(string network) =>
         AllStates().Where(s => s.Networks.Any(a => a.Network == network))

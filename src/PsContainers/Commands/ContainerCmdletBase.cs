@@ -1,9 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Text;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
+using PsContainers.Core.Runtime;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -19,38 +20,59 @@ public abstract class ContainerCmdletBase : PscCmdlet
     private ContainerManager? _manager;
     protected ContainerManager Manager => _manager ??= Engine.Containers;
 
+    private TargetResolver<Container>? _targets;
+
+    /// <summary>The container resolver of this invocation (<see cref="TargetResolver{T}"/> over <see cref="ContainerCatalog"/>).</summary>
+    protected TargetResolver<Container> Targets => _targets ??= new(this, new ContainerCatalog(Manager.Store));
+
     /// <summary>
-    /// Resolve names (wildcards allowed), ids/prefixes and objects to containers. A plain name that matches
-    /// nothing writes a non-terminating ObjectNotFound error; a wildcard that matches nothing writes nothing.
+    /// Resolve piped objects (re-read from disk), names (wildcards allowed) and ids/prefixes to containers, each once
+    /// (<see cref="TargetResolver{T}"/>): a literal that matches nothing writes a non-terminating ObjectNotFound
+    /// (ContainerNotFound), an ambiguous id prefix an AmbiguousContainerId error; a wildcard that matches nothing writes nothing.
     /// </summary>
-    protected IEnumerable<Container> Resolve(IEnumerable<string>? names, IEnumerable<string>? ids, IEnumerable<Container>? objects)
+    protected IEnumerable<Container> Resolve(IEnumerable<string>? names, IEnumerable<string>? ids, IEnumerable<Container>? objects) =>
+        [.. Targets.Select(names, objects), .. Targets.Select(ids, idOnly: true)];
+
+    /// <summary>
+    /// Run <paramref name="c"/> attached (<see cref="ContainerSession.Attach"/>) and relay its output
+    /// (<see cref="Relay"/>); with <paramref name="stdin"/> this host's standard input goes to the container (-Interactive).
+    /// Ctrl+C sends the container SIGINT and stops following. Returns the exit code (-1 when unknown).
+    /// </summary>
+    protected int RunAttached(Container c, bool stdin)
     {
-        foreach (var c in objects ?? [])
+        using var session = ContainerSession.Attach(Manager, c, stdin ? Console.OpenStandardInput() : null, CancellationToken);
+        return Relay(session, c.Name);
+    }
+
+    /// <summary>
+    /// Run <paramref name="command"/> in <paramref name="c"/> (docker exec): on this terminal through pscmon with
+    /// <paramref name="tty"/>, else as a <see cref="ContainerSession"/> whose output is relayed (<see cref="Relay"/>);
+    /// <paramref name="interactive"/> gives it this host's standard input. Returns the exit code.
+    /// </summary>
+    protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty)
+    {
+        if (tty)
         {
-            var cur = Manager.Store.Load(c.Id);
-            if (cur is null) WriteNotFound(ErrorIds.ContainerNotFound, $"Container '{c.Name}' no longer exists.", c.Name);
-            else yield return cur;
+            using var p = Manager.ExecInTerminal(c, command, options);
+            p.WaitForExit();
+            return p.ExitCode;
         }
-        List<Container>? all = null;
-        foreach (var n in names ?? [])
+        using var session = ContainerSession.Exec(Manager, c, command, options, interactive ? Console.OpenStandardInput() : null);
+        return Relay(session, c.Name);
+    }
+
+    /// <summary>
+    /// Write a session's lines as they arrive: stdout lines to the pipeline, stderr lines as non-terminating
+    /// ContainerStandardError errors (category FromStdErr, target <paramref name="target"/>). Returns its exit code.
+    /// </summary>
+    protected int Relay(ContainerSession session, object target)
+    {
+        foreach (var line in session.ReadLines(CancellationToken))
         {
-            if (WildcardPattern.ContainsWildcardCharacters(n))
-            {
-                all ??= Manager.Store.LoadAll();
-                var p = new WildcardPattern(n, WildcardOptions.IgnoreCase);
-                foreach (var c in all.Where(c => p.IsMatch(c.Name)).OrderBy(c => c.Name)) yield return c;
-                continue;
-            }
-            if (!ForTarget(n, () => Manager.Store.Find(n), out var found)) continue;
-            if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{n}'.", n);
-            else yield return found;
+            if (line.IsError) WriteError(new ErrorRecord(new RemoteException(line.Text), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, target));
+            else WriteObject(line.Text);
         }
-        foreach (var id in ids ?? [])
-        {
-            if (!ForTarget(id, () => ContainerStore.IsFullId(id) ? Manager.Store.Load(id) : Manager.Store.Find(id), out var found)) continue;
-            if (found is null) WriteNotFound(ErrorIds.ContainerNotFound, $"No container with the id '{id}'.", id);
-            else yield return found;
-        }
+        return session.ExitCode;
     }
 
     protected void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
@@ -91,30 +113,4 @@ public abstract class ContainerCmdletBase : PscCmdlet
         }
         return list;
     }
-}
-
-/// <summary>Splits bytes into lines per stream (UTF-8 safe across chunk boundaries).</summary>
-internal sealed class LineSplitter
-{
-    private readonly Decoder _dec = new UTF8Encoding(false).GetDecoder();
-    private readonly StringBuilder _sb = new();
-
-    public IEnumerable<string> Add(byte[] data)
-    {
-        char[] chars = new char[_dec.GetCharCount(data, 0, data.Length)];
-        _dec.GetChars(data, 0, data.Length, chars, 0);
-        var lines = new List<string>();
-        foreach (char ch in chars)
-        {
-            if (ch == '\n')
-            {
-                if (_sb.Length > 0 && _sb[^1] == '\r') _sb.Length--;
-                lines.Add(_sb.ToString()); _sb.Clear();
-            }
-            else _sb.Append(ch);
-        }
-        return lines;
-    }
-
-    public string? Rest() { if (_sb.Length == 0) return null; var s = _sb.ToString(); _sb.Clear(); return s; }
 }

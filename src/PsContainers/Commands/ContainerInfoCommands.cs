@@ -87,31 +87,10 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     {
         if (!ShouldProcess(c.Name, $"Run '{string.Join(' ', Command)}'")) return;
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory, Detach = Detach };
-        int code = ExecRunner.Run(this, Manager, c, Command, opts, Interactive, Tty && !Detach, CancellationToken);
+        int code = RunExec(c, Command, opts, Interactive, Tty && !Detach);
         if (Detach) return;
         SetLastExitCode(code);
         if (code != 0) WriteExitError($"'{string.Join(' ', Command)}' in container '{c.Name}'", code, c);
-    }
-}
-
-internal static class ExecRunner
-{
-    public static int Run(ContainerCmdletBase cmdlet, ContainerManager m, Container c, string[] command, ExecOptions opts, bool interactive, bool tty, CancellationToken ct)
-    {
-        if (tty)
-        {
-            using var p = m.ExecInTerminal(c, command, opts);
-            p.WaitForExit();
-            return p.ExitCode;
-        }
-        int code = -1;
-        Stream? stdin = interactive ? Console.OpenStandardInput() : null;
-        foreach (var line in m.Exec(c, command, opts, x => code = x, stdin, ct))
-        {
-            if (line.IsError) cmdlet.WriteError(new ErrorRecord(new RemoteException(line.Text), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, c.Name));
-            else cmdlet.WriteObject(line.Text);
-        }
-        return code;
     }
 }
 
@@ -129,7 +108,7 @@ public sealed class EnterContainerCommand : ContainerTargetCmdletBase
     {
         RequireTerminal(c.Name);
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory };
-        int code = ExecRunner.Run(this, Manager, c, Command, opts, true, true, CancellationToken);
+        int code = RunExec(c, Command, opts, interactive: true, tty: true);
         SetLastExitCode(code);
     }
 }

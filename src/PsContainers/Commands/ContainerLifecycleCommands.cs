@@ -52,7 +52,7 @@ public sealed class StartContainerCommand : ContainerTargetCmdletBase
         if (!ShouldProcess(c.Name, "Start container")) return;
         if (Attach)
         {
-            int code = new AttachedRun(this, Manager, c).Run(false, CancellationToken);
+            int code = RunAttached(c, stdin: false);
             SetLastExitCode(code);
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
             return;

@@ -1,9 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using System.Text;
 using PsContainers.Completers;
-using PsContainers.Contract;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Transformations;
@@ -186,7 +184,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             }
             int code;
             if (Tty && Interactive) code = Manager.RunInTerminal(c, CancellationToken);
-            else code = new AttachedRun(this, Manager, c).Run(Interactive, CancellationToken);
+            else code = RunAttached(c, Interactive);
             SetLastExitCode(code);
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
         }
@@ -196,64 +194,4 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             WriteEngineError(e, c);
         }
     }
-}
-
-/// <summary>Relays an attached container's output: stdout lines to the pipeline, stderr lines to the error stream.</summary>
-internal sealed class AttachedRun(ContainerCmdletBase cmdlet, ContainerManager manager, Container container)
-{
-    public int Run(bool stdin, CancellationToken ct)
-    {
-        using var launch = manager.Start(container, attach: true, stdin: stdin, ct: ct);
-        var output = launch.Output;
-        if (output is null) throw PscException.InvalidOperation(ErrorIds.ContainerRunning, $"Container '{container.Name}' is already running.", container.Name);
-        if (stdin && launch.Input is Stream input)
-        {
-            new Thread(() =>
-            {
-                try { using var con = Console.OpenStandardInput(); con.CopyTo(input); }
-                catch (Exception) { }
-                finally { try { input.Dispose(); } catch (Exception) { } }
-            }) { IsBackground = true, Name = "psc-stdin" }.Start();
-        }
-        var outLines = new LineSplitter();
-        var errLines = new LineSplitter();
-        int code = -1;
-        using var reg = ct.Register(() =>
-        {
-            // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy, and stop following
-            try { manager.Kill(container, "INT"); } catch (Exception) { }
-        });
-        while (true)
-        {
-            MonitorFrame frame;
-            try
-            {
-                var t = Task.Run(() => MonitorProtocol.Read(output), CancellationToken.None);
-                t.Wait(ct);
-                frame = t.Result;
-            }
-            catch (OperationCanceledException) { throw; }
-            if (frame.Type == MonitorFrameType.None) break;
-            switch (frame.Type)
-            {
-                case MonitorFrameType.Stdout: foreach (var l in outLines.Add(frame.Payload)) cmdlet.WriteObject(l); break;
-                case MonitorFrameType.Stderr: foreach (var l in errLines.Add(frame.Payload)) WriteStderr(l); break;
-                case MonitorFrameType.Exit: code = frame.Number; break;
-            }
-            if (frame.Type == MonitorFrameType.Exit) break;
-        }
-        if (outLines.Rest() is string r1) cmdlet.WriteObject(r1);
-        if (errLines.Rest() is string r2) WriteStderr(r2);
-        // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
-        if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
-        if (code < 0)
-        {
-            var after = manager.Store.Load(container.Id);
-            code = after?.State.ExitCode ?? -1;
-        }
-        return code;
-    }
-
-    private void WriteStderr(string line) =>
-        cmdlet.WriteError(new ErrorRecord(new RemoteException(line), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, container.Name));
 }

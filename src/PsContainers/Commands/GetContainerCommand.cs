@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core.Containers;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -33,13 +34,13 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     protected override void ProcessRecord()
     {
         IEnumerable<Container> list;
-        bool explicitTarget = false;
+        bool named = false;
         try
         {
-            if (ParameterSetName == "Id") { list = Resolve(null, Id, null); explicitTarget = true; }
+            if (ParameterSetName == "Id") { list = Resolve(null, Id, null); named = true; }
             else if (Name is { Length: > 0 })
             {
-                explicitTarget = Name.Any(n => !WildcardPattern.ContainsWildcardCharacters(n));
+                named = TargetResolver<Container>.NamesLiterally(Name);
                 list = Resolve(Name, null, null);
             }
             else list = Manager.Store.LoadAll().OrderByDescending(c => c.Created);
@@ -49,23 +50,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 
-        bool any = All || explicitTarget || Status is { Length: > 0 };
-        WildcardPattern? img = Image is null ? null : new WildcardPattern(Image, WildcardOptions.IgnoreCase);
-        foreach (var c in list)
-        {
-            if (!any && !c.State.Running) continue;
-            if (Status is { Length: > 0 } && !Status.Contains(c.State.Status)) continue;
-            if (img is not null && !(img.IsMatch(c.Image) || img.IsMatch(c.ImageId) || img.IsMatch(c.ImageId.Replace("sha256:", "")) ||
-                c.ImageId.Replace("sha256:", "").StartsWith(Image!, StringComparison.OrdinalIgnoreCase))) continue;
-            if (Label is { Length: > 0 } && !Label.All(l => MatchLabel(c, l))) continue;
-            WriteObject(c);
-        }
-    }
-
-    private static bool MatchLabel(Container c, string filter)
-    {
-        int eq = filter.IndexOf('=');
-        if (eq < 0) return c.Config.Labels.ContainsKey(filter);
-        return c.Config.Labels.TryGetValue(filter[..eq], out var v) && v == filter[(eq + 1)..];
+        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image };
+        try { list = query.Filter(list, named).ToList(); }
+        catch (Exception e) { ThrowEngineError(e, Image); return; }
+        WriteObject(list, true);
     }
 }

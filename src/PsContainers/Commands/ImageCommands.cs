@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Images;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -112,8 +113,8 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         {
             foreach (var img in InputObject)
             {
-                var found = _store.FindImage(img.Id);
-                if (found is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {img.Id}", img); continue; }
+                var found = new TargetResolver<ContainerImage>(this, new ImageCatalog(_store)).Select(null, [img]).FirstOrDefault();
+                if (found is null) continue;
                 var names = img.Repository != "<none>" ? [ImageReference.Parse(img.Repository + ":" + img.Tag)] : new List<ImageReference>();
                 Add(found, names);
             }
@@ -121,8 +122,8 @@ public sealed class ExportContainerImageCommand : PscCmdlet
         }
         foreach (var n in Name)
         {
-            if (!ForTarget(n, () => _store.FindImage(n), out var img)) continue;
-            if (img is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {n}", n); continue; }
+            var img = new TargetResolver<ContainerImage>(this, new ImageCatalog(_store)).Select([n], wildcards: false).FirstOrDefault();
+            if (img is null) continue;
             var names = new List<ImageReference>();
             if (ImageReference.TryParse(n, out var r) && r is not null && r.Tag is not null && r.Digest is null && img.Repository != "<none>") names.Add(r);
             Add(img, names);
@@ -190,75 +191,14 @@ public sealed class GetContainerImageCommand : PscCmdlet
     [Parameter]
     public SwitchParameter Unique { get; set; }
 
+    private TargetResolver<ContainerImage>? _targets;
+
     protected override void ProcessRecord()
     {
-        var store = Images;
-        if (ParameterSetName is "Id" or "ImageId")
-        {
-            foreach (var id in Id)
-            {
-                if (!ForTarget(id, () => System.Text.RegularExpressions.Regex.IsMatch(id, "^(sha256:)?[0-9a-f]{4,64}$")
-                        ? store.FindImage(id.StartsWith("sha256:") ? id : "sha256:" + id) : null, out var img)) continue;
-                if (img is null) WriteNotFound(ErrorIds.ImageNotFound, $"No image with id '{id}'.", id);
-                else WriteObject(img);
-            }
-            return;
-        }
-        var rows = Unique ? store.ListImages() : store.ListImageRows();
-        IEnumerable<ContainerImage> sel = rows.OrderByDescending(r => r.Created ?? DateTime.MinValue).ThenBy(r => r.Repository).ThenBy(r => r.Tag);
-        if (Dangling) sel = sel.Where(r => r.Dangling);
-        else if (!All)
-        {
-            // nameless images kept only for the containers that use them (removed with -Force) are internal, like docker's intermediate images
-            var used = new HashSet<string>(store.GetContainerUses().Select(u => u.ImageId));
-            sel = sel.Where(r => !r.Dangling || !used.Contains(r.Id));
-        }
-        if (Name is null || Name.Length == 0) { foreach (var r in sel) WriteObject(r); return; }
-        var list = sel.ToList();
-        var emitted = new HashSet<string>();
-        foreach (var n in Name)
-        {
-            bool wild = WildcardPattern.ContainsWildcardCharacters(n);
-            var matches = new List<ContainerImage>();
-            if (wild)
-            {
-                var pat = new WildcardPattern(n, WildcardOptions.IgnoreCase);
-                foreach (var r in list)
-                {
-                    if (r.Repository == "<none>") { if (pat.IsMatch(r.ShortId) || pat.IsMatch(r.Id)) matches.Add(r); continue; }
-                    var full = ImageReference.Parse(r.Repository + ":" + r.Tag);
-                    if (pat.IsMatch(r.Repository) || pat.IsMatch(r.Repository + ":" + r.Tag) || pat.IsMatch(full.Name) || pat.IsMatch(full.ToString()))
-                        matches.Add(r);
-                }
-            }
-            else
-            {
-                ContainerImage? one = null;
-                bool bareRepo = ImageReference.TryParse(n, out var nr) && nr is not null && nr.Digest is null && !n.Contains('@')
-                    && !n.Substring(n.LastIndexOf('/') + 1).Contains(':');
-                if (bareRepo)
-                {
-                    // a bare repository name lists all its tags, like docker images busybox
-                    matches.AddRange(list.Where(r => r.Repository != "<none>" && ImageReference.Parse(r.Repository + ":" + r.Tag).Name == nr!.Name));
-                }
-                if (matches.Count == 0)
-                {
-                    if (!ForTarget(n, () => store.FindImage(n), out one)) continue;
-                }
-                if (one is not null)
-                {
-                    if (one.Repository == "<none>" && !Unique) matches.AddRange(list.Where(r => r.Id == one.Id));
-                    else matches.Add(one);
-                }
-                if (matches.Count == 0)
-                {
-                    WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {n}", n);
-                    continue;
-                }
-            }
-            foreach (var m in matches)
-                if (emitted.Add(m.Id + "|" + m.Repository + ":" + m.Tag)) WriteObject(m);
-        }
+        // the rows, filters and matching rules are ImageQuery's (Core); names resolve as for every kind (TargetResolver)
+        _targets ??= new(this, new ImageQuery(Images) { Dangling = Dangling, All = All, Unique = Unique });
+        var rows = ParameterSetName is "Id" or "ImageId" ? _targets.Select(Id, idOnly: true) : _targets.SelectOrAll(Name);
+        foreach (var r in rows) WriteObject(r);
     }
 }
 
@@ -287,9 +227,9 @@ public sealed class AddContainerImageTagCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var store = Images;
-        string source = InputObject?.Id ?? Name;
-        if (!ForTarget(source, () => store.FindImage(source), out var img)) return;
-        if (img is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {source}", source); return; }
+        var targets = new TargetResolver<ContainerImage>(this, new ImageCatalog(store));
+        var img = (InputObject is null ? targets.Select([Name], wildcards: false) : targets.Select(null, [InputObject])).FirstOrDefault();
+        if (img is null) return;
         foreach (var t in Target)
         {
             if (!ForTarget(t, () => ImageReference.Parse(t), out var r)) continue;
@@ -331,8 +271,10 @@ public sealed class RemoveContainerImageCommand : PscCmdlet
         var store = Images;
         foreach (var r in refs)
         {
-            if (!ForTarget(r, () => store.FindImage(r), out var img)) continue;
-            if (img is null) { WriteNotFound(ErrorIds.ImageNotFound, $"No such image: {r}", r); continue; }
+            // a reference is looked up as given (docker rmi takes no patterns); each reference untags its own name, so
+            // two names of one image are two targets (a resolver per reference: no de-duplication)
+            var img = new TargetResolver<ContainerImage>(this, new ImageCatalog(store)).Select([r], wildcards: false).FirstOrDefault();
+            if (img is null) continue;
             if (!ShouldProcess(r == img.Id ? img.Id : $"{r} ({img.ShortId})", "Remove image")) continue;
             ForTarget(r, () =>
             {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Networking;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -57,13 +58,15 @@ public sealed class GetContainerNetworkCommand : PscCmdlet
     [ArgumentCompleter(typeof(NetworkNameCompleter))]
     public string[]? Name { get; set; }
 
+    private TargetResolver<ContainerNetwork>? _targets;
+
     protected override void ProcessRecord()
     {
         var store = Engine.Networks;
         store.EnsureDefault();
         var cn = Engine.Networking;
-        var all = store.List();
-        foreach (var n in NetworkSelection.Select(this, all, Name))
+        _targets ??= new(this, new NetworkCatalog(store));
+        foreach (var n in _targets.SelectOrAll(Name))
         {
             n.Containers = cn.UsersOf(n.Name);
             WriteObject(n);
@@ -84,10 +87,13 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
     /// <summary>Disconnect the containers that use it first, and do not ask for confirmation.</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
+    private TargetResolver<ContainerNetwork>? _targets;
+
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
-        ForEachTarget(NetworkSelection.Select(this, Engine.Networks.List(), Name), n =>
+        _targets ??= new(this, new NetworkCatalog(Engine.Networks));
+        ForEachTarget(_targets.Select(Name), n =>
         {
             if (ShouldProcessOrForce(Force, n.Name, "Remove container network")) cn.RemoveNetwork(n.Name, Force, CancellationToken);
         });
@@ -113,12 +119,11 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
-        foreach (var c in Container)
+        var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
+        foreach (var st in targets.Select(Container, wildcards: false))
         {
-            var st = cn.Find(c);
-            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No running container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
-            ForTarget(c, () =>
+            ForTarget(st.ContainerName ?? st.ContainerId, () =>
             {
                 var s = RunPumped((p, ct) => cn.Connect(st.ContainerId, Network, IPAddress, Alias, ct));
                 WriteObject(s.Networks.First(a => a.Network == Network));
@@ -146,31 +151,11 @@ public sealed class DisconnectContainerNetworkCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
-        foreach (var c in Container)
+        var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
+        foreach (var st in targets.Select(Container, wildcards: false))
         {
-            var st = cn.Find(c);
-            if (st is null) { WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c); continue; }
             if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
-            ForTarget(c, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
-        }
-    }
-}
-
-internal static class NetworkSelection
-{
-    /// <summary>Networks matching the names; a literal name that matches nothing is a non-terminating ObjectNotFound error.</summary>
-    public static IEnumerable<ContainerNetwork> Select(PscCmdlet cmd, List<ContainerNetwork> all, string[]? names)
-    {
-        if (names is null || names.Length == 0) { foreach (var n in all) yield return n; yield break; }
-        var seen = new HashSet<string>();
-        foreach (var name in names)
-        {
-            bool wild = WildcardPattern.ContainsWildcardCharacters(name);
-            var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var hits = all.Where(n => wild ? p.IsMatch(n.Name) : n.Name == name).ToList();
-            if (hits.Count == 0 && !wild)
-                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No network named '{name}'."), ErrorIds.NetworkNotFound, ErrorCategory.ObjectNotFound, name));
-            foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
+            ForTarget(st.ContainerName ?? st.ContainerId, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PsContainers.Core;
 using PsContainers.Core.Networking;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -18,26 +19,18 @@ public sealed class GetContainerPortCommand : PscCmdlet
     [Parameter(Position = 1)]
     public string? ContainerPort { get; set; }
 
+    private TargetResolver<ContainerNetworkState>? _targets;
+
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
-        var all = cn.AllStates();
         IEnumerable<ContainerNetworkState> selected;
-        if (Container is null || Container.Length == 0) selected = all;
+        if (Container is null || Container.Length == 0) selected = cn.AllStates();
         else
         {
-            var list = new List<ContainerNetworkState>();
-            foreach (var c in Container)
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(c))
-                {
-                    var p = new WildcardPattern(c, WildcardOptions.IgnoreCase);
-                    list.AddRange(all.Where(s => p.IsMatch(s.ContainerName ?? "") || p.IsMatch(s.ContainerId)));
-                }
-                else if (cn.Find(c) is ContainerNetworkState st) list.Add(st);
-                else WriteNotFound(ErrorIds.ContainerNotFound, $"No container named '{c}' with a network.", c);
-            }
-            selected = list.DistinctBy(s => s.ContainerId);
+            // containers are named as everywhere (TargetResolver), among those with a network
+            _targets ??= new(this, new NetworkedContainerCatalog(cn));
+            selected = _targets.Select(Container);
         }
         ContainerPortFilter? filter = null;
         if (ContainerPort is not null)

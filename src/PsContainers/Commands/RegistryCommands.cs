@@ -1,6 +1,5 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
+using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Images;
 using PsContainers.Core.Oci;
@@ -38,50 +37,6 @@ public abstract class RegistryCmdletBase : PscCmdlet
             throw PscException.InvalidArgument(ErrorIds.InvalidRegistryName, $"'{text}' is not a registry name (host or host:port).", text);
         return r;
     }
-}
-
-/// <summary>Completes image names from the local store.</summary>
-public sealed class LocalImageNameCompleter : IArgumentCompleter
-{
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        IEnumerable<string> names;
-        try
-        {
-            var store = EngineCache.Current.Images;
-            names = store.ListImages().SelectMany(i => i.RepoTags.Length > 0 ? i.RepoTags : new[] { i.ShortId }).Distinct().ToList();
-        }
-        catch (Exception) { yield break; }
-        foreach (var n in names.Where(n => pattern.IsMatch(n)).OrderBy(n => n, StringComparer.Ordinal))
-            yield return new CompletionResult(n, n, CompletionResultType.ParameterValue, n);
-    }
-}
-
-/// <summary>Completes registry names from the stored credentials.</summary>
-public sealed class RegistryNameCompleter : IArgumentCompleter
-{
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var word = (wordToComplete ?? "").Trim('\'', '"');
-        IReadOnlyList<string> known;
-        try { known = CredentialStore.KnownRegistries(); }
-        catch (Exception) { known = Array.Empty<string>(); }
-        return known.Where(r => r.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-                    .Select(r => new CompletionResult(r, r, CompletionResultType.ParameterValue, r));
-    }
-}
-
-/// <summary>Completes -Platform values.</summary>
-public sealed class PlatformCompleter : IArgumentCompleter
-{
-    private static readonly string[] Known = { "linux/amd64", "linux/arm64", "linux/arm64/v8", "linux/arm/v7", "linux/arm/v6", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64" };
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Known.Where(k => k.StartsWith((wordToComplete ?? "").Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
-             .Select(k => new CompletionResult(k, k, CompletionResultType.ParameterValue, k));
 }
 
 /// <summary>Pull an image from a registry (docker pull).</summary>
@@ -152,7 +107,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
     /// <summary>The local image (name or id). Its name is the destination unless -Destination is given.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(LocalImageNameCompleter))]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>An image object from Get-ContainerImage or Request-ContainerImage.</summary>

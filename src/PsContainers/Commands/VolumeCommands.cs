@@ -3,6 +3,7 @@ using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Volumes;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -42,10 +43,13 @@ public sealed class GetContainerVolumeCommand : PscCmdlet
     /// <summary>Only volumes no container uses.</summary>
     [Parameter] public SwitchParameter Dangling { get; set; }
 
+    private TargetResolver<ContainerVolume>? _targets;
+
     protected override void ProcessRecord()
     {
         var store = Engine.Volumes;
-        foreach (var v in VolumeSelection.Select(this, store.List(), Name))
+        _targets ??= new(this, new VolumeCatalog(store));
+        foreach (var v in _targets.SelectOrAll(Name))
         {
             store.WithUsage(v);
             if (Dangling && v.UsedBy.Length > 0) continue;
@@ -67,30 +71,15 @@ public sealed class RemoveContainerVolumeCommand : PscCmdlet
     /// <summary>Do not ask for confirmation.</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
+    private TargetResolver<ContainerVolume>? _targets;
+
     protected override void ProcessRecord()
     {
         var store = Engine.Volumes;
-        ForEachTarget(VolumeSelection.Select(this, store.List(), Name), v =>
+        _targets ??= new(this, new VolumeCatalog(store));
+        ForEachTarget(_targets.Select(Name), v =>
         {
             if (ShouldProcessOrForce(Force, v.Name, "Remove container volume")) store.Remove(v.Name);
         });
-    }
-}
-
-internal static class VolumeSelection
-{
-    public static IEnumerable<ContainerVolume> Select(PscCmdlet cmd, List<ContainerVolume> all, string[]? names)
-    {
-        if (names is null || names.Length == 0) { foreach (var v in all) yield return v; yield break; }
-        var seen = new HashSet<string>();
-        foreach (var name in names)
-        {
-            bool wild = WildcardPattern.ContainsWildcardCharacters(name);
-            var p = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            var hits = all.Where(v => wild ? p.IsMatch(v.Name) : v.Name == name).ToList();
-            if (hits.Count == 0 && !wild)
-                cmd.WriteError(new ErrorRecord(new ItemNotFoundException($"No volume named '{name}'."), ErrorIds.VolumeNotFound, ErrorCategory.ObjectNotFound, name));
-            foreach (var h in hits) if (seen.Add(h.Name)) yield return h;
-        }
     }
 }

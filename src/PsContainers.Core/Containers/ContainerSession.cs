@@ -1,0 +1,118 @@
+using PsContainers.Contract;
+using PsContainers.Core.Runtime;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>
+/// One attached process of a container, the main process of an attached run (docker run / start -a) or an exec
+/// (docker exec), as one model: its output as <see cref="OutputLine"/>s (stdout and stderr lines in the order they
+/// arrive), then <see cref="ExitCode"/>. The cmdlets only turn lines into output and errors; terminal sessions
+/// (-Tty -Interactive) are relayed by pscmon on the caller's terminal instead (<see cref="ContainerManager.RunInTerminal"/>,
+/// <see cref="ContainerManager.ExecInTerminal"/>).
+/// <para>An attached run reads pscmon's launcher stream (<see cref="MonitorProtocol"/>: '1' stdout and '2' stderr
+/// chunks, split into lines per stream by <see cref="LineSplitter"/>, then 'X' with the exit code); cancelling the token
+/// passed to <see cref="ReadLines"/> sends SIGINT to the container (docker's signal proxy) and stops following
+/// (OperationCanceledException). An exec reads the runtime's pipes (<see cref="ContainerManager.Exec"/>).</para>
+/// </summary>
+public sealed class ContainerSession : IDisposable
+{
+    private readonly Func<CancellationToken, IEnumerable<OutputLine>> _lines;
+    private readonly IDisposable? _owned;
+
+    private ContainerSession(Func<CancellationToken, IEnumerable<OutputLine>> lines, IDisposable? owned)
+    {
+        _lines = lines;
+        _owned = owned;
+    }
+
+    /// <summary>The process' exit code once <see cref="ReadLines"/> has been read to its end; -1 before, or when unknown.</summary>
+    public int ExitCode { get; private set; } = -1;
+
+    /// <summary>
+    /// Start <paramref name="container"/> attached (its monitor relays the output to us).
+    /// </summary>
+    /// <param name="manager">The container service.</param>
+    /// <param name="container">A created or stopped container.</param>
+    /// <param name="stdin">Copied to the container's standard input on a background thread, then both are closed (docker run -i); null for none. The session owns it.</param>
+    /// <param name="ct">Cancels the start.</param>
+    /// <exception cref="PscException">The start fails (as <see cref="ContainerManager.Start"/>); ContainerRunning when it is already running.</exception>
+    public static ContainerSession Attach(ContainerManager manager, Container container, Stream? stdin, CancellationToken ct = default)
+    {
+        var launch = manager.Start(container, attach: true, stdin: stdin is not null, ct: ct);
+        try
+        {
+            var output = launch.Output ?? throw PscException.InvalidOperation(ErrorIds.ContainerRunning, $"Container '{container.Name}' is already running.", container.Name);
+            if (stdin is not null && launch.Input is Stream input)
+            {
+                new Thread(() =>
+                {
+                    try { stdin.CopyTo(input); }
+                    catch (Exception) { }
+                    finally
+                    {
+                        try { input.Dispose(); } catch (Exception) { }
+                        try { stdin.Dispose(); } catch (Exception) { }
+                    }
+                }) { IsBackground = true, Name = "psc-stdin" }.Start();
+            }
+            ContainerSession? session = null;
+            session = new ContainerSession(t => session!.ReadMonitor(manager, container, launch, output, t), launch);
+            return session;
+        }
+        catch
+        {
+            launch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Run <paramref name="command"/> in a running container with its output as lines (docker exec without -t).</summary>
+    /// <param name="manager">The container service.</param>
+    /// <param name="container">A running container.</param>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="options">User, working directory, environment, detach.</param>
+    /// <param name="stdin">The process' standard input (docker exec -i); null for none.</param>
+    /// <exception cref="PscException">When read: the container is not running (InvalidState), or the runtime fails.</exception>
+    public static ContainerSession Exec(ContainerManager manager, Container container, IReadOnlyList<string> command, ExecOptions options, Stream? stdin = null)
+    {
+        ContainerSession? session = null;
+        session = new ContainerSession(t => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t), null);
+        return session;
+    }
+
+    /// <summary>The output lines, as they arrive; <see cref="ExitCode"/> is set when the enumeration ends. Read once.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the process was sent SIGINT for an attached run).</exception>
+    public IEnumerable<OutputLine> ReadLines(CancellationToken ct = default) => _lines(ct);
+
+    private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, CancellationToken ct)
+    {
+        var outLines = new LineSplitter();
+        var errLines = new LineSplitter();
+        int code = -1;
+        using var reg = ct.Register(() =>
+        {
+            // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy, and stop following
+            try { manager.Kill(container, "INT"); } catch (Exception) { }
+        });
+        while (true)
+        {
+            // the read blocks; it runs on a worker so that cancelling stops following at once
+            var read = Task.Run(() => MonitorProtocol.Read(output), CancellationToken.None);
+            read.Wait(ct);
+            var frame = read.Result;
+            if (frame.Type == MonitorFrameType.None) break;
+            if (frame.Type == MonitorFrameType.Exit) { code = frame.Number; break; }
+            if (frame.Type == MonitorFrameType.Stdout) foreach (var l in outLines.Add(frame.Payload)) yield return new OutputLine(false, l);
+            else if (frame.Type == MonitorFrameType.Stderr) foreach (var l in errLines.Add(frame.Payload)) yield return new OutputLine(true, l);
+        }
+        if (outLines.Rest() is string r1) yield return new OutputLine(false, r1);
+        if (errLines.Rest() is string r2) yield return new OutputLine(true, r2);
+        // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
+        if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
+        if (code < 0) code = manager.Store.Load(container.Id)?.State.ExitCode ?? -1;
+        ExitCode = code;
+    }
+
+    /// <summary>Releases the monitor's launcher stream of an attached run (the container goes on running).</summary>
+    public void Dispose() => _owned?.Dispose();
+}

@@ -1,0 +1,76 @@
+namespace PsContainers.Core.Targets;
+
+/// <summary>
+/// The one rule for naming objects, for every kind (<see cref="ITargetCatalog{T}"/>), so the cmdlets and compose
+/// answer alike:
+/// <list type="bullet">
+/// <item>text with wildcard characters (<see cref="Wildcard.ContainsWildcard"/>) selects every object it matches, and
+/// nothing when none does (no error, as PowerShell's Get-Item *x* and Get-Process x*);</item>
+/// <item>other text is a name, a full id or a unique id prefix (<see cref="ITargetCatalog{T}.Find"/>); when nothing has
+/// it, that is a <see cref="ResourceNotFoundException"/> with the kind's ErrorId and the text as target (docker's
+/// "No such container: x"); an id prefix that fits several objects is an InvalidArgument error (docker: "multiple IDs
+/// found with provided prefix");</item>
+/// <item>a piped object is re-read from disk (it may be stale or gone: then ObjectNotFound);</item>
+/// <item><see cref="Distinct"/> drops an object a previous input already selected.</item>
+/// </list>
+/// </summary>
+/// <typeparam name="T">The object type.</typeparam>
+public sealed class TargetSelector<T>(ITargetCatalog<T> catalog) where T : class
+{
+    private List<T>? _all;
+
+    /// <summary>The kind this selector resolves.</summary>
+    public ITargetCatalog<T> Catalog { get; } = catalog;
+
+    /// <summary>
+    /// The objects <paramref name="text"/> names. The list of all objects is read by the first pattern and kept until
+    /// <see cref="Refresh"/>, so several patterns of one input see one listing.
+    /// </summary>
+    /// <param name="text">A name, id, id prefix or wildcard pattern.</param>
+    /// <param name="idOnly">Literal text is an id or id prefix only (not a name).</param>
+    /// <param name="wildcards">False where the kind's cmdlet takes literal references only (Remove-ContainerImage): then
+    /// wildcard characters are looked up as they are.</param>
+    /// <returns>The matches: one or more for literal text, zero or more (in <see cref="ITargetCatalog{T}.List"/> order) for a pattern.</returns>
+    /// <exception cref="ResourceNotFoundException">Literal text that names nothing (the kind's NotFound id).</exception>
+    /// <exception cref="InvalidArgumentException">An ambiguous id prefix, or an invalid pattern (InvalidWildcardPattern).</exception>
+    public IReadOnlyList<T> Resolve(string text, bool idOnly = false, bool wildcards = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (wildcards && Wildcard.ContainsWildcard(text))
+        {
+            var pattern = Wildcard.Parse(text);
+            _all ??= Catalog.List().ToList();
+            return _all.Where(i => Catalog.Matches(i, pattern)).ToList();
+        }
+        string name = wildcards ? Wildcard.Unescape(text) : text;
+        var found = Catalog.Find(name, idOnly);
+        return found.Count > 0 ? found : throw NotFound(text, $"No such {Catalog.Kind}: {name}");
+    }
+
+    /// <summary>The current stored state of a piped object.</summary>
+    /// <exception cref="ResourceNotFoundException">It no longer exists (the kind's NotFound id; the target is its name).</exception>
+    public T Reload(T item) =>
+        Catalog.Reload(item) ?? throw NotFound(Catalog.Describe(item), $"The {Catalog.Kind} '{Catalog.Describe(item)}' no longer exists.");
+
+    /// <summary>Forget the listing read for patterns (the next pattern or <see cref="All"/> reads the store again); the de-duplication state stays.</summary>
+    public void Refresh() => _all = null;
+
+    /// <summary>Every object when no text was given, in <see cref="ITargetCatalog{T}.List"/> order.</summary>
+    public IReadOnlyList<T> All() => _all ??= Catalog.List().ToList();
+
+    /// <summary>A filter that passes each object once per selector, by <see cref="ITargetCatalog{T}.Key"/> (the first input that names it wins).</summary>
+    public IEnumerable<T> Distinct(IEnumerable<T> items)
+    {
+        foreach (var i in items)
+            if (_seen.Add(Catalog.Key(i))) yield return i;
+    }
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    private ResourceNotFoundException NotFound(string target, string message) => new(Catalog.NotFoundErrorId, message, target);
+
+    /// <summary>Every object selected by <paramref name="texts"/>, each once; the first error is thrown (compose's all-or-nothing use).</summary>
+    /// <exception cref="ResourceNotFoundException">A literal text names nothing.</exception>
+    /// <exception cref="InvalidArgumentException">An ambiguous id prefix or an invalid pattern.</exception>
+    public IReadOnlyList<T> ResolveAll(IEnumerable<string> texts) => Distinct(texts.SelectMany(t => Resolve(t))).ToList();
+}
