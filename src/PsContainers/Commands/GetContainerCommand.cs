@@ -30,6 +30,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     /// <summary>Image reference or id (wildcards allowed).</summary>
     [Parameter] [SupportsWildcards] public string? Image { get; set; }
 
+    /// <summary>Only containers whose healthcheck reports one of these (docker ps --filter health=...); None: no healthcheck.</summary>
+    [Parameter] public HealthStatus[]? Health { get; set; }
+
     protected override void ProcessRecord()
     {
         IEnumerable<Container> list;
@@ -49,7 +52,7 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 
-        bool any = All || explicitTarget || Status is { Length: > 0 };
+        bool any = All || explicitTarget || Status is { Length: > 0 } || Health is { Length: > 0 };
         WildcardPattern? img = Image is null ? null : new WildcardPattern(Image, WildcardOptions.IgnoreCase);
         foreach (var c in list)
         {
@@ -58,6 +61,7 @@ public sealed class GetContainerCommand : ContainerCmdletBase
             if (img is not null && !(img.IsMatch(c.Image) || img.IsMatch(c.ImageId) || img.IsMatch(c.ImageId.Replace("sha256:", "")) ||
                 c.ImageId.Replace("sha256:", "").StartsWith(Image!, StringComparison.OrdinalIgnoreCase))) continue;
             if (Label is { Length: > 0 } && !Label.All(l => MatchLabel(c, l))) continue;
+            if (Health is { Length: > 0 } && !Health.Contains(c.State.Health?.Status ?? HealthStatus.None)) continue;
             WriteObject(c);
         }
     }
