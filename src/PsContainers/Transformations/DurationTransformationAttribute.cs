@@ -9,7 +9,7 @@ namespace PsContainers.Transformations;
 /// time.ParseDuration, see <see cref="GoDuration"/>): a TimeSpan is kept; a string is "30s", "1m30s", "500ms", "2h",
 /// "0", or a TimeSpan text ("00:01:30"). PowerShell reads an unquoted 30s as the number 30 of type short (its "s"
 /// literal suffix), so a short is taken as seconds; any other bare number is refused (docker refuses it too: the
-/// unit would be a guess).
+/// unit would be a guess). Unquoted 2.5s arrives as the short 2 (PowerShell rounds it): the help says to quote fractions.
 /// Anything else fails parameter binding (ParameterArgumentTransformationError) with the reason.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
