@@ -198,6 +198,9 @@ internal sealed unsafe class HealthProber
         bool inStartPeriod = _probeStartTick - _startedTick < (long)_config.EffectiveStartPeriod().TotalMilliseconds;
         _health.Record(result, inStartPeriod, _config.EffectiveRetries());
         Write();
+        // the monitor idles until the next probe: give back the code pages the probe faulted in (as after the start)
+        GC.Collect();
+        Supervisor.TrimResidentImage();
         long now = Environment.TickCount64;
         _due = now + (long)NextInterval(now).TotalMilliseconds;
     }

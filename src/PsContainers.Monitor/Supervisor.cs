@@ -238,7 +238,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
     /// libraries (MADV_DONTNEED on the read-only, executable file mappings: the text is never written, so
     /// the pages the poll loop needs simply fault back in from the page cache).
     /// </summary>
-    private static void TrimResidentImage()
+    internal static void TrimResidentImage()
     {
         var ranges = new List<(nint Start, nint Length)>();
         try
