@@ -16,14 +16,15 @@ namespace PsContainers.Monitor;
 /// <see cref="MillisecondsUntilDue"/> bounds its wait, <see cref="OnReaped"/> gets the probe's exit status and
 /// <see cref="Tick"/> starts and times out probes.
 /// The first probe runs one interval after the start (the start interval while starting in the start period);
-/// <see cref="Reset"/> on every (re)start makes the status Starting again with no failing streak.
+/// <see cref="Reset"/> on every (re)start makes the status Starting again with no failing streak. No probe runs while
+/// the container is paused (the engine's paused marker), as docker stops the healthcheck of a paused container.
 /// </summary>
 internal sealed unsafe class HealthProber
 {
     private readonly MonitorContext _ctx;
     private readonly HealthConfig _config;
     private readonly IReadOnlyList<string> _command;
-    private readonly string _pidFile;
+    private readonly string _pidFile, _pausedMarker;
     private readonly ContainerHealth _health;
     private readonly byte[] _output = new byte[ContainerHealth.MaxOutputBytes];
     private int _outputLength;
@@ -40,6 +41,7 @@ internal sealed unsafe class HealthProber
         _config = config;
         _command = config.ProbeCommand() ?? throw new ArgumentException("the healthcheck has no command");
         _pidFile = Path.Combine(ctx.Options.Dir, ".health-probe.pid");
+        _pausedMarker = Path.Combine(ctx.Options.Dir, ContainerMarkers.Paused);
         ContainerHealth? previous = null;
         try { previous = HealthStateFile.ReadFrom(ctx.Options.Dir); } catch (Exception) { /* an unreadable record starts afresh */ }
         _health = previous ?? new ContainerHealth();
@@ -80,7 +82,10 @@ internal sealed unsafe class HealthProber
             if (!_recorded && now >= _deadline) TimeOut();
             return;
         }
-        if (now >= _due) StartProbe(now);
+        if (now < _due) return;
+        // docker stops the healthcheck of a paused container: a probe would only hang in the frozen cgroup
+        if (File.Exists(_pausedMarker)) { _due = now + (long)NextInterval(now).TotalMilliseconds; return; }
+        StartProbe(now);
     }
 
     /// <summary>Read what the probe wrote (the first <see cref="ContainerHealth.MaxOutputBytes"/> bytes are kept).</summary>

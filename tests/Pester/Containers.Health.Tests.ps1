@@ -179,6 +179,21 @@ Describe 'Restart and Wait-Container' {
         $h.Log[0].ExitCode | Should -Be 0 -Because "the last results of the previous run are kept, as docker keeps them ($before before)"
     }
 
+    It 'runs no probe while the container is paused, as docker' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name hc-pause -HealthCommand 'true' -HealthInterval 200ms -HealthTimeout 300ms -Command sleep, 600
+        $null = Wait-Container hc-pause -Condition Healthy -Timeout 60s
+        Suspend-Container hc-pause -Confirm:$false
+        Start-Sleep -Milliseconds 600   # a probe already started when it froze times out meanwhile
+        $last = (Get-Health hc-pause).Log[-1].Start
+        Start-Sleep -Milliseconds 1500   # seven intervals
+        (Get-Health hc-pause).Log[-1].Start | Should -Be $last
+        (Get-Health hc-pause).Status | Should -Be ([PsContainers.Core.Containers.HealthStatus]::Healthy)
+        Resume-Container hc-pause -Confirm:$false
+        Wait-ContainerCondition { (Get-Health hc-pause).Log[-1].Start -gt $last } -TimeoutSeconds 60 | Out-Null
+        (Get-Health hc-pause).Log[-1].Start | Should -BeGreaterThan $last
+        (Get-Health hc-pause).Log[-1].ExitCode | Should -Be 0
+    }
+
     It 'waits for Running and Removed, and times out with WaitTimedOut' {
         $c = New-Container health-bad:1 -Name hc-wait
         { Wait-Container hc-wait -Condition Running -Timeout 500ms -ErrorAction Stop } | Should -Throw -ErrorId 'WaitTimedOut*'
