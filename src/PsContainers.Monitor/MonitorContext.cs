@@ -76,8 +76,11 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
     /// <summary>The engine marked the exit as the user's stop (Stop-Container, Send-ContainerSignal).</summary>
     public bool UserStopped() => File.Exists(Path.Combine(Options.Dir, ContainerMarkers.UserStop));
 
-    /// <summary>Reap every exited child; return init's exit code once it has exited.</summary>
-    public static int? Reap(int pid)
+    /// <summary>
+    /// Reap every exited child; return init's exit code once it has exited. Each other child reaped is passed to
+    /// <paramref name="other"/> (pid, exit code) when given.
+    /// </summary>
+    public static int? Reap(int pid, Action<int, int>? other = null)
     {
         int? result = null;
         int status;
@@ -86,12 +89,17 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
             int w = waitpid(-1, &status, WNOHANG);
             if (w <= 0) break;
             if (w == pid) result = DecodeWaitStatus(status);
+            else other?.Invoke(w, DecodeWaitStatus(status));
         }
         return result;
     }
 
-    /// <summary>Reap every exited child without waiting.</summary>
-    public static void ReapOthers() { int st; while (waitpid(-1, &st, WNOHANG) > 0) { } }
+    /// <summary>Reap every exited child without waiting (each passed to <paramref name="other"/> when given).</summary>
+    public static void ReapOthers(Action<int, int>? other = null)
+    {
+        int st, w;
+        while ((w = waitpid(-1, &st, WNOHANG)) > 0) other?.Invoke(w, DecodeWaitStatus(st));
+    }
 
     /// <summary>After the container ended: close the log, unmount the rootfs, run the exit command, remove the container when asked.</summary>
     public void Cleanup()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PsContainers.Contract;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Monitor;
 
@@ -13,6 +14,8 @@ internal sealed class MonitorOptions
     public List<string> ExecArgs = new();
     public string? LockFile, ExitCommand, NameFile;
     public List<string> ExitArgs = new();
+    /// <summary>The healthcheck the monitor probes (--health-* options, <see cref="HealthConfig.ToMonitorArguments"/>), or null.</summary>
+    public HealthConfig? Health;
 
     /// <summary>Parse the arguments.</summary>
     /// <exception cref="ArgumentException">An unknown argument, a missing value or a missing required option.</exception>
@@ -48,7 +51,9 @@ internal sealed class MonitorOptions
                 case "--name-file": o.NameFile = Next(); break;
                 case "--exit-command": o.ExitCommand = Next(); break;
                 case "--exit-arg": o.ExitArgs.Add(Next()); break;
-                default: throw new ArgumentException($"unknown argument '{a[i]}'");
+                default:
+                    if (HealthConfig.TryApplyMonitorArgument(ref o.Health, a[i], Next)) break;
+                    throw new ArgumentException($"unknown argument '{a[i]}'");
             }
         }
         if (o.ExecTty) { if (o.Id.Length == 0 || o.ExecArgs.Count == 0) throw new ArgumentException("--exec-tty needs --id and the exec arguments after --"); return o; }

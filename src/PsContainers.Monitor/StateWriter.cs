@@ -25,11 +25,17 @@ internal sealed class StateWriter(MonitorOptions o)
             Status = status, Pid = pid, MonitorPid = getpid(), RestartCount = _o.RestartCount, StartedAt = _startedAt,
             FinishedAt = exit is null ? null : now, ExitCode = exit, Error = error,
         };
-        string target = Path.Combine(_o.Dir, ContainerMarkers.StateFile);
-        string tmp = Path.Combine(_o.Dir, ".tmp-" + ContainerMarkers.StateFile + "-" + getpid().ToString(CultureInfo.InvariantCulture));
+        WriteAtomically(_o.Dir, ContainerMarkers.StateFile, record.ToUtf8());
+    }
+
+    /// <summary>Replace DIR/NAME atomically (a temp file in DIR, fsync, rename): readers see the old or the new record.</summary>
+    public static void WriteAtomically(string dir, string name, byte[] content)
+    {
+        string target = Path.Combine(dir, name);
+        string tmp = Path.Combine(dir, ".tmp-" + name + "-" + getpid().ToString(CultureInfo.InvariantCulture));
         int fd = Open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
         if (fd < 0) return;
-        WriteAll(fd, record.ToUtf8());
+        WriteAll(fd, content);
         fsync(fd);
         close(fd);
         try { File.Move(tmp, target, overwrite: true); } catch { }

@@ -17,6 +17,8 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
 {
     private readonly MonitorContext _ctx = ctx;
     private MonitorOptions O => _ctx.Options;
+    /// <summary>The healthcheck's prober when the container has an active one (--health-test CMD|CMD-SHELL ...).</summary>
+    private readonly HealthProber? _health = ctx.Options.Health is { } h && h.IsActive() ? new HealthProber(ctx, h) : null;
 
     /// <summary>Run the container until it ends for good (no restart); the monitor's exit code (0).</summary>
     public int Run()
@@ -48,7 +50,9 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Started, pid));
                 if (!O.Attach) _ctx.Detach();
             }
+            _health?.Reset(pid);
             exit = Supervise(pid, outR, errR);
+            _health?.Stop();
             _ctx.Mark("exited");
             if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
             if (_ctx.Attached) { _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Exit, exit)); _ctx.Detach(); }
@@ -170,23 +174,36 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         byte[] buf = new byte[32768];
         int? exit = null;
         long drainDeadline = 0;
-        var pfd = stackalloc PollFd[3];
+        var pfd = stackalloc PollFd[5];
+        Action<int, int>? reaped = _health is null ? null : _health.OnReaped;
         while (true)
         {
             int n = 0;
-            int[] map = new int[3];
+            int[] map = new int[5];
             for (int i = 0; i < 2; i++)
                 if (fds[i] >= 0) { pfd[n] = new PollFd { fd = fds[i], events = POLLIN }; map[n++] = i; }
             int pidIdx = -1;
             if (exit is null && pidfd >= 0) { pidIdx = n; pfd[n++] = new PollFd { fd = pidfd, events = POLLIN }; }
             if (n == 0) break;
+            int healthOut = -1, healthPid = -1;
+            if (exit is null && _health is not null)
+            {
+                if (_health.OutputFd >= 0) { healthOut = n; pfd[n++] = new PollFd { fd = _health.OutputFd, events = POLLIN }; }
+                if (_health.ProcessFd >= 0) { healthPid = n; pfd[n++] = new PollFd { fd = _health.ProcessFd, events = POLLIN }; }
+            }
             int timeout = exit is null ? (pidfd >= 0 ? (trimmed ? -1 : 1000) : 200) : 100;
+            if (exit is null && _health is not null)
+            {
+                int due = _health.MillisecondsUntilDue();
+                timeout = timeout < 0 ? due : Math.Min(timeout, due);
+            }
             int pr = poll(pfd, (nuint)n, timeout);
             if (pr < 0 && Errno != EINTR) break;
             if (pr == 0 && !trimmed && exit is null) { TrimResidentImage(); trimmed = true; continue; }
             for (int k = 0; k < n && pr > 0; k++)
             {
-                if (pfd[k].revents == 0 || k == pidIdx) continue;
+                if (pfd[k].revents == 0 || k == pidIdx || k == healthPid) continue;
+                if (k == healthOut) { _health!.ReadOutput(); continue; }
                 int i = map[k];
                 fixed (byte* b = buf)
                 {
@@ -199,8 +216,9 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                     }
                 }
             }
-            if (exit is null) exit = MonitorContext.Reap(pid);
-            else MonitorContext.ReapOthers();
+            if (exit is null) exit = MonitorContext.Reap(pid, reaped);
+            else MonitorContext.ReapOthers(reaped);
+            if (exit is null) _health?.Tick();
             if (exit is not null)
             {
                 if (drainDeadline == 0) drainDeadline = Environment.TickCount64 + 2000;
@@ -221,7 +239,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
     /// libraries (MADV_DONTNEED on the read-only, executable file mappings: the text is never written, so
     /// the pages the poll loop needs simply fault back in from the page cache).
     /// </summary>
-    private static void TrimResidentImage()
+    internal static void TrimResidentImage()
     {
         var ranges = new List<(nint Start, nint Length)>();
         try

@@ -158,6 +158,7 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("create: runtime chosen");
         var env = image.Env.ToList();
         foreach (var e in o.Environment) SetEnv(env, e);
+        var healthcheck = ContainerHealthcheck.Effective(o, image);
         var c = new Container
         {
             Id = id,
@@ -179,6 +180,7 @@ public sealed partial class ContainerManager
                 StopSignal = o.StopSignal ?? image.StopSignal,
                 StopTimeout = o.StopTimeout,
                 Labels = new Dictionary<string, string>(image.Labels.Concat(o.Labels).GroupBy(k => k.Key).Select(g => g.Last())),
+                Healthcheck = healthcheck,
             },
             HostConfig = new HostConfig
             {

@@ -20,6 +20,11 @@ public sealed class ContainerConfig
     public string? StopSignal { get; set; }
     public int? StopTimeout { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
+    /// <summary>
+    /// The healthcheck in effect: the -Health* parameters over the image's HEALTHCHECK (<see cref="HealthConfig.Merge"/>),
+    /// docker inspect's Config.Healthcheck; null when neither has one; Test ["NONE"] with -NoHealthcheck.
+    /// </summary>
+    public HealthConfig? Healthcheck { get; set; }
 }
 
 /// <summary>
@@ -86,6 +91,11 @@ public sealed class ContainerState
     public DateTime? FinishedAt { get; set; }
     public int RestartCount { get; set; }
     public string? Error { get; set; }
+    /// <summary>
+    /// The healthcheck's results as the monitor recorded them (docker inspect's State.Health), or null when the
+    /// container has no active healthcheck. Starting until the first probe result of a run.
+    /// </summary>
+    public ContainerHealth? Health { get; set; }
 
     /// <summary>
     /// Recorded as running, but its monitor is gone: reported exited from what is known until
@@ -148,12 +158,21 @@ public sealed class Container
 
     public static string FormatStatus(ContainerState s, DateTime nowUtc) => s.Status switch
     {
-        ContainerStatus.Running => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()),
+        ContainerStatus.Running => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + HealthSuffix(s.Health),
         ContainerStatus.Paused => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + " (Paused)",
         ContainerStatus.Restarting => $"Restarting ({s.ExitCode ?? 0}) " + HumanDuration(nowUtc - (s.FinishedAt ?? nowUtc).ToUniversalTime()) + " ago",
         ContainerStatus.Exited => $"Exited ({s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}) " +
             (s.FinishedAt is DateTime f ? HumanDuration(nowUtc - f.ToUniversalTime()) + " ago" : ""),
         _ => s.Status.ToString(),
+    };
+
+    /// <summary>docker ps' health after "Up ...": " (healthy)", " (unhealthy)", " (health: starting)"; "" without a healthcheck.</summary>
+    private static string HealthSuffix(ContainerHealth? h) => h?.Status switch
+    {
+        HealthStatus.Healthy => " (healthy)",
+        HealthStatus.Unhealthy => " (unhealthy)",
+        HealthStatus.Starting => " (health: starting)",
+        _ => "",
     };
 
     /// <summary>docker's units.HumanDuration.</summary>
@@ -270,4 +289,9 @@ public sealed class ContainerCreateOptions
     public bool AutoRemove { get; set; }
     /// <summary>-SecurityOption, parsed (<see cref="Containers.SecurityOptions.Parse"/>).</summary>
     public SecurityOptions Security { get; set; } = new();
+    /// <summary>
+    /// The -Health* parameters in docker's shape (zero fields and an empty Test take the image's values), Test
+    /// ["NONE"] for -NoHealthcheck; null when none was given (the image's healthcheck applies).
+    /// </summary>
+    public HealthConfig? Healthcheck { get; set; }
 }

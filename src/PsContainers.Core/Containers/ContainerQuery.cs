@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using PsContainers.Core.Targets;
 
 namespace PsContainers.Core.Containers;
@@ -17,6 +18,9 @@ public sealed class ContainerQuery
     /// <summary>'key' or 'key=value' filters, all of which must match (docker ps --filter label=…); the value compare is exact.</summary>
     public IReadOnlyList<string>? Label { get; init; }
 
+    /// <summary>Only these health statuses (docker ps --filter health=…; None: no healthcheck); any when null or empty.</summary>
+    public IReadOnlyCollection<HealthStatus>? Health { get; init; }
+
     /// <summary>
     /// The image: a wildcard (<see cref="Wildcard"/>) or literal matched, ignoring case, against the reference the
     /// container was created from and its image id (with or without sha256:), or a prefix of the id
@@ -31,9 +35,10 @@ public sealed class ContainerQuery
     /// <exception cref="InvalidArgumentException">InvalidWildcardPattern: <see cref="Image"/> is not a valid pattern.</exception>
     public bool Matches(Container c, bool named = false)
     {
-        bool statusGiven = Status is { Count: > 0 };
-        if (!(All || named || statusGiven) && !c.State.Running) return false;
+        bool statusGiven = Status is { Count: > 0 }, healthGiven = Health is { Count: > 0 };
+        if (!(All || named || statusGiven || healthGiven) && !c.State.Running) return false;
         if (statusGiven && !Status!.Contains(c.State.Status)) return false;
+        if (healthGiven && !Health!.Contains(c.State.Health?.Status ?? HealthStatus.None)) return false;
         if (Image is not null && !MatchesImage(c)) return false;
         return Label is not { Count: > 0 } || Label.All(l => MatchesLabel(c, l));
     }

@@ -171,6 +171,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             c.Path = dir;
             string stPath = System.IO.Path.Combine(dir, ContainerMarkers.StateFile);
             c.State = File.Exists(stPath) ? ParseState(File.ReadAllText(stPath)) : new ContainerState();
+            c.State.Health = ContainerHealthcheck.ReadHealth(c);
             return c;
         }
         catch (FileNotFoundException) { return null; }

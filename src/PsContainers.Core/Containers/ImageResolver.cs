@@ -14,6 +14,8 @@ public sealed class ResolvedImage
     public string? WorkingDir { get; init; }
     public string? User { get; init; }
     public string? StopSignal { get; init; }
+    /// <summary>The image's HEALTHCHECK (config.Healthcheck), or null.</summary>
+    public HealthConfig? Healthcheck { get; init; }
     public Dictionary<string, string> Labels { get; init; } = new();
     /// <summary>The image's VOLUMEs: container paths ("/data"); empty for a directory image.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
@@ -77,6 +79,7 @@ public sealed class StoreImageResolver(Images.ImageStore store) : IContainerImag
             WorkingDir = string.IsNullOrEmpty(cfg.WorkingDir) ? null : cfg.WorkingDir,
             User = string.IsNullOrEmpty(cfg.User) ? null : cfg.User,
             StopSignal = cfg.StopSignal,
+            Healthcheck = cfg.Healthcheck,
             Labels = new Dictionary<string, string>(cfg.Labels),
             Volumes = cfg.Volumes,
             ExposedPorts = cfg.ExposedPorts,

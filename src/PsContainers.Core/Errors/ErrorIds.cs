@@ -51,6 +51,14 @@ public static class ErrorIds
     public const string InitNotFound = "InitNotFound";
     /// <summary>InvalidArgument: '…' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.</summary>
     public const string InvalidContainerName = "InvalidContainerName";
+    /// <summary>InvalidArgument: The health interval cannot be negative; -NoHealthcheck conflicts with -Health* (HealthConfig.Validate).</summary>
+    public const string InvalidHealthcheck = "InvalidHealthcheck";
+    /// <summary>InvalidOperation: Wait-Container -Condition Healthy on a container that has no healthcheck (compose: "has no healthcheck configured").</summary>
+    public const string NoHealthcheck = "NoHealthcheck";
+    /// <summary>InvalidOperation: Wait-Container -Condition Healthy: the container turned unhealthy, or exited.</summary>
+    public const string ContainerUnhealthy = "ContainerUnhealthy";
+    /// <summary>OperationTimeout: Wait-Container -Timeout passed before the container reached the condition.</summary>
+    public const string WaitTimedOut = "WaitTimedOut";
     /// <summary>InvalidArgument: Restart policy '…' is not one of no, on-failure[:max-retries], always, unless-stopped.</summary>
     public const string InvalidRestartPolicy = "InvalidRestartPolicy";
     /// <summary>InvalidArgument: '…' is not a signal name or number.</summary>

@@ -69,6 +69,12 @@ public sealed class ImageConfig
     public string[] Volumes { get; set; } = [];
     public Dictionary<string, string> Labels { get; set; } = new();
     public string? StopSignal { get; set; }
+    /// <summary>HEALTHCHECK (docker's Healthcheck), or null.</summary>
+    public Containers.HealthConfig? Healthcheck { get; set; }
+    /// <summary>SHELL (docker's Shell: the shell of the shell forms), or null.</summary>
+    public string[]? Shell { get; set; }
+    /// <summary>ONBUILD instructions (docker's OnBuild), or null.</summary>
+    public string[]? OnBuild { get; set; }
 
     public override string ToString()
     {

@@ -768,6 +768,9 @@ public sealed partial class ImageStore
             ic.WorkingDir = NullIfEmpty(c.WorkingDir);
             ic.User = NullIfEmpty(c.User);
             ic.StopSignal = NullIfEmpty(c.StopSignal);
+            ic.Healthcheck = c.Healthcheck?.Clone();
+            ic.Shell = c.Shell?.ToArray();
+            ic.OnBuild = c.OnBuild?.ToArray();
             ic.ExposedPorts = c.ExposedPorts.ToArray();
             ic.Volumes = c.Volumes.ToArray();
             foreach (var kv in c.Labels) ic.Labels[kv.Key] = kv.Value;

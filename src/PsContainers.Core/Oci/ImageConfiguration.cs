@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Oci;
 
@@ -175,6 +176,16 @@ public sealed class ImageExecutionConfig
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary><c>StopSignal</c> ("SIGTERM", "9"), or null.</summary>
     public string? StopSignal { get; init; }
+    /// <summary>
+    /// <c>Healthcheck</c> (docker's image config; the OCI spec does not define it but tools keep it there too):
+    /// Test, Interval, Timeout, StartPeriod, StartInterval (nanoseconds), Retries; null when absent. Members of the
+    /// wrong type read as absent (zero).
+    /// </summary>
+    public HealthConfig? Healthcheck { get; init; }
+    /// <summary><c>Shell</c> (docker: the SHELL for shell forms, e.g. ["/bin/sh","-c"]), or null.</summary>
+    public IReadOnlyList<string>? Shell { get; init; }
+    /// <summary><c>OnBuild</c> (docker: ONBUILD instructions, as written), or null.</summary>
+    public IReadOnlyList<string>? OnBuild { get; init; }
 
     internal static ImageExecutionConfig Read(JsonElement c)
     {
@@ -192,13 +203,43 @@ public sealed class ImageExecutionConfig
             WorkingDir = OciJson.String(c, "WorkingDir"),
             Labels = labels,
             StopSignal = OciJson.String(c, "StopSignal"),
+            Healthcheck = c.TryGetProperty("Healthcheck", out var hc) && hc.ValueKind == JsonValueKind.Object ? ReadHealthcheck(hc) : null,
+            Shell = c.TryGetProperty("Shell", out var sh) ? ImageConfiguration.StringList(sh) : null,
+            OnBuild = c.TryGetProperty("OnBuild", out var ob) ? ImageConfiguration.StringList(ob) : null,
         };
+    }
+
+    private static HealthConfig ReadHealthcheck(JsonElement h)
+    {
+        long Ns(string name) => h.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : 0;
+        return new HealthConfig
+        {
+            Test = h.TryGetProperty("Test", out var t) && ImageConfiguration.StringList(t) is { } test ? test.ToArray() : [],
+            Interval = Ns("Interval"),
+            Timeout = Ns("Timeout"),
+            StartPeriod = Ns("StartPeriod"),
+            StartInterval = Ns("StartInterval"),
+            Retries = h.TryGetProperty("Retries", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out int n) ? n : 0,
+        };
+    }
+
+    private static void WriteHealthcheck(Utf8JsonWriter w, HealthConfig h)
+    {
+        // docker's shape, zero members left out (Go's omitempty)
+        w.WriteStartObject("Healthcheck");
+        if (h.Test.Length > 0) ImageConfiguration.WriteStrings(w, "Test", h.Test);
+        if (h.Interval != 0) w.WriteNumber("Interval", h.Interval);
+        if (h.Timeout != 0) w.WriteNumber("Timeout", h.Timeout);
+        if (h.StartPeriod != 0) w.WriteNumber("StartPeriod", h.StartPeriod);
+        if (h.StartInterval != 0) w.WriteNumber("StartInterval", h.StartInterval);
+        if (h.Retries != 0) w.WriteNumber("Retries", h.Retries);
+        w.WriteEndObject();
     }
 
     private static IReadOnlyList<string> Keys(JsonElement c, string name) =>
         c.TryGetProperty(name, out var o) && o.ValueKind == JsonValueKind.Object ? o.EnumerateObject().Select(p => p.Name).ToList() : [];
 
-    /// <summary>Write as a JSON object: Env, Entrypoint, Cmd, WorkingDir, User, StopSignal, ExposedPorts, Volumes, Labels, each only when set or non-empty.</summary>
+    /// <summary>Write as a JSON object: Env, Entrypoint, Cmd, WorkingDir, User, StopSignal, Healthcheck, Shell, OnBuild, ExposedPorts, Volumes, Labels, each only when set or non-empty.</summary>
     internal void Write(Utf8JsonWriter w)
     {
         w.WriteStartObject();
@@ -208,6 +249,9 @@ public sealed class ImageExecutionConfig
         if (WorkingDir is not null) w.WriteString("WorkingDir", WorkingDir);
         if (User is not null) w.WriteString("User", User);
         if (StopSignal is not null) w.WriteString("StopSignal", StopSignal);
+        if (Healthcheck is not null) WriteHealthcheck(w, Healthcheck);
+        if (Shell is not null) ImageConfiguration.WriteStrings(w, "Shell", Shell);
+        if (OnBuild is not null) ImageConfiguration.WriteStrings(w, "OnBuild", OnBuild);
         if (ExposedPorts.Count > 0) { w.WriteStartObject("ExposedPorts"); foreach (var p in ExposedPorts) { w.WriteStartObject(p); w.WriteEndObject(); } w.WriteEndObject(); }
         if (Volumes.Count > 0) { w.WriteStartObject("Volumes"); foreach (var p in Volumes) { w.WriteStartObject(p); w.WriteEndObject(); } w.WriteEndObject(); }
         if (Labels.Count > 0) { w.WriteStartObject("Labels"); foreach (var kv in Labels) w.WriteString(kv.Key, kv.Value); w.WriteEndObject(); }

@@ -180,10 +180,26 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
     }
 }
 
-/// <summary>Wait-Container: block until containers stop; writes their exit codes.</summary>
+/// <summary>
+/// Wait-Container: block until containers stop and write their exit codes (the default, docker wait); with
+/// -Condition Running or Healthy write the container once it is running / healthy, with Removed nothing once it is gone.
+/// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "Container", DefaultParameterSetName = "Name")]
-[OutputType(typeof(int))]
+[OutputType(typeof(int), typeof(Container))]
 public sealed class WaitContainerCommand : ContainerTargetCmdletBase
 {
-    protected override void Act(Container c) => WriteObject(Manager.Wait(c, CancellationToken));
+    /// <summary>What to wait for (<see cref="WaitCondition"/>); Exited by default.</summary>
+    [Parameter] public WaitCondition Condition { get; set; } = WaitCondition.Exited;
+
+    /// <summary>The longest to wait for each container; past it the container's error is WaitTimedOut.</summary>
+    [Parameter] [DurationTransformation] public TimeSpan Timeout { get; set; }
+
+    protected override void Act(Container c)
+    {
+        bool timed = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
+        if (Condition == WaitCondition.Exited && !timed) { WriteObject(Manager.Wait(c, CancellationToken)); return; }
+        var reached = ContainerWaiter.Wait(Manager.Store, c, Condition, timed ? Timeout : null, CancellationToken);
+        if (Condition == WaitCondition.Exited) WriteObject(reached!.State.ExitCode ?? -1);
+        else if (reached is not null) WriteObject(reached);
+    }
 }

@@ -9,7 +9,7 @@ using PsContainers.Transformations;
 namespace PsContainers.Commands;
 
 /// <summary>The options shared by New-Container and Invoke-ContainerImage (docker create/run).</summary>
-public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
+public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -92,6 +92,7 @@ public abstract class ContainerCreateCmdletBase : ContainerCmdletBase
             Interactive = Interactive,
             Tty = Tty,
             AutoRemove = autoRemove,
+            Healthcheck = HealthcheckParameters(),
         };
         if (o.Memory is <= 0)
             throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"-Memory {Memory} is not a size above 0 bytes.", Memory);

@@ -31,6 +31,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     /// <summary>Image reference or id (wildcards allowed).</summary>
     [Parameter] [SupportsWildcards] public string? Image { get; set; }
 
+    /// <summary>Only containers whose healthcheck reports one of these (docker ps --filter health=...); None: no healthcheck.</summary>
+    [Parameter] public HealthStatus[]? Health { get; set; }
+
     protected override void ProcessRecord()
     {
         IEnumerable<Container> list;
@@ -50,7 +53,7 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 
-        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image };
+        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image, Health = Health };
         try { list = query.Filter(list, named).ToList(); }
         catch (Exception e) { ThrowEngineError(e, Image); return; }
         WriteObject(list, true);

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>
+/// Waits, by reading the container's records (no daemon to notify us), until a container reaches a
+/// <see cref="WaitCondition"/>; polls every few milliseconds, backing off to 50 ms.
+/// Healthy follows docker compose's <c>service_healthy</c>: it fails at once when the container has no active
+/// healthcheck, and fails when the container turns unhealthy or exits; a created container is waited for.
+/// </summary>
+public static class ContainerWaiter
+{
+    /// <summary>
+    /// Wait until <paramref name="c"/> meets <paramref name="condition"/>; the container as it was then (null for
+    /// <see cref="WaitCondition.Removed"/>).
+    /// </summary>
+    /// <param name="timeout">The longest to wait; null waits until the condition or <paramref name="ct"/>.</param>
+    /// <exception cref="PscException">WaitTimedOut (OperationTimeout); NoHealthcheck and ContainerUnhealthy
+    /// (InvalidOperation, Healthy only); ContainerNotFound when the container is removed while waiting for
+    /// Running, Healthy or Exited.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (Ctrl+C).</exception>
+    public static Container? Wait(ContainerStore store, Container c, WaitCondition condition, TimeSpan? timeout, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        int delay = 2;
+        while (true)
+        {
+            var s = store.Load(c.Id);
+            if (s is null)
+            {
+                if (condition == WaitCondition.Removed) return null;
+                throw PscException.NotFound(ErrorIds.ContainerNotFound, $"Container '{c.Name}' was removed while waiting for it to be {condition.ToString().ToLowerInvariant()}.", c.Name);
+            }
+            if (Reached(s, condition)) return s;
+            if (timeout is { } t && sw.Elapsed >= t)
+                throw new PscException(ErrorIds.WaitTimedOut, PscErrorCategory.OperationTimeout,
+                    $"Container '{s.Name}' was not {condition.ToString().ToLowerInvariant()} after {t} (it is {Describe(s)}).", s.Name);
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 50);
+        }
+    }
+
+    /// <summary>Whether <paramref name="s"/> meets the condition; throws when Healthy can no longer be reached.</summary>
+    private static bool Reached(Container s, WaitCondition condition)
+    {
+        var st = s.State;
+        switch (condition)
+        {
+            case WaitCondition.Running:
+                return st.Status is ContainerStatus.Running or ContainerStatus.Paused;
+            case WaitCondition.Exited:
+                return st.Status == ContainerStatus.Exited || !st.Running && st.Status != ContainerStatus.Created;
+            case WaitCondition.Removed:
+                return false;
+            case WaitCondition.Healthy:
+                if (s.Config.Healthcheck is not { } h || !h.IsActive())
+                    throw PscException.InvalidOperation(ErrorIds.NoHealthcheck, $"Container '{s.Name}' has no healthcheck configured.", s.Name);
+                if (st.Health?.Status == HealthStatus.Unhealthy && st.Status is ContainerStatus.Running or ContainerStatus.Paused)
+                    throw PscException.InvalidOperation(ErrorIds.ContainerUnhealthy, $"Container '{s.Name}' is unhealthy: {LastOutput(st.Health)}", s.Name);
+                if (st.Status is ContainerStatus.Exited or ContainerStatus.Dead)
+                    throw PscException.InvalidOperation(ErrorIds.ContainerUnhealthy, $"Container '{s.Name}' exited ({st.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}) before it was healthy.", s.Name);
+                return st.Status is ContainerStatus.Running or ContainerStatus.Paused && st.Health?.Status == HealthStatus.Healthy;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(condition));
+        }
+    }
+
+    private static string LastOutput(ContainerHealth h) =>
+        h.Log.Count == 0 ? "no probe result" : $"the last probe exited {h.Log[^1].ExitCode}: {h.Log[^1].Output.Trim()}";
+
+    private static string Describe(Container s) =>
+        s.State.Health is { } h ? $"{s.State.Status.ToString().ToLowerInvariant()}, {h.Status.ToString().ToLowerInvariant()}" : s.State.Status.ToString().ToLowerInvariant();
+}
