@@ -11,7 +11,7 @@ internal sealed class MonitorOptions
     public int RestartCount;
     public bool Remove, Foreground, Attach, Stdin, ExecTty, Tty;
     public List<string> ExecArgs = new();
-    public string? LockFile, ExitCommand, NameFile;
+    public string? LockFile, ExitCommand, NameFile, Image;
     public List<string> ExitArgs = new();
 
     /// <summary>Parse the arguments.</summary>
@@ -46,6 +46,7 @@ internal sealed class MonitorOptions
                 case "--stdin": o.Stdin = true; break;
                 case "--lock": o.LockFile = Next(); break;
                 case "--name-file": o.NameFile = Next(); break;
+                case "--image": o.Image = Next(); break;
                 case "--exit-command": o.ExitCommand = Next(); break;
                 case "--exit-arg": o.ExitArgs.Add(Next()); break;
                 default: throw new ArgumentException($"unknown argument '{a[i]}'");

@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -251,6 +252,7 @@ public sealed class ContainerNetworking
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });
+        Store.Events?.Emit(EventType.Network, "connect", network, ("name", network), ("container", containerId));
         return state;
     }
 
@@ -270,6 +272,7 @@ public sealed class ContainerNetworking
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });
+        Store.Events?.Emit(EventType.Network, "disconnect", network, ("name", network), ("container", containerId));
         return state;
     }
 

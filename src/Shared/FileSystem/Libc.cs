@@ -126,6 +126,11 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int fsync(int fd);
 
+    public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int flock(int fd, int operation);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint geteuid();
 
