@@ -12,7 +12,7 @@ namespace PsContainers.Commands;
 /// the latest 1-2 MiB, a few thousand events); with -Follow it then waits for new ones until Ctrl+C or -Until.
 /// Containers piped in (or -Id) select their events; -Name, -Action match PowerShell wildcards.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ContainerEvent", DefaultParameterSetName = "All")]
+[Cmdlet(VerbsCommon.Get, "ContainerEvent")]
 [OutputType(typeof(EngineEvent))]
 public sealed class GetContainerEventCommand : PscCmdlet
 {
