@@ -22,7 +22,7 @@
     CmdletsToExport      = @(
         # images and storage
         'Import-ContainerImage', 'Export-ContainerImage', 'Get-ContainerImage', 'Add-ContainerImageTag',
-        'Remove-ContainerImage', 'Get-ContainerDiskUsage', 'Get-ContainerVersion', 'Test-ContainerStorage',
+        'Remove-ContainerImage', 'Get-ContainerDiskUsage', 'Get-ContainerVersion', 'Get-ContainerSystemInfo', 'Test-ContainerStorage',
         # engine configuration
         'Get-ContainerConfiguration', 'Set-ContainerConfiguration',
         # containers
