@@ -17,17 +17,18 @@
         'formats/Containers.format.ps1xml'
         'formats/Registry.format.ps1xml'
         'formats/Networking.format.ps1xml'
+        'formats/Inspection.format.ps1xml'
     )
     CmdletsToExport      = @(
         # images and storage
         'Import-ContainerImage', 'Export-ContainerImage', 'Get-ContainerImage', 'Add-ContainerImageTag',
-        'Remove-ContainerImage', 'Get-ContainerDiskUsage', 'Get-ContainerVersion', 'Test-ContainerStorage',
+        'Remove-ContainerImage', 'Get-ContainerDiskUsage', 'Get-ContainerVersion', 'Get-ContainerSystemInfo', 'Test-ContainerStorage',
         # engine configuration
         'Get-ContainerConfiguration', 'Set-ContainerConfiguration',
         # containers
         'Invoke-ContainerImage', 'New-Container', 'Start-Container', 'Stop-Container', 'Send-ContainerSignal',
         'Restart-Container', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container',
-        'Wait-Container', 'Get-Container', 'Get-ContainerLog', 'Invoke-ContainerExec', 'Enter-Container',
+        'Wait-Container', 'Get-Container', 'Get-ContainerLog', 'Get-ContainerEvent', 'Get-ContainerChange', 'Invoke-ContainerExec', 'Enter-Container',
         'Get-ContainerProcess', 'Get-ContainerStatistic', 'Copy-ContainerItem', 'Export-Container',
         # registries
         'Request-ContainerImage', 'Publish-ContainerImage', 'Connect-ContainerRegistry',
@@ -41,7 +42,7 @@
     VariablesToExport    = @()
     AliasesToExport      = @(
         'Load-ContainerImage', 'Save-ContainerImage', 'Tag-ContainerImage',
-        'Run-ContainerImage', 'Kill-Container', 'Exec-Container',
+        'Run-ContainerImage', 'Kill-Container', 'Exec-Container', 'Diff-Container',
         'Pull-ContainerImage', 'Push-ContainerImage'
     )
     PrivateData          = @{

@@ -1,6 +1,7 @@
 using PsContainers.Core.Containers;
 using PsContainers.Core.Containers.Files;
 using PsContainers.Core.Containers.Inspect;
+using PsContainers.Core.Events;
 using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
@@ -30,6 +31,7 @@ public sealed class Engine
     private readonly Lazy<ContainerProcesses> _processes;
     private readonly Lazy<ContainerStatistics> _statistics;
     private readonly Lazy<ContainerFiles> _files;
+    private readonly Lazy<EventLog> _events;
 
     /// <param name="paths">The store root (see <see cref="PscPaths"/>).</param>
     /// <param name="syscalls">The system-call layer; the real one when null (tests pass a fake).</param>
@@ -38,15 +40,16 @@ public sealed class Engine
         Paths = paths;
         Syscalls = syscalls ?? LinuxSyscalls.Instance;
         _containerStore = new(() => new ContainerStore(Paths, Syscalls));
-        _images = new(() => new ImageStore(Paths) { Users = _containerStore.Value });
-        _networks = new(() => new NetworkStore(Paths));
+        _images = new(() => new ImageStore(Paths) { Users = _containerStore.Value, Events = Events });
+        _networks = new(() => new NetworkStore(Paths) { Events = Events });
         _networking = new(() => new ContainerNetworking(Paths, _networks.Value));
-        _volumes = new(() => new VolumeStore(Paths));
+        _volumes = new(() => new VolumeStore(Paths) { Events = Events });
         _mounter = new(() => new VolumeMounter(Paths, _volumes.Value));
         _containers = new(() => new ContainerManager(this));
         _processes = new(() => new ContainerProcesses(this));
         _statistics = new(() => new ContainerStatistics(this));
         _files = new(() => new ContainerFiles(this));
+        _events = new(() => new EventLog(Paths));
         // the order is fixed: the network is set up before volumes are mounted, and released after
         _participants = new(() => [new NetworkParticipant(Paths, Networks, Networking), new VolumeParticipant(Mounter)]);
     }
@@ -92,6 +95,9 @@ public sealed class Engine
     /// CNI, published ports, /etc files), then volumes. Undo runs in reverse.
     /// </summary>
     public IReadOnlyList<IContainerParticipant> Participants => _participants.Value;
+
+    /// <summary>The event journal: what the engine and the monitors did (docker events).</summary>
+    public EventLog Events => _events.Value;
 
     /// <summary>The engine settings in config.json (read fresh on each call: another process may change them).</summary>
     public EngineConfiguration LoadConfiguration(bool withVersion = false) => EngineConfiguration.Load(Paths, withVersion);

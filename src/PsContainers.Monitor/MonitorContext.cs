@@ -27,6 +27,22 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
         try { File.AppendAllText(_trace, $"pscmon {DateTime.Now:HH:mm:ss.ffffff} {what}\n"); } catch { }
     }
 
+    private EventJournal? _events;
+
+    /// <summary>
+    /// Record a container event in the store's journal (best effort): the actor is this container, with its name (from
+    /// --name-file's file name, the name at launch) and image (--image) as attributes, plus <paramref name="attributes"/>.
+    /// </summary>
+    public void Event(string action, params (string Key, string Value)[] attributes)
+    {
+        var attrs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Options.NameFile is not null) attrs["name"] = Path.GetFileName(Options.NameFile);
+        if (Options.Image is not null) attrs["image"] = Options.Image;
+        foreach (var (k, v) in attributes) attrs[k] = v;
+        _events ??= EventJournal.ForContainerDirectory(Options.Dir);
+        _events.TryAppend(EngineEvent.Now(EventType.Container, action, Options.Id, attrs));
+    }
+
     public List<string> RuntimeArgs(params string[] rest)
     {
         var l = new List<string> { Options.Runtime };
@@ -130,6 +146,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
             // a rename makes the container disappear at once; the files are deleted after the lock is released
             trash = Path.Combine(Path.GetDirectoryName(Options.Dir.TrimEnd('/'))!, ContainerMarkers.TrashPrefix + Options.Id);
             Directory.Move(Options.Dir, trash);
+            Event("destroy");
             if (Options.NameFile is not null && File.Exists(Options.NameFile) && File.ReadAllText(Options.NameFile).Trim() == Options.Id)
                 File.Delete(Options.NameFile);
             if (Options.LockFile is not null)

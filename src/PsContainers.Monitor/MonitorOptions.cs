@@ -12,7 +12,7 @@ internal sealed class MonitorOptions
     public int RestartCount;
     public bool Remove, Foreground, Attach, Stdin, ExecTty, Tty;
     public List<string> ExecArgs = new();
-    public string? LockFile, ExitCommand, NameFile;
+    public string? LockFile, ExitCommand, NameFile, Image;
     public List<string> ExitArgs = new();
     /// <summary>The healthcheck the monitor probes (--health-* options, <see cref="HealthConfig.ToMonitorArguments"/>), or null.</summary>
     public HealthConfig? Health;
@@ -49,6 +49,7 @@ internal sealed class MonitorOptions
                 case "--stdin": o.Stdin = true; break;
                 case "--lock": o.LockFile = Next(); break;
                 case "--name-file": o.NameFile = Next(); break;
+                case "--image": o.Image = Next(); break;
                 case "--exit-command": o.ExitCommand = Next(); break;
                 case "--exit-arg": o.ExitArgs.Add(Next()); break;
                 default:

@@ -45,6 +45,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 _ctx.Cleanup();
                 break;
             }
+            _ctx.Event("start");
             if (first)
             {
                 _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Started, pid));
@@ -54,6 +55,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             exit = Supervise(pid, outR, errR);
             _health?.Stop();
             _ctx.Mark("exited");
+            _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
             if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
             if (_ctx.Attached) { _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Exit, exit)); _ctx.Detach(); }
             _ctx.RunRuntime("delete", "--force", O.Id);

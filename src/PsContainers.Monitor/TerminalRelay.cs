@@ -63,11 +63,13 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
                 return FailForeground($"{Path.GetFileName(O.Runtime)} start failed (exit {src})");
             }
             _ctx.State.Write(ContainerStatus.Running, pid, null, null);
+            _ctx.Event("start");
             exit = RelayTerminal(pid, master, ref size);
         }
         finally { RestoreTerminal(tty, saved); }
         close(master);
         MonitorContext.ReapOthers();
+        _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
         _ctx.RunRuntime("delete", "--force", O.Id);
         _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);
         _ctx.Cleanup();

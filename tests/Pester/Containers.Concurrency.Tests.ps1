@@ -50,6 +50,15 @@ $r | ConvertTo-Json | Set-Content (Join-Path $Out "$N.json")
             $x.Echo | Should -Be "hello$($x.N)"
             $x.OwnStopped | Should -Be 'Exited'
         }
+        # twenty writers, one journal: every line whole, every container's create, start, die and destroy recorded
+        $lines = @(Get-Content "$Root/events/events.log")
+        $events = @($lines | ForEach-Object { $_ | ConvertFrom-Json })
+        $events.Count | Should -Be $lines.Count
+        $created = @($events | Where-Object { $_.Type -eq 'container' -and $_.Action -eq 'create' })
+        $created.Count | Should -Be 41 # own, echo and the one shared
+        foreach ($n in 1..20) {
+            @($events | Where-Object { $_.Actor.Attributes.name -eq "own$n" }).Action | Should -Be @('create', 'start', 'kill', 'die', 'stop', 'destroy')
+        }
         # exactly the shared container is left, consistent on disk
         (Get-Container -All).Name | Should -Be @('shared')
         Get-ChildItem "$Root/containers/.names" | ForEach-Object Name | Should -Be @('shared')

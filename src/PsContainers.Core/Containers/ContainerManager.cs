@@ -219,6 +219,7 @@ public sealed partial class ContainerManager
             PhaseTrace.Mark("create: published");
         }
         c.Path = Store.DirOf(id);
+        EmitEvent(c, "create");
         return c;
     }
 
@@ -431,7 +432,9 @@ public sealed partial class ContainerManager
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
+        EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
+        EmitEvent(cur, "stop");
         var after = Store.Load(c.Id);
         if (after is not null) Copy(after, c);
     }
@@ -443,6 +446,7 @@ public sealed partial class ContainerManager
         var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
         var stop = new StopSequence(Store, RuntimeFor(cur), _sys, cur);
+        EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
         else
         {
@@ -459,6 +463,7 @@ public sealed partial class ContainerManager
         ContainerStateMachine.Require(cur, ContainerOperation.Restart);
         Stop(c, timeout, null, ct);
         using (Start(c, ct: ct)) { }
+        EmitEvent(cur, "restart");
     }
 
     public void Pause(Container c, CancellationToken ct = default)
@@ -468,6 +473,7 @@ public sealed partial class ContainerManager
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Pause, c.Name);
         RuntimeFor(cur).Pause(cur.Id);
         File.WriteAllText(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused), "");
+        EmitEvent(cur, "pause");
         Copy(Store.Load(c.Id) ?? cur, c);
     }
 
@@ -478,6 +484,7 @@ public sealed partial class ContainerManager
         ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Resume, c.Name);
         RuntimeFor(cur).Resume(cur.Id);
         File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused));
+        EmitEvent(cur, "unpause");
         Copy(Store.Load(c.Id) ?? cur, c);
     }
 
@@ -494,6 +501,7 @@ public sealed partial class ContainerManager
         cur.Name = newName;
         Store.SaveDefinition(cur);
         Store.ReleaseName(old, cur.Id);
+        EmitEvent(cur, "rename", ("oldName", old));
         Copy(cur, c);
     }
 
@@ -507,6 +515,7 @@ public sealed partial class ContainerManager
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
+                EmitEvent(cur, "kill", ("signal", "9"));
                 new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(9, TimeSpan.Zero, ct);
             }
             var participants = _engine.Participants;
@@ -517,6 +526,7 @@ public sealed partial class ContainerManager
             {
                 if (Directory.Exists(Store.DirOf(c.Id))) Store.DeleteDirectory(cur);
             }
+            EmitEvent(cur, "destroy");
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
             "--runtime", runtimePath, "--runtime-root", _paths.RuntimeState,
             "--restart", c.HostConfig.RestartPolicy.ToString(),
             "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
-            "--lock", _store.LockFile, "--name-file", _store.NameFile(c.Name),
+            "--lock", _store.LockFile, "--name-file", _store.NameFile(c.Name), "--image", c.Image,
         };
         if (c.HostConfig.AutoRemove) a.Add("--remove");
         if (attach) a.Add("--attach");

@@ -138,6 +138,7 @@ public static class ImageArchive
             store.RemoveUnreferencedBlobs(added);
             throw;
         }
+        foreach (var img in result) store.EmitEvent("load", img.Id, img.Repository == "<none>" ? null : img.Name);
         return result;
     }
 
@@ -419,7 +420,9 @@ public static class ImageArchive
             [new Descriptor(MediaTypes.LayerFor(kind, docker: true), layerDigest, layerSize)]).Bytes;
         added.Add(cfgDigest); added.Add(Digest.Of(manifestBytes));
         string manifestDigest = store.PutBlob(manifestBytes);
-        return store.CommitImage(manifestDigest, [name], progress, ct);
+        var imported = store.CommitImage(manifestDigest, [name], progress, ct);
+        store.EmitEvent("import", imported.Id, name.ToFamiliarString());
+        return imported;
         }
         catch
         {
@@ -479,6 +482,7 @@ public static class ImageArchive
             try { File.Delete(tmp); } catch { }
             throw;
         }
+        foreach (var item in items) store.EmitEvent("save", item.Image.Id, item.Names.Count > 0 ? item.Names[0].ToFamiliarString() : null);
         progress.Progress(new ProgressInfo(ActivityId + 1, "Writing image archive", Completed: true));
     }
 

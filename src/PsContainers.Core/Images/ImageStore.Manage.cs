@@ -41,6 +41,7 @@ public sealed partial class ImageStore
             index.Tags[target.ToString()] = source.Id;
             WriteIndex(index);
         }
+        EmitEvent("tag", source.Id, target.ToFamiliarString());
         return FindImage(target.ToString())!;
     }
 
@@ -51,13 +52,23 @@ public sealed partial class ImageStore
     /// </summary>
     public ImageRemovalResult Remove(string reference, bool force, CancellationToken ct = default)
     {
+        var result = RemoveCore(reference, force, ct, out string? imageId);
+        foreach (var name in result.Untagged) EmitEvent("untag", imageId!, name);
+        foreach (var id in result.Deleted) EmitEvent("delete", id, reference);
+        return result;
+    }
+
+    private ImageRemovalResult RemoveCore(string reference, bool force, CancellationToken ct, out string? imageId)
+    {
         var result = new ImageRemovalResult();
+        imageId = null;
         using (LockExclusive(ct))
         {
             Recover();
             var index = ReadIndex();
             var img = FindImage(reference)
                 ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"No such image: {reference}.", reference);
+            imageId = img.Id;
             bool byName = !reference.StartsWith("sha256:", StringComparison.Ordinal) && img.Repository != "<none>"
                 && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null && index.Tags.ContainsKey(r.ToString());
             var users = GetContainerUses().Where(u => u.ImageId == img.Id).ToList();

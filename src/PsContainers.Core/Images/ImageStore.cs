@@ -56,6 +56,13 @@ public sealed partial class ImageStore
     /// </summary>
     public IImageUsers? Users { get; init; }
 
+    /// <summary>Where image events (pull, push, tag, untag, delete, import, load, save) are recorded; none when null (a store on its own).</summary>
+    public PsContainers.Core.Events.EventLog? Events { get; init; }
+
+    /// <summary>Record an image event: the actor is the image id, its "name" attribute the reference concerned (docker's image events).</summary>
+    internal void EmitEvent(string action, string imageId, string? name) =>
+        Events?.Emit(PsContainers.Contract.EventType.Image, action, imageId, ("name", name));
+
     /// <summary>
     /// Finish or clean what interrupted commands left behind, when nobody else is working: non-blocking tries of the
     /// store lock over about a quarter of a second (see <see cref="FileLock.TryExclusive(string, int)"/> for why a

@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -241,6 +242,7 @@ public sealed class ContainerNetworking
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });
+        Store.Events?.Emit(EventType.Network, "connect", network, ("name", network), ("container", containerId));
         return state;
     }
 
@@ -260,6 +262,7 @@ public sealed class ContainerNetworking
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });
+        Store.Events?.Emit(EventType.Network, "disconnect", network, ("name", network), ("container", containerId));
         return state;
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using PsContainers.Contract;
+using PsContainers.Core.Events;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 
@@ -245,8 +247,13 @@ public sealed partial class NetworkStore
             if (o.DisableDns) conf["pscDns"] = "off";
             AtomicFile.WriteAllText(ConfigPath(o.Name), conf.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         }
-        return Describe(conf, ConfigPath(o.Name));
+        var created = Describe(conf, ConfigPath(o.Name));
+        Events?.Emit(EventType.Network, "create", created.Name, ("name", created.Name), ("type", created.Driver));
+        return created;
     }
+
+    /// <summary>Where network events (create, destroy) are recorded; none when null. A network's actor id is its name (networks have no other id).</summary>
+    public EventLog? Events { get; init; }
 
     /// <summary>Delete the network's file, its bridge (when nothing else uses it) and its subnet reservation.</summary>
     public void Remove(string name)
@@ -271,6 +278,7 @@ public sealed partial class NetworkStore
         }
         // host-local's lease directory: deleted without following links, never into another mount
         SafeTree.Delete(Path.Combine(IpamDirectory, name));
+        Events?.Emit(EventType.Network, "destroy", n.Name, ("name", n.Name), ("type", n.Driver));
     }
 
     // ---- subnet / bridge index reservations, host-wide (store roots share the host's links and routes) ----

@@ -38,6 +38,13 @@ public sealed class ImagePuller
 
     public async Task<ContainerImage> PullAsync(ImageReference reference, Platform? platform, CancellationToken ct)
     {
+        var image = await PullCoreAsync(reference, platform, ct).ConfigureAwait(false);
+        _store.EmitEvent("pull", image.Id, reference.ToFamiliarString());
+        return image;
+    }
+
+    private async Task<ContainerImage> PullCoreAsync(ImageReference reference, Platform? platform, CancellationToken ct)
+    {
         var cred = Credential ?? CredentialStore.Find(reference.Registry);
         var hosts = _options.MirrorsFor(reference.Registry).Append(reference.RegistryEndpointHost).ToList();
         Exception? last = null;

@@ -35,6 +35,13 @@ public sealed class ImagePusher
 
     public async Task<PushedImage> PushAsync(ContainerImage image, ImageReference destination, CancellationToken ct)
     {
+        var pushed = await PushCoreAsync(image, destination, ct).ConfigureAwait(false);
+        _store.EmitEvent("push", image.Id, destination.ToFamiliarString());
+        return pushed;
+    }
+
+    private async Task<PushedImage> PushCoreAsync(ContainerImage image, ImageReference destination, CancellationToken ct)
+    {
         var sw = Stopwatch.StartNew();
         byte[] manifestBytes = _store.GetManifest(image);
         if (RegistryManifests.Parse(manifestBytes, null, image.ToString()) is not ImageManifest manifest)

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using PsContainers.Contract;
+using PsContainers.Core.Events;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 
@@ -91,8 +93,12 @@ public sealed class VolumeStore
             Mountpoint = DataDirectory(name),
         };
         Save(v);
+        Events?.Emit(EventType.Volume, "create", name, ("driver", "local"));
         return v;
     }
+
+    /// <summary>Where volume events (create, destroy) are recorded; none when null.</summary>
+    public EventLog? Events { get; init; }
 
     public void Save(ContainerVolume v)
     {
@@ -124,6 +130,7 @@ public sealed class VolumeStore
         {
             throw new PscException(ErrorIds.VolumeRemoveFailed, PscErrorCategory.WriteError, $"Removing the data of volume '{name}' failed: {e.Message}", name, e);
         }
+        Events?.Emit(EventType.Volume, "destroy", name, ("driver", "local"));
     }
 
     /// <summary>

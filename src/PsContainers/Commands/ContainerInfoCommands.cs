@@ -3,6 +3,7 @@ using System.Management.Automation;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Runtime;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -21,35 +22,10 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
     /// <summary>Print each entry with its time.</summary>
     [Parameter] public SwitchParameter Timestamps { get; set; }
 
-    internal static DateTime? ToTime(object? v, string param)
-    {
-        if (v is null) return null;
-        if (v is PSObject p) v = p.BaseObject;
-        switch (v)
-        {
-            case DateTime d: return d.ToUniversalTime();
-            case DateTimeOffset o: return o.UtcDateTime;
-            case TimeSpan t: return DateTime.UtcNow - t.Duration();
-            case int or long or double:
-                return DateTimeOffset.FromUnixTimeMilliseconds((long)(Convert.ToDouble(v, CultureInfo.InvariantCulture) * 1000)).UtcDateTime;
-            case string s:
-                s = s.Trim();
-                if (s.Length > 1 && char.IsLetter(s[^1]) && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
-                {
-                    TimeSpan? span = s[^1] switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => null };
-                    if (span is TimeSpan sp) return DateTime.UtcNow - sp;
-                }
-                if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var ts) && s.Contains(':') && !s.Contains('-')) return DateTime.UtcNow - ts;
-                if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeLocal, out var dt)) return dt;
-                break;
-        }
-        throw PscException.InvalidArgument(ErrorIds.InvalidTime, $"-{param} '{v}' is not a date, a TimeSpan, or a duration such as '10m'.", v);
-    }
-
     protected override void Act(Container c)
     {
-        var since = ToTime(Since, nameof(Since));
-        var until = ToTime(Until, nameof(Until));
+        var since = TimeArgument.ToTime(Since, nameof(Since));
+        var until = TimeArgument.ToTime(Until, nameof(Until));
         foreach (var e in ContainerLogs.Read(Manager.Store, c, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
         {
             if (Stopping) return;

@@ -59,3 +59,15 @@ public sealed class GetContainerVersionCommand : PscCmdlet
         WriteObject(v);
     }
 }
+
+/// <summary>Get-ContainerSystemInfo (docker info, docker system info): engine facts as one object.</summary>
+[Cmdlet(VerbsCommon.Get, "ContainerSystemInfo")]
+[OutputType(typeof(EngineInfo))]
+public sealed class GetContainerSystemInfoCommand : PscCmdlet
+{
+    protected override void EndProcessing()
+    {
+        try { WriteObject(EngineInfo.Collect(Engine)); }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteError(ToErrorRecord(e, Paths.Root)); }
+    }
+}

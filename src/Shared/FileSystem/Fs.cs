@@ -546,6 +546,21 @@ public static unsafe class Fs
         }
     }
 
+    /// <summary>
+    /// flock(2) LOCK_EX on the descriptor, waiting for it (EINTR retried). The lock belongs to the open file and ends
+    /// when every descriptor of it is closed.
+    /// </summary>
+    /// <exception cref="FsException">flock failed (EBADF, ENOLCK...).</exception>
+    public static void LockExclusive(SafeFd fd)
+    {
+        while (Libc.flock(fd.Fd, Libc.LOCK_EX) != 0)
+        {
+            int e = Libc.Errno;
+            if (e != Errno.EINTR) throw new FsException(e, "flock", ""u8);
+        }
+        GC.KeepAlive(fd);
+    }
+
     /// <summary>write(2) until every byte is written.</summary>
     public static void WriteAll(SafeFd fd, ReadOnlySpan<byte> data)
     {

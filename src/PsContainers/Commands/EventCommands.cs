@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using PsContainers.Completers;
+using PsContainers.Contract;
+using PsContainers.Core.Events;
+using PsContainers.Transformations;
+
+namespace PsContainers.Commands;
+
+/// <summary>
+/// Get-ContainerEvent: the engine's event journal (docker events / podman events) as objects: what happened to which
+/// container, image, volume or network, and when. Without -Follow it returns the events recorded (the journal keeps
+/// the latest 1-2 MiB, a few thousand events); with -Follow it then waits for new ones until Ctrl+C or -Until.
+/// Containers piped in (or -Id) select their events; -Name, -Action match PowerShell wildcards.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ContainerEvent")]
+[OutputType(typeof(EngineEvent))]
+public sealed class GetContainerEventCommand : PscCmdlet
+{
+    /// <summary>Only events of objects with these names (wildcards): container, image reference, network or volume name.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(EventActorCompleter))]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only events of objects with these ids or id prefixes (containers, networks, images "sha256:…").</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string[]? Id { get; set; }
+
+    /// <summary>Only these kinds of object.</summary>
+    [Parameter] public EventType[]? Type { get; set; }
+
+    /// <summary>Only these actions (wildcards), e.g. start, die, 'health_status*', 'exec_*'. 'health_status' also matches 'health_status: healthy', as docker's filter does.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(EventActionCompleter))]
+    [SupportsWildcards]
+    public string[]? Action { get; set; }
+
+    /// <summary>Events at or after: a DateTime, a TimeSpan (that long ago), or '10m', '2h', '2026-01-01T10:00:00'.</summary>
+    [Parameter] public object? Since { get; set; }
+
+    /// <summary>Events at or before (same forms as -Since); a followed stream ends when the clock passes it.</summary>
+    [Parameter] public object? Until { get; set; }
+
+    /// <summary>After the recorded events, keep writing new events as they happen (Ctrl+C ends it).</summary>
+    [Parameter] public SwitchParameter Follow { get; set; }
+
+    private readonly List<string> _names = new(), _ids = new();
+    private bool _piped;
+
+    protected override void ProcessRecord()
+    {
+        // containers (or anything with Name/Id) piped in select their events; gathered, then read once
+        if (Name is not null) _names.AddRange(Name);
+        if (Id is not null) _ids.AddRange(Id);
+        if (MyInvocation.ExpectingInput) _piped = true;
+    }
+
+    protected override void EndProcessing()
+    {
+        DateTime? since = TimeArgument.ToTime(Since, nameof(Since));
+        DateTime? until = TimeArgument.ToTime(Until, nameof(Until));
+        if (_piped && _names.Count == 0 && _ids.Count == 0) return; // an empty pipeline selects nothing
+        var names = _names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+        var actions = (Action ?? []).Select(a => new WildcardPattern(a, WildcardOptions.IgnoreCase)).ToList();
+        var ids = _ids.ToList();
+        bool Selected(EngineEvent e)
+        {
+            if (actions.Count > 0 && !actions.Any(p => p.IsMatch(e.Action) || p.IsMatch(e.ActionWord))) return false;
+            if (names.Count == 0 && ids.Count == 0) return true;
+            if (e.ActorName is string n && names.Any(p => p.IsMatch(n))) return true;
+            return ids.Any(i => i.Length > 0 && (e.ActorId.StartsWith(i, StringComparison.OrdinalIgnoreCase)
+                || e.ActorId.StartsWith("sha256:" + i, StringComparison.OrdinalIgnoreCase)));
+        }
+        var filter = new EventFilter
+        {
+            Since = since,
+            Until = until,
+            Types = Type ?? [],
+            Predicate = Selected,
+            Follow = Follow,
+        };
+        try
+        {
+            foreach (var e in Engine.Events.Read(filter, CancellationToken))
+            {
+                if (Stopping) return;
+                WriteObject(e);
+            }
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteError(ToErrorRecord(ex, Engine.Events.Journal.DirectoryPath));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Management.Automation;
+using PsContainers.Core;
+
+namespace PsContainers.Transformations;
+
+/// <summary>
+/// The time arguments of -Since/-Until (Get-ContainerLog, Get-ContainerEvent), as docker's --since/--until take them:
+/// a DateTime or DateTimeOffset; a TimeSpan (that long ago); a number (Unix seconds); or a string: a duration such as
+/// '10s', '10m', '2h', '1d' (that long ago), 'hh:mm:ss' (that long ago) or a date/time ('2026-01-01T10:00:00', local
+/// unless it says otherwise).
+/// </summary>
+public static class TimeArgument
+{
+    /// <summary>The argument as a UTC time; null for null.</summary>
+    /// <exception cref="PscException">InvalidTime: the value is none of the accepted forms.</exception>
+    public static DateTime? ToTime(object? v, string param)
+    {
+        if (v is null) return null;
+        if (v is PSObject p) v = p.BaseObject;
+        switch (v)
+        {
+            case DateTime d: return d.ToUniversalTime();
+            case DateTimeOffset o: return o.UtcDateTime;
+            case TimeSpan t: return DateTime.UtcNow - t.Duration();
+            case int or long or double:
+                return DateTimeOffset.FromUnixTimeMilliseconds((long)(Convert.ToDouble(v, CultureInfo.InvariantCulture) * 1000)).UtcDateTime;
+            case string s:
+                s = s.Trim();
+                if (s.Length > 1 && char.IsLetter(s[^1]) && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
+                {
+                    TimeSpan? span = s[^1] switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => null };
+                    if (span is TimeSpan sp) return DateTime.UtcNow - sp;
+                }
+                if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var ts) && s.Contains(':') && !s.Contains('-')) return DateTime.UtcNow - ts;
+                if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeLocal, out var dt)) return dt;
+                break;
+        }
+        throw PscException.InvalidArgument(ErrorIds.InvalidTime, $"-{param} '{v}' is not a date, a TimeSpan, or a duration such as '10m'.", v);
+    }
+}
