@@ -202,8 +202,11 @@ internal sealed unsafe class HealthProber
     {
         var result = new HealthLogEntry { Start = _probeStartUtc, End = DateTime.UtcNow, ExitCode = exitCode, Output = output };
         bool inStartPeriod = _probeStartTick - _startedTick < (long)_config.EffectiveStartPeriod().TotalMilliseconds;
+        var before = _health.Status;
         _health.Record(result, inStartPeriod, _config.EffectiveRetries());
         Write();
+        // docker records a health_status event when the status changes: "health_status: healthy"
+        if (_health.Status != before) _ctx.Event("health_status: " + _health.Status.ToString().ToLowerInvariant());
         // the monitor idles until the next probe: give back the code pages the probe faulted in (as after the start)
         GC.Collect();
         Supervisor.TrimResidentImage();

@@ -64,6 +64,8 @@ Describe 'An image HEALTHCHECK' {
         # and no pwsh process runs the probes: the monitor does
         $monitor = (Get-Container hc-ok).State.MonitorPid
         (Get-Content "/proc/$monitor/comm") | Should -Be 'pscmon'
+        # one health_status event per change, written by the monitor (docker's event)
+        @(Get-ContainerEvent hc-ok -Action health_status).Action | Should -Be @('health_status: healthy')
     }
 
     It 'turns unhealthy after Retries consecutive failures, with the output and exit code of each' {
@@ -81,6 +83,8 @@ Describe 'An image HEALTHCHECK' {
         @(Get-Container -Health Unhealthy | ForEach-Object Name) | Should -Not -Contain 'hc-ok'
         @(Get-Container -Health Healthy | ForEach-Object Name) | Should -Contain 'hc-ok'
         { Wait-Container hc-bad -Condition Healthy -Timeout 30s -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerUnhealthy*'
+        # seven failures, one change: starting -> unhealthy
+        @(Get-ContainerEvent hc-bad -Action 'health_status*').Action | Should -Be @('health_status: unhealthy')
     }
 }
 
