@@ -87,6 +87,16 @@ Describe 'Get-ContainerEvent' {
         @(Get-ContainerEvent -Since $since -Name nothing-like-this) | Should -BeNullOrEmpty
     }
 
+    It 'records an exec''s start and its exit code' {
+        $since = Get-Date
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-exec -- sleep 30
+        Invoke-ContainerExec ev-exec -ErrorAction SilentlyContinue -- sh -c 'exit 4' | Out-Null
+        $e = @(Get-ContainerEvent ev-exec -Since $since -Action 'exec_*')
+        $e.Action | Should -Be @("exec_create: sh -c exit 4", "exec_start: sh -c exit 4", 'exec_die')
+        $e[2].Attributes['exitCode'] | Should -Be '4'
+        Remove-Container ev-exec -Force -Confirm:$false
+    }
+
     It 'selects the events of containers piped in' {
         $since = Get-Date
         $a = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-pa -- true

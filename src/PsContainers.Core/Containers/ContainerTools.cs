@@ -29,6 +29,9 @@ public sealed partial class ContainerManager
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
         options = options with { Args = command };
+        string commandLine = string.Join(' ', command);
+        EmitEvent(cur, "exec_create: " + commandLine);
+        EmitEvent(cur, "exec_start: " + commandLine);
         if (options.Detach)
         {
             string pidFile = Path.Combine(Paths.RuntimeState, $".exec-{Guid.NewGuid():N}.pid");
@@ -72,6 +75,7 @@ public sealed partial class ContainerManager
         foreach (var line in queue.GetConsumingEnumerable(ct)) yield return line;
         runner.Join();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        EmitEvent(cur, "exec_die", ("exitCode", code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         exitCode(code);
     }
 
@@ -98,6 +102,8 @@ public sealed partial class ContainerManager
         foreach (var e in options.Env ?? []) { psi.ArgumentList.Add("--env"); psi.ArgumentList.Add(e); }
         psi.ArgumentList.Add(cur.Id);
         foreach (var a in command) psi.ArgumentList.Add(a);
+        EmitEvent(cur, "exec_create: " + string.Join(' ', command));
+        EmitEvent(cur, "exec_start: " + string.Join(' ', command));
         return Process.Start(psi)!;
     }
 }
