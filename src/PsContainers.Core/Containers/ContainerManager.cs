@@ -40,8 +40,7 @@ public sealed partial class ContainerManager
         {
             var cfg = EngineConfiguration.Load(Paths);
             if (!cfg.IsDefaultRuntime) return cfg.Runtime;
-            string? env = Environment.GetEnvironmentVariable("PSCONTAINERS_RUNTIME");
-            if (!string.IsNullOrEmpty(env)) return env;
+            if (EngineEnvironment.Runtime is { } env) return env;
             return s_defaultRuntime ??= OciRuntimeClient.GetVersion(cfg.Runtime) is not null ? cfg.Runtime : "/usr/sbin/runc";
         }
     }
@@ -51,7 +50,7 @@ public sealed partial class ContainerManager
     private MonitorClient? _monitor;
 
     /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
-    public static string MonitorExecutable => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
+    public static string MonitorExecutable => EngineEnvironment.Monitor ?? Path.Combine(PscPaths.BinDirectory, "pscmon");
 
     private OciRuntimeClient RuntimeFor(Container c) => new(string.IsNullOrEmpty(c.Runtime) ? RuntimePath : c.Runtime, Paths.RuntimeState, _sys);
 

@@ -33,7 +33,7 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
         if (stdin) a.Add("--stdin");
         if (foreground) a.Add("--foreground");
         // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
-        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exit)
+        if (EngineEnvironment.ExitCommand is { } exit)
         {
             a.Add("--exit-command"); a.Add(exit);
             a.Add("--exit-arg"); a.Add(c.Id);
