@@ -91,7 +91,13 @@ public sealed class NetworkParticipant : IContainerParticipant
             foreach (var f in ContainerNetworking.FileMounts(state))
             {
                 if (taken.Contains(f.Destination)) continue;
-                if (state.Mode == "host" && f.Destination == "/etc/resolv.conf") continue;
+                if (state.Mode == "host" && f.Destination == "/etc/resolv.conf")
+                {
+                    // on the host's network the host's own resolver configuration applies, read-only (docker --network host)
+                    if (File.Exists("/etc/resolv.conf"))
+                        spec.Mounts.Add(new SpecMount { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro", "rprivate"] });
+                    continue;
+                }
                 spec.Mounts.Add(new SpecMount { Destination = f.Destination, Type = "bind", Source = f.Source, Options = ["rbind", "rprivate"] });
             }
         }
