@@ -68,6 +68,7 @@ public sealed class BundleBuilder
             if (!spec.Process.Env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
                 spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
         }
+        PhaseTrace.Mark("bundle: spec built");
         ContainerParticipants.ContributeSpec(Contributors, c, spec, bundle);
         PhaseTrace.Mark("bundle: contributed");
         ContainerStore.WriteRecord(Path.Combine(bundle, "config.json"), spec.ToJson());
