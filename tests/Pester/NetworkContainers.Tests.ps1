@@ -194,11 +194,11 @@ Describe 'Network modes' {
     }
 
     It 'none is the runtime''s own namespace: loopback up, no namespace file, no release hook, the /etc files still bound' {
-        $c = Invoke-ContainerImage $script:Img -Detach -Name none-ns -Network none -Hostname nonehost -- sh -c 'cat /sys/class/net/lo/flags; cat /etc/hostname; grep -c nonehost /etc/hosts; exec sleep 60'
+        $c = Invoke-ContainerImage $script:Img -Detach -Name none-ns -Network none -Hostname nonehost -- sh -c 'ls /sys/class/net; cat /sys/class/net/lo/flags; grep -q "127.0.0.1" /proc/net/fib_trie && echo lo-has-127.0.0.1; cat /etc/hostname; grep -c nonehost /etc/hosts; exec sleep 60'
         try {
-            Wait-ContainerCondition { @(Get-ContainerLog none-ns).Count -ge 3 } | Should -BeTrue
-            # 0x9: IFF_UP | IFF_LOOPBACK (the monitor brings it up, as for every container)
-            @(Get-ContainerLog none-ns | ForEach-Object Text) | Should -Be @('0x9', 'nonehost', '1')
+            Wait-ContainerCondition { @(Get-ContainerLog none-ns).Count -ge 5 } | Should -BeTrue
+            # only lo; 0x9: IFF_UP | IFF_LOOPBACK (the monitor brings it up, as for every container), with 127.0.0.1
+            @(Get-ContainerLog none-ns | ForEach-Object Text) | Should -Be @('lo', '0x9', 'lo-has-127.0.0.1', 'nonehost', '1')
             $running = Get-Container none-ns
             $nsDir = [PsContainers.Core.Networking.NetworkNamespace]::Directory
             Test-Path (Join-Path $nsDir "psc-$($c.Id.Substring(0, 16))") | Should -BeFalse
