@@ -7,13 +7,13 @@ namespace PsContainers.Core;
 public sealed class PscPaths
 {
     public const string DefaultRoot = "/var/lib/pscontainers";
-    public const string RootVariable = "PSCONTAINERS_ROOT";
+    public const string RootVariable = EngineEnvironment.RootVariable;
 
     public string Root { get; }
 
     public PscPaths(string? root = null)
     {
-        root ??= Environment.GetEnvironmentVariable(RootVariable);
+        root ??= EngineEnvironment.Root;
         if (string.IsNullOrWhiteSpace(root)) root = DefaultRoot;
         Root = Path.GetFullPath(root);
     }
@@ -38,8 +38,7 @@ public sealed class PscPaths
     {
         get
         {
-            var env = Environment.GetEnvironmentVariable("PSCONTAINERS_BIN");
-            if (!string.IsNullOrEmpty(env)) return env;
+            if (EngineEnvironment.BinDirectory is { } env) return env;
             return s_installedBin ??= FindInstalledBin();
         }
     }

@@ -23,5 +23,5 @@ public static class EngineCache
     }
 
     /// <summary>The engine of the current root: $env:PSCONTAINERS_ROOT or /var/lib/pscontainers.</summary>
-    public static Engine Current => For(new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable)));
+    public static Engine Current => For(new PscPaths(EngineEnvironment.Root));
 }

@@ -18,7 +18,7 @@ public abstract class PscCmdlet : PSCmdlet
     protected CancellationToken CancellationToken => _cts.Token;
 
     /// <summary>The store root: $env:PSCONTAINERS_ROOT or /var/lib/pscontainers.</summary>
-    protected PscPaths Paths => _paths ??= new PscPaths(Environment.GetEnvironmentVariable(PscPaths.RootVariable));
+    protected PscPaths Paths => _paths ??= new PscPaths(EngineEnvironment.Root);
 
     private Engine? _engine;
 

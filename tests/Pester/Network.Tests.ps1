@@ -271,16 +271,21 @@ Describe 'Containers on a user network' {
 }
 
 Describe 'Network modes' {
-    It 'none: a namespace with only loopback' {
+    # the container's own namespace with only loopback, up with 127.0.0.1, is checked on a real container in
+    # NetworkContainers.Tests.ps1 ('Network modes'): the runtime makes it and the monitor brings loopback up
+    It 'none: no namespace to bind (the runtime makes the container''s own), only the /etc files' {
         $r = New-Request 'isolated' @('none')
         $s = $script:Net.Setup($r, $script:None)
         try {
             $s.Mode | Should -Be 'none'
-            $links = @(Invoke-InNetns -NetnsPath $s.NetnsPath -Command 'ip -o link' | ForEach-Object { ($_ -split ':\s+')[1] })
-            $links | Should -Be @('lo')
-            (Invoke-InNetns -NetnsPath $s.NetnsPath -Command 'ip -br addr') -join '' | Should -Match '127\.0\.0\.1'
+            $s.NetnsPath | Should -BeNullOrEmpty
+            @($s.Networks).Count | Should -Be 0
+            Test-Path ([PsContainers.Core.Networking.NetworkNamespace]::PathFor($r.ContainerId)) | Should -BeFalse
+            @([PsContainers.Core.Networking.ContainerNetworking]::FileMounts($s) | ForEach-Object Destination) | Should -Be @('/etc/hosts', '/etc/hostname', '/etc/resolv.conf')
+            $script:Net.HasLeftovers($r.ContainerId) | Should -BeTrue
         } finally { $script:Net.Teardown($r.ContainerId, $script:None) }
-        Test-Path $s.NetnsPath | Should -BeFalse
+        $script:Net.GetState($r.ContainerId) | Should -BeNullOrEmpty
+        $script:Net.HasLeftovers($r.ContainerId) | Should -BeFalse
     }
 
     It 'host: no namespace of its own, the host''s interfaces' {

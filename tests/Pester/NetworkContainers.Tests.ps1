@@ -193,6 +193,37 @@ Describe 'Network modes' {
         $ifs | Should -Be @('lo')
     }
 
+    It 'none is the runtime''s own namespace: loopback up, no namespace file, no release hook, the /etc files still bound' {
+        $c = Invoke-ContainerImage $script:Img -Detach -Name none-ns -Network none -Hostname nonehost -- sh -c 'ls /sys/class/net; cat /sys/class/net/lo/flags; grep -q "127.0.0.1" /proc/net/fib_trie && echo lo-has-127.0.0.1; cat /etc/hostname; grep -c nonehost /etc/hosts; exec sleep 60'
+        try {
+            Wait-ContainerCondition { @(Get-ContainerLog none-ns).Count -ge 5 } | Should -BeTrue
+            # only lo; 0x9: IFF_UP | IFF_LOOPBACK (the monitor brings it up, as for every container), with 127.0.0.1
+            @(Get-ContainerLog none-ns | ForEach-Object Text) | Should -Be @('lo', '0x9', 'lo-has-127.0.0.1', 'nonehost', '1')
+            $running = Get-Container none-ns
+            $nsDir = [PsContainers.Core.Networking.NetworkNamespace]::Directory
+            Test-Path (Join-Path $nsDir "psc-$($c.Id.Substring(0, 16))") | Should -BeFalse
+            (Get-Item "/proc/$($running.Pid)/ns/net").Target | Should -Not -Be (Get-Item /proc/self/ns/net).Target
+            $spec = Get-Content -Raw (Join-Path $script:Root "containers/$($c.Id)/config.json") | ConvertFrom-Json
+            @($spec.linux.namespaces | Where-Object type -eq 'network').Count | Should -Be 1
+            ($spec.linux.namespaces | Where-Object type -eq 'network').PSObject.Properties['path'] | Should -BeNullOrEmpty
+            $spec.PSObject.Properties['hooks'] | Should -BeNullOrEmpty
+            @($spec.mounts | Where-Object destination -in '/etc/hosts', '/etc/hostname', '/etc/resolv.conf').Count | Should -Be 3
+        }
+        finally { Remove-Container none-ns -Force -Confirm:$false }
+        Test-Path (Join-Path $script:Root "containers/$($c.Id)") | Should -BeFalse
+    }
+
+    It 'none restarts cleanly: a stopped container starts again with a fresh namespace' {
+        $c = New-Container $script:Img -Name none-again -Network none -- cat /sys/class/net/lo/flags
+        try {
+            foreach ($i in 1..2) {
+                Start-Container none-again -Attach | Should -Be '0x9'
+            }
+            Get-ChildItem ([PsContainers.Core.Networking.NetworkNamespace]::Directory) -Filter "psc-$($c.Id.Substring(0, 16))" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally { Remove-Container none-again -Force -Confirm:$false }
+    }
+
     It 'host sees the host''s interfaces' {
         $hostIfs = Get-Content /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }
         $ifs = Invoke-ContainerImage $script:Img -Remove -Network host cat /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }

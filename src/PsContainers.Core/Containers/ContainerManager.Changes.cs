@@ -13,7 +13,7 @@ public sealed partial class ContainerManager
     public List<ContainerChange> Changes(Container c, CancellationToken ct = default)
     {
         string dir = Store.DirOf(c.Id);
-        return ContainerChanges.Compute(Path.Combine(dir, "upper"), ImageOf(c).LayerPaths, MountDestinations(dir), ct);
+        return ContainerChanges.Compute(Path.Combine(dir, "upper"), LayersOf(c), MountDestinations(dir), ct);
     }
 
     private static HashSet<string> MountDestinations(string bundle)

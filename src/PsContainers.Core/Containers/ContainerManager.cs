@@ -40,8 +40,7 @@ public sealed partial class ContainerManager
         {
             var cfg = EngineConfiguration.Load(Paths);
             if (!cfg.IsDefaultRuntime) return cfg.Runtime;
-            string? env = Environment.GetEnvironmentVariable("PSCONTAINERS_RUNTIME");
-            if (!string.IsNullOrEmpty(env)) return env;
+            if (EngineEnvironment.Runtime is { } env) return env;
             return s_defaultRuntime ??= OciRuntimeClient.GetVersion(cfg.Runtime) is not null ? cfg.Runtime : "/usr/sbin/runc";
         }
     }
@@ -50,8 +49,12 @@ public sealed partial class ContainerManager
     private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorExecutable);
     private MonitorClient? _monitor;
 
+    /// <summary>Writes the bundle (config.json) of a start: secure defaults, then init, tmpfs, network, volumes.</summary>
+    public BundleBuilder Bundles => _bundles ??= new(Store, _engine.Participants);
+    private BundleBuilder? _bundles;
+
     /// <summary>pscmon: $PSCONTAINERS_MONITOR, else the one next to the module's other helpers.</summary>
-    public static string MonitorExecutable => Environment.GetEnvironmentVariable("PSCONTAINERS_MONITOR") is { Length: > 0 } m ? m : Path.Combine(PscPaths.BinDirectory, "pscmon");
+    public static string MonitorExecutable => EngineEnvironment.Monitor ?? Path.Combine(PscPaths.BinDirectory, "pscmon");
 
     internal OciRuntimeClient RuntimeFor(Container c) => new(string.IsNullOrEmpty(c.Runtime) ? RuntimePath : c.Runtime, Paths.RuntimeState, _sys);
 
@@ -67,13 +70,12 @@ public sealed partial class ContainerManager
         throw PscException.NotFound(ErrorIds.ImageNotFound, $"No image '{reference}' in the local store. Import or pull it first.", reference);
     }
 
-    private ResolvedImage ImageOf(Container c)
+    /// <summary>The unpacked layers (base first) of a container's image, without reading the image's config again.</summary>
+    /// <exception cref="PscException">ImageNotFound: the image is gone from the store.</exception>
+    private IReadOnlyList<string> LayersOf(Container c)
     {
         foreach (var r in _resolvers)
-        {
-            var img = r.ResolveById(c.ImageId) ?? r.Resolve(c.Image);
-            if (img is not null && img.Id == c.ImageId) return img;
-        }
+            if (r.LayerPaths(c.ImageId, c.Image) is { } layers) return layers;
         throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {c.Image} ({Digest.Short(c.ImageId)}) of container '{c.Name}' is no longer in the store.", c.Name);
     }
 
@@ -143,8 +145,8 @@ public sealed partial class ContainerManager
             throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", o.Restart) { Remedy = Remedy.RemoveOrRestart };
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
             throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
-        if (o.Init && !File.Exists(InitPath))
-            throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitPath}' is missing from this installation.", InitPath) { Remedy = Remedy.ReinstallOrNoInit };
+        if (o.Init && !File.Exists(InitSpecContributor.ProgramPath))
+            throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitSpecContributor.ProgramPath}' is missing from this installation.", InitSpecContributor.ProgramPath) { Remedy = Remedy.ReinstallOrNoInit };
 
         var participants = _engine.Participants;
         var network = Networking.NetworkChoice.Decide(o.Networks);
@@ -198,8 +200,8 @@ public sealed partial class ContainerManager
         };
         if (c.Config.Entrypoint.Length + c.Config.Cmd.Length == 0)
             throw PscException.InvalidArgument(ErrorIds.NoCommand, $"Image '{o.Image}' has no command; give one.", o.Image);
-        // validate everything the spec builder checks (capabilities, ulimits, limits) before writing anything
-        BuildSpec(c, rootfs: null, validateOnly: true);
+        // validate everything the spec builder checks (capabilities, ulimits, limits, tmpfs) before writing anything
+        Bundles.Validate(c);
         PhaseTrace.Mark("create: validated");
 
         foreach (var p in participants) p.Create(c, o, image);
@@ -243,70 +245,6 @@ public sealed partial class ContainerManager
         env.Add(eq < 0 ? entry + "=" + (Environment.GetEnvironmentVariable(name) ?? "") : entry);
     }
 
-    /// <summary>The OCI config for a container (the runtime glue's secure defaults plus the container's settings).</summary>
-    /// <summary>The init program -Init runs as PID 1 (built from src/PsContainers.Init).</summary>
-    public static string InitPath => Path.Combine(PscPaths.BinDirectory, "pscinit");
-    /// <summary>Where the init program appears inside the container.</summary>
-    public const string InitDestination = "/dev/init";
-
-    internal RuntimeSpec BuildSpec(Container c, string? rootfs, bool validateOnly = false)
-    {
-        var args = c.Config.Entrypoint.Concat(c.Config.Cmd).ToList();
-        var o = new SpecOptions
-        {
-            Args = args,
-            Env = c.Config.Env,
-            WorkingDirectory = c.Config.WorkingDir,
-            User = validateOnly ? null : c.Config.User,
-            Hostname = c.HostConfig.NetworkMode == NetworkMode.Host ? null : c.Config.Hostname,
-            HostUts = false,
-            // -Tty: a pseudo-terminal; on the caller's terminal RunInTerminal relays it, otherwise (detached, or
-            // attached without -Interactive) the monitor keeps its master and logs what is written to it
-            Terminal = c.Config.Tty,
-            MemoryBytes = c.HostConfig.Memory,
-            Cpus = c.HostConfig.Cpus,
-            PidsLimit = c.HostConfig.PidsLimit,
-            ReadOnlyRootfs = c.HostConfig.ReadonlyRootfs,
-            Mounts = c.Mounts.Where(m => m.Type == MountKind.Bind).Select(m => new BindMount(m.Source!, m.Destination, m.ReadOnly)).ToList(),
-            CapAdd = c.HostConfig.CapAdd,
-            CapDrop = c.HostConfig.CapDrop,
-            Privileged = c.HostConfig.Privileged,
-            // docker's defaults: no_new_privs off, the default seccomp profile, unless -SecurityOption says otherwise
-            NoNewPrivileges = c.HostConfig.SecurityOptions?.NoNewPrivileges ?? false,
-            SeccompUnconfined = c.HostConfig.SecurityOptions?.SeccompUnconfined ?? false,
-            SeccompProfileJson = c.HostConfig.SecurityOptions?.SeccompProfile,
-            Ulimits = c.HostConfig.Ulimits,
-            Network = c.HostConfig.NetworkMode == NetworkMode.Host ? "host" : "none",
-            RootfsPath = Path.Combine(Store.DirOf(c.Id), "rootfs"),
-            CgroupsPath = "/pscontainers/" + c.Id,
-            Annotations = new Dictionary<string, string> { ["io.pscontainers.name"] = c.Name.Length > 0 ? c.Name : "-", ["io.pscontainers.image"] = c.Image },
-        };
-        if (validateOnly && o.Mounts is { Count: > 0 }) o = o with { Mounts = null };
-        var spec = SpecBuilder.Build(o, rootfs);
-        // a WORKDIR (or -WorkingDirectory) the image lacks is created, as podman and docker do
-        // (when that fails, e.g. a file is in the way, the runtime's own attempt reports it as the start error)
-        if (rootfs is not null && !validateOnly && spec.Process is { } p)
-        {
-            try { ContainerWorkingDirectory.Ensure(rootfs, p.Cwd, p.User.Uid, p.User.Gid); }
-            catch (PsContainers.FileSystem.FsException) { }
-        }
-        if (c.HostConfig.Init)
-        {
-            // like docker's --init: a tiny init (static, so it runs in any image) is PID 1; it forwards signals to
-            // the command and reaps orphans. Bound onto the /dev tmpfs, so the container's own layer is untouched.
-            spec.Mounts.Add(new SpecMount { Destination = InitDestination, Type = "bind", Source = InitPath, Options = ["bind", "ro", "nosuid", "nodev"] });
-            if (spec.Process is not null) spec.Process.Args = new List<string> { InitDestination, "--" }.Concat(spec.Process.Args ?? []).ToList();
-        }
-        if (c.HostConfig.NetworkMode == NetworkMode.Host && File.Exists("/etc/resolv.conf"))
-            spec.Mounts.Add(new SpecMount { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro", "rprivate"] });
-        foreach (var t in c.Mounts.Where(m => m.Type == MountKind.Tmpfs))
-        {
-            if (!t.Destination.StartsWith('/')) throw PscException.InvalidArgument(ErrorIds.InvalidTmpfs, $"Tmpfs path '{t.Destination}' must be absolute.", t.Destination);
-            spec.Mounts.Add(new SpecMount { Destination = t.Destination, Type = "tmpfs", Source = "tmpfs", Options = (t.Tmpfs ?? new TmpfsMount()).MountOptions(t.ReadOnly) });
-        }
-        return spec;
-    }
-
     // ------------------------------------------------------------------ rootfs
 
     /// <summary>Mount the overlay (image layers + the container's upper/work) at &lt;id&gt;/rootfs if not mounted.</summary>
@@ -316,7 +254,7 @@ public sealed partial class ContainerManager
         string rootfs = Path.Combine(dir, "rootfs"), upper = Path.Combine(dir, "upper"), work = Path.Combine(dir, "work");
         Directory.CreateDirectory(rootfs); Directory.CreateDirectory(upper); Directory.CreateDirectory(work);
         if (_sys.IsMountPoint(rootfs)) return rootfs;
-        var layers = ImageOf(c).LayerPaths;
+        var layers = LayersOf(c);
         PhaseTrace.Mark("mount: layers resolved");
         if (layers.Count == 0) throw PscException.InvalidData(ErrorIds.ImageHasNoLayers, $"The image of '{c.Name}' has no layers.", c.Name);
         string lower = string.Join(':', layers.Reverse().Select(EscapeOverlay));
@@ -341,8 +279,9 @@ public sealed partial class ContainerManager
     // ------------------------------------------------------------------ start
 
     /// <summary>
-    /// Start a created or exited container: mount its rootfs, write its bundle and hand it to a new
-    /// monitor. Returns after the runtime started the process (or throws its error). Running: no-op.
+    /// Start a created or exited container: mount its rootfs, write its bundle (<see cref="Bundles"/>) and hand it to a
+    /// new monitor. Returns after the runtime started the process (or throws its error), with the container as it is
+    /// then in <see cref="MonitorLaunch.Container"/>. Running: no-op (the launch has no monitor).
     /// </summary>
     public MonitorLaunch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
@@ -350,7 +289,7 @@ public sealed partial class ContainerManager
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) { Copy(cur, c); return new MonitorLaunch { Pid = cur.State.Pid }; } // already running: nothing to do
+        if (cur.State.Running) return new MonitorLaunch { Pid = cur.State.Pid, Container = cur }; // already running: nothing to do
         ContainerStateMachine.Require(cur, ContainerOperation.Start);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
@@ -358,15 +297,11 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("start: rootfs mounted");
         try
         {
-            var spec = BuildSpec(cur, rootfs);
-            PhaseTrace.Mark("start: spec built");
-            ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
-            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
+            Bundles.Write(cur, rootfs);
             PhaseTrace.Mark("start: bundle written");
             var launch = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, attach, stdin, foreground: false);
             PhaseTrace.Mark("start: monitor reported");
-            var st = Store.Load(c.Id);
-            if (st is not null) Copy(st, c);
+            launch.Container = Store.Load(c.Id) ?? cur;
             return launch;
         }
         catch
@@ -375,8 +310,6 @@ public sealed partial class ContainerManager
             throw;
         }
     }
-
-    private static void Copy(Container from, Container to) { to.State = from.State; to.Name = from.Name; to.Path = from.Path; }
 
     /// <summary>
     /// Run a container in the foreground on the caller's terminal (-Interactive -Tty): the runtime puts the
@@ -391,21 +324,14 @@ public sealed partial class ContainerManager
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, ContainerOperation.Start);
             string rootfs = MountRootfs(cur);
-            var spec = BuildSpec(cur, rootfs);
-            spec.Process.Terminal = true;
-            spec.Process.Env ??= new List<string>();
-            if (!spec.Process.Env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
-                spec.Process.Env.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
-            ContainerParticipants.ContributeSpec(_engine.Participants, cur, spec, Store.DirOf(c.Id));
-            ContainerStore.WriteRecord(Path.Combine(Store.DirOf(c.Id), "config.json"), spec.ToJson());
+            try { Bundles.Write(cur, rootfs, onTerminal: true); }
+            catch { UnmountRootfs(cur); throw; }
             fg = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, false, false, foreground: true).Foreground!;
         }
         fg.WaitForExit();
         int code = fg.ExitCode;
         fg.Dispose();
-        var after = Store.Load(c.Id);
-        if (after is not null) { Copy(after, c); return after.State.ExitCode ?? code; }
-        return code;
+        return Store.Load(c.Id)?.State.ExitCode ?? code;
     }
 
     // ------------------------------------------------------------------ stop / kill
@@ -425,22 +351,23 @@ public sealed partial class ContainerManager
     /// Stop: the stop signal, then KILL after <paramref name="timeout"/> seconds; waits until the monitor has
     /// recorded the exit and cleaned up. The restart policy does not restart a stopped container.
     /// </summary>
-    public void Stop(Container c, int? timeout = null, string? signal = null, CancellationToken ct = default)
+    /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    public Container Stop(Container c, int? timeout = null, string? signal = null, CancellationToken ct = default)
     {
         int sig = ParseSignal(signal ?? c.Config.StopSignal ?? "TERM");
         int wait = timeout ?? c.Config.StopTimeout ?? 10;
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
-        if (!ContainerStateMachine.CanStop(cur.State.Status)) { Copy(cur, c); return; } // not running: nothing to do
+        if (!ContainerStateMachine.CanStop(cur.State.Status)) return cur; // not running: nothing to do
         EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         EmitEvent(cur, "stop");
-        var after = Store.Load(c.Id);
-        if (after is not null) Copy(after, c);
+        return Store.Load(c.Id) ?? cur;
     }
 
     /// <summary>Send a signal to the container's main process (docker kill).</summary>
-    public void Kill(Container c, string? signal = "KILL", CancellationToken ct = default)
+    /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    public Container Kill(Container c, string? signal = "KILL", CancellationToken ct = default)
     {
         int sig = ParseSignal(signal ?? "KILL");
         var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
@@ -453,20 +380,24 @@ public sealed partial class ContainerManager
             if (sig == 15) stop.MarkUserStop();
             stop.Signal(sig);
         }
-        var after = Store.Load(c.Id);
-        if (after is not null) Copy(after, c);
+        return Store.Load(c.Id) ?? cur;
     }
 
-    public void Restart(Container c, int? timeout = null, CancellationToken ct = default)
+    /// <summary>Stop (as <see cref="Stop"/>, with <paramref name="timeout"/>), then start again.</summary>
+    /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    public Container Restart(Container c, int? timeout = null, CancellationToken ct = default)
     {
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         ContainerStateMachine.Require(cur, ContainerOperation.Restart);
-        Stop(c, timeout, null, ct);
-        using (Start(c, ct: ct)) { }
+        var stopped = Stop(cur, timeout, null, ct);
+        using var launch = Start(stopped, ct: ct);
         EmitEvent(cur, "restart");
+        return launch.Container ?? stopped;
     }
 
-    public void Pause(Container c, CancellationToken ct = default)
+    /// <summary>Freeze every process of a running container (docker pause).</summary>
+    /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    public Container Pause(Container c, CancellationToken ct = default)
     {
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
@@ -474,10 +405,12 @@ public sealed partial class ContainerManager
         RuntimeFor(cur).Pause(cur.Id);
         File.WriteAllText(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused), "");
         EmitEvent(cur, "pause");
-        Copy(Store.Load(c.Id) ?? cur, c);
+        return Store.Load(c.Id) ?? cur;
     }
 
-    public void Resume(Container c, CancellationToken ct = default)
+    /// <summary>Thaw a paused container (docker unpause).</summary>
+    /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    public Container Resume(Container c, CancellationToken ct = default)
     {
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
@@ -485,24 +418,26 @@ public sealed partial class ContainerManager
         RuntimeFor(cur).Resume(cur.Id);
         File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused));
         EmitEvent(cur, "unpause");
-        Copy(Store.Load(c.Id) ?? cur, c);
+        return Store.Load(c.Id) ?? cur;
     }
 
-    public void Rename(Container c, string newName, CancellationToken ct = default)
+    /// <summary>Give a container a new, unique name (docker rename).</summary>
+    /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    public Container Rename(Container c, string newName, CancellationToken ct = default)
     {
         if (!ContainerStore.IsValidName(newName))
             throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{newName}' is not a valid container name.", newName);
         using var l = Store.LockStore(ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         ContainerStateMachine.Require(cur, ContainerOperation.Rename);
-        if (cur.Name == newName) return;
+        if (cur.Name == newName) return cur;
         Store.ReserveName(newName, cur.Id);
         string old = cur.Name;
         cur.Name = newName;
         Store.SaveDefinition(cur);
         Store.ReleaseName(old, cur.Id);
         EmitEvent(cur, "rename", ("oldName", old));
-        Copy(cur, c);
+        return cur;
     }
 
     /// <summary>Remove a container; a running one only with <paramref name="force"/> (it is killed first).</summary>
@@ -539,10 +474,7 @@ public sealed partial class ContainerManager
             var s = Store.Load(c.Id);
             if (s is null) return c.State.ExitCode ?? -1;
             if (!s.State.Running && s.State.Status != ContainerStatus.Created || s.State.Status == ContainerStatus.Exited)
-            {
-                Copy(s, c);
                 return s.State.ExitCode ?? -1;
-            }
             if (s.State.Status == ContainerStatus.Created && !Store.MonitorAlive(s))
             {
                 // not started yet: wait like docker does (until it runs and exits)

@@ -10,30 +10,23 @@ namespace PsContainers.Core.Containers;
 /// <remarks>
 /// <code>
 /// create ──► Create (validate, record in the container; throw to refuse, nothing is written)
-/// start  ──► ContributeSpec (set up, edit the typed runtime spec; the spec is written once after all of them)
+/// start  ──► ContributeSpec (set up, edit the typed runtime spec; <see cref="BundleBuilder"/> writes it once after all of them)
 /// exit   ──► Released (the process has exited: release what ContributeSpec set up; also the undo of a failed start)
 /// remove ──► Released, then Removed (forget the container for good)
 /// </code>
 /// Errors are <see cref="PscException"/>s; Released and Removed are best effort and idempotent (they also run for a
 /// container whose monitor died, or whose start failed halfway).
 /// </remarks>
-public interface IContainerParticipant
+public interface IContainerParticipant : ISpecContributor
 {
-    /// <summary>A short name for traces and tests ("network", "volumes").</summary>
-    string Name { get; }
-
     /// <summary>
     /// At create time: check <paramref name="options"/> and record what this participant needs in <paramref name="container"/>
     /// (mounts, networks, ports). <paramref name="image"/> is the image the container is created from (read once).
     /// </summary>
     void Create(Container container, ContainerCreateOptions options, ResolvedImage image);
 
-    /// <summary>
-    /// Before each start, with the container lock held and its root file system mounted at <c>spec.Root.Path</c>: set up
-    /// what the run needs and add it to <paramref name="spec"/> (mounts, namespace paths, hooks). <paramref name="bundle"/>
-    /// is the container's bundle directory.
-    /// </summary>
-    void ContributeSpec(Container container, RuntimeSpec spec, string bundle);
+    // ContributeSpec (from ISpecContributor): before each start, with the container lock held and its root file system
+    // mounted at spec.Root.Path: set up what the run needs and add it to the spec (mounts, namespace paths, hooks).
 
     /// <summary>After the container's process has exited (or a start failed): release what the run held.</summary>
     void Released(Container container);
@@ -49,18 +42,19 @@ public interface IContainerParticipant
 public static class ContainerParticipants
 {
     /// <summary>
-    /// <see cref="IContainerParticipant.ContributeSpec"/> of each participant in order. When one fails, those that
-    /// already contributed are released in reverse order and the error is rethrown.
+    /// <see cref="ISpecContributor.ContributeSpec"/> of each contributor in order. When one fails, the participants among
+    /// those that already contributed are released (<see cref="IContainerParticipant.Released"/>) in reverse order, best
+    /// effort, and the error is rethrown; plain contributors hold nothing to release.
     /// </summary>
-    public static void ContributeSpec(IReadOnlyList<IContainerParticipant> participants, Container container, RuntimeSpec spec, string bundle)
+    public static void ContributeSpec(IReadOnlyList<ISpecContributor> contributors, Container container, RuntimeSpec spec, string bundle)
     {
         var done = new List<IContainerParticipant>();
         try
         {
-            foreach (var p in participants)
+            foreach (var p in contributors)
             {
                 p.ContributeSpec(container, spec, bundle);
-                done.Add(p);
+                if (p is IContainerParticipant participant) done.Add(participant);
             }
         }
         catch

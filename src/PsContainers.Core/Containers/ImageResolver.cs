@@ -32,6 +32,14 @@ public interface IContainerImageResolver
     ResolvedImage? Resolve(string nameOrId);
     /// <summary>The image with this id (the layers of an existing container), or null.</summary>
     ResolvedImage? ResolveById(string imageId) => Resolve(imageId);
+
+    /// <summary>
+    /// The unpacked layer directories (base first) of the image <paramref name="imageId"/> that a container was created
+    /// from as <paramref name="reference"/>, or null when this resolver does not know it. A start needs only these: the
+    /// image's config was read once, when the container was created.
+    /// </summary>
+    IReadOnlyList<string>? LayerPaths(string imageId, string reference) =>
+        (ResolveById(imageId) ?? Resolve(reference)) is { } img && img.Id == imageId ? img.LayerPaths : null;
 }
 
 /// <summary>
@@ -83,7 +91,14 @@ public sealed class StoreImageResolver(Images.ImageStore store) : IContainerImag
             Labels = new Dictionary<string, string>(cfg.Labels),
             Volumes = cfg.Volumes,
             ExposedPorts = cfg.ExposedPorts,
-            LayerPaths = _store.GetLayerPaths(img),
+            LayerPaths = _store.GetLayerPaths(img.Id),
         };
+    }
+
+    /// <summary>From the image's record alone (<see cref="Images.ImageStore.GetLayerPaths(string)"/>): its config is not read.</summary>
+    public IReadOnlyList<string>? LayerPaths(string imageId, string reference)
+    {
+        try { return _store.GetLayerPaths(imageId); }
+        catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { return null; }
     }
 }

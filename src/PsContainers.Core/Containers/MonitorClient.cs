@@ -34,7 +34,7 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
         if (foreground) a.Add("--foreground");
         if (c.Config.Healthcheck is { } h && h.IsActive()) a.AddRange(h.ToMonitorArguments());
         // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
-        if (Environment.GetEnvironmentVariable("PSCONTAINERS_EXIT_COMMAND") is { Length: > 0 } exit)
+        if (EngineEnvironment.ExitCommand is { } exit)
         {
             a.Add("--exit-command"); a.Add(exit);
             a.Add("--exit-arg"); a.Add(c.Id);

@@ -13,6 +13,8 @@ public sealed class MonitorLaunch : IDisposable
     internal Process? Process;
     internal Process? Foreground;
     public int Pid { get; internal set; }
+    /// <summary>The container as recorded right after the start (running, or already exited); null only for a launch made outside the manager.</summary>
+    public Container? Container { get; internal set; }
     public Stream? Output => Process?.StandardOutput.BaseStream;
     public Stream? Input => Process?.StandardInput.BaseStream;
     internal string? RemovesDirectory;

@@ -5,7 +5,7 @@ namespace PsContainers.Core.Containers;
 /// <summary>Phase timings on stderr when $env:PSCONTAINERS_TRACE is set (for profiling container starts).</summary>
 internal static class PhaseTrace
 {
-    private static readonly bool s_on = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PSCONTAINERS_TRACE"));
+    private static readonly bool s_on = EngineEnvironment.Trace;
     [ThreadStatic] private static long t_last;
 
     public static void Mark(string phase)

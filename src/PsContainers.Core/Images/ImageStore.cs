@@ -720,15 +720,22 @@ public sealed partial class ImageStore
     }
 
     /// <summary>The unpacked layer directories of an image, BASE LAYER FIRST (reverse for overlay's lowerdir).</summary>
-    public IReadOnlyList<string> GetLayerPaths(ContainerImage image)
+    public IReadOnlyList<string> GetLayerPaths(ContainerImage image) => GetLayerPaths(image.Id);
+
+    /// <summary>
+    /// The unpacked layer directories of the image <paramref name="id"/> (sha256:...), base layer first, from its record
+    /// alone (the image config is not read: a container start needs no more).
+    /// </summary>
+    /// <exception cref="PscException">ImageNotFound: no record; LayerMissing: a layer directory is gone.</exception>
+    public IReadOnlyList<string> GetLayerPaths(string id)
     {
-        var rec = ReadRecord(image.Id) ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {image.Id} is not in the store.", image.Id);
+        var rec = ReadRecord(id) ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {id} is not in the store.", id);
         var list = new List<string>();
         foreach (var c in rec.ChainIds)
         {
             string diff = Path.Combine(LayerDir(c), "diff");
             if (!Directory.Exists(diff))
-                throw new PscException(ErrorIds.LayerMissing, PscErrorCategory.InvalidData, $"The unpacked layer {c} of image {image.Id} is missing.", image.Id)
+                throw new PscException(ErrorIds.LayerMissing, PscErrorCategory.InvalidData, $"The unpacked layer {c} of image {id} is missing.", id)
                 { Remedy = Remedy.RepairStorage };
             list.Add(diff);
         }

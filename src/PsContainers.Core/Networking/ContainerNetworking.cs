@@ -114,7 +114,10 @@ public sealed class ContainerNetworking
 
         try
         {
-            if (mode != "host")
+            // a bridge attachment needs the namespace before the container exists (CNI plugins join it by path); with
+            // -Network none the runtime makes the container's own empty namespace as runc does for a spec namespace
+            // without a path (the monitor brings its loopback up): nothing is bind-mounted, so nothing has to be released
+            if (mode == "bridge")
             {
                 state.NetnsPath = NetworkNamespace.PathFor(req.ContainerId);
                 NetworkNamespace.Create(state.NetnsPath);
@@ -158,6 +161,15 @@ public sealed class ContainerNetworking
             if (plugins[i] is JsonObject p && (string?)p["type"] == "portmap" && plugins.Count > 1) plugins.RemoveAt(i);
         return copy;
     }
+
+    /// <summary>
+    /// Whether an earlier <see cref="Setup"/> of this container left anything <see cref="Teardown"/> would release: its
+    /// network state (containers/ID/network.json), its namespace file, or a cached CNI attachment
+    /// (cache/NETWORK-ID-IF.json). Read without the locks: the caller holds the container's lock.
+    /// </summary>
+    public bool HasLeftovers(string containerId) =>
+        File.Exists(StatePath(containerId)) || File.Exists(NetworkNamespace.PathFor(containerId))
+        || Directory.Exists(Cni.CacheDirectory) && Directory.EnumerateFiles(Cni.CacheDirectory, $"*-{containerId}-*.json").Any();
 
     /// <summary>Undo <see cref="Setup"/>: CNI DEL every attachment, remove the namespace, release the ports. Idempotent.</summary>
     public void Teardown(string containerId, CancellationToken ct = default)

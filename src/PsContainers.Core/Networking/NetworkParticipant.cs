@@ -52,8 +52,8 @@ public sealed class NetworkParticipant : IContainerParticipant
 
     public void ContributeSpec(Container c, RuntimeSpec spec, string bundle)
     {
-        // a restart: what the previous run set up is released first
-        _networking.Teardown(c.Id);
+        // a restart, or a start that failed halfway: what the previous setup left is released first
+        if (_networking.HasLeftovers(c.Id)) _networking.Teardown(c.Id);
         var req = new NetworkSetupRequest
         {
             ContainerId = c.Id,
@@ -74,9 +74,11 @@ public sealed class NetworkParticipant : IContainerParticipant
                 if (netNs is null) nss.Add(new SpecNamespace { Type = "network", Path = state.NetnsPath });
                 else netNs.Path = state.NetnsPath;
             }
-            if ((state.Mode != "host" || state.Networks.Count > 0) && !c.HostConfig.RestartPolicy.Restarts)
+            if ((state.NetnsPath is not null || state.Networks.Count > 0) && !c.HostConfig.RestartPolicy.Restarts)
             {
                 // the runtime releases the network when the container has stopped (also for -Rm and killed containers).
+                // Not with -Network none: its namespace is the runtime's and goes with its last process, and its /etc
+                // files are the container's own (released at the next start or at removal), so no hook runs on its exit.
                 // Not with a restart policy: the monitor restarts the same bundle, which needs the namespace; such a
                 // container keeps its network until it is removed (never auto-removed: -Remove excludes restarts).
                 spec.Hooks ??= new SpecHooks();
@@ -91,7 +93,13 @@ public sealed class NetworkParticipant : IContainerParticipant
             foreach (var f in ContainerNetworking.FileMounts(state))
             {
                 if (taken.Contains(f.Destination)) continue;
-                if (state.Mode == "host" && f.Destination == "/etc/resolv.conf") continue;
+                if (state.Mode == "host" && f.Destination == "/etc/resolv.conf")
+                {
+                    // on the host's network the host's own resolver configuration applies, read-only (docker --network host)
+                    if (File.Exists("/etc/resolv.conf"))
+                        spec.Mounts.Add(new SpecMount { Destination = "/etc/resolv.conf", Type = "bind", Source = "/etc/resolv.conf", Options = ["rbind", "ro", "rprivate"] });
+                    continue;
+                }
                 spec.Mounts.Add(new SpecMount { Destination = f.Destination, Type = "bind", Source = f.Source, Options = ["rbind", "rprivate"] });
             }
         }

@@ -19,7 +19,7 @@ public sealed partial class NetworkStore
     public const string DefaultBridge = "psc0";
     public const string DefaultSubnet = "10.89.0.0/24";
     /// <summary>Host-wide runtime state: IPAM leases and subnet reservations (tmpfs; gone on reboot like the links it describes).</summary>
-    public static string RunDirectory { get; set; } = Environment.GetEnvironmentVariable("PSCONTAINERS_RUN_DIR") ?? "/run/pscontainers";
+    public static string RunDirectory { get; set; } = EngineEnvironment.RunDirectory ?? "/run/pscontainers";
 
     public PscPaths Paths { get; }
     public string Directory => Paths.Networks;

@@ -14,9 +14,9 @@ namespace PsContainers.Core.Registry;
 public sealed class RegistryOptions
 {
     public const string FileName = "registries.json";
-    public const string InsecureVariable = "PSCONTAINERS_INSECURE_REGISTRIES";
-    public const string CertsDirsVariable = "PSCONTAINERS_REGISTRY_CERTS_DIRS";
-    public const string MirrorsVariable = "PSCONTAINERS_REGISTRY_MIRRORS";
+    public const string InsecureVariable = EngineEnvironment.InsecureRegistriesVariable;
+    public const string CertsDirsVariable = EngineEnvironment.RegistryCertsDirsVariable;
+    public const string MirrorsVariable = EngineEnvironment.RegistryMirrorsVariable;
 
     /// <summary>Hosts (host or host:port) where plain HTTP and unverified TLS are allowed.</summary>
     [JsonPropertyName("insecure")] public List<string> Insecure { get; set; } = new();
@@ -58,13 +58,13 @@ public sealed class RegistryOptions
 
     public void ApplyEnvironment()
     {
-        var ins = Environment.GetEnvironmentVariable(InsecureVariable);
+        var ins = EngineEnvironment.InsecureRegistries;
         if (!string.IsNullOrWhiteSpace(ins))
             Insecure.AddRange(ins.Split(new[] { ',', ' ', ';' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        var certs = Environment.GetEnvironmentVariable(CertsDirsVariable);
+        var certs = EngineEnvironment.RegistryCertsDirs;
         if (!string.IsNullOrWhiteSpace(certs))
             CertDirs.InsertRange(0, certs.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        var mirrors = Environment.GetEnvironmentVariable(MirrorsVariable);
+        var mirrors = EngineEnvironment.RegistryMirrors;
         if (!string.IsNullOrWhiteSpace(mirrors))
         {
             foreach (var part in mirrors.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -74,10 +74,9 @@ public sealed class RegistryOptions
                 Mirrors[part[..eq].Trim()] = part[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             }
         }
-        if (long.TryParse(Environment.GetEnvironmentVariable("PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD"), out long th) && th >= 0) ChunkedUploadThreshold = th;
-        if (long.TryParse(Environment.GetEnvironmentVariable("PSCONTAINERS_UPLOAD_CHUNK_SIZE"), out long cs) && cs > 0) ChunkSize = cs;
-        var par = Environment.GetEnvironmentVariable("PSCONTAINERS_MAX_CONCURRENT_DOWNLOADS");
-        if (int.TryParse(par, out int n) && n > 0) MaxConcurrentDownloads = n;
+        if (EngineEnvironment.ChunkedUploadThreshold is long th) ChunkedUploadThreshold = th;
+        if (EngineEnvironment.UploadChunkSize is long cs) ChunkSize = cs;
+        if (EngineEnvironment.MaxConcurrentDownloads is int n) MaxConcurrentDownloads = n;
     }
 
     /// <summary>True for localhost, 127.0.0.0/8 and ::1, with or without a port.</summary>

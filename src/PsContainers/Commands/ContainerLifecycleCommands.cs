@@ -57,8 +57,8 @@ public sealed class StartContainerCommand : ContainerTargetCmdletBase
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
             return;
         }
-        using (Manager.Start(c, ct: CancellationToken)) { }
-        if (PassThru) WriteObject(c);
+        using var launch = Manager.Start(c, ct: CancellationToken);
+        if (PassThru) WriteObject(launch.Container ?? c);
     }
 }
 
@@ -74,8 +74,8 @@ public sealed class StopContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, "Stop container")) return;
-        Manager.Stop(c, Timeout >= 0 ? Timeout : null, Signal, CancellationToken);
-        if (PassThru) WriteObject(c);
+        var after = Manager.Stop(c, Timeout >= 0 ? Timeout : null, Signal, CancellationToken);
+        if (PassThru) WriteObject(after);
     }
 }
 
@@ -93,8 +93,8 @@ public sealed class SendContainerSignalCommand : ContainerTargetCmdletBase
     {
         int number = ContainerManager.ParseSignal(Signal);
         if (!ShouldProcess(c.Name, $"Send {Signals.NameOf(number) ?? Signal}")) return;
-        Manager.Kill(c, Signal, CancellationToken);
-        if (PassThru) WriteObject(c);
+        var after = Manager.Kill(c, Signal, CancellationToken);
+        if (PassThru) WriteObject(after);
     }
 }
 
@@ -109,8 +109,8 @@ public sealed class RestartContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, "Restart container")) return;
-        Manager.Restart(c, Timeout >= 0 ? Timeout : null, CancellationToken);
-        if (PassThru) WriteObject(c);
+        var after = Manager.Restart(c, Timeout >= 0 ? Timeout : null, CancellationToken);
+        if (PassThru) WriteObject(after);
     }
 }
 
@@ -124,8 +124,8 @@ public sealed class SuspendContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, "Pause container")) return;
-        Manager.Pause(c, CancellationToken);
-        if (PassThru) WriteObject(c);
+        var after = Manager.Pause(c, CancellationToken);
+        if (PassThru) WriteObject(after);
     }
 }
 
@@ -139,8 +139,8 @@ public sealed class ResumeContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, "Unpause container")) return;
-        Manager.Resume(c, CancellationToken);
-        if (PassThru) WriteObject(c);
+        var after = Manager.Resume(c, CancellationToken);
+        if (PassThru) WriteObject(after);
     }
 }
 
@@ -157,8 +157,8 @@ public sealed class RenameContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, $"Rename container to '{NewName}'")) return;
-        Manager.Rename(c, NewName, CancellationToken);
-        if (PassThru) WriteObject(c);
+        var after = Manager.Rename(c, NewName, CancellationToken);
+        if (PassThru) WriteObject(after);
     }
 }
 

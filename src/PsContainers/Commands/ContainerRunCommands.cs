@@ -179,8 +179,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
         {
             if (Detach)
             {
-                using (Manager.Start(c, ct: CancellationToken)) { }
-                WriteObject(c);
+                using (var launch = Manager.Start(c, ct: CancellationToken)) WriteObject(launch.Container ?? c);
                 return;
             }
             int code;

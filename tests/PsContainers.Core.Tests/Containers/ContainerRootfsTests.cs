@@ -91,6 +91,33 @@ public sealed class ContainerRootfsTests : IDisposable
     }
 
     [Fact]
+    public void A_start_reads_the_layers_from_the_image_record_not_the_image_config_again()
+    {
+        // the image config is read once per run, at create (issue 12): with the config blob gone the rootfs still mounts
+        var c = Create();
+        string config = _engine.Images.GetBlobPath(c.ImageId);
+        Assert.True(File.Exists(config), config);
+        File.Delete(config);
+        string rootfs = _engine.Containers.MountRootfs(c);
+
+        var call = Assert.Single(_sys.Calls);
+        string dir = _engine.ContainerStore.DirOf(c.Id);
+        Assert.Equal($"lowerdir={string.Join(':', _layers.Reverse())},upperdir={dir}/upper,workdir={dir}/work", Data(call));
+        Assert.Equal(Path.Combine(dir, "rootfs"), rootfs);
+    }
+
+    [Fact]
+    public void A_container_whose_image_record_is_gone_cannot_mount_and_says_so()
+    {
+        var c = Create();
+        File.Delete(Path.Combine(_engine.Images.ImagesDir, Digest.Hex(c.ImageId) + ".json"));
+        var e = Assert.Throws<ResourceNotFoundException>(() => _engine.Containers.MountRootfs(c));
+        Assert.Equal("ImageNotFound", e.ErrorId);
+        Assert.Equal(c.Name, e.Target);
+        Assert.Empty(_sys.Calls);
+    }
+
+    [Fact]
     public void Creating_a_container_makes_no_mount_and_no_kill()
     {
         Create();

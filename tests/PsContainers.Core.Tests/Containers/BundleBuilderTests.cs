@@ -1,0 +1,157 @@
+using PsContainers.Core.Containers;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Runtime.Spec;
+using PsContainers.Core.Tests.Fakes;
+using PsContainers.Core.Tests.Images;
+using PsContainers.Core.Volumes;
+
+namespace PsContainers.Core.Tests.Containers;
+
+/// <summary>
+/// <see cref="BundleBuilder"/>: the one path that checks a container's settings at create and writes its config.json
+/// at start; the typed contributors edit the spec in a fixed order. Root-free: the participants here are recorders
+/// and the rootfs is a plain directory.
+/// </summary>
+public sealed class BundleBuilderTests : IDisposable
+{
+    private readonly TempStore _t = new();
+    private readonly PsContainers.Core.Engine _engine;
+    private readonly List<string> _log = new();
+
+    public BundleBuilderTests() => _engine = new PsContainers.Core.Engine(_t.Paths, new RecordingSyscalls());
+
+    public void Dispose() => _t.Dispose();
+
+    private sealed class Recorder(string name, List<string> log, bool fail = false) : IContainerParticipant
+    {
+        public string Name => name;
+        public void Create(Container container, ContainerCreateOptions options, ResolvedImage image) => log.Add(name + ".create");
+        public void ContributeSpec(Container container, RuntimeSpec spec, string bundle)
+        {
+            log.Add($"{name}.contribute mounts={spec.Mounts?.Count}");
+            if (fail) throw new PscException("Injected", PscErrorCategory.InvalidOperation, name + " failed", name);
+            (spec.Mounts ??= new()).Add(new SpecMount { Destination = "/" + name, Type = "tmpfs", Source = "tmpfs" });
+        }
+        public void Released(Container container) => log.Add(name + ".released");
+        public void Removed(Container container, bool removeVolumes) => log.Add(name + ".removed");
+    }
+
+    private Container NewContainer(bool init = false, params MountSpec[] mounts)
+    {
+        string id = ContainerStore.NewId();
+        Directory.CreateDirectory(_engine.ContainerStore.DirOf(id));
+        return new Container
+        {
+            Id = id, Name = "bundle-test", Image = "test/image",
+            Config = new ContainerConfig { Cmd = ["/bin/echo", "hi"], Hostname = id[..12] },
+            HostConfig = new HostConfig { Init = init, NetworkMode = NetworkMode.None },
+            Mounts = mounts.ToList(),
+        };
+    }
+
+    private string Rootfs(Container c)
+    {
+        string r = Path.Combine(_engine.ContainerStore.DirOf(c.Id), "rootfs");
+        Directory.CreateDirectory(r);
+        return r;
+    }
+
+    private static MountSpec Tmpfs(string destination) => new() { Type = MountKind.Tmpfs, Destination = destination, Tmpfs = new TmpfsMount() };
+
+    [Fact]
+    public void The_engine_orders_init_tmpfs_network_volumes()
+    {
+        var b = _engine.Containers.Bundles;
+        Assert.Equal(["init", "tmpfs", "network", "volumes"], b.Contributors.Select(x => x.Name));
+        Assert.IsType<InitSpecContributor>(b.Contributors[0]);
+        Assert.IsType<TmpfsSpecContributor>(b.Contributors[1]);
+        Assert.Same(_engine.Participants[0], b.Contributors[2]);
+        Assert.IsType<NetworkParticipant>(b.Contributors[2]);
+        Assert.IsType<VolumeParticipant>(b.Contributors[3]);
+        Assert.Same(b, _engine.Containers.Bundles);
+    }
+
+    [Fact]
+    public void Write_makes_the_spec_once_with_each_contributor_in_order_and_writes_exactly_it()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, [new Recorder("net", _log), new Recorder("vol", _log)]);
+        var c = NewContainer(init: true, Tmpfs("/scratch"), Tmpfs("/cache"));
+        string rootfs = Rootfs(c);
+        var spec = b.Write(c, rootfs);
+
+        // init and tmpfs edit the spec before the participants, which see those mounts already
+        int defaults = spec.Mounts!.Count - 5;
+        Assert.Equal([$"net.contribute mounts={defaults + 3}", $"vol.contribute mounts={defaults + 4}"], _log);
+        Assert.Equal([InitSpecContributor.Destination, "/scratch", "/cache", "/net", "/vol"], spec.Mounts.Skip(defaults).Select(m => m.Destination));
+        var init = spec.Mounts[defaults];
+        Assert.Equal(("bind", InitSpecContributor.ProgramPath), (init.Type, init.Source));
+        Assert.Equal(["bind", "ro", "nosuid", "nodev"], init.Options!);
+        Assert.Equal(["/dev/init", "--", "/bin/echo", "hi"], spec.Process!.Args!);
+        Assert.Equal("tmpfs", spec.Mounts[defaults + 1].Type);
+        Assert.Equal(rootfs, spec.Root!.Path);
+        Assert.Equal("/pscontainers/" + c.Id, spec.Linux!.CgroupsPath);
+        Assert.False(spec.Process.Terminal);
+
+        string written = File.ReadAllText(Path.Combine(_engine.ContainerStore.DirOf(c.Id), "config.json"));
+        Assert.Equal(spec.ToJson(), written);
+        Assert.Equal(["/dev/init", "--", "/bin/echo", "hi"], RuntimeSpec.Parse(written).Process!.Args!);
+    }
+
+    [Fact]
+    public void Without_init_and_tmpfs_the_command_and_mounts_are_the_defaults_plus_the_participants()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, [new Recorder("net", _log)]);
+        var c = NewContainer();
+        var spec = b.Write(c, Rootfs(c));
+        Assert.Equal(["/bin/echo", "hi"], spec.Process!.Args!);
+        Assert.DoesNotContain(spec.Mounts!, m => m.Destination == InitSpecContributor.Destination || m.Type == "tmpfs" && m.Destination != "/dev" && m.Destination != "/dev/shm" && m.Destination != "/net");
+        Assert.Equal("/net", spec.Mounts![^1].Destination);
+    }
+
+    [Fact]
+    public void On_the_callers_terminal_the_process_gets_a_terminal_and_a_TERM()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, []);
+        var c = NewContainer();
+        var spec = b.Write(c, Rootfs(c), onTerminal: true);
+        Assert.True(spec.Process!.Terminal);
+        Assert.Single(spec.Process.Env!, e => e.StartsWith("TERM=", StringComparison.Ordinal));
+
+        var withTerm = NewContainer();
+        withTerm.Config.Env = ["TERM=vt100"];
+        var spec2 = b.Write(withTerm, Rootfs(withTerm), onTerminal: true);
+        Assert.Equal("TERM=vt100", Assert.Single(spec2.Process!.Env!, e => e.StartsWith("TERM=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_failing_participant_releases_the_earlier_ones_in_reverse_and_nothing_is_written()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, [new Recorder("a", _log), new Recorder("b", _log), new Recorder("c", _log, fail: true)]);
+        var c = NewContainer(init: true);
+        var e = Assert.Throws<PscException>(() => b.Write(c, Rootfs(c)));
+        Assert.Equal("Injected", e.ErrorId);
+        Assert.Equal(["a.contribute", "b.contribute", "c.contribute", "b.released", "a.released"], _log.Select(l => l.Split(' ')[0]));
+        Assert.False(File.Exists(Path.Combine(_engine.ContainerStore.DirOf(c.Id), "config.json")));
+    }
+
+    [Fact]
+    public void Validate_refuses_a_relative_tmpfs_and_bad_settings_without_touching_participants_or_files()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, [new Recorder("net", _log)]);
+        var c = NewContainer(false, Tmpfs("relative/path"));
+        var e = Assert.Throws<InvalidArgumentException>(() => b.Validate(c));
+        Assert.Equal("InvalidTmpfs", e.ErrorId);
+        Assert.Equal("relative/path", e.Target);
+
+        var caps = NewContainer();
+        caps.HostConfig.CapAdd = ["NOT_A_CAPABILITY"];
+        Assert.Equal("UnknownCapability", Assert.Throws<InvalidArgumentException>(() => b.Validate(caps)).ErrorId);
+
+        var ok = NewContainer(true, Tmpfs("/tmp"));
+        ok.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = "/nonexistent/psc-bundle-test", Destination = "/data" });
+        b.Validate(ok); // bind sources are checked at create by the manager, and at start by the spec builder
+        Assert.Empty(_log);
+        foreach (var x in new[] { c, caps, ok })
+            Assert.Empty(Directory.EnumerateFileSystemEntries(_engine.ContainerStore.DirOf(x.Id)));
+    }
+}
