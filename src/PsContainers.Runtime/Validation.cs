@@ -11,16 +11,7 @@ namespace PsContainers.Runtime;
 /// <summary>Checks of config.json (ids, namespaces, devices, resources, mounts, process) made before anything is created, so a bad spec fails with the field it names.</summary>
 internal static partial class Validation
 {
-    public static readonly string[] Capabilities =
-    {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
-        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
-        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
-        "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-    };
+    public static readonly IReadOnlyList<string> Capabilities = PsContainers.Contract.CapabilityNames.All;
 
     public static readonly string[] Rlimits =
     {
@@ -124,7 +115,7 @@ internal static partial class Validation
         {
             foreach (var (name, list) in new[] { ("bounding", c.Bounding), ("effective", c.Effective), ("inheritable", c.Inheritable), ("permitted", c.Permitted), ("ambient", c.Ambient) })
                 foreach (var cap in list ?? new())
-                    if (Array.IndexOf(Capabilities, cap) < 0) throw new RuntimeError($"process.capabilities.{name}: unknown capability '{cap}'");
+                    if (!Capabilities.Contains(cap)) throw new RuntimeError($"process.capabilities.{name}: unknown capability '{cap}'");
         }
         var seen = new HashSet<string>();
         foreach (var r in p.Rlimits ?? new())
@@ -172,6 +163,6 @@ internal static partial class Validation
         _ => 0,
     };
 
-    public static int CapIndex(string name) => Array.IndexOf(Capabilities, name);
+    public static int CapIndex(string name) { for (int i = 0; i < Capabilities.Count; i++) if (Capabilities[i] == name) return i; return -1; }
     public static int RlimitIndex(string name) => Array.IndexOf(Rlimits, name);
 }
