@@ -11,6 +11,8 @@ public static class ErrorIds
 {
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
+    /// <summary>InvalidOperation: Register- or Unregister-ContainerBootService: systemctl failed (its message).</summary>
+    public const string BootServiceFailed = "BootServiceFailed";
     /// <summary>InvalidArgument: The id prefix '…' matches … containers; give more characters.</summary>
     public const string AmbiguousContainerId = "AmbiguousContainerId";
     /// <summary>ObjectNotFound: No cgroup found for process ….</summary>
