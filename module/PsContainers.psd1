@@ -27,7 +27,7 @@
         'Get-ContainerConfiguration', 'Set-ContainerConfiguration',
         # containers
         'Invoke-ContainerImage', 'New-Container', 'Start-Container', 'Stop-Container', 'Send-ContainerSignal',
-        'Restart-Container', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container',
+        'Restart-Container', 'Restore-Container', 'Connect-Container', 'Register-ContainerBootService', 'Unregister-ContainerBootService', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container',
         'Wait-Container', 'Get-Container', 'Get-ContainerLog', 'Get-ContainerEvent', 'Get-ContainerChange', 'Invoke-ContainerExec', 'Enter-Container',
         'Get-ContainerProcess', 'Get-ContainerStatistic', 'Copy-ContainerItem', 'Export-Container',
         # registries
@@ -42,7 +42,7 @@
     VariablesToExport    = @()
     AliasesToExport      = @(
         'Load-ContainerImage', 'Save-ContainerImage', 'Tag-ContainerImage',
-        'Run-ContainerImage', 'Kill-Container', 'Exec-Container', 'Diff-Container',
+        'Run-ContainerImage', 'Kill-Container', 'Exec-Container', 'Diff-Container', 'Attach-Container',
         'Pull-ContainerImage', 'Push-ContainerImage'
     )
     PrivateData          = @{

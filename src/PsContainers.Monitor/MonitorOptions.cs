@@ -11,6 +11,12 @@ internal sealed class MonitorOptions
     public RestartPolicy Restart = RestartPolicy.No;
     public int RestartCount;
     public bool Remove, Foreground, Attach, Stdin, ExecTty, Tty;
+    /// <summary>--open-stdin: the container was created with -Interactive; attach clients may write to its stdin.</summary>
+    public bool OpenStdin;
+    /// <summary>--attach-socket PATH: the attach client mode (<see cref="AttachClient"/>); --detach-keys, --no-stdin go with it.</summary>
+    public string? AttachSocket;
+    public string? DetachKeys;
+    public bool NoStdin;
     public List<string> ExecArgs = new();
     public string? LockFile, ExitCommand, NameFile, Image;
     public List<string> ExitArgs = new();
@@ -47,6 +53,10 @@ internal sealed class MonitorOptions
                     i = a.Length;
                     break;
                 case "--stdin": o.Stdin = true; break;
+                case "--open-stdin": o.OpenStdin = true; break;
+                case "--attach-socket": o.AttachSocket = Next(); break;
+                case "--detach-keys": o.DetachKeys = Next(); break;
+                case "--no-stdin": o.NoStdin = true; break;
                 case "--lock": o.LockFile = Next(); break;
                 case "--name-file": o.NameFile = Next(); break;
                 case "--image": o.Image = Next(); break;
@@ -57,6 +67,7 @@ internal sealed class MonitorOptions
                     throw new ArgumentException($"unknown argument '{a[i]}'");
             }
         }
+        if (o.AttachSocket is not null) return o;
         if (o.ExecTty) { if (o.Id.Length == 0 || o.ExecArgs.Count == 0) throw new ArgumentException("--exec-tty needs --id and the exec arguments after --"); return o; }
         if (o.Id.Length == 0 || o.Dir.Length == 0 || o.Bundle.Length == 0) throw new ArgumentException("--id, --dir and --bundle are required");
         return o;

@@ -11,6 +11,7 @@ namespace PsContainers.Monitor;
 /// <item>default: <see cref="Supervisor"/>, detached; runs the container, logs (<see cref="JsonFileLog"/>), records
 /// the state (<see cref="StateWriter"/>), applies the restart policy and cleans up;</item>
 /// <item>--foreground (-Interactive -Tty) and --exec-tty (exec -it): <see cref="TerminalRelay"/>;</item>
+/// <item>--attach-socket: <see cref="AttachClient"/>, a terminal attached to a running container (Connect-Container);</item>
 /// <item>net-release: <see cref="NetRelease"/>, the poststop hook that releases a container's network.</item>
 /// </list>
 /// One <see cref="MonitorContext"/> carries a run's state; nothing is kept in static fields.
@@ -25,13 +26,15 @@ public static partial class Program
         catch (Exception e)
         {
             Console.Error.WriteLine("pscmon: " + e.Message);
-            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart no|always|unless-stopped|on-failure[:N]] [--remove] [--attach] [--stdin] [--foreground] [--lock FILE] [--name-file FILE] [--image REF] [--exit-command PATH --exit-arg A ...] [--health-test WORD ... --health-interval NS --health-timeout NS --health-start-period NS --health-start-interval NS --health-retries N]");
+            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart no|always|unless-stopped|on-failure[:N]] [--remove] [--attach] [--stdin] [--foreground] [--open-stdin] [--lock FILE] [--name-file FILE] [--image REF] [--exit-command PATH --exit-arg A ...] [--health-test WORD ... --health-interval NS --health-timeout NS --health-start-period NS --health-start-interval NS --health-retries N]");
+            Console.Error.WriteLine("       pscmon --attach-socket PATH [--detach-keys KEYS] [--no-stdin]");
             Console.Error.WriteLine("       pscmon net-release STORE_ROOT CONTAINER_ID SETUP_ID [--foreground]");
             return 2;
         }
         var ctx = new MonitorContext(o);
         ctx.Mark("main");
         IgnoreSigpipe();
+        if (o.AttachSocket is not null) return new AttachClient(ctx).Run();
         if (o.ExecTty) return new TerminalRelay(ctx).RunExecTerminal();
         if (o.Foreground) return new TerminalRelay(ctx).RunForeground();
         return new Supervisor(ctx).Run();

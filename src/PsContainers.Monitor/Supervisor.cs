@@ -19,6 +19,8 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
     private MonitorOptions O => _ctx.Options;
     /// <summary>The healthcheck's prober when the container has an active one (--health-test CMD|CMD-SHELL ...).</summary>
     private readonly HealthProber? _health = ctx.Options.Health is { } h && h.IsActive() ? new HealthProber(ctx, h) : null;
+    /// <summary>The attach socket (docker attach): clients get the output and feed the container's stdin.</summary>
+    private readonly AttachServer _attach = new(ctx);
 
     /// <summary>Run the container until it ends for good (no restart); the monitor's exit code (0).</summary>
     public int Run()
@@ -37,6 +39,9 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         bool first = true;
         while (true)
         {
+            // -Detach -Interactive without a terminal: the container's stdin is a pipe this monitor keeps open for attach clients
+            int stdinWrite = -1;
+            if (stdinFd < 0 && O.OpenStdin && !O.Tty) (stdinFd, stdinWrite) = StdinPipe();
             var (pid, error) = StartContainer(stdinFd, out int outR, out int errR);
             if (pid <= 0)
             {
@@ -52,7 +57,10 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 if (!O.Attach) _ctx.Detach();
             }
             _health?.Reset(pid);
+            if (_attach.Open()) _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
             exit = Supervise(pid, outR, errR);
+            _attach.Close(exit);
+            if (stdinWrite >= 0) close(stdinWrite);
             _health?.Stop();
             _ctx.Mark("exited");
             _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
@@ -176,12 +184,12 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         byte[] buf = new byte[32768];
         int? exit = null;
         long drainDeadline = 0;
-        var pfd = stackalloc PollFd[5];
+        var pfd = stackalloc PollFd[5 + AttachServer.PollSlots];
         Action<int, int>? reaped = _health is null ? null : _health.OnReaped;
         while (true)
         {
             int n = 0;
-            int[] map = new int[5];
+            int[] map = new int[5 + AttachServer.PollSlots];
             for (int i = 0; i < 2; i++)
                 if (fds[i] >= 0) { pfd[n] = new PollFd { fd = fds[i], events = POLLIN }; map[n++] = i; }
             int pidIdx = -1;
@@ -193,6 +201,8 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 if (_health.OutputFd >= 0) { healthOut = n; pfd[n++] = new PollFd { fd = _health.OutputFd, events = POLLIN }; }
                 if (_health.ProcessFd >= 0) { healthPid = n; pfd[n++] = new PollFd { fd = _health.ProcessFd, events = POLLIN }; }
             }
+            const int AttachTag = 100;
+            if (exit is null) _attach.AddPoll(pfd, ref n, map, AttachTag);
             int timeout = exit is null ? (pidfd >= 0 ? (trimmed ? -1 : 1000) : 200) : 100;
             if (exit is null && _health is not null)
             {
@@ -206,11 +216,12 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             {
                 if (pfd[k].revents == 0 || k == pidIdx || k == healthPid) continue;
                 if (k == healthOut) { _health!.ReadOutput(); continue; }
+                if (map[k] >= AttachTag) { _attach.OnReady(map[k] - AttachTag, pfd[k].revents, buf); continue; }
                 int i = map[k];
                 fixed (byte* b = buf)
                 {
                     nint got = read(fds[i], b, (nuint)buf.Length);
-                    if (got > 0) streams[i].Add(buf.AsSpan(0, (int)got));
+                    if (got > 0) { streams[i].Add(buf.AsSpan(0, (int)got)); _attach.Broadcast(i, buf.AsSpan(0, (int)got)); }
                     else if (got == 0 || Errno != EINTR)
                     {
                         streams[i].Flush();
@@ -260,6 +271,15 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         catch { return; }
         // a tight loop after the parsing, so the parsing code is not faulted straight back in
         foreach (var (start, length) in ranges) madvise(start, length, 4 /* MADV_DONTNEED */);
+    }
+
+    /// <summary>A pipe for the container's stdin: (read end for the container, non-blocking write end kept by the monitor).</summary>
+    private static (int Read, int Write) StdinPipe()
+    {
+        int* p = stackalloc int[2];
+        if (pipe2(p, O_CLOEXEC) < 0) return (-1, -1);
+        fcntl(p[1], 4 /* F_SETFL */, O_NONBLOCK);
+        return (p[0], p[1]);
     }
 
     /// <summary>Move the launcher's stdin pipe off fd 0 (close-on-exec, fd 10 or above) so /dev/null can take its place.</summary>

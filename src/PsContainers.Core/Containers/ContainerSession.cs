@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PsContainers.Contract;
 using PsContainers.Core.Runtime;
 
@@ -14,7 +15,7 @@ namespace PsContainers.Core.Containers;
 /// passed to <see cref="ReadLines"/> sends SIGINT to the container (docker's signal proxy) and stops following
 /// (OperationCanceledException). An exec reads the runtime's pipes (<see cref="ContainerManager.Exec"/>).</para>
 /// </summary>
-public sealed class ContainerSession : IDisposable
+public sealed partial class ContainerSession : IDisposable
 {
     private readonly Func<CancellationToken, IEnumerable<OutputLine>> _lines;
     private readonly IDisposable? _owned;
@@ -86,6 +87,21 @@ public sealed class ContainerSession : IDisposable
 
     private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, CancellationToken ct)
     {
+        var exit = new StrongBox<int>(-1);
+        foreach (var line in ReadFrames(manager, container, output, exit, ct)) yield return line;
+        int code = exit.Value;
+        // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
+        if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
+        if (code < 0) code = manager.Store.Load(container.Id)?.State.ExitCode ?? -1;
+        ExitCode = code;
+    }
+
+    /// <summary>
+    /// The lines of a <see cref="MonitorProtocol"/> stream until its Exit frame (its code goes to <paramref name="exit"/>)
+    /// or its end; cancelling sends the container SIGINT (docker's signal proxy) and stops following.
+    /// </summary>
+    private static IEnumerable<OutputLine> ReadFrames(ContainerManager manager, Container container, Stream output, StrongBox<int> exit, CancellationToken ct)
+    {
         var outLines = new LineSplitter();
         var errLines = new LineSplitter();
         int code = -1;
@@ -107,10 +123,7 @@ public sealed class ContainerSession : IDisposable
         }
         if (outLines.Rest() is string r1) yield return new OutputLine(false, r1);
         if (errLines.Rest() is string r2) yield return new OutputLine(true, r2);
-        // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
-        if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
-        if (code < 0) code = manager.Store.Load(container.Id)?.State.ExitCode ?? -1;
-        ExitCode = code;
+        exit.Value = code;
     }
 
     /// <summary>Releases the monitor's launcher stream of an attached run (the container goes on running).</summary>

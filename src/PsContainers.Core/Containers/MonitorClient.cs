@@ -31,6 +31,8 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
         if (attach) a.Add("--attach");
         if (c.Config.Tty && !foreground) a.Add("--tty");
         if (stdin) a.Add("--stdin");
+        // -Detach -Interactive: the monitor keeps the container's stdin open for attach clients (docker run -d -i)
+        else if (c.Config.OpenStdin && !foreground) a.Add("--open-stdin");
         if (foreground) a.Add("--foreground");
         if (c.Config.Healthcheck is { } h && h.IsActive()) a.AddRange(h.ToMonitorArguments());
         // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id

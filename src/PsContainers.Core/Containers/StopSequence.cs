@@ -8,7 +8,7 @@ namespace PsContainers.Core.Containers;
 
 /// <summary>
 /// The one way a container is brought down, shared by Stop, Kill, Remove -Force and the repair of an orphan:
-/// mark the stop as the user's (so the restart policy leaves it alone) → signal → resume if paused (a frozen
+/// mark the stop as the user's (so the restart policy leaves it alone; not for an orphan) → signal → resume if paused (a frozen
 /// process cannot act on the signal) → wait → KILL → wait → wait for the monitor's clean-up. Call it with the
 /// container lock held, except for Kill, which like docker's may interrupt a stop in progress.
 /// </summary>
@@ -40,7 +40,9 @@ internal sealed class StopSequence
     /// </summary>
     public void Run(int signal, TimeSpan grace, CancellationToken ct)
     {
-        MarkUserStop();
+        // an orphan's repair is not the user's stop: no monitor reads the marker, and the boot step
+        // (ContainerBootRestore) must still bring back an unless-stopped container a reboot left behind
+        if (!_orphan) MarkUserStop();
         Signal(signal);
         ResumeIfPaused();
         if (signal != 9 && !WaitForExit(grace, ct)) Signal(9);

@@ -11,6 +11,12 @@ public static class ErrorIds
 {
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
+    /// <summary>InvalidOperation: Register- or Unregister-ContainerBootService: systemctl failed (its message).</summary>
+    public const string BootServiceFailed = "BootServiceFailed";
+    /// <summary>InvalidOperation: Connect-Container on a container whose monitor serves no attach socket (started on the caller's terminal).</summary>
+    public const string AttachUnavailable = "AttachUnavailable";
+    /// <summary>InvalidArgument: -DetachKeys is not in docker's --detach-keys syntax ('ctrl-p,ctrl-q').</summary>
+    public const string InvalidDetachKeys = "InvalidDetachKeys";
     /// <summary>InvalidArgument: The id prefix '…' matches … containers; give more characters.</summary>
     public const string AmbiguousContainerId = "AmbiguousContainerId";
     /// <summary>ObjectNotFound: No cgroup found for process ….</summary>

@@ -19,6 +19,13 @@ public static class ContainerMarkers
     public const string Removing = "removing";
 
     /// <summary>
+    /// The path of the container's attach socket (a unix socket in the temporary directory, since a container directory
+    /// can be longer than sun_path's 108 bytes), as text; written by the monitor while it accepts attach clients
+    /// (docker attach), removed when the container ends.
+    /// </summary>
+    public const string AttachSocket = "attach.socket";
+
+    /// <summary>
     /// Prefix of the name a removed container's directory is renamed to (a sibling in the containers directory) before
     /// its files are deleted: the container disappears at once, the deletion happens after the lock is released.
     /// </summary>
