@@ -18,6 +18,7 @@
         'formats/Registry.format.ps1xml'
         'formats/Networking.format.ps1xml'
         'formats/Inspection.format.ps1xml'
+        'formats/Prune.format.ps1xml'
     )
     CmdletsToExport      = @(
         # images and storage
@@ -36,7 +37,9 @@
         # networks, ports, volumes
         'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork',
         'Disconnect-ContainerNetwork', 'Get-ContainerPort', 'New-ContainerVolume', 'Get-ContainerVolume',
-        'Remove-ContainerVolume'
+        'Remove-ContainerVolume',
+        # prune
+        'Clear-ContainerSystem'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
