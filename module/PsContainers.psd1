@@ -28,7 +28,7 @@
         'Get-ContainerConfiguration', 'Set-ContainerConfiguration',
         # containers
         'Invoke-ContainerImage', 'New-Container', 'Start-Container', 'Stop-Container', 'Send-ContainerSignal',
-        'Restart-Container', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container',
+        'Restart-Container', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container', 'Update-Container',
         'Wait-Container', 'Get-Container', 'Get-ContainerLog', 'Get-ContainerEvent', 'Get-ContainerChange', 'Invoke-ContainerExec', 'Enter-Container',
         'Get-ContainerProcess', 'Get-ContainerStatistic', 'Copy-ContainerItem', 'Export-Container',
         # registries
