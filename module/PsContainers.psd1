@@ -18,6 +18,7 @@
         'formats/Registry.format.ps1xml'
         'formats/Networking.format.ps1xml'
         'formats/Inspection.format.ps1xml'
+        'formats/Prune.format.ps1xml'
     )
     CmdletsToExport      = @(
         # images and storage
@@ -27,7 +28,7 @@
         'Get-ContainerConfiguration', 'Set-ContainerConfiguration',
         # containers
         'Invoke-ContainerImage', 'New-Container', 'Start-Container', 'Stop-Container', 'Send-ContainerSignal',
-        'Restart-Container', 'Restore-Container', 'Connect-Container', 'Register-ContainerBootService', 'Unregister-ContainerBootService', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container',
+        'Restart-Container', 'Restore-Container', 'Connect-Container', 'Register-ContainerBootService', 'Unregister-ContainerBootService', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container', 'Update-Container',
         'Wait-Container', 'Get-Container', 'Get-ContainerLog', 'Get-ContainerEvent', 'Get-ContainerChange', 'Invoke-ContainerExec', 'Enter-Container',
         'Get-ContainerProcess', 'Get-ContainerStatistic', 'Copy-ContainerItem', 'Export-Container',
         # registries
@@ -36,7 +37,9 @@
         # networks, ports, volumes
         'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork',
         'Disconnect-ContainerNetwork', 'Get-ContainerPort', 'New-ContainerVolume', 'Get-ContainerVolume',
-        'Remove-ContainerVolume'
+        'Remove-ContainerVolume',
+        # prune
+        'Clear-ContainerSystem'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -93,6 +93,20 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
     public bool UserStopped() => File.Exists(Path.Combine(Options.Dir, ContainerMarkers.UserStop));
 
     /// <summary>
+    /// The restart policy now: the one Update-Container (docker update --restart) left in the
+    /// <see cref="ContainerMarkers.RestartPolicyFile"/> marker while this monitor runs, else the --restart it was given.
+    /// </summary>
+    public RestartPolicy CurrentRestartPolicy()
+    {
+        try
+        {
+            string text = File.ReadAllText(Path.Combine(Options.Dir, ContainerMarkers.RestartPolicyFile)).Trim();
+            return RestartPolicy.TryParse(text, out var p) ? p : Options.Restart;
+        }
+        catch (IOException) { return Options.Restart; }
+    }
+
+    /// <summary>
     /// Reap every exited child; return init's exit code once it has exited. Each other child reaped is passed to
     /// <paramref name="other"/> (pid, exit code) when given.
     /// </summary>

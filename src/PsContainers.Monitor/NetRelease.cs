@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PsContainers.Cni;
+using PsContainers.Contract;
 using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
@@ -46,6 +47,9 @@ internal sealed class NetRelease
         if (Console.IsInputRedirected) try { Console.OpenStandardInput().CopyTo(Stream.Null); } catch (IOException) { }
         if (words.Length < 2 || words[0].Length == 0 || !IsSafeId(words[1])) return 0;
         var r = new NetRelease(words[0], words[1], words.Length > 2 ? words[2] : "");
+        // Update-Container gave the running container a restart policy: the monitor restarts the same bundle, which
+        // needs the namespace, so the network stays until the container is removed (as for one created with a policy)
+        if (!locked && r.RestartsNow()) return 0;
         if (locked)
         {
             // the detached child: fd 3 holds the lock until this process exits; the plugins must not inherit it
@@ -64,6 +68,18 @@ internal sealed class NetRelease
             return 0;
         }
         finally { if (lockFd >= 0) close(lockFd); }
+    }
+
+    /// <summary>Whether the restart policy docker update left for the monitor (<see cref="ContainerMarkers.RestartPolicyFile"/>) restarts.</summary>
+    private bool RestartsNow()
+    {
+        try
+        {
+            string text = File.ReadAllText(Path.Combine(_root, "containers", _id, ContainerMarkers.RestartPolicyFile)).Trim();
+            return RestartPolicy.TryParse(text, out var p) && p.Restarts;
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>A container id is a file name: no separators, no dot names (it is joined into store paths).</summary>

@@ -69,6 +69,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             _ctx.RunRuntime("delete", "--force", O.Id);
             _ctx.Mark("deleted");
             first = false;
+            O.Restart = _ctx.CurrentRestartPolicy(); // docker update --restart reaches a running monitor
             if (!O.Restart.ShouldRestart(exit, _ctx.UserStopped(), O.RestartCount))
             {
                 _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);

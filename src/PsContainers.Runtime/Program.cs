@@ -30,6 +30,8 @@ public static class Program
           list [--format table|json] [--quiet]
           ps [--format table|json] ID
           pause ID | resume ID
+          update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] [--cpu-shares N]
+                 [--cpu-period N] [--cpu-quota N] [--cpuset-cpus LIST] [--cpuset-mems LIST] [--pids-limit N] ID
           --version
         """;
 
@@ -264,6 +266,12 @@ public static class Program
             {
                 var o = Parse(args, i, Names(), Names());
                 rt.Pause(Id(o, cmd), cmd == "pause");
+                return 0;
+            }
+            case "update":
+            {
+                var o = Parse(args, i, Names(ResourceUpdate.Options), Names());
+                ResourceUpdate.Run(rt, Id(o, cmd), o.Get);
                 return 0;
             }
             case "ps":

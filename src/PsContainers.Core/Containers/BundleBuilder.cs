@@ -90,6 +90,10 @@ public sealed class BundleBuilder
         MemoryBytes = c.HostConfig.Memory,
         Cpus = c.HostConfig.Cpus,
         PidsLimit = c.HostConfig.PidsLimit,
+        // set by Update-Container (docker update)
+        MemorySwapBytes = c.HostConfig.MemorySwap,
+        CpuShares = c.HostConfig.CpuShares,
+        CpusetCpus = c.HostConfig.CpusetCpus,
         ReadOnlyRootfs = c.HostConfig.ReadonlyRootfs,
         Mounts = validateOnly ? null : c.Mounts.Where(m => m.Type == MountKind.Bind).Select(m => new BindMount(m.Source!, m.Destination, m.ReadOnly)).ToList(),
         CapAdd = c.HostConfig.CapAdd,

@@ -39,6 +39,12 @@ public sealed class HostConfig
     public double? Cpus { get; set; }
     /// <summary>The most processes (tasks) at once; -1 or null for no limit.</summary>
     public long? PidsLimit { get; set; }
+    /// <summary>Memory plus swap in bytes (docker --memory-swap; -1 = unlimited swap); null: twice <see cref="Memory"/>, docker's default.</summary>
+    public long? MemorySwap { get; set; }
+    /// <summary>The relative CPU weight (docker --cpu-shares, cgroup v1 cpu.shares; default 1024), or null.</summary>
+    public ulong? CpuShares { get; set; }
+    /// <summary>The CPUs the container may run on, in cpuset list form ("0-2,4"; docker --cpuset-cpus), or null for all.</summary>
+    public string? CpusetCpus { get; set; }
     /// <summary>
     /// docker inspect's {"Name":"on-failure","MaximumRetryCount":3}. Records written before it was typed hold the
     /// --restart text here and the count in a sibling MaximumRetryCount; both still read.

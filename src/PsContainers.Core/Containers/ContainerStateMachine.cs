@@ -13,6 +13,8 @@ public enum ContainerOperation
     /// <summary>Remove -Force: a running container is stopped first.</summary>
     ForceRemove,
     Rename,
+    /// <summary>Update-Container (docker update): limits and restart policy, legal in every state but removing.</summary>
+    Update,
     Exec,
     /// <summary>Top and Stats: read the processes of a running (or paused) container.</summary>
     ReadProcesses,
@@ -34,6 +36,7 @@ public enum ContainerOperation
 ///   dead          x     -     -     -      -        x        x          x          x      -      -
 ///   removing      -     -     -     -      -        -        -          -          -      -      -
 /// </code>
+/// Update (docker update) is legal wherever Rename is.
 /// </remarks>
 public static class ContainerStateMachine
 {
@@ -61,6 +64,7 @@ public static class ContainerStateMachine
         ContainerOperation.Remove => CanRemove(s, force: false),
         ContainerOperation.ForceRemove => CanRemove(s, force: true),
         ContainerOperation.Rename => CanRename(s),
+        ContainerOperation.Update => CanRename(s),
         ContainerOperation.Exec => CanExec(s),
         ContainerOperation.ReadProcesses => CanReadProcesses(s),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),

@@ -388,6 +388,8 @@ public static class ErrorIds
     public const string RuntimeDeleteFailed = "RuntimeDeleteFailed";
     /// <summary>InvalidOperation / ObjectNotFound: `pause` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
     public const string RuntimePauseFailed = "RuntimePauseFailed";
+    /// <summary>InvalidOperation: The runtime's update (new cgroup limits for a running container) failed.</summary>
+    public const string RuntimeUpdateFailed = "RuntimeUpdateFailed";
     /// <summary>InvalidOperation / ObjectNotFound: `resume` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>
     public const string RuntimeResumeFailed = "RuntimeResumeFailed";
     /// <summary>InvalidOperation / ObjectNotFound: `ps` of the OCI runtime (pscrun/runc) failed; ObjectNotFound when its error says the container does not exist.</summary>

@@ -30,6 +30,16 @@ public sealed partial class ImageQuery(ImageStore store) : ITargetCatalog<Contai
     /// <summary>One row per image (its first name) instead of one per name.</summary>
     public bool Unique { get; init; }
 
+    /// <summary>
+    /// Only images no container uses, named or not (docker image prune -a: "all images without at least one container
+    /// associated to them"); a container in any state uses its image. With <see cref="Dangling"/>: only the nameless
+    /// ones of those (docker image prune).
+    /// </summary>
+    public bool Unused { get; init; }
+
+    /// <summary>Containers (full ids) whose use of an image does not count for <see cref="Unused"/>: the ones a prune removes first.</summary>
+    public IReadOnlySet<string>? IgnoredContainers { get; init; }
+
     /// <inheritdoc/>
     public string Kind => "image";
 
@@ -46,13 +56,22 @@ public sealed partial class ImageQuery(ImageStore store) : ITargetCatalog<Contai
         IEnumerable<ContainerImage> sel = rows.OrderByDescending(r => r.Created ?? DateTime.MinValue)
             .ThenBy(r => r.Repository, StringComparer.Ordinal).ThenBy(r => r.Tag, StringComparer.Ordinal);
         if (Dangling) sel = sel.Where(r => r.Dangling);
-        else if (!All)
+        if (Unused)
         {
-            var used = new HashSet<string>(store.GetContainerUses().Select(u => u.ImageId), StringComparer.Ordinal);
+            var used = UsedImages();
+            sel = sel.Where(r => !used.Contains(r.Id));
+        }
+        else if (!Dangling && !All)
+        {
+            var used = UsedImages();
             sel = sel.Where(r => !r.Dangling || !used.Contains(r.Id));
         }
         return sel.ToList();
     }
+
+    /// <summary>The ids of the images containers use (all containers but <see cref="IgnoredContainers"/>).</summary>
+    private HashSet<string> UsedImages() =>
+        new(store.GetContainerUses().Where(u => IgnoredContainers?.Contains(u.ContainerId) != true).Select(u => u.ImageId), StringComparer.Ordinal);
 
     /// <inheritdoc/>
     /// <exception cref="PscException">AmbiguousImageId: an id prefix that fits several images.</exception>

@@ -217,6 +217,21 @@ public sealed class OciRuntimeClient
     }
 
     public void Pause(string id) => Check(Global("pause", id), "pause", ErrorIds.RuntimePauseFailed, id);
+    /// <summary>
+    /// runc's <c>update --resources FILE ID</c>: write new cgroup limits (the OCI LinuxResources JSON) for a created,
+    /// running or paused container. Throws PscException RuntimeUpdateFailed with the runtime's message.
+    /// </summary>
+    public void Update(string id, SpecResources resources)
+    {
+        string file = Path.Combine(Path.GetTempPath(), "psc-update-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(resources, SpecJsonContext.Default.SpecResources));
+            Check(Global("update", "--resources", file, id), "update", ErrorIds.RuntimeUpdateFailed, id);
+        }
+        finally { File.Delete(file); }
+    }
+
     public void Resume(string id) => Check(Global("resume", id), "resume", ErrorIds.RuntimeResumeFailed, id);
 
     /// <summary>`ps --format json ID`: host pids of the container's processes.</summary>

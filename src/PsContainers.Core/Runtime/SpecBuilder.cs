@@ -274,7 +274,9 @@ public static class SpecBuilder
         return m;
     }
 
-    private static SpecResources Resources(SpecOptions o)
+    /// <summary>linux.resources for the limits of <paramref name="o"/> (also what <c>Update-Container</c> writes through the runtime's update).</summary>
+    /// <exception cref="PscException">InvalidMemory (below 6 MiB), InvalidCpus (outside 0.01..CPU count).</exception>
+    internal static SpecResources Resources(SpecOptions o)
     {
         var r = new SpecResources();
         if (o.Privileged) r.Devices = new() { new() { Allow = true, Access = "rwm" } };

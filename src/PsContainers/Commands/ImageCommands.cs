@@ -187,6 +187,10 @@ public sealed class GetContainerImageCommand : PscCmdlet
     [Parameter(ParameterSetName = "Name")]
     public SwitchParameter All { get; set; }
 
+    /// <summary>Only images no container uses, named or not (what docker image prune -a removes); with -Dangling only the nameless ones of those (docker image prune).</summary>
+    [Parameter(ParameterSetName = "Name")]
+    public SwitchParameter Unused { get; set; }
+
     /// <summary>One object per image instead of one per name.</summary>
     [Parameter]
     public SwitchParameter Unique { get; set; }
@@ -196,7 +200,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
     protected override void ProcessRecord()
     {
         // the rows, filters and matching rules are ImageQuery's (Core); names resolve as for every kind (TargetResolver)
-        _targets ??= new(this, new ImageQuery(Images) { Dangling = Dangling, All = All, Unique = Unique });
+        _targets ??= new(this, new ImageQuery(Images) { Dangling = Dangling, All = All, Unique = Unique, Unused = Unused });
         var rows = ParameterSetName is "Id" or "ImageId" ? _targets.Select(Id, idOnly: true) : _targets.SelectOrAll(Name);
         foreach (var r in rows) WriteObject(r);
     }

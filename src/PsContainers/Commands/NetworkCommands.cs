@@ -58,6 +58,9 @@ public sealed class GetContainerNetworkCommand : PscCmdlet
     [ArgumentCompleter(typeof(NetworkNameCompleter))]
     public string[]? Name { get; set; }
 
+    /// <summary>Only networks no container is attached to, never the default one (what docker network prune removes).</summary>
+    [Parameter] public SwitchParameter Unused { get; set; }
+
     private TargetResolver<ContainerNetwork>? _targets;
 
     protected override void ProcessRecord()
@@ -65,7 +68,8 @@ public sealed class GetContainerNetworkCommand : PscCmdlet
         var store = Engine.Networks;
         store.EnsureDefault();
         var cn = Engine.Networking;
-        _targets ??= new(this, new NetworkCatalog(store));
+        // the Unused selection is NetworkCatalog's (Core), the same the system prune planner uses
+        _targets ??= new(this, new NetworkCatalog(store, cn) { Unused = Unused });
         foreach (var n in _targets.SelectOrAll(Name))
         {
             n.Containers = cn.UsersOf(n.Name);

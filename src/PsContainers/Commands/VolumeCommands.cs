@@ -31,7 +31,7 @@ public sealed class NewContainerVolumeCommand : PscCmdlet
 }
 
 /// <summary>Get-ContainerVolume: list volumes with their size and the containers that use them.</summary>
-[Cmdlet(VerbsCommon.Get, "ContainerVolume")]
+[Cmdlet(VerbsCommon.Get, "ContainerVolume", DefaultParameterSetName = "Name")]
 [OutputType(typeof(ContainerVolume))]
 public sealed class GetContainerVolumeCommand : PscCmdlet
 {
@@ -41,14 +41,21 @@ public sealed class GetContainerVolumeCommand : PscCmdlet
     public string[]? Name { get; set; }
 
     /// <summary>Only volumes no container uses.</summary>
-    [Parameter] public SwitchParameter Dangling { get; set; }
+    [Parameter(ParameterSetName = "Name")] public SwitchParameter Dangling { get; set; }
+
+    /// <summary>What docker volume prune removes: anonymous volumes no container mounts (docker 23+), named ones too with -All.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Unused")] public SwitchParameter Unused { get; set; }
+
+    /// <summary>With -Unused: named volumes too (docker volume prune --all).</summary>
+    [Parameter(ParameterSetName = "Unused")] public SwitchParameter All { get; set; }
 
     private TargetResolver<ContainerVolume>? _targets;
 
     protected override void ProcessRecord()
     {
         var store = Engine.Volumes;
-        _targets ??= new(this, new VolumeCatalog(store));
+        // the Unused selection is VolumeCatalog's (Core), the same the system prune planner uses
+        _targets ??= new(this, new VolumeCatalog(store) { Unused = Unused, IncludeNamed = All });
         foreach (var v in _targets.SelectOrAll(Name))
         {
             store.WithUsage(v);

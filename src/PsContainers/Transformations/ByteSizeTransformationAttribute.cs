@@ -13,6 +13,9 @@ namespace PsContainers.Transformations;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ByteSizeTransformationAttribute : ArgumentTransformationAttribute
 {
+    /// <summary>Also take -1 (or "-1"): "unlimited", as docker's --memory-swap -1.</summary>
+    public bool AllowUnlimited { get; set; }
+
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
         object v = inputData is PSObject p ? p.BaseObject : inputData;
@@ -21,12 +24,13 @@ public sealed class ByteSizeTransformationAttribute : ArgumentTransformationAttr
             case null: return null!;
             case long or int or short or byte or sbyte or ushort or uint:
                 long n = Convert.ToInt64(v, CultureInfo.InvariantCulture);
-                return n >= 0 ? n : throw Bad(v);
+                return n >= 0 || (AllowUnlimited && n == -1) ? n : throw Bad(v);
             case ulong u when u <= long.MaxValue: return (long)u;
             case double or float or decimal:
                 decimal d = Convert.ToDecimal(v, CultureInfo.InvariantCulture);
                 return d >= 0 && d <= long.MaxValue && d == decimal.Truncate(d) ? (long)d : throw Bad(v);
             case string s when ByteSize.TryParse(s, out long bytes): return bytes;
+            case string s when AllowUnlimited && s.Trim() == "-1": return -1L;
             default: throw Bad(v);
         }
     }

@@ -12,6 +12,12 @@ public static class ContainerMarkers
     /// <summary>The user stopped (or killed) the container: the monitor must not restart it (docker: "manually stopped").</summary>
     public const string UserStop = "userstop";
 
+    /// <summary>
+    /// The restart policy changed while the monitor runs (docker update --restart): docker's --restart text
+    /// (<see cref="RestartPolicy.TryParse"/>); the monitor reads it when a run ends and it decides, over its --restart.
+    /// </summary>
+    public const string RestartPolicyFile = "restart-policy";
+
     /// <summary>The container's cgroup is frozen: a recorded "running" reads as paused.</summary>
     public const string Paused = "paused";
 

@@ -1,0 +1,67 @@
+using PsContainers.Core.Containers;
+
+namespace PsContainers.Core.Prune;
+
+/// <summary>
+/// Carries out a <see cref="PrunePlan"/>: removes exactly its items, in order, each with the ordinary removal (so the
+/// usual refusals hold: a container that started meanwhile, a volume or network a new container uses, an image a new
+/// container uses are not removed, nothing is forced), and records what went and what did not.
+/// </summary>
+public sealed class PruneExecutor(Engine engine)
+{
+    /// <summary>
+    /// Remove the items <paramref name="confirm"/> accepts (all when null); one failure does not stop the others.
+    /// </summary>
+    /// <param name="plan">The plan (from <see cref="PrunePlanner"/>).</param>
+    /// <param name="confirm">Asked once per item before it is removed (the cmdlet's ShouldProcess); false skips it.</param>
+    /// <param name="ct">Cancels between items.</param>
+    /// <returns>What was removed, the bytes that freed (planned sizes) and the failures.</returns>
+    public PruneResult Execute(PrunePlan plan, Func<PruneItem, bool>? confirm = null, CancellationToken ct = default)
+    {
+        var result = new PruneResult();
+        foreach (var item in plan.Items)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (confirm is not null && !confirm(item)) continue;
+            try
+            {
+                Remove(item, result, ct);
+                result.SpaceReclaimed += item.Size;
+            }
+            catch (PscException e) { result.Failed.Add((item, e)); }
+            catch (IOException e) { result.Failed.Add((item, e)); }
+        }
+        return result;
+    }
+
+    private void Remove(PruneItem item, PruneResult result, CancellationToken ct)
+    {
+        switch (item.Kind)
+        {
+            case PruneKind.Container:
+                var c = engine.ContainerStore.Load(item.Id) ?? throw ContainerManager.NotFound(item.Name);
+                engine.Containers.Remove(c, force: false, removeVolumes: false, ct);
+                result.ContainersDeleted.Add(item.Id);
+                break;
+            case PruneKind.Network:
+                engine.Networking.RemoveNetwork(item.Id, force: false, ct);
+                result.NetworksDeleted.Add(item.Id);
+                break;
+            case PruneKind.Volume:
+                engine.Volumes.Remove(item.Id);
+                result.VolumesDeleted.Add(item.Id);
+                break;
+            case PruneKind.Image:
+                // by each name (the last one deletes it), or by id when it has none: never forced, so an image a new
+                // container uses keeps its last name and its data
+                var refs = item.ImageNames.Count > 0 ? item.ImageNames : [item.Id];
+                foreach (var r in refs)
+                {
+                    var res = engine.Images.Remove(r, force: false, ct);
+                    result.ImagesUntagged.AddRange(res.Untagged);
+                    result.ImagesDeleted.AddRange(res.Deleted);
+                }
+                break;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using PsContainers.Core.Prune;
+
+namespace PsContainers.Commands;
+
+/// <summary>
+/// Clear-ContainerSystem (docker system prune [-a] [--volumes]): removes stopped containers, networks no container
+/// uses, nameless unused images (every unused image with -All) and, with -Volumes, anonymous unused volumes. The plan
+/// (<see cref="PrunePlanner"/>) is made once; -WhatIf shows it item by item with the space it would free, the real run
+/// removes exactly it (<see cref="PruneExecutor"/>) and writes a <see cref="PruneResult"/>.
+/// </summary>
+[Cmdlet(VerbsCommon.Clear, "ContainerSystem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(PruneResult))]
+public sealed class ClearContainerSystemCommand : PscCmdlet
+{
+    /// <summary>Every image no container uses, not only nameless ones (docker system prune -a).</summary>
+    [Parameter] public SwitchParameter All { get; set; }
+
+    /// <summary>Also anonymous volumes no container mounts (docker system prune --volumes).</summary>
+    [Parameter] public SwitchParameter Volumes { get; set; }
+
+    /// <summary>Do not ask for confirmation (docker system prune -f).</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var plan = new PrunePlanner(Engine).Plan(new PruneOptions { AllImages = All, Volumes = Volumes });
+            string summary = Summary(plan);
+            var bound = MyInvocation.BoundParameters;
+            if (!(Force && !bound.ContainsKey("WhatIf") && !bound.ContainsKey("Confirm")))
+            {
+                if (!ShouldProcess(summary, "Remove " + summary + "?", "Clear-ContainerSystem", out var reason))
+                {
+                    // -WhatIf: each object too, with what it frees
+                    if (reason == ShouldProcessReason.WhatIf)
+                        foreach (var item in plan.Items) ShouldProcess($"{item.Kind} {item.Name} ({Core.Images.HumanFormat.Size(item.Size)})", "Remove");
+                    return;
+                }
+            }
+            var result = new PruneExecutor(Engine).Execute(plan, item =>
+            {
+                WriteVerbose($"Removing {item}");
+                return !Stopping;
+            }, CancellationToken);
+            foreach (var (item, error) in result.Failed) WriteEngineError(error, item.Name);
+            WriteObject(result);
+        }
+        catch (OperationCanceledException) when (Stopping) { throw new PipelineStoppedException(); }
+        catch (PipelineStoppedException) { throw; }
+        catch (Exception e) { ThrowEngineError(e); }
+        finally { base.EndProcessing(); }
+    }
+
+    private static string Summary(PrunePlan plan)
+    {
+        static string Count(int n, string word) => n + " " + word + (n == 1 ? "" : "s");
+        return $"{Count(plan.Of(PruneKind.Container).Count(), "stopped container")}, {Count(plan.Of(PruneKind.Network).Count(), "unused network")}, "
+            + $"{Count(plan.Of(PruneKind.Volume).Count(), "unused anonymous volume")}, {Count(plan.Of(PruneKind.Image).Count(), plan.Options.AllImages ? "unused image" : "dangling image")}; {plan.TotalText}";
+    }
+}

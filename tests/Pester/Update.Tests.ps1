@@ -1,0 +1,114 @@
+# Update-Container (docker update, issue 13) with real containers, with pscrun and with runc swapped in: the limits
+# are read back from the container's cgroup files (found through /proc/PID/cgroup, cgroup v1 here, v2 when unified),
+# a running container keeps running, a created one starts with the new limits, and a restart policy set on a running
+# container reaches its monitor.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+    $script:Img = 'busybox-test:latest'
+
+    function script:Read-CgroupValue {
+        <# A cgroup file of the container's init process: v1 /sys/fs/cgroup/CONTROLLER/PATH/FILE, or the v2 file. #>
+        param([string] $Name, [string] $Controller, [string] $File, [string] $V2File)
+        $procPid = (Get-Container $Name).Pid
+        $lines = Get-Content "/proc/$procPid/cgroup"
+        $v1 = $lines | Where-Object { ($_ -split ':')[1] -split ',' -contains $Controller } | Select-Object -First 1
+        if ($v1) { return (Get-Content "/sys/fs/cgroup/$Controller$(($v1 -split ':', 3)[2])/$File" -Raw).Trim() }
+        $v2 = ($lines | Where-Object { $_ -like '0::*' }) -replace '^0::'
+        (Get-Content "/sys/fs/cgroup$v2/$V2File" -Raw).Trim()
+    }
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'Update-Container with <Runtime>' -ForEach @(
+    @{ Runtime = 'pscrun'; Path = $null; P = 'up' }
+    @{ Runtime = 'runc'; Path = '/usr/sbin/runc'; P = 'upr' }
+) {
+    BeforeAll {
+        if ($Path) { Set-ContainerConfiguration -Runtime $Path -Confirm:$false }
+    }
+    AfterAll {
+        Get-Container "$P-*" -All | Remove-Container -Force
+        if ($Path) { Set-ContainerConfiguration -DefaultRuntime -Confirm:$false }
+    }
+
+    It 'changes the limits of a running container live, which keeps running' {
+        $null = Invoke-ContainerImage $Img -Detach -Name "$P-live" -Memory 128MB -- sleep 600
+        $before = (Get-Container "$P-live").Pid
+        $c = Update-Container "$P-live" -Memory 64MB -MemorySwap 96MB -PidsLimit 42 -CpuShares 512 -CpusetCpus 0 -Cpus 0.5 -PassThru
+        $c.HostConfig.Memory | Should -Be 64MB
+        $c.HostConfig.MemorySwap | Should -Be 96MB
+        $c.HostConfig.PidsLimit | Should -Be 42
+        $c.HostConfig.CpuShares | Should -Be 512
+        $c.HostConfig.CpusetCpus | Should -Be '0'
+        $c.HostConfig.Cpus | Should -Be 0.5
+        Read-CgroupValue "$P-live" memory memory.limit_in_bytes memory.max | Should -Be (64MB).ToString()
+        Read-CgroupValue "$P-live" pids pids.max pids.max | Should -Be '42'
+        Read-CgroupValue "$P-live" cpu cpu.shares cpu.weight | Should -Not -BeNullOrEmpty
+        if ((Get-Content "/proc/$((Get-Container "$P-live").Pid)/cgroup") -match ':cpu,cpuacct:|:cpu:') {
+            Read-CgroupValue "$P-live" cpu cpu.shares cpu.weight | Should -Be '512'
+            Read-CgroupValue "$P-live" cpu cpu.cfs_quota_us cpu.max | Should -Be '50000'
+        }
+        Read-CgroupValue "$P-live" cpuset cpuset.cpus cpuset.cpus | Should -Be '0'
+        $after = Get-Container "$P-live"
+        $after.Status | Should -Be 'Running'
+        $after.Pid | Should -Be $before
+        # the record keeps them (a fresh read, not the object written above)
+        $json = Get-Content "$Root/containers/$($after.Id)/container.json" -Raw | ConvertFrom-Json
+        $json.HostConfig.Memory | Should -Be 64MB
+        $json.HostConfig.PidsLimit | Should -Be 42
+    }
+
+    It 'stores the limits of a created container and the start uses them' {
+        $null = New-Container $Img -Name "$P-new" -- sleep 600
+        Update-Container "$P-new" -Memory 48MB -PidsLimit 17
+        (Get-Container "$P-new").HostConfig.Memory | Should -Be 48MB
+        Start-Container "$P-new"
+        (Get-Container "$P-new").Status | Should -Be 'Running'
+        Read-CgroupValue "$P-new" memory memory.limit_in_bytes memory.max | Should -Be (48MB).ToString()
+        Read-CgroupValue "$P-new" pids pids.max pids.max | Should -Be '17'
+    }
+
+    It 'hands a new restart policy to the running container''s monitor' {
+        $null = Invoke-ContainerImage $Img -Detach -Name "$P-rs" -- sleep 600
+        Update-Container "$P-rs" -RestartPolicy always
+        (Get-Container "$P-rs").HostConfig.RestartPolicy.ToString() | Should -Be 'always'
+        $first = (Get-Container "$P-rs").Pid
+        & kill -9 $first
+        $c = Wait-ContainerCondition -TimeoutSeconds 30 {
+            $x = Get-Container "$P-rs"
+            if ($x.Status -eq 'Running' -and $x.RestartCount -ge 1 -and $x.Pid -ne $first) { $x }
+        }
+        $c | Should -Not -BeNullOrEmpty -Because 'a container set to always restarts after its process is killed'
+        $c.RestartCount | Should -BeGreaterOrEqual 1
+        # and back to no: the next death is final
+        Update-Container "$P-rs" -RestartPolicy no
+        & kill -9 $c.Pid
+        $done = Wait-ContainerCondition -TimeoutSeconds 30 { (Get-Container "$P-rs").Status -eq 'Exited' }
+        $done | Should -BeTrue
+        Start-Sleep -Milliseconds 500
+        (Get-Container "$P-rs").Status | Should -Be 'Exited'
+    }
+
+    It 'refuses bad values with stable ErrorIds and changes nothing' {
+        $null = New-Container $Img -Name "$P-bad" -Memory 64MB -- true
+        Update-Container "$P-bad" -Memory 1MB -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMemory*'
+        Update-Container "$P-bad" -MemorySwap 32MB -ErrorVariable e2 -ErrorAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMemory*'
+        (Get-Container "$P-bad").HostConfig.Memory | Should -Be 64MB
+        (Get-Container "$P-bad").HostConfig.MemorySwap | Should -BeNullOrEmpty
+        Update-Container nope-nothing -Memory 64MB -ErrorVariable e3 -ErrorAction SilentlyContinue
+        $e3[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound*'
+        { Update-Container "$P-bad" -RestartPolicy sometimes } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        Update-Container "$P-bad" -Memory 80MB -WhatIf
+        (Get-Container "$P-bad").HostConfig.Memory | Should -Be 64MB
+    }
+}
