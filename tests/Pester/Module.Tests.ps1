@@ -53,6 +53,25 @@ Describe 'The PsContainers module' {
         $script:Commands | Where-Object { $_.Noun -notlike 'Container*' } | Should -BeNullOrEmpty
     }
 
+    It 'writes its enums by name in ConvertTo-Json, and leaves every other enum to PowerShell' {
+        $o = [pscustomobject]@{
+            Status = [PsContainers.Core.Containers.ContainerStatus]::Exited
+            Nested = @{ Health = [PsContainers.Core.Containers.HealthStatus]::Unhealthy; Kinds = @([PsContainers.Contract.EventType]::Image) }
+            Change = [PsContainers.Core.Containers.ContainerChange]::new('/etc/x', 'Deleted')
+            Day = [DayOfWeek]::Tuesday
+        }
+        $j = $o | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+        $j.Status | Should -Be 'Exited'
+        $j.Nested.Health | Should -Be 'Unhealthy'
+        $j.Nested.Kinds | Should -Be @('Image')
+        $j.Change.Kind | Should -Be 'Deleted'
+        $j.Day | Should -Be 2
+        ($o | ConvertTo-Json -Depth 5 -EnumsAsStrings | ConvertFrom-Json).Day | Should -Be 'Tuesday'
+        # importing again does not stack converters
+        Import-Module (Get-Module PsContainers).Path -Force
+        ([PsContainers.Contract.EventType]::Volume | ConvertTo-Json) | Should -Be '"Volume"'
+    }
+
     It 'exports only aliases that point at its own cmdlets' {
         foreach ($a in Get-Command -Module PsContainers -CommandType Alias) {
             $a.ResolvedCommand.Module.Name | Should -Be 'PsContainers'
