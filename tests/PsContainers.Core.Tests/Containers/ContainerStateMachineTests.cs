@@ -26,6 +26,7 @@ public sealed class ContainerStateMachineTests
         Row(ContainerOperation.Remove, (C, null), (R, RUN), (P, RUN), (T, RUN), (E, null), (D, null), (X, RM));
         Row(ContainerOperation.ForceRemove, (C, null), (R, null), (P, null), (T, null), (E, null), (D, null), (X, RM));
         Row(ContainerOperation.Rename, (C, null), (R, null), (P, null), (T, null), (E, null), (D, null), (X, RM));
+        Row(ContainerOperation.Update, (C, null), (R, null), (P, null), (T, null), (E, null), (D, null), (X, RM));
         Row(ContainerOperation.Exec, (C, NR), (R, null), (P, PA), (T, null), (E, NR), (D, NR), (X, RM));
         Row(ContainerOperation.ReadProcesses, (C, NR), (R, null), (P, null), (T, null), (E, NR), (D, NR), (X, RM));
         return d;
