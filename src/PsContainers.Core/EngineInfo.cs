@@ -59,7 +59,7 @@ public sealed class EngineInfo
     {
         var paths = engine.Paths;
         var containers = engine.ContainerStore.LoadAll().Select(c => engine.Containers.Reconcile(c)).ToList();
-        var version = ContainerVersionInfo.Collect(paths, null);
+        var version = ContainerVersionInfo.Collect(paths, null, probeRuntime: false); // the configured runtime is asked below
         var cfg = engine.LoadConfiguration(withVersion: true);
         var registries = RegistryOptions.Load(paths);
         int images = Directory.Exists(paths.Storage) ? engine.Images.ListImages().Count : 0;

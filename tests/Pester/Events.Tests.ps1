@@ -84,6 +84,9 @@ Describe 'Get-ContainerEvent' {
         @(Get-ContainerEvent -Since $since -Type Image, Network -Action '*tag').Action | Should -Be @('tag', 'untag')
         @(Get-ContainerEvent -Since $since -Name 'ev-*' -Action create).ActorName | Should -Be @('ev-net')
         @(Get-ContainerEvent -Since $since -Until $since.AddSeconds(-1)) | Should -BeNullOrEmpty
+        # docker's duration forms for -Since ("that long ago"): Go's syntax and days
+        (Get-ContainerEvent -Since '1m30s' -Type Volume).Action | Should -Be @('create', 'destroy')
+        (Get-ContainerEvent -Since '1d' -Type Volume -Id 'ev-vol').Action | Should -Be @('create', 'destroy')
         @(Get-ContainerEvent -Since $since -Name nothing-like-this) | Should -BeNullOrEmpty
     }
 

@@ -102,8 +102,9 @@ public sealed partial class ContainerManager
         foreach (var e in options.Env ?? []) { psi.ArgumentList.Add("--env"); psi.ArgumentList.Add(e); }
         psi.ArgumentList.Add(cur.Id);
         foreach (var a in command) psi.ArgumentList.Add(a);
-        EmitEvent(cur, "exec_create: " + string.Join(' ', command));
-        EmitEvent(cur, "exec_start: " + string.Join(' ', command));
+        string commandLine = string.Join(' ', command);
+        EmitEvent(cur, "exec_create: " + commandLine);
+        EmitEvent(cur, "exec_start: " + commandLine);
         return Process.Start(psi)!;
     }
 }

@@ -250,7 +250,8 @@ public sealed class ContainerVersionInfo
     public string DotNetVersion { get; set; } = "";
     public string? PowerShellVersion { get; set; }
 
-    public static ContainerVersionInfo Collect(PscPaths paths, string? powerShellVersion)
+    /// <param name="probeRuntime">Run the bundled pscrun's --version (a process); false when the caller knows the runtime already.</param>
+    public static ContainerVersionInfo Collect(PscPaths paths, string? powerShellVersion, bool probeRuntime = true)
     {
         var v = new ContainerVersionInfo
         {
@@ -266,7 +267,7 @@ public sealed class ContainerVersionInfo
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
         v.EngineVersion = (info ?? v.ModuleVersion).Split('+')[0];
         string pscrun = Path.Combine(PscPaths.BinDirectory, "pscrun");
-        if (File.Exists(pscrun))
+        if (probeRuntime && File.Exists(pscrun))
         {
             v.RuntimeName = "pscrun";
             v.RuntimePath = pscrun;

@@ -60,23 +60,14 @@ public sealed class GetContainerEventCommand : PscCmdlet
         DateTime? since = TimeArgument.ToTime(Since, nameof(Since));
         DateTime? until = TimeArgument.ToTime(Until, nameof(Until));
         if (_piped && _names.Count == 0 && _ids.Count == 0) return; // an empty pipeline selects nothing
-        var names = _names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-        var actions = (Action ?? []).Select(a => new WildcardPattern(a, WildcardOptions.IgnoreCase)).ToList();
-        var ids = _ids.ToList();
-        bool Selected(EngineEvent e)
-        {
-            if (actions.Count > 0 && !actions.Any(p => p.IsMatch(e.Action) || p.IsMatch(e.ActionWord))) return false;
-            if (names.Count == 0 && ids.Count == 0) return true;
-            if (e.ActorName is string n && names.Any(p => p.IsMatch(n))) return true;
-            return ids.Any(i => i.Length > 0 && (e.ActorId.StartsWith(i, StringComparison.OrdinalIgnoreCase)
-                || e.ActorId.StartsWith("sha256:" + i, StringComparison.OrdinalIgnoreCase)));
-        }
         var filter = new EventFilter
         {
             Since = since,
             Until = until,
             Types = Type ?? [],
-            Predicate = Selected,
+            Actions = Action ?? [],
+            Names = _names,
+            Ids = _ids,
             Follow = Follow,
         };
         try

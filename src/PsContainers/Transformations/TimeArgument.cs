@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using PsContainers.Contract;
 using PsContainers.Core;
 
 namespace PsContainers.Transformations;
@@ -7,7 +8,7 @@ namespace PsContainers.Transformations;
 /// <summary>
 /// The time arguments of -Since/-Until (Get-ContainerLog, Get-ContainerEvent), as docker's --since/--until take them:
 /// a DateTime or DateTimeOffset; a TimeSpan (that long ago); a number (Unix seconds); or a string: a duration such as
-/// '10s', '10m', '2h', '1d' (that long ago), 'hh:mm:ss' (that long ago) or a date/time ('2026-01-01T10:00:00', local
+/// '10s', '10m', '1h30m' (Go's syntax, as docker) or '2d' (that long ago), 'hh:mm:ss' (that long ago) or a date/time ('2026-01-01T10:00:00', local
 /// unless it says otherwise).
 /// </summary>
 public static class TimeArgument
@@ -27,11 +28,10 @@ public static class TimeArgument
                 return DateTimeOffset.FromUnixTimeMilliseconds((long)(Convert.ToDouble(v, CultureInfo.InvariantCulture) * 1000)).UtcDateTime;
             case string s:
                 s = s.Trim();
-                if (s.Length > 1 && char.IsLetter(s[^1]) && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
-                {
-                    TimeSpan? span = s[^1] switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => null };
-                    if (span is TimeSpan sp) return DateTime.UtcNow - sp;
-                }
+                // docker's durations ("10s", "1h30m", "500ms": Go's time.ParseDuration), plus days ("2d")
+                if (GoDuration.TryParse(s, out var span)) return DateTime.UtcNow - span.Duration();
+                if (s.Length > 1 && s[^1] == 'd' && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double days))
+                    return DateTime.UtcNow - TimeSpan.FromDays(days);
                 if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var ts) && s.Contains(':') && !s.Contains('-')) return DateTime.UtcNow - ts;
                 if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeLocal, out var dt)) return dt;
                 break;
