@@ -63,20 +63,19 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             if (stdinWrite >= 0) close(stdinWrite);
             _health?.Stop();
             _ctx.Mark("exited");
-            _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
             if (stdinFd >= 0) { close(stdinFd); stdinFd = -1; }
+            // docker's order: the state says exited (or restarting) before "die" is published and before an attached
+            // client returns, so whoever reacts to either (rm, start, inspect) finds the container stopped
+            O.Restart = _ctx.CurrentRestartPolicy(); // docker update --restart reaches a running monitor
+            bool again = O.Restart.ShouldRestart(exit, _ctx.UserStopped(), O.RestartCount);
+            if (again) O.RestartCount++;
+            _ctx.State.Write(again ? ContainerStatus.Restarting : ContainerStatus.Exited, 0, exit, null);
+            _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
             if (_ctx.Attached) { _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Exit, exit)); _ctx.Detach(); }
             _ctx.RunRuntime("delete", "--force", O.Id);
             _ctx.Mark("deleted");
             first = false;
-            O.Restart = _ctx.CurrentRestartPolicy(); // docker update --restart reaches a running monitor
-            if (!O.Restart.ShouldRestart(exit, _ctx.UserStopped(), O.RestartCount))
-            {
-                _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);
-                break;
-            }
-            O.RestartCount++;
-            _ctx.State.Write(ContainerStatus.Restarting, 0, exit, null);
+            if (!again) break;
             int delay = Math.Min(100 << Math.Min(O.RestartCount - 1, 7), 10_000);
             Thread.Sleep(delay);
             if (_ctx.UserStopped()) { _ctx.State.Write(ContainerStatus.Exited, 0, exit, null); break; }

@@ -69,9 +69,9 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
         finally { RestoreTerminal(tty, saved); }
         close(master);
         MonitorContext.ReapOthers();
+        _ctx.State.Write(ContainerStatus.Exited, 0, exit, null); // before "die", as docker
         _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
         _ctx.RunRuntime("delete", "--force", O.Id);
-        _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);
         _ctx.Cleanup();
         return exit;
     }

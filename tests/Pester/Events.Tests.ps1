@@ -105,6 +105,8 @@ Describe 'Get-ContainerEvent' {
         $a = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-pa -- true
         $b = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-pb -- true
         Wait-ContainerCondition { @(Get-ContainerEvent -Since $since -Action die).Count -eq 2 } | Should -BeTrue
+        # docker's order: once "die" is published the container reads as exited
+        (Get-Container ev-pa, ev-pb).Status | Should -Be @('Exited', 'Exited')
         $e = @(Get-Container ev-pa | Get-ContainerEvent -Since $since)
         $e.ActorName | Sort-Object -Unique | Should -Be 'ev-pa'
         $e.Action | Should -Be @('create', 'start', 'die')
