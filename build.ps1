@@ -237,10 +237,39 @@ function Get-HostSentinelState {
     }
 }
 
+# Network namespaces the engine made (/run/netns/psc-*): the suites must release every one they made, including the
+# ones a -Remove run releases after it returned (pscmon net-release, detached).
+function Get-LeftNetworkNamespace {
+    param([string[]] $Before)
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    do {
+        $releasing = @(Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -Match '^\d+$' | Where-Object {
+            $c = try { [IO.File]::ReadAllText("/proc/$($_.Name)/cmdline") } catch { '' }
+            $c -like "*pscmon`0net-release`0*"
+        })
+        if ($releasing.Count -eq 0) { break }
+        Start-Sleep -Milliseconds 100
+    } while ($sw.Elapsed.TotalSeconds -lt 30)
+    # a namespace some process still lives in belongs to a running container (not necessarily these suites')
+    $inUse = [Collections.Generic.HashSet[string]]::new()
+    foreach ($d in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -Match '^\d+$') {
+        $l = try { [IO.File]::ResolveLinkTarget("/proc/$($d.Name)/ns/net", $false).Name } catch { $null }
+        if (-not $l) { $l = (& readlink "/proc/$($d.Name)/ns/net" 2>$null) }
+        if ($l) { $null = $inUse.Add([string]$l) }
+    }
+    foreach ($f in @(Get-ChildItem /run/netns -Filter 'psc-*' -ErrorAction SilentlyContinue)) {
+        if ($Before -contains $f.Name) { continue }
+        $ino = (& stat -L -c '%i' -- $f.FullName 2>$null)
+        if ($ino -and $inUse.Contains("net:[$ino]")) { continue }
+        $f.Name
+    }
+}
+
 function Invoke-Test {
     Invoke-Build
     Invoke-Package   # tests/Pester/Package.Tests.ps1 installs it
     $hostBefore = @(Get-HostSentinelState)
+    $netnsBefore = @(Get-ChildItem /run/netns -Filter 'psc-*' -ErrorAction SilentlyContinue | ForEach-Object Name)
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -293,6 +322,12 @@ function Invoke-Test {
     $changed = @(Compare-Object $hostBefore $hostAfter | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" })
     if ($changed.Count -eq 0) { $passed++; Write-Host '[+] host directories keep their modes and owners' }
     else { $failed++; $ok = $false; Write-Host "[-] host directories changed during the tests:`n  $($changed -join "`n  ")" }
+    $leftNetns = @(Get-LeftNetworkNamespace -Before $netnsBefore)
+    if ($leftNetns.Count -eq 0) { $passed++; Write-Host '[+] no network namespace is left behind' }
+    else {
+        $failed++; $ok = $false; $failedNames.Add('network namespaces left behind')
+        Write-Host "[-] network namespaces left behind (no process in them): $($leftNetns -join ', ')"
+    }
 
     Write-Host ''
     if ($failedNames.Count -gt 0) {
