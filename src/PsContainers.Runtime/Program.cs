@@ -345,10 +345,20 @@ public static class Program
                     var parts = user.Split(':');
                     if (!uint.TryParse(parts[0], out uint uid) || (parts.Length > 1 && !uint.TryParse(parts[1], out _)))
                         throw new RuntimeError($"--user '{user}': expected UID[:GID]");
-                    proc.User = new SpecUser { Uid = uid, Gid = parts.Length > 1 ? uint.Parse(parts[1], CultureInfo.InvariantCulture) : 0, Umask = proc.User.Umask };
+                    // as runc: only what is given changes (a gid left out, and the supplementary groups, stay the container's)
+                    proc.User = new SpecUser
+                    {
+                        Uid = uid, Gid = parts.Length > 1 ? uint.Parse(parts[1], CultureInfo.InvariantCulture) : proc.User.Gid,
+                        AdditionalGids = proc.User.AdditionalGids, Umask = proc.User.Umask,
+                    };
                 }
-                if (o.Get("additional-gids") is string ag)
-                    proc.User.AdditionalGids = ag.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => uint.Parse(x, CultureInfo.InvariantCulture)).ToList();
+                // runc takes -g once per gid; a comma-separated list is accepted too
+                var gids = o.All("additional-gids").SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+                if (gids.Count > 0)
+                {
+                    proc.User.AdditionalGids = gids.Select(x => uint.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out uint g) ? g
+                        : throw new RuntimeError($"--additional-gids '{x}': expected a number")).ToList();
+                }
                 foreach (var c in o.All("cap"))
                 {
                     proc.Capabilities ??= new SpecCapabilities();

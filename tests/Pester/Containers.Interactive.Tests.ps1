@@ -79,6 +79,12 @@ Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command 
         Send-Keys $s 'typed', 'Enter'
         Wait-Pane $s 'got-typed' | Should -BeTrue
         Wait-Pane $s 'EXEC-EXIT=0' | Should -BeTrue
+    }
+
+    It 'Invoke-ContainerExec -Interactive -Tty -User takes a user name, as run does (issue 10.4)' {
+        $s = Start-TmuxPwsh 'Invoke-ContainerExec enter-me -Interactive -Tty -User nobody sh -c "echo ids-`$(id -u)-`$(id -g)"; "EXEC-EXIT=$LASTEXITCODE"'
+        Wait-Pane $s 'ids-65534-65534' | Should -BeTrue
+        Wait-Pane $s 'EXEC-EXIT=0' | Should -BeTrue
         Remove-Container enter-me -Force
     }
 

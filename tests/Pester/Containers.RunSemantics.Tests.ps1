@@ -149,6 +149,37 @@ Describe 'Supplementary groups always include the primary group (issue 10.3, CVE
     }
 }
 
+Describe 'Invoke-ContainerExec -User resolves names in the container as run does (issue 10.4)' {
+    BeforeAll { $null = Invoke-ContainerImage runsem-users:1 -Detach -Name runsem-exec-user -- sleep 600 }
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'runs as <User>: uid, gid and the groups <Groups>, like podman exec' -ForEach @(
+        @{ User = 'app'; Ids = '1000 1000'; Groups = '29 1000 2000' }
+        @{ User = '1000'; Ids = '1000 1000'; Groups = '29 1000 2000' }
+        @{ User = 'app:audio'; Ids = '1000 29'; Groups = '29' }
+        @{ User = '4242:4242'; Ids = '4242 4242'; Groups = '4242' }
+        @{ User = 'solo'; Ids = '1001 1001'; Groups = '1001' }
+    ) {
+        $out = @(Invoke-ContainerExec runsem-exec-user -User $User -- sh -c 'echo $(id -u) $(id -g); grep "^Groups:" /proc/self/status')
+        $LASTEXITCODE | Should -Be 0
+        $out[0] | Should -Be $Ids
+        (($out[1] -replace '^Groups:\s*', '').Trim() -split '\s+') -join ' ' | Should -Be $Groups
+    }
+
+    It 'keeps the container''s user without -User' {
+        Invoke-ContainerExec runsem-exec-user -- id -u | Should -Be '0'
+    }
+
+    It 'reports a user the container does not know as ObjectNotFound, and runs nothing' {
+        $err = $null
+        $out = Invoke-ContainerExec runsem-exec-user -User nobody-here -ErrorVariable err -ErrorAction SilentlyContinue -- touch /tmp/ran
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'UserNotFound,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Invoke-ContainerExec runsem-exec-user -- sh -c 'test -e /tmp/ran && echo ran || echo none' | Should -Be 'none'
+    }
+}
+
 Describe 'no_new_privs off by default, and -SecurityOption (issue 10.5)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 

@@ -28,7 +28,7 @@ public sealed partial class ContainerManager
     {
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
-        options = options with { Args = command };
+        options = ResolveExecUser(cur, options) with { Args = command };
         string commandLine = string.Join(' ', command);
         EmitEvent(cur, "exec_create: " + commandLine);
         EmitEvent(cur, "exec_start: " + commandLine);
@@ -79,6 +79,23 @@ public sealed partial class ContainerManager
         exitCode(code);
     }
 
+    /// <summary>
+    /// docker exec --user: a name, a uid, "user:group" or "uid:gid" resolved in the running container's /etc/passwd
+    /// and /etc/group exactly as run resolves -User (<see cref="SpecBuilder.ResolveUser"/>, through the container's
+    /// root, never the host's): the runtime gets numbers (runc exec takes UID[:GID]) and the supplementary groups,
+    /// the primary group first. Errors: UserNotFound / GroupNotFound (ObjectNotFound) before anything runs.
+    /// </summary>
+    private ExecOptions ResolveExecUser(Container cur, ExecOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.User)) return options with { User = null };
+        var u = SpecBuilder.ResolveUser(options.User.Trim(), Path.Combine(Store.DirOf(cur.Id), "rootfs"));
+        return options with
+        {
+            User = u.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + u.Gid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            AdditionalGids = u.AdditionalGids,
+        };
+    }
+
     private static Task Pump(Stream s, bool isError, BlockingCollection<OutputLine> q) => Task.Run(async () =>
     {
         using var r = new StreamReader(s, new UTF8Encoding(false));
@@ -93,11 +110,16 @@ public sealed partial class ContainerManager
     {
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
+        options = ResolveExecUser(cur, options);
         var psi = new ProcessStartInfo(MonitorExecutable) { UseShellExecute = false };
         foreach (var a in new[] { "--exec-tty", "--id", cur.Id, "--runtime", rt.RuntimePath, "--runtime-root", rt.StateRoot, "--" })
             psi.ArgumentList.Add(a);
         if (options.Cwd is not null) { psi.ArgumentList.Add("--cwd"); psi.ArgumentList.Add(options.Cwd); }
         if (options.User is not null) { psi.ArgumentList.Add("--user"); psi.ArgumentList.Add(options.User); }
+        foreach (var g in options.AdditionalGids ?? [])
+        {
+            psi.ArgumentList.Add("--additional-gids"); psi.ArgumentList.Add(g.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         psi.ArgumentList.Add("--env"); psi.ArgumentList.Add("TERM=" + (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } t ? t : "xterm"));
         foreach (var e in options.Env ?? []) { psi.ArgumentList.Add("--env"); psi.ArgumentList.Add(e); }
         psi.ArgumentList.Add(cur.Id);

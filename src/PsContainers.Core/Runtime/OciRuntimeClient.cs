@@ -17,8 +17,10 @@ public sealed record ExecOptions
     public IReadOnlyList<string>? Args { get; init; }
     public IReadOnlyList<string>? Env { get; init; }
     public string? Cwd { get; init; }
-    /// <summary>"uid[:gid]".</summary>
+    /// <summary>"uid[:gid]" (runc's exec --user takes numbers only; names are resolved by the engine first).</summary>
     public string? User { get; init; }
+    /// <summary>Supplementary groups of the process (runc exec --additional-gids, once per gid); null keeps the container's.</summary>
+    public IReadOnlyList<uint>? AdditionalGids { get; init; }
     public bool Tty { get; init; }
     public string? ConsoleSocket { get; init; }
     public bool Detach { get; init; }
@@ -270,6 +272,7 @@ public sealed class OciRuntimeClient
         if (options.PidFile is not null) { a.Add("--pid-file"); a.Add(options.PidFile); }
         if (options.Cwd is not null) { a.Add("--cwd"); a.Add(options.Cwd); }
         if (options.User is not null) { a.Add("--user"); a.Add(options.User); }
+        foreach (var g in options.AdditionalGids ?? []) { a.Add("--additional-gids"); a.Add(g.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
         foreach (var e in options.Env ?? Array.Empty<string>()) { a.Add("--env"); a.Add(e); }
         a.Add(id);
         if (options.Process is null)
