@@ -45,7 +45,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             var (pid, error) = StartContainer(stdinFd, out int outR, out int errR);
             if (pid <= 0)
             {
-                _ctx.State.Write(ContainerStatus.Exited, 0, exit: 127, error: error);
+                _ctx.State.Write(ContainerStatus.Exited, 0, exit: StartFailure.ExitCodeFor(error), error: error); // docker: 125, 126 or 127
                 if (first) _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Failed, error ?? "start failed"));
                 _ctx.Cleanup();
                 break;
@@ -158,7 +158,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         return (pid, null);
     }
 
-    private static string DrainText(int fd)
+    internal static string DrainText(int fd)
     {
         var sb = new StringBuilder();
         byte* buf = stackalloc byte[4096];

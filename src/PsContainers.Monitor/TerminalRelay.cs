@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
@@ -33,8 +34,18 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
         try { File.Delete(sock); } catch { }
         int lfd = ListenUnix(sock);
         if (lfd < 0) return FailForeground("cannot create the console socket " + sock);
-        var (rc, master) = RunAndReceiveTerminal(_ctx, _ctx.RuntimeArgs("create", "--bundle", O.Bundle, "--pid-file", pidFile, "--console-socket", sock, O.Id), lfd, sock);
-        if (rc != 0 || master < 0) return FailForeground($"{Path.GetFileName(O.Runtime)} create failed (exit {rc}{(master < 0 ? ", no terminal received" : "")})");
+        // the runtime's own messages are kept, so a command that cannot run gets docker's 126 or 127
+        int* e = stackalloc int[2];
+        pipe2(e, O_CLOEXEC);
+        var (rc, master) = RunAndReceiveTerminal(_ctx, _ctx.RuntimeArgs("create", "--bundle", O.Bundle, "--pid-file", pidFile, "--console-socket", sock, O.Id), lfd, sock, e[1]);
+        close(e[1]);
+        if (rc != 0 || master < 0)
+        {
+            string createErr = Supervisor.DrainText(e[0]).Trim();
+            close(e[0]);
+            return FailForeground($"{Path.GetFileName(O.Runtime)} create failed (exit {rc}{(master < 0 ? ", no terminal received" : "")}){(createErr.Length > 0 ? ": " + createErr : "")}");
+        }
+        close(e[0]);
         int pid = 0;
         try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); } catch { }
         if (pid > 0) LoopbackUp(pid);
@@ -150,9 +161,10 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
     private int FailForeground(string message)
     {
         WriteAll(2, Encoding.UTF8.GetBytes("pscmon: " + message + "\n"));
-        _ctx.State.Write(ContainerStatus.Exited, 0, 127, message);
+        int code = StartFailure.ExitCodeFor(message);
+        _ctx.State.Write(ContainerStatus.Exited, 0, code, message);
         _ctx.Cleanup();
-        return 127;
+        return code;
     }
 
     /// <summary>Copy the caller's window size to the container's terminal when it changed.</summary>

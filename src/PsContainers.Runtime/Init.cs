@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PsContainers.Cgroups;
+using PsContainers.Contract;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.FileSystem;
 
@@ -44,7 +45,7 @@ internal static class Init
             string text = e is RuntimeError ? e.Message : e.ToString();
             if (_syncClosed) Console.Error.WriteLine("pscrun: " + text); // after create returned: the container's stderr is all we have
             else try { Sync.Send(SyncFd, 'E', text); } catch { }
-            return 1;
+            return e is RuntimeError r ? r.ExitCode : 1;
         }
     }
 
@@ -158,6 +159,8 @@ internal static class Init
             Native.Syscall(135 /*personality*/, per.GetProperty("domain").GetString() == "LINUX32" ? 8 : 0);
 
         Native.Chdir(proc.Cwd); // as root; again after switching user
+        // as runc: a command that cannot be found or executed fails `create`, not the started container
+        LookPath(proc);
 
         Program.Trace("init: ready");
         // 9. ready: the parent writes state and exits; wait here for `start`
@@ -189,6 +192,7 @@ internal static class Init
         }
         if (proc.Terminal) { Native.Setsid(); SetupConsole(proc, root: null); }
         ApplyProcessLimits(proc);
+        LookPath(proc); // reported by `exec` itself, as runc does
         Finalize(spec, proc, sync: SyncFd);
         return 127;
     }
@@ -648,20 +652,38 @@ internal static class Init
         if (filter is not null && !seccompEarly) Seccomp.Load(filter, sc!);
         Program.Trace("init: exec");
         int err = Native.Execve(exe, proc.Args!, env);
-        throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err);
+        // what a shell answers (and docker records): 127 when the program (or a script's interpreter) is missing,
+        // 126 when it cannot be executed
+        throw new RuntimeError($"exec '{exe}': {Native.Strerror(err)}", err)
+        {
+            ExitCode = err is Native.ENOENT or Native.ENOTDIR ? StartFailure.NotFound : StartFailure.CannotExecute,
+        };
     }
 
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// The program to execute, checked as runc checks it before it reports the container created (Go's exec.LookPath:
+    /// a name with a slash is taken as it is, another is searched in the process' PATH; it must be a file with an
+    /// execute bit). Errors carry runc's wording, which <see cref="StartFailure.ExitCodeFor"/> maps to 127/126.
+    /// </summary>
     private static string LookPath(SpecProcess proc)
     {
         string a0 = proc.Args![0];
-        if (a0.Contains('/')) return a0;
+        if (a0.Contains('/'))
+        {
+            if (Directory.Exists(a0)) throw new RuntimeError($"exec: \"{a0}\": is a directory: permission denied") { ExitCode = StartFailure.CannotExecute };
+            if (!File.Exists(a0)) throw new RuntimeError($"exec: \"{a0}\": stat {a0}: no such file or directory") { ExitCode = StartFailure.NotFound };
+            if ((File.GetUnixFileMode(a0) & AnyExecute) == 0) throw new RuntimeError($"exec: \"{a0}\": permission denied") { ExitCode = StartFailure.CannotExecute };
+            return a0;
+        }
         string path = (proc.Env ?? new()).LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..]
             ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             string c = dir.TrimEnd('/') + "/" + a0;
-            if (File.Exists(c) && (File.GetUnixFileMode(c) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0) return c;
+            if (File.Exists(c) && (File.GetUnixFileMode(c) & AnyExecute) != 0) return c;
         }
-        throw new RuntimeError($"exec: \"{a0}\": executable file not found in $PATH");
+        throw new RuntimeError($"exec: \"{a0}\": executable file not found in $PATH") { ExitCode = StartFailure.NotFound };
     }
 }

@@ -131,6 +131,78 @@ Describe 'A working directory the image lacks is created (issue 10.1)' {
     }
 }
 
+Describe 'Exit codes of start failures are docker''s 125, 126, 127 with <Runtime> (issue 10.2)' -ForEach @(
+    @{ Runtime = 'pscrun'; Path = $null }
+    @{ Runtime = 'runc'; Path = '/usr/sbin/runc' }
+) {
+    BeforeAll {
+        if ($Path) { Set-ContainerConfiguration -Runtime $Path -Confirm:$false }
+        # a script whose interpreter is missing, a file without the execute bit
+        $layer = @(
+            @{ Name = 'opt/'; Type = 'Dir' }
+            @{ Name = 'opt/orphan.sh'; Type = 'File'; Content = "#!/no/such/shell`necho hi`n"; Mode = 0x1ed }
+            @{ Name = 'opt/plain.txt'; Type = 'File'; Content = "text`n"; Mode = 0x1a4 }
+        )
+        New-RunSemImage -Name 'runsem-exit:1' -Entries $layer
+    }
+    AfterAll {
+        Get-Container -All | Remove-Container -Force
+        if ($Path) { Set-ContainerConfiguration -DefaultRuntime -Confirm:$false }
+    }
+
+    It 'gives <Code> for <Case>, attached and as a detached container''s exit code' -ForEach @(
+        @{ Case = 'a command not found by name'; Command = @('no-such-program'); Code = 127 }
+        @{ Case = 'a path that does not exist'; Command = @('/no/such/file'); Code = 127 }
+        # runc leaves this one to its init process, which exits 1 (its own choice); pscrun answers as a shell, 127
+        @{ Case = 'a script whose interpreter is missing'; Command = @('/opt/orphan.sh'); Code = if ($Runtime -eq 'runc') { 1 } else { 127 } }
+        @{ Case = 'a directory'; Command = @('/etc'); Code = 126 }
+        @{ Case = 'a file without the execute bit'; Command = @('/opt/plain.txt'); Code = 126 }
+        @{ Case = 'a command that exits 3 itself'; Command = @('sh', '-c', 'exit 3'); Code = 3 }
+    ) {
+        $global:LASTEXITCODE = 0
+        $null = Invoke-ContainerImage runsem-exit:1 -Remove -Network none -ErrorAction SilentlyContinue -- @Command 2>$null
+        $LASTEXITCODE | Should -Be $Code
+        $name = "runsem-exit-$Code-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $global:LASTEXITCODE = 0
+        $null = Invoke-ContainerImage runsem-exit:1 -Detach -Name $name -Network none -ErrorAction SilentlyContinue -- @Command 2>$null
+        Wait-ContainerCondition { (Get-Container $name).Status -eq 'Exited' } | Should -BeTrue
+        (Get-Container $name).ExitCode | Should -Be $Code
+        if ($Code -ge 126 -and $Command[0] -ne '/opt/orphan.sh') {
+            # it never ran: the run reports it, sets $LASTEXITCODE, and the container records why
+            $LASTEXITCODE | Should -Be $Code
+            (Get-Container $name).State.Error | Should -Match ([regex]::Escape($Command[0]))
+        }
+        Remove-Container $name -Force
+    }
+
+    It 'gives Invoke-ContainerExec docker exec''s 127 and 126 when the command cannot run, and the program''s own code otherwise' {
+        $name = "runsem-exec-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $null = Invoke-ContainerImage runsem-exit:1 -Detach -Name $name -Network none -- sleep 600
+        foreach ($case in @(@{ C = @('no-such-program'); Code = 127 }, @{ C = @('/etc'); Code = 126 }, @{ C = @('/opt/plain.txt'); Code = 126 },
+                @{ C = @('sh', '-c', 'exit 1'); Code = 1 }, @{ C = @('sh', '-c', 'exit 127'); Code = 127 })) {
+            $global:LASTEXITCODE = 0
+            $null = Invoke-ContainerExec $name -ErrorAction SilentlyContinue -- @($case.C) 2>$null
+            "$($case.C -join ' ') => $LASTEXITCODE" | Should -Be "$($case.C -join ' ') => $($case.Code)"
+        }
+        Remove-Container $name -Force
+    }
+
+    It 'gives 125 for an unknown -User, with an ObjectNotFound error, and leaves no container' {
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $null = Invoke-ContainerImage runsem-exit:1 -Remove -User nobody-here -Name runsem-exit-user -ErrorVariable err -ErrorAction SilentlyContinue -- true
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'UserNotFound,*'
+        Get-Container runsem-exit-user -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'gives 125 for a bad option the engine refuses' {
+        $global:LASTEXITCODE = 0
+        $null = Invoke-ContainerImage runsem-exit:1 -Remove -Publish '99999:80' -ErrorAction SilentlyContinue -- true
+        $LASTEXITCODE | Should -Be 125
+    }
+}
+
 Describe 'Supplementary groups always include the primary group (issue 10.3, CVE-2022-2989)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 

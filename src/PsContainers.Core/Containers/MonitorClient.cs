@@ -80,6 +80,7 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
         string err = frame.Type == MonitorFrameType.Failed ? frame.Text : p.StandardError.ReadToEnd();
         launch.Dispose();
         throw new PscException(ErrorIds.ContainerStartFailed, PscErrorCategory.InvalidOperation,
-            $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name);
+            $"Container '{c.Name}' could not be started: {OciRuntimeClient.CleanError(err)}", c.Name)
+        { ExitCode = Contract.StartFailure.ExitCodeFor(err) };
     }
 }

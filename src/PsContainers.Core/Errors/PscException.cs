@@ -16,6 +16,11 @@ public class PscException : Exception
     public object? Target { get; }
     /// <summary>What the user can do about it, worded by the cmdlet layer (<see cref="Core.Remedy"/>); None by default.</summary>
     public Remedy Remedy { get; init; }
+    /// <summary>
+    /// For a container that could not start: the exit status docker gives it (<see cref="Contract.StartFailure"/>:
+    /// 125 engine or runtime failure, 126 command not executable, 127 command not found); null otherwise.
+    /// </summary>
+    public int? ExitCode { get; init; }
 
     public PscException(string errorId, PscErrorCategory category, string message, object? target = null, Exception? inner = null)
         : base(message, inner)

@@ -162,12 +162,16 @@ public sealed class OciRuntimeClient
         {
             int pid = _sys.Spawn(RuntimePath, args, null, Fd(stdio?.Stdin), Fd(stdio?.Stdout), Fd(stdio?.Stderr));
             int code = _sys.WaitPid(pid);
-            if (code != 0 && (!string.Equals(verb, "exec", StringComparison.Ordinal) || detachedChild))
-            {
-                string err = log is not null && File.Exists(log) ? File.ReadAllText(log) : "";
-                var lines = err.Split('\n').Where(l => l.Contains("\"error\"") || l.Contains("\"fatal\"") || !l.TrimStart().StartsWith('{')).ToList();
+            if (code == 0) return code;
+            string err = log is not null && File.Exists(log) ? File.ReadAllText(log) : "";
+            var lines = err.Split('\n').Where(l => l.Contains("\"error\"") || l.Contains("\"fatal\"") || !l.TrimStart().StartsWith('{')).ToList();
+            if (!string.Equals(verb, "exec", StringComparison.Ordinal) || detachedChild)
                 throw Failure(verb, errorId, id, code, string.Join('\n', lines.Count > 0 ? lines : err.Split('\n').ToList()), PscErrorCategory.InvalidOperation);
-            }
+            // the program's own exit code, unless the runtime logged that it could not start it: then docker exec's
+            // status, 127 for a command not found and 126 for anything else (moby daemon/exec.go)
+            string logged = string.Join('\n', lines.Where(l => l.Contains("\"error\"") || l.Contains("\"fatal\"")));
+            if (logged.Length > 0)
+                return Contract.StartFailure.ExitCodeFor(CleanError(logged)) == Contract.StartFailure.NotFound ? Contract.StartFailure.NotFound : Contract.StartFailure.CannotExecute;
             return code;
         }
         finally

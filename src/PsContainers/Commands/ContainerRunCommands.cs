@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using PsContainers.Completers;
+using PsContainers.Contract;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Transformations;
@@ -173,7 +174,12 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             c = Manager.Create(o, CancellationToken);
         }
-        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); return; }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            SetLastExitCode(StartFailure.EngineError); // docker run: 125 when the engine fails (bad option, unknown user)
+            WriteEngineError(e, Name ?? Image);
+            return;
+        }
 
         try
         {
@@ -191,6 +197,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             if (Remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
+            // docker run: 127 command not found, 126 not executable, 125 anything else
+            SetLastExitCode(e is PscException { ExitCode: int code } ? code : StartFailure.EngineError);
             WriteEngineError(e, c);
         }
     }

@@ -180,7 +180,8 @@ public sealed partial class PscrunSpecificTests
         // link would cover the host directory itself; here they must all be below the rootfs and go with delete
         var h = new HostileRootfs(_f, "nomntns-" + Bundles.NewId(), devLink: true);
         string id = Bundles.NewId();
-        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/true" } }, s =>
+        // a program this rootfs has: create checks it exists, as runc does (the container is never started here)
+        var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sh" } }, s =>
         {
             s.Linux!.Namespaces!.RemoveAll(n => n.Type == "mount");
             h.AddMounts(s);
