@@ -53,6 +53,31 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
 
     public int RunRuntime(params string[] rest) => Wait(Spawn(Options.Runtime, RuntimeArgs(rest), -1, -1, -1));
 
+    /// <summary>
+    /// Release the container's network now, for the ends the runtime's poststop hook cannot see as final: the monitor
+    /// stopped restarting after the runtime's container was already deleted (a stop during the restart delay, a
+    /// restart whose create failed). Runs the bundle's own "pscmon net-release" poststop hook (config.json
+    /// hooks.poststop), which takes the network lock and continues detached; nothing when the bundle has none.
+    /// </summary>
+    public void ReleaseNetwork()
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Options.Bundle, "config.json")));
+            if (!doc.RootElement.TryGetProperty("hooks", out var hooks) || !hooks.TryGetProperty("poststop", out var post)) return;
+            foreach (var h in post.EnumerateArray())
+            {
+                if (!h.TryGetProperty("path", out var path) || !h.TryGetProperty("args", out var a)) continue;
+                var args = a.EnumerateArray().Select(x => x.GetString() ?? "").ToList();
+                if (args.Count < 2 || args[1] != "net-release") continue;
+                int pid = Spawn(path.GetString() ?? "", args, -1, -1, -1);
+                if (pid > 0) Wait(pid);
+                Mark("network released");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException) { }
+    }
+
     public void Relay(MonitorFrameType type, ReadOnlySpan<byte> data)
     {
         if (_launcher >= 0) Frame(MonitorProtocol.Encode(type, data));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using PsContainers.Cni;
 using PsContainers.Contract;
+using PsContainers.Core.Containers;
 using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
 
@@ -47,8 +48,7 @@ internal sealed class NetRelease
         if (Console.IsInputRedirected) try { Console.OpenStandardInput().CopyTo(Stream.Null); } catch (IOException) { }
         if (words.Length < 2 || words[0].Length == 0 || !IsSafeId(words[1])) return 0;
         var r = new NetRelease(words[0], words[1], words.Length > 2 ? words[2] : "");
-        // Update-Container gave the running container a restart policy: the monitor restarts the same bundle, which
-        // needs the namespace, so the network stays until the container is removed (as for one created with a policy)
+        // the monitor restarts the same bundle, which needs the namespace
         if (!locked && r.RestartsNow()) return 0;
         if (locked)
         {
@@ -70,16 +70,17 @@ internal sealed class NetRelease
         finally { if (lockFd >= 0) close(lockFd); }
     }
 
-    /// <summary>Whether the restart policy docker update left for the monitor (<see cref="ContainerMarkers.RestartPolicyFile"/>) restarts.</summary>
+    /// <summary>
+    /// Whether the monitor is restarting the container: it records Restarting in state.json before it deletes the
+    /// runtime's container (which runs this hook), and then starts the same bundle, which needs the namespace. Any other
+    /// end (the policy gave up, no policy, a stop) releases the network, as docker does when a container stops.
+    /// </summary>
     private bool RestartsNow()
     {
-        try
-        {
-            string text = File.ReadAllText(Path.Combine(_root, "containers", _id, ContainerMarkers.RestartPolicyFile)).Trim();
-            return RestartPolicy.TryParse(text, out var p) && p.Restarts;
-        }
+        try { return ContainerStateFile.ReadFrom(Path.Combine(_root, "containers", _id))?.Status == ContainerStatus.Restarting; }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
+        catch (JsonException) { return false; }
     }
 
     /// <summary>A container id is a file name: no separators, no dot names (it is joined into store paths).</summary>

@@ -46,6 +46,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             if (pid <= 0)
             {
                 _ctx.State.Write(ContainerStatus.Exited, 0, exit: StartFailure.ExitCodeFor(error), error: error); // docker: 125, 126 or 127
+                if (!first) _ctx.ReleaseNetwork(); // a restart that failed: the policy's last end
                 if (first) _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Failed, error ?? "start failed"));
                 _ctx.Cleanup();
                 break;
@@ -78,7 +79,13 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             if (!again) break;
             int delay = Math.Min(100 << Math.Min(O.RestartCount - 1, 7), 10_000);
             Thread.Sleep(delay);
-            if (_ctx.UserStopped()) { _ctx.State.Write(ContainerStatus.Exited, 0, exit, null); break; }
+            if (_ctx.UserStopped())
+            {
+                // stopped during the restart delay: the runtime's hook already ran (and kept the network for the restart)
+                _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);
+                _ctx.ReleaseNetwork();
+                break;
+            }
         }
         _ctx.Cleanup();
         _ctx.Mark("cleaned up");

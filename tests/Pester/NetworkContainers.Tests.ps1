@@ -236,6 +236,41 @@ Describe 'Network modes' {
         ($routes -join "`n") | Should -Match 'default via 10\.89\.0\.1 dev eth0'
     }
 
+    It 'releases the network when a restart policy gives up: namespace, addresses and the published port (issue 10.9)' {
+        $port = Get-Random -Minimum 20000 -Maximum 30000
+        $c = Invoke-ContainerImage $script:Img -Detach -Name gives-up -Restart on-failure:2 -Publish "$($port):80" -- sh -c 'sleep 0.2; exit 1'
+        try {
+            $ns = Join-Path ([PsContainers.Core.Networking.NetworkNamespace]::Directory) "psc-$($c.Id.Substring(0, 16))"
+            Test-Path $ns | Should -BeTrue -Because 'it runs on the default bridge'
+            $done = Wait-ContainerCondition -TimeoutSeconds 30 { $x = Get-Container gives-up; $x.Status -eq 'Exited' -and $x.RestartCount -eq 2 }
+            $done | Should -BeTrue
+            # the release continues detached after the monitor's last step
+            Wait-ContainerCondition -TimeoutSeconds 10 { -not (Test-Path $ns) } | Should -BeTrue -Because 'the namespace goes when the container is finally stopped'
+            Test-Path (Join-Path $script:Root "containers/$($c.Id)/network.json") | Should -BeFalse
+            Get-ChildItem (Join-Path $script:Root 'networks/cache') -Filter "*$($c.Id)*" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            # the host port is free: another container publishes it and answers on it
+            $null = Invoke-ContainerImage $script:Img -Detach -Name takes-port -Publish "$($port):8080" -- sh -c 'exec httpd -f -p 8080 -h /etc'
+            $page = Wait-ContainerCondition { & busybox wget -q -O - "http://127.0.0.1:$port/motd" 2>$null } -TimeoutSeconds 10
+            $page | Should -Be 'Welcome to the PsContainers test image'
+        }
+        finally { Get-Container -All | Where-Object Name -in 'gives-up', 'takes-port' | Remove-Container -Force -Confirm:$false }
+    }
+
+    It 'keeps the network while a restart policy restarts, and releases it on Stop-Container' {
+        $c = Invoke-ContainerImage $script:Img -Detach -Name keeps-net -Restart always -- sh -c 'sleep 0.3; exit 1'
+        try {
+            $ns = Join-Path ([PsContainers.Core.Networking.NetworkNamespace]::Directory) "psc-$($c.Id.Substring(0, 16))"
+            Wait-ContainerCondition -TimeoutSeconds 30 { (Get-Container keeps-net).RestartCount -ge 2 } | Should -BeTrue
+            Test-Path $ns | Should -BeTrue -Because 'the same bundle restarts in the same namespace'
+            Stop-Container keeps-net -Confirm:$false
+            Wait-ContainerCondition -TimeoutSeconds 10 { -not (Test-Path $ns) } | Should -BeTrue
+            # and it starts again with a network of its own
+            Start-Container keeps-net
+            Wait-ContainerCondition -TimeoutSeconds 10 { Test-Path $ns } | Should -BeTrue
+        }
+        finally { Remove-Container keeps-net -Force -Confirm:$false }
+    }
+
     It 'a -Remove container leaves no namespace or cache entry' {
         $before = @(Get-ChildItem /run/netns -Filter 'psc-*' -ErrorAction SilentlyContinue).Count
         $null = Invoke-ContainerImage $script:Img -Remove -Name shortlived /bin/true

@@ -74,13 +74,13 @@ public sealed class NetworkParticipant : IContainerParticipant
                 if (netNs is null) nss.Add(new SpecNamespace { Type = "network", Path = state.NetnsPath });
                 else netNs.Path = state.NetnsPath;
             }
-            if ((state.NetnsPath is not null || state.Networks.Count > 0) && !c.HostConfig.RestartPolicy.Restarts)
+            if (state.NetnsPath is not null || state.Networks.Count > 0)
             {
-                // the runtime releases the network when the container has stopped (also for -Rm and killed containers).
-                // Not with -Network none: its namespace is the runtime's and goes with its last process, and its /etc
-                // files are the container's own (released at the next start or at removal), so no hook runs on its exit.
-                // Not with a restart policy: the monitor restarts the same bundle, which needs the namespace; such a
-                // container keeps its network until it is removed (never auto-removed: -Remove excludes restarts).
+                // the runtime releases the network when the container has stopped (also for -Rm and killed containers),
+                // whatever stopped it (issue 10.9). Not with -Network none: its namespace is the runtime's and goes with
+                // its last process, and its /etc files are the container's own (released at the next start or at
+                // removal), so no hook runs on its exit. While a restart policy restarts it, the hook finds the state
+                // Restarting and keeps the namespace for the same bundle; when the policy gives up it releases.
                 spec.Hooks ??= new SpecHooks();
                 spec.Hooks.Poststop ??= new List<SpecHook>();
                 spec.Hooks.Poststop.Add(new SpecHook
