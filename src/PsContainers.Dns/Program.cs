@@ -19,10 +19,12 @@ public static class Program
         }
         string records = args[1], pidFile = args[2];
         int port = args.Length > 3 && int.TryParse(args[3], out var p) ? p : 53;
-        string resolv = "";
-        try { resolv = File.ReadAllText("/etc/resolv.conf"); } catch (IOException) { }
+        // the servers a container would use (systemd-resolved's upstreams rather than its stub; docker's public
+        // fallback when only loopback ones are left)
+        var upstreams = DnsResponder.UpstreamsFrom(HostResolvConf.Read(), listen);
+        if (upstreams.Count == 0) upstreams = HostResolvConf.DefaultNameservers.Select(a => new IPEndPoint(IPAddress.Parse(a), 53)).ToList();
         DnsResponder server;
-        try { server = new DnsResponder(new IPEndPoint(listen, port), records, DnsResponder.UpstreamsFrom(resolv, listen)); }
+        try { server = new DnsResponder(new IPEndPoint(listen, port), records, upstreams); }
         catch (Exception e)
         {
             Console.Error.WriteLine($"pscdns: cannot listen on {listen}:{port}: {e.Message}");

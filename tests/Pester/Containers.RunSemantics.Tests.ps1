@@ -203,6 +203,55 @@ Describe 'Exit codes of start failures are docker''s 125, 126, 127 with <Runtime
     }
 }
 
+Describe 'DNS as docker sets it up: systemd-resolved hosts, the public fallback, -Dns, -DnsSearch, -DnsOption (issue 10.6)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'gives a container on a systemd-resolved host the upstream servers, not the 127.0.0.53 stub (private mount namespace)' {
+        $r = Invoke-InPrivateMountNamespace -AllowContainers -ImportModule "$PSScriptRoot/Images.Helpers.psm1" -TimeoutSeconds 300 -ScriptBlock {
+            $ErrorActionPreference = 'Stop'
+            $null = Import-TestBusyboxImage
+            # this namespace's /etc/resolv.conf is systemd-resolved's stub file, its /run has resolved's upstream file;
+            # -Network none keeps the host's network (shared with this namespace) out of it: its resolv.conf is made alike
+            Set-Content /tmp/stub.conf "# This is /run/systemd/resolve/stub-resolv.conf`nnameserver 127.0.0.53`noptions edns0 trust-ad`nsearch corp.example"
+            & mount --bind /tmp/stub.conf /etc/resolv.conf
+            if ($LASTEXITCODE -ne 0) { throw 'bind mount over /etc/resolv.conf failed' }
+            $null = New-Item -ItemType Directory -Force /run/systemd/resolve
+            Set-Content /run/systemd/resolve/resolv.conf "nameserver 192.0.2.10`nnameserver 192.0.2.11`nsearch corp.example"
+            $resolved = Invoke-ContainerImage busybox-test:latest -Remove -Network none -- cat /etc/resolv.conf
+            # only the stub, and no file from systemd-resolved: docker's public fallback
+            Remove-Item /run/systemd/resolve/resolv.conf
+            $fallback = Invoke-ContainerImage busybox-test:latest -Remove -Network none -- cat /etc/resolv.conf
+            [pscustomobject]@{ Resolved = @($resolved); Fallback = @($fallback) }
+        }
+        @($r.Resolved -match '^nameserver') | Should -Be @('nameserver 192.0.2.10', 'nameserver 192.0.2.11')
+        $r.Resolved | Should -Contain 'search corp.example'
+        @($r.Fallback -match '^nameserver') | Should -Be @('nameserver 8.8.8.8', 'nameserver 8.8.4.4')
+        ($r.Fallback -join "`n") | Should -Match '^# '
+    }
+
+    It 'writes -Dns, -DnsSearch and -DnsOption into the container''s resolv.conf and records them' {
+        $c = New-Container busybox-test:latest -Name dns-opts -Dns 192.0.2.53, 192.0.2.54 -DnsSearch a.example, b.example -DnsOption ndots:2 -- cat /etc/resolv.conf
+        $c.HostConfig.Dns | Should -Be @('192.0.2.53', '192.0.2.54')
+        $c.HostConfig.DnsSearch | Should -Be @('a.example', 'b.example')
+        $c.HostConfig.DnsOptions | Should -Be 'ndots:2'
+        $out = Start-Container dns-opts -Attach
+        $out | Should -Be @('search a.example b.example', 'options ndots:2', 'nameserver 192.0.2.53', 'nameserver 192.0.2.54')
+        (Get-Content (Join-Path $script:Root "containers/$($c.Id)/container.json") -Raw | ConvertFrom-Json).HostConfig.Dns | Should -Be @('192.0.2.53', '192.0.2.54')
+    }
+
+    It 'refuses <Case> with <ErrorId> and creates nothing' -ForEach @(
+        @{ Case = 'a name server that is not an address'; Params = @{ Dns = 'dns.example' }; ErrorId = 'InvalidDnsServer' }
+        @{ Case = '-Dns on the host''s network'; Params = @{ Dns = '192.0.2.53'; Network = 'host' }; ErrorId = 'DnsNeedsOwnNetwork' }
+    ) {
+        $before = @(Get-Container -All).Count
+        $err = $null
+        $null = New-Container busybox-test:latest @Params -ErrorVariable err -ErrorAction SilentlyContinue -- true
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @(Get-Container -All).Count | Should -Be $before
+    }
+}
+
 Describe 'Supplementary groups always include the primary group (issue 10.3, CVE-2022-2989)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 

@@ -189,6 +189,7 @@ public sealed partial class ContainerManager
                 Memory = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit,
                 RestartPolicy = policy,
                 NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
+                Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),
                 ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
                 AutoRemove = o.AutoRemove, Init = o.Init,

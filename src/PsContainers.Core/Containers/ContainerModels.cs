@@ -72,6 +72,12 @@ public sealed class HostConfig
     public List<PortMapping> PortBindings { get; set; } = new();
     /// <summary>-PublishAll (docker -P): the image's EXPOSEd ports were published on free host ports.</summary>
     public bool PublishAllPorts { get; set; }
+    /// <summary>docker inspect's HostConfig.Dns: name servers for resolv.conf instead of the host's.</summary>
+    public string[] Dns { get; set; } = [];
+    /// <summary>docker inspect's HostConfig.DnsSearch.</summary>
+    public string[] DnsSearch { get; set; } = [];
+    /// <summary>docker inspect's HostConfig.DnsOptions.</summary>
+    public string[] DnsOptions { get; set; } = [];
     public bool ReadonlyRootfs { get; set; }
     public bool Privileged { get; set; }
     public string[] CapAdd { get; set; } = [];
@@ -279,6 +285,12 @@ public sealed class ContainerCreateOptions
     public string? IPAddress { get; set; }
     /// <summary>Extra names on every network joined (docker --network-alias).</summary>
     public List<string> Aliases { get; set; } = new();
+    /// <summary>Name servers instead of the host's (docker --dns): IP addresses, checked at create.</summary>
+    public List<string> Dns { get; set; } = new();
+    /// <summary>Search domains instead of the host's (docker --dns-search; "." alone clears them).</summary>
+    public List<string> DnsSearch { get; set; } = new();
+    /// <summary>resolv.conf options instead of the host's (docker --dns-option).</summary>
+    public List<string> DnsOptions { get; set; } = new();
     public bool ReadOnly { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
     public string Restart { get; set; } = "no";

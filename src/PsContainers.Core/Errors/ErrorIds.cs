@@ -299,6 +299,10 @@ public static class ErrorIds
     public const string NoParentInterface = "NoParentInterface";
     /// <summary>ObjectNotFound: Container '…' is not on network '…'.</summary>
     public const string NotConnected = "NotConnected";
+    /// <summary>InvalidArgument: -Dns '…' is not an IP address.</summary>
+    public const string InvalidDnsServer = "InvalidDnsServer";
+    /// <summary>InvalidArgument: -Dns, -DnsSearch and -DnsOption cannot be used with -Network host (docker's conflicting options).</summary>
+    public const string DnsNeedsOwnNetwork = "DnsNeedsOwnNetwork";
     /// <summary>InvalidArgument / ResourceUnavailable: Every host port in …-…/… is in use.</summary>
     public const string PortInUse = "PortInUse";
     /// <summary>InvalidArgument: Ports cannot be published in network mode '…' (Remedy PublishOnBridge).</summary>

@@ -55,8 +55,12 @@ public sealed class NetworkSetupRequest
     public List<PortMapping> Ports { get; set; } = new();
     /// <summary>Extra /etc/hosts lines ("name:ip").</summary>
     public List<string> AddHosts { get; set; } = new();
-    /// <summary>DNS servers for resolv.conf instead of the host's.</summary>
+    /// <summary>DNS servers for resolv.conf instead of the host's (docker --dns).</summary>
     public List<string> Dns { get; set; } = new();
+    /// <summary>Search domains for resolv.conf instead of the host's (docker --dns-search; "." alone: none).</summary>
+    public List<string> DnsSearch { get; set; } = new();
+    /// <summary>resolv.conf options instead of the host's (docker --dns-option, e.g. "ndots:2").</summary>
+    public List<string> DnsOptions { get; set; } = new();
     /// <summary>Aliases the container answers to on its networks (besides its name).</summary>
     public List<string> Aliases { get; set; } = new();
 }

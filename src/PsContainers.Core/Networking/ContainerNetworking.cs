@@ -420,17 +420,25 @@ public sealed class ContainerNetworking
         var first = s.Networks.FirstOrDefault();
         string? dnsServer = s.Mode == "bridge" && first?.Gateway is not null && NetworkDns.Serves(Store.Get(first.Network))
             && File.Exists(NetworkDns.ServerPath) ? first.Gateway : null;
-        WriteInPlace(s.ResolvConfFile, BuildResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "", s.Mode, req.Dns, dnsServer));
+        WriteInPlace(s.ResolvConfFile, BuildResolvConf(HostResolvConf.Read(), s.Mode, req.Dns, dnsServer, req.DnsSearch, req.DnsOptions));
         s.HostsFile = Path.Combine(dir, "hosts");
         s.ExtraHosts = req.AddHosts.ToList();
         WriteInPlace(s.HostsFile, BuildHosts(s, AllStates()));
     }
 
-    /// <summary>resolv.conf from the host's: loopback nameservers (a resolver on the host's own lo) are dropped outside host mode.</summary>
-    public static string BuildResolvConf(string hostResolv, string mode, IReadOnlyCollection<string>? dns = null, string? networkDns = null)
+    /// <summary>
+    /// A container's resolv.conf, as docker writes it: from the host's (<see cref="HostResolvConf.Read"/>), with the
+    /// loopback nameservers dropped outside host mode (a resolver on the host's own lo is out of reach); -Dns
+    /// replaces the servers, a network's own name server (<paramref name="networkDns"/>) comes instead of them (it
+    /// forwards other names upstream), -DnsSearch and -DnsOption replace the host's search and options lines. When no
+    /// server is left, docker's public fallback (<see cref="HostResolvConf.DefaultNameservers"/>) is written, with a comment.
+    /// </summary>
+    public static string BuildResolvConf(string hostResolv, string mode, IReadOnlyCollection<string>? dns = null, string? networkDns = null,
+        IReadOnlyCollection<string>? dnsSearch = null, IReadOnlyCollection<string>? dnsOptions = null)
     {
         var sb = new StringBuilder();
         var servers = new List<string>();
+        string? search = null, options = null;
         foreach (var raw in hostResolv.Split('\n'))
         {
             var line = raw.Trim();
@@ -438,14 +446,22 @@ public sealed class ContainerNetworking
             var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (f[0] == "nameserver" && f.Length > 1)
             {
-                bool loop = f[1].StartsWith("127.") || f[1] == "::1";
-                if (mode == "host" || !loop) servers.Add(f[1]);
+                if (mode == "host" || !HostResolvConf.IsLoopback(f[1])) servers.Add(f[1]);
             }
-            else if (f[0] is "search" or "domain" or "options") sb.Append(line).Append('\n');
+            else if (f[0] is "search" or "domain") search = line; // the last one wins, as in resolv.conf(5)
+            else if (f[0] == "options") options = options is null ? line : options + "\n" + line;
         }
+        if (dnsSearch is { Count: > 0 }) search = dnsSearch.All(d => d == ".") ? null : "search " + string.Join(' ', dnsSearch.Where(d => d != "."));
+        if (dnsOptions is { Count: > 0 }) options = "options " + string.Join(' ', dnsOptions);
         if (dns is { Count: > 0 }) servers = dns.ToList();
-        else if (networkDns is not null) servers = new List<string> { networkDns }; // it forwards other names to the host's servers
-        if (servers.Count == 0) sb.Insert(0, "# the host has only loopback nameservers, which the container cannot reach\n");
+        else if (networkDns is not null) servers = new List<string> { networkDns };
+        else if (servers.Count == 0 && mode != "host")
+        {
+            sb.Append("# the host has no nameserver a container can reach (only loopback ones): docker's public fallback\n");
+            servers = HostResolvConf.DefaultNameservers.ToList();
+        }
+        if (search is not null) sb.Append(search).Append('\n');
+        if (options is not null) sb.Append(options).Append('\n');
         foreach (var sv in servers) sb.Append("nameserver ").Append(sv).Append('\n');
         return sb.ToString();
     }

@@ -30,7 +30,7 @@ public sealed class NetworkParticipant : IContainerParticipant
     /// bridge, the named networks exist; with -PublishAll adds the image's EXPOSEd
     /// ports (not published already) to PortBindings, on host port 0 (chosen at start).
     /// </summary>
-    /// <exception cref="PscException">PublishNeedsNetwork, NetworkNotFound (nothing is written).</exception>
+    /// <exception cref="PscException">PublishNeedsNetwork, NetworkNotFound, InvalidDnsServer, DnsNeedsOwnNetwork (nothing is written).</exception>
     public void Create(Container c, ContainerCreateOptions o, ResolvedImage image)
     {
         var mode = c.HostConfig.NetworkMode;
@@ -38,6 +38,13 @@ public sealed class NetworkParticipant : IContainerParticipant
         var ports = c.HostConfig.PortBindings;
         if (mode != NetworkMode.Bridge && (ports.Count > 0 || c.HostConfig.PublishAllPorts))
             throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{modeName}'.", modeName) { Remedy = Remedy.PublishOnBridge };
+        // docker: "Conflicting options: dns and the network mode" on the host's network, whose resolv.conf is the host's
+        if (mode == NetworkMode.Host && (c.HostConfig.Dns.Length + c.HostConfig.DnsSearch.Length + c.HostConfig.DnsOptions.Length) > 0)
+            throw new PscException(ErrorIds.DnsNeedsOwnNetwork, PscErrorCategory.InvalidArgument,
+                "-Dns, -DnsSearch and -DnsOption cannot be used with -Network host: the container uses the host's resolver configuration.", modeName);
+        foreach (var d in c.HostConfig.Dns)
+            if (!System.Net.IPAddress.TryParse(d, out _))
+                throw new PscException(ErrorIds.InvalidDnsServer, PscErrorCategory.InvalidArgument, $"-Dns '{d}' is not an IP address.", d);
         foreach (var n in c.NetworkSettings.Networks.Keys)
             if (n != NetworkStore.DefaultNetworkName && _networks.Get(n) is null)
                 throw new PscException(ErrorIds.NetworkNotFound, PscErrorCategory.ObjectNotFound, $"No network named '{n}'.", n) { Remedy = Remedy.CreateNetwork };
@@ -62,6 +69,7 @@ public sealed class NetworkParticipant : IContainerParticipant
             Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.Networks.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
             Endpoints = c.NetworkSettings.Networks,
             Ports = c.HostConfig.PortBindings,
+            Dns = c.HostConfig.Dns.ToList(), DnsSearch = c.HostConfig.DnsSearch.ToList(), DnsOptions = c.HostConfig.DnsOptions.ToList(),
         };
         var state = _networking.Setup(req);
         try

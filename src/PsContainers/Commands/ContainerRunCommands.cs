@@ -58,6 +58,12 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string? IPAddress { get; set; }
     /// <summary>Extra names the container answers to on its networks (docker --network-alias).</summary>
     [Parameter] public string[]? NetworkAlias { get; set; }
+    /// <summary>Name servers for the container's resolv.conf instead of the host's (docker --dns): IP addresses.</summary>
+    [Parameter] public string[]? Dns { get; set; }
+    /// <summary>Search domains instead of the host's (docker --dns-search); "." for none.</summary>
+    [Parameter] public string[]? DnsSearch { get; set; }
+    /// <summary>resolv.conf options instead of the host's (docker --dns-option), such as "ndots:2".</summary>
+    [Parameter] public string[]? DnsOption { get; set; }
     [Parameter] public string[]? Tmpfs { get; set; }
     [Parameter] public string[]? Mount { get; set; }
     [Parameter] public string[]? CapAdd { get; set; }
@@ -115,6 +121,9 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         if (Network is not null) o.Networks.AddRange(Network);
         NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
+        o.Dns.AddRange(Dns ?? []);
+        o.DnsSearch.AddRange(DnsSearch ?? []);
+        o.DnsOptions.AddRange(DnsOption ?? []);
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
         o.Security = SecurityOptions.Parse(SecurityOption, GetUnresolvedProviderPathFromPSPath);

@@ -151,7 +151,46 @@ public sealed class NetworkStoreTests : IDisposable
         Assert.Contains("options edns0\n", c);
         Assert.Contains("127.0.0.53", ContainerNetworking.BuildResolvConf(host, "host"));
         Assert.Contains("nameserver 1.1.1.1\n", ContainerNetworking.BuildResolvConf(host, "bridge", new[] { "1.1.1.1" }));
-        Assert.DoesNotContain("nameserver", ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "bridge").Replace("# the host has only loopback nameservers", ""));
+        // only loopback servers left: docker's public fallback (before, the container got no nameserver at all)
+        var fallback = ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "bridge");
+        Assert.Equal(new[] { "8.8.8.8", "8.8.4.4" }, HostResolvConf.Nameservers(fallback));
+        Assert.StartsWith("# ", fallback);
+        Assert.Equal(new[] { "127.0.0.1" }, HostResolvConf.Nameservers(ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "host")));
+        // a network's own name server and -Dns come before the fallback
+        Assert.Equal(new[] { "10.89.1.1" }, HostResolvConf.Nameservers(ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "bridge", null, "10.89.1.1")));
+        Assert.Equal(new[] { "9.9.9.9" }, HostResolvConf.Nameservers(ContainerNetworking.BuildResolvConf("nameserver 127.0.0.1\n", "bridge", new[] { "9.9.9.9" })));
+    }
+
+    [Fact]
+    public void ResolvConfTakesDnsSearchAndOptionsInsteadOfTheHosts()
+    {
+        const string host = "nameserver 10.0.0.2\nsearch corp.example\noptions edns0\n";
+        var c = ContainerNetworking.BuildResolvConf(host, "bridge", new[] { "1.1.1.1" }, null, new[] { "a.example", "b.example" }, new[] { "ndots:2", "timeout:1" });
+        Assert.Equal("search a.example b.example\noptions ndots:2 timeout:1\nnameserver 1.1.1.1\n", c);
+        // "." alone clears the host's search domains (docker --dns-search .)
+        Assert.DoesNotContain("search", ContainerNetworking.BuildResolvConf(host, "bridge", null, null, new[] { "." }));
+        Assert.Contains("search corp.example\n", ContainerNetworking.BuildResolvConf(host, "bridge"));
+    }
+
+    [Fact]
+    public void HostResolvConfReadsSystemdResolvedsUpstreamsInsteadOfItsStub()
+    {
+        string dir = Directory.CreateTempSubdirectory("psc-resolv-").FullName;
+        try
+        {
+            string etc = Path.Combine(dir, "resolv.conf"), resolved = Path.Combine(dir, "resolved.conf");
+            File.WriteAllText(etc, "# stub\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch lan\n");
+            File.WriteAllText(resolved, "nameserver 192.0.2.10\nnameserver 192.0.2.11\nsearch lan\n");
+            Assert.Equal(new[] { "192.0.2.10", "192.0.2.11" }, HostResolvConf.Nameservers(HostResolvConf.Read(etc, resolved)));
+            // the container gets the upstreams, not the stub and not the fallback
+            Assert.Equal(new[] { "192.0.2.10", "192.0.2.11" }, HostResolvConf.Nameservers(ContainerNetworking.BuildResolvConf(HostResolvConf.Read(etc, resolved), "bridge")));
+            // without systemd-resolved's file: the stub is dropped and the fallback applies
+            Assert.Equal(new[] { "8.8.8.8", "8.8.4.4" }, HostResolvConf.Nameservers(ContainerNetworking.BuildResolvConf(HostResolvConf.Read(etc, Path.Combine(dir, "absent")), "bridge")));
+            // another loopback server besides the stub: /etc/resolv.conf is kept (docker only switches for the stub alone)
+            File.WriteAllText(etc, "nameserver 127.0.0.53\nnameserver 10.0.0.2\n");
+            Assert.Equal(new[] { "127.0.0.53", "10.0.0.2" }, HostResolvConf.Nameservers(HostResolvConf.Read(etc, resolved)));
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
