@@ -252,6 +252,56 @@ Describe 'DNS as docker sets it up: systemd-resolved hosts, the public fallback,
     }
 }
 
+Describe 'Binary output and input stay byte-exact with -OutFile and -InputFile (issue 10.10)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'writes a run''s stdout to -OutFile byte for byte (cat /bin/busybox, tar c), with stderr still as errors' {
+        $bin = Join-Path $TestDrive 'busybox.out'
+        $err = $null
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -OutFile $bin -ErrorVariable err -- sh -c 'cat /bin/busybox; echo oops >&2'
+        $LASTEXITCODE | Should -Be 0
+        $expected = Invoke-ContainerImage busybox-test:latest -Remove -Network none -- sha256sum /bin/busybox
+        (Get-FileHash $bin -Algorithm SHA256).Hash.ToLowerInvariant() | Should -Be ($expected -split '\s+')[0]
+        @($err | ForEach-Object { $_.Exception.Message }) | Should -Contain 'oops'
+        # the docker backup idiom: tar c > file, then a tar that reads it back
+        $tar = Join-Path $TestDrive 'backup.tar'
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -OutFile $tar -- sh -c 'mkdir -p /data && head -c 70000 /bin/busybox > /data/blob && tar c -C /data blob'
+        & tar -tf $tar | Should -Be 'blob'
+    }
+
+    It 'feeds -InputFile to the container''s stdin byte for byte, and restores a tar from it' {
+        $tar = Join-Path $TestDrive 'in.tar'
+        $src = Join-Path $TestDrive 'src'
+        $null = New-Item -ItemType Directory -Force $src
+        [IO.File]::WriteAllBytes((Join-Path $src 'blob'), [byte[]](0..255 + 0..255 + 13, 10, 0, 255))
+        & tar -cf $tar -C $src blob
+        $sum = (Get-FileHash (Join-Path $src 'blob') -Algorithm SHA256).Hash.ToLowerInvariant()
+        $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -InputFile $tar -- sh -c 'mkdir /r && tar x -C /r && sha256sum /r/blob'
+        ($out -split '\s+')[0] | Should -Be $sum
+    }
+
+    It 'gives Invoke-ContainerExec the same -OutFile and -InputFile' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name bin-exec -Network none -- sleep 600
+        $f = Join-Path $TestDrive 'exec.out'
+        Invoke-ContainerExec bin-exec -OutFile $f -- cat /bin/busybox
+        $expected = Invoke-ContainerExec bin-exec -- sha256sum /bin/busybox
+        (Get-FileHash $f -Algorithm SHA256).Hash.ToLowerInvariant() | Should -Be ($expected -split '\s+')[0]
+        $in = Join-Path $TestDrive 'exec.in'
+        [IO.File]::WriteAllBytes($in, [byte[]](0, 1, 2, 13, 10, 255))
+        Invoke-ContainerExec bin-exec -InputFile $in -- sh -c 'od -An -tu1 | tr -s " "' | ForEach-Object Trim | Should -Be '0 1 2 13 10 255'
+    }
+
+    It 'refuses -OutFile with -Detach or -Tty (ConflictingOptions) and creates nothing' {
+        $before = @(Get-Container -All).Count
+        $err = $null
+        Invoke-ContainerImage busybox-test:latest -Detach -OutFile (Join-Path $TestDrive 'x') -ErrorVariable err -ErrorAction SilentlyContinue -- true
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConflictingOptions,*'
+        $LASTEXITCODE | Should -Be 125
+        @(Get-Container -All).Count | Should -Be $before
+        Test-Path (Join-Path $TestDrive 'x') | Should -BeFalse
+    }
+}
+
 Describe 'Supplementary groups always include the primary group (issue 10.3, CVE-2022-2989)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 

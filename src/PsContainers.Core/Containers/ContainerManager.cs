@@ -292,6 +292,7 @@ public sealed partial class ContainerManager
         PhaseTrace.Mark("start: locked and loaded");
         if (cur.State.Running) return new MonitorLaunch { Pid = cur.State.Pid, Container = cur }; // already running: nothing to do
         ContainerStateMachine.Require(cur, ContainerOperation.Start);
+        WaitPreviousMonitor(cur, ct);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
         string rootfs = MountRootfs(cur);
@@ -324,6 +325,7 @@ public sealed partial class ContainerManager
         {
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, ContainerOperation.Start);
+            WaitPreviousMonitor(cur, ct);
             string rootfs = MountRootfs(cur);
             try { Bundles.Write(cur, rootfs, onTerminal: true); }
             catch { UnmountRootfs(cur); throw; }
@@ -454,6 +456,8 @@ public sealed partial class ContainerManager
                 EmitEvent(cur, "kill", ("signal", "9"));
                 new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(9, TimeSpan.Zero, ct);
             }
+            // a -Remove container's monitor removes it itself and needs this lock for that: never wait for it here
+            if (!cur.HostConfig.AutoRemove) WaitPreviousMonitor(cur, ct);
             var participants = _engine.Participants;
             for (int i = participants.Count - 1; i >= 0; i--) participants[i].Released(cur);
             foreach (var p in participants) p.Removed(cur, removeVolumes);
@@ -463,6 +467,23 @@ public sealed partial class ContainerManager
                 if (Directory.Exists(Store.DirOf(c.Id))) Store.DeleteDirectory(cur);
             }
             EmitEvent(cur, "destroy");
+        }
+    }
+
+    /// <summary>
+    /// The monitor records a container exited before it has finished with it (runtime delete, unmount of the root,
+    /// the exit command), as docker reports a container stopped before its clean-up ends. A start or a removal right
+    /// after that waits (under the container lock, up to 10 s) until that monitor is gone, so its unmount cannot take
+    /// the freshly mounted root filesystem of the next start, and a removal never deletes under a live mount.
+    /// </summary>
+    private void WaitPreviousMonitor(Container cur, CancellationToken ct)
+    {
+        if (cur.State.Running || !Store.MonitorAlive(cur)) return;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (Store.MonitorAlive(cur) && sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(5);
         }
     }
 

@@ -55,7 +55,7 @@ public sealed partial class ContainerSession
     private IEnumerable<OutputLine> ReadAttached(ContainerManager manager, Container container, Stream stream, bool tty, CancellationToken ct)
     {
         var exit = new StrongBox<int>(-1);
-        var lines = tty ? ReadRaw(stream, ct) : ReadFrames(manager, container, stream, exit, ct);
+        var lines = tty ? ReadRaw(stream, ct) : ReadFrames(manager, container, stream, null, exit, ct);
         foreach (var line in lines) yield return line;
         ExitCode = exit.Value;
         if (tty && manager.Store.Load(container.Id) is { State.Running: false } after) ExitCode = after.State.ExitCode ?? -1;

@@ -36,8 +36,12 @@ public sealed partial class ContainerSession : IDisposable
     /// <param name="container">A created or stopped container.</param>
     /// <param name="stdin">Copied to the container's standard input on a background thread, then both are closed (docker run -i); null for none. The session owns it.</param>
     /// <param name="ct">Cancels the start.</param>
+    /// <param name="stdout">
+    /// Receives the container's stdout byte for byte instead of as lines (-OutFile: binary output such as `tar c`
+    /// or `cat /bin/x` stays exact); stderr still comes as lines. Not disposed by the session. Null: lines.
+    /// </param>
     /// <exception cref="PscException">The start fails (as <see cref="ContainerManager.Start"/>); ContainerRunning when it is already running.</exception>
-    public static ContainerSession Attach(ContainerManager manager, Container container, Stream? stdin, CancellationToken ct = default)
+    public static ContainerSession Attach(ContainerManager manager, Container container, Stream? stdin, CancellationToken ct = default, Stream? stdout = null)
     {
         var launch = manager.Start(container, attach: true, stdin: stdin is not null, ct: ct);
         try
@@ -57,7 +61,7 @@ public sealed partial class ContainerSession : IDisposable
                 }) { IsBackground = true, Name = "psc-stdin" }.Start();
             }
             ContainerSession? session = null;
-            session = new ContainerSession(t => session!.ReadMonitor(manager, container, launch, output, t), launch);
+            session = new ContainerSession(t => session!.ReadMonitor(manager, container, launch, output, stdout, t), launch);
             return session;
         }
         catch
@@ -73,11 +77,12 @@ public sealed partial class ContainerSession : IDisposable
     /// <param name="command">The command and its arguments.</param>
     /// <param name="options">User, working directory, environment, detach.</param>
     /// <param name="stdin">The process' standard input (docker exec -i); null for none.</param>
+    /// <param name="stdout">Receives the process' stdout byte for byte instead of as lines (as for <see cref="Attach"/>); null: lines.</param>
     /// <exception cref="PscException">When read: the container is not running (InvalidState), or the runtime fails.</exception>
-    public static ContainerSession Exec(ContainerManager manager, Container container, IReadOnlyList<string> command, ExecOptions options, Stream? stdin = null)
+    public static ContainerSession Exec(ContainerManager manager, Container container, IReadOnlyList<string> command, ExecOptions options, Stream? stdin = null, Stream? stdout = null)
     {
         ContainerSession? session = null;
-        session = new ContainerSession(t => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t), null);
+        session = new ContainerSession(t => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t, stdout), null);
         return session;
     }
 
@@ -85,10 +90,10 @@ public sealed partial class ContainerSession : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the process was sent SIGINT for an attached run).</exception>
     public IEnumerable<OutputLine> ReadLines(CancellationToken ct = default) => _lines(ct);
 
-    private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, CancellationToken ct)
+    private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, Stream? stdout, CancellationToken ct)
     {
         var exit = new StrongBox<int>(-1);
-        foreach (var line in ReadFrames(manager, container, output, exit, ct)) yield return line;
+        foreach (var line in ReadFrames(manager, container, output, stdout, exit, ct)) yield return line;
         int code = exit.Value;
         // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
         if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
@@ -100,7 +105,7 @@ public sealed partial class ContainerSession : IDisposable
     /// The lines of a <see cref="MonitorProtocol"/> stream until its Exit frame (its code goes to <paramref name="exit"/>)
     /// or its end; cancelling sends the container SIGINT (docker's signal proxy) and stops following.
     /// </summary>
-    private static IEnumerable<OutputLine> ReadFrames(ContainerManager manager, Container container, Stream output, StrongBox<int> exit, CancellationToken ct)
+    private static IEnumerable<OutputLine> ReadFrames(ContainerManager manager, Container container, Stream output, Stream? stdout, StrongBox<int> exit, CancellationToken ct)
     {
         var outLines = new LineSplitter();
         var errLines = new LineSplitter();
@@ -118,7 +123,8 @@ public sealed partial class ContainerSession : IDisposable
             var frame = read.Result;
             if (frame.Type == MonitorFrameType.None) break;
             if (frame.Type == MonitorFrameType.Exit) { code = frame.Number; break; }
-            if (frame.Type == MonitorFrameType.Stdout) foreach (var l in outLines.Add(frame.Payload)) yield return new OutputLine(false, l);
+            if (frame.Type == MonitorFrameType.Stdout && stdout is not null) stdout.Write(frame.Payload);
+            else if (frame.Type == MonitorFrameType.Stdout) foreach (var l in outLines.Add(frame.Payload)) yield return new OutputLine(false, l);
             else if (frame.Type == MonitorFrameType.Stderr) foreach (var l in errLines.Add(frame.Payload)) yield return new OutputLine(true, l);
         }
         if (outLines.Rest() is string r1) yield return new OutputLine(false, r1);

@@ -22,9 +22,10 @@ public sealed partial class ContainerManager
     /// <summary>
     /// Run a process in a running container with its output as lines (stdout and stderr interleaved as
     /// they arrive). <paramref name="exitCode"/> is set when the enumeration ends. stdin: optional lines.
+    /// <paramref name="stdout"/>, when given, receives stdout byte for byte instead (binary output); stderr stays lines.
     /// </summary>
     public IEnumerable<OutputLine> Exec(Container c, IReadOnlyList<string> command, ExecOptions options, Action<int> exitCode,
-        Stream? stdin = null, CancellationToken ct = default)
+        Stream? stdin = null, CancellationToken ct = default, Stream? stdout = null)
     {
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
@@ -70,7 +71,7 @@ public sealed partial class ContainerManager
                 finally { try { pipe.Dispose(); } catch { } }
             }) { IsBackground = true, Name = "psc-exec-stdin" }.Start();
         }
-        var readers = new[] { Pump(outPipe, false, queue), Pump(errPipe, true, queue) };
+        var readers = new[] { stdout is null ? Pump(outPipe, false, queue) : outPipe.CopyToAsync(stdout, ct), Pump(errPipe, true, queue) };
         Task.WhenAll(readers).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
         foreach (var line in queue.GetConsumingEnumerable(ct)) yield return line;
         runner.Join();

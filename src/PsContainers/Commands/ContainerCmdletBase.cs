@@ -38,9 +38,9 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// (<see cref="Relay"/>); with <paramref name="stdin"/> this host's standard input goes to the container (-Interactive).
     /// Ctrl+C sends the container SIGINT and stops following. Returns the exit code (-1 when unknown).
     /// </summary>
-    protected int RunAttached(Container c, bool stdin)
+    protected int RunAttached(Container c, bool stdin, StandardStreams? streams = null)
     {
-        using var session = ContainerSession.Attach(Manager, c, stdin ? Console.OpenStandardInput() : null, CancellationToken);
+        using var session = ContainerSession.Attach(Manager, c, streams?.OpenInput() ?? (stdin ? Console.OpenStandardInput() : null), CancellationToken, streams?.Output);
         return Relay(session, c.Name);
     }
 
@@ -49,7 +49,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// <paramref name="tty"/>, else as a <see cref="ContainerSession"/> whose output is relayed (<see cref="Relay"/>);
     /// <paramref name="interactive"/> gives it this host's standard input. Returns the exit code.
     /// </summary>
-    protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty)
+    protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty, StandardStreams? streams = null)
     {
         if (tty)
         {
@@ -57,7 +57,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
             p.WaitForExit();
             return p.ExitCode;
         }
-        using var session = ContainerSession.Exec(Manager, c, command, options, interactive ? Console.OpenStandardInput() : null);
+        using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
         return Relay(session, c.Name);
     }
 

@@ -51,19 +51,27 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     [Parameter] public string? User { get; set; }
     [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
     [Parameter] public SwitchParameter Detach { get; set; }
+    /// <summary>A file whose bytes are the process' standard input (docker exec -i ... &lt; file); implies -Interactive.</summary>
+    [Parameter] public string? InputFile { get; set; }
+    /// <summary>A file that receives the process' standard output byte for byte instead of lines (docker exec ... &gt; file).</summary>
+    [Parameter] public string? OutFile { get; set; }
 
     protected override void BeginProcessing()
     {
         Command = CommandLine.Join(Command, ShellScript) ?? [];
         if (Command.Length == 0)
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), ErrorIds.NoCommand, ErrorCategory.InvalidArgument, null));
+        if ((InputFile ?? OutFile) is not null && (Detach || Tty))
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-InputFile and -OutFile need an attached exec without -Tty (a terminal carries no exact bytes)."),
+                ErrorIds.ConflictingOptions, ErrorCategory.InvalidArgument, null));
     }
 
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, $"Run '{string.Join(' ', Command)}'")) return;
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory, Detach = Detach };
-        int code = RunExec(c, Command, opts, Interactive, Tty && !Detach);
+        using var streams = StandardStreams.Open(this, InputFile, OutFile);
+        int code = RunExec(c, Command, opts, Interactive || InputFile is not null, Tty && !Detach, streams);
         if (Detach) return;
         SetLastExitCode(code);
         if (code != 0) WriteExitError($"'{string.Join(' ', Command)}' in container '{c.Name}'", code, c);

@@ -172,14 +172,29 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     [Parameter] public SwitchParameter Detach { get; set; }
     /// <summary>Remove the container when it exits (docker --rm).</summary>
     [Parameter] [Alias("Rm")] public SwitchParameter Remove { get; set; }
+    /// <summary>A file whose bytes are the container's standard input (docker run -i ... &lt; file); implies -Interactive.</summary>
+    [Parameter] public string? InputFile { get; set; }
+    /// <summary>A file that receives the container's standard output byte for byte (docker run ... &gt; file) instead of lines.</summary>
+    [Parameter] public string? OutFile { get; set; }
 
     protected override void ProcessRecord()
     {
         if (Tty && !Detach && Interactive) RequireTerminal(Image);
+        if ((InputFile ?? OutFile) is not null && (Detach || Tty))
+        {
+            SetLastExitCode(StartFailure.EngineError);
+            WriteError(new ErrorRecord(new PSArgumentException("-InputFile and -OutFile need an attached run without -Tty (a terminal carries no exact bytes)."),
+                ErrorIds.ConflictingOptions, ErrorCategory.InvalidArgument, Image));
+            return;
+        }
+        if (InputFile is not null) Interactive = true;
         Container c;
+        StandardStreams? streams;
         try
         {
             var o = BuildOptions(autoRemove: Remove);
+            if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            streams = StandardStreams.Open(this, InputFile, OutFile);
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             c = Manager.Create(o, CancellationToken);
         }
@@ -190,6 +205,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             return;
         }
 
+        using var _ = streams;
         try
         {
             if (Detach)
@@ -199,7 +215,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             }
             int code;
             if (Tty && Interactive) code = Manager.RunInTerminal(c, CancellationToken);
-            else code = RunAttached(c, Interactive);
+            else code = RunAttached(c, Interactive, streams);
             SetLastExitCode(code);
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
         }
