@@ -272,3 +272,25 @@ Describe 'Healthchecks with <Runtime>' -ForEach @(
         (Get-Health $name).Status | Should -Be ([PsContainers.Core.Containers.HealthStatus]::Healthy)
     }
 }
+
+Describe 'The monitor of a probed container' {
+    AfterAll { Get-Container -All | Where-Object Name -eq 'hc-small' | Remove-Container -Force }
+
+    It 'stays small between probes (issue 13: under 3 MB resident with a probe every second)' {
+        $null = Invoke-ContainerImage health-ok:1 -Detach -Name hc-small -HealthInterval 1s
+        $c = Wait-Container hc-small -Condition Healthy -Timeout 60s
+        $monitor = $c.State.MonitorPid
+        $monitor | Should -BeGreaterThan 0
+        # the median of samples over several probe intervals: what the monitor holds while it waits for the next probe
+        # (bench/health.ps1 measures the maximum and the CPU on a quiet machine)
+        $samples = foreach ($i in 1..12) {
+            [int]((Get-Content "/proc/$monitor/status" | Where-Object { $_ -like 'VmRSS:*' }) -replace '\D', '')
+            Start-Sleep -Milliseconds 250
+        }
+        $sorted = @($samples | Sort-Object)
+        $sorted.Count | Should -Be 12
+        $sorted[0] | Should -BeGreaterThan 0
+        $sorted[5] | Should -BeLessThan 3072
+        (Get-Health hc-small).Status | Should -Be ([PsContainers.Core.Containers.HealthStatus]::Healthy)
+    }
+}
