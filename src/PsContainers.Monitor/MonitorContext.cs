@@ -14,6 +14,8 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
     public MonitorOptions Options { get; } = options;
     public JsonFileLog Log { get; } = new();
     public StateWriter State { get; } = new(options);
+    /// <summary>Gives back the resident pages of the monitor's code and read-only data while it idles.</summary>
+    public ResidentImage Image { get; } = new();
     private readonly string? _trace = Environment.GetEnvironmentVariable("PSCMON_TRACE");
     private int _launcher = 1; // fd of the framed launcher stream, -1 once detached
 

@@ -128,50 +128,8 @@ internal static unsafe class Native
     /// </summary>
     public static int Spawn(string path, IReadOnlyList<string> args, int stdin, int stdout, int stderr, int fd3 = -1, bool newSession = false)
     {
-        int devnull = Open("/dev/null", O_RDWR);
-        byte* fa = stackalloc byte[256];
-        byte* attr = stackalloc byte[512];
-        byte* set = stackalloc byte[128];
-        posix_spawn_file_actions_init(fa);
-        posix_spawn_file_actions_adddup2(fa, stdin >= 0 ? stdin : devnull, 0);
-        posix_spawn_file_actions_adddup2(fa, stdout >= 0 ? stdout : devnull, 1);
-        posix_spawn_file_actions_adddup2(fa, stderr >= 0 ? stderr : devnull, 2);
-        if (fd3 >= 0) posix_spawn_file_actions_adddup2(fa, fd3, 3);
-        posix_spawnattr_init(attr);
-        sigemptyset(set);
-        posix_spawnattr_setsigmask(attr, set);
-        sigaddset(set, SIGPIPE);
-        posix_spawnattr_setsigdefault(attr, set);
-        posix_spawnattr_setflags(attr, (short)(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (newSession ? POSIX_SPAWN_SETSID : 0)));
-
-        var handles = new List<GCHandle>();
-        byte** argv = stackalloc byte*[args.Count + 1];
-        for (int i = 0; i < args.Count; i++)
-        {
-            var h = GCHandle.Alloc(CString(args[i]), GCHandleType.Pinned);
-            handles.Add(h);
-            argv[i] = (byte*)h.AddrOfPinnedObject();
-        }
-        argv[args.Count] = null;
-        var env = new List<string>();
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            env.Add($"{e.Key}={e.Value}");
-        byte** envp = stackalloc byte*[env.Count + 1];
-        for (int i = 0; i < env.Count; i++)
-        {
-            var h = GCHandle.Alloc(CString(env[i]), GCHandleType.Pinned);
-            handles.Add(h);
-            envp[i] = (byte*)h.AddrOfPinnedObject();
-        }
-        envp[env.Count] = null;
-        int pid = 0;
-        int rc;
-        fixed (byte* p = CString(path)) rc = posix_spawn(&pid, p, fa, attr, argv, envp);
-        foreach (var h in handles) h.Free();
-        posix_spawn_file_actions_destroy(fa);
-        posix_spawnattr_destroy(attr);
-        close(devnull);
-        return rc == 0 ? pid : -rc;
+        using var plan = new SpawnPlan(path, args);
+        return plan.Spawn(stdin, stdout, stderr, fd3, newSession);
     }
 
     /// <summary>Blocking waitpid for one child; returns a shell-style exit code (128+signal when killed).</summary>

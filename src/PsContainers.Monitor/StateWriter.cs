@@ -28,15 +28,20 @@ internal sealed class StateWriter(MonitorOptions o)
         WriteAtomically(_o.Dir, ContainerMarkers.StateFile, record.ToUtf8());
     }
 
-    /// <summary>Replace DIR/NAME atomically (a temp file in DIR, fsync, rename): readers see the old or the new record.</summary>
-    public static void WriteAtomically(string dir, string name, byte[] content)
+    /// <summary>
+    /// Replace DIR/NAME atomically (a temp file in DIR, fsync, rename): readers see the old or the new record. Without
+    /// <paramref name="durable"/> the fsync is left out: readers still see the old or the new record, but after a host
+    /// crash the file may be empty; for records that describe a running container only and are made afresh at its
+    /// next start (health.json), that costs nothing and saves a disk flush per write.
+    /// </summary>
+    public static void WriteAtomically(string dir, string name, byte[] content, bool durable = true)
     {
         string target = Path.Combine(dir, name);
         string tmp = Path.Combine(dir, ".tmp-" + name + "-" + getpid().ToString(CultureInfo.InvariantCulture));
         int fd = Open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
         if (fd < 0) return;
         WriteAll(fd, content);
-        fsync(fd);
+        if (durable) fsync(fd);
         close(fd);
         try { File.Move(tmp, target, overwrite: true); } catch { }
     }

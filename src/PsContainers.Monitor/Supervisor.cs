@@ -218,7 +218,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             }
             int pr = poll(pfd, (nuint)n, timeout);
             if (pr < 0 && Errno != EINTR) break;
-            if (pr == 0 && !trimmed && exit is null) { TrimResidentImage(); trimmed = true; continue; }
+            if (pr == 0 && !trimmed && exit is null) { _ctx.Image.Trim(); trimmed = true; continue; }
             for (int k = 0; k < n && pr > 0; k++)
             {
                 if (pfd[k].revents == 0 || k == pidIdx || k == healthPid) continue;
@@ -252,32 +252,6 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         if (pidfd >= 0) close(pidfd);
         if (exit is null) exit = Wait(pid);
         return exit.Value < 0 ? 255 : exit.Value;
-    }
-
-    /// <summary>
-    /// The monitor idles for the container's whole life: drop the resident code pages of its image and
-    /// libraries (MADV_DONTNEED on the read-only, executable file mappings: the text is never written, so
-    /// the pages the poll loop needs simply fault back in from the page cache).
-    /// </summary>
-    internal static void TrimResidentImage()
-    {
-        var ranges = new List<(nint Start, nint Length)>();
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/maps"))
-            {
-                // "start-end perms offset dev inode path": only private text of a file (r-xp)
-                var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length < 6 || parts[1] != "r-xp" || !parts[5].StartsWith('/')) continue;
-                int dash = parts[0].IndexOf('-');
-                ulong start = ulong.Parse(parts[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                ulong end = ulong.Parse(parts[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                ranges.Add(((nint)start, (nint)(end - start)));
-            }
-        }
-        catch { return; }
-        // a tight loop after the parsing, so the parsing code is not faulted straight back in
-        foreach (var (start, length) in ranges) madvise(start, length, 4 /* MADV_DONTNEED */);
     }
 
     /// <summary>A pipe for the container's stdin: (read end for the container, non-blocking write end kept by the monitor).</summary>

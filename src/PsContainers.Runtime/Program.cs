@@ -321,8 +321,8 @@ public static class Program
                 else
                 {
                     if (o.Positional.Count < 2) throw new RuntimeError("exec: a command is required (or --process)");
-                    var st = rt.Load(id);
-                    var baseSpec = RuntimeSpec.Parse(File.ReadAllText(Path.Combine(rt.Root, id, "config.json")));
+                    rt.Load(id); // the container must exist
+                    var baseSpec = rt.Config(id)?.Spec ?? RuntimeSpec.Parse(File.ReadAllText(Path.Combine(rt.Root, id, "config.json")));
                     var bp = baseSpec.Process!;
                     proc = new SpecProcess
                     {

@@ -451,9 +451,23 @@ internal sealed class Runtime
         }
     }
 
-    private RuntimeSpec? LoadSpec(string id)
+    private RuntimeSpec? LoadSpec(string id) => Config(id)?.Spec;
+
+    private (string Id, string Json, RuntimeSpec Spec)? _config;
+
+    /// <summary>
+    /// The container's config.json as create copied it, text and model, or null when it is missing or unreadable.
+    /// Read and parsed once per command: exec needs it for the base process, the seccomp program and the payload.
+    /// </summary>
+    public (string Json, RuntimeSpec Spec)? Config(string id)
     {
-        try { return RuntimeSpec.Parse(File.ReadAllText(ConfigCopy(id))); }
+        if (_config is { } c && c.Id == id) return (c.Json, c.Spec);
+        try
+        {
+            string json = File.ReadAllText(ConfigCopy(id));
+            _config = (id, json, RuntimeSpec.Parse(json));
+            return (json, _config.Value.Spec);
+        }
         catch (Exception) { return null; }
     }
 
@@ -542,15 +556,13 @@ internal sealed class Runtime
         var st = Load(id);
         var status = Status(st);
         if (status is not (RuntimeStatus.Running or RuntimeStatus.Created)) throw new RuntimeError($"cannot exec in container '{id}': it is {status.Text()}");
-        var spec = LoadSpec(id) ?? throw new RuntimeError($"container '{id}': its config is missing");
+        var (configJson, spec) = Config(id) ?? throw new RuntimeError($"container '{id}': its config is missing");
         Validation.CheckProcess(process);
         if (process.Args is null || process.Args.Count == 0) throw new RuntimeError("process.args: must not be empty");
         if (process.Terminal && consoleSocket is null) throw new RuntimeError("--tty needs --console-socket");
         spec.Process = process;
         // the container's config with this process in it, for the container side
-        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigCopy(id)))!;
-        node["process"] = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(process, SpecJsonContext.Default.SpecProcess));
-        string payload = node.ToJsonString();
+        string payload = RuntimeSpecWriter.WithProcess(configJson, process);
         if (!detach) Native.Prctl(36 /*PR_SET_CHILD_SUBREAPER*/, 1);
         int consoleFd = -1;
         if (process.Terminal)

@@ -26,7 +26,7 @@ public static class HealthStateFile
         using (var w = new Utf8JsonWriter(buf, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteString("Status", h.Status.ToString());
+            w.WriteString("Status", Name(h.Status));
             w.WriteNumber("FailingStreak", h.FailingStreak);
             w.WriteStartArray("Log");
             foreach (var e in h.Log)
@@ -43,6 +43,19 @@ public static class HealthStateFile
         }
         return buf.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// The status's name as health.json writes it ("Healthy"), without Enum.ToString: in the NativeAOT monitor that
+    /// reads the type's reflection metadata, faulting in half a megabyte of code and data for every probe's result.
+    /// </summary>
+    public static string Name(HealthStatus s) => s switch
+    {
+        HealthStatus.None => nameof(HealthStatus.None),
+        HealthStatus.Starting => nameof(HealthStatus.Starting),
+        HealthStatus.Healthy => nameof(HealthStatus.Healthy),
+        HealthStatus.Unhealthy => nameof(HealthStatus.Unhealthy),
+        _ => ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>
     /// Parse a health.json. Names and the status match ignoring case; unknown properties are skipped; an unknown

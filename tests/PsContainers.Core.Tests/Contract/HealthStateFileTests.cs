@@ -35,6 +35,19 @@ public sealed class HealthStateFileTests
     }
 
     [Fact]
+    public void NameIsTheEnumNameForEveryStatus()
+    {
+        // the monitor writes the names without Enum.ToString; every status must still be written as its name
+        foreach (var s in Enum.GetValues<HealthStatus>())
+        {
+            Assert.Equal(s.ToString(), HealthStateFile.Name(s));
+            string json = Encoding.UTF8.GetString(HealthStateFile.ToUtf8(new ContainerHealth { Status = s }));
+            Assert.Contains($"\"Status\": \"{s}\"", json);
+            Assert.Equal(s, HealthStateFile.Parse(Encoding.UTF8.GetBytes(json)).Status);
+        }
+    }
+
+    [Fact]
     public void WritesTheEnumNamesAndReadsDockersLowerCase()
     {
         string json = Encoding.UTF8.GetString(HealthStateFile.ToUtf8(new ContainerHealth { Status = HealthStatus.Healthy }));
