@@ -15,7 +15,7 @@ internal sealed class StateWriter(MonitorOptions o)
     private readonly MonitorOptions _o = o;
     private DateTime? _startedAt;
 
-    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + fsync + rename).</summary>
+    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + rename).</summary>
     public void Write(ContainerStatus status, int pid, int? exit, string? error)
     {
         var now = DateTime.UtcNow;
@@ -28,7 +28,11 @@ internal sealed class StateWriter(MonitorOptions o)
         WriteAtomically(_o.Dir, ContainerMarkers.StateFile, record.ToUtf8());
     }
 
-    /// <summary>Replace DIR/NAME atomically (a temp file in DIR, fsync, rename): readers see the old or the new record.</summary>
+    /// <summary>
+    /// Replace DIR/NAME atomically (a temp file in DIR, rename): readers, and a kill -9 at any moment, see the old or the
+    /// new record. Not fsynced, as the engine's own records (ContainerStore.WriteRecord): they describe processes, which
+    /// do not survive an OS crash either, and the monitor writes them on the path of every start and exit.
+    /// </summary>
     public static void WriteAtomically(string dir, string name, byte[] content)
     {
         string target = Path.Combine(dir, name);
@@ -36,7 +40,6 @@ internal sealed class StateWriter(MonitorOptions o)
         int fd = Open(tmp, O_WRONLY | O_CREAT | O_TRUNC);
         if (fd < 0) return;
         WriteAll(fd, content);
-        fsync(fd);
         close(fd);
         try { File.Move(tmp, target, overwrite: true); } catch { }
     }

@@ -357,8 +357,13 @@ public sealed class ContainerNetworking
         };
     }
 
+    /// <summary>
+    /// network.json, replaced atomically but not fsynced: like the container records (ContainerStore.WriteRecord) it
+    /// describes what a reboot takes away anyway (the namespace, the veths, the leases under /run), and an fsync on
+    /// every start costs milliseconds.
+    /// </summary>
     private void SaveState(ContainerNetworkState s) =>
-        AtomicFile.WriteAllText(StatePath(s.ContainerId), JsonSerializer.Serialize(s, ContainerNetworkState.Json));
+        AtomicFile.WriteAllText(StatePath(s.ContainerId), JsonSerializer.Serialize(s, ContainerNetworkState.Json), durable: false);
 
     // ---- ports ----
 
