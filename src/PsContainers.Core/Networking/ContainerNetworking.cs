@@ -456,7 +456,8 @@ public sealed class ContainerNetworking
         WriteInPlace(s.ResolvConfFile, BuildResolvConf(File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "", s.Mode, req.Dns, dnsServer));
         s.HostsFile = Path.Combine(dir, "hosts");
         s.ExtraHosts = req.AddHosts.ToList();
-        WriteInPlace(s.HostsFile, BuildHosts(s, AllStates()));
+        // peers are listed per attached network: without one (none, host) no other container's state is read
+        WriteInPlace(s.HostsFile, BuildHosts(s, s.Networks.Count == 0 ? [] : AllStates()));
     }
 
     /// <summary>resolv.conf from the host's: loopback nameservers (a resolver on the host's own lo) are dropped outside host mode.</summary>
@@ -546,7 +547,12 @@ public sealed class ContainerNetworking
     /// <summary>Name servers of user networks follow their containers (never fails a container's setup or release).</summary>
     private void SyncDns(IEnumerable<string> networks)
     {
-        try { Dns.Sync(networks, AllStates(), Store); }
+        try
+        {
+            var list = networks.ToList();
+            if (list.Count == 0 && !Dns.HasRecords) return; // nothing to follow: no container state is read
+            Dns.Sync(list, AllStates(), Store);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PscException) { }
     }
 
