@@ -32,7 +32,8 @@ Describe 'A container on the default bridge' {
         foreach ($a in @('netns', 'exec', $script:TestHost.Name, 'python3', '-c', $py)) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
         $script:Listener = [System.Diagnostics.Process]::Start($psi)
-        Start-Sleep -Milliseconds 300
+        # wait until it listens (python starts slowly on a busy machine)
+        $null = Wait-ContainerCondition { (& ip netns exec $script:TestHost.Name ss -ltn 2>$null) -match ':8765\b' } -TimeoutSeconds 15
         $script:Run = Invoke-ContainerImage $script:Img -Name masq-client sh -c "echo `$(hostname -i) ; nc $($script:TestHost.Address) 8765 </dev/null" 2>&1
     }
     AfterAll {
