@@ -31,7 +31,8 @@ namespace PsContainers.Core.Networking;
 /// host's bridge), which the per-address rules did not cover: traffic the host itself sends from the gateway address
 /// to another network is masqueraded, as docker's <c>-s SUBNET ! -o BRIDGE -j MASQUERADE</c> does.</para>
 /// <para><see cref="Ensure"/> reads the rules with one iptables-save and adds only what is missing, under a host-wide
-/// lock (iptables is host-wide); a process then trusts them for <see cref="RecheckInterval"/>. The rules go with the
+/// lock (iptables is host-wide); a process then trusts them for <see cref="RecheckInterval"/>, or until any process
+/// removes a network's rules (a generation file in the run directory changes). The rules go with the
 /// network (<see cref="Remove"/>, called by <see cref="NetworkStore.Remove"/>). Lists of any other shape (dropped in by
 /// hand, macvlan, other firewall options) run exactly as written.</para>
 /// </remarks>
@@ -40,7 +41,20 @@ public sealed class NetworkFirewall
     /// <summary>How long a process trusts rules it has set or seen before it reads them again (60 s).</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(60);
 
-    private static readonly ConcurrentDictionary<string, long> s_ensured = new();
+    /// <summary>Per rule set: when this process last set or saw it, and the removal generation it saw then.</summary>
+    private static readonly ConcurrentDictionary<string, (long At, string Generation)> s_ensured = new();
+
+    /// <summary>
+    /// Bumped by every <see cref="Remove"/> on the host (RunDirectory/firewall.generation), so a process that trusts rules
+    /// another process has removed since (a network removed and made again on the same bridge and subnet) reads again.
+    /// </summary>
+    private static string GenerationPath => Path.Combine(NetworkStore.RunDirectory, "firewall.generation");
+
+    private static string ReadGeneration()
+    {
+        try { return File.ReadAllText(GenerationPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
 
     private readonly string[] _command;
 
@@ -148,13 +162,14 @@ public sealed class NetworkFirewall
 
     /// <summary>
     /// Set whatever of the network's rules is missing (none when this process set or saw them less than
-    /// <see cref="RecheckInterval"/> ago). Safe to call from several processes at once (a host-wide lock,
+    /// <see cref="RecheckInterval"/> ago and no process has removed rules since). Safe to call from several processes at once (a host-wide lock,
     /// RunDirectory/firewall.lock, and iptables' own -w lock).
     /// </summary>
     /// <exception cref="PscException">NetworkRulesFailed (ResourceUnavailable): iptables refused a rule or could not be run.</exception>
     public void Ensure(CancellationToken ct = default)
     {
-        if (s_ensured.TryGetValue(CacheKey, out long at) && Stopwatch.GetElapsedTime(at) < RecheckInterval) return;
+        string generation = ReadGeneration();
+        if (s_ensured.TryGetValue(CacheKey, out var seen) && seen.Generation == generation && Stopwatch.GetElapsedTime(seen.At) < RecheckInterval) return;
         Directory.CreateDirectory(NetworkStore.RunDirectory);
         using (FileLock.Exclusive(Path.Combine(NetworkStore.RunDirectory, "firewall.lock"), ct))
         {
@@ -178,7 +193,7 @@ public sealed class NetworkFirewall
                         $"Cannot set the packet filter rules of network '{Network}': iptables -t {r.Table} {string.Join(' ', where)} ... failed (exit {rc}): {err.Trim()}", Network);
             }
         }
-        s_ensured[CacheKey] = Stopwatch.GetTimestamp();
+        s_ensured[CacheKey] = (Stopwatch.GetTimestamp(), generation);
     }
 
     /// <summary>The rules of the network that are not set now, as "table chain comment" (empty when all are): CNI CHECK's part for these rules.</summary>
@@ -204,6 +219,8 @@ public sealed class NetworkFirewall
             Iptables("nat", "-F", MasqueradeChain);
             Iptables("nat", "-X", MasqueradeChain);
         }
+        // other processes that trust these rules read them again at their next Ensure
+        AtomicFile.WriteAllText(GenerationPath, Guid.NewGuid().ToString("N"), durable: false);
     }
 
     /// <summary>Forget what this process knows about every network's rules (tests; after rules were changed behind its back).</summary>

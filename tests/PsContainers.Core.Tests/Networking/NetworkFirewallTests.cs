@@ -143,13 +143,25 @@ public sealed class NetworkFirewallTests : IDisposable
         Assert.Equal(3, Lines(Save("filter"), "-A CNI-FORWARD ").Count);
         Assert.Single(Lines(Save("filter"), "-A FORWARD "));
 
+        // another process removed the rules (a network removed and made again on the same bridge and subnet): its removal
+        // generation tells this process, which trusted them, to read again
+        Assert.Equal(0, Run([.. inNs, "iptables", "-w", "-t", "filter", "-D", "CNI-FORWARD", "-s", "10.77.3.0/24", "-m", "comment", "--comment", "psc outbound psc77 10.77.3.0/24", "-j", "ACCEPT"]).ExitCode);
+        fw.Ensure();
+        Assert.Single(fw.Missing());
+        File.WriteAllText(Path.Combine(NetworkStore.RunDirectory, "firewall.generation"), "another process removed rules");
+        fw.Ensure();
+        Assert.Empty(fw.Missing());
+        Assert.Equal(3, Lines(Save("filter"), "-A CNI-FORWARD ").Count);
+
         // a second network beside it gets rules of its own
         var other = NetworkFirewall.For(NetworkStore.BuildBridgeConfig("other", "psc78", Ipv4Subnet.Parse("10.77.4.0/24"), null, null, false), inNs)!;
         other.Ensure();
         Assert.NotEqual(fw.MasqueradeChain, other.MasqueradeChain);
         Assert.Equal(5, Lines(Save("filter"), "-A CNI-FORWARD ").Count);
 
+        string before = File.ReadAllText(Path.Combine(NetworkStore.RunDirectory, "firewall.generation"));
         fw.Remove();
+        Assert.NotEqual(before, File.ReadAllText(Path.Combine(NetworkStore.RunDirectory, "firewall.generation")));
         nat = Save("nat");
         Assert.DoesNotContain(fw.MasqueradeChain, nat);
         Assert.DoesNotContain("10.77.3.0/24", nat + Save("filter"));
