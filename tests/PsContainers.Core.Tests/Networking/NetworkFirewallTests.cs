@@ -14,7 +14,8 @@ public sealed class NetworkFirewallTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "psc-fw-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly string _oldRun = NetworkStore.RunDirectory;
-    private readonly string _ns = "psc-fwtest-" + Guid.NewGuid().ToString("N")[..8];
+    // not psc-*: build.ps1 test reports /run/netns/psc-* namespaces left with no process (suites of other trees may be running)
+    private readonly string _ns = "fwtest-" + Guid.NewGuid().ToString("N")[..8];
     private bool _nsMade;
 
     public NetworkFirewallTests()
