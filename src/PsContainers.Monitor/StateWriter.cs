@@ -15,7 +15,7 @@ internal sealed class StateWriter(MonitorOptions o)
     private readonly MonitorOptions _o = o;
     private DateTime? _startedAt;
 
-    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + fsync + rename).</summary>
+    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + rename).</summary>
     public void Write(ContainerStatus status, int pid, int? exit, string? error)
     {
         var now = DateTime.UtcNow;
@@ -29,12 +29,12 @@ internal sealed class StateWriter(MonitorOptions o)
     }
 
     /// <summary>
-    /// Replace DIR/NAME atomically (a temp file in DIR, fsync, rename): readers see the old or the new record. Without
-    /// <paramref name="durable"/> the fsync is left out: readers still see the old or the new record, but after a host
-    /// crash the file may be empty; for records that describe a running container only and are made afresh at its
-    /// next start (health.json), that costs nothing and saves a disk flush per write.
+    /// Replace DIR/NAME atomically (a temp file in DIR, rename): readers, and a kill -9 at any moment, see the old or the
+    /// new record. Not fsynced unless <paramref name="durable"/>, as the engine's own records (ContainerStore.WriteRecord):
+    /// state.json and health.json describe processes, which do not survive an OS crash either (after one the file may be
+    /// empty, which readers take as no record), and the monitor writes them on the path of every start, exit and probe.
     /// </summary>
-    public static void WriteAtomically(string dir, string name, byte[] content, bool durable = true)
+    public static void WriteAtomically(string dir, string name, byte[] content, bool durable = false)
     {
         string target = Path.Combine(dir, name);
         string tmp = Path.Combine(dir, ".tmp-" + name + "-" + getpid().ToString(CultureInfo.InvariantCulture));

@@ -289,6 +289,10 @@ public static class ErrorIds
     public const string NetworkExists = "NetworkExists";
     /// <summary>ObjectNotFound: No network named '…' (Remedy CreateNetwork when a container names it).</summary>
     public const string NetworkNotFound = "NetworkNotFound";
+    /// <summary>ResourceUnavailable: Cannot set (or read) the packet filter rules of network '…': iptables … failed (<see cref="Networking.NetworkFirewall"/>).</summary>
+    public const string NetworkRulesFailed = "NetworkRulesFailed";
+    /// <summary>ObjectNotFound: CNI CHECK found rules of network '…' missing: … (<see cref="Networking.NetworkFirewall.Missing"/>).</summary>
+    public const string NetworkRulesMissing = "NetworkRulesMissing";
     /// <summary>InvalidOperation: Releasing the network of container … failed: …</summary>
     public const string NetworkTeardownFailed = "NetworkTeardownFailed";
     /// <summary>ResourceUnavailable: No free host port was found.</summary>

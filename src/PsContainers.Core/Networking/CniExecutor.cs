@@ -78,7 +78,8 @@ public sealed class CniExecutor
             ["capabilityArgs"] = new JsonObject(rt.CapabilityArgs.Select(kv => KeyValuePair.Create(kv.Key, kv.Value is null ? null : JsonNode.Parse(kv.Value.ToJsonString())))),
             ["result"] = JsonNode.Parse(resultJson),
         };
-        AtomicFile.WriteAllText(CachePath(name, rt.ContainerId, rt.IfName), cache.ToJsonString());
+        // atomic, not fsynced (as libcni writes its cache): what it describes does not outlive a reboot either
+        AtomicFile.WriteAllText(CachePath(name, rt.ContainerId, rt.IfName), cache.ToJsonString(), durable: false);
         return CniResult.Parse(resultJson);
     }
 

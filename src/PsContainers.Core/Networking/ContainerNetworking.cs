@@ -125,7 +125,7 @@ public sealed class ContainerNetworking
             // no early record is needed: after a crash, Teardown finds the namespace by id and the attachments in the CNI cache
             for (int i = 0; i < confs.Count; i++)
             {
-                var conf = i == 0 && state.Ports.Count > 0 ? confs[i] : WithoutPortPlugins(confs[i]);
+                var conf = AttachList(i == 0 && state.Ports.Count > 0 ? confs[i] : WithoutPortPlugins(confs[i]), ct);
                 var rt = new CniRuntimeConf { ContainerId = req.ContainerId, NetnsPath = state.NetnsPath!, IfName = $"eth{i}" };
                 if (addresses[i] is string ip) rt.Args.Add(KeyValuePair.Create("IP", ip));
                 if (i == 0 && state.Ports.Count > 0)
@@ -160,6 +160,19 @@ public sealed class ContainerNetworking
         for (int i = plugins.Count - 1; i >= 0; i--)
             if (plugins[i] is JsonObject p && (string?)p["type"] == "portmap" && plugins.Count > 1) plugins.RemoveAt(i);
         return copy;
+    }
+
+    /// <summary>
+    /// The list a container's CNI ADD runs on a network: for a bridge list whose masquerading and firewall rules are the
+    /// network's (<see cref="NetworkFirewall"/>), those rules are made sure of and the per-container plugins' share of
+    /// them is left out; any other list as given. The ADD cache keeps the list actually run, so DEL and CHECK run it too.
+    /// </summary>
+    /// <exception cref="PscException">NetworkRulesFailed: the network's rules could not be set.</exception>
+    internal static JsonObject AttachList(JsonObject conf, CancellationToken ct)
+    {
+        if (NetworkFirewall.For(conf) is not { } rules) return conf;
+        rules.Ensure(ct);
+        return rules.AttachList;
     }
 
     /// <summary>
@@ -244,7 +257,7 @@ public sealed class ContainerNetworking
             throw new ConflictException(ErrorIds.AlreadyConnected, $"Container '{state.ContainerName ?? containerId}' is already on network '{network}'.", network);
         if (ipAddress is not null && !Ipv4Subnet.TryParseIp(ipAddress, out _))
             throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
-        var conf = WithoutPortPlugins(Store.GetConfig(network));
+        var conf = AttachList(WithoutPortPlugins(Store.GetConfig(network)), ct);
         int n = 0;
         while (state.Networks.Any(a => a.IfName == $"eth{n}")) n++;
         var rt = new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath, IfName = $"eth{n}" };
@@ -303,12 +316,27 @@ public sealed class ContainerNetworking
         Store.Remove(name);
     }
 
-    /// <summary>CNI CHECK of every attachment of a container.</summary>
+    /// <summary>
+    /// CNI CHECK of every attachment of a container, with the list its ADD ran (from the cache; the network's list
+    /// when nothing is cached), plus the network's own rules when that ADD left them to the network
+    /// (<see cref="NetworkFirewall"/>).
+    /// </summary>
+    /// <exception cref="PscException">ContainerNetworkNotFound; CniPluginFailed (a plugin's CHECK failed); NetworkRulesMissing.</exception>
     public void Check(string containerId, CancellationToken ct = default)
     {
         var state = GetState(containerId) ?? throw NotNetworked(containerId);
         foreach (var a in state.Networks)
-            Cni.Check(Store.GetConfig(a.Network), new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath ?? "", IfName = a.IfName }, ct);
+        {
+            var network = Store.GetConfig(a.Network);
+            var added = Cni.ReadCache(a.Network, containerId, a.IfName)?["config"] as JsonObject;
+            Cni.Check(added ?? network, new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath ?? "", IfName = a.IfName }, ct);
+            if (NetworkFirewall.For(network) is { } rules && added is not null && NetworkFirewall.For(added) is null)
+            {
+                var missing = rules.Missing();
+                if (missing.Count > 0)
+                    throw new ResourceNotFoundException(ErrorIds.NetworkRulesMissing, $"CNI CHECK found rules of network '{a.Network}' missing: {string.Join("; ", missing)}.", a.Network);
+            }
+        }
     }
 
     private static PscException NotNetworked(string id) =>
@@ -329,8 +357,13 @@ public sealed class ContainerNetworking
         };
     }
 
+    /// <summary>
+    /// network.json, replaced atomically but not fsynced: like the container records (ContainerStore.WriteRecord) it
+    /// describes what a reboot takes away anyway (the namespace, the veths, the leases under /run), and an fsync on
+    /// every start costs milliseconds.
+    /// </summary>
     private void SaveState(ContainerNetworkState s) =>
-        AtomicFile.WriteAllText(StatePath(s.ContainerId), JsonSerializer.Serialize(s, ContainerNetworkState.Json));
+        AtomicFile.WriteAllText(StatePath(s.ContainerId), JsonSerializer.Serialize(s, ContainerNetworkState.Json), durable: false);
 
     // ---- ports ----
 
@@ -423,7 +456,8 @@ public sealed class ContainerNetworking
         WriteInPlace(s.ResolvConfFile, BuildResolvConf(HostResolvConf.Read(), s.Mode, req.Dns, dnsServer, req.DnsSearch, req.DnsOptions));
         s.HostsFile = Path.Combine(dir, "hosts");
         s.ExtraHosts = req.AddHosts.ToList();
-        WriteInPlace(s.HostsFile, BuildHosts(s, AllStates()));
+        // peers are listed per attached network: without one (none, host) no other container's state is read
+        WriteInPlace(s.HostsFile, BuildHosts(s, s.Networks.Count == 0 ? [] : AllStates()));
     }
 
     /// <summary>
@@ -529,7 +563,12 @@ public sealed class ContainerNetworking
     /// <summary>Name servers of user networks follow their containers (never fails a container's setup or release).</summary>
     private void SyncDns(IEnumerable<string> networks)
     {
-        try { Dns.Sync(networks, AllStates(), Store); }
+        try
+        {
+            var list = networks.ToList();
+            if (list.Count == 0 && !Dns.HasRecords) return; // nothing to follow: no container state is read
+            Dns.Sync(list, AllStates(), Store);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PscException) { }
     }
 

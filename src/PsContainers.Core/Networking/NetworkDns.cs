@@ -18,6 +18,8 @@ public sealed class NetworkDns
 
     public string Directory => Path.Combine(Paths.Networks, "dns");
     public string RecordsPath(string network) => Path.Combine(Directory, network + ".json");
+    /// <summary>Whether any network has a records file (a name server to keep in step), read without a lock.</summary>
+    public bool HasRecords => System.IO.Directory.Exists(Directory) && System.IO.Directory.EnumerateFiles(Directory, "*.json").Any();
     public string PidPath(string network) => Path.Combine(Directory, network + ".pid");
     public static string ServerPath => Path.Combine(PscPaths.BinDirectory, "pscdns");
 
@@ -62,7 +64,8 @@ public sealed class NetworkDns
                 var names = Serves(net) ? NamesOf(name, states) : new();
                 if (names.Count == 0) { Stop(name); continue; }
                 System.IO.Directory.CreateDirectory(Directory);
-                AtomicFile.WriteAllText(RecordsPath(name), DnsRecords.Serialize(name, names));
+                // atomic, not fsynced: the name server and the containers it names do not outlive a reboot
+                AtomicFile.WriteAllText(RecordsPath(name), DnsRecords.Serialize(name, names), durable: false);
                 if (RunningPid(name) is null) Start(name, net!.Gateway!);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or PscException or System.ComponentModel.Win32Exception or InvalidOperationException) { }

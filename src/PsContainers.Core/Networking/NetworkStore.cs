@@ -255,7 +255,7 @@ public sealed partial class NetworkStore
     /// <summary>Where network events (create, destroy) are recorded; none when null. A network's actor id is its name (networks have no other id).</summary>
     public EventLog? Events { get; init; }
 
-    /// <summary>Delete the network's file, its bridge (when nothing else uses it) and its subnet reservation.</summary>
+    /// <summary>Delete the network's file, its bridge (when nothing else uses it), its subnet's rules (<see cref="NetworkFirewall.Remove"/>) and its subnet reservation.</summary>
     public void Remove(string name)
     {
         using var l = FileLock.Exclusive(LockPath);
@@ -274,6 +274,8 @@ public sealed partial class NetworkStore
                 Thread.Sleep(50);
             if (System.IO.Directory.Exists($"/sys/class/net/{br}"))
                 HostCommand.Run("ip", "link", "del", br);
+            // its subnet's NAT and forwarding rules go with it, as docker's go with its networks
+            NetworkFirewall.For(conf)?.Remove();
             ReleaseReservation(name);
         }
         // host-local's lease directory: deleted without following links, never into another mount
