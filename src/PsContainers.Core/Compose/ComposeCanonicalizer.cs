@@ -8,16 +8,16 @@ namespace PsContainers.Core.Compose;
 /// <c>networks</c> lists become mappings; <c>ports</c> and <c>volumes</c> take the long syntax; single strings become
 /// lists (<c>dns</c>, <c>dns_search</c>, <c>tmpfs</c>, <c>env_file</c>); and relative paths (bind sources, build
 /// contexts, env files, secret and config files, <c>extends.file</c>) become absolute against
-/// <paramref name="baseDirectory"/>: the project directory for <c>-f</c> files, the file's own directory for
+/// <paramref name="baseDirectory"/> (a bind source <c>~</c> against <c>home</c>): the project directory for <c>-f</c> files, the file's own directory for
 /// <c>extends</c> and <c>include</c> files (merge.md, extends.md). Tags (<c>!reset</c>, <c>!override</c>) are kept.
 /// </summary>
 internal static class ComposeCanonicalizer
 {
-    public static void Apply(ComposeNode root, string baseDirectory)
+    public static void Apply(ComposeNode root, string baseDirectory, string home)
     {
         if (root["services"] is { IsMapping: true } services)
             foreach (var (_, s) in services.Map)
-                if (s.IsMapping) Service(s, baseDirectory);
+                if (s.IsMapping) Service(s, baseDirectory, home);
         foreach (var section in new[] { "networks", "volumes" })
             if (root[section] is { IsMapping: true } m)
                 foreach (var (_, n) in m.Map)
@@ -28,7 +28,7 @@ internal static class ComposeCanonicalizer
                     if (n["file"] is { IsScalar: true } f) n.Set("file", Retag(f.NewScalar(Absolute(f.Value!, baseDirectory)), f));
     }
 
-    private static void Service(ComposeNode s, string dir)
+    private static void Service(ComposeNode s, string dir, string home)
     {
         foreach (var key in new[] { "environment", "labels", "annotations", "sysctls" }) KeyValues(s, key, '=');
         KeyValues(s, "extra_hosts", '=', ':');
@@ -87,7 +87,7 @@ internal static class ComposeCanonicalizer
             {
                 var lv = v.IsScalar ? ShortVolume(v) : v;
                 if (lv["type"]?.Value == "bind" && lv["source"] is { IsScalar: true } src)
-                    lv.Set("source", src.NewScalar(Absolute(src.Value!, dir)));
+                    lv.Set("source", src.NewScalar(Absolute(src.Value!, dir, home)));
                 list.Add(Retag(lv, v));
             }
             s.Set("volumes", list);
@@ -127,10 +127,10 @@ internal static class ComposeCanonicalizer
         context.Contains("://", StringComparison.Ordinal) || context.StartsWith("git@", StringComparison.Ordinal) || context.StartsWith("github.com/", StringComparison.Ordinal);
 
     /// <summary><paramref name="path"/> made absolute against <paramref name="dir"/>; <c>~</c> is the home directory.</summary>
-    internal static string Absolute(string path, string dir)
+    internal static string Absolute(string path, string dir, string? home = null)
     {
-        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
-            path = Path.Join(Environment.GetEnvironmentVariable("HOME") ?? "/root", path.Length > 1 ? path[2..] : "");
+        if (home is not null && (path == "~" || path.StartsWith("~/", StringComparison.Ordinal)))
+            path = Path.Join(home, path.Length > 1 ? path[2..] : "");
         var full = Path.GetFullPath(path, dir);
         return full.Length > 1 ? full.TrimEnd('/') : full;
     }

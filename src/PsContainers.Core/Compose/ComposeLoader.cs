@@ -87,6 +87,9 @@ public sealed class ComposeLoader
     /// <summary>The project environment: the caller's variables, the process environment, then the env files.</summary>
     private string? Lookup(string name) => Outer(name) ?? (_dotenv.TryGetValue(name, out var d) ? d : null);
 
+    /// <summary>The home directory bind sources starting with <c>~</c> resolve against (HOME of the process environment).</summary>
+    private string Home => _process.TryGetValue("HOME", out var h) && h.Length > 0 ? h : "/root";
+
     private ContainerProject Run()
     {
         string cwd = _o.CurrentDirectory ?? Directory.GetCurrentDirectory();
@@ -201,7 +204,7 @@ public sealed class ComposeLoader
     {
         var tree = ComposeYamlReader.Parse(File.ReadAllText(file), file);
         if (!_o.NoInterpolate) Interpolate(tree, "", lookup);
-        ComposeCanonicalizer.Apply(tree, baseDir);
+        ComposeCanonicalizer.Apply(tree, baseDir, Home);
         if (tree["include"] is { } include) ApplyInclude(tree, include, file, lookup, includeStack);
         if (tree["services"] is { IsMapping: true } services)
             foreach (var key in services.Map.Keys.ToList())
@@ -316,7 +319,7 @@ public sealed class ComposeLoader
                     throw PscException.NotFound(ErrorIds.ComposeFileNotFound, $"{ext.Where}: service {name}: the extended file '{baseFile}' does not exist.", baseFile);
                 loaded = ComposeYamlReader.Parse(File.ReadAllText(baseFile), baseFile);
                 if (!_o.NoInterpolate) Interpolate(loaded, "", lookup);
-                ComposeCanonicalizer.Apply(loaded, Path.GetDirectoryName(baseFile)!);
+                ComposeCanonicalizer.Apply(loaded, Path.GetDirectoryName(baseFile)!, Home);
                 _extendsFiles[baseFile] = loaded;
             }
             baseTree = loaded;

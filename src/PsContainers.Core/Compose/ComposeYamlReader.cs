@@ -5,7 +5,7 @@ namespace PsContainers.Core.Compose;
 
 /// <summary>
 /// Reads one compose file into a <see cref="ComposeNode"/> tree with YamlDotNet's representation model: anchors,
-/// aliases and merge keys (<c>&lt;&lt;: *base</c>, through <see cref="MergingParser"/>) are expanded; the compose tags
+/// aliases and merge keys (<c>&lt;&lt;: *base</c>, local keys winning, in any order) are expanded; the compose tags
 /// <c>!reset</c> and <c>!override</c> are kept on the node; scalars stay text. An empty file is an empty mapping.
 /// </summary>
 internal static class ComposeYamlReader
@@ -18,7 +18,11 @@ internal static class ComposeYamlReader
         var stream = new YamlStream();
         try
         {
-            stream.Load(new MergingParser(new Parser(new StringReader(text))));
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e) when (Clean(e).StartsWith("Duplicate key ", StringComparison.Ordinal))
+        {
+            throw Invalid($"{file}:{e.Start.Line}: the key '{Clean(e)[14..]}' is defined twice", e);
         }
         catch (YamlException e)
         {
@@ -48,9 +52,11 @@ internal static class ComposeYamlReader
         {
             case YamlScalarNode s:
                 bool plain = s.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any;
-                bool explicitTag = !s.Tag.IsEmpty && tag == ComposeNodeTag.None && s.Tag.Value != "tag:yaml.org,2002:null";
+                string? yamlTag = s.Tag.IsEmpty ? null : s.Tag.Value;
+                bool nullTag = yamlTag == "tag:yaml.org,2002:null";
+                bool explicitTag = yamlTag is not null && tag == ComposeNodeTag.None && !nullTag;
                 string v = s.Value ?? "";
-                if (plain && !explicitTag && v is "" or "~" or "null" or "Null" or "NULL" || s.Tag.Value == "tag:yaml.org,2002:null")
+                if (nullTag || (plain && !explicitTag && v is "" or "~" or "null" or "Null" or "NULL"))
                     result = ComposeNode.Null(file, line);
                 else
                     result = ComposeNode.Scalar(v, file, line, quoted: !plain || explicitTag);
@@ -61,14 +67,30 @@ internal static class ComposeYamlReader
                 break;
             case YamlMappingNode m:
                 result = ComposeNode.Mapping(file, line);
+                var merged = new List<YamlNode>();
                 foreach (var (k, v2) in m.Children)
                 {
                     if (k is not YamlScalarNode key)
                         throw Invalid($"{file}:{k.Start.Line}: a mapping key must be a scalar");
                     string name = key.Value ?? "";
-                    if (result.Map.ContainsKey(name))
-                        throw Invalid($"{file}:{k.Start.Line}: the key '{name}' is defined twice");
-                    result.Map[name] = Convert(v2, file);
+                    if (name == "<<" && key.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any)
+                    {
+                        // a YAML merge key: the entries of the mapping (or mappings) given, under the local keys
+                        if (v2 is YamlSequenceNode list) merged.AddRange(list.Children);
+                        else merged.Add(v2);
+                        continue;
+                    }
+                    var child = Convert(v2, file);
+                    // a value points at its key's line ("web:" rather than the first line of its block)
+                    child.Line = (int)k.Start.Line;
+                    result.Map[name] = child;
+                }
+                foreach (var source in merged)
+                {
+                    if (Convert(source, file) is not { IsMapping: true } from)
+                        throw Invalid($"{file}:{source.Start.Line}: a merge key (<<) takes a mapping or a list of mappings");
+                    foreach (var (mk, mv) in from.Map)
+                        if (!result.Map.ContainsKey(mk)) result.Map[mk] = mv;
                 }
                 break;
             default:
