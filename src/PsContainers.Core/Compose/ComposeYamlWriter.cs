@@ -22,42 +22,15 @@ public static class ComposeYamlWriter
         var services = ComposeNode.Mapping();
         foreach (var s in project.Services.OrderBy(s => s.Name, StringComparer.Ordinal)) services.Set(s.Name, ServiceNode(s, escape: true));
         root.Set("services", services);
-        if (project.Networks.Count > 0)
+        Section(root, "networks", project.Networks, n => n.Key, NetworkNode);
+        Section(root, "volumes", project.Volumes, v => v.Key, v =>
         {
-            var m = ComposeNode.Mapping();
-            foreach (var n in project.Networks) m.Set(n.Key, NetworkNode(n));
-            root.Set("networks", m);
-        }
-        if (project.Volumes.Count > 0)
-        {
-            var m = ComposeNode.Mapping();
-            foreach (var v in project.Volumes)
-            {
-                var vn = ComposeNode.Mapping().Set("name", S(v.Name, true));
-                Opt(vn, "driver", v.Driver, true);
-                Map(vn, "driver_opts", v.DriverOptions, true);
-                if (v.External) vn.Set("external", B(true));
-                Map(vn, "labels", v.Labels, true);
-                m.Set(v.Key, vn);
-            }
-            root.Set("volumes", m);
-        }
-        foreach (var (key, list) in new[] { ("secrets", project.Secrets), ("configs", project.Configs) })
-        {
-            if (list.Count == 0) continue;
-            var m = ComposeNode.Mapping();
-            foreach (var x in list)
-            {
-                var xn = ComposeNode.Mapping().Set("name", S(x.Name, true));
-                Opt(xn, "file", x.File, true);
-                Opt(xn, "environment", x.Environment, true);
-                Opt(xn, "content", x.Content, true);
-                if (x.External) xn.Set("external", B(true));
-                Map(xn, "labels", x.Labels, true);
-                m.Set(x.Key, xn);
-            }
-            root.Set(key, m);
-        }
+            var vn = Resource(v.Name, v.Driver, v.DriverOptions, v.External);
+            Map(vn, "labels", v.Labels, true);
+            return vn;
+        });
+        Section(root, "secrets", project.Secrets, x => x.Key, SecretNode);
+        Section(root, "configs", project.Configs, x => x.Key, SecretNode);
         return Emit(root);
     }
 
@@ -231,12 +204,39 @@ public static class ComposeYamlWriter
         return n;
     }
 
+    /// <summary>A top-level section (networks, volumes...) keyed by each item's key; nothing when the list is empty.</summary>
+    private static void Section<T>(ComposeNode root, string key, IReadOnlyList<T> items, Func<T, string> keyOf, Func<T, ComposeNode> nodeOf)
+    {
+        if (items.Count == 0) return;
+        var m = ComposeNode.Mapping();
+        foreach (var item in items) m.Set(keyOf(item), nodeOf(item));
+        root.Set(key, m);
+    }
+
+    /// <summary>What networks and volumes share: the engine name, the driver and its options, external.</summary>
+    private static ComposeNode Resource(string name, string? driver, IReadOnlyDictionary<string, string> options, bool external)
+    {
+        var m = ComposeNode.Mapping().Set("name", S(name, true));
+        Opt(m, "driver", driver, true);
+        Map(m, "driver_opts", options, true);
+        if (external) m.Set("external", B(true));
+        return m;
+    }
+
+    private static ComposeNode SecretNode(ContainerProjectSecret x)
+    {
+        var xn = ComposeNode.Mapping().Set("name", S(x.Name, true));
+        Opt(xn, "file", x.File, true);
+        Opt(xn, "environment", x.Environment, true);
+        Opt(xn, "content", x.Content, true);
+        if (x.External) xn.Set("external", B(true));
+        Map(xn, "labels", x.Labels, true);
+        return xn;
+    }
+
     private static ComposeNode NetworkNode(ContainerProjectNetwork n)
     {
-        var m = ComposeNode.Mapping().Set("name", S(n.Name, true));
-        Opt(m, "driver", n.Driver, true);
-        Map(m, "driver_opts", n.DriverOptions, true);
-        if (n.External) m.Set("external", B(true));
+        var m = Resource(n.Name, n.Driver, n.DriverOptions, n.External);
         if (n.Internal) m.Set("internal", B(true));
         if (n.Attachable) m.Set("attachable", B(true));
         if (n.EnableIpv6 is bool v6) m.Set("enable_ipv6", B(v6));
