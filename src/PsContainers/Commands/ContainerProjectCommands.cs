@@ -105,8 +105,13 @@ public sealed class TestContainerProjectCommand : ContainerProjectCmdletBase
 
     protected override void EndProcessing()
     {
-        var findings = ComposeLoader.Check(LoadOptions(), out var project);
-        if (Detailed) WriteObject(findings, enumerateCollection: true);
-        else WriteObject(project is not null);
+        // compose errors are findings; anything else (an unreadable file) is an error record, as for Import
+        var options = LoadOptions();
+        ForTarget(options.Files.FirstOrDefault(), () =>
+        {
+            var findings = ComposeLoader.Check(options, out var project);
+            if (Detailed) WriteObject(findings, enumerateCollection: true);
+            else WriteObject(project is not null);
+        });
     }
 }
