@@ -111,6 +111,14 @@ Describe 'Import-ContainerProject' {
         { Import-ContainerProject $script:Compose -ProjectName 'Bad Name' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidProjectName,PsContainers.Commands.ImportContainerProjectCommand'
     }
 
+    It 'completes -Profile with the profiles the files name' {
+        $line = "Import-ContainerProject -Path '$script:Compose' -Profile "
+        $r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($r.CompletionMatches.CompletionText) | Should -Be @('*', 'debug')
+        $line2 = "Import-ContainerProject -Path '$script:Compose' -Profile de"
+        @((TabExpansion2 -inputScript $line2 -cursorColumn $line2.Length).CompletionMatches.CompletionText) | Should -Be @('debug')
+    }
+
     It 'shows services in a table that fits 80 columns' {
         $p = Import-ContainerProject $script:Compose
         $lines = $p.Services | Format-Table | Out-String -Width 200 -Stream | Where-Object { $_ }

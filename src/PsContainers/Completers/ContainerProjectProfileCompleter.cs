@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using PsContainers.Core.Compose;
 
 namespace PsContainers.Completers;
@@ -14,7 +13,7 @@ public sealed class ContainerProjectProfileCompleter : IArgumentCompleter
         var profiles = new SortedSet<string>(StringComparer.Ordinal) { "*" };
         try
         {
-            string cwd = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Directory.GetCurrentDirectory();
+            string cwd = CurrentLocation();
             var files = fakeBoundParameters["Path"] switch
             {
                 string s => [s],
@@ -28,5 +27,18 @@ public sealed class ContainerProjectProfileCompleter : IArgumentCompleter
         catch (Exception) { }
         var matches = CompletionWord.Matcher(wordToComplete);
         return profiles.Where(matches).Select(p => new CompletionResult(CompletionWord.Quote(p), p, CompletionResultType.ParameterValue, p));
+    }
+
+    /// <summary>The session's file-system location (a nested pipeline: the session state proxy refuses while the completion runs).</summary>
+    private static string CurrentLocation()
+    {
+        try
+        {
+            using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            ps.AddCommand("Get-Location").AddParameter("PSProvider", "FileSystem");
+            if (ps.Invoke().FirstOrDefault()?.BaseObject is PathInfo p) return p.ProviderPath;
+        }
+        catch (Exception) { }
+        return Directory.GetCurrentDirectory();
     }
 }
