@@ -19,6 +19,7 @@
         'formats/Networking.format.ps1xml'
         'formats/Inspection.format.ps1xml'
         'formats/Prune.format.ps1xml'
+        'formats/Projects.format.ps1xml'
     )
     CmdletsToExport      = @(
         # images and storage
@@ -38,6 +39,8 @@
         'New-ContainerNetwork', 'Get-ContainerNetwork', 'Remove-ContainerNetwork', 'Connect-ContainerNetwork',
         'Disconnect-ContainerNetwork', 'Get-ContainerPort', 'New-ContainerVolume', 'Get-ContainerVolume',
         'Remove-ContainerVolume',
+        # compose projects
+        'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
         # prune
         'Clear-ContainerSystem'
     )

@@ -426,6 +426,35 @@ public static class ErrorIds
     /// <summary>InvalidArgument: The wildcard pattern '…' is not valid (an unclosed '[' or a reversed range).</summary>
     public const string InvalidWildcardPattern = "InvalidWildcardPattern";
 
+    // ---- Compose: loading and checking compose files (Compose/). Messages begin with file:line where there is one. ----
+
+    /// <summary>ObjectNotFound: A compose file (given, from COMPOSE_FILE, included or extended) does not exist, or discovery found none.</summary>
+    public const string ComposeFileNotFound = "ComposeFileNotFound";
+    /// <summary>InvalidData: A compose file is not valid: not YAML, a wrong type or value at a path, a conflicting include.</summary>
+    public const string ComposeInvalid = "ComposeInvalid";
+    /// <summary>InvalidData: A service refers to a service, network, volume, secret or config the project does not define.</summary>
+    public const string ComposeUndefinedReference = "ComposeUndefinedReference";
+    /// <summary>InvalidData: A '${' that does not form a valid interpolation (unterminated, empty, bad name, unknown operator).</summary>
+    public const string InterpolationInvalidFormat = "InterpolationInvalidFormat";
+    /// <summary>InvalidArgument: A ${VAR:?message} or ${VAR?message} variable is missing a value (Target = the variable).</summary>
+    public const string InterpolationRequiredVariable = "InterpolationRequiredVariable";
+    /// <summary>InvalidArgument: A project name given explicitly is not valid, or none can be derived.</summary>
+    public const string InvalidProjectName = "InvalidProjectName";
+    /// <summary>InvalidData: Services depend on each other in a cycle (depends_on, network_mode service:).</summary>
+    public const string DependencyCycle = "DependencyCycle";
+    /// <summary>InvalidData: A service extends itself through a chain of extends.</summary>
+    public const string ExtendsCycle = "ExtendsCycle";
+    /// <summary>InvalidData: A compose file includes itself through a chain of include.</summary>
+    public const string IncludeCycle = "IncludeCycle";
+    /// <summary>InvalidArgument: A service sets container_name and a scale above 1 (compose-spec/compose-go#498).</summary>
+    public const string ScaleWithContainerName = "ScaleWithContainerName";
+    /// <summary>InvalidArgument: An enabled service depends on a service its profiles leave disabled.</summary>
+    public const string ProfileDisabledDependency = "ProfileDisabledDependency";
+    /// <summary>ObjectNotFound: An env file (.env given explicitly, env_file of a service that is required) does not exist.</summary>
+    public const string EnvFileNotFound = "EnvFileNotFound";
+    /// <summary>InvalidData: An env file line is not KEY=VALUE, or a quote is not closed.</summary>
+    public const string EnvFileInvalid = "EnvFileInvalid";
+
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
     /// <summary>NotSpecified: The container's process (Invoke-ContainerImage, Invoke-ContainerCommand) exited with a non-zero code.</summary>
