@@ -62,8 +62,33 @@ public sealed class HostConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     private int? LegacyMaximumRetryCount { get => null; set { _legacyRetryCount = value; RestartPolicy = _restart; } }
     private int? _legacyRetryCount;
-    /// <summary>None, Host or Bridge (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
+    /// <summary>None, Host, Bridge or Container (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
     public NetworkMode NetworkMode { get; set; } = NetworkMode.None;
+    /// <summary>
+    /// With <see cref="NetworkMode.Container"/>: the full id (64 hex characters) of the container whose network
+    /// namespace this one joins, resolved once at create from the name or id given (docker resolves it to the id too);
+    /// null in the other modes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NetworkContainerId { get; set; }
+    /// <summary>
+    /// The network mode as docker inspect spells HostConfig.NetworkMode: "bridge", "host", "none", or
+    /// "container:&lt;id&gt;" (the full id) for a shared network namespace. Computed, not stored.
+    /// </summary>
+    [JsonIgnore]
+    public string NetworkModeName => NetworkMode == NetworkMode.Container
+        ? Networking.NetworkChoice.ContainerPrefix + NetworkContainerId
+        : Networking.NetworkChoice.Name(NetworkMode);
+    /// <summary>
+    /// Name servers written to the container's /etc/resolv.conf instead of the host's (docker --dns, compose
+    /// <c>dns</c>): IP addresses, in order. Empty: the host's, or the user network's own name server.
+    /// </summary>
+    public string[] Dns { get; set; } = [];
+    /// <summary>
+    /// Extra /etc/hosts entries (docker --add-host, compose <c>extra_hosts</c>) as "name:address", in order; the
+    /// address "host-gateway" stands for the gateway of the container's first network (docker's host-gateway).
+    /// </summary>
+    public string[] ExtraHosts { get; set; } = [];
     /// <summary>
     /// Published ports, parsed (-Publish, and the image's EXPOSEd ports with -PublishAll). A HostPort of 0 is chosen at
     /// start; Get-ContainerPort shows the ports in use. Stored in docker's shape: {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}.
@@ -279,6 +304,13 @@ public sealed class ContainerCreateOptions
     public string? IPAddress { get; set; }
     /// <summary>Extra names on every network joined (docker --network-alias).</summary>
     public List<string> Aliases { get; set; } = new();
+    /// <summary>Name servers for /etc/resolv.conf (docker --dns), IP addresses; empty = the host's (or the user network's).</summary>
+    public List<string> Dns { get; set; } = new();
+    /// <summary>
+    /// Extra /etc/hosts entries (docker --add-host, compose extra_hosts), parsed by <see cref="ExtraHost.Parse"/>
+    /// ("name:address" or "name=address"; the address may be "host-gateway").
+    /// </summary>
+    public List<ExtraHost> AddHosts { get; set; } = new();
     public bool ReadOnly { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
     public string Restart { get; set; } = "no";
