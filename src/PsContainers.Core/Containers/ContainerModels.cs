@@ -165,6 +165,14 @@ public sealed class Container
     [JsonIgnore] public int Pid => State.Pid;
     [JsonIgnore] public int RestartCount => State.RestartCount;
     [JsonIgnore] public Dictionary<string, string> Labels => Config.Labels;
+    /// <summary>The compose project (label com.docker.compose.project); null when the container belongs to none.</summary>
+    [JsonIgnore] public string? Project => ComposeLabels.Get(Config.Labels, ComposeLabels.Project);
+    /// <summary>The compose service (label com.docker.compose.service); null when absent.</summary>
+    [JsonIgnore] public string? Service => ComposeLabels.Get(Config.Labels, ComposeLabels.Service);
+    /// <summary>The replica number of its service, from 1 (label com.docker.compose.container-number); null when absent.</summary>
+    [JsonIgnore] public int? Number => ComposeLabels.Number(Config.Labels);
+    /// <summary>A one-off container of docker compose run (label com.docker.compose.oneoff True); false when absent.</summary>
+    [JsonIgnore] public bool OneOff => ComposeLabels.IsOneOff(Config.Labels);
     [JsonIgnore] public string Command => string.Join(' ', Config.Entrypoint.Concat(Config.Cmd).Select(Quote));
     /// <summary>
     /// docker ps' PORTS column for the ports asked for: "0.0.0.0:8080->80/tcp"; a port chosen at start shows as
@@ -234,12 +242,23 @@ public sealed class ContainerLogEntry
     public string Text { get; set; } = "";
     public string ContainerId { get; set; } = "";
     public string ContainerName { get; set; } = "";
+    /// <summary>The compose project of the container (<see cref="Container.Project"/>); null when none.</summary>
+    public string? Project { get; set; }
+    /// <summary>The compose service of the container (<see cref="Container.Service"/>); null when none.</summary>
+    public string? Service { get; set; }
+    /// <summary>
+    /// What the log view prints before " | " (docker compose logs): the container name minus "&lt;project&gt;-"
+    /// (<see cref="ComposeLabels.LogPrefix"/>), padded to the longest of the containers read together; null: no prefix
+    /// (Get-ContainerLog sets it with -Project, unless -NoLogPrefix).
+    /// </summary>
+    public string? Prefix { get; set; }
     /// <summary>False when the record is the first part of a line longer than 16 KiB.</summary>
     public bool Complete { get; set; } = true;
     /// <summary>Print the time before the text (Get-ContainerLog -Timestamps).</summary>
     public bool ShowTimestamp { get; set; }
     public override string ToString() =>
-        ShowTimestamp ? Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + Text : Text;
+        (Prefix is null ? "" : Prefix + " | ")
+        + (ShowTimestamp ? Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + Text : Text);
 }
 
 /// <summary>A process inside a container (docker top).</summary>

@@ -31,6 +31,8 @@ public static class ErrorIds
     public const string ContainerNameInUse = "ContainerNameInUse";
     /// <summary>ObjectNotFound: No container '…'.</summary>
     public const string ContainerNotFound = "ContainerNotFound";
+    /// <summary>ObjectNotFound: No container of compose project '…' (Get-ContainerLog -Project with a name, not a wildcard).</summary>
+    public const string ProjectNotFound = "ProjectNotFound";
     /// <summary>InvalidOperation: Resume on a container that is not paused.</summary>
     public const string ContainerNotPaused = "ContainerNotPaused";
     /// <summary>InvalidOperation: Stop, Kill, Pause, Exec, Top or Stats on a container that is not running.</summary>
