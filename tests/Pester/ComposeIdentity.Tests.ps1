@@ -62,6 +62,15 @@ Describe 'Project, Service, Number and OneOff, and the -Project/-Service filters
         Get-Container -Project "nosuch$PID" | Should -BeNullOrEmpty
     }
 
+    It 'shows a project like docker compose ps in the Project view, within 80 columns' {
+        $lines = (Get-Container -Project $script:P | Sort-Object Name | Format-Table -View Project | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^NAME\s+SERVICE\s+STATUS\s+PORTS$'
+        $lines.Count | Should -Be 5
+        $lines[2] | Should -Match "^$($script:P)-db-1\s+db\s+Up "
+        $lines[3] | Should -Match "^$($script:P)-web-1\s+web\s+Up "
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+    }
+
     It 'writes a terminating InvalidWildcardPattern for a bad -Project pattern' {
         { Get-Container -Project '[' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidWildcardPattern*'
     }

@@ -150,6 +150,20 @@ Describe '-Network container:<name>: a shared network namespace' {
         Remove-Container share-none -Force -Confirm:$false
     }
 
+    It 'joins a container on -Network host: the host''s interfaces and hostname, no pin' {
+        $h = Invoke-ContainerImage $script:Img -Detach -Name share-onhost -Network host sleep 60
+        # the interface of the host's default route (other links come and go with other containers)
+        $uplink = ((& ip route show default) -join "`n") -replace '(?s)^.*?\bdev\s+(\S+).*$', '$1'
+        $uplink | Should -Not -BeNullOrEmpty
+        $d = Invoke-ContainerImage $script:Img -Detach -Name share-onhost-b -Network container:share-onhost sleep 60
+        Invoke-ContainerExec share-onhost-b hostname | Should -Be ([System.Net.Dns]::GetHostName())
+        $inside = @(Invoke-ContainerExec share-onhost-b -- ip -o link show | ForEach-Object { ($_ -split ':')[1].Trim() -replace '@.*$', '' })
+        $inside | Should -Contain $uplink
+        $inside | Should -Contain 'lo'
+        Get-NetworkState $d.Id | Should -BeNullOrEmpty   # no namespace of its own, so nothing to pin or release
+        Remove-Container share-onhost-b, share-onhost -Force -Confirm:$false
+    }
+
     It 'lets the other container be removed, as docker does; the joining one then cannot start' {
         $script:A2 = Invoke-ContainerImage $script:Img -Detach -Name share-a2 -Network $script:Net sleep 60
         $null = New-Container $script:Img -Name share-b2 -Network container:share-a2 -- sleep 60
