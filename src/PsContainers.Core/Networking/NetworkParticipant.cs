@@ -203,13 +203,11 @@ public sealed class NetworkParticipant : IContainerParticipant
                 else netNs.Path = state.NetnsPath;
             }
             spec.Hostname = owner.Config.Hostname;
-            if (!c.HostConfig.RestartPolicy.Restarts)
-            {
-                // the pin goes when the container stops (as a bridge namespace does); with a restart policy it stays for the monitor
-                spec.Hooks ??= new SpecHooks();
-                spec.Hooks.Poststop ??= new List<SpecHook>();
-                spec.Hooks.Poststop.Add(new SpecHook { Path = ContainerManager.MonitorExecutable, Args = ["pscmon", "net-release", _paths.Root, c.Id, state.SetupId], Timeout = 30 });
-            }
+            // the pin goes when the container stops, as a bridge namespace does (net-release keeps it while the monitor
+            // records Restarting, for the same bundle, and releases it when the policy gives up)
+            spec.Hooks ??= new SpecHooks();
+            spec.Hooks.Poststop ??= new List<SpecHook>();
+            spec.Hooks.Poststop.Add(new SpecHook { Path = ContainerManager.MonitorExecutable, Args = ["pscmon", "net-release", _paths.Root, c.Id, state.SetupId], Timeout = 30 });
         }
         AddFileMounts(spec, ownerState);
     }
