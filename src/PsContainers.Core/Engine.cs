@@ -51,7 +51,7 @@ public sealed class Engine
         _files = new(() => new ContainerFiles(this));
         _events = new(() => new EventLog(Paths));
         // the order is fixed: the network is set up before volumes are mounted, and released after
-        _participants = new(() => [new NetworkParticipant(Paths, Networks, Networking), new VolumeParticipant(Mounter)]);
+        _participants = new(() => [new NetworkParticipant(Paths, Networks, Networking, ContainerStore), new VolumeParticipant(Mounter)]);
     }
 
     /// <summary>The store root and the layout under it.</summary>

@@ -240,7 +240,7 @@ Describe 'DNS as docker sets it up: systemd-resolved hosts, the public fallback,
     }
 
     It 'refuses <Case> with <ErrorId> and creates nothing' -ForEach @(
-        @{ Case = 'a name server that is not an address'; Params = @{ Dns = 'dns.example' }; ErrorId = 'InvalidDnsServer' }
+        @{ Case = 'a name server that is not an address'; Params = @{ Dns = 'dns.example' }; ErrorId = 'InvalidDns' }
         @{ Case = '-Dns on the host''s network'; Params = @{ Dns = '192.0.2.53'; Network = 'host' }; ErrorId = 'DnsNeedsOwnNetwork' }
     ) {
         $before = @(Get-Container -All).Count

@@ -49,7 +49,30 @@ public sealed class ContainerBootRestore(ContainerManager manager)
             if (cur.State.Running) continue;
             if (StartsAtBoot(cur.HostConfig.RestartPolicy, UserStopped(cur))) list.Add(cur);
         }
-        return list;
+        return StartOrder(list);
+    }
+
+    /// <summary>
+    /// <paramref name="containers"/> in an order they can start in: a container that shares another's network
+    /// namespace (-Network container:x) comes after x when x is in the list too (x must run first, as docker's daemon
+    /// starts such dependencies first); otherwise the given order is kept. A cycle (not creatable, but a record may be
+    /// edited) keeps the given order for what is in it.
+    /// </summary>
+    public static IReadOnlyList<Container> StartOrder(IReadOnlyList<Container> containers)
+    {
+        var pending = containers.ToList();
+        var ids = pending.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var result = new List<Container>(pending.Count);
+        while (pending.Count > 0)
+        {
+            var started = result.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            int i = pending.FindIndex(c => c.HostConfig.NetworkMode != NetworkMode.Container
+                || c.HostConfig.NetworkContainerId is not { } t || !ids.Contains(t) || started.Contains(t) || t == c.Id);
+            if (i < 0) i = 0; // a cycle: keep the given order
+            result.Add(pending[i]);
+            pending.RemoveAt(i);
+        }
+        return result;
     }
 
     /// <summary>Every container of the store, planned (<see cref="Plan"/>).</summary>

@@ -30,6 +30,8 @@ public static class ContainerLogs
                 Complete = complete,
                 ContainerId = c?.Id ?? "",
                 ContainerName = c?.Name ?? "",
+                Project = c?.Project,
+                Service = c?.Service,
             };
         }
         catch (JsonException) { return null; }
@@ -86,8 +88,9 @@ public static class ContainerLogs
     /// records until the container stops (and its log is drained) or <paramref name="ct"/> is cancelled; a line still
     /// without its last part when reading ends is returned as it is, with <see cref="ContainerLogEntry.Complete"/> false.
     /// </summary>
+    /// <param name="caughtUp">Called once, when the lines already in the log have been returned (before following).</param>
     public static IEnumerable<ContainerLogEntry> Read(ContainerStore store, Container c, int? tail = null, DateTime? since = null,
-        DateTime? until = null, bool follow = false, CancellationToken ct = default)
+        DateTime? until = null, bool follow = false, CancellationToken ct = default, Action? caughtUp = null)
     {
         string path = Path.Combine(store.DirOf(c.Id), "json.log");
         var joiner = new LogLineJoiner();
@@ -104,6 +107,7 @@ public static class ContainerLogs
         {
             foreach (var e in Join(joiner, ReadFrom(path, c, ref offset), since, until)) yield return e;
         }
+        caughtUp?.Invoke();
         if (follow)
         {
             while (!ct.IsCancellationRequested)
@@ -126,6 +130,86 @@ public static class ContainerLogs
             }
         }
         foreach (var e in joiner.Flush()) if (Keep(e, since, until)) yield return e;
+    }
+
+    /// <summary>
+    /// The logs of several containers as one stream (docker compose logs): what each log already holds (each with
+    /// <paramref name="tail"/>, <paramref name="since"/>, <paramref name="until"/> as <see cref="Read"/>) merged in time
+    /// order (equal times keep the order of <paramref name="containers"/>), then, with <paramref name="follow"/>, new
+    /// lines of any of them as they are written, until every container has stopped or <paramref name="ct"/> is
+    /// cancelled. Each container is read on its own thread; ending the enumeration early stops them.
+    /// </summary>
+    public static IEnumerable<ContainerLogEntry> ReadMany(ContainerStore store, IReadOnlyList<Container> containers, int? tail = null,
+        DateTime? since = null, DateTime? until = null, bool follow = false, CancellationToken ct = default)
+    {
+        if (containers.Count == 0) yield break;
+        if (containers.Count == 1)
+        {
+            foreach (var e in Read(store, containers[0], tail, since, until, follow, ct)) yield return e;
+            yield break;
+        }
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // (source, entry): an entry; (source, null) with caught-up or done counted below
+        using var queue = new System.Collections.Concurrent.BlockingCollection<(int Source, ContainerLogEntry? Entry, bool Done)>();
+        var readers = new List<Task>();
+        for (int i = 0; i < containers.Count; i++)
+        {
+            int source = i;
+            readers.Add(Task.Run(() =>
+            {
+                bool caught = false;
+                try
+                {
+                    foreach (var e in Read(store, containers[source], tail, since, until, follow, cts.Token,
+                                 () => { caught = true; queue.Add((source, null, false)); }))
+                        queue.Add((source, e, false));
+                }
+                catch (OperationCanceledException) { }
+                catch (InvalidOperationException) when (queue.IsAddingCompleted) { }
+                finally
+                {
+                    try
+                    {
+                        if (!caught) queue.Add((source, null, false));
+                        queue.Add((source, null, true));
+                    }
+                    catch (InvalidOperationException) { }
+                }
+            }));
+        }
+        try
+        {
+            var history = new List<(int Source, ContainerLogEntry Entry)>();
+            var live = new List<ContainerLogEntry>();
+            int caughtUp = 0, done = 0;
+            // until every reader has returned what its log held: collect, then sort by time
+            while (caughtUp < containers.Count)
+            {
+                if (!TryTake(queue, cts.Token, out var item)) yield break;
+                if (item.Entry is { } e) { if (caughtUp < containers.Count) history.Add((item.Source, e)); }
+                else if (item.Done) done++;
+                else caughtUp++;
+            }
+            foreach (var h in history.OrderBy(h => h.Entry.Time).ThenBy(h => h.Source)) yield return h.Entry;
+            while (done < containers.Count)
+            {
+                if (!TryTake(queue, cts.Token, out var item)) yield break;
+                if (item.Entry is { } e) yield return e;
+                else if (item.Done) done++;
+            }
+        }
+        finally
+        {
+            cts.Cancel();
+            try { Task.WaitAll(readers.ToArray(), TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            queue.CompleteAdding();
+        }
+    }
+
+    private static bool TryTake<T>(System.Collections.Concurrent.BlockingCollection<T> queue, CancellationToken ct, out T item)
+    {
+        try { item = queue.Take(ct); return true; }
+        catch (OperationCanceledException) { item = default!; return false; }
     }
 
     private static IEnumerable<ContainerLogEntry> Join(LogLineJoiner joiner, IEnumerable<ContainerLogEntry> records, DateTime? since, DateTime? until)

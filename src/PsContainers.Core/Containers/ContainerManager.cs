@@ -150,6 +150,9 @@ public sealed partial class ContainerManager
 
         var participants = _engine.Participants;
         var network = Networking.NetworkChoice.Decide(o.Networks);
+        foreach (var d in o.Dns)
+            if (!Networking.ExtraHost.IsIPAddress(d))
+                throw PscException.InvalidArgument(ErrorIds.InvalidDns, $"Name server '{d}' is not an IP address.", d);
         var mounts = o.Volumes.Select(ParseVolume).Concat(o.Mounts).ToList();
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
@@ -194,6 +197,7 @@ public sealed partial class ContainerManager
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
                 AutoRemove = o.AutoRemove, Init = o.Init,
                 SecurityOptions = o.Security ?? new(),
+                ExtraHosts = o.AddHosts.Select(h => h.ToString()).ToArray(),
             },
             NetworkSettings = new ContainerNetworkSettings { Networks = Endpoints(network, o) },
             Mounts = mounts,

@@ -62,8 +62,33 @@ public sealed class HostConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     private int? LegacyMaximumRetryCount { get => null; set { _legacyRetryCount = value; RestartPolicy = _restart; } }
     private int? _legacyRetryCount;
-    /// <summary>None, Host or Bridge (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
+    /// <summary>None, Host, Bridge or Container (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
     public NetworkMode NetworkMode { get; set; } = NetworkMode.None;
+    /// <summary>
+    /// With <see cref="NetworkMode.Container"/>: the full id (64 hex characters) of the container whose network
+    /// namespace this one joins, resolved once at create from the name or id given (docker resolves it to the id too);
+    /// null in the other modes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NetworkContainerId { get; set; }
+    /// <summary>
+    /// The network mode as docker inspect spells HostConfig.NetworkMode: "bridge", "host", "none", or
+    /// "container:&lt;id&gt;" (the full id) for a shared network namespace. Computed, not stored.
+    /// </summary>
+    [JsonIgnore]
+    public string NetworkModeName => NetworkMode == NetworkMode.Container
+        ? Networking.NetworkChoice.ContainerPrefix + NetworkContainerId
+        : Networking.NetworkChoice.Name(NetworkMode);
+    /// <summary>
+    /// Name servers written to the container's /etc/resolv.conf instead of the host's (docker --dns, compose
+    /// <c>dns</c>): IP addresses, in order. Empty: the host's, or the user network's own name server.
+    /// </summary>
+    public string[] Dns { get; set; } = [];
+    /// <summary>
+    /// Extra /etc/hosts entries (docker --add-host, compose <c>extra_hosts</c>) as "name:address", in order; the
+    /// address "host-gateway" stands for the gateway of the container's first network (docker's host-gateway).
+    /// </summary>
+    public string[] ExtraHosts { get; set; } = [];
     /// <summary>
     /// Published ports, parsed (-Publish, and the image's EXPOSEd ports with -PublishAll). A HostPort of 0 is chosen at
     /// start; Get-ContainerPort shows the ports in use. Stored in docker's shape: {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}.
@@ -72,8 +97,6 @@ public sealed class HostConfig
     public List<PortMapping> PortBindings { get; set; } = new();
     /// <summary>-PublishAll (docker -P): the image's EXPOSEd ports were published on free host ports.</summary>
     public bool PublishAllPorts { get; set; }
-    /// <summary>docker inspect's HostConfig.Dns: name servers for resolv.conf instead of the host's.</summary>
-    public string[] Dns { get; set; } = [];
     /// <summary>docker inspect's HostConfig.DnsSearch.</summary>
     public string[] DnsSearch { get; set; } = [];
     /// <summary>docker inspect's HostConfig.DnsOptions.</summary>
@@ -146,6 +169,14 @@ public sealed class Container
     [JsonIgnore] public int Pid => State.Pid;
     [JsonIgnore] public int RestartCount => State.RestartCount;
     [JsonIgnore] public Dictionary<string, string> Labels => Config.Labels;
+    /// <summary>The compose project (label com.docker.compose.project); null when the container belongs to none.</summary>
+    [JsonIgnore] public string? Project => ComposeLabels.Get(Config.Labels, ComposeLabels.Project);
+    /// <summary>The compose service (label com.docker.compose.service); null when absent.</summary>
+    [JsonIgnore] public string? Service => ComposeLabels.Get(Config.Labels, ComposeLabels.Service);
+    /// <summary>The replica number of its service, from 1 (label com.docker.compose.container-number); null when absent.</summary>
+    [JsonIgnore] public int? Number => ComposeLabels.Number(Config.Labels);
+    /// <summary>A one-off container of docker compose run (label com.docker.compose.oneoff True); false when absent.</summary>
+    [JsonIgnore] public bool OneOff => ComposeLabels.IsOneOff(Config.Labels);
     [JsonIgnore] public string Command => string.Join(' ', Config.Entrypoint.Concat(Config.Cmd).Select(Quote));
     /// <summary>
     /// docker ps' PORTS column for the ports asked for: "0.0.0.0:8080->80/tcp"; a port chosen at start shows as
@@ -215,12 +246,23 @@ public sealed class ContainerLogEntry
     public string Text { get; set; } = "";
     public string ContainerId { get; set; } = "";
     public string ContainerName { get; set; } = "";
+    /// <summary>The compose project of the container (<see cref="Container.Project"/>); null when none.</summary>
+    public string? Project { get; set; }
+    /// <summary>The compose service of the container (<see cref="Container.Service"/>); null when none.</summary>
+    public string? Service { get; set; }
+    /// <summary>
+    /// What the log view prints before " | " (docker compose logs): the container name minus "&lt;project&gt;-"
+    /// (<see cref="ComposeLabels.LogPrefix"/>), padded to the longest of the containers read together; null: no prefix
+    /// (Get-ContainerLog sets it with -Project, unless -NoLogPrefix).
+    /// </summary>
+    public string? Prefix { get; set; }
     /// <summary>False when the record is the first part of a line longer than 16 KiB.</summary>
     public bool Complete { get; set; } = true;
     /// <summary>Print the time before the text (Get-ContainerLog -Timestamps).</summary>
     public bool ShowTimestamp { get; set; }
     public override string ToString() =>
-        ShowTimestamp ? Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + Text : Text;
+        (Prefix is null ? "" : Prefix + " | ")
+        + (ShowTimestamp ? Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) + " " + Text : Text);
 }
 
 /// <summary>A process inside a container (docker top).</summary>
@@ -291,6 +333,11 @@ public sealed class ContainerCreateOptions
     public List<string> DnsSearch { get; set; } = new();
     /// <summary>resolv.conf options instead of the host's (docker --dns-option).</summary>
     public List<string> DnsOptions { get; set; } = new();
+    /// <summary>
+    /// Extra /etc/hosts entries (docker --add-host, compose extra_hosts), parsed by <see cref="ExtraHost.Parse"/>
+    /// ("name:address" or "name=address"; the address may be "host-gateway").
+    /// </summary>
+    public List<ExtraHost> AddHosts { get; set; } = new();
     public bool ReadOnly { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
     public string Restart { get; set; } = "no";

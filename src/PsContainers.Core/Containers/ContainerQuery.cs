@@ -29,10 +29,23 @@ public sealed class ContainerQuery
     public string? Image { get; init; }
 
     /// <summary>
+    /// The compose project: a wildcard (<see cref="Wildcard"/>) or literal matched, ignoring case, against the
+    /// container's com.docker.compose.project label (docker compose ps -p, docker ps --filter
+    /// label=com.docker.compose.project=…); a container without the label never matches.
+    /// </summary>
+    public string? Project { get; init; }
+
+    /// <summary>
+    /// Compose services: wildcards or literals, any of which matches the com.docker.compose.service label (docker
+    /// compose ps SERVICE...); a container without the label never matches. Any service when null or empty.
+    /// </summary>
+    public IReadOnlyList<string>? Service { get; init; }
+
+    /// <summary>
     /// Whether <paramref name="c"/> is shown. <paramref name="named"/>: the user named containers literally (a name or
     /// id, not only patterns), so stopped ones are shown as docker inspect would.
     /// </summary>
-    /// <exception cref="InvalidArgumentException">InvalidWildcardPattern: <see cref="Image"/> is not a valid pattern.</exception>
+    /// <exception cref="InvalidArgumentException">InvalidWildcardPattern: <see cref="Image"/>, <see cref="Project"/> or a <see cref="Service"/> is not a valid pattern.</exception>
     public bool Matches(Container c, bool named = false)
     {
         bool statusGiven = Status is { Count: > 0 }, healthGiven = Health is { Count: > 0 };
@@ -40,13 +53,16 @@ public sealed class ContainerQuery
         if (statusGiven && !Status!.Contains(c.State.Status)) return false;
         if (healthGiven && !Health!.Contains(c.State.Health?.Status ?? HealthStatus.None)) return false;
         if (Image is not null && !MatchesImage(c)) return false;
+        if (Project is not null && !(c.Project is { } p && (_project ??= Wildcard.Parse(Project)).IsMatch(p))) return false;
+        if (Service is { Count: > 0 } && !(c.Service is { } s && (_services ??= Service.Select(x => Wildcard.Parse(x)).ToList()).Any(w => w.IsMatch(s)))) return false;
         return Label is not { Count: > 0 } || Label.All(l => MatchesLabel(c, l));
     }
 
     /// <summary>The containers of <paramref name="containers"/> this query shows, in their order.</summary>
     public IEnumerable<Container> Filter(IEnumerable<Container> containers, bool named = false) => containers.Where(c => Matches(c, named));
 
-    private Wildcard? _image;
+    private Wildcard? _image, _project;
+    private List<Wildcard>? _services;
 
     private bool MatchesImage(Container c)
     {

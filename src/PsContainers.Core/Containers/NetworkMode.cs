@@ -2,7 +2,7 @@ namespace PsContainers.Core.Containers;
 
 /// <summary>
 /// How a container is networked (docker's HostConfig.NetworkMode). Decided once, when the container is created, by
-/// <see cref="Networking.NetworkChoice.Decide"/>; stored by name in container.json ("None", "Host", "Bridge").
+/// <see cref="Networking.NetworkChoice.Decide"/>; stored by name in container.json ("None", "Host", "Bridge", "Container").
 /// </summary>
 public enum NetworkMode
 {
@@ -16,4 +16,11 @@ public enum NetworkMode
     /// <see cref="ContainerNetworkSettings.Networks"/>.
     /// </summary>
     Bridge,
+    /// <summary>
+    /// The network namespace of another, running container (-Network container:&lt;name|id&gt;, docker's
+    /// <c>--network container:x</c>, compose's <c>network_mode: service:x</c>): no interfaces of its own, the other
+    /// container's /etc/hosts, /etc/resolv.conf and hostname. The other container's id is
+    /// <see cref="HostConfig.NetworkContainerId"/>.
+    /// </summary>
+    Container,
 }

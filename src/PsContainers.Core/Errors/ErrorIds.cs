@@ -21,12 +21,18 @@ public static class ErrorIds
     public const string AmbiguousContainerId = "AmbiguousContainerId";
     /// <summary>ObjectNotFound: No cgroup found for process ….</summary>
     public const string CgroupNotFound = "CgroupNotFound";
-    /// <summary>InvalidArgument: A container removed when it exits cannot have a restart policy (Remedy RemoveOrRestart).</summary>
+    /// <summary>
+    /// InvalidArgument: A container removed when it exits cannot have a restart policy (Remedy RemoveOrRestart); or
+    /// -Network container:x with an option the shared namespace decides (ports, hostname, name servers, extra hosts,
+    /// aliases, an IP address), in docker's words "conflicting options: … and the network mode".
+    /// </summary>
     public const string ConflictingOptions = "ConflictingOptions";
     /// <summary>ResourceExists: The container name '…' is already in use by container …. Remove or rename that container to reuse the name.</summary>
     public const string ContainerNameInUse = "ContainerNameInUse";
     /// <summary>ObjectNotFound: No container '…'.</summary>
     public const string ContainerNotFound = "ContainerNotFound";
+    /// <summary>ObjectNotFound: No container of compose project '…' (Get-ContainerLog -Project with a name, not a wildcard).</summary>
+    public const string ProjectNotFound = "ProjectNotFound";
     /// <summary>InvalidOperation: Resume on a container that is not paused.</summary>
     public const string ContainerNotPaused = "ContainerNotPaused";
     /// <summary>InvalidOperation: Stop, Kill, Pause, Exec, Top or Stats on a container that is not running.</summary>
@@ -267,6 +273,15 @@ public static class ErrorIds
     public const string InvalidGateway = "InvalidGateway";
     /// <summary>InvalidArgument: '…' is not an IPv4 address.</summary>
     public const string InvalidIPAddress = "InvalidIPAddress";
+    /// <summary>InvalidArgument: Extra host '…' is not of the form name:address (-AddHost, docker --add-host).</summary>
+    public const string InvalidExtraHost = "InvalidExtraHost";
+    /// <summary>InvalidArgument: Name server '…' is not an IP address (-Dns, docker --dns).</summary>
+    public const string InvalidDns = "InvalidDns";
+    /// <summary>
+    /// InvalidOperation: Cannot join the network of container '…': it is not running (docker's "cannot join network of a
+    /// non running container"), at the start of a container created with -Network container:&lt;name|id&gt;.
+    /// </summary>
+    public const string NetworkContainerNotRunning = "NetworkContainerNotRunning";
     /// <summary>InvalidArgument: IP range … is not inside subnet ….</summary>
     public const string InvalidIPRange = "InvalidIPRange";
     /// <summary>InvalidArgument: Unknown network driver '…' (use bridge, macvlan or ipvlan, or drop a CNI conflist into …).</summary>
@@ -303,8 +318,6 @@ public static class ErrorIds
     public const string NoParentInterface = "NoParentInterface";
     /// <summary>ObjectNotFound: Container '…' is not on network '…'.</summary>
     public const string NotConnected = "NotConnected";
-    /// <summary>InvalidArgument: -Dns '…' is not an IP address.</summary>
-    public const string InvalidDnsServer = "InvalidDnsServer";
     /// <summary>InvalidArgument: -Dns, -DnsSearch and -DnsOption cannot be used with -Network host (docker's conflicting options).</summary>
     public const string DnsNeedsOwnNetwork = "DnsNeedsOwnNetwork";
     /// <summary>InvalidArgument / ResourceUnavailable: Every host port in …-…/… is in use.</summary>

@@ -149,6 +149,48 @@ public sealed class ContainerNetworking
     }
 
     /// <summary>
+    /// Join another container's network namespace (-Network container:x): bind-mount the namespace at
+    /// <paramref name="nsSource"/> (x's namespace file, or /proc/PID/ns/net of x's process) at this container's own
+    /// namespace file (<see cref="NetworkNamespace.PathFor"/>), and record network.json with mode "container", that
+    /// path, no attachments and no files of its own. The pin keeps the namespace itself, never x's attachments: x's
+    /// release (CNI DEL) still removes its interfaces, and this container's <see cref="Teardown"/> or the poststop
+    /// net-release only unmounts the pin. <paramref name="stillValid"/> is asked after the pin is made: false (x's
+    /// process changed meanwhile) undoes it.
+    /// </summary>
+    /// <exception cref="PscException">
+    /// NetnsExists (a pin of this container is in place), NetnsCreateFailed (the bind mount failed),
+    /// NetworkContainerNotRunning (<paramref name="stillValid"/> said no).
+    /// </exception>
+    public ContainerNetworkState JoinShared(string containerId, string? containerName, string? hostname, string nsSource, Func<bool> stillValid, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(ContainerDirectory(containerId));
+        Directory.CreateDirectory(Paths.Networks);
+        using var cl = FileLock.Exclusive(ContainerLockPath(containerId), ct);
+        var state = new ContainerNetworkState
+        {
+            ContainerId = containerId,
+            ContainerName = containerName,
+            Hostname = hostname,
+            Mode = NetworkChoice.Name(Containers.NetworkMode.Container),
+            NetnsPath = NetworkNamespace.PathFor(containerId),
+        };
+        NetworkNamespace.Pin(nsSource, state.NetnsPath);
+        try
+        {
+            if (!stillValid())
+                throw new PscException(ErrorIds.NetworkContainerNotRunning, PscErrorCategory.InvalidOperation,
+                    $"Cannot join the network namespace at '{nsSource}': its container stopped meanwhile.", nsSource);
+            SaveState(state);
+            return state;
+        }
+        catch
+        {
+            try { NetworkNamespace.Delete(state.NetnsPath); } catch { }
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The list without the plugins that only publish ports (portmap): when a container publishes nothing on a
     /// network they have nothing to do, yet each ADD and DEL would still run iptables. The ADD cache keeps the list
     /// actually used, so DEL runs exactly the same plugins.
@@ -521,8 +563,10 @@ public sealed class ContainerNetworking
         if (first?.Gateway is not null) sb.Append(first.Gateway).Append("\thost.containers.internal host.docker.internal\n");
         foreach (var e in s.ExtraHosts)
         {
-            int c = e.LastIndexOf(':');
-            if (c > 0) sb.Append(e[(c + 1)..]).Append('\t').Append(e[..c]).Append('\n');
+            // "name:address" as ExtraHost writes it (an IPv6 address holds colons: the name ends at the first one)
+            ExtraHost h;
+            try { h = ExtraHost.Parse(e); } catch (PscException) { continue; }
+            if (h.HostsLine(first?.Gateway) is { } line) sb.Append(line).Append('\n');
         }
         var peers = new List<string>();
         foreach (var att in s.Networks)

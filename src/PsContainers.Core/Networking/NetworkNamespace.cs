@@ -57,6 +57,26 @@ public static class NetworkNamespace
     }
 
     /// <summary>
+    /// Pin an existing network namespace at <paramref name="path"/> (as <c>ip netns attach</c> does): bind-mount
+    /// <paramref name="source"/>, a namespace file (another pin, or /proc/PID/ns/net), at a new file there. The pin keeps
+    /// the namespace alive after its processes and its first file are gone; <see cref="Delete"/> releases it.
+    /// </summary>
+    /// <exception cref="PscException">NetnsExists (something is mounted at the path), NetnsCreateFailed (the bind mount failed).</exception>
+    public static void Pin(string source, string path)
+    {
+        var sys = LinuxSyscalls.Instance;
+        PrepareDirectory(Path.GetDirectoryName(path)!);
+        if (IsMounted(path))
+            throw new ConflictException(ErrorIds.NetnsExists, $"A network namespace is already mounted at '{path}'.", path);
+        using (File.Create(path)) { }
+        if (sys.NetMount(source, path, "none", NetSys.MS_BIND, null, out int e) != 0)
+        {
+            try { Delete(path); } catch { }
+            throw new PscException(ErrorIds.NetnsCreateFailed, PscErrorCategory.ResourceUnavailable, $"Cannot pin the network namespace '{source}' at '{path}' (errno {e}).", path);
+        }
+    }
+
+    /// <summary>
     /// Make the namespace directory a shared mount of itself, as `ip netns add` does. Namespace mounts then live
     /// on that mount, so they propagate into container mount namespaces, and a later `ip netns add` (which binds
     /// the directory over itself) cannot hide them and make them impossible to unmount.

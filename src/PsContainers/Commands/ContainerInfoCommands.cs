@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Runtime;
@@ -21,6 +22,62 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
     [Parameter] public object? Until { get; set; }
     /// <summary>Print each entry with its time.</summary>
     [Parameter] public SwitchParameter Timestamps { get; set; }
+
+    /// <summary>
+    /// The containers of this compose project (label com.docker.compose.project; wildcards), running or not, read as
+    /// one stream merged in time order (docker compose logs); with -Follow all of them are followed at once.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Project")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ComposeProjectCompleter))]
+    public string Project { get; set; } = "";
+
+    /// <summary>Only the containers of these services of -Project (wildcards).</summary>
+    [Parameter(ParameterSetName = "Project")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ComposeServiceCompleter))]
+    public string[]? Service { get; set; }
+
+    /// <summary>With -Project, leave out the "web-1 | " prefix of each entry (docker compose logs --no-log-prefix).</summary>
+    [Parameter(ParameterSetName = "Project")]
+    public SwitchParameter NoLogPrefix { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != "Project") { base.ProcessRecord(); return; }
+        List<Container> containers;
+        DateTime? since, until;
+        try
+        {
+            since = TimeArgument.ToTime(Since, nameof(Since));
+            until = TimeArgument.ToTime(Until, nameof(Until));
+            var query = new ContainerQuery { All = true, Project = Project, Service = Service };
+            containers = query.Filter(Manager.Store.LoadAll()).OrderBy(c => c.Service, StringComparer.Ordinal)
+                .ThenBy(c => c.Number ?? 0).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); return; }
+        if (containers.Count == 0)
+        {
+            if (!Core.Targets.Wildcard.ContainsWildcard(Project))
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No container of project '{Project}'{(Service is { Length: > 0 } ? " and service " + string.Join(", ", Service) : "")}."),
+                    ErrorIds.ProjectNotFound, ErrorCategory.ObjectNotFound, Project));
+            return;
+        }
+        var prefixes = containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
+        int width = prefixes.Values.Max(p => p.Length);
+        try
+        {
+            foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+            {
+                if (Stopping) return;
+                e.ShowTimestamp = Timestamps;
+                if (!NoLogPrefix) e.Prefix = prefixes[e.ContainerId].PadRight(width);
+                WriteObject(e);
+            }
+        }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); }
+    }
 
     protected override void Act(Container c)
     {

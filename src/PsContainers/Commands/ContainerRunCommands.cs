@@ -51,6 +51,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>A hashtable, or 'key=value' strings.</summary>
     [Parameter] public object[]? Label { get; set; }
     [Parameter] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
+    /// <summary>Network names, 'none', 'host', or 'container:&lt;name|id&gt;' (docker --network container:x, a shared network namespace).</summary>
     [Parameter] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
     /// <summary>[hostIP:][hostPort:]containerPort[/tcp|udp] (docker -p).</summary>
     [Parameter] [Alias("p")] public string[]? Publish { get; set; }
@@ -58,6 +59,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string? IPAddress { get; set; }
     /// <summary>Extra names the container answers to on its networks (docker --network-alias).</summary>
     [Parameter] public string[]? NetworkAlias { get; set; }
+    /// <summary>Extra /etc/hosts entries, 'name:address' or 'name=address' (docker --add-host; 'name:host-gateway' for the host).</summary>
+    [Parameter] public string[]? AddHost { get; set; }
     /// <summary>Name servers for the container's resolv.conf instead of the host's (docker --dns): IP addresses.</summary>
     [Parameter] public string[]? Dns { get; set; }
     /// <summary>Search domains instead of the host's (docker --dns-search); "." for none.</summary>
@@ -121,7 +124,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         if (Network is not null) o.Networks.AddRange(Network);
         NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
-        o.Dns.AddRange(Dns ?? []);
+        foreach (var h in AddHost ?? []) o.AddHosts.Add(Core.Networking.ExtraHost.Parse(h));
+        if (Dns is not null) o.Dns.AddRange(Dns.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()));
         o.DnsSearch.AddRange(DnsSearch ?? []);
         o.DnsOptions.AddRange(DnsOption ?? []);
         if (CapAdd is not null) o.CapAdd.AddRange(CapAdd);

@@ -34,6 +34,18 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     /// <summary>Only containers whose healthcheck reports one of these (docker ps --filter health=...); None: no healthcheck.</summary>
     [Parameter] public HealthStatus[]? Health { get; set; }
 
+    /// <summary>Only containers of this compose project (label com.docker.compose.project; wildcards), as docker compose ps -p.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ComposeProjectCompleter))]
+    public string? Project { get; set; }
+
+    /// <summary>Only containers of these compose services (label com.docker.compose.service; wildcards).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ComposeServiceCompleter))]
+    public string[]? Service { get; set; }
+
     protected override void ProcessRecord()
     {
         IEnumerable<Container> list;
@@ -53,9 +65,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 
-        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image, Health = Health };
+        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image, Health = Health, Project = Project, Service = Service };
         try { list = query.Filter(list, named).ToList(); }
-        catch (Exception e) { ThrowEngineError(e, Image); return; }
+        catch (Exception e) { ThrowEngineError(e, (object?)Image ?? Project); return; }
         WriteObject(list, true);
     }
 }

@@ -20,6 +20,29 @@ public class ContainerBootServiceTests
         Assert.Equal(expected, ContainerBootRestore.StartsAtBoot(p, userStopped));
     }
 
+    private static Container Boot(string name, Container? sharesWith = null) => new()
+    {
+        Id = ContainerStore.NewId(), Name = name,
+        HostConfig = sharesWith is null ? new HostConfig { NetworkMode = NetworkMode.Bridge }
+            : new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = sharesWith.Id },
+    };
+
+    [Fact]
+    public void StartOrder_starts_a_shared_namespace_after_its_owner_and_keeps_the_rest_in_order()
+    {
+        var db = Boot("db");
+        var side = Boot("side", db);
+        var side2 = Boot("side2", side);
+        var web = Boot("web");
+        var orphan = Boot("orphan", Boot("gone"));
+        Assert.Equal(["web", "db", "side", "side2", "orphan"],
+            ContainerBootRestore.StartOrder([side2, web, side, db, orphan]).Select(c => c.Name));
+        Assert.Equal(["web", "db", "side"], ContainerBootRestore.StartOrder([web, db, side]).Select(c => c.Name));
+        var a = Boot("a"); var b = Boot("b", a);
+        a.HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = b.Id };
+        Assert.Equal(["b", "a"], ContainerBootRestore.StartOrder([b, a]).Select(c => c.Name));
+    }
+
     [Fact]
     public void Command_quotes_the_module_path_for_PowerShell()
     {

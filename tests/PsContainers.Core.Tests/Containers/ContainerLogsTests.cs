@@ -182,4 +182,46 @@ public sealed class ContainerLogsTests : IDisposable
         Assert.Same(single, j.Add(single));        // a whole record passes through
         Assert.Empty(j.Flush());
     }
+
+    private Container LogFor(ContainerStore store, string name, (string Project, string Service)? compose, params string[] records)
+    {
+        var c = new Container { Id = ContainerStore.NewId(), Name = name };
+        if (compose is var (project, service)) { c.Config.Labels[ComposeLabels.Project] = project; c.Config.Labels[ComposeLabels.Service] = service; }
+        Directory.CreateDirectory(store.DirOf(c.Id));
+        File.WriteAllText(Path.Combine(store.DirOf(c.Id), "json.log"), string.Join("", records.Select(r => r + "\n")));
+        return c;
+    }
+
+    [Fact]
+    public void ReadManyMergesSeveralLogsInTimeOrderAndCarriesTheService()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        var store = new ContainerStore(new PscPaths(_dir));
+        var web = LogFor(store, "shop-web-1", ("shop", "web"), Rec("w1\n", "stdout", t0.AddSeconds(1)), Rec("w3\n", "stdout", t0.AddSeconds(3)), Rec("w5\n", "stderr", t0.AddSeconds(5)));
+        var db = LogFor(store, "shop-db-1", ("shop", "db"), Rec("d0\n", "stdout", t0), Rec("d3\n", "stdout", t0.AddSeconds(3)), Rec("d4\n", "stdout", t0.AddSeconds(4)));
+        var plain = LogFor(store, "loose", null, Rec("p2\n", "stdout", t0.AddSeconds(2)));
+        // equal times keep the order the containers were given in
+        var all = ContainerLogs.ReadMany(store, [web, db, plain]).ToList();
+        Assert.Equal(["d0", "w1", "p2", "w3", "d3", "d4", "w5"], all.Select(e => e.Text));
+        Assert.Equal(["db", "web", null, "web", "db", "db", "web"], all.Select(e => e.Service));
+        Assert.All(all.Where(e => e.ContainerName != "loose"), e => Assert.Equal("shop", e.Project));
+        Assert.Equal(web.Id, all[1].ContainerId);
+        // tail, since and until apply to each log, as Read does
+        Assert.Equal(["d4", "w5"], ContainerLogs.ReadMany(store, [web, db], tail: 1).Select(e => e.Text));
+        Assert.Equal(["w3", "d3", "d4", "w5"], ContainerLogs.ReadMany(store, [web, db], since: t0.AddSeconds(3)).Select(e => e.Text));
+        Assert.Equal(["d0", "w1"], ContainerLogs.ReadMany(store, [web, db], until: t0.AddSeconds(1.5)).Select(e => e.Text));
+        // a container no longer in the store: following ends once every log is drained
+        Assert.Equal(7, ContainerLogs.ReadMany(store, [web, db, plain], follow: true).Count());
+        Assert.Empty(ContainerLogs.ReadMany(store, []));
+    }
+
+    [Fact]
+    public void ThePrefixComesBeforeTheTimestampAsDockerComposePrintsIt()
+    {
+        var e = ContainerLogs.ParseLine("""{"log":"ready\n","stream":"stdout","time":"2026-11-28T01:02:03Z"}""")!;
+        e.Prefix = "web-1 ";
+        Assert.Equal("web-1  | ready", e.ToString());
+        e.ShowTimestamp = true;
+        Assert.Equal("web-1  | 2026-11-28T01:02:03.0000000Z ready", e.ToString());
+    }
 }

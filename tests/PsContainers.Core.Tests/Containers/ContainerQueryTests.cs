@@ -65,4 +65,35 @@ public class ContainerQueryTests
         var ex = Assert.Throws<InvalidArgumentException>(() => Names(new ContainerQuery { All = true, Image = "busy[" }));
         Assert.Equal(ErrorIds.InvalidWildcardPattern, ex.ErrorId);
     }
+
+    private static readonly Container[] Compose =
+    [
+        C("shop-web-1", ContainerStatus.Running, "nginx", (ComposeLabels.Project, "shop"), (ComposeLabels.Service, "web"), (ComposeLabels.ContainerNumber, "1")),
+        C("shop-web-2", ContainerStatus.Exited, "nginx", (ComposeLabels.Project, "shop"), (ComposeLabels.Service, "web"), (ComposeLabels.ContainerNumber, "2")),
+        C("shop-db-1", ContainerStatus.Running, "postgres", (ComposeLabels.Project, "shop"), (ComposeLabels.Service, "db"), (ComposeLabels.ContainerNumber, "1")),
+        C("blog-web-1", ContainerStatus.Running, "nginx", (ComposeLabels.Project, "blog"), (ComposeLabels.Service, "web")),
+        C("loose", ContainerStatus.Running, "nginx", (ComposeLabels.Service, "web")),
+    ];
+
+    private static string[] ComposeNames(ContainerQuery q) => q.Filter(Compose).Select(c => c.Name).ToArray();
+
+    [Fact]
+    public void ProjectMatchesTheComposeLabelIgnoringCaseWithWildcards()
+    {
+        Assert.Equal(["shop-web-1", "shop-db-1"], ComposeNames(new ContainerQuery { Project = "shop" }));
+        Assert.Equal(["shop-web-1", "shop-web-2", "shop-db-1"], ComposeNames(new ContainerQuery { Project = "SHOP", All = true }));
+        Assert.Equal(["shop-web-1", "shop-db-1", "blog-web-1"], ComposeNames(new ContainerQuery { Project = "*" }));
+        Assert.Empty(ComposeNames(new ContainerQuery { Project = "sho" }));
+    }
+
+    [Fact]
+    public void ServiceNeedsTheLabelAndAnyPatternMatches()
+    {
+        Assert.Equal(["shop-web-1", "shop-web-2"], ComposeNames(new ContainerQuery { Project = "shop", Service = ["web"], All = true }));
+        Assert.Equal(["shop-web-1", "shop-db-1"], ComposeNames(new ContainerQuery { Project = "shop", Service = ["w*", "db"] }));
+        Assert.Equal(["shop-web-1", "blog-web-1", "loose"], ComposeNames(new ContainerQuery { Service = ["web"] }));
+        Assert.Empty(ComposeNames(new ContainerQuery { Project = "blog", Service = ["db"] }));
+        var ex = Assert.Throws<InvalidArgumentException>(() => ComposeNames(new ContainerQuery { Project = "[" }));
+        Assert.Equal(ErrorIds.InvalidWildcardPattern, ex.ErrorId);
+    }
 }

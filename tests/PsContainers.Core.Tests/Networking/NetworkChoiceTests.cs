@@ -38,6 +38,59 @@ public class NetworkChoiceTests
     }
 
     [Theory]
+    [InlineData("container:web", "web")]
+    [InlineData(" container:0123abc ", "0123abc")]
+    [InlineData("CONTAINER:db-1", "db-1")]
+    public void Container_prefix_means_a_shared_namespace_with_no_networks(string requested, string target)
+    {
+        var c = NetworkChoice.Decide([requested]);
+        Assert.Equal(NetworkMode.Container, c.Mode);
+        Assert.Equal(target, c.Container);
+        Assert.Empty(c.Networks);
+    }
+
+    [Theory]
+    [InlineData("container:web", "front")]
+    [InlineData("container:web", "host")]
+    [InlineData("none", "container:web")]
+    [InlineData("container:a", "container:b")]
+    public void Container_mode_stands_alone(string a, string b)
+    {
+        var e = Assert.Throws<InvalidArgumentException>(() => NetworkChoice.Decide([a, b]));
+        Assert.Equal("InvalidNetworkMode", e.ErrorId);
+        Assert.Equal(Remedy.OneNetworkMode, e.Remedy);
+        Assert.Contains("container:", e.Message);
+    }
+
+    [Theory]
+    [InlineData("container:")]
+    [InlineData("container:  ")]
+    public void Container_mode_needs_a_name(string requested)
+    {
+        var e = Assert.Throws<InvalidArgumentException>(() => NetworkChoice.Decide([requested]));
+        Assert.Equal("InvalidNetworkMode", e.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidArgument, e.Category);
+    }
+
+    [Fact]
+    public void Other_modes_carry_no_container()
+    {
+        Assert.Null(NetworkChoice.Decide(["host"]).Container);
+        Assert.Null(NetworkChoice.Decide(["front"]).Container);
+    }
+
+    [Fact]
+    public void Docker_spells_the_shared_mode_with_the_full_id()
+    {
+        string id = new string('a', 64);
+        var hc = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = id };
+        Assert.Equal("container:" + id, hc.NetworkModeName);
+        Assert.Equal("bridge", new HostConfig { NetworkMode = NetworkMode.Bridge }.NetworkModeName);
+        Assert.Equal("host", new HostConfig { NetworkMode = NetworkMode.Host }.NetworkModeName);
+    }
+
+    [Theory]
+    [InlineData(NetworkMode.Container, "container")]
     [InlineData(NetworkMode.None, "none")]
     [InlineData(NetworkMode.Host, "host")]
     [InlineData(NetworkMode.Bridge, "bridge")]
