@@ -52,13 +52,15 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 break;
             }
             _ctx.Event("start");
+            // the attach socket exists before the launcher returns, so a Connect-Container right after a detached
+            // run finds it (docker attach right after docker run -d)
+            if (_attach.Open()) _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
             if (first)
             {
                 _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Started, pid));
                 if (!O.Attach) _ctx.Detach();
             }
             _health?.Reset(pid);
-            if (_attach.Open()) _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
             exit = Supervise(pid, outR, errR);
             _attach.Close(exit);
             if (stdinWrite >= 0) close(stdinWrite);
