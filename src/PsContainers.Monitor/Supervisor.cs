@@ -55,12 +55,14 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             // the attach socket exists before the launcher returns, so a Connect-Container right after a detached
             // run finds it (docker attach right after docker run -d)
             if (_attach.Open()) _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
+            // health is "starting" again before the start returns (docker's initHealthMonitor), so a wait for healthy
+            // right after a restart never passes on the previous run's result
+            _health?.Reset(pid);
             if (first)
             {
                 _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Started, pid));
                 if (!O.Attach) _ctx.Detach();
             }
-            _health?.Reset(pid);
             exit = Supervise(pid, outR, errR);
             _attach.Close(exit);
             if (stdinWrite >= 0) close(stdinWrite);

@@ -128,6 +128,7 @@ Describe 'Restore-Container after a simulated reboot' {
         # Stop-Container marks the user's stop; always still comes back at boot (docker's rule)
         $r = @(Restore-Container -Name 'boot-a*', 'boot-no' -PassThru)
         $r.Name | Should -Be @('boot-always')
+        $r.Status | Should -Be 'Running' -Because 'what -PassThru writes is the container as the start left it'
         (Get-Container boot-always).Status | Should -Be 'Running'
         (Get-Container boot-no).Status | Should -Be 'Exited'
         # from the pipeline by property name

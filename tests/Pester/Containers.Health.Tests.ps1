@@ -183,6 +183,16 @@ Describe 'Restart and Wait-Container' {
         $h.Log[0].ExitCode | Should -Be 0 -Because "the last results of the previous run are kept, as docker keeps them ($before before)"
     }
 
+    It 'reads starting, not the previous run''s healthy, the moment Start-Container returns (docker''s initHealthMonitor)' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name hc-again -StopTimeout 1 -HealthCommand 'true' -HealthInterval 200ms -HealthStartInterval 5s -Command sleep, 600
+        $null = Wait-Container hc-again -Condition Healthy -Timeout 60s
+        foreach ($i in 1..3) {
+            Stop-Container hc-again -Confirm:$false
+            Start-Container hc-again
+            (Get-Health hc-again).Status | Should -Be ([PsContainers.Core.Containers.HealthStatus]::Starting) -Because "start $i begins a new run"
+        }
+    }
+
     It 'runs no probe while the container is paused, as docker' {
         $null = Invoke-ContainerImage busybox-test:latest -Detach -Name hc-pause -HealthCommand 'true' -HealthInterval 200ms -HealthTimeout 300ms -Command sleep, 600
         $null = Wait-Container hc-pause -Condition Healthy -Timeout 60s

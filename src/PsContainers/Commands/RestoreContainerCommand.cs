@@ -44,8 +44,8 @@ public sealed class RestoreContainerCommand : ContainerCmdletBase
         ForEachTarget(plan, c =>
         {
             if (!ShouldProcess(c.Name, $"Start container (restart policy {c.HostConfig.RestartPolicy})")) return;
-            using (Manager.Start(c, ct: CancellationToken)) { }
-            if (PassThru) WriteObject(c);
+            using var launch = Manager.Start(c, ct: CancellationToken);
+            if (PassThru) WriteObject(launch.Container ?? c); // as it is after the start (running), not the plan's copy
         });
     }
 }
