@@ -87,6 +87,15 @@ Describe 'Get-ContainerEvent' {
         # docker's duration forms for -Since ("that long ago"): Go's syntax and days
         (Get-ContainerEvent -Since '1m30s' -Type Volume).Action | Should -Be @('create', 'destroy')
         (Get-ContainerEvent -Since '1d' -Type Volume -Id 'ev-vol').Action | Should -Be @('create', 'destroy')
+        # unquoted, as docker users type them: PowerShell makes 90s a short and 1d a decimal before the cmdlet sees them
+        (Get-ContainerEvent -Since 90s -Type Volume).Action | Should -Be @('create', 'destroy')
+        (Get-ContainerEvent -Since 1d -Type Volume -Id 'ev-vol').Action | Should -Be @('create', 'destroy')
+        @(Get-ContainerEvent -Since 0s -Type Volume) | Should -BeNullOrEmpty
+        # a time it cannot read is an InvalidArgument error with its id, not an unhandled exception
+        $err = $null
+        Get-ContainerEvent -Since 'yesterday-ish' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidTime,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         @(Get-ContainerEvent -Since $since -Name nothing-like-this) | Should -BeNullOrEmpty
     }
 

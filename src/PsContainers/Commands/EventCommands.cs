@@ -57,8 +57,13 @@ public sealed class GetContainerEventCommand : PscCmdlet
 
     protected override void EndProcessing()
     {
-        DateTime? since = TimeArgument.ToTime(Since, nameof(Since));
-        DateTime? until = TimeArgument.ToTime(Until, nameof(Until));
+        DateTime? since, until;
+        try
+        {
+            since = TimeArgument.ToTime(Since, nameof(Since));
+            until = TimeArgument.ToTime(Until, nameof(Until));
+        }
+        catch (Core.PscException e) { WriteEngineError(e, e.Target); return; } // InvalidTime, InvalidArgument
         if (_piped && _names.Count == 0 && _ids.Count == 0) return; // an empty pipeline selects nothing
         var filter = new EventFilter
         {

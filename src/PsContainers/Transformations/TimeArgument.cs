@@ -9,7 +9,9 @@ namespace PsContainers.Transformations;
 /// The time arguments of -Since/-Until (Get-ContainerLog, Get-ContainerEvent), as docker's --since/--until take them:
 /// a DateTime or DateTimeOffset; a TimeSpan (that long ago); a number (Unix seconds); or a string: a duration such as
 /// '10s', '10m', '1h30m' (Go's syntax, as docker) or '2d' (that long ago), 'hh:mm:ss' (that long ago) or a date/time ('2026-01-01T10:00:00', local
-/// unless it says otherwise).
+/// unless it says otherwise). PowerShell reads an unquoted 30s as the number 30 of type short and 2d as the decimal 2
+/// before a cmdlet sees them; those two types are taken as the seconds and the days they were written as, so docker's
+/// forms work unquoted too (another number is Unix seconds).
 /// </summary>
 public static class TimeArgument
 {
@@ -24,6 +26,8 @@ public static class TimeArgument
             case DateTime d: return d.ToUniversalTime();
             case DateTimeOffset o: return o.UtcDateTime;
             case TimeSpan t: return DateTime.UtcNow - t.Duration();
+            case short seconds: return DateTime.UtcNow - TimeSpan.FromSeconds(Math.Abs((int)seconds)); // 30s unquoted
+            case decimal dayCount: return DateTime.UtcNow - TimeSpan.FromDays((double)Math.Abs(dayCount));     // 2d unquoted
             case int or long or double:
                 return DateTimeOffset.FromUnixTimeMilliseconds((long)(Convert.ToDouble(v, CultureInfo.InvariantCulture) * 1000)).UtcDateTime;
             case string s:
