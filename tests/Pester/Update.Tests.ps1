@@ -108,6 +108,11 @@ Describe 'Update-Container with <Runtime>' -ForEach @(
         Update-Container nope-nothing -Memory 64MB -ErrorVariable e3 -ErrorAction SilentlyContinue
         $e3[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound*'
         { Update-Container "$P-bad" -RestartPolicy sometimes } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        # no setting at all: docker update's "you must provide one or more flags"
+        { Update-Container "$P-bad" } | Should -Throw -ErrorId 'NothingToUpdate*'
+        # the restart policy answers to both names, as run and update spell it
+        Update-Container "$P-bad" -Restart always
+        (Get-Container "$P-bad").HostConfig.RestartPolicy.ToString() | Should -Be 'always'
         Update-Container "$P-bad" -Memory 80MB -WhatIf
         (Get-Container "$P-bad").HostConfig.Memory | Should -Be 64MB
     }

@@ -67,7 +67,8 @@ public static class ContainerWaiter
     }
 
     private static string LastOutput(ContainerHealth h) =>
-        h.Log.Count == 0 ? "no probe result" : $"the last probe exited {h.Log[^1].ExitCode}: {h.Log[^1].Output.Trim()}";
+        h.Log.Count == 0 ? "no probe result"
+            : h.Log[^1].Output.Trim() is { Length: > 0 } said ? $"the last probe exited {h.Log[^1].ExitCode}: {said}" : $"the last probe exited {h.Log[^1].ExitCode} with no output";
 
     private static string Describe(Container s) =>
         s.State.Health is { } h ? $"{s.State.Status.ToString().ToLowerInvariant()}, {h.Status.ToString().ToLowerInvariant()}" : s.State.Status.ToString().ToLowerInvariant();

@@ -318,6 +318,8 @@ public static class ErrorIds
     public const string NoParentInterface = "NoParentInterface";
     /// <summary>ObjectNotFound: Container '…' is not on network '…'.</summary>
     public const string NotConnected = "NotConnected";
+    /// <summary>InvalidArgument: Update-Container was given no setting to change (docker update: one or more flags).</summary>
+    public const string NothingToUpdate = "NothingToUpdate";
     /// <summary>InvalidArgument: -Dns, -DnsSearch and -DnsOption cannot be used with -Network host (docker's conflicting options).</summary>
     public const string DnsNeedsOwnNetwork = "DnsNeedsOwnNetwork";
     /// <summary>InvalidArgument / ResourceUnavailable: Every host port in …-…/… is in use.</summary>

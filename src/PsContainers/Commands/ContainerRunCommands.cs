@@ -50,7 +50,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public SwitchParameter ReadOnly { get; set; }
     /// <summary>A hashtable, or 'key=value' strings.</summary>
     [Parameter] public object[]? Label { get; set; }
-    [Parameter] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
+    /// <summary>docker --restart; -RestartPolicy as Update-Container names it.</summary>
+    [Parameter] [Alias("RestartPolicy")] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
     /// <summary>Network names, 'none', 'host', or 'container:&lt;name|id&gt;' (docker --network container:x, a shared network namespace).</summary>
     [Parameter] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
     /// <summary>[hostIP:][hostPort:]containerPort[/tcp|udp] (docker -p).</summary>

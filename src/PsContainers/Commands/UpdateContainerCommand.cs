@@ -32,10 +32,20 @@ public sealed class UpdateContainerCommand : ContainerTargetCmdletBase
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
 
     /// <summary>Restart policy (docker --restart).</summary>
-    [Parameter] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string? RestartPolicy { get; set; }
+    [Parameter] [Alias("Restart")] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string? RestartPolicy { get; set; }
 
     /// <summary>Write the updated container.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        // docker update: "You must provide one or more flags when using this command"
+        string[] settings = [nameof(Memory), nameof(MemorySwap), nameof(CpuShares), nameof(Cpus), nameof(CpusetCpus), nameof(PidsLimit), nameof(RestartPolicy)];
+        if (!settings.Any(MyInvocation.BoundParameters.ContainsKey))
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give at least one setting to change: -" + string.Join(", -", settings) + "."),
+                Core.ErrorIds.NothingToUpdate, ErrorCategory.InvalidArgument, null));
+        base.BeginProcessing();
+    }
 
     protected override void Act(Container c)
     {
