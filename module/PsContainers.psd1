@@ -41,6 +41,7 @@
         'Remove-ContainerVolume',
         # compose projects
         'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
+        'Start-ContainerProject', 'Remove-ContainerProject', 'Get-ContainerProject',
         # prune
         'Clear-ContainerSystem'
     )
