@@ -1,7 +1,8 @@
 # Compose projects run on real containers: Start-ContainerProject (docker compose up -d) with a web (busybox httpd)
 # + db (healthcheck) + one-shot init job project: dependency conditions, names, labels, network, aliases and DNS,
 # converging (no recreate without a change, only the changed service recreated, scale down removes the highest
-# replicas), -WhatIf; Get-ContainerProject (ls); Remove-ContainerProject (down) with and without -Volumes.
+# replicas), -WhatIf; Get-ContainerProject (ls); Stop-/Restart-ContainerProject; Remove-ContainerProject (down) with
+# and without -Volumes.
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
@@ -283,5 +284,25 @@ services:
         (Get-Container "$($script:Q)-old-1").Status | Should -Be 'Running'
         $null = Start-ContainerProject -Path $script:JobFile -ProjectName $script:Q -RemoveOrphans
         Get-Container "$($script:Q)-old-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'stops in reverse dependency order and restarts in dependency order (Stop-, Restart-ContainerProject)' {
+        $app = Get-Container "$($script:Q)-app-1"
+        $app.Status | Should -Be 'Running'
+        $stopped = Stop-ContainerProject $script:Q -Timeout 5 -PassThru
+        $stopped.Name | Should -Be @("$($script:Q)-app-1", "$($script:Q)-job-1")
+        (Get-Container "$($script:Q)-app-1" -All).Status | Should -Be 'Exited'
+        (Get-ContainerProject $script:Q).Status | Should -Be 'exited(2)'
+        $restarted = Get-ContainerProject $script:Q | Restart-ContainerProject -PassThru
+        $restarted.Name | Should -Be @("$($script:Q)-job-1", "$($script:Q)-app-1")
+        $after = Get-Container "$($script:Q)-app-1"
+        $after.Status | Should -Be 'Running'
+        $after.Id | Should -Be $app.Id
+        $after.State.StartedAt | Should -BeGreaterThan $app.State.StartedAt
+        (Get-Container "$($script:Q)-job-1" -All).State.StartedAt | Should -BeLessOrEqual $after.State.StartedAt
+        $null = Stop-ContainerProject $script:Q -Service app
+        (Get-Container "$($script:Q)-app-1" -All).Status | Should -Be 'Exited'
+        { Stop-ContainerProject "nosuch$PID" -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.StopContainerProjectCommand'
+        { Restart-ContainerProject $script:Q -Service nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.RestartContainerProjectCommand'
     }
 }

@@ -13,4 +13,8 @@ public enum ContainerProjectAction
     Start,
     /// <summary>Stop and remove the container (a replica above the scale, an orphan).</summary>
     Remove,
+    /// <summary>Stop the running container (Stop-ContainerProject).</summary>
+    Stop,
+    /// <summary>Stop the container if it runs and start it again (Restart-ContainerProject).</summary>
+    Restart,
 }

@@ -147,7 +147,7 @@ public sealed class ProjectOrchestrator(Engine engine)
                         RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
                         break;
                     case ContainerProjectAction.Start:
-                        Containers.Start(Find(ch.Target), ct: ct);
+                        using (Containers.Start(Find(ch.Target), ct: ct)) { }
                         break;
                     case ContainerProjectAction.Recreate:
                         RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
@@ -217,23 +217,62 @@ public sealed class ProjectOrchestrator(Engine engine)
 
     /// <summary>
     /// Stop a project's containers (docker compose stop), those of <paramref name="services"/> only when given, in
-    /// reverse dependency order; containers that do not run are left as they are.
+    /// reverse dependency order (<see cref="StopOrder"/>); containers that do not run are left as they are.
     /// </summary>
-    /// <returns>The containers afterwards.</returns>
-    /// <exception cref="PscException">ProjectNotFound when the project has no container.</exception>
+    /// <param name="timeout">Seconds after the stop signal before SIGKILL; null: each container's stop timeout.</param>
+    /// <returns>The containers afterwards, in the order they were handled.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
     public IReadOnlyList<Container> Stop(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default)
     {
-        var all = ContainersOf(project);
-        if (all.Count == 0) throw PscException.NotFound(ErrorIds.ProjectNotFound, $"No container of compose project '{project}' exists.", project);
         var result = new List<Container>();
-        foreach (var c in StopOrder(all.Where(c => services.Count == 0 || c.Service is not null && services.Contains(c.Service)).ToList()))
+        foreach (var c in StopOrder(Select(project, services)))
         {
             ct.ThrowIfCancellationRequested();
             if (!c.State.Running) { result.Add(c); continue; }
-            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Remove, Reason = "stop" };
+            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Stop, Reason = "stop" };
             result.Add(approve(ch) ? Containers.Stop(c, timeout, ct: ct) : c);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Restart a project's containers (docker compose restart), those of <paramref name="services"/> only when given:
+    /// each running one is stopped, in reverse dependency order, then all are started in dependency order (a stopped
+    /// container is started too, as docker compose restart does).
+    /// </summary>
+    /// <returns>The containers afterwards, in dependency order.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default)
+    {
+        var order = StopOrder(Select(project, services));
+        var approved = new List<Container>();
+        foreach (var c in order)
+        {
+            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Restart, Reason = "restart" };
+            if (approve(ch)) approved.Add(c);
+        }
+        foreach (var c in approved)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (c.State.Running) Containers.Stop(c, timeout, ct: ct);
+        }
+        var result = new List<Container>();
+        foreach (var c in Enumerable.Reverse(approved))
+        {
+            ct.ThrowIfCancellationRequested();
+            using var launch = Containers.Start(engine.ContainerStore.Load(c.Id) ?? c, ct: ct);
+            result.Add(launch.Container ?? c);
+        }
+        return result;
+    }
+
+    private List<Container> Select(string project, IReadOnlyCollection<string> services)
+    {
+        var all = ContainersOf(project).Where(c => services.Count == 0 || c.Service is not null && services.Contains(c.Service)).ToList();
+        if (all.Count == 0)
+            throw PscException.NotFound(ErrorIds.ProjectNotFound,
+                services.Count == 0 ? $"No container of compose project '{project}' exists." : $"No container of services {string.Join(", ", services)} of compose project '{project}' exists.", project);
+        return all;
     }
 
     /// <summary>The projects of the store, from the labels of their containers (docker compose ls -a), by name.</summary>
@@ -339,7 +378,7 @@ public sealed class ProjectOrchestrator(Engine engine)
             return target is null ? svc : ServiceContainerOptions.ContainerName(project, target, 1);
         });
         var c = Containers.Create(o, ct);
-        Containers.Start(c, ct: ct);
+        using (Containers.Start(c, ct: ct)) { }
     }
 
     /// <summary>

@@ -74,8 +74,8 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         var o = For(p, "web", 2);
         Assert.Equal("shop-web-2", o.Name);
         Assert.Equal("nginx:1", o.Image);
-        Assert.Equal(["sh", "-c", "echo $HOME"], o.Command);
-        Assert.Equal(["/bin/tini", "--"], o.Entrypoint);
+        Assert.Equal(["sh", "-c", "echo $HOME"], o.Command!);
+        Assert.Equal(["/bin/tini", "--"], o.Entrypoint!);
         Assert.Contains("MODE=prod", o.Environment);
         Assert.Equal("on-failure:3", o.Restart);
         Assert.Equal("1000:1000", o.User);
