@@ -302,6 +302,10 @@ services:
         (Get-Container "$($script:Q)-job-1" -All).State.StartedAt | Should -BeLessOrEqual $after.State.StartedAt
         $null = Stop-ContainerProject $script:Q -Service app
         (Get-Container "$($script:Q)-app-1" -All).Status | Should -Be 'Exited'
+        $line = "Stop-ContainerProject $($script:Q) -Service a"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('app')
+        $line = "Stop-ContainerProject -Name nosuch$PID -Service a"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
         { Stop-ContainerProject "nosuch$PID" -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.StopContainerProjectCommand'
         { Restart-ContainerProject $script:Q -Service nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.RestartContainerProjectCommand'
     }

@@ -92,7 +92,8 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// runs (healthy when it has a healthcheck; exited 0 for a service others need to complete).
     /// </summary>
     /// <param name="approve">Asked before each change; a change it refuses is skipped (and so is waiting on it).</param>
-    /// <param name="warn">Told about orphans left in place and about failed dependencies that are not required.</param>
+    /// <param name="warn">Told about orphans left in place, about failed dependencies that are not required, and about
+    /// the keys of a service that are not applied yet (<see cref="ServiceContainerOptions.Unapplied"/>).</param>
     /// <returns>The project's containers afterwards, in dependency order (the selected services only).</returns>
     /// <exception cref="PscException">DependencyFailed or DependencyUnhealthy (InvalidOperation, Target = the
     /// dependency's service) for a required dependency that does not meet its condition; WaitTimedOut when
@@ -129,6 +130,9 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (approve(ch)) RemoveContainer(ch.Target, null, removeVolumes: false, ct);
 
         var services = Selected(project, options);
+        foreach (var s in services)
+            if (ServiceContainerOptions.Unapplied(s) is { Count: > 0 } keys)
+                warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which Start-ContainerProject does not apply yet; its containers run without them.");
         var selectedNames = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var skipped = new HashSet<string>(StringComparer.Ordinal); // services with a change refused: not waited on
         foreach (var s in services)

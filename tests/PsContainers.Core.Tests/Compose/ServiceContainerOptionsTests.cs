@@ -169,6 +169,24 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.Equal("builder", e.Target);
     }
 
+    [Fact]
+    public void Names_the_keys_it_does_not_apply_so_they_are_warned_about()
+    {
+        var p = Load();
+        Assert.Empty(ServiceContainerOptions.Unapplied(p.GetService("web")!));
+        _d.Write("other.yaml", """
+            services:
+              odd:
+                image: busybox
+                sysctls: { net.core.somaxconn: "1024" }
+                shm_size: 128m
+                expose: ["80"]
+                pull_policy: always
+            """);
+        var odd = _d.Load("other.yaml").GetService("odd")!;
+        Assert.Equal(["sysctls", "shm_size", "expose", "pull_policy"], ServiceContainerOptions.Unapplied(odd));
+    }
+
     private static Container C(string service, int number, string dependsOn = "", ContainerStatus status = ContainerStatus.Running) => new()
     {
         Name = $"p-{service}-{number}",
