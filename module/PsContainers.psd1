@@ -41,6 +41,8 @@
         'Remove-ContainerVolume',
         # compose projects
         'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
+        'Start-ContainerProject', 'Stop-ContainerProject', 'Restart-ContainerProject', 'Remove-ContainerProject',
+        'Get-ContainerProject',
         # prune
         'Clear-ContainerSystem'
     )

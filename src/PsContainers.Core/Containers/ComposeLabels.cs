@@ -16,6 +16,20 @@ public static class ComposeLabels
     public const string ContainerNumber = "com.docker.compose.container-number";
     /// <summary>"True" for a one-off container (docker compose run), "False" otherwise.</summary>
     public const string OneOff = "com.docker.compose.oneoff";
+    /// <summary>The service's configuration hash (<see cref="Compose.ContainerProjectService.ConfigHash"/>): a container whose label differs is recreated.</summary>
+    public const string ConfigHash = "com.docker.compose.config-hash";
+    /// <summary>The project directory, absolute.</summary>
+    public const string WorkingDir = "com.docker.compose.project.working_dir";
+    /// <summary>The compose files, absolute, joined with ','.</summary>
+    public const string ConfigFiles = "com.docker.compose.project.config_files";
+    /// <summary>The env files that fed interpolation, joined with ','.</summary>
+    public const string EnvironmentFile = "com.docker.compose.project.environment_file";
+    /// <summary>The service's dependencies as "service:condition:restart", joined with ',' (docker compose's form).</summary>
+    public const string DependsOn = "com.docker.compose.depends_on";
+    /// <summary>On a network: its key in the project.</summary>
+    public const string Network = "com.docker.compose.network";
+    /// <summary>On a volume: its key in the project.</summary>
+    public const string Volume = "com.docker.compose.volume";
 
     /// <summary>The value of <paramref name="label"/>, or null when it is absent or empty.</summary>
     public static string? Get(IReadOnlyDictionary<string, string> labels, string label) =>

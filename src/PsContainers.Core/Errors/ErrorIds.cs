@@ -470,6 +470,17 @@ public static class ErrorIds
     /// <summary>InvalidData: An env file line is not KEY=VALUE, or a quote is not closed.</summary>
     public const string EnvFileInvalid = "EnvFileInvalid";
 
+    // ---- Compose: running projects (Compose/ProjectOrchestrator). ----
+
+    /// <summary>InvalidOperation: A service has only build: (no image); building is not supported yet.</summary>
+    public const string ComposeBuildNotSupported = "ComposeBuildNotSupported";
+    /// <summary>InvalidOperation: A service mounts a volume type other than bind, volume or tmpfs (image, npipe).</summary>
+    public const string ComposeMountNotSupported = "ComposeMountNotSupported";
+    /// <summary>InvalidOperation: A required dependency has no container, did not start, or (service_completed_successfully) exited with a code other than 0.</summary>
+    public const string DependencyFailed = "DependencyFailed";
+    /// <summary>InvalidOperation: A required service_healthy dependency has no healthcheck, turned unhealthy or exited before it was healthy.</summary>
+    public const string DependencyUnhealthy = "DependencyUnhealthy";
+
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
     /// <summary>NotSpecified: The container's process (Invoke-ContainerImage, Invoke-ContainerCommand) exited with a non-zero code.</summary>

@@ -21,6 +21,8 @@ public sealed class ContainerNetwork
     public string ConfigPath { get; set; } = "";
     /// <summary>Names of the containers attached to it.</summary>
     public string[] Containers { get; set; } = Array.Empty<string>();
+    /// <summary>The labels given at creation (docker network create --label); kept in the configuration list under "pscLabels".</summary>
+    public Dictionary<string, string> Labels { get; set; } = new();
 
     public override string ToString() => Name;
 }
@@ -39,4 +41,6 @@ public sealed class NetworkCreateOptions
     /// <summary>Bridge name (default psc&lt;N&gt;).</summary>
     public string? BridgeName { get; set; }
     public bool DisableDns { get; set; }
+    /// <summary>Labels to keep with the network (docker network create --label; compose's com.docker.compose.project/.network).</summary>
+    public Dictionary<string, string> Labels { get; set; } = new();
 }

@@ -132,6 +132,8 @@ public sealed partial class NetworkStore
             n.Internal = n.Driver == "bridge" ? !((bool?)main["isGateway"] ?? false) && !hasDefaultRoute : !hasDefaultRoute;
             if (n.Gateway is null && n.Driver == "bridge" && Ipv4Subnet.TryParse(n.Subnet, out var s) && ((bool?)main["isGateway"] ?? false)) n.Gateway = s.FirstHost;
         }
+        if (conf["pscLabels"] is JsonObject labels)
+            foreach (var (k, v) in labels) if (v is JsonValue jv && jv.TryGetValue(out string? text)) n.Labels[k] = text;
         n.DnsEnabled = !n.IsDefault && (bool?)conf["dnsEnabled"] != false && ((string?)conf["pscDns"] ?? "on") != "off";
         return n;
     }
@@ -233,6 +235,7 @@ public sealed partial class NetworkStore
             var subnet = wanted ?? Ipv4Subnet.Parse($"10.89.{index}.0/24");
             conf = BuildBridgeConfig(o.Name, bridge, subnet, o.Gateway, o.IPRange, o.Internal);
             if (o.DisableDns) conf["pscDns"] = "off";
+            if (o.Labels.Count > 0) conf["pscLabels"] = LabelsNode(o.Labels);
             AtomicFile.WriteAllText(ConfigPath(o.Name), conf.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
             WriteReservation(index, o.Name);
         }
@@ -245,11 +248,19 @@ public sealed partial class NetworkStore
             if (wanted is null) throw new InvalidArgumentException(ErrorIds.SubnetRequired, $"A {driver} network needs a subnet (the subnet of the parent interface's LAN).", o.Name) { Remedy = Remedy.GiveSubnet };
             conf = BuildVlanConfig(o.Name, driver, parent, wanted.Value, o.Gateway, o.Internal);
             if (o.DisableDns) conf["pscDns"] = "off";
+            if (o.Labels.Count > 0) conf["pscLabels"] = LabelsNode(o.Labels);
             AtomicFile.WriteAllText(ConfigPath(o.Name), conf.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         }
         var created = Describe(conf, ConfigPath(o.Name));
         Events?.Emit(EventType.Network, "create", created.Name, ("name", created.Name), ("type", created.Driver));
         return created;
+    }
+
+    private static JsonObject LabelsNode(Dictionary<string, string> labels)
+    {
+        var node = new JsonObject();
+        foreach (var (k, v) in labels.OrderBy(l => l.Key, StringComparer.Ordinal)) node[k] = v;
+        return node;
     }
 
     /// <summary>Where network events (create, destroy) are recorded; none when null. A network's actor id is its name (networks have no other id).</summary>

@@ -7,7 +7,8 @@ namespace PsContainers.Completers;
 
 /// <summary>
 /// Completes compose service names (-Service): the com.docker.compose.service labels of the containers in the store,
-/// only those of the -Project already typed (a wildcard or name) when there is one. A pure read of the store.
+/// only those of the project already typed (-Project, or -Name of the *-ContainerProject cmdlets; a wildcard or name)
+/// when there is one. A pure read of the store.
 /// </summary>
 public sealed class ComposeServiceCompleter : IArgumentCompleter
 {
@@ -19,7 +20,8 @@ public sealed class ComposeServiceCompleter : IArgumentCompleter
         try
         {
             all = EngineCache.Current.ContainerStore.LoadAll();
-            if (fakeBoundParameters["Project"] is string p && p.Length > 0) project = Wildcard.Parse(p);
+            var typed = fakeBoundParameters["Project"] ?? fakeBoundParameters["Name"] ?? fakeBoundParameters["ProjectName"];
+            if ((typed is object[] many ? many.FirstOrDefault() : typed)?.ToString() is { Length: > 0 } p) project = Wildcard.Parse(p);
         }
         catch (Exception) { yield break; }
         var matches = CompletionWord.Matcher(wordToComplete);

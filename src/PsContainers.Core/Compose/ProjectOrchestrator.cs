@@ -1,0 +1,466 @@
+using System.Globalization;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Volumes;
+
+namespace PsContainers.Core.Compose;
+
+/// <summary>
+/// Runs compose projects on the engine's container service (docker compose up -d, down, ls, stop): project networks
+/// and volumes through <see cref="NetworkStore"/> and <see cref="VolumeStore"/>, containers through
+/// <see cref="ContainerManager"/> (create, start, stop, remove), dependency conditions through
+/// <see cref="ContainerWaiter"/> (the engine's health). What exists is found from docker compose's labels
+/// (<see cref="ComposeLabels"/>), never from a separate record, so containers made by other tools with the same labels
+/// are seen the same way. Converging follows docker/compose pkg/compose/convergence.go: a container whose config-hash
+/// label equals the service's <see cref="ContainerProjectService.ConfigHash"/> is kept (started when stopped), one with
+/// another hash is recreated, missing replicas are created and replicas above the scale removed, highest numbers first.
+/// Services are handled one at a time in dependency order; the waits for depends_on conditions come before a service's
+/// containers start.
+/// </summary>
+public sealed class ProjectOrchestrator(Engine engine)
+{
+    /// <summary>Asks whether to carry out one change (a cmdlet's ShouldProcess); false skips it (-WhatIf).</summary>
+    public delegate bool Approve(ContainerProjectChange change);
+
+    private ContainerManager Containers => engine.Containers;
+
+    /// <summary>The project's containers (one-offs excluded), by label, whatever their state, ordered by service then number.</summary>
+    public IReadOnlyList<Container> ContainersOf(string project) =>
+        engine.ContainerStore.LoadAll()
+            .Where(c => c.Project == project && !c.OneOff)
+            .OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Number ?? 0).ToList();
+
+    /// <summary>
+    /// The plan of <see cref="Up"/> without doing anything: networks and volumes to create, then per selected service in
+    /// dependency order what happens to each replica, each with a reason; orphans (services the model no longer has)
+    /// are removed only with <see cref="ProjectUpOptions.RemoveOrphans"/>. Actions None are included (up to date).
+    /// </summary>
+    public IReadOnlyList<ContainerProjectChange> Plan(ContainerProject project, ProjectUpOptions options)
+    {
+        var changes = new List<ContainerProjectChange>();
+        var services = Selected(project, options);
+        var networkKeys = services.SelectMany(s => s.Networks.Select(n => n.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in project.Networks.Where(n => !n.External && networkKeys.Contains(n.Key)))
+            if (engine.Networks.Get(n.Name) is null)
+                changes.Add(new() { Project = project.Name, Kind = "network", Target = n.Name, Action = ContainerProjectAction.Create, Reason = $"network '{n.Key}' does not exist" });
+        var volumeKeys = services.SelectMany(s => s.Volumes.Where(m => m.Type == "volume" && m.Source is not null).Select(m => m.Source!)).ToHashSet(StringComparer.Ordinal);
+        foreach (var v in project.Volumes.Where(v => !v.External && volumeKeys.Contains(v.Key)))
+            if (engine.Volumes.Get(v.Name) is null)
+                changes.Add(new() { Project = project.Name, Kind = "volume", Target = v.Name, Action = ContainerProjectAction.Create, Reason = $"volume '{v.Key}' does not exist" });
+
+        var existing = ContainersOf(project.Name);
+        foreach (var s in services)
+        {
+            var mine = existing.Where(c => c.Service == s.Name).OrderBy(c => c.Number ?? 0).ToList();
+            var numbers = new HashSet<int>();
+            foreach (var c in mine.OrderByDescending(c => c.Number ?? 0))
+            {
+                int n = c.Number ?? 0;
+                if (n < 1 || n > s.Scale || !numbers.Add(n))
+                {
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Remove, $"replica {n} is above the scale {s.Scale}"));
+                    continue;
+                }
+                string hash = ComposeLabels.Get(c.Labels, ComposeLabels.ConfigHash) ?? "";
+                if (options.ForceRecreate)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, "-ForceRecreate"));
+                else if (hash != s.ConfigHash && !options.NoRecreate)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"config-hash {Short(hash)} → {Short(s.ConfigHash)} (the service's configuration changed)"));
+                else if (c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
+                else if (c.State.Status == ContainerStatus.Exited && c.ExitCode == 0 && IsOneShotDependency(project, s))
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date, completed successfully"));
+                else
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Start, $"up to date but {c.State.Status.ToString().ToLowerInvariant()}"));
+            }
+            for (int n = 1; n <= s.Scale; n++)
+                if (!numbers.Contains(n))
+                    changes.Add(Change(project, s, ServiceContainerOptions.ContainerName(project, s, n), n, ContainerProjectAction.Create, $"replica {n} of {s.Scale} does not exist"));
+        }
+        var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        if (options.RemoveOrphans)
+            foreach (var c in existing.Where(c => c.Service is null || !known.Contains(c.Service)).OrderByDescending(c => c.Number ?? 0))
+                changes.Add(new() { Project = project.Name, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Remove, Reason = $"orphan: the project has no service '{c.Service}'" });
+        return changes;
+    }
+
+    /// <summary>
+    /// Converge the project (docker compose up -d): create its networks (<c>&lt;project&gt;_default</c> and the declared
+    /// ones, labelled with the project and the network key) and named volumes (labelled likewise), then per service in
+    /// dependency order wait for its depends_on conditions and create, recreate, start or remove its containers
+    /// following <see cref="Plan"/>. With <see cref="ProjectUpOptions.Wait"/>, wait at the end until every container
+    /// runs (healthy when it has a healthcheck; exited 0 for a service others need to complete).
+    /// </summary>
+    /// <param name="approve">Asked before each change; a change it refuses is skipped (and so is waiting on it).</param>
+    /// <param name="warn">Told about orphans left in place, about failed dependencies that are not required, and about
+    /// the keys of a service that are not applied yet (<see cref="ServiceContainerOptions.Unapplied"/>).</param>
+    /// <returns>The project's containers afterwards, in dependency order (the selected services only).</returns>
+    /// <exception cref="PscException">DependencyFailed or DependencyUnhealthy (InvalidOperation, Target = the
+    /// dependency's service) for a required dependency that does not meet its condition; WaitTimedOut when
+    /// <see cref="ProjectUpOptions.WaitTimeout"/> passes; the engine's create and start errors (ImageNotFound,
+    /// ContainerNameInUse...).</exception>
+    public IReadOnlyList<Container> Up(ContainerProject project, ProjectUpOptions options, Approve approve, Action<string> warn, CancellationToken ct = default)
+    {
+        var plan = Plan(project, options);
+        foreach (var ch in plan.Where(c => c.Kind == "network" && approve(c)))
+        {
+            var n = project.Networks.First(x => x.Name == ch.Target);
+            engine.Networks.Create(new NetworkCreateOptions
+            {
+                Name = n.Name,
+                Driver = n.Driver ?? "bridge",
+                Internal = n.Internal,
+                Subnet = n.Subnets.FirstOrDefault()?.Subnet,
+                Gateway = n.Subnets.FirstOrDefault()?.Gateway,
+                Labels = new(n.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Network] = n.Key },
+            });
+        }
+        foreach (var ch in plan.Where(c => c.Kind == "volume" && approve(c)))
+        {
+            var v = project.Volumes.First(x => x.Name == ch.Target);
+            engine.Volumes.Create(v.Name, new Dictionary<string, string>(v.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Volume] = v.Key });
+        }
+        if (!options.RemoveOrphans)
+        {
+            var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var c in ContainersOf(project.Name).Where(c => c.Service is null || !known.Contains(c.Service)))
+                warn($"Found orphan container '{c.Name}' (service '{c.Service}') of project '{project.Name}'; remove it with -RemoveOrphans.");
+        }
+        foreach (var ch in plan.Where(c => c.Kind == "container" && c.Service is { } svc && project.GetService(svc) is null && c.Action == ContainerProjectAction.Remove))
+            if (approve(ch)) RemoveContainer(ch.Target, null, removeVolumes: false, ct);
+
+        var services = Selected(project, options);
+        foreach (var s in services)
+            if (ServiceContainerOptions.Unapplied(s) is { Count: > 0 } keys)
+                warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which Start-ContainerProject does not apply yet; its containers run without them.");
+        var selectedNames = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var skipped = new HashSet<string>(StringComparer.Ordinal); // services with a change refused: not waited on
+        foreach (var s in services)
+        {
+            ct.ThrowIfCancellationRequested();
+            var mine = plan.Where(c => c.Kind == "container" && c.Service == s.Name).ToList();
+            if (mine.Any(c => c.Action != ContainerProjectAction.None && c.Action != ContainerProjectAction.Remove))
+                WaitForDependencies(project, s, selectedNames, skipped, options, warn, ct);
+            foreach (var ch in mine.OrderBy(c => c.Action == ContainerProjectAction.Remove ? 0 : 1).ThenBy(c => c.Number))
+            {
+                if (ch.Action == ContainerProjectAction.None) continue;
+                if (!approve(ch)) { skipped.Add(s.Name); continue; }
+                switch (ch.Action)
+                {
+                    case ContainerProjectAction.Remove:
+                        RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
+                        break;
+                    case ContainerProjectAction.Start:
+                        using (Containers.Start(Find(ch.Target), ct: ct)) { }
+                        break;
+                    case ContainerProjectAction.Recreate:
+                        RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
+                        CreateAndStart(project, s, ch.Number, ct);
+                        break;
+                    case ContainerProjectAction.Create:
+                        CreateAndStart(project, s, ch.Number, ct);
+                        break;
+                }
+            }
+        }
+        var result = services.SelectMany(s => ContainersOf(project.Name).Where(c => c.Service == s.Name)).ToList();
+        if (options.Wait) result = WaitAll(project, result, skipped, options, ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Stop and remove a project (docker compose down): its containers in reverse dependency order (the depends_on
+    /// labels of the containers, so no model is needed; one-off containers stay, as docker compose leaves them), then
+    /// its networks (those labelled with the project: external networks never are), and with
+    /// <see cref="ProjectDownOptions.Volumes"/> its labelled named volumes and the containers' anonymous volumes.
+    /// </summary>
+    /// <param name="project">The project's name.</param>
+    /// <param name="model">The loaded project, when the files are known: without RemoveOrphans only the containers of
+    /// its services are removed (docker compose's behaviour); null removes every container of the project.</param>
+    /// <returns>The changes carried out (approved), in order.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when no container, network or volume of the project exists;
+    /// NetworkInUse when a container outside the project is still attached to a project network (docker compose's
+    /// "network has active endpoints"); VolumeInUse likewise for a volume.</exception>
+    public IReadOnlyList<ContainerProjectChange> Down(string project, ContainerProject? model, ProjectDownOptions options, Approve approve, CancellationToken ct = default)
+    {
+        var all = ContainersOf(project);
+        var known = model?.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var containers = all.Where(c => known is null || options.RemoveOrphans || c.Service is not null && known.Contains(c.Service)).ToList();
+        var networks = engine.Networks.List().Where(n => n.Labels.GetValueOrDefault(ComposeLabels.Project) == project).ToList();
+        var volumes = options.Volumes ? engine.Volumes.List().Where(v => v.Labels.GetValueOrDefault(ComposeLabels.Project) == project).ToList() : [];
+        if (all.Count == 0 && networks.Count == 0 && volumes.Count == 0)
+            throw PscException.NotFound(ErrorIds.ProjectNotFound, $"No container, network or volume of compose project '{project}' exists.", project);
+
+        var done = new List<ContainerProjectChange>();
+        var order = StopOrder(containers);
+        foreach (var c in order)
+        {
+            ct.ThrowIfCancellationRequested();
+            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Remove, Reason = "down" };
+            if (!approve(ch)) continue;
+            if (engine.ContainerStore.Load(c.Id) is { } cur) Containers.Stop(cur, options.Timeout, ct: ct);
+            if (engine.ContainerStore.Load(c.Id) is { } stopped) Containers.Remove(stopped, force: true, removeVolumes: options.Volumes, ct);
+            done.Add(ch);
+        }
+        foreach (var n in networks)
+        {
+            var ch = new ContainerProjectChange { Project = project, Kind = "network", Target = n.Name, Action = ContainerProjectAction.Remove, Reason = "down" };
+            if (!approve(ch)) continue;
+            engine.Networking.RemoveNetwork(n.Name, force: false, ct);
+            done.Add(ch);
+        }
+        foreach (var v in volumes)
+        {
+            var ch = new ContainerProjectChange { Project = project, Kind = "volume", Target = v.Name, Action = ContainerProjectAction.Remove, Reason = "down -Volumes" };
+            if (!approve(ch)) continue;
+            engine.Volumes.Remove(v.Name);
+            done.Add(ch);
+        }
+        return done;
+    }
+
+    /// <summary>
+    /// Stop a project's containers (docker compose stop), those of <paramref name="services"/> only when given, in
+    /// reverse dependency order (<see cref="StopOrder"/>); containers that do not run are left as they are.
+    /// </summary>
+    /// <param name="timeout">Seconds after the stop signal before SIGKILL; null: each container's stop timeout.</param>
+    /// <returns>The containers afterwards, in the order they were handled.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    public IReadOnlyList<Container> Stop(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default)
+    {
+        var result = new List<Container>();
+        foreach (var c in StopOrder(Select(project, services)))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!c.State.Running) { result.Add(c); continue; }
+            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Stop, Reason = "stop" };
+            result.Add(approve(ch) ? Containers.Stop(c, timeout, ct: ct) : c);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Restart a project's containers (docker compose restart), those of <paramref name="services"/> only when given:
+    /// each running one is stopped, in reverse dependency order, then all are started in dependency order (a stopped
+    /// container is started too, as docker compose restart does).
+    /// </summary>
+    /// <returns>The containers afterwards, in dependency order.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default)
+    {
+        var order = StopOrder(Select(project, services));
+        var approved = new List<Container>();
+        foreach (var c in order)
+        {
+            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Restart, Reason = "restart" };
+            if (approve(ch)) approved.Add(c);
+        }
+        foreach (var c in approved)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (c.State.Running) Containers.Stop(c, timeout, ct: ct);
+        }
+        var result = new List<Container>();
+        foreach (var c in Enumerable.Reverse(approved))
+        {
+            ct.ThrowIfCancellationRequested();
+            using var launch = Containers.Start(engine.ContainerStore.Load(c.Id) ?? c, ct: ct);
+            result.Add(launch.Container ?? c);
+        }
+        return result;
+    }
+
+    private List<Container> Select(string project, IReadOnlyCollection<string> services)
+    {
+        var all = ContainersOf(project).Where(c => services.Count == 0 || c.Service is not null && services.Contains(c.Service)).ToList();
+        if (all.Count == 0)
+            throw PscException.NotFound(ErrorIds.ProjectNotFound,
+                services.Count == 0 ? $"No container of compose project '{project}' exists." : $"No container of services {string.Join(", ", services)} of compose project '{project}' exists.", project);
+        return all;
+    }
+
+    /// <summary>The projects of the store, from the labels of their containers (docker compose ls -a), by name.</summary>
+    public IReadOnlyList<ContainerProjectSummary> List() =>
+        engine.ContainerStore.LoadAll()
+            .Where(c => c.Project is not null && !c.OneOff)
+            .GroupBy(c => c.Project!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Summarize(g.Key, g.ToList()))
+            .ToList();
+
+    /// <summary>The summary of one project's containers (ls): "running(2/3)" when some run, else the first state's name and the count.</summary>
+    public static ContainerProjectSummary Summarize(string name, IReadOnlyList<Container> containers)
+    {
+        int running = containers.Count(c => c.State.Running);
+        string status = running > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"running({running}/{containers.Count})")
+            : string.Create(CultureInfo.InvariantCulture, $"{(containers.All(c => c.State.Status == ContainerStatus.Created) ? "created" : "exited")}({containers.Count})");
+        var files = containers.Select(c => ComposeLabels.Get(c.Labels, ComposeLabels.ConfigFiles)).FirstOrDefault(f => f is not null);
+        return new ContainerProjectSummary
+        {
+            Name = name,
+            Status = status,
+            Running = running,
+            Total = containers.Count,
+            ConfigFiles = files?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            WorkingDirectory = containers.Select(c => ComposeLabels.Get(c.Labels, ComposeLabels.WorkingDir)).FirstOrDefault(w => w is not null),
+        };
+    }
+
+    /// <summary>
+    /// The containers in reverse dependency order: a service's containers before those of the services it depends on
+    /// (read from the depends_on labels; network_mode service: is in them as well through the model's dependencies),
+    /// replicas highest number first.
+    /// </summary>
+    public static IReadOnlyList<Container> StopOrder(IReadOnlyList<Container> containers)
+    {
+        var deps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var c in containers)
+        {
+            if (c.Service is not { } s || deps.ContainsKey(s)) continue;
+            deps[s] = (ComposeLabels.Get(c.Labels, ComposeLabels.DependsOn) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => d.Split(':')[0]).ToList();
+        }
+        var startOrder = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string s)
+        {
+            if (!seen.Add(s)) return;
+            foreach (var d in deps.GetValueOrDefault(s) ?? []) if (deps.ContainsKey(d)) Visit(d);
+            startOrder.Add(s);
+        }
+        foreach (var s in deps.Keys.Order(StringComparer.Ordinal)) Visit(s);
+        var rank = startOrder.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
+        return containers.OrderByDescending(c => c.Service is { } s ? rank[s] : int.MaxValue).ThenByDescending(c => c.Number ?? 0).ToList();
+    }
+
+    // ---- helpers ----
+
+    /// <summary>The services to converge, in dependency order: all, or those named plus (unless NoDeps) what they need.</summary>
+    private static IReadOnlyList<ContainerProjectService> Selected(ContainerProject project, ProjectUpOptions options)
+    {
+        var order = project.ServicesInDependencyOrder();
+        if (options.Services.Count == 0) return order;
+        foreach (var name in options.Services)
+            if (project.GetService(name) is null)
+                throw PscException.NotFound(ErrorIds.ComposeUndefinedReference, $"Project '{project.Name}' has no service '{name}'.", name);
+        var wanted = new HashSet<string>(options.Services, StringComparer.Ordinal);
+        if (!options.NoDeps)
+        {
+            var stack = new Stack<string>(wanted);
+            while (stack.Count > 0)
+                foreach (var d in project.GetService(stack.Pop())!.DependsOn)
+                    if (project.GetService(d.Service) is not null && wanted.Add(d.Service)) stack.Push(d.Service);
+        }
+        return order.Where(s => wanted.Contains(s.Name)).ToList();
+    }
+
+    /// <summary>A service some other service waits on with service_completed_successfully (a one-shot job).</summary>
+    private static bool IsOneShotDependency(ContainerProject project, ContainerProjectService s) =>
+        project.Services.Any(o => o.DependsOn.Any(d => d.Service == s.Name && d.Condition == "service_completed_successfully"));
+
+    private static ContainerProjectChange Change(ContainerProject p, ContainerProjectService s, string target, int n, ContainerProjectAction a, string reason) =>
+        new() { Project = p.Name, Service = s.Name, Target = target, Number = n, Action = a, Reason = reason };
+
+    private static string Short(string hash) => hash.Length == 0 ? "(none)" : hash.Length > 12 ? hash[..12] : hash;
+
+    private Container Find(string name) =>
+        engine.ContainerStore.Find(name) ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"No such container: {name}", name);
+
+    private void RemoveContainer(string name, TimeSpan? grace, bool removeVolumes, CancellationToken ct)
+    {
+        if (engine.ContainerStore.Find(name) is not { } c) return;
+        if (c.State.Running) c = Containers.Stop(c, grace is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null, ct: ct);
+        Containers.Remove(c, force: true, removeVolumes, ct);
+    }
+
+    private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct)
+    {
+        var o = ServiceContainerOptions.For(project, s, number, svc =>
+        {
+            var target = project.GetService(svc);
+            return target is null ? svc : ServiceContainerOptions.ContainerName(project, target, 1);
+        });
+        var c = Containers.Create(o, ct);
+        using (Containers.Start(c, ct: ct)) { }
+    }
+
+    /// <summary>
+    /// Wait until each dependency of <paramref name="s"/> meets its condition (spec "depends_on"): service_started =
+    /// its containers were started; service_healthy = healthy by the engine's healthcheck; service_completed_successfully
+    /// = exited 0. A dependency that is not required only warns. Dependencies outside the selection (NoDeps) and those
+    /// whose change was refused (-WhatIf) are not waited on.
+    /// </summary>
+    private void WaitForDependencies(ContainerProject project, ContainerProjectService s, HashSet<string> selected, HashSet<string> skipped, ProjectUpOptions options, Action<string> warn, CancellationToken ct)
+    {
+        foreach (var d in s.DependsOn)
+        {
+            if (!selected.Contains(d.Service) || skipped.Contains(d.Service)) continue;
+            try
+            {
+                var deps = ContainersOf(project.Name).Where(c => c.Service == d.Service).ToList();
+                if (deps.Count == 0)
+                    throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Service '{s.Name}' depends on '{d.Service}', which has no container.", d.Service);
+                foreach (var c in deps) WaitForCondition(s.Name, d, c, options.WaitTimeout, ct);
+            }
+            catch (PscException e) when (!d.Required && e.ErrorId is ErrorIds.DependencyFailed or ErrorIds.DependencyUnhealthy)
+            {
+                warn($"{e.Message} The dependency is not required; '{s.Name}' starts anyway.");
+            }
+        }
+    }
+
+    private void WaitForCondition(string dependent, ContainerProjectDependency d, Container c, TimeSpan? timeout, CancellationToken ct)
+    {
+        switch (d.Condition)
+        {
+            case "service_healthy":
+                try { ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Healthy, timeout, ct); }
+                catch (PscException e) when (e.ErrorId is ErrorIds.NoHealthcheck or ErrorIds.ContainerUnhealthy)
+                {
+                    throw new PscException(ErrorIds.DependencyUnhealthy, PscErrorCategory.InvalidOperation,
+                        $"Service '{dependent}' waits for '{d.Service}' to be healthy, but {Uncapitalize(e.Message)}", d.Service, e);
+                }
+                break;
+            case "service_completed_successfully":
+                var done = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Exited, timeout, ct)!;
+                if (done.ExitCode != 0)
+                    throw PscException.InvalidOperation(ErrorIds.DependencyFailed,
+                        $"Service '{dependent}' waits for '{d.Service}' to complete successfully, but container '{c.Name}' exited with code {done.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}.", d.Service);
+                break;
+            default: // service_started
+                var cur = engine.ContainerStore.Load(c.Id);
+                if (cur is null || cur.State.StartedAt is null && !cur.State.Running)
+                    throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Service '{dependent}' depends on '{d.Service}', whose container '{c.Name}' has not started.", d.Service);
+                break;
+        }
+    }
+
+    private static string Uncapitalize(string m) => m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m;
+
+    /// <summary>--wait: every container running, healthy when it has a healthcheck, exited 0 for a one-shot dependency.</summary>
+    private List<Container> WaitAll(ContainerProject project, List<Container> containers, HashSet<string> skipped, ProjectUpOptions options, CancellationToken ct)
+    {
+        var deadline = options.WaitTimeout is TimeSpan t ? DateTime.UtcNow + t : (DateTime?)null;
+        var result = new List<Container>();
+        foreach (var c in containers)
+        {
+            if (c.Service is { } svc && skipped.Contains(svc)) { result.Add(c); continue; }
+            TimeSpan? left = deadline is DateTime d ? (d - DateTime.UtcNow is var l && l > TimeSpan.Zero ? l : TimeSpan.Zero) : null;
+            var s = project.GetService(c.Service ?? "");
+            Container? now;
+            if (s is not null && IsOneShotDependency(project, s))
+            {
+                now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Exited, left, ct);
+                if (now!.ExitCode != 0)
+                    throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Container '{c.Name}' of service '{s.Name}' exited with code {now.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}.", s.Name);
+            }
+            else if (c.Config.Healthcheck?.IsActive() == true)
+                now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Healthy, left, ct);
+            else
+                now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Running, left, ct);
+            result.Add(now ?? c);
+        }
+        return result;
+    }
+}

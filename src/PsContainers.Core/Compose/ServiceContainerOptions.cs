@@ -1,0 +1,207 @@
+using System.Globalization;
+using PsContainers.Contract;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Runtime;
+using PsContainers.Core.Volumes;
+
+namespace PsContainers.Core.Compose;
+
+/// <summary>
+/// Turns one replica of a compose service into the engine's <see cref="ContainerCreateOptions"/>, the way docker
+/// compose turns a service into a container create request (docker/compose pkg/compose/create.go): every modelled key
+/// of <see cref="ContainerProjectService"/> becomes the option <c>docker run</c> has for it, and the container carries
+/// docker compose's labels (project, service, container-number, oneoff False, config-hash, project.working_dir,
+/// project.config_files, project.environment_file, depends_on) over the service's own labels.
+/// </summary>
+public static class ServiceContainerOptions
+{
+    /// <summary>
+    /// The container name of replica <paramref name="number"/>: <c>container_name</c> when set, else
+    /// <c>&lt;project&gt;-&lt;service&gt;-&lt;number&gt;</c> (compose v2's '-' separator, spec "container_name").
+    /// </summary>
+    public static string ContainerName(ContainerProject project, ContainerProjectService service, int number) =>
+        service.ContainerName ?? $"{project.Name}-{service.Name}-{number.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// docker compose's depends_on label: "service:condition:restart" per dependency, in the model's order, joined
+    /// with ','; "" without dependencies.
+    /// </summary>
+    public static string DependsOnLabel(ContainerProjectService service) =>
+        string.Join(',', service.DependsOn.Select(d => $"{d.Service}:{d.Condition}:{(d.Restart ? "true" : "false")}"));
+
+    /// <summary>The create options of replica <paramref name="number"/> (from 1) of <paramref name="service"/>.</summary>
+    /// <param name="containerOfService">The name of the container whose network namespace a
+    /// <c>network_mode: service:&lt;name&gt;</c> joins, given the service name (replica 1 of that service).</param>
+    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation) for a service with only <c>build</c>;
+    /// the engine's parse errors (InvalidPort, InvalidVolume, InvalidTmpfs, InvalidExtraHost, InvalidUlimit...) for
+    /// values the loader kept as text.</exception>
+    public static ContainerCreateOptions For(ContainerProject project, ContainerProjectService service, int number, Func<string, string> containerOfService)
+    {
+        if (service.Image is null)
+            throw PscException.InvalidOperation(ErrorIds.ComposeBuildNotSupported,
+                $"Service '{service.Name}' has no image and building images is not supported yet (build: {service.Build?.Context}); give it an image.", service.Name);
+        var o = new ContainerCreateOptions
+        {
+            Image = service.Image,
+            Name = ContainerName(project, service, number),
+            Command = service.Command?.ToArray(),
+            Entrypoint = service.Entrypoint?.ToArray(),
+            WorkingDirectory = service.WorkingDir,
+            User = service.User,
+            Hostname = service.Hostname,
+            Memory = service.Resources.MemoryLimit,
+            Cpus = service.Resources.CpuLimit,
+            PidsLimit = service.Resources.PidsLimit,
+            ReadOnly = service.ReadOnly,
+            Restart = service.Restart ?? "no",
+            Privileged = service.Privileged,
+            StopSignal = service.StopSignal,
+            StopTimeout = service.StopGracePeriod is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null,
+            Init = service.Init ?? false,
+            Tty = service.Tty,
+            Interactive = service.StdinOpen,
+            Healthcheck = Health(service.Healthcheck),
+        };
+        foreach (var (k, v) in service.Environment) o.Environment.Add(k + "=" + v);
+        foreach (var (k, v) in service.Labels) o.Labels[k] = v;
+        o.Labels[ComposeLabels.Project] = project.Name;
+        o.Labels[ComposeLabels.Service] = service.Name;
+        o.Labels[ComposeLabels.ContainerNumber] = number.ToString(CultureInfo.InvariantCulture);
+        o.Labels[ComposeLabels.OneOff] = "False";
+        o.Labels[ComposeLabels.ConfigHash] = service.ConfigHash;
+        o.Labels[ComposeLabels.WorkingDir] = project.WorkingDirectory;
+        o.Labels[ComposeLabels.ConfigFiles] = string.Join(',', project.ConfigFiles);
+        o.Labels[ComposeLabels.EnvironmentFile] = string.Join(',', project.EnvironmentFiles);
+        o.Labels[ComposeLabels.DependsOn] = DependsOnLabel(service);
+        Network(o, project, service, containerOfService);
+        Mounts(o, project, service);
+        foreach (var h in service.ExtraHosts) o.AddHosts.Add(ExtraHost.Parse(h));
+        o.Dns.AddRange(service.Dns);
+        o.DnsSearch.AddRange(service.DnsSearch);
+        o.DnsOptions.AddRange(service.DnsOpt);
+        o.CapAdd.AddRange(service.CapAdd);
+        o.CapDrop.AddRange(service.CapDrop);
+        o.Security = SecurityOptions.Parse(service.SecurityOpt);
+        foreach (var u in service.Ulimits)
+            o.Ulimits.Add(Ulimit.Parse(string.Create(CultureInfo.InvariantCulture, $"{u.Name}={u.Soft}:{u.Hard}")));
+        return o;
+    }
+
+    /// <summary>
+    /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
+    /// no option for them, or compose's part is not built): secrets, configs, sysctls, devices, shm_size, domainname,
+    /// expose, platform, pull_policy (images are not pulled), resource reservations, ipv6_address and mac_address. The
+    /// caller warns about each, so nothing the files ask for is dropped silently.
+    /// </summary>
+    public static IReadOnlyList<string> Unapplied(ContainerProjectService service)
+    {
+        var keys = new List<string>();
+        if (service.Secrets.Count > 0) keys.Add("secrets");
+        if (service.Configs.Count > 0) keys.Add("configs");
+        if (service.Sysctls.Count > 0) keys.Add("sysctls");
+        if (service.Devices.Count > 0) keys.Add("devices");
+        if (service.ShmSize is not null) keys.Add("shm_size");
+        if (service.DomainName is not null) keys.Add("domainname");
+        if (service.Expose.Count > 0) keys.Add("expose");
+        if (service.Platform is not null) keys.Add("platform");
+        if (service.PullPolicy is not null and not "missing" and not "never") keys.Add("pull_policy");
+        if (service.Resources.CpuReservation is not null || service.Resources.MemoryReservation is not null) keys.Add("deploy.resources.reservations");
+        if (service.Networks.Any(n => n.Ipv6Address is not null)) keys.Add("networks.ipv6_address");
+        if (service.Networks.Any(n => n.MacAddress is not null)) keys.Add("networks.mac_address");
+        return keys;
+    }
+
+    /// <summary>The compose healthcheck in the engine's docker shape (durations in ns, 0 = default); null: the image's.</summary>
+    private static HealthConfig? Health(ContainerProjectHealthcheck? h)
+    {
+        if (h is null) return null;
+        if (h.Disable) return new HealthConfig { Test = ["NONE"] };
+        static long Ns(TimeSpan? t) => t is TimeSpan v ? HealthConfig.ToNanoseconds(v) : 0;
+        return new HealthConfig
+        {
+            Test = h.Test?.ToArray() ?? [],
+            Interval = Ns(h.Interval),
+            Timeout = Ns(h.Timeout),
+            StartPeriod = Ns(h.StartPeriod),
+            StartInterval = Ns(h.StartInterval),
+            Retries = h.Retries ?? 0,
+        };
+    }
+
+    /// <summary>
+    /// network_mode (host, none, bridge, container:x, service:x → container:&lt;x's replica 1&gt;) or the project's
+    /// networks by engine name, highest priority first; the service name and every network's aliases as aliases
+    /// (spec "aliases": the service is reachable by its name on each network), the first network's ipv4_address.
+    /// Published ports only without network_mode (the shared namespace decides them).
+    /// </summary>
+    private static void Network(ContainerCreateOptions o, ContainerProject project, ContainerProjectService service, Func<string, string> containerOfService)
+    {
+        if (service.NetworkMode is { } mode)
+        {
+            o.Networks.Add(mode.StartsWith("service:", StringComparison.Ordinal)
+                ? NetworkChoice.ContainerPrefix + containerOfService(mode["service:".Length..])
+                : mode);
+        }
+        else
+        {
+            var joined = service.Networks.OrderByDescending(n => n.Priority).ToList();
+            foreach (var n in joined)
+            {
+                var net = project.Networks.FirstOrDefault(p => p.Key == n.Name)
+                    ?? throw PscException.InvalidData(ErrorIds.ComposeUndefinedReference, $"Service '{service.Name}' uses network '{n.Name}', which the project does not define.", n.Name);
+                o.Networks.Add(net.Name);
+            }
+            o.Aliases.Add(service.Name);
+            foreach (var a in joined.SelectMany(n => n.Aliases))
+                if (!o.Aliases.Contains(a)) o.Aliases.Add(a);
+            if (joined.FirstOrDefault()?.Ipv4Address is { } ip) o.IPAddress = ip;
+        }
+        if (service.NetworkMode is null or "bridge")
+            foreach (var p in service.Ports)
+                o.Publish.AddRange(PortParser.Parse(p.ToString()));
+    }
+
+    /// <summary>volumes (bind, named volume by engine name, anonymous, tmpfs) and tmpfs, as New-Container's -Mount/-Tmpfs give them.</summary>
+    private static void Mounts(ContainerCreateOptions o, ContainerProject project, ContainerProjectService service)
+    {
+        foreach (var m in service.Volumes)
+        {
+            switch (m.Type)
+            {
+                case "bind":
+                    if (m.CreateHostPath == true && m.Source is { } dir && !Path.Exists(dir)) Directory.CreateDirectory(dir);
+                    o.Mounts.Add(new MountSpec
+                    {
+                        Type = MountKind.Bind, Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly,
+                        Options = m.Propagation is null ? [] : [m.Propagation],
+                    });
+                    break;
+                case "volume":
+                    string? name = m.Source is null ? null
+                        : project.Volumes.FirstOrDefault(v => v.Key == m.Source)?.Name
+                          ?? throw PscException.InvalidData(ErrorIds.ComposeUndefinedReference, $"Service '{service.Name}' mounts volume '{m.Source}', which the project does not define.", m.Source);
+                    o.Mounts.Add(new MountSpec
+                    {
+                        Type = MountKind.Volume, Source = name ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
+                        Options = (name is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
+                    });
+                    break;
+                case "tmpfs":
+                    var opts = new List<string>();
+                    if (m.TmpfsSize is long size) opts.Add("size=" + size.ToString(CultureInfo.InvariantCulture));
+                    if (m.TmpfsMode is int mode) opts.Add("mode=" + Convert.ToString(mode, 8));
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(opts) });
+                    break;
+                default:
+                    throw PscException.InvalidOperation(ErrorIds.ComposeMountNotSupported,
+                        $"Service '{service.Name}' mounts a '{m.Type}' volume at {m.Target}; only bind, volume and tmpfs are supported.", service.Name);
+            }
+        }
+        foreach (var t in service.Tmpfs)
+        {
+            var m = MountParser.ParseTmpfs(t);
+            o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) });
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using PsContainers.Core.Compose;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Networking;
+
+namespace PsContainers.Core.Tests.Compose;
+
+/// <summary>
+/// A compose service turned into the engine's create options (docker compose's create.go mapping) and the pure parts of
+/// <see cref="ProjectOrchestrator"/>: the reverse dependency order from labels and the ls summary.
+/// </summary>
+public sealed class ServiceContainerOptionsTests : IDisposable
+{
+    private readonly ComposeDirectory _d = new("shop");
+    public void Dispose() => _d.Dispose();
+
+    private const string Yaml = """
+        services:
+          web:
+            image: nginx:1
+            command: ["sh", "-c", "echo $$HOME"]
+            entrypoint: ["/bin/tini", "--"]
+            environment: { MODE: prod }
+            ports: ["127.0.0.1:8080:80", "53/udp"]
+            volumes: ["./html:/usr/share/nginx/html:ro", "data:/data", "/cache"]
+            tmpfs: ["/run:size=1m"]
+            networks:
+              back: { aliases: [www], ipv4_address: 10.9.0.5, priority: 10 }
+              default: { aliases: [site] }
+            depends_on:
+              db: { condition: service_healthy, restart: true }
+            healthcheck: { test: ["CMD", "true"], interval: 5s, retries: 4 }
+            restart: on-failure:3
+            user: "1000:1000"
+            working_dir: /srv
+            hostname: webhost
+            init: true
+            cap_add: [NET_ADMIN]
+            cap_drop: [MKNOD]
+            extra_hosts: ["gw:10.0.0.1"]
+            dns: [1.1.1.1]
+            stop_signal: SIGINT
+            stop_grace_period: 1500ms
+            labels: { tier: front }
+            ulimits: { nofile: { soft: 100, hard: 200 } }
+            deploy: { resources: { limits: { cpus: "1.5", memory: 64m, pids: 50 } } }
+          db:
+            image: postgres:16
+            container_name: the-db
+            healthcheck: { disable: true }
+          sidecar:
+            image: busybox
+            network_mode: service:db
+          builder:
+            build: ./src
+        networks:
+          back: {}
+        volumes:
+          data: {}
+        """;
+
+    private ContainerProject Load()
+    {
+        _d.Write("compose.yaml", Yaml);
+        return _d.Load("compose.yaml");
+    }
+
+    private static ContainerCreateOptions For(ContainerProject p, string service, int n = 1) =>
+        ServiceContainerOptions.For(p, p.GetService(service)!, n, s => ServiceContainerOptions.ContainerName(p, p.GetService(s)!, 1));
+
+    [Fact]
+    public void Maps_every_modelled_option_of_a_service()
+    {
+        var p = Load();
+        var o = For(p, "web", 2);
+        Assert.Equal("shop-web-2", o.Name);
+        Assert.Equal("nginx:1", o.Image);
+        Assert.Equal(["sh", "-c", "echo $HOME"], o.Command!);
+        Assert.Equal(["/bin/tini", "--"], o.Entrypoint!);
+        Assert.Contains("MODE=prod", o.Environment);
+        Assert.Equal("on-failure:3", o.Restart);
+        Assert.Equal("1000:1000", o.User);
+        Assert.Equal("/srv", o.WorkingDirectory);
+        Assert.Equal("webhost", o.Hostname);
+        Assert.True(o.Init);
+        Assert.Equal(["NET_ADMIN"], o.CapAdd);
+        Assert.Equal(["MKNOD"], o.CapDrop);
+        Assert.Equal([new ExtraHost("gw", "10.0.0.1")], o.AddHosts);
+        Assert.Equal(["1.1.1.1"], o.Dns);
+        Assert.Equal("SIGINT", o.StopSignal);
+        Assert.Equal(2, o.StopTimeout); // 1.5 s rounds up: never less grace than asked
+        Assert.Equal(64L * 1024 * 1024, o.Memory);
+        Assert.Equal(1.5, o.Cpus);
+        Assert.Equal(50L, o.PidsLimit);
+        var nofile = Assert.Single(o.Ulimits);
+        Assert.Equal((100UL, 200UL), (nofile.Soft, nofile.Hard));
+        Assert.Equal(["CMD", "true"], o.Healthcheck!.Test);
+        Assert.Equal(5_000_000_000L, o.Healthcheck.Interval);
+        Assert.Equal(4, o.Healthcheck.Retries);
+        Assert.Equal("front", o.Labels["tier"]);
+    }
+
+    [Fact]
+    public void Labels_the_container_as_docker_compose_does()
+    {
+        var p = Load();
+        var o = For(p, "web", 2);
+        Assert.Equal("shop", o.Labels[ComposeLabels.Project]);
+        Assert.Equal("web", o.Labels[ComposeLabels.Service]);
+        Assert.Equal("2", o.Labels[ComposeLabels.ContainerNumber]);
+        Assert.Equal("False", o.Labels[ComposeLabels.OneOff]);
+        Assert.Equal(p.GetService("web")!.ConfigHash, o.Labels[ComposeLabels.ConfigHash]);
+        Assert.Matches("^[0-9a-f]{64}$", o.Labels[ComposeLabels.ConfigHash]);
+        Assert.Equal(_d.Root, o.Labels[ComposeLabels.WorkingDir]);
+        Assert.Equal(_d.P("compose.yaml"), o.Labels[ComposeLabels.ConfigFiles]);
+        Assert.Equal("db:service_healthy:true", o.Labels[ComposeLabels.DependsOn]);
+    }
+
+    [Fact]
+    public void Joins_the_project_networks_by_engine_name_with_the_service_name_and_aliases()
+    {
+        var o = For(Load(), "web");
+        Assert.Equal(["shop_back", "shop_default"], o.Networks); // priority 10 first
+        Assert.Equal(["web", "www", "site"], o.Aliases);
+        Assert.Equal("10.9.0.5", o.IPAddress);
+        Assert.Equal(2, o.Publish.Count);
+        Assert.Contains(o.Publish, m => m.ContainerPort == 80 && m.HostPort == 8080 && m.HostIP == "127.0.0.1" && m.Protocol == "tcp");
+        Assert.Contains(o.Publish, m => m.ContainerPort == 53 && m.HostPort == 0 && m.Protocol == "udp");
+    }
+
+    [Fact]
+    public void Mounts_binds_named_and_anonymous_volumes_and_tmpfs()
+    {
+        var o = For(Load(), "web");
+        var bind = Assert.Single(o.Mounts, m => m.Type == MountKind.Bind);
+        Assert.Equal((_d.P("html"), "/usr/share/nginx/html", true), (bind.Source, bind.Destination, bind.ReadOnly));
+        Assert.True(Directory.Exists(_d.P("html"))); // the short syntax creates a missing host directory, as docker compose does
+        var named = Assert.Single(o.Mounts, m => m.Type == MountKind.Volume && m.Destination == "/data");
+        Assert.Equal("shop_data", named.Source);
+        Assert.DoesNotContain("anonymous", named.Options);
+        var anon = Assert.Single(o.Mounts, m => m.Type == MountKind.Volume && m.Destination == "/cache");
+        Assert.Matches("^[0-9a-f]{64}$", anon.Source);
+        Assert.Contains("anonymous", anon.Options);
+        var tmpfs = Assert.Single(o.Mounts, m => m.Type == MountKind.Tmpfs);
+        Assert.Equal("/run", tmpfs.Destination);
+        Assert.Equal(1024L * 1024, tmpfs.Tmpfs!.SizeBytes);
+    }
+
+    [Fact]
+    public void Container_name_network_mode_service_and_disabled_healthcheck()
+    {
+        var p = Load();
+        var db = For(p, "db");
+        Assert.Equal("the-db", db.Name);
+        Assert.Equal(["NONE"], db.Healthcheck!.Test);
+        Assert.Equal(["shop_default"], db.Networks);
+        var side = For(p, "sidecar");
+        Assert.Equal(["container:the-db"], side.Networks);
+        Assert.Empty(side.Aliases);
+        Assert.Empty(side.Publish);
+        Assert.Equal("shop-sidecar-1", side.Name);
+    }
+
+    [Fact]
+    public void A_build_only_service_is_a_typed_error()
+    {
+        var p = Load();
+        var e = Assert.Throws<PscException>(() => For(p, "builder"));
+        Assert.Equal(ErrorIds.ComposeBuildNotSupported, e.ErrorId);
+        Assert.Equal("builder", e.Target);
+    }
+
+    [Fact]
+    public void Names_the_keys_it_does_not_apply_so_they_are_warned_about()
+    {
+        var p = Load();
+        Assert.Empty(ServiceContainerOptions.Unapplied(p.GetService("web")!));
+        _d.Write("other.yaml", """
+            services:
+              odd:
+                image: busybox
+                sysctls: { net.core.somaxconn: "1024" }
+                shm_size: 128m
+                expose: ["80"]
+                pull_policy: always
+            """);
+        var odd = _d.Load("other.yaml").GetService("odd")!;
+        Assert.Equal(["sysctls", "shm_size", "expose", "pull_policy"], ServiceContainerOptions.Unapplied(odd));
+    }
+
+    private static Container C(string service, int number, string dependsOn = "", ContainerStatus status = ContainerStatus.Running) => new()
+    {
+        Name = $"p-{service}-{number}",
+        Config = new ContainerConfig
+        {
+            Labels = new()
+            {
+                [ComposeLabels.Project] = "p", [ComposeLabels.Service] = service, [ComposeLabels.ContainerNumber] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [ComposeLabels.DependsOn] = dependsOn, [ComposeLabels.ConfigFiles] = "/a/compose.yaml,/a/over.yaml", [ComposeLabels.WorkingDir] = "/a",
+            },
+        },
+        State = new ContainerState { Status = status },
+    };
+
+    [Fact]
+    public void Stop_order_is_the_reverse_dependency_order_from_the_labels_highest_replicas_first()
+    {
+        var containers = new[]
+        {
+            C("db", 1), C("web", 1, "db:service_healthy:false,init:service_completed_successfully:false"), C("web", 2, "db:service_healthy:false,init:service_completed_successfully:false"),
+            C("init", 1, "db:service_started:false"), C("proxy", 1, "web:service_started:false"),
+        };
+        var order = ProjectOrchestrator.StopOrder(containers).Select(c => c.Name).ToArray();
+        Assert.Equal(["p-proxy-1", "p-web-2", "p-web-1", "p-init-1", "p-db-1"], order);
+    }
+
+    [Fact]
+    public void Summary_counts_running_containers_like_docker_compose_ls()
+    {
+        var s = ProjectOrchestrator.Summarize("p", [C("db", 1), C("web", 1), C("init", 1, status: ContainerStatus.Exited)]);
+        Assert.Equal("running(2/3)", s.Status);
+        Assert.Equal((2, 3), (s.Running, s.Total));
+        Assert.Equal(["/a/compose.yaml", "/a/over.yaml"], s.ConfigFiles);
+        Assert.Equal("/a", s.WorkingDirectory);
+        Assert.Equal("exited(2)", ProjectOrchestrator.Summarize("p", [C("db", 1, status: ContainerStatus.Exited), C("web", 1, status: ContainerStatus.Created)]).Status);
+        Assert.Equal("created(1)", ProjectOrchestrator.Summarize("p", [C("web", 1, status: ContainerStatus.Created)]).Status);
+    }
+}
