@@ -482,13 +482,7 @@ public sealed partial class ContainerManager
     /// </summary>
     private void WaitPreviousMonitor(Container cur, CancellationToken ct)
     {
-        if (cur.State.Running || !Store.MonitorAlive(cur)) return;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        while (Store.MonitorAlive(cur) && sw.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            ct.ThrowIfCancellationRequested();
-            Thread.Sleep(5);
-        }
+        if (!cur.State.Running) Store.WaitMonitorGone(cur, TimeSpan.FromSeconds(10), ct);
     }
 
     /// <summary>Block until the container is not running; its exit code.</summary>

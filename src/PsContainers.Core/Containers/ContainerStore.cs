@@ -270,6 +270,24 @@ public sealed partial class ContainerStore : Images.IImageUsers
     /// <summary>The monitor recorded in state.json is alive and is this container's pscmon.</summary>
     public bool MonitorAlive(Container c) => MonitorAliveFor(c);
 
+    /// <summary>
+    /// Until the container's monitor (as state.json records it now, else as <paramref name="c"/> does) has finished
+    /// its clean-up (runtime delete, unmount, participants) and exited, or <paramref name="timeout"/> passed.
+    /// </summary>
+    public void WaitMonitorGone(Container c, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        int mon = 0;
+        try { mon = ContainerStateFile.ReadFrom(DirOf(c.Id))?.MonitorPid ?? 0; } catch { }
+        if (mon <= 0) mon = c.State.MonitorPid;
+        var probe = new Container { Id = c.Id, State = new ContainerState { MonitorPid = mon } };
+        while (MonitorAliveFor(probe) && sw.Elapsed < timeout)
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(5);
+        }
+    }
+
     private static bool MonitorAliveFor(Container c)
     {
         int pid = c.State.MonitorPid;

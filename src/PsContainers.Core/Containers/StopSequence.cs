@@ -104,17 +104,5 @@ internal sealed class StopSequence
     }
 
     /// <summary>Until the monitor has finished its clean-up (unmount, participants) and exited.</summary>
-    public void WaitMonitorGone(TimeSpan timeout)
-    {
-        var sw = Stopwatch.StartNew();
-        int mon = 0;
-        try { mon = ContainerStateFile.ReadFrom(Dir)?.MonitorPid ?? 0; } catch { }
-        if (mon <= 0) mon = _c.State.MonitorPid;
-        while (sw.Elapsed < timeout)
-        {
-            var probe = new Container { Id = _c.Id, State = new ContainerState { MonitorPid = mon } };
-            if (!_store.MonitorAlive(probe)) return;
-            Thread.Sleep(5);
-        }
-    }
+    public void WaitMonitorGone(TimeSpan timeout) => _store.WaitMonitorGone(_c, timeout);
 }
