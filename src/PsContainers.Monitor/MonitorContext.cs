@@ -1,3 +1,4 @@
+using PsContainers.Cgroups;
 using PsContainers.Contract;
 using static PsContainers.FileSystem.Libc;
 using static PsContainers.Monitor.Native;
@@ -43,6 +44,18 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
         foreach (var (k, v) in attributes) attrs[k] = v;
         _events ??= EventJournal.ForContainerDirectory(Options.Dir);
         _events.TryAppend(EngineEvent.Now(EventType.Container, action, Options.Id, attrs));
+    }
+
+    /// <summary>
+    /// After the container's init exited and before the runtime deletes its cgroup: whether the OOM killer killed a
+    /// process of this run (<paramref name="counter"/> taken at the start; null when the group has no counter). When it
+    /// did, the "oom" event is published, before "die", as docker publishes it.
+    /// </summary>
+    public bool OomCheck(OomKillCounter? counter)
+    {
+        if (counter is null || !counter.Killed()) return false;
+        Event("oom");
+        return true;
     }
 
     public List<string> RuntimeArgs(params string[] rest)

@@ -15,15 +15,18 @@ internal sealed class StateWriter(MonitorOptions o)
     private readonly MonitorOptions _o = o;
     private DateTime? _startedAt;
 
-    /// <summary>state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + rename).</summary>
-    public void Write(ContainerStatus status, int pid, int? exit, string? error)
+    /// <summary>
+    /// state.json (<see cref="ContainerStateFile"/>), replaced atomically (temp + rename). <paramref name="oomKilled"/>:
+    /// the OOM killer killed a process of the run that ended (false again on the next start).
+    /// </summary>
+    public void Write(ContainerStatus status, int pid, int? exit, string? error, bool oomKilled = false)
     {
         var now = DateTime.UtcNow;
         if (status == ContainerStatus.Running) _startedAt = now;
         var record = new ContainerStateFile
         {
             Status = status, Pid = pid, MonitorPid = getpid(), RestartCount = _o.RestartCount, StartedAt = _startedAt,
-            FinishedAt = exit is null ? null : now, ExitCode = exit, Error = error,
+            FinishedAt = exit is null ? null : now, ExitCode = exit, Error = error, OomKilled = oomKilled,
         };
         WriteAtomically(_o.Dir, ContainerMarkers.StateFile, record.ToUtf8());
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PsContainers.Cgroups;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using static PsContainers.FileSystem.Libc;
@@ -52,6 +53,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 break;
             }
             _ctx.Event("start");
+            var oom = OomKillCounter.ForProcess(pid);
             // the attach socket exists before the launcher returns, so a Connect-Container right after a detached
             // run finds it (docker attach right after docker run -d)
             if (_attach.Open()) _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
@@ -74,7 +76,8 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             O.Restart = _ctx.CurrentRestartPolicy(); // docker update --restart reaches a running monitor
             bool again = O.Restart.ShouldRestart(exit, _ctx.UserStopped(), O.RestartCount);
             if (again) O.RestartCount++;
-            _ctx.State.Write(again ? ContainerStatus.Restarting : ContainerStatus.Exited, 0, exit, null);
+            bool oomKilled = _ctx.OomCheck(oom);
+            _ctx.State.Write(again ? ContainerStatus.Restarting : ContainerStatus.Exited, 0, exit, null, oomKilled);
             _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
             if (_ctx.Attached) { _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Exit, exit)); _ctx.Detach(); }
             _ctx.RunRuntime("delete", "--force", O.Id);
@@ -86,7 +89,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             if (_ctx.UserStopped())
             {
                 // stopped during the restart delay: the runtime's hook already ran (and kept the network for the restart)
-                _ctx.State.Write(ContainerStatus.Exited, 0, exit, null);
+                _ctx.State.Write(ContainerStatus.Exited, 0, exit, null, oomKilled);
                 _ctx.ReleaseNetwork();
                 break;
             }

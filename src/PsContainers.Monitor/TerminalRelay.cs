@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PsContainers.Cgroups;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using static PsContainers.FileSystem.Libc;
@@ -62,6 +63,7 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
         ulong size = 0;
         SyncWindowSize(master, ref size);
         int exit;
+        OomKillCounter? oom = null;
         try
         {
             int spid = Spawn(O.Runtime, _ctx.RuntimeArgs("start", O.Id), -1, -1, 2);
@@ -75,12 +77,13 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
             }
             _ctx.State.Write(ContainerStatus.Running, pid, null, null);
             _ctx.Event("start");
+            oom = OomKillCounter.ForProcess(pid);
             exit = RelayTerminal(pid, master, ref size);
         }
         finally { RestoreTerminal(tty, saved); }
         close(master);
         MonitorContext.ReapOthers();
-        _ctx.State.Write(ContainerStatus.Exited, 0, exit, null); // before "die", as docker
+        _ctx.State.Write(ContainerStatus.Exited, 0, exit, null, _ctx.OomCheck(oom)); // before "die", as docker
         _ctx.Event("die", ("exitCode", exit.ToString(CultureInfo.InvariantCulture)));
         _ctx.RunRuntime("delete", "--force", O.Id);
         _ctx.Cleanup();

@@ -62,6 +62,24 @@ Describe 'Invoke-ContainerImage attached' {
         Remove-Container limits -Force
     }
 
+    It 'records OOMKilled and an oom event before die when the memory limit kills a process, as docker' {
+        $since = Get-Date
+        # the shell holds 64 MiB in a variable under a 16 MiB limit (no swap here): the OOM killer ends it
+        $null = New-Container $Img -Name oom -Memory 16MB -- sh -c 'x=$(head -c 67108864 /dev/zero | tr "\0" a); echo survived'
+        $out = Start-Container oom -Attach -ErrorAction SilentlyContinue
+        $out | Should -Not -Contain 'survived'
+        $c = Get-Container oom
+        $c.State.OOMKilled | Should -BeTrue
+        $c.State.ExitCode | Should -Be 137
+        ($c | ConvertTo-Json -Depth 6 | ConvertFrom-Json).State.OOMKilled | Should -BeTrue
+        @(Get-ContainerEvent oom -Since $since | Where-Object Action -in 'oom', 'die').Action | Should -Be @('oom', 'die')
+        # a run that stays inside its limit is not OOMKilled
+        $null = New-Container $Img -Name no-oom -Memory 16MB -- true
+        Start-Container no-oom -Attach
+        (Get-Container no-oom).State.OOMKilled | Should -BeFalse
+        Remove-Container oom, no-oom -Force
+    }
+
     It 'takes -Memory as bytes or as a size with a unit, like docker' {
         foreach ($case in @(@('256m', 256MB), @('1g', 1GB), @('512MB', 512MB), @('1.5GiB', 1.5GB), @(1073741824, 1GB), @(64MB, 64MB))) {
             $c = New-Container $Img -Memory $case[0] true

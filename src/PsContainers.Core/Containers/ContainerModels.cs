@@ -127,6 +127,12 @@ public sealed class ContainerState
     public int RestartCount { get; set; }
     public string? Error { get; set; }
     /// <summary>
+    /// docker inspect's State.OOMKilled: the kernel's OOM killer killed a process of the container's memory cgroup
+    /// during the run that ended (read by pscmon from memory.oom_control's oom_kill on cgroup v1, memory.events on
+    /// v2, before the cgroup is deleted). False while running and after a start.
+    /// </summary>
+    public bool OOMKilled { get; set; }
+    /// <summary>
     /// The healthcheck's results as the monitor recorded them (docker inspect's State.Health), or null when the
     /// container has no active healthcheck. Starting until the first probe result of a run.
     /// </summary>

@@ -133,6 +133,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     {
         Status = s.Status, Pid = s.Pid, MonitorPid = s.MonitorPid, RestartCount = s.RestartCount,
         StartedAt = s.StartedAt, FinishedAt = s.FinishedAt, ExitCode = s.ExitCode, Error = s.Error,
+        OomKilled = s.OOMKilled,
     };
 
     /// <summary>The state a state.json records (the monitor's or ours), read by <see cref="ContainerStateFile.Parse(string)"/>.</summary>
@@ -144,6 +145,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         {
             Status = f.Status, Pid = f.Pid, MonitorPid = f.MonitorPid, RestartCount = f.RestartCount,
             StartedAt = f.StartedAt, FinishedAt = f.FinishedAt, ExitCode = f.ExitCode, Error = f.Error,
+            OOMKilled = f.OomKilled,
         };
     }
 

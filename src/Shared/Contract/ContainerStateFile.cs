@@ -10,11 +10,12 @@ namespace PsContainers.Contract;
 /// the container's process, or the engine while no monitor runs. One writer (<see cref="ToUtf8"/>) and one reader
 /// (<see cref="Parse"/>) used by the engine, pscmon and the disk-usage report. AOT-safe (Utf8JsonReader/Writer).
 /// <code>
-/// {"Status":"running","Pid":1234,"MonitorPid":1230,"RestartCount":0,
+/// {"Status":"running","Pid":1234,"MonitorPid":1230,"RestartCount":0,"OOMKilled":true,
 ///  "StartedAt":"2026-01-02T03:04:05.1234567Z","FinishedAt":"...","ExitCode":0,"Error":"..."}
 /// </code>
 /// Status is lower case (docker's State.Status); Pid is the container's init as the host sees it (0 when none);
-/// MonitorPid is pscmon's pid; times are ISO 8601 UTC; FinishedAt, ExitCode and Error are absent until known.
+/// MonitorPid is pscmon's pid; OOMKilled (docker's State.OOMKilled) is true when the kernel's OOM killer killed a
+/// process of the container's memory cgroup during the run that ended (reset by the next start; written only when true); times are ISO 8601 UTC; FinishedAt, ExitCode and Error are absent until known.
 /// </summary>
 public sealed record ContainerStateFile
 {
@@ -28,6 +29,8 @@ public sealed record ContainerStateFile
     public DateTime? FinishedAt { get; init; }
     public int? ExitCode { get; init; }
     public string? Error { get; init; }
+    /// <summary>The OOM killer killed a process of the container during the run that ended (docker's State.OOMKilled).</summary>
+    public bool OomKilled { get; init; }
 
     /// <summary>The record as UTF-8 JSON (one object, no trailing newline).</summary>
     public byte[] ToUtf8()
@@ -40,6 +43,7 @@ public sealed record ContainerStateFile
             w.WriteNumber("Pid", Pid);
             w.WriteNumber("MonitorPid", MonitorPid);
             w.WriteNumber("RestartCount", RestartCount);
+            if (OomKilled) w.WriteBoolean("OOMKilled", true);
             if (StartedAt is DateTime s) w.WriteString("StartedAt", FormatTime(s));
             if (FinishedAt is DateTime f) w.WriteString("FinishedAt", FormatTime(f));
             if (ExitCode is int x) w.WriteNumber("ExitCode", x);
@@ -99,6 +103,7 @@ public sealed record ContainerStateFile
                 case "finishedat": f = f with { FinishedAt = ParseTime(r.GetString()) }; break;
                 case "exitcode": f = f with { ExitCode = r.GetInt32() }; break;
                 case "error": f = f with { Error = r.GetString() }; break;
+                case "oomkilled": f = f with { OomKilled = r.GetBoolean() }; break;
                 default: r.Skip(); break;
             }
         }

@@ -14,6 +14,7 @@ public sealed class ContainerStateFileTests
             Status = ContainerStatus.Exited, Pid = 0, MonitorPid = 77, RestartCount = 3,
             StartedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567),
             FinishedAt = new DateTime(2026, 1, 2, 3, 5, 0, DateTimeKind.Utc), ExitCode = 137, Error = "killed \"hard\"",
+            OomKilled = true,
         };
         Assert.Equal(f, ContainerStateFile.Parse(f.ToUtf8()));
         Assert.Equal(f, ContainerStateFile.Parse(f.ToJson()));
