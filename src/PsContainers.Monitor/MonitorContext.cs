@@ -194,9 +194,14 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
         if (lockFd >= 0) flock(lockFd, LOCK_EX);
         Mark("remove: locked");
         string? trash = null;
+        List<string> anonymous = [];
         try
         {
             if (IsMountPoint(rootfs)) return; // never delete through a live mount
+            // the volumes' records go before the container does, so a -Remove run that returned has left none behind
+            if (Options.VolumesDir is not null)
+                try { anonymous = ForgetAnonymousVolumes(VolumeLayout.AnonymousVolumes(File.ReadAllBytes(Path.Combine(Options.Dir, VolumeLayout.ContainerMountsFile)))); }
+                catch (IOException) { }
             // a rename makes the container disappear at once; the files are deleted after the lock is released
             trash = Path.Combine(Path.GetDirectoryName(Options.Dir.TrimEnd('/'))!, ContainerMarkers.TrashPrefix + Options.Id);
             Directory.Move(Options.Dir, trash);
@@ -210,5 +215,49 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
         finally { if (lockFd >= 0) close(lockFd); }
         // never follows a link out of the container's directory, never enters a mount left inside it
         if (trash is not null) try { PsContainers.FileSystem.SafeTree.Delete(trash); } catch { }
+        // never follows a link out of a volume, never enters a mount left inside it
+        foreach (string vol in anonymous) try { PsContainers.FileSystem.SafeTree.Delete(vol); } catch { }
+    }
+
+    /// <summary>
+    /// docker run --rm: forget the container's anonymous volumes under the volume store's lock, each only while no other
+    /// container's mounts.json names it: its record goes first (as VolumeStore.Remove does), with a "destroy" volume
+    /// event; returns the volume directories, which the caller deletes once the container is gone.
+    /// </summary>
+    private List<string> ForgetAnonymousVolumes(List<string> names)
+    {
+        var forgotten = new List<string>();
+        if (names.Count == 0) return forgotten;
+        string dir = Options.VolumesDir!;
+        int lockFd = Open(Path.Combine(dir, VolumeLayout.LockFile), O_RDWR | O_CREAT);
+        if (lockFd >= 0) flock(lockFd, LOCK_EX);
+        try
+        {
+            foreach (string name in names)
+            {
+                if (UsedElsewhere(name)) continue;
+                string vol = Path.Combine(dir, name);
+                try { File.Delete(Path.Combine(vol, VolumeLayout.MetadataFile)); }
+                catch (IOException) { continue; }
+                forgotten.Add(vol);
+                _events ??= EventJournal.ForContainerDirectory(Options.Dir);
+                _events.TryAppend(EngineEvent.Now(EventType.Volume, "destroy", name, new Dictionary<string, string> { ["driver"] = "local" }));
+            }
+        }
+        finally { if (lockFd >= 0) close(lockFd); }
+        return forgotten;
+    }
+
+    /// <summary>Whether another container's mounts.json (not this one's, not one being deleted) lists the volume.</summary>
+    private bool UsedElsewhere(string name)
+    {
+        string self = Path.GetFullPath(Options.Dir).TrimEnd('/');
+        foreach (var d in Directory.EnumerateDirectories(Path.GetDirectoryName(self)!))
+        {
+            if (Path.GetFileName(d).StartsWith('.') || d.TrimEnd('/') == self) continue; // .trash-<id>, .names, .locks
+            try { if (VolumeLayout.AnonymousVolumes(File.ReadAllBytes(Path.Combine(d, VolumeLayout.ContainerMountsFile))).Contains(name)) return true; }
+            catch (IOException) { }
+        }
+        return false;
     }
 }

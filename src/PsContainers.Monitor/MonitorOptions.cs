@@ -19,6 +19,8 @@ internal sealed class MonitorOptions
     public bool NoStdin;
     public List<string> ExecArgs = new();
     public string? LockFile, ExitCommand, NameFile, Image;
+    /// <summary>--volumes-dir: the store's volumes directory, given with --remove (the container's anonymous volumes go too).</summary>
+    public string? VolumesDir;
     public List<string> ExitArgs = new();
     /// <summary>The healthcheck the monitor probes (--health-* options, <see cref="HealthConfig.ToMonitorArguments"/>), or null.</summary>
     public HealthConfig? Health;
@@ -44,6 +46,7 @@ internal sealed class MonitorOptions
                     break;
                 case "--restart-count": o.RestartCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--remove": o.Remove = true; break;
+                case "--volumes-dir": o.VolumesDir = Next(); break;
                 case "--foreground": o.Foreground = true; break;
                 case "--attach": o.Attach = true; break;
                 case "--exec-tty": o.ExecTty = true; break;

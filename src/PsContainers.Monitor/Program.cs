@@ -26,7 +26,7 @@ public static partial class Program
         catch (Exception e)
         {
             Console.Error.WriteLine("pscmon: " + e.Message);
-            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart no|always|unless-stopped|on-failure[:N]] [--remove] [--attach] [--stdin] [--foreground] [--open-stdin] [--lock FILE] [--name-file FILE] [--image REF] [--exit-command PATH --exit-arg A ...] [--health-test WORD ... --health-interval NS --health-timeout NS --health-start-period NS --health-start-interval NS --health-retries N]");
+            Console.Error.WriteLine("usage: pscmon --id ID --dir DIR --bundle DIR [--runtime PATH] [--runtime-root DIR] [--restart no|always|unless-stopped|on-failure[:N]] [--remove [--volumes-dir DIR]] [--attach] [--stdin] [--foreground] [--open-stdin] [--lock FILE] [--name-file FILE] [--image REF] [--exit-command PATH --exit-arg A ...] [--health-test WORD ... --health-interval NS --health-timeout NS --health-start-period NS --health-start-interval NS --health-retries N]");
             Console.Error.WriteLine("       pscmon --attach-socket PATH [--detach-keys KEYS] [--no-stdin]");
             Console.Error.WriteLine("       pscmon net-release STORE_ROOT CONTAINER_ID SETUP_ID [--foreground]");
             return 2;

@@ -43,6 +43,27 @@ Describe 'Invoke-ContainerImage attached' {
         @(Get-Container -All).Count | Should -Be $before
     }
 
+    It 'removes a -Remove container''s anonymous volumes with it and keeps named ones, as docker run --rm' {
+        $since = Get-Date
+        $anonBefore = @(Get-ContainerVolume | Where-Object Anonymous).Count
+        $out = Invoke-ContainerImage $Img -Remove -Name rm-vol -Volume /scratch, rm-kept:/kept -- sh -c 'echo x > /scratch/f; echo y > /kept/f; ls /scratch'
+        $out | Should -Be 'f'
+        Get-Container -Name rm-vol -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-ContainerVolume | Where-Object Anonymous).Count | Should -Be $anonBefore
+        Get-Content (Join-Path (Get-ContainerVolume rm-kept).Mountpoint 'f') | Should -Be 'y'
+        @(Get-ContainerEvent -Type Volume -Action destroy -Since $since).Count | Should -Be 1
+        # detached too: the monitor removes both when the container ends
+        $null = Invoke-ContainerImage $Img -Detach -Remove -Name rm-vol-d -Volume /scratch -- sleep 0.3
+        Wait-ContainerCondition { -not (Get-Container -Name rm-vol-d -ErrorAction SilentlyContinue) } | Out-Null
+        Wait-ContainerCondition { @(Get-ContainerVolume | Where-Object Anonymous).Count -eq $anonBefore } | Should -BeTrue
+        # without -Remove, the container's removal keeps them unless -Volumes is given (docker rm vs docker rm -v)
+        $null = Invoke-ContainerImage $Img -Name keep-vol -Volume /scratch -- true
+        Remove-Container keep-vol -Force
+        @(Get-ContainerVolume | Where-Object Anonymous).Count | Should -Be ($anonBefore + 1)
+        Get-ContainerVolume | Where-Object { $_.Anonymous -and -not $_.UsedBy } | Remove-ContainerVolume -Force
+        Remove-ContainerVolume rm-kept -Force
+    }
+
     It 'passes environment, working directory, user, hostname, labels and entrypoint' {
         $envFile = Join-Path $TestDrive 'env'
         "FROMFILE=yes`n# comment`n" | Set-Content $envFile

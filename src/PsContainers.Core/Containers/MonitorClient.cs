@@ -27,7 +27,8 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
             "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
             "--lock", _store.LockFile, "--name-file", _store.NameFile(c.Name), "--image", c.Image,
         };
-        if (c.HostConfig.AutoRemove) a.Add("--remove");
+        // docker run --rm removes the container's anonymous volumes too: the monitor reads them from its mounts.json
+        if (c.HostConfig.AutoRemove) { a.Add("--remove"); a.Add("--volumes-dir"); a.Add(_paths.Volumes); }
         if (attach) a.Add("--attach");
         if (c.Config.Tty && !foreground) a.Add("--tty");
         if (stdin) a.Add("--stdin");

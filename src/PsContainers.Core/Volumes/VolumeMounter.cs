@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using System.Text.Json;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
@@ -20,7 +21,7 @@ public sealed class VolumeMounter
     /// <summary>Over the engine's volume store (see <see cref="Engine"/>).</summary>
     public VolumeMounter(PscPaths paths, VolumeStore volumes) { Paths = paths; Volumes = volumes; }
 
-    public string MountsPath(string containerId) => Path.Combine(Paths.Containers, containerId, "mounts.json");
+    public string MountsPath(string containerId) => Path.Combine(Paths.Containers, containerId, VolumeLayout.ContainerMountsFile);
 
     /// <summary>
     /// Resolve the mounts of a container. <paramref name="rootfs"/> is the container's root file system (merged),

@@ -17,13 +17,13 @@ public sealed class VolumeStore
 
     public PscPaths Paths { get; }
     public string Directory => Paths.Volumes;
-    private string LockPath => Path.Combine(Directory, ".lock");
+    private string LockPath => Path.Combine(Directory, VolumeLayout.LockFile);
 
     public VolumeStore(PscPaths paths) { Paths = paths; }
 
     public string VolumeDirectory(string name) => Path.Combine(Directory, name);
     public string DataDirectory(string name) => Path.Combine(Directory, name, "_data");
-    private string MetaPath(string name) => Path.Combine(Directory, name, "volume.json");
+    private string MetaPath(string name) => Path.Combine(Directory, name, VolumeLayout.MetadataFile);
 
     public ContainerVolume? Get(string name)
     {
@@ -149,7 +149,7 @@ public sealed class VolumeStore
         {
             if (Path.GetFileName(d).StartsWith('.')) continue; // .trash-<id> (being deleted), .names, .locks
             ContainerMounts? m = null;
-            try { m = JsonSerializer.Deserialize<ContainerMounts>(File.ReadAllText(Path.Combine(d, "mounts.json")), Json); }
+            try { m = JsonSerializer.Deserialize<ContainerMounts>(File.ReadAllText(Path.Combine(d, VolumeLayout.ContainerMountsFile)), Json); }
             catch (IOException) { }
             catch (JsonException) { }
             if (m is not null) yield return m;
