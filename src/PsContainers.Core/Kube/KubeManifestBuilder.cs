@@ -19,7 +19,7 @@ namespace PsContainers.Core.Kube;
 /// a bind a hostPath (with a warning).</item>
 /// <item>Limits: memory in Ki/Mi/Gi when exact, CPU in millicores; a pids limit has no container field (warning).</item>
 /// <item>restartPolicy: no → Never, on-failure → OnFailure, always and unless-stopped → Always; a Deployment is
-/// always Always (a warning when the container's policy said otherwise).</item>
+/// always Always (a warning when the container's policy was on-failure).</item>
 /// <item>Every '$' of env values, command and args is doubled: Kubernetes expands $(VAR) there and reads $$ as $.</item>
 /// </list>
 /// Document order: PersistentVolumeClaims, ConfigMaps, workloads, Services, each by name; keys in ordinal order
@@ -90,7 +90,7 @@ public static class KubeManifestBuilder
             var mounts = new List<object?>();
             foreach (var m in w.Mounts.OrderBy(m => m.Target, StringComparer.Ordinal))
             {
-                var (volName, volume) = Volume(w, name, m, podScope);
+                var (volName, volume) = Volume(w, m, podScope);
                 if (volumeNames.Add(volName)) volumes.Add(volume);
                 var vm = M();
                 vm["name"] = volName;
@@ -160,7 +160,7 @@ public static class KubeManifestBuilder
         }
 
         /// <summary>The pod volume of a mount: one per named volume or host path however often it is mounted, one per tmpfs or anonymous mount.</summary>
-        private (string Name, SortedDictionary<string, object?> Volume) Volume(KubeWorkload w, string workload, KubeWorkloadMount m, KubeNameScope podScope)
+        private (string Name, SortedDictionary<string, object?> Volume) Volume(KubeWorkload w, KubeWorkloadMount m, KubeNameScope podScope)
         {
             var v = M();
             string original;
@@ -197,8 +197,6 @@ public static class KubeManifestBuilder
             // volume names are local to the pod: derived from the source, made unique in the pod
             string key = m.Kind is KubeMountKind.Volume or KubeMountKind.Bind ? m.Kind + "\0" + m.Source : m.Kind + "\0" + m.Target;
             string name = podScope.Take(key, KubeNames.ToDnsLabel(original.TrimStart('/')));
-            if (m.Kind == KubeMountKind.Volume && name != m.Source && KubeNames.IsDnsLabel(m.Source) is false)
-                Warnings.Add($"'{w.Source}': the volume '{m.Source}' is named '{name}' in pod '{workload}' (RFC 1123 label).");
             v["name"] = name;
             return (name, v);
         }
@@ -356,7 +354,7 @@ public static class KubeManifestBuilder
         {
             if (options.Kind == KubeWorkloadKind.Deployment)
             {
-                if (w.Restart is RestartPolicyName.No or RestartPolicyName.OnFailure)
+                if (w.Restart is RestartPolicyName.OnFailure)
                     Warnings.Add($"'{w.Source}': a Deployment's pods always restart (restartPolicy Always); the restart policy '{RestartPolicy.Text(w.Restart)}' is not kept.");
                 return "Always";
             }

@@ -15,7 +15,7 @@ namespace PsContainers.Core.Kube;
 /// </summary>
 public static partial class KubeYamlWriter
 {
-    [GeneratedRegex("^[A-Za-z_/][-A-Za-z0-9_./@+]*$")] private static partial Regex PlainRegex();
+    [GeneratedRegex("^[A-Za-z_/][-A-Za-z0-9_./@+:]*$")] private static partial Regex PlainRegex();
 
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
