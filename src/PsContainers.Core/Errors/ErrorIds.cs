@@ -487,6 +487,8 @@ public static class ErrorIds
     public const string NoKubeWorkload = "NoKubeWorkload";
     /// <summary>InvalidArgument: ConvertTo-ContainerKubeYaml got an object that is not a container, a compose project or a name.</summary>
     public const string KubeInputNotSupported = "KubeInputNotSupported";
+    /// <summary>ObjectNotFound: Test-ContainerKube -Path names a file that does not exist.</summary>
+    public const string KubeFileNotFound = "KubeFileNotFound";
 
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
