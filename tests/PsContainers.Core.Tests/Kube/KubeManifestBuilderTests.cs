@@ -342,6 +342,35 @@ public sealed class KubeManifestBuilderTests : IDisposable
         Assert.Equal(args, a is null ? null : string.Join(' ', a));
     }
 
+    [Theory]
+    [InlineData("portz: []", "unknown field: KubernetesClient strict")]
+    [InlineData("containerPort: eighty", "wrong type: KubernetesClient strict")]
+    [InlineData("name: web_pod", "invalid container name: the name rules")]
+    public void TheProof_RejectsWhatAClusterWould(string line, string why)
+    {
+        string yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - image: busybox
+                name: web
+                ports:
+                - containerPort: 80
+                  name: http
+              restartPolicy: Never
+
+            """;
+        KubeManifestAssert.Valid(yaml);
+        string bad = line.StartsWith("portz", StringComparison.Ordinal) ? yaml.Replace("    ports:", "    " + line + "\n    ports:")
+            : line.StartsWith("containerPort", StringComparison.Ordinal) ? yaml.Replace("containerPort: 80", line)
+            : yaml.Replace("    name: web", "    " + line);
+        Assert.True(bad != yaml, "the case did not change the manifest: " + why);
+        Assert.ThrowsAny<Exception>(() => KubeManifestAssert.Valid(bad));
+    }
+
     [Fact]
     public void Nothing_IsAnError()
     {
