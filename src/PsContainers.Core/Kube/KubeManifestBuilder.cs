@@ -36,7 +36,8 @@ public static class KubeManifestBuilder
     /// <exception cref="PscException">NoKubeWorkload (InvalidArgument): <paramref name="workloads"/> is empty.</exception>
     public static KubeManifest Build(IEnumerable<KubeWorkload> workloads, KubeGenerateOptions options)
     {
-        var list = workloads.ToList();
+        // named in one fixed order, so that which of two colliding names gets the suffix does not depend on input order
+        var list = workloads.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Source, StringComparer.Ordinal).ToList();
         if (list.Count == 0) throw PscException.InvalidArgument(ErrorIds.NoKubeWorkload, "There is nothing to convert: give containers or compose projects.", null);
         var ctx = new Context(options);
         foreach (var w in list) ctx.Warnings.AddRange(w.Warnings);
@@ -67,18 +68,24 @@ public static class KubeManifestBuilder
         private readonly KubeNameScope _workloadNames = new(), _serviceNames = new(), _claimNames = new(KubeNames.MaxSubdomainLength), _configMapNames = new(KubeNames.MaxSubdomainLength);
         private readonly HashSet<string> _renamed = new(StringComparer.Ordinal);
 
-        /// <summary>A name repaired for a rule, with a warning the first time (per what and original).</summary>
-        private string Named(KubeNameScope scope, string what, string original, string valid, string rule)
+        /// <summary>
+        /// The name of <paramref name="key"/> (what tells objects apart: a workload's source, a volume's name) wanted as
+        /// <paramref name="original"/>, repaired for a rule and made unique in <paramref name="scope"/>, with a
+        /// warning the first time it differs from <paramref name="original"/>.
+        /// </summary>
+        private string Named(KubeNameScope scope, string what, string key, string original, string valid, string rule)
         {
-            string name = scope.Take(original, valid);
-            if (name != original && _renamed.Add(what + "\0" + original))
-                Warnings.Add($"The {what} name '{original}' is not a valid {rule}; it is written as '{name}'.");
+            string name = scope.Take(key, valid);
+            if (name != original && _renamed.Add(what + "\0" + key))
+                Warnings.Add(valid == original
+                    ? $"The {what} name '{original}' of '{key}' is taken by another object; it is written as '{name}'."
+                    : $"The {what} name '{original}' is not a valid {rule}; it is written as '{name}'.");
             return name;
         }
 
         public void AddWorkload(KubeWorkload w)
         {
-            string name = Named(_workloadNames, "workload", w.Name, KubeNames.ToDnsLabel(w.Name), "RFC 1123 label");
+            string name = Named(_workloadNames, "workload", w.Source, w.Name, KubeNames.ToDnsLabel(w.Name), "RFC 1123 label");
             var selector = M();
             selector[NameLabel] = name;
             if (w.Project is { } proj) selector[PartOfLabel] = KubeNames.ToLabelValue(proj);
@@ -168,7 +175,7 @@ public static class KubeManifestBuilder
             {
                 case KubeMountKind.Volume:
                     original = m.Source!;
-                    string claim = Named(_claimNames, "volume claim", m.Source!, KubeNames.ToDnsSubdomain(m.Source!), "RFC 1123 subdomain");
+                    string claim = Named(_claimNames, "volume claim", m.Source!, m.Source!, KubeNames.ToDnsSubdomain(m.Source!), "RFC 1123 subdomain");
                     if (!Claims.ContainsKey(claim)) Claims[claim] = Claim(claim, m.Source!);
                     var pvc = M();
                     pvc["claimName"] = claim;
@@ -219,7 +226,7 @@ public static class KubeManifestBuilder
         {
             if (w.EnvironmentFromFiles.Count > 0)
             {
-                string cm = Named(_configMapNames, "ConfigMap", workload + "-env", KubeNames.ToDnsSubdomain(workload + "-env"), "RFC 1123 subdomain");
+                string cm = Named(_configMapNames, "ConfigMap", workload, workload + "-env", KubeNames.ToDnsSubdomain(workload + "-env"), "RFC 1123 subdomain");
                 var data = M();
                 foreach (var (k, v) in w.EnvironmentFromFiles) data[k] = v;
                 var labels = M();
@@ -370,7 +377,7 @@ public static class KubeManifestBuilder
         {
             var published = ports.Where(p => p.Port.Published).ToList();
             if (published.Count == 0) return;
-            string name = Named(_serviceNames, "Service", workload, KubeNames.ToDns1035Label(workload), "RFC 1035 label");
+            string name = Named(_serviceNames, "Service", workload, workload, KubeNames.ToDns1035Label(workload), "RFC 1035 label");
             var list = new List<object?>();
             var seen = new HashSet<(int, string)>();
             foreach (var (p, portName) in published)

@@ -309,6 +309,17 @@ public sealed class KubeManifestBuilderTests : IDisposable
     }
 
     [Fact]
+    public void SameServiceNameInTwoProjects_GivesTwoWorkloads()
+    {
+        var a = new KubeWorkload { Source = "a/web", Name = "web", Project = "a", Image = "nginx" };
+        var b = new KubeWorkload { Source = "b/web", Name = "web", Project = "b", Image = "nginx" };
+        var m = Build([b, a], KubeWorkloadKind.Deployment);
+        KubeManifestAssert.Valid(m.Yaml);
+        Assert.Equal(["Deployment/web", $"Deployment/web-{KubeNames.ShortHash("b/web")}"], m.Objects);
+        Assert.Equal([$"The workload name 'web' of 'b/web' is taken by another object; it is written as 'web-{KubeNames.ShortHash("b/web")}'."], m.Warnings);
+    }
+
+    [Fact]
     public void ProjectContainers_AreOneWorkloadPerService_WithTheReplicaCount()
     {
         Container Replica(int n)
