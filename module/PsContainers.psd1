@@ -20,6 +20,7 @@
         'formats/Inspection.format.ps1xml'
         'formats/Prune.format.ps1xml'
         'formats/Projects.format.ps1xml'
+        'formats/Kube.format.ps1xml'
     )
     CmdletsToExport      = @(
         # images and storage
@@ -43,6 +44,8 @@
         'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
         'Start-ContainerProject', 'Stop-ContainerProject', 'Restart-ContainerProject', 'Remove-ContainerProject',
         'Get-ContainerProject',
+        # Kubernetes manifests
+        'ConvertTo-ContainerKubeYaml', 'Export-ContainerKube', 'Test-ContainerKube',
         # prune
         'Clear-ContainerSystem'
     )

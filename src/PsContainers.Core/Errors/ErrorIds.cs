@@ -481,6 +481,15 @@ public static class ErrorIds
     /// <summary>InvalidOperation: A required service_healthy dependency has no healthcheck, turned unhealthy or exited before it was healthy.</summary>
     public const string DependencyUnhealthy = "DependencyUnhealthy";
 
+    // ---- Kubernetes manifests (Kube/). ----
+
+    /// <summary>InvalidArgument: ConvertTo-ContainerKubeYaml got no container and no compose project to convert.</summary>
+    public const string NoKubeWorkload = "NoKubeWorkload";
+    /// <summary>InvalidArgument: ConvertTo-ContainerKubeYaml got an object that is not a container, a compose project or a name.</summary>
+    public const string KubeInputNotSupported = "KubeInputNotSupported";
+    /// <summary>ObjectNotFound: Test-ContainerKube -Path names a file that does not exist.</summary>
+    public const string KubeFileNotFound = "KubeFileNotFound";
+
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
     /// <summary>NotSpecified: The container's process (Invoke-ContainerImage, Invoke-ContainerCommand) exited with a non-zero code.</summary>

@@ -1,0 +1,444 @@
+using System.Globalization;
+using PsContainers.Contract;
+using PsContainers.Core.Containers;
+
+namespace PsContainers.Core.Kube;
+
+/// <summary>
+/// Turns <see cref="KubeWorkload"/>s into Kubernetes objects (core/v1 Pod, ConfigMap, PersistentVolumeClaim, Service;
+/// apps/v1 Deployment) and writes them as one multi-document YAML text. The mapping follows podman's <c>kube
+/// generate</c> (libpod/kube.go) and fixes its known faults (kube-notes 4.1): labels kept, restartPolicy written,
+/// the healthcheck as an exec livenessProbe (startupProbe for a start period), every name valid.
+/// <list type="bullet">
+/// <item>Names: objects and containers get RFC 1123 labels, Services RFC 1035 labels, claims and ConfigMaps RFC 1123
+/// subdomains, ports IANA service names unique in the pod ("tcp-80"); each repair is a warning naming both names.</item>
+/// <item>Selector: the label app.kubernetes.io/name = the workload's name (app.kubernetes.io/part-of = the compose
+/// project); the workload's own labels are kept, keys and values repaired when invalid.</item>
+/// <item>Volumes: a named volume is a persistentVolumeClaim of a PersistentVolumeClaim (ReadWriteOnce,
+/// <see cref="KubeGenerateOptions.ClaimSize"/>); an anonymous one an emptyDir; a tmpfs an emptyDir of medium Memory;
+/// a bind a hostPath (with a warning).</item>
+/// <item>Limits: memory in Ki/Mi/Gi when exact, CPU in millicores; a pids limit has no container field (warning).</item>
+/// <item>restartPolicy: no → Never, on-failure → OnFailure, always and unless-stopped → Always; a Deployment is
+/// always Always (a warning when the container's policy was on-failure).</item>
+/// <item>Every '$' of env values, command and args is doubled: Kubernetes expands $(VAR) there and reads $$ as $.</item>
+/// </list>
+/// Document order: PersistentVolumeClaims, ConfigMaps, workloads, Services, each by name; keys in ordinal order
+/// (kubectl's own output order).
+/// </summary>
+public static class KubeManifestBuilder
+{
+    /// <summary>The selector label every workload carries (Kubernetes recommended labels).</summary>
+    public const string NameLabel = "app.kubernetes.io/name";
+    /// <summary>The label naming the compose project of a workload.</summary>
+    public const string PartOfLabel = "app.kubernetes.io/part-of";
+
+    /// <summary>The manifest of <paramref name="workloads"/>.</summary>
+    /// <exception cref="PscException">NoKubeWorkload (InvalidArgument): <paramref name="workloads"/> is empty.</exception>
+    public static KubeManifest Build(IEnumerable<KubeWorkload> workloads, KubeGenerateOptions options)
+    {
+        // named in one fixed order, so that which of two colliding names gets the suffix does not depend on input order
+        var list = workloads.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Source, StringComparer.Ordinal).ToList();
+        if (list.Count == 0) throw PscException.InvalidArgument(ErrorIds.NoKubeWorkload, "There is nothing to convert: give containers or compose projects.", null);
+        var ctx = new Context(options);
+        foreach (var w in list) ctx.Warnings.AddRange(w.Warnings);
+        foreach (var w in list) ctx.AddWorkload(w);
+
+        var docs = ctx.Claims.Values.OrderBy(d => NameOf(d), StringComparer.Ordinal)
+            .Concat(ctx.ConfigMaps.OrderBy(NameOf, StringComparer.Ordinal))
+            .Concat(ctx.Workloads.OrderBy(NameOf, StringComparer.Ordinal))
+            .Concat(ctx.Services.OrderBy(NameOf, StringComparer.Ordinal))
+            .ToList();
+        return new KubeManifest
+        {
+            Yaml = KubeYamlWriter.Write(docs),
+            Objects = docs.Select(d => $"{d["kind"]}/{NameOf(d)}").ToList(),
+            Warnings = ctx.Warnings,
+        };
+    }
+
+    private static string NameOf(SortedDictionary<string, object?> doc) => (string)((SortedDictionary<string, object?>)doc["metadata"]!)["name"]!;
+
+    private static SortedDictionary<string, object?> M() => new(StringComparer.Ordinal);
+
+    private sealed class Context(KubeGenerateOptions options)
+    {
+        public readonly List<string> Warnings = [];
+        public readonly SortedDictionary<string, SortedDictionary<string, object?>> Claims = new(StringComparer.Ordinal);
+        public readonly List<SortedDictionary<string, object?>> ConfigMaps = [], Workloads = [], Services = [];
+        private readonly KubeNameScope _workloadNames = new(), _serviceNames = new(), _claimNames = new(KubeNames.MaxSubdomainLength), _configMapNames = new(KubeNames.MaxSubdomainLength);
+        private readonly HashSet<string> _renamed = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The name of <paramref name="key"/> (what tells objects apart: a workload's source, a volume's name) wanted as
+        /// <paramref name="original"/>, repaired for a rule and made unique in <paramref name="scope"/>, with a
+        /// warning the first time it differs from <paramref name="original"/>.
+        /// </summary>
+        private string Named(KubeNameScope scope, string what, string key, string original, string valid, string rule)
+        {
+            string name = scope.Take(key, valid);
+            if (name != original && _renamed.Add(what + "\0" + key))
+                Warnings.Add(valid == original
+                    ? $"The {what} name '{original}' of '{key}' is taken by another object; it is written as '{name}'."
+                    : $"The {what} name '{original}' is not a valid {rule}; it is written as '{name}'.");
+            return name;
+        }
+
+        public void AddWorkload(KubeWorkload w)
+        {
+            string name = Named(_workloadNames, "workload", w.Source, w.Name, KubeNames.ToDnsLabel(w.Name), "RFC 1123 label");
+            var selector = M();
+            selector[NameLabel] = name;
+            if (w.Project is { } proj) selector[PartOfLabel] = KubeNames.ToLabelValue(proj);
+            var labels = Labels(w, selector);
+
+            var podScope = new KubeNameScope();
+            var volumeNames = new HashSet<string>(StringComparer.Ordinal);
+            var volumes = new List<object?>();
+            var mounts = new List<object?>();
+            foreach (var m in w.Mounts.OrderBy(m => m.Target, StringComparer.Ordinal))
+            {
+                var (volName, volume) = Volume(w, m, podScope);
+                if (volumeNames.Add(volName)) volumes.Add(volume);
+                var vm = M();
+                vm["name"] = volName;
+                vm["mountPath"] = m.Target;
+                if (m.ReadOnly) vm["readOnly"] = true;
+                if (m.SubPath is { } sp) vm["subPath"] = sp;
+                mounts.Add(vm);
+            }
+
+            var container = M();
+            container["name"] = name;
+            container["image"] = w.Image;
+            if (w.Command is { } cmd) container["command"] = cmd.Select(Escape).ToList<object?>();
+            if (w.Args is { } args) container["args"] = args.Select(Escape).ToList<object?>();
+            if (w.WorkingDir is { } wd) container["workingDir"] = wd;
+            if (w.Tty) container["tty"] = true;
+            if (w.StdinOpen) container["stdin"] = true;
+            Env(w, name, container);
+            var ports = Ports(w, container);
+            if (mounts.Count > 0) container["volumeMounts"] = mounts;
+            Resources(w, container);
+            Security(w, container);
+            Probes(w, container);
+
+            var pod = M();
+            pod["containers"] = new List<object?> { container };
+            pod["restartPolicy"] = RestartPolicyFor(w);
+            if (volumes.Count > 0) pod["volumes"] = volumes.OrderBy(v => (string)((SortedDictionary<string, object?>)v!)["name"]!, StringComparer.Ordinal).ToList();
+
+            if (options.Kind == KubeWorkloadKind.Deployment)
+            {
+                var template = M();
+                template["metadata"] = Meta(null, labels);
+                template["spec"] = pod;
+                var matchLabels = M();
+                foreach (var (k, v) in selector) matchLabels[k] = v;
+                var sel = M();
+                sel["matchLabels"] = matchLabels;
+                var spec = M();
+                spec["replicas"] = w.Replicas;
+                spec["selector"] = sel;
+                spec["template"] = template;
+                Workloads.Add(Doc("apps/v1", "Deployment", Meta(name, labels), "spec", spec));
+            }
+            else
+            {
+                if (w.Replicas > 1) Warnings.Add($"'{w.Source}' runs {w.Replicas} replicas; a Pod is one (use -Kind Deployment for replicas).");
+                Workloads.Add(Doc("v1", "Pod", Meta(name, labels), "spec", pod));
+            }
+            if (options.Service) Service(w, name, selector, ports);
+        }
+
+        private SortedDictionary<string, object?> Labels(KubeWorkload w, SortedDictionary<string, object?> selector)
+        {
+            var labels = M();
+            foreach (var (k, v) in w.Labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                string key = KubeNames.ToQualifiedName(k), value = KubeNames.ToLabelValue(v);
+                if (key != k) Warnings.Add($"'{w.Source}': the label key '{k}' is not a valid qualified name; it is written as '{key}'.");
+                if (value != v) Warnings.Add($"'{w.Source}': the value '{v}' of label '{k}' is not a valid label value; it is written as '{value}'.");
+                if (selector.ContainsKey(key)) { Warnings.Add($"'{w.Source}': the label '{k}' is replaced by the selector label of the same key."); continue; }
+                if (labels.ContainsKey(key)) { Warnings.Add($"'{w.Source}': the label '{k}' repairs to the key '{key}' of another label and is left out."); continue; }
+                labels[key] = value;
+            }
+            foreach (var (k, v) in selector) labels[k] = v;
+            return labels;
+        }
+
+        /// <summary>The pod volume of a mount: one per named volume or host path however often it is mounted, one per tmpfs or anonymous mount.</summary>
+        private (string Name, SortedDictionary<string, object?> Volume) Volume(KubeWorkload w, KubeWorkloadMount m, KubeNameScope podScope)
+        {
+            var v = M();
+            string original;
+            switch (m.Kind)
+            {
+                case KubeMountKind.Volume:
+                    original = m.Source!;
+                    string claim = Named(_claimNames, "volume claim", m.Source!, m.Source!, KubeNames.ToDnsSubdomain(m.Source!), "RFC 1123 subdomain");
+                    if (!Claims.ContainsKey(claim)) Claims[claim] = Claim(claim, m.Source!);
+                    var pvc = M();
+                    pvc["claimName"] = claim;
+                    v["persistentVolumeClaim"] = pvc;
+                    break;
+                case KubeMountKind.Bind:
+                    original = m.Source! + "-host";
+                    var hp = M();
+                    hp["path"] = m.Source!;
+                    if (m.CreateHostPath) hp["type"] = "DirectoryOrCreate";
+                    v["hostPath"] = hp;
+                    Warnings.Add($"'{w.Source}': the bind mount of '{m.Source}' at '{m.Target}' is a hostPath volume: it ties the pod to a node that has that path, and clusters often forbid hostPath.");
+                    break;
+                case KubeMountKind.Tmpfs:
+                    original = m.Target + "-tmpfs";
+                    var ed = M();
+                    ed["medium"] = "Memory";
+                    if (m.SizeLimit is long size) ed["sizeLimit"] = Bytes(size);
+                    v["emptyDir"] = ed;
+                    break;
+                default:
+                    original = m.Target + "-data";
+                    v["emptyDir"] = M();
+                    break;
+            }
+            // volume names are local to the pod: derived from the source, made unique in the pod
+            string key = m.Kind is KubeMountKind.Volume or KubeMountKind.Bind ? m.Kind + "\0" + m.Source : m.Kind + "\0" + m.Target;
+            string name = podScope.Take(key, KubeNames.ToDnsLabel(original.TrimStart('/')));
+            v["name"] = name;
+            return (name, v);
+        }
+
+        private SortedDictionary<string, object?> Claim(string claim, string volume)
+        {
+            var requests = M();
+            requests["storage"] = options.ClaimSize;
+            var resources = M();
+            resources["requests"] = requests;
+            var spec = M();
+            spec["accessModes"] = new List<object?> { "ReadWriteOnce" };
+            spec["resources"] = resources;
+            var labels = M();
+            labels[NameLabel] = KubeNames.ToLabelValue(volume);
+            return Doc("v1", "PersistentVolumeClaim", Meta(claim, labels), "spec", spec);
+        }
+
+        private void Env(KubeWorkload w, string workload, SortedDictionary<string, object?> container)
+        {
+            if (w.EnvironmentFromFiles.Count > 0)
+            {
+                string cm = Named(_configMapNames, "ConfigMap", workload, workload + "-env", KubeNames.ToDnsSubdomain(workload + "-env"), "RFC 1123 subdomain");
+                var data = M();
+                foreach (var (k, v) in w.EnvironmentFromFiles) data[k] = v;
+                var labels = M();
+                labels[NameLabel] = workload;
+                ConfigMaps.Add(Doc("v1", "ConfigMap", Meta(cm, labels), "data", data));
+                var reference = M();
+                reference["name"] = cm;
+                var from = M();
+                from["configMapRef"] = reference;
+                container["envFrom"] = new List<object?> { from };
+            }
+            // the last definition of a name wins, in the position of its first
+            var env = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in w.Environment) env[k] = v;
+            if (env.Count == 0) return;
+            container["env"] = env.Select(kv =>
+            {
+                var e = M();
+                e["name"] = kv.Key;
+                e["value"] = Escape(kv.Value);
+                return (object?)e;
+            }).ToList();
+        }
+
+        private List<(KubeWorkloadPort Port, string Name)> Ports(KubeWorkload w, SortedDictionary<string, object?> container)
+        {
+            var scope = new KubeNameScope(KubeNames.MaxPortNameLength);
+            var named = new List<(KubeWorkloadPort, string)>();
+            var seen = new HashSet<(int, string, int?, string?)>();
+            var list = new List<object?>();
+            foreach (var p in w.Ports.OrderBy(p => p.ContainerPort).ThenBy(p => p.Protocol, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.HostPort ?? 0))
+            {
+                string proto = p.Protocol.ToUpperInvariant();
+                if (!seen.Add((p.ContainerPort, proto, p.HostPort, p.HostIp))) continue;
+                string wanted = p.Name is { } pn ? KubeNames.ToPortName(pn) : KubeNames.ToPortName(proto.ToLowerInvariant() + "-" + p.ContainerPort.ToString(CultureInfo.InvariantCulture));
+                string original = (p.Name ?? "") + "\0" + p.ContainerPort + "/" + proto + "\0" + p.HostPort + "\0" + p.HostIp;
+                string name = scope.Take(original, wanted);
+                if (p.Name is { } given && given != name) Warnings.Add($"'{w.Source}': the port name '{given}' is not a valid IANA service name (or is taken); it is written as '{name}'.");
+                var cp = M();
+                cp["name"] = name;
+                cp["containerPort"] = p.ContainerPort;
+                cp["protocol"] = proto;
+                if (p.HostPort is int hp) cp["hostPort"] = hp;
+                if (p.HostPort is not null && p.HostIp is { } ip) cp["hostIP"] = ip;
+                list.Add(cp);
+                named.Add((p, name));
+            }
+            if (list.Count > 0) container["ports"] = list;
+            return named;
+        }
+
+        private void Resources(KubeWorkload w, SortedDictionary<string, object?> container)
+        {
+            var limits = M();
+            if (w.MemoryLimit is long mem and > 0) limits["memory"] = Bytes(mem);
+            if (w.CpuLimit is double cpu and > 0) limits["cpu"] = Cpu(cpu);
+            var requests = M();
+            if (w.MemoryRequest is long rm and > 0) requests["memory"] = Bytes(rm);
+            if (w.CpuRequest is double rc and > 0) requests["cpu"] = Cpu(rc);
+            if (w.PidsLimit is long pids)
+                Warnings.Add($"'{w.Source}': the pids limit {pids} has no Kubernetes container field (the kubelet sets podPidsLimit per node); it is left out.");
+            if (limits.Count + requests.Count == 0) return;
+            var r = M();
+            if (limits.Count > 0) r["limits"] = limits;
+            if (requests.Count > 0) r["requests"] = requests;
+            container["resources"] = r;
+        }
+
+        private void Security(KubeWorkload w, SortedDictionary<string, object?> container)
+        {
+            var sc = M();
+            var caps = M();
+            if (w.CapAdd.Count > 0) caps["add"] = Capabilities(w.CapAdd);
+            if (w.CapDrop.Count > 0) caps["drop"] = Capabilities(w.CapDrop);
+            if (caps.Count > 0) sc["capabilities"] = caps;
+            if (w.Privileged) sc["privileged"] = true;
+            if (w.ReadOnlyRootFilesystem) sc["readOnlyRootFilesystem"] = true;
+            if (w.User is { Length: > 0 } user)
+            {
+                string[] ug = user.Split(':', 2);
+                if (long.TryParse(ug[0], NumberStyles.None, CultureInfo.InvariantCulture, out long uid)) sc["runAsUser"] = uid;
+                else Warnings.Add($"'{w.Source}': the user '{ug[0]}' is a name; Kubernetes needs a numeric runAsUser, so it is left out.");
+                if (ug.Length > 1)
+                {
+                    if (long.TryParse(ug[1], NumberStyles.None, CultureInfo.InvariantCulture, out long gid)) sc["runAsGroup"] = gid;
+                    else Warnings.Add($"'{w.Source}': the group '{ug[1]}' is a name; Kubernetes needs a numeric runAsGroup, so it is left out.");
+                }
+            }
+            if (sc.Count > 0) container["securityContext"] = sc;
+        }
+
+        /// <summary>Kubernetes capability names: without "CAP_", upper case, sorted, once each.</summary>
+        private static List<object?> Capabilities(IEnumerable<string> caps) =>
+            caps.Select(c => c.ToUpperInvariant()).Select(c => c.StartsWith("CAP_", StringComparison.Ordinal) ? c[4..] : c)
+                .Distinct().Order(StringComparer.Ordinal).ToList<object?>();
+
+        private void Probes(KubeWorkload w, SortedDictionary<string, object?> container)
+        {
+            if (w.Healthcheck is not { } h || !h.IsActive()) return;
+            var live = Probe(h.Test);
+            live["periodSeconds"] = Seconds(h.EffectiveInterval());
+            live["timeoutSeconds"] = Seconds(h.EffectiveTimeout());
+            live["failureThreshold"] = h.EffectiveRetries();
+            container["livenessProbe"] = live;
+            if (h.EffectiveStartPeriod() > TimeSpan.Zero)
+            {
+                // docker's start period: failures do not count until it ends or a probe succeeds; a startup probe
+                // probing every start interval for as many tries as fit in the period is the same window
+                var startup = Probe(h.Test);
+                int every = Seconds(h.EffectiveStartInterval());
+                startup["periodSeconds"] = every;
+                startup["timeoutSeconds"] = Seconds(h.EffectiveTimeout());
+                startup["failureThreshold"] = Math.Max(1, (int)Math.Ceiling(h.EffectiveStartPeriod().TotalSeconds / every));
+                container["startupProbe"] = startup;
+            }
+        }
+
+        private static SortedDictionary<string, object?> Probe(string[] test)
+        {
+            var command = test[0] == "CMD-SHELL" ? new List<object?> { "/bin/sh", "-c", test[1] } : test.Skip(1).ToList<object?>();
+            var exec = M();
+            exec["command"] = command;
+            var p = M();
+            p["exec"] = exec;
+            return p;
+        }
+
+        /// <summary>Whole seconds, rounded up, at least 1 (probe fields are integer seconds).</summary>
+        private static int Seconds(TimeSpan t) => Math.Max(1, (int)Math.Ceiling(t.TotalSeconds));
+
+        private string RestartPolicyFor(KubeWorkload w)
+        {
+            if (options.Kind == KubeWorkloadKind.Deployment)
+            {
+                if (w.Restart is RestartPolicyName.OnFailure)
+                    Warnings.Add($"'{w.Source}': a Deployment's pods always restart (restartPolicy Always); the restart policy '{RestartPolicy.Text(w.Restart)}' is not kept.");
+                return "Always";
+            }
+            return w.Restart switch
+            {
+                RestartPolicyName.Always or RestartPolicyName.UnlessStopped => "Always",
+                RestartPolicyName.OnFailure => "OnFailure",
+                _ => "Never",
+            };
+        }
+
+        private void Service(KubeWorkload w, string workload, SortedDictionary<string, object?> selector, List<(KubeWorkloadPort Port, string Name)> ports)
+        {
+            var published = ports.Where(p => p.Port.Published).ToList();
+            if (published.Count == 0) return;
+            string name = Named(_serviceNames, "Service", workload, workload, KubeNames.ToDns1035Label(workload), "RFC 1035 label");
+            var list = new List<object?>();
+            var seen = new HashSet<(int, string)>();
+            foreach (var (p, portName) in published)
+            {
+                int port = p.HostPort ?? p.ContainerPort;
+                string proto = p.Protocol.ToUpperInvariant();
+                if (!seen.Add((port, proto))) continue;
+                var sp = M();
+                sp["name"] = portName;
+                sp["port"] = port;
+                sp["protocol"] = proto;
+                sp["targetPort"] = p.ContainerPort;
+                list.Add(sp);
+            }
+            var sel = M();
+            foreach (var (k, v) in selector) sel[k] = v;
+            var spec = M();
+            spec["ports"] = list;
+            spec["selector"] = sel;
+            spec["type"] = "NodePort";
+            var labels = M();
+            foreach (var (k, v) in selector) labels[k] = v;
+            Services.Add(Doc("v1", "Service", Meta(name, labels), "spec", spec));
+        }
+
+        private static SortedDictionary<string, object?> Meta(string? name, SortedDictionary<string, object?> labels)
+        {
+            var m = M();
+            if (name is not null) m["name"] = name;
+            var copy = M();
+            foreach (var (k, v) in labels) copy[k] = v;
+            m["labels"] = copy;
+            return m;
+        }
+
+        private static SortedDictionary<string, object?> Doc(string apiVersion, string kind, SortedDictionary<string, object?> meta, string bodyKey, object body)
+        {
+            var d = M();
+            d["apiVersion"] = apiVersion;
+            d["kind"] = kind;
+            d["metadata"] = meta;
+            d[bodyKey] = body;
+            return d;
+        }
+    }
+
+    /// <summary>A byte count as a Kubernetes quantity: "64Mi", "1Gi", "512Ki" when exact, else plain bytes.</summary>
+    public static string Bytes(long bytes)
+    {
+        foreach (var (unit, size) in new[] { ("Ti", 1L << 40), ("Gi", 1L << 30), ("Mi", 1L << 20), ("Ki", 1L << 10) })
+            if (bytes >= size && bytes % size == 0) return (bytes / size).ToString(CultureInfo.InvariantCulture) + unit;
+        return bytes.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>CPUs as a Kubernetes quantity: whole CPUs as "2", else millicores ("500m"; at least "1m").</summary>
+    public static string Cpu(double cpus)
+    {
+        long milli = Math.Max(1, (long)Math.Round(cpus * 1000, MidpointRounding.AwayFromZero));
+        return milli % 1000 == 0 ? (milli / 1000).ToString(CultureInfo.InvariantCulture) : milli.ToString(CultureInfo.InvariantCulture) + "m";
+    }
+
+    /// <summary>A value where Kubernetes expands $(VAR) (env values, command, args): every '$' doubled, so it reads back as written.</summary>
+    public static string Escape(string s) => s.Replace("$", "$$", StringComparison.Ordinal);
+}

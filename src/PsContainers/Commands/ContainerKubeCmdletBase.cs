@@ -1,0 +1,116 @@
+using System.Management.Automation;
+using PsContainers.Completers;
+using PsContainers.Core;
+using PsContainers.Core.Compose;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Images;
+using PsContainers.Core.Kube;
+
+namespace PsContainers.Commands;
+
+/// <summary>
+/// What ConvertTo-ContainerKubeYaml and Export-ContainerKube share: the inputs (containers, compose projects loaded
+/// by Import-ContainerProject, projects of the store from Get-ContainerProject, or names), collected over the
+/// pipeline and converted once at the end (<see cref="KubeWorkloadReader"/>, <see cref="KubeManifestBuilder"/>), with
+/// the generator's warnings written as warnings.
+/// </summary>
+public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
+{
+    /// <summary>
+    /// Container objects, ContainerProject objects (Import-ContainerProject), ContainerProjectSummary objects
+    /// (Get-ContainerProject), or names: a container name, id or wildcard, or else the name of a compose project whose
+    /// containers are in the store.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
+    [Alias("Container", "Name")]
+    public object[] InputObject { get; set; } = [];
+
+    /// <summary>Compose projects of the store by name (their containers, grouped by service); wildcards allowed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Project")]
+    [ArgumentCompleter(typeof(ComposeProjectCompleter))]
+    [SupportsWildcards]
+    public string[] Project { get; set; } = [];
+
+    /// <summary>Pod (default, as podman kube generate) or Deployment for each container or service.</summary>
+    [Parameter] public KubeWorkloadKind Kind { get; set; } = KubeWorkloadKind.Pod;
+
+    /// <summary>Also write a Service (type NodePort) for each workload with published ports (podman kube generate --service).</summary>
+    [Parameter] public SwitchParameter Service { get; set; }
+
+    /// <summary>The storage each PersistentVolumeClaim requests, a Kubernetes quantity (default 1Gi; volumes here have no size).</summary>
+    [Parameter]
+    [ValidatePattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")]
+    public string ClaimSize { get; set; } = "1Gi";
+
+    private readonly List<Container> _containers = [];
+    private readonly List<ContainerProject> _projects = [];
+    private List<Container>? _all;
+
+    private List<Container> All => _all ??= Engine.ContainerStore.LoadAll();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Project")
+        {
+            foreach (var p in Project) AddProject(p, wildcard: true);
+            return;
+        }
+        foreach (var item in InputObject)
+        {
+            switch (item is PSObject pso ? pso.BaseObject : item)
+            {
+                case Container c:
+                    _containers.AddRange(Resolve(null, null, [c]));
+                    break;
+                case ContainerProject p:
+                    _projects.Add(p);
+                    break;
+                case ContainerProjectSummary s:
+                    AddProject(s.Name, wildcard: false);
+                    break;
+                case string name when !WildcardPattern.ContainsWildcardCharacters(name) && !All.Any(c => c.Name == name) && All.Any(c => c.Project == name):
+                    AddProject(name, wildcard: false);
+                    break;
+                case string name:
+                    _containers.AddRange(Resolve([name], null, null));
+                    break;
+                case var other:
+                    WriteError(new ErrorRecord(new ArgumentException($"A {other?.GetType().Name ?? "null"} cannot be converted: give containers, compose projects or names."),
+                        ErrorIds.KubeInputNotSupported, ErrorCategory.InvalidArgument, other));
+                    break;
+            }
+        }
+    }
+
+    private void AddProject(string name, bool wildcard)
+    {
+        var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+        var hits = All.Where(c => c.Project is { } p && (wildcard ? pattern.IsMatch(p) : p == name)).ToList();
+        if (hits.Count == 0 && !(wildcard && WildcardPattern.ContainsWildcardCharacters(name)))
+            WriteEngineError(PscException.NotFound(ErrorIds.ProjectNotFound, $"No container of compose project '{name}' exists.", name), name);
+        _containers.AddRange(hits);
+    }
+
+    /// <summary>The manifest of everything collected, with its warnings written; null after an error (already written).</summary>
+    protected KubeManifest? Convert()
+    {
+        if (_containers.Count == 0 && _projects.Count == 0) return null;
+        var images = new Dictionary<string, ImageConfig?>(StringComparer.Ordinal);
+        ImageConfig? Image(string idOrRef)
+        {
+            if (images.TryGetValue(idOrRef, out var known)) return known;
+            ImageConfig? config;
+            try { config = Engine.Images.FindImage(idOrRef)?.Config; }
+            catch (Exception e) when (e is PscException or IOException) { config = null; }
+            return images[idOrRef] = config;
+        }
+        var workloads = KubeWorkloadReader.FromContainers(_containers, Image).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)));
+        if (ForTarget(null, () => KubeManifestBuilder.Build(workloads, new KubeGenerateOptions { Kind = Kind, Service = Service, ClaimSize = ClaimSize }), out var manifest))
+        {
+            foreach (var w in manifest.Warnings) WriteWarning(w);
+            return manifest;
+        }
+        return null;
+    }
+}
