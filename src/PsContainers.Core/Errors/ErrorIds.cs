@@ -513,6 +513,12 @@ public static class ErrorIds
     public const string UnexpectedError = "UnexpectedError";
     /// <summary>InvalidArgument: a copy where not exactly one of the source and the destination is 'container:/path'.</summary>
     public const string InvalidCopy = "InvalidCopy";
+    /// <summary>
+    /// InvalidArgument: words of a container's command that PowerShell would bind to a parameter of the cmdlet ('ls -l'
+    /// taking -Label), or a '-' word before the command (docker's '-it', '--rm', a typo such as '-Detatch'), not after
+    /// '--' (CommandWordsGuard in src/PsContainers; the rule is in about_PsContainers).
+    /// </summary>
+    public const string CommandNeedsDoubleDash = "CommandNeedsDoubleDash";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
     public const string TerminalRequired = "TerminalRequired";
 }

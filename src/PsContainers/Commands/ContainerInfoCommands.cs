@@ -102,12 +102,12 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     public string[] Command { get; set; } = [];
     /// <summary>A shell's -c script (sh -c 'script' without '--').</summary>
     [Parameter] [Alias("c")] public string? ShellScript { get; set; }
-    [Parameter] public SwitchParameter Interactive { get; set; }
-    [Parameter] public SwitchParameter Tty { get; set; }
-    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
-    [Parameter] public string? User { get; set; }
-    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
-    [Parameter] public SwitchParameter Detach { get; set; }
+    [Parameter] [Alias("i")] public SwitchParameter Interactive { get; set; }
+    [Parameter] [Alias("t")] public SwitchParameter Tty { get; set; }
+    [Parameter] [Alias("Env", "e")] public object[]? Environment { get; set; }
+    [Parameter] [Alias("u")] public string? User { get; set; }
+    [Parameter] [Alias("WorkDir", "w")] public string? WorkingDirectory { get; set; }
+    [Parameter] [Alias("d")] public SwitchParameter Detach { get; set; }
     /// <summary>A file whose bytes are the process' standard input (docker exec -i ... &lt; file); implies -Interactive.</summary>
     [Parameter] public string? InputFile { get; set; }
     /// <summary>A file that receives the process' standard output byte for byte instead of lines (docker exec ... &gt; file).</summary>
@@ -115,6 +115,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 
     protected override void BeginProcessing()
     {
+        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
         Command = CommandLine.Join(Command, ShellScript) ?? [];
         if (Command.Length == 0)
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), ErrorIds.NoCommand, ErrorCategory.InvalidArgument, null));

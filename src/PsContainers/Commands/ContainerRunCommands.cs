@@ -32,24 +32,26 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Alias("c")]
     public string? ShellScript { get; set; }
 
-    [Parameter] public SwitchParameter Interactive { get; set; }
-    [Parameter] public SwitchParameter Tty { get; set; }
+    /// <summary>Keep the container's standard input open (docker -i).</summary>
+    [Parameter] [Alias("i")] public SwitchParameter Interactive { get; set; }
+    /// <summary>Give the container a terminal (docker -t).</summary>
+    [Parameter] [Alias("t")] public SwitchParameter Tty { get; set; }
 
-    /// <summary>A hashtable, or 'NAME=value' strings.</summary>
-    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
+    /// <summary>A hashtable, or 'NAME=value' strings (docker -e).</summary>
+    [Parameter] [Alias("Env", "e")] public object[]? Environment { get; set; }
     [Parameter] public string[]? EnvironmentFile { get; set; }
-    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
-    [Parameter] public string? User { get; set; }
+    [Parameter] [Alias("WorkDir", "w")] public string? WorkingDirectory { get; set; }
+    [Parameter] [Alias("u")] public string? User { get; set; }
     [Parameter] public string[]? Entrypoint { get; set; }
-    [Parameter] public string? Hostname { get; set; }
+    [Parameter] [Alias("h")] public string? Hostname { get; set; }
     /// <summary>Bytes, or a size such as '256MB', '1g' (<see cref="ByteSizeTransformationAttribute"/>).</summary>
-    [Parameter] [ByteSizeTransformation] public long Memory { get; set; }
+    [Parameter] [Alias("m")] [ByteSizeTransformation] public long Memory { get; set; }
     [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
-    [Parameter] public string[]? Volume { get; set; }
+    [Parameter] [Alias("v")] public string[]? Volume { get; set; }
     [Parameter] public SwitchParameter ReadOnly { get; set; }
     /// <summary>A hashtable, or 'key=value' strings.</summary>
-    [Parameter] public object[]? Label { get; set; }
+    [Parameter] [Alias("l")] public object[]? Label { get; set; }
     /// <summary>docker --restart; -RestartPolicy as Update-Container names it.</summary>
     [Parameter] [Alias("RestartPolicy")] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
     /// <summary>Network names, 'none', 'host', or 'container:&lt;name|id&gt;' (docker --network container:x, a shared network namespace).</summary>
@@ -79,6 +81,20 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] [SignalTransformation] public string? StopSignal { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
     [Parameter] public SwitchParameter Init { get; set; }
+
+    /// <summary>The exit code set in $LASTEXITCODE when the command's words are refused (docker run: 125), or null.</summary>
+    protected virtual int? RefusedArgumentsExitCode => null;
+
+    /// <summary>Refuse command words PowerShell could have bound to a parameter, unless after '--' (<see cref="CommandWordsGuard"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused)
+        {
+            if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
+            ThrowTerminatingError(refused);
+        }
+    }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
     {
@@ -174,13 +190,16 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
 [OutputType(typeof(string), typeof(Container))]
 public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 {
-    [Parameter] public SwitchParameter Detach { get; set; }
+    /// <summary>Start the container and return it without waiting (docker -d).</summary>
+    [Parameter] [Alias("d")] public SwitchParameter Detach { get; set; }
     /// <summary>Remove the container when it exits (docker --rm).</summary>
     [Parameter] [Alias("Rm")] public SwitchParameter Remove { get; set; }
     /// <summary>A file whose bytes are the container's standard input (docker run -i ... &lt; file); implies -Interactive.</summary>
     [Parameter] public string? InputFile { get; set; }
     /// <summary>A file that receives the container's standard output byte for byte (docker run ... &gt; file) instead of lines.</summary>
     [Parameter] public string? OutFile { get; set; }
+
+    protected override int? RefusedArgumentsExitCode => StartFailure.EngineError;
 
     protected override void ProcessRecord()
     {
