@@ -102,7 +102,10 @@ Describe 'Invoke-ContainerImage attached' {
 
     It 'fails clearly for an unknown image and creates nothing' {
         $before = @(Get-Container -All).Count
-        { Invoke-ContainerImage no-such-image:1 -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound*'
+        # -Pull Never: the store only (the default, Missing, would first try to pull it from docker.io)
+        { Invoke-ContainerImage no-such-image:1 -Pull Never -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound*'
+        @(Get-Container -All).Count | Should -Be $before
+        { Invoke-ContainerImage no-such-image:1 -ErrorAction Stop } | Should -Throw
         @(Get-Container -All).Count | Should -Be $before
     }
 

@@ -5,6 +5,8 @@ using PsContainers.Completers;
 using PsContainers.Contract;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
+using PsContainers.Core.Images;
+using PsContainers.Core.Registry;
 using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
@@ -19,6 +21,14 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
 
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
     public string[]? Command { get; set; }
+
+    /// <summary>
+    /// When to pull the image (docker run --pull): Missing (the default) pulls it only when the local store has no
+    /// image by that reference or id, so a stored image is used without any network lookup; Always pulls first (a
+    /// newer image under the tag replaces the stored one); Never uses the store only (ImageNotFound otherwise).
+    /// The pull is Request-ContainerImage's, with its progress.
+    /// </summary>
+    [Parameter] public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -94,6 +104,25 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
             ThrowTerminatingError(refused);
         }
+    }
+
+    /// <summary>
+    /// Pull -Image as <see cref="Pull"/> says, writing the pull's progress (<see cref="ImagePuller"/>, the path of
+    /// Request-ContainerImage). Registry errors are thrown as the engine's.
+    /// </summary>
+    protected void PullImageIfNeeded()
+    {
+        if (Pull == PullPolicy.Never) return;
+        if (Pull == PullPolicy.Missing)
+        {
+            try { Manager.ResolveImage(Image); return; }
+            catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { }
+        }
+        if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return; // an id names no registry: Create reports it missing
+        var reference = ImageReference.Parse(Image);
+        var options = RegistryOptions.Load(Paths);
+        var store = Images;
+        RunPumped((sink, ct) => new ImagePuller(store, options, sink).Pull(reference, null, ct));
     }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
@@ -175,6 +204,7 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
         {
             var o = BuildOptions(autoRemove: false);
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            PullImageIfNeeded();
             WriteObject(Manager.Create(o, CancellationToken));
         }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); }
@@ -220,6 +250,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            PullImageIfNeeded();
             c = Manager.Create(o, CancellationToken);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
