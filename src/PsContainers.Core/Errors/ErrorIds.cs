@@ -267,6 +267,8 @@ public static class ErrorIds
     public const string ContainerNetworkNotFound = "ContainerNetworkNotFound";
     /// <summary>InvalidOperation: Container '…' uses network mode '…' or is not running; it cannot join other networks.</summary>
     public const string ContainerNotConnectable = "ContainerNotConnectable";
+    /// <summary>InvalidOperation: '…' is the default network, which containers join when no -Network is given; it cannot be removed.</summary>
+    public const string DefaultNetworkRemoval = "DefaultNetworkRemoval";
     /// <summary>InvalidArgument: A gateway needs a subnet (Remedy GiveSubnet).</summary>
     public const string GatewayWithoutSubnet = "GatewayWithoutSubnet";
     /// <summary>InvalidArgument: '…' is not an IPv4 address.</summary>
