@@ -163,11 +163,24 @@ public sealed class GetContainerProcessCommand : ContainerTargetCmdletBase
     protected override void Act(Container c) => WriteObject(Engine.Processes.List(c), enumerateCollection: true);
 }
 
-/// <summary>Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats).</summary>
-[Cmdlet(VerbsCommon.Get, "ContainerStatistic", DefaultParameterSetName = "Name")]
+/// <summary>
+/// Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats); without a name,
+/// id or piped container, of every running container (docker stats with no arguments).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ContainerStatistic", DefaultParameterSetName = "Running")]
 [OutputType(typeof(ContainerStatistic))]
 public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
 {
+    /// <summary>Every running container: what the command does without a name (docker stats); the switch only says so.</summary>
+    [Parameter(ParameterSetName = "Running")] public SwitchParameter Running { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != "Running") { base.ProcessRecord(); return; }
+        foreach (var c in Manager.Store.LoadAll().Select(Manager.Reconcile).Where(c => c.Status == ContainerStatus.Running).OrderBy(c => c.Name, StringComparer.Ordinal))
+            Act(c);
+    }
+
     /// <summary>Keep sampling until Ctrl+C.</summary>
     [Parameter] public SwitchParameter Stream { get; set; }
     /// <summary>Seconds between samples (and the CPU measuring window).</summary>
