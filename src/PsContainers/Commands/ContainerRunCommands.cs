@@ -63,7 +63,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>A hashtable, or 'key=value' strings.</summary>
     [Parameter] [Alias("l")] public object[]? Label { get; set; }
     /// <summary>docker --restart; -RestartPolicy as Update-Container names it.</summary>
-    [Parameter] [Alias("RestartPolicy")] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
+    [Parameter] [Alias("RestartPolicy")] [ValidateRestartPolicy] [ArgumentCompleter(typeof(RestartPolicyCompleter))] public string Restart { get; set; } = "no";
     /// <summary>Network names, 'none', 'host', or 'container:&lt;name|id&gt;' (docker --network container:x, a shared network namespace).</summary>
     [Parameter] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
     /// <summary>[hostIP:][hostPort:]containerPort[/tcp|udp] (docker -p).</summary>
@@ -88,7 +88,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string[]? SecurityOption { get; set; }
     [Parameter] public SwitchParameter Privileged { get; set; }
     [Parameter] public string[]? Ulimit { get; set; }
-    [Parameter] [SignalTransformation] public string? StopSignal { get; set; }
+    [Parameter] [SignalTransformation] [ArgumentCompleter(typeof(SignalNameCompleter))] public string? StopSignal { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
     [Parameter] public SwitchParameter Init { get; set; }
 

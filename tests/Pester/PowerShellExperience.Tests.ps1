@@ -1,0 +1,78 @@
+# The PowerShell experience (issue 11.5 and 11.6), typed as a user would: stats of every running container without a
+# name, the default network refused for removal, completion of restart policies and signal names, and validation
+# errors that read as sentences. Real containers in a private store.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+    $null = Invoke-ContainerImage busybox-test:latest -Detach -Name ux-a -- sleep 120
+    $null = Invoke-ContainerImage busybox-test:latest -Detach -Name ux-b -- sleep 120
+    $null = Invoke-ContainerImage busybox-test:latest -Name ux-done -- true
+
+    function script:Get-Completion([string] $Line) {
+        (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
+    }
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'Get-ContainerStatistic without a name' {
+    It 'samples every running container, as docker stats does, and none that exited' {
+        $stats = @(Get-ContainerStatistic)
+        $stats.Name | Should -Be @('ux-a', 'ux-b')
+        $stats | ForEach-Object { $_.Pids | Should -BeGreaterThan 0 }
+        @(Get-ContainerStatistic -Running).Name | Should -Be @('ux-a', 'ux-b')
+    }
+
+    It 'still samples the named or piped containers only' {
+        @(Get-ContainerStatistic ux-b).Name | Should -Be @('ux-b')
+        @(Get-Container ux-a | Get-ContainerStatistic).Name | Should -Be @('ux-a')
+    }
+}
+
+Describe 'Remove-ContainerNetwork on the default network' {
+    It 'is refused with a clear error, with or without -Force, and the network stays' {
+        $default = Get-ContainerNetwork | Where-Object IsDefault
+        $default | Should -Not -BeNullOrEmpty
+        foreach ($force in $false, $true) {
+            Remove-ContainerNetwork $default.Name -Force:$force -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'DefaultNetworkRemoval,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $err[0].Exception.Message | Should -BeLike "*'$($default.Name)' is the default network*cannot be removed*"
+        }
+        (Get-ContainerNetwork $default.Name).Name | Should -Be $default.Name
+        (Get-ContainerStatistic ux-a).Name | Should -Be 'ux-a' -Because 'its containers keep running'
+    }
+}
+
+Describe 'Completion and validation' {
+    It 'completes -Restart with docker''s policies on run, create and update' {
+        Get-Completion 'Invoke-ContainerImage busybox-test:latest -Restart un' | Should -Be @('unless-stopped')
+        Get-Completion 'New-Container busybox-test:latest -Restart on' | Should -Be @('on-failure', 'on-failure:3')
+        Get-Completion 'Update-Container ux-a -RestartPolicy a' | Should -Be @('always')
+    }
+
+    It 'completes -Signal and -StopSignal with signal names, with or without SIG' {
+        Get-Completion 'Stop-Container ux-a -Signal te' | Should -Be @('SIGTERM')
+        Get-Completion 'Send-ContainerSignal ux-a -Signal SIGKI' | Should -Be @('SIGKILL')
+        Get-Completion 'Invoke-ContainerImage busybox-test:latest -StopSignal usr' | Should -Be @('SIGUSR1', 'SIGUSR2')
+        Get-Completion 'New-Container busybox-test:latest -StopSignal SIGRT' | Should -Be @('SIGRTMIN', 'SIGRTMAX')
+    }
+
+    It 'refuses an unknown restart policy with a sentence, not a regular expression' {
+        foreach ($line in { New-Container busybox-test:latest -Restart sometimes }, { Update-Container ux-a -RestartPolicy sometimes }) {
+            $e = $null
+            try { & $line } catch { $e = $_ }
+            $e | Should -Not -BeNullOrEmpty
+            $e.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError*'
+            $e.Exception.Message | Should -BeLike "*'sometimes' is not a restart policy. Use no, always, unless-stopped, on-failure, or on-failure:N*"
+            $e.Exception.Message | Should -Not -BeLike '*^(*'
+        }
+        (New-Container busybox-test:latest -Name ux-policy -Restart on-failure:2 -- true).HostConfig.RestartPolicy.MaximumRetryCount | Should -Be 2
+    }
+}
