@@ -76,3 +76,30 @@ Describe 'Completion and validation' {
         (New-Container busybox-test:latest -Name ux-policy -Restart on-failure:2 -- true).HostConfig.RestartPolicy.MaximumRetryCount | Should -Be 2
     }
 }
+
+Describe 'The about_PsContainers topic' {
+    It 'is shown by Get-Help with names and ids, the store root, exit codes, the -- rule and the runtime swap' {
+        $text = Get-Help about_PsContainers | Out-String
+        foreach ($heading in 'TOPIC', 'SHORT DESCRIPTION', 'NAMES AND IDS', 'THE STORE ROOT', 'EXIT CODES', 'THE -- RULE', 'THE RUNTIME SWAP') {
+            $text | Should -Match "(?m)^$([regex]::Escape($heading))\s*$"
+        }
+        $text | Should -Match 'Invoke-ContainerImage busybox -- ls -l /etc'
+        $text | Should -Match '(?m)^\s+125\s'
+        $text | Should -Match '(?m)^\s+126\s'
+        $text | Should -Match '(?m)^\s+127\s'
+        $text | Should -Match 'PSCONTAINERS_ROOT'
+        $text | Should -Match 'Set-ContainerConfiguration -Runtime'
+        ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty -Because 'the topic is wrapped at 80 columns'
+    }
+
+    It 'is built by tools/ConvertTo-AboutHelp.ps1, which refuses a topic whose first line does not name it' {
+        $dir = Join-Path $TestDrive 'about'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        Set-Content (Join-Path $dir 'about_Sample.md') "# about_Other`n`n## SHORT DESCRIPTION`nA sample."
+        { & "$PSScriptRoot/../../tools/ConvertTo-AboutHelp.ps1" -HelpPath $dir -OutputPath (Join-Path $TestDrive 'out') } |
+            Should -Throw -ExpectedMessage "*about_Sample.md: the first line must be '# about_Sample'*"
+        Set-Content (Join-Path $dir 'about_Sample.md') "# about_Sample`n`n## SHORT DESCRIPTION`nA ``sample`` topic.`n`n    code  kept"
+        & "$PSScriptRoot/../../tools/ConvertTo-AboutHelp.ps1" -HelpPath $dir -OutputPath (Join-Path $TestDrive 'out')
+        Get-Content (Join-Path $TestDrive 'out/about_Sample.help.txt') | Should -Be @('TOPIC', '    about_Sample', '', 'SHORT DESCRIPTION', '    A sample topic.', '', '        code  kept')
+    }
+}
