@@ -35,6 +35,26 @@ Describe 'Get-ContainerStatistic without a name' {
     }
 }
 
+Describe 'Piped PowerShell input as a container''s standard input' {
+    It 'Invoke-ContainerImage -Interactive reads the piped objects as lines, and runs once' {
+        $before = @(Get-Container -All).Count
+        $out = 'alpha', 'beta gamma', 42 | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- sh -c 'n=0; while read l; do n=$((n+1)); echo "$n:$l"; done'
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be @('1:alpha', '2:beta gamma', '3:42')
+        @(Get-Container -All).Count | Should -Be $before
+    }
+
+    It 'refuses piped input without -Interactive instead of running a container per object' {
+        $before = @(Get-Container -All).Count
+        $e = $null
+        try { 'alpha', 'beta' | Invoke-ContainerImage busybox-test:latest -Remove -Network none -- echo ignored } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'PipedInputNeedsInteractive,*'
+        $e.Exception.Message | Should -BeLike '*only with -Interactive*'
+        $LASTEXITCODE | Should -Be 125
+        @(Get-Container -All).Count | Should -Be $before
+    }
+}
+
 Describe 'Remove-ContainerNetwork on the default network' {
     It 'is refused with a clear error, with or without -Force, and the network stays' {
         $default = Get-ContainerNetwork | Where-Object IsDefault
@@ -62,6 +82,13 @@ Describe 'Completion and validation' {
         Get-Completion 'Send-ContainerSignal ux-a -Signal SIGKI' | Should -Be @('SIGKILL')
         Get-Completion 'Invoke-ContainerImage busybox-test:latest -StopSignal usr' | Should -Be @('SIGUSR1', 'SIGUSR2')
         Get-Completion 'New-Container busybox-test:latest -StopSignal SIGRT' | Should -Be @('SIGRTMIN', 'SIGRTMAX')
+    }
+
+    It 'completes local image references on run and create, and volume names on -Volume' {
+        $null = New-ContainerVolume ux-data
+        Get-Completion 'Invoke-ContainerImage busybox-t' | Should -Be @('busybox-test:latest')
+        Get-Completion 'New-Container -Image busybox-t' | Should -Be @('busybox-test:latest')
+        Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume ux-d' | Should -Be @('ux-data')
     }
 
     It 'refuses an unknown restart policy with a sentence, not a regular expression' {

@@ -521,6 +521,8 @@ public static class ErrorIds
     /// '--' (CommandWordsGuard in src/PsContainers; the rule is in about_PsContainers).
     /// </summary>
     public const string CommandNeedsDoubleDash = "CommandNeedsDoubleDash";
+    /// <summary>InvalidArgument: objects piped to Invoke-ContainerImage as its standard input without -Interactive (or with -Tty, -Detach, -InputFile).</summary>
+    public const string PipedInputNeedsInteractive = "PipedInputNeedsInteractive";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
     public const string TerminalRequired = "TerminalRequired";
 }

@@ -17,6 +17,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ImageName")]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     public string Image { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
@@ -58,7 +59,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] [Alias("m")] [ByteSizeTransformation] public long Memory { get; set; }
     [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
-    [Parameter] [Alias("v")] public string[]? Volume { get; set; }
+    /// <summary>docker -v: 'name:/path[:ro]' (a named volume, completed from the store), '/host/path:/path[:ro]', or '/path' (an anonymous volume).</summary>
+    [Parameter] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
     [Parameter] public SwitchParameter ReadOnly { get; set; }
     /// <summary>A hashtable, or 'key=value' strings.</summary>
     [Parameter] [Alias("l")] public object[]? Label { get; set; }
@@ -229,9 +231,62 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     /// <summary>A file that receives the container's standard output byte for byte (docker run ... &gt; file) instead of lines.</summary>
     [Parameter] public string? OutFile { get; set; }
 
+    /// <summary>
+    /// Pipeline input for the container's standard input with -Interactive (<c>Get-Content data.sql |
+    /// Invoke-ContainerImage db -Interactive -- psql</c>, docker run -i with a pipe): each object is written as one
+    /// line, its string form and "\n", in UTF-8; the container runs once, after the last object, and reads end of file
+    /// after the last line. Not with -Tty, -Detach or -InputFile (those keep this host's input or the file). Without
+    /// -Interactive piped objects bind by property name only (-Image), each running a container, as before.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)] public PSObject? InputObject { get; set; }
+
+    private MemoryStream? _pipedInput;
+
     protected override int? RefusedArgumentsExitCode => StartFailure.EngineError;
 
+    /// <summary>Piped objects are the container's standard input (see <see cref="InputObject"/>).</summary>
+    private bool PipesInput => MyInvocation.ExpectingInput && Interactive && !Tty && !Detach && InputFile is null
+        && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+
+    private bool _imageOnCommandLine;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        _imageOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Image));
+    }
+
     protected override void ProcessRecord()
+    {
+        if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+        {
+            // the piped object gave nothing but itself: running a container per object would ignore it
+            SetLastExitCode(StartFailure.EngineError);
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                "Piped input becomes the container's standard input only with -Interactive (and without -Tty, -Detach or -InputFile)."),
+                ErrorIds.PipedInputNeedsInteractive, ErrorCategory.InvalidArgument, InputObject));
+        }
+        if (PipesInput)
+        {
+            _pipedInput ??= new MemoryStream();
+            _pipedInput.Write(System.Text.Encoding.UTF8.GetBytes(LanguagePrimitives.ConvertTo<string>(InputObject) + "\n"));
+            return;
+        }
+        Run(null);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_pipedInput is not null)
+        {
+            _pipedInput.Position = 0;
+            Run(_pipedInput);
+        }
+        base.EndProcessing();
+    }
+
+    /// <summary>docker run: create, then start detached, on this terminal, or attached with <paramref name="pipedInput"/> as stdin.</summary>
+    private void Run(Stream? pipedInput)
     {
         if (Tty && !Detach && Interactive) RequireTerminal(Image);
         if ((InputFile ?? OutFile) is not null && (Detach || Tty))
@@ -270,7 +325,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             }
             int code;
             if (Tty && Interactive) code = Manager.RunInTerminal(c, CancellationToken);
-            else code = RunAttached(c, Interactive, streams);
+            else code = RunAttached(c, Interactive, streams, pipedInput);
             SetLastExitCode(code);
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
         }
