@@ -55,6 +55,20 @@ Describe 'Piped PowerShell input as a container''s standard input' {
     }
 }
 
+Describe 'Get-ContainerLog over several containers' {
+    It 'keeps each line''s container: records with ContainerName, printed as ''name | line'', and one container as it is' {
+        $null = Invoke-ContainerImage busybox-test:latest -Name ux-log-first -- sh -c 'echo one'
+        Start-Sleep -Milliseconds 50
+        $null = Invoke-ContainerImage busybox-test:latest -Name ux-log-second -- sh -c 'echo two'
+        $entries = @(Get-Container ux-log-first, ux-log-second | Get-ContainerLog)
+        $entries.ContainerName | Should -Be @('ux-log-first', 'ux-log-second')
+        $entries.Text | Should -Be @('one', 'two')
+        ($entries | Out-String).Trim() -split "`r?`n" | Should -Be @('ux-log-first  | one', 'ux-log-second | two')
+        @(Get-ContainerLog ux-log-*).Prefix | Should -Be @('ux-log-first ', 'ux-log-second')
+        (Get-Container ux-log-first | Get-ContainerLog | Out-String).Trim() | Should -Be 'one'
+    }
+}
+
 Describe 'Remove-ContainerNetwork on the default network' {
     It 'is refused with a clear error, with or without -Force, and the network stays' {
         $default = Get-ContainerNetwork | Where-Object IsDefault

@@ -64,29 +64,52 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
                     ErrorIds.ProjectNotFound, ErrorCategory.ObjectNotFound, Project));
             return;
         }
-        var prefixes = containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
-        int width = prefixes.Values.Max(p => p.Length);
-        try
-        {
-            foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
-            {
-                if (Stopping) return;
-                e.ShowTimestamp = Timestamps;
-                if (!NoLogPrefix) e.Prefix = prefixes[e.ContainerId].PadRight(width);
-                WriteObject(e);
-            }
-        }
+        var prefixes = NoLogPrefix ? null : containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
+        try { WriteMerged(containers, prefixes, since, until); }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); }
     }
 
+    private readonly List<Container> _targets = new();
+
+    /// <summary>Names, ids and piped containers are gathered, each once, and read in <see cref="EndProcessing"/>.</summary>
     protected override void Act(Container c)
     {
-        var since = TimeArgument.ToTime(Since, nameof(Since));
-        var until = TimeArgument.ToTime(Until, nameof(Until));
-        foreach (var e in ContainerLogs.Read(Manager.Store, c, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+        if (!_targets.Any(t => t.Id == c.Id)) _targets.Add(c);
+    }
+
+    /// <summary>
+    /// One container: its entries as they are (docker logs). Several (piped, several names, a wildcard): one stream
+    /// merged in time order whose entries carry the container's name as <see cref="ContainerLogEntry.Prefix"/>, so
+    /// the view prints "name | line" (docker compose logs); ContainerName is set either way.
+    /// </summary>
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (ParameterSetName == "Project" || _targets.Count == 0) return;
+        try
+        {
+            var since = TimeArgument.ToTime(Since, nameof(Since));
+            var until = TimeArgument.ToTime(Until, nameof(Until));
+            if (_targets.Count > 1) { WriteMerged(_targets, _targets.ToDictionary(c => c.Id, c => c.Name), since, until); return; }
+            foreach (var e in ContainerLogs.Read(Manager.Store, _targets[0], Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+            {
+                if (Stopping) return;
+                e.ShowTimestamp = Timestamps;
+                WriteObject(e);
+            }
+        }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, _targets[0]); }
+    }
+
+    /// <summary>The entries of <paramref name="containers"/> merged in time order, each prefixed (padded to the longest) when <paramref name="prefixes"/> (by container id) is given.</summary>
+    private void WriteMerged(IReadOnlyList<Container> containers, Dictionary<string, string>? prefixes, DateTime? since, DateTime? until)
+    {
+        int width = prefixes is null ? 0 : prefixes.Values.Max(p => p.Length);
+        foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
         {
             if (Stopping) return;
             e.ShowTimestamp = Timestamps;
+            if (prefixes is not null) e.Prefix = prefixes[e.ContainerId].PadRight(width);
             WriteObject(e);
         }
     }
