@@ -207,7 +207,7 @@ function Invoke-Docs {
     if ($platy) {
         Write-Step "Building MAML help with PlatyPS $($platy.Version)"
         Import-Module $platy
-        $cmds = Get-ChildItem (Join-Path $Root 'docs/help') -Filter *.md | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
+        $cmds = Get-ChildItem (Join-Path $Root 'docs/help') -Filter *.md | Where-Object Name -notlike 'about_*' | ForEach-Object { Import-MarkdownCommandHelp -Path $_.FullName }
         Export-MamlCommandHelp -CommandHelp $cmds -OutputFolder $helpOut -Force | Out-Null
         $made = Get-ChildItem $helpOut -Recurse -Filter *.xml | Select-Object -First 1
         if ($made -and $made.DirectoryName -ne $helpOut) { Move-Item $made.FullName (Join-Path $helpOut 'PsContainers.dll-Help.xml') -Force }
@@ -218,6 +218,8 @@ function Invoke-Docs {
             -MarkdigPath (Join-Path $NuGetCache "markdig/$MarkdigVersion/lib/net10.0/Markdig.dll") `
             -YamlDotNetPath (Join-Path $NuGetCache "yamldotnet/$YamlDotNetVersion/lib/net10.0/YamlDotNet.dll")
     }
+    Write-Step 'Building the about_ topics from docs/help/about_*.md'
+    & (Join-Path $Root 'tools/ConvertTo-AboutHelp.ps1') -HelpPath (Join-Path $Root 'docs/help') -OutputPath $helpOut
 }
 
 function Get-PwshPath {

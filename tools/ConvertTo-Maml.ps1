@@ -695,7 +695,8 @@ function Write-Command([System.Xml.XmlWriter] $W, $Cmd) {
 # No help at all is not broken help: warn (the build goes on without a MAML file) instead of failing.
 $files = @()
 if (Test-Path -LiteralPath $HelpPath -PathType Container) {
-    $files = @(Get-ChildItem -LiteralPath $HelpPath -Filter *.md -File | Sort-Object Name)
+    # about_*.md are conceptual topics (tools/ConvertTo-AboutHelp.ps1), not cmdlet help
+    $files = @(Get-ChildItem -LiteralPath $HelpPath -Filter *.md -File | Where-Object Name -notlike 'about_*' | Sort-Object Name)
 }
 if ($files.Count -eq 0) {
     Write-Warning "No *.md help files in '$HelpPath'; no MAML written."

@@ -141,7 +141,10 @@ Describe 'Invoke-ContainerImage attached' {
 
     It 'fails clearly for an unknown image and creates nothing' {
         $before = @(Get-Container -All).Count
-        { Invoke-ContainerImage no-such-image:1 -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound*'
+        # -Pull Never: the store only (the default, Missing, would first try to pull it from docker.io)
+        { Invoke-ContainerImage no-such-image:1 -Pull Never -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotFound*'
+        @(Get-Container -All).Count | Should -Be $before
+        { Invoke-ContainerImage no-such-image:1 -ErrorAction Stop } | Should -Throw
         @(Get-Container -All).Count | Should -Be $before
     }
 
@@ -365,8 +368,8 @@ Describe 'The docker ps view' {
         $c = New-Container $Img -Name psview -Publish '8080:80' sleep 1
         try {
             $lines = (($c | Format-Table | Out-String -Width 200) -replace '\e\[[0-9;]*m') -split "`r?`n" | Where-Object { $_ -match '\S' }
-            $lines[0] | Should -Match '^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$'
-            $lines[2] | Should -Match ([regex]::Escape(' 0.0.0.0:8080->80/tcp ') + '\s*psview$')
+            $lines[0] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s+PORTS\s+CREATED\s+COMMAND$'
+            $lines[2] | Should -Match ('^[0-9a-f]{12} psview\s+\S+\s+Created\s+' + [regex]::Escape('0.0.0.0:8080->80/tcp ') + '\s*\d+s ago\s+"sleep 1"$')
             $c.Ports | Should -Be '0.0.0.0:8080->80/tcp'
         } finally { Remove-Container psview -Force }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
 using PsContainers.Contract;
@@ -201,17 +202,31 @@ public sealed class Container
     [JsonIgnore]
     public string CreatedText => HumanDuration(DateTime.UtcNow - Created.ToUniversalTime()) + " ago";
 
+    /// <summary>
+    /// The STATUS column of the table views, <see cref="StatusText"/> with short times (<see cref="HumanFormat.Short"/>)
+    /// so that it fits 80 columns: "Up 2m (healthy)", "Exited (0) 3h ago", "Created".
+    /// </summary>
+    [JsonIgnore]
+    public string StatusShort => FormatStatus(State, DateTime.UtcNow, HumanFormat.Short);
+
+    /// <summary>The CREATED column of the table views: "3s ago" (<see cref="HumanFormat.Short"/>).</summary>
+    [JsonIgnore]
+    public string CreatedShort => HumanFormat.ShortAgo(Created);
+
     public override string ToString() => Name;
 
     private static string Quote(string s) => s.Length == 0 || s.Any(char.IsWhiteSpace) ? $"\"{s}\"" : s;
 
-    public static string FormatStatus(ContainerState s, DateTime nowUtc) => s.Status switch
+    public static string FormatStatus(ContainerState s, DateTime nowUtc) => FormatStatus(s, nowUtc, HumanDuration);
+
+    /// <summary>docker ps' STATUS words with durations written by <paramref name="duration"/>.</summary>
+    public static string FormatStatus(ContainerState s, DateTime nowUtc, Func<TimeSpan, string> duration) => s.Status switch
     {
-        ContainerStatus.Running => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + HealthSuffix(s.Health),
-        ContainerStatus.Paused => "Up " + HumanDuration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + " (Paused)",
-        ContainerStatus.Restarting => $"Restarting ({s.ExitCode ?? 0}) " + HumanDuration(nowUtc - (s.FinishedAt ?? nowUtc).ToUniversalTime()) + " ago",
+        ContainerStatus.Running => "Up " + duration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + HealthSuffix(s.Health),
+        ContainerStatus.Paused => "Up " + duration(nowUtc - (s.StartedAt ?? nowUtc).ToUniversalTime()) + " (Paused)",
+        ContainerStatus.Restarting => $"Restarting ({s.ExitCode ?? 0}) " + duration(nowUtc - (s.FinishedAt ?? nowUtc).ToUniversalTime()) + " ago",
         ContainerStatus.Exited => $"Exited ({s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}) " +
-            (s.FinishedAt is DateTime f ? HumanDuration(nowUtc - f.ToUniversalTime()) + " ago" : ""),
+            (s.FinishedAt is DateTime f ? duration(nowUtc - f.ToUniversalTime()) + " ago" : ""),
         _ => s.Status.ToString(),
     };
 

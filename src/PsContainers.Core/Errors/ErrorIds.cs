@@ -267,6 +267,8 @@ public static class ErrorIds
     public const string ContainerNetworkNotFound = "ContainerNetworkNotFound";
     /// <summary>InvalidOperation: Container '…' uses network mode '…' or is not running; it cannot join other networks.</summary>
     public const string ContainerNotConnectable = "ContainerNotConnectable";
+    /// <summary>InvalidOperation: '…' is the default network, which containers join when no -Network is given; it cannot be removed.</summary>
+    public const string DefaultNetworkRemoval = "DefaultNetworkRemoval";
     /// <summary>InvalidArgument: A gateway needs a subnet (Remedy GiveSubnet).</summary>
     public const string GatewayWithoutSubnet = "GatewayWithoutSubnet";
     /// <summary>InvalidArgument: '…' is not an IPv4 address.</summary>
@@ -522,6 +524,14 @@ public static class ErrorIds
     public const string UnexpectedError = "UnexpectedError";
     /// <summary>InvalidArgument: a copy where not exactly one of the source and the destination is 'container:/path'.</summary>
     public const string InvalidCopy = "InvalidCopy";
+    /// <summary>
+    /// InvalidArgument: words of a container's command that PowerShell would bind to a parameter of the cmdlet ('ls -l'
+    /// taking -Label), or a '-' word before the command (docker's '-it', '--rm', a typo such as '-Detatch'), not after
+    /// '--' (CommandWordsGuard in src/PsContainers; the rule is in about_PsContainers).
+    /// </summary>
+    public const string CommandNeedsDoubleDash = "CommandNeedsDoubleDash";
+    /// <summary>InvalidArgument: objects piped to Invoke-ContainerImage as its standard input without -Interactive (or with -Tty, -Detach, -InputFile).</summary>
+    public const string PipedInputNeedsInteractive = "PipedInputNeedsInteractive";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
     public const string TerminalRequired = "TerminalRequired";
 }

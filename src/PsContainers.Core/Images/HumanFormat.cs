@@ -27,5 +27,24 @@ public static class HumanFormat
         return Plural((int)(d.TotalDays / 365), "year");
     }
 
+    /// <summary>
+    /// A duration in at most four characters for tables that must fit 80 columns: "0s" under a second, then "45s",
+    /// "12m", "5h", "3d", "2w", "4mo", "1y" (whole units, rounded down; the unit changes at 60 s, 60 min, 48 h, 14 d,
+    /// 60 d and 730 d, as <see cref="Ago(DateTime, DateTime)"/>). A negative duration (a clock set back) is "0s".
+    /// </summary>
+    public static string Short(TimeSpan d)
+    {
+        if (d.TotalSeconds < 60) return $"{Math.Max(0, (int)d.TotalSeconds)}s";
+        if (d.TotalMinutes < 60) return $"{(int)d.TotalMinutes}m";
+        if (d.TotalHours < 48) return $"{(int)d.TotalHours}h";
+        if (d.TotalDays < 14) return $"{(int)d.TotalDays}d";
+        if (d.TotalDays < 60) return $"{(int)(d.TotalDays / 7)}w";
+        if (d.TotalDays < 730) return $"{(int)(d.TotalDays / 30)}mo";
+        return $"{(int)(d.TotalDays / 365)}y";
+    }
+
+    /// <summary>"3s ago", "2h ago" (<see cref="Short"/>); "N/A" for no time.</summary>
+    public static string ShortAgo(DateTime? when) => when is null ? "N/A" : Short(DateTime.UtcNow - when.Value.ToUniversalTime()) + " ago";
+
     private static string Plural(int n, string unit) => n == 1 ? $"{(unit == "hour" ? "An" : "1")} {unit} ago" : $"{n} {unit}s ago";
 }

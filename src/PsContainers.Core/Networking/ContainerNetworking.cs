@@ -341,9 +341,13 @@ public sealed class ContainerNetworking
     /// </summary>
     /// <exception cref="ResourceNotFoundException">NetworkNotFound.</exception>
     /// <exception cref="ConflictException">NetworkInUse (ResourceBusy, <see cref="Remedy.Force"/>), naming the containers.</exception>
+    /// <exception cref="PscException">DefaultNetworkRemoval (InvalidOperation): the default network, even with <paramref name="force"/>.</exception>
     public void RemoveNetwork(string name, bool force, CancellationToken ct = default)
     {
-        if (Store.Get(name) is null) throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
+        var network = Store.Get(name) ?? throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
+        if (network.IsDefault)
+            throw PscException.InvalidOperation(ErrorIds.DefaultNetworkRemoval,
+                $"'{name}' is the default network, which containers join when no -Network is given; it cannot be removed (docker refuses to remove its pre-defined networks too).", name);
         var users = AllStates().Where(s => s.Networks.Any(a => a.Network == name)).ToList();
         if (users.Count > 0 && !force)
             throw new ConflictException(ErrorIds.NetworkInUse,

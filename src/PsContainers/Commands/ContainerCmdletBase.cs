@@ -35,12 +35,13 @@ public abstract class ContainerCmdletBase : PscCmdlet
 
     /// <summary>
     /// Run <paramref name="c"/> attached (<see cref="ContainerSession.Attach"/>) and relay its output
-    /// (<see cref="Relay"/>); with <paramref name="stdin"/> this host's standard input goes to the container (-Interactive).
+    /// (<see cref="Relay"/>); with <paramref name="stdin"/> the container's standard input is <paramref name="input"/>
+    /// (piped PowerShell input, which the session closes) or else this host's standard input (-Interactive).
     /// Ctrl+C sends the container SIGINT and stops following. Returns the exit code (-1 when unknown).
     /// </summary>
-    protected int RunAttached(Container c, bool stdin, StandardStreams? streams = null)
+    protected int RunAttached(Container c, bool stdin, StandardStreams? streams = null, Stream? input = null)
     {
-        using var session = ContainerSession.Attach(Manager, c, streams?.OpenInput() ?? (stdin ? Console.OpenStandardInput() : null), CancellationToken, streams?.Output);
+        using var session = ContainerSession.Attach(Manager, c, streams?.OpenInput() ?? input ?? (stdin ? Console.OpenStandardInput() : null), CancellationToken, streams?.Output);
         return Relay(session, c.Name);
     }
 

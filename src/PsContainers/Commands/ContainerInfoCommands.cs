@@ -64,29 +64,52 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
                     ErrorIds.ProjectNotFound, ErrorCategory.ObjectNotFound, Project));
             return;
         }
-        var prefixes = containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
-        int width = prefixes.Values.Max(p => p.Length);
-        try
-        {
-            foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
-            {
-                if (Stopping) return;
-                e.ShowTimestamp = Timestamps;
-                if (!NoLogPrefix) e.Prefix = prefixes[e.ContainerId].PadRight(width);
-                WriteObject(e);
-            }
-        }
+        var prefixes = NoLogPrefix ? null : containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
+        try { WriteMerged(containers, prefixes, since, until); }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); }
     }
 
+    private readonly List<Container> _targets = new();
+
+    /// <summary>Names, ids and piped containers are gathered, each once, and read in <see cref="EndProcessing"/>.</summary>
     protected override void Act(Container c)
     {
-        var since = TimeArgument.ToTime(Since, nameof(Since));
-        var until = TimeArgument.ToTime(Until, nameof(Until));
-        foreach (var e in ContainerLogs.Read(Manager.Store, c, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+        if (!_targets.Any(t => t.Id == c.Id)) _targets.Add(c);
+    }
+
+    /// <summary>
+    /// One container: its entries as they are (docker logs). Several (piped, several names, a wildcard): one stream
+    /// merged in time order whose entries carry the container's name as <see cref="ContainerLogEntry.Prefix"/>, so
+    /// the view prints "name | line" (docker compose logs); ContainerName is set either way.
+    /// </summary>
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (ParameterSetName == "Project" || _targets.Count == 0) return;
+        try
+        {
+            var since = TimeArgument.ToTime(Since, nameof(Since));
+            var until = TimeArgument.ToTime(Until, nameof(Until));
+            if (_targets.Count > 1) { WriteMerged(_targets, _targets.ToDictionary(c => c.Id, c => c.Name), since, until); return; }
+            foreach (var e in ContainerLogs.Read(Manager.Store, _targets[0], Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+            {
+                if (Stopping) return;
+                e.ShowTimestamp = Timestamps;
+                WriteObject(e);
+            }
+        }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, _targets[0]); }
+    }
+
+    /// <summary>The entries of <paramref name="containers"/> merged in time order, each prefixed (padded to the longest) when <paramref name="prefixes"/> (by container id) is given.</summary>
+    private void WriteMerged(IReadOnlyList<Container> containers, Dictionary<string, string>? prefixes, DateTime? since, DateTime? until)
+    {
+        int width = prefixes is null ? 0 : prefixes.Values.Max(p => p.Length);
+        foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
         {
             if (Stopping) return;
             e.ShowTimestamp = Timestamps;
+            if (prefixes is not null) e.Prefix = prefixes[e.ContainerId].PadRight(width);
             WriteObject(e);
         }
     }
@@ -102,12 +125,12 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     public string[] Command { get; set; } = [];
     /// <summary>A shell's -c script (sh -c 'script' without '--').</summary>
     [Parameter] [Alias("c")] public string? ShellScript { get; set; }
-    [Parameter] public SwitchParameter Interactive { get; set; }
-    [Parameter] public SwitchParameter Tty { get; set; }
-    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
-    [Parameter] public string? User { get; set; }
-    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
-    [Parameter] public SwitchParameter Detach { get; set; }
+    [Parameter] [Alias("i")] public SwitchParameter Interactive { get; set; }
+    [Parameter] [Alias("t")] public SwitchParameter Tty { get; set; }
+    [Parameter] [Alias("Env", "e")] public object[]? Environment { get; set; }
+    [Parameter] [Alias("u")] public string? User { get; set; }
+    [Parameter] [Alias("WorkDir", "w")] public string? WorkingDirectory { get; set; }
+    [Parameter] [Alias("d")] public SwitchParameter Detach { get; set; }
     /// <summary>A file whose bytes are the process' standard input (docker exec -i ... &lt; file); implies -Interactive.</summary>
     [Parameter] public string? InputFile { get; set; }
     /// <summary>A file that receives the process' standard output byte for byte instead of lines (docker exec ... &gt; file).</summary>
@@ -115,6 +138,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 
     protected override void BeginProcessing()
     {
+        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
         Command = CommandLine.Join(Command, ShellScript) ?? [];
         if (Command.Length == 0)
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), ErrorIds.NoCommand, ErrorCategory.InvalidArgument, null));
@@ -162,11 +186,24 @@ public sealed class GetContainerProcessCommand : ContainerTargetCmdletBase
     protected override void Act(Container c) => WriteObject(Engine.Processes.List(c), enumerateCollection: true);
 }
 
-/// <summary>Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats).</summary>
-[Cmdlet(VerbsCommon.Get, "ContainerStatistic", DefaultParameterSetName = "Name")]
+/// <summary>
+/// Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats); without a name,
+/// id or piped container, of every running container (docker stats with no arguments).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ContainerStatistic", DefaultParameterSetName = "Running")]
 [OutputType(typeof(ContainerStatistic))]
 public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
 {
+    /// <summary>Every running container: what the command does without a name (docker stats); the switch only says so.</summary>
+    [Parameter(ParameterSetName = "Running")] public SwitchParameter Running { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != "Running") { base.ProcessRecord(); return; }
+        foreach (var c in Manager.Store.LoadAll().Select(Manager.Reconcile).Where(c => c.Status == ContainerStatus.Running).OrderBy(c => c.Name, StringComparer.Ordinal))
+            Act(c);
+    }
+
     /// <summary>Keep sampling until Ctrl+C.</summary>
     [Parameter] public SwitchParameter Stream { get; set; }
     /// <summary>Seconds between samples (and the CPU measuring window).</summary>

@@ -68,7 +68,7 @@ public sealed class StartContainerCommand : ContainerTargetCmdletBase
 public sealed class StopContainerCommand : ContainerTargetCmdletBase
 {
     [Parameter] [ValidateRange(0, int.MaxValue)] [Alias("Time")] public int Timeout { get; set; } = -1;
-    [Parameter] [SignalTransformation] public string? Signal { get; set; }
+    [Parameter] [SignalTransformation] [ArgumentCompleter(typeof(SignalNameCompleter))] public string? Signal { get; set; }
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     protected override void Act(Container c)
@@ -85,7 +85,7 @@ public sealed class StopContainerCommand : ContainerTargetCmdletBase
 [OutputType(typeof(Container))]
 public sealed class SendContainerSignalCommand : ContainerTargetCmdletBase
 {
-    [Parameter] [SignalTransformation]
+    [Parameter] [SignalTransformation] [ArgumentCompleter(typeof(SignalNameCompleter))]
     public string Signal { get; set; } = "KILL";
     [Parameter] public SwitchParameter PassThru { get; set; }
 

@@ -5,6 +5,8 @@ using PsContainers.Completers;
 using PsContainers.Contract;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
+using PsContainers.Core.Images;
+using PsContainers.Core.Registry;
 using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
@@ -15,10 +17,19 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ImageName")]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     public string Image { get; set; } = "";
 
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
     public string[]? Command { get; set; }
+
+    /// <summary>
+    /// When to pull the image (docker run --pull): Missing (the default) pulls it only when the local store has no
+    /// image by that reference or id, so a stored image is used without any network lookup; Always pulls first (a
+    /// newer image under the tag replaces the stored one); Never uses the store only (ImageNotFound otherwise).
+    /// The pull is Request-ContainerImage's, with its progress.
+    /// </summary>
+    [Parameter] public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -32,26 +43,29 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Alias("c")]
     public string? ShellScript { get; set; }
 
-    [Parameter] public SwitchParameter Interactive { get; set; }
-    [Parameter] public SwitchParameter Tty { get; set; }
+    /// <summary>Keep the container's standard input open (docker -i).</summary>
+    [Parameter] [Alias("i")] public SwitchParameter Interactive { get; set; }
+    /// <summary>Give the container a terminal (docker -t).</summary>
+    [Parameter] [Alias("t")] public SwitchParameter Tty { get; set; }
 
-    /// <summary>A hashtable, or 'NAME=value' strings.</summary>
-    [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
+    /// <summary>A hashtable, or 'NAME=value' strings (docker -e).</summary>
+    [Parameter] [Alias("Env", "e")] public object[]? Environment { get; set; }
     [Parameter] public string[]? EnvironmentFile { get; set; }
-    [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
-    [Parameter] public string? User { get; set; }
+    [Parameter] [Alias("WorkDir", "w")] public string? WorkingDirectory { get; set; }
+    [Parameter] [Alias("u")] public string? User { get; set; }
     [Parameter] public string[]? Entrypoint { get; set; }
-    [Parameter] public string? Hostname { get; set; }
+    [Parameter] [Alias("h")] public string? Hostname { get; set; }
     /// <summary>Bytes, or a size such as '256MB', '1g' (<see cref="ByteSizeTransformationAttribute"/>).</summary>
-    [Parameter] [ByteSizeTransformation] public long Memory { get; set; }
+    [Parameter] [Alias("m")] [ByteSizeTransformation] public long Memory { get; set; }
     [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
-    [Parameter] public string[]? Volume { get; set; }
+    /// <summary>docker -v: 'name:/path[:ro]' (a named volume, completed from the store), '/host/path:/path[:ro]', or '/path' (an anonymous volume).</summary>
+    [Parameter] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
     [Parameter] public SwitchParameter ReadOnly { get; set; }
     /// <summary>A hashtable, or 'key=value' strings.</summary>
-    [Parameter] public object[]? Label { get; set; }
+    [Parameter] [Alias("l")] public object[]? Label { get; set; }
     /// <summary>docker --restart; -RestartPolicy as Update-Container names it.</summary>
-    [Parameter] [Alias("RestartPolicy")] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string Restart { get; set; } = "no";
+    [Parameter] [Alias("RestartPolicy")] [ValidateRestartPolicy] [ArgumentCompleter(typeof(RestartPolicyCompleter))] public string Restart { get; set; } = "no";
     /// <summary>Network names, 'none', 'host', or 'container:&lt;name|id&gt;' (docker --network container:x, a shared network namespace).</summary>
     [Parameter] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
     /// <summary>[hostIP:][hostPort:]containerPort[/tcp|udp] (docker -p).</summary>
@@ -76,9 +90,42 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] public string[]? SecurityOption { get; set; }
     [Parameter] public SwitchParameter Privileged { get; set; }
     [Parameter] public string[]? Ulimit { get; set; }
-    [Parameter] [SignalTransformation] public string? StopSignal { get; set; }
+    [Parameter] [SignalTransformation] [ArgumentCompleter(typeof(SignalNameCompleter))] public string? StopSignal { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
     [Parameter] public SwitchParameter Init { get; set; }
+
+    /// <summary>The exit code set in $LASTEXITCODE when the command's words are refused (docker run: 125), or null.</summary>
+    protected virtual int? RefusedArgumentsExitCode => null;
+
+    /// <summary>Refuse command words PowerShell could have bound to a parameter, unless after '--' (<see cref="CommandWordsGuard"/>).</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused)
+        {
+            if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
+            ThrowTerminatingError(refused);
+        }
+    }
+
+    /// <summary>
+    /// Pull -Image as <see cref="Pull"/> says, writing the pull's progress (<see cref="ImagePuller"/>, the path of
+    /// Request-ContainerImage). Registry errors are thrown as the engine's.
+    /// </summary>
+    protected void PullImageIfNeeded()
+    {
+        if (Pull == PullPolicy.Never) return;
+        if (Pull == PullPolicy.Missing)
+        {
+            try { Manager.ResolveImage(Image); return; }
+            catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { }
+        }
+        if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return; // an id names no registry: Create reports it missing
+        var reference = ImageReference.Parse(Image);
+        var options = RegistryOptions.Load(Paths);
+        var store = Images;
+        RunPumped((sink, ct) => new ImagePuller(store, options, sink).Pull(reference, null, ct));
+    }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
     {
@@ -159,6 +206,7 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
         {
             var o = BuildOptions(autoRemove: false);
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            PullImageIfNeeded();
             WriteObject(Manager.Create(o, CancellationToken));
         }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); }
@@ -174,7 +222,8 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
 [OutputType(typeof(string), typeof(Container))]
 public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 {
-    [Parameter] public SwitchParameter Detach { get; set; }
+    /// <summary>Start the container and return it without waiting (docker -d).</summary>
+    [Parameter] [Alias("d")] public SwitchParameter Detach { get; set; }
     /// <summary>Remove the container when it exits (docker --rm).</summary>
     [Parameter] [Alias("Rm")] public SwitchParameter Remove { get; set; }
     /// <summary>A file whose bytes are the container's standard input (docker run -i ... &lt; file); implies -Interactive.</summary>
@@ -182,7 +231,62 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     /// <summary>A file that receives the container's standard output byte for byte (docker run ... &gt; file) instead of lines.</summary>
     [Parameter] public string? OutFile { get; set; }
 
+    /// <summary>
+    /// Pipeline input for the container's standard input with -Interactive (<c>Get-Content data.sql |
+    /// Invoke-ContainerImage db -Interactive -- psql</c>, docker run -i with a pipe): each object is written as one
+    /// line, its string form and "\n", in UTF-8; the container runs once, after the last object, and reads end of file
+    /// after the last line. Not with -Tty, -Detach or -InputFile (those keep this host's input or the file). Without
+    /// -Interactive piped objects bind by property name only (-Image), each running a container, as before.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)] public PSObject? InputObject { get; set; }
+
+    private MemoryStream? _pipedInput;
+
+    protected override int? RefusedArgumentsExitCode => StartFailure.EngineError;
+
+    /// <summary>Piped objects are the container's standard input (see <see cref="InputObject"/>).</summary>
+    private bool PipesInput => MyInvocation.ExpectingInput && Interactive && !Tty && !Detach && InputFile is null
+        && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+
+    private bool _imageOnCommandLine;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        _imageOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Image));
+    }
+
     protected override void ProcessRecord()
+    {
+        if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+        {
+            // the piped object gave nothing but itself: running a container per object would ignore it
+            SetLastExitCode(StartFailure.EngineError);
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                "Piped input becomes the container's standard input only with -Interactive (and without -Tty, -Detach or -InputFile)."),
+                ErrorIds.PipedInputNeedsInteractive, ErrorCategory.InvalidArgument, InputObject));
+        }
+        if (PipesInput)
+        {
+            _pipedInput ??= new MemoryStream();
+            _pipedInput.Write(System.Text.Encoding.UTF8.GetBytes(LanguagePrimitives.ConvertTo<string>(InputObject) + "\n"));
+            return;
+        }
+        Run(null);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_pipedInput is not null)
+        {
+            _pipedInput.Position = 0;
+            Run(_pipedInput);
+        }
+        base.EndProcessing();
+    }
+
+    /// <summary>docker run: create, then start detached, on this terminal, or attached with <paramref name="pipedInput"/> as stdin.</summary>
+    private void Run(Stream? pipedInput)
     {
         if (Tty && !Detach && Interactive) RequireTerminal(Image);
         if ((InputFile ?? OutFile) is not null && (Detach || Tty))
@@ -201,6 +305,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
+            PullImageIfNeeded();
             c = Manager.Create(o, CancellationToken);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
@@ -220,7 +325,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             }
             int code;
             if (Tty && Interactive) code = Manager.RunInTerminal(c, CancellationToken);
-            else code = RunAttached(c, Interactive, streams);
+            else code = RunAttached(c, Interactive, streams, pipedInput);
             SetLastExitCode(code);
             if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
         }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PsContainers.Core.Containers;
+using PsContainers.Completers;
 using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
@@ -32,7 +33,7 @@ public sealed class UpdateContainerCommand : ContainerTargetCmdletBase
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
 
     /// <summary>Restart policy (docker --restart).</summary>
-    [Parameter] [Alias("Restart")] [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")] public string? RestartPolicy { get; set; }
+    [Parameter] [Alias("Restart")] [ValidateRestartPolicy] [ArgumentCompleter(typeof(RestartPolicyCompleter))] public string? RestartPolicy { get; set; }
 
     /// <summary>Write the updated container.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }

@@ -1,0 +1,202 @@
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using PsContainers.Core;
+
+namespace PsContainers;
+
+/// <summary>
+/// The '--' rule of the cmdlets that take a container's command through ValueFromRemainingArguments
+/// (Invoke-ContainerImage, New-Container, Invoke-ContainerExec). PowerShell binds every '-word' it can to a parameter
+/// of the cmdlet, by unique prefix and wherever it stands (<c>Invoke-ContainerImage busybox ls -l /etc</c> binds -Label
+/// to '/etc' and runs <c>ls</c>), and hands the '-words' it cannot bind ('-it', '--rm', a typo such as '-Detatch') to the
+/// command. So, unless the command comes after '--':
+/// <list type="bullet">
+/// <item>a '-' word before the command's first word is refused, naming the parameter it most likely meant
+/// (docker's '-it' is -i -t, '--rm' is -Remove, '--name' is -Name, '-Detatch' is -Detach);</item>
+/// <item>a '-' word among the command's words is refused (a later version's parameter could take it);</item>
+/// <item>a parameter written after the command's first word is refused (it was taken from the command), except -c right
+/// after the first word (the shell-script form <c>sh -c 'script'</c>, put back in its place) and a common parameter
+/// written out in full (<c>... sleep 60 -ErrorAction Stop</c>).</item>
+/// </list>
+/// The error (ErrorId CommandNeedsDoubleDash, InvalidArgument) shows the '--' form of the same line. PowerShell drops
+/// '--' before binding, so the rule reads the invocation's own text (InvocationInfo.Statement, parsed again). A
+/// command given by name (<c>-Command ls, -l</c>), through splatting, or through the API (no invocation text) is taken as it is: PowerShell re-read no words of it.
+/// </summary>
+internal static class CommandWordsGuard
+{
+    private enum Kind { Parameter, ParameterValue, Value, DashWord, DoubleDash }
+
+    private sealed record Item(Kind Kind, CommandElementAst Ast, ParameterMetadata? Parameter = null)
+    {
+        public string Text => Ast.Extent.Text;
+    }
+
+    /// <summary>
+    /// The refusal of this invocation of <paramref name="cmdlet"/>, whose command is its parameter
+    /// <paramref name="commandParameter"/>, or null when the words are safe (see the class summary). Call it from
+    /// BeginProcessing, before pipeline input binds.
+    /// </summary>
+    public static ErrorRecord? Check(PSCmdlet cmdlet, string commandParameter)
+    {
+        var inv = cmdlet.MyInvocation;
+        if (!inv.BoundParameters.ContainsKey(commandParameter)) return null;
+        string? message = Analyze(InvocationText(inv), inv.MyCommand, inv.BoundParameters.Keys, commandParameter);
+        return message is null ? null
+            : new ErrorRecord(new PSArgumentException(message), ErrorIds.CommandNeedsDoubleDash, ErrorCategory.InvalidArgument, null);
+    }
+
+    private static readonly System.Reflection.PropertyInfo? StatementProperty = typeof(InvocationInfo).GetProperty("Statement");
+
+    /// <summary>
+    /// The text of the invocation: PowerShell 7's InvocationInfo.Statement (the command's whole extent, lines joined by
+    /// backticks included; read by reflection, since the module compiles against PowerShellStandard 5.1), else its
+    /// line from the command's first character; null when there is none (the API).
+    /// </summary>
+    private static string? InvocationText(InvocationInfo inv)
+    {
+        if (StatementProperty?.GetValue(inv) is string { Length: > 0 } statement) return statement;
+        string? line = inv.Line;
+        if (string.IsNullOrEmpty(line) || inv.OffsetInLine < 1 || inv.OffsetInLine > line.Length) return null;
+        return line[(inv.OffsetInLine - 1)..];
+    }
+
+    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter)
+    {
+        if (string.IsNullOrWhiteSpace(statement)) return null;
+        var script = Parser.ParseInput(statement, out _, out var parseErrors);
+        if (parseErrors.Length > 0 || script.Find(a => a is CommandAst, searchNestedScriptBlocks: false) is not CommandAst cmd) return null;
+        var parameters = command.Parameters;
+
+        var items = new List<Item>();
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        bool afterDoubleDash = false;
+        var elements = cmd.CommandElements;
+        for (int i = 1; i < elements.Count; i++)
+        {
+            var e = elements[i];
+            if (e is VariableExpressionAst { Splatted: true }) return null;
+            if (!afterDoubleDash && e is CommandParameterAst p)
+            {
+                if (p.ParameterName == "-") { afterDoubleDash = true; items.Add(new Item(Kind.DoubleDash, e)); continue; }
+                var meta = Resolve(parameters, p.ParameterName);
+                if (meta is null) { items.Add(new Item(Kind.DashWord, e)); continue; }
+                if (meta.Name.Equals(commandParameter, StringComparison.OrdinalIgnoreCase)) return null; // -Command a, b: explicit
+                named.Add(meta.Name);
+                items.Add(new Item(Kind.Parameter, e, meta));
+                if (p.Argument is null && meta.ParameterType != typeof(SwitchParameter) && i + 1 < elements.Count)
+                    items.Add(new Item(Kind.ParameterValue, elements[++i], meta));
+                continue;
+            }
+            bool dash = !afterDoubleDash && e is StringConstantExpressionAst { StringConstantType: StringConstantType.BareWord } s && s.Value.StartsWith('-');
+            items.Add(new Item(dash ? Kind.DashWord : Kind.Value, e));
+        }
+
+        // The values before the command are those bound to positional parameters (the image; exec's container name).
+        int positional = bound.Count(b => !b.Equals(commandParameter, StringComparison.OrdinalIgnoreCase) && !named.Contains(b)
+            && parameters.TryGetValue(b, out var m) && m.ParameterSets.Values.Any(s => s.Position >= 0));
+        int firstWord = -1, seen = 0;
+        for (int i = 0; i < items.Count && firstWord < 0; i++)
+            if (items[i].Kind == Kind.Value && seen++ == positional) firstWord = i;
+
+        string name = command.Name;
+        for (int i = 0; i < items.Count; i++)
+        {
+            var it = items[i];
+            if (it.Kind == Kind.DashWord && (firstWord < 0 || i < firstWord))
+                return $"'{it.Text}' is not a parameter of {name}{Suggest(it.Text, parameters)} " +
+                    $"If '{it.Text}' is meant for the container's command, write the command after '--': {DoubleDashForm(cmd, items, firstWord < 0 ? i : Math.Min(i, firstWord))}";
+            if (firstWord < 0 || i <= firstWord) continue;
+            if (it.Kind == Kind.DashWord)
+                return $"'{it.Text}' in the container's command '{items[firstWord].Text}' could be taken as a parameter of {name}. " +
+                    $"Write the command after '--': {DoubleDashForm(cmd, items, firstWord)}";
+            if (it.Kind == Kind.Parameter && !Allowed(items, i, firstWord))
+                return $"'{it.Text}' after the container's command '{items[firstWord].Text}' is taken by PowerShell as -{it.Parameter!.Name}, not given to the command. " +
+                    $"Write the command after '--': {DoubleDashForm(cmd, items, firstWord)}" +
+                    $" (or, to set -{it.Parameter.Name}, put it before the command).";
+        }
+        return null;
+    }
+
+    /// <summary>-c right after the command's first word (sh -c 'script'), or a common parameter by its full name.</summary>
+    private static bool Allowed(List<Item> items, int i, int firstWord)
+    {
+        var p = (CommandParameterAst)items[i].Ast;
+        if (items[i].Parameter!.Name == "ShellScript" && i == firstWord + 1) return true;
+        return IsCommon(items[i].Parameter!.Name) && p.ParameterName.Equals(items[i].Parameter!.Name, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsCommon(string parameter) =>
+        Cmdlet.CommonParameters.Contains(parameter) || Cmdlet.OptionalCommonParameters.Contains(parameter);
+
+    /// <summary>The same line with '--' before the command's words: options first, the allowed trailing common parameters with them.</summary>
+    private static string DoubleDashForm(CommandAst cmd, List<Item> items, int commandStart)
+    {
+        var options = new List<string> { cmd.CommandElements[0].Extent.Text };
+        var words = new List<string>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            var it = items[i];
+            if (it.Kind == Kind.DoubleDash) continue;
+            bool trailingCommon = i > commandStart && it.Parameter is { } meta && IsCommon(meta.Name)
+                && (it.Kind == Kind.ParameterValue || ((CommandParameterAst)it.Ast).ParameterName.Equals(meta.Name, StringComparison.OrdinalIgnoreCase));
+            (i < commandStart || trailingCommon ? options : words).Add(it.Text);
+        }
+        return string.Join(' ', [.. options, "--", .. words]);
+    }
+
+    /// <summary>
+    /// A parameter named exactly or by alias, else the only parameter (name or alias) starting with
+    /// <paramref name="typed"/>, as PowerShell's binder resolves it; null when none or several match.
+    /// </summary>
+    private static ParameterMetadata? Resolve(Dictionary<string, ParameterMetadata> parameters, string typed)
+    {
+        if (typed.Length == 0) return null;
+        if (parameters.TryGetValue(typed, out var exact)) return exact;
+        var byAlias = parameters.Values.FirstOrDefault(m => m.Aliases.Contains(typed, StringComparer.OrdinalIgnoreCase));
+        if (byAlias is not null) return byAlias;
+        var prefixed = parameters.Values.Where(m => m.Name.StartsWith(typed, StringComparison.OrdinalIgnoreCase)
+            || m.Aliases.Any(a => a.StartsWith(typed, StringComparison.OrdinalIgnoreCase))).Distinct().ToList();
+        return prefixed.Count == 1 ? prefixed[0] : null;
+    }
+
+    /// <summary>
+    /// What an unknown '-' word most likely meant, as a sentence ending in '.': a docker long option ('--rm', '--name',
+    /// '--add-host') by name or alias, docker's bundled short options ('-it', '-dit') by one-letter aliases, or a typo
+    /// within two edits of a parameter's name ('-Detatch').
+    /// </summary>
+    private static string Suggest(string word, Dictionary<string, ParameterMetadata> parameters)
+    {
+        string bare = word.TrimStart('-');
+        if (bare.Length == 0) return ".";
+        if (word.StartsWith("--") && Resolve(parameters, bare.Replace("-", "")) is { } longOption)
+            return $": docker's {word} is -{longOption.Name} here.";
+        if (!word.StartsWith("--") && bare.Length > 1)
+        {
+            var letters = bare.Select(ch => parameters.Values.FirstOrDefault(m => m.Aliases.Contains(ch.ToString(), StringComparer.OrdinalIgnoreCase))).ToList();
+            if (letters.All(m => m is not null))
+                return $": docker's {word} is {string.Join(' ', bare.Select(ch => "-" + ch))} here ({string.Join(' ', letters.Select(m => "-" + m!.Name))}).";
+        }
+        var near = parameters.Keys.Where(k => !IsCommon(k))
+            .Select(k => (Name: k, Distance: Distance(bare.ToLowerInvariant(), k.ToLowerInvariant())))
+            .Where(c => c.Distance <= Math.Min(2, bare.Length / 3)).OrderBy(c => c.Distance).FirstOrDefault();
+        return near.Name is null ? "." : $"; did you mean -{near.Name}?";
+    }
+
+    /// <summary>Levenshtein distance (insertions, deletions, substitutions).</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+}

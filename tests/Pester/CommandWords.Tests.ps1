@@ -1,0 +1,146 @@
+# The '--' rule (issue 11.1): the words of a container's command never silently change meaning. PowerShell binds a
+# '-word' to a cmdlet parameter by prefix wherever it stands, and hands the ones it cannot bind to the command; the
+# cmdlets that take a command (Invoke-ContainerImage, New-Container, Invoke-ContainerExec) refuse both unless the
+# command comes after '--', with an error that names the parameter and shows the '--' form. Typed as a docker user
+# types them, against real containers.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+
+    function script:Get-Refusal {
+        <# Runs the script block; returns the CommandNeedsDoubleDash error it threw (and fails the test otherwise). #>
+        param([scriptblock] $Line)
+        $before = @(Get-Container -All).Count
+        $refusal = $null
+        try { & $Line | Out-Null } catch { $refusal = $_ }
+        $refusal | Should -Not -BeNullOrEmpty -Because 'the line must be refused'
+        $refusal.FullyQualifiedErrorId | Should -BeLike 'CommandNeedsDoubleDash*'
+        $refusal.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @(Get-Container -All).Count | Should -Be $before -Because 'a refused line creates no container'
+        $refusal
+    }
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'Invoke-ContainerImage: the command''s words' {
+    It 'refuses ls -l /etc, where -l would take -Label, naming the parameter and showing the -- form' {
+        $global:LASTEXITCODE = 0
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest ls -l /etc }
+        $e.Exception.Message | Should -BeLike "*'-l'*-Label*"
+        $e.Exception.Message | Should -BeLike '*Invoke-ContainerImage busybox-test:latest -- ls -l /etc*'
+        $LASTEXITCODE | Should -Be 125 -Because 'docker run exits 125 when it refuses its options'
+    }
+
+    It 'runs ls -l /etc after --, listing /etc and not /' {
+        $out = @(Invoke-ContainerImage busybox-test:latest -Remove -- ls -l /etc)
+        $LASTEXITCODE | Should -Be 0
+        ($out -join "`n") | Should -Match '(?m)^-\S+\s+.*\spasswd$'
+        ($out -join "`n") | Should -Not -Match '(?m)\setc$' -Because '/ would list etc'
+    }
+
+    It 'refuses wc -l and names the parameter, and takes it after --' {
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest -Remove wc -l /etc/group }
+        $e.Exception.Message | Should -BeLike '*-Label*-- wc -l /etc/group*'
+        Invoke-ContainerImage busybox-test:latest -Remove -- wc -l /etc/group | Should -Match '^\s*\d+\s+/etc/group$'
+    }
+
+    It 'refuses docker''s -it and names -Interactive -Tty' {
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest -it sh }
+        $e.Exception.Message | Should -BeLike "*'-it' is not a parameter of Invoke-ContainerImage*-Interactive -Tty*"
+    }
+
+    It 'refuses docker''s --rm and names -Remove' {
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest --rm echo hi }
+        $e.Exception.Message | Should -BeLike "*'--rm'*-Remove*"
+    }
+
+    It 'refuses docker''s --name x and names -Name' {
+        $e = Get-Refusal { Invoke-ContainerImage --name web busybox-test:latest echo hi }
+        $e.Exception.Message | Should -BeLike "*'--name'*-Name*"
+    }
+
+    It 'refuses the typo -Detatch and suggests -Detach' {
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest -Detatch sleep 5 }
+        $e.Exception.Message | Should -BeLike '*did you mean -Detach?*'
+    }
+
+    It 'refuses a - word among the command''s words, even one no parameter takes today' {
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest echo --rm }
+        $e.Exception.Message | Should -BeLike '*-- echo --rm*'
+    }
+
+    It 'refuses a named parameter written after the command''s first word' {
+        $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest find / -name passwd }
+        $e.Exception.Message | Should -BeLike "*'-name'*-Name*-- find / -name passwd*"
+    }
+
+    It 'keeps the sh -c form, a trailing common parameter, a command given by name and a splatted command' {
+        Invoke-ContainerImage busybox-test:latest -Remove sh -c 'echo from-script' | Should -Be 'from-script'
+        Invoke-ContainerImage busybox-test:latest -Remove echo trailing -ErrorAction Stop | Should -Be 'trailing'
+        Invoke-ContainerImage busybox-test:latest -Remove -Command echo, -n, named | Should -Be 'named'
+        $run = @{ Image = 'busybox-test:latest'; Remove = $true; Command = 'echo', '-n', 'splatted' }
+        Invoke-ContainerImage @run | Should -Be 'splatted'
+    }
+
+    It 'takes the command from the API as given (no invocation text to re-read)' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:PSCONTAINERS_TEST_MODULE).Invoke()
+            $ps.Commands.Clear()
+            $out = $ps.AddCommand('Invoke-ContainerImage').AddArgument('busybox-test:latest').AddParameter('Remove').AddArgument('echo').AddArgument('-n').AddArgument('api').Invoke()
+            $ps.HadErrors | Should -BeFalse
+            @($out) | Should -Be @('api')
+        } finally { $ps.Dispose() }
+    }
+
+    It 'takes docker''s short options as aliases: -d -e -w -u -v -h -l -m -i -t' {
+        $c = Invoke-ContainerImage busybox-test:latest -d -e X=1 -w /tmp -u 1000 -v /data -h shorty -l tier=web -m 64m -i -t -- sleep 30
+        try {
+            $c.Name | Should -Not -BeNullOrEmpty
+            Invoke-ContainerExec $c.Name -- sh -c 'echo $X $(pwd) $(id -u) $(hostname)' | Should -Be '1 /tmp 1000 shorty'
+            $c = Get-Container $c.Name
+            $c.Config.Labels['tier'] | Should -Be 'web'
+            $c.HostConfig.Memory | Should -Be 64MB
+            $c.Config.OpenStdin | Should -BeTrue
+            $c.Config.Tty | Should -BeTrue
+            @($c.Mounts.Destination) | Should -Contain '/data'
+        } finally { Remove-Container $c.Name -Force -Confirm:$false }
+    }
+
+    It 'has no alias that collides with another parameter or alias, common parameters included' {
+        foreach ($name in 'Invoke-ContainerImage', 'New-Container', 'Invoke-ContainerExec') {
+            $words = foreach ($p in (Get-Command $name).Parameters.Values) { $p.Name; $p.Aliases }
+            $dupes = @($words | Group-Object | Where-Object Count -gt 1 | ForEach-Object Name)
+            $dupes | Should -BeNullOrEmpty -Because "$name's names and aliases must be unique"
+        }
+    }
+}
+
+Describe 'New-Container and Invoke-ContainerExec: the same rule' {
+    It 'New-Container refuses ls -l /etc and creates it after --' {
+        $e = Get-Refusal { New-Container busybox-test:latest -Name words-new ls -l /etc }
+        $e.Exception.Message | Should -BeLike '*-Label*New-Container busybox-test:latest -Name words-new -- ls -l /etc*'
+        $c = New-Container busybox-test:latest -Name words-new -- ls -l /etc
+        try { @($c.Config.Cmd) | Should -Be @('ls', '-l', '/etc') }
+        finally { Remove-Container words-new -Force -Confirm:$false }
+    }
+
+    It 'Invoke-ContainerExec refuses ls -l /etc, and runs it after --' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name words-exec -- sleep 60
+        try {
+            $e = Get-Refusal { Invoke-ContainerExec words-exec ls -l /etc }
+            $e.Exception.Message | Should -BeLike "*'-l'*Invoke-ContainerExec words-exec -- ls -l /etc*"
+            (Invoke-ContainerExec words-exec -- ls -l /etc) -join "`n" | Should -Match '(?m)\spasswd$'
+            Invoke-ContainerExec words-exec -e X=2 -u 1000 -w /tmp -- sh -c 'echo $X $(id -u) $(pwd)' | Should -Be '2 1000 /tmp'
+            $e = Get-Refusal { Invoke-ContainerExec words-exec -it sh }
+            $e.Exception.Message | Should -BeLike '*-Interactive -Tty*'
+        } finally { Remove-Container words-exec -Force -Confirm:$false }
+    }
+}

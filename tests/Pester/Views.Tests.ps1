@@ -1,0 +1,116 @@
+# The table views fit the terminal (issue 11.2): every list view shows the identity (ID, name) and the status of each
+# row at 80 columns, and the whole ports text at 120, rendered with Out-String -Width from real objects: a running
+# container with a published port and a healthcheck, an exited one with a long name, a long image reference, a user
+# network, a volume, statistics, processes and ports.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+
+    # a free host port in 20000-29999 (0.0.0.0:2xxxx->80/tcp is 21 characters)
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Any, 0)
+    do {
+        $script:Port = Get-Random -Minimum 20000 -Maximum 29999
+        $free = $true
+        try { $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Any, $script:Port); $listener.Start(); $listener.Stop() } catch { $free = $false }
+    } until ($free)
+    $script:PortsText = "0.0.0.0:$($script:Port)->80/tcp"
+
+    $null = Add-ContainerImageTag busybox-test:latest registry.example.com:5000/platform-team/web-frontend:2024.11.30-rc1
+    $null = New-ContainerNetwork frontend-network-production
+    $null = New-ContainerVolume postgres-data-production
+    $script:Web = Invoke-ContainerImage busybox-test:latest -Detach -Name web-frontend-production-1 -Network frontend-network-production `
+        -Publish "$($script:Port):80" -Volume postgres-data-production:/data -HealthCommand true -HealthInterval 200ms `
+        -Label @{ 'com.docker.compose.project' = 'shop'; 'com.docker.compose.service' = 'web' } -- sh -c 'exec httpd -f -p 80 -h /etc'
+    $script:Job = Invoke-ContainerImage busybox-test:latest -Name exited-job-with-long-name -ErrorAction SilentlyContinue -- sh -c 'exit 3'
+    $script:Job = Get-Container exited-job-with-long-name
+    $null = Wait-ContainerCondition { (Get-Container web-frontend-production-1).StatusShort -like '*(healthy)' }
+
+    function script:Get-Row {
+        <# The line of a rendered table that contains Needle (the row of one object). #>
+        param([string] $Table, [string] $Needle)
+        @($Table -split "`n" | Where-Object { $_.Contains($Needle) })[0]
+    }
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'Get-Container' {
+    It 'shows ID, NAMES and STATUS at 80 columns, one row per container' {
+        $t = Get-Container -All | Out-String -Width 80
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s*$'
+        $web = Get-Row $t $script:Web.ShortId
+        $web | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+busybox-test:latest\s+Up \d+s \(healthy\)\s*$"
+        $job = Get-Row $t $script:Job.ShortId
+        $job | Should -Match "^$($script:Job.ShortId) exited-job-with-long-name\s+busybox-test:latest\s+Exited \(3\) \d+s ago\s*$"
+    }
+
+    It 'shows the whole ports text and the short creation time at 120 columns' {
+        $t = Get-Container -All | Out-String -Width 120
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        $web = Get-Row $t $script:Web.ShortId
+        $web | Should -BeLike "*Up *s (healthy)*$($script:PortsText) *"
+        $web | Should -Match '\s\d+s ago\s'
+    }
+
+    It 'keeps the Project view (docker compose ps) to NAME, SERVICE, STATUS at 80 and the whole ports at 120' {
+        $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 80
+        Get-Row $t 'web-frontend-production-1' | Should -Match '^web-frontend-production-1\s+web\s+Up \d+s \(healthy\)'
+        $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 120
+        Get-Row $t 'web-frontend-production-1' | Should -BeLike "*$($script:PortsText)*"
+    }
+
+    It 'writes short times: seconds, minutes, hours, days, weeks, months, years' {
+        $short = { param($s) [PsContainers.Core.Images.HumanFormat]::Short([timespan]::FromSeconds($s)) }
+        @(0.4, 45, 61, 3599, 7200, (86400 * 3), (86400 * 20), (86400 * 90), (86400 * 800)) | ForEach-Object { & $short $_ } |
+            Should -Be @('0s', '45s', '1m', '59m', '2h', '3d', '2w', '3mo', '2y')
+    }
+}
+
+Describe 'The other list views at 80 and 120 columns' {
+    It 'Get-ContainerImage shows the repository, the tag and the image ID at 80, the creation and size at 120' {
+        $img = Get-ContainerImage busybox-test:latest
+        $t = Get-ContainerImage | Out-String -Width 80
+        Get-Row $t '2024.11.30-rc1' | Should -Match "^registry.example.com:5000/platform-team/web-frontend\s+2024.11.30-rc1\s+$($img.ShortId)\s*$"
+        $t = Get-ContainerImage | Out-String -Width 120
+        Get-Row $t '2024.11.30-rc1' | Should -Match "$($img.ShortId)\s+\d+ years? ago\s+[\d.]+[kMG]?B\s*$"
+    }
+
+    It 'Get-ContainerStatistic shows the ID, the name, CPU and memory at 80, PIDS and block I/O at 120' {
+        $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 80
+        Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+\S+ / unlimited\s+[\d.]+%\s+\d+\s*$"
+        $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 120
+        Get-Row $t $script:Web.ShortId | Should -Match '\s\d+\s+[\d.]+MB / [\d.]+MB\s*$'
+    }
+
+    It 'Get-ContainerNetwork shows the name, the driver and the subnet at 80, the containers at 120' {
+        $t = Get-ContainerNetwork | Out-String -Width 80
+        Get-Row $t 'frontend-network-production' | Should -Match '^frontend-network-production\s+bridge\s+\d+\.\d+\.\d+\.\d+/\d+'
+        $t = Get-ContainerNetwork | Out-String -Width 120
+        Get-Row $t 'frontend-network-production' | Should -Match 'web-frontend-production-1\s*$'
+    }
+
+    It 'Get-ContainerVolume shows the name and its users at 80' {
+        $t = Get-ContainerVolume | Out-String -Width 80
+        Get-Row $t 'postgres-data-production' | Should -Match '^local\s+postgres-data-production\s+.*web-frontend-production-1\s*$'
+    }
+
+    It 'Get-ContainerProcess and Get-ContainerPort show their rows whole at 80 and 120' {
+        foreach ($w in 80, 120) {
+            Get-Row (Get-ContainerProcess web-frontend-production-1 | Out-String -Width $w) 'httpd' | Should -Match '^root\s+\d+\s+\d+\s+\d\d:\d\d\s+\d\d:\d\d:\d\d\s+httpd -f -p 80 -h /etc\s*$'
+        }
+        Get-Row (Get-ContainerPort web-frontend-production-1 | Out-String -Width 80) 'web-frontend' | Should -Match "^web-frontend-production-1\s+80/tcp\s+0\.0\.0\.0\s+$($script:Port)\b"
+        Get-Row (Get-ContainerPort web-frontend-production-1 | Out-String -Width 120) 'web-frontend' | Should -BeLike "*$($script:PortsText)*"
+    }
+
+    It 'Get-ContainerProject shows the project, its status and its files at 80' {
+        $t = Get-ContainerProject | Out-String -Width 80
+        Get-Row $t 'shop' | Should -Match '^shop\s+running\(1/1\)'
+    }
+}
