@@ -147,6 +147,45 @@ ls /opaque; readlink /opt/app/up; stat -c '%h %a %u:%g' /opt/app/hard.txt; test 
         Remove-Container commit-pause -Force -Confirm:$false
     }
 
+    It 'applies -Change metadata instructions to the new image, and refuses a bad one before doing anything' {
+        Invoke-ContainerImage busybox-test:latest -Name commit-change -Environment @{ KEEP = 'yes' } -- sh -c 'echo hello > /greeting' | Out-Null
+        $img = ConvertTo-ContainerImage commit-change committed/change -Change @(
+            'CMD ["cat", "/greeting"]'
+            'ENV GREETING=hello OTHER="two words"'
+            'EXPOSE 8080 53/udp'
+            'LABEL stage=two'
+            'WORKDIR /opt'
+            'USER nobody'
+            'STOPSIGNAL SIGINT'
+        )
+        $img.Config.Cmd | Should -Be @('cat', '/greeting')
+        $img.Config.Env | Should -Contain 'KEEP=yes'
+        $img.Config.Env | Should -Contain 'GREETING=hello'
+        $img.Config.Env | Should -Contain 'OTHER=two words'
+        $img.Config.ExposedPorts | Should -Contain '8080/tcp'
+        $img.Config.ExposedPorts | Should -Contain '53/udp'
+        $img.Config.Labels['stage'] | Should -Be 'two'
+        $img.Config.WorkingDir | Should -Be '/opt'
+        $img.Config.User | Should -Be 'nobody'
+        $img.Config.StopSignal | Should -Be 'SIGINT'
+        $img.History.Count | Should -Be ($script:Base.History.Count + 1)
+        Invoke-ContainerImage committed/change -Remove | Should -Be 'hello'
+        # a shell-form ENTRYPOINT runs with the image's shell and clears the CMD
+        $ep = ConvertTo-ContainerImage commit-change committed/change:ep -Change 'ENTRYPOINT echo from-entrypoint'
+        $ep.Config.Entrypoint | Should -Be @('/bin/sh', '-c', 'echo from-entrypoint')
+        $ep.Config.Cmd | Should -BeNullOrEmpty
+        Invoke-ContainerImage committed/change:ep -Remove | Should -Be 'from-entrypoint'
+
+        $before = @(Get-ContainerImage).Count
+        { ConvertTo-ContainerImage commit-change committed/bad -Change 'RUN echo no' -ErrorAction Stop } | Should -Throw -ErrorId 'DockerfileSyntax,PsContainers.Commands.ConvertToContainerImageCommand'
+        { ConvertTo-ContainerImage commit-change committed/bad -Change 'ENV A=1', 'BOGUS x' -ErrorAction Stop } | Should -Throw -ErrorId 'DockerfileSyntax,PsContainers.Commands.ConvertToContainerImageCommand'
+        # not valid JSON: the shell form, as the Dockerfile reference says
+        (ConvertTo-ContainerImage commit-change committed/shellform -Change 'CMD ["x"' ).Config.Cmd | Should -Be @('/bin/sh', '-c', '["x"')
+        Remove-ContainerImage committed/shellform -Confirm:$false | Out-Null
+        @(Get-ContainerImage).Count | Should -Be $before
+        Remove-Container commit-change -Confirm:$false
+    }
+
     It 'supports -WhatIf and says what is wrong with a name or a container' {
         Invoke-ContainerImage busybox-test:latest -Name commit-err -- true | Out-Null
         ConvertTo-ContainerImage commit-err committed/whatif -WhatIf | Should -BeNullOrEmpty

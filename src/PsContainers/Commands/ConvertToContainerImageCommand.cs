@@ -53,6 +53,11 @@ public sealed class ConvertToContainerImageCommand : ContainerCmdletBase
     [Parameter]
     public string? Author { get; set; }
 
+    /// <summary>Dockerfile metadata instructions for the new image's config (docker commit --change), one per string.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? Change { get; set; }
+
     /// <summary>Pause a running container while its changes are read (the default, as docker commit). -Pause:$false reads them while it runs.</summary>
     [Parameter]
     public SwitchParameter Pause { get; set; } = true;
@@ -87,6 +92,7 @@ public sealed class ConvertToContainerImageCommand : ContainerCmdletBase
                 Comment = Message,
                 Author = Author,
                 Pause = Pause.IsPresent,
+                Changes = Change ?? [],
             };
             if (ForTarget(c, () => RunPumped((sink, ct) => Manager.Commit(c, options, sink, ct)), out var image))
             {
