@@ -50,11 +50,11 @@ public static class ContainerChanges
         var changes = new List<ContainerChange>();
         if (!Directory.Exists(upperDir)) return changes;
         using var upper = SafeFd.OpenDirectory(upperDir);
-        var lowers = new List<SafeFd>();
+        var lowers = OpenLowers(lowerDirsBaseFirst);
         var skipped = new List<string>();
         try
         {
-            for (int i = lowerDirsBaseFirst.Count - 1; i >= 0; i--) lowers.Add(SafeFd.OpenDirectory(lowerDirsBaseFirst[i]));
+            var targets = MountTargets(upper, lowers, mountPoints);
             foreach (var e in SafeTree.Walk(upper))
             {
                 ct.ThrowIfCancellationRequested();
@@ -66,13 +66,12 @@ public static class ContainerChanges
                     changes.Add(new ContainerChange(path, ContainerChangeKind.Deleted));
                     continue;
                 }
-                bool inLower = InLower(lowers, rel);
-                if (!inLower && mountPoints is not null && mountPoints.Contains(path) && IsEmpty(e))
+                if (BytePath.TryToString(rel, out var text) && targets.Contains(text))
                 {
                     skipped.Add(path);
                     continue;
                 }
-                changes.Add(new ContainerChange(path, inLower ? ContainerChangeKind.Changed : ContainerChangeKind.Added));
+                changes.Add(new ContainerChange(path, InLower(lowers, rel) ? ContainerChangeKind.Changed : ContainerChangeKind.Added));
             }
         }
         finally { foreach (var l in lowers) l.Dispose(); }
@@ -84,14 +83,89 @@ public static class ContainerChanges
         return changes;
     }
 
-    private static bool IsEmpty(TreeEntry e) =>
-        e.Status.IsRegular ? e.Status.Size == 0 : e.Status.IsDirectory && Fs.IsEmptyDirectory(e.Parent, e.Name);
+    /// <summary>
+    /// What the runtime created in the upper directory only to mount on (docker keeps these in its hidden init layer,
+    /// so neither docker diff nor docker commit shows them): each of <paramref name="mountPoints"/> (absolute paths
+    /// inside the container) that the upper directory holds as an empty regular file or an empty directory and that the
+    /// image (the lower layers, whiteouts and opaque directories applied) does not have; and each directory above one
+    /// that the image has, that holds nothing else in the upper directory, and whose mode and owner are the image's
+    /// (overlay copied it up only because the mount point was made in it). Paths are relative to the upper directory,
+    /// without a leading '/' ("etc/hosts", "etc"), for <see cref="PsContainers.Core.Images.LayerDiffOptions.Exclude"/>.
+    /// Looked up without following a final symlink, and never outside the directories.
+    /// </summary>
+    /// <param name="upperDir">The container's upper directory; none (never started): an empty set.</param>
+    /// <param name="lowerDirsBaseFirst">The image's unpacked layer directories, base layer first.</param>
+    /// <param name="mountPoints">The runtime's mount destinations (from the bundle's config.json).</param>
+    public static HashSet<string> RuntimeMountTargets(string upperDir, IReadOnlyList<string> lowerDirsBaseFirst, IReadOnlyCollection<string> mountPoints)
+    {
+        if (!Directory.Exists(upperDir)) return new HashSet<string>(StringComparer.Ordinal);
+        using var upper = SafeFd.OpenDirectory(upperDir);
+        var lowers = OpenLowers(lowerDirsBaseFirst);
+        try
+        {
+            var set = MountTargets(upper, lowers, mountPoints);
+            // the directories copied up only to hold them, deepest first
+            var parents = set.SelectMany(Ancestors).Distinct().OrderByDescending(p => p.Count(ch => ch == '/')).ThenBy(p => p, StringComparer.Ordinal).ToList();
+            foreach (var dir in parents)
+            {
+                byte[] rel = BytePath.FromString(dir);
+                if (!TryLookup(upper, rel, out var st) || !st.IsDirectory) continue;
+                if (!TryFindInLower(lowers, rel, out var lower) || !lower.IsDirectory) continue;
+                if (st.Permissions != lower.Permissions || st.Uid != lower.Uid || st.Gid != lower.Gid) continue;
+                using var fd = RootedPath.OpenBeneath(upper, rel, OpenFlags.ReadOnly | OpenFlags.Directory);
+                if (Fs.GetAllXattrs(fd, ""u8).Any(x => !x.Key.AsSpan().StartsWith("trusted.overlay."u8))) continue;
+                if (Fs.ReadDirectory(fd).All(e => BytePath.TryToString(e.Name, out var n) && set.Contains(dir + "/" + n))) set.Add(dir);
+            }
+            return set;
+        }
+        finally { foreach (var l in lowers) l.Dispose(); }
+    }
+
+    private static IEnumerable<string> Ancestors(string rel)
+    {
+        for (int i = rel.LastIndexOf('/'); i > 0; i = rel.LastIndexOf('/', i - 1)) yield return rel[..i];
+    }
+
+    private static List<SafeFd> OpenLowers(IReadOnlyList<string> lowerDirsBaseFirst)
+    {
+        var lowers = new List<SafeFd>();
+        try { for (int i = lowerDirsBaseFirst.Count - 1; i >= 0; i--) lowers.Add(SafeFd.OpenDirectory(lowerDirsBaseFirst[i])); }
+        catch { foreach (var l in lowers) l.Dispose(); throw; }
+        return lowers;
+    }
+
+    private static HashSet<string> MountTargets(SafeFd upper, List<SafeFd> lowersTopFirst, IReadOnlyCollection<string>? mountPoints)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (mountPoints is null) return set;
+        foreach (var mp in mountPoints)
+        {
+            string relText = mp.Trim('/');
+            if (relText.Length == 0) continue;
+            byte[] rel = BytePath.FromString(relText);
+            if (!TryLookup(upper, rel, out var st) || !IsEmpty(upper, rel, st) || InLower(lowersTopFirst, rel)) continue;
+            set.Add(relText);
+        }
+        return set;
+    }
+
+    private static bool IsEmpty(SafeFd root, byte[] rel, in FsStat st)
+    {
+        if (st.IsRegular) return st.Size == 0;
+        if (!st.IsDirectory) return false;
+        using var parent = RootedPath.OpenBeneath(root, ParentOf(rel), OpenFlags.ReadOnly | OpenFlags.Directory);
+        return Fs.IsEmptyDirectory(parent, NameOf(rel));
+    }
 
     private static bool IsWhiteout(FsStat st) => st.IsCharDevice && st.RdevMajor == 0 && st.RdevMinor == 0;
 
     /// <summary>Whether the merged lower layers (top first) have <paramref name="rel"/>.</summary>
-    private static bool InLower(List<SafeFd> topFirst, byte[] rel)
+    private static bool InLower(List<SafeFd> topFirst, byte[] rel) => TryFindInLower(topFirst, rel, out _);
+
+    /// <summary>Whether the merged lower layers (top first) have <paramref name="rel"/>, and its status in the layer that provides it.</summary>
+    private static bool TryFindInLower(List<SafeFd> topFirst, byte[] rel, out FsStat found)
     {
+        found = default;
         var comps = BytePath.Split(rel);
         foreach (var layer in topFirst)
         {
@@ -102,7 +176,7 @@ public static class ContainerChanges
                 if (!TryLookup(layer, prefix, out var st)) break; // this layer has nothing at the path
                 if (IsWhiteout(st)) return false; // deleted by this layer
                 bool last = i == comps.Count - 1;
-                if (last) return true;
+                if (last) { found = st; return true; }
                 if (!st.IsDirectory) return false; // a file or link here hides everything beneath the path
                 if (IsOpaque(layer, prefix)) hidesBelow = true;
             }

@@ -155,6 +155,14 @@ public static class ErrorIds
     public const string TruncatedArchive = "TruncatedArchive";
     /// <summary>InvalidData: The directory '…' is not an OCI image layout (no index.json).</summary>
     public const string UnknownArchiveFormat = "UnknownArchiveFormat";
+    /// <summary>ReadError: A container's upper directory could not be read while its changes were written as a layer (commit).</summary>
+    public const string LayerDiffFailed = "LayerDiffFailed";
+    /// <summary>ResourceBusy: A file changed while a container's changes were written as a layer (a commit without pausing).</summary>
+    public const string LayerDiffChanged = "LayerDiffChanged";
+    /// <summary>InvalidData: An upper directory carries overlay's redirect or metacopy attributes, so it is not a full diff (commit).</summary>
+    public const string UnfaithfulOverlayDiff = "UnfaithfulOverlayDiff";
+    /// <summary>InvalidData: A file in a container's changes has an extended attribute whose name is not UTF-8 (a tar cannot hold it).</summary>
+    public const string UnrepresentableXattr = "UnrepresentableXattr";
     /// <summary>InvalidData: The layer entry '…' has an unsupported type ('…').</summary>
     public const string UnsupportedLayerEntry = "UnsupportedLayerEntry";
     /// <summary>InvalidData: The manifest … is not supported: ….</summary>
@@ -491,6 +499,17 @@ public static class ErrorIds
     public const string KubeInputNotSupported = "KubeInputNotSupported";
     /// <summary>ObjectNotFound: Test-ContainerKube -Path names a file that does not exist.</summary>
     public const string KubeFileNotFound = "KubeFileNotFound";
+
+    // ---- Build: Dockerfiles, build plans and .dockerignore (Build/). Messages begin with file:line where there is one. ----
+
+    /// <summary>ParserError: a Dockerfile (or a -Change instruction) breaks the Dockerfile reference: unknown instruction, bad flag, bad JSON form, missing arguments, unterminated heredoc ("Dockerfile:3: unknown instruction: FORM").</summary>
+    public const string DockerfileSyntax = "DockerfileSyntax";
+    /// <summary>InvalidArgument: a variable substitution failed: bad substitution, ${V:?msg} / ${V?msg} on an unset or empty variable ("Dockerfile:5: V: msg").</summary>
+    public const string DockerfileExpansion = "DockerfileExpansion";
+    /// <summary>ObjectNotFound: the build target '…' is not a stage of the Dockerfile; or COPY --from / FROM names a stage defined later or a circular stage.</summary>
+    public const string BuildTargetNotFound = "BuildTargetNotFound";
+    /// <summary>ParserError: a .dockerignore / .containerignore line is not a valid pattern (a bare '!', a bad character class).</summary>
+    public const string BuildIgnoreSyntax = "BuildIgnoreSyntax";
 
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
