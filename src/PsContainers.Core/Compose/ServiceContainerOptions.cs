@@ -131,8 +131,9 @@ public static class ServiceContainerOptions
 
     /// <summary>
     /// network_mode (host, none, bridge, container:x, service:x → container:&lt;x's replica 1&gt;) or the project's
-    /// networks by engine name, highest priority first; the service name and every network's aliases as aliases
-    /// (spec "aliases": the service is reachable by its name on each network), the first network's ipv4_address.
+    /// networks by engine name, highest priority first; per network (<see cref="ContainerCreateOptions.Endpoints"/>) the
+    /// service name and that network's own aliases (spec "aliases": an alias is scoped to the network it is declared
+    /// on; the service is reachable by its name on each network) and that network's ipv4_address.
     /// Published ports only without network_mode (the shared namespace decides them).
     /// </summary>
     private static void Network(ContainerCreateOptions o, ContainerProject project, ContainerProjectService service, Func<string, string> containerOfService)
@@ -151,11 +152,13 @@ public static class ServiceContainerOptions
                 var net = project.Networks.FirstOrDefault(p => p.Key == n.Name)
                     ?? throw PscException.InvalidData(ErrorIds.ComposeUndefinedReference, $"Service '{service.Name}' uses network '{n.Name}', which the project does not define.", n.Name);
                 o.Networks.Add(net.Name);
+                // spec "aliases": the service name and the aliases of THIS network, on this network only
+                o.Endpoints[net.Name] = new EndpointSettings
+                {
+                    Aliases = new[] { service.Name }.Concat(n.Aliases).Distinct(StringComparer.Ordinal).ToArray(),
+                    IPAddress = n.Ipv4Address,
+                };
             }
-            o.Aliases.Add(service.Name);
-            foreach (var a in joined.SelectMany(n => n.Aliases))
-                if (!o.Aliases.Contains(a)) o.Aliases.Add(a);
-            if (joined.FirstOrDefault()?.Ipv4Address is { } ip) o.IPAddress = ip;
         }
         if (service.NetworkMode is null or "bridge")
             foreach (var p in service.Ports)

@@ -116,12 +116,18 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     }
 
     [Fact]
-    public void Joins_the_project_networks_by_engine_name_with_the_service_name_and_aliases()
+    public void Joins_the_project_networks_by_engine_name_with_the_service_name_and_each_networks_own_aliases()
     {
         var o = For(Load(), "web");
         Assert.Equal(["shop_back", "shop_default"], o.Networks); // priority 10 first
-        Assert.Equal(["web", "www", "site"], o.Aliases);
-        Assert.Equal("10.9.0.5", o.IPAddress);
+        // an alias belongs to the network it is declared on (spec "aliases"); the service name is on every network
+        Assert.Empty(o.Aliases);
+        Assert.Null(o.IPAddress);
+        Assert.Equal(["shop_back", "shop_default"], o.Endpoints.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["web", "www"], o.Endpoints["shop_back"].Aliases);
+        Assert.Equal("10.9.0.5", o.Endpoints["shop_back"].IPAddress);
+        Assert.Equal(["web", "site"], o.Endpoints["shop_default"].Aliases);
+        Assert.Null(o.Endpoints["shop_default"].IPAddress);
         Assert.Equal(2, o.Publish.Count);
         Assert.Contains(o.Publish, m => m.ContainerPort == 80 && m.HostPort == 8080 && m.HostIP == "127.0.0.1" && m.Protocol == "tcp");
         Assert.Contains(o.Publish, m => m.ContainerPort == 53 && m.HostPort == 0 && m.Protocol == "udp");
@@ -156,6 +162,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         var side = For(p, "sidecar");
         Assert.Equal(["container:the-db"], side.Networks);
         Assert.Empty(side.Aliases);
+        Assert.Empty(side.Endpoints);
         Assert.Empty(side.Publish);
         Assert.Equal("shop-sidecar-1", side.Name);
     }
