@@ -42,7 +42,7 @@
         # compose projects
         'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
         'Start-ContainerProject', 'Stop-ContainerProject', 'Restart-ContainerProject', 'Remove-ContainerProject',
-        'Get-ContainerProject',
+        'Get-ContainerProject', 'Suspend-ContainerProject', 'Resume-ContainerProject', 'Wait-ContainerProject',
         # prune
         'Clear-ContainerSystem'
     )

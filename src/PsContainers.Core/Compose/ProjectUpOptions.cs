@@ -17,4 +17,6 @@ public sealed class ProjectUpOptions
     public bool Wait { get; init; }
     /// <summary>The longest <see cref="Wait"/> waits, and the longest one dependency condition is waited for; null: no limit.</summary>
     public TimeSpan? WaitTimeout { get; init; }
+    /// <summary>Replicas per service name, over the files' scale and deploy.replicas (docker compose up --scale svc=N).</summary>
+    public IReadOnlyDictionary<string, int> Scale { get; init; } = new Dictionary<string, int>();
 }

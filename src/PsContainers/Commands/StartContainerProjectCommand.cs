@@ -38,6 +38,8 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
     [Parameter] public SwitchParameter Wait { get; set; }
     /// <summary>Seconds -Wait (and each depends_on wait) may take before a WaitTimedOut error (--wait-timeout).</summary>
     [Parameter] [ValidateRange(1, int.MaxValue)] public int WaitTimeout { get; set; }
+    /// <summary>Replicas per service, over the files' scale and deploy.replicas (docker compose up --scale web=3): @{ web = 3 }.</summary>
+    [Parameter] public System.Collections.Hashtable? Scale { get; set; }
     /// <summary>Output the project's containers.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -75,13 +77,34 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             RemoveOrphans = RemoveOrphans,
             Wait = Wait,
             WaitTimeout = WaitTimeout > 0 ? TimeSpan.FromSeconds(WaitTimeout) : null,
+            Scale = Scales(),
         };
         var orchestrator = new ProjectOrchestrator(Engine);
         foreach (var project in _projects)
         {
-            if (ForTarget(project.Name, () => orchestrator.Up(project, up, Approve, WriteWarning, CancellationToken), out var containers) && PassThru)
+            var failures = new List<PscException>();
+            var progress = new ProjectProgressWriter(this, "Start-ContainerProject", project);
+            if (ForTarget(project.Name, () => orchestrator.Up(project, up, Approve, WriteWarning, CancellationToken, progress.Write, failures), out var containers) && PassThru)
                 WriteObject(containers, enumerateCollection: true);
+            progress.Complete();
+            foreach (var e in failures) WriteEngineError(e);
         }
+    }
+
+    /// <summary>-Scale as service → replicas; a value that is not a whole number is InvalidScale.</summary>
+    private Dictionary<string, int> Scales()
+    {
+        var d = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (Scale is null) return d;
+        foreach (System.Collections.DictionaryEntry e in Scale)
+        {
+            object? v = e.Value is PSObject pso ? pso.BaseObject : e.Value;
+            string key = e.Key.ToString()!;
+            if (!int.TryParse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n))
+                ThrowEngineError(PscException.InvalidArgument(ErrorIds.InvalidScale, $"-Scale {key}={v} is not a whole number of replicas.", key));
+            d[key] = n;
+        }
+        return d;
     }
 
     /// <summary>ShouldProcess for one change: "Recreate container (config-hash … → …)" on the container's name.</summary>
