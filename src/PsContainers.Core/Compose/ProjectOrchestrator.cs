@@ -104,6 +104,51 @@ public sealed class ProjectOrchestrator(Engine engine)
     }
 
     /// <summary>
+    /// What differs between the files and what exists (Compare-ContainerProject), from <see cref="Plan"/> with orphans
+    /// included: a change to Create is Missing, to Remove is Extra, to Recreate is ConfigChanged (config-hash label
+    /// against <see cref="ContainerProjectService.ConfigHash"/>), to Start is Stopped; containers up to date give
+    /// nothing. A one-shot job that completed successfully is not Stopped. Reads only.
+    /// </summary>
+    /// <param name="services">Only these services; empty: all, and orphans.</param>
+    /// <exception cref="PscException">ComposeUndefinedReference for a service the project does not have.</exception>
+    public IReadOnlyList<ContainerProjectDrift> Compare(ContainerProject project, IReadOnlyList<string> services)
+    {
+        var plan = Plan(project, new ProjectUpOptions { Services = services, NoDeps = true, RemoveOrphans = services.Count == 0 });
+        var existing = ContainersOf(project.Name).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var drift = new List<ContainerProjectDrift>();
+        foreach (var ch in plan.Where(c => c.Action != ContainerProjectAction.None))
+        {
+            var c = existing.GetValueOrDefault(ch.Target);
+            var s = ch.Service is null ? null : project.GetService(ch.Service);
+            string hash = c is null ? "" : ComposeLabels.Get(c.Labels, ComposeLabels.ConfigHash) ?? "";
+            drift.Add(ch.Action switch
+            {
+                ContainerProjectAction.Create => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Missing",
+                    Desired = ch.Kind == "container" ? $"replica {ch.Number} of {s!.Scale}" : ch.Kind, Actual = null,
+                },
+                ContainerProjectAction.Remove => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Extra",
+                    Desired = null, Actual = ch.Reason,
+                },
+                ContainerProjectAction.Recreate => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "ConfigChanged",
+                    Desired = s!.ConfigHash, Actual = hash,
+                },
+                _ => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Stopped",
+                    Desired = "running", Actual = c?.State.Status.ToString().ToLowerInvariant(),
+                },
+            });
+        }
+        return drift;
+    }
+
+    /// <summary>
     /// Converge the project (docker compose up -d): create its networks (<c>&lt;project&gt;_default</c> and the declared
     /// ones, labelled with the project and the network key) and named volumes (labelled likewise), then per service,
     /// each as soon as the services it depends on are done and independent services at the same time
@@ -158,7 +203,7 @@ public sealed class ProjectOrchestrator(Engine engine)
 
         var services = Selected(project, options);
         foreach (var s in services)
-            if (ServiceContainerOptions.Unapplied(s) is { Count: > 0 } keys)
+            if (ServiceContainerOptions.Unapplied(project, s) is { Count: > 0 } keys)
                 warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which Start-ContainerProject does not apply yet; its containers run without them.");
         var selectedNames = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         // every change is approved here, on the caller's thread, before the services run in parallel

@@ -90,15 +90,16 @@ public static class ServiceContainerOptions
 
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
-    /// no option for them, or compose's part is not built): secrets, configs, sysctls, devices, shm_size, domainname,
+    /// no option for them, or compose's part is not built): secrets and configs not backed by a file, sysctls, devices, shm_size, domainname,
     /// expose, platform, pull_policy (images are not pulled), resource reservations, ipv6_address and mac_address. The
     /// caller warns about each, so nothing the files ask for is dropped silently.
     /// </summary>
-    public static IReadOnlyList<string> Unapplied(ContainerProjectService service)
+    public static IReadOnlyList<string> Unapplied(ContainerProject project, ContainerProjectService service)
     {
         var keys = new List<string>();
-        if (service.Secrets.Count > 0) keys.Add("secrets");
-        if (service.Configs.Count > 0) keys.Add("configs");
+        var files = FileBacked(project, service).Select(f => f.Reference).ToHashSet();
+        if (service.Secrets.Any(r => !files.Contains(r))) keys.Add("secrets (not from a file)");
+        if (service.Configs.Any(r => !files.Contains(r))) keys.Add("configs (not from a file)");
         if (service.Sysctls.Count > 0) keys.Add("sysctls");
         if (service.Devices.Count > 0) keys.Add("devices");
         if (service.ShmSize is not null) keys.Add("shm_size");
@@ -206,5 +207,21 @@ public static class ServiceContainerOptions
             var m = MountParser.ParseTmpfs(t);
             o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) });
         }
+        foreach (var (r, declared) in FileBacked(project, service))
+            o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = declared.File!, Destination = r.Target, ReadOnly = true });
+    }
+
+    /// <summary>
+    /// The service's secrets and configs whose content is a file (spec "secrets"/"configs" with <c>file:</c>), with
+    /// their declaration: docker compose bind-mounts such a file read-only at the target (<c>/run/secrets/&lt;name&gt;</c>
+    /// or <c>/&lt;name&gt;</c> by default). Those given by <c>environment:</c>, <c>content:</c> or <c>external</c>
+    /// are not among them (<see cref="Unapplied"/> names them).
+    /// </summary>
+    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> FileBacked(ContainerProject project, ContainerProjectService service)
+    {
+        foreach (var (refs, declared) in new[] { (service.Secrets, project.Secrets), (service.Configs, project.Configs) })
+            foreach (var r in refs)
+                if (declared.FirstOrDefault(d => d.Key == r.Source) is { File: not null, External: false } d)
+                    yield return (r, d);
     }
 }

@@ -57,15 +57,7 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             ThrowEngineError(PscException.InvalidArgument(ErrorIds.ConflictingOptions, "-ForceRecreate and -NoRecreate cannot be used together."));
         if (ParameterSetName == "Path")
         {
-            var load = LoadOptions();
-            var options = new ComposeLoadOptions
-            {
-                Files = load.Files, ProjectName = load.ProjectName, ProjectDirectory = load.ProjectDirectory, EnvironmentFiles = load.EnvironmentFiles,
-                Profiles = load.Profiles, Environment = load.Environment, NoInterpolate = load.NoInterpolate, CurrentDirectory = load.CurrentDirectory,
-                Services = Service ?? [],
-            };
-            if (!ForTarget(options.Files.FirstOrDefault(), () => ComposeLoader.Load(options), out var loaded)) return;
-            WriteFindings(loaded.Warnings);
+            if (LoadProject(Service) is not { } loaded) return;
             _projects.Add(loaded);
         }
         var up = new ProjectUpOptions

@@ -180,7 +180,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     public void Names_the_keys_it_does_not_apply_so_they_are_warned_about()
     {
         var p = Load();
-        Assert.Empty(ServiceContainerOptions.Unapplied(p.GetService("web")!));
+        Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("web")!));
         _d.Write("other.yaml", """
             services:
               odd:
@@ -190,8 +190,35 @@ public sealed class ServiceContainerOptionsTests : IDisposable
                 expose: ["80"]
                 pull_policy: always
             """);
-        var odd = _d.Load("other.yaml").GetService("odd")!;
-        Assert.Equal(["sysctls", "shm_size", "expose", "pull_policy"], ServiceContainerOptions.Unapplied(odd));
+        var other = _d.Load("other.yaml");
+        Assert.Equal(["sysctls", "shm_size", "expose", "pull_policy"], ServiceContainerOptions.Unapplied(other, other.GetService("odd")!));
+    }
+
+    [Fact]
+    public void Mounts_file_secrets_and_configs_read_only_and_warns_about_the_others()
+    {
+        _d.Write("token.txt", "s3cret");
+        _d.Write("app.conf", "x=1");
+        _d.Write("sec.yaml", """
+            services:
+              app:
+                image: busybox
+                secrets: [token, { source: fromenv, target: /etc/env-token }]
+                configs: [appconf, { source: appconf, target: /etc/app.conf }]
+            secrets:
+              token: { file: ./token.txt }
+              fromenv: { environment: HOME }
+            configs:
+              appconf: { file: ./app.conf }
+            """);
+        var p = _d.Load("sec.yaml");
+        var o = For(p, "app");
+        var binds = o.Mounts.Where(m => m.Type == MountKind.Bind).OrderBy(m => m.Destination, StringComparer.Ordinal).ToList();
+        Assert.Equal(["/appconf", "/etc/app.conf", "/run/secrets/token"], binds.Select(m => m.Destination));
+        Assert.All(binds, m => Assert.True(m.ReadOnly));
+        Assert.Equal([_d.P("app.conf"), _d.P("app.conf"), _d.P("token.txt")], binds.Select(m => m.Source));
+        Assert.DoesNotContain(o.Mounts, m => m.Destination == "/etc/env-token");
+        Assert.Equal(["secrets (not from a file)"], ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
     }
 
     private static Container C(string service, int number, string dependsOn = "", ContainerStatus status = ContainerStatus.Running) => new()
