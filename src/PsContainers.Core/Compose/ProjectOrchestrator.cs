@@ -149,6 +149,42 @@ public sealed class ProjectOrchestrator(Engine engine)
     }
 
     /// <summary>
+    /// The images <see cref="Up"/> needs pulled first, in service order, each once (docker compose up's pull step): per
+    /// selected service with an image, the policy is <see cref="ProjectUpOptions.Pull"/> when given, else the service's
+    /// <c>pull_policy</c> (spec "pull_policy"), else missing: always = pull; missing, if_not_present and the periodic
+    /// daily/weekly/every_&lt;duration&gt; = pull when the image is not in the store; never and build = no pull (a
+    /// missing image is then the create's ImageNotFound).
+    /// </summary>
+    public IReadOnlyList<string> ImagesToPull(ContainerProject project, ProjectUpOptions options)
+    {
+        var images = new List<string>();
+        foreach (var s in Selected(project, options))
+        {
+            if (s.Image is not { } image || images.Contains(image)) continue;
+            string policy = (options.Pull ?? s.PullPolicy ?? "missing").ToLowerInvariant();
+            bool pull = policy switch
+            {
+                "always" => true,
+                "never" or "build" => false,
+                _ => !HasImage(image),
+            };
+            if (pull) images.Add(image);
+        }
+        return images;
+    }
+
+    private bool HasImage(string reference)
+    {
+        try { Containers.ResolveImage(reference); return true; }
+        catch (PscException e) when (e.ErrorId is ErrorIds.ImageNotFound or ErrorIds.InvalidReferenceFormat) { return false; }
+    }
+
+    /// <summary>The distinct images of a project's containers (one-offs excluded), in service order (docker compose pull without files).</summary>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container.</exception>
+    public IReadOnlyList<string> ImagesOf(string project) =>
+        Select(project, []).Select(c => c.Image).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
     /// Converge the project (docker compose up -d): create its networks (<c>&lt;project&gt;_default</c> and the declared
     /// ones, labelled with the project and the network key) and named volumes (labelled likewise), then per service,
     /// each as soon as the services it depends on are done and independent services at the same time

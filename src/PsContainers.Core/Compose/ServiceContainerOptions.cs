@@ -91,7 +91,7 @@ public static class ServiceContainerOptions
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
     /// no option for them, or compose's part is not built): secrets and configs not backed by a file, sysctls, devices, shm_size, domainname,
-    /// expose, platform, pull_policy (images are not pulled), resource reservations, ipv6_address and mac_address. The
+    /// expose, platform, resource reservations, ipv6_address and mac_address. The
     /// caller warns about each, so nothing the files ask for is dropped silently.
     /// </summary>
     public static IReadOnlyList<string> Unapplied(ContainerProject project, ContainerProjectService service)
@@ -106,7 +106,6 @@ public static class ServiceContainerOptions
         if (service.DomainName is not null) keys.Add("domainname");
         if (service.Expose.Count > 0) keys.Add("expose");
         if (service.Platform is not null) keys.Add("platform");
-        if (service.PullPolicy is not null and not "missing" and not "never") keys.Add("pull_policy");
         if (service.Resources.CpuReservation is not null || service.Resources.MemoryReservation is not null) keys.Add("deploy.resources.reservations");
         if (service.Networks.Any(n => n.Ipv6Address is not null)) keys.Add("networks.ipv6_address");
         if (service.Networks.Any(n => n.MacAddress is not null)) keys.Add("networks.mac_address");

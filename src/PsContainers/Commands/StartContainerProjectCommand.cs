@@ -40,6 +40,10 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
     [Parameter] [ValidateRange(1, int.MaxValue)] public int WaitTimeout { get; set; }
     /// <summary>Replicas per service, over the files' scale and deploy.replicas (docker compose up --scale web=3): @{ web = 3 }.</summary>
     [Parameter] public System.Collections.Hashtable? Scale { get; set; }
+    /// <summary>Pull policy for every service over its pull_policy (docker compose up --pull): Always, Missing or Never.</summary>
+    [Parameter]
+    [ValidateSet("Always", "Missing", "Never")]
+    public string? Pull { get; set; }
     /// <summary>Output the project's containers.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -70,10 +74,12 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             Wait = Wait,
             WaitTimeout = WaitTimeout > 0 ? TimeSpan.FromSeconds(WaitTimeout) : null,
             Scale = Scales(),
+            Pull = Pull?.ToLowerInvariant(),
         };
         var orchestrator = new ProjectOrchestrator(Engine);
         foreach (var project in _projects)
         {
+            if (!ForTarget(project.Name, () => PullImages(orchestrator, project, up), out bool pulled) || !pulled) continue;
             var failures = new List<PscException>();
             var progress = new ProjectProgressWriter(this, "Start-ContainerProject", project);
             if (ForTarget(project.Name, () => orchestrator.Up(project, up, Approve, WriteWarning, CancellationToken, progress.Write, failures), out var containers) && PassThru)
@@ -81,6 +87,30 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             progress.Complete();
             foreach (var e in failures) WriteEngineError(e);
         }
+    }
+
+    /// <summary>
+    /// The pull step of up: each image <see cref="ProjectOrchestrator.ImagesToPull"/> names is pulled (ShouldProcess
+    /// "Pull image", progress as Request-ContainerImage writes it). False when a pull failed (the error is written):
+    /// the project is then not converged, as docker compose up stops when a pull fails.
+    /// </summary>
+    private bool PullImages(ProjectOrchestrator orchestrator, ContainerProject project, ProjectUpOptions up)
+    {
+        var images = orchestrator.ImagesToPull(project, up);
+        if (images.Count == 0) return true;
+        var options = PsContainers.Core.Registry.RegistryOptions.Load(Paths);
+        bool ok = true;
+        foreach (var image in images)
+        {
+            if (!ShouldProcess(image, "Pull image")) continue;
+            ok &= ForTarget(image, () =>
+            {
+                var reference = PsContainers.Core.Images.ImageReference.Parse(image);
+                var store = Images;
+                RunPumped((sink, ct) => new PsContainers.Core.Registry.ImagePuller(store, options, sink).Pull(reference, null, ct));
+            });
+        }
+        return ok;
     }
 
     /// <summary>-Scale as service → replicas; a value that is not a whole number is InvalidScale.</summary>
