@@ -43,7 +43,7 @@
         'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
         'Start-ContainerProject', 'Stop-ContainerProject', 'Restart-ContainerProject', 'Remove-ContainerProject',
         'Get-ContainerProject', 'Suspend-ContainerProject', 'Resume-ContainerProject', 'Wait-ContainerProject',
-        'Compare-ContainerProject',
+        'Compare-ContainerProject', 'Invoke-ContainerProject',
         # prune
         'Clear-ContainerSystem'
     )

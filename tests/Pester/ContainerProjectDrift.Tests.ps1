@@ -120,3 +120,49 @@ Describe 'Compare-ContainerProject' {
             Should -Throw -ErrorId 'ComposeUndefinedReference,PsContainers.Commands.CompareContainerProjectCommand'
     }
 }
+
+Describe 'Invoke-ContainerProject (docker compose run)' {
+    It 'starts the dependencies, runs a one-off container with the service definition and removes it with -Remove' {
+        Get-Container -Project $script:P -All | Should -BeNullOrEmpty
+        $out = Invoke-ContainerProject $script:File -ProjectName $script:P -Service side -Remove -- sh -c 'echo one-off $HOSTNAME'
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Match '^one-off '
+        # its dependency ran to completion; the service itself got no replica; the one-off is gone
+        $job = Get-Container "$($script:P)-job-1" -All
+        $job.Status | Should -Be 'Exited'
+        $job.ExitCode | Should -Be 0
+        Get-Container "$($script:P)-side-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All | Where-Object Name -like "$($script:P)-side-run-*") | Should -BeNullOrEmpty
+    }
+
+    It 'passes the service''s environment and secrets, and the exit code to $LASTEXITCODE' {
+        $out = Invoke-ContainerProject $script:File -ProjectName $script:P -Service app -NoDeps -Remove -Environment @{ MODE = 'batch' } -ErrorVariable err -ErrorAction SilentlyContinue -- sh -c 'echo $MODE $(cat /run/secrets/token); exit 3'
+        $out | Should -Be 'batch s3cret'
+        $LASTEXITCODE | Should -Be 3
+        $err[0].FullyQualifiedErrorId | Should -Be 'ContainerExitCode,PsContainers.Commands.InvokeContainerProjectCommand'
+    }
+
+    It 'runs detached as PROJECT-SERVICE-run-HEX, labelled oneoff, left in place by down' {
+        $c = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Detach -Command sleep, 300
+        $c.Name | Should -Match "^$($script:P)-app-run-[0-9a-f]{12}$"
+        $c.Labels['com.docker.compose.oneoff'] | Should -Be 'True'
+        $c.Labels['com.docker.compose.service'] | Should -Be 'app'
+        $c.Labels['com.docker.compose.project'] | Should -Be $script:P
+        $c.Labels['com.docker.compose.slug'] | Should -Be ($c.Name -replace '^.*-run-', '')
+        $c.Labels.ContainsKey('com.docker.compose.container-number') | Should -BeFalse
+        (Get-Container $c.Name).Status | Should -Be 'Running'
+        # a one-off is not a replica: no service-name alias, not counted by ls
+        $c.NetworkSettings.Networks["$($script:P)_default"].Aliases | Should -BeNullOrEmpty
+        (Get-ContainerProject $script:P).Total | Should -Be 1
+        # down leaves the one-off, so its network still has an endpoint (docker compose: "network has active endpoints")
+        $null = Remove-ContainerProject $script:P -Timeout 0 -Confirm:$false -ErrorVariable downErr -ErrorAction SilentlyContinue
+        (Get-Container $c.Name).Status | Should -Be 'Running'
+        Get-Container "$($script:P)-app-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $downErr[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
+        Remove-Container $c.Name -Force -Confirm:$false
+        $null = Remove-ContainerProject $script:P -Confirm:$false
+        Get-ContainerNetwork "$($script:P)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        { Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service nosuch -ErrorAction Stop -- true } |
+            Should -Throw -ErrorId 'ComposeUndefinedReference,PsContainers.Commands.InvokeContainerProjectCommand'
+    }
+}

@@ -210,24 +210,7 @@ public sealed class ProjectOrchestrator(Engine engine)
         Action<ContainerProjectProgress>? progress = null, ICollection<PscException>? failures = null)
     {
         var plan = Plan(project, options);
-        foreach (var ch in plan.Where(c => c.Kind == "network" && approve(c)))
-        {
-            var n = project.Networks.First(x => x.Name == ch.Target);
-            engine.Networks.Create(new NetworkCreateOptions
-            {
-                Name = n.Name,
-                Driver = n.Driver ?? "bridge",
-                Internal = n.Internal,
-                Subnet = n.Subnets.FirstOrDefault()?.Subnet,
-                Gateway = n.Subnets.FirstOrDefault()?.Gateway,
-                Labels = new(n.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Network] = n.Key },
-            });
-        }
-        foreach (var ch in plan.Where(c => c.Kind == "volume" && approve(c)))
-        {
-            var v = project.Volumes.First(x => x.Name == ch.Target);
-            engine.Volumes.Create(v.Name, new Dictionary<string, string>(v.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Volume] = v.Key });
-        }
+        CreateResources(project, plan, approve);
         if (!options.RemoveOrphans)
         {
             var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -316,6 +299,64 @@ public sealed class ProjectOrchestrator(Engine engine)
         if (options.Wait && failed.Count == 0) result = WaitAll(project, result, skipped, options, ct);
         Deliver(failed, failures);
         return result;
+    }
+
+    /// <summary>The networks and named volumes of a plan, created (labelled with the project and their key) when approved.</summary>
+    private void CreateResources(ContainerProject project, IReadOnlyList<ContainerProjectChange> plan, Approve approve)
+    {
+        foreach (var ch in plan.Where(c => c.Kind == "network" && approve(c)))
+        {
+            var n = project.Networks.First(x => x.Name == ch.Target);
+            engine.Networks.Create(new NetworkCreateOptions
+            {
+                Name = n.Name,
+                Driver = n.Driver ?? "bridge",
+                Internal = n.Internal,
+                Subnet = n.Subnets.FirstOrDefault()?.Subnet,
+                Gateway = n.Subnets.FirstOrDefault()?.Gateway,
+                Labels = new(n.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Network] = n.Key },
+            });
+        }
+        foreach (var ch in plan.Where(c => c.Kind == "volume" && approve(c)))
+        {
+            var v = project.Volumes.First(x => x.Name == ch.Target);
+            engine.Volumes.Create(v.Name, new Dictionary<string, string>(v.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Volume] = v.Key });
+        }
+    }
+
+    /// <summary>
+    /// Prepare a one-off container of a service (docker compose run, pkg/compose/run.go): unless
+    /// <see cref="ProjectRunOptions.NoDeps"/>, converge the services it depends on (<see cref="Up"/>) and wait for its
+    /// depends_on conditions; else only create the networks and volumes it uses. The options are the service's
+    /// (<see cref="ServiceContainerOptions.For"/>) with the name <c>&lt;project&gt;-&lt;service&gt;-run-&lt;12 hex&gt;</c>,
+    /// the labels oneoff True and slug, no container-number, no service-name aliases (a one-off is not a replica), the
+    /// ports published only with <see cref="ProjectRunOptions.ServicePorts"/>, and the command when given.
+    /// </summary>
+    /// <returns>The create options; the caller creates, starts and attaches (Invoke-ContainerProject).</returns>
+    /// <exception cref="PscException">ComposeUndefinedReference for a service the project does not have; the first
+    /// failure of a dependency (<see cref="Up"/>), DependencyFailed/DependencyUnhealthy for its conditions.</exception>
+    public ContainerCreateOptions PrepareRun(ContainerProject project, ProjectRunOptions run, Approve approve, Action<string> warn, CancellationToken ct = default)
+    {
+        var s = project.GetService(run.Service)
+            ?? throw PscException.NotFound(ErrorIds.ComposeUndefinedReference, $"Project '{project.Name}' has no service '{run.Service}'.", run.Service);
+        var deps = s.DependsOn.Select(d => d.Service).Where(d => project.GetService(d) is not null).ToList();
+        if (!run.NoDeps && deps.Count > 0)
+        {
+            Up(project, new ProjectUpOptions { Services = deps, WaitTimeout = run.WaitTimeout }, approve, warn, ct);
+            WaitForDependencies(project, s, deps.ToHashSet(StringComparer.Ordinal), [], [], new ProjectUpOptions { WaitTimeout = run.WaitTimeout }, warn, _ => { }, ct);
+        }
+        CreateResources(project, Plan(project, new ProjectUpOptions { Services = [s.Name], NoDeps = true }), approve);
+        var o = ServiceContainerOptions.For(project, s, 1, svc => ContainerOfService(project, svc));
+        string slug = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        o.Name = $"{project.Name}-{s.Name}-run-{slug}";
+        o.Labels.Remove(ComposeLabels.ContainerNumber);
+        o.Labels[ComposeLabels.OneOff] = "True";
+        o.Labels[ComposeLabels.Slug] = slug;
+        foreach (var e in o.Endpoints.Values) e.Aliases = [];
+        if (!run.ServicePorts) o.Publish.Clear();
+        if (run.Command.Count > 0) o.Command = run.Command.ToArray();
+        o.AutoRemove = run.Remove;
+        return o;
     }
 
     /// <summary>
@@ -678,13 +719,13 @@ public sealed class ProjectOrchestrator(Engine engine)
         Containers.Remove(c, force: true, removeVolumes, ct);
     }
 
+    /// <summary>The container a network_mode service:&lt;name&gt; joins: replica 1 of that service (the name itself when the project has no such service).</summary>
+    private static string ContainerOfService(ContainerProject project, string service) =>
+        project.GetService(service) is { } target ? ServiceContainerOptions.ContainerName(project, target, 1) : service;
+
     private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct)
     {
-        var o = ServiceContainerOptions.For(project, s, number, svc =>
-        {
-            var target = project.GetService(svc);
-            return target is null ? svc : ServiceContainerOptions.ContainerName(project, target, 1);
-        });
+        var o = ServiceContainerOptions.For(project, s, number, svc => ContainerOfService(project, svc));
         var c = Containers.Create(o, ct);
         using (Containers.Start(c, ct: ct)) { }
     }

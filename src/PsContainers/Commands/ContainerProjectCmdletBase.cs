@@ -14,7 +14,7 @@ namespace PsContainers.Commands;
 /// files may come down the pipeline (<c>Get-ChildItem *.yaml | Import-ContainerProject</c>); they are collected and
 /// loaded as one project at the end.
 /// </summary>
-public abstract class ContainerProjectCmdletBase : PscCmdlet
+public abstract class ContainerProjectCmdletBase : ContainerCmdletBase
 {
     /// <summary>The compose files, merged in order (docker compose -f). None: COMPOSE_FILE, or compose.yaml (and its override) found from the current directory upward.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
