@@ -151,9 +151,9 @@ try {
         }
     }
     $rows | Format-Table -AutoSize | Out-String | Write-Host
+    $load = ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' '
     Write-Host ("median ratio ours/podman-compose: up {0:N2}, down {1:N2} (target <= 0.3); load average: {2}" -f
-        (Get-Median $rows.UpRatio), (Get-Median $rows.DownRatio), ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ')
-    $rows
+        (Get-Median $rows.UpRatio), (Get-Median $rows.DownRatio), $load)
 }
 finally {
     Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
