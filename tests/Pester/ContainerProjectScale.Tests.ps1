@@ -21,9 +21,8 @@ services:
     command: ["sleep", "2"]
   a-app:
     image: busybox-test:latest
-    init: true
-    command: ["sleep", "300"]
-    stop_grace_period: 2s
+    command: ["sh", "-c", "trap 'sleep 2; exit 0' TERM; while :; do sleep 0.1; done"]
+    stop_grace_period: 20s
     depends_on:
       a-job: { condition: service_completed_successfully }
   b-job:
@@ -31,7 +30,8 @@ services:
     command: ["sleep", "2"]
   b-app:
     image: busybox-test:latest
-    command: ["sh", "-c", "trap 'sleep 1; exit 0' TERM; while :; do sleep 0.1; done"]
+    command: ["sh", "-c", "trap 'sleep 2; exit 0' TERM; while :; do sleep 0.1; done"]
+    stop_grace_period: 20s
     depends_on:
       b-job: { condition: service_completed_successfully }
   broken:
@@ -133,10 +133,8 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
     }
 
     It 'stops independent services at the same time, dependents first' {
-        # a-app and b-app each take about 2 s and 1 s to stop; stopped one after the other that is 3 s or more
-        $sw = [Diagnostics.Stopwatch]::StartNew()
+        # a-app and b-app each take 2 s to stop (their TERM trap sleeps): one after the other they would end 2 s apart
         $stopped = Stop-ContainerProject $script:C -PassThru
-        $sw.Stop()
         $names = $stopped.Name
         # the output keeps the reverse dependency order
         $names.IndexOf("$($script:C)-a-app-1") | Should -BeLessThan $names.IndexOf("$($script:C)-a-job-1")
@@ -145,9 +143,10 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
         $bApp = Get-Container "$($script:C)-b-app-1" -All
         $aApp.Status | Should -Be 'Exited'
         $bApp.Status | Should -Be 'Exited'
-        # the two stops overlapped
-        $bApp.State.FinishedAt | Should -BeGreaterThan ($aApp.State.FinishedAt.AddSeconds(-3))
-        $sw.Elapsed.TotalSeconds | Should -BeLessThan 2.9
+        $aApp.ExitCode | Should -Be 0   # the trap ran: stopped by TERM, not killed
+        $bApp.ExitCode | Should -Be 0
+        # the two 2-second stops overlapped
+        [math]::Abs(($aApp.State.FinishedAt - $bApp.State.FinishedAt).TotalSeconds) | Should -BeLessThan 1.5
     }
 
     It 'removes the project (down) with every container gone' {
