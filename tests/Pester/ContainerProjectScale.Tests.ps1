@@ -74,7 +74,8 @@ networks:
         @([regex]::Matches($text, 'inet\s+([0-9.]+)/') | ForEach-Object { $_.Groups[1].Value })
     }
     function Resolve-InContainer([string] $Container, [string] $Name, [string] $Server) {
-        $text = (Invoke-ContainerExec $Container -- nslookup $Name $Server 2>$null) -join "`n"
+        # NXDOMAIN exits 1: that answer is "no address", not an error of the test
+        $text = (Invoke-ContainerExec $Container -ErrorAction SilentlyContinue -- nslookup $Name $Server 2>$null) -join "`n"
         # the answers follow the "Name:" line (the server's own address comes first)
         $answer = ($text -split 'Name:\s*', 2)[1]
         if (-not $answer) { return @() }
