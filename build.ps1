@@ -59,6 +59,7 @@ $AptPackages = [ordered]@{
     '/usr/bin/skopeo'                = 'skopeo'
     '/usr/bin/umoci'                 = 'umoci'
     '/usr/bin/podman'                = 'podman'
+    '/usr/bin/podman-compose'        = 'podman-compose'
     '/usr/bin/docker-registry'       = 'docker-registry'
     '/usr/lib/cni/bridge'            = 'containernetworking-plugins'
     '/usr/sbin/iptables'             = 'iptables'

@@ -43,7 +43,8 @@
         # compose projects
         'Import-ContainerProject', 'Export-ContainerProject', 'Test-ContainerProject',
         'Start-ContainerProject', 'Stop-ContainerProject', 'Restart-ContainerProject', 'Remove-ContainerProject',
-        'Get-ContainerProject',
+        'Get-ContainerProject', 'Suspend-ContainerProject', 'Resume-ContainerProject', 'Wait-ContainerProject',
+        'Compare-ContainerProject', 'Invoke-ContainerProject',
         # Kubernetes manifests
         'ConvertTo-ContainerKubeYaml', 'Export-ContainerKube', 'Test-ContainerKube',
         # prune

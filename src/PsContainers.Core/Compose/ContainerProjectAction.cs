@@ -17,4 +17,8 @@ public enum ContainerProjectAction
     Stop,
     /// <summary>Stop the container if it runs and start it again (Restart-ContainerProject).</summary>
     Restart,
+    /// <summary>Freeze the running container's processes (Suspend-ContainerProject, docker compose pause).</summary>
+    Pause,
+    /// <summary>Thaw the paused container (Resume-ContainerProject, docker compose unpause).</summary>
+    Resume,
 }

@@ -31,14 +31,32 @@ public sealed class ProjectOrchestrator(Engine engine)
             .OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Number ?? 0).ToList();
 
     /// <summary>
+    /// Replica <paramref name="index"/> of a service of a running project (docker compose exec --index): the container
+    /// labelled with the project, the service and that container-number (one-offs excluded), whatever its state.
+    /// </summary>
+    /// <exception cref="PscException">ContainerNotFound (ObjectNotFound, Target = the service) when the service has no
+    /// such replica; ProjectNotFound when the project has no container at all.</exception>
+    public Container ServiceContainer(string project, string service, int index)
+    {
+        var all = ContainersOf(project);
+        if (all.Count == 0)
+            throw PscException.NotFound(ErrorIds.ProjectNotFound, $"No container of compose project '{project}' exists.", project);
+        return all.FirstOrDefault(c => c.Service == service && c.Number == index)
+            ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"Service '{service}' of compose project '{project}' has no container number {index}.", service);
+    }
+
+    /// <summary>
     /// The plan of <see cref="Up"/> without doing anything: networks and volumes to create, then per selected service in
     /// dependency order what happens to each replica, each with a reason; orphans (services the model no longer has)
     /// are removed only with <see cref="ProjectUpOptions.RemoveOrphans"/>. Actions None are included (up to date).
     /// </summary>
+    /// <exception cref="PscException">ComposeUndefinedReference (a -Service or -Scale name the project does not
+    /// have), ScaleWithContainerName (a scale above 1 for a service with container_name), InvalidScale (a negative scale).</exception>
     public IReadOnlyList<ContainerProjectChange> Plan(ContainerProject project, ProjectUpOptions options)
     {
         var changes = new List<ContainerProjectChange>();
         var services = Selected(project, options);
+        CheckScale(project, options);
         var networkKeys = services.SelectMany(s => s.Networks.Select(n => n.Name)).ToHashSet(StringComparer.Ordinal);
         foreach (var n in project.Networks.Where(n => !n.External && networkKeys.Contains(n.Key)))
             if (engine.Networks.Get(n.Name) is null)
@@ -51,14 +69,15 @@ public sealed class ProjectOrchestrator(Engine engine)
         var existing = ContainersOf(project.Name);
         foreach (var s in services)
         {
+            int scale = ScaleOf(s, options);
             var mine = existing.Where(c => c.Service == s.Name).OrderBy(c => c.Number ?? 0).ToList();
             var numbers = new HashSet<int>();
             foreach (var c in mine.OrderByDescending(c => c.Number ?? 0))
             {
                 int n = c.Number ?? 0;
-                if (n < 1 || n > s.Scale || !numbers.Add(n))
+                if (n < 1 || n > scale || !numbers.Add(n))
                 {
-                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Remove, $"replica {n} is above the scale {s.Scale}"));
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Remove, $"replica {n} is above the scale {scale}"));
                     continue;
                 }
                 string hash = ComposeLabels.Get(c.Labels, ComposeLabels.ConfigHash) ?? "";
@@ -73,9 +92,9 @@ public sealed class ProjectOrchestrator(Engine engine)
                 else
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Start, $"up to date but {c.State.Status.ToString().ToLowerInvariant()}"));
             }
-            for (int n = 1; n <= s.Scale; n++)
+            for (int n = 1; n <= scale; n++)
                 if (!numbers.Contains(n))
-                    changes.Add(Change(project, s, ServiceContainerOptions.ContainerName(project, s, n), n, ContainerProjectAction.Create, $"replica {n} of {s.Scale} does not exist"));
+                    changes.Add(Change(project, s, ServiceContainerOptions.ContainerName(project, s, n), n, ContainerProjectAction.Create, $"replica {n} of {scale} does not exist"));
         }
         var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         if (options.RemoveOrphans)
@@ -85,23 +104,206 @@ public sealed class ProjectOrchestrator(Engine engine)
     }
 
     /// <summary>
-    /// Converge the project (docker compose up -d): create its networks (<c>&lt;project&gt;_default</c> and the declared
-    /// ones, labelled with the project and the network key) and named volumes (labelled likewise), then per service in
-    /// dependency order wait for its depends_on conditions and create, recreate, start or remove its containers
-    /// following <see cref="Plan"/>. With <see cref="ProjectUpOptions.Wait"/>, wait at the end until every container
-    /// runs (healthy when it has a healthcheck; exited 0 for a service others need to complete).
+    /// What differs between the files and what exists (Compare-ContainerProject), from <see cref="Plan"/> with orphans
+    /// included: a change to Create is Missing, to Remove is Extra, to Recreate is ConfigChanged (config-hash label
+    /// against <see cref="ContainerProjectService.ConfigHash"/>), to Start is Stopped; containers up to date give
+    /// nothing. A one-shot job that completed successfully is not Stopped. Reads only.
     /// </summary>
-    /// <param name="approve">Asked before each change; a change it refuses is skipped (and so is waiting on it).</param>
-    /// <param name="warn">Told about orphans left in place, about failed dependencies that are not required, and about
-    /// the keys of a service that are not applied yet (<see cref="ServiceContainerOptions.Unapplied"/>).</param>
+    /// <param name="services">Only these services; empty: all, and orphans.</param>
+    /// <exception cref="PscException">ComposeUndefinedReference for a service the project does not have.</exception>
+    public IReadOnlyList<ContainerProjectDrift> Compare(ContainerProject project, IReadOnlyList<string> services)
+    {
+        var plan = Plan(project, new ProjectUpOptions { Services = services, NoDeps = true, RemoveOrphans = services.Count == 0 });
+        var existing = ContainersOf(project.Name).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var drift = new List<ContainerProjectDrift>();
+        foreach (var ch in plan.Where(c => c.Action != ContainerProjectAction.None))
+        {
+            var c = existing.GetValueOrDefault(ch.Target);
+            var s = ch.Service is null ? null : project.GetService(ch.Service);
+            string hash = c is null ? "" : ComposeLabels.Get(c.Labels, ComposeLabels.ConfigHash) ?? "";
+            drift.Add(ch.Action switch
+            {
+                ContainerProjectAction.Create => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Missing",
+                    Desired = ch.Kind == "container" ? $"replica {ch.Number} of {s!.Scale}" : ch.Kind, Actual = null,
+                },
+                ContainerProjectAction.Remove => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Extra",
+                    Desired = null, Actual = ch.Reason,
+                },
+                ContainerProjectAction.Recreate => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "ConfigChanged",
+                    Desired = s!.ConfigHash, Actual = hash,
+                },
+                _ => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Stopped",
+                    Desired = "running", Actual = c?.State.Status.ToString().ToLowerInvariant(),
+                },
+            });
+        }
+        return drift;
+    }
+
+    /// <summary>
+    /// The images <see cref="Up"/> needs pulled first, in service order, each once (docker compose up's pull step): per
+    /// selected service with an image, the policy is <see cref="ProjectUpOptions.Pull"/> when given, else the service's
+    /// <c>pull_policy</c> (spec "pull_policy"), else missing: always = pull; missing, if_not_present and the periodic
+    /// daily/weekly/every_&lt;duration&gt; = pull when the image is not in the store; never and build = no pull (a
+    /// missing image is then the create's ImageNotFound).
+    /// </summary>
+    public IReadOnlyList<string> ImagesToPull(ContainerProject project, ProjectUpOptions options)
+    {
+        var images = new List<string>();
+        foreach (var s in Selected(project, options))
+        {
+            if (s.Image is not { } image || images.Contains(image)) continue;
+            string policy = (options.Pull ?? s.PullPolicy ?? "missing").ToLowerInvariant();
+            bool pull = policy switch
+            {
+                "always" => true,
+                "never" or "build" => false,
+                _ => !HasImage(image),
+            };
+            if (pull) images.Add(image);
+        }
+        return images;
+    }
+
+    private bool HasImage(string reference)
+    {
+        try { Containers.ResolveImage(reference); return true; }
+        catch (PscException e) when (e.ErrorId is ErrorIds.ImageNotFound or ErrorIds.InvalidReferenceFormat) { return false; }
+    }
+
+    /// <summary>The distinct images of a project's containers (one-offs excluded), in service order (docker compose pull without files).</summary>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container.</exception>
+    public IReadOnlyList<string> ImagesOf(string project) =>
+        Select(project, []).Select(c => c.Image).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Converge the project (docker compose up -d): create its networks (<c>&lt;project&gt;_default</c> and the declared
+    /// ones, labelled with the project and the network key) and named volumes (labelled likewise), then per service,
+    /// each as soon as the services it depends on are done and independent services at the same time
+    /// (<see cref="ProjectScheduler"/>), wait for its depends_on conditions and create, recreate, start or remove its
+    /// containers following <see cref="Plan"/> (the replicas of a service at the same time). With
+    /// <see cref="ProjectUpOptions.Wait"/>, wait at the end until every container runs (healthy when it has a
+    /// healthcheck; exited 0 for a service others need to complete). A service that fails does not stop the others:
+    /// those that do not depend on it still converge (docker compose up behaves so too).
+    /// </summary>
+    /// <param name="approve">Asked, on this thread and before anything is changed, about each change; a change it
+    /// refuses is skipped (and so is waiting on its service).</param>
+    /// <param name="warn">Told (on this thread) about orphans left in place, about failed dependencies that are not
+    /// required, and about the keys of a service that are not applied (<see cref="ServiceContainerOptions.Unapplied"/>).</param>
+    /// <param name="progress">Told (on this thread) about each step of each service; may be null.</param>
+    /// <param name="failures">Given each service's failure, its message naming the service; null: the first failure
+    /// is thrown once every other service has converged.</param>
     /// <returns>The project's containers afterwards, in dependency order (the selected services only).</returns>
     /// <exception cref="PscException">DependencyFailed or DependencyUnhealthy (InvalidOperation, Target = the
-    /// dependency's service) for a required dependency that does not meet its condition; WaitTimedOut when
-    /// <see cref="ProjectUpOptions.WaitTimeout"/> passes; the engine's create and start errors (ImageNotFound,
-    /// ContainerNameInUse...).</exception>
-    public IReadOnlyList<Container> Up(ContainerProject project, ProjectUpOptions options, Approve approve, Action<string> warn, CancellationToken ct = default)
+    /// dependency's service) for a required dependency that does not meet its condition or failed itself; WaitTimedOut
+    /// when <see cref="ProjectUpOptions.WaitTimeout"/> passes; the engine's create and start errors (ImageNotFound,
+    /// ContainerNameInUse...); ServiceFailed for any other error of a service; those of <see cref="Plan"/>.</exception>
+    public IReadOnlyList<Container> Up(ContainerProject project, ProjectUpOptions options, Approve approve, Action<string> warn, CancellationToken ct = default,
+        Action<ContainerProjectProgress>? progress = null, ICollection<PscException>? failures = null)
     {
         var plan = Plan(project, options);
+        CreateResources(project, plan, approve);
+        if (!options.RemoveOrphans)
+        {
+            var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var c in ContainersOf(project.Name).Where(c => c.Service is null || !known.Contains(c.Service)))
+                warn($"Found orphan container '{c.Name}' (service '{c.Service}') of project '{project.Name}'; remove it with -RemoveOrphans.");
+        }
+        foreach (var ch in plan.Where(c => c.Kind == "container" && c.Service is { } svc && project.GetService(svc) is null && c.Action == ContainerProjectAction.Remove))
+            if (approve(ch)) RemoveContainer(ch.Target, null, removeVolumes: false, ct);
+
+        var services = Selected(project, options);
+        foreach (var s in services)
+            if (ServiceContainerOptions.Unapplied(project, s) is { Count: > 0 } keys)
+                warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which Start-ContainerProject does not apply yet; its containers run without them.");
+        var selectedNames = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        // every change is approved here, on the caller's thread, before the services run in parallel
+        var skipped = new HashSet<string>(StringComparer.Ordinal); // services with a change refused: not waited on
+        var approved = new Dictionary<string, List<ContainerProjectChange>>(StringComparer.Ordinal);
+        foreach (var s in services)
+        {
+            var mine = plan.Where(c => c.Kind == "container" && c.Service == s.Name && c.Action != ContainerProjectAction.None).ToList();
+            approved[s.Name] = [];
+            foreach (var ch in mine.OrderBy(c => c.Action == ContainerProjectAction.Remove ? 0 : 1).ThenBy(c => c.Number))
+                if (approve(ch)) approved[s.Name].Add(ch); else skipped.Add(s.Name);
+        }
+
+        var scheduler = new ProjectScheduler();
+        void Report(ContainerProjectService s, string status, bool completed = false)
+        {
+            if (progress is null) return;
+            var p = new ContainerProjectProgress { Project = project.Name, Service = s.Name, Status = status, Completed = completed };
+            scheduler.Post(() => progress(p));
+        }
+        void Warn(string message) => scheduler.Post(() => warn(message));
+
+        var failed = scheduler.Run(services.Select(s => s.Name).ToList(), name => project.GetService(name)!.DependsOn.Select(d => d.Service), (name, failedDeps) =>
+        {
+            var s = project.GetService(name)!;
+            try
+            {
+                ct.ThrowIfCancellationRequested();
+                foreach (var d in s.DependsOn.Where(d => failedDeps.Contains(d.Service)))
+                {
+                    if (d.Required)
+                        throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Service '{s.Name}' depends on '{d.Service}', which failed.", d.Service);
+                    Warn($"Service '{s.Name}' depends on '{d.Service}', which failed. The dependency is not required; '{s.Name}' starts anyway.");
+                }
+                var mine = approved[s.Name];
+                if (mine.Any(c => c.Action != ContainerProjectAction.Remove))
+                    WaitForDependencies(project, s, selectedNames, skipped, failedDeps, options, Warn, m => Report(s, m), ct);
+                ProjectScheduler.ForEach(mine.Where(c => c.Action == ContainerProjectAction.Remove).ToList(), ch =>
+                {
+                    Report(s, $"Removing {ch.Target}");
+                    RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
+                });
+                ProjectScheduler.ForEach(mine.Where(c => c.Action != ContainerProjectAction.Remove).ToList(), ch =>
+                {
+                    switch (ch.Action)
+                    {
+                        case ContainerProjectAction.Start:
+                            Report(s, $"Starting {ch.Target}");
+                            using (Containers.Start(Find(ch.Target), ct: ct)) { }
+                            break;
+                        case ContainerProjectAction.Recreate:
+                            Report(s, $"Recreating {ch.Target}");
+                            RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
+                            CreateAndStart(project, s, ch.Number, ct);
+                            break;
+                        case ContainerProjectAction.Create:
+                            Report(s, $"Creating {ch.Target}");
+                            CreateAndStart(project, s, ch.Number, ct);
+                            break;
+                    }
+                });
+                Report(s, mine.Count == 0 ? "Up to date" : "Started", completed: true);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Report(s, "Failed: " + e.Message, completed: true);
+                throw;
+            }
+        });
+        ct.ThrowIfCancellationRequested();
+
+        var failedNames = failed.Select(f => f.Service).ToHashSet(StringComparer.Ordinal);
+        var result = services.SelectMany(s => ContainersOf(project.Name).Where(c => c.Service == s.Name)).ToList();
+        if (options.Wait && failed.Count == 0) result = WaitAll(project, result, skipped, options, ct);
+        Deliver(failed, failures);
+        return result;
+    }
+
+    /// <summary>The networks and named volumes of a plan, created (labelled with the project and their key) when approved.</summary>
+    private void CreateResources(ContainerProject project, IReadOnlyList<ContainerProjectChange> plan, Approve approve)
+    {
         foreach (var ch in plan.Where(c => c.Kind == "network" && approve(c)))
         {
             var n = project.Networks.First(x => x.Name == ch.Target);
@@ -120,57 +322,71 @@ public sealed class ProjectOrchestrator(Engine engine)
             var v = project.Volumes.First(x => x.Name == ch.Target);
             engine.Volumes.Create(v.Name, new Dictionary<string, string>(v.Labels) { [ComposeLabels.Project] = project.Name, [ComposeLabels.Volume] = v.Key });
         }
-        if (!options.RemoveOrphans)
-        {
-            var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var c in ContainersOf(project.Name).Where(c => c.Service is null || !known.Contains(c.Service)))
-                warn($"Found orphan container '{c.Name}' (service '{c.Service}') of project '{project.Name}'; remove it with -RemoveOrphans.");
-        }
-        foreach (var ch in plan.Where(c => c.Kind == "container" && c.Service is { } svc && project.GetService(svc) is null && c.Action == ContainerProjectAction.Remove))
-            if (approve(ch)) RemoveContainer(ch.Target, null, removeVolumes: false, ct);
-
-        var services = Selected(project, options);
-        foreach (var s in services)
-            if (ServiceContainerOptions.Unapplied(s) is { Count: > 0 } keys)
-                warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which Start-ContainerProject does not apply yet; its containers run without them.");
-        var selectedNames = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var skipped = new HashSet<string>(StringComparer.Ordinal); // services with a change refused: not waited on
-        foreach (var s in services)
-        {
-            ct.ThrowIfCancellationRequested();
-            var mine = plan.Where(c => c.Kind == "container" && c.Service == s.Name).ToList();
-            if (mine.Any(c => c.Action != ContainerProjectAction.None && c.Action != ContainerProjectAction.Remove))
-                WaitForDependencies(project, s, selectedNames, skipped, options, warn, ct);
-            foreach (var ch in mine.OrderBy(c => c.Action == ContainerProjectAction.Remove ? 0 : 1).ThenBy(c => c.Number))
-            {
-                if (ch.Action == ContainerProjectAction.None) continue;
-                if (!approve(ch)) { skipped.Add(s.Name); continue; }
-                switch (ch.Action)
-                {
-                    case ContainerProjectAction.Remove:
-                        RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
-                        break;
-                    case ContainerProjectAction.Start:
-                        using (Containers.Start(Find(ch.Target), ct: ct)) { }
-                        break;
-                    case ContainerProjectAction.Recreate:
-                        RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
-                        CreateAndStart(project, s, ch.Number, ct);
-                        break;
-                    case ContainerProjectAction.Create:
-                        CreateAndStart(project, s, ch.Number, ct);
-                        break;
-                }
-            }
-        }
-        var result = services.SelectMany(s => ContainersOf(project.Name).Where(c => c.Service == s.Name)).ToList();
-        if (options.Wait) result = WaitAll(project, result, skipped, options, ct);
-        return result;
     }
 
     /// <summary>
+    /// Prepare a one-off container of a service (docker compose run, pkg/compose/run.go): unless
+    /// <see cref="ProjectRunOptions.NoDeps"/>, converge the services it depends on (<see cref="Up"/>) and wait for its
+    /// depends_on conditions; else only create the networks and volumes it uses. The options are the service's
+    /// (<see cref="ServiceContainerOptions.For"/>) with the name <c>&lt;project&gt;-&lt;service&gt;-run-&lt;12 hex&gt;</c>,
+    /// the labels oneoff True and slug, no container-number, no service-name aliases (a one-off is not a replica), the
+    /// ports published only with <see cref="ProjectRunOptions.ServicePorts"/>, and the command when given.
+    /// </summary>
+    /// <returns>The create options; the caller creates, starts and attaches (Invoke-ContainerProject).</returns>
+    /// <exception cref="PscException">ComposeUndefinedReference for a service the project does not have; the first
+    /// failure of a dependency (<see cref="Up"/>), DependencyFailed/DependencyUnhealthy for its conditions.</exception>
+    public ContainerCreateOptions PrepareRun(ContainerProject project, ProjectRunOptions run, Approve approve, Action<string> warn, CancellationToken ct = default)
+    {
+        var s = project.GetService(run.Service)
+            ?? throw PscException.NotFound(ErrorIds.ComposeUndefinedReference, $"Project '{project.Name}' has no service '{run.Service}'.", run.Service);
+        var deps = s.DependsOn.Select(d => d.Service).Where(d => project.GetService(d) is not null).ToList();
+        if (!run.NoDeps && deps.Count > 0)
+        {
+            Up(project, new ProjectUpOptions { Services = deps, WaitTimeout = run.WaitTimeout }, approve, warn, ct);
+            WaitForDependencies(project, s, deps.ToHashSet(StringComparer.Ordinal), [], [], new ProjectUpOptions { WaitTimeout = run.WaitTimeout }, warn, _ => { }, ct);
+        }
+        CreateResources(project, Plan(project, new ProjectUpOptions { Services = [s.Name], NoDeps = true }), approve);
+        var o = ServiceContainerOptions.For(project, s, 1, svc => ContainerOfService(project, svc));
+        string slug = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        o.Name = $"{project.Name}-{s.Name}-run-{slug}";
+        o.Labels.Remove(ComposeLabels.ContainerNumber);
+        o.Labels[ComposeLabels.OneOff] = "True";
+        o.Labels[ComposeLabels.Slug] = slug;
+        foreach (var e in o.Endpoints.Values) e.Aliases = [];
+        if (!run.ServicePorts) o.Publish.Clear();
+        if (run.Command.Count > 0) o.Command = run.Command.ToArray();
+        o.AutoRemove = run.Remove;
+        return o;
+    }
+
+    /// <summary>
+    /// Hand each service's failure to <paramref name="failures"/>, its message naming the service
+    /// (<see cref="ForService"/>), or throw the first when there is no collection.
+    /// </summary>
+    private static void Deliver(IReadOnlyList<(string Service, Exception Error)> failed, ICollection<PscException>? failures)
+    {
+        if (failed.Count == 0) return;
+        var errors = failed.Select(f => ForService(f.Service, f.Error)).ToList();
+        if (failures is null) throw errors[0];
+        foreach (var e in errors) failures.Add(e);
+    }
+
+    /// <summary>
+    /// The error of a service's work with a message that names the service: a <see cref="PscException"/> whose message
+    /// names it already is kept as it is; another gets "Service 'x': " before its message (same id, category, target);
+    /// any other exception becomes ServiceFailed with it inside.
+    /// </summary>
+    public static PscException ForService(string service, Exception e) => e switch
+    {
+        PscException p when p.Message.Contains($"'{service}'", StringComparison.Ordinal) => p,
+        PscException p => new PscException(p.ErrorId, p.Category, $"Service '{service}': {p.Message}", p.Target ?? service, p) { Remedy = p.Remedy, ExitCode = p.ExitCode },
+        _ => new PscException(ErrorIds.ServiceFailed, PscErrorCategory.NotSpecified, $"Service '{service}': {e.Message}", service, e),
+    };
+
+    /// <summary>
     /// Stop and remove a project (docker compose down): its containers in reverse dependency order (the depends_on
-    /// labels of the containers, so no model is needed; one-off containers stay, as docker compose leaves them), then
+    /// labels of the containers, so no model is needed; independent services and the replicas of a service at the same
+    /// time, <see cref="InReverseDependencyOrder"/>; one-off containers stay, as docker compose leaves them), then
     /// its networks (those labelled with the project: external networks never are), and with
     /// <see cref="ProjectDownOptions.Volumes"/> its labelled named volumes and the containers' anonymous volumes.
     /// </summary>
@@ -181,7 +397,10 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when no container, network or volume of the project exists;
     /// NetworkInUse when a container outside the project is still attached to a project network (docker compose's
     /// "network has active endpoints"); VolumeInUse likewise for a volume.</exception>
-    public IReadOnlyList<ContainerProjectChange> Down(string project, ContainerProject? model, ProjectDownOptions options, Approve approve, CancellationToken ct = default)
+    /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the
+    /// other containers are removed. The networks and volumes are removed only when no container failed.</param>
+    public IReadOnlyList<ContainerProjectChange> Down(string project, ContainerProject? model, ProjectDownOptions options, Approve approve, CancellationToken ct = default,
+        ICollection<PscException>? failures = null)
     {
         var all = ContainersOf(project);
         var known = model?.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -193,15 +412,21 @@ public sealed class ProjectOrchestrator(Engine engine)
 
         var done = new List<ContainerProjectChange>();
         var order = StopOrder(containers);
+        var approved = new List<(Container Container, ContainerProjectChange Change)>();
         foreach (var c in order)
         {
-            ct.ThrowIfCancellationRequested();
             var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Remove, Reason = "down" };
-            if (!approve(ch)) continue;
+            if (approve(ch)) approved.Add((c, ch));
+        }
+        var removed = InReverseDependencyOrder(approved.Select(a => a.Container).ToList(), c =>
+        {
+            ct.ThrowIfCancellationRequested();
             if (engine.ContainerStore.Load(c.Id) is { } cur) Containers.Stop(cur, options.Timeout, ct: ct);
             if (engine.ContainerStore.Load(c.Id) is { } stopped) Containers.Remove(stopped, force: true, removeVolumes: options.Volumes, ct);
-            done.Add(ch);
-        }
+            return c;
+        }, failures);
+        done.AddRange(approved.Where(a => removed.ContainsKey(a.Container.Id)).Select(a => a.Change));
+        if (removed.Count < approved.Count) return done;
         foreach (var n in networks)
         {
             var ch = new ContainerProjectChange { Project = project, Kind = "network", Target = n.Name, Action = ContainerProjectAction.Remove, Reason = "down" };
@@ -221,32 +446,38 @@ public sealed class ProjectOrchestrator(Engine engine)
 
     /// <summary>
     /// Stop a project's containers (docker compose stop), those of <paramref name="services"/> only when given, in
-    /// reverse dependency order (<see cref="StopOrder"/>); containers that do not run are left as they are.
+    /// reverse dependency order (<see cref="StopOrder"/>), independent services and the replicas of a service at the
+    /// same time (<see cref="InReverseDependencyOrder"/>); containers that do not run are left as they are.
     /// </summary>
+    /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once
+    /// the others are stopped.</param>
     /// <param name="timeout">Seconds after the stop signal before SIGKILL; null: each container's stop timeout.</param>
     /// <returns>The containers afterwards, in the order they were handled.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
-    public IReadOnlyList<Container> Stop(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default)
+    public IReadOnlyList<Container> Stop(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
+        ICollection<PscException>? failures = null)
     {
-        var result = new List<Container>();
-        foreach (var c in StopOrder(Select(project, services)))
+        var order = StopOrder(Select(project, services));
+        var toStop = order.Where(c => c.State.Running && approve(new ContainerProjectChange
         {
-            ct.ThrowIfCancellationRequested();
-            if (!c.State.Running) { result.Add(c); continue; }
-            var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Stop, Reason = "stop" };
-            result.Add(approve(ch) ? Containers.Stop(c, timeout, ct: ct) : c);
-        }
-        return result;
+            Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Stop, Reason = "stop",
+        })).ToList();
+        var stopped = InReverseDependencyOrder(toStop, c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, failures);
+        return order.Select(c => stopped.GetValueOrDefault(c.Id) ?? c).ToList();
     }
 
     /// <summary>
     /// Restart a project's containers (docker compose restart), those of <paramref name="services"/> only when given:
     /// each running one is stopped, in reverse dependency order, then all are started in dependency order (a stopped
-    /// container is started too, as docker compose restart does).
+    /// container is started too, as docker compose restart does); independent services and the replicas of a service
+    /// at the same time. A container that failed to stop is not started again.
     /// </summary>
+    /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once
+    /// the others are restarted.</param>
     /// <returns>The containers afterwards, in dependency order.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
-    public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default)
+    public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
+        ICollection<PscException>? failures = null)
     {
         var order = StopOrder(Select(project, services));
         var approved = new List<Container>();
@@ -255,19 +486,74 @@ public sealed class ProjectOrchestrator(Engine engine)
             var ch = new ContainerProjectChange { Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Restart, Reason = "restart" };
             if (approve(ch)) approved.Add(c);
         }
-        foreach (var c in approved)
-        {
-            ct.ThrowIfCancellationRequested();
-            if (c.State.Running) Containers.Stop(c, timeout, ct: ct);
-        }
-        var result = new List<Container>();
-        foreach (var c in Enumerable.Reverse(approved))
+        var errors = new List<PscException>();
+        var stopped = InReverseDependencyOrder(approved.Where(c => c.State.Running).ToList(), c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, errors);
+        var failedIds = approved.Where(c => c.State.Running && !stopped.ContainsKey(c.Id)).Select(c => c.Id).ToHashSet();
+        var started = InDependencyOrder(approved.Where(c => !failedIds.Contains(c.Id)).ToList(), c =>
         {
             ct.ThrowIfCancellationRequested();
             using var launch = Containers.Start(engine.ContainerStore.Load(c.Id) ?? c, ct: ct);
-            result.Add(launch.Container ?? c);
+            return launch.Container ?? c;
+        }, errors);
+        if (errors.Count > 0)
+        {
+            if (failures is null) throw errors[0];
+            foreach (var e in errors) failures.Add(e);
         }
-        return result;
+        return Enumerable.Reverse(approved).Select(c => started.GetValueOrDefault(c.Id) ?? c).ToList();
+    }
+
+    /// <summary>
+    /// Freeze the running containers of a project, those of <paramref name="services"/> only when given (docker compose
+    /// pause), all at the same time; containers that do not run are left as they are.
+    /// </summary>
+    /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the others are done.</param>
+    /// <returns>The containers afterwards, in dependency order.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    public IReadOnlyList<Container> Pause(string project, IReadOnlyCollection<string> services, Approve approve, CancellationToken ct = default, ICollection<PscException>? failures = null) =>
+        EachContainer(project, services, c => c.State.Status == ContainerStatus.Running, ContainerProjectAction.Pause, c => Containers.Pause(c, ct), approve, failures);
+
+    /// <summary>Thaw the paused containers of a project, those of <paramref name="services"/> only when given (docker compose unpause), all at the same time.</summary>
+    /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the others are done.</param>
+    /// <returns>The containers afterwards, in dependency order.</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    public IReadOnlyList<Container> Unpause(string project, IReadOnlyCollection<string> services, Approve approve, CancellationToken ct = default, ICollection<PscException>? failures = null) =>
+        EachContainer(project, services, c => c.State.Status == ContainerStatus.Paused, ContainerProjectAction.Resume, c => Containers.Resume(c, ct), approve, failures);
+
+    /// <summary>
+    /// Wait until every container of a project (of <paramref name="services"/> when given) meets
+    /// <paramref name="condition"/>, all waited for at the same time (docker compose up --wait, docker compose wait):
+    /// Running; Healthy = healthy when the container has an active healthcheck, running otherwise (as up --wait);
+    /// Exited = the container has exited (its ExitCode then says how; the CI idiom of --exit-code-from).
+    /// </summary>
+    /// <param name="timeout">The longest wait for each container; null: no limit.</param>
+    /// <param name="failures">Given each service's failure (<see cref="ForService"/>: WaitTimedOut, ContainerUnhealthy...);
+    /// null: the first is thrown once the others are done.</param>
+    /// <returns>The containers as they were when they met the condition, in dependency order (failed ones as last read).</returns>
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    public IReadOnlyList<Container> Wait(string project, IReadOnlyCollection<string> services, WaitCondition condition, TimeSpan? timeout, CancellationToken ct = default,
+        ICollection<PscException>? failures = null)
+    {
+        var order = Enumerable.Reverse(StopOrder(Select(project, services))).ToList();
+        var done = OverServices(order, _ => [], c =>
+        {
+            var wanted = condition == WaitCondition.Healthy && c.Config.Healthcheck?.IsActive() != true ? WaitCondition.Running : condition;
+            return ContainerWaiter.Wait(engine.ContainerStore, c, wanted, timeout, ct) ?? c;
+        }, failures);
+        return order.Select(c => done.GetValueOrDefault(c.Id) ?? engine.ContainerStore.Load(c.Id) ?? c).ToList();
+    }
+
+    /// <summary>The work of Pause and Unpause: approved containers that <paramref name="applies"/> to, all at the same time.</summary>
+    private IReadOnlyList<Container> EachContainer(string project, IReadOnlyCollection<string> services, Func<Container, bool> applies, ContainerProjectAction action,
+        Func<Container, Container> work, Approve approve, ICollection<PscException>? failures)
+    {
+        var order = Enumerable.Reverse(StopOrder(Select(project, services))).ToList();
+        var chosen = order.Where(c => applies(c) && approve(new ContainerProjectChange
+        {
+            Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = action, Reason = action.ToString().ToLowerInvariant(),
+        })).ToList();
+        var done = OverServices(chosen, _ => [], work, failures);
+        return order.Select(c => done.GetValueOrDefault(c.Id) ?? c).ToList();
     }
 
     private List<Container> Select(string project, IReadOnlyCollection<string> services)
@@ -314,13 +600,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// </summary>
     public static IReadOnlyList<Container> StopOrder(IReadOnlyList<Container> containers)
     {
-        var deps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var c in containers)
-        {
-            if (c.Service is not { } s || deps.ContainsKey(s)) continue;
-            deps[s] = (ComposeLabels.Get(c.Labels, ComposeLabels.DependsOn) ?? "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => d.Split(':')[0]).ToList();
-        }
+        var deps = DependenciesOf(containers);
         var startOrder = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         void Visit(string s)
@@ -332,6 +612,52 @@ public sealed class ProjectOrchestrator(Engine engine)
         foreach (var s in deps.Keys.Order(StringComparer.Ordinal)) Visit(s);
         var rank = startOrder.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         return containers.OrderByDescending(c => c.Service is { } s ? rank[s] : int.MaxValue).ThenByDescending(c => c.Number ?? 0).ToList();
+    }
+
+    /// <summary>The services the containers' services depend on, read from their depends_on labels (service → names).</summary>
+    private static Dictionary<string, List<string>> DependenciesOf(IReadOnlyList<Container> containers)
+    {
+        var deps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var c in containers)
+        {
+            if (c.Service is not { } s || deps.ContainsKey(s)) continue;
+            deps[s] = (ComposeLabels.Get(c.Labels, ComposeLabels.DependsOn) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => d.Split(':')[0]).ToList();
+        }
+        return deps;
+    }
+
+    /// <summary>
+    /// Run <paramref name="work"/> on each container, a service's containers only after those of every service that
+    /// depends on it (stop, down), independent services and the replicas of a service at the same time; containers
+    /// without a service label are one group of their own, handled first. Failures go to <paramref name="failures"/>
+    /// (<see cref="ForService"/>), or the first is thrown when it is null, once all others are done.
+    /// </summary>
+    /// <returns>What the work returned, by container id, for the containers whose service did not fail.</returns>
+    private static Dictionary<string, Container> InReverseDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures)
+    {
+        var deps = DependenciesOf(containers);
+        return OverServices(containers, s => deps.Where(kv => kv.Value.Contains(s)).Select(kv => kv.Key), work, failures);
+    }
+
+    /// <summary>As <see cref="InReverseDependencyOrder"/>, a service's containers after those of the services it depends on (start).</summary>
+    private static Dictionary<string, Container> InDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures)
+    {
+        var deps = DependenciesOf(containers);
+        return OverServices(containers, s => deps.GetValueOrDefault(s) ?? [], work, failures);
+    }
+
+    private const string NoService = "\0"; // the group of containers without a service label (not a valid service name)
+
+    private static Dictionary<string, Container> OverServices(IReadOnlyList<Container> containers, Func<string, IEnumerable<string>> waitsFor,
+        Func<Container, Container> work, ICollection<PscException>? failures)
+    {
+        var groups = containers.GroupBy(c => c.Service ?? NoService, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var done = new System.Collections.Concurrent.ConcurrentDictionary<string, Container>();
+        var failed = new ProjectScheduler().Run(groups.Keys.ToList(), s => s == NoService ? [] : waitsFor(s), (s, _) =>
+            ProjectScheduler.ForEach(groups[s], c => done[c.Id] = work(c)));
+        Deliver(failed.Select(f => (f.Service == NoService ? "(none)" : f.Service, f.Error)).ToList(), failures);
+        return new Dictionary<string, Container>(done);
     }
 
     // ---- helpers ----
@@ -355,6 +681,25 @@ public sealed class ProjectOrchestrator(Engine engine)
         return order.Where(s => wanted.Contains(s.Name)).ToList();
     }
 
+    /// <summary>The number of replicas of a service: -Scale's when it names the service, else the files' (scale, deploy.replicas).</summary>
+    public static int ScaleOf(ContainerProjectService s, ProjectUpOptions options) =>
+        options.Scale.TryGetValue(s.Name, out int n) ? n : s.Scale;
+
+    /// <summary>-Scale names services of the project, never below 0, and never above 1 for a service with container_name.</summary>
+    private static void CheckScale(ContainerProject project, ProjectUpOptions options)
+    {
+        foreach (var (name, n) in options.Scale)
+        {
+            var s = project.GetService(name)
+                ?? throw PscException.NotFound(ErrorIds.ComposeUndefinedReference, $"Project '{project.Name}' has no service '{name}' to scale.", name);
+            if (n < 0)
+                throw PscException.InvalidArgument(ErrorIds.InvalidScale, $"The scale of service '{name}' cannot be negative ({n}).", name);
+            if (n > 1 && s.ContainerName is not null)
+                throw PscException.InvalidArgument(ErrorIds.ScaleWithContainerName,
+                    $"Service '{name}' sets container_name '{s.ContainerName}' and cannot be scaled to {n}: a fixed name allows one container only.", name);
+        }
+    }
+
     /// <summary>A service some other service waits on with service_completed_successfully (a one-shot job).</summary>
     private static bool IsOneShotDependency(ContainerProject project, ContainerProjectService s) =>
         project.Services.Any(o => o.DependsOn.Any(d => d.Service == s.Name && d.Condition == "service_completed_successfully"));
@@ -374,13 +719,13 @@ public sealed class ProjectOrchestrator(Engine engine)
         Containers.Remove(c, force: true, removeVolumes, ct);
     }
 
+    /// <summary>The container a network_mode service:&lt;name&gt; joins: replica 1 of that service (the name itself when the project has no such service).</summary>
+    private static string ContainerOfService(ContainerProject project, string service) =>
+        project.GetService(service) is { } target ? ServiceContainerOptions.ContainerName(project, target, 1) : service;
+
     private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct)
     {
-        var o = ServiceContainerOptions.For(project, s, number, svc =>
-        {
-            var target = project.GetService(svc);
-            return target is null ? svc : ServiceContainerOptions.ContainerName(project, target, 1);
-        });
+        var o = ServiceContainerOptions.For(project, s, number, svc => ContainerOfService(project, svc));
         var c = Containers.Create(o, ct);
         using (Containers.Start(c, ct: ct)) { }
     }
@@ -388,20 +733,22 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <summary>
     /// Wait until each dependency of <paramref name="s"/> meets its condition (spec "depends_on"): service_started =
     /// its containers were started; service_healthy = healthy by the engine's healthcheck; service_completed_successfully
-    /// = exited 0. A dependency that is not required only warns. Dependencies outside the selection (NoDeps) and those
-    /// whose change was refused (-WhatIf) are not waited on.
+    /// = exited 0. A dependency that is not required only warns. Dependencies outside the selection (NoDeps), those
+    /// whose change was refused (-WhatIf) and those that failed (decided by the caller) are not waited on.
     /// </summary>
-    private void WaitForDependencies(ContainerProject project, ContainerProjectService s, HashSet<string> selected, HashSet<string> skipped, ProjectUpOptions options, Action<string> warn, CancellationToken ct)
+    private void WaitForDependencies(ContainerProject project, ContainerProjectService s, HashSet<string> selected, HashSet<string> skipped, IReadOnlyList<string> failedDeps,
+        ProjectUpOptions options, Action<string> warn, Action<string> status, CancellationToken ct)
     {
         foreach (var d in s.DependsOn)
         {
-            if (!selected.Contains(d.Service) || skipped.Contains(d.Service)) continue;
+            if (!selected.Contains(d.Service) || skipped.Contains(d.Service) || failedDeps.Contains(d.Service)) continue;
             try
             {
                 var deps = ContainersOf(project.Name).Where(c => c.Service == d.Service).ToList();
                 if (deps.Count == 0)
                     throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Service '{s.Name}' depends on '{d.Service}', which has no container.", d.Service);
-                foreach (var c in deps) WaitForCondition(s.Name, d, c, options.WaitTimeout, ct);
+                status($"Waiting for {d.Service} ({d.Condition})");
+                ProjectScheduler.ForEach(deps, c => WaitForCondition(s.Name, d, c, options.WaitTimeout, ct));
             }
             catch (PscException e) when (!d.Required && e.ErrorId is ErrorIds.DependencyFailed or ErrorIds.DependencyUnhealthy)
             {

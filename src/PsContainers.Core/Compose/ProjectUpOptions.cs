@@ -17,4 +17,9 @@ public sealed class ProjectUpOptions
     public bool Wait { get; init; }
     /// <summary>The longest <see cref="Wait"/> waits, and the longest one dependency condition is waited for; null: no limit.</summary>
     public TimeSpan? WaitTimeout { get; init; }
+    /// <summary>The pull policy for every service (always, missing, never; docker compose up --pull) over each service's
+    /// pull_policy; null: each service's own (default missing). See <see cref="ProjectOrchestrator.ImagesToPull"/>.</summary>
+    public string? Pull { get; init; }
+    /// <summary>Replicas per service name, over the files' scale and deploy.replicas (docker compose up --scale svc=N).</summary>
+    public IReadOnlyDictionary<string, int> Scale { get; init; } = new Dictionary<string, int>();
 }

@@ -90,22 +90,22 @@ public static class ServiceContainerOptions
 
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
-    /// no option for them, or compose's part is not built): secrets, configs, sysctls, devices, shm_size, domainname,
-    /// expose, platform, pull_policy (images are not pulled), resource reservations, ipv6_address and mac_address. The
+    /// no option for them, or compose's part is not built): secrets and configs not backed by a file, sysctls, devices, shm_size, domainname,
+    /// expose, platform, resource reservations, ipv6_address and mac_address. The
     /// caller warns about each, so nothing the files ask for is dropped silently.
     /// </summary>
-    public static IReadOnlyList<string> Unapplied(ContainerProjectService service)
+    public static IReadOnlyList<string> Unapplied(ContainerProject project, ContainerProjectService service)
     {
         var keys = new List<string>();
-        if (service.Secrets.Count > 0) keys.Add("secrets");
-        if (service.Configs.Count > 0) keys.Add("configs");
+        var files = FileBacked(project, service).Select(f => f.Reference).ToHashSet();
+        if (service.Secrets.Any(r => !files.Contains(r))) keys.Add("secrets (not from a file)");
+        if (service.Configs.Any(r => !files.Contains(r))) keys.Add("configs (not from a file)");
         if (service.Sysctls.Count > 0) keys.Add("sysctls");
         if (service.Devices.Count > 0) keys.Add("devices");
         if (service.ShmSize is not null) keys.Add("shm_size");
         if (service.DomainName is not null) keys.Add("domainname");
         if (service.Expose.Count > 0) keys.Add("expose");
         if (service.Platform is not null) keys.Add("platform");
-        if (service.PullPolicy is not null and not "missing" and not "never") keys.Add("pull_policy");
         if (service.Resources.CpuReservation is not null || service.Resources.MemoryReservation is not null) keys.Add("deploy.resources.reservations");
         if (service.Networks.Any(n => n.Ipv6Address is not null)) keys.Add("networks.ipv6_address");
         if (service.Networks.Any(n => n.MacAddress is not null)) keys.Add("networks.mac_address");
@@ -131,8 +131,9 @@ public static class ServiceContainerOptions
 
     /// <summary>
     /// network_mode (host, none, bridge, container:x, service:x → container:&lt;x's replica 1&gt;) or the project's
-    /// networks by engine name, highest priority first; the service name and every network's aliases as aliases
-    /// (spec "aliases": the service is reachable by its name on each network), the first network's ipv4_address.
+    /// networks by engine name, highest priority first; per network (<see cref="ContainerCreateOptions.Endpoints"/>) the
+    /// service name and that network's own aliases (spec "aliases": an alias is scoped to the network it is declared
+    /// on; the service is reachable by its name on each network) and that network's ipv4_address.
     /// Published ports only without network_mode (the shared namespace decides them).
     /// </summary>
     private static void Network(ContainerCreateOptions o, ContainerProject project, ContainerProjectService service, Func<string, string> containerOfService)
@@ -151,11 +152,13 @@ public static class ServiceContainerOptions
                 var net = project.Networks.FirstOrDefault(p => p.Key == n.Name)
                     ?? throw PscException.InvalidData(ErrorIds.ComposeUndefinedReference, $"Service '{service.Name}' uses network '{n.Name}', which the project does not define.", n.Name);
                 o.Networks.Add(net.Name);
+                // spec "aliases": the service name and the aliases of THIS network, on this network only
+                o.Endpoints[net.Name] = new EndpointSettings
+                {
+                    Aliases = new[] { service.Name }.Concat(n.Aliases).Distinct(StringComparer.Ordinal).ToArray(),
+                    IPAddress = n.Ipv4Address,
+                };
             }
-            o.Aliases.Add(service.Name);
-            foreach (var a in joined.SelectMany(n => n.Aliases))
-                if (!o.Aliases.Contains(a)) o.Aliases.Add(a);
-            if (joined.FirstOrDefault()?.Ipv4Address is { } ip) o.IPAddress = ip;
         }
         if (service.NetworkMode is null or "bridge")
             foreach (var p in service.Ports)
@@ -203,5 +206,21 @@ public static class ServiceContainerOptions
             var m = MountParser.ParseTmpfs(t);
             o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) });
         }
+        foreach (var (r, declared) in FileBacked(project, service))
+            o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = declared.File!, Destination = r.Target, ReadOnly = true });
+    }
+
+    /// <summary>
+    /// The service's secrets and configs whose content is a file (spec "secrets"/"configs" with <c>file:</c>), with
+    /// their declaration: docker compose bind-mounts such a file read-only at the target (<c>/run/secrets/&lt;name&gt;</c>
+    /// or <c>/&lt;name&gt;</c> by default). Those given by <c>environment:</c>, <c>content:</c> or <c>external</c>
+    /// are not among them (<see cref="Unapplied"/> names them).
+    /// </summary>
+    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> FileBacked(ContainerProject project, ContainerProjectService service)
+    {
+        foreach (var (refs, declared) in new[] { (service.Secrets, project.Secrets), (service.Configs, project.Configs) })
+            foreach (var r in refs)
+                if (declared.FirstOrDefault(d => d.Key == r.Source) is { File: not null, External: false } d)
+                    yield return (r, d);
     }
 }

@@ -30,6 +30,8 @@ public static class ComposeLabels
     public const string Network = "com.docker.compose.network";
     /// <summary>On a volume: its key in the project.</summary>
     public const string Volume = "com.docker.compose.volume";
+    /// <summary>The random part of a one-off (run) container's name, <c>&lt;project&gt;-&lt;service&gt;-run-&lt;slug&gt;</c> (docker compose's slug label).</summary>
+    public const string Slug = "com.docker.compose.slug";
 
     /// <summary>The value of <paramref name="label"/>, or null when it is absent or empty.</summary>
     public static string? Get(IReadOnlyDictionary<string, string> labels, string label) =>

@@ -230,12 +230,23 @@ public sealed partial class ContainerManager
         return c;
     }
 
-    /// <summary>The endpoint of each bridge network: -IPAddress on the first one, the aliases on every one.</summary>
-    private static OrderedDictionary<string, EndpointSettings> Endpoints(Networking.NetworkChoice network, ContainerCreateOptions o)
+    /// <summary>
+    /// The endpoint of each bridge network: -IPAddress on the first one, the aliases on every one, plus what
+    /// <see cref="ContainerCreateOptions.Endpoints"/> gives that network (its own aliases after the common ones, its
+    /// own address instead).
+    /// </summary>
+    internal static OrderedDictionary<string, EndpointSettings> Endpoints(Networking.NetworkChoice network, ContainerCreateOptions o)
     {
         var endpoints = new OrderedDictionary<string, EndpointSettings>();
         foreach (var n in network.Networks)
-            endpoints[n] = new EndpointSettings { IPAddress = endpoints.Count == 0 ? o.IPAddress : null, Aliases = o.Aliases.Distinct().ToArray() };
+        {
+            var own = o.Endpoints.GetValueOrDefault(n);
+            endpoints[n] = new EndpointSettings
+            {
+                IPAddress = own?.IPAddress ?? (endpoints.Count == 0 ? o.IPAddress : null),
+                Aliases = o.Aliases.Concat(own?.Aliases ?? []).Distinct().ToArray(),
+            };
+        }
         return endpoints;
     }
 

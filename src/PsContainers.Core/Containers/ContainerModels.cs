@@ -348,6 +348,13 @@ public sealed class ContainerCreateOptions
     public string? IPAddress { get; set; }
     /// <summary>Extra names on every network joined (docker --network-alias).</summary>
     public List<string> Aliases { get; set; } = new();
+    /// <summary>
+    /// Settings of single networks by network name, as docker's create request gives them (EndpointsConfig; compose's
+    /// <c>networks.&lt;name&gt;.aliases</c> and <c>ipv4_address</c>): their aliases are added to <see cref="Aliases"/>
+    /// on that network only, their IPAddress replaces <see cref="IPAddress"/> there. A name not in
+    /// <see cref="Networks"/> is ignored.
+    /// </summary>
+    public Dictionary<string, EndpointSettings> Endpoints { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Name servers instead of the host's (docker --dns): IP addresses, checked at create.</summary>
     public List<string> Dns { get; set; } = new();
     /// <summary>Search domains instead of the host's (docker --dns-search; "." alone clears them).</summary>

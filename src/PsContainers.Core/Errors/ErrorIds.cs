@@ -490,6 +490,10 @@ public static class ErrorIds
     public const string DependencyFailed = "DependencyFailed";
     /// <summary>InvalidOperation: A required service_healthy dependency has no healthcheck, turned unhealthy or exited before it was healthy.</summary>
     public const string DependencyUnhealthy = "DependencyUnhealthy";
+    /// <summary>NotSpecified: A service of a project failed with an error that is not an engine error (the inner exception); the message names the service.</summary>
+    public const string ServiceFailed = "ServiceFailed";
+    /// <summary>InvalidArgument: Start-ContainerProject -Scale gives a service a negative number of replicas, or a value that is not a whole number.</summary>
+    public const string InvalidScale = "InvalidScale";
 
     // ---- Kubernetes manifests (Kube/). ----
 

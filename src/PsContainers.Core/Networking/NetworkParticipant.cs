@@ -78,6 +78,8 @@ public sealed class NetworkParticipant : IContainerParticipant
         if (o.Dns.Count > 0) throw Conflict("dns and the network mode", string.Join(",", o.Dns));
         if (o.AddHosts.Count > 0) throw Conflict("custom host-to-IP mapping and the network mode", string.Join(",", o.AddHosts));
         if (o.Aliases.Count > 0) throw Conflict("network-scoped aliases and the network mode", string.Join(",", o.Aliases));
+        if (o.Endpoints.Values.Any(e => e.Aliases.Length > 0 || e.IPAddress is not null))
+            throw Conflict("per-network settings and the network mode", string.Join(",", o.Endpoints.Keys));
         if (o.IPAddress is not null) throw Conflict("an IP address and the network mode", o.IPAddress);
         var other = _containers?.Find(target)
             ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"No container '{target}' to share the network namespace of.", target);

@@ -135,6 +135,25 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     [Parameter] public string? InputFile { get; set; }
     /// <summary>A file that receives the process' standard output byte for byte instead of lines (docker exec ... &gt; file).</summary>
     [Parameter] public string? OutFile { get; set; }
+    /// <summary>The compose project whose service's container runs the command (docker compose exec).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Project")]
+    [ArgumentCompleter(typeof(PsContainers.Completers.ComposeProjectCompleter))]
+    public string? Project { get; set; }
+    /// <summary>The service of -Project.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Project")]
+    [ArgumentCompleter(typeof(PsContainers.Completers.ComposeServiceCompleter))]
+    public string? Service { get; set; }
+    /// <summary>The replica of -Service (its com.docker.compose.container-number), 1 by default (docker compose exec --index).</summary>
+    [Parameter(ParameterSetName = "Project")]
+    [ValidateRange(1, int.MaxValue)]
+    public int Index { get; set; } = 1;
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != "Project") { base.ProcessRecord(); return; }
+        if (ForTarget(Project, () => new PsContainers.Core.Compose.ProjectOrchestrator(Engine).ServiceContainer(Project!, Service!, Index), out var c))
+            ForTarget(c.Name, () => Act(c));
+    }
 
     protected override void BeginProcessing()
     {

@@ -14,7 +14,7 @@ namespace PsContainers.Commands;
 /// files may come down the pipeline (<c>Get-ChildItem *.yaml | Import-ContainerProject</c>); they are collected and
 /// loaded as one project at the end.
 /// </summary>
-public abstract class ContainerProjectCmdletBase : PscCmdlet
+public abstract class ContainerProjectCmdletBase : ContainerCmdletBase
 {
     /// <summary>The compose files, merged in order (docker compose -f). None: COMPOSE_FILE, or compose.yaml (and its override) found from the current directory upward.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
@@ -56,9 +56,11 @@ public abstract class ContainerProjectCmdletBase : PscCmdlet
         foreach (var p in Path) _paths.Add(GetUnresolvedProviderPathFromPSPath(p));
     }
 
-    /// <summary>The load options of the parameters and the collected files.</summary>
-    protected ComposeLoadOptions LoadOptions() => new()
+    /// <summary>The load options of the parameters and the collected files; <paramref name="services"/> are the targeted
+    /// services (their profiles become active).</summary>
+    protected ComposeLoadOptions LoadOptions(IReadOnlyList<string>? services = null) => new()
     {
+        Services = services ?? [],
         Files = _paths.ToList(),
         ProjectName = ProjectName,
         ProjectDirectory = ProjectDirectory is null ? null : GetUnresolvedProviderPathFromPSPath(ProjectDirectory),
@@ -68,6 +70,18 @@ public abstract class ContainerProjectCmdletBase : PscCmdlet
         NoInterpolate = NoInterpolate,
         CurrentDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
     };
+
+    /// <summary>
+    /// Load the project of the parameters and the collected files, writing the loader's warnings; null when loading
+    /// failed (the error is written, about the first file).
+    /// </summary>
+    protected ContainerProject? LoadProject(IReadOnlyList<string>? services = null)
+    {
+        var options = LoadOptions(services);
+        if (!ForTarget(options.Files.FirstOrDefault(), () => ComposeLoader.Load(options), out var loaded)) return null;
+        WriteFindings(loaded.Warnings);
+        return loaded;
+    }
 
     /// <summary>A hashtable of variables as strings (SecureString decrypted, null as empty).</summary>
     internal static Dictionary<string, string> Variables(Hashtable? table)

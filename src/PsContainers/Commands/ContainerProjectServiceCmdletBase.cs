@@ -6,8 +6,9 @@ using PsContainers.Core.Containers;
 namespace PsContainers.Commands;
 
 /// <summary>
-/// What Stop- and Restart-ContainerProject share: a running project by name (or a project object's Name down the
-/// pipeline), optional services, a stop timeout, -PassThru, and one ShouldProcess per container.
+/// What Stop-, Restart-, Suspend-, Resume- and Wait-ContainerProject share: a running project by name (or a project
+/// object's Name down the pipeline), optional services, -PassThru, one ShouldProcess per container, and each service's
+/// failure written as an error naming the service once the others are done.
 /// </summary>
 public abstract class ContainerProjectServiceCmdletBase : PscCmdlet
 {
@@ -22,23 +23,30 @@ public abstract class ContainerProjectServiceCmdletBase : PscCmdlet
     [ArgumentCompleter(typeof(ComposeServiceCompleter))]
     public string[]? Service { get; set; }
 
-    /// <summary>Seconds after the stop signal before SIGKILL; default: each container's stop timeout.</summary>
-    [Parameter] [ValidateRange(0, int.MaxValue)] public int Timeout { get; set; } = -1;
+    /// <summary>The -Timeout of the cmdlets that have one (seconds), else null.</summary>
+    protected virtual int? TimeoutSeconds => null;
+
+    /// <summary>Output the containers without -PassThru (Wait-ContainerProject, whose result they are).</summary>
+    protected virtual bool AlwaysPassThru => false;
 
     /// <summary>Output the containers afterwards.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     /// <summary>The orchestrator's operation for one project.</summary>
-    protected abstract IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout, ProjectOrchestrator.Approve approve);
+    /// <param name="failures">Collects each service's failure (the others still go on); written as errors afterwards.</param>
+    protected abstract IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout,
+        ProjectOrchestrator.Approve approve, ICollection<PsContainers.Core.PscException> failures);
 
     protected override void ProcessRecord()
     {
         var orchestrator = new ProjectOrchestrator(Engine);
         foreach (var n in Name!)
         {
-            if (ForTarget(n, () => Run(orchestrator, n, Service ?? [], Timeout >= 0 ? Timeout : null,
-                    c => ShouldProcess(c.Target, $"{c.Action} container ({c.Service})")), out var containers) && PassThru)
+            var failures = new List<PsContainers.Core.PscException>();
+            if (ForTarget(n, () => Run(orchestrator, n, Service ?? [], TimeoutSeconds,
+                    c => ShouldProcess(c.Target, $"{c.Action} container ({c.Service})"), failures), out var containers) && (PassThru || AlwaysPassThru))
                 WriteObject(containers, enumerateCollection: true);
+            foreach (var e in failures) WriteEngineError(e);
         }
     }
 }

@@ -40,16 +40,21 @@ public abstract class RegistryCmdletBase : PscCmdlet
 }
 
 /// <summary>Pull an image from a registry (docker pull).</summary>
-[Cmdlet(VerbsLifecycle.Request, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Request, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "Name")]
 [Alias("Pull-ContainerImage")]
 [OutputType(typeof(ContainerImage))]
 public sealed class RequestContainerImageCommand : RegistryCmdletBase
 {
     /// <summary>Image references: nginx, nginx:1.25, ghcr.io/o/r:tag, host:5000/r@sha256:…</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [Alias("Reference", "Image")]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = [];
+
+    /// <summary>The compose projects whose containers' images are pulled again (docker compose pull, from the running project).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Project")]
+    [ArgumentCompleter(typeof(ComposeProjectCompleter))]
+    public string[] Project { get; set; } = [];
 
     /// <summary>os/arch[/variant] to pick from a multi-platform image (default: this host).</summary>
     [Parameter]
@@ -80,7 +85,11 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
 
     protected override void ProcessRecord()
     {
-        foreach (var n in Name)
+        var names = new List<string>(Name);
+        foreach (var p in Project)
+            if (ForTarget(p, () => new Core.Compose.ProjectOrchestrator(Engine).ImagesOf(p), out var images))
+                names.AddRange(images.Where(i => !names.Contains(i)));
+        foreach (var n in names)
         {
             if (!ForTarget(n, () => ImageReference.Parse(n), out var reference)) continue;
             if (!ShouldProcess(reference.ToString(), "Pull image")) continue;

@@ -60,8 +60,10 @@ public sealed class RemoveContainerProjectCommand : PscCmdlet
         if (Volumes && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
             && ConfirmPreferenceAtMost(ConfirmImpact.High) && !ShouldContinue($"Remove project '{name}' with its volumes? Their data is deleted.", "Remove-ContainerProject -Volumes"))
             return;
-        if (ForTarget(name, () => orchestrator.Down(name, model, options, c => ShouldProcess(c.Target, $"Remove {c.Kind} ({c.Reason})"), CancellationToken), out var done) && PassThru)
+        var failures = new List<PsContainers.Core.PscException>();
+        if (ForTarget(name, () => orchestrator.Down(name, model, options, c => ShouldProcess(c.Target, $"Remove {c.Kind} ({c.Reason})"), CancellationToken, failures), out var done) && PassThru)
             WriteObject(done, enumerateCollection: true);
+        foreach (var e in failures) WriteEngineError(e);
     }
 
     /// <summary>Whether $ConfirmPreference asks for operations of <paramref name="impact"/> (High is asked unless the preference is None).</summary>

@@ -38,6 +38,12 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
     [Parameter] public SwitchParameter Wait { get; set; }
     /// <summary>Seconds -Wait (and each depends_on wait) may take before a WaitTimedOut error (--wait-timeout).</summary>
     [Parameter] [ValidateRange(1, int.MaxValue)] public int WaitTimeout { get; set; }
+    /// <summary>Replicas per service, over the files' scale and deploy.replicas (docker compose up --scale web=3): @{ web = 3 }.</summary>
+    [Parameter] public System.Collections.Hashtable? Scale { get; set; }
+    /// <summary>Pull policy for every service over its pull_policy (docker compose up --pull): Always, Missing or Never.</summary>
+    [Parameter]
+    [ValidateSet("Always", "Missing", "Never")]
+    public string? Pull { get; set; }
     /// <summary>Output the project's containers.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -55,15 +61,7 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             ThrowEngineError(PscException.InvalidArgument(ErrorIds.ConflictingOptions, "-ForceRecreate and -NoRecreate cannot be used together."));
         if (ParameterSetName == "Path")
         {
-            var load = LoadOptions();
-            var options = new ComposeLoadOptions
-            {
-                Files = load.Files, ProjectName = load.ProjectName, ProjectDirectory = load.ProjectDirectory, EnvironmentFiles = load.EnvironmentFiles,
-                Profiles = load.Profiles, Environment = load.Environment, NoInterpolate = load.NoInterpolate, CurrentDirectory = load.CurrentDirectory,
-                Services = Service ?? [],
-            };
-            if (!ForTarget(options.Files.FirstOrDefault(), () => ComposeLoader.Load(options), out var loaded)) return;
-            WriteFindings(loaded.Warnings);
+            if (LoadProject(Service) is not { } loaded) return;
             _projects.Add(loaded);
         }
         var up = new ProjectUpOptions
@@ -75,13 +73,60 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             RemoveOrphans = RemoveOrphans,
             Wait = Wait,
             WaitTimeout = WaitTimeout > 0 ? TimeSpan.FromSeconds(WaitTimeout) : null,
+            Scale = Scales(),
+            Pull = Pull?.ToLowerInvariant(),
         };
         var orchestrator = new ProjectOrchestrator(Engine);
         foreach (var project in _projects)
         {
-            if (ForTarget(project.Name, () => orchestrator.Up(project, up, Approve, WriteWarning, CancellationToken), out var containers) && PassThru)
+            if (!ForTarget(project.Name, () => PullImages(orchestrator, project, up), out bool pulled) || !pulled) continue;
+            var failures = new List<PscException>();
+            var progress = new ProjectProgressWriter(this, "Start-ContainerProject", project);
+            if (ForTarget(project.Name, () => orchestrator.Up(project, up, Approve, WriteWarning, CancellationToken, progress.Write, failures), out var containers) && PassThru)
                 WriteObject(containers, enumerateCollection: true);
+            progress.Complete();
+            foreach (var e in failures) WriteEngineError(e);
         }
+    }
+
+    /// <summary>
+    /// The pull step of up: each image <see cref="ProjectOrchestrator.ImagesToPull"/> names is pulled (ShouldProcess
+    /// "Pull image", progress as Request-ContainerImage writes it). False when a pull failed (the error is written):
+    /// the project is then not converged, as docker compose up stops when a pull fails.
+    /// </summary>
+    private bool PullImages(ProjectOrchestrator orchestrator, ContainerProject project, ProjectUpOptions up)
+    {
+        var images = orchestrator.ImagesToPull(project, up);
+        if (images.Count == 0) return true;
+        var options = PsContainers.Core.Registry.RegistryOptions.Load(Paths);
+        bool ok = true;
+        foreach (var image in images)
+        {
+            if (!ShouldProcess(image, "Pull image")) continue;
+            ok &= ForTarget(image, () =>
+            {
+                var reference = PsContainers.Core.Images.ImageReference.Parse(image);
+                var store = Images;
+                RunPumped((sink, ct) => new PsContainers.Core.Registry.ImagePuller(store, options, sink).Pull(reference, null, ct));
+            });
+        }
+        return ok;
+    }
+
+    /// <summary>-Scale as service → replicas; a value that is not a whole number is InvalidScale.</summary>
+    private Dictionary<string, int> Scales()
+    {
+        var d = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (Scale is null) return d;
+        foreach (System.Collections.DictionaryEntry e in Scale)
+        {
+            object? v = e.Value is PSObject pso ? pso.BaseObject : e.Value;
+            string key = e.Key.ToString()!;
+            if (!int.TryParse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n))
+                ThrowEngineError(PscException.InvalidArgument(ErrorIds.InvalidScale, $"-Scale {key}={v} is not a whole number of replicas.", key));
+            d[key] = n;
+        }
+        return d;
     }
 
     /// <summary>ShouldProcess for one change: "Recreate container (config-hash … → …)" on the container's name.</summary>

@@ -12,6 +12,12 @@ namespace PsContainers.Commands;
 [OutputType(typeof(Container))]
 public sealed class StopContainerProjectCommand : ContainerProjectServiceCmdletBase
 {
-    protected override IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout, ProjectOrchestrator.Approve approve) =>
-        orchestrator.Stop(project, services, timeout, approve, CancellationToken);
+    /// <summary>Seconds after the stop signal before SIGKILL; default: each container's stop timeout.</summary>
+    [Parameter] [ValidateRange(0, int.MaxValue)] public int Timeout { get; set; } = -1;
+
+    protected override int? TimeoutSeconds => Timeout >= 0 ? Timeout : null;
+
+    protected override IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout, ProjectOrchestrator.Approve approve,
+        ICollection<PsContainers.Core.PscException> failures) =>
+        orchestrator.Stop(project, services, timeout, approve, CancellationToken, failures);
 }

@@ -116,12 +116,18 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     }
 
     [Fact]
-    public void Joins_the_project_networks_by_engine_name_with_the_service_name_and_aliases()
+    public void Joins_the_project_networks_by_engine_name_with_the_service_name_and_each_networks_own_aliases()
     {
         var o = For(Load(), "web");
         Assert.Equal(["shop_back", "shop_default"], o.Networks); // priority 10 first
-        Assert.Equal(["web", "www", "site"], o.Aliases);
-        Assert.Equal("10.9.0.5", o.IPAddress);
+        // an alias belongs to the network it is declared on (spec "aliases"); the service name is on every network
+        Assert.Empty(o.Aliases);
+        Assert.Null(o.IPAddress);
+        Assert.Equal(["shop_back", "shop_default"], o.Endpoints.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["web", "www"], o.Endpoints["shop_back"].Aliases);
+        Assert.Equal("10.9.0.5", o.Endpoints["shop_back"].IPAddress);
+        Assert.Equal(["web", "site"], o.Endpoints["shop_default"].Aliases);
+        Assert.Null(o.Endpoints["shop_default"].IPAddress);
         Assert.Equal(2, o.Publish.Count);
         Assert.Contains(o.Publish, m => m.ContainerPort == 80 && m.HostPort == 8080 && m.HostIP == "127.0.0.1" && m.Protocol == "tcp");
         Assert.Contains(o.Publish, m => m.ContainerPort == 53 && m.HostPort == 0 && m.Protocol == "udp");
@@ -156,6 +162,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         var side = For(p, "sidecar");
         Assert.Equal(["container:the-db"], side.Networks);
         Assert.Empty(side.Aliases);
+        Assert.Empty(side.Endpoints);
         Assert.Empty(side.Publish);
         Assert.Equal("shop-sidecar-1", side.Name);
     }
@@ -173,7 +180,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     public void Names_the_keys_it_does_not_apply_so_they_are_warned_about()
     {
         var p = Load();
-        Assert.Empty(ServiceContainerOptions.Unapplied(p.GetService("web")!));
+        Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("web")!));
         _d.Write("other.yaml", """
             services:
               odd:
@@ -183,8 +190,36 @@ public sealed class ServiceContainerOptionsTests : IDisposable
                 expose: ["80"]
                 pull_policy: always
             """);
-        var odd = _d.Load("other.yaml").GetService("odd")!;
-        Assert.Equal(["sysctls", "shm_size", "expose", "pull_policy"], ServiceContainerOptions.Unapplied(odd));
+        var other = _d.Load("other.yaml");
+        // pull_policy is applied by Start-ContainerProject's pull step (ProjectOrchestrator.ImagesToPull), not warned about
+        Assert.Equal(["sysctls", "shm_size", "expose"], ServiceContainerOptions.Unapplied(other, other.GetService("odd")!));
+    }
+
+    [Fact]
+    public void Mounts_file_secrets_and_configs_read_only_and_warns_about_the_others()
+    {
+        _d.Write("token.txt", "s3cret");
+        _d.Write("app.conf", "x=1");
+        _d.Write("sec.yaml", """
+            services:
+              app:
+                image: busybox
+                secrets: [token, { source: fromenv, target: /etc/env-token }]
+                configs: [appconf, { source: appconf, target: /etc/app.conf }]
+            secrets:
+              token: { file: ./token.txt }
+              fromenv: { environment: HOME }
+            configs:
+              appconf: { file: ./app.conf }
+            """);
+        var p = _d.Load("sec.yaml");
+        var o = For(p, "app");
+        var binds = o.Mounts.Where(m => m.Type == MountKind.Bind).OrderBy(m => m.Destination, StringComparer.Ordinal).ToList();
+        Assert.Equal(["/appconf", "/etc/app.conf", "/run/secrets/token"], binds.Select(m => m.Destination));
+        Assert.All(binds, m => Assert.True(m.ReadOnly));
+        Assert.Equal([_d.P("app.conf"), _d.P("app.conf"), _d.P("token.txt")], binds.Select(m => m.Source));
+        Assert.DoesNotContain(o.Mounts, m => m.Destination == "/etc/env-token");
+        Assert.Equal(["secrets (not from a file)"], ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
     }
 
     private static Container C(string service, int number, string dependsOn = "", ContainerStatus status = ContainerStatus.Running) => new()

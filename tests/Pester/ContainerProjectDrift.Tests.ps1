@@ -1,0 +1,168 @@
+# Compose projects against real containers: file-backed secrets and configs mounted read-only where the spec puts
+# them; Compare-ContainerProject reports drift (missing, extra, config changed, stopped) and nothing when the project
+# is what the files say.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Networking.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+    $script:Dir = Join-Path $script:Root 'drift'
+    $null = New-Item -ItemType Directory $script:Dir
+    Set-Content -Path (Join-Path $script:Dir 'token.txt') -Value 's3cret' -NoNewline
+    Set-Content -Path (Join-Path $script:Dir 'app.conf') -Value 'level=debug' -NoNewline
+    $script:File = Join-Path $script:Dir 'compose.yaml'
+    Set-Content -Path $script:File -Value @'
+services:
+  app:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    environment:
+      MODE: ${MODE:-prod}
+    secrets:
+      - token
+      - source: token
+        target: /etc/token
+    configs:
+      - appconf
+      - source: appconf
+        target: /etc/app/app.conf
+  job:
+    image: busybox-test:latest
+    command: ["true"]
+  side:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      job: { condition: service_completed_successfully }
+secrets:
+  token: { file: ./token.txt }
+configs:
+  appconf: { file: ./app.conf }
+'@
+    $script:P = "drift$PID"
+}
+
+AfterAll {
+    Remove-ContainerProject $script:P -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Wait-NetworkCleanup $script:Root
+    Get-ContainerNetwork -ErrorAction SilentlyContinue | Where-Object Name -ne 'pscontainers' |
+        Remove-ContainerNetwork -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'secrets and configs from files' {
+    It 'mounts them read-only at /run/secrets/NAME, /NAME and the long syntax targets, without a warning' {
+        $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -Wait -WaitTimeout 60 -WarningVariable w
+        $w | Should -BeNullOrEmpty
+        $app = "$($script:P)-app-1"
+        Invoke-ContainerExec $app -- cat /run/secrets/token | Should -Be 's3cret'
+        Invoke-ContainerExec $app -- cat /etc/token | Should -Be 's3cret'
+        Invoke-ContainerExec $app -- cat /appconf | Should -Be 'level=debug'
+        Invoke-ContainerExec $app -- cat /etc/app/app.conf | Should -Be 'level=debug'
+        $null = Invoke-ContainerExec $app -ErrorAction SilentlyContinue -- sh -c 'echo x > /run/secrets/token' 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+        Get-Content (Join-Path $script:Dir 'token.txt') | Should -Be 's3cret'
+        $m = (Get-Container $app).Mounts | Where-Object Destination -eq '/run/secrets/token'
+        $m.Source | Should -Be (Join-Path $script:Dir 'token.txt')
+        $m.ReadOnly | Should -BeTrue
+    }
+}
+
+Describe 'Compare-ContainerProject' {
+    It 'reports nothing when the project is what the files say (a completed job is not stopped)' {
+        Compare-ContainerProject -Path $script:File -ProjectName $script:P | Should -BeNullOrEmpty
+        Import-ContainerProject -Path $script:File -ProjectName $script:P | Compare-ContainerProject | Should -BeNullOrEmpty
+    }
+
+    It 'reports a stopped container, a changed configuration, an extra replica, a missing one and an orphan' {
+        $null = Stop-ContainerProject $script:P -Service side -Timeout 1
+        $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Scale @{ app = 2 }
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Init -Name "$($script:P)-old-1" -Label @{
+            'com.docker.compose.project' = $script:P; 'com.docker.compose.service' = 'old'; 'com.docker.compose.container-number' = '1'; 'com.docker.compose.oneoff' = 'False' } -- sleep 300
+        Remove-Container "$($script:P)-job-1" -Force -Confirm:$false
+        $drift = Compare-ContainerProject -Path $script:File -ProjectName $script:P -Environment @{ MODE = 'dev' }
+        $by = @{}; $drift | ForEach-Object { $by[$_.Target] = $_ }
+        ($drift.Target | Sort-Object) | Should -Be (@('app-1', 'app-2', 'job-1', 'old-1', 'side-1' | ForEach-Object { "$($script:P)-$_" }) | Sort-Object)
+        $hash = (Import-ContainerProject -Path $script:File -ProjectName $script:P -Environment @{ MODE = 'dev' }).GetService('app').ConfigHash
+        $by["$($script:P)-app-1"].Difference | Should -Be 'ConfigChanged'
+        $by["$($script:P)-app-1"].Desired | Should -Be $hash
+        $by["$($script:P)-app-1"].Actual | Should -Be (Get-Container "$($script:P)-app-1").Labels['com.docker.compose.config-hash']
+        $by["$($script:P)-app-1"].Service | Should -Be 'app'
+        $by["$($script:P)-app-2"].Difference | Should -Be 'Extra'
+        $by["$($script:P)-app-2"].Actual | Should -Be 'replica 2 is above the scale 1'
+        $by["$($script:P)-job-1"].Difference | Should -Be 'Missing'
+        $by["$($script:P)-job-1"].Desired | Should -Be 'replica 1 of 1'
+        $by["$($script:P)-old-1"].Difference | Should -Be 'Extra'
+        $by["$($script:P)-side-1"].Difference | Should -Be 'Stopped'
+        $by["$($script:P)-side-1"].Actual | Should -Be 'exited'
+        # -Service limits the report and leaves orphans out
+        (Compare-ContainerProject -Path $script:File -ProjectName $script:P -Service side).Target | Should -Be "$($script:P)-side-1"
+        # reading changed nothing
+        (Get-Container "$($script:P)-app-2").Status | Should -Be 'Running'
+        (Get-Container "$($script:P)-old-1").Status | Should -Be 'Running'
+    }
+
+    It 'reports a missing network and names an unknown service' {
+        $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -RemoveOrphans -Wait -WaitTimeout 60
+        Compare-ContainerProject -Path $script:File -ProjectName $script:P | Should -BeNullOrEmpty
+        $null = Remove-ContainerProject $script:P -Timeout 0 -Confirm:$false
+        $drift = Compare-ContainerProject -Path $script:File -ProjectName $script:P
+        ($drift | Where-Object Kind -eq 'network').Target | Should -Be "$($script:P)_default"
+        ($drift | Where-Object Kind -eq 'network').Difference | Should -Be 'Missing'
+        @($drift | Where-Object { $_.Kind -eq 'container' -and $_.Difference -eq 'Missing' }).Count | Should -Be 3
+        { Compare-ContainerProject -Path $script:File -ProjectName $script:P -Service nosuch -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ComposeUndefinedReference,PsContainers.Commands.CompareContainerProjectCommand'
+    }
+}
+
+Describe 'Invoke-ContainerProject (docker compose run)' {
+    It 'starts the dependencies, runs a one-off container with the service definition and removes it with -Remove' {
+        Get-Container -Project $script:P -All | Should -BeNullOrEmpty
+        $out = Invoke-ContainerProject $script:File -ProjectName $script:P -Service side -Remove -- sh -c 'echo one-off $HOSTNAME'
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Match '^one-off '
+        # its dependency ran to completion; the service itself got no replica; the one-off is gone
+        $job = Get-Container "$($script:P)-job-1" -All
+        $job.Status | Should -Be 'Exited'
+        $job.ExitCode | Should -Be 0
+        Get-Container "$($script:P)-side-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All | Where-Object Name -like "$($script:P)-side-run-*") | Should -BeNullOrEmpty
+    }
+
+    It 'passes the service''s environment and secrets, and the exit code to $LASTEXITCODE' {
+        $out = Invoke-ContainerProject $script:File -ProjectName $script:P -Service app -NoDeps -Remove -Environment @{ MODE = 'batch' } -ErrorVariable err -ErrorAction SilentlyContinue -- sh -c 'echo $MODE $(cat /run/secrets/token); exit 3'
+        $out | Should -Be 'batch s3cret'
+        $LASTEXITCODE | Should -Be 3
+        $err[0].FullyQualifiedErrorId | Should -Be 'ContainerExitCode,PsContainers.Commands.InvokeContainerProjectCommand'
+    }
+
+    It 'runs detached as PROJECT-SERVICE-run-HEX, labelled oneoff, left in place by down' {
+        $c = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Detach -Command sleep, 300
+        $c.Name | Should -Match "^$($script:P)-app-run-[0-9a-f]{12}$"
+        $c.Labels['com.docker.compose.oneoff'] | Should -Be 'True'
+        $c.Labels['com.docker.compose.service'] | Should -Be 'app'
+        $c.Labels['com.docker.compose.project'] | Should -Be $script:P
+        $c.Labels['com.docker.compose.slug'] | Should -Be ($c.Name -replace '^.*-run-', '')
+        $c.Labels.ContainsKey('com.docker.compose.container-number') | Should -BeFalse
+        (Get-Container $c.Name).Status | Should -Be 'Running'
+        # a one-off is not a replica: no service-name alias, not counted by ls
+        $c.NetworkSettings.Networks["$($script:P)_default"].Aliases | Should -BeNullOrEmpty
+        (Get-ContainerProject $script:P).Total | Should -Be 1
+        # down leaves the one-off, so its network still has an endpoint (docker compose: "network has active endpoints")
+        $null = Remove-ContainerProject $script:P -Timeout 0 -Confirm:$false -ErrorVariable downErr -ErrorAction SilentlyContinue
+        (Get-Container $c.Name).Status | Should -Be 'Running'
+        Get-Container "$($script:P)-app-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $downErr[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
+        Remove-Container $c.Name -Force -Confirm:$false
+        $null = Remove-ContainerProject $script:P -Confirm:$false
+        Get-ContainerNetwork "$($script:P)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        { Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service nosuch -ErrorAction Stop -- true } |
+            Should -Throw -ErrorId 'ComposeUndefinedReference,PsContainers.Commands.InvokeContainerProjectCommand'
+    }
+}

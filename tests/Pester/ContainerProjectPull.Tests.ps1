@@ -1,0 +1,84 @@
+# Compose images from a real registry (docker-registry on 127.0.0.1): Start-ContainerProject pulls what pull_policy
+# (or -Pull) asks for before creating containers, never for never; Request-ContainerImage -Project pulls a running
+# project's images again.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Networking.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Registry.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+    $script:Work = Join-Path $script:Root 'pullwork'
+    $null = New-Item -ItemType Directory $script:Work
+    $script:Reg = Start-TestRegistry -Dir (Join-Path $script:Work 'reg')
+    $script:R = $script:Reg.Host
+    function script:Push-TestImage([string] $Ref, [string] $Variant) {
+        $archive = Join-Path $script:Work "img-$([guid]::NewGuid().ToString('N').Substring(0, 6)).tar"
+        $img = New-TestImageArchive -Path $archive -Name 'busybox-test:latest' -Variant $Variant -Cmd @('sleep', '300')
+        $out = & skopeo copy -q --dest-tls-verify=false "docker-archive:$archive" "docker://$Ref" 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "skopeo copy to $Ref failed: $out" }
+        $img
+    }
+    $script:V1 = Push-TestImage "$($script:R)/compose/app:1" 'one'
+    $null = Push-TestImage "$($script:R)/compose/off:1" 'off'
+    $script:Dir = Join-Path $script:Root 'pullapp'
+    $null = New-Item -ItemType Directory $script:Dir
+    $script:File = Join-Path $script:Dir 'compose.yaml'
+    Set-Content -Path $script:File -Value @"
+services:
+  app:
+    image: $($script:R)/compose/app:1
+    init: true
+  off:
+    image: $($script:R)/compose/off:1
+    init: true
+    pull_policy: never
+"@
+    $script:P = "pull$PID"
+}
+
+AfterAll {
+    Remove-ContainerProject $script:P -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Stop-TestRegistryProcesses
+    Wait-NetworkCleanup $script:Root
+    Get-ContainerNetwork -ErrorAction SilentlyContinue | Where-Object Name -ne 'pscontainers' |
+        Remove-ContainerNetwork -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'pull_policy and -Pull' {
+    It 'pulls a missing image (default missing), never pulls for never, and names the service that has no image' {
+        Get-ContainerImage "$($script:R)/compose/app:1" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = $null
+        $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -ErrorVariable err -ErrorAction SilentlyContinue -WarningVariable w
+        ($w -join "`n") | Should -Not -Match 'pull_policy'
+        (Get-ContainerImage "$($script:R)/compose/app:1").Id | Should -Be $script:V1.Id
+        (Get-Container "$($script:P)-app-1").Status | Should -Be 'Running'
+        Get-ContainerImage "$($script:R)/compose/off:1" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @($err).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'ImageNotFound,PsContainers.Commands.StartContainerProjectCommand'
+        $err[0].Exception.Message | Should -Match "^Service 'off': "
+    }
+
+    It 'keeps the local image with missing and pulls the new one with -Pull Always' {
+        $v2 = Push-TestImage "$($script:R)/compose/app:1" 'two'
+        $v2.Id | Should -Not -Be $script:V1.Id
+        $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -Service app
+        (Get-ContainerImage "$($script:R)/compose/app:1").Id | Should -Be $script:V1.Id
+        (Get-ContainerImage "$($script:R)/compose/app:1").Id | Should -Be $script:V1.Id
+        $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -Service app -Pull Always
+        (Get-ContainerImage "$($script:R)/compose/app:1").Id | Should -Be $v2.Id
+    }
+
+    It 'pulls the images of a running project again (Request-ContainerImage -Project)' {
+        $v3 = Push-TestImage "$($script:R)/compose/app:1" 'three'
+        $images = Request-ContainerImage -Project $script:P -Quiet
+        @($images).Count | Should -Be 1
+        $images.Id | Should -Be $v3.Id
+        (Get-ContainerImage "$($script:R)/compose/app:1").Id | Should -Be $v3.Id
+        { Request-ContainerImage -Project "nosuch$PID" -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.RequestContainerImageCommand'
+    }
+}
