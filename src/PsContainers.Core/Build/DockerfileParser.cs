@@ -158,6 +158,27 @@ public static class DockerfileParser
         return instruction;
     }
 
+    /// <summary>
+    /// Parse an ONBUILD trigger stored in a base image's config (<c>OnBuild</c>, e.g. "RUN make"), to run right after
+    /// the FROM that uses the image, as the reference's "ONBUILD" describes. Heredocs in a stored trigger are not
+    /// available (BuildKit stores only the line).
+    /// </summary>
+    /// <param name="expression">One entry of the base image's OnBuild.</param>
+    /// <param name="fileName">The name used in messages, e.g. "ONBUILD of alpine:3".</param>
+    /// <exception cref="PscException">DockerfileSyntax: not one instruction, a syntax error, or ONBUILD, FROM or
+    /// MAINTAINER as a trigger.</exception>
+    public static DockerfileInstruction ParseTrigger(string expression, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var (instructions, _, _, _, _) = ParseInstructions(expression, fileName);
+        if (instructions.Count != 1)
+            throw Syntax(fileName, 1, $"an ONBUILD trigger must be exactly one instruction, not {instructions.Count}");
+        var i = instructions[0];
+        if (i is OnBuildInstruction) throw Syntax(fileName, 1, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        if (i is FromInstruction or MaintainerInstruction) throw Syntax(fileName, 1, $"{i.Keyword} isn't allowed as an ONBUILD trigger");
+        return i;
+    }
+
     // ---- lines, directives, continuations ----
 
     private static List<(string Body, string Ending)> SplitLines(string text)

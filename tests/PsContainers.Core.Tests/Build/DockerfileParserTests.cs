@@ -487,4 +487,29 @@ public sealed class DockerfileParserTests
         Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction(""));
         Assert.Equal("change:1: unknown instruction: CMDX", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction("CMDX a")).Message);
     }
+
+    [Fact]
+    public void ParseTriggerReadsAStoredOnBuild()
+    {
+        // the reference's ONBUILD example, as a child build reads the base image's OnBuild
+        var add = Assert.IsType<AddInstruction>(DockerfileParser.ParseTrigger("ADD . /app/src", "ONBUILD of base"));
+        Assert.Equal(["."], add.Sources);
+        Assert.Equal("ONBUILD of base:1", add.Location);
+        Assert.IsType<RunInstruction>(DockerfileParser.ParseTrigger("RUN /usr/local/bin/python-build --dir /app/src", "b"));
+        Assert.Contains("isn't allowed as an ONBUILD trigger", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseTrigger("FROM x", "b")).Message);
+        Assert.Contains("ONBUILD ONBUILD", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseTrigger("ONBUILD RUN x", "b")).Message);
+        Assert.Equal(ErrorIds.DockerfileSyntax, Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseTrigger("RUN a\nRUN b", "b")).ErrorId);
+    }
+
+    [Fact]
+    public void CopyHeredocBodiesExpandUnlessQuoted()
+    {
+        // reference, "Here-Documents": COPY <<-EOT /script.sh ... with $FOO expanded; <<"EOT" keeps it
+        var f = P("FROM a\nCOPY <<EOF /x\nhello $NAME \"q\" 'q' \\$NOT\nEOF\nCOPY <<'EOF' /y\nhello $NAME\nEOF");
+        var env = new Dictionary<string, string> { ["NAME"] = "world", ["NOT"] = "no" };
+        var x = (CopyInstruction)f.Instructions[1].Expand(env);
+        Assert.Equal("hello world \"q\" 'q' $NOT\n", x.InlineSources[0].Content);
+        var y = (CopyInstruction)f.Instructions[2].Expand(env);
+        Assert.Equal("hello $NAME\n", y.InlineSources[0].Content);
+    }
 }
