@@ -623,8 +623,8 @@ public static class DockerfileParser
         if (type == "NONE")
         {
             if (rest.Length > 0) throw Syntax(ctx, "HEALTHCHECK NONE takes no arguments");
-            flags = ParseFlags(head.FlagWords, ctx, ("interval", FlagKind.String), ("timeout", FlagKind.String),
-                ("start-period", FlagKind.String), ("start-interval", FlagKind.String), ("retries", FlagKind.String));
+            // BuildKit does not read the flags of HEALTHCHECK NONE: kept as written, not checked
+            flags = head.FlagWords.Select(w => w.IndexOf('=') is int eq and >= 0 ? new DockerfileFlag(w[2..eq], w[(eq + 1)..]) : new DockerfileFlag(w[2..], null)).ToList();
             h = new HealthcheckInstruction { IsNone = true };
         }
         else
@@ -687,7 +687,7 @@ public static class DockerfileParser
             if (from is null)
             {
                 if (i is ArgInstruction a) { globals.Add(a); continue; }
-                throw Syntax(file, i.Line, $"{i.Keyword} before the first FROM: only ARG can come before FROM");
+                throw Syntax(file, i.Line, $"no build stage in current context: {i.Keyword} before the first FROM (only ARG can come before it)");
             }
             body.Add(i);
         }

@@ -21,7 +21,7 @@ namespace PsContainers.Core.Build;
 /// next character literal. Quotes and escape characters are removed from the result.</item>
 /// </list>
 /// The escape character is the Dockerfile's (<c>\</c>, or <c>`</c> with the <c># escape=`</c> directive). The
-/// environment is case-sensitive (Linux). The instance is not thread-safe state-wise but holds no state between calls.
+/// environment is case-sensitive (Linux). An instance keeps no state between calls and can be shared between threads.
 /// </summary>
 public sealed class ShellWordExpander
 {

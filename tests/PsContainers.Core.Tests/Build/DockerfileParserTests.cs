@@ -363,6 +363,10 @@ public sealed class DockerfileParserTests
         Assert.Equal(4, e.Retries);
         var none = (HealthcheckInstruction)f.Instructions[3];
         Assert.True(none.IsNone);
+        // BuildKit does not read NONE's flags
+        var flagged = (HealthcheckInstruction)P("FROM a\nHEALTHCHECK --whatever=1 NONE").Instructions[1];
+        Assert.True(flagged.IsNone);
+        Assert.Equal([new DockerfileFlag("whatever", "1")], flagged.Flags);
         Assert.Equal(["NONE"], none.ToHealthConfig().Test);
     }
 
@@ -450,7 +454,7 @@ public sealed class DockerfileParserTests
     public void StructuralErrorsCarryFileAndLine()
     {
         Assert.Equal("Dockerfile:3: unknown instruction: FORM", Fails("FROM a\n\nFORM b").Message);
-        Assert.StartsWith("Dockerfile:1: RUN before the first FROM", Fails("RUN x\nFROM a").Message);
+        Assert.StartsWith("Dockerfile:1: no build stage in current context: RUN before the first FROM", Fails("RUN x\nFROM a").Message);
         Assert.Contains("file with no instructions", Fails("# just a comment\n\n").Message);
         Assert.Contains("FROM requires either one or three arguments", Fails("FROM a AS").Message);
         Assert.Contains("invalid name for build stage: \"1st\"", Fails("FROM a AS 1st").Message);
