@@ -65,8 +65,8 @@ public sealed class ImageConfigEditor
     /// <summary>The time written on new history entries; null: the time each entry is added (UTC).</summary>
     public DateTime? HistoryTime { get; set; }
 
-    /// <summary>The current Env ("NAME=value"), for expansion and RUN.</summary>
-    public IReadOnlyList<string> Env => _env;
+    /// <summary>The current Env ("NAME=value"), for expansion and RUN; a copy (later edits do not change it).</summary>
+    public IReadOnlyList<string> Env => [.. _env];
 
     /// <summary>The current Shell, or the default ["/bin/sh","-c"] when the config has none.</summary>
     public IReadOnlyList<string> Shell => _shell is { Count: > 0 } ? _shell : DockerfileCommandLine.DefaultShell;

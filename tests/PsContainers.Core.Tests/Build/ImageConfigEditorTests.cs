@@ -54,6 +54,10 @@ public sealed class ImageConfigEditorTests
         Assert.Equal("ENV abc=bye def=hello", e.Apply(I("ENV abc=bye def=$abc")));
         Assert.Equal("ENV ghi=bye", e.Apply(I("ENV ghi=$abc")));
         Assert.Equal(["PATH=/usr/bin", "abc=bye", "def=hello", "ghi=bye"], e.Config.Config!.Env);
+        var snapshot = e.Env;
+        e.Apply(I("ENV late=1"));
+        Assert.Equal(4, snapshot.Count);
+        Assert.Equal(5, e.Env.Count);
         Assert.Equal("ENV MY_VAR=my-value with spaces", e.Apply(I("ENV MY_VAR my-value with spaces")));
         Assert.Equal("ENV MY_NAME=John Doe MY_DOG=Rex The Dog", e.Apply(I("ENV MY_NAME=\"John Doe\" MY_DOG=Rex\\ The\\ Dog")));
     }
