@@ -9,6 +9,17 @@ namespace PsContainers.Core;
 /// <remarks>A test (ErrorCatalogTests) fails when a Core source throws an id that is not a constant of this class.</remarks>
 public static class ErrorIds
 {
+    // ---- Build executor: Build-ContainerImage (Build/). ----
+
+    /// <summary>ObjectNotFound: a COPY/ADD source is not in the build context or the source stage, or its wildcard matches nothing.</summary>
+    public const string BuildSourceNotFound = "BuildSourceNotFound";
+    /// <summary>InvalidArgument: COPY/ADD of several sources to a destination that does not end with '/'.</summary>
+    public const string BuildDestinationNotDirectory = "BuildDestinationNotDirectory";
+    /// <summary>InvalidArgument: COPY/ADD --chmod that is not an octal mode.</summary>
+    public const string InvalidBuildChmod = "InvalidBuildChmod";
+    /// <summary>WriteError/ReadError: COPY/ADD failed on the file system (the errno and path in the message).</summary>
+    public const string BuildCopyFailed = "BuildCopyFailed";
+
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
     /// <summary>InvalidOperation: Register- or Unregister-ContainerBootService: systemctl failed (its message).</summary>
