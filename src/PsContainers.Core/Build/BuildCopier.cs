@@ -73,7 +73,7 @@ public static class BuildCopier
                 var st = item.Status;
                 sha.AppendData(item.Destination);
                 sha.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                    $"\0{st.Type:x}:{st.Permissions:o}:{(source.IsContext ? "" : $"{st.Uid}:{st.Gid}")}:{st.Size}:{(item.IsArchive ? "x" : "")}\0")));
+                    $"\0{st.Type:x}:{Convert.ToString(st.Permissions, 8)}:{(source.IsContext ? "" : $"{st.Uid}:{st.Gid}")}:{st.Size}:{(item.IsArchive ? "x" : "")}\0")));
                 if (st.IsRegular)
                 {
                     using var f = Fs.OpenRead(item.Parent, item.Name);

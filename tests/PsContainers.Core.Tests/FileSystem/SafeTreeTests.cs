@@ -46,7 +46,7 @@ public sealed class SafeTreeTests
     [Theory, InlineData(false), InlineData(true)]
     public void DeleteRemovesTheHostileTreeAndNothingElse(bool fallback) => InNamespace(fallback, () =>
     {
-        var t = Build("/tmp/t/tree");
+        var t = HostileCorpus.Build("/tmp/t/tree");
         var before = Snapshot();
         Assert.True(SafeTree.Delete(t.HostPath));
         Assert.False(Directory.Exists(t.HostPath));
@@ -69,7 +69,7 @@ public sealed class SafeTreeTests
     [Fact]
     public void DeleteRefusesToCrossABindMountAndLeavesItsContent() => InNamespace(false, () =>
     {
-        var t = Build("/tmp/t/tree", deep: false);
+        var t = HostileCorpus.Build("/tmp/t/tree", deep: false);
         Directory.CreateDirectory("/run/bindsrc/inner");
         File.WriteAllText("/run/bindsrc/inner/keep", "keep");
         Directory.CreateDirectory("/tmp/t/tree/sub/mnt");
@@ -110,7 +110,7 @@ public sealed class SafeTreeTests
     [Theory, InlineData(false), InlineData(true)]
     public void WalkReportsEveryEntryOnceAndNeverFollowsALink(bool fallback) => InNamespace(fallback, () =>
     {
-        var t = Build("/tmp/t/tree");
+        var t = HostileCorpus.Build("/tmp/t/tree");
         var before = Snapshot();
         using var root = SafeFd.OpenDirectory(t.HostPath);
         var seen = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -146,7 +146,7 @@ public sealed class SafeTreeTests
     [Fact]
     public void SizeCountsRegularFilesWithHardLinksOnce() => InNamespace(false, () =>
     {
-        var t = Build("/tmp/t/tree");
+        var t = HostileCorpus.Build("/tmp/t/tree");
         var before = Snapshot();
         Assert.Equal(t.RegularBytes, SafeTree.Size(t.HostPath));
         Assert.Equal(0, SafeTree.Size("/tmp/t/missing"));
@@ -158,7 +158,7 @@ public sealed class SafeTreeTests
     [Theory, InlineData(false), InlineData(true)]
     public void CopyIsByteExactAndStaysInside(bool fallback) => InNamespace(fallback, () =>
     {
-        var t = Build("/tmp/t/tree");
+        var t = HostileCorpus.Build("/tmp/t/tree");
         var before = Snapshot();
         Directory.CreateDirectory("/tmp/t/out");
         SafeTree.Copy(t.HostPath, "/tmp/t/out/copy");
@@ -183,7 +183,7 @@ public sealed class SafeTreeTests
     [Fact]
     public void CopyContentsCanSkipOverlayAttributesAndTakesTheRootMetadata() => InNamespace(false, () =>
     {
-        var t = Build("/tmp/t/tree", deep: false);
+        var t = HostileCorpus.Build("/tmp/t/tree", deep: false);
         Directory.CreateDirectory("/tmp/t/vol");
         using (var r = SafeFd.OpenDirectory("/tmp/t")) { Fs.Chown(r, "tree"u8, 42, 43); Fs.Chmod(r, "tree"u8, 0x1f9 /* 0771 */); }
         using (var src = SafeFd.OpenDirectory(t.HostPath))
@@ -200,7 +200,7 @@ public sealed class SafeTreeTests
     [Theory, InlineData(false), InlineData(true)]
     public void CopyReplacesHostileLinksAtTheDestinationNeverWritesThrough(bool fallback) => InNamespace(fallback, () =>
     {
-        var t = Build("/tmp/t/tree", deep: false);
+        var t = HostileCorpus.Build("/tmp/t/tree", deep: false);
         Directory.CreateDirectory("/tmp/t/dst/var");
         File.CreateSymbolicLink("/tmp/t/dst/ro", Sentinel);                    // a dir in the source
         File.CreateSymbolicLink("/tmp/t/dst/hard1", Sentinel + "/f1");         // a file in the source
@@ -235,7 +235,7 @@ public sealed class SafeTreeTests
     [Fact]
     public void CopyIntoAContainerRootResolvesTheDestinationInsideIt() => InNamespace(false, () =>
     {
-        var t = Build("/tmp/t/tree", deep: false);
+        var t = HostileCorpus.Build("/tmp/t/tree", deep: false);
         Directory.CreateDirectory("/tmp/t/rootfs");
         File.CreateSymbolicLink("/tmp/t/rootfs/data", "/run/sentinel"); // inside the container: /run/sentinel of the rootfs
         var before = Snapshot();

@@ -60,7 +60,7 @@ public sealed class VolumeHostSafetyTests
     [Fact]
     public void CopyUpKeepsEveryByteAndCopiesLinksAsLinks() => InNamespace(() =>
     {
-        var tree = Build(Rootfs + "/data", deep: false, sockets: false);
+        var tree = HostileCorpus.Build(Rootfs + "/data", deep: false, sockets: false);
         var m = new VolumeMounter(Paths);
         m.Prepare("c1", "x", new[] { MountParser.ParseVolume("data:/data") }, rootfs: Rootfs);
         string vol = new VolumeStore(Paths).Get("data")!.Mountpoint;
@@ -84,7 +84,7 @@ public sealed class VolumeHostSafetyTests
         var store = new VolumeStore(Paths);
         var v = store.Create("hostile");
         File.WriteAllBytes("/tmp/t/big", new byte[1 << 20]); // outside the volume, reachable through a link
-        var tree = Build(v.Mountpoint + "/tree", deep: true, sockets: true);
+        var tree = HostileCorpus.Build(v.Mountpoint + "/tree", deep: true, sockets: true);
         File.CreateSymbolicLink(v.Mountpoint + "/big", "/tmp/t/big");
         File.CreateSymbolicLink(v.Mountpoint + "/big-dir", "/tmp/t");
         File.CreateSymbolicLink(v.Mountpoint + "/sentinel-dir", Sentinel);

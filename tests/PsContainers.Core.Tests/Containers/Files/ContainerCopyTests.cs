@@ -21,7 +21,7 @@ public sealed class ContainerCopyTests
     {
         FsFeatures.ForceFallbackOnThisThread = fallback;
         CreateSentinels();
-        var tree = Build(Root, deep: true, sockets: true);
+        var tree = HostileCorpus.Build(Root, deep: true, sockets: true);
         // the container's own /run (in place of the tree's run -> /run, which is a loop inside the root)
         using (var r = SafeFd.OpenDirectory(Root)) { Fs.Unlink(r, "run"u8); Fs.Mkdir(r, "run"u8, 0x1ed); }
         tree.Expected["run"] = "d";
@@ -120,7 +120,7 @@ public sealed class ContainerCopyTests
         Assert.False(File.Exists("/run/evil.txt"));
         Assert.False(File.Exists("/evil-root.txt"));
         // a directory into an existing directory (a link to one, resolved inside) lands inside it, names as bytes
-        var src = Build("/tmp/t/in/tree", deep: false, sockets: false);
+        var src = HostileCorpus.Build("/tmp/t/in/tree", deep: false, sockets: false);
         ContainerCopy.CopyIntoRoot("/tmp/t/in/tree", Root, "c", "/var/run");
         using (var copy = SafeFd.OpenDirectory(Root + "/run/tree"))
         {
