@@ -50,11 +50,11 @@ public static class ContainerChanges
         var changes = new List<ContainerChange>();
         if (!Directory.Exists(upperDir)) return changes;
         using var upper = SafeFd.OpenDirectory(upperDir);
-        var lowers = new List<SafeFd>();
+        var lowers = OpenLowers(lowerDirsBaseFirst);
         var skipped = new List<string>();
         try
         {
-            for (int i = lowerDirsBaseFirst.Count - 1; i >= 0; i--) lowers.Add(SafeFd.OpenDirectory(lowerDirsBaseFirst[i]));
+            var targets = MountTargets(upper, lowers, mountPoints);
             foreach (var e in SafeTree.Walk(upper))
             {
                 ct.ThrowIfCancellationRequested();
@@ -66,13 +66,12 @@ public static class ContainerChanges
                     changes.Add(new ContainerChange(path, ContainerChangeKind.Deleted));
                     continue;
                 }
-                bool inLower = InLower(lowers, rel);
-                if (!inLower && mountPoints is not null && mountPoints.Contains(path) && IsEmpty(e))
+                if (BytePath.TryToString(rel, out var text) && targets.Contains(text))
                 {
                     skipped.Add(path);
                     continue;
                 }
-                changes.Add(new ContainerChange(path, inLower ? ContainerChangeKind.Changed : ContainerChangeKind.Added));
+                changes.Add(new ContainerChange(path, InLower(lowers, rel) ? ContainerChangeKind.Changed : ContainerChangeKind.Added));
             }
         }
         finally { foreach (var l in lowers) l.Dispose(); }
@@ -84,8 +83,56 @@ public static class ContainerChanges
         return changes;
     }
 
-    private static bool IsEmpty(TreeEntry e) =>
-        e.Status.IsRegular ? e.Status.Size == 0 : e.Status.IsDirectory && Fs.IsEmptyDirectory(e.Parent, e.Name);
+    /// <summary>
+    /// The mount points the runtime created in the upper directory only to mount on (docker keeps these in its hidden
+    /// init layer, so neither docker diff nor docker commit shows them): each of <paramref name="mountPoints"/> (absolute
+    /// paths inside the container) that the upper directory holds as an empty regular file or an empty directory, and
+    /// that the image (the lower layers, whiteouts and opaque directories applied) does not have. Paths are returned
+    /// relative to the upper directory, without a leading '/' ("etc/hosts"), for <see cref="PsContainers.Core.Images.LayerDiffOptions.Exclude"/>.
+    /// Looked up without following a final symlink, and never outside the directories.
+    /// </summary>
+    /// <param name="upperDir">The container's upper directory; none (never started): an empty set.</param>
+    /// <param name="lowerDirsBaseFirst">The image's unpacked layer directories, base layer first.</param>
+    /// <param name="mountPoints">The runtime's mount destinations (from the bundle's config.json).</param>
+    public static HashSet<string> RuntimeMountTargets(string upperDir, IReadOnlyList<string> lowerDirsBaseFirst, IReadOnlyCollection<string> mountPoints)
+    {
+        if (!Directory.Exists(upperDir)) return new HashSet<string>(StringComparer.Ordinal);
+        using var upper = SafeFd.OpenDirectory(upperDir);
+        var lowers = OpenLowers(lowerDirsBaseFirst);
+        try { return MountTargets(upper, lowers, mountPoints); }
+        finally { foreach (var l in lowers) l.Dispose(); }
+    }
+
+    private static List<SafeFd> OpenLowers(IReadOnlyList<string> lowerDirsBaseFirst)
+    {
+        var lowers = new List<SafeFd>();
+        try { for (int i = lowerDirsBaseFirst.Count - 1; i >= 0; i--) lowers.Add(SafeFd.OpenDirectory(lowerDirsBaseFirst[i])); }
+        catch { foreach (var l in lowers) l.Dispose(); throw; }
+        return lowers;
+    }
+
+    private static HashSet<string> MountTargets(SafeFd upper, List<SafeFd> lowersTopFirst, IReadOnlyCollection<string>? mountPoints)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (mountPoints is null) return set;
+        foreach (var mp in mountPoints)
+        {
+            string relText = mp.Trim('/');
+            if (relText.Length == 0) continue;
+            byte[] rel = BytePath.FromString(relText);
+            if (!TryLookup(upper, rel, out var st) || !IsEmpty(upper, rel, st) || InLower(lowersTopFirst, rel)) continue;
+            set.Add(relText);
+        }
+        return set;
+    }
+
+    private static bool IsEmpty(SafeFd root, byte[] rel, in FsStat st)
+    {
+        if (st.IsRegular) return st.Size == 0;
+        if (!st.IsDirectory) return false;
+        using var parent = RootedPath.OpenBeneath(root, ParentOf(rel), OpenFlags.ReadOnly | OpenFlags.Directory);
+        return Fs.IsEmptyDirectory(parent, NameOf(rel));
+    }
 
     private static bool IsWhiteout(FsStat st) => st.IsCharDevice && st.RdevMajor == 0 && st.RdevMinor == 0;
 

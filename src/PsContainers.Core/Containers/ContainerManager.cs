@@ -264,9 +264,13 @@ public sealed partial class ContainerManager
         if (layers.Count == 0) throw PscException.InvalidData(ErrorIds.ImageHasNoLayers, $"The image of '{c.Name}' has no layers.", c.Name);
         string lower = string.Join(':', layers.Reverse().Select(EscapeOverlay));
         string data = $"lowerdir={lower},upperdir={EscapeOverlay(upper)},workdir={EscapeOverlay(work)}";
+        // the upper directory must stay a faithful diff for a commit (LayerDiff): no renamed directories recorded as
+        // redirects, no metadata-only copy-ups, whatever the kernel's or the module's defaults (overlayfs.rst)
+        string faithful = data + ",redirect_dir=off,metacopy=off";
         // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount
-        int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? data + ",volatile" : data);
-        if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);
+        int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? faithful + ",volatile" : faithful);
+        if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, faithful);
+        if (e == 22 /* EINVAL: a kernel before metacopy (4.19), where both are off anyway */) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);
         if (e != 0)
             throw new PscException(ErrorIds.RootfsMountFailed, PscErrorCategory.ResourceUnavailable,
                 $"Cannot mount the root filesystem of '{c.Name}' (errno {e}).", c.Name);

@@ -18,6 +18,8 @@ public enum ContainerOperation
     Exec,
     /// <summary>Top and Stats: read the processes of a running (or paused) container.</summary>
     ReadProcesses,
+    /// <summary>ConvertTo-ContainerImage (docker commit): legal in every state but removing.</summary>
+    Commit,
 }
 
 /// <summary>
@@ -36,7 +38,7 @@ public enum ContainerOperation
 ///   dead          x     -     -     -      -        x        x          x          x      -      -
 ///   removing      -     -     -     -      -        -        -          -          -      -      -
 /// </code>
-/// Update (docker update) is legal wherever Rename is.
+/// Update (docker update) and Commit (docker commit) are legal wherever Rename is.
 /// </remarks>
 public static class ContainerStateMachine
 {
@@ -65,6 +67,7 @@ public static class ContainerStateMachine
         ContainerOperation.ForceRemove => CanRemove(s, force: true),
         ContainerOperation.Rename => CanRename(s),
         ContainerOperation.Update => CanRename(s),
+        ContainerOperation.Commit => CanRename(s),
         ContainerOperation.Exec => CanExec(s),
         ContainerOperation.ReadProcesses => CanReadProcesses(s),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),

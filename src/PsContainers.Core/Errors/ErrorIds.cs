@@ -166,6 +166,14 @@ public static class ErrorIds
     public const string TruncatedArchive = "TruncatedArchive";
     /// <summary>InvalidData: The directory '…' is not an OCI image layout (no index.json).</summary>
     public const string UnknownArchiveFormat = "UnknownArchiveFormat";
+    /// <summary>ReadError: A container's upper directory could not be read while its changes were written as a layer (commit).</summary>
+    public const string LayerDiffFailed = "LayerDiffFailed";
+    /// <summary>ResourceBusy: A file changed while a container's changes were written as a layer (a commit without pausing).</summary>
+    public const string LayerDiffChanged = "LayerDiffChanged";
+    /// <summary>InvalidData: An upper directory carries overlay's redirect or metacopy attributes, so it is not a full diff (commit).</summary>
+    public const string UnfaithfulOverlayDiff = "UnfaithfulOverlayDiff";
+    /// <summary>InvalidData: A file in a container's changes has an extended attribute whose name is not UTF-8 (a tar cannot hold it).</summary>
+    public const string UnrepresentableXattr = "UnrepresentableXattr";
     /// <summary>InvalidData: The layer entry '…' has an unsupported type ('…').</summary>
     public const string UnsupportedLayerEntry = "UnsupportedLayerEntry";
     /// <summary>InvalidData: The manifest … is not supported: ….</summary>

@@ -366,6 +366,8 @@ public static class ImageArchive
         // validate the tar and compute its diff id in one pass
         string diffId;
         LayerCompression kind;
+        long uncompressed;
+        int count = 0;
         try
         {
             using var raw = File.OpenRead(path);
@@ -373,7 +375,6 @@ public static class ImageArchive
             using var hs = new HashingStream(s, leaveOpen: true);
             using (var reader = new TarArchiveReader(hs, leaveOpen: true))
             {
-                int count = 0;
                 TarEntry? e;
                 while ((e = reader.Next()) is not null)
                 {
@@ -386,6 +387,7 @@ public static class ImageArchive
             }
             hs.Drain();
             diffId = hs.Digest;
+            uncompressed = hs.BytesRead;
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
         {
@@ -394,41 +396,23 @@ public static class ImageArchive
         }
         string layerDigest;
         long layerSize = new FileInfo(path).Length;
-        var added = new List<string>();
-        try
-        {
         using (var fs = File.OpenRead(path))
         {
             string d = Digest.Of(fs);
-            if (!store.HasBlob(d)) added.Add(d);
             fs.Position = 0;
             layerDigest = store.PutBlob(fs, d, layerSize, ct);
         }
-        var now = DateTime.UtcNow;
-        var cfgBytes = new ImageConfiguration
+        // a one-layer image without a base, as docker import makes it
+        var imported = store.AddImage(new ImageCommitSpec
         {
-            Created = now,
-            Architecture = "amd64",
-            Os = "linux",
             Config = ToExecutionConfig(config ?? new ImageConfig()),
-            RootFsType = "layers",
-            DiffIds = [diffId],
-            History = [new ImageHistoryEntry { Created = now, CreatedBy = "Import-ContainerImage -RootFs", Comment = message ?? ("imported from " + Path.GetFileName(path)) }],
-        }.ToJsonBytes();
-        string cfgDigest = store.PutBlob(cfgBytes);
-        var manifestBytes = new ImageManifest(MediaTypes.DockerManifest, new Descriptor(MediaTypes.DockerConfig, cfgDigest, cfgBytes.Length),
-            [new Descriptor(MediaTypes.LayerFor(kind, docker: true), layerDigest, layerSize)]).Bytes;
-        added.Add(cfgDigest); added.Add(Digest.Of(manifestBytes));
-        string manifestDigest = store.PutBlob(manifestBytes);
-        var imported = store.CommitImage(manifestDigest, [name], progress, ct);
+            CreatedBy = "Import-ContainerImage -RootFs",
+            Comment = message ?? ("imported from " + Path.GetFileName(path)),
+            Tags = [name],
+            ManifestMediaType = MediaTypes.DockerManifest,
+        }, new LayerDiffResult(diffId, layerDigest, layerSize, uncompressed, count, kind), progress, ct);
         store.EmitEvent("import", imported.Id, name.ToFamiliarString());
         return imported;
-        }
-        catch
-        {
-            store.RemoveUnreferencedBlobs(added);
-            throw;
-        }
     }
 
     /// <summary>The execution defaults of <paramref name="c"/> in the image config's shape (config.md <c>config</c>).</summary>

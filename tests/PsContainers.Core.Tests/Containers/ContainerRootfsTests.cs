@@ -45,7 +45,8 @@ public sealed class ContainerRootfsTests : IDisposable
         string[] layers = _layers.Reverse().ToArray();
         Assert.Equal(3, layers.Length);
         string dir = _engine.ContainerStore.DirOf(c.Id);
-        Assert.Equal($"lowerdir={string.Join(':', layers)},upperdir={dir}/upper,workdir={dir}/work", Data(call));
+        // redirect_dir and metacopy off, whatever the kernel's defaults: the upper directory stays a faithful diff (commit)
+        Assert.Equal($"lowerdir={string.Join(':', layers)},upperdir={dir}/upper,workdir={dir}/work,redirect_dir=off,metacopy=off", Data(call));
         Assert.True(Directory.Exists(Path.Combine(dir, "upper")) && Directory.Exists(Path.Combine(dir, "work")));
     }
 
@@ -77,6 +78,19 @@ public sealed class ContainerRootfsTests : IDisposable
     }
 
     [Fact]
+    public void A_kernel_without_metacopy_gets_the_mount_without_the_diff_options()
+    {
+        var c = Create();
+        _sys.MountResult = data => data!.Contains("metacopy=", StringComparison.Ordinal) ? 22 /* EINVAL */ : 0;
+        _engine.Containers.MountRootfs(c);
+
+        string dir = _engine.ContainerStore.DirOf(c.Id);
+        Assert.Collection(_sys.Calls,
+            first => Assert.EndsWith(",redirect_dir=off,metacopy=off", first),
+            second => Assert.Equal($"lowerdir={string.Join(':', _layers.Reverse())},upperdir={dir}/upper,workdir={dir}/work", Data(second)));
+    }
+
+    [Fact]
     public void A_failed_mount_is_RootfsMountFailed_with_the_errno_and_leaves_nothing_mounted()
     {
         var c = Create();
@@ -102,7 +116,7 @@ public sealed class ContainerRootfsTests : IDisposable
 
         var call = Assert.Single(_sys.Calls);
         string dir = _engine.ContainerStore.DirOf(c.Id);
-        Assert.Equal($"lowerdir={string.Join(':', _layers.Reverse())},upperdir={dir}/upper,workdir={dir}/work", Data(call));
+        Assert.Equal($"lowerdir={string.Join(':', _layers.Reverse())},upperdir={dir}/upper,workdir={dir}/work,redirect_dir=off,metacopy=off", Data(call));
         Assert.Equal(Path.Combine(dir, "rootfs"), rootfs);
     }
 

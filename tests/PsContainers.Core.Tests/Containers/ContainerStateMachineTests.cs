@@ -29,6 +29,7 @@ public sealed class ContainerStateMachineTests
         Row(ContainerOperation.Update, (C, null), (R, null), (P, null), (T, null), (E, null), (D, null), (X, RM));
         Row(ContainerOperation.Exec, (C, NR), (R, null), (P, PA), (T, null), (E, NR), (D, NR), (X, RM));
         Row(ContainerOperation.ReadProcesses, (C, NR), (R, null), (P, null), (T, null), (E, NR), (D, NR), (X, RM));
+        Row(ContainerOperation.Commit, (C, null), (R, null), (P, null), (T, null), (E, null), (D, null), (X, RM));
         return d;
     }
 

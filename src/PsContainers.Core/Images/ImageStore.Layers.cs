@@ -1,0 +1,131 @@
+using PsContainers.Core.Oci;
+using PsContainers.Core.Util;
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Images;
+
+public sealed partial class ImageStore
+{
+    /// <summary>
+    /// Make a new image from an overlay upper directory (a container's changes, a build step's result): write it as a
+    /// layer with <see cref="LayerDiff"/> into the store's work area, publish the blob under its digest (no copy), then
+    /// <see cref="AddImage"/>. As docker commit does, an empty diff (no entry) adds no layer, only a history entry with
+    /// <c>empty_layer</c>; so a container without changes gives an image with its base's layers.
+    /// </summary>
+    /// <param name="upper">The upper directory, open (read through descriptors only, nothing followed).</param>
+    /// <param name="spec">Base, config, history and names of the new image.</param>
+    /// <param name="diffOptions">Compression (gzip by default), excluded mount points, time precision.</param>
+    /// <param name="progress">Progress of the layer's unpacking into the store.</param>
+    /// <param name="ct">Cancels; nothing is left visible then.</param>
+    /// <returns>The new image, as <see cref="FindImage"/> shows it under its first tag.</returns>
+    /// <exception cref="PscException">As <see cref="LayerDiff"/> and <see cref="AddImage"/>.</exception>
+    public ContainerImage CommitLayer(SafeFd upper, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upper);
+        ArgumentNullException.ThrowIfNull(spec);
+        using var scope = NewTemp("diff");
+        string file = Path.Combine(scope.Dir, "layer");
+        LayerDiffResult diff;
+        using (var fs = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            diff = LayerDiff.Write(upper, fs, diffOptions, ct);
+            fs.Flush(flushToDisk: true);
+        }
+        if (diff.IsEmpty) return AddImage(spec, null, progress, ct);
+        PublishBlobFile(file, diff.Digest);
+        return AddImage(spec, diff, progress, ct);
+    }
+
+    /// <summary><see cref="CommitLayer(SafeFd, ImageCommitSpec, LayerDiffOptions?, IProgressSink, CancellationToken)"/> of a trusted engine path.</summary>
+    public ContainerImage CommitLayer(string upperDir, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct)
+    {
+        SafeFd upper;
+        try { upper = SafeFd.OpenDirectory(upperDir); }
+        catch (FsException fe)
+        {
+            throw new PscException(ErrorIds.LayerDiffFailed, PscErrorCategory.ReadError, $"Cannot open the upper directory '{upperDir}': {fe.Message}", upperDir, fe);
+        }
+        using (upper) return CommitLayer(upper, spec, diffOptions, progress, ct);
+    }
+
+    /// <summary>
+    /// Add an image made of the base image's layers (none for scratch) plus at most one new layer whose blob is already in
+    /// the store, and tag it: the config is the base's (platform, diff_ids, history) with <paramref name="spec"/>'s execution
+    /// config, author and created time, the new layer's diff_id and one history entry (<c>empty_layer</c> when
+    /// <paramref name="layer"/> is null: a metadata-only step); the manifest keeps the base's layer descriptors and appends
+    /// the new one. Then <see cref="CommitImage"/> publishes it: the layer is unpacked into the store (its diff_id checked
+    /// against the tar), and the record and the names appear at once under the store lock. On failure, the blobs this
+    /// call added (and the layer blob) are removed unless another image uses them.
+    /// </summary>
+    /// <param name="spec">Base, config, history and names.</param>
+    /// <param name="layer">The new layer (its <see cref="LayerDiffResult.Digest"/> must be a blob in the store), or null for none.</param>
+    /// <param name="progress">Progress of the unpacking.</param>
+    /// <param name="ct">Cancels.</param>
+    /// <exception cref="PscException">ImageNotFound (the base is gone); MissingBlob (the layer blob or a base blob is
+    /// missing); DiffIdMismatch (the blob does not unpack to <see cref="LayerDiffResult.DiffId"/>); InvalidArgument
+    /// (UnsupportedMediaType: a manifest media type that is not Docker schema 2 or OCI).</exception>
+    public ContainerImage AddImage(ImageCommitSpec spec, LayerDiffResult? layer, IProgressSink progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        var pinned = new List<string>();
+        var added = new List<string>(); // removed again on failure unless another image uses them
+        if (layer is not null) added.Add(layer.Digest);
+        bool committing = false;
+        try
+        {
+            ImageRecord? baseRec = null;
+            ImageConfiguration? baseCfg = null;
+            if (spec.BaseImageId is { } baseId)
+            {
+                Digest.Validate(baseId);
+                baseRec = ReadRecord(baseId) ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {baseId} is not in the store.", baseId);
+                // the base's blobs stay while we work (a removal now leaves pinned blobs alone); CommitImage releases them
+                foreach (var l in baseRec.Layers) { Pin(l.Digest); pinned.Add(l.Digest); }
+                baseCfg = ReadConfig(baseRec.Config.Digest);
+            }
+            string manifestType = spec.ManifestMediaType ?? baseRec?.ManifestMediaType ?? MediaTypes.DockerManifest;
+            if (!MediaTypes.IsManifest(manifestType))
+                throw PscException.InvalidArgument(ErrorIds.UnsupportedMediaType, $"'{manifestType}' is not an image manifest media type.", manifestType);
+            bool docker = manifestType == MediaTypes.DockerManifest;
+            var now = (spec.Created ?? DateTime.UtcNow).ToUniversalTime();
+            var host = Platform.Host;
+            var config = new ImageConfiguration
+            {
+                Created = now,
+                Author = spec.Author,
+                Architecture = baseCfg is null ? host.Architecture : baseCfg.Architecture,
+                Os = baseCfg is null ? host.Os : baseCfg.Os,
+                OsVersion = baseCfg?.OsVersion,
+                OsFeatures = baseCfg?.OsFeatures,
+                Variant = baseCfg is null ? host.Variant : baseCfg.Variant,
+                Config = spec.Config ?? baseCfg?.Config,
+                RootFsType = "layers",
+                DiffIds = [.. baseRec?.DiffIds ?? [], .. layer is null ? [] : new[] { layer.DiffId }],
+                History = [.. baseCfg?.History ?? [], new ImageHistoryEntry
+                {
+                    Created = now,
+                    CreatedBy = spec.CreatedBy,
+                    Author = spec.Author,
+                    Comment = spec.Comment,
+                    EmptyLayer = layer is null,
+                }],
+            }.ToJsonBytes();
+            string configDigest = PutBlob(config);
+            added.Add(configDigest);
+            var layers = new List<Descriptor>(baseRec?.Layers ?? []);
+            if (layer is not null) layers.Add(new Descriptor(MediaTypes.LayerFor(layer.Compression, docker), layer.Digest, layer.Size));
+            var manifest = new ImageManifest(manifestType, new Descriptor(docker ? MediaTypes.DockerConfig : MediaTypes.OciConfig, configDigest, config.Length), layers).Bytes;
+            added.Add(Util.Digest.Of(manifest));
+            string manifestDigest = PutBlob(manifest);
+            committing = true; // CommitImage releases every blob of the manifest, the base's included, whatever happens
+            return CommitImage(manifestDigest, spec.Tags, progress, ct);
+        }
+        catch
+        {
+            if (!committing) Unpin(pinned);
+            RemoveUnreferencedBlobs(added);
+            throw;
+        }
+    }
+}

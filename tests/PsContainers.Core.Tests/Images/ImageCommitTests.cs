@@ -1,0 +1,170 @@
+using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
+using PsContainers.Core.Util;
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Tests.Images;
+
+/// <summary>ImageStore.CommitLayer / AddImage: a new image = the base's layers + one layer made from an upper directory.</summary>
+public sealed class ImageCommitTests
+{
+    private static readonly DateTime When = new(2025, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+
+    private static (TempStore Store, ContainerImage Base) BaseImage()
+    {
+        var t = new TempStore();
+        var b = TestImages.PutImage(t.Store, TestImages.ThreeLayers());
+        var img = t.Store.CommitImage(b.ManifestDigest, [ImageReference.Parse("test/base:1")], NullProgressSink.Instance, default);
+        return (t, img);
+    }
+
+    /// <summary>An upper directory as overlay leaves it: a new file, a whiteout, an opaque (recreated) directory.</summary>
+    private static string Upper(string root)
+    {
+        string upper = Path.Combine(root, "upper-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(upper);
+        using var u = SafeFd.OpenDirectory(upper);
+        Fs.Mkdir(u, "data"u8, 0x1ed);
+        using (var data = Fs.OpenDirectory(u, "data"u8))
+        {
+            using (var f = Fs.CreateFile(data, "new.txt"u8)) f.Write("added"u8);
+            Fs.Mknod(data, "keep.txt"u8, FsStat.S_IFCHR, 0); // deleted
+        }
+        Fs.Mkdir(u, "opaque"u8, 0x1ed);
+        Fs.SetXattr(u, "opaque"u8, "trusted.overlay.opaque"u8, "y"u8);
+        using (var o = Fs.OpenDirectory(u, "opaque"u8))
+        using (var f = Fs.CreateFile(o, "only.txt"u8)) f.Write("only"u8);
+        return upper;
+    }
+
+    [Fact]
+    public void A_commit_adds_one_layer_a_history_entry_and_the_names()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        var spec = new ImageCommitSpec
+        {
+            BaseImageId = baseImg.Id,
+            Author = "Ann <ann@example.com>",
+            Comment = "first commit",
+            CreatedBy = "sh -c echo hi",
+            Created = When,
+            Config = new ImageExecutionConfig { Cmd = ["/bin/hello"], Env = ["A=1"] },
+            Tags = [ImageReference.Parse("test/committed:v1")],
+        };
+        var img = t.Store.CommitLayer(Upper(t.Root), spec, null, NullProgressSink.Instance, default);
+
+        Assert.Equal("test/committed", img.Repository);
+        Assert.Equal("v1", img.Tag);
+        Assert.Equal(baseImg.Layers.Length + 1, img.Layers.Length);
+        Assert.Equal(baseImg.Layers, img.Layers[..^1]);
+        Assert.Equal(baseImg.DiffIds, img.DiffIds[..^1]);
+        Assert.Equal(When, img.Created);
+        Assert.Equal("Ann <ann@example.com>", img.Author);
+        Assert.Equal(["/bin/hello"], img.Config.Cmd);
+        Assert.Equal(["A=1"], img.Config.Env);
+        Assert.Equal(baseImg.History.Length + 1, img.History.Length);
+        var h = img.History[^1];
+        Assert.Equal(("sh -c echo hi", "first commit", false, (DateTime?)When), (h.CreatedBy, h.Comment, h.EmptyLayer, h.Created));
+
+        // the manifest keeps the base's format; the new layer is a gzip blob whose tar is the diff
+        var m = ImageManifest.Parse(t.Store.GetManifest(img));
+        Assert.Equal(MediaTypes.OciManifest, m.MediaType);
+        Assert.Equal(MediaTypes.OciConfig, m.Config.MediaType);
+        Assert.Equal(MediaTypes.OciLayerGzip, m.Layers[^1].MediaType);
+        Assert.Equal(t.Store.GetBlobSize(m.Layers[^1].Digest), m.Layers[^1].Size);
+        using (var blob = t.Store.OpenBlob(m.Layers[^1].Digest))
+        using (var tar = Compression.OpenDecompressed(blob, out var kind))
+        {
+            Assert.Equal(LayerCompression.Gzip, kind);
+            var ms = new MemoryStream();
+            tar.CopyTo(ms);
+            Assert.Equal(img.DiffIds[^1], Digest.Of(ms.ToArray()));
+            var names = new List<string>();
+            using var r = new PsContainers.Core.Archive.TarArchiveReader(new MemoryStream(ms.ToArray()));
+            while (r.Next() is { } e) names.Add(e.DisplayName);
+            Assert.Equal(["data/", "data/.wh.keep.txt", "data/new.txt", "opaque/", "opaque/.wh..wh..opq", "opaque/only.txt"], names);
+        }
+        var config = ImageConfiguration.Parse(t.Store.GetConfig(img));
+        Assert.Equal("amd64", config.Architecture);
+        Assert.Equal("linux", config.Os);
+        Assert.Equal("Ann <ann@example.com>", config.History[^1].Author);
+
+        // the unpacked layer is the upper directory again, in overlay form, and runs on top of the base's
+        var paths = t.Store.GetLayerPaths(img);
+        Assert.Equal(t.Store.GetLayerPaths(baseImg), paths.Take(paths.Count - 1));
+        string top = paths[^1];
+        using var topFd = SafeFd.OpenDirectory(top);
+        var wh = Fs.Stat(topFd, "data/keep.txt"u8);
+        Assert.True(wh.IsCharDevice && wh.RdevMajor == 0 && wh.RdevMinor == 0);
+        Assert.Equal("added", File.ReadAllText(Path.Combine(top, "data/new.txt")));
+        using (var data = Fs.OpenDirectory(topFd, "opaque"u8))
+            Assert.Equal("y"u8.ToArray(), Fs.GetXattr(topFd, "opaque"u8, "trusted.overlay.opaque"u8));
+
+        // still found by its name after a reopen, and the base is untouched
+        var again = t.Reopen().FindImage("test/committed:v1");
+        Assert.Equal(img.Id, again!.Id);
+        Assert.Equal(baseImg.Id, t.Store.FindImage("test/base:1")!.Id);
+    }
+
+    [Fact]
+    public void An_unchanged_container_adds_no_layer_only_an_empty_layer_history_entry()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        string empty = Path.Combine(t.Root, "empty-upper");
+        Directory.CreateDirectory(empty);
+        var img = t.Store.CommitLayer(empty, new ImageCommitSpec { BaseImageId = baseImg.Id, Comment = "nothing", Tags = [ImageReference.Parse("test/same:1")] },
+            null, NullProgressSink.Instance, default);
+        Assert.NotEqual(baseImg.Id, img.Id);
+        Assert.Equal(baseImg.Layers, img.Layers);
+        Assert.Equal(baseImg.DiffIds, img.DiffIds);
+        Assert.True(img.History[^1].EmptyLayer);
+        Assert.Equal("nothing", img.History[^1].Comment);
+        // the base's execution config is kept when none is given
+        Assert.Equal(baseImg.Config.Cmd, img.Config.Cmd);
+        Assert.Equal(baseImg.Config.Env, img.Config.Env);
+        Assert.Equal(baseImg.Config.Labels, img.Config.Labels);
+    }
+
+    [Fact]
+    public void A_metadata_only_image_and_a_scratch_image()
+    {
+        using var t = new TempStore();
+        string upper = Upper(t.Root);
+        var scratch = t.Store.CommitLayer(upper, new ImageCommitSpec { Tags = [ImageReference.Parse("test/scratch:1")], Created = When },
+            null, NullProgressSink.Instance, default);
+        Assert.Single(scratch.Layers);
+        Assert.Single(scratch.History);
+        var m = ImageManifest.Parse(t.Store.GetManifest(scratch));
+        Assert.Equal(MediaTypes.DockerManifest, m.MediaType);
+        Assert.Equal(MediaTypes.DockerLayerGzip, m.Layers[0].MediaType);
+        Assert.Equal(Platform.Host.Architecture, scratch.Architecture);
+
+        var meta = t.Store.AddImage(new ImageCommitSpec
+        {
+            BaseImageId = scratch.Id,
+            Config = new ImageExecutionConfig { Labels = new Dictionary<string, string> { ["k"] = "v" } },
+            CreatedBy = "LABEL k=v",
+        }, null, NullProgressSink.Instance, default);
+        Assert.Equal(scratch.Layers, meta.Layers);
+        Assert.Equal(2, meta.History.Length);
+        Assert.True(meta.History[1].EmptyLayer);
+        Assert.Equal("v", meta.Config.Labels["k"]);
+        Assert.True(meta.Dangling);
+    }
+
+    [Fact]
+    public void A_missing_base_is_an_error_and_leaves_nothing_behind()
+    {
+        using var t = new TempStore();
+        string upper = Upper(t.Root);
+        var before = t.Store.EnumerateBlobs().ToHashSet();
+        var ex = Assert.ThrowsAny<PscException>(() => t.Store.CommitLayer(upper,
+            new ImageCommitSpec { BaseImageId = "sha256:" + new string('a', 64) }, null, NullProgressSink.Instance, default));
+        Assert.Equal(ErrorIds.ImageNotFound, ex.ErrorId);
+        Assert.Empty(t.Store.ListImages());
+        Assert.Equal(before, t.Store.EnumerateBlobs().ToHashSet());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
+    }
+}
