@@ -500,6 +500,17 @@ public static class ErrorIds
     /// <summary>InvalidOperation: A required service_healthy dependency has no healthcheck, turned unhealthy or exited before it was healthy.</summary>
     public const string DependencyUnhealthy = "DependencyUnhealthy";
 
+    // ---- Build: Dockerfiles, build plans and .dockerignore (Build/). Messages begin with file:line where there is one. ----
+
+    /// <summary>ParserError: a Dockerfile (or a -Change instruction) breaks the Dockerfile reference: unknown instruction, bad flag, bad JSON form, missing arguments, unterminated heredoc ("Dockerfile:3: unknown instruction: FORM").</summary>
+    public const string DockerfileSyntax = "DockerfileSyntax";
+    /// <summary>InvalidArgument: a variable substitution failed: bad substitution, ${V:?msg} / ${V?msg} on an unset or empty variable ("Dockerfile:5: V: msg").</summary>
+    public const string DockerfileExpansion = "DockerfileExpansion";
+    /// <summary>ObjectNotFound: the build target '…' is not a stage of the Dockerfile; or COPY --from / FROM names a stage defined later or a circular stage.</summary>
+    public const string BuildTargetNotFound = "BuildTargetNotFound";
+    /// <summary>ParserError: a .dockerignore / .containerignore line is not a valid pattern (a bare '!', a bad character class).</summary>
+    public const string BuildIgnoreSyntax = "BuildIgnoreSyntax";
+
     // ---- Raised by the cmdlet layer (src/PsContainers), or given there to exceptions that are not PscExceptions. ----
 
     /// <summary>NotSpecified: The container's process (Invoke-ContainerImage, Invoke-ContainerCommand) exited with a non-zero code.</summary>
