@@ -9,7 +9,7 @@ public sealed class DockerfileParserTests
 
     private static PscException Fails(string text)
     {
-        var e = Assert.Throws<PscException>(() => P(text));
+        var e = Assert.ThrowsAny<PscException>(() => P(text));
         Assert.Equal(ErrorIds.DockerfileSyntax, e.ErrorId);
         Assert.Equal(PscErrorCategory.ParserError, e.Category);
         return e;
@@ -457,7 +457,7 @@ public sealed class DockerfileParserTests
         Assert.Contains("COPY requires at least two arguments", Fails("FROM a\nCOPY a").Message);
         Assert.Contains("WORKDIR requires exactly one argument", Fails("FROM a\nWORKDIR").Message);
         Assert.Contains("VOLUME specified can not be an empty string", Fails("FROM a\nVOLUME [\"\"]").Message);
-        var e = Assert.Throws<PscException>(() => DockerfileParser.Parse("FROM a\nBOGUS x", "build/Containerfile"));
+        var e = Assert.ThrowsAny<PscException>(() => DockerfileParser.Parse("FROM a\nBOGUS x", "build/Containerfile"));
         Assert.Equal("build/Containerfile:2: unknown instruction: BOGUS", e.Message);
     }
 
@@ -478,13 +478,13 @@ public sealed class DockerfileParserTests
             Assert.True(DockerfileParser.CommitInstructions.Contains(DockerfileParser.ParseInstruction(ok).Keyword));
         foreach (var bad in new[] { "RUN x", "COPY a b", "FROM a", "ARG x", "ADD a b", "MAINTAINER me" })
         {
-            var e = Assert.Throws<PscException>(() => DockerfileParser.ParseInstruction(bad));
+            var e = Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction(bad));
             Assert.Equal(ErrorIds.DockerfileSyntax, e.ErrorId);
             Assert.EndsWith("is not a valid change command", e.Message);
             Assert.StartsWith("change:1: ", e.Message);
         }
-        Assert.Throws<PscException>(() => DockerfileParser.ParseInstruction("CMD a\nCMD b"));
-        Assert.Throws<PscException>(() => DockerfileParser.ParseInstruction(""));
-        Assert.Equal("change:1: unknown instruction: CMDX", Assert.Throws<PscException>(() => DockerfileParser.ParseInstruction("CMDX a")).Message);
+        Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction("CMD a\nCMD b"));
+        Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction(""));
+        Assert.Equal("change:1: unknown instruction: CMDX", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction("CMDX a")).Message);
     }
 }
