@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PsContainers.Core.Containers;
 using PsContainers.FileSystem;
 
@@ -80,26 +79,6 @@ public sealed class BuildWorkingContainer : IDisposable
         int code = session.ExitCode;
         if (code < 0) code = _engine.Containers.Wait(Container!, ct);
         return code;
-    }
-
-    /// <summary>
-    /// The mount destinations of the container's runtime spec, relative ("etc/hosts", "proc"): the mount points the
-    /// runtime created in the upper directory, which are no part of the step (docker keeps them in its init layer).
-    /// </summary>
-    public IReadOnlySet<string> RuntimeMountPoints()
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        if (Container?.Path is null) return set;
-        string config = Path.Combine(Container.Path, "config.json");
-        if (!File.Exists(config)) return set;
-        try
-        {
-            if (JsonNode.Parse(File.ReadAllText(config))?["mounts"] is JsonArray mounts)
-                foreach (var m in mounts)
-                    if ((string?)m?["destination"] is { Length: > 1 } d) set.Add(d.Trim('/'));
-        }
-        catch (System.Text.Json.JsonException) { }
-        return set;
     }
 
     /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory.</summary>

@@ -19,6 +19,18 @@ public static class ErrorIds
     public const string InvalidBuildChmod = "InvalidBuildChmod";
     /// <summary>WriteError/ReadError: COPY/ADD failed on the file system (the errno and path in the message).</summary>
     public const string BuildCopyFailed = "BuildCopyFailed";
+    /// <summary>ObjectNotFound: Build-ContainerImage -File names no file, or the context has neither Dockerfile nor Containerfile.</summary>
+    public const string DockerfileNotFound = "DockerfileNotFound";
+    /// <summary>ObjectNotFound: the build context is not a directory.</summary>
+    public const string BuildContextNotFound = "BuildContextNotFound";
+    /// <summary>InvalidResult: a RUN step exited with a non-zero code ("Dockerfile:LINE: the command '…' returned a non-zero code: N").</summary>
+    public const string BuildStepFailed = "BuildStepFailed";
+    /// <summary>InvalidOperation: RUN in a stage that has no files yet (FROM scratch).</summary>
+    public const string RunOnEmptyImage = "RunOnEmptyImage";
+    /// <summary>InvalidArgument: COPY --from names a stage that is not built before the step.</summary>
+    public const string BuildStageNotBuilt = "BuildStageNotBuilt";
+    /// <summary>ResourceUnavailable: ADD of a URL whose download failed (the HTTP status or error in the message).</summary>
+    public const string BuildDownloadFailed = "BuildDownloadFailed";
 
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
