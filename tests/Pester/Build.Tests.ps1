@@ -177,6 +177,22 @@ CMD ["cat /app/artifact /etc/greeting /app/args.txt"]
         Test-NoBuildLeftovers
     }
 
+    It 'stopped (Ctrl+C) during a RUN leaves no container, no mount and no tag' {
+        $ctx = New-Context 'stop' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo started && sleep 60`n" }
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$((Get-Module PsContainers).Path)'; `$env:PSCONTAINERS_ROOT = '$env:PSCONTAINERS_ROOT'; Build-ContainerImage '$ctx' -Tag build-stop:1")
+        $async = $ps.BeginInvoke()
+        # wait until the RUN step's container runs
+        $running = Wait-ContainerCondition { @(Get-Container | Where-Object { $_.Labels.ContainsKey('io.pscontainers.build.step') -and $_.Status -eq 'Running' }).Count -eq 1 } -TimeoutSeconds 30
+        $running | Should -BeTrue
+        $ps.Stop()
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+        { Get-ContainerImage build-stop:1 -ErrorAction Stop } | Should -Throw
+        Test-NoBuildLeftovers
+        @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
     It 'runs RUN with no network by default' {
         $ctx = New-Context 'net' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN ls /sys/class/net | sort > /nets`nCMD [`"cat`", `"/nets`"]`n" }
         $null = Build-ContainerImage $ctx -Tag build-net:1
