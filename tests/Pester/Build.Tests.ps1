@@ -175,6 +175,20 @@ CMD ["cat /app/artifact /etc/greeting /app/args.txt"]
         $v4 = Build-ContainerImage $ctx -Tag build-cache:4 -NoCache -Verbose 4>&1
         @($v4 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*CACHED*' }).Count | Should -Be 0
         Test-NoBuildLeftovers
+
+        # Clear-ContainerSystem removes the nameless intermediate images and forgets their entries; -BuildCache forgets all
+        $cacheDir = "$script:Root/storage/build-cache"
+        $before = @(Get-ChildItem $cacheDir -Filter *.json)
+        $before.Count | Should -BeGreaterThan 4
+        $null = Clear-ContainerSystem -Force
+        $kept = @(Get-ChildItem $cacheDir -Filter *.json)
+        $kept.Count | Should -BeLessThan $before.Count
+        $kept.Count | Should -BeGreaterThan 0   # the tagged final images stay, and so do their entries
+        foreach ($f in $kept) { Get-ContainerImage (Get-Content -Raw $f.FullName | ConvertFrom-Json).imageId | Should -Not -BeNullOrEmpty }
+        $null = Clear-ContainerSystem -BuildCache -Force
+        @(Get-ChildItem $cacheDir -Filter *.json).Count | Should -Be 0
+        $v5 = Build-ContainerImage $ctx -Tag build-cache:5 -Verbose 4>&1
+        @($v5 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*CACHED*' }).Count | Should -Be 0
     }
 
     It 'stopped (Ctrl+C) during a RUN leaves no container, no mount and no tag' {
