@@ -14,6 +14,6 @@ public sealed record AddInstruction : CopyInstruction
     /// <summary>--unpack: null when absent (local tars are extracted, URLs are not), else the value given.</summary>
     public bool? Unpack { get; init; }
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        (AddInstruction)ExpandCopy(word) with { Checksum = Checksum is null ? null : word(Checksum) };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        (AddInstruction)ExpandCopy(x) with { Checksum = Checksum is null ? null : x.Word(Checksum) };
 }

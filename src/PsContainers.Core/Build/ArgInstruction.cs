@@ -12,6 +12,6 @@ public sealed record ArgInstruction : DockerfileInstruction
     /// <summary>The declared names, in order.</summary>
     public IReadOnlyList<DockerfileArgDeclaration> Arguments { get; init; } = [];
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Arguments = Arguments.Select(a => a.Default is null ? a : a with { Default = word(a.Default) }).ToList() };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Arguments = Arguments.Select(a => a.Default is null ? a : a with { Default = x.Word(a.Default) }).ToList() };
 }

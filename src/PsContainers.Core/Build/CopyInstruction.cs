@@ -30,17 +30,21 @@ public record CopyInstruction : DockerfileInstruction
     /// <summary>--exclude patterns, in order.</summary>
     public IReadOnlyList<string> Excludes { get; init; } = [];
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        ExpandCopy(word);
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        ExpandCopy(x);
 
-    /// <summary>The copy fields expanded (the sources one by one, not split: <c>COPY $A /d</c> with A="x y" is one source "x y").</summary>
-    protected CopyInstruction ExpandCopy(Func<string, string> word) => this with
+    /// <summary>
+    /// The copy fields expanded (the sources one by one, not split: <c>COPY $A /d</c> with A="x y" is one source "x y"),
+    /// and the bodies of heredoc sources whose delimiter was not quoted (variables only, quotes kept).
+    /// </summary>
+    protected CopyInstruction ExpandCopy(DockerfileWordExpansion x) => this with
     {
-        Sources = Sources.Select(word).ToList(),
-        Destination = word(Destination),
-        From = From is null ? null : word(From),
-        Chown = Chown is null ? null : word(Chown),
-        Chmod = Chmod is null ? null : word(Chmod),
-        Excludes = Excludes.Select(word).ToList(),
+        InlineSources = InlineSources.Select(h => h.Expand ? h with { Content = x.Raw(h.Content) } : h).ToList(),
+        Sources = Sources.Select(x.Word).ToList(),
+        Destination = x.Word(Destination),
+        From = From is null ? null : x.Word(From),
+        Chown = Chown is null ? null : x.Word(Chown),
+        Chmod = Chmod is null ? null : x.Word(Chmod),
+        Excludes = Excludes.Select(x.Word).ToList(),
     };
 }

@@ -52,9 +52,11 @@ public abstract record DockerfileInstruction
     {
         if (IsExpanded || !ExpandsVariables) return this;
         var lex = new ShellWordExpander(Escape);
+        var raw = new ShellWordExpander('\\') { SkipProcessQuotes = true };
         try
         {
-            return ExpandCore(w => lex.ProcessWord(w, env, used), w => lex.ProcessWords(w, env, used)) with { IsExpanded = true };
+            return ExpandCore(new DockerfileWordExpansion(w => lex.ProcessWord(w, env, used), w => lex.ProcessWords(w, env, used),
+                w => raw.ProcessWord(w, env, used))) with { IsExpanded = true };
         }
         catch (PscException e) when (e.ErrorId == ErrorIds.DockerfileExpansion)
         {
@@ -62,8 +64,8 @@ public abstract record DockerfileInstruction
         }
     }
 
-    /// <summary>The instruction with its words processed: <paramref name="word"/> for one word, <paramref name="words"/> to split.</summary>
-    protected virtual DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) => this;
+    /// <summary>The instruction with its words processed by <paramref name="expansion"/>.</summary>
+    protected virtual DockerfileInstruction ExpandCore(DockerfileWordExpansion expansion) => this;
 
     /// <summary>The value of the last <c>--name</c> flag (a flag without a value gives ""), or null when absent.</summary>
     public string? Flag(string name) => Flags.LastOrDefault(f => f.Name == name)?.Value ?? (Flags.Any(f => f.Name == name) ? "" : null);

@@ -158,6 +158,27 @@ public static class DockerfileParser
         return instruction;
     }
 
+    /// <summary>
+    /// Parse an ONBUILD trigger stored in a base image's config (<c>OnBuild</c>, e.g. "RUN make"), to run right after
+    /// the FROM that uses the image, as the reference's "ONBUILD" describes. Heredocs in a stored trigger are not
+    /// available (BuildKit stores only the line).
+    /// </summary>
+    /// <param name="expression">One entry of the base image's OnBuild.</param>
+    /// <param name="fileName">The name used in messages, e.g. "ONBUILD of alpine:3".</param>
+    /// <exception cref="PscException">DockerfileSyntax: not one instruction, a syntax error, or ONBUILD, FROM or
+    /// MAINTAINER as a trigger.</exception>
+    public static DockerfileInstruction ParseTrigger(string expression, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var (instructions, _, _, _, _) = ParseInstructions(expression, fileName);
+        if (instructions.Count != 1)
+            throw Syntax(fileName, 1, $"an ONBUILD trigger must be exactly one instruction, not {instructions.Count}");
+        var i = instructions[0];
+        if (i is OnBuildInstruction) throw Syntax(fileName, 1, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        if (i is FromInstruction or MaintainerInstruction) throw Syntax(fileName, 1, $"{i.Keyword} isn't allowed as an ONBUILD trigger");
+        return i;
+    }
+
     // ---- lines, directives, continuations ----
 
     private static List<(string Body, string Ending)> SplitLines(string text)
@@ -602,8 +623,8 @@ public static class DockerfileParser
         if (type == "NONE")
         {
             if (rest.Length > 0) throw Syntax(ctx, "HEALTHCHECK NONE takes no arguments");
-            flags = ParseFlags(head.FlagWords, ctx, ("interval", FlagKind.String), ("timeout", FlagKind.String),
-                ("start-period", FlagKind.String), ("start-interval", FlagKind.String), ("retries", FlagKind.String));
+            // BuildKit does not read the flags of HEALTHCHECK NONE: kept as written, not checked
+            flags = head.FlagWords.Select(w => w.IndexOf('=') is int eq and >= 0 ? new DockerfileFlag(w[2..eq], w[(eq + 1)..]) : new DockerfileFlag(w[2..], null)).ToList();
             h = new HealthcheckInstruction { IsNone = true };
         }
         else
@@ -666,7 +687,7 @@ public static class DockerfileParser
             if (from is null)
             {
                 if (i is ArgInstruction a) { globals.Add(a); continue; }
-                throw Syntax(file, i.Line, $"{i.Keyword} before the first FROM: only ARG can come before FROM");
+                throw Syntax(file, i.Line, $"no build stage in current context: {i.Keyword} before the first FROM (only ARG can come before it)");
             }
             body.Add(i);
         }

@@ -8,6 +8,6 @@ public sealed record ExposeInstruction : DockerfileInstruction
     /// <summary>The port words.</summary>
     public IReadOnlyList<string> Ports { get; init; } = [];
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Ports = Ports.SelectMany(words).ToList() };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Ports = Ports.SelectMany(x.Words).ToList() };
 }

@@ -15,6 +15,6 @@ public sealed record FromInstruction : DockerfileInstruction
     /// <summary>The --platform value ("linux/arm64", "$BUILDPLATFORM"), or null.</summary>
     public string? Platform { get; init; }
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { BaseName = word(BaseName), Platform = Platform is null ? null : word(Platform) };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { BaseName = x.Word(BaseName), Platform = Platform is null ? null : x.Word(Platform) };
 }

@@ -8,6 +8,6 @@ public sealed record LabelInstruction : DockerfileInstruction
     /// <summary>The pairs, in order.</summary>
     public IReadOnlyList<DockerfileKeyValue> Pairs { get; init; } = [];
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Pairs = Pairs.Select(p => p with { Key = word(p.Key), Value = word(p.Value) }).ToList() };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Pairs = Pairs.Select(p => p with { Key = x.Word(p.Key), Value = x.Word(p.Value) }).ToList() };
 }

@@ -51,6 +51,6 @@ public sealed record RunInstruction : DockerfileInstruction
 
     private static bool IsLoneMarker(string text) => System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d*<<-?\s*[^<\s]*$");
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Mounts = Mounts.Select(word).ToList() };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Mounts = Mounts.Select(x.Word).ToList() };
 }

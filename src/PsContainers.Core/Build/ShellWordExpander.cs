@@ -21,7 +21,7 @@ namespace PsContainers.Core.Build;
 /// next character literal. Quotes and escape characters are removed from the result.</item>
 /// </list>
 /// The escape character is the Dockerfile's (<c>\</c>, or <c>`</c> with the <c># escape=`</c> directive). The
-/// environment is case-sensitive (Linux). The instance is not thread-safe state-wise but holds no state between calls.
+/// environment is case-sensitive (Linux). An instance keeps no state between calls and can be shared between threads.
 /// </summary>
 public sealed class ShellWordExpander
 {
@@ -34,6 +34,8 @@ public sealed class ShellWordExpander
     internal bool RawQuotes { get; init; }
     /// <summary>Keep escape characters in the result.</summary>
     internal bool RawEscapes { get; init; }
+    /// <summary>Treat quotes as ordinary characters (BuildKit's SkipProcessQuotes, used for COPY heredoc bodies).</summary>
+    internal bool SkipProcessQuotes { get; init; }
     /// <summary>Leave a reference to an unset variable as written (<c>$V</c>, <c>${V}</c>...).</summary>
     internal bool SkipUnsetEnv { get; init; }
 
@@ -131,13 +133,13 @@ public sealed class ShellWordExpander
                         result.Append(v);
                         words.AddRawString(v);
                     }
-                    else if (ch == '\'')
+                    else if (ch == '\'' && !lex.SkipProcessQuotes)
                     {
                         string v = SingleQuoted();
                         result.Append(v);
                         words.AddRawString(v);
                     }
-                    else if (ch == '"')
+                    else if (ch == '"' && !lex.SkipProcessQuotes)
                     {
                         string v = DoubleQuoted();
                         result.Append(v);

@@ -8,6 +8,6 @@ public sealed record StopSignalInstruction : DockerfileInstruction
     /// <summary>The signal as written (or expanded).</summary>
     public string Signal { get; init; } = "";
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Signal = word(Signal) };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Signal = x.Word(Signal) };
 }

@@ -8,6 +8,6 @@ public sealed record UserInstruction : DockerfileInstruction
     /// <summary>The user as written (or expanded).</summary>
     public string User { get; init; } = "";
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { User = word(User) };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { User = x.Word(User) };
 }

@@ -10,6 +10,6 @@ public sealed record VolumeInstruction : DockerfileInstruction
     /// <summary>Written as a JSON array.</summary>
     public bool IsJsonForm { get; init; }
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Paths = Paths.Select(word).ToList() };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Paths = Paths.Select(x.Word).ToList() };
 }

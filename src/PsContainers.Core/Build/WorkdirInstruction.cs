@@ -8,6 +8,6 @@ public sealed record WorkdirInstruction : DockerfileInstruction
     /// <summary>The path as written (or expanded).</summary>
     public string Path { get; init; } = "";
 
-    protected override DockerfileInstruction ExpandCore(Func<string, string> word, Func<string, IReadOnlyList<string>> words) =>
-        this with { Path = word(Path) };
+    protected override DockerfileInstruction ExpandCore(DockerfileWordExpansion x) =>
+        this with { Path = x.Word(Path) };
 }

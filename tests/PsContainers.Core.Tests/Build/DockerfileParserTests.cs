@@ -363,6 +363,10 @@ public sealed class DockerfileParserTests
         Assert.Equal(4, e.Retries);
         var none = (HealthcheckInstruction)f.Instructions[3];
         Assert.True(none.IsNone);
+        // BuildKit does not read NONE's flags
+        var flagged = (HealthcheckInstruction)P("FROM a\nHEALTHCHECK --whatever=1 NONE").Instructions[1];
+        Assert.True(flagged.IsNone);
+        Assert.Equal([new DockerfileFlag("whatever", "1")], flagged.Flags);
         Assert.Equal(["NONE"], none.ToHealthConfig().Test);
     }
 
@@ -450,7 +454,7 @@ public sealed class DockerfileParserTests
     public void StructuralErrorsCarryFileAndLine()
     {
         Assert.Equal("Dockerfile:3: unknown instruction: FORM", Fails("FROM a\n\nFORM b").Message);
-        Assert.StartsWith("Dockerfile:1: RUN before the first FROM", Fails("RUN x\nFROM a").Message);
+        Assert.StartsWith("Dockerfile:1: no build stage in current context: RUN before the first FROM", Fails("RUN x\nFROM a").Message);
         Assert.Contains("file with no instructions", Fails("# just a comment\n\n").Message);
         Assert.Contains("FROM requires either one or three arguments", Fails("FROM a AS").Message);
         Assert.Contains("invalid name for build stage: \"1st\"", Fails("FROM a AS 1st").Message);
@@ -486,5 +490,30 @@ public sealed class DockerfileParserTests
         Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction("CMD a\nCMD b"));
         Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction(""));
         Assert.Equal("change:1: unknown instruction: CMDX", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseInstruction("CMDX a")).Message);
+    }
+
+    [Fact]
+    public void ParseTriggerReadsAStoredOnBuild()
+    {
+        // the reference's ONBUILD example, as a child build reads the base image's OnBuild
+        var add = Assert.IsType<AddInstruction>(DockerfileParser.ParseTrigger("ADD . /app/src", "ONBUILD of base"));
+        Assert.Equal(["."], add.Sources);
+        Assert.Equal("ONBUILD of base:1", add.Location);
+        Assert.IsType<RunInstruction>(DockerfileParser.ParseTrigger("RUN /usr/local/bin/python-build --dir /app/src", "b"));
+        Assert.Contains("isn't allowed as an ONBUILD trigger", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseTrigger("FROM x", "b")).Message);
+        Assert.Contains("ONBUILD ONBUILD", Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseTrigger("ONBUILD RUN x", "b")).Message);
+        Assert.Equal(ErrorIds.DockerfileSyntax, Assert.ThrowsAny<PscException>(() => DockerfileParser.ParseTrigger("RUN a\nRUN b", "b")).ErrorId);
+    }
+
+    [Fact]
+    public void CopyHeredocBodiesExpandUnlessQuoted()
+    {
+        // reference, "Here-Documents": COPY <<-EOT /script.sh ... with $FOO expanded; <<"EOT" keeps it
+        var f = P("FROM a\nCOPY <<EOF /x\nhello $NAME \"q\" 'q' \\$NOT\nEOF\nCOPY <<'EOF' /y\nhello $NAME\nEOF");
+        var env = new Dictionary<string, string> { ["NAME"] = "world", ["NOT"] = "no" };
+        var x = (CopyInstruction)f.Instructions[1].Expand(env);
+        Assert.Equal("hello world \"q\" 'q' $NOT\n", x.InlineSources[0].Content);
+        var y = (CopyInstruction)f.Instructions[2].Expand(env);
+        Assert.Equal("hello $NAME\n", y.InlineSources[0].Content);
     }
 }
