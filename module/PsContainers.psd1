@@ -31,7 +31,7 @@
         'Invoke-ContainerImage', 'New-Container', 'Start-Container', 'Stop-Container', 'Send-ContainerSignal',
         'Restart-Container', 'Restore-Container', 'Connect-Container', 'Register-ContainerBootService', 'Unregister-ContainerBootService', 'Suspend-Container', 'Resume-Container', 'Rename-Container', 'Remove-Container', 'Update-Container',
         'Wait-Container', 'Get-Container', 'Get-ContainerLog', 'Get-ContainerEvent', 'Get-ContainerChange', 'Invoke-ContainerExec', 'Enter-Container',
-        'Get-ContainerProcess', 'Get-ContainerStatistic', 'Copy-ContainerItem', 'Export-Container',
+        'Get-ContainerProcess', 'Get-ContainerStatistic', 'Copy-ContainerItem', 'Export-Container', 'ConvertTo-ContainerImage',
         # registries
         'Request-ContainerImage', 'Publish-ContainerImage', 'Connect-ContainerRegistry',
         'Disconnect-ContainerRegistry', 'Find-ContainerImage',
@@ -51,7 +51,7 @@
     AliasesToExport      = @(
         'Load-ContainerImage', 'Save-ContainerImage', 'Tag-ContainerImage',
         'Run-ContainerImage', 'Kill-Container', 'Exec-Container', 'Diff-Container', 'Attach-Container',
-        'Pull-ContainerImage', 'Push-ContainerImage'
+        'Pull-ContainerImage', 'Push-ContainerImage', 'Commit-Container'
     )
     PrivateData          = @{
         PSData = @{

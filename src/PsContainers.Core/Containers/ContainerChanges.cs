@@ -84,11 +84,13 @@ public static class ContainerChanges
     }
 
     /// <summary>
-    /// The mount points the runtime created in the upper directory only to mount on (docker keeps these in its hidden
-    /// init layer, so neither docker diff nor docker commit shows them): each of <paramref name="mountPoints"/> (absolute
-    /// paths inside the container) that the upper directory holds as an empty regular file or an empty directory, and
-    /// that the image (the lower layers, whiteouts and opaque directories applied) does not have. Paths are returned
-    /// relative to the upper directory, without a leading '/' ("etc/hosts"), for <see cref="PsContainers.Core.Images.LayerDiffOptions.Exclude"/>.
+    /// What the runtime created in the upper directory only to mount on (docker keeps these in its hidden init layer,
+    /// so neither docker diff nor docker commit shows them): each of <paramref name="mountPoints"/> (absolute paths
+    /// inside the container) that the upper directory holds as an empty regular file or an empty directory and that the
+    /// image (the lower layers, whiteouts and opaque directories applied) does not have; and each directory above one
+    /// that the image has, that holds nothing else in the upper directory, and whose mode and owner are the image's
+    /// (overlay copied it up only because the mount point was made in it). Paths are relative to the upper directory,
+    /// without a leading '/' ("etc/hosts", "etc"), for <see cref="PsContainers.Core.Images.LayerDiffOptions.Exclude"/>.
     /// Looked up without following a final symlink, and never outside the directories.
     /// </summary>
     /// <param name="upperDir">The container's upper directory; none (never started): an empty set.</param>
@@ -99,8 +101,29 @@ public static class ContainerChanges
         if (!Directory.Exists(upperDir)) return new HashSet<string>(StringComparer.Ordinal);
         using var upper = SafeFd.OpenDirectory(upperDir);
         var lowers = OpenLowers(lowerDirsBaseFirst);
-        try { return MountTargets(upper, lowers, mountPoints); }
+        try
+        {
+            var set = MountTargets(upper, lowers, mountPoints);
+            // the directories copied up only to hold them, deepest first
+            var parents = set.SelectMany(Ancestors).Distinct().OrderByDescending(p => p.Count(ch => ch == '/')).ThenBy(p => p, StringComparer.Ordinal).ToList();
+            foreach (var dir in parents)
+            {
+                byte[] rel = BytePath.FromString(dir);
+                if (!TryLookup(upper, rel, out var st) || !st.IsDirectory) continue;
+                if (!TryFindInLower(lowers, rel, out var lower) || !lower.IsDirectory) continue;
+                if (st.Permissions != lower.Permissions || st.Uid != lower.Uid || st.Gid != lower.Gid) continue;
+                using var fd = RootedPath.OpenBeneath(upper, rel, OpenFlags.ReadOnly | OpenFlags.Directory);
+                if (Fs.GetAllXattrs(fd, ""u8).Any(x => !x.Key.AsSpan().StartsWith("trusted.overlay."u8))) continue;
+                if (Fs.ReadDirectory(fd).All(e => BytePath.TryToString(e.Name, out var n) && set.Contains(dir + "/" + n))) set.Add(dir);
+            }
+            return set;
+        }
         finally { foreach (var l in lowers) l.Dispose(); }
+    }
+
+    private static IEnumerable<string> Ancestors(string rel)
+    {
+        for (int i = rel.LastIndexOf('/'); i > 0; i = rel.LastIndexOf('/', i - 1)) yield return rel[..i];
     }
 
     private static List<SafeFd> OpenLowers(IReadOnlyList<string> lowerDirsBaseFirst)
@@ -137,8 +160,12 @@ public static class ContainerChanges
     private static bool IsWhiteout(FsStat st) => st.IsCharDevice && st.RdevMajor == 0 && st.RdevMinor == 0;
 
     /// <summary>Whether the merged lower layers (top first) have <paramref name="rel"/>.</summary>
-    private static bool InLower(List<SafeFd> topFirst, byte[] rel)
+    private static bool InLower(List<SafeFd> topFirst, byte[] rel) => TryFindInLower(topFirst, rel, out _);
+
+    /// <summary>Whether the merged lower layers (top first) have <paramref name="rel"/>, and its status in the layer that provides it.</summary>
+    private static bool TryFindInLower(List<SafeFd> topFirst, byte[] rel, out FsStat found)
     {
+        found = default;
         var comps = BytePath.Split(rel);
         foreach (var layer in topFirst)
         {
@@ -149,7 +176,7 @@ public static class ContainerChanges
                 if (!TryLookup(layer, prefix, out var st)) break; // this layer has nothing at the path
                 if (IsWhiteout(st)) return false; // deleted by this layer
                 bool last = i == comps.Count - 1;
-                if (last) return true;
+                if (last) { found = st; return true; }
                 if (!st.IsDirectory) return false; // a file or link here hides everything beneath the path
                 if (IsOpaque(layer, prefix)) hidesBelow = true;
             }

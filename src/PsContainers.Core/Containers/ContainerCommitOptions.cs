@@ -22,7 +22,17 @@ public sealed class ContainerCommitOptions
     public bool Pause { get; init; } = true;
 
     /// <summary>
-    /// A last edit of the new image's execution config (the -Change instructions): given the config made from the
+    /// Dockerfile metadata instructions applied to the new image's config, in order (docker commit --change): CMD,
+    /// ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, ONBUILD, SHELL, STOPSIGNAL, USER, VOLUME, WORKDIR, one per
+    /// string, e.g. <c>CMD ["nginx","-g","daemon off;"]</c> or <c>ENV A=1 B=2</c>. Parsed with
+    /// <see cref="Build.DockerfileParser.ParseInstruction(string)"/> and applied with <see cref="Build.ImageConfigEditor"/>
+    /// (BuildKit's semantics: a shell form uses the config's SHELL, an ENTRYPOINT clears a CMD not given in the same
+    /// changes); no history entry of their own. Empty: none.
+    /// </summary>
+    public IReadOnlyList<string> Changes { get; init; } = [];
+
+    /// <summary>
+    /// A last edit of the new image's execution config, after <see cref="Changes"/>: given the config made from the
     /// container, returns the one to store. Null: none.
     /// </summary>
     public Func<Oci.ImageExecutionConfig, Oci.ImageExecutionConfig>? EditConfig { get; init; }

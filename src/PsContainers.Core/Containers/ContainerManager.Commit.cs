@@ -18,6 +18,7 @@ public sealed partial class ContainerManager
     /// <item>Config: the image's, with what the container runs with instead (docker merges the container's config):
     /// User, Entrypoint, Cmd, Env, WorkingDir, StopSignal, Labels (the image's and the container's), Healthcheck, the
     /// published ports added to ExposedPorts; Volumes, Shell and OnBuild stay the image's. Then
+    /// <see cref="ContainerCommitOptions.Changes"/> (parsed before anything is done, so a bad one changes nothing) and
     /// <see cref="ContainerCommitOptions.EditConfig"/>.</item>
     /// <item>History: the image's plus one entry: created_by = the container's command joined with spaces (docker's),
     /// comment, author, created.</item>
@@ -26,7 +27,8 @@ public sealed partial class ContainerManager
     /// after (also on failure). Records a container "commit" event (attributes comment, imageID, imageRef) as docker does.
     /// </summary>
     /// <returns>The new image (as listed under its first name).</returns>
-    /// <exception cref="PscException">ContainerNotFound; ContainerRemoving (InvalidState); ImageNotFound (the container's
+    /// <exception cref="PscException">ContainerNotFound; ContainerRemoving (InvalidState); DockerfileSyntax (a change
+    /// that is not one valid metadata instruction, message "change:1: …"); ImageNotFound (the container's
     /// image is no longer in the store, or was not pulled into it); the errors of <see cref="LayerDiff"/> and
     /// <see cref="ImageStore.AddImage"/>.</exception>
     public ContainerImage Commit(Container c, ContainerCommitOptions options, IProgressSink progress, CancellationToken ct = default)
@@ -38,7 +40,7 @@ public sealed partial class ContainerManager
         var images = _engine.Images;
         var baseImage = images.FindImage(cur.ImageId)
             ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {cur.Image} ({Digest.Short(cur.ImageId)}) of container '{cur.Name}' is no longer in the store.", cur.Name);
-        var config = CommitConfig(cur, baseImage);
+        var config = ApplyChanges(CommitConfig(cur, baseImage), options.Changes);
         if (options.EditConfig is not null) config = options.EditConfig(config);
         var spec = new ImageCommitSpec
         {
@@ -75,6 +77,16 @@ public sealed partial class ContainerManager
         string? name = options.Tags.FirstOrDefault(t => t.Tag is not null)?.ToFamiliarString();
         EmitEvent(cur, "commit", ("comment", options.Comment), ("imageID", image.Id), ("imageRef", name));
         return image;
+    }
+
+    /// <summary>Apply docker commit --change instructions to <paramref name="config"/> (no history entries).</summary>
+    private static ImageExecutionConfig ApplyChanges(ImageExecutionConfig config, IReadOnlyList<string> changes)
+    {
+        if (changes.Count == 0) return config;
+        var instructions = changes.Select(c => Build.DockerfileParser.ParseInstruction(c)).ToList();
+        var editor = new Build.ImageConfigEditor(new ImageConfiguration { Config = config });
+        foreach (var i in instructions) editor.Apply(i, args: null, history: false);
+        return editor.Config.Config!;
     }
 
     /// <summary>The image's execution config with what the container runs with instead (docker commit's merge).</summary>

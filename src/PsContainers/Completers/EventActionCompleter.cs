@@ -10,7 +10,7 @@ public sealed class EventActionCompleter : IArgumentCompleter
     /// <summary>Every action the engine and its monitors record.</summary>
     public static readonly string[] Actions =
     [
-        "attach", "connect", "create", "delete", "destroy", "die", "disconnect", "exec_create", "exec_die", "exec_start",
+        "attach", "commit", "connect", "create", "delete", "destroy", "die", "disconnect", "exec_create", "exec_die", "exec_start",
         "health_status", "import", "kill", "load", "mount", "oom", "pause", "pull", "push", "rename", "restart", "save",
         "start", "stop", "tag", "unmount", "unpause", "untag", "update",
     ];

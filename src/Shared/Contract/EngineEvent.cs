@@ -11,7 +11,7 @@ namespace PsContainers.Contract;
 /// {"Type":"container","Action":"die","Actor":{"ID":"4f3c…","Attributes":{"name":"web","image":"busybox","exitCode":"0"}},
 ///  "scope":"local","time":1764480000,"timeNano":1764480000123456789}
 /// </code>
-/// Actions are docker's words: container create, start, die, oom, kill, stop, restart, pause, unpause, rename,
+/// Actions are docker's words: container create, start, die, oom, kill, stop, restart, pause, unpause, rename, commit,
 /// destroy, health_status ("health_status: healthy"), exec_create/exec_start/exec_die; image pull, push, tag,
 /// untag, delete, import, load, save; volume create, destroy, mount, unmount; network create, destroy, connect,
 /// disconnect. The actor's name, when it has one, is the attribute "name" (docker's convention).

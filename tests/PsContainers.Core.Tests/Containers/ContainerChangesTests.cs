@@ -101,6 +101,33 @@ public sealed class ContainerChangesTests : IDisposable
     }
 
     [Fact]
+    public void The_runtimes_mount_targets_for_a_commit_include_the_directories_copied_up_only_to_hold_them()
+    {
+        File_(Base, "etc/passwd");
+        File_(Base, "run/keep");
+        Directory.CreateDirectory(Path.Combine(Base, "opt"));
+        File_(Upper, "etc/hosts", "");                                // runtime-made, in a directory the image has
+        File_(Upper, "etc/resolv.conf", "");
+        Directory.CreateDirectory(Path.Combine(Upper, "data"));       // a volume target the image lacks
+        File_(Upper, "run/token", "");
+        File_(Upper, "opt/x/token", "");                              // below a directory the image lacks
+        string[] targets = ["/etc/hosts", "/etc/resolv.conf", "/data", "/run/token", "/opt/x/token"];
+        var set = ContainerChanges.RuntimeMountTargets(Upper, [Base, Top], targets);
+        Assert.Equal(new[] { "data", "etc", "etc/hosts", "etc/resolv.conf", "opt/x/token", "run", "run/token" }, set.Order(StringComparer.Ordinal));
+
+        // a directory that holds something else, or whose mode the container changed, is a real change
+        File_(Upper, "etc/mine");
+        File.SetUnixFileMode(Path.Combine(Base, "run"), (UnixFileMode)0x1ed);
+        File.SetUnixFileMode(Path.Combine(Upper, "run"), (UnixFileMode)0x1c0);
+        set = ContainerChanges.RuntimeMountTargets(Upper, [Base, Top], targets);
+        Assert.Equal(new[] { "data", "etc/hosts", "etc/resolv.conf", "opt/x/token", "run/token" }, set.Order(StringComparer.Ordinal));
+        // a mount target with content is the container's file
+        File.WriteAllText(Path.Combine(Upper, "etc/hosts"), "mine");
+        Assert.DoesNotContain("etc/hosts", ContainerChanges.RuntimeMountTargets(Upper, [Base, Top], ["/etc/hosts"]));
+        Assert.Empty(ContainerChanges.RuntimeMountTargets(Path.Combine(_dir, "missing"), [Base], ["/etc/hosts"]));
+    }
+
+    [Fact]
     public void A_container_never_started_has_no_changes() =>
         Assert.Empty(ContainerChanges.Compute(Path.Combine(_dir, "missing"), [Base]));
 }
