@@ -116,6 +116,31 @@ CMD ["cat /app/artifact /etc/greeting /app/args.txt"]
         Test-NoBuildLeftovers
     }
 
+    It 'runs heredocs, uses SHELL for later shell forms, stores ONBUILD, and writes the OCI format' {
+        $ctx = New-Context 'heredoc' @{ 'Dockerfile' = @'
+FROM busybox-test:latest
+COPY <<EOF /etc/heredoc.txt
+line one
+line two
+EOF
+RUN <<EOT
+echo from heredoc > /run-heredoc.txt
+EOT
+SHELL ["/bin/busybox", "sh", "-c"]
+RUN echo "$0" > /shell0.txt
+ONBUILD RUN echo triggered
+CMD cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt
+'@ }
+        $img = Build-ContainerImage $ctx -Tag build-heredoc:1 -Format Oci
+        Invoke-ContainerImage build-heredoc:1 -Remove | Should -Be @('line one', 'line two', 'from heredoc', 'sh')
+        $cfg = (Get-RawImageConfig build-heredoc:1).config
+        $cfg.Cmd | Should -Be @('/bin/busybox', 'sh', '-c', 'cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt')
+        $cfg.OnBuild | Should -Be @('RUN echo triggered')
+        $cfg.Shell | Should -Be @('/bin/busybox', 'sh', '-c')
+        $manifest = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $img.Digest.Substring(7) | Select-Object -First 1
+        (Get-Content -Raw $manifest.FullName | ConvertFrom-Json).mediaType | Should -Be 'application/vnd.oci.image.manifest.v1+json'
+    }
+
     It 'applies .dockerignore with ! exceptions' {
         $ctx = New-Context 'ignore' @{
             'keep.txt'         = 'k'

@@ -209,7 +209,7 @@ public sealed class ImageBuilder
         Report(st.Name, i, null, null);
         string createdBy = st.Editor.Apply(i, st.Scope.Args, history: false) ?? "ONBUILD " + ((OnBuildInstruction)i).Expression;
         var config = st.Editor.Config.Config!;
-        bool cached = Cached(st, createdBy, [], null, config, ct, out var key);
+        bool cached = Cached(st, i, [], null, config, ct, out var key);
         if (!cached)
         {
             if (i is WorkdirInstruction && config.WorkingDir is { } wd && wd != "/")
@@ -232,10 +232,13 @@ public sealed class ImageBuilder
     private void Run(StageState st, RunInstruction run, CancellationToken ct)
     {
         Report(st.Name, run, null, null);
-        var argv = run.CommandLine.ToArgv(st.Config.Shell).ToArray();
+        if (run.ScriptHeredoc is not null || run.Mounts.Count > 0)
+            throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
+                $"{run.Location}: {(run.Mounts.Count > 0 ? "RUN --mount" : "a RUN heredoc with a #! script")} is not supported by this builder yet.", run.Location);
+        var argv = run.ToArgv(st.Config.Shell).ToArray();
         var visible = st.Scope.VisibleArgs(st.Config.Env);
         string createdBy = ImageConfigEditor.CreatedByRun(run, st.Config.Shell, visible);
-        if (Cached(st, createdBy, visible, null, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (Cached(st, run, visible, null, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
         if (st.ImageId is null || !st.HasLayers)
             throw PscException.InvalidOperation(ErrorIds.RunOnEmptyImage, $"{run.Location}: RUN needs a base image with files (a shell or the program); this stage is still empty.", run.Location);
         var options = new ContainerCreateOptions
@@ -283,7 +286,7 @@ public sealed class ImageBuilder
         // the source: the context, another stage, or an image (mounted read-only for the step)
         BuildWorkingContainer? fromContainer = null;
         BuildCopySource? fromSource = null;
-        string? download = null;
+        string? staged = null; // ADD URLs and COPY heredocs, staged as files
         try
         {
             var source = contextSource;
@@ -296,22 +299,29 @@ public sealed class ImageBuilder
             }
             var digests = new List<string>();
             if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
-            if (urls.Count > 0)
+            if (urls.Count > 0 || copy.InlineSources.Count > 0)
             {
-                download = Path.Combine(_engine.Paths.Tmp, "build-add-" + Guid.NewGuid().ToString("N"));
-                Directory.CreateDirectory(download);
-                foreach (var u in urls) digests.Add(BuildDownloads.Download(u, download, copy.Location, ct));
+                staged = Path.Combine(_engine.Paths.Tmp, "build-add-" + Guid.NewGuid().ToString("N"));
+                Directory.CreateDirectory(staged);
+                foreach (var u in urls) digests.Add(BuildDownloads.Download(u, staged, copy.Location, ct));
+                foreach (var h in copy.InlineSources)
+                {
+                    // BuildKit writes a heredoc source as a file of mode 0644 (its content is in the key's instruction text)
+                    string f = Path.Combine(staged, Path.GetFileName(h.Name));
+                    File.WriteAllText(f, h.Content);
+                    File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                }
             }
             string createdBy = ImageConfigEditor.CreatedByCopy(copy);
-            if (Cached(st, createdBy, [], string.Join(',', digests), st.Config, ct, out var key)) { Report(st.Name, copy, true, st.ImageId); return; }
+            if (Cached(st, copy, [], string.Join(',', digests), st.Config, ct, out var key)) { Report(st.Name, copy, true, st.ImageId); return; }
             using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
             string root = w.MountRoot();
             EnsureWorkdir(w, st);
             if (local.Count > 0) BuildCopier.Copy(source, o, root, ct);
-            if (download is not null)
+            if (staged is not null)
             {
-                using var dl = BuildCopySource.Rootfs(download);
-                BuildCopier.Copy(dl, o with { Sources = Directory.GetFiles(download).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!, IsAdd = false, Chown = copy.Chown ?? "0:0" }, root, ct);
+                using var dl = BuildCopySource.Rootfs(staged);
+                BuildCopier.Copy(dl, o with { Sources = Directory.GetFiles(staged).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!, IsAdd = false, Chown = copy.Chown ?? "0:0" }, root, ct);
             }
             w.Unmount();
             CommitLayer(st, w, st.Config, createdBy, key, null, ct);
@@ -321,7 +331,7 @@ public sealed class ImageBuilder
         {
             fromSource?.Dispose();
             fromContainer?.Dispose();
-            if (download is not null) SafeTree.Delete(download);
+            if (staged is not null) SafeTree.Delete(staged);
         }
     }
 
@@ -360,9 +370,15 @@ public sealed class ImageBuilder
     /// The step's cache key, and whether the cache has it (then the stage moves to the cached image). -NoCache still
     /// computes the key, so the result is recorded for later builds.
     /// </summary>
-    private bool Cached(StageState st, string createdBy, IReadOnlyList<string> visibleArgs, string? contentDigest, ImageExecutionConfig config, CancellationToken ct, out string key)
+    /// <remarks>
+    /// The key is <see cref="BuildCacheKey.Compute"/> of the parent image id ("scratch" for none; with "+oci" appended
+    /// for an OCI build, since the same steps in the two formats make different images), the instruction's canonical
+    /// text, the ARG values it sees and the content digest of what it copies.
+    /// </remarks>
+    private bool Cached(StageState st, DockerfileInstruction expanded, IReadOnlyList<string> visibleArgs, string? contentDigest, ImageExecutionConfig config, CancellationToken ct, out string key)
     {
-        key = StepKey(st.ImageId, createdBy, visibleArgs, contentDigest, _o.OciFormat);
+        key = BuildCacheKey.Compute((st.ImageId ?? "scratch") + (_o.OciFormat ? "+oci" : ""),
+            BuildCacheKey.InstructionText(expanded, st.Config.Shell), visibleArgs, contentDigest);
         if (_o.NoCache) return false;
         var hit = _cache.Lookup(key);
         if (hit is null) return false;
@@ -372,22 +388,6 @@ public sealed class ImageBuilder
         st.HasLayers = img.Layers.Length > 0;
         st.Config = config;
         return true;
-    }
-
-    /// <summary>
-    /// sha256 over the parent image id ("scratch" for none), the expanded instruction, the ARG values the step sees,
-    /// the content digest of what it copies, and the image format (the same steps in OCI and Docker format are
-    /// different images).
-    /// </summary>
-    internal static string StepKey(string? parent, string createdBy, IReadOnlyList<string> visibleArgs, string? contentDigest, bool oci)
-    {
-        var sb = new StringBuilder();
-        sb.Append("parent=").Append(parent ?? "scratch").Append('\n');
-        sb.Append("step=").Append(createdBy).Append('\n');
-        foreach (var a in visibleArgs) sb.Append("arg=").Append(a).Append('\n');
-        sb.Append("content=").Append(contentDigest ?? "").Append('\n');
-        sb.Append("format=").Append(oci ? "oci" : "docker");
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
     private ImageCommitSpec Spec(StageState st, ImageExecutionConfig config, string createdBy) => new()

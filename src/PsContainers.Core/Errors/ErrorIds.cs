@@ -31,6 +31,8 @@ public static class ErrorIds
     public const string BuildStageNotBuilt = "BuildStageNotBuilt";
     /// <summary>ResourceUnavailable: ADD of a URL whose download failed (the HTTP status or error in the message).</summary>
     public const string BuildDownloadFailed = "BuildDownloadFailed";
+    /// <summary>InvalidArgument: an instruction form this builder does not run yet (RUN --mount, a RUN heredoc with a #! script).</summary>
+    public const string BuildInstructionNotSupported = "BuildInstructionNotSupported";
 
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
