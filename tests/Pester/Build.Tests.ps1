@@ -232,6 +232,63 @@ CMD cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt
         @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 
+    It 'gives the same files, modes, owners and config as podman build (buildah)' -Skip:(-not (Test-Path /usr/bin/podman)) {
+        $name = "psc-build-interop-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $null = Add-ContainerImageTag busybox-test:latest "$($name)-base:1"
+        $archive = Join-Path $script:Work "$name.tar"
+        Export-ContainerImage "$($name)-base:1" -Path $archive
+        $ctx = New-Context $name @{
+            'f.txt'      = "file`n"
+            'd/x'        = "x`n"
+            'd/sub/y'    = "y`n"
+            'Dockerfile' = @"
+FROM docker.io/library/$($name)-base:1
+ARG V=1
+ENV A=b
+WORKDIR /app
+COPY --chown=nobody:nogroup --chmod=0640 f.txt ./
+COPY d/ /data/
+RUN mkdir -p /made && echo "`$V" > /made/v && chmod 0700 /made
+LABEL k=v
+EXPOSE 8080
+USER nobody
+CMD ["sh"]
+"@
+        }
+        & chmod 0751 (Join-Path $ctx 'd/sub')
+        try {
+            & podman load -q -i $archive 2>&1 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            & podman build -q --format docker --network none --pull=never -t "localhost/$($name):1" $ctx 2>&1 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            $null = Build-ContainerImage $ctx -Tag "$($name):1"
+            $paths = '/app', '/app/f.txt', '/data', '/data/x', '/data/sub', '/data/sub/y', '/made', '/made/v'
+            $ours = Invoke-ContainerImage "$($name):1" -Remove -User 0 -Entrypoint /bin/busybox -- stat -c '%n %a %u:%g %F %s' @paths
+            $theirs = & podman run --rm --network none --user 0 --entrypoint /bin/busybox "localhost/$($name):1" stat -c '%n %a %u:%g %F %s' @paths
+            # buildah departs from BuildKit on /app: it creates WORKDIR only when a step needs it, and here the first
+            # user is the COPY --chown, which makes it nobody's; BuildKit (and this builder) make WORKDIR in its own
+            # step, as the USER of that moment (root)
+            $ours[0] | Should -Be '/app 755 0:0 directory 4096'
+            $theirs[0] | Should -Be '/app 755 65534:65534 directory 4096'
+            $ours[1..($ours.Count - 1)] | Should -Be $theirs[1..($theirs.Count - 1)]
+            $ours.Count | Should -Be $paths.Count
+            Invoke-ContainerImage "$($name):1" -Remove -Entrypoint /bin/busybox -- cat /made/v 2>$null | Should -BeNullOrEmpty   # 0700 root: nobody cannot read
+            Invoke-ContainerImage "$($name):1" -Remove -User 0 -Entrypoint /bin/busybox -- cat /made/v | Should -Be (& podman run --rm --network none --user 0 --entrypoint /bin/busybox "localhost/$($name):1" cat /made/v)
+
+            $pc = (& podman image inspect "localhost/$($name):1" | ConvertFrom-Json)[0].Config
+            $oc = (Get-RawImageConfig "$($name):1").config
+            $oc.Env | Should -Be @($pc.Env)
+            $oc.WorkingDir | Should -Be $pc.WorkingDir
+            $oc.User | Should -Be $pc.User
+            $oc.Cmd | Should -Be @($pc.Cmd)
+            $oc.Labels['k'] | Should -Be $pc.Labels.k
+            @($oc.ExposedPorts.Keys) | Should -Be @($pc.ExposedPorts.PSObject.Properties.Name)
+        }
+        finally {
+            & podman rmi -f "localhost/$($name):1" "docker.io/library/$($name)-base:1" 2>&1 | Out-Null
+        }
+    }
+
     It 'runs RUN with no network by default' {
         $ctx = New-Context 'net' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN ls /sys/class/net | sort > /nets`nCMD [`"cat`", `"/nets`"]`n" }
         $null = Build-ContainerImage $ctx -Tag build-net:1
