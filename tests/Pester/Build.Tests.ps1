@@ -141,6 +141,16 @@ CMD cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt
         (Get-Content -Raw $manifest.FullName | ConvertFrom-Json).mediaType | Should -Be 'application/vnd.oci.image.manifest.v1+json'
     }
 
+    It 'runs the ONBUILD triggers of a base image in the child build, and does not pass them on' {
+        $base = New-Context 'onbuild-base' @{ 'Dockerfile' = "FROM busybox-test:latest`nONBUILD COPY marker.txt /from-child-context.txt`nONBUILD RUN echo triggered > /onbuild.txt`n" }
+        $null = Build-ContainerImage $base -Tag build-onbuild-base:1
+        (Get-RawImageConfig build-onbuild-base:1).config.OnBuild | Should -Be @('COPY marker.txt /from-child-context.txt', 'RUN echo triggered > /onbuild.txt')
+        $child = New-Context 'onbuild-child' @{ 'marker.txt' = 'child'; 'Dockerfile' = "FROM build-onbuild-base:1`nCMD [`"cat`", `"/onbuild.txt`", `"/from-child-context.txt`"]`n" }
+        $null = Build-ContainerImage $child -Tag build-onbuild-child:1
+        Invoke-ContainerImage build-onbuild-child:1 -Remove | Should -Be @('triggered', 'child')
+        (Get-RawImageConfig build-onbuild-child:1).config.OnBuild | Should -BeNullOrEmpty
+    }
+
     It 'applies .dockerignore with ! exceptions' {
         $ctx = New-Context 'ignore' @{
             'keep.txt'         = 'k'

@@ -110,6 +110,18 @@ public sealed class ImageBuilder
         foreach (var stage in plan.RequiredStages)
         {
             var st = StartStage(stage, states, platform, ct);
+            if (stage.BaseKind != BuildBaseKind.Scratch && st.Config.OnBuild is { Count: > 0 } triggers)
+            {
+                // the base's ONBUILD triggers run right after FROM, in this build's context, and are not inherited
+                // (BuildKit dispatchOnBuildTriggers)
+                st.Config = With(st.Config, st.Config.Labels, onBuild: null);
+                st.Editor = new ImageConfigEditor(new ImageConfiguration { Config = st.Config, Author = st.Editor.Config.Author });
+                foreach (var t in triggers)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Step(st, DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD"), plan, states, contextSource, platform, ct);
+                }
+            }
             foreach (var instruction in stage.Instructions)
             {
                 ct.ThrowIfCancellationRequested();
@@ -421,10 +433,12 @@ public sealed class ImageBuilder
         if (key is not null) _cache.Record(key, img.Id, createdBy);
     }
 
-    private static ImageExecutionConfig With(ImageExecutionConfig c, IReadOnlyDictionary<string, string> labels) => new()
+    private static ImageExecutionConfig With(ImageExecutionConfig c, IReadOnlyDictionary<string, string> labels) => With(c, labels, c.OnBuild);
+
+    private static ImageExecutionConfig With(ImageExecutionConfig c, IReadOnlyDictionary<string, string> labels, IReadOnlyList<string>? onBuild) => new()
     {
         User = c.User, ExposedPorts = c.ExposedPorts, Env = c.Env, Entrypoint = c.Entrypoint, Cmd = c.Cmd, Volumes = c.Volumes,
-        WorkingDir = c.WorkingDir, Labels = labels, StopSignal = c.StopSignal, Healthcheck = c.Healthcheck, Shell = c.Shell, OnBuild = c.OnBuild,
+        WorkingDir = c.WorkingDir, Labels = labels, StopSignal = c.StopSignal, Healthcheck = c.Healthcheck, Shell = c.Shell, OnBuild = onBuild,
     };
 
     private void Report(string stage, DockerfileInstruction i, bool? cached, string? imageId)
