@@ -282,7 +282,9 @@ CMD ["sh"]
             $theirs[0] | Should -Be '/app 755 65534:65534 directory 4096'
             $ours[1..($ours.Count - 1)] | Should -Be $theirs[1..($theirs.Count - 1)]
             $ours.Count | Should -Be $paths.Count
-            Invoke-ContainerImage "$($name):1" -Remove -Entrypoint /bin/busybox -- cat /made/v 2>$null | Should -BeNullOrEmpty   # 0700 root: nobody cannot read
+            $denied = Invoke-ContainerImage "$($name):1" -Remove -Entrypoint /bin/busybox -ErrorVariable deniedErr -ErrorAction SilentlyContinue -- cat /made/v
+            $denied | Should -BeNullOrEmpty   # 0700 root: nobody cannot read
+            "$deniedErr" | Should -BeLike '*Permission denied*'
             Invoke-ContainerImage "$($name):1" -Remove -User 0 -Entrypoint /bin/busybox -- cat /made/v | Should -Be (& podman run --rm --network none --user 0 --entrypoint /bin/busybox "localhost/$($name):1" cat /made/v)
 
             $pc = (& podman image inspect "localhost/$($name):1" | ConvertFrom-Json)[0].Config
