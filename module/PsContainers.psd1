@@ -24,7 +24,7 @@
     )
     CmdletsToExport      = @(
         # images and storage
-        'Import-ContainerImage', 'Export-ContainerImage', 'Get-ContainerImage', 'Add-ContainerImageTag',
+        'Import-ContainerImage', 'Export-ContainerImage', 'Build-ContainerImage', 'Get-ContainerImage', 'Add-ContainerImageTag',
         'Remove-ContainerImage', 'Get-ContainerDiskUsage', 'Get-ContainerVersion', 'Get-ContainerSystemInfo', 'Test-ContainerStorage',
         # engine configuration
         'Get-ContainerConfiguration', 'Set-ContainerConfiguration',

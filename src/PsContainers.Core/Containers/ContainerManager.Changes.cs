@@ -16,7 +16,8 @@ public sealed partial class ContainerManager
         return ContainerChanges.Compute(Path.Combine(dir, "upper"), LayersOf(c), MountDestinations(dir), ct);
     }
 
-    private static HashSet<string> MountDestinations(string bundle)
+    /// <summary>The mount destinations of the runtime spec in the bundle directory <paramref name="bundle"/> (config.json), relative.</summary>
+    internal static HashSet<string> MountDestinations(string bundle)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         try

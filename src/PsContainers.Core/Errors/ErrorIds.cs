@@ -9,6 +9,31 @@ namespace PsContainers.Core;
 /// <remarks>A test (ErrorCatalogTests) fails when a Core source throws an id that is not a constant of this class.</remarks>
 public static class ErrorIds
 {
+    // ---- Build executor: Build-ContainerImage (Build/). ----
+
+    /// <summary>ObjectNotFound: a COPY/ADD source is not in the build context or the source stage, or its wildcard matches nothing.</summary>
+    public const string BuildSourceNotFound = "BuildSourceNotFound";
+    /// <summary>InvalidArgument: COPY/ADD of several sources to a destination that does not end with '/'.</summary>
+    public const string BuildDestinationNotDirectory = "BuildDestinationNotDirectory";
+    /// <summary>InvalidArgument: COPY/ADD --chmod that is not an octal mode.</summary>
+    public const string InvalidBuildChmod = "InvalidBuildChmod";
+    /// <summary>WriteError/ReadError: COPY/ADD failed on the file system (the errno and path in the message).</summary>
+    public const string BuildCopyFailed = "BuildCopyFailed";
+    /// <summary>ObjectNotFound: Build-ContainerImage -File names no file, or the context has neither Dockerfile nor Containerfile.</summary>
+    public const string DockerfileNotFound = "DockerfileNotFound";
+    /// <summary>ObjectNotFound: the build context is not a directory.</summary>
+    public const string BuildContextNotFound = "BuildContextNotFound";
+    /// <summary>InvalidResult: a RUN step exited with a non-zero code ("Dockerfile:LINE: the command '…' returned a non-zero code: N").</summary>
+    public const string BuildStepFailed = "BuildStepFailed";
+    /// <summary>InvalidOperation: RUN in a stage that has no files yet (FROM scratch).</summary>
+    public const string RunOnEmptyImage = "RunOnEmptyImage";
+    /// <summary>InvalidArgument: COPY --from names a stage that is not built before the step.</summary>
+    public const string BuildStageNotBuilt = "BuildStageNotBuilt";
+    /// <summary>ResourceUnavailable: ADD of a URL whose download failed (the HTTP status or error in the message).</summary>
+    public const string BuildDownloadFailed = "BuildDownloadFailed";
+    /// <summary>InvalidArgument: an instruction form this builder does not run yet (RUN --mount, a RUN heredoc with a #! script).</summary>
+    public const string BuildInstructionNotSupported = "BuildInstructionNotSupported";
+
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
     /// <summary>InvalidOperation: Register- or Unregister-ContainerBootService: systemctl failed (its message).</summary>

@@ -19,6 +19,12 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
     /// <summary>Also anonymous volumes no container mounts (docker system prune --volumes).</summary>
     [Parameter] public SwitchParameter Volumes { get; set; }
 
+    /// <summary>
+    /// Also forget every build cache entry (docker builder prune -a), not only those whose image is gone: the next
+    /// Build-ContainerImage runs every step.
+    /// </summary>
+    [Parameter] public SwitchParameter BuildCache { get; set; }
+
     /// <summary>Do not ask for confirmation (docker system prune -f).</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
@@ -35,7 +41,11 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
                 {
                     // -WhatIf: each object too, with what it frees
                     if (reason == ShouldProcessReason.WhatIf)
+                    {
                         foreach (var item in plan.Items) ShouldProcess($"{item.Kind} {item.Name} ({Core.Images.HumanFormat.Size(item.Size)})", "Remove");
+                        if (BuildCache)
+                            foreach (var e in Cache.List()) ShouldProcess($"BuildCache {Core.Util.Digest.Short(e.Key)} ({e.CreatedBy})", "Forget");
+                    }
                     return;
                 }
             }
@@ -45,6 +55,9 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
                 return !Stopping;
             }, CancellationToken);
             foreach (var (item, error) in result.Failed) WriteEngineError(error, item.Name);
+            // the intermediate images of builds are nameless images: once they are gone their cache entries can never
+            // hit again, so they go too (all of them with -BuildCache)
+            foreach (var e in Cache.Prune(e => BuildCache || !e.InUse)) WriteVerbose($"Forgot build cache entry {e.Key} ({e.CreatedBy})");
             WriteObject(result);
         }
         catch (OperationCanceledException) when (Stopping) { throw new PipelineStoppedException(); }
@@ -52,6 +65,8 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
         catch (Exception e) { ThrowEngineError(e); }
         finally { base.EndProcessing(); }
     }
+
+    private Core.Build.BuildCache Cache => new(Engine.Paths, Engine.Images);
 
     private static string Summary(PrunePlan plan)
     {

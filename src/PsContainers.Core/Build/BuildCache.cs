@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PsContainers.Core.Images;
+using PsContainers.Core.Util;
+
+namespace PsContainers.Core.Build;
+
+/// <summary>
+/// The build cache under the store root (<c>storage/build-cache/&lt;key hex&gt;.json</c>): a step's key
+/// (<see cref="BuildCacheKey"/>) maps to the image that step produced. A lookup hits only when that image is still in
+/// the store, so removing or pruning images never leaves a stale hit (buildah#6152). Each entry is one file written
+/// atomically, so concurrent builds never see half an entry. Docker's build cache in the same role:
+/// <c>docker builder prune</c> empties it.
+/// </summary>
+public sealed class BuildCache
+{
+    private readonly ImageStore _images;
+
+    /// <param name="paths">The store root.</param>
+    /// <param name="images">The image store the entries point into.</param>
+    public BuildCache(PscPaths paths, ImageStore images)
+    {
+        Directory = Path.Combine(paths.Storage, "build-cache");
+        _images = images;
+    }
+
+    /// <summary>The directory that holds the entries.</summary>
+    public string Directory { get; }
+
+    private string FileOf(string key) => Path.Combine(Directory, Digest.Hex(key) + ".json");
+
+    /// <summary>The image a step with this key produced, when it is still in the store; null otherwise (a miss).</summary>
+    public string? Lookup(string key)
+    {
+        var e = Read(FileOf(key));
+        if (e is null || !e.InUse) return null;
+        try { AtomicFile.WriteAllText(FileOf(key), Serialize(e with { LastUsed = DateTime.UtcNow }), durable: false); } catch (IOException) { }
+        return e.ImageId;
+    }
+
+    /// <summary>Record that the step <paramref name="key"/> produced <paramref name="imageId"/> (replaces an older entry).</summary>
+    public void Record(string key, string imageId, string createdBy)
+    {
+        var now = DateTime.UtcNow;
+        AtomicFile.WriteAllText(FileOf(key), Serialize(new BuildCacheEntry { Key = key, ImageId = imageId, CreatedBy = createdBy, Created = now, LastUsed = now }));
+    }
+
+    /// <summary>Every entry, oldest first.</summary>
+    public IReadOnlyList<BuildCacheEntry> List()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return [];
+        return System.IO.Directory.EnumerateFiles(Directory, "*.json").Select(Read).OfType<BuildCacheEntry>().OrderBy(e => e.Created).ToList();
+    }
+
+    /// <summary>
+    /// Remove the entries <paramref name="which"/> selects (all when null) and return them. The images stay (untagged
+    /// intermediate images go with image pruning); only the reuse is forgotten.
+    /// </summary>
+    public IReadOnlyList<BuildCacheEntry> Prune(Func<BuildCacheEntry, bool>? which = null)
+    {
+        var removed = new List<BuildCacheEntry>();
+        foreach (var e in List())
+        {
+            if (which is not null && !which(e)) continue;
+            try { File.Delete(FileOf(e.Key)); removed.Add(e); } catch (IOException) { }
+        }
+        return removed;
+    }
+
+    private static string Serialize(BuildCacheEntry e) => new JsonObject
+    {
+        ["key"] = e.Key,
+        ["imageId"] = e.ImageId,
+        ["createdBy"] = e.CreatedBy,
+        ["created"] = e.Created.ToString("O"),
+        ["lastUsed"] = e.LastUsed.ToString("O"),
+    }.ToJsonString();
+
+    private BuildCacheEntry? Read(string file)
+    {
+        try
+        {
+            var o = JsonNode.Parse(File.ReadAllText(file))?.AsObject();
+            if (o is null) return null;
+            string id = (string?)o["imageId"] ?? "";
+            return new BuildCacheEntry
+            {
+                Key = (string?)o["key"] ?? "",
+                ImageId = id,
+                CreatedBy = (string?)o["createdBy"] ?? "",
+                Created = DateTime.Parse((string?)o["created"] ?? "", null, System.Globalization.DateTimeStyles.RoundtripKind),
+                LastUsed = DateTime.Parse((string?)o["lastUsed"] ?? "", null, System.Globalization.DateTimeStyles.RoundtripKind),
+                InUse = id.Length > 0 && ImageExists(id),
+            };
+        }
+        catch (Exception e) when (e is IOException or JsonException or FormatException or InvalidOperationException) { return null; }
+    }
+
+    private bool ImageExists(string id)
+    {
+        try { return _images.FindImage(id) is { } img && img.Id == id; }
+        catch (PscException) { return false; }
+    }
+}

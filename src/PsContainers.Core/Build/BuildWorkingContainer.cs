@@ -1,0 +1,94 @@
+using PsContainers.Core.Containers;
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Build;
+
+/// <summary>
+/// The working container of one build step, as buildah's: an ordinary engine container made from the step's parent
+/// image (an overlay of its layers plus a fresh upper directory), so a RUN goes through exactly the engine's run path
+/// (<see cref="ContainerManager.Create"/>, <see cref="ContainerSession.Attach"/>: secure default spec, seccomp,
+/// cgroups, the network the build asked for) and a COPY writes into the mounted root. The upper directory is then the
+/// step's layer. A parent without layers (<c>FROM scratch</c>, or only metadata on it) has no overlay: the step writes
+/// into an empty directory, which is its layer. <see cref="Dispose"/> removes the container (killing what still runs,
+/// unmounting) or the directory: nothing is left behind, also on Ctrl+C.
+/// </summary>
+public sealed class BuildWorkingContainer : IDisposable
+{
+    /// <summary>The label that marks a build's working containers (value: the step, "Dockerfile:12").</summary>
+    public const string StepLabel = "io.pscontainers.build.step";
+
+    private readonly Engine _engine;
+    private readonly string? _scratchDir;
+    private bool _mounted;
+
+    private BuildWorkingContainer(Engine engine, Container? container, string? scratchDir)
+    {
+        _engine = engine;
+        Container = container;
+        _scratchDir = scratchDir;
+    }
+
+    /// <summary>The engine container, or null for a parent without layers.</summary>
+    public Container? Container { get; private set; }
+
+    /// <summary>The directory whose content becomes the step's layer (overlay upper directory, or the scratch directory).</summary>
+    public string UpperDirectory => _scratchDir ?? Path.Combine(Container!.Path!, "upper");
+
+    /// <summary>
+    /// A working container for a step on <paramref name="parentImageId"/> (null or an image without layers: a scratch
+    /// directory). <paramref name="options"/> gives the process (for RUN) and the network; its Image is set here.
+    /// </summary>
+    /// <exception cref="PscException">As <see cref="ContainerManager.Create"/>.</exception>
+    public static BuildWorkingContainer Create(Engine engine, string? parentImageId, bool parentHasLayers, ContainerCreateOptions options, CancellationToken ct)
+    {
+        if (parentImageId is null || !parentHasLayers)
+        {
+            Directory.CreateDirectory(engine.Paths.Tmp);
+            string dir = Path.Combine(engine.Paths.Tmp, "build-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            return new BuildWorkingContainer(engine, null, dir);
+        }
+        options.Image = parentImageId;
+        var c = engine.Containers.Create(options, ct);
+        return new BuildWorkingContainer(engine, c, null);
+    }
+
+    /// <summary>The root file system to write into (mounted on first use).</summary>
+    public string MountRoot()
+    {
+        if (_scratchDir is not null) return _scratchDir;
+        var root = _engine.Containers.MountRootfs(Container!);
+        _mounted = true;
+        return root;
+    }
+
+    /// <summary>Unmount the root (before the upper directory is read as a layer).</summary>
+    public void Unmount()
+    {
+        if (Container is not null && _mounted) { _engine.Containers.UnmountRootfs(Container); _mounted = false; }
+    }
+
+    /// <summary>
+    /// Run the container's process attached: <paramref name="output"/> gets each line as it comes. Returns the exit
+    /// code. Cancelling sends the process SIGINT and stops following (the container is killed by <see cref="Dispose"/>).
+    /// </summary>
+    public int Run(Action<OutputLine> output, CancellationToken ct)
+    {
+        using var session = ContainerSession.Attach(_engine.Containers, Container!, null, ct);
+        foreach (var line in session.ReadLines(ct)) output(line);
+        int code = session.ExitCode;
+        if (code < 0) code = _engine.Containers.Wait(Container!, ct);
+        return code;
+    }
+
+    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory.</summary>
+    public void Dispose()
+    {
+        if (_scratchDir is not null) { SafeTree.Delete(_scratchDir); return; }
+        if (Container is null) return;
+        try { Unmount(); } catch (PscException) { }
+        try { _engine.Containers.Remove(Container, force: true); }
+        catch (PscException e) when (e.ErrorId == ErrorIds.ContainerNotFound) { }
+        Container = null;
+    }
+}

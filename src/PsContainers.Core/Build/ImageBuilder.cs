@@ -1,0 +1,456 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
+using PsContainers.Core.Registry;
+using PsContainers.Core.Util;
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Build;
+
+/// <summary>
+/// The build executor (docker build / buildah bud): runs a Dockerfile's stages the target needs, step by step, each
+/// step producing an image in the store as buildah's <c>--layers</c> does, so the build cache is a map from a step's
+/// key to the image it made (<see cref="BuildCache"/>).
+/// <list type="bullet">
+/// <item>FROM: <c>scratch</c>, an earlier stage, or an image (pulled per <see cref="ImageBuildOptions.Pull"/>).</item>
+/// <item>RUN: a working container on the parent image run through the engine's own run path (secure default spec,
+/// no network unless <see cref="ImageBuildOptions.DefaultNetwork"/>), with the stage's ENV and ARGs, USER and
+/// WORKDIR; the shell form runs the stage's SHELL. Its output goes to the caller line by line; a non-zero exit fails
+/// the build (BuildStepFailed, with file:line, the command and the code). The container's upper directory, without
+/// the runtime's mount points, is the step's layer.</item>
+/// <item>COPY/ADD: written into the mounted parent by <see cref="BuildCopier"/>; the written upper directory is the layer.</item>
+/// <item>Metadata (ENV, LABEL, CMD, ENTRYPOINT, EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD,
+/// MAINTAINER): a new config and an <c>empty_layer</c> history entry. ARG changes no image.</item>
+/// </list>
+/// Cache key per step: sha256 over the parent image id, the expanded instruction (created_by), the ARG values it
+/// sees and, for COPY/ADD, the digest of what it reads (<see cref="BuildCopier.ComputeDigest"/>): a changed file
+/// misses from that COPY on, a changed --build-arg from the first step that sees it.
+/// Cancellation (Ctrl+C) stops the running step: its working container is removed, no tag is written; images of
+/// finished steps stay as cache.
+/// </summary>
+public sealed class ImageBuilder
+{
+    private readonly Engine _engine;
+    private readonly ImageBuildOptions _o;
+    private readonly Action<BuildStepEvent> _onStep;
+    private readonly Action<OutputLine> _onOutput;
+    private readonly IProgressSink _progress;
+    private readonly BuildCache _cache;
+    private int _step, _total;
+
+    /// <param name="engine">The engine whose store, runtime and networks the build uses.</param>
+    /// <param name="options">What to build.</param>
+    /// <param name="onStep">Called before and after each step.</param>
+    /// <param name="onOutput">Each output line of a RUN step, as it comes.</param>
+    /// <param name="progress">Warnings (unused build args, parser warnings) and pull progress.</param>
+    public ImageBuilder(Engine engine, ImageBuildOptions options, Action<BuildStepEvent> onStep, Action<OutputLine> onOutput, IProgressSink progress)
+    {
+        _engine = engine;
+        _o = options;
+        _onStep = onStep;
+        _onOutput = onOutput;
+        _progress = progress;
+        _cache = new BuildCache(engine.Paths, engine.Images);
+    }
+
+    /// <summary>The state of a stage while its steps run.</summary>
+    private sealed class StageState
+    {
+        public required string Name;
+        public string? ImageId;
+        public bool HasLayers;
+        public ImageExecutionConfig Config = new();
+        public required BuildVariableScope Scope;
+        /// <summary>The stage's config editor (BuildKit's per-stage state: CMD set in this stage, SHELL, author).</summary>
+        public required ImageConfigEditor Editor;
+    }
+
+    /// <summary>The Dockerfile a build reads: the given path, else Dockerfile, else Containerfile in the context.</summary>
+    /// <exception cref="PscException">DockerfileNotFound.</exception>
+    public static string FindDockerfile(string contextDirectory, string? dockerfilePath)
+    {
+        if (dockerfilePath is not null)
+        {
+            string p = Path.IsPathRooted(dockerfilePath) ? dockerfilePath : Path.Combine(contextDirectory, dockerfilePath);
+            if (File.Exists(p)) return Path.GetFullPath(p);
+            throw PscException.NotFound(ErrorIds.DockerfileNotFound, $"The Dockerfile '{dockerfilePath}' does not exist.", dockerfilePath);
+        }
+        foreach (var name in new[] { "Dockerfile", "Containerfile" })
+        {
+            string p = Path.Combine(contextDirectory, name);
+            if (File.Exists(p)) return Path.GetFullPath(p);
+        }
+        throw PscException.NotFound(ErrorIds.DockerfileNotFound, $"No Dockerfile or Containerfile in '{contextDirectory}'; give one with -File.", contextDirectory);
+    }
+
+    /// <summary>Build and return the image of the target stage, tagged with <see cref="ImageBuildOptions.Tags"/>.</summary>
+    /// <exception cref="PscException">DockerfileNotFound, BuildContextNotFound, the parser's DockerfileSyntax/DockerfileExpansion,
+    /// ImageNotFound (a base missing with -Pull Never), BuildStepFailed (a RUN exited non-zero), RunOnEmptyImage, the
+    /// COPY/ADD errors of <see cref="BuildCopier"/>, the store's errors.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing is left running or mounted.</exception>
+    public ContainerImage Build(CancellationToken ct)
+    {
+        string context = Path.GetFullPath(_o.ContextDirectory);
+        if (!Directory.Exists(context))
+            throw PscException.NotFound(ErrorIds.BuildContextNotFound, $"The build context '{_o.ContextDirectory}' is not a directory.", _o.ContextDirectory);
+        string file = FindDockerfile(context, _o.DockerfilePath);
+        var dockerfile = DockerfileParser.Parse(File.ReadAllText(file), Path.GetFileName(file));
+        foreach (var w in dockerfile.Warnings) _progress.Warning(w);
+        Platform? platform = _o.Platform is null ? null : Platform.Parse(_o.Platform);
+        var plan = DockerfileBuildPlan.Create(dockerfile, _o.BuildArguments, _o.Target, platform);
+        foreach (var a in plan.UnusedBuildArgs) _progress.Warning($"The build argument '{a}' is not consumed by any ARG of the stages built.");
+        var excluded = BuildContextExclusions(context, file);
+        _total = plan.RequiredStages.Sum(s => s.Instructions.Count + 1);
+
+        var states = new Dictionary<BuildPlanStage, StageState>();
+        using var contextSource = BuildCopySource.Context(context, excluded);
+        foreach (var stage in plan.RequiredStages)
+        {
+            var st = StartStage(stage, states, platform, ct);
+            if (stage.BaseKind != BuildBaseKind.Scratch && st.Config.OnBuild is { Count: > 0 } triggers)
+            {
+                // the base's ONBUILD triggers run right after FROM, in this build's context, and are not inherited
+                // (BuildKit dispatchOnBuildTriggers)
+                st.Config = With(st.Config, st.Config.Labels, onBuild: null);
+                st.Editor = new ImageConfigEditor(new ImageConfiguration { Config = st.Config, Author = st.Editor.Config.Author });
+                foreach (var t in triggers)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    Step(st, DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD"), plan, states, contextSource, platform, ct);
+                }
+            }
+            foreach (var instruction in stage.Instructions)
+            {
+                ct.ThrowIfCancellationRequested();
+                Step(st, instruction, plan, states, contextSource, platform, ct);
+            }
+            states[stage] = st;
+        }
+        var final = states[plan.Target];
+        if (_o.Labels.Count > 0)
+        {
+            var labels = new Dictionary<string, string>(final.Config.Labels);
+            foreach (var kv in _o.Labels) labels[kv.Key] = kv.Value;
+            Commit(final, With(final.Config, labels: labels), "LABEL " + string.Join(' ', _o.Labels.Select(kv => kv.Key + "=" + kv.Value)), null, ct);
+        }
+        if (final.ImageId is null)
+            // FROM scratch and nothing else: an image without layers, as docker builds it
+            Commit(final, final.Config, "FROM scratch", null, ct);
+        var image = _engine.Images.FindImage(final.ImageId!) ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The built image {final.ImageId} vanished from the store.", final.ImageId);
+        foreach (var tag in _o.Tags) image = _engine.Images.Tag(image, tag, ct);
+        return _o.Tags.Count > 0 ? _engine.Images.FindImage(_o.Tags[0].ToString()) ?? image : image;
+    }
+
+    // ------------------------------------------------------------------ stages
+
+    private StageState StartStage(BuildPlanStage stage, Dictionary<BuildPlanStage, StageState> states, Platform? platform, CancellationToken ct)
+    {
+        string name = stage.Name ?? stage.Index.ToString(CultureInfo.InvariantCulture);
+        Report(name, stage.From, null, null);
+        StageState st;
+        switch (stage.BaseKind)
+        {
+            case BuildBaseKind.Scratch:
+                st = new StageState { Name = name, Scope = stage.CreateScope(), Editor = new ImageConfigEditor(new ImageConfiguration()) };
+                break;
+            case BuildBaseKind.Stage:
+                var b = states[stage.BaseStage!];
+                st = new StageState
+                {
+                    Name = name, ImageId = b.ImageId, HasLayers = b.HasLayers, Config = b.Config, Scope = stage.CreateScope(b.Scope),
+                    Editor = new ImageConfigEditor(new ImageConfiguration { Config = b.Config, Author = b.Editor.Config.Author }),
+                };
+                break;
+            default:
+                var img = ResolveBase(stage.BaseName, stage.From.Location, platform, ct);
+                var baseConfig = ImageConfiguration.Parse(_engine.Images.GetConfig(img));
+                st = new StageState
+                {
+                    Name = name, ImageId = img.Id, HasLayers = img.Layers.Length > 0, Config = baseConfig.Config ?? new ImageExecutionConfig(),
+                    Scope = stage.CreateScope(), Editor = new ImageConfigEditor(new ImageConfiguration { Config = baseConfig.Config, Author = baseConfig.Author }),
+                };
+                break;
+        }
+        Report(name, stage.From, false, st.ImageId);
+        return st;
+    }
+
+    /// <summary>A base image by reference, pulled as the pull policy says.</summary>
+    private ContainerImage ResolveBase(string reference, string where, Platform? platform, CancellationToken ct)
+    {
+        var local = _o.Pull == BuildPullPolicy.Always ? null : FindLocal(reference);
+        if (local is not null) return local;
+        if (_o.Pull == BuildPullPolicy.Never)
+            throw PscException.NotFound(ErrorIds.ImageNotFound, $"{where}: the image '{reference}' is not in the local store and -Pull Never forbids pulling it.", reference);
+        var puller = new ImagePuller(_engine.Images, RegistryOptions.Load(_engine.Paths), _progress);
+        return puller.Pull(ImageReference.Parse(reference), platform, ct);
+    }
+
+    private ContainerImage? FindLocal(string reference)
+    {
+        try { return _engine.Images.FindImage(reference); }
+        catch (PscException e) when (e.Category == PscErrorCategory.ObjectNotFound) { return null; }
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    private void Step(StageState st, DockerfileInstruction instruction, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+        BuildCopySource contextSource, Platform? platform, CancellationToken ct)
+    {
+        if (instruction is ArgInstruction arg)
+        {
+            Report(st.Name, arg, null, null);
+            st.Scope.Declare(arg, st.Config.Env);
+            Report(st.Name, arg, false, st.ImageId);
+            return;
+        }
+        var expanded = st.Scope.Expand(instruction, st.Config.Env);
+        switch (expanded)
+        {
+            case RunInstruction run: Run(st, run, ct); break;
+            case CopyInstruction copy: Copy(st, copy, plan, states, contextSource, platform, ct); break;
+            default: Metadata(st, expanded, ct); break;
+        }
+    }
+
+    private void Metadata(StageState st, DockerfileInstruction i, CancellationToken ct)
+    {
+        Report(st.Name, i, null, null);
+        string createdBy = st.Editor.Apply(i, st.Scope.Args, history: false) ?? "ONBUILD " + ((OnBuildInstruction)i).Expression;
+        var config = st.Editor.Config.Config!;
+        bool cached = Cached(st, i, [], null, config, ct, out var key);
+        if (!cached)
+        {
+            if (i is WorkdirInstruction && config.WorkingDir is { } wd && wd != "/")
+            {
+                // BuildKit makes the WORKDIR directory in a layer of its own, owned by the stage's USER
+                using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(i.Location), ct);
+                using (var root = RootedPath.Open(w.MountRoot()))
+                using (var dir = root.CreateDirectories(wd))
+                    if (!string.IsNullOrEmpty(config.User) && BuildCopier.ResolveChown(config.User, w.MountRoot()) is { } owner)
+                        Fs.Chown(dir, ""u8, owner.Uid, owner.Gid);
+                w.Unmount();
+                CommitLayer(st, w, config, createdBy, key, null, ct);
+            }
+            else Commit(st, config, createdBy, key, ct);
+        }
+        st.Config = config;
+        Report(st.Name, i, cached, st.ImageId);
+    }
+
+    private void Run(StageState st, RunInstruction run, CancellationToken ct)
+    {
+        Report(st.Name, run, null, null);
+        if (run.ScriptHeredoc is not null || run.Mounts.Count > 0)
+            throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
+                $"{run.Location}: {(run.Mounts.Count > 0 ? "RUN --mount" : "a RUN heredoc with a #! script")} is not supported by this builder yet.", run.Location);
+        var argv = run.ToArgv(st.Config.Shell).ToArray();
+        var visible = st.Scope.VisibleArgs(st.Config.Env);
+        string createdBy = ImageConfigEditor.CreatedByRun(run, st.Config.Shell, visible);
+        if (Cached(st, run, visible, null, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (st.ImageId is null || !st.HasLayers)
+            throw PscException.InvalidOperation(ErrorIds.RunOnEmptyImage, $"{run.Location}: RUN needs a base image with files (a shell or the program); this stage is still empty.", run.Location);
+        var options = new ContainerCreateOptions
+        {
+            Command = argv,
+            Entrypoint = [],
+            Environment = st.Scope.RunEnvironment(st.Config.Env).ToList(),
+            User = string.IsNullOrEmpty(st.Config.User) ? "0" : st.Config.User,
+            WorkingDirectory = string.IsNullOrEmpty(st.Config.WorkingDir) ? "/" : st.Config.WorkingDir,
+            Networks = [(run.Network ?? (_o.DefaultNetwork ? "default" : "none")) is "default" ? "" : "none"],
+            Hostname = "buildkitsandbox",
+            Labels = new() { [BuildWorkingContainer.StepLabel] = run.Location },
+            Security = new SecurityOptions(),
+        };
+        if (options.Networks[0] == "") options.Networks.Clear();
+        using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
+        EnsureWorkdir(w, st);
+        w.Unmount();
+        int code = w.Run(_onOutput, ct);
+        if (code != 0)
+            throw new PscException(ErrorIds.BuildStepFailed, PscErrorCategory.InvalidResult,
+                $"{run.Location}: the command '{string.Join(' ', argv)}' returned a non-zero code: {code}", run.Location);
+        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!));
+        CommitLayer(st, w, st.Config, createdBy, key, exclude, ct);
+        Report(st.Name, run, false, st.ImageId);
+    }
+
+    private void Copy(StageState st, CopyInstruction copy, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+        BuildCopySource contextSource, Platform? platform, CancellationToken ct)
+    {
+        Report(st.Name, copy, null, null);
+        bool isAdd = copy is AddInstruction;
+        var urls = isAdd ? copy.Sources.Where(IsUrl).ToList() : [];
+        var local = copy.Sources.Where(s => !urls.Contains(s)).ToList();
+        var o = new BuildCopyOptions
+        {
+            Sources = local,
+            Destination = copy.Destination,
+            WorkingDirectory = string.IsNullOrEmpty(st.Config.WorkingDir) ? "/" : st.Config.WorkingDir,
+            Chown = copy.Chown,
+            Chmod = copy.Chmod,
+            IsAdd = isAdd && copy.From is null,
+            Where = copy.Location,
+        };
+        // the source: the context, another stage, or an image (mounted read-only for the step)
+        BuildWorkingContainer? fromContainer = null;
+        BuildCopySource? fromSource = null;
+        string? staged = null; // ADD URLs and COPY heredocs, staged as files
+        try
+        {
+            var source = contextSource;
+            if (copy.From is { } from)
+            {
+                var fromImage = FromImage(from, plan, states, copy.Location, platform, ct);
+                fromContainer = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(copy.Location), ct);
+                fromSource = BuildCopySource.Rootfs(fromContainer.MountRoot());
+                source = fromSource;
+            }
+            var digests = new List<string>();
+            if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
+            if (urls.Count > 0 || copy.InlineSources.Count > 0)
+            {
+                staged = Path.Combine(_engine.Paths.Tmp, "build-add-" + Guid.NewGuid().ToString("N"));
+                Directory.CreateDirectory(staged);
+                foreach (var u in urls) digests.Add(BuildDownloads.Download(u, staged, copy.Location, ct));
+                foreach (var h in copy.InlineSources)
+                {
+                    // BuildKit writes a heredoc source as a file of mode 0644 (its content is in the key's instruction text)
+                    string f = Path.Combine(staged, Path.GetFileName(h.Name));
+                    File.WriteAllText(f, h.Content);
+                    File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                }
+            }
+            string createdBy = ImageConfigEditor.CreatedByCopy(copy);
+            if (Cached(st, copy, [], string.Join(',', digests), st.Config, ct, out var key)) { Report(st.Name, copy, true, st.ImageId); return; }
+            using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
+            string root = w.MountRoot();
+            EnsureWorkdir(w, st);
+            if (local.Count > 0) BuildCopier.Copy(source, o, root, ct);
+            if (staged is not null)
+            {
+                using var dl = BuildCopySource.Rootfs(staged);
+                BuildCopier.Copy(dl, o with { Sources = Directory.GetFiles(staged).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!, IsAdd = false, Chown = copy.Chown ?? "0:0" }, root, ct);
+            }
+            w.Unmount();
+            CommitLayer(st, w, st.Config, createdBy, key, null, ct);
+            Report(st.Name, copy, false, st.ImageId);
+        }
+        finally
+        {
+            fromSource?.Dispose();
+            fromContainer?.Dispose();
+            if (staged is not null) SafeTree.Delete(staged);
+        }
+    }
+
+    /// <summary>A working container that is only mounted, never started (COPY, ADD, WORKDIR, a --from source).</summary>
+    private static ContainerCreateOptions WorkingOptions(string where) =>
+        new() { Command = ["true"], Networks = ["none"], Labels = new() { [BuildWorkingContainer.StepLabel] = where } };
+
+    /// <summary>COPY --from: a stage by name or index (BuildKit), else an image reference.</summary>
+    private (string? Id, bool HasLayers) FromImage(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)
+    {
+        var stage = plan.Stages.FirstOrDefault(s => string.Equals(s.Name, from, StringComparison.OrdinalIgnoreCase))
+            ?? (int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n < plan.Stages.Count ? plan.Stages[n] : null);
+        if (stage is not null)
+        {
+            if (!states.TryGetValue(stage, out var s))
+                throw PscException.InvalidArgument(ErrorIds.BuildStageNotBuilt, $"{where}: --from={from} names a stage that is not built before this one.", from);
+            return (s.ImageId, s.HasLayers);
+        }
+        var img = ResolveBase(from, where, platform, ct);
+        return (img.Id, img.Layers.Length > 0);
+    }
+
+    /// <summary>WORKDIR is created when a step first needs it (BuildKit creates it; here with the step that uses it).</summary>
+    private static void EnsureWorkdir(BuildWorkingContainer w, StageState st)
+    {
+        if (string.IsNullOrEmpty(st.Config.WorkingDir) || st.Config.WorkingDir == "/") return;
+        using var root = RootedPath.Open(w.MountRoot());
+        using var _ = root.CreateDirectories(st.Config.WorkingDir);
+    }
+
+    private static bool IsUrl(string s) => s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    // ------------------------------------------------------------------ cache and commit
+
+    /// <summary>
+    /// The step's cache key, and whether the cache has it (then the stage moves to the cached image). -NoCache still
+    /// computes the key, so the result is recorded for later builds.
+    /// </summary>
+    /// <remarks>
+    /// The key is <see cref="BuildCacheKey.Compute"/> of the parent image id ("scratch" for none; with "+oci" appended
+    /// for an OCI build, since the same steps in the two formats make different images), the instruction's canonical
+    /// text, the ARG values it sees and the content digest of what it copies.
+    /// </remarks>
+    private bool Cached(StageState st, DockerfileInstruction expanded, IReadOnlyList<string> visibleArgs, string? contentDigest, ImageExecutionConfig config, CancellationToken ct, out string key)
+    {
+        key = BuildCacheKey.Compute((st.ImageId ?? "scratch") + (_o.OciFormat ? "+oci" : ""),
+            BuildCacheKey.InstructionText(expanded, st.Config.Shell), visibleArgs, contentDigest);
+        if (_o.NoCache) return false;
+        var hit = _cache.Lookup(key);
+        if (hit is null) return false;
+        var img = _engine.Images.FindImage(hit);
+        if (img is null) return false;
+        st.ImageId = img.Id;
+        st.HasLayers = img.Layers.Length > 0;
+        st.Config = config;
+        return true;
+    }
+
+    private ImageCommitSpec Spec(StageState st, ImageExecutionConfig config, string createdBy) => new()
+    {
+        BaseImageId = st.ImageId,
+        Config = config,
+        CreatedBy = createdBy,
+        Comment = ImageConfigEditor.HistoryComment,
+        Author = st.Editor.Config.Author,
+        ManifestMediaType = _o.OciFormat ? MediaTypes.OciManifest : MediaTypes.DockerManifest,
+    };
+
+    /// <summary>A metadata step (no layer): a new image with an empty_layer history entry.</summary>
+    private void Commit(StageState st, ImageExecutionConfig config, string createdBy, string? key, CancellationToken ct)
+    {
+        var img = _engine.Images.AddImage(Spec(st, config, createdBy), null, _progress, ct);
+        Advance(st, img, config, createdBy, key);
+    }
+
+    private void CommitLayer(StageState st, BuildWorkingContainer w, ImageExecutionConfig config, string createdBy, string? key, IReadOnlySet<string>? exclude, CancellationToken ct)
+    {
+        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct);
+        Advance(st, img, config, createdBy, key);
+    }
+
+    private void Advance(StageState st, ContainerImage img, ImageExecutionConfig config, string createdBy, string? key)
+    {
+        st.ImageId = img.Id;
+        st.HasLayers = img.Layers.Length > 0;
+        st.Config = config;
+        if (key is not null) _cache.Record(key, img.Id, createdBy);
+    }
+
+    private static ImageExecutionConfig With(ImageExecutionConfig c, IReadOnlyDictionary<string, string> labels) => With(c, labels, c.OnBuild);
+
+    private static ImageExecutionConfig With(ImageExecutionConfig c, IReadOnlyDictionary<string, string> labels, IReadOnlyList<string>? onBuild) => new()
+    {
+        User = c.User, ExposedPorts = c.ExposedPorts, Env = c.Env, Entrypoint = c.Entrypoint, Cmd = c.Cmd, Volumes = c.Volumes,
+        WorkingDir = c.WorkingDir, Labels = labels, StopSignal = c.StopSignal, Healthcheck = c.Healthcheck, Shell = c.Shell, OnBuild = onBuild,
+    };
+
+    private void Report(string stage, DockerfileInstruction i, bool? cached, string? imageId)
+    {
+        if (cached is null) _step++;
+        _onStep(new BuildStepEvent(_step, _total, stage, i.Original, i.Location, cached, imageId));
+    }
+
+    /// <summary>The .dockerignore (or .containerignore) decision for the context; the Dockerfile itself is always readable by the builder.</summary>
+    private static Func<string, bool>? BuildContextExclusions(string context, string dockerfile)
+    {
+        var (ignore, _) = BuildContextIgnore.Load(context, dockerfile);
+        return ignore.Patterns.Count == 0 ? null : ignore.IsExcluded;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using PsContainers.Completers;
+using PsContainers.Core;
+using PsContainers.Core.Build;
+using PsContainers.Core.Images;
+
+namespace PsContainers.Commands;
+
+/// <summary>
+/// Build-ContainerImage (docker build, buildah bud): builds an image from a Dockerfile and a build context with the
+/// engine's own runtime (<see cref="ImageBuilder"/>). Each step is a Write-Progress activity ("CACHED" or running);
+/// RUN output comes as information records (tag "BuildOutput"; visible with -InformationAction Continue) and verbose
+/// messages (visible with -Verbose). Ctrl+C stops the build: the running step's working container is removed, no tag
+/// is written. Returns the image.
+/// </summary>
+[Cmdlet("Build", "ContainerImage", SupportsShouldProcess = true)]
+[OutputType(typeof(ContainerImage))]
+public sealed class BuildContainerImageCommand : PscCmdlet
+{
+    /// <summary>The build context directory (COPY and ADD read from it).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath", "Context")]
+    public string Path { get; set; } = "";
+
+    /// <summary>The Dockerfile (default: Dockerfile, else Containerfile, in the context).</summary>
+    [Parameter(Position = 1)]
+    [Alias("Dockerfile", "Containerfile")]
+    public string? File { get; set; }
+
+    /// <summary>Names for the image (name:tag).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
+    public string[] Tag { get; set; } = [];
+
+    /// <summary>--build-arg values (name = value).</summary>
+    [Parameter]
+    public Hashtable? BuildArgument { get; set; }
+
+    /// <summary>The stage to build (name or index).</summary>
+    [Parameter]
+    public string? Target { get; set; }
+
+    /// <summary>Labels for the image (name = value).</summary>
+    [Parameter]
+    public Hashtable? Label { get; set; }
+
+    /// <summary>Run every step instead of reusing the build cache.</summary>
+    [Parameter]
+    public SwitchParameter NoCache { get; set; }
+
+    /// <summary>When to pull base images.</summary>
+    [Parameter]
+    public BuildPullPolicy Pull { get; set; } = BuildPullPolicy.Missing;
+
+    /// <summary>The image format: Docker (schema 2, the default, as docker build) or Oci.</summary>
+    [Parameter]
+    [ValidateSet("Docker", "Oci")]
+    public string Format { get; set; } = "Docker";
+
+    /// <summary>The network of RUN steps: None (the default) or Default (the default bridge network).</summary>
+    [Parameter]
+    [ValidateSet("None", "Default")]
+    public string Network { get; set; } = "None";
+
+    /// <summary>The target platform (os/arch[/variant]).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(PlatformCompleter))]
+    public string? Platform { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string context = GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(context, "Build image" + (Tag.Length > 0 ? " " + string.Join(", ", Tag) : ""))) return;
+        ForTarget(context, () =>
+        {
+            var options = new ImageBuildOptions
+            {
+                ContextDirectory = context,
+                DockerfilePath = File is null ? null : GetUnresolvedProviderPathFromPSPath(File),
+                Tags = Tag.Select(ImageReference.Parse).ToList(),
+                BuildArguments = ToDictionary(BuildArgument),
+                Target = Target,
+                Labels = ToDictionary(Label),
+                NoCache = NoCache,
+                Pull = Pull,
+                OciFormat = Format == "Oci",
+                DefaultNetwork = Network == "Default",
+                Platform = Platform,
+            };
+            var image = RunPumped((sink, ct) =>
+            {
+                var pump = (Pump)sink;
+                var builder = new ImageBuilder(Engine, options, e => pump.Post(c => WriteStep(c, e)), line => pump.Post(c =>
+                {
+                    c.WriteInformation(new InformationRecord(line.Text, "Build-ContainerImage"), ["BuildOutput", line.IsError ? "Stderr" : "Stdout"]);
+                    c.WriteVerbose(line.Text);
+                }), sink);
+                return builder.Build(ct);
+            });
+            WriteProgress(new ProgressRecord(1, "Build-ContainerImage", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteObject(image);
+        });
+    }
+
+    private static void WriteStep(PSCmdlet c, BuildStepEvent e)
+    {
+        string status = e.Cached switch { true => "CACHED", false => "DONE", null => "running" };
+        var record = new ProgressRecord(1, "Build-ContainerImage", $"[{e.Stage}] step {e.Number}/{e.Total}: {status}")
+        {
+            CurrentOperation = $"{e.Location} {e.Instruction}",
+            PercentComplete = e.Total == 0 ? -1 : Math.Clamp(100 * (e.Number - (e.Cached is null ? 1 : 0)) / e.Total, 0, 100),
+        };
+        c.WriteProgress(record);
+        if (e.Cached is not null) c.WriteVerbose($"[{e.Stage}] {e.Location} {e.Instruction}: {status}{(e.ImageId is null ? "" : " " + Core.Util.Digest.Short(e.ImageId))}");
+    }
+
+    private static Dictionary<string, string> ToDictionary(Hashtable? table)
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (table is null) return d;
+        foreach (DictionaryEntry kv in table)
+            d[Convert.ToString(kv.Key, CultureInfo.InvariantCulture) ?? ""] = Convert.ToString(kv.Value is PSObject p ? p.BaseObject : kv.Value, CultureInfo.InvariantCulture) ?? "";
+        return d;
+    }
+}

@@ -1,0 +1,315 @@
+# Build-ContainerImage: real builds on the generated busybox test image (nothing downloaded), each image then run.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    $script:Root = Initialize-ContainerTestStore
+    $script:Img = 'busybox-test:latest'
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) "psc-build-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory $script:Work
+
+    function New-Context([string] $Name, [hashtable] $Files) {
+        $dir = Join-Path $script:Work $Name
+        $null = New-Item -ItemType Directory -Force $dir
+        foreach ($k in $Files.Keys) {
+            $p = Join-Path $dir $k
+            $null = New-Item -ItemType Directory -Force (Split-Path $p)
+            [IO.File]::WriteAllText($p, $Files[$k])
+        }
+        $dir
+    }
+
+    function Get-RawImageConfig([string] $Reference) {
+        # the config blob as stored (Healthcheck, Shell, OnBuild are read from it as docker inspect shows them)
+        $img = Get-ContainerImage $Reference
+        $hex = $img.Id.Substring(7)
+        $blob = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $hex | Select-Object -First 1
+        Get-Content -Raw $blob.FullName | ConvertFrom-Json -AsHashtable
+    }
+
+    function Test-NoBuildLeftovers {
+        # no working container, no mount under the store
+        @(Get-Container -All | Where-Object { $_.Labels.ContainsKey('io.pscontainers.build.step') }).Count | Should -Be 0
+        @(Get-Content /proc/self/mountinfo | Where-Object { $_ -like "* $script:Root/*" }).Count | Should -Be 0
+    }
+}
+
+AfterAll {
+    Remove-ContainerTestStore $script:Root
+    if ($script:Work) { Remove-Item -Recurse -Force $script:Work -ErrorAction SilentlyContinue }
+}
+
+Describe 'Build-ContainerImage' {
+    It 'builds a multi-stage Dockerfile: COPY --from, ARG scoping, --chown/--chmod, ADD of a tar, and the config' {
+        $ctx = New-Context 'multi' @{
+            'app.sh'       = "#!/bin/sh`necho app says hi`n"
+            'pkg/in/x.txt' = "from the tarball`n"
+            'Dockerfile'   = @'
+ARG BASE=busybox-test:latest
+ARG GLOBAL_ONLY=global
+FROM $BASE AS builder
+ARG GREETING=hello
+RUN echo "$GREETING from builder" > /greeting && mkdir -p /out && echo built > /out/artifact && echo "app:x:1001:1002::/home/app:/bin/sh" >> /etc/passwd && echo "app:x:1002:" >> /etc/group
+FROM builder AS final
+ARG GREETING
+ENV APP_HOME=/app NAME=world
+WORKDIR $APP_HOME
+COPY --from=builder /out/ ./
+COPY --from=0 /greeting /etc/greeting
+COPY --chown=app --chmod=0750 app.sh ./bin/
+COPY --chown=nobody:nogroup app.sh /srv/by-name.sh
+ADD pkg.tgz /opt/
+LABEL org.test.kind=multi org.test.home="$APP_HOME"
+EXPOSE 8081/udp
+HEALTHCHECK --interval=5s --retries=2 CMD ["true"]
+STOPSIGNAL SIGQUIT
+RUN echo "arg=[$GREETING] global=[$GLOBAL_ONLY] name=[$NAME]" > /app/args.txt
+SHELL ["/bin/sh", "-e", "-c"]
+USER nobody
+ENTRYPOINT ["/bin/sh", "-c"]
+CMD ["cat /app/artifact /etc/greeting /app/args.txt"]
+'@
+        }
+        & tar -czf (Join-Path $ctx 'pkg.tgz') -C (Join-Path $ctx 'pkg') in
+        $img = Build-ContainerImage -Path $ctx -Tag build-multi:1 -BuildArgument @{ GREETING = 'hi' } -Label @{ 'org.test.extra' = 'x' }
+        $img.RepoTags | Should -Contain 'build-multi:1'
+
+        # the image runs its CMD through its ENTRYPOINT
+        $out = Invoke-ContainerImage build-multi:1 -Remove
+        $out | Should -Be @('built', 'hi from builder', 'arg=[hi] global=[] name=[world]')
+
+        # files, modes and owners
+        $ls = Invoke-ContainerImage build-multi:1 -Remove -Entrypoint /bin/busybox -- stat -c '%n %a %u:%g' /app/bin/app.sh /srv/by-name.sh /app/artifact /opt/in/x.txt
+        $ls | Should -Be @('/app/bin/app.sh 750 1001:1001', '/srv/by-name.sh 644 65534:65534', '/app/artifact 644 0:0', '/opt/in/x.txt 644 0:0')
+        Invoke-ContainerImage build-multi:1 -Remove -Entrypoint /bin/busybox -- cat /opt/in/x.txt | Should -Be 'from the tarball'
+        Invoke-ContainerImage build-multi:1 -Remove -User 0 -Entrypoint /app/bin/app.sh | Should -Be 'app says hi'
+
+        # the config as docker stores it
+        $cfg = (Get-RawImageConfig build-multi:1).config
+        $cfg.Env | Should -Contain 'APP_HOME=/app'
+        $cfg.Env | Should -Contain 'NAME=world'
+        @($cfg.Env | Where-Object { $_ -like 'GREETING=*' }).Count | Should -Be 0   # ARGs are not persisted
+        $cfg.WorkingDir | Should -Be '/app'
+        $cfg.User | Should -Be 'nobody'
+        $cfg.Entrypoint | Should -Be @('/bin/sh', '-c')
+        $cfg.Cmd | Should -Be @('cat /app/artifact /etc/greeting /app/args.txt')
+        $cfg.Labels['org.test.kind'] | Should -Be 'multi'
+        $cfg.Labels['org.test.home'] | Should -Be '/app'
+        $cfg.Labels['org.test.extra'] | Should -Be 'x'
+        $cfg.Labels['org.opencontainers.image.title'] | Should -Be 'busybox-test'   # inherited
+        $cfg.ExposedPorts.Keys | Should -Contain '8081/udp'
+        $cfg.StopSignal | Should -Be 'SIGQUIT'
+        $cfg.Healthcheck.Test | Should -Be @('CMD', 'true')
+        $cfg.Healthcheck.Interval | Should -Be 5000000000
+        $cfg.Healthcheck.Retries | Should -Be 2
+        $cfg.Shell | Should -Be @('/bin/sh', '-e', '-c')
+
+        # history: one entry per step, metadata steps without a layer
+        $raw = Get-RawImageConfig build-multi:1
+        $hist = $raw.history | Where-Object { $_.created_by -like 'RUN *' }
+        @($hist).Count | Should -Be 2
+        @($hist)[1].created_by | Should -BeLike 'RUN |1 GREETING=hi /bin/sh -c echo "arg=*'
+        ($raw.history | Where-Object created_by -eq 'ENV APP_HOME=/app NAME=world').empty_layer | Should -BeTrue
+        $raw.rootfs.diff_ids.Count | Should -Be (3 + 8)   # busybox's 3 + RUN, WORKDIR, COPY x4, ADD, RUN
+        Test-NoBuildLeftovers
+    }
+
+    It 'runs heredocs, uses SHELL for later shell forms, stores ONBUILD, and writes the OCI format' {
+        $ctx = New-Context 'heredoc' @{ 'Dockerfile' = @'
+FROM busybox-test:latest
+COPY <<EOF /etc/heredoc.txt
+line one
+line two
+EOF
+RUN <<EOT
+echo from heredoc > /run-heredoc.txt
+EOT
+SHELL ["/bin/busybox", "sh", "-c"]
+RUN echo "$0" > /shell0.txt
+ONBUILD RUN echo triggered
+CMD cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt
+'@ }
+        $img = Build-ContainerImage $ctx -Tag build-heredoc:1 -Format Oci
+        Invoke-ContainerImage build-heredoc:1 -Remove | Should -Be @('line one', 'line two', 'from heredoc', 'sh')
+        $cfg = (Get-RawImageConfig build-heredoc:1).config
+        $cfg.Cmd | Should -Be @('/bin/busybox', 'sh', '-c', 'cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt')
+        $cfg.OnBuild | Should -Be @('RUN echo triggered')
+        $cfg.Shell | Should -Be @('/bin/busybox', 'sh', '-c')
+        $manifest = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $img.Digest.Substring(7) | Select-Object -First 1
+        (Get-Content -Raw $manifest.FullName | ConvertFrom-Json).mediaType | Should -Be 'application/vnd.oci.image.manifest.v1+json'
+    }
+
+    It 'runs the ONBUILD triggers of a base image in the child build, and does not pass them on' {
+        $base = New-Context 'onbuild-base' @{ 'Dockerfile' = "FROM busybox-test:latest`nONBUILD COPY marker.txt /from-child-context.txt`nONBUILD RUN echo triggered > /onbuild.txt`n" }
+        $null = Build-ContainerImage $base -Tag build-onbuild-base:1
+        (Get-RawImageConfig build-onbuild-base:1).config.OnBuild | Should -Be @('COPY marker.txt /from-child-context.txt', 'RUN echo triggered > /onbuild.txt')
+        $child = New-Context 'onbuild-child' @{ 'marker.txt' = 'child'; 'Dockerfile' = "FROM build-onbuild-base:1`nCMD [`"cat`", `"/onbuild.txt`", `"/from-child-context.txt`"]`n" }
+        $null = Build-ContainerImage $child -Tag build-onbuild-child:1
+        Invoke-ContainerImage build-onbuild-child:1 -Remove | Should -Be @('triggered', 'child')
+        (Get-RawImageConfig build-onbuild-child:1).config.OnBuild | Should -BeNullOrEmpty
+    }
+
+    It 'applies .dockerignore with ! exceptions' {
+        $ctx = New-Context 'ignore' @{
+            'keep.txt'         = 'k'
+            'debug.log'        = 'd'
+            'important.log'    = 'i'
+            'secret/key'       = 's'
+            'docs/a.md'        = 'a'
+            '.dockerignore'    = "# comment`n*.log`n!important.log`nsecret`n"
+            'Dockerfile'       = "FROM busybox-test:latest`nCOPY . /ctx/`nCMD [`"find`", `"/ctx`", `"-type`", `"f`"]`n"
+        }
+        $null = Build-ContainerImage $ctx -Tag build-ignore:1
+        $files = Invoke-ContainerImage build-ignore:1 -Remove | Sort-Object
+        $files | Should -Be @('/ctx/.dockerignore', '/ctx/Dockerfile', '/ctx/docs/a.md', '/ctx/important.log', '/ctx/keep.txt')
+    }
+
+    It 'fails a RUN that exits non-zero, naming the line and the code, and leaves nothing behind' {
+        $ctx = New-Context 'fail' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo step one`n# a comment`nRUN echo about to fail; exit 3`nRUN echo never`n" }
+        $err = $null
+        $null = Build-ContainerImage $ctx -Tag build-fail:1 -ErrorVariable err -ErrorAction SilentlyContinue -InformationVariable info
+        $err | Should -Not -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildStepFailed*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:4:*exit 3*non-zero code: 3'
+        $lines = @($info | ForEach-Object { "$($_.MessageData)".Trim() })
+        $lines | Should -Contain 'step one'
+        $lines | Should -Contain 'about to fail'
+        $lines | Should -Not -Contain 'never'
+        { Get-ContainerImage build-fail:1 -ErrorAction Stop } | Should -Throw
+        Test-NoBuildLeftovers
+    }
+
+    It 'reuses the build cache, and misses from the COPY whose file changed' {
+        $ctx = New-Context 'cache' @{
+            'a.txt'      = 'one'
+            'Dockerfile' = "FROM busybox-test:latest`nRUN echo first > /first`nCOPY a.txt /a.txt`nRUN cat /a.txt > /copy-of-a`nCMD [`"cat`", `"/copy-of-a`"]`n"
+        }
+        $first = Build-ContainerImage $ctx -Tag build-cache:1
+        $v = Build-ContainerImage $ctx -Tag build-cache:2 -Verbose 4>&1
+        $second = $v | Where-Object { $_ -is [PsContainers.Core.Images.ContainerImage] }
+        $msgs = $v | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $second.Id | Should -Be $first.Id
+        @($msgs | Where-Object { $_ -like '*Dockerfile:*: CACHED*' }).Count | Should -Be 4
+        @($msgs | Where-Object { $_ -like '*: DONE*' -and $_ -notlike '*FROM*' }).Count | Should -Be 0
+
+        [IO.File]::WriteAllText((Join-Path $ctx 'a.txt'), 'two')
+        $v3 = Build-ContainerImage $ctx -Tag build-cache:3 -Verbose 4>&1
+        $third = $v3 | Where-Object { $_ -is [PsContainers.Core.Images.ContainerImage] }
+        $m3 = $v3 | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $third.Id | Should -Not -Be $first.Id
+        $m3 | Should -Contain ($m3 | Where-Object { $_ -like '*Dockerfile:2 RUN echo first > /first: CACHED*' })
+        @($m3 | Where-Object { $_ -like '*Dockerfile:2 *CACHED*' }).Count | Should -Be 1
+        @($m3 | Where-Object { $_ -like '*Dockerfile:3 *DONE*' }).Count | Should -Be 1
+        @($m3 | Where-Object { $_ -like '*Dockerfile:4 *DONE*' }).Count | Should -Be 1
+        Invoke-ContainerImage build-cache:3 -Remove | Should -Be 'two'
+        Invoke-ContainerImage build-cache:1 -Remove | Should -Be 'one'
+
+        # -NoCache runs every step again
+        $v4 = Build-ContainerImage $ctx -Tag build-cache:4 -NoCache -Verbose 4>&1
+        @($v4 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*CACHED*' }).Count | Should -Be 0
+        Test-NoBuildLeftovers
+
+        # Clear-ContainerSystem removes the nameless intermediate images and forgets their entries; -BuildCache forgets all
+        $cacheDir = "$script:Root/storage/build-cache"
+        $before = @(Get-ChildItem $cacheDir -Filter *.json)
+        $before.Count | Should -BeGreaterThan 4
+        $null = Clear-ContainerSystem -Force
+        $kept = @(Get-ChildItem $cacheDir -Filter *.json)
+        $kept.Count | Should -BeLessThan $before.Count
+        $kept.Count | Should -BeGreaterThan 0   # the tagged final images stay, and so do their entries
+        foreach ($f in $kept) { Get-ContainerImage (Get-Content -Raw $f.FullName | ConvertFrom-Json).imageId | Should -Not -BeNullOrEmpty }
+        $null = Clear-ContainerSystem -BuildCache -Force
+        @(Get-ChildItem $cacheDir -Filter *.json).Count | Should -Be 0
+        $v5 = Build-ContainerImage $ctx -Tag build-cache:5 -Verbose 4>&1
+        @($v5 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*CACHED*' }).Count | Should -Be 0
+    }
+
+    It 'stopped (Ctrl+C) during a RUN leaves no container, no mount and no tag' {
+        $ctx = New-Context 'stop' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo started && sleep 60`n" }
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$((Get-Module PsContainers).Path)'; `$env:PSCONTAINERS_ROOT = '$env:PSCONTAINERS_ROOT'; Build-ContainerImage '$ctx' -Tag build-stop:1")
+        $async = $ps.BeginInvoke()
+        # wait until the RUN step's container runs
+        $running = Wait-ContainerCondition { @(Get-Container | Where-Object { $_.Labels.ContainsKey('io.pscontainers.build.step') -and $_.Status -eq 'Running' }).Count -eq 1 } -TimeoutSeconds 30
+        $running | Should -BeTrue
+        $ps.Stop()
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+        { Get-ContainerImage build-stop:1 -ErrorAction Stop } | Should -Throw
+        Test-NoBuildLeftovers
+        @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
+    It 'gives the same files, modes, owners and config as podman build (buildah)' -Skip:(-not (Test-Path /usr/bin/podman)) {
+        $name = "psc-build-interop-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $null = Add-ContainerImageTag busybox-test:latest "$($name)-base:1"
+        $archive = Join-Path $script:Work "$name.tar"
+        Export-ContainerImage "$($name)-base:1" -Path $archive
+        $ctx = New-Context $name @{
+            'f.txt'      = "file`n"
+            'd/x'        = "x`n"
+            'd/sub/y'    = "y`n"
+            'Dockerfile' = @"
+FROM docker.io/library/$($name)-base:1
+ARG V=1
+ENV A=b
+WORKDIR /app
+COPY --chown=nobody:nogroup --chmod=0640 f.txt ./
+COPY d/ /data/
+RUN mkdir -p /made && echo "`$V" > /made/v && chmod 0700 /made
+LABEL k=v
+EXPOSE 8080
+USER nobody
+CMD ["sh"]
+"@
+        }
+        & chmod 0751 (Join-Path $ctx 'd/sub')
+        try {
+            & podman load -q -i $archive 2>&1 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            & podman build -q --format docker --network none --pull=never -t "localhost/$($name):1" $ctx 2>&1 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            $null = Build-ContainerImage $ctx -Tag "$($name):1"
+            $paths = '/app', '/app/f.txt', '/data', '/data/x', '/data/sub', '/data/sub/y', '/made', '/made/v'
+            $ours = Invoke-ContainerImage "$($name):1" -Remove -User 0 -Entrypoint /bin/busybox -- stat -c '%n %a %u:%g %F %s' @paths
+            $theirs = & podman run --rm --network none --user 0 --entrypoint /bin/busybox "localhost/$($name):1" stat -c '%n %a %u:%g %F %s' @paths
+            # buildah departs from BuildKit on /app: it creates WORKDIR only when a step needs it, and here the first
+            # user is the COPY --chown, which makes it nobody's; BuildKit (and this builder) make WORKDIR in its own
+            # step, as the USER of that moment (root)
+            $ours[0] | Should -Be '/app 755 0:0 directory 4096'
+            $theirs[0] | Should -Be '/app 755 65534:65534 directory 4096'
+            $ours[1..($ours.Count - 1)] | Should -Be $theirs[1..($theirs.Count - 1)]
+            $ours.Count | Should -Be $paths.Count
+            $denied = Invoke-ContainerImage "$($name):1" -Remove -Entrypoint /bin/busybox -ErrorVariable deniedErr -ErrorAction SilentlyContinue -- cat /made/v
+            $denied | Should -BeNullOrEmpty   # 0700 root: nobody cannot read
+            "$deniedErr" | Should -BeLike '*Permission denied*'
+            Invoke-ContainerImage "$($name):1" -Remove -User 0 -Entrypoint /bin/busybox -- cat /made/v | Should -Be (& podman run --rm --network none --user 0 --entrypoint /bin/busybox "localhost/$($name):1" cat /made/v)
+
+            $pc = (& podman image inspect "localhost/$($name):1" | ConvertFrom-Json)[0].Config
+            $oc = (Get-RawImageConfig "$($name):1").config
+            $oc.Env | Should -Be @($pc.Env)
+            $oc.WorkingDir | Should -Be $pc.WorkingDir
+            $oc.User | Should -Be $pc.User
+            $oc.Cmd | Should -Be @($pc.Cmd)
+            $oc.Labels['k'] | Should -Be $pc.Labels.k
+            @($oc.ExposedPorts.Keys) | Should -Be @($pc.ExposedPorts.PSObject.Properties.Name)
+        }
+        finally {
+            & podman rmi -f "localhost/$($name):1" "docker.io/library/$($name)-base:1" 2>&1 | Out-Null
+        }
+    }
+
+    It 'runs RUN with no network by default' {
+        $ctx = New-Context 'net' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN ls /sys/class/net | sort > /nets`nCMD [`"cat`", `"/nets`"]`n" }
+        $null = Build-ContainerImage $ctx -Tag build-net:1
+        Invoke-ContainerImage build-net:1 -Remove -Network none | Should -Be 'lo'
+    }
+
+    It 'lists the steps with -WhatIf without building' {
+        $ctx = New-Context 'whatif' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN touch /x`n" }
+        Build-ContainerImage $ctx -Tag build-whatif:1 -WhatIf
+        { Get-ContainerImage build-whatif:1 -ErrorAction Stop } | Should -Throw
+    }
+}
