@@ -9,7 +9,7 @@ namespace PsContainers;
 /// (StopProcessing), and runs long work on a worker thread while progress, warnings and verbose
 /// messages are written from the pipeline thread.
 /// </summary>
-public abstract class PscCmdlet : PSCmdlet
+public abstract partial class PscCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _cts = new();
     private PscPaths? _paths;

@@ -1,3 +1,5 @@
+using PsContainers.Core.Images;
+using PsContainers.Core.Build;
 using System.Globalization;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Networking;
@@ -162,6 +164,7 @@ public sealed class ProjectOrchestrator(Engine engine)
         {
             if (s.Image is not { } image || images.Contains(image)) continue;
             string policy = (options.Pull ?? s.PullPolicy ?? "missing").ToLowerInvariant();
+            if (s.Build is not null && policy != "always") continue; // built, not pulled (see ImagesToBuild)
             bool pull = policy switch
             {
                 "always" => true,
@@ -171,6 +174,61 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (pull) images.Add(image);
         }
         return images;
+    }
+
+    /// <summary>
+    /// The services whose image <see cref="Up"/> builds first, in service order, each image once (docker compose up's
+    /// build step): a selected service with a <c>build</c> section when <see cref="ProjectUpOptions.Build"/> is set, when
+    /// its pull_policy is <c>build</c>, or when its image (<see cref="ServiceContainerOptions.ImageName"/>) is not in the store.
+    /// </summary>
+    public IReadOnlyList<ContainerProjectService> ImagesToBuild(ContainerProject project, ProjectUpOptions options)
+    {
+        var services = new List<ContainerProjectService>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in Selected(project, options))
+        {
+            if (s.Build is null) continue;
+            string image = ServiceContainerOptions.ImageName(project, s);
+            if (!seen.Add(image)) continue;
+            if (options.Build || string.Equals(s.PullPolicy, "build", StringComparison.OrdinalIgnoreCase) || !HasImage(image)) services.Add(s);
+        }
+        return services;
+    }
+
+    /// <summary>
+    /// What Build-ContainerImage builds for a service's <c>build</c> section (compose-spec build.md): the context
+    /// directory, the Dockerfile in it (or <c>dockerfile_inline</c> written to <paramref name="inlineDockerfile"/>), the
+    /// args (one without a value takes the process environment's, as compose takes it from the environment), target,
+    /// labels, no_cache, pull, network (<c>none</c> or unset: no network, as Build-ContainerImage; any other: the default
+    /// bridge), tagged with the service's image name and the section's tags.
+    /// </summary>
+    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation): the context is a URL or not a directory.</exception>
+    public static ImageBuildOptions BuildOptionsFor(ContainerProject project, ContainerProjectService service, string inlineDockerfile)
+    {
+        var b = service.Build!;
+        if (b.Context.Contains("://", StringComparison.Ordinal) || b.Context.StartsWith("git@", StringComparison.Ordinal) || !Directory.Exists(b.Context))
+            throw PscException.InvalidOperation(ErrorIds.ComposeBuildNotSupported,
+                $"Service '{service.Name}': the build context '{b.Context}' is not a local directory (git and http contexts are not supported).", service.Name);
+        string? dockerfile = null;
+        if (b.DockerfileInline is { } inline) { File.WriteAllText(inlineDockerfile, inline); dockerfile = inlineDockerfile; }
+        else if (b.Dockerfile is { } f) dockerfile = Path.IsPathRooted(f) ? f : Path.Combine(b.Context, f);
+        var args = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in b.Args)
+            if ((v ?? Environment.GetEnvironmentVariable(k)) is { } value) args[k] = value;
+        var tags = new List<ImageReference> { ImageReference.Parse(ServiceContainerOptions.ImageName(project, service)) };
+        tags.AddRange(b.Tags.Select(ImageReference.Parse));
+        return new ImageBuildOptions
+        {
+            ContextDirectory = b.Context,
+            DockerfilePath = dockerfile,
+            Tags = tags,
+            BuildArguments = args,
+            Target = b.Target,
+            Labels = b.Labels,
+            NoCache = b.NoCache,
+            Pull = b.Pull ? BuildPullPolicy.Always : BuildPullPolicy.Missing,
+            DefaultNetwork = b.Network is { } n && !n.Equals("none", StringComparison.OrdinalIgnoreCase),
+        };
     }
 
     private bool HasImage(string reference)

@@ -30,20 +30,26 @@ public static class ServiceContainerOptions
     public static string DependsOnLabel(ContainerProjectService service) =>
         string.Join(',', service.DependsOn.Select(d => $"{d.Service}:{d.Condition}:{(d.Restart ? "true" : "false")}"));
 
+    /// <summary>
+    /// The image a service runs: its <c>image</c>, else the one its <c>build</c> makes, named <c>&lt;project&gt;-&lt;service&gt;</c>
+    /// as docker compose v2 names it (compose-spec build.md: "the image name is generated from the project and service").
+    /// </summary>
+    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation): the service has neither.</exception>
+    public static string ImageName(ContainerProject project, ContainerProjectService service) =>
+        service.Image ?? (service.Build is not null ? $"{project.Name}-{service.Name}"
+            : throw PscException.InvalidOperation(ErrorIds.ComposeBuildNotSupported, $"Service '{service.Name}' has neither an image nor a build section.", service.Name));
+
     /// <summary>The create options of replica <paramref name="number"/> (from 1) of <paramref name="service"/>.</summary>
     /// <param name="containerOfService">The name of the container whose network namespace a
     /// <c>network_mode: service:&lt;name&gt;</c> joins, given the service name (replica 1 of that service).</param>
-    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation) for a service with only <c>build</c>;
-    /// the engine's parse errors (InvalidPort, InvalidVolume, InvalidTmpfs, InvalidExtraHost, InvalidUlimit...) for
+    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation) for a service with neither image nor
+    /// build; the engine's parse errors (InvalidPort, InvalidVolume, InvalidTmpfs, InvalidExtraHost, InvalidUlimit...) for
     /// values the loader kept as text.</exception>
     public static ContainerCreateOptions For(ContainerProject project, ContainerProjectService service, int number, Func<string, string> containerOfService)
     {
-        if (service.Image is null)
-            throw PscException.InvalidOperation(ErrorIds.ComposeBuildNotSupported,
-                $"Service '{service.Name}' has no image and building images is not supported yet (build: {service.Build?.Context}); give it an image.", service.Name);
         var o = new ContainerCreateOptions
         {
-            Image = service.Image,
+            Image = ImageName(project, service),
             Name = ContainerName(project, service, number),
             Command = service.Command?.ToArray(),
             Entrypoint = service.Entrypoint?.ToArray(),

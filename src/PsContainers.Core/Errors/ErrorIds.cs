@@ -507,7 +507,7 @@ public static class ErrorIds
 
     // ---- Compose: running projects (Compose/ProjectOrchestrator). ----
 
-    /// <summary>InvalidOperation: A service has only build: (no image); building is not supported yet.</summary>
+    /// <summary>InvalidOperation: A service has neither image: nor build:, or its build context is not a local directory (a git or http URL).</summary>
     public const string ComposeBuildNotSupported = "ComposeBuildNotSupported";
     /// <summary>InvalidOperation: A service mounts a volume type other than bind, volume or tmpfs (image, npipe).</summary>
     public const string ComposeMountNotSupported = "ComposeMountNotSupported";

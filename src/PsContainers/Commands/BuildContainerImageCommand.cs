@@ -89,31 +89,9 @@ public sealed class BuildContainerImageCommand : PscCmdlet
                 DefaultNetwork = Network == "Default",
                 Platform = Platform,
             };
-            var image = RunPumped((sink, ct) =>
-            {
-                var pump = (Pump)sink;
-                var builder = new ImageBuilder(Engine, options, e => pump.Post(c => WriteStep(c, e)), line => pump.Post(c =>
-                {
-                    c.WriteInformation(new InformationRecord(line.Text, "Build-ContainerImage"), ["BuildOutput", line.IsError ? "Stderr" : "Stdout"]);
-                    c.WriteVerbose(line.Text);
-                }), sink);
-                return builder.Build(ct);
-            });
-            WriteProgress(new ProgressRecord(1, "Build-ContainerImage", "Done") { RecordType = ProgressRecordType.Completed });
+            var image = BuildImage(options, "Build-ContainerImage");
             WriteObject(image);
         });
-    }
-
-    private static void WriteStep(PSCmdlet c, BuildStepEvent e)
-    {
-        string status = e.Cached switch { true => "CACHED", false => "DONE", null => "running" };
-        var record = new ProgressRecord(1, "Build-ContainerImage", $"[{e.Stage}] step {e.Number}/{e.Total}: {status}")
-        {
-            CurrentOperation = $"{e.Location} {e.Instruction}",
-            PercentComplete = e.Total == 0 ? -1 : Math.Clamp(100 * (e.Number - (e.Cached is null ? 1 : 0)) / e.Total, 0, 100),
-        };
-        c.WriteProgress(record);
-        if (e.Cached is not null) c.WriteVerbose($"[{e.Stage}] {e.Location} {e.Instruction}: {status}{(e.ImageId is null ? "" : " " + Core.Util.Digest.Short(e.ImageId))}");
     }
 
     private static Dictionary<string, string> ToDictionary(Hashtable? table)

@@ -44,6 +44,9 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
     [Parameter]
     [ValidateSet("Always", "Missing", "Never")]
     public string? Pull { get; set; }
+    /// <summary>Build the images of services with a build section before starting, even when they exist (docker compose up
+    /// --build); without it, only missing images are built.</summary>
+    [Parameter] public SwitchParameter Build { get; set; }
     /// <summary>Output the project's containers.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
@@ -75,11 +78,13 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             WaitTimeout = WaitTimeout > 0 ? TimeSpan.FromSeconds(WaitTimeout) : null,
             Scale = Scales(),
             Pull = Pull?.ToLowerInvariant(),
+            Build = Build,
         };
         var orchestrator = new ProjectOrchestrator(Engine);
         foreach (var project in _projects)
         {
             if (!ForTarget(project.Name, () => PullImages(orchestrator, project, up), out bool pulled) || !pulled) continue;
+            if (!BuildImages(orchestrator, project, up)) continue;
             var failures = new List<PscException>();
             var progress = new ProjectProgressWriter(this, "Start-ContainerProject", project);
             if (ForTarget(project.Name, () => orchestrator.Up(project, up, Approve, WriteWarning, CancellationToken, progress.Write, failures), out var containers) && PassThru)
@@ -108,6 +113,31 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
                 var reference = PsContainers.Core.Images.ImageReference.Parse(image);
                 var store = Images;
                 RunPumped((sink, ct) => new PsContainers.Core.Registry.ImagePuller(store, options, sink).Pull(reference, null, ct));
+            });
+        }
+        return ok;
+    }
+
+    /// <summary>
+    /// The build step of up (after the pull, before any container changes): each service
+    /// <see cref="ProjectOrchestrator.ImagesToBuild"/> names is built as Build-ContainerImage builds (ShouldProcess "Build
+    /// image", progress per step). False when a build failed (the error is written, its message naming the service):
+    /// the project is then not converged, as docker compose up stops when a build fails.
+    /// </summary>
+    private bool BuildImages(ProjectOrchestrator orchestrator, ContainerProject project, ProjectUpOptions up)
+    {
+        if (!ForTarget(project.Name, () => orchestrator.ImagesToBuild(project, up), out var services)) return false;
+        bool ok = true;
+        foreach (var service in services)
+        {
+            string image = ServiceContainerOptions.ImageName(project, service);
+            if (!ShouldProcess($"{image} (service {service.Name}, context {service.Build!.Context})", "Build image")) continue;
+            string inline = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"psc-compose-{Guid.NewGuid():N}.Dockerfile");
+            ok &= ForTarget(service.Name, () =>
+            {
+                try { BuildImage(ProjectOrchestrator.BuildOptionsFor(project, service, inline), "Start-ContainerProject: build " + service.Name); }
+                catch (PscException e) { throw ProjectOrchestrator.ForService(service.Name, e); } // the message names the service
+                finally { try { System.IO.File.Delete(inline); } catch (System.IO.IOException) { } }
             });
         }
         return ok;

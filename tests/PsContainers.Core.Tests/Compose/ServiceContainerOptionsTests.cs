@@ -168,12 +168,64 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     }
 
     [Fact]
-    public void A_build_only_service_is_a_typed_error()
+    public void A_build_only_service_runs_the_image_its_build_makes_named_project_dash_service()
     {
         var p = Load();
-        var e = Assert.Throws<PscException>(() => For(p, "builder"));
+        Assert.Equal($"{p.Name}-builder", For(p, "builder").Image);
+        Assert.Equal($"{p.Name}-builder", ServiceContainerOptions.ImageName(p, p.GetService("builder")!));
+        Assert.Equal("busybox", ServiceContainerOptions.ImageName(p, p.GetService("sidecar")!)); // image: wins
+        var inline = Path.Combine(Path.GetTempPath(), $"psc-test-{Guid.NewGuid():N}");
+        // the context ./src does not exist: a typed error naming the service, before anything is built
+        var e = Assert.Throws<PscException>(() => ProjectOrchestrator.BuildOptionsFor(p, p.GetService("builder")!, inline));
         Assert.Equal(ErrorIds.ComposeBuildNotSupported, e.ErrorId);
         Assert.Equal("builder", e.Target);
+        Assert.False(File.Exists(inline));
+    }
+
+    [Fact]
+    public void A_build_section_becomes_the_options_of_Build_ContainerImage()
+    {
+        _d.Write("app/Dockerfile.dev", "FROM scratch\n");
+        _d.Write("build.yaml", """
+            name: shop
+            services:
+              app:
+                build:
+                  context: ./app
+                  dockerfile: Dockerfile.dev
+                  args: { A: "1", FROM_ENV: null }
+                  target: final
+                  labels: { l: v }
+                  tags: ["shop/app:extra"]
+                  network: host
+              inline:
+                image: shop/inline:1
+                build:
+                  context: ./app
+                  dockerfile_inline: "FROM scratch\nLABEL x=y\n"
+            """);
+        var p = _d.Load("build.yaml");
+        Environment.SetEnvironmentVariable("FROM_ENV", "from-process");
+        try
+        {
+            string inline = _d.P("inline.Dockerfile");
+            var o = ProjectOrchestrator.BuildOptionsFor(p, p.GetService("app")!, inline);
+            Assert.Equal(_d.P("app"), o.ContextDirectory);
+            Assert.Equal(Path.Combine(_d.P("app"), "Dockerfile.dev"), o.DockerfilePath);
+            Assert.Equal(["docker.io/library/shop-app:latest", "docker.io/shop/app:extra"], o.Tags.Select(t => t.ToString()).ToArray());
+            Assert.Equal("1", o.BuildArguments["A"]);
+            Assert.Equal("from-process", o.BuildArguments["FROM_ENV"]);
+            Assert.Equal("final", o.Target);
+            Assert.Equal("v", o.Labels["l"]);
+            Assert.True(o.DefaultNetwork);
+            Assert.False(File.Exists(inline));
+            var i = ProjectOrchestrator.BuildOptionsFor(p, p.GetService("inline")!, inline);
+            Assert.Equal(inline, i.DockerfilePath);
+            Assert.Equal("FROM scratch\nLABEL x=y\n", File.ReadAllText(inline));
+            Assert.Equal(["docker.io/shop/inline:1"], i.Tags.Select(t => t.ToString()).ToArray());
+            Assert.False(i.DefaultNetwork);
+        }
+        finally { Environment.SetEnvironmentVariable("FROM_ENV", null); }
     }
 
     [Fact]
