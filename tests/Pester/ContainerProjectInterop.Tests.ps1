@@ -43,6 +43,13 @@ networks:
 volumes:
   data: {}
 "@
+    # podman gives each new network the next free /24 of 10.89.0.0/16, the engine's own default range: a podman network
+    # on 10.89.0.0/24 beside the engine's psc0 would route both bridges' addresses to one of them, and a rule podman's
+    # teardown leaves would name an address the engine hands out later. Its networks take another pool here.
+    $script:PodmanConf = Join-Path $script:Dir 'containers.conf'
+    Set-Content $script:PodmanConf "[network]`ndefault_subnet_pools = [ { base = `"10.231.0.0/16`", size = 24 } ]"
+    $script:SavedContainersConf = $env:CONTAINERS_CONF
+    $env:CONTAINERS_CONF = $script:PodmanConf
     function script:Invoke-PodmanCompose([string[]] $Arguments) {
         $out = & podman-compose -p $script:P -f $script:File @Arguments 2>&1
         if ($LASTEXITCODE -ne 0) { throw "podman-compose $($Arguments -join ' ') failed: $out" }
@@ -54,7 +61,16 @@ AfterAll {
         & podman-compose -p $script:P -f $script:File down -v -t 0 *> $null
         & podman ps -a --filter "label=io.podman.compose.project=$($script:P)" --format '{{.ID}}' 2>$null | ForEach-Object { & podman rm -f $_ *> $null }
         & podman rmi $script:Image *> $null
+        & podman network rm -f "$($script:P)_app" *> $null
+        # what podman's CNI teardown may leave in the host's firewall, in the pool it was given
+        foreach ($table in 'filter', 'nat') {
+            foreach ($rule in @(& iptables-save -t $table | Where-Object { $_ -like '-A *10.231.*' })) {
+                $args2 = ($rule -replace '^-A ', '-D ') -split ' '
+                & iptables -t $table @args2 *> $null
+            }
+        }
     }
+    $env:CONTAINERS_CONF = $script:SavedContainersConf
     Remove-ContainerProject $script:P -Volumes -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
     Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
     Wait-NetworkCleanup $script:Root
@@ -107,7 +123,9 @@ Describe 'the same compose file with Start-ContainerProject and podman-compose' 
 
     It 'names the project network and the named volume PROJECT_KEY on both sides, labelled with the project' {
         (Get-ContainerNetwork "$($script:P)_app").Labels['com.docker.compose.project'] | Should -Be $script:P
-        (& podman network inspect "$($script:P)_app" | ConvertFrom-Json).labels.'com.docker.compose.project' | Should -Be $script:P
+        $theirNet = & podman network inspect "$($script:P)_app" | ConvertFrom-Json
+        $theirNet.labels.'com.docker.compose.project' | Should -Be $script:P
+        $theirNet.subnets[0].subnet | Should -BeLike '10.231.*' -Because 'podman takes its pool from the test''s containers.conf, away from the engine''s 10.89.0.0/16'
         (Get-ContainerVolume "$($script:P)_data").Labels['com.docker.compose.project'] | Should -Be $script:P
         (& podman volume inspect "$($script:P)_data" | ConvertFrom-Json).Labels.'com.docker.compose.project' | Should -Be $script:P
     }
