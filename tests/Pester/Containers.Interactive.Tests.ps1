@@ -64,12 +64,13 @@ Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command 
 
     It 'Enter-Container opens a shell in a running container' {
         $null = Invoke-ContainerImage busybox-test:latest -Detach -Name enter-me -Hostname entered sleep 300
-        $s = Start-TmuxPwsh 'Enter-Container enter-me; "ENTER-EXIT=$LASTEXITCODE"'
+        $s = Start-TmuxPwsh 'Enter-Container enter-me -ErrorVariable ev -ErrorAction SilentlyContinue; "ENTER-EXIT=$LASTEXITCODE ERR=$($ev[0].FullyQualifiedErrorId) CODE=$($ev[0].Exception.ExitCode)"'
         Wait-Pane $s '(?m)^/ #' | Should -BeTrue
         Send-Keys $s 'hostname', 'Enter'
         Wait-Pane $s '(?m)^entered' | Should -BeTrue
         Send-Keys $s 'exit 4', 'Enter'
-        Wait-Pane $s 'ENTER-EXIT=4' | Should -BeTrue
+        # the one exit-status rule (about_PsContainers): $LASTEXITCODE and a ContainerExitCode error, as run and exec
+        Wait-Pane $s 'ENTER-EXIT=4 ERR=ContainerExitCode,PsContainers.Commands.EnterContainerCommand CODE=4' | Should -BeTrue
         (Get-Container enter-me).Status | Should -Be 'Running'
     }
 

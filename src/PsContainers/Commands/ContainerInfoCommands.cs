@@ -194,6 +194,8 @@ public sealed class EnterContainerCommand : ContainerTargetCmdletBase
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory };
         int code = RunExec(c, Command, opts, interactive: true, tty: true);
         SetLastExitCode(code);
+        // the one exit-status rule of every cmdlet that runs a process to its end (about_PsContainers, EXIT CODES)
+        if (code != 0) WriteExitError($"'{string.Join(' ', Command)}' in container '{c.Name}'", code, c);
     }
 }
 
