@@ -78,6 +78,34 @@ public abstract class ContainerCmdletBase : PscCmdlet
 
     protected void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
+    /// <summary>
+    /// Start a created container as docker run does after its create (Invoke-ContainerImage, Invoke-ContainerProject):
+    /// detached, write the container; attached, run <paramref name="attached"/> to the exit and report it by the one
+    /// exit-status rule ($LASTEXITCODE, and a ContainerExitCode error when not 0). A start that fails removes a
+    /// <paramref name="remove"/> container, sets docker's code (127 not found, 126 not executable, 125 anything else)
+    /// and writes the error; the pipeline goes on.
+    /// </summary>
+    protected void RunCreated(Container c, bool detach, bool remove, Func<int> attached)
+    {
+        try
+        {
+            if (detach)
+            {
+                using (var launch = Manager.Start(c, ct: CancellationToken)) WriteObject(launch.Container ?? c);
+                return;
+            }
+            int code = attached();
+            SetLastExitCode(code);
+            if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            if (remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
+            SetLastExitCode(e is PscException { ExitCode: int code } ? code : Contract.StartFailure.EngineError);
+            WriteEngineError(e, c);
+        }
+    }
+
     protected void WriteExitError(string what, int code, object target)
     {
         var ex = new ContainerExitException($"{what} exited with code {code}.", code);

@@ -316,25 +316,6 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
         }
 
         using var _ = streams;
-        try
-        {
-            if (Detach)
-            {
-                using (var launch = Manager.Start(c, ct: CancellationToken)) WriteObject(launch.Container ?? c);
-                return;
-            }
-            int code;
-            if (Tty && Interactive) code = Manager.RunInTerminal(c, CancellationToken);
-            else code = RunAttached(c, Interactive, streams, pipedInput);
-            SetLastExitCode(code);
-            if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
-        }
-        catch (Exception e) when (e is not PipelineStoppedException)
-        {
-            if (Remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
-            // docker run: 127 command not found, 126 not executable, 125 anything else
-            SetLastExitCode(e is PscException { ExitCode: int code } ? code : StartFailure.EngineError);
-            WriteEngineError(e, c);
-        }
+        RunCreated(c, Detach, Remove, () => Tty && Interactive ? Manager.RunInTerminal(c, CancellationToken) : RunAttached(c, Interactive, streams, pipedInput));
     }
 }

@@ -61,23 +61,7 @@ public sealed class InvokeContainerProjectCommand : ContainerProjectCmdletBase
                 SetLastExitCode(StartFailure.EngineError);
                 continue;
             }
-            try
-            {
-                if (Detach)
-                {
-                    using (var launch = Manager.Start(c, ct: CancellationToken)) WriteObject(launch.Container ?? c);
-                    continue;
-                }
-                int code = RunAttached(c, stdin: false);
-                SetLastExitCode(code);
-                if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
-            }
-            catch (Exception e) when (e is not PipelineStoppedException)
-            {
-                if (Remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
-                SetLastExitCode(e is PscException { ExitCode: int code } ? code : StartFailure.EngineError);
-                WriteEngineError(e, c);
-            }
+            RunCreated(c, Detach, Remove, () => RunAttached(c, stdin: false));
         }
     }
 }
