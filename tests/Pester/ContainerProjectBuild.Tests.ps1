@@ -50,7 +50,7 @@ Describe 'Start-ContainerProject with build sections' {
         Invoke-ContainerExec (Get-Container -Project $script:P -Service tool).Name -- cat /tool | Should -Be 'tool'
     }
 
-    It 'does not rebuild an existing image without -Build, and rebuilds and recreates with it' {
+    It 'does not rebuild an existing image without -Build, and with it rebuilds and recreates what changed' {
         $before = (Get-ContainerImage "$($script:P)-app").Id
         Set-Content (Join-Path $script:Dir 'app/message.txt') 'second'
         Start-ContainerProject -Path $script:File -ProjectName $script:P
@@ -58,10 +58,18 @@ Describe 'Start-ContainerProject with build sections' {
         $app = Get-Container -Project $script:P -Service app
         Invoke-ContainerExec $app.Name -- cat /message.txt | Should -Be 'first'
 
-        Start-ContainerProject -Path $script:File -ProjectName $script:P -Build -ForceRecreate
+        # a rebuilt image recreates the service's container, as docker compose up --build does (the image id changed)
+        $oldContainer = $app.Id
+        Start-ContainerProject -Path $script:File -ProjectName $script:P -Build
         (Get-ContainerImage "$($script:P)-app").Id | Should -Not -Be $before
         $app = Get-Container -Project $script:P -Service app
+        $app.Id | Should -Not -Be $oldContainer
+        $app.ImageId | Should -Be (Get-ContainerImage "$($script:P)-app").Id
         Invoke-ContainerExec $app.Name -- cat /message.txt | Should -Be 'second'
+        # the tool service's image was rebuilt from the cache, the same id: its container stays
+        $tool = Get-Container -Project $script:P -Service tool
+        Start-ContainerProject -Path $script:File -ProjectName $script:P -Build
+        (Get-Container -Project $script:P -Service tool).Id | Should -Be $tool.Id
     }
 
     It 'shows the build in -WhatIf and builds nothing' {

@@ -28,7 +28,7 @@ public sealed record ImageBuildOptions
     /// <summary>--build-arg values: override the defaults of declared ARGs (undeclared ones are reported as warnings).</summary>
     public IReadOnlyDictionary<string, string> BuildArguments { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>--target: the stage to build (its name or index); null: the last stage.</summary>
+    /// <summary>--target: the stage to build (its FROM ... AS name); null: the last stage.</summary>
     public string? Target { get; init; }
 
     /// <summary>--label: labels added to the final image's config (after the Dockerfile's LABELs, so they win).</summary>

@@ -87,6 +87,8 @@ public sealed class ProjectOrchestrator(Engine engine)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, "-ForceRecreate"));
                 else if (hash != s.ConfigHash && !options.NoRecreate)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"config-hash {Short(hash)} → {Short(s.ConfigHash)} (the service's configuration changed)"));
+                else if (!options.NoRecreate && CurrentImageId(project, s) is { } imageId && c.ImageId.Length > 0 && imageId != c.ImageId)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"image {Util.Digest.Short(c.ImageId)} → {Util.Digest.Short(imageId)} (the service's image was built or pulled again)"));
                 else if (c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
                 else if (c.State.Status == ContainerStatus.Exited && c.ExitCode == 0 && IsOneShotDependency(project, s))
@@ -202,13 +204,16 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// labels, no_cache, pull, network (<c>none</c> or unset: no network, as Build-ContainerImage; any other: the default
     /// bridge), tagged with the service's image name and the section's tags.
     /// </summary>
-    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation): the context is a URL or not a directory.</exception>
+    /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation): the context is a URL;
+    /// BuildContextNotFound (ObjectNotFound): it is not a directory.</exception>
     public static ImageBuildOptions BuildOptionsFor(ContainerProject project, ContainerProjectService service, string inlineDockerfile)
     {
         var b = service.Build!;
-        if (b.Context.Contains("://", StringComparison.Ordinal) || b.Context.StartsWith("git@", StringComparison.Ordinal) || !Directory.Exists(b.Context))
+        if (b.Context.Contains("://", StringComparison.Ordinal) || b.Context.StartsWith("git@", StringComparison.Ordinal))
             throw PscException.InvalidOperation(ErrorIds.ComposeBuildNotSupported,
-                $"Service '{service.Name}': the build context '{b.Context}' is not a local directory (git and http contexts are not supported).", service.Name);
+                $"Service '{service.Name}': the build context '{b.Context}' is a URL; only local directories are supported.", service.Name);
+        if (!Directory.Exists(b.Context))
+            throw PscException.NotFound(ErrorIds.BuildContextNotFound, $"Service '{service.Name}': the build context '{b.Context}' is not a directory.", service.Name);
         string? dockerfile = null;
         if (b.DockerfileInline is { } inline) { File.WriteAllText(inlineDockerfile, inline); dockerfile = inlineDockerfile; }
         else if (b.Dockerfile is { } f) dockerfile = Path.IsPathRooted(f) ? f : Path.Combine(b.Context, f);
@@ -229,6 +234,16 @@ public sealed class ProjectOrchestrator(Engine engine)
             Pull = b.Pull ? BuildPullPolicy.Always : BuildPullPolicy.Missing,
             DefaultNetwork = b.Network is { } n && !n.Equals("none", StringComparison.OrdinalIgnoreCase),
         };
+    }
+
+    /// <summary>
+    /// The id of the image a service's containers would be created from now, or null when it is not in the store (docker
+    /// compose recreates a container whose image id differs from it: after up --build, or a pull of a newer image).
+    /// </summary>
+    private string? CurrentImageId(ContainerProject project, ContainerProjectService s)
+    {
+        try { return Containers.ResolveImage(ServiceContainerOptions.ImageName(project, s)).Id; }
+        catch (PscException e) when (e.ErrorId is ErrorIds.ImageNotFound or ErrorIds.InvalidReferenceFormat or ErrorIds.ComposeBuildNotSupported) { return null; }
     }
 
     private bool HasImage(string reference)

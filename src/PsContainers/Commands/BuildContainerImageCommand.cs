@@ -38,7 +38,7 @@ public sealed class BuildContainerImageCommand : PscCmdlet
     [Parameter]
     public Hashtable? BuildArgument { get; set; }
 
-    /// <summary>The stage to build (name or index).</summary>
+    /// <summary>The stage to build (its FROM ... AS name, as docker build --target).</summary>
     [Parameter]
     public string? Target { get; set; }
 

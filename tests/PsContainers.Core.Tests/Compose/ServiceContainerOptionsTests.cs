@@ -176,9 +176,10 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.Equal("busybox", ServiceContainerOptions.ImageName(p, p.GetService("sidecar")!)); // image: wins
         var inline = Path.Combine(Path.GetTempPath(), $"psc-test-{Guid.NewGuid():N}");
         // the context ./src does not exist: a typed error naming the service, before anything is built
-        var e = Assert.Throws<PscException>(() => ProjectOrchestrator.BuildOptionsFor(p, p.GetService("builder")!, inline));
-        Assert.Equal(ErrorIds.ComposeBuildNotSupported, e.ErrorId);
+        var e = Assert.Throws<ResourceNotFoundException>(() => ProjectOrchestrator.BuildOptionsFor(p, p.GetService("builder")!, inline));
+        Assert.Equal(ErrorIds.BuildContextNotFound, e.ErrorId);
         Assert.Equal("builder", e.Target);
+        Assert.Contains("Service 'builder'", e.Message);
         Assert.False(File.Exists(inline));
     }
 
