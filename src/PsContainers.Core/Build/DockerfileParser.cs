@@ -678,6 +678,9 @@ public static class DockerfileParser
         void Close()
         {
             if (from is null) return;
+            // BuildKit refuses a second stage of the same name (its DuplicateStageName check), whatever uses it
+            if (from.StageName is { } name && stages.Any(st => st.Name == name))
+                throw Syntax(file, from.Line, $"duplicate stage name \"{name}\"");
             stages.Add(new DockerfileStage { Index = stages.Count, Name = from.StageName, From = from, Instructions = body });
             body = [];
         }

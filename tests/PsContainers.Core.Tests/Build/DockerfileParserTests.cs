@@ -45,6 +45,15 @@ public sealed class DockerfileParserTests
     }
 
     [Fact]
+    public void RefusesTwoStagesOfTheSameNameAsBuildKitDoes()
+    {
+        var e = Fails("FROM scratch AS a\nLABEL x=1\nFROM scratch AS b\nFROM scratch AS A\n");
+        Assert.StartsWith("Dockerfile:4:", e.Message);
+        Assert.Contains("duplicate stage name \"a\"", e.Message);
+        Assert.Equal(3, P("FROM scratch AS a\nFROM scratch AS b\nFROM scratch\n").Stages.Count); // unnamed stages are fine
+    }
+
+    [Fact]
     public void KeywordsAreCaseInsensitive()
     {
         var f = P("from alpine\nrun echo hi\nCmd [\"sh\"]");
