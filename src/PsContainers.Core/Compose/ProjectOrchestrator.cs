@@ -74,6 +74,8 @@ public sealed class ProjectOrchestrator(Engine engine)
             int scale = ScaleOf(s, options);
             var mine = existing.Where(c => c.Service == s.Name).OrderBy(c => c.Number ?? 0).ToList();
             var numbers = new HashSet<int>();
+            // read once per service, and only when a container's configuration is otherwise up to date
+            var imageId = new Lazy<string?>(() => s.Image is null && s.Build is null ? null : ImageIdOf(ServiceContainerOptions.ImageName(project, s)));
             foreach (var c in mine.OrderByDescending(c => c.Number ?? 0))
             {
                 int n = c.Number ?? 0;
@@ -87,8 +89,8 @@ public sealed class ProjectOrchestrator(Engine engine)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, "-ForceRecreate"));
                 else if (hash != s.ConfigHash && !options.NoRecreate)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"config-hash {Short(hash)} → {Short(s.ConfigHash)} (the service's configuration changed)"));
-                else if (!options.NoRecreate && CurrentImageId(project, s) is { } imageId && c.ImageId.Length > 0 && imageId != c.ImageId)
-                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"image {Util.Digest.Short(c.ImageId)} → {Util.Digest.Short(imageId)} (the service's image was built or pulled again)"));
+                else if (!options.NoRecreate && c.ImageId.Length > 0 && imageId.Value is { } current && current != c.ImageId)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"image {Util.Digest.Short(c.ImageId)} → {Util.Digest.Short(current)} (the service's image was built or pulled again)"));
                 else if (c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
                 else if (c.State.Status == ContainerStatus.Exited && c.ExitCode == 0 && IsOneShotDependency(project, s))
@@ -237,20 +239,17 @@ public sealed class ProjectOrchestrator(Engine engine)
     }
 
     /// <summary>
-    /// The id of the image a service's containers would be created from now, or null when it is not in the store (docker
-    /// compose recreates a container whose image id differs from it: after up --build, or a pull of a newer image).
+    /// The id of the image <paramref name="reference"/> names in the store, or null when it is not there (or the
+    /// reference does not parse). Docker compose recreates a container whose image id differs from its service's
+    /// (after up --build, or a pull of a newer image).
     /// </summary>
-    private string? CurrentImageId(ContainerProject project, ContainerProjectService s)
+    private string? ImageIdOf(string reference)
     {
-        try { return Containers.ResolveImage(ServiceContainerOptions.ImageName(project, s)).Id; }
-        catch (PscException e) when (e.ErrorId is ErrorIds.ImageNotFound or ErrorIds.InvalidReferenceFormat or ErrorIds.ComposeBuildNotSupported) { return null; }
+        try { return Containers.ResolveImage(reference).Id; }
+        catch (PscException e) when (e.ErrorId is ErrorIds.ImageNotFound or ErrorIds.InvalidReferenceFormat) { return null; }
     }
 
-    private bool HasImage(string reference)
-    {
-        try { Containers.ResolveImage(reference); return true; }
-        catch (PscException e) when (e.ErrorId is ErrorIds.ImageNotFound or ErrorIds.InvalidReferenceFormat) { return false; }
-    }
+    private bool HasImage(string reference) => ImageIdOf(reference) is not null;
 
     /// <summary>The distinct images of a project's containers (one-offs excluded), in service order (docker compose pull without files).</summary>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container.</exception>
