@@ -6,9 +6,6 @@ using PsContainers.Core.Runtime;
 
 namespace PsContainers.Core.Containers;
 
-/// <summary>One line of a process' output.</summary>
-public readonly record struct OutputLine(bool IsError, string Text);
-
 /// <summary>Exec in containers (top and stats are in Inspect/, copy and export in Files/).</summary>
 public sealed partial class ContainerManager
 {
