@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using PsContainers.Core.Runtime.Spec;
 
 namespace PsContainers.Core.Images;
 
@@ -11,7 +12,7 @@ public sealed class ContainerVersionInfo
     public string? RuntimeName { get; set; }
     public string? RuntimeVersion { get; set; }
     public string? RuntimePath { get; set; }
-    public string OciRuntimeSpecVersion { get; set; } = "1.2.0";
+    public string OciRuntimeSpecVersion { get; set; } = RuntimeSpec.CurrentVersion;
     public string OciImageSpecVersion { get; set; } = "1.1.0";
     public string OciDistributionSpecVersion { get; set; } = "1.1.0";
     public string Os { get; set; } = "linux";
