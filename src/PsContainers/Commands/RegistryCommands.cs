@@ -80,7 +80,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
             if (!string.IsNullOrEmpty(Platform)) _platform = Core.Oci.Platform.Parse(Platform);
             _options = LoadOptions();
         }
-        catch (PscException e) { ThrowEngineError(e, Platform); }
+        catch (Exception e) { ThrowEngineError(e, Platform); } // a registries.json that cannot be read (IOException) too
     }
 
     protected override void ProcessRecord()
@@ -139,7 +139,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
     protected override void BeginProcessing()
     {
         try { _options = LoadOptions(); }
-        catch (PscException e) { ThrowEngineError(e); }
+        catch (Exception e) { ThrowEngineError(e); }
         _store = Images;
     }
 
@@ -276,7 +276,7 @@ public sealed class FindContainerImageCommand : RegistryCmdletBase
     protected override void BeginProcessing()
     {
         try { _options = LoadOptions(); }
-        catch (PscException e) { ThrowEngineError(e); }
+        catch (Exception e) { ThrowEngineError(e); }
     }
 
     protected override void ProcessRecord()
