@@ -1,6 +1,5 @@
 using System.Text;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Util;
 
@@ -54,10 +53,10 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(dir + "\0");
         fixed (byte* pp = p)
         {
-            int fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            int fd = Libc.open(pp, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
             if (fd < 0) return;
-            fsync(fd);
-            close(fd);
+            Libc.fsync(fd);
+            Libc.close(fd);
         }
     }
 
@@ -66,10 +65,10 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(file + "\0");
         fixed (byte* pp = p)
         {
-            int fd = open(pp, O_RDONLY | O_CLOEXEC);
+            int fd = Libc.open(pp, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
             if (fd < 0) return;
-            fsync(fd);
-            close(fd);
+            Libc.fsync(fd);
+            Libc.close(fd);
         }
     }
 }
