@@ -583,14 +583,14 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <returns>The containers afterwards, in dependency order.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
     public IReadOnlyList<Container> Pause(string project, IReadOnlyCollection<string> services, Approve approve, CancellationToken ct = default, ICollection<PscException>? failures = null) =>
-        EachContainer(project, services, c => c.State.Status == ContainerStatus.Running, ContainerProjectAction.Pause, c => Containers.Pause(c, ct), approve, failures);
+        EachContainer(project, services, c => ContainerStateMachine.CanPause(c.State.Status), ContainerProjectAction.Pause, c => Containers.Pause(c, ct), approve, failures);
 
     /// <summary>Thaw the paused containers of a project, those of <paramref name="services"/> only when given (docker compose unpause), all at the same time.</summary>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the others are done.</param>
     /// <returns>The containers afterwards, in dependency order.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
     public IReadOnlyList<Container> Unpause(string project, IReadOnlyCollection<string> services, Approve approve, CancellationToken ct = default, ICollection<PscException>? failures = null) =>
-        EachContainer(project, services, c => c.State.Status == ContainerStatus.Paused, ContainerProjectAction.Resume, c => Containers.Resume(c, ct), approve, failures);
+        EachContainer(project, services, c => ContainerStateMachine.CanResume(c.State.Status), ContainerProjectAction.Resume, c => Containers.Resume(c, ct), approve, failures);
 
     /// <summary>
     /// Wait until every container of a project (of <paramref name="services"/> when given) meets
