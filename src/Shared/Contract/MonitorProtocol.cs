@@ -10,7 +10,7 @@ namespace PsContainers.Contract;
 /// length, the payload. The shape follows conmon's sync pipe (a started/failed report) with attached output
 /// multiplexed like docker's attach stream (stdout/stderr tagged, then the exit).
 /// <code>
-///  pwsh (Core: ContainerManager)
+///  pwsh (Core: MonitorClient)
 ///    |  spawns: pscmon --id ID --dir DIR --bundle DIR --restart POLICY [--attach] [--stdin] ...
 ///    |  stdin ---------------------------------&gt; (only with --stdin: the container's stdin)
 ///    |  stdout &lt;---- 'S' pid | 'E' message ------ pscmon (setsid, child subreaper)
