@@ -338,6 +338,19 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         Remove-Container sig2 -Confirm:$false
     }
 
+    It 'refuses an attached start of a running container (the state machine''s ContainerRunning) and leaves it running' {
+        $err = $null
+        $out = Start-Container web -Attach -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerRunning,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception | Should -BeOfType ([PsContainers.Core.Containers.InvalidStateException])
+        $err[0].Exception.Message | Should -Be "Container 'web' is already running."
+        $err[0].TargetObject | Should -Be 'web'
+        (Get-Container web).Status | Should -Be 'Running'
+    }
+
     It 'refuses to remove a running container without -Force' {
         $err = $null
         Remove-Container web -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue

@@ -46,7 +46,8 @@ public sealed partial class ContainerSession : IDisposable
         var launch = manager.Start(container, attach: true, stdin: stdin is not null, ct: ct);
         try
         {
-            var output = launch.Output ?? throw PscException.InvalidOperation(ErrorIds.ContainerRunning, $"Container '{container.Name}' is already running.", container.Name);
+            // Start is a no-op on a running container; an attached start is not: the state machine says why (ContainerRunning)
+            var output = launch.Output ?? throw new InvalidStateException(launch.Container?.State.Status ?? ContainerStatus.Running, ContainerOperation.Start, container.Name);
             if (stdin is not null && launch.Input is Stream input)
             {
                 new Thread(() =>
