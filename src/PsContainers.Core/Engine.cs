@@ -57,7 +57,7 @@ public sealed class Engine
     /// <summary>The store root and the layout under it.</summary>
     public PscPaths Paths { get; }
 
-    /// <summary>Every system call of the engine goes through this.</summary>
+    /// <summary>The lifecycle's system calls (mount, kill, flock, pidfd, ...) go through this; tests pass a fake. File-system walks use src/Shared/FileSystem directly.</summary>
     public ISyscalls Syscalls { get; }
 
     /// <summary>Images: blobs, unpacked layers, the image index.</summary>
