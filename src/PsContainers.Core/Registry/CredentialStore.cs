@@ -39,7 +39,7 @@ public sealed class CredentialStore
 
     private static bool geteuidIsRoot()
     {
-        try { return PsContainers.FileSystem.Libc.geteuid() == 0; } catch { return false; }
+        try { return Tmds.Linux.LibC.geteuid() == 0; } catch { return false; }
     }
 
     /// <summary>Docker's config.json path.</summary>

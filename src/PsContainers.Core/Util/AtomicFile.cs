@@ -1,5 +1,6 @@
 using System.Text;
-using PsContainers.FileSystem;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
 
 namespace PsContainers.Core.Util;
 
@@ -53,10 +54,10 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(dir + "\0");
         fixed (byte* pp = p)
         {
-            int fd = Libc.open(pp, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+            int fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (fd < 0) return;
-            Libc.fsync(fd);
-            Libc.close(fd);
+            fsync(fd);
+            close(fd);
         }
     }
 
@@ -65,10 +66,10 @@ public static class AtomicFile
         byte[] p = Encoding.UTF8.GetBytes(file + "\0");
         fixed (byte* pp = p)
         {
-            int fd = Libc.open(pp, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            int fd = open(pp, O_RDONLY | O_CLOEXEC);
             if (fd < 0) return;
-            Libc.fsync(fd);
-            Libc.close(fd);
+            fsync(fd);
+            close(fd);
         }
     }
 }

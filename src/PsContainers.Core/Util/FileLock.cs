@@ -1,5 +1,6 @@
 using System.Text;
-using PsContainers.FileSystem;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
 
 namespace PsContainers.Core.Util;
 
@@ -36,7 +37,7 @@ public sealed class FileLock : IDisposable
     {
         int fd = OpenLockFile(path);
         if (LinuxSyscalls.Instance.Flock(fd, LinuxSyscalls.LOCK_EX | LinuxSyscalls.LOCK_NB, out _) == 0) return new FileLock(fd);
-        Libc.close(fd);
+        close(fd);
         return null;
     }
 
@@ -45,10 +46,10 @@ public sealed class FileLock : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         byte[] p = Encoding.UTF8.GetBytes(path + "\0");
         int fd;
-        fixed (byte* pp = p) fd = Libc.open(pp, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x1a4 /*0644*/);
+        fixed (byte* pp = p) fd = open(pp, O_RDWR | O_CREAT | O_CLOEXEC, 0x1a4 /*0644*/);
         if (fd < 0)
         {
-            int e = Libc.Errno;
+            int e = errno;
             throw new IOException($"Cannot open lock file '{path}' (errno {e}).");
         }
         return fd;
@@ -62,12 +63,12 @@ public sealed class FileLock : IDisposable
         while (true)
         {
             if (LinuxSyscalls.Instance.Flock(fd, op | LinuxSyscalls.LOCK_NB, out int e) == 0) return new FileLock(fd);
-            if (e != Errno.EAGAIN && e != Errno.EINTR) // EAGAIN = EWOULDBLOCK
+            if (e != EWOULDBLOCK && e != EINTR)
             {
-                Libc.close(fd);
+                close(fd);
                 throw new IOException($"Cannot lock '{path}' (errno {e}).");
             }
-            if (ct.IsCancellationRequested) { Libc.close(fd); ct.ThrowIfCancellationRequested(); }
+            if (ct.IsCancellationRequested) { close(fd); ct.ThrowIfCancellationRequested(); }
             Thread.Sleep(delay);
             delay = Math.Min(delay * 2, 20);
         }
@@ -76,6 +77,6 @@ public sealed class FileLock : IDisposable
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0) Libc.close(fd); // closing the descriptor drops the lock
+        if (fd >= 0) close(fd); // closing the descriptor drops the lock
     }
 }
