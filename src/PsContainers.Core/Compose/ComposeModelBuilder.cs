@@ -498,6 +498,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             Name = name ?? (external ? key : $"{project}_{key}"),
             File = Str(v["file"], p + ".file"),
             Environment = Str(v["environment"], p + ".environment"),
+            EnvironmentValue = Str(v["environment"], p + ".environment") is string variable ? lookup(variable) : null,
             Content = Str(v["content"], p + ".content"),
             External = external,
             Labels = StrMap(v["labels"], p + ".labels"),

@@ -471,8 +471,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// "network has active endpoints"); VolumeInUse likewise for a volume.</exception>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the
     /// other containers are removed. The networks and volumes are removed only when no container failed.</param>
+    /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
     public IReadOnlyList<ContainerProjectChange> Down(string project, ContainerProject? model, ProjectDownOptions options, Approve approve, CancellationToken ct = default,
-        ICollection<PscException>? failures = null)
+        ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var all = ContainersOf(project);
         var known = model?.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -496,7 +497,7 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (engine.ContainerStore.Load(c.Id) is { } cur) Containers.Stop(cur, options.Timeout, ct: ct);
             if (engine.ContainerStore.Load(c.Id) is { } stopped) Containers.Remove(stopped, force: true, removeVolumes: options.Volumes, ct);
             return c;
-        }, failures);
+        }, failures, new StepReporter(project, progress, "Removing", "Removed"));
         done.AddRange(approved.Where(a => removed.ContainsKey(a.Container.Id)).Select(a => a.Change));
         if (removed.Count < approved.Count) return done;
         foreach (var n in networks)
@@ -526,15 +527,17 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <param name="timeout">Seconds after the stop signal before SIGKILL; null: each container's stop timeout.</param>
     /// <returns>The containers afterwards, in the order they were handled.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
     public IReadOnlyList<Container> Stop(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
-        ICollection<PscException>? failures = null)
+        ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var order = StopOrder(Select(project, services));
         var toStop = order.Where(c => c.State.Running && approve(new ContainerProjectChange
         {
             Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Stop, Reason = "stop",
         })).ToList();
-        var stopped = InReverseDependencyOrder(toStop, c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, failures);
+        var stopped = InReverseDependencyOrder(toStop, c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, failures,
+            new StepReporter(project, progress, "Stopping", "Stopped"));
         return order.Select(c => stopped.GetValueOrDefault(c.Id) ?? c).ToList();
     }
 
@@ -548,8 +551,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// the others are restarted.</param>
     /// <returns>The containers afterwards, in dependency order.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
     public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
-        ICollection<PscException>? failures = null)
+        ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var order = StopOrder(Select(project, services));
         var approved = new List<Container>();
@@ -559,14 +563,15 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (approve(ch)) approved.Add(c);
         }
         var errors = new List<PscException>();
-        var stopped = InReverseDependencyOrder(approved.Where(c => c.State.Running).ToList(), c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, errors);
+        var stopped = InReverseDependencyOrder(approved.Where(c => c.State.Running).ToList(), c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, errors,
+            new StepReporter(project, progress, "Stopping", "Stopped", Last: false));
         var failedIds = approved.Where(c => c.State.Running && !stopped.ContainsKey(c.Id)).Select(c => c.Id).ToHashSet();
         var started = InDependencyOrder(approved.Where(c => !failedIds.Contains(c.Id)).ToList(), c =>
         {
             ct.ThrowIfCancellationRequested();
             using var launch = Containers.Start(engine.ContainerStore.Load(c.Id) ?? c, ct: ct);
             return launch.Container ?? c;
-        }, errors);
+        }, errors, new StepReporter(project, progress, "Starting", "Started"));
         if (errors.Count > 0)
         {
             if (failures is null) throw errors[0];
@@ -706,28 +711,50 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// (<see cref="ForService"/>), or the first is thrown when it is null, once all others are done.
     /// </summary>
     /// <returns>What the work returned, by container id, for the containers whose service did not fail.</returns>
-    private static Dictionary<string, Container> InReverseDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures)
+    private static Dictionary<string, Container> InReverseDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures,
+        StepReporter? report = null)
     {
         var deps = DependenciesOf(containers);
-        return OverServices(containers, s => deps.Where(kv => kv.Value.Contains(s)).Select(kv => kv.Key), work, failures);
+        return OverServices(containers, s => deps.Where(kv => kv.Value.Contains(s)).Select(kv => kv.Key), work, failures, report);
     }
 
     /// <summary>As <see cref="InReverseDependencyOrder"/>, a service's containers after those of the services it depends on (start).</summary>
-    private static Dictionary<string, Container> InDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures)
+    private static Dictionary<string, Container> InDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures,
+        StepReporter? report = null)
     {
         var deps = DependenciesOf(containers);
-        return OverServices(containers, s => deps.GetValueOrDefault(s) ?? [], work, failures);
+        return OverServices(containers, s => deps.GetValueOrDefault(s) ?? [], work, failures, report);
     }
+
+    /// <summary>
+    /// How a stop, restart or down step is told as progress (<see cref="ContainerProjectProgress"/>): "Stopping web-1"
+    /// before each container, "Stopped" when a service's containers are done. Null progress: nothing is reported.
+    /// </summary>
+    private sealed record StepReporter(string Project, Action<ContainerProjectProgress>? Progress, string Doing, string Done, bool Last = true);
 
     private const string NoService = "\0"; // the group of containers without a service label (not a valid service name)
 
     private static Dictionary<string, Container> OverServices(IReadOnlyList<Container> containers, Func<string, IEnumerable<string>> waitsFor,
-        Func<Container, Container> work, ICollection<PscException>? failures)
+        Func<Container, Container> work, ICollection<PscException>? failures, StepReporter? report = null)
     {
         var groups = containers.GroupBy(c => c.Service ?? NoService, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var done = new System.Collections.Concurrent.ConcurrentDictionary<string, Container>();
-        var failed = new ProjectScheduler().Run(groups.Keys.ToList(), s => s == NoService ? [] : waitsFor(s), (s, _) =>
-            ProjectScheduler.ForEach(groups[s], c => done[c.Id] = work(c)));
+        var scheduler = new ProjectScheduler();
+        void Report(string service, string status, bool completed)
+        {
+            if (report?.Progress is not { } progress) return;
+            var p = new ContainerProjectProgress { Project = report.Project, Service = service == NoService ? "(none)" : service, Status = status, Completed = completed };
+            scheduler.Post(() => progress(p));
+        }
+        var failed = scheduler.Run(groups.Keys.ToList(), s => s == NoService ? [] : waitsFor(s), (s, _) =>
+        {
+            ProjectScheduler.ForEach(groups[s], c =>
+            {
+                Report(s, $"{report?.Doing} {c.Name}", false);
+                done[c.Id] = work(c);
+            });
+            Report(s, report?.Done ?? "", report?.Last ?? true);
+        });
         Deliver(failed.Select(f => (f.Service == NoService ? "(none)" : f.Service, f.Error)).ToList(), failures);
         return new Dictionary<string, Container>(done);
     }

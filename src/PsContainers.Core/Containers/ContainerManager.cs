@@ -227,6 +227,15 @@ public sealed partial class ContainerManager
         }
         c.Path = Store.DirOf(id);
         EmitEvent(c, "create");
+        if (o.Files.Count > 0)
+        {
+            try { _engine.Files.WriteFiles(c, o.Files, ct); }
+            catch
+            {
+                Remove(c, force: true, removeVolumes: true, CancellationToken.None);
+                throw;
+            }
+        }
         return c;
     }
 
