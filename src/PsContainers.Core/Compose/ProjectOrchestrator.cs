@@ -69,9 +69,11 @@ public sealed class ProjectOrchestrator(Engine engine)
                 changes.Add(new() { Project = project.Name, Kind = "volume", Target = v.Name, Action = ContainerProjectAction.Create, Reason = $"volume '{v.Key}' does not exist" });
 
         var existing = ContainersOf(project.Name);
+        var recreated = new HashSet<string>(StringComparer.Ordinal); // services whose replica 1 gets a new container in this plan
         foreach (var s in services)
         {
             int scale = ScaleOf(s, options);
+            int before = changes.Count;
             var mine = existing.Where(c => c.Service == s.Name).OrderBy(c => c.Number ?? 0).ToList();
             var numbers = new HashSet<int>();
             // read once per service, and only when a container's configuration is otherwise up to date
@@ -91,8 +93,12 @@ public sealed class ProjectOrchestrator(Engine engine)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"config-hash {Short(hash)} → {Short(s.ConfigHash)} (the service's configuration changed)"));
                 else if (!options.NoRecreate && c.ImageId.Length > 0 && imageId.Value is { } current && current != c.ImageId)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"image {Util.Digest.Short(c.ImageId)} → {Util.Digest.Short(current)} (the service's image was built or pulled again)"));
+                else if (NetworkOwnerChanged(project, s, c, recreated, existing) is string why && !options.NoRecreate)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, why));
                 else if (c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
-                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
+                    changes.Add(s.DependsOn.FirstOrDefault(d => d.Restart && recreated.Contains(d.Service)) is { } restart
+                        ? Change(project, s, c.Name, n, ContainerProjectAction.Restart, $"depends_on '{restart.Service}' with restart: true, and '{restart.Service}' is recreated")
+                        : Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
                 else if (c.State.Status == ContainerStatus.Exited && c.ExitCode == 0 && IsOneShotDependency(project, s))
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date, completed successfully"));
                 else
@@ -101,8 +107,11 @@ public sealed class ProjectOrchestrator(Engine engine)
             for (int n = 1; n <= scale; n++)
                 if (!numbers.Contains(n))
                     changes.Add(Change(project, s, ServiceContainerOptions.ContainerName(project, s, n), n, ContainerProjectAction.Create, $"replica {n} of {scale} does not exist"));
+            if (changes.Skip(before).Any(ch => ch.Number == 1 && ch.Action is ContainerProjectAction.Recreate or ContainerProjectAction.Create))
+                recreated.Add(s.Name);
         }
-        var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        // services that profiles leave disabled are the project's own, not orphans (docker compose)
+        var known = project.Services.Select(s => s.Name).Concat(project.DisabledServices).ToHashSet(StringComparer.Ordinal);
         if (options.RemoveOrphans)
             foreach (var c in existing.Where(c => c.Service is null || !known.Contains(c.Service)).OrderByDescending(c => c.Number ?? 0))
                 changes.Add(new() { Project = project.Name, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Remove, Reason = $"orphan: the project has no service '{c.Service}'" });
@@ -122,7 +131,8 @@ public sealed class ProjectOrchestrator(Engine engine)
         var plan = Plan(project, new ProjectUpOptions { Services = services, NoDeps = true, RemoveOrphans = services.Count == 0 });
         var existing = ContainersOf(project.Name).ToDictionary(c => c.Name, StringComparer.Ordinal);
         var drift = new List<ContainerProjectDrift>();
-        foreach (var ch in plan.Where(c => c.Action != ContainerProjectAction.None))
+        // a restart for a recreated dependency (depends_on restart: true) is no drift of its own
+        foreach (var ch in plan.Where(c => c.Action is not (ContainerProjectAction.None or ContainerProjectAction.Restart)))
         {
             var c = existing.GetValueOrDefault(ch.Target);
             var s = ch.Service is null ? null : project.GetService(ch.Service);
@@ -285,7 +295,7 @@ public sealed class ProjectOrchestrator(Engine engine)
         CreateResources(project, plan, approve);
         if (!options.RemoveOrphans)
         {
-            var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var known = project.Services.Select(s => s.Name).Concat(project.DisabledServices).ToHashSet(StringComparer.Ordinal);
             foreach (var c in ContainersOf(project.Name).Where(c => c.Service is null || !known.Contains(c.Service)))
                 warn($"Found orphan container '{c.Name}' (service '{c.Service}') of project '{project.Name}'; remove it with -RemoveOrphans.");
         }
@@ -347,8 +357,15 @@ public sealed class ProjectOrchestrator(Engine engine)
                             break;
                         case ContainerProjectAction.Recreate:
                             Report(s, $"Recreating {ch.Target}");
+                            var inherited = AnonymousVolumesOf(ch.Target);
                             RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
-                            CreateAndStart(project, s, ch.Number, ct);
+                            CreateAndStart(project, s, ch.Number, ct, inherited);
+                            break;
+                        case ContainerProjectAction.Restart:
+                            Report(s, $"Restarting {ch.Target}");
+                            var running = Find(ch.Target);
+                            if (running.State.Running) running = Containers.Stop(running, s.StopGracePeriod is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null, ct: ct);
+                            using (Containers.Start(running, ct: ct)) { }
                             break;
                         case ContainerProjectAction.Create:
                             Report(s, $"Creating {ch.Target}");
@@ -822,11 +839,33 @@ public sealed class ProjectOrchestrator(Engine engine)
     private static string ContainerOfService(ContainerProject project, string service) =>
         project.GetService(service) is { } target ? ServiceContainerOptions.ContainerName(project, target, 1) : service;
 
-    private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct)
+    private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct, IReadOnlyList<MountSpec>? inherited = null)
     {
         var o = ServiceContainerOptions.For(project, s, number, svc => ContainerOfService(project, svc));
+        if (inherited is not null) ServiceContainerOptions.InheritAnonymousVolumes(o, inherited);
         var c = Containers.Create(o, ct);
         using (Containers.Start(c, ct: ct)) { }
+    }
+
+    /// <summary>The anonymous volumes of a container (those the file declares without a name, and the image's VOLUMEs), or none when it is gone.</summary>
+    private List<MountSpec> AnonymousVolumesOf(string name) =>
+        engine.ContainerStore.Find(name)?.Mounts.Where(m => m.Type == MountKind.Volume && m.Source is not null && m.Options.Contains("anonymous")).ToList() ?? [];
+
+    /// <summary>
+    /// Why a <c>network_mode: service:x</c> container must be recreated: x's replica 1 gets a new container in this plan
+    /// (<paramref name="recreated"/>), or the namespace it joined belongs to a container that is no longer x's replica 1
+    /// (docker compose recreates it then, as its old namespace is gone). Null when neither holds.
+    /// </summary>
+    private static string? NetworkOwnerChanged(ContainerProject project, ContainerProjectService s, Container c, HashSet<string> recreated, IReadOnlyList<Container> existing)
+    {
+        if (s.NetworkMode is not string mode || !mode.StartsWith("service:", StringComparison.Ordinal)) return null;
+        string owner = mode[8..];
+        if (recreated.Contains(owner)) return $"network_mode service:{owner}, whose container is recreated";
+        string ownerName = ContainerOfService(project, owner);
+        var current = existing.FirstOrDefault(x => x.Name == ownerName);
+        return current is not null && c.HostConfig.NetworkContainerId is string joined && joined != current.Id
+            ? $"network_mode service:{owner}, whose container is another one now ({Util.Digest.Short(joined)} → {Util.Digest.Short(current.Id)})"
+            : null;
     }
 
     /// <summary>

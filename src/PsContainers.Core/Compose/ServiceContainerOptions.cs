@@ -234,6 +234,26 @@ public static class ServiceContainerOptions
     }
 
     /// <summary>
+    /// Keep a recreated container's data: each of the old container's anonymous volumes (<paramref name="inherited"/>)
+    /// is mounted again at its destination, instead of a new anonymous volume there, and added when only the image's
+    /// VOLUME asked for it; a destination the new options give to something else (a named volume, a bind, a tmpfs)
+    /// keeps that. As docker compose does on recreate without --renew-anon-volumes (pkg/compose/create.go).
+    /// </summary>
+    public static void InheritAnonymousVolumes(ContainerCreateOptions o, IReadOnlyList<MountSpec> inherited)
+    {
+        var given = o.Volumes.Select(v => VolumeMounter.NormalizeTarget(ContainerManager.ParseVolume(v).Destination)).ToHashSet(StringComparer.Ordinal);
+        foreach (var old in inherited)
+        {
+            string dest = VolumeMounter.NormalizeTarget(old.Destination);
+            var slot = o.Mounts.FirstOrDefault(m => VolumeMounter.NormalizeTarget(m.Destination) == dest);
+            if (slot is null && !given.Contains(dest))
+                o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = old.Source, Destination = old.Destination, ReadOnly = old.ReadOnly, Options = old.Options.ToArray() });
+            else if (slot is { Type: MountKind.Volume } && slot.Options.Contains("anonymous"))
+                slot.Source = old.Source;
+        }
+    }
+
+    /// <summary>
     /// The service's secrets and configs given by <c>environment:</c> (a project environment variable) or, for configs,
     /// <c>content:</c>: docker compose copies each into the created container as a file at the target, owned by
     /// uid:gid (0:0 by default) with the reference's mode (0444 by default), before the container starts

@@ -305,6 +305,32 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.DoesNotContain(typeof(ContainerProjectSecret).GetProperties(), x => x.Name == "EnvironmentValue");
     }
 
+    [Fact]
+    public void A_recreated_container_takes_over_the_old_anonymous_volumes_where_nothing_else_is_mounted()
+    {
+        _d.Write("anon.yaml", """
+            services:
+              app:
+                image: busybox
+                volumes: ["/data", "named:/named", "/cache"]
+                tmpfs: ["/scratch"]
+            volumes:
+              named: {}
+            """);
+        var p = _d.Load("anon.yaml");
+        var o = For(p, "app");
+        string fresh = o.Mounts.Single(m => m.Destination == "/cache").Source!;
+        MountSpec Anon(string name, string dest) => new() { Type = MountKind.Volume, Source = name, Destination = dest, Options = ["anonymous"] };
+        ServiceContainerOptions.InheritAnonymousVolumes(o, [Anon("old-data", "/data/"), Anon("old-named", "/named"), Anon("old-image", "/var/lib/db"), Anon("old-scratch", "/scratch")]);
+        Assert.Equal("old-data", o.Mounts.Single(m => m.Destination == "/data").Source);       // same slot, old volume
+        Assert.Equal(fresh, o.Mounts.Single(m => m.Destination == "/cache").Source);          // nothing to inherit: a new one
+        Assert.DoesNotContain(o.Mounts, m => m.Source == "old-named");                         // a named volume stays named
+        Assert.DoesNotContain(o.Mounts, m => m.Source == "old-scratch");                       // a tmpfs stays a tmpfs
+        var image = o.Mounts.Single(m => m.Destination == "/var/lib/db");                      // the image's VOLUME: added
+        Assert.Equal(("old-image", MountKind.Volume), (image.Source, image.Type));
+        Assert.Contains("anonymous", image.Options);
+    }
+
     private static Container C(string service, int number, string dependsOn = "", ContainerStatus status = ContainerStatus.Running) => new()
     {
         Name = $"p-{service}-{number}",
