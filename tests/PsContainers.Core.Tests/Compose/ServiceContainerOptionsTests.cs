@@ -299,7 +299,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
             """);
         var p = _d.Load("unset.yaml");
         Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
-        var e = Assert.Throws<PscException>(() => For(p, "app"));
+        var e = Assert.ThrowsAny<PscException>(() => For(p, "app"));
         Assert.Equal(ErrorIds.ComposeSecretNotSet, e.ErrorId);
         Assert.Contains(variable, e.Message);
         Assert.DoesNotContain(typeof(ContainerProjectSecret).GetProperties(), x => x.Name == "EnvironmentValue");
