@@ -129,7 +129,7 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
                 $ps.Streams.Error | Should -BeNullOrEmpty
                 $lines = @($ps.Streams.Progress | ForEach-Object { "$($_.Activity)|$($_.StatusDescription)|$($_.RecordType)" })
             } finally { $ps.Dispose() }
-            , @(@($out), $lines)
+            @($out), $lines
         }
     }
 

@@ -253,6 +253,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     {
         _d.Write("token.txt", "s3cret");
         _d.Write("app.conf", "x=1");
+        _d.Write(".env", "PSC_SECRET_FROM_DOTENV=from-dotenv\n");
         _d.Write("sec.yaml", """
             services:
               app:
@@ -261,7 +262,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
                 configs: [appconf, { source: appconf, target: /etc/app.conf }, { source: inline, target: inline.conf, uid: "33", gid: "34", mode: 0640 }]
             secrets:
               token: { file: ./token.txt }
-              fromenv: { environment: HOME }
+              fromenv: { environment: PSC_SECRET_FROM_DOTENV }
               outside: { external: true }
             configs:
               appconf: { file: ./app.conf }
@@ -277,7 +278,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         // environment- and content-backed ones are written into the container at create (docker compose's secrets.go)
         var files = o.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         Assert.Equal(["/etc/env-token", "/inline.conf"], files.Select(f => f.Path));
-        Assert.Equal(Environment.GetEnvironmentVariable("HOME"), System.Text.Encoding.UTF8.GetString(files[0].Content));
+        Assert.Equal("from-dotenv", System.Text.Encoding.UTF8.GetString(files[0].Content));
         Assert.Equal((0x124u, 0u, 0u), (files[0].Mode, files[0].Uid, files[0].Gid));
         Assert.Equal("server { listen 80; }", System.Text.Encoding.UTF8.GetString(files[1].Content));
         Assert.Equal((0x1a0u, 33u, 34u), (files[1].Mode, files[1].Uid, files[1].Gid));
