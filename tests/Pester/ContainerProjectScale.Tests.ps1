@@ -153,7 +153,7 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
         $stopped, $lines = Invoke-WithProgress { Stop-ContainerProject $args[0] -PassThru } $script:C
         $lines | Should -Contain "a-app|Stopping $($script:C)-a-app-1|Processing"
         $lines | Should -Contain 'a-app|Stopped|Completed'
-        $lines | Should -Contain 'b-job|Stopped|Completed'
+        $lines | Should -Contain 'b-app|Stopped|Completed'   # the jobs have exited: nothing to stop there
         $lines | Should -Contain "Stop-ContainerProject $($script:C)|done|Completed"
         $names = $stopped.Name
         # the output keeps the reverse dependency order
