@@ -13,6 +13,7 @@ BeforeAll {
     $null = New-Item -ItemType Directory $script:Dir
     Set-Content -Path (Join-Path $script:Dir 'token.txt') -Value 's3cret' -NoNewline
     Set-Content -Path (Join-Path $script:Dir 'app.conf') -Value 'level=debug' -NoNewline
+    Set-Content -Path (Join-Path $script:Dir '.env') -Value 'PSC_DRIFT_API_KEY=k-123-from-dotenv'
     $script:File = Join-Path $script:Dir 'compose.yaml'
     Set-Content -Path $script:File -Value @'
 services:
@@ -26,10 +27,17 @@ services:
       - token
       - source: token
         target: /etc/token
+      - source: apikey
+        target: api.key
+        uid: "1000"
+        gid: "1001"
+        mode: 0400
     configs:
       - appconf
       - source: appconf
         target: /etc/app/app.conf
+      - source: motd
+        target: /etc/motd.d/welcome
   job:
     image: busybox-test:latest
     command: ["true"]
@@ -41,8 +49,10 @@ services:
       job: { condition: service_completed_successfully }
 secrets:
   token: { file: ./token.txt }
+  apikey: { environment: PSC_DRIFT_API_KEY }
 configs:
   appconf: { file: ./app.conf }
+  motd: { content: "hello from inline content" }
 '@
     $script:P = "drift$PID"
 }
@@ -71,6 +81,42 @@ Describe 'secrets and configs from files' {
         $m = (Get-Container $app).Mounts | Where-Object Destination -eq '/run/secrets/token'
         $m.Source | Should -Be (Join-Path $script:Dir 'token.txt')
         $m.ReadOnly | Should -BeTrue
+    }
+}
+
+Describe 'secrets and configs from the environment and inline content' {
+    It 'writes them into the container as files with the given owner and mode, and never shows the value' {
+        $app = "$($script:P)-app-1"
+        Invoke-ContainerExec $app -- cat /run/secrets/api.key | Should -Be 'k-123-from-dotenv'
+        Invoke-ContainerExec $app -- stat -c '%u:%g %a' /run/secrets/api.key | Should -Be '1000:1001 400'
+        Invoke-ContainerExec $app -- cat /etc/motd.d/welcome | Should -Be 'hello from inline content'
+        Invoke-ContainerExec $app -- stat -c '%u:%g %a' /etc/motd.d/welcome | Should -Be '0:0 444'
+        # a file in the container's own layer, not a mount, as docker compose copies them in; no record keeps the value
+        (Get-Container $app).Mounts.Destination | Should -Not -Contain '/run/secrets/api.key'
+        Get-Container $app | ConvertTo-Json -Depth 8 | Should -Not -Match 'k-123-from-dotenv'
+        Import-ContainerProject -Path $script:File -ProjectName $script:P | ConvertTo-Json -Depth 8 | Should -Not -Match 'k-123-from-dotenv'
+        $records = Get-ChildItem -File (Join-Path $script:Root 'containers/*/*') -ErrorAction SilentlyContinue
+        $records.Name | Should -Contain 'container.json'
+        $records | Select-String -SimpleMatch 'k-123-from-dotenv' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses to create a service whose secret variable is not set, naming the variable' {
+        $dir = Join-Path $script:Root 'unset'
+        $null = New-Item -ItemType Directory $dir
+        Set-Content -Path (Join-Path $dir 'compose.yaml') -Value @'
+services:
+  app:
+    image: busybox-test:latest
+    command: ["true"]
+    secrets: [pw]
+secrets:
+  pw: { environment: PSC_TEST_SURELY_UNSET_VARIABLE }
+'@
+        $null = Start-ContainerProject -Path (Join-Path $dir 'compose.yaml') -ProjectName "unset$PID" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.FullyQualifiedErrorId | Should -Match '^ComposeSecretNotSet'
+        "$err" | Should -Match 'PSC_TEST_SURELY_UNSET_VARIABLE'
+        Get-Container -All -Project "unset$PID" | Should -BeNullOrEmpty
+        Remove-ContainerProject "unset$PID" -Confirm:$false -ErrorAction SilentlyContinue
     }
 }
 

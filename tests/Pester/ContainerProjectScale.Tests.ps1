@@ -118,6 +118,21 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
         (Get-Container "$($script:C)-b-app-1").State.StartedAt | Should -BeGreaterThan $bJob.State.FinishedAt
     }
 
+    BeforeAll {
+        # progress goes to the host; a runspace of its own collects the records (Activity|Status|RecordType) and the output
+        function Invoke-WithProgress([scriptblock] $Script, $Argument) {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$((Get-Module PsContainers).Path -replace '\.dll$', '.psd1')'").AddStatement().
+                    AddScript($Script.ToString()).AddArgument($Argument)
+                $out = $ps.Invoke()
+                $ps.Streams.Error | Should -BeNullOrEmpty
+                $lines = @($ps.Streams.Progress | ForEach-Object { "$($_.Activity)|$($_.StatusDescription)|$($_.RecordType)" })
+            } finally { $ps.Dispose() }
+            @($out), $lines
+        }
+    }
+
     It 'reports progress per service' {
         # progress goes to the host; a runspace of its own collects the records of an up that has nothing to change
         $ps = [powershell]::Create()
@@ -133,9 +148,13 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
         ($lines | Where-Object { $_ -like "Start-ContainerProject $($script:C)|*" }) | Should -Not -BeNullOrEmpty
     }
 
-    It 'stops independent services at the same time, dependents first' {
+    It 'stops independent services at the same time, dependents first, with progress per container and service' {
         # a-app and b-app each take 2 s to stop (their TERM trap sleeps): one after the other they would end 2 s apart
-        $stopped = Stop-ContainerProject $script:C -PassThru
+        $stopped, $lines = Invoke-WithProgress { Stop-ContainerProject $args[0] -PassThru } $script:C
+        $lines | Should -Contain "a-app|Stopping $($script:C)-a-app-1|Processing"
+        $lines | Should -Contain 'a-app|Stopped|Completed'
+        $lines | Should -Contain 'b-app|Stopped|Completed'   # the jobs have exited: nothing to stop there
+        $lines | Should -Contain "Stop-ContainerProject $($script:C)|done|Completed"
         $names = $stopped.Name
         # the output keeps the reverse dependency order
         $names.IndexOf("$($script:C)-a-app-1") | Should -BeLessThan $names.IndexOf("$($script:C)-a-job-1")
@@ -150,8 +169,11 @@ Describe 'Start-ContainerProject runs independent services in parallel' {
         [math]::Abs(($aApp.State.FinishedAt - $bApp.State.FinishedAt).TotalSeconds) | Should -BeLessThan 1.5
     }
 
-    It 'removes the project (down) with every container gone' {
-        $removed = Remove-ContainerProject $script:C -Timeout 1 -Confirm:$false -PassThru
+    It 'removes the project (down) with every container gone, with progress' {
+        $removed, $lines = Invoke-WithProgress { Remove-ContainerProject $args[0] -Timeout 1 -Confirm:$false -PassThru } $script:C
+        $lines | Should -Contain "a-app|Removing $($script:C)-a-app-1|Processing"
+        $lines | Should -Contain 'b-app|Removed|Completed'
+        $lines | Should -Contain "Remove-ContainerProject $($script:C)|done|Completed"
         @($removed | Where-Object Kind -eq 'container').Count | Should -Be 4
         Get-Container -Project $script:C -All | Should -BeNullOrEmpty
         Get-ContainerNetwork "$($script:C)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -118,6 +118,7 @@ public sealed class ComposeLoader
 
         var (enabled, disabled, active) = ApplyProfiles(builder.Services);
         Validate(builder, enabled, disabled);
+        AddImplicitDependencies(enabled);
         var project = new ContainerProject
         {
             Name = name,
@@ -135,6 +136,18 @@ public sealed class ComposeLoader
         };
         foreach (var s in enabled) s.ConfigHash = ComposeConfigHash.Compute(project, s, Lookup);
         return project;
+    }
+
+    /// <summary>
+    /// A service in another service's network namespace (<c>network_mode: service:x</c>) depends on it: x starts first and
+    /// a change of x's container reaches this one (compose-go adds depends_on x with condition service_started, required
+    /// and restart, unless the files already name x).
+    /// </summary>
+    private static void AddImplicitDependencies(IEnumerable<ContainerProjectService> services)
+    {
+        foreach (var s in services)
+            if (s.NetworkMode is string mode && mode.StartsWith("service:", StringComparison.Ordinal) && s.DependsOn.All(d => d.Service != mode[8..]))
+                s.DependsOn = [.. s.DependsOn, new ContainerProjectDependency { Service = mode[8..], Condition = "service_started", Required = true, Restart = true }];
     }
 
     // ---- files ----

@@ -412,6 +412,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             string source = Str(r["source"], p + ".source") ?? throw Invalid(r, p, "needs a source");
             string target = Str(r["target"], p + ".target") ?? (kind == "secrets" ? $"/run/secrets/{source}" : $"/{source}");
             if (kind == "secrets" && !target.StartsWith('/')) target = $"/run/secrets/{target}";
+            else if (!target.StartsWith('/')) target = "/" + target; // a config's target is a path from the root
             list.Add(new ContainerProjectFileReference
             {
                 Source = source,
@@ -498,6 +499,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             Name = name ?? (external ? key : $"{project}_{key}"),
             File = Str(v["file"], p + ".file"),
             Environment = Str(v["environment"], p + ".environment"),
+            EnvironmentValue = Str(v["environment"], p + ".environment") is string variable ? lookup(variable) : null,
             Content = Str(v["content"], p + ".content"),
             External = external,
             Labels = StrMap(v["labels"], p + ".labels"),

@@ -20,6 +20,11 @@ public sealed class ContainerProjectSecret
     /// <summary>configs only: the content itself, or null.</summary>
     public string? Content { get; init; }
     public bool External { get; init; }
+    /// <summary>
+    /// The value of <see cref="Environment"/> in the project environment when the file was loaded, or null when unset.
+    /// Internal so that it never shows in the project object (ConvertTo-Json, Format-List) or in exported YAML.
+    /// </summary>
+    internal string? EnvironmentValue { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public override string ToString() => Name;

@@ -35,7 +35,11 @@ public sealed class ContainerProjectService
     public IReadOnlyList<ContainerProjectServiceNetwork> Networks { get; init; } = [];
     /// <summary>"host", "none", "bridge", "service:&lt;name&gt;" or "container:&lt;name&gt;"; null for the project's networks.</summary>
     public string? NetworkMode { get; init; }
-    public IReadOnlyList<ContainerProjectDependency> DependsOn { get; init; } = [];
+    /// <summary>
+    /// The services this one depends on (spec "depends_on"), plus the implicit dependency of <c>network_mode:
+    /// service:&lt;name&gt;</c> (service_started, required, restart), which the loader adds as compose-go's normalization does.
+    /// </summary>
+    public IReadOnlyList<ContainerProjectDependency> DependsOn { get; internal set; } = [];
     public ContainerProjectHealthcheck? Healthcheck { get; init; }
     /// <summary>"no", "always", "on-failure[:max]", "unless-stopped"; null means no.</summary>
     public string? Restart { get; init; }

@@ -69,9 +69,11 @@ public sealed class ProjectOrchestrator(Engine engine)
                 changes.Add(new() { Project = project.Name, Kind = "volume", Target = v.Name, Action = ContainerProjectAction.Create, Reason = $"volume '{v.Key}' does not exist" });
 
         var existing = ContainersOf(project.Name);
+        var recreated = new HashSet<string>(StringComparer.Ordinal); // services whose replica 1 gets a new container in this plan
         foreach (var s in services)
         {
             int scale = ScaleOf(s, options);
+            int before = changes.Count;
             var mine = existing.Where(c => c.Service == s.Name).OrderBy(c => c.Number ?? 0).ToList();
             var numbers = new HashSet<int>();
             // read once per service, and only when a container's configuration is otherwise up to date
@@ -91,8 +93,12 @@ public sealed class ProjectOrchestrator(Engine engine)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"config-hash {Short(hash)} → {Short(s.ConfigHash)} (the service's configuration changed)"));
                 else if (!options.NoRecreate && c.ImageId.Length > 0 && imageId.Value is { } current && current != c.ImageId)
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, $"image {Util.Digest.Short(c.ImageId)} → {Util.Digest.Short(current)} (the service's image was built or pulled again)"));
+                else if (NetworkOwnerChanged(project, s, c, recreated, existing) is string why && !options.NoRecreate)
+                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.Recreate, why));
                 else if (c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
-                    changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
+                    changes.Add(s.DependsOn.FirstOrDefault(d => d.Restart && recreated.Contains(d.Service)) is { } restart
+                        ? Change(project, s, c.Name, n, ContainerProjectAction.Restart, $"depends_on '{restart.Service}' with restart: true, and '{restart.Service}' is recreated")
+                        : Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date and running"));
                 else if (c.State.Status == ContainerStatus.Exited && c.ExitCode == 0 && IsOneShotDependency(project, s))
                     changes.Add(Change(project, s, c.Name, n, ContainerProjectAction.None, "up to date, completed successfully"));
                 else
@@ -101,8 +107,11 @@ public sealed class ProjectOrchestrator(Engine engine)
             for (int n = 1; n <= scale; n++)
                 if (!numbers.Contains(n))
                     changes.Add(Change(project, s, ServiceContainerOptions.ContainerName(project, s, n), n, ContainerProjectAction.Create, $"replica {n} of {scale} does not exist"));
+            if (changes.Skip(before).Any(ch => ch.Number == 1 && ch.Action is ContainerProjectAction.Recreate or ContainerProjectAction.Create))
+                recreated.Add(s.Name);
         }
-        var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        // services that profiles leave disabled are the project's own, not orphans (docker compose)
+        var known = project.Services.Select(s => s.Name).Concat(project.DisabledServices).ToHashSet(StringComparer.Ordinal);
         if (options.RemoveOrphans)
             foreach (var c in existing.Where(c => c.Service is null || !known.Contains(c.Service)).OrderByDescending(c => c.Number ?? 0))
                 changes.Add(new() { Project = project.Name, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Remove, Reason = $"orphan: the project has no service '{c.Service}'" });
@@ -122,7 +131,8 @@ public sealed class ProjectOrchestrator(Engine engine)
         var plan = Plan(project, new ProjectUpOptions { Services = services, NoDeps = true, RemoveOrphans = services.Count == 0 });
         var existing = ContainersOf(project.Name).ToDictionary(c => c.Name, StringComparer.Ordinal);
         var drift = new List<ContainerProjectDrift>();
-        foreach (var ch in plan.Where(c => c.Action != ContainerProjectAction.None))
+        // a restart for a recreated dependency (depends_on restart: true) is no drift of its own
+        foreach (var ch in plan.Where(c => c.Action is not (ContainerProjectAction.None or ContainerProjectAction.Restart)))
         {
             var c = existing.GetValueOrDefault(ch.Target);
             var s = ch.Service is null ? null : project.GetService(ch.Service);
@@ -285,7 +295,7 @@ public sealed class ProjectOrchestrator(Engine engine)
         CreateResources(project, plan, approve);
         if (!options.RemoveOrphans)
         {
-            var known = project.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var known = project.Services.Select(s => s.Name).Concat(project.DisabledServices).ToHashSet(StringComparer.Ordinal);
             foreach (var c in ContainersOf(project.Name).Where(c => c.Service is null || !known.Contains(c.Service)))
                 warn($"Found orphan container '{c.Name}' (service '{c.Service}') of project '{project.Name}'; remove it with -RemoveOrphans.");
         }
@@ -347,8 +357,15 @@ public sealed class ProjectOrchestrator(Engine engine)
                             break;
                         case ContainerProjectAction.Recreate:
                             Report(s, $"Recreating {ch.Target}");
+                            var inherited = AnonymousVolumesOf(ch.Target);
                             RemoveContainer(ch.Target, s.StopGracePeriod, removeVolumes: false, ct);
-                            CreateAndStart(project, s, ch.Number, ct);
+                            CreateAndStart(project, s, ch.Number, ct, inherited);
+                            break;
+                        case ContainerProjectAction.Restart:
+                            Report(s, $"Restarting {ch.Target}");
+                            var running = Find(ch.Target);
+                            if (running.State.Running) running = Containers.Stop(running, s.StopGracePeriod is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null, ct: ct);
+                            using (Containers.Start(running, ct: ct)) { }
                             break;
                         case ContainerProjectAction.Create:
                             Report(s, $"Creating {ch.Target}");
@@ -471,8 +488,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// "network has active endpoints"); VolumeInUse likewise for a volume.</exception>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the
     /// other containers are removed. The networks and volumes are removed only when no container failed.</param>
+    /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
     public IReadOnlyList<ContainerProjectChange> Down(string project, ContainerProject? model, ProjectDownOptions options, Approve approve, CancellationToken ct = default,
-        ICollection<PscException>? failures = null)
+        ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var all = ContainersOf(project);
         var known = model?.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -496,7 +514,7 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (engine.ContainerStore.Load(c.Id) is { } cur) Containers.Stop(cur, options.Timeout, ct: ct);
             if (engine.ContainerStore.Load(c.Id) is { } stopped) Containers.Remove(stopped, force: true, removeVolumes: options.Volumes, ct);
             return c;
-        }, failures);
+        }, failures, new StepReporter(project, progress, "Removing", "Removed"));
         done.AddRange(approved.Where(a => removed.ContainsKey(a.Container.Id)).Select(a => a.Change));
         if (removed.Count < approved.Count) return done;
         foreach (var n in networks)
@@ -526,15 +544,17 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <param name="timeout">Seconds after the stop signal before SIGKILL; null: each container's stop timeout.</param>
     /// <returns>The containers afterwards, in the order they were handled.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
     public IReadOnlyList<Container> Stop(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
-        ICollection<PscException>? failures = null)
+        ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var order = StopOrder(Select(project, services));
         var toStop = order.Where(c => c.State.Running && approve(new ContainerProjectChange
         {
             Project = project, Service = c.Service, Target = c.Name, Number = c.Number ?? 0, Action = ContainerProjectAction.Stop, Reason = "stop",
         })).ToList();
-        var stopped = InReverseDependencyOrder(toStop, c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, failures);
+        var stopped = InReverseDependencyOrder(toStop, c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, failures,
+            new StepReporter(project, progress, "Stopping", "Stopped"));
         return order.Select(c => stopped.GetValueOrDefault(c.Id) ?? c).ToList();
     }
 
@@ -548,8 +568,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// the others are restarted.</param>
     /// <returns>The containers afterwards, in dependency order.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when the project has no container (of those services).</exception>
+    /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
     public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
-        ICollection<PscException>? failures = null)
+        ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var order = StopOrder(Select(project, services));
         var approved = new List<Container>();
@@ -559,14 +580,15 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (approve(ch)) approved.Add(c);
         }
         var errors = new List<PscException>();
-        var stopped = InReverseDependencyOrder(approved.Where(c => c.State.Running).ToList(), c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, errors);
+        var stopped = InReverseDependencyOrder(approved.Where(c => c.State.Running).ToList(), c => { ct.ThrowIfCancellationRequested(); return Containers.Stop(c, timeout, ct: ct); }, errors,
+            new StepReporter(project, progress, "Stopping", "Stopped", Last: false));
         var failedIds = approved.Where(c => c.State.Running && !stopped.ContainsKey(c.Id)).Select(c => c.Id).ToHashSet();
         var started = InDependencyOrder(approved.Where(c => !failedIds.Contains(c.Id)).ToList(), c =>
         {
             ct.ThrowIfCancellationRequested();
             using var launch = Containers.Start(engine.ContainerStore.Load(c.Id) ?? c, ct: ct);
             return launch.Container ?? c;
-        }, errors);
+        }, errors, new StepReporter(project, progress, "Starting", "Started"));
         if (errors.Count > 0)
         {
             if (failures is null) throw errors[0];
@@ -706,28 +728,50 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// (<see cref="ForService"/>), or the first is thrown when it is null, once all others are done.
     /// </summary>
     /// <returns>What the work returned, by container id, for the containers whose service did not fail.</returns>
-    private static Dictionary<string, Container> InReverseDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures)
+    private static Dictionary<string, Container> InReverseDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures,
+        StepReporter? report = null)
     {
         var deps = DependenciesOf(containers);
-        return OverServices(containers, s => deps.Where(kv => kv.Value.Contains(s)).Select(kv => kv.Key), work, failures);
+        return OverServices(containers, s => deps.Where(kv => kv.Value.Contains(s)).Select(kv => kv.Key), work, failures, report);
     }
 
     /// <summary>As <see cref="InReverseDependencyOrder"/>, a service's containers after those of the services it depends on (start).</summary>
-    private static Dictionary<string, Container> InDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures)
+    private static Dictionary<string, Container> InDependencyOrder(IReadOnlyList<Container> containers, Func<Container, Container> work, ICollection<PscException>? failures,
+        StepReporter? report = null)
     {
         var deps = DependenciesOf(containers);
-        return OverServices(containers, s => deps.GetValueOrDefault(s) ?? [], work, failures);
+        return OverServices(containers, s => deps.GetValueOrDefault(s) ?? [], work, failures, report);
     }
+
+    /// <summary>
+    /// How a stop, restart or down step is told as progress (<see cref="ContainerProjectProgress"/>): "Stopping web-1"
+    /// before each container, "Stopped" when a service's containers are done. Null progress: nothing is reported.
+    /// </summary>
+    private sealed record StepReporter(string Project, Action<ContainerProjectProgress>? Progress, string Doing, string Done, bool Last = true);
 
     private const string NoService = "\0"; // the group of containers without a service label (not a valid service name)
 
     private static Dictionary<string, Container> OverServices(IReadOnlyList<Container> containers, Func<string, IEnumerable<string>> waitsFor,
-        Func<Container, Container> work, ICollection<PscException>? failures)
+        Func<Container, Container> work, ICollection<PscException>? failures, StepReporter? report = null)
     {
         var groups = containers.GroupBy(c => c.Service ?? NoService, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var done = new System.Collections.Concurrent.ConcurrentDictionary<string, Container>();
-        var failed = new ProjectScheduler().Run(groups.Keys.ToList(), s => s == NoService ? [] : waitsFor(s), (s, _) =>
-            ProjectScheduler.ForEach(groups[s], c => done[c.Id] = work(c)));
+        var scheduler = new ProjectScheduler();
+        void Report(string service, string status, bool completed)
+        {
+            if (report?.Progress is not { } progress) return;
+            var p = new ContainerProjectProgress { Project = report.Project, Service = service == NoService ? "(none)" : service, Status = status, Completed = completed };
+            scheduler.Post(() => progress(p));
+        }
+        var failed = scheduler.Run(groups.Keys.ToList(), s => s == NoService ? [] : waitsFor(s), (s, _) =>
+        {
+            ProjectScheduler.ForEach(groups[s], c =>
+            {
+                Report(s, $"{report?.Doing} {c.Name}", false);
+                done[c.Id] = work(c);
+            });
+            Report(s, report?.Done ?? "", report?.Last ?? true);
+        });
         Deliver(failed.Select(f => (f.Service == NoService ? "(none)" : f.Service, f.Error)).ToList(), failures);
         return new Dictionary<string, Container>(done);
     }
@@ -795,11 +839,33 @@ public sealed class ProjectOrchestrator(Engine engine)
     private static string ContainerOfService(ContainerProject project, string service) =>
         project.GetService(service) is { } target ? ServiceContainerOptions.ContainerName(project, target, 1) : service;
 
-    private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct)
+    private void CreateAndStart(ContainerProject project, ContainerProjectService s, int number, CancellationToken ct, IReadOnlyList<MountSpec>? inherited = null)
     {
         var o = ServiceContainerOptions.For(project, s, number, svc => ContainerOfService(project, svc));
+        if (inherited is not null) ServiceContainerOptions.InheritAnonymousVolumes(o, inherited);
         var c = Containers.Create(o, ct);
         using (Containers.Start(c, ct: ct)) { }
+    }
+
+    /// <summary>The anonymous volumes of a container (those the file declares without a name, and the image's VOLUMEs), or none when it is gone.</summary>
+    private List<MountSpec> AnonymousVolumesOf(string name) =>
+        engine.ContainerStore.Find(name)?.Mounts.Where(m => m.Type == MountKind.Volume && m.Source is not null && m.Options.Contains("anonymous")).ToList() ?? [];
+
+    /// <summary>
+    /// Why a <c>network_mode: service:x</c> container must be recreated: x's replica 1 gets a new container in this plan
+    /// (<paramref name="recreated"/>), or the namespace it joined belongs to a container that is no longer x's replica 1
+    /// (docker compose recreates it then, as its old namespace is gone). Null when neither holds.
+    /// </summary>
+    private static string? NetworkOwnerChanged(ContainerProject project, ContainerProjectService s, Container c, HashSet<string> recreated, IReadOnlyList<Container> existing)
+    {
+        if (s.NetworkMode is not string mode || !mode.StartsWith("service:", StringComparison.Ordinal)) return null;
+        string owner = mode[8..];
+        if (recreated.Contains(owner)) return $"network_mode service:{owner}, whose container is recreated";
+        string ownerName = ContainerOfService(project, owner);
+        var current = existing.FirstOrDefault(x => x.Name == ownerName);
+        return current is not null && c.HostConfig.NetworkContainerId is string joined && joined != current.Id
+            ? $"network_mode service:{owner}, whose container is another one now ({Util.Digest.Short(joined)} → {Util.Digest.Short(current.Id)})"
+            : null;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
+using PsContainers.Core.Containers.Files;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Volumes;
@@ -96,16 +97,16 @@ public static class ServiceContainerOptions
 
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
-    /// no option for them, or compose's part is not built): secrets and configs not backed by a file, sysctls, devices, shm_size, domainname,
+    /// no option for them, or compose's part is not built): external secrets and configs (a swarm feature), sysctls, devices, shm_size, domainname,
     /// expose, platform, resource reservations, ipv6_address and mac_address. The
     /// caller warns about each, so nothing the files ask for is dropped silently.
     /// </summary>
     public static IReadOnlyList<string> Unapplied(ContainerProject project, ContainerProjectService service)
     {
         var keys = new List<string>();
-        var files = FileBacked(project, service).Select(f => f.Reference).ToHashSet();
-        if (service.Secrets.Any(r => !files.Contains(r))) keys.Add("secrets (not from a file)");
-        if (service.Configs.Any(r => !files.Contains(r))) keys.Add("configs (not from a file)");
+        var applied = FileBacked(project, service).Concat(ContentBacked(project, service)).Select(f => f.Reference).ToHashSet();
+        if (service.Secrets.Any(r => !applied.Contains(r))) keys.Add("secrets (external)");
+        if (service.Configs.Any(r => !applied.Contains(r))) keys.Add("configs (external)");
         if (service.Sysctls.Count > 0) keys.Add("sysctls");
         if (service.Devices.Count > 0) keys.Add("devices");
         if (service.ShmSize is not null) keys.Add("shm_size");
@@ -214,13 +215,63 @@ public static class ServiceContainerOptions
         }
         foreach (var (r, declared) in FileBacked(project, service))
             o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = declared.File!, Destination = r.Target, ReadOnly = true });
+        foreach (var (r, declared) in ContentBacked(project, service))
+            o.Files.Add(new ContainerFileContent
+            {
+                Path = r.Target,
+                Content = System.Text.Encoding.UTF8.GetBytes(declared.Content ?? declared.EnvironmentValue
+                    ?? throw PscException.InvalidArgument(ErrorIds.ComposeSecretNotSet,
+                        $"Service '{service.Name}' uses the {declared.Kind} '{declared.Key}', whose environment variable '{declared.Environment}' is not set.", declared.Environment)),
+                Mode = r.Mode is int m ? (uint)m : 0x124,
+                Uid = Id(r.Uid, "uid"),
+                Gid = Id(r.Gid, "gid"),
+            });
+
+        uint Id(string? value, string what) =>
+            value is null or "" ? 0
+            : uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+            : throw PscException.InvalidArgument(ErrorIds.ComposeInvalid, $"Service '{service.Name}': the {what} of a secret or config must be a number, not '{value}'.", value);
+    }
+
+    /// <summary>
+    /// Keep a recreated container's data: each of the old container's anonymous volumes (<paramref name="inherited"/>)
+    /// is mounted again at its destination, instead of a new anonymous volume there, and added when only the image's
+    /// VOLUME asked for it; a destination the new options give to something else (a named volume, a bind, a tmpfs)
+    /// keeps that. As docker compose does on recreate without --renew-anon-volumes (pkg/compose/create.go).
+    /// </summary>
+    public static void InheritAnonymousVolumes(ContainerCreateOptions o, IReadOnlyList<MountSpec> inherited)
+    {
+        var given = o.Volumes.Select(v => VolumeMounter.NormalizeTarget(ContainerManager.ParseVolume(v).Destination)).ToHashSet(StringComparer.Ordinal);
+        foreach (var old in inherited)
+        {
+            string dest = VolumeMounter.NormalizeTarget(old.Destination);
+            var slot = o.Mounts.FirstOrDefault(m => VolumeMounter.NormalizeTarget(m.Destination) == dest);
+            if (slot is null && !given.Contains(dest))
+                o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = old.Source, Destination = old.Destination, ReadOnly = old.ReadOnly, Options = old.Options.ToArray() });
+            else if (slot is { Type: MountKind.Volume } && slot.Options.Contains("anonymous"))
+                slot.Source = old.Source;
+        }
+    }
+
+    /// <summary>
+    /// The service's secrets and configs given by <c>environment:</c> (a project environment variable) or, for configs,
+    /// <c>content:</c>: docker compose copies each into the created container as a file at the target, owned by
+    /// uid:gid (0:0 by default) with the reference's mode (0444 by default), before the container starts
+    /// (pkg/compose/secrets.go). The engine does the same through <see cref="ContainerCreateOptions.Files"/>.
+    /// </summary>
+    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> ContentBacked(ContainerProject project, ContainerProjectService service)
+    {
+        foreach (var (refs, declared) in new[] { (service.Secrets, project.Secrets), (service.Configs, project.Configs) })
+            foreach (var r in refs)
+                if (declared.FirstOrDefault(d => d.Key == r.Source) is { File: null, External: false } d && (d.Environment is not null || d.Content is not null))
+                    yield return (r, d);
     }
 
     /// <summary>
     /// The service's secrets and configs whose content is a file (spec "secrets"/"configs" with <c>file:</c>), with
     /// their declaration: docker compose bind-mounts such a file read-only at the target (<c>/run/secrets/&lt;name&gt;</c>
-    /// or <c>/&lt;name&gt;</c> by default). Those given by <c>environment:</c>, <c>content:</c> or <c>external</c>
-    /// are not among them (<see cref="Unapplied"/> names them).
+    /// or <c>/&lt;name&gt;</c> by default). Those given by <c>environment:</c> or <c>content:</c> are
+    /// <see cref="ContentBacked"/>; <c>external</c> ones are not applied (<see cref="Unapplied"/> names them).
     /// </summary>
     public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> FileBacked(ContainerProject project, ContainerProjectService service)
     {

@@ -5,6 +5,7 @@ using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
 using PsContainers.Contract;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Containers;
 
@@ -227,6 +228,15 @@ public sealed partial class ContainerManager
         }
         c.Path = Store.DirOf(id);
         EmitEvent(c, "create");
+        if (o.Files.Count > 0)
+        {
+            try { _engine.Files.WriteFiles(c, o.Files, ct); }
+            catch
+            {
+                Remove(c, force: true, removeVolumes: true, CancellationToken.None);
+                throw;
+            }
+        }
         return c;
     }
 
@@ -278,7 +288,11 @@ public sealed partial class ContainerManager
         // the upper directory must stay a faithful diff for a commit (LayerDiff): no renamed directories recorded as
         // redirects, no metadata-only copy-ups, whatever the kernel's or the module's defaults (overlayfs.rst)
         string faithful = data + ",redirect_dir=off,metacopy=off";
-        // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount
+        // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount. A volatile
+        // mount leaves work/work/incompat/volatile, and overlayfs refuses the next mount while it is there
+        // (overlayfs.rst "Volatile mount"); the engine mounts a new container's root once before its start when it writes
+        // files into it (ContainerFiles.WriteFiles), so that marker goes first: its data is the engine's own, just written.
+        if (c.HostConfig.AutoRemove) SafeTree.Delete(Path.Combine(work, "work", "incompat"));
         int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? faithful + ",volatile" : faithful);
         if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, faithful);
         if (e == 22 /* EINVAL: a kernel before metacopy (4.19), where both are off anyway */) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);

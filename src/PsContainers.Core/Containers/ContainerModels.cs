@@ -338,6 +338,11 @@ public sealed class ContainerCreateOptions
     public List<string> Volumes { get; set; } = new();
     /// <summary>Mounts in parsed form: -Mount, -Tmpfs, anonymous volumes.</summary>
     public List<MountSpec> Mounts { get; set; } = new();
+    /// <summary>
+    /// Files written into the container's root file system at create, before its first start (compose secrets and configs
+    /// from an environment variable or inline content). Not stored in the container's record.
+    /// </summary>
+    public List<Files.ContainerFileContent> Files { get; set; } = new();
     /// <summary>Published ports, parsed (<see cref="PortParser"/>); the host ports of 0 are chosen at start.</summary>
     public List<PortMapping> Publish { get; set; } = new();
     /// <summary>-PublishAll: also publish the image's EXPOSEd ports on free host ports.</summary>

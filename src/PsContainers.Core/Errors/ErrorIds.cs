@@ -511,6 +511,8 @@ public static class ErrorIds
     public const string ComposeBuildNotSupported = "ComposeBuildNotSupported";
     /// <summary>InvalidOperation: A service mounts a volume type other than bind, volume or tmpfs (image, npipe).</summary>
     public const string ComposeMountNotSupported = "ComposeMountNotSupported";
+    /// <summary>InvalidArgument: a secret or config a service uses comes from a project environment variable that is not set (docker compose refuses it too).</summary>
+    public const string ComposeSecretNotSet = "ComposeSecretNotSet";
     /// <summary>InvalidOperation: A required dependency has no container, did not start, or (service_completed_successfully) exited with a code other than 0.</summary>
     public const string DependencyFailed = "DependencyFailed";
     /// <summary>InvalidOperation: A required service_healthy dependency has no healthcheck, turned unhealthy or exited before it was healthy.</summary>

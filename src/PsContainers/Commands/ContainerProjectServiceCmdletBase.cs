@@ -32,6 +32,9 @@ public abstract class ContainerProjectServiceCmdletBase : PscCmdlet
     /// <summary>Output the containers afterwards.</summary>
     [Parameter] public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Progress of the project being handled (<see cref="ProjectProgressWriter"/>), for the operations that report it.</summary>
+    protected Action<ContainerProjectProgress>? Progress { get; private set; }
+
     /// <summary>The orchestrator's operation for one project.</summary>
     /// <param name="failures">Collects each service's failure (the others still go on); written as errors afterwards.</param>
     protected abstract IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout,
@@ -43,9 +46,12 @@ public abstract class ContainerProjectServiceCmdletBase : PscCmdlet
         foreach (var n in Name!)
         {
             var failures = new List<PsContainers.Core.PscException>();
+            var progress = new ProjectProgressWriter(this, MyInvocation.MyCommand.Name, n, 0);
+            Progress = progress.Write;
             if (ForTarget(n, () => Run(orchestrator, n, Service ?? [], TimeoutSeconds,
                     c => ShouldProcess(c.Target, $"{c.Action} container ({c.Service})"), failures), out var containers) && (PassThru || AlwaysPassThru))
                 WriteObject(containers, enumerateCollection: true);
+            progress.Complete();
             foreach (var e in failures) WriteEngineError(e);
         }
     }

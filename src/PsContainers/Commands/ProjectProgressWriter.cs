@@ -17,12 +17,15 @@ internal sealed class ProjectProgressWriter
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly int _total;
 
-    public ProjectProgressWriter(PSCmdlet cmdlet, string operation, ContainerProject project)
+    public ProjectProgressWriter(PSCmdlet cmdlet, string operation, ContainerProject project) : this(cmdlet, operation, project.Name, project.Services.Count) { }
+
+    /// <param name="services">The number of services the operation goes over; 0 when not known (no percentage is shown then).</param>
+    public ProjectProgressWriter(PSCmdlet cmdlet, string operation, string project, int services)
     {
         _cmdlet = cmdlet;
-        _activity = $"{operation} {project.Name}";
-        _parentId = Math.Abs(project.Name.GetHashCode(StringComparison.Ordinal) % 100000) + 1;
-        _total = Math.Max(1, project.Services.Count);
+        _activity = $"{operation} {project}";
+        _parentId = Math.Abs(project.GetHashCode(StringComparison.Ordinal) % 100000) + 1;
+        _total = services;
     }
 
     /// <summary>Write one service's step (and the project's share of services done).</summary>
@@ -30,9 +33,9 @@ internal sealed class ProjectProgressWriter
     {
         if (!_ids.TryGetValue(p.Service, out int id)) _ids[p.Service] = id = _parentId + 1 + _ids.Count;
         if (p.Completed) _done.Add(p.Service);
-        _cmdlet.WriteProgress(new ProgressRecord(_parentId, _activity, $"{_done.Count} of {_total} services done")
+        _cmdlet.WriteProgress(new ProgressRecord(_parentId, _activity, _total > 0 ? $"{_done.Count} of {_total} services done" : $"{_done.Count} services done")
         {
-            PercentComplete = Math.Min(100, _done.Count * 100 / _total),
+            PercentComplete = _total > 0 ? Math.Min(100, _done.Count * 100 / _total) : -1,
         });
         _cmdlet.WriteProgress(new ProgressRecord(id, p.Service, p.Status)
         {

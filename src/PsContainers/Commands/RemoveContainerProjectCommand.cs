@@ -61,8 +61,10 @@ public sealed class RemoveContainerProjectCommand : PscCmdlet
             && ConfirmPreferenceAtMost(ConfirmImpact.High) && !ShouldContinue($"Remove project '{name}' with its volumes? Their data is deleted.", "Remove-ContainerProject -Volumes"))
             return;
         var failures = new List<PsContainers.Core.PscException>();
-        if (ForTarget(name, () => orchestrator.Down(name, model, options, c => ShouldProcess(c.Target, $"Remove {c.Kind} ({c.Reason})"), CancellationToken, failures), out var done) && PassThru)
+        var progress = new ProjectProgressWriter(this, "Remove-ContainerProject", name, model?.Services.Count ?? 0);
+        if (ForTarget(name, () => orchestrator.Down(name, model, options, c => ShouldProcess(c.Target, $"Remove {c.Kind} ({c.Reason})"), CancellationToken, failures, progress.Write), out var done) && PassThru)
             WriteObject(done, enumerateCollection: true);
+        progress.Complete();
         foreach (var e in failures) WriteEngineError(e);
     }
 

@@ -21,5 +21,5 @@ public sealed class RestartContainerProjectCommand : ContainerProjectServiceCmdl
 
     protected override IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout, ProjectOrchestrator.Approve approve,
         ICollection<PsContainers.Core.PscException> failures) =>
-        orchestrator.Restart(project, services, timeout, approve, CancellationToken, failures);
+        orchestrator.Restart(project, services, timeout, approve, CancellationToken, failures, Progress);
 }

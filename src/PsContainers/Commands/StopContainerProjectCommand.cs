@@ -19,5 +19,5 @@ public sealed class StopContainerProjectCommand : ContainerProjectServiceCmdletB
 
     protected override IReadOnlyList<Container> Run(ProjectOrchestrator orchestrator, string project, IReadOnlyCollection<string> services, int? timeout, ProjectOrchestrator.Approve approve,
         ICollection<PsContainers.Core.PscException> failures) =>
-        orchestrator.Stop(project, services, timeout, approve, CancellationToken, failures);
+        orchestrator.Stop(project, services, timeout, approve, CancellationToken, failures, Progress);
 }

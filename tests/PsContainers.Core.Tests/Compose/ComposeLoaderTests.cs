@@ -88,6 +88,23 @@ public sealed class ComposeLoaderTests : IDisposable
     }
 
     [Fact]
+    public void NetworkModeServiceIsAnImplicitDependencyUnlessTheFileNamesIt()
+    {
+        var f = _d.Write("compose.yaml", """
+            services:
+              side: { image: busybox, network_mode: "service:app" }
+              own: { image: busybox, network_mode: "service:app", depends_on: { app: { condition: service_healthy } } }
+              app: { image: busybox, healthcheck: { test: ["CMD", "true"] } }
+            """);
+        var p = _d.Load(f);
+        var implicitDep = Assert.Single(p.GetService("side")!.DependsOn);
+        Assert.Equal(("app", "service_started", true, true), (implicitDep.Service, implicitDep.Condition, implicitDep.Required, implicitDep.Restart));
+        var own = Assert.Single(p.GetService("own")!.DependsOn);
+        Assert.Equal(("app", "service_healthy", false), (own.Service, own.Condition, own.Restart));
+        Assert.Equal(["app", "own", "side"], p.ServicesInDependencyOrder().Select(s => s.Name));
+    }
+
+    [Fact]
     public void KeepsScalarsAsStringsAndExpandsAnchorsAndMergeKeys()
     {
         var f = _d.Write("compose.yaml", """

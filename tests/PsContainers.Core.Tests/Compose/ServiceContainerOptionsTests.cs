@@ -249,21 +249,24 @@ public sealed class ServiceContainerOptionsTests : IDisposable
     }
 
     [Fact]
-    public void Mounts_file_secrets_and_configs_read_only_and_warns_about_the_others()
+    public void Mounts_file_secrets_and_configs_read_only_writes_the_others_into_the_container_and_warns_about_external()
     {
         _d.Write("token.txt", "s3cret");
         _d.Write("app.conf", "x=1");
+        _d.Write(".env", "PSC_SECRET_FROM_DOTENV=from-dotenv\n");
         _d.Write("sec.yaml", """
             services:
               app:
                 image: busybox
-                secrets: [token, { source: fromenv, target: /etc/env-token }]
-                configs: [appconf, { source: appconf, target: /etc/app.conf }]
+                secrets: [token, { source: fromenv, target: /etc/env-token }, outside]
+                configs: [appconf, { source: appconf, target: /etc/app.conf }, { source: inline, target: inline.conf, uid: "33", gid: "34", mode: 0640 }]
             secrets:
               token: { file: ./token.txt }
-              fromenv: { environment: HOME }
+              fromenv: { environment: PSC_SECRET_FROM_DOTENV }
+              outside: { external: true }
             configs:
               appconf: { file: ./app.conf }
+              inline: { content: "server { listen 80; }" }
             """);
         var p = _d.Load("sec.yaml");
         var o = For(p, "app");
@@ -272,7 +275,61 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.All(binds, m => Assert.True(m.ReadOnly));
         Assert.Equal([_d.P("app.conf"), _d.P("app.conf"), _d.P("token.txt")], binds.Select(m => m.Source));
         Assert.DoesNotContain(o.Mounts, m => m.Destination == "/etc/env-token");
-        Assert.Equal(["secrets (not from a file)"], ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
+        // environment- and content-backed ones are written into the container at create (docker compose's secrets.go)
+        var files = o.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        Assert.Equal(["/etc/env-token", "/inline.conf"], files.Select(f => f.Path));
+        Assert.Equal("from-dotenv", System.Text.Encoding.UTF8.GetString(files[0].Content));
+        Assert.Equal((0x124u, 0u, 0u), (files[0].Mode, files[0].Uid, files[0].Gid));
+        Assert.Equal("server { listen 80; }", System.Text.Encoding.UTF8.GetString(files[1].Content));
+        Assert.Equal((0x1a0u, 33u, 34u), (files[1].Mode, files[1].Uid, files[1].Gid));
+        Assert.DoesNotContain("server", files[1].ToString());
+        Assert.Equal(["secrets (external)"], ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
+    }
+
+    [Fact]
+    public void A_secret_from_an_unset_variable_is_refused_at_create_and_its_value_never_shows_in_the_model()
+    {
+        string variable = "PSC_TEST_UNSET_" + Guid.NewGuid().ToString("N");
+        _d.Write("unset.yaml", $$"""
+            services:
+              app:
+                image: busybox
+                secrets: [pw]
+            secrets:
+              pw: { environment: {{variable}} }
+            """);
+        var p = _d.Load("unset.yaml");
+        Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
+        var e = Assert.ThrowsAny<PscException>(() => For(p, "app"));
+        Assert.Equal(ErrorIds.ComposeSecretNotSet, e.ErrorId);
+        Assert.Contains(variable, e.Message);
+        Assert.DoesNotContain(typeof(ContainerProjectSecret).GetProperties(), x => x.Name == "EnvironmentValue");
+    }
+
+    [Fact]
+    public void A_recreated_container_takes_over_the_old_anonymous_volumes_where_nothing_else_is_mounted()
+    {
+        _d.Write("anon.yaml", """
+            services:
+              app:
+                image: busybox
+                volumes: ["/data", "named:/named", "/cache"]
+                tmpfs: ["/scratch"]
+            volumes:
+              named: {}
+            """);
+        var p = _d.Load("anon.yaml");
+        var o = For(p, "app");
+        string fresh = o.Mounts.Single(m => m.Destination == "/cache").Source!;
+        MountSpec Anon(string name, string dest) => new() { Type = MountKind.Volume, Source = name, Destination = dest, Options = ["anonymous"] };
+        ServiceContainerOptions.InheritAnonymousVolumes(o, [Anon("old-data", "/data/"), Anon("old-named", "/named"), Anon("old-image", "/var/lib/db"), Anon("old-scratch", "/scratch")]);
+        Assert.Equal("old-data", o.Mounts.Single(m => m.Destination == "/data").Source);       // same slot, old volume
+        Assert.Equal(fresh, o.Mounts.Single(m => m.Destination == "/cache").Source);          // nothing to inherit: a new one
+        Assert.DoesNotContain(o.Mounts, m => m.Source == "old-named");                         // a named volume stays named
+        Assert.DoesNotContain(o.Mounts, m => m.Source == "old-scratch");                       // a tmpfs stays a tmpfs
+        var image = o.Mounts.Single(m => m.Destination == "/var/lib/db");                      // the image's VOLUME: added
+        Assert.Equal(("old-image", MountKind.Volume), (image.Source, image.Type));
+        Assert.Contains("anonymous", image.Options);
     }
 
     private static Container C(string service, int number, string dependsOn = "", ContainerStatus status = ContainerStatus.Running) => new()

@@ -144,6 +144,40 @@ internal static class ContainerCopy
             });
     }
 
+    /// <summary>
+    /// Write <paramref name="file"/> into a root directory that is already there (<see cref="ContainerFiles.WriteFiles"/>):
+    /// the parent is resolved with <see cref="RootedPath"/> and created (0755) when missing; the content goes to a new
+    /// temporary name beside the target (O_EXCL|O_NOFOLLOW), gets its owner and mode, then is renamed over the target,
+    /// so a link at the target is replaced, never written through. A directory at the target is CopyDirectoryToFile.
+    /// </summary>
+    internal static void WriteIntoRoot(string root, string name, ContainerFileContent file)
+    {
+        Guard(file.Path, () =>
+            {
+                using var rp = RootedPath.Open(root);
+                using var parent = rp.OpenParent(file.Path, out var fname, createParents: true);
+                if (Fs.TryStat(parent, fname, out var existing) && existing.IsDirectory)
+                    throw PscException.InvalidArgument(ErrorIds.CopyDirectoryToFile, $"Cannot write the file '{file.Path}' in container '{name}': a directory is there.", file.Path);
+                byte[] tmp = BytePath.FromString($".psc-{Guid.NewGuid():N}");
+                try
+                {
+                    using (var s = Fs.CreateFile(parent, tmp, 0x180))
+                    {
+                        s.Write(file.Content);
+                        s.Flush();
+                    }
+                    Fs.Chown(parent, tmp, file.Uid, file.Gid);
+                    Fs.Chmod(parent, tmp, file.Mode);
+                    Fs.Rename(parent, tmp, parent, fname);
+                }
+                catch
+                {
+                    Fs.TryUnlink(parent, tmp, false, out _);
+                    throw;
+                }
+            });
+    }
+
     private static bool EndsWithDot(string p) => p == "." || p.EndsWith("/.", StringComparison.Ordinal);
     private static bool EndsWithSeparator(string p) => p.Length > 1 && p.EndsWith('/');
 

@@ -63,6 +63,14 @@ public sealed class ContainerFiles
     }
 
     /// <summary>
+    /// Write each of <paramref name="files"/> into the container's root file system (mounted for the call when the
+    /// container is not running): see <see cref="ContainerFileContent"/> for where and how. Errors
+    /// (<see cref="PscException"/>): ContainerNotFound, CopyDirectoryToFile, TooManySymlinks, CopyFailed.
+    /// </summary>
+    public void WriteFiles(Container c, IReadOnlyList<ContainerFileContent> files, CancellationToken ct = default) =>
+        WithRootfs(c, root => { foreach (var f in files) ContainerCopy.WriteIntoRoot(root, c.Name, f); return 0; }, ct);
+
+    /// <summary>
     /// docker export: the container's root file system (mounted for the call when the container is stopped) as one
     /// POSIX pax tar stream. See <see cref="TreeExport.Write"/> for what is written.
     /// </summary>
