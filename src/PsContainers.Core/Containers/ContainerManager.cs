@@ -138,6 +138,7 @@ public sealed partial class ContainerManager
     public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
+        var pod = o.Pod is null ? null : _engine.Pods.PrepareMember(o);
         var image = ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
         var policy = ParseRestart(o.Restart);
@@ -172,6 +173,7 @@ public sealed partial class ContainerManager
             ImageId = image.Id,
             Created = DateTime.UtcNow,
             Runtime = runtime,
+            Pod = pod?.Id,
             Config = new ContainerConfig
             {
                 Hostname = o.Hostname ?? id[..12],
@@ -470,6 +472,7 @@ public sealed partial class ContainerManager
         {
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
+            _engine.Pods.CheckRemovable(cur);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
                 EmitEvent(cur, "kill", ("signal", "9"));
