@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Pods;
 
@@ -32,5 +33,20 @@ public sealed class ContainerPodTests
         Assert.Equal(PodStatus.Degraded, pod.Status);
         Assert.Equal("aaaaaaaaaaaa", pod.ShortId);
         Assert.Equal("web", pod.ToString());
+    }
+
+    [Theory]
+    [InlineData(EventType.Container, "container")]
+    [InlineData(EventType.Image, "image")]
+    [InlineData(EventType.Volume, "volume")]
+    [InlineData(EventType.Network, "network")]
+    [InlineData(EventType.Pod, "pod")]
+    public void EveryEventTypeIsWrittenAndReadBack(EventType type, string text)
+    {
+        var e = EngineEvent.Now(type, "create", new string('a', 64), new Dictionary<string, string> { ["name"] = "web" });
+        Assert.Equal(text, EngineEvent.TypeText(type));
+        var back = EngineEvent.TryParse(e.ToJsonLine())!;
+        Assert.Equal(type, back.Type);
+        Assert.Equal("web", back.Attributes["name"]);
     }
 }
