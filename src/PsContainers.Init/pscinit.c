@@ -28,7 +28,20 @@ static int forwarded(int sig)
              sig == SIGTTIN || sig == SIGTTOU || sig == SIGTSTP);
 }
 
-/* the pause process: sleep in sigwaitinfo until a terminating signal, reaping children meanwhile */
+/* the next signal of set (all of them blocked), retried on EINTR; -1 (reported) on another error */
+static int next_signal(const sigset_t *set)
+{
+    siginfo_t info;
+    for (;;) {
+        int sig = sigwaitinfo(set, &info);
+        if (sig >= 0) return sig;
+        if (errno == EINTR) continue;
+        fprintf(stderr, "pscinit: sigwaitinfo: %s\n", strerror(errno));
+        return -1;
+    }
+}
+
+/* the pause process: sleep until a terminating signal, reaping children meanwhile */
 static int pause_forever(void)
 {
     sigset_t all;
@@ -36,13 +49,8 @@ static int pause_forever(void)
     sigprocmask(SIG_SETMASK, &all, NULL);
     if (getpid() != 1) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     for (;;) {
-        siginfo_t info;
-        int sig = sigwaitinfo(&all, &info);
-        if (sig < 0) {
-            if (errno == EINTR) continue;
-            fprintf(stderr, "pscinit: sigwaitinfo: %s\n", strerror(errno));
-            return 1;
-        }
+        int sig = next_signal(&all);
+        if (sig < 0) return 1;
         if (sig == SIGCHLD) {
             while (waitpid(-1, NULL, WNOHANG) > 0) { }
             continue;
@@ -87,13 +95,8 @@ int main(int argc, char **argv)
 
     int status = 0, exit_code = -1;
     for (;;) {
-        siginfo_t info;
-        int sig = sigwaitinfo(&all, &info);
-        if (sig < 0) {
-            if (errno == EINTR) continue;
-            fprintf(stderr, "pscinit: sigwaitinfo: %s\n", strerror(errno));
-            return 1;
-        }
+        int sig = next_signal(&all);
+        if (sig < 0) return 1;
         if (sig != SIGCHLD) {
             if (forwarded(sig) && exit_code < 0) kill(child, sig);
             continue;
