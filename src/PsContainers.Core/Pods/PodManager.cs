@@ -242,10 +242,14 @@ public sealed class PodManager
     /// <exception cref="PscException">PodInfraContainer.</exception>
     internal void CheckRemovable(Container c)
     {
-        if (c.Pod is { } podId && Store.Load(podId) is { Removing: false } pod && pod.InfraContainerId == c.Id)
+        if (InfraOf(c) is { } pod)
             throw PscException.InvalidOperation(ErrorIds.PodInfraContainer,
                 $"Container '{c.Name}' is the infra container of pod '{pod.Name}' and goes with the pod: remove the pod.", c.Name);
     }
+
+    /// <summary>The pod whose infra container <paramref name="c"/> is, while that pod exists and is not being removed; else null (a prune leaves such a container alone).</summary>
+    public ContainerPod? InfraOf(Container c) =>
+        c.Pod is { } podId && Store.Load(podId) is { Removing: false } pod && pod.InfraContainerId == c.Id ? pod : null;
 
     private static PscException NotFound(string name) => PscException.NotFound(ErrorIds.PodNotFound, $"No pod '{name}'.", name);
 

@@ -99,9 +99,22 @@ public sealed class PodMembershipTests : IDisposable
         Assert.Equal(ErrorIds.PodInfraContainer, ex.ErrorId);
         _engine.Pods.CheckRemovable(new Container { Id = ContainerStore.NewId(), Name = "member", Pod = pod.Id });
         _engine.Pods.CheckRemovable(new Container { Id = ContainerStore.NewId(), Name = "alone" });
+        Assert.Equal(pod.Id, _engine.Pods.InfraOf(infra)?.Id);
         pod.Removing = true;
         _engine.Pods.Store.Save(pod);
         _engine.Pods.CheckRemovable(infra);
+        Assert.Null(_engine.Pods.InfraOf(infra));
+    }
+
+    [Fact]
+    public void APruneLeavesTheInfraContainerOfAStoppedPodAndTakesItsMembers()
+    {
+        var pod = Publish("web");
+        var exited = new ContainerState { Status = ContainerStatus.Exited, ExitCode = 0 };
+        var infra = new Container { Id = pod.InfraContainerId, Name = "x-infra", Pod = pod.Id, Created = DateTime.UtcNow, State = exited };
+        var member = new Container { Id = ContainerStore.NewId(), Name = "member", Pod = pod.Id, Created = DateTime.UtcNow, State = exited };
+        var plan = new PsContainers.Core.Prune.PrunePlanner(_engine).Plan(new PsContainers.Core.Prune.PruneOptions(), [infra, member]);
+        Assert.Equal(["member"], plan.Items.Where(i => i.Kind == PsContainers.Core.Prune.PruneKind.Container).Select(i => i.Name).ToArray());
     }
 
     [Fact]
