@@ -49,7 +49,7 @@ public sealed partial class ContainerManager
     private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorExecutable);
     private MonitorClient? _monitor;
 
-    /// <summary>Writes the bundle (config.json) of a start: secure defaults, then init, tmpfs, network, volumes.</summary>
+    /// <summary>Writes the bundle (config.json) of a start: secure defaults, then init, tmpfs, pod membership, network, volumes.</summary>
     public BundleBuilder Bundles => _bundles ??= new(Store, _engine.Participants);
     private BundleBuilder? _bundles;
 
