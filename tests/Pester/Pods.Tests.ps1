@@ -106,6 +106,13 @@ Describe 'A running pod' {
             Get-Ns pod-cli $kind | Should -Be $infraNs
             $infraNs | Should -Not -Be ((& readlink "/proc/self/ns/$kind") -join '')
         }
+        # joined through pins under the member's id, never through the infra's /proc/<pid> (a pid can be reused)
+        $spec = Get-Content -Raw (Join-Path $script:Root "containers/$($script:Cli.Id)/config.json") | ConvertFrom-Json
+        foreach ($kind in 'ipc', 'uts') {
+            $pin = [PsContainers.Core.Pods.PodParticipant]::PinPath($script:Cli.Id, $kind)
+            ($spec.linux.namespaces | Where-Object type -eq $kind).path | Should -Be $pin
+            (Get-Content /proc/self/mountinfo) -match [regex]::Escape($pin) | Should -Not -BeNullOrEmpty
+        }
         # not shared: each member keeps its own mount and pid namespaces
         Get-Ns pod-srv mnt | Should -Not -Be (Get-Ns pod-cli mnt)
         Get-Ns pod-srv pid | Should -Not -Be (Get-Ns pod-cli pid)
@@ -212,6 +219,13 @@ Describe 'A running pod' {
         Wait-NetworkCleanup $script:Root
         Get-NetworkLeftover $trace $netns | Should -BeNullOrEmpty
         Get-Page $script:Port | Should -BeNullOrEmpty
+        foreach ($id in $script:Srv.Id, $script:Cli.Id) {
+            foreach ($kind in 'ipc', 'uts') {
+                $pin = [PsContainers.Core.Pods.PodParticipant]::PinPath($id, $kind)
+                (Get-Content /proc/self/mountinfo) -match [regex]::Escape($pin) | Should -BeNullOrEmpty
+                Test-Path $pin | Should -BeFalse
+            }
+        }
     }
 
     It 'recorded pod events as podman names them' {

@@ -9,7 +9,7 @@ namespace PsContainers.Core.Pods;
 /// A pod is held by its infra container: a container of the empty infra root file system (<see cref="PodStore.InfraRootfs"/>)
 /// whose process is pscinit's pause mode (-Init with the command <c>--pause</c>); it owns the pod's network namespace,
 /// networks and published ports. Members join its namespaces: the network one through the engine's
-/// <c>container:&lt;id&gt;</c> network mode (<see cref="NetworkMode.Container"/>), IPC and UTS by path at each start
+/// <c>container:&lt;id&gt;</c> network mode (<see cref="NetworkMode.Container"/>), IPC and UTS through pins of the infra process's namespaces at each start
 /// (<see cref="PodParticipant"/>). Events: pod create, start, stop, remove (podman's names), with the pod's name.
 /// </summary>
 public sealed class PodManager
