@@ -21,6 +21,7 @@
         'formats/Prune.format.ps1xml'
         'formats/Projects.format.ps1xml'
         'formats/Kube.format.ps1xml'
+        'formats/Pods.format.ps1xml'
     )
     CmdletsToExport      = @(
         # images and storage
@@ -45,6 +46,9 @@
         'Start-ContainerProject', 'Stop-ContainerProject', 'Restart-ContainerProject', 'Remove-ContainerProject',
         'Get-ContainerProject', 'Suspend-ContainerProject', 'Resume-ContainerProject', 'Wait-ContainerProject',
         'Compare-ContainerProject', 'Invoke-ContainerProject',
+        # pods
+        'New-ContainerPod', 'Get-ContainerPod', 'Start-ContainerPod', 'Stop-ContainerPod', 'Restart-ContainerPod',
+        'Remove-ContainerPod',
         # Kubernetes manifests
         'ConvertTo-ContainerKubeYaml', 'Export-ContainerKube', 'Test-ContainerKube',
         # prune

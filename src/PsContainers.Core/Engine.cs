@@ -4,6 +4,7 @@ using PsContainers.Core.Containers.Inspect;
 using PsContainers.Core.Events;
 using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
+using PsContainers.Core.Pods;
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Util;
 using PsContainers.Core.Volumes;
@@ -32,6 +33,7 @@ public sealed class Engine
     private readonly Lazy<ContainerStatistics> _statistics;
     private readonly Lazy<ContainerFiles> _files;
     private readonly Lazy<EventLog> _events;
+    private readonly Lazy<PodManager> _pods;
 
     /// <param name="paths">The store root (see <see cref="PscPaths"/>).</param>
     /// <param name="syscalls">The system-call layer; the real one when null (tests pass a fake).</param>
@@ -50,8 +52,10 @@ public sealed class Engine
         _statistics = new(() => new ContainerStatistics(this));
         _files = new(() => new ContainerFiles(this));
         _events = new(() => new EventLog(Paths));
-        // the order is fixed: the network is set up before volumes are mounted, and released after
-        _participants = new(() => [new NetworkParticipant(Paths, Networks, Networking, ContainerStore), new VolumeParticipant(Mounter)]);
+        _pods = new(() => new PodManager(this));
+        // the order is fixed: a pod member's infra container is started before the network joins its namespace, the
+        // network is set up before volumes are mounted, and released after
+        _participants = new(() => [new PodParticipant(this), new NetworkParticipant(Paths, Networks, Networking, ContainerStore), new VolumeParticipant(Mounter)]);
     }
 
     /// <summary>The store root and the layout under it.</summary>
@@ -90,9 +94,13 @@ public sealed class Engine
     /// <summary>Turns a container's volume requests into runtime mounts and records which container uses which.</summary>
     public VolumeMounter Mounter => _mounter.Value;
 
+    /// <summary>Pods: groups of containers sharing the namespaces of an infra container (podman pod).</summary>
+    public PodManager Pods => _pods.Value;
+
     /// <summary>
-    /// What takes part in every container's lifecycle, in the order the lifecycle calls them: networking (namespaces,
-    /// CNI, published ports, /etc files), then volumes. Undo runs in reverse.
+    /// What takes part in every container's lifecycle, in the order the lifecycle calls them: pod membership (the infra
+    /// container, its IPC and UTS namespaces), networking (namespaces, CNI, published ports, /etc files), then volumes.
+    /// Undo runs in reverse.
     /// </summary>
     public IReadOnlyList<IContainerParticipant> Participants => _participants.Value;
 

@@ -24,6 +24,8 @@ public sealed class PscPaths
     public string Containers => Path.Combine(Root, "containers");
     /// <summary>Named volumes.</summary>
     public string Volumes => Path.Combine(Root, "volumes");
+    /// <summary>Pods: one directory per pod (pod.json), their names, and the empty root file system of infra containers.</summary>
+    public string Pods => Path.Combine(Root, "pods");
     /// <summary>Network definitions (CNI conflists) and per-network state.</summary>
     public string Networks => Path.Combine(Root, "networks");
     /// <summary>Engine settings (runtime choice, ...).</summary>

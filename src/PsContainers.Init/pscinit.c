@@ -5,6 +5,10 @@
  * (128 + signal number when the child was killed by a signal). Built statically so it runs in any image.
  *
  * Usage: pscinit [--] PROGRAM [ARGS...]
+ *        pscinit [--] --pause
+ *
+ * --pause is the pause process of a pod's infra container (podman's catatonit -P, Kubernetes' pause): it runs no
+ * program, holds the pod's namespaces, reaps whatever is reparented to it, and exits 0 on SIGTERM, SIGINT or SIGHUP.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +28,37 @@ static int forwarded(int sig)
              sig == SIGTTIN || sig == SIGTTOU || sig == SIGTSTP);
 }
 
+/* the next signal of set (all of them blocked), retried on EINTR; -1 (reported) on another error */
+static int next_signal(const sigset_t *set)
+{
+    siginfo_t info;
+    for (;;) {
+        int sig = sigwaitinfo(set, &info);
+        if (sig >= 0) return sig;
+        if (errno == EINTR) continue;
+        fprintf(stderr, "pscinit: sigwaitinfo: %s\n", strerror(errno));
+        return -1;
+    }
+}
+
+/* the pause process: sleep until a terminating signal, reaping children meanwhile */
+static int pause_forever(void)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    if (getpid() != 1) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    for (;;) {
+        int sig = next_signal(&all);
+        if (sig < 0) return 1;
+        if (sig == SIGCHLD) {
+            while (waitpid(-1, NULL, WNOHANG) > 0) { }
+            continue;
+        }
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) return 0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     int first = 1;
@@ -32,6 +67,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "pscinit: usage: pscinit [--] PROGRAM [ARGS...]\n");
         return 2;
     }
+    if (strcmp(argv[first], "--pause") == 0 && first + 1 == argc) return pause_forever();
 
     sigset_t all, old;
     sigfillset(&all);
@@ -59,13 +95,8 @@ int main(int argc, char **argv)
 
     int status = 0, exit_code = -1;
     for (;;) {
-        siginfo_t info;
-        int sig = sigwaitinfo(&all, &info);
-        if (sig < 0) {
-            if (errno == EINTR) continue;
-            fprintf(stderr, "pscinit: sigwaitinfo: %s\n", strerror(errno));
-            return 1;
-        }
+        int sig = next_signal(&all);
+        if (sig < 0) return 1;
         if (sig != SIGCHLD) {
             if (forwarded(sig) && exit_code < 0) kill(child, sig);
             continue;

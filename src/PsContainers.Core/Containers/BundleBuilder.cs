@@ -11,7 +11,7 @@ namespace PsContainers.Core.Containers;
 /// capability set, masked and read-only paths, seccomp profile, device rules, nosuid/nodev mounts);</item>
 /// <item>the image's WORKDIR (or -WorkingDirectory) is created in the rootfs when missing, as docker and podman do;</item>
 /// <item>the contributors, in <see cref="Contributors"/>' order, make typed edits: -Init, -Tmpfs, then the lifecycle
-/// participants (network, volumes) that also set things up and are released in reverse when a later one fails;</item>
+/// participants (pod membership, network, volumes) that also set things up and are released in reverse when a later one fails;</item>
 /// <item>config.json is written atomically into the container's directory (the bundle).</item>
 /// </list>
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class BundleBuilder
         Contributors = [.. _static, .. participants];
     }
 
-    /// <summary>Every contributor in the order they edit the spec: init, tmpfs, then the participants (network, volumes).</summary>
+    /// <summary>Every contributor in the order they edit the spec: init, tmpfs, then the participants (pod membership, network, volumes).</summary>
     public IReadOnlyList<ISpecContributor> Contributors { get; }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed partial class ContainerManager
     private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorExecutable);
     private MonitorClient? _monitor;
 
-    /// <summary>Writes the bundle (config.json) of a start: secure defaults, then init, tmpfs, network, volumes.</summary>
+    /// <summary>Writes the bundle (config.json) of a start: secure defaults, then init, tmpfs, pod membership, network, volumes.</summary>
     public BundleBuilder Bundles => _bundles ??= new(Store, _engine.Participants);
     private BundleBuilder? _bundles;
 
@@ -139,6 +139,7 @@ public sealed partial class ContainerManager
     public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
+        var pod = o.Pod is null ? null : _engine.Pods.PrepareMember(o);
         var image = ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
         var policy = ParseRestart(o.Restart);
@@ -173,6 +174,7 @@ public sealed partial class ContainerManager
             ImageId = image.Id,
             Created = DateTime.UtcNow,
             Runtime = runtime,
+            Pod = pod?.Id,
             Config = new ContainerConfig
             {
                 Hostname = o.Hostname ?? id[..12],
@@ -484,6 +486,7 @@ public sealed partial class ContainerManager
         {
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
+            _engine.Pods.CheckRemovable(cur);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
                 EmitEvent(cur, "kill", ("signal", "9"));

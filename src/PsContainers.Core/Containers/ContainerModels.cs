@@ -26,6 +26,11 @@ public sealed class ContainerConfig
     /// docker inspect's Config.Healthcheck; null when neither has one; Test ["NONE"] with -NoHealthcheck.
     /// </summary>
     public HealthConfig? Healthcheck { get; set; }
+    /// <summary>
+    /// The pod to join (a name, id or id prefix; podman run --pod): the container shares the namespaces of the pod's
+    /// infra container (<see cref="Pods.PodManager.PrepareMember"/>), so its network settings and hostname are the pod's.
+    /// </summary>
+    public string? Pod { get; set; }
 }
 
 /// <summary>
@@ -166,6 +171,9 @@ public sealed class Container
     public List<MountSpec> Mounts { get; set; } = new();
     /// <summary>The OCI runtime executable that runs this container.</summary>
     public string Runtime { get; set; } = "";
+    /// <summary>The full id of the pod the container belongs to (podman inspect's Pod), its infra container included; null for none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Pod { get; set; }
 
     [JsonIgnore] public ContainerState State { get; set; } = new();
     [JsonIgnore] public string? Path { get; set; }
@@ -392,4 +400,9 @@ public sealed class ContainerCreateOptions
     /// ["NONE"] for -NoHealthcheck; null when none was given (the image's healthcheck applies).
     /// </summary>
     public HealthConfig? Healthcheck { get; set; }
+    /// <summary>
+    /// The pod to join (a name, id or id prefix; podman run --pod): the container shares the namespaces of the pod's
+    /// infra container (<see cref="Pods.PodManager.PrepareMember"/>), so its network settings and hostname are the pod's.
+    /// </summary>
+    public string? Pod { get; set; }
 }

@@ -5,7 +5,7 @@ namespace PsContainers.Core.Containers;
 /// <summary>
 /// One typed edit of a container's runtime spec (OCI runtime-spec config.json), made by <see cref="BundleBuilder"/> in
 /// a fixed order after the secure defaults of <see cref="Runtime.SpecBuilder"/>: -Init, -Tmpfs, then the lifecycle
-/// participants (network, volumes). Each contributor adds to the <see cref="RuntimeSpec"/> object it is given (mounts,
+/// participants (pod membership, network, volumes). Each contributor adds to the <see cref="RuntimeSpec"/> object it is given (mounts,
 /// namespace paths, hooks, process arguments); nobody edits JSON.
 /// </summary>
 public interface ISpecContributor

@@ -531,6 +531,27 @@ public static class ErrorIds
     /// <summary>ObjectNotFound: Test-ContainerKube -Path names a file that does not exist.</summary>
     public const string KubeFileNotFound = "KubeFileNotFound";
 
+    // ---- Pods: groups of containers sharing namespaces with an infra container (Pods/). ----
+
+    /// <summary>ObjectNotFound: No pod '…' (a name, id or id prefix; -Pod of New-Container/Invoke-ContainerImage, the pod cmdlets).</summary>
+    public const string PodNotFound = "PodNotFound";
+    /// <summary>ResourceExists: The pod name '…' is already in use by pod ….</summary>
+    public const string PodNameInUse = "PodNameInUse";
+    /// <summary>InvalidArgument: The id prefix '…' matches several pods.</summary>
+    public const string AmbiguousPodId = "AmbiguousPodId";
+    /// <summary>InvalidArgument: '…' is not a valid pod name (the container-name rules).</summary>
+    public const string InvalidPodName = "InvalidPodName";
+    /// <summary>InvalidArgument: New-ContainerPod -Share names no namespace the engine shares, or ports/networks without net shared.</summary>
+    public const string InvalidPodShare = "InvalidPodShare";
+    /// <summary>InvalidArgument: -Publish, -PublishAll, -Network, -Hostname, -IPAddress, -NetworkAlias, -Dns or -AddHost for a member of a pod that shares that namespace (podman: set them on the pod).</summary>
+    public const string PodMemberConflict = "PodMemberConflict";
+    /// <summary>InvalidOperation: Remove-ContainerPod without -Force on a pod with running or paused containers.</summary>
+    public const string PodHasRunningContainers = "PodHasRunningContainers";
+    /// <summary>InvalidOperation: Remove-Container of a pod's infra container while the pod exists (remove the pod instead).</summary>
+    public const string PodInfraContainer = "PodInfraContainer";
+    /// <summary>InvalidOperation: A member of pod '…' cannot start: the pod's infra container is gone or would not start.</summary>
+    public const string PodInfraNotRunning = "PodInfraNotRunning";
+
     // ---- Build: Dockerfiles, build plans and .dockerignore (Build/). Messages begin with file:line where there is one. ----
 
     /// <summary>ParserError: a Dockerfile (or a -Change instruction) breaks the Dockerfile reference: unknown instruction, bad flag, bad JSON form, missing arguments, unterminated heredoc ("Dockerfile:3: unknown instruction: FORM").</summary>

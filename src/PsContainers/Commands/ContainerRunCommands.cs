@@ -151,6 +151,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             Tty = Tty,
             AutoRemove = autoRemove,
             Healthcheck = HealthcheckParameters(),
+            Pod = Pod,
         };
         if (o.Memory is <= 0)
             throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"-Memory {Memory} is not a size above 0 bytes.", Memory);

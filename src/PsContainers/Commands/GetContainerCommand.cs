@@ -46,6 +46,12 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     [ArgumentCompleter(typeof(ComposeServiceCompleter))]
     public string[]? Service { get; set; }
 
+    /// <summary>Only containers of these pods (names, ids or wildcards; the infra containers included), as podman ps --filter pod=.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(PodNameCompleter))]
+    public string[]? Pod { get; set; }
+
     protected override void ProcessRecord()
     {
         IEnumerable<Container> list;
@@ -68,6 +74,11 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image, Health = Health, Project = Project, Service = Service };
         try { list = query.Filter(list, named).ToList(); }
         catch (Exception e) { ThrowEngineError(e, (object?)Image ?? Project); return; }
+        if (Pod is not null)
+        {
+            var pods = new TargetResolver<Core.Pods.ContainerPod>(this, new Core.Pods.PodCatalog(Engine.Pods.Store)).Select(Pod).Select(p => p.Id).ToHashSet();
+            list = list.Where(c => c.Pod is { } id && pods.Contains(id));
+        }
         WriteObject(list, true);
     }
 }

@@ -11,7 +11,7 @@ public sealed class EventActionCompleter : IArgumentCompleter
     public static readonly string[] Actions =
     [
         "attach", "commit", "connect", "create", "delete", "destroy", "die", "disconnect", "exec_create", "exec_die", "exec_start",
-        "health_status", "import", "kill", "load", "mount", "oom", "pause", "pull", "push", "rename", "restart", "save",
+        "health_status", "import", "kill", "load", "mount", "oom", "pause", "pull", "push", "remove", "rename", "restart", "save",
         "start", "stop", "tag", "unmount", "unpause", "untag", "update",
     ];
 

@@ -55,13 +55,14 @@ public sealed record EngineEvent
         TimeNano = ToNano(DateTime.UtcNow),
     };
 
-    /// <summary>"container", "image", "volume", "network": docker's spelling of <paramref name="t"/>.</summary>
+    /// <summary>"container", "image", "volume", "network" (docker's spelling of <paramref name="t"/>), "pod" (podman's).</summary>
     public static string TypeText(EventType t) => t switch
     {
         EventType.Container => "container",
         EventType.Image => "image",
         EventType.Volume => "volume",
         EventType.Network => "network",
+        EventType.Pod => "pod",
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
@@ -148,6 +149,7 @@ public sealed record EngineEvent
         "image" => EventType.Image,
         "volume" => EventType.Volume,
         "network" => EventType.Network,
+        "pod" => EventType.Pod,
         _ => null,
     };
 }

@@ -23,10 +23,11 @@ public class ContainerParticipantTests
     }
 
     [Fact]
-    public void The_engine_registers_networking_then_volumes()
+    public void The_engine_registers_pod_membership_networking_then_volumes()
     {
         var engine = new Engine(new PscPaths("/nonexistent/psc-participants"));
         Assert.Collection(engine.Participants,
+            p => { Assert.IsType<PsContainers.Core.Pods.PodParticipant>(p); Assert.Equal("pod", p.Name); },
             p => { Assert.IsType<NetworkParticipant>(p); Assert.Equal("network", p.Name); },
             p => { Assert.IsType<VolumeParticipant>(p); Assert.Equal("volumes", p.Name); });
         Assert.Same(engine.Participants, engine.Participants);

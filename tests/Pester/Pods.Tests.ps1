@@ -1,0 +1,268 @@
+# Pods (podman pod) with real containers: members share the infra container's network, IPC and UTS namespaces (they
+# reach each other on localhost and have the pod's hostname), a port published on the pod reaches a member's server
+# from the host, the infra container outlives a member's exit, stopping the pod stops everything, removing it needs
+# -Force while it runs and then leaves no veth, iptables rule, lease or netns behind; plus the cmdlets' pipeline,
+# errors, view and events.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Networking.Helpers.psm1" -Force
+    Import-PsContainersCore
+    $script:Root = Initialize-ContainerTestStore
+    $script:Img = 'busybox-test:latest'
+    function script:Get-Ns([string] $Name, [string] $Kind) { (Invoke-ContainerExec $Name -- readlink "/proc/self/ns/$Kind") -join '' }
+    function script:Get-Page([int] $Port) { (& busybox wget -q -O - "http://127.0.0.1:$Port/" 2>$null) -join "" }
+}
+
+AfterAll {
+    Get-ContainerPod -ErrorAction SilentlyContinue | Remove-ContainerPod -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'New-ContainerPod' {
+    It 'creates the pod and its infra container, not started, and records both' {
+        $pod = New-ContainerPod pod-new -Label @{ tier = 'front' } -Hostname pod-new-host
+        $pod | Should -BeOfType ([PsContainers.Core.Pods.ContainerPod])
+        $pod.Name | Should -Be 'pod-new'
+        $pod.Id | Should -Match '^[0-9a-f]{64}$'
+        $pod.Status | Should -Be 'Created'
+        $pod.NumberOfContainers | Should -Be 1
+        $pod.Labels['tier'] | Should -Be 'front'
+        $pod.SharedNamespaces | Should -Be @('Net', 'Ipc', 'Uts')
+        $infra = Get-Container -Id $pod.InfraContainerId -All
+        $infra.Name | Should -Be "$($pod.Id.Substring(0, 12))-infra"
+        $infra.Pod | Should -Be $pod.Id
+        $infra.HostConfig.Init | Should -BeTrue
+        $infra.Config.Cmd | Should -Be @('--pause')
+        $infra.Config.Hostname | Should -Be 'pod-new-host'
+        $infra.Status | Should -Be 'Created'
+        $json = Get-Content -Raw (Join-Path $script:Root "pods/$($pod.Id)/pod.json") | ConvertFrom-Json
+        $json.Name | Should -Be 'pod-new'
+        $json.InfraContainerId | Should -Be $pod.InfraContainerId
+    }
+
+    It 'refuses a name in use, and -WhatIf creates nothing' {
+        New-ContainerPod pod-new -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNameInUse'
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        New-ContainerPod pod-whatif -WhatIf | Should -BeNullOrEmpty
+        Get-ContainerPod pod-whatif -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All | Where-Object Name -like '*-infra').Count | Should -Be 1
+    }
+
+    It 'takes names from the pipeline, by value and by property name' {
+        $made = 'pod-pipe-a', [pscustomobject]@{ Name = 'pod-pipe-b'; Hostname = 'bee' } | New-ContainerPod
+        $made.Name | Should -Be @('pod-pipe-a', 'pod-pipe-b')
+        (Get-Container -Id $made[1].InfraContainerId -All).Config.Hostname | Should -Be 'bee'
+        'pod-pipe-*' | Remove-ContainerPod -Confirm:$false
+        Get-ContainerPod 'pod-pipe-*' | Should -BeNullOrEmpty
+        @(Get-Container -All | Where-Object Name -like '*-infra').Count | Should -Be 1
+    }
+
+    It 'refuses ports on a pod that does not share its network' {
+        New-ContainerPod pod-bad -Share Ipc -Publish 8080:80 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^InvalidPodShare'
+        Get-ContainerPod pod-bad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A running pod' {
+    BeforeAll {
+        $script:Port = Get-FreeTcpPort
+        $script:Pod = New-ContainerPod podweb -Publish "$($script:Port):80"
+        $script:Srv = Invoke-ContainerImage $script:Img -Pod podweb -Detach -Name pod-srv `
+            sh -c 'mkdir -p /www && echo served-in-pod > /www/index.html && exec httpd -f -p 80 -h /www'
+        $script:Cli = Invoke-ContainerImage $script:Img -Pod podweb -Detach -Name pod-cli -- sleep 600
+        $script:Trace = Get-NetworkTrace $script:Root $script:Pod.InfraContainerId
+        $null = Wait-ContainerCondition { (Get-Page $script:Port) -eq 'served-in-pod' } -TimeoutSeconds 15
+    }
+
+    It 'started its infra container for the first member; its members use the infra''s network namespace' {
+        $infra = Get-Container -Id $script:Pod.InfraContainerId
+        $infra.Status | Should -Be 'Running'
+        $script:Srv.Pod | Should -Be $script:Pod.Id
+        $script:Srv.HostConfig.NetworkMode | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Container)
+        $script:Srv.HostConfig.NetworkContainerId | Should -Be $script:Pod.InfraContainerId
+        (Get-ContainerPod podweb).Status | Should -Be 'Running'
+        (Get-ContainerPod podweb).NumberOfContainers | Should -Be 3
+        @($script:Trace.Veths).Count | Should -Be 1
+    }
+
+    It 'lets members reach each other on localhost' {
+        Invoke-ContainerExec pod-cli -- wget -q -O - http://127.0.0.1:80/ | Should -Be 'served-in-pod'
+    }
+
+    It 'gives members the pod''s hostname and the infra''s network, IPC and UTS namespaces' {
+        Invoke-ContainerExec pod-srv -- hostname | Should -Be 'podweb'
+        Invoke-ContainerExec pod-cli -- hostname | Should -Be 'podweb'
+        $infraPid = (Get-Container -Id $script:Pod.InfraContainerId).Pid
+        foreach ($kind in 'net', 'ipc', 'uts') {
+            $infraNs = (& readlink "/proc/$infraPid/ns/$kind") -join ''
+            $infraNs | Should -Match "^$($kind):\[\d+\]$"
+            Get-Ns pod-srv $kind | Should -Be $infraNs
+            Get-Ns pod-cli $kind | Should -Be $infraNs
+            $infraNs | Should -Not -Be ((& readlink "/proc/self/ns/$kind") -join '')
+        }
+        # joined through pins under the member's id, never through the infra's /proc/<pid> (a pid can be reused)
+        $spec = Get-Content -Raw (Join-Path $script:Root "containers/$($script:Cli.Id)/config.json") | ConvertFrom-Json
+        foreach ($kind in 'ipc', 'uts') {
+            $pin = [PsContainers.Core.Pods.PodParticipant]::PinPath($script:Cli.Id, $kind)
+            ($spec.linux.namespaces | Where-Object type -eq $kind).path | Should -Be $pin
+            (Get-Content /proc/self/mountinfo) -match [regex]::Escape($pin) | Should -Not -BeNullOrEmpty
+        }
+        # not shared: each member keeps its own mount and pid namespaces
+        Get-Ns pod-srv mnt | Should -Not -Be (Get-Ns pod-cli mnt)
+        Get-Ns pod-srv pid | Should -Not -Be (Get-Ns pod-cli pid)
+    }
+
+    It 'reaches a member''s server through the port published on the pod' {
+        Get-Page $script:Port | Should -Be 'served-in-pod'
+        (Get-ContainerPod podweb).Ports | Should -Be "0.0.0.0:$($script:Port)->80/tcp"
+    }
+
+    It 'keeps the infra container when a member exits' {
+        Invoke-ContainerImage $script:Img -Pod podweb -Name pod-once -- sh -c 'hostname' | Should -Be 'podweb'
+        (Get-Container pod-once -All).Status | Should -Be 'Exited'
+        (Get-Container -Id $script:Pod.InfraContainerId).Status | Should -Be 'Running'
+        (Get-ContainerPod podweb).Status | Should -Be 'Degraded'
+        Get-Page $script:Port | Should -Be 'served-in-pod'
+        Remove-Container pod-once -Confirm:$false
+        (Get-ContainerPod podweb).Status | Should -Be 'Running'
+    }
+
+    It 'lists its containers with Get-Container -Pod, the infra container included' {
+        $names = @(Get-Container -Pod podweb | ForEach-Object Name)
+        $names | Sort-Object | Should -Be (@("$($script:Pod.Id.Substring(0, 12))-infra", 'pod-cli', 'pod-srv') | Sort-Object)
+        @(Get-Container -Pod 'podw*' -All).Count | Should -Be 3
+        @(Get-Container -Pod $script:Pod.Id.Substring(0, 8)).Count | Should -Be 3
+        Get-Container -Pod no-such-pod -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+    }
+
+    It 'refuses network settings and a hostname on a member, and creates nothing' {
+        $cases = @(@{ Publish = '8099:80' }, @{ Network = 'bridge' }, @{ Hostname = 'other' }, @{ PublishAll = $true }, @{ Dns = '10.0.0.1' })
+        foreach ($extra in $cases) {
+            $err = $null
+            New-Container $script:Img -Name pod-bad -Pod podweb @extra -ErrorVariable err -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Match '^PodMemberConflict'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            Get-Container pod-bad -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        New-Container $script:Img -Name pod-bad -Pod no-such-pod -ErrorVariable err -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'refuses to remove the infra container alone, and a running pod without -Force' {
+        Remove-Container -Id $script:Pod.InfraContainerId -Force -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodInfraContainer'
+        Remove-ContainerPod podweb -Confirm:$false -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -Match '^PodHasRunningContainers'
+        $err2[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-ContainerPod podweb).Status | Should -Be 'Running'
+        @(Get-Container -Pod podweb).Count | Should -Be 3
+        Get-Page $script:Port | Should -Be 'served-in-pod'
+    }
+
+    It 'shows POD ID, NAME, STATUS, CREATED and # OF CONTAINERS at 80 columns, the infra id and ports at 120' {
+        $pod = Get-ContainerPod podweb
+        $t = Get-ContainerPod | Out-String -Width 80
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        ($t -split "`n")[1] | Should -Match '^POD ID\s+NAME\s+STATUS\s+CREATED\s+# OF CONTAINERS\s*$'
+        $row = @($t -split "`n" | Where-Object { $_.Contains($pod.ShortId) })[0]
+        $row | Should -Match "^$($pod.ShortId) podweb\s+Running\s+\d+[smh] ago\s+3\s*$"
+        $t = Get-ContainerPod | Out-String -Width 120
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        $row = @($t -split "`n" | Where-Object { $_.Contains($pod.ShortId) })[0]
+        $row | Should -BeLike "*$($pod.InfraShortId)*0.0.0.0:$($script:Port)->80/tcp*"
+    }
+
+    It 'stops its members, then the infra container, and releases the pod''s network' {
+        Stop-ContainerPod podweb -Timeout 1
+        foreach ($c in Get-Container -Pod podweb -All) { $c.Status | Should -Be 'Exited' }
+        (Get-ContainerPod podweb).Status | Should -Be 'Exited'
+        Wait-NetworkCleanup $script:Root
+        Get-NetworkLeftover $script:Trace | Should -BeNullOrEmpty
+        Get-Page $script:Port | Should -BeNullOrEmpty
+    }
+
+    It 'starts again: the infra container first, then every member, from a piped pod' {
+        Get-ContainerPod podweb | Start-ContainerPod
+        foreach ($c in Get-Container -Pod podweb -All) { $c.Status | Should -Be 'Running' }
+        $null = Wait-ContainerCondition { (Get-Page $script:Port) -eq 'served-in-pod' } -TimeoutSeconds 15
+        Get-Page $script:Port | Should -Be 'served-in-pod'
+        Invoke-ContainerExec pod-cli -- wget -q -O - http://127.0.0.1:80/ | Should -Be 'served-in-pod'
+    }
+
+    It 'starts the infra container when one member is started alone' {
+        Stop-ContainerPod podweb -Timeout 1
+        Start-Container pod-cli
+        (Get-Container -Id $script:Pod.InfraContainerId).Status | Should -Be 'Running'
+        Invoke-ContainerExec pod-cli -- hostname | Should -Be 'podweb'
+        (Get-ContainerPod podweb).Status | Should -Be 'Degraded'
+        $after = Restart-ContainerPod -Id $script:Pod.Id -Timeout 1 -PassThru
+        $after.Status | Should -Be 'Running'
+    }
+
+    It 'removes everything with -Force and leaves no veth, iptables rule, lease or namespace' {
+        $trace = Get-NetworkTrace $script:Root $script:Pod.InfraContainerId
+        @($trace.Veths).Count | Should -Be 1
+        $netns = (Get-Content -Raw (Join-Path $script:Root "containers/$($script:Pod.InfraContainerId)/network.json") | ConvertFrom-Json).NetnsPath
+        Remove-ContainerPod podweb -Force
+        Get-ContainerPod podweb -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All | Where-Object Pod -eq $script:Pod.Id).Count | Should -Be 0
+        Test-Path (Join-Path $script:Root "pods/$($script:Pod.Id)") | Should -BeFalse
+        Wait-NetworkCleanup $script:Root
+        Get-NetworkLeftover $trace $netns | Should -BeNullOrEmpty
+        Get-Page $script:Port | Should -BeNullOrEmpty
+        foreach ($id in $script:Srv.Id, $script:Cli.Id) {
+            foreach ($kind in 'ipc', 'uts') {
+                $pin = [PsContainers.Core.Pods.PodParticipant]::PinPath($id, $kind)
+                (Get-Content /proc/self/mountinfo) -match [regex]::Escape($pin) | Should -BeNullOrEmpty
+                Test-Path $pin | Should -BeFalse
+            }
+        }
+    }
+
+    It 'recorded pod events as podman names them' {
+        $events = @(Get-ContainerEvent -Type Pod | Where-Object ActorId -eq $script:Pod.Id)
+        $actions = @($events | ForEach-Object Action)
+        foreach ($a in 'create', 'start', 'stop', 'remove') { $actions | Should -Contain $a }
+        $events[0].Attributes['name'] | Should -Be 'podweb'
+        $events[0].Type | Should -Be 'Pod'
+    }
+}
+
+Describe 'Get-ContainerPod' {
+    It 'finds by name, wildcard and id; a name that matches nothing is a non-terminating PodNotFound' {
+        $p = Get-ContainerPod pod-new
+        (Get-ContainerPod 'pod-n*').Id | Should -Be $p.Id
+        (Get-ContainerPod -Id $p.Id.Substring(0, 10)).Name | Should -Be 'pod-new'
+        ([pscustomobject]@{ Id = $p.Id } | Get-ContainerPod).Name | Should -Be 'pod-new'
+        $found = Get-ContainerPod nope, pod-new -ErrorVariable err -ErrorAction SilentlyContinue
+        $found.Name | Should -Be 'pod-new'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Get-ContainerPod 'zz*' | Should -BeNullOrEmpty
+    }
+
+    It 'completes pod names' {
+        $r = TabExpansion2 -inputScript 'Get-ContainerPod pod-n' -cursorColumn 'Get-ContainerPod pod-n'.Length
+        $r.CompletionMatches.CompletionText | Should -Contain 'pod-new'
+        $r = TabExpansion2 -inputScript 'Invoke-ContainerImage x -Pod pod-n' -cursorColumn 'Invoke-ContainerImage x -Pod pod-n'.Length
+        $r.CompletionMatches.CompletionText | Should -Contain 'pod-new'
+    }
+
+    It 'removes a stopped pod without -Force, with its stopped members' {
+        $null = New-Container $script:Img -Pod pod-new -Name pod-new-member -- true
+        Remove-ContainerPod pod-new -Confirm:$false
+        Get-ContainerPod pod-new -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Container pod-new-member -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All | Where-Object Name -like '*-infra').Count | Should -Be 0
+    }
+}
