@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Volumes;
 
@@ -7,7 +8,16 @@ public static partial class MountParser
 {
     private static readonly HashSet<string> Propagations = new() { "shared", "rshared", "slave", "rslave", "private", "rprivate" };
 
-    /// <summary>-Volume: name:/path[:opts], /host:/path[:opts], or /path (anonymous volume). Options: ro, rw, nocopy, z, Z, propagation.</summary>
+    /// <summary>
+    /// The one parser of docker's -v/--volume syntax (docker run reference, "Bind mounts" and "Volumes";
+    /// moby's volume/mounts linux_parser): <c>name:/path[:opts]</c> (a named volume), <c>/host:/path[:opts]</c>
+    /// (a bind mount; a source starting with '/', './', '../', '.' or '~' is a path, anything else a volume name),
+    /// or <c>/path</c> alone (an anonymous volume). Options, comma separated: ro, rw, nocopy, z, Z (ignored: no
+    /// SELinux), and for binds a propagation mode (shared, rshared, slave, rslave, private, rprivate).
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">InvalidVolume: empty, more than three ':'-separated fields, an
+    /// empty source, an unknown option, or a container path that is relative, '/' or holds '..'.
+    /// InvalidVolumeName: the source is neither a path nor a valid volume name.</exception>
     public static MountRequest ParseVolume(string spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "volume", "it is empty");
@@ -44,6 +54,23 @@ public static partial class MountParser
         CheckTarget(m.Target, spec, "volume");
         return m;
     }
+
+    /// <summary>
+    /// The container record's form of a parsed -Volume/-Mount/-Tmpfs request: a bind's source made absolute
+    /// (against the process's current directory), an anonymous volume given a fresh 64-hex-digit name and the
+    /// "anonymous" option, a volume's nocopy kept as the "nocopy" option, a tmpfs's options read into
+    /// <see cref="TmpfsMount"/> (InvalidMountSpec on a bad size or mode).
+    /// </summary>
+    public static MountSpec ToMountSpec(MountRequest m) => m.Type switch
+    {
+        "tmpfs" => new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) },
+        "bind" => new MountSpec { Type = MountKind.Bind, Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly, Options = m.Options.ToArray() },
+        _ => new MountSpec
+        {
+            Type = MountKind.Volume, Source = m.Source ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
+            Options = (m.Source is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
+        },
+    };
 
     /// <summary>-Mount: type=bind|volume|tmpfs,source=...,target=...,readonly and docker's other keys.</summary>
     public static MountRequest ParseMount(string spec)
@@ -138,6 +165,7 @@ public static partial class MountParser
         _ => throw Bad(spec, "mount", $"{key}={v} is not true or false"),
     };
 
+    // -Volume keeps the ErrorId its users have always seen (InvalidVolume); -Mount and -Tmpfs say InvalidMountSpec
     private static PscException Bad(string spec, string what, string why) =>
-        new InvalidArgumentException(ErrorIds.InvalidMountSpec, $"Invalid {what} '{spec}': {why}.", spec);
+        new InvalidArgumentException(what == "volume" ? ErrorIds.InvalidVolume : ErrorIds.InvalidMountSpec, $"Invalid {what} '{spec}': {why}.", spec);
 }

@@ -1,4 +1,5 @@
 using PsContainers.Core;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Volumes;
 
 namespace PsContainers.Core.Tests.Volumes;
@@ -37,6 +38,39 @@ public class MountParserTests
     [InlineData("data:/a/../b")]
     [InlineData("vol:/x:rshared")]
     public void BadVolumeSpecs(string spec) => Assert.Throws<InvalidArgumentException>(() => MountParser.ParseVolume(spec));
+
+    // moved from ContainerOptionsTests.ParsesVolumes when ContainerManager.ParseVolume folded into MountParser
+    [Fact]
+    public void VolumeSpecsBecomeContainerMounts()
+    {
+        var m = MountParser.ToMountSpec(MountParser.ParseVolume("/host/dir:/data:ro"));
+        Assert.Equal((MountKind.Bind, "/host/dir", "/data", true), (m.Type, m.Source, m.Destination, m.ReadOnly));
+        Assert.False(MountParser.ToMountSpec(MountParser.ParseVolume("/a:/b")).ReadOnly);
+        var named = MountParser.ToMountSpec(MountParser.ParseVolume("named:/b"));
+        Assert.Equal((MountKind.Volume, "named", "/b"), (named.Type, named.Source, named.Destination));
+        Assert.Empty(named.Options);
+        // docker's rule: a lone path is an anonymous volume (ContainerManager's own parser used to reject it)
+        var anon = MountParser.ToMountSpec(MountParser.ParseVolume("/a"));
+        Assert.Equal((MountKind.Volume, "/a"), (anon.Type, anon.Destination));
+        Assert.Matches("^[0-9a-f]{64}$", anon.Source);
+        Assert.Equal(["anonymous"], anon.Options);
+        Assert.Equal("InvalidVolume", Assert.Throws<InvalidArgumentException>(() => MountParser.ParseVolume("/a:relative")).ErrorId);
+        Assert.Equal("InvalidVolume", Assert.Throws<InvalidArgumentException>(() => MountParser.ParseVolume("/a:/b:sometimes")).ErrorId);
+    }
+
+    [Fact]
+    public void RelativeBindSourcesAreMadeAbsolute()
+    {
+        var m = MountParser.ToMountSpec(MountParser.ParseVolume("./site:/www"));
+        Assert.Equal((MountKind.Bind, Path.GetFullPath("./site")), (m.Type, m.Source));
+        var p = MountParser.ToMountSpec(MountParser.ParseMount("type=bind,source=/srv,target=/x,bind-propagation=rslave"));
+        Assert.Equal(["rslave"], p.Options);
+        var nc = MountParser.ToMountSpec(MountParser.ParseMount("type=volume,target=/c,volume-nocopy"));
+        Assert.Equal(["anonymous", "nocopy"], nc.Options);
+        var t = MountParser.ToMountSpec(MountParser.ParseTmpfs("/run:size=1m,mode=700"));
+        Assert.Equal((MountKind.Tmpfs, "/run", (string?)null), (t.Type, t.Destination, t.Source));
+        Assert.Equal((1024L * 1024, 448), (t.Tmpfs!.SizeBytes, t.Tmpfs.Mode));
+    }
 
     [Fact]
     public void MountBind()
