@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using PsContainers.Core.Containers;
+
 namespace PsContainers.Core.Volumes;
 
 /// <summary>A named (or anonymous) volume: a directory under the store's volumes directory.</summary>
@@ -24,8 +27,8 @@ public sealed class ContainerVolume
 /// <summary>One mount asked for with -Volume, -Mount or -Tmpfs.</summary>
 public sealed class MountRequest
 {
-    /// <summary>bind, volume or tmpfs.</summary>
-    public string Type { get; set; } = "volume";
+    /// <summary>Bind, Volume or Tmpfs.</summary>
+    public MountKind Type { get; set; } = MountKind.Volume;
     /// <summary>Host path (bind) or volume name (volume; null = anonymous).</summary>
     public string? Source { get; set; }
     /// <summary>Absolute path inside the container.</summary>
@@ -40,7 +43,7 @@ public sealed class MountRequest
     /// <summary>-Volume creates a missing host directory; -Mount does not.</summary>
     public bool CreateHostPath { get; set; }
 
-    public override string ToString() => $"{Type}:{Source ?? ""}:{Target}{(ReadOnly ? ":ro" : "")}";
+    public override string ToString() => $"{MountKindJsonConverter.Name(Type)}:{Source ?? ""}:{Target}{(ReadOnly ? ":ro" : "")}";
 }
 
 /// <summary>A mount ready for the runtime (an OCI "mounts" entry), with the volume it came from.</summary>
@@ -48,8 +51,9 @@ public sealed class ResolvedMount
 {
     /// <summary>Destination inside the container, with symlinks of the image already resolved inside its root.</summary>
     public string Destination { get; set; } = "";
-    /// <summary>bind or tmpfs.</summary>
-    public string Type { get; set; } = "bind";
+    /// <summary>Bind or Tmpfs (a volume is bind-mounted from its directory); "bind"/"tmpfs" in mounts.json and the OCI spec.</summary>
+    [JsonConverter(typeof(MountKindJsonConverter))]
+    public MountKind Type { get; set; } = MountKind.Bind;
     public string Source { get; set; } = "";
     public string[] Options { get; set; } = Array.Empty<string>();
     /// <summary>Name of the volume, for volume mounts.</summary>

@@ -10,14 +10,14 @@ public class MountParserTests
     public void NamedVolume()
     {
         var m = MountParser.ParseVolume("data:/var/lib/data:ro");
-        Assert.Equal(("volume", "data", "/var/lib/data", true), (m.Type, m.Source, m.Target, m.ReadOnly));
+        Assert.Equal((MountKind.Volume, "data", "/var/lib/data", true), (m.Type, m.Source, m.Target, m.ReadOnly));
     }
 
     [Fact]
     public void BindMountWithPropagation()
     {
         var m = MountParser.ParseVolume("/srv/www:/usr/share/www:ro,rshared");
-        Assert.Equal(("bind", "/srv/www", "/usr/share/www", true), (m.Type, m.Source, m.Target, m.ReadOnly));
+        Assert.Equal((MountKind.Bind, "/srv/www", "/usr/share/www", true), (m.Type, m.Source, m.Target, m.ReadOnly));
         Assert.Contains("rshared", m.Options);
         Assert.True(m.CreateHostPath);
     }
@@ -26,7 +26,7 @@ public class MountParserTests
     public void PathOnlyIsAnonymousVolume()
     {
         var m = MountParser.ParseVolume("/cache");
-        Assert.Equal(("volume", null, "/cache"), (m.Type, m.Source, m.Target));
+        Assert.Equal((MountKind.Volume, null, "/cache"), (m.Type, m.Source, m.Target));
     }
 
     [Theory]
@@ -76,7 +76,7 @@ public class MountParserTests
     public void MountBind()
     {
         var m = MountParser.ParseMount("type=bind,source=/tmp,target=/mnt/tmp,readonly,bind-propagation=rslave");
-        Assert.Equal(("bind", "/tmp", "/mnt/tmp", true), (m.Type, m.Source, m.Target, m.ReadOnly));
+        Assert.Equal((MountKind.Bind, "/tmp", "/mnt/tmp", true), (m.Type, m.Source, m.Target, m.ReadOnly));
         Assert.Contains("rslave", m.Options);
         Assert.False(m.CreateHostPath);
     }
@@ -85,14 +85,14 @@ public class MountParserTests
     public void MountVolumeDefaultTypeAndAliases()
     {
         var m = MountParser.ParseMount("src=cache,dst=/cache,volume-nocopy,ro=false");
-        Assert.Equal(("volume", "cache", "/cache", false, true), (m.Type, m.Source, m.Target, m.ReadOnly, m.NoCopy));
+        Assert.Equal((MountKind.Volume, "cache", "/cache", false, true), (m.Type, m.Source, m.Target, m.ReadOnly, m.NoCopy));
     }
 
     [Fact]
     public void MountTmpfs()
     {
         var m = MountParser.ParseMount("type=tmpfs,destination=/run,tmpfs-size=64m,tmpfs-mode=1770");
-        Assert.Equal(("tmpfs", "/run"), (m.Type, m.Target));
+        Assert.Equal((MountKind.Tmpfs, "/run"), (m.Type, m.Target));
         Assert.Equal(new[] { "size=64m", "mode=1770" }, m.Options);
     }
 
@@ -114,7 +114,7 @@ public class MountParserTests
     public void TmpfsWithOptions()
     {
         var m = MountParser.ParseTmpfs("/run:size=10m,noexec,mode=755");
-        Assert.Equal(("tmpfs", "/run"), (m.Type, m.Target));
+        Assert.Equal((MountKind.Tmpfs, "/run"), (m.Type, m.Target));
         Assert.Equal(new[] { "size=10m", "noexec", "mode=755" }, m.Options);
         Assert.Throws<InvalidArgumentException>(() => MountParser.ParseTmpfs("/run:evil=1"));
         Assert.Throws<InvalidArgumentException>(() => MountParser.ParseTmpfs("run"));
