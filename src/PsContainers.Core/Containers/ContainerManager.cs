@@ -487,10 +487,7 @@ public sealed partial class ContainerManager
             if (s is null) return c.State.ExitCode ?? -1;
             if (!s.State.Running && s.State.Status != ContainerStatus.Created || s.State.Status == ContainerStatus.Exited)
                 return s.State.ExitCode ?? -1;
-            if (s.State.Status == ContainerStatus.Created && !Store.MonitorAlive(s))
-            {
-                // not started yet: wait like docker does (until it runs and exits)
-            }
+            // created but not started yet: wait like docker does (until it runs and exits)
             ct.ThrowIfCancellationRequested();
             Thread.Sleep(delay);
             delay = Math.Min(delay * 2, 50);
