@@ -67,7 +67,7 @@ public sealed class EngineInfo
         {
             StoreRoot = paths.Root,
             Containers = containers.Count,
-            ContainersRunning = containers.Count(c => c.Status is ContainerStatus.Running or ContainerStatus.Restarting),
+            ContainersRunning = containers.Count(c => c.State.Running && !c.State.Paused), // docker info: paused ones are counted apart
             ContainersPaused = containers.Count(c => c.Status == ContainerStatus.Paused),
             ContainersStopped = containers.Count(c => c.Status is ContainerStatus.Created or ContainerStatus.Exited or ContainerStatus.Dead),
             Images = images,

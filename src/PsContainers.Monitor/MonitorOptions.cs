@@ -35,36 +35,36 @@ internal sealed class MonitorOptions
             string Next() => i + 1 < a.Length ? a[++i] : throw new ArgumentException($"{a[i]} needs a value");
             switch (a[i])
             {
-                case "--id": o.Id = Next(); break;
-                case "--dir": o.Dir = Next(); break;
-                case "--bundle": o.Bundle = Next(); break;
-                case "--runtime": o.Runtime = Next(); break;
-                case "--runtime-root": o.RuntimeRoot = Next(); break;
-                case "--restart":
+                case MonitorFlags.Id: o.Id = Next(); break;
+                case MonitorFlags.Dir: o.Dir = Next(); break;
+                case MonitorFlags.Bundle: o.Bundle = Next(); break;
+                case MonitorFlags.Runtime: o.Runtime = Next(); break;
+                case MonitorFlags.RuntimeRoot: o.RuntimeRoot = Next(); break;
+                case MonitorFlags.Restart:
                     string r = Next();
                     if (!RestartPolicy.TryParse(r, out o.Restart)) throw new ArgumentException(RestartPolicy.InvalidMessage(r));
                     break;
-                case "--restart-count": o.RestartCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--remove": o.Remove = true; break;
-                case "--volumes-dir": o.VolumesDir = Next(); break;
-                case "--foreground": o.Foreground = true; break;
-                case "--attach": o.Attach = true; break;
-                case "--exec-tty": o.ExecTty = true; break;
-                case "--tty": o.Tty = true; break;
-                case "--":
+                case MonitorFlags.RestartCount: o.RestartCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case MonitorFlags.Remove: o.Remove = true; break;
+                case MonitorFlags.VolumesDir: o.VolumesDir = Next(); break;
+                case MonitorFlags.Foreground: o.Foreground = true; break;
+                case MonitorFlags.Attach: o.Attach = true; break;
+                case MonitorFlags.ExecTty: o.ExecTty = true; break;
+                case MonitorFlags.Tty: o.Tty = true; break;
+                case MonitorFlags.EndOfOptions:
                     o.ExecArgs.AddRange(a[(i + 1)..]);
                     i = a.Length;
                     break;
-                case "--stdin": o.Stdin = true; break;
-                case "--open-stdin": o.OpenStdin = true; break;
-                case "--attach-socket": o.AttachSocket = Next(); break;
-                case "--detach-keys": o.DetachKeys = Next(); break;
-                case "--no-stdin": o.NoStdin = true; break;
-                case "--lock": o.LockFile = Next(); break;
-                case "--name-file": o.NameFile = Next(); break;
-                case "--image": o.Image = Next(); break;
-                case "--exit-command": o.ExitCommand = Next(); break;
-                case "--exit-arg": o.ExitArgs.Add(Next()); break;
+                case MonitorFlags.Stdin: o.Stdin = true; break;
+                case MonitorFlags.OpenStdin: o.OpenStdin = true; break;
+                case MonitorFlags.AttachSocket: o.AttachSocket = Next(); break;
+                case MonitorFlags.DetachKeys: o.DetachKeys = Next(); break;
+                case MonitorFlags.NoStdin: o.NoStdin = true; break;
+                case MonitorFlags.Lock: o.LockFile = Next(); break;
+                case MonitorFlags.NameFile: o.NameFile = Next(); break;
+                case MonitorFlags.Image: o.Image = Next(); break;
+                case MonitorFlags.ExitCommand: o.ExitCommand = Next(); break;
+                case MonitorFlags.ExitArg: o.ExitArgs.Add(Next()); break;
                 default:
                     if (HealthConfig.TryApplyMonitorArgument(ref o.Health, a[i], Next)) break;
                     throw new ArgumentException($"unknown argument '{a[i]}'");

@@ -149,8 +149,10 @@ Describe 'Get-ContainerDiskUsage' {
         [IO.File]::WriteAllBytes("$cdir/upper/tmp/written", [byte[]]::new(4096))
         @{ Id = $cid; Name = 'du-running'; ImageId = $img.Id; Mounts = @(@{ Type = 'volume'; Source = 'du-vol'; Destination = '/data' }) } |
             ConvertTo-Json -Depth 5 | Set-Content "$cdir/container.json"
-        # the monitor's record, with a live pid (this test process)
-        @{ Status = 'Running'; Pid = $PID } | ConvertTo-Json | Set-Content "$cdir/state.json"
+        # the monitor's record: running, with a live monitor (the store's liveness rule: a live process whose command
+        # line names pscmon and the container; here a shell that sleeps, so its script keeps both words)
+        $mon = [System.Diagnostics.Process]::Start('bash', [string[]]@('-c', "sleep 300; : pscmon $cid"))
+        @{ Status = 'Running'; Pid = $PID; MonitorPid = $mon.Id } | ConvertTo-Json | Set-Content "$cdir/state.json"
         New-Item -ItemType Directory (Join-Path $script:Root 'volumes/du-vol/_data') -Force | Out-Null
         [IO.File]::WriteAllBytes((Join-Path $script:Root 'volumes/du-vol/_data/file'), [byte[]]::new(1000))
         New-Item -ItemType Directory (Join-Path $script:Root 'volumes/du-unused/_data') -Force | Out-Null
@@ -171,7 +173,12 @@ Describe 'Get-ContainerDiskUsage' {
             ($d | Where-Object { $_.Type -eq 'Image' -and $_.Id -eq $img.Id }).Containers | Should -Be 1
             ($d | Where-Object Name -eq 'du-running').Size | Should -Be 4096
             (Get-ContainerDiskUsage | Out-String) | Should -Match 'TYPE\s+TOTAL\s+ACTIVE\s+SIZE\s+RECLAIMABLE'
+            # the monitor gone (kill -9): the container is not active any more, its space is reclaimable
+            $mon.Kill(); $mon.WaitForExit()
+            $c = Get-ContainerDiskUsage | Where-Object Type -eq Containers
+            $c.Active | Should -Be 0; $c.Reclaimable | Should -Be 4096
         } finally {
+            if (-not $mon.HasExited) { $mon.Kill(); $mon.WaitForExit() }
             Remove-Item -Recurse -Force $cdir, (Join-Path $script:Root 'volumes')
         }
     }

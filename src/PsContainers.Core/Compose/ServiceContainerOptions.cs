@@ -241,7 +241,7 @@ public static class ServiceContainerOptions
     /// </summary>
     public static void InheritAnonymousVolumes(ContainerCreateOptions o, IReadOnlyList<MountSpec> inherited)
     {
-        var given = o.Volumes.Select(v => VolumeMounter.NormalizeTarget(ContainerManager.ParseVolume(v).Destination)).ToHashSet(StringComparer.Ordinal);
+        var given = o.Volumes.Select(v => VolumeMounter.NormalizeTarget(MountParser.ParseVolume(v).Target)).ToHashSet(StringComparer.Ordinal);
         foreach (var old in inherited)
         {
             string dest = VolumeMounter.NormalizeTarget(old.Destination);

@@ -51,8 +51,8 @@ public sealed partial class ContainerManager
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         string path = File.ReadAllText(Path.Combine(Store.DirOf(cur.Id), ContainerMarkers.AttachSocket)).Trim();
         var psi = new ProcessStartInfo(MonitorExecutable) { UseShellExecute = false };
-        foreach (var a in new[] { "--attach-socket", path, "--detach-keys", detachKeys ?? DetachKeys.Default }) psi.ArgumentList.Add(a);
-        if (noStdin) psi.ArgumentList.Add("--no-stdin");
+        foreach (var a in new[] { MonitorFlags.AttachSocket, path, MonitorFlags.DetachKeys, detachKeys ?? DetachKeys.Default }) psi.ArgumentList.Add(a);
+        if (noStdin) psi.ArgumentList.Add(MonitorFlags.NoStdin);
         return Process.Start(psi)!;
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipes;
 using System.Text;
 using PsContainers.Core.Runtime;
+using PsContainers.Contract;
 
 namespace PsContainers.Core.Containers;
 
@@ -110,7 +111,7 @@ public sealed partial class ContainerManager
         var rt = RuntimeFor(cur);
         options = ResolveExecUser(cur, options);
         var psi = new ProcessStartInfo(MonitorExecutable) { UseShellExecute = false };
-        foreach (var a in new[] { "--exec-tty", "--id", cur.Id, "--runtime", rt.RuntimePath, "--runtime-root", rt.StateRoot, "--" })
+        foreach (var a in new[] { MonitorFlags.ExecTty, MonitorFlags.Id, cur.Id, MonitorFlags.Runtime, rt.RuntimePath, MonitorFlags.RuntimeRoot, rt.StateRoot, MonitorFlags.EndOfOptions })
             psi.ArgumentList.Add(a);
         if (options.Cwd is not null) { psi.ArgumentList.Add("--cwd"); psi.ArgumentList.Add(options.Cwd); }
         if (options.User is not null) { psi.ArgumentList.Add("--user"); psi.ArgumentList.Add(options.User); }

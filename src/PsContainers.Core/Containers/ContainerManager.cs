@@ -6,6 +6,7 @@ using PsContainers.Core.Runtime.Spec;
 using PsContainers.Contract;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
+using PsContainers.Core.Volumes;
 
 namespace PsContainers.Core.Containers;
 
@@ -111,30 +112,6 @@ public sealed partial class ContainerManager
         return list;
     }
 
-    /// <summary>-Volume host-path:container-path[:ro|rw] (a bind mount) or name:container-path[:ro|rw] (a named volume).</summary>
-    /// <exception cref="PscException">InvalidVolume: not of that form, or the container path is relative.</exception>
-    public static MountSpec ParseVolume(string spec)
-    {
-        string[] p = spec.Split(':');
-        if (p.Length is < 2 or > 3 || p[0].Length == 0 || p[1].Length == 0)
-            throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"Volume '{spec}' is not of the form host-path:container-path[:ro|rw].", spec);
-        bool ro = false;
-        if (p.Length == 3)
-        {
-            foreach (var o in p[2].Split(','))
-            {
-                if (o == "ro") ro = true;
-                else if (o is "rw" or "z" or "Z") { }
-                else throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"Volume option '{o}' in '{spec}' is not ro or rw.", spec);
-            }
-        }
-        if (!p[1].StartsWith('/'))
-            throw PscException.InvalidArgument(ErrorIds.InvalidVolume, $"The container path in '{spec}' must be absolute.", spec);
-        if (!p[0].StartsWith('/'))
-            return new MountSpec { Type = MountKind.Volume, Source = p[0], Destination = p[1], ReadOnly = ro };
-        return new MountSpec { Type = MountKind.Bind, Source = Path.GetFullPath(p[0]), Destination = p[1], ReadOnly = ro };
-    }
-
     /// <summary>Create a container (nothing runs yet). Bad options fail before anything is written.</summary>
     public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
     {
@@ -155,7 +132,7 @@ public sealed partial class ContainerManager
         foreach (var d in o.Dns)
             if (!Networking.ExtraHost.IsIPAddress(d))
                 throw PscException.InvalidArgument(ErrorIds.InvalidDns, $"Name server '{d}' is not an IP address.", d);
-        var mounts = o.Volumes.Select(ParseVolume).Concat(o.Mounts).ToList();
+        var mounts = o.Volumes.Select(v => MountParser.ToMountSpec(MountParser.ParseVolume(v))).Concat(o.Mounts).ToList();
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
@@ -527,10 +504,7 @@ public sealed partial class ContainerManager
             if (s is null) return c.State.ExitCode ?? -1;
             if (!s.State.Running && s.State.Status != ContainerStatus.Created || s.State.Status == ContainerStatus.Exited)
                 return s.State.ExitCode ?? -1;
-            if (s.State.Status == ContainerStatus.Created && !Store.MonitorAlive(s))
-            {
-                // not started yet: wait like docker does (until it runs and exits)
-            }
+            // created but not started yet: wait like docker does (until it runs and exits)
             ct.ThrowIfCancellationRequested();
             Thread.Sleep(delay);
             delay = Math.Min(delay * 2, 50);

@@ -342,7 +342,7 @@ public sealed class ContainerCreateOptions
     /// <summary>CPU time as a number of CPUs.</summary>
     public double? Cpus { get; set; }
     public long? PidsLimit { get; set; }
-    /// <summary>host:container[:ro] bind mounts and name:container volumes (parsed by <see cref="ContainerManager.ParseVolume"/>).</summary>
+    /// <summary>host:container[:ro] bind mounts and name:container volumes (parsed by <see cref="Volumes.MountParser.ParseVolume"/>).</summary>
     public List<string> Volumes { get; set; } = new();
     /// <summary>Mounts in parsed form: -Mount, -Tmpfs, anonymous volumes.</summary>
     public List<MountSpec> Mounts { get; set; } = new();

@@ -198,7 +198,8 @@ public sealed partial class ContainerStore : Images.IImageUsers
 
     /// <summary>
     /// Every container and the image it uses, for the image store (rmi's "in use", disk usage): a pure read that never
-    /// repairs. Volumes are the names of the volumes it mounts.
+    /// repairs. Volumes are the names of the volumes it mounts; Running is <see cref="ContainerState.Running"/> as
+    /// <see cref="Load"/> sees it (a container whose monitor is gone is not running).
     /// </summary>
     public IReadOnlyList<Images.ContainerUse> GetImageUsers()
     {
@@ -208,11 +209,11 @@ public sealed partial class ContainerStore : Images.IImageUsers
         {
             string id = System.IO.Path.GetFileName(d);
             if (!IsFullId(id)) continue;
-            var c = Read(id);
+            var c = Load(id);
             if (c is null || string.IsNullOrEmpty(c.ImageId)) continue;
             string imageId = c.ImageId.StartsWith("sha256:", StringComparison.Ordinal) ? c.ImageId : "sha256:" + c.ImageId;
             var volumes = c.Mounts.Where(m => m.Type == MountKind.Volume && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source!).ToList();
-            list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, d, volumes));
+            list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, d, volumes, c.State.Running));
         }
         return list;
     }
@@ -224,7 +225,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     private static void Observe(Container c)
     {
         var s = c.State;
-        if (s.Status is ContainerStatus.Running or ContainerStatus.Restarting or ContainerStatus.Paused)
+        if (s.Running)
         {
             if (MonitorAliveFor(c))
             {

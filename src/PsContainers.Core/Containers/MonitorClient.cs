@@ -21,26 +21,26 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
     {
         var a = new List<string>
         {
-            "--id", c.Id, "--dir", _store.DirOf(c.Id), "--bundle", _store.DirOf(c.Id),
-            "--runtime", runtimePath, "--runtime-root", _paths.RuntimeState,
-            "--restart", c.HostConfig.RestartPolicy.ToString(),
-            "--restart-count", c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
-            "--lock", _store.LockFile, "--name-file", _store.NameFile(c.Name), "--image", c.Image,
+            MonitorFlags.Id, c.Id, MonitorFlags.Dir, _store.DirOf(c.Id), MonitorFlags.Bundle, _store.DirOf(c.Id),
+            MonitorFlags.Runtime, runtimePath, MonitorFlags.RuntimeRoot, _paths.RuntimeState,
+            MonitorFlags.Restart, c.HostConfig.RestartPolicy.ToString(),
+            MonitorFlags.RestartCount, c.State.RestartCount.ToString(CultureInfo.InvariantCulture),
+            MonitorFlags.Lock, _store.LockFile, MonitorFlags.NameFile, _store.NameFile(c.Name), MonitorFlags.Image, c.Image,
         };
         // docker run --rm removes the container's anonymous volumes too: the monitor reads them from its mounts.json
-        if (c.HostConfig.AutoRemove) { a.Add("--remove"); a.Add("--volumes-dir"); a.Add(_paths.Volumes); }
-        if (attach) a.Add("--attach");
-        if (c.Config.Tty && !foreground) a.Add("--tty");
-        if (stdin) a.Add("--stdin");
+        if (c.HostConfig.AutoRemove) { a.Add(MonitorFlags.Remove); a.Add(MonitorFlags.VolumesDir); a.Add(_paths.Volumes); }
+        if (attach) a.Add(MonitorFlags.Attach);
+        if (c.Config.Tty && !foreground) a.Add(MonitorFlags.Tty);
+        if (stdin) a.Add(MonitorFlags.Stdin);
         // -Detach -Interactive: the monitor keeps the container's stdin open for attach clients (docker run -d -i)
-        else if (c.Config.OpenStdin && !foreground) a.Add("--open-stdin");
-        if (foreground) a.Add("--foreground");
+        else if (c.Config.OpenStdin && !foreground) a.Add(MonitorFlags.OpenStdin);
+        if (foreground) a.Add(MonitorFlags.Foreground);
         if (c.Config.Healthcheck is { } h && h.IsActive()) a.AddRange(h.ToMonitorArguments());
         // a program the monitor runs after the exit and the unmount (like podman's exit command), given the container id
         if (EngineEnvironment.ExitCommand is { } exit)
         {
-            a.Add("--exit-command"); a.Add(exit);
-            a.Add("--exit-arg"); a.Add(c.Id);
+            a.Add(MonitorFlags.ExitCommand); a.Add(exit);
+            a.Add(MonitorFlags.ExitArg); a.Add(c.Id);
         }
         return a;
     }

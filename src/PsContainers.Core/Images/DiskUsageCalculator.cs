@@ -1,4 +1,3 @@
-using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Util;
 
@@ -61,7 +60,7 @@ public static class DiskUsageCalculator
         {
             ct.ThrowIfCancellationRequested();
             long size = ImageStore.DirectorySize(Path.Combine(u.Directory, "upper"));
-            bool running = IsRunning(u.Directory);
+            bool running = u.Running;
             if (running) ctrActive++; else ctrReclaim += size;
             ctrTotal += size;
             items.Add(new DiskUsageItem { Type = "Container", Name = u.ContainerName ?? Digest.Short(u.ContainerId), Id = u.ContainerId, Size = size, Active = running });
@@ -88,20 +87,5 @@ public static class DiskUsageCalculator
             new() { Type = "Volumes", Count = volCount, Active = volActive, Size = volTotal, Reclaimable = volReclaim },
         };
         return (summary, items);
-    }
-
-    /// <summary>
-    /// Whether a container is running, paused or restarting by its state.json (<see cref="ContainerStateFile"/>, the
-    /// monitor's record); a recorded pid that is gone means it is not running. No record, or one that does not read,
-    /// is not running.
-    /// </summary>
-    internal static bool IsRunning(string containerDir)
-    {
-        ContainerStateFile? st;
-        try { st = ContainerStateFile.ReadFrom(containerDir); }
-        catch (System.Text.Json.JsonException) { return false; }
-        catch (IOException) { return false; }
-        if (st is null || st.Status is not (ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)) return false;
-        return st.Pid <= 0 || Directory.Exists("/proc/" + st.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -14,7 +14,8 @@ public sealed class ImageRemovalResult
 /// <summary>
 /// A container that uses an image: its id, name, image id (sha256:...), directory, and the names of the volumes it mounts.
 /// </summary>
-public sealed record ContainerUse(string ContainerId, string? ContainerName, string ImageId, string Directory, IReadOnlyList<string>? Volumes = null);
+/// <param name="Running">Running, paused or restarting by the container store's one liveness rule (its monitor is alive).</param>
+public sealed record ContainerUse(string ContainerId, string? ContainerName, string ImageId, string Directory, IReadOnlyList<string>? Volumes = null, bool Running = false);
 
 /// <summary>Answers which containers use which images (the container store; wired by <see cref="Engine"/>).</summary>
 public interface IImageUsers

@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace PsContainers.Core.Registry;
 
-/// <summary>One entry of a registry's <c>{"errors":[{"code","message","detail"}]}</c> body.</summary>
-public sealed record RegistryErrorEntry(string Code, string Message, string? Detail);
-
 /// <summary>Maps registry error responses to PscExceptions with stable ErrorIds and fitting categories.</summary>
 public static class RegistryErrors
 {

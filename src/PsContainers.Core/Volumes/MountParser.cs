@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Volumes;
 
@@ -7,7 +8,16 @@ public static partial class MountParser
 {
     private static readonly HashSet<string> Propagations = new() { "shared", "rshared", "slave", "rslave", "private", "rprivate" };
 
-    /// <summary>-Volume: name:/path[:opts], /host:/path[:opts], or /path (anonymous volume). Options: ro, rw, nocopy, z, Z, propagation.</summary>
+    /// <summary>
+    /// The one parser of docker's -v/--volume syntax (docker run reference, "Bind mounts" and "Volumes";
+    /// moby's volume/mounts linux_parser): <c>name:/path[:opts]</c> (a named volume), <c>/host:/path[:opts]</c>
+    /// (a bind mount; a source starting with '/', './', '../', '.' or '~' is a path, anything else a volume name),
+    /// or <c>/path</c> alone (an anonymous volume). Options, comma separated: ro, rw, nocopy, z, Z (ignored: no
+    /// SELinux), and for binds a propagation mode (shared, rshared, slave, rslave, private, rprivate).
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">InvalidVolume: empty, more than three ':'-separated fields, an
+    /// empty source, an unknown option, or a container path that is relative, '/' or holds '..'.
+    /// InvalidVolumeName: the source is neither a path nor a valid volume name.</exception>
     public static MountRequest ParseVolume(string spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "volume", "it is empty");
@@ -16,15 +26,15 @@ public static partial class MountParser
         var m = new MountRequest { CreateHostPath = true };
         if (parts.Length == 1)
         {
-            m.Type = "volume"; m.Target = parts[0];
+            m.Type = MountKind.Volume; m.Target = parts[0];
         }
         else
         {
             string src = parts[0];
             m.Target = parts[1];
             if (src.Length == 0) throw Bad(spec, "volume", "the source is empty");
-            if (src.StartsWith('/') || src.StartsWith("./") || src.StartsWith("../") || src is "." or "~" || src.StartsWith("~/")) { m.Type = "bind"; m.Source = src; }
-            else { ValidateVolumeName(src); m.Type = "volume"; m.Source = src; }
+            if (src.StartsWith('/') || src.StartsWith("./") || src.StartsWith("../") || src is "." or "~" || src.StartsWith("~/")) { m.Type = MountKind.Bind; m.Source = src; }
+            else { ValidateVolumeName(src); m.Type = MountKind.Volume; m.Source = src; }
             if (parts.Length == 3)
                 foreach (var o in parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries))
                 {
@@ -35,7 +45,7 @@ public static partial class MountParser
                         case "nocopy": m.NoCopy = true; break;
                         case "z": case "Z": break; // SELinux relabelling: nothing to do without SELinux
                         default:
-                            if (Propagations.Contains(o) && m.Type == "bind") m.Options.Add(o);
+                            if (Propagations.Contains(o) && m.Type == MountKind.Bind) m.Options.Add(o);
                             else throw Bad(spec, "volume", $"unknown option '{o}' (use ro, rw, nocopy, or a propagation mode for binds)");
                             break;
                     }
@@ -45,11 +55,28 @@ public static partial class MountParser
         return m;
     }
 
+    /// <summary>
+    /// The container record's form of a parsed -Volume/-Mount/-Tmpfs request: a bind's source made absolute
+    /// (against the process's current directory), an anonymous volume given a fresh 64-hex-digit name and the
+    /// "anonymous" option, a volume's nocopy kept as the "nocopy" option, a tmpfs's options read into
+    /// <see cref="TmpfsMount"/> (InvalidMountSpec on a bad size or mode).
+    /// </summary>
+    public static MountSpec ToMountSpec(MountRequest m) => m.Type switch
+    {
+        MountKind.Tmpfs => new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) },
+        MountKind.Bind => new MountSpec { Type = MountKind.Bind, Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly, Options = m.Options.ToArray() },
+        _ => new MountSpec
+        {
+            Type = MountKind.Volume, Source = m.Source ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
+            Options = (m.Source is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
+        },
+    };
+
     /// <summary>-Mount: type=bind|volume|tmpfs,source=...,target=...,readonly and docker's other keys.</summary>
     public static MountRequest ParseMount(string spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "mount", "it is empty");
-        var m = new MountRequest { Type = "volume" };
+        var m = new MountRequest { Type = MountKind.Volume };
         bool typeSet = false;
         foreach (var raw in spec.Split(','))
         {
@@ -61,8 +88,13 @@ public static partial class MountParser
             switch (key)
             {
                 case "type":
-                    m.Type = (val ?? "").ToLowerInvariant();
-                    if (m.Type is not ("bind" or "volume" or "tmpfs")) throw Bad(spec, "mount", $"type '{val}' is not bind, volume or tmpfs");
+                    m.Type = (val ?? "").ToLowerInvariant() switch
+                    {
+                        "bind" => MountKind.Bind,
+                        "volume" => MountKind.Volume,
+                        "tmpfs" => MountKind.Tmpfs,
+                        _ => throw Bad(spec, "mount", $"type '{val}' is not bind, volume or tmpfs"),
+                    };
                     typeSet = true; break;
                 case "source": case "src": m.Source = Need(val, key, spec); break;
                 case "target": case "destination": case "dst": m.Target = Need(val, key, spec); break;
@@ -81,11 +113,11 @@ public static partial class MountParser
         }
         _ = typeSet;
         if (string.IsNullOrEmpty(m.Target)) throw Bad(spec, "mount", "target= is required");
-        if (m.Type == "bind" && string.IsNullOrEmpty(m.Source)) throw Bad(spec, "mount", "a bind mount needs source=");
-        if (m.Type == "tmpfs" && !string.IsNullOrEmpty(m.Source)) throw Bad(spec, "mount", "a tmpfs mount takes no source");
-        if (m.Type == "volume" && m.Source is not null) ValidateVolumeName(m.Source);
-        if (m.Type == "bind" && !m.Source!.StartsWith('/') && !m.Source.StartsWith('.')) throw Bad(spec, "mount", "a bind source must be an absolute path");
-        if (m.Type != "bind" && m.Options.Any(Propagations.Contains)) throw Bad(spec, "mount", "bind-propagation applies to bind mounts only");
+        if (m.Type == MountKind.Bind && string.IsNullOrEmpty(m.Source)) throw Bad(spec, "mount", "a bind mount needs source=");
+        if (m.Type == MountKind.Tmpfs && !string.IsNullOrEmpty(m.Source)) throw Bad(spec, "mount", "a tmpfs mount takes no source");
+        if (m.Type == MountKind.Volume && m.Source is not null) ValidateVolumeName(m.Source);
+        if (m.Type == MountKind.Bind && !m.Source!.StartsWith('/') && !m.Source.StartsWith('.')) throw Bad(spec, "mount", "a bind source must be an absolute path");
+        if (m.Type != MountKind.Bind && m.Options.Any(Propagations.Contains)) throw Bad(spec, "mount", "bind-propagation applies to bind mounts only");
         CheckTarget(m.Target, spec, "mount");
         return m;
     }
@@ -95,7 +127,7 @@ public static partial class MountParser
     {
         if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "tmpfs", "it is empty");
         int c = spec.IndexOf(':');
-        var m = new MountRequest { Type = "tmpfs", Target = c < 0 ? spec : spec[..c] };
+        var m = new MountRequest { Type = MountKind.Tmpfs, Target = c < 0 ? spec : spec[..c] };
         if (c >= 0)
             foreach (var o in spec[(c + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -138,6 +170,7 @@ public static partial class MountParser
         _ => throw Bad(spec, "mount", $"{key}={v} is not true or false"),
     };
 
+    // -Volume keeps the ErrorId its users have always seen (InvalidVolume); -Mount and -Tmpfs say InvalidMountSpec
     private static PscException Bad(string spec, string what, string why) =>
-        new InvalidArgumentException(ErrorIds.InvalidMountSpec, $"Invalid {what} '{spec}': {why}.", spec);
+        new InvalidArgumentException(what == "volume" ? ErrorIds.InvalidVolume : ErrorIds.InvalidMountSpec, $"Invalid {what} '{spec}': {why}.", spec);
 }

@@ -1,3 +1,4 @@
+using PsContainers.Core.Containers;
 using PsContainers.Contract;
 using System.Text.Json;
 using PsContainers.Core.Util;
@@ -41,13 +42,13 @@ public sealed class VolumeMounter
         foreach (var iv in imageVolumes ?? Array.Empty<string>())
         {
             string t = NormalizeTarget(iv);
-            if (!reqs.Any(r => NormalizeTarget(r.Target) == t)) reqs.Add(new MountRequest { Type = "volume", Target = t });
+            if (!reqs.Any(r => NormalizeTarget(r.Target) == t)) reqs.Add(new MountRequest { Type = MountKind.Volume, Target = t });
         }
         var dup = reqs.GroupBy(r => NormalizeTarget(r.Target)).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new InvalidArgumentException(ErrorIds.DuplicateMountTarget, $"Two mounts have the same container path '{dup.Key}'.", dup.Key);
 
         // check every bind source first: nothing is created when one is bad
-        foreach (var r in reqs.Where(r => r.Type == "bind"))
+        foreach (var r in reqs.Where(r => r.Type == MountKind.Bind))
         {
             string src = Path.GetFullPath(r.Source!);
             if (!File.Exists(src) && !System.IO.Directory.Exists(src) && !r.CreateHostPath)
@@ -67,20 +68,20 @@ public sealed class VolumeMounter
                 var m = new ResolvedMount { Destination = dest, ReadOnly = r.ReadOnly };
                 switch (r.Type)
                 {
-                    case "bind":
+                    case MountKind.Bind:
                         {
                             string src = Path.GetFullPath(r.Source!);
                             if (!File.Exists(src) && !System.IO.Directory.Exists(src)) System.IO.Directory.CreateDirectory(src);
-                            m.Type = "bind"; m.Source = src;
+                            m.Type = MountKind.Bind; m.Source = src;
                             var o = new List<string> { "rbind" };
                             o.Add(r.Options.FirstOrDefault(x => x.Contains("private") || x.Contains("shared") || x.Contains("slave")) ?? "rprivate");
                             if (r.ReadOnly) o.Add("ro");
                             m.Options = o.ToArray();
                             break;
                         }
-                    case "tmpfs":
+                    case MountKind.Tmpfs:
                         {
-                            m.Type = "tmpfs"; m.Source = "tmpfs";
+                            m.Type = MountKind.Tmpfs; m.Source = "tmpfs";
                             var o = new List<string> { "nosuid", "nodev" };
                             o.AddRange(r.Options);
                             if (!r.Options.Any(x => x.StartsWith("mode="))) o.Add("mode=1777");
@@ -102,7 +103,7 @@ public sealed class VolumeMounter
                                 Volumes.Save(v);
                             }
                             _ = created;
-                            m.Type = "bind"; m.Source = v.Mountpoint; m.Volume = v.Name; m.Anonymous = v.Anonymous;
+                            m.Type = MountKind.Bind; m.Source = v.Mountpoint; m.Volume = v.Name; m.Anonymous = v.Anonymous;
                             var o = new List<string> { "rbind", "rprivate" };
                             if (r.ReadOnly) o.Add("ro");
                             m.Options = o.ToArray();

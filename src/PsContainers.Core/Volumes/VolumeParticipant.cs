@@ -36,7 +36,7 @@ public sealed class VolumeParticipant : IContainerParticipant
     {
         var requests = c.Mounts.Where(m => m.Type == MountKind.Volume).Select(m => new MountRequest
         {
-            Type = "volume", Source = string.IsNullOrEmpty(m.Source) ? null : m.Source, Target = m.Destination, ReadOnly = m.ReadOnly,
+            Type = MountKind.Volume, Source = string.IsNullOrEmpty(m.Source) ? null : m.Source, Target = m.Destination, ReadOnly = m.ReadOnly,
             NoCopy = m.Options.Contains("nocopy"), Anonymous = m.Options.Contains("anonymous"),
         }).ToList();
         if (requests.Count == 0) return;
@@ -45,7 +45,7 @@ public sealed class VolumeParticipant : IContainerParticipant
         var resolved = _mounter.Prepare(c.Id, c.Name, requests, null, rootfs is not null && Directory.Exists(rootfs) ? rootfs : null);
         spec.Mounts ??= new List<SpecMount>();
         foreach (var m in resolved)
-            spec.Mounts.Add(new SpecMount { Destination = m.Destination, Type = m.Type, Source = m.Source, Options = m.Options.ToList() });
+            spec.Mounts.Add(new SpecMount { Destination = m.Destination, Type = MountKindJsonConverter.Name(m.Type), Source = m.Source, Options = m.Options.ToList() });
     }
 
     /// <summary>Nothing to release when the process exits: volumes stay attached until the container is removed.</summary>

@@ -7,8 +7,9 @@ namespace PsContainers.Commands;
 
 /// <summary>
 /// Turns the network, port and volume parameters of New-Container / Invoke-ContainerImage (-Publish, -PublishAll,
-/// -IPAddress, -Tmpfs, -Mount, and anonymous -Volume /path) into create options. Everything is parsed here, so bad
-/// input fails before anything is created.
+/// -IPAddress, -Tmpfs, -Mount) into create options. Everything is parsed here (mounts by the one
+/// <see cref="MountParser"/>; -Volume strings by the same parser in ContainerManager.Create), so bad input fails
+/// before anything is created.
 /// </summary>
 public static class NetworkCreateParameters
 {
@@ -23,35 +24,7 @@ public static class NetworkCreateParameters
                 throw new InvalidArgumentException(ErrorIds.InvalidIPAddress, $"'{ipAddress}' is not an IPv4 address.", ipAddress);
             o.IPAddress = ipAddress;
         }
-        foreach (var t in tmpfs ?? []) o.Mounts.Add(TmpfsSpec(MountParser.ParseTmpfs(t)));
-        foreach (var spec in mount ?? [])
-        {
-            var m = MountParser.ParseMount(spec);
-            switch (m.Type)
-            {
-                case "tmpfs": o.Mounts.Add(TmpfsSpec(m)); break;
-                case "bind":
-                    o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly, Options = m.Options.ToArray() });
-                    break;
-                default:
-                    o.Mounts.Add(new MountSpec
-                    {
-                        Type = MountKind.Volume, Source = m.Source ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
-                        Options = (m.Source is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
-                    });
-                    break;
-            }
-        }
-        // -Volume /path (no source): an anonymous volume
-        for (int i = o.Volumes.Count - 1; i >= 0; i--)
-        {
-            if (o.Volumes[i].Contains(':')) continue;
-            var m = MountParser.ParseVolume(o.Volumes[i]);
-            o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, Options = ["anonymous"] });
-            o.Volumes.RemoveAt(i);
-        }
+        foreach (var t in tmpfs ?? []) o.Mounts.Add(MountParser.ToMountSpec(MountParser.ParseTmpfs(t)));
+        foreach (var spec in mount ?? []) o.Mounts.Add(MountParser.ToMountSpec(MountParser.ParseMount(spec)));
     }
-
-    private static MountSpec TmpfsSpec(MountRequest m) =>
-        new() { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(m.Options) };
 }

@@ -47,18 +47,6 @@ public sealed class ContainerOptionsTests : IDisposable
     public void RejectsBadSignals(string s) => Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseSignal(s));
 
     [Fact]
-    public void ParsesVolumes()
-    {
-        var m = ContainerManager.ParseVolume("/host/dir:/data:ro");
-        Assert.Equal((MountKind.Bind, "/host/dir", "/data", true), (m.Type, m.Source, m.Destination, m.ReadOnly));
-        Assert.False(ContainerManager.ParseVolume("/a:/b").ReadOnly);
-        Assert.Equal(MountKind.Volume, ContainerManager.ParseVolume("named:/b").Type);
-        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a"));
-        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a:relative"));
-        Assert.Throws<InvalidArgumentException>(() => ContainerManager.ParseVolume("/a:/b:sometimes"));
-    }
-
-    [Fact]
     public void ReadsEnvironmentFiles()
     {
         string f = Path.Combine(_dir, "env");

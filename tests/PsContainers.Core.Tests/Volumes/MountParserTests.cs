@@ -1,4 +1,5 @@
 using PsContainers.Core;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Volumes;
 
 namespace PsContainers.Core.Tests.Volumes;
@@ -9,14 +10,14 @@ public class MountParserTests
     public void NamedVolume()
     {
         var m = MountParser.ParseVolume("data:/var/lib/data:ro");
-        Assert.Equal(("volume", "data", "/var/lib/data", true), (m.Type, m.Source, m.Target, m.ReadOnly));
+        Assert.Equal((MountKind.Volume, "data", "/var/lib/data", true), (m.Type, m.Source, m.Target, m.ReadOnly));
     }
 
     [Fact]
     public void BindMountWithPropagation()
     {
         var m = MountParser.ParseVolume("/srv/www:/usr/share/www:ro,rshared");
-        Assert.Equal(("bind", "/srv/www", "/usr/share/www", true), (m.Type, m.Source, m.Target, m.ReadOnly));
+        Assert.Equal((MountKind.Bind, "/srv/www", "/usr/share/www", true), (m.Type, m.Source, m.Target, m.ReadOnly));
         Assert.Contains("rshared", m.Options);
         Assert.True(m.CreateHostPath);
     }
@@ -25,7 +26,7 @@ public class MountParserTests
     public void PathOnlyIsAnonymousVolume()
     {
         var m = MountParser.ParseVolume("/cache");
-        Assert.Equal(("volume", null, "/cache"), (m.Type, m.Source, m.Target));
+        Assert.Equal((MountKind.Volume, null, "/cache"), (m.Type, m.Source, m.Target));
     }
 
     [Theory]
@@ -38,11 +39,44 @@ public class MountParserTests
     [InlineData("vol:/x:rshared")]
     public void BadVolumeSpecs(string spec) => Assert.Throws<InvalidArgumentException>(() => MountParser.ParseVolume(spec));
 
+    // moved from ContainerOptionsTests.ParsesVolumes when ContainerManager.ParseVolume folded into MountParser
+    [Fact]
+    public void VolumeSpecsBecomeContainerMounts()
+    {
+        var m = MountParser.ToMountSpec(MountParser.ParseVolume("/host/dir:/data:ro"));
+        Assert.Equal((MountKind.Bind, "/host/dir", "/data", true), (m.Type, m.Source, m.Destination, m.ReadOnly));
+        Assert.False(MountParser.ToMountSpec(MountParser.ParseVolume("/a:/b")).ReadOnly);
+        var named = MountParser.ToMountSpec(MountParser.ParseVolume("named:/b"));
+        Assert.Equal((MountKind.Volume, "named", "/b"), (named.Type, named.Source, named.Destination));
+        Assert.Empty(named.Options);
+        // docker's rule: a lone path is an anonymous volume (ContainerManager's own parser used to reject it)
+        var anon = MountParser.ToMountSpec(MountParser.ParseVolume("/a"));
+        Assert.Equal((MountKind.Volume, "/a"), (anon.Type, anon.Destination));
+        Assert.Matches("^[0-9a-f]{64}$", anon.Source);
+        Assert.Equal(["anonymous"], anon.Options);
+        Assert.Equal("InvalidVolume", Assert.Throws<InvalidArgumentException>(() => MountParser.ParseVolume("/a:relative")).ErrorId);
+        Assert.Equal("InvalidVolume", Assert.Throws<InvalidArgumentException>(() => MountParser.ParseVolume("/a:/b:sometimes")).ErrorId);
+    }
+
+    [Fact]
+    public void RelativeBindSourcesAreMadeAbsolute()
+    {
+        var m = MountParser.ToMountSpec(MountParser.ParseVolume("./site:/www"));
+        Assert.Equal((MountKind.Bind, Path.GetFullPath("./site")), (m.Type, m.Source));
+        var p = MountParser.ToMountSpec(MountParser.ParseMount("type=bind,source=/srv,target=/x,bind-propagation=rslave"));
+        Assert.Equal(["rslave"], p.Options);
+        var nc = MountParser.ToMountSpec(MountParser.ParseMount("type=volume,target=/c,volume-nocopy"));
+        Assert.Equal(["anonymous", "nocopy"], nc.Options);
+        var t = MountParser.ToMountSpec(MountParser.ParseTmpfs("/run:size=1m,mode=700"));
+        Assert.Equal((MountKind.Tmpfs, "/run", (string?)null), (t.Type, t.Destination, t.Source));
+        Assert.Equal((1024L * 1024, 448), (t.Tmpfs!.SizeBytes, t.Tmpfs.Mode));
+    }
+
     [Fact]
     public void MountBind()
     {
         var m = MountParser.ParseMount("type=bind,source=/tmp,target=/mnt/tmp,readonly,bind-propagation=rslave");
-        Assert.Equal(("bind", "/tmp", "/mnt/tmp", true), (m.Type, m.Source, m.Target, m.ReadOnly));
+        Assert.Equal((MountKind.Bind, "/tmp", "/mnt/tmp", true), (m.Type, m.Source, m.Target, m.ReadOnly));
         Assert.Contains("rslave", m.Options);
         Assert.False(m.CreateHostPath);
     }
@@ -51,14 +85,14 @@ public class MountParserTests
     public void MountVolumeDefaultTypeAndAliases()
     {
         var m = MountParser.ParseMount("src=cache,dst=/cache,volume-nocopy,ro=false");
-        Assert.Equal(("volume", "cache", "/cache", false, true), (m.Type, m.Source, m.Target, m.ReadOnly, m.NoCopy));
+        Assert.Equal((MountKind.Volume, "cache", "/cache", false, true), (m.Type, m.Source, m.Target, m.ReadOnly, m.NoCopy));
     }
 
     [Fact]
     public void MountTmpfs()
     {
         var m = MountParser.ParseMount("type=tmpfs,destination=/run,tmpfs-size=64m,tmpfs-mode=1770");
-        Assert.Equal(("tmpfs", "/run"), (m.Type, m.Target));
+        Assert.Equal((MountKind.Tmpfs, "/run"), (m.Type, m.Target));
         Assert.Equal(new[] { "size=64m", "mode=1770" }, m.Options);
     }
 
@@ -80,7 +114,7 @@ public class MountParserTests
     public void TmpfsWithOptions()
     {
         var m = MountParser.ParseTmpfs("/run:size=10m,noexec,mode=755");
-        Assert.Equal(("tmpfs", "/run"), (m.Type, m.Target));
+        Assert.Equal((MountKind.Tmpfs, "/run"), (m.Type, m.Target));
         Assert.Equal(new[] { "size=10m", "noexec", "mode=755" }, m.Options);
         Assert.Throws<InvalidArgumentException>(() => MountParser.ParseTmpfs("/run:evil=1"));
         Assert.Throws<InvalidArgumentException>(() => MountParser.ParseTmpfs("run"));

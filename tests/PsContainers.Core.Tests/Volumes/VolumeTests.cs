@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PsContainers.Core;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Volumes;
 
 namespace PsContainers.Core.Tests.Volumes;
@@ -40,6 +41,21 @@ public sealed class VolumeTests : IDisposable
     }
 
     [Fact]
+    public void MountsJsonKeepsTheOciTypeStrings()
+    {
+        var m = new VolumeMounter(_paths);
+        m.Prepare("c-json", "j", new[] { MountParser.ParseTmpfs("/run"), MountParser.ParseVolume("jv:/data") }, rootfs: _rootfs);
+        using var doc = JsonDocument.Parse(File.ReadAllText(m.MountsPath("c-json")));
+        var types = doc.RootElement.GetProperty("Mounts").EnumerateArray()
+            .ToDictionary(x => x.GetProperty("Destination").GetString()!, x => x.GetProperty("Type").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["/run"] = "tmpfs", ["/data"] = "bind" }, types);
+        var back = m.GetMounts("c-json")!.Mounts.ToDictionary(x => x.Destination, x => x.Type);
+        Assert.Equal(new Dictionary<string, MountKind> { ["/run"] = MountKind.Tmpfs, ["/data"] = MountKind.Bind }, back);
+        Assert.Equal(["jv"], _store.AllContainerMounts().Single().Mounts.Where(x => x.Volume is not null).Select(x => x.Volume));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ResolvedMount>("{\"Type\":\"nfs\"}"));
+    }
+
+    [Fact]
     public void AnonymousVolumesHaveRandomNames()
     {
         var v = _store.Create(null);
@@ -53,7 +69,7 @@ public sealed class VolumeTests : IDisposable
         var m = new VolumeMounter(_paths);
         var mounts = m.Prepare("c1", "web", new[] { MountParser.ParseVolume("site:/usr/share/www:ro") }, rootfs: _rootfs);
         var mount = Assert.Single(mounts);
-        Assert.Equal(("bind", "/usr/share/www", "site"), (mount.Type, mount.Destination, mount.Volume));
+        Assert.Equal((MountKind.Bind, "/usr/share/www", "site"), (mount.Type, mount.Destination, mount.Volume));
         Assert.Contains("ro", mount.Options);
         Assert.Equal("from the image", File.ReadAllText(Path.Combine(_store.Get("site")!.Mountpoint, "index.html")));
         Assert.True(_store.Get("site")!.CopiedUp);
@@ -85,7 +101,7 @@ public sealed class VolumeTests : IDisposable
         var anon = mounts.Single(x => x.Volume is not null);
         Assert.True(anon.Anonymous);
         Assert.Equal("/data", anon.Destination);
-        var tmp = mounts.Single(x => x.Type == "tmpfs");
+        var tmp = mounts.Single(x => x.Type == MountKind.Tmpfs);
         Assert.Equal(new[] { "nosuid", "nodev", "size=1m", "mode=1777" }, tmp.Options);
         var removed = m.Release("c1", removeAnonymous: true);
         Assert.Equal(new[] { anon.Volume }, removed);

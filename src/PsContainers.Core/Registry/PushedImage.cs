@@ -21,25 +21,3 @@ public sealed class PushedImage
     public TimeSpan Duration { get; set; }
     public override string ToString() => Name + "@" + Digest;
 }
-
-/// <summary>One tag of a registry repository (Find-ContainerImage).</summary>
-public sealed class RegistryImageTag
-{
-    public string Registry { get; set; } = "";
-    public string Repository { get; set; } = "";
-    public string Tag { get; set; } = "";
-    /// <summary>The reference to pull: registry/repository:tag (familiar form for docker.io).</summary>
-    public string Name { get; set; } = "";
-    public override string ToString() => Name;
-}
-
-/// <summary>The result of Connect-ContainerRegistry.</summary>
-public sealed class RegistryLogin
-{
-    public string Registry { get; set; } = "";
-    public string UserName { get; set; } = "";
-    /// <summary>bearer, basic or none: what the registry asked for.</summary>
-    public string AuthScheme { get; set; } = "";
-    public string[] AuthFiles { get; set; } = [];
-    public override string ToString() => $"{UserName}@{Registry}";
-}
