@@ -59,15 +59,17 @@ public sealed class BundleBuilderTests : IDisposable
     private static MountSpec Tmpfs(string destination) => new() { Type = MountKind.Tmpfs, Destination = destination, Tmpfs = new TmpfsMount() };
 
     [Fact]
-    public void The_engine_orders_init_tmpfs_network_volumes()
+    public void The_engine_orders_init_tmpfs_sysctl_devices_network_volumes()
     {
         var b = _engine.Containers.Bundles;
-        Assert.Equal(["init", "tmpfs", "network", "volumes"], b.Contributors.Select(x => x.Name));
+        Assert.Equal(["init", "tmpfs", "sysctl", "devices", "network", "volumes"], b.Contributors.Select(x => x.Name));
         Assert.IsType<InitSpecContributor>(b.Contributors[0]);
         Assert.IsType<TmpfsSpecContributor>(b.Contributors[1]);
-        Assert.Same(_engine.Participants[0], b.Contributors[2]);
-        Assert.IsType<NetworkParticipant>(b.Contributors[2]);
-        Assert.IsType<VolumeParticipant>(b.Contributors[3]);
+        Assert.IsType<SysctlSpecContributor>(b.Contributors[2]);
+        Assert.IsType<DeviceSpecContributor>(b.Contributors[3]);
+        Assert.Same(_engine.Participants[0], b.Contributors[4]);
+        Assert.IsType<NetworkParticipant>(b.Contributors[4]);
+        Assert.IsType<VolumeParticipant>(b.Contributors[5]);
         Assert.Same(b, _engine.Containers.Bundles);
     }
 
