@@ -601,3 +601,26 @@ Describe 'docker run''s -ShmSize, -Sysctl, -Device, -GroupAdd and -Domainname (i
         $LASTEXITCODE | Should -Be 0
     }
 }
+
+Describe '-Tty output is a terminal''s, CRLF line ends as docker run -t gives them (issue 10)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'logs "\r\n" as docker''s json-file does, stderr in the same stream, and gives the pipeline lines' {
+        $script = 'echo hi; printf "a\rb\n"; echo err >&2'
+        # podman 4.3, run -t ... | od -c: h i \r \n; podman logs: the same bytes
+        $null = Invoke-ContainerImage runsem-users:1 -Detach -Tty -Name tty-log -- sh -c $script
+        Wait-Container tty-log | Out-Null
+        $records = Get-Content (Get-Container tty-log).LogPath | ForEach-Object { $_ | ConvertFrom-Json }
+        $records.log | Should -Be @("hi`r`n", "a`rb`r`n", "err`r`n")
+        $records.stream | Sort-Object -Unique | Should -Be 'stdout'
+        # Get-ContainerLog and the attached run give lines: "\r\n" is the line end, a "\r" inside a line stays
+        (Get-ContainerLog tty-log).Text | Should -Be @('hi', "a`rb", 'err')
+        $err = $null
+        Invoke-ContainerImage runsem-users:1 -Remove -Tty -ErrorVariable err -- sh -c $script | Should -Be @('hi', "a`rb", 'err')
+        $err | Should -BeNullOrEmpty
+        # without -Tty no terminal translates: "\n" as written, stderr its own stream
+        $null = Invoke-ContainerImage runsem-users:1 -Detach -Name plain-log -- sh -c $script
+        Wait-Container plain-log | Out-Null
+        (Get-Content (Get-Container plain-log).LogPath | ForEach-Object { ($_ | ConvertFrom-Json).log }) | Should -Be @("hi`n", "a`rb`n", "err`n")
+    }
+}
