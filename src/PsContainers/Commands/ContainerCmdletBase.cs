@@ -85,7 +85,8 @@ public abstract class ContainerCmdletBase : PscCmdlet
                     continue;
                 }
             }
-            catch (PipelineStoppedException) { }
+            // only when PowerShell stops the pipeline (Ctrl+C); a downstream Select-Object -First ends the run here
+            catch (PipelineStoppedException) when (Stopping) { }
             try
             {
                 if (line.IsError) Host.UI.WriteErrorLine(line.Text);
