@@ -96,3 +96,59 @@ Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command 
         ($out | Select-Object -Last 1).Trim() | Should -Be '2'
     }
 }
+
+Describe 'Ctrl+C on an attached run is docker''s sig-proxy (issue 10.11)' -Skip:(-not (Get-Command tmux -ErrorAction SilentlyContinue)) {
+    BeforeAll {
+        # Ctrl+C typed on the terminal of a pwsh (tmux gives it its own session and process group) running an attached
+        # run without -Tty; the finally block records $LASTEXITCODE after PowerShell stopped the pipeline
+        function Start-AttachedRun([string] $Name, [string] $Script, [string] $Extra = '') {
+            $marker = Join-Path $TestDrive "$Name.exit"
+            $file = Join-Path $TestDrive "$Name.ps1"
+            "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$ModuleManifest'; try { Invoke-ContainerImage busybox-test:latest -Name $Name $Extra -- sh -c '$Script' } finally { [IO.File]::WriteAllText('$marker', `"EXIT=`$LASTEXITCODE`") }" |
+                Set-Content $file
+            # -NoExit: the pane stays after Ctrl+C has stopped the script, to be read
+            $s = 's' + [guid]::NewGuid().ToString('N').Substring(0, 6)
+            & tmux -L $Sock new-session -d -s $s -x 100 -y 30 "$Pwsh -NoProfile -NoLogo -NoExit -File $file"
+            Wait-Pane $s '(?m)^ready' -Timeout 30 | Should -BeTrue
+            @{ Session = $s; Marker = $marker }
+        }
+        function Wait-Marker([string] $Path, [double] $Timeout = 30) {
+            Wait-ContainerCondition { Test-Path $Path } -TimeoutSeconds $Timeout | Should -BeTrue
+            Get-Content $Path -Raw
+        }
+    }
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'sends the container SIGINT, shows the output that follows and sets $LASTEXITCODE to its exit code' {
+        # docker run (sig-proxy on): the trap runs once, its lines reach the terminal, docker exits with the code, 3
+        $r = Start-AttachedRun sigint-trap 'trap "echo got INT; sleep 1; echo after-trap; exit 3" INT; echo ready; while true; do sleep 0.2; done'
+        Send-Keys $r.Session 'C-c'
+        Wait-Marker $r.Marker | Should -Be 'EXIT=3'
+        Wait-Pane $r.Session '(?s)got INT.*after-trap' | Should -BeTrue
+        ([regex]::Matches((Get-Pane $r.Session), 'got INT')).Count | Should -Be 1
+        $c = Get-Container sigint-trap
+        $c.Status | Should -Be 'Exited'
+        $c.ExitCode | Should -Be 3
+    }
+
+    It 'stops a container that ignores SIGINT after its stop timeout, and reports its exit code' {
+        $r = Start-AttachedRun sigint-ignored 'trap "" INT; echo ready; while true; do sleep 0.2; done' '-StopTimeout 2'
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        Send-Keys $r.Session 'C-c'
+        # PID 1 without handlers ignores SIGTERM too: docker stop's SIGKILL ends it, 137
+        Wait-Marker $r.Marker | Should -Be 'EXIT=137'
+        $sw.Elapsed.TotalSeconds | Should -BeGreaterThan 1.5
+        (Get-Container sigint-ignored).Status | Should -Be 'Exited'
+    }
+
+    It 'stops it at once on a second Ctrl+C' {
+        $r = Start-AttachedRun sigint-twice 'trap "echo got INT" INT; echo ready; while true; do sleep 0.2; done' '-StopTimeout 120'
+        Send-Keys $r.Session 'C-c'
+        Wait-Pane $r.Session 'got INT' | Should -BeTrue   # (after the terminal's ^C echo, on its line)
+        Start-Sleep -Milliseconds 300
+        Test-Path $r.Marker | Should -BeFalse   # still running: it survived the first Ctrl+C
+        Send-Keys $r.Session 'C-c'
+        Wait-Marker $r.Marker -Timeout 20 | Should -Be 'EXIT=137'
+        (Get-Container sigint-twice).Status | Should -Be 'Exited'
+    }
+}

@@ -479,3 +479,148 @@ Describe 'A -Remove run returns after the container is gone (issue 10.8, docker 
         Get-Container -All | Should -BeNullOrEmpty
     }
 }
+
+Describe 'docker run''s -ShmSize, -Sysctl, -Device, -GroupAdd and -Domainname (issue 10, docker run reference)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'sizes /dev/shm: docker''s 64 MiB by default, -ShmSize in the units of the other sizes, stored in bytes' {
+        # docker: size=65536k by default (podman 4.3: 64000k); --shm-size 2m gives size=2048k
+        Invoke-ContainerImage runsem-users:1 -Remove -- sh -c 'grep " /dev/shm " /proc/mounts' | Should -Match 'size=65536k'
+        Invoke-ContainerImage runsem-users:1 -Remove -ShmSize 2m -- sh -c 'grep " /dev/shm " /proc/mounts' | Should -Match 'size=2048k'
+        Invoke-ContainerImage runsem-users:1 -Remove -ShmSize 3MB -- sh -c 'grep " /dev/shm " /proc/mounts' | Should -Match 'size=3072k'
+        (New-Container runsem-users:1 -Name shm-default -- true).HostConfig.ShmSize | Should -Be 67108864
+        (New-Container runsem-users:1 -Name shm-2m -ShmSize 2m -- true).HostConfig.ShmSize | Should -Be 2097152
+        (Get-Container shm-2m).HostConfig.ShmSize | Should -Be 2097152
+        # docker's --shm-size 0 is the default
+        (New-Container runsem-users:1 -Name shm-0 -ShmSize 0 -- true).HostConfig.ShmSize | Should -Be 67108864
+    }
+
+    It 'sets namespaced sysctls from a hashtable and name=value strings, inside the container only' {
+        $hostShmmax = (Get-Content /proc/sys/kernel/shmmax -Raw).Trim()
+        $hostMsgMax = (Get-Content /proc/sys/fs/mqueue/msg_max -Raw).Trim()
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -Network none -Sysctl @{ 'kernel.shmmax' = '12345'; 'net.ipv4.ip_forward' = '1' }, 'fs.mqueue.msg_max=20', 'kernel.domainname=sys.example' -- `
+            sh -c 'cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_forward /proc/sys/fs/mqueue/msg_max /proc/sys/kernel/domainname'
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be @('12345', '1', '20', 'sys.example')   # podman 4.3: the same for the first three
+        (Get-Content /proc/sys/kernel/shmmax -Raw).Trim() | Should -Be $hostShmmax
+        (Get-Content /proc/sys/fs/mqueue/msg_max -Raw).Trim() | Should -Be $hostMsgMax
+        # net.* on the default bridge network: the container's own namespace too
+        Invoke-ContainerImage runsem-users:1 -Remove -Sysctl 'net.ipv4.tcp_keepalive_time=77' -- cat /proc/sys/net/ipv4/tcp_keepalive_time | Should -Be '77'
+        $c = New-Container runsem-users:1 -Name sysctl-rec -Network none -Sysctl 'net.core.somaxconn=99', 'kernel.sem=250 32000 32 128' -- true
+        $c.HostConfig.Sysctls['net.core.somaxconn'] | Should -Be '99'
+        (Get-Container sysctl-rec).HostConfig.Sysctls['kernel.sem'] | Should -Be '250 32000 32 128'
+    }
+
+    It 'refuses <Case> with <ErrorId>, and creates nothing' -ForEach @(
+        # podman 4.3: "sysctl 'vm.swappiness' is not allowed", "can't be set since Network Namespace set to host", exit 125
+        @{ Case = 'a sysctl no namespace scopes'; Arguments = @{ Sysctl = 'vm.swappiness=1' }; ErrorId = 'SysctlNotAllowed' }
+        @{ Case = 'kernel.* outside the IPC and UTS lists'; Arguments = @{ Sysctl = 'kernel.pid_max=40000' }; ErrorId = 'SysctlNotAllowed' }
+        @{ Case = 'net.* with the host''s network'; Arguments = @{ Sysctl = 'net.ipv4.ip_forward=1'; Network = 'host' }; ErrorId = 'SysctlNotAllowed' }
+        @{ Case = 'a sysctl without a value'; Arguments = @{ Sysctl = 'net.ipv4.ip_forward' }; ErrorId = 'InvalidSysctl' }
+        @{ Case = 'a device that does not exist'; Arguments = @{ Device = '/dev/no-such-device' }; ErrorId = 'DeviceNotFound' }
+        @{ Case = 'a device that is a regular file'; Arguments = @{ Device = '/etc/passwd' }; ErrorId = 'InvalidDevice' }
+        @{ Case = 'device permissions other than rwm'; Arguments = @{ Device = '/dev/zero:/dev/z:rx' }; ErrorId = 'InvalidDevice' }
+        @{ Case = 'a relative device path'; Arguments = @{ Device = 'zero:/dev/z' }; ErrorId = 'InvalidDevice' }
+    ) {
+        $before = @(Get-Container -All).Count
+        $global:LASTEXITCODE = 0
+        { New-Container runsem-users:1 -Name refused @Arguments -ErrorAction Stop -- true } | Should -Throw -ErrorId "$ErrorId*"
+        { Invoke-ContainerImage runsem-users:1 -Remove @Arguments -ErrorAction Stop -- true } | Should -Throw -ErrorId "$ErrorId*"
+        $LASTEXITCODE | Should -Be 125
+        @(Get-Container -All).Count | Should -Be $before
+        Get-Container -Name refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'gives a host device at a container path with the cgroup permissions asked for' {
+        # /dev/zero as /dev/myzero, read only: the node is the host's (c 1, 5), reading works (podman 4.3: the same)
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -Device /dev/zero:/dev/myzero:r -- sh -c 'ls -l /dev/myzero; head -c 4 /dev/myzero | od -An -tx1'
+        $out[0] | Should -Match '^crw.* 1,\s+5 .*/dev/myzero$'
+        $out[1].Trim() | Should -Be '00 00 00 00'
+        # a node with no driver behind it (major 242 is unassigned here): the cgroup rule decides between
+        # "No such device or address" (allowed, the kernel finds no driver) and a refusal (denied); podman 4.3 with
+        # runc on the same node and -Device ...:r: reading "No such device or address", writing "Permission denied"
+        $node = Join-Path $TestDrive 'dev242'
+        & mknod $node c 242 0
+        $LASTEXITCODE | Should -Be 0
+        $probe = 'cat /dev/t242 >/dev/null 2>/tmp/r; cat /tmp/r; echo x 2>/tmp/w >/dev/t242; cat /tmp/w'
+        $ro = Invoke-ContainerImage runsem-users:1 -Remove -Device "$($node):/dev/t242:r" -- sh -c $probe
+        $ro[0] | Should -Match 'No such device or address'
+        $ro[1] | Should -Match 'Operation not permitted|Permission denied'
+        $rw = Invoke-ContainerImage runsem-users:1 -Remove -Device "$($node):/dev/t242:rw" -- sh -c $probe
+        $rw | Should -HaveCount 2
+        $rw | ForEach-Object { $_ | Should -Match 'No such device or address' }
+        # the container path defaults to the host path; without -Device a node made inside is denied by the cgroup
+        Invoke-ContainerImage runsem-users:1 -Remove -Device /dev/zero -- sh -c 'ls -l /dev/zero' | Should -Match '^crw.* 1,\s+5 '
+        Invoke-ContainerImage runsem-users:1 -Remove -- sh -c 'mknod /tmp/t242 c 242 0 && cat /tmp/t242 2>&1; true' | Should -Match 'Operation not permitted|Permission denied'
+        $c = New-Container runsem-users:1 -Name dev-rec -Device "/dev/zero:/dev/myzero:r", /dev/full -- true
+        $json = (Get-Container dev-rec | ConvertTo-Json -Depth 6 | ConvertFrom-Json).HostConfig.Devices
+        $json[0].PathOnHost | Should -Be '/dev/zero'
+        $json[0].PathInContainer | Should -Be '/dev/myzero'
+        $json[0].CgroupPermissions | Should -Be 'r'
+        $json[1].PathInContainer | Should -Be '/dev/full'
+        $json[1].CgroupPermissions | Should -Be 'rwm'
+    }
+
+    It 'adds -GroupAdd groups, names from the container''s /etc/group, to the user''s, as podman does' {
+        # podman 4.3, --user app --group-add audio --group-add 4242: groups=29(audio),1000(app),2000(extra),4242
+        Invoke-ContainerImage runsem-users:1 -Remove -User app -GroupAdd audio, 4242 -- id |
+            Should -Be 'uid=1000(app) gid=1000(app) groups=29(audio),1000(app),2000(extra),4242'
+        Invoke-ContainerImage runsem-users:1 -Remove -User solo -GroupAdd extra -- id |
+            Should -Be 'uid=1001(solo) gid=1001 groups=1001,2000(extra)'   # solo's group 1001 has no /etc/group entry
+        # execs get them too (docker exec resolves the user with the container's GroupAdd)
+        $null = Invoke-ContainerImage runsem-users:1 -Detach -Name groupadd -User solo -GroupAdd 4242 -- sleep 300
+        Invoke-ContainerExec groupadd -- id | Should -Be 'uid=1001(solo) gid=1001 groups=1001,4242'
+        Invoke-ContainerExec groupadd -User app -- id | Should -Be 'uid=1000(app) gid=1000(app) groups=29(audio),1000(app),2000(extra),4242'
+        ((Get-Container groupadd | ConvertTo-Json -Depth 6 | ConvertFrom-Json).HostConfig.GroupAdd) | Should -Be @('4242')
+        Remove-Container groupadd -Force
+    }
+
+    It 'refuses a -GroupAdd name the container''s /etc/group lacks with 125, as podman does' {
+        # podman 4.3: "Unable to find group nope: no matching entries in group file", exit 125
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -GroupAdd nope -ErrorVariable err -ErrorAction SilentlyContinue -- echo ran
+        $out | Should -BeNullOrEmpty
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GroupNotFound,*'
+    }
+
+    It 'sets the UTS domain name with -Domainname and shows it as Config.Domainname' {
+        Invoke-ContainerImage runsem-users:1 -Remove -Hostname web -Domainname example.org -- sh -c 'hostname; cat /proc/sys/kernel/domainname' |
+            Should -Be @('web', 'example.org')
+        # docker's default: no domain name, "(none)" as the kernel reports it
+        Invoke-ContainerImage runsem-users:1 -Remove -- cat /proc/sys/kernel/domainname | Should -Be '(none)'
+        $null = New-Container runsem-users:1 -Name dom -Domainname example.org -ShmSize 1m -Sysctl 'kernel.shmmni=100' -Device /dev/zero -GroupAdd 29 -- true
+        $j = Get-Container dom | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        $j.Config.Domainname | Should -Be 'example.org'
+        $j.HostConfig.ShmSize | Should -Be 1048576
+        $j.HostConfig.Sysctls.'kernel.shmmni' | Should -Be '100'
+        $j.HostConfig.Devices[0].PathOnHost | Should -Be '/dev/zero'
+        $j.HostConfig.GroupAdd | Should -Be @('29')
+        Start-Container dom -Attach
+        $LASTEXITCODE | Should -Be 0
+    }
+}
+
+Describe '-Tty output is a terminal''s, CRLF line ends as docker run -t gives them (issue 10)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'logs "\r\n" as docker''s json-file does, stderr in the same stream, and gives the pipeline lines' {
+        $script = 'echo hi; printf "a\rb\n"; echo err >&2'
+        # podman 4.3, run -t ... | od -c: h i \r \n; podman logs: the same bytes
+        $null = Invoke-ContainerImage runsem-users:1 -Detach -Tty -Name tty-log -- sh -c $script
+        Wait-Container tty-log | Out-Null
+        $records = Get-Content (Get-Container tty-log).LogPath | ForEach-Object { $_ | ConvertFrom-Json }
+        $records.log | Should -Be @("hi`r`n", "a`rb`r`n", "err`r`n")
+        $records.stream | Sort-Object -Unique | Should -Be 'stdout'
+        # Get-ContainerLog and the attached run give lines: "\r\n" is the line end, a "\r" inside a line stays
+        (Get-ContainerLog tty-log).Text | Should -Be @('hi', "a`rb", 'err')
+        $err = $null
+        Invoke-ContainerImage runsem-users:1 -Remove -Tty -ErrorVariable err -- sh -c $script | Should -Be @('hi', "a`rb", 'err')
+        $err | Should -BeNullOrEmpty
+        # without -Tty no terminal translates: "\n" as written, stderr its own stream
+        $null = Invoke-ContainerImage runsem-users:1 -Detach -Name plain-log -- sh -c $script
+        Wait-Container plain-log | Out-Null
+        (Get-Content (Get-Container plain-log).LogPath | ForEach-Object { ($_ | ConvertFrom-Json).log }) | Should -Be @("hi`n", "a`rb`n", "err`n")
+    }
+}

@@ -20,7 +20,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         "annotations", "user", "working_dir", "hostname", "domainname", "init", "privileged", "read_only", "tty",
         "stdin_open", "tmpfs", "cap_add", "cap_drop", "security_opt", "ulimits", "sysctls", "extra_hosts", "dns",
         "dns_search", "dns_opt", "devices", "stop_signal", "stop_grace_period", "secrets", "configs", "shm_size",
-        "container_name", "platform", "cpus", "mem_limit", "mem_reservation", "pids_limit",
+        "container_name", "platform", "cpus", "mem_limit", "mem_reservation", "pids_limit", "group_add",
     ];
     private static readonly HashSet<string> TopKeys = ["name", "services", "networks", "volumes", "secrets", "configs"];
 
@@ -142,6 +142,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             DnsSearch = StrList(s["dns_search"], P("dns_search")),
             DnsOpt = StrList(s["dns_opt"], P("dns_opt")),
             Devices = StrList(s["devices"], P("devices")),
+            GroupAdd = StrList(s["group_add"], P("group_add")),
             StopSignal = Str(s["stop_signal"], P("stop_signal")),
             StopGracePeriod = s["stop_grace_period"] is { IsNull: false } sg ? Duration(sg, P("stop_grace_period")) : null,
             Secrets = References(s["secrets"], name, "secrets"),

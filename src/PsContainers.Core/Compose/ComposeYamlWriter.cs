@@ -102,6 +102,7 @@ public static class ComposeYamlWriter
         Map(n, "environment", s.Environment, e);
         List(n, "expose", s.Expose, e);
         if (s.ExtraHosts.Count > 0) n.Set("extra_hosts", Seq(s.ExtraHosts, e));
+        List(n, "group_add", s.GroupAdd, e);
         if (s.Healthcheck is { } h)
         {
             var hn = ComposeNode.Mapping();

@@ -74,6 +74,8 @@ public sealed class ContainerProjectService
     public IReadOnlyList<string> DnsOpt { get; init; } = [];
     /// <summary>Devices as "host[:container[:permissions]]".</summary>
     public IReadOnlyList<string> Devices { get; init; } = [];
+    /// <summary>Extra supplementary groups (spec "group_add"): names in the container's /etc/group, or gids.</summary>
+    public IReadOnlyList<string> GroupAdd { get; init; } = [];
     /// <summary>The stop signal ("SIGTERM" when null).</summary>
     public string? StopSignal { get; init; }
     /// <summary>How long to wait after the stop signal before SIGKILL (10s when null).</summary>

@@ -44,7 +44,8 @@ public static class ServiceContainerOptions
     /// <param name="containerOfService">The name of the container whose network namespace a
     /// <c>network_mode: service:&lt;name&gt;</c> joins, given the service name (replica 1 of that service).</param>
     /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation) for a service with neither image nor
-    /// build; the engine's parse errors (InvalidPort, InvalidVolume, InvalidTmpfs, InvalidExtraHost, InvalidUlimit...) for
+    /// build; the engine's parse errors (InvalidPort, InvalidVolume, InvalidTmpfs, InvalidExtraHost, InvalidUlimit,
+    /// InvalidSysctl, InvalidDevice...) for
     /// values the loader kept as text.</exception>
     public static ContainerCreateOptions For(ContainerProject project, ContainerProjectService service, int number, Func<string, string> containerOfService)
     {
@@ -57,6 +58,8 @@ public static class ServiceContainerOptions
             WorkingDirectory = service.WorkingDir,
             User = service.User,
             Hostname = service.Hostname,
+            Domainname = service.DomainName,
+            ShmSize = service.ShmSize,
             Memory = service.Resources.MemoryLimit,
             Cpus = service.Resources.CpuLimit,
             PidsLimit = service.Resources.PidsLimit,
@@ -92,12 +95,15 @@ public static class ServiceContainerOptions
         o.Security = SecurityOptions.Parse(service.SecurityOpt);
         foreach (var u in service.Ulimits)
             o.Ulimits.Add(Ulimit.Parse(string.Create(CultureInfo.InvariantCulture, $"{u.Name}={u.Soft}:{u.Hard}")));
+        foreach (var (k, v) in service.Sysctls) ContainerSysctls.Add(o.Sysctls, k, v);
+        foreach (var d in service.Devices) o.Devices.Add(DeviceMapping.Parse(d));
+        o.GroupAdd.AddRange(service.GroupAdd.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()));
         return o;
     }
 
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
-    /// no option for them, or compose's part is not built): external secrets and configs (a swarm feature), sysctls, devices, shm_size, domainname,
+    /// no option for them, or compose's part is not built): external secrets and configs (a swarm feature),
     /// expose, platform, resource reservations, ipv6_address and mac_address. The
     /// caller warns about each, so nothing the files ask for is dropped silently.
     /// </summary>
@@ -107,10 +113,6 @@ public static class ServiceContainerOptions
         var applied = FileBacked(project, service).Concat(ContentBacked(project, service)).Select(f => f.Reference).ToHashSet();
         if (service.Secrets.Any(r => !applied.Contains(r))) keys.Add("secrets (external)");
         if (service.Configs.Any(r => !applied.Contains(r))) keys.Add("configs (external)");
-        if (service.Sysctls.Count > 0) keys.Add("sysctls");
-        if (service.Devices.Count > 0) keys.Add("devices");
-        if (service.ShmSize is not null) keys.Add("shm_size");
-        if (service.DomainName is not null) keys.Add("domainname");
         if (service.Expose.Count > 0) keys.Add("expose");
         if (service.Platform is not null) keys.Add("platform");
         if (service.Resources.CpuReservation is not null || service.Resources.MemoryReservation is not null) keys.Add("deploy.resources.reservations");

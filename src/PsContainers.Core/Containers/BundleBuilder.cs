@@ -10,7 +10,7 @@ namespace PsContainers.Core.Containers;
 /// <item><see cref="SpecBuilder"/>'s secure defaults for the container's process and limits (docker's and podman's:
 /// capability set, masked and read-only paths, seccomp profile, device rules, nosuid/nodev mounts);</item>
 /// <item>the image's WORKDIR (or -WorkingDirectory) is created in the rootfs when missing, as docker and podman do;</item>
-/// <item>the contributors, in <see cref="Contributors"/>' order, make typed edits: -Init, -Tmpfs, then the lifecycle
+/// <item>the contributors, in <see cref="Contributors"/>' order, make typed edits: -Init, -Tmpfs, -Sysctl, -Device, then the lifecycle
 /// participants (pod membership, network, volumes) that also set things up and are released in reverse when a later one fails;</item>
 /// <item>config.json is written atomically into the container's directory (the bundle).</item>
 /// </list>
@@ -25,11 +25,11 @@ public sealed class BundleBuilder
     public BundleBuilder(ContainerStore store, IReadOnlyList<IContainerParticipant> participants)
     {
         _store = store;
-        _static = [new InitSpecContributor(), new TmpfsSpecContributor()];
+        _static = [new InitSpecContributor(), new TmpfsSpecContributor(), new SysctlSpecContributor(), new DeviceSpecContributor()];
         Contributors = [.. _static, .. participants];
     }
 
-    /// <summary>Every contributor in the order they edit the spec: init, tmpfs, then the participants (pod membership, network, volumes).</summary>
+    /// <summary>Every contributor in the order they edit the spec: init, tmpfs, sysctl, devices, then the participants (pod membership, network, volumes).</summary>
     public IReadOnlyList<ISpecContributor> Contributors { get; }
 
     /// <summary>
@@ -83,6 +83,9 @@ public sealed class BundleBuilder
         WorkingDirectory = c.Config.WorkingDir,
         User = validateOnly ? null : c.Config.User,
         Hostname = c.HostConfig.NetworkMode == NetworkMode.Host ? null : c.Config.Hostname,
+        Domainname = c.Config.Domainname,
+        ShmSizeBytes = c.HostConfig.ShmSize,
+        GroupAdd = c.HostConfig.GroupAdd,
         HostUts = false,
         // -Tty: a pseudo-terminal; on the caller's terminal RunInTerminal relays it, otherwise (detached, or
         // attached without -Interactive) the monitor keeps its master and logs what is written to it

@@ -82,12 +82,16 @@ public sealed partial class ContainerManager
     /// docker exec --user: a name, a uid, "user:group" or "uid:gid" resolved in the running container's /etc/passwd
     /// and /etc/group exactly as run resolves -User (<see cref="SpecBuilder.ResolveUser"/>, through the container's
     /// root, never the host's): the runtime gets numbers (runc exec takes UID[:GID]) and the supplementary groups,
-    /// the primary group first. Errors: UserNotFound / GroupNotFound (ObjectNotFound) before anything runs.
+    /// the primary group first, then the container's -GroupAdd groups. Errors: UserNotFound / GroupNotFound (ObjectNotFound) before anything runs.
     /// </summary>
     private ExecOptions ResolveExecUser(Container cur, ExecOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.User)) return options with { User = null };
-        var u = SpecBuilder.ResolveUser(options.User.Trim(), Path.Combine(Store.DirOf(cur.Id), "rootfs"));
+        string rootfs = Path.Combine(Store.DirOf(cur.Id), "rootfs");
+        var u = SpecBuilder.ResolveUser(options.User.Trim(), rootfs);
+        // the container's -GroupAdd applies to its execs too, as docker's getUser adds HostConfig.GroupAdd
+        foreach (uint g in SpecBuilder.ResolveGroups(cur.HostConfig.GroupAdd, rootfs))
+            if (!u.AdditionalGids.Contains(g)) u.AdditionalGids.Add(g);
         return options with
         {
             User = u.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + u.Gid.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -155,6 +155,7 @@ public sealed partial class ContainerManager
             Config = new ContainerConfig
             {
                 Hostname = o.Hostname ?? id[..12],
+                Domainname = string.IsNullOrEmpty(o.Domainname) ? null : o.Domainname,
                 User = o.User ?? image.User,
                 Entrypoint = o.Entrypoint ?? image.Entrypoint,
                 Cmd = o.Command is { Length: > 0 } ? o.Command : (o.Entrypoint is not null ? [] : image.Cmd),
@@ -178,6 +179,9 @@ public sealed partial class ContainerManager
                 AutoRemove = o.AutoRemove, Init = o.Init,
                 SecurityOptions = o.Security ?? new(),
                 ExtraHosts = o.AddHosts.Select(h => h.ToString()).ToArray(),
+                ShmSize = o.ShmSize is > 0 ? o.ShmSize.Value : HostConfig.DefaultShmSize,
+                Sysctls = new Dictionary<string, string>(o.Sysctls, StringComparer.Ordinal),
+                Devices = o.Devices.ToList(), GroupAdd = o.GroupAdd.ToArray(),
             },
             NetworkSettings = new ContainerNetworkSettings { Networks = Endpoints(network, o) },
             Mounts = mounts,

@@ -11,6 +11,8 @@ namespace PsContainers.Core.Containers;
 public sealed class ContainerConfig
 {
     public string? Hostname { get; set; }
+    /// <summary>The NIS domain name of the container's UTS namespace (docker --domainname, Config.Domainname); null for none.</summary>
+    public string? Domainname { get; set; }
     public string? User { get; set; }
     public string[] Entrypoint { get; set; } = [];
     public string[] Cmd { get; set; } = [];
@@ -117,6 +119,22 @@ public sealed class HostConfig
     public bool Init { get; set; }
     /// <summary>-SecurityOption (docker --security-opt), parsed; defaults when none was given.</summary>
     public SecurityOptions SecurityOptions { get; set; } = new();
+    /// <summary>
+    /// The size of the container's /dev/shm tmpfs in bytes (docker --shm-size, HostConfig.ShmSize); docker's default
+    /// 64 MiB (67108864) when none was given, also for records written before it was stored.
+    /// </summary>
+    public long ShmSize { get; set; } = DefaultShmSize;
+    /// <summary>docker's default /dev/shm size: 64 MiB.</summary>
+    public const long DefaultShmSize = 64L * 1024 * 1024;
+    /// <summary>Namespaced kernel parameters, name → value (docker --sysctl, HostConfig.Sysctls; <see cref="ContainerSysctls"/>).</summary>
+    public Dictionary<string, string> Sysctls { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Host devices given to the container (docker --device, HostConfig.Devices; <see cref="DeviceMapping"/>).</summary>
+    public List<DeviceMapping> Devices { get; set; } = new();
+    /// <summary>
+    /// Extra supplementary groups of the process (docker --group-add, HostConfig.GroupAdd): group names, resolved in
+    /// the container's /etc/group at start, or numeric gids, appended after the user's own groups.
+    /// </summary>
+    public string[] GroupAdd { get; set; } = [];
 }
 
 /// <summary>The runtime state: what the monitor recorded, reconciled with what is alive.</summary>
@@ -337,6 +355,16 @@ public sealed class ContainerCreateOptions
     public string? WorkingDirectory { get; set; }
     public string? User { get; set; }
     public string? Hostname { get; set; }
+    /// <summary>The UTS domain name (docker --domainname); null for none.</summary>
+    public string? Domainname { get; set; }
+    /// <summary>The /dev/shm size in bytes (docker --shm-size); null for docker's 64 MiB.</summary>
+    public long? ShmSize { get; set; }
+    /// <summary>Namespaced kernel parameters (docker --sysctl), parsed (<see cref="ContainerSysctls.Parse"/>); checked at create.</summary>
+    public Dictionary<string, string> Sysctls { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Host devices (docker --device), parsed (<see cref="DeviceMapping.Parse"/>); their nodes are checked at create.</summary>
+    public List<DeviceMapping> Devices { get; set; } = new();
+    /// <summary>Extra supplementary groups (docker --group-add): names in the container's /etc/group, or gids.</summary>
+    public List<string> GroupAdd { get; set; } = new();
     /// <summary>The memory limit in bytes.</summary>
     public long? Memory { get; set; }
     /// <summary>CPU time as a number of CPUs.</summary>

@@ -48,14 +48,14 @@ public sealed partial class ContainerSession
             }) { IsBackground = true, Name = "psc-attach-stdin" }.Start();
         }
         ContainerSession? session = null;
-        session = new ContainerSession(t => session!.ReadAttached(manager, container, stream, tty, t), stream);
+        session = new ContainerSession((t, _, _) => session!.ReadAttached(manager, container, stream, tty, t), stream);
         return session;
     }
 
     private IEnumerable<OutputLine> ReadAttached(ContainerManager manager, Container container, Stream stream, bool tty, CancellationToken ct)
     {
         var exit = new StrongBox<int>(-1);
-        var lines = tty ? ReadRaw(stream, ct) : ReadFrames(manager, container, stream, null, exit, ct);
+        var lines = tty ? ReadRaw(stream, ct) : ReadFrames(manager, container, stream, null, exit, ct, default, proxy: false);
         foreach (var line in lines) yield return line;
         ExitCode = exit.Value;
         if (tty && manager.Store.Load(container.Id) is { State.Running: false } after) ExitCode = after.State.ExitCode ?? -1;

@@ -11,16 +11,20 @@ namespace PsContainers.Core.Containers;
 /// (-Tty -Interactive) are relayed by pscmon on the caller's terminal instead (<see cref="ContainerManager.RunInTerminal"/>,
 /// <see cref="ContainerManager.ExecInTerminal"/>).
 /// <para>An attached run reads pscmon's launcher stream (<see cref="MonitorProtocol"/>: '1' stdout and '2' stderr
-/// chunks, split into lines per stream by <see cref="LineSplitter"/>, then 'X' with the exit code); cancelling the token
-/// passed to <see cref="ReadLines"/> sends SIGINT to the container (docker's signal proxy) and stops following
-/// (OperationCanceledException). An exec reads the runtime's pipes (<see cref="ContainerManager.Exec"/>).</para>
+/// chunks, split into lines per stream by <see cref="LineSplitter"/>, then 'X' with the exit code). Cancelling the
+/// token given to <see cref="ReadLines"/> sends the container SIGINT and stops following (OperationCanceledException).
+/// <see cref="ReadToExit"/> is docker's signal proxy instead (docker run's Ctrl+C): on an interrupt the container's
+/// process is sent SIGINT and the output is still read to the exit, so that no line is lost and <see cref="ExitCode"/>
+/// is the container's; when it has not exited within its stop timeout (docker's default 10 s), or on a second
+/// interrupt (the force token), it is stopped (<see cref="ContainerManager.Stop"/>: its stop signal, then SIGKILL).
+/// An exec reads the runtime's pipes (<see cref="ContainerManager.Exec"/>); both ways, cancelling stops following.</para>
 /// </summary>
 public sealed partial class ContainerSession : IDisposable
 {
-    private readonly Func<CancellationToken, IEnumerable<OutputLine>> _lines;
+    private readonly Func<CancellationToken, CancellationToken, bool, IEnumerable<OutputLine>> _lines;
     private readonly IDisposable? _owned;
 
-    private ContainerSession(Func<CancellationToken, IEnumerable<OutputLine>> lines, IDisposable? owned)
+    private ContainerSession(Func<CancellationToken, CancellationToken, bool, IEnumerable<OutputLine>> lines, IDisposable? owned)
     {
         _lines = lines;
         _owned = owned;
@@ -62,7 +66,7 @@ public sealed partial class ContainerSession : IDisposable
                 }) { IsBackground = true, Name = "psc-stdin" }.Start();
             }
             ContainerSession? session = null;
-            session = new ContainerSession(t => session!.ReadMonitor(manager, container, launch, output, stdout, t), launch);
+            session = new ContainerSession((t, f, proxy) => session!.ReadMonitor(manager, container, launch, output, stdout, t, f, proxy), launch);
             return session;
         }
         catch
@@ -83,18 +87,27 @@ public sealed partial class ContainerSession : IDisposable
     public static ContainerSession Exec(ContainerManager manager, Container container, IReadOnlyList<string> command, ExecOptions options, Stream? stdin = null, Stream? stdout = null)
     {
         ContainerSession? session = null;
-        session = new ContainerSession(t => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t, stdout), null);
+        session = new ContainerSession((t, _, _) => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t, stdout), null);
         return session;
     }
 
     /// <summary>The output lines, as they arrive; <see cref="ExitCode"/> is set when the enumeration ends. Read once.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the process was sent SIGINT for an attached run).</exception>
-    public IEnumerable<OutputLine> ReadLines(CancellationToken ct = default) => _lines(ct);
+    public IEnumerable<OutputLine> ReadLines(CancellationToken ct = default) => _lines(ct, default, false);
 
-    private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, Stream? stdout, CancellationToken ct)
+    /// <summary>
+    /// The output lines to the process' exit, with docker's signal proxy for an attached run (the class summary):
+    /// <paramref name="interrupt"/> sends SIGINT and reading goes on; <paramref name="force"/> after it stops the
+    /// container at once. <see cref="ExitCode"/> is set when the enumeration ends. Read once. An exec stops following
+    /// on <paramref name="interrupt"/>, as with <see cref="ReadLines"/>.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">An exec's <paramref name="interrupt"/> was cancelled.</exception>
+    public IEnumerable<OutputLine> ReadToExit(CancellationToken interrupt, CancellationToken force) => _lines(interrupt, force, true);
+
+    private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, Stream? stdout, CancellationToken ct, CancellationToken force, bool proxy)
     {
         var exit = new StrongBox<int>(-1);
-        foreach (var line in ReadFrames(manager, container, output, stdout, exit, ct)) yield return line;
+        foreach (var line in ReadFrames(manager, container, output, stdout, exit, ct, force, proxy)) yield return line;
         int code = exit.Value;
         // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
         if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
@@ -104,23 +117,48 @@ public sealed partial class ContainerSession : IDisposable
 
     /// <summary>
     /// The lines of a <see cref="MonitorProtocol"/> stream until its Exit frame (its code goes to <paramref name="exit"/>)
-    /// or its end; cancelling sends the container SIGINT (docker's signal proxy) and stops following.
+    /// or its end. <paramref name="ct"/> sends the container SIGINT; without <paramref name="proxy"/> following stops
+    /// (OperationCanceledException), with it (docker's signal proxy) reading goes on, and the container is stopped when
+    /// it outlives its stop timeout after that, or at once on <paramref name="force"/>.
     /// </summary>
-    private static IEnumerable<OutputLine> ReadFrames(ContainerManager manager, Container container, Stream output, Stream? stdout, StrongBox<int> exit, CancellationToken ct)
+    private static IEnumerable<OutputLine> ReadFrames(ContainerManager manager, Container container, Stream output, Stream? stdout, StrongBox<int> exit, CancellationToken ct, CancellationToken force, bool proxy)
     {
         var outLines = new LineSplitter();
         var errLines = new LineSplitter();
         int code = -1;
+        var grace = TimeSpan.FromSeconds(container.Config.StopTimeout ?? 10);
+        Task? stopping = null;
+        void StopNow()
+        {
+            // not within the grace, or a second Ctrl+C: docker stop (the stop signal, then SIGKILL); its Exit frame follows
+            lock (exit) stopping ??= Task.Run(() => { try { manager.Stop(container, timeout: 1); } catch (Exception) { } });
+        }
         using var reg = ct.Register(() =>
         {
-            // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy, and stop following
+            // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy, and keep reading to its exit
             try { manager.Kill(container, "INT"); } catch (Exception) { }
         });
+        using var forceReg = force.Register(() => { if (ct.IsCancellationRequested) StopNow(); });
+        DateTime? deadline = null;
         while (true)
         {
-            // the read blocks; it runs on a worker so that cancelling stops following at once
+            // the read blocks; it runs on a worker so that an interrupt is seen at once
             var read = Task.Run(() => MonitorProtocol.Read(output), CancellationToken.None);
-            read.Wait(ct);
+            while (!read.IsCompleted)
+            {
+                if (!ct.IsCancellationRequested)
+                {
+                    try { read.Wait(ct); } catch (OperationCanceledException) when (proxy) { }
+                    continue;
+                }
+                if (!proxy) ct.ThrowIfCancellationRequested();
+                deadline ??= DateTime.UtcNow + grace;
+                if (force.IsCancellationRequested || DateTime.UtcNow >= deadline) StopNow();
+                // once stopped, the monitor's exit frame is bounded by the stop; give up on a monitor that sends nothing
+                if (stopping is { IsCompleted: true } && !read.Wait(TimeSpan.FromSeconds(30))) break;
+                read.Wait(TimeSpan.FromMilliseconds(200));
+            }
+            if (!read.IsCompleted) break;
             var frame = read.Result;
             if (frame.Type == MonitorFrameType.None) break;
             if (frame.Type == MonitorFrameType.Exit) { code = frame.Number; break; }

@@ -415,6 +415,14 @@ public static class ErrorIds
     public const string InvalidRuntimePath = "InvalidRuntimePath";
     /// <summary>InvalidArgument: Ulimit '…' is not of the form name=soft[:hard].</summary>
     public const string InvalidUlimit = "InvalidUlimit";
+    /// <summary>InvalidArgument: Sysctl '…' is not of the form name=value (-Sysctl, compose sysctls).</summary>
+    public const string InvalidSysctl = "InvalidSysctl";
+    /// <summary>InvalidArgument: Sysctl '…' is not a namespaced kernel parameter, or its namespace is shared (-Sysctl net.* with -Network host).</summary>
+    public const string SysctlNotAllowed = "SysctlNotAllowed";
+    /// <summary>InvalidArgument: Device '…' is not of the form /dev/host[:/dev/container][:rwm], or not a device (-Device).</summary>
+    public const string InvalidDevice = "InvalidDevice";
+    /// <summary>ObjectNotFound: The device '…' does not exist on this host (-Device).</summary>
+    public const string DeviceNotFound = "DeviceNotFound";
     /// <summary>ObjectNotFound: Mount source '…' does not exist.</summary>
     public const string MountSourceNotFound = "MountSourceNotFound";
     /// <summary>InvalidArgument: A container needs a command to run (Args is empty).</summary>

@@ -64,6 +64,13 @@ public sealed record SpecOptions
     public bool HostUts { get; init; }
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
     public IReadOnlyDictionary<string, string>? Sysctls { get; init; }
+    /// <summary>The size of the /dev/shm tmpfs in bytes (docker --shm-size); null for docker's 64 MiB.</summary>
+    public long? ShmSizeBytes { get; init; }
+    /// <summary>
+    /// Extra supplementary groups (docker --group-add): gids, or names resolved in the rootfs' /etc/group (skipped
+    /// while validating without a rootfs), appended to the user's groups.
+    /// </summary>
+    public IReadOnlyList<string>? GroupAdd { get; init; }
     /// <summary>The rootfs path written into config.json (relative to the bundle, or absolute).</summary>
     public string RootfsPath { get; init; } = "rootfs";
     /// <summary>cgroupsPath; null lets the runtime choose.</summary>
@@ -146,6 +153,8 @@ public static class SpecBuilder
             throw PscException.InvalidArgument(ErrorIds.NoCommand, "A container needs a command to run (Args is empty).");
 
         var user = ResolveUser(o.User, rootfsDirectory);
+        foreach (uint g in ResolveGroups(o.GroupAdd, rootfsDirectory))
+            if (!user.AdditionalGids.Contains(g)) user.AdditionalGids.Add(g);
         var caps = ComputeCapabilities(o);
         string hostname = o.Hostname ?? "";
 
@@ -251,7 +260,7 @@ public static class SpecBuilder
             new() { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = new() { "nosuid", "noexec", "nodev", o.Privileged ? "rw" : "ro" } },
             new() { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = new() { "nosuid", "noexec", "nodev", "relatime", o.Privileged ? "rw" : "ro" } },
             new() { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = new() { "nosuid", "noexec", "nodev" } },
-            new() { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = new() { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
+            new() { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = new() { "nosuid", "noexec", "nodev", "mode=1777", o.ShmSizeBytes is long shm ? "size=" + shm.ToString(CultureInfo.InvariantCulture) : "size=65536k" } },
         };
         if (o.UserNamespaceMapping is not null)
         {
@@ -455,6 +464,31 @@ public static class SpecBuilder
         extra.Insert(0, gid);
         home ??= uid == 0 ? "/root" : "/";
         return new ResolvedUser(uid, gid, extra, home);
+    }
+
+    /// <summary>
+    /// docker --group-add: each entry a gid (digits) or a group name looked up in the rootfs' /etc/group (docker
+    /// and runc resolve names in the container, not on the host). Without <paramref name="rootfs"/> (create-time
+    /// validation) names are skipped.
+    /// </summary>
+    /// <exception cref="PscException">GroupNotFound: a name the container's /etc/group lacks; InvalidGroupEntry: its entry is malformed.</exception>
+    public static List<uint> ResolveGroups(IEnumerable<string>? groups, string? rootfs)
+    {
+        var gids = new List<uint>();
+        List<string[]>? db = null;
+        foreach (var raw in groups ?? [])
+        {
+            string g = raw.Trim();
+            if (uint.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out uint n)) { gids.Add(n); continue; }
+            if (rootfs is null) continue;
+            db ??= ReadDb(rootfs, "etc/group");
+            var entry = db.FirstOrDefault(f => f[0] == g)
+                ?? throw PscException.NotFound(ErrorIds.GroupNotFound, $"Group '{g}' is not in the container's /etc/group.", g);
+            if (entry.Length < 3 || !uint.TryParse(entry[2], NumberStyles.None, CultureInfo.InvariantCulture, out n))
+                throw PscException.InvalidData(ErrorIds.InvalidGroupEntry, $"The /etc/group entry of '{g}' is malformed.", g);
+            gids.Add(n);
+        }
+        return gids;
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ public sealed class ConnectContainerCommand : ContainerTargetCmdletBase
         // only a redirected stdin is read: a reader left blocked on the terminal would steal the prompt's next keys
         var stdin = !NoStdin && cur.Config.OpenStdin && Console.IsInputRedirected ? Console.OpenStandardInput() : null;
         using var session = ContainerSession.Connect(Manager, cur, stdin, DetachKeys);
-        int code = Relay(session, cur.Name);
+        int code = Relay(session.ReadLines(CancellationToken), session, cur.Name);
         if (code < 0) return; // detached: the container goes on
         SetLastExitCode(code);
         if (code != 0) WriteExitError($"Container '{cur.Name}'", code, cur);

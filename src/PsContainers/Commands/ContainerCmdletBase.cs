@@ -37,12 +37,16 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// Run <paramref name="c"/> attached (<see cref="ContainerSession.Attach"/>) and relay its output
     /// (<see cref="Relay"/>); with <paramref name="stdin"/> the container's standard input is <paramref name="input"/>
     /// (piped PowerShell input, which the session closes) or else this host's standard input (-Interactive).
-    /// Ctrl+C sends the container SIGINT and stops following. Returns the exit code (-1 when unknown).
+    /// Ctrl+C is docker's sig-proxy (<see cref="ContainerSession.ReadToExit"/>, <see cref="AttachInterrupts"/>): the
+    /// container is sent SIGINT and its output read on to its exit, a second Ctrl+C (or its stop timeout) stops it;
+    /// the lines that come after PowerShell stopped the pipeline are written to the host instead. Returns the exit code
+    /// (-1 when unknown).
     /// </summary>
     protected int RunAttached(Container c, bool stdin, StandardStreams? streams = null, Stream? input = null)
     {
         using var session = ContainerSession.Attach(Manager, c, streams?.OpenInput() ?? input ?? (stdin ? Console.OpenStandardInput() : null), CancellationToken, streams?.Output);
-        return Relay(session, c.Name);
+        using var interrupts = new AttachInterrupts(CancellationToken);
+        return Relay(session.ReadToExit(interrupts.Interrupt, interrupts.Force), session, c.Name);
     }
 
     /// <summary>
@@ -59,19 +63,36 @@ public abstract class ContainerCmdletBase : PscCmdlet
             return p.ExitCode;
         }
         using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
-        return Relay(session, c.Name);
+        return Relay(session.ReadLines(CancellationToken), session, c.Name);
     }
 
     /// <summary>
-    /// Write a session's lines as they arrive: stdout lines to the pipeline, stderr lines as non-terminating
-    /// ContainerStandardError errors (category FromStdErr, target <paramref name="target"/>). Returns its exit code.
+    /// Write <paramref name="lines"/> of <paramref name="session"/> as they arrive: stdout lines to the pipeline, stderr
+    /// lines as non-terminating ContainerStandardError errors (category FromStdErr, target <paramref name="target"/>).
+    /// Once PowerShell is stopping the pipeline (Ctrl+C), which takes no more output, they go to the host's console
+    /// (stdout lines as lines, stderr lines as error lines) so that none is lost. Returns the session's exit code.
     /// </summary>
-    protected int Relay(ContainerSession session, object target)
+    protected int Relay(IEnumerable<OutputLine> lines, ContainerSession session, object target)
     {
-        foreach (var line in session.ReadLines(CancellationToken))
+        foreach (var line in lines)
         {
-            if (line.IsError) WriteError(new ErrorRecord(new RemoteException(line.Text), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, target));
-            else WriteObject(line.Text);
+            try
+            {
+                if (!Stopping)
+                {
+                    if (line.IsError) WriteError(new ErrorRecord(new RemoteException(line.Text), ErrorIds.ContainerStandardError, ErrorCategory.FromStdErr, target));
+                    else WriteObject(line.Text);
+                    continue;
+                }
+            }
+            // only when PowerShell stops the pipeline (Ctrl+C); a downstream Select-Object -First ends the run here
+            catch (PipelineStoppedException) when (Stopping) { }
+            try
+            {
+                if (line.IsError) Host.UI.WriteErrorLine(line.Text);
+                else Host.UI.WriteLine(line.Text);
+            }
+            catch (Exception e) when (e is PipelineStoppedException or System.Management.Automation.Host.HostException or NotImplementedException) { }
         }
         return session.ExitCode;
     }

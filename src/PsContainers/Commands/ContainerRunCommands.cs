@@ -93,6 +93,16 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] [SignalTransformation] [ArgumentCompleter(typeof(SignalNameCompleter))] public string? StopSignal { get; set; }
     [Parameter] [ValidateRange(0, int.MaxValue)] public int StopTimeout { get; set; } = -1;
     [Parameter] public SwitchParameter Init { get; set; }
+    /// <summary>The size of /dev/shm (docker --shm-size): bytes, or a size such as '256MB', '1g'; docker's 64 MiB when not given or 0.</summary>
+    [Parameter] [ByteSizeTransformation] public long ShmSize { get; set; }
+    /// <summary>Namespaced kernel parameters (docker --sysctl): a hashtable, or 'name=value' strings; net.*, kernel.msg*/sem/shm*, fs.mqueue.*, kernel.domainname, kernel.hostname.</summary>
+    [Parameter] public object[]? Sysctl { get; set; }
+    /// <summary>Host devices (docker --device): '/dev/host[:/dev/container][:rwm]'.</summary>
+    [Parameter] public string[]? Device { get; set; }
+    /// <summary>Extra supplementary groups (docker --group-add): names in the container's /etc/group, or gids.</summary>
+    [Parameter] public string[]? GroupAdd { get; set; }
+    /// <summary>The container's NIS domain name (docker --domainname).</summary>
+    [Parameter] public string? Domainname { get; set; }
 
     /// <summary>The exit code set in $LASTEXITCODE when the command's words are refused (docker run: 125), or null.</summary>
     protected virtual int? RefusedArgumentsExitCode => null;
@@ -181,6 +191,11 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         if (CapDrop is not null) o.CapDrop.AddRange(CapDrop);
         o.Security = SecurityOptions.Parse(SecurityOption, GetUnresolvedProviderPathFromPSPath);
         foreach (var u in Ulimit ?? []) o.Ulimits.Add(Core.Runtime.Ulimit.Parse(u));
+        if (ShmSize > 0) o.ShmSize = ShmSize; // 0, as docker's --shm-size 0: the default
+        o.Sysctls = ContainerSysctls.Parse(EnvironmentEntries(Sysctl));
+        foreach (var d in Device ?? []) o.Devices.Add(DeviceMapping.Parse(d));
+        o.GroupAdd.AddRange((GroupAdd ?? []).Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()));
+        o.Domainname = Domainname;
         return o;
     }
 }

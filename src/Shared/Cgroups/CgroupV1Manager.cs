@@ -51,10 +51,13 @@ internal sealed class CgroupV1Manager : CgroupManager
                 string rule = DeviceRule(d, $"linux.resources.devices[{i++}]");
                 CgroupFile.Write(dev, d.Allow ? "devices.allow" : "devices.deny", rule, "linux.resources.devices");
             }
-            // like runc: the devices every container gets, and linux.devices, stay usable whatever the rules say
+            // like runc: the devices every container gets, and linux.devices, stay usable whatever the rules say; a
+            // linux.devices node that linux.resources.devices names itself keeps the access given there (docker run
+            // --device /dev/x:/dev/x:r: runc 1.1 leaves "c M:N r", and v1 would merge an added rwm into it)
             foreach (var rule in DefaultAllowedDevices) CgroupFile.Write(dev, "devices.allow", rule, "linux.resources.devices");
             foreach (var d in devices ?? [])
-                if (d.Type is "c" or "b") CgroupFile.Write(dev, "devices.allow", $"{d.Type} {d.Major}:{d.Minor} rwm", "linux.devices");
+                if (d.Type is "c" or "b" && !r.Devices.Any(x => x.Allow && x.Type == d.Type && x.Major == d.Major && x.Minor == d.Minor))
+                    CgroupFile.Write(dev, "devices.allow", $"{d.Type} {d.Major}:{d.Minor} rwm", "linux.devices");
         }
         if (r.Memory is { } m && Dir("memory") is string mem) ApplyMemory(mem, m);
         if (r.Cpu is { } c)

@@ -240,12 +240,63 @@ public sealed class ServiceContainerOptionsTests : IDisposable
                 image: busybox
                 sysctls: { net.core.somaxconn: "1024" }
                 shm_size: 128m
+                devices: ["/dev/zero"]
+                group_add: [audio]
+                domainname: example.org
                 expose: ["80"]
                 pull_policy: always
             """);
         var other = _d.Load("other.yaml");
-        // pull_policy is applied by Start-ContainerProject's pull step (ProjectOrchestrator.ImagesToPull), not warned about
-        Assert.Equal(["sysctls", "shm_size", "expose"], ServiceContainerOptions.Unapplied(other, other.GetService("odd")!));
+        // pull_policy is applied by Start-ContainerProject's pull step (ProjectOrchestrator.ImagesToPull), not warned about;
+        // sysctls, shm_size, devices, group_add and domainname are applied (Maps_sysctls_shm_size_devices_group_add_and_domainname)
+        Assert.Equal(["expose"], ServiceContainerOptions.Unapplied(other, other.GetService("odd")!));
+    }
+
+    [Fact]
+    public void Maps_sysctls_shm_size_devices_group_add_and_domainname_as_docker_run_takes_them()
+    {
+        _d.Write("kernel.yaml", """
+            services:
+              map:
+                image: busybox
+                sysctls: { net.core.somaxconn: "1024", kernel.shmmax: 4096 }
+                shm_size: 128m
+                devices: ["/dev/zero", "/dev/full:/dev/f", "/dev/null:/dev/n:r"]
+                group_add: [audio, 4242]
+                domainname: example.org
+              list:
+                image: busybox
+                sysctls: ["net.ipv4.ip_forward=1", "fs.mqueue.msg_max=20"]
+                shm_size: 1048576
+            """);
+        var p = _d.Load("kernel.yaml");
+        var o = ServiceContainerOptions.For(p, p.GetService("map")!, 1, s => s);
+        Assert.Equal(new Dictionary<string, string> { ["net.core.somaxconn"] = "1024", ["kernel.shmmax"] = "4096" }, o.Sysctls);
+        Assert.Equal(128L * 1024 * 1024, o.ShmSize);
+        Assert.Equal([new DeviceMapping("/dev/zero", "/dev/zero", "rwm"), new DeviceMapping("/dev/full", "/dev/f", "rwm"), new DeviceMapping("/dev/null", "/dev/n", "r")], o.Devices);
+        Assert.Equal(["audio", "4242"], o.GroupAdd);
+        Assert.Equal("example.org", o.Domainname);
+        Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("map")!));
+        var l = ServiceContainerOptions.For(p, p.GetService("list")!, 1, s => s);
+        Assert.Equal(new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "1", ["fs.mqueue.msg_max"] = "20" }, l.Sysctls);
+        Assert.Equal(1048576L, l.ShmSize);
+        Assert.Empty(l.Devices);
+        Assert.Empty(l.GroupAdd);
+        Assert.Null(l.Domainname);
+    }
+
+    [Fact]
+    public void Refuses_a_device_that_is_not_docker_s_form_when_the_options_are_made()
+    {
+        _d.Write("baddev.yaml", """
+            services:
+              bad:
+                image: busybox
+                devices: ["dev/zero:/dev/z:rx"]
+            """);
+        var p = _d.Load("baddev.yaml");
+        var e = Assert.ThrowsAny<PscException>(() => ServiceContainerOptions.For(p, p.GetService("bad")!, 1, s => s));
+        Assert.Equal(ErrorIds.InvalidDevice, e.ErrorId);
     }
 
     [Fact]
