@@ -264,6 +264,7 @@ public sealed class ImageBuilder
             Hostname = "buildkitsandbox",
             Labels = new() { [BuildWorkingContainer.StepLabel] = run.Location },
             Security = new SecurityOptions(),
+            IgnoreImageVolumes = true,
         };
         if (options.Networks[0] == "") options.Networks.Clear();
         using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
@@ -349,7 +350,7 @@ public sealed class ImageBuilder
 
     /// <summary>A working container that is only mounted, never started (COPY, ADD, WORKDIR, a --from source).</summary>
     private static ContainerCreateOptions WorkingOptions(string where) =>
-        new() { Command = ["true"], Networks = ["none"], Labels = new() { [BuildWorkingContainer.StepLabel] = where } };
+        new() { Command = ["true"], Networks = ["none"], Labels = new() { [BuildWorkingContainer.StepLabel] = where }, IgnoreImageVolumes = true };
 
     /// <summary>COPY --from: a stage by name or index (BuildKit), else an image reference.</summary>
     private (string? Id, bool HasLayers) FromImage(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)

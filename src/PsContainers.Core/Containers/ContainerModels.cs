@@ -387,4 +387,10 @@ public sealed class ContainerCreateOptions
     /// ["NONE"] for -NoHealthcheck; null when none was given (the image's healthcheck applies).
     /// </summary>
     public HealthConfig? Healthcheck { get; set; }
+    /// <summary>
+    /// Leave the image's VOLUMEs as ordinary directories of the root file system instead of anonymous volumes: what a
+    /// build's working container needs, since BuildKit keeps VOLUME paths in the rootfs during a build (a RUN's writes
+    /// there persist in its layer, and no volume is made per step). Default false (docker run's behaviour).
+    /// </summary>
+    public bool IgnoreImageVolumes { get; set; }
 }
