@@ -64,6 +64,8 @@ public sealed class ImageBuilder
         public bool HasLayers;
         public ImageExecutionConfig Config = new();
         public required BuildVariableScope Scope;
+        /// <summary>The platform the stage builds for (FROM --platform, else the build's -Platform), or null: the host's.</summary>
+        public Platform? Platform;
         /// <summary>The stage's config editor (BuildKit's per-stage state: CMD set in this stage, SHELL, author).</summary>
         public required ImageConfigEditor Editor;
     }
@@ -99,7 +101,7 @@ public sealed class ImageBuilder
         string file = FindDockerfile(context, _o.DockerfilePath);
         var dockerfile = DockerfileParser.Parse(File.ReadAllText(file), Path.GetFileName(file));
         foreach (var w in dockerfile.Warnings) _progress.Warning(w);
-        Platform? platform = _o.Platform is null ? null : Platform.Parse(_o.Platform);
+        Platform? platform = _o.Platform is null ? null : BuildPlatform.Parse(_o.Platform, "-Platform");
         var plan = DockerfileBuildPlan.Create(dockerfile, _o.BuildArguments, _o.Target, platform);
         foreach (var a in plan.UnusedBuildArgs) _progress.Warning($"The build argument '{a}' is not consumed by any ARG of the stages built.");
         var excluded = BuildContextExclusions(context, file);
@@ -109,7 +111,7 @@ public sealed class ImageBuilder
         using var contextSource = BuildCopySource.Context(context, excluded);
         foreach (var stage in plan.RequiredStages)
         {
-            var st = StartStage(stage, states, platform, ct);
+            var st = AtLine(stage.From.Location, () => StartStage(stage, states, platform, ct));
             if (stage.BaseKind != BuildBaseKind.Scratch && st.Config.OnBuild is { Count: > 0 } triggers)
             {
                 // the base's ONBUILD triggers run right after FROM, in this build's context, and are not inherited
@@ -119,13 +121,14 @@ public sealed class ImageBuilder
                 foreach (var t in triggers)
                 {
                     ct.ThrowIfCancellationRequested();
-                    Step(st, DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD"), plan, states, contextSource, platform, ct);
+                    var trigger = DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD");
+                    AtLine(trigger.Location, () => Step(st, trigger, plan, states, contextSource, ct));
                 }
             }
             foreach (var instruction in stage.Instructions)
             {
                 ct.ThrowIfCancellationRequested();
-                Step(st, instruction, plan, states, contextSource, platform, ct);
+                AtLine(instruction.Location, () => Step(st, instruction, plan, states, contextSource, ct));
             }
             states[stage] = st;
         }
@@ -150,6 +153,9 @@ public sealed class ImageBuilder
     {
         string name = stage.Name ?? stage.Index.ToString(CultureInfo.InvariantCulture);
         Report(name, stage.From, null, null);
+        // FROM --platform wins; a stage on an earlier stage builds for that stage's platform
+        if (stage.Platform is { } fp) platform = BuildPlatform.Parse(fp, stage.From.Location);
+        else if (stage.BaseKind == BuildBaseKind.Stage) platform = states[stage.BaseStage!].Platform;
         StageState st;
         switch (stage.BaseKind)
         {
@@ -174,19 +180,32 @@ public sealed class ImageBuilder
                 };
                 break;
         }
+        st.Platform = platform;
         Report(name, stage.From, false, st.ImageId);
         return st;
     }
 
     /// <summary>A base image by reference, pulled as the pull policy says.</summary>
+    /// <exception cref="PscException">InvalidReferenceFormat (InvalidArgument) for a reference that is not valid, naming
+    /// the rule it breaks, before any lookup (not read as a missing image); ImageNotFound with -Pull Never; the puller's errors.</exception>
     private ContainerImage ResolveBase(string reference, string where, Platform? platform, CancellationToken ct)
     {
+        var parsed = ImageReference.Parse(reference);
         var local = _o.Pull == BuildPullPolicy.Always ? null : FindLocal(reference);
+        string? otherPlatform = null;
+        if (local is not null && platform is not null && ImageConfiguration.Parse(_engine.Images.GetConfig(local)).Platform is { } have && !platform.Matches(have))
+        {
+            // the local image is for another platform: the wanted one is pulled from the index, as docker build --platform does
+            otherPlatform = have.ToString();
+            local = null;
+        }
         if (local is not null) return local;
         if (_o.Pull == BuildPullPolicy.Never)
-            throw PscException.NotFound(ErrorIds.ImageNotFound, $"{where}: the image '{reference}' is not in the local store and -Pull Never forbids pulling it.", reference);
+            throw PscException.NotFound(ErrorIds.ImageNotFound, otherPlatform is null
+                ? $"{where}: the image '{reference}' is not in the local store and -Pull Never forbids pulling it."
+                : $"{where}: the local image '{reference}' is for {otherPlatform}, not {platform}, and -Pull Never forbids pulling the {platform} one.", reference);
         var puller = new ImagePuller(_engine.Images, RegistryOptions.Load(_engine.Paths), _progress);
-        return puller.Pull(ImageReference.Parse(reference), platform, ct);
+        return puller.Pull(parsed, platform, ct);
     }
 
     private ContainerImage? FindLocal(string reference)
@@ -198,7 +217,7 @@ public sealed class ImageBuilder
     // ------------------------------------------------------------------ steps
 
     private void Step(StageState st, DockerfileInstruction instruction, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
-        BuildCopySource contextSource, Platform? platform, CancellationToken ct)
+        BuildCopySource contextSource, CancellationToken ct)
     {
         if (instruction is ArgInstruction arg)
         {
@@ -211,7 +230,7 @@ public sealed class ImageBuilder
         switch (expanded)
         {
             case RunInstruction run: Run(st, run, ct); break;
-            case CopyInstruction copy: Copy(st, copy, plan, states, contextSource, platform, ct); break;
+            case CopyInstruction copy: Copy(st, copy, plan, states, contextSource, ct); break;
             default: Metadata(st, expanded, ct); break;
         }
     }
@@ -251,6 +270,7 @@ public sealed class ImageBuilder
         var visible = st.Scope.VisibleArgs(st.Config.Env);
         string createdBy = ImageConfigEditor.CreatedByRun(run, st.Config.Shell, visible);
         if (Cached(st, run, visible, null, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (st.Platform is { } runPlatform) BuildPlatform.EnsureRunnable(runPlatform, run.Location);
         if (st.ImageId is null || !st.HasLayers)
             throw PscException.InvalidOperation(ErrorIds.RunOnEmptyImage, $"{run.Location}: RUN needs a base image with files (a shell or the program); this stage is still empty.", run.Location);
         var options = new ContainerCreateOptions
@@ -280,7 +300,7 @@ public sealed class ImageBuilder
     }
 
     private void Copy(StageState st, CopyInstruction copy, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
-        BuildCopySource contextSource, Platform? platform, CancellationToken ct)
+        BuildCopySource contextSource, CancellationToken ct)
     {
         Report(st.Name, copy, null, null);
         bool isAdd = copy is AddInstruction;
@@ -305,7 +325,7 @@ public sealed class ImageBuilder
             var source = contextSource;
             if (copy.From is { } from)
             {
-                var fromImage = FromImage(from, plan, states, copy.Location, platform, ct);
+                var fromImage = FromImage(from, plan, states, copy.Location, st.Platform, ct);
                 fromContainer = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(copy.Location), ct);
                 fromSource = BuildCopySource.Rootfs(fromContainer.MountRoot());
                 source = fromSource;
@@ -373,6 +393,29 @@ public sealed class ImageBuilder
         if (string.IsNullOrEmpty(st.Config.WorkingDir) || st.Config.WorkingDir == "/") return;
         using var root = RootedPath.Open(w.MountRoot());
         using var _ = root.CreateDirectories(st.Config.WorkingDir);
+    }
+
+    /// <summary>
+    /// Run a step, so that every error it raises names its Dockerfile line: a <see cref="PscException"/> whose message
+    /// does not start with <paramref name="where"/> (a registry, store or runtime error) is raised again, same ErrorId and
+    /// category, with "Dockerfile:N: " before its message and the original as the inner exception.
+    /// </summary>
+    private static void AtLine(string where, Action step) => AtLine(where, () => { step(); return 0; });
+
+    private static T AtLine<T>(string where, Func<T> step)
+    {
+        try { return step(); }
+        catch (PscException e) when (!e.Message.StartsWith(where, StringComparison.Ordinal))
+        {
+            string m = where + ": " + e.Message;
+            throw e switch
+            {
+                ResourceNotFoundException => new ResourceNotFoundException(e.ErrorId, m, e.Target, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+                InvalidArgumentException => new InvalidArgumentException(e.ErrorId, m, e.Target, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+                ConflictException c => new ConflictException(e.ErrorId, m, e.Target, c.InUse, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+                _ => new PscException(e.ErrorId, e.Category, m, e.Target, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+            };
+        }
     }
 
     private static bool IsUrl(string s) => s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

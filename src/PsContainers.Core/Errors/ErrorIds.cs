@@ -33,6 +33,8 @@ public static class ErrorIds
     public const string BuildDownloadFailed = "BuildDownloadFailed";
     /// <summary>InvalidArgument: an instruction form this builder does not run yet (RUN --mount, a RUN heredoc with a #! script).</summary>
     public const string BuildInstructionNotSupported = "BuildInstructionNotSupported";
+    /// <summary>InvalidOperation: a RUN for a platform (-Platform, FROM --platform) this host cannot execute: not its architecture and no binfmt_misc emulator.</summary>
+    public const string BuildPlatformNotSupported = "BuildPlatformNotSupported";
 
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 
