@@ -313,3 +313,98 @@ CMD ["sh"]
         { Get-ContainerImage build-whatif:1 -ErrorAction Stop } | Should -Throw
     }
 }
+
+Describe 'Build-ContainerImage: volumes, platforms, step errors, formats' {
+    It 'keeps an image VOLUME as a rootfs directory during the build: RUN writes persist, no volume is made per step' {
+        $ctx = New-Context 'volume' @{ 'Dockerfile' = "FROM busybox-test:latest`nVOLUME /data`nRUN echo kept > /data/x`nRUN cat /data/x > /copy && echo more >> /data/x`nCMD [`"cat`", `"/copy`", `"/data/x`"]`n" }
+        $before = @(Get-ContainerVolume).Count
+        $null = Build-ContainerImage $ctx -Tag build-volume:1 -NoCache
+        @(Get-ContainerVolume).Count | Should -Be $before
+        # the layer has the file (the run's anonymous volume is filled from it)
+        Invoke-ContainerImage build-volume:1 -Remove | Should -Be @('kept', 'kept', 'more')
+        Test-NoBuildLeftovers
+    }
+
+    It 'refuses a bogus -Platform and a RUN for a platform this host cannot execute, naming the line' {
+        $ctx = New-Context 'platform' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo hi`n" }
+        $err = $null
+        $null = Build-ContainerImage $ctx -Platform bogus -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPlatform,*'
+        $err[0].Exception.Message | Should -BeLike "*unknown architecture 'bogus'*"
+        $null = Build-ContainerImage $ctx -Platform 'linux/amd64/v1/x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPlatform,*'
+        $null = Build-ContainerImage $ctx -Platform 'plan10/amd64' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike "*unknown operating system 'plan10'*"
+
+        # the local busybox-test is amd64: with -Pull Never an arm64 build cannot use it
+        $null = Build-ContainerImage $ctx -Platform linux/arm64 -Pull Never -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:1: *linux/amd64, not linux/arm64*'
+
+        # a stage for another platform may be built without RUN (cross-compilation stages), but a RUN there is refused
+        $cross = New-Context 'platform-cross' @{ 'Dockerfile' = "FROM --platform=linux/s390x scratch AS other`nCOPY Dockerfile /`nRUN echo never`n" }
+        $null = Build-ContainerImage $cross -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildPlatformNotSupported,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:3: RUN for the platform linux/s390x cannot execute*'
+        $ok = New-Context 'platform-cross-ok' @{ 'Dockerfile' = "FROM --platform=linux/s390x scratch AS other`nCOPY Dockerfile /`n" }
+        (Build-ContainerImage $ok -Tag build-cross:1).RepoTags | Should -Contain 'build-cross:1'
+        $null = Build-ContainerImage (New-Context 'platform-bad-from' @{ 'Dockerfile' = "FROM --platform=linux/nope busybox-test:latest`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPlatform,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:1: *'
+        Test-NoBuildLeftovers
+    }
+
+    It 'names the Dockerfile line in the errors of a missing FROM image and a COPY --from typo' {
+        # nothing listens on port 1: the registry error comes at once
+        $from = New-Context 'err-from' @{ 'Dockerfile' = "# base`nFROM 127.0.0.1:1/missing/base:1`nRUN true`n" }
+        $err = $null
+        $null = Build-ContainerImage $from -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -Not -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: *'
+        $copy = New-Context 'err-copy' @{ 'Dockerfile' = "FROM busybox-test:latest AS builder`nFROM busybox-test:latest`nCOPY --from=127.0.0.1:1/buildr /etc/passwd /x`n" }
+        $null = Build-ContainerImage $copy -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:3: *'
+        Test-NoBuildLeftovers
+    }
+
+    It 'reports an invalid base reference as InvalidReferenceFormat naming the rule, not as a missing image' {
+        $ctx = New-Context 'err-ref' @{ 'Dockerfile' = "FROM BusyBox-Test:latest`n" }
+        $err = $null
+        $null = Build-ContainerImage $ctx -Pull Never -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidReferenceFormat,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:1: *must be lowercase*'
+    }
+
+    It 'writes the base layers in the media types of the output format, the blobs unchanged' {
+        $ctx = New-Context 'formats' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo x > /x`n" }
+        function Get-Manifest($img) {
+            $f = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $img.Digest.Substring(7) | Select-Object -First 1
+            Get-Content -Raw $f.FullName | ConvertFrom-Json
+        }
+        # busybox-test is OCI: a Docker build converts its layers to Docker types
+        $d = Get-Manifest (Build-ContainerImage $ctx -Tag build-format:docker -Format Docker)
+        $d.mediaType | Should -Be 'application/vnd.docker.distribution.manifest.v2+json'
+        $d.config.mediaType | Should -Be 'application/vnd.docker.container.image.v1+json'
+        @($d.layers).Count | Should -BeGreaterThan 1
+        foreach ($l in $d.layers) { $l.mediaType | Should -BeLike 'application/vnd.docker.image.rootfs.diff.tar*' }
+        # and an OCI build on that Docker image converts them back
+        $on = New-Context 'formats-oci' @{ 'Dockerfile' = "FROM build-format:docker`nRUN echo y > /y`n" }
+        $o = Get-Manifest (Build-ContainerImage $on -Tag build-format:oci -Format Oci)
+        $o.mediaType | Should -Be 'application/vnd.oci.image.manifest.v1+json'
+        $o.config.mediaType | Should -Be 'application/vnd.oci.image.config.v1+json'
+        foreach ($l in $o.layers) { $l.mediaType | Should -BeLike 'application/vnd.oci.image.layer.v1.tar*' }
+        # the same blobs
+        @($o.layers.digest)[0..(@($d.layers).Count - 1)] | Should -Be @($d.layers.digest)
+        Invoke-ContainerImage build-format:oci -Remove cat /x /y | Should -Be @('x', 'y')
+    }
+
+    It 'prints each RUN output line once with -Verbose and -InformationAction Continue' {
+        $ctx = New-Context 'once' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo printed-once-marker`n" }
+        $all = Build-ContainerImage $ctx -NoCache -Verbose -InformationAction Continue *>&1
+        @($all | Where-Object { "$_" -match '^printed-once-marker$' }).Count | Should -Be 1
+        # without the information shown, -Verbose still shows it
+        $v = Build-ContainerImage $ctx -NoCache -Verbose 4>&1
+        @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -eq 'printed-once-marker' }).Count | Should -Be 1
+    }
+}
