@@ -275,6 +275,9 @@ public static class BuildCopier
     private static void Write(Item item, RootedPath dest, bool fromContext, (uint Uid, uint Gid)? owner, uint? mode)
     {
         var st = item.Status;
+        // "COPY dir /": the top directory is the root itself, which exists and keeps what it has (as an existing
+        // destination directory does); only the contents are written
+        if (item.IsTopDirectory && item.Destination.AsSpan().TrimEnd((byte)'/').Length == 0) return;
         using var parent = dest.OpenParent(item.Destination, out var name, createParents: true);
         bool created = true;
         if (st.IsDirectory)

@@ -157,6 +157,20 @@ public sealed class BuildCopierTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Root, "copied/pkg.bin")));
     }
 
+    [Fact]
+    public void CopiesADirectorysContentsIntoTheRoot()
+    {
+        // COPY dir / (and a RUN --mount=type=bind of a directory): the contents land in the root, which keeps its mode
+        Ctxf("d/a.txt", "A");
+        Ctxf("d/sub/b.txt", "B");
+        File.SetUnixFileMode(Root, (UnixFileMode)Convert.ToInt32("755", 8));
+        Copy(new BuildCopyOptions { Sources = ["d"], Destination = "/" });
+        Assert.Equal("A", File.ReadAllText(Path.Combine(Root, "a.txt")));
+        Assert.Equal("B", File.ReadAllText(Path.Combine(Root, "sub/b.txt")));
+        Assert.Equal((UnixFileMode)Convert.ToInt32("755", 8), File.GetUnixFileMode(Root));
+        Assert.True(File.Exists(Path.Combine(Root, "etc/passwd")));
+    }
+
     [Theory]
     [InlineData("-cjf")] // bzip2
     [InlineData("-cJf")] // xz
