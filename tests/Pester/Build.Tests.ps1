@@ -408,3 +408,58 @@ Describe 'Build-ContainerImage: volumes, platforms, step errors, formats' {
         @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -eq 'printed-once-marker' }).Count | Should -Be 1
     }
 }
+
+Describe 'Build-ContainerImage: RUN --mount' {
+    It 'mounts a persistent cache directory per id (uid, gid, mode), kept out of the layer and the cache key' {
+        $ctx = New-Context 'mount-cache' @{ 'Dockerfile' = @'
+FROM busybox-test:latest
+RUN --mount=type=cache,target=/cache,id=pester-cache,uid=1000,gid=1001,mode=0770 n=$(cat /cache/count 2>/dev/null || echo 0); echo $((n+1)) > /cache/count; cp /cache/count /seen; stat -c '%u:%g %a' /cache > /cache-owner
+CMD ["cat", "/seen", "/cache-owner"]
+'@ }
+        $null = Build-ContainerImage $ctx -Tag build-mcache:1
+        Invoke-ContainerImage build-mcache:1 -Remove | Should -Be @('1', '1000:1001 770')
+        # the cache directory outlives the build; its content is not in the layer
+        $null = Build-ContainerImage $ctx -Tag build-mcache:2 -NoCache
+        Invoke-ContainerImage build-mcache:2 -Remove | Should -Be @('2', '1000:1001 770')
+        Invoke-ContainerImage build-mcache:2 -Remove sh -c 'ls -A /cache 2>/dev/null | wc -l' | Should -Be '0'
+        # without -NoCache the step is a cache hit: the cache content takes no part in the key
+        (Build-ContainerImage $ctx -Tag build-mcache:3).Id | Should -Be (Get-ContainerImage build-mcache:2).Id
+        Test-NoBuildLeftovers
+    }
+
+    It 'bind-mounts the context or a stage read-only, its content in the cache key' {
+        $ctx = New-Context 'mount-bind' @{
+            'data/hello.txt' = "hello-bind`n"
+            'Dockerfile'     = @'
+FROM busybox-test:latest AS tools
+RUN mkdir -p /opt/tool && echo from-stage > /opt/tool/t.txt
+FROM busybox-test:latest
+RUN --mount=type=bind,source=data,target=/in cat /in/hello.txt > /bound; (touch /in/x 2>/dev/null && echo writable || echo readonly) > /bind-mode
+RUN --mount=type=bind,from=tools,source=/opt/tool,target=/t --mount=type=bind,source=data/hello.txt,target=/one.txt cp /t/t.txt /from-stage; cat /one.txt >> /from-stage
+CMD ["cat", "/bound", "/bind-mode", "/from-stage"]
+'@
+        }
+        $null = Build-ContainerImage $ctx -Tag build-mbind:1 -ErrorAction Stop
+        Invoke-ContainerImage build-mbind:1 -Remove | Should -Be @('hello-bind', 'readonly', 'from-stage', 'hello-bind')
+        Invoke-ContainerImage build-mbind:1 -Remove sh -c 'ls -A /in /t 2>/dev/null | grep -v : | grep -c .' | Should -Be '0'
+        # a changed bound file misses the cache from that RUN on
+        Set-Content (Join-Path $ctx 'data/hello.txt') 'changed'
+        $null = Build-ContainerImage $ctx -Tag build-mbind:2 -ErrorAction Stop
+        Invoke-ContainerImage build-mbind:2 -Remove | Should -Be @('changed', 'readonly', 'from-stage', 'changed')
+        Test-NoBuildLeftovers
+    }
+
+    It 'refuses other mount types and malformed mounts, naming the line' {
+        $err = $null
+        $null = Build-ContainerImage (New-Context 'mount-secret' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=secret,id=token cat /run/secrets/token`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildInstructionNotSupported,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: RUN --mount=type=secret is not supported*'
+        $null = Build-ContainerImage (New-Context 'mount-bad' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=cache,mode=abc,target=/c true`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildMountInvalid,*'
+        $err[0].Exception.Message | Should -BeLike "Dockerfile:2: invalid RUN --mount*'mode=abc' is not an octal mode*"
+        $null = Build-ContainerImage (New-Context 'mount-missing' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=bind,source=nope,target=/n true`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildSourceNotFound,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: *'
+        Test-NoBuildLeftovers
+    }
+}

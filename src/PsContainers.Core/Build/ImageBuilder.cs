@@ -20,7 +20,8 @@ namespace PsContainers.Core.Build;
 /// no network unless <see cref="ImageBuildOptions.DefaultNetwork"/>), with the stage's ENV and ARGs, USER and
 /// WORKDIR; the shell form runs the stage's SHELL. Its output goes to the caller line by line; a non-zero exit fails
 /// the build (BuildStepFailed, with file:line, the command and the code). The container's upper directory, without
-/// the runtime's mount points, is the step's layer.</item>
+/// the runtime's mount points, is the step's layer. <c>RUN --mount=type=cache</c> and <c>type=bind</c> are mounted for
+/// the step (<see cref="BuildRunMounts"/>); a bind source's content is part of the step's cache key, a cache's is not.</item>
 /// <item>COPY/ADD: written into the mounted parent by <see cref="BuildCopier"/>; the written upper directory is the layer.</item>
 /// <item>Metadata (ENV, LABEL, CMD, ENTRYPOINT, EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD,
 /// MAINTAINER): a new config and an <c>empty_layer</c> history entry. ARG changes no image.</item>
@@ -229,7 +230,7 @@ public sealed class ImageBuilder
         var expanded = st.Scope.Expand(instruction, st.Config.Env);
         switch (expanded)
         {
-            case RunInstruction run: Run(st, run, ct); break;
+            case RunInstruction run: Run(st, run, plan, states, contextSource, ct); break;
             case CopyInstruction copy: Copy(st, copy, plan, states, contextSource, ct); break;
             default: Metadata(st, expanded, ct); break;
         }
@@ -260,16 +261,39 @@ public sealed class ImageBuilder
         Report(st.Name, i, cached, st.ImageId);
     }
 
-    private void Run(StageState st, RunInstruction run, CancellationToken ct)
+    private void Run(StageState st, RunInstruction run, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+        BuildCopySource contextSource, CancellationToken ct)
     {
         Report(st.Name, run, null, null);
-        if (run.ScriptHeredoc is not null || run.Mounts.Count > 0)
+        if (run.ScriptHeredoc is not null)
             throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
-                $"{run.Location}: {(run.Mounts.Count > 0 ? "RUN --mount" : "a RUN heredoc with a #! script")} is not supported by this builder yet.", run.Location);
+                $"{run.Location}: a RUN heredoc with a #! script is not supported by this builder yet.", run.Location);
+        var mounts = run.Mounts.Select(v => BuildRunMount.Parse(v, run.Location)).ToList();
+        var sources = new Dictionary<string, FromSource>(StringComparer.Ordinal);
+        try
+        {
+            // a bind mount's source: the context, or a stage or image mounted for the step
+            BuildCopySource SourceOf(BuildRunMount m)
+            {
+                if (m.From is null) return contextSource;
+                if (!sources.TryGetValue(m.From, out var f)) sources[m.From] = f = OpenFrom(m.From, plan, states, run.Location, st.Platform, ct);
+                return f.Source;
+            }
+            var bindDigests = mounts.Where(m => m.Type == BuildRunMountType.Bind).Select(m => BuildRunMounts.Digest(m, SourceOf(m), run.Location, ct)).ToList();
+            Run(st, run, mounts, SourceOf, bindDigests.Count == 0 ? null : string.Join(',', bindDigests), ct);
+        }
+        finally
+        {
+            foreach (var f in sources.Values) f.Dispose();
+        }
+    }
+
+    private void Run(StageState st, RunInstruction run, List<BuildRunMount> mounts, Func<BuildRunMount, BuildCopySource> sourceOf, string? contentDigest, CancellationToken ct)
+    {
         var argv = run.ToArgv(st.Config.Shell).ToArray();
         var visible = st.Scope.VisibleArgs(st.Config.Env);
         string createdBy = ImageConfigEditor.CreatedByRun(run, st.Config.Shell, visible);
-        if (Cached(st, run, visible, null, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (Cached(st, run, visible, contentDigest, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
         if (st.Platform is { } runPlatform) BuildPlatform.EnsureRunnable(runPlatform, run.Location);
         if (st.ImageId is null || !st.HasLayers)
             throw PscException.InvalidOperation(ErrorIds.RunOnEmptyImage, $"{run.Location}: RUN needs a base image with files (a shell or the program); this stage is still empty.", run.Location);
@@ -287,6 +311,8 @@ public sealed class ImageBuilder
             IgnoreImageVolumes = true,
         };
         if (options.Networks[0] == "") options.Networks.Clear();
+        using var prepared = BuildRunMounts.Prepare(mounts, _cache.Directory, _engine.Paths.Tmp, sourceOf, run.Location, ct);
+        options.Mounts.AddRange(prepared.Specs);
         using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
         EnsureWorkdir(w, st);
         w.Unmount();
@@ -317,18 +343,15 @@ public sealed class ImageBuilder
             Where = copy.Location,
         };
         // the source: the context, another stage, or an image (mounted read-only for the step)
-        BuildWorkingContainer? fromContainer = null;
-        BuildCopySource? fromSource = null;
+        FromSource? fromSource = null;
         string? staged = null; // ADD URLs and COPY heredocs, staged as files
         try
         {
             var source = contextSource;
             if (copy.From is { } from)
             {
-                var fromImage = FromImage(from, plan, states, copy.Location, st.Platform, ct);
-                fromContainer = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(copy.Location), ct);
-                fromSource = BuildCopySource.Rootfs(fromContainer.MountRoot());
-                source = fromSource;
+                fromSource = OpenFrom(from, plan, states, copy.Location, st.Platform, ct);
+                source = fromSource.Source;
             }
             var digests = new List<string>();
             if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
@@ -363,8 +386,31 @@ public sealed class ImageBuilder
         finally
         {
             fromSource?.Dispose();
-            fromContainer?.Dispose();
             if (staged is not null) SafeTree.Delete(staged);
+        }
+    }
+
+    /// <summary>A stage or image mounted as a copy source (COPY --from, RUN --mount=type=bind,from=): disposing unmounts it.</summary>
+    private sealed class FromSource(BuildWorkingContainer container, BuildCopySource source) : IDisposable
+    {
+        public BuildCopySource Source { get; } = source;
+
+        public void Dispose()
+        {
+            Source.Dispose();
+            container.Dispose();
+        }
+    }
+
+    private FromSource OpenFrom(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)
+    {
+        var fromImage = FromImage(from, plan, states, where, platform, ct);
+        var container = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(where), ct);
+        try { return new FromSource(container, BuildCopySource.Rootfs(container.MountRoot())); }
+        catch
+        {
+            container.Dispose();
+            throw;
         }
     }
 
