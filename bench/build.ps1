@@ -117,8 +117,9 @@ CMD ["ls", "-l", "/srv/payload"]
             $cold = $kind -eq 'Cold'
             $pair = if ($first -eq 'ours') { @('Ours', 'Theirs') } else { @('Theirs', 'Ours') }
             foreach ($who in $pair) {
-                $block = if ($who -eq 'Ours') { $ours } else { $theirs }
-                $results["$who$kind"] += Measure-Seconds { & $block $cold }
+                # (not named $block: Measure-Seconds' own $Block would hide it from the script block it runs)
+                $builder = if ($who -eq 'Ours') { $ours } else { $theirs }
+                $results["$who$kind"] += Measure-Seconds { & $builder $cold }
             }
         }
         Write-Host ("round {0} ({1} first): cold ours {2:0.00}s buildah {3:0.00}s; warm ours {4:0.00}s buildah {5:0.00}s" -f $r, $first,

@@ -441,7 +441,7 @@ CMD ["cat", "/bound", "/bind-mode", "/from-stage"]
         }
         $null = Build-ContainerImage $ctx -Tag build-mbind:1 -ErrorAction Stop
         Invoke-ContainerImage build-mbind:1 -Remove | Should -Be @('hello-bind', 'readonly', 'from-stage', 'hello-bind')
-        Invoke-ContainerImage build-mbind:1 -Remove sh -c 'ls -A /in /t 2>/dev/null | grep -v : | grep -c .' | Should -Be '0'
+        Invoke-ContainerImage build-mbind:1 -Remove sh -c 'ls -A /in /t 2>/dev/null | grep -v : | grep -c . || true' | Should -Be '0'
         # a changed bound file misses the cache from that RUN on
         Set-Content (Join-Path $ctx 'data/hello.txt') 'changed'
         $null = Build-ContainerImage $ctx -Tag build-mbind:2 -ErrorAction Stop
