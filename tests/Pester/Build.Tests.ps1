@@ -313,3 +313,153 @@ CMD ["sh"]
         { Get-ContainerImage build-whatif:1 -ErrorAction Stop } | Should -Throw
     }
 }
+
+Describe 'Build-ContainerImage: volumes, platforms, step errors, formats' {
+    It 'keeps an image VOLUME as a rootfs directory during the build: RUN writes persist, no volume is made per step' {
+        $ctx = New-Context 'volume' @{ 'Dockerfile' = "FROM busybox-test:latest`nVOLUME /data`nRUN echo kept > /data/x`nRUN cat /data/x > /copy && echo more >> /data/x`nCMD [`"cat`", `"/copy`", `"/data/x`"]`n" }
+        $before = @(Get-ContainerVolume).Count
+        $null = Build-ContainerImage $ctx -Tag build-volume:1 -NoCache
+        @(Get-ContainerVolume).Count | Should -Be $before
+        # the layer has the file (the run's anonymous volume is filled from it)
+        Invoke-ContainerImage build-volume:1 -Remove | Should -Be @('kept', 'kept', 'more')
+        Test-NoBuildLeftovers
+    }
+
+    It 'refuses a bogus -Platform and a RUN for a platform this host cannot execute, naming the line' {
+        $ctx = New-Context 'platform' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo hi`n" }
+        $err = $null
+        $null = Build-ContainerImage $ctx -Platform bogus -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPlatform,*'
+        $err[0].Exception.Message | Should -BeLike "*unknown architecture 'bogus'*"
+        $null = Build-ContainerImage $ctx -Platform 'linux/amd64/v1/x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPlatform,*'
+        $null = Build-ContainerImage $ctx -Platform 'plan10/amd64' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike "*unknown operating system 'plan10'*"
+
+        # the local busybox-test is amd64: with -Pull Never an arm64 build cannot use it
+        $null = Build-ContainerImage $ctx -Platform linux/arm64 -Pull Never -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:1: *linux/amd64, not linux/arm64*'
+
+        # a stage for another platform may be built without RUN (cross-compilation stages), but a RUN there is refused
+        $cross = New-Context 'platform-cross' @{ 'Dockerfile' = "FROM --platform=linux/s390x scratch AS other`nCOPY Dockerfile /`nRUN echo never`n" }
+        $null = Build-ContainerImage $cross -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildPlatformNotSupported,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:3: RUN for the platform linux/s390x cannot execute*'
+        $ok = New-Context 'platform-cross-ok' @{ 'Dockerfile' = "FROM --platform=linux/s390x scratch AS other`nCOPY Dockerfile /`n" }
+        (Build-ContainerImage $ok -Tag build-cross:1).RepoTags | Should -Contain 'build-cross:1'
+        $null = Build-ContainerImage (New-Context 'platform-bad-from' @{ 'Dockerfile' = "FROM --platform=linux/nope busybox-test:latest`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPlatform,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:1: *'
+        Test-NoBuildLeftovers
+    }
+
+    It 'names the Dockerfile line in the errors of a missing FROM image and a COPY --from typo' {
+        # nothing listens on port 1: the registry error comes at once
+        $from = New-Context 'err-from' @{ 'Dockerfile' = "# base`nFROM 127.0.0.1:1/missing/base:1`nRUN true`n" }
+        $err = $null
+        $null = Build-ContainerImage $from -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -Not -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: *'
+        $copy = New-Context 'err-copy' @{ 'Dockerfile' = "FROM busybox-test:latest AS builder`nFROM busybox-test:latest`nCOPY --from=127.0.0.1:1/buildr /etc/passwd /x`n" }
+        $null = Build-ContainerImage $copy -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:3: *'
+        Test-NoBuildLeftovers
+    }
+
+    It 'reports an invalid base reference as InvalidReferenceFormat naming the rule, not as a missing image' {
+        $ctx = New-Context 'err-ref' @{ 'Dockerfile' = "FROM BusyBox-Test:latest`n" }
+        $err = $null
+        $null = Build-ContainerImage $ctx -Pull Never -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidReferenceFormat,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:1: *must be lowercase*'
+    }
+
+    It 'writes the base layers in the media types of the output format, the blobs unchanged' {
+        $ctx = New-Context 'formats' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo x > /x`n" }
+        function Get-Manifest($img) {
+            $f = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $img.Digest.Substring(7) | Select-Object -First 1
+            Get-Content -Raw $f.FullName | ConvertFrom-Json
+        }
+        # busybox-test is OCI: a Docker build converts its layers to Docker types
+        $d = Get-Manifest (Build-ContainerImage $ctx -Tag build-format:docker -Format Docker)
+        $d.mediaType | Should -Be 'application/vnd.docker.distribution.manifest.v2+json'
+        $d.config.mediaType | Should -Be 'application/vnd.docker.container.image.v1+json'
+        @($d.layers).Count | Should -BeGreaterThan 1
+        foreach ($l in $d.layers) { $l.mediaType | Should -BeLike 'application/vnd.docker.image.rootfs.diff.tar*' }
+        # and an OCI build on that Docker image converts them back
+        $on = New-Context 'formats-oci' @{ 'Dockerfile' = "FROM build-format:docker`nRUN echo y > /y`n" }
+        $o = Get-Manifest (Build-ContainerImage $on -Tag build-format:oci -Format Oci)
+        $o.mediaType | Should -Be 'application/vnd.oci.image.manifest.v1+json'
+        $o.config.mediaType | Should -Be 'application/vnd.oci.image.config.v1+json'
+        foreach ($l in $o.layers) { $l.mediaType | Should -BeLike 'application/vnd.oci.image.layer.v1.tar*' }
+        # the same blobs
+        @($o.layers.digest)[0..(@($d.layers).Count - 1)] | Should -Be @($d.layers.digest)
+        Invoke-ContainerImage build-format:oci -Remove cat /x /y | Should -Be @('x', 'y')
+    }
+
+    It 'prints each RUN output line once with -Verbose and -InformationAction Continue' {
+        $ctx = New-Context 'once' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo printed-once-marker`n" }
+        $all = Build-ContainerImage $ctx -NoCache -Verbose -InformationAction Continue *>&1
+        @($all | Where-Object { "$_" -match '^printed-once-marker$' }).Count | Should -Be 1
+        # without the information shown, -Verbose still shows it
+        $v = Build-ContainerImage $ctx -NoCache -Verbose 4>&1
+        @($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -eq 'printed-once-marker' }).Count | Should -Be 1
+    }
+}
+
+Describe 'Build-ContainerImage: RUN --mount' {
+    It 'mounts a persistent cache directory per id (uid, gid, mode), kept out of the layer and the cache key' {
+        $ctx = New-Context 'mount-cache' @{ 'Dockerfile' = @'
+FROM busybox-test:latest
+RUN --mount=type=cache,target=/cache,id=pester-cache,uid=1000,gid=1001,mode=0770 n=$(cat /cache/count 2>/dev/null || echo 0); echo $((n+1)) > /cache/count; cp /cache/count /seen; stat -c '%u:%g %a' /cache > /cache-owner
+CMD ["cat", "/seen", "/cache-owner"]
+'@ }
+        $null = Build-ContainerImage $ctx -Tag build-mcache:1
+        Invoke-ContainerImage build-mcache:1 -Remove | Should -Be @('1', '1000:1001 770')
+        # the cache directory outlives the build; its content is not in the layer
+        $null = Build-ContainerImage $ctx -Tag build-mcache:2 -NoCache
+        Invoke-ContainerImage build-mcache:2 -Remove | Should -Be @('2', '1000:1001 770')
+        Invoke-ContainerImage build-mcache:2 -Remove sh -c 'ls -A /cache 2>/dev/null | wc -l' | Should -Be '0'
+        # without -NoCache the step is a cache hit: the cache content takes no part in the key
+        (Build-ContainerImage $ctx -Tag build-mcache:3).Id | Should -Be (Get-ContainerImage build-mcache:2).Id
+        Test-NoBuildLeftovers
+    }
+
+    It 'bind-mounts the context or a stage read-only, its content in the cache key' {
+        $ctx = New-Context 'mount-bind' @{
+            'data/hello.txt' = "hello-bind`n"
+            'Dockerfile'     = @'
+FROM busybox-test:latest AS tools
+RUN mkdir -p /opt/tool && echo from-stage > /opt/tool/t.txt
+FROM busybox-test:latest
+RUN --mount=type=bind,source=data,target=/in cat /in/hello.txt > /bound; (touch /in/x 2>/dev/null && echo writable || echo readonly) > /bind-mode
+RUN --mount=type=bind,from=tools,source=/opt/tool,target=/t --mount=type=bind,source=data/hello.txt,target=/one.txt cp /t/t.txt /from-stage; cat /one.txt >> /from-stage
+CMD ["cat", "/bound", "/bind-mode", "/from-stage"]
+'@
+        }
+        $null = Build-ContainerImage $ctx -Tag build-mbind:1 -ErrorAction Stop
+        Invoke-ContainerImage build-mbind:1 -Remove | Should -Be @('hello-bind', 'readonly', 'from-stage', 'hello-bind')
+        Invoke-ContainerImage build-mbind:1 -Remove sh -c 'ls -A /in /t 2>/dev/null | grep -v : | grep -c . || true' | Should -Be '0'
+        # a changed bound file misses the cache from that RUN on
+        Set-Content (Join-Path $ctx 'data/hello.txt') 'changed'
+        $null = Build-ContainerImage $ctx -Tag build-mbind:2 -ErrorAction Stop
+        Invoke-ContainerImage build-mbind:2 -Remove | Should -Be @('changed', 'readonly', 'from-stage', 'changed')
+        Test-NoBuildLeftovers
+    }
+
+    It 'refuses other mount types and malformed mounts, naming the line' {
+        $err = $null
+        $null = Build-ContainerImage (New-Context 'mount-secret' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=secret,id=token cat /run/secrets/token`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildInstructionNotSupported,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: RUN --mount=type=secret is not supported*'
+        $null = Build-ContainerImage (New-Context 'mount-bad' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=cache,mode=abc,target=/c true`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildMountInvalid,*'
+        $err[0].Exception.Message | Should -BeLike "Dockerfile:2: invalid RUN --mount*'mode=abc' is not an octal mode*"
+        $null = Build-ContainerImage (New-Context 'mount-missing' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=bind,source=nope,target=/n true`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildSourceNotFound,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: *'
+        Test-NoBuildLeftovers
+    }
+}

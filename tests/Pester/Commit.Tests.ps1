@@ -209,3 +209,25 @@ ls /opaque; readlink /opt/app/up; stat -c '%h %a %u:%g' /opt/app/hard.txt; test 
         Remove-Container commit-ev -Confirm:$false
     }
 }
+
+Describe 'Clearing an entrypoint (docker --entrypoint "" and --change "ENTRYPOINT []")' {
+    It 'commits ENTRYPOINT [] as no entrypoint and no CMD, and -Entrypoint '''' on run/create clears the image''s and its CMD' {
+        $c = New-Container busybox-test:latest -Name "ep-src-$PID" sleep 100
+        $null = ConvertTo-ContainerImage $c.Name -Repository entry -Tag with -Change 'ENTRYPOINT ["/bin/echo", "from-entrypoint"]', 'CMD ["image-cmd"]'
+        $null = ConvertTo-ContainerImage $c.Name -Repository entry -Tag cleared -Change 'ENTRYPOINT []'
+        $cleared = (Get-ContainerImage entry:cleared).Config
+        @($cleared.Entrypoint).Count | Should -Be 0
+        $cleared.Cmd | Should -BeNullOrEmpty
+        Invoke-ContainerImage entry:cleared -Remove echo plain | Should -Be 'plain'
+
+        # the image's entrypoint runs by default; -Entrypoint '' drops it and the image CMD with it
+        Invoke-ContainerImage entry:with -Remove | Should -Be 'from-entrypoint image-cmd'
+        Invoke-ContainerImage entry:with -Remove -Entrypoint '' echo no-entrypoint | Should -Be 'no-entrypoint'
+        $n = New-Container entry:with -Entrypoint '' -Name "ep-new-$PID" echo x
+        @($n.Config.Entrypoint).Count | Should -Be 0
+        $n.Config.Cmd | Should -Be @('echo', 'x')
+        # with no command left there is nothing to run: docker's "no command specified"
+        { New-Container entry:with -Entrypoint '' -ErrorAction Stop } | Should -Throw -ErrorId 'NoCommand,PsContainers.Commands.NewContainerCommand'
+        Get-Container -All | Where-Object Name -like "ep-*-$PID" | Remove-Container -Force -Confirm:$false
+    }
+}

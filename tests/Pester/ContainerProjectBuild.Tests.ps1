@@ -96,3 +96,44 @@ Describe 'Start-ContainerProject with build sections' {
         @(Get-Container -All -Project "$($script:P)b").Count | Should -Be 0
     }
 }
+
+Describe 'Build-ContainerImage -Project' {
+    It 'builds the build sections of a compose project (docker compose build), or the services named' {
+        $name = "bproj$PID"
+        $d = Join-Path $script:Root $name
+        $null = New-Item -ItemType Directory $d
+        Set-Content (Join-Path $d 'compose.yaml') @"
+services:
+  app:
+    build:
+      context: $($script:Dir)/app
+      args:
+        GREETING: from-project
+  tool:
+    image: cbuild/tool2:dev
+    build:
+      context: $($script:Dir)/tool
+      dockerfile: Tool.Dockerfile
+  web:
+    image: busybox-test:latest
+"@
+        $built = @(Build-ContainerImage -Project $d)
+        $built.Count | Should -Be 2
+        $built[0] | Should -BeOfType PsContainers.Core.Images.ContainerImage
+        @($built.RepoTags) | Should -Contain "$($name)-app:latest"
+        @($built.RepoTags) | Should -Contain 'cbuild/tool2:dev'
+        Invoke-ContainerImage "$($name)-app" -Remove cat /greeting | Should -Be 'from-project'
+
+        # one service, by the compose file, without the cache
+        $again = @(Build-ContainerImage -Project (Join-Path $d 'compose.yaml') -Service tool -NoCache)
+        $again.Count | Should -Be 1
+        $again[0].RepoTags | Should -Contain 'cbuild/tool2:dev'
+        $again[0].Id | Should -Not -Be ($built | Where-Object { $_.RepoTags -contains 'cbuild/tool2:dev' }).Id # -NoCache: a new image (new created times)
+
+        # a service without build: is skipped with a warning; an unknown one is the loader's error
+        @(Build-ContainerImage -Project $d -Service web -WarningVariable warn -WarningAction SilentlyContinue).Count | Should -Be 0
+        "$warn" | Should -BeLike "*'web' has no build section*"
+        $null = Build-ContainerImage -Project $d -Service nope -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ComposeUndefinedReference,*'
+    }
+}

@@ -594,3 +594,24 @@ Describe 'Extension points' {
         }
     }
 }
+
+Describe 'Wait-Container -Timeout' {
+    AfterAll { Get-Container -All | Where-Object Name -like 'waitto-*' | Remove-Container -Force }
+
+    It 'takes seconds (int or double), a TimeSpan or a duration, as the other cmdlets'' timeouts take seconds' {
+        $null = New-Container $Img -Name waitto-1 sleep 30
+        Start-Container waitto-1
+        foreach ($t in @(1, 1.5, [timespan]::FromSeconds(1), '1s', '1.5')) {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            { Wait-Container waitto-1 -Timeout $t -ErrorAction Stop } | Should -Throw -ErrorId 'WaitTimedOut,PsContainers.Commands.WaitContainerCommand' -Because "-Timeout $t"
+            $sw.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.9 -Because "-Timeout $t waits about its time"
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 15 -Because "-Timeout $t does not wait for the exit"
+        }
+        { Wait-Container waitto-1 -Timeout -2 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.WaitContainerCommand'
+        { Wait-Container waitto-1 -Timeout 'soon' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.WaitContainerCommand'
+        # a container that ends in time gives its exit code
+        $null = New-Container $Img -Name waitto-2 sh -c 'exit 4'
+        Start-Container waitto-2
+        Wait-Container waitto-2 -Timeout 20 | Should -Be 4
+    }
+}

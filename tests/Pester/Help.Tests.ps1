@@ -174,3 +174,27 @@ Describe 'Help metadata of <_>' -ForEach $script:CommandNames {
         ($script:Drift | ForEach-Object Message) -join "`n" | Should -BeNullOrEmpty -Because "docs/help/$($script:Name).md must agree with the cmdlet"
     }
 }
+
+Describe 'Help NOTES name the ErrorIds a cmdlet writes' {
+    # The ErrorIds raised in the cmdlet's code (a "catch ... when (... ErrorIds.X)" filter is not raising X) must be in
+    # the NOTES section of its help, so a script can rely on them.
+    It '<Name> lists the ErrorIds of its code' -ForEach @(
+        @{ Name = 'Build-ContainerImage'; Sources = @('src/PsContainers.Core/Build/*.cs', 'src/PsContainers/PscCmdlet.Build.cs', 'src/PsContainers/Commands/BuildContainerImageCommand.cs') }
+        @{ Name = 'ConvertTo-ContainerImage'; Sources = @('src/PsContainers.Core/Containers/ContainerManager.Commit.cs', 'src/PsContainers/Commands/ConvertToContainerImageCommand.cs', 'src/PsContainers.Core/Images/LayerDiff.cs') }
+    ) {
+        $repo = Join-Path $PSScriptRoot '../..'
+        $ids = foreach ($pattern in $Sources) {
+            foreach ($f in Get-ChildItem (Join-Path $repo $pattern)) {
+                foreach ($line in Get-Content $f.FullName) {
+                    if ($line -match '^\s*catch\b') { continue }
+                    [regex]::Matches($line, 'ErrorIds\.(\w+)') | ForEach-Object { $_.Groups[1].Value }
+                }
+            }
+        }
+        $ids = @($ids | Sort-Object -Unique)
+        $ids.Count | Should -BeGreaterThan 3
+        $md = Get-Content -Raw (Join-Path $script:HelpDir "$Name.md")
+        $notes = [regex]::Match($md, '(?s)## NOTES(.*?)## RELATED LINKS').Groups[1].Value
+        @($ids | Where-Object { $notes -notmatch "\b$_\b" }) | Should -BeNullOrEmpty -Because "docs/help/$Name.md NOTES must list them"
+    }
+}

@@ -13,7 +13,7 @@ namespace PsContainers.Core.Build;
 /// destination makes it a directory, several sources need one, a relative destination is under WORKDIR, missing
 /// parent directories are created, files belong to root unless <c>--chown</c> (names looked up in the destination's
 /// /etc/passwd and /etc/group), <c>--chmod</c> sets the permission bits, modes and modification times are kept, and an
-/// ADD of a local tar (plain, gzip, zstd) is extracted.
+/// ADD of a local tar (plain, gzip, zstd, bzip2, xz) is extracted.
 /// <para>
 /// Safety: sources are resolved inside the source root and destinations inside the destination root with the one
 /// secure join (<see cref="RootedPath"/>); trees are read with <see cref="SafeTree.Walk"/>, which never follows a link;
@@ -275,6 +275,9 @@ public static class BuildCopier
     private static void Write(Item item, RootedPath dest, bool fromContext, (uint Uid, uint Gid)? owner, uint? mode)
     {
         var st = item.Status;
+        // "COPY dir /": the top directory is the root itself, which exists and keeps what it has (as an existing
+        // destination directory does); only the contents are written
+        if (item.IsTopDirectory && item.Destination.AsSpan().TrimEnd((byte)'/').Length == 0) return;
         using var parent = dest.OpenParent(item.Destination, out var name, createParents: true);
         bool created = true;
         if (st.IsDirectory)
@@ -324,22 +327,23 @@ public static class BuildCopier
     private static int Extract(Item item, RootedPath dest)
     {
         using var dir = dest.CreateDirectories(item.Destination);
-        using var raw = Fs.OpenRead(item.Parent, item.Name);
+        using var raw = BuildArchive.Open(Fs.OpenRead(item.Parent, item.Name));
         return LayerExtractor.Unpack(raw, dir.ProcPath).Entries;
     }
 
-    /// <summary>A tar, plain or compressed with a codec the store reads (gzip, zstd), recognised by content, not by name.</summary>
+    /// <summary>A tar, plain or compressed (gzip, zstd, bzip2, xz: <see cref="BuildArchive"/>), recognised by content, not by name.</summary>
     private static bool IsTarArchive(SafeFd parent, byte[] name)
     {
         try
         {
             using var raw = Fs.OpenRead(parent, name);
-            using var s = Compression.OpenDecompressed(raw, out _, leaveOpen: true);
+            using var unwrapped = BuildArchive.Open(raw);
+            using var s = Compression.OpenDecompressed(unwrapped, out _, leaveOpen: true);
             var head = new byte[512];
             int n = s.ReadAtLeast(head, 512, throwOnEndOfStream: false);
             return n == 512 && head.AsSpan(257, 5).SequenceEqual("ustar"u8);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException) { return false; }
+        catch (Exception e) when (BuildArchive.IsNotAnArchive(e)) { return false; }
     }
 
     // ------------------------------------------------------------------ flags

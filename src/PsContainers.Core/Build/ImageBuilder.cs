@@ -20,7 +20,8 @@ namespace PsContainers.Core.Build;
 /// no network unless <see cref="ImageBuildOptions.DefaultNetwork"/>), with the stage's ENV and ARGs, USER and
 /// WORKDIR; the shell form runs the stage's SHELL. Its output goes to the caller line by line; a non-zero exit fails
 /// the build (BuildStepFailed, with file:line, the command and the code). The container's upper directory, without
-/// the runtime's mount points, is the step's layer.</item>
+/// the runtime's mount points, is the step's layer. <c>RUN --mount=type=cache</c> and <c>type=bind</c> are mounted for
+/// the step (<see cref="BuildRunMounts"/>); a bind source's content is part of the step's cache key, a cache's is not.</item>
 /// <item>COPY/ADD: written into the mounted parent by <see cref="BuildCopier"/>; the written upper directory is the layer.</item>
 /// <item>Metadata (ENV, LABEL, CMD, ENTRYPOINT, EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD,
 /// MAINTAINER): a new config and an <c>empty_layer</c> history entry. ARG changes no image.</item>
@@ -64,6 +65,8 @@ public sealed class ImageBuilder
         public bool HasLayers;
         public ImageExecutionConfig Config = new();
         public required BuildVariableScope Scope;
+        /// <summary>The platform the stage builds for (FROM --platform, else the build's -Platform), or null: the host's.</summary>
+        public Platform? Platform;
         /// <summary>The stage's config editor (BuildKit's per-stage state: CMD set in this stage, SHELL, author).</summary>
         public required ImageConfigEditor Editor;
     }
@@ -99,7 +102,7 @@ public sealed class ImageBuilder
         string file = FindDockerfile(context, _o.DockerfilePath);
         var dockerfile = DockerfileParser.Parse(File.ReadAllText(file), Path.GetFileName(file));
         foreach (var w in dockerfile.Warnings) _progress.Warning(w);
-        Platform? platform = _o.Platform is null ? null : Platform.Parse(_o.Platform);
+        Platform? platform = _o.Platform is null ? null : BuildPlatform.Parse(_o.Platform, "-Platform");
         var plan = DockerfileBuildPlan.Create(dockerfile, _o.BuildArguments, _o.Target, platform);
         foreach (var a in plan.UnusedBuildArgs) _progress.Warning($"The build argument '{a}' is not consumed by any ARG of the stages built.");
         var excluded = BuildContextExclusions(context, file);
@@ -109,7 +112,7 @@ public sealed class ImageBuilder
         using var contextSource = BuildCopySource.Context(context, excluded);
         foreach (var stage in plan.RequiredStages)
         {
-            var st = StartStage(stage, states, platform, ct);
+            var st = AtLine(stage.From.Location, () => StartStage(stage, states, platform, ct));
             if (stage.BaseKind != BuildBaseKind.Scratch && st.Config.OnBuild is { Count: > 0 } triggers)
             {
                 // the base's ONBUILD triggers run right after FROM, in this build's context, and are not inherited
@@ -119,13 +122,14 @@ public sealed class ImageBuilder
                 foreach (var t in triggers)
                 {
                     ct.ThrowIfCancellationRequested();
-                    Step(st, DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD"), plan, states, contextSource, platform, ct);
+                    var trigger = DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD");
+                    AtLine(trigger.Location, () => Step(st, trigger, plan, states, contextSource, ct));
                 }
             }
             foreach (var instruction in stage.Instructions)
             {
                 ct.ThrowIfCancellationRequested();
-                Step(st, instruction, plan, states, contextSource, platform, ct);
+                AtLine(instruction.Location, () => Step(st, instruction, plan, states, contextSource, ct));
             }
             states[stage] = st;
         }
@@ -150,6 +154,9 @@ public sealed class ImageBuilder
     {
         string name = stage.Name ?? stage.Index.ToString(CultureInfo.InvariantCulture);
         Report(name, stage.From, null, null);
+        // FROM --platform wins; a stage on an earlier stage builds for that stage's platform
+        if (stage.Platform is { } fp) platform = BuildPlatform.Parse(fp, stage.From.Location);
+        else if (stage.BaseKind == BuildBaseKind.Stage) platform = states[stage.BaseStage!].Platform;
         StageState st;
         switch (stage.BaseKind)
         {
@@ -174,19 +181,32 @@ public sealed class ImageBuilder
                 };
                 break;
         }
+        st.Platform = platform;
         Report(name, stage.From, false, st.ImageId);
         return st;
     }
 
     /// <summary>A base image by reference, pulled as the pull policy says.</summary>
+    /// <exception cref="PscException">InvalidReferenceFormat (InvalidArgument) for a reference that is not valid, naming
+    /// the rule it breaks, before any lookup (not read as a missing image); ImageNotFound with -Pull Never; the puller's errors.</exception>
     private ContainerImage ResolveBase(string reference, string where, Platform? platform, CancellationToken ct)
     {
+        var parsed = ImageReference.Parse(reference);
         var local = _o.Pull == BuildPullPolicy.Always ? null : FindLocal(reference);
+        string? otherPlatform = null;
+        if (local is not null && platform is not null && ImageConfiguration.Parse(_engine.Images.GetConfig(local)).Platform is { } have && !platform.Matches(have))
+        {
+            // the local image is for another platform: the wanted one is pulled from the index, as docker build --platform does
+            otherPlatform = have.ToString();
+            local = null;
+        }
         if (local is not null) return local;
         if (_o.Pull == BuildPullPolicy.Never)
-            throw PscException.NotFound(ErrorIds.ImageNotFound, $"{where}: the image '{reference}' is not in the local store and -Pull Never forbids pulling it.", reference);
+            throw PscException.NotFound(ErrorIds.ImageNotFound, otherPlatform is null
+                ? $"{where}: the image '{reference}' is not in the local store and -Pull Never forbids pulling it."
+                : $"{where}: the local image '{reference}' is for {otherPlatform}, not {platform}, and -Pull Never forbids pulling the {platform} one.", reference);
         var puller = new ImagePuller(_engine.Images, RegistryOptions.Load(_engine.Paths), _progress);
-        return puller.Pull(ImageReference.Parse(reference), platform, ct);
+        return puller.Pull(parsed, platform, ct);
     }
 
     private ContainerImage? FindLocal(string reference)
@@ -198,7 +218,7 @@ public sealed class ImageBuilder
     // ------------------------------------------------------------------ steps
 
     private void Step(StageState st, DockerfileInstruction instruction, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
-        BuildCopySource contextSource, Platform? platform, CancellationToken ct)
+        BuildCopySource contextSource, CancellationToken ct)
     {
         if (instruction is ArgInstruction arg)
         {
@@ -210,8 +230,8 @@ public sealed class ImageBuilder
         var expanded = st.Scope.Expand(instruction, st.Config.Env);
         switch (expanded)
         {
-            case RunInstruction run: Run(st, run, ct); break;
-            case CopyInstruction copy: Copy(st, copy, plan, states, contextSource, platform, ct); break;
+            case RunInstruction run: Run(st, run, plan, states, contextSource, ct); break;
+            case CopyInstruction copy: Copy(st, copy, plan, states, contextSource, ct); break;
             default: Metadata(st, expanded, ct); break;
         }
     }
@@ -241,16 +261,40 @@ public sealed class ImageBuilder
         Report(st.Name, i, cached, st.ImageId);
     }
 
-    private void Run(StageState st, RunInstruction run, CancellationToken ct)
+    private void Run(StageState st, RunInstruction run, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+        BuildCopySource contextSource, CancellationToken ct)
     {
         Report(st.Name, run, null, null);
-        if (run.ScriptHeredoc is not null || run.Mounts.Count > 0)
+        if (run.ScriptHeredoc is not null)
             throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
-                $"{run.Location}: {(run.Mounts.Count > 0 ? "RUN --mount" : "a RUN heredoc with a #! script")} is not supported by this builder yet.", run.Location);
+                $"{run.Location}: a RUN heredoc with a #! script is not supported by this builder yet.", run.Location);
+        var mounts = run.Mounts.Select(v => BuildRunMount.Parse(v, run.Location)).ToList();
+        var sources = new Dictionary<string, FromSource>(StringComparer.Ordinal);
+        try
+        {
+            // a bind mount's source: the context, or a stage or image mounted for the step
+            BuildCopySource SourceOf(BuildRunMount m)
+            {
+                if (m.From is null) return contextSource;
+                if (!sources.TryGetValue(m.From, out var f)) sources[m.From] = f = OpenFrom(m.From, plan, states, run.Location, st.Platform, ct);
+                return f.Source;
+            }
+            var bindDigests = mounts.Where(m => m.Type == BuildRunMountType.Bind).Select(m => BuildRunMounts.Digest(m, SourceOf(m), run.Location, ct)).ToList();
+            Run(st, run, mounts, SourceOf, bindDigests.Count == 0 ? null : string.Join(',', bindDigests), ct);
+        }
+        finally
+        {
+            foreach (var f in sources.Values) f.Dispose();
+        }
+    }
+
+    private void Run(StageState st, RunInstruction run, List<BuildRunMount> mounts, Func<BuildRunMount, BuildCopySource> sourceOf, string? contentDigest, CancellationToken ct)
+    {
         var argv = run.ToArgv(st.Config.Shell).ToArray();
         var visible = st.Scope.VisibleArgs(st.Config.Env);
         string createdBy = ImageConfigEditor.CreatedByRun(run, st.Config.Shell, visible);
-        if (Cached(st, run, visible, null, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (Cached(st, run, visible, contentDigest, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (st.Platform is { } runPlatform) BuildPlatform.EnsureRunnable(runPlatform, run.Location);
         if (st.ImageId is null || !st.HasLayers)
             throw PscException.InvalidOperation(ErrorIds.RunOnEmptyImage, $"{run.Location}: RUN needs a base image with files (a shell or the program); this stage is still empty.", run.Location);
         var options = new ContainerCreateOptions
@@ -264,8 +308,11 @@ public sealed class ImageBuilder
             Hostname = "buildkitsandbox",
             Labels = new() { [BuildWorkingContainer.StepLabel] = run.Location },
             Security = new SecurityOptions(),
+            IgnoreImageVolumes = true,
         };
         if (options.Networks[0] == "") options.Networks.Clear();
+        using var prepared = BuildRunMounts.Prepare(mounts, _cache.Directory, _engine.Paths.Tmp, sourceOf, run.Location, ct);
+        options.Mounts.AddRange(prepared.Specs);
         using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
         EnsureWorkdir(w, st);
         w.Unmount();
@@ -279,7 +326,7 @@ public sealed class ImageBuilder
     }
 
     private void Copy(StageState st, CopyInstruction copy, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
-        BuildCopySource contextSource, Platform? platform, CancellationToken ct)
+        BuildCopySource contextSource, CancellationToken ct)
     {
         Report(st.Name, copy, null, null);
         bool isAdd = copy is AddInstruction;
@@ -296,18 +343,15 @@ public sealed class ImageBuilder
             Where = copy.Location,
         };
         // the source: the context, another stage, or an image (mounted read-only for the step)
-        BuildWorkingContainer? fromContainer = null;
-        BuildCopySource? fromSource = null;
+        FromSource? fromSource = null;
         string? staged = null; // ADD URLs and COPY heredocs, staged as files
         try
         {
             var source = contextSource;
             if (copy.From is { } from)
             {
-                var fromImage = FromImage(from, plan, states, copy.Location, platform, ct);
-                fromContainer = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(copy.Location), ct);
-                fromSource = BuildCopySource.Rootfs(fromContainer.MountRoot());
-                source = fromSource;
+                fromSource = OpenFrom(from, plan, states, copy.Location, st.Platform, ct);
+                source = fromSource.Source;
             }
             var digests = new List<string>();
             if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
@@ -342,14 +386,37 @@ public sealed class ImageBuilder
         finally
         {
             fromSource?.Dispose();
-            fromContainer?.Dispose();
             if (staged is not null) SafeTree.Delete(staged);
+        }
+    }
+
+    /// <summary>A stage or image mounted as a copy source (COPY --from, RUN --mount=type=bind,from=): disposing unmounts it.</summary>
+    private sealed class FromSource(BuildWorkingContainer container, BuildCopySource source) : IDisposable
+    {
+        public BuildCopySource Source { get; } = source;
+
+        public void Dispose()
+        {
+            Source.Dispose();
+            container.Dispose();
+        }
+    }
+
+    private FromSource OpenFrom(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)
+    {
+        var fromImage = FromImage(from, plan, states, where, platform, ct);
+        var container = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(where), ct);
+        try { return new FromSource(container, BuildCopySource.Rootfs(container.MountRoot())); }
+        catch
+        {
+            container.Dispose();
+            throw;
         }
     }
 
     /// <summary>A working container that is only mounted, never started (COPY, ADD, WORKDIR, a --from source).</summary>
     private static ContainerCreateOptions WorkingOptions(string where) =>
-        new() { Command = ["true"], Networks = ["none"], Labels = new() { [BuildWorkingContainer.StepLabel] = where } };
+        new() { Command = ["true"], Networks = ["none"], Labels = new() { [BuildWorkingContainer.StepLabel] = where }, IgnoreImageVolumes = true };
 
     /// <summary>COPY --from: a stage by name or index (BuildKit), else an image reference.</summary>
     private (string? Id, bool HasLayers) FromImage(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)
@@ -372,6 +439,29 @@ public sealed class ImageBuilder
         if (string.IsNullOrEmpty(st.Config.WorkingDir) || st.Config.WorkingDir == "/") return;
         using var root = RootedPath.Open(w.MountRoot());
         using var _ = root.CreateDirectories(st.Config.WorkingDir);
+    }
+
+    /// <summary>
+    /// Run a step, so that every error it raises names its Dockerfile line: a <see cref="PscException"/> whose message
+    /// does not start with <paramref name="where"/> (a registry, store or runtime error) is raised again, same ErrorId and
+    /// category, with "Dockerfile:N: " before its message and the original as the inner exception.
+    /// </summary>
+    private static void AtLine(string where, Action step) => AtLine(where, () => { step(); return 0; });
+
+    private static T AtLine<T>(string where, Func<T> step)
+    {
+        try { return step(); }
+        catch (PscException e) when (!e.Message.StartsWith(where, StringComparison.Ordinal))
+        {
+            string m = where + ": " + e.Message;
+            throw e switch
+            {
+                ResourceNotFoundException => new ResourceNotFoundException(e.ErrorId, m, e.Target, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+                InvalidArgumentException => new InvalidArgumentException(e.ErrorId, m, e.Target, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+                ConflictException c => new ConflictException(e.ErrorId, m, e.Target, c.InUse, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+                _ => new PscException(e.ErrorId, e.Category, m, e.Target, e) { Remedy = e.Remedy, ExitCode = e.ExitCode },
+            };
+        }
     }
 
     private static bool IsUrl(string s) => s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

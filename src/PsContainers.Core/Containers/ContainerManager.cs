@@ -157,7 +157,8 @@ public sealed partial class ContainerManager
                 Hostname = o.Hostname ?? id[..12],
                 Domainname = string.IsNullOrEmpty(o.Domainname) ? null : o.Domainname,
                 User = o.User ?? image.User,
-                Entrypoint = o.Entrypoint ?? image.Entrypoint,
+                // docker run --entrypoint "": an empty entrypoint clears the image's (and, as any given entrypoint, its CMD)
+                Entrypoint = o.Entrypoint is [""] ? [] : o.Entrypoint ?? image.Entrypoint,
                 Cmd = o.Command is { Length: > 0 } ? o.Command : (o.Entrypoint is not null ? [] : image.Cmd),
                 Env = env.ToArray(),
                 WorkingDir = o.WorkingDirectory ?? image.WorkingDir,

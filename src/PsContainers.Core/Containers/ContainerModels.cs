@@ -28,11 +28,6 @@ public sealed class ContainerConfig
     /// docker inspect's Config.Healthcheck; null when neither has one; Test ["NONE"] with -NoHealthcheck.
     /// </summary>
     public HealthConfig? Healthcheck { get; set; }
-    /// <summary>
-    /// The pod to join (a name, id or id prefix; podman run --pod): the container shares the namespaces of the pod's
-    /// infra container (<see cref="Pods.PodManager.PrepareMember"/>), so its network settings and hostname are the pod's.
-    /// </summary>
-    public string? Pod { get; set; }
 }
 
 /// <summary>
@@ -433,4 +428,11 @@ public sealed class ContainerCreateOptions
     /// infra container (<see cref="Pods.PodManager.PrepareMember"/>), so its network settings and hostname are the pod's.
     /// </summary>
     public string? Pod { get; set; }
+
+    /// <summary>
+    /// Leave the image's VOLUMEs as ordinary directories of the root file system instead of anonymous volumes: what a
+    /// build's working container needs, since BuildKit keeps VOLUME paths in the rootfs during a build (a RUN's writes
+    /// there persist in its layer, and no volume is made per step). Default false (docker run's behaviour).
+    /// </summary>
+    public bool IgnoreImageVolumes { get; set; }
 }

@@ -33,6 +33,10 @@ public static class ErrorIds
     public const string BuildDownloadFailed = "BuildDownloadFailed";
     /// <summary>InvalidArgument: an instruction form this builder does not run yet (RUN --mount, a RUN heredoc with a #! script).</summary>
     public const string BuildInstructionNotSupported = "BuildInstructionNotSupported";
+    /// <summary>InvalidOperation: a RUN for a platform (-Platform, FROM --platform) this host cannot execute: not its architecture and no binfmt_misc emulator.</summary>
+    public const string BuildPlatformNotSupported = "BuildPlatformNotSupported";
+    /// <summary>InvalidArgument: a RUN --mount value that is malformed (unknown type, a field without its value, no target, a bad uid/gid/mode/sharing).</summary>
+    public const string BuildMountInvalid = "BuildMountInvalid";
 
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 

@@ -35,7 +35,8 @@ public sealed class ImageCommitSpec
     /// <summary>
     /// The manifest media type: <see cref="MediaTypes.DockerManifest"/> or <see cref="MediaTypes.OciManifest"/>. Null: the
     /// base image's, Docker schema 2 without a base (what docker commit and docker import write). The config and the new
-    /// layer get the matching media types; the base's layer descriptors are kept as they are.
+    /// layer get the matching media types, and the base's layer descriptors are converted to that family
+    /// (<see cref="MediaTypes.LayerInFamily"/>; the blobs stay as they are), as buildah writes an image in the format asked.
     /// </summary>
     public string? ManifestMediaType { get; init; }
 }

@@ -113,7 +113,8 @@ public sealed partial class ImageStore
             }.ToJsonBytes();
             string configDigest = PutBlob(config);
             added.Add(configDigest);
-            var layers = new List<Descriptor>(baseRec?.Layers ?? []);
+            // the base's layers in the manifest's family (a Docker base in an OCI image gets OCI layer types, and back)
+            var layers = (baseRec?.Layers ?? []).Select(l => l with { MediaType = MediaTypes.LayerInFamily(l.MediaType, docker) }).ToList();
             if (layer is not null) layers.Add(new Descriptor(MediaTypes.LayerFor(layer.Compression, docker), layer.Digest, layer.Size));
             var manifest = new ImageManifest(manifestType, new Descriptor(docker ? MediaTypes.DockerConfig : MediaTypes.OciConfig, configDigest, config.Length), layers).Bytes;
             added.Add(Util.Digest.Of(manifest));

@@ -79,6 +79,25 @@ public static class MediaTypes
         _ => OciLayer,
     };
 
+    /// <summary>
+    /// A layer media type in the other family, the blob's bytes unchanged (what buildah and BuildKit do when they write
+    /// an image in the other format): Docker tar ↔ OCI tar, Docker tar.gzip ↔ OCI tar+gzip, Docker foreign tar.gzip ↔
+    /// OCI nondistributable tar+gzip. zstd stays OCI's tar+zstd in both (Docker has no zstd type), and a type already of
+    /// the wanted family, or one without a counterpart (OCI nondistributable plain or zstd to Docker), is returned as it is.
+    /// </summary>
+    /// <param name="mediaType">A layer media type (<see cref="IsLayer"/>).</param>
+    /// <param name="docker">True for the Docker schema 2 family, false for OCI.</param>
+    public static string LayerInFamily(string mediaType, bool docker) => (mediaType, docker) switch
+    {
+        (OciLayer, true) => DockerLayer,
+        (OciLayerGzip, true) => DockerLayerGzip,
+        (OciLayerNondistributablePrefix + "+gzip", true) => DockerForeignLayerGzip,
+        (DockerLayer, false) => OciLayer,
+        (DockerLayerGzip, false) => OciLayerGzip,
+        (DockerForeignLayerGzip, false) => OciLayerNondistributablePrefix + "+gzip",
+        _ => mediaType,
+    };
+
     /// <summary>A Content-Type without parameters, lower case: "application/json; charset=utf-8" → "application/json". Null stays null.</summary>
     public static string? Strip(string? contentType)
     {

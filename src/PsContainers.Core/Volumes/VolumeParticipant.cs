@@ -25,7 +25,9 @@ public sealed class VolumeParticipant : IContainerParticipant
     {
         foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Source is not null))
             MountParser.ValidateVolumeName(m.Source!);
-        // the image's VOLUMEs become anonymous volumes, unless a mount or a tmpfs covers their path
+        // the image's VOLUMEs become anonymous volumes, unless a mount or a tmpfs covers their path, or the container
+        // is a build's working container (then they stay directories of its rootfs)
+        if (o.IgnoreImageVolumes) return;
         var covered = c.Mounts.Select(m => VolumeMounter.NormalizeTarget(m.Destination)).ToHashSet();
         foreach (var v in image.Volumes)
             if (v.StartsWith('/') && covered.Add(VolumeMounter.NormalizeTarget(v)))

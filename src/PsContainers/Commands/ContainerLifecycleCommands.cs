@@ -191,8 +191,11 @@ public sealed class WaitContainerCommand : ContainerTargetCmdletBase
     /// <summary>What to wait for (<see cref="WaitCondition"/>); Exited by default.</summary>
     [Parameter] public WaitCondition Condition { get; set; } = WaitCondition.Exited;
 
-    /// <summary>The longest to wait for each container; past it the container's error is WaitTimedOut.</summary>
-    [Parameter] [DurationTransformation] public TimeSpan Timeout { get; set; }
+    /// <summary>
+    /// The longest to wait for each container: seconds (a number, 2.5 included), a TimeSpan, or a duration such as
+    /// '1m30s', as the other cmdlets' timeouts take seconds; past it the container's error is WaitTimedOut.
+    /// </summary>
+    [Parameter] [SecondsTransformation] public TimeSpan Timeout { get; set; }
 
     protected override void Act(Container c)
     {

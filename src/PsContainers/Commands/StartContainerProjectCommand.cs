@@ -132,13 +132,7 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
         {
             string image = ServiceContainerOptions.ImageName(project, service);
             if (!ShouldProcess($"{image} (service {service.Name}, context {service.Build!.Context})", "Build image")) continue;
-            string inline = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"psc-compose-{Guid.NewGuid():N}.Dockerfile");
-            ok &= ForTarget(service.Name, () =>
-            {
-                try { BuildImage(ProjectOrchestrator.BuildOptionsFor(project, service, inline), "Start-ContainerProject: build " + service.Name); }
-                catch (PscException e) { throw ProjectOrchestrator.ForService(service.Name, e); } // the message names the service
-                finally { try { System.IO.File.Delete(inline); } catch (System.IO.IOException) { } }
-            });
+            ok &= ForTarget(service.Name, () => BuildServiceImage(project, service, "Start-ContainerProject: build " + service.Name), out _);
         }
         return ok;
     }

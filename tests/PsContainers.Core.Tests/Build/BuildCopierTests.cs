@@ -158,6 +158,48 @@ public sealed class BuildCopierTests : IDisposable
     }
 
     [Fact]
+    public void CopiesADirectorysContentsIntoTheRoot()
+    {
+        // COPY dir / (and a RUN --mount=type=bind of a directory): the contents land in the root, which keeps its mode
+        Ctxf("d/a.txt", "A");
+        Ctxf("d/sub/b.txt", "B");
+        File.SetUnixFileMode(Root, (UnixFileMode)Convert.ToInt32("755", 8));
+        Copy(new BuildCopyOptions { Sources = ["d"], Destination = "/" });
+        Assert.Equal("A", File.ReadAllText(Path.Combine(Root, "a.txt")));
+        Assert.Equal("B", File.ReadAllText(Path.Combine(Root, "sub/b.txt")));
+        Assert.Equal((UnixFileMode)Convert.ToInt32("755", 8), File.GetUnixFileMode(Root));
+        Assert.True(File.Exists(Path.Combine(Root, "etc/passwd")));
+    }
+
+    [Theory]
+    [InlineData("-cjf")] // bzip2
+    [InlineData("-cJf")] // xz
+    [InlineData("-czf")] // gzip
+    [InlineData("-cf")]  // plain
+    public void AddExtractsBzip2AndXzTarsAsBuildKitDoes(string tarFlags)
+    {
+        Ctxf("t/in/x.txt", "inside " + tarFlags);
+        Ctxf("t/in/sub/y.txt", "deeper");
+        var psi = new ProcessStartInfo("tar", [tarFlags, Path.Combine(Ctx, "pkg.archive"), "-C", Path.Combine(Ctx, "t"), "in"]);
+        using (var p = Process.Start(psi)!) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+        Copy(new BuildCopyOptions { Sources = ["pkg.archive"], Destination = "/opt/", IsAdd = true });
+        Assert.Equal("inside " + tarFlags, File.ReadAllText(Path.Combine(Root, "opt/in/x.txt")));
+        Assert.Equal("deeper", File.ReadAllText(Path.Combine(Root, "opt/in/sub/y.txt")));
+        Assert.False(File.Exists(Path.Combine(Root, "opt/pkg.archive")));
+    }
+
+    [Fact]
+    public void AddCopiesAFileThatOnlyLooksCompressed()
+    {
+        // bzip2 and xz magic bytes without a tar inside: copied as a file, not an error
+        File.WriteAllBytes(Path.Combine(Ctx, "fake.bz2"), [.. "BZh9"u8, 1, 2, 3, 4, 5]);
+        File.WriteAllBytes(Path.Combine(Ctx, "fake.xz"), [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 9, 9, 9]);
+        Copy(new BuildCopyOptions { Sources = ["fake.bz2", "fake.xz"], Destination = "/d/", IsAdd = true });
+        Assert.Equal(9, new FileInfo(Path.Combine(Root, "d/fake.bz2")).Length);
+        Assert.Equal(9, new FileInfo(Path.Combine(Root, "d/fake.xz")).Length);
+    }
+
+    [Fact]
     public void LinksNeverLeadOutOfTheContextOrTheRoot() => PrivateMountNamespace.Run(() =>
     {
         HostileCorpus.CreateSentinels();
