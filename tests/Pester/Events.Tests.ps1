@@ -195,6 +195,45 @@ Describe 'Get-ContainerEvent' {
         }
     }
 
+    It 'records network connect and disconnect for a run''s own networks on every path, with docker''s attributes' {
+        $since = Get-Date
+        New-ContainerNetwork ev-n1 | Out-Null
+        New-ContainerNetwork ev-n2 | Out-Null
+        try {
+            $c = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-netc -Network ev-n1 -- sleep 60  # run
+            Connect-ContainerNetwork ev-n2 ev-netc | Out-Null
+            Disconnect-ContainerNetwork ev-n2 ev-netc
+            Stop-Container ev-netc -Timeout 1                                                                  # stop
+            Start-Container ev-netc                                                                            # start
+            Remove-Container ev-netc -Force -Confirm:$false                                                    # removal
+            $mine = { @(Get-ContainerEvent -Type Network -Since $since -Action connect, disconnect | Where-Object { $_.Attributes['container'] -eq $c.Id }) }
+            Wait-ContainerCondition { (& $mine).Count -ge 6 } | Should -BeTrue
+            $e = & $mine
+            ($e | ForEach-Object { "$($_.Action) $($_.ActorName)" }) | Should -Be @(
+                'connect ev-n1', 'connect ev-n2', 'disconnect ev-n2', 'disconnect ev-n1', 'connect ev-n1', 'disconnect ev-n1')
+            foreach ($x in $e) {
+                $x.Type | Should -Be 'Network'
+                $x.ActorId | Should -Be $x.ActorName
+                $x.Attributes['type'] | Should -Be 'bridge'
+                $x.Attributes['container'] | Should -Be $c.Id
+            }
+
+            # a restart policy keeps the container on its network while it restarts; when it gives up, the monitor's
+            # release writes the disconnect
+            $r = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-netr -Network ev-n1 -Restart on-failure:2 -- sh -c 'sleep 0.3; exit 3'
+            $theirs = { @(Get-ContainerEvent -Type Network -Since $since -Action connect, disconnect | Where-Object { $_.Attributes['container'] -eq $r.Id }) }
+            Wait-ContainerCondition -TimeoutSeconds 30 { (& $theirs).Action -contains 'disconnect' } | Should -BeTrue
+            Start-Sleep -Milliseconds 500
+            (& $theirs | ForEach-Object { "$($_.Action) $($_.ActorName)" }) | Should -Be @('connect ev-n1', 'disconnect ev-n1')
+            Remove-Container ev-netr -Force -Confirm:$false
+            @(& $theirs).Count | Should -Be 2
+        }
+        finally {
+            Get-Container ev-netc, ev-netr -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+            Remove-ContainerNetwork ev-n1, ev-n2 -Force -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'keeps the journal bounded and parseable' {
         $dir = Join-Path $Root 'events'
         Get-ChildItem $dir | ForEach-Object Name | Sort-Object | Should -BeIn @('events.lock', 'events.log', 'events.log.1')
