@@ -582,4 +582,10 @@ public static class ErrorIds
     public const string PipedInputNeedsInteractive = "PipedInputNeedsInteractive";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
     public const string TerminalRequired = "TerminalRequired";
+    /// <summary>
+    /// InvalidOperation: a cmdlet must ask for confirmation (ConfirmImpact High, or ShouldContinue) and the session
+    /// cannot ask (pwsh -NonInteractive, a host without a UI); nothing was changed. -Force (or -Confirm:$false) does it
+    /// without asking, -WhatIf shows what it would do.
+    /// </summary>
+    public const string ConfirmationRequired = "ConfirmationRequired";
 }
