@@ -397,7 +397,7 @@ public static class ErrorIds
 
     /// <summary>ObjectNotFound: Group '…' is not in the container's /etc/group.</summary>
     public const string GroupNotFound = "GroupNotFound";
-    /// <summary>InvalidArgument: Cpus must be between 0.01 and the number of CPUs (… given).</summary>
+    /// <summary>InvalidArgument: Range of CPUs is from 0.01 to N.00, as there are only N CPUs available (… given) (docker's words; create, run, update).</summary>
     public const string InvalidCpus = "InvalidCpus";
     /// <summary>InvalidData: '…' does not hold a JSON object.</summary>
     public const string InvalidEngineConfiguration = "InvalidEngineConfiguration";
