@@ -588,4 +588,9 @@ public static class ErrorIds
     /// without asking, -WhatIf shows what it would do.
     /// </summary>
     public const string ConfirmationRequired = "ConfirmationRequired";
+    /// <summary>
+    /// InvalidArgument: exec: "CMD": argument list too long: a command's arguments and environment beyond what execve
+    /// takes (E2BIG; ExecArgumentLimit), exit status 126 as docker.
+    /// </summary>
+    public const string ArgumentListTooLong = "ArgumentListTooLong";
 }
