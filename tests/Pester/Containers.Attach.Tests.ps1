@@ -145,7 +145,6 @@ Describe 'Connect-Container on a terminal (tmux)' -Skip:(-not (Get-Command tmux 
         $second = & $size
         $second | Should -Not -Be $first
         Start-Sleep -Milliseconds 600
-        Send-Keys $s 'clear', 'Enter'
         Send-Keys $s 'stty size', 'Enter'
         Wait-Pane $s "(?m)^$second`$" | Should -BeTrue -Because (Get-Pane $s)
         # the size is the container's terminal's: a process started in it later sees it too
