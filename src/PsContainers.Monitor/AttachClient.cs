@@ -10,7 +10,8 @@ namespace PsContainers.Monitor;
 /// terminal (docker attach on a -Tty container; Connect-Container on a terminal). The caller's terminal goes into raw
 /// mode; what arrives on the container's attach socket (<see cref="AttachServer"/>) is written to stdout, and what is
 /// typed goes to the socket (unless --no-stdin) after the detach keys (<see cref="DetachKeys"/>, docker's default
-/// ctrl-p,ctrl-q) were looked for: they end this client and leave the container running. Ctrl+C is a byte like any
+/// ctrl-p,ctrl-q) were looked for: they end this client and leave the container running. The terminal's size goes to
+/// the container's terminal when attaching and after each resize (<see cref="WindowSize"/>), as docker attach does. Ctrl+C is a byte like any
 /// other here; the container's terminal turns it into SIGINT. Exit code 0 when the container's stream ended or the
 /// keys detached; 1 when the socket cannot be reached.
 /// </summary>
@@ -29,7 +30,7 @@ internal sealed unsafe class AttachClient(MonitorContext ctx)
         byte* raw = stackalloc byte[128];
         bool tty = !_o.NoStdin && tcgetattr(0, saved) == 0;
         if (tty) { Buffer.MemoryCopy(saved, raw, 128, 128); cfmakeraw(raw); tcsetattr(0, 0, raw); }
-        try { Relay(sock, keys, !_o.NoStdin); }
+        try { Relay(sock, keys, !_o.NoStdin, WindowSize.ResizeSocketOf(_o.AttachSocket!)); }
         finally
         {
             if (tty) tcsetattr(0, 1 /* TCSADRAIN */, saved);
@@ -38,17 +39,21 @@ internal sealed unsafe class AttachClient(MonitorContext ctx)
         return 0;
     }
 
-    private static void Relay(int sock, DetachKeys keys, bool stdinOpen)
+    private static void Relay(int sock, DetachKeys keys, bool stdinOpen, string resizeSocket)
     {
         byte[] buf = new byte[16384];
         var forward = new List<byte>();
         var pfd = stackalloc PollFd[2];
+        ulong size = 0;
         while (true)
         {
+            // the terminal's size now and after every change, as a run on this terminal follows it (docker attach's resize)
+            if (WindowSize.Changed(ref size, out ulong ws)) SendSize(resizeSocket, ws);
             int n = 0, iIn = -1;
             pfd[n++] = new PollFd { fd = sock, events = POLLIN };
             if (stdinOpen) { iIn = n; pfd[n++] = new PollFd { fd = 0, events = POLLIN }; }
-            int pr = poll(pfd, (nuint)n, -1);
+            int pr = poll(pfd, (nuint)n, WindowSize.PollMilliseconds);
+            if (pr == 0) continue;
             if (pr < 0) { if (Errno == EINTR) continue; return; }
             fixed (byte* b = buf)
             {
@@ -72,6 +77,18 @@ internal sealed unsafe class AttachClient(MonitorContext ctx)
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Hand a size to the container's monitor (<see cref="WindowSize.ResizeSocketOf"/>): one connection per size. A
+    /// container without a terminal, or a monitor that is gone, has no such socket: nothing is sent.
+    /// </summary>
+    private static void SendSize(string path, ulong size)
+    {
+        int fd = Connect(path);
+        if (fd < 0) return;
+        WriteAll(fd, new ReadOnlySpan<byte>(&size, WindowSize.WireBytes));
+        close(fd);
     }
 
     /// <summary>A connected unix stream socket, or -1.</summary>

@@ -11,7 +11,8 @@ namespace PsContainers.Monitor;
 /// bytes with a terminal (-Tty), else <see cref="MonitorProtocol"/> frames (Stdout, Stderr, and Exit at the end).
 /// What a client sends is written to the container's standard input when it has one (-Interactive: a pipe this
 /// monitor keeps open, or the terminal's master); detach keys are the client's business. A client that does not take
-/// its output within a second is dropped, so a stuck client never blocks the container.
+/// its output within a second is dropped, so a stuck client never blocks the container. With a terminal, a second
+/// socket beside it (<see cref="WindowSize.ResizeSocketOf"/>) takes the attached terminal's size (docker attach's resize).
 /// </summary>
 internal sealed unsafe class AttachServer
 {
@@ -22,10 +23,13 @@ internal sealed unsafe class AttachServer
     private readonly bool _tty;
     private readonly string _path;
     private readonly string _record;
-    private int _listen = -1;
+    private readonly string _resizePath;
+    private int _listen = -1, _resizeListen = -1;
     private readonly List<Client> _clients = [];
     /// <summary>Where client input goes: the write end of the container's stdin pipe or the terminal master; -1: none.</summary>
     public int Input = -1;
+    /// <summary>The container's terminal master (-Tty), whose size the resize socket sets; -1: none.</summary>
+    public int Terminal = -1;
 
     private sealed class Client(int fd) { public readonly int Fd = fd; public bool Reading = true, Dead; }
 
@@ -36,6 +40,7 @@ internal sealed unsafe class AttachServer
         _tty = o.Tty;
         _path = Path.Combine(Path.GetTempPath(), $"psc-attach-{o.Id[..Math.Min(12, o.Id.Length)]}.sock");
         _record = Path.Combine(o.Dir, ContainerMarkers.AttachSocket);
+        _resizePath = WindowSize.ResizeSocketOf(_path);
     }
 
     /// <summary>Listen (again) and record the socket's path; false when the socket cannot be created.</summary>
@@ -46,6 +51,13 @@ internal sealed unsafe class AttachServer
         _listen = ListenUnix(_path);
         if (_listen < 0) return false;
         listen(_listen, MaxClients);
+        if (_tty)
+        {
+            // a terminal's size comes on its own socket (WindowSize), so the attach stream stays the container's bytes
+            try { File.Delete(_resizePath); } catch { }
+            _resizeListen = ListenUnix(_resizePath);
+            if (_resizeListen >= 0) listen(_resizeListen, MaxClients);
+        }
         try { File.WriteAllText(_record, _path); } catch { }
         return true;
     }
@@ -55,18 +67,23 @@ internal sealed unsafe class AttachServer
     {
         Sweep();
         if (_listen >= 0) { map[n] = tag; pfd[n++] = new PollFd { fd = _listen, events = POLLIN }; }
+        if (_resizeListen >= 0) { map[n] = tag + ResizeOffset; pfd[n++] = new PollFd { fd = _resizeListen, events = POLLIN }; }
         // a client that stopped sending is still polled, for its hang-up only (events 0)
         for (int i = 0; i < _clients.Count; i++)
             if (!_clients[i].Dead) { map[n] = tag + 1 + i; pfd[n++] = new PollFd { fd = _clients[i].Fd, events = _clients[i].Reading ? POLLIN : (short)0 }; }
     }
 
     /// <summary>How many descriptors <see cref="AddPoll"/> adds at most.</summary>
-    public static int PollSlots => 1 + MaxClients;
+    public static int PollSlots => 2 + MaxClients;
+
+    /// <summary>The offset of the resize socket's slot (after the clients' 1..MaxClients).</summary>
+    private const int ResizeOffset = 1 + MaxClients;
 
     /// <summary>Handle a ready descriptor that <see cref="AddPoll"/> tagged <paramref name="tag"/> + offset.</summary>
     public void OnReady(int offset, short revents, byte[] buf)
     {
         if (offset == 0) { Accept(); return; }
+        if (offset == ResizeOffset) { Resize(); return; }
         var c = _clients[offset - 1];
         if (!c.Reading) { if ((revents & (POLLHUP | POLLERR)) != 0) c.Dead = true; return; }
         fixed (byte* b = buf)
@@ -110,6 +127,31 @@ internal sealed unsafe class AttachServer
         _ctx.Event("attach");
     }
 
+    /// <summary>
+    /// One size from the resize socket (<see cref="WindowSize"/>): a client connects, writes a struct winsize and closes;
+    /// it is applied to the container's terminal. A client that sends less within 200 ms is dropped, unheard.
+    /// </summary>
+    private void Resize()
+    {
+        int fd = accept4(_resizeListen, null, null, SOCK_CLOEXEC);
+        if (fd < 0) return;
+        ulong size = 0;
+        int have = 0;
+        var p = stackalloc PollFd[1];
+        byte* b = (byte*)&size;
+        while (have < WindowSize.WireBytes)
+        {
+            p[0] = new PollFd { fd = fd, events = POLLIN };
+            if (poll(p, 1, 200) <= 0) break;
+            nint got = read(fd, b + have, (nuint)(WindowSize.WireBytes - have));
+            if (got > 0) { have += (int)got; continue; }
+            if (got < 0 && Errno == EINTR) continue;
+            break;
+        }
+        close(fd);
+        if (have == WindowSize.WireBytes) WindowSize.Apply(Terminal, size);
+    }
+
     /// <summary>Send what the container wrote on <paramref name="stream"/> (0 stdout, 1 stderr) to every client.</summary>
     public void Broadcast(int stream, ReadOnlySpan<byte> data)
     {
@@ -125,8 +167,10 @@ internal sealed unsafe class AttachServer
         foreach (var c in _clients) close(c.Fd);
         _clients.Clear();
         if (_listen >= 0) { close(_listen); _listen = -1; }
+        if (_resizeListen >= 0) { close(_resizeListen); _resizeListen = -1; }
         try { File.Delete(_record); } catch { }
         try { File.Delete(_path); } catch { }
+        try { File.Delete(_resizePath); } catch { }
     }
 
     private void SendAll(byte[] wire)

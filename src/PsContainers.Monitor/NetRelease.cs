@@ -14,8 +14,8 @@ namespace PsContainers.Monitor;
 /// them, and after a kill). It replays every cached CNI attachment of the container (STORE_ROOT/networks/cache/
 /// NET-ID-IF.json) as a DEL through its plugins in reverse order (prevResult, CNI_ARGS and capability arguments from
 /// the cache, CNI SPEC.md "DEL"), which releases the addresses (host-local leases), the port rules (portmap) and the
-/// interfaces; then it unmounts the container's network namespace and forgets its network state
-/// (containers/ID/network.json).
+/// interfaces, journaling a "network disconnect" event for each (<see cref="NetworkAttachmentEvent"/>); then it
+/// unmounts the container's network namespace and forgets its network state (containers/ID/network.json).
 ///
 /// It takes the container's network lock (networks/locks/ID.lock), as the engine does. Without --foreground it then
 /// continues in a detached child (new session) that inherits the lock, so neither the runtime nor an attached
@@ -133,7 +133,12 @@ internal sealed class NetRelease
                 }
                 catch (Exception) { ok = false; }
             }
-            if (ok) { try { File.Delete(f); } catch { } }
+            if (ok)
+            {
+                try { File.Delete(f); } catch { }
+                // docker's "network disconnect" when a stopped container's network is released (the engine's teardown writes the same)
+                new EventJournal(_root).TryAppend(NetworkAttachmentEvent.Of(NetworkAttachmentEvent.Disconnect, entry.NetworkName, NetworkAttachmentEvent.DriverOf(entry.Config), _id));
+            }
             else { failed = true; Log($"DEL failed on {f}"); }
         }
         // when a DEL failed, the namespace stays for the engine's own teardown to retry with

@@ -56,7 +56,11 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
             var oom = OomKillCounter.ForProcess(pid);
             // the attach socket exists before the launcher returns, so a Connect-Container right after a detached
             // run finds it (docker attach right after docker run -d)
-            if (_attach.Open()) _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
+            if (_attach.Open())
+            {
+                _attach.Input = O.Tty ? (O.OpenStdin ? outR : -1) : stdinWrite;
+                _attach.Terminal = O.Tty ? outR : -1;
+            }
             // health is "starting" again before the start returns (docker's initHealthMonitor), so a wait for healthy
             // right after a restart never passes on the previous run's result
             _health?.Reset(pid);

@@ -170,13 +170,10 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
         return code;
     }
 
-    /// <summary>Copy the caller's window size to the container's terminal when it changed.</summary>
+    /// <summary>Copy the caller's window size to the container's terminal when it changed (<see cref="WindowSize"/>).</summary>
     private static void SyncWindowSize(int master, ref ulong last)
     {
-        ulong ws = 0;
-        if (ioctl(0, TIOCGWINSZ, &ws) != 0 || ws == last) return;
-        last = ws;
-        ioctl(master, TIOCSWINSZ, &ws);
+        if (WindowSize.Changed(ref last, out ulong ws)) WindowSize.Apply(master, ws);
     }
 
     private int RelayTerminal(int pid, int master, ref ulong size)
@@ -193,7 +190,7 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
             if (stdinOpen) { iIn = n; pfd[n++] = new PollFd { fd = 0, events = POLLIN }; }
             if (masterOpen) { iMaster = n; pfd[n++] = new PollFd { fd = master, events = POLLIN }; }
             if (exit is null && pidfd >= 0) { iPid = n; pfd[n++] = new PollFd { fd = pidfd, events = POLLIN }; }
-            int pr = poll(pfd, (nuint)n, exit is null ? 250 : 50);
+            int pr = poll(pfd, (nuint)n, exit is null ? WindowSize.PollMilliseconds : 50);
             if (pr < 0 && Errno != EINTR) break;
             SyncWindowSize(master, ref size); // resizes are picked up within a quarter second
             fixed (byte* b = buf)

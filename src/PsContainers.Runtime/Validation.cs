@@ -129,6 +129,22 @@ internal static partial class Validation
         if (p.IoPriority is { } io && io.Class is not ("IOPRIO_CLASS_RT" or "IOPRIO_CLASS_BE" or "IOPRIO_CLASS_IDLE"))
             throw new RuntimeError($"process.ioPriority.class: invalid class '{io.Class}'");
         if (p.OomScoreAdj is int o && (o < -1000 || o > 1000)) throw new RuntimeError($"process.oomScoreAdj: {o} is out of range (-1000..1000)");
+        CheckArgumentSize(p);
+    }
+
+    /// <summary>
+    /// Refuse, before anything is set up, a process that execve would refuse with E2BIG
+    /// (<see cref="PsContainers.Contract.ExecArgumentLimit"/>: its process.rlimits RLIMIT_STACK, else the one it
+    /// inherits from this process), with the error and exit status 126 its execve would give. Without this check a
+    /// huge argument would first be pushed through the sync socket to the container side.
+    /// </summary>
+    /// <exception cref="RuntimeError">exec: "CMD": argument list too long (ExitCode 126).</exception>
+    public static void CheckArgumentSize(SpecProcess p)
+    {
+        ulong? stack = p.Rlimits?.FirstOrDefault(r => r.Type == "RLIMIT_STACK")?.Soft;
+        if (PsContainers.Contract.ExecArgumentLimit.Exceeded(p.Args ?? new(), p.Env ?? new(), stack))
+            throw new RuntimeError(PsContainers.Contract.ExecArgumentLimit.Message(p.Args is { Count: > 0 } a ? a[0] : ""))
+            { ExitCode = PsContainers.Contract.StartFailure.CannotExecute };
     }
 
     private static void CheckHooks(SpecHooks? h)

@@ -88,6 +88,31 @@ public abstract partial class PscCmdlet : PSCmdlet
     /// <summary>Stop the cmdlet with a terminating error for an engine exception.</summary>
     protected void ThrowEngineError(Exception ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
 
+    // ---- confirmation ----
+
+    /// <summary>
+    /// Ask (<paramref name="ask"/>: ShouldProcess or ShouldContinue) and return its answer; when the session cannot ask
+    /// (pwsh -NonInteractive: the host throws PSInvalidOperationException; a host without a UI: HostException; the
+    /// console host whose redirected standard input ended, /dev/null: its prompt fails with a NullReferenceException),
+    /// stop with a terminating ConfirmationRequired error (InvalidOperation) telling to use <paramref name="forceHint"/>,
+    /// instead of an unexpected error, before anything is changed. PowerShell's own ConfirmImpact High cmdlets fail
+    /// there too, with the host's message; this one names the way out.
+    /// </summary>
+    protected bool Confirm(Func<bool> ask, object target, string forceHint = "-Force")
+    {
+        try { return ask(); }
+        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException
+            || e is NullReferenceException && Console.IsInputRedirected)
+        {
+            string why = e is NullReferenceException ? "its standard input ended" : e.Message.TrimEnd('.');
+            ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
+                $"{MyInvocation.MyCommand.Name} asks for confirmation and this session cannot prompt ({why}). "
+                + $"Nothing was changed. Use {forceHint} to go ahead without asking, or -WhatIf to see what it would do.", e),
+                ErrorIds.ConfirmationRequired, ErrorCategory.InvalidOperation, target));
+            return false; // not reached
+        }
+    }
+
     // ---- the one catch path for per-target work ----
 
     /// <summary>

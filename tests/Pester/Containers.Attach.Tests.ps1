@@ -130,4 +130,29 @@ Describe 'Connect-Container on a terminal (tmux)' -Skip:(-not (Get-Command tmux 
         Wait-Pane $s2 'DONE' | Should -BeTrue
         Wait-Container ttybox | Should -Be 3
     }
+
+    It 'gives the container''s terminal the attached terminal''s size, then follows its resizes' {
+        $null = Invoke-ContainerImage $Img -Detach -Interactive -Tty -Name ttysize sh
+        $s = Start-TmuxPwsh 'Connect-Container ttysize; "ATTACH-EXIT=$LASTEXITCODE"'
+        Start-Sleep -Milliseconds 1500
+        $size = { (& tmux -L $Sock display-message -p -t $s '#{pane_height} #{pane_width}').Trim() }
+        $first = & $size
+        $first | Should -Match '^\d+ \d+$'
+        $first | Should -Not -Be '0 0'
+        Send-Keys $s 'stty size', 'Enter'
+        Wait-Pane $s "(?m)^$first`$" | Should -BeTrue -Because (Get-Pane $s)
+        & tmux -L $Sock resize-window -t $s -x 90 -y 25
+        $second = & $size
+        $second | Should -Not -Be $first
+        Start-Sleep -Milliseconds 600
+        Send-Keys $s 'stty size', 'Enter'
+        Wait-Pane $s "(?m)^$second`$" | Should -BeTrue -Because (Get-Pane $s)
+        # the size is the container's terminal's: a process started in it later sees it too
+        (Invoke-ContainerExec ttysize -- sh -c 'stty size < /proc/1/fd/0') | Should -Be $second
+        Send-Keys $s 'C-p'
+        Send-Keys $s 'C-q'
+        Wait-Pane $s 'DONE' | Should -BeTrue
+        (Get-Container ttysize).Status | Should -Be 'Running'
+        Remove-Container ttysize -Force
+    }
 }

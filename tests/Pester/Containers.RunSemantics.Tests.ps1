@@ -187,6 +187,33 @@ Describe 'Exit codes of start failures are docker''s 125, 126, 127 with <Runtime
         Remove-Container $name -Force
     }
 
+    It 'refuses an argument list execve cannot take (E2BIG) as docker does, with 126 and "argument list too long", for run and exec' {
+        $big = 'a' * 50MB
+        if ($Runtime -eq 'pscrun') {
+            # runc words its own execve failure differently; pscrun refuses it at create, before the list goes anywhere
+            $global:LASTEXITCODE = 0
+            $err = $null
+            $null = Invoke-ContainerImage runsem-exit:1 -Remove -Network none -ErrorVariable err -ErrorAction SilentlyContinue -- echo $big 2>$null
+            $LASTEXITCODE | Should -Be 126
+            $err[0].Exception.Message | Should -Match 'exec: "echo": argument list too long'
+            $err[0].Exception.Message | Should -Not -Match 'Broken pipe|sync write'
+        }
+        $name = "runsem-e2big-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $null = Invoke-ContainerImage runsem-exit:1 -Detach -Name $name -Network none -- sleep 600
+        $global:LASTEXITCODE = 0
+        $err2 = $null
+        $out = Invoke-ContainerExec $name -ErrorVariable err2 -ErrorAction SilentlyContinue -- echo $big
+        $out | Should -BeNullOrEmpty
+        $LASTEXITCODE | Should -Be 126
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'ArgumentListTooLong,*'
+        $err2[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err2[0].Exception.Message | Should -Be 'exec: "echo": argument list too long'
+        # a long argument that execve takes still runs (100 KiB, under the 128 KiB a string may have)
+        Invoke-ContainerExec $name -- sh -c 'echo ${#1}' sh ('b' * 100KB) | Should -Be '102400'
+        (Get-Container $name).Status | Should -Be 'Running'
+        Remove-Container $name -Force
+    }
+
     It 'gives 125 for an unknown -User, with an ObjectNotFound error, and leaves no container' {
         $global:LASTEXITCODE = 0
         $err = $null

@@ -150,6 +150,90 @@ Describe 'Get-ContainerEvent' {
         finally { if (-not $p.HasExited) { $p.Kill() } }
     }
 
+    It 'follows only new events without -Since, as docker events --follow does; with -Since it replays from then' {
+        $since = Get-Date
+        New-ContainerVolume ev-before | Out-Null # recorded before either follower starts
+        $until = (Get-Date).AddSeconds(25)
+        $follow = {
+            param([string] $Out, [string] $SinceArg)
+            $cmd = "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$ModuleManifest'; " +
+                "Get-ContainerEvent -Follow -Type Volume $SinceArg -Until ([datetime]::Parse('$($until.ToString('o'))')) | " +
+                "ForEach-Object { `$_.ActorId | Add-Content '$Out' }"
+            Start-Process -FilePath $Pwsh -PassThru -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $cmd)
+        }
+        $newOnly = Join-Path $TestDrive 'new-only.txt'
+        $replay = Join-Path $TestDrive 'replay.txt'
+        $p1 = & $follow $newOnly ''
+        $p2 = & $follow $replay "-Since ([datetime]::Parse('$($since.ToString('o'))'))"
+        try {
+            # volumes made one by one until the follower without -Since shows it is reading (it may start late)
+            $n = @{ Made = 0 }
+            $seen = Wait-ContainerCondition -TimeoutSeconds 20 {
+                New-ContainerVolume "ev-after-$($n.Made)" | Out-Null
+                $n.Made++
+                Start-Sleep -Milliseconds 300
+                (Test-Path $newOnly) -and @(Get-Content $newOnly).Count -ge 1
+            }
+            $seen | Should -BeTrue
+            $i = $n.Made
+            $last = "ev-after-$($i - 1)"
+            Wait-ContainerCondition -TimeoutSeconds 20 { (Get-Content $newOnly) -contains $last } | Should -BeTrue
+            Wait-ContainerCondition -TimeoutSeconds 20 { (Test-Path $replay) -and (Get-Content $replay) -contains $last } | Should -BeTrue
+            $got = @(Get-Content $newOnly)
+            $got | Should -Not -Contain 'ev-before'
+            $got | Should -Not -BeNullOrEmpty
+            $got | ForEach-Object { $_ | Should -BeLike 'ev-after-*' }
+            $got[-1] | Should -Be $last
+            # replayed from -Since: the earlier volume first, then every later one, in order
+            $all = @(Get-Content $replay)
+            $all[0] | Should -Be 'ev-before'
+            $all[1..($all.Count - 1)] | Should -Be @(0..($i - 1) | ForEach-Object { "ev-after-$_" })
+        }
+        finally {
+            foreach ($p in $p1, $p2) { if (-not $p.HasExited) { $p.Kill() } }
+            Get-ContainerVolume 'ev-before', 'ev-after-*' -ErrorAction SilentlyContinue | Remove-ContainerVolume -Confirm:$false
+        }
+    }
+
+    It 'records network connect and disconnect for a run''s own networks on every path, with docker''s attributes' {
+        $since = Get-Date
+        New-ContainerNetwork ev-n1 | Out-Null
+        New-ContainerNetwork ev-n2 | Out-Null
+        try {
+            $c = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-netc -Network ev-n1 -- sleep 60  # run
+            Connect-ContainerNetwork ev-n2 ev-netc | Out-Null
+            Disconnect-ContainerNetwork ev-n2 ev-netc
+            Stop-Container ev-netc -Timeout 1                                                                  # stop
+            Start-Container ev-netc                                                                            # start
+            Remove-Container ev-netc -Force -Confirm:$false                                                    # removal
+            $mine = { @(Get-ContainerEvent -Type Network -Since $since -Action connect, disconnect | Where-Object { $_.Attributes['container'] -eq $c.Id }) }
+            Wait-ContainerCondition { (& $mine).Count -ge 6 } | Should -BeTrue
+            $e = & $mine
+            ($e | ForEach-Object { "$($_.Action) $($_.ActorName)" }) | Should -Be @(
+                'connect ev-n1', 'connect ev-n2', 'disconnect ev-n2', 'disconnect ev-n1', 'connect ev-n1', 'disconnect ev-n1')
+            foreach ($x in $e) {
+                $x.Type | Should -Be 'Network'
+                $x.ActorId | Should -Be $x.ActorName
+                $x.Attributes['type'] | Should -Be 'bridge'
+                $x.Attributes['container'] | Should -Be $c.Id
+            }
+
+            # a restart policy keeps the container on its network while it restarts; when it gives up, the monitor's
+            # release writes the disconnect
+            $r = Invoke-ContainerImage busybox-test:latest -Detach -Name ev-netr -Network ev-n1 -Restart on-failure:2 -- sh -c 'sleep 0.3; exit 3'
+            $theirs = { @(Get-ContainerEvent -Type Network -Since $since -Action connect, disconnect | Where-Object { $_.Attributes['container'] -eq $r.Id }) }
+            Wait-ContainerCondition -TimeoutSeconds 30 { (& $theirs).Action -contains 'disconnect' } | Should -BeTrue
+            Start-Sleep -Milliseconds 500
+            (& $theirs | ForEach-Object { "$($_.Action) $($_.ActorName)" }) | Should -Be @('connect ev-n1', 'disconnect ev-n1')
+            Remove-Container ev-netr -Force -Confirm:$false
+            @(& $theirs).Count | Should -Be 2
+        }
+        finally {
+            Get-Container ev-netc, ev-netr -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+            Remove-ContainerNetwork ev-n1, ev-n2 -Force -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'keeps the journal bounded and parseable' {
         $dir = Join-Path $Root 'events'
         Get-ChildItem $dir | ForEach-Object Name | Sort-Object | Should -BeIn @('events.lock', 'events.log', 'events.log.1')

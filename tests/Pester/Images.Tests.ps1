@@ -349,6 +349,22 @@ Describe 'Get-ContainerImage' {
         (Get-ContainerImage $script:Gi.Id.Substring(7, 12)).Id | Should -Contain $script:Gi.Id
     }
 
+    It 'finds a local name also as podman spells it, localhost/NAME, and the reverse; runs and removes by it' {
+        (Get-ContainerImage localhost/getimg-test:1.0).Id | Should -Be $script:Gi.Id
+        (Get-ContainerImage localhost/getimg-test:1.0).Repository | Should -Be 'getimg-test'  # the stored name is shown
+        Invoke-ContainerImage localhost/getimg-test:1.0 -Remove -Network none -- echo from-localhost | Should -Be 'from-localhost'
+        Get-ContainerImage localhost/getimg-test:9 -ErrorAction SilentlyContinue -ErrorVariable e1 | Should -BeNullOrEmpty
+        $e1[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+        # tagged the podman way, found by the short name
+        Add-ContainerImageTag getimg-test:1.0 localhost/getimg-podman:3
+        (Get-ContainerImage getimg-podman:3).Id | Should -Be $script:Gi.Id
+        Invoke-ContainerImage getimg-podman:3 -Remove -Network none -- echo from-short | Should -Be 'from-short'
+        # removing by the other spelling untags the stored name and only it
+        Remove-ContainerImage getimg-podman:3 -Confirm:$false
+        Get-ContainerImage localhost/getimg-podman:3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-ContainerImage getimg-test:1.0).Id | Should -Be $script:Gi.Id
+    }
+
     It 'writes a non-terminating ObjectNotFound error for a name that matches nothing' {
         $out = Get-ContainerImage no-such-image:1, getimg-test:1.0 -ErrorAction SilentlyContinue -ErrorVariable err
         $err | Should -HaveCount 1

@@ -133,6 +133,29 @@ Describe 'Clear-ContainerSystem (docker system prune)' {
         Get-ContainerImage -Id $script:Dangling | Should -Not -BeNullOrEmpty
     }
 
+    It 'without -Force where nothing can prompt: a ConfirmationRequired error naming -Force, and nothing removed' {
+        # pwsh -NonInteractive, and a pwsh whose standard input is /dev/null (a script run from cron or CI)
+        $cmd = "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$ModuleManifest'; " +
+            "try { Clear-ContainerSystem -All -Volumes -ErrorAction Stop; 'NOERROR' } " +
+            "catch { 'ID=' + `$_.FullyQualifiedErrorId; 'CAT=' + `$_.CategoryInfo.Category; 'MSG=' + `$_.Exception.Message }"
+        foreach ($mode in @('-NonInteractive', '-NoLogo')) {
+            $out = & /bin/sh -c '"$0" -NoProfile "$1" -Command "$2" < /dev/null 2>&1' $Pwsh $mode $cmd | Out-String
+            $out | Should -Match 'ID=ConfirmationRequired,PsContainers.Commands.ClearContainerSystemCommand' -Because "$mode`n$out"
+            $out | Should -Match 'CAT=InvalidOperation'
+            $out | Should -Match 'MSG=Clear-ContainerSystem asks for confirmation and this session cannot prompt .*Use -Force'
+            $out | Should -Not -Match 'NOERROR|UnexpectedError'
+        }
+        Get-Container sys-old -All | Should -Not -BeNullOrEmpty
+        Get-ContainerNetwork sys-idle | Should -Not -BeNullOrEmpty
+        Get-ContainerVolume $script:IdleAnon | Should -Not -BeNullOrEmpty
+        Get-ContainerImage -Id $script:Dangling | Should -Not -BeNullOrEmpty
+        Get-ContainerImage -Id $script:Idle | Should -Not -BeNullOrEmpty
+        # -WhatIf still works there
+        $whatIf = & /bin/sh -c '"$0" -NoProfile -NonInteractive -Command "$1" < /dev/null 2>&1' $Pwsh ($cmd -replace '-ErrorAction Stop', '-WhatIf -ErrorAction Stop') | Out-String
+        $whatIf | Should -Match 'What if: .*stopped container'
+        $whatIf | Should -Match 'NOERROR'
+    }
+
     It 'without -Force and with -Confirm:$false removes what -WhatIf showed and writes the summary' {
         $oldId = (Get-Container sys-old).Id
         $r = Clear-ContainerSystem -Volumes -Confirm:$false

@@ -116,4 +116,28 @@ Describe 'Update-Container with <Runtime>' -ForEach @(
         Update-Container "$P-bad" -Memory 80MB -WhatIf
         (Get-Container "$P-bad").HostConfig.Memory | Should -Be 64MB
     }
+
+    It 'refuses -Cpus beyond the host''s CPUs as docker does, at create, run and update, and creates or changes nothing' {
+        $n = [Environment]::ProcessorCount
+        $words = "Range of CPUs is from 0.01 to $n.00, as there are only $n CPUs available*"
+        New-Container $Img -Name "$P-cpu" -Cpus ($n + 1) -ErrorVariable e1 -ErrorAction SilentlyContinue -- true
+        $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCpus,*'
+        $e1[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e1[0].Exception.Message | Should -BeLike $words
+        Invoke-ContainerImage $Img -Detach -Name "$P-cpu" -Cpus ($n + 0.5) -ErrorVariable e2 -ErrorAction SilentlyContinue -- sleep 30
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCpus,*'
+        Get-Container "$P-cpu" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $null = Invoke-ContainerImage $Img -Detach -Name "$P-cpu" -Cpus 0.5 -- sleep 60
+        Update-Container "$P-cpu" -Cpus ($n + 1) -ErrorVariable e4 -ErrorAction SilentlyContinue
+        $e4[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCpus,*'
+        $e4[0].Exception.Message | Should -BeLike $words
+        (Get-Container "$P-cpu").HostConfig.Cpus | Should -Be 0.5
+        Read-CgroupValue "$P-cpu" cpu cpu.cfs_quota_us cpu.max | Should -BeLike '50000*'
+        # the whole host is allowed (docker's bound is inclusive)
+        $c = Update-Container "$P-cpu" -Cpus $n -PassThru
+        $c.HostConfig.Cpus | Should -Be $n
+        Read-CgroupValue "$P-cpu" cpu cpu.cfs_quota_us cpu.max | Should -BeLike "$($n * 100000)*"
+        (Get-Container "$P-cpu").Status | Should -Be 'Running'
+    }
 }

@@ -112,7 +112,8 @@ public sealed partial class ContainerManager
         return list;
     }
 
-    /// <summary>Create a container (nothing runs yet). Bad options fail before anything is written.</summary>
+    /// <summary>Create a container (nothing runs yet). Bad options fail before anything is written (limits as
+    /// <see cref="SpecBuilder.Resources"/> checks them: InvalidMemory, InvalidCpus).</summary>
     public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
@@ -136,6 +137,8 @@ public sealed partial class ContainerManager
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
+        // limits refused at create as docker refuses them, not first at start (a start would convert them the same way)
+        SpecBuilder.Resources(new SpecOptions { MemoryBytes = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit });
 
         string id = ContainerStore.NewId();
         string runtime = RuntimePath;

@@ -401,7 +401,7 @@ public static class ErrorIds
 
     /// <summary>ObjectNotFound: Group '…' is not in the container's /etc/group.</summary>
     public const string GroupNotFound = "GroupNotFound";
-    /// <summary>InvalidArgument: Cpus must be between 0.01 and the number of CPUs (… given).</summary>
+    /// <summary>InvalidArgument: Range of CPUs is from 0.01 to N.00, as there are only N CPUs available (… given) (docker's words; create, run, update).</summary>
     public const string InvalidCpus = "InvalidCpus";
     /// <summary>InvalidData: '…' does not hold a JSON object.</summary>
     public const string InvalidEngineConfiguration = "InvalidEngineConfiguration";
@@ -617,4 +617,15 @@ public static class ErrorIds
     public const string PipedInputNeedsInteractive = "PipedInputNeedsInteractive";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
     public const string TerminalRequired = "TerminalRequired";
+    /// <summary>
+    /// InvalidOperation: a cmdlet must ask for confirmation (ConfirmImpact High, or ShouldContinue) and the session
+    /// cannot ask (pwsh -NonInteractive, a host without a UI); nothing was changed. -Force (or -Confirm:$false) does it
+    /// without asking, -WhatIf shows what it would do.
+    /// </summary>
+    public const string ConfirmationRequired = "ConfirmationRequired";
+    /// <summary>
+    /// InvalidArgument: exec: "CMD": argument list too long: a command's arguments and environment beyond what execve
+    /// takes (E2BIG; ExecArgumentLimit), exit status 126 as docker.
+    /// </summary>
+    public const string ArgumentListTooLong = "ArgumentListTooLong";
 }

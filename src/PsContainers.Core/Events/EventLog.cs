@@ -27,6 +27,8 @@ public sealed class EventLog
     /// <summary>
     /// Events that pass <paramref name="filter"/>, oldest first; with <see cref="EventFilter.Follow"/> the stream then
     /// goes on with new events until <paramref name="ct"/> is cancelled or <see cref="EventFilter.Until"/> passes.
+    /// A followed stream without <see cref="EventFilter.Since"/> starts with the events written after the call, as
+    /// docker <c>events --follow</c> does; with Since it replays from then and goes on.
     /// </summary>
     public IEnumerable<EngineEvent> Read(EventFilter filter, CancellationToken ct = default)
     {
@@ -34,7 +36,7 @@ public sealed class EventLog
         using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (filter.Follow && filter.Until is DateTime end)
             window.CancelAfter(end <= DateTime.UtcNow ? TimeSpan.Zero : end - DateTime.UtcNow);
-        foreach (var e in _journal.Read(filter.Follow, window.Token, filter.PollInterval))
+        foreach (var e in _journal.Read(filter.Follow, window.Token, filter.PollInterval, onlyNew: filter.Since is null))
         {
             if (filter.Until is DateTime until && e.Time > until)
             {

@@ -20,9 +20,38 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
     /// <summary>Digest (sha256:…), or null.</summary>
     public string? Digest { get; }
 
-    private ImageReference(string registry, string repository, string? tag, string? digest)
+    /// <summary>The registry that local images are named under by podman (<c>podman build -t x</c> stores localhost/x).</summary>
+    public const string LocalRegistry = "localhost";
+
+    private ImageReference(string registry, string repository, string? tag, string? digest, bool shortName = false)
     {
-        Registry = registry; Repository = repository; Tag = tag; Digest = digest;
+        Registry = registry; Repository = repository; Tag = tag; Digest = digest; IsShortName = shortName;
+    }
+
+    /// <summary>
+    /// Whether the text parsed named no registry ("x:1", "library/x", "user/x"): docker reads it as docker.io's,
+    /// podman first as a local image's (localhost/x).
+    /// </summary>
+    public bool IsShortName { get; }
+
+    /// <summary>
+    /// The other spelling of a local image's name, as podman resolves them into each other (containers/common
+    /// libimage short-name resolution against local storage): for <c>localhost/x:1</c> the docker form
+    /// <c>docker.io/library/x:1</c> (what this engine stores for a name given without a registry); for a short name
+    /// <c>x:1</c> the podman form <c>localhost/x:1</c>. Null for any other reference, or without a tag.
+    /// The store decides whether the counterpart it holds is really local (<c>ImageStore.FindImage</c>).
+    /// </summary>
+    public ImageReference? LocalCounterpart
+    {
+        get
+        {
+            if (Tag is null || Digest is not null) return null;
+            if (Registry == LocalRegistry)
+                return new(DefaultRegistry, Repository.Contains('/') ? Repository : "library/" + Repository, Tag, null);
+            if (IsShortName && Registry == DefaultRegistry)
+                return new(LocalRegistry, FamiliarName, Tag, null);
+            return null;
+        }
     }
 
     [GeneratedRegex(@"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$")]
@@ -87,10 +116,11 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
         }
 
         string registry, repo;
+        bool shortName = false;
         int firstSlash = s.IndexOf('/');
         if (firstSlash < 0)
         {
-            registry = DefaultRegistry; repo = "library/" + s;
+            registry = DefaultRegistry; repo = "library/" + s; shortName = true;
         }
         else
         {
@@ -102,7 +132,7 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
             }
             else
             {
-                registry = DefaultRegistry; repo = s;
+                registry = DefaultRegistry; repo = s; shortName = true;
             }
             if (registry == DefaultRegistry && !repo.Contains('/')) repo = "library/" + repo;
         }
@@ -112,7 +142,7 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
         if (registry.Length == 0 || registry.Length + repo.Length > 255)
             throw Bad(text, "the name is too long");
         if (tag is null && digest is null) tag = DefaultTag;
-        return new ImageReference(registry, repo, tag, digest);
+        return new ImageReference(registry, repo, tag, digest, shortName);
     }
 
     private static string ValidateTag(string tag, string? text)

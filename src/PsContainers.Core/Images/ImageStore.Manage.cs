@@ -70,13 +70,14 @@ public sealed partial class ImageStore
             var img = FindImage(reference)
                 ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"No such image: {reference}.", reference);
             imageId = img.Id;
-            bool byName = !reference.StartsWith("sha256:", StringComparison.Ordinal) && img.Repository != "<none>"
-                && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null && index.Tags.ContainsKey(r.ToString());
+            string? storedTag = !reference.StartsWith("sha256:", StringComparison.Ordinal) && img.Repository != "<none>"
+                && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null ? StoredTag(index, r) : null;
+            bool byName = storedTag is not null;
             var users = GetContainerUses().Where(u => u.ImageId == img.Id).ToList();
             var tags = index.Tags.Where(kv => kv.Value == img.Id).Select(kv => kv.Key).ToList();
             if (byName)
             {
-                string full = ImageReference.Parse(reference).ToString();
+                string full = storedTag!;
                 if (tags.Count > 1)
                 {
                     index.Tags.Remove(full);

@@ -677,8 +677,9 @@ public sealed partial class ImageStore
     private static partial Regex IdPrefixRegex();
 
     /// <summary>
-    /// Find an image by reference (busybox, busybox:1, docker.io/library/busybox:latest, name@sha256:…) or by
-    /// full or short (4+ hex) Id, with or without "sha256:". Returns null when nothing matches.
+    /// Find an image by reference (busybox, busybox:1, docker.io/library/busybox:latest, name@sha256:…; a local name
+    /// also as podman spells it, localhost/x:1, see <see cref="StoredTag"/>) or by full or short (4+ hex) Id, with or
+    /// without "sha256:". Returns null when nothing matches.
     /// </summary>
     public ContainerImage? FindImage(string nameOrId)
     {
@@ -690,8 +691,8 @@ public sealed partial class ImageStore
         {
             if (r.Digest is null)
             {
-                if (index.Tags.TryGetValue(r.ToString(), out var tid) && ReadRecord(tid) is { } rec)
-                    return BuildImage(rec, index, r.ToString());
+                if (StoredTag(index, r) is string key && ReadRecord(index.Tags[key]) is { } rec)
+                    return BuildImage(rec, index, key);
             }
             else
             {
@@ -717,6 +718,24 @@ public sealed partial class ImageStore
             if (matches.Count == 1 && ReadRecord(matches[0]) is { } rec) return BuildImage(rec, index, null);
         }
         return null;
+    }
+
+    /// <summary>
+    /// The key of <paramref name="index"/>'s Tags under which the name <paramref name="r"/> is stored, or null: the
+    /// name itself, else its <see cref="ImageReference.LocalCounterpart"/> as podman resolves local names, so that
+    /// <c>localhost/x:1</c> finds an image built or tagged as <c>x:1</c> (stored docker.io/library/x:1) and <c>x:1</c>
+    /// finds one tagged <c>localhost/x:1</c>. A name that came from docker.io (the image has a repo digest of it) is not
+    /// local: <c>localhost/busybox</c> never means a pulled busybox, as in podman.
+    /// </summary>
+    internal string? StoredTag(RepositoryIndex index, ImageReference r)
+    {
+        string key = r.ToString();
+        if (index.Tags.ContainsKey(key)) return key;
+        if (r.LocalCounterpart is not { } alt || !index.Tags.TryGetValue(alt.ToString(), out var id)) return null;
+        if (r.Registry == ImageReference.LocalRegistry
+            && ReadRecord(id)?.RepoDigests.Any(d => d.StartsWith(alt.Name + "@", StringComparison.Ordinal)) == true)
+            return null;
+        return alt.ToString();
     }
 
     /// <summary>The unpacked layer directories of an image, BASE LAYER FIRST (reverse for overlay's lowerdir).</summary>

@@ -1,3 +1,4 @@
+using PsContainers.Cni;
 using PsContainers.Contract;
 using System.Text;
 using System.Text.Json;
@@ -139,11 +140,13 @@ public sealed class ContainerNetworking
             RefreshHosts(state.Networks.Select(a => a.Network), except: state.ContainerId);
             SyncDns(state.Networks.Select(a => a.Network));
             foreach (var p in state.Ports) { p.ContainerId = state.ContainerId; p.ContainerName = state.ContainerName; }
+            for (int i = 0; i < confs.Count; i++)
+                EmitAttachment(NetworkAttachmentEvent.Connect, state.Networks[i].Network, req.ContainerId, NetworkAttachmentEvent.DriverOf(confs[i]));
             return state;
         }
         catch
         {
-            try { TeardownLocked(req.ContainerId, CancellationToken.None); } catch { }
+            try { TeardownLocked(req.ContainerId, CancellationToken.None, journal: false); } catch { } // no connect was journaled
             throw;
         }
     }
@@ -236,19 +239,30 @@ public sealed class ContainerNetworking
         TeardownLocked(containerId, ct);
     }
 
-    private void TeardownLocked(string containerId, CancellationToken ct)
+    /// <param name="journal">Journal a "network disconnect" for each attachment released (an attachment still in the
+    /// CNI cache, i.e. not released by net-release already); false when undoing a setup that journaled no connect.</param>
+    private void TeardownLocked(string containerId, CancellationToken ct, bool journal = true)
     {
         var state = GetState(containerId);
         string netns = state?.NetnsPath ?? NetworkNamespace.PathFor(containerId);
         var todo = new List<(string Net, string If)>();
         if (state is not null) todo.AddRange(state.Networks.Select(a => (a.Network, a.IfName)));
+        var cached = new HashSet<(string Net, string If)>();
         foreach (var c in Cni.CachedAttachments())
-            if (c.ContainerId == containerId && !todo.Contains((c.Network, c.IfName))) todo.Add((c.Network, c.IfName));
+        {
+            if (c.ContainerId != containerId) continue;
+            cached.Add((c.Network, c.IfName));
+            if (!todo.Contains((c.Network, c.IfName))) todo.Add((c.Network, c.IfName));
+        }
         Exception? first = null;
         foreach (var (net, ifname) in todo)
         {
             // only cached attachments need a DEL: the cache entry is written when ADD succeeded and removed when DEL did
-            try { Cni.Del(net, new CniRuntimeConf { ContainerId = containerId, NetnsPath = netns, IfName = ifname }, null, ct); }
+            try
+            {
+                Cni.Del(net, new CniRuntimeConf { ContainerId = containerId, NetnsPath = netns, IfName = ifname }, null, ct);
+                if (journal && cached.Contains((net, ifname))) EmitAttachment(NetworkAttachmentEvent.Disconnect, net, containerId);
+            }
             catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
         }
         try { NetworkNamespace.Delete(netns); } catch (Exception e) { first ??= e; }
@@ -309,7 +323,7 @@ public sealed class ContainerNetworking
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });
-        Store.Events?.Emit(EventType.Network, "connect", network, ("name", network), ("container", containerId));
+        EmitAttachment(NetworkAttachmentEvent.Connect, network, containerId, NetworkAttachmentEvent.DriverOf(conf));
         return state;
     }
 
@@ -329,7 +343,7 @@ public sealed class ContainerNetworking
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });
-        Store.Events?.Emit(EventType.Network, "disconnect", network, ("name", network), ("container", containerId));
+        EmitAttachment(NetworkAttachmentEvent.Disconnect, network, containerId, NetworkAttachmentEvent.DriverOf(conf));
         return state;
     }
 
@@ -383,6 +397,17 @@ public sealed class ContainerNetworking
                     throw new ResourceNotFoundException(ErrorIds.NetworkRulesMissing, $"CNI CHECK found rules of network '{a.Network}' missing: {string.Join("; ", missing)}.", a.Network);
             }
         }
+    }
+
+    /// <summary>
+    /// Journal a container joining or leaving a network (<see cref="NetworkAttachmentEvent"/>, the shape pscmon's
+    /// net-release writes too); the driver is read from the network's configuration when not given (null when it is gone).
+    /// </summary>
+    private void EmitAttachment(string action, string network, string containerId, string? driver = null)
+    {
+        if (Store.Events is not { } events) return;
+        driver ??= Store.Get(network)?.Driver;
+        events.Journal.TryAppend(NetworkAttachmentEvent.Of(action, network, driver, containerId));
     }
 
     private static PscException NotNetworked(string id) =>

@@ -104,7 +104,7 @@ public sealed partial class NetworkStore
     public static ContainerNetwork Describe(JsonObject conf, string path)
     {
         var plugins = CniExecutor.Plugins(conf);
-        var main = plugins.FirstOrDefault(p => p["ipam"] is JsonObject) ?? plugins.FirstOrDefault();
+        var main = PsContainers.Cni.CniPlugins.MainPlugin(conf);
         var n = new ContainerNetwork
         {
             Name = (string?)conf["name"] ?? "",

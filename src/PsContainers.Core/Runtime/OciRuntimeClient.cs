@@ -284,6 +284,12 @@ public sealed class OciRuntimeClient
             if (options.Args is null || options.Args.Count == 0)
                 throw PscException.InvalidArgument(ErrorIds.NoCommand, "exec needs a command or a process specification.", id);
             a.AddRange(options.Args);
+            // the command rides on the runtime's command line: one execve refuses too long a list (E2BIG) before the
+            // runtime runs, so it is refused here in the words and with the status the runtime gives a container's process
+            var engineEnv = Environment.GetEnvironmentVariables().Keys.Cast<object>().Select(k => $"{k}={Environment.GetEnvironmentVariable(k.ToString()!)}");
+            if (Contract.ExecArgumentLimit.Exceeded(a.Prepend(RuntimePath), engineEnv))
+                throw new PscException(ErrorIds.ArgumentListTooLong, PscErrorCategory.InvalidArgument, Contract.ExecArgumentLimit.Message(options.Args[0]), id)
+                { ExitCode = Contract.StartFailure.CannotExecute };
         }
         try
         {

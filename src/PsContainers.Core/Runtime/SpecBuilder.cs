@@ -283,8 +283,26 @@ public static class SpecBuilder
         return m;
     }
 
+    /// <summary>The CFS period a -Cpus limit is expressed in: 100 ms, in microseconds (docker's NanoCPUs period).</summary>
+    internal const long CpuPeriod = 100000;
+
+    /// <summary>
+    /// The CFS quota (microseconds per <see cref="CpuPeriod"/>) for a limit of <paramref name="cpus"/> CPUs, refusing
+    /// what docker refuses (daemon verifyContainerResources): below 0.01 or above the <paramref name="hostCpus"/> the
+    /// host has, "Range of CPUs is from 0.01 to N.00, as there are only N CPUs available".
+    /// </summary>
+    /// <exception cref="PscException">InvalidCpus (InvalidArgument), the value given as target.</exception>
+    internal static long CpuQuota(double cpus, int hostCpus)
+    {
+        long quota = double.IsFinite(cpus) ? (long)Math.Round(cpus * CpuPeriod) : -1;
+        if (quota < CpuPeriod / 100 || cpus > hostCpus)
+            throw PscException.InvalidArgument(ErrorIds.InvalidCpus, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Range of CPUs is from 0.01 to {hostCpus}.00, as there are only {hostCpus} CPUs available ({cpus} given)."), cpus);
+        return quota;
+    }
+
     /// <summary>linux.resources for the limits of <paramref name="o"/> (also what <c>Update-Container</c> writes through the runtime's update).</summary>
-    /// <exception cref="PscException">InvalidMemory (below 6 MiB), InvalidCpus (outside 0.01..CPU count).</exception>
+    /// <exception cref="PscException">InvalidMemory (below 6 MiB), InvalidCpus (outside 0.01..the host's CPU count, see <see cref="CpuQuota"/>).</exception>
     internal static SpecResources Resources(SpecOptions o)
     {
         var r = new SpecResources();
@@ -300,11 +318,8 @@ public static class SpecBuilder
             r.Cpu = new SpecCpu { Shares = o.CpuShares, Cpus = o.CpusetCpus };
             if (o.Cpus is double c)
             {
-                if (c <= 0 || c > Environment.ProcessorCount * 4)
-                    throw PscException.InvalidArgument(ErrorIds.InvalidCpus, $"Cpus must be between 0.01 and the number of CPUs ({c} given).", c);
-                r.Cpu.Period = 100000;
-                r.Cpu.Quota = (long)Math.Round(c * 100000);
-                if (r.Cpu.Quota < 1000) throw PscException.InvalidArgument(ErrorIds.InvalidCpus, "Cpus must be at least 0.01.", c);
+                r.Cpu.Period = CpuPeriod;
+                r.Cpu.Quota = CpuQuota(c, Environment.ProcessorCount);
             }
         }
         if (o.PidsLimit is long p) r.Pids = new SpecPids { Limit = p <= 0 ? -1 : p };

@@ -37,7 +37,8 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
             var bound = MyInvocation.BoundParameters;
             if (!(Force && !bound.ContainsKey("WhatIf") && !bound.ContainsKey("Confirm")))
             {
-                if (!ShouldProcess(summary, "Remove " + summary + "?", "Clear-ContainerSystem", out var reason))
+                var reason = ShouldProcessReason.None;
+                if (!Confirm(() => ShouldProcess(summary, "Remove " + summary + "?", "Clear-ContainerSystem", out reason), summary))
                 {
                     // -WhatIf: each object too, with what it frees
                     if (reason == ShouldProcessReason.WhatIf)

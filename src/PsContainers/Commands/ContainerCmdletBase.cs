@@ -56,14 +56,23 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// </summary>
     protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty, StandardStreams? streams = null)
     {
-        if (tty)
+        try
         {
-            using var p = Manager.ExecInTerminal(c, command, options);
-            p.WaitForExit();
-            return p.ExitCode;
+            if (tty)
+            {
+                using var p = Manager.ExecInTerminal(c, command, options);
+                p.WaitForExit();
+                return p.ExitCode;
+            }
+            using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
+            return Relay(session.ReadLines(CancellationToken), session, c.Name);
         }
-        using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
-        return Relay(session.ReadLines(CancellationToken), session, c.Name);
+        catch (PscException e) when (e.ExitCode is int code)
+        {
+            // a command that could not be executed (ArgumentListTooLong: 126) sets $LASTEXITCODE as docker exec's status
+            SetLastExitCode(code);
+            throw;
+        }
     }
 
     /// <summary>

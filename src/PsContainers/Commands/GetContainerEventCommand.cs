@@ -9,7 +9,8 @@ namespace PsContainers.Commands;
 /// <summary>
 /// Get-ContainerEvent: the engine's event journal (docker events / podman events) as objects: what happened to which
 /// container, image, volume or network, and when. Without -Follow it returns the events recorded (the journal keeps
-/// the latest 1-2 MiB, a few thousand events); with -Follow it then waits for new ones until Ctrl+C or -Until.
+/// the latest 1-2 MiB, a few thousand events). With -Follow it writes the events that happen from now on until Ctrl+C
+/// or -Until (docker events --follow); with -Follow -Since it first replays the recorded events from then.
 /// Containers piped in (or -Id) select their events; -Name, -Action match PowerShell wildcards.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ContainerEvent")]
@@ -41,7 +42,7 @@ public sealed class GetContainerEventCommand : PscCmdlet
     /// <summary>Events at or before (same forms as -Since); a followed stream ends when the clock passes it.</summary>
     [Parameter] public object? Until { get; set; }
 
-    /// <summary>After the recorded events, keep writing new events as they happen (Ctrl+C ends it).</summary>
+    /// <summary>Write new events as they happen until Ctrl+C or -Until; the recorded ones only from -Since on (docker events --follow).</summary>
     [Parameter] public SwitchParameter Follow { get; set; }
 
     private readonly List<string> _names = new(), _ids = new();

@@ -109,12 +109,20 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
 [OutputType(typeof(NetworkAttachment))]
 public sealed class ConnectContainerNetworkCommand : PscCmdlet
 {
+    /// <summary>The network to Connect (its name; docker network connect NETWORK CONTAINER: first positionally).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [Alias("NetworkName")]
     [ArgumentCompleter(typeof(NetworkNameCompleter))]
     public string Network { get; set; } = "";
 
+    /// <summary>
+    /// The containers to Connect to it: names or ids (or id prefixes), second positionally. Containers piped in bind by
+    /// their Id (Get-Container | …), strings by value. -Name is not a parameter here: in the *-ContainerNetwork cmdlets
+    /// a name is a network's, so the container is only ever -Container (-ContainerName, -Id).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name", "Id")]
+    [Alias("ContainerName", "ContainerId", "Id")]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string[] Container { get; set; } = Array.Empty<string>();
 
     [Parameter] public string? IPAddress { get; set; }
@@ -141,12 +149,20 @@ public sealed class ConnectContainerNetworkCommand : PscCmdlet
 [OutputType(typeof(void))]
 public sealed class DisconnectContainerNetworkCommand : PscCmdlet
 {
+    /// <summary>The network to Disconnect (its name; docker network disconnect NETWORK CONTAINER: first positionally).</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [Alias("NetworkName")]
     [ArgumentCompleter(typeof(NetworkNameCompleter))]
     public string Network { get; set; } = "";
 
+    /// <summary>
+    /// The containers to Disconnect from it: names or ids (or id prefixes), second positionally. Containers piped in bind by
+    /// their Id (Get-Container | …), strings by value. -Name is not a parameter here: in the *-ContainerNetwork cmdlets
+    /// a name is a network's, so the container is only ever -Container (-ContainerName, -Id).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name", "Id")]
+    [Alias("ContainerName", "ContainerId", "Id")]
+    [ArgumentCompleter(typeof(ContainerNameCompleter))]
     public string[] Container { get; set; } = Array.Empty<string>();
 
     /// <summary>Accepted for docker compatibility (disconnect is always forced to release the address).</summary>

@@ -58,7 +58,7 @@ public sealed class RemoveContainerProjectCommand : PscCmdlet
     private void Down(ProjectOrchestrator orchestrator, string name, ContainerProject? model, ProjectDownOptions options)
     {
         if (Volumes && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
-            && ConfirmPreferenceAtMost(ConfirmImpact.High) && !ShouldContinue($"Remove project '{name}' with its volumes? Their data is deleted.", "Remove-ContainerProject -Volumes"))
+            && ConfirmPreferenceAtMost(ConfirmImpact.High) && !Confirm(() => ShouldContinue($"Remove project '{name}' with its volumes? Their data is deleted.", "Remove-ContainerProject -Volumes"), name, "-Confirm:$false"))
             return;
         var failures = new List<PsContainers.Core.PscException>();
         var progress = new ProjectProgressWriter(this, "Remove-ContainerProject", name, model?.Services.Count ?? 0);

@@ -46,6 +46,16 @@ public static class CniPlugins
     }
 
     /// <summary>
+    /// The plugin of a configuration list that makes the interface: the first with "ipam", else the first plugin; null
+    /// when there is none. Its type is the network's driver (Get-ContainerNetwork's Driver, the events' "type").
+    /// </summary>
+    public static JsonObject? MainPlugin(JsonObject conflist)
+    {
+        var plugins = PluginList(conflist);
+        return plugins?.FirstOrDefault(p => p["ipam"] is JsonObject) ?? plugins?.FirstOrDefault();
+    }
+
+    /// <summary>
     /// The stdin configuration for one plugin: its own keys + the list's name and cniVersion (default 1.0.0) +
     /// runtimeConfig (the capability arguments the plugin declares in "capabilities", SPEC.md "Deriving
     /// runtimeConfig") + prevResult when given.

@@ -79,10 +79,14 @@ public sealed class EventJournal
     /// then every new event as it is written, until <paramref name="ct"/> is cancelled (polls every
     /// <paramref name="pollInterval"/>, 100 ms by default; a rotation while following loses nothing unless the journal
     /// rotates twice within one poll). Lines that are not events are skipped. An absent journal reads as empty.
+    /// With <paramref name="onlyNew"/> (and <paramref name="follow"/>) the events already recorded are skipped: only those
+    /// written after the call are returned (docker <c>events --follow</c> without <c>--since</c>); the position is taken
+    /// at the end of the journal when the call starts, so an event written after that is never lost.
     /// </summary>
     /// <exception cref="FsException">The journal exists but cannot be read (a link in its place, permissions).</exception>
-    public IEnumerable<EngineEvent> Read(bool follow = false, CancellationToken ct = default, TimeSpan? pollInterval = null)
+    public IEnumerable<EngineEvent> Read(bool follow = false, CancellationToken ct = default, TimeSpan? pollInterval = null, bool onlyNew = false)
     {
+        onlyNew &= follow;
         var poll = pollInterval ?? TimeSpan.FromMilliseconds(100);
         SafeFd? dir = OpenDirectory(create: follow);
         if (dir is null) yield break;
@@ -92,7 +96,7 @@ public sealed class EventJournal
         try
         {
             // the rotated file first, unless a rotation since we opened made it the file we hold
-            var rot = OpenFile(dir, rotated, create: false);
+            var rot = onlyNew ? null : OpenFile(dir, rotated, create: false);
             if (rot is not null)
             {
                 using (rot)
@@ -103,7 +107,8 @@ public sealed class EventJournal
             }
             if (current is null) yield break;
             var reader = new LineReader(current);
-            foreach (var e in reader.ReadAvailable()) yield return e;
+            if (onlyNew) Fs.Seek(current, 0, Libc.SEEK_END);
+            else foreach (var e in reader.ReadAvailable()) yield return e;
             while (follow && !ct.IsCancellationRequested)
             {
                 if (ct.WaitHandle.WaitOne(poll)) yield break;

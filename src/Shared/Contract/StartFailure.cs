@@ -20,8 +20,9 @@ public static class StartFailure
     /// The exit status for a runtime's start or exec error text. Only an error about executing the command counts as
     /// 126/127: runc and pscrun word it <c>exec: "CMD": ...</c> (runc's LookPath check at create time) or
     /// <c>exec 'CMD': ...</c> (pscrun's execve); "executable file not found" and "no such file or directory" there
-    /// mean 127, "permission denied", "is a directory" and "exec format error" mean 126 (moby's translation of the
-    /// runtime's start error, narrowed to the command so that a missing bind-mount source stays 125).
+    /// mean 127, "permission denied", "is a directory", "exec format error" and "argument list too long" (E2BIG) mean
+    /// 126 (moby's translation of the runtime's start error, narrowed to the command so that a missing bind-mount
+    /// source stays 125).
     /// </summary>
     public static int ExitCodeFor(string? runtimeError)
     {
@@ -36,7 +37,8 @@ public static class StartFailure
             || about.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase)) return NotFound;
         if (about.Contains("permission denied", StringComparison.OrdinalIgnoreCase)
             || about.Contains("is a directory", StringComparison.OrdinalIgnoreCase)
-            || about.Contains("exec format error", StringComparison.OrdinalIgnoreCase)) return CannotExecute;
+            || about.Contains("exec format error", StringComparison.OrdinalIgnoreCase)
+            || about.Contains("argument list too long", StringComparison.OrdinalIgnoreCase)) return CannotExecute;
         return EngineError;
     }
 }

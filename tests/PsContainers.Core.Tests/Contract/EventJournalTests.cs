@@ -151,6 +151,40 @@ public sealed class EventJournalTests : IDisposable
     }
 
     [Fact]
+    public void Follow_with_only_new_skips_the_recorded_events_of_both_files_and_sees_every_later_one()
+    {
+        int lineLength = Ev(0).ToJsonLine().Length;
+        var j = new EventJournal(_root, maxBytes: lineLength * 3);
+        for (int i = 0; i < 5; i++) j.Append(Ev(i)); // rotated: events.log.1 and events.log both hold old events
+        Assert.True(File.Exists(Path.Combine(j.DirectoryPath, EventJournal.RotatedName)));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var seen = new List<string>();
+        var reader = Task.Run(() =>
+        {
+            foreach (var e in j.Read(follow: true, cts.Token, TimeSpan.FromMilliseconds(10), onlyNew: true))
+            {
+                lock (seen) seen.Add(e.ActorId);
+                if (e.ActorId == "id0019") cts.Cancel();
+            }
+        });
+        // warm-up events (ids 100+) until the follower shows it is reading: it may start late on a busy machine
+        for (int w = 100; ; w++)
+        {
+            j.Append(Ev(w));
+            Thread.Sleep(50);
+            lock (seen) if (seen.Count > 0) break;
+            Assert.True(w < 700, "the follower never started");
+        }
+        for (int i = 10; i < 20; i++) { Thread.Sleep(30); j.Append(Ev(i)); }
+        Assert.True(reader.Wait(TimeSpan.FromSeconds(30)), "the follower did not see the last event");
+        Assert.DoesNotContain(seen, id => string.CompareOrdinal(id, "id0005") < 0); // nothing recorded before it started
+        Assert.Equal(Enumerable.Range(10, 10).Select(i => $"id{i:D4}"), seen.Where(id => string.CompareOrdinal(id, "id0100") < 0));
+        // without follow, onlyNew changes nothing: the journal reads whole
+        Assert.Equal(j.Read().Select(e => e.ActorId), j.Read(onlyNew: true).Select(e => e.ActorId));
+        Assert.NotEmpty(j.Read());
+    }
+
+    [Fact]
     public void Follow_ends_when_cancelled_while_nothing_happens()
     {
         var j = new EventJournal(_root);

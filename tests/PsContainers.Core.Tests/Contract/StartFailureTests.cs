@@ -13,6 +13,9 @@ public sealed class StartFailureTests
     // pscrun's execve failure
     [InlineData("pscrun: exec '/opt/orphan.sh': No such file or directory", 127)]
     [InlineData("pscrun: exec '/bin/x': Exec format error", 126)]
+    // an argument list execve refuses (E2BIG): pscrun's create-time check and its execve
+    [InlineData("pscrun create failed (exit 126): pscrun: exec: \"echo\": argument list too long", 126)]
+    [InlineData("pscrun: exec '/bin/echo': Argument list too long", 126)]
     // runc, plain and through --log-format json (escaped quotes)
     [InlineData("runc create failed: unable to start container process: exec: \"/x\": stat /x: no such file or directory", 127)]
     [InlineData("{\"level\":\"error\",\"msg\":\"runc create failed: unable to start container process: exec: \\\"ls2\\\": executable file not found in $PATH\"}", 127)]

@@ -72,6 +72,54 @@ public class ImageStoreTests
         Assert.Single(t.Store.ListImages());
     }
 
+    [Theory]
+    [InlineData("localhost/x:1", "docker.io/library/x:1")]
+    [InlineData("localhost/team/x:1", "docker.io/team/x:1")]
+    [InlineData("x:1", "localhost/x:1")]
+    [InlineData("x", "localhost/x:latest")]
+    [InlineData("team/x:2", "localhost/team/x:2")]
+    [InlineData("library/x:2", "localhost/x:2")]
+    [InlineData("docker.io/library/x:1", null)]   // a registry named: no other spelling
+    [InlineData("quay.io/x:1", null)]
+    [InlineData("localhost:5000/x:1", null)]      // a registry on localhost is a registry
+    [InlineData("x@sha256:0000000000000000000000000000000000000000000000000000000000000000", null)]
+    public void A_local_name_has_podmans_other_spelling(string text, string? counterpart) =>
+        Assert.Equal(counterpart, ImageReference.Parse(text).LocalCounterpart?.ToString());
+
+    [Fact]
+    public void A_local_image_is_found_as_podman_spells_it_and_a_pulled_one_is_not()
+    {
+        using var t = new TempStore();
+        var b = TestImages.PutImage(t.Store, TestImages.ThreeLayers(), LayerCompression.None);
+        var img = t.Store.CommitImage(b.ManifestDigest, [ImageReference.Parse("x:1")], NullProgressSink.Instance, default);
+        Assert.Equal(img.Id, t.Store.FindImage("localhost/x:1")?.Id);
+        Assert.Equal("x", t.Store.FindImage("localhost/x:1")!.Repository); // the stored name is shown
+        Assert.Equal(img.Id, t.Store.FindImage("x:1")?.Id);
+        Assert.Null(t.Store.FindImage("localhost/x:2"));
+        Assert.Null(t.Store.FindImage("localhost/x"));
+        Assert.Null(t.Store.FindImage("quay.io/x:1"));
+        Assert.Null(t.Store.FindImage("localhost:5000/x:1"));
+
+        // tagged the podman way, found by the short name too
+        t.Store.Tag(img, ImageReference.Parse("localhost/y:2"));
+        Assert.Equal(img.Id, t.Store.FindImage("y:2")?.Id);
+        Assert.Equal("localhost/y", t.Store.FindImage("y:2")!.Repository);
+        Assert.Null(t.Store.FindImage("docker.io/library/y:2")); // a full docker.io name means docker.io's
+
+        // removing by the other spelling untags the stored name, and only it
+        var removed = t.Store.Remove("localhost/x:1", force: false);
+        Assert.Equal(["x:1"], removed.Untagged);
+        Assert.Empty(removed.Deleted);
+        Assert.Null(t.Store.FindImage("x:1"));
+        Assert.Equal(img.Id, t.Store.FindImage("localhost/y:2")?.Id);
+
+        // a name pulled from docker.io (the image has a repo digest of it) is not a local name
+        var b2 = TestImages.PutImage(t.Store, TestImages.ThreeLayers(), LayerCompression.Gzip);
+        var pulled = t.Store.CommitImage(b2.ManifestDigest, [ImageReference.Parse("p:1").WithDigest(b2.ManifestDigest), ImageReference.Parse("p:1")], NullProgressSink.Instance, default);
+        Assert.Equal(pulled.Id, t.Store.FindImage("p:1")?.Id);
+        Assert.Null(t.Store.FindImage("localhost/p:1"));
+    }
+
     [Fact]
     public void ChainIds_follow_the_oci_definition()
     {
