@@ -584,4 +584,8 @@ public static class ErrorIds
     public const string PipedInputNeedsInteractive = "PipedInputNeedsInteractive";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>
     public const string TerminalRequired = "TerminalRequired";
+    /// <summary>InvalidOperation: a cmdlet had to ask before deleting data and the host cannot prompt (non-interactive, input closed); nothing was done.</summary>
+    public const string ConfirmationUnavailable = "ConfirmationUnavailable";
+    /// <summary>InvalidOperation: a container waited for to run or be healthy exited, and its restart policy will not start it again (docker compose up --wait).</summary>
+    public const string ContainerExited = "ContainerExited";
 }
