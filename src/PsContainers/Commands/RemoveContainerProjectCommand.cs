@@ -58,7 +58,7 @@ public sealed class RemoveContainerProjectCommand : PscCmdlet
     private void Down(ProjectOrchestrator orchestrator, string name, ContainerProject? model, ProjectDownOptions options)
     {
         if (Volumes && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
-            && ConfirmPreferenceAtMost(ConfirmImpact.High) && !ShouldContinue($"Remove project '{name}' with its volumes? Their data is deleted.", "Remove-ContainerProject -Volumes"))
+            && ConfirmPreferenceAtMost(ConfirmImpact.High) && !AskToRemoveVolumes(name))
             return;
         var failures = new List<PsContainers.Core.PscException>();
         var progress = new ProjectProgressWriter(this, "Remove-ContainerProject", name, model?.Services.Count ?? 0);
@@ -66,6 +66,28 @@ public sealed class RemoveContainerProjectCommand : PscCmdlet
             WriteObject(done, enumerateCollection: true);
         progress.Complete();
         foreach (var e in failures) WriteEngineError(e);
+    }
+
+    /// <summary>
+    /// Ask before the volumes' data goes. A host that cannot prompt (pwsh -NonInteractive, whose ShouldContinue throws;
+    /// a console whose input is closed, where the prompt's read fails) refuses with ConfirmationUnavailable
+    /// (InvalidOperation, terminating) before anything is removed, as PowerShell's own cmdlets refuse to prompt there;
+    /// -Confirm:$false removes without asking.
+    /// </summary>
+    private bool AskToRemoveVolumes(string name)
+    {
+        try
+        {
+            return ShouldContinue($"Remove project '{name}' with its volumes? Their data is deleted.", "Remove-ContainerProject -Volumes");
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException or NullReferenceException or IOException or NotImplementedException)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
+                $"Remove-ContainerProject -Volumes asks before deleting the volumes of project '{name}', and this PowerShell host cannot ask " +
+                "(it is non-interactive or its input is closed). Nothing was removed. Pass -Confirm:$false to remove the project with its volumes without asking.", e),
+                ErrorIds.ConfirmationUnavailable, ErrorCategory.InvalidOperation, name));
+            return false;
+        }
     }
 
     /// <summary>Whether $ConfirmPreference asks for operations of <paramref name="impact"/> (High is asked unless the preference is None).</summary>
