@@ -298,7 +298,7 @@ networks:
             Start-ContainerProject -Path $file -ProjectName $p -WhatIf:$whatIf -ErrorVariable err -ErrorAction SilentlyContinue
             @($err).Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -Be 'NetworkNotFound,PsContainers.Commands.StartContainerProjectCommand'
-            $err[0].Exception.Message | Should -BeLike "$($file):8: network 'outside' is declared as external, but no network named 'nosuchnet$PID' exists*"
+            $err[0].Exception.Message | Should -BeLike "$($file):7: network 'outside' is declared as external, but no network named 'nosuchnet$PID' exists*"
             Get-ContainerNetwork "$($p)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             Get-Container -Project $p -All | Should -BeNullOrEmpty
         }
@@ -316,7 +316,7 @@ volumes:
         $err = $null
         Start-ContainerProject -Path $file -ProjectName $p -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'VolumeNotFound,PsContainers.Commands.StartContainerProjectCommand'
-        $err[0].Exception.Message | Should -BeLike "$($file):8: volume 'kept' is declared as external*"
+        $err[0].Exception.Message | Should -BeLike "$($file):7: volume 'kept' is declared as external*"
         Get-ContainerNetwork "$($p)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-Container -Project $p -All | Should -BeNullOrEmpty
     }

@@ -228,14 +228,14 @@ Describe 'Start-ContainerProject, Get-ContainerProject and Remove-ContainerProje
         Set-Content -Path $script -Value @"
 `$env:PSCONTAINERS_ROOT = '$($script:Root)'
 Import-Module '$($script:ModuleManifest)'
-try { Remove-ContainerProject '$($script:P)' -Volumes -Timeout 0 -ErrorAction Stop; 'REMOVED' }
+try { Remove-ContainerProject '$($script:P)' -Volumes -Timeout 0 -ErrorAction Stop; 'DOWN-WENT-AHEAD' }
 catch { 'ERRORID=' + `$_.FullyQualifiedErrorId; `$_.Exception.Message }
 "@
         foreach ($flags in '-NonInteractive', '') {
             $out = & /bin/sh -c "'$($script:Pwsh)' -NoProfile $flags -File '$script' < /dev/null" 2>&1 | Out-String
             $out | Should -Match 'ERRORID=ConfirmationUnavailable,PsContainers.Commands.RemoveContainerProjectCommand'
             $out | Should -Match 'Nothing was removed\. Pass -Confirm:\$false'
-            $out | Should -Not -Match 'REMOVED|Object reference'
+            $out | Should -Not -Match 'DOWN-WENT-AHEAD|Object reference'
             Get-Ids | Should -Be $before
             (Get-ContainerVolume "$($script:P)_data").Name | Should -Be "$($script:P)_data"
         }
