@@ -413,6 +413,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             string source = Str(r["source"], p + ".source") ?? throw Invalid(r, p, "needs a source");
             string target = Str(r["target"], p + ".target") ?? (kind == "secrets" ? $"/run/secrets/{source}" : $"/{source}");
             if (kind == "secrets" && !target.StartsWith('/')) target = $"/run/secrets/{target}";
+            else if (!target.StartsWith('/')) target = "/" + target; // a config's relative target is under / (its default is /<source>)
             list.Add(new ContainerProjectFileReference
             {
                 Source = source,

@@ -287,12 +287,7 @@ public sealed partial class ContainerManager
         // the upper directory must stay a faithful diff for a commit (LayerDiff): no renamed directories recorded as
         // redirects, no metadata-only copy-ups, whatever the kernel's or the module's defaults (overlayfs.rst)
         string faithful = data + ",redirect_dir=off,metacopy=off";
-        // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount. A
-        // volatile mount leaves work/incompat/volatile, and overlay refuses (EINVAL) the next mount while it is there
-        // (overlayfs.rst "Volatile mount"): a create that wrote files into the rootfs (compose secrets and configs)
-        // unmounted it cleanly, so the start may mount it again. A crash never reaches here for such a container: it is
-        // removed on exit and never restarted.
-        try { Directory.Delete(Path.Combine(work, "incompat", "volatile")); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        // a container removed on exit never needs its upper layer after a crash: skip overlay's sync on unmount
         int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? faithful + ",volatile" : faithful);
         if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, faithful);
         if (e == 22 /* EINVAL: a kernel before metacopy (4.19), where both are off anyway */) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);

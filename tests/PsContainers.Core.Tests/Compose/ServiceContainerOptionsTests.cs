@@ -277,7 +277,8 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         // environment- and content-backed ones are written into the container at create (docker compose's secrets.go)
         var files = o.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
         Assert.Equal(["/etc/env-token", "/inline.conf"], files.Select(f => f.Path));
-        Assert.Equal(Environment.GetEnvironmentVariable("HOME"), System.Text.Encoding.UTF8.GetString(files[0].Content));
+        // the loader's process environment is ComposeDirectory's (HOME=/home/tester), not this process's
+        Assert.Equal("/home/tester", System.Text.Encoding.UTF8.GetString(files[0].Content));
         Assert.Equal((0x124u, 0u, 0u), (files[0].Mode, files[0].Uid, files[0].Gid));
         Assert.Equal("server { listen 80; }", System.Text.Encoding.UTF8.GetString(files[1].Content));
         Assert.Equal((0x1a0u, 33u, 34u), (files[1].Mode, files[1].Uid, files[1].Gid));
@@ -299,7 +300,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
             """);
         var p = _d.Load("unset.yaml");
         Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
-        var e = Assert.Throws<PscException>(() => For(p, "app"));
+        var e = Assert.Throws<InvalidArgumentException>(() => For(p, "app"));
         Assert.Equal(ErrorIds.ComposeSecretNotSet, e.ErrorId);
         Assert.Contains(variable, e.Message);
         Assert.DoesNotContain(typeof(ContainerProjectSecret).GetProperties(), x => x.Name == "EnvironmentValue");
