@@ -60,17 +60,39 @@ internal static class CommandWordsGuard
         return line[(inv.OffsetInLine - 1)..];
     }
 
-    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter)
+    /// <summary>
+    /// Whether PowerShell bound <paramref name="positionalParameter"/> of this invocation of <paramref name="cmdlet"/>
+    /// from words written after '--': it was not named, and no value stands before '--' other than those of named
+    /// parameters, so its positional value came from the command (<c>Invoke-ContainerProject -Service web -- sh -c 'echo hi'</c>
+    /// binds 'sh' to -Path). False when there is no '--', when the text cannot be read (the API, splatting), or when
+    /// the command was given by name (<paramref name="commandParameter"/>).
+    /// </summary>
+    public static bool BoundFromAfterDoubleDash(PSCmdlet cmdlet, string positionalParameter, string commandParameter)
     {
+        if (!cmdlet.MyInvocation.BoundParameters.ContainsKey(positionalParameter)) return false;
+        var items = Read(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter, out _, out var named);
+        if (items is null || named.Contains(positionalParameter)) return false;
+        int doubleDash = items.FindIndex(i => i.Kind == Kind.DoubleDash);
+        return doubleDash >= 0 && !items.Take(doubleDash).Any(i => i.Kind == Kind.Value);
+    }
+
+    /// <summary>
+    /// The invocation's words after the command name, classified; null when there is no text, it does not parse, it
+    /// splats, or it names <paramref name="commandParameter"/> (the command given explicitly).
+    /// </summary>
+    private static List<Item>? Read(string? statement, CommandInfo command, string commandParameter, out CommandAst? cmd, out HashSet<string> named)
+    {
+        named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        cmd = null;
         if (string.IsNullOrWhiteSpace(statement)) return null;
         var script = Parser.ParseInput(statement, out _, out var parseErrors);
-        if (parseErrors.Length > 0 || script.Find(a => a is CommandAst, searchNestedScriptBlocks: false) is not CommandAst cmd) return null;
+        if (parseErrors.Length > 0 || script.Find(a => a is CommandAst, searchNestedScriptBlocks: false) is not CommandAst found) return null;
+        cmd = found;
         var parameters = command.Parameters;
 
         var items = new List<Item>();
-        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         bool afterDoubleDash = false;
-        var elements = cmd.CommandElements;
+        var elements = found.CommandElements;
         for (int i = 1; i < elements.Count; i++)
         {
             var e = elements[i];
@@ -90,6 +112,13 @@ internal static class CommandWordsGuard
             bool dash = !afterDoubleDash && e is StringConstantExpressionAst { StringConstantType: StringConstantType.BareWord } s && s.Value.StartsWith('-');
             items.Add(new Item(dash ? Kind.DashWord : Kind.Value, e));
         }
+        return items;
+    }
+
+    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter)
+    {
+        if (Read(statement, command, commandParameter, out var read, out var named) is not { } items || read is not { } cmd) return null;
+        var parameters = command.Parameters;
 
         // The values before the command are those bound to positional parameters (the image; exec's container name).
         int positional = bound.Count(b => !b.Equals(commandParameter, StringComparison.OrdinalIgnoreCase) && !named.Contains(b)

@@ -176,7 +176,8 @@ Describe 'Test-ContainerProject' {
         $f.Count | Should -Be 2
         $f[0] | Should -BeOfType PsContainers.Core.Compose.ContainerProjectFinding
         ($f[0].Severity, $f[0].Rule, $f[0].File, $f[0].Line) | Should -Be @('Warning', 'UnknownKey', $bad, 4)
-        ($f[1].Severity, $f[1].Rule, $f[1].File, $f[1].Line, $f[1].Service) | Should -Be @('Error', 'ComposeUndefinedReference', $bad, 2, 'web')
+        # an undefined dependency is reported at its depends_on line (issue 14 item 23), not at the service's
+        ($f[1].Severity, $f[1].Rule, $f[1].File, $f[1].Line, $f[1].Service) | Should -Be @('Error', 'ComposeUndefinedReference', $bad, 5, 'web')
         @(Test-ContainerProject -Path $script:Compose -Detailed).Count | Should -Be 0
     }
 }

@@ -72,6 +72,25 @@ Describe 'Start-ContainerProject with build sections' {
         (Get-Container -Project $script:P -Service tool).Id | Should -Be $tool.Id
     }
 
+    It 'reports an image built again outside the project as ImageChanged with both image ids (Compare-ContainerProject)' {
+        $app = Get-Container -Project $script:P -Service app
+        Compare-ContainerProject -Path $script:File -ProjectName $script:P | Should -BeNullOrEmpty
+        Set-Content (Join-Path $script:Dir 'app/message.txt') 'third'
+        $null = Build-ContainerImage (Join-Path $script:Dir 'app') -Tag "$($script:P)-app" -BuildArgument @{ GREETING = 'hello' }
+        $newId = (Get-ContainerImage "$($script:P)-app").Id
+        $newId | Should -Not -Be $app.ImageId
+        $drift = @(Compare-ContainerProject -Path $script:File -ProjectName $script:P)
+        $drift.Count | Should -Be 1
+        $drift[0].Service | Should -Be 'app'
+        $drift[0].Target | Should -Be $app.Name
+        $drift[0].Difference | Should -Be 'ImageChanged'
+        $drift[0].Desired | Should -Be $newId
+        $drift[0].Actual | Should -Be $app.ImageId
+        Start-ContainerProject -Path $script:File -ProjectName $script:P
+        Compare-ContainerProject -Path $script:File -ProjectName $script:P | Should -BeNullOrEmpty
+        Invoke-ContainerExec (Get-Container -Project $script:P -Service app).Name -- cat /message.txt | Should -Be 'third'
+    }
+
     It 'shows the build in -WhatIf and builds nothing' {
         $ids = @(Get-ContainerImage -All | ForEach-Object Id)
         # -WhatIf writes to the host: a child pwsh prints it where the test can read it

@@ -188,6 +188,46 @@ Describe 'Invoke-ContainerProject (docker compose run)' {
         $err[0].FullyQualifiedErrorId | Should -Be 'ContainerExitCode,PsContainers.Commands.InvokeContainerProjectCommand'
     }
 
+    It 'takes every word after -- as the command when no -Path is given (compose.yaml of the current directory)' {
+        Push-Location $script:Dir
+        try {
+            # not -Remove: a removed-on-exit container whose create wrote secrets into it fails to mount (RootfsMountFailed, the base branch's defect)
+            $out = Invoke-ContainerProject -ProjectName $script:P -Service app -NoDeps -- sh -c 'echo hi $MODE'
+        }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be 'hi prod'
+        Get-Container -All | Where-Object Name -like "$($script:P)-app-run-*" | Remove-Container -Force -Confirm:$false
+    }
+
+    It 'sets $LASTEXITCODE 125 when the run fails before its container starts (docker compose run)' {
+        $global:LASTEXITCODE = 0
+        Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service nosuch -ErrorVariable err -ErrorAction SilentlyContinue -- true
+        $err[0].FullyQualifiedErrorId | Should -Be 'ComposeUndefinedReference,PsContainers.Commands.InvokeContainerProjectCommand'
+        $LASTEXITCODE | Should -Be 125
+        $global:LASTEXITCODE = 0
+        Invoke-ContainerProject -Path (Join-Path $script:Dir 'missing.yaml') -Service app -ErrorAction SilentlyContinue -- true
+        $LASTEXITCODE | Should -Be 125
+    }
+
+    It 'takes docker compose run''s -e, -u, -w, --name and --entrypoint; -Interactive -Tty needs a terminal' {
+        $out = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -e MODE=from-e, EXTRA=1 -User 1000:1001 -WorkingDirectory /tmp -Entrypoint sh -- -c 'echo $MODE $EXTRA $(id -u):$(id -g) $(pwd)'
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be 'from-e 1 1000:1001 /tmp'
+        # -Environment stays the files' interpolation variables
+        $out = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Environment @{ MODE = 'interpolated' } -ContainerEnvironment @{ EXTRA = 'table' } -- sh -c 'echo $MODE $EXTRA'
+        $out | Should -Be 'interpolated table'
+        Get-Container -All | Where-Object Name -like "$($script:P)-app-run-*" | Remove-Container -Force -Confirm:$false
+        $named = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Detach -ContainerName "$($script:P)-named" -Command sleep, 300
+        $named.Name | Should -Be "$($script:P)-named"
+        $named.Labels['com.docker.compose.oneoff'] | Should -Be 'True'
+        Remove-Container $named.Name -Force -Confirm:$false
+        if (-not [Console]::IsInputRedirected -and -not [Console]::IsOutputRedirected) { Set-ItResult -Skipped -Because 'this session has a terminal' }
+        { Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Remove -Interactive -Tty -ErrorAction Stop -- sh } |
+            Should -Throw -ErrorId 'TerminalRequired,PsContainers.Commands.InvokeContainerProjectCommand'
+        @(Get-Container -All | Where-Object Name -like "$($script:P)-app-run-*") | Should -BeNullOrEmpty
+    }
+
     It 'runs detached as PROJECT-SERVICE-run-HEX, labelled oneoff, left in place by down' {
         $c = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Detach -Command sleep, 300
         $c.Name | Should -Match "^$($script:P)-app-run-[0-9a-f]{12}$"
@@ -205,10 +245,81 @@ Describe 'Invoke-ContainerProject (docker compose run)' {
         (Get-Container $c.Name).Status | Should -Be 'Running'
         Get-Container "$($script:P)-app-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $downErr[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
+        # the error names the container down left, and no -Force (Remove-ContainerProject has none)
+        $downErr[0].Exception.Message | Should -Match ([regex]::Escape($c.Name))
+        $downErr[0].Exception.Message | Should -Match 'Remove-Container -Force'
+        "$($downErr[0].ErrorDetails.RecommendedAction)" | Should -Not -Match 'Use -Force'
         Remove-Container $c.Name -Force -Confirm:$false
         $null = Remove-ContainerProject $script:P -Confirm:$false
         Get-ContainerNetwork "$($script:P)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         { Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service nosuch -ErrorAction Stop -- true } |
             Should -Throw -ErrorId 'ComposeUndefinedReference,PsContainers.Commands.InvokeContainerProjectCommand'
+    }
+
+    It 'removes finished one-off containers with -RemoveOrphans (docker compose down --remove-orphans); running ones stay' {
+        Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -- true
+        $LASTEXITCODE | Should -Be 0
+        $running = Invoke-ContainerProject -Path $script:File -ProjectName $script:P -Service app -NoDeps -Detach -Command sleep, 300
+        $finished = @(Get-Container -All | Where-Object { $_.Name -like "$($script:P)-app-run-*" -and $_.Name -ne $running.Name })
+        $finished.Count | Should -Be 1
+        $finished[0].Status | Should -Be 'Exited'
+        # only one-offs: the project is found (not ProjectNotFound), the finished one goes, the running one stays
+        $null = Remove-ContainerProject $script:P -RemoveOrphans -Timeout 0 -Confirm:$false -ErrorVariable downErr -ErrorAction SilentlyContinue
+        # the running one-off still uses the project network
+        @($downErr).Count | Should -Be 1
+        $downErr[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
+        $downErr[0].Exception.Message | Should -Match ([regex]::Escape($running.Name))
+        Get-Container $finished[0].Name -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-Container $running.Name).Status | Should -Be 'Running'
+        $null = Stop-Container $running.Name -Timeout 0
+        $removed = Remove-ContainerProject $script:P -RemoveOrphans -Confirm:$false -PassThru
+        ($removed | Where-Object Kind -eq 'container').Target | Should -Be $running.Name
+        Get-ContainerNetwork "$($script:P)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'external networks and volumes are checked before anything is created' {
+    It 'refuses a missing external network or volume at its file:line, also under -WhatIf, creating nothing' {
+        $dir = Join-Path $script:Root 'external'
+        $null = New-Item -ItemType Directory $dir -Force
+        $file = Join-Path $dir 'compose.yaml'
+        Set-Content -Path $file -Value @"
+services:
+  app:
+    image: busybox-test:latest
+    command: ["sleep", "300"]
+    networks: [default, outside]
+networks:
+  outside:
+    external: true
+    name: nosuchnet$PID
+"@
+        $p = "ext$PID"
+        foreach ($whatIf in $true, $false) {
+            $err = $null
+            Start-ContainerProject -Path $file -ProjectName $p -WhatIf:$whatIf -ErrorVariable err -ErrorAction SilentlyContinue
+            @($err).Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'NetworkNotFound,PsContainers.Commands.StartContainerProjectCommand'
+            $err[0].Exception.Message | Should -BeLike "$($file):7: network 'outside' is declared as external, but no network named 'nosuchnet$PID' exists*"
+            Get-ContainerNetwork "$($p)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Get-Container -Project $p -All | Should -BeNullOrEmpty
+        }
+        Set-Content -Path $file -Value @"
+services:
+  app:
+    image: busybox-test:latest
+    command: ["sleep", "300"]
+    volumes: ["kept:/data"]
+volumes:
+  kept:
+    external: true
+    name: nosuchvol$PID
+"@
+        $err = $null
+        Start-ContainerProject -Path $file -ProjectName $p -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'VolumeNotFound,PsContainers.Commands.StartContainerProjectCommand'
+        $err[0].Exception.Message | Should -BeLike "$($file):7: volume 'kept' is declared as external*"
+        Get-ContainerNetwork "$($p)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Container -Project $p -All | Should -BeNullOrEmpty
     }
 }

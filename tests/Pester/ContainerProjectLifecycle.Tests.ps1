@@ -94,6 +94,17 @@ Describe 'Start-ContainerProject, Get-ContainerProject and Remove-ContainerProje
         (Invoke-ContainerExec "$($script:P)-db-1" -- cat /data/seed) | Should -Be 'seeded'
         $page = Wait-ContainerCondition { & busybox wget -q -O - "http://127.0.0.1:$($script:Port)/" 2>$null } -TimeoutSeconds 10
         $page | Should -Be 'hello-prod'
+        # Wait-ContainerProject accepts the one-shot init that exited 0 (web waits on it with service_completed_successfully)
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $waited = Wait-ContainerProject $script:P -Timeout 30 -ErrorVariable waitErr
+        $waitErr | Should -BeNullOrEmpty
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 15
+        @($waited).Count | Should -Be 3
+        # a project object down the pipeline is -Project, not -Name (docker compose ps); containers still bind to -Name
+        (Get-ContainerProject $script:P | Get-Container).Name | Sort-Object | Should -Be @("$($script:P)-db-1", "$($script:P)-web-1")
+        (Get-ContainerProject $script:P | Get-Container -All).Count | Should -Be 3
+        (Import-ContainerProject -Path $script:File -ProjectName $script:P | Get-Container -Service web).Name | Should -Be "$($script:P)-web-1"
+        (Get-Container "$($script:P)-web-1" | Get-Container).Name | Should -Be "$($script:P)-web-1"
     }
 
     It 'names and labels the containers, the network and the volume as docker compose does' {
@@ -211,6 +222,23 @@ Describe 'Start-ContainerProject, Get-ContainerProject and Remove-ContainerProje
             'com.docker.compose.project' = $script:P; 'com.docker.compose.service' = 'extra'; 'com.docker.compose.container-number' = '1'; 'com.docker.compose.oneoff' = 'False' } -- sleep 300
         $anonVolume = ($anon.Mounts | Where-Object Destination -eq '/scratch').Source
         $anonVolume | Should -Match '^[0-9a-f]{64}$'
+        # a host that cannot ask (-NonInteractive; input closed) refuses -Volumes without -Confirm:$false and removes nothing
+        $before = Get-Ids
+        $script = Join-Path $script:Root 'down-volumes.ps1'
+        Set-Content -Path $script -Value @"
+`$env:PSCONTAINERS_ROOT = '$($script:Root)'
+Import-Module '$($script:ModuleManifest)'
+try { Remove-ContainerProject '$($script:P)' -Volumes -Timeout 0 -ErrorAction Stop; 'DOWN-WENT-AHEAD' }
+catch { 'ERRORID=' + `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+"@
+        foreach ($flags in '-NonInteractive', '') {
+            $out = & /bin/sh -c "'$($script:Pwsh)' -NoProfile $flags -File '$script' < /dev/null" 2>&1 | Out-String
+            $out | Should -Match 'ERRORID=ConfirmationRequired,PsContainers.Commands.RemoveContainerProjectCommand'
+            $out | Should -Match 'Nothing was changed\. Use -Confirm:\$false'
+            $out | Should -Not -Match 'DOWN-WENT-AHEAD|Object reference'
+            Get-Ids | Should -Be $before
+            (Get-ContainerVolume "$($script:P)_data").Name | Should -Be "$($script:P)_data"
+        }
         $removed = Remove-ContainerProject -Path $script:File -Name $script:P -Volumes -RemoveOrphans -Timeout 1 -Confirm:$false -PassThru
         ($removed | Where-Object Kind -eq 'volume').Target | Should -Be "$($script:P)_data"
         Get-Container -Project $script:P -All | Should -BeNullOrEmpty
@@ -304,6 +332,15 @@ services:
         (Get-Container "$($script:Q)-app-1" -All).Status | Should -Be 'Exited'
         $line = "Stop-ContainerProject $($script:Q) -Service a"
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('app')
+        # the file cmdlets complete -Service from the files (of -Path, or found from the location), not from every project in the store
+        $line = "Start-ContainerProject -Path '$($script:JobFile)' -Service "
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('app', 'job')
+        Push-Location $script:Dir
+        try {
+            $line = 'Invoke-ContainerProject -Service '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('db', 'init', 'web')
+        }
+        finally { Pop-Location }
         $line = "Stop-ContainerProject -Name nosuch$PID -Service a"
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
         { Stop-ContainerProject "nosuch$PID" -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.StopContainerProjectCommand'

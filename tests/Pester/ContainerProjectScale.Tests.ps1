@@ -257,12 +257,23 @@ Describe 'Start-ContainerProject -Scale, replicas by the service name, aliases p
         ($err | ForEach-Object FullyQualifiedErrorId | Sort-Object -Unique) | Should -Be 'WaitTimedOut,PsContainers.Commands.WaitContainerProjectCommand'
         ($err | ForEach-Object { $_.Exception.Message } | Sort-Object) -join "`n" | Should -Match "^Service 'frontclient': Container '$($script:N)-frontclient-1' was not exited"
         ($err | ForEach-Object { $_.Exception.Message }) -join "`n" | Should -Match "Service 'web': "
+        # the timeout reads as whole seconds, not 00:00:00.9999869
+        ($err | ForEach-Object { $_.Exception.Message }) -join "`n" | Should -Match 'was not exited after 1 s \(it is running\)'
         @($out).Count | Should -Be 4
         # a container that exits: its ExitCode is the result
         Invoke-ContainerExec "$($script:N)-frontclient-1" -Detach -- sh -c 'sleep 1; kill 1'
         $done = Wait-ContainerProject $script:N -Service frontclient -Condition Exited -Timeout 30
         $done.Status | Should -Be 'Exited'
         $done.ExitCode | Should -Be 143
+        # an exited container that its restart policy (no) will not start again fails Running at once, naming the
+        # service and the exit code, instead of using up the timeout (docker compose up --wait)
+        $err = $null
+        $sw.Restart()
+        $null = Wait-ContainerProject $script:N -Service frontclient, web -Condition Running -Timeout 60 -ErrorVariable err -ErrorAction SilentlyContinue
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 20
+        @($err).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'ContainerExited,PsContainers.Commands.WaitContainerProjectCommand'
+        $err[0].Exception.Message | Should -Match "^Service 'frontclient': Container '$($script:N)-frontclient-1' exited with code 143 and its restart policy \(no\)"
     }
 
     It 'scales down to the file''s scale, removing the highest numbers' {

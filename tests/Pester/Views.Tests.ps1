@@ -113,4 +113,17 @@ Describe 'The other list views at 80 and 120 columns' {
         $t = Get-ContainerProject | Out-String -Width 80
         Get-Row $t 'shop' | Should -Match '^shop\s+running\(1/1\)'
     }
+
+    It 'Get-ContainerProject gives NAME (the name typed next) the room at 80 and cuts CONFIG FILES instead' {
+        $long = 'platform-team-web-frontend-prod'
+        $c = Invoke-ContainerImage busybox-test:latest -Detach -Name "$long-web-1" -Label @{
+            'com.docker.compose.project' = $long; 'com.docker.compose.service' = 'web'; 'com.docker.compose.container-number' = '1'
+            'com.docker.compose.project.config_files' = '/srv/platform-team/web-frontend/compose.yaml,/srv/platform-team/web-frontend/compose.override.yaml' } -- sleep 300
+        try {
+            $t = Get-ContainerProject | Out-String -Width 80
+            $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+            Get-Row $t $long | Should -Match "^$long\s+running\(1/1\)\s+/srv/platform-team/"
+        }
+        finally { Remove-Container $c.Name -Force -Confirm:$false }
+    }
 }

@@ -133,6 +133,7 @@ public sealed class ComposeLoader
             Secrets = builder.Secrets,
             Configs = builder.Configs,
             Warnings = _warnings.Findings,
+            NoInterpolate = _o.NoInterpolate,
         };
         foreach (var s in enabled) s.ConfigHash = ComposeConfigHash.Compute(project, s, Lookup);
         return project;
@@ -156,7 +157,9 @@ public sealed class ComposeLoader
     {
         List<string> files;
         if (_o.Files.Count > 0)
-            files = _o.Files.Select(f => ComposeCanonicalizer.Absolute(f, cwd)).ToList();
+            files = _o.Files.Select(f => ComposeCanonicalizer.Absolute(f, cwd))
+                // a directory stands for the default files in it (Import-ContainerProject -Path .), as --project-directory finds them
+                .SelectMany(f => Directory.Exists(f) ? DiscoverIn(f) ?? throw NoFileIn(f, "") : [f]).ToList();
         else if (ComposeFileVariable(projectDir ?? cwd) is string list)
         {
             string sep = Outer("COMPOSE_PATH_SEPARATOR") ?? ":";
@@ -187,20 +190,27 @@ public sealed class ComposeLoader
     private static List<string> Discover(string dir)
     {
         for (var d = new DirectoryInfo(dir); d is not null; d = d.Parent)
-        {
-            foreach (var name in DefaultFileNames)
-            {
-                string f = Path.Join(d.FullName, name);
-                if (!File.Exists(f)) continue;
-                var list = new List<string> { f };
-                var over = OverrideFileNames.Select(o => Path.Join(d.FullName, o)).FirstOrDefault(File.Exists);
-                if (over is not null) list.Add(over);
-                return list;
-            }
-        }
-        throw PscException.NotFound(ErrorIds.ComposeFileNotFound,
-            $"No compose file found in '{dir}' or its parents (looked for {string.Join(", ", DefaultFileNames)}).", dir);
+            if (DiscoverIn(d.FullName) is { } found) return found;
+        throw NoFileIn(dir, " or its parents");
     }
+
+    /// <summary>The first default file in <paramref name="dir"/> itself with its override file when present; null when none.</summary>
+    private static List<string>? DiscoverIn(string dir)
+    {
+        foreach (var name in DefaultFileNames)
+        {
+            string f = Path.Join(dir, name);
+            if (!File.Exists(f)) continue;
+            var list = new List<string> { f };
+            var over = OverrideFileNames.Select(o => Path.Join(dir, o)).FirstOrDefault(File.Exists);
+            if (over is not null) list.Add(over);
+            return list;
+        }
+        return null;
+    }
+
+    private static PscException NoFileIn(string dir, string where) => PscException.NotFound(ErrorIds.ComposeFileNotFound,
+        $"No compose file found in '{dir}'{where} (looked for {string.Join(", ", DefaultFileNames)}).", dir);
 
     private static OrderedDictionary<string, string> ReadEnvFiles(IEnumerable<string> files, Func<string, string?> outer)
     {
@@ -392,7 +402,7 @@ public sealed class ComposeLoader
                 throw PscException.InvalidData(ErrorIds.ComposeInvalid, $"{at} has neither an image nor a build context", s.Name);
             foreach (var d in s.DependsOn)
                 if (!all.ContainsKey(d.Service) && d.Required)
-                    throw Undefined($"{at} depends on undefined service '{d.Service}'", d.Service);
+                    throw Undefined($"{(d.Where.Length > 0 ? d.Where : $"{s.SourceFile}:{s.SourceLine}")}: service {s.Name} depends on undefined service '{d.Service}'", d.Service);
             if (s.ContainerName is not null && s.Scale > 1)
                 throw PscException.InvalidArgument(ErrorIds.ScaleWithContainerName,
                     $"{at} sets container_name '{s.ContainerName}' and a scale of {s.Scale}; a fixed name allows one container only", s.Name);

@@ -116,7 +116,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             NetworkMode = networkMode,
             DependsOn = Dependencies(s["depends_on"], name),
             Healthcheck = Health(s["healthcheck"], name),
-            Restart = Str(s["restart"], P("restart")),
+            Restart = RestartOf(s["restart"], P("restart")),
             Scale = scale ?? replicas ?? 1,
             Resources = ResourcesOf(s, name),
             Profiles = StrList(s["profiles"], P("profiles")),
@@ -318,6 +318,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
                 Condition = condition,
                 Required = d["required"] is not { IsNull: false } r || Bool(r, p + ".required"),
                 Restart = d["restart"] is { IsNull: false } rs && Bool(rs, p + ".restart"),
+                Where = d.Where,
             });
         }
         return list;
@@ -449,6 +450,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         string? name = Str(n["name"], p + ".name") ?? externalName;
         return new ContainerProjectNetwork
         {
+            Where = n.Where,
             Key = key,
             Name = name ?? (external ? key : $"{project}_{key}"),
             Driver = Str(n["driver"], p + ".driver"),
@@ -474,6 +476,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         string? name = Str(v["name"], p + ".name") ?? externalName;
         return new ContainerProjectVolume
         {
+            Where = v.Where,
             Key = key,
             Name = name ?? (external ? key : $"{project}_{key}"),
             Driver = Str(v["driver"], p + ".driver"),
@@ -598,6 +601,18 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
 
     private static TimeSpan Duration(ComposeNode n, string path) =>
         n.IsScalar && GoDuration.TryParse(n.Value, out var d) ? d : throw Invalid(n, path, $"must be a duration such as 30s or 1m30s, not '{n.Value}'");
+
+    /// <summary>
+    /// A service's restart policy as written, checked as the engine will parse it (<see cref="RestartPolicy.TryParse"/>:
+    /// no, always, unless-stopped, on-failure[:N]), so <c>restart: sometimes</c> fails the load at its line instead of
+    /// the container's create (compose-spec "restart").
+    /// </summary>
+    private static string? RestartOf(ComposeNode? n, string path)
+    {
+        string? text = Str(n, path);
+        if (text is null || RestartPolicy.TryParse(text, out _)) return text;
+        throw Invalid(n!, path, $"'{text}' is not a restart policy (no, always, on-failure[:max-retries], unless-stopped)");
+    }
 
     private static long Bytes(ComposeNode n, string path) =>
         n.IsScalar && ByteSize.TryParse(n.Value, out long b) ? b : throw Invalid(n, path, $"must be a size such as 512m or 1g, not '{n.Value}'");

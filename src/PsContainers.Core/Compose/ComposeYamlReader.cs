@@ -28,11 +28,12 @@ internal static class ComposeYamlReader
         {
             throw Invalid($"{file}:{e.Start.Line}: {Clean(e)}", e);
         }
-        if (stream.Documents.Count == 0) return ComposeNode.Mapping(file, 1);
+        // compose-go refuses a file without content ("empty compose file") rather than load a project of nothing
+        if (stream.Documents.Count == 0) throw Invalid($"{file}: empty compose file");
         if (stream.Documents.Count > 1)
             throw Invalid($"{file}: holds {stream.Documents.Count} YAML documents; a compose file is one document");
         var root = Convert(stream.Documents[0].RootNode, file);
-        if (root.IsNull) return ComposeNode.Mapping(file, 1);
+        if (root.IsNull) throw Invalid($"{root.Where}: empty compose file");
         if (!root.IsMapping) throw Invalid($"{root.Where}: the top level of a compose file must be a mapping");
         return root;
     }

@@ -10,27 +10,30 @@ namespace PsContainers.Core.Compose;
 /// <c>name</c>, the enabled services in the long syntax with absolute paths and <c>env_file</c> already folded into
 /// <c>environment</c>, the networks (with the implicit <c>default</c>), volumes, secrets and configs with their engine
 /// names. Every literal <c>$</c> is written <c>$$</c> (docker/compose#8632), so the output is itself a valid compose
-/// file that loads back to the same model (the services' profiles must be active again to load them).
+/// file that loads back to the same model (the services' profiles must be active again to load them). A project loaded
+/// with <see cref="ContainerProject.NoInterpolate"/> holds the text as written (<c>${GREETING:-hi}</c>, <c>$$X</c>), so
+/// it is written as it is, as <c>docker compose config --no-interpolate</c> prints it.
 /// </summary>
 public static class ComposeYamlWriter
 {
     /// <summary>The normalized YAML of <paramref name="project"/>.</summary>
     public static string Write(ContainerProject project)
     {
+        bool e = !project.NoInterpolate;
         var root = ComposeNode.Mapping();
-        root.Set("name", S(project.Name, true));
+        root.Set("name", S(project.Name, e));
         var services = ComposeNode.Mapping();
-        foreach (var s in project.Services.OrderBy(s => s.Name, StringComparer.Ordinal)) services.Set(s.Name, ServiceNode(s, escape: true));
+        foreach (var s in project.Services.OrderBy(s => s.Name, StringComparer.Ordinal)) services.Set(s.Name, ServiceNode(s, escape: e));
         root.Set("services", services);
-        Section(root, "networks", project.Networks, n => n.Key, NetworkNode);
+        Section(root, "networks", project.Networks, n => n.Key, n => NetworkNode(n, e));
         Section(root, "volumes", project.Volumes, v => v.Key, v =>
         {
-            var vn = Resource(v.Name, v.Driver, v.DriverOptions, v.External);
-            Map(vn, "labels", v.Labels, true);
+            var vn = Resource(v.Name, v.Driver, v.DriverOptions, v.External, e);
+            Map(vn, "labels", v.Labels, e);
             return vn;
         });
-        Section(root, "secrets", project.Secrets, x => x.Key, SecretNode);
-        Section(root, "configs", project.Configs, x => x.Key, SecretNode);
+        Section(root, "secrets", project.Secrets, x => x.Key, x => SecretNode(x, e));
+        Section(root, "configs", project.Configs, x => x.Key, x => SecretNode(x, e));
         return Emit(root);
     }
 
@@ -215,51 +218,51 @@ public static class ComposeYamlWriter
     }
 
     /// <summary>What networks and volumes share: the engine name, the driver and its options, external.</summary>
-    private static ComposeNode Resource(string name, string? driver, IReadOnlyDictionary<string, string> options, bool external)
+    private static ComposeNode Resource(string name, string? driver, IReadOnlyDictionary<string, string> options, bool external, bool e)
     {
-        var m = ComposeNode.Mapping().Set("name", S(name, true));
-        Opt(m, "driver", driver, true);
-        Map(m, "driver_opts", options, true);
+        var m = ComposeNode.Mapping().Set("name", S(name, e));
+        Opt(m, "driver", driver, e);
+        Map(m, "driver_opts", options, e);
         if (external) m.Set("external", B(true));
         return m;
     }
 
-    private static ComposeNode SecretNode(ContainerProjectSecret x)
+    private static ComposeNode SecretNode(ContainerProjectSecret x, bool e)
     {
-        var xn = ComposeNode.Mapping().Set("name", S(x.Name, true));
-        Opt(xn, "file", x.File, true);
-        Opt(xn, "environment", x.Environment, true);
-        Opt(xn, "content", x.Content, true);
+        var xn = ComposeNode.Mapping().Set("name", S(x.Name, e));
+        Opt(xn, "file", x.File, e);
+        Opt(xn, "environment", x.Environment, e);
+        Opt(xn, "content", x.Content, e);
         if (x.External) xn.Set("external", B(true));
-        Map(xn, "labels", x.Labels, true);
+        Map(xn, "labels", x.Labels, e);
         return xn;
     }
 
-    private static ComposeNode NetworkNode(ContainerProjectNetwork n)
+    private static ComposeNode NetworkNode(ContainerProjectNetwork n, bool e)
     {
-        var m = Resource(n.Name, n.Driver, n.DriverOptions, n.External);
+        var m = Resource(n.Name, n.Driver, n.DriverOptions, n.External, e);
         if (n.Internal) m.Set("internal", B(true));
         if (n.Attachable) m.Set("attachable", B(true));
         if (n.EnableIpv6 is bool v6) m.Set("enable_ipv6", B(v6));
         if (n.Subnets.Count > 0 || n.IpamDriver is not null)
         {
             var ipam = ComposeNode.Mapping();
-            Opt(ipam, "driver", n.IpamDriver, true);
+            Opt(ipam, "driver", n.IpamDriver, e);
             if (n.Subnets.Count > 0)
             {
                 var cfg = ComposeNode.Sequence();
                 foreach (var sn in n.Subnets)
                 {
-                    var c = ComposeNode.Mapping().Set("subnet", S(sn.Subnet, true));
-                    Opt(c, "ip_range", sn.IpRange, true);
-                    Opt(c, "gateway", sn.Gateway, true);
+                    var c = ComposeNode.Mapping().Set("subnet", S(sn.Subnet, e));
+                    Opt(c, "ip_range", sn.IpRange, e);
+                    Opt(c, "gateway", sn.Gateway, e);
                     cfg.Add(c);
                 }
                 ipam.Set("config", cfg);
             }
             m.Set("ipam", ipam);
         }
-        Map(m, "labels", n.Labels, true);
+        Map(m, "labels", n.Labels, e);
         return m;
     }
 

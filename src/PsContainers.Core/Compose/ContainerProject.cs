@@ -24,6 +24,11 @@ public sealed class ContainerProject
     public IReadOnlyList<ContainerProjectVolume> Volumes { get; init; } = [];
     public IReadOnlyList<ContainerProjectSecret> Secrets { get; init; } = [];
     public IReadOnlyList<ContainerProjectSecret> Configs { get; init; } = [];
+    /// <summary>
+    /// True when loaded with <see cref="ComposeLoadOptions.NoInterpolate"/>: the values are the text as written
+    /// (<c>${VAR:-x}</c>, <c>$$</c> unresolved), and <see cref="ComposeYamlWriter"/> writes them as they are.
+    /// </summary>
+    public bool NoInterpolate { get; init; }
     /// <summary>What the loader warned about (unknown keys, unset variables), each once.</summary>
     public IReadOnlyList<ContainerProjectFinding> Warnings { get; init; } = [];
 

@@ -14,6 +14,8 @@ public sealed class ContainerProjectDependency
     public bool Required { get; init; } = true;
     /// <summary>Restart this service when compose restarts the dependency (default false).</summary>
     public bool Restart { get; init; }
+    /// <summary>Where the entry is written ("file:line"), for errors about it; empty when built in code.</summary>
+    internal string Where { get; init; } = "";
 
     public override string ToString() => $"{Service} ({Condition})";
 }

@@ -24,5 +24,8 @@ public sealed class ContainerProjectNetwork
     public string? IpamDriver { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where the network is declared ("file:line"), for errors about it; empty for the implicit default network.</summary>
+    internal string Where { get; init; } = "";
+
     public override string ToString() => Name;
 }

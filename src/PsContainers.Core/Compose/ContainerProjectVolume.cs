@@ -16,5 +16,8 @@ public sealed class ContainerProjectVolume
     public bool External { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where the volume is declared ("file:line"), for errors about it.</summary>
+    internal string Where { get; init; } = "";
+
     public override string ToString() => Name;
 }

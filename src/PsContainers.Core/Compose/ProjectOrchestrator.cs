@@ -121,7 +121,8 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <summary>
     /// What differs between the files and what exists (Compare-ContainerProject), from <see cref="Plan"/> with orphans
     /// included: a change to Create is Missing, to Remove is Extra, to Recreate is ConfigChanged (config-hash label
-    /// against <see cref="ContainerProjectService.ConfigHash"/>), to Start is Stopped; containers up to date give
+    /// against <see cref="ContainerProjectService.ConfigHash"/>) or, the hashes equal, ImageChanged (the image the
+    /// service names now has another id than the container's), to Start is Stopped; containers up to date give
     /// nothing. A one-shot job that completed successfully is not Stopped. Reads only.
     /// </summary>
     /// <param name="services">Only these services; empty: all, and orphans.</param>
@@ -148,6 +149,12 @@ public sealed class ProjectOrchestrator(Engine engine)
                 {
                     Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "Extra",
                     Desired = null, Actual = ch.Reason,
+                },
+                // the same configuration: Plan recreates it because its image was built or pulled again
+                ContainerProjectAction.Recreate when hash == s!.ConfigHash && c is not null => new ContainerProjectDrift
+                {
+                    Project = project.Name, Service = ch.Service, Kind = ch.Kind, Target = ch.Target, Difference = "ImageChanged",
+                    Desired = ImageIdOf(ServiceContainerOptions.ImageName(project, s)), Actual = c.ImageId,
                 },
                 ContainerProjectAction.Recreate => new ContainerProjectDrift
                 {
@@ -291,6 +298,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     public IReadOnlyList<Container> Up(ContainerProject project, ProjectUpOptions options, Approve approve, Action<string> warn, CancellationToken ct = default,
         Action<ContainerProjectProgress>? progress = null, ICollection<PscException>? failures = null)
     {
+        CheckExternalResources(project, Selected(project, options));
         var plan = Plan(project, options);
         CreateResources(project, plan, approve);
         if (!options.RemoveOrphans)
@@ -385,9 +393,31 @@ public sealed class ProjectOrchestrator(Engine engine)
 
         var failedNames = failed.Select(f => f.Service).ToHashSet(StringComparer.Ordinal);
         var result = services.SelectMany(s => ContainersOf(project.Name).Where(c => c.Service == s.Name)).ToList();
-        if (options.Wait && failed.Count == 0) result = WaitAll(project, result, skipped, options, ct);
-        Deliver(failed, failures);
+        var waitFailed = new List<(string Service, Exception Error)>();
+        if (options.Wait && failed.Count == 0) result = WaitAll(project, result, skipped, options, waitFailed, ct);
+        Deliver([.. failed, .. waitFailed], failures);
         return result;
+    }
+
+    /// <summary>
+    /// The external networks and volumes that <paramref name="services"/> use must exist before anything is created
+    /// (docker compose up refuses "network X declared as external, but could not be found"); checked also under
+    /// -WhatIf, since <see cref="Up"/> runs it first.
+    /// </summary>
+    /// <exception cref="ResourceNotFoundException">NetworkNotFound (with the CreateNetwork remedy) or VolumeNotFound,
+    /// the message starting with the declaration's file:line.</exception>
+    public void CheckExternalResources(ContainerProject project, IEnumerable<ContainerProjectService> services)
+    {
+        var list = services.ToList();
+        var networkKeys = list.SelectMany(s => s.Networks.Select(n => n.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in project.Networks.Where(n => n.External && networkKeys.Contains(n.Key) && engine.Networks.Get(n.Name) is null))
+            throw new ResourceNotFoundException(ErrorIds.NetworkNotFound,
+                $"{n.Where}: network '{n.Key}' is declared as external, but no network named '{n.Name}' exists; create it first (New-ContainerNetwork {n.Name}).", n.Name)
+            { Remedy = Remedy.CreateNetwork };
+        var volumeKeys = list.SelectMany(s => s.Volumes.Where(m => m.Type == "volume" && m.Source is not null).Select(m => m.Source!)).ToHashSet(StringComparer.Ordinal);
+        foreach (var v in project.Volumes.Where(v => v.External && volumeKeys.Contains(v.Key) && engine.Volumes.Get(v.Name) is null))
+            throw new ResourceNotFoundException(ErrorIds.VolumeNotFound,
+                $"{v.Where}: volume '{v.Key}' is declared as external, but no volume named '{v.Name}' exists; create it first (New-ContainerVolume {v.Name}).", v.Name);
     }
 
     /// <summary>The networks and named volumes of a plan, created (labelled with the project and their key) when approved.</summary>
@@ -419,7 +449,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// depends_on conditions; else only create the networks and volumes it uses. The options are the service's
     /// (<see cref="ServiceContainerOptions.For"/>) with the name <c>&lt;project&gt;-&lt;service&gt;-run-&lt;12 hex&gt;</c>,
     /// the labels oneoff True and slug, no container-number, no service-name aliases (a one-off is not a replica), the
-    /// ports published only with <see cref="ProjectRunOptions.ServicePorts"/>, and the command when given.
+    /// ports published only with <see cref="ProjectRunOptions.ServicePorts"/>, and the command when given; the run's
+    /// name, entrypoint, environment entries (winning over the service's), user, working directory, -i and -t replace
+    /// the service's as docker compose run's --name, --entrypoint, -e, -u, -w, -i and -t do.
     /// </summary>
     /// <returns>The create options; the caller creates, starts and attaches (Invoke-ContainerProject).</returns>
     /// <exception cref="PscException">ComposeUndefinedReference for a service the project does not have; the first
@@ -444,6 +476,20 @@ public sealed class ProjectOrchestrator(Engine engine)
         foreach (var e in o.Endpoints.Values) e.Aliases = [];
         if (!run.ServicePorts) o.Publish.Clear();
         if (run.Command.Count > 0) o.Command = run.Command.ToArray();
+        if (run.Entrypoint is { } entrypoint) o.Entrypoint = entrypoint.ToArray();
+        if (run.Name is { Length: > 0 } name) o.Name = name;
+        if (run.User is { Length: > 0 } user) o.User = user;
+        if (run.WorkingDirectory is { Length: > 0 } dir) o.WorkingDirectory = dir;
+        foreach (var e in run.Environment)
+        {
+            // docker compose run -e KEY=VALUE wins over the service's KEY; -e KEY takes the caller's value, or is left out
+            string key = e.Split('=', 2)[0];
+            o.Environment.RemoveAll(x => x.Split('=', 2)[0] == key);
+            if (e.Contains('=')) o.Environment.Add(e);
+            else if (System.Environment.GetEnvironmentVariable(key) is { } v) o.Environment.Add(key + "=" + v);
+        }
+        if (run.Interactive) o.Interactive = true;
+        if (run.Tty) o.Tty = true;
         o.AutoRemove = run.Remove;
         return o;
     }
@@ -475,7 +521,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <summary>
     /// Stop and remove a project (docker compose down): its containers in reverse dependency order (the depends_on
     /// labels of the containers, so no model is needed; independent services and the replicas of a service at the same
-    /// time, <see cref="InReverseDependencyOrder"/>; one-off containers stay, as docker compose leaves them), then
+    /// time, <see cref="InReverseDependencyOrder"/>; one-off containers stay, as docker compose leaves them, except
+    /// finished ones (exited, dead) with <see cref="ProjectDownOptions.RemoveOrphans"/>, as docker
+    /// compose down --remove-orphans removes them), then
     /// its networks (those labelled with the project: external networks never are), and with
     /// <see cref="ProjectDownOptions.Volumes"/> its labelled named volumes and the containers' anonymous volumes.
     /// </summary>
@@ -483,9 +531,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <param name="model">The loaded project, when the files are known: without RemoveOrphans only the containers of
     /// its services are removed (docker compose's behaviour); null removes every container of the project.</param>
     /// <returns>The changes carried out (approved), in order.</returns>
-    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when no container, network or volume of the project exists;
+    /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when no container (one-offs included), network or volume of the project exists;
     /// NetworkInUse when a container outside the project is still attached to a project network (docker compose's
-    /// "network has active endpoints"); VolumeInUse likewise for a volume.</exception>
+    /// "network has active endpoints"), naming those containers, with no remedy of -Force (down has none); VolumeInUse likewise for a volume.</exception>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the
     /// other containers are removed. The networks and volumes are removed only when no container failed.</param>
     /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
@@ -493,11 +541,15 @@ public sealed class ProjectOrchestrator(Engine engine)
         ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
         var all = ContainersOf(project);
+        var oneOffs = engine.ContainerStore.LoadAll().Where(c => c.Project == project && c.OneOff).ToList();
         var known = model?.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var containers = all.Where(c => known is null || options.RemoveOrphans || c.Service is not null && known.Contains(c.Service)).ToList();
+        var containers = all.Where(c => known is null || options.RemoveOrphans || c.Service is not null && known.Contains(c.Service))
+            // docker compose down --remove-orphans: a one-off that finished (exited, dead) is an orphan; a running one stays
+            .Concat(options.RemoveOrphans ? oneOffs.Where(c => c.Status is ContainerStatus.Exited or ContainerStatus.Dead) : [])
+            .ToList();
         var networks = engine.Networks.List().Where(n => n.Labels.GetValueOrDefault(ComposeLabels.Project) == project).ToList();
         var volumes = options.Volumes ? engine.Volumes.List().Where(v => v.Labels.GetValueOrDefault(ComposeLabels.Project) == project).ToList() : [];
-        if (all.Count == 0 && networks.Count == 0 && volumes.Count == 0)
+        if (all.Count == 0 && oneOffs.Count == 0 && networks.Count == 0 && volumes.Count == 0)
             throw PscException.NotFound(ErrorIds.ProjectNotFound, $"No container, network or volume of compose project '{project}' exists.", project);
 
         var done = new List<ContainerProjectChange>();
@@ -521,7 +573,15 @@ public sealed class ProjectOrchestrator(Engine engine)
         {
             var ch = new ContainerProjectChange { Project = project, Kind = "network", Target = n.Name, Action = ContainerProjectAction.Remove, Reason = "down" };
             if (!approve(ch)) continue;
-            engine.Networking.RemoveNetwork(n.Name, force: false, ct);
+            try { engine.Networking.RemoveNetwork(n.Name, force: false, ct); }
+            catch (ConflictException e) when (e.ErrorId == ErrorIds.NetworkInUse)
+            {
+                // down has no -Force: name the containers down leaves and what removes them
+                throw new ConflictException(ErrorIds.NetworkInUse,
+                    $"{e.Message} Down removes only the project's service containers (one-off containers too with -RemoveOrphans); " +
+                    "remove those containers (Remove-Container -Force) or disconnect them (Disconnect-ContainerNetwork), then remove the project again.",
+                    n.Name, inUse: true, e);
+            }
             done.Add(ch);
         }
         foreach (var v in volumes)
@@ -618,7 +678,10 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// Wait until every container of a project (of <paramref name="services"/> when given) meets
     /// <paramref name="condition"/>, all waited for at the same time (docker compose up --wait, docker compose wait):
     /// Running; Healthy = healthy when the container has an active healthcheck, running otherwise (as up --wait);
-    /// Exited = the container has exited (its ExitCode then says how; the CI idiom of --exit-code-from).
+    /// Exited = the container has exited (its ExitCode then says how; the CI idiom of --exit-code-from). For Running and
+    /// Healthy a container that exited and that its restart policy will not start again fails at once (ContainerExited,
+    /// with its exit code), except a one-shot that exited 0 and that another service waits on with
+    /// service_completed_successfully (docker compose up --wait accepts those).
     /// </summary>
     /// <param name="timeout">The longest wait for each container; null: no limit.</param>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>: WaitTimedOut, ContainerUnhealthy...);
@@ -629,10 +692,15 @@ public sealed class ProjectOrchestrator(Engine engine)
         ICollection<PscException>? failures = null)
     {
         var order = Enumerable.Reverse(StopOrder(Select(project, services))).ToList();
+        // the services others wait on with service_completed_successfully (their containers' depends_on labels)
+        var oneShots = ContainersOf(project)
+            .SelectMany(c => (ComposeLabels.Get(c.Labels, ComposeLabels.DependsOn) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            .Select(d => d.Split(':')).Where(d => d.Length >= 2 && d[1] == "service_completed_successfully").Select(d => d[0])
+            .ToHashSet(StringComparer.Ordinal);
         var done = OverServices(order, _ => [], c =>
         {
             var wanted = condition == WaitCondition.Healthy && c.Config.Healthcheck?.IsActive() != true ? WaitCondition.Running : condition;
-            return ContainerWaiter.Wait(engine.ContainerStore, c, wanted, timeout, ct) ?? c;
+            return WaitOrCompleted(c, wanted, c.Service is { } svc && oneShots.Contains(svc), timeout, ct);
         }, failures);
         return order.Select(c => done.GetValueOrDefault(c.Id) ?? engine.ContainerStore.Load(c.Id) ?? c).ToList();
     }
@@ -890,7 +958,7 @@ public sealed class ProjectOrchestrator(Engine engine)
             }
             catch (PscException e) when (!d.Required && e.ErrorId is ErrorIds.DependencyFailed or ErrorIds.DependencyUnhealthy)
             {
-                warn($"{e.Message} The dependency is not required; '{s.Name}' starts anyway.");
+                warn($"{Sentence(e.Message)} The dependency is not required; '{s.Name}' starts anyway.");
             }
         }
     }
@@ -904,7 +972,7 @@ public sealed class ProjectOrchestrator(Engine engine)
                 catch (PscException e) when (e.ErrorId is ErrorIds.NoHealthcheck or ErrorIds.ContainerUnhealthy)
                 {
                     throw new PscException(ErrorIds.DependencyUnhealthy, PscErrorCategory.InvalidOperation,
-                        $"Service '{dependent}' waits for '{d.Service}' to be healthy, but {Uncapitalize(e.Message)}", d.Service, e);
+                        $"Service '{dependent}' waits for '{d.Service}' to be healthy, but {Sentence(Uncapitalize(e.Message))}", d.Service, e);
                 }
                 break;
             case "service_completed_successfully":
@@ -921,31 +989,58 @@ public sealed class ProjectOrchestrator(Engine engine)
         }
     }
 
+    /// <summary><paramref name="m"/> ending as a sentence: a full stop added unless it ends in '.', '!' or '?'.</summary>
+    internal static string Sentence(string m) => m.TrimEnd() is { Length: > 0 } t && t[^1] is not ('.' or '!' or '?') ? t + "." : m.TrimEnd();
+
     private static string Uncapitalize(string m) => m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m;
 
-    /// <summary>--wait: every container running, healthy when it has a healthcheck, exited 0 for a one-shot dependency.</summary>
-    private List<Container> WaitAll(ContainerProject project, List<Container> containers, HashSet<string> skipped, ProjectUpOptions options, CancellationToken ct)
+    /// <summary>
+    /// --wait: every container running, healthy when it has a healthcheck, exited 0 for a one-shot dependency; one that
+    /// exited for good fails at once (<see cref="WaitOrCompleted"/>). Every container is waited for (within the one
+    /// deadline) and each failing service is added to <paramref name="failed"/>, not only the first.
+    /// </summary>
+    private List<Container> WaitAll(ContainerProject project, List<Container> containers, HashSet<string> skipped, ProjectUpOptions options,
+        List<(string Service, Exception Error)> failed, CancellationToken ct)
     {
         var deadline = options.WaitTimeout is TimeSpan t ? DateTime.UtcNow + t : (DateTime?)null;
         var result = new List<Container>();
         foreach (var c in containers)
         {
-            if (c.Service is { } svc && skipped.Contains(svc)) { result.Add(c); continue; }
+            if (c.Service is { } svc && (skipped.Contains(svc) || failed.Any(f => f.Service == svc))) { result.Add(c); continue; }
             TimeSpan? left = deadline is DateTime d ? (d - DateTime.UtcNow is var l && l > TimeSpan.Zero ? l : TimeSpan.Zero) : null;
             var s = project.GetService(c.Service ?? "");
-            Container? now;
-            if (s is not null && IsOneShotDependency(project, s))
+            try
             {
-                now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Exited, left, ct);
-                if (now!.ExitCode != 0)
-                    throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Container '{c.Name}' of service '{s.Name}' exited with code {now.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}.", s.Name);
+                Container? now;
+                if (s is not null && IsOneShotDependency(project, s))
+                {
+                    now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Exited, left, ct);
+                    if (now!.ExitCode != 0)
+                        throw PscException.InvalidOperation(ErrorIds.DependencyFailed, $"Container '{c.Name}' of service '{s.Name}' exited with code {now.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}.", s.Name);
+                }
+                else
+                    now = WaitOrCompleted(c, c.Config.Healthcheck?.IsActive() == true ? WaitCondition.Healthy : WaitCondition.Running, false, left, ct);
+                result.Add(now);
             }
-            else if (c.Config.Healthcheck?.IsActive() == true)
-                now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Healthy, left, ct);
-            else
-                now = ContainerWaiter.Wait(engine.ContainerStore, c, WaitCondition.Running, left, ct);
-            result.Add(now ?? c);
+            catch (PscException e)
+            {
+                failed.Add((c.Service ?? c.Name, e));
+                result.Add(engine.ContainerStore.Load(c.Id) ?? c);
+            }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Wait for <paramref name="c"/> to be Running or Healthy, failing at once when it exited for good
+    /// (<see cref="ContainerWaiter.Wait"/> failOnFinalExit); a <paramref name="oneShot"/> that exited 0 is done.
+    /// </summary>
+    private Container WaitOrCompleted(Container c, WaitCondition wanted, bool oneShot, TimeSpan? timeout, CancellationToken ct)
+    {
+        try { return ContainerWaiter.Wait(engine.ContainerStore, c, wanted, timeout, ct, failOnFinalExit: true) ?? c; }
+        catch (PscException e) when (e.ErrorId == ErrorIds.ContainerExited && oneShot && engine.ContainerStore.Load(c.Id) is { ExitCode: 0 } completed)
+        {
+            return completed;
+        }
     }
 }

@@ -104,7 +104,8 @@ public static class ServiceContainerOptions
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has
     /// no option for them, or compose's part is not built): external secrets and configs (a swarm feature),
-    /// expose, platform, resource reservations, ipv6_address and mac_address. The
+    /// expose, platform, resource reservations, ipv6_address and mac_address; the uid, gid and mode of a file-backed
+    /// secret or config, by name (docker compose warns those are ignored: the file is bind-mounted as it is). The
     /// caller warns about each, so nothing the files ask for is dropped silently.
     /// </summary>
     public static IReadOnlyList<string> Unapplied(ContainerProject project, ContainerProjectService service)
@@ -113,6 +114,11 @@ public static class ServiceContainerOptions
         var applied = FileBacked(project, service).Concat(ContentBacked(project, service)).Select(f => f.Reference).ToHashSet();
         if (service.Secrets.Any(r => !applied.Contains(r))) keys.Add("secrets (external)");
         if (service.Configs.Any(r => !applied.Contains(r))) keys.Add("configs (external)");
+        // a file-backed secret or config is bind-mounted with the host file's owner and mode: docker compose warns that
+        // "secrets `uid`, `gid` and `mode` are not supported, they will be ignored" (pkg/compose/create.go); name them
+        foreach (var (kind, (r, _)) in FileBacked(project, service).Select(f => (service.Secrets.Contains(f.Reference) ? "secret" : "config", f)))
+            if (r.Uid is { Length: > 0 } || r.Gid is { Length: > 0 } || r.Mode is not null)
+                keys.Add($"uid, gid and mode of the file-backed {kind} '{r.Source}' (bind-mounted with the file's own owner and mode)");
         if (service.Expose.Count > 0) keys.Add("expose");
         if (service.Platform is not null) keys.Add("platform");
         if (service.Resources.CpuReservation is not null || service.Resources.MemoryReservation is not null) keys.Add("deploy.resources.reservations");

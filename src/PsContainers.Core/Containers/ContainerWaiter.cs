@@ -19,7 +19,10 @@ public static class ContainerWaiter
     /// (InvalidOperation, Healthy only); ContainerNotFound when the container is removed while waiting for
     /// Running, Healthy or Exited.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (Ctrl+C).</exception>
-    public static Container? Wait(ContainerStore store, Container c, WaitCondition condition, TimeSpan? timeout, CancellationToken ct)
+    /// <param name="failOnFinalExit">For Running and Healthy: a container that exited (or died) and that its restart
+    /// policy will not start again (<see cref="Contract.RestartPolicy.ShouldRestart"/>) fails at once with ContainerExited
+    /// (InvalidOperation, the exit code in the message) instead of using up the timeout (docker compose up --wait).</param>
+    public static Container? Wait(ContainerStore store, Container c, WaitCondition condition, TimeSpan? timeout, CancellationToken ct, bool failOnFinalExit = false)
     {
         var sw = Stopwatch.StartNew();
         int delay = 2;
@@ -32,9 +35,12 @@ public static class ContainerWaiter
                 throw PscException.NotFound(ErrorIds.ContainerNotFound, $"Container '{c.Name}' was removed while waiting for it to be {condition.ToString().ToLowerInvariant()}.", c.Name);
             }
             if (Reached(s, condition)) return s;
+            if (failOnFinalExit && condition is WaitCondition.Running or WaitCondition.Healthy && HasExitedForGood(s))
+                throw PscException.InvalidOperation(ErrorIds.ContainerExited,
+                    $"Container '{s.Name}' exited with code {s.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} and its restart policy ({s.HostConfig.RestartPolicy}) does not start it again, so it will not be {condition.ToString().ToLowerInvariant()}.", s.Name);
             if (timeout is { } t && sw.Elapsed >= t)
                 throw new PscException(ErrorIds.WaitTimedOut, PscErrorCategory.OperationTimeout,
-                    $"Container '{s.Name}' was not {condition.ToString().ToLowerInvariant()} after {t} (it is {Describe(s)}).", s.Name);
+                    $"Container '{s.Name}' was not {condition.ToString().ToLowerInvariant()} after {Seconds(t)} (it is {Describe(s)}).", s.Name);
             ct.ThrowIfCancellationRequested();
             Thread.Sleep(delay);
             delay = Math.Min(delay * 2, 50);
@@ -65,6 +71,15 @@ public static class ContainerWaiter
                 throw new ArgumentOutOfRangeException(nameof(condition));
         }
     }
+
+    /// <summary>Exited or dead, and its restart policy will not start it again (a user stop counts as none).</summary>
+    private static bool HasExitedForGood(Container s) =>
+        s.State.Status is ContainerStatus.Exited or ContainerStatus.Dead
+        && !s.HostConfig.RestartPolicy.ShouldRestart(s.ExitCode ?? 0, userStopped: false, s.State.RestartCount);
+
+    /// <summary>A wait's length as people read it: whole seconds ("30 s"), milliseconds below one second ("500 ms").</summary>
+    internal static string Seconds(TimeSpan t) =>
+        t < TimeSpan.FromSeconds(1) ? $"{(long)Math.Round(t.TotalMilliseconds)} ms" : $"{(long)Math.Round(t.TotalSeconds)} s";
 
     private static string LastOutput(ContainerHealth h) =>
         h.Log.Count == 0 ? "no probe result"

@@ -628,4 +628,6 @@ public static class ErrorIds
     /// takes (E2BIG; ExecArgumentLimit), exit status 126 as docker.
     /// </summary>
     public const string ArgumentListTooLong = "ArgumentListTooLong";
+    /// <summary>InvalidOperation: a container waited for to run or be healthy exited, and its restart policy will not start it again (docker compose up --wait).</summary>
+    public const string ContainerExited = "ContainerExited";
 }

@@ -16,7 +16,7 @@ namespace PsContainers.Commands;
 /// </summary>
 public abstract class ContainerProjectCmdletBase : ContainerCmdletBase
 {
-    /// <summary>The compose files, merged in order (docker compose -f). None: COMPOSE_FILE, or compose.yaml (and its override) found from the current directory upward.</summary>
+    /// <summary>The compose files, merged in order (docker compose -f); a directory stands for the compose.yaml (and its override) in it. None: COMPOSE_FILE, or compose.yaml (and its override) found from the current directory upward.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
     [Alias("FullName", "File")]
     public string[]? Path { get; set; }

@@ -40,6 +40,18 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     [ArgumentCompleter(typeof(ComposeProjectCompleter))]
     public string? Project { get; set; }
 
+    /// <summary>
+    /// A project from Get-ContainerProject or Import-ContainerProject down the pipeline: its containers, as -Project
+    /// with its name (<c>Get-ContainerProject lab | Get-Container</c>; without this the project's Name would bind to
+    /// -Name). Containers and names keep binding to -Name.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = "ProjectSummary", ValueFromPipeline = true)]
+    public PsContainers.Core.Compose.ContainerProjectSummary? ProjectSummary { get; set; }
+
+    /// <summary>A loaded project (Import-ContainerProject) down the pipeline: its containers, as -Project with its name.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "ProjectModel", ValueFromPipeline = true)]
+    public PsContainers.Core.Compose.ContainerProject? ProjectModel { get; set; }
+
     /// <summary>Only containers of these compose services (label com.docker.compose.service; wildcards).</summary>
     [Parameter]
     [SupportsWildcards]
@@ -71,7 +83,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 
-        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image, Health = Health, Project = Project, Service = Service };
+        // a piped project object names the project literally (its name may hold no wildcard anyway)
+        string? project = ProjectSummary?.Name ?? ProjectModel?.Name ?? Project;
+        var query = new ContainerQuery { All = All, Status = Status, Label = Label, Image = Image, Health = Health, Project = project, Service = Service };
         try { list = query.Filter(list, named).ToList(); }
         catch (Exception e) { ThrowEngineError(e, (object?)Image ?? Project); return; }
         if (Pod is not null)

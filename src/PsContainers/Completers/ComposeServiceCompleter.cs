@@ -6,14 +6,33 @@ using PsContainers.Core.Targets;
 namespace PsContainers.Completers;
 
 /// <summary>
-/// Completes compose service names (-Service): the com.docker.compose.service labels of the containers in the store,
-/// only those of the project already typed (-Project, or -Name of the *-ContainerProject cmdlets; a wildcard or name)
-/// when there is one. A pure read of the store.
+/// Completes compose service names (-Service). The cmdlets that read compose files (Start-, Invoke-, Import-, Export-,
+/// Test-, Compare-ContainerProject) complete from the files: those of -Path, or the compose file found from the current
+/// location (every profile's services). Otherwise, or when no file loads, the com.docker.compose.service labels of the
+/// containers in the store, only those of the project already typed (-Project, or -Name of the *-ContainerProject
+/// cmdlets; a wildcard or name) when there is one. Pure reads.
 /// </summary>
 public sealed class ComposeServiceCompleter : IArgumentCompleter
 {
+    private static readonly HashSet<string> FileCmdlets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Start-ContainerProject", "Invoke-ContainerProject", "Import-ContainerProject", "Export-ContainerProject",
+        "Test-ContainerProject", "Compare-ContainerProject",
+    };
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        if (FileCmdlets.Contains(commandName) && ContainerProjectProfileCompleter.LoadForCompletion(fakeBoundParameters) is { } loaded)
+        {
+            var matches = CompletionWord.Matcher(wordToComplete);
+            return loaded.Services.Select(s => s.Name).Where(matches).Order(StringComparer.Ordinal)
+                .Select(n => new CompletionResult(CompletionWord.Quote(n), n, CompletionResultType.ParameterValue, $"{n} ({loaded.Name})")).ToList();
+        }
+        return FromStore(wordToComplete, fakeBoundParameters);
+    }
+
+    private static IEnumerable<CompletionResult> FromStore(string wordToComplete, IDictionary fakeBoundParameters)
     {
         List<Core.Containers.Container> all;
         Wildcard? project = null;

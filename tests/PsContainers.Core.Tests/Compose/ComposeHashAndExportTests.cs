@@ -119,4 +119,28 @@ public sealed class ComposeHashAndExportTests : IDisposable
         Assert.Equal(p.Networks.Select(n => n.Name), back.Networks.Select(n => n.Name));
         Assert.Equal(p.Volumes.Select(n => n.Name), back.Volumes.Select(n => n.Name));
     }
+
+    [Fact]
+    public void ExportWithoutInterpolationWritesTheExpressionsAsWrittenAndLoadsBackTheSame()
+    {
+        var raw = _d.Load(new ComposeLoadOptions { Files = [_d.P("compose.yaml")], Profiles = ["db"], NoInterpolate = true });
+        Assert.True(raw.NoInterpolate);
+        string yaml = ComposeYamlWriter.Write(raw);
+        // docker compose config --no-interpolate prints them as written: no second escaping
+        Assert.Contains("image: nginx:${TAG:-1}", yaml);
+        Assert.Contains("MODE: ${MODE:-prod}", yaml);
+        Assert.Contains("PRICE: 5$$", yaml);
+        Assert.Contains("echo $$HOME", yaml);
+        Assert.DoesNotContain("$${", yaml);
+        Assert.DoesNotContain("$$$$", yaml);
+        // the exported file loads back the same, raw and interpolated
+        var f = _d.Write("exported/compose.yaml", yaml);
+        var back = _d.Load(new ComposeLoadOptions { Files = [f], Profiles = ["db"], NoInterpolate = true });
+        Assert.Equal(yaml, ComposeYamlWriter.Write(back));
+        var web = _d.Load(new ComposeLoadOptions { Files = [f], Profiles = ["db"], Environment = new Dictionary<string, string> { ["TAG"] = "2" } }).GetService("web")!;
+        Assert.Equal("nginx:2", web.Image);
+        Assert.Equal("prod", web.Environment["MODE"]);
+        Assert.Equal("5$", web.Environment["PRICE"]);
+        Assert.Equal(["sh", "-c", "echo $HOME"], web.Command);
+    }
 }

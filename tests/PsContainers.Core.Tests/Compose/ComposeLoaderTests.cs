@@ -329,4 +329,55 @@ public sealed class ComposeLoaderTests : IDisposable
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: [unclosed\n", "");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n", "network_mode and networks");
     }
+
+    [Fact]
+    public void ARestartPolicyTheEngineCannotParseFailsTheLoadAtItsLine()
+    {
+        var f = _d.Write("restart.yaml", "services:\n  a:\n    image: x\n    restart: sometimes\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
+        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
+        Assert.StartsWith($"{f}:4: services.a.restart 'sometimes' is not a restart policy", e.Message);
+        foreach (var ok in new[] { "no", "always", "unless-stopped", "on-failure", "on-failure:3", "\"no\"" })
+        {
+            var g = _d.Write("restart-ok.yaml", $"services:\n  a:\n    image: x\n    restart: {ok}\n");
+            Assert.Equal(ok.Trim('"'), _d.Load(g).GetService("a")!.Restart);
+        }
+    }
+
+    [Fact]
+    public void AnUndefinedDependencyIsReportedAtItsDependsOnLine()
+    {
+        var f = _d.Write("deps.yaml", "services:\n  a:\n    image: x\n    environment: [A=1]\n    depends_on:\n      - b\n      - ghost\n  b:\n    image: x\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
+        Assert.Equal(ErrorIds.ComposeUndefinedReference, e.ErrorId);
+        Assert.StartsWith($"{f}:7: service a depends on undefined service 'ghost'", e.Message);
+        var g = _d.Write("deps-long.yaml", "services:\n  a:\n    image: x\n    depends_on:\n      ghost:\n        condition: service_started\n");
+        e = Assert.ThrowsAny<PscException>(() => _d.Load(g));
+        Assert.StartsWith($"{g}:5: service a depends on undefined service 'ghost'", e.Message);
+    }
+
+    [Fact]
+    public void ADirectoryStandsForItsComposeFileAndAnEmptyFileIsAnError()
+    {
+        var f = _d.Write("proj/compose.yaml", "services:\n  a:\n    image: x\n");
+        var o = _d.Write("proj/compose.override.yaml", "services:\n  a:\n    environment: [FROM=override]\n");
+        var p = _d.Load(new ComposeLoadOptions { Files = ["proj"] });
+        Assert.Equal([f, o], p.ConfigFiles);
+        Assert.Equal(_d.P("proj"), p.WorkingDirectory);
+        Assert.Equal("override", p.GetService("a")!.Environment["FROM"]);
+        Directory.CreateDirectory(_d.P("nothing"));
+        var none = Assert.ThrowsAny<PscException>(() => _d.Load(new ComposeLoadOptions { Files = ["nothing"] }));
+        Assert.Equal(ErrorIds.ComposeFileNotFound, none.ErrorId);
+        Assert.Contains($"No compose file found in '{_d.P("nothing")}' (looked for compose.yaml", none.Message);
+
+        // compose-go: "empty compose file", not a project without services
+        foreach (var text in new[] { "", "# only a comment\n", "~\n" })
+        {
+            var empty = _d.Write("empty.yaml", text);
+            var e = Assert.ThrowsAny<PscException>(() => _d.Load(empty));
+            Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
+            Assert.StartsWith(empty + ":", e.Message);
+            Assert.EndsWith("empty compose file", e.Message);
+        }
+    }
 }

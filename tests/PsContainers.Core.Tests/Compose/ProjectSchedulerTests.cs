@@ -118,4 +118,22 @@ public sealed class ProjectSchedulerTests
         Assert.Equal("web", other.Target);
         Assert.IsType<IOException>(other.InnerException);
     }
+
+    [Fact]
+    public void MessagesJoinedIntoAWarningEndAsSentences()
+    {
+        // "...exited 1 with no output The dependency is not required" lacked its full stop
+        Assert.Equal("the last probe exited 1 with no output.", ProjectOrchestrator.Sentence("the last probe exited 1 with no output"));
+        Assert.Equal("Container 'a' exited with code 3.", ProjectOrchestrator.Sentence("Container 'a' exited with code 3."));
+        Assert.Equal("Is it?", ProjectOrchestrator.Sentence("Is it? "));
+        Assert.Equal("", ProjectOrchestrator.Sentence(""));
+    }
+
+    [Fact]
+    public void WaitTimesReadAsWholeSecondsOrMilliseconds()
+    {
+        Assert.Equal("30 s", PsContainers.Core.Containers.ContainerWaiter.Seconds(TimeSpan.FromTicks(299999869)));
+        Assert.Equal("1 s", PsContainers.Core.Containers.ContainerWaiter.Seconds(TimeSpan.FromSeconds(1)));
+        Assert.Equal("500 ms", PsContainers.Core.Containers.ContainerWaiter.Seconds(TimeSpan.FromMilliseconds(500)));
+    }
 }

@@ -351,7 +351,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
             """);
         var p = _d.Load("unset.yaml");
         Assert.Empty(ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
-        var e = Assert.ThrowsAny<PscException>(() => For(p, "app"));
+        var e = Assert.Throws<InvalidArgumentException>(() => For(p, "app"));
         Assert.Equal(ErrorIds.ComposeSecretNotSet, e.ErrorId);
         Assert.Contains(variable, e.Message);
         Assert.DoesNotContain(typeof(ContainerProjectSecret).GetProperties(), x => x.Name == "EnvironmentValue");
@@ -419,5 +419,34 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.Equal("/a", s.WorkingDirectory);
         Assert.Equal("exited(2)", ProjectOrchestrator.Summarize("p", [C("db", 1, status: ContainerStatus.Exited), C("web", 1, status: ContainerStatus.Created)]).Status);
         Assert.Equal("created(1)", ProjectOrchestrator.Summarize("p", [C("web", 1, status: ContainerStatus.Created)]).Status);
+    }
+
+    [Fact]
+    public void Names_uid_gid_and_mode_of_a_file_backed_secret_as_not_applied()
+    {
+        _d.Write("pw.txt", "s3cret");
+        _d.Write("app.conf", "x=1");
+        _d.Write("modes.yaml", """
+            services:
+              app:
+                image: busybox
+                secrets:
+                  - source: pw
+                    mode: 0400
+                  - plain
+                configs:
+                  - source: conf
+                    uid: "1000"
+            secrets:
+              pw: { file: ./pw.txt }
+              plain: { file: ./pw.txt }
+            configs:
+              conf: { file: ./app.conf }
+            """);
+        var p = _d.Load("modes.yaml");
+        Assert.Equal([
+            "uid, gid and mode of the file-backed secret 'pw' (bind-mounted with the file's own owner and mode)",
+            "uid, gid and mode of the file-backed config 'conf' (bind-mounted with the file's own owner and mode)",
+        ], ServiceContainerOptions.Unapplied(p, p.GetService("app")!));
     }
 }
