@@ -9,30 +9,30 @@ BeforeDiscovery {
     $script:IsV2 = (& stat -f -c %T /sys/fs/cgroup 2>$null) -eq 'cgroup2fs'
 }
 
-BeforeAll {
-    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
-    Import-PsContainersForTest
-    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
-    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
-    $script:Root = Initialize-ContainerTestStore
-    $script:Img = 'busybox-test:latest'
-
-    function script:Get-V2Group([string] $Name) {
-        <# The v2 directory of the container's init: /sys/fs/cgroup + the "0::PATH" line of /proc/PID/cgroup (the only line on v2). #>
-        $procPid = (Get-Container $Name).Pid
-        $lines = @(Get-Content "/proc/$procPid/cgroup")
-        $lines.Count | Should -Be 1 -Because 'a v2 host has the one unified hierarchy'
-        $lines[0] | Should -Match '^0::/'
-        "/sys/fs/cgroup$($lines[0].Substring(3))"
-    }
-    function script:Read-V2([string] $Name, [string] $File) { (Get-Content -Raw (Join-Path (Get-V2Group $Name) $File)).Trim() }
-}
-
-AfterAll {
-    Remove-ContainerTestStore $script:Root
-}
-
 Describe 'The engine on cgroup v2' -Tag 'CgroupV2' -Skip:(-not $script:IsV2) {
+    BeforeAll {
+        Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+        Import-PsContainersForTest
+        Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+        Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+        $script:Root = Initialize-ContainerTestStore
+        $script:Img = 'busybox-test:latest'
+
+        function script:Get-V2Group([string] $Name) {
+            <# The v2 directory of the container's init: /sys/fs/cgroup + the "0::PATH" line of /proc/PID/cgroup (the only line on v2). #>
+            $procPid = (Get-Container $Name).Pid
+            $lines = @(Get-Content "/proc/$procPid/cgroup")
+            $lines.Count | Should -Be 1 -Because 'a v2 host has the one unified hierarchy'
+            $lines[0] | Should -Match '^0::/'
+            "/sys/fs/cgroup$($lines[0].Substring(3))"
+        }
+        function script:Read-V2([string] $Name, [string] $File) { (Get-Content -Raw (Join-Path (Get-V2Group $Name) $File)).Trim() }
+    }
+
+    AfterAll {
+        Remove-ContainerTestStore $script:Root
+    }
+
     AfterEach { Get-Container 'v2-*' -All | Remove-Container -Force -Confirm:$false }
 
     It 'writes -Memory, -MemorySwap, -Cpus, -CpuShares, -PidsLimit and -CpusetCpus into the v2 files of /pscontainers/ID' {
