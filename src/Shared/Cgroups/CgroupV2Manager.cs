@@ -93,6 +93,15 @@ internal sealed class CgroupV2Manager : CgroupManager
             HugepageKb(h.PageSize, "linux.resources.hugepageLimits.pageSize");
             CgroupFile.Write(d, $"hugetlb.{h.PageSize}.max", S(h.Limit), "linux.resources.hugepageLimits");
         }
+        foreach (var (dev, limits) in r.Rdma ?? [])
+        {
+            // rdma.max "DEVICE hca_handle=N hca_object=N" (cgroup-v2.rst "RDMA"); an absent limit stays as it is
+            string line = dev;
+            foreach (var (key, name) in new[] { ("hcaHandles", "hca_handle"), ("hcaObjects", "hca_object") })
+                if (limits.ValueKind == System.Text.Json.JsonValueKind.Object && limits.TryGetProperty(key, out var n) && n.TryGetUInt32(out uint u))
+                    line += $" {name}={u.ToString(CultureInfo.InvariantCulture)}";
+            CgroupFile.Write(d, "rdma.max", line, $"linux.resources.rdma[{dev}]");
+        }
         foreach (var (k, v) in r.Unified ?? []) CgroupFile.Write(d, k, v, $"linux.resources.unified[{k}]");
         if (r.Devices is { Count: > 0 })
         {

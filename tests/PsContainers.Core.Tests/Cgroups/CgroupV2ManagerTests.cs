@@ -82,7 +82,7 @@ public sealed class CgroupV2ManagerTests : IDisposable
     }
 
     [Fact]
-    public void Burst_and_per_device_weight_are_written()
+    public void Burst_per_device_weight_and_rdma_are_written()
     {
         string dir = _tree.Group("psc/c2", ("cpu.max.burst", ""), ("io.weight", ""));
         var m = CgroupManager.For(new CgroupSet { V2 = true, Dirs = { [""] = dir } });
@@ -93,6 +93,12 @@ public sealed class CgroupV2ManagerTests : IDisposable
         });
         Assert.Equal("20000", FakeCgroupTree.Read(dir, "cpu.max.burst"));
         Assert.Equal("8:0 4950", FakeCgroupTree.Read(dir, "io.weight"));
+        string rdma = _tree.Group("psc/c3", ("rdma.max", ""));
+        CgroupManager.For(new CgroupSet { V2 = true, Dirs = { [""] = rdma } }).Apply(new SpecResources
+        {
+            Rdma = new() { ["mlx5_1"] = System.Text.Json.JsonDocument.Parse("""{"hcaHandles": 3, "hcaObjects": 10000}""").RootElement },
+        });
+        Assert.Equal("mlx5_1 hca_handle=3 hca_object=10000", FakeCgroupTree.Read(rdma, "rdma.max"));
         var e = Assert.Throws<CgroupException>(() => m.Apply(new SpecResources { Cpu = new SpecCpu { RealtimeRuntime = 1000 } }));
         Assert.Contains("realtime", e.Message);
     }
