@@ -67,9 +67,10 @@ public sealed class CgroupV2RuntimeTests
     public void DeviceAllowlistIsEnforcedByTheBpfProgram(string runtime)
     {
         // the default rules allow /dev/null and mknod of any node, but not opening a block device
-        // the rootfs is shared by the tests: a node and an error file of this run's own, removed again
-        string n = "/tmp/blk-" + Guid.NewGuid().ToString("N")[..8];
-        string script = $"head -c 3 /dev/zero | wc -c; mknod {n} b 7 0 && echo mknod-ok; head -c 1 {n} >/dev/null 2>{n}.err; echo open-rc=$?; cat {n}.err; rm -f {n} {n}.err";
+        // in the container's own /dev (a tmpfs without nodev: the lane guest's /tmp, where the shared rootfs lives, is
+        // nodev and would refuse every node with EACCES whatever the cgroup says)
+        const string n = "/dev/blk-test";
+        string script = $"head -c 3 /dev/zero | wc -c; mknod {n} b 7 0 && echo mknod-ok; head -c 1 {n} >/dev/null 2>/dev/shm/err; echo open-rc=$?; cat /dev/shm/err";
         var denied = Bundles.Sh(_f, Rt(runtime), script);
         Assert.Contains("3", Lines(denied.Stdout));
         Assert.Contains("mknod-ok", denied.Stdout);
