@@ -193,6 +193,9 @@ Describe 'Get-ContainerVersion' {
         $v.DotNetVersion | Should -Be ([Environment]::Version.ToString())
         $v.StorageDriver | Should -Be 'overlay'
         $v.CgroupVersion | Should -Match '^(1|1 \(hybrid\)|2)$'
+        # from what is mounted: a cgroup2 file system at /sys/fs/cgroup is a unified host
+        ($v.CgroupVersion -eq '2') | Should -Be ((& stat -f -c %T /sys/fs/cgroup) -eq 'cgroup2fs')
+        $v.CgroupDriver | Should -Be 'cgroupfs'
         $v.OciRuntimeSpecVersion | Should -Match '^1\.\d+\.\d+$'
         $v.Os | Should -Be 'linux'
         $v | ConvertTo-Json | ConvertFrom-Json | Select-Object -ExpandProperty KernelVersion | Should -Be $v.KernelVersion

@@ -18,7 +18,16 @@ public sealed class ContainerVersionInfo
     public string Os { get; set; } = "linux";
     public string Architecture { get; set; } = "";
     public string KernelVersion { get; set; } = "";
+    /// <summary>
+    /// "1" (v1 only), "1 (hybrid)" (v1 controllers with the unified hierarchy beside them) or "2" (a unified host),
+    /// from what is mounted at /sys/fs/cgroup, not from the distribution (docker version's cgroup facts).
+    /// </summary>
     public string CgroupVersion { get; set; } = "";
+    /// <summary>
+    /// "cgroupfs": pscrun and the engine write the cgroup file system themselves, containers in /pscontainers/ID of
+    /// each hierarchy (docker info's "Cgroup Driver"); there is no systemd driver.
+    /// </summary>
+    public string CgroupDriver { get; set; } = "cgroupfs";
     public string StorageDriver { get; set; } = "overlay";
     public string StorageRoot { get; set; } = "";
     public string DotNetVersion { get; set; } = "";

@@ -146,6 +146,33 @@ internal abstract class CgroupManager : ICgroupManager
         return kb;
     }
 
+    /// <summary>The devices every container may use whatever its rules say (runc's default allow list).</summary>
+    private static readonly string[] DefaultAllowedDevices =
+    {
+        "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm",
+        "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
+    };
+
+    /// <summary>
+    /// The device rules of a container in the order they apply (v1 writes them to devices.allow/deny in this order,
+    /// v2 folds them into one <see cref="DeviceRuleSet"/>): linux.resources.devices in config order, then, as runc does,
+    /// the devices every container gets and the nodes of linux.devices (rwm), which stay usable whatever the rules say.
+    /// Each with the OCI field to name in an error. Throws <see cref="CgroupException"/> on a bad type or access.
+    /// </summary>
+    public static List<(bool Allow, string Rule, string Field)> DeviceRules(IReadOnlyList<SpecDeviceCgroup> rules, IReadOnlyList<SpecDevice>? devices)
+    {
+        var list = new List<(bool, string, string)>();
+        for (int i = 0; i < rules.Count; i++) list.Add((rules[i].Allow, DeviceRule(rules[i], $"linux.resources.devices[{i}]"), "linux.resources.devices"));
+        foreach (var rule in DefaultAllowedDevices) list.Add((true, rule, "linux.resources.devices"));
+        // like runc: linux.devices nodes stay usable whatever the rules say, except that a node linux.resources.devices
+        // names itself keeps the access given there (docker run --device /dev/x:/dev/x:r: runc 1.1 leaves "c M:N r",
+        // and v1 would merge an added rwm into it)
+        foreach (var d in devices ?? [])
+            if (d.Type is "c" or "b" && !rules.Any(x => x.Allow && x.Type == d.Type && x.Major == d.Major && x.Minor == d.Minor))
+                list.Add((true, $"{d.Type} {d.Major}:{d.Minor} rwm", "linux.devices"));
+        return list;
+    }
+
     /// <summary>
     /// A linux.resources.devices entry as a v1 devices.allow/deny rule "TYPE MAJOR:MINOR ACCESS" (type a when empty,
     /// "*" for a missing or negative number, access rwm when empty). Throws <see cref="CgroupException"/> on a bad type or access.

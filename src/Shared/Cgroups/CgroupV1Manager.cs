@@ -15,13 +15,6 @@ internal sealed class CgroupV1Manager : CgroupManager
     /// <inheritdoc/>
     public override int Version => 1;
 
-    /// <summary>The devices every container may use whatever its rules say (runc's default allow list).</summary>
-    private static readonly string[] DefaultAllowedDevices =
-    {
-        "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm",
-        "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
-    };
-
     /// <inheritdoc/>
     public override string? Dir(string controller)
     {
@@ -44,21 +37,8 @@ internal sealed class CgroupV1Manager : CgroupManager
             foreach (var (k, v) in r.Unified) CgroupFile.Write(u, k, v, $"linux.resources.unified[{k}]");
         }
         if (r.Devices is { Count: > 0 } && Dir("devices") is string dev)
-        {
-            int i = 0;
-            foreach (var d in r.Devices)
-            {
-                string rule = DeviceRule(d, $"linux.resources.devices[{i++}]");
-                CgroupFile.Write(dev, d.Allow ? "devices.allow" : "devices.deny", rule, "linux.resources.devices");
-            }
-            // like runc: the devices every container gets, and linux.devices, stay usable whatever the rules say; a
-            // linux.devices node that linux.resources.devices names itself keeps the access given there (docker run
-            // --device /dev/x:/dev/x:r: runc 1.1 leaves "c M:N r", and v1 would merge an added rwm into it)
-            foreach (var rule in DefaultAllowedDevices) CgroupFile.Write(dev, "devices.allow", rule, "linux.resources.devices");
-            foreach (var d in devices ?? [])
-                if (d.Type is "c" or "b" && !r.Devices.Any(x => x.Allow && x.Type == d.Type && x.Major == d.Major && x.Minor == d.Minor))
-                    CgroupFile.Write(dev, "devices.allow", $"{d.Type} {d.Major}:{d.Minor} rwm", "linux.devices");
-        }
+            foreach (var (allow, rule, field) in DeviceRules(r.Devices, devices))
+                CgroupFile.Write(dev, allow ? "devices.allow" : "devices.deny", rule, field);
         if (r.Memory is { } m && Dir("memory") is string mem) ApplyMemory(mem, m);
         if (r.Cpu is { } c)
         {

@@ -63,6 +63,46 @@ public sealed class CgroupV2ManagerTests : IDisposable
         Assert.Equal("max", FakeCgroupTree.Read(d, "pids.max"));
     }
 
+    [Theory]
+    [InlineData(384L << 20, 256L << 20, "134217728")]  // memory+swap minus memory
+    [InlineData(256L << 20, 256L << 20, "0")]          // equal: no swap
+    [InlineData(-1L, 256L << 20, "max")]
+    [InlineData(null, -1L, "max")]                     // unlimited memory, swap unset: both unlimited
+    [InlineData(0L, -1L, "max")]
+    [InlineData(null, 256L << 20, null)]               // unset: not written
+    [InlineData(0L, 256L << 20, null)]                 // 0 is unset, as in runc
+    public void Swap_converts_as_runc_does(long? swap, long? limit, string? expected) =>
+        Assert.Equal(expected, CgroupV2Manager.SwapMax(swap, limit));
+
+    [Fact]
+    public void Swap_without_or_below_the_memory_limit_is_refused()
+    {
+        Assert.Contains("needs a memory limit", Assert.Throws<CgroupException>(() => CgroupV2Manager.SwapMax(1L << 30, null)).Message);
+        Assert.Contains("below the memory limit", Assert.Throws<CgroupException>(() => CgroupV2Manager.SwapMax(1L << 20, 2L << 20)).Message);
+    }
+
+    [Fact]
+    public void Burst_per_device_weight_and_rdma_are_written()
+    {
+        string dir = _tree.Group("psc/c2", ("cpu.max.burst", ""), ("io.weight", ""));
+        var m = CgroupManager.For(new CgroupSet { V2 = true, Dirs = { [""] = dir } });
+        m.Apply(new SpecResources
+        {
+            Cpu = new SpecCpu { Burst = 20000 },
+            BlockIO = new SpecBlockIO { WeightDevice = [new SpecWeightDevice { Major = 8, Minor = 0, Weight = 500 }] },
+        });
+        Assert.Equal("20000", FakeCgroupTree.Read(dir, "cpu.max.burst"));
+        Assert.Equal("8:0 4950", FakeCgroupTree.Read(dir, "io.weight"));
+        string rdma = _tree.Group("psc/c3", ("rdma.max", ""));
+        CgroupManager.For(new CgroupSet { V2 = true, Dirs = { [""] = rdma } }).Apply(new SpecResources
+        {
+            Rdma = new() { ["mlx5_1"] = System.Text.Json.JsonDocument.Parse("""{"hcaHandles": 3, "hcaObjects": 10000}""").RootElement },
+        });
+        Assert.Equal("mlx5_1 hca_handle=3 hca_object=10000", FakeCgroupTree.Read(rdma, "rdma.max"));
+        var e = Assert.Throws<CgroupException>(() => m.Apply(new SpecResources { Cpu = new SpecCpu { RealtimeRuntime = 1000 } }));
+        Assert.Contains("realtime", e.Message);
+    }
+
     [Fact]
     public void What_v2_cannot_do_is_refused_naming_the_field()
     {

@@ -204,7 +204,13 @@ public sealed partial class OciRuntimeConformanceTests
         Assert.Equal("mqueue", Type("/dev/mqueue"));
         foreach (var flag in new[] { "nosuid", "nodev", "noexec" }) Assert.Contains(flag, Opts("/dev/shm"));
         Assert.Contains("nosuid", Opts("/proc"));
-        Assert.StartsWith("ro", Opts("/sys/fs/cgroup/memory"));
+        if (CgroupTheoryAttribute.HostIsV2)
+        {
+            // one read-only cgroup2 mount, the container's own group as its root (a cgroup namespace)
+            Assert.Equal("cgroup2", Type("/sys/fs/cgroup"));
+            Assert.StartsWith("ro", Opts("/sys/fs/cgroup"));
+        }
+        else Assert.StartsWith("ro", Opts("/sys/fs/cgroup/memory"));
         foreach (var dev in new[] { "null", "zero", "full", "random", "urandom", "tty" }) Assert.Matches($@"(?m)^c.* {dev}$", parts[1]);
         Assert.Matches(@"(?m)^l.* ptmx -> pts/ptmx$", parts[1]);
         Assert.Matches(@"(?m)^l.* fd -> /proc/self/fd$", parts[1]);
@@ -242,7 +248,7 @@ public sealed partial class OciRuntimeConformanceTests
         Assert.False(File.Exists(Path.Combine(host, "new")));
     }
 
-    [Theory, MemberData(nameof(Runtimes))]
+    [CgroupTheory(1), MemberData(nameof(Runtimes))] // v2: CgroupV2RuntimeTests
     public void CgroupLimitsAreVisibleInside(string runtime)
     {
         var r = Bundles.Sh(_f, Rt(runtime),
@@ -259,7 +265,7 @@ public sealed partial class OciRuntimeConformanceTests
         Assert.Contains("512", lines);
     }
 
-    [Theory, MemberData(nameof(Runtimes))]
+    [CgroupTheory(1), MemberData(nameof(Runtimes))] // v2: CgroupV2RuntimeTests
     public void CgroupV1Cpuset_AndDeviceAllowlist(string runtime)
     {
         var r = Bundles.Sh(_f, Rt(runtime),
