@@ -56,6 +56,12 @@ public sealed partial class ImageStore
     /// </summary>
     public IImageUsers? Users { get; init; }
 
+    /// <summary>
+    /// The short-name settings <see cref="FindImage"/> consults for a name it does not find as docker normalizes it:
+    /// registries.conf read on each such lookup (<see cref="Registry.RegistriesConf.Load()"/>) unless set.
+    /// </summary>
+    public Func<Registry.RegistriesConf> ShortNames { get; set; } = Registry.RegistriesConf.Load;
+
     /// <summary>Where image events (pull, push, tag, untag, delete, import, load, save) are recorded; none when null (a store on its own).</summary>
     public PsContainers.Core.Events.EventLog? Events { get; init; }
 
@@ -716,6 +722,19 @@ public sealed partial class ImageStore
                 throw PscException.InvalidArgument(ErrorIds.AmbiguousImageId, $"The short id '{s}' matches {matches.Count} images; give more characters.", s);
             if (matches.Count == 1 && ReadRecord(matches[0]) is { } rec) return BuildImage(rec, index, null);
         }
+        return FindByShortName(s);
+    }
+
+    /// <summary>
+    /// A short name not stored under docker's normalization (docker.io/library/…): the candidates of registries.conf
+    /// (<see cref="Registry.RegistriesConf.Resolve"/>: the alias, else each unqualified search registry), first stored
+    /// one wins. No network lookup. Null when none is stored or the text is no reference.
+    /// </summary>
+    private ContainerImage? FindByShortName(string s)
+    {
+        if (!Registry.RegistriesConf.IsShortName(s) || !ImageReference.TryParse(s, out var docker)) return null;
+        foreach (var candidate in ShortNames().Resolve(s).Candidates)
+            if (!candidate.Equals(docker) && FindImage(candidate.ToString()) is { } hit) return hit;
         return null;
     }
 
