@@ -60,7 +60,20 @@ internal static class CommandWordsGuard
         return line[(inv.OffsetInLine - 1)..];
     }
 
-    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter)
+    /// <summary>
+    /// Whether this invocation of <paramref name="cmdlet"/> has '--' and no positional value before it, so that what
+    /// PowerShell bound to the first positional parameter (exec's container name) is the command's first word:
+    /// <c>Get-Container web | Invoke-ContainerExec -- ls</c>. False without invocation text (the API) or with splatting.
+    /// </summary>
+    public static bool NothingPositionalBeforeDoubleDash(PSCmdlet cmdlet, string commandParameter)
+    {
+        if (Parse(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter) is not { } parsed) return false;
+        int dd = parsed.Items.FindIndex(i => i.Kind == Kind.DoubleDash);
+        return dd >= 0 && !parsed.Items.Take(dd).Any(i => i.Kind == Kind.Value);
+    }
+
+    /// <summary>The command's elements classified; null without text, on a parse error, with splatting or an explicit -Command.</summary>
+    private static (CommandAst Cmd, List<Item> Items, HashSet<string> Named)? Parse(string? statement, CommandInfo command, string commandParameter)
     {
         if (string.IsNullOrWhiteSpace(statement)) return null;
         var script = Parser.ParseInput(statement, out _, out var parseErrors);
@@ -90,6 +103,13 @@ internal static class CommandWordsGuard
             bool dash = !afterDoubleDash && e is StringConstantExpressionAst { StringConstantType: StringConstantType.BareWord } s && s.Value.StartsWith('-');
             items.Add(new Item(dash ? Kind.DashWord : Kind.Value, e));
         }
+        return (cmd, items, named);
+    }
+
+    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter)
+    {
+        if (Parse(statement, command, commandParameter) is not var (cmd, items, named)) return null;
+        var parameters = command.Parameters;
 
         // The values before the command are those bound to positional parameters (the image; exec's container name).
         int positional = bound.Count(b => !b.Equals(commandParameter, StringComparison.OrdinalIgnoreCase) && !named.Contains(b)
