@@ -761,6 +761,38 @@ public sealed partial class ImageStore
         return list;
     }
 
+    /// <summary>
+    /// The history of <paramref name="image"/> as docker history shows it: one <see cref="ImageHistoryEntry"/> per entry
+    /// of its config's history, newest first; each entry that made a layer is given the next layer (base first) with
+    /// its unpacked size from the layer's record. An image whose config has no history gets one entry per layer, as
+    /// docker does. Reads the layer records only (no layer content).
+    /// </summary>
+    public IReadOnlyList<ImageHistoryEntry> History(ContainerImage image)
+    {
+        var chains = ComputeChainIds(image.DiffIds);
+        var steps = image.History.Length > 0 ? image.History : image.DiffIds.Select(_ => new ImageHistory()).ToArray();
+        var rows = new List<ImageHistoryEntry>();
+        int layer = 0;
+        foreach (var h in steps)
+        {
+            bool makesLayer = !h.EmptyLayer && layer < chains.Count;
+            rows.Add(new ImageHistoryEntry
+            {
+                Image = image.Name,
+                Created = h.Created,
+                CreatedBy = h.CreatedBy ?? "",
+                Comment = h.Comment ?? "",
+                EmptyLayer = !makesLayer,
+                Size = makesLayer ? ReadLayerRecord(chains[layer])?.Size ?? 0 : 0,
+                LayerDiffId = makesLayer ? image.DiffIds[layer] : null,
+            });
+            if (makesLayer) layer++;
+        }
+        rows.Reverse();
+        if (rows.Count > 0) rows[0] = rows[0] with { Id = image.Id };
+        return rows;
+    }
+
     /// <summary>The manifest bytes of an image.</summary>
     public byte[] GetManifest(ContainerImage image) => ReadBlob(image.Digest);
 
