@@ -762,21 +762,21 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
-    /// The history of <paramref name="image"/> as docker history shows it: one <see cref="ImageHistoryEntry"/> per entry
+    /// The history of <paramref name="image"/> as docker history shows it: one <see cref="ContainerImageHistory"/> per entry
     /// of its config's history, newest first; each entry that made a layer is given the next layer (base first) with
     /// its unpacked size from the layer's record. An image whose config has no history gets one entry per layer, as
     /// docker does. Reads the layer records only (no layer content).
     /// </summary>
-    public IReadOnlyList<ImageHistoryEntry> History(ContainerImage image)
+    public IReadOnlyList<ContainerImageHistory> History(ContainerImage image)
     {
         var chains = ComputeChainIds(image.DiffIds);
         var steps = image.History.Length > 0 ? image.History : image.DiffIds.Select(_ => new ImageHistory()).ToArray();
-        var rows = new List<ImageHistoryEntry>();
+        var rows = new List<ContainerImageHistory>();
         int layer = 0;
         foreach (var h in steps)
         {
             bool makesLayer = !h.EmptyLayer && layer < chains.Count;
-            rows.Add(new ImageHistoryEntry
+            rows.Add(new ContainerImageHistory
             {
                 Image = image.Name,
                 Created = h.Created,

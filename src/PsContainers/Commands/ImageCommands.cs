@@ -163,7 +163,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
 
 /// <summary>Get-ContainerImage (docker images).</summary>
 [Cmdlet(VerbsCommon.Get, "ContainerImage", DefaultParameterSetName = "Name")]
-[OutputType(typeof(ContainerImage), typeof(ImageHistoryEntry))]
+[OutputType(typeof(ContainerImage), typeof(ContainerImageHistory))]
 public sealed class GetContainerImageCommand : PscCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "Name")]
@@ -196,7 +196,7 @@ public sealed class GetContainerImageCommand : PscCmdlet
     public SwitchParameter Unique { get; set; }
 
     /// <summary>
-    /// Write each image's history instead (docker history): one <see cref="ImageHistoryEntry"/> per step, newest
+    /// Write each image's history instead (docker history): one <see cref="ContainerImageHistory"/> per step, newest
     /// first (<see cref="ImageStore.History"/>); an image named by several of the selected rows is written once.
     /// </summary>
     [Parameter]

@@ -8,7 +8,7 @@ namespace PsContainers.Core.Images;
 /// empty_layer entry (ENV, CMD, LABEL...) has size 0. docker prints the image id on the newest row and
 /// "&lt;missing&gt;" on the others (their intermediate images are not in the store), and so does <see cref="Id"/>.
 /// </summary>
-public sealed record ImageHistoryEntry
+public sealed record ContainerImageHistory
 {
     /// <summary>The image id (sha256:…) on the newest entry, "&lt;missing&gt;" on the others, as docker history.</summary>
     public string Id { get; init; } = "<missing>";
