@@ -19,6 +19,7 @@ namespace PsContainers.Core;
 /// <item><term>PSCONTAINERS_RUN_DIR</term><description>Host-wide run state: IPAM leases, subnet reservations (/run/pscontainers; <c>NetworkStore.RunDirectory</c>; pscmon net-release reads it too).</description></item>
 /// <item><term>PSCONTAINERS_NETNS_DIR</term><description>Where network namespaces are bind-mounted (/run/netns; <c>PsContainers.Cni.ContainerNetns</c>, shared with pscmon).</description></item>
 /// <item><term>PSCONTAINERS_INSECURE_REGISTRIES</term><description>Hosts[:port], comma or space separated, allowed over HTTP or unverified TLS (none; <c>RegistryOptions</c>).</description></item>
+/// <item><term>PSCONTAINERS_REGISTRIES_CONF</term><description>A registries.conf read instead of /etc/containers/registries.conf, its drop-ins in the same name plus .d (the system file; <c>RegistriesConf</c>).</description></item>
 /// <item><term>PSCONTAINERS_REGISTRY_CERTS_DIRS</term><description>Colon-separated directories laid out HOST[:PORT]/ca.crt (none; <c>RegistryOptions</c>).</description></item>
 /// <item><term>PSCONTAINERS_REGISTRY_MIRRORS</term><description><c>docker.io=m1,m2;quay.io=m3</c> (none; <c>RegistryOptions</c>).</description></item>
 /// <item><term>PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD</term><description>Bytes from which a blob is pushed in chunks, 0 or more (<c>RegistryOptions</c>).</description></item>
@@ -39,6 +40,7 @@ public static class EngineEnvironment
     public const string RunDirectoryVariable = "PSCONTAINERS_RUN_DIR";
     public const string NetnsDirectoryVariable = "PSCONTAINERS_NETNS_DIR";
     public const string InsecureRegistriesVariable = "PSCONTAINERS_INSECURE_REGISTRIES";
+    public const string RegistriesConfVariable = "PSCONTAINERS_REGISTRIES_CONF";
     public const string RegistryCertsDirsVariable = "PSCONTAINERS_REGISTRY_CERTS_DIRS";
     public const string RegistryMirrorsVariable = "PSCONTAINERS_REGISTRY_MIRRORS";
     public const string ChunkedUploadThresholdVariable = "PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD";
@@ -49,7 +51,7 @@ public static class EngineEnvironment
     public static IReadOnlyList<string> Names { get; } =
     [
         RootVariable, BinVariable, RuntimeVariable, MonitorVariable, ExitCommandVariable, TraceVariable, RunDirectoryVariable,
-        NetnsDirectoryVariable, InsecureRegistriesVariable, RegistryCertsDirsVariable, RegistryMirrorsVariable,
+        NetnsDirectoryVariable, InsecureRegistriesVariable, RegistriesConfVariable, RegistryCertsDirsVariable, RegistryMirrorsVariable,
         ChunkedUploadThresholdVariable, UploadChunkSizeVariable, MaxConcurrentDownloadsVariable,
     ];
 
@@ -74,6 +76,8 @@ public static class EngineEnvironment
     public static string NetnsDirectory => PsContainers.Cni.ContainerNetns.DefaultDirectory;
     /// <summary>$PSCONTAINERS_INSECURE_REGISTRIES, or null.</summary>
     public static string? InsecureRegistries => Get(InsecureRegistriesVariable);
+    /// <summary>$PSCONTAINERS_REGISTRIES_CONF, or null.</summary>
+    public static string? RegistriesConf => Get(RegistriesConfVariable);
     /// <summary>$PSCONTAINERS_REGISTRY_CERTS_DIRS, or null.</summary>
     public static string? RegistryCertsDirs => Get(RegistryCertsDirsVariable);
     /// <summary>$PSCONTAINERS_REGISTRY_MIRRORS, or null.</summary>

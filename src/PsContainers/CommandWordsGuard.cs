@@ -77,6 +77,18 @@ internal static class CommandWordsGuard
     }
 
     /// <summary>
+    /// Whether this invocation of <paramref name="cmdlet"/> has '--' and no positional value before it, so that what
+    /// PowerShell bound to the first positional parameter (exec's container name) is the command's first word:
+    /// <c>Get-Container web | Invoke-ContainerExec -- ls</c>. False without invocation text (the API) or with splatting.
+    /// </summary>
+    public static bool NothingPositionalBeforeDoubleDash(PSCmdlet cmdlet, string commandParameter)
+    {
+        if (Read(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter, out _, out _) is not { } items) return false;
+        int dd = items.FindIndex(i => i.Kind == Kind.DoubleDash);
+        return dd >= 0 && !items.Take(dd).Any(i => i.Kind == Kind.Value);
+    }
+
+    /// <summary>
     /// The invocation's words after the command name, classified; null when there is no text, it does not parse, it
     /// splats, or it names <paramref name="commandParameter"/> (the command given explicitly).
     /// </summary>

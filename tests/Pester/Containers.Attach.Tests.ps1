@@ -128,7 +128,7 @@ Describe 'Connect-Container on a terminal (tmux)' -Skip:(-not (Get-Command tmux 
         Wait-Pane $s2 'again-2' | Should -BeTrue
         Send-Keys $s2 'exit 3', 'Enter'
         Wait-Pane $s2 'DONE' | Should -BeTrue
-        Wait-Container ttybox | Should -Be 3
+        (Wait-Container ttybox).ExitCode | Should -Be 3
     }
 
     It 'gives the container''s terminal the attached terminal''s size, then follows its resizes' {

@@ -222,8 +222,8 @@ Describe 'Restart and Wait-Container' {
 
     It 'keeps the default: the exit code' {
         $null = Invoke-ContainerImage health-ok:1 -Detach -Name hc-exit -- sh -c 'sleep 1; exit 4'
-        Wait-Container hc-exit | Should -Be 4
-        Wait-Container hc-exit -Condition Exited -Timeout 10s | Should -Be 4
+        (Wait-Container hc-exit).ExitCode | Should -Be 4
+        (Wait-Container hc-exit -Condition Exited -Timeout 10s).ExitCode | Should -Be 4
         { Wait-Container hc-exit -Condition Healthy -ErrorAction Stop } | Should -Throw -ErrorId 'ContainerUnhealthy*'
     }
 }

@@ -186,7 +186,8 @@ Describe 'Invoke-ContainerImage -Tty without the caller''s terminal' {
     It 'gives a detached container a terminal whose output is logged' {
         $c = Invoke-ContainerImage $Img -Detach -Tty sh -c 'tty; [ -t 1 ] && echo stdout-is-a-terminal; exit 4'
         $codes = Wait-Container -InputObject $c
-        $codes | Should -Be 4
+        $codes.ExitCode | Should -Be 4
+        $codes.Name | Should -Be $c.Name
         $log = @(Get-ContainerLog -InputObject $c | ForEach-Object Text)
         $log[0] | Should -Match '^/dev/pts/\d+$'
         $log | Should -Contain 'stdout-is-a-terminal'
@@ -259,7 +260,7 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         $c.Id | Should -Match '^[0-9a-f]{64}$'
         if ($Path) { $c.Runtime | Should -Be $Path }
         Start-Container life -PassThru | ForEach-Object Status | Should -Be 'Running'
-        Wait-Container life | Should -Be 3
+        (Wait-Container life).ExitCode | Should -Be 3
         $c = Get-Container life
         $c.Status | Should -Be 'Exited'
         $c.ExitCode | Should -Be 3
@@ -271,7 +272,7 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
 
     It 'restarts a stopped container' {
         Start-Container life
-        Wait-Container life | Should -Be 3
+        (Wait-Container life).ExitCode | Should -Be 3
         (Get-Container life).ExitCode | Should -Be 3
     }
 
@@ -317,7 +318,7 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         $null = Invoke-ContainerImage $Img -Detach -Name sig sh -c 'trap "exit 42" USR1; while true; do sleep 0.1; done'
         Start-Sleep -Milliseconds 200
         Send-ContainerSignal sig -Signal USR1
-        Wait-Container sig | Should -Be 42
+        (Wait-Container sig).ExitCode | Should -Be 42
         $null = Start-Container sig
         Kill-Container sig
         (Get-Container sig).ExitCode | Should -Be 137
@@ -330,11 +331,11 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
         { Stop-Container sig2 -Signal 65 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,PsContainers.Commands.StopContainerCommand'
         (Get-Container sig2).Status | Should -Be 'Running'
         Send-ContainerSignal sig2 -Signal 12
-        Wait-Container sig2 | Should -Be 43
+        (Wait-Container sig2).ExitCode | Should -Be 43
         $null = Start-Container sig2
         Start-Sleep -Milliseconds 200
         Send-ContainerSignal sig2 -Signal RTMIN+2
-        Wait-Container sig2 | Should -Be 44
+        (Wait-Container sig2).ExitCode | Should -Be 44
         Remove-Container sig2 -Confirm:$false
     }
 
@@ -548,7 +549,7 @@ Describe 'Status after faults' {
     It 'records 137 when the container process is killed' {
         $c = Invoke-ContainerImage $Img -Detach -Name victim sleep 300
         & kill -9 $c.Pid
-        Wait-Container victim | Should -Be 137
+        (Wait-Container victim).ExitCode | Should -Be 137
         # the monitor reaped it: no zombie is left
         Start-Sleep -Milliseconds 200
         Test-Path "/proc/$($c.Pid)" | Should -BeFalse
@@ -585,7 +586,7 @@ Describe 'Extension points' {
         $env:PSCONTAINERS_EXIT_COMMAND = $script
         try {
             $c = Invoke-ContainerImage $Img -Detach -Name exiting true
-            Wait-Container exiting | Should -Be 0
+            (Wait-Container exiting).ExitCode | Should -Be 0
             Wait-ContainerCondition { Test-Path "$dir/ran-$($c.Id)" } | Should -BeTrue
             Get-Content "$dir/ran-$($c.Id)" | Should -Be $c.Id
         } finally {

@@ -55,6 +55,107 @@ Describe 'Piped PowerShell input as a container''s standard input' {
     }
 }
 
+Describe 'Piped PowerShell input for Invoke-ContainerExec' {
+    It 'Invoke-ContainerExec web -Interactive reads the piped objects as lines, once, in the named container' {
+        $out = 'alpha', 'beta gamma', 42 | Invoke-ContainerExec ux-a -Interactive -- sh -c 'n=0; while read l; do n=$((n+1)); echo "$n:$l:$(hostname)"; done'
+        $LASTEXITCODE | Should -Be 0
+        $id = (Get-Container ux-a).ShortId
+        $out | Should -Be @("1:alpha:$id", "2:beta gamma:$id", "3:42:$id")
+    }
+
+    It 'refuses piped input for a named container without -Interactive' {
+        $e = $null
+        try { 'alpha' | Invoke-ContainerExec ux-a -- cat } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'PipedInputNeedsInteractive,*'
+        $e.Exception.Message | Should -BeLike '*only with -Interactive*'
+    }
+
+    It 'keeps piped containers as the targets: Get-Container | Invoke-ContainerExec -- hostname runs in each' {
+        $ids = (Get-Container ux-a, ux-b).ShortId
+        @(Get-Container ux-a | Invoke-ContainerExec -- hostname) | Should -Be @($ids[0])
+        @(Get-Container ux-a, ux-b | Invoke-ContainerExec -- hostname) | Should -Be $ids
+        @('ux-b' | Invoke-ContainerExec -- hostname) | Should -Be @($ids[1])
+        @(Get-Container ux-a | Invoke-ContainerExec -Command hostname) | Should -Be @($ids[0])
+        @(Get-Container ux-b | Invoke-ContainerExec -- sh -c 'echo $0' piped) | Should -Be @('piped')
+        $LASTEXITCODE | Should -Be 0
+    }
+}
+
+Describe 'Image objects bind to run and create' {
+    It 'Get-ContainerImage busybox-test | New-Container and | Invoke-ContainerImage run the piped image' {
+        $img = Get-ContainerImage busybox-test:latest
+        $c = Get-ContainerImage busybox-test:latest | New-Container -Name ux-from-image -Network none
+        $c.Image | Should -Be 'busybox-test:latest'
+        $c.ImageId | Should -Be $img.Id
+        Remove-Container ux-from-image -Force
+        Get-ContainerImage busybox-test:latest | Invoke-ContainerImage -Remove -Network none -Command echo, piped | Should -Be 'piped'
+        $LASTEXITCODE | Should -Be 0
+        $d = Get-ContainerImage busybox-test:latest | Invoke-ContainerImage -Detach -Name ux-from-image-d -Network none -Command sleep, 30
+        $d.ImageId | Should -Be $img.Id
+        (Get-Container ux-from-image-d).Status | Should -Be 'Running'
+        Remove-Container ux-from-image-d -Force
+    }
+}
+
+Describe 'Wait-Container over several containers' {
+    It 'writes one object per container: Name, Id, ExitCode and Status, in a view that fits 80 columns' {
+        $w1 = Invoke-ContainerImage busybox-test:latest -Detach -Name ux-wait-1 -Network none -- sh -c 'sleep 0.3; exit 3'
+        $w2 = Invoke-ContainerImage busybox-test:latest -Detach -Name ux-wait-2 -Network none -- sh -c 'exit 5'
+        $r = @(Wait-Container ux-wait-1, ux-wait-2)
+        $r.Name | Should -Be @('ux-wait-1', 'ux-wait-2')
+        $r.Id | Should -Be @($w1.Id, $w2.Id)
+        $r.ExitCode | Should -Be @(3, 5)
+        $r.Status | ForEach-Object { "$_" | Should -Be 'Exited' }
+        $r[0] | Should -BeOfType ([PsContainers.Core.Containers.ContainerExitStatus])
+        ($r | ConvertTo-Json | ConvertFrom-Json).Status | Should -Be @('Exited', 'Exited')
+        $t = $r | Out-String -Width 80
+        @($t -split "`n" | Where-Object { $_ -match '^ux-wait-1\s+3\s+Exited\s+False\s+[0-9a-f]{12}\s*$' }).Count | Should -Be 1
+        @($t -split "`n" | Where-Object { $_ -match '^ux-wait-2\s+5\s+Exited\s+False\s+[0-9a-f]{12}\s*$' }).Count | Should -Be 1
+        @(Get-Container ux-wait-1, ux-wait-2 | Wait-Container -Timeout 10s).ExitCode | Should -Be @(3, 5)
+        Remove-Container ux-wait-1, ux-wait-2 -Force
+    }
+
+    It 'keeps -Condition Running writing the container' {
+        Wait-Container ux-a -Condition Running -Timeout 10s | Should -BeOfType ([PsContainers.Core.Containers.Container])
+    }
+
+}
+
+Describe 'Declared output types' {
+    It 'every exported cmdlet declares its OutputType, and its help''s OUTPUTS names the same types' {
+        $drift = foreach ($c in Get-Command -Module PsContainers -CommandType Cmdlet | Sort-Object Name) {
+            $code = @($c.OutputType | ForEach-Object { if ($_.Name -eq 'System.Void') { 'None' } else { $_.Name } } | Sort-Object -Unique)
+            $md = Get-Content -Raw (Join-Path $PSScriptRoot "../../docs/help/$($c.Name).md")
+            $section = [regex]::Match($md, '(?s)## OUTPUTS\s*(.*?)\n## ').Groups[1].Value
+            $doc = @([regex]::Matches($section, '(?m)^### (.+?)\s*$') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
+            if ($code.Count -eq 0) { "$($c.Name) declares no OutputType" }
+            elseif (($code -join ', ') -ne ($doc -join ', ')) { "$($c.Name): OutputType [$($code -join ', ')], help OUTPUTS [$($doc -join ', ')]" }
+        }
+        $drift | Should -BeNullOrEmpty
+    }
+
+    It 'what the listing cmdlets and -PassThru write is of a declared type' {
+        $null = New-ContainerVolume ux-out-volume
+        $null = Invoke-ContainerImage busybox-test:latest -Name ux-out-log -Network none -- echo logged
+        $calls = @(
+            { Get-Container -All }, { Get-ContainerImage }, { Get-ContainerNetwork }, { Get-ContainerVolume },
+            { Get-ContainerStatistic }, { Get-ContainerProcess ux-a }, { Get-ContainerLog ux-out-log },
+            { Wait-Container ux-done }, { Stop-Container ux-done -PassThru },
+            { Get-ContainerImage busybox-test:latest | Add-ContainerImageTag -Target ux-out:1 -PassThru },
+            { Get-ContainerImage busybox-test:latest -History }
+        )
+        foreach ($call in $calls) {
+            $name = $call.Ast.EndBlock.Statements[0].PipelineElements[-1].GetCommandName()
+            $declared = @((Get-Command $name).OutputType.Type)
+            $out = @(& $call)
+            $out | Should -Not -BeNullOrEmpty -Because "$call writes something here"
+            foreach ($o in $out) {
+                @($declared | Where-Object { $o -is $_ }).Count | Should -BeGreaterThan 0 -Because "$call wrote a $($o.GetType().FullName), not one of its OutputType [$($declared.FullName -join ', ')]"
+            }
+        }
+    }
+}
+
 Describe 'Get-ContainerLog over several containers' {
     It 'keeps each line''s container: records with ContainerName, printed as ''name | line'', and one container as it is' {
         $null = Invoke-ContainerImage busybox-test:latest -Name ux-log-first -- sh -c 'echo one'
@@ -105,6 +206,20 @@ Describe 'Completion and validation' {
         Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume ux-d' | Should -Be @('ux-data')
     }
 
+    It 'completes Copy-ContainerItem''s container:path: names with a colon, then paths inside a running container' {
+        $null = Invoke-ContainerExec ux-a -- sh -c 'mkdir -p /srv/ux-dir && touch /srv/ux-file /srv/ux-dir/inner'
+        Get-Completion 'Copy-ContainerItem ux-' | Should -Contain 'ux-a:'
+        Get-Completion 'Copy-ContainerItem ux-' | Should -Contain 'ux-done:'
+        Get-Completion 'Copy-ContainerItem ux-a:/sr' | Should -Be @('ux-a:/srv/')
+        Get-Completion 'Copy-ContainerItem ux-a:/srv/ux' | Should -Be @('ux-a:/srv/ux-dir/', 'ux-a:/srv/ux-file')
+        Get-Completion 'Copy-ContainerItem ux-a:srv/ux-d' | Should -Be @('ux-a:/srv/ux-dir/')
+        Get-Completion 'Copy-ContainerItem ./x ux-a:/srv/ux-dir/' | Should -Be @('ux-a:/srv/ux-dir/inner')
+        # a stopped container's root is not mounted for completion; a host path completes as a file name
+        Get-Completion 'Copy-ContainerItem ux-done:/et' | Should -BeNullOrEmpty
+        Get-Completion 'Copy-ContainerItem /et' | Should -Contain '/etc'
+        Get-Completion 'Copy-ContainerItem nosuch:/et' | Should -BeNullOrEmpty
+    }
+
     It 'refuses an unknown restart policy with a sentence, not a regular expression' {
         foreach ($line in { New-Container busybox-test:latest -Restart sometimes }, { Update-Container ux-a -RestartPolicy sometimes }) {
             $e = $null
@@ -115,6 +230,42 @@ Describe 'Completion and validation' {
             $e.Exception.Message | Should -Not -BeLike '*^(*'
         }
         (New-Container busybox-test:latest -Name ux-policy -Restart on-failure:2 -- true).HostConfig.RestartPolicy.MaximumRetryCount | Should -Be 2
+    }
+}
+
+Describe 'Documented defaults' {
+    It 'every parameter whose cmdlet sets a default documents it, with its value' {
+        $drift = foreach ($c in Get-Command -Module PsContainers -CommandType Cmdlet | Sort-Object Name) {
+            $fresh = [Activator]::CreateInstance($c.ImplementingType)   # the values a parameter has when not given
+            $md = Get-Content -Raw (Join-Path $PSScriptRoot "../../docs/help/$($c.Name).md")
+            foreach ($p in $c.Parameters.Values) {
+                $prop = $c.ImplementingType.GetProperty($p.Name)
+                if (-not $prop -or $prop.PropertyType -eq [pscredential]) { continue }
+                $v = $prop.GetValue($fresh)
+                $unset = $null -eq $v -or ($v -is [switch] -and -not $v.IsPresent) -or ($v -is [array] -and $v.Count -eq 0) -or
+                    ($v -is [string] -and $v -eq '') -or ($v -is [ValueType] -and $v -eq [Activator]::CreateInstance($v.GetType()))
+                if ($unset) { continue }
+                $text = if ($v -is [array]) { $v -join ', ' } else { "$v" }
+                $doc = [regex]::Match($md, "(?s)### -$($p.Name)\r?\n.*?Default value: ([^\r\n]*)").Groups[1].Value.Trim()
+                # a negative number means 'not given' (-1: the container's own stop timeout, every log line): the help
+                # must say what happens then; any other default must be written as the cmdlet has it
+                $sentinel = $v -is [int] -and $v -lt 0
+                if (($sentinel -and $doc -in 'None', '') -or (-not $sentinel -and $doc -notlike "*$text*")) {
+                    "$($c.Name) -$($p.Name): the cmdlet's default is '$text', the help says '$doc'"
+                }
+            }
+        }
+        $drift | Should -BeNullOrEmpty
+    }
+
+    It 'says that -Network defaults to the default bridge, as the code does' {
+        foreach ($cmd in 'Invoke-ContainerImage', 'New-Container') {
+            (Get-Help $cmd -Parameter Network).defaultValue | Should -Be 'pscontainers'
+        }
+        $c = New-Container busybox-test:latest -Name ux-default-net -- true
+        $c.HostConfig.NetworkModeName | Should -Be 'bridge'
+        @($c.NetworkSettings.Networks.Keys) | Should -Be @('pscontainers')
+        Remove-Container ux-default-net -Force
     }
 }
 

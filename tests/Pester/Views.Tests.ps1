@@ -82,6 +82,29 @@ Describe 'The other list views at 80 and 120 columns' {
         Get-Row $t '2024.11.30-rc1' | Should -Match "$($img.ShortId)\s+\d+ years? ago\s+[\d.]+[kMG]?B\s*$"
     }
 
+    It 'Get-ContainerImage -History (docker history) shows IMAGE, CREATED, CREATED BY and SIZE at 80, one row per step, newest first' {
+        $img = Get-ContainerImage busybox-test:latest
+        $h = @(Get-ContainerImage busybox-test:latest -History)
+        $h.CreatedBy | Should -Be @('CMD ["sh"]', 'delete /data/deleted.txt, make /opaque opaque', 'add /data and /opaque', 'busybox root file system')
+        $h.Id | Should -Be @($img.Id, '<missing>', '<missing>', '<missing>')
+        $h.EmptyLayer | Should -Be @($true, $false, $false, $false)
+        $h[0].Size | Should -Be 0
+        ($h | Measure-Object Size -Sum).Sum | Should -Be $img.Size
+        @($h | Where-Object LayerDiffId | ForEach-Object LayerDiffId) | Should -Be @($img.DiffIds[2], $img.DiffIds[1], $img.DiffIds[0])
+        $h[1].Created | Should -Be ([datetime]::new(2024, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+        $t = $h | Out-String -Width 80
+        Get-Row $t 'CMD ["sh"]' | Should -Match "^$($img.ShortId)\s+\d+\w+ ago\s+CMD \[""sh""\]\s+0B\s*$"
+        Get-Row $t 'delete /data' | Should -Match '^<missing>\s+\d+\w+ ago\s+delete /data/deleted\.txt, make /opaque o\.\.\.\s+[\d.]+[kMG]?B\s*$'
+        ($t -split "`n" | ForEach-Object { $_.TrimEnd().Length } | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual 80
+        $t = $h | Out-String -Width 120
+        Get-Row $t 'busybox root file system' | Should -Match '^<missing>\s+\d+\w+ ago\s+busybox root file system\s+[\d.]+[kMG]?B\s*$'
+        # one image selected by two of its names is written once; JSON carries every field
+        @(Get-ContainerImage busybox-test:latest, registry.example.com:5000/platform-team/web-frontend:2024.11.30-rc1 -History).Count | Should -Be 4
+        $j = Get-ContainerImage busybox-test:latest -History | ConvertTo-Json | ConvertFrom-Json
+        $j[0].Id | Should -Be $img.Id
+        $j[1].LayerDiffId | Should -Be $img.DiffIds[2]
+    }
+
     It 'Get-ContainerStatistic shows the ID, the name, CPU and memory at 80, PIDS and block I/O at 120' {
         $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 80
         Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+\S+ / unlimited\s+[\d.]+%\s+\d+\s*$"

@@ -44,7 +44,7 @@ public class EngineEnvironmentTests
         var constants = typeof(EngineEnvironment).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.Name.EndsWith("Variable", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!).ToList();
-        Assert.Equal(14, constants.Count);
+        Assert.Equal(15, constants.Count);
         Assert.Equal(constants.Order(), EngineEnvironment.Names.Order());
         Assert.Equal(EngineEnvironment.Names.Count, EngineEnvironment.Names.Distinct().Count());
         string source = File.ReadAllText(Path.Combine(RepoRoot(), "src/PsContainers.Core/EngineEnvironment.cs"));

@@ -42,6 +42,14 @@ public sealed class ContainerImage
     [JsonIgnore]
     public string Name => Repository == "<none>" ? ShortId : Repository + ":" + Tag;
 
+    /// <summary>
+    /// The reference that names this row for run and create: repository:tag, or the full Id when the image has no
+    /// name. Invoke-ContainerImage and New-Container bind it by property name (their -Image's alias ImageName), so
+    /// <c>Get-ContainerImage web | Invoke-ContainerImage -Detach</c> runs the piped image.
+    /// </summary>
+    [JsonIgnore]
+    public string ImageName => Repository == "<none>" ? Id : Repository + ":" + Tag;
+
     /// <summary>Whether the image has no name at all.</summary>
     public bool Dangling => RepoTags.Length == 0;
 

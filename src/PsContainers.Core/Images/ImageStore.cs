@@ -56,6 +56,12 @@ public sealed partial class ImageStore
     /// </summary>
     public IImageUsers? Users { get; init; }
 
+    /// <summary>
+    /// The short-name settings <see cref="FindImage"/> consults for a name it does not find as docker normalizes it:
+    /// registries.conf read on each such lookup (<see cref="Registry.RegistriesConf.Load()"/>) unless set.
+    /// </summary>
+    public Func<Registry.RegistriesConf> ShortNames { get; set; } = Registry.RegistriesConf.Load;
+
     /// <summary>Where image events (pull, push, tag, untag, delete, import, load, save) are recorded; none when null (a store on its own).</summary>
     public PsContainers.Core.Events.EventLog? Events { get; init; }
 
@@ -717,6 +723,19 @@ public sealed partial class ImageStore
                 throw PscException.InvalidArgument(ErrorIds.AmbiguousImageId, $"The short id '{s}' matches {matches.Count} images; give more characters.", s);
             if (matches.Count == 1 && ReadRecord(matches[0]) is { } rec) return BuildImage(rec, index, null);
         }
+        return FindByShortName(s);
+    }
+
+    /// <summary>
+    /// A short name not stored under docker's normalization (docker.io/library/…): the candidates of registries.conf
+    /// (<see cref="Registry.RegistriesConf.Resolve"/>: the alias, else each unqualified search registry), first stored
+    /// one wins. No network lookup. Null when none is stored or the text is no reference.
+    /// </summary>
+    private ContainerImage? FindByShortName(string s)
+    {
+        if (!Registry.RegistriesConf.IsShortName(s) || !ImageReference.TryParse(s, out var docker)) return null;
+        foreach (var candidate in ShortNames().Resolve(s).Candidates)
+            if (!candidate.Equals(docker) && FindImage(candidate.ToString()) is { } hit) return hit;
         return null;
     }
 
@@ -759,6 +778,38 @@ public sealed partial class ImageStore
             list.Add(diff);
         }
         return list;
+    }
+
+    /// <summary>
+    /// The history of <paramref name="image"/> as docker history shows it: one <see cref="ContainerImageHistory"/> per entry
+    /// of its config's history, newest first; each entry that made a layer is given the next layer (base first) with
+    /// its unpacked size from the layer's record. An image whose config has no history gets one entry per layer, as
+    /// docker does. Reads the layer records only (no layer content).
+    /// </summary>
+    public IReadOnlyList<ContainerImageHistory> History(ContainerImage image)
+    {
+        var chains = ComputeChainIds(image.DiffIds);
+        var steps = image.History.Length > 0 ? image.History : image.DiffIds.Select(_ => new ImageHistory()).ToArray();
+        var rows = new List<ContainerImageHistory>();
+        int layer = 0;
+        foreach (var h in steps)
+        {
+            bool makesLayer = !h.EmptyLayer && layer < chains.Count;
+            rows.Add(new ContainerImageHistory
+            {
+                Image = image.Name,
+                Created = h.Created,
+                CreatedBy = h.CreatedBy ?? "",
+                Comment = h.Comment ?? "",
+                EmptyLayer = !makesLayer,
+                Size = makesLayer ? ReadLayerRecord(chains[layer])?.Size ?? 0 : 0,
+                LayerDiffId = makesLayer ? image.DiffIds[layer] : null,
+            });
+            if (makesLayer) layer++;
+        }
+        rows.Reverse();
+        if (rows.Count > 0) rows[0] = rows[0] with { Id = image.Id };
+        return rows;
     }
 
     /// <summary>The manifest bytes of an image.</summary>

@@ -36,6 +36,36 @@ public sealed class ImagePuller
     public ContainerImage Pull(ImageReference reference, Platform? platform, CancellationToken ct) =>
         PullAsync(reference, platform, ct).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Pull a name as podman resolves it (<see cref="RegistriesConf.Resolve"/>): each candidate in order until one
+    /// pulls (short-name-mode permissive, no prompt). The alias used, and each try, are written as verbose messages.
+    /// </summary>
+    /// <exception cref="PscException">
+    /// The one candidate's error unchanged; with several, every candidate failed: the last failure's ErrorId and
+    /// category, the message naming each candidate and why it failed (podman lists them the same way).
+    /// </exception>
+    public ContainerImage Pull(ShortNameResolution resolution, Platform? platform, CancellationToken ct)
+    {
+        if (resolution.Alias is not null)
+            _sink.Verbose($"Resolved \"{resolution.Input}\" as an alias ({resolution.AliasSource}).");
+        if (resolution.Candidates.Count == 1) return Pull(resolution.Candidates[0], platform, ct);
+        var failures = new List<string>();
+        PscException? last = null;
+        foreach (var candidate in resolution.Candidates)
+        {
+            ct.ThrowIfCancellationRequested();
+            _sink.Verbose($"Trying to pull {candidate}...");
+            try { return Pull(candidate, platform, ct); }
+            catch (PscException e)
+            {
+                failures.Add($"{candidate}: {e.Message}");
+                last = e;
+            }
+        }
+        throw new PscException(last!.ErrorId, last.Category,
+            $"No unqualified search registry could give '{resolution.Input}': " + string.Join("; ", failures), resolution.Input, last);
+    }
+
     public async Task<ContainerImage> PullAsync(ImageReference reference, Platform? platform, CancellationToken ct)
     {
         var image = await PullCoreAsync(reference, platform, ct).ConfigureAwait(false);

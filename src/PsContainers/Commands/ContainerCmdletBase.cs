@@ -52,9 +52,10 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// <summary>
     /// Run <paramref name="command"/> in <paramref name="c"/> (docker exec): on this terminal through pscmon with
     /// <paramref name="tty"/>, else as a <see cref="ContainerSession"/> whose output is relayed (<see cref="Relay"/>);
-    /// <paramref name="interactive"/> gives it this host's standard input. Returns the exit code.
+    /// <paramref name="interactive"/> gives it this host's standard input, or <paramref name="input"/> when given (piped
+    /// lines). Returns the exit code.
     /// </summary>
-    protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty, StandardStreams? streams = null)
+    protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty, StandardStreams? streams = null, Stream? input = null)
     {
         try
         {
@@ -64,7 +65,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
                 p.WaitForExit();
                 return p.ExitCode;
             }
-            using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
+            using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? input ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
             return Relay(session.ReadLines(CancellationToken), session, c.Name);
         }
         catch (PscException e) when (e.ExitCode is int code)

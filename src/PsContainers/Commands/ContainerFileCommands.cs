@@ -1,3 +1,4 @@
+using PsContainers.Completers;
 using System.Management.Automation;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
@@ -16,11 +17,13 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
     /// <summary>The source: a host path or 'container:/path'.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerPathCompleter))]
     public string Path { get; set; } = "";
 
     /// <summary>The destination: a host path or 'container:/path'.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerPathCompleter))]
     public string Destination { get; set; } = "";
 
     private (Container? C, string Path) Split(string spec)

@@ -148,16 +148,81 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     [ValidateRange(1, int.MaxValue)]
     public int Index { get; set; } = 1;
 
+    /// <summary>
+    /// Pipeline input. With the container named on the command line and -Interactive, each piped object is one line of
+    /// the process' standard input (its string form and "\n", UTF-8), and the command runs once after the last object,
+    /// reading end of file after the last line (<c>Get-Content data.sql | Invoke-ContainerExec db -Interactive -- psql</c>,
+    /// docker exec -i with a pipe); not with -Tty, -Detach or -InputFile. Otherwise a piped object names the container
+    /// (a container object, a name, or an object with a Name or Id property), as <c>Get-Container web |
+    /// Invoke-ContainerExec -- ls</c>.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)] public PSObject? PipelineInput { get; set; }
+
+    /// <summary>Whether the container was named on the command line before the command (not taken from the pipeline).</summary>
+    private bool _namedOnCommandLine;
+    /// <summary>'-- ls' with piped containers: PowerShell bound the command's first word to -Name; it was put back.</summary>
+    private bool _nameWasCommand;
+    private MemoryStream? _pipedInput;
+
+    private bool PipesInput => Interactive && !Tty && !Detach && InputFile is null;
+
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != "Project") { base.ProcessRecord(); return; }
-        if (ForTarget(Project, () => new PsContainers.Core.Compose.ProjectOrchestrator(Engine).ServiceContainer(Project!, Service!, Index), out var c))
-            ForTarget(c.Name, () => Act(c));
+        if (ParameterSetName == "Project")
+        {
+            if (ForTarget(Project, () => new PsContainers.Core.Compose.ProjectOrchestrator(Engine).ServiceContainer(Project!, Service!, Index), out var c))
+                ForTarget(c.Name, () => Act(c));
+            return;
+        }
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(PipelineInput)) && PipelineInput is not null)
+        {
+            if (_namedOnCommandLine)
+            {
+                if (!PipesInput)
+                    ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                        "Piped input becomes the process' standard input only with -Interactive (and without -Tty, -Detach or -InputFile)."),
+                        ErrorIds.PipedInputNeedsInteractive, ErrorCategory.InvalidArgument, PipelineInput));
+                _pipedInput ??= new MemoryStream();
+                _pipedInput.Write(System.Text.Encoding.UTF8.GetBytes(LanguagePrimitives.ConvertTo<string>(PipelineInput) + "\n"));
+                return;
+            }
+            if (_nameWasCommand)
+            {
+                ForEachTarget(PipedTargets(PipelineInput).ToList(), Act);
+                return;
+            }
+        }
+        base.ProcessRecord();
+    }
+
+    /// <summary>The containers a piped object names: a container, a name, or an object's Name (else Id) property.</summary>
+    private IEnumerable<Container> PipedTargets(PSObject piped) => piped.BaseObject switch
+    {
+        Container c => Resolve(null, null, [c]),
+        string name => Resolve([name], null, null),
+        _ when piped.Properties["Name"]?.Value is string name => Resolve([name], null, null),
+        _ when piped.Properties["Id"]?.Value is string id => Resolve(null, [id], null),
+        _ => throw new PSArgumentException($"The piped object '{piped}' names no container: pipe containers, names, or objects with a Name or Id property."),
+    };
+
+    protected override void EndProcessing()
+    {
+        if (_pipedInput is not null) ForEachTarget(Targets().ToList(), Act);
+        base.EndProcessing();
     }
 
     protected override void BeginProcessing()
     {
         if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
+        if (ParameterSetName == "Name" && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
+        {
+            if (MyInvocation.ExpectingInput && CommandWordsGuard.NothingPositionalBeforeDoubleDash(this, nameof(Command)))
+            {
+                Command = [.. Name, .. Command]; // 'Get-Container web | Invoke-ContainerExec -- ls': ls is the command
+                _nameWasCommand = true;
+            }
+            else _namedOnCommandLine = true;
+        }
         Command = CommandLine.Join(Command, ShellScript) ?? [];
         if (Command.Length == 0)
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the command to run in the container."), ErrorIds.NoCommand, ErrorCategory.InvalidArgument, null));
@@ -171,7 +236,8 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
         if (!ShouldProcess(c.Name, $"Run '{string.Join(' ', Command)}'")) return;
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory, Detach = Detach };
         using var streams = StandardStreams.Open(this, InputFile, OutFile);
-        int code = RunExec(c, Command, opts, Interactive || InputFile is not null, Tty && !Detach, streams);
+        using var piped = _pipedInput is null ? null : new MemoryStream(_pipedInput.ToArray(), writable: false); // each named container reads every line
+        int code = RunExec(c, Command, opts, Interactive || InputFile is not null, Tty && !Detach, streams, piped);
         if (Detach) return;
         SetLastExitCode(code);
         if (code != 0) WriteExitError($"'{string.Join(' ', Command)}' in container '{c.Name}'", code, c);

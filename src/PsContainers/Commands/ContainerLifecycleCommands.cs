@@ -181,11 +181,12 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
 }
 
 /// <summary>
-/// Wait-Container: block until containers stop and write their exit codes (the default, docker wait); with
-/// -Condition Running or Healthy write the container once it is running / healthy, with Removed nothing once it is gone.
+/// Wait-Container: block until containers stop and write each one's <see cref="ContainerExitStatus"/> (docker wait's
+/// exit code with the container's name, id and status, so several waits keep their owners); with -Condition Running or
+/// Healthy write the container once it is running / healthy, with Removed nothing once it is gone.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "Container", DefaultParameterSetName = "Name")]
-[OutputType(typeof(int), typeof(Container))]
+[OutputType(typeof(ContainerExitStatus), typeof(Container))]
 public sealed class WaitContainerCommand : ContainerTargetCmdletBase
 {
     /// <summary>What to wait for (<see cref="WaitCondition"/>); Exited by default.</summary>
@@ -200,9 +201,15 @@ public sealed class WaitContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         bool timed = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
-        if (Condition == WaitCondition.Exited && !timed) { WriteObject(Manager.Wait(c, CancellationToken)); return; }
+        if (Condition == WaitCondition.Exited && !timed)
+        {
+            int code = Manager.Wait(c, CancellationToken);
+            var after = Manager.Store.Load(c.Id);
+            WriteObject(ContainerExitStatus.Of(after ?? c, code, gone: after is null));
+            return;
+        }
         var reached = ContainerWaiter.Wait(Manager.Store, c, Condition, timed ? Timeout : null, CancellationToken);
-        if (Condition == WaitCondition.Exited) WriteObject(reached!.State.ExitCode ?? -1);
+        if (Condition == WaitCondition.Exited) WriteObject(ContainerExitStatus.Of(reached!));
         else if (reached is not null) WriteObject(reached);
     }
 }

@@ -27,7 +27,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// When to pull the image (docker run --pull): Missing (the default) pulls it only when the local store has no
     /// image by that reference or id, so a stored image is used without any network lookup; Always pulls first (a
     /// newer image under the tag replaces the stored one); Never uses the store only (ImageNotFound otherwise).
-    /// The pull is Request-ContainerImage's, with its progress.
+    /// The pull is Request-ContainerImage's, with its progress; a name without a registry is looked up and pulled
+    /// as registries.conf says (aliases, unqualified-search-registries in order, else docker.io).
     /// </summary>
     [Parameter] public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
@@ -131,10 +132,10 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { }
         }
         if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return; // an id names no registry: Create reports it missing
-        var reference = ImageReference.Parse(Image);
+        var resolution = RegistriesConf.Load().Resolve(Image); // podman's short names: an alias, the search registries in order, else docker.io
         var options = RegistryOptions.Load(Paths);
         var store = Images;
-        RunPumped((sink, ct) => new ImagePuller(store, options, sink).Pull(reference, null, ct));
+        RunPumped((sink, ct) => new ImagePuller(store, options, sink).Pull(resolution, null, ct));
     }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)

@@ -163,7 +163,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
 
 /// <summary>Get-ContainerImage (docker images).</summary>
 [Cmdlet(VerbsCommon.Get, "ContainerImage", DefaultParameterSetName = "Name")]
-[OutputType(typeof(ContainerImage))]
+[OutputType(typeof(ContainerImage), typeof(ContainerImageHistory))]
 public sealed class GetContainerImageCommand : PscCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = "Name")]
@@ -195,14 +195,26 @@ public sealed class GetContainerImageCommand : PscCmdlet
     [Parameter]
     public SwitchParameter Unique { get; set; }
 
+    /// <summary>
+    /// Write each image's history instead (docker history): one <see cref="ContainerImageHistory"/> per step, newest
+    /// first (<see cref="ImageStore.History"/>); an image named by several of the selected rows is written once.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter History { get; set; }
+
     private TargetResolver<ContainerImage>? _targets;
+    private readonly HashSet<string> _historyWritten = new(StringComparer.Ordinal);
 
     protected override void ProcessRecord()
     {
         // the rows, filters and matching rules are ImageQuery's (Core); names resolve as for every kind (TargetResolver)
         _targets ??= new(this, new ImageQuery(Images) { Dangling = Dangling, All = All, Unique = Unique, Unused = Unused });
         var rows = ParameterSetName is "Id" or "ImageId" ? _targets.Select(Id, idOnly: true) : _targets.SelectOrAll(Name);
-        foreach (var r in rows) WriteObject(r);
+        foreach (var r in rows)
+        {
+            if (!History) WriteObject(r);
+            else if (_historyWritten.Add(r.Id)) ForTarget(r.Name, () => { foreach (var h in Images.History(r)) WriteObject(h); });
+        }
     }
 }
 

@@ -45,7 +45,11 @@ public abstract class RegistryCmdletBase : PscCmdlet
 [OutputType(typeof(ContainerImage))]
 public sealed class RequestContainerImageCommand : RegistryCmdletBase
 {
-    /// <summary>Image references: nginx, nginx:1.25, ghcr.io/o/r:tag, host:5000/r@sha256:…</summary>
+    /// <summary>
+    /// Image references: nginx, nginx:1.25, ghcr.io/o/r:tag, host:5000/r@sha256:…. A name without a registry is
+    /// resolved as podman does with registries.conf (<see cref="RegistriesConf"/>): an alias, else each unqualified
+    /// search registry in order until one has it, else docker.io.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [Alias("Reference", "Image")]
     [ValidateNotNullOrEmpty]
@@ -91,15 +95,17 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
                 names.AddRange(images.Where(i => !names.Contains(i)));
         foreach (var n in names)
         {
-            if (!ForTarget(n, () => ImageReference.Parse(n), out var reference)) continue;
-            if (!ShouldProcess(reference.ToString(), "Pull image")) continue;
-            ForTarget(reference.ToString(), () =>
+            // a short name resolves as podman's: registries.conf aliases, else its unqualified-search-registries in order, else docker.io
+            if (!ForTarget(n, () => RegistriesConf.Load().Resolve(n), out var resolution)) continue;
+            string target = string.Join(", ", resolution.Candidates);
+            if (!ShouldProcess(target, "Pull image")) continue;
+            ForTarget(resolution.Candidates.Count == 1 ? target : n, () =>
             {
                 _store ??= Images;
                 var image = RunPumped((sink, ct) =>
                 {
                     var puller = new ImagePuller(_store, _options!, Quiet ? new QuietSink(sink) : sink) { Credential = ToCredential(Credential) };
-                    return puller.Pull(reference, _platform, ct);
+                    return puller.Pull(resolution, _platform, ct);
                 });
                 WriteObject(image);
             });

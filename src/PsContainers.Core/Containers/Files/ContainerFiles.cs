@@ -31,6 +31,30 @@ public sealed class ContainerFiles
     }
 
     /// <summary>
+    /// The entries of the directory <paramref name="containerDir"/> as the container sees it, for completion
+    /// (Copy-ContainerItem's container:path): names in ordinal order, a directory's with "/" after it, names that are
+    /// not UTF-8 left out. The directory is opened through the secure join (<see cref="RootedPath"/>: symlinks resolved
+    /// inside the root, ".." clamped) and read once; nothing is mounted, so only a container whose root is mounted
+    /// (a running one) is listed: null otherwise, and null when the directory does not exist or cannot be read.
+    /// </summary>
+    public IReadOnlyList<string>? ListMountedDirectory(Container c, string containerDir)
+    {
+        string rootfs = Path.Combine(_engine.ContainerStore.DirOf(c.Id), "rootfs");
+        if (!Directory.Exists(rootfs) || !_engine.Syscalls.IsMountPoint(rootfs)) return null;
+        try
+        {
+            using var root = RootedPath.Open(rootfs);
+            using var dir = root.Open(containerDir.Length == 0 ? "/" : containerDir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloseOnExec);
+            var names = new List<string>();
+            foreach (var e in Fs.ReadDirectory(dir))
+                if (BytePath.TryToString(e.Name, out var name)) names.Add(e.Type == DirEntry.DT_DIR ? name + "/" : name);
+            names.Sort(StringComparer.Ordinal);
+            return names;
+        }
+        catch (FsException) { return null; }
+    }
+
+    /// <summary>
     /// docker cp CONTAINER:SRC DEST. <paramref name="containerPath"/> is resolved inside the container's root with
     /// <see cref="RootedPath"/> (symlinks followed as the container sees them, the final one too, ".." clamped at the
     /// root), so nothing outside the root is ever read. The copy keeps owners, modes, times, xattrs (byte-exact, except
