@@ -613,6 +613,6 @@ Describe 'Wait-Container -Timeout' {
         # a container that ends in time gives its exit code
         $null = New-Container $Img -Name waitto-2 sh -c 'exit 4'
         Start-Container waitto-2
-        Wait-Container waitto-2 -Timeout 20 | Should -Be 4
+        (Wait-Container waitto-2 -Timeout 20).ExitCode | Should -Be 4
     }
 }
