@@ -614,6 +614,9 @@ internal static class Init
         Native.Prctl(8 /*PR_SET_KEEPCAPS*/, 1);
         var u = proc.User;
         var gids = (u.AdditionalGids ?? new()).ToArray();
+        // (uid_t)-1 and (gid_t)-1 mean "leave unchanged" to setresuid/setresgid: the process would stay root
+        if (u.Uid == uint.MaxValue || u.Gid == uint.MaxValue || gids.Contains(uint.MaxValue))
+            throw Native.Fail("process.user: 4294967295 is (uid_t)-1, which the kernel takes as 'unchanged' (the process would keep root)", Native.EINVAL);
         int ge = Native.SetGroups(gids);
         if (ge != 0 && !(ge == Native.EPERM && gids.Length == 0)) throw Native.Fail("process.user.additionalGids: setgroups", ge);
         Check(Native.SetResGid(u.Gid), $"process.user.gid: setresgid({u.Gid})");

@@ -347,6 +347,39 @@ Describe 'Supplementary groups always include the primary group (issue 10.3, CVE
     }
 }
 
+Describe 'A user or group id above 2147483647 is refused, never run as root (docker, podman: uids and gids must be in range 0-2147483647)' {
+    BeforeAll { $null = Invoke-ContainerImage runsem-users:1 -Detach -Name runsem-id-range -- sleep 600 }
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    # 4294967295 is (uid_t)-1: setresuid(-1, -1, -1) leaves the ids unchanged, so the process would keep root
+    It 'refuses -User <User> on run with 125 and creates nothing' -ForEach @(
+        @{ User = '4294967295' }, @{ User = '4294967295:1000' }, @{ User = '1000:4294967295' }, @{ User = '2147483648' }
+    ) {
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -Name runsem-id-run -User $User -ErrorVariable err -ErrorAction SilentlyContinue -- id -u
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserId,*'
+        "$($err[0])" | Should -Match 'range 0-2147483647'
+        $LASTEXITCODE | Should -Be 125
+        Get-Container runsem-id-run -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -GroupAdd 4294967295 on run, and -User 4294967295 on exec, running nothing' {
+        $err = $null
+        $out = Invoke-ContainerImage runsem-users:1 -Remove -GroupAdd 4294967295 -ErrorVariable err -ErrorAction SilentlyContinue -- id -u
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserId,*'
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $out = Invoke-ContainerExec runsem-id-range -User 4294967295 -ErrorVariable err -ErrorAction SilentlyContinue -- sh -c 'id -u; touch /tmp/ran'
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserId,*'
+        $LASTEXITCODE | Should -Be 125
+        Invoke-ContainerExec runsem-id-range -- sh -c 'test -e /tmp/ran && echo ran || echo none' | Should -Be 'none'
+    }
+}
+
 Describe 'Invoke-ContainerExec -User resolves names in the container as run does (issue 10.4)' {
     BeforeAll { $null = Invoke-ContainerImage runsem-users:1 -Detach -Name runsem-exec-user -- sleep 600 }
     AfterAll { Get-Container -All | Remove-Container -Force }

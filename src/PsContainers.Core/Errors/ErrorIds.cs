@@ -443,6 +443,8 @@ public static class ErrorIds
     public const string RuntimeNotFound = "RuntimeNotFound";
     /// <summary>InvalidArgument: Unknown capability '…'.</summary>
     public const string UnknownCapability = "UnknownCapability";
+    /// <summary>InvalidArgument: a user or group id outside 0-2147483647 (docker and podman refuse it; 4294967295 is (uid_t)-1, which setresuid takes as "leave unchanged", i.e. root).</summary>
+    public const string InvalidUserId = "InvalidUserId";
     /// <summary>ObjectNotFound: User '…' is not in the container's /etc/passwd.</summary>
     public const string UserNotFound = "UserNotFound";
 

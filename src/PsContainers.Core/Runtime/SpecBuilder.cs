@@ -477,8 +477,24 @@ public static class SpecBuilder
         // CVE-2022-36109: otherwise a process can drop it with setgroups-less tricks and escape a "negative" group
         // permission (a file mode such as 0705 owned by a group meant to be denied)
         extra.Insert(0, gid);
+        CheckId(uid, "user", spec);
+        foreach (uint g in extra) CheckId(g, "group", spec);
         home ??= uid == 0 ? "/root" : "/";
         return new ResolvedUser(uid, gid, extra, home);
+    }
+
+    /// <summary>
+    /// The highest user or group id a container may run as, as docker and podman check ("uids and gids must be in range
+    /// 0-2147483647"): above it, 4294967295 is (uid_t)-1, which setresuid/setresgid take as "leave unchanged", so the
+    /// process would keep root.
+    /// </summary>
+    public const uint MaxId = int.MaxValue;
+
+    /// <exception cref="PscException">InvalidUserId when <paramref name="id"/> is above <see cref="MaxId"/>.</exception>
+    private static void CheckId(uint id, string what, string spec)
+    {
+        if (id > MaxId)
+            throw PscException.InvalidArgument(ErrorIds.InvalidUserId, $"The {what} id {id} of '{spec}' is out of range: uids and gids must be in range 0-{MaxId}.", spec);
     }
 
     /// <summary>
@@ -494,13 +510,14 @@ public static class SpecBuilder
         foreach (var raw in groups ?? [])
         {
             string g = raw.Trim();
-            if (uint.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out uint n)) { gids.Add(n); continue; }
+            if (uint.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out uint n)) { CheckId(n, "group", raw); gids.Add(n); continue; }
             if (rootfs is null) continue;
             db ??= ReadDb(rootfs, "etc/group");
             var entry = db.FirstOrDefault(f => f[0] == g)
                 ?? throw PscException.NotFound(ErrorIds.GroupNotFound, $"Group '{g}' is not in the container's /etc/group.", g);
             if (entry.Length < 3 || !uint.TryParse(entry[2], NumberStyles.None, CultureInfo.InvariantCulture, out n))
                 throw PscException.InvalidData(ErrorIds.InvalidGroupEntry, $"The /etc/group entry of '{g}' is malformed.", g);
+            CheckId(n, "group", raw);
             gids.Add(n);
         }
         return gids;

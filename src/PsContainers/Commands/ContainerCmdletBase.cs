@@ -68,10 +68,11 @@ public abstract class ContainerCmdletBase : PscCmdlet
             using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? input ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
             return Relay(session.ReadLines(CancellationToken), session, c.Name);
         }
-        catch (PscException e) when (e.ExitCode is int code)
+        catch (PscException e)
         {
-            // a command that could not be executed (ArgumentListTooLong: 126) sets $LASTEXITCODE as docker exec's status
-            SetLastExitCode(code);
+            // a command that could not be executed (ArgumentListTooLong: 126) sets $LASTEXITCODE as docker exec's status;
+            // any other engine failure before the command ran (an unknown or invalid -User...) is 125, as for run
+            SetLastExitCode(e.ExitCode ?? 125);
             throw;
         }
     }
