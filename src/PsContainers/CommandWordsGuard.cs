@@ -70,10 +70,8 @@ internal static class CommandWordsGuard
     public static bool BoundFromAfterDoubleDash(PSCmdlet cmdlet, string positionalParameter, string commandParameter)
     {
         if (!cmdlet.MyInvocation.BoundParameters.ContainsKey(positionalParameter)) return false;
-        var items = Read(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter, out _, out var named);
-        if (items is null || named.Contains(positionalParameter)) return false;
-        int doubleDash = items.FindIndex(i => i.Kind == Kind.DoubleDash);
-        return doubleDash >= 0 && !items.Take(doubleDash).Any(i => i.Kind == Kind.Value);
+        return Read(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter, out _, out var named) is { } items
+            && !named.Contains(positionalParameter) && NoValueBeforeDoubleDash(items);
     }
 
     /// <summary>
@@ -81,11 +79,14 @@ internal static class CommandWordsGuard
     /// PowerShell bound to the first positional parameter (exec's container name) is the command's first word:
     /// <c>Get-Container web | Invoke-ContainerExec -- ls</c>. False without invocation text (the API) or with splatting.
     /// </summary>
-    public static bool NothingPositionalBeforeDoubleDash(PSCmdlet cmdlet, string commandParameter)
+    public static bool NothingPositionalBeforeDoubleDash(PSCmdlet cmdlet, string commandParameter) =>
+        Read(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter, out _, out _) is { } items && NoValueBeforeDoubleDash(items);
+
+    /// <summary>The words have '--' and no positional value before it: what PowerShell bound positionally came after it.</summary>
+    private static bool NoValueBeforeDoubleDash(List<Item> items)
     {
-        if (Read(InvocationText(cmdlet.MyInvocation), cmdlet.MyInvocation.MyCommand, commandParameter, out _, out _) is not { } items) return false;
-        int dd = items.FindIndex(i => i.Kind == Kind.DoubleDash);
-        return dd >= 0 && !items.Take(dd).Any(i => i.Kind == Kind.Value);
+        int doubleDash = items.FindIndex(i => i.Kind == Kind.DoubleDash);
+        return doubleDash >= 0 && !items.Take(doubleDash).Any(i => i.Kind == Kind.Value);
     }
 
     /// <summary>

@@ -267,13 +267,8 @@ public static class ServiceContainerOptions
     /// uid:gid (0:0 by default) with the reference's mode (0444 by default), before the container starts
     /// (pkg/compose/secrets.go). The engine does the same through <see cref="ContainerCreateOptions.Files"/>.
     /// </summary>
-    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> ContentBacked(ContainerProject project, ContainerProjectService service)
-    {
-        foreach (var (refs, declared) in new[] { (service.Secrets, project.Secrets), (service.Configs, project.Configs) })
-            foreach (var r in refs)
-                if (declared.FirstOrDefault(d => d.Key == r.Source) is { File: null, External: false } d && (d.Environment is not null || d.Content is not null))
-                    yield return (r, d);
-    }
+    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> ContentBacked(ContainerProject project, ContainerProjectService service) =>
+        References(project, service).Where(x => x.Declared is { File: null, External: false } d && (d.Environment is not null || d.Content is not null));
 
     /// <summary>
     /// The service's secrets and configs whose content is a file (spec "secrets"/"configs" with <c>file:</c>), with
@@ -281,11 +276,15 @@ public static class ServiceContainerOptions
     /// or <c>/&lt;name&gt;</c> by default). Those given by <c>environment:</c> or <c>content:</c> are
     /// <see cref="ContentBacked"/>; <c>external</c> ones are not applied (<see cref="Unapplied"/> names them).
     /// </summary>
-    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> FileBacked(ContainerProject project, ContainerProjectService service)
+    public static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> FileBacked(ContainerProject project, ContainerProjectService service) =>
+        References(project, service).Where(x => x.Declared is { File: not null, External: false });
+
+    /// <summary>The service's secret and config references, each with the project's declaration it names (secrets first).</summary>
+    private static IEnumerable<(ContainerProjectFileReference Reference, ContainerProjectSecret Declared)> References(ContainerProject project, ContainerProjectService service)
     {
         foreach (var (refs, declared) in new[] { (service.Secrets, project.Secrets), (service.Configs, project.Configs) })
             foreach (var r in refs)
-                if (declared.FirstOrDefault(d => d.Key == r.Source) is { File: not null, External: false } d)
+                if (declared.FirstOrDefault(d => d.Key == r.Source) is { } d)
                     yield return (r, d);
     }
 }
