@@ -3,6 +3,10 @@ namespace PsContainers.Core.Images;
 /// <summary>docker-style human output: "2 hours ago", "4.3MB".</summary>
 public static class HumanFormat
 {
+    /// <summary>
+    /// A size in decimal units as docker prints it (go-units HumanSize: 1000-based, "B", "kB", "MB", "GB", "TB", no
+    /// space): "512B", "4.3MB", "123MB". Used by every table and by pull/push progress ("4.3MB of 28MB at 9.1MB/s").
+    /// </summary>
     public static string Size(long bytes)
     {
         string[] units = ["B", "kB", "MB", "GB", "TB"];

@@ -150,7 +150,7 @@ public sealed class ImagePuller
                 long sum = done.Sum();
                 double secs = Math.Max(sw.Elapsed.TotalSeconds, 0.001);
                 _sink.Progress(new ProgressInfo(parent, activity,
-                    $"{Size(sum)} of {Size(total)} at {Size((long)((sum - reused) / secs))}/s",
+                    $"{HumanFormat.Size(sum)} of {HumanFormat.Size(total)} at {HumanFormat.Size((long)((sum - reused) / secs))}/s",
                     total > 0 ? (int)(sum * 100 / total) : 100));
             }
         }
@@ -191,7 +191,7 @@ public sealed class ImagePuller
         ReportParent(true);
         _sink.Progress(new ProgressInfo(parent, activity, Completed: true));
         var downloaded = sw.Elapsed;
-        _sink.Verbose($"{target}: {Size(total - reused)} downloaded and verified in {downloaded.TotalSeconds:0.00} s.");
+        _sink.Verbose($"{target}: {HumanFormat.Size(total - reused)} downloaded and verified in {downloaded.TotalSeconds:0.00} s.");
 
         _store.PutBlob(manifest.Bytes, manifest.Digest);
         try { _sources.Add(reference.Registry, reference.Repository, manifest.Layers.Select(l => l.Digest).Append(config.Digest)); }
@@ -202,7 +202,7 @@ public sealed class ImagePuller
         refs.Add(ImageReference.Parse($"{reference.Name}@{top.Digest}"));
         ct.ThrowIfCancellationRequested();
         var image = _store.CommitImage(manifest.Digest, refs, _sink, ct);
-        _sink.Verbose($"{target}: pulled {Size(total - reused)} in {sw.Elapsed.TotalSeconds:0.00} s ({manifest.Layers.Count} layers, {Size(reused)} reused; committed in {(sw.Elapsed - downloaded).TotalSeconds:0.00} s).");
+        _sink.Verbose($"{target}: pulled {HumanFormat.Size(total - reused)} in {sw.Elapsed.TotalSeconds:0.00} s ({manifest.Layers.Count} layers, {HumanFormat.Size(reused)} reused; committed in {(sw.Elapsed - downloaded).TotalSeconds:0.00} s).");
         return image;
     }
 
@@ -232,19 +232,11 @@ public sealed class ImagePuller
             if (bytes < d.Size && ms - lastReport < 200) return;
             lastReport = ms;
             double secs = Math.Max(sw.Elapsed.TotalSeconds, 0.001);
-            _sink.Progress(new ProgressInfo(id, act, $"{Size(bytes)} of {Size(d.Size)} at {Size((long)(bytes / secs))}/s",
+            _sink.Progress(new ProgressInfo(id, act, $"{HumanFormat.Size(bytes)} of {HumanFormat.Size(d.Size)} at {HumanFormat.Size((long)(bytes / secs))}/s",
                 d.Size > 0 ? (int)(bytes * 100 / d.Size) : 100, ParentActivityId: ly.Parent));
         };
         await using var stream = new ResumableBlobStream(client, repository, d.Digest, d.Size, _sink, ct);
         await Task.Run(() => _store.PutBlob(stream, d.Digest, d.Size, ct, progress), ct).ConfigureAwait(false);
         if (layer is { } done) _sink.Progress(new ProgressInfo(id, act, "Done", 100, Completed: true, ParentActivityId: done.Parent));
     }
-
-    internal static string Size(long b) => b switch
-    {
-        < 1000 => $"{b} B",
-        < 1000 * 1000 => $"{b / 1000.0:0.0} kB",
-        < 1000L * 1000 * 1000 => $"{b / 1e6:0.0} MB",
-        _ => $"{b / 1e9:0.00} GB",
-    };
 }

@@ -71,7 +71,7 @@ public sealed class ImagePusher
                 if (!force && lastReport.ElapsedMilliseconds < 250) return;
                 lastReport.Restart();
                 long sum = done.Sum();
-                _sink.Progress(new ProgressInfo(parent, activity, $"{ImagePuller.Size(sum)} of {ImagePuller.Size(result.Size)}",
+                _sink.Progress(new ProgressInfo(parent, activity, $"{HumanFormat.Size(sum)} of {HumanFormat.Size(result.Size)}",
                     result.Size > 0 ? (int)(sum * 100 / result.Size) : 100));
             }
         }
@@ -137,7 +137,7 @@ public sealed class ImagePusher
             long ms = sw.ElapsedMilliseconds;
             if (bytes < d.Size && ms - last < 200) return;
             last = ms;
-            _sink.Progress(new ProgressInfo(id, act, $"{ImagePuller.Size(bytes)} of {ImagePuller.Size(d.Size)} at {ImagePuller.Size((long)(bytes / Math.Max(sw.Elapsed.TotalSeconds, 0.001)))}/s",
+            _sink.Progress(new ProgressInfo(id, act, $"{HumanFormat.Size(bytes)} of {HumanFormat.Size(d.Size)} at {HumanFormat.Size((long)(bytes / Math.Max(sw.Elapsed.TotalSeconds, 0.001)))}/s",
                 d.Size > 0 ? (int)(bytes * 100 / d.Size) : 100, ParentActivityId: parent));
         };
         bool chunked = _options.ChunkedUploadThreshold > 0 && d.Size > _options.ChunkedUploadThreshold;
