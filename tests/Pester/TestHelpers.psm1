@@ -17,6 +17,17 @@ function New-TestStoreRoot {
 
 function Remove-TestStoreRoot([string] $Root) {
     if ($Root -and (Test-Path $Root)) {
+        # the store's own networks first: their bridges, subnet rules and reservations are host-wide and would
+        # outlive the deleted root (the default network's bridge is shared by every store and stays)
+        if ((Get-Command Remove-ContainerNetwork -ErrorAction SilentlyContinue) -and (Test-Path "$Root/networks")) {
+            $saved = $env:PSCONTAINERS_ROOT
+            try {
+                $env:PSCONTAINERS_ROOT = $Root
+                Get-ContainerNetwork -ErrorAction SilentlyContinue | Where-Object { -not $_.IsDefault } |
+                    Remove-ContainerNetwork -Force -Confirm:$false -ErrorAction SilentlyContinue
+            } catch { Write-Warning "Removing the networks of $Root failed: $_" }
+            finally { $env:PSCONTAINERS_ROOT = $saved }
+        }
         # unmount anything a failed test left under the root before deleting it
         Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
             Where-Object { $_ -like "$Root*" } | Sort-Object Length -Descending |
