@@ -1,3 +1,4 @@
+using PsContainers.Core.Registry;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Containers.Files;
 using PsContainers.Core.Containers.Inspect;
@@ -34,6 +35,7 @@ public sealed class Engine
     private readonly Lazy<ContainerFiles> _files;
     private readonly Lazy<EventLog> _events;
     private readonly Lazy<PodManager> _pods;
+    private readonly Lazy<RegistryService> _registry;
 
     /// <param name="paths">The store root (see <see cref="PscPaths"/>).</param>
     /// <param name="syscalls">The system-call layer; the real one when null (tests pass a fake).</param>
@@ -53,6 +55,7 @@ public sealed class Engine
         _files = new(() => new ContainerFiles(this));
         _events = new(() => new EventLog(Paths));
         _pods = new(() => new PodManager(this));
+        _registry = new(() => new RegistryService(Images, Paths));
         // the order is fixed: a pod member's infra container is started before the network joins its namespace, the
         // network is set up before volumes are mounted, and released after
         _participants = new(() => [new PodParticipant(this), new NetworkParticipant(Paths, Networks, Networking, ContainerStore), new VolumeParticipant(Mounter)]);
@@ -96,6 +99,9 @@ public sealed class Engine
 
     /// <summary>Pods: groups of containers sharing the namespaces of an infra container (podman pod).</summary>
     public PodManager Pods => _pods.Value;
+
+    /// <summary>Pulls, pushes and registry queries into and from this store (short names, options and credentials applied alike).</summary>
+    public RegistryService Registry => _registry.Value;
 
     /// <summary>
     /// What takes part in every container's lifecycle, in the order the lifecycle calls them: pod membership (the infra

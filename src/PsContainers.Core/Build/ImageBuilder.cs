@@ -191,7 +191,7 @@ public sealed class ImageBuilder
     /// the rule it breaks, before any lookup (not read as a missing image); ImageNotFound with -Pull Never; the puller's errors.</exception>
     private ContainerImage ResolveBase(string reference, string where, Platform? platform, CancellationToken ct)
     {
-        var parsed = ImageReference.Parse(reference);
+        _ = ImageReference.Parse(reference); // validates first: an invalid reference is not read as a missing image
         var local = _o.Pull == BuildPullPolicy.Always ? null : FindLocal(reference);
         string? otherPlatform = null;
         if (local is not null && platform is not null && ImageConfiguration.Parse(_engine.Images.GetConfig(local)).Platform is { } have && !platform.Matches(have))
@@ -205,8 +205,8 @@ public sealed class ImageBuilder
             throw PscException.NotFound(ErrorIds.ImageNotFound, otherPlatform is null
                 ? $"{where}: the image '{reference}' is not in the local store and -Pull Never forbids pulling it."
                 : $"{where}: the local image '{reference}' is for {otherPlatform}, not {platform}, and -Pull Never forbids pulling the {platform} one.", reference);
-        var puller = new ImagePuller(_engine.Images, RegistryOptions.Load(_engine.Paths), _progress);
-        return puller.Pull(parsed, platform, ct);
+        // a short base name resolves as a pull does (registries.conf aliases and search registries), as buildah's FROM
+        return _engine.Registry.Pull(reference, platform, _progress, ct);
     }
 
     private ContainerImage? FindLocal(string reference)

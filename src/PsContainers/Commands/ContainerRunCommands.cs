@@ -132,10 +132,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { }
         }
         if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return; // an id names no registry: Create reports it missing
-        var resolution = RegistriesConf.Load().Resolve(Image); // podman's short names: an alias, the search registries in order, else docker.io
-        var options = RegistryOptions.Load(Paths);
-        var store = Images;
-        RunPumped((sink, ct) => new ImagePuller(store, options, sink).Pull(resolution, null, ct));
+        var registry = Engine.Registry; // podman's short names: an alias, the search registries in order, else docker.io
+        RunPumped((sink, ct) => registry.Pull(Image, null, sink, ct));
     }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)

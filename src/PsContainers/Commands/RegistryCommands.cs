@@ -10,7 +10,6 @@ namespace PsContainers.Commands;
 /// <summary>Shared bits of the registry cmdlets.</summary>
 public abstract class RegistryCmdletBase : PscCmdlet
 {
-    protected RegistryOptions LoadOptions() => RegistryOptions.Load(Paths);
 
     protected static RegistryCredential? ToCredential(PSCredential? c) =>
         c is null || c == PSCredential.Empty ? null : new RegistryCredential(c.UserName, c.GetNetworkCredential().Password);
@@ -74,7 +73,6 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
     public PSCredential? Credential { get; set; }
 
     private Platform? _platform;
-    private ImageStore? _store;
     private RegistryOptions? _options;
 
     protected override void BeginProcessing()
@@ -82,7 +80,7 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
         try
         {
             if (!string.IsNullOrEmpty(Platform)) _platform = Core.Oci.Platform.Parse(Platform);
-            _options = LoadOptions();
+            _options = Engine.Registry.LoadOptions();
         }
         catch (Exception e) { ThrowEngineError(e, Platform); } // a registries.json that cannot be read (IOException) too
     }
@@ -96,15 +94,14 @@ public sealed class RequestContainerImageCommand : RegistryCmdletBase
         foreach (var n in names)
         {
             // a short name resolves as podman's: registries.conf aliases, else its unqualified-search-registries in order, else docker.io
-            if (!ForTarget(n, () => RegistriesConf.Load().Resolve(n), out var resolution)) continue;
+            if (!ForTarget(n, () => Engine.Registry.Resolve(n), out var resolution)) continue;
             string target = string.Join(", ", resolution.Candidates);
             if (!ShouldProcess(target, "Pull image")) continue;
             ForTarget(resolution.Candidates.Count == 1 ? target : n, () =>
             {
-                _store ??= Images;
                 var image = RunPumped((sink, ct) =>
                 {
-                    var puller = new ImagePuller(_store, _options!, Quiet ? new QuietSink(sink) : sink) { Credential = ToCredential(Credential) };
+                    var puller = Engine.Registry.Puller(Quiet ? new QuietSink(sink) : sink, ToCredential(Credential), _options);
                     return puller.Pull(resolution, _platform, ct);
                 });
                 WriteObject(image);
@@ -144,7 +141,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
 
     protected override void BeginProcessing()
     {
-        try { _options = LoadOptions(); }
+        try { _options = Engine.Registry.LoadOptions(); }
         catch (Exception e) { ThrowEngineError(e); }
         _store = Images;
     }
@@ -173,7 +170,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
         ForTarget(dest.ToString(), () =>
         {
             var result = RunPumped((sink, ct) =>
-                new ImagePusher(_store!, _options!, sink) { Credential = ToCredential(Credential) }.Push(image, dest, ct));
+                Engine.Registry.Pusher(sink, ToCredential(Credential), _options).Push(image, dest, ct));
             WriteObject(result);
         });
     }
@@ -214,8 +211,7 @@ public sealed class ConnectContainerRegistryCommand : RegistryCmdletBase
         {
             var login = RunPumped((sink, ct) =>
             {
-                var opts = LoadOptions();
-                using var client = new RegistryClient(registry, opts, cred, sink, new TokenCache());
+                using var client = Engine.Registry.Client(registry, cred, sink, tokens: new TokenCache());
                 client.VerifyCredentialsAsync(ct).GetAwaiter().GetResult();
                 var files = CredentialStore.Save(registry, cred);
                 return new RegistryLogin { Registry = registry, UserName = cred.UserName, AuthScheme = client.Challenge?.Scheme ?? "none", AuthFiles = files.ToArray() };
@@ -281,7 +277,7 @@ public sealed class FindContainerImageCommand : RegistryCmdletBase
 
     protected override void BeginProcessing()
     {
-        try { _options = LoadOptions(); }
+        try { _options = Engine.Registry.LoadOptions(); }
         catch (Exception e) { ThrowEngineError(e); }
     }
 
@@ -296,7 +292,7 @@ public sealed class FindContainerImageCommand : RegistryCmdletBase
                 var tags = RunPumped((sink, ct) =>
                 {
                     var cred = ToCredential(Credential) ?? CredentialStore.Find(reference.Registry);
-                    using var client = new RegistryClient(reference.Registry, _options!, cred, sink, host: reference.RegistryEndpointHost);
+                    using var client = Engine.Registry.Client(reference.Registry, cred, sink, reference.RegistryEndpointHost, options: _options);
                     return client.ListTagsAsync(reference.Repository, ct).GetAwaiter().GetResult();
                 });
                 var matched = false;
