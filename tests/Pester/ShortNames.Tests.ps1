@@ -70,6 +70,18 @@ unqualified-search-registries = ["$($script:Dead)"]
         Remove-Container aliased -Force
     }
 
+    It 'a build''s short FROM resolves as a pull does: the search registry that has it, as buildah''s FROM' {
+        Set-RegistriesConf "unqualified-search-registries = [`"$($script:Dead)`", `"$($script:Reg.Host)`"]"
+        $ctx = Join-Path $script:Work 'ctx-from'
+        New-Item -ItemType Directory -Path $ctx -Force | Out-Null
+        Set-Content -LiteralPath (Join-Path $ctx 'Dockerfile') -Value "FROM team/app:1`nLABEL from=short"
+        $img = Build-ContainerImage $ctx -Tag built-from-short:1 -Pull Missing
+        $img | Should -Not -BeNullOrEmpty
+        (Get-ContainerImage team/app:1).RepoTags | Should -Be @("$($script:Reg.Host)/team/app:1")
+        (Get-ContainerImage built-from-short:1).Id | Should -Be $img.Id
+        Remove-ContainerImage built-from-short:1, "$($script:Reg.Host)/team/app:1" -Force
+    }
+
     It 'when every search registry fails, the error names each candidate; run sets 125 and creates nothing' {
         $other = "127.0.0.1:$(Get-FreeTcpPort)"
         Set-RegistriesConf "unqualified-search-registries = [`"$($script:Dead)`", `"$other`"]"
