@@ -75,11 +75,14 @@ unqualified-search-registries = ["$($script:Dead)"]
         $ctx = Join-Path $script:Work 'ctx-from'
         New-Item -ItemType Directory -Path $ctx -Force | Out-Null
         Set-Content -LiteralPath (Join-Path $ctx 'Dockerfile') -Value "FROM team/app:1`nLABEL from=short"
+        # not stored before: the build must pull it (the tests after this one find it stored, as before)
+        Remove-ContainerImage "$($script:Reg.Host)/team/app:1" -Force -ErrorAction SilentlyContinue
+        Get-ContainerImage team/app:1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $img = Build-ContainerImage $ctx -Tag built-from-short:1 -Pull Missing
         $img | Should -Not -BeNullOrEmpty
         (Get-ContainerImage team/app:1).RepoTags | Should -Be @("$($script:Reg.Host)/team/app:1")
         (Get-ContainerImage built-from-short:1).Id | Should -Be $img.Id
-        Remove-ContainerImage built-from-short:1, "$($script:Reg.Host)/team/app:1" -Force
+        Remove-ContainerImage built-from-short:1 -Force
     }
 
     It 'when every search registry fails, the error names each candidate; run sets 125 and creates nothing' {
