@@ -148,11 +148,22 @@ Describe 'Name resolution on a user network' {
         @(Get-DnsServerProcess $script:Root).Count | Should -Be 1
     }
 
+    It 'runs its name server detached: a session of its own, stdin, stdout and stderr on /dev/null' {
+        $dns = @(Get-DnsServerProcess $script:Root)
+        $dns.Count | Should -Be 1
+        $stat = [IO.File]::ReadAllText("/proc/$($dns[0])/stat")
+        # fields after the command's closing parenthesis: state ppid pgrp session
+        $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+        [int]$fields[3] | Should -Be $dns[0]
+        foreach ($fd in 0..2) { (Get-Item "/proc/$($dns[0])/fd/$fd").LinkTarget | Should -Be '/dev/null' }
+    }
+
     It 'resolves a container that joins later, restarting a name server that died' {
         $old = @(Get-DnsServerProcess $script:Root)
         $old.Count | Should -Be 1
         Stop-Process -Id $old[0] -Force
-        $null = Wait-ContainerCondition { -not (Test-Path "/proc/$($old[0])") } -TimeoutSeconds 5
+        # reaped, not left a zombie of the pwsh that started it
+        Wait-ContainerCondition { -not (Test-Path "/proc/$($old[0])") } -TimeoutSeconds 5 | Should -BeTrue
         $c = Invoke-ContainerImage $script:Img -Detach -Name dns-c -Network $script:DnsNet sleep 120
         $ip = [regex]::Escape((Get-ContainerAddress $c.Id))
         (Invoke-ContainerExec dns-a nslookup dns-c $script:Gw) -join "`n" | Should -Match "Address:\s+$ip(\s|$)"

@@ -90,22 +90,19 @@ public sealed class NetworkDns
         string exe = ServerPath;
         if (!File.Exists(exe)) return;
         try { File.Delete(PidPath(network)); } catch (IOException) { }
-        // detached in its own session, stdio on /dev/null: it outlives the pwsh that started it
-        var psi = new ProcessStartInfo("/bin/sh")
+        // it detaches itself (its own session; its stdio on /dev/null once it listens), as pscmon does: it outlives
+        // the pwsh that started it, and this process reaps it if it ends first
+        var psi = new ProcessStartInfo(exe)
         {
             UseShellExecute = false,
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec setsid -f \"$0\" \"$@\" </dev/null >/dev/null 2>&1");
-        foreach (var a in new[] { exe, gateway, RecordsPath(network), PidPath(network) }) psi.ArgumentList.Add(a);
-        using (var p = Process.Start(psi)!)
-        {
-            p.StandardInput.Close();
-            p.WaitForExit(5000);
-        }
-        // it writes its pid file once it listens
-        for (int i = 0; i < 100 && RunningPid(network) is null; i++) Thread.Sleep(10);
+        foreach (var a in new[] { gateway, RecordsPath(network), PidPath(network) }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        // it writes its pid file once it listens; a server that cannot listen exits (names then resolve through
+        // the host's servers only, as before)
+        for (int i = 0; i < 100 && RunningPid(network) is null && !p.HasExited; i++) Thread.Sleep(10);
     }
 
     /// <summary>Stop a network's name server and forget its records.</summary>
