@@ -194,6 +194,15 @@ public sealed class Container
     [JsonIgnore] public string ShortId => Id.Length > 12 ? Id[..12] : Id;
     [JsonIgnore] public ContainerStatus Status => State.Status;
     [JsonIgnore] public int? ExitCode => State.ExitCode;
+    /// <summary>Why the container failed to start (docker's State.Error); null when it did not fail.</summary>
+    [JsonIgnore] public string? Error => State.Error;
+    /// <summary>
+    /// The hostname its UTS namespace gets: <see cref="ContainerConfig.Hostname"/>; on the host's network null (the
+    /// host's own, as docker gives it) unless -Hostname named one (docker since moby #20177). A record written before
+    /// this rule holds the short id there, which is taken as none.
+    /// </summary>
+    [JsonIgnore] public string? UtsHostname => HostConfig.NetworkMode == NetworkMode.Host && (string.IsNullOrEmpty(Config.Hostname) || Config.Hostname == ShortId)
+        ? null : Config.Hostname;
     [JsonIgnore] public int Pid => State.Pid;
     [JsonIgnore] public int RestartCount => State.RestartCount;
     [JsonIgnore] public Dictionary<string, string> Labels => Config.Labels;
