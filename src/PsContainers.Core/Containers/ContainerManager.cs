@@ -178,7 +178,7 @@ public sealed partial class ContainerManager
                 RestartPolicy = policy,
                 NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),
-                ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
+                ReadonlyRootfs = o.ReadOnly, ReadOnlyTmpfs = o.ReadOnlyTmpfs, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
                 AutoRemove = o.AutoRemove, Init = o.Init,
                 SecurityOptions = o.Security ?? new(),

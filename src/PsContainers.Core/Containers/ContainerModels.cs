@@ -105,6 +105,11 @@ public sealed class HostConfig
     /// <summary>docker inspect's HostConfig.DnsOptions.</summary>
     public string[] DnsOptions { get; set; } = [];
     public bool ReadonlyRootfs { get; set; }
+    /// <summary>
+    /// With <see cref="ReadonlyRootfs"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs, default
+    /// true, also for records written before it was stored; <see cref="TmpfsSpecContributor.ReadOnlyTmpfsPaths"/>).
+    /// </summary>
+    public bool ReadOnlyTmpfs { get; set; } = true;
     public bool Privileged { get; set; }
     public string[] CapAdd { get; set; } = [];
     public string[] CapDrop { get; set; } = [];
@@ -412,6 +417,8 @@ public sealed class ContainerCreateOptions
     /// </summary>
     public List<ExtraHost> AddHosts { get; set; } = new();
     public bool ReadOnly { get; set; }
+    /// <summary>With <see cref="ReadOnly"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs); default true.</summary>
+    public bool ReadOnlyTmpfs { get; set; } = true;
     public Dictionary<string, string> Labels { get; set; } = new();
     public string Restart { get; set; } = "no";
     public List<string> CapAdd { get; set; } = new();
