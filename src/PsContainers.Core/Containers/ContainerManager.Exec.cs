@@ -33,6 +33,7 @@ public sealed partial class ContainerManager
     public IEnumerable<OutputLine> Exec(Container c, IReadOnlyList<string> command, ExecOptions options, Action<int> exitCode,
         Stream? stdin = null, CancellationToken ct = default, Stream? stdout = null, CancellationToken force = default, bool proxy = false)
     {
+        ContainerWorkingDirectory.RequireAbsolute(options.Cwd);
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
         options = ResolveExecUser(cur, options) with { Args = command };
@@ -148,6 +149,7 @@ public sealed partial class ContainerManager
     /// </summary>
     public Process ExecInTerminal(Container c, IReadOnlyList<string> command, ExecOptions options)
     {
+        ContainerWorkingDirectory.RequireAbsolute(options.Cwd);
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
         options = ResolveExecUser(cur, options);

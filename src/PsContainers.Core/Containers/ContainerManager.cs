@@ -129,6 +129,7 @@ public sealed partial class ContainerManager
             throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitSpecContributor.ProgramPath}' is missing from this installation.", InitSpecContributor.ProgramPath) { Remedy = Remedy.ReinstallOrNoInit };
 
         var participants = _engine.Participants;
+        ContainerWorkingDirectory.RequireAbsolute(o.WorkingDirectory);
         var network = Networking.NetworkChoice.Decide(o.Networks);
         foreach (var d in o.Dns)
             if (!Networking.ExtraHost.IsIPAddress(d))
@@ -157,7 +158,9 @@ public sealed partial class ContainerManager
             Pod = pod?.Id,
             Config = new ContainerConfig
             {
-                Hostname = o.Hostname ?? id[..12],
+                // docker: a container on the host's network keeps its own UTS namespace; without -Hostname it gets the
+                // host's name at start (moby initializeNetworking), an empty Hostname here; with one, that name (moby #20177)
+                Hostname = o.Hostname ?? (network.Mode == NetworkMode.Host ? "" : id[..12]),
                 Domainname = string.IsNullOrEmpty(o.Domainname) ? null : o.Domainname,
                 User = o.User ?? image.User,
                 // docker run --entrypoint "": an empty entrypoint clears the image's (and, as any given entrypoint, its CMD)
