@@ -102,9 +102,13 @@ Describe 'Ctrl+C on an attached run is docker''s sig-proxy (issue 10.11)' -Skip:
         # Ctrl+C typed on the terminal of a pwsh (tmux gives it its own session and process group) running an attached
         # run without -Tty; the finally block records $LASTEXITCODE after PowerShell stopped the pipeline
         function Start-AttachedRun([string] $Name, [string] $Script, [string] $Extra = '') {
+            Start-AttachedCommand $Name "Invoke-ContainerImage busybox-test:latest -Name $Name $Extra -- sh -c '$Script'"
+        }
+        # the same for any attached command line (an exec: issue 10.1)
+        function Start-AttachedCommand([string] $Name, [string] $Command) {
             $marker = Join-Path $TestDrive "$Name.exit"
             $file = Join-Path $TestDrive "$Name.ps1"
-            "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$ModuleManifest'; try { Invoke-ContainerImage busybox-test:latest -Name $Name $Extra -- sh -c '$Script' } finally { [IO.File]::WriteAllText('$marker', `"EXIT=`$LASTEXITCODE`") }" |
+            "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$ModuleManifest'; try { $Command } finally { [IO.File]::WriteAllText('$marker', `"EXIT=`$LASTEXITCODE`") }" |
                 Set-Content $file
             # -NoExit: the pane stays after Ctrl+C has stopped the script, to be read
             $s = 's' + [guid]::NewGuid().ToString('N').Substring(0, 6)
@@ -150,5 +154,36 @@ Describe 'Ctrl+C on an attached run is docker''s sig-proxy (issue 10.11)' -Skip:
         Send-Keys $r.Session 'C-c'
         Wait-Marker $r.Marker -Timeout 20 | Should -Be 'EXIT=137'
         (Get-Container sigint-twice).Status | Should -Be 'Exited'
+    }
+
+    It 'gives an attached Invoke-ContainerExec the same: SIGINT once to its process, its last lines, $LASTEXITCODE its code (issue 10.1)' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name sigint-exec-box -- sleep 600
+        $r = Start-AttachedCommand sigint-exec "Invoke-ContainerExec sigint-exec-box -- sh -c 'trap ""echo got INT; sleep 1; echo after-trap; exit 3"" INT; echo ready; while true; do sleep 0.2; done'"
+        Send-Keys $r.Session 'C-c'
+        Wait-Marker $r.Marker | Should -Be 'EXIT=3'
+        Wait-Pane $r.Session '(?s)got INT.*after-trap' | Should -BeTrue
+        ([regex]::Matches((Get-Pane $r.Session), 'got INT')).Count | Should -Be 1
+        # the exec's process got the signal, not the container's main process
+        (Get-Container sigint-exec-box).Status | Should -Be 'Running'
+    }
+
+    It 'kills an exec that ignores SIGINT after the container''s stop timeout, and at once on a second Ctrl+C (issue 10.1)' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name sigint-exec-box2 -StopTimeout 2 -- sleep 600
+        $r = Start-AttachedCommand sigint-exec-ignored "Invoke-ContainerExec sigint-exec-box2 -- sh -c 'trap """" INT; echo ready; while true; do sleep 0.2; done'"
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        Send-Keys $r.Session 'C-c'
+        Wait-Marker $r.Marker | Should -Be 'EXIT=137'
+        $sw.Elapsed.TotalSeconds | Should -BeGreaterThan 1.5
+        (Get-Container sigint-exec-box2).Status | Should -Be 'Running'
+
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name sigint-exec-box3 -StopTimeout 120 -- sleep 600
+        $r = Start-AttachedCommand sigint-exec-twice "Invoke-ContainerExec sigint-exec-box3 -- sh -c 'trap ""echo got INT"" INT; echo ready; while true; do sleep 0.2; done'"
+        Send-Keys $r.Session 'C-c'
+        Wait-Pane $r.Session 'got INT' | Should -BeTrue
+        Start-Sleep -Milliseconds 300
+        Test-Path $r.Marker | Should -BeFalse   # still running: it survived the first Ctrl+C
+        Send-Keys $r.Session 'C-c'
+        Wait-Marker $r.Marker -Timeout 20 | Should -Be 'EXIT=137'
+        (Get-Container sigint-exec-box3).Status | Should -Be 'Running'
     }
 }

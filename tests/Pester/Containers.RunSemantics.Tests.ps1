@@ -684,3 +684,192 @@ Describe '-Tty output is a terminal''s, CRLF line ends as docker run -t gives th
         (Get-Content (Get-Container plain-log).LogPath | ForEach-Object { ($_ | ConvertFrom-Json).log }) | Should -Be @("hi`n", "a`rb`n", "err`n")
     }
 }
+
+Describe 'Start failures of a detached run are recorded as docker records them (issue 10, runsem4 item 2)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'records an engine-side failure (<Case>) in State.Error and ExitCode 125, status Created as docker''s, with $LASTEXITCODE and the attached ErrorId' -ForEach @(
+        @{ Case = 'an unknown -User'; Extra = @{ User = 'nosuchuser' }; ErrorId = 'UserNotFound'; Match = 'nosuchuser' }
+        @{ Case = 'an unknown -GroupAdd group'; Extra = @{ GroupAdd = 'nosuchgroup' }; ErrorId = 'GroupNotFound'; Match = 'nosuchgroup' }
+    ) {
+        $name = "runsem-fail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        # attached: the ErrorId the detached run must use too
+        $global:LASTEXITCODE = 0
+        $errA = $null
+        $null = Invoke-ContainerImage busybox-test:latest -Remove -Network none @Extra -ErrorVariable errA -ErrorAction SilentlyContinue -- true
+        $LASTEXITCODE | Should -Be 125
+        $errA[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $out = Invoke-ContainerImage busybox-test:latest -Detach -Name $name -Network none @Extra -ErrorVariable err -ErrorAction SilentlyContinue -- true
+        $out | Should -BeNullOrEmpty
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $c = Get-Container $name
+        $c.Status | Should -Be 'Created'          # docker: a container that never ran shows "created"
+        $c.ExitCode | Should -Be 125
+        $c.Error | Should -Match $Match
+        $c.State.Error | Should -Be $c.Error
+        $c.State.StartedAt | Should -BeNullOrEmpty
+        # Get-Container's record survives a fresh read (the state file holds it)
+        (Get-Container -All | Where-Object Name -EQ $name).Error | Should -Match $Match
+    }
+
+    It 'records a runtime-side failure (<Case>) with its docker code and the reason, and sets $LASTEXITCODE' -ForEach @(
+        @{ Case = 'a missing command'; Command = @('no-such-program'); Code = 127 }
+        @{ Case = 'a command that is a directory'; Command = @('/etc'); Code = 126 }
+    ) {
+        $name = "runsem-fail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name $name -Network none -ErrorVariable err -ErrorAction SilentlyContinue -- @Command
+        $LASTEXITCODE | Should -Be $Code
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStartFailed,*'
+        Wait-ContainerCondition { (Get-Container $name).ExitCode -eq $Code } | Should -BeTrue
+        (Get-Container $name).Error | Should -Match ([regex]::Escape($Command[0]))
+    }
+
+    It 'records no error for a container that starts' {
+        $name = "runsem-fail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name $name -Network none -- true
+        Wait-ContainerCondition { (Get-Container $name).Status -eq 'Exited' } | Should -BeTrue
+        (Get-Container $name).ExitCode | Should -Be 0
+        (Get-Container $name).Error | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Start-Container -Attach and -Interactive follow the exit-status rule of an attached run (issue 10, runsem4 item 3)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'sets $LASTEXITCODE to the exit code and writes ContainerExitCode for a non-zero one' {
+        $null = New-Container busybox-test:latest -Name runsem-start-4 -Network none -- sh -c 'echo hi; exit 4'
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $out = Start-Container runsem-start-4 -Attach -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -Be 'hi'
+        $LASTEXITCODE | Should -Be 4
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerExitCode,*'
+        $err[0].Exception.ExitCode | Should -Be 4
+        $global:LASTEXITCODE = 9
+        Start-Container runsem-start-4 -Attach -ErrorAction SilentlyContinue | Should -Be 'hi'
+        $LASTEXITCODE | Should -Be 4
+    }
+
+    It 'sets docker''s 126 and 127 for a start that fails, as run does' {
+        $null = New-Container busybox-test:latest -Name runsem-start-dir -Network none -- /etc
+        $null = New-Container busybox-test:latest -Name runsem-start-missing -Network none -- no-such-program
+        $global:LASTEXITCODE = 0
+        $err = $null
+        Start-Container runsem-start-dir -Attach -ErrorVariable err -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 126
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStartFailed,*'
+        $global:LASTEXITCODE = 0
+        Start-Container runsem-start-missing -Attach -ErrorAction SilentlyContinue 2>$null
+        $LASTEXITCODE | Should -Be 127
+    }
+
+    It '-Interactive gives the container this host''s standard input (docker start -i) and sets $LASTEXITCODE' {
+        $null = New-Container busybox-test:latest -Name runsem-start-i -Network none -Interactive -- sh -c 'read x; echo got-$x; exit 5'
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $manifest = Join-Path (Get-Module PsContainers).ModuleBase 'PsContainers.psd1'
+        $out = 'abc' | & $pwsh -NoProfile -NonInteractive -Command "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$manifest'; Start-Container runsem-start-i -Interactive -ErrorAction SilentlyContinue; 'LEC=' + `$LASTEXITCODE"
+        $out | Should -Contain 'got-abc'
+        $out | Should -Contain 'LEC=5'
+    }
+}
+
+Describe '-ReadOnly gets podman''s writable /tmp, /var/tmp and /run tmpfs; -ReadOnlyTmpfs:$false none (issue 10, runsem4 item 4)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'writes to /tmp, /var/tmp, /run and /dev/shm of a read-only root, and nowhere else' {
+        $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -ReadOnly -- sh -c 'for d in /tmp /var/tmp /run /dev/shm; do touch $d/f && echo "ok $d"; done; touch /etc/f 2>/dev/null || echo "ro /etc"; grep -E " /(tmp|var/tmp|run) " /proc/mounts | cut -d" " -f2,3'
+        $out | Should -Contain 'ok /tmp'
+        $out | Should -Contain 'ok /var/tmp'
+        $out | Should -Contain 'ok /run'
+        $out | Should -Contain 'ok /dev/shm'
+        $out | Should -Contain 'ro /etc'
+        $out | Should -Contain '/tmp tmpfs'
+        $out | Should -Contain '/var/tmp tmpfs'
+        $out | Should -Contain '/run tmpfs'
+    }
+
+    It 'adds none of them with -ReadOnlyTmpfs:$false (plain docker --read-only); /dev/shm stays writable' {
+        $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -ReadOnly -ReadOnlyTmpfs:$false -- sh -c 'for d in /tmp /var/tmp /run /dev/shm; do touch $d/f 2>/dev/null && echo "ok $d" || echo "ro $d"; done'
+        $out | Should -Be @('ro /tmp', 'ro /var/tmp', 'ro /run', 'ok /dev/shm')
+        (Invoke-ContainerImage busybox-test:latest -Remove -Network none -- sh -c 'grep -cE " /(tmp|var/tmp|run) " /proc/mounts || true') | Should -Be '0' -Because 'a writable root gets none'
+    }
+
+    It 'lets the user''s own -Tmpfs or -Volume on those paths win, and keeps a volume beneath /run visible' {
+        $vol = "runsem-ro-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $null = New-ContainerVolume $vol
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -Volume "${vol}:/tmp" -- sh -c 'echo kept > /tmp/k' | Out-Null
+        $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -ReadOnly -Tmpfs '/run:size=1m' -Volume "${vol}:/var/tmp", "${vol}:/run/sub" -- sh -c 'cat /var/tmp/k; cat /run/sub/k; grep -E " /run " /proc/mounts | grep -o "size=[0-9a-z]*"; grep -cE " /run " /proc/mounts'
+        $out | Should -Be @('kept', 'kept', 'size=1024k', '1')
+        Remove-ContainerVolume $vol -Force
+    }
+
+    It 'gives compose''s read_only: true the same' {
+        $dir = Join-Path $TestDrive 'ro-project'
+        $null = New-Item -ItemType Directory -Force $dir
+        Set-Content (Join-Path $dir 'compose.yaml') "services:`n  app:`n    image: busybox-test:latest`n    read_only: true`n    network_mode: none`n    command: ['sh', '-c', 'touch /tmp/f /run/f && echo wrote; touch /etc/f 2>/dev/null || echo ro; sleep 600']`n"
+        Start-ContainerProject -Path (Join-Path $dir 'compose.yaml') -ProjectName runsem-ro | Out-Null
+        try {
+            $c = Get-Container -All | Where-Object Project -EQ 'runsem-ro'
+            $c.HostConfig.ReadonlyRootfs | Should -BeTrue
+            Wait-ContainerCondition { @(Get-ContainerLog $c.Name | ForEach-Object Text) -contains 'ro' } | Should -BeTrue
+            @(Get-ContainerLog $c.Name | ForEach-Object Text) | Should -Be @('wrote', 'ro')
+        } finally { Remove-ContainerProject runsem-ro -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null }
+    }
+}
+
+Describe 'Hostname, domain name, sysctl and working-directory rules as docker''s (issue 10, runsem4 item 5)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'gives -Hostname with -Network host its own UTS name (docker since moby #20177), the host''s name without it' {
+        Invoke-ContainerImage busybox-test:latest -Remove -Network host -Hostname runsem-uts -- sh -c 'hostname; cat /etc/hostname' | Should -Be @('runsem-uts', 'runsem-uts')
+        Invoke-ContainerImage busybox-test:latest -Remove -Network host -- hostname | Should -Be ([System.Net.Dns]::GetHostName())
+        [System.Net.Dns]::GetHostName() | Should -Not -Be 'runsem-uts' -Because 'the host''s own name is untouched'
+    }
+
+    It 'writes -Domainname into /etc/hosts as docker does ("ip host.domain host")' {
+        $hosts = Invoke-ContainerImage busybox-test:latest -Remove -Network none -Hostname web -Domainname example.org -- cat /etc/hosts
+        @($hosts -match "^127\.0\.1\.1\tweb\.example\.org web( |$)").Count | Should -Be 1
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -Hostname web -Domainname example.org -- cat /proc/sys/kernel/domainname | Should -Be 'example.org'
+    }
+
+    It 'refuses kernel.hostname with -Hostname (and kernel.domainname with -Domainname) with 125; alone the sysctl is taken' {
+        foreach ($case in @(@{ Sysctl = 'kernel.hostname=other'; Extra = @{ Hostname = 'web' } }, @{ Sysctl = 'kernel.domainname=other.org'; Extra = @{ Domainname = 'example.org' } })) {
+            $global:LASTEXITCODE = 0
+            $err = $null
+            $name = "runsem-sysctl-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+            $extra = $case.Extra
+            $null = Invoke-ContainerImage busybox-test:latest -Name $name -Remove -Network none -Sysctl $case.Sysctl @extra -ErrorVariable err -ErrorAction SilentlyContinue -- true
+            $LASTEXITCODE | Should -Be 125
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ConflictingOptions,*'
+            $err[0].Exception.Message | Should -Match 'conflicts with'
+            Get-Container $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -Sysctl kernel.hostname=other -- hostname | Should -Be 'other'
+    }
+
+    It 'refuses a relative -WorkingDirectory the same way for run, create and exec: InvalidWorkingDirectory, 125' {
+        $global:LASTEXITCODE = 0
+        $err = $null
+        $null = Invoke-ContainerImage busybox-test:latest -Name runsem-relwd -Remove -Network none -WorkingDirectory rel -ErrorVariable err -ErrorAction SilentlyContinue -- pwd
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkingDirectory,*'
+        Get-Container runsem-relwd -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = $null
+        New-Container busybox-test:latest -Network none -WorkingDirectory rel -ErrorVariable err -ErrorAction SilentlyContinue -- pwd | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkingDirectory,*'
+
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name runsem-relwd-x -Network none -- sleep 600
+        $global:LASTEXITCODE = 0
+        $err = $null
+        Invoke-ContainerExec runsem-relwd-x -WorkingDirectory rel -ErrorVariable err -ErrorAction SilentlyContinue -- pwd | Should -BeNullOrEmpty
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidWorkingDirectory,*'
+        Invoke-ContainerExec runsem-relwd-x -WorkingDirectory /tmp -- pwd | Should -Be '/tmp'
+    }
+}

@@ -82,7 +82,7 @@ public sealed class BundleBuilder
         Env = c.Config.Env,
         WorkingDirectory = c.Config.WorkingDir,
         User = validateOnly ? null : c.Config.User,
-        Hostname = c.HostConfig.NetworkMode == NetworkMode.Host ? null : c.Config.Hostname,
+        Hostname = c.UtsHostname,
         Domainname = c.Config.Domainname,
         ShmSizeBytes = c.HostConfig.ShmSize,
         GroupAdd = c.HostConfig.GroupAdd,

@@ -21,10 +21,19 @@ public sealed partial class ContainerManager
     /// Run a process in a running container with its output as lines (stdout and stderr interleaved as
     /// they arrive). <paramref name="exitCode"/> is set when the enumeration ends. stdin: optional lines.
     /// <paramref name="stdout"/>, when given, receives stdout byte for byte instead (binary output); stderr stays lines.
+    /// <para>Cancelling <paramref name="ct"/> sends the process SIGINT (through its host pid, which the runtime writes to a
+    /// pid file; the runtime itself runs in a session of its own, so a Ctrl+C on this terminal does not reach it as well).
+    /// Without <paramref name="proxy"/> following then stops (OperationCanceledException). With it, this is docker run's
+    /// signal proxy applied to the exec (<see cref="SignalProxy"/>): the output is read on to the exit and its code is the
+    /// process' own; SIGKILL ends the process when it has not exited within the container's stop timeout (10 s by
+    /// default), or at once when <paramref name="force"/> is cancelled (a second Ctrl+C). docker and podman do not proxy
+    /// signals to an exec (podman issue 19486: "we don't sig-proxy for exec"; docker/cli issue 2607), so Ctrl+C there
+    /// leaves the process running unseen; here it reaches the process, as it does for an attached run.</para>
     /// </summary>
     public IEnumerable<OutputLine> Exec(Container c, IReadOnlyList<string> command, ExecOptions options, Action<int> exitCode,
-        Stream? stdin = null, CancellationToken ct = default, Stream? stdout = null)
+        Stream? stdin = null, CancellationToken ct = default, Stream? stdout = null, CancellationToken force = default, bool proxy = false)
     {
+        ContainerWorkingDirectory.RequireAbsolute(options.Cwd);
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
         options = ResolveExecUser(cur, options) with { Args = command };
@@ -39,6 +48,8 @@ public sealed partial class ContainerManager
             exitCode(0);
             yield break;
         }
+        string execPidFile = Path.Combine(Paths.RuntimeState, $".exec-{Guid.NewGuid():N}.pid");
+        options = options with { PidFile = execPidFile };
         var queue = new BlockingCollection<OutputLine>();
         using var outPipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.None);
         using var errPipe = new AnonymousPipeServerStream(PipeDirection.In, HandleInheritability.None);
@@ -69,10 +80,37 @@ public sealed partial class ContainerManager
                 finally { try { pipe.Dispose(); } catch { } }
             }) { IsBackground = true, Name = "psc-exec-stdin" }.Start();
         }
-        var readers = new[] { stdout is null ? Pump(outPipe, false, queue) : outPipe.CopyToAsync(stdout, ct), Pump(errPipe, true, queue) };
+        var readers = new[] { stdout is null ? Pump(outPipe, false, queue) : outPipe.CopyToAsync(stdout, proxy ? CancellationToken.None : ct), Pump(errPipe, true, queue) };
         Task.WhenAll(readers).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-        foreach (var line in queue.GetConsumingEnumerable(ct)) yield return line;
-        runner.Join();
+        void Signal(int signal)
+        {
+            // only while the runtime waits for the process: after it has reaped it the pid may be another's
+            if (!runner.IsAlive) return;
+            try
+            {
+                if (int.TryParse(File.ReadAllText(execPidFile).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 1)
+                    _sys.Kill(pid, signal);
+            }
+            catch (IOException) { } // not started yet (no pid file): nothing to signal
+        }
+        try
+        {
+            using var signals = new SignalProxy(ct, proxy ? force : CancellationToken.None, TimeSpan.FromSeconds(cur.Config.StopTimeout ?? 10),
+                () => Signal(2 /*SIGINT*/), () => Signal(9 /*SIGKILL*/));
+            if (!proxy) foreach (var line in queue.GetConsumingEnumerable(ct)) yield return line;
+            else
+            {
+                DateTime? orphaned = null;
+                while (!queue.IsCompleted)
+                {
+                    if (queue.TryTake(out var line, 200)) { yield return line; continue; }
+                    // interrupted and the process is gone, but something it started still holds the pipes: stop following
+                    if (ct.IsCancellationRequested && !runner.IsAlive && (orphaned ??= DateTime.UtcNow) < DateTime.UtcNow - TimeSpan.FromSeconds(5)) break;
+                }
+            }
+            runner.Join();
+        }
+        finally { try { File.Delete(execPidFile); } catch (IOException) { } }
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         EmitEvent(cur, "exec_die", ("exitCode", code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         exitCode(code);
@@ -111,6 +149,7 @@ public sealed partial class ContainerManager
     /// </summary>
     public Process ExecInTerminal(Container c, IReadOnlyList<string> command, ExecOptions options)
     {
+        ContainerWorkingDirectory.RequireAbsolute(options.Cwd);
         var cur = RequireRunning(c);
         var rt = RuntimeFor(cur);
         options = ResolveExecUser(cur, options);

@@ -129,6 +129,7 @@ public sealed partial class ContainerManager
             throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitSpecContributor.ProgramPath}' is missing from this installation.", InitSpecContributor.ProgramPath) { Remedy = Remedy.ReinstallOrNoInit };
 
         var participants = _engine.Participants;
+        ContainerWorkingDirectory.RequireAbsolute(o.WorkingDirectory);
         var network = Networking.NetworkChoice.Decide(o.Networks);
         foreach (var d in o.Dns)
             if (!Networking.ExtraHost.IsIPAddress(d))
@@ -157,7 +158,9 @@ public sealed partial class ContainerManager
             Pod = pod?.Id,
             Config = new ContainerConfig
             {
-                Hostname = o.Hostname ?? id[..12],
+                // docker: a container on the host's network keeps its own UTS namespace; without -Hostname it gets the
+                // host's name at start (moby initializeNetworking), an empty Hostname here; with one, that name (moby #20177)
+                Hostname = o.Hostname ?? (network.Mode == NetworkMode.Host ? "" : id[..12]),
                 Domainname = string.IsNullOrEmpty(o.Domainname) ? null : o.Domainname,
                 User = o.User ?? image.User,
                 // docker run --entrypoint "": an empty entrypoint clears the image's (and, as any given entrypoint, its CMD)
@@ -178,7 +181,7 @@ public sealed partial class ContainerManager
                 RestartPolicy = policy,
                 NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),
-                ReadonlyRootfs = o.ReadOnly, Privileged = o.Privileged,
+                ReadonlyRootfs = o.ReadOnly, ReadOnlyTmpfs = o.ReadOnlyTmpfs, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
                 AutoRemove = o.AutoRemove, Init = o.Init,
                 SecurityOptions = o.Security ?? new(),
@@ -315,11 +318,14 @@ public sealed partial class ContainerManager
         WaitPreviousMonitor(cur, ct);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
-        string rootfs = MountRootfs(cur);
+        string rootfs;
+        try { rootfs = MountRootfs(cur); }
+        catch (PscException e) { RecordStartFailure(cur, e); throw; }
         PhaseTrace.Mark("start: rootfs mounted");
         try
         {
-            Bundles.Write(cur, rootfs);
+            try { Bundles.Write(cur, rootfs); }
+            catch (PscException e) { RecordStartFailure(cur, e); throw; }
             PhaseTrace.Mark("start: bundle written");
             var launch = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, attach, stdin, foreground: false);
             PhaseTrace.Mark("start: monitor reported");
@@ -331,6 +337,21 @@ public sealed partial class ContainerManager
             UnmountRootfs(cur);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A start that failed in the engine, before the runtime ran anything (an unknown -User or group, a mount or
+    /// network it could not set up), recorded as docker records a failed start (daemon containerStart: SetError, and an
+    /// exit code): State.Error is the reason and State.ExitCode the error's docker code, 125 unless it carries its own;
+    /// the status stays (docker shows a container that never ran as "created"), StartedAt and FinishedAt too. Failures
+    /// the runtime reports (127 not found, 126 not executable) are recorded by the monitor, which ran it: Exited.
+    /// </summary>
+    private void RecordStartFailure(Container cur, PscException e)
+    {
+        cur.State.Error = e.Message;
+        cur.State.ExitCode = e.ExitCode ?? StartFailure.EngineError;
+        try { Store.SaveState(cur); }
+        catch (IOException) { } // the start's own error is the one to report
     }
 
     /// <summary>
@@ -346,9 +367,16 @@ public sealed partial class ContainerManager
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, ContainerOperation.Start);
             WaitPreviousMonitor(cur, ct);
-            string rootfs = MountRootfs(cur);
+            string rootfs;
+            try { rootfs = MountRootfs(cur); }
+            catch (PscException e) { RecordStartFailure(cur, e); throw; }
             try { Bundles.Write(cur, rootfs, onTerminal: true); }
-            catch { UnmountRootfs(cur); throw; }
+            catch (Exception e)
+            {
+                if (e is PscException p) RecordStartFailure(cur, p);
+                UnmountRootfs(cur);
+                throw;
+            }
             fg = Monitor.Launch(cur, RuntimeFor(cur).RuntimePath, false, false, foreground: true).Foreground!;
         }
         fg.WaitForExit();

@@ -105,6 +105,11 @@ public sealed class HostConfig
     /// <summary>docker inspect's HostConfig.DnsOptions.</summary>
     public string[] DnsOptions { get; set; } = [];
     public bool ReadonlyRootfs { get; set; }
+    /// <summary>
+    /// With <see cref="ReadonlyRootfs"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs, default
+    /// true, also for records written before it was stored; <see cref="TmpfsSpecContributor.ReadOnlyTmpfsPaths"/>).
+    /// </summary>
+    public bool ReadOnlyTmpfs { get; set; } = true;
     public bool Privileged { get; set; }
     public string[] CapAdd { get; set; } = [];
     public string[] CapDrop { get; set; } = [];
@@ -194,6 +199,15 @@ public sealed class Container
     [JsonIgnore] public string ShortId => Id.Length > 12 ? Id[..12] : Id;
     [JsonIgnore] public ContainerStatus Status => State.Status;
     [JsonIgnore] public int? ExitCode => State.ExitCode;
+    /// <summary>Why the container failed to start (docker's State.Error); null when it did not fail.</summary>
+    [JsonIgnore] public string? Error => State.Error;
+    /// <summary>
+    /// The hostname its UTS namespace gets: <see cref="ContainerConfig.Hostname"/>; on the host's network null (the
+    /// host's own, as docker gives it) unless -Hostname named one (docker since moby #20177). A record written before
+    /// this rule holds the short id there, which is taken as none.
+    /// </summary>
+    [JsonIgnore] public string? UtsHostname => HostConfig.NetworkMode == NetworkMode.Host && (string.IsNullOrEmpty(Config.Hostname) || Config.Hostname == ShortId)
+        ? null : Config.Hostname;
     [JsonIgnore] public int Pid => State.Pid;
     [JsonIgnore] public int RestartCount => State.RestartCount;
     [JsonIgnore] public Dictionary<string, string> Labels => Config.Labels;
@@ -403,6 +417,8 @@ public sealed class ContainerCreateOptions
     /// </summary>
     public List<ExtraHost> AddHosts { get; set; } = new();
     public bool ReadOnly { get; set; }
+    /// <summary>With <see cref="ReadOnly"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs); default true.</summary>
+    public bool ReadOnlyTmpfs { get; set; } = true;
     public Dictionary<string, string> Labels { get; set; } = new();
     public string Restart { get; set; } = "no";
     public List<string> CapAdd { get; set; } = new();

@@ -17,7 +17,7 @@ namespace PsContainers.Core.Containers;
 /// process is sent SIGINT and the output is still read to the exit, so that no line is lost and <see cref="ExitCode"/>
 /// is the container's; when it has not exited within its stop timeout (docker's default 10 s), or on a second
 /// interrupt (the force token), it is stopped (<see cref="ContainerManager.Stop"/>: its stop signal, then SIGKILL).
-/// An exec reads the runtime's pipes (<see cref="ContainerManager.Exec"/>); both ways, cancelling stops following.</para>
+/// An exec reads the runtime's pipes (<see cref="ContainerManager.Exec"/>) with the same two ways (<see cref="SignalProxy"/>).</para>
 /// </summary>
 public sealed partial class ContainerSession : IDisposable
 {
@@ -87,7 +87,7 @@ public sealed partial class ContainerSession : IDisposable
     public static ContainerSession Exec(ContainerManager manager, Container container, IReadOnlyList<string> command, ExecOptions options, Stream? stdin = null, Stream? stdout = null)
     {
         ContainerSession? session = null;
-        session = new ContainerSession((t, _, _) => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t, stdout), null);
+        session = new ContainerSession((t, f, proxy) => manager.Exec(container, command, options, code => session!.ExitCode = code, stdin, t, stdout, f, proxy), null);
         return session;
     }
 
@@ -98,10 +98,10 @@ public sealed partial class ContainerSession : IDisposable
     /// <summary>
     /// The output lines to the process' exit, with docker's signal proxy for an attached run (the class summary):
     /// <paramref name="interrupt"/> sends SIGINT and reading goes on; <paramref name="force"/> after it stops the
-    /// container at once. <see cref="ExitCode"/> is set when the enumeration ends. Read once. An exec stops following
-    /// on <paramref name="interrupt"/>, as with <see cref="ReadLines"/>.
+    /// container at once. An exec gets the same (<see cref="ContainerManager.Exec"/>): SIGINT to its process, reading to
+    /// its exit, SIGKILL to it after the container's stop timeout or on <paramref name="force"/>. <see cref="ExitCode"/>
+    /// is set when the enumeration ends. Read once.
     /// </summary>
-    /// <exception cref="OperationCanceledException">An exec's <paramref name="interrupt"/> was cancelled.</exception>
     public IEnumerable<OutputLine> ReadToExit(CancellationToken interrupt, CancellationToken force) => _lines(interrupt, force, true);
 
     private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, Stream? stdout, CancellationToken ct, CancellationToken force, bool proxy)
@@ -126,20 +126,10 @@ public sealed partial class ContainerSession : IDisposable
         var outLines = new LineSplitter();
         var errLines = new LineSplitter();
         int code = -1;
-        var grace = TimeSpan.FromSeconds(container.Config.StopTimeout ?? 10);
-        Task? stopping = null;
-        void StopNow()
-        {
-            // not within the grace, or a second Ctrl+C: docker stop (the stop signal, then SIGKILL); its Exit frame follows
-            lock (exit) stopping ??= Task.Run(() => { try { manager.Stop(container, timeout: 1); } catch (Exception) { } });
-        }
-        using var reg = ct.Register(() =>
-        {
-            // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy, and keep reading to its exit
-            try { manager.Kill(container, "INT"); } catch (Exception) { }
-        });
-        using var forceReg = force.Register(() => { if (ct.IsCancellationRequested) StopNow(); });
-        DateTime? deadline = null;
+        // Ctrl+C: pass SIGINT on to the container, like docker's signal proxy; not within the grace, or a second
+        // Ctrl+C: docker stop (the stop signal, then SIGKILL), whose Exit frame follows
+        using var signals = new SignalProxy(ct, proxy ? force : CancellationToken.None, TimeSpan.FromSeconds(container.Config.StopTimeout ?? 10),
+            () => manager.Kill(container, "INT"), () => manager.Stop(container, timeout: 1));
         while (true)
         {
             // the read blocks; it runs on a worker so that an interrupt is seen at once
@@ -152,10 +142,8 @@ public sealed partial class ContainerSession : IDisposable
                     continue;
                 }
                 if (!proxy) ct.ThrowIfCancellationRequested();
-                deadline ??= DateTime.UtcNow + grace;
-                if (force.IsCancellationRequested || DateTime.UtcNow >= deadline) StopNow();
                 // once stopped, the monitor's exit frame is bounded by the stop; give up on a monitor that sends nothing
-                if (stopping is { IsCompleted: true } && !read.Wait(TimeSpan.FromSeconds(30))) break;
+                if (signals.Stopping is { IsCompleted: true } && !read.Wait(TimeSpan.FromSeconds(30))) break;
                 read.Wait(TimeSpan.FromMilliseconds(200));
             }
             if (!read.IsCompleted) break;

@@ -51,6 +51,24 @@ public static class ContainerSysctls
     }
 
     /// <summary>
+    /// Refuse kernel.hostname next to a -Hostname, and kernel.domainname next to a -Domainname: both name the same UTS
+    /// field, and one would silently lose (the runtime sets the hostname, then the sysctl, or the other way round).
+    /// Without -Hostname (the default short id, or the host's name on the host's network) the sysctl is taken.
+    /// </summary>
+    /// <exception cref="PscException">ConflictingOptions (InvalidArgument; run's 125).</exception>
+    public static void CheckUtsConflict(string name, Container c)
+    {
+        string? given = name switch
+        {
+            "kernel.hostname" when !string.IsNullOrEmpty(c.Config.Hostname) && c.Config.Hostname != c.ShortId => "-Hostname '" + c.Config.Hostname + "'",
+            "kernel.domainname" when !string.IsNullOrEmpty(c.Config.Domainname) => "-Domainname '" + c.Config.Domainname + "'",
+            _ => null,
+        };
+        if (given is not null)
+            throw PscException.InvalidArgument(ErrorIds.ConflictingOptions, $"Sysctl '{name}' conflicts with {given}: give one of them.", name);
+    }
+
+    /// <summary>
     /// Refuse <paramref name="name"/> unless a namespace of the container's own scopes it (the list above);
     /// <paramref name="network"/> is the container's network mode.
     /// </summary>

@@ -12,6 +12,19 @@ namespace PsContainers.Core.Containers;
 public static class ContainerWorkingDirectory
 {
     /// <summary>
+    /// Refuse a relative working directory (docker create and exec: "the working directory '…' is invalid, it needs to
+    /// be an absolute path"), the same way for run, create and exec: InvalidWorkingDirectory with docker's engine code
+    /// 125, before anything is created or run. Null or empty (the image's) passes.
+    /// </summary>
+    /// <exception cref="PscException">InvalidWorkingDirectory (InvalidArgument), ExitCode 125.</exception>
+    public static void RequireAbsolute(string? cwd)
+    {
+        if (string.IsNullOrEmpty(cwd) || cwd.StartsWith('/')) return;
+        throw new InvalidArgumentException(ErrorIds.InvalidWorkingDirectory, $"The working directory '{cwd}' is invalid, it needs to be an absolute path.", cwd)
+        { ExitCode = PsContainers.Contract.StartFailure.EngineError };
+    }
+
+    /// <summary>
     /// Create <paramref name="cwd"/> (absolute, in container form) inside <paramref name="rootfs"/> (a host directory)
     /// when it does not exist. Errors: <see cref="FsException"/> from the secure join, for example ENOTDIR when a file
     /// is in the way (the runtime then refuses to start, as runc does).

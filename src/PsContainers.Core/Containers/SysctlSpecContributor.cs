@@ -12,7 +12,7 @@ public sealed class SysctlSpecContributor : ISpecContributor
 {
     public string Name => "sysctl";
 
-    /// <exception cref="PscException">SysctlNotAllowed (<see cref="ContainerSysctls.Check"/>).</exception>
+    /// <exception cref="PscException">SysctlNotAllowed (<see cref="ContainerSysctls.Check"/>); ConflictingOptions (<see cref="ContainerSysctls.CheckUtsConflict"/>).</exception>
     public void ContributeSpec(Container container, RuntimeSpec spec, string bundle)
     {
         if (container.HostConfig.Sysctls.Count == 0) return;
@@ -20,7 +20,11 @@ public sealed class SysctlSpecContributor : ISpecContributor
         foreach (var (name, value) in container.HostConfig.Sysctls)
         {
             ContainerSysctls.Check(name, container.HostConfig.NetworkMode);
-            (linux.Sysctl ??= new())[name] = value;
+            ContainerSysctls.CheckUtsConflict(name, container);
+            // the UTS fields are the spec's own (hostname, domainname): given as a sysctl too, the spec's value would win
+            if (name == "kernel.hostname") spec.Hostname = value;
+            else if (name == "kernel.domainname") spec.Domainname = value;
+            else (linux.Sysctl ??= new())[name] = value;
         }
     }
 }

@@ -421,6 +421,11 @@ public static class ErrorIds
     public const string InvalidUlimit = "InvalidUlimit";
     /// <summary>InvalidArgument: Sysctl '…' is not of the form name=value (-Sysctl, compose sysctls).</summary>
     public const string InvalidSysctl = "InvalidSysctl";
+    /// <summary>
+    /// InvalidArgument: The working directory '…' is invalid, it needs to be an absolute path (docker's words; -WorkingDirectory
+    /// of run, create and exec, refused before anything runs: $LASTEXITCODE 125 for each).
+    /// </summary>
+    public const string InvalidWorkingDirectory = "InvalidWorkingDirectory";
     /// <summary>InvalidArgument: Sysctl '…' is not a namespaced kernel parameter, or its namespace is shared (-Sysctl net.* with -Network host).</summary>
     public const string SysctlNotAllowed = "SysctlNotAllowed";
     /// <summary>InvalidArgument: Device '…' is not of the form /dev/host[:/dev/container][:rwm], or not a device (-Device).</summary>

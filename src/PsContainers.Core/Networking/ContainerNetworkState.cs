@@ -22,6 +22,8 @@ public sealed class ContainerNetworkState
     public string ContainerId { get; set; } = "";
     public string? ContainerName { get; set; }
     public string? Hostname { get; set; }
+    /// <summary>The container's -Domainname: its /etc/hosts line names "hostname.domain hostname", as docker writes it; null for none.</summary>
+    public string? Domainname { get; set; }
     /// <summary>bridge (CNI networks), host or none.</summary>
     public string Mode { get; set; } = "bridge";
     /// <summary>The namespace the runtime joins; null in host mode.</summary>
@@ -45,6 +47,8 @@ public sealed class NetworkSetupRequest
     public string ContainerId { get; set; } = "";
     public string? ContainerName { get; set; }
     public string? Hostname { get; set; }
+    /// <summary>The container's -Domainname (docker --domainname), for /etc/hosts; null for none.</summary>
+    public string? Domainname { get; set; }
     /// <summary>Network names, or "host" / "none"; empty = the default bridge.</summary>
     public List<string> Networks { get; set; } = new();
     /// <summary>Static IPv4 address on the first network (overrides that network's <see cref="Endpoints"/> address).</summary>

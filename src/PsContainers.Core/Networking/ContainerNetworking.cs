@@ -91,6 +91,7 @@ public sealed class ContainerNetworking
             ContainerId = req.ContainerId,
             ContainerName = req.ContainerName,
             Hostname = req.Hostname ?? (mode == "host" ? System.Net.Dns.GetHostName() : req.ContainerId[..Math.Min(12, req.ContainerId.Length)]),
+            Domainname = string.IsNullOrEmpty(req.Domainname) ? null : req.Domainname,
             Mode = mode,
         };
         Directory.CreateDirectory(ContainerDirectory(req.ContainerId));
@@ -586,7 +587,9 @@ public sealed class ContainerNetworking
             sb.Append("::1\tlocalhost ip6-localhost ip6-loopback\n");
         }
         var first = s.Networks.FirstOrDefault();
-        string names = string.Join(' ', new[] { s.Hostname, s.ContainerName }.Where(x => !string.IsNullOrEmpty(x)).Distinct());
+        // docker's buildHostsFile: "hostname.domain hostname" when the container has a -Domainname
+        string? fqdn = s.Domainname is { Length: > 0 } d && !string.IsNullOrEmpty(s.Hostname) ? s.Hostname + "." + d : null;
+        string names = string.Join(' ', new[] { fqdn, s.Hostname, s.ContainerName }.Where(x => !string.IsNullOrEmpty(x)).Distinct());
         if (first?.IPAddress is not null) sb.Append(first.IPAddress).Append('\t').Append(names).Append('\n');
         else if (s.Mode != "host") sb.Append("127.0.1.1\t").Append(names).Append('\n');
         if (first?.Gateway is not null) sb.Append(first.Gateway).Append("\thost.containers.internal host.docker.internal\n");

@@ -99,7 +99,8 @@ public sealed class NetworkParticipant : IContainerParticipant
         {
             ContainerId = c.Id,
             ContainerName = c.Name,
-            Hostname = c.HostConfig.NetworkMode == NetworkMode.Host ? null : c.Config.Hostname,
+            Hostname = c.UtsHostname,
+            Domainname = c.Config.Domainname,
             Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.Networks.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
             Endpoints = c.NetworkSettings.Networks,
             Ports = c.HostConfig.PortBindings,

@@ -152,7 +152,7 @@ public sealed class OciRuntimeClient
         return Path.Combine(StateRoot, $".log-{id}-{Guid.NewGuid().ToString("N")[..8]}.json");
     }
 
-    private int RunWithStdio(List<string> args, string verb, string errorId, string id, ProcessStdio? stdio, bool detachedChild)
+    private int RunWithStdio(List<string> args, string verb, string errorId, string id, ProcessStdio? stdio, bool detachedChild, bool newSession = false)
     {
         if (!File.Exists(RuntimePath))
             throw new PscException(ErrorIds.RuntimeNotFound, PscErrorCategory.NotInstalled, $"The OCI runtime '{RuntimePath}' does not exist.", RuntimePath);
@@ -160,7 +160,7 @@ public sealed class OciRuntimeClient
         string? log = logAt >= 0 ? args[logAt + 1] : null;
         try
         {
-            int pid = _sys.Spawn(RuntimePath, args, null, Fd(stdio?.Stdin), Fd(stdio?.Stdout), Fd(stdio?.Stderr));
+            int pid = _sys.Spawn(RuntimePath, args, null, Fd(stdio?.Stdin), Fd(stdio?.Stdout), Fd(stdio?.Stderr), newSession);
             int code = _sys.WaitPid(pid);
             if (code == 0) return code;
             string err = log is not null && File.Exists(log) ? File.ReadAllText(log) : "";
@@ -293,8 +293,10 @@ public sealed class OciRuntimeClient
         }
         try
         {
-            // A non-zero exit of a non-detached exec is the program's own exit code, not a runtime failure.
-            return RunWithStdio(a, "exec", ErrorIds.RuntimeExecFailed, id, stdio, detachedChild: options.Detach);
+            // A non-zero exit of a non-detached exec is the program's own exit code, not a runtime failure. An attached
+            // exec's runtime runs in a session of its own: a Ctrl+C on this terminal reaches only the engine, which
+            // passes it on to the process (ContainerManager.Exec, SignalProxy), never twice
+            return RunWithStdio(a, "exec", ErrorIds.RuntimeExecFailed, id, stdio, detachedChild: options.Detach, newSession: !options.Detach);
         }
         finally
         {

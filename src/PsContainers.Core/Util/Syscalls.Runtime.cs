@@ -9,8 +9,10 @@ public partial interface ISyscalls
     /// <summary>
     /// posix_spawn <paramref name="path"/> with the given descriptors as its stdin/stdout/stderr (-1: /dev/null).
     /// Returns the pid; throws PscException on failure. The caller must reap it with <see cref="WaitPid"/>.
+    /// <paramref name="newSession"/> starts it in a session of its own (POSIX_SPAWN_SETSID), so that a Ctrl+C typed on
+    /// this process' terminal (SIGINT to the foreground process group) does not reach it: the caller decides what it gets.
     /// </summary>
-    int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr);
+    int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr, bool newSession = false);
 
     /// <summary>waitpid(2) for one pid, retrying on EINTR. Returns the exit code, or 128+signal.</summary>
     int WaitPid(int pid);
@@ -21,7 +23,7 @@ public partial interface ISyscalls
 
 public partial class LinuxSyscalls
 {
-    public unsafe int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr)
+    public unsafe int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr, bool newSession = false)
     {
         env ??= Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .Select(e => $"{e.Key}={e.Value}").ToList();
@@ -35,6 +37,7 @@ public partial class LinuxSyscalls
         byte** argv = stackalloc byte*[args.Count + 1];
         byte** envp = (byte**)NativeMemory.Alloc((nuint)(env.Count + 1), (nuint)sizeof(void*));
         byte* fa = stackalloc byte[256];
+        byte* attr = stackalloc byte[512];
         try
         {
             for (int i = 0; i < args.Count; i++) argv[i] = Pin(args[i]);
@@ -50,8 +53,11 @@ public partial class LinuxSyscalls
                 else Libc.posix_spawn_file_actions_adddup2(fa, fds[i], i);
             }
             int pid;
-            int r = Libc.posix_spawn(&pid, Pin(path), fa, null, argv, envp);
+            Libc.posix_spawnattr_init(attr);
+            if (newSession) Libc.posix_spawnattr_setflags(attr, (short)Libc.POSIX_SPAWN_SETSID);
+            int r = Libc.posix_spawn(&pid, Pin(path), fa, attr, argv, envp);
             Libc.posix_spawn_file_actions_destroy(fa);
+            Libc.posix_spawnattr_destroy(attr);
             if (r != 0)
                 throw new PscException(ErrorIds.SpawnFailed, PscErrorCategory.ResourceUnavailable, $"Cannot start '{path}': {Marshal.GetPInvokeErrorMessage(r)}.", path);
             return pid;

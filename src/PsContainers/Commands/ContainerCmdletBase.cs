@@ -45,13 +45,24 @@ public abstract class ContainerCmdletBase : PscCmdlet
     protected int RunAttached(Container c, bool stdin, StandardStreams? streams = null, Stream? input = null)
     {
         using var session = ContainerSession.Attach(Manager, c, streams?.OpenInput() ?? input ?? (stdin ? Console.OpenStandardInput() : null), CancellationToken, streams?.Output);
+        return RelayToExit(session, c.Name);
+    }
+
+    /// <summary>
+    /// Relay <paramref name="session"/> (<see cref="Relay"/>) to its process' exit with docker's sig-proxy, the one
+    /// Ctrl+C rule of an attached run and an attached exec (<see cref="AttachInterrupts"/>, <see cref="ContainerSession.ReadToExit"/>):
+    /// the first Ctrl+C is passed on as SIGINT and the output read on, a second one or the stop timeout ends the process.
+    /// </summary>
+    private int RelayToExit(ContainerSession session, object target)
+    {
         using var interrupts = new AttachInterrupts(CancellationToken);
-        return Relay(session.ReadToExit(interrupts.Interrupt, interrupts.Force), session, c.Name);
+        return Relay(session.ReadToExit(interrupts.Interrupt, interrupts.Force), session, target);
     }
 
     /// <summary>
     /// Run <paramref name="command"/> in <paramref name="c"/> (docker exec): on this terminal through pscmon with
-    /// <paramref name="tty"/>, else as a <see cref="ContainerSession"/> whose output is relayed (<see cref="Relay"/>);
+    /// <paramref name="tty"/>, else as a <see cref="ContainerSession"/> whose output is relayed to the exit with the
+    /// attached run's Ctrl+C rule (<see cref="RelayToExit"/>: SIGINT to the process, its last lines and exit code kept);
     /// <paramref name="interactive"/> gives it this host's standard input, or <paramref name="input"/> when given (piped
     /// lines). Returns the exit code.
     /// </summary>
@@ -66,7 +77,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
                 return p.ExitCode;
             }
             using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? input ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
-            return Relay(session.ReadLines(CancellationToken), session, c.Name);
+            return RelayToExit(session, c.Name);
         }
         catch (PscException e)
         {

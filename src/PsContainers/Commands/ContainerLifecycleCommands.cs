@@ -45,16 +45,22 @@ public sealed class StartContainerCommand : ContainerTargetCmdletBase
 {
     /// <summary>Stay attached: output lines to the pipeline until the container exits.</summary>
     [Parameter] public SwitchParameter Attach { get; set; }
+    /// <summary>
+    /// Attach this host's standard input too (docker start -i; implies -Attach): a container created with -Interactive
+    /// -Tty runs on this terminal, as Invoke-ContainerImage -Interactive -Tty does.
+    /// </summary>
+    [Parameter] [Alias("i")] public SwitchParameter Interactive { get; set; }
     [Parameter] public SwitchParameter PassThru { get; set; }
 
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, "Start container")) return;
-        if (Attach)
+        if (Attach || Interactive)
         {
-            int code = RunAttached(c, stdin: false);
-            SetLastExitCode(code);
-            if (code != 0) WriteExitError($"Container '{c.Name}'", code, c);
+            // docker start -a/-i: the exit-status rule of an attached run, start failures (125/126/127) included
+            bool onTerminal = Interactive && c.Config.Tty;
+            if (onTerminal) RequireTerminal(c.Name);
+            RunCreated(c, detach: false, remove: false, () => onTerminal ? Manager.RunInTerminal(c, CancellationToken) : RunAttached(c, stdin: Interactive));
             return;
         }
         using var launch = Manager.Start(c, ct: CancellationToken);

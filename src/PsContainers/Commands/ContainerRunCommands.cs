@@ -63,6 +63,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>docker -v: 'name:/path[:ro]' (a named volume, completed from the store), '/host/path:/path[:ro]', or '/path' (an anonymous volume).</summary>
     [Parameter] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
     [Parameter] public SwitchParameter ReadOnly { get; set; }
+    /// <summary>With -ReadOnly: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs, default true); -ReadOnlyTmpfs:$false for none, as plain docker.</summary>
+    [Parameter] public SwitchParameter ReadOnlyTmpfs { get; set; } = true;
     /// <summary>A hashtable, or 'key=value' strings.</summary>
     [Parameter] [Alias("l")] public object[]? Label { get; set; }
     /// <summary>docker --restart; -RestartPolicy as Update-Container names it.</summary>
@@ -151,6 +153,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             Cpus = MyInvocation.BoundParameters.ContainsKey(nameof(Cpus)) ? Cpus : null,
             PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
             ReadOnly = ReadOnly,
+            ReadOnlyTmpfs = ReadOnlyTmpfs,
             Restart = Restart,
             Privileged = Privileged,
             StopSignal = StopSignal,

@@ -158,4 +158,52 @@ public sealed class BundleBuilderTests : IDisposable
         foreach (var x in new[] { c, caps, ok })
             Assert.Empty(Directory.EnumerateFileSystemEntries(_engine.ContainerStore.DirOf(x.Id)));
     }
+
+    [Fact]
+    public void A_read_only_root_gets_podman_s_tmpfs_on_tmp_var_tmp_and_run_before_mounts_beneath_them_unless_the_user_mounts_there()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, []);
+        var c = NewContainer(false, Tmpfs("/var/tmp"));
+        c.HostConfig.ReadonlyRootfs = true;
+        c.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = Rootfs(c), Destination = "/run/app" });
+        var spec = b.Write(c, Rootfs(c));
+        var dest = spec.Mounts!.Select(m => m.Destination).ToList();
+        Assert.True(spec.Root!.Readonly);
+        Assert.Single(dest, d => d == "/var/tmp");            // the user's own, not a second one
+        Assert.Single(dest, d => d == "/tmp");
+        Assert.Single(dest, d => d == "/run");
+        Assert.True(dest.IndexOf("/run") < dest.IndexOf("/run/app"), string.Join(' ', dest));
+        var tmp = spec.Mounts!.Single(m => m.Destination == "/tmp");
+        Assert.Equal(("tmpfs", "tmpfs"), (tmp.Type, tmp.Source));
+        Assert.Equal(["nosuid", "nodev", "mode=1777"], tmp.Options!);
+        Assert.Contains("mode=755", spec.Mounts!.Single(m => m.Destination == "/run").Options!);
+
+        var off = NewContainer();
+        off.HostConfig.ReadonlyRootfs = true;
+        off.HostConfig.ReadOnlyTmpfs = false;
+        var offDest = b.Write(off, Rootfs(off)).Mounts!.Select(m => m.Destination).ToList();
+        Assert.DoesNotContain("/tmp", offDest);
+        Assert.DoesNotContain("/run", offDest);
+        var writable = NewContainer();
+        Assert.DoesNotContain("/tmp", b.Write(writable, Rootfs(writable)).Mounts!.Select(m => m.Destination));
+    }
+
+    [Fact]
+    public void A_host_network_container_gets_its_own_hostname_only_when_one_was_given()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, []);
+        var given = NewContainer();
+        given.HostConfig.NetworkMode = NetworkMode.Host;
+        given.Config.Hostname = "web";
+        Assert.Equal("web", b.Write(given, Rootfs(given)).Hostname);
+        var none = NewContainer();
+        none.HostConfig.NetworkMode = NetworkMode.Host;
+        none.Config.Hostname = "";
+        Assert.True(string.IsNullOrEmpty(b.Write(none, Rootfs(none)).Hostname));
+        var old = NewContainer(); // a record from before: the short id stands for "none given"
+        old.HostConfig.NetworkMode = NetworkMode.Host;
+        Assert.True(string.IsNullOrEmpty(b.Write(old, Rootfs(old)).Hostname));
+        var own = NewContainer(); // not on the host's network: its hostname as given (the short id by default)
+        Assert.Equal(own.Id[..12], b.Write(own, Rootfs(own)).Hostname);
+    }
 }

@@ -43,4 +43,28 @@ public sealed class ContainerSysctlsTests
     [InlineData("fs.file-max", NetworkMode.None)]
     public void Refuses_what_would_change_the_host_as_SysctlNotAllowed(string name, NetworkMode mode) =>
         Assert.Equal(ErrorIds.SysctlNotAllowed, Assert.ThrowsAny<PscException>(() => ContainerSysctls.Check(name, mode)).ErrorId);
+
+    private static Container WithUts(string? hostname, string? domainname)
+    {
+        string id = new string('a', 64);
+        return new Container { Id = id, Config = new ContainerConfig { Hostname = hostname ?? id[..12], Domainname = domainname } };
+    }
+
+    [Theory]
+    [InlineData("kernel.hostname", "web", null)]
+    [InlineData("kernel.domainname", null, "example.org")]
+    public void Refuses_a_UTS_sysctl_next_to_the_option_that_names_the_same_field(string name, string? hostname, string? domainname)
+    {
+        var e = Assert.ThrowsAny<PscException>(() => ContainerSysctls.CheckUtsConflict(name, WithUts(hostname, domainname)));
+        Assert.Equal(ErrorIds.ConflictingOptions, e.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidArgument, e.Category);
+        Assert.Contains("conflicts with", e.Message);
+    }
+
+    [Theory]
+    [InlineData("kernel.hostname", null, "example.org")]  // the default hostname (the short id) was not given
+    [InlineData("kernel.domainname", "web", null)]
+    [InlineData("net.core.somaxconn", "web", "example.org")]
+    public void Takes_a_UTS_sysctl_when_nothing_else_names_that_field(string name, string? hostname, string? domainname) =>
+        ContainerSysctls.CheckUtsConflict(name, WithUts(hostname, domainname));
 }

@@ -67,8 +67,8 @@ public sealed class RecordingSyscalls : ISyscalls
     public int Chmod(string path, uint mode) => _real.Chmod(path, mode);
     public int Lstat(string path, out FileStatus status) => _real.Lstat(path, out status);
     public int Flock(int fd, int operation, out int errno) => _real.Flock(fd, operation, out errno);
-    public int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr) =>
-        _real.Spawn(path, args, env, stdin, stdout, stderr);
+    public int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string>? env, int stdin, int stdout, int stderr, bool newSession = false) =>
+        _real.Spawn(path, args, env, stdin, stdout, stderr, newSession);
     public int WaitPid(int pid) => _real.WaitPid(pid);
 
     // ---- refused: a test of the container lifecycle must not enter or change network namespaces ----
