@@ -28,7 +28,7 @@ internal static class Init
         try
         {
             var msg = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent closed the sync socket");
-            if (msg.Type != 'J') throw new RuntimeError($"unexpected sync message '{msg.Type}'");
+            if (msg.Type != SyncMessage.Config) throw new RuntimeError($"unexpected sync message '{(char)msg.Type}'");
             var spec = RuntimeSpec.Parse(msg.Payload);
             // paths as the parent resolved them against the bundle
             if (Environment.GetEnvironmentVariable("_PSC_ROOTFS") is { Length: > 0 } rootfs) spec.Root!.Path = rootfs;
@@ -44,7 +44,7 @@ internal static class Init
         {
             string text = e is RuntimeError ? e.Message : e.ToString();
             if (_syncClosed) Console.Error.WriteLine("pscrun: " + text); // after create returned: the container's stderr is all we have
-            else try { Sync.Send(SyncFd, 'E', text); } catch { }
+            else try { Sync.Send(SyncFd, SyncMessage.Error, text); } catch { }
             return e is RuntimeError r ? r.ExitCode : 1;
         }
     }
@@ -105,9 +105,9 @@ internal static class Init
         }
 
         // 4. createRuntime/prestart hooks run in the parent now; createContainer hooks here, before pivot_root
-        Sync.Send(SyncFd, 'H');
+        Sync.Send(SyncFd, SyncMessage.Hooks);
         var ack = Sync.Receive(SyncFd) ?? throw new RuntimeError("the parent went away during hooks");
-        if (ack.Type == 'E') return 1;
+        if (ack.Type == SyncMessage.Error) return 1;
         Hooks.Run(spec.Hooks?.CreateContainer, "createContainer", StateFor(spec, RuntimeStatus.Created), warnOnly: false);
 
         // 5. pivot_root, drop the old root (without a mount namespace of our own: chroot, the host keeps its root)
@@ -164,7 +164,7 @@ internal static class Init
 
         Program.Trace("init: ready");
         // 9. ready: the parent writes state and exits; wait here for `start`
-        Sync.Send(SyncFd, 'R');
+        Sync.Send(SyncFd, SyncMessage.Ready);
         Libc.close(SyncFd);
         _syncClosed = true;
         int fifo = Native.Open($"/proc/self/fd/{FifoFd}", Libc.O_WRONLY | Libc.O_CLOEXEC);

@@ -260,7 +260,7 @@ internal sealed class Runtime
         catch (IOException) { return false; }
     }
 
-    /// <summary>Drive the sync protocol until the container side is ready ('R') or, for exec, has exec'd (EOF).</summary>
+    /// <summary>Drive the sync protocol until the container side is ready (SyncMessage.Ready) or, for exec, has exec'd (EOF).</summary>
     private int Handshake(int sock, int relay, RuntimeSpec spec, string payload, InternalState st, CgroupSet cg, bool isExec, Action<int> onPid)
     {
         int pid = 0;
@@ -275,7 +275,7 @@ internal sealed class Runtime
             }
             switch (msg.Value.Type)
             {
-                case 'U':
+                case SyncMessage.UserNamespaceReady:
                     if (!isExec)
                     {
                         var linux = spec.Linux!;
@@ -290,15 +290,15 @@ internal sealed class Runtime
                             if (e != 0) throw Native.Fail("process.oomScoreAdj", e);
                         }
                     }
-                    Sync.Send(sock, 'M');
+                    Sync.Send(sock, SyncMessage.Mapped);
                     break;
-                case 'P':
+                case SyncMessage.ProcessId:
                     pid = int.Parse(msg.Value.Payload, CultureInfo.InvariantCulture);
                     onPid(pid);
                     Native.WaitPid(relay, out _);
-                    Sync.Send(sock, 'J', payload);
+                    Sync.Send(sock, SyncMessage.Config, payload);
                     break;
-                case 'H':
+                case SyncMessage.Hooks:
                     {
                         // runtime.md: the create environment is done (lifecycle step 2), the program has not run: "created"
                         var s = PublicState(st, RuntimeStatus.Created);
@@ -310,18 +310,18 @@ internal sealed class Runtime
                         }
                         catch
                         {
-                            Sync.Send(sock, 'E');
+                            Sync.Send(sock, SyncMessage.Error);
                             throw;
                         }
-                        Sync.Send(sock, 'h');
+                        Sync.Send(sock, SyncMessage.HooksDone);
                         break;
                     }
-                case 'R':
+                case SyncMessage.Ready:
                     return pid;
-                case 'E':
+                case SyncMessage.Error:
                     throw new RuntimeError(msg.Value.Payload);
                 default:
-                    throw new RuntimeError($"unexpected sync message '{msg.Value.Type}'");
+                    throw new RuntimeError($"unexpected sync message '{(char)msg.Value.Type}'");
             }
         }
     }

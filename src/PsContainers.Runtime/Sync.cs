@@ -2,10 +2,10 @@ using System.Text;
 
 namespace PsContainers.Runtime;
 
-/// <summary>Framed messages on the sync socket: type byte, 4-byte length, payload.</summary>
+/// <summary>Framed messages on the sync socket: type byte (<see cref="SyncMessage"/>), 4-byte length, payload.</summary>
 internal static class Sync
 {
-    public static void Send(int fd, char type, string payload = "")
+    public static void Send(int fd, SyncMessage type, string payload = "")
     {
         var p = Encoding.UTF8.GetBytes(payload);
         var buf = new byte[5 + p.Length];
@@ -17,7 +17,7 @@ internal static class Sync
     }
 
     /// <summary>Receive one message; null on EOF.</summary>
-    public static (char Type, string Payload)? Receive(int fd)
+    public static (SyncMessage Type, string Payload)? Receive(int fd)
     {
         Span<byte> hdr = stackalloc byte[5];
         if (!ReadExact(fd, hdr)) return null;
@@ -25,7 +25,7 @@ internal static class Sync
         if (len > 64 * 1024 * 1024) throw new RuntimeError("sync: message too large");
         var payload = new byte[len];
         if (len > 0 && !ReadExact(fd, payload)) return null;
-        return ((char)hdr[0], Encoding.UTF8.GetString(payload));
+        return ((SyncMessage)hdr[0], Encoding.UTF8.GetString(payload));
     }
 
     private static bool ReadExact(int fd, Span<byte> buf)

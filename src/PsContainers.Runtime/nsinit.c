@@ -7,7 +7,7 @@
  * and join the cgroups, and forks: the child returns into .NET (as PID 1 of a new pid namespace), while this
  * process reports the child's pid and exits, so the child is reparented to the caller's subreaper.
  *
- * Messages on the sync socket: 1 type byte, 4-byte little-endian length, payload.
+ * Messages on the sync socket: 1 type byte, 4-byte little-endian length, payload (all types: SyncMessage.cs).
  *   'U' child -> parent: ready for uid/gid maps and oom_score_adj (only with _PSC_HANDSHAKE);  'M' parent -> child: done
  *   'P' relay -> parent: pid of the container process (decimal);  'E' any -> parent: error text
  */
