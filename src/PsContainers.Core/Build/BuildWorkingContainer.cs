@@ -9,7 +9,9 @@ namespace PsContainers.Core.Build;
 /// (<see cref="ContainerManager.Create"/>, <see cref="ContainerSession.Attach"/>: secure default spec, seccomp,
 /// cgroups, the network the build asked for) and a COPY writes into the mounted root. The upper directory is then the
 /// step's layer. A parent without layers (<c>FROM scratch</c>, or only metadata on it) has no overlay: the step writes
-/// into an empty directory, which is its layer. <see cref="Dispose"/> removes the container (killing what still runs,
+/// into an empty directory, which is its layer. The store may take the upper directory as the new layer's directory
+/// (<see cref="PsContainers.Core.Images.ImageStore.CommitLayer(string, PsContainers.Core.Images.ImageCommitSpec, PsContainers.Core.Images.LayerDiffOptions?, PsContainers.Core.Util.IProgressSink, CancellationToken, bool)"/>):
+/// it is then gone when the container is removed. <see cref="Dispose"/> removes the container (killing what still runs,
 /// unmounting) or the directory: nothing is left behind, also on Ctrl+C.
 /// </summary>
 public sealed class BuildWorkingContainer : IDisposable
@@ -62,10 +64,10 @@ public sealed class BuildWorkingContainer : IDisposable
         return root;
     }
 
-    /// <summary>Unmount the root (before the upper directory is read as a layer).</summary>
+    /// <summary>Unmount the root (before the upper directory is read as a layer), whether this object or a run mounted it.</summary>
     public void Unmount()
     {
-        if (Container is not null && _mounted) { _engine.Containers.UnmountRootfs(Container); _mounted = false; }
+        if (Container is not null) { _engine.Containers.UnmountRootfs(Container); _mounted = false; }
     }
 
     /// <summary>

@@ -316,7 +316,9 @@ public sealed class ImageBuilder
         using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
         EnsureWorkdir(w, st);
         w.Unmount();
+        PhaseTrace.Mark("build: RUN working container made");
         int code = w.Run(_onOutput, ct);
+        PhaseTrace.Mark("build: RUN command ran");
         if (code != 0)
             throw new PscException(ErrorIds.BuildStepFailed, PscErrorCategory.InvalidResult,
                 $"{run.Location}: the command '{string.Join(' ', argv)}' returned a non-zero code: {code}", run.Location);
@@ -355,6 +357,7 @@ public sealed class ImageBuilder
             }
             var digests = new List<string>();
             if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
+            PhaseTrace.Mark("build: COPY sources digested");
             if (urls.Count > 0 || copy.InlineSources.Count > 0)
             {
                 staged = Path.Combine(_engine.Paths.Tmp, "build-add-" + Guid.NewGuid().ToString("N"));
@@ -373,13 +376,16 @@ public sealed class ImageBuilder
             using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
             string root = w.MountRoot();
             EnsureWorkdir(w, st);
+            PhaseTrace.Mark("build: COPY working container mounted");
             if (local.Count > 0) BuildCopier.Copy(source, o, root, ct);
+            PhaseTrace.Mark("build: COPY copied");
             if (staged is not null)
             {
                 using var dl = BuildCopySource.Rootfs(staged);
                 BuildCopier.Copy(dl, o with { Sources = Directory.GetFiles(staged).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!, IsAdd = false, Chown = copy.Chown ?? "0:0" }, root, ct);
             }
             w.Unmount();
+            PhaseTrace.Mark("build: COPY unmounted");
             CommitLayer(st, w, st.Config, createdBy, key, null, ct);
             Report(st.Name, copy, false, st.ImageId);
         }
@@ -511,7 +517,10 @@ public sealed class ImageBuilder
 
     private void CommitLayer(StageState st, BuildWorkingContainer w, ImageExecutionConfig config, string createdBy, string? key, IReadOnlySet<string>? exclude, CancellationToken ct)
     {
-        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct);
+        // the working container's upper directory is given up to the store: a new layer is taken from it as it is, not unpacked again
+        w.Unmount();
+        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct, takeDirectory: true);
+        PhaseTrace.Mark("build: layer committed");
         Advance(st, img, config, createdBy, key);
     }
 
@@ -534,6 +543,7 @@ public sealed class ImageBuilder
     private void Report(string stage, DockerfileInstruction i, bool? cached, string? imageId)
     {
         if (cached is null) _step++;
+        PhaseTrace.Mark($"build: step {_step} {(cached is null ? "begins" : cached.Value ? "cached" : "done")}: {i.Location} {i.Original}");
         _onStep(new BuildStepEvent(_step, _total, stage, i.Original, i.Location, cached, imageId));
     }
 
