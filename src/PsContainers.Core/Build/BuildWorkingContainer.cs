@@ -22,6 +22,7 @@ public sealed class BuildWorkingContainer : IDisposable
     private readonly Engine _engine;
     private readonly string? _scratchDir;
     private bool _mounted;
+    private bool _scratchReleased;
 
     private BuildWorkingContainer(Engine engine, Container? container, string? scratchDir)
     {
@@ -83,10 +84,21 @@ public sealed class BuildWorkingContainer : IDisposable
         return code;
     }
 
-    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory.</summary>
+    /// <summary>
+    /// Hand the scratch directory over to the caller, who deletes it from now on (<see cref="Dispose"/> then leaves it):
+    /// its path while it still exists (the store did not take it as the layer), else null; null for a container.
+    /// </summary>
+    public string? ReleaseScratchDirectory()
+    {
+        if (_scratchDir is null || _scratchReleased) return null;
+        _scratchReleased = true;
+        return Directory.Exists(_scratchDir) ? _scratchDir : null;
+    }
+
+    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless released).</summary>
     public void Dispose()
     {
-        if (_scratchDir is not null) { SafeTree.Delete(_scratchDir); return; }
+        if (_scratchDir is not null) { if (!_scratchReleased) SafeTree.Delete(_scratchDir); return; }
         if (Container is null) return;
         try { Unmount(); } catch (PscException) { }
         try { _engine.Containers.Remove(Container, force: true); }

@@ -41,6 +41,8 @@ public sealed class ImageBuilder
     private readonly IProgressSink _progress;
     private readonly BuildCache _cache;
     private int _step, _total;
+    /// <summary>Scratch directories of finished steps being deleted while the next steps run; <see cref="Build"/> waits for them.</summary>
+    private readonly List<Task> _deletions = new();
 
     /// <param name="engine">The engine whose store, runtime and networks the build uses.</param>
     /// <param name="options">What to build.</param>
@@ -95,6 +97,12 @@ public sealed class ImageBuilder
     /// COPY/ADD errors of <see cref="BuildCopier"/>, the store's errors.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing is left running or mounted.</exception>
     public ContainerImage Build(CancellationToken ct)
+    {
+        try { return BuildStages(ct); }
+        finally { WaitForDeletions(); }
+    }
+
+    private ContainerImage BuildStages(CancellationToken ct)
     {
         string context = Path.GetFullPath(_o.ContextDirectory);
         if (!Directory.Exists(context))
@@ -522,6 +530,21 @@ public sealed class ImageBuilder
         var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct, takeDirectory: true);
         PhaseTrace.Mark("build: layer committed");
         Advance(st, img, config, createdBy, key);
+        // a FROM scratch step's directory the store did not take (it holds the layer already): deleted meanwhile, off the
+        // build's path (a root file system's worth of files takes long to delete on a busy disk)
+        if (w.ReleaseScratchDirectory() is { } dir) _deletions.Add(Task.Run(() => SafeTree.Delete(dir)));
+    }
+
+    /// <summary>Wait for the deletions of released scratch directories; one that failed is a warning (the build's result stands).</summary>
+    private void WaitForDeletions()
+    {
+        foreach (var t in _deletions)
+        {
+            try { t.Wait(); }
+            catch (AggregateException e) { _progress.Warning($"A build step's scratch directory could not be deleted: {e.InnerException?.Message}"); }
+        }
+        _deletions.Clear();
+        PhaseTrace.Mark("build: scratch directories deleted");
     }
 
     private void Advance(StageState st, ContainerImage img, ImageExecutionConfig config, string createdBy, string? key)
