@@ -108,8 +108,13 @@ public static class LayerDiff
         int entries;
         using (var compressor = Compression.OpenCompressor(compressed, options.Compression, leaveOpen: true))
         {
-            tar = new DigestWriteStream(compressor);
-            entries = WriteTar(upper, tar, options, ct);
+            // the tree is read and its tar hashed on this thread while the compressor and the blob's hash run on another
+            using (var pipe = new PipelinedWriteStream(compressor))
+            {
+                tar = new DigestWriteStream(pipe);
+                entries = WriteTar(upper, tar, options, ct);
+                pipe.Complete();
+            }
             compressor.Flush();
         }
         compressed.Flush();

@@ -230,6 +230,26 @@ public sealed class LayerDiffTests
         Assert.Equal(tar.ToArray(), plain.ToArray());
     });
 
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public void The_blob_is_the_tar_compressed_in_one_thread_byte_for_byte(LayerCompression c) => PrivateMountNamespace.Run(() =>
+    {
+        // Write compresses on a second thread; the blob must be exactly what compressing the tar directly gives
+        using var upper = BuildUpper();
+        var options = new LayerDiffOptions { Exclude = Exclude, Compression = c };
+        var direct = new MemoryStream();
+        using (var compressor = Compression.OpenCompressor(direct, c, leaveOpen: true))
+        {
+            LayerDiff.WriteTar(upper, compressor, options);
+            compressor.Flush();
+        }
+        var blob = new MemoryStream();
+        var r = LayerDiff.Write(upper, blob, options);
+        Assert.Equal(Digest.Of(direct.ToArray()), r.Digest);
+        Assert.Equal(Digest.Of(direct.ToArray()), Digest.Of(blob.ToArray()));
+    });
+
     [Fact]
     public void The_layer_unpacks_back_into_the_same_overlay_tree() => PrivateMountNamespace.Run(() =>
     {
