@@ -301,6 +301,33 @@ CMD ["sh"]
         }
     }
 
+    It 'takes each step''s directory as its new layer (the files and whole-second times its tar gives), and leaves no working directory behind' {
+        $src = Join-Path $script:Work 'taken-src'
+        $null = New-Item -ItemType Directory -Force "$src/etc"
+        [IO.File]::WriteAllText("$src/etc/motd", "hello`n")
+        & touch -d '2001-02-03 04:05:06.789' "$src/etc/motd"
+        $ctx = New-Context 'taken' @{ 'Dockerfile' = "FROM scratch AS files`nADD files.tar /`n`nFROM busybox-test:latest`nCOPY --from=files /etc/motd /srv/motd`nRUN echo ran > /srv/ran && rm /bin/true`n" }
+        & tar --numeric-owner -C $src -cf (Join-Path $ctx 'files.tar') .
+        $layers = foreach ($n in 1, 2) {
+            $img = Build-ContainerImage $ctx -Tag "build-taken:$n" -NoCache
+            @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
+            Test-NoBuildLeftovers
+            , $img.DiffIds
+        }
+        # the second time the FROM scratch ADD layer was in the store already: its directory was deleted, not taken
+        $base = Get-ContainerImage busybox-test:latest
+        $layers[0].Count | Should -Be ($base.DiffIds.Count + 2)
+        $layers[1].Count | Should -Be ($base.DiffIds.Count + 2)
+        # what the image runs with: the copied file keeps its tar's whole-second time, the RUN's file has a whole-second
+        # time too (the layer's tar holds whole seconds), the RUN's deletion is a whiteout
+        $out = Invoke-ContainerImage build-taken:2 -Remove -Entrypoint /bin/busybox -- sh -c 'cat /srv/motd /srv/ran; stat -c %y /srv/motd /srv/ran; test -e /bin/true || echo gone'
+        $out[0] | Should -Be 'hello'
+        $out[1] | Should -Be 'ran'
+        $out[2] | Should -Match '^2001-02-03 04:05:06\.000000000'
+        $out[3] | Should -Match '\.000000000'
+        $out[4] | Should -Be 'gone'
+    }
+
     It 'runs RUN with no network by default' {
         $ctx = New-Context 'net' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN ls /sys/class/net | sort > /nets`nCMD [`"cat`", `"/nets`"]`n" }
         $null = Build-ContainerImage $ctx -Tag build-net:1

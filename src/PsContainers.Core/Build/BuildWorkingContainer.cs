@@ -9,7 +9,9 @@ namespace PsContainers.Core.Build;
 /// (<see cref="ContainerManager.Create"/>, <see cref="ContainerSession.Attach"/>: secure default spec, seccomp,
 /// cgroups, the network the build asked for) and a COPY writes into the mounted root. The upper directory is then the
 /// step's layer. A parent without layers (<c>FROM scratch</c>, or only metadata on it) has no overlay: the step writes
-/// into an empty directory, which is its layer. <see cref="Dispose"/> removes the container (killing what still runs,
+/// into an empty directory, which is its layer. The store may take the upper directory as the new layer's directory
+/// (<see cref="PsContainers.Core.Images.ImageStore.CommitLayer(string, PsContainers.Core.Images.ImageCommitSpec, PsContainers.Core.Images.LayerDiffOptions?, PsContainers.Core.Util.IProgressSink, CancellationToken, bool)"/>):
+/// it is then gone when the container is removed. <see cref="Dispose"/> removes the container (killing what still runs,
 /// unmounting) or the directory: nothing is left behind, also on Ctrl+C.
 /// </summary>
 public sealed class BuildWorkingContainer : IDisposable
@@ -20,6 +22,7 @@ public sealed class BuildWorkingContainer : IDisposable
     private readonly Engine _engine;
     private readonly string? _scratchDir;
     private bool _mounted;
+    private bool _scratchReleased;
 
     private BuildWorkingContainer(Engine engine, Container? container, string? scratchDir)
     {
@@ -62,10 +65,10 @@ public sealed class BuildWorkingContainer : IDisposable
         return root;
     }
 
-    /// <summary>Unmount the root (before the upper directory is read as a layer).</summary>
+    /// <summary>Unmount the root (before the upper directory is read as a layer), whether this object or a run mounted it.</summary>
     public void Unmount()
     {
-        if (Container is not null && _mounted) { _engine.Containers.UnmountRootfs(Container); _mounted = false; }
+        if (Container is not null) { _engine.Containers.UnmountRootfs(Container); _mounted = false; }
     }
 
     /// <summary>
@@ -81,10 +84,21 @@ public sealed class BuildWorkingContainer : IDisposable
         return code;
     }
 
-    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory.</summary>
+    /// <summary>
+    /// Hand the scratch directory over to the caller, who deletes it from now on (<see cref="Dispose"/> then leaves it):
+    /// its path while it still exists (the store did not take it as the layer), else null; null for a container.
+    /// </summary>
+    public string? ReleaseScratchDirectory()
+    {
+        if (_scratchDir is null || _scratchReleased) return null;
+        _scratchReleased = true;
+        return Directory.Exists(_scratchDir) ? _scratchDir : null;
+    }
+
+    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless released).</summary>
     public void Dispose()
     {
-        if (_scratchDir is not null) { SafeTree.Delete(_scratchDir); return; }
+        if (_scratchDir is not null) { if (!_scratchReleased) SafeTree.Delete(_scratchDir); return; }
         if (Container is null) return;
         try { Unmount(); } catch (PscException) { }
         try { _engine.Containers.Remove(Container, force: true); }

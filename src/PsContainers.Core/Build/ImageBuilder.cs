@@ -41,6 +41,8 @@ public sealed class ImageBuilder
     private readonly IProgressSink _progress;
     private readonly BuildCache _cache;
     private int _step, _total;
+    /// <summary>Scratch directories of finished steps being deleted while the next steps run; <see cref="Build"/> waits for them.</summary>
+    private readonly List<Task> _deletions = new();
 
     /// <param name="engine">The engine whose store, runtime and networks the build uses.</param>
     /// <param name="options">What to build.</param>
@@ -95,6 +97,12 @@ public sealed class ImageBuilder
     /// COPY/ADD errors of <see cref="BuildCopier"/>, the store's errors.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; nothing is left running or mounted.</exception>
     public ContainerImage Build(CancellationToken ct)
+    {
+        try { return BuildStages(ct); }
+        finally { WaitForDeletions(); }
+    }
+
+    private ContainerImage BuildStages(CancellationToken ct)
     {
         string context = Path.GetFullPath(_o.ContextDirectory);
         if (!Directory.Exists(context))
@@ -316,7 +324,9 @@ public sealed class ImageBuilder
         using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
         EnsureWorkdir(w, st);
         w.Unmount();
+        PhaseTrace.Mark("build: RUN working container made");
         int code = w.Run(_onOutput, ct);
+        PhaseTrace.Mark("build: RUN command ran");
         if (code != 0)
             throw new PscException(ErrorIds.BuildStepFailed, PscErrorCategory.InvalidResult,
                 $"{run.Location}: the command '{string.Join(' ', argv)}' returned a non-zero code: {code}", run.Location);
@@ -355,6 +365,7 @@ public sealed class ImageBuilder
             }
             var digests = new List<string>();
             if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
+            PhaseTrace.Mark("build: COPY sources digested");
             if (urls.Count > 0 || copy.InlineSources.Count > 0)
             {
                 staged = Path.Combine(_engine.Paths.Tmp, "build-add-" + Guid.NewGuid().ToString("N"));
@@ -373,13 +384,16 @@ public sealed class ImageBuilder
             using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
             string root = w.MountRoot();
             EnsureWorkdir(w, st);
+            PhaseTrace.Mark("build: COPY working container mounted");
             if (local.Count > 0) BuildCopier.Copy(source, o, root, ct);
+            PhaseTrace.Mark("build: COPY copied");
             if (staged is not null)
             {
                 using var dl = BuildCopySource.Rootfs(staged);
                 BuildCopier.Copy(dl, o with { Sources = Directory.GetFiles(staged).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!, IsAdd = false, Chown = copy.Chown ?? "0:0" }, root, ct);
             }
             w.Unmount();
+            PhaseTrace.Mark("build: COPY unmounted");
             CommitLayer(st, w, st.Config, createdBy, key, null, ct);
             Report(st.Name, copy, false, st.ImageId);
         }
@@ -511,8 +525,26 @@ public sealed class ImageBuilder
 
     private void CommitLayer(StageState st, BuildWorkingContainer w, ImageExecutionConfig config, string createdBy, string? key, IReadOnlySet<string>? exclude, CancellationToken ct)
     {
-        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct);
+        // the working container's upper directory is given up to the store: a new layer is taken from it as it is, not unpacked again
+        w.Unmount();
+        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct, takeDirectory: true);
+        PhaseTrace.Mark("build: layer committed");
         Advance(st, img, config, createdBy, key);
+        // a FROM scratch step's directory the store did not take (it holds the layer already): deleted meanwhile, off the
+        // build's path (a root file system's worth of files takes long to delete on a busy disk)
+        if (w.ReleaseScratchDirectory() is { } dir) _deletions.Add(Task.Run(() => SafeTree.Delete(dir)));
+    }
+
+    /// <summary>Wait for the deletions of released scratch directories; one that failed is a warning (the build's result stands).</summary>
+    private void WaitForDeletions()
+    {
+        foreach (var t in _deletions)
+        {
+            try { t.Wait(); }
+            catch (AggregateException e) { _progress.Warning($"A build step's scratch directory could not be deleted: {e.InnerException?.Message}"); }
+        }
+        _deletions.Clear();
+        PhaseTrace.Mark("build: scratch directories deleted");
     }
 
     private void Advance(StageState st, ContainerImage img, ImageExecutionConfig config, string createdBy, string? key)
@@ -534,6 +566,7 @@ public sealed class ImageBuilder
     private void Report(string stage, DockerfileInstruction i, bool? cached, string? imageId)
     {
         if (cached is null) _step++;
+        PhaseTrace.Mark($"build: step {_step} {(cached is null ? "begins" : cached.Value ? "cached" : "done")}: {i.Location} {i.Original}");
         _onStep(new BuildStepEvent(_step, _total, stage, i.Original, i.Location, cached, imageId));
     }
 

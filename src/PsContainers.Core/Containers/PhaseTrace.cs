@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace PsContainers.Core.Containers;
 
-/// <summary>Phase timings on stderr when $env:PSCONTAINERS_TRACE is set (for profiling container starts).</summary>
+/// <summary>Phase timings on stderr when $env:PSCONTAINERS_TRACE is set (for profiling container starts and build steps).</summary>
 internal static class PhaseTrace
 {
     private static readonly bool s_on = EngineEnvironment.Trace;

@@ -19,7 +19,10 @@ public sealed partial class ImageStore
     /// <param name="ct">Cancels; nothing is left visible then.</param>
     /// <returns>The new image, as <see cref="FindImage"/> shows it under its first tag.</returns>
     /// <exception cref="PscException">As <see cref="LayerDiff"/> and <see cref="AddImage"/>.</exception>
-    public ContainerImage CommitLayer(SafeFd upper, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct)
+    public ContainerImage CommitLayer(SafeFd upper, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct) =>
+        CommitLayer(upper, null, spec, diffOptions, progress, ct);
+
+    private ContainerImage CommitLayer(SafeFd upper, string? takenDir, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(upper);
         ArgumentNullException.ThrowIfNull(spec);
@@ -29,15 +32,31 @@ public sealed partial class ImageStore
         using (var fs = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         {
             diff = LayerDiff.Write(upper, fs, diffOptions, ct);
+            Containers.PhaseTrace.Mark($"commit: diff written ({diff.Entries} entries, {diff.UncompressedSize} bytes tar, {diff.Size} compressed)");
             fs.Flush(flushToDisk: true);
+            Containers.PhaseTrace.Mark("commit: diff synced");
         }
         if (diff.IsEmpty) return AddImage(spec, null, progress, ct);
         PublishBlobFile(file, diff.Digest);
-        return AddImage(spec, diff, progress, ct);
+        return AddImage(spec, diff, progress, ct, takenDir is null ? null : new TakenLayerDirectory(diff, takenDir, diffOptions));
     }
 
-    /// <summary><see cref="CommitLayer(SafeFd, ImageCommitSpec, LayerDiffOptions?, IProgressSink, CancellationToken)"/> of a trusted engine path.</summary>
-    public ContainerImage CommitLayer(string upperDir, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct)
+    /// <summary>
+    /// An upper directory the caller gave up, whose layer was just written: <see cref="CommitImageCore"/> makes it the
+    /// layer's diff directory (<see cref="LayerDiff.PrepareAsLayerDirectory"/>, then a rename) instead of unpacking the blob.
+    /// </summary>
+    internal sealed record TakenLayerDirectory(LayerDiffResult Diff, string Directory, LayerDiffOptions? Options);
+
+    /// <summary>
+    /// <see cref="CommitLayer(SafeFd, ImageCommitSpec, LayerDiffOptions?, IProgressSink, CancellationToken)"/> of a trusted engine path.
+    /// With <paramref name="takeDirectory"/> the caller gives the directory up (a build step's upper directory, deleted
+    /// next anyway): when the store does not hold the layer yet, the directory itself becomes the layer's diff directory
+    /// (<see cref="LayerDiff.PrepareAsLayerDirectory"/> turns it into exactly what unpacking the blob gives, then it is
+    /// renamed into the store) instead of the blob being decompressed and unpacked again; the blob, digests and records
+    /// are the same either way. When the directory cannot stand for the layer (see there) or lies on another file
+    /// system, the blob is unpacked as without it. Afterwards the directory is gone or half changed: only delete it.
+    /// </summary>
+    public ContainerImage CommitLayer(string upperDir, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct, bool takeDirectory = false)
     {
         SafeFd upper;
         try { upper = SafeFd.OpenDirectory(upperDir); }
@@ -45,7 +64,7 @@ public sealed partial class ImageStore
         {
             throw new PscException(ErrorIds.LayerDiffFailed, PscErrorCategory.ReadError, $"Cannot open the upper directory '{upperDir}': {fe.Message}", upperDir, fe);
         }
-        using (upper) return CommitLayer(upper, spec, diffOptions, progress, ct);
+        using (upper) return CommitLayer(upper, takeDirectory ? Path.GetFullPath(upperDir) : null, spec, diffOptions, progress, ct);
     }
 
     /// <summary>
@@ -64,7 +83,10 @@ public sealed partial class ImageStore
     /// <exception cref="PscException">ImageNotFound (the base is gone); MissingBlob (the layer blob or a base blob is
     /// missing); DiffIdMismatch (the blob does not unpack to <see cref="LayerDiffResult.DiffId"/>); InvalidArgument
     /// (UnsupportedMediaType: a manifest media type that is not Docker schema 2 or OCI).</exception>
-    public ContainerImage AddImage(ImageCommitSpec spec, LayerDiffResult? layer, IProgressSink progress, CancellationToken ct)
+    public ContainerImage AddImage(ImageCommitSpec spec, LayerDiffResult? layer, IProgressSink progress, CancellationToken ct) =>
+        AddImage(spec, layer, progress, ct, null);
+
+    private ContainerImage AddImage(ImageCommitSpec spec, LayerDiffResult? layer, IProgressSink progress, CancellationToken ct, TakenLayerDirectory? taken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(progress);
@@ -120,7 +142,7 @@ public sealed partial class ImageStore
             added.Add(Util.Digest.Of(manifest));
             string manifestDigest = PutBlob(manifest);
             committing = true; // CommitImage releases every blob of the manifest, the base's included, whatever happens
-            return CommitImage(manifestDigest, spec.Tags, progress, ct);
+            return CommitImage(manifestDigest, spec.Tags, progress, ct, taken);
         }
         catch
         {

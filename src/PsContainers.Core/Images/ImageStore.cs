@@ -422,11 +422,14 @@ public sealed partial class ImageStore
     /// and layer blobs exist, unpack missing layers (by ChainID, once, overlay whiteout form), write the image
     /// record and point <paramref name="tags"/> at it. References with a digest become repo digests.
     /// </summary>
-    public ContainerImage CommitImage(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct)
+    public ContainerImage CommitImage(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct) =>
+        CommitImage(manifestDigest, tags, progress, ct, null);
+
+    private ContainerImage CommitImage(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct, TakenLayerDirectory? taken)
     {
         Digest.Validate(manifestDigest);
         ImageManifest? parsed = null;
-        try { return CommitImageCore(manifestDigest, tags, progress, ct, out parsed); }
+        try { return CommitImageCore(manifestDigest, tags, progress, ct, taken, out parsed); }
         finally
         {
             // what was put for this image no longer needs protection from removals: it is referenced, or it failed
@@ -436,7 +439,8 @@ public sealed partial class ImageStore
         }
     }
 
-    private ContainerImage CommitImageCore(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct, out ImageManifest? parsed)
+    private ContainerImage CommitImageCore(string manifestDigest, IEnumerable<ImageReference> tags, IProgressSink progress, CancellationToken ct,
+        TakenLayerDirectory? taken, out ImageManifest? parsed)
     {
         parsed = null;
         var tagList = tags.ToList();
@@ -467,22 +471,37 @@ public sealed partial class ImageStore
             var layer = m.Layers[i];
             string dir = Path.Combine(scope.Dir, Digest.Hex(chains[i]));
             string diff = Path.Combine(dir, "diff");
-            Directory.CreateDirectory(diff);
+            Directory.CreateDirectory(dir);
             progress.Progress(new ProgressInfo(activity, "Unpacking layers", $"Layer {i + 1} of {m.Layers.Count}: {Digest.Short(layer.Digest)}", i * 100 / m.Layers.Count));
-            LayerUnpackResult r;
-            using (var blob = OpenBlobForCommit(layer.Digest))
+            long size, uncompressed;
+            if (taken is not null && i == m.Layers.Count - 1 && layer.Digest == taken.Diff.Digest && diffIds[i] == taken.Diff.DiffId
+                && TakeLayerDirectory(taken, diff, ct) is long fileBytes)
             {
-                r = LayerExtractor.Unpack(blob, diff, ct);
+                // the layer's own upper directory, already in the form unpacking gives: no second unpack
+                (size, uncompressed) = (fileBytes, taken.Diff.UncompressedSize);
+                Containers.PhaseTrace.Mark($"commit: layer {i + 1} taken from its directory");
             }
-            if (r.DiffId != diffIds[i])
-                throw PscException.InvalidData(ErrorIds.DiffIdMismatch, $"Layer {layer.Digest} unpacks to {r.DiffId}, but the image config says {diffIds[i]}.", layer.Digest);
-            var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = r.Size, UncompressedBytes = r.UncompressedBytes };
+            else
+            {
+                Directory.CreateDirectory(diff);
+                LayerUnpackResult r;
+                using (var blob = OpenBlobForCommit(layer.Digest))
+                {
+                    r = LayerExtractor.Unpack(blob, diff, ct);
+                }
+                Containers.PhaseTrace.Mark($"commit: layer {i + 1} unpacked ({r.Entries} entries)");
+                if (r.DiffId != diffIds[i])
+                    throw PscException.InvalidData(ErrorIds.DiffIdMismatch, $"Layer {layer.Digest} unpacks to {r.DiffId}, but the image config says {diffIds[i]}.", layer.Digest);
+                (size, uncompressed) = (r.Size, r.UncompressedBytes);
+            }
+            var rec = new LayerRecord { ChainId = chains[i], DiffId = diffIds[i], Parent = i == 0 ? null : chains[i - 1], Size = size, UncompressedBytes = uncompressed };
             File.WriteAllBytes(Path.Combine(dir, "layer.json"), StoreJson.Serialize(rec));
             AtomicFile.Fsync(Path.Combine(dir, "layer.json"));
             staged.Add((chains[i], dir));
         }
         progress.Progress(new ProgressInfo(activity, "Unpacking layers", Completed: true));
 
+        Containers.PhaseTrace.Mark("commit: layers staged");
         using (LockExclusive(ct))
         {
             try { return PublishCommit(manifestDigest, tagList, m, diffIds, chains, staged, scope, ct); }
@@ -493,6 +512,20 @@ public sealed partial class ImageStore
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// Make <paramref name="taken"/>'s directory the layer directory <paramref name="diff"/> (not existing yet): returns
+    /// its regular-file bytes, or null when it cannot stand for the layer (<see cref="LayerDiff.PrepareAsLayerDirectory"/>)
+    /// or cannot be renamed there (another file system): the caller unpacks the blob then.
+    /// </summary>
+    private static long? TakeLayerDirectory(TakenLayerDirectory taken, string diff, CancellationToken ct)
+    {
+        if (!Directory.Exists(taken.Directory)) return null;
+        if (LayerDiff.PrepareAsLayerDirectory(taken.Directory, taken.Options, ct) is not long bytes) return null;
+        try { Directory.Move(taken.Directory, diff); }
+        catch (IOException) { return null; }
+        return bytes;
     }
 
     // ------------------------------------------------------------------ pins

@@ -108,8 +108,13 @@ public static class LayerDiff
         int entries;
         using (var compressor = Compression.OpenCompressor(compressed, options.Compression, leaveOpen: true))
         {
-            tar = new DigestWriteStream(compressor);
-            entries = WriteTar(upper, tar, options, ct);
+            // the tree is read and its tar hashed on this thread while the compressor and the blob's hash run on another
+            using (var pipe = new PipelinedWriteStream(compressor))
+            {
+                tar = new DigestWriteStream(pipe);
+                entries = WriteTar(upper, tar, options, ct);
+                pipe.Complete();
+            }
             compressor.Flush();
         }
         compressed.Flush();
@@ -148,6 +153,86 @@ public static class LayerDiff
         }
         w.Finish();
         return count;
+    }
+
+    /// <summary>
+    /// Turn, in place, an upper directory whose layer <see cref="Write(SafeFd, Stream, LayerDiffOptions?, CancellationToken)"/>
+    /// has just written (with the same <paramref name="options"/>) into exactly the overlay tree that unpacking that layer
+    /// gives (<see cref="LayerExtractor"/>), so the store can take the directory as the layer's <c>diff</c> instead of
+    /// unpacking the blob again (containers/storage's overlay driver keeps a committed layer's diff directory the same way;
+    /// buildah's working container is committed from it). What differs between the two, and is changed here:
+    /// <list type="bullet">
+    /// <item>the excluded paths (<see cref="LayerDiffOptions.Exclude"/>, with all they hold) and sockets are removed;</item>
+    /// <item>overlay's own attributes (<c>trusted.overlay.*</c>: origin, impure, nlink...) are removed, except
+    /// <c>trusted.overlay.opaque</c> = "y" on a directory, which is how the extractor writes an opaque marker;</item>
+    /// <item>times: the modification time as the tar holds it (whole seconds unless <see cref="LayerDiffOptions.SubsecondTimes"/>),
+    /// and the access time equal to it (the tar has none; the extractor sets both);</item>
+    /// <item>the directory itself becomes 0755, owned by root when the engine runs as root (the extractor's new layer root).</item>
+    /// </list>
+    /// Whiteouts (0:0 character devices) stay as they are: the extractor writes the same node.
+    /// Read and changed through directory descriptors only (<see cref="SafeTree.Walk"/>: no symlink is followed; times are
+    /// set with AT_SYMLINK_NOFOLLOW).
+    /// </summary>
+    /// <param name="upperDir">The upper directory (a trusted engine path) that the caller gives up: it is changed even
+    /// when the answer is null, and is meant to be moved into the store or deleted.</param>
+    /// <param name="options">The options the layer was written with.</param>
+    /// <param name="ct">Cancels (the directory is then half changed: delete it).</param>
+    /// <returns>The bytes of regular-file content, each hard-linked file once (what <see cref="LayerUnpackResult.Size"/>
+    /// counts), or null when the directory cannot stand for its layer: a regular entry whose name starts with
+    /// <c>.wh.</c> (the layer spells it as a whiteout, so unpacking would make another tree), attributes of a
+    /// userxattr overlay (<c>user.overlay.*</c>), redirect or metacopy, another mount inside, or an entry tar cannot hold
+    /// other than a socket. The caller then unpacks the blob as before.</returns>
+    /// <exception cref="PscException">LayerDiffFailed (ReadError) when the directory cannot be read or changed.</exception>
+    public static long? PrepareAsLayerDirectory(string upperDir, LayerDiffOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new LayerDiffOptions();
+        using var upper = OpenUpper(upperDir);
+        var excluded = new List<byte[]>();
+        var files = new HashSet<(ulong, ulong)>();
+        long bytes = 0;
+        try
+        {
+            var rootStat = Fs.Stat(upper);
+            foreach (var e in SafeTree.Walk(upper))
+            {
+                ct.ThrowIfCancellationRequested();
+                if (e.Depth == 0) continue;
+                var st = e.Status;
+                if (st.MountId != rootStat.MountId || st.IsMountRoot) return null;
+                if (st.IsSocket || IsExcluded(e.RelativePath, options.Exclude, excluded))
+                {
+                    // not in the layer: removed, and the parent keeps the time the layer gives it (set when it was visited)
+                    var parent = Fs.Stat(e.Parent);
+                    SafeTree.Delete(e.Parent, e.Name);
+                    Fs.SetTimes(e.Parent, ""u8, parent.Mtime, parent.Mtime);
+                    continue;
+                }
+                if (st.IsCharDevice && st.RdevMajor == 0 && st.RdevMinor == 0) continue; // a whiteout
+                if (e.Name.AsSpan().StartsWith(WhiteoutPrefix)) return null;
+                if (!(st.IsDirectory || st.IsRegular || st.IsSymlink || st.IsCharDevice || st.IsBlockDevice || st.IsFifo)) return null;
+                foreach (var (name, value) in Fs.GetAllXattrs(e.Parent, e.Name))
+                {
+                    var n = name.AsSpan();
+                    if (n.StartsWith(UserOverlay)) return null;
+                    if (!n.StartsWith(TrustedOverlay)) continue;
+                    var key = n[TrustedOverlay.Length..];
+                    if (key.SequenceEqual("redirect"u8) || key.SequenceEqual("metacopy"u8)) return null;
+                    if (st.IsDirectory && key.SequenceEqual("opaque"u8) && value is [(byte)'y']) continue;
+                    Fs.RemoveXattr(e.Parent, e.Name, name);
+                }
+                if (st.IsRegular && (st.Nlink <= 1 || files.Add(st.Identity))) bytes += st.Size;
+                var mtime = options.SubsecondTimes ? st.Mtime : new FsTime(st.Mtime.Seconds, 0);
+                Fs.SetTimes(e.Parent, e.Name, mtime, mtime);
+            }
+            if (Environment.IsPrivilegedProcess) Fs.Chown(upper, ""u8, 0, 0);
+            Fs.Chmod(upper, 0x1ed);
+        }
+        catch (FsException fe)
+        {
+            throw new PscException(ErrorIds.LayerDiffFailed, PscErrorCategory.ReadError,
+                $"Cannot make '{upperDir}' a layer directory at '{fe.DisplayPath}': {fe.Message}", fe.DisplayPath, fe);
+        }
+        return bytes;
     }
 
     private static SafeFd OpenUpper(string upperDir)

@@ -167,4 +167,71 @@ public sealed class ImageCommitTests
         Assert.Equal(before, t.Store.EnumerateBlobs().ToHashSet());
         Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
     }
+
+    [Fact]
+    public void A_taken_upper_directory_becomes_the_layer_and_the_image_is_the_same_as_unpacked()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        ImageCommitSpec Spec(string tag) => new() { BaseImageId = baseImg.Id, CreatedBy = "RUN x", Created = When, Tags = [ImageReference.Parse(tag)] };
+        // the same upper directory committed the usual way (unpacked from the blob) into a second store, and taken here
+        var (t2, base2) = BaseImage();
+        using var __ = t2;
+        string upper = Upper(t.Root);
+        string copy = Upper(t2.Root);
+        var unpacked = t2.Store.CommitLayer(copy, Spec("test/unpacked:1"), null, NullProgressSink.Instance, default);
+        var taken = t.Store.CommitLayer(upper, Spec("test/taken:1"), null, NullProgressSink.Instance, default, takeDirectory: true);
+
+        Assert.False(Directory.Exists(upper));   // moved into the store
+        Assert.True(Directory.Exists(copy));     // the usual commit leaves the directory to its owner
+        Assert.Equal(unpacked.Id, taken.Id);
+        Assert.Equal(unpacked.Layers, taken.Layers);
+        Assert.Equal(unpacked.DiffIds, taken.DiffIds);
+        Assert.Equal(unpacked.Size, taken.Size);
+        string top = t.Store.GetLayerPaths(taken)[^1];
+        var chain = "sha256:" + Path.GetFileName(Path.GetDirectoryName(top));
+        Assert.Equal(t.Store.LayerDir(chain), Path.GetDirectoryName(top));
+        var recTaken = t.Store.ReadLayerRecord(chain)!;
+        var recUnpacked = t2.Store.ReadLayerRecord(chain)!;
+        Assert.Equal((recUnpacked.DiffId, recUnpacked.Parent, recUnpacked.Size, recUnpacked.UncompressedBytes),
+            (recTaken.DiffId, recTaken.Parent, recTaken.Size, recTaken.UncompressedBytes));
+        using var topFd = SafeFd.OpenDirectory(top);
+        var wh = Fs.Stat(topFd, "data/keep.txt"u8);
+        Assert.True(wh.IsCharDevice && wh.RdevMajor == 0 && wh.RdevMinor == 0);
+        Assert.Equal("added", File.ReadAllText(Path.Combine(top, "data/new.txt")));
+        Assert.Equal("y"u8.ToArray(), Fs.GetXattr(topFd, "opaque"u8, "trusted.overlay.opaque"u8));
+        // the layer directory is the one unpacking gives, file for file, time for time
+        string other = t2.Store.GetLayerPaths(unpacked)[^1];
+        foreach (var rel in new[] { "data", "data/new.txt", "opaque", "opaque/only.txt" })
+        {
+            var a = Fs.Stat(topFd, System.Text.Encoding.UTF8.GetBytes(rel));
+            using var o = SafeFd.OpenDirectory(other);
+            var b = Fs.Stat(o, System.Text.Encoding.UTF8.GetBytes(rel));
+            Assert.Equal((rel, b.Mode, b.Uid, b.Gid, b.Mtime, b.Size), (rel, a.Mode, a.Uid, a.Gid, a.Mtime, a.Size));
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
+        // a layer the store already holds is not taken: the directory stays with its owner
+        string again = Upper(t.Root);
+        var same = t.Store.CommitLayer(again, Spec("test/taken:2"), null, NullProgressSink.Instance, default, takeDirectory: true);
+        Assert.Equal(taken.Layers, same.Layers);
+        Assert.True(Directory.Exists(again));
+        Assert.Equal(top, t.Store.GetLayerPaths(same)[^1]);
+    }
+
+    [Fact]
+    public void A_directory_that_cannot_be_taken_is_unpacked_from_the_blob_as_before()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        string upper = Upper(t.Root);
+        // a file named like a whiteout: the layer spells it as one, so only unpacking gives the layer's tree
+        File.WriteAllText(Path.Combine(upper, "data", ".wh.old.txt"), "");
+        var img = t.Store.CommitLayer(upper, new ImageCommitSpec { BaseImageId = baseImg.Id, Created = When }, null, NullProgressSink.Instance, default, takeDirectory: true);
+        string top = t.Store.GetLayerPaths(img)[^1];
+        using var topFd = SafeFd.OpenDirectory(top);
+        var wh = Fs.Stat(topFd, "data/old.txt"u8);
+        Assert.True(wh.IsCharDevice && wh.RdevMajor == 0 && wh.RdevMinor == 0);
+        Assert.False(Fs.Exists(topFd, "data/.wh.old.txt"u8));
+        Assert.Equal("added", File.ReadAllText(Path.Combine(top, "data/new.txt")));
+    }
 }

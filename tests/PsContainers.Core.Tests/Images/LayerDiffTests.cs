@@ -230,6 +230,26 @@ public sealed class LayerDiffTests
         Assert.Equal(tar.ToArray(), plain.ToArray());
     });
 
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public void The_blob_is_the_tar_compressed_in_one_thread_byte_for_byte(LayerCompression c) => PrivateMountNamespace.Run(() =>
+    {
+        // Write compresses on a second thread; the blob must be exactly what compressing the tar directly gives
+        using var upper = BuildUpper();
+        var options = new LayerDiffOptions { Exclude = Exclude, Compression = c };
+        var direct = new MemoryStream();
+        using (var compressor = Compression.OpenCompressor(direct, c, leaveOpen: true))
+        {
+            LayerDiff.WriteTar(upper, compressor, options);
+            compressor.Flush();
+        }
+        var blob = new MemoryStream();
+        var r = LayerDiff.Write(upper, blob, options);
+        Assert.Equal(Digest.Of(direct.ToArray()), r.Digest);
+        Assert.Equal(Digest.Of(direct.ToArray()), Digest.Of(blob.ToArray()));
+    });
+
     [Fact]
     public void The_layer_unpacks_back_into_the_same_overlay_tree() => PrivateMountNamespace.Run(() =>
     {
@@ -297,5 +317,118 @@ public sealed class LayerDiffTests
         var entries = ReadTar(tar.ToArray());
         Assert.Equal([".wh.w1", ".wh.w2"], entries.Select(e => e.Entry.DisplayName));
         Assert.All(entries, e => Assert.Equal(TarEntryKind.RegularFile, e.Entry.Kind));
+    });
+
+    // ------------------------------------------------------------------ an upper directory taken as its layer's directory
+
+    /// <summary>
+    /// Every entry of a tree as the store's layer directories are compared: kind, mode, owner, device numbers, size,
+    /// link target, content, every xattr, which names share an inode, and the modification time (whiteouts, which the
+    /// extractor makes anew, and the root are compared by kind, mode and owner only).
+    /// </summary>
+    private static List<string> Describe(string dir)
+    {
+        using var root = SafeFd.OpenDirectory(dir);
+        var inodes = new Dictionary<(ulong, ulong), string>();
+        var list = new List<string>();
+        foreach (var e in SafeTree.Walk(root))
+        {
+            var st = e.Status;
+            string rel = BytePath.Display(e.RelativePath);
+            bool whiteout = st.IsCharDevice && st.Rdev == 0;
+            string line = $"{rel} type={st.Type:x} mode={Convert.ToString(st.Permissions, 8)} owner={st.Uid}:{st.Gid} rdev={st.RdevMajor}:{st.RdevMinor}";
+            if (e.Depth == 0) { list.Add(line); continue; }
+            if (!whiteout) line += $" mtime={st.Mtime.Seconds}.{st.Mtime.Nanoseconds:D9}";
+            if (st.IsRegular)
+            {
+                using var f = e.OpenRead();
+                var ms = new MemoryStream();
+                f.CopyTo(ms);
+                line += $" size={st.Size} data={Convert.ToHexString(ms.ToArray())}";
+                if (st.Nlink > 1 && !inodes.TryAdd(st.Identity, rel)) line += " linkof=" + inodes[st.Identity];
+            }
+            if (st.IsSymlink) line += " target=" + BytePath.Display(e.ReadLink());
+            if (!whiteout)
+                foreach (var (n, v) in e.GetXattrs().OrderBy(x => BytePath.Display(x.Key), StringComparer.Ordinal))
+                    line += $" {BytePath.Display(n)}={Convert.ToHexString(v)}";
+            list.Add(line);
+        }
+        return list;
+    }
+
+    [Fact]
+    public void An_upper_directory_prepared_as_its_layer_is_the_tree_the_layer_unpacks_to() => PrivateMountNamespace.Run(() =>
+    {
+        using (var upper = BuildUpper())
+        {
+            // what overlay leaves besides: copy-up origins and impure directories, sub-second times on a directory
+            // and a symlink, whiteouts sharing one inode, a hard link under an opaque directory
+            Fs.SetXattr(upper, "a"u8, "trusted.overlay.origin"u8, [9, 9]);
+            Fs.SetXattr(upper, "etc"u8, "trusted.overlay.impure"u8, "y"u8);
+            Fs.Mknod(upper, "w1"u8, FsStat.S_IFCHR, 0);
+            Fs.Link(upper, "w1"u8, upper, "w2"u8);
+            using (var opq = Fs.OpenDirectory(upper, "opq"u8)) Fs.Link(opq, "new"u8, opq, "new2"u8);
+            Fs.SetTimes(upper, "l2"u8, T3, T3);
+            Fs.SetTimes(upper, "opq"u8, T3, T3);
+            Fs.SetTimes(upper, "etc"u8, T2, T2);
+        }
+        var options = new LayerDiffOptions { Exclude = Exclude };
+        var blob = new MemoryStream();
+        var diff = LayerDiff.Write(Upper, blob, options);
+        string unpacked = PrivateMountNamespace.Scratch + "/unpacked";
+        var r = LayerExtractor.Unpack(new MemoryStream(blob.ToArray()), unpacked);
+
+        long? bytes = LayerDiff.PrepareAsLayerDirectory(Upper, options);
+
+        Assert.Equal(r.Size, bytes);
+        Assert.Equal(Describe(unpacked), Describe(Upper));
+        // the runtime's mount points, the socket and overlay's bookkeeping are gone; opaque and the capability stay
+        using var u = SafeFd.OpenDirectory(Upper);
+        Assert.False(Fs.Exists(u, "etc/hosts"u8));
+        Assert.False(Fs.Exists(u, "mnt/vol"u8));
+        Assert.False(Fs.Exists(u, "sock"u8));
+        Assert.Null(Fs.GetXattr(u, "a"u8, "trusted.overlay.origin"u8));
+        Assert.Null(Fs.GetXattr(u, "opq"u8, "trusted.overlay.origin"u8));
+        Assert.Null(Fs.GetXattr(u, "etc"u8, "trusted.overlay.impure"u8));
+        Assert.Equal("y"u8.ToArray(), Fs.GetXattr(u, "opq"u8, "trusted.overlay.opaque"u8));
+        using (var a = Fs.OpenDirectory(u, "a"u8)) Assert.Equal(NetBindCap, Fs.GetXattr(a, "f"u8, "security.capability"u8));
+        Assert.Equal(new FsTime(1_700_000_003, 0), Fs.Stat(u, "ns.txt"u8).Mtime);
+        // and it writes the very same layer again (nothing left to exclude)
+        var again = LayerDiff.Write(Upper, new MemoryStream());
+        Assert.Equal(diff.DiffId, again.DiffId);
+        Assert.Equal(diff.Entries, again.Entries);
+    });
+
+    [Fact]
+    public void Subsecond_times_stay_when_the_layer_keeps_them() => PrivateMountNamespace.Run(() =>
+    {
+        BuildUpper().Dispose();
+        var options = new LayerDiffOptions { Exclude = Exclude, SubsecondTimes = true };
+        var blob = new MemoryStream();
+        LayerDiff.Write(Upper, blob, options);
+        string unpacked = PrivateMountNamespace.Scratch + "/unpacked";
+        LayerExtractor.Unpack(new MemoryStream(blob.ToArray()), unpacked);
+        Assert.NotNull(LayerDiff.PrepareAsLayerDirectory(Upper, options));
+        Assert.Equal(Describe(unpacked), Describe(Upper));
+        using var u = SafeFd.OpenDirectory(Upper);
+        Assert.Equal(T3, Fs.Stat(u, "ns.txt"u8).Mtime);
+    });
+
+    [Theory]
+    [InlineData("wh-file")]
+    [InlineData("user-overlay")]
+    public void A_directory_that_cannot_stand_for_its_layer_is_refused(string what) => PrivateMountNamespace.Run(() =>
+    {
+        // a regular file named .wh.x is a whiteout once in a tar; a userxattr mount's attributes are not the store's form
+        Directory.CreateDirectory(Upper);
+        using (var root = SafeFd.OpenDirectory(Upper))
+        {
+            Fs.Mkdir(root, "d"u8, 0x1ed);
+            using var d = Fs.OpenDirectory(root, "d"u8);
+            if (what == "wh-file") Fs.CreateFile(d, ".wh.x"u8).Dispose();
+            else Fs.SetXattr(root, "d"u8, "user.overlay.opaque"u8, "y"u8);
+        }
+        LayerDiff.Write(Upper, new MemoryStream());
+        Assert.Null(LayerDiff.PrepareAsLayerDirectory(Upper));
     });
 }
