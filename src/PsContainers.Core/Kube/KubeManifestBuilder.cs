@@ -94,36 +94,22 @@ public static class KubeManifestBuilder
             var podScope = new KubeNameScope();
             var volumeNames = new HashSet<string>(StringComparer.Ordinal);
             var volumes = new List<object?>();
-            var mounts = new List<object?>();
-            foreach (var m in w.Mounts.OrderBy(m => m.Target, StringComparer.Ordinal))
+            var containers = new List<object?>();
+            var ports = new List<(KubeWorkloadPort Port, string Name)>();
+            if (w.Members.Count == 0) containers.Add(Container(w, name, name, podScope, volumeNames, volumes, ports));
+            else
             {
-                var (volName, volume) = Volume(w, m, podScope);
-                if (volumeNames.Add(volName)) volumes.Add(volume);
-                var vm = M();
-                vm["name"] = volName;
-                vm["mountPath"] = m.Target;
-                if (m.ReadOnly) vm["readOnly"] = true;
-                if (m.SubPath is { } sp) vm["subPath"] = sp;
-                mounts.Add(vm);
+                var containerNames = new KubeNameScope();
+                foreach (var member in w.Members.OrderBy(m => m.Name, StringComparer.Ordinal))
+                {
+                    string cname = containerNames.Take(member.Source, KubeNames.ToDnsLabel(member.Name));
+                    if (cname != member.Name) Warnings.Add($"The container name '{member.Name}' of '{member.Source}' is not a valid RFC 1123 label (or is taken); it is written as '{cname}'.");
+                    containers.Add(Container(member, cname, name, podScope, volumeNames, volumes, ports));
+                }
             }
 
-            var container = M();
-            container["name"] = name;
-            container["image"] = w.Image;
-            if (w.Command is { } cmd) container["command"] = cmd.Select(Escape).ToList<object?>();
-            if (w.Args is { } args) container["args"] = args.Select(Escape).ToList<object?>();
-            if (w.WorkingDir is { } wd) container["workingDir"] = wd;
-            if (w.Tty) container["tty"] = true;
-            if (w.StdinOpen) container["stdin"] = true;
-            Env(w, name, container);
-            var ports = Ports(w, container);
-            if (mounts.Count > 0) container["volumeMounts"] = mounts;
-            Resources(w, container);
-            Security(w, container);
-            Probes(w, container);
-
             var pod = M();
-            pod["containers"] = new List<object?> { container };
+            pod["containers"] = containers;
             pod["restartPolicy"] = RestartPolicyFor(w);
             if (volumes.Count > 0) pod["volumes"] = volumes.OrderBy(v => (string)((SortedDictionary<string, object?>)v!)["name"]!, StringComparer.Ordinal).ToList();
 
@@ -148,6 +134,43 @@ public static class KubeManifestBuilder
                 Workloads.Add(Doc("v1", "Pod", Meta(name, labels), "spec", pod));
             }
             if (options.Service) Service(w, name, selector, ports);
+        }
+
+        /// <summary>
+        /// One container of a pod spec: <paramref name="w"/>'s process, named <paramref name="name"/>; its volumes are
+        /// added to the pod's (<paramref name="volumes"/>, once per name), its ports to <paramref name="ports"/>.
+        /// </summary>
+        private SortedDictionary<string, object?> Container(KubeWorkload w, string name, string workload, KubeNameScope podScope, HashSet<string> volumeNames,
+            List<object?> volumes, List<(KubeWorkloadPort Port, string Name)> ports)
+        {
+            var mounts = new List<object?>();
+            foreach (var m in w.Mounts.OrderBy(m => m.Target, StringComparer.Ordinal))
+            {
+                var (volName, volume) = Volume(w, m, podScope);
+                if (volumeNames.Add(volName)) volumes.Add(volume);
+                var vm = M();
+                vm["name"] = volName;
+                vm["mountPath"] = m.Target;
+                if (m.ReadOnly) vm["readOnly"] = true;
+                if (m.SubPath is { } sp) vm["subPath"] = sp;
+                mounts.Add(vm);
+            }
+
+            var container = M();
+            container["name"] = name;
+            container["image"] = w.Image;
+            if (w.Command is { } cmd) container["command"] = cmd.Select(Escape).ToList<object?>();
+            if (w.Args is { } args) container["args"] = args.Select(Escape).ToList<object?>();
+            if (w.WorkingDir is { } wd) container["workingDir"] = wd;
+            if (w.Tty) container["tty"] = true;
+            if (w.StdinOpen) container["stdin"] = true;
+            Env(w, workload, container);
+            ports.AddRange(Ports(w, container));
+            if (mounts.Count > 0) container["volumeMounts"] = mounts;
+            Resources(w, container);
+            Security(w, container);
+            Probes(w, container);
+            return container;
         }
 
         private SortedDictionary<string, object?> Labels(KubeWorkload w, SortedDictionary<string, object?> selector)
