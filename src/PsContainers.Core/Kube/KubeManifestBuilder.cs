@@ -8,7 +8,8 @@ namespace PsContainers.Core.Kube;
 /// Turns <see cref="KubeWorkload"/>s into Kubernetes objects (core/v1 Pod, ConfigMap, PersistentVolumeClaim, Service;
 /// apps/v1 Deployment) and writes them as one multi-document YAML text. The mapping follows podman's <c>kube
 /// generate</c> (libpod/kube.go) and fixes its known faults (kube-notes 4.1): labels kept, restartPolicy written,
-/// the healthcheck as an exec livenessProbe (startupProbe for a start period), every name valid.
+/// the healthcheck as an exec livenessProbe (an httpGet or tcpSocket one for the HTTP-GET and TCP-SOCKET tests
+/// Import-ContainerKube makes; startupProbe for a start period), every name valid.
 /// <list type="bullet">
 /// <item>Names: objects and containers get RFC 1123 labels, Services RFC 1035 labels, claims and ConfigMaps RFC 1123
 /// subdomains, ports IANA service names unique in the pod ("tcp-80"); each repair is a warning naming both names.</item>
@@ -369,6 +370,15 @@ public static class KubeManifestBuilder
 
         private static SortedDictionary<string, object?> Probe(string[] test)
         {
+            if (test[0] is HealthConfig.HttpGet or HealthConfig.TcpSocket)
+            {
+                var handler = M();
+                handler["port"] = int.Parse(test[1], CultureInfo.InvariantCulture);
+                if (test[0] == HealthConfig.HttpGet) handler["path"] = test[2];
+                var np = M();
+                np[test[0] == HealthConfig.HttpGet ? "httpGet" : "tcpSocket"] = handler;
+                return np;
+            }
             var command = test[0] == "CMD-SHELL" ? new List<object?> { "/bin/sh", "-c", test[1] } : test.Skip(1).ToList<object?>();
             var exec = M();
             exec["command"] = command;

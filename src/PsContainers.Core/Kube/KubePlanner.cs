@@ -25,8 +25,9 @@ namespace PsContainers.Core.Kube;
 /// $$ for '$', as Kubernetes does), env, envFrom, workingDir, ports (only a hostPort is published, on the pod:
 /// Kubernetes never publishes a bare containerPort), resources.limits memory/cpu, securityContext (runAsUser,
 /// runAsGroup, capabilities add/drop, privileged, readOnlyRootFilesystem), volumeMounts, tty, stdin, livenessProbe
-/// (exec: the healthcheck; periodSeconds default 10, timeoutSeconds 1, failureThreshold 3; initialDelaySeconds as the
-/// start period) and startupProbe (its period × failureThreshold is the start period, its period the start interval).
+/// (exec, httpGet or tcpSocket: the healthcheck, the network ones made by pscmon in the pod's network namespace at
+/// 127.0.0.1, HealthConfig's HTTP-GET and TCP-SOCKET tests; periodSeconds default 10, timeoutSeconds 1,
+/// failureThreshold 3; initialDelaySeconds as the start period) and startupProbe (its period × failureThreshold is the start period, its period the start interval).
 /// Pod fields: containers, volumes (persistentVolumeClaim, hostPath with its type, emptyDir — an anonymous volume the
 /// pod's containers share, or a tmpfs per container with medium Memory —, configMap, secret), restartPolicy (Always →
 /// always, OnFailure → on-failure, Never → no), hostname, securityContext runAsUser/runAsGroup,
@@ -428,6 +429,7 @@ public static class KubePlanner
         if (Strings(c, "args", at) is { } args) o.Command = args.Select(s => Expand(s, env)).ToArray();
         else if (o.Entrypoint is not null) o.Command = []; // Kubernetes: command without args drops the image's CMD
 
+        var namedPorts = new Dictionary<string, int>(StringComparer.Ordinal);
         if (Seq(c, "ports", at) is { } ports)
         {
             int i = 0;
@@ -438,6 +440,7 @@ public static class KubePlanner
                 Known(ctx, p, pat, "containerPort", "hostPort", "hostIP", "protocol", "name");
                 int cp = Int(p, "containerPort", pat) ?? throw ctx.Invalid($"{pat} has no containerPort.");
                 if (cp is < 1 or > 65535) throw ctx.Invalid($"{pat}: containerPort {cp} is not 1-65535.");
+                if (Str(p, "name", pat) is { } portName) namedPorts[portName] = cp;
                 string proto = (Str(p, "protocol", pat) ?? "TCP").ToUpperInvariant();
                 if (proto is not ("TCP" or "UDP")) { ctx.Warn($"{pat}: the protocol {proto} is not supported; the port is left out."); continue; }
                 if (Int(p, "hostPort", pat) is not int hp) continue; // Kubernetes never publishes a bare containerPort
@@ -510,7 +513,7 @@ public static class KubePlanner
             }
         }
 
-        o.Healthcheck = Health(ctx, c, at);
+        o.Healthcheck = Health(ctx, c, at, namedPorts);
         return o;
     }
 
@@ -602,7 +605,7 @@ public static class KubePlanner
     }
 
     /// <summary>The healthcheck of the exec livenessProbe (and startupProbe), or null.</summary>
-    private static HealthConfig? Health(Context ctx, YamlMappingNode c, string at)
+    private static HealthConfig? Health(Context ctx, YamlMappingNode c, string at, Dictionary<string, int> ports)
     {
         var live = Map(c, "livenessProbe", at);
         var startup = Map(c, "startupProbe", at);
@@ -611,7 +614,7 @@ public static class KubePlanner
             if (startup is not null) ctx.Warn($"{at}: a startupProbe without a livenessProbe is not supported; it is left out.");
             return null;
         }
-        var (test, period, timeout, failures, delay) = Probe(ctx, live, at + " livenessProbe");
+        var (test, period, timeout, failures, delay) = Probe(ctx, live, at + " livenessProbe", ports);
         if (test is null) return null;
         var h = new HealthConfig
         {
@@ -623,7 +626,7 @@ public static class KubePlanner
         if (delay > 0) h.StartPeriod = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(delay));
         if (startup is not null)
         {
-            var (stest, speriod, _, sfailures, sdelay) = Probe(ctx, startup, at + " startupProbe");
+            var (stest, speriod, _, sfailures, sdelay) = Probe(ctx, startup, at + " startupProbe", ports);
             if (stest is not null && !stest.SequenceEqual(test, StringComparer.Ordinal))
                 ctx.Warn($"{at}: the startupProbe runs another check than the livenessProbe; only its timing is used (the start period).");
             h.StartPeriod = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(sdelay + (long)speriod * sfailures));
@@ -632,7 +635,18 @@ public static class KubePlanner
         return h;
     }
 
-    private static (string[]? Test, int Period, int Timeout, int Failures, int Delay) Probe(Context ctx, YamlMappingNode p, string at)
+    /// <summary>A probe's port: a number, or the name of one of the container's ports; null (with a warning) when a name matches none.</summary>
+    private static int? ProbePort(Context ctx, YamlMappingNode handler, Dictionary<string, int> ports, string at)
+    {
+        if (Get(handler, "port") is not YamlScalarNode { Value: { } text } node) throw ctx.Invalid($"{at} has no port.");
+        if (node.Style == ScalarStyle.Plain && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            return n is >= 1 and <= 65535 ? n : throw ctx.Invalid($"{at}: port {n} is not 1-65535.");
+        if (ports.TryGetValue(text, out int named)) return named;
+        ctx.Warn($"{at}: the port '{text}' names none of the container's ports; the probe is left out.");
+        return null;
+    }
+
+    private static (string[]? Test, int Period, int Timeout, int Failures, int Delay) Probe(Context ctx, YamlMappingNode p, string at, Dictionary<string, int> ports)
     {
         Known(ctx, p, at, "exec", "httpGet", "tcpSocket", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold", "initialDelaySeconds");
         int period = Int(p, "periodSeconds", at) ?? 10, timeout = Int(p, "timeoutSeconds", at) ?? 1, failures = Int(p, "failureThreshold", at) ?? 3;
@@ -646,8 +660,20 @@ public static class KubePlanner
             if (cmd.Count == 0) throw ctx.Invalid($"{at}.exec.command is empty.");
             test = cmd.Count == 3 && cmd[0] == "/bin/sh" && cmd[1] == "-c" ? ["CMD-SHELL", cmd[2]] : ["CMD", .. cmd];
         }
-        foreach (var kind in new[] { "httpGet", "tcpSocket" })
-            if (Map(p, kind, at) is not null) ctx.Warn($"{at}: {kind} probes are not supported yet; the probe is left out.");
+        if (Map(p, "httpGet", at) is { } http)
+        {
+            Known(ctx, http, at + ".httpGet", "path", "port", "scheme");
+            string scheme = Str(http, "scheme", at) ?? "HTTP";
+            string path = Str(http, "path", at) ?? "/";
+            if (scheme != "HTTP") ctx.Warn($"{at}: httpGet scheme {scheme} is not supported (HTTP only); the probe is left out.");
+            else if (ProbePort(ctx, http, ports, at + ".httpGet") is int port)
+                test = [HealthConfig.HttpGet, port.ToString(CultureInfo.InvariantCulture), path.StartsWith('/') ? path : "/" + path];
+        }
+        if (Map(p, "tcpSocket", at) is { } tcp)
+        {
+            Known(ctx, tcp, at + ".tcpSocket", "port");
+            if (ProbePort(ctx, tcp, ports, at + ".tcpSocket") is int port) test = [HealthConfig.TcpSocket, port.ToString(CultureInfo.InvariantCulture)];
+        }
         return (test, period, timeout, failures, delay);
     }
 

@@ -357,7 +357,17 @@ public sealed class KubePlannerTests
                 livenessProbe: {exec: {command: [cat, /ok]}}
               - name: e
                 image: busybox
-                livenessProbe: {httpGet: {path: /, port: 80}}
+                livenessProbe: {httpGet: {path: /healthz, port: 8080}}
+              - name: f
+                image: busybox
+                ports: [{containerPort: 6379, name: redis}]
+                livenessProbe: {tcpSocket: {port: redis}}
+              - name: g
+                image: busybox
+                livenessProbe: {httpGet: {port: 443, scheme: HTTPS}}
+              - name: h
+                image: busybox
+                livenessProbe: {tcpSocket: {port: nosuch}}
             """);
         var c = plan.Pods[0].Containers[0];
         Assert.Equal(64L << 20, c.Memory);
@@ -383,8 +393,14 @@ public sealed class KubePlannerTests
         Assert.Equal(TimeSpan.FromSeconds(10), d.Healthcheck.EffectiveInterval());
         Assert.Equal(TimeSpan.FromSeconds(1), d.Healthcheck.EffectiveTimeout());
         Assert.Equal(3, d.Healthcheck.EffectiveRetries());
-        Assert.Null(plan.Pods[0].Containers[2].Healthcheck);
-        Assert.Contains(plan.Warnings, w => w.Contains("httpGet"));
+        // httpGet and tcpSocket probes are the monitor's own network probes (a port name resolved against the container's ports)
+        Assert.Equal(["HTTP-GET", "8080", "/healthz"], plan.Pods[0].Containers[2].Healthcheck!.Test);
+        Assert.Equal(["TCP-SOCKET", "6379"], plan.Pods[0].Containers[3].Healthcheck!.Test);
+        Assert.Null(plan.Pods[0].Containers[2].Healthcheck!.Validate());
+        Assert.Null(plan.Pods[0].Containers[4].Healthcheck);
+        Assert.Null(plan.Pods[0].Containers[5].Healthcheck);
+        Assert.Contains(plan.Warnings, w => w.Contains("container 'g'") && w.Contains("HTTPS"));
+        Assert.Contains(plan.Warnings, w => w.Contains("container 'h'") && w.Contains("'nosuch'"));
         Assert.Contains(plan.Warnings, w => w.Contains("resources.requests"));
     }
 
@@ -506,5 +522,46 @@ public sealed class KubePlannerTests
         string yaml2 = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, second, null)], new KubeGenerateOptions()).Yaml;
         Assert.Equal(yaml1, yaml2);
         KubeManifestAssert.Valid(yaml1);
+    }
+
+    [Theory]
+    [InlineData("HTTP-GET", "8080", "/healthz")]
+    [InlineData("TCP-SOCKET", "6379", null)]
+    public void NetworkProbesGenerateAndPlanBack(string kind, string port, string? path)
+    {
+        string[] test = path is null ? [kind, port] : [kind, port, path];
+        var pod = new ContainerPod { Id = new string('f', 64), Name = "np", InfraContainerId = new string('0', 64) };
+        var c = new Container
+        {
+            Id = new string('c', 64), Name = "np-main", Image = "busybox", Pod = pod.Id,
+            Config = new ContainerConfig { Cmd = ["sleep", "9"], Healthcheck = new HealthConfig { Test = test, Interval = 3_000_000_000, Retries = 2 } },
+        };
+        string yaml = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod, [c], null)], new KubeGenerateOptions()).Yaml;
+        KubeManifestAssert.Valid(yaml);
+        Assert.Contains(kind == "HTTP-GET" ? "httpGet:" : "tcpSocket:", yaml);
+        var planned = Plan(yaml).Pods[0].Containers[0];
+        Assert.Equal("np-main", planned.Name);
+        Assert.Equal(test, planned.Healthcheck!.Test);
+        Assert.Equal(TimeSpan.FromSeconds(3), planned.Healthcheck.EffectiveInterval());
+        Assert.Equal(2, planned.Healthcheck.Retries);
+    }
+
+    [Theory]
+    [InlineData(new[] { "HTTP-GET", "80", "/" }, null)]
+    [InlineData(new[] { "TCP-SOCKET", "65535" }, null)]
+    [InlineData(new[] { "HTTP-GET", "80" }, "HTTP-GET healthcheck is")]
+    [InlineData(new[] { "HTTP-GET", "0", "/" }, "HTTP-GET healthcheck is")]
+    [InlineData(new[] { "HTTP-GET", "80", "nopath" }, "must start with '/'")]
+    [InlineData(new[] { "HTTP-GET", "80", "/a b" }, "must start with '/'")]
+    [InlineData(new[] { "TCP-SOCKET", "http" }, "TCP-SOCKET healthcheck is")]
+    [InlineData(new[] { "TCP-SOCKET", "80", "x" }, "TCP-SOCKET healthcheck is")]
+    public void NetworkProbeTestsAreChecked(string[] test, string? problem)
+    {
+        var h = new HealthConfig { Test = test };
+        Assert.True(h.IsActive());
+        Assert.True(h.IsNetworkProbe());
+        Assert.Null(h.ProbeCommand()); // not a command: pscmon makes the probe itself
+        if (problem is null) Assert.Null(h.Validate());
+        else Assert.Contains(problem, h.Validate());
     }
 }
