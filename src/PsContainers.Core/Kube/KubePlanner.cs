@@ -87,22 +87,13 @@ public static class KubePlanner
                 }
                 case "Pod":
                 {
-                    CheckApi(ctx, doc, where, kind, "v1");
-                    string name = MetaName(ctx, doc, where);
-                    where = $"Pod/{name}";
-                    Known(ctx, doc, where, "apiVersion", "kind", "metadata", "spec", "status");
-                    var spec = Map(doc, "spec", where) ?? throw ctx.Invalid($"{where} has no spec.");
+                    var (name, spec) = Workload(ctx, doc, ref where, kind, "v1");
                     pods.Add(PodOf(ctx, name, where, Labels(ctx, doc, where), spec, DefaultRestartPolicy, job: false));
                     break;
                 }
                 case "Deployment":
                 {
-                    CheckApi(ctx, doc, where, kind, "apps/v1");
-                    string name = MetaName(ctx, doc, where);
-                    where = $"Deployment/{name}";
-                    Known(ctx, doc, where, "apiVersion", "kind", "metadata", "spec", "status");
-                    var spec = Map(doc, "spec", where) ?? throw ctx.Invalid($"{where} has no spec.");
-                    Known(ctx, spec, where + " spec", "replicas", "selector", "template");
+                    var (name, spec) = Workload(ctx, doc, ref where, kind, "apps/v1", "replicas", "selector", "template");
                     int replicas = Int(spec, "replicas", where + " spec") ?? 1;
                     if (replicas < 0) throw ctx.Invalid($"{where}: spec.replicas is negative.");
                     var (labels, podSpec) = Template(ctx, spec, where);
@@ -112,12 +103,7 @@ public static class KubePlanner
                 }
                 case "Job":
                 {
-                    CheckApi(ctx, doc, where, kind, "batch/v1");
-                    string name = MetaName(ctx, doc, where);
-                    where = $"Job/{name}";
-                    Known(ctx, doc, where, "apiVersion", "kind", "metadata", "spec", "status");
-                    var spec = Map(doc, "spec", where) ?? throw ctx.Invalid($"{where} has no spec.");
-                    Known(ctx, spec, where + " spec", "template", "selector");
+                    var (name, spec) = Workload(ctx, doc, ref where, kind, "batch/v1", "template", "selector");
                     var (labels, podSpec) = Template(ctx, spec, where);
                     pods.Add(PodOf(ctx, name + "-pod", where, labels, podSpec, "Never", job: true));
                     break;
@@ -161,6 +147,21 @@ public static class KubePlanner
             }
         }
         return docs;
+    }
+
+    /// <summary>
+    /// A Pod, Deployment or Job document: its apiVersion checked, its name, its spec (required; with
+    /// <paramref name="specKeys"/> its fields are checked too); <paramref name="where"/> becomes "Kind/name".
+    /// </summary>
+    private static (string Name, YamlMappingNode Spec) Workload(Context ctx, YamlMappingNode doc, ref string where, string kind, string apiVersion, params string[] specKeys)
+    {
+        CheckApi(ctx, doc, where, kind, apiVersion);
+        string name = MetaName(ctx, doc, where);
+        where = $"{kind}/{name}";
+        Known(ctx, doc, where, "apiVersion", "kind", "metadata", "spec", "status");
+        var spec = Map(doc, "spec", where) ?? throw ctx.Invalid($"{where} has no spec.");
+        if (specKeys.Length > 0) Known(ctx, spec, where + " spec", specKeys);
+        return (name, spec);
     }
 
     private static void CheckApi(Context ctx, YamlMappingNode doc, string where, string kind, string apiVersion)
