@@ -265,122 +265,103 @@ public static class KubePlanner
         var fileVolumes = new List<string>();
         var hostPaths = new List<KubeHostPath>();
         var volumes = new Dictionary<string, PodVolume>(StringComparer.Ordinal);
-        if (Seq(spec, "volumes", where + " spec") is { } vs)
+        foreach (var (v, place) in Items(ctx, spec, "volumes", where + " spec"))
         {
-            int i = 0;
-            foreach (var node in vs)
+            string name = Str(v, "name", place) ?? throw ctx.Invalid($"{place} has no name.");
+            if (!KubeNames.IsDnsLabel(name)) throw ctx.Invalid($"{place}: the volume name '{name}' is not an RFC 1123 label.");
+            if (volumes.ContainsKey(name)) throw ctx.Invalid($"{place}: two volumes are named '{name}'.");
+            string at = $"{where} volume '{name}'";
+            var kinds = v.Children.Keys.Select(k => Scalar(k, at)).Where(k => k != "name").ToList();
+            if (kinds.Count != 1) throw ctx.Invalid($"{at} has {(kinds.Count == 0 ? "no source" : "several sources (" + string.Join(", ", kinds) + ")")}.");
+            var pv = new PodVolume { Kind = kinds[0] };
+            var body = Map(v, kinds[0], at);
+            switch (kinds[0])
             {
-                string at = $"{where} spec.volumes[{i++}]";
-                var v = node as YamlMappingNode ?? throw ctx.Invalid($"{at} is not a mapping.");
-                string name = Str(v, "name", at) ?? throw ctx.Invalid($"{at} has no name.");
-                if (!KubeNames.IsDnsLabel(name)) throw ctx.Invalid($"{at}: the volume name '{name}' is not an RFC 1123 label.");
-                if (volumes.ContainsKey(name)) throw ctx.Invalid($"{at}: two volumes are named '{name}'.");
-                at = $"{where} volume '{name}'";
-                var kinds = v.Children.Keys.Select(k => Scalar(k, at)).Where(k => k != "name").ToList();
-                if (kinds.Count != 1) throw ctx.Invalid($"{at} has {(kinds.Count == 0 ? "no source" : "several sources (" + string.Join(", ", kinds) + ")")}.");
-                var pv = new PodVolume { Kind = kinds[0] };
-                var body = Map(v, kinds[0], at);
-                switch (kinds[0])
+                case "persistentVolumeClaim":
+                    Known(ctx, body!, at + " persistentVolumeClaim", "claimName", "readOnly");
+                    pv.Source = Str(body!, "claimName", at) ?? throw ctx.Invalid($"{at} has no persistentVolumeClaim.claimName.");
+                    pv.ReadOnly = Bool(body!, "readOnly", at) ?? false;
+                    break;
+                case "hostPath":
                 {
-                    case "persistentVolumeClaim":
-                        Known(ctx, body!, at + " persistentVolumeClaim", "claimName", "readOnly");
-                        pv.Source = Str(body!, "claimName", at) ?? throw ctx.Invalid($"{at} has no persistentVolumeClaim.claimName.");
-                        pv.ReadOnly = Bool(body!, "readOnly", at) ?? false;
-                        break;
-                    case "hostPath":
-                    {
-                        Known(ctx, body!, at + " hostPath", "path", "type");
-                        pv.Source = Str(body!, "path", at) ?? throw ctx.Invalid($"{at} has no hostPath.path.");
-                        if (!Path.IsPathRooted(pv.Source)) throw ctx.Invalid($"{at}: the hostPath '{pv.Source}' is not absolute.");
-                        string type = Str(body!, "type", at) ?? "";
-                        if (type is not ("" or "DirectoryOrCreate" or "Directory" or "FileOrCreate" or "File" or "Socket" or "CharDevice" or "BlockDevice"))
-                            throw ctx.Invalid($"{at}: the hostPath type '{type}' is not one of DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice.");
-                        hostPaths.Add(new KubeHostPath { Path = pv.Source, Type = type, Volume = name });
-                        break;
-                    }
-                    case "emptyDir":
-                        if (body is not null)
-                        {
-                            Known(ctx, body, at + " emptyDir", "medium", "sizeLimit");
-                            string medium = Str(body, "medium", at) ?? "";
-                            if (medium is not ("" or "Memory")) ctx.Warn($"{at}: emptyDir medium '{medium}' is not supported; a volume is used.");
-                            if (medium == "Memory") pv.Kind = "tmpfs";
-                            if (Str(body, "sizeLimit", at) is { } size)
-                            {
-                                if (!KubeQuantity.TryParse(size, out var bytes) || bytes <= 0) throw ctx.Invalid($"{at}: sizeLimit '{size}' is not a quantity.");
-                                if (medium == "Memory") pv.SizeLimit = (long)Math.Ceiling(bytes);
-                                else ctx.Warn($"{at}: the sizeLimit of an emptyDir on disk is not enforced.");
-                            }
-                        }
-                        if (pv.Kind == "emptyDir") pv.Source = VolumeParticipant.NewAnonymousVolumeName();
-                        break;
-                    case "configMap":
-                    case "secret":
-                    {
-                        bool cm = kinds[0] == "configMap";
-                        string refKey = cm ? "name" : "secretName";
-                        Known(ctx, body!, at + " " + kinds[0], refKey, "items", "defaultMode", "optional");
-                        string objName = Str(body!, refKey, at) ?? throw ctx.Invalid($"{at} has no {kinds[0]}.{refKey}.");
-                        bool optional = Bool(body!, "optional", at) ?? false;
-                        int mode = Int(body!, "defaultMode", at) ?? 0b110_100_100;
-                        var source = cm ? ctx.ConfigMaps : ctx.Secrets;
-                        fileVolumes.Add(name);
-                        pv.Source = Path.Combine(filesDir, name);
-                        pv.ReadOnly = true;
-                        if (!source.TryGetValue(objName, out var data))
-                        {
-                            if (!optional) throw ctx.NotFound($"{at} mounts the {(cm ? "ConfigMap" : "Secret")} '{objName}', which the file does not define.");
-                            break;
-                        }
-                        if (Seq(body!, "items", at) is { } items)
-                        {
-                            int j = 0;
-                            foreach (var itemNode in items)
-                            {
-                                string iat = $"{at} items[{j++}]";
-                                var item = itemNode as YamlMappingNode ?? throw ctx.Invalid($"{iat} is not a mapping.");
-                                Known(ctx, item, iat, "key", "path", "mode");
-                                string key = Str(item, "key", iat) ?? throw ctx.Invalid($"{iat} has no key.");
-                                string path = Str(item, "path", iat) ?? throw ctx.Invalid($"{iat} has no path.");
-                                if (!data.TryGetValue(key, out var bytes))
-                                {
-                                    if (optional) continue;
-                                    throw ctx.NotFound($"{iat}: the {(cm ? "ConfigMap" : "Secret")} '{objName}' has no key '{key}'.");
-                                }
-                                files.Add(new KubePlayFile { RelativePath = name + "/" + CheckFilePath(ctx, path, iat), Content = bytes, Mode = Int(item, "mode", iat) ?? mode });
-                            }
-                        }
-                        else
-                        {
-                            foreach (var (key, bytes) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                                files.Add(new KubePlayFile { RelativePath = name + "/" + CheckFilePath(ctx, key, at + $" key '{key}'"), Content = bytes, Mode = mode });
-                        }
-                        break;
-                    }
-                    default:
-                        ctx.Warn($"{at}: the volume source '{kinds[0]}' is not supported; the volume and its mounts are left out.");
-                        pv.Kind = "unsupported";
-                        break;
+                    Known(ctx, body!, at + " hostPath", "path", "type");
+                    pv.Source = Str(body!, "path", at) ?? throw ctx.Invalid($"{at} has no hostPath.path.");
+                    if (!Path.IsPathRooted(pv.Source)) throw ctx.Invalid($"{at}: the hostPath '{pv.Source}' is not absolute.");
+                    string type = Str(body!, "type", at) ?? "";
+                    if (type is not ("" or "DirectoryOrCreate" or "Directory" or "FileOrCreate" or "File" or "Socket" or "CharDevice" or "BlockDevice"))
+                        throw ctx.Invalid($"{at}: the hostPath type '{type}' is not one of DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice.");
+                    hostPaths.Add(new KubeHostPath { Path = pv.Source, Type = type, Volume = name });
+                    break;
                 }
-                volumes[name] = pv;
+                case "emptyDir":
+                    if (body is not null)
+                    {
+                        Known(ctx, body, at + " emptyDir", "medium", "sizeLimit");
+                        string medium = Str(body, "medium", at) ?? "";
+                        if (medium is not ("" or "Memory")) ctx.Warn($"{at}: emptyDir medium '{medium}' is not supported; a volume is used.");
+                        if (medium == "Memory") pv.Kind = "tmpfs";
+                        if (Str(body, "sizeLimit", at) is { } size)
+                        {
+                            if (!KubeQuantity.TryParse(size, out var bytes) || bytes <= 0) throw ctx.Invalid($"{at}: sizeLimit '{size}' is not a quantity.");
+                            if (medium == "Memory") pv.SizeLimit = (long)Math.Ceiling(bytes);
+                            else ctx.Warn($"{at}: the sizeLimit of an emptyDir on disk is not enforced.");
+                        }
+                    }
+                    if (pv.Kind == "emptyDir") pv.Source = VolumeParticipant.NewAnonymousVolumeName();
+                    break;
+                case "configMap":
+                case "secret":
+                {
+                    bool cm = kinds[0] == "configMap";
+                    string refKey = cm ? "name" : "secretName";
+                    Known(ctx, body!, at + " " + kinds[0], refKey, "items", "defaultMode", "optional");
+                    string objName = Str(body!, refKey, at) ?? throw ctx.Invalid($"{at} has no {kinds[0]}.{refKey}.");
+                    bool optional = Bool(body!, "optional", at) ?? false;
+                    int mode = Int(body!, "defaultMode", at) ?? 0b110_100_100;
+                    var source = cm ? ctx.ConfigMaps : ctx.Secrets;
+                    fileVolumes.Add(name);
+                    pv.Source = Path.Combine(filesDir, name);
+                    pv.ReadOnly = true;
+                    if (!source.TryGetValue(objName, out var data))
+                    {
+                        if (!optional) throw ctx.NotFound($"{at} mounts the {(cm ? "ConfigMap" : "Secret")} '{objName}', which the file does not define.");
+                        break;
+                    }
+                    foreach (var (item, iat) in Items(ctx, body!, "items", at))
+                    {
+                        Known(ctx, item, iat, "key", "path", "mode");
+                        string key = Str(item, "key", iat) ?? throw ctx.Invalid($"{iat} has no key.");
+                        string path = Str(item, "path", iat) ?? throw ctx.Invalid($"{iat} has no path.");
+                        if (!data.TryGetValue(key, out var bytes))
+                        {
+                            if (optional) continue;
+                            throw ctx.NotFound($"{iat}: the {(cm ? "ConfigMap" : "Secret")} '{objName}' has no key '{key}'.");
+                        }
+                        files.Add(new KubePlayFile { RelativePath = name + "/" + CheckFilePath(ctx, path, iat), Content = bytes, Mode = Int(item, "mode", iat) ?? mode });
+                    }
+                    if (Get(body!, "items") is null)
+                        foreach (var (key, bytes) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                            files.Add(new KubePlayFile { RelativePath = name + "/" + CheckFilePath(ctx, key, at + $" key '{key}'"), Content = bytes, Mode = mode });
+                    break;
+                }
+                default:
+                    ctx.Warn($"{at}: the volume source '{kinds[0]}' is not supported; the volume and its mounts are left out.");
+                    pv.Kind = "unsupported";
+                    break;
             }
+            volumes[name] = pv;
         }
 
         var containers = new List<ContainerCreateOptions>();
         var publish = new List<PortMapping>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var cs = Seq(spec, "containers", where + " spec");
-        if (cs is null || cs.Children.Count == 0) throw ctx.Invalid($"{where} has no containers.");
-        int ci = 0;
-        foreach (var node in cs)
+        foreach (var (c, place) in Items(ctx, spec, "containers", where + " spec"))
         {
-            string at = $"{where} spec.containers[{ci++}]";
-            var c = node as YamlMappingNode ?? throw ctx.Invalid($"{at} is not a mapping.");
-            string cname = Str(c, "name", at) ?? throw ctx.Invalid($"{at} has no name.");
+            string cname = Str(c, "name", place) ?? throw ctx.Invalid($"{place} has no name.");
             if (!seen.Add(cname)) throw ctx.Invalid($"{where}: two containers are named '{cname}'.");
-            at = $"{where} container '{cname}'";
-            containers.Add(ContainerOf(ctx, podName, cname, at, c, volumes, publish, restartName, podUid, podGid, grace));
+            containers.Add(ContainerOf(ctx, podName, cname, $"{where} container '{cname}'", c, volumes, publish, restartName, podUid, podGid, grace));
         }
+        if (containers.Count == 0) throw ctx.Invalid($"{where} has no containers.");
 
         var options = new PodCreateOptions { Name = podName, Hostname = Str(spec, "hostname", where + " spec") };
         foreach (var (k, v) in labels) options.Labels[k] = v;
@@ -431,23 +412,17 @@ public static class KubePlanner
         else if (o.Entrypoint is not null) o.Command = []; // Kubernetes: command without args drops the image's CMD
 
         var namedPorts = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (Seq(c, "ports", at) is { } ports)
+        foreach (var (p, pat) in Items(ctx, c, "ports", at))
         {
-            int i = 0;
-            foreach (var pn in ports)
-            {
-                string pat = $"{at} ports[{i++}]";
-                var p = pn as YamlMappingNode ?? throw ctx.Invalid($"{pat} is not a mapping.");
-                Known(ctx, p, pat, "containerPort", "hostPort", "hostIP", "protocol", "name");
-                int cp = Int(p, "containerPort", pat) ?? throw ctx.Invalid($"{pat} has no containerPort.");
-                if (cp is < 1 or > 65535) throw ctx.Invalid($"{pat}: containerPort {cp} is not 1-65535.");
-                if (Str(p, "name", pat) is { } portName) namedPorts[portName] = cp;
-                string proto = (Str(p, "protocol", pat) ?? "TCP").ToUpperInvariant();
-                if (proto is not ("TCP" or "UDP")) { ctx.Warn($"{pat}: the protocol {proto} is not supported; the port is left out."); continue; }
-                if (Int(p, "hostPort", pat) is not int hp) continue; // Kubernetes never publishes a bare containerPort
-                if (hp is < 1 or > 65535) throw ctx.Invalid($"{pat}: hostPort {hp} is not 1-65535.");
-                publish.Add(new PortMapping { HostIP = Str(p, "hostIP", pat) ?? "", HostPort = hp, ContainerPort = cp, Protocol = proto.ToLowerInvariant() });
-            }
+            Known(ctx, p, pat, "containerPort", "hostPort", "hostIP", "protocol", "name");
+            int cp = Int(p, "containerPort", pat) ?? throw ctx.Invalid($"{pat} has no containerPort.");
+            if (cp is < 1 or > 65535) throw ctx.Invalid($"{pat}: containerPort {cp} is not 1-65535.");
+            if (Str(p, "name", pat) is { } portName) namedPorts[portName] = cp;
+            string proto = (Str(p, "protocol", pat) ?? "TCP").ToUpperInvariant();
+            if (proto is not ("TCP" or "UDP")) { ctx.Warn($"{pat}: the protocol {proto} is not supported; the port is left out."); continue; }
+            if (Int(p, "hostPort", pat) is not int hp) continue; // Kubernetes never publishes a bare containerPort
+            if (hp is < 1 or > 65535) throw ctx.Invalid($"{pat}: hostPort {hp} is not 1-65535.");
+            publish.Add(new PortMapping { HostIP = Str(p, "hostIP", pat) ?? "", HostPort = hp, ContainerPort = cp, Protocol = proto.ToLowerInvariant() });
         }
 
         if (Map(c, "resources", at) is { } res)
@@ -484,33 +459,27 @@ public static class KubePlanner
         if (uid is long u) o.User = gid is long g ? $"{u}:{g}" : u.ToString(CultureInfo.InvariantCulture);
         else if (gid is not null) ctx.Warn($"{at}: runAsGroup without runAsUser is not supported (a user is given as uid[:gid]); the image's user is kept.");
 
-        if (Seq(c, "volumeMounts", at) is { } vms)
+        foreach (var (vm, vat) in Items(ctx, c, "volumeMounts", at))
         {
-            int i = 0;
-            foreach (var vn in vms)
+            Known(ctx, vm, vat, "name", "mountPath", "readOnly");
+            string vname = Str(vm, "name", vat) ?? throw ctx.Invalid($"{vat} has no name.");
+            string target = Str(vm, "mountPath", vat) ?? throw ctx.Invalid($"{vat} has no mountPath.");
+            if (!volumes.TryGetValue(vname, out var pv)) throw ctx.Invalid($"{vat} names the volume '{vname}', which the pod does not declare.");
+            bool ro = (Bool(vm, "readOnly", vat) ?? false) || pv.ReadOnly;
+            switch (pv.Kind)
             {
-                string vat = $"{at} volumeMounts[{i++}]";
-                var vm = vn as YamlMappingNode ?? throw ctx.Invalid($"{vat} is not a mapping.");
-                Known(ctx, vm, vat, "name", "mountPath", "readOnly");
-                string vname = Str(vm, "name", vat) ?? throw ctx.Invalid($"{vat} has no name.");
-                string target = Str(vm, "mountPath", vat) ?? throw ctx.Invalid($"{vat} has no mountPath.");
-                if (!volumes.TryGetValue(vname, out var pv)) throw ctx.Invalid($"{vat} names the volume '{vname}', which the pod does not declare.");
-                bool ro = (Bool(vm, "readOnly", vat) ?? false) || pv.ReadOnly;
-                switch (pv.Kind)
-                {
-                    case "persistentVolumeClaim":
-                        o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro });
-                        break;
-                    case "emptyDir":
-                        o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro, Options = ["anonymous"] });
-                        break;
-                    case "tmpfs":
-                        o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = target, ReadOnly = ro, Tmpfs = new TmpfsMount { SizeBytes = pv.SizeLimit } });
-                        break;
-                    case "hostPath" or "configMap" or "secret":
-                        o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = pv.Source, Destination = target, ReadOnly = ro });
-                        break;
-                }
+                case "persistentVolumeClaim":
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro });
+                    break;
+                case "emptyDir":
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro, Options = ["anonymous"] });
+                    break;
+                case "tmpfs":
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = target, ReadOnly = ro, Tmpfs = new TmpfsMount { SizeBytes = pv.SizeLimit } });
+                    break;
+                case "hostPath" or "configMap" or "secret":
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = pv.Source, Destination = target, ReadOnly = ro });
+                    break;
             }
         }
 
@@ -529,54 +498,42 @@ public static class KubePlanner
     private static OrderedDictionary<string, string> Environment(Context ctx, YamlMappingNode c, string at)
     {
         var env = new OrderedDictionary<string, string>(StringComparer.Ordinal);
-        if (Seq(c, "envFrom", at) is { } from)
+        foreach (var (f, fat) in Items(ctx, c, "envFrom", at))
         {
-            int i = 0;
-            foreach (var n in from)
+            Known(ctx, f, fat, "configMapRef", "secretRef", "prefix");
+            string prefix = Str(f, "prefix", fat) ?? "";
+            foreach (var (refKind, source, what) in new[] { ("configMapRef", ctx.ConfigMaps, "ConfigMap"), ("secretRef", ctx.Secrets, "Secret") })
             {
-                string fat = $"{at} envFrom[{i++}]";
-                var f = n as YamlMappingNode ?? throw ctx.Invalid($"{fat} is not a mapping.");
-                Known(ctx, f, fat, "configMapRef", "secretRef", "prefix");
-                string prefix = Str(f, "prefix", fat) ?? "";
-                foreach (var (refKind, source, what) in new[] { ("configMapRef", ctx.ConfigMaps, "ConfigMap"), ("secretRef", ctx.Secrets, "Secret") })
+                if (Map(f, refKind, fat) is not { } r) continue;
+                Known(ctx, r, fat + "." + refKind, "name", "optional");
+                string name = Str(r, "name", fat) ?? throw ctx.Invalid($"{fat}.{refKind} has no name.");
+                if (!source.TryGetValue(name, out var data))
                 {
-                    if (Map(f, refKind, fat) is not { } r) continue;
-                    Known(ctx, r, fat + "." + refKind, "name", "optional");
-                    string name = Str(r, "name", fat) ?? throw ctx.Invalid($"{fat}.{refKind} has no name.");
-                    if (!source.TryGetValue(name, out var data))
-                    {
-                        if (Bool(r, "optional", fat) == true) continue;
-                        throw ctx.NotFound($"{fat} reads the {what} '{name}', which the file does not define.");
-                    }
-                    foreach (var (k, v) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal)) env[prefix + k] = Encoding.UTF8.GetString(v);
+                    if (Bool(r, "optional", fat) == true) continue;
+                    throw ctx.NotFound($"{fat} reads the {what} '{name}', which the file does not define.");
                 }
+                foreach (var (k, v) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal)) env[prefix + k] = Encoding.UTF8.GetString(v);
             }
         }
-        if (Seq(c, "env", at) is { } list)
+        foreach (var (e, eat) in Items(ctx, c, "env", at))
         {
-            int i = 0;
-            foreach (var n in list)
+            Known(ctx, e, eat, "name", "value", "valueFrom");
+            string name = Str(e, "name", eat) ?? throw ctx.Invalid($"{eat} has no name.");
+            if (Map(e, "valueFrom", eat) is { } vf)
             {
-                string eat = $"{at} env[{i++}]";
-                var e = n as YamlMappingNode ?? throw ctx.Invalid($"{eat} is not a mapping.");
-                Known(ctx, e, eat, "name", "value", "valueFrom");
-                string name = Str(e, "name", eat) ?? throw ctx.Invalid($"{eat} has no name.");
-                if (Map(e, "valueFrom", eat) is { } vf)
+                Known(ctx, vf, $"{at} env '{name}' valueFrom", "configMapKeyRef", "secretKeyRef");
+                foreach (var (refKind, source, what) in new[] { ("configMapKeyRef", ctx.ConfigMaps, "ConfigMap"), ("secretKeyRef", ctx.Secrets, "Secret") })
                 {
-                    Known(ctx, vf, $"{at} env '{name}' valueFrom", "configMapKeyRef", "secretKeyRef");
-                    foreach (var (refKind, source, what) in new[] { ("configMapKeyRef", ctx.ConfigMaps, "ConfigMap"), ("secretKeyRef", ctx.Secrets, "Secret") })
-                    {
-                        if (Map(vf, refKind, eat) is not { } r) continue;
-                        Known(ctx, r, $"{at} env '{name}' valueFrom.{refKind}", "name", "key", "optional");
-                        string obj = Str(r, "name", eat) ?? throw ctx.Invalid($"{eat} valueFrom.{refKind} has no name.");
-                        string key = Str(r, "key", eat) ?? throw ctx.Invalid($"{eat} valueFrom.{refKind} has no key.");
-                        bool optional = Bool(r, "optional", eat) == true;
-                        if (source.TryGetValue(obj, out var data) && data.TryGetValue(key, out var bytes)) env[name] = Encoding.UTF8.GetString(bytes);
-                        else if (!optional) throw ctx.NotFound($"{at} env '{name}' reads key '{key}' of the {what} '{obj}', which the file does not define.");
-                    }
+                    if (Map(vf, refKind, eat) is not { } r) continue;
+                    Known(ctx, r, $"{at} env '{name}' valueFrom.{refKind}", "name", "key", "optional");
+                    string obj = Str(r, "name", eat) ?? throw ctx.Invalid($"{eat} valueFrom.{refKind} has no name.");
+                    string key = Str(r, "key", eat) ?? throw ctx.Invalid($"{eat} valueFrom.{refKind} has no key.");
+                    bool optional = Bool(r, "optional", eat) == true;
+                    if (source.TryGetValue(obj, out var data) && data.TryGetValue(key, out var bytes)) env[name] = Encoding.UTF8.GetString(bytes);
+                    else if (!optional) throw ctx.NotFound($"{at} env '{name}' reads key '{key}' of the {what} '{obj}', which the file does not define.");
                 }
-                else env[name] = Expand(Str(e, "value", eat) ?? "", env);
             }
+            else env[name] = Expand(Str(e, "value", eat) ?? "", env);
         }
         return env;
     }
@@ -687,6 +644,19 @@ public static class KubePlanner
             string key = Scalar(k, where);
             if (Array.IndexOf(keys, key) < 0)
                 ctx.Warn($"{where}: the field '{key}' is not supported and is ignored.");
+        }
+    }
+
+    /// <summary>The mappings of the list <paramref name="key"/> of <paramref name="m"/> with their places ("where key[i]"), none when it is absent.</summary>
+    /// <exception cref="PscException">KubeInvalidManifest: an item is not a mapping.</exception>
+    private static IEnumerable<(YamlMappingNode Item, string At)> Items(Context ctx, YamlMappingNode m, string key, string where)
+    {
+        if (Seq(m, key, where) is not { } seq) yield break;
+        int i = 0;
+        foreach (var node in seq)
+        {
+            string at = $"{where} {key}[{i++}]";
+            yield return (node as YamlMappingNode ?? throw ctx.Invalid($"{at} is not a mapping."), at);
         }
     }
 
