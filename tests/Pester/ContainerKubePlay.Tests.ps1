@@ -373,6 +373,66 @@ Describe 'Generate → import → generate' {
     }
 }
 
+Describe 'hostPath and emptyDir volumes' {
+    It 'creates a DirectoryOrCreate host path and binds it, shares an emptyDir between containers, and refuses a missing File' {
+        $hostDir = Join-Path $script:Root 'hostpath/made'
+        $path = Write-Manifest hostpath.yaml @"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kphost
+spec:
+  volumes:
+  - name: h
+    hostPath: {path: $hostDir, type: DirectoryOrCreate}
+  - name: scratch
+    emptyDir: {}
+  containers:
+  - name: writer
+    image: $($script:Img)
+    command: [sh, -c, "echo from-container > /h/out && echo shared > /s/x && exec sleep 600"]
+    volumeMounts:
+    - {name: h, mountPath: /h}
+    - {name: scratch, mountPath: /s}
+  - name: reader
+    image: $($script:Img)
+    command: [sleep, "600"]
+    volumeMounts:
+    - {name: scratch, mountPath: /s}
+"@
+        $pod = Import-ContainerKube $path
+        Test-Path -PathType Container $hostDir | Should -BeTrue
+        Wait-ContainerCondition { Test-Path (Join-Path $hostDir 'out') } -TimeoutSeconds 15 | Out-Null
+        (Get-Content (Join-Path $hostDir 'out')) | Should -Be 'from-container'
+        Wait-ContainerCondition { (Invoke-ContainerExec kphost-reader -- cat /s/x) -eq 'shared' } -TimeoutSeconds 15 | Out-Null
+        Invoke-ContainerExec kphost-reader -- cat /s/x | Should -Be 'shared'
+        $scratch = ((Get-Container kphost-reader).Mounts | Where-Object Destination -eq '/s').Source
+        Get-ContainerVolume $scratch | Should -Not -BeNullOrEmpty
+        Remove-ContainerKube $path
+        Get-ContainerVolume $scratch -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Test-Path (Join-Path $hostDir 'out') | Should -BeTrue # the host path is the host's
+
+        $missing = Write-Manifest hostfile.yaml @"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kphostfile
+spec:
+  volumes:
+  - name: f
+    hostPath: {path: $(Join-Path $script:Root 'hostpath/absent.conf'), type: File}
+  containers:
+  - name: c
+    image: $($script:Img)
+    volumeMounts: [{name: f, mountPath: /etc/app.conf}]
+"@
+        Import-ContainerKube $missing -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^KubeHostPathInvalid'
+        Get-ContainerPod kphostfile -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be 0
+    }
+}
+
 Describe 'Import-ContainerKube errors' {
     It 'names a missing file and a malformed manifest, and makes nothing' {
         Import-ContainerKube (Join-Path $script:Dir 'nope.yaml') -ErrorVariable err -ErrorAction SilentlyContinue
