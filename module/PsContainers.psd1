@@ -50,7 +50,7 @@
         'New-ContainerPod', 'Get-ContainerPod', 'Start-ContainerPod', 'Stop-ContainerPod', 'Restart-ContainerPod',
         'Remove-ContainerPod',
         # Kubernetes manifests
-        'ConvertTo-ContainerKubeYaml', 'Export-ContainerKube', 'Test-ContainerKube',
+        'ConvertTo-ContainerKubeYaml', 'Export-ContainerKube', 'Test-ContainerKube', 'Import-ContainerKube', 'Remove-ContainerKube',
         # prune
         'Clear-ContainerSystem'
     )

@@ -25,8 +25,12 @@ internal sealed unsafe class HealthProber
     private readonly MonitorContext _ctx;
     private readonly HealthConfig _config;
     private readonly string _pidFile, _pausedMarker;
-    /// <summary>"&lt;runtime&gt; exec --pid-file F ID COMMAND...": the same program every interval, its C arrays built once.</summary>
-    private readonly SpawnPlan _probe;
+    /// <summary>
+    /// "&lt;runtime&gt; exec --pid-file F ID COMMAND...": the same program every interval, its C arrays built once; for a
+    /// network probe "pscmon net-probe PID KIND PORT [PATH]" (<see cref="NetProbe"/>), built at each (re)start, when the
+    /// init's pid is known.
+    /// </summary>
+    private SpawnPlan? _probe;
     /// <summary>Bytes allocated when garbage was last collected (<see cref="Finish"/>).</summary>
     private long _collectedAt;
     /// <summary>
@@ -48,11 +52,14 @@ internal sealed unsafe class HealthProber
     {
         _ctx = ctx;
         _config = config;
-        var command = config.ProbeCommand() ?? throw new ArgumentException("the healthcheck has no command");
         _pidFile = Path.Combine(ctx.Options.Dir, ".health-probe.pid");
-        var args = ctx.RuntimeArgs("exec", "--pid-file", _pidFile, ctx.Options.Id);
-        args.AddRange(command);
-        _probe = new SpawnPlan(ctx.Options.Runtime, args);
+        if (!config.IsNetworkProbe())
+        {
+            var command = config.ProbeCommand() ?? throw new ArgumentException("the healthcheck has no command");
+            var args = ctx.RuntimeArgs("exec", "--pid-file", _pidFile, ctx.Options.Id);
+            args.AddRange(command);
+            _probe = new SpawnPlan(ctx.Options.Runtime, args);
+        }
         _pausedMarker = Path.Combine(ctx.Options.Dir, ContainerMarkers.Paused);
         ContainerHealth? previous = null;
         try { previous = HealthStateFile.ReadFrom(ctx.Options.Dir); } catch (Exception) { /* an unreadable record starts afresh */ }
@@ -70,6 +77,12 @@ internal sealed unsafe class HealthProber
     {
         Stop();
         _initPid = initPid;
+        if (_config.IsNetworkProbe())
+        {
+            _probe?.Dispose();
+            string self = Environment.ProcessPath ?? "/proc/self/exe";
+            _probe = new SpawnPlan(self, [self, "net-probe", initPid.ToString(CultureInfo.InvariantCulture), .. _config.Test]);
+        }
         _startedTick = Environment.TickCount64;
         _health.Status = HealthStatus.Starting;
         _health.FailingStreak = 0;
@@ -158,7 +171,7 @@ internal sealed unsafe class HealthProber
         _probeStartUtc = DateTime.UtcNow;
         _deadline = now + (long)_config.EffectiveTimeout().TotalMilliseconds;
         // its own session (setsid): the probe's whole process group can be killed at the timeout
-        int pid = _probe.Spawn(-1, p[1], p[1], newSession: true);
+        int pid = _probe?.Spawn(-1, p[1], p[1], newSession: true) ?? -1;
         close(p[1]);
         if (pid <= 0)
         {

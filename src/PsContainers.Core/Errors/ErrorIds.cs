@@ -549,6 +549,12 @@ public static class ErrorIds
     public const string KubeInputNotSupported = "KubeInputNotSupported";
     /// <summary>ObjectNotFound: Test-ContainerKube -Path names a file that does not exist.</summary>
     public const string KubeFileNotFound = "KubeFileNotFound";
+    /// <summary>InvalidData: Import-ContainerKube/Remove-ContainerKube read a manifest that is not YAML, or a document without a name, containers or images, or with a field of the wrong type (the message names the document and field).</summary>
+    public const string KubeInvalidManifest = "KubeInvalidManifest";
+    /// <summary>ObjectNotFound: a manifest's env, envFrom or volume names a ConfigMap or Secret (or a key of one) that the file does not define, and the reference is not optional.</summary>
+    public const string KubeReferenceNotFound = "KubeReferenceNotFound";
+    /// <summary>InvalidArgument: a hostPath volume's type check failed (type Directory, File, Socket, CharDevice or BlockDevice, and the host path is missing or of another type).</summary>
+    public const string KubeHostPathInvalid = "KubeHostPathInvalid";
 
     // ---- Pods: groups of containers sharing namespaces with an infra container (Pods/). ----
 

@@ -8,7 +8,8 @@ namespace PsContainers.Core.Kube;
 /// Turns <see cref="KubeWorkload"/>s into Kubernetes objects (core/v1 Pod, ConfigMap, PersistentVolumeClaim, Service;
 /// apps/v1 Deployment) and writes them as one multi-document YAML text. The mapping follows podman's <c>kube
 /// generate</c> (libpod/kube.go) and fixes its known faults (kube-notes 4.1): labels kept, restartPolicy written,
-/// the healthcheck as an exec livenessProbe (startupProbe for a start period), every name valid.
+/// the healthcheck as an exec livenessProbe (an httpGet or tcpSocket one for the HTTP-GET and TCP-SOCKET tests
+/// Import-ContainerKube makes; startupProbe for a start period), every name valid.
 /// <list type="bullet">
 /// <item>Names: objects and containers get RFC 1123 labels, Services RFC 1035 labels, claims and ConfigMaps RFC 1123
 /// subdomains, ports IANA service names unique in the pod ("tcp-80"); each repair is a warning naming both names.</item>
@@ -94,36 +95,22 @@ public static class KubeManifestBuilder
             var podScope = new KubeNameScope();
             var volumeNames = new HashSet<string>(StringComparer.Ordinal);
             var volumes = new List<object?>();
-            var mounts = new List<object?>();
-            foreach (var m in w.Mounts.OrderBy(m => m.Target, StringComparer.Ordinal))
+            var containers = new List<object?>();
+            var ports = new List<(KubeWorkloadPort Port, string Name)>();
+            if (w.Members.Count == 0) containers.Add(Container(w, name, name, podScope, volumeNames, volumes, ports));
+            else
             {
-                var (volName, volume) = Volume(w, m, podScope);
-                if (volumeNames.Add(volName)) volumes.Add(volume);
-                var vm = M();
-                vm["name"] = volName;
-                vm["mountPath"] = m.Target;
-                if (m.ReadOnly) vm["readOnly"] = true;
-                if (m.SubPath is { } sp) vm["subPath"] = sp;
-                mounts.Add(vm);
+                var containerNames = new KubeNameScope();
+                foreach (var member in w.Members.OrderBy(m => m.Name, StringComparer.Ordinal))
+                {
+                    string cname = containerNames.Take(member.Source, KubeNames.ToDnsLabel(member.Name));
+                    if (cname != member.Name) Warnings.Add($"The container name '{member.Name}' of '{member.Source}' is not a valid RFC 1123 label (or is taken); it is written as '{cname}'.");
+                    containers.Add(Container(member, cname, name, podScope, volumeNames, volumes, ports));
+                }
             }
 
-            var container = M();
-            container["name"] = name;
-            container["image"] = w.Image;
-            if (w.Command is { } cmd) container["command"] = cmd.Select(Escape).ToList<object?>();
-            if (w.Args is { } args) container["args"] = args.Select(Escape).ToList<object?>();
-            if (w.WorkingDir is { } wd) container["workingDir"] = wd;
-            if (w.Tty) container["tty"] = true;
-            if (w.StdinOpen) container["stdin"] = true;
-            Env(w, name, container);
-            var ports = Ports(w, container);
-            if (mounts.Count > 0) container["volumeMounts"] = mounts;
-            Resources(w, container);
-            Security(w, container);
-            Probes(w, container);
-
             var pod = M();
-            pod["containers"] = new List<object?> { container };
+            pod["containers"] = containers;
             pod["restartPolicy"] = RestartPolicyFor(w);
             if (volumes.Count > 0) pod["volumes"] = volumes.OrderBy(v => (string)((SortedDictionary<string, object?>)v!)["name"]!, StringComparer.Ordinal).ToList();
 
@@ -148,6 +135,43 @@ public static class KubeManifestBuilder
                 Workloads.Add(Doc("v1", "Pod", Meta(name, labels), "spec", pod));
             }
             if (options.Service) Service(w, name, selector, ports);
+        }
+
+        /// <summary>
+        /// One container of a pod spec: <paramref name="w"/>'s process, named <paramref name="name"/>; its volumes are
+        /// added to the pod's (<paramref name="volumes"/>, once per name), its ports to <paramref name="ports"/>.
+        /// </summary>
+        private SortedDictionary<string, object?> Container(KubeWorkload w, string name, string workload, KubeNameScope podScope, HashSet<string> volumeNames,
+            List<object?> volumes, List<(KubeWorkloadPort Port, string Name)> ports)
+        {
+            var mounts = new List<object?>();
+            foreach (var m in w.Mounts.OrderBy(m => m.Target, StringComparer.Ordinal))
+            {
+                var (volName, volume) = Volume(w, m, podScope);
+                if (volumeNames.Add(volName)) volumes.Add(volume);
+                var vm = M();
+                vm["name"] = volName;
+                vm["mountPath"] = m.Target;
+                if (m.ReadOnly) vm["readOnly"] = true;
+                if (m.SubPath is { } sp) vm["subPath"] = sp;
+                mounts.Add(vm);
+            }
+
+            var container = M();
+            container["name"] = name;
+            container["image"] = w.Image;
+            if (w.Command is { } cmd) container["command"] = cmd.Select(Escape).ToList<object?>();
+            if (w.Args is { } args) container["args"] = args.Select(Escape).ToList<object?>();
+            if (w.WorkingDir is { } wd) container["workingDir"] = wd;
+            if (w.Tty) container["tty"] = true;
+            if (w.StdinOpen) container["stdin"] = true;
+            Env(w, workload, container);
+            ports.AddRange(Ports(w, container));
+            if (mounts.Count > 0) container["volumeMounts"] = mounts;
+            Resources(w, container);
+            Security(w, container);
+            Probes(w, container);
+            return container;
         }
 
         private SortedDictionary<string, object?> Labels(KubeWorkload w, SortedDictionary<string, object?> selector)
@@ -346,6 +370,15 @@ public static class KubeManifestBuilder
 
         private static SortedDictionary<string, object?> Probe(string[] test)
         {
+            if (test[0] is HealthConfig.HttpGet or HealthConfig.TcpSocket)
+            {
+                var handler = M();
+                handler["port"] = int.Parse(test[1], CultureInfo.InvariantCulture);
+                if (test[0] == HealthConfig.HttpGet) handler["path"] = test[2];
+                var np = M();
+                np[test[0] == HealthConfig.HttpGet ? "httpGet" : "tcpSocket"] = handler;
+                return np;
+            }
             var command = test[0] == "CMD-SHELL" ? new List<object?> { "/bin/sh", "-c", test[1] } : test.Skip(1).ToList<object?>();
             var exec = M();
             exec["command"] = command;

@@ -54,6 +54,12 @@ public sealed class KubeWorkload
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary>How many copies run (compose scale; Deployment replicas).</summary>
     public int Replicas { get; init; } = 1;
+    /// <summary>
+    /// For a pod (<see cref="KubeWorkloadReader.FromPod"/>): its containers, each a workload of its own (its name the
+    /// Kubernetes container name); the pod's labels, ports and restart policy are on this workload. Empty for a
+    /// container or a compose service: the workload is then the pod's one container.
+    /// </summary>
+    public IReadOnlyList<KubeWorkload> Members { get; init; } = [];
     /// <summary>What the reader could not carry over, as warnings.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

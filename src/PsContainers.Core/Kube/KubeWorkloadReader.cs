@@ -114,6 +114,59 @@ public static class KubeWorkloadReader
     }
 
     /// <summary>
+    /// The workload of a pod (podman kube generate of a pod): one Pod whose containers are the pod's members (the infra
+    /// container left out), each read as <see cref="FromContainers"/> reads a container and named without the
+    /// "&lt;pod&gt;-" prefix Import-ContainerKube gives it (so that generate → play → generate is a fixed point,
+    /// where podman's names grow, podman#16544). The pod's published ports go on its first container by name (a
+    /// pod publishes them for all of its containers; Kubernetes lists them on one); its labels are kept (the selector
+    /// label a play wrote is not repeated); the restart policy is the first container's.
+    /// </summary>
+    /// <param name="pod">The pod.</param>
+    /// <param name="containers">The pod's containers (<see cref="Pods.PodManager.ContainersOf"/>), the infra container among them or not.</param>
+    /// <param name="imageConfig">Finds an image's config by id or reference; null (or a null answer) when unknown.</param>
+    /// <exception cref="PscException">NoKubeWorkload: the pod has no container but its infra container.</exception>
+    public static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig)
+    {
+        var members = containers.Where(c => c.Id != pod.InfraContainerId && c.Pod == pod.Id).OrderBy(c => MemberName(pod, c), StringComparer.Ordinal).ToList();
+        var warnings = new List<string>();
+        var list = new List<KubeWorkload>();
+        for (int i = 0; i < members.Count; i++)
+        {
+            var c = members[i];
+            var w = FromContainer(c, imageConfig, MemberName(pod, c), null, 1);
+            var ports = i == 0 ? pod.PortBindings.Select(p => new KubeWorkloadPort
+            {
+                ContainerPort = p.ContainerPort, Protocol = p.Protocol, HostPort = p.HostPort > 0 ? p.HostPort : null,
+                HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP, Published = true,
+            }).ToList() : [];
+            if (w.Labels.Count > 0) warnings.Add($"'{pod.Name}/{w.Name}': container labels are not written for a pod's container (the pod's labels are).");
+            list.Add(new KubeWorkload
+            {
+                Source = pod.Name + "/" + w.Name, Name = w.Name, Image = w.Image, Command = w.Command, Args = w.Args, Environment = w.Environment,
+                Ports = ports, Mounts = w.Mounts, MemoryLimit = w.MemoryLimit, CpuLimit = w.CpuLimit, PidsLimit = w.PidsLimit,
+                CapAdd = w.CapAdd, CapDrop = w.CapDrop, Privileged = w.Privileged, ReadOnlyRootFilesystem = w.ReadOnlyRootFilesystem,
+                User = w.User, Restart = w.Restart, Healthcheck = w.Healthcheck, WorkingDir = w.WorkingDir, Tty = w.Tty, StdinOpen = w.StdinOpen,
+            });
+            warnings.AddRange(w.Warnings);
+        }
+        if (list.Count == 0)
+            throw PscException.InvalidArgument(ErrorIds.NoKubeWorkload, $"Pod '{pod.Name}' has no container besides its infra container; a Kubernetes Pod needs at least one.", pod.Name);
+        return new KubeWorkload
+        {
+            Source = pod.Name,
+            Name = pod.Name,
+            Labels = pod.Labels.Where(kv => !(kv.Key == KubeManifestBuilder.NameLabel && kv.Value == pod.Name)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            Restart = list.Count > 0 ? list[0].Restart : RestartPolicyName.No,
+            Members = list,
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>A pod member's Kubernetes container name: its name without the "&lt;pod&gt;-" prefix a play gives it.</summary>
+    private static string MemberName(Pods.ContainerPod pod, Container c) =>
+        c.Name.StartsWith(pod.Name + "-", StringComparison.Ordinal) && c.Name.Length > pod.Name.Length + 1 ? c.Name[(pod.Name.Length + 1)..] : c.Name;
+
+    /// <summary>
     /// Kubernetes <c>command</c>/<c>args</c> for a process that runs <paramref name="entrypoint"/> + <paramref name="cmd"/>
     /// from an image with <paramref name="imageEntrypoint"/> + <paramref name="imageCmd"/> (Kubernetes "Define a
     /// Command and Arguments for a Container": command replaces ENTRYPOINT and, when args is absent, drops CMD; args

@@ -5,11 +5,12 @@ using PsContainers.Core.Compose;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Images;
 using PsContainers.Core.Kube;
+using PsContainers.Core.Pods;
 
 namespace PsContainers.Commands;
 
 /// <summary>
-/// What ConvertTo-ContainerKubeYaml and Export-ContainerKube share: the inputs (containers, compose projects loaded
+/// What ConvertTo-ContainerKubeYaml and Export-ContainerKube share: the inputs (containers, pods, compose projects loaded
 /// by Import-ContainerProject, projects of the store from Get-ContainerProject, or names), collected over the
 /// pipeline and converted once at the end (<see cref="KubeWorkloadReader"/>, <see cref="KubeManifestBuilder"/>), with
 /// the generator's warnings written as warnings.
@@ -17,8 +18,8 @@ namespace PsContainers.Commands;
 public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
 {
     /// <summary>
-    /// Container objects, ContainerProject objects (Import-ContainerProject), ContainerProjectSummary objects
-    /// (Get-ContainerProject), or names: a container name, id or wildcard, or else the name of a compose project whose
+    /// Container objects, ContainerPod objects (Get-ContainerPod: one Pod with the pod's containers),
+    /// ContainerProject objects (Import-ContainerProject), ContainerProjectSummary objects (Get-ContainerProject), or names: a container name, id or wildcard, or else the name of a compose project whose
     /// containers are in the store.
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "InputObject")]
@@ -45,6 +46,7 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
 
     private readonly List<Container> _containers = [];
     private readonly List<ContainerProject> _projects = [];
+    private readonly List<ContainerPod> _pods = [];
     private List<Container>? _all;
 
     private List<Container> All => _all ??= Engine.ContainerStore.LoadAll();
@@ -65,6 +67,9 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
                     break;
                 case ContainerProject p:
                     _projects.Add(p);
+                    break;
+                case ContainerPod pod:
+                    _pods.Add(pod);
                     break;
                 case ContainerProjectSummary s:
                     AddProject(s.Name, wildcard: false);
@@ -95,7 +100,7 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
     /// <summary>The manifest of everything collected, with its warnings written; null after an error (already written).</summary>
     protected KubeManifest? Convert()
     {
-        if (_containers.Count == 0 && _projects.Count == 0) return null;
+        if (_containers.Count == 0 && _projects.Count == 0 && _pods.Count == 0) return null;
         var images = new Dictionary<string, ImageConfig?>(StringComparer.Ordinal);
         ImageConfig? Image(string idOrRef)
         {
@@ -105,7 +110,8 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
             catch (Exception e) when (e is PscException or IOException) { config = null; }
             return images[idOrRef] = config;
         }
-        var workloads = KubeWorkloadReader.FromContainers(_containers, Image).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)));
+        var workloads = KubeWorkloadReader.FromContainers(_containers, Image).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)))
+            .Concat(_pods.DistinctBy(p => p.Id).Select(p => KubeWorkloadReader.FromPod(p, Engine.Pods.ContainersOf(p), Image)));
         if (ForTarget(null, () => KubeManifestBuilder.Build(workloads, new KubeGenerateOptions { Kind = Kind, Service = Service, ClaimSize = ClaimSize }), out var manifest))
         {
             foreach (var w in manifest.Warnings) WriteWarning(w);

@@ -94,14 +94,7 @@ public sealed class TestContainerKubeCommand : PscCmdlet
         }
         foreach (var p in Path)
         {
-            IEnumerable<string> files;
-            try { files = GetResolvedProviderPathFromPSPath(p, out _); }
-            catch (ItemNotFoundException e)
-            {
-                WriteError(new ErrorRecord(e, ErrorIds.KubeFileNotFound, ErrorCategory.ObjectNotFound, p));
-                continue;
-            }
-            foreach (var f in files)
+            foreach (var f in ContainerKubeFileCmdletBase.ResolveKubeFiles(this, p))
                 if (ForTarget(f, () => File.ReadAllText(f), out var text))
                     WriteObject(KubeValidator.Check(text, f), enumerateCollection: true);
         }

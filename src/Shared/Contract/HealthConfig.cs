@@ -10,7 +10,11 @@ namespace PsContainers.Core.Containers;
 /// docker inspect's <c>Config.Healthcheck</c>):
 /// <code>{"Test":["CMD-SHELL","wget -q -O- localhost"],"Interval":30000000000,"Timeout":30000000000,"StartPeriod":0,"StartInterval":0,"Retries":3}</code>
 /// <see cref="Test"/> is <c>["NONE"]</c> (disabled), <c>["CMD", exe, args...]</c> (run directly) or
-/// <c>["CMD-SHELL", script]</c> (run with /bin/sh -c); an empty Test inherits the image's. Durations are in nanoseconds
+/// <c>["CMD-SHELL", script]</c> (run with /bin/sh -c); an empty Test inherits the image's. Two more tests are
+/// PsContainers' own, for Kubernetes' httpGet and tcpSocket probes (Import-ContainerKube): <c>["HTTP-GET", port,
+/// path]</c> (an HTTP/1.1 GET of http://127.0.0.1:port/path; a status 200-399 is healthy) and <c>["TCP-SOCKET",
+/// port]</c> (a TCP connection to 127.0.0.1:port opens); pscmon makes them itself in the container's network
+/// namespace, so the image needs no curl or nc. Durations are in nanoseconds
 /// and 0 means "docker's default" (<see cref="DefaultInterval"/> ...), as in docker, so a stored record reads the same
 /// way docker's does.
 /// </summary>
@@ -38,7 +42,13 @@ public sealed class HealthConfig
     public int Retries { get; set; }
 
     /// <summary>A healthcheck that runs probes: a CMD or CMD-SHELL test (not NONE, not empty).</summary>
-    public bool IsActive() => Test.Length > 1 && Test[0] is "CMD" or "CMD-SHELL";
+    public bool IsActive() => Test.Length > 1 && Test[0] is "CMD" or "CMD-SHELL" or HttpGet or TcpSocket;
+
+    /// <summary>The test words of the network probes: <c>["HTTP-GET", port, path]</c> and <c>["TCP-SOCKET", port]</c>.</summary>
+    public const string HttpGet = "HTTP-GET", TcpSocket = "TCP-SOCKET";
+
+    /// <summary>An HTTP-GET or TCP-SOCKET test: made by the monitor in the container's network namespace, not run as a command.</summary>
+    public bool IsNetworkProbe() => Test.Length > 1 && Test[0] is HttpGet or TcpSocket;
 
     /// <summary>The interval with the default applied.</summary>
     public TimeSpan EffectiveInterval() => OrDefault(Interval, DefaultInterval);
@@ -58,11 +68,12 @@ public sealed class HealthConfig
 
     /// <summary>
     /// The command a probe runs: CMD's arguments, or <paramref name="shell"/> (default ["/bin/sh","-c"], docker's
-    /// default SHELL) followed by the CMD-SHELL script; null when the healthcheck is not <see cref="IsActive"/>.
+    /// default SHELL) followed by the CMD-SHELL script; null when the healthcheck is not <see cref="IsActive"/> or is a
+    /// network probe (<see cref="IsNetworkProbe"/>).
     /// </summary>
     public IReadOnlyList<string>? ProbeCommand(IReadOnlyList<string>? shell = null)
     {
-        if (!IsActive()) return null;
+        if (!IsActive() || IsNetworkProbe()) return null;
         if (Test[0] == "CMD") return Test[1..];
         var l = new List<string>(shell is { Count: > 0 } ? shell : ["/bin/sh", "-c"]) { string.Join(' ', Test[1..]) };
         return l;
@@ -105,8 +116,15 @@ public sealed class HealthConfig
             if (ns > 0 && ns < ToNanoseconds(MinimumDuration)) return $"The health {name} must be at least 1ms.";
         }
         if (Retries < 0) return "The health retries cannot be negative.";
-        if (Test.Length > 0 && Test[0] is not ("NONE" or "CMD" or "CMD-SHELL"))
+        if (Test.Length > 0 && Test[0] is not ("NONE" or "CMD" or "CMD-SHELL" or HttpGet or TcpSocket))
             return $"A healthcheck test starts with NONE, CMD or CMD-SHELL, not '{Test[0]}'.";
+        if (Test.Length > 0 && Test[0] is HttpGet or TcpSocket)
+        {
+            if (Test.Length != (Test[0] == HttpGet ? 3 : 2) || !int.TryParse(Test[1], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+                return Test[0] == HttpGet ? "An HTTP-GET healthcheck is [\"HTTP-GET\", port 1-65535, path]." : "A TCP-SOCKET healthcheck is [\"TCP-SOCKET\", port 1-65535].";
+            if (Test[0] == HttpGet && (!Test[2].StartsWith('/') || Test[2].Any(ch => ch <= ' ' || ch == 0x7f)))
+                return $"The HTTP-GET healthcheck path '{Test[2]}' must start with '/' and hold no space or control character.";
+        }
         if (Test.Length == 1 && Test[0] is "CMD" or "CMD-SHELL") return $"A {Test[0]} healthcheck needs a command.";
         return null;
     }

@@ -1,0 +1,181 @@
+using PsContainers.Core.Containers;
+using PsContainers.Core.Pods;
+using PsContainers.Core.Volumes;
+using PsContainers.FileSystem;
+
+namespace PsContainers.Core.Kube;
+
+/// <summary>
+/// Carries out a <see cref="KubePlayPlan"/> on the engine: podman's <c>kube play</c> (<see cref="Play"/>) and
+/// <c>kube down</c> (<see cref="Down"/>). Every change is asked for first through the approval callback (the cmdlet's
+/// ShouldProcess), so -WhatIf changes nothing.
+/// </summary>
+public sealed class KubePlayer
+{
+    private readonly Engine _engine;
+
+    /// <param name="engine">The engine whose pods, containers and volumes are made and removed.</param>
+    public KubePlayer(Engine engine) { _engine = engine; }
+
+    /// <summary>The directory of the ConfigMap and Secret volume files of played pods: &lt;root&gt;/kube.</summary>
+    public static string FilesRoot(PscPaths paths) => Path.Combine(paths.Root, "kube");
+
+    /// <summary>
+    /// Play <paramref name="plan"/> (podman kube play): the claims' volumes (an existing one is reused, as podman does),
+    /// then each pod in order: with <paramref name="replace"/> a pod of the same name is removed first (podman
+    /// --replace); its hostPath types are checked (or created), its ConfigMap/Secret files written afresh, the pod and
+    /// its containers created, and started unless <paramref name="noStart"/> (podman --start=false). A pod whose
+    /// creation fails is removed again before the error is thrown; pods made before it stay (Remove-ContainerKube
+    /// removes them).
+    /// </summary>
+    /// <param name="approve">(target, action) → whether to do it; false skips that volume or pod.</param>
+    /// <returns>The volumes (created or reused) and the pods made, as they are afterwards.</returns>
+    /// <exception cref="PscException">PodNameInUse (without <paramref name="replace"/>), KubeHostPathInvalid, and the
+    /// pod and container create and start errors.</exception>
+    public (IReadOnlyList<ContainerVolume> Volumes, IReadOnlyList<ContainerPod> Pods) Play(KubePlayPlan plan, bool replace, bool noStart,
+        Func<string, string, bool> approve, CancellationToken ct = default)
+    {
+        var volumes = new List<ContainerVolume>();
+        foreach (var v in plan.Volumes)
+        {
+            if (!approve(v.Name, "Create volume (PersistentVolumeClaim)")) continue;
+            var existing = _engine.Volumes.Get(v.Name);
+            volumes.Add(existing ?? _engine.Volumes.Create(v.Name, v.Labels.ToDictionary(kv => kv.Key, kv => kv.Value)));
+        }
+        var pods = new List<ContainerPod>();
+        foreach (var p in plan.Pods)
+        {
+            ct.ThrowIfCancellationRequested();
+            string what = $"Create pod ({p.Source}: {string.Join(", ", p.Containers.Select(c => c.Name))}){(noStart ? "" : " and start it")}";
+            if (!approve(p.Name, what)) continue;
+            if (replace && _engine.Pods.Store.Find(p.Name) is { } old && old.Name == p.Name) RemovePod(old, ct);
+            pods.Add(PlayPod(p, noStart, ct));
+        }
+        return (volumes, pods);
+    }
+
+    private ContainerPod PlayPod(KubePlayPod p, bool noStart, CancellationToken ct)
+    {
+        foreach (var h in p.HostPaths) CheckHostPath(h);
+        if (_engine.Pods.Store.Find(p.Name) is { } taken && taken.Name == p.Name)
+            throw PscException.Exists(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId} (use -Replace to recreate it).", p.Name);
+        var pod = _engine.Pods.Create(p.Options, ct);
+        try
+        {
+            WriteFiles(p);
+            // the pod's emptyDir volumes are made once, before any container, so that every container mounts the same one
+            foreach (var name in p.Containers.SelectMany(c => c.Mounts).Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous")).Select(m => m.Source!).Distinct())
+                if (_engine.Volumes.Get(name) is null) _engine.Volumes.Create(name, null, anonymous: true);
+            foreach (var o in p.Containers) _engine.Containers.Create(Copy(o), ct);
+            return noStart ? _engine.Pods.WithMembers(pod) : _engine.Pods.Start(pod, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            try { RemovePod(pod, CancellationToken.None); } catch (Exception) { /* the play's error is what matters */ }
+            throw;
+        }
+    }
+
+    /// <summary>A fresh copy of the options for each create: the engine fills in some of them (the pod's network).</summary>
+    private static ContainerCreateOptions Copy(ContainerCreateOptions o) => new()
+    {
+        Image = o.Image, Name = o.Name, Command = o.Command, Entrypoint = o.Entrypoint, Environment = [.. o.Environment],
+        WorkingDirectory = o.WorkingDirectory, User = o.User, Memory = o.Memory, Cpus = o.Cpus,
+        Mounts = o.Mounts.Select(m => new MountSpec { Type = m.Type, Source = m.Source, Destination = m.Destination, ReadOnly = m.ReadOnly, Options = m.Options, Tmpfs = m.Tmpfs }).ToList(),
+        ReadOnly = o.ReadOnly, Restart = o.Restart, CapAdd = [.. o.CapAdd], CapDrop = [.. o.CapDrop], Privileged = o.Privileged,
+        StopTimeout = o.StopTimeout, Interactive = o.Interactive, Tty = o.Tty, Healthcheck = o.Healthcheck?.Clone(), Pod = o.Pod,
+    };
+
+    /// <summary>Writes the pod's ConfigMap and Secret files into a fresh <see cref="KubePlayPod.FilesDirectory"/> (the old one deleted without following links).</summary>
+    private static void WriteFiles(KubePlayPod p)
+    {
+        if (p.FilesDirectory is not { } dir) return;
+        SafeTree.Delete(dir);
+        Directory.CreateDirectory(Path.GetDirectoryName(dir)!);
+        Directory.CreateDirectory(dir).UnixFileMode = (UnixFileMode)0b111_101_101;
+        foreach (var v in p.FileVolumes) Directory.CreateDirectory(Path.Combine(dir, v)).UnixFileMode = (UnixFileMode)0b111_101_101;
+        foreach (var f in p.Files)
+        {
+            // the directory is new and only this loop writes in it, so no component can be a link; the planner refused '..'
+            string full = Path.Combine(dir, f.RelativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, f.Content);
+            File.SetUnixFileMode(full, (UnixFileMode)(f.Mode & 0b111_111_111));
+        }
+    }
+
+    /// <summary>Kubernetes' hostPath type checks (podman kube play does the same).</summary>
+    private static void CheckHostPath(KubeHostPath h)
+    {
+        PscException Bad(string what) => PscException.InvalidArgument(ErrorIds.KubeHostPathInvalid, $"The hostPath volume '{h.Volume}' needs {what} at '{h.Path}'.", h.Path);
+        var info = new FileInfo(h.Path);
+        bool exists = info.Exists || Directory.Exists(h.Path);
+        switch (h.Type)
+        {
+            case "DirectoryOrCreate":
+                if (!exists) Directory.CreateDirectory(h.Path).UnixFileMode = (UnixFileMode)0b111_101_101;
+                else if (!Directory.Exists(h.Path)) throw Bad("a directory");
+                break;
+            case "Directory":
+                if (!Directory.Exists(h.Path)) throw Bad("an existing directory");
+                break;
+            case "FileOrCreate":
+                if (!exists)
+                {
+                    using (File.Create(h.Path)) { }
+                    File.SetUnixFileMode(h.Path, (UnixFileMode)0b110_100_100);
+                }
+                else if (Directory.Exists(h.Path)) throw Bad("a file");
+                break;
+            case "File":
+                if (!info.Exists) throw Bad("an existing file");
+                break;
+            case "Socket" or "CharDevice" or "BlockDevice":
+                // the path as asked for, links followed (a hostPath is a host path the manifest names, as docker -v takes one)
+                uint wanted = h.Type switch { "Socket" => FsStat.S_IFSOCK, "CharDevice" => FsStat.S_IFCHR, _ => FsStat.S_IFBLK };
+                if (!Fs.TryStat(null, System.Text.Encoding.UTF8.GetBytes(h.Path), out var st, followSymlinks: true) || st.Type != wanted)
+                    throw Bad(h.Type == "Socket" ? "a socket" : h.Type == "CharDevice" ? "a character device" : "a block device");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Take down what playing <paramref name="plan"/> made (podman kube down): each of its pods that exists is removed
+    /// with its containers (running ones killed), its ConfigMap/Secret files and its emptyDir volumes; with
+    /// <paramref name="removeVolumes"/> the claims' named volumes too (podman kube down --force). Pods and volumes
+    /// that do not exist are skipped.
+    /// </summary>
+    /// <param name="approve">(target, action) → whether to do it.</param>
+    /// <returns>The names of the pods and volumes removed.</returns>
+    /// <exception cref="PscException">The pod and volume removal errors (VolumeInUse when another container still uses a claim's volume).</exception>
+    public IReadOnlyList<string> Down(KubePlayPlan plan, bool removeVolumes, Func<string, string, bool> approve, CancellationToken ct = default)
+    {
+        var removed = new List<string>();
+        foreach (var p in plan.Pods)
+        {
+            if (_engine.Pods.Store.Find(p.Name) is not { } pod || pod.Name != p.Name) continue;
+            if (!approve(p.Name, $"Remove pod ({p.Source}) and its containers")) continue;
+            RemovePod(pod, ct);
+            removed.Add(p.Name);
+        }
+        if (removeVolumes)
+            foreach (var v in plan.Volumes)
+            {
+                if (_engine.Volumes.Get(v.Name) is null || !approve(v.Name, "Remove volume (PersistentVolumeClaim)")) continue;
+                _engine.Volumes.Remove(v.Name);
+                removed.Add(v.Name);
+            }
+        return removed;
+    }
+
+    /// <summary>Remove a pod (forced), then its emptyDir volumes and its ConfigMap/Secret files.</summary>
+    private void RemovePod(ContainerPod pod, CancellationToken ct)
+    {
+        var anonymous = _engine.Pods.ContainersOf(pod).SelectMany(c => c.Mounts)
+            .Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Source is not null).Select(m => m.Source!).Distinct().ToList();
+        _engine.Pods.Remove(pod, force: true, ct);
+        foreach (var name in anonymous)
+            if (_engine.Volumes.Get(name) is not null && _engine.Volumes.UsersOf(name).Length == 0) _engine.Volumes.Remove(name);
+        SafeTree.Delete(Path.Combine(FilesRoot(_engine.Paths), pod.Name));
+    }
+}

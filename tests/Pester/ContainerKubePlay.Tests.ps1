@@ -1,0 +1,445 @@
+# Kubernetes YAML in (podman kube play / kube down) with real containers: a Pod whose two containers talk on
+# localhost and whose hostPort reaches a member from the host, a Deployment with 2 replicas, a Job that runs once and
+# exits 0, a ConfigMap as env and as a read-only volume file, a Secret as env, a PVC whose volume survives
+# Remove-ContainerKube and is reused, an exec livenessProbe reaching healthy and one failing, httpGet and tcpSocket
+# probes made by pscmon from outside the container (healthy and unhealthy), -WhatIf changing nothing,
+# -Replace, an unsupported kind warned about; Remove-ContainerKube leaves no pod, container, veth or iptables rule;
+# and generate → import → generate is a fixed point for a pod with two containers, env, a port, a volume and a
+# healthcheck.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-PsContainersForTest
+    Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Networking.Helpers.psm1" -Force
+    Import-PsContainersCore
+    $script:Root = Initialize-ContainerTestStore
+    $script:Img = 'busybox-test:latest'
+    $script:Dir = Join-Path $script:Root 'manifests'
+    $null = New-Item -ItemType Directory $script:Dir
+    function script:Get-Page([int] $Port) { (& busybox wget -q -O - "http://127.0.0.1:$Port/" 2>$null) -join "" }
+    function script:Write-Manifest([string] $Name, [string] $Yaml) {
+        $path = Join-Path $script:Dir $Name
+        Set-Content -LiteralPath $path -Value $Yaml -NoNewline
+        $path
+    }
+    function script:Get-Health([string] $Name) { (Get-Container $Name).State.Health.Status }
+}
+
+AfterAll {
+    Get-ContainerPod -ErrorAction SilentlyContinue | Remove-ContainerPod -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Wait-NetworkCleanup $script:Root
+    Remove-ContainerTestStore $script:Root
+}
+
+Describe 'Import-ContainerKube of a Pod, a ConfigMap, a Secret and a claim' {
+    BeforeAll {
+        $script:Port = Get-FreeTcpPort
+        $script:App = Write-Manifest app.yaml @"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  MODE: fast
+  index.html: from-configmap
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: creds
+stringData:
+  password: s3cret
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: kpdata
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kpweb
+  labels:
+    tier: front
+spec:
+  restartPolicy: Always
+  volumes:
+  - name: site
+    configMap:
+      name: settings
+      items: [{key: index.html, path: index.html}]
+  - name: data
+    persistentVolumeClaim:
+      claimName: kpdata
+  containers:
+  - name: httpd
+    image: $($script:Img)
+    command: [httpd, -f, -p, "80", -h, /www]
+    ports:
+    - containerPort: 80
+      hostPort: $($script:Port)
+    volumeMounts:
+    - {name: site, mountPath: /www}
+    - {name: data, mountPath: /data}
+    livenessProbe:
+      exec:
+        command: [/bin/sh, -c, "test -f /www/index.html"]
+      periodSeconds: 1
+      failureThreshold: 2
+  - name: client
+    image: $($script:Img)
+    command: [sh, -c, "echo kept > /data/mark; exec sleep 600"]
+    env:
+    - name: PASS
+      valueFrom:
+        secretKeyRef: {name: creds, key: password}
+    - name: GREETING
+      value: "mode `$(MODE) costs `$`$5"
+    envFrom:
+    - configMapRef: {name: settings}
+    volumeMounts:
+    - {name: data, mountPath: /data}
+    livenessProbe:
+      exec:
+        command: [cat, /nonexistent]
+      periodSeconds: 1
+      failureThreshold: 1
+"@
+        $script:Out = @(Import-ContainerKube -Path $script:App -WarningVariable kw -WarningAction SilentlyContinue)
+        $script:Warnings = @($kw | ForEach-Object Message)
+        $script:Pod = Get-ContainerPod kpweb
+        $script:Trace = Get-NetworkTrace $script:Root $script:Pod.InfraContainerId
+        $null = Wait-ContainerCondition { (Get-Page $script:Port) -eq 'from-configmap' } -TimeoutSeconds 20
+    }
+
+    It 'outputs the claim''s volume and the pod, running' {
+        $vol = @($script:Out | Where-Object { $_ -is [PsContainers.Core.Volumes.ContainerVolume] })
+        $vol.Name | Should -Be 'kpdata'
+        $pods = @($script:Out | Where-Object { $_ -is [PsContainers.Core.Pods.ContainerPod] })
+        $pods.Name | Should -Be 'kpweb'
+        $pods[0].Status | Should -Be 'Running'
+        $script:Pod.Labels['tier'] | Should -Be 'front'
+        (Get-Container -All | Where-Object Pod -eq $script:Pod.Id | Where-Object Name -notlike '*-infra').Name | Sort-Object |
+            Should -Be @('kpweb-client', 'kpweb-httpd')
+    }
+
+    It 'warns about the unsupported Service by name' {
+        $script:Warnings | Where-Object { $_ -match "kind 'Service'" -and $_ -match 'Service/web' } | Should -HaveCount 1
+    }
+
+    It 'publishes the hostPort on the pod and lets the containers talk on localhost' {
+        Get-Page $script:Port | Should -Be 'from-configmap'
+        Invoke-ContainerExec kpweb-client -- wget -q -O - http://127.0.0.1:80/ | Should -Be 'from-configmap'
+    }
+
+    It 'gives a ConfigMap and a Secret as env, with $(VAR) and $$ expanded as Kubernetes does' {
+        $env = Invoke-ContainerExec kpweb-client -- env
+        $env | Should -Contain 'PASS=s3cret'
+        $env | Should -Contain 'MODE=fast'
+        $env | Should -Contain 'GREETING=mode fast costs $5'
+    }
+
+    It 'mounts the ConfigMap file read-only' {
+        Invoke-ContainerExec kpweb-httpd -- cat /www/index.html | Should -Be 'from-configmap'
+        Invoke-ContainerExec kpweb-httpd -- sh -c '(echo x > /www/index.html) 2>/dev/null; echo rc=$?' | Should -Match 'rc=[1-9]'
+        (Get-Container kpweb-httpd).Mounts | Where-Object Destination -eq '/www' | ForEach-Object ReadOnly | Should -BeTrue
+    }
+
+    It 'runs an exec livenessProbe to healthy, and a failing one to unhealthy' {
+        Wait-ContainerCondition { (Get-Health kpweb-httpd) -eq 'Healthy' } -TimeoutSeconds 20 | Out-Null
+        Get-Health kpweb-httpd | Should -Be 'Healthy'
+        (Get-Container kpweb-httpd).Config.Healthcheck.Test | Should -Be @('CMD-SHELL', 'test -f /www/index.html')
+        Wait-ContainerCondition { (Get-Health kpweb-client) -eq 'Unhealthy' } -TimeoutSeconds 20 | Out-Null
+        Get-Health kpweb-client | Should -Be 'Unhealthy'
+    }
+
+    It 'refuses to play the file again while its pod exists, and -WhatIf changes nothing' {
+        Import-ContainerKube $script:App -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNameInUse'
+        $before = @(Get-Container -All).Id | Sort-Object
+        Import-ContainerKube $script:App -Replace -WhatIf -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        Remove-ContainerKube $script:App -Force -WhatIf
+        @(Get-Container -All).Id | Sort-Object | Should -Be $before
+        (Get-ContainerPod kpweb).Id | Should -Be $script:Pod.Id
+        Get-ContainerVolume kpdata | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Remove-ContainerKube leaves no pod, container, veth or iptables rule, and keeps the claim''s volume' {
+        $netns = (Get-Content -Raw (Join-Path $script:Root "containers/$($script:Pod.InfraContainerId)/network.json") | ConvertFrom-Json).NetnsPath
+        @($script:Trace.Veths).Count | Should -Be 1
+        Remove-ContainerKube -Path $script:App
+        Get-ContainerPod kpweb -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be 0
+        Wait-NetworkCleanup $script:Root
+        Get-NetworkLeftover $script:Trace $netns | Should -BeNullOrEmpty
+        Get-Page $script:Port | Should -BeNullOrEmpty
+        Test-Path (Join-Path $script:Root 'kube/kpweb') | Should -BeFalse
+        Get-ContainerVolume kpdata | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reuses the claim''s volume on the next play, and -Force takes it down too' {
+        $vol = Get-ContainerVolume kpdata
+        'kept' | Should -Be ((Get-Content -Raw (Join-Path $vol.Mountpoint 'mark')).Trim())
+        $out = @(Import-ContainerKube $script:App -NoStart -WarningAction SilentlyContinue)
+        ($out | Where-Object Name -eq kpdata).CreatedAt | Should -Be $vol.CreatedAt
+        (Get-ContainerPod kpweb).Status | Should -Be 'Created'
+        Remove-ContainerKube $script:App -Force -Confirm:$false
+        Get-ContainerVolume kpdata -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ContainerPod kpweb -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Import-ContainerKube of a Deployment and a Job' {
+    It 'makes one pod per replica, named as podman names them, and -Replace recreates them' {
+        $path = Write-Manifest deploy.yaml @"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kpd
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: kpd}
+  template:
+    metadata:
+      labels: {app: kpd}
+    spec:
+      containers:
+      - name: main
+        image: $($script:Img)
+        command: [sleep, "600"]
+"@
+        $pods = @(Import-ContainerKube $path)
+        $pods.Name | Should -Be @('kpd-pod-0', 'kpd-pod-1')
+        foreach ($p in $pods) {
+            $p.Status | Should -Be 'Running'
+            $p.Labels['app'] | Should -Be 'kpd'
+            (Get-Container "$($p.Name)-main").Status | Should -Be 'Running'
+        }
+        $again = @(Import-ContainerKube $path -Replace)
+        $again.Name | Should -Be @('kpd-pod-0', 'kpd-pod-1')
+        $again[0].Id | Should -Not -Be $pods[0].Id
+        Get-ContainerPod -Id $pods[0].Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Remove-ContainerKube $path
+        Get-ContainerPod 'kpd-*' | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
+    It 'runs a Job''s container once, to exit code 0' {
+        $path = Write-Manifest job.yaml @"
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: kpjob
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: run
+        image: $($script:Img)
+        command: [sh, -c, "echo job-done"]
+"@
+        $pod = Import-ContainerKube $path
+        $pod.Name | Should -Be 'kpjob-pod'
+        Wait-ContainerCondition { (Get-Container kpjob-pod-run -All).Status -eq 'Exited' } -TimeoutSeconds 20 | Out-Null
+        $c = Get-Container kpjob-pod-run -All
+        $c.Status | Should -Be 'Exited'
+        $c.ExitCode | Should -Be 0
+        $c.RestartCount | Should -Be 0
+        $c.HostConfig.RestartPolicy.Name | Should -Be 'No'
+        Get-ContainerLog kpjob-pod-run | Should -Be 'job-done'
+        Remove-ContainerKube $path
+        Get-ContainerPod kpjob-pod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'httpGet and tcpSocket probes run by pscmon in the pod''s network namespace' {
+    BeforeAll {
+        $script:Probes = Write-Manifest probes.yaml @"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kpprobe
+spec:
+  containers:
+  - name: web
+    image: $($script:Img)
+    command: [sh, -c, "mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www"]
+    ports:
+    - {containerPort: 8080, name: http}
+    livenessProbe:
+      httpGet: {path: /index.html, port: http}
+      periodSeconds: 1
+  - name: missing
+    image: $($script:Img)
+    command: [sleep, "600"]
+    livenessProbe:
+      httpGet: {path: /missing.html, port: 8080}
+      periodSeconds: 1
+      failureThreshold: 1
+  - name: tcp
+    image: $($script:Img)
+    command: [sleep, "600"]
+    livenessProbe:
+      tcpSocket: {port: 8080}
+      periodSeconds: 1
+  - name: closed
+    image: $($script:Img)
+    command: [sleep, "600"]
+    livenessProbe:
+      tcpSocket: {port: 9}
+      periodSeconds: 1
+      failureThreshold: 1
+"@
+        $null = Import-ContainerKube $script:Probes
+    }
+
+    AfterAll { Remove-ContainerKube $script:Probes -ErrorAction SilentlyContinue }
+
+    It 'an httpGet probe reaches Healthy against busybox httpd, with no curl in the image' {
+        (Get-Container kpprobe-web).Config.Healthcheck.Test | Should -Be @('HTTP-GET', '8080', '/index.html')
+        Wait-ContainerCondition { (Get-Health kpprobe-web) -eq 'Healthy' } -TimeoutSeconds 20 | Out-Null
+        Get-Health kpprobe-web | Should -Be 'Healthy'
+        $log = (Get-Container kpprobe-web).State.Health.Log | Select-Object -Last 1
+        $log.ExitCode | Should -Be 0
+        $log.Output | Should -Match 'GET http://127\.0\.0\.1:8080/index\.html: HTTP/1\.[01] 200'
+        Invoke-ContainerExec kpprobe-web -- sh -c 'command -v curl || echo no-curl' | Should -Be 'no-curl'
+    }
+
+    It 'an httpGet probe answered 404 makes the container Unhealthy' {
+        Wait-ContainerCondition { (Get-Health kpprobe-missing) -eq 'Unhealthy' } -TimeoutSeconds 20 | Out-Null
+        Get-Health kpprobe-missing | Should -Be 'Unhealthy'
+        ((Get-Container kpprobe-missing).State.Health.Log | Select-Object -Last 1).Output | Should -Match '404'
+    }
+
+    It 'a tcpSocket probe is Healthy on an open port and Unhealthy on a closed one' {
+        Wait-ContainerCondition { (Get-Health kpprobe-tcp) -eq 'Healthy' -and (Get-Health kpprobe-closed) -eq 'Unhealthy' } -TimeoutSeconds 20 | Out-Null
+        Get-Health kpprobe-tcp | Should -Be 'Healthy'
+        Get-Health kpprobe-closed | Should -Be 'Unhealthy'
+        ((Get-Container kpprobe-closed).State.Health.Log | Select-Object -Last 1).Output | Should -Match 'connection refused'
+    }
+
+    It 'generates the probes back as httpGet and tcpSocket' {
+        $yaml = Get-ContainerPod kpprobe | ConvertTo-ContainerKubeYaml
+        $yaml | Should -Match 'httpGet:\s+path: /index.html\s+port: 8080\s'
+        $yaml | Should -Match 'httpGet:\s+path: /missing.html\s+port: 8080\s'
+        $yaml | Should -Match 'tcpSocket:\s+port: 8080\s'
+        $yaml | Should -Match 'tcpSocket:\s+port: 9\s'
+        $yaml | Should -Not -Match 'exec:'
+    }
+}
+
+Describe 'Generate → import → generate' {
+    It 'is a fixed point for a pod with two containers, env, a port, a volume and a healthcheck' {
+        $port = Get-FreeTcpPort
+        $null = New-ContainerPod kpfix -Publish "$($port):80" -Label @{ tier = 'back' }
+        $null = New-Container -Image $script:Img -Pod kpfix -Name web -Command httpd, -f, -p, 80 -Volume 'kpfixdata:/www' `
+            -Environment @{ GREETING = 'hi $HOME' } -HealthCommand 'true' -HealthInterval 00:00:05 -HealthRetries 2 -Restart always
+        $null = New-Container -Image $script:Img -Pod kpfix -Name side -Command sleep, 600 -Environment @{ A = '1' } -Restart always
+        Start-ContainerPod kpfix | Out-Null
+        $first = Get-ContainerPod kpfix | ConvertTo-ContainerKubeYaml
+        $first | Should -Match 'name: side'
+        $first | Should -Match "hostPort: $port"
+        $first | Should -Match 'claimName: kpfixdata'
+        $first | Should -Match 'livenessProbe'
+        Get-ContainerPod kpfix | Remove-ContainerPod -Force
+        $path = Write-Manifest fix.yaml $first
+        $made = @(Import-ContainerKube $path)
+        ($made | Where-Object { $_ -is [PsContainers.Core.Volumes.ContainerVolume] }).Name | Should -Be 'kpfixdata'
+        $pods = @($made | Where-Object { $_ -is [PsContainers.Core.Pods.ContainerPod] })
+        $pods.Name | Should -Be 'kpfix'
+        (Get-Container -All | Where-Object Pod -eq $pods[0].Id | Where-Object Name -notlike '*-infra').Name | Sort-Object |
+            Should -Be @('kpfix-side', 'kpfix-web')
+        $second = Get-ContainerPod kpfix | ConvertTo-ContainerKubeYaml
+        $second | Should -BeExactly $first
+        Remove-ContainerKube $path -Force
+        @(Get-Container -All).Count | Should -Be 0
+    }
+}
+
+Describe 'hostPath and emptyDir volumes' {
+    It 'creates a DirectoryOrCreate host path and binds it, shares an emptyDir between containers, and refuses a missing File' {
+        $hostDir = Join-Path $script:Root 'hostpath/made'
+        $path = Write-Manifest hostpath.yaml @"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kphost
+spec:
+  volumes:
+  - name: h
+    hostPath: {path: $hostDir, type: DirectoryOrCreate}
+  - name: scratch
+    emptyDir: {}
+  containers:
+  - name: writer
+    image: $($script:Img)
+    command: [sh, -c, "echo from-container > /h/out && echo shared > /s/x && exec sleep 600"]
+    volumeMounts:
+    - {name: h, mountPath: /h}
+    - {name: scratch, mountPath: /s}
+  - name: reader
+    image: $($script:Img)
+    command: [sleep, "600"]
+    volumeMounts:
+    - {name: scratch, mountPath: /s}
+"@
+        $pod = Import-ContainerKube $path
+        Test-Path -PathType Container $hostDir | Should -BeTrue
+        Wait-ContainerCondition { Test-Path (Join-Path $hostDir 'out') } -TimeoutSeconds 15 | Out-Null
+        (Get-Content (Join-Path $hostDir 'out')) | Should -Be 'from-container'
+        Wait-ContainerCondition { (Invoke-ContainerExec kphost-reader -- cat /s/x) -eq 'shared' } -TimeoutSeconds 15 | Out-Null
+        Invoke-ContainerExec kphost-reader -- cat /s/x | Should -Be 'shared'
+        $scratch = ((Get-Container kphost-reader).Mounts | Where-Object Destination -eq '/s').Source
+        Get-ContainerVolume $scratch | Should -Not -BeNullOrEmpty
+        Remove-ContainerKube $path
+        Get-ContainerVolume $scratch -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Test-Path (Join-Path $hostDir 'out') | Should -BeTrue # the host path is the host's
+
+        $missing = Write-Manifest hostfile.yaml @"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kphostfile
+spec:
+  volumes:
+  - name: f
+    hostPath: {path: $(Join-Path $script:Root 'hostpath/absent.conf'), type: File}
+  containers:
+  - name: c
+    image: $($script:Img)
+    volumeMounts: [{name: f, mountPath: /etc/app.conf}]
+"@
+        Import-ContainerKube $missing -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^KubeHostPathInvalid'
+        Get-ContainerPod kphostfile -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be 0
+    }
+}
+
+Describe 'Import-ContainerKube errors' {
+    It 'names a missing file and a malformed manifest, and makes nothing' {
+        Import-ContainerKube (Join-Path $script:Dir 'nope.yaml') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Match '^KubeFileNotFound'
+        $bad = Write-Manifest bad.yaml "apiVersion: v1`nkind: Pod`nmetadata: {name: kpbad}`nspec: {containers: [{name: c}]}`n"
+        Import-ContainerKube $bad -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -Match '^KubeInvalidManifest'
+        Get-ContainerPod kpbad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
