@@ -359,7 +359,7 @@ Describe 'Documented defaults' {
 Describe 'The about_PsContainers topic' {
     It 'is shown by Get-Help with names and ids, the store root, exit codes, the -- rule and the runtime swap' {
         $text = Get-Help about_PsContainers | Out-String
-        foreach ($heading in 'TOPIC', 'SHORT DESCRIPTION', 'NAMES AND IDS', 'THE STORE ROOT', 'EXIT CODES', 'THE -- RULE', 'THE RUNTIME SWAP') {
+        foreach ($heading in 'TOPIC', 'SHORT DESCRIPTION', 'NAMES AND IDS', 'INSPECT AND THE PIPELINE', 'THE STORE ROOT', 'EXIT CODES', 'THE -- RULE', 'THE RUNTIME SWAP') {
             $text | Should -Match "(?m)^$([regex]::Escape($heading))\s*$"
         }
         $text | Should -Match 'Invoke-ContainerImage busybox -- ls -l /etc'
@@ -368,6 +368,8 @@ Describe 'The about_PsContainers topic' {
         $text | Should -Match '(?m)^\s+127\s'
         $text | Should -Match 'PSCONTAINERS_ROOT'
         $text | Should -Match 'Set-ContainerConfiguration -Runtime'
+        $text | Should -Match 'ConvertTo-Json -Depth 8'
+        $text | Should -Match 'Import-Csv containers.csv \| New-Container'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty -Because 'the topic is wrapped at 80 columns'
     }
 
