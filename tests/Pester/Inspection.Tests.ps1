@@ -250,7 +250,7 @@ Describe 'Get-Container as docker inspect' {
         }
     }
 
-    It 'stays a table of the same columns, and lists without reading the network state' {
+    It 'keeps the default table view: the same columns, the published port' {
         $lines = (Get-Container insp-web | Out-String -Width 120) -split "`n" | Where-Object { $_.Trim() }
         $lines[0] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s+PORTS\s+CREATED\s+COMMAND'
         $lines[2] | Should -Match 'insp-web'

@@ -170,15 +170,17 @@ Describe 'CSV rows and objects bind to create and run by property name' {
             $c.Image | Should -Be 'busybox-test:latest'
             $c.ImageId | Should -Be $img.Id
         } finally { Remove-Container $c.Id -Force }
-        $c = New-Container -ImageObject $img -Name ux-io -Network none -Command true
+        $c = $img | New-Container -Name ux-io -Network none -Command true
         try {
             $c.Name | Should -Be 'ux-io'
             $c.ImageId | Should -Be $img.Id
         } finally { Remove-Container ux-io -Force }
-        # -Image given too wins over the object's
-        $c = New-Container -ImageObject $img -Image ux-csv-image:v2 -Name ux-io2 -Network none -Command true
+        # -Image on the command line wins over the object's
+        $c = $img | New-Container ux-csv-image:v2 -Name ux-io2 -Network none -Command true
         try { $c.Image | Should -Be 'ux-csv-image:v2' } finally { Remove-Container ux-io2 -Force }
-        Invoke-ContainerImage -ImageObject $img -Remove -Network none -Command echo, io | Should -Be 'io'
+        $c = New-Container -ImageObject $img -Image busybox-test:latest -Name ux-io3 -Network none -Command true
+        try { $c.Name | Should -Be 'ux-io3' } finally { Remove-Container ux-io3 -Force }
+        $img | Invoke-ContainerImage -Remove -Network none -Command echo, io | Should -Be 'io'
         (Get-Command New-Container).ParameterSets.Name | Should -Be @('Image', 'ImageObject')
         (Get-Command Invoke-ContainerImage).DefaultParameterSet | Should -Be 'Image'
     }

@@ -25,16 +25,17 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>The parameter set of an image object (Get-ContainerImage) piped or given to -ImageObject.</summary>
     protected const string ImageObjectSet = "ImageObject";
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ImageObjectSet)]
+    // mandatory in both sets: were it optional in ImageObject, PowerShell would settle on the default set before it
+    // binds a piped image by value, and bind the image's Name to -Name
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ImageName")]
     [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     public string Image { get; set; } = "";
 
     /// <summary>
-    /// An image from Get-ContainerImage (piped, or given): the container is made from it (its ImageName,
-    /// repository:tag or the id of an image without a name). Its Name is not taken as the container's name.
+    /// An image from Get-ContainerImage down the pipeline: it gives -Image by property name (its ImageName,
+    /// repository:tag or the id of an image without a name), and its own Name is not taken as the container's name.
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ImageObjectSet)]
     public ContainerImage? ImageObject { get; set; }
@@ -155,15 +156,6 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         MyInvocation.BoundParameters.Keys.Any(k => !_onCommandLine.Contains(k) && !byValue.Contains(k, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
-    /// The current pipeline object's image, with an image object (<see cref="ImageObject"/>): its ImageName, unless
-    /// -Image was given. Call first in ProcessRecord.
-    /// </summary>
-    protected void TakeImageObject()
-    {
-        if (ImageObject is not null && !_onCommandLine.Contains(nameof(Image))) Image = ImageObject.ImageName;
-    }
-
-    /// <summary>
     /// Pull -Image as <see cref="Pull"/> says, writing the pull's progress (<see cref="ImagePuller"/>, the path of
     /// Request-ContainerImage). Registry errors are thrown as the engine's.
     /// </summary>
@@ -263,7 +255,6 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
 {
     protected override void ProcessRecord()
     {
-        TakeImageObject();
         try
         {
             var o = BuildOptions(autoRemove: false);
@@ -320,7 +311,6 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 
     protected override void ProcessRecord()
     {
-        TakeImageObject();
         if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))
             && !PipelineBoundByPropertyName(nameof(InputObject), nameof(ImageObject)))
         {
