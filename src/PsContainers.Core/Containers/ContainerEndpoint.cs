@@ -73,10 +73,3 @@ public sealed class ContainerEndpoint
     public static string IdOf(string network) =>
         network.Length == 0 ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(network)));
 }
-
-/// <summary>docker's IPAMConfig of an endpoint: the fixed address asked for.</summary>
-public sealed class EndpointIPAMConfig
-{
-    /// <summary>A fixed IPv4 address (dotted quad), or null for the next free one.</summary>
-    public string? IPv4Address { get; set; }
-}

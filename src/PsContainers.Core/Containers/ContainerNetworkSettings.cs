@@ -62,8 +62,3 @@ public sealed class ContainerNetworkSettings
         return d;
     }
 }
-
-/// <summary>One host binding of a published port, as docker inspect writes it: HostIp and HostPort, both text.</summary>
-/// <param name="HostIp">The host address ("0.0.0.0": every address).</param>
-/// <param name="HostPort">The host port, in decimal.</param>
-public sealed record PortBinding(string HostIp, string HostPort);
