@@ -289,7 +289,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     /// Invoke-ContainerImage db -Interactive -- psql</c>, docker run -i with a pipe): each object is written as one
     /// line, its string form and "\n", in UTF-8; the container runs once, after the last object, and reads end of file
     /// after the last line. Not with -Tty, -Detach or -InputFile (those keep this host's input or the file). Without
-    /// -Interactive piped objects bind by property name only (-Image), each running a container, as before.
+    /// -Interactive piped objects bind by property name only (-Image, -Name, -Publish... an Import-Csv row), each running a
+    /// container; with -Image on the command line, an object that binds nothing else is refused (PipedInputNeedsInteractive).
     /// </summary>
     [Parameter(ValueFromPipeline = true)] public PSObject? InputObject { get; set; }
 
