@@ -1,15 +1,20 @@
-# docker diff and docker info on real containers: Get-ContainerChange reads a container's writable layer against its
-# image; Get-ContainerSystemInfo reports the store and the host.
+# docker diff, docker info and docker inspect on real containers: Get-ContainerChange reads a container's writable
+# layer against its image; Get-ContainerSystemInfo reports the store and the host; Get-Container | ConvertTo-Json
+# carries what docker inspect users read (networks, ports, state, mounts, effective config, host config).
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-PsContainersForTest
     Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
     Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
+    Import-Module "$PSScriptRoot/Networking.Helpers.psm1" -Force
+    Import-PsContainersCore
     $script:Root = Initialize-ContainerTestStore
 }
 
 AfterAll {
+    Get-Container -All -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
+    Wait-NetworkCleanup $script:Root
     Remove-ContainerTestStore $script:Root
 }
 
@@ -84,5 +89,171 @@ Describe 'Get-ContainerSystemInfo' {
             @(Get-ChildItem $empty -Force) | Should -BeNullOrEmpty
         }
         finally { $env:PSCONTAINERS_ROOT = $saved }
+    }
+}
+
+Describe 'Get-Container as docker inspect' {
+    BeforeAll {
+        $script:Port = Get-FreeTcpPort -Preferred 18480
+        $null = New-ContainerVolume insp-vol
+        $script:Bind = Join-Path $TestDrive 'bind'
+        New-Item -ItemType Directory $script:Bind | Out-Null
+        Set-Content (Join-Path $script:Bind 'f.txt') 'from the bind'
+        $script:Web = Invoke-ContainerImage busybox-test:latest -Detach -Name insp-web -Publish "$($script:Port):80" `
+            -Volume 'insp-vol:/data', "$($script:Bind):/b:ro" -Memory 64MB -Restart on-failure:2 -HealthCommand true -HealthInterval 1s `
+            -Command sh, -c, 'exec httpd -f -p 80 -h /'
+        $script:Text = Get-Container insp-web | ConvertTo-Json -Depth 8
+        $script:J = $script:Text | ConvertFrom-Json
+        $script:Net = Get-ContainerNetwork pscontainers
+    }
+    AfterAll {
+        Get-Container insp-web -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+        Remove-ContainerVolume insp-vol -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'carries the address, prefix, gateway, MAC, aliases and network id of the network it joined' {
+        $e = $script:J.NetworkSettings.Networks.pscontainers
+        $e.IPAddress | Should -Match '^10\.89\.0\.\d+$'
+        $e.IPPrefixLen | Should -Be 24
+        $e.Gateway | Should -Be $script:Net.Gateway
+        $e.NetworkID | Should -Be $script:Net.Id
+        $e.NetworkID | Should -Match '^[0-9a-f]{64}$'
+        @($e.Aliases).Count | Should -Be 0
+        $e.IPAMConfig | Should -BeNullOrEmpty
+        # the MAC is eth0's inside the container
+        $e.MacAddress | Should -Be ((Invoke-ContainerExec insp-web -- cat /sys/class/net/eth0/address) | Select-Object -First 1)
+        $script:J.NetworkSettings.SandboxKey | Should -Not -BeNullOrEmpty
+        Test-Path $script:J.NetworkSettings.SandboxKey | Should -BeTrue
+    }
+
+    It 'gives an address another container reaches: ping and HTTP' {
+        $ip = $script:J.NetworkSettings.Networks.pscontainers.IPAddress
+        $null = Wait-ContainerCondition { (Get-Container insp-web).Status -eq 'Running' }
+        Invoke-ContainerImage busybox-test:latest -Remove -Command sh, -c, "ping -c1 -W2 $ip >/dev/null && wget -q -O - http://$($ip):80/b/f.txt" |
+            Should -Be 'from the bind'
+    }
+
+    It 'shows the published port as structured bindings, and what was asked in HostConfig' {
+        $b = @($script:J.NetworkSettings.Ports.'80/tcp')
+        $b.Count | Should -Be 1
+        $b[0].HostIp | Should -Be '0.0.0.0'
+        $b[0].HostPort | Should -Be "$($script:Port)"
+        $script:J.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
+        $script:J.HostConfig.PortBindings[0].ContainerPort | Should -Be 80
+        $script:J.Config.ExposedPorts | Should -Contain '80/tcp'
+    }
+
+    It 'shows the state with the status as text' {
+        $st = $script:J.State
+        $st.Status | Should -BeOfType [string]
+        $st.Status | Should -Be 'Running'
+        $st.Running | Should -BeTrue
+        $st.Paused | Should -BeFalse
+        $st.Dead | Should -BeFalse
+        $st.OOMKilled | Should -BeFalse
+        $st.Pid | Should -BeGreaterThan 0
+        $st.Pid | Should -Be (Get-Container insp-web).Pid
+        $st.RestartCount | Should -Be 0
+        $st.Error | Should -BeNullOrEmpty
+        [datetime] $st.StartedAt | Should -BeGreaterThan ([datetime] $script:J.Created)
+        $st.Health.Status | Should -BeIn @('Starting', 'Healthy')
+        $script:Text | Should -Not -Match '"(Status|Type|NetworkMode|Name)":\s*\d'
+    }
+
+    It 'lists the mounts with type, name, source, destination, mode, RW and propagation' {
+        $v = $script:J.Mounts | Where-Object Destination -eq '/data'
+        $v.Type | Should -Be 'Volume'
+        $v.Name | Should -Be 'insp-vol'
+        $v.Source | Should -Be 'insp-vol'
+        $v.Driver | Should -Be 'local'
+        $v.RW | Should -BeTrue
+        $v.Mode | Should -Be 'rw'
+        $b = $script:J.Mounts | Where-Object Destination -eq '/b'
+        $b.Type | Should -Be 'Bind'
+        $b.Name | Should -BeNullOrEmpty
+        $b.Source | Should -Be $script:Bind
+        $b.RW | Should -BeFalse
+        $b.Mode | Should -Be 'ro'
+        $b.Propagation | Should -Be 'rprivate'
+        $script:J.HostConfig.Binds | Should -Be @('insp-vol:/data', "$($script:Bind):/b:ro")
+    }
+
+    It 'shows the effective config (the image''s merged with the options) and the host config''s limits' {
+        $cfg = $script:J.Config
+        $cfg.Env | Should -Contain 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        $cfg.Cmd | Should -Be @('sh', '-c', 'exec httpd -f -p 80 -h /')
+        $cfg.WorkingDir | Should -Be '/'
+        $cfg.Labels.'org.opencontainers.image.title' | Should -Be 'busybox-test'
+        $cfg.Healthcheck.Test | Should -Be @('CMD-SHELL', 'true')
+        $cfg.Healthcheck.Interval | Should -Be 1000000000
+        $hc = $script:J.HostConfig
+        $hc.Memory | Should -Be 64MB
+        $hc.RestartPolicy.Name | Should -Be 'OnFailure'
+        $hc.RestartPolicy.MaximumRetryCount | Should -Be 2
+        $hc.NetworkMode | Should -Be 'Bridge'
+        $hc.NetworkModeName | Should -Be 'bridge'
+        $hc.Privileged | Should -BeFalse
+        $hc.ReadonlyRootfs | Should -BeFalse
+        $hc.ShmSize | Should -Be 64MB
+    }
+
+    It 'clears the network fields after a stop, as docker does, and keeps what was asked' {
+        Stop-Container insp-web -Timeout 1
+        $j = Get-Container insp-web | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $e = $j.NetworkSettings.Networks.pscontainers
+        $e.IPAddress | Should -BeNullOrEmpty
+        $e.IPPrefixLen | Should -Be 0
+        $e.Gateway | Should -BeNullOrEmpty
+        $e.MacAddress | Should -BeNullOrEmpty
+        $e.NetworkID | Should -Be $script:Net.Id
+        @($j.NetworkSettings.Ports.PSObject.Properties).Count | Should -Be 0
+        $j.NetworkSettings.SandboxKey | Should -BeNullOrEmpty
+        $j.State.Status | Should -Be 'Exited'
+        $j.State.Running | Should -BeFalse
+        $j.State.Pid | Should -Be 0
+        $j.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
+        # started again, it has its network fields back
+        Start-Container insp-web
+        (Get-Container insp-web).NetworkSettings.Networks['pscontainers'].IPAddress | Should -Match '^10\.89\.0\.\d+$'
+        (Get-Container insp-web).NetworkSettings.Ports['80/tcp'][0].HostPort | Should -Be "$($script:Port)"
+    }
+
+    It 'shows a fixed address asked for in IPAMConfig before the start, and as IPAddress once it runs' {
+        $ip = $script:Net.Gateway -replace '\.1$', '.231'
+        $c = New-Container busybox-test:latest -Name insp-fixed -IPAddress $ip -NetworkAlias insp-alias -Command sleep, 30
+        try {
+            $e = (Get-Container insp-fixed).NetworkSettings.Networks['pscontainers']
+            $e.IPAMConfig.IPv4Address | Should -Be $ip
+            $e.IPAddress | Should -BeNullOrEmpty
+            $e.Aliases | Should -Be @('insp-alias')
+            Start-Container insp-fixed
+            $e = (Get-Container insp-fixed | ConvertTo-Json -Depth 8 | ConvertFrom-Json).NetworkSettings.Networks.pscontainers
+            $e.IPAddress | Should -Be $ip
+            $e.IPAMConfig.IPv4Address | Should -Be $ip
+            $e.Aliases | Should -Be @('insp-alias')
+        } finally { Remove-Container insp-fixed -Force -Confirm:$false }
+    }
+
+    It 'has no network entry, address or ports on the host''s network or on none' {
+        foreach ($mode in 'host', 'none') {
+            $null = Invoke-ContainerImage busybox-test:latest -Detach -Name "insp-$mode" -Network $mode -Command sleep, 30
+            try {
+                $text = Get-Container "insp-$mode" | ConvertTo-Json -Depth 8
+                $j = $text | ConvertFrom-Json
+                $j.State.Status | Should -Be 'Running'
+                $j.HostConfig.NetworkModeName | Should -Be $mode
+                @($j.NetworkSettings.Networks.PSObject.Properties).Count | Should -Be 0
+                @($j.NetworkSettings.Ports.PSObject.Properties).Count | Should -Be 0
+                $j.NetworkSettings.SandboxKey | Should -BeNullOrEmpty
+                $text | Should -Not -Match '"IPAddress":\s*"\d'
+            } finally { Remove-Container "insp-$mode" -Force -Confirm:$false }
+        }
+    }
+
+    It 'keeps the default table view: the same columns, the published port' {
+        $lines = (Get-Container insp-web | Out-String -Width 120) -split "`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s+PORTS\s+CREATED\s+COMMAND'
+        $lines[2] | Should -Match 'insp-web'
+        $lines[2] | Should -Match ([regex]::Escape("0.0.0.0:$($script:Port)->80/tcp"))
     }
 }

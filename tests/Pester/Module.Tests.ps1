@@ -58,6 +58,8 @@ Describe 'The PsContainers module' {
             Status = [PsContainers.Core.Containers.ContainerStatus]::Exited
             Nested = @{ Health = [PsContainers.Core.Containers.HealthStatus]::Unhealthy; Kinds = @([PsContainers.Contract.EventType]::Image) }
             Change = [PsContainers.Core.Containers.ContainerChange]::new('/etc/x', 'Deleted')
+            Mount = [PsContainers.Core.Containers.MountSpec]@{ Type = 'Volume'; Source = 'data'; Destination = '/data' }
+            Mode = [PsContainers.Core.Containers.NetworkMode]::Bridge
             Day = [DayOfWeek]::Tuesday
         }
         $j = $o | ConvertTo-Json -Depth 5 | ConvertFrom-Json
@@ -65,6 +67,9 @@ Describe 'The PsContainers module' {
         $j.Nested.Health | Should -Be 'Unhealthy'
         $j.Nested.Kinds | Should -Be @('Image')
         $j.Change.Kind | Should -Be 'Deleted'
+        $j.Mount.Type | Should -Be 'Volume'
+        $j.Mount.Name | Should -Be 'data'
+        $j.Mode | Should -Be 'Bridge'
         $j.Day | Should -Be 2
         ($o | ConvertTo-Json -Depth 5 -EnumsAsStrings | ConvertFrom-Json).Day | Should -Be 'Tuesday'
         # importing again does not stack converters

@@ -351,7 +351,8 @@ Describe 'More ways to publish and mount' {
                 -Tmpfs '/scratch:size=2m,mode=700' -Ulimit 'nofile=100:200' -Label tier=test sleep 60
             $c.HostConfig.NetworkMode | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Bridge)
             @($c.NetworkSettings.Networks.Keys) | Should -Be @($net)
-            $c.NetworkSettings.Networks[$net].IPAddress | Should -Be $ip
+            $c.NetworkSettings.Networks[$net].IPAMConfig.IPv4Address | Should -Be $ip
+            $c.NetworkSettings.Networks[$net].IPAddress | Should -BeNullOrEmpty # assigned at start
             $c.NetworkSettings.Networks[$net].Aliases | Should -Be @('db', 'cache')
             $c.Labels['tier'] | Should -Be 'test'
             @($c.Labels.Keys) -like 'io.pscontainers.*' | Should -BeNullOrEmpty
@@ -368,7 +369,8 @@ Describe 'More ways to publish and mount' {
             $rec.HostConfig.NetworkMode | Should -Be 'Bridge'
             $rec.HostConfig.PortBindings.'80/tcp'[0].HostPort | Should -Be "$port"
             $rec.HostConfig.PortBindings.'53/udp'[0].HostPort | Should -Be ''
-            $rec.NetworkSettings.Networks.$net.IPAddress | Should -Be $ip
+            $rec.NetworkSettings.Networks.$net.IPAMConfig.IPv4Address | Should -Be $ip
+            $rec.NetworkSettings.Networks.$net.PSObject.Properties.Name | Should -Not -Contain 'IPAddress'
             $rec.Mounts[0].Type | Should -Be 'Tmpfs'
             (Get-Content -Raw (Join-Path $script:Root "containers/$($c.Id)/container.json")) | Should -Not -Match 'io\.pscontainers\.network'
 
@@ -376,6 +378,7 @@ Describe 'More ways to publish and mount' {
             Start-Container typed
             $out = Invoke-ContainerExec typed sh -c 'ip addr show eth0 | grep -o "inet [0-9.]*"; grep " /scratch " /proc/mounts | grep -o "size=[0-9]*k,mode=[0-7]*"; ulimit -n'
             $out | Should -Be @("inet $ip", 'size=2048k,mode=700', '100')
+            (Get-Container typed).NetworkSettings.Networks[$net].IPAddress | Should -Be $ip
             Invoke-ContainerImage $script:Img -Remove -Network $net sh -c 'ping -c1 -W2 db >/dev/null && ping -c1 -W2 cache >/dev/null && echo both' | Should -Be 'both'
             (Get-ContainerPort typed | Where-Object ContainerPort -eq 80).HostPort | Should -Be $port
         } finally {

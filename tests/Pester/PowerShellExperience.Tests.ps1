@@ -97,6 +97,95 @@ Describe 'Image objects bind to run and create' {
     }
 }
 
+Describe 'CSV rows and objects bind to create and run by property name' {
+    BeforeAll {
+        $null = Add-ContainerImageTag busybox-test:latest ux-csv-image:v2
+    }
+
+    It 'Import-Csv containers.csv | New-Container creates one container per row: name, image, ports, environment, limits, labels, network' {
+        $csv = Join-Path $TestDrive 'containers.csv'
+        Set-Content $csv @(
+            'Name,Image,Publish,Env,Memory,Label,Network'
+            'ux-csv-web,busybox-test:latest,18501:80,MODE=web,64MB,tier=front,'
+            'ux-csv-api,ux-csv-image:v2,127.0.0.1:18502:8080,MODE=api,32MB,,'
+            'ux-csv-off,busybox-test:latest,,MODE=off,16MB,tier=none,none'
+        )
+        $made = @(Import-Csv $csv | New-Container)
+        try {
+            $made.Name | Should -Be @('ux-csv-web', 'ux-csv-api', 'ux-csv-off')
+            $made.Image | Should -Be @('busybox-test:latest', 'ux-csv-image:v2', 'busybox-test:latest')
+            $made[0].Ports | Should -Be '0.0.0.0:18501->80/tcp'
+            $made[1].Ports | Should -Be '127.0.0.1:18502->8080/tcp'
+            @($made[2].HostConfig.PortBindings).Count | Should -Be 0
+            $made.HostConfig.NetworkModeName | Should -Be @('bridge', 'bridge', 'none')
+            @($made | ForEach-Object { $_.Config.Env -like 'MODE=*' }) | Should -Be @('MODE=web', 'MODE=api', 'MODE=off')
+            $made.HostConfig.Memory | Should -Be @(64MB, 32MB, 16MB)
+            $made[0].Labels['tier'] | Should -Be 'front'
+            $made[1].Labels.ContainsKey('tier') | Should -BeFalse
+            $made[2].Labels['tier'] | Should -Be 'none'
+            @(Get-Container ux-csv-web, ux-csv-api, ux-csv-off -All).Status | ForEach-Object { "$_" | Should -Be 'Created' }
+            # and they start: the image's command (sh, no input) runs and exits 0
+            Start-Container ux-csv-off
+            Wait-ContainerCondition { (Get-Container ux-csv-off -All).Status -eq 'Exited' } | Should -BeTrue
+            (Get-Container ux-csv-off -All).ExitCode | Should -Be 0
+        } finally { Remove-Container ux-csv-web, ux-csv-api, ux-csv-off -Force -ErrorAction SilentlyContinue }
+    }
+
+    It 'a later object without a value does not keep the earlier object''s Memory (PowerShell keeps the key bound)' {
+        $made = @(
+            [pscustomobject]@{ Name = 'ux-obj-1'; Image = 'busybox-test:latest'; Memory = '64MB'; Network = 'none' }
+            [pscustomobject]@{ Name = 'ux-obj-2'; Image = 'busybox-test:latest'; Network = 'none' }
+        ) | New-Container
+        try {
+            $made.Name | Should -Be @('ux-obj-1', 'ux-obj-2')
+            $made[0].HostConfig.Memory | Should -Be 64MB
+            $made[1].HostConfig.Memory | Should -BeNullOrEmpty
+        } finally { Remove-Container ux-obj-1, ux-obj-2 -Force -ErrorAction SilentlyContinue }
+    }
+
+    It 'Import-Csv | Invoke-ContainerImage runs a container per row, with the row''s name and environment inside' {
+        $csv = Join-Path $TestDrive 'run.csv'
+        Set-Content $csv @('Name,Image,Env', 'ux-csv-run1,busybox-test:latest,MODE=one', 'ux-csv-run2,ux-csv-image:v2,MODE=two')
+        $out = Import-Csv $csv | Invoke-ContainerImage -Network none -Command sh, -c, 'echo "$MODE"'
+        try {
+            $out | Should -Be @('one', 'two')
+            $LASTEXITCODE | Should -Be 0
+            (Get-Container ux-csv-run1, ux-csv-run2 -All).Image | Should -Be @('busybox-test:latest', 'ux-csv-image:v2')
+        } finally { Remove-Container ux-csv-run1, ux-csv-run2 -Force -ErrorAction SilentlyContinue }
+        # -Image on the command line with rows that give the names: one container per row, not piped standard input
+        $rows = @([pscustomobject]@{ Name = 'ux-csv-run3' }, [pscustomobject]@{ Name = 'ux-csv-run4' })
+        $out = $rows | Invoke-ContainerImage busybox-test:latest -Network none -Command hostname
+        try {
+            @($out).Count | Should -Be 2
+            @(Get-Container ux-csv-run3, ux-csv-run4 -All).Name | Should -Be @('ux-csv-run3', 'ux-csv-run4')
+        } finally { Remove-Container ux-csv-run3, ux-csv-run4 -Force -ErrorAction SilentlyContinue }
+    }
+
+    It 'an image object binds to -ImageObject: its Name (repository:tag) is never the container''s name' {
+        $img = Get-ContainerImage busybox-test:latest
+        $c = $img | New-Container -Network none -Command true
+        try {
+            $c.Name | Should -Not -Be $img.Name
+            $c.Name | Should -Match '^[a-z]+_[a-z]+'
+            $c.Image | Should -Be 'busybox-test:latest'
+            $c.ImageId | Should -Be $img.Id
+        } finally { Remove-Container $c.Id -Force }
+        $c = $img | New-Container -Name ux-io -Network none -Command true
+        try {
+            $c.Name | Should -Be 'ux-io'
+            $c.ImageId | Should -Be $img.Id
+        } finally { Remove-Container ux-io -Force }
+        # -Image on the command line wins over the object's
+        $c = $img | New-Container ux-csv-image:v2 -Name ux-io2 -Network none -Command true
+        try { $c.Image | Should -Be 'ux-csv-image:v2' } finally { Remove-Container ux-io2 -Force }
+        $c = New-Container -ImageObject $img -Image busybox-test:latest -Name ux-io3 -Network none -Command true
+        try { $c.Name | Should -Be 'ux-io3' } finally { Remove-Container ux-io3 -Force }
+        $img | Invoke-ContainerImage -Remove -Network none -Command echo, io | Should -Be 'io'
+        (Get-Command New-Container).ParameterSets.Name | Should -Be @('Image', 'ImageObject')
+        (Get-Command Invoke-ContainerImage).DefaultParameterSet | Should -Be 'Image'
+    }
+}
+
 Describe 'Wait-Container over several containers' {
     It 'writes one object per container: Name, Id, ExitCode and Status, in a view that fits 80 columns' {
         $w1 = Invoke-ContainerImage busybox-test:latest -Detach -Name ux-wait-1 -Network none -- sh -c 'sleep 0.3; exit 3'
@@ -272,7 +361,7 @@ Describe 'Documented defaults' {
 Describe 'The about_PsContainers topic' {
     It 'is shown by Get-Help with names and ids, the store root, exit codes, the -- rule and the runtime swap' {
         $text = Get-Help about_PsContainers | Out-String
-        foreach ($heading in 'TOPIC', 'SHORT DESCRIPTION', 'NAMES AND IDS', 'THE STORE ROOT', 'EXIT CODES', 'THE -- RULE', 'THE RUNTIME SWAP') {
+        foreach ($heading in 'TOPIC', 'SHORT DESCRIPTION', 'NAMES AND IDS', 'INSPECT AND THE PIPELINE', 'THE STORE ROOT', 'EXIT CODES', 'THE -- RULE', 'THE RUNTIME SWAP') {
             $text | Should -Match "(?m)^$([regex]::Escape($heading))\s*$"
         }
         $text | Should -Match 'Invoke-ContainerImage busybox -- ls -l /etc'
@@ -281,6 +370,8 @@ Describe 'The about_PsContainers topic' {
         $text | Should -Match '(?m)^\s+127\s'
         $text | Should -Match 'PSCONTAINERS_ROOT'
         $text | Should -Match 'Set-ContainerConfiguration -Runtime'
+        $text | Should -Match 'ConvertTo-Json -Depth 8'
+        $text | Should -Match 'Import-Csv containers.csv \| New-Container'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty -Because 'the topic is wrapped at 80 columns'
     }
 

@@ -174,6 +174,8 @@ public sealed partial class ContainerManager
                 StopTimeout = o.StopTimeout,
                 Labels = new Dictionary<string, string>(image.Labels.Concat(o.Labels).GroupBy(k => k.Key).Select(g => g.Last())),
                 Healthcheck = healthcheck,
+                ExposedPorts = image.ExposedPorts.Concat(o.Publish.Select(p => $"{p.ContainerPort.ToString(CultureInfo.InvariantCulture)}/{p.Protocol}"))
+                    .Distinct(StringComparer.Ordinal).ToArray(),
             },
             HostConfig = new HostConfig
             {
@@ -235,15 +237,16 @@ public sealed partial class ContainerManager
     /// <see cref="ContainerCreateOptions.Endpoints"/> gives that network (its own aliases after the common ones, its
     /// own address instead).
     /// </summary>
-    internal static OrderedDictionary<string, EndpointSettings> Endpoints(Networking.NetworkChoice network, ContainerCreateOptions o)
+    internal static OrderedDictionary<string, ContainerEndpoint> Endpoints(Networking.NetworkChoice network, ContainerCreateOptions o)
     {
-        var endpoints = new OrderedDictionary<string, EndpointSettings>();
+        var endpoints = new OrderedDictionary<string, ContainerEndpoint>();
         foreach (var n in network.Networks)
         {
             var own = o.Endpoints.GetValueOrDefault(n);
-            endpoints[n] = new EndpointSettings
+            string? fixedAddress = own?.IPAddress ?? (endpoints.Count == 0 ? o.IPAddress : null);
+            endpoints[n] = new ContainerEndpoint
             {
-                IPAddress = own?.IPAddress ?? (endpoints.Count == 0 ? o.IPAddress : null),
+                IPAMConfig = fixedAddress is null ? null : new EndpointIPAMConfig { IPv4Address = fixedAddress },
                 Aliases = o.Aliases.Concat(own?.Aliases ?? []).Distinct().ToArray(),
             };
         }

@@ -24,6 +24,11 @@ public sealed class ContainerConfig
     public int? StopTimeout { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
     /// <summary>
+    /// docker inspect's Config.ExposedPorts as "&lt;port&gt;/&lt;protocol&gt;" ("80/tcp"): the image's EXPOSEd
+    /// ports and the ports published at create, each once, recorded at create (empty in records written before).
+    /// </summary>
+    public string[] ExposedPorts { get; set; } = [];
+    /// <summary>
     /// The healthcheck in effect: the -Health* parameters over the image's HEALTHCHECK (<see cref="HealthConfig.Merge"/>),
     /// docker inspect's Config.Healthcheck; null when neither has one; Test ["NONE"] with -NoHealthcheck.
     /// </summary>
@@ -135,6 +140,16 @@ public sealed class HostConfig
     /// the container's /etc/group at start, or numeric gids, appended after the user's own groups.
     /// </summary>
     public string[] GroupAdd { get; set; } = [];
+
+    /// <summary>
+    /// docker inspect's HostConfig.Binds: the container's bind mounts and named volumes in -Volume form,
+    /// "source:destination" with ":ro" when read-only (a volume's source is its name), in mount order. Computed from
+    /// <see cref="Container.Mounts"/>, not stored.
+    /// </summary>
+    [JsonIgnore]
+    public string[] Binds => _owner?.Mounts.Where(m => m.Type == MountKind.Bind || (m.Type == MountKind.Volume && !m.Options.Contains(MountSpec.AnonymousOption)))
+        .Select(m => m.ToString()).ToArray() ?? [];
+    internal Container? _owner;
 }
 
 /// <summary>The runtime state: what the monitor recorded, reconciled with what is alive.</summary>
@@ -143,6 +158,8 @@ public sealed class ContainerState
     public ContainerStatus Status { get; set; } = ContainerStatus.Created;
     public bool Running => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
     public bool Paused => Status == ContainerStatus.Paused;
+    /// <summary>docker inspect's State.Dead: the container could not be stopped or removed cleanly (<see cref="ContainerStatus.Dead"/>).</summary>
+    public bool Dead => Status == ContainerStatus.Dead;
     public int Pid { get; set; }
     public int MonitorPid { get; set; }
     public int? ExitCode { get; set; }
@@ -178,12 +195,20 @@ public sealed class Container
     /// <summary>64 lowercase hex characters.</summary>
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
+
+    public Container() => _hostConfig._owner = this;
+
     /// <summary>The image reference the container was created from.</summary>
     public string Image { get; set; } = "";
     public string ImageId { get; set; } = "";
     public DateTime Created { get; set; }
     public ContainerConfig Config { get; set; } = new();
-    public HostConfig HostConfig { get; set; } = new();
+    public HostConfig HostConfig
+    {
+        get => _hostConfig;
+        set { _hostConfig = value; value._owner = this; }
+    }
+    private HostConfig _hostConfig = new();
     /// <summary>The networks it joins and its settings on each (Bridge mode).</summary>
     public ContainerNetworkSettings NetworkSettings { get; set; } = new();
     public List<MountSpec> Mounts { get; set; } = new();

@@ -156,9 +156,23 @@ public sealed partial class ContainerStore : Images.IImageUsers
     public Container? Load(string id)
     {
         var c = Read(id);
-        if (c is not null) Observe(c);
+        if (c is not null)
+        {
+            Observe(c);
+            BindRuntime(c);
+        }
         return c;
     }
+
+    /// <summary>
+    /// Links a running container's inspect fields that the network setup decides at start (NetworkSettings: addresses,
+    /// MAC, gateway, the host ports in use, the namespace) to its network.json, read on first use only, so that a
+    /// listing reads no more files; a container that does not run has them cleared (docker inspect after a stop).
+    /// </summary>
+    private static void BindRuntime(Container c) =>
+        c.NetworkSettings.Bind(c.State.Running && c.Path is { } dir
+            ? new Lazy<Networking.ContainerNetworkState?>(() => Networking.ContainerNetworkState.ReadFrom(Networking.ContainerNetworkState.PathIn(dir)))
+            : null);
 
     /// <summary>The records of one container as written (no liveness check); null when it does not exist.</summary>
     private Container? Read(string id)

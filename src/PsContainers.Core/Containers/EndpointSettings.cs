@@ -1,8 +1,9 @@
 namespace PsContainers.Core.Containers;
 
 /// <summary>
-/// What a container asks of one network it joins (docker inspect: NetworkSettings.Networks[name], its IPAddress and
-/// Aliases). Recorded at create time; the address actually assigned is in the network state (Get-ContainerNetwork).
+/// What a container asks of one network it joins, as docker's create request gives it (EndpointsConfig): a fixed
+/// address and aliases. The container records it as a <see cref="ContainerEndpoint"/> (docker inspect's
+/// NetworkSettings.Networks[name]), whose IPAddress is the address actually assigned while it runs.
 /// </summary>
 public sealed class EndpointSettings
 {

@@ -4,6 +4,11 @@ namespace PsContainers.Core.Networking;
 public sealed class ContainerNetwork
 {
     public string Name { get; set; } = "";
+    /// <summary>
+    /// The network's id: SHA-256 of its name, 64 lowercase hex digits (podman's id of a CNI network); a container's
+    /// NetworkSettings.Networks[name].NetworkID.
+    /// </summary>
+    public string Id => PsContainers.Core.Containers.ContainerEndpoint.IdOf(Name);
     /// <summary>Main plugin type: bridge, macvlan, ipvlan, or whatever a dropped-in list uses.</summary>
     public string Driver { get; set; } = "bridge";
     public string? Subnet { get; set; }

@@ -38,6 +38,21 @@ public sealed class ContainerNetworkState
     /// <summary>Identifies this setup; a cleanup hook from an earlier start of the same container leaves it alone.</summary>
     public string SetupId { get; set; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>The container directory's network state file (<see cref="FileName"/>).</summary>
+    public static string PathIn(string containerDir) => Path.Combine(containerDir, FileName);
+
+    /// <summary>network.json: the file in the container's directory that holds this state while the network is set up.</summary>
+    public const string FileName = "network.json";
+
+    /// <summary>Read a network.json; null when it does not exist or is not a network state.</summary>
+    public static ContainerNetworkState? ReadFrom(string path)
+    {
+        try { return JsonSerializer.Deserialize<ContainerNetworkState>(File.ReadAllText(path), Json); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (JsonException) { return null; }
+    }
+
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, IncludeFields = false };
 }
 

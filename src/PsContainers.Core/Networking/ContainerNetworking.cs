@@ -32,7 +32,7 @@ public sealed class ContainerNetworking
     }
 
     public string ContainerDirectory(string id) => Path.Combine(Paths.Containers, id);
-    public string StatePath(string id) => Path.Combine(ContainerDirectory(id), "network.json");
+    public string StatePath(string id) => ContainerNetworkState.PathIn(ContainerDirectory(id));
     private string LockPath => Path.Combine(Paths.Networks, ".attach.lock");
     /// <summary>
     /// Per-container lock, always taken before the store-wide one. The poststop cleanup program takes only this
@@ -40,13 +40,7 @@ public sealed class ContainerNetworking
     /// </summary>
     public string ContainerLockPath(string id) => Path.Combine(Paths.Networks, "locks", id + ".lock");
 
-    public ContainerNetworkState? GetState(string containerId)
-    {
-        try { return JsonSerializer.Deserialize<ContainerNetworkState>(File.ReadAllText(StatePath(containerId)), ContainerNetworkState.Json); }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
-        catch (JsonException) { return null; }
-    }
+    public ContainerNetworkState? GetState(string containerId) => ContainerNetworkState.ReadFrom(StatePath(containerId));
 
     public List<ContainerNetworkState> AllStates()
     {

@@ -102,7 +102,7 @@ public sealed class NetworkParticipant : IContainerParticipant
             Hostname = c.UtsHostname,
             Domainname = c.Config.Domainname,
             Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.Networks.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
-            Endpoints = c.NetworkSettings.Networks,
+            Endpoints = c.NetworkSettings.Networks.ToDictionary(e => e.Key, e => new EndpointSettings { IPAddress = e.Value.IPAMConfig?.IPv4Address, Aliases = e.Value.Aliases }),
             Ports = c.HostConfig.PortBindings,
             Dns = c.HostConfig.Dns.ToList(), DnsSearch = c.HostConfig.DnsSearch.ToList(), DnsOptions = c.HostConfig.DnsOptions.ToList(),
             AddHosts = c.HostConfig.ExtraHosts.ToList(),

@@ -11,14 +11,34 @@ using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
-/// <summary>The options shared by New-Container and Invoke-ContainerImage (docker create/run).</summary>
+/// <summary>
+/// The options shared by New-Container and Invoke-ContainerImage (docker create/run). Two parameter sets: Image (the
+/// default) takes the image by reference, and objects down the pipeline bind by property name (Import-Csv rows:
+/// Name, Image, Publish, Environment/Env, Volume, Network, Label, Memory, Cpus, Restart, Hostname, User,
+/// WorkingDirectory, Entrypoint, IPAddress, NetworkAlias, Pod); ImageObject takes an image object from
+/// Get-ContainerImage by value, whose own Name (repository:tag) is not the container's name.
+/// </summary>
 public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
 {
+    /// <summary>The parameter set of an image given by reference (the default).</summary>
+    protected const string ImageSet = "Image";
+    /// <summary>The parameter set of an image object (Get-ContainerImage) piped or given to -ImageObject.</summary>
+    protected const string ImageObjectSet = "ImageObject";
+
+    // mandatory in both sets: were it optional in ImageObject, PowerShell would settle on the default set before it
+    // binds a piped image by value, and bind the image's Name to -Name
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ImageName")]
     [ArgumentCompleter(typeof(ImageReferenceCompleter))]
     public string Image { get; set; } = "";
+
+    /// <summary>
+    /// An image from Get-ContainerImage down the pipeline: it gives -Image by property name (its ImageName,
+    /// repository:tag or the id of an image without a name), and its own Name is not taken as the container's name.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ImageObjectSet)]
+    public ContainerImage? ImageObject { get; set; }
 
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
     public string[]? Command { get; set; }
@@ -32,7 +52,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// </summary>
     [Parameter] public PullPolicy Pull { get; set; } = PullPolicy.Missing;
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ImageSet)]
+    [Parameter(ParameterSetName = ImageObjectSet)]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
@@ -50,33 +71,33 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [Parameter] [Alias("t")] public SwitchParameter Tty { get; set; }
 
     /// <summary>A hashtable, or 'NAME=value' strings (docker -e).</summary>
-    [Parameter] [Alias("Env", "e")] public object[]? Environment { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("Env", "e")] public object[]? Environment { get; set; }
     [Parameter] public string[]? EnvironmentFile { get; set; }
-    [Parameter] [Alias("WorkDir", "w")] public string? WorkingDirectory { get; set; }
-    [Parameter] [Alias("u")] public string? User { get; set; }
-    [Parameter] public string[]? Entrypoint { get; set; }
-    [Parameter] [Alias("h")] public string? Hostname { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("WorkDir", "w")] public string? WorkingDirectory { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("u")] public string? User { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public string[]? Entrypoint { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("h")] public string? Hostname { get; set; }
     /// <summary>Bytes, or a size such as '256MB', '1g' (<see cref="ByteSizeTransformationAttribute"/>).</summary>
-    [Parameter] [Alias("m")] [ByteSizeTransformation] public long Memory { get; set; }
-    [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("m")] [ByteSizeTransformation] public long Memory { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
     /// <summary>docker -v: 'name:/path[:ro]' (a named volume, completed from the store), '/host/path:/path[:ro]', or '/path' (an anonymous volume).</summary>
-    [Parameter] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
     [Parameter] public SwitchParameter ReadOnly { get; set; }
     /// <summary>With -ReadOnly: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs, default true); -ReadOnlyTmpfs:$false for none, as plain docker.</summary>
     [Parameter] public SwitchParameter ReadOnlyTmpfs { get; set; } = true;
     /// <summary>A hashtable, or 'key=value' strings.</summary>
-    [Parameter] [Alias("l")] public object[]? Label { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("l")] public object[]? Label { get; set; }
     /// <summary>docker --restart; -RestartPolicy as Update-Container names it.</summary>
-    [Parameter] [Alias("RestartPolicy")] [ValidateRestartPolicy] [ArgumentCompleter(typeof(RestartPolicyCompleter))] public string Restart { get; set; } = "no";
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("RestartPolicy")] [ValidateRestartPolicy] [ArgumentCompleter(typeof(RestartPolicyCompleter))] public string Restart { get; set; } = "no";
     /// <summary>Network names, 'none', 'host', or 'container:&lt;name|id&gt;' (docker --network container:x, a shared network namespace).</summary>
-    [Parameter] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ArgumentCompleter(typeof(NetworkNameCompleter))] public string[]? Network { get; set; }
     /// <summary>[hostIP:][hostPort:]containerPort[/tcp|udp] (docker -p).</summary>
-    [Parameter] [Alias("p")] public string[]? Publish { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("p")] public string[]? Publish { get; set; }
     [Parameter] public SwitchParameter PublishAll { get; set; }
-    [Parameter] public string? IPAddress { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public string? IPAddress { get; set; }
     /// <summary>Extra names the container answers to on its networks (docker --network-alias).</summary>
-    [Parameter] public string[]? NetworkAlias { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public string[]? NetworkAlias { get; set; }
     /// <summary>Extra /etc/hosts entries, 'name:address' or 'name=address' (docker --add-host; 'name:host-gateway' for the host).</summary>
     [Parameter] public string[]? AddHost { get; set; }
     /// <summary>Name servers for the container's resolv.conf instead of the host's (docker --dns): IP addresses.</summary>
@@ -114,12 +135,27 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        _onCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused)
         {
             if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
             ThrowTerminatingError(refused);
         }
     }
+
+    private HashSet<string> _onCommandLine = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether a value-type parameter was given: on the command line, or by the current pipeline object with a value
+    /// other than its default (PowerShell keeps a parameter an earlier pipeline object bound in BoundParameters, with
+    /// its default value back, so a CSV row without a Memory cell must not read as -Memory 0).
+    /// </summary>
+    private bool Given(string parameter, bool notDefault) =>
+        _onCommandLine.Contains(parameter) || (notDefault && MyInvocation.BoundParameters.ContainsKey(parameter));
+
+    /// <summary>Whether a pipeline object bound a parameter by property name (a CSV row's Name, Publish...), not only itself.</summary>
+    protected bool PipelineBoundByPropertyName(params string[] byValue) =>
+        MyInvocation.BoundParameters.Keys.Any(k => !_onCommandLine.Contains(k) && !byValue.Contains(k, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
     /// Pull -Image as <see cref="Pull"/> says, writing the pull's progress (<see cref="ImagePuller"/>, the path of
@@ -149,8 +185,8 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             WorkingDirectory = WorkingDirectory,
             User = User,
             Hostname = Hostname,
-            Memory = MyInvocation.BoundParameters.ContainsKey(nameof(Memory)) ? Memory : null,
-            Cpus = MyInvocation.BoundParameters.ContainsKey(nameof(Cpus)) ? Cpus : null,
+            Memory = Given(nameof(Memory), Memory != 0) ? Memory : null,
+            Cpus = Given(nameof(Cpus), Cpus != 0) ? Cpus : null,
             PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
             ReadOnly = ReadOnly,
             ReadOnlyTmpfs = ReadOnlyTmpfs,
@@ -169,21 +205,21 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"-Memory {Memory} is not a size above 0 bytes.", Memory);
         if (StopSignal is not null) ContainerManager.ParseSignal(StopSignal);
         foreach (var f in EnvironmentFile ?? []) o.Environment.AddRange(ContainerManager.ReadEnvironmentFile(GetUnresolvedProviderPathFromPSPath(f)));
-        o.Environment.AddRange(EnvironmentEntries(Environment));
-        foreach (var v in Volume ?? [])
+        o.Environment.AddRange(EnvironmentEntries(Environment).Where(e => e.Length > 0));
+        foreach (var v in (Volume ?? []).Where(v => !string.IsNullOrEmpty(v))) // an empty cell of a CSV row: none
         {
             // resolve a relative or PowerShell-drive host path against the current location
             int colon = v.IndexOf(':');
             string host = colon > 0 ? v[..colon] : v;
             o.Volumes.Add(host.StartsWith('.') || host.StartsWith('~') ? GetUnresolvedProviderPathFromPSPath(host) + v[colon..] : v);
         }
-        foreach (var l in EnvironmentEntries(Label))
+        foreach (var l in EnvironmentEntries(Label).Where(l => l.Length > 0))
         {
             int eq = l.IndexOf('=');
             o.Labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
         }
-        if (Network is not null) o.Networks.AddRange(Network);
-        NetworkCreateParameters.Apply(o, Publish, PublishAll, IPAddress, Tmpfs, Mount);
+        if (Network is not null) o.Networks.AddRange(Network.Where(n => n.Length > 0));
+        NetworkCreateParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress, Tmpfs, Mount);
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         foreach (var h in AddHost ?? []) o.AddHosts.Add(Core.Networking.ExtraHost.Parse(h));
         if (Dns is not null) o.Dns.AddRange(Dns.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()));
@@ -214,7 +250,7 @@ internal static class CommandLine
 }
 
 /// <summary>New-Container: create a container without starting it (docker create).</summary>
-[Cmdlet(VerbsCommon.New, "Container", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "Container", SupportsShouldProcess = true, DefaultParameterSetName = ImageSet)]
 [OutputType(typeof(Container))]
 public sealed class NewContainerCommand : ContainerCreateCmdletBase
 {
@@ -235,7 +271,7 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
 /// Invoke-ContainerImage (Run-ContainerImage): docker run. Attached, the container's stdout lines are
 /// written to the pipeline, stderr lines to the error stream, and the exit code to $LASTEXITCODE.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ContainerImage", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "ContainerImage", SupportsShouldProcess = true, DefaultParameterSetName = ImageSet)]
 [Alias("Run-ContainerImage")]
 [OutputType(typeof(string), typeof(Container))]
 public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
@@ -254,7 +290,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     /// Invoke-ContainerImage db -Interactive -- psql</c>, docker run -i with a pipe): each object is written as one
     /// line, its string form and "\n", in UTF-8; the container runs once, after the last object, and reads end of file
     /// after the last line. Not with -Tty, -Detach or -InputFile (those keep this host's input or the file). Without
-    /// -Interactive piped objects bind by property name only (-Image), each running a container, as before.
+    /// -Interactive piped objects bind by property name only (-Image, -Name, -Publish... an Import-Csv row), each running a
+    /// container; with -Image on the command line, an object that binds nothing else is refused (PipedInputNeedsInteractive).
     /// </summary>
     [Parameter(ValueFromPipeline = true)] public PSObject? InputObject { get; set; }
 
@@ -276,7 +313,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 
     protected override void ProcessRecord()
     {
-        if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+        if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))
+            && !PipelineBoundByPropertyName(nameof(InputObject), nameof(ImageObject)))
         {
             // the piped object gave nothing but itself: running a container per object would ignore it
             SetLastExitCode(StartFailure.EngineError);

@@ -29,12 +29,12 @@ public sealed class ContainerEndpointsTests
         var o = new ContainerCreateOptions { Networks = ["front", "back"], IPAddress = "10.1.0.9" };
         o.Endpoints["back"] = new EndpointSettings { IPAddress = "10.2.0.7" };
         var e = ContainerManager.Endpoints(NetworkChoice.Decide(o.Networks), o);
-        Assert.Equal("10.1.0.9", e["front"].IPAddress);
-        Assert.Equal("10.2.0.7", e["back"].IPAddress);
+        Assert.Equal("10.1.0.9", e["front"].IPAMConfig?.IPv4Address);
+        Assert.Equal("10.2.0.7", e["back"].IPAMConfig?.IPv4Address);
 
         o.Endpoints["front"] = new EndpointSettings { IPAddress = "10.1.0.20" };
         e = ContainerManager.Endpoints(NetworkChoice.Decide(o.Networks), o);
-        Assert.Equal("10.1.0.20", e["front"].IPAddress);
+        Assert.Equal("10.1.0.20", e["front"].IPAMConfig?.IPv4Address);
         Assert.Empty(e["front"].Aliases);
     }
 }

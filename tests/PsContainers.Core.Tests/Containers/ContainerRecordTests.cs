@@ -45,8 +45,8 @@ public sealed class ContainerRecordTests : IDisposable
             ],
             State = new ContainerState { Status = ContainerStatus.Created },
         };
-        c.NetworkSettings.Networks["front"] = new EndpointSettings { IPAddress = "10.89.1.5", Aliases = ["web", "www"] };
-        c.NetworkSettings.Networks["back"] = new EndpointSettings();
+        c.NetworkSettings.Networks["front"] = new ContainerEndpoint { IPAMConfig = new EndpointIPAMConfig { IPv4Address = "10.89.1.5" }, Aliases = ["web", "www"] };
+        c.NetworkSettings.Networks["back"] = new ContainerEndpoint();
         return c;
     }
 
@@ -68,9 +68,10 @@ public sealed class ContainerRecordTests : IDisposable
             back.HostConfig.PortBindings.Select(p => (p.HostIP, p.HostPort, p.RangeEnd, p.ContainerPort, p.Protocol)));
         Assert.Equal([new Ulimit("nofile", 100, 200), new Ulimit("core", 0, ulong.MaxValue)], back.HostConfig.Ulimits);
         Assert.Equal(["front", "back"], back.NetworkSettings.Networks.Keys);
-        Assert.Equal("10.89.1.5", back.NetworkSettings.Networks["front"].IPAddress);
+        Assert.Equal("10.89.1.5", back.NetworkSettings.Networks["front"].IPAMConfig?.IPv4Address);
         Assert.Equal(["web", "www"], back.NetworkSettings.Networks["front"].Aliases);
-        Assert.Null(back.NetworkSettings.Networks["back"].IPAddress);
+        Assert.Null(back.NetworkSettings.Networks["back"].IPAMConfig);
+        Assert.Null(back.NetworkSettings.Networks["front"].IPAddress); // assigned at start only: a created container has none
         Assert.Equal([MountKind.Bind, MountKind.Volume, MountKind.Tmpfs], back.Mounts.Select(m => m.Type));
         Assert.True(back.Mounts[0].ReadOnly);
         Assert.Equal(["nocopy"], back.Mounts[1].Options);
@@ -96,7 +97,8 @@ public sealed class ContainerRecordTests : IDisposable
         Assert.Null(hc["Networks"]);
         Assert.Null(hc["Tmpfs"]);
         var front = j["NetworkSettings"]!["Networks"]!["front"]!;
-        Assert.Equal("10.89.1.5", (string?)front["IPAddress"]);
+        Assert.Equal("10.89.1.5", (string?)front["IPAMConfig"]!["IPv4Address"]);
+        Assert.Null(front["IPAddress"]); // the assigned address is runtime state, never in the record
         Assert.Equal("""["web","www"]""", front["Aliases"]!.ToJsonString());
         var mounts = j["Mounts"]!.AsArray();
         Assert.Equal(["Bind", "Volume", "Tmpfs"], mounts.Select(m => (string?)m!["Type"]));

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using PsContainers.Core;
+using PsContainers.Core.Containers;
+using PsContainers.Core.Networking;
+
+namespace PsContainers.Core.Tests.Containers;
+
+/// <summary>
+/// The docker inspect fields of a container that are not its create options: what the network setup assigned
+/// (NetworkSettings.Networks[name] addresses, MAC, gateway, NetworkID; NetworkSettings.Ports; SandboxKey), read from
+/// network.json only when asked and only while the container runs; HostConfig.Binds and the Mounts' docker fields.
+/// Root-free.
+/// </summary>
+public sealed class ContainerInspectFieldsTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "psc-insp-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly ContainerStore _store;
+
+    public ContainerInspectFieldsTests() => _store = new ContainerStore(new PscPaths(_root));
+    public void Dispose() { try { Directory.Delete(_root, true); } catch { } }
+
+    private static ContainerNetworkState Running(string id) => new()
+    {
+        ContainerId = id,
+        NetnsPath = "/run/netns/psc-test",
+        Networks =
+        [
+            new NetworkAttachment { Network = "front", IPAddress = "10.89.1.5", PrefixLength = 24, Gateway = "10.89.1.1", MacAddress = "de:ad:be:ef:00:01" },
+            new NetworkAttachment { Network = "back", IfName = "eth1", IPAddress = "10.90.0.7", PrefixLength = 16, Gateway = "10.90.0.1", MacAddress = "de:ad:be:ef:00:02" },
+        ],
+        Ports =
+        [
+            new PortMapping { HostPort = 8080, ContainerPort = 80, Protocol = "tcp" },
+            new PortMapping { HostIP = "127.0.0.1", HostPort = 40001, ContainerPort = 53, Protocol = "udp" },
+        ],
+    };
+
+    private static ContainerNetworkSettings Settings()
+    {
+        var s = new ContainerNetworkSettings();
+        s.Networks["front"] = new ContainerEndpoint { IPAMConfig = new EndpointIPAMConfig { IPv4Address = "10.89.1.5" }, Aliases = ["web"] };
+        s.Networks["back"] = new ContainerEndpoint();
+        s.Networks = s.Networks; // links the endpoints to their names, as a read from container.json does
+        return s;
+    }
+
+    [Fact]
+    public void A_running_container_shows_what_the_setup_assigned_on_each_network()
+    {
+        var s = Settings();
+        s.Bind(new Lazy<ContainerNetworkState?>(() => Running("x")));
+        var front = s.Networks["front"];
+        Assert.Equal(("10.89.1.5", 24, "10.89.1.1", "de:ad:be:ef:00:01"), (front.IPAddress, front.IPPrefixLen, front.Gateway, front.MacAddress));
+        var back = s.Networks["back"];
+        Assert.Equal(("10.90.0.7", 16, "10.90.0.1", "de:ad:be:ef:00:02"), (back.IPAddress, back.IPPrefixLen, back.Gateway, back.MacAddress));
+        Assert.Equal("2d08afa374c959a47d1365dc8c3f2badca2988741d678c046bb3a5cebf2159db", ContainerEndpoint.IdOf("pscontainers")); // sha256("pscontainers")
+        Assert.Equal(ContainerEndpoint.IdOf("front"), front.NetworkID);
+        Assert.Equal(64, back.NetworkID.Length);
+        Assert.Equal("/run/netns/psc-test", s.SandboxKey);
+        Assert.Equal(["80/tcp", "53/udp"], s.Ports.Keys);
+        Assert.Equal([new PortBinding("0.0.0.0", "8080")], s.Ports["80/tcp"]);
+        Assert.Equal([new PortBinding("127.0.0.1", "40001")], s.Ports["53/udp"]);
+    }
+
+    [Fact]
+    public void A_stopped_container_has_them_cleared_and_keeps_what_was_asked()
+    {
+        var s = Settings();
+        s.Bind(null);
+        var front = s.Networks["front"];
+        Assert.Equal((null, 0, null, null), (front.IPAddress, front.IPPrefixLen, front.Gateway, front.MacAddress));
+        Assert.Equal("10.89.1.5", front.IPAMConfig?.IPv4Address);
+        Assert.Equal(["web"], front.Aliases);
+        Assert.Equal(ContainerEndpoint.IdOf("front"), front.NetworkID); // docker keeps NetworkID after a stop
+        Assert.Null(s.SandboxKey);
+        Assert.Empty(s.Ports);
+    }
+
+    [Fact]
+    public void The_network_state_is_read_only_when_a_runtime_field_is_asked_for()
+    {
+        int reads = 0;
+        var s = Settings();
+        s.Bind(new Lazy<ContainerNetworkState?>(() => { reads++; return Running("x"); }));
+        _ = s.Networks["front"].Aliases;
+        _ = s.Networks["front"].NetworkID;
+        _ = s.Networks["front"].IPAMConfig;
+        Assert.Equal(0, reads);
+        _ = s.Networks["front"].IPAddress;
+        _ = s.Networks["back"].MacAddress;
+        _ = s.Ports;
+        Assert.Equal(1, reads);
+    }
+
+    [Fact]
+    public void A_network_that_the_state_does_not_list_has_no_address()
+    {
+        var s = Settings();
+        s.Networks["later"] = new ContainerEndpoint();
+        s.Networks = s.Networks;
+        s.Bind(new Lazy<ContainerNetworkState?>(() => Running("x")));
+        Assert.Null(s.Networks["later"].IPAddress);
+        Assert.Equal(0, s.Networks["later"].IPPrefixLen);
+    }
+
+    [Fact]
+    public void Load_links_a_container_that_does_not_run_to_no_network_state_even_when_a_stale_file_is_left()
+    {
+        var c = new Container { Id = ContainerStore.NewId(), Name = "stale", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
+        c.NetworkSettings.Networks["front"] = new ContainerEndpoint();
+        c.State = new ContainerState { Status = ContainerStatus.Exited, ExitCode = 0 };
+        using (_store.LockStore()) _store.Publish(c);
+        File.WriteAllText(ContainerNetworkState.PathIn(_store.DirOf(c.Id)), System.Text.Json.JsonSerializer.Serialize(Running(c.Id), ContainerNetworkState.Json));
+        var back = _store.Load(c.Id)!;
+        Assert.Null(back.NetworkSettings.Networks["front"].IPAddress);
+        Assert.Empty(back.NetworkSettings.Ports);
+        Assert.Null(back.NetworkSettings.SandboxKey);
+    }
+
+    [Fact]
+    public void An_older_record_whose_IPAddress_was_the_fixed_address_reads_it_as_IPAMConfig()
+    {
+        var c = new Container { Id = ContainerStore.NewId(), Name = "old", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
+        c.NetworkSettings.Networks["front"] = new ContainerEndpoint();
+        using (_store.LockStore()) _store.Publish(c);
+        string path = Path.Combine(_store.DirOf(c.Id), "container.json");
+        var j = JsonNode.Parse(File.ReadAllText(path))!;
+        j["NetworkSettings"]!["Networks"]!["front"] = JsonNode.Parse("""{"IPAddress":"10.89.0.44","Aliases":["db"]}""");
+        File.WriteAllText(path, j.ToJsonString());
+        var e = _store.Load(c.Id)!.NetworkSettings.Networks["front"];
+        Assert.Equal("10.89.0.44", e.IPAMConfig?.IPv4Address);
+        Assert.Equal(["db"], e.Aliases);
+        Assert.Null(e.IPAddress);
+        // written again, the fixed address is IPAMConfig only
+        var again = _store.Load(c.Id)!;
+        _store.SaveDefinition(again);
+        var front = JsonNode.Parse(File.ReadAllText(path))!["NetworkSettings"]!["Networks"]!["front"]!;
+        Assert.Equal("10.89.0.44", (string?)front["IPAMConfig"]!["IPv4Address"]);
+        Assert.Null(front["IPAddress"]);
+    }
+
+    [Fact]
+    public void Binds_and_the_docker_mount_fields_follow_the_mounts()
+    {
+        var c = new Container
+        {
+            Mounts =
+            [
+                new MountSpec { Type = MountKind.Bind, Source = "/srv", Destination = "/srv", ReadOnly = true },
+                new MountSpec { Type = MountKind.Bind, Source = "/opt", Destination = "/opt", Options = ["rshared"] },
+                new MountSpec { Type = MountKind.Volume, Source = "data", Destination = "/data" },
+                new MountSpec { Type = MountKind.Volume, Source = new string('b', 64), Destination = "/anon", Options = [MountSpec.AnonymousOption] },
+                new MountSpec { Type = MountKind.Tmpfs, Destination = "/run" },
+            ],
+        };
+        Assert.Equal(["/srv:/srv:ro", "/opt:/opt", "data:/data"], c.HostConfig.Binds);
+        c.HostConfig = new HostConfig();
+        Assert.Equal(["/srv:/srv:ro", "/opt:/opt", "data:/data"], c.HostConfig.Binds); // a replaced HostConfig still reads the container's mounts
+        var m = c.Mounts;
+        Assert.Equal([null, null, "data", new string('b', 64), null], m.Select(x => x.Name));
+        Assert.Equal([false, true, true, true, true], m.Select(x => x.RW));
+        Assert.Equal(["ro", "rw", "rw", "rw", "rw"], m.Select(x => x.Mode));
+        Assert.Equal(["rprivate", "rshared", "", "", ""], m.Select(x => x.Propagation));
+        Assert.Equal([null, null, "local", "local", null], m.Select(x => x.Driver));
+        Assert.Empty(new HostConfig().Binds);
+    }
+}
