@@ -10,8 +10,9 @@
 # every process it started, the containers, the store, the namespace and its veth pair).
 
 Set-StrictMode -Version 3.0
-Import-Module "$PSScriptRoot/TestHelpers.psm1"
-Import-Module "$PSScriptRoot/Containers.Helpers.psm1"
+# global: Containers.Helpers (Remove-ContainerTestStore) calls TestHelpers' functions from its own scope
+Import-Module "$PSScriptRoot/TestHelpers.psm1" -Global
+Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Global
 
 $script:Subnet = '10.213.7'
 
