@@ -196,3 +196,84 @@ Describe 'PsContainers on three hosts over SSH remoting' {
         foreach ($h in $script:Hosts) { Wait-ContainerCondition { @(Get-StoreProcess $h.StoreRoot).Count -eq 0 } -TimeoutSeconds 20 | Should -BeTrue }
     }
 }
+
+Describe 'The about_PsContainers_Remoting runbook' {
+    BeforeAll {
+        $script:Work = New-RemotingTestKey -Tag ($script:Tag = [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $script:Hosts = [Collections.Generic.List[object]]::new()
+        $script:Sessions = @()
+        foreach ($i in 4..6) { $null = New-RemotingTestHost -Work $script:Work -Tag $script:Tag -Index $i -Made $script:Hosts }
+        $sessions = @(New-RemotingTestSession -Hosts $script:Hosts -Work $script:Work)
+        $script:Sessions = $sessions
+        $tar = Join-Path $script:Work 'busybox-test.tar'
+        $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'
+        $module = (Resolve-Path $(if ($env:PSCONTAINERS_TEST_MODULE) { $env:PSCONTAINERS_TEST_MODULE } else { "$PSScriptRoot/../../out/PsContainers/PsContainers.psd1" })).Path
+        Invoke-Command -Session $sessions -ArgumentList $module, $tar -ErrorAction Stop {
+            param($module, $image)
+            Import-Module $module -ErrorAction Stop
+            $null = Import-ContainerImage -Path $image -ErrorAction Stop
+        }
+        # the topic's own code, as it is printed (the code blocks of the Markdown source, indented by four spaces)
+        $lines = Get-Content "$PSScriptRoot/../../docs/help/about_PsContainers_Remoting.md"
+        $from = [array]::IndexOf($lines, '    function Invoke-ContainerProjectRollout {')
+        $to = [array]::IndexOf($lines, '    }', $from)
+        $from | Should -BeGreaterThan 0
+        $script:Rollout = ($lines[$from..$to] | ForEach-Object { $_.Substring(4) }) -join "`n"
+
+        function script:Write-Project([string] $Dir, [string] $Version, [string] $Probe) {
+            New-Item -ItemType Directory -Force -Path $Dir | Out-Null
+            Set-Content (Join-Path $Dir 'compose.yaml') @"
+services:
+  web:
+    image: busybox-test:latest
+    command: ["sleep", "300"]
+    network_mode: none
+    labels:
+      version: "$Version"
+    healthcheck:
+      test: ["CMD", "$Probe"]
+      interval: 200ms
+      retries: 2
+"@
+        }
+    }
+
+    AfterAll {
+        foreach ($s in $script:Sessions) {
+            try { Invoke-Command -Session $s { Get-Container -All | Remove-Container -Force -Confirm:$false } -ErrorAction SilentlyContinue } catch { }
+            Remove-PSSession $s -ErrorAction SilentlyContinue
+        }
+        foreach ($h in $script:Hosts) { Remove-RemotingTestHost $h }
+        if ($script:Work) { Remove-Item -Recurse -Force $script:Work -ErrorAction SilentlyContinue }
+    }
+
+    It 'rolls a compose project across the hosts one at a time with health waits, and stops at the first host that fails' {
+        . ([scriptblock]::Create($script:Rollout))
+        $src = Join-Path $script:Work 'shop'
+        # the hosts share this machine's file system, so one destination is the same folder for all three; what each
+        # host runs is in its own store
+        $dest = Join-Path $script:Work 'deployed/shop'
+        Write-Project $src 1 true
+        $done = @(Invoke-ContainerProjectRollout -Session $script:Sessions -Path $src -Destination $dest -WaitTimeout 60)
+        $done.ComputerName | Should -Be @($script:Hosts.Address)
+        $done | ForEach-Object { $_.Containers | Should -Be 1; $_.Status | Should -Match '^Up \d+s \(healthy\)$' }
+        $web = Invoke-Command -Session $script:Sessions { Get-Container -Project shop }
+        @($web).Count | Should -Be 3
+        $web | ForEach-Object { $_.Labels.version | Should -Be '1'; $_.State.Health.Status | Should -Be 'Healthy' }
+
+        # version 2 never gets healthy: the first host fails its wait, the other two are not touched
+        Write-Project $src 2 false
+        $err = $null
+        try { $null = Invoke-ContainerProjectRollout -Session $script:Sessions -Path $src -Destination $dest -WaitTimeout 20 }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        "$err" | Should -BeLike "Rollout stopped at $($script:Hosts[0].Address): Service 'web': Container 'shop-web-1' is unhealthy*"
+        $now = Invoke-Command -Session $script:Sessions { Get-Container -Project shop -All } | Sort-Object PSComputerName
+        ($now | Where-Object PSComputerName -EQ $script:Hosts[0].Address).Labels.version | Should -Be '2'
+        foreach ($h in $script:Hosts[1..2]) {
+            $c = $now | Where-Object PSComputerName -EQ $h.Address
+            $c.Labels.version | Should -Be '1'
+            $c.State.Health.Status | Should -Be 'Healthy'
+        }
+    }
+}
