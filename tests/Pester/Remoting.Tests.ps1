@@ -275,5 +275,20 @@ services:
             $c.Labels.version | Should -Be '1'
             $c.State.Health.Status | Should -Be 'Healthy'
         }
+
+        # the project as an object, sent back to its host: Get-Container lists its containers, Stop-ContainerProject
+        # takes it by its Name
+        $last = $script:Sessions[2]
+        $p = Invoke-Command -Session $last { Get-ContainerProject shop }
+        $p.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProjectSummary'
+        $r = Invoke-Command -Session $last -ArgumentList $p -ErrorAction Stop {
+            param($p)
+            [pscustomobject]@{
+                Listed  = @($p | Get-Container -ErrorAction Stop).Name
+                Stopped = @($p | Stop-ContainerProject -PassThru -ErrorAction Stop).Status
+            }
+        }
+        $r.Listed | Should -Be @('shop-web-1')
+        $r.Stopped | Should -Be @('Exited')
     }
 }

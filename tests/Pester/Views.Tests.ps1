@@ -255,11 +255,20 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $j.ExitCode | Should -Be 3
     }
 
-    It 'binds a deserialized container to -Name of the container cmdlets and a deserialized image to its reference' {
+    It 'binds a deserialized container to -Name of the container cmdlets, a project to Get-Container''s project and an image to its reference' {
         $c = Get-Container exited-job-with-long-name | ConvertTo-Deserialized
         (Get-Container log-writer | ConvertTo-Deserialized | Get-ContainerLog -ErrorAction Stop).Text | Should -Be @('one', 'two')
         ($c | Get-Container -All -ErrorAction Stop).Id | Should -Be $script:Job.Id
         ($c | Wait-Container -ErrorAction Stop).ExitCode | Should -Be 3
+        # a project summary or a loaded project names its containers by the project, not by a container name
+        $p = Get-ContainerProject shop | ConvertTo-Deserialized
+        $p.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProjectSummary'
+        ($p | Get-Container -ErrorAction Stop).Name | Should -Be @('web-frontend-production-1')
+        $file = Join-Path $TestDrive 'compose.yaml'
+        Set-Content $file "services:`n  web:`n    image: busybox-test:latest`n"
+        $m = Import-ContainerProject -Path $file -ProjectName shop | ConvertTo-Deserialized
+        $m.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProject'
+        ($m | Get-Container -ErrorAction Stop).Name | Should -Be @('web-frontend-production-1')
         $i = Get-ContainerImage busybox-test:latest | ConvertTo-Deserialized
         $tagged = $i | Add-ContainerImageTag -Target deserialized-tag:1 -PassThru -ErrorAction Stop
         try { (Get-ContainerImage deserialized-tag:1).Id | Should -Be $i.Id }
