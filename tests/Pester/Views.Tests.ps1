@@ -168,10 +168,12 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
             (($Text -replace '\d+', '#') -split "`n" | ForEach-Object { $_.TrimEnd() }) -join "`n"
         }
         $null = Invoke-ContainerImage busybox-test:latest -Name log-writer -- sh -c 'echo one; echo two >&2'
+        $null = New-ContainerPod remote-view-pod
     }
 
     AfterAll {
         Remove-Container log-writer -Force -Confirm:$false
+        Remove-ContainerPod remote-view-pod -Force -Confirm:$false
     }
 
     It 'selects Deserialized.T in every view of the module that selects a type T' {
@@ -227,6 +229,18 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         # an explicit -View is the view alone (PowerShell appends PSComputerName to the default table only)
         $t = $c | Format-Table -View Container | Out-String -Width 120
         Get-Row $t $script:Web.ShortId | Should -BeLike "$($script:Web.ShortId) web-frontend-production-1 *busybox-test:latest *Up *s (healthy)*$($script:PortsText) *"
+    }
+
+    It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {
+        $pod = Get-ContainerPod remote-view-pod
+        $d = $pod | ConvertTo-Deserialized
+        $d | Add-Member PSComputerName 'web-01.example.net'
+        $d | Add-Member PSShowComputerName $true
+        $t = $d | Out-String -Width 80
+        ($t -split "`n")[1] | Should -Match '^POD ID\s+NAME\s+STATUS\s+# OF CONTAINERS PSComputerName\s*$'
+        Get-Row $t 'remote-view-pod' | Should -Match "^$($pod.ShortId) remote-view-pod\s+Created\s+1 web-01\.example\.net\s*$"
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        Get-Row ($d | Format-Table -View ContainerPod | Out-String -Width 120) 'remote-view-pod' | Should -Match "^$($pod.ShortId) remote-view-pod\s+Created\s+\d+s ago\s+1 $($pod.InfraShortId)"
     }
 
     It 'keeps a container''s health, networks, ports, restart policy and status as objects and names, not type names or numbers' {
