@@ -35,7 +35,8 @@ $hosts = [Collections.Generic.List[object]]::new()
 $sessions = @()
 $work = New-RemotingTestKey -Tag $tag
 try {
-    foreach ($i in 1..3) { $null = New-RemotingTestHost -Work $work -Tag $tag -Index $i -Made $hosts }
+    # hosts 7-9 of the helper's /30s: Remoting.Tests.ps1 uses 1-6, so both may run at once
+    foreach ($i in 7..9) { $null = New-RemotingTestHost -Work $work -Tag $tag -Index $i -Made $hosts }
     $sessions = @(New-RemotingTestSession -Hosts $hosts -Work $work)
     $tar = Join-Path $work 'busybox-test.tar'
     $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'

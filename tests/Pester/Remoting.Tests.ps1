@@ -145,7 +145,7 @@ Describe 'PsContainers on three hosts over SSH remoting' {
             $c.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.Container'
             $c.Status | Should -Be 'Running'
             $c.Status | Should -BeOfType [string]
-            $c.StatusShort | Should -Match '^Up \d+s'
+            $c.StatusShort | Should -Match '^Up \d+\w+'
         }
         # the health the host's monitor records comes across as an object with a status name
         $h1 = $script:ByName['h1']
@@ -160,8 +160,8 @@ Describe 'PsContainers on three hosts over SSH remoting' {
         $lines = $t -split "`n" | Where-Object { $_.Trim() }
         $lines[0] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
         foreach ($h in $script:Hosts) {
-            @($lines | Where-Object { $_ -match "^web-$($h.Name)\s+busybox-test:latest\s+Up \d+s( \(\w+\))?\s+$([regex]::Escape($h.Address))\s*$" }).Count | Should -Be 1
-            @($lines | Where-Object { $_ -match "^shared\s+busybox-test:latest\s+Up \d+s\s+$([regex]::Escape($h.Address))\s*$" }).Count | Should -Be 1
+            @($lines | Where-Object { $_ -match "^web-$($h.Name)\s+busybox-test:latest\s+Up \d+\w+( \(\w+\))?\s+$([regex]::Escape($h.Address))\s*$" }).Count | Should -Be 1
+            @($lines | Where-Object { $_ -match "^shared\s+busybox-test:latest\s+Up \d+\w+\s+$([regex]::Escape($h.Address))\s*$" }).Count | Should -Be 1
         }
         $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
     }
@@ -256,7 +256,7 @@ services:
         Write-Project $src 1 true
         $done = @(Invoke-ContainerProjectRollout -Session $script:Sessions -Path $src -Destination $dest -WaitTimeout 60)
         $done.ComputerName | Should -Be @($script:Hosts.Address)
-        $done | ForEach-Object { $_.Containers | Should -Be 1; $_.Status | Should -Match '^Up \d+s \(healthy\)$' }
+        $done | ForEach-Object { $_.Containers | Should -Be 1; $_.Status | Should -Match '^Up \d+\w+ \(healthy\)$' }
         $web = Invoke-Command -Session $script:Sessions { Get-Container -Project shop }
         @($web).Count | Should -Be 3
         $web | ForEach-Object { $_.Labels.version | Should -Be '1'; $_.State.Health.Status | Should -Be 'Healthy' }
