@@ -23,29 +23,19 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $PSStyle.OutputRendering = 'PlainText'
 $ModulePath = (Resolve-Path $ModulePath).Path
-$env:PSCONTAINERS_TEST_MODULE = $ModulePath
 Import-Module $ModulePath
-Import-Module (Join-Path $PSScriptRoot '../tests/Pester/Images.Helpers.psm1')
 Import-Module (Join-Path $PSScriptRoot '../tests/Pester/Remoting.Helpers.psm1')
 
 function Get-Median([double[]] $v) { $s = $v | Sort-Object; if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
 
-$tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
-$hosts = [Collections.Generic.List[object]]::new()
-$sessions = @()
-$work = New-RemotingTestKey -Tag $tag
+$lab = $null
 try {
     # hosts 7-9 of the helper's /30s: Remoting.Tests.ps1 uses 1-6, so both may run at once
-    foreach ($i in 7..9) { $null = New-RemotingTestHost -Work $work -Tag $tag -Index $i -Made $hosts }
-    $sessions = @(New-RemotingTestSession -Hosts $hosts -Work $work)
-    $tar = Join-Path $work 'busybox-test.tar'
-    $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'
-    Invoke-Command -Session $sessions -ArgumentList $ModulePath, $tar, $Containers {
-        param($module, $image, $count)
-        $ErrorActionPreference = 'Stop'
-        Import-Module $module
-        $null = Import-ContainerImage -Path $image
-        foreach ($n in 1..$count) { $null = Invoke-ContainerImage busybox-test:latest -Detach -Name "bench-$n" -Network none -- sleep 3600 }
+    $lab = New-RemotingTestLab -Index (7..9) -ModulePath $ModulePath
+    $sessions = $lab.Sessions
+    Invoke-Command -Session $sessions -ArgumentList $Containers {
+        param($count)
+        foreach ($n in 1..$count) { $null = Invoke-ContainerImage busybox-test:latest -Detach -Name "bench-$n" -Network none -ErrorAction Stop -- sleep 3600 }
     }
 
     $fanOut = { @(Invoke-Command -Session $sessions { Get-Container }) }
@@ -75,10 +65,5 @@ try {
     Write-Host ("{0,-52} {1,8:N2}x" -f 'ratio serial / fan-out (median)', ($mSerial / $mFan))
 }
 finally {
-    foreach ($s in $sessions) {
-        try { Invoke-Command -Session $s { Get-Container -All | Remove-Container -Force -Confirm:$false } -ErrorAction SilentlyContinue } catch { }
-        Remove-PSSession $s -ErrorAction SilentlyContinue
-    }
-    foreach ($h in $hosts) { Remove-RemotingTestHost $h }
-    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+    Remove-RemotingTestLab $lab
 }

@@ -6,13 +6,15 @@
 # address only, its own host key, key-based root login with one generated client key, and a "powershell" subsystem
 # that runs the same pwsh as the tests with PSCONTAINERS_ROOT set to the host's own store root. Only the network is
 # separate: the hosts share this kernel and file system, so what tells them apart is the store root.
-# Everything lives under one work directory; Remove-RemotingTestHost takes it all down again (sessions, the sshd and
-# every process it started, the containers, the store, the namespace and its veth pair).
+# New-RemotingTestLab makes a set of such hosts with a session to each, the module and the test image on each;
+# everything lives under one work directory, and Remove-RemotingTestLab takes it all down again (the containers, the
+# sessions, each sshd and every process it started, the stores, the namespaces with their veth pairs, the keys).
 
 Set-StrictMode -Version 3.0
 # global: Containers.Helpers (Remove-ContainerTestStore) calls TestHelpers' functions from its own scope
 Import-Module "$PSScriptRoot/TestHelpers.psm1" -Global
 Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Global
+Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Global
 
 $script:Subnet = '10.213.7'
 
@@ -170,4 +172,50 @@ function Remove-RemotingTestHost {
     Remove-Item -Recurse -Force $h.Directory -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function New-RemotingTestKey, New-RemotingTestHost, New-RemotingTestSession, Remove-RemotingTestHost
+function New-RemotingTestLab {
+    <#
+    .SYNOPSIS
+    The hosts numbered Index (New-RemotingTestHost) with a session to each (named after the host), the module at
+    ModulePath imported in every session and the busybox test image (busybox-test:latest) in every host's store.
+    Returns Tag, Work, Hosts and Sessions. When any step fails it takes down what it made (Remove-RemotingTestLab)
+    and throws.
+    #>
+    param([Parameter(Mandatory)] [int[]] $Index, [Parameter(Mandatory)] [string] $ModulePath)
+    $tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+    $lab = [pscustomobject]@{ Tag = $tag; Work = $null; Hosts = [Collections.Generic.List[object]]::new(); Sessions = @() }
+    try {
+        $lab.Work = New-RemotingTestKey -Tag $tag
+        foreach ($i in $Index) { $null = New-RemotingTestHost -Work $lab.Work -Tag $tag -Index $i -Made $lab.Hosts }
+        $lab.Sessions = @(New-RemotingTestSession -Hosts $lab.Hosts -Work $lab.Work)
+        $tar = Join-Path $lab.Work 'busybox-test.tar'
+        $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'
+        Invoke-Command -Session $lab.Sessions -ArgumentList $ModulePath, $tar -ErrorAction Stop {
+            param($module, $image)
+            Import-Module $module -ErrorAction Stop
+            $null = Import-ContainerImage -Path $image -ErrorAction Stop
+        }
+        $lab
+    }
+    catch {
+        Remove-RemotingTestLab $lab
+        throw
+    }
+}
+
+function Remove-RemotingTestLab {
+    <#
+    .SYNOPSIS
+    Takes a lab down: each host's own engine (in its session, so in its namespace) removes its containers, the
+    sessions close, then Remove-RemotingTestHost sweeps each host and the work directory goes. Never throws.
+    #>
+    param([Parameter(Mandatory)] [AllowNull()] [object] $Lab)
+    if (-not $Lab) { return }
+    foreach ($s in $Lab.Sessions) {
+        try { Invoke-Command -Session $s { Get-Container -All | Remove-Container -Force -Confirm:$false } -ErrorAction SilentlyContinue } catch { }
+        Remove-PSSession $s -ErrorAction SilentlyContinue
+    }
+    foreach ($h in $Lab.Hosts) { Remove-RemotingTestHost $h }
+    if ($Lab.Work) { Remove-Item -Recurse -Force $Lab.Work -ErrorAction SilentlyContinue }
+}
+
+Export-ModuleMember -Function New-RemotingTestLab, Remove-RemotingTestLab

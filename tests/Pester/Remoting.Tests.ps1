@@ -13,6 +13,7 @@ BeforeAll {
     Import-Module "$PSScriptRoot/Images.Helpers.psm1" -Force
     Import-Module "$PSScriptRoot/Containers.Helpers.psm1" -Force
     Import-Module "$PSScriptRoot/Remoting.Helpers.psm1" -Force
+    $script:ModulePath = (Resolve-Path $(if ($env:PSCONTAINERS_TEST_MODULE) { $env:PSCONTAINERS_TEST_MODULE } else { "$PSScriptRoot/../../out/PsContainers/PsContainers.psd1" })).Path
 }
 
 Describe 'The type data covers what the cmdlets emit' {
@@ -68,34 +69,16 @@ Describe 'The type data covers what the cmdlets emit' {
 
 Describe 'PsContainers on three hosts over SSH remoting' {
     BeforeAll {
-        $script:ModulePath = (Resolve-Path $(if ($env:PSCONTAINERS_TEST_MODULE) { $env:PSCONTAINERS_TEST_MODULE } else { "$PSScriptRoot/../../out/PsContainers/PsContainers.psd1" })).Path
-        $script:Tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
-        $script:Hosts = [Collections.Generic.List[object]]::new()
-        $script:Sessions = @()
-        $script:Work = New-RemotingTestKey -Tag $script:Tag
-        foreach ($i in 1..3) { $null = New-RemotingTestHost -Work $script:Work -Tag $script:Tag -Index $i -Made $script:Hosts }
-        $script:Sessions = @(New-RemotingTestSession -Hosts $script:Hosts -Work $script:Work)
+        $script:Lab = $null
+        $script:Lab = New-RemotingTestLab -Index (1..3) -ModulePath $script:ModulePath
+        $script:Hosts = $script:Lab.Hosts
+        $script:Sessions = $script:Lab.Sessions
         $script:ByName = @{}
         foreach ($s in $script:Sessions) { $script:ByName[$s.Name] = $s }
-        # the module on each host (the same build as here), and the test image in each host's own store
-        $tar = Join-Path $script:Work 'busybox-test.tar'
-        $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'
-        Invoke-Command -Session $script:Sessions -ArgumentList $script:ModulePath, $tar -ErrorAction Stop -ScriptBlock {
-            param($module, $image)
-            $ErrorActionPreference = 'Stop'
-            Import-Module $module
-            $null = Import-ContainerImage -Path $image
-        }
     }
 
     AfterAll {
-        foreach ($s in $script:Sessions) {
-            # the host's own engine (in its namespace) removes its containers first; Remove-RemotingTestHost sweeps after it
-            try { Invoke-Command -Session $s { Get-Container -All | Remove-Container -Force -Confirm:$false } -ErrorAction SilentlyContinue } catch { }
-            Remove-PSSession $s -ErrorAction SilentlyContinue
-        }
-        foreach ($h in $script:Hosts) { Remove-RemotingTestHost $h }
-        if ($script:Work) { Remove-Item -Recurse -Force $script:Work -ErrorAction SilentlyContinue }
+        Remove-RemotingTestLab $script:Lab
     }
 
     It 'runs one engine per host, each on its own address and store root' {
@@ -199,20 +182,10 @@ Describe 'PsContainers on three hosts over SSH remoting' {
 
 Describe 'The about_PsContainers_Remoting runbook' {
     BeforeAll {
-        $script:Work = New-RemotingTestKey -Tag ($script:Tag = [guid]::NewGuid().ToString('N').Substring(0, 6))
-        $script:Hosts = [Collections.Generic.List[object]]::new()
-        $script:Sessions = @()
-        foreach ($i in 4..6) { $null = New-RemotingTestHost -Work $script:Work -Tag $script:Tag -Index $i -Made $script:Hosts }
-        $sessions = @(New-RemotingTestSession -Hosts $script:Hosts -Work $script:Work)
-        $script:Sessions = $sessions
-        $tar = Join-Path $script:Work 'busybox-test.tar'
-        $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'
-        $module = (Resolve-Path $(if ($env:PSCONTAINERS_TEST_MODULE) { $env:PSCONTAINERS_TEST_MODULE } else { "$PSScriptRoot/../../out/PsContainers/PsContainers.psd1" })).Path
-        Invoke-Command -Session $sessions -ArgumentList $module, $tar -ErrorAction Stop {
-            param($module, $image)
-            Import-Module $module -ErrorAction Stop
-            $null = Import-ContainerImage -Path $image -ErrorAction Stop
-        }
+        $script:Lab = $null
+        $script:Lab = New-RemotingTestLab -Index (4..6) -ModulePath $script:ModulePath
+        $script:Hosts = $script:Lab.Hosts
+        $script:Sessions = $script:Lab.Sessions
         # the topic's own code, as it is printed (the code blocks of the Markdown source, indented by four spaces)
         $lines = Get-Content "$PSScriptRoot/../../docs/help/about_PsContainers_Remoting.md"
         $from = [array]::IndexOf($lines, '    function Invoke-ContainerProjectRollout {')
@@ -239,20 +212,15 @@ services:
     }
 
     AfterAll {
-        foreach ($s in $script:Sessions) {
-            try { Invoke-Command -Session $s { Get-Container -All | Remove-Container -Force -Confirm:$false } -ErrorAction SilentlyContinue } catch { }
-            Remove-PSSession $s -ErrorAction SilentlyContinue
-        }
-        foreach ($h in $script:Hosts) { Remove-RemotingTestHost $h }
-        if ($script:Work) { Remove-Item -Recurse -Force $script:Work -ErrorAction SilentlyContinue }
+        Remove-RemotingTestLab $script:Lab
     }
 
     It 'rolls a compose project across the hosts one at a time with health waits, and stops at the first host that fails' {
         . ([scriptblock]::Create($script:Rollout))
-        $src = Join-Path $script:Work 'shop'
+        $src = Join-Path $script:Lab.Work 'shop'
         # the hosts share this machine's file system, so one destination is the same folder for all three; what each
         # host runs is in its own store
-        $dest = Join-Path $script:Work 'deployed/shop'
+        $dest = Join-Path $script:Lab.Work 'deployed/shop'
         Write-Project $src 1 true
         $done = @(Invoke-ContainerProjectRollout -Session $script:Sessions -Path $src -Destination $dest -WaitTimeout 60)
         $done.ComputerName | Should -Be @($script:Hosts.Address)

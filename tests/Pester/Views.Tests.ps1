@@ -159,9 +159,19 @@ Describe 'The other list views at 80 and 120 columns' {
 Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
     BeforeAll {
         function script:ConvertTo-Deserialized {
-            <# The object as remoting delivers it: serialized with remoting's serializer and depth, then read back. #>
-            param([Parameter(ValueFromPipeline)] $InputObject)
-            process { [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($InputObject)) }
+            <#
+            The object as remoting delivers it: serialized with remoting's serializer and depth, then read back; with
+            ComputerName, also the two properties Invoke-Command adds (PSComputerName, PSShowComputerName).
+            #>
+            param([Parameter(ValueFromPipeline)] $InputObject, [string] $ComputerName)
+            process {
+                $d = [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($InputObject))
+                if ($ComputerName) {
+                    $d | Add-Member PSComputerName $ComputerName
+                    $d | Add-Member PSShowComputerName $true
+                }
+                $d
+            }
         }
         function script:Hide-Digits([string] $Text) {
             <# A rendered table with its numbers masked and its lines trimmed (times move on between two renderings). #>
@@ -218,10 +228,7 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
     }
 
     It 'renders a deserialized container as NAMES, IMAGE, STATUS and the host it came from, and keeps the docker ps view one -View away' {
-        $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized
-        # what Invoke-Command adds to each object it returns
-        $c | Add-Member PSComputerName 'web-01.example.net'
-        $c | Add-Member PSShowComputerName $true
+        $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
         $t = $c | Out-String -Width 80
         ($t -split "`n")[1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
         Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-produc… busybox-test:latest\s+Up \d+s \(healthy\)\s+web-01\.example\.net\s*$'
@@ -233,9 +240,7 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
 
     It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {
         $pod = Get-ContainerPod remote-view-pod
-        $d = $pod | ConvertTo-Deserialized
-        $d | Add-Member PSComputerName 'web-01.example.net'
-        $d | Add-Member PSShowComputerName $true
+        $d = $pod | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
         $t = $d | Out-String -Width 80
         ($t -split "`n")[1] | Should -Match '^POD ID\s+NAME\s+STATUS\s+# OF CONTAINERS PSComputerName\s*$'
         Get-Row $t 'remote-view-pod' | Should -Match "^$($pod.ShortId) remote-view-pod\s+Created\s+1 web-01\.example\.net\s*$"
