@@ -32,7 +32,9 @@ function New-RemotingTestKey {
 function New-RemotingTestHost {
     <#
     .SYNOPSIS
-    Starts host number Index (1-based, up to 60) under Work: its namespace, veth pair, store root and sshd. Returns
+    Starts host number Index (1-based, up to 60) under Work: its namespace, veth pair, store root and sshd; with
+    ModulePath, the module is "installed" on the host: its folder's parent is on the host's PSModulePath, so commands
+    of a session there load it on first use, as from a module installed with Install-PSResource. Returns
     Name (h<Index>), Address, Namespace, Veth (the root side), StoreRoot, Directory, SshdPid. The caller removes it with
     Remove-RemotingTestHost, also when this throws half way (it records what it made as it goes).
     #>
@@ -40,7 +42,8 @@ function New-RemotingTestHost {
         [Parameter(Mandatory)] [string] $Work,
         [Parameter(Mandatory)] [string] $Tag,
         [Parameter(Mandatory)] [ValidateRange(1, 60)] [int] $Index,
-        [System.Collections.IList] $Made
+        [System.Collections.IList] $Made,
+        [string] $ModulePath
     )
     $dir = Join-Path $Work "h$Index"
     $h = [pscustomobject]@{
@@ -88,7 +91,7 @@ function New-RemotingTestHost {
         # the keys live in a temp directory, not under ~root/.ssh
         'StrictModes no'
         # the host's own store root (and the .NET the tests run on, when it is not in a place pwsh finds by itself)
-        "SetEnv PSCONTAINERS_ROOT=$($h.StoreRoot)$(if ($env:DOTNET_ROOT) { " DOTNET_ROOT=$env:DOTNET_ROOT" })"
+        "SetEnv PSCONTAINERS_ROOT=$($h.StoreRoot)$(if ($env:DOTNET_ROOT) { " DOTNET_ROOT=$env:DOTNET_ROOT" })$(if ($ModulePath) { " PSModulePath=$(Get-ModuleRoot $ModulePath)" })"
         "Subsystem powershell $pwsh -sshs -NoLogo -NoProfile"
     ) | Set-Content -Path $config
     # sshd refuses to start without its privilege separation directory (systemd makes it on a real host)
@@ -115,13 +118,26 @@ function New-RemotingTestHost {
     $h
 }
 
+function Get-ModuleRoot {
+    <# The folder to put on PSModulePath for the module at ModulePath (the parent of its PsContainers folder, which may hold a version folder). #>
+    param([Parameter(Mandatory)] [string] $ModulePath)
+    $dir = Split-Path (Resolve-Path $ModulePath).Path
+    while ($dir -and (Split-Path $dir -Leaf) -ne 'PsContainers') { $dir = Split-Path $dir }
+    if (-not $dir) { throw "$ModulePath is not in a folder named PsContainers" }
+    Split-Path $dir
+}
+
+function Get-RemotingTestConnection {
+    <# What Invoke-Command -HostName and New-PSSession need besides the host: the user, the client key and the SSH options (a splat). #>
+    param([Parameter(Mandatory)] [string] $Work)
+    @{ UserName = 'root'; KeyFilePath = (Join-Path $Work 'client_key'); Options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' } }
+}
+
 function New-RemotingTestSession {
     <# An SSH remoting session as root to each host, with the client key and no host key check (the keys are new each run). #>
     param([Parameter(Mandatory)] [object[]] $Hosts, [Parameter(Mandatory)] [string] $Work)
-    foreach ($h in $Hosts) {
-        New-PSSession -HostName $h.Address -UserName root -KeyFilePath (Join-Path $Work 'client_key') -Name $h.Name -ErrorAction Stop `
-            -Options @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
-    }
+    $connection = Get-RemotingTestConnection -Work $Work
+    foreach ($h in $Hosts) { New-PSSession -HostName $h.Address -Name $h.Name -ErrorAction Stop @connection }
 }
 
 function Get-ProcessTree {
@@ -177,15 +193,18 @@ function New-RemotingTestLab {
     .SYNOPSIS
     The hosts numbered Index (New-RemotingTestHost) with a session to each (named after the host), the module at
     ModulePath imported in every session and the busybox test image (busybox-test:latest) in every host's store.
-    Returns Tag, Work, Hosts and Sessions. When any step fails it takes down what it made (Remove-RemotingTestLab)
+    The module is also on each host's PSModulePath (New-RemotingTestHost -ModulePath), so Invoke-Command -HostName
+    works without a session. Returns Tag, Work, Hosts, Sessions and Connection (Get-RemotingTestConnection, to splat
+    next to -HostName). When any step fails it takes down what it made (Remove-RemotingTestLab)
     and throws.
     #>
     param([Parameter(Mandatory)] [int[]] $Index, [Parameter(Mandatory)] [string] $ModulePath)
     $tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
-    $lab = [pscustomobject]@{ Tag = $tag; Work = $null; Hosts = [Collections.Generic.List[object]]::new(); Sessions = @() }
+    $lab = [pscustomobject]@{ Tag = $tag; Work = $null; Hosts = [Collections.Generic.List[object]]::new(); Sessions = @(); Connection = $null }
     try {
         $lab.Work = New-RemotingTestKey -Tag $tag
-        foreach ($i in $Index) { $null = New-RemotingTestHost -Work $lab.Work -Tag $tag -Index $i -Made $lab.Hosts }
+        $lab.Connection = Get-RemotingTestConnection -Work $lab.Work
+        foreach ($i in $Index) { $null = New-RemotingTestHost -Work $lab.Work -Tag $tag -Index $i -Made $lab.Hosts -ModulePath $ModulePath }
         $lab.Sessions = @(New-RemotingTestSession -Hosts $lab.Hosts -Work $lab.Work)
         $tar = Join-Path $lab.Work 'busybox-test.tar'
         $null = New-TestImageArchive -Path $tar -Name 'busybox-test:latest'

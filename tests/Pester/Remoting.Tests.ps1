@@ -1,6 +1,7 @@
 # Many hosts from one console (issue 17): the module over PowerShell SSH remoting, for real. Three "hosts" are network
 # namespaces on this machine, each with its own sshd and its own store root (Remoting.Helpers.psm1); one PowerShell
-# session here starts, lists, stops and removes containers on all of them, fans out with Invoke-Command -AsJob, sorts
+# session here starts, lists, stops and removes containers on all of them, runs Invoke-Command -HostName h1,h2,h3
+# { Get-Container } with no session (the module is on each host's PSModulePath), fans out with -AsJob, sorts
 # the merged results by PSComputerName, renders them with the remote view and pipes a deserialized container back into
 # a cmdlet on its host. The hosts share this kernel, so the store root is what keeps their containers apart: each one
 # sees only its own. Everything is taken down in AfterAll, also when BeforeAll failed half way.
@@ -111,6 +112,17 @@ Describe 'PsContainers on three hosts over SSH remoting' {
         @($all | Where-Object Name -EQ 'shared' | ForEach-Object Id | Sort-Object -Unique).Count | Should -Be 3
         # and the local store (this session's) knows none of them
         @(Get-Container -All | Where-Object Id -In $all.Id).Count | Should -Be 0
+    }
+
+    It 'answers Invoke-Command -HostName h1,h2,h3 { Get-Container } with no session, the module loading on first use' {
+        $connection = $script:Lab.Connection
+        $all = Invoke-Command -HostName $script:Hosts.Address @connection { Get-Container } | Sort-Object PSComputerName, Name
+        @($all).Count | Should -Be 6
+        ($all | Group-Object PSComputerName).Name | Should -Be @($script:Hosts.Address | Sort-Object)
+        $all | ForEach-Object { $_.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.Container' }
+        $lines = ($all | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
+        @($lines | Where-Object { $_ -match "^web-h1\s+busybox-test:latest\s+Up .*\s$([regex]::Escape($script:Hosts[0].Address))\s*$" }).Count | Should -Be 1
     }
 
     It 'fans Get-Container out with Invoke-Command -AsJob and merges the results sorted by PSComputerName' {
