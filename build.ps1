@@ -69,6 +69,8 @@ $AptPackages = [ordered]@{
     '/usr/bin/htpasswd'              = 'apache2-utils'
     '/usr/bin/openssl'               = 'openssl'
     '/usr/bin/hyperfine'             = 'hyperfine'
+    # Remoting.Tests.ps1 and bench/remoting.ps1 run an sshd per test "host" (PowerShell SSH remoting)
+    '/usr/sbin/sshd'                 = 'openssh-server'
     '/usr/bin/tmux'                  = 'tmux'
     '/usr/sbin/ip'                   = 'iproute2'
     '/usr/bin/gcc'                   = 'gcc'

@@ -11,6 +11,8 @@
     CompatiblePSEditions = @('Core')
     # Restores the execute bits of the native helpers in bin/ that a NuGet package (a zip) loses; see the script
     NestedModules        = @('PsContainers.NativeHelpers.ps1')
+    # how the objects cross remoting, jobs and Export-Clixml (enums as names, nested state kept): see the file
+    TypesToProcess       = @('types/PsContainers.types.ps1xml')
     FormatsToProcess     = @(
         'formats/Images.format.ps1xml'
         'formats/Runtime.format.ps1xml'

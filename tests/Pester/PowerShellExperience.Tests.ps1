@@ -386,3 +386,18 @@ Describe 'The about_PsContainers topic' {
         Get-Content (Join-Path $TestDrive 'out/about_Sample.help.txt') | Should -Be @('TOPIC', '    about_Sample', '', 'SHORT DESCRIPTION', '    A sample topic.', '', '        code  kept')
     }
 }
+
+# its rollout function is run for real against SSH hosts in Remoting.Tests.ps1
+Describe 'The about_PsContainers_Remoting topic' {
+    It 'is shown by Get-Help with the install steps, the fan-out runbook, piping back and the rolling update' {
+        $text = Get-Help about_PsContainers_Remoting | Out-String
+        foreach ($heading in 'TOPIC', 'SHORT DESCRIPTION', 'INSTALLING THE MODULE ON HOSTS', 'A FAN-OUT RUNBOOK', 'PIPING OBJECTS BACK', 'ROLLING A COMPOSE PROJECT ACROSS HOSTS') {
+            $text | Should -Match "(?m)^$([regex]::Escape($heading))\s*$"
+        }
+        $text | Should -Match 'Subsystem powershell /usr/bin/pwsh -sshs -NoLogo -NoProfile'
+        $text | Should -Match 'Invoke-Command -Session \$sessions -AsJob'
+        $text | Should -Match 'function Invoke-ContainerProjectRollout'
+        $text | Should -Match 'Start-ContainerProject -Path \$d -Wait'
+        ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty -Because 'the topic is wrapped at 80 columns'
+    }
+}

@@ -150,3 +150,147 @@ Describe 'The other list views at 80 and 120 columns' {
         finally { Remove-Container $c.Name -Force -Confirm:$false }
     }
 }
+
+# Objects that crossed a process boundary (Invoke-Command, Start-Job, Import-Clixml) are property bags whose type names
+# start with 'Deserialized.': every view also selects them and renders them from their properties alone, and a
+# deserialized container (Invoke-Command -HostName h1,h2 { Get-Container }) gets the RemoteContainer view, which leaves
+# the PSComputerName column PowerShell appends its room. PSSerializer uses remoting's serializer and default depth (1);
+# the real remoting round trip is tests/Pester/Remoting.Tests.ps1.
+Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
+    BeforeAll {
+        function script:ConvertTo-Deserialized {
+            <#
+            The object as remoting delivers it: serialized with remoting's serializer and depth, then read back; with
+            ComputerName, also the two properties Invoke-Command adds (PSComputerName, PSShowComputerName).
+            #>
+            param([Parameter(ValueFromPipeline)] $InputObject, [string] $ComputerName)
+            process {
+                $d = [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($InputObject))
+                if ($ComputerName) {
+                    $d | Add-Member PSComputerName $ComputerName
+                    $d | Add-Member PSShowComputerName $true
+                }
+                $d
+            }
+        }
+        function script:Hide-Digits([string] $Text) {
+            <# A rendered table with its numbers masked and its lines trimmed (times move on between two renderings). #>
+            (($Text -replace '\d+', '#') -split "`n" | ForEach-Object { $_.TrimEnd() }) -join "`n"
+        }
+        $null = Invoke-ContainerImage busybox-test:latest -Name log-writer -- sh -c 'echo one; echo two >&2'
+        $null = New-ContainerPod remote-view-pod
+    }
+
+    AfterAll {
+        Remove-Container log-writer -Force -Confirm:$false
+        Remove-ContainerPod remote-view-pod -Force -Confirm:$false
+    }
+
+    It 'selects Deserialized.T in every view of the module that selects a type T' {
+        $formats = Get-ChildItem (Join-Path (Split-Path (Get-Module PsContainers).Path) 'formats') -Filter *.format.ps1xml
+        $formats.Count | Should -BeGreaterThan 5
+        $checked = 0
+        foreach ($f in $formats) {
+            foreach ($view in ([xml](Get-Content -Raw $f.FullName)).Configuration.ViewDefinitions.View) {
+                $names = @($view.ViewSelectedBy.TypeName)
+                foreach ($n in $names | Where-Object { $_ -notlike 'Deserialized.*' }) {
+                    $names | Should -Contain "Deserialized.$n" -Because "view $($view.Name) in $($f.Name) selects $n"
+                    $checked++
+                }
+            }
+        }
+        $checked | Should -BeGreaterThan 25
+    }
+
+    It 'renders deserialized images, networks, volumes, statistics, processes, ports and projects as the live objects' {
+        $cases = @(
+            { Get-ContainerImage }
+            { Get-ContainerImage busybox-test:latest -History }
+            { Get-ContainerNetwork frontend-network-production }
+            { Get-ContainerVolume postgres-data-production }
+            { Get-ContainerStatistic web-frontend-production-1 }
+            { Get-ContainerProcess web-frontend-production-1 }
+            { Get-ContainerPort web-frontend-production-1 }
+            { Get-ContainerProject }
+            { Wait-Container exited-job-with-long-name }
+            { Get-ContainerLog log-writer }
+            { Get-ContainerSystemInfo }
+        )
+        foreach ($case in $cases) {
+            $live = @(& $case)
+            $live.Count | Should -BeGreaterThan 0 -Because "$case returns objects"
+            $remote = $live | ConvertTo-Deserialized
+            $remote[0].pstypenames[0] | Should -BeLike 'Deserialized.PsContainers.*'
+            foreach ($w in 80, 120) {
+                Hide-Digits ($remote | Out-String -Width $w) | Should -Be (Hide-Digits ($live | Out-String -Width $w)) -Because "$case at $w columns"
+            }
+        }
+    }
+
+    It 'renders a deserialized container as NAMES, IMAGE, STATUS and the host it came from, and keeps the docker ps view one -View away' {
+        $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
+        $t = $c | Out-String -Width 80
+        ($t -split "`n")[1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
+        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-produc… busybox-test:latest\s+Up \d+s \(healthy\)\s+web-01\.example\.net\s*$'
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        # an explicit -View is the view alone (PowerShell appends PSComputerName to the default table only)
+        $t = $c | Format-Table -View Container | Out-String -Width 120
+        Get-Row $t $script:Web.ShortId | Should -BeLike "$($script:Web.ShortId) web-frontend-production-1 *busybox-test:latest *Up *s (healthy)*$($script:PortsText) *"
+    }
+
+    It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {
+        $pod = Get-ContainerPod remote-view-pod
+        $d = $pod | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
+        $t = $d | Out-String -Width 80
+        ($t -split "`n")[1] | Should -Match '^POD ID\s+NAME\s+STATUS\s+# OF CONTAINERS PSComputerName\s*$'
+        Get-Row $t 'remote-view-pod' | Should -Match "^$($pod.ShortId) remote-view-pod\s+Created\s+1 web-01\.example\.net\s*$"
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        Get-Row ($d | Format-Table -View ContainerPod | Out-String -Width 120) 'remote-view-pod' | Should -Match "^$($pod.ShortId) remote-view-pod\s+Created\s+\d+s ago\s+1 $($pod.InfraShortId)"
+    }
+
+    It 'keeps a container''s health, networks, ports, restart policy and status as objects and names, not type names or numbers' {
+        $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized
+        $c.Status | Should -BeOfType [string]
+        $c.Status | Should -Be 'Running'
+        $c.State.Health.Status | Should -Be 'Healthy'
+        $c.State.Health.Status | Should -BeOfType [string]
+        $c.State.Health.FailingStreak | Should -Be 0
+        @($c.State.Health.Log).Count | Should -BeGreaterThan 0
+        $c.State.Health.Log[-1].ExitCode | Should -Be 0
+        $c.State.Health.Log[-1].End | Should -BeOfType [datetime]
+        @($c.NetworkSettings.Networks.Keys) | Should -Be @('frontend-network-production')
+        $c.NetworkSettings.Networks['frontend-network-production'].pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.EndpointSettings'
+        $c.HostConfig.NetworkMode | Should -Be 'Bridge'
+        $c.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
+        $c.HostConfig.PortBindings[0].ContainerPort | Should -Be 80
+        $c.HostConfig.RestartPolicy.Name | Should -Be 'No'
+        $c.Ports | Should -Be $script:PortsText
+        $c.Labels['com.docker.compose.project'] | Should -Be 'shop'
+        $c.Mounts[0].Type | Should -Be 'Volume'
+        $c.Mounts[0].Type | Should -BeOfType [string]
+        # the status of an exited container: a name that compares as the live enum does
+        $j = Get-Container exited-job-with-long-name | ConvertTo-Deserialized
+        $j.Status -eq 'Exited' | Should -BeTrue
+        $j.ExitCode | Should -Be 3
+    }
+
+    It 'binds a deserialized container to -Name of the container cmdlets, a project to Get-Container''s project and an image to its reference' {
+        $c = Get-Container exited-job-with-long-name | ConvertTo-Deserialized
+        (Get-Container log-writer | ConvertTo-Deserialized | Get-ContainerLog -ErrorAction Stop).Text | Should -Be @('one', 'two')
+        ($c | Get-Container -All -ErrorAction Stop).Id | Should -Be $script:Job.Id
+        ($c | Wait-Container -ErrorAction Stop).ExitCode | Should -Be 3
+        # a project summary or a loaded project names its containers by the project, not by a container name
+        $p = Get-ContainerProject shop | ConvertTo-Deserialized
+        $p.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProjectSummary'
+        ($p | Get-Container -ErrorAction Stop).Name | Should -Be @('web-frontend-production-1')
+        $file = Join-Path $TestDrive 'compose.yaml'
+        Set-Content $file "services:`n  web:`n    image: busybox-test:latest`n"
+        $m = Import-ContainerProject -Path $file -ProjectName shop | ConvertTo-Deserialized
+        $m.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProject'
+        ($m | Get-Container -ErrorAction Stop).Name | Should -Be @('web-frontend-production-1')
+        $i = Get-ContainerImage busybox-test:latest | ConvertTo-Deserialized
+        $tagged = $i | Add-ContainerImageTag -Target deserialized-tag:1 -PassThru -ErrorAction Stop
+        try { (Get-ContainerImage deserialized-tag:1).Id | Should -Be $i.Id }
+        finally { Remove-ContainerImage deserialized-tag:1 -ErrorAction SilentlyContinue }
+    }
+}

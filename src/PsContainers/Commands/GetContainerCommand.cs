@@ -3,6 +3,7 @@ using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core.Containers;
 using PsContainers.Targets;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -43,9 +44,11 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     /// <summary>
     /// A project from Get-ContainerProject or Import-ContainerProject down the pipeline: its containers, as -Project
     /// with its name (<c>Get-ContainerProject lab | Get-Container</c>; without this the project's Name would bind to
-    /// -Name). Containers and names keep binding to -Name.
+    /// -Name). Containers and names keep binding to -Name. A deserialized summary or project (remoting, jobs) binds
+    /// here too (<see cref="DeserializedProjectTransformationAttribute"/>).
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = "ProjectSummary", ValueFromPipeline = true)]
+    [DeserializedProjectTransformation]
     public PsContainers.Core.Compose.ContainerProjectSummary? ProjectSummary { get; set; }
 
     /// <summary>A loaded project (Import-ContainerProject) down the pipeline: its containers, as -Project with its name.</summary>
