@@ -347,3 +347,59 @@ services:
         { Restart-ContainerProject $script:Q -Service nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.RestartContainerProjectCommand'
     }
 }
+
+Describe 'Restart-ContainerProject -Service and depends_on restart: true' {
+    BeforeAll {
+        $script:RDir = Join-Path $script:Root 'restartdeps'
+        $null = New-Item -ItemType Directory $script:RDir
+        $script:RFile = Join-Path $script:RDir 'compose.yaml'
+        Set-Content -Path $script:RFile -Value @"
+services:
+  db:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+  api:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      db: { condition: service_started, restart: true }
+  front:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      api: { condition: service_started, restart: true }
+  worker:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      db: { condition: service_started, restart: false }
+"@
+        $script:R = "rdeps$PID"
+        $null = Start-ContainerProject -Path $script:RFile -ProjectName $script:R
+    }
+    AfterAll { Remove-ContainerProject $script:R -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue }
+
+    It 'restarts the services that depend on the restarted one with restart: true, transitively, and no other (docker compose restart db)' {
+        $before = @{}
+        Get-Container -Project $script:R | ForEach-Object { $before[$_.Service] = $_ }
+        $before.Keys | Sort-Object | Should -Be @('api', 'db', 'front', 'worker')
+        $restarted = Restart-ContainerProject $script:R -Service db -Timeout 0 -PassThru
+        # dependency order: db before api before front
+        $restarted.Name | Should -Be @("$($script:R)-db-1", "$($script:R)-api-1", "$($script:R)-front-1")
+        foreach ($s in 'db', 'api', 'front') {
+            $after = Get-Container "$($script:R)-$s-1"
+            $after.Status | Should -Be 'Running'
+            $after.Id | Should -Be $before[$s].Id
+            $after.State.StartedAt | Should -BeGreaterThan $before[$s].State.StartedAt
+        }
+        $worker = Get-Container "$($script:R)-worker-1"
+        $worker.State.StartedAt | Should -Be $before['worker'].State.StartedAt
+        # a service that nothing depends on with restart: true is restarted alone
+        $restarted = Restart-ContainerProject $script:R -Service front -Timeout 0 -PassThru
+        $restarted.Name | Should -Be "$($script:R)-front-1"
+    }
+}
