@@ -403,3 +403,39 @@ services:
         $restarted.Name | Should -Be "$($script:R)-front-1"
     }
 }
+
+Describe 'Stop-, Restart-, Wait-, Remove-ContainerProject without -Name: the project of the current location' {
+    It 'finds the project from compose.yaml in the current location, as docker compose stop/restart/wait/down in its directory' {
+        $dir = Join-Path $script:Root "here$PID"
+        $null = New-Item -ItemType Directory $dir
+        $name = "here$PID"
+        Set-Content -Path (Join-Path $dir 'compose.yaml') -Value "name: $name`nservices:`n  app:`n    image: busybox-test:latest`n    init: true`n    command: [`"sleep`", `"300`"]"
+        Push-Location $dir
+        try {
+            $null = Start-ContainerProject
+            $first = Get-Container "$name-app-1"
+            $first.Status | Should -Be 'Running'
+            (Stop-ContainerProject -Timeout 0 -PassThru).Name | Should -Be "$name-app-1"
+            (Get-Container "$name-app-1" -All).Status | Should -Be 'Exited'
+            (Restart-ContainerProject -PassThru).Name | Should -Be "$name-app-1"
+            (Wait-ContainerProject -Condition Running -Timeout 30).Name | Should -Be "$name-app-1"
+            (Get-Container "$name-app-1").State.StartedAt | Should -BeGreaterThan $first.State.StartedAt
+            $removed = Remove-ContainerProject -Timeout 0 -PassThru
+            $removed.Target | Should -Contain "$name-app-1"
+            Get-Container -Project $name -All | Should -BeNullOrEmpty
+        }
+        finally {
+            Pop-Location
+            Remove-ContainerProject $name -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
+        }
+        # no compose file where it runs: the loader's error, and nothing is touched
+        $empty = Join-Path $script:Root "empty$PID"
+        $null = New-Item -ItemType Directory $empty
+        Push-Location $empty
+        try {
+            { Stop-ContainerProject -ErrorAction Stop } | Should -Throw -ErrorId 'ComposeFileNotFound,PsContainers.Commands.StopContainerProjectCommand'
+            { Remove-ContainerProject -ErrorAction Stop } | Should -Throw -ErrorId 'ComposeFileNotFound,PsContainers.Commands.RemoveContainerProjectCommand'
+        }
+        finally { Pop-Location }
+    }
+}
