@@ -89,8 +89,8 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             foreach (var (key, value) in deploy.Map)
                 if (key is not ("replicas" or "resources" or "labels")) Unknown("deploy." + key, value, name);
 
-        int? scale = s["scale"] is { IsNull: false } sc ? Int(sc, P("scale")) : null;
-        int? replicas = deploy?["replicas"] is { IsNull: false } rp ? Int(rp, P("deploy.replicas")) : null;
+        int? scale = s["scale"] is { IsNull: false } sc ? Count(sc, P("scale")) : null;
+        int? replicas = deploy?["replicas"] is { IsNull: false } rp ? Count(rp, P("deploy.replicas")) : null;
         if (scale is int a && replicas is int b && a != b)
             throw Invalid(s["scale"]!, P("scale"), $"scale ({a}) and deploy.replicas ({b}) disagree");
         var networkMode = Str(s["network_mode"], P("network_mode"));
@@ -150,7 +150,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             Secrets = References(s["secrets"], name, "secrets"),
             Configs = References(s["configs"], name, "configs"),
             ShmSize = s["shm_size"] is { IsNull: false } shm ? Bytes(shm, P("shm_size")) : null,
-            ContainerName = Str(s["container_name"], P("container_name")),
+            ContainerName = ContainerNameOf(s["container_name"], P("container_name")),
             Platform = Str(s["platform"], P("platform")),
             SourceFile = s.File,
             SourceLine = s.Line,
@@ -242,7 +242,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             Target = target,
             Published = Str(p["published"], path + ".published") is { Length: > 0 } pub ? pub : null,
             HostIp = Str(p["host_ip"], path + ".host_ip") is { Length: > 0 } ip ? ip : null,
-            Protocol = Str(p["protocol"], path + ".protocol") ?? "tcp",
+            Protocol = ProtocolOf(p["protocol"], path + ".protocol"),
             Mode = Str(p["mode"], path + ".mode") ?? "ingress",
             Name = Str(p["name"], path + ".name"),
             AppProtocol = Str(p["app_protocol"], path + ".app_protocol"),
@@ -659,6 +659,31 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             || (t.StartsWith("every_", StringComparison.Ordinal) && GoDuration.TryParse(t[6..], out _)))
             return text;
         throw Invalid(n!, path, $"'{text}' is not a pull policy (always, never, missing, if_not_present, build, daily, weekly, every_<duration>)");
+    }
+
+    /// <summary>A replica count (scale, deploy.replicas): an integer of 0 or more, as the compose-spec schema's minimum 0.</summary>
+    private static int Count(ComposeNode n, string path)
+    {
+        int v = Int(n, path);
+        return v >= 0 ? v : throw Invalid(n, path, $"must be 0 or more, not {v}");
+    }
+
+    /// <summary>A port's protocol, lower case: tcp (the default), udp or sctp, what the engine can publish
+    /// (<see cref="Networking.PortMapping"/>); anything else fails at its line.</summary>
+    private static string ProtocolOf(ComposeNode? n, string path)
+    {
+        string text = Str(n, path) ?? "tcp";
+        string t = text.ToLowerInvariant();
+        return t is "tcp" or "udp" or "sctp" ? t : throw Invalid(n!, path, $"'{text}' is not tcp, udp or sctp");
+    }
+
+    /// <summary>container_name, checked as the engine checks a container name (<see cref="Containers.ContainerStore.IsValidName"/>:
+    /// letters, digits, '_', '.', '-', starting with a letter or digit), so a bad one fails at its line, not at the create.</summary>
+    private static string? ContainerNameOf(ComposeNode? n, string path)
+    {
+        string? text = Str(n, path);
+        if (text is null || Containers.ContainerStore.IsValidName(text)) return text;
+        throw Invalid(n!, path, $"'{text}' is not a valid container name (letters, digits, '_', '.' and '-', starting with a letter or digit)");
     }
 
     private static long Bytes(ComposeNode n, string path) =>

@@ -382,6 +382,31 @@ public sealed class ComposeLoaderTests : IDisposable
         Assert.StartsWith($"{f}:4: {message}", e.Message);
     }
 
+    [Theory]
+    [InlineData("scale: -1", "services.a.scale must be 0 or more, not -1")]
+    [InlineData("deploy: { replicas: -2 }", "services.a.deploy.replicas must be 0 or more, not -2")]
+    [InlineData("ports: [\"80:80/sctpx\"]", "services.a.ports.protocol 'sctpx' is not tcp, udp or sctp")]
+    [InlineData("ports: [{ target: 80, protocol: icmp }]", "services.a.ports.protocol 'icmp' is not tcp, udp or sctp")]
+    [InlineData("container_name: \"a b\"", "services.a.container_name 'a b' is not a valid container name")]
+    [InlineData("container_name: \"-a\"", "services.a.container_name '-a' is not a valid container name")]
+    public void AValueTheEngineWouldRefuseFailsTheLoadAtItsLine(string line, string message)
+    {
+        var f = _d.Write("refused.yaml", $"services:\n  a:\n    image: x\n    {line}\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
+        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
+        Assert.StartsWith($"{f}:4: {message}", e.Message);
+    }
+
+    [Fact]
+    public void ZeroReplicasProtocolsInAnyCaseAndDottedContainerNamesLoad()
+    {
+        var f = _d.Write("fine.yaml", "services:\n  a:\n    image: x\n    scale: 0\n    container_name: my.app_1-x\n    ports: [\"53:53/UDP\", \"9:9/sctp\", { target: 80, protocol: TCP }]\n");
+        var a = _d.Load(f).GetService("a")!;
+        Assert.Equal(0, a.Scale);
+        Assert.Equal("my.app_1-x", a.ContainerName);
+        Assert.Equal(new[] { "udp", "sctp", "tcp" }, a.Ports.Select(p => p.Protocol));
+    }
+
     [Fact]
     public void APullPolicyOutsideTheSpecFailsTheLoadAtItsLine()
     {
