@@ -135,6 +135,32 @@ Describe 'Get-ContainerLog -Project: several containers, merged in time order' {
         $entries.Service | Select-Object -Unique | Should -Be 'api'
     }
 
+    It 'follows the project''s containers that start later: a new replica and a restarted one, no line twice (docker compose logs -f)' {
+        $late = "late$PID"
+        $null = New-ServiceContainer $late api 1 'echo first-1; sleep 2; echo first-2' -Detach
+        $job = Start-ThreadJob { param($m, $root, $project) $env:PSCONTAINERS_ROOT = $root; Import-Module $m; Get-ContainerLog -Project $project -Follow } -ArgumentList (Get-Module PsContainers).Path, $script:Root, $late
+        try {
+            # the follower has read what api-1's log held: api-2 does not exist yet when it began
+            Wait-ContainerCondition { @($job | Receive-Job -Keep).Count -ge 1 } -TimeoutSeconds 30 | Should -BeTrue
+            Get-Container "$late-api-2" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $null = New-ServiceContainer $late api 2 'echo second-1; sleep 1; echo second-2' -Detach
+            $null = Wait-Container "$late-api-1" -Condition Exited -Timeout 30s
+            Start-Container "$late-api-1"   # the same container runs again: its log goes on
+            Wait-Job $job -Timeout 90 | Should -Not -BeNullOrEmpty   # it ends once none of them runs any more
+            $job.State | Should -Be 'Completed'
+            $entries = @($job | Receive-Job)
+        }
+        finally { $job | Remove-Job -Force }
+        @(Get-Container -Project $late).Count | Should -Be 0
+        ($entries | Where-Object ContainerName -eq "$late-api-1").Text | Should -Be @('first-1', 'first-2', 'first-1', 'first-2')
+        ($entries | Where-Object ContainerName -eq "$late-api-2").Text | Should -Be @('second-1', 'second-2')
+        $entries.Count | Should -Be 6
+        $entries | ForEach-Object { $_.Project | Should -Be $late; $_.Service | Should -Be 'api' }
+        $text = ($entries | Out-String -Width 80) -split "`n" | Where-Object { $_ }
+        $text | Should -Contain 'api-2 | second-1'
+        $text | Should -Contain 'api-1 | first-2'
+    }
+
     It 'writes ProjectNotFound for a project name with no container, and nothing for a wildcard' {
         Get-ContainerLog -Project "nosuch$PID" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err.Count | Should -Be 1

@@ -67,8 +67,12 @@ Describe 'Import-ContainerProject' {
         $p.GetService('web').Environment['PASSWORD'] | Should -Be 's3cret'
         $p.GetService('debug') | Should -Not -BeNullOrEmpty
         $envFile = Join-Path $TestDrive 'alt.env'
-        Set-Content $envFile "TAG='quoted`$tag'"
-        (Import-ContainerProject $script:Compose -EnvFile $envFile).GetService('web').Image | Should -Be 'nginx:quoted$tag'
+        # a single-quoted .env value stays literal ($ included); it goes to an environment value, as an image tag
+        # holding '$' is no valid reference (refused at load since issue 14 defect b)
+        Set-Content $envFile "TAG='v3'`nDB_PASSWORD='quoted`$tag'"
+        $fromFile = (Import-ContainerProject $script:Compose -EnvFile $envFile).GetService('web')
+        $fromFile.Image | Should -Be 'nginx:v3'
+        $fromFile.Environment['PASSWORD'] | Should -Be 'quoted$tag'
     }
 
     It 'finds compose.yaml from the current location' {
@@ -179,5 +183,18 @@ Describe 'Test-ContainerProject' {
         # an undefined dependency is reported at its depends_on line (issue 14 item 23), not at the service's
         ($f[1].Severity, $f[1].Rule, $f[1].File, $f[1].Line, $f[1].Service) | Should -Be @('Error', 'ComposeUndefinedReference', $bad, 5, 'web')
         @(Test-ContainerProject -Path $script:Compose -Detailed).Count | Should -Be 0
+    }
+
+    It 'reports an image reference that interpolation left invalid at its line, and Start-ContainerProject creates nothing (issue 14 defect b)' {
+        $bad = Join-Path $TestDrive 'image.yaml'
+        Set-Content $bad "services:`n  app:`n    image: `"`${REG_$PID}/app:`${TAG_$PID}`"`n    command: [`"true`"]"
+        $f = @(Test-ContainerProject -Path $bad -Detailed -WarningAction SilentlyContinue | Where-Object Severity -eq 'Error')
+        $f.Count | Should -Be 1
+        ($f[0].Rule, $f[0].File, $f[0].Line) | Should -Be @('InvalidReferenceFormat', $bad, 3)
+        $f[0].Message | Should -BeLike "*services.app.image: Invalid image reference '/app:'*"
+        Start-ContainerProject -Path $bad -ProjectName "badimg$PID" -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidReferenceFormat,PsContainers.Commands.StartContainerProjectCommand'
+        $err[0].Exception.Message | Should -BeLike "$($bad):3: services.app.image: Invalid image reference '/app:'*"
+        Get-Container -Project "badimg$PID" -All | Should -BeNullOrEmpty
     }
 }

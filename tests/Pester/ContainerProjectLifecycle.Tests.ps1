@@ -347,3 +347,95 @@ services:
         { Restart-ContainerProject $script:Q -Service nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectNotFound,PsContainers.Commands.RestartContainerProjectCommand'
     }
 }
+
+Describe 'Restart-ContainerProject -Service and depends_on restart: true' {
+    BeforeAll {
+        $script:RDir = Join-Path $script:Root 'restartdeps'
+        $null = New-Item -ItemType Directory $script:RDir
+        $script:RFile = Join-Path $script:RDir 'compose.yaml'
+        Set-Content -Path $script:RFile -Value @"
+services:
+  db:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+  api:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      db: { condition: service_started, restart: true }
+  front:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      api: { condition: service_started, restart: true }
+  worker:
+    image: busybox-test:latest
+    init: true
+    command: ["sleep", "300"]
+    depends_on:
+      db: { condition: service_started, restart: false }
+"@
+        $script:R = "rdeps$PID"
+        $null = Start-ContainerProject -Path $script:RFile -ProjectName $script:R
+    }
+    AfterAll { Remove-ContainerProject $script:R -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue }
+
+    It 'restarts the services that depend on the restarted one with restart: true, transitively, and no other (docker compose restart db)' {
+        $before = @{}
+        Get-Container -Project $script:R | ForEach-Object { $before[$_.Service] = $_ }
+        $before.Keys | Sort-Object | Should -Be @('api', 'db', 'front', 'worker')
+        $restarted = Restart-ContainerProject $script:R -Service db -Timeout 0 -PassThru
+        # dependency order: db before api before front
+        $restarted.Name | Should -Be @("$($script:R)-db-1", "$($script:R)-api-1", "$($script:R)-front-1")
+        foreach ($s in 'db', 'api', 'front') {
+            $after = Get-Container "$($script:R)-$s-1"
+            $after.Status | Should -Be 'Running'
+            $after.Id | Should -Be $before[$s].Id
+            $after.State.StartedAt | Should -BeGreaterThan $before[$s].State.StartedAt
+        }
+        $worker = Get-Container "$($script:R)-worker-1"
+        $worker.State.StartedAt | Should -Be $before['worker'].State.StartedAt
+        # a service that nothing depends on with restart: true is restarted alone
+        $restarted = Restart-ContainerProject $script:R -Service front -Timeout 0 -PassThru
+        $restarted.Name | Should -Be "$($script:R)-front-1"
+    }
+}
+
+Describe 'Stop-, Restart-, Wait-, Remove-ContainerProject without -Name: the project of the current location' {
+    It 'finds the project from compose.yaml in the current location, as docker compose stop/restart/wait/down in its directory' {
+        $dir = Join-Path $script:Root "here$PID"
+        $null = New-Item -ItemType Directory $dir
+        $name = "here$PID"
+        Set-Content -Path (Join-Path $dir 'compose.yaml') -Value "name: $name`nservices:`n  app:`n    image: busybox-test:latest`n    init: true`n    command: [`"sleep`", `"300`"]"
+        Push-Location $dir
+        try {
+            $null = Start-ContainerProject
+            $first = Get-Container "$name-app-1"
+            $first.Status | Should -Be 'Running'
+            (Stop-ContainerProject -Timeout 0 -PassThru).Name | Should -Be "$name-app-1"
+            (Get-Container "$name-app-1" -All).Status | Should -Be 'Exited'
+            (Restart-ContainerProject -PassThru).Name | Should -Be "$name-app-1"
+            (Wait-ContainerProject -Condition Running -Timeout 30).Name | Should -Be "$name-app-1"
+            (Get-Container "$name-app-1").State.StartedAt | Should -BeGreaterThan $first.State.StartedAt
+            $removed = Remove-ContainerProject -Timeout 0 -PassThru
+            $removed.Target | Should -Contain "$name-app-1"
+            Get-Container -Project $name -All | Should -BeNullOrEmpty
+        }
+        finally {
+            Pop-Location
+            Remove-ContainerProject $name -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
+        }
+        # no compose file where it runs: the loader's error, and nothing is touched
+        $empty = Join-Path $script:Root "empty$PID"
+        $null = New-Item -ItemType Directory $empty
+        Push-Location $empty
+        try {
+            { Stop-ContainerProject -ErrorAction Stop } | Should -Throw -ErrorId 'ComposeFileNotFound,PsContainers.Commands.StopContainerProjectCommand'
+            { Remove-ContainerProject -ErrorAction Stop } | Should -Throw -ErrorId 'ComposeFileNotFound,PsContainers.Commands.RemoveContainerProjectCommand'
+        }
+        finally { Pop-Location }
+    }
+}

@@ -73,6 +73,31 @@ Describe 'pull_policy and -Pull' {
         (Get-ContainerImage "$($script:R)/compose/app:1").Id | Should -Be $v2.Id
     }
 
+    It 'resolves a short image name with registries.conf as Request-ContainerImage does: the search registries in order (-Pull, pull_policy)' {
+        $saved = $env:PSCONTAINERS_REGISTRIES_CONF
+        $conf = Join-Path $script:Work 'registries.conf'
+        $dead = "127.0.0.1:$(Get-FreeTcpPort)"   # a search registry that is down comes first
+        Set-Content -LiteralPath $conf -Value "unqualified-search-registries = [`"$dead`", `"$($script:R)`"]"
+        $env:PSCONTAINERS_REGISTRIES_CONF = $conf
+        $short = Push-TestImage "$($script:R)/compose/short:1" 'short'
+        $dir = Join-Path $script:Root 'shortapp'
+        $null = New-Item -ItemType Directory $dir
+        Set-Content -Path (Join-Path $dir 'compose.yaml') -Value "services:`n  app:`n    image: compose/short:1`n    init: true`n    pull_policy: always"
+        try {
+            $verbose = Start-ContainerProject -Path (Join-Path $dir 'compose.yaml') -ProjectName "short$PID" -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+            @($verbose | Where-Object { $_ -like 'Trying to pull *' }) |
+                Should -Be @("Trying to pull $dead/compose/short:1...", "Trying to pull $($script:R)/compose/short:1...")
+            (Get-ContainerImage compose/short:1).RepoTags | Should -Be @("$($script:R)/compose/short:1")
+            (Get-ContainerImage compose/short:1).Id | Should -Be $short.Id
+            (Get-Container "short$PID-app-1").Status | Should -Be 'Running'
+        }
+        finally {
+            Remove-ContainerProject "short$PID" -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
+            $env:PSCONTAINERS_REGISTRIES_CONF = $saved
+        }
+    }
+
     It 'pulls the images of a running project again (Request-ContainerImage -Project)' {
         $v3 = Push-TestImage "$($script:R)/compose/app:1" 'three'
         $images = Request-ContainerImage -Project $script:P -Quiet

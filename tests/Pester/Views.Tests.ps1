@@ -66,6 +66,31 @@ Describe 'Get-Container' {
         Get-Row $t 'web-frontend-production-1' | Should -BeLike "*$($script:PortsText)*"
     }
 
+    It 'fits the whole ports in the Project view at 80: one on the row, several one per line, none cut (docker compose ps)' {
+        $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 80
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        Get-Row $t 'web-frontend-production-1' | Should -Match "^web-frontend-production-1\s+web\s+Up \d+s \(healthy\)\s+$([regex]::Escape($script:PortsText))\s*$"
+        # two more free host ports for a container with two published ports ("127.0.0.1:2xxxx->8x/tcp" is 23 characters)
+        $ports = @()
+        while ($ports.Count -lt 2) {
+            $p = Get-Random -Minimum 20000 -Maximum 29999
+            if ($p -eq $script:Port -or $ports -contains $p) { continue }
+            try { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $p); $l.Start(); $l.Stop(); $ports += $p } catch { }
+        }
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name shop-api-1 -Publish "127.0.0.1:$($ports[0]):80", "127.0.0.1:$($ports[1]):81" `
+            -Label @{ 'com.docker.compose.project' = 'shop2'; 'com.docker.compose.service' = 'api' } -- sleep 60
+        try {
+            $t = Get-Container -Project shop2 | Format-Table -View Project | Out-String -Width 80
+            $lines = @($t -split "`n" | ForEach-Object TrimEnd)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('shop-api-1 ') })
+            $i | Should -BeGreaterThan 0
+            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+s\s+127\.0\.0\.1:$($ports[0])->80/tcp$"
+            $lines[$i + 1] | Should -Match "^\s{50,}127\.0\.0\.1:$($ports[1])->81/tcp$"
+        }
+        finally { Remove-Container shop-api-1 -Force -Confirm:$false }
+    }
+
     It 'writes short times: seconds, minutes, hours, days, weeks, months, years' {
         $short = { param($s) [PsContainers.Core.Images.HumanFormat]::Short([timespan]::FromSeconds($s)) }
         @(0.4, 45, 61, 3599, 7200, (86400 * 3), (86400 * 20), (86400 * 90), (86400 * 800)) | ForEach-Object { & $short $_ } |

@@ -113,7 +113,7 @@ public sealed class ComposeLoader
         ComposeMerger.EnforceUnique(merged!, "");
 
         string name = ProjectName(merged!, projectDir);
-        var builder = new ComposeModelBuilder(name, projectDir, Lookup, _warnings);
+        var builder = new ComposeModelBuilder(name, projectDir, Lookup, _warnings, interpolated: !_o.NoInterpolate);
         builder.Build(merged!);
 
         var (enabled, disabled, active) = ApplyProfiles(builder.Services);

@@ -11,7 +11,9 @@ namespace PsContainers.Core.Compose;
 /// volumes, secrets and configs), <c>env_file</c> is folded under <c>environment</c>, and every key the model does
 /// not know is reported once by name as a warning (<c>x-</c> keys are extensions and ignored).
 /// </summary>
-internal sealed class ComposeModelBuilder(string project, string workingDirectory, Func<string, string?> lookup, ComposeWarnings warnings)
+/// <param name="interpolated">false for a <c>-NoInterpolate</c> load: values may still hold <c>${VAR}</c>, so image
+/// references are not checked.</param>
+internal sealed class ComposeModelBuilder(string project, string workingDirectory, Func<string, string?> lookup, ComposeWarnings warnings, bool interpolated = true)
 {
     private static readonly HashSet<string> ServiceKeys =
     [
@@ -87,8 +89,8 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             foreach (var (key, value) in deploy.Map)
                 if (key is not ("replicas" or "resources" or "labels")) Unknown("deploy." + key, value, name);
 
-        int? scale = s["scale"] is { IsNull: false } sc ? Int(sc, P("scale")) : null;
-        int? replicas = deploy?["replicas"] is { IsNull: false } rp ? Int(rp, P("deploy.replicas")) : null;
+        int? scale = s["scale"] is { IsNull: false } sc ? Count(sc, P("scale")) : null;
+        int? replicas = deploy?["replicas"] is { IsNull: false } rp ? Count(rp, P("deploy.replicas")) : null;
         if (scale is int a && replicas is int b && a != b)
             throw Invalid(s["scale"]!, P("scale"), $"scale ({a}) and deploy.replicas ({b}) disagree");
         var networkMode = Str(s["network_mode"], P("network_mode"));
@@ -102,16 +104,16 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         {
             Project = project,
             Name = name,
-            Image = Str(s["image"], P("image")),
+            Image = ImageOf(s["image"], P("image")),
             Build = BuildOf(s["build"], name),
-            PullPolicy = Str(s["pull_policy"], P("pull_policy")),
+            PullPolicy = PullPolicyOf(s["pull_policy"], P("pull_policy")),
             Command = Words(s["command"], P("command")),
             Entrypoint = Words(s["entrypoint"], P("entrypoint")),
             Environment = EnvironmentOf(s, name),
             EnvironmentFiles = EnvFiles(s["env_file"]).Where(File.Exists).ToList(),
-            Ports = (s["ports"]?.Items ?? []).Select(p => Port(p, P("ports"))).ToList(),
+            Ports = Seq(s["ports"], P("ports")).Select(p => Port(p, P("ports"))).ToList(),
             Expose = StrList(s["expose"], P("expose")),
-            Volumes = (s["volumes"]?.Items ?? []).Select(v => Mount(v, P("volumes"))).ToList(),
+            Volumes = Seq(s["volumes"], P("volumes")).Select(v => Mount(v, P("volumes"))).ToList(),
             Networks = networks,
             NetworkMode = networkMode,
             DependsOn = Dependencies(s["depends_on"], name),
@@ -148,7 +150,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             Secrets = References(s["secrets"], name, "secrets"),
             Configs = References(s["configs"], name, "configs"),
             ShmSize = s["shm_size"] is { IsNull: false } shm ? Bytes(shm, P("shm_size")) : null,
-            ContainerName = Str(s["container_name"], P("container_name")),
+            ContainerName = ContainerNameOf(s["container_name"], P("container_name")),
             Platform = Str(s["platform"], P("platform")),
             SourceFile = s.File,
             SourceLine = s.Line,
@@ -240,7 +242,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             Target = target,
             Published = Str(p["published"], path + ".published") is { Length: > 0 } pub ? pub : null,
             HostIp = Str(p["host_ip"], path + ".host_ip") is { Length: > 0 } ip ? ip : null,
-            Protocol = Str(p["protocol"], path + ".protocol") ?? "tcp",
+            Protocol = ProtocolOf(p["protocol"], path + ".protocol"),
             Mode = Str(p["mode"], path + ".mode") ?? "ingress",
             Name = Str(p["name"], path + ".name"),
             AppProtocol = Str(p["app_protocol"], path + ".app_protocol"),
@@ -532,6 +534,17 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         _ => throw Invalid(n, path, "must be a string"),
     };
 
+    /// <summary>
+    /// A key the compose-spec schema types as an array (ports, volumes): its items, none when absent or null; a scalar or
+    /// a mapping (<c>ports: 8080</c>) fails at its line, as docker compose's "must be a array", instead of being dropped.
+    /// </summary>
+    private static List<ComposeNode> Seq(ComposeNode? n, string path) => n switch
+    {
+        null or { IsNull: true } => [],
+        { IsSequence: true } => n.Items,
+        _ => throw Invalid(n, path, $"must be a list, not '{n.Value ?? n.ToString()}'"),
+    };
+
     private static List<string> StrList(ComposeNode? n, string path) => n switch
     {
         null or { IsNull: true } => [],
@@ -612,6 +625,65 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         string? text = Str(n, path);
         if (text is null || RestartPolicy.TryParse(text, out _)) return text;
         throw Invalid(n!, path, $"'{text}' is not a restart policy (no, always, on-failure[:max-retries], unless-stopped)");
+    }
+
+    /// <summary>
+    /// A service's image reference after interpolation, checked as the engine will parse it
+    /// (<see cref="Images.ImageReference.Parse"/>), so <c>image: "${REG}/app:${TAG}"</c> with TAG unset ("/app:") fails
+    /// the load with file:line and the service (InvalidReferenceFormat) instead of the pull or the create. Not checked
+    /// when the load is not interpolated.
+    /// </summary>
+    private string? ImageOf(ComposeNode? n, string path)
+    {
+        string? text = Str(n, path);
+        if (text is null || !interpolated) return text;
+        try { Images.ImageReference.Parse(text); }
+        catch (PscException e) when (e.ErrorId == ErrorIds.InvalidReferenceFormat)
+        {
+            throw PscException.InvalidData(ErrorIds.InvalidReferenceFormat, $"{n!.Where}: {path}: {e.Message}", path, e);
+        }
+        return text;
+    }
+
+    /// <summary>
+    /// A service's pull_policy as written, one of the compose-spec "pull_policy" values: always, never, missing,
+    /// if_not_present, build, daily, weekly or every_&lt;duration&gt; (a Go duration, e.g. every_12h); anything else
+    /// fails at its line, as docker compose refuses it.
+    /// </summary>
+    private static string? PullPolicyOf(ComposeNode? n, string path)
+    {
+        string? text = Str(n, path);
+        if (text is null) return null;
+        string t = text.ToLowerInvariant();
+        if (t is "always" or "never" or "missing" or "if_not_present" or "build" or "daily" or "weekly"
+            || (t.StartsWith("every_", StringComparison.Ordinal) && GoDuration.TryParse(t[6..], out _)))
+            return text;
+        throw Invalid(n!, path, $"'{text}' is not a pull policy (always, never, missing, if_not_present, build, daily, weekly, every_<duration>)");
+    }
+
+    /// <summary>A replica count (scale, deploy.replicas): an integer of 0 or more, as the compose-spec schema's minimum 0.</summary>
+    private static int Count(ComposeNode n, string path)
+    {
+        int v = Int(n, path);
+        return v >= 0 ? v : throw Invalid(n, path, $"must be 0 or more, not {v}");
+    }
+
+    /// <summary>A port's protocol, lower case: tcp (the default), udp or sctp, what the engine can publish
+    /// (<see cref="Networking.PortMapping"/>); anything else fails at its line.</summary>
+    private static string ProtocolOf(ComposeNode? n, string path)
+    {
+        string text = Str(n, path) ?? "tcp";
+        string t = text.ToLowerInvariant();
+        return t is "tcp" or "udp" or "sctp" ? t : throw Invalid(n!, path, $"'{text}' is not tcp, udp or sctp");
+    }
+
+    /// <summary>container_name, checked as the engine checks a container name (<see cref="Containers.ContainerStore.IsValidName"/>:
+    /// letters, digits, '_', '.', '-', starting with a letter or digit), so a bad one fails at its line, not at the create.</summary>
+    private static string? ContainerNameOf(ComposeNode? n, string path)
+    {
+        string? text = Str(n, path);
+        if (text is null || Containers.ContainerStore.IsValidName(text)) return text;
+        throw Invalid(n!, path, $"'{text}' is not a valid container name (letters, digits, '_', '.' and '-', starting with a letter or digit)");
     }
 
     private static long Bytes(ComposeNode n, string path) =>

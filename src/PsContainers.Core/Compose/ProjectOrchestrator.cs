@@ -622,7 +622,9 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// Restart a project's containers (docker compose restart), those of <paramref name="services"/> only when given:
     /// each running one is stopped, in reverse dependency order, then all are started in dependency order (a stopped
     /// container is started too, as docker compose restart does); independent services and the replicas of a service
-    /// at the same time. A container that failed to stop is not started again.
+    /// at the same time. A container that failed to stop is not started again. With <paramref name="services"/>, the
+    /// services that depend on one of them with <c>restart: true</c> (compose-spec depends_on "restart"; transitively)
+    /// are restarted with them, as docker compose restart does (<see cref="WithRestartDependents"/>).
     /// </summary>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once
     /// the others are restarted.</param>
@@ -632,7 +634,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     public IReadOnlyList<Container> Restart(string project, IReadOnlyCollection<string> services, int? timeout, Approve approve, CancellationToken ct = default,
         ICollection<PscException>? failures = null, Action<ContainerProjectProgress>? progress = null)
     {
-        var order = StopOrder(Select(project, services));
+        var order = StopOrder(Select(project, WithRestartDependents(project, services)));
         var approved = new List<Container>();
         foreach (var c in order)
         {
@@ -725,6 +727,29 @@ public sealed class ProjectOrchestrator(Engine engine)
             throw PscException.NotFound(ErrorIds.ProjectNotFound,
                 services.Count == 0 ? $"No container of compose project '{project}' exists." : $"No container of services {string.Join(", ", services)} of compose project '{project}' exists.", project);
         return all;
+    }
+
+    /// <summary>
+    /// <paramref name="services"/> and every service of the project that depends on one of them, directly or through
+    /// others, with <c>restart: true</c> (read from the containers' depends_on labels, <c>service:condition:restart</c>):
+    /// what docker compose restart restarts for those services. Empty stays empty (the whole project).
+    /// </summary>
+    private IReadOnlyCollection<string> WithRestartDependents(string project, IReadOnlyCollection<string> services)
+    {
+        if (services.Count == 0) return services;
+        var chosen = new HashSet<string>(services, StringComparer.Ordinal);
+        var restartDeps = ContainersOf(project).Where(c => c.Service is not null).GroupBy(c => c.Service!, StringComparer.Ordinal)
+            .Select(g => (Service: g.Key, On: (ComposeLabels.Get(g.First().Labels, ComposeLabels.DependsOn) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => d.Split(':'))
+                .Where(d => d.Length >= 3 && d[2] == "true").Select(d => d[0]).ToList()))
+            .ToList();
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            foreach (var (service, on) in restartDeps)
+                if (!chosen.Contains(service) && on.Any(chosen.Contains)) grew = chosen.Add(service);
+        }
+        return chosen;
     }
 
     /// <summary>The projects of the store, from the labels of their containers (docker compose ls -a), by name.</summary>

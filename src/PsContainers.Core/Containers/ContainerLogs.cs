@@ -89,30 +89,38 @@ public static class ContainerLogs
     /// without its last part when reading ends is returned as it is, with <see cref="ContainerLogEntry.Complete"/> false.
     /// </summary>
     /// <param name="caughtUp">Called once, when the lines already in the log have been returned (before following).</param>
+    /// <param name="cursor">Where to begin (its byte offset in the log, a record boundary; <paramref name="tail"/> is
+    /// then ignored) when it is past 0, and kept up to date with how far the log has been read, so a later
+    /// <see cref="Read"/> goes on where this one ended.</param>
     public static IEnumerable<ContainerLogEntry> Read(ContainerStore store, Container c, int? tail = null, DateTime? since = null,
-        DateTime? until = null, bool follow = false, CancellationToken ct = default, Action? caughtUp = null)
+        DateTime? until = null, bool follow = false, CancellationToken ct = default, Action? caughtUp = null, LogCursor? cursor = null)
     {
         string path = Path.Combine(store.DirOf(c.Id), "json.log");
         var joiner = new LogLineJoiner();
-        long offset = 0;
-        if (tail is int t)
+        long offset = cursor?.Offset ?? 0;
+        if (offset > 0)
+        {
+            foreach (var e in Join(joiner, File.Exists(path) ? ReadFrom(path, c, ref offset, cursor) : [], since, until)) yield return e;
+        }
+        else if (tail is int t)
         {
             // tail counts lines before the since/until filters, like docker
             long len = File.Exists(path) ? new FileInfo(path).Length : 0;
             foreach (var e in Join(joiner, TailRecords(path, t, c), since, until)) yield return e;
             offset = len;
+            if (cursor is not null) cursor.Offset = len;
             // records appended between the length probe and the tail read may repeat; acceptable for a tail
         }
         else if (File.Exists(path))
         {
-            foreach (var e in Join(joiner, ReadFrom(path, c, ref offset), since, until)) yield return e;
+            foreach (var e in Join(joiner, ReadFrom(path, c, ref offset, cursor), since, until)) yield return e;
         }
         caughtUp?.Invoke();
         if (follow)
         {
             while (!ct.IsCancellationRequested)
             {
-                var batch = File.Exists(path) ? ReadFrom(path, c, ref offset) : new List<ContainerLogEntry>();
+                var batch = File.Exists(path) ? ReadFrom(path, c, ref offset, cursor) : new List<ContainerLogEntry>();
                 foreach (var e in Join(joiner, batch, since, until)) yield return e;
                 if (until is DateTime u && DateTime.UtcNow > u) break;
                 if (batch.Count == 0)
@@ -121,7 +129,7 @@ public static class ContainerLogs
                     if (cur is null || !cur.State.Running)
                     {
                         // drain what the monitor wrote last, then stop
-                        var last = File.Exists(path) ? ReadFrom(path, c, ref offset) : new List<ContainerLogEntry>();
+                        var last = File.Exists(path) ? ReadFrom(path, c, ref offset, cursor) : new List<ContainerLogEntry>();
                         foreach (var e in Join(joiner, last, since, until)) yield return e;
                         break;
                     }
@@ -139,11 +147,23 @@ public static class ContainerLogs
     /// lines of any of them as they are written, until every container has stopped or <paramref name="ct"/> is
     /// cancelled. Each container is read on its own thread; ending the enumeration early stops them.
     /// </summary>
+    /// <param name="discover">
+    /// With <paramref name="follow"/>: the containers to follow now (e.g. a compose project's, from the store), asked
+    /// every <see cref="DiscoverInterval"/>, so lines of containers that start later are followed too, as docker compose
+    /// logs -f attaches to them: a container not seen before (a new replica of a scale-up, the new container of a
+    /// recreate, a one-off) from the first line of its log (<paramref name="since"/>/<paramref name="until"/> still
+    /// apply; <paramref name="tail"/> does not), and a seen one that runs again after its reader ended (a restart)
+    /// from where its reader stopped, so no line is written twice. The stream then ends only when no reader is left,
+    /// no discovered container is running, and none has been running for <paramref name="settle"/> (3 s when null:
+    /// the gap between the stop and the start of a restart or recreate).
+    /// </param>
     public static IEnumerable<ContainerLogEntry> ReadMany(ContainerStore store, IReadOnlyList<Container> containers, int? tail = null,
-        DateTime? since = null, DateTime? until = null, bool follow = false, CancellationToken ct = default)
+        DateTime? since = null, DateTime? until = null, bool follow = false, CancellationToken ct = default,
+        Func<IReadOnlyList<Container>>? discover = null, TimeSpan? settle = null)
     {
         if (containers.Count == 0) yield break;
-        if (containers.Count == 1)
+        if (!follow) discover = null;
+        if (containers.Count == 1 && discover is null)
         {
             foreach (var e in Read(store, containers[0], tail, since, until, follow, ct)) yield return e;
             yield break;
@@ -152,16 +172,19 @@ public static class ContainerLogs
         // (source, entry): an entry; (source, null) with caught-up or done counted below
         using var queue = new System.Collections.Concurrent.BlockingCollection<(int Source, ContainerLogEntry? Entry, bool Done)>();
         var readers = new List<Task>();
-        for (int i = 0; i < containers.Count; i++)
+        var sources = new List<Container>();
+        var cursors = new List<LogCursor>();
+        var reading = new List<bool>();
+        void Start(int source, int? sourceTail)
         {
-            int source = i;
+            reading[source] = true;
             readers.Add(Task.Run(() =>
             {
                 bool caught = false;
                 try
                 {
-                    foreach (var e in Read(store, containers[source], tail, since, until, follow, cts.Token,
-                                 () => { caught = true; queue.Add((source, null, false)); }))
+                    foreach (var e in Read(store, sources[source], sourceTail, since, until, follow, cts.Token,
+                                 () => { caught = true; queue.Add((source, null, false)); }, cursors[source]))
                         queue.Add((source, e, false));
                 }
                 catch (OperationCanceledException) { }
@@ -177,25 +200,57 @@ public static class ContainerLogs
                 }
             }));
         }
+        int Add(Container c) { sources.Add(c); cursors.Add(new LogCursor()); reading.Add(false); return sources.Count - 1; }
+        foreach (var c in containers) Add(c);
+        for (int i = 0; i < containers.Count; i++) Start(i, tail);
         try
         {
             var history = new List<(int Source, ContainerLogEntry Entry)>();
-            var live = new List<ContainerLogEntry>();
-            int caughtUp = 0, done = 0;
+            int caughtUp = 0, active = containers.Count;
             // until every reader has returned what its log held: collect, then sort by time
             while (caughtUp < containers.Count)
             {
                 if (!TryTake(queue, cts.Token, out var item)) yield break;
-                if (item.Entry is { } e) { if (caughtUp < containers.Count) history.Add((item.Source, e)); }
-                else if (item.Done) done++;
+                if (item.Entry is { } e) history.Add((item.Source, e));
+                else if (item.Done) { active--; reading[item.Source] = false; }
                 else caughtUp++;
             }
             foreach (var h in history.OrderBy(h => h.Entry.Time).ThenBy(h => h.Source)) yield return h.Entry;
-            while (done < containers.Count)
+            var lastLive = DateTime.UtcNow;
+            var nextPoll = DateTime.UtcNow;
+            var quiet = settle ?? TimeSpan.FromSeconds(3);
+            while (true)
             {
-                if (!TryTake(queue, cts.Token, out var item)) yield break;
-                if (item.Entry is { } e) yield return e;
-                else if (item.Done) done++;
+                if (discover is null)
+                {
+                    if (active == 0) break;
+                    if (!TryTake(queue, cts.Token, out var item)) yield break;
+                    if (item.Entry is { } e) yield return e;
+                    else if (item.Done) active--;
+                    continue;
+                }
+                var wait = nextPoll - DateTime.UtcNow;
+                bool got;
+                (int Source, ContainerLogEntry? Entry, bool Done) next;
+                try { got = queue.TryTake(out next, (int)Math.Max(0, Math.Ceiling(wait.TotalMilliseconds)), cts.Token); }
+                catch (OperationCanceledException) { yield break; }
+                if (got)
+                {
+                    if (next.Entry is { } e) yield return e;
+                    else if (next.Done) { active--; reading[next.Source] = false; }
+                    continue;
+                }
+                nextPoll = DateTime.UtcNow + DiscoverInterval;
+                bool anyRunning = false;
+                foreach (var c in discover())
+                {
+                    anyRunning |= c.State.Running;
+                    int i = sources.FindIndex(x => x.Id == c.Id);
+                    if (i < 0) { i = Add(c); Start(i, null); active++; }
+                    else if (!reading[i] && c.State.Running) { sources[i] = c; Start(i, null); active++; }
+                }
+                if (active > 0 || anyRunning) lastLive = DateTime.UtcNow;
+                else if (DateTime.UtcNow - lastLive >= quiet) break;
             }
         }
         finally
@@ -205,6 +260,9 @@ public static class ContainerLogs
             queue.CompleteAdding();
         }
     }
+
+    /// <summary>How often <see cref="ReadMany"/> asks its discover callback for containers to follow.</summary>
+    public static readonly TimeSpan DiscoverInterval = TimeSpan.FromMilliseconds(250);
 
     private static bool TryTake<T>(System.Collections.Concurrent.BlockingCollection<T> queue, CancellationToken ct, out T item)
     {
@@ -266,7 +324,7 @@ public static class ContainerLogs
     private static bool Keep(ContainerLogEntry e, DateTime? since, DateTime? until) =>
         (since is null || e.Time >= since.Value.ToUniversalTime()) && (until is null || e.Time <= until.Value.ToUniversalTime());
 
-    private static List<ContainerLogEntry> ReadFrom(string path, Container c, ref long offset)
+    private static List<ContainerLogEntry> ReadFrom(string path, Container c, ref long offset, LogCursor? cursor)
     {
         var list = new List<ContainerLogEntry>();
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -284,6 +342,7 @@ public static class ContainerLogs
             start = i + 1;
         }
         offset += start; // a partially written last record is read next time
+        if (cursor is not null) cursor.Offset = offset;
         return list;
     }
 }

@@ -13,7 +13,11 @@ namespace PsContainers.Commands;
 [OutputType(typeof(ContainerLogEntry))]
 public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
 {
-    /// <summary>Keep writing new entries until the container stops (Ctrl+C ends it).</summary>
+    /// <summary>
+    /// Keep writing new entries until the container stops (Ctrl+C ends it). With -Project, the project's containers
+    /// that start later (a scale-up's replicas, a recreate's new container, a restarted one) are followed too, and
+    /// it ends once none of them has been running for 3 seconds (docker compose logs -f).
+    /// </summary>
     [Parameter] public SwitchParameter Follow { get; set; }
     /// <summary>Only the last N entries.</summary>
     [Parameter] [ValidateRange(0, int.MaxValue)] public int Tail { get; set; } = -1;
@@ -65,7 +69,11 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
             return;
         }
         var prefixes = NoLogPrefix ? null : containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
-        try { WriteMerged(containers, prefixes, since, until); }
+        // -Follow also follows the project's containers that start later (docker compose logs -f)
+        Func<IReadOnlyList<Container>>? discover = Follow
+            ? () => new ContainerQuery { All = true, Project = Project, Service = Service }.Filter(Manager.Store.LoadAll()).ToList()
+            : null;
+        try { WriteMerged(containers, prefixes, since, until, discover); }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); }
     }
 
@@ -101,15 +109,25 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, _targets[0]); }
     }
 
-    /// <summary>The entries of <paramref name="containers"/> merged in time order, each prefixed (padded to the longest) when <paramref name="prefixes"/> (by container id) is given.</summary>
-    private void WriteMerged(IReadOnlyList<Container> containers, Dictionary<string, string>? prefixes, DateTime? since, DateTime? until)
+    /// <summary>
+    /// The entries of <paramref name="containers"/> merged in time order, each prefixed (padded to the longest) when
+    /// <paramref name="prefixes"/> (by container id) is given; with <paramref name="discover"/> (a project's -Follow),
+    /// also those of the containers it finds later (see <see cref="ContainerLogs.ReadMany"/>), prefixed by their compose name.
+    /// </summary>
+    private void WriteMerged(IReadOnlyList<Container> containers, Dictionary<string, string>? prefixes, DateTime? since, DateTime? until,
+        Func<IReadOnlyList<Container>>? discover = null)
     {
         int width = prefixes is null ? 0 : prefixes.Values.Max(p => p.Length);
-        foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken))
+        foreach (var e in ContainerLogs.ReadMany(Manager.Store, containers, Tail >= 0 ? Tail : null, since, until, Follow, CancellationToken, discover))
         {
             if (Stopping) return;
             e.ShowTimestamp = Timestamps;
-            if (prefixes is not null) e.Prefix = prefixes[e.ContainerId].PadRight(width);
+            if (prefixes is not null)
+            {
+                if (!prefixes.TryGetValue(e.ContainerId, out var prefix))
+                    width = Math.Max(width, (prefixes[e.ContainerId] = prefix = ComposeLabels.LogPrefix(e.ContainerName, e.Project)).Length);
+                e.Prefix = prefix.PadRight(width);
+            }
             WriteObject(e);
         }
     }

@@ -12,8 +12,12 @@ namespace PsContainers.Commands;
 /// </summary>
 public abstract class ContainerProjectServiceCmdletBase : PscCmdlet
 {
-    /// <summary>The project's name; project objects bind by their Name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// The project's name; project objects bind by their Name. Omitted: the project of the compose files found from
+    /// the current location (their name:, else the directory's name), as docker compose stop, restart, pause, unpause
+    /// and wait run in the project's directory; no compose file there is the loader's error.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ComposeProjectCompleter))]
     [Alias("ProjectName")]
     public string[]? Name { get; set; }
@@ -43,7 +47,14 @@ public abstract class ContainerProjectServiceCmdletBase : PscCmdlet
     protected override void ProcessRecord()
     {
         var orchestrator = new ProjectOrchestrator(Engine);
-        foreach (var n in Name!)
+        string[] names = Name ?? [];
+        if (names.Length == 0)
+        {
+            var here = new ComposeLoadOptions { CurrentDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath };
+            if (!ForTarget(here.CurrentDirectory, () => ComposeLoader.Load(here).Name, out var name)) return;
+            names = [name];
+        }
+        foreach (var n in names)
         {
             var failures = new List<PsContainers.Core.PscException>();
             var progress = new ProjectProgressWriter(this, MyInvocation.MyCommand.Name, n, 0);

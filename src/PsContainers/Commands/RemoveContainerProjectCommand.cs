@@ -9,15 +9,16 @@ namespace PsContainers.Commands;
 /// Remove-ContainerProject: stop and remove a compose project (docker compose down): its containers in reverse
 /// dependency order (one-off containers stay), then its networks (not external ones), and with -Volumes its named
 /// volumes (not external) and its containers' anonymous volumes. The project is named (-Name, a project from
-/// Get-ContainerProject or Import-ContainerProject down the pipeline) or loaded from its files (-Path). ConfirmImpact
+/// Get-ContainerProject or Import-ContainerProject down the pipeline) or loaded from its files (-Path; neither: the
+/// files found from the current location, as docker compose down in the project's directory). ConfirmImpact
 /// is Medium, High with -Volumes (data goes). The work is <see cref="ProjectOrchestrator.Down"/>.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ContainerProject", DefaultParameterSetName = "Name", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ContainerProjectChange))]
 public sealed class RemoveContainerProjectCommand : PscCmdlet
 {
-    /// <summary>The project's name (docker compose -p); a project object binds by its Name. With -Path: the name instead of the one the files give.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+    /// <summary>The project's name (docker compose -p); a project object binds by its Name. With -Path: the name instead of the one the files give. Neither: the project of the compose files found from the current location.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [Parameter(ParameterSetName = "Path")]
     [ArgumentCompleter(typeof(ComposeProjectCompleter))]
     [Alias("ProjectName")]
@@ -40,15 +41,16 @@ public sealed class RemoveContainerProjectCommand : PscCmdlet
     {
         var orchestrator = new ProjectOrchestrator(Engine);
         var options = new ProjectDownOptions { Volumes = Volumes, RemoveOrphans = RemoveOrphans, Timeout = Timeout >= 0 ? Timeout : null };
-        if (ParameterSetName == "Path")
+        // neither -Name nor -Path: the project of the compose files found from the current location (docker compose down in its directory)
+        if (ParameterSetName == "Path" || Name is not { Length: > 0 })
         {
             var load = new ComposeLoadOptions
             {
-                Files = Path!.Select(GetUnresolvedProviderPathFromPSPath).ToList(),
+                Files = Path?.Select(GetUnresolvedProviderPathFromPSPath).ToList() ?? [],
                 ProjectName = Name is { Length: > 0 } n ? n[0] : null,
                 CurrentDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
             };
-            if (!ForTarget(load.Files.FirstOrDefault(), () => ComposeLoader.Load(load), out var project)) return;
+            if (!ForTarget(load.Files.FirstOrDefault() ?? load.CurrentDirectory, () => ComposeLoader.Load(load), out var project)) return;
             Down(orchestrator, project.Name, project, options);
             return;
         }

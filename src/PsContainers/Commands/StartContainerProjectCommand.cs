@@ -96,8 +96,10 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
 
     /// <summary>
     /// The pull step of up: each image <see cref="ProjectOrchestrator.ImagesToPull"/> names is pulled (ShouldProcess
-    /// "Pull image", progress as Request-ContainerImage writes it). False when a pull failed (the error is written):
-    /// the project is then not converged, as docker compose up stops when a pull fails.
+    /// "Pull image", progress as Request-ContainerImage writes it), a short name resolved as Request-ContainerImage
+    /// resolves it (registries.conf: an alias, else its unqualified-search-registries in order, else docker.io, as
+    /// podman-compose pulls through podman). False when a pull failed (the error is written): the project is then not
+    /// converged, as docker compose up stops when a pull fails.
     /// </summary>
     private bool PullImages(ProjectOrchestrator orchestrator, ContainerProject project, ProjectUpOptions up)
     {
@@ -107,12 +109,13 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
         bool ok = true;
         foreach (var image in images)
         {
-            if (!ShouldProcess(image, "Pull image")) continue;
+            if (!ForTarget(image, () => PsContainers.Core.Registry.RegistriesConf.Load().Resolve(image), out var resolution)) { ok = false; continue; }
+            string target = string.Join(", ", resolution.Candidates);
+            if (!ShouldProcess(target, "Pull image")) continue;
             ok &= ForTarget(image, () =>
             {
-                var reference = PsContainers.Core.Images.ImageReference.Parse(image);
                 var store = Images;
-                RunPumped((sink, ct) => new PsContainers.Core.Registry.ImagePuller(store, options, sink).Pull(reference, null, ct));
+                RunPumped((sink, ct) => new PsContainers.Core.Registry.ImagePuller(store, options, sink).Pull(resolution, null, ct));
             });
         }
         return ok;

@@ -298,9 +298,10 @@ public sealed class ComposeLoaderTests : IDisposable
     [Fact]
     public void AnUnsetVariableIsWarnedOnce()
     {
-        var f = _d.Write("compose.yaml", "services:\n  a:\n    image: busybox:$NOPE\n    labels: [x=$NOPE]\n");
+        // (the image stays a valid reference once NOPE is blank: "busybox:" is refused since issue 14's defect b)
+        var f = _d.Write("compose.yaml", "services:\n  a:\n    image: busybox$NOPE\n    labels: [x=$NOPE]\n");
         var p = _d.Load(f);
-        Assert.Equal("busybox:", p.GetService("a")!.Image);
+        Assert.Equal("busybox", p.GetService("a")!.Image);
         var w = Assert.Single(p.Warnings, x => x.Rule == "UnsetVariable");
         Assert.Equal(3, w.Line);
     }
@@ -341,6 +342,76 @@ public sealed class ComposeLoaderTests : IDisposable
         {
             var g = _d.Write("restart-ok.yaml", $"services:\n  a:\n    image: x\n    restart: {ok}\n");
             Assert.Equal(ok.Trim('"'), _d.Load(g).GetService("a")!.Restart);
+        }
+    }
+
+    [Fact]
+    public void AnImageReferenceInvalidAfterInterpolationFailsTheLoadAtItsLineNamingTheService()
+    {
+        // TAG unset: "${REG}/app:${TAG}" is "/app:", which no pull or create could use (known defect b of issue 14)
+        var f = _d.Write("image.yaml", "services:\n  a:\n    image: x\n  app:\n    image: \"${REG}/app:${TAG}\"\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
+        Assert.Equal(ErrorIds.InvalidReferenceFormat, e.ErrorId);
+        Assert.StartsWith($"{f}:5: services.app.image: Invalid image reference '/app:'", e.Message);
+        foreach (var (bad, why) in new[] { ("\"app:\"", "tag ''"), ("\"foo bar\"", "must be lowercase"), ("\"UPPER/App:1\"", "must be lowercase"), ("\"${NOPE}\"", "cannot be empty") })
+        {
+            var g = _d.Write("image-bad.yaml", $"services:\n  a:\n    image: {bad}\n");
+            var x = Assert.ThrowsAny<PscException>(() => _d.Load(g));
+            Assert.Equal(ErrorIds.InvalidReferenceFormat, x.ErrorId);
+            Assert.StartsWith($"{g}:3: services.a.image: Invalid image reference", x.Message);
+            Assert.Contains(why, x.Message);
+        }
+        foreach (var ok in new[] { "busybox", "busybox:1.36", "localhost:5000/a/b:c", "docker.io/library/alpine@sha256:" + new string('a', 64) })
+        {
+            var g = _d.Write("image-ok.yaml", $"services:\n  a:\n    image: \"{ok}\"\n");
+            Assert.Equal(ok, _d.Load(g).GetService("a")!.Image);
+        }
+        // not interpolated: the reference may still hold ${VAR}, so it is kept as written
+        Assert.Equal("${REG}/app:${TAG}", _d.Load(new ComposeLoadOptions { Files = [f], NoInterpolate = true }).GetService("app")!.Image);
+    }
+
+    // a list key written as a scalar or mapping fails at its line instead of being dropped, and so do values the
+    // engine would refuse at the create
+    [Theory]
+    [InlineData("ports: 8080", "services.a.ports must be a list, not '8080'")]
+    [InlineData("ports: {a: 1}", "services.a.ports must be a list")]
+    [InlineData("volumes: ./data:/data", "services.a.volumes must be a list, not './data:/data'")]
+    [InlineData("scale: -1", "services.a.scale must be 0 or more, not -1")]
+    [InlineData("deploy: { replicas: -2 }", "services.a.deploy.replicas must be 0 or more, not -2")]
+    [InlineData("ports: [\"80:80/sctpx\"]", "services.a.ports.protocol 'sctpx' is not tcp, udp or sctp")]
+    [InlineData("ports: [{ target: 80, protocol: icmp }]", "services.a.ports.protocol 'icmp' is not tcp, udp or sctp")]
+    [InlineData("container_name: \"a b\"", "services.a.container_name 'a b' is not a valid container name")]
+    [InlineData("container_name: \"-a\"", "services.a.container_name '-a' is not a valid container name")]
+    public void AValueTheEngineWouldRefuseFailsTheLoadAtItsLine(string line, string message)
+    {
+        var f = _d.Write("refused.yaml", $"services:\n  a:\n    image: x\n    {line}\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
+        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
+        Assert.StartsWith($"{f}:4: {message}", e.Message);
+    }
+
+    [Fact]
+    public void ZeroReplicasProtocolsInAnyCaseAndDottedContainerNamesLoad()
+    {
+        var f = _d.Write("fine.yaml", "services:\n  a:\n    image: x\n    scale: 0\n    container_name: my.app_1-x\n    ports: [\"53:53/UDP\", \"9:9/sctp\", { target: 80, protocol: TCP }]\n");
+        var a = _d.Load(f).GetService("a")!;
+        Assert.Equal(0, a.Scale);
+        Assert.Equal("my.app_1-x", a.ContainerName);
+        Assert.Equal(new[] { "udp", "sctp", "tcp" }, a.Ports.Select(p => p.Protocol));
+    }
+
+    [Fact]
+    public void APullPolicyOutsideTheSpecFailsTheLoadAtItsLine()
+    {
+        var f = _d.Write("pull.yaml", "services:\n  a:\n    image: x\n    pull_policy: sometimes\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
+        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
+        Assert.StartsWith($"{f}:4: services.a.pull_policy 'sometimes' is not a pull policy", e.Message);
+        Assert.ThrowsAny<PscException>(() => _d.Load(_d.Write("pull-bad.yaml", "services:\n  a:\n    image: x\n    pull_policy: every_soon\n")));
+        foreach (var ok in new[] { "always", "never", "missing", "if_not_present", "build", "daily", "weekly", "every_12h", "Always" })
+        {
+            var g = _d.Write("pull-ok.yaml", $"services:\n  a:\n    image: x\n    pull_policy: {ok}\n");
+            Assert.Equal(ok, _d.Load(g).GetService("a")!.PullPolicy);
         }
     }
 

@@ -216,6 +216,56 @@ public sealed class ContainerLogsTests : IDisposable
     }
 
     [Fact]
+    public void ACursorGoesOnWhereTheLastReadEnded()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        var (store, c) = LogOf(Rec("a\n", "stdout", t0), Rec("b\n", "stdout", t0.AddSeconds(1)));
+        string path = Path.Combine(store.DirOf(c.Id), "json.log");
+        var cursor = new LogCursor();
+        Assert.Equal(["a", "b"], ContainerLogs.Read(store, c, cursor: cursor).Select(e => e.Text));
+        Assert.Equal(new FileInfo(path).Length, cursor.Offset);
+        File.AppendAllText(path, Rec("c\n", "stdout", t0.AddSeconds(2)) + "\n");
+        // from the cursor: only what was appended, and the tail is not applied again
+        Assert.Equal(["c"], ContainerLogs.Read(store, c, tail: 5, cursor: cursor).Select(e => e.Text));
+        Assert.Empty(ContainerLogs.Read(store, c, cursor: cursor));
+        // a tail read leaves a new cursor at the end of the log
+        var tailed = new LogCursor();
+        Assert.Equal(["c"], ContainerLogs.Read(store, c, tail: 1, cursor: tailed).Select(e => e.Text));
+        Assert.Equal(new FileInfo(path).Length, tailed.Offset);
+    }
+
+    [Fact]
+    public void ReadManyWithDiscoverFollowsContainersThatAppearOrRunAgain()
+    {
+        var t0 = new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+        var store = new ContainerStore(new PscPaths(_dir));
+        var web = LogFor(store, "shop-web-1", ("shop", "web"), Rec("w1\n", "stdout", t0));
+        var db = LogFor(store, "shop-db-1", ("shop", "db"), Rec("d1\n", "stdout", t0.AddSeconds(1)), Rec("d2\n", "stdout", t0.AddSeconds(2)));
+        int polls = 0;
+        // poll 1: only web (its reader has ended: it does not run); poll 2: db appears; poll 3: web runs again with a new
+        // line (a restart); then nothing runs: the stream ends after the settle time
+        IReadOnlyList<Container> Discover()
+        {
+            polls++;
+            if (polls == 3) File.AppendAllText(Path.Combine(store.DirOf(web.Id), "json.log"), Rec("w2\n", "stdout", t0.AddSeconds(3)) + "\n");
+            var now = new Container { Id = web.Id, Name = web.Name, State = new ContainerState { Status = polls == 3 ? ContainerStatus.Running : ContainerStatus.Exited } };
+            now.Config.Labels[ComposeLabels.Project] = "shop";
+            now.Config.Labels[ComposeLabels.Service] = "web";
+            return polls >= 2 ? [now, db] : [now];
+        }
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var all = ContainerLogs.ReadMany(store, [web], follow: true, discover: Discover, settle: TimeSpan.FromMilliseconds(500)).ToList();
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.True(polls >= 4);
+        Assert.Equal(["w1", "d1", "d2", "w2"], all.Select(e => e.Text));
+        Assert.Equal(["shop-web-1", "shop-db-1", "shop-db-1", "shop-web-1"], all.Select(e => e.ContainerName));
+        // without follow the callback is not asked
+        polls = 0;
+        Assert.Equal(["w1", "w2"], ContainerLogs.ReadMany(store, [web], discover: Discover).Select(e => e.Text));
+        Assert.Equal(0, polls);
+    }
+
+    [Fact]
     public void ThePrefixComesBeforeTheTimestampAsDockerComposePrintsIt()
     {
         var e = ContainerLogs.ParseLine("""{"log":"ready\n","stream":"stdout","time":"2026-11-28T01:02:03Z"}""")!;
