@@ -46,13 +46,7 @@ public sealed class ImportContainerKubeCommand : ContainerKubeFileCmdletBase
             catch (Exception e) when (e is PsContainers.Core.PscException or IOException) { present = false; }
             if (present && !plan.AlwaysPull.Contains(image)) continue;
             if (!ShouldProcess(image, "Pull image")) continue;
-            ok &= ForTarget(image, () =>
-            {
-                var resolution = RegistriesConf.Load().Resolve(image);
-                var options = RegistryOptions.Load(Paths);
-                var store = Images;
-                RunPumped((sink, ct) => new ImagePuller(store, options, sink).Pull(resolution, null, ct));
-            });
+            ok &= ForTarget(image, () => RunPumped((sink, ct) => Engine.Registry.Pull(image, null, sink, ct)));
         }
         return ok;
     }

@@ -105,18 +105,15 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
     {
         var images = orchestrator.ImagesToPull(project, up);
         if (images.Count == 0) return true;
-        var options = PsContainers.Core.Registry.RegistryOptions.Load(Paths);
+        var registry = Engine.Registry;
+        var options = registry.LoadOptions();
         bool ok = true;
         foreach (var image in images)
         {
-            if (!ForTarget(image, () => PsContainers.Core.Registry.RegistriesConf.Load().Resolve(image), out var resolution)) { ok = false; continue; }
+            if (!ForTarget(image, () => registry.Resolve(image), out var resolution)) { ok = false; continue; }
             string target = string.Join(", ", resolution.Candidates);
             if (!ShouldProcess(target, "Pull image")) continue;
-            ok &= ForTarget(image, () =>
-            {
-                var store = Images;
-                RunPumped((sink, ct) => new PsContainers.Core.Registry.ImagePuller(store, options, sink).Pull(resolution, null, ct));
-            });
+            ok &= ForTarget(image, () => RunPumped((sink, ct) => registry.Puller(sink, options: options).Pull(resolution, null, ct)));
         }
         return ok;
     }
