@@ -266,3 +266,72 @@ Describe 'Get-ContainerPod' {
         @(Get-Container -All | Where-Object Name -like '*-infra').Count | Should -Be 0
     }
 }
+
+Describe 'A pod''s shared /dev/shm' {
+    BeforeAll {
+        $script:ShmPod = New-ContainerPod podshm -ShmSize 8m
+        $null = Invoke-ContainerImage $script:Img -Pod podshm -Detach -Name shm-a -- sleep 600
+        $null = Invoke-ContainerImage $script:Img -Pod podshm -Detach -Name shm-b -- sleep 600
+        $script:ShmDir = Join-Path $script:Root "pods/$($script:ShmPod.Id)/shm"
+    }
+    AfterAll {
+        Remove-ContainerPod podshm -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'is one tmpfs of the pod''s size that every member and the infra container see' {
+        $script:ShmPod.ShmSize | Should -Be (8MB)
+        (Get-Container -Id $script:ShmPod.InfraContainerId).HostConfig.ShmSize | Should -Be (8MB)
+        Invoke-ContainerExec shm-a -- sh -c 'echo written-by-a > /dev/shm/segment'
+        Invoke-ContainerExec shm-b -- cat /dev/shm/segment | Should -Be 'written-by-a'
+        Get-Content (Join-Path $script:ShmDir 'segment') | Should -Be 'written-by-a'
+        # the infra container's /dev/shm is the same file system (its root has no shell: read it through /proc)
+        $infraPid = (Get-Container -Id $script:ShmPod.InfraContainerId).Pid
+        Get-Content "/proc/$infraPid/root/dev/shm/segment" | Should -Be 'written-by-a'
+        # -ShmSize is the size each member sees; a write past it fails
+        $df = @(Invoke-ContainerExec shm-b -- df -k /dev/shm)
+        ($df[-1] -split '\s+')[1] | Should -Be '8192'
+        Invoke-ContainerExec shm-a -- sh -c 'dd if=/dev/zero of=/dev/shm/big bs=1M count=12 2>/dev/null; echo $?' | Should -Not -Be '0'
+        [int64](Invoke-ContainerExec shm-b -- sh -c 'wc -c < /dev/shm/big') | Should -BeLessOrEqual (8MB)
+        Invoke-ContainerExec shm-a -- rm -f /dev/shm/big
+        $line = @(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq $script:ShmDir })
+        $line.Count | Should -Be 1
+        $line[0] | Should -Match ' - tmpfs shm '
+        $line[0] | Should -Match 'nosuid'
+        $line[0] | Should -Match 'noexec'
+    }
+
+    It 'keeps its files across a stop and start of the pod, with one mount' {
+        Stop-ContainerPod podshm -Timeout 1
+        Start-ContainerPod podshm
+        Invoke-ContainerExec shm-b -- cat /dev/shm/segment | Should -Be 'written-by-a'
+        @(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq $script:ShmDir }).Count | Should -Be 1
+    }
+
+    It 'refuses a member''s own -ShmSize, and -ShmSize on a pod that does not share Ipc' {
+        New-Container $script:Img -Name shm-bad -Pod podshm -ShmSize 1m -ErrorVariable err -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodMemberConflict'
+        Get-Container shm-bad -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        New-ContainerPod shm-noipc -Share Net, Uts -ShmSize 1m -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -Match '^InvalidPodShare'
+        $err2[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-ContainerPod shm-noipc -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'leaves each member its own /dev/shm in a pod that does not share Ipc' {
+        $null = New-ContainerPod shm-own -Share Net, Uts
+        $null = Invoke-ContainerImage $script:Img -Pod shm-own -Detach -Name shm-own-a -- sleep 600
+        $null = Invoke-ContainerImage $script:Img -Pod shm-own -Detach -Name shm-own-b -- sleep 600
+        Invoke-ContainerExec shm-own-a -- sh -c 'echo mine > /dev/shm/segment'
+        Invoke-ContainerExec shm-own-b -- sh -c 'test -e /dev/shm/segment && echo seen || echo absent' | Should -Be 'absent'
+        $own = Get-ContainerPod shm-own
+        Test-Path (Join-Path $script:Root "pods/$($own.Id)/shm") | Should -BeFalse
+        Remove-ContainerPod shm-own -Force
+    }
+
+    It 'goes with the pod: no mount and no directory are left' {
+        Remove-ContainerPod podshm -Force
+        @(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq $script:ShmDir }).Count | Should -Be 0
+        Test-Path $script:ShmDir | Should -BeFalse
+        Test-Path (Join-Path $script:Root "pods/$($script:ShmPod.Id)") | Should -BeFalse
+    }
+}

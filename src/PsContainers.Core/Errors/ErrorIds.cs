@@ -576,6 +576,8 @@ public static class ErrorIds
     public const string PodInfraContainer = "PodInfraContainer";
     /// <summary>InvalidOperation: A member of pod '…' cannot start: the pod's infra container is gone or would not start.</summary>
     public const string PodInfraNotRunning = "PodInfraNotRunning";
+    /// <summary>ResourceUnavailable: Cannot mount the /dev/shm of pod '…' (the host tmpfs the pod's containers share; errno in the message).</summary>
+    public const string PodShmFailed = "PodShmFailed";
 
     // ---- Build: Dockerfiles, build plans and .dockerignore (Build/). Messages begin with file:line where there is one. ----
 

@@ -10,7 +10,8 @@ namespace PsContainers.Core.Pods;
 /// whose process is pscinit's pause mode (-Init with the command <c>--pause</c>); it owns the pod's network namespace,
 /// networks and published ports. Members join its namespaces: the network one through the engine's
 /// <c>container:&lt;id&gt;</c> network mode (<see cref="NetworkMode.Container"/>), IPC and UTS through pins of the infra process's namespaces at each start
-/// (<see cref="PodParticipant"/>). Events: pod create, start, stop, remove (podman's names), with the pod's name.
+/// (<see cref="PodParticipant"/>); with IPC shared, /dev/shm too (<see cref="PodShm"/>). Events: pod create, start,
+/// stop, remove (podman's names), with the pod's name.
 /// </summary>
 public sealed class PodManager
 {
@@ -21,10 +22,14 @@ public sealed class PodManager
     {
         _engine = engine;
         Store = new PodStore(engine.Paths);
+        Shm = new PodShm(engine.Syscalls, Store);
     }
 
     /// <summary>The pod records.</summary>
     public PodStore Store { get; }
+
+    /// <summary>The /dev/shm tmpfs of pods that share IPC.</summary>
+    public PodShm Shm { get; }
 
     /// <summary>The namespaces a pod shares when none are named: net, ipc, uts (podman's and Kubernetes' default).</summary>
     public static readonly IReadOnlyList<PodNamespace> DefaultShare = [PodNamespace.Net, PodNamespace.Ipc, PodNamespace.Uts];
@@ -38,7 +43,7 @@ public sealed class PodManager
     /// </summary>
     /// <returns>The pod with its one container (the infra container).</returns>
     /// <exception cref="PscException">
-    /// InvalidPodName; InvalidPodShare (ports or networks while net is not shared); PodNameInUse; the infra container's
+    /// InvalidPodName; InvalidPodShare (ports or networks while net is not shared, a /dev/shm size while ipc is not); PodNameInUse; the infra container's
     /// create errors (NetworkNotFound, InvalidPortSpec…).
     /// </exception>
     public ContainerPod Create(PodCreateOptions o, CancellationToken ct = default)
@@ -49,6 +54,8 @@ public sealed class PodManager
         bool net = share.Contains(PodNamespace.Net);
         if (!net && (o.Publish.Count > 0 || o.Networks.Count > 0))
             throw PscException.InvalidArgument(ErrorIds.InvalidPodShare, "Ports and networks belong to a pod's network namespace, which this pod does not share (add net to the shared namespaces).", string.Join(",", share));
+        if (o.ShmSize is > 0 && !share.Contains(PodNamespace.Ipc))
+            throw PscException.InvalidArgument(ErrorIds.InvalidPodShare, "A /dev/shm size belongs to a pod's IPC namespace, which this pod does not share (add ipc to the shared namespaces).", string.Join(",", share));
         if (net && NetworkChoice.Decide(o.Networks).Mode == NetworkMode.Container)
             throw PscException.InvalidArgument(ErrorIds.InvalidPodShare, "A pod cannot use another container's network namespace: its infra container owns the pod's.", string.Join(",", o.Networks));
 
@@ -67,12 +74,14 @@ public sealed class PodManager
             Hostname = o.Hostname ?? name,
             Publish = net ? o.Publish.ToList() : [],
             Networks = net ? o.Networks.ToList() : ["none"],
+            ShmSize = o.ShmSize is > 0 ? o.ShmSize : null,
         };
         var infra = _engine.Containers.Create(infraOptions, ct);
         var pod = new ContainerPod
         {
             Id = id, Name = name, Created = DateTime.UtcNow, Labels = new(o.Labels), Hostname = infra.Config.Hostname ?? name,
             InfraContainerId = infra.Id, SharedNamespaces = share, PortBindings = infra.HostConfig.PortBindings.ToList(),
+            ShmSize = infra.HostConfig.ShmSize,
         };
         try
         {
@@ -174,7 +183,8 @@ public sealed class PodManager
     /// <summary>
     /// Remove the pod, its members and its infra container (podman pod rm): without <paramref name="force"/> only when
     /// none of them runs (stopped members are removed with it, as podman does); with it, running ones are killed first
-    /// (podman pod rm -f). The infra container's removal releases the pod's networks and ports.
+    /// (podman pod rm -f). The infra container's removal releases the pod's networks and ports; then the pod's /dev/shm
+    /// tmpfs is unmounted and its directory removed (<see cref="PodShm.Release"/>).
     /// </summary>
     /// <exception cref="PscException">PodHasRunningContainers (InvalidOperation): a container runs and <paramref name="force"/> is not set; nothing is removed.</exception>
     public void Remove(ContainerPod pod, bool force = false, CancellationToken ct = default)
@@ -199,6 +209,7 @@ public sealed class PodManager
         if (first is not null) throw first;
         if (containers.FirstOrDefault(c => c.Id == current.InfraContainerId) is { } infra)
             _engine.Containers.Remove(infra, force: true, ct: ct);
+        Shm.Release(current.Id);
         Store.Delete(current);
         Emit(current, "remove");
     }
@@ -207,10 +218,10 @@ public sealed class PodManager
     /// Create time of a member (<see cref="ContainerCreateOptions.Pod"/>): finds the pod and turns the options into a
     /// member's, as podman does: with net shared the container joins the infra container's network namespace
     /// (<c>container:&lt;infra id&gt;</c>), so the network settings are the pod's and cannot be given; with only uts shared
-    /// it takes the pod's hostname.
+    /// it takes the pod's hostname; with ipc shared its /dev/shm is the pod's (<see cref="PodShm"/>), so a size is the pod's.
     /// </summary>
     /// <returns>The pod.</returns>
-    /// <exception cref="PscException">PodNotFound; PodMemberConflict (a network setting or a hostname given for a shared namespace).</exception>
+    /// <exception cref="PscException">PodNotFound; PodMemberConflict (a network setting, a hostname or a /dev/shm size given for a shared namespace).</exception>
     internal ContainerPod PrepareMember(ContainerCreateOptions o)
     {
         var pod = Store.Find(o.Pod!) ?? throw NotFound(o.Pod!);
@@ -233,6 +244,8 @@ public sealed class PodManager
         if ((net || uts) && o.Hostname is not null)
             throw PscException.InvalidArgument(ErrorIds.PodMemberConflict, $"A container of pod '{pod.Name}' shares the pod's hostname ('{pod.Hostname}'): set it on the pod when it is created.", pod.Name);
         if (uts && !net) o.Hostname = pod.Hostname;
+        if (pod.SharedNamespaces.Contains(PodNamespace.Ipc) && o.ShmSize is > 0)
+            throw PscException.InvalidArgument(ErrorIds.PodMemberConflict, $"A container of pod '{pod.Name}' shares the pod's /dev/shm: set its size on the pod when it is created.", pod.Name);
         return pod;
     }
 

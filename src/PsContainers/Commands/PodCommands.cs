@@ -5,6 +5,7 @@ using PsContainers.Core;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Pods;
 using PsContainers.Targets;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -33,12 +34,18 @@ public sealed class NewContainerPodCommand : PscCmdlet
     /// <summary>The namespaces members share (podman --share); omitted, Net, Ipc and Uts.</summary>
     [Parameter] public PodNamespace[]? Share { get; set; }
 
+    /// <summary>
+    /// The size of the /dev/shm the pod's containers share (podman pod create --shm-size): bytes, or a size such as
+    /// '256MB', '1g'; 64 MiB when not given or 0. Needs Ipc shared.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ByteSizeTransformation] public long ShmSize { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Name ?? "(random name)", "Create container pod")) return;
         ForTarget(Name, () =>
         {
-            var o = new PodCreateOptions { Name = Name, Hostname = Hostname, Share = Share };
+            var o = new PodCreateOptions { Name = Name, Hostname = Hostname, Share = Share, ShmSize = ShmSize > 0 ? ShmSize : null };
             foreach (var p in Publish ?? []) o.Publish.AddRange(PortParser.Parse(p));
             o.Networks.AddRange(Network ?? []);
             foreach (DictionaryEntry e in Label ?? new Hashtable()) o.Labels[e.Key.ToString()!] = e.Value?.ToString() ?? "";
