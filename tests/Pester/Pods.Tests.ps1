@@ -335,3 +335,99 @@ Describe 'A pod''s shared /dev/shm' {
         Test-Path (Join-Path $script:Root "pods/$($script:ShmPod.Id)") | Should -BeFalse
     }
 }
+
+Describe 'Suspend-ContainerPod and Resume-ContainerPod' {
+    BeforeAll {
+        $script:FPod = New-ContainerPod podfreeze
+        $null = Invoke-ContainerImage $script:Img -Pod podfreeze -Detach -Name freeze-count `
+            -- sh -c 'i=0; while true; do i=$((i+1)); echo $i > /dev/shm/count; sleep 0.1; done'
+        $null = Invoke-ContainerImage $script:Img -Pod podfreeze -Detach -Name freeze-idle -- sleep 600
+        $script:CountFile = Join-Path $script:Root "pods/$($script:FPod.Id)/shm/count"
+        function script:Get-Count { [int]((Get-Content $script:CountFile -ErrorAction SilentlyContinue) -join '') }
+        $null = Wait-ContainerCondition { (Get-Count) -gt 2 } -TimeoutSeconds 10
+    }
+    AfterAll {
+        Remove-ContainerPod podfreeze, podidle -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'freezes every container, the infra included, and thaws them: a member''s counter stops and goes on' {
+        $before = Get-Count
+        $before | Should -BeGreaterThan 2
+        Suspend-ContainerPod podfreeze
+        foreach ($c in Get-Container -Pod podfreeze) { $c.Status | Should -Be 'Paused' }
+        @(Get-Container -Pod podfreeze).Count | Should -Be 3
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        $frozen = Get-Count
+        Start-Sleep -Milliseconds 800
+        Get-Count | Should -Be $frozen
+        $after = Resume-ContainerPod podfreeze -PassThru
+        $after.Status | Should -Be 'Running'
+        foreach ($c in Get-Container -Pod podfreeze) { $c.Status | Should -Be 'Running' }
+        $null = Wait-ContainerCondition { (Get-Count) -gt $frozen + 2 } -TimeoutSeconds 10
+        Get-Count | Should -BeGreaterThan ($frozen + 2)
+    }
+
+    It 'takes pods by value, by property name (Name, Id) and by wildcard, and -WhatIf changes nothing' {
+        Suspend-ContainerPod 'podfr*' -WhatIf
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+        [pscustomobject]@{ Name = 'podfreeze' } | Suspend-ContainerPod
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        Resume-ContainerPod 'podfr*' -WhatIf
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        [pscustomobject]@{ Id = $script:FPod.Id } | Resume-ContainerPod
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+        (Get-ContainerPod podfreeze | Suspend-ContainerPod -PassThru).Status | Should -Be 'Paused'
+        ('podfreeze' | Resume-ContainerPod -PassThru).Status | Should -Be 'Running'
+        (Suspend-ContainerPod 'podfr*' -PassThru).Status | Should -Be 'Paused'
+        (Resume-ContainerPod -Id $script:FPod.Id.Substring(0, 10) -PassThru).Status | Should -Be 'Running'
+    }
+
+    It 'writes a non-terminating PodNotFound for a name that matches nothing and goes on' {
+        Suspend-ContainerPod nope-pod, podfreeze -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        Resume-ContainerPod nope-pod, podfreeze -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+    }
+
+    It 'refuses a pod that does not run, and unpausing a pod that is not paused' {
+        $null = New-ContainerPod podidle
+        Suspend-ContainerPod podidle -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotRunning'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match "Pod 'podidle' is not running"
+        (Get-ContainerPod podidle).Status | Should -Be 'Created'
+        Resume-ContainerPod podfreeze -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -Match '^PodNotPaused'
+        $err2[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+    }
+
+    It 'completes pod names' {
+        foreach ($verb in 'Suspend', 'Resume') {
+            $line = "$verb-ContainerPod podfr"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'podfreeze'
+        }
+    }
+
+    It 'stops a paused pod, as podman does' {
+        Suspend-ContainerPod podfreeze
+        Stop-ContainerPod podfreeze -Timeout 1
+        foreach ($c in Get-Container -Pod podfreeze -All) { $c.Status | Should -Be 'Exited' }
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Exited'
+    }
+
+    It 'recorded pod pause and unpause events' {
+        $events = @(Get-ContainerEvent -Type Pod | Where-Object ActorId -eq $script:FPod.Id)
+        $actions = @($events | ForEach-Object Action)
+        $actions | Should -Contain 'pause'
+        $actions | Should -Contain 'unpause'
+        ($events | Where-Object Action -eq 'pause')[0].Attributes['name'] | Should -Be 'podfreeze'
+        # a refused pause records nothing
+        @(Get-ContainerEvent -Type Pod | Where-Object { $_.Attributes['name'] -eq 'podidle' -and $_.Action -eq 'pause' }).Count | Should -Be 0
+    }
+}

@@ -11,7 +11,7 @@ namespace PsContainers.Core.Pods;
 /// networks and published ports. Members join its namespaces: the network one through the engine's
 /// <c>container:&lt;id&gt;</c> network mode (<see cref="NetworkMode.Container"/>), IPC and UTS through pins of the infra process's namespaces at each start
 /// (<see cref="PodParticipant"/>); with IPC shared, /dev/shm too (<see cref="PodShm"/>). Events: pod create, start,
-/// stop, remove (podman's names), with the pod's name.
+/// stop, pause, unpause, remove (podman's names), with the pod's name.
 /// </summary>
 public sealed class PodManager
 {
@@ -138,12 +138,7 @@ public sealed class PodManager
         var containers = ContainersOf(pod);
         var infra = containers.FirstOrDefault(c => c.Id == pod.InfraContainerId) ?? throw InfraGone(pod);
         if (!infra.State.Running) { using var _ = _engine.Containers.Start(infra, ct: ct); }
-        Exception? first = null;
-        foreach (var c in containers.Where(c => c.Id != pod.InfraContainerId && !c.State.Running))
-        {
-            try { using var _ = _engine.Containers.Start(c, ct: ct); }
-            catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
-        }
+        var first = Each(containers.Where(c => c.Id != pod.InfraContainerId && !c.State.Running), c => { using var _ = _engine.Containers.Start(c, ct: ct); });
         Emit(pod, "start");
         if (first is not null) throw first;
         return WithMembers(pod);
@@ -170,6 +165,56 @@ public sealed class PodManager
         Emit(pod, "stop");
         if (first is not null) throw first;
         return WithMembers(pod);
+    }
+
+    /// <summary>
+    /// Pause the pod (podman pod pause): freeze every running container of it, the members first, then the infra
+    /// container, each as Suspend-Container does (<see cref="ContainerManager.Pause"/>: the cgroup freezer). Containers
+    /// that do not run are left as they are, as podman leaves them. A member that fails does not stop the others; the
+    /// first error is thrown after all were tried. Event: pod pause.
+    /// </summary>
+    /// <returns>The pod as it is afterwards (Paused when every container was running).</returns>
+    /// <exception cref="PscException">PodNotRunning (InvalidOperation): no container of the pod runs; nothing is changed. A container's pause error.</exception>
+    public ContainerPod Pause(ContainerPod pod, CancellationToken ct = default) =>
+        Apply(pod, c => ContainerStateMachine.CanPause(c.State.Status), infraFirst: false, c => _engine.Containers.Pause(c, ct), "pause",
+            () => PscException.InvalidOperation(ErrorIds.PodNotRunning, $"Pod '{pod.Name}' is not running (status {pod.Status}): only a running pod can be paused; start it first.", pod.Name));
+
+    /// <summary>
+    /// Unpause the pod (podman pod unpause): thaw every paused container of it, the infra container first, then the
+    /// members (<see cref="ContainerManager.Resume"/>). A failure does not stop the others; the first error is thrown
+    /// after all were tried. Event: pod unpause.
+    /// </summary>
+    /// <returns>The pod as it is afterwards.</returns>
+    /// <exception cref="PscException">PodNotPaused (InvalidOperation): no container of the pod is paused; nothing is changed. A container's unpause error.</exception>
+    public ContainerPod Resume(ContainerPod pod, CancellationToken ct = default) =>
+        Apply(pod, c => ContainerStateMachine.CanResume(c.State.Status), infraFirst: true, c => _engine.Containers.Resume(c, ct), "unpause",
+            () => PscException.InvalidOperation(ErrorIds.PodNotPaused, $"Pod '{pod.Name}' is not paused (status {pod.Status}): only a paused pod can be unpaused.", pod.Name));
+
+    /// <summary>
+    /// Do <paramref name="act"/> to the pod's containers that <paramref name="applies"/> to (the infra container first or
+    /// last), each tried even when one fails, then emit the pod event <paramref name="action"/>; none to act on throws
+    /// <paramref name="none"/>'s error (read after the containers, so it can name the pod's status) and emits nothing.
+    /// </summary>
+    private ContainerPod Apply(ContainerPod pod, Func<Container, bool> applies, bool infraFirst, Action<Container> act, string action, Func<PscException> none)
+    {
+        var targets = ContainersOf(pod).Where(applies).OrderBy(c => (c.Id == pod.InfraContainerId) == infraFirst ? 0 : 1).ToList();
+        if (targets.Count == 0) throw none();
+        var first = Each(targets, act);
+        Emit(pod, action);
+        if (first is not null) throw first;
+        return WithMembers(pod);
+    }
+
+    /// <summary>Do <paramref name="act"/> to each container in order; the first failure, after all were tried (cancellation ends at once).</summary>
+    private static Exception? Each(IEnumerable<Container> containers, Action<Container> act)
+    {
+        Exception? first = null;
+        foreach (var c in containers)
+        {
+            try { act(c); }
+            catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
+        }
+        return first;
     }
 
     /// <summary>Stop (as <see cref="Stop"/>), then start (as <see cref="Start"/>): podman pod restart.</summary>

@@ -170,6 +170,39 @@ public sealed class RestartContainerPodCommand : PodTargetCmdletBase
 }
 
 /// <summary>
+/// Suspend-ContainerPod: freeze every running container of a pod, its members and then its infra container, as
+/// Suspend-Container does (podman pod pause); the pod's status becomes Paused.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Suspend, "ContainerPod", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerPod))]
+public sealed class SuspendContainerPodCommand : PodTargetCmdletBase
+{
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(ContainerPod pod)
+    {
+        if (!ShouldProcess(pod.Name, "Pause container pod")) return;
+        var after = Pods.Pause(pod, CancellationToken);
+        if (PassThru) WriteObject(after);
+    }
+}
+
+/// <summary>Resume-ContainerPod: thaw every paused container of a pod, its infra container first (podman pod unpause).</summary>
+[Cmdlet(VerbsLifecycle.Resume, "ContainerPod", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerPod))]
+public sealed class ResumeContainerPodCommand : PodTargetCmdletBase
+{
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(ContainerPod pod)
+    {
+        if (!ShouldProcess(pod.Name, "Unpause container pod")) return;
+        var after = Pods.Resume(pod, CancellationToken);
+        if (PassThru) WriteObject(after);
+    }
+}
+
+/// <summary>
 /// Remove-ContainerPod: remove pods with their containers (podman pod rm); a pod with running containers only with
 /// -Force (podman pod rm -f), which also skips the confirmation.
 /// </summary>

@@ -98,6 +98,20 @@ public sealed class PodMembershipTests : IDisposable
     }
 
     [Fact]
+    public void PauseAndResumeRefuseAPodWithNothingToFreezeOrThaw()
+    {
+        var pod = Publish("idle");
+        var pause = Assert.Throws<PscException>(() => _engine.Pods.Pause(pod));
+        Assert.Equal(ErrorIds.PodNotRunning, pause.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidOperation, pause.Category);
+        Assert.Contains("'idle' is not running", pause.Message);
+        var resume = Assert.Throws<PscException>(() => _engine.Pods.Resume(pod));
+        Assert.Equal(ErrorIds.PodNotPaused, resume.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidOperation, resume.Category);
+        Assert.DoesNotContain(_engine.Events.Read(new PsContainers.Core.Events.EventFilter()), e => e.Type == PsContainers.Contract.EventType.Pod);
+    }
+
+    [Fact]
     public void AnUnknownPodIsPodNotFound()
     {
         var ex = Assert.Throws<ResourceNotFoundException>(() => _engine.Pods.PrepareMember(new ContainerCreateOptions { Image = "busybox", Pod = "nope" }));
