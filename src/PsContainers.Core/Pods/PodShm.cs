@@ -25,13 +25,16 @@ public sealed class PodShm(ISyscalls sys, PodStore store)
     /// two starts never stack two file systems).
     /// </summary>
     /// <returns>The host directory of the pod's /dev/shm.</returns>
-    /// <exception cref="PscException">PodShmFailed (ResourceUnavailable): the tmpfs could not be mounted (errno in the message).</exception>
+    /// <exception cref="PscException">PodShmFailed (ResourceUnavailable): the tmpfs could not be mounted (errno in the message), or the pod's directory or its shm is a symbolic link (nothing is mounted then).</exception>
     public string Ensure(ContainerPod pod)
     {
         if (!ContainerStore.IsFullId(pod.Id)) throw new ArgumentException($"'{pod.Id}' is not a pod id.", nameof(pod));
         string dir = DirOf(pod.Id);
         Directory.CreateDirectory(dir);
         using var l = FileLock.Exclusive(Path.Combine(store.Root, ".shm.lock"));
+        // mount(2) follows links: a link at the pod's directory or its shm would put the tmpfs somewhere else on the host
+        if (new DirectoryInfo(store.DirOf(pod.Id)).LinkTarget is not null || new DirectoryInfo(dir).LinkTarget is not null)
+            throw new PscException(ErrorIds.PodShmFailed, PscErrorCategory.ResourceUnavailable, $"Cannot mount the /dev/shm of pod '{pod.Name}': '{dir}' is reached through a symbolic link.", pod.Name);
         if (sys.IsMountPoint(dir)) return dir;
         long size = pod.ShmSize > 0 ? pod.ShmSize : HostConfig.DefaultShmSize;
         int e = sys.Mount("shm", dir, "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC,

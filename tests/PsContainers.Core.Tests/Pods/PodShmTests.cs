@@ -91,4 +91,28 @@ public sealed class PodShmTests
         Assert.Equal(0, MountsAt(dir));
         Assert.False(Directory.Exists(dir));
     });
+
+    [Fact]
+    public void ALinkInPlaceOfThePodsShmDirectoryIsRefusedAndNothingIsMounted() => PrivateMountNamespace.Run(() =>
+    {
+        string scratch = Path.Combine(PrivateMountNamespace.Scratch, "store-" + Guid.NewGuid().ToString("N")[..8]);
+        var store = new PodStore(new PscPaths(scratch));
+        var shm = new PodShm(LinuxSyscalls.Instance, store);
+        var pod = PodStoreTests.NewPod("linked");
+        using (store.Lock()) store.Publish(pod);
+        string elsewhere = Path.Combine(scratch, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        Directory.CreateSymbolicLink(shm.DirOf(pod.Id), elsewhere);
+        var spec = SpecWithDefaultShm();
+        var ex = Assert.Throws<PscException>(() => shm.Share(pod, spec));
+        Assert.Equal(ErrorIds.PodShmFailed, ex.ErrorId);
+        Assert.Equal(PscErrorCategory.ResourceUnavailable, ex.Category);
+        Assert.Equal(0, MountsAt(elsewhere));
+        Assert.Equal("tmpfs", spec.Mounts![1].Type); // the spec is left as it was
+        // Release of a link unmounts nothing behind it and leaves it
+        PrivateMountNamespace.Mount("tmpfs", elsewhere, "tmpfs", 0, "size=1m");
+        shm.Release(pod.Id);
+        Assert.Equal(1, MountsAt(elsewhere));
+        PrivateMountNamespace.Unmount(elsewhere);
+    });
 }
