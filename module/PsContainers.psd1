@@ -50,7 +50,7 @@
         'Compare-ContainerProject', 'Invoke-ContainerProject',
         # pods
         'New-ContainerPod', 'Get-ContainerPod', 'Start-ContainerPod', 'Stop-ContainerPod', 'Restart-ContainerPod',
-        'Remove-ContainerPod',
+        'Remove-ContainerPod', 'Suspend-ContainerPod', 'Resume-ContainerPod',
         # Kubernetes manifests
         'ConvertTo-ContainerKubeYaml', 'Export-ContainerKube', 'Test-ContainerKube', 'Import-ContainerKube', 'Remove-ContainerKube',
         # prune

@@ -266,3 +266,168 @@ Describe 'Get-ContainerPod' {
         @(Get-Container -All | Where-Object Name -like '*-infra').Count | Should -Be 0
     }
 }
+
+Describe 'A pod''s shared /dev/shm' {
+    BeforeAll {
+        $script:ShmPod = New-ContainerPod podshm -ShmSize 8m
+        $null = Invoke-ContainerImage $script:Img -Pod podshm -Detach -Name shm-a -- sleep 600
+        $null = Invoke-ContainerImage $script:Img -Pod podshm -Detach -Name shm-b -- sleep 600
+        $script:ShmDir = Join-Path $script:Root "pods/$($script:ShmPod.Id)/shm"
+    }
+    AfterAll {
+        Remove-ContainerPod podshm -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'is one tmpfs of the pod''s size that every member and the infra container see' {
+        $script:ShmPod.ShmSize | Should -Be (8MB)
+        (Get-Container -Id $script:ShmPod.InfraContainerId).HostConfig.ShmSize | Should -Be (8MB)
+        Invoke-ContainerExec shm-a -- sh -c 'echo written-by-a > /dev/shm/segment'
+        Invoke-ContainerExec shm-b -- cat /dev/shm/segment | Should -Be 'written-by-a'
+        Get-Content (Join-Path $script:ShmDir 'segment') | Should -Be 'written-by-a'
+        # the infra container's /dev/shm is the same file system (its root has no shell: read it through /proc)
+        $infraPid = (Get-Container -Id $script:ShmPod.InfraContainerId).Pid
+        Get-Content "/proc/$infraPid/root/dev/shm/segment" | Should -Be 'written-by-a'
+        # -ShmSize is the size each member sees; a write past it fails
+        $df = @(Invoke-ContainerExec shm-b -- df -k /dev/shm)
+        ($df[-1] -split '\s+')[1] | Should -Be '8192'
+        Invoke-ContainerExec shm-a -- sh -c 'dd if=/dev/zero of=/dev/shm/big bs=1M count=12 2>/dev/null; echo $?' | Should -Not -Be '0'
+        [int64](Invoke-ContainerExec shm-b -- sh -c 'wc -c < /dev/shm/big') | Should -BeLessOrEqual (8MB)
+        Invoke-ContainerExec shm-a -- rm -f /dev/shm/big
+        $line = @(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq $script:ShmDir })
+        $line.Count | Should -Be 1
+        $line[0] | Should -Match ' - tmpfs shm '
+        $line[0] | Should -Match 'nosuid'
+        $line[0] | Should -Match 'noexec'
+    }
+
+    It 'keeps its files across a stop and start of the pod, with one mount' {
+        Stop-ContainerPod podshm -Timeout 1
+        Start-ContainerPod podshm
+        Invoke-ContainerExec shm-b -- cat /dev/shm/segment | Should -Be 'written-by-a'
+        @(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq $script:ShmDir }).Count | Should -Be 1
+    }
+
+    It 'refuses a member''s own -ShmSize, and -ShmSize on a pod that does not share Ipc' {
+        New-Container $script:Img -Name shm-bad -Pod podshm -ShmSize 1m -ErrorVariable err -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodMemberConflict'
+        Get-Container shm-bad -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        New-ContainerPod shm-noipc -Share Net, Uts -ShmSize 1m -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -Match '^InvalidPodShare'
+        $err2[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-ContainerPod shm-noipc -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'leaves each member its own /dev/shm in a pod that does not share Ipc' {
+        $null = New-ContainerPod shm-own -Share Net, Uts
+        $null = Invoke-ContainerImage $script:Img -Pod shm-own -Detach -Name shm-own-a -- sleep 600
+        $null = Invoke-ContainerImage $script:Img -Pod shm-own -Detach -Name shm-own-b -- sleep 600
+        Invoke-ContainerExec shm-own-a -- sh -c 'echo mine > /dev/shm/segment'
+        Invoke-ContainerExec shm-own-b -- sh -c 'test -e /dev/shm/segment && echo seen || echo absent' | Should -Be 'absent'
+        $own = Get-ContainerPod shm-own
+        Test-Path (Join-Path $script:Root "pods/$($own.Id)/shm") | Should -BeFalse
+        Remove-ContainerPod shm-own -Force
+    }
+
+    It 'goes with the pod: no mount and no directory are left' {
+        Remove-ContainerPod podshm -Force
+        @(Get-Content /proc/self/mountinfo | Where-Object { ($_ -split ' ')[4] -eq $script:ShmDir }).Count | Should -Be 0
+        Test-Path $script:ShmDir | Should -BeFalse
+        Test-Path (Join-Path $script:Root "pods/$($script:ShmPod.Id)") | Should -BeFalse
+    }
+}
+
+Describe 'Suspend-ContainerPod and Resume-ContainerPod' {
+    BeforeAll {
+        $script:FPod = New-ContainerPod podfreeze
+        $null = Invoke-ContainerImage $script:Img -Pod podfreeze -Detach -Name freeze-count `
+            -- sh -c 'i=0; while true; do i=$((i+1)); echo $i > /dev/shm/count; sleep 0.1; done'
+        $null = Invoke-ContainerImage $script:Img -Pod podfreeze -Detach -Name freeze-idle -- sleep 600
+        $script:CountFile = Join-Path $script:Root "pods/$($script:FPod.Id)/shm/count"
+        function script:Get-Count { [int]((Get-Content $script:CountFile -ErrorAction SilentlyContinue) -join '') }
+        $null = Wait-ContainerCondition { (Get-Count) -gt 2 } -TimeoutSeconds 10
+    }
+    AfterAll {
+        Remove-ContainerPod podfreeze, podidle -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'freezes every container, the infra included, and thaws them: a member''s counter stops and goes on' {
+        $before = Get-Count
+        $before | Should -BeGreaterThan 2
+        Suspend-ContainerPod podfreeze
+        foreach ($c in Get-Container -Pod podfreeze) { $c.Status | Should -Be 'Paused' }
+        @(Get-Container -Pod podfreeze).Count | Should -Be 3
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        $frozen = Get-Count
+        Start-Sleep -Milliseconds 800
+        Get-Count | Should -Be $frozen
+        $after = Resume-ContainerPod podfreeze -PassThru
+        $after.Status | Should -Be 'Running'
+        foreach ($c in Get-Container -Pod podfreeze) { $c.Status | Should -Be 'Running' }
+        $null = Wait-ContainerCondition { (Get-Count) -gt $frozen + 2 } -TimeoutSeconds 10
+        Get-Count | Should -BeGreaterThan ($frozen + 2)
+    }
+
+    It 'takes pods by value, by property name (Name, Id) and by wildcard, and -WhatIf changes nothing' {
+        Suspend-ContainerPod 'podfr*' -WhatIf
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+        [pscustomobject]@{ Name = 'podfreeze' } | Suspend-ContainerPod
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        Resume-ContainerPod 'podfr*' -WhatIf
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        [pscustomobject]@{ Id = $script:FPod.Id } | Resume-ContainerPod
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+        (Get-ContainerPod podfreeze | Suspend-ContainerPod -PassThru).Status | Should -Be 'Paused'
+        ('podfreeze' | Resume-ContainerPod -PassThru).Status | Should -Be 'Running'
+        (Suspend-ContainerPod 'podfr*' -PassThru).Status | Should -Be 'Paused'
+        (Resume-ContainerPod -Id $script:FPod.Id.Substring(0, 10) -PassThru).Status | Should -Be 'Running'
+    }
+
+    It 'writes a non-terminating PodNotFound for a name that matches nothing and goes on' {
+        Suspend-ContainerPod nope-pod, podfreeze -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Paused'
+        Resume-ContainerPod nope-pod, podfreeze -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -Match '^PodNotFound'
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+    }
+
+    It 'refuses a pod that does not run, and unpausing a pod that is not paused' {
+        $null = New-ContainerPod podidle
+        Suspend-ContainerPod podidle -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Match '^PodNotRunning'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match "Pod 'podidle' is not running"
+        (Get-ContainerPod podidle).Status | Should -Be 'Created'
+        Resume-ContainerPod podfreeze -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -Match '^PodNotPaused'
+        $err2[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Running'
+    }
+
+    It 'completes pod names' {
+        foreach ($verb in 'Suspend', 'Resume') {
+            $line = "$verb-ContainerPod podfr"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'podfreeze'
+        }
+    }
+
+    It 'stops a paused pod, as podman does' {
+        Suspend-ContainerPod podfreeze
+        Stop-ContainerPod podfreeze -Timeout 1
+        foreach ($c in Get-Container -Pod podfreeze -All) { $c.Status | Should -Be 'Exited' }
+        (Get-ContainerPod podfreeze).Status | Should -Be 'Exited'
+    }
+
+    It 'recorded pod pause and unpause events' {
+        $events = @(Get-ContainerEvent -Type Pod | Where-Object ActorId -eq $script:FPod.Id)
+        $actions = @($events | ForEach-Object Action)
+        $actions | Should -Contain 'pause'
+        $actions | Should -Contain 'unpause'
+        ($events | Where-Object Action -eq 'pause')[0].Attributes['name'] | Should -Be 'podfreeze'
+        # a refused pause records nothing
+        @(Get-ContainerEvent -Type Pod | Where-Object { $_.Attributes['name'] -eq 'podidle' -and $_.Action -eq 'pause' }).Count | Should -Be 0
+    }
+}

@@ -576,6 +576,12 @@ public static class ErrorIds
     public const string PodInfraContainer = "PodInfraContainer";
     /// <summary>InvalidOperation: A member of pod '…' cannot start: the pod's infra container is gone or would not start.</summary>
     public const string PodInfraNotRunning = "PodInfraNotRunning";
+    /// <summary>InvalidOperation: Suspend-ContainerPod of a pod none of whose containers runs ("pod '…' is not running": start it first).</summary>
+    public const string PodNotRunning = "PodNotRunning";
+    /// <summary>InvalidOperation: Resume-ContainerPod of a pod none of whose containers is paused.</summary>
+    public const string PodNotPaused = "PodNotPaused";
+    /// <summary>ResourceUnavailable: Cannot mount the /dev/shm of pod '…' (the host tmpfs the pod's containers share; errno in the message).</summary>
+    public const string PodShmFailed = "PodShmFailed";
 
     // ---- Build: Dockerfiles, build plans and .dockerignore (Build/). Messages begin with file:line where there is one. ----
 

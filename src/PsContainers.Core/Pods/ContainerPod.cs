@@ -27,6 +27,11 @@ public sealed class ContainerPod
     /// <summary>The ports published on the pod (the infra container's, as asked for; host port 0 is chosen at start).</summary>
     [JsonConverter(typeof(PortBindingsJsonConverter))]
     public List<PortMapping> PortBindings { get; set; } = new();
+    /// <summary>
+    /// The size in bytes of the pod's /dev/shm (podman pod create --shm-size; default 64 MiB, docker's and podman's):
+    /// one tmpfs the infra container and every member share while the pod shares IPC (<see cref="PodShm"/>).
+    /// </summary>
+    public long ShmSize { get; set; } = HostConfig.DefaultShmSize;
 
     /// <summary>Set while Remove-ContainerPod removes the pod: its infra container may go then, and no member may join.</summary>
     [JsonInclude]

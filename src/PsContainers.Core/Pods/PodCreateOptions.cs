@@ -22,4 +22,10 @@ public sealed class PodCreateOptions
 
     /// <summary>The namespaces members share (podman --share); null: net, ipc and uts.</summary>
     public IReadOnlyCollection<PodNamespace>? Share { get; set; }
+
+    /// <summary>
+    /// The size in bytes of the /dev/shm the pod's containers share (podman pod create --shm-size); null or 0: 64 MiB.
+    /// Needs <see cref="PodNamespace.Ipc"/> shared.
+    /// </summary>
+    public long? ShmSize { get; set; }
 }

@@ -10,7 +10,8 @@ namespace PsContainers.Core.Pods;
 /// whose process is pscinit's pause mode (-Init with the command <c>--pause</c>); it owns the pod's network namespace,
 /// networks and published ports. Members join its namespaces: the network one through the engine's
 /// <c>container:&lt;id&gt;</c> network mode (<see cref="NetworkMode.Container"/>), IPC and UTS through pins of the infra process's namespaces at each start
-/// (<see cref="PodParticipant"/>). Events: pod create, start, stop, remove (podman's names), with the pod's name.
+/// (<see cref="PodParticipant"/>); with IPC shared, /dev/shm too (<see cref="PodShm"/>). Events: pod create, start,
+/// stop, pause, unpause, remove (podman's names), with the pod's name.
 /// </summary>
 public sealed class PodManager
 {
@@ -21,10 +22,14 @@ public sealed class PodManager
     {
         _engine = engine;
         Store = new PodStore(engine.Paths);
+        Shm = new PodShm(engine.Syscalls, Store);
     }
 
     /// <summary>The pod records.</summary>
     public PodStore Store { get; }
+
+    /// <summary>The /dev/shm tmpfs of pods that share IPC.</summary>
+    public PodShm Shm { get; }
 
     /// <summary>The namespaces a pod shares when none are named: net, ipc, uts (podman's and Kubernetes' default).</summary>
     public static readonly IReadOnlyList<PodNamespace> DefaultShare = [PodNamespace.Net, PodNamespace.Ipc, PodNamespace.Uts];
@@ -38,7 +43,7 @@ public sealed class PodManager
     /// </summary>
     /// <returns>The pod with its one container (the infra container).</returns>
     /// <exception cref="PscException">
-    /// InvalidPodName; InvalidPodShare (ports or networks while net is not shared); PodNameInUse; the infra container's
+    /// InvalidPodName; InvalidPodShare (ports or networks while net is not shared, a /dev/shm size while ipc is not); PodNameInUse; the infra container's
     /// create errors (NetworkNotFound, InvalidPortSpec…).
     /// </exception>
     public ContainerPod Create(PodCreateOptions o, CancellationToken ct = default)
@@ -49,6 +54,8 @@ public sealed class PodManager
         bool net = share.Contains(PodNamespace.Net);
         if (!net && (o.Publish.Count > 0 || o.Networks.Count > 0))
             throw PscException.InvalidArgument(ErrorIds.InvalidPodShare, "Ports and networks belong to a pod's network namespace, which this pod does not share (add net to the shared namespaces).", string.Join(",", share));
+        if (o.ShmSize is > 0 && !share.Contains(PodNamespace.Ipc))
+            throw PscException.InvalidArgument(ErrorIds.InvalidPodShare, "A /dev/shm size belongs to a pod's IPC namespace, which this pod does not share (add ipc to the shared namespaces).", string.Join(",", share));
         if (net && NetworkChoice.Decide(o.Networks).Mode == NetworkMode.Container)
             throw PscException.InvalidArgument(ErrorIds.InvalidPodShare, "A pod cannot use another container's network namespace: its infra container owns the pod's.", string.Join(",", o.Networks));
 
@@ -67,12 +74,14 @@ public sealed class PodManager
             Hostname = o.Hostname ?? name,
             Publish = net ? o.Publish.ToList() : [],
             Networks = net ? o.Networks.ToList() : ["none"],
+            ShmSize = o.ShmSize is > 0 ? o.ShmSize : null,
         };
         var infra = _engine.Containers.Create(infraOptions, ct);
         var pod = new ContainerPod
         {
             Id = id, Name = name, Created = DateTime.UtcNow, Labels = new(o.Labels), Hostname = infra.Config.Hostname ?? name,
             InfraContainerId = infra.Id, SharedNamespaces = share, PortBindings = infra.HostConfig.PortBindings.ToList(),
+            ShmSize = infra.HostConfig.ShmSize,
         };
         try
         {
@@ -129,12 +138,7 @@ public sealed class PodManager
         var containers = ContainersOf(pod);
         var infra = containers.FirstOrDefault(c => c.Id == pod.InfraContainerId) ?? throw InfraGone(pod);
         if (!infra.State.Running) { using var _ = _engine.Containers.Start(infra, ct: ct); }
-        Exception? first = null;
-        foreach (var c in containers.Where(c => c.Id != pod.InfraContainerId && !c.State.Running))
-        {
-            try { using var _ = _engine.Containers.Start(c, ct: ct); }
-            catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
-        }
+        var first = Each(containers.Where(c => c.Id != pod.InfraContainerId && !c.State.Running), c => { using var _ = _engine.Containers.Start(c, ct: ct); });
         Emit(pod, "start");
         if (first is not null) throw first;
         return WithMembers(pod);
@@ -163,6 +167,56 @@ public sealed class PodManager
         return WithMembers(pod);
     }
 
+    /// <summary>
+    /// Pause the pod (podman pod pause): freeze every running container of it, the members first, then the infra
+    /// container, each as Suspend-Container does (<see cref="ContainerManager.Pause"/>: the cgroup freezer). Containers
+    /// that do not run are left as they are, as podman leaves them. A member that fails does not stop the others; the
+    /// first error is thrown after all were tried. Event: pod pause.
+    /// </summary>
+    /// <returns>The pod as it is afterwards (Paused when every container was running).</returns>
+    /// <exception cref="PscException">PodNotRunning (InvalidOperation): no container of the pod runs; nothing is changed. A container's pause error.</exception>
+    public ContainerPod Pause(ContainerPod pod, CancellationToken ct = default) =>
+        Apply(pod, c => ContainerStateMachine.CanPause(c.State.Status), infraFirst: false, c => _engine.Containers.Pause(c, ct), "pause",
+            () => PscException.InvalidOperation(ErrorIds.PodNotRunning, $"Pod '{pod.Name}' is not running (status {pod.Status}): only a running pod can be paused; start it first.", pod.Name));
+
+    /// <summary>
+    /// Unpause the pod (podman pod unpause): thaw every paused container of it, the infra container first, then the
+    /// members (<see cref="ContainerManager.Resume"/>). A failure does not stop the others; the first error is thrown
+    /// after all were tried. Event: pod unpause.
+    /// </summary>
+    /// <returns>The pod as it is afterwards.</returns>
+    /// <exception cref="PscException">PodNotPaused (InvalidOperation): no container of the pod is paused; nothing is changed. A container's unpause error.</exception>
+    public ContainerPod Resume(ContainerPod pod, CancellationToken ct = default) =>
+        Apply(pod, c => ContainerStateMachine.CanResume(c.State.Status), infraFirst: true, c => _engine.Containers.Resume(c, ct), "unpause",
+            () => PscException.InvalidOperation(ErrorIds.PodNotPaused, $"Pod '{pod.Name}' is not paused (status {pod.Status}): only a paused pod can be unpaused.", pod.Name));
+
+    /// <summary>
+    /// Do <paramref name="act"/> to the pod's containers that <paramref name="applies"/> to (the infra container first or
+    /// last), each tried even when one fails, then emit the pod event <paramref name="action"/>; none to act on throws
+    /// <paramref name="none"/>'s error (read after the containers, so it can name the pod's status) and emits nothing.
+    /// </summary>
+    private ContainerPod Apply(ContainerPod pod, Func<Container, bool> applies, bool infraFirst, Action<Container> act, string action, Func<PscException> none)
+    {
+        var targets = ContainersOf(pod).Where(applies).OrderBy(c => (c.Id == pod.InfraContainerId) == infraFirst ? 0 : 1).ToList();
+        if (targets.Count == 0) throw none();
+        var first = Each(targets, act);
+        Emit(pod, action);
+        if (first is not null) throw first;
+        return WithMembers(pod);
+    }
+
+    /// <summary>Do <paramref name="act"/> to each container in order; the first failure, after all were tried (cancellation ends at once).</summary>
+    private static Exception? Each(IEnumerable<Container> containers, Action<Container> act)
+    {
+        Exception? first = null;
+        foreach (var c in containers)
+        {
+            try { act(c); }
+            catch (Exception e) when (e is not OperationCanceledException) { first ??= e; }
+        }
+        return first;
+    }
+
     /// <summary>Stop (as <see cref="Stop"/>), then start (as <see cref="Start"/>): podman pod restart.</summary>
     /// <returns>The pod as it is afterwards.</returns>
     public ContainerPod Restart(ContainerPod pod, int? timeout = null, CancellationToken ct = default)
@@ -174,7 +228,8 @@ public sealed class PodManager
     /// <summary>
     /// Remove the pod, its members and its infra container (podman pod rm): without <paramref name="force"/> only when
     /// none of them runs (stopped members are removed with it, as podman does); with it, running ones are killed first
-    /// (podman pod rm -f). The infra container's removal releases the pod's networks and ports.
+    /// (podman pod rm -f). The infra container's removal releases the pod's networks and ports; then the pod's /dev/shm
+    /// tmpfs is unmounted and its directory removed (<see cref="PodShm.Release"/>).
     /// </summary>
     /// <exception cref="PscException">PodHasRunningContainers (InvalidOperation): a container runs and <paramref name="force"/> is not set; nothing is removed.</exception>
     public void Remove(ContainerPod pod, bool force = false, CancellationToken ct = default)
@@ -199,6 +254,7 @@ public sealed class PodManager
         if (first is not null) throw first;
         if (containers.FirstOrDefault(c => c.Id == current.InfraContainerId) is { } infra)
             _engine.Containers.Remove(infra, force: true, ct: ct);
+        Shm.Release(current.Id);
         Store.Delete(current);
         Emit(current, "remove");
     }
@@ -207,10 +263,10 @@ public sealed class PodManager
     /// Create time of a member (<see cref="ContainerCreateOptions.Pod"/>): finds the pod and turns the options into a
     /// member's, as podman does: with net shared the container joins the infra container's network namespace
     /// (<c>container:&lt;infra id&gt;</c>), so the network settings are the pod's and cannot be given; with only uts shared
-    /// it takes the pod's hostname.
+    /// it takes the pod's hostname; with ipc shared its /dev/shm is the pod's (<see cref="PodShm"/>), so a size is the pod's.
     /// </summary>
     /// <returns>The pod.</returns>
-    /// <exception cref="PscException">PodNotFound; PodMemberConflict (a network setting or a hostname given for a shared namespace).</exception>
+    /// <exception cref="PscException">PodNotFound; PodMemberConflict (a network setting, a hostname or a /dev/shm size given for a shared namespace).</exception>
     internal ContainerPod PrepareMember(ContainerCreateOptions o)
     {
         var pod = Store.Find(o.Pod!) ?? throw NotFound(o.Pod!);
@@ -233,6 +289,8 @@ public sealed class PodManager
         if ((net || uts) && o.Hostname is not null)
             throw PscException.InvalidArgument(ErrorIds.PodMemberConflict, $"A container of pod '{pod.Name}' shares the pod's hostname ('{pod.Hostname}'): set it on the pod when it is created.", pod.Name);
         if (uts && !net) o.Hostname = pod.Hostname;
+        if (pod.SharedNamespaces.Contains(PodNamespace.Ipc) && o.ShmSize is > 0)
+            throw PscException.InvalidArgument(ErrorIds.PodMemberConflict, $"A container of pod '{pod.Name}' shares the pod's /dev/shm: set its size on the pod when it is created.", pod.Name);
         return pod;
     }
 

@@ -15,7 +15,8 @@ namespace PsContainers.Core.Pods;
 /// process that reuses the infra's pid, also when the monitor restarts the member later from the same bundle. The
 /// network namespace is joined by the network participant, which comes after this one (the member's network mode is
 /// <c>container:&lt;infra id&gt;</c>, set at create by <see cref="PodManager.PrepareMember"/>). The pins are released at
-/// the member's next start and when it is removed.
+/// the member's next start and when it is removed. With IPC shared, the infra container and every member get the pod's
+/// /dev/shm tmpfs instead of a /dev/shm of their own (<see cref="PodShm"/>), so POSIX shared memory is shared too.
 /// </summary>
 public sealed class PodParticipant(Engine engine) : IContainerParticipant
 {
@@ -33,12 +34,17 @@ public sealed class PodParticipant(Engine engine) : IContainerParticipant
     public void Create(Container container, ContainerCreateOptions options, ResolvedImage image) { }
 
     /// <summary>Starts the infra container when needed, then pins and joins its IPC and UTS namespaces as the pod shares them.</summary>
-    /// <exception cref="PscException">PodNotFound (the pod was removed), PodInfraNotRunning (its infra container is gone or does not stay up), the infra container's start error, NetnsCreateFailed (a pin failed).</exception>
+    /// <exception cref="PscException">PodNotFound (the pod was removed), PodInfraNotRunning (its infra container is gone or does not stay up), the infra container's start error, NetnsCreateFailed (a pin failed), PodShmFailed (the pod's /dev/shm could not be mounted).</exception>
     public void ContributeSpec(Container container, RuntimeSpec spec, string bundle)
     {
         if (container.Pod is not { } podId) return;
         var pod = engine.Pods.Store.Load(podId) ?? throw PscException.NotFound(ErrorIds.PodNotFound, $"The pod of container '{container.Name}' no longer exists.", container.Name);
-        if (container.Id == pod.InfraContainerId) return;
+        bool ipc = pod.SharedNamespaces.Contains(PodNamespace.Ipc);
+        if (container.Id == pod.InfraContainerId)
+        {
+            if (ipc) engine.Pods.Shm.Share(pod, spec);
+            return;
+        }
         Unpin(container.Id); // what a previous run left
         var infra = engine.ContainerStore.Load(pod.InfraContainerId) ?? throw PodManager.InfraGone(pod);
         if (!infra.State.Running)
@@ -63,6 +69,7 @@ public sealed class PodParticipant(Engine engine) : IContainerParticipant
             // the pid read before the pins must still be the infra process: otherwise a pin could hold another process's namespace
             if (engine.ContainerStore.Load(infra.Id) is not { } again || again.State.Pid != infra.State.Pid || !again.State.Running)
                 throw PscException.InvalidOperation(ErrorIds.PodInfraNotRunning, $"The infra container of pod '{pod.Name}' stopped while '{container.Name}' was starting.", container.Name);
+            if (ipc) engine.Pods.Shm.Share(pod, spec);
         }
         catch
         {

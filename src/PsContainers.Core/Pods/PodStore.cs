@@ -9,7 +9,7 @@ namespace PsContainers.Core.Pods;
 /// Pod records on disk: PscPaths.Pods/&lt;id&gt;/pod.json (written atomically: temp file and rename), names reserved in
 /// .names/&lt;name&gt; under the pods' lock (.lock), so a pod name is unique across every process, as container names
 /// are (<see cref="ContainerStore"/>). Reads are pure. The directory also holds infra-rootfs/, the empty root file
-/// system of every infra container.
+/// system of every infra container, and a pod's directory its shm/ mount point (<see cref="PodShm"/>).
 /// </summary>
 public sealed partial class PodStore
 {
@@ -59,7 +59,7 @@ public sealed partial class PodStore
     internal void Save(ContainerPod pod) =>
         AtomicFile.WriteAllText(RecordOf(pod.Id), JsonSerializer.Serialize(pod, ContainerStore.Json), durable: false, createDirectory: false);
 
-    /// <summary>Forget the pod (call under <see cref="Lock"/>): its record, its directory (which holds nothing else) and its name.</summary>
+    /// <summary>Forget the pod (call under <see cref="Lock"/>): its record, its directory (which holds nothing else once its /dev/shm is released, <see cref="PodShm.Release"/>) and its name.</summary>
     internal void Delete(ContainerPod pod)
     {
         try { File.Delete(RecordOf(pod.Id)); } catch (DirectoryNotFoundException) { }

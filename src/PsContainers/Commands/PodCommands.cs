@@ -5,6 +5,7 @@ using PsContainers.Core;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Pods;
 using PsContainers.Targets;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -33,12 +34,18 @@ public sealed class NewContainerPodCommand : PscCmdlet
     /// <summary>The namespaces members share (podman --share); omitted, Net, Ipc and Uts.</summary>
     [Parameter] public PodNamespace[]? Share { get; set; }
 
+    /// <summary>
+    /// The size of the /dev/shm the pod's containers share (podman pod create --shm-size): bytes, or a size such as
+    /// '256MB', '1g'; 64 MiB when not given or 0. Needs Ipc shared.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ByteSizeTransformation] public long ShmSize { get; set; }
+
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Name ?? "(random name)", "Create container pod")) return;
         ForTarget(Name, () =>
         {
-            var o = new PodCreateOptions { Name = Name, Hostname = Hostname, Share = Share };
+            var o = new PodCreateOptions { Name = Name, Hostname = Hostname, Share = Share, ShmSize = ShmSize > 0 ? ShmSize : null };
             foreach (var p in Publish ?? []) o.Publish.AddRange(PortParser.Parse(p));
             o.Networks.AddRange(Network ?? []);
             foreach (DictionaryEntry e in Label ?? new Hashtable()) o.Labels[e.Key.ToString()!] = e.Value?.ToString() ?? "";
@@ -158,6 +165,39 @@ public sealed class RestartContainerPodCommand : PodTargetCmdletBase
     {
         if (!ShouldProcess(pod.Name, "Restart container pod")) return;
         var after = Pods.Restart(pod, Timeout >= 0 ? Timeout : null, CancellationToken);
+        if (PassThru) WriteObject(after);
+    }
+}
+
+/// <summary>
+/// Suspend-ContainerPod: freeze every running container of a pod, its members and then its infra container, as
+/// Suspend-Container does (podman pod pause); the pod's status becomes Paused.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Suspend, "ContainerPod", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerPod))]
+public sealed class SuspendContainerPodCommand : PodTargetCmdletBase
+{
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(ContainerPod pod)
+    {
+        if (!ShouldProcess(pod.Name, "Pause container pod")) return;
+        var after = Pods.Pause(pod, CancellationToken);
+        if (PassThru) WriteObject(after);
+    }
+}
+
+/// <summary>Resume-ContainerPod: thaw every paused container of a pod, its infra container first (podman pod unpause).</summary>
+[Cmdlet(VerbsLifecycle.Resume, "ContainerPod", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[OutputType(typeof(ContainerPod))]
+public sealed class ResumeContainerPodCommand : PodTargetCmdletBase
+{
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void Act(ContainerPod pod)
+    {
+        if (!ShouldProcess(pod.Name, "Unpause container pod")) return;
+        var after = Pods.Resume(pod, CancellationToken);
         if (PassThru) WriteObject(after);
     }
 }

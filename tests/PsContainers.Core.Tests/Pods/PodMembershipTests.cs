@@ -83,6 +83,35 @@ public sealed class PodMembershipTests : IDisposable
     }
 
     [Fact]
+    public void AMemberOfAPodSharingIpcTakesThePodsShmSize()
+    {
+        Publish("web");
+        var o = new ContainerCreateOptions { Image = "busybox", Pod = "web", ShmSize = 1024 * 1024 };
+        var ex = Assert.Throws<InvalidArgumentException>(() => _engine.Pods.PrepareMember(o));
+        Assert.Equal(ErrorIds.PodMemberConflict, ex.ErrorId);
+        Assert.Contains("/dev/shm", ex.Message);
+        // without ipc shared the member keeps a /dev/shm of its own, of its own size
+        var own = Publish("net-only", PodNamespace.Net);
+        var o2 = new ContainerCreateOptions { Image = "busybox", Pod = own.Name, ShmSize = 1024 * 1024 };
+        _engine.Pods.PrepareMember(o2);
+        Assert.Equal(1024 * 1024, o2.ShmSize);
+    }
+
+    [Fact]
+    public void PauseAndResumeRefuseAPodWithNothingToFreezeOrThaw()
+    {
+        var pod = Publish("idle");
+        var pause = Assert.Throws<PscException>(() => _engine.Pods.Pause(pod));
+        Assert.Equal(ErrorIds.PodNotRunning, pause.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidOperation, pause.Category);
+        Assert.Contains("'idle' is not running", pause.Message);
+        var resume = Assert.Throws<PscException>(() => _engine.Pods.Resume(pod));
+        Assert.Equal(ErrorIds.PodNotPaused, resume.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidOperation, resume.Category);
+        Assert.DoesNotContain(_engine.Events.Read(new PsContainers.Core.Events.EventFilter()), e => e.Type == PsContainers.Contract.EventType.Pod);
+    }
+
+    [Fact]
     public void AnUnknownPodIsPodNotFound()
     {
         var ex = Assert.Throws<ResourceNotFoundException>(() => _engine.Pods.PrepareMember(new ContainerCreateOptions { Image = "busybox", Pod = "nope" }));
@@ -128,6 +157,10 @@ public sealed class PodMembershipTests : IDisposable
         Assert.Equal(ErrorIds.InvalidPodShare, share.ErrorId);
         var shared = new PodCreateOptions { Name = "web", Networks = ["container:abc"] };
         Assert.Equal(ErrorIds.InvalidPodShare, Assert.Throws<InvalidArgumentException>(() => _engine.Pods.Create(shared)).ErrorId);
+        var shmWithoutIpc = new PodCreateOptions { Name = "web", Share = [PodNamespace.Net], ShmSize = 1024 * 1024 };
+        var shm = Assert.Throws<InvalidArgumentException>(() => _engine.Pods.Create(shmWithoutIpc));
+        Assert.Equal(ErrorIds.InvalidPodShare, shm.ErrorId);
+        Assert.Contains("/dev/shm", shm.Message);
         Assert.Empty(_engine.Pods.Store.LoadAll());
         Assert.False(Directory.Exists(Path.Combine(_root, "containers")) && Directory.EnumerateDirectories(Path.Combine(_root, "containers")).Any(d => ContainerStore.IsFullId(Path.GetFileName(d))));
     }
