@@ -235,6 +235,82 @@ Describe 'Anonymous registry over plain HTTP' {
         $again.Digest | Should -Be $script:SkopeoDigest
     }
 
+    It 'compresses a built image''s plain layers when pushing (<Format>): gzip in the registry, the same image id, pulled back it runs' -ForEach @(
+        @{ Format = 'Oci'; Gzip = 'application/vnd.oci.image.layer.v1.tar+gzip'; Plain = 'application/vnd.oci.image.layer.v1.tar' }
+        @{ Format = 'Docker'; Gzip = 'application/vnd.docker.image.rootfs.diff.tar.gzip'; Plain = 'application/vnd.docker.image.rootfs.diff.tar' }
+    ) {
+        $env:PSCONTAINERS_ROOT = New-Root
+        $null = Import-TestBusyboxImage -Name 'busybox-test:latest'
+        $ctx = Join-Path $script:Work "plain-$Format"
+        $null = New-Item -ItemType Directory -Force $ctx
+        Set-Content (Join-Path $ctx 'Dockerfile') "FROM busybox-test:latest`nRUN echo built-$Format > /built.txt`n"
+        $name = "$($script:R)/built/plain-$($Format.ToLowerInvariant())"
+        $img = Build-ContainerImage $ctx -Tag "$($name):1" -Format $Format
+        $local = [PsContainers.Core.Oci.ImageManifest]::Parse((Get-Store).GetManifest($img))
+        foreach ($l in $local.Layers) { $l.MediaType | Should -Be $Plain }   # the imported base is plain too
+        $img.Layers | Should -Be $img.DiffIds
+
+        $r = Publish-ContainerImage "$($name):1"
+        $r.ImageId | Should -Be $img.Id
+        $r.Digest | Should -Not -Be $img.Digest          # other layer descriptors: another manifest, as with docker
+        $r.BlobsUploaded | Should -Be ($img.Layers.Count + 1)
+        Get-RemoteDigest "$($name):1" | Should -Be $r.Digest
+        # what the registry holds: gzip layers whose blobs are what the manifest says and unpack to the diff_ids
+        $raw = & skopeo inspect --raw --tls-verify=false "docker://$($name):1" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$raw"
+        $remote = "$raw" | ConvertFrom-Json
+        $remote.config.digest | Should -Be $img.Id
+        @($remote.layers).Count | Should -Be $img.Layers.Count
+        $dir = Join-Path $script:Work "skopeo-plain-$Format"
+        & skopeo copy -q --src-tls-verify=false "docker://$($name):1" "dir:$dir" 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        for ($i = 0; $i -lt @($remote.layers).Count; $i++) {
+            $l = @($remote.layers)[$i]
+            $l.mediaType | Should -Be $Gzip
+            $blob = Join-Path $dir $l.digest.Substring(7)
+            [PsContainers.Core.Util.Digest]::OfFile($blob) | Should -Be $l.digest
+            (Get-Item $blob).Length | Should -Be $l.size
+            $f = [IO.File]::OpenRead($blob)
+            try {
+                $gz = [IO.Compression.GZipStream]::new($f, [IO.Compression.CompressionMode]::Decompress)
+                $ms = [IO.MemoryStream]::new(); $gz.CopyTo($ms)
+                [PsContainers.Core.Util.Digest]::Of($ms.ToArray()) | Should -Be $img.DiffIds[$i]
+            }
+            finally { $f.Dispose() }
+        }
+        # the local image is unchanged (still plain, same id and manifest)
+        $after = Get-ContainerImage "$($name):1"
+        $after.Id | Should -Be $img.Id
+        $after.Digest | Should -Be $img.Digest
+        # deterministic: pushed again under another tag, the same compressed blobs (all already there) and manifest
+        $again = Publish-ContainerImage "$($name):1" -Destination "$($name):2"
+        $again.Digest | Should -Be $r.Digest
+        $again.BlobsSkipped | Should -Be ($img.Layers.Count + 1)
+
+        # pulled back into a fresh store: the same image id, the pushed manifest, and it runs
+        $env:PSCONTAINERS_ROOT = New-Root
+        $p = Request-ContainerImage "$($name):1" -Quiet
+        $p.Id | Should -Be $img.Id
+        $p.Digest | Should -Be $r.Digest
+        $p.RepoDigests | Should -Contain "$($name)@$($r.Digest)"
+        $p.DiffIds | Should -Be $img.DiffIds
+        Invoke-ContainerImage -Remove -Network none "$($name):1" cat /built.txt | Should -Be "built-$Format"
+    }
+
+    It 'pushes plain layers as they are with -Compression None' {
+        $env:PSCONTAINERS_ROOT = New-Root
+        $img = Import-TestBusyboxImage -Name "$($script:R)/built/asis:1"
+        $img.Layers | Should -Be $img.DiffIds
+        $r = Publish-ContainerImage "$($script:R)/built/asis:1" -Compression None
+        $r.Digest | Should -Be $img.Digest   # the stored manifest, byte for byte
+        $remote = (& skopeo inspect --raw --tls-verify=false "docker://$($script:R)/built/asis:1" 2>&1) | ConvertFrom-Json
+        @($remote.layers.digest) | Should -Be @($img.DiffIds)
+        $env:PSCONTAINERS_ROOT = New-Root
+        $p = Request-ContainerImage "$($script:R)/built/asis:1" -Quiet
+        $p.Id | Should -Be $img.Id
+        $p.Layers | Should -Be $img.DiffIds
+    }
+
     It 'pulls with -WhatIf without changing the store' {
         $env:PSCONTAINERS_ROOT = New-Root
         Request-ContainerImage "$($script:R)/test/busybox:1" -WhatIf | Should -BeNullOrEmpty

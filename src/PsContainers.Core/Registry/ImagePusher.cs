@@ -7,7 +7,9 @@ namespace PsContainers.Core.Registry;
 /// <summary>
 /// Pushes a stored image: layers and config (skipped when the registry has them, mounted from another
 /// repository of the same registry when known there, else uploaded monolithically or in chunks), then
-/// the manifest with its exact bytes. Returns the manifest digest.
+/// the manifest. Plain (uncompressed) layers, which the store keeps for the layers it made itself, are compressed on
+/// the way (<see cref="Compression"/>, gzip by default, as docker push and buildah push do) and the pushed manifest
+/// names the compressed blobs; otherwise the manifest goes with its exact stored bytes. Returns the pushed manifest's digest.
 /// </summary>
 public sealed class ImagePusher
 {
@@ -19,6 +21,18 @@ public sealed class ImagePusher
     private static int s_activitySeed = 5000;
 
     public RegistryCredential? Credential { get; set; }
+
+    /// <summary>
+    /// The compression the image's plain layers (media type <see cref="MediaTypes.OciLayer"/> or
+    /// <see cref="MediaTypes.DockerLayer"/>) get in the registry: Gzip (the default, as docker push and buildah push),
+    /// Zstd (OCI's tar+zstd type in either manifest family, as moby and containerd write it), or None (pushed as they
+    /// are). Layers stored compressed are pushed as they are stored, whatever this says (podman push without
+    /// --force-compression does the same). The compressed blob is made with <see cref="Images.Compression.CompressFile"/>
+    /// (deterministic: the same layer always gives the same digest) into the store's work area and deleted after the
+    /// push. The image config, and so its diff_ids and the image ID, are unchanged; the pushed manifest names the
+    /// compressed blobs, so its digest is not the local manifest's, as with docker.
+    /// </summary>
+    public LayerCompression Compression { get; set; } = LayerCompression.Gzip;
     public Action<RegistryClient>? ClientCreated { get; set; }
 
     public ImagePusher(ImageStore store, RegistryOptions options, IProgressSink? sink = null, TokenCache? tokens = null)
@@ -46,6 +60,17 @@ public sealed class ImagePusher
         byte[] manifestBytes = _store.GetManifest(image);
         if (RegistryManifests.Parse(manifestBytes, null, image.ToString()) is not ImageManifest manifest)
             throw PscException.InvalidData(ErrorIds.PushUnsupportedManifest, $"The image {image} has no single-platform manifest to push.", image);
+        foreach (var b in manifest.Layers.Append(manifest.Config))
+            if (!_store.HasBlob(b.Digest))
+                throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {b.Digest} of {image} is not in the store.", b.Digest);
+        bool docker = manifest.MediaType == MediaTypes.DockerManifest;
+        using var scope = manifest.Layers.Any(l => NeedsCompression(l)) ? _store.NewTemp("push") : null;
+        var compressedFiles = new Dictionary<string, string>(StringComparer.Ordinal); // compressed digest → its file in scope
+        if (scope is not null)
+        {
+            manifest = await CompressLayersAsync(manifest, docker, scope.Dir, compressedFiles, ct).ConfigureAwait(false);
+            _sink.Verbose($"Plain layers compressed ({Compression}): the pushed manifest is {manifest.Digest}.");
+        }
         var cred = Credential ?? CredentialStore.Find(destination.Registry);
         using var client = new RegistryClient(destination.Registry, _options, cred, _sink, _tokens, destination.RegistryEndpointHost);
         ClientCreated?.Invoke(client);
@@ -75,20 +100,16 @@ public sealed class ImagePusher
                     result.Size > 0 ? (int)(sum * 100 / result.Size) : 100));
             }
         }
-        foreach (var b in blobs)
-            if (!_store.HasBlob(b.Digest))
-                throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {b.Digest} of {image} is not in the store.", b.Digest);
-
         using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDownloads));
         // layers in parallel; the config after them (order: blobs, config, manifest)
         var layerTasks = manifest.Layers.Select((l, i) => Task.Run(async () =>
         {
             await gate.WaitAsync(ct).ConfigureAwait(false);
-            try { await PushBlobAsync(client, destination, l, result, p => { done[i] = p; Report(); }, i, parent, ct).ConfigureAwait(false); }
+            try { await PushBlobAsync(client, destination, l, compressedFiles.GetValueOrDefault(l.Digest), result, p => { done[i] = p; Report(); }, i, parent, ct).ConfigureAwait(false); }
             finally { gate.Release(); }
         }, ct)).ToList();
         await Task.WhenAll(layerTasks).ConfigureAwait(false);
-        await PushBlobAsync(client, destination, manifest.Config, result, p => { done[^1] = p; Report(); }, blobs.Count - 1, parent, ct).ConfigureAwait(false);
+        await PushBlobAsync(client, destination, manifest.Config, null, result, p => { done[^1] = p; Report(); }, blobs.Count - 1, parent, ct).ConfigureAwait(false);
         Report(true);
 
         ct.ThrowIfCancellationRequested();
@@ -99,13 +120,46 @@ public sealed class ImagePusher
         _sink.Progress(new ProgressInfo(parent, activity, Completed: true));
         try { _sources.Add(destination.Registry, repo, blobs.Select(b => b.Digest)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _sink.Verbose($"Cannot record blob sources: {e.Message}"); }
+        // as docker push: the image is now also known as name@digest
+        try { _store.AddRepoDigest(image.Id, destination.Name, result.Digest, ct); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _sink.Verbose($"Cannot record the repo digest: {e.Message}"); }
         result.Name = destination.Digest is null && destination.Tag is not null
             ? $"{destination.Name}:{destination.Tag}" : destination.Name;
         result.Duration = sw.Elapsed;
         return result;
     }
 
-    private async Task PushBlobAsync(RegistryClient client, ImageReference dest, Descriptor d, PushedImage result, Action<long> progress,
+    private bool NeedsCompression(Descriptor layer) =>
+        Compression != LayerCompression.None && layer.MediaType is MediaTypes.OciLayer or MediaTypes.DockerLayer;
+
+    /// <summary>
+    /// The manifest to push: <paramref name="manifest"/> with each plain layer replaced by its compressed copy (written
+    /// into <paramref name="workDir"/>, recorded in <paramref name="files"/> by digest), layers compressed in parallel
+    /// up to <see cref="RegistryOptions.MaxConcurrentDownloads"/> at a time. Annotations, artifact type and subject are kept.
+    /// </summary>
+    private async Task<ImageManifest> CompressLayersAsync(ImageManifest manifest, bool docker, string workDir, Dictionary<string, string> files, CancellationToken ct)
+    {
+        var layers = manifest.Layers.ToArray();
+        using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDownloads));
+        var tasks = layers.Select((l, i) => (l, i)).Where(x => NeedsCompression(x.l)).Select(x => Task.Run(async () =>
+        {
+            await gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                string file = Path.Combine(workDir, x.i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var (digest, size) = Images.Compression.CompressFile(_store.GetBlobPath(x.l.Digest), file, Compression, ct);
+                _sink.Verbose($"{x.l.Digest}: compressed ({Compression}) to {digest}, {HumanFormat.Size(x.l.Size)} → {HumanFormat.Size(size)}.");
+                layers[x.i] = x.l with { MediaType = MediaTypes.LayerFor(Compression, docker), Digest = digest, Size = size };
+                lock (files) files[digest] = file;
+            }
+            finally { gate.Release(); }
+        }, ct)).ToList();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return new ImageManifest(manifest.MediaType, manifest.Config, layers, manifest.Annotations, manifest.ArtifactType, manifest.Subject);
+    }
+
+    /// <param name="file">The blob's file when it is not the store's (a compressed copy); null: the store's blob.</param>
+    private async Task PushBlobAsync(RegistryClient client, ImageReference dest, Descriptor d, string? file, PushedImage result, Action<long> progress,
         int index, int parent, CancellationToken ct)
     {
         string repo = dest.Repository;
@@ -125,7 +179,7 @@ public sealed class ImagePusher
             _sink.Verbose($"{d.Digest}: mounted from {dest.Registry}/{from}.");
             return;
         }
-        string path = _store.GetBlobPath(d.Digest);
+        string path = file ?? _store.GetBlobPath(d.Digest);
         Func<Stream> open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         int id = parent + 1 + index;
         string act = $"Blob {Util.Digest.Short(d.Digest)}";
