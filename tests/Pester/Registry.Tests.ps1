@@ -282,6 +282,8 @@ Describe 'Anonymous registry over plain HTTP' {
         $after = Get-ContainerImage "$($name):1"
         $after.Id | Should -Be $img.Id
         $after.Digest | Should -Be $img.Digest
+        $after.RepoDigests | Should -Contain "$($name)@$($r.Digest)"   # recorded by the push, as docker push does
+        (Get-ContainerImage "$($name)@$($r.Digest)").Id | Should -Be $img.Id
         # deterministic: pushed again under another tag, the same compressed blobs (all already there) and manifest
         $again = Publish-ContainerImage "$($name):1" -Destination "$($name):2"
         $again.Digest | Should -Be $r.Digest
