@@ -284,10 +284,29 @@ Describe 'Anonymous registry over plain HTTP' {
         $after.Digest | Should -Be $img.Digest
         $after.RepoDigests | Should -Contain "$($name)@$($r.Digest)"   # recorded by the push, as docker push does
         (Get-ContainerImage "$($name)@$($r.Digest)").Id | Should -Be $img.Id
-        # deterministic: pushed again under another tag, the same compressed blobs (all already there) and manifest
-        $again = Publish-ContainerImage "$($name):1" -Destination "$($name):2"
+        # pushed again under another tag: the compressed blobs are known (not compressed again), all already there
+        $out = Publish-ContainerImage "$($name):1" -Destination "$($name):2" -Verbose 4>&1
+        $again = @($out | Where-Object { $_ -is [PsContainers.Core.Registry.PushedImage] })[0]
         $again.Digest | Should -Be $r.Digest
         $again.BlobsSkipped | Should -Be ($img.Layers.Count + 1)
+        @($out | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*: compressed (Gzip) to *' }).Count | Should -Be 0
+        # to a registry that lacks them: compressed again, on demand, to the same bytes (deterministic)
+        $other = Start-TestRegistry -Dir (Join-Path $script:Work "plain-other-$Format")
+        $there = Publish-ContainerImage "$($name):1" -Destination "$($other.Host)/copy/plain:1"
+        $there.Digest | Should -Be $r.Digest
+        $there.BlobsUploaded | Should -Be ($img.Layers.Count + 1)
+        Get-RemoteDigest "$($other.Host)/copy/plain:1" | Should -Be $r.Digest
+        # a remembered digest that compressing no longer gives is refused, forgotten, and the next push compresses afresh
+        $cache = Join-Path $env:PSCONTAINERS_ROOT 'registry/compressed-layers.json'
+        $entries = Get-Content -Raw $cache | ConvertFrom-Json
+        $bad = 'sha256:' + ('0' * 64)
+        foreach ($e in $entries) { if ($e.Key.StartsWith($img.DiffIds[-1] + ' gzip ')) { $e.Digest = $bad } }
+        ConvertTo-Json -InputObject @($entries) | Set-Content $cache
+        $fresh = Start-TestRegistry -Dir (Join-Path $script:Work "plain-fresh-$Format")
+        Publish-ContainerImage "$($name):1" -Destination "$($fresh.Host)/copy/plain:1" -ErrorVariable pe -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $pe[0].FullyQualifiedErrorId | Should -BeLike 'DigestMismatch,*'
+        Get-Content -Raw $cache | Should -Not -Match $bad
+        (Publish-ContainerImage "$($name):1" -Destination "$($fresh.Host)/copy/plain:1").Digest | Should -Be $r.Digest
 
         # pulled back into a fresh store: the same image id, the pushed manifest, and it runs
         $env:PSCONTAINERS_ROOT = New-Root

@@ -18,6 +18,7 @@ public sealed class ImagePusher
     private readonly IProgressSink _sink;
     private readonly TokenCache _tokens;
     private readonly BlobSources _sources;
+    private readonly CompressedLayerCache _compressed;
     private static int s_activitySeed = 5000;
 
     public RegistryCredential? Credential { get; set; }
@@ -42,6 +43,7 @@ public sealed class ImagePusher
         _sink = sink ?? NullProgressSink.Instance;
         _tokens = tokens ?? TokenCache.Shared;
         _sources = new BlobSources(store.Paths);
+        _compressed = new CompressedLayerCache(store.Paths);
     }
 
     public PushedImage Push(ContainerImage image, ImageReference destination, CancellationToken ct) =>
@@ -65,11 +67,11 @@ public sealed class ImagePusher
                 throw PscException.InvalidData(ErrorIds.MissingBlob, $"The blob {b.Digest} of {image} is not in the store.", b.Digest);
         bool docker = manifest.MediaType == MediaTypes.DockerManifest;
         using var scope = manifest.Layers.Any(l => NeedsCompression(l)) ? _store.NewTemp("push") : null;
-        var compressedFiles = new Dictionary<string, string>(StringComparer.Ordinal); // compressed digest → its file in scope
+        var compressedFiles = new Dictionary<string, CompressedCopy>(StringComparer.Ordinal); // compressed digest → its copy in scope
         if (scope is not null)
         {
             manifest = await CompressLayersAsync(manifest, docker, scope.Dir, compressedFiles, ct).ConfigureAwait(false);
-            _sink.Verbose($"Plain layers compressed ({Compression}): the pushed manifest is {manifest.Digest}.");
+            _sink.Verbose($"Plain layers pushed as {Compression} blobs: the pushed manifest is {manifest.Digest}.");
         }
         var cred = Credential ?? CredentialStore.Find(destination.Registry);
         using var client = new RegistryClient(destination.Registry, _options, cred, _sink, _tokens, destination.RegistryEndpointHost);
@@ -133,33 +135,68 @@ public sealed class ImagePusher
         Compression != LayerCompression.None && layer.MediaType is MediaTypes.OciLayer or MediaTypes.DockerLayer;
 
     /// <summary>
-    /// The manifest to push: <paramref name="manifest"/> with each plain layer replaced by its compressed copy (written
-    /// into <paramref name="workDir"/>, recorded in <paramref name="files"/> by digest), layers compressed in parallel
-    /// up to <see cref="RegistryOptions.MaxConcurrentDownloads"/> at a time. Annotations, artifact type and subject are kept.
+    /// The manifest to push: <paramref name="manifest"/> with each plain layer replaced by its compressed copy, recorded
+    /// in <paramref name="files"/> by digest (its file in <paramref name="workDir"/>). A layer pushed before with this
+    /// compression (<see cref="CompressedLayerCache"/>) is named without being compressed: its copy is made only when
+    /// the registry lacks it (<see cref="CompressedCopy.Ensure"/>); the others are compressed now, in parallel up to
+    /// <see cref="RegistryOptions.MaxConcurrentDownloads"/> at a time, and remembered. Annotations, artifact type and
+    /// subject are kept.
     /// </summary>
-    private async Task<ImageManifest> CompressLayersAsync(ImageManifest manifest, bool docker, string workDir, Dictionary<string, string> files, CancellationToken ct)
+    private async Task<ImageManifest> CompressLayersAsync(ImageManifest manifest, bool docker, string workDir, Dictionary<string, CompressedCopy> files, CancellationToken ct)
     {
         var layers = manifest.Layers.ToArray();
         using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDownloads));
         var tasks = layers.Select((l, i) => (l, i)).Where(x => NeedsCompression(x.l)).Select(x => Task.Run(async () =>
         {
-            await gate.WaitAsync(ct).ConfigureAwait(false);
-            try
+            var copy = new CompressedCopy(x.l.Digest, _store.GetBlobPath(x.l.Digest), Path.Combine(workDir, x.i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Compression);
+            if (_compressed.Find(x.l.Digest, Compression) is not { } known)
             {
-                string file = Path.Combine(workDir, x.i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var (digest, size) = Images.Compression.CompressFile(_store.GetBlobPath(x.l.Digest), file, Compression, ct);
-                _sink.Verbose($"{x.l.Digest}: compressed ({Compression}) to {digest}, {HumanFormat.Size(x.l.Size)} → {HumanFormat.Size(size)}.");
-                layers[x.i] = x.l with { MediaType = MediaTypes.LayerFor(Compression, docker), Digest = digest, Size = size };
-                lock (files) files[digest] = file;
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                try { known = copy.Make(ct); }
+                finally { gate.Release(); }
+                _sink.Verbose($"{x.l.Digest}: compressed ({Compression}) to {known.Digest}, {HumanFormat.Size(x.l.Size)} → {HumanFormat.Size(known.Size)}.");
+                try { _compressed.Add(x.l.Digest, Compression, known.Digest, known.Size); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _sink.Verbose($"Cannot record the compressed layer: {e.Message}"); }
             }
-            finally { gate.Release(); }
+            layers[x.i] = x.l with { MediaType = MediaTypes.LayerFor(Compression, docker), Digest = known.Digest, Size = known.Size };
+            lock (files) files[known.Digest] = copy;
         }, ct)).ToList();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         return new ImageManifest(manifest.MediaType, manifest.Config, layers, manifest.Annotations, manifest.ArtifactType, manifest.Subject);
     }
 
-    /// <param name="file">The blob's file when it is not the store's (a compressed copy); null: the store's blob.</param>
-    private async Task PushBlobAsync(RegistryClient client, ImageReference dest, Descriptor d, string? file, PushedImage result, Action<long> progress,
+    /// <summary>
+    /// The compressed copy of a plain layer blob (<paramref name="source"/>), written to <paramref name="file"/> at most
+    /// once: when its digest is first needed, or when it must be uploaded although its digest was known.
+    /// </summary>
+    private sealed class CompressedCopy(string plainDigest, string source, string file, LayerCompression kind)
+    {
+        private readonly object _gate = new();
+        private (string Digest, long Size)? _made;
+
+        /// <summary>Compress now (once), and return the digest and size.</summary>
+        public (string Digest, long Size) Make(CancellationToken ct)
+        {
+            lock (_gate) return _made ??= Images.Compression.CompressFile(source, file, kind, ct);
+        }
+
+        /// <summary>
+        /// The copy's file for an upload of <paramref name="digest"/>, made now if need be. Throws PscException
+        /// DigestMismatch (InvalidData) when compressing gives other bytes than <paramref name="cache"/> said (the entry
+        /// is then forgotten, so the next push compresses afresh).
+        /// </summary>
+        public string Ensure(string digest, CompressedLayerCache cache, CancellationToken ct)
+        {
+            var made = Make(ct);
+            if (made.Digest == digest) return file;
+            try { cache.Remove(plainDigest, kind); } catch (IOException) { }
+            throw PscException.InvalidData(ErrorIds.DigestMismatch,
+                $"The layer {plainDigest} compressed ({kind}) to {made.Digest}, not to {digest} as when it was pushed before; push again.", plainDigest);
+        }
+    }
+
+    /// <param name="copy">The blob's compressed copy when it is not the store's blob (made when it must be uploaded); null: the store's blob.</param>
+    private async Task PushBlobAsync(RegistryClient client, ImageReference dest, Descriptor d, CompressedCopy? copy, PushedImage result, Action<long> progress,
         int index, int parent, CancellationToken ct)
     {
         string repo = dest.Repository;
@@ -179,7 +216,7 @@ public sealed class ImagePusher
             _sink.Verbose($"{d.Digest}: mounted from {dest.Registry}/{from}.");
             return;
         }
-        string path = file ?? _store.GetBlobPath(d.Digest);
+        string path = copy?.Ensure(d.Digest, _compressed, ct) ?? _store.GetBlobPath(d.Digest);
         Func<Stream> open = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
         int id = parent + 1 + index;
         string act = $"Blob {Util.Digest.Short(d.Digest)}";
