@@ -426,6 +426,52 @@ Describe 'Build-ContainerImage: volumes, platforms, step errors, formats' {
         Invoke-ContainerImage build-format:oci -Remove cat /x /y | Should -Be @('x', 'y')
     }
 
+    It 'keeps the layers it writes plain (<Format>), and compresses them with -Compression <Compression>' -ForEach @(
+        @{ Format = 'Oci'; Compression = 'None'; MediaType = 'application/vnd.oci.image.layer.v1.tar'; Magic = '' }
+        @{ Format = 'Docker'; Compression = 'None'; MediaType = 'application/vnd.docker.image.rootfs.diff.tar'; Magic = '' }
+        @{ Format = 'Oci'; Compression = 'Gzip'; MediaType = 'application/vnd.oci.image.layer.v1.tar+gzip'; Magic = '1F8B' }
+        @{ Format = 'Docker'; Compression = 'Gzip'; MediaType = 'application/vnd.docker.image.rootfs.diff.tar.gzip'; Magic = '1F8B' }
+        @{ Format = 'Oci'; Compression = 'Zstd'; MediaType = 'application/vnd.oci.image.layer.v1.tar+zstd'; Magic = '28B52FFD' }
+    ) {
+        $ctx = New-Context "compress-$Format-$Compression" @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo $Compression > /c`nCOPY Dockerfile /df`n" }
+        $params = @{ Tag = "build-compress:$Format-$Compression".ToLowerInvariant(); Format = $Format }
+        if ($Compression -ne 'None') { $params.Compression = $Compression }   # None is the default
+        $img = Build-ContainerImage $ctx @params
+        $store = [PsContainers.Core.Images.ImageStore]::new([PsContainers.Core.PscPaths]::new($script:Root))
+        $m = [PsContainers.Core.Oci.ImageManifest]::Parse($store.GetManifest($img))
+        $base = Get-ContainerImage busybox-test:latest
+        $new = @($m.Layers)[$base.Layers.Count..(@($m.Layers).Count - 1)]
+        $new.Count | Should -Be 2
+        for ($i = 0; $i -lt 2; $i++) {
+            $l = $new[$i]
+            $l.MediaType | Should -Be $MediaType
+            $head = [byte[]]::new(4)
+            $f = [IO.File]::OpenRead($store.GetBlobPath($l.Digest))
+            try { $null = $f.Read($head, 0, 4) } finally { $f.Dispose() }
+            if ($Magic) {
+                [Convert]::ToHexString($head).StartsWith($Magic) | Should -BeTrue
+                $l.Digest | Should -Not -Be $img.DiffIds[$base.Layers.Count + $i]
+            }
+            else {
+                # a plain tar: its blob digest is its diff_id, the bytes are the tar's
+                $l.Digest | Should -Be $img.DiffIds[$base.Layers.Count + $i]
+                [PsContainers.Core.Util.Digest]::OfFile($store.GetBlobPath($l.Digest)) | Should -Be $img.DiffIds[$base.Layers.Count + $i]
+            }
+        }
+        Invoke-ContainerImage $img.Id -Remove cat /c | Should -Be $Compression
+        # the same build again comes from the cache only for the same compression
+        (Build-ContainerImage $ctx @params).Id | Should -Be $img.Id
+        if ($Compression -ne 'None') {
+            $plain = Build-ContainerImage $ctx -Format $Format
+            # the COPY step's tar is the same (the file keeps its time; the RUN step's file has the time it ran): only its blob differs
+            $plain.DiffIds.Count | Should -Be $img.DiffIds.Count
+            $plain.DiffIds[-1] | Should -Be $img.DiffIds[-1]
+            $plain.Layers[-1] | Should -Be $plain.DiffIds[-1]
+            $plain.Layers[-1] | Should -Not -Be $img.Layers[-1]
+        }
+        Test-NoBuildLeftovers
+    }
+
     It 'prints each RUN output line once with -Verbose and -InformationAction Continue' {
         $ctx = New-Context 'once' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo printed-once-marker`n" }
         $all = Build-ContainerImage $ctx -NoCache -Verbose -InformationAction Continue *>&1

@@ -11,12 +11,13 @@ BeforeAll {
     $script:Base = Get-ContainerImage busybox-test:latest
 
     function Get-LayerEntries([string] $Digest) {
-        # the entries of a layer blob, in order: name, kind, mode, owner, link target, xattrs (hex) and data
+        # the entries of a layer blob, in order: name, kind, mode, owner, link target, xattrs (hex) and data. A commit
+        # keeps its layer as a plain tar (as docker and buildah keep local layers): the blob is read as it is.
         $blob = Join-Path $script:Root "storage/blobs/sha256/$($Digest.Substring(7))"
+        [PsContainers.Core.Images.Compression]::DetectFile($blob) | Should -Be 'None'
         $raw = [IO.File]::OpenRead($blob)
         try {
-            $gz = [IO.Compression.GZipStream]::new($raw, [IO.Compression.CompressionMode]::Decompress)
-            $reader = [PsContainers.Core.Archive.TarArchiveReader]::new($gz)
+            $reader = [PsContainers.Core.Archive.TarArchiveReader]::new($raw)
             $list = [Collections.Generic.List[object]]::new()
             while ($null -ne ($e = $reader.Next())) {
                 $ms = [IO.MemoryStream]::new()
@@ -87,7 +88,8 @@ Describe 'ConvertTo-ContainerImage' {
         $img.Config.Env | Should -Contain 'STAGE=one'
         $img.Config.Cmd | Should -Be @('sh', '-c', $script_)
 
-        # the layer, entry by entry (the runtime's mount points are not in it)
+        # the layer, entry by entry (the runtime's mount points are not in it); plain, so its blob digest is its diff_id
+        $img.Layers[-1] | Should -Be $img.DiffIds[-1]
         $entries = Get-LayerEntries $img.Layers[-1]
         $byName = @{}; foreach ($e in $entries) { $byName[$e.Name] = $e }
         $entries.Name | Should -Be @('data/', 'data/.wh.keep.txt', 'etc/', 'etc/motd', 'opaque/', 'opaque/.wh..wh..opq', 'opaque/fresh.txt',

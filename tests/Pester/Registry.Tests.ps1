@@ -235,6 +235,103 @@ Describe 'Anonymous registry over plain HTTP' {
         $again.Digest | Should -Be $script:SkopeoDigest
     }
 
+    It 'compresses a built image''s plain layers when pushing (<Format>): gzip in the registry, the same image id, pulled back it runs' -ForEach @(
+        @{ Format = 'Oci'; Gzip = 'application/vnd.oci.image.layer.v1.tar+gzip'; Plain = 'application/vnd.oci.image.layer.v1.tar' }
+        @{ Format = 'Docker'; Gzip = 'application/vnd.docker.image.rootfs.diff.tar.gzip'; Plain = 'application/vnd.docker.image.rootfs.diff.tar' }
+    ) {
+        $env:PSCONTAINERS_ROOT = New-Root
+        $null = Import-TestBusyboxImage -Name 'busybox-test:latest'
+        $ctx = Join-Path $script:Work "plain-$Format"
+        $null = New-Item -ItemType Directory -Force $ctx
+        Set-Content (Join-Path $ctx 'Dockerfile') "FROM busybox-test:latest`nRUN echo built-$Format > /built.txt`n"
+        $name = "$($script:R)/built/plain-$($Format.ToLowerInvariant())"
+        $img = Build-ContainerImage $ctx -Tag "$($name):1" -Format $Format
+        $local = [PsContainers.Core.Oci.ImageManifest]::Parse((Get-Store).GetManifest($img))
+        foreach ($l in $local.Layers) { $l.MediaType | Should -Be $Plain }   # the imported base is plain too
+        $img.Layers | Should -Be $img.DiffIds
+
+        $r = Publish-ContainerImage "$($name):1"
+        $r.ImageId | Should -Be $img.Id
+        $r.Digest | Should -Not -Be $img.Digest          # other layer descriptors: another manifest, as with docker
+        $r.BlobsUploaded | Should -Be ($img.Layers.Count + 1)
+        Get-RemoteDigest "$($name):1" | Should -Be $r.Digest
+        # what the registry holds: gzip layers whose blobs are what the manifest says and unpack to the diff_ids
+        $raw = & skopeo inspect --raw --tls-verify=false "docker://$($name):1" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$raw"
+        $remote = "$raw" | ConvertFrom-Json
+        $remote.config.digest | Should -Be $img.Id
+        @($remote.layers).Count | Should -Be $img.Layers.Count
+        $dir = Join-Path $script:Work "skopeo-plain-$Format"
+        & skopeo copy -q --src-tls-verify=false "docker://$($name):1" "dir:$dir" 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        for ($i = 0; $i -lt @($remote.layers).Count; $i++) {
+            $l = @($remote.layers)[$i]
+            $l.mediaType | Should -Be $Gzip
+            $blob = Join-Path $dir $l.digest.Substring(7)
+            [PsContainers.Core.Util.Digest]::OfFile($blob) | Should -Be $l.digest
+            (Get-Item $blob).Length | Should -Be $l.size
+            $f = [IO.File]::OpenRead($blob)
+            try {
+                $gz = [IO.Compression.GZipStream]::new($f, [IO.Compression.CompressionMode]::Decompress)
+                $ms = [IO.MemoryStream]::new(); $gz.CopyTo($ms)
+                [PsContainers.Core.Util.Digest]::Of($ms.ToArray()) | Should -Be $img.DiffIds[$i]
+            }
+            finally { $f.Dispose() }
+        }
+        # the local image is unchanged (still plain, same id and manifest)
+        $after = Get-ContainerImage "$($name):1"
+        $after.Id | Should -Be $img.Id
+        $after.Digest | Should -Be $img.Digest
+        $after.RepoDigests | Should -Contain "$($name)@$($r.Digest)"   # recorded by the push, as docker push does
+        (Get-ContainerImage "$($name)@$($r.Digest)").Id | Should -Be $img.Id
+        # pushed again under another tag: the compressed blobs are known (not compressed again), all already there
+        $out = Publish-ContainerImage "$($name):1" -Destination "$($name):2" -Verbose 4>&1
+        $again = @($out | Where-Object { $_ -is [PsContainers.Core.Registry.PushedImage] })[0]
+        $again.Digest | Should -Be $r.Digest
+        $again.BlobsSkipped | Should -Be ($img.Layers.Count + 1)
+        @($out | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*: compressed (Gzip) to *' }).Count | Should -Be 0
+        # to a registry that lacks them: compressed again, on demand, to the same bytes (deterministic)
+        $other = Start-TestRegistry -Dir (Join-Path $script:Work "plain-other-$Format")
+        $there = Publish-ContainerImage "$($name):1" -Destination "$($other.Host)/copy/plain:1"
+        $there.Digest | Should -Be $r.Digest
+        $there.BlobsUploaded | Should -Be ($img.Layers.Count + 1)
+        Get-RemoteDigest "$($other.Host)/copy/plain:1" | Should -Be $r.Digest
+        # a remembered digest that compressing no longer gives is refused, forgotten, and the next push compresses afresh
+        $cache = Join-Path $env:PSCONTAINERS_ROOT 'registry/compressed-layers.json'
+        $entries = Get-Content -Raw $cache | ConvertFrom-Json
+        $bad = 'sha256:' + ('0' * 64)
+        foreach ($e in $entries) { if ($e.Key.StartsWith($img.DiffIds[-1] + ' gzip ')) { $e.Digest = $bad } }
+        ConvertTo-Json -InputObject @($entries) | Set-Content $cache
+        $fresh = Start-TestRegistry -Dir (Join-Path $script:Work "plain-fresh-$Format")
+        Publish-ContainerImage "$($name):1" -Destination "$($fresh.Host)/copy/plain:1" -ErrorVariable pe -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $pe[0].FullyQualifiedErrorId | Should -BeLike 'DigestMismatch,*'
+        Get-Content -Raw $cache | Should -Not -Match $bad
+        (Publish-ContainerImage "$($name):1" -Destination "$($fresh.Host)/copy/plain:1").Digest | Should -Be $r.Digest
+
+        # pulled back into a fresh store: the same image id, the pushed manifest, and it runs
+        $env:PSCONTAINERS_ROOT = New-Root
+        $p = Request-ContainerImage "$($name):1" -Quiet
+        $p.Id | Should -Be $img.Id
+        $p.Digest | Should -Be $r.Digest
+        $p.RepoDigests | Should -Contain "$($name)@$($r.Digest)"
+        $p.DiffIds | Should -Be $img.DiffIds
+        Invoke-ContainerImage -Remove -Network none "$($name):1" cat /built.txt | Should -Be "built-$Format"
+    }
+
+    It 'pushes plain layers as they are with -Compression None' {
+        $env:PSCONTAINERS_ROOT = New-Root
+        $img = Import-TestBusyboxImage -Name "$($script:R)/built/asis:1"
+        $img.Layers | Should -Be $img.DiffIds
+        $r = Publish-ContainerImage "$($script:R)/built/asis:1" -Compression None
+        $r.Digest | Should -Be $img.Digest   # the stored manifest, byte for byte
+        $remote = (& skopeo inspect --raw --tls-verify=false "docker://$($script:R)/built/asis:1" 2>&1) | ConvertFrom-Json
+        @($remote.layers.digest) | Should -Be @($img.DiffIds)
+        $env:PSCONTAINERS_ROOT = New-Root
+        $p = Request-ContainerImage "$($script:R)/built/asis:1" -Quiet
+        $p.Id | Should -Be $img.Id
+        $p.Layers | Should -Be $img.DiffIds
+    }
+
     It 'pulls with -WhatIf without changing the store' {
         $env:PSCONTAINERS_ROOT = New-Root
         Request-ContainerImage "$($script:R)/test/busybox:1" -WhatIf | Should -BeNullOrEmpty

@@ -43,6 +43,15 @@ public sealed record ImageBuildOptions
     /// <summary>True: OCI image manifests and configs (application/vnd.oci.*); false: Docker schema 2 (docker build's default).</summary>
     public bool OciFormat { get; init; }
 
+    /// <summary>
+    /// The compression of the layers the build writes (buildah bud --disable-compression, true by default for local
+    /// storage): None (the default) keeps them as plain tars, as buildah and docker keep local layers, which saves the
+    /// compression of every step's layer (most of a cold build's commit time); they are compressed when pushed
+    /// (<see cref="Registry.ImagePusher.Compression"/>). Gzip or Zstd compress them now. Part of each step's cache key,
+    /// so a cached step is only reused for a build asking the same compression.
+    /// </summary>
+    public Oci.LayerCompression Compression { get; init; } = Oci.LayerCompression.None;
+
     /// <summary>True: RUN steps join the default bridge network (package installs); false: no network (the default).</summary>
     public bool DefaultNetwork { get; init; }
 

@@ -488,12 +488,13 @@ public sealed class ImageBuilder
     /// </summary>
     /// <remarks>
     /// The key is <see cref="BuildCacheKey.Compute"/> of the parent image id ("scratch" for none; with "+oci" appended
-    /// for an OCI build, since the same steps in the two formats make different images), the instruction's canonical
+    /// for an OCI build, since the same steps in the two formats make different images, and the layer compression
+    /// unless gzip, see <see cref="CompressionKeySuffix"/>), the instruction's canonical
     /// text, the ARG values it sees and the content digest of what it copies.
     /// </remarks>
     private bool Cached(StageState st, DockerfileInstruction expanded, IReadOnlyList<string> visibleArgs, string? contentDigest, ImageExecutionConfig config, CancellationToken ct, out string key)
     {
-        key = BuildCacheKey.Compute((st.ImageId ?? "scratch") + (_o.OciFormat ? "+oci" : ""),
+        key = BuildCacheKey.Compute((st.ImageId ?? "scratch") + (_o.OciFormat ? "+oci" : "") + CompressionKeySuffix(_o.Compression),
             BuildCacheKey.InstructionText(expanded, st.Config.Shell), visibleArgs, contentDigest);
         if (_o.NoCache) return false;
         var hit = _cache.Lookup(key);
@@ -505,6 +506,13 @@ public sealed class ImageBuilder
         st.Config = config;
         return true;
     }
+
+    /// <summary>
+    /// What a step's cache key gets for the layer compression: nothing for gzip (what every build wrote before the
+    /// choice existed, so their cache entries stay valid), "+none" or "+zstd" otherwise: the same steps with another
+    /// compression make other blobs, so a cached step is reused only for the compression it was built with.
+    /// </summary>
+    private static string CompressionKeySuffix(LayerCompression c) => c == LayerCompression.Gzip ? "" : "+" + c.ToString().ToLowerInvariant();
 
     private ImageCommitSpec Spec(StageState st, ImageExecutionConfig config, string createdBy) => new()
     {
@@ -527,7 +535,7 @@ public sealed class ImageBuilder
     {
         // the working container's upper directory is given up to the store: a new layer is taken from it as it is, not unpacked again
         w.Unmount();
-        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude }, _progress, ct, takeDirectory: true);
+        var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude, Compression = _o.Compression }, _progress, ct, takeDirectory: true);
         PhaseTrace.Mark("build: layer committed");
         Advance(st, img, config, createdBy, key);
         // a FROM scratch step's directory the store did not take (it holds the layer already): deleted meanwhile, off the

@@ -37,6 +37,41 @@ public static class Compression
         };
     }
 
+    /// <summary>
+    /// Compress the file <paramref name="source"/> (a plain layer tar) into the new file <paramref name="destination"/>
+    /// with <see cref="OpenCompressor"/> (gzip at zlib's fastest level with no name and time in its header, or zstd
+    /// level 3), so the same tar always gives the same bytes on the same build of the engine, as docker and
+    /// containers/image compress a layer on push.
+    /// </summary>
+    /// <param name="source">The file to compress.</param>
+    /// <param name="destination">The file to write (must not exist).</param>
+    /// <param name="kind">Gzip or Zstd (None copies the bytes).</param>
+    /// <param name="ct">Checked between 1 MiB blocks.</param>
+    /// <returns>The written file's digest ("sha256:&lt;hex&gt;") and size in bytes.</returns>
+    /// <exception cref="IOException">Reading or writing failed, or <paramref name="destination"/> exists.</exception>
+    public static (string Digest, long Size) CompressFile(string source, string destination, LayerCompression kind, CancellationToken ct)
+    {
+        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var hashed = new DigestWriteStream(output);
+        using (var compressor = OpenCompressor(hashed, kind, leaveOpen: true))
+        {
+            var buffer = new byte[1 << 20];
+            int n;
+            while ((n = input.Read(buffer)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                compressor.Write(buffer, 0, n);
+            }
+        }
+        hashed.Flush();
+        return (hashed.Digest, hashed.Length);
+    }
+
+    /// <summary>
+    /// A stream compressing what is written into <paramref name="output"/>: gzip (zlib's fastest level, no file name or
+    /// time in the header, so deterministic), zstd (level 3), or none (a pass-through).
+    /// </summary>
     public static Stream OpenCompressor(Stream output, LayerCompression kind, bool leaveOpen = true) => kind switch
     {
         LayerCompression.Gzip => new GZipStream(output, CompressionLevel.Fastest, leaveOpen),

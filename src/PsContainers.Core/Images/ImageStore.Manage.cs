@@ -47,6 +47,29 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
+    /// Record that the image is <paramref name="name"/>@<paramref name="manifestDigest"/> in a registry: docker push adds
+    /// the pushed manifest's digest to the image's RepoDigests, as a pull does, so the image is then found by that
+    /// reference. Nothing happens when the image is no longer in the store or already has it.
+    /// </summary>
+    /// <param name="imageId">The image's id (its config digest).</param>
+    /// <param name="name">The full repository name, "registry/repository" (<see cref="ImageReference.Name"/>).</param>
+    /// <param name="manifestDigest">The pushed manifest's digest, "sha256:&lt;hex&gt;".</param>
+    /// <param name="ct">Cancels the wait for the store lock.</param>
+    /// <exception cref="PscException">InvalidDigest (InvalidData): not "sha256:" and 64 lower-case hex digits.</exception>
+    public void AddRepoDigest(string imageId, string name, string manifestDigest, CancellationToken ct = default)
+    {
+        Digest.Validate(manifestDigest);
+        string repoDigest = name + "@" + manifestDigest;
+        using (LockForChange(ct))
+        {
+            var rec = ReadRecord(imageId);
+            if (rec is null || rec.RepoDigests.Contains(repoDigest)) return;
+            rec.RepoDigests.Add(repoDigest);
+            AtomicFile.WriteAllBytes(RecordPath(imageId), StoreJson.Serialize(rec));
+        }
+    }
+
+    /// <summary>
     /// docker rmi semantics. <paramref name="reference"/> is a name (untag it; delete the image if that was its
     /// last name) or an id (delete the image; refused when it has several names unless <paramref name="force"/>).
     /// An image used by a container is refused without force; with force its names go and its data stays.

@@ -6,6 +6,7 @@ using PsContainers.Core;
 using PsContainers.Core.Build;
 using PsContainers.Core.Compose;
 using PsContainers.Core.Images;
+using PsContainers.Core.Oci;
 
 namespace PsContainers.Commands;
 
@@ -61,6 +62,13 @@ public sealed class BuildContainerImageCommand : PscCmdlet
     [ValidateSet("Docker", "Oci")]
     public string Format { get; set; } = "Docker";
 
+    /// <summary>
+    /// The compression of the layers the build writes: None (the default: plain tars, as buildah and docker keep local
+    /// layers; faster, and Publish-ContainerImage compresses them with gzip when pushing), Gzip or Zstd.
+    /// </summary>
+    [Parameter(ParameterSetName = "Path")]
+    public LayerCompression Compression { get; set; } = LayerCompression.None;
+
     /// <summary>The network of RUN steps: None (the default) or Default (the default bridge network).</summary>
     [Parameter(ParameterSetName = "Path")]
     [ValidateSet("None", "Default")]
@@ -98,6 +106,7 @@ public sealed class BuildContainerImageCommand : PscCmdlet
                 NoCache = NoCache,
                 Pull = Pull,
                 OciFormat = Format == "Oci",
+                Compression = Compression,
                 DefaultNetwork = Network == "Default",
                 Platform = Platform,
             };

@@ -136,6 +136,13 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
     [Credential]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>
+    /// The compression of the image's plain (uncompressed) layers in the registry: Gzip (the default, as docker push
+    /// and buildah push), Zstd, or None (pushed plain). Layers stored compressed are pushed as they are.
+    /// </summary>
+    [Parameter]
+    public LayerCompression Compression { get; set; } = LayerCompression.Gzip;
+
     private ImageStore? _store;
     private RegistryOptions? _options;
 
@@ -170,7 +177,11 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
         ForTarget(dest.ToString(), () =>
         {
             var result = RunPumped((sink, ct) =>
-                Engine.Registry.Pusher(sink, ToCredential(Credential), _options).Push(image, dest, ct));
+            {
+                var pusher = Engine.Registry.Pusher(sink, ToCredential(Credential), _options);
+                pusher.Compression = Compression;
+                return pusher.Push(image, dest, ct);
+            });
             WriteObject(result);
         });
     }

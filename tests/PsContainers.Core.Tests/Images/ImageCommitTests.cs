@@ -37,8 +37,11 @@ public sealed class ImageCommitTests
         return upper;
     }
 
-    [Fact]
-    public void A_commit_adds_one_layer_a_history_entry_and_the_names()
+    [Theory]
+    [InlineData(null, MediaTypes.OciLayer, LayerCompression.None)] // the default: a plain tar, as buildah and docker keep local layers
+    [InlineData(LayerCompression.Gzip, MediaTypes.OciLayerGzip, LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd, MediaTypes.OciLayerZstd, LayerCompression.Zstd)]
+    public void A_commit_adds_one_layer_a_history_entry_and_the_names(LayerCompression? asked, string mediaType, LayerCompression stored)
     {
         var (t, baseImg) = BaseImage();
         using var _ = t;
@@ -52,7 +55,7 @@ public sealed class ImageCommitTests
             Config = new ImageExecutionConfig { Cmd = ["/bin/hello"], Env = ["A=1"] },
             Tags = [ImageReference.Parse("test/committed:v1")],
         };
-        var img = t.Store.CommitLayer(Upper(t.Root), spec, null, NullProgressSink.Instance, default);
+        var img = t.Store.CommitLayer(Upper(t.Root), spec, asked is { } c ? new LayerDiffOptions { Compression = c } : null, NullProgressSink.Instance, default);
 
         Assert.Equal("test/committed", img.Repository);
         Assert.Equal("v1", img.Tag);
@@ -67,16 +70,18 @@ public sealed class ImageCommitTests
         var h = img.History[^1];
         Assert.Equal(("sh -c echo hi", "first commit", false, (DateTime?)When), (h.CreatedBy, h.Comment, h.EmptyLayer, h.Created));
 
-        // the manifest keeps the base's format; the new layer is a gzip blob whose tar is the diff
+        // the manifest keeps the base's format; the new layer is a blob in the asked compression whose tar is the diff
         var m = ImageManifest.Parse(t.Store.GetManifest(img));
         Assert.Equal(MediaTypes.OciManifest, m.MediaType);
         Assert.Equal(MediaTypes.OciConfig, m.Config.MediaType);
-        Assert.Equal(MediaTypes.OciLayerGzip, m.Layers[^1].MediaType);
+        Assert.Equal(mediaType, m.Layers[^1].MediaType);
         Assert.Equal(t.Store.GetBlobSize(m.Layers[^1].Digest), m.Layers[^1].Size);
+        // a plain layer's blob digest is its diff_id; a compressed one's is not
+        Assert.Equal(stored == LayerCompression.None, m.Layers[^1].Digest == img.DiffIds[^1]);
         using (var blob = t.Store.OpenBlob(m.Layers[^1].Digest))
         using (var tar = Compression.OpenDecompressed(blob, out var kind))
         {
-            Assert.Equal(LayerCompression.Gzip, kind);
+            Assert.Equal(stored, kind);
             var ms = new MemoryStream();
             tar.CopyTo(ms);
             Assert.Equal(img.DiffIds[^1], Digest.Of(ms.ToArray()));
@@ -138,7 +143,8 @@ public sealed class ImageCommitTests
         Assert.Single(scratch.History);
         var m = ImageManifest.Parse(t.Store.GetManifest(scratch));
         Assert.Equal(MediaTypes.DockerManifest, m.MediaType);
-        Assert.Equal(MediaTypes.DockerLayerGzip, m.Layers[0].MediaType);
+        Assert.Equal(MediaTypes.DockerLayer, m.Layers[0].MediaType); // plain, in the Docker family
+        Assert.Equal(scratch.DiffIds[0], m.Layers[0].Digest);
         Assert.Equal(Platform.Host.Architecture, scratch.Architecture);
 
         var meta = t.Store.AddImage(new ImageCommitSpec
@@ -177,8 +183,8 @@ public sealed class ImageCommitTests
         // the same upper directory committed the usual way (unpacked from the blob) into a second store, and taken here
         var (t2, base2) = BaseImage();
         using var __ = t2;
-        string upper = Upper(t.Root);
-        string copy = Upper(t2.Root);
+        string upper = SameTimes(Upper(t.Root));
+        string copy = SameTimes(Upper(t2.Root));
         var unpacked = t2.Store.CommitLayer(copy, Spec("test/unpacked:1"), null, NullProgressSink.Instance, default);
         var taken = t.Store.CommitLayer(upper, Spec("test/taken:1"), null, NullProgressSink.Instance, default, takeDirectory: true);
 
@@ -211,11 +217,22 @@ public sealed class ImageCommitTests
         }
         Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
         // a layer the store already holds is not taken: the directory stays with its owner
-        string again = Upper(t.Root);
+        string again = SameTimes(Upper(t.Root));
         var same = t.Store.CommitLayer(again, Spec("test/taken:2"), null, NullProgressSink.Instance, default, takeDirectory: true);
         Assert.Equal(taken.Layers, same.Layers);
         Assert.True(Directory.Exists(again));
         Assert.Equal(top, t.Store.GetLayerPaths(same)[^1]);
+    }
+
+    /// <summary>
+    /// Give every entry of an <see cref="Upper"/> tree one fixed modification time, so trees made a second apart have
+    /// the same layer (the tar keeps whole-second times).
+    /// </summary>
+    private static string SameTimes(string upper)
+    {
+        foreach (var rel in new[] { "data/new.txt", "data/keep.txt", "opaque/only.txt", "data", "opaque" })
+            File.SetLastWriteTimeUtc(Path.Combine(upper, rel), When);
+        return upper;
     }
 
     [Fact]

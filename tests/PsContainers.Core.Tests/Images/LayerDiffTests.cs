@@ -230,6 +230,22 @@ public sealed class LayerDiffTests
         Assert.Equal(tar.ToArray(), plain.ToArray());
     });
 
+    [Fact]
+    public void By_default_the_blob_is_the_plain_tar_and_its_digest_the_diff_id() => PrivateMountNamespace.Run(() =>
+    {
+        using var upper = BuildUpper();
+        var tar = new MemoryStream();
+        LayerDiff.WriteTar(upper, tar, new LayerDiffOptions { Exclude = Exclude });
+        var blob = new MemoryStream();
+        var r = LayerDiff.Write(upper, blob, new LayerDiffOptions { Exclude = Exclude });
+        Assert.Equal(LayerCompression.None, r.Compression);
+        Assert.Equal(tar.ToArray(), blob.ToArray());
+        Assert.Equal(Digest.Of(tar.ToArray()), r.Digest);
+        Assert.Equal(r.DiffId, r.Digest);
+        Assert.Equal(tar.Length, r.Size);
+        Assert.Equal(r.UncompressedSize, r.Size);
+    });
+
     [Theory]
     [InlineData(LayerCompression.Gzip)]
     [InlineData(LayerCompression.Zstd)]
