@@ -285,7 +285,11 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $c.State.Health.Log[-1].ExitCode | Should -Be 0
         $c.State.Health.Log[-1].End | Should -BeOfType [datetime]
         @($c.NetworkSettings.Networks.Keys) | Should -Be @('frontend-network-production')
-        $c.NetworkSettings.Networks['frontend-network-production'].pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.EndpointSettings'
+        $endpoint = $c.NetworkSettings.Networks['frontend-network-production']
+        $endpoint.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.ContainerEndpoint'
+        # inspect's fields of the running container arrive as values, not type names
+        $endpoint.IPAddress | Should -Match '^\d+\.\d+\.\d+\.\d+$'
+        $endpoint.IPPrefixLen | Should -BeGreaterThan 0
         $c.HostConfig.NetworkMode | Should -Be 'Bridge'
         $c.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
         $c.HostConfig.PortBindings[0].ContainerPort | Should -Be 80
