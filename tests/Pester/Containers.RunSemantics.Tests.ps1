@@ -800,6 +800,11 @@ Describe '-ReadOnly gets podman''s writable /tmp, /var/tmp and /run tmpfs; -Read
         (Invoke-ContainerImage busybox-test:latest -Remove -Network none -- sh -c 'grep -cE " /(tmp|var/tmp|run) " /proc/mounts || true') | Should -Be '0' -Because 'a writable root gets none'
     }
 
+    It 'gives /run mode 1777 like /tmp and /var/tmp (podman run --read-only), so a non-root -User writes its pid file there' {
+        $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -ReadOnly -User 1000:1000 -- sh -c 'stat -c "%a %u %n" /run /tmp /var/tmp; echo $$ > /run/app.pid && echo pid-ok; touch /etc/f 2>/dev/null || echo "ro /etc"'
+        $out | Should -Be @('1777 0 /run', '1777 0 /tmp', '1777 0 /var/tmp', 'pid-ok', 'ro /etc')
+    }
+
     It 'lets the user''s own -Tmpfs or -Volume on those paths win, and keeps a volume beneath /run visible' {
         $vol = "runsem-ro-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
         $null = New-ContainerVolume $vol
