@@ -540,6 +540,23 @@ Describe 'A -Remove run returns after the container is gone (issue 10.8, docker 
     }
 }
 
+Describe 'A -Remove run on a user network leaves the network free for removal (issue 10.8, docker run --rm; network rm)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'removes the network right after the run returns, 5 times in a row' {
+        $failures = foreach ($i in 1..5) {
+            $net = "runsem-rmnet-$i-$([guid]::NewGuid().ToString('N').Substring(0, 4))"
+            $null = New-ContainerNetwork $net
+            $out = Invoke-ContainerImage busybox-test:latest -Remove -Network $net -- sh -c 'ip -o -4 addr show eth0 | wc -l'
+            $LASTEXITCODE | Should -Be 0
+            $out | Should -Be '1' -Because 'it ran on the network'
+            try { Remove-ContainerNetwork $net -ErrorAction Stop } catch { "network $($i): $($_.FullyQualifiedErrorId) $($_.Exception.Message)" }
+        }
+        $failures | Should -BeNullOrEmpty
+        Get-ContainerNetwork | Where-Object Name -like 'runsem-rmnet-*' | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'docker run''s -ShmSize, -Sysctl, -Device, -GroupAdd and -Domainname (issue 10, docker run reference)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 
