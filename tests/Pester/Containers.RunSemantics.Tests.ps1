@@ -557,6 +557,43 @@ Describe 'A -Remove run on a user network leaves the network free for removal (i
     }
 }
 
+Describe 'Command words typed with commas stay one word (ps -o pid,args), for run, create, exec and compose run' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'passes pid,args as one argument to <Cmdlet>' -ForEach @(
+        @{ Cmdlet = 'Invoke-ContainerImage' }
+        @{ Cmdlet = 'New-Container' }
+        @{ Cmdlet = 'Invoke-ContainerExec' }
+    ) {
+        $name = "runsem-words-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        # the words as PowerShell parses them: 'pid,args' and 'a,b,c' are arrays, 7 a number
+        $out = switch ($Cmdlet) {
+            'Invoke-ContainerImage' { Invoke-ContainerImage busybox-test:latest -Remove -Network none -- printf '[%s]\n' pid,args a,b,c 7 }
+            'New-Container' {
+                $null = New-Container busybox-test:latest -Name $name -Network none -- printf '[%s]\n' pid,args a,b,c 7
+                Start-Container $name -Attach
+            }
+            'Invoke-ContainerExec' {
+                $null = Invoke-ContainerImage busybox-test:latest -Detach -Name $name -Network none -- sleep 600
+                Invoke-ContainerExec $name -- printf '[%s]\n' pid,args a,b,c 7
+            }
+        }
+        $out | Should -Be @('[pid,args]', '[a,b,c]', '[7]')
+        if ($Cmdlet -eq 'Invoke-ContainerExec') {
+            (Invoke-ContainerExec $name -- ps -o pid,args) | Select-Object -First 1 | Should -Match '^\s*PID\s+COMMAND'
+        }
+    }
+
+    It 'passes a comma list after -- to Invoke-ContainerProject -Service too' {
+        $dir = Join-Path $TestDrive 'words-project'
+        $null = New-Item -ItemType Directory -Force $dir
+        Set-Content (Join-Path $dir 'compose.yaml') "services:`n  app:`n    image: busybox-test:latest`n    network_mode: none`n"
+        $out = Invoke-ContainerProject -Path (Join-Path $dir 'compose.yaml') -ProjectName runsem-words -Service app -Remove -- printf '[%s]\n' pid,args
+        try { $out | Should -Be '[pid,args]' }
+        finally { Remove-ContainerProject runsem-words -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null }
+    }
+}
+
 Describe 'docker run''s -ShmSize, -Sysctl, -Device, -GroupAdd and -Domainname (issue 10, docker run reference)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 

@@ -140,6 +140,7 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
 public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 {
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    [CommandWordsTransformation]
     public string[] Command { get; set; } = [];
     /// <summary>A shell's -c script (sh -c 'script' without '--').</summary>
     [Parameter] [Alias("c")] public string? ShellScript { get; set; }
@@ -267,7 +268,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 [OutputType(typeof(void))]
 public sealed class EnterContainerCommand : ContainerTargetCmdletBase
 {
-    [Parameter(Position = 1)] public string[] Command { get; set; } = ["/bin/sh"];
+    [Parameter(Position = 1)] [CommandWordsTransformation] public string[] Command { get; set; } = ["/bin/sh"];
     [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
     [Parameter] public string? User { get; set; }
     [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
