@@ -594,6 +594,55 @@ Describe 'Command words typed with commas stay one word (ps -o pid,args), for ru
     }
 }
 
+Describe '$LASTEXITCODE of Start-Container and Invoke-ContainerExec failures (issue 10.2, podman start and exec)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'sets 125 for a container that does not exist, with ContainerNotFound' {
+        $global:LASTEXITCODE = 0
+        $err = $null
+        Start-Container runsem-no-such-container -ErrorVariable err -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        $global:LASTEXITCODE = 0
+        $err = $null
+        Invoke-ContainerExec runsem-no-such-container -ErrorVariable err -ErrorAction SilentlyContinue -- true
+        $LASTEXITCODE | Should -Be 125
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+    }
+
+    It 'sets the code run sets (<Code>) when Start-Container without -Attach cannot start the command, and 125 for an engine failure' -ForEach @(
+        @{ Command = @('no-such-program'); Code = 127 }
+        @{ Command = @('/etc'); Code = 126 }
+    ) {
+        $name = "runsem-startfail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $null = New-Container busybox-test:latest -Name $name -Network none -- @Command
+        $global:LASTEXITCODE = 0
+        $err = $null
+        Start-Container $name -ErrorVariable err -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be $Code
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStartFailed,*'
+        $null = New-Container busybox-test:latest -Name "$name-user" -Network none -User nosuchuser -- true
+        $global:LASTEXITCODE = 0
+        Start-Container "$name-user" -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 125
+    }
+
+    It 'sets 0 for a successful Invoke-ContainerExec -Detach, Start-Container and detached run' {
+        $name = "runsem-execd-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $global:LASTEXITCODE = 7
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name "$name-run" -Network none -- sleep 600
+        $LASTEXITCODE | Should -Be 0
+        $null = New-Container busybox-test:latest -Name $name -Network none -- sleep 600
+        $global:LASTEXITCODE = 7
+        Start-Container $name
+        $LASTEXITCODE | Should -Be 0
+        $global:LASTEXITCODE = 7
+        Invoke-ContainerExec $name -Detach -- sh -c 'echo done > /tmp/marker'
+        $LASTEXITCODE | Should -Be 0
+        Wait-ContainerCondition { (Invoke-ContainerExec $name -- cat /tmp/marker 2>$null) -eq 'done' } | Should -BeTrue
+    }
+}
+
 Describe 'docker run''s -ShmSize, -Sysctl, -Device, -GroupAdd and -Domainname (issue 10, docker run reference)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 
