@@ -597,17 +597,15 @@ Describe 'Command words typed with commas stay one word (ps -o pid,args), for ru
 Describe '$LASTEXITCODE of Start-Container and Invoke-ContainerExec failures (issue 10.2, podman start and exec)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 
-    It 'sets 125 for a container that does not exist, with ContainerNotFound' {
+    It 'sets 125 for <Case> of a container that does not exist, with ContainerNotFound' -ForEach @(
+        @{ Case = 'Start-Container'; Run = { Start-Container runsem-no-such-container -ErrorAction SilentlyContinue } }
+        @{ Case = 'Invoke-ContainerExec'; Run = { Invoke-ContainerExec runsem-no-such-container -ErrorAction SilentlyContinue -- true } }
+    ) {
         $global:LASTEXITCODE = 0
-        $err = $null
-        Start-Container runsem-no-such-container -ErrorVariable err -ErrorAction SilentlyContinue
+        $Error.Clear()
+        $null = & $Run
         $LASTEXITCODE | Should -Be 125
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
-        $global:LASTEXITCODE = 0
-        $err = $null
-        Invoke-ContainerExec runsem-no-such-container -ErrorVariable err -ErrorAction SilentlyContinue -- true
-        $LASTEXITCODE | Should -Be 125
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        $Error[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
     }
 
     It 'sets the code run sets (<Code>) when Start-Container without -Attach cannot start the command, and 125 for an engine failure' -ForEach @(
