@@ -133,10 +133,17 @@ public abstract partial class PscCmdlet : PSCmdlet
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested || Stopping) { throw new PipelineStoppedException(); }
         catch (Exception e)
         {
+            OnTargetFailed(e);
             WriteEngineError(e, target);
             return false;
         }
     }
+
+    /// <summary>
+    /// Called by <see cref="ForTarget(object?, Action)"/> for each target whose work failed (also a name that resolves to
+    /// nothing), before its error is written: where a cmdlet sets $LASTEXITCODE (start, exec), it sets the failure's code.
+    /// </summary>
+    protected virtual void OnTargetFailed(Exception error) { }
 
     /// <summary><see cref="ForTarget(object?, Action)"/> for work with a result; <paramref name="result"/> is default when it failed.</summary>
     protected internal bool ForTarget<T>(object? target, Func<T> work, out T result)

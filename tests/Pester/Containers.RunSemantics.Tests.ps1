@@ -540,6 +540,107 @@ Describe 'A -Remove run returns after the container is gone (issue 10.8, docker 
     }
 }
 
+Describe 'A -Remove run on a user network leaves the network free for removal (issue 10.8, docker run --rm; network rm)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'removes the network right after the run returns, 5 times in a row' {
+        $failures = foreach ($i in 1..5) {
+            $net = "runsem-rmnet-$i-$([guid]::NewGuid().ToString('N').Substring(0, 4))"
+            $null = New-ContainerNetwork $net
+            $out = Invoke-ContainerImage busybox-test:latest -Remove -Network $net -- sh -c 'ip -o -4 addr show eth0 | wc -l'
+            $LASTEXITCODE | Should -Be 0
+            $out | Should -Be '1' -Because 'it ran on the network'
+            try { Remove-ContainerNetwork $net -ErrorAction Stop } catch { "network $($i): $($_.FullyQualifiedErrorId) $($_.Exception.Message)" }
+        }
+        $failures | Should -BeNullOrEmpty
+        Get-ContainerNetwork | Where-Object Name -like 'runsem-rmnet-*' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Command words typed with commas stay one word (ps -o pid,args), for run, create, exec and compose run' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'passes pid,args as one argument to <Cmdlet>' -ForEach @(
+        @{ Cmdlet = 'Invoke-ContainerImage' }
+        @{ Cmdlet = 'New-Container' }
+        @{ Cmdlet = 'Invoke-ContainerExec' }
+    ) {
+        $name = "runsem-words-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        # the words as PowerShell parses them: 'pid,args' and 'a,b,c' are arrays, 7 a number
+        $out = switch ($Cmdlet) {
+            'Invoke-ContainerImage' { Invoke-ContainerImage busybox-test:latest -Remove -Network none -- printf '[%s]\n' pid,args a,b,c 7 }
+            'New-Container' {
+                $null = New-Container busybox-test:latest -Name $name -Network none -- printf '[%s]\n' pid,args a,b,c 7
+                Start-Container $name -Attach
+            }
+            'Invoke-ContainerExec' {
+                $null = Invoke-ContainerImage busybox-test:latest -Detach -Name $name -Network none -- sleep 600
+                Invoke-ContainerExec $name -- printf '[%s]\n' pid,args a,b,c 7
+            }
+        }
+        $out | Should -Be @('[pid,args]', '[a,b,c]', '[7]')
+        if ($Cmdlet -eq 'Invoke-ContainerExec') {
+            (Invoke-ContainerExec $name -- ps -o pid,args) | Select-Object -First 1 | Should -Match '^\s*PID\s+COMMAND'
+        }
+    }
+
+    It 'passes a comma list after -- to Invoke-ContainerProject -Service too' {
+        $dir = Join-Path $TestDrive 'words-project'
+        $null = New-Item -ItemType Directory -Force $dir
+        Set-Content (Join-Path $dir 'compose.yaml') "services:`n  app:`n    image: busybox-test:latest`n    network_mode: none`n"
+        $out = Invoke-ContainerProject -Path (Join-Path $dir 'compose.yaml') -ProjectName runsem-words -Service app -Remove -- printf '[%s]\n' pid,args
+        try { $out | Should -Be '[pid,args]' }
+        finally { Remove-ContainerProject runsem-words -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null }
+    }
+}
+
+Describe '$LASTEXITCODE of Start-Container and Invoke-ContainerExec failures (issue 10.2, podman start and exec)' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'sets 125 for <Case> of a container that does not exist, with ContainerNotFound' -ForEach @(
+        @{ Case = 'Start-Container'; Run = { Start-Container runsem-no-such-container -ErrorAction SilentlyContinue } }
+        @{ Case = 'Invoke-ContainerExec'; Run = { Invoke-ContainerExec runsem-no-such-container -ErrorAction SilentlyContinue -- true } }
+    ) {
+        $global:LASTEXITCODE = 0
+        $Error.Clear()
+        $null = & $Run
+        $LASTEXITCODE | Should -Be 125
+        $Error[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+    }
+
+    It 'sets the code run sets (<Code>) when Start-Container without -Attach cannot start the command, and 125 for an engine failure' -ForEach @(
+        @{ Command = @('no-such-program'); Code = 127 }
+        @{ Command = @('/etc'); Code = 126 }
+    ) {
+        $name = "runsem-startfail-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $null = New-Container busybox-test:latest -Name $name -Network none -- @Command
+        $global:LASTEXITCODE = 0
+        $err = $null
+        Start-Container $name -ErrorVariable err -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be $Code
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerStartFailed,*'
+        $null = New-Container busybox-test:latest -Name "$name-user" -Network none -User nosuchuser -- true
+        $global:LASTEXITCODE = 0
+        Start-Container "$name-user" -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 125
+    }
+
+    It 'sets 0 for a successful Invoke-ContainerExec -Detach, Start-Container and detached run' {
+        $name = "runsem-execd-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        $global:LASTEXITCODE = 7
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name "$name-run" -Network none -- sleep 600
+        $LASTEXITCODE | Should -Be 0
+        $null = New-Container busybox-test:latest -Name $name -Network none -- sleep 600
+        $global:LASTEXITCODE = 7
+        Start-Container $name
+        $LASTEXITCODE | Should -Be 0
+        $global:LASTEXITCODE = 7
+        Invoke-ContainerExec $name -Detach -- sh -c 'echo done > /tmp/marker'
+        $LASTEXITCODE | Should -Be 0
+        Wait-ContainerCondition { (Invoke-ContainerExec $name -- cat /tmp/marker 2>$null) -eq 'done' } | Should -BeTrue
+    }
+}
+
 Describe 'docker run''s -ShmSize, -Sysctl, -Device, -GroupAdd and -Domainname (issue 10, docker run reference)' {
     AfterAll { Get-Container -All | Remove-Container -Force }
 
@@ -798,6 +899,11 @@ Describe '-ReadOnly gets podman''s writable /tmp, /var/tmp and /run tmpfs; -Read
         $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -ReadOnly -ReadOnlyTmpfs:$false -- sh -c 'for d in /tmp /var/tmp /run /dev/shm; do touch $d/f 2>/dev/null && echo "ok $d" || echo "ro $d"; done'
         $out | Should -Be @('ro /tmp', 'ro /var/tmp', 'ro /run', 'ok /dev/shm')
         (Invoke-ContainerImage busybox-test:latest -Remove -Network none -- sh -c 'grep -cE " /(tmp|var/tmp|run) " /proc/mounts || true') | Should -Be '0' -Because 'a writable root gets none'
+    }
+
+    It 'gives /run mode 1777 like /tmp and /var/tmp (podman run --read-only), so a non-root -User writes its pid file there' {
+        $out = Invoke-ContainerImage busybox-test:latest -Remove -Network none -ReadOnly -User 1000:1000 -- sh -c 'stat -c "%a %u %n" /run /tmp /var/tmp; echo $$ > /run/app.pid && echo pid-ok; touch /etc/f 2>/dev/null || echo "ro /etc"'
+        $out | Should -Be @('1777 0 /run', '1777 0 /tmp', '1777 0 /var/tmp', 'pid-ok', 'ro /etc')
     }
 
     It 'lets the user''s own -Tmpfs or -Volume on those paths win, and keeps a volume beneath /run visible' {

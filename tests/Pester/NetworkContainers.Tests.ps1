@@ -267,6 +267,40 @@ Describe 'Network modes' {
         finally { Get-Container -All | Where-Object Name -in 'gives-up', 'takes-port' | Remove-Container -Force -Confirm:$false }
     }
 
+    It 'releases the network of a start that fails (<Case>): namespace, lease, port rules, cache; the port is free (issue 10.9, podman)' -ForEach @(
+        @{ Case = 'a detached run, then Start-Container'; Detach = $true }
+        @{ Case = 'an attached run'; Detach = $false }
+    ) {
+        $port = Get-FreeTcpPort
+        $name = "fails-$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        function Get-Leftover([string] $Id) {
+            # what a failed start may have left: its namespace, state, CNI cache, address lease and the port's rules
+            $left = @()
+            if (Test-Path (Join-Path ([PsContainers.Core.Networking.NetworkNamespace]::Directory) "psc-$($Id.Substring(0, 16))")) { $left += 'netns' }
+            if (Test-Path (Join-Path $script:Root "containers/$Id/network.json")) { $left += 'network.json' }
+            if (Get-ChildItem (Join-Path $script:Root 'networks/cache') -Filter "*-$Id-*" -ErrorAction SilentlyContinue) { $left += 'CNI cache (its veth)' }
+            if (Get-ChildItem /run/pscontainers/ipam/pscontainers -File -ErrorAction SilentlyContinue | Where-Object { (Get-Content -Raw $_.FullName -ErrorAction SilentlyContinue) -match $Id }) { $left += 'address lease' }
+            if ((& iptables-save) -match "dport $port\b") { $left += "iptables rule for port $port" }
+            $left
+        }
+        $global:LASTEXITCODE = 0
+        $null = Invoke-ContainerImage $script:Img -Detach:$Detach -Name $name -Publish "$($port):8080" -ErrorAction SilentlyContinue -- nosuch-program
+        $LASTEXITCODE | Should -Be 127
+        $c = Get-Container $name
+        $c.ExitCode | Should -Be 127
+        Get-Leftover $c.Id | Should -BeNullOrEmpty
+        if ($Detach) {
+            Start-Container $name -ErrorAction SilentlyContinue
+            Get-Leftover $c.Id | Should -BeNullOrEmpty -Because 'Start-Container''s failed start releases too'
+        }
+        try {
+            $null = Invoke-ContainerImage $script:Img -Detach -Name "$name-next" -Publish "$($port):8080" -- sh -c 'exec httpd -f -p 8080 -h /etc'
+            $page = Wait-ContainerCondition { & busybox wget -q -O - "http://127.0.0.1:$port/motd" 2>$null } -TimeoutSeconds 10
+            $page | Should -Be 'Welcome to the PsContainers test image'
+        }
+        finally { Get-Container -All | Where-Object Name -in $name, "$name-next" | Remove-Container -Force -Confirm:$false }
+    }
+
     It 'keeps the network while a restart policy restarts, and releases it on Stop-Container' {
         $c = Invoke-ContainerImage $script:Img -Detach -Name keeps-net -Restart always -- sh -c 'sleep 0.3; exit 1'
         try {

@@ -337,9 +337,23 @@ public sealed partial class ContainerManager
         }
         catch
         {
-            UnmountRootfs(cur);
+            ReleaseFailedStart(cur);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Undo a start that failed after its bundle was set up (the runtime could not run the command: 126, 127; or the
+    /// monitor failed): the root file system is unmounted and every participant releases what ContributeSpec took
+    /// (network namespace, veth, address lease, port rules and published host ports; volume mounts), in reverse order,
+    /// as when a container stops. The runtime's poststop hook never runs for a container that was not created, so this
+    /// is the only release (issue 10.9: everything a stopped container held is released, whatever stopped it; podman
+    /// releases a failed start's network too). Best effort and idempotent; the caller holds the container's lock.
+    /// </summary>
+    private void ReleaseFailedStart(Container cur)
+    {
+        try { UnmountRootfs(cur); } catch (Exception e) when (e is PscException or IOException) { }
+        ContainerParticipants.Released(_engine.Participants, cur);
     }
 
     /// <summary>
@@ -385,7 +399,14 @@ public sealed partial class ContainerManager
         fg.WaitForExit();
         int code = fg.ExitCode;
         fg.Dispose();
-        return Store.Load(c.Id)?.State.ExitCode ?? code;
+        var after = Store.Load(c.Id);
+        if (after is { State.Error.Length: > 0, State.Running: false })
+        {
+            // the monitor recorded a start the runtime refused (126, 127): release what the bundle's setup took
+            using (Store.LockContainer(c.Id, ct))
+                ReleaseFailedStart(after);
+        }
+        return after?.State.ExitCode ?? code;
     }
 
     // ------------------------------------------------------------------ stop / kill

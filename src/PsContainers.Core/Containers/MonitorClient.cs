@@ -70,7 +70,12 @@ internal sealed class MonitorClient(ContainerStore store, PscPaths paths, string
         var p = Process.Start(psi)!;
         PhaseTrace.Mark("monitor: spawned");
         if (!stdin) p.StandardInput.Close();
-        var launch = new MonitorLaunch { Process = p, RemovesDirectory = c.HostConfig.AutoRemove ? _store.DirOf(c.Id) : null };
+        var launch = new MonitorLaunch
+        {
+            Process = p,
+            RemovesDirectory = c.HostConfig.AutoRemove ? _store.DirOf(c.Id) : null,
+            NetworkReleaseLock = c.HostConfig.AutoRemove ? Networking.ContainerNetworking.LockPathFor(_paths, c.Id) : null,
+        };
         var frame = MonitorProtocol.Read(p.StandardOutput.BaseStream);
         if (frame.Type == MonitorFrameType.Started)
         {

@@ -18,10 +18,13 @@ public sealed class MonitorLaunch : IDisposable
     public Stream? Output => Process?.StandardOutput.BaseStream;
     public Stream? Input => Process?.StandardInput.BaseStream;
     internal string? RemovesDirectory;
+    /// <summary>The container's network lock (<see cref="Networking.ContainerNetworking.LockPathFor"/>), which the runtime's poststop "pscmon net-release" holds while it releases the network.</summary>
+    internal string? NetworkReleaseLock;
 
     /// <summary>
-    /// Wait for the monitor's clean-up after the exit: until the container is gone (-Remove) or the
-    /// monitor has exited.
+    /// Wait for the monitor's clean-up after the exit: until the container is gone (-Remove) and its network released
+    /// (docker run --rm returns after the container and its network are gone, so a network rm right after works), or
+    /// the monitor has exited. False when <paramref name="timeout"/> passed first.
     /// </summary>
     public bool WaitForCleanup(TimeSpan timeout)
     {
@@ -29,11 +32,28 @@ public sealed class MonitorLaunch : IDisposable
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < timeout)
         {
-            if (!Directory.Exists(RemovesDirectory)) return true;
-            try { if (Process is null || Process.HasExited) return true; } catch (InvalidOperationException) { return true; }
+            if (!Directory.Exists(RemovesDirectory)) return WaitForNetworkRelease(timeout - sw.Elapsed);
+            try { if (Process is null || Process.HasExited) return WaitForNetworkRelease(timeout - sw.Elapsed); } catch (InvalidOperationException) { return true; }
             Thread.Sleep(1);
         }
         return false;
+    }
+
+    /// <summary>
+    /// Wait until no net-release holds the container's network lock: the poststop hook took it before the monitor
+    /// removed the container, and its detached release keeps it to the end. Nothing to wait for without a lock file
+    /// (no network was set up).
+    /// </summary>
+    private bool WaitForNetworkRelease(TimeSpan timeout)
+    {
+        if (NetworkReleaseLock is null || !File.Exists(NetworkReleaseLock)) return true;
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            using (var l = Util.FileLock.TryExclusive(NetworkReleaseLock)) if (l is not null) return true;
+            if (sw.Elapsed >= timeout) return false;
+            Thread.Sleep(5);
+        }
     }
 
     /// <summary>Wait until the monitor process has exited (after its clean-up).</summary>

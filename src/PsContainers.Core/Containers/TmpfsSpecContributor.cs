@@ -14,10 +14,10 @@ public sealed class TmpfsSpecContributor : ISpecContributor
     /// <summary>
     /// The writable tmpfs a read-only root gets unless -ReadOnlyTmpfs:$false (podman's --read-only-tmpfs, default true:
     /// "mount a read-write tmpfs on /run, /tmp and /var/tmp"); plain docker --read-only adds none of them. Each is
-    /// nosuid,nodev, mode 1777 (/run 755), empty (the image's files there are hidden, as under any tmpfs). A mount of
-    /// the container on the same path (-Tmpfs, -Volume, -Mount) wins; /dev/shm is the container's own tmpfs anyway.
+    /// nosuid,nodev, mode 1777, /run too (podman 4.3 run --read-only gives /run 1777, so a non-root USER can write its
+    /// pid file there), empty (the image's files there are hidden, as under any tmpfs). A mount of the container on the same path (-Tmpfs, -Volume, -Mount) wins; /dev/shm is the container's own tmpfs anyway.
     /// </summary>
-    public static readonly IReadOnlyList<(string Path, int Mode)> ReadOnlyTmpfsPaths = [("/tmp", 1023), ("/var/tmp", 1023), ("/run", 493)];
+    public static readonly IReadOnlyList<(string Path, int Mode)> ReadOnlyTmpfsPaths = [("/tmp", 1023), ("/var/tmp", 1023), ("/run", 1023)];
 
     /// <exception cref="PscException">InvalidTmpfs: a destination that is not an absolute path.</exception>
     public void ContributeSpec(Container container, RuntimeSpec spec, string bundle)

@@ -38,7 +38,10 @@ public sealed class ContainerNetworking
     /// Per-container lock, always taken before the store-wide one. The poststop cleanup program takes only this
     /// one, so releasing one container's network never holds up another container's setup.
     /// </summary>
-    public string ContainerLockPath(string id) => Path.Combine(Paths.Networks, "locks", id + ".lock");
+    public string ContainerLockPath(string id) => LockPathFor(Paths, id);
+
+    /// <summary><see cref="ContainerLockPath"/> of the store at <paramref name="paths"/> (networks/locks/ID.lock), also held by pscmon net-release while it releases.</summary>
+    public static string LockPathFor(PscPaths paths, string id) => Path.Combine(paths.Networks, "locks", id + ".lock");
 
     public ContainerNetworkState? GetState(string containerId) => ContainerNetworkState.ReadFrom(StatePath(containerId));
 
@@ -47,7 +50,11 @@ public sealed class ContainerNetworking
         var list = new List<ContainerNetworkState>();
         if (!Directory.Exists(Paths.Containers)) return list;
         foreach (var d in Directory.EnumerateDirectories(Paths.Containers))
+        {
+            // a removed container's directory renamed for deletion (.trash-ID) holds no container
+            if (Path.GetFileName(d).StartsWith(ContainerMarkers.TrashPrefix, StringComparison.Ordinal)) continue;
             if (GetState(Path.GetFileName(d)) is ContainerNetworkState s) list.Add(s);
+        }
         return list;
     }
 

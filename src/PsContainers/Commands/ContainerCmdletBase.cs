@@ -122,6 +122,13 @@ public abstract class ContainerCmdletBase : PscCmdlet
     protected void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
     /// <summary>
+    /// $LASTEXITCODE for a start or exec that failed before its command ran, docker's rule: the error's own code (the
+    /// runtime's 126 not executable, 127 not found), else 125 (the engine failed: no such container, bad option, unknown user).
+    /// </summary>
+    protected void SetFailureExitCode(Exception e) =>
+        SetLastExitCode(e is PscException { ExitCode: int code } ? code : Contract.StartFailure.EngineError);
+
+    /// <summary>
     /// Start a created container as docker run does after its create (Invoke-ContainerImage, Invoke-ContainerProject):
     /// detached, write the container; attached, run <paramref name="attached"/> to the exit and report it by the one
     /// exit-status rule ($LASTEXITCODE, and a ContainerExitCode error when not 0). A start that fails removes a
@@ -135,6 +142,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
             if (detach)
             {
                 using (var launch = Manager.Start(c, ct: CancellationToken)) WriteObject(launch.Container ?? c);
+                SetLastExitCode(0); // docker run -d: 0 once the container started
                 return;
             }
             int code = attached();
@@ -144,7 +152,7 @@ public abstract class ContainerCmdletBase : PscCmdlet
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             if (remove) try { Manager.Remove(c, force: true); } catch (Exception) { }
-            SetLastExitCode(e is PscException { ExitCode: int code } ? code : Contract.StartFailure.EngineError);
+            SetFailureExitCode(e);
             WriteEngineError(e, c);
         }
     }

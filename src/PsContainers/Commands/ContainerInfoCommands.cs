@@ -140,6 +140,7 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
 public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 {
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    [CommandWordsTransformation]
     public string[] Command { get; set; } = [];
     /// <summary>A shell's -c script (sh -c 'script' without '--').</summary>
     [Parameter] [Alias("c")] public string? ShellScript { get; set; }
@@ -223,6 +224,9 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
         _ => throw new PSArgumentException($"The piped object '{piped}' names no container: pipe containers, names, or objects with a Name or Id property."),
     };
 
+    /// <summary>A container that is not found (or an exec that could not start) sets $LASTEXITCODE to 125 (podman exec), or the failure's own code (126, 127).</summary>
+    protected override void OnTargetFailed(Exception error) => SetFailureExitCode(error);
+
     protected override void EndProcessing()
     {
         if (_pipedInput is not null) ForEachTarget(Targets().ToList(), Act);
@@ -256,8 +260,8 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
         using var streams = StandardStreams.Open(this, InputFile, OutFile);
         using var piped = _pipedInput is null ? null : new MemoryStream(_pipedInput.ToArray(), writable: false); // each named container reads every line
         int code = RunExec(c, Command, opts, Interactive || InputFile is not null, Tty && !Detach, streams, piped);
+        SetLastExitCode(Detach ? 0 : code); // docker exec -d: 0 once the command was started
         if (Detach) return;
-        SetLastExitCode(code);
         if (code != 0) WriteExitError($"'{string.Join(' ', Command)}' in container '{c.Name}'", code, c);
     }
 }
@@ -267,7 +271,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 [OutputType(typeof(void))]
 public sealed class EnterContainerCommand : ContainerTargetCmdletBase
 {
-    [Parameter(Position = 1)] public string[] Command { get; set; } = ["/bin/sh"];
+    [Parameter(Position = 1)] [CommandWordsTransformation] public string[] Command { get; set; } = ["/bin/sh"];
     [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
     [Parameter] public string? User { get; set; }
     [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }

@@ -64,8 +64,15 @@ public sealed class StartContainerCommand : ContainerTargetCmdletBase
             return;
         }
         using var launch = Manager.Start(c, ct: CancellationToken);
+        SetLastExitCode(0); // podman start: 0 once started
         if (PassThru) WriteObject(launch.Container ?? c);
     }
+
+    /// <summary>
+    /// A start that fails, or a name that names no container, sets $LASTEXITCODE as podman start's status: the
+    /// runtime's 126 or 127 when it could not run the command (the code run sets for the same failure), else 125.
+    /// </summary>
+    protected override void OnTargetFailed(Exception error) => SetFailureExitCode(error);
 }
 
 /// <summary>Stop-Container: the stop signal, then KILL after -Timeout seconds.</summary>

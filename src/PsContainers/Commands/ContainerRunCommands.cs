@@ -41,6 +41,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     public ContainerImage? ImageObject { get; set; }
 
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    [CommandWordsTransformation]
     public string[]? Command { get; set; }
 
     /// <summary>

@@ -4,6 +4,7 @@ using PsContainers.Core;
 using PsContainers.Core.Compose;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -31,6 +32,7 @@ public sealed class InvokeContainerProjectCommand : ContainerProjectCmdletBase
 
     /// <summary>The command and its arguments instead of the service's (after the files, or after '--').</summary>
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    [CommandWordsTransformation]
     public string[] Command { get; set; } = [];
 
     /// <summary>Remove the container when it exits (docker compose run --rm).</summary>
