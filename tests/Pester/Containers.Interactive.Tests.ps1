@@ -205,6 +205,13 @@ Describe '-Interactive without -Tty on a terminal gives the prompt back at the e
             Send-Keys $Session "`"after-`" + ($N * 10 + 1)", 'Enter'
             Wait-Pane $Session "(?m)^after-$($N * 10 + 1)\s*$" -Timeout $Timeout
         }
+        # types a command at the prompt that reads a line, then the line; the command's echo of it must appear
+        function Test-TypedLine([string] $Session, [string] $Command, [string] $Line, [string] $Expected) {
+            Send-Keys $Session $Command, 'Enter'
+            Start-Sleep -Milliseconds 800
+            Send-Keys $Session $Line, 'Enter'
+            Wait-Pane $Session "(?m)^$Expected"
+        }
         $null = Invoke-ContainerImage busybox-test:latest -Detach -Name prompt-box -- sleep 600
     }
     AfterAll { Get-Container -All | Remove-Container -Force }
@@ -221,10 +228,7 @@ Describe '-Interactive without -Tty on a terminal gives the prompt back at the e
 
     It 'a container that reads a typed line gets it, and the prompt comes back after its exit' {
         $s = Start-TmuxPrompt
-        Send-Keys $s 'Invoke-ContainerImage busybox-test:latest -Interactive -Remove -- sh -c ''read x; echo got=$x''', 'Enter'
-        Start-Sleep -Milliseconds 800
-        Send-Keys $s 'typed-line', 'Enter'
-        Wait-Pane $s '(?m)^got=typed-line' | Should -BeTrue
+        Test-TypedLine $s 'Invoke-ContainerImage busybox-test:latest -Interactive -Remove -- sh -c ''read x; echo got=$x''' 'typed-line' 'got=typed-line' | Should -BeTrue
         Test-PromptAnswers $s 3 | Should -BeTrue
     }
 
@@ -233,20 +237,14 @@ Describe '-Interactive without -Tty on a terminal gives the prompt back at the e
         Send-Keys $s 'Invoke-ContainerExec prompt-box -Interactive -- true; "EXEC-EXIT=$LASTEXITCODE"', 'Enter'
         Wait-Pane $s '(?m)^EXEC-EXIT=0' | Should -BeTrue
         Test-PromptAnswers $s 4 | Should -BeTrue
-        Send-Keys $s 'Invoke-ContainerExec prompt-box -Interactive -- sh -c ''read x; echo exec-got=$x''', 'Enter'
-        Start-Sleep -Milliseconds 800
-        Send-Keys $s 'exec-line', 'Enter'
-        Wait-Pane $s '(?m)^exec-got=exec-line' | Should -BeTrue
+        Test-TypedLine $s 'Invoke-ContainerExec prompt-box -Interactive -- sh -c ''read x; echo exec-got=$x''' 'exec-line' 'exec-got=exec-line' | Should -BeTrue
         Test-PromptAnswers $s 5 | Should -BeTrue
     }
 
     It 'Start-Container -Attach -Interactive (no -Tty) returns the prompt' {
         $null = New-Container busybox-test:latest -Name prompt-start -Interactive -- sh -c 'read x; echo start-got=$x'
         $s = Start-TmuxPrompt
-        Send-Keys $s 'Start-Container prompt-start -Attach -Interactive', 'Enter'
-        Start-Sleep -Milliseconds 800
-        Send-Keys $s 'start-line', 'Enter'
-        Wait-Pane $s '(?m)^start-got=start-line' | Should -BeTrue
+        Test-TypedLine $s 'Start-Container prompt-start -Attach -Interactive' 'start-line' 'start-got=start-line' | Should -BeTrue
         Test-PromptAnswers $s 6 | Should -BeTrue
     }
 }
