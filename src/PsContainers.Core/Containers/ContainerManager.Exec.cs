@@ -57,8 +57,7 @@ public sealed partial class ContainerManager
         AnonymousPipeServerStream? inPipe = stdin is null ? null : new AnonymousPipeServerStream(PipeDirection.Out, HandleInheritability.None);
         int code = -1;
         Exception? failure = null;
-        // stdin is copied into the pipe from the start; a HostStandardInput is stopped the moment the process exited
-        var pump = inPipe is null ? null : StdinPump.Start(stdin!, inPipe, "psc-exec-stdin");
+        StdinPump? pump = null; // a HostStandardInput is stopped the moment the process exited (and at the end below)
         var runner = new Thread(() =>
         {
             try
@@ -75,6 +74,8 @@ public sealed partial class ContainerManager
             }
         }) { IsBackground = true, Name = "psc-exec" };
         runner.Start();
+        // started after the runner, as before: the pump disposes the pipe at the input's end, which closes its client end too
+        if (inPipe is not null) pump = StdinPump.Start(stdin!, inPipe, "psc-exec-stdin");
         var readers = new[] { stdout is null ? Pump(outPipe, false, queue) : outPipe.CopyToAsync(stdout, proxy ? CancellationToken.None : ct), Pump(errPipe, true, queue) };
         Task.WhenAll(readers).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
         void Signal(int signal)
