@@ -187,3 +187,64 @@ Describe 'Ctrl+C on an attached run is docker''s sig-proxy (issue 10.11)' -Skip:
         (Get-Container sigint-exec-box3).Status | Should -Be 'Running'
     }
 }
+
+Describe '-Interactive without -Tty on a terminal gives the prompt back at the exit (issue 10.11)' -Skip:(-not (Get-Command tmux -ErrorAction SilentlyContinue)) {
+    BeforeAll {
+        # an interactive pwsh (PSReadLine's prompt) on a tmux pty, with the commands typed at its prompt as a user does
+        function Start-TmuxPrompt {
+            $s = 's' + [guid]::NewGuid().ToString('N').Substring(0, 6)
+            $file = Join-Path $TestDrive "$s.ps1"
+            "`$env:PSCONTAINERS_ROOT = '$Root'; Import-Module '$ModuleManifest'; 'ready-prompt'" | Set-Content $file
+            & tmux -L $Sock new-session -d -s $s -x 150 -y 40 "$Pwsh -NoProfile -NoLogo -NoExit -File $file"
+            Wait-Pane $s '(?m)^ready-prompt' -Timeout 30 | Should -BeTrue
+            Wait-Pane $s '(?m)^PS .*>' | Should -BeTrue
+            $s
+        }
+        # types a statement at the prompt; the output line it prints (a computed value, not the typed text) must appear
+        function Test-PromptAnswers([string] $Session, [int] $N, [double] $Timeout = 5) {
+            Send-Keys $Session "`"after-`" + ($N * 10 + 1)", 'Enter'
+            Wait-Pane $Session "(?m)^after-$($N * 10 + 1)\s*$" -Timeout $Timeout
+        }
+        # types a command at the prompt that reads a line, then the line; the command's echo of it must appear
+        function Test-TypedLine([string] $Session, [string] $Command, [string] $Line, [string] $Expected) {
+            Send-Keys $Session $Command, 'Enter'
+            Start-Sleep -Milliseconds 800
+            Send-Keys $Session $Line, 'Enter'
+            Wait-Pane $Session "(?m)^$Expected"
+        }
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name prompt-box -- sleep 600
+    }
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'Invoke-ContainerImage -Interactive -- true: the next statement typed runs at once' {
+        $s = Start-TmuxPrompt
+        Send-Keys $s 'Invoke-ContainerImage busybox-test:latest -Interactive -Name prompt-true -- true; "RUN-EXIT=$LASTEXITCODE"', 'Enter'
+        Wait-Pane $s '(?m)^RUN-EXIT=0' | Should -BeTrue
+        Test-PromptAnswers $s 1 | Should -BeTrue
+        # and again: no key of the first statement was eaten
+        Test-PromptAnswers $s 2 | Should -BeTrue
+        (Get-Container prompt-true).Status | Should -Be 'Exited'
+    }
+
+    It 'a container that reads a typed line gets it, and the prompt comes back after its exit' {
+        $s = Start-TmuxPrompt
+        Test-TypedLine $s 'Invoke-ContainerImage busybox-test:latest -Interactive -Remove -- sh -c ''read x; echo got=$x''' 'typed-line' 'got=typed-line' | Should -BeTrue
+        Test-PromptAnswers $s 3 | Should -BeTrue
+    }
+
+    It 'Invoke-ContainerExec -Interactive (no -Tty) returns the prompt, with and without reading a line' {
+        $s = Start-TmuxPrompt
+        Send-Keys $s 'Invoke-ContainerExec prompt-box -Interactive -- true; "EXEC-EXIT=$LASTEXITCODE"', 'Enter'
+        Wait-Pane $s '(?m)^EXEC-EXIT=0' | Should -BeTrue
+        Test-PromptAnswers $s 4 | Should -BeTrue
+        Test-TypedLine $s 'Invoke-ContainerExec prompt-box -Interactive -- sh -c ''read x; echo exec-got=$x''' 'exec-line' 'exec-got=exec-line' | Should -BeTrue
+        Test-PromptAnswers $s 5 | Should -BeTrue
+    }
+
+    It 'Start-Container -Attach -Interactive (no -Tty) returns the prompt' {
+        $null = New-Container busybox-test:latest -Name prompt-start -Interactive -- sh -c 'read x; echo start-got=$x'
+        $s = Start-TmuxPrompt
+        Test-TypedLine $s 'Start-Container prompt-start -Attach -Interactive' 'start-line' 'start-got=start-line' | Should -BeTrue
+        Test-PromptAnswers $s 6 | Should -BeTrue
+    }
+}

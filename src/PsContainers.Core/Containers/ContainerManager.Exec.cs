@@ -19,7 +19,8 @@ public sealed partial class ContainerManager
 
     /// <summary>
     /// Run a process in a running container with its output as lines (stdout and stderr interleaved as
-    /// they arrive). <paramref name="exitCode"/> is set when the enumeration ends. stdin: optional lines.
+    /// they arrive). <paramref name="exitCode"/> is set when the enumeration ends. stdin: optional input, copied to the
+    /// process and then disposed (<see cref="StdinPump"/>; a <see cref="HostStandardInput"/> stops being read when the process exits).
     /// <paramref name="stdout"/>, when given, receives stdout byte for byte instead (binary output); stderr stays lines.
     /// <para>Cancelling <paramref name="ct"/> sends the process SIGINT (through its host pid, which the runtime writes to a
     /// pid file; the runtime itself runs in a session of its own, so a Ctrl+C on this terminal does not reach it as well).
@@ -56,6 +57,7 @@ public sealed partial class ContainerManager
         AnonymousPipeServerStream? inPipe = stdin is null ? null : new AnonymousPipeServerStream(PipeDirection.Out, HandleInheritability.None);
         int code = -1;
         Exception? failure = null;
+        StdinPump? pump = null; // a HostStandardInput is stopped the moment the process exited (and at the end below)
         var runner = new Thread(() =>
         {
             try
@@ -65,21 +67,15 @@ public sealed partial class ContainerManager
             catch (Exception e) { failure = e; }
             finally
             {
+                pump?.Stop();
                 outPipe.DisposeLocalCopyOfClientHandle();
                 errPipe.DisposeLocalCopyOfClientHandle();
                 inPipe?.DisposeLocalCopyOfClientHandle();
             }
         }) { IsBackground = true, Name = "psc-exec" };
         runner.Start();
-        if (inPipe is not null)
-        {
-            var pipe = inPipe;
-            new Thread(() =>
-            {
-                try { stdin!.CopyTo(pipe); } catch (IOException) { } catch (ObjectDisposedException) { }
-                finally { try { pipe.Dispose(); } catch { } }
-            }) { IsBackground = true, Name = "psc-exec-stdin" }.Start();
-        }
+        // started after the runner, as before: the pump disposes the pipe at the input's end, which closes its client end too
+        if (inPipe is not null) pump = StdinPump.Start(stdin!, inPipe, "psc-exec-stdin");
         var readers = new[] { stdout is null ? Pump(outPipe, false, queue) : outPipe.CopyToAsync(stdout, proxy ? CancellationToken.None : ct), Pump(errPipe, true, queue) };
         Task.WhenAll(readers).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
         void Signal(int signal)
@@ -110,7 +106,11 @@ public sealed partial class ContainerManager
             }
             runner.Join();
         }
-        finally { try { File.Delete(execPidFile); } catch (IOException) { } }
+        finally
+        {
+            pump?.Stop(); // also when the caller stops enumerating early
+            try { File.Delete(execPidFile); } catch (IOException) { }
+        }
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         EmitEvent(cur, "exec_die", ("exitCode", code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         exitCode(code);

@@ -23,6 +23,8 @@ public sealed partial class ContainerSession : IDisposable
 {
     private readonly Func<CancellationToken, CancellationToken, bool, IEnumerable<OutputLine>> _lines;
     private readonly IDisposable? _owned;
+    // an attached run's stdin copy: stopped at the exit (or on Dispose) so that no host input is read after it
+    private StdinPump? _pump;
 
     private ContainerSession(Func<CancellationToken, CancellationToken, bool, IEnumerable<OutputLine>> lines, IDisposable? owned)
     {
@@ -38,7 +40,7 @@ public sealed partial class ContainerSession : IDisposable
     /// </summary>
     /// <param name="manager">The container service.</param>
     /// <param name="container">A created or stopped container.</param>
-    /// <param name="stdin">Copied to the container's standard input on a background thread, then both are closed (docker run -i); null for none. The session owns it.</param>
+    /// <param name="stdin">Copied to the container's standard input on a background thread, then both are closed (docker run -i); null for none. The session owns it. A <see cref="HostStandardInput"/> is stopped when the container's process exits (<see cref="StdinPump"/>).</param>
     /// <param name="ct">Cancels the start.</param>
     /// <param name="stdout">
     /// Receives the container's stdout byte for byte instead of as lines (-OutFile: binary output such as `tar c`
@@ -52,21 +54,9 @@ public sealed partial class ContainerSession : IDisposable
         {
             // Start is a no-op on a running container; an attached start is not: the state machine says why (ContainerRunning)
             var output = launch.Output ?? throw new InvalidStateException(launch.Container?.State.Status ?? ContainerStatus.Running, ContainerOperation.Start, container.Name);
-            if (stdin is not null && launch.Input is Stream input)
-            {
-                new Thread(() =>
-                {
-                    try { stdin.CopyTo(input); }
-                    catch (Exception) { }
-                    finally
-                    {
-                        try { input.Dispose(); } catch (Exception) { }
-                        try { stdin.Dispose(); } catch (Exception) { }
-                    }
-                }) { IsBackground = true, Name = "psc-stdin" }.Start();
-            }
+            var pump = stdin is not null && launch.Input is Stream input ? StdinPump.Start(stdin, input, "psc-stdin") : null;
             ContainerSession? session = null;
-            session = new ContainerSession((t, f, proxy) => session!.ReadMonitor(manager, container, launch, output, stdout, t, f, proxy), launch);
+            session = new ContainerSession((t, f, proxy) => session!.ReadMonitor(manager, container, launch, output, stdout, t, f, proxy), launch) { _pump = pump };
             return session;
         }
         catch
@@ -107,7 +97,11 @@ public sealed partial class ContainerSession : IDisposable
     private IEnumerable<OutputLine> ReadMonitor(ContainerManager manager, Container container, MonitorLaunch launch, Stream output, Stream? stdout, CancellationToken ct, CancellationToken force, bool proxy)
     {
         var exit = new StrongBox<int>(-1);
-        foreach (var line in ReadFrames(manager, container, output, stdout, exit, ct, force, proxy)) yield return line;
+        try
+        {
+            foreach (var line in ReadFrames(manager, container, output, stdout, exit, ct, force, proxy)) yield return line;
+        }
+        finally { _pump?.Stop(); } // the process exited (or we stopped following): stop reading this host's stdin now
         int code = exit.Value;
         // the monitor finishes its clean-up (unmount, --rm) right after the exit; wait for it unless it restarts
         if (!container.HostConfig.RestartPolicy.Restarts) launch.WaitForCleanup(TimeSpan.FromSeconds(10));
@@ -160,5 +154,9 @@ public sealed partial class ContainerSession : IDisposable
     }
 
     /// <summary>Releases the monitor's launcher stream of an attached run (the container goes on running).</summary>
-    public void Dispose() => _owned?.Dispose();
+    public void Dispose()
+    {
+        _pump?.Stop();
+        _owned?.Dispose();
+    }
 }

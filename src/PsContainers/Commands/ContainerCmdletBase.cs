@@ -36,7 +36,8 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// <summary>
     /// Run <paramref name="c"/> attached (<see cref="ContainerSession.Attach"/>) and relay its output
     /// (<see cref="Relay"/>); with <paramref name="stdin"/> the container's standard input is <paramref name="input"/>
-    /// (piped PowerShell input, which the session closes) or else this host's standard input (-Interactive).
+    /// (piped PowerShell input, which the session closes) or else this host's standard input (-Interactive), read
+    /// through <see cref="HostStandardInput"/> so that reading stops when the container exits and the prompt gets the terminal back.
     /// Ctrl+C is docker's sig-proxy (<see cref="ContainerSession.ReadToExit"/>, <see cref="AttachInterrupts"/>): the
     /// container is sent SIGINT and its output read on to its exit, a second Ctrl+C (or its stop timeout) stops it;
     /// the lines that come after PowerShell stopped the pipeline are written to the host instead. Returns the exit code
@@ -44,7 +45,9 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// </summary>
     protected int RunAttached(Container c, bool stdin, StandardStreams? streams = null, Stream? input = null)
     {
-        using var session = ContainerSession.Attach(Manager, c, streams?.OpenInput() ?? input ?? (stdin ? Console.OpenStandardInput() : null), CancellationToken, streams?.Output);
+        var source = streams?.OpenInput() ?? input;
+        using var host = source is null && stdin ? new HostStandardInput() : null;
+        using var session = ContainerSession.Attach(Manager, c, source ?? host, CancellationToken, streams?.Output);
         return RelayToExit(session, c.Name);
     }
 
@@ -63,8 +66,8 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// Run <paramref name="command"/> in <paramref name="c"/> (docker exec): on this terminal through pscmon with
     /// <paramref name="tty"/>, else as a <see cref="ContainerSession"/> whose output is relayed to the exit with the
     /// attached run's Ctrl+C rule (<see cref="RelayToExit"/>: SIGINT to the process, its last lines and exit code kept);
-    /// <paramref name="interactive"/> gives it this host's standard input, or <paramref name="input"/> when given (piped
-    /// lines). Returns the exit code.
+    /// <paramref name="interactive"/> gives it this host's standard input (<see cref="HostStandardInput"/>, no longer read
+    /// once the process exited), or <paramref name="input"/> when given (piped lines). Returns the exit code.
     /// </summary>
     protected int RunExec(Container c, string[] command, ExecOptions options, bool interactive, bool tty, StandardStreams? streams = null, Stream? input = null)
     {
@@ -76,7 +79,9 @@ public abstract class ContainerCmdletBase : PscCmdlet
                 p.WaitForExit();
                 return p.ExitCode;
             }
-            using var session = ContainerSession.Exec(Manager, c, command, options, streams?.OpenInput() ?? input ?? (interactive ? Console.OpenStandardInput() : null), streams?.Output);
+            var source = streams?.OpenInput() ?? input;
+            using var host = source is null && interactive ? new HostStandardInput() : null;
+            using var session = ContainerSession.Exec(Manager, c, command, options, source ?? host, streams?.Output);
             return RelayToExit(session, c.Name);
         }
         catch (PscException e)
