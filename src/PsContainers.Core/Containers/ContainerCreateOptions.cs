@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using PsContainers.Core.Images;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Runtime;
+using PsContainers.Contract;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>What New-Container / Invoke-ContainerImage ask for.</summary>
+public sealed class ContainerCreateOptions
+{
+    public string Image { get; set; } = "";
+    public string? Name { get; set; }
+    public string[]? Command { get; set; }
+    public string[]? Entrypoint { get; set; }
+    /// <summary>K=V pairs; later entries win.</summary>
+    public List<string> Environment { get; set; } = new();
+    public string? WorkingDirectory { get; set; }
+    public string? User { get; set; }
+    public string? Hostname { get; set; }
+    /// <summary>The UTS domain name (docker --domainname); null for none.</summary>
+    public string? Domainname { get; set; }
+    /// <summary>The /dev/shm size in bytes (docker --shm-size); null for docker's 64 MiB.</summary>
+    public long? ShmSize { get; set; }
+    /// <summary>Namespaced kernel parameters (docker --sysctl), parsed (<see cref="ContainerSysctls.Parse"/>); checked at create.</summary>
+    public Dictionary<string, string> Sysctls { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Host devices (docker --device), parsed (<see cref="DeviceMapping.Parse"/>); their nodes are checked at create.</summary>
+    public List<DeviceMapping> Devices { get; set; } = new();
+    /// <summary>Extra supplementary groups (docker --group-add): names in the container's /etc/group, or gids.</summary>
+    public List<string> GroupAdd { get; set; } = new();
+    /// <summary>The memory limit in bytes.</summary>
+    public long? Memory { get; set; }
+    /// <summary>CPU time as a number of CPUs.</summary>
+    public double? Cpus { get; set; }
+    public long? PidsLimit { get; set; }
+    /// <summary>host:container[:ro] bind mounts and name:container volumes (parsed by <see cref="Volumes.MountParser.ParseVolume"/>).</summary>
+    public List<string> Volumes { get; set; } = new();
+    /// <summary>Mounts in parsed form: -Mount, -Tmpfs, anonymous volumes.</summary>
+    public List<MountSpec> Mounts { get; set; } = new();
+    /// <summary>
+    /// Files written into the container's root file system at create, before its first start (compose secrets and configs
+    /// from an environment variable or inline content). Not stored in the container's record.
+    /// </summary>
+    public List<Files.ContainerFileContent> Files { get; set; } = new();
+    /// <summary>Published ports, parsed (<see cref="PortParser"/>); the host ports of 0 are chosen at start.</summary>
+    public List<PortMapping> Publish { get; set; } = new();
+    /// <summary>-PublishAll: also publish the image's EXPOSEd ports on free host ports.</summary>
+    public bool PublishAll { get; set; }
+    /// <summary>Networks to join: none, host, or network names (decided by <see cref="NetworkChoice.Decide"/>); empty = the default.</summary>
+    public List<string> Networks { get; set; } = new();
+    /// <summary>A fixed IPv4 address on the first network (-IPAddress).</summary>
+    public string? IPAddress { get; set; }
+    /// <summary>Extra names on every network joined (docker --network-alias).</summary>
+    public List<string> Aliases { get; set; } = new();
+    /// <summary>
+    /// Settings of single networks by network name, as docker's create request gives them (EndpointsConfig; compose's
+    /// <c>networks.&lt;name&gt;.aliases</c> and <c>ipv4_address</c>): their aliases are added to <see cref="Aliases"/>
+    /// on that network only, their IPAddress replaces <see cref="IPAddress"/> there. A name not in
+    /// <see cref="Networks"/> is ignored.
+    /// </summary>
+    public Dictionary<string, EndpointSettings> Endpoints { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Name servers instead of the host's (docker --dns): IP addresses, checked at create.</summary>
+    public List<string> Dns { get; set; } = new();
+    /// <summary>Search domains instead of the host's (docker --dns-search; "." alone clears them).</summary>
+    public List<string> DnsSearch { get; set; } = new();
+    /// <summary>resolv.conf options instead of the host's (docker --dns-option).</summary>
+    public List<string> DnsOptions { get; set; } = new();
+    /// <summary>
+    /// Extra /etc/hosts entries (docker --add-host, compose extra_hosts), parsed by <see cref="ExtraHost.Parse"/>
+    /// ("name:address" or "name=address"; the address may be "host-gateway").
+    /// </summary>
+    public List<ExtraHost> AddHosts { get; set; } = new();
+    public bool ReadOnly { get; set; }
+    /// <summary>With <see cref="ReadOnly"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs); default true.</summary>
+    public bool ReadOnlyTmpfs { get; set; } = true;
+    public Dictionary<string, string> Labels { get; set; } = new();
+    public string Restart { get; set; } = "no";
+    public List<string> CapAdd { get; set; } = new();
+    public List<string> CapDrop { get; set; } = new();
+    public bool Privileged { get; set; }
+    /// <summary>Process resource limits, parsed (<see cref="Ulimit.Parse"/>).</summary>
+    public List<Ulimit> Ulimits { get; set; } = new();
+    public string? StopSignal { get; set; }
+    public int? StopTimeout { get; set; }
+    public bool Init { get; set; }
+    public bool Interactive { get; set; }
+    public bool Tty { get; set; }
+    public bool AutoRemove { get; set; }
+    /// <summary>-SecurityOption, parsed (<see cref="Containers.SecurityOptions.Parse"/>).</summary>
+    public SecurityOptions Security { get; set; } = new();
+    /// <summary>
+    /// The -Health* parameters in docker's shape (zero fields and an empty Test take the image's values), Test
+    /// ["NONE"] for -NoHealthcheck; null when none was given (the image's healthcheck applies).
+    /// </summary>
+    public HealthConfig? Healthcheck { get; set; }
+    /// <summary>
+    /// The pod to join (a name, id or id prefix; podman run --pod): the container shares the namespaces of the pod's
+    /// infra container (<see cref="Pods.PodManager.PrepareMember"/>), so its network settings and hostname are the pod's.
+    /// </summary>
+    public string? Pod { get; set; }
+
+    /// <summary>
+    /// Leave the image's VOLUMEs as ordinary directories of the root file system instead of anonymous volumes: what a
+    /// build's working container needs, since BuildKit keeps VOLUME paths in the rootfs during a build (a RUN's writes
+    /// there persist in its layer, and no volume is made per step). Default false (docker run's behaviour).
+    /// </summary>
+    public bool IgnoreImageVolumes { get; set; }
+}

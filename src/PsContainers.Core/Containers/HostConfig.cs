@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using PsContainers.Core.Images;
+using PsContainers.Core.Networking;
+using PsContainers.Core.Runtime;
+using PsContainers.Contract;
+
+namespace PsContainers.Core.Containers;
+
+/// <summary>
+/// Resource limits and host-side settings (docker's HostConfig section). Every option is parsed once, when the
+/// container is created, and stored typed.
+/// </summary>
+public sealed class HostConfig
+{
+    /// <summary>The memory limit in bytes, or null for none.</summary>
+    public long? Memory { get; set; }
+    /// <summary>CPU time as a number of CPUs (1.5 = one and a half), or null for no limit.</summary>
+    public double? Cpus { get; set; }
+    /// <summary>The most processes (tasks) at once; -1 or null for no limit.</summary>
+    public long? PidsLimit { get; set; }
+    /// <summary>Memory plus swap in bytes (docker --memory-swap; -1 = unlimited swap); null: twice <see cref="Memory"/>, docker's default.</summary>
+    public long? MemorySwap { get; set; }
+    /// <summary>The relative CPU weight (docker --cpu-shares, cgroup v1 cpu.shares; default 1024), or null.</summary>
+    public ulong? CpuShares { get; set; }
+    /// <summary>The CPUs the container may run on, in cpuset list form ("0-2,4"; docker --cpuset-cpus), or null for all.</summary>
+    public string? CpusetCpus { get; set; }
+    /// <summary>
+    /// docker inspect's {"Name":"on-failure","MaximumRetryCount":3}. Records written before it was typed hold the
+    /// --restart text here and the count in a sibling MaximumRetryCount; both still read.
+    /// </summary>
+    public RestartPolicy RestartPolicy
+    {
+        get => _restart;
+        set => _restart = _legacyRetryCount is int n && value.Name == RestartPolicyName.OnFailure && value.MaximumRetryCount == 0 ? value with { MaximumRetryCount = n } : value;
+    }
+    private RestartPolicy _restart = RestartPolicy.No;
+
+    /// <summary>Read only, from records of the older shape (HostConfig.MaximumRetryCount beside a string RestartPolicy); never written.</summary>
+    [JsonPropertyName("MaximumRetryCount")]
+    [JsonInclude]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private int? LegacyMaximumRetryCount { get => null; set { _legacyRetryCount = value; RestartPolicy = _restart; } }
+    private int? _legacyRetryCount;
+    /// <summary>None, Host, Bridge or Container (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
+    public NetworkMode NetworkMode { get; set; } = NetworkMode.None;
+    /// <summary>
+    /// With <see cref="NetworkMode.Container"/>: the full id (64 hex characters) of the container whose network
+    /// namespace this one joins, resolved once at create from the name or id given (docker resolves it to the id too);
+    /// null in the other modes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NetworkContainerId { get; set; }
+    /// <summary>
+    /// The network mode as docker inspect spells HostConfig.NetworkMode: "bridge", "host", "none", or
+    /// "container:&lt;id&gt;" (the full id) for a shared network namespace. Computed, not stored.
+    /// </summary>
+    [JsonIgnore]
+    public string NetworkModeName => NetworkMode == NetworkMode.Container
+        ? Networking.NetworkChoice.ContainerPrefix + NetworkContainerId
+        : Networking.NetworkChoice.Name(NetworkMode);
+    /// <summary>
+    /// Name servers written to the container's /etc/resolv.conf instead of the host's (docker --dns, compose
+    /// <c>dns</c>): IP addresses, in order. Empty: the host's, or the user network's own name server.
+    /// </summary>
+    public string[] Dns { get; set; } = [];
+    /// <summary>
+    /// Extra /etc/hosts entries (docker --add-host, compose <c>extra_hosts</c>) as "name:address", in order; the
+    /// address "host-gateway" stands for the gateway of the container's first network (docker's host-gateway).
+    /// </summary>
+    public string[] ExtraHosts { get; set; } = [];
+    /// <summary>
+    /// Published ports, parsed (-Publish, and the image's EXPOSEd ports with -PublishAll). A HostPort of 0 is chosen at
+    /// start; Get-ContainerPort shows the ports in use. Stored in docker's shape: {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}.
+    /// </summary>
+    [JsonConverter(typeof(PortBindingsJsonConverter))]
+    public List<PortMapping> PortBindings { get; set; } = new();
+    /// <summary>-PublishAll (docker -P): the image's EXPOSEd ports were published on free host ports.</summary>
+    public bool PublishAllPorts { get; set; }
+    /// <summary>docker inspect's HostConfig.DnsSearch.</summary>
+    public string[] DnsSearch { get; set; } = [];
+    /// <summary>docker inspect's HostConfig.DnsOptions.</summary>
+    public string[] DnsOptions { get; set; } = [];
+    public bool ReadonlyRootfs { get; set; }
+    /// <summary>
+    /// With <see cref="ReadonlyRootfs"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs, default
+    /// true, also for records written before it was stored; <see cref="TmpfsSpecContributor.ReadOnlyTmpfsPaths"/>).
+    /// </summary>
+    public bool ReadOnlyTmpfs { get; set; } = true;
+    public bool Privileged { get; set; }
+    public string[] CapAdd { get; set; } = [];
+    public string[] CapDrop { get; set; } = [];
+    /// <summary>Resource limits of the process (docker --ulimit): {Name, Soft, Hard}; ulong.MaxValue is unlimited.</summary>
+    public List<Ulimit> Ulimits { get; set; } = new();
+    public bool AutoRemove { get; set; }
+    public bool Init { get; set; }
+    /// <summary>-SecurityOption (docker --security-opt), parsed; defaults when none was given.</summary>
+    public SecurityOptions SecurityOptions { get; set; } = new();
+    /// <summary>
+    /// The size of the container's /dev/shm tmpfs in bytes (docker --shm-size, HostConfig.ShmSize); docker's default
+    /// 64 MiB (67108864) when none was given, also for records written before it was stored.
+    /// </summary>
+    public long ShmSize { get; set; } = DefaultShmSize;
+    /// <summary>docker's default /dev/shm size: 64 MiB.</summary>
+    public const long DefaultShmSize = 64L * 1024 * 1024;
+    /// <summary>Namespaced kernel parameters, name → value (docker --sysctl, HostConfig.Sysctls; <see cref="ContainerSysctls"/>).</summary>
+    public Dictionary<string, string> Sysctls { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Host devices given to the container (docker --device, HostConfig.Devices; <see cref="DeviceMapping"/>).</summary>
+    public List<DeviceMapping> Devices { get; set; } = new();
+    /// <summary>
+    /// Extra supplementary groups of the process (docker --group-add, HostConfig.GroupAdd): group names, resolved in
+    /// the container's /etc/group at start, or numeric gids, appended after the user's own groups.
+    /// </summary>
+    public string[] GroupAdd { get; set; } = [];
+
+    /// <summary>
+    /// docker inspect's HostConfig.Binds: the container's bind mounts and named volumes in -Volume form,
+    /// "source:destination" with ":ro" when read-only (a volume's source is its name), in mount order. Computed from
+    /// <see cref="Container.Mounts"/>, not stored.
+    /// </summary>
+    [JsonIgnore]
+    public string[] Binds => _owner?.Mounts.Where(m => m.Type == MountKind.Bind || (m.Type == MountKind.Volume && !m.Options.Contains(MountSpec.AnonymousOption)))
+        .Select(m => m.ToString()).ToArray() ?? [];
+    internal Container? _owner;
+}
