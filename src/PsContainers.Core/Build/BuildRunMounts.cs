@@ -111,9 +111,15 @@ public sealed class BuildRunMounts : IDisposable
         {
             throw PscException.NotFound(ErrorIds.BuildSourceNotFound, $"{where}: the RUN --mount source '{m.Source}' does not exist in {(m.From is null ? "the build context" : m.From)}.", m.Source);
         }
-        // a directory's content into the staging root, a file under its name
-        BuildCopier.Copy(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/", Where = where }, staging, ct);
-        return directory ? staging : Path.Combine(staging, Path.GetFileName(m.Source.TrimEnd('/')));
+        // a directory's content into the staging root; a file (a link to one is resolved inside the source by the
+        // copier's secure join) under a fixed name, whatever the link's target is called
+        if (directory)
+        {
+            BuildCopier.Copy(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/", Where = where }, staging, ct);
+            return staging;
+        }
+        BuildCopier.Copy(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/source", Where = where }, staging, ct);
+        return Path.Combine(staging, "source");
     }
 
     /// <inheritdoc/>

@@ -276,7 +276,7 @@ public sealed class ImageBuilder
         if (run.ScriptHeredoc is not null)
             throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
                 $"{run.Location}: a RUN heredoc with a #! script is not supported by this builder yet.", run.Location);
-        var mounts = run.Mounts.Select(v => BuildRunMount.Parse(v, run.Location)).ToList();
+        var mounts = run.Mounts.Select(v => BuildRunMount.Parse(v, run.Location, string.IsNullOrEmpty(st.Config.WorkingDir) ? "/" : st.Config.WorkingDir)).ToList();
         var sources = new Dictionary<string, FromSource>(StringComparer.Ordinal);
         try
         {
