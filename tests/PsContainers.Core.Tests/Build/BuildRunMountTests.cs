@@ -121,6 +121,10 @@ public sealed class BuildRunMountTests
             var e = Assert.ThrowsAny<PscException>(() => { using var _ = BuildRunMounts.Prepare([m], cache, tmp, _ => src, "Dockerfile:8", default); });
             Assert.Equal(ErrorIds.BuildSourceNotFound, e.ErrorId);
             Assert.Equal($"Dockerfile:8: the RUN --mount source '{name}' does not exist in the build context.", e.Message);
+            // the cache key's digest, computed first, says the same
+            var d = Assert.ThrowsAny<PscException>(() => BuildRunMounts.Digest(m, src, "Dockerfile:8", default));
+            Assert.Equal(ErrorIds.BuildSourceNotFound, d.ErrorId);
+            Assert.Equal(e.Message, d.Message);
         }
         HostileCorpus.AssertUnchanged(before);
     });
