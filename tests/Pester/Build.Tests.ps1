@@ -571,5 +571,26 @@ CMD ["cat", "/seen"]
         $null = Build-ContainerImage $ctx -Tag build-mprune:3 -NoCache -ErrorAction Stop
         Invoke-ContainerImage build-mprune:3 -Remove | Should -Be '1'
     }
+
+    It 'uses SOURCE_DATE_EPOCH for the config and new history times, as BuildKit 0.11+ does' {
+        $ctx = New-Context 'sde' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo x > /f`nLABEL a=b`n" }
+        $warn = $null
+        $img = Build-ContainerImage $ctx -Tag build-sde:1 -BuildArgument @{ SOURCE_DATE_EPOCH = '1700000000' } -WarningVariable warn -ErrorAction Stop
+        @($warn | Where-Object { "$_" -like '*SOURCE_DATE_EPOCH*' }).Count | Should -Be 0   # consumed by the builder, not an unused ARG
+        $raw = Get-RawImageConfig build-sde:1
+        ([DateTimeOffset]$raw.created).ToUnixTimeSeconds() | Should -Be 1700000000
+        $base = Get-RawImageConfig busybox-test:latest
+        $added = @($raw.history)[@($base.history).Count..(@($raw.history).Count - 1)]
+        $added.Count | Should -Be 2
+        $added | ForEach-Object { ([DateTimeOffset]$_.created).ToUnixTimeSeconds() | Should -Be 1700000000 }
+        ([DateTimeOffset]@($raw.history)[0].created).ToUnixTimeSeconds() | Should -Be ([DateTimeOffset]@($base.history)[0].created).ToUnixTimeSeconds()
+        $added[0].created_by | Should -Not -BeLike '*SOURCE_DATE_EPOCH*'
+        # another epoch is another image (the times are part of the step's key); the same epoch hits the cache
+        (Build-ContainerImage $ctx -BuildArgument @{ SOURCE_DATE_EPOCH = '1700000001' }).Id | Should -Not -Be $img.Id
+        (Build-ContainerImage $ctx -BuildArgument @{ SOURCE_DATE_EPOCH = '1700000000' }).Id | Should -Be $img.Id
+        $err = $null
+        $null = Build-ContainerImage $ctx -BuildArgument @{ SOURCE_DATE_EPOCH = 'yesterday' } -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidSourceDateEpoch,*'
+    }
 }
 

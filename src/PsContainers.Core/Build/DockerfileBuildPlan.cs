@@ -107,7 +107,8 @@ public sealed class DockerfileBuildPlan
         foreach (var stage in plan.RequiredStages)
             foreach (var i in stage.Instructions)
                 if (i is ArgInstruction a) foreach (var d in a.Arguments) declared.Add(d.Name);
-        plan.UnusedBuildArgs = args.Keys.Where(k => !declared.Contains(k) && !PredefinedArgNames.Contains(k))
+        // SOURCE_DATE_EPOCH is consumed by the builder itself (the image's times), as in BuildKit
+        plan.UnusedBuildArgs = args.Keys.Where(k => !declared.Contains(k) && !PredefinedArgNames.Contains(k) && k != "SOURCE_DATE_EPOCH")
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         return plan;
     }

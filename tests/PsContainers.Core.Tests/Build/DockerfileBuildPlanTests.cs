@@ -129,6 +129,26 @@ public sealed class DockerfileBuildPlanTests
     }
 
     [Fact]
+    public void SourceDateEpochIsTheBuildersNotAnUnusedArgNorAVisibleOne()
+    {
+        // BuildKit 0.11+: SOURCE_DATE_EPOCH sets the image's times; it is no ordinary ARG (no warning, not in created_by)
+        var p = Plan("FROM a\nRUN true", new() { ["SOURCE_DATE_EPOCH"] = "1700000000", ["NOPE"] = "z" });
+        Assert.Equal(["NOPE"], p.UnusedBuildArgs);
+        var (scope, env) = Walk(p.Target);
+        Assert.Empty(scope.VisibleArgs(env));
+        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, DateTimeKind.Utc), ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "1700000000" }));
+        Assert.Equal(DateTime.UnixEpoch, ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "0" }));
+        Assert.Null(ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "" }));
+        Assert.Null(ImageBuilder.SourceDateEpoch(new Dictionary<string, string>()));
+        foreach (var bad in new[] { "-1", "1.5", " 1", "0x10", "yesterday", "99999999999999" })
+        {
+            var e = Assert.ThrowsAny<PscException>(() => ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = bad }));
+            Assert.Equal(ErrorIds.InvalidSourceDateEpoch, e.ErrorId);
+            Assert.Contains($"'{bad}'", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void DefaultsSeeEarlierArgsAndBuildArgsOverrideOnlyDeclared()
     {
         var p = Plan("FROM a\nARG A=x B=${A}y\nARG C", new() { ["A"] = "1", ["C"] = "3", ["NOPE"] = "z", ["HTTP_PROXY"] = "http://p" });
