@@ -102,11 +102,34 @@ public sealed record BuildRunMount
         }
         if (string.IsNullOrEmpty(m.Target)) throw Invalid(where, value, "a target is required (target=/path)");
         string target = BuildCopier.Clean(m.Target.StartsWith('/') ? m.Target : (string.IsNullOrEmpty(workingDirectory) ? "/" : workingDirectory).TrimEnd('/') + "/" + m.Target);
-        if (target == "/") throw Invalid(where, value, "invalid mount target \"/\" (the root of the container cannot be a mount)");
+        RefuseRootTarget(target, where, value);
         m = m with { Target = target };
         if (kind == BuildRunMountType.Bind) m = m with { ReadOnly = true };
         if (kind == BuildRunMountType.Cache && m.Id.Length == 0) m = m with { Id = m.Target };
         return m;
+    }
+
+    /// <summary>
+    /// The parse-time check of a --mount value before any step runs (BuildKit refuses it when it parses the
+    /// Dockerfile): a literal absolute target that cleans to "/" is refused. Values with variables or a relative
+    /// target wait for <see cref="Parse"/> (they need the step's ARGs and WORKDIR).
+    /// </summary>
+    /// <exception cref="PscException">BuildMountInvalid: invalid mount target "/".</exception>
+    internal static void CheckLiteralTarget(string value, string where)
+    {
+        if (value.Contains('$')) return;
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq < 0 || part[..eq].ToLowerInvariant() is not ("target" or "dst" or "destination")) continue;
+            string t = part[(eq + 1)..];
+            if (t.StartsWith('/')) RefuseRootTarget(BuildCopier.Clean(t), where, value);
+        }
+    }
+
+    private static void RefuseRootTarget(string cleanTarget, string where, string value)
+    {
+        if (cleanTarget == "/") throw Invalid(where, value, "invalid mount target \"/\" (the root of the container cannot be a mount)");
     }
 
     private static PscException Invalid(string where, string value, string why) =>

@@ -158,9 +158,12 @@ public sealed class DockerfileBuildPlan
             }
             else if (i is RunInstruction r)
                 foreach (var m in r.Mounts)
+                {
+                    BuildRunMount.CheckLiteralTarget(m, r.Location);
                     foreach (var field in m.Split(','))
                         if (field.StartsWith("from=", StringComparison.OrdinalIgnoreCase) && field.Length > 5 && !field.Contains('$'))
                             Source(field[5..], r);
+                }
         }
         stage.Dependencies = deps;
         stage.ImageDependencies = images;

@@ -128,6 +128,20 @@ public sealed class DockerfileBuildPlanTests
         Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], env);
     }
 
+    [Theory]
+    [InlineData("RUN --mount=type=cache,target=/ true")]
+    [InlineData("RUN --mount=type=bind,source=x,dst=/./ true")]
+    [InlineData("RUN --mount=type=cache,target=/c --mount=destination=/a/.. true")]
+    public void AMountOverTheRootIsRefusedWhenTheDockerfileIsReadInAnyStage(string run)
+    {
+        // BuildKit refuses target "/" when it parses the Dockerfile, before any step runs (also in a stage not built)
+        var e = Assert.ThrowsAny<PscException>(() => Plan($"FROM a AS unused\n{run}\nFROM b\nRUN true"));
+        Assert.Equal(ErrorIds.BuildMountInvalid, e.ErrorId);
+        Assert.EndsWith(":2: invalid RUN --mount '" + run.Split(' ')[1..^1].Last()[8..] + "': invalid mount target \"/\" (the root of the container cannot be a mount).", e.Message, StringComparison.Ordinal);
+        // a relative target or one with a variable waits for the step (it needs WORKDIR and the ARGs)
+        Assert.NotNull(Plan("FROM a\nRUN --mount=type=cache,target=. --mount=type=cache,target=$T true"));
+    }
+
     [Fact]
     public void SourceDateEpochIsTheBuildersNotAnUnusedArgNorAVisibleOne()
     {
