@@ -535,4 +535,108 @@ CMD ["cat", "/bound", "/bind-mode", "/from-stage"]
         $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: *'
         Test-NoBuildLeftovers
     }
+
+    It 'COPY/ADD --chown own the directories they create; file capabilities and hard links survive COPY and COPY --from' {
+        $ctx = New-Context 'copy-meta' @{
+            'o.txt'     = "o`n"
+            'h/a'       = "same`n"
+            'pkg/in/x'  = "x`n"
+            'Dockerfile' = @'
+FROM busybox-test:latest AS stage
+COPY bb /caps/busybox
+COPY h /h/
+FROM busybox-test:latest
+COPY --chown=1000:1000 o.txt /x/c1/
+ADD --chown=1000:1000 pkg.tar /t/a/
+COPY o.txt /plain/new/
+COPY --from=stage /caps/busybox /usr/local/bin/busybox
+COPY --from=stage /h /h2/
+USER 1000
+CMD ["/usr/local/bin/busybox", "grep", "CapPrm", "/proc/self/status"]
+'@
+        }
+        Copy-Item /bin/busybox (Join-Path $ctx 'bb')
+        & setcap cap_net_bind_service=ep (Join-Path $ctx 'bb')
+        $LASTEXITCODE | Should -Be 0
+        $null = New-Item -ItemType Directory (Join-Path $ctx 'h/sub')
+        & ln (Join-Path $ctx 'h/a') (Join-Path $ctx 'h/sub/b')
+        & tar -cf (Join-Path $ctx 'pkg.tar') -C (Join-Path $ctx 'pkg') in
+        $null = Build-ContainerImage $ctx -Tag build-meta:1 -ErrorAction Stop
+        # BuildKit chowns every directory the copy creates (fsutil copy.MkdirAll); without --chown they are root's
+        Invoke-ContainerImage build-meta:1 -Remove -User 0 -Entrypoint /bin/busybox -- stat -c '%n %u:%g' /x /x/c1 /x/c1/o.txt /t /t/a /t/a/in /plain/new |
+            Should -Be @('/x 1000:1000', '/x/c1 1000:1000', '/x/c1/o.txt 1000:1000', '/t 1000:1000', '/t/a 1000:1000', '/t/a/in 0:0', '/plain/new 0:0')
+        # the capability set on the context file survived COPY into the stage and COPY --from into the final image:
+        # user 1000 gets cap_net_bind_service (bit 10) from the file
+        Invoke-ContainerImage build-meta:1 -Remove | Should -Be "CapPrm:`t0000000000000400"
+        # two names of one inode stay one inode
+        $st = Invoke-ContainerImage build-meta:1 -Remove -Entrypoint /bin/busybox -- stat -c '%i %h' /h2/a /h2/sub/b
+        $st[0] | Should -Be $st[1]
+        $st[0] | Should -BeLike '* 2'
+        Test-NoBuildLeftovers
+    }
+
+    It 'RUN --mount: a relative target is under WORKDIR, a bind source may link to a file, / and missing sources are refused by name' {
+        $ctx = New-Context 'mount-rel' @{
+            'conf/real.txt' = "real`n"
+            'Dockerfile'    = @'
+FROM busybox-test:latest
+WORKDIR /w
+RUN --mount=type=bind,source=link.txt,target=in.txt --mount=type=cache,target=cache,id=pester-rel cat /w/in.txt > /seen; test -d /w/cache && echo cache-under-workdir >> /seen
+CMD ["cat", "/seen"]
+'@
+        }
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $ctx 'link.txt') -Target 'conf/real.txt'
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $ctx 'dangling') -Target '/etc/hostname'
+        $null = Build-ContainerImage $ctx -Tag build-mrel:1 -ErrorAction Stop
+        Invoke-ContainerImage build-mrel:1 -Remove | Should -Be @('real', 'cache-under-workdir')
+        $err = $null
+        $null = Build-ContainerImage (New-Context 'mount-root' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN --mount=type=cache,target=/ true`n" }) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildMountInvalid,*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:2: invalid RUN --mount*invalid mount target "/"*'
+        # a link out of the context is resolved inside it: not found, named as written
+        Set-Content (Join-Path $ctx 'Dockerfile') "FROM busybox-test:latest`nRUN --mount=type=bind,source=dangling,target=/n true`n"
+        $null = Build-ContainerImage $ctx -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildSourceNotFound,*'
+        $err[0].Exception.Message | Should -Be "Dockerfile:2: the RUN --mount source 'dangling' does not exist in the build context."
+        Test-NoBuildLeftovers
+    }
+
+    It 'Clear-ContainerSystem -BuildCache also removes the RUN --mount=type=cache directories' {
+        $ctx = New-Context 'mount-prune' @{ 'Dockerfile' = @'
+FROM busybox-test:latest
+RUN --mount=type=cache,target=/cache,id=pester-prune n=$(cat /cache/count 2>/dev/null || echo 0); echo $((n+1)) > /cache/count; cp /cache/count /seen
+CMD ["cat", "/seen"]
+'@ }
+        $null = Build-ContainerImage $ctx -Tag build-mprune:1 -ErrorAction Stop
+        $null = Build-ContainerImage $ctx -Tag build-mprune:2 -NoCache -ErrorAction Stop
+        Invoke-ContainerImage build-mprune:2 -Remove | Should -Be '2'
+        $mounts = Join-Path $script:Root 'storage/build-cache/mounts'
+        @(Get-ChildItem -Directory $mounts).Count | Should -BeGreaterThan 0
+        $null = Clear-ContainerSystem -BuildCache -Force
+        @(Get-ChildItem -Directory $mounts).Count | Should -Be 0
+        $null = Build-ContainerImage $ctx -Tag build-mprune:3 -NoCache -ErrorAction Stop
+        Invoke-ContainerImage build-mprune:3 -Remove | Should -Be '1'
+    }
+
+    It 'uses SOURCE_DATE_EPOCH for the config and new history times, as BuildKit 0.11+ does' {
+        $ctx = New-Context 'sde' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN echo x > /f`nLABEL a=b`n" }
+        $warn = $null
+        $img = Build-ContainerImage $ctx -Tag build-sde:1 -BuildArgument @{ SOURCE_DATE_EPOCH = '1700000000' } -WarningVariable warn -ErrorAction Stop
+        @($warn | Where-Object { "$_" -like '*SOURCE_DATE_EPOCH*' }).Count | Should -Be 0   # consumed by the builder, not an unused ARG
+        $raw = Get-RawImageConfig build-sde:1
+        ([DateTimeOffset]$raw.created).ToUnixTimeSeconds() | Should -Be 1700000000
+        $base = Get-RawImageConfig busybox-test:latest
+        $added = @($raw.history)[@($base.history).Count..(@($raw.history).Count - 1)]
+        $added.Count | Should -Be 2
+        $added | ForEach-Object { ([DateTimeOffset]$_.created).ToUnixTimeSeconds() | Should -Be 1700000000 }
+        ([DateTimeOffset]@($raw.history)[0].created).ToUnixTimeSeconds() | Should -Be ([DateTimeOffset]@($base.history)[0].created).ToUnixTimeSeconds()
+        $added[0].created_by | Should -Not -BeLike '*SOURCE_DATE_EPOCH*'
+        # another epoch is another image (the times are part of the step's key); the same epoch hits the cache
+        (Build-ContainerImage $ctx -BuildArgument @{ SOURCE_DATE_EPOCH = '1700000001' }).Id | Should -Not -Be $img.Id
+        (Build-ContainerImage $ctx -BuildArgument @{ SOURCE_DATE_EPOCH = '1700000000' }).Id | Should -Be $img.Id
+        $err = $null
+        $null = Build-ContainerImage $ctx -BuildArgument @{ SOURCE_DATE_EPOCH = 'yesterday' } -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidSourceDateEpoch,*'
+    }
 }
+

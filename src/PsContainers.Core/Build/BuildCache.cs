@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PsContainers.Core.Images;
 using PsContainers.Core.Util;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Build;
 
@@ -63,6 +64,38 @@ public sealed class BuildCache
         {
             if (which is not null && !which(e)) continue;
             try { File.Delete(FileOf(e.Key)); removed.Add(e); } catch (IOException) { }
+        }
+        return removed;
+    }
+
+    /// <summary>
+    /// Remove every <c>RUN --mount=type=cache</c> directory (<c>mounts/&lt;sha256(id)&gt;</c> under
+    /// <see cref="Directory"/>, <see cref="BuildRunMounts.CacheDirectory"/>) and return how many went, as
+    /// <c>docker builder prune -a</c> removes cache mounts. A cache a running step holds locked (sharing=locked or
+    /// private) is skipped; each directory is first renamed aside, then deleted without following a link
+    /// (<see cref="SafeTree.Delete(string)"/>), so a later build never sees half of one.
+    /// </summary>
+    public int PruneMounts()
+    {
+        string root = Path.Combine(Directory, "mounts");
+        if (!System.IO.Directory.Exists(root)) return 0;
+        int removed = 0;
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(root))
+        {
+            string name = Path.GetFileName(dir);
+            if (name.StartsWith('.')) { SafeTree.Delete(dir); continue; } // a half-made (.new-*) or half-pruned one
+            FileStream? held = null;
+            try
+            {
+                try { held = new FileStream(dir + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+                catch (IOException) { continue; } // a step uses it now
+                string aside = Path.Combine(root, ".prune-" + Guid.NewGuid().ToString("N"));
+                try { System.IO.Directory.Move(dir, aside); }
+                catch (IOException) { continue; }
+                SafeTree.Delete(aside);
+                removed++;
+            }
+            finally { held?.Dispose(); } // the lock file stays: a step waiting on it must keep the same inode
         }
         return removed;
     }

@@ -39,13 +39,16 @@ public static class BuildCopier
         (uint Uid, uint Gid)? owner = ResolveChown(o.Chown, destinationRootfs);
         using var dest = RootedPath.Open(destinationRootfs);
         int count = 0;
+        var ensured = new HashSet<string>(StringComparer.Ordinal);
+        var links = new Dictionary<(ulong, ulong), byte[]>();
         try
         {
             foreach (var item in Enumerate(source, o, dest, ct))
             {
                 ct.ThrowIfCancellationRequested();
-                if (item.IsArchive) { count += Extract(item, dest); continue; }
-                Write(item, dest, source.IsContext, owner, mode);
+                if (item.IsArchive) { CreateOwnedDirectories(dest, item.Destination, includeFinal: true, owner, ensured); count += Extract(item, dest); continue; }
+                CreateOwnedDirectories(dest, item.Destination, includeFinal: false, owner, ensured);
+                Write(item, dest, source.IsContext, owner, mode, links);
                 count++;
             }
         }
@@ -65,6 +68,7 @@ public static class BuildCopier
     public static string ComputeDigest(BuildCopySource source, BuildCopyOptions o, CancellationToken ct = default)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var seen = new Dictionary<(ulong, ulong), int>();
         try
         {
             foreach (var item in Enumerate(source, o, destination: null, ct))
@@ -80,6 +84,9 @@ public static class BuildCopier
                     sha.AppendData(SHA256.HashData(f));
                 }
                 else if (st.IsSymlink) sha.AppendData(Fs.ReadLink(item.Parent, item.Name));
+                // extended attributes and hard links are copied, so they take part (nothing is added without them)
+                foreach (var (attr, value) in Xattrs(item)) { sha.AppendData("\0x:"u8); sha.AppendData(attr); sha.AppendData([0]); sha.AppendData(value); }
+                if (!st.IsDirectory && st.Nlink > 1 && !seen.TryAdd(st.Identity, seen.Count)) sha.AppendData(Encoding.ASCII.GetBytes($"\0h:{seen[st.Identity]}"));
                 sha.AppendData([0]);
             }
         }
@@ -195,7 +202,7 @@ public static class BuildCopier
     }
 
     /// <summary>Lexical clean of a slash path ("." dropped, ".." pops, never above the root); absolute in, absolute out.</summary>
-    private static string Clean(string path)
+    internal static string Clean(string path)
     {
         var parts = new List<string>();
         foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
@@ -272,7 +279,41 @@ public static class BuildCopier
 
     // ------------------------------------------------------------------ destination
 
-    private static void Write(Item item, RootedPath dest, bool fromContext, (uint Uid, uint Gid)? owner, uint? mode)
+    /// <summary>
+    /// mkdir -p of the directories leading to <paramref name="path"/> (and of <paramref name="path"/> itself with
+    /// <paramref name="includeFinal"/>), mode 0755, each directory this call creates owned by <paramref name="owner"/>:
+    /// BuildKit's copy (tonistiigi/fsutil copy.MkdirAll) chowns every directory it creates, not only the last, and
+    /// leaves existing ones alone. Without an owner they stay root's (mkdirat as root), as the Dockerfile reference
+    /// says. Each directory is created by name under its already-resolved parent (secure join), never through a link
+    /// out of the root. <paramref name="ensured"/> remembers the prefixes already handled in this copy.
+    /// </summary>
+    private static void CreateOwnedDirectories(RootedPath dest, byte[] path, bool includeFinal, (uint Uid, uint Gid)? owner, HashSet<string> ensured)
+    {
+        if (owner is not { } ow) return; // OpenParent(createParents) makes root-owned ones as it writes
+        var comps = BytePath.Split(path);
+        if (!includeFinal && comps.Count > 0) comps.RemoveAt(comps.Count - 1);
+        var prefix = new List<byte[]>();
+        foreach (var c in comps)
+        {
+            prefix.Add(c);
+            var p = BytePath.Join(prefix);
+            if (!ensured.Add(BytePath.Display(p))) continue;
+            try { using var fd = dest.Open(p, OpenFlags.Path); if (Fs.Stat(fd).IsDirectory) continue; }
+            catch (FsException x) when (x.Errno is Errno.ENOENT) { }
+            using var parent = dest.OpenParent(p, out var name);
+            if (!Fs.TryMkdir(parent, name, 0x1ed, out int e))
+            {
+                if (e == Errno.EEXIST) continue; // a dangling link or a file: the writer decides, as before
+                throw new FsException(e, "mkdirat", p);
+            }
+            Fs.Chown(parent, name, ow.Uid, ow.Gid);
+            Fs.Chmod(parent, name, 0x1ed);
+        }
+    }
+
+    /// <param name="links">Source inode → where its first name was written in this copy: a second name of the same
+    /// inode becomes a hard link to that copy (one inode, nlink 2, as buildah and BuildKit keep hard links).</param>
+    private static void Write(Item item, RootedPath dest, bool fromContext, (uint Uid, uint Gid)? owner, uint? mode, Dictionary<(ulong, ulong), byte[]> links)
     {
         var st = item.Status;
         // "COPY dir /": the top directory is the root itself, which exists and keeps what it has (as an existing
@@ -307,6 +348,12 @@ public static class BuildCopier
                 if (existing.IsDirectory) throw new FsException(Errno.EISDIR, "copy", item.Destination, "a directory is in the way of a file");
                 Fs.Unlink(parent, name);
             }
+            if (st.Nlink > 1 && links.TryGetValue(st.Identity, out var first))
+            {
+                using var firstParent = dest.OpenParent(first, out var firstName);
+                try { Fs.Link(firstParent, firstName, parent, name); return; } // owner, mode, xattrs and times are the inode's
+                catch (FsException e) when (e.Errno is Errno.EMLINK or Errno.ENOENT) { } // too many links, or gone: copy the data
+            }
             if (st.IsRegular)
             {
                 using var src = Fs.OpenRead(item.Parent, item.Name);
@@ -319,8 +366,35 @@ public static class BuildCopier
         }
         var (uid, gid) = owner ?? (fromContext ? (0u, 0u) : (st.Uid, st.Gid));
         Fs.Chown(parent, name, uid, gid);
+        CopyXattrs(item, parent, name); // after chown, which clears security.capability
         if (!st.IsSymlink) Fs.Chmod(parent, name, mode ?? st.Permissions);
         Fs.SetTimes(parent, name, st.Atime, st.Mtime);
+        if (!st.IsDirectory && st.Nlink > 1) links.TryAdd(st.Identity, item.Destination);
+    }
+
+    /// <summary>
+    /// Copy the extended attributes of the source entry (user.*, security.capability, ...) byte-exact, as buildah and
+    /// BuildKit do, so "setcap in one stage, COPY --from into the next" keeps the capability. trusted.overlay.* (an
+    /// overlay's own markers) are never copied; trusted.* refused with EPERM and any attribute the destination file
+    /// system cannot hold (EOPNOTSUPP) are skipped quietly, as buildah does. Both ends are named under directory
+    /// descriptors (no link is followed).
+    /// </summary>
+    private static void CopyXattrs(Item item, SafeFd parent, byte[] name)
+    {
+        foreach (var (attr, value) in Xattrs(item))
+        {
+            try { Fs.SetXattr(parent, name, attr, value); }
+            catch (FsException e) when (e.Errno == Errno.EOPNOTSUPP || (e.Errno == Errno.EPERM && attr.AsSpan().StartsWith("trusted."u8))) { }
+        }
+    }
+
+    /// <summary>The source entry's extended attributes worth copying (trusted.overlay.* left out), sorted by name.</summary>
+    private static List<KeyValuePair<byte[], byte[]>> Xattrs(Item item)
+    {
+        var all = Fs.GetAllXattrs(item.Parent, item.Name);
+        all.RemoveAll(a => a.Key.AsSpan().StartsWith("trusted.overlay."u8));
+        all.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        return all;
     }
 
     /// <summary>ADD of a local archive: extract it into the destination directory with the engine's hardened extractor.</summary>

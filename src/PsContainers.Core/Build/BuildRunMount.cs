@@ -38,9 +38,13 @@ public sealed record BuildRunMount
     public uint Mode { get; init; } = Convert.ToUInt32("755", 8);
     public bool ReadOnly { get; init; }
 
-    /// <summary>Parse one --mount value (already expanded) of the RUN at <paramref name="where"/>.</summary>
+    /// <summary>
+    /// Parse one --mount value (already expanded) of the RUN at <paramref name="where"/>. A relative target is joined
+    /// with the stage's WORKDIR <paramref name="workingDirectory"/> (absolute; BuildKit since moby/buildkit#628) and
+    /// the target is cleaned lexically; a target that is the root itself is refused (BuildKit: invalid mount target "/").
+    /// </summary>
     /// <exception cref="PscException">BuildMountInvalid (InvalidArgument); BuildInstructionNotSupported (InvalidArgument) for another type or option.</exception>
-    public static BuildRunMount Parse(string value, string where)
+    public static BuildRunMount Parse(string value, string where, string workingDirectory = "/")
     {
         string type = "bind";
         var fields = new List<(string Key, string? Value)>();
@@ -97,10 +101,35 @@ public sealed record BuildRunMount
             }
         }
         if (string.IsNullOrEmpty(m.Target)) throw Invalid(where, value, "a target is required (target=/path)");
-        if (!m.Target.StartsWith('/')) m = m with { Target = "/" + m.Target };
+        string target = BuildCopier.Clean(m.Target.StartsWith('/') ? m.Target : (string.IsNullOrEmpty(workingDirectory) ? "/" : workingDirectory).TrimEnd('/') + "/" + m.Target);
+        RefuseRootTarget(target, where, value);
+        m = m with { Target = target };
         if (kind == BuildRunMountType.Bind) m = m with { ReadOnly = true };
         if (kind == BuildRunMountType.Cache && m.Id.Length == 0) m = m with { Id = m.Target };
         return m;
+    }
+
+    /// <summary>
+    /// The parse-time check of a --mount value before any step runs (BuildKit refuses it when it parses the
+    /// Dockerfile): a literal absolute target that cleans to "/" is refused. Values with variables or a relative
+    /// target wait for <see cref="Parse"/> (they need the step's ARGs and WORKDIR).
+    /// </summary>
+    /// <exception cref="PscException">BuildMountInvalid: invalid mount target "/".</exception>
+    internal static void CheckLiteralTarget(string value, string where)
+    {
+        if (value.Contains('$')) return;
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq < 0 || part[..eq].ToLowerInvariant() is not ("target" or "dst" or "destination")) continue;
+            string t = part[(eq + 1)..];
+            if (t.StartsWith('/')) RefuseRootTarget(BuildCopier.Clean(t), where, value);
+        }
+    }
+
+    private static void RefuseRootTarget(string cleanTarget, string where, string value)
+    {
+        if (cleanTarget == "/") throw Invalid(where, value, "invalid mount target \"/\" (the root of the container cannot be a mount)");
     }
 
     private static PscException Invalid(string where, string value, string why) =>

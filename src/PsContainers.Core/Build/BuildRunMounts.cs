@@ -34,8 +34,30 @@ public sealed class BuildRunMounts : IDisposable
         Path.Combine(cacheRoot, "mounts", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(id))));
 
     /// <summary>The content digest of a bind mount's source (the same rule as COPY's: names, modes, owners, bytes; not times).</summary>
-    public static string Digest(BuildRunMount m, BuildCopySource source, string where, CancellationToken ct) =>
-        BuildCopier.ComputeDigest(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/", Where = where }, ct);
+    /// <exception cref="PscException">BuildSourceNotFound naming the source as written (<see cref="IsDirectory"/>).</exception>
+    public static string Digest(BuildRunMount m, BuildCopySource source, string where, CancellationToken ct)
+    {
+        IsDirectory(m, source, where);
+        return BuildCopier.ComputeDigest(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/", Where = where }, ct);
+    }
+
+    /// <summary>
+    /// Whether a bind mount's source is a directory (a symlink followed inside the source root only).
+    /// </summary>
+    /// <exception cref="PscException">BuildSourceNotFound: "the RUN --mount source 'SOURCE' does not exist in …", the
+    /// source as the user wrote it (never a staging path).</exception>
+    private static bool IsDirectory(BuildRunMount m, BuildCopySource source, string where)
+    {
+        try
+        {
+            using var fd = source.Root.Open(m.Source);
+            return Fs.Stat(fd).IsDirectory;
+        }
+        catch (FsException)
+        {
+            throw PscException.NotFound(ErrorIds.BuildSourceNotFound, $"{where}: the RUN --mount source '{m.Source}' does not exist in {(m.From is null ? "the build context" : m.From)}.", m.Source);
+        }
+    }
 
     /// <summary>Prepare <paramref name="mounts"/>; <paramref name="sourceOf"/> opens a bind mount's source (the caller disposes what it opened after this returns).</summary>
     /// <exception cref="PscException">BuildSourceNotFound (a bind source missing), the copier's errors.</exception>
@@ -101,19 +123,16 @@ public sealed class BuildRunMounts : IDisposable
         string staging = Path.Combine(tmp, "build-bind-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(staging);
         _staged.Add(staging);
-        bool directory;
-        try
+        bool directory = IsDirectory(m, source, where);
+        // a directory's content into the staging root; a file (a link to one is resolved inside the source by the
+        // copier's secure join) under a fixed name, whatever the link's target is called
+        if (directory)
         {
-            using var fd = source.Root.Open(m.Source);
-            directory = Fs.Stat(fd).IsDirectory;
+            BuildCopier.Copy(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/", Where = where }, staging, ct);
+            return staging;
         }
-        catch (FsException)
-        {
-            throw PscException.NotFound(ErrorIds.BuildSourceNotFound, $"{where}: the RUN --mount source '{m.Source}' does not exist in {(m.From is null ? "the build context" : m.From)}.", m.Source);
-        }
-        // a directory's content into the staging root, a file under its name
-        BuildCopier.Copy(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/", Where = where }, staging, ct);
-        return directory ? staging : Path.Combine(staging, Path.GetFileName(m.Source.TrimEnd('/')));
+        BuildCopier.Copy(source, new BuildCopyOptions { Sources = [m.Source], Destination = "/source", Where = where }, staging, ct);
+        return Path.Combine(staging, "source");
     }
 
     /// <inheritdoc/>

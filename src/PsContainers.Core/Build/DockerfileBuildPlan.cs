@@ -107,7 +107,8 @@ public sealed class DockerfileBuildPlan
         foreach (var stage in plan.RequiredStages)
             foreach (var i in stage.Instructions)
                 if (i is ArgInstruction a) foreach (var d in a.Arguments) declared.Add(d.Name);
-        plan.UnusedBuildArgs = args.Keys.Where(k => !declared.Contains(k) && !PredefinedArgNames.Contains(k))
+        // SOURCE_DATE_EPOCH is consumed by the builder itself (the image's times), as in BuildKit
+        plan.UnusedBuildArgs = args.Keys.Where(k => !declared.Contains(k) && !PredefinedArgNames.Contains(k) && k != "SOURCE_DATE_EPOCH")
             .OrderBy(k => k, StringComparer.Ordinal).ToList();
         return plan;
     }
@@ -157,9 +158,12 @@ public sealed class DockerfileBuildPlan
             }
             else if (i is RunInstruction r)
                 foreach (var m in r.Mounts)
+                {
+                    BuildRunMount.CheckLiteralTarget(m, r.Location);
                     foreach (var field in m.Split(','))
                         if (field.StartsWith("from=", StringComparison.OrdinalIgnoreCase) && field.Length > 5 && !field.Contains('$'))
                             Source(field[5..], r);
+                }
         }
         stage.Dependencies = deps;
         stage.ImageDependencies = images;

@@ -57,6 +57,25 @@ public sealed class ImageBuilder
         _onOutput = onOutput;
         _progress = progress;
         _cache = new BuildCache(engine.Paths, engine.Images);
+        _sourceDate = SourceDateEpoch(options.BuildArguments);
+    }
+
+    /// <summary>SOURCE_DATE_EPOCH from the build arguments, as a UTC time, or null (BuildKit 0.11+).</summary>
+    private readonly DateTime? _sourceDate;
+
+    /// <summary>
+    /// The SOURCE_DATE_EPOCH build argument (reproducible-builds.org: whole seconds since 1970-01-01 UTC) as BuildKit
+    /// 0.11+ uses it: the created time of the image config and of the history entries this build adds (the base
+    /// image's entries keep theirs; file times in the layers are not rewritten). Null when it is not given or empty.
+    /// </summary>
+    /// <exception cref="PscException">InvalidSourceDateEpoch (InvalidArgument): not a non-negative whole number.</exception>
+    internal static DateTime? SourceDateEpoch(IReadOnlyDictionary<string, string> buildArguments)
+    {
+        if (!buildArguments.TryGetValue("SOURCE_DATE_EPOCH", out var v) || string.IsNullOrEmpty(v)) return null;
+        if (!long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long s) || s > 253402300799)
+            throw PscException.InvalidArgument(ErrorIds.InvalidSourceDateEpoch,
+                $"SOURCE_DATE_EPOCH '{v}' is not a whole number of seconds since 1970-01-01 UTC.", v);
+        return DateTime.UnixEpoch.AddSeconds(s);
     }
 
     /// <summary>The state of a stage while its steps run.</summary>
@@ -276,7 +295,7 @@ public sealed class ImageBuilder
         if (run.ScriptHeredoc is not null)
             throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
                 $"{run.Location}: a RUN heredoc with a #! script is not supported by this builder yet.", run.Location);
-        var mounts = run.Mounts.Select(v => BuildRunMount.Parse(v, run.Location)).ToList();
+        var mounts = run.Mounts.Select(v => BuildRunMount.Parse(v, run.Location, string.IsNullOrEmpty(st.Config.WorkingDir) ? "/" : st.Config.WorkingDir)).ToList();
         var sources = new Dictionary<string, FromSource>(StringComparer.Ordinal);
         try
         {
@@ -494,7 +513,9 @@ public sealed class ImageBuilder
     /// </remarks>
     private bool Cached(StageState st, DockerfileInstruction expanded, IReadOnlyList<string> visibleArgs, string? contentDigest, ImageExecutionConfig config, CancellationToken ct, out string key)
     {
-        key = BuildCacheKey.Compute((st.ImageId ?? "scratch") + (_o.OciFormat ? "+oci" : "") + CompressionKeySuffix(_o.Compression),
+        // the output format, the layer compression and SOURCE_DATE_EPOCH change the image a step makes, so they are part of its key
+        key = BuildCacheKey.Compute((st.ImageId ?? "scratch") + (_o.OciFormat ? "+oci" : "") + CompressionKeySuffix(_o.Compression)
+            + (_sourceDate is { } sde ? "+sde=" + new DateTimeOffset(sde).ToUnixTimeSeconds() : ""),
             BuildCacheKey.InstructionText(expanded, st.Config.Shell), visibleArgs, contentDigest);
         if (_o.NoCache) return false;
         var hit = _cache.Lookup(key);
@@ -519,6 +540,7 @@ public sealed class ImageBuilder
         BaseImageId = st.ImageId,
         Config = config,
         CreatedBy = createdBy,
+        Created = _sourceDate,
         Comment = ImageConfigEditor.HistoryComment,
         Author = st.Editor.Config.Author,
         ManifestMediaType = _o.OciFormat ? MediaTypes.OciManifest : MediaTypes.DockerManifest,

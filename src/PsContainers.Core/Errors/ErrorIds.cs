@@ -37,6 +37,8 @@ public static class ErrorIds
     public const string BuildPlatformNotSupported = "BuildPlatformNotSupported";
     /// <summary>InvalidArgument: a RUN --mount value that is malformed (unknown type, a field without its value, no target, a bad uid/gid/mode/sharing).</summary>
     public const string BuildMountInvalid = "BuildMountInvalid";
+    /// <summary>InvalidArgument: the SOURCE_DATE_EPOCH build argument is not a whole number of seconds since 1970-01-01 UTC.</summary>
+    public const string InvalidSourceDateEpoch = "InvalidSourceDateEpoch";
 
     // ---- Containers: names, lifecycle state, configuration, files and processes (Containers/). ----
 

@@ -20,8 +20,9 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
     [Parameter] public SwitchParameter Volumes { get; set; }
 
     /// <summary>
-    /// Also forget every build cache entry (docker builder prune -a), not only those whose image is gone: the next
-    /// Build-ContainerImage runs every step.
+    /// Also forget every build cache entry (docker builder prune -a), not only those whose image is gone, and remove
+    /// the RUN --mount=type=cache directories (storage/build-cache/mounts): the next Build-ContainerImage runs every
+    /// step with empty cache mounts.
     /// </summary>
     [Parameter] public SwitchParameter BuildCache { get; set; }
 
@@ -45,7 +46,10 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
                     {
                         foreach (var item in plan.Items) ShouldProcess($"{item.Kind} {item.Name} ({Core.Images.HumanFormat.Size(item.Size)})", "Remove");
                         if (BuildCache)
+                        {
                             foreach (var e in Cache.List()) ShouldProcess($"BuildCache {Core.Util.Digest.Short(e.Key)} ({e.CreatedBy})", "Forget");
+                            ShouldProcess($"BuildCache mounts ({Cache.Directory}/mounts: the RUN --mount=type=cache directories)", "Remove");
+                        }
                     }
                     return;
                 }
@@ -59,6 +63,8 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
             // the intermediate images of builds are nameless images: once they are gone their cache entries can never
             // hit again, so they go too (all of them with -BuildCache)
             foreach (var e in Cache.Prune(e => BuildCache || !e.InUse)) WriteVerbose($"Forgot build cache entry {e.Key} ({e.CreatedBy})");
+            // docker builder prune -a empties the RUN --mount=type=cache directories too
+            if (BuildCache) WriteVerbose($"Removed {Cache.PruneMounts()} RUN --mount=type=cache directories");
             WriteObject(result);
         }
         catch (OperationCanceledException) when (Stopping) { throw new PipelineStoppedException(); }

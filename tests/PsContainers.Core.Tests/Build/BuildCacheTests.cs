@@ -37,4 +37,34 @@ public sealed class BuildCacheTests : IDisposable
         Assert.Empty(cache.List());
         Assert.Null(cache.Lookup(k1));
     }
+
+    [Fact]
+    public void PruneMountsRemovesTheCacheMountDirectoriesButNotALockedOne()
+    {
+        // docker builder prune -a empties RUN --mount=type=cache too; one a running step holds locked stays
+        var paths = new PscPaths(_root);
+        var cache = new BuildCache(paths, new ImageStore(paths));
+        Assert.Equal(0, cache.PruneMounts()); // no mounts directory yet
+        string tmp = Path.Combine(_root, "tmp");
+        var apt = BuildRunMount.Parse("type=cache,target=/var/cache/apt", "Dockerfile:2");
+        var go = BuildRunMount.Parse("type=cache,target=/go,sharing=locked", "Dockerfile:3");
+        using (var m = BuildRunMounts.Prepare([apt], cache.Directory, tmp, _ => throw new InvalidOperationException(), "Dockerfile:2", default))
+            File.WriteAllText(Path.Combine(m.Specs[0].Source, "pkg.deb"), "cached");
+        string aptDir = BuildRunMounts.CacheDirectory(cache.Directory, apt.Id), goDir = BuildRunMounts.CacheDirectory(cache.Directory, go.Id);
+        Directory.CreateDirectory(Path.Combine(aptDir, "sub"));
+        File.CreateSymbolicLink(Path.Combine(aptDir, "sub/link"), tmp); // a link inside is removed, never followed
+        Directory.CreateDirectory(tmp);
+        File.WriteAllText(Path.Combine(tmp, "keep"), "k");
+        using (var held = BuildRunMounts.Prepare([go], cache.Directory, tmp, _ => throw new InvalidOperationException(), "Dockerfile:3", default))
+        {
+            File.WriteAllText(Path.Combine(held.Specs[0].Source, "obj"), "o");
+            Assert.Equal(1, cache.PruneMounts());
+            Assert.False(Directory.Exists(aptDir));
+            Assert.True(File.Exists(Path.Combine(goDir, "obj"))); // locked by the running step
+        }
+        Assert.Equal("k", File.ReadAllText(Path.Combine(tmp, "keep")));
+        Assert.Equal(1, cache.PruneMounts());
+        Assert.False(Directory.Exists(goDir));
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(cache.Directory, "mounts")));
+    }
 }

@@ -125,6 +125,120 @@ public sealed class BuildCopierTests : IDisposable
     }
 
     [Fact]
+    public void ChownAlsoOwnsEveryDirectoryTheCopyCreatesButNotExistingOnes()
+    {
+        // BuildKit (fsutil copy.MkdirAll) chowns each directory it creates; existing ones keep their owner
+        Ctxf("o.txt", "o");
+        Directory.CreateDirectory(Path.Combine(Root, "x"));
+        Copy(new BuildCopyOptions { Sources = ["o.txt"], Destination = "/x/c1/c2/", Chown = "1000:1000" });
+        Assert.Equal((0u, 0u), (Lstat(Path.Combine(Root, "x")).Uid, Lstat(Path.Combine(Root, "x")).Gid));
+        foreach (var d in new[] { "x/c1", "x/c1/c2", "x/c1/c2/o.txt" })
+        {
+            var s = Lstat(Path.Combine(Root, d));
+            Assert.Equal((1000u, 1000u), (s.Uid, s.Gid));
+        }
+        Assert.Equal(0x1edu, Lstat(Path.Combine(Root, "x/c1")).Permissions);
+        // without --chown created directories are root's
+        Copy(new BuildCopyOptions { Sources = ["o.txt"], Destination = "/y/c1/" });
+        Assert.Equal((0u, 0u), (Lstat(Path.Combine(Root, "y/c1")).Uid, Lstat(Path.Combine(Root, "y/c1")).Gid));
+        // ADD of a local tar into a new directory: the created directories too
+        Ctxf("t/in/x.txt", "inside");
+        var psi = new ProcessStartInfo("tar", ["-cf", Path.Combine(Ctx, "pkg.tar"), "-C", Path.Combine(Ctx, "t"), "in"]);
+        using (var p = Process.Start(psi)!) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+        Copy(new BuildCopyOptions { Sources = ["pkg.tar"], Destination = "/z/a/b/", IsAdd = true, Chown = "7:8" });
+        foreach (var d in new[] { "z", "z/a", "z/a/b" })
+        {
+            var s = Lstat(Path.Combine(Root, d));
+            Assert.Equal((7u, 8u), (s.Uid, s.Gid));
+        }
+        Assert.Equal("inside", File.ReadAllText(Path.Combine(Root, "z/a/b/in/x.txt")));
+    }
+
+    // security.capability v2 (linux/capability.h VFS_CAP_REVISION_2 | effective): cap_net_bind_service=ep
+    private static readonly byte[] NetBindServiceEp = [0x01, 0, 0, 0x02, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    private static byte[]? Xattr(string p, string attr)
+    {
+        using var parent = SafeFd.OpenDirectory(Path.GetDirectoryName(p)!);
+        return Fs.GetXattr(parent, BytePath.FromString(Path.GetFileName(p)), BytePath.FromString(attr));
+    }
+
+    private static void SetXattr(string p, string attr, byte[] value)
+    {
+        using var parent = SafeFd.OpenDirectory(Path.GetDirectoryName(p)!);
+        Fs.SetXattr(parent, BytePath.FromString(Path.GetFileName(p)), BytePath.FromString(attr), value);
+    }
+
+    [Fact]
+    public void ExtendedAttributesAndFileCapabilitiesAreKeptFromTheContextAndFromAStage()
+    {
+        // buildah and BuildKit keep xattrs: "setcap in the build stage, COPY --from into the final stage" keeps the capability
+        Ctxf("bin/srv", "#!/bin/sh\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Ctxf("notes.txt", "n");
+        SetXattr(Path.Combine(Ctx, "bin/srv"), "security.capability", NetBindServiceEp);
+        SetXattr(Path.Combine(Ctx, "notes.txt"), "user.origin", "context"u8.ToArray());
+        SetXattr(Path.Combine(Ctx, "bin"), "user.dir", "d"u8.ToArray());
+        string digestBefore;
+        using (var s = BuildCopySource.Context(Ctx, null)) digestBefore = BuildCopier.ComputeDigest(s, new BuildCopyOptions { Sources = ["."], Destination = "/app/" });
+        Copy(new BuildCopyOptions { Sources = ["."], Destination = "/app/", Chown = "1000:1000" });
+        Assert.Equal(NetBindServiceEp, Xattr(Path.Combine(Root, "app/bin/srv"), "security.capability")); // set after the chown, which clears it
+        Assert.Equal("context"u8.ToArray(), Xattr(Path.Combine(Root, "app/notes.txt"), "user.origin"));
+        Assert.Equal("d"u8.ToArray(), Xattr(Path.Combine(Root, "app/bin"), "user.dir"));
+        Assert.Equal(1000u, Lstat(Path.Combine(Root, "app/bin/srv")).Uid);
+        // from a stage (another root file system): the same
+        string final = Path.Combine(_dir, "final");
+        Directory.CreateDirectory(final);
+        using (var stage = BuildCopySource.Rootfs(Root))
+            BuildCopier.Copy(stage, new BuildCopyOptions { Sources = ["/app/bin/srv"], Destination = "/usr/local/bin/srv", Where = "Dockerfile:9" }, final);
+        Assert.Equal(NetBindServiceEp, Xattr(Path.Combine(final, "usr/local/bin/srv"), "security.capability"));
+        // an xattr is part of what a COPY reads: changing it misses the cache
+        SetXattr(Path.Combine(Ctx, "notes.txt"), "user.origin", "changed"u8.ToArray());
+        using (var s = BuildCopySource.Context(Ctx, null))
+            Assert.NotEqual(digestBefore, BuildCopier.ComputeDigest(s, new BuildCopyOptions { Sources = ["."], Destination = "/app/" }));
+    }
+
+    [Fact]
+    public void HardLinksStayOneInodeFromTheContextAndFromAStage()
+    {
+        // buildah and BuildKit keep hard links inside one copy
+        Ctxf("d/a", "same");
+        Ctxf("d/other", "o");
+        File.CreateSymbolicLink(Path.Combine(Ctx, "d/sub-link"), "a");
+        Directory.CreateDirectory(Path.Combine(Ctx, "d/sub"));
+        {
+            using var dir = SafeFd.OpenDirectory(Path.Combine(Ctx, "d"));
+            using var sub = SafeFd.OpenDirectory(Path.Combine(Ctx, "d/sub"));
+            Fs.Link(dir, "a"u8, sub, "b"u8);
+        }
+        string digestBefore;
+        using (var s = BuildCopySource.Context(Ctx, null)) digestBefore = BuildCopier.ComputeDigest(s, new BuildCopyOptions { Sources = ["d"], Destination = "/h/" });
+        Copy(new BuildCopyOptions { Sources = ["d"], Destination = "/h/", Chown = "5:6" });
+        var a = Lstat(Path.Combine(Root, "h/a"));
+        var b = Lstat(Path.Combine(Root, "h/sub/b"));
+        Assert.Equal(a.Inode, b.Inode);
+        Assert.Equal(2u, a.Nlink);
+        Assert.Equal((5u, 6u), (b.Uid, b.Gid));
+        Assert.Equal(1u, Lstat(Path.Combine(Root, "h/other")).Nlink);
+        Assert.Equal("same", File.ReadAllText(Path.Combine(Root, "h/sub/b")));
+        // two sources that are one inode, and a copy from a stage keeping the link
+        Copy(new BuildCopyOptions { Sources = ["d/a", "d/sub/b"], Destination = "/two/" });
+        Assert.Equal(Lstat(Path.Combine(Root, "two/a")).Inode, Lstat(Path.Combine(Root, "two/b")).Inode);
+        string final = Path.Combine(_dir, "final");
+        Directory.CreateDirectory(final);
+        using (var stage = BuildCopySource.Rootfs(Root))
+            BuildCopier.Copy(stage, new BuildCopyOptions { Sources = ["/h"], Destination = "/out/", Where = "Dockerfile:9" }, final);
+        var fa = Lstat(Path.Combine(final, "out/a"));
+        Assert.Equal(fa.Inode, Lstat(Path.Combine(final, "out/sub/b")).Inode);
+        Assert.Equal(2u, fa.Nlink);
+        // the link structure is part of the digest: the same bytes as two files is another copy
+        File.Delete(Path.Combine(Ctx, "d/sub/b"));
+        File.WriteAllText(Path.Combine(Ctx, "d/sub/b"), "same");
+        File.SetUnixFileMode(Path.Combine(Ctx, "d/sub/b"), File.GetUnixFileMode(Path.Combine(Ctx, "d/a")));
+        using (var s = BuildCopySource.Context(Ctx, null))
+            Assert.NotEqual(digestBefore, BuildCopier.ComputeDigest(s, new BuildCopyOptions { Sources = ["d"], Destination = "/h/" }));
+    }
+
+    [Fact]
     public void ExcludedFilesAreNotCopiedAndTheDigestSeesContentNotTimes()
     {
         Ctxf("keep.txt", "k"); Ctxf("secret.key", "s"); Ctxf("logs/a.log", "l");

@@ -1,4 +1,6 @@
 using PsContainers.Core.Build;
+using PsContainers.Core.Tests.FileSystem;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Tests.ImageBuild;
 
@@ -62,4 +64,68 @@ public sealed class BuildRunMountTests
         Assert.StartsWith("Dockerfile:9: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(why, e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("type=cache,target=cache", "/app", "/app/cache")]
+    [InlineData("type=cache,target=./c/../d/", "/app/src", "/app/src/d")]
+    [InlineData("type=bind,target=src", "/", "/src")]
+    [InlineData("type=bind,target=/abs/./x/", "/app", "/abs/x")]
+    public void ARelativeTargetIsJoinedWithWorkdir(string value, string workdir, string target)
+    {
+        // BuildKit since moby/buildkit#628: a relative target is under the stage's WORKDIR
+        var m = BuildRunMount.Parse(value, "Dockerfile:5", workdir);
+        Assert.Equal(target, m.Target);
+        if (m.Type == BuildRunMountType.Cache) Assert.Equal(target, m.Id);
+    }
+
+    [Theory]
+    [InlineData("type=cache,target=/", "/")]
+    [InlineData("type=bind,target=/.", "/app")]
+    [InlineData("type=cache,target=..", "/app")]
+    [InlineData("type=cache,target=.", "/")]
+    public void ARootTargetIsRefused(string value, string workdir)
+    {
+        var e = Assert.ThrowsAny<PscException>(() => BuildRunMount.Parse(value, "Dockerfile:6", workdir));
+        Assert.Equal(ErrorIds.BuildMountInvalid, e.ErrorId);
+        Assert.StartsWith("Dockerfile:6: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid mount target \"/\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABindSourceLinkToAFileInsideTheContextWorksAndAnEscapingOneStaysOutside() => PrivateMountNamespace.Run(() =>
+    {
+        HostileCorpus.CreateSentinels();
+        var before = HostileCorpus.Snapshot();
+        string ctx = "/tmp/t/ctx", tmp = "/tmp/t/tmp", cache = "/tmp/t/cache";
+        Directory.CreateDirectory(ctx + "/conf");
+        File.WriteAllText(ctx + "/conf/app.ini", "key=1");
+        File.CreateSymbolicLink(ctx + "/app.ini", "conf/app.ini");
+        File.CreateSymbolicLink(ctx + "/abs.ini", "/conf/app.ini"); // absolute: resolved inside the context
+        File.CreateSymbolicLink(ctx + "/passwd", "/etc/passwd");
+        File.CreateSymbolicLink(ctx + "/up", "../../../../etc/hostname");
+        using var src = BuildCopySource.Context(ctx, null);
+        foreach (var name in new[] { "app.ini", "abs.ini", "./conf/../app.ini" })
+        {
+            var m = BuildRunMount.Parse($"type=bind,source={name},target=/etc/app.ini", "Dockerfile:7");
+            using var prepared = BuildRunMounts.Prepare([m], cache, tmp, _ => src, "Dockerfile:7", default);
+            var spec = Assert.Single(prepared.Specs);
+            Assert.True(File.Exists(spec.Source), spec.Source);
+            Assert.Equal("key=1", File.ReadAllText(spec.Source));
+            Assert.Equal("/etc/app.ini", spec.Destination);
+        }
+        // links out of the context are resolved inside it: there is no etc/passwd there, and the message names the
+        // source as written, not an internal path
+        foreach (var name in new[] { "passwd", "up", "missing.txt" })
+        {
+            var m = BuildRunMount.Parse($"type=bind,source={name},target=/x", "Dockerfile:8");
+            var e = Assert.ThrowsAny<PscException>(() => { using var _ = BuildRunMounts.Prepare([m], cache, tmp, _ => src, "Dockerfile:8", default); });
+            Assert.Equal(ErrorIds.BuildSourceNotFound, e.ErrorId);
+            Assert.Equal($"Dockerfile:8: the RUN --mount source '{name}' does not exist in the build context.", e.Message);
+            // the cache key's digest, computed first, says the same
+            var d = Assert.ThrowsAny<PscException>(() => BuildRunMounts.Digest(m, src, "Dockerfile:8", default));
+            Assert.Equal(ErrorIds.BuildSourceNotFound, d.ErrorId);
+            Assert.Equal(e.Message, d.Message);
+        }
+        HostileCorpus.AssertUnchanged(before);
+    });
 }

@@ -128,6 +128,40 @@ public sealed class DockerfileBuildPlanTests
         Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], env);
     }
 
+    [Theory]
+    [InlineData("RUN --mount=type=cache,target=/ true")]
+    [InlineData("RUN --mount=type=bind,source=x,dst=/./ true")]
+    [InlineData("RUN --mount=type=cache,target=/c --mount=destination=/a/.. true")]
+    public void AMountOverTheRootIsRefusedWhenTheDockerfileIsReadInAnyStage(string run)
+    {
+        // BuildKit refuses target "/" when it parses the Dockerfile, before any step runs (also in a stage not built)
+        var e = Assert.ThrowsAny<PscException>(() => Plan($"FROM a AS unused\n{run}\nFROM b\nRUN true"));
+        Assert.Equal(ErrorIds.BuildMountInvalid, e.ErrorId);
+        Assert.EndsWith(":2: invalid RUN --mount '" + run.Split(' ')[1..^1].Last()[8..] + "': invalid mount target \"/\" (the root of the container cannot be a mount).", e.Message, StringComparison.Ordinal);
+        // a relative target or one with a variable waits for the step (it needs WORKDIR and the ARGs)
+        Assert.NotNull(Plan("FROM a\nRUN --mount=type=cache,target=. --mount=type=cache,target=$T true"));
+    }
+
+    [Fact]
+    public void SourceDateEpochIsTheBuildersNotAnUnusedArgNorAVisibleOne()
+    {
+        // BuildKit 0.11+: SOURCE_DATE_EPOCH sets the image's times; it is no ordinary ARG (no warning, not in created_by)
+        var p = Plan("FROM a\nRUN true", new() { ["SOURCE_DATE_EPOCH"] = "1700000000", ["NOPE"] = "z" });
+        Assert.Equal(["NOPE"], p.UnusedBuildArgs);
+        var (scope, env) = Walk(p.Target);
+        Assert.Empty(scope.VisibleArgs(env));
+        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, DateTimeKind.Utc), ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "1700000000" }));
+        Assert.Equal(DateTime.UnixEpoch, ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "0" }));
+        Assert.Null(ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "" }));
+        Assert.Null(ImageBuilder.SourceDateEpoch(new Dictionary<string, string>()));
+        foreach (var bad in new[] { "-1", "1.5", " 1", "0x10", "yesterday", "99999999999999" })
+        {
+            var e = Assert.ThrowsAny<PscException>(() => ImageBuilder.SourceDateEpoch(new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = bad }));
+            Assert.Equal(ErrorIds.InvalidSourceDateEpoch, e.ErrorId);
+            Assert.Contains($"'{bad}'", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void DefaultsSeeEarlierArgsAndBuildArgsOverrideOnlyDeclared()
     {
