@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
-using PsContainers.Core.Images;
-using PsContainers.Core.Networking;
-using PsContainers.Core.Runtime;
-using PsContainers.Contract;
-
 namespace PsContainers.Core.Containers;
 
 /// <summary>What the process inside runs and how (docker's Config section).</summary>

@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
 using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
-using PsContainers.Contract;
 
 namespace PsContainers.Core.Containers;
 

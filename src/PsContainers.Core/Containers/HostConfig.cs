@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
-using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
 using PsContainers.Contract;
