@@ -28,9 +28,10 @@ param(
     [switch] $SkipXunit,
     # Skip the Pester suite (with 'test')
     [switch] $SkipPester,
-    # Run the cgroup v2 lane too (with 'test'): tests/cgroup2/run-lane.sh, a QEMU guest, after the other suites.
-    # Off by default (or on with PSCONTAINERS_CGROUP2_LANE=1): under TCG emulation it does not yet fit the CI budget.
-    [switch] $Cgroup2
+    # Skip the cgroup v2 lane (with 'test'; also PSCONTAINERS_CGROUP2_LANE=0). The lane (tests/cgroup2/run-lane.sh)
+    # boots a cgroup-v2-only QEMU guest after the other suites and counts its results with theirs: about 4-5 minutes
+    # under TCG emulation on a quiet 2-core host. Where the guest cannot be had it is reported as skipped.
+    [switch] $SkipCgroup2
 )
 
 $ErrorActionPreference = 'Stop'
@@ -343,7 +344,7 @@ function Invoke-Test {
         if ($r.Failed -gt 0) { $ok = $false }
     }
 
-    if ($Cgroup2 -or $env:PSCONTAINERS_CGROUP2_LANE -eq '1') {
+    if (-not $SkipCgroup2 -and $env:PSCONTAINERS_CGROUP2_LANE -ne '0') {
         # the same runtime scenarios and a focused engine set on a cgroup v2 only kernel, in a QEMU guest (issue 16)
         Write-Step 'Running the cgroup v2 lane (tests/cgroup2/run-lane.sh, a QEMU guest)'
         $lane = Join-Path $results 'cgroup2'

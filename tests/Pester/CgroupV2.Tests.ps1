@@ -117,6 +117,10 @@ Describe 'The engine on cgroup v2' -Tag 'CgroupV2' -Skip:(-not $script:IsV2) {
         $s = Wait-ContainerCondition { $x = Get-Container v2-restart; if ($x.Status -eq 'Exited' -and $x.RestartCount -eq 2) { $x } } -TimeoutSeconds 120
         $s.RestartCount | Should -Be 2
         $s.ExitCode | Should -Be 3
+        # the monitor records the exit first and deletes the runtime's container (and its group) right after, as the
+        # state says before "die" is published: the group goes within moments of the Exited state
+        $gone = Wait-ContainerCondition { if (-not (Test-Path "/sys/fs/cgroup/pscontainers/$($s.Id)")) { $true } } -TimeoutSeconds 30
+        $gone | Should -BeTrue -Because 'each run removes its group'
         Test-Path "/sys/fs/cgroup/pscontainers/$($s.Id)" | Should -BeFalse -Because 'each run removes its group'
     }
 

@@ -97,6 +97,39 @@ Describe 'Update-Container with <Runtime>' -ForEach @(
         (Get-Container "$P-rs").Status | Should -Be 'Exited'
     }
 
+    It 'takes -MemorySwap, -CpuShares and -CpusetCpus at run and create, as docker run does' {
+        $c = Invoke-ContainerImage $Img -Detach -Name "$P-runlim" -Memory 64MB -MemorySwap 96MB -CpuShares 512 -CpusetCpus 0 -- sleep 600
+        $c.HostConfig.MemorySwap | Should -Be 96MB
+        $c.HostConfig.CpuShares | Should -Be 512
+        $c.HostConfig.CpusetCpus | Should -Be '0'
+        Read-CgroupValue "$P-runlim" memory memory.limit_in_bytes memory.max | Should -Be (64MB).ToString()
+        # v1 memory.memsw.limit_in_bytes is memory plus swap (96MB); v2 memory.swap.max is the swap alone (32MB)
+        Read-CgroupValue "$P-runlim" memory memory.memsw.limit_in_bytes memory.swap.max | Should -BeIn @((96MB).ToString(), (32MB).ToString())
+        if ((Get-Content "/proc/$((Get-Container "$P-runlim").Pid)/cgroup") -match ':memory:') {
+            Read-CgroupValue "$P-runlim" memory memory.memsw.limit_in_bytes memory.swap.max | Should -Be (96MB).ToString()
+        }
+        if ((Get-Content "/proc/$((Get-Container "$P-runlim").Pid)/cgroup") -match ':cpu,cpuacct:|:cpu:') {
+            Read-CgroupValue "$P-runlim" cpu cpu.shares cpu.weight | Should -Be '512'
+        }
+        Read-CgroupValue "$P-runlim" cpuset cpuset.cpus cpuset.cpus | Should -Be '0'
+        # a created container keeps them for its start
+        $n = New-Container $Img -Name "$P-newlim" -Memory 32MB -MemorySwap -1 -CpuShares 256 -CpusetCpus 0 -- sleep 600
+        $n.HostConfig.MemorySwap | Should -Be -1
+        $n.HostConfig.CpuShares | Should -Be 256
+        Start-Container "$P-newlim"
+        Read-CgroupValue "$P-newlim" cpuset cpuset.cpus cpuset.cpus | Should -Be '0'
+        # docker's rules, refused before anything is created: swap below memory, swap without memory, a bad CPU list
+        New-Container $Img -Name "$P-badlim" -Memory 64MB -MemorySwap 32MB -ErrorVariable e1 -ErrorAction SilentlyContinue -- true
+        $e1[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMemory,*'
+        $e1[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Invoke-ContainerImage $Img -Detach -Name "$P-badlim" -MemorySwap 64MB -ErrorVariable e2 -ErrorAction SilentlyContinue -- true
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'InvalidMemory,*'
+        Get-Container "$P-badlim" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        { New-Container $Img -Name "$P-badlim" -CpusetCpus 'zero' -- true } | Should -Throw "*'zero' is not a list of CPUs such as 0-2,4*"
+        { New-Container $Img -Name "$P-badlim" -CpuShares 1 -- true } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        Get-Container "$P-badlim" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'refuses bad values with stable ErrorIds and changes nothing' {
         $null = New-Container $Img -Name "$P-bad" -Memory 64MB -- true
         Update-Container "$P-bad" -Memory 1MB -ErrorVariable e -ErrorAction SilentlyContinue

@@ -28,6 +28,13 @@ public sealed class ContainerCreateOptions
     public List<string> GroupAdd { get; set; } = new();
     /// <summary>The memory limit in bytes.</summary>
     public long? Memory { get; set; }
+    /// <summary>Memory plus swap in bytes (docker --memory-swap): at least <see cref="Memory"/>, which must be set, or -1
+    /// for unlimited swap; null: twice the memory limit, as docker.</summary>
+    public long? MemorySwap { get; set; }
+    /// <summary>Relative CPU weight (docker --cpu-shares; cgroup v1 cpu.shares 2-262144, converted to cpu.weight on v2).</summary>
+    public ulong? CpuShares { get; set; }
+    /// <summary>The CPUs the container may run on (docker --cpuset-cpus), a list such as "0-2,4".</summary>
+    public string? CpusetCpus { get; set; }
     /// <summary>CPU time as a number of CPUs.</summary>
     public double? Cpus { get; set; }
     public long? PidsLimit { get; set; }

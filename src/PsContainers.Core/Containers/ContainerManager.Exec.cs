@@ -58,11 +58,15 @@ public sealed partial class ContainerManager
         int code = -1;
         Exception? failure = null;
         StdinPump? pump = null; // a HostStandardInput is stopped the moment the process exited (and at the end below)
+        // the client ends are taken here, before the runner and the pump start: a server pipe disposed while its client
+        // end was never taken disposes that end too, so a pump done with a short input before the runner thread read
+        // ClientSafePipeHandle left the runtime a closed descriptor (SpawnFailed, "Bad file descriptor")
+        var stdio = new ProcessStdio(inPipe?.ClientSafePipeHandle, outPipe.ClientSafePipeHandle, errPipe.ClientSafePipeHandle);
         var runner = new Thread(() =>
         {
             try
             {
-                code = rt.Exec(cur.Id, options, new ProcessStdio(inPipe?.ClientSafePipeHandle, outPipe.ClientSafePipeHandle, errPipe.ClientSafePipeHandle));
+                code = rt.Exec(cur.Id, options, stdio);
             }
             catch (Exception e) { failure = e; }
             finally

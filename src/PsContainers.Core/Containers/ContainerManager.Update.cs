@@ -32,8 +32,7 @@ public sealed partial class ContainerManager
         h.Cpus = u.Cpus ?? h.Cpus;
         h.CpusetCpus = u.CpusetCpus ?? h.CpusetCpus;
         h.PidsLimit = u.PidsLimit ?? h.PidsLimit;
-        if (h.MemorySwap is long swap && swap != -1 && (h.Memory is not long mem || swap < mem))
-            throw PscException.InvalidArgument(ErrorIds.InvalidMemory, "The memory+swap limit (-MemorySwap) must be -1 or at least the memory limit (-Memory), which must be set.", swap);
+        RequireSwapWithinMemory(h.Memory, h.MemorySwap);
         // validated (and converted to linux.resources) as a start would
         var resources = SpecBuilder.Resources(new SpecOptions
         {
@@ -50,6 +49,15 @@ public sealed partial class ContainerManager
         Store.SaveDefinition(cur);
         EmitEvent(cur, "update");
         return Store.Load(c.Id) ?? cur;
+    }
+
+    /// <summary>docker's rule for --memory-swap (create, run and update): -1 (unlimited swap), or at least --memory,
+    /// which must then be set.</summary>
+    /// <exception cref="PscException">InvalidMemory when the swap limit breaks that rule.</exception>
+    internal static void RequireSwapWithinMemory(long? memory, long? memorySwap)
+    {
+        if (memorySwap is long swap && swap != -1 && (memory is not long mem || swap < mem))
+            throw PscException.InvalidArgument(ErrorIds.InvalidMemory, "The memory+swap limit (-MemorySwap) must be -1 or at least the memory limit (-Memory), which must be set.", swap);
     }
 
 }

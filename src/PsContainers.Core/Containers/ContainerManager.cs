@@ -139,7 +139,12 @@ public sealed partial class ContainerManager
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
         // limits refused at create as docker refuses them, not first at start (a start would convert them the same way)
-        SpecBuilder.Resources(new SpecOptions { MemoryBytes = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit });
+        RequireSwapWithinMemory(o.Memory, o.MemorySwap);
+        SpecBuilder.Resources(new SpecOptions
+        {
+            MemoryBytes = o.Memory, MemorySwapBytes = o.MemorySwap, Cpus = o.Cpus, CpuShares = o.CpuShares,
+            CpusetCpus = o.CpusetCpus, PidsLimit = o.PidsLimit,
+        });
 
         string id = ContainerStore.NewId();
         string runtime = RuntimePath;
@@ -179,7 +184,8 @@ public sealed partial class ContainerManager
             },
             HostConfig = new HostConfig
             {
-                Memory = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit,
+                Memory = o.Memory, MemorySwap = o.MemorySwap, Cpus = o.Cpus, CpuShares = o.CpuShares, CpusetCpus = o.CpusetCpus,
+                PidsLimit = o.PidsLimit,
                 RestartPolicy = policy,
                 NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),

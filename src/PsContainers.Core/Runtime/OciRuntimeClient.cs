@@ -82,7 +82,12 @@ public sealed class OciRuntimeClient
         }
     }
 
-    private static int Fd(SafeHandle? h) => h is null || h.IsInvalid ? -1 : (int)h.DangerousGetHandle();
+    /// <summary>The descriptor of a stdio handle, -1 (/dev/null) for none. A handle already closed is a caller's bug:
+    /// its old number may name another file by now, so it is refused rather than handed to the runtime.</summary>
+    private static int Fd(SafeHandle? h) =>
+        h is null || h.IsInvalid ? -1
+        : h.IsClosed ? throw new ObjectDisposedException(nameof(h), "A stdio handle for the runtime was closed before the runtime started.")
+        : (int)h.DangerousGetHandle();
 
     private string Check(IReadOnlyList<string> args, string verb, string errorId, string id, PscErrorCategory category = PscErrorCategory.InvalidOperation)
     {

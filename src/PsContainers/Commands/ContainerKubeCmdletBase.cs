@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PsContainers.Transformations;
 using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Compose;
@@ -41,7 +42,7 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
 
     /// <summary>The storage each PersistentVolumeClaim requests, a Kubernetes quantity (default 1Gi; volumes here have no size).</summary>
     [Parameter]
-    [ValidatePattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")]
+    [ValidateForm("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$", "a Kubernetes quantity such as 1Gi or 500Mi")]
     public string ClaimSize { get; set; } = "1Gi";
 
     private readonly List<Container> _containers = [];

@@ -81,6 +81,13 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>Bytes, or a size such as '256MB', '1g' (<see cref="ByteSizeTransformationAttribute"/>).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("m")] [ByteSizeTransformation] public long Memory { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
+    /// <summary>Memory plus swap (docker --memory-swap): bytes or a size, at least -Memory; -1 for unlimited swap. Without it,
+    /// twice -Memory, as docker.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ByteSizeTransformation(AllowUnlimited = true)] public long MemorySwap { get; set; }
+    /// <summary>Relative CPU weight (docker --cpu-shares; cgroup v1 cpu.shares, converted to cpu.weight on v2).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(2, 262144)] public ulong CpuShares { get; set; }
+    /// <summary>The CPUs it may run on (docker --cpuset-cpus): "0-2,4".</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateForm(@"^\d+(-\d+)?(,\d+(-\d+)?)*$", "a list of CPUs such as 0-2,4")] public string? CpusetCpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
     /// <summary>docker -v: 'name:/path[:ro]' (a named volume, completed from the store), '/host/path:/path[:ro]', or '/path' (an anonymous volume).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
@@ -188,6 +195,9 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             Hostname = Hostname,
             Memory = Given(nameof(Memory), Memory != 0) ? Memory : null,
             Cpus = Given(nameof(Cpus), Cpus != 0) ? Cpus : null,
+            MemorySwap = Given(nameof(MemorySwap), MemorySwap != 0) ? MemorySwap : null,
+            CpuShares = Given(nameof(CpuShares), CpuShares != 0) ? CpuShares : null,
+            CpusetCpus = string.IsNullOrEmpty(CpusetCpus) ? null : CpusetCpus,
             PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
             ReadOnly = ReadOnly,
             ReadOnlyTmpfs = ReadOnlyTmpfs,

@@ -27,7 +27,7 @@ public sealed class UpdateContainerCommand : ContainerTargetCmdletBase
     [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
 
     /// <summary>The CPUs it may run on (docker --cpuset-cpus): "0-2,4".</summary>
-    [Parameter] [ValidatePattern(@"^\d+(-\d+)?(,\d+(-\d+)?)*$")] public string? CpusetCpus { get; set; }
+    [Parameter] [ValidateForm(@"^\d+(-\d+)?(,\d+(-\d+)?)*$", "a list of CPUs such as 0-2,4")] public string? CpusetCpus { get; set; }
 
     /// <summary>Process limit (docker --pids-limit); 0 or -1 for none.</summary>
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
