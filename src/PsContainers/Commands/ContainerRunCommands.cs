@@ -191,7 +191,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
             ReadOnly = ReadOnly,
             ReadOnlyTmpfs = ReadOnlyTmpfs,
-            Restart = Restart,
+            Restart = ContainerManager.ParseRestart(Restart),
             Privileged = Privileged,
             StopSignal = StopSignal,
             StopTimeout = StopTimeout >= 0 ? StopTimeout : null,
@@ -207,20 +207,14 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         if (StopSignal is not null) ContainerManager.ParseSignal(StopSignal);
         foreach (var f in EnvironmentFile ?? []) o.Environment.AddRange(ContainerManager.ReadEnvironmentFile(GetUnresolvedProviderPathFromPSPath(f)));
         o.Environment.AddRange(EnvironmentEntries(Environment).Where(e => e.Length > 0));
-        foreach (var v in (Volume ?? []).Where(v => !string.IsNullOrEmpty(v))) // an empty cell of a CSV row: none
-        {
-            // resolve a relative or PowerShell-drive host path against the current location
-            int colon = v.IndexOf(':');
-            string host = colon > 0 ? v[..colon] : v;
-            o.Volumes.Add(host.StartsWith('.') || host.StartsWith('~') ? GetUnresolvedProviderPathFromPSPath(host) + v[colon..] : v);
-        }
         foreach (var l in EnvironmentEntries(Label).Where(l => l.Length > 0))
         {
             int eq = l.IndexOf('=');
             o.Labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
         }
         if (Network is not null) o.Networks.AddRange(Network.Where(n => n.Length > 0));
-        NetworkCreateParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress, Tmpfs, Mount);
+        NetworkCreateParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress,
+            Volume?.Where(v => !string.IsNullOrEmpty(v)).ToArray(), Tmpfs, Mount, GetUnresolvedProviderPathFromPSPath); // an empty -Volume cell of a CSV row: none
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         foreach (var h in AddHost ?? []) o.AddHosts.Add(Core.Networking.ExtraHost.Parse(h));
         if (Dns is not null) o.Dns.AddRange(Dns.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()));
