@@ -112,18 +112,25 @@ public sealed partial class ContainerManager
         return list;
     }
 
+    /// <summary>Create a container (nothing runs yet) from the image <see cref="ContainerCreateOptions.Image"/> names,
+    /// read from the store here (<see cref="ResolveImage"/>; ImageNotFound). See <see cref="Create(ContainerCreateOptions, ResolvedImage?, CancellationToken)"/>.</summary>
+    public Container Create(ContainerCreateOptions o, CancellationToken ct = default) => Create(o, null, ct);
+
     /// <summary>
     /// Create a container (nothing runs yet). Bad options fail before anything is written (limits as
     /// <see cref="SpecBuilder.Resources"/> checks them: InvalidMemory, InvalidCpus; a restart policy with
     /// <see cref="ContainerCreateOptions.AutoRemove"/>: ConflictingOptions; a bind's missing host path: MountSourceNotFound).
     /// </summary>
     /// <param name="o">The options, parsed at the edge (typed restart policy, mounts in the record's form).</param>
+    /// <param name="image">The image <paramref name="o"/>'s Image names, when the caller already read it (the run
+    /// cmdlets resolve it to decide whether to pull: docker run's --pull missing), so that one run reads the image's
+    /// record and config once; null to resolve it here.</param>
     /// <param name="ct">Cancels the wait for the store lock.</param>
-    public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
+    public Container Create(ContainerCreateOptions o, ResolvedImage? image, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
         var pod = o.Pod is null ? null : _engine.Pods.PrepareMember(o);
-        var image = ResolveImage(o.Image);
+        image ??= ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
         var policy = o.Restart;
         if (o.AutoRemove && policy.Restarts)

@@ -162,17 +162,21 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// Pull -Image as <see cref="Pull"/> says, writing the pull's progress (<see cref="ImagePuller"/>, the path of
     /// Request-ContainerImage). Registry errors are thrown as the engine's.
     /// </summary>
-    protected void PullImageIfNeeded()
+    /// <returns>The stored image when -Pull Missing found it (its record and config read once, handed to
+    /// <see cref="ContainerManager.Create(ContainerCreateOptions, ResolvedImage?, CancellationToken)"/> so that the run
+    /// does not read them again); null after a pull or with -Pull Never (Create reads the image then).</returns>
+    protected ResolvedImage? PullImageIfNeeded()
     {
-        if (Pull == PullPolicy.Never) return;
+        if (Pull == PullPolicy.Never) return null;
         if (Pull == PullPolicy.Missing)
         {
-            try { Manager.ResolveImage(Image); return; }
+            try { return Manager.ResolveImage(Image); }
             catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { }
         }
-        if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return; // an id names no registry: Create reports it missing
+        if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return null; // an id names no registry: Create reports it missing
         var registry = Engine.Registry; // podman's short names: an alias, the search registries in order, else docker.io
         RunPumped((sink, ct) => registry.Pull(Image, null, sink, ct));
+        return null;
     }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
@@ -255,8 +259,8 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
         {
             var o = BuildOptions(autoRemove: false);
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
-            PullImageIfNeeded();
-            WriteObject(Manager.Create(o, CancellationToken));
+            var image = PullImageIfNeeded();
+            WriteObject(Manager.Create(o, image, CancellationToken));
         }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); }
     }
@@ -356,8 +360,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
-            PullImageIfNeeded();
-            c = Manager.Create(o, CancellationToken);
+            var image = PullImageIfNeeded();
+            c = Manager.Create(o, image, CancellationToken);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
