@@ -15,7 +15,7 @@ namespace PsContainers.Core;
 /// <item><term>PSCONTAINERS_RUNTIME</term><description>The OCI runtime binary when config.json names the default one (pscrun, else runc; <c>ContainerManager.RuntimePath</c>).</description></item>
 /// <item><term>PSCONTAINERS_MONITOR</term><description>The monitor binary (bin/pscmon; <c>ContainerManager.MonitorExecutable</c>).</description></item>
 /// <item><term>PSCONTAINERS_EXIT_COMMAND</term><description>A program the monitor runs after a container exited and was unmounted, given the container id (none; podman's --exit-command).</description></item>
-/// <item><term>PSCONTAINERS_TRACE</term><description>Any value: phase timings on stderr of create and start, and of each build step and its commit (diff written, layer unpacked or taken) (off; <c>PhaseTrace</c>).</description></item>
+/// <item><term>PSCONTAINERS_TRACE</term><description>Any value: phase timings on stderr of create and start (with each image record and config read), and of each build step and its commit (diff written, layer unpacked or taken) (off; <c>PhaseTrace</c>).</description></item>
 /// <item><term>PSCONTAINERS_RUN_DIR</term><description>Host-wide run state: IPAM leases, subnet reservations (/run/pscontainers; <c>NetworkStore.RunDirectory</c>; pscmon net-release reads it too).</description></item>
 /// <item><term>PSCONTAINERS_NETNS_DIR</term><description>Where network namespaces are bind-mounted (/run/netns; <c>PsContainers.Cni.ContainerNetns</c>, shared with pscmon).</description></item>
 /// <item><term>PSCONTAINERS_INSECURE_REGISTRIES</term><description>Hosts[:port], comma or space separated, allowed over HTTP or unverified TLS (none; <c>RegistryOptions</c>).</description></item>

@@ -139,6 +139,24 @@ Describe 'Invoke-ContainerImage attached' {
         Test-Path "$dir/ro.txt" | Should -BeFalse
     }
 
+    It 'resolves a relative -Volume host path against the current location, and refuses a bad -Volume before the image is looked up' {
+        $dir = Join-Path $TestDrive 'relvol'
+        New-Item -ItemType Directory $dir | Out-Null
+        'relative' | Set-Content "$dir/in.txt"
+        Push-Location $TestDrive
+        try {
+            (New-Container $Img -Name relvol -Volume './relvol:/data:ro' -- true).Mounts[0].Source | Should -Be $dir
+            Remove-Container relvol -Force
+            $before = @(Get-Container -All).Count
+            # parsed before any pull or store read: InvalidVolume, not ImageNotFound, for an image that is not there
+            { New-Container no-such-image:1 -Pull Never -Volume './relvol' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidVolume,PsContainers.Commands.NewContainerCommand'
+            { Invoke-ContainerImage no-such-image:1 -Pull Never -Volume 'bad name:/data' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidVolumeName,PsContainers.Commands.InvokeContainerImageCommand'
+            $LASTEXITCODE | Should -Be 125
+            @(Get-Container -All).Count | Should -Be $before
+        }
+        finally { Pop-Location }
+    }
+
     It 'fails clearly for an unknown image and creates nothing' {
         $before = @(Get-Container -All).Count
         # -Pull Never: the store only (the default, Missing, would first try to pull it from docker.io)

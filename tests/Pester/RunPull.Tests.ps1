@@ -58,4 +58,22 @@ Describe '-Pull on Invoke-ContainerImage and New-Container' {
         $LASTEXITCODE | Should -Be 125
         @(Get-Container -All).Count | Should -Be 0 -Because 'a failed pull creates no container'
     }
+
+    It 'reads a stored image once per create and per run with -Pull Missing (PSCONTAINERS_TRACE counts the store reads)' {
+        # the pull check resolves the stored image (its record and config) and hands it to the create, which reads it
+        # no more; a start reads the image's record again, for the layer directories only (never the config)
+        $psd1 = Join-Path (Get-Module PsContainers).ModuleBase 'PsContainers.psd1'
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $prelude = "`$env:PSCONTAINERS_TRACE = '1'; Import-Module '$psd1'"
+        $create = @(& $pwsh -NoProfile -NonInteractive -Command "$prelude; `$null = New-Container '$($script:Ref)' -Name traced-create -Network none -- true" 2>&1 | ForEach-Object { "$_" })
+        (Get-Container traced-create).Image | Should -Be $script:Ref
+        @($create -match 'image store: config read').Count | Should -Be 1 -Because ($create -join "`n")
+        @($create -match 'image store: record read').Count | Should -Be 1 -Because ($create -join "`n")
+        Remove-Container traced-create -Force
+
+        $run = @(& $pwsh -NoProfile -NonInteractive -Command "$prelude; Invoke-ContainerImage '$($script:Ref)' -Remove -Network none -- echo traced" 2>&1 | ForEach-Object { "$_" })
+        $run | Should -Contain 'traced'
+        @($run -match 'image store: config read').Count | Should -Be 1 -Because ($run -join "`n")
+        @($run -match 'image store: record read').Count | Should -Be 2 -Because ($run -join "`n")
+    }
 }

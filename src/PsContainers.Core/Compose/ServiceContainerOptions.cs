@@ -45,8 +45,7 @@ public static class ServiceContainerOptions
     /// <c>network_mode: service:&lt;name&gt;</c> joins, given the service name (replica 1 of that service).</param>
     /// <exception cref="PscException">ComposeBuildNotSupported (InvalidOperation) for a service with neither image nor
     /// build; the engine's parse errors (InvalidPort, InvalidVolume, InvalidTmpfs, InvalidExtraHost, InvalidUlimit,
-    /// InvalidSysctl, InvalidDevice...) for
-    /// values the loader kept as text.</exception>
+    /// InvalidSysctl, InvalidDevice, InvalidRestartPolicy...) for values the loader kept as text.</exception>
     public static ContainerCreateOptions For(ContainerProject project, ContainerProjectService service, int number, Func<string, string> containerOfService)
     {
         var o = new ContainerCreateOptions
@@ -64,7 +63,7 @@ public static class ServiceContainerOptions
             Cpus = service.Resources.CpuLimit,
             PidsLimit = service.Resources.PidsLimit,
             ReadOnly = service.ReadOnly,
-            Restart = service.Restart ?? "no",
+            Restart = ContainerManager.ParseRestart(service.Restart),
             Privileged = service.Privileged,
             StopSignal = service.StopSignal,
             StopTimeout = service.StopGracePeriod is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null,
@@ -249,12 +248,11 @@ public static class ServiceContainerOptions
     /// </summary>
     public static void InheritAnonymousVolumes(ContainerCreateOptions o, IReadOnlyList<MountSpec> inherited)
     {
-        var given = o.Volumes.Select(v => VolumeMounter.NormalizeTarget(MountParser.ParseVolume(v).Target)).ToHashSet(StringComparer.Ordinal);
         foreach (var old in inherited)
         {
             string dest = VolumeMounter.NormalizeTarget(old.Destination);
             var slot = o.Mounts.FirstOrDefault(m => VolumeMounter.NormalizeTarget(m.Destination) == dest);
-            if (slot is null && !given.Contains(dest))
+            if (slot is null)
                 o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = old.Source, Destination = old.Destination, ReadOnly = old.ReadOnly, Options = old.Options.ToArray() });
             else if (slot is { Type: MountKind.Volume } && slot.Options.Contains("anonymous"))
                 slot.Source = old.Source;

@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Runtime;
@@ -38,9 +39,13 @@ public sealed class ContainerCreateOptions
     /// <summary>CPU time as a number of CPUs.</summary>
     public double? Cpus { get; set; }
     public long? PidsLimit { get; set; }
-    /// <summary>host:container[:ro] bind mounts and name:container volumes (parsed by <see cref="Volumes.MountParser.ParseVolume"/>).</summary>
-    public List<string> Volumes { get; set; } = new();
-    /// <summary>Mounts in parsed form: -Mount, -Tmpfs, anonymous volumes.</summary>
+    /// <summary>
+    /// Every mount, in the container record's form (<see cref="MountSpec"/>, stored as it is in the record's Mounts):
+    /// -Volume, then -Tmpfs, then -Mount, each parsed at the edge by <see cref="Volumes.MountParser"/> (ParseVolume,
+    /// ParseTmpfs, ParseMount, then ToMountSpec: a bind's source absolute, an anonymous volume named), or built by
+    /// compose, kube play and build. Create checks that a bind's host path exists (MountSourceNotFound) and adds the
+    /// image's VOLUMEs that no mount covers.
+    /// </summary>
     public List<MountSpec> Mounts { get; set; } = new();
     /// <summary>
     /// Files written into the container's root file system at create, before its first start (compose secrets and configs
@@ -79,7 +84,12 @@ public sealed class ContainerCreateOptions
     /// <summary>With <see cref="ReadOnly"/>: writable tmpfs on /tmp, /var/tmp and /run (podman's --read-only-tmpfs); default true.</summary>
     public bool ReadOnlyTmpfs { get; set; } = true;
     public Dictionary<string, string> Labels { get; set; } = new();
-    public string Restart { get; set; } = "no";
+    /// <summary>
+    /// The restart policy (docker run --restart), parsed at the edge by <see cref="ContainerManager.ParseRestart"/>
+    /// (InvalidRestartPolicy); <see cref="RestartPolicy.No"/> by default. Not with <see cref="AutoRemove"/>
+    /// (ConflictingOptions at create).
+    /// </summary>
+    public RestartPolicy Restart { get; set; } = RestartPolicy.No;
     public List<string> CapAdd { get; set; } = new();
     public List<string> CapDrop { get; set; } = new();
     public bool Privileged { get; set; }

@@ -112,17 +112,29 @@ public sealed partial class ContainerManager
         return list;
     }
 
-    /// <summary>Create a container (nothing runs yet). Bad options fail before anything is written (limits as
-    /// <see cref="SpecBuilder.Resources"/> checks them: InvalidMemory, InvalidCpus).</summary>
-    public Container Create(ContainerCreateOptions o, CancellationToken ct = default)
+    /// <summary>Create a container (nothing runs yet) from the image <see cref="ContainerCreateOptions.Image"/> names,
+    /// read from the store here (<see cref="ResolveImage"/>; ImageNotFound). See <see cref="Create(ContainerCreateOptions, ResolvedImage?, CancellationToken)"/>.</summary>
+    public Container Create(ContainerCreateOptions o, CancellationToken ct = default) => Create(o, null, ct);
+
+    /// <summary>
+    /// Create a container (nothing runs yet). Bad options fail before anything is written (limits as
+    /// <see cref="SpecBuilder.Resources"/> checks them: InvalidMemory, InvalidCpus; a restart policy with
+    /// <see cref="ContainerCreateOptions.AutoRemove"/>: ConflictingOptions; a bind's missing host path: MountSourceNotFound).
+    /// </summary>
+    /// <param name="o">The options, parsed at the edge (typed restart policy, mounts in the record's form).</param>
+    /// <param name="image">The image <paramref name="o"/>'s Image names, when the caller already read it (the run
+    /// cmdlets resolve it to decide whether to pull: docker run's --pull missing), so that one run reads the image's
+    /// record and config once; null to resolve it here.</param>
+    /// <param name="ct">Cancels the wait for the store lock.</param>
+    public Container Create(ContainerCreateOptions o, ResolvedImage? image, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
         var pod = o.Pod is null ? null : _engine.Pods.PrepareMember(o);
-        var image = ResolveImage(o.Image);
+        image ??= ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
-        var policy = ParseRestart(o.Restart);
+        var policy = o.Restart;
         if (o.AutoRemove && policy.Restarts)
-            throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", o.Restart) { Remedy = Remedy.RemoveOrRestart };
+            throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", policy.ToString()) { Remedy = Remedy.RemoveOrRestart };
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
             throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
         if (o.Init && !File.Exists(InitSpecContributor.ProgramPath))
@@ -134,7 +146,7 @@ public sealed partial class ContainerManager
         foreach (var d in o.Dns)
             if (!Networking.ExtraHost.IsIPAddress(d))
                 throw PscException.InvalidArgument(ErrorIds.InvalidDns, $"Name server '{d}' is not an IP address.", d);
-        var mounts = o.Volumes.Select(v => MountParser.ToMountSpec(MountParser.ParseVolume(v))).Concat(o.Mounts).ToList();
+        var mounts = o.Mounts.ToList();
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);

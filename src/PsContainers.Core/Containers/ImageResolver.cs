@@ -91,7 +91,7 @@ public sealed class StoreImageResolver(Images.ImageStore store) : IContainerImag
             Labels = new Dictionary<string, string>(cfg.Labels),
             Volumes = cfg.Volumes,
             ExposedPorts = cfg.ExposedPorts,
-            LayerPaths = _store.GetLayerPaths(img.Id),
+            LayerPaths = _store.GetLayerPaths(img), // from the image just read: its record is not read again
         };
     }
 

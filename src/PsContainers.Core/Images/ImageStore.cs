@@ -316,8 +316,18 @@ public sealed partial class ImageStore
 
     internal string RecordPath(string id) => Path.Combine(ImagesDir, Digest.Hex(id) + ".json");
 
+    /// <summary>
+    /// How many image records (<see cref="ReadRecord"/>) and image configs (<see cref="ReadConfig"/>) this store object
+    /// has read since it was made: the tests' proof that a run reads its image once. With PSCONTAINERS_TRACE set each
+    /// read is also a trace line ("image store: record read", "image store: config read").
+    /// </summary>
+    internal (int Records, int Configs) Reads => (Volatile.Read(ref _recordReads), Volatile.Read(ref _configReads));
+    private int _recordReads, _configReads;
+
     internal ImageRecord? ReadRecord(string id)
     {
+        Interlocked.Increment(ref _recordReads);
+        Containers.PhaseTrace.Mark("image store: record read");
         try { return StoreJson.Deserialize<ImageRecord>(File.ReadAllBytes(RecordPath(id))); }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
@@ -411,6 +421,8 @@ public sealed partial class ImageStore
     /// <exception cref="PscException">BlobNotFound (ObjectNotFound); InvalidImageConfig (InvalidData): not a JSON object.</exception>
     internal ImageConfiguration ReadConfig(string digest)
     {
+        Interlocked.Increment(ref _configReads);
+        Containers.PhaseTrace.Mark("image store: config read");
         try { return ImageConfiguration.Parse(ReadBlob(digest)); }
         catch (OciFormatException e) { throw PscException.InvalidData(ErrorIds.InvalidImageConfig, $"The image config {digest} is not valid JSON: {e.Message}", digest, e); }
     }
@@ -790,8 +802,12 @@ public sealed partial class ImageStore
         return alt.ToString();
     }
 
-    /// <summary>The unpacked layer directories of an image, BASE LAYER FIRST (reverse for overlay's lowerdir).</summary>
-    public IReadOnlyList<string> GetLayerPaths(ContainerImage image) => GetLayerPaths(image.Id);
+    /// <summary>
+    /// The unpacked layer directories of an image, BASE LAYER FIRST (reverse for overlay's lowerdir), from the diff ids
+    /// the image object already holds (their ChainIDs, as the record lists them): nothing of the store is read again.
+    /// </summary>
+    /// <exception cref="PscException">LayerMissing: a layer directory is gone.</exception>
+    public IReadOnlyList<string> GetLayerPaths(ContainerImage image) => LayerDirectories(image.Id, ComputeChainIds(image.DiffIds));
 
     /// <summary>
     /// The unpacked layer directories of the image <paramref name="id"/> (sha256:...), base layer first, from its record
@@ -801,8 +817,13 @@ public sealed partial class ImageStore
     public IReadOnlyList<string> GetLayerPaths(string id)
     {
         var rec = ReadRecord(id) ?? throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image {id} is not in the store.", id);
+        return LayerDirectories(id, rec.ChainIds);
+    }
+
+    private List<string> LayerDirectories(string id, IEnumerable<string> chainIds)
+    {
         var list = new List<string>();
-        foreach (var c in rec.ChainIds)
+        foreach (var c in chainIds)
         {
             string diff = Path.Combine(LayerDir(c), "diff");
             if (!Directory.Exists(diff))

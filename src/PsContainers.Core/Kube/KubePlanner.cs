@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Networking;
 using PsContainers.Core.Pods;
@@ -249,7 +250,8 @@ public static class KubePlanner
         if (restart is not ("Always" or "OnFailure" or "Never")) throw ctx.Invalid($"{where}: restartPolicy '{restart}' is not Always, OnFailure or Never.");
         if (deployment && restart != "Always") { ctx.Warn($"{where}: a Deployment's pods always restart; restartPolicy {restart} is read as Always."); restart = "Always"; }
         if (job && restart == "Always") { ctx.Warn($"{where}: a Job's pods cannot restart Always; restartPolicy Always is read as Never."); restart = "Never"; }
-        string restartName = restart switch { "Always" => "always", "OnFailure" => "on-failure", _ => "no" };
+        // podman kube play: Always → always, OnFailure → on-failure (no retry limit), Never → no
+        var restartPolicy = new RestartPolicy(restart switch { "Always" => RestartPolicyName.Always, "OnFailure" => RestartPolicyName.OnFailure, _ => RestartPolicyName.No });
 
         long? podUid = null, podGid = null;
         if (Map(spec, "securityContext", where + " spec") is { } psc)
@@ -359,7 +361,7 @@ public static class KubePlanner
         {
             string cname = Str(c, "name", place) ?? throw ctx.Invalid($"{place} has no name.");
             if (!seen.Add(cname)) throw ctx.Invalid($"{where}: two containers are named '{cname}'.");
-            containers.Add(ContainerOf(ctx, podName, cname, $"{where} container '{cname}'", c, volumes, publish, restartName, podUid, podGid, grace));
+            containers.Add(ContainerOf(ctx, podName, cname, $"{where} container '{cname}'", c, volumes, publish, restartPolicy, podUid, podGid, grace));
         }
         if (containers.Count == 0) throw ctx.Invalid($"{where} has no containers.");
 
@@ -383,7 +385,7 @@ public static class KubePlanner
     }
 
     private static ContainerCreateOptions ContainerOf(Context ctx, string podName, string name, string at, YamlMappingNode c,
-        Dictionary<string, PodVolume> volumes, List<PortMapping> publish, string restart, long? podUid, long? podGid, int? grace)
+        Dictionary<string, PodVolume> volumes, List<PortMapping> publish, RestartPolicy restart, long? podUid, long? podGid, int? grace)
     {
         Known(ctx, c, at, "name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "workingDir", "ports", "resources",
             "securityContext", "volumeMounts", "livenessProbe", "startupProbe", "tty", "stdin");

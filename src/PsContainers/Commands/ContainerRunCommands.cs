@@ -169,17 +169,21 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// Pull -Image as <see cref="Pull"/> says, writing the pull's progress (<see cref="ImagePuller"/>, the path of
     /// Request-ContainerImage). Registry errors are thrown as the engine's.
     /// </summary>
-    protected void PullImageIfNeeded()
+    /// <returns>The stored image when -Pull Missing found it (its record and config read once, handed to
+    /// <see cref="ContainerManager.Create(ContainerCreateOptions, ResolvedImage?, CancellationToken)"/> so that the run
+    /// does not read them again); null after a pull or with -Pull Never (Create reads the image then).</returns>
+    protected ResolvedImage? PullImageIfNeeded()
     {
-        if (Pull == PullPolicy.Never) return;
+        if (Pull == PullPolicy.Never) return null;
         if (Pull == PullPolicy.Missing)
         {
-            try { Manager.ResolveImage(Image); return; }
+            try { return Manager.ResolveImage(Image); }
             catch (PscException e) when (e.ErrorId == ErrorIds.ImageNotFound) { }
         }
-        if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return; // an id names no registry: Create reports it missing
+        if (Image.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase)) return null; // an id names no registry: Create reports it missing
         var registry = Engine.Registry; // podman's short names: an alias, the search registries in order, else docker.io
         RunPumped((sink, ct) => registry.Pull(Image, null, sink, ct));
+        return null;
     }
 
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
@@ -201,7 +205,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
             ReadOnly = ReadOnly,
             ReadOnlyTmpfs = ReadOnlyTmpfs,
-            Restart = Restart,
+            Restart = ContainerManager.ParseRestart(Restart),
             Privileged = Privileged,
             StopSignal = StopSignal,
             StopTimeout = StopTimeout >= 0 ? StopTimeout : null,
@@ -217,20 +221,14 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         if (StopSignal is not null) ContainerManager.ParseSignal(StopSignal);
         foreach (var f in EnvironmentFile ?? []) o.Environment.AddRange(ContainerManager.ReadEnvironmentFile(GetUnresolvedProviderPathFromPSPath(f)));
         o.Environment.AddRange(EnvironmentEntries(Environment).Where(e => e.Length > 0));
-        foreach (var v in (Volume ?? []).Where(v => !string.IsNullOrEmpty(v))) // an empty cell of a CSV row: none
-        {
-            // resolve a relative or PowerShell-drive host path against the current location
-            int colon = v.IndexOf(':');
-            string host = colon > 0 ? v[..colon] : v;
-            o.Volumes.Add(host.StartsWith('.') || host.StartsWith('~') ? GetUnresolvedProviderPathFromPSPath(host) + v[colon..] : v);
-        }
         foreach (var l in EnvironmentEntries(Label).Where(l => l.Length > 0))
         {
             int eq = l.IndexOf('=');
             o.Labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
         }
         if (Network is not null) o.Networks.AddRange(Network.Where(n => n.Length > 0));
-        NetworkCreateParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress, Tmpfs, Mount);
+        NetworkCreateParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress,
+            Volume?.Where(v => !string.IsNullOrEmpty(v)).ToArray(), Tmpfs, Mount, GetUnresolvedProviderPathFromPSPath); // an empty -Volume cell of a CSV row: none
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         foreach (var h in AddHost ?? []) o.AddHosts.Add(Core.Networking.ExtraHost.Parse(h));
         if (Dns is not null) o.Dns.AddRange(Dns.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()));
@@ -271,8 +269,8 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
         {
             var o = BuildOptions(autoRemove: false);
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
-            PullImageIfNeeded();
-            WriteObject(Manager.Create(o, CancellationToken));
+            var image = PullImageIfNeeded();
+            WriteObject(Manager.Create(o, image, CancellationToken));
         }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Name ?? Image); }
     }
@@ -372,8 +370,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
-            PullImageIfNeeded();
-            c = Manager.Create(o, CancellationToken);
+            var image = PullImageIfNeeded();
+            c = Manager.Create(o, image, CancellationToken);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {

@@ -77,7 +77,7 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.Equal(["sh", "-c", "echo $HOME"], o.Command!);
         Assert.Equal(["/bin/tini", "--"], o.Entrypoint!);
         Assert.Contains("MODE=prod", o.Environment);
-        Assert.Equal("on-failure:3", o.Restart);
+        Assert.Equal("on-failure:3", o.Restart.ToString());
         Assert.Equal("1000:1000", o.User);
         Assert.Equal("/srv", o.WorkingDirectory);
         Assert.Equal("webhost", o.Hostname);
