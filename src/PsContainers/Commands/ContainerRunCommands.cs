@@ -369,7 +369,6 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
             var o = BuildOptions(autoRemove: Remove);
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
-            if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             var image = PullImageIfNeeded();
             c = Manager.Create(o, image, CancellationToken);
         }
