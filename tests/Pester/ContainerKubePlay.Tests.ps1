@@ -434,6 +434,18 @@ spec:
 }
 
 Describe 'Import-ContainerKube errors' {
+    It 'refuses what Test-ContainerKube calls an error (an unquoted YAML boolean as a command word), with the same finding at its file:line, and makes nothing' {
+        $bool = Write-Manifest boolcmd.yaml "apiVersion: v1`nkind: Pod`nmetadata: {name: kpbool}`nspec:`n  containers:`n  - name: c`n    image: $($script:Img)`n    livenessProbe:`n      exec: {command: [true]}`n"
+        $finding = @(Test-ContainerKube -Path $bool | Where-Object Severity -eq 'Error')
+        $finding | Should -HaveCount 1
+        $finding[0].Line | Should -Be 9
+        Import-ContainerKube $bool -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^KubeInvalidManifest'
+        $err[0].Exception.Message | Should -Match "$([regex]::Escape("$($bool):9: ")).*$([regex]::Escape($finding[0].Message))"
+        Get-ContainerPod kpbool -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
     It 'names a missing file and a malformed manifest, and makes nothing' {
         Import-ContainerKube (Join-Path $script:Dir 'nope.yaml') -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Match '^KubeFileNotFound'

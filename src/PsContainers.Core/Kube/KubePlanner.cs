@@ -45,7 +45,8 @@ public static class KubePlanner
     /// <param name="yaml">The manifest text.</param>
     /// <param name="filesRoot">The engine's directory for ConfigMap and Secret volume files; each pod's are under &lt;filesRoot&gt;/&lt;pod&gt;.</param>
     /// <param name="file">The file name, for messages; null for text.</param>
-    /// <exception cref="PscException">KubeInvalidManifest (not YAML, a document without a name or a wrong field type, a
+    /// <exception cref="PscException">KubeInvalidManifest (an error <see cref="KubeValidator.Check"/> finds, listed
+    /// each with its file:line, but a Job's restartPolicy, read as Never with a warning; not YAML, a document without a name or a wrong field type, a
     /// pod without containers, a container without an image, two containers or volumes of one name, an invalid pod
     /// name); KubeReferenceNotFound (a ConfigMap, Secret or key that is referred to, not optional, and not in the file).</exception>
     public static KubePlayPlan Plan(string yaml, string filesRoot, string? file = null)
@@ -118,6 +119,13 @@ public static class KubePlanner
         }
         foreach (var dup in pods.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
             throw ctx.Invalid($"Two objects make the pod '{dup.Key}' ({string.Join(", ", dup.Select(p => p.Source))}).");
+        // Test-ContainerKube's structural check too, so that a manifest it calls wrong is never played (the two agree);
+        // the one error play reads on purpose is a Job's missing or Always restartPolicy: Never, with a warning (above)
+        var errors = KubeValidator.Check(yaml, file)
+            .Where(f => f.Severity == "Error" && !(f.Kind == "Job" && f.Path == "spec.template.spec.restartPolicy")).ToList();
+        if (errors.Count > 0)
+            throw ctx.Invalid($"{ctx.File} fails the structural check (Test-ContainerKube):" + string.Concat(errors.Select(e =>
+                $"{System.Environment.NewLine}  {e.Location}: {(e.Kind.Length + e.Name.Length > 0 ? e.Kind + "/" + e.Name + " " : "")}{(e.Path.Length > 0 ? e.Path + ": " : "")}{e.Message}")));
         var images = pods.SelectMany(p => p.Containers).Select(c => c.Image).Distinct(StringComparer.Ordinal).ToList();
         return new KubePlayPlan { Volumes = volumes, Pods = pods, Images = images, AlwaysPull = ctx.AlwaysPull, Warnings = ctx.Warnings };
     }

@@ -524,6 +524,19 @@ public sealed class KubePlannerTests
         KubeManifestAssert.Valid(yaml1);
     }
 
+    /// <summary>Import runs Test-ContainerKube's structural check: an unquoted YAML boolean in exec.command is refused with the same finding at its file:line.</summary>
+    [Fact]
+    public void WhatTestContainerKubeCallsAnErrorIsNotPlayed()
+    {
+        const string yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    livenessProbe:\n      exec: {command: [true]}\n";
+        var finding = Assert.Single(KubeValidator.Check(yaml, "app.yaml"), f => f.Severity == "Error");
+        Assert.Equal(9, finding.Line);
+        var e = Assert.ThrowsAny<PscException>(() => Plan(yaml));
+        Assert.Equal(ErrorIds.KubeInvalidManifest, e.ErrorId);
+        Assert.Contains("app.yaml:9: ", e.Message);
+        Assert.Contains(finding.Message, e.Message);
+    }
+
     [Theory]
     [InlineData("HTTP-GET", "8080", "/healthz")]
     [InlineData("TCP-SOCKET", "6379", null)]
