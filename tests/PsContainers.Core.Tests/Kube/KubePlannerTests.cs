@@ -506,18 +506,7 @@ public sealed class KubePlannerTests
         var plan = Plan(yaml1);
         var planned = Assert.Single(plan.Pods);
         Assert.Equal("fpdata", Assert.Single(plan.Volumes).Name);
-        var pod2 = new ContainerPod
-        {
-            Id = new string('e', 64), Name = planned.Name, InfraContainerId = new string('1', 64), Labels = new(planned.Options.Labels),
-            PortBindings = planned.Options.Publish,
-        };
-        var second = planned.Containers.Select(o => new Container
-        {
-            Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(o.Name!))), Name = o.Name!, Image = o.Image, Pod = pod2.Id,
-            Config = new ContainerConfig { Entrypoint = o.Entrypoint ?? [], Cmd = o.Command ?? [], Env = [.. o.Environment], Healthcheck = o.Healthcheck },
-            HostConfig = new HostConfig { RestartPolicy = PsContainers.Contract.RestartPolicy.TryParse(o.Restart, out var r) ? r : default },
-            Mounts = o.Mounts,
-        }).ToList();
+        var (pod2, second) = AsCreated(planned, 'e');
         Assert.Equal(["fp-side", "fp-web"], second.Select(c => c.Name).Order());
         string yaml2 = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, second, null)], new KubeGenerateOptions()).Yaml;
         Assert.Equal(yaml1, yaml2);
