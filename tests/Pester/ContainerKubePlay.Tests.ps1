@@ -509,6 +509,17 @@ spec:
         Remove-ContainerKube $path
         Get-ContainerPod kpjs-pod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'leaves a New-ContainerPod pod running on its infra container after its last member exited (exit policy Continue: Degraded)' {
+        $pod = New-ContainerPod kpcont
+        $pod.ExitPolicy | Should -Be 'Continue'
+        $null = New-Container -Image $script:Img -Pod kpcont -Name kpcont-once -Command sh, -c, 'echo once'
+        Start-ContainerPod kpcont | Out-Null
+        Wait-ContainerCondition { (Get-Container kpcont-once -All).Status -eq 'Exited' } -TimeoutSeconds 20 | Out-Null
+        (Get-ContainerPod kpcont).Status | Should -Be 'Degraded'
+        (Get-Container -Id $pod.InfraContainerId).Status | Should -Be 'Running'
+        Remove-ContainerPod kpcont -Force -Confirm:$false
+    }
 }
 
 Describe 'hostPath and emptyDir volumes' {
