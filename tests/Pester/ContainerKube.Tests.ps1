@@ -221,10 +221,25 @@ metadata:
         $script:F | ForEach-Object { $_.File | Should -Be $script:Bad }
     }
 
-    It 'shows findings as a table' {
+    It 'shows findings as a table: severity and file:line whole at 80 and 120 columns, the object, field path and message wrapped beside them' {
         $text = $script:F | Out-String -Width 200
-        $text | Should -Match 'SEVERITY\s+KIND/NAME\s+PATH\s+LINE\s+MESSAGE'
-        $text | Should -Match 'Pod/Web_Pod'
+        $text | Should -Match 'SEVERITY\s+LINE\s+MESSAGE'
+        $text | Should -Match '(?m)^Error\s+bad\.yaml:12\s+Pod/Web_Pod spec\.containers\[0\]\.ports\[1\]\.containerPort: \S'
+        $text | Should -Match '(?m)^Error\s+bad\.yaml:18\s+Deployment/web apiVersion: \S'
+        foreach ($w in 80, 120) {
+            $t = $script:F | Out-String -Width $w
+            $lines = $t -split "`n" | ForEach-Object TrimEnd
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $w }
+            $lines | Where-Object { $_ -match '^SEVERITY' } | Should -Match '^SEVERITY\s+LINE\s+MESSAGE$'
+            foreach ($line in 4, 12, 13, 15, 18) {
+                @($lines | Where-Object { $_ -match "^Error\s+bad\.yaml:$line\s+\S" }).Count | Should -BeGreaterOrEqual 1 -Because "line $line at $w columns"
+            }
+            # every finding reads in full (object, field path, message) once the wrapped pieces of the MESSAGE column are joined
+            $joined = (($lines | ForEach-Object { if ($_.Length -gt 30) { $_.Substring(30) } }) -join '') -replace '\s', ''
+            foreach ($f in $script:F) {
+                $joined | Should -Match ([regex]::Escape(("$($f.Kind)/$($f.Name) $($f.Path): $($f.Message)" -replace '\s', '')))
+            }
+        }
     }
 
     It 'reports a missing file as KubeFileNotFound' {

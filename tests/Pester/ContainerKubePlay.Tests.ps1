@@ -5,7 +5,9 @@
 # probes made by pscmon from outside the container (healthy and unhealthy), -WhatIf changing nothing,
 # -Replace, an unsupported kind warned about; Remove-ContainerKube leaves no pod, container, veth or iptables rule;
 # and generate → import → generate is a fixed point for a pod with two containers, env, a port, a volume and a
-# healthcheck.
+# healthcheck. Play → generate keeps the manifest's container order, each hostPort on the container that declared it,
+# and env from a Secret/ConfigMap as references (no secret in plain text); a finished Job's pod shows Exited;
+# Import refuses what Test-ContainerKube calls an error; Remove-ContainerKube does not repeat the import's warnings.
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
@@ -182,7 +184,9 @@ spec:
     It 'Remove-ContainerKube leaves no pod, container, veth or iptables rule, and keeps the claim''s volume' {
         $netns = (Get-Content -Raw (Join-Path $script:Root "containers/$($script:Pod.InfraContainerId)/network.json") | ConvertFrom-Json).NetnsPath
         @($script:Trace.Veths).Count | Should -Be 1
-        Remove-ContainerKube -Path $script:App
+        $script:Warnings | Should -Not -BeNullOrEmpty # the import warned about the file's unsupported kind
+        Remove-ContainerKube -Path $script:App -WarningVariable rw
+        $rw | Should -BeNullOrEmpty # kube down only deletes: the import's warnings are not repeated
         Get-ContainerPod kpweb -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         @(Get-Container -All).Count | Should -Be 0
         Wait-NetworkCleanup $script:Root
@@ -373,6 +377,151 @@ Describe 'Generate → import → generate' {
     }
 }
 
+Describe 'Play → generate keeps what the manifest said' {
+    It 'keeps the manifest''s container order and writes the hostPort on the container that declared it, a fixed point' {
+        $port = Get-FreeTcpPort
+        $path = Write-Manifest order.yaml @"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kpord
+spec:
+  containers:
+  - name: web
+    image: $($script:Img)
+    command: [sleep, "600"]
+  - name: cli
+    image: $($script:Img)
+    command: [sh, -c, "mkdir -p /www && echo from-cli > /www/index.html && exec httpd -f -p 8080 -h /www"]
+    ports:
+    - {containerPort: 8080, hostPort: $port}
+  - name: api
+    image: $($script:Img)
+    command: [sleep, "600"]
+"@
+        $null = Import-ContainerKube $path
+        $null = Wait-ContainerCondition { (Get-Page $port) -eq 'from-cli' } -TimeoutSeconds 20
+        Get-Page $port | Should -Be 'from-cli'
+        $first = Get-ContainerPod kpord | ConvertTo-ContainerKubeYaml
+        $names = [regex]::Matches($first, '(?m)^    name: (\w+)$') | ForEach-Object { $_.Groups[1].Value } # the containers' names, in document order
+        $names | Should -Be @('web', 'cli', 'api')
+        # the port block sits inside cli's container entry: after 'name: cli', before the next container
+        $first | Should -Match "(?m)^    name: cli`n    ports:`n    - containerPort: 8080`n      hostPort: $port`n"
+        ([regex]::Matches($first, 'hostPort:')).Count | Should -Be 1
+        $first | Should -Not -Match 'io\.pscontainers'
+        Remove-ContainerKube $path
+        $again = Write-Manifest order2.yaml $first
+        $null = Import-ContainerKube $again
+        (Get-ContainerPod kpord | ConvertTo-ContainerKubeYaml) | Should -BeExactly $first
+        Remove-ContainerKube $again
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
+    It 'writes env from a Secret and a ConfigMap as references to generated Secret and ConfigMap objects, never as plain values' {
+        $path = Write-Manifest secretenv.yaml @"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: kpcreds
+stringData:
+  password: Pl41n-S3cret
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kpsettings
+data:
+  MODE: fast-lane
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kpsec
+spec:
+  containers:
+  - name: app
+    image: $($script:Img)
+    command: [sleep, "600"]
+    envFrom:
+    - configMapRef: {name: kpsettings}
+    env:
+    - name: DB_PASSWORD
+      valueFrom:
+        secretKeyRef: {name: kpcreds, key: password}
+    - name: PLAIN
+      value: shown
+"@
+        $null = Import-ContainerKube $path
+        $env1 = Invoke-ContainerExec kpsec-app -- env
+        $env1 | Should -Contain 'DB_PASSWORD=Pl41n-S3cret'
+        $env1 | Should -Contain 'MODE=fast-lane'
+        $yaml = Get-ContainerPod kpsec | ConvertTo-ContainerKubeYaml
+        $yaml | Should -Not -Match 'Pl41n-S3cret'
+        $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('Pl41n-S3cret'))
+        # keys are sorted: apiVersion, data, kind, metadata
+        $yaml | Should -Match "(?m)^data:`n  password: $([regex]::Escape($b64))`nkind: Secret`nmetadata:`n  name: kpcreds$"
+        $yaml | Should -Match "(?m)^data:`n  MODE: fast-lane`nkind: ConfigMap`nmetadata:`n  name: kpsettings$"
+        $yaml | Should -Match '- name: DB_PASSWORD\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: password\n\s+name: kpcreds'
+        $yaml | Should -Match '- name: MODE\n\s+valueFrom:\n\s+configMapKeyRef:\n\s+key: MODE\n\s+name: kpsettings'
+        $yaml | Should -Match '- name: PLAIN\n\s+value: shown'
+        @($yaml | Test-ContainerKube -ErrorAction Stop) | Should -HaveCount 0
+        Remove-ContainerKube $path
+
+        $gen = Write-Manifest secretenv-generated.yaml $yaml
+        $null = Import-ContainerKube $gen
+        $env2 = Invoke-ContainerExec kpsec-app -- env
+        $env2 | Should -Contain 'DB_PASSWORD=Pl41n-S3cret'
+        $env2 | Should -Contain 'MODE=fast-lane'
+        $env2 | Should -Contain 'PLAIN=shown'
+        (Get-ContainerPod kpsec | ConvertTo-ContainerKubeYaml) | Should -BeExactly $yaml
+        Remove-ContainerKube $gen
+        @(Get-Container -All).Count | Should -Be 0
+    }
+}
+
+Describe 'A played Job''s pod' {
+    It 'shows Exited once its containers have all exited 0 (podman kube play''s exit policy stop), its infra container stopped' {
+        $path = Write-Manifest jobstatus.yaml @"
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: kpjs
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: one
+        image: $($script:Img)
+        command: [sh, -c, "sleep 1; echo one"]
+      - name: two
+        image: $($script:Img)
+        command: [sh, -c, "echo two"]
+"@
+        $pod = Import-ContainerKube $path
+        $pod.ExitPolicy | Should -Be 'Stop'
+        Wait-ContainerCondition { @(Get-Container -All | Where-Object { $_.Name -in 'kpjs-pod-one', 'kpjs-pod-two' -and $_.Status -eq 'Exited' }).Count -eq 2 } -TimeoutSeconds 20 | Out-Null
+        (Get-Container kpjs-pod-one -All).ExitCode | Should -Be 0
+        (Get-Container kpjs-pod-two -All).ExitCode | Should -Be 0
+        $p = Get-ContainerPod kpjs-pod
+        $p.Status | Should -Be 'Exited'
+        (Get-Container -All -Id $p.InfraContainerId).Status | Should -Be 'Exited'
+        Remove-ContainerKube $path
+        Get-ContainerPod kpjs-pod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'leaves a New-ContainerPod pod running on its infra container after its last member exited (exit policy Continue: Degraded)' {
+        $pod = New-ContainerPod kpcont
+        $pod.ExitPolicy | Should -Be 'Continue'
+        $null = New-Container -Image $script:Img -Pod kpcont -Name kpcont-once -Command sh, -c, 'echo once'
+        Start-ContainerPod kpcont | Out-Null
+        Wait-ContainerCondition { (Get-Container kpcont-once -All).Status -eq 'Exited' } -TimeoutSeconds 20 | Out-Null
+        (Get-ContainerPod kpcont).Status | Should -Be 'Degraded'
+        (Get-Container -Id $pod.InfraContainerId).Status | Should -Be 'Running'
+        Remove-ContainerPod kpcont -Force -Confirm:$false
+    }
+}
+
 Describe 'hostPath and emptyDir volumes' {
     It 'creates a DirectoryOrCreate host path and binds it, shares an emptyDir between containers, and refuses a missing File' {
         $hostDir = Join-Path $script:Root 'hostpath/made'
@@ -434,6 +583,18 @@ spec:
 }
 
 Describe 'Import-ContainerKube errors' {
+    It 'refuses what Test-ContainerKube calls an error (an unquoted YAML boolean as a command word), with the same finding at its file:line, and makes nothing' {
+        $bool = Write-Manifest boolcmd.yaml "apiVersion: v1`nkind: Pod`nmetadata: {name: kpbool}`nspec:`n  containers:`n  - name: c`n    image: $($script:Img)`n    livenessProbe:`n      exec: {command: [true]}`n"
+        $finding = @(Test-ContainerKube -Path $bool | Where-Object Severity -eq 'Error')
+        $finding | Should -HaveCount 1
+        $finding[0].Line | Should -Be 9
+        Import-ContainerKube $bool -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Match '^KubeInvalidManifest'
+        $err[0].Exception.Message | Should -Match "$([regex]::Escape("$($bool):9: ")).*$([regex]::Escape($finding[0].Message))"
+        Get-ContainerPod kpbool -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
     It 'names a missing file and a malformed manifest, and makes nothing' {
         Import-ContainerKube (Join-Path $script:Dir 'nope.yaml') -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Match '^KubeFileNotFound'

@@ -22,5 +22,8 @@ public sealed class KubeFinding
     /// <summary>The file checked, or null for text.</summary>
     public string? File { get; init; }
 
+    /// <summary>"file:line" (the line 0 when unknown); "line N" for text checked without a file.</summary>
+    public string Location => File is null ? $"line {Line}" : $"{File}:{Line}";
+
     public override string ToString() => $"{Severity} {Kind}/{Name} {Path}: {Message}";
 }

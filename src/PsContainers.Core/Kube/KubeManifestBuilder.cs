@@ -5,7 +5,7 @@ using PsContainers.Core.Containers;
 namespace PsContainers.Core.Kube;
 
 /// <summary>
-/// Turns <see cref="KubeWorkload"/>s into Kubernetes objects (core/v1 Pod, ConfigMap, PersistentVolumeClaim, Service;
+/// Turns <see cref="KubeWorkload"/>s into Kubernetes objects (core/v1 Pod, ConfigMap, Secret, PersistentVolumeClaim, Service;
 /// apps/v1 Deployment) and writes them as one multi-document YAML text. The mapping follows podman's <c>kube
 /// generate</c> (libpod/kube.go) and fixes its known faults (kube-notes 4.1): labels kept, restartPolicy written,
 /// the healthcheck as an exec livenessProbe (an httpGet or tcpSocket one for the HTTP-GET and TCP-SOCKET tests
@@ -22,9 +22,12 @@ namespace PsContainers.Core.Kube;
 /// <item>restartPolicy: no → Never, on-failure → OnFailure, always and unless-stopped → Always; a Deployment is
 /// always Always (a warning when the container's policy was on-failure).</item>
 /// <item>Every '$' of env values, command and args is doubled: Kubernetes expands $(VAR) there and reads $$ as $.</item>
+/// <item>Variables a played container read from a Secret or ConfigMap key (<see cref="KubeWorkload.EnvironmentReferences"/>)
+/// are written as valueFrom secretKeyRef/configMapKeyRef to a Secret (data base64) or ConfigMap of the same name,
+/// never as literal values.</item>
 /// </list>
-/// Document order: PersistentVolumeClaims, ConfigMaps, workloads, Services, each by name; keys in ordinal order
-/// (kubectl's own output order).
+/// Document order: PersistentVolumeClaims, ConfigMaps, Secrets, workloads, Services, each by name; a pod's containers
+/// in the order given (creation order); keys in ordinal order (kubectl's own output order).
 /// </summary>
 public static class KubeManifestBuilder
 {
@@ -46,6 +49,7 @@ public static class KubeManifestBuilder
 
         var docs = ctx.Claims.Values.OrderBy(d => NameOf(d), StringComparer.Ordinal)
             .Concat(ctx.ConfigMaps.OrderBy(NameOf, StringComparer.Ordinal))
+            .Concat(ctx.Secrets.OrderBy(NameOf, StringComparer.Ordinal))
             .Concat(ctx.Workloads.OrderBy(NameOf, StringComparer.Ordinal))
             .Concat(ctx.Services.OrderBy(NameOf, StringComparer.Ordinal))
             .ToList();
@@ -68,6 +72,10 @@ public static class KubeManifestBuilder
         public readonly List<SortedDictionary<string, object?>> ConfigMaps = [], Workloads = [], Services = [];
         private readonly KubeNameScope _workloadNames = new(), _serviceNames = new(), _claimNames = new(KubeNames.MaxSubdomainLength), _configMapNames = new(KubeNames.MaxSubdomainLength);
         private readonly HashSet<string> _renamed = new(StringComparer.Ordinal);
+        public readonly List<SortedDictionary<string, object?>> Secrets = [];
+        private readonly KubeNameScope _secretNames = new(KubeNames.MaxSubdomainLength);
+        /// <summary>The Secrets and ConfigMaps made for env references, by (kind, object name in the played manifest): each variant's name and data.</summary>
+        private readonly Dictionary<(string Kind, string Object), List<(string Name, SortedDictionary<string, object?> Data)>> _referenced = new();
 
         /// <summary>
         /// The name of <paramref name="key"/> (what tells objects apart: a workload's source, a volume's name) wanted as
@@ -101,7 +109,7 @@ public static class KubeManifestBuilder
             else
             {
                 var containerNames = new KubeNameScope();
-                foreach (var member in w.Members.OrderBy(m => m.Name, StringComparer.Ordinal))
+                foreach (var member in w.Members)
                 {
                     string cname = containerNames.Take(member.Source, KubeNames.ToDnsLabel(member.Name));
                     if (cname != member.Name) Warnings.Add($"The container name '{member.Name}' of '{member.Source}' is not a valid RFC 1123 label (or is taken); it is written as '{cname}'.");
@@ -270,9 +278,45 @@ public static class KubeManifestBuilder
             {
                 var e = M();
                 e["name"] = kv.Key;
-                e["value"] = Escape(kv.Value);
+                if (w.EnvironmentReferences.TryGetValue(kv.Key, out var r)) e["valueFrom"] = ValueFrom(r, kv.Value);
+                else e["value"] = Escape(kv.Value);
                 return (object?)e;
             }).ToList();
+        }
+
+        /// <summary>
+        /// The valueFrom of a variable that came from key <see cref="KubeEnvReference.Key"/> of a Secret or ConfigMap:
+        /// the value is put in that object (a Secret's base64 in data, as the API stores it), made once per object name
+        /// and shared by every container that reads it; when another container read a different value under the same
+        /// object and key, the value goes into a second object of a suffixed name (with a warning).
+        /// </summary>
+        private SortedDictionary<string, object?> ValueFrom(KubeEnvReference r, string value)
+        {
+            bool secret = r.Kind == "Secret";
+            string stored = secret ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value)) : value;
+            if (!_referenced.TryGetValue((r.Kind, r.Object), out var variants)) _referenced[(r.Kind, r.Object)] = variants = [];
+            int at = variants.FindIndex(v => !v.Data.TryGetValue(r.Key, out var had) || (string)had! == stored);
+            if (at < 0)
+            {
+                at = variants.Count;
+                if (at > 0) Warnings.Add($"Containers read different values from key '{r.Key}' of the {r.Kind} '{r.Object}'; a second {r.Kind} is written for the other value.");
+            }
+            if (at == variants.Count)
+            {
+                var scope = secret ? _secretNames : _configMapNames;
+                string original = r.Kind + "/" + r.Object + (at == 0 ? "" : "#" + at.ToString(CultureInfo.InvariantCulture));
+                string name = Named(scope, r.Kind, original, r.Object, KubeNames.ToDnsSubdomain(r.Object), "RFC 1123 subdomain");
+                var data = M();
+                (secret ? Secrets : ConfigMaps).Add(secret ? Doc("v1", "Secret", Meta(name, M()), "data", data) : Doc("v1", "ConfigMap", Meta(name, M()), "data", data));
+                variants.Add((name, data));
+            }
+            variants[at].Data[r.Key] = stored;
+            var keyRef = M();
+            keyRef["key"] = r.Key;
+            keyRef["name"] = variants[at].Name;
+            var from = M();
+            from[secret ? "secretKeyRef" : "configMapKeyRef"] = keyRef;
+            return from;
         }
 
         private List<(KubeWorkloadPort Port, string Name)> Ports(KubeWorkload w, SortedDictionary<string, object?> container)
@@ -442,7 +486,7 @@ public static class KubeManifestBuilder
             if (name is not null) m["name"] = name;
             var copy = M();
             foreach (var (k, v) in labels) copy[k] = v;
-            m["labels"] = copy;
+            if (copy.Count > 0) m["labels"] = copy;
             return m;
         }
 

@@ -16,7 +16,10 @@ namespace PsContainers.Core.Kube;
 /// <list type="bullet">
 /// <item>v1 Pod: one pod named metadata.name; apps/v1 Deployment: spec.replicas pods (default 1) named
 /// &lt;name&gt;-pod-&lt;i&gt; (podman 4.3's names); batch/v1 Job: one pod &lt;name&gt;-pod whose containers run once
-/// (restartPolicy Never or OnFailure). Containers are &lt;pod&gt;-&lt;container&gt; and join the pod.</item>
+/// (restartPolicy Never or OnFailure). Containers are &lt;pod&gt;-&lt;container&gt; and join the pod, each
+/// labelled with the hostPorts it declared and the Secret/ConfigMap keys its variables came from
+/// (<see cref="KubePlayRecord"/>, for ConvertTo-ContainerKubeYaml); pods get <see cref="PodExitPolicy.Stop"/>, as
+/// podman kube play gives them (a finished Job's pod shows Exited).</item>
 /// <item>v1 PersistentVolumeClaim: a named volume of the claim's name; ConfigMap and Secret (data base64, stringData
 /// plain): read by env (valueFrom configMapKeyRef/secretKeyRef), envFrom (configMapRef/secretRef, with prefix) and
 /// configMap/secret volumes (files in a directory bind-mounted read-only).</item>
@@ -46,9 +49,10 @@ public static class KubePlanner
     /// <param name="yaml">The manifest text.</param>
     /// <param name="filesRoot">The engine's directory for ConfigMap and Secret volume files; each pod's are under &lt;filesRoot&gt;/&lt;pod&gt;.</param>
     /// <param name="file">The file name, for messages; null for text.</param>
-    /// <exception cref="PscException">KubeInvalidManifest (not YAML, a document without a name or a wrong field type, a
-    /// pod without containers, a container without an image, two containers or volumes of one name, an invalid pod
-    /// name); KubeReferenceNotFound (a ConfigMap, Secret or key that is referred to, not optional, and not in the file).</exception>
+    /// <exception cref="PscException">KubeInvalidManifest (an error <see cref="KubeValidator.Check"/> finds, listed
+    /// each with its file:line, but a Job's restartPolicy, read as Never with a warning; not YAML, a document without a
+    /// name or a wrong field type, a pod without containers, a container without an image, two containers or volumes
+    /// of one name, an invalid pod name); KubeReferenceNotFound (a ConfigMap, Secret or key that is referred to, not optional, and not in the file).</exception>
     public static KubePlayPlan Plan(string yaml, string filesRoot, string? file = null)
     {
         var ctx = new Context(filesRoot, file ?? "(manifest)");
@@ -119,6 +123,13 @@ public static class KubePlanner
         }
         foreach (var dup in pods.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
             throw ctx.Invalid($"Two objects make the pod '{dup.Key}' ({string.Join(", ", dup.Select(p => p.Source))}).");
+        // Test-ContainerKube's structural check too, so that a manifest it calls wrong is never played (the two agree);
+        // the one error play reads on purpose is a Job's missing or Always restartPolicy: Never, with a warning (above)
+        var errors = KubeValidator.Check(yaml, file)
+            .Where(f => f.Severity == "Error" && !(f.Kind == "Job" && f.Path == "spec.template.spec.restartPolicy")).ToList();
+        if (errors.Count > 0)
+            throw ctx.Invalid($"{ctx.File} fails the structural check (Test-ContainerKube):" + string.Concat(errors.Select(e =>
+                $"{System.Environment.NewLine}  {e.Location}: {(e.Kind.Length + e.Name.Length > 0 ? e.Kind + "/" + e.Name + " " : "")}{(e.Path.Length > 0 ? e.Path + ": " : "")}{e.Message}")));
         var images = pods.SelectMany(p => p.Containers).Select(c => c.Image).Distinct(StringComparer.Ordinal).ToList();
         return new KubePlayPlan { Volumes = volumes, Pods = pods, Images = images, AlwaysPull = ctx.AlwaysPull, Warnings = ctx.Warnings };
     }
@@ -365,7 +376,7 @@ public static class KubePlanner
         }
         if (containers.Count == 0) throw ctx.Invalid($"{where} has no containers.");
 
-        var options = new PodCreateOptions { Name = podName, Hostname = Str(spec, "hostname", where + " spec") };
+        var options = new PodCreateOptions { Name = podName, Hostname = Str(spec, "hostname", where + " spec"), ExitPolicy = PodExitPolicy.Stop };
         foreach (var (k, v) in labels) options.Labels[k] = v;
         options.Publish.AddRange(publish);
         return new KubePlayPod
@@ -407,13 +418,15 @@ public static class KubePlanner
             case var p: throw ctx.Invalid($"{at}: imagePullPolicy '{p}' is not Always, IfNotPresent or Never.");
         }
 
-        var env = Environment(ctx, c, at);
+        var (env, refs) = Environment(ctx, c, at);
         o.Environment.AddRange(env.Select(kv => kv.Key + "=" + kv.Value));
+        if (KubePlayRecord.FormatEnv(env.Keys.Where(refs.ContainsKey).Select(k => refs[k]).ToList()) is { } envRecord) o.Labels[KubePlayRecord.EnvLabel] = envRecord;
         if (Strings(c, "command", at) is { } command) o.Entrypoint = command.Select(s => Expand(s, env)).ToArray();
         if (Strings(c, "args", at) is { } args) o.Command = args.Select(s => Expand(s, env)).ToArray();
         else if (o.Entrypoint is not null) o.Command = []; // Kubernetes: command without args drops the image's CMD
 
         var namedPorts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var declared = new List<PortMapping>();
         foreach (var (p, pat) in Items(ctx, c, "ports", at))
         {
             Known(ctx, p, pat, "containerPort", "hostPort", "hostIP", "protocol", "name");
@@ -424,8 +437,11 @@ public static class KubePlanner
             if (proto is not ("TCP" or "UDP")) { ctx.Warn($"{pat}: the protocol {proto} is not supported; the port is left out."); continue; }
             if (Int(p, "hostPort", pat) is not int hp) continue; // Kubernetes never publishes a bare containerPort
             if (hp is < 1 or > 65535) throw ctx.Invalid($"{pat}: hostPort {hp} is not 1-65535.");
-            publish.Add(new PortMapping { HostIP = Str(p, "hostIP", pat) ?? "", HostPort = hp, ContainerPort = cp, Protocol = proto.ToLowerInvariant() });
+            var mapping = new PortMapping { HostIP = Str(p, "hostIP", pat) ?? "", HostPort = hp, ContainerPort = cp, Protocol = proto.ToLowerInvariant() };
+            publish.Add(mapping);
+            declared.Add(mapping);
         }
+        if (KubePlayRecord.FormatPorts(declared) is { } portRecord) o.Labels[KubePlayRecord.PortsLabel] = portRecord;
 
         if (Map(c, "resources", at) is { } res)
         {
@@ -496,10 +512,15 @@ public static class KubePlanner
         return up == "ALL" || up.StartsWith("CAP_", StringComparison.Ordinal) ? up : "CAP_" + up;
     }
 
-    /// <summary>The container's environment, in Kubernetes' order: envFrom sources first, then env (later names win, $(VAR) expanded from the ones before).</summary>
-    private static OrderedDictionary<string, string> Environment(Context ctx, YamlMappingNode c, string at)
+    /// <summary>
+    /// The container's environment, in Kubernetes' order: envFrom sources first, then env (later names win, $(VAR)
+    /// expanded from the ones before); and, by name, the Secret or ConfigMap key each variable whose final value was
+    /// read from one came from.
+    /// </summary>
+    private static (OrderedDictionary<string, string> Env, Dictionary<string, KubeEnvReference> Refs) Environment(Context ctx, YamlMappingNode c, string at)
     {
         var env = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+        var refs = new Dictionary<string, KubeEnvReference>(StringComparer.Ordinal);
         foreach (var (f, fat) in Items(ctx, c, "envFrom", at))
         {
             Known(ctx, f, fat, "configMapRef", "secretRef", "prefix");
@@ -514,7 +535,11 @@ public static class KubePlanner
                     if (Bool(r, "optional", fat) == true) continue;
                     throw ctx.NotFound($"{fat} reads the {what} '{name}', which the file does not define.");
                 }
-                foreach (var (k, v) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal)) env[prefix + k] = Encoding.UTF8.GetString(v);
+                foreach (var (k, v) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    env[prefix + k] = Encoding.UTF8.GetString(v);
+                    refs[prefix + k] = new KubeEnvReference { Name = prefix + k, Kind = what, Object = name, Key = k };
+                }
             }
         }
         foreach (var (e, eat) in Items(ctx, c, "env", at))
@@ -531,13 +556,21 @@ public static class KubePlanner
                     string obj = Str(r, "name", eat) ?? throw ctx.Invalid($"{eat} valueFrom.{refKind} has no name.");
                     string key = Str(r, "key", eat) ?? throw ctx.Invalid($"{eat} valueFrom.{refKind} has no key.");
                     bool optional = Bool(r, "optional", eat) == true;
-                    if (source.TryGetValue(obj, out var data) && data.TryGetValue(key, out var bytes)) env[name] = Encoding.UTF8.GetString(bytes);
+                    if (source.TryGetValue(obj, out var data) && data.TryGetValue(key, out var bytes))
+                    {
+                        env[name] = Encoding.UTF8.GetString(bytes);
+                        refs[name] = new KubeEnvReference { Name = name, Kind = what, Object = obj, Key = key };
+                    }
                     else if (!optional) throw ctx.NotFound($"{at} env '{name}' reads key '{key}' of the {what} '{obj}', which the file does not define.");
                 }
             }
-            else env[name] = Expand(Str(e, "value", eat) ?? "", env);
+            else
+            {
+                env[name] = Expand(Str(e, "value", eat) ?? "", env);
+                refs.Remove(name);
+            }
         }
-        return env;
+        return (env, refs);
     }
 
     /// <summary>

@@ -84,6 +84,7 @@ public sealed class KubePlayer
         Mounts = o.Mounts.Select(m => new MountSpec { Type = m.Type, Source = m.Source, Destination = m.Destination, ReadOnly = m.ReadOnly, Options = m.Options, Tmpfs = m.Tmpfs }).ToList(),
         ReadOnly = o.ReadOnly, Restart = o.Restart, CapAdd = [.. o.CapAdd], CapDrop = [.. o.CapDrop], Privileged = o.Privileged,
         StopTimeout = o.StopTimeout, Interactive = o.Interactive, Tty = o.Tty, Healthcheck = o.Healthcheck?.Clone(), Pod = o.Pod,
+        Labels = new Dictionary<string, string>(o.Labels),
     };
 
     /// <summary>Writes the pod's ConfigMap and Secret files into a fresh <see cref="KubePlayPod.FilesDirectory"/> (the old one deleted without following links).</summary>

@@ -25,6 +25,12 @@ public sealed class KubeWorkload
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
     /// <summary>The part of <see cref="Environment"/> read from env files (compose env_file): the data of a ConfigMap.</summary>
     public IReadOnlyDictionary<string, string> EnvironmentFromFiles { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// The variables of <see cref="Environment"/> whose values came from a Secret or ConfigMap key when
+    /// Import-ContainerKube made the container (<see cref="KubePlayRecord.EnvLabel"/>), by name: written as
+    /// valueFrom references to a Secret or ConfigMap object, never as literal values.
+    /// </summary>
+    public IReadOnlyDictionary<string, KubeEnvReference> EnvironmentReferences { get; init; } = new Dictionary<string, KubeEnvReference>();
     public IReadOnlyList<KubeWorkloadPort> Ports { get; init; } = [];
     public IReadOnlyList<KubeWorkloadMount> Mounts { get; init; } = [];
     /// <summary>The memory limit in bytes, or null.</summary>

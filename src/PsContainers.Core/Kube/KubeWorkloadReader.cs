@@ -54,6 +54,8 @@ public static class KubeWorkloadReader
             : SplitCommand(c.Config.Entrypoint, c.Config.Cmd, ic.Entrypoint ?? [], ic.Cmd ?? []);
         var imageEnv = new HashSet<string>(ic?.Env ?? [], StringComparer.Ordinal);
         var env = c.Config.Env.Where(e => !imageEnv.Contains(e)).Select(SplitEnv).ToList();
+        var envNames = env.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        var envRefs = KubePlayRecord.EnvReferences(c.Config.Labels).Where(kv => envNames.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
 
         var ports = c.HostConfig.PortBindings
             .Select(p => new KubeWorkloadPort
@@ -79,7 +81,7 @@ public static class KubeWorkloadReader
         }
 
         var labels = c.Config.Labels
-            .Where(kv => !kv.Key.StartsWith(ComposeLabelPrefix, StringComparison.Ordinal)
+            .Where(kv => !kv.Key.StartsWith(ComposeLabelPrefix, StringComparison.Ordinal) && !kv.Key.StartsWith(KubePlayRecord.Prefix, StringComparison.Ordinal)
                 && !(ic?.Labels is { } il && il.TryGetValue(kv.Key, out var iv) && iv == kv.Value))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var h = c.Config.Healthcheck;
@@ -92,6 +94,7 @@ public static class KubeWorkloadReader
             Command = command,
             Args = args,
             Environment = env,
+            EnvironmentReferences = envRefs,
             Ports = ports,
             Mounts = mounts,
             MemoryLimit = c.HostConfig.Memory,
@@ -117,9 +120,11 @@ public static class KubeWorkloadReader
     /// The workload of a pod (podman kube generate of a pod): one Pod whose containers are the pod's members (the infra
     /// container left out), each read as <see cref="FromContainers"/> reads a container and named without the
     /// "&lt;pod&gt;-" prefix Import-ContainerKube gives it (so that generate → play → generate is a fixed point,
-    /// where podman's names grow, podman#16544). The pod's published ports go on its first container by name (a
-    /// pod publishes them for all of its containers; Kubernetes lists them on one); its labels are kept (the selector
-    /// label a play wrote is not repeated); the restart policy is the first container's.
+    /// where podman's names grow, podman#16544), in creation order (the manifest's order for a played pod, as podman
+    /// keeps it). Each published port of the pod goes on the container that declared it in the played manifest
+    /// (<see cref="KubePlayRecord.PortsLabel"/>), else on the first container (a pod made with New-ContainerPod
+    /// -Publish publishes for all of its containers; Kubernetes lists a port on one); its labels are kept (the
+    /// selector label a play wrote is not repeated); the restart policy is the first container's.
     /// </summary>
     /// <param name="pod">The pod.</param>
     /// <param name="containers">The pod's containers (<see cref="Pods.PodManager.ContainersOf"/>), the infra container among them or not.</param>
@@ -127,22 +132,25 @@ public static class KubeWorkloadReader
     /// <exception cref="PscException">NoKubeWorkload: the pod has no container but its infra container.</exception>
     public static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig)
     {
-        var members = containers.Where(c => c.Id != pod.InfraContainerId && c.Pod == pod.Id).OrderBy(c => MemberName(pod, c), StringComparer.Ordinal).ToList();
+        var members = containers.Where(c => c.Id != pod.InfraContainerId && c.Pod == pod.Id)
+            .OrderBy(c => c.Created).ThenBy(c => MemberName(pod, c), StringComparer.Ordinal).ToList();
+        var owner = pod.PortBindings.Select(p => Math.Max(0, members.FindIndex(c => KubePlayRecord.Declared(c.Config.Labels, p)))).ToList();
         var warnings = new List<string>();
         var list = new List<KubeWorkload>();
         for (int i = 0; i < members.Count; i++)
         {
             var c = members[i];
             var w = FromContainer(c, imageConfig, MemberName(pod, c), null, 1);
-            var ports = i == 0 ? pod.PortBindings.Select(p => new KubeWorkloadPort
+            var ports = pod.PortBindings.Where((_, j) => owner[j] == i).Select(p => new KubeWorkloadPort
             {
                 ContainerPort = p.ContainerPort, Protocol = p.Protocol, HostPort = p.HostPort > 0 ? p.HostPort : null,
                 HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP, Published = true,
-            }).ToList() : [];
+            }).ToList();
             if (w.Labels.Count > 0) warnings.Add($"'{pod.Name}/{w.Name}': container labels are not written for a pod's container (the pod's labels are).");
             list.Add(new KubeWorkload
             {
                 Source = pod.Name + "/" + w.Name, Name = w.Name, Image = w.Image, Command = w.Command, Args = w.Args, Environment = w.Environment,
+                EnvironmentReferences = w.EnvironmentReferences,
                 Ports = ports, Mounts = w.Mounts, MemoryLimit = w.MemoryLimit, CpuLimit = w.CpuLimit, PidsLimit = w.PidsLimit,
                 CapAdd = w.CapAdd, CapDrop = w.CapDrop, Privileged = w.Privileged, ReadOnlyRootFilesystem = w.ReadOnlyRootFilesystem,
                 User = w.User, Restart = w.Restart, Healthcheck = w.Healthcheck, WorkingDir = w.WorkingDir, Tty = w.Tty, StdinOpen = w.StdinOpen,

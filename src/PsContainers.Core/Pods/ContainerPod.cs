@@ -33,6 +33,10 @@ public sealed class ContainerPod
     /// </summary>
     public long ShmSize { get; set; } = HostConfig.DefaultShmSize;
 
+    /// <summary>What happens when the last member exits (podman's --exit-policy; <see cref="PodManager.ContainersOf"/> applies it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PodExitPolicy ExitPolicy { get; set; }
+
     /// <summary>Set while Remove-ContainerPod removes the pod: its infra container may go then, and no member may join.</summary>
     [JsonInclude]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

@@ -28,4 +28,7 @@ public sealed class PodCreateOptions
     /// Needs <see cref="PodNamespace.Ipc"/> shared.
     /// </summary>
     public long? ShmSize { get; set; }
+
+    /// <summary>What happens when the last member exits (podman pod create --exit-policy); default <see cref="PodExitPolicy.Continue"/>.</summary>
+    public PodExitPolicy ExitPolicy { get; set; }
 }

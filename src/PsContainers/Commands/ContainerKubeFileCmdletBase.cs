@@ -23,10 +23,13 @@ public abstract class ContainerKubeFileCmdletBase : PscCmdlet
             foreach (var f in ResolveKubeFiles(this, p))
                 if (ForTarget(f, () => KubePlanner.Plan(File.ReadAllText(f), KubePlayer.FilesRoot(Paths), f), out var plan))
                 {
-                    foreach (var w in plan.Warnings) WriteWarning(w);
+                    if (WritesPlanWarnings) foreach (var w in plan.Warnings) WriteWarning(w);
                     Act(f, plan);
                 }
     }
+
+    /// <summary>Whether the plan's unsupported-field warnings are written (true: Import acts on the fields; Remove only deletes, silent as podman kube down).</summary>
+    protected virtual bool WritesPlanWarnings => true;
 
     /// <summary>Carry out <paramref name="plan"/>, read from <paramref name="file"/>.</summary>
     protected abstract void Act(string file, KubePlayPlan plan);

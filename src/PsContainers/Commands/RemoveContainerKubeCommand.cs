@@ -15,6 +15,9 @@ public sealed class RemoveContainerKubeCommand : ContainerKubeFileCmdletBase
     /// <summary>Also remove the named volumes of the PersistentVolumeClaims (their data goes).</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
+    /// <summary>Remove only deletes: the fields it does not act on are not warned about (podman kube down is silent).</summary>
+    protected override bool WritesPlanWarnings => false;
+
     protected override void Act(string file, KubePlayPlan plan)
     {
         var player = new KubePlayer(Engine);

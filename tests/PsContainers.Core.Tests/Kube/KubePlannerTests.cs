@@ -49,7 +49,7 @@ public sealed class KubePlannerTests
         Assert.Equal(["httpd", "-f"], httpd.Entrypoint);
         Assert.Equal(["-p", "80"], httpd.Command);
         Assert.Equal("/www", httpd.WorkingDirectory);
-        Assert.Equal("always", httpd.Restart.ToString());
+        Assert.Equal("always", httpd.Restart);
         // only the hostPort is published, on the pod; the bare containerPort 81 is not (Kubernetes semantics)
         var port = Assert.Single(pod.Options.Publish);
         Assert.Equal((8080, 80, "tcp", ""), (port.HostPort, port.ContainerPort, port.Protocol, port.HostIP));
@@ -116,7 +116,7 @@ public sealed class KubePlannerTests
             """);
         var pod = Assert.Single(job.Pods);
         Assert.Equal("once-pod", pod.Name);
-        Assert.Equal("no", pod.Containers[0].Restart.ToString());
+        Assert.Equal("no", pod.Containers[0].Restart);
 
         var onFailure = Plan("""
             apiVersion: batch/v1
@@ -128,7 +128,7 @@ public sealed class KubePlannerTests
                   restartPolicy: OnFailure
                   containers: [{name: run, image: busybox}]
             """);
-        Assert.Equal("on-failure", onFailure.Pods[0].Containers[0].Restart.ToString());
+        Assert.Equal("on-failure", onFailure.Pods[0].Containers[0].Restart);
 
         var always = Plan("""
             apiVersion: batch/v1
@@ -140,7 +140,7 @@ public sealed class KubePlannerTests
                   restartPolicy: Always
                   containers: [{name: run, image: busybox}]
             """);
-        Assert.Equal("no", always.Pods[0].Containers[0].Restart.ToString());
+        Assert.Equal("no", always.Pods[0].Containers[0].Restart);
         Assert.Contains(always.Warnings, w => w.Contains("Job/bad") && w.Contains("Always"));
     }
 
@@ -378,7 +378,7 @@ public sealed class KubePlannerTests
         Assert.True(c.ReadOnly);
         Assert.False(c.Privileged);
         Assert.Equal(7, c.StopTimeout);
-        Assert.Equal("on-failure", c.Restart.ToString());
+        Assert.Equal("on-failure", c.Restart);
         Assert.Contains("busybox", plan.AlwaysPull);
         var h = c.Healthcheck!;
         Assert.Equal(["CMD-SHELL", "test -f /ok"], h.Test);
@@ -506,22 +506,215 @@ public sealed class KubePlannerTests
         var plan = Plan(yaml1);
         var planned = Assert.Single(plan.Pods);
         Assert.Equal("fpdata", Assert.Single(plan.Volumes).Name);
-        var pod2 = new ContainerPod
-        {
-            Id = new string('e', 64), Name = planned.Name, InfraContainerId = new string('1', 64), Labels = new(planned.Options.Labels),
-            PortBindings = planned.Options.Publish,
-        };
-        var second = planned.Containers.Select(o => new Container
-        {
-            Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(o.Name!))), Name = o.Name!, Image = o.Image, Pod = pod2.Id,
-            Config = new ContainerConfig { Entrypoint = o.Entrypoint ?? [], Cmd = o.Command ?? [], Env = [.. o.Environment], Healthcheck = o.Healthcheck },
-            HostConfig = new HostConfig { RestartPolicy = o.Restart },
-            Mounts = o.Mounts,
-        }).ToList();
+        var (pod2, second) = AsCreated(planned, 'e');
         Assert.Equal(["fp-side", "fp-web"], second.Select(c => c.Name).Order());
         string yaml2 = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, second, null)], new KubeGenerateOptions()).Yaml;
         Assert.Equal(yaml1, yaml2);
         KubeManifestAssert.Valid(yaml1);
+    }
+
+    /// <summary>The containers a plan makes, as the engine records them (labels, env, mounts), created in the plan's order.</summary>
+    private static (ContainerPod Pod, List<Container> Containers) AsCreated(KubePlayPod planned, char id)
+    {
+        var pod = new ContainerPod
+        {
+            Id = new string(id, 64), Name = planned.Name, InfraContainerId = new string('1', 64), Labels = new(planned.Options.Labels),
+            PortBindings = planned.Options.Publish, ExitPolicy = planned.Options.ExitPolicy,
+        };
+        var t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var list = planned.Containers.Select((o, i) => new Container
+        {
+            Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(o.Name!))), Name = o.Name!, Image = o.Image, Pod = pod.Id,
+            Created = t0.AddMilliseconds(i),
+            Config = new ContainerConfig { Entrypoint = o.Entrypoint ?? [], Cmd = o.Command ?? [], Env = [.. o.Environment], Labels = new(o.Labels), Healthcheck = o.Healthcheck },
+            HostConfig = new HostConfig { RestartPolicy = o.Restart },
+            Mounts = o.Mounts,
+        }).ToList();
+        return (pod, list);
+    }
+
+    /// <summary>
+    /// The red team's pod: the hostPort is declared by a container that is neither the first in the manifest nor the
+    /// first by name. Generate keeps the manifest's container order and writes the port on the container that declared
+    /// it; play → generate → play → generate is a fixed point. A pod played is stopped when its last member exits.
+    /// </summary>
+    [Fact]
+    public void PlayedPodKeepsItsContainerOrderAndEachPortOnItsContainer()
+    {
+        var plan = Plan("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: ord}
+            spec:
+              containers:
+              - name: web
+                image: busybox
+              - name: db
+                image: busybox
+                ports:
+                - {containerPort: 8080, hostPort: 18181}
+                - {containerPort: 53, hostPort: 1053, protocol: UDP}
+              - name: cli
+                image: busybox
+            """);
+        var planned = Assert.Single(plan.Pods);
+        Assert.Equal(PodExitPolicy.Stop, planned.Options.ExitPolicy);
+        Assert.False(planned.Containers[0].Labels.ContainsKey(KubePlayRecord.PortsLabel));
+        Assert.Equal("8080/tcp,53/udp", planned.Containers[1].Labels[KubePlayRecord.PortsLabel]);
+        var (pod, containers) = AsCreated(planned, 'e');
+        // the store hands them over in any order: generate orders them by creation
+        containers.Reverse();
+        var w = KubeWorkloadReader.FromPod(pod, containers, null);
+        Assert.Equal(["web", "db", "cli"], w.Members.Select(m => m.Name));
+        Assert.Empty(w.Members[0].Ports);
+        Assert.Equal([(8080, 18181), (53, 1053)], w.Members[1].Ports.Select(p => (p.ContainerPort, p.HostPort ?? 0)));
+        Assert.Empty(w.Members[2].Ports);
+        Assert.Empty(w.Warnings); // the bookkeeping labels are not container labels
+        string yaml1 = KubeManifestBuilder.Build([w], new KubeGenerateOptions()).Yaml;
+        KubeManifestAssert.Valid(yaml1);
+        Assert.DoesNotContain("io.pscontainers", yaml1);
+        int web = yaml1.IndexOf("name: web", StringComparison.Ordinal), db = yaml1.IndexOf("name: db", StringComparison.Ordinal), cli = yaml1.IndexOf("name: cli", StringComparison.Ordinal);
+        Assert.True(web < db && db < cli, yaml1);
+        int port = yaml1.IndexOf("hostPort: 18181", StringComparison.Ordinal);
+        Assert.True(db < port && port < cli, yaml1);
+
+        var (pod2, containers2) = AsCreated(Assert.Single(Plan(yaml1).Pods), 'd');
+        Assert.Equal(yaml1, KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, containers2, null)], new KubeGenerateOptions()).Yaml);
+    }
+
+    /// <summary>A pod made with New-ContainerPod -Publish (no member declared the port): the port goes on the first container, as before.</summary>
+    [Fact]
+    public void PodPortNoMemberDeclared_GoesOnTheFirstCreatedContainer()
+    {
+        var pod = new ContainerPod
+        {
+            Id = new string('a', 64), Name = "np", InfraContainerId = new string('0', 64),
+            PortBindings = [new PortMapping { HostPort = 18080, ContainerPort = 80, Protocol = "tcp" }],
+        };
+        Container C(string name, int ms) => new()
+        {
+            Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name))), Name = name, Image = "busybox", Pod = pod.Id,
+            Created = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(ms),
+        };
+        var w = KubeWorkloadReader.FromPod(pod, [C("alpha", 5), C("zulu", 1)], null);
+        Assert.Equal(["zulu", "alpha"], w.Members.Select(m => m.Name));
+        Assert.Equal(80, Assert.Single(w.Members[0].Ports).ContainerPort);
+        Assert.Empty(w.Members[1].Ports);
+    }
+
+    /// <summary>
+    /// Env read from a Secret or a ConfigMap (by key or whole, with a prefix) is recorded at play time by reference,
+    /// never by value; generate writes a Secret (data base64) and a ConfigMap with valueFrom references and no literal
+    /// value; the generated manifest plans back to the same environment and generates the same YAML again.
+    /// </summary>
+    [Fact]
+    public void EnvFromSecretsAndConfigMapsIsGeneratedAsReferences()
+    {
+        var plan = Plan("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {MODE: fast}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: creds}
+            stringData: {password: "s3cr$t pa55", user: admin}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: app}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                envFrom:
+                - configMapRef: {name: settings}
+                - secretRef: {name: creds}
+                  prefix: DB_
+                env:
+                - {name: PASS, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+                - {name: PLAIN, value: visible}
+                - {name: MODE, value: overridden}
+              - name: d
+                image: busybox
+                env:
+                - {name: P2, valueFrom: {secretKeyRef: {name: creds, key: password}}}
+            """);
+        var planned = Assert.Single(plan.Pods);
+        string record = planned.Containers[0].Labels[KubePlayRecord.EnvLabel];
+        Assert.DoesNotContain("s3cr", record);
+        Assert.DoesNotContain("admin", record);
+        var refs = KubePlayRecord.EnvReferences(planned.Containers[0].Labels);
+        Assert.Equal(["DB_password", "DB_user", "PASS"], refs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("Secret", "creds", "password"), (refs["PASS"].Kind, refs["PASS"].Object, refs["PASS"].Key));
+        Assert.Equal(("Secret", "creds", "user"), (refs["DB_user"].Kind, refs["DB_user"].Object, refs["DB_user"].Key));
+
+        var (pod, containers) = AsCreated(planned, 'e');
+        var w = KubeWorkloadReader.FromPod(pod, containers, null);
+        Assert.Empty(w.Warnings);
+        var manifest = KubeManifestBuilder.Build([w], new KubeGenerateOptions());
+        Assert.Empty(manifest.Warnings);
+        string yaml1 = manifest.Yaml;
+        KubeManifestAssert.Valid(yaml1);
+        Assert.DoesNotContain("s3cr", yaml1);
+        Assert.DoesNotContain("admin", yaml1);
+        Assert.Contains("kind: Secret", yaml1);
+        Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("s3cr$t pa55")), yaml1);
+        Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("admin")), yaml1);
+        Assert.Contains("secretKeyRef:", yaml1);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Matches(yaml1, "(?m)^kind: Secret$").Count); // one Secret for both containers
+        Assert.Contains("value: visible", yaml1);
+        Assert.Contains("value: overridden", yaml1); // the later literal wins over the ConfigMap's MODE: no reference
+        Assert.DoesNotContain("configMapKeyRef", yaml1);
+
+        var again = Assert.Single(Plan(yaml1).Pods);
+        Assert.Equal(planned.Containers.Select(c => string.Join('\n', c.Environment.Order(StringComparer.Ordinal))),
+            again.Containers.Select(c => string.Join('\n', c.Environment.Order(StringComparer.Ordinal))));
+        var (pod2, containers2) = AsCreated(again, 'd');
+        Assert.Equal(yaml1, KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, containers2, null)], new KubeGenerateOptions()).Yaml);
+    }
+
+    /// <summary>A ConfigMap key read as env comes back as a ConfigMap with configMapKeyRef, not a literal.</summary>
+    [Fact]
+    public void EnvFromAConfigMapKeyIsGeneratedAsAConfigMapReference()
+    {
+        var plan = Plan("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {MODE: fast-mode}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: app}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                env:
+                - {name: M, valueFrom: {configMapKeyRef: {name: settings, key: MODE}}}
+            """);
+        var (pod, containers) = AsCreated(Assert.Single(plan.Pods), 'e');
+        string yaml = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod, containers, null)], new KubeGenerateOptions()).Yaml;
+        KubeManifestAssert.Valid(yaml);
+        Assert.Matches("(?m)^kind: ConfigMap\nmetadata:\n  name: settings$", yaml);
+        Assert.Matches("(?m)^data:\n  MODE: fast-mode$", yaml);
+        Assert.Matches(@"configMapKeyRef:\n\s+key: MODE\n\s+name: settings", yaml);
+        Assert.DoesNotContain("value: fast-mode", yaml);
+    }
+
+    /// <summary>Import runs Test-ContainerKube's structural check: an unquoted YAML boolean in exec.command is refused with the same finding at its file:line.</summary>
+    [Fact]
+    public void WhatTestContainerKubeCallsAnErrorIsNotPlayed()
+    {
+        const string yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    livenessProbe:\n      exec: {command: [true]}\n";
+        var finding = Assert.Single(KubeValidator.Check(yaml, "app.yaml"), f => f.Severity == "Error");
+        Assert.Equal(9, finding.Line);
+        var e = Assert.ThrowsAny<PscException>(() => Plan(yaml));
+        Assert.Equal(ErrorIds.KubeInvalidManifest, e.ErrorId);
+        Assert.Contains("app.yaml:9: ", e.Message);
+        Assert.Contains(finding.Message, e.Message);
     }
 
     [Theory]

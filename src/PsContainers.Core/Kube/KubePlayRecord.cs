@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json;
+using PsContainers.Core.Networking;
+
+namespace PsContainers.Core.Kube;
+
+/// <summary>
+/// What Import-ContainerKube records on each container it makes, as labels under <see cref="Prefix"/>, so that
+/// ConvertTo-ContainerKubeYaml can write the manifest back as it was: which container declared each port the pod
+/// publishes (<see cref="PortsLabel"/>) and which variables came from a Secret or ConfigMap key
+/// (<see cref="EnvLabel"/>). These labels are the engine's bookkeeping: the generator never writes them as labels.
+/// </summary>
+public static class KubePlayRecord
+{
+    /// <summary>The prefix of every label of this record (the engine's bookkeeping, left out of generated manifests).</summary>
+    public const string Prefix = "io.pscontainers.kube.";
+
+    /// <summary>
+    /// The ports of the pod's publications that this container declared with a hostPort, as "containerPort/protocol"
+    /// (protocol lower case) joined by ',' in the manifest's order: "8080/tcp,53/udp".
+    /// </summary>
+    public const string PortsLabel = Prefix + "ports";
+
+    /// <summary>The container's <see cref="KubeEnvReference"/>s as a JSON array (names only, never values).</summary>
+    public const string EnvLabel = Prefix + "env";
+
+    /// <summary>The value of <see cref="PortsLabel"/> for <paramref name="ports"/>; null when there is none.</summary>
+    public static string? FormatPorts(IEnumerable<PortMapping> ports)
+    {
+        var list = ports.Select(PortKey).Distinct(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? null : string.Join(',', list);
+    }
+
+    /// <summary>"containerPort/protocol" (protocol lower case) of a pod publication: the key <see cref="PortsLabel"/> lists.</summary>
+    public static string PortKey(PortMapping p) => p.ContainerPort.ToString(CultureInfo.InvariantCulture) + "/" + p.Protocol.ToLowerInvariant();
+
+    /// <summary>Whether <paramref name="labels"/> record that their container declared the publication <paramref name="p"/>.</summary>
+    public static bool Declared(IReadOnlyDictionary<string, string> labels, PortMapping p) =>
+        labels.TryGetValue(PortsLabel, out var v) && v.Split(',').Contains(PortKey(p), StringComparer.Ordinal);
+
+    /// <summary>The value of <see cref="EnvLabel"/> for <paramref name="refs"/>; null when there is none.</summary>
+    public static string? FormatEnv(IReadOnlyCollection<KubeEnvReference> refs) =>
+        refs.Count == 0 ? null : JsonSerializer.Serialize(refs);
+
+    /// <summary>
+    /// The references recorded in <paramref name="labels"/>, by variable name; empty when there is no record. A record
+    /// that does not parse (edited by hand) counts as none: the values are then written as they are.
+    /// </summary>
+    public static IReadOnlyDictionary<string, KubeEnvReference> EnvReferences(IReadOnlyDictionary<string, string> labels)
+    {
+        var result = new Dictionary<string, KubeEnvReference>(StringComparer.Ordinal);
+        if (!labels.TryGetValue(EnvLabel, out var json)) return result;
+        try
+        {
+            foreach (var r in JsonSerializer.Deserialize<List<KubeEnvReference>>(json) ?? [])
+                if (r.Name.Length > 0 && r.Kind is ("Secret" or "ConfigMap") && r.Object.Length > 0 && r.Key.Length > 0) result[r.Name] = r;
+        }
+        catch (JsonException) { }
+        return result;
+    }
+}
