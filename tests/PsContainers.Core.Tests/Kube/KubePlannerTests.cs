@@ -49,7 +49,7 @@ public sealed class KubePlannerTests
         Assert.Equal(["httpd", "-f"], httpd.Entrypoint);
         Assert.Equal(["-p", "80"], httpd.Command);
         Assert.Equal("/www", httpd.WorkingDirectory);
-        Assert.Equal("always", httpd.Restart);
+        Assert.Equal("always", httpd.Restart.ToString());
         // only the hostPort is published, on the pod; the bare containerPort 81 is not (Kubernetes semantics)
         var port = Assert.Single(pod.Options.Publish);
         Assert.Equal((8080, 80, "tcp", ""), (port.HostPort, port.ContainerPort, port.Protocol, port.HostIP));
@@ -116,7 +116,7 @@ public sealed class KubePlannerTests
             """);
         var pod = Assert.Single(job.Pods);
         Assert.Equal("once-pod", pod.Name);
-        Assert.Equal("no", pod.Containers[0].Restart);
+        Assert.Equal("no", pod.Containers[0].Restart.ToString());
 
         var onFailure = Plan("""
             apiVersion: batch/v1
@@ -128,7 +128,7 @@ public sealed class KubePlannerTests
                   restartPolicy: OnFailure
                   containers: [{name: run, image: busybox}]
             """);
-        Assert.Equal("on-failure", onFailure.Pods[0].Containers[0].Restart);
+        Assert.Equal("on-failure", onFailure.Pods[0].Containers[0].Restart.ToString());
 
         var always = Plan("""
             apiVersion: batch/v1
@@ -140,7 +140,7 @@ public sealed class KubePlannerTests
                   restartPolicy: Always
                   containers: [{name: run, image: busybox}]
             """);
-        Assert.Equal("no", always.Pods[0].Containers[0].Restart);
+        Assert.Equal("no", always.Pods[0].Containers[0].Restart.ToString());
         Assert.Contains(always.Warnings, w => w.Contains("Job/bad") && w.Contains("Always"));
     }
 
@@ -378,7 +378,7 @@ public sealed class KubePlannerTests
         Assert.True(c.ReadOnly);
         Assert.False(c.Privileged);
         Assert.Equal(7, c.StopTimeout);
-        Assert.Equal("on-failure", c.Restart);
+        Assert.Equal("on-failure", c.Restart.ToString());
         Assert.Contains("busybox", plan.AlwaysPull);
         var h = c.Healthcheck!;
         Assert.Equal(["CMD-SHELL", "test -f /ok"], h.Test);
