@@ -46,7 +46,16 @@ foreach ($file in Get-ChildItem -LiteralPath $HelpPath -Filter 'about_*.md' -Fil
             if ($l -notmatch '^## (\S.*)$') { throw "$($file.Name):$($i + 1): only '## ' headings are allowed" }
             $out.Add($Matches[1].ToUpperInvariant())
         }
-        elseif ($l -match '^    \S') { & $flush; $out.Add('    ' + $l.TrimEnd()) ; if ($i + 1 -lt $lines.Count -and $lines[$i + 1] -notmatch '^    ') { $out.Add('') } }
+        elseif ($l -match '^    ') {
+            # an indented code block: every line kept as written (deeper indents, comments, continuations), and a
+            # blank line inside it kept when the block goes on after it
+            & $flush
+            $out.Add('    ' + $l.TrimEnd())
+            $j = $i + 1
+            while ($j -lt $lines.Count -and $lines[$j].Trim() -eq '') { $j++ }
+            if ($j -lt $lines.Count -and $j -gt $i + 1 -and $lines[$j] -match '^    ') { for ($k = $i + 1; $k -lt $j; $k++) { $out.Add('') }; $i = $j - 1 }
+            elseif ($i + 1 -lt $lines.Count -and $lines[$i + 1] -notmatch '^    ') { $out.Add('') }
+        }
         elseif ($l.Trim() -eq '') { & $flush }
         else { $paragraph.Add($l.Trim()) }
     }

@@ -385,6 +385,38 @@ Describe 'The about_PsContainers topic' {
         & "$PSScriptRoot/../../tools/ConvertTo-AboutHelp.ps1" -HelpPath $dir -OutputPath (Join-Path $TestDrive 'out')
         Get-Content (Join-Path $TestDrive 'out/about_Sample.help.txt') | Should -Be @('TOPIC', '    about_Sample', '', 'SHORT DESCRIPTION', '    A sample topic.', '', '        code  kept')
     }
+
+    It 'keeps a code block line for line: deeper indents, comments, continuations and blank lines inside it' {
+        $dir = Join-Path $TestDrive 'about2'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        $md = @('# about_Code', '', '## EXAMPLE', 'Run this:', '', '    function f {', '        param(', '            # a comment', '            [int] $A = 1', '        )', '', '        $A + `', '            1', '    }', '', 'After it.')
+        Set-Content (Join-Path $dir 'about_Code.md') $md
+        & "$PSScriptRoot/../../tools/ConvertTo-AboutHelp.ps1" -HelpPath $dir -OutputPath (Join-Path $TestDrive 'out2')
+        Get-Content (Join-Path $TestDrive 'out2/about_Code.help.txt') | Should -Be @(
+            'TOPIC', '    about_Code', '', 'EXAMPLE', '    Run this:', '',
+            '        function f {', '            param(', '                # a comment', '                [int] $A = 1', '            )', '',
+            '            $A + `', '                1', '        }', '', '    After it.')
+    }
+
+    It 'prints every code block of every about_ topic as written in its source, so what a user copies from Get-Help runs' {
+        foreach ($md in Get-ChildItem "$PSScriptRoot/../../docs/help" -Filter 'about_*.md') {
+            $printed = @((Get-Help $md.BaseName | Out-String -Width 250) -split '\r?\n' | ForEach-Object { $_.TrimEnd() })
+            $code = @(Get-Content $md.FullName | Where-Object { $_ -match '^    \S|^     ' } | ForEach-Object { '    ' + $_.TrimEnd() })
+            $code.Count | Should -BeGreaterThan 0 -Because "$($md.Name) has examples"
+            $at = 0
+            foreach ($line in $code) {
+                $found = [array]::IndexOf($printed, $line, $at)
+                $found | Should -BeGreaterOrEqual 0 -Because "$($md.Name)'s code line '$line' must be printed as written, in order"
+                $at = $found + 1
+            }
+        }
+        $rollout = @((Get-Help about_PsContainers_Remoting | Out-String -Width 250) -split '\r?\n')
+        $from = [array]::IndexOf($rollout, '        function Invoke-ContainerProjectRollout {')
+        $to = [array]::IndexOf($rollout, '        }', $from)
+        $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseInput((($rollout[$from..$to] | ForEach-Object { $_.Substring([Math]::Min(8, $_.Length)) }) -join "`n"), [ref] $null, [ref] $errors)
+        $errors | Should -BeNullOrEmpty -Because 'the rollout function copied from Get-Help parses'
+    }
 }
 
 # its rollout function is run for real against SSH hosts in Remoting.Tests.ps1

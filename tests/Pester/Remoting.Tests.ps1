@@ -198,12 +198,14 @@ Describe 'The about_PsContainers_Remoting runbook' {
         $script:Lab = New-RemotingTestLab -Index (4..6) -ModulePath $script:ModulePath
         $script:Hosts = $script:Lab.Hosts
         $script:Sessions = $script:Lab.Sessions
-        # the topic's own code, as it is printed (the code blocks of the Markdown source, indented by four spaces)
-        $lines = Get-Content "$PSScriptRoot/../../docs/help/about_PsContainers_Remoting.md"
-        $from = [array]::IndexOf($lines, '    function Invoke-ContainerProjectRollout {')
-        $to = [array]::IndexOf($lines, '    }', $from)
+        # the topic's own code as Get-Help prints it (the help text the module ships, where a user copies it from:
+        # the Markdown's code blocks indented by eight spaces)
+        $lines = @((Get-Help about_PsContainers_Remoting | Out-String -Width 200) -split "\r?\n")
+        $from = [array]::IndexOf($lines, '        function Invoke-ContainerProjectRollout {')
+        $to = [array]::IndexOf($lines, '        }', $from)
         $from | Should -BeGreaterThan 0
-        $script:Rollout = ($lines[$from..$to] | ForEach-Object { $_.Substring(4) }) -join "`n"
+        $to | Should -BeGreaterThan $from
+        $script:Rollout = ($lines[$from..$to] | ForEach-Object { $_.Substring([Math]::Min(8, $_.Length)) }) -join "`n"
 
         function script:Write-Project([string] $Dir, [string] $Version, [string] $Probe) {
             New-Item -ItemType Directory -Force -Path $Dir | Out-Null
