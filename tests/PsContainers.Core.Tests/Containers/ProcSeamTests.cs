@@ -19,7 +19,7 @@ public sealed class ProcSeamTests : IDisposable
     public void Dispose() { try { Directory.Delete(_root, true); } catch { } }
 
     // pids far above any pid_max default: never a real process, even if a read slipped through to the real /proc
-    private const int ContainerPid = 2_000_000_001, MonitorPid = 2_000_000_002;
+    private const int ContainerPid = 2_000_000_001, MonitorPid = 2_000_000_002, DnsPid = 2_000_000_003;
 
     private Container Orphan() => new()
     {
@@ -112,5 +112,23 @@ public sealed class ProcSeamTests : IDisposable
         Assert.Equal(ContainerStatus.Exited, lost.State.Status);
         Assert.True(lost.State.MonitorLost);
         Assert.Equal(-1, lost.State.ExitCode);
+    }
+
+    [Fact]
+    public void ANetworksNameServerIsTheRecordedPidOnlyWhileItIsPscdnsServingThatNetwork()
+    {
+        var dns = new PsContainers.Core.Networking.NetworkDns(new PscPaths(_root), _sys);
+        Directory.CreateDirectory(dns.Directory);
+        Assert.Null(dns.RunningPid("web")); // no pid file
+        File.WriteAllText(dns.PidPath("web"), DnsPid + "\n");
+        Assert.Null(dns.RunningPid("web")); // the pid is not the fake's yet: read from the real /proc, where it does not exist
+        _sys.SetProcFile(DnsPid, "cmdline", $"/opt/psc/pscdns\010.89.1.1\0{dns.RecordsPath("web")}\0");
+        Assert.Equal(DnsPid, dns.RunningPid("web"));
+        Assert.Null(dns.RunningPid("db")); // another network's pid file is missing
+        File.WriteAllText(dns.PidPath("db"), DnsPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Null(dns.RunningPid("db")); // the same server, but it serves web's records
+        _sys.SetProcFile(DnsPid, "cmdline", $"sleep\0100\0{dns.RecordsPath("web")}\0"); // the pid was reused
+        Assert.Null(dns.RunningPid("web"));
+        Assert.Contains($"{DnsPid}/cmdline", _sys.ProcReads);
     }
 }
