@@ -46,7 +46,7 @@ public sealed class Engine
         _containerStore = new(() => new ContainerStore(Paths, Syscalls));
         _images = new(() => new ImageStore(Paths) { Users = _containerStore.Value, Events = Events });
         _networks = new(() => new NetworkStore(Paths) { Events = Events });
-        _networking = new(() => new ContainerNetworking(Paths, _networks.Value));
+        _networking = new(() => new ContainerNetworking(Paths, _networks.Value, Syscalls));
         _volumes = new(() => new VolumeStore(Paths) { Events = Events });
         _mounter = new(() => new VolumeMounter(Paths, _volumes.Value));
         _containers = new(() => new ContainerManager(this));

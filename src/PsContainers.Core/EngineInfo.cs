@@ -82,7 +82,7 @@ public sealed class EngineInfo
             OperatingSystem = OsPrettyName(),
             Architecture = version.Architecture,
             Cpus = Environment.ProcessorCount,
-            MemoryTotal = MemTotal(),
+            MemoryTotal = MemTotal(engine.Syscalls),
             EngineVersion = version.EngineVersion,
             SecurityOptions = ["seccomp (builtin profile)", "capabilities (docker's default set)", "namespaces: mount, pid, ipc, uts, net, cgroup"],
             InsecureRegistries = registries.Insecure.ToList(),
@@ -107,15 +107,12 @@ public sealed class EngineInfo
         return "Linux";
     }
 
-    private static long MemTotal()
+    /// <summary>The host's memory in bytes (the MemTotal line of /proc/meminfo, in KiB); 0 when it cannot be read.</summary>
+    private static long MemTotal(Util.ISyscalls sys)
     {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException) { }
+        foreach (var line in (sys.ReadHostProcFile("meminfo") ?? "").Split('\n'))
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
         return 0;
     }
 }

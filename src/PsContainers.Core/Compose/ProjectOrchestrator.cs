@@ -41,8 +41,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     public Container ServiceContainer(string project, string service, int index)
     {
         var all = ContainersOf(project);
-        if (all.Count == 0)
-            throw PscException.NotFound(ErrorIds.ProjectNotFound, $"No container of compose project '{project}' exists.", project);
+        if (all.Count == 0) throw ComposeProjectLookup.NotFound(project);
         return all.FirstOrDefault(c => c.Service == service && c.Number == index)
             ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"Service '{service}' of compose project '{project}' has no container number {index}.", service);
     }
@@ -723,9 +722,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     private List<Container> Select(string project, IReadOnlyCollection<string> services)
     {
         var all = ContainersOf(project).Where(c => services.Count == 0 || c.Service is not null && services.Contains(c.Service)).ToList();
-        if (all.Count == 0)
-            throw PscException.NotFound(ErrorIds.ProjectNotFound,
-                services.Count == 0 ? $"No container of compose project '{project}' exists." : $"No container of services {string.Join(", ", services)} of compose project '{project}' exists.", project);
+        if (all.Count == 0) throw ComposeProjectLookup.NotFound(project, services);
         return all;
     }
 
@@ -753,13 +750,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     }
 
     /// <summary>The projects of the store, from the labels of their containers (docker compose ls -a), by name.</summary>
-    public IReadOnlyList<ContainerProjectSummary> List() =>
-        engine.ContainerStore.LoadAll()
-            .Where(c => c.Project is not null && !c.OneOff)
-            .GroupBy(c => c.Project!, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Summarize(g.Key, g.ToList()))
-            .ToList();
+    public IReadOnlyList<ContainerProjectSummary> List() => ComposeProjectLookup.Summaries(engine.ContainerStore.LoadAll());
 
     /// <summary>The summary of one project's containers (ls): "running(2/3)" when some run, else the first state's name and the count.</summary>
     public static ContainerProjectSummary Summarize(string name, IReadOnlyList<Container> containers)

@@ -236,7 +236,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     /// Turn the recorded state into the truth: a container whose monitor is gone is not running. Only in memory:
     /// the record is repaired by <see cref="ReconcileLocked"/>.
     /// </summary>
-    private static void Observe(Container c)
+    private void Observe(Container c)
     {
         var s = c.State;
         if (s.Running)
@@ -305,30 +305,24 @@ public sealed partial class ContainerStore : Images.IImageUsers
         }
     }
 
-    private static bool MonitorAliveFor(Container c)
+    /// <summary>Whether <paramref name="c"/>'s monitor pid is still its pscmon (its command line names pscmon and the
+    /// container: pids are reused) and has not exited (not a zombie).</summary>
+    private bool MonitorAliveFor(Container c)
     {
         int pid = c.State.MonitorPid;
         if (pid <= 0) return false;
-        try
-        {
-            byte[] cmd = File.ReadAllBytes($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
-            var s = System.Text.Encoding.UTF8.GetString(cmd);
-            return s.Contains(c.Id, StringComparison.Ordinal) && s.Contains("pscmon", StringComparison.Ordinal)
-                && !IsZombie(pid);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
+        string? cmd = _sys.ReadProcFile(pid, "cmdline");
+        return cmd is not null && cmd.Contains(c.Id, StringComparison.Ordinal) && cmd.Contains("pscmon", StringComparison.Ordinal)
+            && !IsZombie(pid);
     }
 
-    private static bool IsZombie(int pid)
+    /// <summary>A process that is a zombie (Z) or dead (X) in /proc/&lt;pid&gt;/stat, or gone.</summary>
+    private bool IsZombie(int pid)
     {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            int close = stat.LastIndexOf(')');
-            return close > 0 && close + 2 < stat.Length && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
-        }
-        catch (IOException) { return true; }
+        string? stat = _sys.ReadProcFile(pid, "stat");
+        if (stat is null) return true;
+        int close = stat.LastIndexOf(')');
+        return close > 0 && close + 2 < stat.Length && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
     }
 
     /// <summary>Find by exact name, full id, or unique id prefix (at least 1 character).</summary>

@@ -68,16 +68,7 @@ internal sealed class StopSequence
             _sys.Kill(_c.State.Pid, sig);
     }
 
-    private bool InContainerCgroup(int pid)
-    {
-        try
-        {
-            string f = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cgroup";
-            return File.Exists(f) && File.ReadAllText(f).Contains(_c.Id, StringComparison.Ordinal);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
+    private bool InContainerCgroup(int pid) => _sys.ReadProcFile(pid, "cgroup")?.Contains(_c.Id, StringComparison.Ordinal) == true;
 
     /// <summary>A paused container is thawed so it can act on the signal; the marker goes with the pause.</summary>
     public void ResumeIfPaused()

@@ -22,13 +22,14 @@ public sealed class ContainerNetworking
 
     public ContainerNetworking(PscPaths paths) : this(paths, new NetworkStore(paths)) { }
 
-    /// <summary>Over the engine's network store (see <see cref="Engine"/>).</summary>
-    public ContainerNetworking(PscPaths paths, NetworkStore store)
+    /// <summary>Over the engine's network store (see <see cref="Engine"/>); <paramref name="syscalls"/>: the engine's
+    /// system calls (the real ones when null).</summary>
+    public ContainerNetworking(PscPaths paths, NetworkStore store, ISyscalls? syscalls = null)
     {
         Paths = paths;
         Store = store;
         Cni = Store.Executor();
-        Dns = new NetworkDns(paths);
+        Dns = new NetworkDns(paths, syscalls);
     }
 
     public string ContainerDirectory(string id) => Path.Combine(Paths.Containers, id);

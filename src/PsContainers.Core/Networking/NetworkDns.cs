@@ -13,8 +13,17 @@ namespace PsContainers.Core.Networking;
 /// </summary>
 public sealed class NetworkDns
 {
+    private readonly Util.ISyscalls _sys;
+
     public PscPaths Paths { get; }
-    public NetworkDns(PscPaths paths) { Paths = paths; }
+
+    /// <param name="paths">The store root.</param>
+    /// <param name="syscalls">Where /proc is read (whether a recorded pid is still our pscdns); the real one when null.</param>
+    public NetworkDns(PscPaths paths, Util.ISyscalls? syscalls = null)
+    {
+        Paths = paths;
+        _sys = syscalls ?? Util.LinuxSyscalls.Instance;
+    }
 
     public string Directory => Path.Combine(Paths.Networks, "dns");
     public string RecordsPath(string network) => Path.Combine(Directory, network + ".json");
@@ -78,7 +87,7 @@ public sealed class NetworkDns
         try
         {
             if (!int.TryParse(File.ReadAllText(PidPath(network)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) return null;
-            var cmd = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            var cmd = (_sys.ReadProcFile(pid, "cmdline") ?? "").Split('\0');
             return cmd.Length > 2 && Path.GetFileName(cmd[0]) == "pscdns" && cmd[2] == RecordsPath(network) ? pid : null;
         }
         catch (IOException) { return null; }

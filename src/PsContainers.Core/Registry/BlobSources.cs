@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Registry;
@@ -12,45 +10,35 @@ namespace PsContainers.Core.Registry;
 public sealed class BlobSources
 {
     private const int MaxPerBlob = 8;
-    private readonly string _file;
-    private readonly string _lock;
+    private readonly LockedJsonFile<Dictionary<string, List<string>>> _file;
 
+    /// <param name="paths">The store root whose registry/ directory holds the file.</param>
     public BlobSources(PscPaths paths)
     {
         string dir = Path.Combine(paths.Root, "registry");
-        _file = Path.Combine(dir, "blob-sources.json");
-        _lock = Path.Combine(dir, "blob-sources.lock");
-    }
-
-    private Dictionary<string, List<string>> Read()
-    {
-        try
-        {
-            if (!File.Exists(_file)) return new();
-            return JsonSerializer.Deserialize<Dictionary<string, List<string>>>(File.ReadAllText(_file)) ?? new();
-        }
-        catch (Exception e) when (e is JsonException or IOException) { return new(); }
+        _file = new(Path.Combine(dir, "blob-sources.json"), Path.Combine(dir, "blob-sources.lock"), () => new());
     }
 
     /// <summary>Repositories ("registry/repo") holding the blob, most recent first.</summary>
-    public IReadOnlyList<string> Get(string digest) => Read().TryGetValue(digest, out var l) ? l : Array.Empty<string>();
+    public IReadOnlyList<string> Get(string digest) => _file.Read().TryGetValue(digest, out var l) ? l : Array.Empty<string>();
 
     /// <summary>Record that <paramref name="digests"/> exist in registry/repository.</summary>
     public void Add(string registry, string repository, IEnumerable<string> digests)
     {
         var list = digests.ToList();
         if (list.Count == 0) return;
-        using var l = FileLock.Exclusive(_lock);
-        var map = Read();
         string where = registry + "/" + repository;
-        foreach (var d in list)
+        _file.Update(map =>
         {
-            if (!map.TryGetValue(d, out var repos)) map[d] = repos = new List<string>();
-            repos.Remove(where);
-            repos.Insert(0, where);
-            if (repos.Count > MaxPerBlob) repos.RemoveRange(MaxPerBlob, repos.Count - MaxPerBlob);
-        }
-        AtomicFile.WriteAllBytes(_file, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(map)));
+            foreach (var d in list)
+            {
+                if (!map.TryGetValue(d, out var repos)) map[d] = repos = new List<string>();
+                repos.Remove(where);
+                repos.Insert(0, where);
+                if (repos.Count > MaxPerBlob) repos.RemoveRange(MaxPerBlob, repos.Count - MaxPerBlob);
+            }
+            return true;
+        });
     }
 
     /// <summary>A repository of <paramref name="registry"/> other than <paramref name="exceptRepository"/> holding the blob.</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 using PsContainers.Core.Oci;
 using PsContainers.Core.Util;
 
@@ -19,32 +17,24 @@ public sealed class CompressedLayerCache
 {
     /// <summary>The most entries kept (about 200 bytes each).</summary>
     public const int MaxEntries = 4096;
-    private readonly string _file;
-    private readonly string _lock;
+    private readonly LockedJsonFile<List<Entry>> _file;
 
     /// <param name="paths">The store root whose registry/ directory holds the file.</param>
     public CompressedLayerCache(PscPaths paths)
     {
         string dir = Path.Combine(paths.Root, "registry");
-        _file = Path.Combine(dir, "compressed-layers.json");
-        _lock = Path.Combine(dir, "compressed-layers.lock");
+        _file = new(Path.Combine(dir, "compressed-layers.json"), Path.Combine(dir, "compressed-layers.lock"), () => []);
     }
 
     private static string Key(string plainDigest, LayerCompression compression) =>
         $"{plainDigest} {compression.ToString().ToLowerInvariant()} {RuntimeInformation.FrameworkDescription}";
-
-    private List<Entry> Read()
-    {
-        try { return File.Exists(_file) ? JsonSerializer.Deserialize<List<Entry>>(File.ReadAllText(_file)) ?? [] : []; }
-        catch (Exception e) when (e is JsonException or IOException) { return []; }
-    }
 
     /// <summary>The compressed blob <paramref name="plainDigest"/> became with <paramref name="compression"/> on this runtime, or null.</summary>
     /// <returns>Its digest ("sha256:&lt;hex&gt;") and size in bytes.</returns>
     public (string Digest, long Size)? Find(string plainDigest, LayerCompression compression)
     {
         string key = Key(plainDigest, compression);
-        foreach (var e in Read())
+        foreach (var e in _file.Read())
             if (e.Key == key && Digest.IsValid(e.Digest) && e.Size > 0) return (e.Digest, e.Size);
         return null;
     }
@@ -61,12 +51,13 @@ public sealed class CompressedLayerCache
     private void Change(string plainDigest, LayerCompression compression, Entry? entry)
     {
         string key = Key(plainDigest, compression);
-        using var l = FileLock.Exclusive(_lock);
-        var list = Read();
-        list.RemoveAll(e => e.Key == key);
-        if (entry is not null) list.Add(entry);
-        if (list.Count > MaxEntries) list.RemoveRange(0, list.Count - MaxEntries);
-        AtomicFile.WriteAllBytes(_file, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(list)));
+        _file.Update(list =>
+        {
+            list.RemoveAll(e => e.Key == key);
+            if (entry is not null) list.Add(entry);
+            if (list.Count > MaxEntries) list.RemoveRange(0, list.Count - MaxEntries);
+            return true;
+        });
     }
 
     private sealed class Entry

@@ -170,43 +170,43 @@ public sealed class CredentialStore
         foreach (var file in ReadFiles)
         {
             if (!File.Exists(file)) continue;
-            using var l = FileLock.Exclusive(file + ".lock");
-            JsonObject root;
-            try { root = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? new JsonObject(); }
-            catch (JsonException) { continue; }
-            if (root["auths"] is not JsonObject auths) continue;
-            bool any = false;
-            foreach (var key in auths.Select(kv => kv.Key).ToList())
-            {
-                if (key == registry || NormaliseKey(key) == registry || (registry == "docker.io" && key == DockerHubKey))
-                {
-                    auths.Remove(key); any = true;
-                }
-            }
-            if (!any) continue;
-            AtomicFile.WriteAllBytes(file, Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true })),
-                UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            changed.Add(file);
+            // a file that is not valid JSON is not ours to rewrite: it is left as it is
+            try { if (AuthFile(file).Update(root => RemoveKeys(root, registry))) changed.Add(file); }
+            catch (PscException e) when (e.ErrorId == ErrorIds.AuthFileInvalid) { }
         }
         return changed;
     }
 
-    private static void Update(string file, string key, JsonObject entry)
+    private static bool RemoveKeys(JsonObject root, string registry)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        using var l = FileLock.Exclusive(file + ".lock");
-        JsonObject root = new();
-        if (File.Exists(file))
+        if (root["auths"] is not JsonObject auths) return false;
+        bool any = false;
+        foreach (var key in auths.Select(kv => kv.Key).ToList())
         {
-            try { root = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? new JsonObject(); }
-            catch (JsonException e)
+            if (key == registry || NormaliseKey(key) == registry || (registry == "docker.io" && key == DockerHubKey))
             {
-                throw PscException.InvalidData(ErrorIds.AuthFileInvalid, $"Cannot update '{file}': it is not valid JSON ({e.Message}).", file, e);
+                auths.Remove(key); any = true;
             }
         }
-        if (root["auths"] is not JsonObject auths) { auths = new JsonObject(); root["auths"] = auths; }
-        auths[key] = entry;
-        AtomicFile.WriteAllBytes(file, Encoding.UTF8.GetBytes(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true })),
-            UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return any;
     }
+
+    private static void Update(string file, string key, JsonObject entry) =>
+        AuthFile(file).Update(root =>
+        {
+            if (root["auths"] is not JsonObject auths) { auths = new JsonObject(); root["auths"] = auths; }
+            auths[key] = entry;
+            return true;
+        });
+
+    /// <summary>An auth file as a locked JSON document: indented, mode 0600, locked by &lt;file&gt;.lock; a file that is
+    /// not valid JSON is AuthFileInvalid (InvalidData), never silently replaced.</summary>
+    private static LockedJsonFile<JsonObject> AuthFile(string file) =>
+        new(file, file + ".lock", () => new JsonObject(), text => JsonNode.Parse(text) as JsonObject, root => root.ToJsonString(Indented))
+        {
+            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            OnCorrupt = e => PscException.InvalidData(ErrorIds.AuthFileInvalid, $"Cannot update '{file}': it is not valid JSON ({e.Message}).", file, e),
+        };
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

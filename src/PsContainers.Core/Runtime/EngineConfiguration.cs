@@ -23,26 +23,21 @@ public sealed class EngineConfiguration
 
     private const string RuntimeKey = "runtime";
 
-    private static JsonObject ReadObject(string file)
-    {
-        if (!File.Exists(file)) return new JsonObject();
-        string text = File.ReadAllText(file);
-        if (string.IsNullOrWhiteSpace(text)) return new JsonObject();
-        try
+    /// <summary>The settings file as a locked JSON document (indented; an empty file is no settings; a file that is not
+    /// a JSON object is InvalidEngineConfiguration).</summary>
+    private static LockedJsonFile<JsonObject> SettingsFile(string file) =>
+        new(file, file + ".lock", () => new JsonObject(), text => string.IsNullOrWhiteSpace(text) ? null
+                : JsonNode.Parse(text) as JsonObject
+                  ?? throw PscException.InvalidData(ErrorIds.InvalidEngineConfiguration, $"'{file}' does not hold a JSON object.", file),
+            o => o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }))
         {
-            return JsonNode.Parse(text) as JsonObject
-                ?? throw PscException.InvalidData(ErrorIds.InvalidEngineConfiguration, $"'{file}' does not hold a JSON object.", file);
-        }
-        catch (JsonException e)
-        {
-            throw PscException.InvalidData(ErrorIds.InvalidEngineConfiguration, $"'{file}' is not valid JSON: {e.Message}", file, e);
-        }
-    }
+            OnCorrupt = e => PscException.InvalidData(ErrorIds.InvalidEngineConfiguration, $"'{file}' is not valid JSON: {e.Message}", file, e),
+        };
 
     /// <summary>Read the settings (defaults when the file does not exist). <paramref name="withVersion"/> asks the runtime for its version.</summary>
     public static EngineConfiguration Load(PscPaths paths, bool withVersion = false)
     {
-        var o = ReadObject(paths.ConfigFile);
+        var o = SettingsFile(paths.ConfigFile).Read();
         string? rt = o[RuntimeKey]?.GetValue<string>();
         bool isDefault = string.IsNullOrEmpty(rt);
         string runtime = isDefault ? OciRuntimeClient.DefaultRuntimePath : rt!;
@@ -75,13 +70,12 @@ public sealed class EngineConfiguration
     {
         string? version = string.IsNullOrEmpty(runtime) ? null : ValidateRuntime(runtime);
         Directory.CreateDirectory(paths.Root);
-        using (FileLock.Exclusive(paths.ConfigFile + ".lock"))
+        SettingsFile(paths.ConfigFile).Update(o =>
         {
-            var o = ReadObject(paths.ConfigFile);
             if (string.IsNullOrEmpty(runtime)) o.Remove(RuntimeKey);
             else o[RuntimeKey] = runtime;
-            AtomicFile.WriteAllText(paths.ConfigFile, o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        }
+            return true;
+        });
         var c = Load(paths);
         return new EngineConfiguration
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core;
+using PsContainers.Core.Compose;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Runtime;
 using PsContainers.Transformations;
@@ -56,22 +57,19 @@ public sealed class GetContainerLogCommand : ContainerTargetCmdletBase
         {
             since = TimeArgument.ToTime(Since, nameof(Since));
             until = TimeArgument.ToTime(Until, nameof(Until));
-            var query = new ContainerQuery { All = true, Project = Project, Service = Service };
-            containers = query.Filter(Manager.Store.LoadAll()).OrderBy(c => c.Service, StringComparer.Ordinal)
+            containers = ComposeProjectLookup.Containers(Manager.Store.LoadAll(), Project, services: Service).OrderBy(c => c.Service, StringComparer.Ordinal)
                 .ThenBy(c => c.Number ?? 0).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
         }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); return; }
         if (containers.Count == 0)
         {
-            if (!Core.Targets.Wildcard.ContainsWildcard(Project))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No container of project '{Project}'{(Service is { Length: > 0 } ? " and service " + string.Join(", ", Service) : "")}."),
-                    ErrorIds.ProjectNotFound, ErrorCategory.ObjectNotFound, Project));
+            if (ComposeProjectLookup.MissingIsError(Project)) WriteEngineError(ComposeProjectLookup.NotFound(Project, Service), Project);
             return;
         }
         var prefixes = NoLogPrefix ? null : containers.ToDictionary(c => c.Id, c => ComposeLabels.LogPrefix(c.Name, c.Project));
         // -Follow also follows the project's containers that start later (docker compose logs -f)
         Func<IReadOnlyList<Container>>? discover = Follow
-            ? () => new ContainerQuery { All = true, Project = Project, Service = Service }.Filter(Manager.Store.LoadAll()).ToList()
+            ? () => ComposeProjectLookup.Containers(Manager.Store.LoadAll(), Project, services: Service)
             : null;
         try { WriteMerged(containers, prefixes, since, until, discover); }
         catch (Exception e) when (e is not PipelineStoppedException) { WriteEngineError(e, Project); }

@@ -75,7 +75,8 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
                 case ContainerProjectSummary s:
                     AddProject(s.Name, wildcard: false);
                     break;
-                case string name when !WildcardPattern.ContainsWildcardCharacters(name) && !All.Any(c => c.Name == name) && All.Any(c => c.Project == name):
+                case string name when !WildcardPattern.ContainsWildcardCharacters(name) && !All.Any(c => c.Name == name)
+                                       && ComposeProjectLookup.Containers(All, name, pattern: false).Count > 0:
                     AddProject(name, wildcard: false);
                     break;
                 case string name:
@@ -91,10 +92,9 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
 
     private void AddProject(string name, bool wildcard)
     {
-        var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-        var hits = All.Where(c => c.Project is { } p && (wildcard ? pattern.IsMatch(p) : p == name)).ToList();
-        if (hits.Count == 0 && !(wildcard && WildcardPattern.ContainsWildcardCharacters(name)))
-            WriteEngineError(PscException.NotFound(ErrorIds.ProjectNotFound, $"No container of compose project '{name}' exists.", name), name);
+        if (!ForTarget(name, () => ComposeProjectLookup.Containers(All, name, pattern: wildcard), out var hits)) return;
+        if (hits.Count == 0 && ComposeProjectLookup.MissingIsError(name, wildcard))
+            WriteEngineError(ComposeProjectLookup.NotFound(name), name);
         _containers.AddRange(hits);
     }
 

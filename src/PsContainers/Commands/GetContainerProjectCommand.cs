@@ -21,17 +21,16 @@ public sealed class GetContainerProjectCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        IReadOnlyList<ContainerProjectSummary> all;
-        try { all = new ProjectOrchestrator(Engine).List(); }
+        List<Core.Containers.Container> all;
+        try { all = Engine.ContainerStore.LoadAll(); }
         catch (Exception e) { ThrowEngineError(e); return; }
-        if (Name is null) { WriteObject(all, enumerateCollection: true); return; }
+        if (Name is null) { WriteObject(ComposeProjectLookup.Summaries(all), enumerateCollection: true); return; }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in Name)
         {
-            var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
-            var hits = all.Where(p => pattern.IsMatch(p.Name)).ToList();
-            if (hits.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                WriteEngineError(PscException.NotFound(ErrorIds.ProjectNotFound, $"No container of compose project '{n}' exists.", n), n);
+            if (!ForTarget(n, () => ComposeProjectLookup.Summaries(all, n), out var hits)) continue;
+            if (hits.Count == 0 && ComposeProjectLookup.MissingIsError(n))
+                WriteEngineError(ComposeProjectLookup.NotFound(n), n);
             foreach (var p in hits) if (seen.Add(p.Name)) WriteObject(p);
         }
     }

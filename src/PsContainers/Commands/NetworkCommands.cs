@@ -107,75 +107,30 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
 /// <summary>Connect-ContainerNetwork: attach a running container to another network (CNI ADD into its namespace).</summary>
 [Cmdlet(VerbsCommunications.Connect, "ContainerNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(NetworkAttachment))]
-public sealed class ConnectContainerNetworkCommand : PscCmdlet
+public sealed class ConnectContainerNetworkCommand : ContainerNetworkAttachmentCmdletBase
 {
-    /// <summary>The network to Connect (its name; docker network connect NETWORK CONTAINER: first positionally).</summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    [Alias("NetworkName")]
-    [ArgumentCompleter(typeof(NetworkNameCompleter))]
-    public string Network { get; set; } = "";
-
-    /// <summary>
-    /// The containers to Connect to it: names or ids (or id prefixes), second positionally. Containers piped in bind by
-    /// their Id (Get-Container | …), strings by value. -Name is not a parameter here: in the *-ContainerNetwork cmdlets
-    /// a name is a network's, so the container is only ever -Container (-ContainerName, -Id).
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ContainerName", "ContainerId", "Id")]
-    [ArgumentCompleter(typeof(ContainerNameCompleter))]
-    public string[] Container { get; set; } = Array.Empty<string>();
-
     [Parameter] public string? IPAddress { get; set; }
     [Parameter] public string[]? Alias { get; set; }
 
-    protected override void ProcessRecord()
+    protected override string Action => $"Connect to network '{Network}'";
+
+    protected override void Act(ContainerNetworking networking, ContainerNetworkState container)
     {
-        var cn = Engine.Networking;
-        var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
-        foreach (var st in targets.Select(Container, wildcards: false))
-        {
-            if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Connect to network '{Network}'")) continue;
-            ForTarget(st.ContainerName ?? st.ContainerId, () =>
-            {
-                var s = RunPumped((p, ct) => cn.Connect(st.ContainerId, Network, IPAddress, Alias, ct));
-                WriteObject(s.Networks.First(a => a.Network == Network));
-            });
-        }
+        var s = RunPumped((p, ct) => networking.Connect(container.ContainerId, Network, IPAddress, Alias, ct));
+        WriteObject(s.Networks.First(a => a.Network == Network));
     }
 }
 
 /// <summary>Disconnect-ContainerNetwork: detach a container from a network (CNI DEL).</summary>
 [Cmdlet(VerbsCommunications.Disconnect, "ContainerNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
-public sealed class DisconnectContainerNetworkCommand : PscCmdlet
+public sealed class DisconnectContainerNetworkCommand : ContainerNetworkAttachmentCmdletBase
 {
-    /// <summary>The network to Disconnect (its name; docker network disconnect NETWORK CONTAINER: first positionally).</summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    [Alias("NetworkName")]
-    [ArgumentCompleter(typeof(NetworkNameCompleter))]
-    public string Network { get; set; } = "";
-
-    /// <summary>
-    /// The containers to Disconnect from it: names or ids (or id prefixes), second positionally. Containers piped in bind by
-    /// their Id (Get-Container | …), strings by value. -Name is not a parameter here: in the *-ContainerNetwork cmdlets
-    /// a name is a network's, so the container is only ever -Container (-ContainerName, -Id).
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ContainerName", "ContainerId", "Id")]
-    [ArgumentCompleter(typeof(ContainerNameCompleter))]
-    public string[] Container { get; set; } = Array.Empty<string>();
-
     /// <summary>Accepted for docker compatibility (disconnect is always forced to release the address).</summary>
     [Parameter] public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        var cn = Engine.Networking;
-        var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
-        foreach (var st in targets.Select(Container, wildcards: false))
-        {
-            if (!ShouldProcess(st.ContainerName ?? st.ContainerId, $"Disconnect from network '{Network}'")) continue;
-            ForTarget(st.ContainerName ?? st.ContainerId, () => RunPumped((p, ct) => cn.Disconnect(st.ContainerId, Network, ct)));
-        }
-    }
+    protected override string Action => $"Disconnect from network '{Network}'";
+
+    protected override void Act(ContainerNetworking networking, ContainerNetworkState container) =>
+        RunPumped((p, ct) => networking.Disconnect(container.ContainerId, Network, ct));
 }

@@ -60,6 +60,53 @@ public sealed class RecordingSyscalls : ISyscalls
         }
     }
 
+    /// <summary>
+    /// The /proc files of fake processes, by (pid, name) (e.g. (4242, "cgroup")): a pid that has an entry here is the
+    /// fake's (its other files read as null, like a process that exited); any other pid is read from the real /proc.
+    /// A value may be changed while the engine runs (e.g. a monitor turning into a zombie).
+    /// </summary>
+    private readonly Dictionary<(int Pid, string Name), string> _procFiles = new();
+    private readonly Dictionary<string, string> _hostProcFiles = new(StringComparer.Ordinal);
+    private readonly List<string> _procReads = new();
+
+    /// <summary>Set (or with null remove) a fake process' /proc file; see <see cref="ReadProcFile"/>.</summary>
+    public void SetProcFile(int pid, string name, string? text)
+    {
+        lock (_gate)
+        {
+            if (text is null) _procFiles.Remove((pid, name));
+            else _procFiles[(pid, name)] = text;
+        }
+    }
+
+    /// <summary>Set a host-wide /proc file (e.g. "meminfo"); a name never set is read from the real /proc.</summary>
+    public void SetHostProcFile(string name, string text) { lock (_gate) _hostProcFiles[name] = text; }
+
+    /// <summary>The /proc reads made (kept apart from <see cref="Calls"/>), e.g. "4242/cgroup", "stat".</summary>
+    public IReadOnlyList<string> ProcReads { get { lock (_gate) return _procReads.ToArray(); } }
+
+    /// <summary>A pid with a file set by <see cref="SetProcFile"/> is the fake's (its other files read as null, like a
+    /// process that exited); any other pid is read from the real /proc.</summary>
+    public string? ReadProcFile(int pid, string name)
+    {
+        lock (_gate)
+        {
+            _procReads.Add($"{pid}/{name}");
+            if (_procFiles.Keys.Any(k => k.Pid == pid)) return _procFiles.GetValueOrDefault((pid, name));
+        }
+        return _real.ReadProcFile(pid, name);
+    }
+
+    public string? ReadHostProcFile(string name)
+    {
+        lock (_gate)
+        {
+            _procReads.Add(name);
+            if (_hostProcFiles.TryGetValue(name, out var text)) return text;
+        }
+        return _real.ReadHostProcFile(name);
+    }
+
     // ---- passed through: harmless on the test's own files and descriptors ----
     public int Lchown(string path, int uid, int gid) => _real.Lchown(path, uid, gid);
     public int Lsetxattr(string path, string name, byte[] value) => _real.Lsetxattr(path, name, value);

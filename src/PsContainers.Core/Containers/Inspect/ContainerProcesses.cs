@@ -27,21 +27,23 @@ public sealed class ContainerProcesses
         var cur = store.Load(c.Id) ?? throw ContainerManager.NotFound(c.Name);
         ContainerStateMachine.Require(cur, ContainerOperation.ReadProcesses);
         var pids = _engine.Containers.RuntimeFor(cur).Ps(cur.Id);
-        var boot = BootTime();
+        var sys = _engine.Syscalls;
+        var boot = BootTime(sys);
         var users = ReadPasswd(Path.Combine(store.DirOf(c.Id), "rootfs"));
         var list = new List<ContainerProcess>();
         foreach (int pid in pids)
         {
             try
             {
-                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                // a file that cannot be read (null): the process exited meanwhile
+                if (sys.ReadProcFile(pid, "stat") is not { } stat || sys.ReadProcFile(pid, "status") is not { } status
+                    || sys.ReadProcFile(pid, "cmdline") is not { } cmdline) continue;
                 int close = stat.LastIndexOf(')');
                 string[] f = stat[(close + 2)..].Split(' ');
-                string status = File.ReadAllText($"/proc/{pid}/status");
                 int uid = int.Parse(Field(status, "Uid:").Split('\t', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
                 string nspid = Field(status, "NSpid:");
                 var ns = nspid.Split('\t', StringSplitOptions.RemoveEmptyEntries);
-                string cmd = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+                string cmd = cmdline.Replace('\0', ' ').Trim();
                 if (cmd.Length == 0) cmd = "[" + stat[(stat.IndexOf('(') + 1)..close] + "]";
                 long utime = long.Parse(f[11], CultureInfo.InvariantCulture), stime = long.Parse(f[12], CultureInfo.InvariantCulture);
                 long start = long.Parse(f[19], CultureInfo.InvariantCulture);
@@ -60,7 +62,6 @@ public sealed class ContainerProcesses
                     Command = cmd,
                 });
             }
-            catch (IOException) { } // exited meanwhile
             catch (FormatException) { }
         }
         return list;
@@ -72,9 +73,10 @@ public sealed class ContainerProcesses
         return "";
     }
 
-    private static DateTime BootTime()
+    /// <summary>The host's boot time (the btime line of /proc/stat, seconds since the epoch), UTC; now when it cannot be read.</summary>
+    private static DateTime BootTime(Util.ISyscalls sys)
     {
-        foreach (var line in File.ReadLines("/proc/stat"))
+        foreach (var line in (sys.ReadHostProcFile("stat") ?? "").Split('\n'))
             if (line.StartsWith("btime ", StringComparison.Ordinal))
                 return DateTimeOffset.FromUnixTimeSeconds(long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture)).UtcDateTime;
         return DateTime.UtcNow;
