@@ -164,7 +164,12 @@ Describe 'Get-Container as docker inspect' {
         $v = $script:J.Mounts | Where-Object Destination -eq '/data'
         $v.Type | Should -Be 'Volume'
         $v.Name | Should -Be 'insp-vol'
-        $v.Source | Should -Be 'insp-vol'
+        # docker's Source: the volume's directory on the host (…/volumes/<name>/_data), the store's volume data directory
+        $v.Source | Should -Be (Get-ContainerVolume insp-vol).Mountpoint
+        $v.Source | Should -Be (Join-Path $script:Root 'volumes/insp-vol/_data')
+        Test-Path -LiteralPath $v.Source -PathType Container | Should -BeTrue
+        Invoke-ContainerExec insp-web -- sh -c 'echo written-inside > /data/from-container'
+        Get-Content -LiteralPath (Join-Path $v.Source 'from-container') | Should -Be 'written-inside'
         $v.Driver | Should -Be 'local'
         $v.RW | Should -BeTrue
         $v.Mode | Should -Be 'rw'

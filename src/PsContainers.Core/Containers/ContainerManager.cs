@@ -134,7 +134,8 @@ public sealed partial class ContainerManager
         foreach (var d in o.Dns)
             if (!Networking.ExtraHost.IsIPAddress(d))
                 throw PscException.InvalidArgument(ErrorIds.InvalidDns, $"Name server '{d}' is not an IP address.", d);
-        var mounts = o.Volumes.Select(v => MountParser.ToMountSpec(MountParser.ParseVolume(v))).Concat(o.Mounts).ToList();
+        // the container's own copies: its recorded volume mounts are linked to the store (Source: the host directory), the options' are not
+        var mounts = o.Volumes.Select(v => MountParser.ToMountSpec(MountParser.ParseVolume(v))).Concat(o.Mounts.Select(m => m.Copy())).ToList();
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);

@@ -164,4 +164,52 @@ public sealed class ContainerInspectFieldsTests : IDisposable
         Assert.Equal([null, null, "local", "local", null], m.Select(x => x.Driver));
         Assert.Empty(new HostConfig().Binds);
     }
+
+    [Fact]
+    public void A_recorded_volume_mount_s_Source_is_the_volume_s_host_directory_and_the_record_keeps_the_name()
+    {
+        var c = new Container
+        {
+            Id = ContainerStore.NewId(), Name = "vols", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] },
+            ImageId = "sha256:" + new string('c', 64),
+            Mounts =
+            [
+                new MountSpec { Type = MountKind.Volume, Source = "data", Destination = "/data" },
+                new MountSpec { Type = MountKind.Bind, Source = "/srv", Destination = "/srv", ReadOnly = true },
+                new MountSpec { Type = MountKind.Tmpfs, Destination = "/run" },
+            ],
+        };
+        Assert.Equal("data", c.Mounts[0].Source); // not recorded yet: the name as given
+        using (_store.LockStore()) _store.Publish(c);
+        string data = Path.Combine(_root, "volumes", "data", "_data");
+        Assert.Equal(data, c.Mounts[0].Source); // recorded: docker's Source, …/volumes/<name>/_data
+        var back = _store.Load(c.Id)!;
+        Assert.Equal([data, "/srv", null], back.Mounts.Select(m => m.Source));
+        Assert.Equal(["data", null, null], back.Mounts.Select(m => m.Name));
+        Assert.Equal(["data:/data", "/srv:/srv:ro"], back.HostConfig.Binds); // -Volume form: a volume by its name
+        Assert.Equal(["data"], _store.GetImageUsers().Single().Volumes);
+        // the record keeps the name, as before; saved again, too
+        _store.SaveDefinition(back);
+        var mounts = JsonNode.Parse(File.ReadAllText(Path.Combine(_store.DirOf(c.Id), "container.json")))!["Mounts"]!.AsArray();
+        Assert.Equal(["data", "/srv", null], mounts.Select(m => (string?)m!["Source"]));
+        // a copy is not linked to the store
+        Assert.Equal("data", back.Mounts[0].Copy().Source);
+    }
+
+    [Theory]
+    [InlineData("../../etc")]
+    [InlineData(".hidden")]
+    [InlineData("a/b")]
+    public void A_recorded_volume_name_that_is_not_plain_names_no_host_directory(string name)
+    {
+        var c = new Container { Id = ContainerStore.NewId(), Name = "odd", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
+        using (_store.LockStore()) _store.Publish(c);
+        string path = Path.Combine(_store.DirOf(c.Id), "container.json");
+        var j = JsonNode.Parse(File.ReadAllText(path))!;
+        j["Mounts"] = new JsonArray(new JsonObject { ["Type"] = "Volume", ["Source"] = name, ["Destination"] = "/d" });
+        File.WriteAllText(path, j.ToJsonString());
+        var m = _store.Load(c.Id)!.Mounts.Single();
+        Assert.Null(m.Source);
+        Assert.Equal(name, m.Name);
+    }
 }
