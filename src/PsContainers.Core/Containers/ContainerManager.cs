@@ -182,7 +182,7 @@ public sealed partial class ContainerManager
             {
                 Memory = o.Memory, Cpus = o.Cpus, PidsLimit = o.PidsLimit,
                 RestartPolicy = policy,
-                NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
+                NetworkMode = network.Mode, PortMappings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),
                 ReadonlyRootfs = o.ReadOnly, ReadOnlyTmpfs = o.ReadOnlyTmpfs, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
@@ -193,7 +193,7 @@ public sealed partial class ContainerManager
                 Sysctls = new Dictionary<string, string>(o.Sysctls, StringComparer.Ordinal),
                 Devices = o.Devices.ToList(), GroupAdd = o.GroupAdd.ToArray(),
             },
-            NetworkSettings = new ContainerNetworkSettings { Networks = Endpoints(network, o) },
+            NetworkSettings = new ContainerNetworkSettings { EndpointsConfig = Endpoints(network, o) },
             Mounts = mounts,
             State = new ContainerState { Status = ContainerStatus.Created },
         };

@@ -55,7 +55,7 @@ public static class KubeWorkloadReader
         var imageEnv = new HashSet<string>(ic?.Env ?? [], StringComparer.Ordinal);
         var env = c.Config.Env.Where(e => !imageEnv.Contains(e)).Select(SplitEnv).ToList();
 
-        var ports = c.HostConfig.PortBindings
+        var ports = c.HostConfig.PortMappings
             .Select(p => new KubeWorkloadPort
             {
                 ContainerPort = p.ContainerPort,
