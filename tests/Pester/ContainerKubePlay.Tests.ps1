@@ -555,7 +555,7 @@ spec:
         (Get-Content (Join-Path $hostDir 'out')) | Should -Be 'from-container'
         Wait-ContainerCondition { (Invoke-ContainerExec kphost-reader -- cat /s/x) -eq 'shared' } -TimeoutSeconds 15 | Out-Null
         Invoke-ContainerExec kphost-reader -- cat /s/x | Should -Be 'shared'
-        $scratch = ((Get-Container kphost-reader).Mounts | Where-Object Destination -eq '/s').Source
+        $scratch = ((Get-Container kphost-reader).Mounts | Where-Object Destination -eq '/s').Name
         Get-ContainerVolume $scratch | Should -Not -BeNullOrEmpty
         Remove-ContainerKube $path
         Get-ContainerVolume $scratch -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

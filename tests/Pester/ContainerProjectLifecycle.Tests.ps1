@@ -220,7 +220,7 @@ Describe 'Start-ContainerProject, Get-ContainerProject and Remove-ContainerProje
         $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -Wait -WaitTimeout 60
         $anon = Invoke-ContainerImage busybox-test:latest -Detach -Init -Name "$($script:P)-extra-1" -Volume /scratch -Label @{
             'com.docker.compose.project' = $script:P; 'com.docker.compose.service' = 'extra'; 'com.docker.compose.container-number' = '1'; 'com.docker.compose.oneoff' = 'False' } -- sleep 300
-        $anonVolume = ($anon.Mounts | Where-Object Destination -eq '/scratch').Source
+        $anonVolume = ($anon.Mounts | Where-Object Destination -eq '/scratch').Name
         $anonVolume | Should -Match '^[0-9a-f]{64}$'
         # a host that cannot ask (-NonInteractive; input closed) refuses -Volumes without -Confirm:$false and removes nothing
         $before = Get-Ids

@@ -82,14 +82,14 @@ Describe 'Start-ContainerProject recreates as docker compose does' {
         $app = Get-Container "$($script:P)-app-1"
         $side = Get-Container "$($script:P)-side-1"
         Invoke-ContainerExec $app -- sh -c 'echo kept > /data/file'
-        $volume = ($app.Mounts | Where-Object Destination -eq '/data').Source
+        $volume = ($app.Mounts | Where-Object Destination -eq '/data').Name
         $volume | Should -Not -BeNullOrEmpty
         $plan = Invoke-WhatIf "Start-ContainerProject -Path '$($script:File)' -ProjectName $($script:P) -Environment @{ REV = '2' }"
         $plan | Should -Match "network_mode service:app, whose container is recreated"
         $null = Start-ContainerProject -Path $script:File -ProjectName $script:P -Environment @{ REV = '2' } -WarningAction SilentlyContinue
         $newApp = Get-Container "$($script:P)-app-1"
         $newApp.Id | Should -Not -Be $app.Id
-        ($newApp.Mounts | Where-Object Destination -eq '/data').Source | Should -Be $volume
+        ($newApp.Mounts | Where-Object Destination -eq '/data').Name | Should -Be $volume
         Invoke-ContainerExec $newApp -- cat /data/file | Should -Be 'kept'
         $newSide = Get-Container "$($script:P)-side-1"
         $newSide.Id | Should -Not -Be $side.Id
@@ -123,7 +123,7 @@ Describe 'Start-ContainerProject recreates as docker compose does' {
     }
 
     It 'removes the inherited anonymous volume with the project and -Volumes' {
-        $volume = ((Get-Container "$($script:P)-app-1").Mounts | Where-Object Destination -eq '/data').Source
+        $volume = ((Get-Container "$($script:P)-app-1").Mounts | Where-Object Destination -eq '/data').Name
         $null = Remove-ContainerProject $script:P -Volumes -Timeout 0 -Confirm:$false
         Get-ContainerVolume | Where-Object Name -eq $volume | Should -BeNullOrEmpty
     }

@@ -138,8 +138,15 @@ Describe 'Get-Container as docker inspect' {
         $b.Count | Should -Be 1
         $b[0].HostIp | Should -Be '0.0.0.0'
         $b[0].HostPort | Should -Be "$($script:Port)"
-        $script:J.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
-        $script:J.HostConfig.PortBindings[0].ContainerPort | Should -Be 80
+        # what was asked, in docker's shape too: {"80/tcp": [{"HostIp": "", "HostPort": "<port>"}]}
+        @($script:J.HostConfig.PortBindings.PSObject.Properties.Name) | Should -Be @('80/tcp')
+        $a = @($script:J.HostConfig.PortBindings.'80/tcp')
+        $a.Count | Should -Be 1
+        $a[0].HostIp | Should -Be ''
+        $a[0].HostPort | Should -Be "$($script:Port)"
+        # and typed, for code and the views
+        $script:J.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
+        $script:J.HostConfig.PortMappings[0].ContainerPort | Should -Be 80
         $script:J.Config.ExposedPorts | Should -Contain '80/tcp'
     }
 
@@ -164,7 +171,12 @@ Describe 'Get-Container as docker inspect' {
         $v = $script:J.Mounts | Where-Object Destination -eq '/data'
         $v.Type | Should -Be 'Volume'
         $v.Name | Should -Be 'insp-vol'
-        $v.Source | Should -Be 'insp-vol'
+        # docker's Source: the volume's directory on the host (…/volumes/<name>/_data), the store's volume data directory
+        $v.Source | Should -Be (Get-ContainerVolume insp-vol).Mountpoint
+        $v.Source | Should -Be (Join-Path $script:Root 'volumes/insp-vol/_data')
+        Test-Path -LiteralPath $v.Source -PathType Container | Should -BeTrue
+        Invoke-ContainerExec insp-web -- sh -c 'echo written-inside > /data/from-container'
+        Get-Content -LiteralPath (Join-Path $v.Source 'from-container') | Should -Be 'written-inside'
         $v.Driver | Should -Be 'local'
         $v.RW | Should -BeTrue
         $v.Mode | Should -Be 'rw'
@@ -211,7 +223,8 @@ Describe 'Get-Container as docker inspect' {
         $j.State.Status | Should -Be 'Exited'
         $j.State.Running | Should -BeFalse
         $j.State.Pid | Should -Be 0
-        $j.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
+        $j.HostConfig.PortBindings.'80/tcp'[0].HostPort | Should -Be "$($script:Port)"
+        $j.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
         # started again, it has its network fields back
         Start-Container insp-web
         (Get-Container insp-web).NetworkSettings.Networks['pscontainers'].IPAddress | Should -Match '^10\.89\.0\.\d+$'
@@ -234,7 +247,7 @@ Describe 'Get-Container as docker inspect' {
         } finally { Remove-Container insp-fixed -Force -Confirm:$false }
     }
 
-    It 'has no network entry, address or ports on the host''s network or on none' {
+    It 'has one network entry named host or none, with no address, and no ports, on the host''s network or on none' {
         foreach ($mode in 'host', 'none') {
             $null = Invoke-ContainerImage busybox-test:latest -Detach -Name "insp-$mode" -Network $mode -Command sleep, 30
             try {
@@ -242,12 +255,64 @@ Describe 'Get-Container as docker inspect' {
                 $j = $text | ConvertFrom-Json
                 $j.State.Status | Should -Be 'Running'
                 $j.HostConfig.NetworkModeName | Should -Be $mode
-                @($j.NetworkSettings.Networks.PSObject.Properties).Count | Should -Be 0
+                $j.HostConfig.NetworkMode | Should -Be $(if ($mode -eq 'host') { 'Host' } else { 'None' })
+                # docker: "Networks": {"host": {... "IPAddress": "", "Gateway": "", "MacAddress": ""}}
+                @($j.NetworkSettings.Networks.PSObject.Properties.Name) | Should -Be @($mode)
+                $e = $j.NetworkSettings.Networks.$mode
+                $e.IPAddress | Should -BeNullOrEmpty
+                $e.IPPrefixLen | Should -Be 0
+                $e.Gateway | Should -BeNullOrEmpty
+                $e.MacAddress | Should -BeNullOrEmpty
+                $e.NetworkID | Should -Match '^[0-9a-f]{64}$'
+                @($e.Aliases).Count | Should -Be 0
                 @($j.NetworkSettings.Ports.PSObject.Properties).Count | Should -Be 0
                 $j.NetworkSettings.SandboxKey | Should -BeNullOrEmpty
                 $text | Should -Not -Match '"IPAddress":\s*"\d'
+                # stopped, the entry stays (docker keeps it too)
+                Stop-Container "insp-$mode" -Timeout 1
+                @((Get-Container "insp-$mode").NetworkSettings.Networks.Keys) | Should -Be @($mode)
             } finally { Remove-Container "insp-$mode" -Force -Confirm:$false }
         }
+    }
+
+    It 'has no network entry in another container''s namespace (container:name), as docker' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name insp-shared -Network 'container:insp-web' -Command sleep, 30
+        try {
+            $j = Get-Container insp-shared | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+            $j.State.Status | Should -Be 'Running'
+            $j.HostConfig.NetworkModeName | Should -Be "container:$($script:Web.Id)"
+            @($j.NetworkSettings.Networks.PSObject.Properties).Count | Should -Be 0
+            @($j.NetworkSettings.Ports.PSObject.Properties).Count | Should -Be 0
+        } finally { Remove-Container insp-shared -Force -Confirm:$false }
+    }
+
+    It 'writes HostConfig.PortBindings in docker''s shape for a port, an address with a chosen port, and ranges' {
+        $c = New-Container busybox-test:latest -Name insp-ports -Publish '18000:80', '127.0.0.1::53/udp', '18010-18011:90-91', '18020-18029:99' -Command sleep, 30
+        try {
+            $text = Get-Container insp-ports | ConvertTo-Json -Depth 8
+            $pb = ($text | ConvertFrom-Json).HostConfig.PortBindings
+            @($pb.PSObject.Properties.Name) | Sort-Object | Should -Be @('53/udp', '80/tcp', '90/tcp', '91/tcp', '99/tcp')
+            foreach ($k in $pb.PSObject.Properties.Name) { @($pb.$k).Count | Should -Be 1 -Because "$k has one binding" }
+            $pb.'80/tcp'[0].HostIp | Should -Be ''
+            $pb.'80/tcp'[0].HostPort | Should -Be '18000'
+            $pb.'53/udp'[0].HostIp | Should -Be '127.0.0.1'
+            $pb.'53/udp'[0].HostPort | Should -Be ''
+            $pb.'90/tcp'[0].HostPort | Should -Be '18010'
+            $pb.'91/tcp'[0].HostPort | Should -Be '18011'
+            $pb.'99/tcp'[0].HostPort | Should -Be '18020-18029'
+            # every binding is exactly {HostIp, HostPort}, both strings, as docker writes them
+            foreach ($k in $pb.PSObject.Properties.Name) {
+                @($pb.$k[0].PSObject.Properties.Name) | Should -Be @('HostIp', 'HostPort')
+                $pb.$k[0].HostPort | Should -BeOfType [string]
+            }
+            # the record on disk holds the same map
+            $rec = Get-Content -Raw (Join-Path $script:Root "containers/$($c.Id)/container.json") | ConvertFrom-Json
+            ($rec.HostConfig.PortBindings | ConvertTo-Json -Depth 4 -Compress) | Should -Be ($pb | ConvertTo-Json -Depth 4 -Compress)
+            # the typed list and the PORTS column are unchanged
+            (Get-Container insp-ports).HostConfig.PortMappings | ForEach-Object { "$($_.HostIP)|$($_.HostPort)|$($_.ContainerPort)/$($_.Protocol)" } |
+                Should -Be @('|18000|80/tcp', '127.0.0.1|0|53/udp', '|18010|90/tcp', '|18011|91/tcp', '|18020|99/tcp')
+            (Get-Container insp-ports).Ports | Should -Be '0.0.0.0:18000->80/tcp, 0.0.0.0:18010-18011->90-91/tcp, 0.0.0.0:18020-18029->99/tcp, 53/udp'
+        } finally { Remove-Container insp-ports -Force -Confirm:$false }
     }
 
     It 'keeps the default table view: the same columns, the published port' {
@@ -255,5 +320,61 @@ Describe 'Get-Container as docker inspect' {
         $lines[0] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s+PORTS\s+CREATED\s+COMMAND'
         $lines[2] | Should -Match 'insp-web'
         $lines[2] | Should -Match ([regex]::Escape("0.0.0.0:$($script:Port)->80/tcp"))
+    }
+}
+
+Describe 'Get-Container as docker inspect: networks joined and left while it runs' {
+    BeforeAll {
+        function script:Test-InSubnet([string] $Ip, [string] $Cidr) {
+            $net, $bits = $Cidr -split '/'
+            $toInt = { param($a) [BitConverter]::ToUInt32(([Net.IPAddress]::Parse($a).GetAddressBytes())[3..0], 0) }
+            $mask = [uint32](([uint64]4294967295 -shl (32 - [int]$bits)) -band [uint64]4294967295)
+            ((& $toInt $Ip) -band $mask) -eq ((& $toInt $net) -band $mask)
+        }
+        $script:N2 = New-ContainerNetwork "insp-n2-$PID"
+        $script:C = Invoke-ContainerImage busybox-test:latest -Detach -Name insp-conn -Command sh, -c, 'echo joined-later > /index.html; exec httpd -f -p 80 -h /'
+    }
+    AfterAll {
+        Get-Container insp-conn -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+        Remove-ContainerNetwork $script:N2.Name -Force -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'shows a network joined with Connect-ContainerNetwork with its address, prefix, gateway, MAC and aliases, reachable on it' {
+        $att = Connect-ContainerNetwork -Network $script:N2.Name -Container insp-conn -Alias insp-later
+        $j = Get-Container insp-conn | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        @($j.NetworkSettings.Networks.PSObject.Properties.Name) | Should -Be @('pscontainers', $script:N2.Name)
+        $e = $j.NetworkSettings.Networks.($script:N2.Name)
+        $e.IPAddress | Should -Be $att.IPAddress
+        Test-InSubnet $e.IPAddress $script:N2.Subnet | Should -BeTrue -Because "$($e.IPAddress) is in $($script:N2.Subnet)"
+        $e.IPPrefixLen | Should -Be ([int]($script:N2.Subnet -split '/')[1])
+        $e.Gateway | Should -Be $script:N2.Gateway
+        $e.NetworkID | Should -Be $script:N2.Id
+        $e.Aliases | Should -Be @('insp-later')
+        # the MAC is the new interface's (eth1) inside the container
+        $e.MacAddress | Should -Match '^([0-9a-f]{2}:){5}[0-9a-f]{2}$'
+        $e.MacAddress | Should -Be ((Invoke-ContainerExec insp-conn -- cat /sys/class/net/eth1/address) | Select-Object -First 1)
+        # the first network is untouched
+        $j.NetworkSettings.Networks.pscontainers.MacAddress | Should -Be ((Invoke-ContainerExec insp-conn -- cat /sys/class/net/eth0/address) | Select-Object -First 1)
+        # a second container on that network reaches the address: ping and HTTP
+        Invoke-ContainerImage busybox-test:latest -Remove -Network $script:N2.Name -Command sh, -c, "ping -c1 -W2 $($e.IPAddress) >/dev/null && wget -q -O - http://$($e.IPAddress):80/index.html" |
+            Should -Be 'joined-later'
+    }
+
+    It 'drops the entry on Disconnect-ContainerNetwork, and the typed view agrees' {
+        Disconnect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+        $j = Get-Container insp-conn | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        @($j.NetworkSettings.Networks.PSObject.Properties.Name) | Should -Be @('pscontainers')
+        $j.NetworkSettings.Networks.pscontainers.IPAddress | Should -Match '^10\.89\.0\.\d+$'
+        @((Get-Container insp-conn).NetworkSettings.Networks.Keys) | Should -Be @('pscontainers')
+        (Invoke-ContainerExec insp-conn -- sh -c 'test -e /sys/class/net/eth1 && echo still || echo gone') | Should -Be 'gone'
+    }
+
+    It 'drops a network joined at start that was left, and joins it again at the next start, as recorded' {
+        Disconnect-ContainerNetwork -Network pscontainers -Container insp-conn
+        @((Get-Container insp-conn).NetworkSettings.Networks.Keys).Count | Should -Be 0
+        Restart-Container insp-conn -Timeout 1
+        $e = (Get-Container insp-conn).NetworkSettings.Networks['pscontainers']
+        @((Get-Container insp-conn).NetworkSettings.Networks.Keys) | Should -Be @('pscontainers')
+        $e.IPAddress | Should -Match '^10\.89\.0\.\d+$'
     }
 }

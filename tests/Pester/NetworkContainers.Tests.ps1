@@ -390,7 +390,9 @@ Describe 'More ways to publish and mount' {
             $c.NetworkSettings.Networks[$net].Aliases | Should -Be @('db', 'cache')
             $c.Labels['tier'] | Should -Be 'test'
             @($c.Labels.Keys) -like 'io.pscontainers.*' | Should -BeNullOrEmpty
-            $c.HostConfig.PortBindings | ForEach-Object { "$($_.HostPort)->$($_.ContainerPort)/$($_.Protocol)" } | Should -Be @("$port->80/tcp", '0->53/udp')
+            $c.HostConfig.PortMappings | ForEach-Object { "$($_.HostPort)->$($_.ContainerPort)/$($_.Protocol)" } | Should -Be @("$port->80/tcp", '0->53/udp')
+            $c.HostConfig.PortBindings['80/tcp'] | ForEach-Object { "$($_.HostIp)|$($_.HostPort)" } | Should -Be "|$port"
+            $c.HostConfig.PortBindings['53/udp'] | ForEach-Object { "$($_.HostIp)|$($_.HostPort)" } | Should -Be '|'
             $c.Ports | Should -Be "0.0.0.0:$port->80/tcp, 53/udp"
             $c.HostConfig.Ulimits | ForEach-Object { "$($_.Name)=$($_.Soft):$($_.Hard)" } | Should -Be 'nofile=100:200'
             $t = $c.Mounts | Where-Object Type -eq 'Tmpfs'

@@ -116,7 +116,8 @@ Describe 'CSV rows and objects bind to create and run by property name' {
             $made.Image | Should -Be @('busybox-test:latest', 'ux-csv-image:v2', 'busybox-test:latest')
             $made[0].Ports | Should -Be '0.0.0.0:18501->80/tcp'
             $made[1].Ports | Should -Be '127.0.0.1:18502->8080/tcp'
-            @($made[2].HostConfig.PortBindings).Count | Should -Be 0
+            @($made[2].HostConfig.PortMappings).Count | Should -Be 0
+            $made[2].HostConfig.PortBindings.Count | Should -Be 0
             $made.HostConfig.NetworkModeName | Should -Be @('bridge', 'bridge', 'none')
             @($made | ForEach-Object { $_.Config.Env -like 'MODE=*' }) | Should -Be @('MODE=web', 'MODE=api', 'MODE=off')
             $made.HostConfig.Memory | Should -Be @(64MB, 32MB, 16MB)

@@ -39,8 +39,8 @@ BeforeAll {
         $script:Idle = (Import-VariantImage -Name "$P-img:1" -Arg 602).Id  # takes the name: the first is dangling now
         (Get-Container "$P-run").Status | Should -Be 'Running'
         (Get-Container "$P-old").Status | Should -Be 'Exited'
-        $script:RunVolume = ((Get-Container "$P-run").Mounts | Where-Object Destination -eq '/data').Source
-        $script:OldVolume = ((Get-Container "$P-old").Mounts | Where-Object Destination -eq '/data').Source
+        $script:RunVolume = ((Get-Container "$P-run").Mounts | Where-Object Destination -eq '/data').Name
+        $script:OldVolume = ((Get-Container "$P-old").Mounts | Where-Object Destination -eq '/data').Name
         $script:RunVolume | Should -Not -BeNullOrEmpty
         $script:OldVolume | Should -Not -BeNullOrEmpty
     }

@@ -291,8 +291,10 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $endpoint.IPAddress | Should -Match '^\d+\.\d+\.\d+\.\d+$'
         $endpoint.IPPrefixLen | Should -BeGreaterThan 0
         $c.HostConfig.NetworkMode | Should -Be 'Bridge'
-        $c.HostConfig.PortBindings[0].HostPort | Should -Be $script:Port
-        $c.HostConfig.PortBindings[0].ContainerPort | Should -Be 80
+        $c.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
+        $c.HostConfig.PortMappings[0].ContainerPort | Should -Be 80
+        $c.HostConfig.PortBindings['80/tcp'][0].HostPort | Should -Be "$($script:Port)"
+        $c.HostConfig.PortBindings['80/tcp'][0].HostIp | Should -Be ''
         $c.HostConfig.RestartPolicy.Name | Should -Be 'No'
         $c.Ports | Should -Be $script:PortsText
         $c.Labels['com.docker.compose.project'] | Should -Be 'shop'

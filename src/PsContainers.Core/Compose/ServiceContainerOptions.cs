@@ -253,9 +253,9 @@ public static class ServiceContainerOptions
             string dest = VolumeMounter.NormalizeTarget(old.Destination);
             var slot = o.Mounts.FirstOrDefault(m => VolumeMounter.NormalizeTarget(m.Destination) == dest);
             if (slot is null)
-                o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = old.Source, Destination = old.Destination, ReadOnly = old.ReadOnly, Options = old.Options.ToArray() });
+                o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = old.Name, Destination = old.Destination, ReadOnly = old.ReadOnly, Options = old.Options.ToArray() });
             else if (slot is { Type: MountKind.Volume } && slot.Options.Contains("anonymous"))
-                slot.Source = old.Source;
+                slot.Source = old.Name;
         }
     }
 

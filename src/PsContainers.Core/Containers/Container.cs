@@ -15,7 +15,11 @@ public sealed class Container
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
 
-    public Container() => _hostConfig._owner = this;
+    public Container()
+    {
+        _hostConfig._owner = this;
+        _networkSettings._owner = this;
+    }
 
     /// <summary>The image reference the container was created from.</summary>
     public string Image { get; set; } = "";
@@ -28,8 +32,13 @@ public sealed class Container
         set { _hostConfig = value; value._owner = this; }
     }
     private HostConfig _hostConfig = new();
-    /// <summary>The networks it joins and its settings on each (Bridge mode).</summary>
-    public ContainerNetworkSettings NetworkSettings { get; set; } = new();
+    /// <summary>The networks it joins and its settings on each (docker inspect's NetworkSettings).</summary>
+    public ContainerNetworkSettings NetworkSettings
+    {
+        get => _networkSettings;
+        set { _networkSettings = value; value._owner = this; }
+    }
+    private ContainerNetworkSettings _networkSettings = new();
     public List<MountSpec> Mounts { get; set; } = new();
     /// <summary>The OCI runtime executable that runs this container.</summary>
     public string Runtime { get; set; } = "";
@@ -68,7 +77,7 @@ public sealed class Container
     /// docker ps' PORTS column for the ports asked for: "0.0.0.0:8080->80/tcp"; a port chosen at start shows as
     /// "80/tcp" (Get-ContainerPort shows the host ports in use).
     /// </summary>
-    [JsonIgnore] public string Ports => PortMapping.Format(HostConfig.PortBindings);
+    [JsonIgnore] public string Ports => PortMapping.Format(HostConfig.PortMappings);
     [JsonIgnore] public string? LogPath => Path is null ? null : System.IO.Path.Combine(Path, "json.log");
     [JsonIgnore] public string? BundlePath => Path;
     [JsonIgnore] public string? RootfsPath => Path is null ? null : System.IO.Path.Combine(Path, "rootfs");

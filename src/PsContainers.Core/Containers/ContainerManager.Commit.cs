@@ -94,7 +94,7 @@ public sealed partial class ContainerManager
     {
         var ic = image.Config;
         var exposed = ic.ExposedPorts.ToList();
-        foreach (var p in c.HostConfig.PortBindings)
+        foreach (var p in c.HostConfig.PortMappings)
         {
             string port = p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + p.Protocol;
             if (!exposed.Contains(port)) exposed.Add(port);

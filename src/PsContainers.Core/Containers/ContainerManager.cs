@@ -146,7 +146,8 @@ public sealed partial class ContainerManager
         foreach (var d in o.Dns)
             if (!Networking.ExtraHost.IsIPAddress(d))
                 throw PscException.InvalidArgument(ErrorIds.InvalidDns, $"Name server '{d}' is not an IP address.", d);
-        var mounts = o.Mounts.ToList();
+        // the container's own copies: its recorded volume mounts are linked to the store (Source: the host directory), the options' are not
+        var mounts = o.Mounts.Select(m => m.Copy()).ToList();
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
@@ -199,7 +200,7 @@ public sealed partial class ContainerManager
                 Memory = o.Memory, MemorySwap = o.MemorySwap, Cpus = o.Cpus, CpuShares = o.CpuShares, CpusetCpus = o.CpusetCpus,
                 PidsLimit = o.PidsLimit,
                 RestartPolicy = policy,
-                NetworkMode = network.Mode, PortBindings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
+                NetworkMode = network.Mode, PortMappings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),
                 ReadonlyRootfs = o.ReadOnly, ReadOnlyTmpfs = o.ReadOnlyTmpfs, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
@@ -210,7 +211,7 @@ public sealed partial class ContainerManager
                 Sysctls = new Dictionary<string, string>(o.Sysctls, StringComparer.Ordinal),
                 Devices = o.Devices.ToList(), GroupAdd = o.GroupAdd.ToArray(),
             },
-            NetworkSettings = new ContainerNetworkSettings { Networks = Endpoints(network, o) },
+            NetworkSettings = new ContainerNetworkSettings { EndpointsConfig = Endpoints(network, o) },
             Mounts = mounts,
             State = new ContainerState { Status = ContainerStatus.Created },
         };

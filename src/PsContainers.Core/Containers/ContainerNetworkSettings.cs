@@ -1,37 +1,56 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using PsContainers.Core.Networking;
 
 namespace PsContainers.Core.Containers;
 
 /// <summary>
-/// The networks a container joins, with its settings on each (docker inspect: NetworkSettings). Recorded in
-/// container.json like docker's: <c>{"Networks": {"pscontainers": {"IPAMConfig": {"IPv4Address": "10.89.0.9"}, "Aliases": []}}}</c>;
-/// what the network setup assigned at start (addresses, MAC, the host ports chosen, the namespace) is read from the
+/// The networks a container joins, with its settings on each (docker inspect: NetworkSettings). What create asked is
+/// recorded in container.json like docker's, <c>{"Networks": {"pscontainers": {"IPAMConfig": {"IPv4Address": "10.89.0.9"}, "Aliases": []}}}</c>
+/// (<see cref="EndpointsConfig"/>); what the network setup assigned at start and what Connect-/Disconnect-ContainerNetwork
+/// changed since (the networks it is on, addresses, MAC, the host ports chosen, the namespace) is read from the
 /// container's network state while it runs and is empty once it stopped (docker clears the same fields at stop).
 /// </summary>
 public sealed class ContainerNetworkSettings
 {
     /// <summary>
-    /// Network name to endpoint, in attachment order (the first is eth0). Empty for <see cref="NetworkMode.None"/>,
-    /// <see cref="NetworkMode.Host"/> and <see cref="NetworkMode.Container"/> (the namespace is the host's, the
-    /// runtime's own, or the other container's).
+    /// docker inspect's NetworkSettings.Networks: network name to endpoint, in attachment order (the first is eth0).
+    /// <list type="bullet">
+    /// <item>Bridge mode, running: the networks the container is on now, as its network state lists them: those joined
+    /// at start and those joined later with Connect-ContainerNetwork (docker network connect), without those left with
+    /// Disconnect-ContainerNetwork; each with its address, prefix, gateway, MAC and aliases.</item>
+    /// <item>Bridge mode, not running: the networks it joins at start (<see cref="EndpointsConfig"/>), addresses cleared.</item>
+    /// <item><see cref="NetworkMode.Host"/> and <see cref="NetworkMode.None"/>: one entry named "host" or "none" with no
+    /// address, gateway or MAC, as docker shows them.</item>
+    /// <item><see cref="NetworkMode.Container"/>: empty (the namespace is the other container's; docker shows none).</item>
+    /// </list>
+    /// Reads the network state (network.json) on first use for a running bridge container only; not stored.
     /// </summary>
-    public OrderedDictionary<string, ContainerEndpoint> Networks
+    [JsonIgnore]
+    public OrderedDictionary<string, ContainerEndpoint> Networks => _view ??= View();
+    private OrderedDictionary<string, ContainerEndpoint>? _view;
+
+    /// <summary>
+    /// What create asked for each network the container joins at start, in order (docker's create request
+    /// NetworkingConfig.EndpointsConfig): a fixed address (IPAMConfig), aliases. Stored in container.json as
+    /// NetworkSettings.Networks; the network setup attaches exactly these at each start.
+    /// </summary>
+    [JsonPropertyName("Networks")]
+    [JsonInclude]
+    internal OrderedDictionary<string, ContainerEndpoint> EndpointsConfig
     {
-        get => _networks;
-        set { _networks = value; Bind(_runtime); }
+        get => _endpoints;
+        set { _endpoints = value; Bind(_runtime); }
     }
-    private OrderedDictionary<string, ContainerEndpoint> _networks = new();
+    private OrderedDictionary<string, ContainerEndpoint> _endpoints = new();
 
     /// <summary>
     /// docker inspect's NetworkSettings.Ports while the container runs: "&lt;port&gt;/&lt;protocol&gt;" to the host
     /// bindings in use, <c>{"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}</c>, the host port a start chose
     /// included (HostIp "0.0.0.0" for every address, HostPort a decimal string, as docker writes them). Empty when the
-    /// container is not running; HostConfig.PortBindings keeps what was asked for.
+    /// container is not running; HostConfig.PortBindings keeps what was asked for, in the same shape.
     /// </summary>
     [JsonIgnore]
-    public IReadOnlyDictionary<string, PortBinding[]> Ports => _ports ??= PortsOf(_runtime?.Value);
+    public IReadOnlyDictionary<string, PortBinding[]> Ports => _ports ??= PortMapping.ToBindings(_runtime?.Value?.Ports ?? [], PortMapping.InUse);
     private IReadOnlyDictionary<string, PortBinding[]>? _ports;
 
     /// <summary>
@@ -42,6 +61,9 @@ public sealed class ContainerNetworkSettings
 
     private Lazy<ContainerNetworkState?>? _runtime;
 
+    /// <summary>The container these settings belong to (its HostConfig.NetworkMode decides <see cref="Networks"/>); set by <see cref="Container"/>.</summary>
+    internal Container? _owner;
+
     /// <summary>
     /// Links the settings to the container's network state (network.json), read on first use: null when the container
     /// is not running, so that every runtime field reads as cleared.
@@ -50,15 +72,34 @@ public sealed class ContainerNetworkSettings
     {
         _runtime = runtime;
         _ports = null;
-        foreach (var (name, e) in _networks) e.Bind(name, runtime);
+        _view = null;
+        foreach (var (name, e) in _endpoints) e.Bind(name, runtime);
     }
 
-    private static Dictionary<string, PortBinding[]> PortsOf(ContainerNetworkState? s)
+    private OrderedDictionary<string, ContainerEndpoint> View()
     {
-        var d = new Dictionary<string, PortBinding[]>(StringComparer.Ordinal);
-        if (s is null) return d;
-        foreach (var g in s.Ports.GroupBy(p => p.ContainerPort.ToString(CultureInfo.InvariantCulture) + "/" + p.Protocol))
-            d[g.Key] = g.Select(p => new PortBinding(string.IsNullOrEmpty(p.HostIP) ? "0.0.0.0" : p.HostIP, p.HostPort.ToString(CultureInfo.InvariantCulture))).ToArray();
-        return d;
+        var mode = _owner?.HostConfig.NetworkMode ?? NetworkMode.Bridge;
+        if (mode is NetworkMode.Host or NetworkMode.None)
+        {
+            // docker: Networks.host / Networks.none, no address; the network state has no attachment to bind to
+            string name = NetworkChoice.Name(mode);
+            var e = new ContainerEndpoint();
+            e.Bind(name, null);
+            return new OrderedDictionary<string, ContainerEndpoint> { [name] = e };
+        }
+        if (mode == NetworkMode.Container) return new OrderedDictionary<string, ContainerEndpoint>();
+        if (_runtime?.Value is not { Mode: "bridge" } state) return _endpoints;
+        var now = new OrderedDictionary<string, ContainerEndpoint>();
+        foreach (var a in state.Networks)
+        {
+            // joined at start: what create asked (IPAMConfig, aliases); joined later: the aliases Connect gave
+            if (!_endpoints.TryGetValue(a.Network, out var e))
+            {
+                e = new ContainerEndpoint { Aliases = a.Aliases };
+                e.Bind(a.Network, _runtime);
+            }
+            now[a.Network] = e;
+        }
+        return now;
     }
 }

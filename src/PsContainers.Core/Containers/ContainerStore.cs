@@ -85,6 +85,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             File.WriteAllText(System.IO.Path.Combine(tmp, "container.json"), JsonSerializer.Serialize(c, Json));
             WriteStateFile(tmp, c.State);
             Directory.Move(tmp, DirOf(c.Id)); // the container appears complete or not at all
+            BindVolumes(c);
         }
         catch
         {
@@ -169,10 +170,21 @@ public sealed partial class ContainerStore : Images.IImageUsers
     /// MAC, gateway, the host ports in use, the namespace) to its network.json, read on first use only, so that a
     /// listing reads no more files; a container that does not run has them cleared (docker inspect after a stop).
     /// </summary>
-    private static void BindRuntime(Container c) =>
+    private void BindRuntime(Container c)
+    {
         c.NetworkSettings.Bind(c.State.Running && c.Path is { } dir
             ? new Lazy<Networking.ContainerNetworkState?>(() => Networking.ContainerNetworkState.ReadFrom(Networking.ContainerNetworkState.PathIn(dir)))
             : null);
+        BindVolumes(c);
+    }
+
+    /// <summary>Links the container's volume mounts to the store's volumes directory (Mounts[].Source: the host directory).</summary>
+    private void BindVolumes(Container c)
+    {
+        string volumes = Paths.Volumes;
+        foreach (var m in c.Mounts)
+            if (m.Type == MountKind.Volume) m.Bind(name => Volumes.VolumeStore.DataDirectoryOf(volumes, name));
+    }
 
     /// <summary>The records of one container as written (no liveness check); null when it does not exist.</summary>
     private Container? Read(string id)
@@ -226,7 +238,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             var c = Load(id);
             if (c is null || string.IsNullOrEmpty(c.ImageId)) continue;
             string imageId = c.ImageId.StartsWith("sha256:", StringComparison.Ordinal) ? c.ImageId : "sha256:" + c.ImageId;
-            var volumes = c.Mounts.Where(m => m.Type == MountKind.Volume && !string.IsNullOrEmpty(m.Source)).Select(m => m.Source!).ToList();
+            var volumes = c.Mounts.Where(m => m.Type == MountKind.Volume && !string.IsNullOrEmpty(m.Name)).Select(m => m.Name!).ToList();
             list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, d, volumes, c.State.Running));
         }
         return list;

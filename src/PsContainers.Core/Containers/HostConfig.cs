@@ -68,11 +68,24 @@ public sealed class HostConfig
     /// </summary>
     public string[] ExtraHosts { get; set; } = [];
     /// <summary>
-    /// Published ports, parsed (-Publish, and the image's EXPOSEd ports with -PublishAll). A HostPort of 0 is chosen at
-    /// start; Get-ContainerPort shows the ports in use. Stored in docker's shape: {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}.
+    /// Published ports, parsed and typed (-Publish, and the image's EXPOSEd ports with -PublishAll), one per container
+    /// port: what the network setup publishes at each start, what the views' PORTS column and kube generate read. A
+    /// HostPort of 0 is chosen at start; Get-ContainerPort shows the ports in use. Stored in container.json as
+    /// HostConfig.PortBindings, in docker's shape (<see cref="PortBindings"/>).
     /// </summary>
+    [JsonPropertyName("PortBindings")]
     [JsonConverter(typeof(PortBindingsJsonConverter))]
-    public List<PortMapping> PortBindings { get; set; } = new();
+    public List<PortMapping> PortMappings { get; set; } = new();
+
+    /// <summary>
+    /// docker inspect's HostConfig.PortBindings: the published ports as asked, "&lt;port&gt;/&lt;protocol&gt;" to host
+    /// bindings, <c>{"80/tcp": [{"HostIp": "", "HostPort": "8000"}], "53/udp": [{"HostIp": "127.0.0.1", "HostPort": ""}]}</c>:
+    /// HostIp "" for every address, HostPort "" for a port chosen at start and "8000-8010" for any free port of a range
+    /// (<see cref="PortMapping.Asked"/>). Computed from <see cref="PortMappings"/>, not stored; NetworkSettings.Ports has
+    /// the same shape with the ports in use.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, PortBinding[]> PortBindings => PortMapping.ToBindings(PortMappings, PortMapping.Asked);
     /// <summary>-PublishAll (docker -P): the image's EXPOSEd ports were published on free host ports.</summary>
     public bool PublishAllPorts { get; set; }
     /// <summary>docker inspect's HostConfig.DnsSearch.</summary>

@@ -64,7 +64,7 @@ public sealed class KubePlayer
         {
             WriteFiles(p);
             // the pod's emptyDir volumes are made once, before any container, so that every container mounts the same one
-            foreach (var name in p.Containers.SelectMany(c => c.Mounts).Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous")).Select(m => m.Source!).Distinct())
+            foreach (var name in p.Containers.SelectMany(c => c.Mounts).Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous")).Select(m => m.Name!).Distinct())
                 if (_engine.Volumes.Get(name) is null) _engine.Volumes.Create(name, null, anonymous: true);
             foreach (var o in p.Containers) _engine.Containers.Create(Copy(o), ct);
             return noStart ? _engine.Pods.WithMembers(pod) : _engine.Pods.Start(pod, ct);
@@ -173,7 +173,7 @@ public sealed class KubePlayer
     private void RemovePod(ContainerPod pod, CancellationToken ct)
     {
         var anonymous = _engine.Pods.ContainersOf(pod).SelectMany(c => c.Mounts)
-            .Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Source is not null).Select(m => m.Source!).Distinct().ToList();
+            .Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Name is not null).Select(m => m.Name!).Distinct().ToList();
         _engine.Pods.Remove(pod, force: true, ct);
         foreach (var name in anonymous)
             if (_engine.Volumes.Get(name) is not null && _engine.Volumes.UsersOf(name).Length == 0) _engine.Volumes.Remove(name);

@@ -57,7 +57,7 @@ public static class KubeWorkloadReader
         var envNames = env.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var envRefs = KubePlayRecord.EnvReferences(c.Config.Labels).Where(kv => envNames.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
 
-        var ports = c.HostConfig.PortBindings
+        var ports = c.HostConfig.PortMappings
             .Select(p => new KubeWorkloadPort
             {
                 ContainerPort = p.ContainerPort,
@@ -76,7 +76,7 @@ public static class KubeWorkloadReader
                 MountKind.Bind => new KubeWorkloadMount { Kind = KubeMountKind.Bind, Source = m.Source, Target = m.Destination, ReadOnly = m.ReadOnly },
                 MountKind.Tmpfs => new KubeWorkloadMount { Kind = KubeMountKind.Tmpfs, Target = m.Destination, ReadOnly = m.ReadOnly, SizeLimit = m.Tmpfs?.SizeBytes },
                 _ when m.Options.Contains("anonymous") => new KubeWorkloadMount { Kind = KubeMountKind.Anonymous, Target = m.Destination, ReadOnly = m.ReadOnly },
-                _ => new KubeWorkloadMount { Kind = KubeMountKind.Volume, Source = m.Source, Target = m.Destination, ReadOnly = m.ReadOnly },
+                _ => new KubeWorkloadMount { Kind = KubeMountKind.Volume, Source = m.Name, Target = m.Destination, ReadOnly = m.ReadOnly },
             });
         }
 

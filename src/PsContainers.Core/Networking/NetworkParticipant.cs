@@ -33,7 +33,7 @@ public sealed class NetworkParticipant : IContainerParticipant
     /// <summary>
     /// Checks what <see cref="ContainerManager.Create"/> decided (<see cref="NetworkChoice.Decide"/>): ports only on a
     /// bridge, the named networks exist; with -PublishAll adds the image's EXPOSEd
-    /// ports (not published already) to PortBindings, on host port 0 (chosen at start).
+    /// ports (not published already) to PortMappings, on host port 0 (chosen at start).
     /// </summary>
     /// <exception cref="PscException">PublishNeedsNetwork, NetworkNotFound, DnsNeedsOwnNetwork (nothing is written).</exception>
     public void Create(Container c, ContainerCreateOptions o, ResolvedImage image)
@@ -41,14 +41,14 @@ public sealed class NetworkParticipant : IContainerParticipant
         var mode = c.HostConfig.NetworkMode;
         if (mode == NetworkMode.Container) { CreateShared(c, o); return; }
         string modeName = NetworkChoice.Name(mode);
-        var ports = c.HostConfig.PortBindings;
+        var ports = c.HostConfig.PortMappings;
         if (mode != NetworkMode.Bridge && (ports.Count > 0 || c.HostConfig.PublishAllPorts))
             throw new PscException(ErrorIds.PublishNeedsNetwork, PscErrorCategory.InvalidArgument, $"Ports cannot be published in network mode '{modeName}'.", modeName) { Remedy = Remedy.PublishOnBridge };
         // docker: "Conflicting options: dns and the network mode" on the host's network, whose resolv.conf is the host's
         if (mode == NetworkMode.Host && (c.HostConfig.Dns.Length + c.HostConfig.DnsSearch.Length + c.HostConfig.DnsOptions.Length) > 0)
             throw new PscException(ErrorIds.DnsNeedsOwnNetwork, PscErrorCategory.InvalidArgument,
                 "-Dns, -DnsSearch and -DnsOption cannot be used with -Network host: the container uses the host's resolver configuration.", modeName);
-        foreach (var n in c.NetworkSettings.Networks.Keys)
+        foreach (var n in c.NetworkSettings.EndpointsConfig.Keys)
             if (n != NetworkStore.DefaultNetworkName && _networks.Get(n) is null)
                 throw new PscException(ErrorIds.NetworkNotFound, PscErrorCategory.ObjectNotFound, $"No network named '{n}'.", n) { Remedy = Remedy.CreateNetwork };
         // -PublishAll publishes the image's EXPOSEd ports on random host ports
@@ -72,7 +72,7 @@ public sealed class NetworkParticipant : IContainerParticipant
     private void CreateShared(Container c, ContainerCreateOptions o)
     {
         string target = Networking.NetworkChoice.Decide(o.Networks).Container!;
-        if (c.HostConfig.PortBindings.Count > 0 || c.HostConfig.PublishAllPorts)
+        if (c.HostConfig.PortMappings.Count > 0 || c.HostConfig.PublishAllPorts)
             throw Conflict("port publishing and the container type network mode", target);
         if (o.Hostname is not null) throw Conflict("hostname and the network mode", o.Hostname);
         if (o.Dns.Count > 0) throw Conflict("dns and the network mode", string.Join(",", o.Dns));
@@ -101,9 +101,9 @@ public sealed class NetworkParticipant : IContainerParticipant
             ContainerName = c.Name,
             Hostname = c.UtsHostname,
             Domainname = c.Config.Domainname,
-            Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.Networks.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
-            Endpoints = c.NetworkSettings.Networks.ToDictionary(e => e.Key, e => new EndpointSettings { IPAddress = e.Value.IPAMConfig?.IPv4Address, Aliases = e.Value.Aliases }),
-            Ports = c.HostConfig.PortBindings,
+            Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.EndpointsConfig.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
+            Endpoints = c.NetworkSettings.EndpointsConfig.ToDictionary(e => e.Key, e => new EndpointSettings { IPAddress = e.Value.IPAMConfig?.IPv4Address, Aliases = e.Value.Aliases }),
+            Ports = c.HostConfig.PortMappings,
             Dns = c.HostConfig.Dns.ToList(), DnsSearch = c.HostConfig.DnsSearch.ToList(), DnsOptions = c.HostConfig.DnsOptions.ToList(),
             AddHosts = c.HostConfig.ExtraHosts.ToList(),
         };

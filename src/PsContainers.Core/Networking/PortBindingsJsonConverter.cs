@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace PsContainers.Core.Networking;
 
 /// <summary>
-/// container.json's HostConfig.PortBindings in docker's inspect shape: container port and protocol to a list of host
+/// container.json's HostConfig.PortBindings (and a pod record's) in docker's inspect shape: container port and protocol to a list of host
 /// bindings, <c>{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}</c>. HostPort is "" for a random port and
 /// "8000-8010" for any free port of a range. Reads the older list of -Publish strings too (["8080:80/tcp"]).
 /// </summary>
@@ -53,14 +53,14 @@ public sealed class PortBindingsJsonConverter : JsonConverter<List<PortMapping>>
     public override void Write(Utf8JsonWriter writer, List<PortMapping> value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
-        foreach (var g in value.GroupBy(p => $"{p.ContainerPort.ToString(CultureInfo.InvariantCulture)}/{p.Protocol}"))
+        foreach (var (key, bindings) in PortMapping.ToBindings(value, PortMapping.Asked))
         {
-            writer.WriteStartArray(g.Key);
-            foreach (var p in g)
+            writer.WriteStartArray(key);
+            foreach (var b in bindings)
             {
                 writer.WriteStartObject();
-                writer.WriteString("HostIp", p.HostIP);
-                writer.WriteString("HostPort", p.HostPort == 0 ? "" : p.RangeEnd > 0 ? $"{p.HostPort}-{p.RangeEnd}" : p.HostPort.ToString(CultureInfo.InvariantCulture));
+                writer.WriteString("HostIp", b.HostIp);
+                writer.WriteString("HostPort", b.HostPort);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Networking;
 
@@ -30,6 +31,31 @@ public sealed class PortMapping
         string host = RangeEnd > 0 ? $"{HostPort}-{RangeEnd}" : HostPort.ToString(CultureInfo.InvariantCulture);
         return $"{ip}:{host}->{ContainerPort}/{Protocol}";
     }
+
+    /// <summary>docker's key of a port map: "&lt;container port&gt;/&lt;protocol&gt;", "80/tcp".</summary>
+    public string Key => ContainerPort.ToString(CultureInfo.InvariantCulture) + "/" + Protocol;
+
+    /// <summary>
+    /// docker's port map, the shape of inspect's HostConfig.PortBindings and NetworkSettings.Ports:
+    /// <see cref="Key"/> ("80/tcp") to the host bindings of that port, in the order given, each made by
+    /// <paramref name="binding"/> (<see cref="Asked"/> or <see cref="InUse"/>).
+    /// </summary>
+    public static Dictionary<string, PortBinding[]> ToBindings(IEnumerable<PortMapping> ports, Func<PortMapping, PortBinding> binding)
+    {
+        var d = new Dictionary<string, PortBinding[]>(StringComparer.Ordinal);
+        foreach (var g in ports.GroupBy(p => p.Key)) d[g.Key] = g.Select(binding).ToArray();
+        return d;
+    }
+
+    /// <summary>
+    /// A binding as -Publish asked for it (docker's HostConfig.PortBindings): HostIp "" for every address, HostPort ""
+    /// when any free port is taken at start and "8000-8010" for any free port of a range.
+    /// </summary>
+    public static PortBinding Asked(PortMapping p) => new(p.HostIP,
+        p.HostPort == 0 ? "" : p.RangeEnd > 0 ? $"{p.HostPort}-{p.RangeEnd}" : p.HostPort.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A binding in use (docker's NetworkSettings.Ports): HostIp "0.0.0.0" for every address, the host port chosen.</summary>
+    public static PortBinding InUse(PortMapping p) => new(string.IsNullOrEmpty(p.HostIP) ? "0.0.0.0" : p.HostIP, p.HostPort.ToString(CultureInfo.InvariantCulture));
 
     public JsonObject ToCni() => new()
     {

@@ -23,8 +23,8 @@ public sealed class VolumeParticipant : IContainerParticipant
 
     public void Create(Container c, ContainerCreateOptions o, ResolvedImage image)
     {
-        foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Source is not null))
-            MountParser.ValidateVolumeName(m.Source!);
+        foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Name is not null))
+            MountParser.ValidateVolumeName(m.Name!);
         // the image's VOLUMEs become anonymous volumes, unless a mount or a tmpfs covers their path, or the container
         // is a build's working container (then they stay directories of its rootfs)
         if (o.IgnoreImageVolumes) return;
@@ -38,7 +38,7 @@ public sealed class VolumeParticipant : IContainerParticipant
     {
         var requests = c.Mounts.Where(m => m.Type == MountKind.Volume).Select(m => new MountRequest
         {
-            Type = MountKind.Volume, Source = string.IsNullOrEmpty(m.Source) ? null : m.Source, Target = m.Destination, ReadOnly = m.ReadOnly,
+            Type = MountKind.Volume, Source = string.IsNullOrEmpty(m.Name) ? null : m.Name, Target = m.Destination, ReadOnly = m.ReadOnly,
             NoCopy = m.Options.Contains("nocopy"), Anonymous = m.Options.Contains("anonymous"),
         }).ToList();
         if (requests.Count == 0) return;
@@ -57,7 +57,7 @@ public sealed class VolumeParticipant : IContainerParticipant
     {
         _mounter.Release(c.Id, removeVolumes);
         if (removeVolumes)
-            foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Source is not null))
-                try { _mounter.Volumes.Remove(m.Source!); } catch (PscException) { }
+            foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Name is not null))
+                try { _mounter.Volumes.Remove(m.Name!); } catch (PscException) { }
     }
 }

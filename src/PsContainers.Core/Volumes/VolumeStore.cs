@@ -22,7 +22,16 @@ public sealed class VolumeStore
     public VolumeStore(PscPaths paths) { Paths = paths; }
 
     public string VolumeDirectory(string name) => Path.Combine(Directory, name);
-    public string DataDirectory(string name) => Path.Combine(Directory, name, "_data");
+    public string DataDirectory(string name) => DataDirectoryIn(Directory, name);
+
+    /// <summary>
+    /// A volume's data directory under the volumes directory <paramref name="volumes"/>: &lt;volumes&gt;/&lt;name&gt;/_data (what
+    /// containers mount; docker's …/volumes/&lt;name&gt;/_data). Null when <paramref name="name"/> is not a plain name
+    /// (<see cref="VolumeLayout.IsPlainName"/>), so that no other path is ever named.
+    /// </summary>
+    public static string? DataDirectoryOf(string volumes, string name) => VolumeLayout.IsPlainName(name) ? DataDirectoryIn(volumes, name) : null;
+
+    private static string DataDirectoryIn(string volumes, string name) => Path.Combine(volumes, name, "_data");
     private string MetaPath(string name) => Path.Combine(Directory, name, VolumeLayout.MetadataFile);
 
     public ContainerVolume? Get(string name)

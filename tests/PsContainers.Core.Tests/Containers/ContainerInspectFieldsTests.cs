@@ -38,9 +38,9 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     private static ContainerNetworkSettings Settings()
     {
         var s = new ContainerNetworkSettings();
-        s.Networks["front"] = new ContainerEndpoint { IPAMConfig = new EndpointIPAMConfig { IPv4Address = "10.89.1.5" }, Aliases = ["web"] };
-        s.Networks["back"] = new ContainerEndpoint();
-        s.Networks = s.Networks; // links the endpoints to their names, as a read from container.json does
+        s.EndpointsConfig["front"] = new ContainerEndpoint { IPAMConfig = new EndpointIPAMConfig { IPv4Address = "10.89.1.5" }, Aliases = ["web"] };
+        s.EndpointsConfig["back"] = new ContainerEndpoint();
+        s.EndpointsConfig = s.EndpointsConfig; // links the endpoints to their names, as a read from container.json does
         return s;
     }
 
@@ -82,32 +82,72 @@ public sealed class ContainerInspectFieldsTests : IDisposable
         int reads = 0;
         var s = Settings();
         s.Bind(new Lazy<ContainerNetworkState?>(() => { reads++; return Running("x"); }));
-        _ = s.Networks["front"].Aliases;
-        _ = s.Networks["front"].NetworkID;
-        _ = s.Networks["front"].IPAMConfig;
+        _ = s.EndpointsConfig["front"].Aliases;
+        _ = s.EndpointsConfig["front"].NetworkID;
+        _ = s.EndpointsConfig["front"].IPAMConfig;
         Assert.Equal(0, reads);
         _ = s.Networks["front"].IPAddress;
         _ = s.Networks["back"].MacAddress;
         _ = s.Ports;
+        _ = s.SandboxKey;
         Assert.Equal(1, reads);
     }
 
     [Fact]
-    public void A_network_that_the_state_does_not_list_has_no_address()
+    public void A_running_container_lists_the_networks_it_is_on_now_joined_at_start_or_later()
     {
         var s = Settings();
-        s.Networks["later"] = new ContainerEndpoint();
-        s.Networks = s.Networks;
-        s.Bind(new Lazy<ContainerNetworkState?>(() => Running("x")));
-        Assert.Null(s.Networks["later"].IPAddress);
-        Assert.Equal(0, s.Networks["later"].IPPrefixLen);
+        s.EndpointsConfig["left"] = new ContainerEndpoint { Aliases = ["gone"] };
+        s.EndpointsConfig = s.EndpointsConfig;
+        var state = Running("x");
+        state.Networks.Add(new NetworkAttachment { Network = "later", IfName = "eth2", IPAddress = "10.91.0.3", PrefixLength = 24, Gateway = "10.91.0.1", MacAddress = "de:ad:be:ef:00:03", Aliases = ["cache"] });
+        s.Bind(new Lazy<ContainerNetworkState?>(() => state));
+        // joined at start and still on: the endpoint create recorded; joined later (Connect): one made from the state;
+        // recorded but left (Disconnect): not listed, as docker drops it
+        Assert.Equal(["front", "back", "later"], s.Networks.Keys);
+        Assert.Same(s.EndpointsConfig["front"], s.Networks["front"]);
+        var later = s.Networks["later"];
+        Assert.Equal(("10.91.0.3", 24, "10.91.0.1", "de:ad:be:ef:00:03"), (later.IPAddress, later.IPPrefixLen, later.Gateway, later.MacAddress));
+        Assert.Equal(["cache"], later.Aliases);
+        Assert.Null(later.IPAMConfig);
+        Assert.Equal(ContainerEndpoint.IdOf("later"), later.NetworkID);
+        Assert.Null(s.EndpointsConfig["left"].IPAddress);
+        Assert.Equal(0, s.EndpointsConfig["left"].IPPrefixLen);
+        // stopped: the networks it joins at start again, addresses cleared
+        s.Bind(null);
+        Assert.Equal(["front", "back", "left"], s.Networks.Keys);
+        Assert.Null(s.Networks["front"].IPAddress);
+    }
+
+    [Theory]
+    [InlineData(NetworkMode.Host, "host")]
+    [InlineData(NetworkMode.None, "none")]
+    public void The_host_and_none_modes_have_one_entry_of_their_name_without_an_address(NetworkMode mode, string name)
+    {
+        var c = new Container { HostConfig = new HostConfig { NetworkMode = mode } };
+        c.NetworkSettings.Bind(new Lazy<ContainerNetworkState?>(() => new ContainerNetworkState { Mode = name }));
+        var e = Assert.Single(c.NetworkSettings.Networks);
+        Assert.Equal(name, e.Key);
+        Assert.Equal((null, 0, null, null), (e.Value.IPAddress, e.Value.IPPrefixLen, e.Value.Gateway, e.Value.MacAddress));
+        Assert.Empty(e.Value.Aliases);
+        Assert.Null(e.Value.IPAMConfig);
+        Assert.Equal(ContainerEndpoint.IdOf(name), e.Value.NetworkID);
+        Assert.Empty(c.NetworkSettings.EndpointsConfig); // nothing recorded: the entry is docker's view only
+    }
+
+    [Fact]
+    public void A_container_sharing_another_s_namespace_has_no_entry()
+    {
+        var c = new Container { HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = new string('a', 64) } };
+        c.NetworkSettings.Bind(new Lazy<ContainerNetworkState?>(() => Running("x")));
+        Assert.Empty(c.NetworkSettings.Networks);
     }
 
     [Fact]
     public void Load_links_a_container_that_does_not_run_to_no_network_state_even_when_a_stale_file_is_left()
     {
-        var c = new Container { Id = ContainerStore.NewId(), Name = "stale", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
-        c.NetworkSettings.Networks["front"] = new ContainerEndpoint();
+        var c = new Container { Id = ContainerStore.NewId(), Name = "stale", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, HostConfig = new HostConfig { NetworkMode = NetworkMode.Bridge } };
+        c.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint();
         c.State = new ContainerState { Status = ContainerStatus.Exited, ExitCode = 0 };
         using (_store.LockStore()) _store.Publish(c);
         File.WriteAllText(ContainerNetworkState.PathIn(_store.DirOf(c.Id)), System.Text.Json.JsonSerializer.Serialize(Running(c.Id), ContainerNetworkState.Json));
@@ -120,8 +160,8 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     [Fact]
     public void An_older_record_whose_IPAddress_was_the_fixed_address_reads_it_as_IPAMConfig()
     {
-        var c = new Container { Id = ContainerStore.NewId(), Name = "old", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
-        c.NetworkSettings.Networks["front"] = new ContainerEndpoint();
+        var c = new Container { Id = ContainerStore.NewId(), Name = "old", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, HostConfig = new HostConfig { NetworkMode = NetworkMode.Bridge } };
+        c.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint();
         using (_store.LockStore()) _store.Publish(c);
         string path = Path.Combine(_store.DirOf(c.Id), "container.json");
         var j = JsonNode.Parse(File.ReadAllText(path))!;
@@ -163,5 +203,53 @@ public sealed class ContainerInspectFieldsTests : IDisposable
         Assert.Equal(["rprivate", "rshared", "", "", ""], m.Select(x => x.Propagation));
         Assert.Equal([null, null, "local", "local", null], m.Select(x => x.Driver));
         Assert.Empty(new HostConfig().Binds);
+    }
+
+    [Fact]
+    public void A_recorded_volume_mount_s_Source_is_the_volume_s_host_directory_and_the_record_keeps_the_name()
+    {
+        var c = new Container
+        {
+            Id = ContainerStore.NewId(), Name = "vols", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] },
+            ImageId = "sha256:" + new string('c', 64),
+            Mounts =
+            [
+                new MountSpec { Type = MountKind.Volume, Source = "data", Destination = "/data" },
+                new MountSpec { Type = MountKind.Bind, Source = "/srv", Destination = "/srv", ReadOnly = true },
+                new MountSpec { Type = MountKind.Tmpfs, Destination = "/run" },
+            ],
+        };
+        Assert.Equal("data", c.Mounts[0].Source); // not recorded yet: the name as given
+        using (_store.LockStore()) _store.Publish(c);
+        string data = Path.Combine(_root, "volumes", "data", "_data");
+        Assert.Equal(data, c.Mounts[0].Source); // recorded: docker's Source, …/volumes/<name>/_data
+        var back = _store.Load(c.Id)!;
+        Assert.Equal([data, "/srv", null], back.Mounts.Select(m => m.Source));
+        Assert.Equal(["data", null, null], back.Mounts.Select(m => m.Name));
+        Assert.Equal(["data:/data", "/srv:/srv:ro"], back.HostConfig.Binds); // -Volume form: a volume by its name
+        Assert.Equal(["data"], _store.GetImageUsers().Single().Volumes);
+        // the record keeps the name, as before; saved again, too
+        _store.SaveDefinition(back);
+        var mounts = JsonNode.Parse(File.ReadAllText(Path.Combine(_store.DirOf(c.Id), "container.json")))!["Mounts"]!.AsArray();
+        Assert.Equal(["data", "/srv", null], mounts.Select(m => (string?)m!["Source"]));
+        // a copy is not linked to the store
+        Assert.Equal("data", back.Mounts[0].Copy().Source);
+    }
+
+    [Theory]
+    [InlineData("../../etc")]
+    [InlineData(".hidden")]
+    [InlineData("a/b")]
+    public void A_recorded_volume_name_that_is_not_plain_names_no_host_directory(string name)
+    {
+        var c = new Container { Id = ContainerStore.NewId(), Name = "odd", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
+        using (_store.LockStore()) _store.Publish(c);
+        string path = Path.Combine(_store.DirOf(c.Id), "container.json");
+        var j = JsonNode.Parse(File.ReadAllText(path))!;
+        j["Mounts"] = new JsonArray(new JsonObject { ["Type"] = "Volume", ["Source"] = name, ["Destination"] = "/d" });
+        File.WriteAllText(path, j.ToJsonString());
+        var m = _store.Load(c.Id)!.Mounts.Single();
+        Assert.Null(m.Source);
+        Assert.Equal(name, m.Name);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ContainerRecordTests : IDisposable
             {
                 Memory = 64L << 20,
                 NetworkMode = NetworkMode.Bridge,
-                PortBindings = ports,
+                PortMappings = ports,
                 PublishAllPorts = true,
                 Ulimits = [new Ulimit("nofile", 100, 200), new Ulimit("core", 0, ulong.MaxValue)],
             },
@@ -45,8 +45,8 @@ public sealed class ContainerRecordTests : IDisposable
             ],
             State = new ContainerState { Status = ContainerStatus.Created },
         };
-        c.NetworkSettings.Networks["front"] = new ContainerEndpoint { IPAMConfig = new EndpointIPAMConfig { IPv4Address = "10.89.1.5" }, Aliases = ["web", "www"] };
-        c.NetworkSettings.Networks["back"] = new ContainerEndpoint();
+        c.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint { IPAMConfig = new EndpointIPAMConfig { IPv4Address = "10.89.1.5" }, Aliases = ["web", "www"] };
+        c.NetworkSettings.EndpointsConfig["back"] = new ContainerEndpoint();
         return c;
     }
 
@@ -64,10 +64,16 @@ public sealed class ContainerRecordTests : IDisposable
         Assert.True(back.HostConfig.PublishAllPorts);
         Assert.Equal(64L << 20, back.HostConfig.Memory);
         Assert.Equal(
-            c.HostConfig.PortBindings.Select(p => (p.HostIP, p.HostPort, p.RangeEnd, p.ContainerPort, p.Protocol)),
-            back.HostConfig.PortBindings.Select(p => (p.HostIP, p.HostPort, p.RangeEnd, p.ContainerPort, p.Protocol)));
+            c.HostConfig.PortMappings.Select(p => (p.HostIP, p.HostPort, p.RangeEnd, p.ContainerPort, p.Protocol)),
+            back.HostConfig.PortMappings.Select(p => (p.HostIP, p.HostPort, p.RangeEnd, p.ContainerPort, p.Protocol)));
+        // docker inspect's map of what was asked, the same as the record holds
+        Assert.Equal(["80/tcp", "53/udp", "90/tcp"], back.HostConfig.PortBindings.Keys);
+        Assert.Equal([new PortBinding("127.0.0.1", "8080")], back.HostConfig.PortBindings["80/tcp"]);
+        Assert.Equal([new PortBinding("", "")], back.HostConfig.PortBindings["53/udp"]);
+        Assert.Equal([new PortBinding("", "9000-9010")], back.HostConfig.PortBindings["90/tcp"]);
         Assert.Equal([new Ulimit("nofile", 100, 200), new Ulimit("core", 0, ulong.MaxValue)], back.HostConfig.Ulimits);
-        Assert.Equal(["front", "back"], back.NetworkSettings.Networks.Keys);
+        Assert.Equal(["front", "back"], back.NetworkSettings.EndpointsConfig.Keys);
+        Assert.Equal(["front", "back"], back.NetworkSettings.Networks.Keys); // not running: the networks it joins at start
         Assert.Equal("10.89.1.5", back.NetworkSettings.Networks["front"].IPAMConfig?.IPv4Address);
         Assert.Equal(["web", "www"], back.NetworkSettings.Networks["front"].Aliases);
         Assert.Null(back.NetworkSettings.Networks["back"].IPAMConfig);
@@ -121,7 +127,7 @@ public sealed class ContainerRecordTests : IDisposable
         var back = _store.Load(c.Id)!;
         Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkMode);
         Assert.Equal(MountKind.Bind, back.Mounts[0].Type);
-        Assert.Equal([("", 8080, 80, "tcp"), ("", 0, 53, "udp")], back.HostConfig.PortBindings.Select(p => (p.HostIP, p.HostPort, p.ContainerPort, p.Protocol)));
+        Assert.Equal([("", 8080, 80, "tcp"), ("", 0, 53, "udp")], back.HostConfig.PortMappings.Select(p => (p.HostIP, p.HostPort, p.ContainerPort, p.Protocol)));
     }
 
     [Theory]

@@ -96,7 +96,7 @@ public sealed class KubeManifestBuilderTests : IDisposable
             CapDrop = ["MKNOD"],
             ReadonlyRootfs = true,
             RestartPolicy = new RestartPolicy(RestartPolicyName.OnFailure, 3),
-            PortBindings =
+            PortMappings =
             [
                 new PortMapping { ContainerPort = 80, HostPort = 8080 },
                 new PortMapping { ContainerPort = 443, HostPort = 0 },
@@ -261,7 +261,7 @@ public sealed class KubeManifestBuilderTests : IDisposable
         var c = Plain("My_Web.App");
         c.Config.Labels["Tier Name"] = "front end!";
         c.Config.Labels["example.com/ok"] = new string('v', 70);
-        c.HostConfig.PortBindings = [new PortMapping { ContainerPort = 80, HostPort = 8080 }];
+        c.HostConfig.PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 8080 }];
         c.Mounts = [new MountSpec { Type = MountKind.Volume, Source = "Data_Vol.1", Destination = "/data" }];
         var d = Plain("9lives");
         d.Id = new string('d', 64);
@@ -290,7 +290,7 @@ public sealed class KubeManifestBuilderTests : IDisposable
 
     private static Container WithPort(Container c)
     {
-        c.HostConfig.PortBindings = [new PortMapping { ContainerPort = 8000, HostPort = 8000 }];
+        c.HostConfig.PortMappings = [new PortMapping { ContainerPort = 8000, HostPort = 8000 }];
         return c;
     }
 
