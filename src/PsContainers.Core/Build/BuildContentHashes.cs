@@ -28,7 +28,7 @@ public sealed class BuildContentHashes
     /// <summary>How old a file's last change must be before its hash is remembered (well above any file system's time granularity).</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
 
-    /// <summary>The most entries kept in the file (about 90 bytes each).</summary>
+    /// <summary>The most entries kept in the file (80 bytes each).</summary>
     public const int MaxEntries = 200_000;
 
     private static readonly byte[] Magic = "PSCHASH1"u8.ToArray();
