@@ -718,7 +718,6 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         @(& tar -tf $blob.FullName) | Should -Be @('etc/')
         $entry = @(& tar --full-time -tvf $blob.FullName)[0]
         $entry | Should -Match '2001-02-03 04:05:06 etc/$'
-        Invoke-ContainerImage build-touch-dir:1 -Remove -Entrypoint /bin/busybox -- stat -c %y /etc | Should -Match '^2001-02-03 04:05:06'
         # touched to now, as the step runs
         $now = Build-ContainerImage (New-Context 'touch-dir-now' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN touch /etc`n" }) -Tag build-touch-dir:2
         $now.DiffIds.Count | Should -Be ($base.DiffIds.Count + 1)

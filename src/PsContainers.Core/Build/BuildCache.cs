@@ -91,13 +91,18 @@ public sealed class BuildCache
             if (which is not null && !which(e)) continue;
             try { File.Delete(FileOf(e.Key)); removed.Add(e); } catch (IOException) { }
         }
-        if (which is null)
-        {
-            // the remembered digests (of the context's files, of COPY --from sources) go with the whole cache
-            try { File.Delete(Path.Combine(Directory, BuildContentHashes.FileName)); } catch (IOException) { }
-            if (System.IO.Directory.Exists(Path.Combine(Directory, "digests"))) SafeTree.Delete(Path.Combine(Directory, "digests"));
-        }
+        if (which is null) ForgetDigests(); // the remembered digests go with the whole cache
         return removed;
+    }
+
+    /// <summary>
+    /// Forget the remembered digests: the context file hashes (<see cref="BuildContentHashes"/>) and the COPY --from
+    /// source digests (<see cref="LookupDigest"/>). Nothing is lost but time: they are computed again when needed.
+    /// </summary>
+    public void ForgetDigests()
+    {
+        try { File.Delete(Path.Combine(Directory, BuildContentHashes.FileName)); } catch (IOException) { }
+        if (System.IO.Directory.Exists(Path.Combine(Directory, "digests"))) SafeTree.Delete(Path.Combine(Directory, "digests"));
     }
 
     /// <summary>
