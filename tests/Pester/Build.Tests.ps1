@@ -640,3 +640,89 @@ CMD ["cat", "/seen"]
     }
 }
 
+
+Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched directory' {
+    It 'remembers context file hashes and COPY --from digests, and still misses when a file changes with its size and mtime kept' {
+        $ctx = New-Context 'hashes' @{
+            'f.txt'      = 'one'
+            'Dockerfile' = "FROM busybox-test:latest AS a`nCOPY f.txt /data/f.txt`n`nFROM busybox-test:latest`nCOPY --from=a /data /d`nCMD [`"cat`", `"/d/f.txt`"]`n"
+        }
+        # a hash is only remembered for a file whose last change is 2 s old (a change in the same clock tick would not show)
+        Start-Sleep -Seconds 3
+        $cacheDir = "$script:Root/storage/build-cache"
+        $first = Build-ContainerImage $ctx -Tag build-hashes:1
+        $hashes = Get-Item "$cacheDir/content-hashes"
+        # 8-byte magic, then 80 bytes per file: at least f.txt is remembered
+        ($hashes.Length - 8) % 80 | Should -Be 0
+        $hashes.Length | Should -BeGreaterThan 8
+        @(Get-ChildItem "$cacheDir/digests" -File).Count | Should -BeGreaterThan 0
+
+        # unchanged: every step from the cache, the same image
+        $v = Build-ContainerImage $ctx -Tag build-hashes:2 -Verbose 4>&1
+        ($v | Where-Object { $_ -is [PsContainers.Core.Images.ContainerImage] }).Id | Should -Be $first.Id
+        @($v | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like '*Dockerfile:*: DONE*' -and $_.Message -notlike '*FROM*' }).Count | Should -Be 0
+
+        # the same size and modification time (to the nanosecond), another content: the change time tells
+        $f = Join-Path $ctx 'f.txt'
+        & touch -r $f "$f.ref"
+        [IO.File]::WriteAllText($f, 'two')
+        & touch -r "$f.ref" $f
+        Remove-Item "$f.ref"
+        $v3 = Build-ContainerImage $ctx -Tag build-hashes:3 -Verbose 4>&1
+        $m3 = $v3 | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message
+        @($m3 | Where-Object { $_ -like '*Dockerfile:2 *DONE*' }).Count | Should -Be 1
+        @($m3 | Where-Object { $_ -like '*Dockerfile:5 *DONE*' }).Count | Should -Be 1
+        Invoke-ContainerImage build-hashes:3 -Remove | Should -Be 'two'
+        Invoke-ContainerImage build-hashes:1 -Remove | Should -Be 'one'
+
+        # forgetting the whole build cache forgets the remembered digests too
+        $null = Clear-ContainerSystem -BuildCache -Force
+        Test-Path "$cacheDir/content-hashes" | Should -BeFalse
+        Test-Path "$cacheDir/digests" | Should -BeFalse
+        Test-NoBuildLeftovers
+    }
+
+    It 'names the file of an ADD of a URL without a file name __unnamed__, as BuildKit does' {
+        $site = Join-Path $script:Work 'site'
+        $null = New-Item -ItemType Directory -Force $site
+        [IO.File]::WriteAllText("$site/file.txt", "served`n")
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $server = Start-Process python3 -ArgumentList '-m', 'http.server', '--bind', '127.0.0.1', $port, '--directory', $site -PassThru -RedirectStandardError (Join-Path $script:Work 'http.err') -RedirectStandardOutput (Join-Path $script:Work 'http.out')
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ($true) {
+                try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); break }
+                catch { if ([DateTime]::UtcNow -gt $deadline) { throw "the test HTTP server did not start" }; Start-Sleep -Milliseconds 200 }
+            }
+            $ctx = New-Context 'add-url' @{ 'Dockerfile' = "FROM busybox-test:latest`nADD http://127.0.0.1:$port/ /dl/`nADD http://127.0.0.1:$port/file.txt /dl/`nCMD [`"ls`", `"-1`", `"/dl`"]`n" }
+            $null = Build-ContainerImage $ctx -Tag build-add-url:1
+            Invoke-ContainerImage build-add-url:1 -Remove | Should -Be @('__unnamed__', 'file.txt')
+            # the unnamed one is the server's answer for "/" (its listing names file.txt), mode 0600
+            $out = Invoke-ContainerImage build-add-url:1 -Remove -Entrypoint /bin/busybox -- sh -c 'grep -c file.txt /dl/__unnamed__; stat -c %a /dl/__unnamed__; cat /dl/file.txt'
+            $out | Should -Be @('1', '600', 'served')
+        }
+        finally { Stop-Process -Id $server.Id -ErrorAction SilentlyContinue; $server.WaitForExit(5000) | Out-Null }
+        Test-NoBuildLeftovers
+    }
+
+    It 'records a directory a RUN only touched (touch /etc) as a layer, and adds none for a RUN that changes nothing' {
+        $ctx = New-Context 'touch-dir' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN true`nRUN touch -d '2001-02-03 04:05:06' /etc`n" }
+        $base = Get-ContainerImage busybox-test:latest
+        $img = Build-ContainerImage $ctx -Tag build-touch-dir:1
+        # RUN true: no layer; touch /etc: one layer holding just the directory (not the runtime's mount points in it)
+        $img.DiffIds.Count | Should -Be ($base.DiffIds.Count + 1)
+        $hex = $img.DiffIds[-1].Substring(7)
+        $blob = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $hex | Select-Object -First 1
+        $blob | Should -Not -BeNullOrEmpty
+        @(& tar -tf $blob.FullName) | Should -Be @('etc/')
+        $entry = @(& tar --full-time -tvf $blob.FullName)[0]
+        $entry | Should -Match '2001-02-03 04:05:06 etc/$'
+        # touched to now, as the step runs
+        $now = Build-ContainerImage (New-Context 'touch-dir-now' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN touch /etc`n" }) -Tag build-touch-dir:2
+        $now.DiffIds.Count | Should -Be ($base.DiffIds.Count + 1)
+        $blob2 = Get-ChildItem -Recurse -File "$script:Root/storage" | Where-Object Name -eq $now.DiffIds[-1].Substring(7) | Select-Object -First 1
+        @(& tar -tf $blob2.FullName) | Should -Be @('etc/')
+        Test-NoBuildLeftovers
+    }
+}

@@ -11,7 +11,8 @@ namespace PsContainers.Core.Build;
 /// (<see cref="BuildCacheKey"/>) maps to the image that step produced. A lookup hits only when that image is still in
 /// the store, so removing or pruning images never leaves a stale hit (buildah#6152). Each entry is one file written
 /// atomically, so concurrent builds never see half an entry. Docker's build cache in the same role:
-/// <c>docker builder prune</c> empties it.
+/// <c>docker builder prune</c> empties it. Beside the entries: the remembered content hashes of context files
+/// (<see cref="BuildContentHashes"/>) and digests of COPY --from sources (<c>digests/</c>, <see cref="LookupDigest"/>).
 /// </summary>
 public sealed class BuildCache
 {
@@ -46,6 +47,31 @@ public sealed class BuildCache
         AtomicFile.WriteAllText(FileOf(key), Serialize(new BuildCacheEntry { Key = key, ImageId = imageId, CreatedBy = createdBy, Created = now, LastUsed = now }));
     }
 
+    /// <summary>
+    /// The content digest remembered for <paramref name="key"/> (<see cref="RecordDigest"/>), or null. Used for what a
+    /// COPY --from reads from an image: an image's content never changes (its id is the digest of a config that names
+    /// every layer's diff_id), so the digest of the same sources read from it is the same, and the image need not be
+    /// mounted and read again to know it.
+    /// </summary>
+    public string? LookupDigest(string key)
+    {
+        try
+        {
+            string d = File.ReadAllText(DigestFileOf(key)).Trim();
+            return Util.Digest.IsValid(d) ? d : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Remember <paramref name="digest"/> ("sha256:…") for <paramref name="key"/> (not synced: a lost one is computed again).</summary>
+    public void RecordDigest(string key, string digest)
+    {
+        try { AtomicFile.WriteAllText(DigestFileOf(key), digest, durable: false); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    private string DigestFileOf(string key) => Path.Combine(Directory, "digests", Digest.Hex(Digest.Of(System.Text.Encoding.UTF8.GetBytes(key))));
+
     /// <summary>Every entry, oldest first.</summary>
     public IReadOnlyList<BuildCacheEntry> List()
     {
@@ -65,7 +91,18 @@ public sealed class BuildCache
             if (which is not null && !which(e)) continue;
             try { File.Delete(FileOf(e.Key)); removed.Add(e); } catch (IOException) { }
         }
+        if (which is null) ForgetDigests(); // the remembered digests go with the whole cache
         return removed;
+    }
+
+    /// <summary>
+    /// Forget the remembered digests: the context file hashes (<see cref="BuildContentHashes"/>) and the COPY --from
+    /// source digests (<see cref="LookupDigest"/>). Nothing is lost but time: they are computed again when needed.
+    /// </summary>
+    public void ForgetDigests()
+    {
+        try { File.Delete(Path.Combine(Directory, BuildContentHashes.FileName)); } catch (IOException) { }
+        if (System.IO.Directory.Exists(Path.Combine(Directory, "digests"))) SafeTree.Delete(Path.Combine(Directory, "digests"));
     }
 
     /// <summary>

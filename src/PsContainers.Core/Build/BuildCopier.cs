@@ -63,7 +63,8 @@ public static class BuildCopier
     /// The digest ("sha256:…") of everything <paramref name="o"/> would copy: per entry its destination path, type,
     /// permission bits, owner (only outside the context: the context's owners never reach the image), size, content
     /// and link target. Modification times take no part (BuildKit's cache ignores them), so touching a file hits the
-    /// cache, changing a byte misses it.
+    /// cache, changing a byte misses it. A file's content hash comes from <see cref="BuildCopySource.ContentHashes"/>
+    /// when the source has them and the file is unchanged since it was last hashed.
     /// </summary>
     public static string ComputeDigest(BuildCopySource source, BuildCopyOptions o, CancellationToken ct = default)
     {
@@ -78,7 +79,8 @@ public static class BuildCopier
                 sha.AppendData(item.Destination);
                 sha.AppendData(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
                     $"\0{st.Type:x}:{Convert.ToString(st.Permissions, 8)}:{(source.IsContext ? "" : $"{st.Uid}:{st.Gid}")}:{st.Size}:{(item.IsArchive ? "x" : "")}\0")));
-                if (st.IsRegular)
+                if (st.IsRegular && source.ContentHashes is { } hashes) sha.AppendData(hashes.Sha256(item.Parent, item.Name, st));
+                else if (st.IsRegular)
                 {
                     using var f = Fs.OpenRead(item.Parent, item.Name);
                     sha.AppendData(SHA256.HashData(f));

@@ -10,12 +10,19 @@ namespace PsContainers.Core.Build;
 /// </summary>
 public sealed class BuildCopySource : IDisposable
 {
-    private BuildCopySource(RootedPath root, bool isContext, Func<string, bool>? excluded)
+    private BuildCopySource(RootedPath root, bool isContext, Func<string, bool>? excluded, BuildContentHashes? contentHashes = null)
     {
         Root = root;
         IsContext = isContext;
         Excluded = excluded;
+        ContentHashes = contentHashes;
     }
+
+    /// <summary>
+    /// The remembered content hashes of the context's files (<see cref="BuildContentHashes"/>), used by
+    /// <see cref="BuildCopier.ComputeDigest"/> instead of reading an unchanged file again; null: every file is read.
+    /// </summary>
+    public BuildContentHashes? ContentHashes { get; }
 
     /// <summary>The directory sources are resolved in.</summary>
     public RootedPath Root { get; }
@@ -35,9 +42,10 @@ public sealed class BuildCopySource : IDisposable
     /// <summary>The build context at <paramref name="contextDirectory"/> (a host directory the user named).</summary>
     /// <param name="contextDirectory">The context root.</param>
     /// <param name="excluded">The ignore matcher's decision for a context-relative path, or null.</param>
+    /// <param name="contentHashes">Remembered content hashes of the context's files, or null (every file is read).</param>
     /// <exception cref="FsException">The directory cannot be opened.</exception>
-    public static BuildCopySource Context(string contextDirectory, Func<string, bool>? excluded) =>
-        new(RootedPath.Open(Path.GetFullPath(contextDirectory)), isContext: true, excluded);
+    public static BuildCopySource Context(string contextDirectory, Func<string, bool>? excluded, BuildContentHashes? contentHashes = null) =>
+        new(RootedPath.Open(Path.GetFullPath(contextDirectory)), isContext: true, excluded, contentHashes);
 
     /// <summary>The root file system of a stage or image, mounted by the builder at <paramref name="rootfs"/>.</summary>
     /// <exception cref="FsException">The directory cannot be opened.</exception>

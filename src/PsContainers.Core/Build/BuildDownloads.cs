@@ -7,7 +7,10 @@ namespace PsContainers.Core.Build;
 /// <summary>
 /// ADD of an http(s) URL (Dockerfile reference, ADD "Adding files from a URL"): the file is downloaded, not extracted,
 /// with mode 0600 and the modification time of the response's Last-Modified header (now when there is none); its
-/// name is the last path segment of the URL (used when the destination is a directory).
+/// name is the last path segment of the URL (used when the destination is a directory), or <c>__unnamed__</c> when the
+/// URL's path has none (<c>http://host/</c>), as BuildKit's Dockerfile frontend names it (dockerfile2llb, the HTTP
+/// source's <c>llb.Filename</c>: Go's <c>path.Base</c> of the URL path unless it is "." or "/"; a ".." segment is
+/// named <c>__unnamed__</c> here too, never a name that climbs).
 /// </summary>
 public static class BuildDownloads
 {
@@ -24,8 +27,7 @@ public static class BuildDownloads
     public static string Download(string url, string directory, string where, CancellationToken ct)
     {
         var uri = new Uri(url);
-        string name = Path.GetFileName(Uri.UnescapeDataString(uri.AbsolutePath.TrimEnd('/')));
-        if (name.Length == 0 || name is "." or "..") name = "index.html";
+        string name = FileName(uri);
         string target = Path.Combine(directory, name);
         try
         {
@@ -47,5 +49,18 @@ public static class BuildDownloads
         }
         using var f = File.OpenRead(target);
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(f)) + ":" + name;
+    }
+
+    /// <summary>The name BuildKit gives the file an ADD of <paramref name="uri"/> downloads.</summary>
+    internal const string UnnamedFile = "__unnamed__";
+
+    /// <summary>
+    /// The downloaded file's name: the last segment of the URL's path (trailing slashes ignored, percent-escapes
+    /// decoded), or <see cref="UnnamedFile"/> when there is none or it is "." or "..".
+    /// </summary>
+    internal static string FileName(Uri uri)
+    {
+        string name = Path.GetFileName(Uri.UnescapeDataString(uri.AbsolutePath.TrimEnd('/')));
+        return name.Length == 0 || name is "." or ".." ? UnnamedFile : name;
     }
 }

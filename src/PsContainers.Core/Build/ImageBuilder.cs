@@ -135,8 +135,20 @@ public sealed class ImageBuilder
         var excluded = BuildContextExclusions(context, file);
         _total = plan.RequiredStages.Sum(s => s.Instructions.Count + 1);
 
+        // the context's file hashes of earlier builds: an unchanged file is not read again (BuildKit's contenthash cache)
+        var hashes = BuildContentHashes.Load(_cache.Directory);
+        using var contextSource = BuildCopySource.Context(context, excluded, hashes);
+        try { return BuildStages(plan, dockerfile, platform, contextSource, ct); }
+        finally
+        {
+            hashes.Save();
+            PhaseTrace.Mark($"build: context hashes saved ({hashes.Reused} reused, {hashes.Hashed} read)");
+        }
+    }
+
+    private ContainerImage BuildStages(DockerfileBuildPlan plan, Dockerfile dockerfile, Platform? platform, BuildCopySource contextSource, CancellationToken ct)
+    {
         var states = new Dictionary<BuildPlanStage, StageState>();
-        using var contextSource = BuildCopySource.Context(context, excluded);
         foreach (var stage in plan.RequiredStages)
         {
             var st = AtLine(stage.From.Location, () => StartStage(stage, states, platform, ct));
@@ -377,13 +389,23 @@ public sealed class ImageBuilder
         try
         {
             var source = contextSource;
+            var digests = new List<string>();
+            (string? Id, bool HasLayers) fromImage = default;
             if (copy.From is { } from)
             {
-                fromSource = OpenFrom(from, plan, states, copy.Location, st.Platform, ct);
-                source = fromSource.Source;
+                fromImage = FromImage(from, plan, states, copy.Location, st.Platform, ct);
+                // what is read from an image is known by the image's id: remembered, it needs no mount nor reading
+                string? memo = fromImage.Id is null || local.Count == 0 ? null : FromDigestKey(fromImage.Id, o);
+                if (memo is not null && _cache.LookupDigest(memo) is { } known) digests.Add(known);
+                else
+                {
+                    fromSource = OpenFrom(fromImage, copy.Location, ct);
+                    source = fromSource.Source;
+                    if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
+                    if (memo is not null) _cache.RecordDigest(memo, digests[^1]);
+                }
             }
-            var digests = new List<string>();
-            if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
+            else if (local.Count > 0) digests.Add(BuildCopier.ComputeDigest(source, o, ct));
             PhaseTrace.Mark("build: COPY sources digested");
             if (urls.Count > 0 || copy.InlineSources.Count > 0)
             {
@@ -403,6 +425,11 @@ public sealed class ImageBuilder
             using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
             string root = w.MountRoot();
             EnsureWorkdir(w, st);
+            if (copy.From is not null && fromSource is null)
+            {
+                fromSource = OpenFrom(fromImage, copy.Location, ct);
+                source = fromSource.Source;
+            }
             PhaseTrace.Mark("build: COPY working container mounted");
             if (local.Count > 0) BuildCopier.Copy(source, o, root, ct);
             PhaseTrace.Mark("build: COPY copied");
@@ -435,9 +462,19 @@ public sealed class ImageBuilder
         }
     }
 
-    private FromSource OpenFrom(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)
+    private FromSource OpenFrom(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct) =>
+        OpenFrom(FromImage(from, plan, states, where, platform, ct), where, ct);
+
+    /// <summary>
+    /// The key under which the digest of a COPY --from's sources read from the image <paramref name="imageId"/> is
+    /// remembered (<see cref="BuildCache.LookupDigest"/>): the image id and every option the digest depends on.
+    /// </summary>
+    internal static string FromDigestKey(string imageId, BuildCopyOptions o) =>
+        "copy-from-digest/v1\n" + imageId + "\n" + o.Destination + "\n" + o.WorkingDirectory + "\n" + (o.IsAdd ? "add" : "copy") + "\n"
+        + string.Join("\n", o.Sources.Select(x => x.Length + ":" + x));
+
+    private FromSource OpenFrom((string? Id, bool HasLayers) fromImage, string where, CancellationToken ct)
     {
-        var fromImage = FromImage(from, plan, states, where, platform, ct);
         var container = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(where), ct);
         try { return new FromSource(container, BuildCopySource.Rootfs(container.MountRoot())); }
         catch

@@ -65,6 +65,7 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
             foreach (var e in Cache.Prune(e => BuildCache || !e.InUse)) WriteVerbose($"Forgot build cache entry {e.Key} ({e.CreatedBy})");
             // docker builder prune -a empties the RUN --mount=type=cache directories too
             if (BuildCache) WriteVerbose($"Removed {Cache.PruneMounts()} RUN --mount=type=cache directories");
+            if (BuildCache) Cache.ForgetDigests();
             WriteObject(result);
         }
         catch (OperationCanceledException) when (Stopping) { throw new PipelineStoppedException(); }

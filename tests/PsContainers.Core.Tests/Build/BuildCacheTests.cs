@@ -14,6 +14,33 @@ public sealed class BuildCacheTests : IDisposable
     public void Dispose() => SafeTree.Delete(_root);
 
     [Fact]
+    public void RememberedDigestsAreKeptPerKeyAndGoWithTheWholeCache()
+    {
+        var paths = new PscPaths(_root);
+        var cache = new BuildCache(paths, new ImageStore(paths));
+        string d = "sha256:" + new string('a', 64);
+        Assert.Null(cache.LookupDigest("k1"));
+        cache.RecordDigest("k1", d);
+        Assert.Equal(d, cache.LookupDigest("k1"));
+        Assert.Null(cache.LookupDigest("k2"));
+        // a COPY --from key names the image and every option the digest depends on
+        var o = new BuildCopyOptions { Sources = ["/a"], Destination = "/d/" };
+        string img = "sha256:" + new string('1', 64);
+        Assert.NotEqual(ImageBuilder.FromDigestKey(img, o), ImageBuilder.FromDigestKey("sha256:" + new string('2', 64), o));
+        Assert.NotEqual(ImageBuilder.FromDigestKey(img, o), ImageBuilder.FromDigestKey(img, o with { Destination = "/e/" }));
+        Assert.NotEqual(ImageBuilder.FromDigestKey(img, o), ImageBuilder.FromDigestKey(img, o with { WorkingDirectory = "/w" }));
+        Assert.NotEqual(ImageBuilder.FromDigestKey(img, o), ImageBuilder.FromDigestKey(img, o with { Sources = ["/a", "/b"] }));
+        Assert.NotEqual(ImageBuilder.FromDigestKey(img, o with { Sources = ["a\nb"] }), ImageBuilder.FromDigestKey(img, o with { Sources = ["a", "b"] }));
+        Assert.Equal(ImageBuilder.FromDigestKey(img, o), ImageBuilder.FromDigestKey(img, o with { Where = "Dockerfile:9" }));
+        File.WriteAllText(Path.Combine(cache.Directory, BuildContentHashes.FileName), "x");
+        cache.Prune(e => false);
+        Assert.Equal(d, cache.LookupDigest("k1"));
+        cache.Prune();
+        Assert.Null(cache.LookupDigest("k1"));
+        Assert.False(File.Exists(Path.Combine(cache.Directory, BuildContentHashes.FileName)));
+    }
+
+    [Fact]
     public void AHitNeedsTheImageAndPruneForgetsEntries()
     {
         var paths = new PscPaths(_root);
