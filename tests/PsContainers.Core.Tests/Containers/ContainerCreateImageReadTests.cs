@@ -92,7 +92,9 @@ public sealed class ContainerCreateImageReadTests : IDisposable
         o.Mounts.Add(MountParser.ToMountSpec(MountParser.ParseTmpfs("/scratch:size=1m")));
         var c = _engine.Containers.Create(o);
         Assert.Equal([("/data", MountKind.Bind, host, true), ("/named", MountKind.Volume, "named", false), ("/scratch", MountKind.Tmpfs, null, false)],
-            c.Mounts.Take(3).Select(m => (m.Destination, m.Type, m.Source, m.ReadOnly)));
+            c.Mounts.Take(3).Select(m => (m.Destination, m.Type, m.Type == MountKind.Volume ? m.Name : m.Source, m.ReadOnly)));
+        // a recorded volume mount shows the volume's host directory as its Source (docker inspect), its name as Name
+        Assert.Equal(Path.Combine(_t.Paths.Volumes, "named", "_data"), c.Mounts[1].Source);
     }
 
     [Fact]
