@@ -114,39 +114,11 @@ public static class ContainerChanges
                 if (st.Permissions != lower.Permissions || st.Uid != lower.Uid || st.Gid != lower.Gid) continue;
                 using var fd = RootedPath.OpenBeneath(upper, rel, OpenFlags.ReadOnly | OpenFlags.Directory);
                 if (Fs.GetAllXattrs(fd, ""u8).Any(x => !x.Key.AsSpan().StartsWith("trusted.overlay."u8))) continue;
-                var entries = Fs.ReadDirectory(fd);
-                if (entries.All(e => BytePath.TryToString(e.Name, out var n) && set.Contains(dir + "/" + n)) && OnlyHolder(fd, entries, st.Mtime)) set.Add(dir);
+                if (Fs.ReadDirectory(fd).All(e => BytePath.TryToString(e.Name, out var n) && set.Contains(dir + "/" + n))) set.Add(dir);
             }
             return set;
         }
         finally { foreach (var l in lowers) l.Dispose(); }
-    }
-
-    /// <summary>
-    /// How far apart the modification time of a directory copied up to hold mount points may lie from the newest of
-    /// them: the kernel stamps a new entry and its directory with two reads of a clock that may be coarse (one tick,
-    /// 1-10 ms with HZ 1000-100), while a step's own change to the directory comes after the runtime has finished the
-    /// container's setup and the command has started (tens of milliseconds at least).
-    /// </summary>
-    internal static readonly TimeSpan HolderTimeSlack = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>
-    /// Whether the directory <paramref name="dir"/> (holding only mount points, <paramref name="entries"/>) was changed
-    /// only by their creation: its modification time is the newest entry's, within <see cref="HolderTimeSlack"/>. A step
-    /// that touched it (<c>touch /etc</c>, any other time set) changed it: it is then part of the diff, as BuildKit and
-    /// buildah record such a directory.
-    /// </summary>
-    private static bool OnlyHolder(SafeFd dir, List<DirEntry> entries, FsTime mtime)
-    {
-        if (entries.Count == 0) return false;
-        long newest = long.MinValue;
-        foreach (var e in entries)
-        {
-            var t = Fs.Stat(dir, e.Name).Mtime;
-            newest = Math.Max(newest, t.Seconds * 1_000_000_000L + t.Nanoseconds);
-        }
-        long own = mtime.Seconds * 1_000_000_000L + mtime.Nanoseconds;
-        return own >= newest && own - newest <= (long)HolderTimeSlack.TotalMilliseconds * 1_000_000L;
     }
 
     private static IEnumerable<string> Ancestors(string rel)
