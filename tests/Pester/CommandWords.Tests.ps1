@@ -144,3 +144,26 @@ Describe 'New-Container and Invoke-ContainerExec: the same rule' {
         } finally { Remove-Container words-exec -Force -Confirm:$false }
     }
 }
+
+Describe 'Enter-Container and Invoke-ContainerProject: the same rule' {
+    It 'Enter-Container refuses id -u root (-u would take -User) and docker''s --rm, before it needs a terminal' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name words-enter -Network none -- sleep 60
+        try {
+            $e = Get-Refusal { Enter-Container words-enter id -u root }
+            $e.Exception.Message | Should -BeLike "*Enter-Container words-enter -- id -u root*"
+            $e = Get-Refusal { Enter-Container words-enter --rm }
+            $e.Exception.Message | Should -BeLike '*Enter-Container words-enter -- --rm*'
+        } finally { Remove-Container words-enter -Force -Confirm:$false }
+    }
+
+    It 'Invoke-ContainerProject refuses id -u root and docker''s -it, creating nothing' {
+        $dir = Join-Path $TestDrive 'words-project'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        $file = Join-Path $dir 'compose.yaml'
+        Set-Content $file "services:`n  web:`n    image: busybox-test:latest`n    network_mode: none`n"
+        $e = Get-Refusal { Invoke-ContainerProject $file -Service web -Remove id -u root }
+        $e.Exception.Message | Should -BeLike '*-- id -u root*'
+        $e = Get-Refusal { Invoke-ContainerProject $file -Service web -it sh }
+        $e.Exception.Message | Should -BeLike '*-Interactive -Tty*'
+    }
+}

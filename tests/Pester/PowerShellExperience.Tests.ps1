@@ -95,6 +95,33 @@ Describe 'Image objects bind to run and create' {
         (Get-Container ux-from-image-d).Status | Should -Be 'Running'
         Remove-Container ux-from-image-d -Force
     }
+
+    It 'refuses a piped image or CSV row with a command after -- (PowerShell binds its first word to -Image), names -Command, and creates nothing' {
+        $before = @(Get-Container -All).Count
+        $e = $null
+        try { Get-ContainerImage busybox-test:latest | New-Container -Pull Never -Name ux-dd -- echo hi } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'CommandNeedsDoubleDash,*'
+        $e.Exception.Message | Should -BeLike "*('echo') to -Image*-Command echo, hi*"
+        $e = $null
+        try { Get-ContainerImage busybox-test:latest | Invoke-ContainerImage -Detach -Pull Never -Name ux-dd -- sleep 30 } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'CommandNeedsDoubleDash,*'
+        $LASTEXITCODE | Should -Be 125
+        $csv = Join-Path $TestDrive 'rows.csv'
+        [pscustomobject]@{ Name = 'ux-dd-row'; Image = 'busybox-test:latest' } | Export-Csv $csv
+        $e = $null
+        try { Import-Csv $csv | New-Container -Pull Never -- sleep 300 } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'CommandNeedsDoubleDash,*'
+        $e.Exception.Message | Should -BeLike '*-Command sleep, 300*'
+        @(Get-Container -All).Count | Should -Be $before
+        # the -Command form runs the row's image with the command
+        $c = Import-Csv $csv | New-Container -Pull Never -Network none -Command sleep, 300
+        $c.Name | Should -Be 'ux-dd-row'
+        $c.Image | Should -Be 'busybox-test:latest'
+        $c.Config.Cmd | Should -Be @('sleep', '300')
+        Remove-Container ux-dd-row -Force
+        # piped standard input with the image before '--' is not affected
+        'line' | Invoke-ContainerImage busybox-test:latest -Interactive -Remove -Network none -- cat | Should -Be 'line'
+    }
 }
 
 Describe 'CSV rows and objects bind to create and run by property name' {

@@ -269,10 +269,18 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 [OutputType(typeof(void))]
 public sealed class EnterContainerCommand : ContainerTargetCmdletBase
 {
-    [Parameter(Position = 1)] [CommandWordsTransformation] public string[] Command { get; set; } = ["/bin/sh"];
+    [Parameter(Position = 1, ValueFromRemainingArguments = true)] [CommandWordsTransformation] public string[] Command { get; set; } = ["/bin/sh"];
     [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
     [Parameter] public string? User { get; set; }
     [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
+
+    /// <summary>The '--' rule (<see cref="CommandWordsGuard"/>): <c>Enter-Container web id -u root</c> would give -User
+    /// 'root' and run <c>id</c>; it is refused with the <c>--</c> form, as run and exec refuse it.</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
+    }
 
     protected override void Act(Container c)
     {

@@ -149,6 +149,31 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
             ThrowTerminatingError(refused);
         }
+        _imageAfterDoubleDash = MyInvocation.ExpectingInput && CommandWordsGuard.BoundFromAfterDoubleDash(this, nameof(Image), nameof(Command));
+    }
+
+    private bool _imageAfterDoubleDash;
+
+    /// <summary>
+    /// Refuses a piped image or row when PowerShell bound the command's first word to -Image: <c>Get-ContainerImage web |
+    /// New-Container -- sleep 30</c> and <c>Import-Csv c.csv | New-Container -- sleep 300</c> bind 'sleep' to -Image
+    /// (position 0) before the pipeline can give the image, so the piped image would be ignored and 'sleep' pulled and
+    /// run. The command goes to -Command instead. Nothing is created. <paramref name="pipelineObject"/>: the piped
+    /// object where the cmdlet sees it (Invoke-ContainerImage's InputObject), to tell a row with an Image column.
+    /// </summary>
+    protected void RefuseImageTakenFromCommand(PSObject? pipelineObject = null)
+    {
+        if (!_imageAfterDoubleDash) return;
+        bool pipedImage = ImageObject is not null || PipelineBoundByPropertyName("InputObject", nameof(ImageObject))
+            || pipelineObject?.Properties["Image"] is not null || pipelineObject?.Properties["ImageName"] is not null;
+        if (!pipedImage) return;
+        if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
+        string verb = MyInvocation.MyCommand.Name;
+        string words = string.Join(", ", new[] { Image }.Concat(Command ?? []).Select(w => w.Contains(' ') || w.Contains(',') ? "'" + w.Replace("'", "''") + "'" : w));
+        ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+            $"With a piped image or row, PowerShell binds the first word after '--' ('{Image}') to -Image before the pipeline gives the image. " +
+            $"Give the container's command with -Command instead: ... | {verb} -Command {words}"),
+            ErrorIds.CommandNeedsDoubleDash, ErrorCategory.InvalidArgument, Image));
     }
 
     private HashSet<string> _onCommandLine = new(StringComparer.OrdinalIgnoreCase);
@@ -265,6 +290,7 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
 {
     protected override void ProcessRecord()
     {
+        RefuseImageTakenFromCommand();
         try
         {
             var o = BuildOptions(autoRemove: false);
@@ -322,6 +348,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 
     protected override void ProcessRecord()
     {
+        RefuseImageTakenFromCommand(InputObject);
         if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))
             && !PipelineBoundByPropertyName(nameof(InputObject), nameof(ImageObject)))
         {

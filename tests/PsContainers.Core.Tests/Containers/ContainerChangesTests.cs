@@ -128,30 +128,6 @@ public sealed class ContainerChangesTests : IDisposable
     }
 
     [Fact]
-    public void A_directory_holding_only_mount_targets_whose_time_the_step_changed_is_a_change()
-    {
-        File_(Base, "etc/passwd");
-        File_(Upper, "etc/hosts", "");
-        File_(Upper, "etc/resolv.conf", "");
-        string[] targets = ["/etc/hosts", "/etc/resolv.conf"];
-        string etc = Path.Combine(Upper, "etc");
-        var newest = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        File.SetLastWriteTimeUtc(Path.Combine(Upper, "etc/hosts"), newest - TimeSpan.FromSeconds(1));
-        File.SetLastWriteTimeUtc(Path.Combine(Upper, "etc/resolv.conf"), newest);
-        // stamped by the creation of its newest mount target (to the tick): only a holder
-        Directory.SetLastWriteTimeUtc(etc, newest);
-        Assert.Contains("etc", ContainerChanges.RuntimeMountTargets(Upper, [Base], targets));
-        // touch -d with an older time, or touched later than the slack: the step changed it
-        Directory.SetLastWriteTimeUtc(etc, new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc));
-        Assert.Equal(new[] { "etc/hosts", "etc/resolv.conf" }, ContainerChanges.RuntimeMountTargets(Upper, [Base], targets).Order(StringComparer.Ordinal));
-        Directory.SetLastWriteTimeUtc(etc, newest + ContainerChanges.HolderTimeSlack + TimeSpan.FromMilliseconds(1));
-        Assert.DoesNotContain("etc", ContainerChanges.RuntimeMountTargets(Upper, [Base], targets));
-        // within the slack (two reads of a coarse clock): still a holder
-        Directory.SetLastWriteTimeUtc(etc, newest + TimeSpan.FromMilliseconds(4));
-        Assert.Contains("etc", ContainerChanges.RuntimeMountTargets(Upper, [Base], targets));
-    }
-
-    [Fact]
     public void A_container_never_started_has_no_changes() =>
         Assert.Empty(ContainerChanges.Compute(Path.Combine(_dir, "missing"), [Base]));
 }
