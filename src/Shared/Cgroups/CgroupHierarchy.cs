@@ -134,8 +134,13 @@ internal static unsafe class CgroupHierarchy
 
     /// <summary>
     /// Create a container's directories (nothing is written into them yet) in every hierarchy: linux.cgroupsPath, or
-    /// the container id under pscrun's own group. On failure what was made is removed and
-    /// <see cref="CgroupException"/> is thrown.
+    /// the container id under pscrun's own group. A group that exists already (a pod's, a systemd unit's, one made by
+    /// hand) is joined as runc does, even when it holds processes (runc 1.1 warns, see
+    /// <see cref="ICgroupManager.Pids"/>); it is not in <see cref="CgroupSet.Created"/>. A joined group that is frozen
+    /// is refused ("container's cgroup unexpectedly frozen", runc's libcontainer.Create), since the container could
+    /// never start in it. On v2 every ancestor of the group gets its parent's controllers in cgroup.subtree_control,
+    /// existing ones included (runc's fs2 CreateCgroupPath), so a joined group's limits can be written. On failure
+    /// what was made is removed and <see cref="CgroupException"/> is thrown.
     /// </summary>
     public static CgroupSet Create(string? cgroupsPath, string id, SpecResources? resources = null)
     {
@@ -157,23 +162,30 @@ internal static unsafe class CgroupHierarchy
                 string dir = mp + sub;
                 // create each missing component so it can be removed again
                 string cur = mp;
+                bool existed = true;
                 foreach (var comp in sub.Split('/', StringSplitOptions.RemoveEmptyEntries))
                 {
                     string parent = cur;
                     cur = cur + "/" + comp;
-                    if (Directory.Exists(cur)) continue;
+                    if (set.V2) EnableControllers(parent);
+                    existed = Directory.Exists(cur);
+                    if (existed) continue;
                     try { Directory.CreateDirectory(cur); }
                     catch (Exception e) { throw new CgroupException($"cannot create cgroup '{cur}': {e.Message}"); }
                     set.Created.Add(cur);
                     if (key.Split(',').Contains("cpuset")) InheritCpuset(parent, cur);
-                    if (set.V2) EnableControllers(parent);
                 }
+                if (existed && CgroupManager.For(new CgroupSet { V2 = set.V2, Dirs = { [key] = dir } }).IsFrozen())
+                    throw new CgroupException($"container's cgroup unexpectedly frozen: '{dir}'");
                 set.Dirs[key] = dir;
             }
         }
         catch
         {
-            CgroupManager.For(set).Remove();
+            // undo only what this call made: groups that existed are left as they were
+            var made = new CgroupSet { V2 = set.V2, Created = set.Created };
+            foreach (var (k, d) in set.Dirs) if (set.Created.Contains(d)) made.Dirs[k] = d;
+            CgroupManager.For(made).Remove();
             throw;
         }
         return set;
@@ -199,13 +211,18 @@ internal static unsafe class CgroupHierarchy
         }
     }
 
-    /// <summary>v2: enable every controller of <paramref name="parent"/> for its children (cgroup.subtree_control).</summary>
+    /// <summary>
+    /// v2: enable every controller of <paramref name="parent"/> for its children (cgroup.subtree_control), one by one,
+    /// those not enabled yet only. A refusal (a parent that holds processes itself, a controller its own parent does
+    /// not delegate) is left for the limit that needs the controller to report, as runc does.
+    /// </summary>
     private static void EnableControllers(string parent)
     {
         try
         {
+            var on = File.ReadAllText(Path.Combine(parent, "cgroup.subtree_control")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var c in File.ReadAllText(Path.Combine(parent, "cgroup.controllers")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                CgroupFile.TryWrite(Path.Combine(parent, "cgroup.subtree_control"), "+" + c);
+                if (!on.Contains(c)) CgroupFile.TryWrite(Path.Combine(parent, "cgroup.subtree_control"), "+" + c);
         }
         catch (IOException) { }
     }
