@@ -110,7 +110,9 @@ public static class JoinedCgroupScenarios
             var delete = Cli(rt, "delete", id);
             Assert.True(delete.ExitCode == 0, delete.Stderr);
             Bundles.WaitFor(() => !g.HolderAlive);
-            Bundles.WaitFor(() => g.GoneEverywhere);
+            // runc 1.1's v2 manager tries rmdir once, right after the SIGKILL (fs2 Destroy, no retry as on v1), so
+            // the group it emptied often stays there; pscrun waits for the group to drain first
+            if (rt.Name == "pscrun" || !g.Dirs.ContainsKey("")) Bundles.WaitFor(() => g.GoneEverywhere);
         }
         finally { Cli(rt, "delete", "--force", id); }
     }
