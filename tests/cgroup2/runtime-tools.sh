@@ -8,7 +8,8 @@
 #
 # Needs the built suite (tests/cgroup2/build-runtime-tools.sh) in $CGROUP2_RUNTIME_TOOLS_DIR (default
 # out/runtime-tools) and a built module (out/PsContainers/bin/pscrun). Writes RESULT_DIR/runtime-tools/RUNTIME/TEST.out
-# (each test's own TAP output) and RESULT_DIR/runtime-tools.tap: a TAP stream with one line per runtime and test,
+# (each test's own TAP output) and RESULT_DIR/runtime-tools.tap: a TAP stream with one line per runtime and test
+# (written as each ends, the plan last; CGROUP2_RUNTIME_TOOLS_RUNTIMES and _TESTS narrow the run),
 # "ok" when the test exited 0 and printed no "not ok" (hooks-style tests print no TAP, only a YAML error block on
 # failure), its description "RUNTIME TEST ok/notok/skip". The suite's own failures (see the Runtime README) make some
 # tests fail for every runtime, so this step reports figures and never fails the lane: it exits 0 once it ran.
@@ -27,12 +28,15 @@ tests=${CGROUP2_RUNTIME_TOOLS_TESTS:-"linux_cgroups_blkio linux_cgroups_cpus lin
     linux_cgroups_relative_devices linux_cgroups_relative_hugetlb linux_cgroups_relative_memory
     linux_cgroups_relative_network linux_cgroups_relative_pids create start state kill kill_no_effect killsig delete
     delete_only_create_resources delete_resources pidfile"}
-runtimes="pscrun=$repo/out/PsContainers/bin/pscrun runc=${CGROUP2_RUNC:-/usr/sbin/runc}"
 n=0
-lines=()
+: > "$tap"
 cd "$rt_dir"
-for pair in $runtimes; do
-    name=${pair%%=*} bin=${pair#*=}
+for name in ${CGROUP2_RUNTIME_TOOLS_RUNTIMES:-pscrun runc}; do
+    case $name in
+        pscrun) bin=$repo/out/PsContainers/bin/pscrun ;;
+        runc) bin=${CGROUP2_RUNC:-/usr/sbin/runc} ;;
+        *) echo "runtime-tools.sh: unknown runtime '$name' (pscrun, runc)" >&2; exit 2 ;;
+    esac
     mkdir -p "$results/runtime-tools/$name"
     for t in $tests; do
         n=$((n + 1))
@@ -43,11 +47,12 @@ for pair in $runtimes; do
         ok=$(grep -c '^ok ' "$out"); notok=$(grep -c '^not ok ' "$out"); skip=$(grep -c '^ok .*# SKIP' "$out")
         ok=$((ok - skip))
         desc="$name $t $ok/$notok/$skip exit=$rc $(( $(date +%s) - t0 ))s"
-        if [ "$rc" = 0 ] && [ "$notok" = 0 ]; then lines+=("ok $n - $desc"); else lines+=("not ok $n - $desc"); fi
-        echo "runtime-tools: ${lines[-1]}"
+        if [ "$rc" = 0 ] && [ "$notok" = 0 ]; then line="ok $n - $desc"; else line="not ok $n - $desc"; fi
+        echo "$line" >> "$tap"   # as it goes: a lane cut short by its timeout keeps what ran
+        echo "runtime-tools: $line"
         # what a failed test may leave: runc's parent group of the relative tests, bundles under /tmp
         for d in /sys/fs/cgroup/testdir /sys/fs/cgroup/*/testdir; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
     done
 done
-{ echo "1..$n"; printf '%s\n' "${lines[@]}"; } > "$tap"
+echo "1..$n" >> "$tap"   # TAP allows the plan last
 exit 0
