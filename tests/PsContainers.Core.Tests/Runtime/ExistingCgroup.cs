@@ -101,7 +101,8 @@ public sealed class ExistingCgroup : IDisposable
         }
         foreach (var dir in _made.OrderByDescending(d => d.Length))
             for (int i = 0; i < 100 && Directory.Exists(dir); i++)
-                try { Directory.Delete(dir); } catch (IOException) { Thread.Sleep(5); }
+                try { Directory.Delete(dir); }
                 catch (DirectoryNotFoundException) { }
+                catch (IOException) { Thread.Sleep(5); }
     }
 }
