@@ -25,6 +25,7 @@ namespace PsContainers.Core;
 /// <item><term>PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD</term><description>Bytes from which a blob is pushed in chunks, 0 or more (<c>RegistryOptions</c>).</description></item>
 /// <item><term>PSCONTAINERS_UPLOAD_CHUNK_SIZE</term><description>Bytes per pushed chunk, above 0 (<c>RegistryOptions</c>).</description></item>
 /// <item><term>PSCONTAINERS_MAX_CONCURRENT_DOWNLOADS</term><description>Layers downloaded at once, above 0 (3; <c>RegistryOptions</c>).</description></item>
+/// <item><term>PSCONTAINERS_CGROUP_PARENT</term><description>The cgroup (an absolute cgroupfs path) under which each container's group ID is made, in every hierarchy (/pscontainers; <see cref="CgroupParent"/>, <c>BundleBuilder</c>).</description></item>
 /// </list>
 /// The native helpers read their own: pscrun PSCRUN_TRACE, pscmon PSCMON_TRACE and PSCONTAINERS_RUN_DIR; CNI_PATH is the
 /// CNI specification's (<c>PsContainers.Cni.CniPlugins</c>). A malformed number is ignored (the default stays), as before.
@@ -46,13 +47,17 @@ public static class EngineEnvironment
     public const string ChunkedUploadThresholdVariable = "PSCONTAINERS_CHUNKED_UPLOAD_THRESHOLD";
     public const string UploadChunkSizeVariable = "PSCONTAINERS_UPLOAD_CHUNK_SIZE";
     public const string MaxConcurrentDownloadsVariable = "PSCONTAINERS_MAX_CONCURRENT_DOWNLOADS";
+    public const string CgroupParentVariable = "PSCONTAINERS_CGROUP_PARENT";
+
+    /// <summary>The cgroup parent of containers when <see cref="CgroupParentVariable"/> is not set.</summary>
+    public const string DefaultCgroupParent = "/pscontainers";
 
     /// <summary>Every variable above, in the table's order (for documentation and tests).</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         RootVariable, BinVariable, RuntimeVariable, MonitorVariable, ExitCommandVariable, TraceVariable, RunDirectoryVariable,
         NetnsDirectoryVariable, InsecureRegistriesVariable, RegistriesConfVariable, RegistryCertsDirsVariable, RegistryMirrorsVariable,
-        ChunkedUploadThresholdVariable, UploadChunkSizeVariable, MaxConcurrentDownloadsVariable,
+        ChunkedUploadThresholdVariable, UploadChunkSizeVariable, MaxConcurrentDownloadsVariable, CgroupParentVariable,
     ];
 
     /// <summary>The value of <paramref name="name"/>; null when it is unset or empty.</summary>
@@ -88,6 +93,28 @@ public static class EngineEnvironment
     public static long? UploadChunkSize => Count(Get(UploadChunkSizeVariable), 1);
     /// <summary>$PSCONTAINERS_MAX_CONCURRENT_DOWNLOADS as a count above 0 (at most int.MaxValue), or null.</summary>
     public static int? MaxConcurrentDownloads => Count(Get(MaxConcurrentDownloadsVariable), 1) is long n && n <= int.MaxValue ? (int)n : null;
+
+    /// <summary>
+    /// $PSCONTAINERS_CGROUP_PARENT, or /pscontainers: the group under which each container gets its own group,
+    /// <c>PARENT/ID</c> from the root of every cgroup hierarchy (linux.cgroupsPath, absolute, runc's cgroupfs layout;
+    /// docker's cgroupfs driver uses /docker, podman's /libpod_parent). On a systemd host choose a subtree systemd leaves
+    /// alone: a top-level group of its own (the default) or a slice delegated to the engine (<c>Delegate=yes</c>, e.g.
+    /// /machine.slice/pscontainers.scope-like paths); see docs/architecture.md "cgroups on systemd hosts". A trailing
+    /// "/" is dropped; "/" alone puts the containers at the top. Throws <see cref="ArgumentException"/> naming the
+    /// variable when the value is not an absolute path, has a "." or ".." component, or has a ':' (a systemd slice
+    /// notation "slice:prefix:name": no systemd driver).
+    /// </summary>
+    public static string CgroupParent => ParseCgroupParent(Get(CgroupParentVariable));
+
+    /// <summary>The cgroup parent a value of <see cref="CgroupParentVariable"/> gives (null: the default); see <see cref="CgroupParent"/>.</summary>
+    internal static string ParseCgroupParent(string? value)
+    {
+        if (value is null) return DefaultCgroupParent;
+        if (!value.StartsWith('/') || value.Contains(':') || value.Contains('\0') ||
+            value.Split('/', StringSplitOptions.RemoveEmptyEntries).Any(c => c is "." or ".."))
+            throw new ArgumentException($"{CgroupParentVariable}: '{value}' is not an absolute cgroup path (like /pscontainers or /machine.slice/pscontainers)");
+        return "/" + string.Join('/', value.Split('/', StringSplitOptions.RemoveEmptyEntries));
+    }
 
     /// <summary>A decimal integer of at least <paramref name="min"/> (surrounding blanks allowed), or null.</summary>
     internal static long? Count(string? text, long min) =>

@@ -135,6 +135,9 @@ internal sealed class Runtime
             uint rootUid = HostId(spec.Linux!.UidMappings), rootGid = HostId(spec.Linux.GidMappings);
             if (rootUid != 0 || rootGid != 0) Native.Lchown(FifoPath(id), rootUid, rootGid);
             cg = CgroupHierarchy.Create(spec.Linux!.CgroupsPath, id, spec.Linux.Resources);
+            // a group that existed is joined, with its processes (runc 1.1 warns the same; runc 1.2 refuses)
+            if (cg.Joined.Any() && CgroupManager.For(cg).Pids().Count is int held and > 0)
+                Program.Warn($"container's cgroup is not empty: {held} process(es) found");
             CgroupManager.For(cg).Apply(spec.Linux.Resources, spec.Linux.Devices);
 
             if (consoleSocket is not null)
@@ -186,12 +189,26 @@ internal sealed class Runtime
             if (mountsBefore is not null) DetachSharedRoot(realRootfs, TopMountAt(realRootfs, mountsBefore));
             if (cg is not null)
             {
-                foreach (var p in CgroupManager.For(cg).Pids()) Native.Kill(p, Libc.SIGKILL);
+                KillLeftovers(cg, spec);
                 CgroupManager.For(cg).Remove();
             }
             try { SafeTree.Delete(dir); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// runc's destroy rule for the processes left in a container's group: SIGKILL to every one when the container has
+    /// no pid namespace of its own (none, or one joined by path), since they outlive its init. With a new pid namespace
+    /// the kernel killed them with the init: pscrun still sweeps a group it made itself, but not a joined one, whose
+    /// other processes (a pod's, a systemd unit's) are not the container's. Returns whether every process was signalled.
+    /// </summary>
+    private static bool KillLeftovers(CgroupSet cg, RuntimeSpec? spec)
+    {
+        bool ownPidNs = spec?.Linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) == true;
+        if (ownPidNs && cg.Joined.Any()) return false;
+        foreach (var p in CgroupManager.For(cg).Pids()) Native.Kill(p, Libc.SIGKILL);
+        return true;
     }
 
     private static uint HostId(List<SpecIdMapping>? maps)
@@ -509,15 +526,18 @@ internal sealed class Runtime
             if (!force) throw new RuntimeError($"cannot delete container '{id}' that is not stopped: {status.Text()}");
             Native.Kill(st.Pid, Libc.SIGKILL);
         }
+        var spec = LoadSpec(id);
         // with a shared pid namespace other processes may be left in the cgroup
-        foreach (var p in CgroupManager.For(st.Cgroups).Pids()) Native.Kill(p, Libc.SIGKILL);
+        bool killedAll = KillLeftovers(st.Cgroups, spec);
         if (CgroupManager.For(st.Cgroups).IsFrozen()) CgroupManager.For(st.Cgroups).Freeze(false);
         if (st.Pid > 0 && StartTime(st.Pid) == st.StartTime) WaitGone(st.Pid, 10000);
-        for (int i = 0; i < 500 && CgroupManager.For(st.Cgroups).Pids().Count > 0; i++) Thread.Sleep(2);
-        var spec = LoadSpec(id);
+        // a joined group may keep processes that are not the container's: its pid namespace died with its init
+        if (killedAll) for (int i = 0; i < 500 && CgroupManager.For(st.Cgroups).Pids().Count > 0; i++) Thread.Sleep(2);
         Hooks.Run(spec?.Hooks?.Poststop, "poststop", PublicState(st, RuntimeStatus.Stopped), warnOnly: true);
         if (st.SharedRootMount != 0) DetachSharedRoot(Native.RealPath(st.Rootfs) ?? st.Rootfs, st.SharedRootMount);
         if (!CgroupManager.For(st.Cgroups).Remove()) Program.Warn($"some cgroups of '{id}' could not be removed");
+        foreach (var d in st.Cgroups.Joined.Where(Directory.Exists))
+            Program.Warn($"cgroup '{d}' existed before container '{id}' and still holds processes or groups: left in place");
         SafeTree.Delete(Dir(id));
     }
 

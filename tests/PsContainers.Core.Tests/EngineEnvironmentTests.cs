@@ -44,7 +44,7 @@ public class EngineEnvironmentTests
         var constants = typeof(EngineEnvironment).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.Name.EndsWith("Variable", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!).ToList();
-        Assert.Equal(15, constants.Count);
+        Assert.Equal(16, constants.Count);
         Assert.Equal(constants.Order(), EngineEnvironment.Names.Order());
         Assert.Equal(EngineEnvironment.Names.Count, EngineEnvironment.Names.Distinct().Count());
         string source = File.ReadAllText(Path.Combine(RepoRoot(), "src/PsContainers.Core/EngineEnvironment.cs"));
@@ -85,4 +85,26 @@ public class EngineEnvironmentTests
     [InlineData("99999999999999999999", 0L, null)]
     public void Counts_are_decimal_integers_at_or_above_their_minimum(string? text, long min, long? expected) =>
         Assert.Equal(expected, EngineEnvironment.Count(text, min));
+
+    [Theory]
+    [InlineData(null, "/pscontainers")]
+    [InlineData("/pscontainers", "/pscontainers")]
+    [InlineData("/machine.slice/pscontainers/", "/machine.slice/pscontainers")]
+    [InlineData("//a//b", "/a/b")]
+    [InlineData("/", "/")]
+    public void The_cgroup_parent_is_an_absolute_cgroupfs_path(string? value, string expected) =>
+        Assert.Equal(expected, EngineEnvironment.ParseCgroupParent(value));
+
+    [Theory]
+    [InlineData("pscontainers")]
+    [InlineData("machine.slice:psc:x")]
+    [InlineData("/a/../b")]
+    [InlineData("/a/./b")]
+    [InlineData("/a:b")]
+    public void A_cgroup_parent_that_is_not_an_absolute_cgroupfs_path_is_refused_naming_the_variable(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => EngineEnvironment.ParseCgroupParent(value));
+        Assert.Contains("PSCONTAINERS_CGROUP_PARENT", e.Message);
+        Assert.Contains(value, e.Message);
+    }
 }

@@ -2,7 +2,9 @@
 # Runs inside the cgroup v2 guest that tests/cgroup2/run-lane.sh boots, in the repository (shared with the host):
 # (a) the runtime's scenario tests (xunit, pscrun and runc on the same bundles) and the v2-only runtime tests,
 # (b) the engine's v2 set (tests/Pester/CgroupV2.Tests.ps1) in one pwsh process (pwsh starts in 12-29 s here).
-# Results go to RESULT_DIR: cgroup2-xunit.trx and pester-summary.json, which build.ps1 counts.
+# (c) with CGROUP2_RUNTIME_TOOLS=1, the OCI runtime-tools cgroup and lifecycle validation tests against pscrun and
+#     runc (tests/cgroup2/runtime-tools.sh; build the suite first with tests/cgroup2/build-runtime-tools.sh).
+# Results go to RESULT_DIR: cgroup2-xunit.trx and pester-summary.json, which build.ps1 counts, and runtime-tools.tap.
 set -uo pipefail
 results=${1:?usage: guest.sh RESULT_DIR}
 fs=$(stat -f -c %T /sys/fs/cgroup)
@@ -27,7 +29,13 @@ if [ "${CGROUP2_SKIP_PESTER:-}" != 1 ]; then
     pester_version=$(sed -n 's:.*<PesterVersion>\(.*\)</PesterVersion>.*:\1:p' Directory.Packages.props)
     dotnet pwsh -NoProfile -NonInteractive -File tests/Invoke-PesterSuite.ps1 -ModulePath out/PsContainers/PsContainers.psd1 \
         -PesterPath "$HOME/.nuget/packages/pester/$pester_version/tools/Pester.psd1" -ResultDirectory "$results" \
-        -SummaryFile "$results/pester-summary.json" -TestPath tests/Pester/CgroupV2.Tests.ps1 || rc=1
+        -SummaryFile "$results/pester-summary.json" -TestPath tests/Pester/CgroupV2.Tests.ps1,tests/Pester/CgroupParent.Tests.ps1 || rc=1
     echo "guest: Pester took $(( $(date +%s) - t1 )) s"
+fi
+if [ "${CGROUP2_RUNTIME_TOOLS:-}" = 1 ]; then
+    # opt-in: the OCI runtime-tools cgroup and lifecycle tests against pscrun and runc (figures only, never fails)
+    t2=$(date +%s)
+    bash tests/cgroup2/runtime-tools.sh "$results"
+    echo "guest: runtime-tools took $(( $(date +%s) - t2 )) s"
 fi
 exit $rc

@@ -19,7 +19,8 @@ results=${1:?usage: run-lane.sh RESULT_DIR}
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
 case "$results/" in "$repo"/*) ;; *) echo "run-lane.sh: RESULT_DIR must lie under $repo (the guest sees only it)" >&2; exit 2;; esac
-rm -f "$results"/*.trx "$results"/pester-summary.json "$results"/skipped.txt "$results"/guest.started "$results"/guest.log
+rm -f "$results"/*.trx "$results"/pester-summary.json "$results"/skipped.txt "$results"/guest.started "$results"/guest.log "$results"/runtime-tools.tap
+rm -rf "$results"/runtime-tools
 
 skip() { echo "$1" > "$results/skipped.txt"; echo "cgroup v2 lane SKIPPED: $1"; exit 0; }
 

@@ -24,8 +24,9 @@ public sealed class ContainerVersionInfo
     /// </summary>
     public string CgroupVersion { get; set; } = "";
     /// <summary>
-    /// "cgroupfs": pscrun and the engine write the cgroup file system themselves, containers in /pscontainers/ID of
-    /// each hierarchy (docker info's "Cgroup Driver"); there is no systemd driver.
+    /// "cgroupfs": pscrun and the engine write the cgroup file system themselves, containers in PARENT/ID of each
+    /// hierarchy, PARENT being $env:PSCONTAINERS_CGROUP_PARENT or /pscontainers (docker info's "Cgroup Driver");
+    /// there is no systemd driver.
     /// </summary>
     public string CgroupDriver { get; set; } = "cgroupfs";
     public string StorageDriver { get; set; } = "overlay";
@@ -41,7 +42,7 @@ public sealed class ContainerVersionInfo
             ModuleVersion = typeof(ContainerVersionInfo).Assembly.GetName().Version?.ToString(3) ?? "",
             Architecture = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant() switch { "x64" => "amd64", "arm64" => "arm64", var a => a },
             KernelVersion = ReadFirst("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.Version.ToString(),
-            CgroupVersion = File.Exists("/sys/fs/cgroup/cgroup.controllers") ? "2" : Directory.Exists("/sys/fs/cgroup/unified") ? "1 (hybrid)" : "1",
+            CgroupVersion = CgroupVersionText(PsContainers.Cgroups.CgroupHierarchy.Mode()),
             DotNetVersion = Environment.Version.ToString(),
             PowerShellVersion = powerShellVersion,
             StorageRoot = paths.Storage,
@@ -58,6 +59,18 @@ public sealed class ContainerVersionInfo
         }
         return v;
     }
+
+    /// <summary>
+    /// <see cref="CgroupVersion"/>'s text for a host's cgroup layout (<c>CgroupHierarchy.ModeOf</c>, from what is
+    /// mounted): "2" unified, "1 (hybrid)", "1" legacy, "" when no cgroup file system is mounted.
+    /// </summary>
+    internal static string CgroupVersionText(PsContainers.Cgroups.CgroupMode mode) => mode switch
+    {
+        PsContainers.Cgroups.CgroupMode.Unified => "2",
+        PsContainers.Cgroups.CgroupMode.Hybrid => "1 (hybrid)",
+        PsContainers.Cgroups.CgroupMode.Legacy => "1",
+        _ => "",
+    };
 
     private static string? ReadFirst(string path)
     {

@@ -31,27 +31,79 @@ internal static unsafe class CgroupHierarchy
     /// </summary>
     public static Dictionary<string, string> Hierarchies()
     {
+        if (IsV2) return new Dictionary<string, string> { [""] = DefaultRoot };
+        return Hierarchies(File.ReadAllText("/proc/self/mountinfo"));
+    }
+
+    /// <summary>
+    /// The hierarchies named by the text of a mountinfo file (proc(5) /proc/PID/mountinfo) for a host that is not
+    /// unified: each v1 <c>cgroup</c> mount by its controller options (the first mount of a set wins), and a
+    /// <c>cgroup2</c> mount under /sys/fs/cgroup as "unified" (a hybrid host).
+    /// </summary>
+    public static Dictionary<string, string> Hierarchies(string mountinfo)
+    {
         var result = new Dictionary<string, string>();
-        if (IsV2) { result[""] = DefaultRoot; return result; }
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        foreach (var (fsType, mp, options) in CgroupMounts(mountinfo))
+        {
+            if (fsType == "cgroup")
+            {
+                var opts = options.Split(',').Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent", StringComparison.Ordinal)
+                    && o is not ("clone_children" or "noprefix" or "xattr" or "nsdelegate" or "cpuset_v2_mode" or "favordynmods")).ToList();
+                string key = string.Join(',', opts);
+                if (key.Length > 0 && !result.ContainsKey(key)) result[key] = mp;
+            }
+            else if (mp.StartsWith(DefaultRoot, StringComparison.Ordinal) && !result.ContainsKey("unified"))
+                result["unified"] = mp;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// How the host's cgroups are mounted, read from the text of a mountinfo file (proc(5)), the way systemd tells
+    /// them apart (src/basic/cgroup-util.c cg_all_unified/cg_hybrid_unified): a <c>cgroup2</c> file system on
+    /// /sys/fs/cgroup itself (the last mount there wins) is <see cref="CgroupMode.Unified"/>; v1 <c>cgroup</c> mounts
+    /// under it with a <c>cgroup2</c> mount beside them (/sys/fs/cgroup/unified) are <see cref="CgroupMode.Hybrid"/>,
+    /// without one <see cref="CgroupMode.Legacy"/>; no cgroup mount at all is <see cref="CgroupMode.None"/>.
+    /// Decided by what is mounted, never by the distribution.
+    /// </summary>
+    public static CgroupMode ModeOf(string mountinfo)
+    {
+        string? atRoot = null;
+        bool v1 = false, v2Beside = false;
+        foreach (var (fsType, mp, _) in Mounts(mountinfo))
+        {
+            if (mp == DefaultRoot) atRoot = fsType;
+            if (fsType == "cgroup" && mp.StartsWith(DefaultRoot + "/", StringComparison.Ordinal)) v1 = true;
+            if (fsType == "cgroup2" && mp.StartsWith(DefaultRoot + "/", StringComparison.Ordinal)) v2Beside = true;
+        }
+        if (atRoot == "cgroup2") return CgroupMode.Unified;
+        if (v1) return v2Beside ? CgroupMode.Hybrid : CgroupMode.Legacy;
+        return CgroupMode.None;
+    }
+
+    /// <summary>This host's <see cref="ModeOf"/> from /proc/self/mountinfo (<see cref="CgroupMode.None"/> when it cannot be read).</summary>
+    public static CgroupMode Mode()
+    {
+        try { return ModeOf(File.ReadAllText("/proc/self/mountinfo")); }
+        catch (IOException) { return CgroupMode.None; }
+    }
+
+    /// <summary>The cgroup and cgroup2 mounts of a mountinfo text, in its order.</summary>
+    private static IEnumerable<(string FsType, string MountPoint, string SuperOptions)> CgroupMounts(string mountinfo) =>
+        Mounts(mountinfo).Where(m => m.FsType is "cgroup" or "cgroup2");
+
+    /// <summary>Every mount of a mountinfo text: file system type, mount point (unescaped) and super options.</summary>
+    private static IEnumerable<(string FsType, string MountPoint, string SuperOptions)> Mounts(string mountinfo)
+    {
+        foreach (var line in mountinfo.Split('\n'))
         {
             int sep = line.IndexOf(" - ", StringComparison.Ordinal);
             if (sep < 0) continue;
             var left = line[..sep].Split(' ');
             var right = line[(sep + 3)..].Split(' ');
-            if (right.Length < 3) continue;
-            string mp = Unescape(left[4]);
-            if (right[0] == "cgroup")
-            {
-                var opts = right[2].Split(',').Where(o => o is not ("rw" or "ro") && !o.StartsWith("release_agent", StringComparison.Ordinal)
-                    && o is not ("clone_children" or "noprefix" or "xattr" or "nsdelegate" or "cpuset_v2_mode" or "favordynmods")).ToList();
-                string key = string.Join(',', opts);
-                if (key.Length > 0 && !result.ContainsKey(key)) result[key] = mp;
-            }
-            else if (right[0] == "cgroup2" && mp.StartsWith(DefaultRoot, StringComparison.Ordinal) && !result.ContainsKey("unified"))
-                result["unified"] = mp;
+            if (right.Length < 3 || left.Length < 5) continue;
+            yield return (right[0], Unescape(left[4]), right[2]);
         }
-        return result;
     }
 
     private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
@@ -82,8 +134,13 @@ internal static unsafe class CgroupHierarchy
 
     /// <summary>
     /// Create a container's directories (nothing is written into them yet) in every hierarchy: linux.cgroupsPath, or
-    /// the container id under pscrun's own group. On failure what was made is removed and
-    /// <see cref="CgroupException"/> is thrown.
+    /// the container id under pscrun's own group. A group that exists already (a pod's, a systemd unit's, one made by
+    /// hand) is joined as runc does, even when it holds processes (runc 1.1 warns, see
+    /// <see cref="ICgroupManager.Pids"/>); it is not in <see cref="CgroupSet.Created"/>. A joined group that is frozen
+    /// is refused ("container's cgroup unexpectedly frozen", runc's libcontainer.Create), since the container could
+    /// never start in it. On v2 every ancestor of the group gets its parent's controllers in cgroup.subtree_control,
+    /// existing ones included (runc's fs2 CreateCgroupPath), so a joined group's limits can be written. On failure
+    /// what was made is removed and <see cref="CgroupException"/> is thrown.
     /// </summary>
     public static CgroupSet Create(string? cgroupsPath, string id, SpecResources? resources = null)
     {
@@ -105,23 +162,30 @@ internal static unsafe class CgroupHierarchy
                 string dir = mp + sub;
                 // create each missing component so it can be removed again
                 string cur = mp;
+                bool existed = true;
                 foreach (var comp in sub.Split('/', StringSplitOptions.RemoveEmptyEntries))
                 {
                     string parent = cur;
                     cur = cur + "/" + comp;
-                    if (Directory.Exists(cur)) continue;
+                    if (set.V2) EnableControllers(parent);
+                    existed = Directory.Exists(cur);
+                    if (existed) continue;
                     try { Directory.CreateDirectory(cur); }
                     catch (Exception e) { throw new CgroupException($"cannot create cgroup '{cur}': {e.Message}"); }
                     set.Created.Add(cur);
                     if (key.Split(',').Contains("cpuset")) InheritCpuset(parent, cur);
-                    if (set.V2) EnableControllers(parent);
                 }
+                if (existed && CgroupManager.For(new CgroupSet { V2 = set.V2, Dirs = { [key] = dir } }).IsFrozen())
+                    throw new CgroupException($"container's cgroup unexpectedly frozen: '{dir}'");
                 set.Dirs[key] = dir;
             }
         }
         catch
         {
-            CgroupManager.For(set).Remove();
+            // undo only what this call made: groups that existed are left as they were
+            var made = new CgroupSet { V2 = set.V2, Created = set.Created };
+            foreach (var (k, d) in set.Dirs) if (set.Created.Contains(d)) made.Dirs[k] = d;
+            CgroupManager.For(made).Remove();
             throw;
         }
         return set;
@@ -147,13 +211,18 @@ internal static unsafe class CgroupHierarchy
         }
     }
 
-    /// <summary>v2: enable every controller of <paramref name="parent"/> for its children (cgroup.subtree_control).</summary>
+    /// <summary>
+    /// v2: enable every controller of <paramref name="parent"/> for its children (cgroup.subtree_control), one by one,
+    /// those not enabled yet only. A refusal (a parent that holds processes itself, a controller its own parent does
+    /// not delegate) is left for the limit that needs the controller to report, as runc does.
+    /// </summary>
     private static void EnableControllers(string parent)
     {
         try
         {
+            var on = File.ReadAllText(Path.Combine(parent, "cgroup.subtree_control")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var c in File.ReadAllText(Path.Combine(parent, "cgroup.controllers")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                CgroupFile.TryWrite(Path.Combine(parent, "cgroup.subtree_control"), "+" + c);
+                if (!on.Contains(c)) CgroupFile.TryWrite(Path.Combine(parent, "cgroup.subtree_control"), "+" + c);
         }
         catch (IOException) { }
     }

@@ -108,21 +108,33 @@ internal abstract class CgroupManager : ICgroupManager
     public bool Remove()
     {
         bool ok = true;
-        foreach (var dir in Set.Created.OrderByDescending(d => d.Length))
+        var joined = Set.Joined.ToHashSet();
+        // runc's Destroy (cgroups.RemovePaths) removes the container's groups whoever made them: a joined group goes
+        // too once it is empty; one that still holds processes (not the container's: those are gone by now) stays
+        foreach (var dir in Set.Created.Concat(joined).OrderByDescending(d => d.Length))
         {
             bool gone = false;
-            // a shared parent we created may hold other containers now: one attempt, no wait
+            // a shared parent we created may hold other containers now: one attempt, no wait; a leaf we made is
+            // retried while the kernel drains it, a joined one briefly unless it still holds processes
             bool leaf = Set.Dirs.ContainsValue(dir);
-            for (int i = 0; i < (leaf ? 200 : 1) && !gone; i++)
+            int attempts = !leaf ? 1 : joined.Contains(dir) ? (HoldsProcesses(dir) ? 1 : 20) : 200;
+            for (int i = 0; i < attempts && !gone; i++)
             {
                 try { Directory.Delete(dir); gone = true; }
                 catch (DirectoryNotFoundException) { gone = true; }
-                catch (IOException) { if (leaf) Thread.Sleep(2); }
-                catch (UnauthorizedAccessException) { if (leaf) Thread.Sleep(2); }
+                catch (IOException) { if (attempts > 1) Thread.Sleep(2); }
+                catch (UnauthorizedAccessException) { if (attempts > 1) Thread.Sleep(2); }
             }
-            if (leaf) ok &= gone;
+            if (leaf && !joined.Contains(dir)) ok &= gone;
         }
         return ok;
+    }
+
+    /// <summary>Whether the group directory <paramref name="dir"/> lists a process in cgroup.procs.</summary>
+    private static bool HoldsProcesses(string dir)
+    {
+        try { return File.ReadLines(Path.Combine(dir, "cgroup.procs")).Any(l => l.Length > 0); }
+        catch (IOException) { return false; }
     }
 
     /// <inheritdoc/>

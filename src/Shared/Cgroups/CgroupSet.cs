@@ -17,4 +17,10 @@ internal sealed class CgroupSet
 
     /// <summary>Directories pscrun created (parents first); <see cref="ICgroupManager.Remove"/> removes them deepest first.</summary>
     public List<string> Created { get; set; } = new();
+
+    /// <summary>
+    /// The container's own directories (<see cref="Dirs"/>) that existed before pscrun created it: groups it joined
+    /// (a pod's, a systemd unit's), which may hold processes that are not the container's.
+    /// </summary>
+    public IEnumerable<string> Joined => Dirs.Values.Where(d => !Created.Contains(d));
 }

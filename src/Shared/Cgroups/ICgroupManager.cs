@@ -40,7 +40,12 @@ internal interface ICgroupManager
     /// <summary>Whether the group is frozen (false when it cannot be read).</summary>
     bool IsFrozen();
 
-    /// <summary>Remove the directories pscrun created, deepest first, retrying a leaf while the kernel drains it; false when a leaf stayed.</summary>
+    /// <summary>
+    /// Remove the container's groups and the parents pscrun created, deepest first, retrying a leaf while the kernel
+    /// drains it. A group the container joined (<see cref="CgroupSet.Joined"/>) is removed too when it is empty, as
+    /// runc's Destroy does, and left in place while it holds processes (the kernel refuses rmdir). False when a leaf
+    /// pscrun created stayed.
+    /// </summary>
     bool Remove();
 
     /// <summary>The group's counters now (see <see cref="CgroupStats"/>); a missing file reads as 0 (a limit as -1).</summary>

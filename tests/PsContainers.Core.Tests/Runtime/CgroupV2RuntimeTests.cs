@@ -114,4 +114,21 @@ public sealed class CgroupV2RuntimeTests
                 try { Directory.Delete(d); } catch (IOException) { }
         }
     }
+
+    // an existing linux.cgroupsPath (a pod's or a systemd unit's group), as on v1 in CgroupJoinTests
+
+    [CgroupTheory(2), MemberData(nameof(Runtimes))]
+    public void JoinsAGroupHoldingProcessesAndLeavesThemAtDelete(string runtime) =>
+        JoinedCgroupScenarios.JoinsAGroupHoldingProcessesAndLeavesThemAtDelete(_f, Rt(runtime));
+
+    [CgroupTheory(2), MemberData(nameof(Runtimes))]
+    public void JoinsAnEmptyGroupAndRemovesItAtDelete(string runtime) =>
+        JoinedCgroupScenarios.JoinsAnEmptyGroupAndRemovesItAtDelete(_f, Rt(runtime));
+
+    [CgroupTheory(2), MemberData(nameof(Runtimes))]
+    public void RefusesAFrozenGroup(string runtime) => JoinedCgroupScenarios.RefusesAFrozenGroup(_f, Rt(runtime));
+
+    [CgroupTheory(2), MemberData(nameof(Runtimes))]
+    public void WithoutAPidNamespaceDeleteKillsTheJoinedGroupsProcesses(string runtime) =>
+        JoinedCgroupScenarios.WithoutAPidNamespaceDeleteKillsTheJoinedGroupsProcesses(_f, Rt(runtime));
 }
