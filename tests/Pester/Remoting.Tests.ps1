@@ -181,6 +181,49 @@ Describe 'PsContainers on three hosts over SSH remoting' {
         }
     }
 
+    It 'resolves a container object from another host by its Id: ObjectNotFound there, and that host''s container of the same name untouched' {
+        $fromH1 = Invoke-Command -Session $script:ByName['h1'] { Get-Container shared }
+        $h3 = $script:ByName['h3']
+        $before = Invoke-Command -Session $h3 { Get-Container shared }
+        $before.Id | Should -Not -Be $fromH1.Id
+        $r = Invoke-Command -Session $h3 -ArgumentList $fromH1 {
+            param($x)
+            $e = $null
+            $x | Remove-Container -Force -ErrorAction SilentlyContinue -ErrorVariable e
+            $x | Stop-Container -Timeout 1 -ErrorAction SilentlyContinue -ErrorVariable +e
+            @($e | ForEach-Object { [pscustomobject]@{ Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message; Id = $_.FullyQualifiedErrorId } })
+        }
+        @($r).Count | Should -Be 2
+        foreach ($e in $r) {
+            $e.Category | Should -Be 'ObjectNotFound'
+            $e.Id | Should -BeLike 'ContainerNotFound,*'
+            $e.Message | Should -BeLike "No container with Id $($fromH1.Id.Substring(0, 12)) (shared) exists here*"
+        }
+        $after = Invoke-Command -Session $h3 { Get-Container shared }
+        $after.Id | Should -Be $before.Id
+        $after.Status | Should -Be 'Running'
+    }
+
+    It 'runs a container from a deserialized image piped into Invoke-ContainerImage and New-Container on its host' {
+        $h1 = $script:ByName['h1']
+        $img = Invoke-Command -Session $h1 { Get-ContainerImage busybox-test:latest }
+        $img.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Images.ContainerImage'
+        $r = Invoke-Command -Session $h1 -ArgumentList $img -ErrorAction Stop {
+            param($i)
+            if ($i -is [PsContainers.Core.Images.ContainerImage]) { throw 'the argument arrived live' }
+            $out = $i | Invoke-ContainerImage -Network none -Remove -Pull Never -ErrorAction Stop -Command echo, from-image
+            $created = $i | New-Container -Name from-image -Network none -Pull Never -ErrorAction Stop -Command true
+            $byParameter = New-Container -ImageObject $i -Image $i.ImageName -Name from-image-2 -Network none -Pull Never -ErrorAction Stop -Command true
+            $result = [pscustomobject]@{ Out = "$out"; Created = $created.Name; CreatedImage = $created.Image; ByParameter = $byParameter.Name }
+            Remove-Container from-image, from-image-2 -Force -ErrorAction Stop
+            $result
+        }
+        $r.Out | Should -Be 'from-image'
+        $r.Created | Should -Be 'from-image'
+        $r.CreatedImage | Should -Be 'busybox-test:latest'
+        $r.ByParameter | Should -Be 'from-image-2'
+    }
+
     It 'stops and removes every container on every host from one session' {
         $stopped = @(Invoke-Command -Session $script:Sessions { Get-Container | Stop-Container -Timeout 1 -PassThru })
         $stopped.Count | Should -Be 5

@@ -184,6 +184,56 @@ Describe 'Every kind follows the one rule' {
         Get-ContainerImage 'tgt-ghost:1' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'resolves a container object by its Id: a stale one whose name was taken again errors and leaves the new container running' {
+        $null = Invoke-ContainerImage $script:Img.Id -Detach -Name 'tgt-again' -Network none -- sleep 300
+        $old = Get-Container 'tgt-again'
+        $oldBag = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($old))
+        $oldBag.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.Container'
+        Remove-Container 'tgt-again' -Force
+        $null = Invoke-ContainerImage $script:Img.Id -Detach -Name 'tgt-again' -Network none -- sleep 300
+        $new = Get-Container 'tgt-again'
+        $new.Id | Should -Not -Be $old.Id
+        $short = $old.Id.Substring(0, 12)
+        foreach ($stale in $old, $oldBag) {
+            $stale | Stop-Container -Timeout 1 -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            Assert-NotFound $err 'ContainerNotFound' 'tgt-again'
+            $err[0].Exception.Message | Should -BeLike "No container with Id $short (tgt-again) exists here*"
+            $stale | Remove-Container -Force -ErrorAction SilentlyContinue -ErrorVariable err
+            Assert-NotFound $err 'ContainerNotFound' 'tgt-again'
+            Stop-Container -InputObject $stale -Timeout 1 -ErrorAction SilentlyContinue -ErrorVariable err
+            Assert-NotFound $err 'ContainerNotFound' 'tgt-again'
+        }
+        $now = Get-Container 'tgt-again'
+        $now.Id | Should -Be $new.Id
+        $now.Status | Should -Be 'Running'
+        # a deserialized copy of the live container is the container: it acts on it, by its Id
+        $newBag = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($new))
+        $stopped = $newBag | Stop-Container -Timeout 1 -PassThru -ErrorAction Stop
+        $stopped.Id | Should -Be $new.Id
+        $stopped.Status | Should -Be 'Exited'
+        $newBag | Remove-Container -ErrorAction Stop
+        Get-Container 'tgt-again' -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'binds a deserialized image as a live one: piped into Invoke-ContainerImage and New-Container it is the image, not the container''s name' {
+        $bag = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-ContainerImage 'tgt-busybox:1')))
+        $bag.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Images.ContainerImage'
+        $out = $bag | Invoke-ContainerImage -Network none -Remove -Pull Never -ErrorAction Stop -Command echo, from-bag
+        $out | Should -Be 'from-bag'
+        $c = $bag | New-Container -Name 'tgt-from-bag' -Pull Never -ErrorAction Stop -Command true
+        try {
+            $c.Name | Should -Be 'tgt-from-bag'
+            $c.ImageId | Should -Be $script:Img.Id
+        }
+        finally { Remove-Container 'tgt-from-bag' -Force }
+        # a bag without its image here is ImageNotFound, not a name
+        $ghost = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize(
+            [PsContainers.Core.Images.ContainerImage]@{ Id = 'sha256:' + ('0' * 64) }))
+        $ghost | Remove-ContainerImage -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+        $err[0].Exception.Message | Should -BeLike "No image with Id 000000000000 exists here*"
+    }
+
     It 'removes what a wildcard selects, each once' {
         foreach ($n in 'tgt-rm-a', 'tgt-rm-b') { New-ContainerVolume $n | Out-Null }
         Remove-ContainerVolume 'tgt-rm-*', 'tgt-rm-a' -Force -ErrorVariable err

@@ -37,4 +37,9 @@ public sealed class ContainerCatalog(ContainerStore store) : ITargetCatalog<Cont
 
     /// <inheritdoc/>
     public string Describe(Container item) => item.Name;
+
+
+    /// <inheritdoc/>
+
+    public string? IdOf(Container item) => item.Id;
 }

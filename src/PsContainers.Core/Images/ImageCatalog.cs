@@ -38,4 +38,9 @@ public sealed class ImageCatalog(ImageStore store) : ITargetCatalog<ContainerIma
 
     /// <inheritdoc/>
     public string Describe(ContainerImage item) => item.ShortId;
+
+
+    /// <inheritdoc/>
+
+    public string? IdOf(ContainerImage item) => item.Id;
 }

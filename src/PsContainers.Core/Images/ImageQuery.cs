@@ -114,6 +114,11 @@ public sealed partial class ImageQuery(ImageStore store) : ITargetCatalog<Contai
     /// <inheritdoc/>
     public string Describe(ContainerImage item) => item.Repository == None ? item.ShortId : item.Repository + ":" + item.Tag;
 
+
+    /// <inheritdoc/>
+
+    public string? IdOf(ContainerImage item) => item.Id;
+
     private static ImageReference FullReference(ContainerImage row) => ImageReference.Parse(row.Repository + ":" + row.Tag);
 
     [GeneratedRegex("^(sha256:)?[0-9a-f]{4,64}$")]

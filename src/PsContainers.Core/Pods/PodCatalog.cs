@@ -33,4 +33,9 @@ public sealed class PodCatalog(PodStore store) : ITargetCatalog<ContainerPod>
 
     /// <inheritdoc/>
     public string Describe(ContainerPod item) => item.Name;
+
+
+    /// <inheritdoc/>
+
+    public string? IdOf(ContainerPod item) => item.Id;
 }

@@ -37,4 +37,10 @@ public interface ITargetCatalog<T> where T : class
 
     /// <summary>How an error names <paramref name="item"/> (its name, or its short id).</summary>
     string Describe(T item);
+
+    /// <summary>
+    /// The id a piped object is re-read by (<see cref="Reload"/>), for the error when nothing has it; null for a kind
+    /// whose objects have no id.
+    /// </summary>
+    string? IdOf(T item) => null;
 }

@@ -47,10 +47,24 @@ public sealed class TargetSelector<T>(ITargetCatalog<T> catalog) where T : class
         return found.Count > 0 ? found : throw NotFound(text, $"No such {Catalog.Kind}: {name}");
     }
 
-    /// <summary>The current stored state of a piped object.</summary>
-    /// <exception cref="ResourceNotFoundException">It no longer exists (the kind's NotFound id; the target is its name).</exception>
-    public T Reload(T item) =>
-        Catalog.Reload(item) ?? throw NotFound(Catalog.Describe(item), $"The {Catalog.Kind} '{Catalog.Describe(item)}' no longer exists.");
+    /// <summary>
+    /// The current stored state of a piped object, found by its id where the kind has ids (<see cref="ITargetCatalog{T}.IdOf"/>),
+    /// never by its name: an object from another host, or a stale one whose object was removed and another made under
+    /// its name, names nothing here.
+    /// </summary>
+    /// <exception cref="ResourceNotFoundException">Nothing here has its id (the kind's NotFound id; the target is its
+    /// name; the message names the short id and the name: "No container with Id 7a6e5c6c509d (web) exists here ...").</exception>
+    public T Reload(T item) => Catalog.Reload(item) ?? throw NotFound(Catalog.Describe(item), GoneMessage(item));
+
+    private string GoneMessage(T item)
+    {
+        string name = Catalog.Describe(item);
+        if (Catalog.IdOf(item) is not { Length: > 0 } id) return $"The {Catalog.Kind} '{name}' no longer exists.";
+        string hex = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
+        string shortId = hex.Length > 12 ? hex[..12] : hex;
+        string named = name == shortId || name == id ? "" : $" ({name})";
+        return $"No {Catalog.Kind} with Id {shortId}{named} exists here: it was removed, or the object came from another host.";
+    }
 
     /// <summary>Forget the listing read for patterns (the next pattern or <see cref="All"/> reads the store again); the de-duplication state stays.</summary>
     public void Refresh() => _all = null;

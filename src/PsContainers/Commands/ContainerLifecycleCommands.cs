@@ -24,6 +24,7 @@ public abstract class ContainerTargetCmdletBase : ContainerCmdletBase
 
     [Parameter(Mandatory = true, ParameterSetName = "Container", ValueFromPipeline = true)]
     [Alias("Container")]
+    [DeserializedReferenceTransformation(typeof(Container))]
     public Container[] InputObject { get; set; } = [];
 
     protected IEnumerable<Container> Targets() => ParameterSetName switch

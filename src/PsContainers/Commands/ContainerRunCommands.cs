@@ -38,6 +38,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// repository:tag or the id of an image without a name), and its own Name is not taken as the container's name.
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ImageObjectSet)]
+    [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage? ImageObject { get; set; }
 
     [Parameter(Position = 1, ValueFromRemainingArguments = true)]

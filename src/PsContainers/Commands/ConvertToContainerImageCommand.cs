@@ -3,6 +3,7 @@ using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Images;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -30,6 +31,7 @@ public sealed class ConvertToContainerImageCommand : ContainerCmdletBase
     /// <summary>A container object (Get-Container).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Container", ValueFromPipeline = true)]
     [Alias("Container")]
+    [DeserializedReferenceTransformation(typeof(Container))]
     public Container? InputObject { get; set; }
 
     /// <summary>The new image's name, repository[:tag] as docker commit takes it (latest when no tag).</summary>

@@ -3,6 +3,7 @@ using PsContainers.Completers;
 using PsContainers.Core;
 using PsContainers.Core.Images;
 using PsContainers.Targets;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -88,6 +89,7 @@ public sealed class ExportContainerImageCommand : PscCmdlet
     public string[] Name { get; set; } = [];
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+    [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage[] InputObject { get; set; } = [];
 
     [Parameter(Mandatory = true, Position = 1)]
@@ -230,6 +232,7 @@ public sealed class AddContainerImageTagCommand : PscCmdlet
     public string Name { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+    [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage? InputObject { get; set; }
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Name")]
@@ -271,6 +274,7 @@ public sealed class RemoveContainerImageCommand : PscCmdlet
     public string[] Name { get; set; } = [];
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+    [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage[] InputObject { get; set; } = [];
 
     [Parameter]
@@ -281,10 +285,8 @@ public sealed class RemoveContainerImageCommand : PscCmdlet
 
     protected override void ProcessRecord()
     {
-        var refs = ParameterSetName == "InputObject"
-            ? InputObject.Select(i => i.Repository == "<none>" ? i.Id : i.Repository + ":" + i.Tag)
-            : Name;
         var store = Images;
+        var refs = ParameterSetName == "InputObject" ? InputObject.Select(ObjectReference).OfType<string>() : Name;
         foreach (var r in refs)
         {
             // a reference is looked up as given (docker rmi takes no patterns); each reference untags its own name, so
@@ -300,5 +302,22 @@ public sealed class RemoveContainerImageCommand : PscCmdlet
                 if (PassThru) WriteObject(res);
             });
         }
+    }
+
+    /// <summary>
+    /// The reference a piped image row removes (its repository:tag, or its id when it has no name), once the row is
+    /// known to stand for an image of this store: by its Id, never by its tag alone, so a row read on another host, or
+    /// a row whose tag moved to another image since it was read, removes nothing here (an ImageNotFound error).
+    /// </summary>
+    private string? ObjectReference(ContainerImage row)
+    {
+        var current = new TargetResolver<ContainerImage>(this, new ImageCatalog(Images)).Select(null, [row]).FirstOrDefault();
+        if (current is null) return null;
+        if (row.Repository == "<none>") return row.Id;
+        string reference = row.Repository + ":" + row.Tag;
+        return ForTarget(reference, () => current.RepoTags.Contains(reference, StringComparer.Ordinal) ? reference
+            : throw PscException.NotFound(ErrorIds.ImageNotFound,
+                $"No image with Id {row.ShortId} is tagged {reference} here: the tag moved to another image, or the object came from another host.", reference),
+            out var found) ? found : null;
     }
 }

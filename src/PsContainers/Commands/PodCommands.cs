@@ -99,6 +99,7 @@ public abstract class PodTargetCmdletBase : PscCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = "Pod", ValueFromPipeline = true)]
     [Alias("Pod")]
+    [DeserializedReferenceTransformation(typeof(ContainerPod))]
     public ContainerPod[] InputObject { get; set; } = [];
 
     private TargetResolver<ContainerPod>? _targets;

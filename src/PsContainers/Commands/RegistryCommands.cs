@@ -4,6 +4,7 @@ using PsContainers.Core;
 using PsContainers.Core.Images;
 using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
+using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
 
@@ -124,6 +125,7 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
 
     /// <summary>An image object from Get-ContainerImage or Request-ContainerImage.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Image")]
+    [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage[] InputObject { get; set; } = [];
 
     /// <summary>Push under this name instead (registry/repository[:tag]).</summary>

@@ -141,6 +141,19 @@ public sealed class TargetSelectorTests : IDisposable
     }
 
     [Fact]
+    public void APipedObjectIsFoundByItsIdNeverByItsName()
+    {
+        // an object read on another host, or before its container was removed and another made under its name
+        var web = Publish("web");
+        var other = new Container { Id = ContainerStore.NewId(), Name = "web" };
+        var ex = Assert.Throws<ResourceNotFoundException>(() => Containers().Reload(other));
+        Assert.Equal(ErrorIds.ContainerNotFound, ex.ErrorId);
+        Assert.Equal("web", ex.Target);
+        Assert.StartsWith($"No container with Id {other.Id[..12]} (web) exists here", ex.Message);
+        Assert.Equal(web.Id, Containers().Reload(new Container { Id = web.Id, Name = "renamed-since" }).Id);
+    }
+
+    [Fact]
     public void VolumesFollowTheSameRule()
     {
         _volumes.Create("data1"); _volumes.Create("data2"); _volumes.Create("logs");
