@@ -81,6 +81,24 @@ Describe 'Piped PowerShell input for Invoke-ContainerExec' {
     }
 }
 
+Describe 'A deserialized loaded project piped to Start-ContainerProject' {
+    It 'writes only PowerShell''s binding error, and does not fall back to the compose file of the current directory' {
+        $dir = Join-Path $TestDrive 'ser-proj'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        Set-Content (Join-Path $dir 'compose.yaml') "services:`n  web:`n    image: busybox-test:latest`n    network_mode: none`n"
+        $p = Import-ContainerProject (Join-Path $dir 'compose.yaml')
+        $x = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($p))
+        $empty = Join-Path $TestDrive 'no-compose-here'
+        New-Item -ItemType Directory -Force -Path $empty | Out-Null
+        Push-Location $empty
+        try { $x | Start-ContainerProject -ErrorVariable errs -ErrorAction SilentlyContinue }
+        finally { Pop-Location }
+        @($errs).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound,*'
+        @(Get-Container -All -Project ser-proj -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Image objects bind to run and create' {
     It 'Get-ContainerImage busybox-test | New-Container and | Invoke-ContainerImage run the piped image' {
         $img = Get-ContainerImage busybox-test:latest

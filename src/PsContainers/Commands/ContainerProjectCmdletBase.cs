@@ -73,10 +73,14 @@ public abstract class ContainerProjectCmdletBase : ContainerCmdletBase
 
     /// <summary>
     /// Load the project of the parameters and the collected files, writing the loader's warnings; null when loading
-    /// failed (the error is written, about the first file).
+    /// failed (the error is written, about the first file). Also null, with nothing written, when the cmdlet was fed by
+    /// the pipeline and no piped object gave a file: PowerShell has already written each object's binding error
+    /// (a deserialized project from another session, InputObjectNotBound), and the compose file of the current
+    /// directory is not what the pipeline asked for.
     /// </summary>
     protected ContainerProject? LoadProject(IReadOnlyList<string>? services = null)
     {
+        if (MyInvocation.ExpectingInput && _paths.Count == 0) return null;
         var options = LoadOptions(services);
         if (!ForTarget(options.Files.FirstOrDefault(), () => ComposeLoader.Load(options), out var loaded)) return null;
         WriteFindings(loaded.Warnings);
