@@ -318,6 +318,15 @@ Describe 'Remove-ContainerNetwork on the default network' {
         (Get-ContainerNetwork $default.Name).Name | Should -Be $default.Name
         (Get-ContainerStatistic ux-a).Name | Should -Be 'ux-a' -Because 'its containers keep running'
     }
+
+    It 'refuses docker''s pre-defined names (bridge, default, host, none) as pre-defined, not as missing, and goes on' {
+        Remove-ContainerNetwork bridge, host, none -Force -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        @($err).Count | Should -Be 3
+        $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'DefaultNetworkRemoval,*' }
+        $err[0].Exception.Message | Should -BeLike "*'bridge' is the default network*cannot be removed*"
+        $err[1].Exception.Message | Should -BeLike "*'host' is a pre-defined network*"
+        (Get-ContainerNetwork | Where-Object IsDefault) | Should -Not -BeNullOrEmpty
+    }
 }
 
 Describe 'Completion and validation' {

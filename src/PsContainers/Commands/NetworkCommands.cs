@@ -97,7 +97,21 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
     {
         var cn = Engine.Networking;
         _targets ??= new(this, new NetworkCatalog(Engine.Networks));
-        ForEachTarget(_targets.Select(Name), n =>
+        // docker's pre-defined names: "bridge" (and our "default") is the default network, as -Network takes them;
+        // "host" and "none" are modes, not networks. Each is refused as docker refuses it, not "No such network".
+        var names = new List<string>();
+        foreach (var name in Name)
+        {
+            if (name is "bridge" or "default")
+                WriteEngineError(PscException.InvalidOperation(ErrorIds.DefaultNetworkRemoval,
+                    $"'{name}' is the default network ({NetworkStore.DefaultNetworkName}), which containers join when no -Network is given; it cannot be removed (docker refuses to remove its pre-defined networks too).", name), name);
+            else if (name is "host" or "none")
+                WriteEngineError(PscException.InvalidOperation(ErrorIds.DefaultNetworkRemoval,
+                    $"'{name}' is a pre-defined network (a mode of -Network, not a network of the store); it cannot be removed.", name), name);
+            else names.Add(name);
+        }
+        if (names.Count == 0) return;
+        ForEachTarget(_targets.Select(names.ToArray()), n =>
         {
             if (ShouldProcessOrForce(Force, n.Name, "Remove container network")) cn.RemoveNetwork(n.Name, Force, CancellationToken);
         });
