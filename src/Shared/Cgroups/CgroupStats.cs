@@ -4,7 +4,7 @@ namespace PsContainers.Cgroups;
 /// One reading of a container's cgroup counters, the figures docker stats shows.
 /// <para>CpuNanoseconds: total CPU time of the group (v1 cpuacct.usage; v2 cpu.stat usage_usec x 1000).</para>
 /// <para>MemoryBytes: usage without the inactive page cache (v1 memory.usage_in_bytes - total_inactive_file, as docker
-/// does; v2 memory.current), never below 0.</para>
+/// does; v2 memory.current - memory.stat inactive_file, as docker and podman do), never below 0.</para>
 /// <para>MemoryLimitBytes: v1 memory.limit_in_bytes, v2 memory.max; -1 when there is no limit ("max", the v1
 /// "unlimited" page-rounded maximum, or no memory controller).</para>
 /// <para>Pids: pids.current (0 without a pids controller). BlockReadBytes/BlockWriteBytes: v1 blkio

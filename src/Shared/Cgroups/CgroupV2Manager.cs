@@ -139,7 +139,9 @@ internal sealed class CgroupV2Manager : CgroupManager
     {
         string u = Group;
         long cpu = (CgroupFile.ReadKeyed(Path.Combine(u, "cpu.stat"), "usage_usec") ?? 0) * 1000;
-        long mem = CgroupFile.ReadLong(Path.Combine(u, "memory.current"));
+        // usage without the inactive page cache, as docker and podman report it on v2 (memory.current - memory.stat's
+        // inactive_file; v1 subtracts total_inactive_file the same way)
+        long mem = CgroupFile.ReadLong(Path.Combine(u, "memory.current")) - (CgroupFile.ReadKeyed(Path.Combine(u, "memory.stat"), "inactive_file") ?? 0);
         long lim = CgroupFile.ReadLong(Path.Combine(u, "memory.max"), -1);
         long pids = CgroupFile.ReadLong(Path.Combine(u, "pids.current"));
         long rd = 0, wr = 0;

@@ -139,6 +139,11 @@ public sealed class CgroupV2ManagerTests : IDisposable
         s = CgroupManager.For(new CgroupSet { V2 = true, Dirs = { [""] = dir } }).ReadStats();
         Assert.Equal(1048576, s.MemoryLimitBytes);
         Assert.Equal((0L, 0L), (s.BlockReadBytes, s.BlockWriteBytes));
+
+        // the inactive page cache is not usage (docker's and podman's v2 figure: memory.current - inactive_file)
+        File.WriteAllText(Path.Combine(dir, "memory.stat"), "anon 1024\nfile 3072\nactive_file 1024\ninactive_file 2048\n");
+        s = CgroupManager.For(new CgroupSet { V2 = true, Dirs = { [""] = dir } }).ReadStats();
+        Assert.Equal(4096 - 2048, s.MemoryBytes);
     }
 
     [Fact]
