@@ -16,6 +16,12 @@ public sealed record NetworkChoice(NetworkMode Mode, IReadOnlyList<string> Netwo
     /// <summary>The prefix of docker's shared-namespace mode: <c>--network container:&lt;name|id&gt;</c>.</summary>
     public const string ContainerPrefix = "container:";
 
+    /// <summary>docker's names of the default network, as -Network takes them: "bridge" and "default".</summary>
+    public static bool NamesDefaultNetwork(string name) => name is "bridge" or "default";
+
+    /// <summary>"host" and "none": network modes -Network takes by name, not networks of the store.</summary>
+    public static bool NamesMode(string name) => name is "host" or "none";
+
     /// <summary>
     /// Decide like docker: nothing asked (or only blanks) means the default bridge network; "host", "none" and
     /// "container:&lt;name|id&gt;" stand alone; anything else names bridge networks ("bridge" and "default" mean the
@@ -28,7 +34,7 @@ public sealed record NetworkChoice(NetworkMode Mode, IReadOnlyList<string> Netwo
     public static NetworkChoice Decide(IEnumerable<string>? requested)
     {
         var nets = (requested ?? []).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim())
-            .Select(n => n is "bridge" or "default" ? NetworkStore.DefaultNetworkName : n).Distinct().ToList();
+            .Select(n => NamesDefaultNetwork(n) ? NetworkStore.DefaultNetworkName : n).Distinct().ToList();
         if (nets.Count == 0) nets.Add(NetworkStore.DefaultNetworkName);
         var shared = nets.Where(n => n.StartsWith(ContainerPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
         var mode = shared.Count > 0 ? NetworkMode.Container

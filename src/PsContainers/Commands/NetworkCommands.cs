@@ -102,10 +102,10 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
         var names = new List<string>();
         foreach (var name in Name)
         {
-            if (name is "bridge" or "default")
+            if (NetworkChoice.NamesDefaultNetwork(name))
                 WriteEngineError(PscException.InvalidOperation(ErrorIds.DefaultNetworkRemoval,
                     $"'{name}' is the default network ({NetworkStore.DefaultNetworkName}), which containers join when no -Network is given; it cannot be removed (docker refuses to remove its pre-defined networks too).", name), name);
-            else if (name is "host" or "none")
+            else if (NetworkChoice.NamesMode(name))
                 WriteEngineError(PscException.InvalidOperation(ErrorIds.DefaultNetworkRemoval,
                     $"'{name}' is a pre-defined network (a mode of -Network, not a network of the store); it cannot be removed.", name), name);
             else names.Add(name);
