@@ -174,7 +174,10 @@ public sealed partial class PscrunSpecificTests
     {
         var sb = new StringBuilder();
         var buf = new byte[1024];
-        var until = DateTime.UtcNow.AddSeconds(5);
+        // A blocking read only returns with data or EIO (the slave side closed), so the deadline is a guard against
+        // a hang, not a measure: under load the first bytes can arrive after seconds, and a short deadline checked
+        // between reads ended the loop with "done" still unread.
+        var until = DateTime.UtcNow.AddSeconds(60);
         while (!sb.ToString().Contains(marker) && DateTime.UtcNow < until)
         {
             int n;
@@ -241,7 +244,7 @@ public sealed partial class PscrunSpecificTests
             rt.Client.Start(id);
             var sb = new StringBuilder();
             var buf = new byte[1024];
-            var until = DateTime.UtcNow.AddSeconds(5);
+            var until = DateTime.UtcNow.AddSeconds(60);
             while (!sb.ToString().Contains("term=") && DateTime.UtcNow < until)
             {
                 int n;
