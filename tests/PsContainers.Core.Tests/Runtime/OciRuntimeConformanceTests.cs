@@ -511,10 +511,12 @@ public sealed partial class OciRuntimeConformanceTests
         var rt = Rt(runtime);
         string id = Bundles.NewId();
         var (bundle, _) = Bundles.Make(_f, id, new SpecOptions { Args = new[] { "/bin/sleep", "60" }, Hostname = "exechost" });
-        rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
+        int pid = rt.Client.Create(id, bundle, Path.Combine(bundle, "pid"));
         try
         {
             rt.Client.Start(id);
+            // start returns once the init is released; it execs sleep a moment later (runc under load showed 0 sleeps)
+            Bundles.WaitFor(() => ReadComm(pid) == "sleep", 30000);
             string outFile = Path.Combine(bundle, "exec.out");
             int code;
             using (var h = File.OpenHandle(outFile, FileMode.Create, FileAccess.Write))
@@ -577,5 +579,10 @@ public sealed partial class OciRuntimeConformanceTests
         }
         finally { rt.Client.Delete(id, force: true); }
         Assert.False(Bundles.ProcessAlive(pid));
+    }
+
+    private static string? ReadComm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); } catch (IOException) { return null; }
     }
 }
