@@ -108,7 +108,7 @@ public sealed class EngineInfo
     }
 
     /// <summary>The host's memory in bytes (the MemTotal line of /proc/meminfo, in KiB); 0 when it cannot be read.</summary>
-    private static long MemTotal(Util.ISyscalls sys)
+    internal static long MemTotal(Util.ISyscalls sys)
     {
         foreach (var line in (sys.ReadHostProcFile("meminfo") ?? "").Split('\n'))
             if (line.StartsWith("MemTotal:", StringComparison.Ordinal))

@@ -521,6 +521,18 @@ Describe 'Exec, top, stats, copy, export' {
         @($stream).Count | Should -Be 3
     }
 
+    It 'gives the host''s memory as the limit of a container without one, as docker stats does' {
+        $null = Invoke-ContainerImage $Img -Detach -Name box-nolimit -- sleep 300
+        try {
+            $s = Get-ContainerStatistic box-nolimit
+            $total = (Get-ContainerSystemInfo).MemoryTotal
+            $total | Should -BeGreaterThan 0
+            $s.MemoryLimit | Should -Be $total
+            $s.MemoryPercent | Should -Be ([math]::Round($s.MemoryUsage * 100.0 / $total, 2))
+        }
+        finally { Remove-Container box-nolimit -Force }
+    }
+
     It 'copies out and in' {
         Copy-ContainerItem box:/srv/file $TestDrive
         Get-Content "$TestDrive/file" | Should -Be 'inside'

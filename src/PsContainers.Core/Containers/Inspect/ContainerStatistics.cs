@@ -16,7 +16,9 @@ public sealed class ContainerStatistics
     /// <summary>
     /// One sample. The counters are read twice, <paramref name="interval"/> apart (less when cancelled): CpuPercent is
     /// the CPU time used between them over the wall time between them x 100 (100 = one core, as docker reports), the
-    /// other figures are the second reading. MemoryLimit is null without a limit; MemoryPercent is then 0.
+    /// other figures are the second reading. MemoryLimit (bytes) is the cgroup's limit, or the host's memory (MemTotal)
+    /// when the container has none or one above it, as docker's daemon reports it (its stats cap the limit at the
+    /// machine's memory), so MemoryPercent is of that; null only when neither can be read.
     /// Errors (<see cref="PscException"/>): ContainerNotFound; InvalidState when the container is not running (or
     /// paused); CgroupNotFound when its init has no cgroup to read (it exited meanwhile).
     /// </summary>
@@ -29,7 +31,8 @@ public sealed class ContainerStatistics
         var (b, tb) = Read(cur.State.Pid);
         double wallNs = Stopwatch.GetElapsedTime(ta, tb).TotalNanoseconds;
         double cpu = wallNs > 0 ? Math.Max(0, b.CpuNanoseconds - a.CpuNanoseconds) / wallNs * 100.0 : 0;
-        long? limit = b.MemoryLimitBytes > 0 ? b.MemoryLimitBytes : null;
+        long host = EngineInfo.MemTotal(_engine.Syscalls);
+        long? limit = b.MemoryLimitBytes > 0 && (host <= 0 || b.MemoryLimitBytes < host) ? b.MemoryLimitBytes : host > 0 ? host : null;
         return new ContainerStatistic
         {
             ContainerId = cur.Id, Name = cur.Name, Time = DateTime.UtcNow,
