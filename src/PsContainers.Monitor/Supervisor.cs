@@ -49,6 +49,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 _ctx.State.Write(ContainerStatus.Exited, 0, exit: StartFailure.ExitCodeFor(error), error: error); // docker: 125, 126 or 127
                 if (!first) _ctx.ReleaseNetwork(); // a restart that failed: the policy's last end
                 if (first) _ctx.Frame(MonitorProtocol.Encode(MonitorFrameType.Failed, error ?? "start failed"));
+                PodInfraStopper.Run(O.Dir, _ctx.Mark);
                 _ctx.Cleanup();
                 break;
             }
@@ -98,6 +99,8 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
                 break;
             }
         }
+        // a pod member that ended for good may be its pod's last (exit policy stop): before Cleanup, which may remove it
+        PodInfraStopper.Run(O.Dir, _ctx.Mark);
         _ctx.Cleanup();
         _ctx.Mark("cleaned up");
         return 0;

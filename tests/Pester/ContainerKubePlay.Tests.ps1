@@ -503,6 +503,8 @@ spec:
         Wait-ContainerCondition { @(Get-Container -All | Where-Object { $_.Name -in 'kpjs-pod-one', 'kpjs-pod-two' -and $_.Status -eq 'Exited' }).Count -eq 2 } -TimeoutSeconds 20 | Out-Null
         (Get-Container kpjs-pod-one -All).ExitCode | Should -Be 0
         (Get-Container kpjs-pod-two -All).ExitCode | Should -Be 0
+        # the last member's monitor stops the infra container: no read of the pod is needed (reads change nothing)
+        Wait-ContainerCondition { (Get-Container -All -Id $pod.InfraContainerId).Status -eq 'Exited' } -TimeoutSeconds 20 | Should -BeTrue
         $p = Get-ContainerPod kpjs-pod
         $p.Status | Should -Be 'Exited'
         (Get-Container -All -Id $p.InfraContainerId).Status | Should -Be 'Exited'

@@ -110,21 +110,13 @@ public sealed class PodManager
 
     /// <summary>
     /// The pod's containers as they are now (reconciled, as Get-Container shows them), the infra container first, then
-    /// by name, and the pod with <see cref="ContainerPod.Containers"/> filled from them. A pod of
-    /// <see cref="PodExitPolicy.Stop"/> whose members have all exited since its infra container started has that
-    /// infra container stopped here (podman stops it when the last member exits; with no daemon here, at the next
-    /// look at the pod), so it shows Exited and its ports are released.
+    /// by name, and the pod with <see cref="ContainerPod.Containers"/> filled from them. Only reads: a pod of
+    /// <see cref="PodExitPolicy.Stop"/> has its infra container stopped by the monitor of the member that ends last
+    /// (<see cref="Contract.PodExitStop"/>), as podman's conmon exit command does, not by whoever looks at the pod.
     /// </summary>
     public IReadOnlyList<Container> ContainersOf(ContainerPod pod)
     {
         var list = Load(pod);
-        if (pod.ExitPolicy == PodExitPolicy.Stop && list.FirstOrDefault(c => c.Id == pod.InfraContainerId) is { } infra && AllMembersExited(list, infra)
-            && ContainerStateMachine.CanStop(infra.State.Status))
-        {
-            try { _engine.Containers.Stop(infra, null, null, CancellationToken.None); }
-            catch (PscException) { /* stopped meanwhile by another caller: the status read next is what counts */ }
-            list = Load(pod);
-        }
         pod.Containers = list.Select(c => new PodMember { Id = c.Id, Name = c.Name, Status = c.State.Status, Infra = c.Id == pod.InfraContainerId }).ToList();
         return list;
     }
@@ -132,17 +124,6 @@ public sealed class PodManager
     private List<Container> Load(ContainerPod pod) =>
         _engine.ContainerStore.LoadAll().Where(c => c.Pod == pod.Id).Select(_engine.Containers.Reconcile)
             .OrderBy(c => c.Id == pod.InfraContainerId ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
-
-    /// <summary>
-    /// Whether the pod has members and every one has exited (Exited or Dead, none created and never started) after
-    /// <paramref name="infra"/> last started: a member that exited before (the pod is being started again) does not count.
-    /// </summary>
-    private static bool AllMembersExited(List<Container> list, Container infra)
-    {
-        var members = list.Where(c => c.Id != infra.Id).ToList();
-        return members.Count > 0 && infra.State.StartedAt is { } started && members.All(c =>
-            c.State.Status is ContainerStatus.Exited or ContainerStatus.Dead && c.State.FinishedAt is { } finished && finished >= started);
-    }
 
     /// <summary><paramref name="pod"/> with its <see cref="ContainerPod.Containers"/> read (<see cref="ContainersOf"/>).</summary>
     public ContainerPod WithMembers(ContainerPod pod)

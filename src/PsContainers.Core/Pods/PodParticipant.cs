@@ -17,6 +17,8 @@ namespace PsContainers.Core.Pods;
 /// <c>container:&lt;infra id&gt;</c>, set at create by <see cref="PodManager.PrepareMember"/>). The pins are released at
 /// the member's next start and when it is removed. With IPC shared, the infra container and every member get the pod's
 /// /dev/shm tmpfs instead of a /dev/shm of their own (<see cref="PodShm"/>), so POSIX shared memory is shared too.
+/// For a pod of <see cref="PodExitPolicy.Stop"/>, each start of a member marks it for the member's monitor
+/// (<see cref="Contract.PodExitStop"/>), which stops the infra container when the member ends last.
 /// </summary>
 public sealed class PodParticipant(Engine engine) : IContainerParticipant
 {
@@ -46,6 +48,8 @@ public sealed class PodParticipant(Engine engine) : IContainerParticipant
             return;
         }
         Unpin(container.Id); // what a previous run left
+        // the member's monitor stops the infra container when this member ends last (podman's exit policy stop)
+        Contract.PodExitStop.Mark(engine.ContainerStore.DirOf(container.Id), pod.ExitPolicy == PodExitPolicy.Stop ? pod.InfraContainerId : null);
         var infra = engine.ContainerStore.Load(pod.InfraContainerId) ?? throw PodManager.InfraGone(pod);
         if (!infra.State.Running)
         {

@@ -18,6 +18,12 @@ public static class ContainerMarkers
     /// </summary>
     public const string RestartPolicyFile = "restart-policy";
 
+    /// <summary>
+    /// The container is a started member of a pod whose exit policy is stop (podman): the text is the pod's infra
+    /// container id; the monitor of the member that ends last stops that infra container (<see cref="PodExitStop"/>).
+    /// </summary>
+    public const string PodExitStop = "pod-exit-stop";
+
     /// <summary>The container's cgroup is frozen: a recorded "running" reads as paused.</summary>
     public const string Paused = "paused";
 
