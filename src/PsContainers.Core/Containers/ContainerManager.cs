@@ -591,10 +591,12 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>
-    /// Make what is recorded about a container true (Get-Container does this for what it shows): a container
-    /// recorded as running whose monitor is gone has what it left killed and unmounted, and is recorded exited.
-    /// Under the container lock; when another command holds it, that command reconciles, and this only reads.
-    /// Reading a container (<see cref="ContainerStore.Load"/>) never does this.
+    /// Make what is recorded about a container true: a container recorded as running whose monitor is gone has what it
+    /// left killed and unmounted (the one stop sequence), and is recorded exited. Under the container lock; when another
+    /// command holds it, that command reconciles, and this only reads. Only changing commands call this (start, stop,
+    /// kill, remove, prune's removal, a pod's stop, Restore-Container); a read (<see cref="ContainerStore.Load"/>,
+    /// Get-Container, Get-ContainerSystemInfo, Get-ContainerStatistic, Get-ContainerPod, a prune's plan) never does:
+    /// docker ps after a crashed shim shows the container exited and kills nothing.
     /// </summary>
     public Container Reconcile(Container c)
     {

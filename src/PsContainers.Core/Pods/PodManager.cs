@@ -109,7 +109,8 @@ public sealed class PodManager
     }
 
     /// <summary>
-    /// The pod's containers as they are now (reconciled, as Get-Container shows them), the infra container first, then
+    /// The pod's containers as they are now (pure reads, as Get-Container shows them: a member whose monitor is gone
+    /// reads as exited and what it left is not touched), the infra container first, then
     /// by name, and the pod with <see cref="ContainerPod.Containers"/> filled from them. A pod of
     /// <see cref="PodExitPolicy.Stop"/> whose members have all exited since its infra container started has that
     /// infra container stopped here (podman stops it when the last member exits; with no daemon here, at the next
@@ -130,7 +131,7 @@ public sealed class PodManager
     }
 
     private List<Container> Load(ContainerPod pod) =>
-        _engine.ContainerStore.LoadAll().Where(c => c.Pod == pod.Id).Select(_engine.Containers.Reconcile)
+        _engine.ContainerStore.LoadAll().Where(c => c.Pod == pod.Id)
             .OrderBy(c => c.Id == pod.InfraContainerId ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>
@@ -175,7 +176,9 @@ public sealed class PodManager
     /// <returns>The pod as it is afterwards.</returns>
     public ContainerPod Stop(ContainerPod pod, int? timeout = null, CancellationToken ct = default)
     {
-        var containers = ContainersOf(pod);
+        // a changing command: a member whose monitor died has what it left killed and unmounted here, as a stop of it
+        // would (ContainerManager.Reconcile); the read above only reports it exited
+        var containers = ContainersOf(pod).Select(_engine.Containers.Reconcile).ToList();
         Exception? first = null;
         // members first, at once (each stop waits for its own exit), then the infra container
         var members = containers.Where(c => c.Id != pod.InfraContainerId && ContainerStateMachine.CanStop(c.State.Status)).ToList();
