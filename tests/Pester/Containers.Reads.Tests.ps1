@@ -128,3 +128,41 @@ Describe 'Reads of a container whose monitor died' {
         Remove-ContainerPod pod-orphan -Force -Confirm:$false
     }
 }
+
+Describe 'Start and restart of a paused container' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'Start-Container refuses it as docker does (ContainerPaused, InvalidOperation) and changes nothing' {
+        $c = Invoke-ContainerImage $Img -Detach -Name paused-start -Network none -- sleep 300
+        Suspend-Container paused-start
+        $errs = $null
+        $out = Start-Container paused-start -PassThru -ErrorAction SilentlyContinue -ErrorVariable errs
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ContainerPaused,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $errs[0].Exception.Message | Should -Match "'paused-start' is paused"
+        $LASTEXITCODE | Should -Be 125
+        # non-terminating: the pipeline goes on to the next container
+        $null = Invoke-ContainerImage $Img -Name paused-next -Network none -- true
+        @(Start-Container paused-start, paused-next -ErrorAction SilentlyContinue -ErrorVariable errs2 -PassThru).Name | Should -Be 'paused-next'
+        $errs2.Count | Should -Be 1
+        $after = Get-Container paused-start
+        $after.Status | Should -Be 'Paused'
+        $after.Pid | Should -Be $c.Pid
+        $after.State.MonitorPid | Should -Be $c.State.MonitorPid
+        Resume-Container paused-start
+        (Get-Container paused-start).Status | Should -Be 'Running'
+    }
+
+    It 'Restart-Container thaws, stops and starts it again, as docker restart does' {
+        $c = Invoke-ContainerImage $Img -Detach -Name paused-restart -Network none -- sleep 300
+        Suspend-Container paused-restart
+        (Get-Container paused-restart).Status | Should -Be 'Paused'
+        $r = Restart-Container paused-restart -Timeout 1 -PassThru
+        $r.Status | Should -Be 'Running'
+        $r.Pid | Should -Not -Be $c.Pid
+        Test-Live $c.Pid | Should -BeFalse
+        Invoke-ContainerExec paused-restart -- echo alive | Should -Be 'alive'
+    }
+}

@@ -327,16 +327,18 @@ public sealed partial class ContainerManager
     /// <summary>
     /// Start a created or exited container: mount its rootfs, write its bundle (<see cref="Bundles"/>) and hand it to a
     /// new monitor. Returns after the runtime started the process (or throws its error), with the container as it is
-    /// then in <see cref="MonitorLaunch.Container"/>. Running: no-op (the launch has no monitor).
+    /// then in <see cref="MonitorLaunch.Container"/>. Running or restarting: no-op (the launch has no monitor), as docker's
+    /// 304 Not Modified. What is legal is <see cref="ContainerStateMachine.Decide"/>'s rule.
     /// </summary>
+    /// <exception cref="InvalidStateException">ContainerPaused (InvalidOperation): the container is paused; docker refuses
+    /// it too ("cannot start a paused container, try unpause instead") and nothing is changed.</exception>
     public MonitorLaunch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) return new MonitorLaunch { Pid = cur.State.Pid, Container = cur }; // already running: nothing to do
-        ContainerStateMachine.Require(cur, ContainerOperation.Start);
+        if (!ContainerStateMachine.Decide(cur, ContainerOperation.Start)) return new MonitorLaunch { Pid = cur.State.Pid, Container = cur }; // already running
         WaitPreviousMonitor(cur, ct);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
@@ -477,7 +479,11 @@ public sealed partial class ContainerManager
         return Store.Load(c.Id) ?? cur;
     }
 
-    /// <summary>Stop (as <see cref="Stop"/>, with <paramref name="timeout"/>), then start again.</summary>
+    /// <summary>
+    /// Stop (as <see cref="Stop"/>, with <paramref name="timeout"/>), then start again. Legal in every state but removing
+    /// (docker restart): a paused container is thawed by the stop sequence so that it can act on the stop signal, then
+    /// started again, and a container that does not run is just started.
+    /// </summary>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
     public Container Restart(Container c, int? timeout = null, CancellationToken ct = default)
     {
