@@ -166,3 +166,30 @@ Describe 'Start and restart of a paused container' {
         Invoke-ContainerExec paused-restart -- echo alive | Should -Be 'alive'
     }
 }
+
+Describe 'A stop decides from the record, not from the caller''s object' {
+    AfterAll { Get-Container -All | Remove-Container -Force }
+
+    It 'stops a container through a stale object taken while it was exited, with the recorded stop signal' {
+        # the workload exits 42 on TERM (its recorded stop signal) and 137 on KILL
+        $null = Invoke-ContainerImage $Img -Detach -Name stale-stop -Network none -- sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
+        Wait-ContainerCondition { (Invoke-ContainerExec stale-stop -- cat /proc/1/cmdline) -match 'trap' } | Should -BeTrue
+        Stop-Container stale-stop -Timeout 5
+        $stale = Get-Container stale-stop -All
+        $stale.Status | Should -Be 'Exited'
+        $stale.ExitCode | Should -Be 42
+        Start-Container stale-stop
+        $running = Get-Container stale-stop
+        $running.Status | Should -Be 'Running'
+        Wait-ContainerCondition { (Invoke-ContainerExec stale-stop -- cat /proc/1/cmdline) -match 'trap' } | Should -BeTrue
+
+        # the caller's copy is old (exited) and names another stop signal: only its id counts
+        $stale.Config.StopSignal = 'KILL'
+        $engine = [PsContainers.Core.Engine]::new([PsContainers.Core.PscPaths]::new($script:Root))
+        $after = $engine.Containers.Stop($stale, 5, [NullString]::Value, [Threading.CancellationToken]::None)
+        $after.Status | Should -Be 'Exited'
+        $after.ExitCode | Should -Be 42 -Because 'the record''s stop signal (TERM) was sent, not the stale object''s KILL'
+        Test-Live $running.Pid | Should -BeFalse
+        (Get-Container stale-stop -All).ExitCode | Should -Be 42
+    }
+}

@@ -445,29 +445,40 @@ public sealed partial class ContainerManager
 
     /// <summary>
     /// Stop: the stop signal, then KILL after <paramref name="timeout"/> seconds; waits until the monitor has
-    /// recorded the exit and cleaned up. The restart policy does not restart a stopped container.
+    /// recorded the exit and cleaned up. The restart policy does not restart a stopped container. Only
+    /// <paramref name="c"/>'s id is used: the record is read again under the container lock and everything is decided
+    /// from it (status, stop signal, stop timeout), so a stale object (an earlier Get-Container) cannot make it act on
+    /// old state. A container that does not run: no-op (docker's 304 Not Modified).
     /// </summary>
+    /// <param name="timeout">Seconds before KILL; null: the container's StopTimeout, else 10 (docker stop -t).</param>
+    /// <param name="signal">The first signal; null: the container's StopSignal, else TERM (docker stop -s).</param>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    /// <exception cref="PscException">ContainerNotFound; InvalidSignal.</exception>
     public Container Stop(Container c, int? timeout = null, string? signal = null, CancellationToken ct = default)
     {
-        int sig = ParseSignal(signal ?? c.Config.StopSignal ?? "TERM");
-        int wait = timeout ?? c.Config.StopTimeout ?? 10;
+        if (signal is not null) ParseSignal(signal); // a bad -Signal fails before the lock
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
-        if (!ContainerStateMachine.CanStop(cur.State.Status)) return cur; // not running: nothing to do
+        if (!ContainerStateMachine.Decide(cur, ContainerOperation.Stop)) return cur; // not running: nothing to do
+        int sig = ParseSignal(signal ?? cur.Config.StopSignal ?? "TERM");
+        int wait = timeout ?? cur.Config.StopTimeout ?? 10;
         EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         EmitEvent(cur, "stop");
         return Store.Load(c.Id) ?? cur;
     }
 
-    /// <summary>Send a signal to the container's main process (docker kill).</summary>
+    /// <summary>
+    /// Send a signal to the container's main process (docker kill). Only <paramref name="c"/>'s id is used: the record is
+    /// read again (and reconciled) before deciding. Without the container lock, as docker's kill may interrupt a stop in progress.
+    /// </summary>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    /// <exception cref="PscException">ContainerNotFound; InvalidSignal; ContainerNotRunning (<see cref="InvalidStateException"/>).</exception>
     public Container Kill(Container c, string? signal = "KILL", CancellationToken ct = default)
     {
         int sig = ParseSignal(signal ?? "KILL");
         var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
-        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Kill);
         var stop = new StopSequence(Store, RuntimeFor(cur), _sys, cur);
         EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
