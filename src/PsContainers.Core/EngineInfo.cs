@@ -58,7 +58,8 @@ public sealed class EngineInfo
     public static EngineInfo Collect(Engine engine)
     {
         var paths = engine.Paths;
-        var containers = engine.ContainerStore.LoadAll().Select(c => engine.Containers.Reconcile(c)).ToList();
+        // a pure read (docker info): a container whose monitor is gone counts as stopped, and nothing is killed or unmounted
+        var containers = engine.ContainerStore.LoadAll();
         var version = ContainerVersionInfo.Collect(paths, null, probeRuntime: false); // the configured runtime is asked below
         var cfg = engine.LoadConfiguration(withVersion: true);
         var registries = RegistryOptions.Load(paths);

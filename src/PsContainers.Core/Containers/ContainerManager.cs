@@ -327,16 +327,18 @@ public sealed partial class ContainerManager
     /// <summary>
     /// Start a created or exited container: mount its rootfs, write its bundle (<see cref="Bundles"/>) and hand it to a
     /// new monitor. Returns after the runtime started the process (or throws its error), with the container as it is
-    /// then in <see cref="MonitorLaunch.Container"/>. Running: no-op (the launch has no monitor).
+    /// then in <see cref="MonitorLaunch.Container"/>. Running or restarting: no-op (the launch has no monitor), as docker's
+    /// 304 Not Modified. What is legal is <see cref="ContainerStateMachine.Decide"/>'s rule.
     /// </summary>
+    /// <exception cref="InvalidStateException">ContainerPaused (InvalidOperation): the container is paused; docker refuses
+    /// it too ("cannot start a paused container, try unpause instead") and nothing is changed.</exception>
     public MonitorLaunch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
         PhaseTrace.Mark("start: locked and loaded");
-        if (cur.State.Running) return new MonitorLaunch { Pid = cur.State.Pid, Container = cur }; // already running: nothing to do
-        ContainerStateMachine.Require(cur, ContainerOperation.Start);
+        if (!ContainerStateMachine.Decide(cur, ContainerOperation.Start)) return new MonitorLaunch { Pid = cur.State.Pid, Container = cur }; // already running
         WaitPreviousMonitor(cur, ct);
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.UserStop)); } catch (IOException) { }
         try { File.Delete(Path.Combine(Store.DirOf(c.Id), ContainerMarkers.Paused)); } catch (IOException) { }
@@ -443,29 +445,40 @@ public sealed partial class ContainerManager
 
     /// <summary>
     /// Stop: the stop signal, then KILL after <paramref name="timeout"/> seconds; waits until the monitor has
-    /// recorded the exit and cleaned up. The restart policy does not restart a stopped container.
+    /// recorded the exit and cleaned up. The restart policy does not restart a stopped container. Only
+    /// <paramref name="c"/>'s id is used: the record is read again under the container lock and everything is decided
+    /// from it (status, stop signal, stop timeout), so a stale object (an earlier Get-Container) cannot make it act on
+    /// old state. A container that does not run: no-op (docker's 304 Not Modified).
     /// </summary>
+    /// <param name="timeout">Seconds before KILL; null: the container's StopTimeout, else 10 (docker stop -t).</param>
+    /// <param name="signal">The first signal; null: the container's StopSignal, else TERM (docker stop -s).</param>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    /// <exception cref="PscException">ContainerNotFound; InvalidSignal.</exception>
     public Container Stop(Container c, int? timeout = null, string? signal = null, CancellationToken ct = default)
     {
-        int sig = ParseSignal(signal ?? c.Config.StopSignal ?? "TERM");
-        int wait = timeout ?? c.Config.StopTimeout ?? 10;
+        if (signal is not null) ParseSignal(signal); // a bad -Signal fails before the lock
         using var l = Store.LockContainer(c.Id, ct);
         var cur = LoadForChange(c);
-        if (!ContainerStateMachine.CanStop(cur.State.Status)) return cur; // not running: nothing to do
+        if (!ContainerStateMachine.Decide(cur, ContainerOperation.Stop)) return cur; // not running: nothing to do
+        int sig = ParseSignal(signal ?? cur.Config.StopSignal ?? "TERM");
+        int wait = timeout ?? cur.Config.StopTimeout ?? 10;
         EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         new StopSequence(Store, RuntimeFor(cur), _sys, cur).Run(sig, TimeSpan.FromSeconds(Math.Max(0, wait)), ct);
         EmitEvent(cur, "stop");
         return Store.Load(c.Id) ?? cur;
     }
 
-    /// <summary>Send a signal to the container's main process (docker kill).</summary>
+    /// <summary>
+    /// Send a signal to the container's main process (docker kill). Only <paramref name="c"/>'s id is used: the record is
+    /// read again (and reconciled) before deciding. Without the container lock, as docker's kill may interrupt a stop in progress.
+    /// </summary>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
+    /// <exception cref="PscException">ContainerNotFound; InvalidSignal; ContainerNotRunning (<see cref="InvalidStateException"/>).</exception>
     public Container Kill(Container c, string? signal = "KILL", CancellationToken ct = default)
     {
         int sig = ParseSignal(signal ?? "KILL");
         var cur = Reconcile(Store.Load(c.Id) ?? throw NotFound(c.Name));
-        ContainerStateMachine.Require(cur.State.Status, ContainerOperation.Kill, c.Name);
+        ContainerStateMachine.Require(cur, ContainerOperation.Kill);
         var stop = new StopSequence(Store, RuntimeFor(cur), _sys, cur);
         EmitEvent(cur, "kill", ("signal", sig.ToString(CultureInfo.InvariantCulture)));
         if (sig == 9) stop.Run(9, TimeSpan.Zero, ct);
@@ -477,7 +490,11 @@ public sealed partial class ContainerManager
         return Store.Load(c.Id) ?? cur;
     }
 
-    /// <summary>Stop (as <see cref="Stop"/>, with <paramref name="timeout"/>), then start again.</summary>
+    /// <summary>
+    /// Stop (as <see cref="Stop"/>, with <paramref name="timeout"/>), then start again. Legal in every state but removing
+    /// (docker restart): a paused container is thawed by the stop sequence so that it can act on the stop signal, then
+    /// started again, and a container that does not run is just started.
+    /// </summary>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
     public Container Restart(Container c, int? timeout = null, CancellationToken ct = default)
     {
@@ -591,10 +608,12 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>
-    /// Make what is recorded about a container true (Get-Container does this for what it shows): a container
-    /// recorded as running whose monitor is gone has what it left killed and unmounted, and is recorded exited.
-    /// Under the container lock; when another command holds it, that command reconciles, and this only reads.
-    /// Reading a container (<see cref="ContainerStore.Load"/>) never does this.
+    /// Make what is recorded about a container true: a container recorded as running whose monitor is gone has what it
+    /// left killed and unmounted (the one stop sequence), and is recorded exited. Under the container lock; when another
+    /// command holds it, that command reconciles, and this only reads. Only changing commands call this (start, stop,
+    /// kill, remove, prune's removal, a pod's stop, Restore-Container); a read (<see cref="ContainerStore.Load"/>,
+    /// Get-Container, Get-ContainerSystemInfo, Get-ContainerStatistic, Get-ContainerPod, a prune's plan) never does:
+    /// docker ps after a crashed shim shows the container exited and kills nothing.
     /// </summary>
     public Container Reconcile(Container c)
     {

@@ -23,22 +23,25 @@ public enum ContainerOperation
 }
 
 /// <summary>
-/// The one place that says which operation is legal in which state (docker's names for the states).
-/// Start and Stop on a container already in the target state are no-ops in the manager, not errors:
-/// <see cref="CanStart"/> and <see cref="CanStop"/> say whether there is work to do.
+/// The one place that says which operation is legal in which state (docker's names for the states), and which
+/// operation has nothing to do (<see cref="IsNoOp"/>): Start of a running or restarting container and Stop of one that
+/// does not run succeed without acting, as docker answers them (304 Not Modified); Start of a paused container is an
+/// error, as docker's "cannot start a paused container, try unpause instead" (ContainerPaused). Callers decide with
+/// <see cref="Decide"/>.
 /// </summary>
 /// <remarks>
 /// <code>
 ///               Start  Stop  Kill  Pause  Resume  Restart  Remove  Remove -Force  Rename  Exec  Top/Stats
-///   created       x     -     -     -      -        x        x          x          x      -      -
-///   running       -     x     x     x      -        x        -          x          x      x      x
+///   created       x     0     -     -      -        x        x          x          x      -      -
+///   running       0     x     x     x      -        x        -          x          x      x      x
 ///   paused        -     x     x     -      x        x        -          x          x      -      x
-///   restarting    -     x     x     -      -        x        -          x          x      x      x
-///   exited        x     -     -     -      -        x        x          x          x      -      -
-///   dead          x     -     -     -      -        x        x          x          x      -      -
+///   restarting    0     x     x     -      -        x        -          x          x      x      x
+///   exited        x     0     -     -      -        x        x          x          x      -      -
+///   dead          x     0     -     -      -        x        x          x          x      -      -
 ///   removing      -     -     -     -      -        -        -          -          -      -      -
 /// </code>
-/// Update (docker update) and Commit (docker commit) are legal wherever Rename is.
+/// x: legal; 0: a no-op (<see cref="IsNoOp"/>); -: <see cref="InvalidStateException"/>. Update (docker update) and
+/// Commit (docker commit) are legal wherever Rename is.
 /// </remarks>
 public static class ContainerStateMachine
 {
@@ -72,6 +75,30 @@ public static class ContainerStateMachine
         ContainerOperation.ReadProcesses => CanReadProcesses(s),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
+
+    /// <summary>
+    /// Whether <paramref name="op"/> has nothing to do in <paramref name="s"/> and succeeds without acting (docker's 304
+    /// Not Modified): Start of a running or restarting container, Stop of a created, exited or dead one. Paused is never
+    /// a no-op: Start of it is refused (ContainerPaused), Stop thaws and stops it.
+    /// </summary>
+    public static bool IsNoOp(ContainerStatus s, ContainerOperation op) => op switch
+    {
+        ContainerOperation.Start => s is ContainerStatus.Running or ContainerStatus.Restarting,
+        ContainerOperation.Stop => s is ContainerStatus.Created or ContainerStatus.Exited or ContainerStatus.Dead,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Decide <paramref name="op"/> on <paramref name="c"/> as just loaded: false when it has nothing to do
+    /// (<see cref="IsNoOp"/>), true when it is legal and must act.
+    /// </summary>
+    /// <exception cref="InvalidStateException">Illegal in the container's status (e.g. ContainerPaused for Start of a paused container).</exception>
+    public static bool Decide(Container c, ContainerOperation op)
+    {
+        if (IsNoOp(c.State.Status, op)) return false;
+        Require(c, op);
+        return true;
+    }
 
     /// <summary>Throws <see cref="InvalidStateException"/> unless <paramref name="op"/> is legal in <paramref name="status"/>.</summary>
     public static void Require(ContainerStatus status, ContainerOperation op, string name)

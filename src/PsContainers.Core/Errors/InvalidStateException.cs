@@ -21,7 +21,7 @@ public sealed class InvalidStateException : PscException
     private static string ErrorIdFor(ContainerStatus s, ContainerOperation op) => (s, op) switch
     {
         (ContainerStatus.Removing, _) => ErrorIds.ContainerRemoving,
-        (ContainerStatus.Paused, ContainerOperation.Pause or ContainerOperation.Exec) => ErrorIds.ContainerPaused,
+        (ContainerStatus.Paused, ContainerOperation.Pause or ContainerOperation.Exec or ContainerOperation.Start) => ErrorIds.ContainerPaused,
         (_, ContainerOperation.Resume) => ErrorIds.ContainerNotPaused,
         (_, ContainerOperation.Remove or ContainerOperation.Start) => ErrorIds.ContainerRunning,
         _ => ErrorIds.ContainerNotRunning,
@@ -34,7 +34,7 @@ public sealed class InvalidStateException : PscException
     {
         (ContainerStatus.Removing, _) => $"Container '{name}' is being removed.",
         (ContainerStatus.Paused, ContainerOperation.Pause) => $"Container '{name}' is already paused.",
-        (ContainerStatus.Paused, ContainerOperation.Exec) => $"Container '{name}' is paused; resume it first.",
+        (ContainerStatus.Paused, ContainerOperation.Exec or ContainerOperation.Start) => $"Container '{name}' is paused; resume it first.",
         (_, ContainerOperation.Resume) => $"Container '{name}' is not paused.",
         (_, ContainerOperation.Remove) => $"Container '{name}' is {s.ToString().ToLowerInvariant()}.",
         (_, ContainerOperation.Start) => $"Container '{name}' is already running.",

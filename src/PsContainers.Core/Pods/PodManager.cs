@@ -109,10 +109,11 @@ public sealed class PodManager
     }
 
     /// <summary>
-    /// The pod's containers as they are now (reconciled, as Get-Container shows them), the infra container first, then
-    /// by name, and the pod with <see cref="ContainerPod.Containers"/> filled from them. Only reads: a pod of
-    /// <see cref="PodExitPolicy.Stop"/> has its infra container stopped by the monitor of the member that ends last
-    /// (<see cref="Contract.PodExitStop"/>), as podman's conmon exit command does, not by whoever looks at the pod.
+    /// The pod's containers as they are now (pure reads, as Get-Container shows them: a member whose monitor is gone
+    /// reads as exited and what it left is not touched), the infra container first, then by name, and the pod with
+    /// <see cref="ContainerPod.Containers"/> filled from them. A pod of <see cref="PodExitPolicy.Stop"/> has its infra
+    /// container stopped by the monitor of the member that ends last (<see cref="Contract.PodExitStop"/>), as podman's
+    /// conmon exit command does, not by whoever looks at the pod.
     /// </summary>
     public IReadOnlyList<Container> ContainersOf(ContainerPod pod)
     {
@@ -122,7 +123,7 @@ public sealed class PodManager
     }
 
     private List<Container> Load(ContainerPod pod) =>
-        _engine.ContainerStore.LoadAll().Where(c => c.Pod == pod.Id).Select(_engine.Containers.Reconcile)
+        _engine.ContainerStore.LoadAll().Where(c => c.Pod == pod.Id)
             .OrderBy(c => c.Id == pod.InfraContainerId ? 0 : 1).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
 
     /// <summary><paramref name="pod"/> with its <see cref="ContainerPod.Containers"/> read (<see cref="ContainersOf"/>).</summary>
@@ -156,7 +157,9 @@ public sealed class PodManager
     /// <returns>The pod as it is afterwards.</returns>
     public ContainerPod Stop(ContainerPod pod, int? timeout = null, CancellationToken ct = default)
     {
-        var containers = ContainersOf(pod);
+        // a changing command: a member whose monitor died has what it left killed and unmounted here, as a stop of it
+        // would (ContainerManager.Reconcile); the read above only reports it exited
+        var containers = ContainersOf(pod).Select(_engine.Containers.Reconcile).ToList();
         Exception? first = null;
         // members first, at once (each stop waits for its own exit), then the infra container
         var members = containers.Where(c => c.Id != pod.InfraContainerId && ContainerStateMachine.CanStop(c.State.Status)).ToList();

@@ -23,9 +23,13 @@ namespace PsContainers.Core.Prune;
 /// </summary>
 public sealed class PrunePlanner(Engine engine)
 {
-    /// <summary>The plan for the store as it is now (containers reconciled, so a container whose monitor died counts as stopped).</summary>
-    public PrunePlan Plan(PruneOptions options) =>
-        Plan(options, engine.ContainerStore.LoadAll().Select(engine.Containers.Reconcile).ToList());
+    /// <summary>
+    /// The plan for the store as it is now. A pure read, so that -WhatIf changes nothing: a container whose monitor died
+    /// reads as exited (<see cref="ContainerStore.Load"/>) and is planned as stopped; what it left running or mounted is
+    /// repaired only when <see cref="PruneExecutor"/> removes it (<see cref="ContainerManager.Remove"/> reconciles under
+    /// the container lock).
+    /// </summary>
+    public PrunePlan Plan(PruneOptions options) => Plan(options, engine.ContainerStore.LoadAll());
 
     /// <summary>
     /// The plan, given the containers and their states (the store's image, volume and network records are read from

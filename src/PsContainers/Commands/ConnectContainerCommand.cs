@@ -28,7 +28,8 @@ public sealed class ConnectContainerCommand : ContainerTargetCmdletBase
     protected override void Act(Container c)
     {
         if (!ShouldProcess(c.Name, "Attach to container")) return;
-        var cur = Manager.Reconcile(Manager.Store.Load(c.Id) ?? c);
+        // a pure read: a container whose monitor is gone reads as exited (attach then refuses it) and is left as it is
+        var cur = Manager.Store.Load(c.Id) ?? c;
         if (cur.Config.Tty && HasTerminal())
         {
             using var p = Manager.AttachInTerminal(cur, DetachKeys, NoStdin);

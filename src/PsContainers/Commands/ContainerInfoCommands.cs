@@ -315,7 +315,8 @@ public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
     protected override void ProcessRecord()
     {
         if (ParameterSetName != "Running") { base.ProcessRecord(); return; }
-        foreach (var c in Manager.Store.LoadAll().Select(Manager.Reconcile).Where(c => c.Status == ContainerStatus.Running).OrderBy(c => c.Name, StringComparer.Ordinal))
+        // a pure read: a container whose monitor is gone reads as exited and is left as it is (repaired by a changing command)
+        foreach (var c in Manager.Store.LoadAll().Where(c => c.Status == ContainerStatus.Running).OrderBy(c => c.Name, StringComparer.Ordinal))
             Act(c);
     }
 

@@ -80,9 +80,9 @@ public sealed class GetContainerCommand : ContainerCmdletBase
                 list = Resolve(Name, null, null);
             }
             else list = Manager.Store.LoadAll().OrderByDescending(c => c.Created);
-            // reading is pure; what Get-Container shows is reconciled (a container whose monitor is gone has what it
-            // left cleaned up), never what tab completion reads
-            list = list.Select(Manager.Reconcile).ToList();
+            // a pure read (docker ps): a container whose monitor is gone reads as exited, and what it left running or
+            // mounted stays until a changing command (start, stop, remove, prune) repairs it
+            list = list.ToList();
         }
         catch (Exception e) { ThrowEngineError(e); return; }
 

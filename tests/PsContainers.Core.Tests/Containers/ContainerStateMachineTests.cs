@@ -17,7 +17,8 @@ public sealed class ContainerStateMachineTests
             foreach (var (status, id) in cells) d.Add(Enum.Parse<ContainerStatus>(status, ignoreCase: true), op, id);
         }
         const string NR = "ContainerNotRunning", RUN = "ContainerRunning", PA = "ContainerPaused", NP = "ContainerNotPaused", RM = "ContainerRemoving";
-        Row(ContainerOperation.Start, (C, null), (R, RUN), (P, RUN), (T, RUN), (E, null), (D, null), (X, RM));
+        // docker: "cannot start a paused container, try unpause instead"
+        Row(ContainerOperation.Start, (C, null), (R, RUN), (P, PA), (T, RUN), (E, null), (D, null), (X, RM));
         Row(ContainerOperation.Stop, (C, NR), (R, null), (P, null), (T, null), (E, NR), (D, NR), (X, RM));
         Row(ContainerOperation.Kill, (C, NR), (R, null), (P, null), (T, null), (E, NR), (D, NR), (X, RM));
         Row(ContainerOperation.Pause, (C, NR), (R, null), (P, PA), (T, NR), (E, NR), (D, NR), (X, RM));
@@ -46,6 +47,49 @@ public sealed class ContainerStateMachineTests
         Assert.Equal(op, ise.Operation);
         Assert.Equal("web", ise.Target);
         Assert.Contains("'web'", ise.Message);
+    }
+
+    // every (status, operation) pair that succeeds without acting (docker's 304 Not Modified)
+    public static TheoryData<ContainerStatus, ContainerOperation, bool> NoOps()
+    {
+        var d = new TheoryData<ContainerStatus, ContainerOperation, bool>();
+        var noop = new HashSet<(ContainerStatus, ContainerOperation)>
+        {
+            (ContainerStatus.Running, ContainerOperation.Start), (ContainerStatus.Restarting, ContainerOperation.Start),
+            (ContainerStatus.Created, ContainerOperation.Stop), (ContainerStatus.Exited, ContainerOperation.Stop), (ContainerStatus.Dead, ContainerOperation.Stop),
+        };
+        foreach (var s in Enum.GetValues<ContainerStatus>())
+            foreach (var op in Enum.GetValues<ContainerOperation>())
+                d.Add(s, op, noop.Contains((s, op)));
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(NoOps))]
+    public void DecideSkipsTheNoOpsActsOnTheLegalAndRefusesTheRest(ContainerStatus status, ContainerOperation op, bool noop)
+    {
+        Assert.Equal(noop, ContainerStateMachine.IsNoOp(status, op));
+        var c = new Container { Name = "web", State = new ContainerState { Status = status } };
+        bool legal = ContainerStateMachine.Can(status, op);
+        bool decided = false;
+        var e = Record.Exception(() => decided = ContainerStateMachine.Decide(c, op));
+        if (noop) { Assert.Null(e); Assert.False(decided); }
+        else if (legal) { Assert.Null(e); Assert.True(decided); }
+        else Assert.IsType<InvalidStateException>(e);
+    }
+
+    [Fact]
+    public void StartOfAPausedContainerIsRefusedAsDockerRefusesIt()
+    {
+        var c = new Container { Name = "web", State = new ContainerState { Status = ContainerStatus.Paused } };
+        Assert.False(ContainerStateMachine.IsNoOp(ContainerStatus.Paused, ContainerOperation.Start));
+        var e = Assert.Throws<InvalidStateException>(() => ContainerStateMachine.Decide(c, ContainerOperation.Start));
+        Assert.Equal("ContainerPaused", e.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidOperation, e.Category);
+        Assert.Equal("Container 'web' is paused; resume it first.", e.Message);
+        // restart of a paused container is legal (docker restart thaws and stops it, then starts it)
+        Assert.True(ContainerStateMachine.Decide(c, ContainerOperation.Restart));
+        Assert.True(ContainerStateMachine.Decide(c, ContainerOperation.Stop));
     }
 
     [Fact]
