@@ -230,6 +230,12 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         return env;
     }
 
+    /// <summary>
+    /// A port in the long syntax (the short one was made long by <see cref="ComposeCanonicalizer.ShortPort"/>), with
+    /// the engine's <see cref="Networking.PortMapping"/> for it made by the engine's parser from the same pieces
+    /// (<see cref="Networking.PortParser.Parse(string?, string?, string, string?)"/>): a bad published port, range or
+    /// host_ip fails the load here, naming file:line and the key, instead of the container's create.
+    /// </summary>
     private ContainerProjectPort Port(ComposeNode p, string path)
     {
         if (!p.IsMapping) throw Invalid(p, path, "each port must be a string or a mapping");
@@ -237,15 +243,25 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             if (key is not ("target" or "published" or "host_ip" or "protocol" or "mode" or "name" or "app_protocol")) Unknown("ports." + key, value, null);
         int target = p["target"] is { IsNull: false } t ? Int(t, path + ".target") : throw Invalid(p, path, "a port needs a target");
         if (target is < 1 or > 65535) throw Invalid(p, path + ".target", $"{target} is not a port");
+        string? published = Str(p["published"], path + ".published") is { Length: > 0 } pub ? pub : null;
+        string? hostIp = Str(p["host_ip"], path + ".host_ip") is { Length: > 0 } ip ? ip : null;
+        string protocol = ProtocolOf(p["protocol"], path + ".protocol");
+        Networking.PortMapping mapping;
+        try { mapping = Networking.PortParser.Parse(hostIp, published, target.ToString(CultureInfo.InvariantCulture), protocol).Single(); }
+        catch (PscException e) when (e.ErrorId == ErrorIds.InvalidPortSpec)
+        {
+            throw PscException.InvalidData(ErrorIds.ComposeInvalid, $"{p.Where}: {path}: {e.Message}", path, e);
+        }
         return new ContainerProjectPort
         {
             Target = target,
-            Published = Str(p["published"], path + ".published") is { Length: > 0 } pub ? pub : null,
-            HostIp = Str(p["host_ip"], path + ".host_ip") is { Length: > 0 } ip ? ip : null,
-            Protocol = ProtocolOf(p["protocol"], path + ".protocol"),
+            Published = published,
+            HostIp = hostIp,
+            Protocol = protocol,
             Mode = Str(p["mode"], path + ".mode") ?? "ingress",
             Name = Str(p["name"], path + ".name"),
             AppProtocol = Str(p["app_protocol"], path + ".app_protocol"),
+            Mapping = mapping,
         };
     }
 

@@ -176,7 +176,7 @@ public static class ServiceContainerOptions
         }
         if (service.NetworkMode is null or "bridge")
             foreach (var p in service.Ports)
-                o.Publish.AddRange(PortParser.Parse(p.ToString()));
+                o.Publish.Add(p.Mapping.Copy());
     }
 
     /// <summary>volumes (bind, named volume by engine name, anonymous, tmpfs) and tmpfs, as New-Container's -Mount/-Tmpfs give them.</summary>

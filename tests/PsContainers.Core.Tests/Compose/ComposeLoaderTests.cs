@@ -325,7 +325,7 @@ public sealed class ComposeLoaderTests : IDisposable
         Expect(ErrorIds.ScaleWithContainerName, "services:\n  a:\n    image: x\n    container_name: fixed\n    deploy: { replicas: 2 }\n", "service a");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    build: {}\n    image: x\n    scale: 2\n    deploy: { replicas: 3 }\n", "disagree");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    environment: [A=1]\n", "neither an image nor a build");
-        Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    ports: [\"99999:80\"]\n", "is not a port");
+        Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    ports: [\"99999:80\"]\n", "services.a.ports: Invalid port specification '99999:80': '99999' is not a valid host port (1-65535)");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n  a:\n    image: y\n", "defined twice");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: [unclosed\n", "");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n", "network_mode and networks");
@@ -378,7 +378,7 @@ public sealed class ComposeLoaderTests : IDisposable
     [InlineData("volumes: ./data:/data", "services.a.volumes must be a list, not './data:/data'")]
     [InlineData("scale: -1", "services.a.scale must be 0 or more, not -1")]
     [InlineData("deploy: { replicas: -2 }", "services.a.deploy.replicas must be 0 or more, not -2")]
-    [InlineData("ports: [\"80:80/sctpx\"]", "services.a.ports.protocol 'sctpx' is not tcp, udp or sctp")]
+    [InlineData("ports: [\"80:80/sctpx\"]", "services.a.ports: Invalid port specification '80:80/sctpx': 'sctpx' is not tcp, udp or sctp")]
     [InlineData("ports: [{ target: 80, protocol: icmp }]", "services.a.ports.protocol 'icmp' is not tcp, udp or sctp")]
     [InlineData("container_name: \"a b\"", "services.a.container_name 'a b' is not a valid container name")]
     [InlineData("container_name: \"-a\"", "services.a.container_name '-a' is not a valid container name")]
