@@ -63,7 +63,7 @@ public static class ServiceContainerOptions
             Cpus = service.Resources.CpuLimit,
             PidsLimit = service.Resources.PidsLimit,
             ReadOnly = service.ReadOnly,
-            Restart = ContainerManager.ParseRestart(service.Restart),
+            Restart = service.Restart ?? RestartPolicy.No,
             Privileged = service.Privileged,
             StopSignal = service.StopSignal,
             StopTimeout = service.StopGracePeriod is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null,
