@@ -90,13 +90,8 @@ public sealed class ComposeEngineParsersTests : IDisposable
     [InlineData("volumes: [\"a:/b:ro:extra\"]", "services.a.volumes: Invalid volume 'a:/b:ro:extra': too many ':'")]
     [InlineData("volumes: [\"data:/\"]", "services.a.volumes: Invalid volume 'data:/': the container root cannot be a mount target")]
     [InlineData("volumes: [\"bad name:/x\"]", "services.a.volumes: 'bad name' is not a valid volume name")]
-    public void ABadValueFailsTheLoadNamingTheServiceAndTheKeyAtItsLine(string line, string message)
-    {
-        var f = _d.Write("bad.yaml", $"services:\n  a:\n    image: busybox\n    {line}\n");
-        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
-        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
-        Assert.StartsWith($"{f}:4: {message}", e.Message);
-    }
+    public void ABadValueFailsTheLoadNamingTheServiceAndTheKeyAtItsLine(string line, string message) =>
+        _d.AssertRefusedAtLine4(line, message);
 
     [Fact]
     public void TheEnginesRefusalIsKeptAsTheInnerError()

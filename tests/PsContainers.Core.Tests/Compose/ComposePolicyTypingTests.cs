@@ -28,13 +28,8 @@ public sealed class ComposePolicyTypingTests : IDisposable
     [InlineData("stop_signal: \"0\"", "services.a.stop_signal '0' is not a signal name or number")]
     [InlineData("stop_signal: \"65\"", "services.a.stop_signal '65' is not a signal name or number")]
     [InlineData("stop_signal: RTMIN+31", "services.a.stop_signal 'RTMIN+31' is not a signal name or number")]
-    public void ABadValueFailsTheLoadNamingTheServiceAndTheKeyAtItsLine(string line, string message)
-    {
-        var f = _d.Write("bad.yaml", $"services:\n  a:\n    image: busybox\n    {line}\n");
-        var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
-        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
-        Assert.StartsWith($"{f}:4: {message}", e.Message);
-    }
+    public void ABadValueFailsTheLoadNamingTheServiceAndTheKeyAtItsLine(string line, string message) =>
+        _d.AssertRefusedAtLine4(line, message);
 
     [Theory]
     [InlineData("SIGINT", 2)]
