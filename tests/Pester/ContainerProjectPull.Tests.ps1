@@ -63,6 +63,33 @@ Describe 'pull_policy and -Pull' {
         $err[0].Exception.Message | Should -Match "^Service 'off': "
     }
 
+    It 'refuses a periodic pull_policy (daily) before pulling or creating anything, and -Pull decides over it' {
+        $null = Push-TestImage "$($script:R)/compose/daily:1" 'daily'
+        $dir = Join-Path $script:Root 'dailyapp'
+        $null = New-Item -ItemType Directory $dir
+        $file = Join-Path $dir 'compose.yaml'
+        Set-Content -Path $file -Value "services:`n  app:`n    image: $($script:R)/compose/daily:1`n    init: true`n    pull_policy: daily"
+        $name = "daily$PID"
+        # it loads (Import-ContainerProject shows it) ...
+        (Import-ContainerProject -Path $file -ProjectName $name).Services[0].PullPolicy.ToString() | Should -Be 'daily'
+        # ... but up cannot follow it: one error naming the service and the key, nothing pulled, nothing created
+        $err = $null
+        $out = Start-ContainerProject -Path $file -ProjectName $name -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        @($err).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'ComposePullPolicyNotSupported,PsContainers.Commands.StartContainerProjectCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match "^Service 'app': pull_policy 'daily' "
+        Get-ContainerImage "$($script:R)/compose/daily:1" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Container "$name-app-1" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ContainerNetwork "$($name)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        # -Pull decides for every service, so the project comes up
+        $c = Start-ContainerProject -Path $file -ProjectName $name -Pull Missing -PassThru
+        $c.Name | Should -Be "$name-app-1"
+        (Get-Container "$name-app-1").Status | Should -Be 'Running'
+        Remove-ContainerProject $name -Timeout 0 -Confirm:$false
+    }
+
     It 'keeps the local image with missing and pulls the new one with -Pull Always' {
         $v2 = Push-TestImage "$($script:R)/compose/app:1" 'two'
         $v2.Id | Should -Not -Be $script:V1.Id

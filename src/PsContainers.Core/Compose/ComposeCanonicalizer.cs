@@ -16,8 +16,8 @@ internal static class ComposeCanonicalizer
     public static void Apply(ComposeNode root, string baseDirectory, string home)
     {
         if (root["services"] is { IsMapping: true } services)
-            foreach (var (_, s) in services.Map)
-                if (s.IsMapping) Service(s, baseDirectory, home);
+            foreach (var (name, s) in services.Map)
+                if (s.IsMapping) Service(name, s, baseDirectory, home);
         foreach (var section in new[] { "networks", "volumes" })
             if (root[section] is { IsMapping: true } m)
                 foreach (var (_, n) in m.Map)
@@ -28,7 +28,7 @@ internal static class ComposeCanonicalizer
                     if (n["file"] is { IsScalar: true } f) n.Set("file", Retag(f.NewScalar(Absolute(f.Value!, baseDirectory)), f));
     }
 
-    private static void Service(ComposeNode s, string dir, string home)
+    private static void Service(string name, ComposeNode s, string dir, string home)
     {
         foreach (var key in new[] { "environment", "labels", "annotations", "sysctls" }) KeyValues(s, key, '=');
         KeyValues(s, "extra_hosts", '=', ':');
@@ -76,7 +76,7 @@ internal static class ComposeCanonicalizer
         {
             var list = Retag(ports.NewSequence(), ports);
             foreach (var p in ports.Items)
-                if (p.IsScalar) foreach (var lp in PortParser(p)) list.Add(lp);
+                if (p.IsScalar) foreach (var lp in ShortPort(p, name)) list.Add(lp);
                 else list.Add(p);
             s.Set("ports", list);
         }
@@ -85,7 +85,7 @@ internal static class ComposeCanonicalizer
             var list = Retag(vols.NewSequence(), vols);
             foreach (var v in vols.Items)
             {
-                var lv = v.IsScalar ? ShortVolume(v) : v;
+                var lv = v.IsScalar ? ShortVolume(v, name) : v;
                 if (lv["type"]?.Value == "bind" && lv["source"] is { IsScalar: true } src)
                     lv.Set("source", src.NewScalar(Absolute(src.Value!, dir, home)));
                 list.Add(Retag(lv, v));
@@ -135,108 +135,75 @@ internal static class ComposeCanonicalizer
         return full.Length > 1 ? full.TrimEnd('/') : full;
     }
 
-    /// <summary>The long form of a short port entry <c>[ip:][host[-range]:]container[-range][/proto]</c>.</summary>
-    internal static IEnumerable<ComposeNode> PortParser(ComposeNode p)
+    /// <summary>
+    /// The long form of a short port entry (compose-spec "ports" short syntax, which is docker's -p syntax), parsed by
+    /// the engine's one port parser (<see cref="Networking.PortParser"/>): one entry per container port, with
+    /// <c>target</c>, <c>published</c> (a port, a range for one container port, or none), <c>host_ip</c> as written
+    /// (without brackets), <c>protocol</c> and <c>mode: ingress</c>.
+    /// </summary>
+    /// <exception cref="PscException">ComposeInvalid (InvalidArgument) naming file:line, the service and the key, with
+    /// the engine's InvalidPortSpec message (and that error as the inner exception).</exception>
+    internal static IEnumerable<ComposeNode> ShortPort(ComposeNode p, string service)
     {
         string text = p.Value!;
-        string protocol = "tcp";
-        int slash = text.LastIndexOf('/');
-        if (slash >= 0) { protocol = text[(slash + 1)..]; text = text[..slash]; }
-        string? ip = null;
-        if (text.StartsWith('['))
+        List<Networking.PortMapping> mappings;
+        string hostIp;
+        try
         {
-            int close = text.IndexOf(']');
-            if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':') throw BadPort(p);
-            ip = text[1..close];
-            text = text[(close + 2)..];
+            mappings = Networking.PortParser.Parse(text);
+            hostIp = Networking.PortParser.Split(text).HostIp;
         }
-        string[] parts = text.Split(':');
-        if (ip is null && parts.Length > 3)
+        catch (PscException e) when (e.ErrorId == ErrorIds.InvalidPortSpec)
         {
-            // an unbracketed IPv6 address: everything before the last two parts
-            ip = string.Join(':', parts[..^2]);
-            parts = parts[^2..];
+            throw Refused(p, service, "ports", e);
         }
-        string? published, container;
-        switch (parts.Length)
+        foreach (var m in mappings)
         {
-            case 1: published = null; container = parts[0]; break;
-            case 2: published = parts[0]; container = parts[1]; break;
-            case 3: ip ??= parts[0]; published = parts[1]; container = parts[2]; break;
-            default: throw BadPort(p);
-        }
-        if (ip is "") ip = null;
-        if (published is "") published = null;
-        var (cLow, cHigh) = Range(container, p);
-        var hostRange = published is null ? ((int, int)?)null : Range(published, p);
-        int count = cHigh - cLow + 1;
-        if (hostRange is (int hl, int hh) && hh - hl + 1 != count && count != 1) throw BadPort(p);
-        for (int i = 0; i < count; i++)
-        {
-            var m = p.NewMapping().Set("target", p.NewScalar((cLow + i).ToString(), false));
-            string? pub = hostRange switch
-            {
-                null => null,
-                (int lo, int hi) when count == 1 => lo == hi ? lo.ToString() : $"{lo}-{hi}",
-                (int lo, _) => (lo + i).ToString(),
-            };
-            if (pub is not null) m.Set("published", p.NewScalar(pub));
-            if (ip is not null) m.Set("host_ip", p.NewScalar(ip));
-            m.Set("protocol", p.NewScalar(protocol));
-            m.Set("mode", p.NewScalar("ingress"));
-            yield return m;
+            var n = p.NewMapping().Set("target", p.NewScalar(m.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), false));
+            if (Networking.PortMapping.Asked(m).HostPort is { Length: > 0 } published) n.Set("published", p.NewScalar(published));
+            if (hostIp.Length > 0) n.Set("host_ip", p.NewScalar(hostIp));
+            n.Set("protocol", p.NewScalar(m.Protocol));
+            n.Set("mode", p.NewScalar("ingress"));
+            yield return n;
         }
     }
 
-    private static (int, int) Range(string text, ComposeNode p)
+    /// <summary>A value the engine's parser refused, as compose's error: file:line, services.&lt;service&gt;.&lt;key&gt;, the engine's message.</summary>
+    private static PscException Refused(ComposeNode at, string service, string key, PscException e) =>
+        new InvalidArgumentException(ErrorIds.ComposeInvalid, $"{at.Where}: services.{service}.{key}: {e.Message}", at.Value, e);
+
+    /// <summary>
+    /// The long form of a short volume entry <c>source:target[:options]</c> or <c>target</c> (compose-spec "volumes"
+    /// short syntax, docker's -v syntax), parsed by the engine's one -Volume parser
+    /// (<see cref="Volumes.MountParser.ParseVolume"/>): a source starting with '/', '.' or '~' is a bind (made absolute
+    /// against the project directory afterwards, with <c>bind.create_host_path: true</c> as docker compose sets it),
+    /// any other a volume key of the project (named afterwards), none an anonymous volume; ro becomes
+    /// <c>read_only</c>, z/Z <c>bind.selinux</c>, a propagation mode <c>bind.propagation</c>, nocopy <c>volume.nocopy</c>.
+    /// </summary>
+    /// <exception cref="PscException">ComposeInvalid (InvalidArgument) naming file:line, the service and the key, with
+    /// the engine's InvalidVolume/InvalidVolumeName message (and that error as the inner exception).</exception>
+    internal static ComposeNode ShortVolume(ComposeNode v, string service)
     {
-        int dash = text.IndexOf('-');
-        if (dash < 0) return (Port(text, p), Port(text, p));
-        int lo = Port(text[..dash], p), hi = Port(text[(dash + 1)..], p);
-        if (hi < lo) throw BadPort(p);
-        return (lo, hi);
-    }
-
-    private static int Port(string text, ComposeNode p) =>
-        int.TryParse(text, System.Globalization.NumberStyles.None, null, out int v) && v is >= 0 and <= 65535 ? v : throw BadPort(p);
-
-    private static PscException BadPort(ComposeNode p) =>
-        PscException.InvalidArgument(ErrorIds.ComposeInvalid, $"{p.Where}: '{p.Value}' is not a port: use [ip:][host[-range]:]container[-range][/protocol]", p.Value);
-
-    /// <summary>The long form of a short volume entry <c>src:dst[:opts]</c> or <c>dst</c>.</summary>
-    internal static ComposeNode ShortVolume(ComposeNode v)
-    {
-        string[] parts = v.Value!.Split(':');
-        var m = v.NewMapping();
-        if (parts.Length == 1)
+        Volumes.MountRequest r;
+        try { r = Volumes.MountParser.ParseVolume(v.Value!); }
+        catch (PscException e) when (e.ErrorId is ErrorIds.InvalidVolume or ErrorIds.InvalidVolumeName)
         {
-            m.Set("type", v.NewScalar("volume")).Set("target", v.NewScalar(parts[0]));
-            return m;
+            throw Refused(v, service, "volumes", e);
         }
-        if (parts.Length > 3 || parts[0].Length == 0 || parts[1].Length == 0)
-            throw PscException.InvalidArgument(ErrorIds.ComposeInvalid, $"{v.Where}: '{v.Value}' is not a volume: use source:target[:options]", v.Value);
-        string src = parts[0];
-        bool bind = src[0] is '.' or '/' or '~';
-        m.Set("type", v.NewScalar(bind ? "bind" : "volume")).Set("source", v.NewScalar(src)).Set("target", v.NewScalar(parts[1]));
-        var bindOptions = v.NewMapping();
-        if (parts.Length == 3)
-            foreach (var opt in parts[2].Split(','))
-                switch (opt)
-                {
-                    case "ro": m.Set("read_only", v.NewScalar("true", false)); break;
-                    case "rw": break;
-                    case "z" or "Z": bindOptions.Set("selinux", v.NewScalar(opt)); break;
-                    case "nocopy": m.Set("volume", v.NewMapping().Set("nocopy", v.NewScalar("true", false))); break;
-                    case "shared" or "rshared" or "slave" or "rslave" or "private" or "rprivate":
-                        bindOptions.Set("propagation", v.NewScalar(opt)); break;
-                    default:
-                        throw PscException.InvalidArgument(ErrorIds.ComposeInvalid, $"{v.Where}: unknown volume option '{opt}' in '{v.Value}'", v.Value);
-                }
+        bool bind = r.Type == Containers.MountKind.Bind;
+        var m = v.NewMapping().Set("type", v.NewScalar(bind ? "bind" : "volume"));
+        if (r.Source is not null) m.Set("source", v.NewScalar(r.Source));
+        m.Set("target", v.NewScalar(r.Target));
+        if (r.ReadOnly) m.Set("read_only", v.NewScalar("true", false));
         if (bind)
         {
+            var bindOptions = v.NewMapping();
+            if (r.Options.FirstOrDefault() is { } propagation) bindOptions.Set("propagation", v.NewScalar(propagation));
+            if (r.SeLinux is { } selinux) bindOptions.Set("selinux", v.NewScalar(selinux));
             bindOptions.Set("create_host_path", v.NewScalar("true", false));
             m.Set("bind", bindOptions);
         }
+        if (r.NoCopy) m.Set("volume", v.NewMapping().Set("nocopy", v.NewScalar("true", false)));
         return m;
     }
 }

@@ -145,7 +145,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             DnsOpt = StrList(s["dns_opt"], P("dns_opt")),
             Devices = StrList(s["devices"], P("devices")),
             GroupAdd = StrList(s["group_add"], P("group_add")),
-            StopSignal = Str(s["stop_signal"], P("stop_signal")),
+            StopSignal = StopSignalOf(s["stop_signal"], P("stop_signal")),
             StopGracePeriod = s["stop_grace_period"] is { IsNull: false } sg ? Duration(sg, P("stop_grace_period")) : null,
             Secrets = References(s["secrets"], name, "secrets"),
             Configs = References(s["configs"], name, "configs"),
@@ -230,6 +230,12 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         return env;
     }
 
+    /// <summary>
+    /// A port in the long syntax (the short one was made long by <see cref="ComposeCanonicalizer.ShortPort"/>), with
+    /// the engine's <see cref="Networking.PortMapping"/> for it made by the engine's parser from the same pieces
+    /// (<see cref="Networking.PortParser.Parse(string?, string?, string, string?)"/>): a bad published port, range or
+    /// host_ip fails the load here, naming file:line and the key, instead of the container's create.
+    /// </summary>
     private ContainerProjectPort Port(ComposeNode p, string path)
     {
         if (!p.IsMapping) throw Invalid(p, path, "each port must be a string or a mapping");
@@ -237,15 +243,25 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             if (key is not ("target" or "published" or "host_ip" or "protocol" or "mode" or "name" or "app_protocol")) Unknown("ports." + key, value, null);
         int target = p["target"] is { IsNull: false } t ? Int(t, path + ".target") : throw Invalid(p, path, "a port needs a target");
         if (target is < 1 or > 65535) throw Invalid(p, path + ".target", $"{target} is not a port");
+        string? published = Str(p["published"], path + ".published") is { Length: > 0 } pub ? pub : null;
+        string? hostIp = Str(p["host_ip"], path + ".host_ip") is { Length: > 0 } ip ? ip : null;
+        string protocol = ProtocolOf(p["protocol"], path + ".protocol");
+        Networking.PortMapping mapping;
+        try { mapping = Networking.PortParser.Parse(hostIp, published, target.ToString(CultureInfo.InvariantCulture), protocol).Single(); }
+        catch (PscException e) when (e.ErrorId == ErrorIds.InvalidPortSpec)
+        {
+            throw PscException.InvalidData(ErrorIds.ComposeInvalid, $"{p.Where}: {path}: {e.Message}", path, e);
+        }
         return new ContainerProjectPort
         {
             Target = target,
-            Published = Str(p["published"], path + ".published") is { Length: > 0 } pub ? pub : null,
-            HostIp = Str(p["host_ip"], path + ".host_ip") is { Length: > 0 } ip ? ip : null,
-            Protocol = ProtocolOf(p["protocol"], path + ".protocol"),
+            Published = published,
+            HostIp = hostIp,
+            Protocol = protocol,
             Mode = Str(p["mode"], path + ".mode") ?? "ingress",
             Name = Str(p["name"], path + ".name"),
             AppProtocol = Str(p["app_protocol"], path + ".app_protocol"),
+            Mapping = mapping,
         };
     }
 
@@ -616,15 +632,30 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         n.IsScalar && GoDuration.TryParse(n.Value, out var d) ? d : throw Invalid(n, path, $"must be a duration such as 30s or 1m30s, not '{n.Value}'");
 
     /// <summary>
-    /// A service's restart policy as written, checked as the engine will parse it (<see cref="RestartPolicy.TryParse"/>:
-    /// no, always, unless-stopped, on-failure[:N]), so <c>restart: sometimes</c> fails the load at its line instead of
-    /// the container's create (compose-spec "restart").
+    /// A service's restart policy (compose-spec "restart": no, always, on-failure[:max-retries], unless-stopped), parsed
+    /// by the engine's parser (<see cref="RestartPolicy.TryParse"/>, what -Restart uses), so <c>restart: sometimes</c>
+    /// fails the load at its line, naming the service and the key, instead of the container's create. Null when unset
+    /// or empty (the engine's default, no).
     /// </summary>
-    private static string? RestartOf(ComposeNode? n, string path)
+    private static RestartPolicy? RestartOf(ComposeNode? n, string path)
     {
         string? text = Str(n, path);
-        if (text is null || RestartPolicy.TryParse(text, out _)) return text;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (RestartPolicy.TryParse(text, out var policy)) return policy;
         throw Invalid(n!, path, $"'{text}' is not a restart policy (no, always, on-failure[:max-retries], unless-stopped)");
+    }
+
+    /// <summary>
+    /// A service's stop_signal (compose-spec "stop_signal"), checked by the engine's signal parser
+    /// (<see cref="Signals.TryParse"/>, what -StopSignal and Stop-Container use: a name with or without SIG in any case,
+    /// RTMIN+n/RTMAX-n, or a number 1-64), so a bad one fails the load at its line, naming the service and the key,
+    /// instead of the container's stop. Kept as written, as the engine and docker record a stop signal; null when unset.
+    /// </summary>
+    private static string? StopSignalOf(ComposeNode? n, string path)
+    {
+        string? text = Str(n, path);
+        if (text is null || Signals.TryParse(text, out _)) return text;
+        throw Invalid(n!, path, $"'{text}' is not a signal name or number (SIGTERM, TERM, RTMIN+3, 1-64)");
     }
 
     /// <summary>
@@ -646,18 +677,16 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
     }
 
     /// <summary>
-    /// A service's pull_policy as written, one of the compose-spec "pull_policy" values: always, never, missing,
-    /// if_not_present, build, daily, weekly or every_&lt;duration&gt; (a Go duration, e.g. every_12h); anything else
-    /// fails at its line, as docker compose refuses it.
+    /// A service's pull_policy, one of the compose-spec "pull_policy" values (always, never, missing, if_not_present,
+    /// build, daily, weekly or every_&lt;duration&gt;, a Go duration, e.g. every_12h), read into the engine's -Pull value
+    /// by <see cref="ContainerProjectPullPolicy.TryParse"/>; anything else fails at its line, naming the service and the
+    /// key, as docker compose refuses it. Null when unset.
     /// </summary>
-    private static string? PullPolicyOf(ComposeNode? n, string path)
+    private static ContainerProjectPullPolicy? PullPolicyOf(ComposeNode? n, string path)
     {
         string? text = Str(n, path);
         if (text is null) return null;
-        string t = text.ToLowerInvariant();
-        if (t is "always" or "never" or "missing" or "if_not_present" or "build" or "daily" or "weekly"
-            || (t.StartsWith("every_", StringComparison.Ordinal) && GoDuration.TryParse(t[6..], out _)))
-            return text;
+        if (ContainerProjectPullPolicy.TryParse(text, out var policy)) return policy;
         throw Invalid(n!, path, $"'{text}' is not a pull policy (always, never, missing, if_not_present, build, daily, weekly, every_<duration>)");
     }
 

@@ -158,9 +158,9 @@ public static class ComposeYamlWriter
         }
         if (s.Privileged) n.Set("privileged", B(true));
         List(n, "profiles", s.Profiles, e);
-        Opt(n, "pull_policy", s.PullPolicy, e);
+        Opt(n, "pull_policy", s.PullPolicy?.ToString(), e);
         if (s.ReadOnly) n.Set("read_only", B(true));
-        Opt(n, "restart", s.Restart, e);
+        Opt(n, "restart", s.Restart?.ToString(), e);
         if (s.Secrets.Count > 0) n.Set("secrets", Refs(s.Secrets, e));
         List(n, "security_opt", s.SecurityOpt, e);
         if (s.ShmSize is long shm) n.Set("shm_size", I(shm));

@@ -16,8 +16,8 @@ public sealed class ContainerProjectService
     /// <summary>The image to run (or to tag the build with); null when only <see cref="Build"/> is given (then <c>&lt;project&gt;-&lt;service&gt;</c>).</summary>
     public string? Image { get; init; }
     public ContainerProjectBuild? Build { get; init; }
-    /// <summary>"always", "missing", "never", "build" (or "daily"/"weekly"/"every_&lt;duration&gt;"); null means missing.</summary>
-    public string? PullPolicy { get; init; }
+    /// <summary>pull_policy read into the engine's -Pull value (always, missing, never; build; a refresh interval); null means missing.</summary>
+    public ContainerProjectPullPolicy? PullPolicy { get; init; }
     /// <summary>The command (a string in the file is split as a shell would, without running one); null keeps the image's CMD.</summary>
     public IReadOnlyList<string>? Command { get; init; }
     /// <summary>The entrypoint; null keeps the image's, an empty list clears it.</summary>
@@ -41,8 +41,8 @@ public sealed class ContainerProjectService
     /// </summary>
     public IReadOnlyList<ContainerProjectDependency> DependsOn { get; internal set; } = [];
     public ContainerProjectHealthcheck? Healthcheck { get; init; }
-    /// <summary>"no", "always", "on-failure[:max]", "unless-stopped"; null means no.</summary>
-    public string? Restart { get; init; }
+    /// <summary>The restart policy, as -Restart parses it (<see cref="Contract.RestartPolicy.TryParse"/>); null means no.</summary>
+    public Contract.RestartPolicy? Restart { get; init; }
     /// <summary>The number of containers (<c>scale</c> or <c>deploy.replicas</c>; 1 when neither is set).</summary>
     public int Scale { get; init; } = 1;
     public ContainerProjectResources Resources { get; init; } = new();
@@ -76,7 +76,7 @@ public sealed class ContainerProjectService
     public IReadOnlyList<string> Devices { get; init; } = [];
     /// <summary>Extra supplementary groups (spec "group_add"): names in the container's /etc/group, or gids.</summary>
     public IReadOnlyList<string> GroupAdd { get; init; } = [];
-    /// <summary>The stop signal ("SIGTERM" when null).</summary>
+    /// <summary>The stop signal as written, checked by the engine's parser (<see cref="Contract.Signals.TryParse"/>); SIGTERM when null.</summary>
     public string? StopSignal { get; init; }
     /// <summary>How long to wait after the stop signal before SIGKILL (10s when null).</summary>
     public TimeSpan? StopGracePeriod { get; init; }

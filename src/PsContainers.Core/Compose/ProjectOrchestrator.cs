@@ -173,22 +173,31 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <summary>
     /// The images <see cref="Up"/> needs pulled first, in service order, each once (docker compose up's pull step): per
     /// selected service with an image, the policy is <see cref="ProjectUpOptions.Pull"/> when given, else the service's
-    /// <c>pull_policy</c> (spec "pull_policy"), else missing: always = pull; missing, if_not_present and the periodic
-    /// daily/weekly/every_&lt;duration&gt; = pull when the image is not in the store; never and build = no pull (a
-    /// missing image is then the create's ImageNotFound).
+    /// <c>pull_policy</c> (spec "pull_policy", <see cref="ContainerProjectPullPolicy"/>), else missing: always = pull;
+    /// missing (if_not_present) = pull when the image is not in the store; never and build = no pull (a missing image
+    /// is then the create's ImageNotFound). A service with a build section is built, not pulled, unless the policy is
+    /// always.
     /// </summary>
+    /// <exception cref="PscException">ComposePullPolicyNotSupported (InvalidOperation), before anything is pulled or
+    /// created, when a selected service's own pull_policy is daily, weekly or every_&lt;duration&gt; and
+    /// <see cref="ProjectUpOptions.Pull"/> is not given (a service with a build section is built instead, so not refused): docker compose pulls again once the local image is older than
+    /// that, and this image store does not record when an image was last pulled.</exception>
     public IReadOnlyList<string> ImagesToPull(ContainerProject project, ProjectUpOptions options)
     {
         var images = new List<string>();
         foreach (var s in Selected(project, options))
         {
-            if (s.Image is not { } image || images.Contains(image)) continue;
-            string policy = (options.Pull ?? s.PullPolicy ?? "missing").ToLowerInvariant();
-            if (s.Build is not null && policy != "always") continue; // built, not pulled (see ImagesToBuild)
+            if (s.Image is not { } image) continue;
+            var policy = options.Pull ?? s.PullPolicy?.Pull ?? PullPolicy.Missing;
+            if (s.Build is not null && policy != PullPolicy.Always) continue; // built, not pulled (see ImagesToBuild)
+            if (options.Pull is null && s.PullPolicy is { RefreshAfter: not null } refresh)
+                throw PscException.InvalidOperation(ErrorIds.ComposePullPolicyNotSupported,
+                    $"Service '{s.Name}': pull_policy '{refresh}' pulls again once the local image is older than that, but the image store does not record when an image was last pulled; use always, missing or never (or -Pull).", s.Name);
+            if (images.Contains(image)) continue;
             bool pull = policy switch
             {
-                "always" => true,
-                "never" or "build" => false,
+                PullPolicy.Always => true,
+                PullPolicy.Never => false,
                 _ => !HasImage(image),
             };
             if (pull) images.Add(image);
@@ -210,7 +219,7 @@ public sealed class ProjectOrchestrator(Engine engine)
             if (s.Build is null) continue;
             string image = ServiceContainerOptions.ImageName(project, s);
             if (!seen.Add(image)) continue;
-            if (options.Build || string.Equals(s.PullPolicy, "build", StringComparison.OrdinalIgnoreCase) || !HasImage(image)) services.Add(s);
+            if (options.Build || s.PullPolicy is { Build: true } || !HasImage(image)) services.Add(s);
         }
         return services;
     }

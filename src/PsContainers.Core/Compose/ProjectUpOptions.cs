@@ -19,7 +19,7 @@ public sealed class ProjectUpOptions
     public TimeSpan? WaitTimeout { get; init; }
     /// <summary>The pull policy for every service (always, missing, never; docker compose up --pull) over each service's
     /// pull_policy; null: each service's own (default missing). See <see cref="ProjectOrchestrator.ImagesToPull"/>.</summary>
-    public string? Pull { get; init; }
+    public Images.PullPolicy? Pull { get; init; }
     /// <summary>Build the images of services with a build section even when they exist (docker compose up --build);
     /// without it only missing ones are built (and those whose pull_policy is build). See <see cref="ProjectOrchestrator.ImagesToBuild"/>.</summary>
     public bool Build { get; init; }

@@ -63,7 +63,7 @@ public static class ServiceContainerOptions
             Cpus = service.Resources.CpuLimit,
             PidsLimit = service.Resources.PidsLimit,
             ReadOnly = service.ReadOnly,
-            Restart = ContainerManager.ParseRestart(service.Restart),
+            Restart = service.Restart ?? RestartPolicy.No,
             Privileged = service.Privileged,
             StopSignal = service.StopSignal,
             StopTimeout = service.StopGracePeriod is TimeSpan g ? (int)Math.Ceiling(g.TotalSeconds) : null,
@@ -176,7 +176,7 @@ public static class ServiceContainerOptions
         }
         if (service.NetworkMode is null or "bridge")
             foreach (var p in service.Ports)
-                o.Publish.AddRange(PortParser.Parse(p.ToString()));
+                o.Publish.Add(p.Mapping.Copy());
     }
 
     /// <summary>volumes (bind, named volume by engine name, anonymous, tmpfs) and tmpfs, as New-Container's -Mount/-Tmpfs give them.</summary>

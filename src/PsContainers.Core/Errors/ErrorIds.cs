@@ -532,6 +532,8 @@ public static class ErrorIds
     public const string ComposeBuildNotSupported = "ComposeBuildNotSupported";
     /// <summary>InvalidOperation: A service mounts a volume type other than bind, volume or tmpfs (image, npipe).</summary>
     public const string ComposeMountNotSupported = "ComposeMountNotSupported";
+    /// <summary>InvalidOperation: A service's pull_policy asks for a periodic refresh (daily, weekly, every_&lt;duration&gt;), which needs the time an image was last pulled, which the image store does not record.</summary>
+    public const string ComposePullPolicyNotSupported = "ComposePullPolicyNotSupported";
     /// <summary>InvalidArgument: a secret or config a service uses comes from a project environment variable that is not set (docker compose refuses it too).</summary>
     public const string ComposeSecretNotSet = "ComposeSecretNotSet";
     /// <summary>InvalidOperation: A required dependency has no container, did not start, or (service_completed_successfully) exited with a code other than 0.</summary>

@@ -279,7 +279,7 @@ public static class KubeWorkloadReader
         if (s.NetworkMode is { } nm && nm.Contains(':'))
             warnings.Add($"'{where}': network_mode '{nm}' is not converted; containers that must share a network namespace belong in one pod.");
 
-        RestartPolicy.TryParse(s.Restart ?? "no", out var restart);
+        var restart = s.Restart ?? RestartPolicy.No;
         return new KubeWorkload
         {
             Source = where,

@@ -32,6 +32,9 @@ public sealed class PortMapping
         return $"{ip}:{host}->{ContainerPort}/{Protocol}";
     }
 
+    /// <summary>A copy of this mapping (each container created from one parsed value gets its own, as a start sets <see cref="HostPort"/>).</summary>
+    public PortMapping Copy() => (PortMapping)MemberwiseClone();
+
     /// <summary>docker's key of a port map: "&lt;container port&gt;/&lt;protocol&gt;", "80/tcp".</summary>
     public string Key => ContainerPort.ToString(CultureInfo.InvariantCulture) + "/" + Protocol;
 
@@ -93,12 +96,51 @@ public sealed class PortMapping
     }
 }
 
-/// <summary>Parses -Publish values: [hostIP:][hostPort[-end]:]containerPort[-end][/tcp|udp|sctp].</summary>
+/// <summary>
+/// The one parser of published ports: docker's -p/--publish syntax (docker run reference "Publish or expose port";
+/// moby go-connections nat.ParsePortSpec), which compose-spec's short "ports" syntax is, and the pieces of compose's
+/// long syntax (<see cref="Parse(string?, string?, string, string?)"/>).
+/// </summary>
 public static class PortParser
 {
+    /// <summary>
+    /// Parse one -Publish value, <c>[hostIP:][hostPort[-end]:]containerPort[-end][/tcp|udp|sctp]</c>, into one mapping
+    /// per container port. The host address may be IPv4, IPv6 in brackets (<c>[::1]:80:80</c>) or IPv6 without them
+    /// (<c>::1:80:80</c>: everything before the last two ':'-separated fields, as docker and compose-spec read it);
+    /// 0.0.0.0 and :: mean every address (<see cref="PortMapping.HostIP"/> ""). docker ps's form
+    /// <c>[ip:]host-&gt;container[/proto]</c> is accepted too. An empty or missing host port means any free port
+    /// (HostPort 0); a host range for one container port means any free port of the range.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">InvalidPortSpec: empty, an unknown protocol, a bad address, a port
+    /// outside 1-65535, a range ending before it starts, or host and container ranges of different lengths.</exception>
     public static List<PortMapping> Parse(string spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw Bad(spec, "it is empty");
+        var (hostIp, hostPart, containerPart, proto) = Split(spec);
+        return Build(spec, hostIp, hostPart, containerPart, proto);
+    }
+
+    /// <summary>
+    /// The mappings of a port given in pieces, as compose-spec's long syntax gives it (<c>host_ip</c>,
+    /// <c>published</c>, <c>target</c>, <c>protocol</c>): <paramref name="hostIp"/> an address or null/"" for every
+    /// address; <paramref name="hostPorts"/> "8080", "8000-8010" or null/"" for any free port;
+    /// <paramref name="containerPorts"/> "80" or "80-81"; <paramref name="protocol"/> tcp (null), udp or sctp, any case.
+    /// Checked exactly as <see cref="Parse(string)"/> checks the short form.
+    /// </summary>
+    /// <exception cref="InvalidArgumentException">InvalidPortSpec, as <see cref="Parse(string)"/>.</exception>
+    public static List<PortMapping> Parse(string? hostIp, string? hostPorts, string containerPorts, string? protocol)
+    {
+        string ip = hostIp ?? "";
+        string spec = (ip.Contains(':') ? $"[{ip}]:" : ip.Length > 0 ? ip + ":" : "") + (string.IsNullOrEmpty(hostPorts) ? "" : hostPorts + ":") + containerPorts + "/" + (protocol ?? "tcp");
+        return Build(spec, ip, hostPorts, containerPorts, (protocol ?? "tcp").ToLowerInvariant());
+    }
+
+    /// <summary>
+    /// The text pieces of a -Publish value, not yet checked: the host address as written (brackets removed; "" when
+    /// none), the host port or range (null when none), the container port or range, and the protocol (lower case).
+    /// </summary>
+    internal static (string HostIp, string? HostPorts, string ContainerPorts, string Protocol) Split(string spec)
+    {
         string s = spec.Trim();
         int arrow = s.IndexOf("->", StringComparison.Ordinal);
         if (arrow > 0)
@@ -114,35 +156,32 @@ public static class PortParser
         {
             proto = s[(slash + 1)..].ToLowerInvariant();
             s = s[..slash];
-            if (proto is not ("tcp" or "udp" or "sctp")) throw Bad(spec, $"'{proto}' is not tcp, udp or sctp");
         }
-        string hostIp = "";
-        string? hostPart = null;
-        string containerPart;
         if (s.StartsWith('['))
         {
             int close = s.IndexOf(']');
             if (close < 0 || close + 1 >= s.Length || s[close + 1] != ':') throw Bad(spec, "the IPv6 address is not closed with ']:'");
-            hostIp = s[1..close];
-            s = s[(close + 2)..];
-            var rest = s.Split(':');
+            var rest = s[(close + 2)..].Split(':');
             if (rest.Length != 2) throw Bad(spec, "expected [ip]:hostPort:containerPort");
-            hostPart = rest[0]; containerPart = rest[1];
+            return (s[1..close], rest[0], rest[1], proto);
         }
-        else
+        var f = s.Split(':');
+        return f.Length switch
         {
-            var f = s.Split(':');
-            switch (f.Length)
-            {
-                case 1: containerPart = f[0]; break;
-                case 2: hostPart = f[0]; containerPart = f[1]; break;
-                case 3: hostIp = f[0]; hostPart = f[1]; containerPart = f[2]; break;
-                default: throw Bad(spec, "too many ':'");
-            }
-        }
+            1 => ("", null, f[0], proto),
+            2 => ("", f[0], f[1], proto),
+            // three fields: ip:host:container; more: an IPv6 address without brackets, then host and container
+            _ => (string.Join(':', f[..^2]), f[^2], f[^1], proto),
+        };
+    }
+
+    private static List<PortMapping> Build(string spec, string hostIp, string? hostPart, string containerPart, string proto)
+    {
+        if (proto is not ("tcp" or "udp" or "sctp")) throw Bad(spec, $"'{proto}' is not tcp, udp or sctp");
         if (hostIp.Length > 0)
         {
-            if (!IPAddress.TryParse(hostIp, out var a)) throw Bad(spec, $"'{hostIp}' is not an IP address");
+            if (!IPAddress.TryParse(hostIp, out var a))
+                throw Bad(spec, $"'{hostIp}' is not an IP address");
             hostIp = a.ToString();
             if (hostIp is "0.0.0.0" or "::") hostIp = "";
         }

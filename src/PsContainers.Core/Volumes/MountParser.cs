@@ -11,7 +11,8 @@ public static partial class MountParser
     /// <summary>
     /// The one parser of docker's -v/--volume syntax (docker run reference, "Bind mounts" and "Volumes";
     /// moby's volume/mounts linux_parser): <c>name:/path[:opts]</c> (a named volume), <c>/host:/path[:opts]</c>
-    /// (a bind mount; a source starting with '/', './', '../', '.' or '~' is a path, anything else a volume name),
+    /// (a bind mount; a source starting with '/', '.' or '~' is a path, anything else a volume name: compose-spec's
+    /// rule, compose-go <c>isFilePath</c>; no volume name can start so),
     /// or <c>/path</c> alone (an anonymous volume). Options, comma separated: ro, rw, nocopy, z, Z (ignored: no
     /// SELinux), and for binds a propagation mode (shared, rshared, slave, rslave, private, rprivate).
     /// </summary>
@@ -33,7 +34,7 @@ public static partial class MountParser
             string src = parts[0];
             m.Target = parts[1];
             if (src.Length == 0) throw Bad(spec, "volume", "the source is empty");
-            if (src.StartsWith('/') || src.StartsWith("./") || src.StartsWith("../") || src is "." or "~" || src.StartsWith("~/")) { m.Type = MountKind.Bind; m.Source = src; }
+            if (IsHostPath(src)) { m.Type = MountKind.Bind; m.Source = src; }
             else { ValidateVolumeName(src); m.Type = MountKind.Volume; m.Source = src; }
             if (parts.Length == 3)
                 foreach (var o in parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -43,7 +44,7 @@ public static partial class MountParser
                         case "ro": m.ReadOnly = true; break;
                         case "rw": m.ReadOnly = false; break;
                         case "nocopy": m.NoCopy = true; break;
-                        case "z": case "Z": break; // SELinux relabelling: nothing to do without SELinux
+                        case "z": case "Z": m.SeLinux = o; break; // kept for the record; no relabelling without SELinux
                         default:
                             if (Propagations.Contains(o) && m.Type == MountKind.Bind) m.Options.Add(o);
                             else throw Bad(spec, "volume", $"unknown option '{o}' (use ro, rw, nocopy, or a propagation mode for binds)");
@@ -139,6 +140,13 @@ public static partial class MountParser
         CheckTarget(m.Target, spec, "tmpfs");
         return m;
     }
+
+    /// <summary>
+    /// Is a -Volume source a host path rather than a volume name? It starts with '/', '.' or '~' (compose-spec short
+    /// syntax, compose-go <c>isFilePath</c>; "./a", "../a", ".", "~", "~/a", and also ".a" or "~a", which cannot be
+    /// volume names). A relative one is resolved by the caller (the current directory, or compose's project directory).
+    /// </summary>
+    public static bool IsHostPath(string source) => source.Length > 0 && source[0] is '/' or '.' or '~';
 
     [GeneratedRegex("^(size=[0-9]+[kmgKMG%]?|mode=[0-7]{3,4}|uid=[0-9]+|gid=[0-9]+|nr_inodes=[0-9]+[kmgKMG]?|noexec|exec|nosuid|suid|nodev|dev|noatime|atime)$")]
     private static partial Regex TmpfsOption();

@@ -19,6 +19,9 @@ public sealed class MountRequest
     public List<string> Options { get; set; } = new();
     /// <summary>An anonymous volume whose name was chosen when the container was created.</summary>
     public bool Anonymous { get; set; }
+    /// <summary>-Volume's SELinux relabelling option as given, "z" (shared) or "Z" (private), else null; recorded only
+    /// (compose shows it as bind.selinux), since there is no SELinux to relabel for.</summary>
+    public string? SeLinux { get; set; }
     /// <summary>-Volume creates a missing host directory; -Mount does not.</summary>
     public bool CreateHostPath { get; set; }
 

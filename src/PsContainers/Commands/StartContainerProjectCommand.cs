@@ -77,7 +77,7 @@ public sealed class StartContainerProjectCommand : ContainerProjectCmdletBase
             Wait = Wait,
             WaitTimeout = WaitTimeout > 0 ? TimeSpan.FromSeconds(WaitTimeout) : null,
             Scale = Scales(),
-            Pull = Pull?.ToLowerInvariant(),
+            Pull = Pull is null ? null : Enum.Parse<Core.Images.PullPolicy>(Pull, ignoreCase: true),
             Build = Build,
         };
         var orchestrator = new ProjectOrchestrator(Engine);

@@ -41,6 +41,19 @@ internal sealed class ComposeDirectory : IDisposable
         CurrentDirectory = o.CurrentDirectory ?? Root,
     };
 
+    /// <summary>
+    /// Loads a file whose service <c>a</c> (image busybox) has <paramref name="line"/> as its line 4 and asserts the load
+    /// fails with ComposeInvalid and a message starting with "&lt;file&gt;:4: " and <paramref name="message"/>.
+    /// </summary>
+    public PscException AssertRefusedAtLine4(string line, string message)
+    {
+        var f = Write("bad.yaml", $"services:\n  a:\n    image: busybox\n    {line}\n");
+        var e = Assert.ThrowsAny<PscException>(() => Load(f));
+        Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
+        Assert.StartsWith($"{f}:4: {message}", e.Message);
+        return e;
+    }
+
     public void Dispose()
     {
         var top = Root;

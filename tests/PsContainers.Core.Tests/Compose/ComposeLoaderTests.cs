@@ -1,4 +1,6 @@
+using PsContainers.Contract;
 using PsContainers.Core.Compose;
+using PsContainers.Core.Images;
 
 namespace PsContainers.Core.Tests.Compose;
 
@@ -325,7 +327,7 @@ public sealed class ComposeLoaderTests : IDisposable
         Expect(ErrorIds.ScaleWithContainerName, "services:\n  a:\n    image: x\n    container_name: fixed\n    deploy: { replicas: 2 }\n", "service a");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    build: {}\n    image: x\n    scale: 2\n    deploy: { replicas: 3 }\n", "disagree");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    environment: [A=1]\n", "neither an image nor a build");
-        Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    ports: [\"99999:80\"]\n", "is not a port");
+        Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    ports: [\"99999:80\"]\n", "services.a.ports: Invalid port specification '99999:80': '99999' is not a valid host port (1-65535)");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n  a:\n    image: y\n", "defined twice");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: [unclosed\n", "");
         Expect(ErrorIds.ComposeInvalid, "services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n", "network_mode and networks");
@@ -338,11 +340,15 @@ public sealed class ComposeLoaderTests : IDisposable
         var e = Assert.ThrowsAny<PscException>(() => _d.Load(f));
         Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
         Assert.StartsWith($"{f}:4: services.a.restart 'sometimes' is not a restart policy", e.Message);
-        foreach (var ok in new[] { "no", "always", "unless-stopped", "on-failure", "on-failure:3", "\"no\"" })
+        foreach (var (ok, name, max) in new[] { ("no", RestartPolicyName.No, 0), ("always", RestartPolicyName.Always, 0), ("unless-stopped", RestartPolicyName.UnlessStopped, 0),
+            ("on-failure", RestartPolicyName.OnFailure, 0), ("on-failure:3", RestartPolicyName.OnFailure, 3), ("\"no\"", RestartPolicyName.No, 0) })
         {
             var g = _d.Write("restart-ok.yaml", $"services:\n  a:\n    image: x\n    restart: {ok}\n");
-            Assert.Equal(ok.Trim('"'), _d.Load(g).GetService("a")!.Restart);
+            var restart = _d.Load(g).GetService("a")!.Restart;
+            Assert.Equal(new RestartPolicy(name, max), restart);
+            Assert.Equal(ok.Trim('"'), restart.ToString());
         }
+        Assert.Null(_d.Load(_d.Write("restart-unset.yaml", "services:\n  a:\n    image: x\n")).GetService("a")!.Restart);
     }
 
     [Fact]
@@ -378,7 +384,7 @@ public sealed class ComposeLoaderTests : IDisposable
     [InlineData("volumes: ./data:/data", "services.a.volumes must be a list, not './data:/data'")]
     [InlineData("scale: -1", "services.a.scale must be 0 or more, not -1")]
     [InlineData("deploy: { replicas: -2 }", "services.a.deploy.replicas must be 0 or more, not -2")]
-    [InlineData("ports: [\"80:80/sctpx\"]", "services.a.ports.protocol 'sctpx' is not tcp, udp or sctp")]
+    [InlineData("ports: [\"80:80/sctpx\"]", "services.a.ports: Invalid port specification '80:80/sctpx': 'sctpx' is not tcp, udp or sctp")]
     [InlineData("ports: [{ target: 80, protocol: icmp }]", "services.a.ports.protocol 'icmp' is not tcp, udp or sctp")]
     [InlineData("container_name: \"a b\"", "services.a.container_name 'a b' is not a valid container name")]
     [InlineData("container_name: \"-a\"", "services.a.container_name '-a' is not a valid container name")]
@@ -408,11 +414,21 @@ public sealed class ComposeLoaderTests : IDisposable
         Assert.Equal(ErrorIds.ComposeInvalid, e.ErrorId);
         Assert.StartsWith($"{f}:4: services.a.pull_policy 'sometimes' is not a pull policy", e.Message);
         Assert.ThrowsAny<PscException>(() => _d.Load(_d.Write("pull-bad.yaml", "services:\n  a:\n    image: x\n    pull_policy: every_soon\n")));
-        foreach (var ok in new[] { "always", "never", "missing", "if_not_present", "build", "daily", "weekly", "every_12h", "Always" })
+        foreach (var (ok, pull, build, refresh, text) in new (string, PullPolicy, bool, TimeSpan?, string)[]
+        {
+            ("always", PullPolicy.Always, false, null, "always"), ("never", PullPolicy.Never, false, null, "never"),
+            ("missing", PullPolicy.Missing, false, null, "missing"), ("if_not_present", PullPolicy.Missing, false, null, "missing"),
+            ("build", PullPolicy.Never, true, null, "build"), ("daily", PullPolicy.Missing, false, TimeSpan.FromDays(1), "daily"),
+            ("weekly", PullPolicy.Missing, false, TimeSpan.FromDays(7), "weekly"), ("every_12h", PullPolicy.Missing, false, TimeSpan.FromHours(12), "every_12h0m0s"),
+            ("Always", PullPolicy.Always, false, null, "always"),
+        })
         {
             var g = _d.Write("pull-ok.yaml", $"services:\n  a:\n    image: x\n    pull_policy: {ok}\n");
-            Assert.Equal(ok, _d.Load(g).GetService("a")!.PullPolicy);
+            var policy = _d.Load(g).GetService("a")!.PullPolicy!;
+            Assert.Equal((pull, build, refresh), (policy.Pull, policy.Build, policy.RefreshAfter));
+            Assert.Equal(text, policy.ToString());
         }
+        Assert.Null(_d.Load(_d.Write("pull-unset.yaml", "services:\n  a:\n    image: x\n")).GetService("a")!.PullPolicy);
     }
 
     [Fact]

@@ -56,6 +56,59 @@ public class PortParserTests
         Assert.Equal("[::1]:8080->80/tcp", p.ToString());
     }
 
+    // docker (go-connections splitParts) and compose-spec ("::1:6000:6000") read an IPv6 address without brackets as
+    // everything before the last two ':'-separated fields
+    [Theory]
+    [InlineData("::1:6000:6000", "::1", 6000, 6000)]
+    [InlineData("fe80::1:8080:80", "fe80::1", 8080, 80)]
+    [InlineData("2001:db8::7:9000:90/udp", "2001:db8::7", 9000, 90)]
+    [InlineData("::1::443", "::1", 0, 443)]
+    [InlineData(":::80:80", "", 80, 80)]
+    public void IPv6HostAddressWithoutBrackets(string spec, string ip, int host, int container)
+    {
+        var p = Assert.Single(PortParser.Parse(spec));
+        Assert.Equal((ip, host, container), (p.HostIP, p.HostPort, p.ContainerPort));
+        var bracketed = Assert.Single(PortParser.Parse(spec.StartsWith(":::") ? spec[2..] : $"[{ip}]:{spec[(ip.Length + 1)..]}"));
+        Assert.Equal((bracketed.HostIP, bracketed.HostPort, bracketed.ContainerPort, bracketed.Protocol), (p.HostIP, p.HostPort, p.ContainerPort, p.Protocol));
+    }
+
+    // compose-spec's long syntax in pieces: the same checks and values as the -Publish text
+    [Theory]
+    [InlineData("127.0.0.1", "8080", "80", "udp", "127.0.0.1:8080:80/udp")]
+    [InlineData("::1", "8000-8010", "80", null, "[::1]:8000-8010:80")]
+    [InlineData(null, null, "80-82", "SCTP", "80-82/sctp")]
+    [InlineData("", "", "53", "tcp", "53")]
+    [InlineData("0.0.0.0", "9000-9001", "90-91", null, "9000-9001:90-91")]
+    public void PiecesParseAsTheirText(string? ip, string? host, string container, string? protocol, string text)
+    {
+        var pieces = PortParser.Parse(ip, host, container, protocol);
+        var whole = PortParser.Parse(text);
+        Assert.Equal(whole.Select(m => (m.HostIP, m.HostPort, m.RangeEnd, m.ContainerPort, m.Protocol)), pieces.Select(m => (m.HostIP, m.HostPort, m.RangeEnd, m.ContainerPort, m.Protocol)));
+    }
+
+    [Theory]
+    [InlineData("nowhere", "80", "80", null, "'nowhere' is not an IP address")]
+    [InlineData(null, "0", "80", null, "'0' is not a valid host port (1-65535)")]
+    [InlineData(null, "8000-8002", "80-81", null, "the host range has 3 ports but the container range has 2")]
+    [InlineData(null, null, "80", "icmp", "'icmp' is not tcp, udp or sctp")]
+    public void BadPiecesAreRefusedAsTheirText(string? ip, string? host, string container, string? protocol, string why)
+    {
+        var e = Assert.Throws<InvalidArgumentException>(() => PortParser.Parse(ip, host, container, protocol));
+        Assert.Equal("InvalidPortSpec", e.ErrorId);
+        Assert.Contains(why, e.Message);
+    }
+
+    [Fact]
+    public void ACopyIsIndependent()
+    {
+        var p = Assert.Single(PortParser.Parse("127.0.0.1:8000-8010:80/udp"));
+        var c = p.Copy();
+        Assert.NotSame(p, c);
+        Assert.Equal((p.HostIP, p.HostPort, p.RangeEnd, p.ContainerPort, p.Protocol), (c.HostIP, c.HostPort, c.RangeEnd, c.ContainerPort, c.Protocol));
+        c.HostPort = 8005;
+        Assert.Equal(8000, p.HostPort);
+    }
+
     [Fact]
     public void AnyAddressIsNormalisedToEmpty() => Assert.Equal("", Assert.Single(PortParser.Parse("0.0.0.0:8000:80")).HostIP);
 
@@ -68,6 +121,9 @@ public class PortParserTests
     [InlineData("8000-8002:80-81")]
     [InlineData("1.2.3.4.5:80:80")]
     [InlineData("a:b:c:d")]
+    [InlineData("::1:80")]
+    [InlineData("[::1:80:80")]
+    [InlineData("::1:6000:99999")]
     [InlineData("8010-8000:80")]
     public void BadSpecsAreRefused(string spec)
     {

@@ -29,6 +29,40 @@ public class MountParserTests
         Assert.Equal((MountKind.Volume, null, "/cache"), (m.Type, m.Source, m.Target));
     }
 
+    // compose-spec's rule (compose-go isFilePath), -Volume's too: a source starting with '/', '.' or '~' is a host path;
+    // no volume name can start so ("./a" and "~/a" were paths before; ".a" and "~a" were refused as volume names)
+    [Theory]
+    [InlineData("./site:/www", "./site")]
+    [InlineData("../up:/up", "../up")]
+    [InlineData(".:/here", ".")]
+    [InlineData(".hidden:/h", ".hidden")]
+    [InlineData("~:/home", "~")]
+    [InlineData("~/conf:/conf", "~/conf")]
+    [InlineData("~other:/o", "~other")]
+    public void ASourceStartingWithDotSlashOrTildeIsABind(string spec, string source)
+    {
+        var m = MountParser.ParseVolume(spec);
+        Assert.Equal((MountKind.Bind, source), (m.Type, m.Source));
+        Assert.True(MountParser.IsHostPath(source));
+    }
+
+    [Theory]
+    [InlineData("data")]
+    [InlineData("my.vol-1_x")]
+    [InlineData("")]
+    public void AVolumeNameIsNotAHostPath(string source) => Assert.False(MountParser.IsHostPath(source));
+
+    [Fact]
+    public void SeLinuxOptionsAreRecordedNotApplied()
+    {
+        Assert.Equal("z", MountParser.ParseVolume("/a:/b:z").SeLinux);
+        var m = MountParser.ParseVolume("/a:/b:ro,Z,rshared");
+        Assert.Equal(("Z", true), (m.SeLinux, m.ReadOnly));
+        Assert.Equal(["rshared"], m.Options);
+        Assert.Null(MountParser.ParseVolume("/a:/b:ro").SeLinux);
+        Assert.Empty(MountParser.ToMountSpec(MountParser.ParseVolume("/a:/b:z")).Options);
+    }
+
     [Theory]
     [InlineData("data:relative")]
     [InlineData("data:/x:bogus")]

@@ -1,6 +1,9 @@
-namespace PsContainers.Commands;
+namespace PsContainers.Core.Images;
 
-/// <summary>When run and create pull the image (docker run --pull missing|always|never).</summary>
+/// <summary>
+/// When an image is pulled before a container is made from it: docker run/create --pull missing|always|never (the
+/// -Pull parameter), and compose-spec's pull_policy always, missing (if_not_present) and never.
+/// </summary>
 public enum PullPolicy
 {
     /// <summary>Pull only when the local store has no image by that reference or id.</summary>
