@@ -377,4 +377,20 @@ Describe 'Get-Container as docker inspect: networks joined and left while it run
         @((Get-Container insp-conn).NetworkSettings.Networks.Keys) | Should -Be @('pscontainers')
         $e.IPAddress | Should -Match '^10\.89\.0\.\d+$'
     }
+
+    It 'shows the address asked with Connect-ContainerNetwork -IPAddress as IPAMConfig, as docker network connect --ip (issue 11)' {
+        $ip = $script:N2.Gateway -replace '\.1$', '.77'
+        $null = Connect-ContainerNetwork -Network $script:N2.Name -Container insp-conn -IPAddress $ip
+        $j = Get-Container insp-conn | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $e = $j.NetworkSettings.Networks.($script:N2.Name)
+        $e.IPAddress | Should -Be $ip
+        $e.IPAMConfig.IPv4Address | Should -Be $ip
+        $j.NetworkSettings.Networks.pscontainers.IPAMConfig | Should -BeNullOrEmpty -Because 'that address was assigned, not asked'
+        (Get-Container insp-conn).NetworkSettings.Networks[$script:N2.Name].IPAMConfig.IPv4Address | Should -Be $ip
+        # joined without -IPAddress: no IPAMConfig, as docker shows null
+        Disconnect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+        $null = Connect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+        (Get-Container insp-conn).NetworkSettings.Networks[$script:N2.Name].IPAMConfig | Should -BeNullOrEmpty
+        Disconnect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+    }
 }
