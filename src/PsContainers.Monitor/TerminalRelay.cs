@@ -104,14 +104,21 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
         if (lfd < 0) { WriteAll(2, Encoding.UTF8.GetBytes("pscmon: cannot create the console socket\n")); return 126; }
         var args = _ctx.RuntimeArgs("exec", "--tty", "--detach", "--console-socket", sock, "--pid-file", pidFile);
         args.AddRange(O.ExecArgs);
-        var (rc, master) = RunAndReceiveTerminal(_ctx, args, lfd, sock);
+        // the runtime's own messages are kept, so a command that cannot run gets docker exec's 127 or 126 and its words
+        int* e = stackalloc int[2];
+        pipe2(e, O_CLOEXEC);
+        var (rc, master) = RunAndReceiveTerminal(_ctx, args, lfd, sock, e[1]);
+        close(e[1]);
         int pid = 0;
         try { pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture); File.Delete(pidFile); } catch { }
         if (rc != 0 || master < 0 || pid <= 0)
         {
-            WriteAll(2, Encoding.UTF8.GetBytes($"pscmon: {Path.GetFileName(O.Runtime)} exec failed (exit {rc})\n"));
-            return rc > 0 ? rc : 126;
+            string said = Supervisor.DrainText(e[0]).Trim();
+            close(e[0]);
+            if (master >= 0) close(master);
+            return FailExec(rc, said);
         }
+        close(e[0]);
         byte* saved = stackalloc byte[128];
         byte* raw = stackalloc byte[128];
         bool tty = tcgetattr(0, saved) == 0;
@@ -154,6 +161,21 @@ internal sealed unsafe class TerminalRelay(MonitorContext ctx)
         close(lfd);
         try { File.Delete(sock); } catch { }
         return (rc, master);
+    }
+
+    /// <summary>
+    /// An exec on a terminal whose process never ran: the runtime's message (<see cref="RuntimeErrorText.Clean"/>) on
+    /// stderr, as docker exec -it prints it ("exec: \"nosuch\": executable file not found in $PATH"), and docker exec's
+    /// status (<see cref="StartFailure.ExecExitCodeFor"/>: 127 not found, else 126), the one the attached exec gives.
+    /// </summary>
+    private int FailExec(int rc, string runtimeSaid)
+    {
+        string runtime = Path.GetFileName(O.Runtime);
+        string message = runtimeSaid.Length > 0
+            ? $"{runtime} exec failed: {RuntimeErrorText.Clean(runtimeSaid)}"
+            : $"{runtime} exec failed (exit {rc}), no terminal received";
+        WriteAll(2, Encoding.UTF8.GetBytes("pscmon: " + message + "\n"));
+        return StartFailure.ExecExitCodeFor(message);
     }
 
     private static void RestoreTerminal(bool tty, byte* saved)

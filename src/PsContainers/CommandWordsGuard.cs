@@ -12,7 +12,9 @@ namespace PsContainers;
 /// command. So, unless the command comes after '--':
 /// <list type="bullet">
 /// <item>a '-' word before the command's first word is refused, naming the parameter it most likely meant
-/// (docker's '-it' is -i -t, '--rm' is -Remove, '--name' is -Name, '-Detatch' is -Detach);</item>
+/// (docker's '-it' is -i -t, '--rm' is -Remove, '--name' is -Name, '-Detatch' is -Detach); written before the image
+/// (exec: the container), where docker's options stand, the line is shown with them as parameters, the image first and
+/// the command after '--';</item>
 /// <item>a '-' word among the command's words is refused (a later version's parameter could take it);</item>
 /// <item>a parameter written after the command's first word is refused (it was taken from the command), except -c right
 /// after the first word (the shell-script form <c>sh -c 'script'</c>, put back in its place) and a common parameter
@@ -141,6 +143,15 @@ internal static class CommandWordsGuard
             if (items[i].Kind == Kind.Value && seen++ == positional) firstWord = i;
 
         string name = command.Name;
+        // docker's options written before the image (exec: the container): PowerShell bound the first of them to the
+        // positional parameter, so the line is shown with them as this cmdlet's parameters, the image first
+        if (positional > 0)
+        {
+            int firstValue = items.FindIndex(i => i.Kind == Kind.Value);
+            int firstDash = items.FindIndex(i => i.Kind == Kind.DashWord);
+            if (firstDash >= 0 && (firstValue < 0 || firstDash < firstValue))
+                return BeforeTarget(cmd, items, parameters, name, firstDash);
+        }
         for (int i = 0; i < items.Count; i++)
         {
             var it = items[i];
@@ -157,6 +168,69 @@ internal static class CommandWordsGuard
                     $" (or, to set -{it.Parameter.Name}, put it before the command).";
         }
         return null;
+    }
+
+    /// <summary>
+    /// The refusal of '-' words written before the positional target (the image of run and create, the container of
+    /// exec), where docker's options stand (<c>docker run --rm -it busybox sh</c>). PowerShell bound the first of them
+    /// to the target's parameter, so the '--' form of the line as typed would be wrong. The first such word is named
+    /// with the parameter it is here, and the corrected line is shown in the '--' form with the target first: each
+    /// docker option as this cmdlet's parameters (<c>--rm</c> → -Remove, <c>-it</c> → -Interactive -Tty,
+    /// <c>--name web</c> → -Name web), then the target, then '--' and the command's words (<c>Invoke-ContainerImage
+    /// -Remove -Interactive -Tty busybox -- sh</c>). An option that maps to no parameter is left out of that line and
+    /// named as not supported (the cmdlet's help lists docker's options it does not take under NOTES).
+    /// </summary>
+    private static string BeforeTarget(CommandAst cmd, List<Item> items, Dictionary<string, ParameterMetadata> parameters, string name, int firstDash)
+    {
+        var options = new List<string> { cmd.CommandElements[0].Extent.Text };   // the cmdlet, its parameters
+        var unsupported = new List<string>();
+        int at = 0;
+        for (; at < items.Count; at++)
+        {
+            var it = items[at];
+            if (it.Kind == Kind.Value) break;          // the target
+            if (it.Kind == Kind.DoubleDash) continue;
+            if (it.Kind != Kind.DashWord) { options.Add(it.Text); continue; }
+            if (DockerOptions(it.Text, parameters) is not { } meant) { unsupported.Add(it.Text); continue; }
+            options.AddRange(meant.Select(m => "-" + m.Name));
+            if (meant[^1].ParameterType != typeof(SwitchParameter) && at + 1 < items.Count && items[at + 1].Kind == Kind.Value)
+                options.Add(items[++at].Text); // docker's --name web: its value
+        }
+        if (at < items.Count) options.Add(items[at].Text);
+        var words = new List<string>();
+        for (int i = at + 1; i < items.Count; i++)
+        {
+            var it = items[i];
+            if (it.Kind == Kind.DoubleDash) continue;
+            // a common parameter written out in full after the command stays the cmdlet's (as DoubleDashForm keeps it)
+            bool trailingCommon = it.Parameter is { } meta && IsCommon(meta.Name)
+                && (it.Kind == Kind.ParameterValue || ((CommandParameterAst)it.Ast).ParameterName.Equals(meta.Name, StringComparison.OrdinalIgnoreCase));
+            (trailingCommon ? options : words).Add(it.Text);
+        }
+        string line = string.Join(' ', words.Count == 0 ? options : [.. options, "--", .. words]);
+        string word = items[firstDash].Text;
+        string notSupported = unsupported.Count == 0 ? ""
+            : $" No parameter takes {string.Join(", ", unsupported.Select(u => "'" + u + "'"))} (Get-Help {name} -Full lists under NOTES docker's options it does not take): left out of the line below.";
+        return $"'{word}' is not a parameter of {name}{Suggest(word, parameters)}{notSupported} " +
+            $"Write docker's options before the {TargetNoun(name)} as parameters, and the command after '--': {line}";
+    }
+
+    /// <summary>What the positional value before the command names: the image (run, create) or the container (exec).</summary>
+    private static string TargetNoun(string cmdlet) => cmdlet.Contains("Exec", StringComparison.OrdinalIgnoreCase) || cmdlet.StartsWith("Enter-", StringComparison.OrdinalIgnoreCase) ? "container" : "image";
+
+    /// <summary>
+    /// The parameters a docker option stands for here: a long option ('--rm', '--name', '--add-host') by the name or
+    /// alias of one parameter (dashes dropped), or docker's bundled short options ('-it', '-dit') by one-letter
+    /// aliases, every letter one; null when it maps to none.
+    /// </summary>
+    private static List<ParameterMetadata>? DockerOptions(string word, Dictionary<string, ParameterMetadata> parameters)
+    {
+        string bare = word.TrimStart('-');
+        if (bare.Length == 0) return null;
+        if (word.StartsWith("--")) return Resolve(parameters, bare.Replace("-", "")) is { } longOption ? [longOption] : null;
+        if (bare.Length < 2) return null;
+        var letters = bare.Select(ch => parameters.Values.FirstOrDefault(m => m.Aliases.Contains(ch.ToString(), StringComparer.OrdinalIgnoreCase))).ToList();
+        return letters.All(m => m is not null) ? letters! : null;
     }
 
     /// <summary>-c right after the command's first word (sh -c 'script'), or a common parameter by its full name.</summary>
@@ -210,14 +284,9 @@ internal static class CommandWordsGuard
     {
         string bare = word.TrimStart('-');
         if (bare.Length == 0) return ".";
-        if (word.StartsWith("--") && Resolve(parameters, bare.Replace("-", "")) is { } longOption)
-            return $": docker's {word} is -{longOption.Name} here.";
-        if (!word.StartsWith("--") && bare.Length > 1)
-        {
-            var letters = bare.Select(ch => parameters.Values.FirstOrDefault(m => m.Aliases.Contains(ch.ToString(), StringComparer.OrdinalIgnoreCase))).ToList();
-            if (letters.All(m => m is not null))
-                return $": docker's {word} is {string.Join(' ', bare.Select(ch => "-" + ch))} here ({string.Join(' ', letters.Select(m => "-" + m!.Name))}).";
-        }
+        if (DockerOptions(word, parameters) is { } meant)
+            return word.StartsWith("--") ? $": docker's {word} is -{meant[0].Name} here."
+                : $": docker's {word} is {string.Join(' ', bare.Select(ch => "-" + ch))} here ({string.Join(' ', meant.Select(m => "-" + m.Name))}).";
         var near = parameters.Keys.Where(k => !IsCommon(k))
             .Select(k => (Name: k, Distance: Distance(bare.ToLowerInvariant(), k.ToLowerInvariant())))
             .Where(c => c.Distance <= Math.Min(2, bare.Length / 3)).OrderBy(c => c.Distance).FirstOrDefault();

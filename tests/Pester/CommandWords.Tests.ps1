@@ -66,6 +66,55 @@ Describe 'Invoke-ContainerImage: the command''s words' {
         $e.Exception.Message | Should -BeLike "*'--name'*-Name*"
     }
 
+    It 'shows docker''s options written before the image as parameters, the image first and the command after -- (issue 11)' {
+        $cases = @(
+            @{ Line = { Invoke-ContainerImage --rm busybox-test:latest }; Named = "'--rm'*-Remove"; Fixed = 'Invoke-ContainerImage -Remove busybox-test:latest' }
+            @{ Line = { Invoke-ContainerImage -it busybox-test:latest sh }; Named = "'-it'*-Interactive -Tty"; Fixed = 'Invoke-ContainerImage -Interactive -Tty busybox-test:latest -- sh' }
+            @{ Line = { Invoke-ContainerImage --name web busybox-test:latest echo hi }; Named = "'--name'*-Name"; Fixed = 'Invoke-ContainerImage -Name web busybox-test:latest -- echo hi' }
+            @{ Line = { Invoke-ContainerImage -Detach --rm -it busybox-test:latest sh -c 'echo hi' }; Named = "'--rm'*-Remove"; Fixed = "Invoke-ContainerImage -Detach -Remove -Interactive -Tty busybox-test:latest -- sh -c 'echo hi'" }
+            @{ Line = { Invoke-ContainerImage --rm busybox-test:latest echo hi -ErrorAction Stop }; Named = "'--rm'*-Remove"; Fixed = 'Invoke-ContainerImage -Remove busybox-test:latest -ErrorAction Stop -- echo hi' }
+            @{ Line = { Invoke-ContainerImage --frobnicate busybox-test:latest echo hi }; Named = "'--frobnicate' is not a parameter*No parameter takes '--frobnicate'*NOTES*"; Fixed = 'Invoke-ContainerImage busybox-test:latest -- echo hi' }
+            @{ Line = { Invoke-ContainerExec -it ux-anything sh }; Named = "'-it'*-Interactive -Tty*before the container"; Fixed = 'Invoke-ContainerExec -Interactive -Tty ux-anything -- sh' }
+        )
+        foreach ($case in $cases) {
+            $e = Get-Refusal $case.Line
+            $e.Exception.Message | Should -BeLike "*$($case.Named)*"
+            $e.Exception.Message | Should -BeLike "*: $([WildcardPattern]::Escape($case.Fixed))" -Because "the corrected line of { $($case.Line) } ends the message"
+        }
+        # the old hint put the docker option after '--' before the image, which would run an image named '--rm'
+        (Get-Refusal { Invoke-ContainerImage --rm busybox-test:latest }).Exception.Message | Should -Not -BeLike '*-- --rm*'
+        # after the image, a '-' word still goes to the command, as docker run passes it
+        (Get-Refusal { Invoke-ContainerImage busybox-test:latest -it sh }).Exception.Message | Should -BeLike '*Invoke-ContainerImage busybox-test:latest -- -it sh*'
+    }
+
+    It 'runs the corrected line of a docker option written before the image' {
+        $out = Invoke-ContainerImage -Remove busybox-test:latest -- echo fixed-line
+        $out | Should -Be 'fixed-line'
+        Get-Container -All | Where-Object Image -eq 'busybox-test:latest' | Where-Object { $_.Config.Cmd -contains 'fixed-line' } | Should -BeNullOrEmpty -Because '-Remove removed it'
+    }
+
+    It 'documents df -h and wc -l, which PowerShell''s binder refuses before the cmdlet runs, with the -- form in the help (issue 11)' {
+        foreach ($case in @(
+                @{ Line = { Invoke-ContainerImage busybox-test:latest df -h }; Parameter = 'Hostname' }
+                @{ Line = { New-Container busybox-test:latest wc -l }; Parameter = 'Label' })) {
+            $before = @(Get-Container -All).Count
+            $e = $null
+            try { & $case.Line | Out-Null } catch { $e = $_ }
+            $e | Should -Not -BeNullOrEmpty
+            $e.FullyQualifiedErrorId | Should -BeLike 'MissingArgument*' -Because 'PowerShell raises it before BeginProcessing; no cmdlet hook sees it'
+            $e.Exception.Message | Should -BeLike "*'$($case.Parameter)'*"
+            @(Get-Container -All).Count | Should -Be $before -Because 'nothing runs'
+        }
+        # with a value after the word, the cmdlet sees the line and refuses it itself
+        (Get-Refusal { Invoke-ContainerImage busybox-test:latest df -h / }).Exception.Message | Should -BeLike '*Invoke-ContainerImage busybox-test:latest -- df -h /*'
+        foreach ($cmdlet in 'Invoke-ContainerImage', 'New-Container') {
+            $notes = (Get-Help $cmdlet -Full).alertSet.alert.Text -join "`n"
+            $notes | Should -BeLike "*Missing an argument for parameter 'Hostname'*"
+            $notes | Should -BeLike "*$cmdlet busybox -- df -h*"
+        }
+        Invoke-ContainerImage busybox-test:latest -Remove -- df -h / | Select-Object -First 1 | Should -BeLike 'Filesystem*'
+    }
+
     It 'refuses the typo -Detatch and suggests -Detach' {
         $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest -Detatch sleep 5 }
         $e.Exception.Message | Should -BeLike '*did you mean -Detach?*'

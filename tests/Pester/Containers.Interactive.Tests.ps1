@@ -82,6 +82,25 @@ Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command 
         Wait-Pane $s 'EXEC-EXIT=0' | Should -BeTrue
     }
 
+    It 'Enter-Container and exec -Tty give docker exec''s 127 for a command not found and 126 for one not executable, with the runtime''s words (issue 11)' {
+        $null = Invoke-ContainerExec enter-me -- sh -c 'printf "echo x\n" > /not-exec; chmod 644 /not-exec'
+        $s = Start-TmuxPwsh 'Enter-Container enter-me nosuch-cmd -ErrorVariable ev -ErrorAction SilentlyContinue; "E1=$LASTEXITCODE CODE=$($ev[-1].Exception.ExitCode)"; Invoke-ContainerExec enter-me -Interactive -Tty /not-exec -ErrorAction SilentlyContinue; "E2=$LASTEXITCODE"; Invoke-ContainerExec enter-me -Interactive -Tty nosuch-cmd -ErrorAction SilentlyContinue; "E3=$LASTEXITCODE"'
+        Wait-Pane $s 'E3=\d+' -Timeout 30 | Should -BeTrue
+        $pane = Get-Pane $s
+        $pane | Should -Match 'E1=127 CODE=127'
+        $pane | Should -Match 'E2=126'
+        $pane | Should -Match 'E3=127'
+        $flat = $pane -replace '\r?\n', '' # the pane wraps long lines at 100 columns
+        $flat | Should -Match 'exec: "nosuch-cmd": executable file not found' -Because 'the runtime''s message is shown, as docker exec -it shows it'
+        $flat | Should -Match 'exec: "/not-exec": permission denied'
+        # the attached exec without a terminal gives the same codes
+        Invoke-ContainerExec enter-me nosuch-cmd -ErrorAction SilentlyContinue 2>$null | Out-Null
+        $LASTEXITCODE | Should -Be 127
+        Invoke-ContainerExec enter-me /not-exec -ErrorAction SilentlyContinue 2>$null | Out-Null
+        $LASTEXITCODE | Should -Be 126
+        (Get-Container enter-me).Status | Should -Be 'Running'
+    }
+
     It 'Invoke-ContainerExec -Interactive -Tty -User takes a user name, as run does (issue 10.4)' {
         $s = Start-TmuxPwsh 'Invoke-ContainerExec enter-me -Interactive -Tty -User nobody sh -c "echo ids-`$(id -u)-`$(id -g)"; "EXEC-EXIT=$LASTEXITCODE"'
         Wait-Pane $s 'ids-65534-65534' | Should -BeTrue

@@ -231,6 +231,27 @@ Describe 'Get-Container as docker inspect' {
         (Get-Container insp-web).NetworkSettings.Ports['80/tcp'][0].HostPort | Should -Be "$($script:Port)"
     }
 
+    It 'shows Config.StopTimeout as docker does: null unless -StopTimeout was given, and State.Pid and MonitorPid 0 once exited (issue 11)' {
+        # moby's Config.StopTimeout is *int with omitempty, set only by --stop-timeout; the default 10 applies at stop
+        $script:J.Config.StopTimeout | Should -BeNullOrEmpty
+        $script:Text | Should -Match '"StopTimeout":\s*null'
+        $null = Invoke-ContainerImage busybox-test:latest -Name insp-exit -StopTimeout 7 -- true
+        $j = Get-Container insp-exit | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $j.Config.StopTimeout | Should -Be 7
+        $j.State.Status | Should -Be 'Exited'
+        $j.State.Pid | Should -Be 0
+        $j.State.MonitorPid | Should -Be 0 -Because 'no monitor supervises an exited container'
+        (Get-Container insp-exit).Pid | Should -Be 0
+        # state.json keeps the monitor's pid (the engine waits on it while the monitor cleans up)
+        $rec = Get-Content -Raw (Join-Path $script:Root "containers/$($j.Id)/state.json") | ConvertFrom-Json
+        $rec.MonitorPid | Should -BeGreaterThan 0
+        Remove-Container insp-exit -Force
+        # a running container has both
+        (Get-Container insp-web).Status | Should -Be 'Running'
+        (Get-Container insp-web).State.Pid | Should -BeGreaterThan 0
+        (Get-Container insp-web).State.MonitorPid | Should -BeGreaterThan 0
+    }
+
     It 'shows a fixed address asked for in IPAMConfig before the start, and as IPAddress once it runs' {
         $ip = $script:Net.Gateway -replace '\.1$', '.231'
         $c = New-Container busybox-test:latest -Name insp-fixed -IPAddress $ip -NetworkAlias insp-alias -Command sleep, 30
@@ -376,5 +397,21 @@ Describe 'Get-Container as docker inspect: networks joined and left while it run
         $e = (Get-Container insp-conn).NetworkSettings.Networks['pscontainers']
         @((Get-Container insp-conn).NetworkSettings.Networks.Keys) | Should -Be @('pscontainers')
         $e.IPAddress | Should -Match '^10\.89\.0\.\d+$'
+    }
+
+    It 'shows the address asked with Connect-ContainerNetwork -IPAddress as IPAMConfig, as docker network connect --ip (issue 11)' {
+        $ip = $script:N2.Gateway -replace '\.1$', '.77'
+        $null = Connect-ContainerNetwork -Network $script:N2.Name -Container insp-conn -IPAddress $ip
+        $j = Get-Container insp-conn | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $e = $j.NetworkSettings.Networks.($script:N2.Name)
+        $e.IPAddress | Should -Be $ip
+        $e.IPAMConfig.IPv4Address | Should -Be $ip
+        $j.NetworkSettings.Networks.pscontainers.IPAMConfig | Should -BeNullOrEmpty -Because 'that address was assigned, not asked'
+        (Get-Container insp-conn).NetworkSettings.Networks[$script:N2.Name].IPAMConfig.IPv4Address | Should -Be $ip
+        # joined without -IPAddress: no IPAMConfig, as docker shows null
+        Disconnect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+        $null = Connect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+        (Get-Container insp-conn).NetworkSettings.Networks[$script:N2.Name].IPAMConfig | Should -BeNullOrEmpty
+        Disconnect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
     }
 }

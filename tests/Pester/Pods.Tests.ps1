@@ -118,6 +118,22 @@ Describe 'A running pod' {
         Get-Ns pod-srv pid | Should -Not -Be (Get-Ns pod-cli pid)
     }
 
+    It 'shows its published ports as docker''s PortBindings map, as a container shows them, and keeps them typed (issue 11)' {
+        $j = Get-ContainerPod podweb | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        @($j.PortBindings.PSObject.Properties.Name) | Should -Be @('80/tcp')
+        $b = @($j.PortBindings.'80/tcp')
+        $b.Count | Should -Be 1
+        $b[0].HostIp | Should -Be ''
+        $b[0].HostPort | Should -Be "$($script:Port)"
+        $j.PortMappings[0].ContainerPort | Should -Be 80
+        (Get-ContainerPod podweb).Ports | Should -Be "0.0.0.0:$($script:Port)->80/tcp"
+        # the same shape as the infra container's HostConfig.PortBindings, and pod.json keeps docker's shape
+        $infra = Get-Container -Id $script:Pod.InfraContainerId
+        ($j.PortBindings | ConvertTo-Json -Compress) | Should -Be (($infra | ConvertTo-Json -Depth 6 | ConvertFrom-Json).HostConfig.PortBindings | ConvertTo-Json -Compress)
+        $stored = Get-Content -Raw (Join-Path $script:Root "pods/$($script:Pod.Id)/pod.json") | ConvertFrom-Json
+        $stored.PortBindings.'80/tcp'[0].HostPort | Should -Be "$($script:Port)"
+    }
+
     It 'reaches a member''s server through the port published on the pod' {
         Get-Page $script:Port | Should -Be 'served-in-pod'
         (Get-ContainerPod podweb).Ports | Should -Be "0.0.0.0:$($script:Port)->80/tcp"

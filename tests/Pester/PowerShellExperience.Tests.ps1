@@ -350,6 +350,49 @@ Describe 'Completion and validation' {
         Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume ux-d' | Should -Be @('ux-data')
     }
 
+    It 'completes -Network with the networks first, docker''s bridge, default, host and none included, then container:<name> (issue 11)' {
+        $all = @(Get-Completion 'Invoke-ContainerImage busybox-test:latest -Network ')
+        foreach ($n in 'bridge', 'default', 'host', 'none', 'pscontainers', 'container:ux-a', 'container:ux-done') { $all | Should -Contain $n }
+        $firstShared = [array]::FindIndex([string[]] $all, [Predicate[string]] { param($x) $x -like 'container:*' })
+        $firstShared | Should -BeGreaterThan 0
+        @($all | Select-Object -First $firstShared | Where-Object { $_ -like 'container:*' }) | Should -BeNullOrEmpty
+        @($all | Select-Object -Skip $firstShared | Where-Object { $_ -notlike 'container:*' }) | Should -BeNullOrEmpty -Because 'every network comes before the container: entries'
+        Get-Completion 'New-Container busybox-test:latest -Network b' | Should -Be @('bridge')
+        Get-Completion 'Run-ContainerImage busybox-test:latest -Network container:ux-d' | Should -Be @('container:ux-done')
+        # a pod takes networks and modes, never another container's namespace
+        $pod = @(Get-Completion 'New-ContainerPod -Name p -Network ')
+        $pod | Should -Contain 'bridge'
+        $pod | Should -Contain 'host'
+        @($pod | Where-Object { $_ -like 'container:*' }) | Should -BeNullOrEmpty
+    }
+
+    It 'completes Invoke-ContainerExec''s and Enter-Container''s -Name with running containers only (issue 11)' {
+        foreach ($line in 'Invoke-ContainerExec ux-', 'Exec-Container ux-', 'Enter-Container ux-', 'Invoke-ContainerExec -Name ux-') {
+            $names = @(Get-Completion $line)
+            $names | Should -Contain 'ux-a'
+            $names | Should -Contain 'ux-b'
+            $names | Should -Not -Contain 'ux-done' -Because "$line needs a running container (docker exec refuses another)"
+            foreach ($n in $names) { (Get-Container $n).Status | Should -Be 'Running' -Because "$n was offered by '$line'" }
+        }
+        Get-Completion 'Get-Container ux-' | Should -Contain 'ux-done'
+        Get-Completion 'Start-Container ux-do' | Should -Contain 'ux-done'
+    }
+
+    It 'completes -Volume with host paths for a word starting with /, . or ~ before the colon, and volume names otherwise (issue 11)' {
+        $null = New-ContainerVolume ux-hostpath-vol -ErrorAction SilentlyContinue
+        Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume /et' | Should -Contain '/etc'
+        Get-Completion 'New-Container busybox-test:latest -v /et' | Should -Contain '/etc'
+        New-Item -ItemType Directory (Join-Path $TestDrive 'ux-bind-dir') | Out-Null
+        Push-Location $TestDrive
+        try { @(Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume ./ux-bind') | Should -BeLike '*ux-bind-dir' }
+        finally { Pop-Location }
+        Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume /etc:/da' | Should -BeNullOrEmpty -Because 'after the colon is the path in the container'
+        Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume ux-hostp' | Should -Be @('ux-hostpath-vol')
+        @(Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume /et') | Should -Not -Contain 'ux-hostpath-vol'
+        Get-Completion 'Remove-ContainerVolume ux-hostp' | Should -Be @('ux-hostpath-vol')
+        Remove-ContainerVolume ux-hostpath-vol -Force -Confirm:$false
+    }
+
     It 'completes Copy-ContainerItem''s container:path: names with a colon, then paths inside a running container' {
         $null = Invoke-ContainerExec ux-a -- sh -c 'mkdir -p /srv/ux-dir && touch /srv/ux-file /srv/ux-dir/inner'
         Get-Completion 'Copy-ContainerItem ux-' | Should -Contain 'ux-a:'

@@ -14,6 +14,13 @@ public sealed class ContainerConfig
     public bool Tty { get; set; }
     public bool OpenStdin { get; set; }
     public string? StopSignal { get; set; }
+    /// <summary>
+    /// Seconds a stop waits after the stop signal before SIGKILL (docker --stop-timeout, compose stop_grace_period), as
+    /// given; null when none was given, and the stop then waits 10 seconds. docker inspect's Config.StopTimeout is the
+    /// same: moby's container.Config.StopTimeout is a *int with json ",omitempty", set only by --stop-timeout, so docker
+    /// omits it (here: null) for a container created without one, and applies its default of 10 at stop time
+    /// (podman, unlike docker, records 10).
+    /// </summary>
     public int? StopTimeout { get; set; }
     public Dictionary<string, string> Labels { get; set; } = new();
     /// <summary>

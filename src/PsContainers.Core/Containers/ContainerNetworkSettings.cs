@@ -92,10 +92,14 @@ public sealed class ContainerNetworkSettings
         var now = new OrderedDictionary<string, ContainerEndpoint>();
         foreach (var a in state.Networks)
         {
-            // joined at start: what create asked (IPAMConfig, aliases); joined later: the aliases Connect gave
+            // joined at start: what create asked (IPAMConfig, aliases); joined later: the address and aliases Connect was given
             if (!_endpoints.TryGetValue(a.Network, out var e))
             {
-                e = new ContainerEndpoint { Aliases = a.Aliases };
+                e = new ContainerEndpoint
+                {
+                    Aliases = a.Aliases,
+                    IPAMConfig = a.RequestedIPAddress is { } ip ? new EndpointIPAMConfig { IPv4Address = ip } : null,
+                };
                 e.Bind(a.Network, _runtime);
             }
             now[a.Network] = e;

@@ -246,12 +246,20 @@ public sealed partial class ContainerStore : Images.IImageUsers
 
     /// <summary>
     /// Turn the recorded state into the truth: a container whose monitor is gone is not running. Only in memory:
-    /// the record is repaired by <see cref="ReconcileLocked"/>.
+    /// the record is repaired by <see cref="ReconcileLocked"/>. A container that does not run has State.Pid 0, as docker
+    /// inspect shows it once the container exited (moby SetStopped), and MonitorPid 0: the monitor no longer supervises
+    /// it (state.json keeps the monitor's pid, which <see cref="WaitMonitorGone"/> reads while it cleans up). A
+    /// container whose monitor was lost keeps both until it is reconciled: the repair stops what they name.
     /// </summary>
     private void Observe(Container c)
     {
         var s = c.State;
-        if (s.Running)
+        if (!s.Running)
+        {
+            s.Pid = 0;
+            s.MonitorPid = 0;
+        }
+        else
         {
             if (MonitorAliveFor(c))
             {
@@ -280,6 +288,8 @@ public sealed partial class ContainerStore : Images.IImageUsers
         try { repair(c); }
         catch (Exception) { /* best effort: what could not be cleaned up is tried again by the next reconcile */ return c; }
         c.State.MonitorLost = false;
+        c.State.Pid = 0; // repaired: nothing of it runs any more (docker: State.Pid 0 once exited)
+        c.State.MonitorPid = 0;
         if (Directory.Exists(DirOf(id))) SaveState(c);
         return c;
     }

@@ -134,14 +134,14 @@ public static class KubeWorkloadReader
     {
         var members = containers.Where(c => c.Id != pod.InfraContainerId && c.Pod == pod.Id)
             .OrderBy(c => c.Created).ThenBy(c => MemberName(pod, c), StringComparer.Ordinal).ToList();
-        var owner = pod.PortBindings.Select(p => Math.Max(0, members.FindIndex(c => KubePlayRecord.Declared(c.Config.Labels, p)))).ToList();
+        var owner = pod.PortMappings.Select(p => Math.Max(0, members.FindIndex(c => KubePlayRecord.Declared(c.Config.Labels, p)))).ToList();
         var warnings = new List<string>();
         var list = new List<KubeWorkload>();
         for (int i = 0; i < members.Count; i++)
         {
             var c = members[i];
             var w = FromContainer(c, imageConfig, MemberName(pod, c), null, 1);
-            var ports = pod.PortBindings.Where((_, j) => owner[j] == i).Select(p => new KubeWorkloadPort
+            var ports = pod.PortMappings.Where((_, j) => owner[j] == i).Select(p => new KubeWorkloadPort
             {
                 ContainerPort = p.ContainerPort, Protocol = p.Protocol, HostPort = p.HostPort > 0 ? p.HostPort : null,
                 HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP, Published = true,

@@ -14,6 +14,12 @@ public sealed class NetworkAttachment
     public string? Gateway { get; set; }
     public string? MacAddress { get; set; }
     public string[] Aliases { get; set; } = Array.Empty<string>();
+    /// <summary>
+    /// The fixed IPv4 address asked for when the network was joined on a running container (Connect-ContainerNetwork
+    /// -IPAddress, docker network connect --ip), shown as docker's NetworkSettings.Networks[name].IPAMConfig.IPv4Address;
+    /// null when the address was assigned, or when the network was joined at start (what create asked is in container.json).
+    /// </summary>
+    public string? RequestedIPAddress { get; set; }
 }
 
 /// <summary>How a container is networked; saved as network.json in the container's directory.</summary>

@@ -322,7 +322,9 @@ public sealed class ContainerNetworking
         var rt = new CniRuntimeConf { ContainerId = containerId, NetnsPath = state.NetnsPath, IfName = $"eth{n}" };
         if (ipAddress is not null) rt.Args.Add(KeyValuePair.Create("IP", ipAddress));
         var result = Cni.Add(conf, rt, ct);
-        state.Networks.Add(ToAttachment(network, rt.IfName, result, aliases ?? Array.Empty<string>()));
+        var attachment = ToAttachment(network, rt.IfName, result, aliases ?? Array.Empty<string>());
+        attachment.RequestedIPAddress = ipAddress; // docker inspect: IPAMConfig {IPv4Address} of a network connect --ip
+        state.Networks.Add(attachment);
         SaveState(state);
         RefreshHosts(new[] { network }, except: null);
         SyncDns(new[] { network });

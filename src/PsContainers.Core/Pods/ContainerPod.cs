@@ -24,9 +24,22 @@ public sealed class ContainerPod
     public string InfraContainerId { get; set; } = "";
     /// <summary>The namespaces members join, in net, ipc, uts order (podman pod inspect's SharedNamespaces).</summary>
     public List<PodNamespace> SharedNamespaces { get; set; } = new();
-    /// <summary>The ports published on the pod (the infra container's, as asked for; host port 0 is chosen at start).</summary>
+    /// <summary>
+    /// The ports published on the pod, parsed and typed (the infra container's, as asked for; host port 0 is chosen at
+    /// start). Stored in pod.json as PortBindings, in docker's shape (<see cref="PortBindings"/>).
+    /// </summary>
+    [JsonPropertyName("PortBindings")]
     [JsonConverter(typeof(PortBindingsJsonConverter))]
-    public List<PortMapping> PortBindings { get; set; } = new();
+    public List<PortMapping> PortMappings { get; set; } = new();
+
+    /// <summary>
+    /// The pod's published ports in docker's HostConfig.PortBindings shape, as a container shows them:
+    /// "&lt;port&gt;/&lt;protocol&gt;" to host bindings, <c>{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}</c> (HostIp ""
+    /// for every address, HostPort "" for a port chosen at start; <see cref="PortMapping.Asked"/>). Computed from
+    /// <see cref="PortMappings"/>, not stored.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, PortBinding[]> PortBindings => PortMapping.ToBindings(PortMappings, PortMapping.Asked);
     /// <summary>
     /// The size in bytes of the pod's /dev/shm (podman pod create --shm-size; default 64 MiB, docker's and podman's):
     /// one tmpfs the infra container and every member share while the pod shares IPC (<see cref="PodShm"/>).
@@ -52,8 +65,8 @@ public sealed class ContainerPod
     [JsonIgnore] public string InfraShortId => InfraContainerId.Length > 12 ? InfraContainerId[..12] : InfraContainerId;
     /// <summary>podman pod ps' # OF CONTAINERS: every container, the infra container included.</summary>
     [JsonIgnore] public int NumberOfContainers => Containers.Count;
-    /// <summary>docker ps' PORTS form of <see cref="PortBindings"/>: "0.0.0.0:8080->80/tcp".</summary>
-    [JsonIgnore] public string Ports => PortMapping.Format(PortBindings);
+    /// <summary>docker ps' PORTS form of <see cref="PortMappings"/>: "0.0.0.0:8080->80/tcp".</summary>
+    [JsonIgnore] public string Ports => PortMapping.Format(PortMappings);
     /// <summary>The CREATED column of the table view: "3s ago" (<see cref="HumanFormat.ShortAgo"/>).</summary>
     [JsonIgnore] public string CreatedShort => HumanFormat.ShortAgo(Created);
 

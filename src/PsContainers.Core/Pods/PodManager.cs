@@ -80,7 +80,7 @@ public sealed class PodManager
         var pod = new ContainerPod
         {
             Id = id, Name = name, Created = DateTime.UtcNow, Labels = new(o.Labels), Hostname = infra.Config.Hostname ?? name,
-            InfraContainerId = infra.Id, SharedNamespaces = share, PortBindings = infra.HostConfig.PortMappings.ToList(),
+            InfraContainerId = infra.Id, SharedNamespaces = share, PortMappings = infra.HostConfig.PortMappings.ToList(),
             ShmSize = infra.HostConfig.ShmSize, ExitPolicy = o.ExitPolicy,
         };
         try

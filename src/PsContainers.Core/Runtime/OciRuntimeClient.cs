@@ -107,35 +107,8 @@ public sealed class OciRuntimeClient
             $"{Name} {verb} {id} failed (exit code {code}): {msg}", id);
     }
 
-    /// <summary>Turn runtime stderr (plain, logrus text or JSON lines) into one readable message.</summary>
-    public static string CleanError(string stderr)
-    {
-        var parts = new List<string>();
-        foreach (var raw in stderr.Split('\n'))
-        {
-            string line = raw.Trim();
-            if (line.Length == 0) continue;
-            if (line.StartsWith('{'))
-            {
-                try
-                {
-                    using var d = JsonDocument.Parse(line);
-                    if (d.RootElement.TryGetProperty("msg", out var m)) { parts.Add(m.GetString() ?? line); continue; }
-                }
-                catch (JsonException) { }
-            }
-            int i = line.IndexOf("msg=\"", StringComparison.Ordinal);
-            if (i >= 0)
-            {
-                string rest = line[(i + 5)..];
-                int end = rest.LastIndexOf('"');
-                parts.Add((end > 0 ? rest[..end] : rest).Replace("\\\"", "\""));
-                continue;
-            }
-            parts.Add(line);
-        }
-        return parts.Count == 0 ? "(no error output)" : string.Join("; ", parts);
-    }
+    /// <summary>Turn runtime stderr (plain, logrus text or JSON lines) into one readable message (<see cref="Contract.RuntimeErrorText.Clean"/>).</summary>
+    public static string CleanError(string stderr) => Contract.RuntimeErrorText.Clean(stderr);
 
     /// <summary>
     /// `create`: sets the container up and leaves its process waiting for `start`. The container's stdio are
@@ -176,7 +149,7 @@ public sealed class OciRuntimeClient
             // status, 127 for a command not found and 126 for anything else (moby daemon/exec.go)
             string logged = string.Join('\n', lines.Where(l => l.Contains("\"error\"") || l.Contains("\"fatal\"")));
             if (logged.Length > 0)
-                return Contract.StartFailure.ExitCodeFor(CleanError(logged)) == Contract.StartFailure.NotFound ? Contract.StartFailure.NotFound : Contract.StartFailure.CannotExecute;
+                return Contract.StartFailure.ExecExitCodeFor(CleanError(logged));
             return code;
         }
         finally

@@ -5,7 +5,12 @@ using PsContainers.Core.Networking;
 
 namespace PsContainers.Completers;
 
-/// <summary>Completes network names (plus host and none where a container's -Network is asked for); reads the network files only.</summary>
+/// <summary>
+/// Completes network names; reads the network files only. Where a container's -Network is asked for (run, create,
+/// New-ContainerPod) it offers what docker's --network takes, networks first: the store's networks and docker's
+/// names "bridge" and "default" (the default network, <see cref="NetworkChoice.NamesDefaultNetwork"/>), the modes
+/// "host" and "none", sorted together; then "container:&lt;name&gt;" for each container (a shared network namespace).
+/// </summary>
 public sealed class NetworkNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -13,15 +18,17 @@ public sealed class NetworkNameCompleter : IArgumentCompleter
         var names = new List<string>();
         try { names.AddRange(EngineCache.Current.Networks.List().Select(n => n.Name)); } catch (Exception) { }
         if (!names.Contains(NetworkStore.DefaultNetworkName)) names.Add(NetworkStore.DefaultNetworkName);
-        if (commandName is "Invoke-ContainerImage" or "New-Container" or "Run-ContainerImage")
+        var shared = new List<string>();
+        if (commandName is "Invoke-ContainerImage" or "New-Container" or "Run-ContainerImage" or "New-ContainerPod")
         {
-            names.AddRange(new[] { "host", "none" });
-            // a shared network namespace: container:<name> of each container (a pure read of the store)
-            try { names.AddRange(EngineCache.Current.ContainerStore.LoadAll().Where(c => c.Name.Length > 0).Select(c => Core.Networking.NetworkChoice.ContainerPrefix + c.Name)); }
-            catch (Exception) { }
+            names.AddRange(["bridge", "default", "host", "none"]);
+            // a shared network namespace: container:<name> of each container (a pure read of the store), after the networks
+            if (commandName != "New-ContainerPod")
+                try { shared.AddRange(EngineCache.Current.ContainerStore.LoadAll().Where(c => c.Name.Length > 0).Select(c => NetworkChoice.ContainerPrefix + c.Name).Order(StringComparer.Ordinal)); }
+                catch (Exception) { }
         }
         var matches = CompletionWord.Matcher(wordToComplete);
-        return names.Distinct().Where(matches).Order()
-            .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+        return names.Distinct().Order(StringComparer.Ordinal).Concat(shared).Where(matches)
+            .Select(n => new CompletionResult(CompletionWord.Quote(n), n, CompletionResultType.ParameterValue, n));
     }
 }

@@ -41,4 +41,12 @@ public static class StartFailure
             || about.Contains("argument list too long", StringComparison.OrdinalIgnoreCase)) return CannotExecute;
         return EngineError;
     }
+
+    /// <summary>
+    /// docker exec's status for an exec whose process the runtime could not start (its error text; moby
+    /// daemon/exec.go): 127 when the command was not found (<see cref="ExitCodeFor"/> gives 127), else 126, whatever
+    /// the reason (not executable, a working directory that does not exist). Used by the attached exec
+    /// (OciRuntimeClient) and by pscmon's exec on a terminal (Enter-Container, exec -Tty), so both give one status.
+    /// </summary>
+    public static int ExecExitCodeFor(string? runtimeError) => ExitCodeFor(runtimeError) == NotFound ? NotFound : CannotExecute;
 }

@@ -155,6 +155,7 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(-1, loaded.ExitCode);
         Assert.NotNull(loaded.State.Error);
         Assert.Single(_store.LoadAll(), x => x.Id == c.Id && x.Status == ContainerStatus.Exited);
+        Assert.Equal(999999, loaded.State.Pid); // kept until reconciled: the repair stops what it names
         // a pure read: nothing is repaired, the record is untouched
         Assert.Equal(recorded, File.ReadAllText(stateFile));
     }
@@ -172,10 +173,36 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Equal(ContainerStatus.Exited, reconciled.Status);
         Assert.Equal(-1, reconciled.ExitCode);
         Assert.NotNull(reconciled.State.Error);
+        // repaired, nothing of it runs: docker's State.Pid 0, and no monitor
+        Assert.Equal(0, reconciled.State.Pid);
+        Assert.Equal(0, reconciled.State.MonitorPid);
         // recorded: the next read needs no repair, and a second reconcile repairs nothing
-        Assert.Equal(ContainerStatus.Exited, ContainerStore.ParseState(File.ReadAllText(Path.Combine(_root, "containers", c.Id, "state.json"))).Status);
+        var record = ContainerStore.ParseState(File.ReadAllText(Path.Combine(_root, "containers", c.Id, "state.json")));
+        Assert.Equal(ContainerStatus.Exited, record.Status);
+        Assert.Equal(0, record.Pid);
         _store.TryReconcile(c.Id, x => repaired.Add(x.Id));
         Assert.Equal([c.Id], repaired);
+    }
+
+    [Theory]
+    [InlineData("exited")]
+    [InlineData("created")]
+    [InlineData("dead")]
+    public void AContainerThatDoesNotRunReadsPidAndMonitorPidZeroAsDockerWhileStateJsonKeepsTheMonitor(string status)
+    {
+        var c = Publish("not-running-" + status);
+        // the monitor's exit record keeps its pid (WaitMonitorGone reads it while it cleans up); an older record kept Pid too
+        WriteState(c, $$"""{"Status":"{{status}}","Pid":4321,"MonitorPid":4242,"ExitCode":0,"StartedAt":"2026-01-02T03:04:05Z","FinishedAt":"2026-01-02T03:04:06Z"}""");
+        string stateFile = Path.Combine(_root, "containers", c.Id, "state.json");
+        string recorded = File.ReadAllText(stateFile);
+        var loaded = _store.Load(c.Id)!;
+        Assert.False(loaded.State.Running);
+        Assert.Equal(0, loaded.State.Pid);
+        Assert.Equal(0, loaded.Pid);
+        Assert.Equal(0, loaded.State.MonitorPid);
+        Assert.All(_store.LoadAll().Where(x => x.Id == c.Id), x => Assert.Equal((0, 0), (x.State.Pid, x.State.MonitorPid)));
+        Assert.Equal(recorded, File.ReadAllText(stateFile)); // a read changes no record
+        Assert.Equal(4242, PsContainers.Contract.ContainerStateFile.ReadFrom(Path.Combine(_root, "containers", c.Id))!.MonitorPid);
     }
 
     [Fact]

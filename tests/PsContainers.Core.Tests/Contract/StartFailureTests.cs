@@ -28,4 +28,25 @@ public sealed class StartFailureTests
     [InlineData(null, 125)]
     public void MapsARuntimeErrorToDockersExitStatus(string? error, int expected) =>
         Assert.Equal(expected, StartFailure.ExitCodeFor(error));
+
+    [Theory]
+    // docker exec (moby daemon/exec.go): 127 for a command not found, 126 for any other failure to start it
+    [InlineData("runc exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH", 127)]
+    [InlineData("pscrun exec failed: exec: \"/bin/nosuch\": stat /bin/nosuch: no such file or directory", 127)]
+    [InlineData("runc exec failed: exec failed: unable to start container process: exec: \"/not-exec\": permission denied", 126)]
+    [InlineData("runc exec failed: exec failed: unable to start container process: chdir to cwd (\"/nowhere\") set in config.json failed: no such file or directory", 126)]
+    [InlineData("runc exec failed (exit 1), no terminal received", 126)]
+    [InlineData("", 126)]
+    public void MapsAnExecStartErrorToDockerExecsStatus(string error, int expected) =>
+        Assert.Equal(expected, StartFailure.ExecExitCodeFor(error));
+
+    [Theory]
+    // runc's default logrus text on stderr (what pscmon reads from an exec on a terminal)
+    [InlineData("time=\"2026-11-30T23:00:00Z\" level=error msg=\"exec failed: unable to start container process: exec: \\\"nosuch\\\": executable file not found in $PATH\"\n",
+        "exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH")]
+    // --log-format json lines, and plain lines, joined
+    [InlineData("{\"level\":\"error\",\"msg\":\"exec: \\\"x\\\": permission denied\"}\npscrun: second\n", "exec: \"x\": permission denied; pscrun: second")]
+    [InlineData("  \n", "(no error output)")]
+    public void CleansARuntimesErrorOutputIntoOneMessage(string stderr, string expected) =>
+        Assert.Equal(expected, RuntimeErrorText.Clean(stderr));
 }

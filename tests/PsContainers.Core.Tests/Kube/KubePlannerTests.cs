@@ -485,7 +485,7 @@ public sealed class KubePlannerTests
         var pod = new ContainerPod
         {
             Id = new string('f', 64), Name = "fp", InfraContainerId = new string('0', 64), Labels = new() { ["tier"] = "front" },
-            PortBindings = [new PortMapping { HostPort = 18080, ContainerPort = 80, Protocol = "tcp" }],
+            PortMappings = [new PortMapping { HostPort = 18080, ContainerPort = 80, Protocol = "tcp" }],
         };
         Container Member(string name, string[] cmd, string[] env, HealthConfig? health, List<MountSpec> mounts) => new()
         {
@@ -519,7 +519,7 @@ public sealed class KubePlannerTests
         var pod = new ContainerPod
         {
             Id = new string(id, 64), Name = planned.Name, InfraContainerId = new string('1', 64), Labels = new(planned.Options.Labels),
-            PortBindings = planned.Options.Publish, ExitPolicy = planned.Options.ExitPolicy,
+            PortMappings = planned.Options.Publish, ExitPolicy = planned.Options.ExitPolicy,
         };
         var t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var list = planned.Containers.Select((o, i) => new Container
@@ -589,7 +589,7 @@ public sealed class KubePlannerTests
         var pod = new ContainerPod
         {
             Id = new string('a', 64), Name = "np", InfraContainerId = new string('0', 64),
-            PortBindings = [new PortMapping { HostPort = 18080, ContainerPort = 80, Protocol = "tcp" }],
+            PortMappings = [new PortMapping { HostPort = 18080, ContainerPort = 80, Protocol = "tcp" }],
         };
         Container C(string name, int ms) => new()
         {

@@ -26,7 +26,7 @@ public sealed class PodStoreTests : IDisposable
         InfraContainerId = ContainerStore.NewId(),
         SharedNamespaces = [PodNamespace.Net, PodNamespace.Ipc, PodNamespace.Uts],
         Labels = new() { ["tier"] = "front" },
-        PortBindings = PortParser.Parse("8080:80"),
+        PortMappings = PortParser.Parse("8080:80"),
     };
 
     private ContainerPod Publish(string name, string? id = null)
@@ -60,6 +60,10 @@ public sealed class PodStoreTests : IDisposable
         Assert.Equal("front", loaded.Labels["tier"]);
         Assert.Equal([PodNamespace.Net, PodNamespace.Ipc, PodNamespace.Uts], loaded.SharedNamespaces);
         Assert.Equal("0.0.0.0:8080->80/tcp", loaded.Ports);
+        // docker's HostConfig.PortBindings shape, as a container shows it (issue 11)
+        Assert.Equal(["80/tcp"], loaded.PortBindings.Keys);
+        Assert.Equal([new PortBinding("", "8080")], loaded.PortBindings["80/tcp"]);
+        Assert.Equal(80, Assert.Single(loaded.PortMappings).ContainerPort);
         Assert.Equal(p.InfraContainerId[..12], loaded.InfraShortId);
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "pods"), "*", SearchOption.AllDirectories), f => Path.GetFileName(f).StartsWith(".tmp", StringComparison.Ordinal));
     }
