@@ -80,7 +80,7 @@ public sealed class KubePlayer
     private static ContainerCreateOptions Copy(ContainerCreateOptions o) => new()
     {
         Image = o.Image, Name = o.Name, Command = o.Command, Entrypoint = o.Entrypoint, Environment = [.. o.Environment],
-        WorkingDirectory = o.WorkingDirectory, User = o.User, Memory = o.Memory, Cpus = o.Cpus,
+        WorkingDirectory = o.WorkingDirectory, User = o.User, Resources = o.Resources,
         Mounts = o.Mounts.Select(m => new MountSpec { Type = m.Type, Source = m.Source, Destination = m.Destination, ReadOnly = m.ReadOnly, Options = m.Options, Tmpfs = m.Tmpfs }).ToList(),
         ReadOnly = o.ReadOnly, Restart = o.Restart, CapAdd = [.. o.CapAdd], CapDrop = [.. o.CapDrop], Privileged = o.Privileged,
         StopTimeout = o.StopTimeout, Interactive = o.Interactive, Tty = o.Tty, Healthcheck = o.Healthcheck?.Clone(), Pod = o.Pod,

@@ -88,9 +88,9 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.Equal(["1.1.1.1"], o.Dns);
         Assert.Equal("SIGINT", o.StopSignal);
         Assert.Equal(2, o.StopTimeout); // 1.5 s rounds up: never less grace than asked
-        Assert.Equal(64L * 1024 * 1024, o.Memory);
-        Assert.Equal(1.5, o.Cpus);
-        Assert.Equal(50L, o.PidsLimit);
+        Assert.Equal(64L * 1024 * 1024, o.Resources.Memory);
+        Assert.Equal(1.5, o.Resources.Cpus);
+        Assert.Equal(50L, o.Resources.PidsLimit);
         var nofile = Assert.Single(o.Ulimits);
         Assert.Equal((100UL, 200UL), (nofile.Soft, nofile.Hard));
         Assert.Equal(["CMD", "true"], o.Healthcheck!.Test);
