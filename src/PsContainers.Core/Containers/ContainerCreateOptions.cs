@@ -5,8 +5,14 @@ using PsContainers.Core.Runtime;
 
 namespace PsContainers.Core.Containers;
 
-/// <summary>What New-Container / Invoke-ContainerImage ask for.</summary>
-public sealed class ContainerCreateOptions
+/// <summary>
+/// What New-Container / Invoke-ContainerImage (and compose, kube play, build) ask for. Input only:
+/// <see cref="ContainerManager.Create(ContainerCreateOptions, CancellationToken)"/> never changes the options it is given (a
+/// pod member's are adjusted in a copy, <see cref="Pods.PodManager.PrepareMember"/>), so one object can create several
+/// containers, and <c>with</c> derives a variant of it (a shallow copy: the lists are shared, so change them only
+/// before the options are handed over).
+/// </summary>
+public sealed record ContainerCreateOptions
 {
     public string Image { get; set; } = "";
     public string? Name { get; set; }

@@ -121,7 +121,7 @@ public sealed partial class ContainerManager
     /// <see cref="ResourceLimits.Validate(int)"/> checks them: InvalidMemory, InvalidCpus, InvalidCpuShares, InvalidCpuset; a restart policy with
     /// <see cref="ContainerCreateOptions.AutoRemove"/>: ConflictingOptions; a bind's missing host path: MountSourceNotFound).
     /// </summary>
-    /// <param name="o">The options, parsed at the edge (typed restart policy, mounts in the record's form).</param>
+    /// <param name="o">The options, parsed at the edge (typed restart policy, mounts in the record's form); input only, never changed.</param>
     /// <param name="image">The image <paramref name="o"/>'s Image names, when the caller already read it (the run
     /// cmdlets resolve it to decide whether to pull: docker run's --pull missing), so that one run reads the image's
     /// record and config once; null to resolve it here.</param>
@@ -129,7 +129,9 @@ public sealed partial class ContainerManager
     public Container Create(ContainerCreateOptions o, ResolvedImage? image, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
-        var pod = o.Pod is null ? null : _engine.Pods.PrepareMember(o);
+        // a pod member's options are the pod's for what it shares (a copy: the caller's options stay as they are)
+        Pods.ContainerPod? pod = null;
+        if (o.Pod is not null) (pod, o) = _engine.Pods.PrepareMember(o);
         image ??= ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
         var policy = o.Restart;
