@@ -100,13 +100,18 @@ public static class ServiceContainerOptions
 
     /// <summary>
     /// A service's limits as the containers' <see cref="ResourceLimits"/>, the same record (and checks, at create) as
-    /// docker run's flags: mem_limit → Memory, cpus → Cpus, pids_limit → PidsLimit (each also from
-    /// deploy.resources.limits). Reservations have no container limit (<see cref="Unapplied"/> names them).
+    /// docker run's flags: mem_limit → Memory, memswap_limit → MemorySwap, cpus → Cpus, cpu_shares → CpuShares, cpuset →
+    /// CpusetCpus, pids_limit → PidsLimit (each also from deploy.resources.limits where compose has it). Reservations
+    /// have no container limit (<see cref="Unapplied"/> names them).
     /// </summary>
     public static ResourceLimits Limits(ContainerProjectResources r) => new()
     {
         Memory = r.MemoryLimit,
+        MemorySwap = r.MemorySwapLimit,
         Cpus = r.CpuLimit,
+        // positive (the loader refuses a negative one); out of 2..262144 it is refused at create (InvalidCpuShares)
+        CpuShares = r.CpuShares is long shares ? (ulong)shares : null,
+        CpusetCpus = r.Cpuset,
         PidsLimit = r.PidsLimit,
     };
 
