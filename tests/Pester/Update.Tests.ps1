@@ -240,3 +240,26 @@ services:
         Get-Container -All | Where-Object { $_.Labels['com.docker.compose.project'] -eq "$($script:CP)bad" } | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Update-Container keeps the device rules the container started with (issue 12)' {
+    AfterAll {
+        Get-Container "updev-*" -All -ErrorAction SilentlyContinue | Remove-Container -Force
+    }
+
+    It 'sends only the limits to the runtime, as runc update does, so a -Device stays usable' {
+        # a node with no driver behind it (major 242 is unassigned here): "No such device or address" when the
+        # cgroup allows it, "Operation not permitted" when the device rules deny it
+        $node = Join-Path $TestDrive 'updev242'
+        & mknod $node c 242 0
+        $LASTEXITCODE | Should -Be 0
+        $probe = 'cat /dev/t242 >/dev/null 2>/tmp/r; cat /tmp/r'
+        $null = Invoke-ContainerImage $script:Img -Detach -Name updev-1 -Network none -Device "$($node):/dev/t242:rw" -- sleep 600
+        Invoke-ContainerExec updev-1 sh -c $probe | Should -Match 'No such device or address'
+        $c = Update-Container updev-1 -Memory 80MB -PidsLimit 50 -PassThru
+        $c.HostConfig.Memory | Should -Be 80MB
+        Read-CgroupValue updev-1 pids pids.max pids.max | Should -Be '50'
+        Invoke-ContainerExec updev-1 sh -c $probe | Should -Match 'No such device or address'
+        # and a node the container was not given is still refused
+        Invoke-ContainerExec updev-1 sh -c 'mknod /tmp/t243 c 243 0 && cat /tmp/t243 2>&1; true' | Should -Match 'Operation not permitted|Permission denied'
+    }
+}
