@@ -174,3 +174,92 @@ Describe 'Update-Container with <Runtime>' -ForEach @(
         (Get-Container "$P-cpu").Status | Should -Be 'Running'
     }
 }
+
+Describe 'Compose memswap_limit, cpu_shares and cpuset (issue 12)' {
+    BeforeAll {
+        $script:CP = "limc$PID"
+        $script:ComposeFile = Join-Path $TestDrive 'limits-compose.yaml'
+        Set-Content -Path $script:ComposeFile -Value @"
+services:
+  lim:
+    image: $($script:Img)
+    command: ["sleep", "600"]
+    network_mode: none
+    mem_limit: 64m
+    memswap_limit: 96m
+    cpu_shares: 512
+    cpuset: "0"
+    pids_limit: 42
+"@
+    }
+    AfterAll {
+        Remove-ContainerProject $script:CP -Timeout 0 -Confirm:$false -ErrorAction SilentlyContinue
+        Get-Container "$($script:CP)-*" -All -ErrorAction SilentlyContinue | Remove-Container -Force
+    }
+
+    It 'are applied, not warned about, and give the same cgroup files as Invoke-ContainerImage with the same flags' {
+        $null = Start-ContainerProject -Path $script:ComposeFile -ProjectName $script:CP -WarningVariable w -WarningAction SilentlyContinue
+        $w | Where-Object { "$_" -match 'memswap_limit|cpu_shares|cpuset' } | Should -BeNullOrEmpty
+        $svc = Get-Container -All | Where-Object { $_.Labels['com.docker.compose.project'] -eq $script:CP }
+        $svc | Should -HaveCount 1
+        $svc.Status | Should -Be 'Running'
+        $svc.HostConfig.Memory | Should -Be 64MB
+        $svc.HostConfig.MemorySwap | Should -Be 96MB
+        $svc.HostConfig.CpuShares | Should -Be 512
+        $svc.HostConfig.CpusetCpus | Should -Be '0'
+        $svc.HostConfig.PidsLimit | Should -Be 42
+
+        $null = Invoke-ContainerImage $script:Img -Detach -Name "$($script:CP)-run" -Network none -Memory 64MB -MemorySwap 96MB -CpuShares 512 -CpusetCpus 0 -PidsLimit 42 -- sleep 600
+        foreach ($f in @(
+                @('memory', 'memory.limit_in_bytes', 'memory.max'),
+                @('memory', 'memory.memsw.limit_in_bytes', 'memory.swap.max'),
+                @('cpu', 'cpu.shares', 'cpu.weight'),
+                @('cpuset', 'cpuset.cpus', 'cpuset.cpus'),
+                @('pids', 'pids.max', 'pids.max'))) {
+            $fromCompose = Read-CgroupValue $svc.Name @f
+            $fromCompose | Should -Not -BeNullOrEmpty -Because $f[1]
+            $fromCompose | Should -Be (Read-CgroupValue "$($script:CP)-run" @f) -Because $f[1]
+        }
+        Read-CgroupValue $svc.Name memory memory.limit_in_bytes memory.max | Should -Be (64MB).ToString()
+        Read-CgroupValue $svc.Name cpuset cpuset.cpus cpuset.cpus | Should -Be '0'
+        Read-CgroupValue $svc.Name pids pids.max pids.max | Should -Be '42'
+    }
+
+    It 'refuses a bad cpuset from compose at create, as run refuses it' {
+        $bad = Join-Path $TestDrive 'bad-cpuset.yaml'
+        Set-Content -Path $bad -Value @"
+services:
+  lim:
+    image: $($script:Img)
+    command: ["true"]
+    network_mode: none
+    cpuset: "1-0"
+"@
+        Start-ContainerProject -Path $bad -ProjectName "$($script:CP)bad" -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCpuset,*'
+        Get-Container -All | Where-Object { $_.Labels['com.docker.compose.project'] -eq "$($script:CP)bad" } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Update-Container keeps the device rules the container started with (issue 12)' {
+    AfterAll {
+        Get-Container "updev-*" -All -ErrorAction SilentlyContinue | Remove-Container -Force
+    }
+
+    It 'sends only the limits to the runtime, as runc update does, so a -Device stays usable' {
+        # a node with no driver behind it (major 242 is unassigned here): "No such device or address" when the
+        # cgroup allows it, "Operation not permitted" when the device rules deny it
+        $node = Join-Path $TestDrive 'updev242'
+        & mknod $node c 242 0
+        $LASTEXITCODE | Should -Be 0
+        $probe = 'cat /dev/t242 >/dev/null 2>/tmp/r; cat /tmp/r'
+        $null = Invoke-ContainerImage $script:Img -Detach -Name updev-1 -Network none -Device "$($node):/dev/t242:rw" -- sleep 600
+        Invoke-ContainerExec updev-1 sh -c $probe | Should -Match 'No such device or address'
+        $c = Update-Container updev-1 -Memory 80MB -PidsLimit 50 -PassThru
+        $c.HostConfig.Memory | Should -Be 80MB
+        Read-CgroupValue updev-1 pids pids.max pids.max | Should -Be '50'
+        Invoke-ContainerExec updev-1 sh -c $probe | Should -Match 'No such device or address'
+        # and a node the container was not given is still refused
+        Invoke-ContainerExec updev-1 sh -c 'mknod /tmp/t243 c 243 0 && cat /tmp/t243 2>&1; true' | Should -Match 'Operation not permitted|Permission denied'
+    }
+}

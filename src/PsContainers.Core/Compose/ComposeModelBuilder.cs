@@ -23,6 +23,7 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         "stdin_open", "tmpfs", "cap_add", "cap_drop", "security_opt", "ulimits", "sysctls", "extra_hosts", "dns",
         "dns_search", "dns_opt", "devices", "stop_signal", "stop_grace_period", "secrets", "configs", "shm_size",
         "container_name", "platform", "cpus", "mem_limit", "mem_reservation", "pids_limit", "group_add",
+        "memswap_limit", "cpu_shares", "cpuset",
     ];
     private static readonly HashSet<string> TopKeys = ["name", "services", "networks", "volumes", "secrets", "configs"];
 
@@ -398,6 +399,12 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
             CpuReservation = reservations?["cpus"] is { IsNull: false } rc ? Float(rc, p + ".reservations.cpus") : null,
             MemoryReservation = AgreeL(s["mem_reservation"] is { IsNull: false } mr ? Bytes(mr, $"services.{service}.mem_reservation") : null,
                 reservations?["memory"] is { IsNull: false } rm ? Bytes(rm, p + ".reservations.memory") : null, "mem_reservation"),
+            // docker compose: memswap_limit -1 is unlimited swap; cpu_shares 0 is the default weight (not set)
+            MemorySwapLimit = s["memswap_limit"] is { IsNull: false } ms
+                ? ms.IsScalar && ms.Value == "-1" ? -1 : Bytes(ms, $"services.{service}.memswap_limit") : null,
+            CpuShares = s["cpu_shares"] is { IsNull: false } cs && Int(cs, $"services.{service}.cpu_shares") is int shares and not 0
+                ? shares > 0 ? shares : throw Invalid(cs, $"services.{service}.cpu_shares", "must be a positive weight") : null,
+            Cpuset = s["cpuset"] is { IsNull: false } set ? Str(set, $"services.{service}.cpuset") : null,
         };
     }
 

@@ -68,6 +68,8 @@ public static class ComposeYamlWriter
         if (s.Command is not null) n.Set("command", Seq(s.Command, e));
         if (s.Configs.Count > 0) n.Set("configs", Refs(s.Configs, e));
         Opt(n, "container_name", s.ContainerName, e);
+        if (s.Resources.CpuShares is long shares) n.Set("cpu_shares", I(shares));
+        Opt(n, "cpuset", s.Resources.Cpuset, e);
         if (s.DependsOn.Count > 0)
         {
             var dm = ComposeNode.Mapping();
@@ -76,11 +78,12 @@ public static class ComposeYamlWriter
             n.Set("depends_on", dm);
         }
         var res = s.Resources;
-        if (!res.IsEmpty || s.Scale != 1)
+        bool deploy = res.CpuLimit is not null || res.MemoryLimit is not null || res.PidsLimit is not null || res.CpuReservation is not null || res.MemoryReservation is not null;
+        if (deploy || s.Scale != 1)
         {
             var dn = ComposeNode.Mapping();
             if (s.Scale != 1) dn.Set("replicas", I(s.Scale));
-            if (!res.IsEmpty)
+            if (deploy)
             {
                 var rn = ComposeNode.Mapping();
                 var lim = ComposeNode.Mapping();
@@ -123,6 +126,7 @@ public static class ComposeYamlWriter
         if (s.Init is bool init) n.Set("init", B(init));
         Map(n, "annotations", s.Annotations, e);
         Map(n, "labels", s.Labels, e);
+        if (s.Resources.MemorySwapLimit is long swap) n.Set("memswap_limit", I(swap));
         Opt(n, "network_mode", s.NetworkMode, e);
         if (s.Networks.Count > 0)
         {

@@ -59,9 +59,7 @@ public static class ServiceContainerOptions
             Hostname = service.Hostname,
             Domainname = service.DomainName,
             ShmSize = service.ShmSize,
-            Memory = service.Resources.MemoryLimit,
-            Cpus = service.Resources.CpuLimit,
-            PidsLimit = service.Resources.PidsLimit,
+            Resources = Limits(service.Resources),
             ReadOnly = service.ReadOnly,
             Restart = service.Restart ?? RestartPolicy.No,
             Privileged = service.Privileged,
@@ -99,6 +97,23 @@ public static class ServiceContainerOptions
         o.GroupAdd.AddRange(service.GroupAdd.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()));
         return o;
     }
+
+    /// <summary>
+    /// A service's limits as the containers' <see cref="ResourceLimits"/>, the same record (and checks, at create) as
+    /// docker run's flags: mem_limit → Memory, memswap_limit → MemorySwap, cpus → Cpus, cpu_shares → CpuShares, cpuset →
+    /// CpusetCpus, pids_limit → PidsLimit (each also from deploy.resources.limits where compose has it). Reservations
+    /// have no container limit (<see cref="Unapplied"/> names them).
+    /// </summary>
+    public static ResourceLimits Limits(ContainerProjectResources r) => new()
+    {
+        Memory = r.MemoryLimit,
+        MemorySwap = r.MemorySwapLimit,
+        Cpus = r.CpuLimit,
+        // positive (the loader refuses a negative one); out of 2..262144 it is refused at create (InvalidCpuShares)
+        CpuShares = r.CpuShares is long shares ? (ulong)shares : null,
+        CpusetCpus = r.Cpuset,
+        PidsLimit = r.PidsLimit,
+    };
 
     /// <summary>
     /// The keys of <paramref name="service"/> that are set but that <see cref="For"/> does not apply yet (the engine has

@@ -90,13 +90,8 @@ public sealed class BundleBuilder
         // -Tty: a pseudo-terminal; on the caller's terminal RunInTerminal relays it, otherwise (detached, or
         // attached without -Interactive) the monitor keeps its master and logs what is written to it
         Terminal = c.Config.Tty,
-        MemoryBytes = c.HostConfig.Memory,
-        Cpus = c.HostConfig.Cpus,
-        PidsLimit = c.HostConfig.PidsLimit,
-        // set by Update-Container (docker update)
-        MemorySwapBytes = c.HostConfig.MemorySwap,
-        CpuShares = c.HostConfig.CpuShares,
-        CpusetCpus = c.HostConfig.CpusetCpus,
+        // as created, or as Update-Container (docker update) last set them
+        Resources = c.HostConfig.Resources,
         ReadOnlyRootfs = c.HostConfig.ReadonlyRootfs,
         Mounts = validateOnly ? null : c.Mounts.Where(m => m.Type == MountKind.Bind).Select(m => new BindMount(m.Source!, m.Destination, m.ReadOnly)).ToList(),
         CapAdd = c.HostConfig.CapAdd,

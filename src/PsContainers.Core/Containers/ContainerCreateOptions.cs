@@ -5,8 +5,14 @@ using PsContainers.Core.Runtime;
 
 namespace PsContainers.Core.Containers;
 
-/// <summary>What New-Container / Invoke-ContainerImage ask for.</summary>
-public sealed class ContainerCreateOptions
+/// <summary>
+/// What New-Container / Invoke-ContainerImage (and compose, kube play, build) ask for. Input only:
+/// <see cref="ContainerManager.Create(ContainerCreateOptions, CancellationToken)"/> never changes the options it is given (a
+/// pod member's are adjusted in a copy, <see cref="Pods.PodManager.PrepareMember"/>), so one object can create several
+/// containers, and <c>with</c> derives a variant of it (a shallow copy: the lists are shared, so change them only
+/// before the options are handed over).
+/// </summary>
+public sealed record ContainerCreateOptions
 {
     public string Image { get; set; } = "";
     public string? Name { get; set; }
@@ -27,18 +33,12 @@ public sealed class ContainerCreateOptions
     public List<DeviceMapping> Devices { get; set; } = new();
     /// <summary>Extra supplementary groups (docker --group-add): names in the container's /etc/group, or gids.</summary>
     public List<string> GroupAdd { get; set; } = new();
-    /// <summary>The memory limit in bytes.</summary>
-    public long? Memory { get; set; }
-    /// <summary>Memory plus swap in bytes (docker --memory-swap): at least <see cref="Memory"/>, which must be set, or -1
-    /// for unlimited swap; null: twice the memory limit, as docker.</summary>
-    public long? MemorySwap { get; set; }
-    /// <summary>Relative CPU weight (docker --cpu-shares; cgroup v1 cpu.shares 2-262144, converted to cpu.weight on v2).</summary>
-    public ulong? CpuShares { get; set; }
-    /// <summary>The CPUs the container may run on (docker --cpuset-cpus), a list such as "0-2,4".</summary>
-    public string? CpusetCpus { get; set; }
-    /// <summary>CPU time as a number of CPUs.</summary>
-    public double? Cpus { get; set; }
-    public long? PidsLimit { get; set; }
+    /// <summary>
+    /// The cgroup limits (docker --memory, --memory-swap, --cpus, --cpu-shares, --cpuset-cpus, --pids-limit), in
+    /// docker's units (<see cref="ResourceLimits"/>); validated at create, stored as the container's
+    /// <see cref="HostConfig.Resources"/>. None by default.
+    /// </summary>
+    public ResourceLimits Resources { get; set; } = ResourceLimits.None;
     /// <summary>
     /// Every mount, in the container record's form (<see cref="MountSpec"/>, stored as it is in the record's Mounts):
     /// -Volume, then -Tmpfs, then -Mount, each parsed at the edge by <see cref="Volumes.MountParser"/> (ParseVolume,

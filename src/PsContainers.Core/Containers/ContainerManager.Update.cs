@@ -14,7 +14,8 @@ public sealed partial class ContainerManager
     /// The record is written only after the runtime accepted the limits, so a refused update changes nothing.
     /// </summary>
     /// <exception cref="PscException">
-    /// InvalidMemory (below 6 MiB, or a swap limit below the memory limit), InvalidCpus, InvalidRestartPolicy
+    /// InvalidMemory (below 6 MiB, or a swap limit below the memory limit), InvalidCpus, InvalidCpuShares, InvalidCpuset
+    /// (<see cref="ResourceLimits.Validate(int)"/>), InvalidRestartPolicy
     /// ConflictingOptions (a restart policy on a container removed when it exits), ContainerRemoving, RuntimeUpdateFailed (the kernel or runtime refused the limits).
     /// </exception>
     /// <returns>The container as it is afterwards (the argument is not changed).</returns>
@@ -26,21 +27,13 @@ public sealed partial class ContainerManager
         var h = cur.HostConfig;
         if (u.RestartPolicy is { Restarts: true } && h.AutoRemove)
             throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", cur.Name) { Remedy = Remedy.RemoveOrRestart };
-        h.Memory = u.Memory ?? h.Memory;
-        h.MemorySwap = u.MemorySwap ?? h.MemorySwap;
-        h.CpuShares = u.CpuShares ?? h.CpuShares;
-        h.Cpus = u.Cpus ?? h.Cpus;
-        h.CpusetCpus = u.CpusetCpus ?? h.CpusetCpus;
-        h.PidsLimit = u.PidsLimit ?? h.PidsLimit;
-        RequireSwapWithinMemory(h.Memory, h.MemorySwap);
-        // validated (and converted to linux.resources) as a start would
-        var resources = SpecBuilder.Resources(new SpecOptions
-        {
-            MemoryBytes = h.Memory, MemorySwapBytes = h.MemorySwap, Cpus = h.Cpus, CpuShares = h.CpuShares,
-            CpusetCpus = h.CpusetCpus, PidsLimit = h.PidsLimit,
-        });
+        var limits = h.Resources.Updated(u.Resources);
+        // validated and converted to linux.resources as a start would; only the limits go to the runtime (as runc
+        // update: the device rules the container started with stay as they are)
+        var resources = limits.ToOci();
         bool live = cur.State.Status is ContainerStatus.Running or ContainerStatus.Paused;
         if (live && u.HasResources) RuntimeFor(cur).Update(cur.Id, resources);
+        h.Resources = limits;
         if (u.RestartPolicy is { } policy)
         {
             h.RestartPolicy = policy;
@@ -50,14 +43,4 @@ public sealed partial class ContainerManager
         EmitEvent(cur, "update");
         return Store.Load(c.Id) ?? cur;
     }
-
-    /// <summary>docker's rule for --memory-swap (create, run and update): -1 (unlimited swap), or at least --memory,
-    /// which must then be set.</summary>
-    /// <exception cref="PscException">InvalidMemory when the swap limit breaks that rule.</exception>
-    internal static void RequireSwapWithinMemory(long? memory, long? memorySwap)
-    {
-        if (memorySwap is long swap && swap != -1 && (memory is not long mem || swap < mem))
-            throw PscException.InvalidArgument(ErrorIds.InvalidMemory, "The memory+swap limit (-MemorySwap) must be -1 or at least the memory limit (-Memory), which must be set.", swap);
-    }
-
 }

@@ -118,10 +118,10 @@ public sealed partial class ContainerManager
 
     /// <summary>
     /// Create a container (nothing runs yet). Bad options fail before anything is written (limits as
-    /// <see cref="SpecBuilder.Resources"/> checks them: InvalidMemory, InvalidCpus; a restart policy with
+    /// <see cref="ResourceLimits.Validate(int)"/> checks them: InvalidMemory, InvalidCpus, InvalidCpuShares, InvalidCpuset; a restart policy with
     /// <see cref="ContainerCreateOptions.AutoRemove"/>: ConflictingOptions; a bind's missing host path: MountSourceNotFound).
     /// </summary>
-    /// <param name="o">The options, parsed at the edge (typed restart policy, mounts in the record's form).</param>
+    /// <param name="o">The options, parsed at the edge (typed restart policy, mounts in the record's form); input only, never changed.</param>
     /// <param name="image">The image <paramref name="o"/>'s Image names, when the caller already read it (the run
     /// cmdlets resolve it to decide whether to pull: docker run's --pull missing), so that one run reads the image's
     /// record and config once; null to resolve it here.</param>
@@ -129,7 +129,9 @@ public sealed partial class ContainerManager
     public Container Create(ContainerCreateOptions o, ResolvedImage? image, CancellationToken ct = default)
     {
         PhaseTrace.Mark("create: begin");
-        var pod = o.Pod is null ? null : _engine.Pods.PrepareMember(o);
+        // a pod member's options are the pod's for what it shares (a copy: the caller's options stay as they are)
+        Pods.ContainerPod? pod = null;
+        if (o.Pod is not null) (pod, o) = _engine.Pods.PrepareMember(o);
         image ??= ResolveImage(o.Image);
         PhaseTrace.Mark("create: image resolved");
         var policy = o.Restart;
@@ -151,13 +153,8 @@ public sealed partial class ContainerManager
         foreach (var m in mounts.Where(m => m.Type == MountKind.Bind))
             if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                 throw PscException.NotFound(ErrorIds.MountSourceNotFound, $"The host path '{m.Source}' of a volume does not exist.", m.Source);
-        // limits refused at create as docker refuses them, not first at start (a start would convert them the same way)
-        RequireSwapWithinMemory(o.Memory, o.MemorySwap);
-        SpecBuilder.Resources(new SpecOptions
-        {
-            MemoryBytes = o.Memory, MemorySwapBytes = o.MemorySwap, Cpus = o.Cpus, CpuShares = o.CpuShares,
-            CpusetCpus = o.CpusetCpus, PidsLimit = o.PidsLimit,
-        });
+        // limits refused at create as docker refuses them, not first at start (a start converts them with the same checks)
+        o.Resources.Validate();
 
         string id = ContainerStore.NewId();
         string runtime = RuntimePath;
@@ -197,8 +194,7 @@ public sealed partial class ContainerManager
             },
             HostConfig = new HostConfig
             {
-                Memory = o.Memory, MemorySwap = o.MemorySwap, Cpus = o.Cpus, CpuShares = o.CpuShares, CpusetCpus = o.CpusetCpus,
-                PidsLimit = o.PidsLimit,
+                Resources = o.Resources,
                 RestartPolicy = policy,
                 NetworkMode = network.Mode, PortMappings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),

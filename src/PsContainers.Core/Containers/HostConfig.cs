@@ -11,18 +11,32 @@ namespace PsContainers.Core.Containers;
 /// </summary>
 public sealed class HostConfig
 {
-    /// <summary>The memory limit in bytes, or null for none.</summary>
-    public long? Memory { get; set; }
-    /// <summary>CPU time as a number of CPUs (1.5 = one and a half), or null for no limit.</summary>
-    public double? Cpus { get; set; }
-    /// <summary>The most processes (tasks) at once; -1 or null for no limit.</summary>
-    public long? PidsLimit { get; set; }
-    /// <summary>Memory plus swap in bytes (docker --memory-swap; -1 = unlimited swap); null: twice <see cref="Memory"/>, docker's default.</summary>
-    public long? MemorySwap { get; set; }
-    /// <summary>The relative CPU weight (docker --cpu-shares, cgroup v1 cpu.shares; default 1024), or null.</summary>
-    public ulong? CpuShares { get; set; }
-    /// <summary>The CPUs the container may run on, in cpuset list form ("0-2,4"; docker --cpuset-cpus), or null for all.</summary>
-    public string? CpusetCpus { get; set; }
+    /// <summary>
+    /// The container's cgroup limits (docker run, update, compose), typed and immutable: replaced whole
+    /// (<see cref="ResourceLimits.Updated"/>), never edited in place. Stored flat, as docker's HostConfig embeds its
+    /// Resources struct: container.json and inspect keep HostConfig.Memory, MemorySwap, Cpus, CpuShares, CpusetCpus
+    /// and PidsLimit (the properties below, which read and write this record).
+    /// </summary>
+    [JsonIgnore]
+    public ResourceLimits Resources { get; set; } = ResourceLimits.None;
+    /// <summary>HostConfig.Memory: <see cref="ResourceLimits.Memory"/> of <see cref="Resources"/> (bytes; null for none).</summary>
+    [JsonInclude]
+    public long? Memory { get => Resources.Memory; private set => Resources = Resources with { Memory = value }; }
+    /// <summary>HostConfig.Cpus: <see cref="ResourceLimits.Cpus"/> of <see cref="Resources"/> (a number of CPUs; null for no limit).</summary>
+    [JsonInclude]
+    public double? Cpus { get => Resources.Cpus; private set => Resources = Resources with { Cpus = value }; }
+    /// <summary>HostConfig.PidsLimit: <see cref="ResourceLimits.PidsLimit"/> of <see cref="Resources"/> (-1, 0 or null for no limit).</summary>
+    [JsonInclude]
+    public long? PidsLimit { get => Resources.PidsLimit; private set => Resources = Resources with { PidsLimit = value }; }
+    /// <summary>HostConfig.MemorySwap: <see cref="ResourceLimits.MemorySwap"/> of <see cref="Resources"/> (bytes, -1 unlimited; null: twice <see cref="Memory"/>).</summary>
+    [JsonInclude]
+    public long? MemorySwap { get => Resources.MemorySwap; private set => Resources = Resources with { MemorySwap = value }; }
+    /// <summary>HostConfig.CpuShares: <see cref="ResourceLimits.CpuShares"/> of <see cref="Resources"/> (cgroup v1 cpu.shares; null for the default 1024).</summary>
+    [JsonInclude]
+    public ulong? CpuShares { get => Resources.CpuShares; private set => Resources = Resources with { CpuShares = value }; }
+    /// <summary>HostConfig.CpusetCpus: <see cref="ResourceLimits.CpusetCpus"/> of <see cref="Resources"/> ("0-2,4"; null for all).</summary>
+    [JsonInclude]
+    public string? CpusetCpus { get => Resources.CpusetCpus; private set => Resources = Resources with { CpusetCpus = value }; }
     /// <summary>
     /// docker inspect's {"Name":"on-failure","MaximumRetryCount":3}. Records written before it was typed hold the
     /// --restart text here and the count in a sibling MaximumRetryCount; both still read.

@@ -405,6 +405,10 @@ public static class ErrorIds
     public const string GroupNotFound = "GroupNotFound";
     /// <summary>InvalidArgument: Range of CPUs is from 0.01 to N.00, as there are only N CPUs available (… given) (docker's words; create, run, update).</summary>
     public const string InvalidCpus = "InvalidCpus";
+    /// <summary>InvalidArgument: The CPU shares must be from 2 to 262144 (… given) (create, run, update, compose cpu_shares).</summary>
+    public const string InvalidCpuShares = "InvalidCpuShares";
+    /// <summary>InvalidArgument: Invalid value '…' for cpuset cpus (docker's words; create, run, update, compose cpuset).</summary>
+    public const string InvalidCpuset = "InvalidCpuset";
     /// <summary>InvalidData: '…' does not hold a JSON object.</summary>
     public const string InvalidEngineConfiguration = "InvalidEngineConfiguration";
     /// <summary>InvalidArgument: Environment entry '…' has no name.</summary>

@@ -450,9 +450,9 @@ public static class KubePlanner
             {
                 Known(ctx, limits, at + " resources.limits", "memory", "cpu");
                 if (Str(limits, "memory", at) is { } mem)
-                    o.Memory = KubeQuantity.TryParse(mem, out var m) && m > 0 ? (long)Math.Ceiling(m) : throw ctx.Invalid($"{at}: resources.limits.memory '{mem}' is not a quantity.");
+                    o.Resources = o.Resources with { Memory = KubeQuantity.TryParse(mem, out var m) && m > 0 ? (long)Math.Ceiling(m) : throw ctx.Invalid($"{at}: resources.limits.memory '{mem}' is not a quantity.") };
                 if (Str(limits, "cpu", at) is { } cpu)
-                    o.Cpus = KubeQuantity.TryParse(cpu, out var n) && n > 0 ? (double)n : throw ctx.Invalid($"{at}: resources.limits.cpu '{cpu}' is not a quantity.");
+                    o.Resources = o.Resources with { Cpus = KubeQuantity.TryParse(cpu, out var n) && n > 0 ? (double)n : throw ctx.Invalid($"{at}: resources.limits.cpu '{cpu}' is not a quantity.") };
             }
             if (Map(res, "requests", at) is { Children.Count: > 0 })
                 ctx.Warn($"{at}: resources.requests are not reserved here (only limits are applied).");

@@ -66,7 +66,8 @@ public sealed class KubePlayer
             // the pod's emptyDir volumes are made once, before any container, so that every container mounts the same one
             foreach (var name in p.Containers.SelectMany(c => c.Mounts).Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous")).Select(m => m.Name!).Distinct())
                 if (_engine.Volumes.Get(name) is null) _engine.Volumes.Create(name, null, anonymous: true);
-            foreach (var o in p.Containers) _engine.Containers.Create(Copy(o), ct);
+            // the planned options as they are: create does not change them (a member's network is set in its own copy)
+            foreach (var o in p.Containers) _engine.Containers.Create(o, ct);
             return noStart ? _engine.Pods.WithMembers(pod) : _engine.Pods.Start(pod, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -75,17 +76,6 @@ public sealed class KubePlayer
             throw;
         }
     }
-
-    /// <summary>A fresh copy of the options for each create: the engine fills in some of them (the pod's network).</summary>
-    private static ContainerCreateOptions Copy(ContainerCreateOptions o) => new()
-    {
-        Image = o.Image, Name = o.Name, Command = o.Command, Entrypoint = o.Entrypoint, Environment = [.. o.Environment],
-        WorkingDirectory = o.WorkingDirectory, User = o.User, Memory = o.Memory, Cpus = o.Cpus,
-        Mounts = o.Mounts.Select(m => new MountSpec { Type = m.Type, Source = m.Source, Destination = m.Destination, ReadOnly = m.ReadOnly, Options = m.Options, Tmpfs = m.Tmpfs }).ToList(),
-        ReadOnly = o.ReadOnly, Restart = o.Restart, CapAdd = [.. o.CapAdd], CapDrop = [.. o.CapDrop], Privileged = o.Privileged,
-        StopTimeout = o.StopTimeout, Interactive = o.Interactive, Tty = o.Tty, Healthcheck = o.Healthcheck?.Clone(), Pod = o.Pod,
-        Labels = new Dictionary<string, string>(o.Labels),
-    };
 
     /// <summary>Writes the pod's ConfigMap and Secret files into a fresh <see cref="KubePlayPod.FilesDirectory"/> (the old one deleted without following links).</summary>
     private static void WriteFiles(KubePlayPod p)

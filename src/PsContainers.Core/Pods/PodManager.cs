@@ -268,14 +268,14 @@ public sealed class PodManager
     }
 
     /// <summary>
-    /// Create time of a member (<see cref="ContainerCreateOptions.Pod"/>): finds the pod and turns the options into a
-    /// member's, as podman does: with net shared the container joins the infra container's network namespace
+    /// Create time of a member (<see cref="ContainerCreateOptions.Pod"/>): finds the pod and makes a member's copy of
+    /// the options (<paramref name="o"/> itself is not changed), as podman does: with net shared the container joins the infra container's network namespace
     /// (<c>container:&lt;infra id&gt;</c>), so the network settings are the pod's and cannot be given; with only uts shared
     /// it takes the pod's hostname; with ipc shared its /dev/shm is the pod's (<see cref="PodShm"/>), so a size is the pod's.
     /// </summary>
-    /// <returns>The pod.</returns>
+    /// <returns>The pod, and the member's options: <paramref name="o"/> <c>with</c> the pod's network and hostname.</returns>
     /// <exception cref="PscException">PodNotFound; PodMemberConflict (a network setting, a hostname or a /dev/shm size given for a shared namespace).</exception>
-    internal ContainerPod PrepareMember(ContainerCreateOptions o)
+    internal (ContainerPod Pod, ContainerCreateOptions Options) PrepareMember(ContainerCreateOptions o)
     {
         var pod = Store.Find(o.Pod!) ?? throw NotFound(o.Pod!);
         if (pod.Removing) throw NotFound(o.Pod!);
@@ -292,14 +292,14 @@ public sealed class PodManager
             if (given.Count > 0)
                 throw PscException.InvalidArgument(ErrorIds.PodMemberConflict,
                     $"A container of pod '{pod.Name}' uses the pod's network namespace: {string.Join(", ", given)} must be set on the pod when it is created.", pod.Name);
-            o.Networks = [NetworkChoice.ContainerPrefix + pod.InfraContainerId];
+            o = o with { Networks = [NetworkChoice.ContainerPrefix + pod.InfraContainerId] };
         }
         if ((net || uts) && o.Hostname is not null)
             throw PscException.InvalidArgument(ErrorIds.PodMemberConflict, $"A container of pod '{pod.Name}' shares the pod's hostname ('{pod.Hostname}'): set it on the pod when it is created.", pod.Name);
-        if (uts && !net) o.Hostname = pod.Hostname;
+        if (uts && !net) o = o with { Hostname = pod.Hostname };
         if (pod.SharedNamespaces.Contains(PodNamespace.Ipc) && o.ShmSize is > 0)
             throw PscException.InvalidArgument(ErrorIds.PodMemberConflict, $"A container of pod '{pod.Name}' shares the pod's /dev/shm: set its size on the pod when it is created.", pod.Name);
-        return pod;
+        return (pod, o);
     }
 
     /// <summary>

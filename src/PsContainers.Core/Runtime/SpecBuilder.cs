@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Runtime.Spec;
 
 namespace PsContainers.Core.Runtime;
@@ -42,12 +43,8 @@ public sealed record SpecOptions
     public string? Hostname { get; init; }
     public string? Domainname { get; init; }
     public bool Terminal { get; init; }
-    public long? MemoryBytes { get; init; }
-    public long? MemorySwapBytes { get; init; }
-    public double? Cpus { get; init; }
-    public ulong? CpuShares { get; init; }
-    public string? CpusetCpus { get; init; }
-    public long? PidsLimit { get; init; }
+    /// <summary>The cgroup limits (docker's units), mapped to linux.resources by <see cref="ResourceLimits.ToOci"/>; none by default.</summary>
+    public ResourceLimits Resources { get; init; } = ResourceLimits.None;
     public bool ReadOnlyRootfs { get; init; }
     public IReadOnlyList<BindMount>? Mounts { get; init; }
     /// <summary>Capabilities to add ("NET_ADMIN", "CAP_NET_ADMIN" or "ALL").</summary>
@@ -283,47 +280,15 @@ public static class SpecBuilder
         return m;
     }
 
-    /// <summary>The CFS period a -Cpus limit is expressed in: 100 ms, in microseconds (docker's NanoCPUs period).</summary>
-    internal const long CpuPeriod = 100000;
-
-    /// <summary>
-    /// The CFS quota (microseconds per <see cref="CpuPeriod"/>) for a limit of <paramref name="cpus"/> CPUs, refusing
-    /// what docker refuses (daemon verifyContainerResources): below 0.01 or above the <paramref name="hostCpus"/> the
-    /// host has, "Range of CPUs is from 0.01 to N.00, as there are only N CPUs available".
-    /// </summary>
-    /// <exception cref="PscException">InvalidCpus (InvalidArgument), the value given as target.</exception>
-    internal static long CpuQuota(double cpus, int hostCpus)
-    {
-        long quota = double.IsFinite(cpus) ? (long)Math.Round(cpus * CpuPeriod) : -1;
-        if (quota < CpuPeriod / 100 || cpus > hostCpus)
-            throw PscException.InvalidArgument(ErrorIds.InvalidCpus, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"Range of CPUs is from 0.01 to {hostCpus}.00, as there are only {hostCpus} CPUs available ({cpus} given)."), cpus);
-        return quota;
-    }
-
-    /// <summary>linux.resources for the limits of <paramref name="o"/> (also what <c>Update-Container</c> writes through the runtime's update).</summary>
-    /// <exception cref="PscException">InvalidMemory (below 6 MiB), InvalidCpus (outside 0.01..the host's CPU count, see <see cref="CpuQuota"/>).</exception>
+    /// <summary>linux.resources of <paramref name="o"/>: the device rules (all for a privileged container, else docker's
+    /// default allowlist), then its limits (<see cref="ResourceLimits.ToOci"/>, the one mapping).</summary>
+    /// <exception cref="PscException">The limits' errors (<see cref="ResourceLimits.Validate(int)"/>).</exception>
     internal static SpecResources Resources(SpecOptions o)
     {
         var r = new SpecResources();
         if (o.Privileged) r.Devices = new() { new() { Allow = true, Access = "rwm" } };
         else r.Devices = DefaultDeviceRules();
-        if (o.MemoryBytes is long mem)
-        {
-            if (mem < 6 * 1024 * 1024) throw PscException.InvalidArgument(ErrorIds.InvalidMemory, "The minimum memory limit is 6 MiB.", mem);
-            r.Memory = new SpecMemory { Limit = mem, Swap = o.MemorySwapBytes ?? mem * 2 };
-        }
-        if (o.Cpus is double cpus || o.CpuShares is not null || o.CpusetCpus is not null)
-        {
-            r.Cpu = new SpecCpu { Shares = o.CpuShares, Cpus = o.CpusetCpus };
-            if (o.Cpus is double c)
-            {
-                r.Cpu.Period = CpuPeriod;
-                r.Cpu.Quota = CpuQuota(c, Environment.ProcessorCount);
-            }
-        }
-        if (o.PidsLimit is long p) r.Pids = new SpecPids { Limit = p <= 0 ? -1 : p };
-        return r;
+        return o.Resources.ToOci(r);
     }
 
     private static string NormalizeCap(string c)

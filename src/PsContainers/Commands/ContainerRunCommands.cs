@@ -86,9 +86,9 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// twice -Memory, as docker.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] [ByteSizeTransformation(AllowUnlimited = true)] public long MemorySwap { get; set; }
     /// <summary>Relative CPU weight (docker --cpu-shares; cgroup v1 cpu.shares, converted to cpu.weight on v2).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(2, 262144)] public ulong CpuShares { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(ResourceLimits.MinimumCpuShares, ResourceLimits.MaximumCpuShares)] public ulong CpuShares { get; set; }
     /// <summary>The CPUs it may run on (docker --cpuset-cpus): "0-2,4".</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateForm(@"^\d+(-\d+)?(,\d+(-\d+)?)*$", "a list of CPUs such as 0-2,4")] public string? CpusetCpus { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateForm(ResourceLimits.CpusetPattern, "a list of CPUs such as 0-2,4")] public string? CpusetCpus { get; set; }
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
     /// <summary>docker -v: 'name:/path[:ro]' (a named volume, completed from the store), '/host/path:/path[:ro]', or '/path' (an anonymous volume).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("v")] [ArgumentCompleter(typeof(VolumeNameCompleter))] public string[]? Volume { get; set; }
@@ -223,12 +223,15 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             WorkingDirectory = WorkingDirectory,
             User = User,
             Hostname = Hostname,
-            Memory = Given(nameof(Memory), Memory != 0) ? Memory : null,
-            Cpus = Given(nameof(Cpus), Cpus != 0) ? Cpus : null,
-            MemorySwap = Given(nameof(MemorySwap), MemorySwap != 0) ? MemorySwap : null,
-            CpuShares = Given(nameof(CpuShares), CpuShares != 0) ? CpuShares : null,
-            CpusetCpus = string.IsNullOrEmpty(CpusetCpus) ? null : CpusetCpus,
-            PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
+            Resources = new ResourceLimits
+            {
+                Memory = Given(nameof(Memory), Memory != 0) ? Memory : null,
+                Cpus = Given(nameof(Cpus), Cpus != 0) ? Cpus : null,
+                MemorySwap = Given(nameof(MemorySwap), MemorySwap != 0) ? MemorySwap : null,
+                CpuShares = Given(nameof(CpuShares), CpuShares != 0) ? CpuShares : null,
+                CpusetCpus = string.IsNullOrEmpty(CpusetCpus) ? null : CpusetCpus,
+                PidsLimit = MyInvocation.BoundParameters.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
+            },
             ReadOnly = ReadOnly,
             ReadOnlyTmpfs = ReadOnlyTmpfs,
             Restart = ContainerManager.ParseRestart(Restart),
@@ -242,7 +245,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             Healthcheck = HealthcheckParameters(),
             Pod = Pod,
         };
-        if (o.Memory is <= 0)
+        if (o.Resources.Memory is <= 0)
             throw PscException.InvalidArgument(ErrorIds.InvalidMemory, $"-Memory {Memory} is not a size above 0 bytes.", Memory);
         if (StopSignal is not null) ContainerManager.ParseSignal(StopSignal);
         foreach (var f in EnvironmentFile ?? []) o.Environment.AddRange(ContainerManager.ReadEnvironmentFile(GetUnresolvedProviderPathFromPSPath(f)));

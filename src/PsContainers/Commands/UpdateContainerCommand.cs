@@ -21,13 +21,13 @@ public sealed class UpdateContainerCommand : ContainerTargetCmdletBase
     [Parameter] [ByteSizeTransformation(AllowUnlimited = true)] public long MemorySwap { get; set; }
 
     /// <summary>Relative CPU weight (docker --cpu-shares; cgroup v1 cpu.shares, default 1024).</summary>
-    [Parameter] [ValidateRange(2, 262144)] public ulong CpuShares { get; set; }
+    [Parameter] [ValidateRange(ResourceLimits.MinimumCpuShares, ResourceLimits.MaximumCpuShares)] public ulong CpuShares { get; set; }
 
     /// <summary>CPU time as a number of CPUs (docker --cpus).</summary>
     [Parameter] [ValidateRange(0.01, 1024)] public double Cpus { get; set; }
 
     /// <summary>The CPUs it may run on (docker --cpuset-cpus): "0-2,4".</summary>
-    [Parameter] [ValidateForm(@"^\d+(-\d+)?(,\d+(-\d+)?)*$", "a list of CPUs such as 0-2,4")] public string? CpusetCpus { get; set; }
+    [Parameter] [ValidateForm(ResourceLimits.CpusetPattern, "a list of CPUs such as 0-2,4")] public string? CpusetCpus { get; set; }
 
     /// <summary>Process limit (docker --pids-limit); 0 or -1 for none.</summary>
     [Parameter] [ValidateRange(-1, long.MaxValue)] public long PidsLimit { get; set; }
@@ -53,12 +53,15 @@ public sealed class UpdateContainerCommand : ContainerTargetCmdletBase
         var bound = MyInvocation.BoundParameters;
         var u = new ContainerUpdate
         {
-            Memory = bound.ContainsKey(nameof(Memory)) ? Memory : null,
-            MemorySwap = bound.ContainsKey(nameof(MemorySwap)) ? MemorySwap : null,
-            CpuShares = bound.ContainsKey(nameof(CpuShares)) ? CpuShares : null,
-            Cpus = bound.ContainsKey(nameof(Cpus)) ? Cpus : null,
-            CpusetCpus = CpusetCpus,
-            PidsLimit = bound.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
+            Resources = new ResourceLimits
+            {
+                Memory = bound.ContainsKey(nameof(Memory)) ? Memory : null,
+                MemorySwap = bound.ContainsKey(nameof(MemorySwap)) ? MemorySwap : null,
+                CpuShares = bound.ContainsKey(nameof(CpuShares)) ? CpuShares : null,
+                Cpus = bound.ContainsKey(nameof(Cpus)) ? Cpus : null,
+                CpusetCpus = CpusetCpus,
+                PidsLimit = bound.ContainsKey(nameof(PidsLimit)) ? PidsLimit : null,
+            },
             RestartPolicy = RestartPolicy is null ? null : ContainerManager.ParseRestart(RestartPolicy),
         };
         if (!ShouldProcess(c.Name, "Update container")) return;

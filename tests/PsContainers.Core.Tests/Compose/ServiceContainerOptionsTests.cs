@@ -88,15 +88,56 @@ public sealed class ServiceContainerOptionsTests : IDisposable
         Assert.Equal(["1.1.1.1"], o.Dns);
         Assert.Equal("SIGINT", o.StopSignal);
         Assert.Equal(2, o.StopTimeout); // 1.5 s rounds up: never less grace than asked
-        Assert.Equal(64L * 1024 * 1024, o.Memory);
-        Assert.Equal(1.5, o.Cpus);
-        Assert.Equal(50L, o.PidsLimit);
+        Assert.Equal(64L * 1024 * 1024, o.Resources.Memory);
+        Assert.Equal(1.5, o.Resources.Cpus);
+        Assert.Equal(50L, o.Resources.PidsLimit);
         var nofile = Assert.Single(o.Ulimits);
         Assert.Equal((100UL, 200UL), (nofile.Soft, nofile.Hard));
         Assert.Equal(["CMD", "true"], o.Healthcheck!.Test);
         Assert.Equal(5_000_000_000L, o.Healthcheck.Interval);
         Assert.Equal(4, o.Healthcheck.Retries);
         Assert.Equal("front", o.Labels["tier"]);
+    }
+
+    [Fact]
+    public void Memswap_limit_cpu_shares_and_cpuset_become_the_same_limits_as_runs_flags_and_round_trip()
+    {
+        _d.Write("limits.yaml", """
+            services:
+              lim:
+                image: busybox
+                mem_limit: 64m
+                memswap_limit: 96m
+                cpu_shares: 512
+                cpuset: "0-1"
+                pids_limit: 42
+              unlimited:
+                image: busybox
+                mem_limit: 32m
+                memswap_limit: -1
+                cpu_shares: 0
+            """);
+        var p = _d.Load("limits.yaml");
+        Assert.Empty(p.Warnings.Where(w => w.Message.Contains("memswap_limit") || w.Message.Contains("cpu_shares") || w.Message.Contains("cpuset")));
+        var o = For(p, "lim");
+        Assert.Equal(new ResourceLimits { Memory = 64L << 20, MemorySwap = 96L << 20, CpuShares = 512, CpusetCpus = "0-1", PidsLimit = 42 }, o.Resources);
+        // -1 is unlimited swap; a cpu_shares of 0 is docker's default weight, i.e. not set
+        Assert.Equal(new ResourceLimits { Memory = 32L << 20, MemorySwap = -1 }, For(p, "unlimited").Resources);
+        Assert.DoesNotContain(ServiceContainerOptions.Unapplied(p, p.GetService("lim")!), k => k.Contains("cpu") || k.Contains("swap"));
+
+        // written back as the same keys, and read again to the same limits
+        _d.Write("again.yaml", ComposeYamlWriter.Write(p));
+        var again = _d.Load("again.yaml");
+        Assert.Equal(o.Resources, For(again, "lim").Resources);
+        Assert.Equal(For(p, "unlimited").Resources, For(again, "unlimited").Resources);
+    }
+
+    [Fact]
+    public void A_negative_cpu_shares_is_refused_where_it_is_written()
+    {
+        _d.Write("neg.yaml", "services:\n  x:\n    image: busybox\n    cpu_shares: -5\n");
+        var e = Assert.ThrowsAny<PscException>(() => _d.Load("neg.yaml"));
+        Assert.Contains("cpu_shares", e.Message);
     }
 
     [Fact]

@@ -76,6 +76,27 @@ public sealed class BundleBuilderTests : IDisposable
     }
 
     [Fact]
+    public void The_containers_limits_reach_config_json_through_the_one_mapping_beside_the_device_rules()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, []);
+        var c = NewContainer();
+        c.HostConfig.Resources = new ResourceLimits { Memory = 64L << 20, MemorySwap = -1, Cpus = 0.5, CpuShares = 256, CpusetCpus = "0", PidsLimit = 17 };
+        b.Write(c, Rootfs(c));
+        var written = RuntimeSpec.Parse(File.ReadAllText(Path.Combine(_engine.ContainerStore.DirOf(c.Id), "config.json")));
+        var r = written.Linux!.Resources!;
+        var expected = c.HostConfig.Resources.ToOci();
+        Assert.Equal((expected.Memory!.Limit, expected.Memory.Swap), (r.Memory!.Limit, r.Memory.Swap));
+        Assert.Equal((64L << 20, -1L), (r.Memory.Limit!.Value, r.Memory.Swap!.Value));
+        Assert.Equal((256UL, "0", 100000UL, 50000L), (r.Cpu!.Shares!.Value, r.Cpu.Cpus, r.Cpu.Period!.Value, r.Cpu.Quota!.Value));
+        Assert.Equal(17, r.Pids!.Limit);
+        Assert.NotEmpty(r.Devices!); // docker's default device allowlist stays beside the limits
+        // a limit the kernel would refuse is refused at create, before anything is written
+        var bad = NewContainer();
+        bad.HostConfig.Resources = new ResourceLimits { CpusetCpus = "1-0" };
+        Assert.Equal(ErrorIds.InvalidCpuset, Assert.Throws<InvalidArgumentException>(() => b.Validate(bad)).ErrorId);
+    }
+
+    [Fact]
     public void Write_makes_the_spec_once_with_each_contributor_in_order_and_writes_exactly_it()
     {
         var b = new BundleBuilder(_engine.ContainerStore, [new Recorder("net", _log), new Recorder("vol", _log)]);

@@ -31,7 +31,7 @@ public sealed class ContainerRecordTests : IDisposable
             Config = new ContainerConfig { Cmd = ["sh"], Labels = { ["tier"] = "web" } },
             HostConfig = new HostConfig
             {
-                Memory = 64L << 20,
+                Resources = new ResourceLimits { Memory = 64L << 20 },
                 NetworkMode = NetworkMode.Bridge,
                 PortMappings = ports,
                 PublishAllPorts = true,
@@ -128,6 +128,55 @@ public sealed class ContainerRecordTests : IDisposable
         Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkMode);
         Assert.Equal(MountKind.Bind, back.Mounts[0].Type);
         Assert.Equal([("", 8080, 80, "tcp"), ("", 0, 53, "udp")], back.HostConfig.PortMappings.Select(p => (p.HostIP, p.HostPort, p.ContainerPort, p.Protocol)));
+    }
+
+    [Fact]
+    public void A_record_written_before_ResourceLimits_loads_its_flat_limits_and_keeps_that_shape()
+    {
+        var c = Typed();
+        using (_store.LockStore()) _store.Publish(c);
+        string path = Path.Combine(_root, "containers", c.Id, "container.json");
+        // the flat HostConfig limits, as every record written before the typed ResourceLimits holds them (docker's names)
+        var j = Record(c);
+        var hc = j["HostConfig"]!.AsObject();
+        foreach (var k in new[] { "Memory", "MemorySwap", "Cpus", "CpuShares", "CpusetCpus", "PidsLimit", "Resources" }) hc.Remove(k);
+        hc["Memory"] = 64L << 20;
+        hc["Cpus"] = 0.5;
+        hc["PidsLimit"] = 42;
+        hc["MemorySwap"] = -1;
+        hc["CpuShares"] = 512;
+        hc["CpusetCpus"] = "0-1";
+        File.WriteAllText(path, j.ToJsonString());
+
+        var back = _store.Load(c.Id)!;
+        Assert.Equal(new ResourceLimits { Memory = 64L << 20, Cpus = 0.5, PidsLimit = 42, MemorySwap = -1, CpuShares = 512, CpusetCpus = "0-1" },
+            back.HostConfig.Resources);
+        // the rest of the record is untouched by the limits
+        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkMode);
+        Assert.Equal([new Ulimit("nofile", 100, 200), new Ulimit("core", 0, ulong.MaxValue)], back.HostConfig.Ulimits);
+
+        // written again, the limits keep docker inspect's flat names and values, with no nested object
+        using (_store.LockStore()) _store.SaveDefinition(back);
+        var again = Record(back)["HostConfig"]!.AsObject();
+        Assert.Equal(64L << 20, (long)again["Memory"]!);
+        Assert.Equal(0.5, (double)again["Cpus"]!);
+        Assert.Equal(42, (long)again["PidsLimit"]!);
+        Assert.Equal(-1, (long)again["MemorySwap"]!);
+        Assert.Equal(512UL, (ulong)again["CpuShares"]!);
+        Assert.Equal("0-1", (string?)again["CpusetCpus"]);
+        Assert.False(again.ContainsKey("Resources"));
+    }
+
+    [Fact]
+    public void A_record_without_limits_has_no_limits()
+    {
+        var c = Typed();
+        c.HostConfig.Resources = ResourceLimits.None;
+        using (_store.LockStore()) _store.Publish(c);
+        var back = _store.Load(c.Id)!;
+        Assert.True(back.HostConfig.Resources.IsEmpty);
+        Assert.Null(back.HostConfig.Memory);
+        Assert.Null(back.HostConfig.CpusetCpus);
     }
 
     [Theory]

@@ -89,9 +89,7 @@ public sealed class KubeManifestBuilderTests : IDisposable
         };
         c.HostConfig = new HostConfig
         {
-            Memory = 64L << 20,
-            Cpus = 0.5,
-            PidsLimit = 100,
+            Resources = new ResourceLimits { Memory = 64L << 20, Cpus = 0.5, PidsLimit = 100 },
             CapAdd = ["NET_ADMIN", "cap_sys_time"],
             CapDrop = ["MKNOD"],
             ReadonlyRootfs = true,

@@ -370,8 +370,8 @@ public sealed class KubePlannerTests
                 livenessProbe: {tcpSocket: {port: nosuch}}
             """);
         var c = plan.Pods[0].Containers[0];
-        Assert.Equal(64L << 20, c.Memory);
-        Assert.Equal(0.5, c.Cpus);
+        Assert.Equal(64L << 20, c.Resources.Memory);
+        Assert.Equal(0.5, c.Resources.Cpus);
         Assert.Equal("1001:100", c.User);
         Assert.Equal(["CAP_NET_ADMIN"], c.CapAdd);
         Assert.Equal(["ALL", "CAP_MKNOD"], c.CapDrop);

@@ -33,10 +33,14 @@ public sealed class PodMembershipTests : IDisposable
     {
         var pod = Publish("web");
         var o = new ContainerCreateOptions { Image = "busybox", Pod = "web" };
-        Assert.Equal(pod.Id, _engine.Pods.PrepareMember(o).Id);
-        Assert.Equal(["container:" + pod.InfraContainerId], o.Networks);
-        Assert.Null(o.Hostname);
-        var decided = NetworkChoice.Decide(o.Networks);
+        var (joined, member) = _engine.Pods.PrepareMember(o);
+        Assert.Equal(pod.Id, joined.Id);
+        Assert.Equal(["container:" + pod.InfraContainerId], member.Networks);
+        Assert.Null(member.Hostname);
+        // the caller's options are input only: the member's are a copy
+        Assert.NotSame(o, member);
+        Assert.Empty(o.Networks);
+        var decided = NetworkChoice.Decide(member.Networks);
         Assert.Equal(NetworkMode.Container, decided.Mode);
         Assert.Equal(pod.InfraContainerId, decided.Container);
     }
@@ -77,9 +81,10 @@ public sealed class PodMembershipTests : IDisposable
         var o = new ContainerCreateOptions { Image = "busybox", Pod = pod.Id[..10] };
         o.Networks.Add("bridge");
         o.Publish.AddRange(PortParser.Parse("8080:80"));
-        _engine.Pods.PrepareMember(o);
-        Assert.Equal(["bridge"], o.Networks);
-        Assert.Equal(pod.Hostname, o.Hostname);
+        var (_, member) = _engine.Pods.PrepareMember(o);
+        Assert.Equal(["bridge"], member.Networks);
+        Assert.Equal(pod.Hostname, member.Hostname);
+        Assert.Null(o.Hostname);
     }
 
     [Fact]
@@ -93,8 +98,8 @@ public sealed class PodMembershipTests : IDisposable
         // without ipc shared the member keeps a /dev/shm of its own, of its own size
         var own = Publish("net-only", PodNamespace.Net);
         var o2 = new ContainerCreateOptions { Image = "busybox", Pod = own.Name, ShmSize = 1024 * 1024 };
-        _engine.Pods.PrepareMember(o2);
-        Assert.Equal(1024 * 1024, o2.ShmSize);
+        var (_, member) = _engine.Pods.PrepareMember(o2);
+        Assert.Equal(1024 * 1024, member.ShmSize);
     }
 
     [Fact]

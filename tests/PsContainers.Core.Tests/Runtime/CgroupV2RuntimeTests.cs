@@ -1,5 +1,6 @@
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Tests.Runtime;
 
@@ -26,7 +27,7 @@ public sealed class CgroupV2RuntimeTests
     {
         var r = Bundles.Sh(_f, Rt(runtime),
             "cat /proc/self/cgroup; cd /sys/fs/cgroup; for f in memory.max memory.swap.max memory.low cpu.max cpu.weight pids.max cpuset.cpus; do echo \"$f=$(cat $f)\"; done",
-            new SpecOptions { MemoryBytes = 64L << 20, MemorySwapBytes = 96L << 20, Cpus = 0.5, CpuShares = 512, PidsLimit = 42, CpusetCpus = "0" },
+            new SpecOptions { Resources = new ResourceLimits { Memory = 64L << 20, MemorySwap = 96L << 20, Cpus = 0.5, CpuShares = 512, PidsLimit = 42, CpusetCpus = "0" } },
             s => s.Linux!.Resources!.Memory!.Reservation = 32L << 20);
         Assert.True(r.ExitCode == 0, r.ToString());
         var l = Lines(r.Stdout);

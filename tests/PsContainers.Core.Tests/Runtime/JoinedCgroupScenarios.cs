@@ -1,5 +1,6 @@
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Tests.Runtime;
 
@@ -27,7 +28,7 @@ public static class JoinedCgroupScenarios
     {
         using var g = new ExistingCgroup(rt.Name + "-held", withProcess: true);
         string id = Bundles.NewId("join");
-        var (bundle, _) = Bundles.Make(f, id, new SpecOptions { Args = new[] { "sleep", "600" }, CgroupsPath = g.CgroupsPath, MemoryBytes = 64L << 20, PidsLimit = 42 });
+        var (bundle, _) = Bundles.Make(f, id, new SpecOptions { Args = new[] { "sleep", "600" }, CgroupsPath = g.CgroupsPath, Resources = new ResourceLimits { Memory = 64L << 20, PidsLimit = 42 } });
         try
         {
             var create = Cli(rt, "create", "--bundle", bundle, id);
@@ -62,7 +63,7 @@ public static class JoinedCgroupScenarios
     {
         using var g = new ExistingCgroup(rt.Name + "-empty", withProcess: false);
         string id = Bundles.NewId("join");
-        var (bundle, _) = Bundles.Make(f, id, new SpecOptions { Args = new[] { "/bin/sh", "-c", "cat /proc/self/cgroup" }, CgroupsPath = g.CgroupsPath, PidsLimit = 17 },
+        var (bundle, _) = Bundles.Make(f, id, new SpecOptions { Args = new[] { "/bin/sh", "-c", "cat /proc/self/cgroup" }, CgroupsPath = g.CgroupsPath, Resources = new ResourceLimits { PidsLimit = 17 } },
             s => s.Linux!.Namespaces!.RemoveAll(n => n.Type == "cgroup"));
         var run = Cli(rt, "run", "--bundle", bundle, id);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Tests.Runtime;
 
@@ -253,7 +254,7 @@ public sealed partial class OciRuntimeConformanceTests
     {
         var r = Bundles.Sh(_f, Rt(runtime),
             "cat /proc/self/cgroup; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/cpu/cpu.shares",
-            new SpecOptions { MemoryBytes = 64L << 20, PidsLimit = 42, Cpus = 0.5, CpuShares = 512 });
+            new SpecOptions { Resources = new ResourceLimits { Memory = 64L << 20, PidsLimit = 42, Cpus = 0.5, CpuShares = 512 } });
         Assert.True(r.ExitCode == 0, r.ToString());
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // a cgroup namespace: our own cgroups are the root
@@ -270,7 +271,7 @@ public sealed partial class OciRuntimeConformanceTests
     {
         var r = Bundles.Sh(_f, Rt(runtime),
             "cat /sys/fs/cgroup/cpuset/cpuset.cpus; cat /sys/fs/cgroup/devices/devices.list",
-            new SpecOptions { CpusetCpus = "0" });
+            new SpecOptions { Resources = new ResourceLimits { CpusetCpus = "0" } });
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("0", lines[0]);
         Assert.Contains("c 1:3 rwm", lines);

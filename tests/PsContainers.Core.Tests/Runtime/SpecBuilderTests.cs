@@ -1,5 +1,6 @@
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Tests.Runtime;
 
@@ -140,7 +141,7 @@ public sealed class SpecBuilderTests : IDisposable
         {
             var s = SpecBuilder.Build(new SpecOptions
             {
-                MemoryBytes = 128L << 20, Cpus = 1.5, PidsLimit = 100, Network = "host", ReadOnlyRootfs = true,
+                Resources = new ResourceLimits { Memory = 128L << 20, Cpus = 1.5, PidsLimit = 100 }, Network = "host", ReadOnlyRootfs = true,
                 Mounts = new[] { new BindMount(src, "/data", true) }, Ulimits = new[] { Ulimit.Parse("nofile=100:200") },
                 Annotations = new Dictionary<string, string> { ["a"] = "b" },
             }, _rootfs);
@@ -186,7 +187,7 @@ public sealed class SpecBuilderTests : IDisposable
         // every area filled in, then read back by hand (pscrun's path) and by the source-generated serializer
         var s = SpecBuilder.Build(new SpecOptions
         {
-            MemoryBytes = 64L << 20, Cpus = 0.5, CpuShares = 100, CpusetCpus = "0", PidsLimit = 10, Hostname = "h", Domainname = "d",
+            Resources = new ResourceLimits { Memory = 64L << 20, Cpus = 0.5, CpuShares = 100, CpusetCpus = "0", PidsLimit = 10 }, Hostname = "h", Domainname = "d",
             Ulimits = new[] { Ulimit.Parse("nproc=5:6") }, Sysctls = new Dictionary<string, string> { ["kernel.shmmni"] = "10" },
             Annotations = new Dictionary<string, string> { ["k"] = "v" }, Terminal = true,
             UserNamespaceMapping = new SpecIdMapping { ContainerID = 0, HostID = 1000, Size = 10 },
