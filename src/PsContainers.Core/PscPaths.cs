@@ -1,3 +1,5 @@
+using PsContainers.Contract;
+
 namespace PsContainers.Core;
 
 /// <summary>
@@ -21,13 +23,13 @@ public sealed class PscPaths
     /// <summary>Image storage: blobs, layers, image records.</summary>
     public string Storage => Path.Combine(Root, "storage");
     /// <summary>Containers: one directory per container (bundle, state, logs).</summary>
-    public string Containers => Path.Combine(Root, "containers");
+    public string Containers => Path.Combine(Root, NetworkLayout.ContainersDirectoryName);
     /// <summary>Named volumes.</summary>
     public string Volumes => Path.Combine(Root, "volumes");
     /// <summary>Pods: one directory per pod (pod.json), their names, and the empty root file system of infra containers.</summary>
     public string Pods => Path.Combine(Root, "pods");
     /// <summary>Network definitions (CNI conflists) and per-network state.</summary>
-    public string Networks => Path.Combine(Root, "networks");
+    public string Networks => NetworkLayout.NetworksDirectory(Root);
     /// <summary>Engine settings (runtime choice, ...).</summary>
     public string ConfigFile => Path.Combine(Root, "config.json");
     /// <summary>State directory handed to the OCI runtime as --root.</summary>

@@ -19,11 +19,11 @@ public sealed partial class NetworkStore
     public const string DefaultBridge = "psc0";
     public const string DefaultSubnet = "10.89.0.0/24";
     /// <summary>Host-wide runtime state: IPAM leases and subnet reservations (tmpfs; gone on reboot like the links it describes).</summary>
-    public static string RunDirectory { get; set; } = EngineEnvironment.RunDirectory ?? "/run/pscontainers";
+    public static string RunDirectory { get; set; } = EngineEnvironment.RunDirectory ?? NetworkLayout.DefaultRunDirectory;
 
     public PscPaths Paths { get; }
     public string Directory => Paths.Networks;
-    public string CacheDirectory => Path.Combine(Paths.Networks, "cache");
+    public string CacheDirectory => NetworkLayout.CacheDirectory(Paths.Root);
     public static string IpamDirectory => Path.Combine(RunDirectory, "ipam");
     private string LockPath => Path.Combine(Paths.Networks, ".lock");
 
