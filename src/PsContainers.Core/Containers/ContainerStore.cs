@@ -29,7 +29,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     public string Root => Paths.Containers;
     public string LockFile => System.IO.Path.Combine(Root, ".lock");
     private string NamesDir => System.IO.Path.Combine(Root, ".names");
-    private string LocksDir => System.IO.Path.Combine(Root, ".locks");
+    private string LocksDir => System.IO.Path.Combine(Root, ContainerMarkers.LocksDirectory);
     public string DirOf(string id) => System.IO.Path.Combine(Root, id);
     public string NameFile(string name) => System.IO.Path.Combine(NamesDir, name);
 
@@ -68,7 +68,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
 
     /// <summary>The per-container lock serialising lifecycle operations on one container.</summary>
     public FileLock LockContainer(string id, CancellationToken ct = default) =>
-        FileLock.Exclusive(System.IO.Path.Combine(LocksDir, id + ".lock"), ct);
+        FileLock.Exclusive(ContainerMarkers.LockFile(Root, id), ct);
 
     /// <summary>
     /// Reserve <paramref name="name"/> for <paramref name="id"/> and publish the container directory. Call
@@ -291,7 +291,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     internal Container? TryReconcile(string id, Action<Container> repair)
     {
         Directory.CreateDirectory(LocksDir);
-        var l = FileLock.TryExclusive(System.IO.Path.Combine(LocksDir, id + ".lock"));
+        var l = FileLock.TryExclusive(ContainerMarkers.LockFile(Root, id));
         if (l is null) return Load(id);
         using (l) return ReconcileLocked(id, repair);
     }
@@ -391,6 +391,6 @@ public sealed partial class ContainerStore : Images.IImageUsers
             throw new PscException(ErrorIds.ContainerRemoveFailed, PscErrorCategory.WriteError, $"Removing the directory of '{c.Name}' failed: {e.Message}", c.Name, e);
         }
         ReleaseName(c.Name, c.Id);
-        try { File.Delete(System.IO.Path.Combine(LocksDir, c.Id + ".lock")); } catch (IOException) { }
+        try { File.Delete(ContainerMarkers.LockFile(Root, c.Id)); } catch (IOException) { }
     }
 }
