@@ -109,7 +109,7 @@ public sealed class BundleBuilder
         SeccompProfileJson = c.HostConfig.SecurityOptions?.SeccompProfile,
         Ulimits = c.HostConfig.Ulimits,
         Network = c.HostConfig.NetworkMode == NetworkMode.Host ? "host" : "none",
-        RootfsPath = Path.Combine(_store.DirOf(c.Id), ContainerMarkers.RootfsDirectory),
+        RootfsPath = _store.RootfsOf(c.Id),
         CgroupsPath = EngineEnvironment.CgroupParent.TrimEnd('/') + "/" + c.Id,
         Annotations = new Dictionary<string, string> { ["io.pscontainers.name"] = c.Name.Length > 0 ? c.Name : "-", ["io.pscontainers.image"] = c.Image },
     };

@@ -289,7 +289,7 @@ public sealed partial class ContainerManager
     public string MountRootfs(Container c)
     {
         string dir = Store.DirOf(c.Id);
-        string rootfs = Path.Combine(dir, "rootfs"), upper = Path.Combine(dir, "upper"), work = Path.Combine(dir, "work");
+        string rootfs = Store.RootfsOf(c.Id), upper = Path.Combine(dir, "upper"), work = Path.Combine(dir, "work");
         Directory.CreateDirectory(rootfs); Directory.CreateDirectory(upper); Directory.CreateDirectory(work);
         if (_sys.IsMountPoint(rootfs)) return rootfs;
         var layers = LayersOf(c);
@@ -318,7 +318,7 @@ public sealed partial class ContainerManager
 
     public void UnmountRootfs(Container c)
     {
-        string rootfs = Path.Combine(Store.DirOf(c.Id), "rootfs");
+        string rootfs = Store.RootfsOf(c.Id);
         if (Directory.Exists(rootfs) && _sys.IsMountPoint(rootfs)) _sys.Unmount(rootfs);
     }
 

@@ -31,6 +31,8 @@ public sealed partial class ContainerStore : Images.IImageUsers
     private string NamesDir => System.IO.Path.Combine(Root, ".names");
     private string LocksDir => System.IO.Path.Combine(Root, ContainerMarkers.LocksDirectory);
     public string DirOf(string id) => System.IO.Path.Combine(Root, id);
+    /// <summary>The container's root file system mount point (&lt;id&gt;/rootfs, <see cref="ContainerMarkers.RootfsDirectory"/>, which pscmon unmounts).</summary>
+    public string RootfsOf(string id) => System.IO.Path.Combine(DirOf(id), ContainerMarkers.RootfsDirectory);
     public string NameFile(string name) => System.IO.Path.Combine(NamesDir, name);
 
     /// <summary>
@@ -373,7 +375,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     {
         string dir = DirOf(c.Id);
         if (!Directory.Exists(dir)) return;
-        string rootfs = System.IO.Path.Combine(dir, "rootfs");
+        string rootfs = RootfsOf(c.Id);
         if (Directory.Exists(rootfs) && _sys.IsMountPoint(rootfs))
         {
             _sys.Unmount(rootfs);
