@@ -43,10 +43,11 @@ public sealed class PscPaths
         get
         {
             if (EngineEnvironment.BinDirectory is { } env) return env;
-            return s_installedBin ??= FindInstalledBin();
+            return s_installedBin.Value;
         }
     }
-    private static string? s_installedBin;
+    /// <summary>The module's bin/ folder, found once (it follows from this assembly's location, which does not change).</summary>
+    private static readonly Lazy<string> s_installedBin = new(FindInstalledBin);
 
     private static string FindInstalledBin()
     {

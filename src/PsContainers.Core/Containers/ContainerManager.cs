@@ -43,10 +43,11 @@ public sealed partial class ContainerManager
             var cfg = EngineConfiguration.Load(Paths);
             if (!cfg.IsDefaultRuntime) return cfg.Runtime;
             if (EngineEnvironment.Runtime is { } env) return env;
-            return s_defaultRuntime ??= OciRuntimeClient.GetVersion(cfg.Runtime) is not null ? cfg.Runtime : "/usr/sbin/runc";
+            return _defaultRuntime ??= OciRuntimeClient.GetVersion(cfg.Runtime) is not null ? cfg.Runtime : "/usr/sbin/runc";
         }
     }
-    private static string? s_defaultRuntime;
+    /// <summary>The default runtime once probed (the bundled pscrun answers its --version, or runc): once per engine.</summary>
+    private string? _defaultRuntime;
 
     private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorExecutable);
     private MonitorClient? _monitor;
