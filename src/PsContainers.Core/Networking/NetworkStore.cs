@@ -330,7 +330,7 @@ public sealed partial class NetworkStore
     private static bool IsStale(string reservation)
     {
         var lines = SafeRead(reservation);
-        return lines.Length < 2 || !File.Exists(Path.Combine(lines[0], "networks", lines[1] + ".conflist"));
+        return lines.Length < 2 || !File.Exists(Path.Combine(NetworkLayout.NetworksDirectory(lines[0]), lines[1] + ".conflist"));
     }
 
     private static string[] SafeRead(string f) { try { return File.ReadAllLines(f); } catch (IOException) { return Array.Empty<string>(); } }
