@@ -1,4 +1,5 @@
 using System.Globalization;
+using PsContainers.Contract;
 
 namespace PsContainers.Core;
 
@@ -38,7 +39,7 @@ public static class EngineEnvironment
     public const string MonitorVariable = "PSCONTAINERS_MONITOR";
     public const string ExitCommandVariable = "PSCONTAINERS_EXIT_COMMAND";
     public const string TraceVariable = "PSCONTAINERS_TRACE";
-    public const string RunDirectoryVariable = "PSCONTAINERS_RUN_DIR";
+    public const string RunDirectoryVariable = NetworkLayout.RunDirectoryVariable;
     public const string NetnsDirectoryVariable = "PSCONTAINERS_NETNS_DIR";
     public const string InsecureRegistriesVariable = "PSCONTAINERS_INSECURE_REGISTRIES";
     public const string RegistriesConfVariable = "PSCONTAINERS_REGISTRIES_CONF";

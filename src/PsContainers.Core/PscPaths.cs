@@ -1,3 +1,5 @@
+using PsContainers.Contract;
+
 namespace PsContainers.Core;
 
 /// <summary>
@@ -21,13 +23,13 @@ public sealed class PscPaths
     /// <summary>Image storage: blobs, layers, image records.</summary>
     public string Storage => Path.Combine(Root, "storage");
     /// <summary>Containers: one directory per container (bundle, state, logs).</summary>
-    public string Containers => Path.Combine(Root, "containers");
+    public string Containers => Path.Combine(Root, NetworkLayout.ContainersDirectoryName);
     /// <summary>Named volumes.</summary>
     public string Volumes => Path.Combine(Root, "volumes");
     /// <summary>Pods: one directory per pod (pod.json), their names, and the empty root file system of infra containers.</summary>
     public string Pods => Path.Combine(Root, "pods");
     /// <summary>Network definitions (CNI conflists) and per-network state.</summary>
-    public string Networks => Path.Combine(Root, "networks");
+    public string Networks => NetworkLayout.NetworksDirectory(Root);
     /// <summary>Engine settings (runtime choice, ...).</summary>
     public string ConfigFile => Path.Combine(Root, "config.json");
     /// <summary>State directory handed to the OCI runtime as --root.</summary>
@@ -41,10 +43,11 @@ public sealed class PscPaths
         get
         {
             if (EngineEnvironment.BinDirectory is { } env) return env;
-            return s_installedBin ??= FindInstalledBin();
+            return s_installedBin.Value;
         }
     }
-    private static string? s_installedBin;
+    /// <summary>The module's bin/ folder, found once (it follows from this assembly's location, which does not change).</summary>
+    private static readonly Lazy<string> s_installedBin = new(FindInstalledBin);
 
     private static string FindInstalledBin()
     {

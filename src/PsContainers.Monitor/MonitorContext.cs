@@ -78,7 +78,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
     {
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Options.Bundle, "config.json")));
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Options.Bundle, ContainerMarkers.BundleConfigFile)));
             if (!doc.RootElement.TryGetProperty("hooks", out var hooks) || !hooks.TryGetProperty("poststop", out var post)) return;
             foreach (var h in post.EnumerateArray())
             {
@@ -175,7 +175,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
     public void Cleanup()
     {
         Log.Close();
-        string rootfs = Path.Combine(Options.Dir, "rootfs");
+        string rootfs = Path.Combine(Options.Dir, ContainerMarkers.RootfsDirectory);
         Umount(rootfs);
         Mark("cleanup: unmounted");
         if (Options.ExitCommand is not null)
@@ -209,7 +209,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
             if (Options.NameFile is not null && File.Exists(Options.NameFile) && File.ReadAllText(Options.NameFile).Trim() == Options.Id)
                 File.Delete(Options.NameFile);
             if (Options.LockFile is not null)
-                try { File.Delete(Path.Combine(Path.GetDirectoryName(Options.LockFile)!, ".locks", Options.Id + ".lock")); } catch { }
+                try { File.Delete(ContainerMarkers.LockFile(Path.GetDirectoryName(Options.LockFile)!, Options.Id)); } catch { }
         }
         catch { trash = null; }
         finally { if (lockFd >= 0) close(lockFd); }

@@ -1,3 +1,4 @@
+using PsContainers.Core.Containers;
 using System.Globalization;
 using System.Text;
 using static PsContainers.FileSystem.Libc;
@@ -20,7 +21,7 @@ internal static unsafe class NetProbe
     {
         if (a.Length < 3 || !int.TryParse(a[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
             || !int.TryParse(a[2], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535
-            || a[1] is not ("HTTP-GET" or "TCP-SOCKET") || (a[1] == "HTTP-GET" && a.Length < 4))
+            || a[1] is not (HealthConfig.HttpGet or HealthConfig.TcpSocket) || (a[1] == HealthConfig.HttpGet && a.Length < 4))
             return Say("usage: pscmon net-probe PID HTTP-GET PORT PATH | pscmon net-probe PID TCP-SOCKET PORT", 2);
         byte[] nsPath = Encoding.ASCII.GetBytes($"/proc/{pid}/ns/net\0");
         int ns;
@@ -38,7 +39,7 @@ internal static unsafe class NetProbe
         addr[4] = 127; addr[7] = 1; // 127.0.0.1
         if (connect(s, addr, 16) != 0)
             return Say($"connect to 127.0.0.1:{port}: {(System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 111 ? "connection refused" : "errno " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}", 1);
-        if (a[1] == "TCP-SOCKET") return Say($"connected to 127.0.0.1:{port}", 0);
+        if (a[1] == HealthConfig.TcpSocket) return Say($"connected to 127.0.0.1:{port}", 0);
 
         byte[] request = Encoding.ASCII.GetBytes($"GET {a[3]} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: pscontainers-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n");
         fixed (byte* r = request)

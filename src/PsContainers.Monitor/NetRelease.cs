@@ -9,7 +9,8 @@ using static PsContainers.Monitor.Native;
 namespace PsContainers.Monitor;
 
 /// <summary>
-/// <c>pscmon net-release STORE_ROOT CONTAINER_ID SETUP_ID [--foreground]</c>: release the network of a stopped
+/// <c>pscmon net-release STORE_ROOT CONTAINER_ID SETUP_ID [--foreground]</c> (the command line is
+/// <see cref="NetReleaseHook"/>'s, the files it reads <see cref="NetworkLayout"/>'s): release the network of a stopped
 /// container, run by the OCI runtime as a poststop hook (so it also runs for -Remove containers whose monitor deletes
 /// them, and after a kill). It replays every cached CNI attachment of the container (STORE_ROOT/networks/cache/
 /// NET-ID-IF.json) as a DEL through its plugins in reverse order (prevResult, CNI_ARGS and capability arguments from
@@ -26,31 +27,31 @@ namespace PsContainers.Monitor;
 /// </summary>
 internal sealed class NetRelease
 {
-    private readonly string _root, _id, _setup;
+    private readonly NetReleaseHook _hook;
     private readonly string _log;
 
-    private NetRelease(string root, string id, string setup)
+    private NetRelease(NetReleaseHook hook)
     {
-        _root = root; _id = id; _setup = setup;
-        string run = Environment.GetEnvironmentVariable("PSCONTAINERS_RUN_DIR") is { Length: > 0 } r ? r : "/run/pscontainers";
-        _log = Path.Combine(run, "net-cleanup.log");
+        _hook = hook;
+        _log = NetworkLayout.ReleaseLogFile(NetworkLayout.RunDirectory);
     }
 
-    private string Networks => Path.Combine(_root, "networks");
-    private string StatePath => Path.Combine(_root, "containers", _id, "network.json");
+    private string Root => _hook.StoreRoot;
+    private string Id => _hook.ContainerId;
+    private string Setup => _hook.SetupId;
+    private string Networks => NetworkLayout.NetworksDirectory(Root);
+    private string StatePath => NetworkLayout.StateFile(Root, Id);
 
-    /// <summary>The entry point of the subcommand; <paramref name="args"/> are the words after "net-release".</summary>
+    /// <summary>The entry point of the subcommand; <paramref name="args"/> are the words after "net-release" (<see cref="NetReleaseHook.TryParse"/>).</summary>
     public static int Run(string[] args)
     {
-        bool foreground = args.Contains("--foreground"), locked = args.Contains("--locked");
-        var words = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
         // the runtime passes the container's state on stdin: read it so the writer never blocks
         if (Console.IsInputRedirected) try { Console.OpenStandardInput().CopyTo(Stream.Null); } catch (IOException) { }
-        if (words.Length < 2 || words[0].Length == 0 || !IsSafeId(words[1])) return 0;
-        var r = new NetRelease(words[0], words[1], words.Length > 2 ? words[2] : "");
+        if (!NetReleaseHook.TryParse(args, out var hook) || hook is null) return 0;
+        var r = new NetRelease(hook);
         // the monitor restarts the same bundle, which needs the namespace
-        if (!locked && r.RestartsNow()) return 0;
-        if (locked)
+        if (!hook.Locked && r.RestartsNow()) return 0;
+        if (hook.Locked)
         {
             // the detached child: fd 3 holds the lock until this process exits; the plugins must not inherit it
             fcntl(3, F_SETFD, FD_CLOEXEC);
@@ -59,10 +60,10 @@ internal sealed class NetRelease
         int lockFd = r.Lock();
         try
         {
-            if (foreground) return r.Release();
+            if (hook.Foreground) return r.Release();
             // continue detached, holding the lock (the child inherits it as fd 3)
             string self = Environment.ProcessPath ?? "/proc/self/exe";
-            var childArgs = new List<string> { self, "net-release", words[0], words[1], words.Length > 2 ? words[2] : "", "--locked" };
+            var childArgs = (hook with { Foreground = false, Locked = true }).Arguments(self);
             int pid = Spawn(self, childArgs, -1, -1, -1, fd3: lockFd, newSession: true);
             if (pid <= 0) return r.Release();
             return 0;
@@ -77,23 +78,18 @@ internal sealed class NetRelease
     /// </summary>
     private bool RestartsNow()
     {
-        try { return ContainerStateFile.ReadFrom(Path.Combine(_root, "containers", _id))?.Status == ContainerStatus.Restarting; }
+        try { return ContainerStateFile.ReadFrom(NetworkLayout.ContainerDirectory(Root, Id))?.Status == ContainerStatus.Restarting; }
         catch (IOException) { return false; }
         catch (UnauthorizedAccessException) { return false; }
         catch (JsonException) { return false; }
     }
 
-    /// <summary>A container id is a file name: no separators, no dot names (it is joined into store paths).</summary>
-    private static bool IsSafeId(string id) =>
-        id.Length is > 0 and <= 128 && id != "." && id != ".." && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
-
     /// <summary>The container's network lock, as ContainerNetworking takes it; -1 when the store has no networks directory.</summary>
     private int Lock()
     {
         if (!Directory.Exists(Networks)) return -1;
-        string dir = Path.Combine(Networks, "locks");
-        try { Directory.CreateDirectory(dir); } catch { return -1; }
-        int fd = Open(Path.Combine(dir, _id + ".lock"), O_RDWR | O_CREAT);
+        try { Directory.CreateDirectory(NetworkLayout.LocksDirectory(Root)); } catch { return -1; }
+        int fd = Open(NetworkLayout.LockFile(Root, Id), O_RDWR | O_CREAT);
         if (fd < 0) return -1;
         while (flock(fd, LOCK_EX) != 0 && Errno == EINTR) { }
         return fd;
@@ -101,17 +97,17 @@ internal sealed class NetRelease
 
     private int Release()
     {
-        string? current = RecordedSetupId();
-        if (current is { Length: > 0 } && _setup.Length > 0 && current != _setup)
+        string? current = NetworkLayout.ReadSetupId(StatePath);
+        if (current is { Length: > 0 } && Setup.Length > 0 && current != Setup)
         {
             Log($"set up again since ({current}), left alone");
             return 0;
         }
-        string cache = Path.Combine(Networks, "cache");
+        string cache = NetworkLayout.CacheDirectory(Root);
         var paths = CniPlugins.PathsFromEnvironment();
         bool failed = false;
         string netns = "";
-        var files = Directory.Exists(cache) ? Directory.GetFiles(cache, "*-" + _id + "-*.json") : [];
+        var files = Directory.Exists(cache) ? Directory.GetFiles(cache, NetworkLayout.CacheFilePattern(Id)) : [];
         foreach (var f in files)
         {
             var entry = CniCacheEntry.Read(f);
@@ -128,7 +124,7 @@ internal sealed class NetRelease
                 string stdin = CniPlugins.PluginConfig(entry.Config!, plugins[i], entry.CapabilityArgs, entry.Result).ToJsonString();
                 try
                 {
-                    var (exit, _, _) = CniPlugins.Run(exe, "DEL", _id, ns, entry.IfName, entry.CniArgs, paths, stdin, CancellationToken.None);
+                    var (exit, _, _) = CniPlugins.Run(exe, "DEL", Id, ns, entry.IfName, entry.CniArgs, paths, stdin, CancellationToken.None);
                     if (exit != 0) ok = false;
                 }
                 catch (Exception) { ok = false; }
@@ -137,13 +133,13 @@ internal sealed class NetRelease
             {
                 try { File.Delete(f); } catch { }
                 // docker's "network disconnect" when a stopped container's network is released (the engine's teardown writes the same)
-                new EventJournal(_root).TryAppend(NetworkAttachmentEvent.Of(NetworkAttachmentEvent.Disconnect, entry.NetworkName, NetworkAttachmentEvent.DriverOf(entry.Config), _id));
+                new EventJournal(Root).TryAppend(NetworkAttachmentEvent.Of(NetworkAttachmentEvent.Disconnect, entry.NetworkName, NetworkAttachmentEvent.DriverOf(entry.Config), Id));
             }
             else { failed = true; Log($"DEL failed on {f}"); }
         }
         // when a DEL failed, the namespace stays for the engine's own teardown to retry with
         if (failed) return 0;
-        foreach (var ns in new[] { netns, ContainerNetns.PathFor(ContainerNetns.DefaultDirectory, _id) })
+        foreach (var ns in new[] { netns, ContainerNetns.PathFor(ContainerNetns.DefaultDirectory, Id) })
         {
             if (ns.Length == 0) continue;
             for (int i = 0; i < 8 && IsMountPoint(ns); i++)
@@ -155,24 +151,12 @@ internal sealed class NetRelease
         return 0;
     }
 
-    /// <summary>The SetupId in the container's network.json; null when there is none.</summary>
-    private string? RecordedSetupId()
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(StatePath));
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("SetupId", out var s) && s.ValueKind == JsonValueKind.String
-                ? s.GetString() : null;
-        }
-        catch (Exception) { return null; }
-    }
-
     private void Log(string what)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_log)!);
-            File.AppendAllText(_log, $"{DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} {_id}: {what}\n");
+            File.AppendAllText(_log, $"{DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} {Id}: {what}\n");
         }
         catch { }
     }

@@ -21,7 +21,7 @@ public static partial class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "net-release") return NetRelease.Run(args[1..]);
+        if (args.Length > 0 && args[0] == NetReleaseHook.Subcommand) return NetRelease.Run(args[1..]);
         if (args.Length > 0 && args[0] == "net-probe") return NetProbe.Run(args[1..]);
         MonitorOptions o;
         try { o = MonitorOptions.Parse(args); }

@@ -35,7 +35,7 @@ internal sealed unsafe partial class Supervisor(MonitorContext ctx)
         dup2(devnull, 0);
         close(devnull);
 
-        _ctx.Log.Open(Path.Combine(O.Dir, "json.log"));
+        _ctx.Log.Open(Path.Combine(O.Dir, ContainerMarkers.LogFile));
         int exit = 0;
         bool first = true;
         while (true)

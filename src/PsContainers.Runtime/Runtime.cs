@@ -99,7 +99,7 @@ internal sealed class Runtime
     {
         Validation.CheckId(id);
         bundle = Path.GetFullPath(bundle);
-        string cfgPath = Path.Combine(bundle, "config.json");
+        string cfgPath = Path.Combine(bundle, ContainerMarkers.BundleConfigFile);
         string json;
         try { json = File.ReadAllText(cfgPath); }
         catch (Exception e) { throw new RuntimeError($"cannot read {cfgPath}: {e.Message}"); }

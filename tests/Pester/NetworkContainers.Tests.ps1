@@ -42,6 +42,23 @@ Describe 'The seed example: a published web server serving a named volume' {
         $script:Trace.Veths.Count | Should -Be 1
     }
 
+    It 'has the release hook of the contract in its bundle: pscmon net-release of this store, container and setup' {
+        $spec = Get-Content -Raw (Join-Path $script:Root "containers/$($script:Web.Id)/config.json") | ConvertFrom-Json
+        $hooks = @($spec.hooks.poststop)
+        $hooks.Count | Should -Be 1
+        $hooks[0].path | Should -Be ([PsContainers.Core.Containers.ContainerManager]::MonitorExecutable)
+        $hooks[0].timeout | Should -Be ([PsContainers.Contract.NetReleaseHook]::TimeoutSeconds)
+        $hooks[0].args[0..1] | Should -Be @('pscmon', 'net-release')
+        $parsed = $null
+        [PsContainers.Contract.NetReleaseHook]::TryParse([string[]]@($hooks[0].args | Select-Object -Skip 2), [ref]$parsed) | Should -BeTrue
+        $parsed.StoreRoot | Should -Be ([PsContainers.Core.PscPaths]::new($script:Root).Root)
+        $parsed.ContainerId | Should -Be $script:Web.Id
+        $parsed.SetupId | Should -Be $script:State.SetupId
+        $parsed.SetupId | Should -Match '^[0-9a-f]{32}$'
+        $parsed.Foreground | Should -BeFalse
+        $parsed.Locked | Should -BeFalse
+    }
+
     It 'is reachable from the host on the published port' {
         & busybox wget -q -O - "http://127.0.0.1:$($script:Port)/" | Should -Be 'hello from the site volume'
     }

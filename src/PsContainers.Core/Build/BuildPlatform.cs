@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using PsContainers.Core.Oci;
 
 namespace PsContainers.Core.Build;
@@ -12,16 +13,16 @@ namespace PsContainers.Core.Build;
 public static class BuildPlatform
 {
     /// <summary>The GOOS values (go tool dist list).</summary>
-    private static readonly HashSet<string> KnownOs = new(StringComparer.Ordinal)
-    {
+    private static readonly FrozenSet<string> KnownOs = FrozenSet.ToFrozenSet<string>(
+    [
         "aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js", "linux", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows",
-    };
+    ], StringComparer.Ordinal);
 
     /// <summary>The GOARCH values (go tool dist list).</summary>
-    private static readonly HashSet<string> KnownArchitectures = new(StringComparer.Ordinal)
-    {
+    private static readonly FrozenSet<string> KnownArchitectures = FrozenSet.ToFrozenSet<string>(
+    [
         "386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x", "wasm",
-    };
+    ], StringComparer.Ordinal);
 
     /// <summary>The qemu-user interpreter name binfmt_misc registers for a GOARCH (qemu-&lt;name&gt;).</summary>
     private static string QemuName(string arch) => arch switch

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace PsContainers.Core.Compose;
 
 /// <summary>
@@ -13,9 +15,9 @@ namespace PsContainers.Core.Compose;
 /// </summary>
 internal static class ComposeMerger
 {
-    private static readonly HashSet<string> Replaced = ["services.*.command", "services.*.entrypoint", "services.*.healthcheck.test"];
+    private static readonly FrozenSet<string> Replaced = FrozenSet.ToFrozenSet<string>(["services.*.command", "services.*.entrypoint", "services.*.healthcheck.test"], StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, Func<ComposeNode, string>> UniqueKey = new()
+    private static readonly FrozenDictionary<string, Func<ComposeNode, string>> UniqueKey = new Dictionary<string, Func<ComposeNode, string>>(StringComparer.Ordinal)
     {
         ["services.*.ports"] = PortKey,
         ["services.*.volumes"] = n => n["target"]?.Value ?? n.Value ?? "",
@@ -32,7 +34,7 @@ internal static class ComposeMerger
         ["services.*.devices"] = n => n.Value ?? n["source"]?.Value ?? "",
         ["services.*.networks.*.aliases"] = n => n.Value ?? "",
         ["services.*.security_opt"] = n => n.Value ?? "",
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static string PortKey(ComposeNode n) =>
         $"{n["host_ip"]?.Value}|{n["published"]?.Value}|{n["target"]?.Value}|{n["protocol"]?.Value ?? "tcp"}";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Collections.Frozen;
 using PsContainers.Contract;
 using PsContainers.Core.Util;
 
@@ -15,7 +16,7 @@ namespace PsContainers.Core.Compose;
 /// references are not checked.</param>
 internal sealed class ComposeModelBuilder(string project, string workingDirectory, Func<string, string?> lookup, ComposeWarnings warnings, bool interpolated = true)
 {
-    private static readonly HashSet<string> ServiceKeys =
+    private static readonly FrozenSet<string> ServiceKeys = FrozenSet.ToFrozenSet<string>(
     [
         "image", "build", "pull_policy", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes",
         "networks", "network_mode", "depends_on", "healthcheck", "restart", "scale", "deploy", "profiles", "labels",
@@ -24,8 +25,8 @@ internal sealed class ComposeModelBuilder(string project, string workingDirector
         "dns_search", "dns_opt", "devices", "stop_signal", "stop_grace_period", "secrets", "configs", "shm_size",
         "container_name", "platform", "cpus", "mem_limit", "mem_reservation", "pids_limit", "group_add",
         "memswap_limit", "cpu_shares", "cpuset",
-    ];
-    private static readonly HashSet<string> TopKeys = ["name", "services", "networks", "volumes", "secrets", "configs"];
+    ], StringComparer.Ordinal);
+    private static readonly FrozenSet<string> TopKeys = FrozenSet.ToFrozenSet<string>(["name", "services", "networks", "volumes", "secrets", "configs"], StringComparer.Ordinal);
 
     public List<ContainerProjectService> Services { get; } = [];
     public List<ContainerProjectNetwork> Networks { get; } = [];

@@ -1,5 +1,6 @@
 using PsContainers.Core.Runtime;
 using PsContainers.Core.Runtime.Spec;
+using PsContainers.Contract;
 
 namespace PsContainers.Core.Containers;
 
@@ -71,7 +72,7 @@ public sealed class BundleBuilder
         PhaseTrace.Mark("bundle: spec built");
         ContainerParticipants.ContributeSpec(Contributors, c, spec, bundle);
         PhaseTrace.Mark("bundle: contributed");
-        ContainerStore.WriteRecord(Path.Combine(bundle, "config.json"), spec.ToJson());
+        ContainerStore.WriteRecord(Path.Combine(bundle, ContainerMarkers.BundleConfigFile), spec.ToJson());
         return spec;
     }
 
@@ -103,7 +104,7 @@ public sealed class BundleBuilder
         SeccompProfileJson = c.HostConfig.SecurityOptions?.SeccompProfile,
         Ulimits = c.HostConfig.Ulimits,
         Network = c.HostConfig.NetworkMode == NetworkMode.Host ? "host" : "none",
-        RootfsPath = Path.Combine(_store.DirOf(c.Id), "rootfs"),
+        RootfsPath = _store.RootfsOf(c.Id),
         CgroupsPath = EngineEnvironment.CgroupParent.TrimEnd('/') + "/" + c.Id,
         Annotations = new Dictionary<string, string> { ["io.pscontainers.name"] = c.Name.Length > 0 ? c.Name : "-", ["io.pscontainers.image"] = c.Image },
     };

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using PsContainers.Core.Images;
 using PsContainers.Core.Networking;
+using PsContainers.Contract;
 
 namespace PsContainers.Core.Containers;
 
@@ -78,9 +79,9 @@ public sealed class Container
     /// "80/tcp" (Get-ContainerPort shows the host ports in use).
     /// </summary>
     [JsonIgnore] public string Ports => PortMapping.Format(HostConfig.PortMappings);
-    [JsonIgnore] public string? LogPath => Path is null ? null : System.IO.Path.Combine(Path, "json.log");
+    [JsonIgnore] public string? LogPath => Path is null ? null : System.IO.Path.Combine(Path, ContainerMarkers.LogFile);
     [JsonIgnore] public string? BundlePath => Path;
-    [JsonIgnore] public string? RootfsPath => Path is null ? null : System.IO.Path.Combine(Path, "rootfs");
+    [JsonIgnore] public string? RootfsPath => Path is null ? null : System.IO.Path.Combine(Path, ContainerMarkers.RootfsDirectory);
 
     /// <summary>docker ps' STATUS column: "Up 5 minutes", "Exited (0) 2 minutes ago", "Created".</summary>
     [JsonIgnore]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PsContainers.Contract;
 
 namespace PsContainers.Core.Containers;
 
@@ -95,7 +96,7 @@ public static class ContainerLogs
     public static IEnumerable<ContainerLogEntry> Read(ContainerStore store, Container c, int? tail = null, DateTime? since = null,
         DateTime? until = null, bool follow = false, CancellationToken ct = default, Action? caughtUp = null, LogCursor? cursor = null)
     {
-        string path = Path.Combine(store.DirOf(c.Id), "json.log");
+        string path = Path.Combine(store.DirOf(c.Id), ContainerMarkers.LogFile);
         var joiner = new LogLineJoiner();
         long offset = cursor?.Offset ?? 0;
         if (offset > 0)

@@ -129,7 +129,7 @@ public sealed partial class ContainerManager
     private ExecOptions ResolveExecUser(Container cur, ExecOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.User)) return options with { User = null };
-        string rootfs = Path.Combine(Store.DirOf(cur.Id), "rootfs");
+        string rootfs = Store.RootfsOf(cur.Id);
         var u = SpecBuilder.ResolveUser(options.User.Trim(), rootfs);
         // the container's -GroupAdd applies to its execs too, as docker's getUser adds HostConfig.GroupAdd
         foreach (uint g in SpecBuilder.ResolveGroups(cur.HostConfig.GroupAdd, rootfs))

@@ -43,10 +43,11 @@ public sealed partial class ContainerManager
             var cfg = EngineConfiguration.Load(Paths);
             if (!cfg.IsDefaultRuntime) return cfg.Runtime;
             if (EngineEnvironment.Runtime is { } env) return env;
-            return s_defaultRuntime ??= OciRuntimeClient.GetVersion(cfg.Runtime) is not null ? cfg.Runtime : "/usr/sbin/runc";
+            return _defaultRuntime ??= OciRuntimeClient.GetVersion(cfg.Runtime) is not null ? cfg.Runtime : "/usr/sbin/runc";
         }
     }
-    private static string? s_defaultRuntime;
+    /// <summary>The default runtime once probed (the bundled pscrun answers its --version, or runc): once per engine.</summary>
+    private string? _defaultRuntime;
 
     private MonitorClient Monitor => _monitor ??= new(Store, Paths, MonitorExecutable);
     private MonitorClient? _monitor;
@@ -285,7 +286,7 @@ public sealed partial class ContainerManager
     public string MountRootfs(Container c)
     {
         string dir = Store.DirOf(c.Id);
-        string rootfs = Path.Combine(dir, "rootfs"), upper = Path.Combine(dir, "upper"), work = Path.Combine(dir, "work");
+        string rootfs = Store.RootfsOf(c.Id), upper = Path.Combine(dir, "upper"), work = Path.Combine(dir, "work");
         Directory.CreateDirectory(rootfs); Directory.CreateDirectory(upper); Directory.CreateDirectory(work);
         if (_sys.IsMountPoint(rootfs)) return rootfs;
         var layers = LayersOf(c);
@@ -314,7 +315,7 @@ public sealed partial class ContainerManager
 
     public void UnmountRootfs(Container c)
     {
-        string rootfs = Path.Combine(Store.DirOf(c.Id), "rootfs");
+        string rootfs = Store.RootfsOf(c.Id);
         if (Directory.Exists(rootfs) && _sys.IsMountPoint(rootfs)) _sys.Unmount(rootfs);
     }
 

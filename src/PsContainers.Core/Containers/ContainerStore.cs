@@ -29,8 +29,10 @@ public sealed partial class ContainerStore : Images.IImageUsers
     public string Root => Paths.Containers;
     public string LockFile => System.IO.Path.Combine(Root, ".lock");
     private string NamesDir => System.IO.Path.Combine(Root, ".names");
-    private string LocksDir => System.IO.Path.Combine(Root, ".locks");
+    private string LocksDir => System.IO.Path.Combine(Root, ContainerMarkers.LocksDirectory);
     public string DirOf(string id) => System.IO.Path.Combine(Root, id);
+    /// <summary>The container's root file system mount point (&lt;id&gt;/rootfs, <see cref="ContainerMarkers.RootfsDirectory"/>, which pscmon unmounts).</summary>
+    public string RootfsOf(string id) => System.IO.Path.Combine(DirOf(id), ContainerMarkers.RootfsDirectory);
     public string NameFile(string name) => System.IO.Path.Combine(NamesDir, name);
 
     /// <summary>
@@ -68,7 +70,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
 
     /// <summary>The per-container lock serialising lifecycle operations on one container.</summary>
     public FileLock LockContainer(string id, CancellationToken ct = default) =>
-        FileLock.Exclusive(System.IO.Path.Combine(LocksDir, id + ".lock"), ct);
+        FileLock.Exclusive(ContainerMarkers.LockFile(Root, id), ct);
 
     /// <summary>
     /// Reserve <paramref name="name"/> for <paramref name="id"/> and publish the container directory. Call
@@ -301,7 +303,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     internal Container? TryReconcile(string id, Action<Container> repair)
     {
         Directory.CreateDirectory(LocksDir);
-        var l = FileLock.TryExclusive(System.IO.Path.Combine(LocksDir, id + ".lock"));
+        var l = FileLock.TryExclusive(ContainerMarkers.LockFile(Root, id));
         if (l is null) return Load(id);
         using (l) return ReconcileLocked(id, repair);
     }
@@ -383,7 +385,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
     {
         string dir = DirOf(c.Id);
         if (!Directory.Exists(dir)) return;
-        string rootfs = System.IO.Path.Combine(dir, "rootfs");
+        string rootfs = RootfsOf(c.Id);
         if (Directory.Exists(rootfs) && _sys.IsMountPoint(rootfs))
         {
             _sys.Unmount(rootfs);
@@ -401,6 +403,6 @@ public sealed partial class ContainerStore : Images.IImageUsers
             throw new PscException(ErrorIds.ContainerRemoveFailed, PscErrorCategory.WriteError, $"Removing the directory of '{c.Name}' failed: {e.Message}", c.Name, e);
         }
         ReleaseName(c.Name, c.Id);
-        try { File.Delete(System.IO.Path.Combine(LocksDir, c.Id + ".lock")); } catch (IOException) { }
+        try { File.Delete(ContainerMarkers.LockFile(Root, c.Id)); } catch (IOException) { }
     }
 }

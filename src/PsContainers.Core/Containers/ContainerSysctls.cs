@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace PsContainers.Core.Containers;
 
 /// <summary>
@@ -16,12 +18,12 @@ namespace PsContainers.Core.Containers;
 /// </summary>
 public static class ContainerSysctls
 {
-    private static readonly HashSet<string> Ipc = new(StringComparer.Ordinal)
-    {
+    private static readonly FrozenSet<string> Ipc = FrozenSet.ToFrozenSet<string>(
+    [
         "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
-    };
+    ], StringComparer.Ordinal);
 
-    private static readonly HashSet<string> Uts = new(StringComparer.Ordinal) { "kernel.domainname", "kernel.hostname" };
+    private static readonly FrozenSet<string> Uts = FrozenSet.ToFrozenSet<string>(["kernel.domainname", "kernel.hostname"], StringComparer.Ordinal);
 
     /// <summary>
     /// "name=value" entries (docker's --sysctl text; a value may contain '=') into a name → value map, later entries

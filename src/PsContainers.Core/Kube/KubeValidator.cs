@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using System.Collections.Frozen;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -27,28 +28,28 @@ namespace PsContainers.Core.Kube;
 /// </summary>
 public static partial class KubeValidator
 {
-    private static readonly Dictionary<string, string> KnownKinds = new(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, string> KnownKinds = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["Pod"] = "v1", ["Service"] = "v1", ["ConfigMap"] = "v1", ["Secret"] = "v1", ["PersistentVolumeClaim"] = "v1",
         ["Namespace"] = "v1", ["ServiceAccount"] = "v1",
         ["Deployment"] = "apps/v1", ["StatefulSet"] = "apps/v1", ["DaemonSet"] = "apps/v1", ["ReplicaSet"] = "apps/v1",
         ["Job"] = "batch/v1", ["CronJob"] = "batch/v1",
         ["Ingress"] = "networking.k8s.io/v1", ["NetworkPolicy"] = "networking.k8s.io/v1",
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly HashSet<string> ContainerFields = new(StringComparer.Ordinal)
-    {
+    private static readonly FrozenSet<string> ContainerFields = FrozenSet.ToFrozenSet<string>(
+    [
         "name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources", "resizePolicy", "restartPolicy",
         "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
         "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
-    };
+    ], StringComparer.Ordinal);
 
-    private static readonly HashSet<string> PortFields = new(StringComparer.Ordinal) { "name", "hostPort", "containerPort", "protocol", "hostIP" };
+    private static readonly FrozenSet<string> PortFields = FrozenSet.ToFrozenSet<string>(["name", "hostPort", "containerPort", "protocol", "hostIP"], StringComparer.Ordinal);
 
-    private static readonly HashSet<string> TopFields = new(StringComparer.Ordinal)
-    {
+    private static readonly FrozenSet<string> TopFields = FrozenSet.ToFrozenSet<string>(
+    [
         "apiVersion", "kind", "metadata", "spec", "status", "data", "binaryData", "stringData", "immutable", "type",
-    };
+    ], StringComparer.Ordinal);
 
     [GeneratedRegex("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")]
     private static partial Regex QuantityRegex();
@@ -481,7 +482,7 @@ public static partial class KubeValidator
             if (!QuantityRegex().IsMatch(s.Value ?? "")) Error(path, s, $"'{s.Value}' is not a Kubernetes quantity (such as 500m, 64Mi, 1Gi, 2).");
         }
 
-        private void Unknown(YamlMappingNode m, string path, HashSet<string> known)
+        private void Unknown(YamlMappingNode m, string path, FrozenSet<string> known)
         {
             foreach (var (k, _) in m.Children)
                 if (k is YamlScalarNode { Value: { } key } && !known.Contains(key))

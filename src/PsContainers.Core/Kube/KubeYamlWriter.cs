@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using System.Collections.Frozen;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -17,10 +18,10 @@ public static partial class KubeYamlWriter
 {
     [GeneratedRegex("^[A-Za-z_/][-A-Za-z0-9_./@+:]*$")] private static partial Regex PlainRegex();
 
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private static readonly FrozenSet<string> Reserved = FrozenSet.ToFrozenSet<string>(
+    [
         "true", "false", "yes", "no", "y", "n", "on", "off", "null", "nan", "inf",
-    };
+    ], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The YAML of <paramref name="documents"/>, each a mapping.</summary>
     /// <exception cref="ArgumentException">A value of a type other than the ones above.</exception>

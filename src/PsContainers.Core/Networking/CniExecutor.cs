@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PsContainers.Cni;
+using PsContainers.Contract;
 using PsContainers.Core.Util;
 
 namespace PsContainers.Core.Networking;
@@ -39,7 +40,7 @@ public sealed class CniExecutor
     public string? FindPlugin(string type) => CniPlugins.Find(type, PluginPaths);
 
     public string CachePath(string networkName, string containerId, string ifName) =>
-        Path.Combine(CacheDirectory, $"{networkName}-{containerId}-{ifName}.json");
+        Path.Combine(CacheDirectory, NetworkLayout.CacheFileName(networkName, containerId, ifName));
 
     /// <summary>ADD the container to every plugin of the list; returns (and caches) the final result.</summary>
     public CniResult Add(JsonObject conflist, CniRuntimeConf rt, CancellationToken ct = default)

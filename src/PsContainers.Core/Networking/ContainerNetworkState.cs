@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -41,14 +42,18 @@ public sealed class ContainerNetworkState
     public string? ResolvConfFile { get; set; }
     public List<string> ExtraHosts { get; set; } = new();
     public DateTime Created { get; set; } = DateTime.UtcNow;
-    /// <summary>Identifies this setup; a cleanup hook from an earlier start of the same container leaves it alone.</summary>
+    /// <summary>
+    /// Identifies this setup; a cleanup hook from an earlier start of the same container leaves it alone (pscmon reads it
+    /// by <see cref="NetworkLayout.ReadSetupId"/>, under the name <see cref="NetworkLayout.SetupIdProperty"/>).
+    /// </summary>
+    [JsonPropertyName(NetworkLayout.SetupIdProperty)]
     public string SetupId { get; set; } = Guid.NewGuid().ToString("N");
 
     /// <summary>The container directory's network state file (<see cref="FileName"/>).</summary>
-    public static string PathIn(string containerDir) => Path.Combine(containerDir, FileName);
+    public static string PathIn(string containerDir) => NetworkLayout.StateFileIn(containerDir);
 
     /// <summary>network.json: the file in the container's directory that holds this state while the network is set up.</summary>
-    public const string FileName = "network.json";
+    public const string FileName = NetworkLayout.StateFileName;
 
     /// <summary>Read a network.json; null when it does not exist or is not a network state.</summary>
     public static ContainerNetworkState? ReadFrom(string path)

@@ -42,7 +42,7 @@ public sealed class ContainerNetworking
     public string ContainerLockPath(string id) => LockPathFor(Paths, id);
 
     /// <summary><see cref="ContainerLockPath"/> of the store at <paramref name="paths"/> (networks/locks/ID.lock), also held by pscmon net-release while it releases.</summary>
-    public static string LockPathFor(PscPaths paths, string id) => Path.Combine(paths.Networks, "locks", id + ".lock");
+    public static string LockPathFor(PscPaths paths, string id) => NetworkLayout.LockFile(paths.Root, id);
 
     public ContainerNetworkState? GetState(string containerId) => ContainerNetworkState.ReadFrom(StatePath(containerId));
 
@@ -230,7 +230,7 @@ public sealed class ContainerNetworking
     /// </summary>
     public bool HasLeftovers(string containerId) =>
         File.Exists(StatePath(containerId)) || File.Exists(NetworkNamespace.PathFor(containerId))
-        || Directory.Exists(Cni.CacheDirectory) && Directory.EnumerateFiles(Cni.CacheDirectory, $"*-{containerId}-*.json").Any();
+        || Directory.Exists(Cni.CacheDirectory) && Directory.EnumerateFiles(Cni.CacheDirectory, NetworkLayout.CacheFilePattern(containerId)).Any();
 
     /// <summary>Undo <see cref="Setup"/>: CNI DEL every attachment, remove the namespace, release the ports. Idempotent.</summary>
     public void Teardown(string containerId, CancellationToken ct = default)

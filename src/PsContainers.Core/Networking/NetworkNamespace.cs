@@ -14,8 +14,11 @@ namespace PsContainers.Core.Networking;
 /// </remarks>
 public static class NetworkNamespace
 {
-    /// <summary>Where the engine's namespaces live; /run/netns makes them visible to `ip netns`.</summary>
-    public static string Directory { get; set; } = Cni.ContainerNetns.DefaultDirectory;
+    /// <summary>
+    /// Where the engine's namespaces live ($PSCONTAINERS_NETNS_DIR, else /run/netns, which makes them visible to
+    /// `ip netns`); read once, as pscmon's net-release reads it (<see cref="Cni.ContainerNetns.DefaultDirectory"/>).
+    /// </summary>
+    public static string Directory { get; } = Cni.ContainerNetns.DefaultDirectory;
 
     /// <summary>The namespace file of a container (<see cref="Cni.ContainerNetns.PathFor"/>, under <see cref="Directory"/>).</summary>
     public static string PathFor(string containerId) => Cni.ContainerNetns.PathFor(Directory, containerId);

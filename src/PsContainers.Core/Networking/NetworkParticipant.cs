@@ -1,3 +1,4 @@
+using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Runtime.Spec;
 
@@ -125,12 +126,7 @@ public sealed class NetworkParticipant : IContainerParticipant
                 // Restarting and keeps the namespace for the same bundle; when the policy gives up it releases.
                 spec.Hooks ??= new SpecHooks();
                 spec.Hooks.Poststop ??= new List<SpecHook>();
-                spec.Hooks.Poststop.Add(new SpecHook
-                {
-                    Path = ContainerManager.MonitorExecutable,
-                    Args = ["pscmon", "net-release", _paths.Root, c.Id, state.SetupId],
-                    Timeout = 30,
-                });
+                spec.Hooks.Poststop.Add(ReleaseHook(c, state));
             }
             AddFileMounts(spec, state);
         }
@@ -214,10 +210,21 @@ public sealed class NetworkParticipant : IContainerParticipant
             // records Restarting, for the same bundle, and releases it when the policy gives up)
             spec.Hooks ??= new SpecHooks();
             spec.Hooks.Poststop ??= new List<SpecHook>();
-            spec.Hooks.Poststop.Add(new SpecHook { Path = ContainerManager.MonitorExecutable, Args = ["pscmon", "net-release", _paths.Root, c.Id, state.SetupId], Timeout = 30 });
+            spec.Hooks.Poststop.Add(ReleaseHook(c, state));
         }
         AddFileMounts(spec, ownerState);
     }
+
+    /// <summary>
+    /// The poststop hook that releases <paramref name="state"/> when the container stops: pscmon net-release over this
+    /// store (<see cref="NetReleaseHook"/>, the command line pscmon parses).
+    /// </summary>
+    private SpecHook ReleaseHook(Container c, ContainerNetworkState state) => new()
+    {
+        Path = ContainerManager.MonitorExecutable,
+        Args = new NetReleaseHook(_paths.Root, c.Id, state.SetupId).HookArguments(),
+        Timeout = NetReleaseHook.TimeoutSeconds,
+    };
 
     public void Released(Container c) => _networking.Teardown(c.Id);
 

@@ -19,11 +19,11 @@ public sealed partial class NetworkStore
     public const string DefaultBridge = "psc0";
     public const string DefaultSubnet = "10.89.0.0/24";
     /// <summary>Host-wide runtime state: IPAM leases and subnet reservations (tmpfs; gone on reboot like the links it describes).</summary>
-    public static string RunDirectory { get; set; } = EngineEnvironment.RunDirectory ?? "/run/pscontainers";
+    public static string RunDirectory { get; set; } = EngineEnvironment.RunDirectory ?? NetworkLayout.DefaultRunDirectory;
 
     public PscPaths Paths { get; }
     public string Directory => Paths.Networks;
-    public string CacheDirectory => Path.Combine(Paths.Networks, "cache");
+    public string CacheDirectory => NetworkLayout.CacheDirectory(Paths.Root);
     public static string IpamDirectory => Path.Combine(RunDirectory, "ipam");
     private string LockPath => Path.Combine(Paths.Networks, ".lock");
 
@@ -330,7 +330,7 @@ public sealed partial class NetworkStore
     private static bool IsStale(string reservation)
     {
         var lines = SafeRead(reservation);
-        return lines.Length < 2 || !File.Exists(Path.Combine(lines[0], "networks", lines[1] + ".conflist"));
+        return lines.Length < 2 || !File.Exists(Path.Combine(NetworkLayout.NetworksDirectory(lines[0]), lines[1] + ".conflist"));
     }
 
     private static string[] SafeRead(string f) { try { return File.ReadAllLines(f); } catch (IOException) { return Array.Empty<string>(); } }

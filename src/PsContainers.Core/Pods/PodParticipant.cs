@@ -22,8 +22,11 @@ namespace PsContainers.Core.Pods;
 /// </summary>
 public sealed class PodParticipant(Engine engine) : IContainerParticipant
 {
-    /// <summary>Where the IPC and UTS pins of pod members are: &lt;container id&gt;-ipc, &lt;container id&gt;-uts.</summary>
-    public static string PinDirectory { get; set; } = Path.Combine(NetworkStore.RunDirectory, "podns");
+    /// <summary>
+    /// Where the IPC and UTS pins of pod members are: &lt;container id&gt;-ipc, &lt;container id&gt;-uts, in the host-wide
+    /// run directory's podns/ (fixed when the type is first used).
+    /// </summary>
+    public static string PinDirectory { get; } = Path.Combine(NetworkStore.RunDirectory, "podns");
 
     private static readonly (PodNamespace Shared, string Type)[] Pinned = [(PodNamespace.Ipc, "ipc"), (PodNamespace.Uts, "uts")];
 

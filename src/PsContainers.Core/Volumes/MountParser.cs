@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Collections.Immutable;
 using PsContainers.Core.Containers;
 
 namespace PsContainers.Core.Volumes;
@@ -6,7 +7,8 @@ namespace PsContainers.Core.Volumes;
 /// <summary>Parses docker's -v/--volume, --mount and --tmpfs syntaxes.</summary>
 public static partial class MountParser
 {
-    private static readonly HashSet<string> Propagations = new() { "shared", "rshared", "slave", "rslave", "private", "rprivate" };
+    /// <summary>The bind propagation modes (-Mount bind-propagation, -Volume options), in the order an error lists them.</summary>
+    private static readonly ImmutableArray<string> Propagations = ["shared", "rshared", "slave", "rslave", "private", "rprivate"];
 
     /// <summary>
     /// The one parser of docker's -v/--volume syntax (docker run reference, "Bind mounts" and "Volumes";

@@ -37,6 +37,31 @@ public static class ContainerMarkers
     /// </summary>
     public const string AttachSocket = "attach.socket";
 
+    /// <summary>The container's log in docker's json-file format, written by the monitor, read by the engine (Get-ContainerLog).</summary>
+    public const string LogFile = "json.log";
+
+    /// <summary>
+    /// The container's root file system: the overlay mount point the engine mounts before each start and the monitor
+    /// unmounts when the container ends (and never deletes through while it is mounted).
+    /// </summary>
+    public const string RootfsDirectory = "rootfs";
+
+    /// <summary>
+    /// The OCI bundle's configuration (runtime-spec bundle.md: "config.json ... MUST be in the root of the bundle");
+    /// the container's directory is the bundle. Written by the engine, read by the runtime and by the monitor (its
+    /// poststop hooks).
+    /// </summary>
+    public const string BundleConfigFile = "config.json";
+
+    /// <summary>
+    /// The per-container locks, a directory beside the container directories (PscPaths.Containers/.locks/&lt;id&gt;.lock):
+    /// the engine's ContainerStore takes them; the monitor of a -Remove container deletes its lock file.
+    /// </summary>
+    public const string LocksDirectory = ".locks";
+
+    /// <summary>The lock file of container <paramref name="id"/> in the containers directory <paramref name="containersDirectory"/>.</summary>
+    public static string LockFile(string containersDirectory, string id) => Path.Combine(containersDirectory, LocksDirectory, id + ".lock");
+
     /// <summary>
     /// Prefix of the name a removed container's directory is renamed to (a sibling in the containers directory) before
     /// its files are deleted: the container disappears at once, the deletion happens after the lock is released.

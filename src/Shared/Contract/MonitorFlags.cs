@@ -2,7 +2,7 @@ namespace PsContainers.Contract;
 
 /// <summary>
 /// pscmon's command-line flags, shared by the engine that builds the command line (MonitorClient for a container's
-/// monitor, ContainerManager.Exec for exec -it, ContainerManager.Attach for an attached terminal) and pscmon's
+/// monitor, ContainerManager.Exec for exec -it, ContainerManager.AttachInTerminal for Connect-Container on a terminal) and pscmon's
 /// MonitorOptions that parses it. Values follow the flag as the next argument where the doc says VALUE; the
 /// healthcheck's --health-* flags are <see cref="HealthConfig"/>'s. Usage: pscmon's Program.
 /// </summary>

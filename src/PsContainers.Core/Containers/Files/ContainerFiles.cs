@@ -23,7 +23,7 @@ public sealed class ContainerFiles
         var store = _engine.ContainerStore;
         using var l = store.LockContainer(c.Id, ct);
         var cur = store.Load(c.Id) ?? throw ContainerManager.NotFound(c.Name);
-        string rootfs = Path.Combine(store.DirOf(c.Id), "rootfs");
+        string rootfs = store.RootfsOf(c.Id);
         bool mounted = Directory.Exists(rootfs) && _engine.Syscalls.IsMountPoint(rootfs);
         if (!mounted) _engine.Containers.MountRootfs(cur);
         try { return work(rootfs); }
@@ -39,7 +39,7 @@ public sealed class ContainerFiles
     /// </summary>
     public IReadOnlyList<string>? ListMountedDirectory(Container c, string containerDir)
     {
-        string rootfs = Path.Combine(_engine.ContainerStore.DirOf(c.Id), "rootfs");
+        string rootfs = _engine.ContainerStore.RootfsOf(c.Id);
         if (!Directory.Exists(rootfs) || !_engine.Syscalls.IsMountPoint(rootfs)) return null;
         try
         {

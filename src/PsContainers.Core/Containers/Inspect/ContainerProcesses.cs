@@ -29,7 +29,7 @@ public sealed class ContainerProcesses
         var pids = _engine.Containers.RuntimeFor(cur).Ps(cur.Id);
         var sys = _engine.Syscalls;
         var boot = BootTime(sys);
-        var users = ReadPasswd(Path.Combine(store.DirOf(c.Id), "rootfs"));
+        var users = ReadPasswd(store.RootfsOf(c.Id));
         var list = new List<ContainerProcess>();
         foreach (int pid in pids)
         {
