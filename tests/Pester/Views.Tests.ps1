@@ -229,23 +229,23 @@ Describe 'Get-Container' {
 }
 
 Describe 'The other list views at 80 and 120 columns' {
-    It 'Get-ContainerImage shows the repository whole, the tag and the image ID at 80, the creation and size at 120' {
+    It 'Get-ContainerImage shows all five docker images columns at 80, the repository whole and wrapped after a slash' {
         # docker images prints a long repository whole and lets the line grow; a table must fit, so the repository
-        # wraps inside its 46 columns after a '/' and its row keeps TAG and IMAGE ID
+        # wraps inside its 26 columns after a '/' and its row keeps TAG, IMAGE ID, CREATED and SIZE
         $img = Get-ContainerImage busybox-test:latest
+        $rest = "$($img.ShortId) \d+ years? ago {2,4}\s*[\d.]+[kMG]?B"
         foreach ($w in 80, 120) {
             $lines = @((Get-ContainerImage | Out-String -Width $w) -split "`n" | ForEach-Object TrimEnd)
-            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $w }
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            ($lines | Where-Object { $_ -match '^REPOSITORY' }) | Should -Match '^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$'
             $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.Contains('2024.11.30-rc1') })
-            $lines[$i] | Should -Match "^registry\.example\.com:5000/platform-team/ {7}2024\.11\.30-rc1 {7}$($img.ShortId)\b"
-            $lines[$i + 1] | Should -Be 'web-frontend'
-            $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('registry.example.com:5000/team/') })
-            $lines[$i] | Should -Match "^registry\.example\.com:5000/team/ {16}latest {15}$($img.ShortId)\b"
-            $lines[$i + 1] | Should -Be 'some-long-project/api'
+            $lines[$i] | Should -Match "^registry\.example\.com:5000/ 2024\.11\.30-rc1 {4}$rest$"
+            $lines[$i + 1] | Should -Be 'platform-team/web-frontend'
+            $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('registry.example.com:5000/ latest ') })
+            $lines[$i] | Should -Match "^registry\.example\.com:5000/ latest {12}$rest$"
+            $lines[$i + 1] | Should -Be 'team/some-long-project/api'
+            Get-Row ($lines -join "`n") 'busybox-test' | Should -Match "^busybox-test {15}latest {12}$rest$"
         }
-        Get-Row (Get-ContainerImage busybox-test | Out-String -Width 80) 'busybox-test' | Should -Match "^busybox-test\s+latest\s+$($img.ShortId)$"
-        $t = Get-ContainerImage | Out-String -Width 120
-        Get-Row $t '2024.11.30-rc1' | Should -Match "$($img.ShortId)\s+\d+ years? ago\s+[\d.]+[kMG]?B\s*$"
     }
 
     It 'Get-ContainerImage -History (docker history) shows IMAGE, CREATED, CREATED BY and SIZE at 80, one row per step, newest first' {
