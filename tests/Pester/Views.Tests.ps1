@@ -379,8 +379,8 @@ Describe 'Every table view at 80 and 120 columns' {
 
     It 'keeps the host whole at 80 in the default view of every deserialized object, with the columns that identify its row' {
         # Invoke-Command adds PSComputerName and PSShowComputerName; PowerShell then appends a PSComputerName column to
-        # the default table, with the width the view's columns leave it
-        # the column that names each row, and the property it shows
+        # the default table, with the width the view's columns leave it. $identity: the column that names each row of
+        # a type, and the property it shows
         $identity = @{
             'PsContainers.Core.Images.ContainerImage' = 'IMAGE ID', 'ShortId'; 'PsContainers.Core.Images.ContainerImageHistory' = 'IMAGE', 'ShortId'
             'PsContainers.Core.Images.DiskUsage' = 'TYPE', 'Type'; 'PsContainers.Core.Images.DiskUsageItem' = 'NAME', 'Name'
