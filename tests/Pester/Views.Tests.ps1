@@ -20,6 +20,8 @@ BeforeAll {
     $script:PortsText = "0.0.0.0:$($script:Port)->80/tcp"
 
     $null = Add-ContainerImageTag busybox-test:latest registry.example.com:5000/platform-team/web-frontend:2024.11.30-rc1
+    # a new user's 52-character repository (issue 11): REPOSITORY, TAG and IMAGE ID must all stay visible at 80
+    $null = Add-ContainerImageTag busybox-test:latest registry.example.com:5000/team/some-long-project/api:latest
     $null = New-ContainerNetwork frontend-network-production
     $null = New-ContainerVolume postgres-data-production
     $script:Web = Invoke-ContainerImage busybox-test:latest -Detach -Name web-frontend-production-1 -Network frontend-network-production `
@@ -28,6 +30,134 @@ BeforeAll {
     $script:Job = Invoke-ContainerImage busybox-test:latest -Name exited-job-with-long-name -ErrorAction SilentlyContinue -- sh -c 'exit 3'
     $script:Job = Get-Container exited-job-with-long-name
     $null = Wait-ContainerCondition { (Get-Container web-frontend-production-1).StatusShort -like '*(healthy)' }
+
+    function script:ConvertTo-Deserialized {
+        <#
+        The object as remoting delivers it: serialized with remoting's serializer and depth, then read back; with
+        ComputerName, also the two properties Invoke-Command adds (PSComputerName, PSShowComputerName).
+        #>
+        param([Parameter(ValueFromPipeline)] $InputObject, [string] $ComputerName)
+        process {
+            $d = [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($InputObject))
+            if ($ComputerName) {
+                $d | Add-Member PSComputerName $ComputerName
+                $d | Add-Member PSShowComputerName $true
+            }
+            $d
+        }
+    }
+
+    function script:Get-ModuleView {
+        <#
+        The views of the module's format files in the order PowerShell reads them (the first view that selects a type
+        is its default): Name, Kind (TableControl, ListControl, CustomControl), the type names it selects and, for a
+        table, its column labels.
+        #>
+        $dir = Split-Path (Get-Module PsContainers).Path
+        foreach ($f in (Import-PowerShellDataFile (Join-Path $dir 'PsContainers.psd1')).FormatsToProcess) {
+            foreach ($view in ([xml](Get-Content -Raw (Join-Path $dir $f))).Configuration.ViewDefinitions.View) {
+                [pscustomobject]@{
+                    Name   = $view.Name
+                    Kind   = @('TableControl', 'ListControl', 'CustomControl', 'WideControl') | Where-Object { $view[$_] } | Select-Object -First 1
+                    Types  = @($view.ViewSelectedBy.TypeName)
+                    Labels = @($view.TableControl.TableHeaders.TableColumnHeader | ForEach-Object Label)
+                }
+            }
+        }
+    }
+
+    function script:Get-ViewSample {
+        <#
+        Objects of every type a table view of the module selects, keyed by type name: read from the containers, images,
+        network, volume and pod of this file where a cmdlet lists them here, made with their properties set (long
+        names, several ports) where only a registry, a broken store or a compose or Kubernetes file would give them.
+        #>
+        $compose = Join-Path $TestDrive 'views-compose.yaml'
+        Set-Content $compose "services:`n  web:`n    image: busybox-test:latest`n    ports: ['18080:80', '18443:443']`n    depends_on: [db]`n  db:`n    image: registry.example.com:5000/team/some-long-project/api:latest`n"
+        $project = Import-ContainerProject -Path $compose -ProjectName platform-team-web-frontend-prod
+        $prune = [PsContainers.Core.Prune.PruneResult]::new()
+        $prune.SpaceReclaimed = 123456789
+        $prune.ContainersDeleted.Add('0123456789ab')
+        $digest = 'sha256:' + ('0123456789abcdef' * 4)
+        [ordered]@{
+            'PsContainers.Core.Containers.Container'           = @(Get-Container -All)
+            'PsContainers.Core.Images.ContainerImage'          = @(Get-ContainerImage)
+            'PsContainers.Core.Images.ContainerImageHistory'   = @(Get-ContainerImage busybox-test:latest -History)
+            'PsContainers.Core.Images.DiskUsage'               = @(Get-ContainerDiskUsage)
+            'PsContainers.Core.Images.DiskUsageItem'           = @(Get-ContainerDiskUsage -Detailed)
+            'PsContainers.Core.Images.StorageProblem'          = @([PsContainers.Core.Images.StorageProblem]@{ Severity = 'Warning'; Kind = 'MissingImageRecord'; Target = $digest; Repaired = $true
+                    Message = "the index names image $digest, whose record is missing; the tag was removed" })
+            'PsContainers.Core.Networking.ContainerNetwork'    = @(Get-ContainerNetwork)
+            'PsContainers.Core.Volumes.ContainerVolume'        = @(Get-ContainerVolume)
+            'PsContainers.Core.Networking.PortMapping'         = @(Get-ContainerPort web-frontend-production-1)
+            'PsContainers.Core.Networking.NetworkAttachment'   = @([PsContainers.Core.Networking.NetworkAttachment]@{ Network = 'frontend-network-production'; IfName = 'eth1'
+                    IPAddress = '10.89.1.23'; PrefixLength = 24; Gateway = '10.89.1.1'; MacAddress = '02:42:0a:59:01:17' })
+            'PsContainers.Core.Containers.ContainerProcess'    = @(Get-ContainerProcess web-frontend-production-1)
+            'PsContainers.Core.Containers.ContainerStatistic'  = @(Get-ContainerStatistic web-frontend-production-1)
+            'PsContainers.Core.Containers.ContainerExitStatus' = @(Wait-Container exited-job-with-long-name)
+            'PsContainers.Contract.EngineEvent'                = @(Get-ContainerEvent -Since (Get-Date).AddHours(-1) -Until (Get-Date) | Select-Object -First 6)
+            'PsContainers.Core.Containers.ContainerChange'     = @([PsContainers.Core.Containers.ContainerChange]::new('/data/uploads/2024/report.csv', 'Added'))
+            'PsContainers.Core.Pods.ContainerPod'              = @(Get-ContainerPod)
+            'PsContainers.Core.Compose.ContainerProject'       = @($project)
+            'PsContainers.Core.Compose.ContainerProjectService' = @($project.Services)
+            'PsContainers.Core.Compose.ContainerProjectSummary' = @(Get-ContainerProject)
+            'PsContainers.Core.Compose.ContainerProjectChange' = @([PsContainers.Core.Compose.ContainerProjectChange]@{ Project = 'shop'; Service = 'web'; Kind = 'container'
+                    Target = 'platform-team-web-frontend-1'; Action = 'Recreate'; Reason = 'its image changed (busybox-test:latest)' })
+            'PsContainers.Core.Compose.ContainerProjectFinding' = @([PsContainers.Core.Compose.ContainerProjectFinding]@{ File = $compose; Line = 4; Severity = 'Warning'
+                    Rule = 'PublishedPortConflict'; Service = 'web'; Message = "$($compose):4: port 18080 is published by another service" })
+            'PsContainers.Core.Kube.KubeFinding'               = @([PsContainers.Core.Kube.KubeFinding]@{ Severity = 'Error'; Kind = 'Deployment'; Name = 'web-frontend'
+                    Path = 'spec.template.spec.containers[0].image'; Message = 'an image is required'; Document = 1; Line = 17; File = '/srv/kube/web-frontend.yaml' })
+            'PsContainers.Core.Prune.PruneResult'              = @($prune)
+            'PsContainers.Core.Registry.PushedImage'           = @([PsContainers.Core.Registry.PushedImage]@{ Name = 'registry.example.com:5000/team/api:1.0'; Digest = $digest
+                    Size = 2345678; BlobsUploaded = 2; BlobsMounted = 1; BlobsSkipped = 3 })
+            'PsContainers.Core.Registry.RegistryImageTag'      = @('1.0', '1.1', 'latest' | ForEach-Object {
+                    [PsContainers.Core.Registry.RegistryImageTag]@{ Registry = 'registry.example.com:5000'; Repository = 'team/api'; Tag = $_; Name = "registry.example.com:5000/team/api:$_" } })
+            'PsContainers.Core.Registry.RegistryLogin'         = @([PsContainers.Core.Registry.RegistryLogin]@{ Registry = 'registry.example.com:5000'; UserName = 'deploy-bot'
+                    AuthScheme = 'Basic'; AuthFiles = @('/root/.config/containers/auth.json') })
+            'PsContainers.Core.Runtime.EngineConfiguration'    = @(Get-ContainerConfiguration)
+        }
+    }
+
+    function script:Assert-TableFit {
+        <#
+        A rendered table fits: no line is longer than Width, and every column's header stands whole on the one line
+        above its dashes (one of Labels), the line above that being empty: a header squeezed into a narrower column
+        is split over several lines, and the part over its dashes is not a label.
+        #>
+        param([string] $Table, [int] $Width, [string[]] $Labels, [string] $Because)
+        $lines = @($Table -split "`n" | ForEach-Object TrimEnd)
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $Width -Because $Because }
+        $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+        $d | Should -BeGreaterThan 0 -Because "$Because has a header"
+        $header = $lines[$d - 1]
+        foreach ($m in [regex]::Matches($lines[$d], '-+')) {
+            $text = if ($m.Index -lt $header.Length) { $header.Substring($m.Index, [Math]::Min($m.Length, $header.Length - $m.Index)).Trim() } else { '' }
+            $text | Should -BeIn $Labels -Because "$Because, header over columns $($m.Index) to $($m.Index + $m.Length - 1)"
+        }
+        $lines[$d - 2] | Should -BeNullOrEmpty -Because "$Because writes its header on one line"
+    }
+
+    function script:Get-ColumnText {
+        <#
+        The text of the column headed Label (left-aligned) in each row of a rendered table, the lines a wrapped cell
+        takes joined: a row starts at a line ending with RowEnd and goes on until the next such line or an empty one;
+        the column runs from its header to the next column's dashes.
+        #>
+        param([string[]] $Lines, [string] $Label, [string] $RowEnd)
+        $d = [array]::FindIndex($Lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+        $start = ([regex]::Match($Lines[$d - 1], "(?<=^| )$([regex]::Escape($Label))(?= |$)")).Index
+        $next = @([regex]::Matches($Lines[$d], '-+') | Where-Object Index -GT $start | Select-Object -First 1)
+        $end = if ($next) { $next[0].Index - 1 } else { [int]::MaxValue }
+        $cells = [Collections.Generic.List[string]]::new()
+        $inRow = $false
+        foreach ($line in $Lines[($d + 1)..($Lines.Count - 1)]) {
+            $cell = if ($line.Length -gt $start) { $line.Substring($start, [Math]::Min($end, $line.Length) - $start).Trim() } else { '' }
+            if ($line.EndsWith($RowEnd)) { $cells.Add($cell); $inRow = $true }
+            elseif (-not $line.Trim() -or $line -match '^-[- ]*$') { $inRow = $false }
+            elseif ($inRow) { $cells[$cells.Count - 1] += $cell }
+        }
+        $cells.ToArray()
+    }
 
     function script:Get-Row {
         <# The line of a rendered table that contains Needle (the row of one object). #>
@@ -99,12 +229,23 @@ Describe 'Get-Container' {
 }
 
 Describe 'The other list views at 80 and 120 columns' {
-    It 'Get-ContainerImage shows the repository, the tag and the image ID at 80, the creation and size at 120' {
+    It 'Get-ContainerImage shows all five docker images columns at 80, the repository whole and wrapped after a slash' {
+        # docker images prints a long repository whole and lets the line grow; a table must fit, so the repository
+        # wraps inside its 26 columns after a '/' and its row keeps TAG, IMAGE ID, CREATED and SIZE
         $img = Get-ContainerImage busybox-test:latest
-        $t = Get-ContainerImage | Out-String -Width 80
-        Get-Row $t '2024.11.30-rc1' | Should -Match "^registry.example.com:5000/platform-team/web-frontend\s+2024.11.30-rc1\s+$($img.ShortId)\s*$"
-        $t = Get-ContainerImage | Out-String -Width 120
-        Get-Row $t '2024.11.30-rc1' | Should -Match "$($img.ShortId)\s+\d+ years? ago\s+[\d.]+[kMG]?B\s*$"
+        $rest = "$($img.ShortId) \d+ years? ago {2,4}\s*[\d.]+[kMG]?B"
+        foreach ($w in 80, 120) {
+            $lines = @((Get-ContainerImage | Out-String -Width $w) -split "`n" | ForEach-Object TrimEnd)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            ($lines | Where-Object { $_ -match '^REPOSITORY' }) | Should -Match '^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE$'
+            $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.Contains('2024.11.30-rc1') })
+            $lines[$i] | Should -Match "^registry\.example\.com:5000/ 2024\.11\.30-rc1 {4}$rest$"
+            $lines[$i + 1] | Should -Be 'platform-team/web-frontend'
+            $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('registry.example.com:5000/ latest ') })
+            $lines[$i] | Should -Match "^registry\.example\.com:5000/ latest {12}$rest$"
+            $lines[$i + 1] | Should -Be 'team/some-long-project/api'
+            Get-Row ($lines -join "`n") 'busybox-test' | Should -Match "^busybox-test {15}latest {12}$rest$"
+        }
     }
 
     It 'Get-ContainerImage -History (docker history) shows IMAGE, CREATED, CREATED BY and SIZE at 80, one row per step, newest first' {
@@ -176,6 +317,112 @@ Describe 'The other list views at 80 and 120 columns' {
     }
 }
 
+Describe 'ViewText (the texts the views compute)' {
+    It 'cuts a text at its end or its start with "...", and wraps a repository after a slash or a space' {
+        $v = [PsContainers.Views.ViewText]
+        $v::Cut("RUN apk add`n  --no-cache    curl", 43) | Should -BeExactly 'RUN apk add --no-cache curl'
+        $v::Cut('delete /data/deleted.txt, make /opaque opaque', 43) | Should -BeExactly 'delete /data/deleted.txt, make /opaque o...'
+        $v::Cut($null, 10) | Should -BeExactly ''
+        $v::CutStart('registry.example.com:5000/team/api:1.0', 19) | Should -BeExactly '...000/team/api:1.0'
+        $v::CutStart('busybox-test:latest', 19) | Should -BeExactly 'busybox-test:latest'
+        $v::WrapPath('registry.example.com:5000/platform-team/web-frontend', 46) | Should -BeExactly "registry.example.com:5000/platform-team/`nweb-frontend"
+        $v::WrapPath('registry.example.com:5000/platform-team/web-frontend', 52) | Should -BeExactly 'registry.example.com:5000/platform-team/web-frontend'
+        # no slash within the width: cut at the width; a space ends a line and is dropped
+        $v::WrapPath('0123456789abcdef0123456789abcdef', 12) | Should -BeExactly "0123456789ab`ncdef01234567`n89abcdef"
+        $v::WrapPath('busybox-test:latest (aa6848d8ff46)', 26) | Should -BeExactly "busybox-test:latest`n(aa6848d8ff46)"
+        $v::WrapPath($null, 5) | Should -BeExactly ''
+    }
+
+    It 'writes docker stats memory, block I/O, volume sizes and event actors' {
+        $v = [PsContainers.Views.ViewText]
+        $n2 = { param($x) $x.ToString('N2', [cultureinfo]::CurrentCulture) }
+        $v::MemoryUsage(438272, $null) | Should -BeExactly '428KiB / unlimited'
+        $v::MemoryUsage(13107200, 0) | Should -BeExactly "$(& $n2 12.5)MiB / unlimited"
+        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly "$(& $n2 12.5)MiB / $(& $n2 1)GiB"
+        $v::BlockIO(0, 1572864) | Should -BeExactly ('{0:N1}MB / {1:N1}MB' -f 0, 1.5)
+        $v::VolumeSize(24) | Should -BeExactly '24B'
+        $v::VolumeSize(4096) | Should -BeExactly ('{0:N1}kB' -f 4)
+        $v::VolumeSize(1.5GB) | Should -BeExactly ('{0:N1}GB' -f 1.5)
+        $id = 'sha256:' + ('0123456789abcdef' * 4)
+        $v::Actor($id, 'busybox-test:latest') | Should -BeExactly 'busybox-test:latest (0123456789ab)'
+        $v::Actor($id, $id) | Should -BeExactly '0123456789ab'
+        $v::Actor('frontend-network-production', $null) | Should -BeExactly 'frontend-network-production'
+    }
+}
+
+# Every table view of the module, rendered from real rows (long names, several ports) at 80 and 120 columns: no line
+# is longer than the width and no header is split over two lines (issue 11: PowerShell squeezes the last column that
+# does not fit to what is left, down to one character, and wraps its header).
+Describe 'Every table view at 80 and 120 columns' {
+    BeforeAll {
+        $null = New-ContainerPod view-fit-pod-with-long-name
+        $script:Samples = Get-ViewSample
+    }
+
+    AfterAll {
+        Remove-ContainerPod view-fit-pod-with-long-name -Force -Confirm:$false
+    }
+
+    It 'fits every table view of a live object in the width, each header whole on one line' {
+        $views = @(Get-ModuleView | Where-Object Kind -EQ 'TableControl' | Where-Object { @($_.Types | Where-Object { $_ -notlike 'Deserialized.*' }).Count })
+        $views.Count | Should -BeGreaterThan 20
+        foreach ($view in $views) {
+            $type = @($view.Types | Where-Object { $_ -notlike 'Deserialized.*' })[0]
+            $script:Samples.Contains($type) | Should -BeTrue -Because "a sample of $type renders view $($view.Name)"
+            $rows = $script:Samples[$type]
+            $rows.Count | Should -BeGreaterThan 0 -Because "$type has sample rows"
+            foreach ($w in 80, 120) {
+                Assert-TableFit ($rows | Format-Table -View $view.Name | Out-String -Width $w) $w $view.Labels "view $($view.Name) at $w"
+            }
+        }
+    }
+
+    It 'keeps the host whole at 80 in the default view of every deserialized object, with the columns that identify its row' {
+        # Invoke-Command adds PSComputerName and PSShowComputerName; PowerShell then appends a PSComputerName column to
+        # the default table, with the width the view's columns leave it. $identity: the column that names each row of
+        # a type, and the property it shows
+        $identity = @{
+            'PsContainers.Core.Images.ContainerImage' = 'IMAGE ID', 'ShortId'; 'PsContainers.Core.Images.ContainerImageHistory' = 'IMAGE', 'ShortId'
+            'PsContainers.Core.Images.DiskUsage' = 'TYPE', 'Type'; 'PsContainers.Core.Images.DiskUsageItem' = 'NAME', 'Name'
+            'PsContainers.Core.Images.StorageProblem' = 'KIND', 'Kind'; 'PsContainers.Core.Networking.ContainerNetwork' = 'NAME', 'Name'
+            'PsContainers.Core.Volumes.ContainerVolume' = 'VOLUME NAME', 'Name'; 'PsContainers.Core.Networking.PortMapping' = 'CONTAINER', 'ContainerName'
+            'PsContainers.Core.Networking.NetworkAttachment' = 'NETWORK', 'Network'; 'PsContainers.Core.Containers.ContainerProcess' = 'CMD', 'Command'
+            'PsContainers.Core.Containers.ContainerStatistic' = 'NAME', 'Name'; 'PsContainers.Core.Containers.ContainerExitStatus' = 'NAME', 'Name'
+            'PsContainers.Contract.EngineEvent' = 'ACTION', 'Action'; 'PsContainers.Core.Containers.ContainerChange' = 'PATH', 'Path'
+            'PsContainers.Core.Pods.ContainerPod' = 'NAME', 'Name'; 'PsContainers.Core.Compose.ContainerProject' = 'NAME', 'Name'
+            'PsContainers.Core.Compose.ContainerProjectSummary' = 'NAME', 'Name'; 'PsContainers.Core.Compose.ContainerProjectChange' = 'TARGET', 'Target'
+            'PsContainers.Core.Compose.ContainerProjectFinding' = 'RULE', 'Rule'; 'PsContainers.Core.Kube.KubeFinding' = 'SEVERITY', 'Severity'
+            'PsContainers.Core.Registry.PushedImage' = 'NAME', 'Name'; 'PsContainers.Core.Registry.RegistryImageTag' = 'TAG', 'Tag'
+            'PsContainers.Core.Registry.RegistryLogin' = 'REGISTRY', 'Registry'; 'PsContainers.Core.Prune.PruneResult' = 'CONTAINERS', 'Containers'
+            # the container's NAMES are cut at 20 (pinned by its own test below); its status names the row as well
+            'PsContainers.Core.Containers.Container' = 'STATUS', 'StatusShort'
+        }
+        # services travel inside their project (no cmdlet writes one alone, so none carries a host of its own); an
+        # engine configuration's default view is a list, which PowerShell gives a PSComputerName line
+        $views = @(Get-ModuleView)
+        $checked = 0
+        foreach ($type in $script:Samples.Keys | Where-Object { $_ -notin 'PsContainers.Core.Compose.ContainerProjectService', 'PsContainers.Core.Runtime.EngineConfiguration' }) {
+            $identity.Contains($type) | Should -BeTrue -Because "$type names the property that identifies its row"
+            $view = @($views | Where-Object { $_.Types -contains "Deserialized.$type" })[0]
+            $view.Kind | Should -Be 'TableControl' -Because "the default view of Deserialized.$type is a table"
+            $rows = @($script:Samples[$type] | ConvertTo-Deserialized -ComputerName 'web-01.example.net')
+            foreach ($w in 80, 120) {
+                $t = $rows | Out-String -Width $w
+                Assert-TableFit $t $w ($view.Labels + 'PSComputerName') "deserialized $type (view $($view.Name)) at $w"
+                $lines = @($t -split "`n" | ForEach-Object TrimEnd)
+                $headers = @(for ($i = 1; $i -lt $lines.Count; $i++) { if ($lines[$i] -match '^-[- ]*$') { $lines[$i - 1] } })
+                $headers.Count | Should -BeGreaterThan 0
+                $headers | ForEach-Object { $_ | Should -Match ' PSComputerName$' -Because "deserialized $type at $w has the host column last" }
+                @($lines | Where-Object { $_.EndsWith(' web-01.example.net') }).Count | Should -Be $rows.Count -Because "deserialized $type at $w shows the host whole on each row"
+                $label, $property = $identity[$type]
+                (Get-ColumnText $lines $label ' web-01.example.net') -join ' | ' | Should -BeExactly (@($rows | ForEach-Object { "$($_.$property)" }) -join ' | ') -Because "deserialized $type at $w shows each row's $label whole"
+            }
+            $checked++
+        }
+        $checked | Should -BeGreaterThan 20
+    }
+}
+
 # Objects that crossed a process boundary (Invoke-Command, Start-Job, Import-Clixml) are property bags whose type names
 # start with 'Deserialized.': every view also selects them and renders them from their properties alone, and a
 # deserialized container (Invoke-Command -HostName h1,h2 { Get-Container }) gets the RemoteContainer view, which leaves
@@ -183,21 +430,6 @@ Describe 'The other list views at 80 and 120 columns' {
 # the real remoting round trip is tests/Pester/Remoting.Tests.ps1.
 Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
     BeforeAll {
-        function script:ConvertTo-Deserialized {
-            <#
-            The object as remoting delivers it: serialized with remoting's serializer and depth, then read back; with
-            ComputerName, also the two properties Invoke-Command adds (PSComputerName, PSShowComputerName).
-            #>
-            param([Parameter(ValueFromPipeline)] $InputObject, [string] $ComputerName)
-            process {
-                $d = [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($InputObject))
-                if ($ComputerName) {
-                    $d | Add-Member PSComputerName $ComputerName
-                    $d | Add-Member PSShowComputerName $true
-                }
-                $d
-            }
-        }
         function script:Hide-Digits([string] $Text) {
             <# A rendered table with its numbers masked and its lines trimmed (times move on between two renderings). #>
             (($Text -replace '\d+', '#') -split "`n" | ForEach-Object { $_.TrimEnd() }) -join "`n"
@@ -228,21 +460,53 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $checked | Should -BeGreaterThan 25
     }
 
-    It 'renders deserialized images, networks, volumes, statistics, processes, ports and projects as the live objects' {
+    It 'renders deserialized images, networks, volumes, statistics, processes, ports, projects and wait results with the host they came from' {
+        # Invoke-Command -HostName h1,h2 { Get-ContainerStatistic } (issue 17): each table keeps the columns that name
+        # the row and the main figures, and leaves the PSComputerName column PowerShell appends room for the whole host
+        # at 80 columns, as the container and pod views do
         $cases = @(
-            { Get-ContainerImage }
-            { Get-ContainerImage busybox-test:latest -History }
-            { Get-ContainerNetwork frontend-network-production }
-            { Get-ContainerVolume postgres-data-production }
-            { Get-ContainerStatistic web-frontend-production-1 }
-            { Get-ContainerProcess web-frontend-production-1 }
-            { Get-ContainerPort web-frontend-production-1 }
-            { Get-ContainerProject }
-            { Wait-Container exited-job-with-long-name }
-            { Get-ContainerLog log-writer }
-            { Get-ContainerSystemInfo }
+            @{ Get = { Get-ContainerImage busybox-test:latest }; Header = '^REPOSITORY\s+TAG\s+IMAGE ID\s+PSComputerName$'
+                Row = { param($o) "^busybox-test\s+latest\s+$($o.ShortId) web-01\.example\.net$" } }
+            @{ Get = { Get-ContainerImage busybox-test:latest -History }; Header = '^IMAGE\s+CREATED BY\s+SIZE PSComputerName$'
+                Row = { param($o) "^$([regex]::Escape($o.ShortId))\s+$([regex]::Escape([PsContainers.Views.ViewText]::Cut($o.CreatedBy, 39)))\s+[\d.]+[kMG]?B web-01\.example\.net$" } }
+            @{ Get = { Get-ContainerNetwork frontend-network-production }; Header = '^NAME\s+DRIVER\s+SUBNET\s+PSComputerName$'
+                Row = { param($o) "^frontend-network-production\s+bridge\s+$([regex]::Escape($o.Subnet))\s+web-01\.example\.net$" } }
+            @{ Get = { Get-ContainerVolume postgres-data-production }; Header = '^VOLUME NAME\s+SIZE\s+USED BY\s+PSComputerName$'
+                Row = { param($o) '^postgres-data-production\s+\d+(\.\d)?[kMG]?B web-frontend-production-1\s+web-01\.example\.net$' } }
+            @{ Get = { Get-ContainerStatistic web-frontend-production-1 }; Header = '^NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM % PSComputerName$'
+                Row = { param($o) '^web-frontend-production-1\s+[\d.]+%\s+\S+ / unlimited\s+[\d.]+% web-01\.example\.net$' } }
+            @{ Get = { Get-ContainerProcess web-frontend-production-1 | Where-Object Command -Like 'httpd *' }; Header = '^UID\s+PID\s+TIME\s+CMD\s+PSComputerName$'
+                Row = { param($o) "^root\s+$($o.Pid) \d\d:\d\d:\d\d\s+httpd -f -p 80 -h /etc\s+web-01\.example\.net$" } }
+            @{ Get = { Get-ContainerPort web-frontend-production-1 }; Header = '^CONTAINER\s+PORTS\s+PSComputerName$'
+                Row = { param($o) "^web-frontend-production-1 $([regex]::Escape($script:PortsText))\s+web-01\.example\.net$" } }
+            @{ Get = { Get-ContainerProject shop }; Header = '^NAME\s+STATUS\s+PSComputerName$'
+                Row = { param($o) '^shop\s+running\(1/1\)\s+web-01\.example\.net$' } }
+            @{ Get = { Import-ContainerProject -Path $script:ComposeFile -ProjectName shop }; Header = '^NAME\s+SERVICES\s+PSComputerName$'
+                Row = { param($o) '^shop\s+web\s+web-01\.example\.net$' } }
+            @{ Get = { Wait-Container exited-job-with-long-name }; Header = '^NAME\s+EXIT CODE STATUS\s+PSComputerName$'
+                Row = { param($o) '^exited-job-with-long-name\s+3 Exited\s+web-01\.example\.net$' } }
         )
+        $script:ComposeFile = Join-Path $TestDrive 'compose.yaml'
+        Set-Content $script:ComposeFile "services:`n  web:`n    image: busybox-test:latest`n"
         foreach ($case in $cases) {
+            $live = @(& $case.Get)
+            $live.Count | Should -BeGreaterThan 0 -Because "$($case.Get) returns objects"
+            $remote = @($live | ConvertTo-Deserialized -ComputerName 'web-01.example.net')
+            $remote[0].pstypenames[0] | Should -BeLike 'Deserialized.PsContainers.*'
+            $t = $remote | Out-String -Width 80
+            $lines = @($t -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ })
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 -Because "$($case.Get) at 80 columns" }
+            $lines[0] | Should -Match $case.Header -Because "$($case.Get) at 80 columns"
+            $lines[1] | Should -Match '^[- ]+$'
+            for ($i = 0; $i -lt $live.Count; $i++) {
+                $lines[2 + $i] | Should -Match (& $case.Row $live[$i]) -Because "row $i of $($case.Get) at 80 columns"
+            }
+            # the view alone (Export-Clixml, Start-Job without a host): the same columns, nothing appended
+            $bare = @($live | ConvertTo-Deserialized | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() }
+            $bare[0].TrimEnd() | Should -Be ($lines[0] -replace '\s+PSComputerName$')
+        }
+        # what is not a table renders as the live object does
+        foreach ($case in { Get-ContainerLog log-writer }, { Get-ContainerSystemInfo }) {
             $live = @(& $case)
             $live.Count | Should -BeGreaterThan 0 -Because "$case returns objects"
             $remote = $live | ConvertTo-Deserialized
