@@ -706,6 +706,38 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         Test-NoBuildLeftovers
     }
 
+    It 'gives RUN touch /etc and RUN chmod 700 /srv a layer of just that directory and RUN true none, 20 builds in a row' {
+        # busybox-test has no /etc/hosts: the runtime makes its mount points in /etc, so /etc is copied up for every RUN
+        $base = Build-ContainerImage (New-Context 'touch-base' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN mkdir -m 755 /srv`n" }) -Tag build-touch-base:1
+        $ctx = New-Context 'touch-dir' @{ 'Dockerfile' = "FROM build-touch-base:1`nRUN true`nRUN touch /etc`nRUN chmod 700 /srv`n" }
+        function Get-LayerListing([string] $Digest) {
+            # the blob as stored (uncompressed by default); GNU tar's listing with full UTC times
+            $blob = "$script:Root/storage/blobs/sha256/$($Digest.Substring(7))"
+            Test-Path $blob | Should -BeTrue
+            $env:TZ = 'UTC'
+            try { @(& tar --full-time -tvf $blob) } finally { Remove-Item Env:TZ }
+        }
+        for ($i = 1; $i -le 20; $i++) {
+            $started = [DateTime]::UtcNow.AddSeconds(-1)
+            $img = Build-ContainerImage $ctx -Tag build-touch-dir:1 -NoCache
+            $ended = [DateTime]::UtcNow.AddSeconds(1)
+            # RUN true: an empty_layer history entry; touch and chmod: one layer each
+            $img.DiffIds.Count | Should -Be ($base.DiffIds.Count + 2) -Because "build $i"
+            @($img.History[-3..-1].EmptyLayer) | Should -Be @($true, $false, $false) -Because "build $i"
+            $etc = Get-LayerListing $img.Layers[-2]
+            $etc.Count | Should -Be 1 -Because "build ${i}: only etc/ ($etc)"
+            $etc[0] | Should -Match '^drwxr-xr-x \S+ +0 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d+)? etc/$' -Because "build $i"
+            $mtime = [DateTime]::ParseExact(([regex]::Match($etc[0], '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d')).Value, 'yyyy-MM-dd HH:mm:ss', [Globalization.CultureInfo]::InvariantCulture, 'AssumeUniversal,AdjustToUniversal')
+            # the touch's time, not the image's
+            $mtime | Should -BeGreaterOrEqual $started.AddTicks(-($started.Ticks % [TimeSpan]::TicksPerSecond)) -Because "build $i"
+            $mtime | Should -BeLessOrEqual $ended -Because "build $i"
+            $srv = Get-LayerListing $img.Layers[-1]
+            $srv.Count | Should -Be 1 -Because "build ${i}: only srv/ ($srv)"
+            $srv[0] | Should -Match '^drwx------ \S+ .* srv/$' -Because "build $i"
+        }
+        Test-NoBuildLeftovers
+    }
+
     It 'adds no layer for a RUN that changes nothing' {
         $ctx = New-Context 'run-true' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN true`n" }
         $base = Get-ContainerImage busybox-test:latest

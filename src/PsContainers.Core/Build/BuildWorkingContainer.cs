@@ -85,6 +85,23 @@ public sealed class BuildWorkingContainer : IDisposable
     }
 
     /// <summary>
+    /// The upper directory's directories as the runtime left them just before a RUN's command started (written by the
+    /// createRuntime hook of <see cref="BuildStepSpecContributor"/>), or null for a container never started or run by a
+    /// runtime that skipped the hook.
+    /// </summary>
+    /// <exception cref="PscException">LayerDiffFailed (ReadError): the stamps file is damaged or cannot be read.</exception>
+    public IReadOnlyDictionary<string, DirectoryStamp>? StampsBeforeRun()
+    {
+        if (Container is null) return null;
+        string file = Path.Combine(Container.Path!, BuildStepSpecContributor.StampsFileName);
+        try { return DirectoryStamps.Read(file); }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new PscException(ErrorIds.LayerDiffFailed, PscErrorCategory.ReadError, $"Cannot read the step's directory stamps '{file}': {e.Message}", file, e);
+        }
+    }
+
+    /// <summary>
     /// Hand the scratch directory over to the caller, who deletes it from now on (<see cref="Dispose"/> then leaves it):
     /// its path while it still exists (the store did not take it as the layer), else null; null for a container.
     /// </summary>

@@ -20,7 +20,8 @@ namespace PsContainers.Core.Build;
 /// no network unless <see cref="ImageBuildOptions.DefaultNetwork"/>), with the stage's ENV and ARGs, USER and
 /// WORKDIR; the shell form runs the stage's SHELL. Its output goes to the caller line by line; a non-zero exit fails
 /// the build (BuildStepFailed, with file:line, the command and the code). The container's upper directory, without
-/// the runtime's mount points, is the step's layer. <c>RUN --mount=type=cache</c> and <c>type=bind</c> are mounted for
+/// the runtime's mount points and the directories the runtime made to hold them that the command left untouched
+/// (<see cref="BuildStepSpecContributor"/>: <c>RUN touch /etc</c> gives a layer, <c>RUN true</c> none), is the step's layer. <c>RUN --mount=type=cache</c> and <c>type=bind</c> are mounted for
 /// the step (<see cref="BuildRunMounts"/>); a bind source's content is part of the step's cache key, a cache's is not.</item>
 /// <item>COPY/ADD: written into the mounted parent by <see cref="BuildCopier"/>; the written upper directory is the layer.</item>
 /// <item>Metadata (ENV, LABEL, CMD, ENTRYPOINT, EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD,
@@ -361,7 +362,9 @@ public sealed class ImageBuilder
         if (code != 0)
             throw new PscException(ErrorIds.BuildStepFailed, PscErrorCategory.InvalidResult,
                 $"{run.Location}: the command '{string.Join(' ', argv)}' returned a non-zero code: {code}", run.Location);
-        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!));
+        // the runtime's mount points, and the directories it made or copied up only to hold them and the command did not touch
+        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!),
+            w.StampsBeforeRun());
         CommitLayer(st, w, st.Config, createdBy, key, exclude, ct);
         Report(st.Name, run, false, st.ImageId);
     }
