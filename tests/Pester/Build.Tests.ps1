@@ -746,4 +746,31 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         $img.DiffIds | Should -Be $base.DiffIds
         Test-NoBuildLeftovers
     }
+
+    It 'deletes a step directory the store did not take in the background, and Clear-ContainerSystem collects what an interrupted build left' {
+        $src = Join-Path $script:Work 'trash-src'
+        $null = New-Item -ItemType Directory -Force "$src/usr/lib"
+        foreach ($n in 1..200) { [IO.File]::WriteAllText("$src/usr/lib/f$n", "$n") }
+        $ctx = New-Context 'trash' @{ 'Dockerfile' = "FROM scratch`nADD files.tar /`n" }
+        & tar --numeric-owner -C $src -cf (Join-Path $ctx 'files.tar') .
+        $trash = "$script:Root/tmp/trash"
+        $first = Build-ContainerImage $ctx -Tag build-trash:1 -NoCache
+        # the second time the store holds the layer: the scratch directory goes to the trash, deleted meanwhile
+        $second = Build-ContainerImage $ctx -Tag build-trash:2 -NoCache
+        $second.DiffIds | Should -Be $first.DiffIds
+        @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*').Count | Should -Be 0
+        Wait-ContainerCondition { @(Get-ChildItem $trash -Force -ErrorAction SilentlyContinue).Count -eq 0 } -TimeoutSeconds 60 | Should -BeTrue
+        # a build killed while its trash was deleted: an entry nobody deletes, with a link that must not be followed
+        $left = Join-Path $trash 'interrupted'
+        $null = New-Item -ItemType Directory -Force "$left/etc"
+        [IO.File]::WriteAllText("$left/etc/x", 'x')
+        $outside = Join-Path $script:Work 'trash-outside'
+        $null = New-Item -ItemType Directory -Force $outside
+        [IO.File]::WriteAllText("$outside/keep", 'kept')
+        $null = New-Item -ItemType SymbolicLink -Path "$left/link" -Target $outside
+        $null = Clear-ContainerSystem -Force
+        Test-Path $left | Should -BeFalse
+        Get-Content "$outside/keep" | Should -Be 'kept'
+        Test-NoBuildLeftovers
+    }
 }

@@ -11,7 +11,8 @@ namespace PsContainers.Core.Build;
 /// step's layer. A parent without layers (<c>FROM scratch</c>, or only metadata on it) has no overlay: the step writes
 /// into an empty directory, which is its layer. The store may take the upper directory as the new layer's directory
 /// (<see cref="PsContainers.Core.Images.ImageStore.CommitLayer(string, PsContainers.Core.Images.ImageCommitSpec, PsContainers.Core.Images.LayerDiffOptions?, PsContainers.Core.Util.IProgressSink, CancellationToken, bool)"/>):
-/// it is then gone when the container is removed. <see cref="Dispose"/> removes the container (killing what still runs,
+/// it is then gone when the container is removed; when the store did not take it, <see cref="DiscardUntakenDirectory"/>
+/// hands it to the build's <see cref="BuildTrash"/>. <see cref="Dispose"/> removes the container (killing what still runs,
 /// unmounting) or the directory: nothing is left behind, also on Ctrl+C.
 /// </summary>
 public sealed class BuildWorkingContainer : IDisposable
@@ -102,17 +103,27 @@ public sealed class BuildWorkingContainer : IDisposable
     }
 
     /// <summary>
-    /// Hand the scratch directory over to the caller, who deletes it from now on (<see cref="Dispose"/> then leaves it):
-    /// its path while it still exists (the store did not take it as the layer), else null; null for a container.
+    /// After the step's commit (the root unmounted, the process ended): the scratch directory, or the container's upper
+    /// directory, when the store did not take it as the layer (it held the layer already), goes to
+    /// <paramref name="trash"/>, deleted in the background instead of by <see cref="Dispose"/> on the build's path.
+    /// Nothing happens when the store took it.
     /// </summary>
-    public string? ReleaseScratchDirectory()
+    /// <exception cref="IOException">The directory can be neither renamed nor deleted.</exception>
+    public void DiscardUntakenDirectory(BuildTrash trash)
     {
-        if (_scratchDir is null || _scratchReleased) return null;
-        _scratchReleased = true;
-        return Directory.Exists(_scratchDir) ? _scratchDir : null;
+        if (_scratchDir is not null)
+        {
+            if (_scratchReleased) return;
+            _scratchReleased = true;
+            if (Directory.Exists(_scratchDir)) trash.Discard(_scratchDir);
+            return;
+        }
+        if (Container is null) return;
+        string upper = UpperDirectory;
+        if (Directory.Exists(upper)) trash.Discard(upper);
     }
 
-    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless released).</summary>
+    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless discarded).</summary>
     public void Dispose()
     {
         if (_scratchDir is not null) { if (!_scratchReleased) SafeTree.Delete(_scratchDir); return; }
