@@ -724,14 +724,14 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
             # RUN true: an empty_layer history entry; touch and chmod: one layer each
             $img.DiffIds.Count | Should -Be ($base.DiffIds.Count + 2) -Because "build $i"
             @($img.History[-3..-1].EmptyLayer) | Should -Be @($true, $false, $false) -Because "build $i"
-            $etc = Get-LayerListing $img.Layers[-2]
+            $etc = @(Get-LayerListing $img.Layers[-2])
             $etc.Count | Should -Be 1 -Because "build ${i}: only etc/ ($etc)"
             $etc[0] | Should -Match '^drwxr-xr-x \S+ +0 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d+)? etc/$' -Because "build $i"
             $mtime = [DateTime]::ParseExact(([regex]::Match($etc[0], '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d')).Value, 'yyyy-MM-dd HH:mm:ss', [Globalization.CultureInfo]::InvariantCulture, 'AssumeUniversal,AdjustToUniversal')
             # the touch's time, not the image's
             $mtime | Should -BeGreaterOrEqual $started.AddTicks(-($started.Ticks % [TimeSpan]::TicksPerSecond)) -Because "build $i"
             $mtime | Should -BeLessOrEqual $ended -Because "build $i"
-            $srv = Get-LayerListing $img.Layers[-1]
+            $srv = @(Get-LayerListing $img.Layers[-1])
             $srv.Count | Should -Be 1 -Because "build ${i}: only srv/ ($srv)"
             $srv[0] | Should -Match '^drwx------ \S+ .* srv/$' -Because "build $i"
         }
