@@ -114,6 +114,24 @@ public sealed class BundleBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_build_steps_working_container_gets_the_dir_stamps_createRuntime_hook()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, []);
+        var plain = NewContainer();
+        Assert.Null(b.Write(plain, Rootfs(plain)).Hooks?.CreateRuntime);
+
+        var step = NewContainer();
+        step.Config.Labels[PsContainers.Core.Build.BuildWorkingContainer.StepLabel] = "Dockerfile:3";
+        var spec = b.Write(step, Rootfs(step));
+        string bundle = _engine.ContainerStore.DirOf(step.Id);
+        var hook = Assert.Single(spec.Hooks!.CreateRuntime!);
+        Assert.Equal(ContainerManager.MonitorExecutable, hook.Path);
+        Assert.Equal(["pscmon", "dir-stamps", Path.Combine(bundle, "upper"), Path.Combine(bundle, PsContainers.Core.Build.BuildStepSpecContributor.StampsFileName)], hook.Args!);
+        Assert.Null(spec.Hooks.Prestart);
+        Assert.Null(spec.Hooks.StartContainer);
+    }
+
+    [Fact]
     public void On_the_callers_terminal_the_process_gets_a_terminal_and_a_TERM()
     {
         var b = new BundleBuilder(_engine.ContainerStore, []);
