@@ -13,7 +13,8 @@ namespace PsContainers.Monitor;
 /// <item>--foreground (-Interactive -Tty) and --exec-tty (exec -it): <see cref="TerminalRelay"/>;</item>
 /// <item>--attach-socket: <see cref="AttachClient"/>, a terminal attached to a running container (Connect-Container);</item>
 /// <item>net-release: <see cref="NetRelease"/>, the poststop hook that releases a container's network;</item>
-/// <item>net-probe: <see cref="NetProbe"/>, an HTTP-GET or TCP-SOCKET healthcheck probe in the container's network namespace.</item>
+/// <item>net-probe: <see cref="NetProbe"/>, an HTTP-GET or TCP-SOCKET healthcheck probe in the container's network namespace;</item>
+/// <item>dir-stamps: <see cref="DirStampsHook"/>, the createRuntime hook of a build's RUN step that records its upper directory's directories.</item>
 /// </list>
 /// One <see cref="MonitorContext"/> carries a run's state; nothing is kept in static fields.
 /// </summary>
@@ -23,6 +24,7 @@ public static partial class Program
     {
         if (args.Length > 0 && args[0] == NetReleaseHook.Subcommand) return NetRelease.Run(args[1..]);
         if (args.Length > 0 && args[0] == "net-probe") return NetProbe.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "dir-stamps") return DirStampsHook.Run(args[1..]);
         MonitorOptions o;
         try { o = MonitorOptions.Parse(args); }
         catch (Exception e)
@@ -32,6 +34,7 @@ public static partial class Program
             Console.Error.WriteLine("       pscmon --attach-socket PATH [--detach-keys KEYS] [--no-stdin]");
             Console.Error.WriteLine("       pscmon net-release STORE_ROOT CONTAINER_ID SETUP_ID [--foreground]");
             Console.Error.WriteLine("       pscmon net-probe PID HTTP-GET PORT PATH | pscmon net-probe PID TCP-SOCKET PORT");
+            Console.Error.WriteLine("       pscmon dir-stamps UPPER_DIR STAMPS_FILE");
             return 2;
         }
         var ctx = new MonitorContext(o);

@@ -706,12 +706,71 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         Test-NoBuildLeftovers
     }
 
+    It 'gives RUN touch /etc and RUN chmod 700 /srv a layer of just that directory and RUN true none, 20 builds in a row' {
+        # busybox-test has no /etc/hosts: the runtime makes its mount points in /etc, so /etc is copied up for every RUN
+        $base = Build-ContainerImage (New-Context 'touch-base' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN mkdir -m 755 /srv`n" }) -Tag build-touch-base:1
+        $ctx = New-Context 'touch-dir' @{ 'Dockerfile' = "FROM build-touch-base:1`nRUN true`nRUN touch /etc`nRUN chmod 700 /srv`n" }
+        function Get-LayerListing([string] $Digest) {
+            # the blob as stored (uncompressed by default); GNU tar's listing with full UTC times
+            $blob = "$script:Root/storage/blobs/sha256/$($Digest.Substring(7))"
+            Test-Path $blob | Should -BeTrue
+            $env:TZ = 'UTC'
+            try { @(& tar --full-time -tvf $blob) } finally { Remove-Item Env:TZ }
+        }
+        for ($i = 1; $i -le 20; $i++) {
+            $started = [DateTime]::UtcNow.AddSeconds(-1)
+            $img = Build-ContainerImage $ctx -Tag build-touch-dir:1 -NoCache
+            $ended = [DateTime]::UtcNow.AddSeconds(1)
+            # RUN true: an empty_layer history entry; touch and chmod: one layer each
+            $img.DiffIds.Count | Should -Be ($base.DiffIds.Count + 2) -Because "build $i"
+            @($img.History[-3..-1].EmptyLayer) | Should -Be @($true, $false, $false) -Because "build $i"
+            $etc = @(Get-LayerListing $img.Layers[-2])
+            $etc.Count | Should -Be 1 -Because "build ${i}: only etc/ ($etc)"
+            $etc[0] | Should -Match '^drwxr-xr-x \S+ +0 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d+)? etc/$' -Because "build $i"
+            $mtime = [DateTime]::ParseExact(([regex]::Match($etc[0], '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d')).Value, 'yyyy-MM-dd HH:mm:ss', [Globalization.CultureInfo]::InvariantCulture, 'AssumeUniversal,AdjustToUniversal')
+            # the touch's time, not the image's
+            $mtime | Should -BeGreaterOrEqual $started.AddTicks(-($started.Ticks % [TimeSpan]::TicksPerSecond)) -Because "build $i"
+            $mtime | Should -BeLessOrEqual $ended -Because "build $i"
+            $srv = @(Get-LayerListing $img.Layers[-1])
+            $srv.Count | Should -Be 1 -Because "build ${i}: only srv/ ($srv)"
+            $srv[0] | Should -Match '^drwx------ \S+ .* srv/$' -Because "build $i"
+        }
+        Test-NoBuildLeftovers
+    }
+
     It 'adds no layer for a RUN that changes nothing' {
         $ctx = New-Context 'run-true' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN true`n" }
         $base = Get-ContainerImage busybox-test:latest
         $img = Build-ContainerImage $ctx -Tag build-run-true:1
         # the runtime's mount points (/etc/hosts, resolv.conf, hostname) and the directories holding them are no change
         $img.DiffIds | Should -Be $base.DiffIds
+        Test-NoBuildLeftovers
+    }
+
+    It 'deletes a step directory the store did not take in the background, and Clear-ContainerSystem collects what an interrupted build left' {
+        $src = Join-Path $script:Work 'trash-src'
+        $null = New-Item -ItemType Directory -Force "$src/usr/lib"
+        foreach ($n in 1..200) { [IO.File]::WriteAllText("$src/usr/lib/f$n", "$n") }
+        $ctx = New-Context 'trash' @{ 'Dockerfile' = "FROM scratch`nADD files.tar /`n" }
+        & tar --numeric-owner -C $src -cf (Join-Path $ctx 'files.tar') .
+        $trash = "$script:Root/tmp/trash"
+        $first = Build-ContainerImage $ctx -Tag build-trash:1 -NoCache
+        # the second time the store holds the layer: the scratch directory goes to the trash, deleted meanwhile
+        $second = Build-ContainerImage $ctx -Tag build-trash:2 -NoCache
+        $second.DiffIds | Should -Be $first.DiffIds
+        @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*').Count | Should -Be 0
+        Wait-ContainerCondition { @(Get-ChildItem $trash -Force -ErrorAction SilentlyContinue).Count -eq 0 } -TimeoutSeconds 60 | Should -BeTrue
+        # a build killed while its trash was deleted: an entry nobody deletes, with a link that must not be followed
+        $left = Join-Path $trash 'interrupted'
+        $null = New-Item -ItemType Directory -Force "$left/etc"
+        [IO.File]::WriteAllText("$left/etc/x", 'x')
+        $outside = Join-Path $script:Work 'trash-outside'
+        $null = New-Item -ItemType Directory -Force $outside
+        [IO.File]::WriteAllText("$outside/keep", 'kept')
+        $null = New-Item -ItemType SymbolicLink -Path "$left/link" -Target $outside
+        $null = Clear-ContainerSystem -Force
+        Test-Path $left | Should -BeFalse
+        Get-Content "$outside/keep" | Should -Be 'kept'
         Test-NoBuildLeftovers
     }
 }

@@ -11,7 +11,8 @@ namespace PsContainers.Core.Build;
 /// step's layer. A parent without layers (<c>FROM scratch</c>, or only metadata on it) has no overlay: the step writes
 /// into an empty directory, which is its layer. The store may take the upper directory as the new layer's directory
 /// (<see cref="PsContainers.Core.Images.ImageStore.CommitLayer(string, PsContainers.Core.Images.ImageCommitSpec, PsContainers.Core.Images.LayerDiffOptions?, PsContainers.Core.Util.IProgressSink, CancellationToken, bool)"/>):
-/// it is then gone when the container is removed. <see cref="Dispose"/> removes the container (killing what still runs,
+/// it is then gone when the container is removed; when the store did not take it, <see cref="DiscardUntakenDirectory"/>
+/// hands it to the build's <see cref="BuildTrash"/>. <see cref="Dispose"/> removes the container (killing what still runs,
 /// unmounting) or the directory: nothing is left behind, also on Ctrl+C.
 /// </summary>
 public sealed class BuildWorkingContainer : IDisposable
@@ -85,17 +86,44 @@ public sealed class BuildWorkingContainer : IDisposable
     }
 
     /// <summary>
-    /// Hand the scratch directory over to the caller, who deletes it from now on (<see cref="Dispose"/> then leaves it):
-    /// its path while it still exists (the store did not take it as the layer), else null; null for a container.
+    /// The upper directory's directories as the runtime left them just before a RUN's command started (written by the
+    /// createRuntime hook of <see cref="BuildStepSpecContributor"/>), or null for a container never started or run by a
+    /// runtime that skipped the hook.
     /// </summary>
-    public string? ReleaseScratchDirectory()
+    /// <exception cref="PscException">LayerDiffFailed (ReadError): the stamps file is damaged or cannot be read.</exception>
+    public IReadOnlyDictionary<string, DirectoryStamp>? StampsBeforeRun()
     {
-        if (_scratchDir is null || _scratchReleased) return null;
-        _scratchReleased = true;
-        return Directory.Exists(_scratchDir) ? _scratchDir : null;
+        if (Container is null) return null;
+        string file = Path.Combine(Container.Path!, BuildStepSpecContributor.StampsFileName);
+        try { return DirectoryStamps.Read(file); }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new PscException(ErrorIds.LayerDiffFailed, PscErrorCategory.ReadError, $"Cannot read the step's directory stamps '{file}': {e.Message}", file, e);
+        }
     }
 
-    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless released).</summary>
+    /// <summary>
+    /// After the step's commit (the root unmounted, the process ended): the scratch directory, or the container's upper
+    /// directory, when the store did not take it as the layer (it held the layer already), goes to
+    /// <paramref name="trash"/>, deleted in the background instead of by <see cref="Dispose"/> on the build's path.
+    /// Nothing happens when the store took it.
+    /// </summary>
+    /// <exception cref="IOException">The directory can be neither renamed nor deleted.</exception>
+    public void DiscardUntakenDirectory(BuildTrash trash)
+    {
+        if (_scratchDir is not null)
+        {
+            if (_scratchReleased) return;
+            _scratchReleased = true;
+            if (Directory.Exists(_scratchDir)) trash.Discard(_scratchDir);
+            return;
+        }
+        if (Container is null) return;
+        string upper = UpperDirectory;
+        if (Directory.Exists(upper)) trash.Discard(upper);
+    }
+
+    /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless discarded).</summary>
     public void Dispose()
     {
         if (_scratchDir is not null) { if (!_scratchReleased) SafeTree.Delete(_scratchDir); return; }

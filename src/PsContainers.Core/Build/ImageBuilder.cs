@@ -20,7 +20,8 @@ namespace PsContainers.Core.Build;
 /// no network unless <see cref="ImageBuildOptions.DefaultNetwork"/>), with the stage's ENV and ARGs, USER and
 /// WORKDIR; the shell form runs the stage's SHELL. Its output goes to the caller line by line; a non-zero exit fails
 /// the build (BuildStepFailed, with file:line, the command and the code). The container's upper directory, without
-/// the runtime's mount points, is the step's layer. <c>RUN --mount=type=cache</c> and <c>type=bind</c> are mounted for
+/// the runtime's mount points and the directories the runtime made to hold them that the command left untouched
+/// (<see cref="BuildStepSpecContributor"/>: <c>RUN touch /etc</c> gives a layer, <c>RUN true</c> none), is the step's layer. <c>RUN --mount=type=cache</c> and <c>type=bind</c> are mounted for
 /// the step (<see cref="BuildRunMounts"/>); a bind source's content is part of the step's cache key, a cache's is not.</item>
 /// <item>COPY/ADD: written into the mounted parent by <see cref="BuildCopier"/>; the written upper directory is the layer.</item>
 /// <item>Metadata (ENV, LABEL, CMD, ENTRYPOINT, EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD,
@@ -41,8 +42,8 @@ public sealed class ImageBuilder
     private readonly IProgressSink _progress;
     private readonly BuildCache _cache;
     private int _step, _total;
-    /// <summary>Scratch directories of finished steps being deleted while the next steps run; <see cref="Build"/> waits for them.</summary>
-    private readonly List<Task> _deletions = new();
+    /// <summary>Where the directories of finished steps the store did not take go, deleted in the background (nobody waits for them).</summary>
+    private readonly BuildTrash _trash;
 
     /// <param name="engine">The engine whose store, runtime and networks the build uses.</param>
     /// <param name="options">What to build.</param>
@@ -57,6 +58,7 @@ public sealed class ImageBuilder
         _onOutput = onOutput;
         _progress = progress;
         _cache = new BuildCache(engine.Paths, engine.Images);
+        _trash = new BuildTrash(engine.Paths);
         _sourceDate = SourceDateEpoch(options.BuildArguments);
     }
 
@@ -117,8 +119,9 @@ public sealed class ImageBuilder
     /// <exception cref="OperationCanceledException">Cancelled; nothing is left running or mounted.</exception>
     public ContainerImage Build(CancellationToken ct)
     {
-        try { return BuildStages(ct); }
-        finally { WaitForDeletions(); }
+        // what an interrupted build left in the trash goes meanwhile
+        _trash.CollectInBackground();
+        return BuildStages(ct);
     }
 
     private ContainerImage BuildStages(CancellationToken ct)
@@ -361,7 +364,9 @@ public sealed class ImageBuilder
         if (code != 0)
             throw new PscException(ErrorIds.BuildStepFailed, PscErrorCategory.InvalidResult,
                 $"{run.Location}: the command '{string.Join(' ', argv)}' returned a non-zero code: {code}", run.Location);
-        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!));
+        // the runtime's mount points, and the directories it made or copied up only to hold them and the command did not touch
+        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!),
+            w.StampsBeforeRun());
         CommitLayer(st, w, st.Config, createdBy, key, exclude, ct);
         Report(st.Name, run, false, st.ImageId);
     }
@@ -597,21 +602,10 @@ public sealed class ImageBuilder
         var img = _engine.Images.CommitLayer(w.UpperDirectory, Spec(st, config, createdBy), new LayerDiffOptions { Exclude = exclude, Compression = _o.Compression }, _progress, ct, takeDirectory: true);
         PhaseTrace.Mark("build: layer committed");
         Advance(st, img, config, createdBy, key);
-        // a FROM scratch step's directory the store did not take (it holds the layer already): deleted meanwhile, off the
-        // build's path (a root file system's worth of files takes long to delete on a busy disk)
-        if (w.ReleaseScratchDirectory() is { } dir) _deletions.Add(Task.Run(() => SafeTree.Delete(dir)));
-    }
-
-    /// <summary>Wait for the deletions of released scratch directories; one that failed is a warning (the build's result stands).</summary>
-    private void WaitForDeletions()
-    {
-        foreach (var t in _deletions)
-        {
-            try { t.Wait(); }
-            catch (AggregateException e) { _progress.Warning($"A build step's scratch directory could not be deleted: {e.InnerException?.Message}"); }
-        }
-        _deletions.Clear();
-        PhaseTrace.Mark("build: scratch directories deleted");
+        // the step's directory the store did not take (it holds the layer already): into the trash, deleted in the
+        // background, off the build's path (a root file system's worth of files takes seconds to delete on a busy disk)
+        w.DiscardUntakenDirectory(_trash);
+        PhaseTrace.Mark("build: untaken directory discarded");
     }
 
     private void Advance(StageState st, ContainerImage img, ImageExecutionConfig config, string createdBy, string? key)

@@ -26,11 +26,11 @@ public sealed class BundleBuilder
     public BundleBuilder(ContainerStore store, IReadOnlyList<IContainerParticipant> participants)
     {
         _store = store;
-        _static = [new InitSpecContributor(), new TmpfsSpecContributor(), new SysctlSpecContributor(), new DeviceSpecContributor()];
+        _static = [new InitSpecContributor(), new TmpfsSpecContributor(), new SysctlSpecContributor(), new DeviceSpecContributor(), new Build.BuildStepSpecContributor()];
         Contributors = [.. _static, .. participants];
     }
 
-    /// <summary>Every contributor in the order they edit the spec: init, tmpfs, sysctl, devices, then the participants (pod membership, network, volumes).</summary>
+    /// <summary>Every contributor in the order they edit the spec: init, tmpfs, sysctl, devices, a build step's hook, then the participants (pod membership, network, volumes).</summary>
     public IReadOnlyList<ISpecContributor> Contributors { get; }
 
     /// <summary>

@@ -96,7 +96,15 @@ public static class ContainerChanges
     /// <param name="upperDir">The container's upper directory; none (never started): an empty set.</param>
     /// <param name="lowerDirsBaseFirst">The image's unpacked layer directories, base layer first.</param>
     /// <param name="mountPoints">The runtime's mount destinations (from the bundle's config.json).</param>
-    public static HashSet<string> RuntimeMountTargets(string upperDir, IReadOnlyList<string> lowerDirsBaseFirst, IReadOnlyCollection<string> mountPoints)
+    /// <param name="stampsBeforeRun">
+    /// The upper directory's directories as the runtime left them before the process ran (a build step's
+    /// <see cref="DirectoryStamps"/>, recorded by its createRuntime hook), or null when unknown (a container committed
+    /// with docker commit). Given, a directory above a mount point is the runtime's only when it is in the snapshot
+    /// with the same <see cref="DirectoryStamp"/> now (mode, owner, mtime, ctime): one the process touched
+    /// (<c>touch /etc</c>, <c>chmod</c>, an xattr) or copied up itself is a change even when its mode and owner are the image's.
+    /// </param>
+    public static HashSet<string> RuntimeMountTargets(string upperDir, IReadOnlyList<string> lowerDirsBaseFirst, IReadOnlyCollection<string> mountPoints,
+        IReadOnlyDictionary<string, DirectoryStamp>? stampsBeforeRun = null)
     {
         if (!Directory.Exists(upperDir)) return new HashSet<string>(StringComparer.Ordinal);
         using var upper = SafeFd.OpenDirectory(upperDir);
@@ -110,6 +118,7 @@ public static class ContainerChanges
             {
                 byte[] rel = BytePath.FromString(dir);
                 if (!TryLookup(upper, rel, out var st) || !st.IsDirectory) continue;
+                if (stampsBeforeRun is not null && (!stampsBeforeRun.TryGetValue(dir, out var before) || before != DirectoryStamp.Of(st))) continue;
                 if (!TryFindInLower(lowers, rel, out var lower) || !lower.IsDirectory) continue;
                 if (st.Permissions != lower.Permissions || st.Uid != lower.Uid || st.Gid != lower.Gid) continue;
                 using var fd = RootedPath.OpenBeneath(upper, rel, OpenFlags.ReadOnly | OpenFlags.Directory);

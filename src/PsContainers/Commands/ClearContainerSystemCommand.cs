@@ -7,7 +7,8 @@ namespace PsContainers.Commands;
 /// Clear-ContainerSystem (docker system prune [-a] [--volumes]): removes stopped containers, networks no container
 /// uses, nameless unused images (every unused image with -All) and, with -Volumes, anonymous unused volumes. The plan
 /// (<see cref="PrunePlanner"/>) is made once; -WhatIf shows it item by item with the space it would free, the real run
-/// removes exactly it (<see cref="PruneExecutor"/>) and writes a <see cref="PruneResult"/>.
+/// removes exactly it (<see cref="PruneExecutor"/>) and writes a <see cref="PruneResult"/>. It also deletes what
+/// interrupted builds left in the build trash (<see cref="Core.Build.BuildTrash"/>).
 /// </summary>
 [Cmdlet(VerbsCommon.Clear, "ContainerSystem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(PruneResult))]
@@ -66,6 +67,9 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
             // docker builder prune -a empties the RUN --mount=type=cache directories too
             if (BuildCache) WriteVerbose($"Removed {Cache.PruneMounts()} RUN --mount=type=cache directories");
             if (BuildCache) Cache.ForgetDigests();
+            // what interrupted builds left half deleted in the build trash (ROOT/tmp/trash)
+            int trashed = new Core.Build.BuildTrash(Engine.Paths).Collect(CancellationToken);
+            if (trashed > 0) WriteVerbose($"Deleted {trashed} discarded build step directories");
             WriteObject(result);
         }
         catch (OperationCanceledException) when (Stopping) { throw new PipelineStoppedException(); }

@@ -59,19 +59,20 @@ public sealed class BundleBuilderTests : IDisposable
     private static MountSpec Tmpfs(string destination) => new() { Type = MountKind.Tmpfs, Destination = destination, Tmpfs = new TmpfsMount() };
 
     [Fact]
-    public void The_engine_orders_init_tmpfs_sysctl_devices_pod_network_volumes()
+    public void The_engine_orders_init_tmpfs_sysctl_devices_build_step_pod_network_volumes()
     {
         var b = _engine.Containers.Bundles;
-        Assert.Equal(["init", "tmpfs", "sysctl", "devices", "pod", "network", "volumes"], b.Contributors.Select(x => x.Name));
+        Assert.Equal(["init", "tmpfs", "sysctl", "devices", "build-step", "pod", "network", "volumes"], b.Contributors.Select(x => x.Name));
         Assert.IsType<InitSpecContributor>(b.Contributors[0]);
         Assert.IsType<TmpfsSpecContributor>(b.Contributors[1]);
         Assert.IsType<SysctlSpecContributor>(b.Contributors[2]);
         Assert.IsType<DeviceSpecContributor>(b.Contributors[3]);
-        Assert.Same(_engine.Participants[0], b.Contributors[4]);
-        Assert.IsType<PsContainers.Core.Pods.PodParticipant>(b.Contributors[4]);
-        Assert.Same(_engine.Participants[1], b.Contributors[5]);
-        Assert.IsType<NetworkParticipant>(b.Contributors[5]);
-        Assert.IsType<VolumeParticipant>(b.Contributors[6]);
+        Assert.IsType<PsContainers.Core.Build.BuildStepSpecContributor>(b.Contributors[4]);
+        Assert.Same(_engine.Participants[0], b.Contributors[5]);
+        Assert.IsType<PsContainers.Core.Pods.PodParticipant>(b.Contributors[5]);
+        Assert.Same(_engine.Participants[1], b.Contributors[6]);
+        Assert.IsType<NetworkParticipant>(b.Contributors[6]);
+        Assert.IsType<VolumeParticipant>(b.Contributors[7]);
         Assert.Same(b, _engine.Containers.Bundles);
     }
 
@@ -131,6 +132,24 @@ public sealed class BundleBuilderTests : IDisposable
         Assert.Equal(["/bin/echo", "hi"], spec.Process!.Args!);
         Assert.DoesNotContain(spec.Mounts!, m => m.Destination == InitSpecContributor.Destination || m.Type == "tmpfs" && m.Destination != "/dev" && m.Destination != "/dev/shm" && m.Destination != "/net");
         Assert.Equal("/net", spec.Mounts![^1].Destination);
+    }
+
+    [Fact]
+    public void Only_a_build_steps_working_container_gets_the_dir_stamps_createRuntime_hook()
+    {
+        var b = new BundleBuilder(_engine.ContainerStore, []);
+        var plain = NewContainer();
+        Assert.Null(b.Write(plain, Rootfs(plain)).Hooks?.CreateRuntime);
+
+        var step = NewContainer();
+        step.Config.Labels[PsContainers.Core.Build.BuildWorkingContainer.StepLabel] = "Dockerfile:3";
+        var spec = b.Write(step, Rootfs(step));
+        string bundle = _engine.ContainerStore.DirOf(step.Id);
+        var hook = Assert.Single(spec.Hooks!.CreateRuntime!);
+        Assert.Equal(ContainerManager.MonitorExecutable, hook.Path);
+        Assert.Equal(["pscmon", "dir-stamps", Path.Combine(bundle, "upper"), Path.Combine(bundle, PsContainers.Core.Build.BuildStepSpecContributor.StampsFileName)], hook.Args!);
+        Assert.Null(spec.Hooks.Prestart);
+        Assert.Null(spec.Hooks.StartContainer);
     }
 
     [Fact]

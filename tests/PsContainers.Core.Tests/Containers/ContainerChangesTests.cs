@@ -128,6 +128,31 @@ public sealed class ContainerChangesTests : IDisposable
     }
 
     [Fact]
+    public void With_the_stamps_taken_before_the_run_a_holder_directory_the_process_touched_is_a_change()
+    {
+        File_(Base, "etc/passwd");
+        Directory.CreateDirectory(Path.Combine(Base, "srv"));
+        File_(Upper, "etc/hosts", "");                                // the runtime's, in a directory copied up to hold it
+        File_(Upper, "etc/resolv.conf", "");
+        File_(Upper, "srv/token", "");
+        string[] targets = ["/etc/hosts", "/etc/resolv.conf", "/srv/token"];
+        Dictionary<string, DirectoryStamp> Stamps() { using var u = SafeFd.OpenDirectory(Upper); return DirectoryStamps.Record(u); }
+        var before = Stamps();
+        string[] all = ["etc", "etc/hosts", "etc/resolv.conf", "srv", "srv/token"];
+        // untouched since: the runtime's
+        Assert.Equal(all, ContainerChanges.RuntimeMountTargets(Upper, [Base], targets, before).Order(StringComparer.Ordinal));
+        // touched (mtime and ctime move, mode and owner stay the image's): the command's change
+        Directory.SetLastWriteTimeUtc(Path.Combine(Upper, "etc"), DateTime.UtcNow);
+        Assert.Equal(new[] { "etc/hosts", "etc/resolv.conf", "srv", "srv/token" },
+            ContainerChanges.RuntimeMountTargets(Upper, [Base], targets, before).Order(StringComparer.Ordinal));
+        // without stamps (docker commit) it is still taken for a holder, as before
+        Assert.Contains("etc", ContainerChanges.RuntimeMountTargets(Upper, [Base], targets));
+        // a holder the snapshot does not know (the process copied it up, not the runtime): a change
+        before.Remove("srv");
+        Assert.DoesNotContain("srv", ContainerChanges.RuntimeMountTargets(Upper, [Base], targets, before));
+    }
+
+    [Fact]
     public void A_container_never_started_has_no_changes() =>
         Assert.Empty(ContainerChanges.Compute(Path.Combine(_dir, "missing"), [Base]));
 }
