@@ -62,6 +62,6 @@ public sealed class PscPaths
         return beside;
     }
 
-    /// <summary>Temporary work (partial downloads, staging); swept on start.</summary>
+    /// <summary>Temporary work of builds: guarded scratch directories and the trash (<see cref="Build.BuildTrash"/>, which collects what a build that died left), RUN --mount staging.</summary>
     public string Tmp => Path.Combine(Root, "tmp");
 }

@@ -239,7 +239,7 @@ CMD cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt
         $ps.Dispose()
         { Get-ContainerImage build-stop:1 -ErrorAction Stop } | Should -Throw
         Test-NoBuildLeftovers
-        @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
+        @(Get-ChildItem "$script:Root/tmp" -ErrorAction SilentlyContinue | Where-Object Name -Match '^(build|scratch)-').Count | Should -Be 0
     }
 
     It 'gives the same files, modes, owners and config as podman build (buildah)' -Skip:(-not (Test-Path /usr/bin/podman)) {
@@ -310,7 +310,7 @@ CMD ["sh"]
         & tar --numeric-owner -C $src -cf (Join-Path $ctx 'files.tar') .
         $layers = foreach ($n in 1, 2) {
             $img = Build-ContainerImage $ctx -Tag "build-taken:$n" -NoCache
-            @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*' -ErrorAction SilentlyContinue).Count | Should -Be 0
+            @(Get-ChildItem "$script:Root/tmp" -ErrorAction SilentlyContinue | Where-Object Name -Match '^(build|scratch)-').Count | Should -Be 0
             Test-NoBuildLeftovers
             , $img.DiffIds
         }
@@ -758,7 +758,7 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         # the second time the store holds the layer: the scratch directory goes to the trash, deleted meanwhile
         $second = Build-ContainerImage $ctx -Tag build-trash:2 -NoCache
         $second.DiffIds | Should -Be $first.DiffIds
-        @(Get-ChildItem "$script:Root/tmp" -Filter 'build-*').Count | Should -Be 0
+        @(Get-ChildItem "$script:Root/tmp" -ErrorAction SilentlyContinue | Where-Object Name -Match '^(build|scratch)-').Count | Should -Be 0
         Wait-ContainerCondition { @(Get-ChildItem $trash -Force -ErrorAction SilentlyContinue).Count -eq 0 } -TimeoutSeconds 60 | Should -BeTrue
         # a build killed while its trash was deleted: an entry nobody deletes, with a link that must not be followed
         $left = Join-Path $trash 'interrupted'

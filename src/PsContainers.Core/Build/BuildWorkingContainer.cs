@@ -22,14 +22,16 @@ public sealed class BuildWorkingContainer : IDisposable
 
     private readonly Engine _engine;
     private readonly string? _scratchDir;
+    private readonly BuildTrash.ScratchDirectory? _scratchGuard;
     private bool _mounted;
     private bool _scratchReleased;
 
-    private BuildWorkingContainer(Engine engine, Container? container, string? scratchDir)
+    private BuildWorkingContainer(Engine engine, Container? container, BuildTrash.ScratchDirectory? scratch)
     {
         _engine = engine;
         Container = container;
-        _scratchDir = scratchDir;
+        _scratchGuard = scratch;
+        _scratchDir = scratch?.Path;
     }
 
     /// <summary>The engine container, or null for a parent without layers.</summary>
@@ -43,15 +45,9 @@ public sealed class BuildWorkingContainer : IDisposable
     /// directory). <paramref name="options"/> gives the process (for RUN) and the network; its Image is set here.
     /// </summary>
     /// <exception cref="PscException">As <see cref="ContainerManager.Create"/>.</exception>
-    public static BuildWorkingContainer Create(Engine engine, string? parentImageId, bool parentHasLayers, ContainerCreateOptions options, CancellationToken ct)
+    public static BuildWorkingContainer Create(Engine engine, BuildTrash trash, string? parentImageId, bool parentHasLayers, ContainerCreateOptions options, CancellationToken ct)
     {
-        if (parentImageId is null || !parentHasLayers)
-        {
-            Directory.CreateDirectory(engine.Paths.Tmp);
-            string dir = Path.Combine(engine.Paths.Tmp, "build-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(dir);
-            return new BuildWorkingContainer(engine, null, dir);
-        }
+        if (parentImageId is null || !parentHasLayers) return new BuildWorkingContainer(engine, null, trash.NewScratch(""));
         options.Image = parentImageId;
         var c = engine.Containers.Create(options, ct);
         return new BuildWorkingContainer(engine, c, null);
@@ -116,6 +112,7 @@ public sealed class BuildWorkingContainer : IDisposable
             if (_scratchReleased) return;
             _scratchReleased = true;
             if (Directory.Exists(_scratchDir)) trash.Discard(_scratchDir);
+            _scratchGuard!.Dispose();
             return;
         }
         if (Container is null) return;
@@ -126,7 +123,12 @@ public sealed class BuildWorkingContainer : IDisposable
     /// <summary>Remove the container (forced: killed if it still runs, unmounted) or the scratch directory (unless discarded).</summary>
     public void Dispose()
     {
-        if (_scratchDir is not null) { if (!_scratchReleased) SafeTree.Delete(_scratchDir); return; }
+        if (_scratchDir is not null)
+        {
+            if (!_scratchReleased) SafeTree.Delete(_scratchDir);
+            _scratchGuard!.Dispose(); // after the directory is gone (or handed on): an unguarded scratch directory is abandoned
+            return;
+        }
         if (Container is null) return;
         try { Unmount(); } catch (PscException) { }
         try { _engine.Containers.Remove(Container, force: true); }

@@ -289,7 +289,7 @@ public sealed class ImageBuilder
             if (i is WorkdirInstruction && config.WorkingDir is { } wd && wd != "/")
             {
                 // BuildKit makes the WORKDIR directory in a layer of its own, owned by the stage's USER
-                using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(i.Location), ct);
+                using var w = BuildWorkingContainer.Create(_engine, _trash, st.ImageId, st.HasLayers, WorkingOptions(i.Location), ct);
                 using (var root = RootedPath.Open(w.MountRoot()))
                 using (var dir = root.CreateDirectories(wd))
                     if (!string.IsNullOrEmpty(config.User) && BuildCopier.ResolveChown(config.User, w.MountRoot()) is { } owner)
@@ -355,7 +355,7 @@ public sealed class ImageBuilder
         if (options.Networks[0] == "") options.Networks.Clear();
         using var prepared = BuildRunMounts.Prepare(mounts, _cache.Directory, _engine.Paths.Tmp, sourceOf, run.Location, ct);
         options.Mounts.AddRange(prepared.Specs);
-        using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, options, ct);
+        using var w = BuildWorkingContainer.Create(_engine, _trash, st.ImageId, st.HasLayers, options, ct);
         EnsureWorkdir(w, st);
         w.Unmount();
         PhaseTrace.Mark("build: RUN working container made");
@@ -391,6 +391,7 @@ public sealed class ImageBuilder
         // the source: the context, another stage, or an image (mounted read-only for the step)
         FromSource? fromSource = null;
         string? staged = null; // ADD URLs and COPY heredocs, staged as files
+        BuildTrash.ScratchDirectory? stagedGuard = null;
         try
         {
             var source = contextSource;
@@ -414,8 +415,8 @@ public sealed class ImageBuilder
             PhaseTrace.Mark("build: COPY sources digested");
             if (urls.Count > 0 || copy.InlineSources.Count > 0)
             {
-                staged = Path.Combine(_engine.Paths.Tmp, "build-add-" + Guid.NewGuid().ToString("N"));
-                Directory.CreateDirectory(staged);
+                stagedGuard = _trash.NewScratch("add-");
+                staged = stagedGuard.Path;
                 foreach (var u in urls) digests.Add(BuildDownloads.Download(u, staged, copy.Location, ct));
                 foreach (var h in copy.InlineSources)
                 {
@@ -427,7 +428,7 @@ public sealed class ImageBuilder
             }
             string createdBy = ImageConfigEditor.CreatedByCopy(copy);
             if (Cached(st, copy, [], string.Join(',', digests), st.Config, ct, out var key)) { Report(st.Name, copy, true, st.ImageId); return; }
-            using var w = BuildWorkingContainer.Create(_engine, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
+            using var w = BuildWorkingContainer.Create(_engine, _trash, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
             string root = w.MountRoot();
             EnsureWorkdir(w, st);
             if (copy.From is not null && fromSource is null)
@@ -452,6 +453,7 @@ public sealed class ImageBuilder
         {
             fromSource?.Dispose();
             if (staged is not null) SafeTree.Delete(staged);
+            stagedGuard?.Dispose();
         }
     }
 
@@ -480,7 +482,7 @@ public sealed class ImageBuilder
 
     private FromSource OpenFrom((string? Id, bool HasLayers) fromImage, string where, CancellationToken ct)
     {
-        var container = BuildWorkingContainer.Create(_engine, fromImage.Id, fromImage.HasLayers, WorkingOptions(where), ct);
+        var container = BuildWorkingContainer.Create(_engine, _trash, fromImage.Id, fromImage.HasLayers, WorkingOptions(where), ct);
         try { return new FromSource(container, BuildCopySource.Rootfs(container.MountRoot())); }
         catch
         {

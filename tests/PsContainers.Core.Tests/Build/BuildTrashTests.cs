@@ -91,4 +91,29 @@ public sealed class BuildTrashTests : IDisposable
         Assert.Equal(0, _trash.Collect());
         Assert.Empty(Entries());
     }
+
+    [Fact]
+    public void A_scratch_directory_is_guarded_while_its_build_runs_and_collected_once_its_build_died()
+    {
+        using (var live = _trash.NewScratch("add-"))
+        {
+            Assert.StartsWith(Path.Combine(_root, "tmp", BuildTrash.ScratchPrefix + "add-"), live.Path);
+            Assert.True(Directory.Exists(live.Path));
+            File.WriteAllText(Path.Combine(live.Path, "f"), "x");
+            // a build that died: its scratch directory, with a lock file nobody holds
+            string dead = Path.Combine(_root, "tmp", BuildTrash.ScratchPrefix + "dead");
+            Directory.Move(NewStepDirectory("gone"), dead);
+            File.WriteAllText(dead + ".lock", "");
+            // RUN --mount's staging of a running build has no guard and is not the collector's
+            string bind = NewStepDirectory("build-bind-1");
+            Assert.Equal(1, _trash.Collect());
+            Assert.False(Directory.Exists(dead));
+            Assert.False(File.Exists(dead + ".lock"));
+            Assert.True(File.Exists(Path.Combine(live.Path, "f"))); // the live build's directory is left alone
+            Assert.True(Directory.Exists(bind));
+            SafeTree.Delete(live.Path);
+        }
+        // its guard released once the directory is gone: nothing is left, not even the lock file
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_root, "tmp")).Where(e => Path.GetFileName(e).StartsWith(BuildTrash.ScratchPrefix, StringComparison.Ordinal)));
+    }
 }
