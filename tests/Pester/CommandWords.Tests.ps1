@@ -112,7 +112,9 @@ Describe 'Invoke-ContainerImage: the command''s words' {
             $notes | Should -BeLike "*Missing an argument for parameter 'Hostname'*"
             $notes | Should -BeLike "*$cmdlet busybox -- df -h*"
         }
-        Invoke-ContainerImage busybox-test:latest -Remove -- df -h / | Select-Object -First 1 | Should -BeLike 'Filesystem*'
+        # the whole output (Select-Object -First 1 would stop the run early, and its -Remove would finish after the test)
+        $df = @(Invoke-ContainerImage busybox-test:latest -Remove -- df -h /)
+        $df[0] | Should -BeLike 'Filesystem*'
     }
 
     It 'refuses the typo -Detatch and suggests -Detach' {

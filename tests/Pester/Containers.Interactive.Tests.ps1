@@ -225,9 +225,12 @@ Describe '-Interactive without -Tty on a terminal gives the prompt back at the e
             Wait-Pane $Session "(?m)^after-$($N * 10 + 1)\s*$" -Timeout $Timeout
         }
         # types a command at the prompt that reads a line, then the line; the command's echo of it must appear
-        function Test-TypedLine([string] $Session, [string] $Command, [string] $Line, [string] $Expected) {
+        # -Ready says when the command's process is up and reading (typed earlier, the line could reach the prompt
+        # instead of the container under load); then a moment for the stdin pump
+        function Test-TypedLine([string] $Session, [string] $Command, [string] $Line, [string] $Expected, [scriptblock] $Ready) {
             Send-Keys $Session $Command, 'Enter'
-            Start-Sleep -Milliseconds 800
+            Wait-ContainerCondition $Ready -TimeoutSeconds 30 | Out-Null
+            Start-Sleep -Milliseconds 500
             Send-Keys $Session $Line, 'Enter'
             Wait-Pane $Session "(?m)^$Expected"
         }
@@ -247,7 +250,7 @@ Describe '-Interactive without -Tty on a terminal gives the prompt back at the e
 
     It 'a container that reads a typed line gets it, and the prompt comes back after its exit' {
         $s = Start-TmuxPrompt
-        Test-TypedLine $s 'Invoke-ContainerImage busybox-test:latest -Interactive -Remove -- sh -c ''read x; echo got=$x''' 'typed-line' 'got=typed-line' | Should -BeTrue
+        Test-TypedLine $s 'Invoke-ContainerImage busybox-test:latest -Interactive -Remove -Name prompt-read -- sh -c ''read x; echo got=$x''' 'typed-line' 'got=typed-line' -Ready { (Get-Container prompt-read -ErrorAction Ignore).Status -eq 'Running' } | Should -BeTrue
         Test-PromptAnswers $s 3 | Should -BeTrue
     }
 
@@ -256,14 +259,14 @@ Describe '-Interactive without -Tty on a terminal gives the prompt back at the e
         Send-Keys $s 'Invoke-ContainerExec prompt-box -Interactive -- true; "EXEC-EXIT=$LASTEXITCODE"', 'Enter'
         Wait-Pane $s '(?m)^EXEC-EXIT=0' | Should -BeTrue
         Test-PromptAnswers $s 4 | Should -BeTrue
-        Test-TypedLine $s 'Invoke-ContainerExec prompt-box -Interactive -- sh -c ''read x; echo exec-got=$x''' 'exec-line' 'exec-got=exec-line' | Should -BeTrue
+        Test-TypedLine $s 'Invoke-ContainerExec prompt-box -Interactive -- sh -c ''read x; echo exec-got=$x''' 'exec-line' 'exec-got=exec-line' -Ready { (Get-ContainerProcess prompt-box).Command -match 'exec-got' } | Should -BeTrue
         Test-PromptAnswers $s 5 | Should -BeTrue
     }
 
     It 'Start-Container -Attach -Interactive (no -Tty) returns the prompt' {
         $null = New-Container busybox-test:latest -Name prompt-start -Interactive -- sh -c 'read x; echo start-got=$x'
         $s = Start-TmuxPrompt
-        Test-TypedLine $s 'Start-Container prompt-start -Attach -Interactive' 'start-line' 'start-got=start-line' | Should -BeTrue
+        Test-TypedLine $s 'Start-Container prompt-start -Attach -Interactive' 'start-line' 'start-got=start-line' -Ready { (Get-Container prompt-start).Status -eq 'Running' } | Should -BeTrue
         Test-PromptAnswers $s 6 | Should -BeTrue
     }
 }
