@@ -273,7 +273,9 @@ Describe 'The other list views at 80 and 120 columns' {
 
     It 'Get-ContainerStatistic shows the ID, the name, CPU and memory at 80, PIDS and block I/O at 120' {
         $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 80
-        Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+\S+ / unlimited\s+[\d.]+%\s+\d+\s*$"
+        # no limit: the host's memory, as docker stats shows it
+        $hostMem = [regex]::Escape(('{0:N2}GiB' -f ((Get-ContainerSystemInfo).MemoryTotal / 1GB)))
+        Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+\S+ / $hostMem\s+[\d.]+%\s+\d+\s*$"
         $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 120
         Get-Row $t $script:Web.ShortId | Should -Match '\s\d+\s+[\d.]+MB / [\d.]+MB\s*$'
     }
@@ -474,7 +476,7 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
             @{ Get = { Get-ContainerVolume postgres-data-production }; Header = '^VOLUME NAME\s+SIZE\s+USED BY\s+PSComputerName$'
                 Row = { param($o) '^postgres-data-production\s+\d+(\.\d)?[kMG]?B web-frontend-production-1\s+web-01\.example\.net$' } }
             @{ Get = { Get-ContainerStatistic web-frontend-production-1 }; Header = '^NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM % PSComputerName$'
-                Row = { param($o) '^web-frontend-production-1\s+[\d.]+%\s+\S+ / unlimited\s+[\d.]+% web-01\.example\.net$' } }
+                Row = { param($o) '^web-frontend-production-1\s+[\d.]+%\s+\S+ / ' + [regex]::Escape(('{0:N2}GiB' -f ((Get-ContainerSystemInfo).MemoryTotal / 1GB))) + '\s+[\d.]+% web-01\.example\.net$' } }
             @{ Get = { Get-ContainerProcess web-frontend-production-1 | Where-Object Command -Like 'httpd *' }; Header = '^UID\s+PID\s+TIME\s+CMD\s+PSComputerName$'
                 Row = { param($o) "^root\s+$($o.Pid) \d\d:\d\d:\d\d\s+httpd -f -p 80 -h /etc\s+web-01\.example\.net$" } }
             @{ Get = { Get-ContainerPort web-frontend-production-1 }; Header = '^CONTAINER\s+PORTS\s+PSComputerName$'
