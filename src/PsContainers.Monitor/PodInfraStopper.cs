@@ -1,7 +1,6 @@
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using System.Runtime.InteropServices;
-using PsContainers.FileSystem;
 using static PsContainers.FileSystem.Libc;
 
 namespace PsContainers.Monitor;
@@ -58,7 +57,7 @@ internal static unsafe class PodInfraStopper
             if (left <= 0) return false;
             int r = poll(&p, 1, (int)left);
             if (r > 0) return true;
-            if (r < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR) return false;
+            if (r < 0 && Marshal.GetLastPInvokeError() != PsContainers.FileSystem.Errno.EINTR) return false;
         }
     }
 }
