@@ -15,7 +15,7 @@ public sealed partial class ContainerManager
     public List<ContainerChange> Changes(Container c, CancellationToken ct = default)
     {
         string dir = Store.DirOf(c.Id);
-        return ContainerChanges.Compute(Path.Combine(dir, "upper"), LayersOf(c), MountDestinations(dir), ct);
+        return ContainerChanges.Compute(Store.UpperOf(c.Id), LayersOf(c), MountDestinations(dir), ct);
     }
 
     /// <summary>
