@@ -58,7 +58,7 @@ public sealed class KubePlayer
     {
         foreach (var h in p.HostPaths) CheckHostPath(h);
         if (_engine.Pods.Store.Find(p.Name) is { } taken && taken.Name == p.Name)
-            throw PscException.Exists(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId} (use -Replace to recreate it).", p.Name);
+            throw new ConflictException(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId}.", p.Name) { Remedy = Remedy.ReplacePod };
         var pod = _engine.Pods.Create(p.Options, ct);
         try
         {
