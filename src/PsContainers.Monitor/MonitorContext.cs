@@ -84,7 +84,7 @@ internal sealed unsafe class MonitorContext(MonitorOptions options)
             {
                 if (!h.TryGetProperty("path", out var path) || !h.TryGetProperty("args", out var a)) continue;
                 var args = a.EnumerateArray().Select(x => x.GetString() ?? "").ToList();
-                if (args.Count < 2 || args[1] != "net-release") continue;
+                if (args.Count < 2 || args[1] != NetReleaseHook.Subcommand) continue;
                 int pid = Spawn(path.GetString() ?? "", args, -1, -1, -1);
                 if (pid > 0) Wait(pid);
                 Mark("network released");

@@ -18,8 +18,6 @@ internal static unsafe class PodInfraStopper
     /// <summary>How long the infra's pause process has after SIGTERM before SIGKILL (the engine's default stop timeout).</summary>
     public const int GraceMilliseconds = 10_000;
 
-    private const long SYS_pidfd_send_signal = 424;
-
     /// <summary>Stop the infra container of <paramref name="memberDir"/>'s pod when this member was its last; a no-op otherwise. Never throws.</summary>
     public static void Run(string memberDir, Action<string> mark)
     {
@@ -59,7 +57,7 @@ internal static unsafe class PodInfraStopper
             if (left <= 0) return false;
             int r = poll(&p, 1, (int)left);
             if (r > 0) return true;
-            if (r < 0 && Marshal.GetLastPInvokeError() != 4 /*EINTR*/) return false;
+            if (r < 0 && Marshal.GetLastPInvokeError() != PsContainers.FileSystem.Errno.EINTR) return false;
         }
     }
 }

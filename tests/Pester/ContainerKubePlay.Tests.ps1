@@ -173,6 +173,8 @@ spec:
     It 'refuses to play the file again while its pod exists, and -WhatIf changes nothing' {
         Import-ContainerKube $script:App -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Match '^PodNameInUse'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '^Use -Replace '
+        $err[0].Exception.Message | Should -Not -Match 'Replace'
         $before = @(Get-Container -All).Id | Sort-Object
         Import-ContainerKube $script:App -Replace -WhatIf -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         Remove-ContainerKube $script:App -Force -WhatIf

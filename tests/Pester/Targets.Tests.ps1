@@ -156,6 +156,20 @@ Describe 'Every kind follows the one rule' {
         }
     }
 
+    It 'names Publish-ContainerImage -Name''s images and Copy-ContainerItem''s container:path by the same rule, each name''s error its own' {
+        # image references are literal here (docker push takes no patterns: tgt-busy* does not select tgt-busybox);
+        # nothing is pushed, and the second name is still looked up after the first failed
+        Publish-ContainerImage 'tgt-nosuch:1', 'tgt-busy*' -Destination 'localhost:1/tgt/none:1' -ErrorAction SilentlyContinue -ErrorVariable err |
+            Should -BeNullOrEmpty
+        @($err) | Should -HaveCount 2
+        Assert-NotFound @($err[0]) 'ImageNotFound' 'tgt-nosuch:1'
+        Assert-NotFound @($err[1]) 'ImageNotFound' 'tgt-busy*'
+
+        Copy-ContainerItem 'tgt-nosuch:/etc/passwd' "$TestDrive/out" -ErrorAction SilentlyContinue -ErrorVariable err
+        Assert-NotFound $err 'ContainerNotFound' 'tgt-nosuch'
+        "$TestDrive/out" | Should -Not -Exist
+    }
+
     It 'takes -Id as ids only: a container''s name is not an id' {
         Get-Container -Id 'tgt-db' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
         Assert-NotFound $err 'ContainerNotFound' 'tgt-db'

@@ -942,7 +942,7 @@ public sealed class ProjectOrchestrator(Engine engine)
 
     /// <summary>The anonymous volumes of a container (those the file declares without a name, and the image's VOLUMEs), or none when it is gone.</summary>
     private List<MountSpec> AnonymousVolumesOf(string name) =>
-        engine.ContainerStore.Find(name)?.Mounts.Where(m => m.Type == MountKind.Volume && m.Name is not null && m.Options.Contains("anonymous")).ToList() ?? [];
+        engine.ContainerStore.Find(name)?.Mounts.Where(m => m.Type == MountKind.Volume && m.Name is not null && m.Options.Contains(MountSpec.AnonymousOption)).ToList() ?? [];
 
     /// <summary>
     /// Why a <c>network_mode: service:x</c> container must be recreated: x's replica 1 gets a new container in this plan

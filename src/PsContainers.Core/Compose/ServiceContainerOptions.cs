@@ -203,27 +203,24 @@ public static class ServiceContainerOptions
             {
                 case "bind":
                     if (m.CreateHostPath == true && m.Source is { } dir && !Path.Exists(dir)) Directory.CreateDirectory(dir);
-                    o.Mounts.Add(new MountSpec
+                    o.Mounts.Add(MountParser.ToMountSpec(new MountRequest
                     {
-                        Type = MountKind.Bind, Source = Path.GetFullPath(m.Source!), Destination = m.Target, ReadOnly = m.ReadOnly,
+                        Type = MountKind.Bind, Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly,
                         Options = m.Propagation is null ? [] : [m.Propagation],
-                    });
+                    }));
                     break;
                 case "volume":
                     string? name = m.Source is null ? null
                         : project.Volumes.FirstOrDefault(v => v.Key == m.Source)?.Name
                           ?? throw PscException.InvalidData(ErrorIds.ComposeUndefinedReference, $"Service '{service.Name}' mounts volume '{m.Source}', which the project does not define.", m.Source);
-                    o.Mounts.Add(new MountSpec
-                    {
-                        Type = MountKind.Volume, Source = name ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
-                        Options = (name is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
-                    });
+                    // an anonymous volume (no name) gets its fresh name and the anonymous option there, as -Volume /path does
+                    o.Mounts.Add(MountParser.ToMountSpec(new MountRequest { Type = MountKind.Volume, Source = name, Target = m.Target, ReadOnly = m.ReadOnly, NoCopy = m.NoCopy }));
                     break;
                 case "tmpfs":
                     var opts = new List<string>();
                     if (m.TmpfsSize is long size) opts.Add("size=" + size.ToString(CultureInfo.InvariantCulture));
                     if (m.TmpfsMode is int mode) opts.Add("mode=" + Convert.ToString(mode, 8));
-                    o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = m.Target, ReadOnly = m.ReadOnly, Tmpfs = TmpfsMount.FromOptions(opts) });
+                    o.Mounts.Add(MountParser.ToMountSpec(new MountRequest { Type = MountKind.Tmpfs, Target = m.Target, ReadOnly = m.ReadOnly, Options = opts }));
                     break;
                 default:
                     throw PscException.InvalidOperation(ErrorIds.ComposeMountNotSupported,
@@ -269,7 +266,7 @@ public static class ServiceContainerOptions
             var slot = o.Mounts.FirstOrDefault(m => VolumeMounter.NormalizeTarget(m.Destination) == dest);
             if (slot is null)
                 o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = old.Name, Destination = old.Destination, ReadOnly = old.ReadOnly, Options = old.Options.ToArray() });
-            else if (slot is { Type: MountKind.Volume } && slot.Options.Contains("anonymous"))
+            else if (slot is { Type: MountKind.Volume } && slot.Options.Contains(MountSpec.AnonymousOption))
                 slot.Source = old.Name;
         }
     }

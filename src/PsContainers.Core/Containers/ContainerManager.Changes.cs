@@ -1,4 +1,6 @@
 using System.Text.Json;
+using PsContainers.Contract;
+using PsContainers.Core.Runtime.Spec;
 
 namespace PsContainers.Core.Containers;
 
@@ -13,22 +15,24 @@ public sealed partial class ContainerManager
     public List<ContainerChange> Changes(Container c, CancellationToken ct = default)
     {
         string dir = Store.DirOf(c.Id);
-        return ContainerChanges.Compute(Path.Combine(dir, "upper"), LayersOf(c), MountDestinations(dir), ct);
+        return ContainerChanges.Compute(Store.UpperOf(c.Id), LayersOf(c), MountDestinations(dir), ct);
     }
 
-    /// <summary>The mount destinations of the runtime spec in the bundle directory <paramref name="bundle"/> (config.json), relative.</summary>
+    /// <summary>
+    /// The mount destinations of the runtime spec in the bundle directory <paramref name="bundle"/> (its config.json,
+    /// read with <see cref="RuntimeSpec.Parse"/>), as absolute paths without a trailing '/'; empty when there is no
+    /// readable spec (a container never started has no bundle).
+    /// </summary>
     internal static HashSet<string> MountDestinations(string bundle)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bundle, "config.json")));
-            if (doc.RootElement.TryGetProperty("mounts", out var mounts) && mounts.ValueKind == JsonValueKind.Array)
-                foreach (var m in mounts.EnumerateArray())
-                    if (m.TryGetProperty("destination", out var d) && d.GetString() is string s)
-                        set.Add("/" + s.Trim('/'));
+            var spec = RuntimeSpec.Parse(File.ReadAllText(Path.Combine(bundle, ContainerMarkers.BundleConfigFile)));
+            foreach (var m in spec.Mounts ?? [])
+                if (m.Destination.Length > 0) set.Add("/" + m.Destination.Trim('/'));
         }
-        catch (Exception e) when (e is IOException or JsonException) { } // never started: no bundle, no mount points
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException) { } // never started: no bundle, no mount points
         return set;
     }
 }

@@ -53,7 +53,7 @@ public sealed partial class ContainerManager
             Tags = options.Tags,
         };
         string dir = Store.DirOf(cur.Id);
-        string upper = Path.Combine(dir, "upper");
+        string upper = Store.UpperOf(cur.Id);
         bool paused = false;
         if (options.Pause && cur.State.Status == ContainerStatus.Running)
         {

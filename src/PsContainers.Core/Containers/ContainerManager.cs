@@ -285,8 +285,7 @@ public sealed partial class ContainerManager
     /// <summary>Mount the overlay (image layers + the container's upper/work) at &lt;id&gt;/rootfs if not mounted.</summary>
     public string MountRootfs(Container c)
     {
-        string dir = Store.DirOf(c.Id);
-        string rootfs = Store.RootfsOf(c.Id), upper = Path.Combine(dir, "upper"), work = Path.Combine(dir, "work");
+        string rootfs = Store.RootfsOf(c.Id), upper = Store.UpperOf(c.Id), work = Store.WorkOf(c.Id);
         Directory.CreateDirectory(rootfs); Directory.CreateDirectory(upper); Directory.CreateDirectory(work);
         if (_sys.IsMountPoint(rootfs)) return rootfs;
         var layers = LayersOf(c);

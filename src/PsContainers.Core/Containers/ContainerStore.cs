@@ -33,6 +33,10 @@ public sealed partial class ContainerStore : Images.IImageUsers
     public string DirOf(string id) => System.IO.Path.Combine(Root, id);
     /// <summary>The container's root file system mount point (&lt;id&gt;/rootfs, <see cref="ContainerMarkers.RootfsDirectory"/>, which pscmon unmounts).</summary>
     public string RootfsOf(string id) => System.IO.Path.Combine(DirOf(id), ContainerMarkers.RootfsDirectory);
+    /// <summary>The container's writable layer, the overlay upper directory (&lt;id&gt;/upper): what docker diff and commit read.</summary>
+    public string UpperOf(string id) => System.IO.Path.Combine(DirOf(id), "upper");
+    /// <summary>The overlay work directory of the container's root file system (&lt;id&gt;/work).</summary>
+    public string WorkOf(string id) => System.IO.Path.Combine(DirOf(id), "work");
     public string NameFile(string name) => System.IO.Path.Combine(NamesDir, name);
 
     /// <summary>

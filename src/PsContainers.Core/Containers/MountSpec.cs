@@ -33,13 +33,16 @@ public sealed class MountSpec
     /// <summary>The absolute path inside the container.</summary>
     public string Destination { get; set; } = "";
     public bool ReadOnly { get; set; }
-    /// <summary>Bind: a propagation mode (rprivate, ...). Volume: "anonymous", "nocopy".</summary>
+    /// <summary>Bind: a propagation mode (rprivate, ...). Volume: <see cref="AnonymousOption"/>, <see cref="NoCopyOption"/>.</summary>
     public string[] Options { get; set; } = [];
     /// <summary>Size, mode and options of a <see cref="MountKind.Tmpfs"/> mount; null for the others.</summary>
     public TmpfsMount? Tmpfs { get; set; }
 
     /// <summary>The option that marks a volume made for this container alone (docker's anonymous volume, -Volume /path).</summary>
     public const string AnonymousOption = "anonymous";
+
+    /// <summary>The option of a volume not filled from the image's content at its mount point (docker's volume-nocopy, -Volume name:/path:nocopy).</summary>
+    public const string NoCopyOption = "nocopy";
 
     /// <summary>docker inspect's Mounts[].Name: the volume's name (64 hex digits for an anonymous one) for a <see cref="MountKind.Volume"/>; null for the others.</summary>
     [JsonIgnore] public string? Name => Type == MountKind.Volume ? _source : null;

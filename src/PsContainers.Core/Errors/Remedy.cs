@@ -33,4 +33,6 @@ public enum Remedy
     ImportWithoutName,
     /// <summary>The archive is a root file system, not an image archive.</summary>
     ImportAsRootFs,
+    /// <summary>A Kubernetes file's pod already exists here (played before): replacing removes it and plays the file again.</summary>
+    ReplacePod,
 }

@@ -4,26 +4,6 @@ using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Images;
 
-/// <summary>What a removal did: names untagged and image ids deleted (docker rmi's "Untagged:"/"Deleted:").</summary>
-public sealed class ImageRemovalResult
-{
-    public List<string> Untagged { get; } = new();
-    public List<string> Deleted { get; } = new();
-}
-
-/// <summary>
-/// A container that uses an image: its id, name, image id (sha256:...), directory, and the names of the volumes it mounts.
-/// </summary>
-/// <param name="Running">Running, paused or restarting by the container store's one liveness rule (its monitor is alive).</param>
-public sealed record ContainerUse(string ContainerId, string? ContainerName, string ImageId, string Directory, IReadOnlyList<string>? Volumes = null, bool Running = false);
-
-/// <summary>Answers which containers use which images (the container store; wired by <see cref="Engine"/>).</summary>
-public interface IImageUsers
-{
-    /// <summary>Every container on disk and the image it uses; a pure read.</summary>
-    IReadOnlyList<ContainerUse> GetImageUsers();
-}
-
 public sealed partial class ImageStore
 {
     /// <summary>Containers known on disk and the image each uses (from <see cref="Users"/>; none when nobody is wired).</summary>

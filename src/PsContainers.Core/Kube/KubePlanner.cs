@@ -490,7 +490,7 @@ public static class KubePlanner
                     o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro });
                     break;
                 case "emptyDir":
-                    o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro, Options = ["anonymous"] });
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = pv.Source, Destination = target, ReadOnly = ro, Options = [MountSpec.AnonymousOption] });
                     break;
                 case "tmpfs":
                     o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = target, ReadOnly = ro, Tmpfs = new TmpfsMount { SizeBytes = pv.SizeLimit } });

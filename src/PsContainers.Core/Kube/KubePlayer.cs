@@ -58,13 +58,13 @@ public sealed class KubePlayer
     {
         foreach (var h in p.HostPaths) CheckHostPath(h);
         if (_engine.Pods.Store.Find(p.Name) is { } taken && taken.Name == p.Name)
-            throw PscException.Exists(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId} (use -Replace to recreate it).", p.Name);
+            throw new ConflictException(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId}.", p.Name) { Remedy = Remedy.ReplacePod };
         var pod = _engine.Pods.Create(p.Options, ct);
         try
         {
             WriteFiles(p);
             // the pod's emptyDir volumes are made once, before any container, so that every container mounts the same one
-            foreach (var name in p.Containers.SelectMany(c => c.Mounts).Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous")).Select(m => m.Name!).Distinct())
+            foreach (var name in p.Containers.SelectMany(c => c.Mounts).Where(m => m.Type == MountKind.Volume && m.Options.Contains(MountSpec.AnonymousOption)).Select(m => m.Name!).Distinct())
                 if (_engine.Volumes.Get(name) is null) _engine.Volumes.Create(name, null, anonymous: true);
             // the planned options as they are: create does not change them (a member's network is set in its own copy)
             foreach (var o in p.Containers) _engine.Containers.Create(o, ct);
@@ -163,7 +163,7 @@ public sealed class KubePlayer
     private void RemovePod(ContainerPod pod, CancellationToken ct)
     {
         var anonymous = _engine.Pods.ContainersOf(pod).SelectMany(c => c.Mounts)
-            .Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Name is not null).Select(m => m.Name!).Distinct().ToList();
+            .Where(m => m.Type == MountKind.Volume && m.Options.Contains(MountSpec.AnonymousOption) && m.Name is not null).Select(m => m.Name!).Distinct().ToList();
         _engine.Pods.Remove(pod, force: true, ct);
         foreach (var name in anonymous)
             if (_engine.Volumes.Get(name) is not null && _engine.Volumes.UsersOf(name).Length == 0) _engine.Volumes.Remove(name);

@@ -75,7 +75,7 @@ public static class KubeWorkloadReader
             {
                 MountKind.Bind => new KubeWorkloadMount { Kind = KubeMountKind.Bind, Source = m.Source, Target = m.Destination, ReadOnly = m.ReadOnly },
                 MountKind.Tmpfs => new KubeWorkloadMount { Kind = KubeMountKind.Tmpfs, Target = m.Destination, ReadOnly = m.ReadOnly, SizeLimit = m.Tmpfs?.SizeBytes },
-                _ when m.Options.Contains("anonymous") => new KubeWorkloadMount { Kind = KubeMountKind.Anonymous, Target = m.Destination, ReadOnly = m.ReadOnly },
+                _ when m.Options.Contains(MountSpec.AnonymousOption) => new KubeWorkloadMount { Kind = KubeMountKind.Anonymous, Target = m.Destination, ReadOnly = m.ReadOnly },
                 _ => new KubeWorkloadMount { Kind = KubeMountKind.Volume, Source = m.Name, Target = m.Destination, ReadOnly = m.ReadOnly },
             });
         }

@@ -47,7 +47,7 @@ public sealed class PrunePlanner(Engine engine)
             items.Add(new PruneItem
             {
                 Kind = PruneKind.Container, Name = c.Name, Id = c.Id,
-                Size = ImageStore.DirectorySize(Path.Combine(engine.ContainerStore.DirOf(c.Id), "upper")),
+                Size = ImageStore.DirectorySize(engine.ContainerStore.UpperOf(c.Id)),
             });
 
         foreach (var n in new NetworkCatalog(engine.Networks, engine.Networking) { Unused = true, IgnoredContainers = gone }.List())

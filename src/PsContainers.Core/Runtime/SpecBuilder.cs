@@ -516,5 +516,5 @@ public static class SpecBuilder
 
     /// <summary>Write config.json into a bundle directory (atomically).</summary>
     public static void WriteBundleConfig(string bundleDirectory, RuntimeSpec spec) =>
-        Util.AtomicFile.WriteAllText(Path.Combine(bundleDirectory, "config.json"), spec.ToJson());
+        Util.AtomicFile.WriteAllText(Path.Combine(bundleDirectory, Contract.ContainerMarkers.BundleConfigFile), spec.ToJson());
 }

@@ -71,7 +71,7 @@ public static partial class MountParser
         _ => new MountSpec
         {
             Type = MountKind.Volume, Source = m.Source ?? VolumeParticipant.NewAnonymousVolumeName(), Destination = m.Target, ReadOnly = m.ReadOnly,
-            Options = (m.Source is null ? new[] { "anonymous" } : []).Concat(m.NoCopy ? new[] { "nocopy" } : []).ToArray(),
+            Options = (m.Source is null ? new[] { MountSpec.AnonymousOption } : []).Concat(m.NoCopy ? new[] { MountSpec.NoCopyOption } : []).ToArray(),
         },
     };
 

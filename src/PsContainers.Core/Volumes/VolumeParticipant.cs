@@ -31,7 +31,7 @@ public sealed class VolumeParticipant : IContainerParticipant
         var covered = c.Mounts.Select(m => VolumeMounter.NormalizeTarget(m.Destination)).ToHashSet();
         foreach (var v in image.Volumes)
             if (v.StartsWith('/') && covered.Add(VolumeMounter.NormalizeTarget(v)))
-                c.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = NewAnonymousVolumeName(), Destination = v, Options = ["anonymous"] });
+                c.Mounts.Add(new MountSpec { Type = MountKind.Volume, Source = NewAnonymousVolumeName(), Destination = v, Options = [MountSpec.AnonymousOption] });
     }
 
     public void ContributeSpec(Container c, RuntimeSpec spec, string bundle)
@@ -39,7 +39,7 @@ public sealed class VolumeParticipant : IContainerParticipant
         var requests = c.Mounts.Where(m => m.Type == MountKind.Volume).Select(m => new MountRequest
         {
             Type = MountKind.Volume, Source = string.IsNullOrEmpty(m.Name) ? null : m.Name, Target = m.Destination, ReadOnly = m.ReadOnly,
-            NoCopy = m.Options.Contains("nocopy"), Anonymous = m.Options.Contains("anonymous"),
+            NoCopy = m.Options.Contains(MountSpec.NoCopyOption), Anonymous = m.Options.Contains(MountSpec.AnonymousOption),
         }).ToList();
         if (requests.Count == 0) return;
         string? rootfs = spec.Root?.Path;
@@ -57,7 +57,7 @@ public sealed class VolumeParticipant : IContainerParticipant
     {
         _mounter.Release(c.Id, removeVolumes);
         if (removeVolumes)
-            foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Options.Contains("anonymous") && m.Name is not null))
+            foreach (var m in c.Mounts.Where(m => m.Type == MountKind.Volume && m.Options.Contains(MountSpec.AnonymousOption) && m.Name is not null))
                 try { _mounter.Volumes.Remove(m.Name!); } catch (PscException) { }
     }
 }

@@ -31,7 +31,9 @@ public sealed class CopyContainerItemCommand : ContainerCmdletBase
         int colon = spec.IndexOf(':');
         if (colon <= 0 || spec.StartsWith('/') || spec.StartsWith('.') || spec.StartsWith('~')) return (null, spec);
         string name = spec[..colon];
-        var c = Manager.Store.Find(name) ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"No container with the name or id '{name}'.", name);
+        // the one naming rule (TargetSelector): a name, full id or unique id prefix, taken literally as docker cp does;
+        // ContainerNotFound or AmbiguousContainerId otherwise, turned into this target's error by ForTarget
+        var c = Targets.Selector.Resolve(name, wildcards: false)[0];
         string p = spec[(colon + 1)..];
         return (c, p.StartsWith('/') ? p : "/" + p);
     }

@@ -256,7 +256,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
             o.Labels[eq < 0 ? l : l[..eq]] = eq < 0 ? "" : l[(eq + 1)..];
         }
         if (Network is not null) o.Networks.AddRange(Network.Where(n => n.Length > 0));
-        NetworkCreateParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress,
+        PortAndMountParameters.Apply(o, Publish?.Where(p => p.Length > 0).ToArray(), PublishAll, string.IsNullOrEmpty(IPAddress) ? null : IPAddress,
             Volume?.Where(v => !string.IsNullOrEmpty(v)).ToArray(), Tmpfs, Mount, GetUnresolvedProviderPathFromPSPath); // an empty -Volume cell of a CSV row: none
         if (NetworkAlias is not null) o.Aliases.AddRange(NetworkAlias.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()));
         foreach (var h in AddHost ?? []) o.AddHosts.Add(Core.Networking.ExtraHost.Parse(h));

@@ -4,6 +4,7 @@ using PsContainers.Core;
 using PsContainers.Core.Images;
 using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
+using PsContainers.Targets;
 using PsContainers.Transformations;
 
 namespace PsContainers.Commands;
@@ -162,13 +163,10 @@ public sealed class PublishContainerImageCommand : RegistryCmdletBase
         else
             foreach (var n in Name)
             {
-                var img = _store!.FindImage(n);
-                if (img is null)
-                {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No local image named '{n}'."), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, n));
-                    continue;
-                }
-                Push(img, n);
+                // looked up as given, as docker push takes a reference (no patterns): ImageNotFound or AmbiguousImageId
+                // is this name's error, and the next name goes on
+                var img = new TargetResolver<ContainerImage>(this, new ImageCatalog(_store!)).Select([n], wildcards: false).FirstOrDefault();
+                if (img is not null) Push(img, n);
             }
     }
 

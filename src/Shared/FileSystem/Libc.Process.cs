@@ -12,7 +12,7 @@ internal static unsafe partial class Libc
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public const int F_SETFD = 2, FD_CLOEXEC = 1;
     public const int CLONE_NEWNET = 0x40000000;
-    public const long SYS_pivot_root = 155, SYS_pidfd_open = 434;
+    public const long SYS_pivot_root = 155, SYS_pidfd_send_signal = 424, SYS_pidfd_open = 434;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     public static partial int open(byte* path, int flags, uint mode);

@@ -11,7 +11,7 @@ namespace PsContainers.Commands;
 /// <see cref="PortParser"/>, mounts by the one <see cref="MountParser"/> into the record's <see cref="MountSpec"/>), so
 /// bad input fails before anything is pulled or created and ContainerManager.Create parses nothing again.
 /// </summary>
-public static class NetworkCreateParameters
+public static class PortAndMountParameters
 {
     /// <summary>Fill <paramref name="o"/>'s Publish, PublishAll, IPAddress and Mounts (-Volume, then -Tmpfs, then -Mount, in the order given).</summary>
     /// <param name="volume">docker -v values (<see cref="MountParser.ParseVolume"/>).</param>
