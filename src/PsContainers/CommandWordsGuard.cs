@@ -176,7 +176,7 @@ internal static class CommandWordsGuard
     /// to the target's parameter, so the '--' form of the line as typed would be wrong. The first such word is named
     /// with the parameter it is here, and the corrected line is shown in the '--' form with the target first: each
     /// docker option as this cmdlet's parameters (<c>--rm</c> → -Remove, <c>-it</c> → -Interactive -Tty,
-    /// <c>--name web</c> → -Name web), then the target, then '--' and the command's words (<c>Invoke-ContainerImage
+    /// <c>--name web</c> and <c>--name=web</c> → -Name web, <c>--rm=false</c> → -Remove:$false), then the target, then '--' and the command's words (<c>Invoke-ContainerImage
     /// -Remove -Interactive -Tty busybox -- sh</c>). An option that maps to no parameter is left out of that line and
     /// named as not supported (the cmdlet's help lists docker's options it does not take under NOTES).
     /// </summary>
@@ -192,6 +192,14 @@ internal static class CommandWordsGuard
             if (it.Kind == Kind.DoubleDash) continue;
             if (it.Kind != Kind.DashWord) { options.Add(it.Text); continue; }
             if (DockerOptions(it.Text, parameters) is not { } meant) { unsupported.Add(it.Text); continue; }
+            if (InlineValue(it.Text) is { } inline)
+            {
+                // docker's --network=host is --network host; a switch takes =true / =false
+                if (meant[^1].ParameterType != typeof(SwitchParameter)) options.AddRange([.. meant.Select(m => "-" + m.Name), inline.Length == 0 ? "''" : inline]);
+                else if (bool.TryParse(inline, out bool on)) options.Add($"-{meant[^1].Name}{(on ? "" : ":$false")}");
+                else unsupported.Add(it.Text);
+                continue;
+            }
             options.AddRange(meant.Select(m => "-" + m.Name));
             if (meant[^1].ParameterType != typeof(SwitchParameter) && at + 1 < items.Count && items[at + 1].Kind == Kind.Value)
                 options.Add(items[++at].Text); // docker's --name web: its value
@@ -203,9 +211,7 @@ internal static class CommandWordsGuard
             var it = items[i];
             if (it.Kind == Kind.DoubleDash) continue;
             // a common parameter written out in full after the command stays the cmdlet's (as DoubleDashForm keeps it)
-            bool trailingCommon = it.Parameter is { } meta && IsCommon(meta.Name)
-                && (it.Kind == Kind.ParameterValue || ((CommandParameterAst)it.Ast).ParameterName.Equals(meta.Name, StringComparison.OrdinalIgnoreCase));
-            (trailingCommon ? options : words).Add(it.Text);
+            (CommonInFull(items, i) ? options : words).Add(it.Text);
         }
         string line = string.Join(' ', words.Count == 0 ? options : [.. options, "--", .. words]);
         string word = items[firstDash].Text;
@@ -219,13 +225,13 @@ internal static class CommandWordsGuard
     private static string TargetNoun(string cmdlet) => cmdlet.Contains("Exec", StringComparison.OrdinalIgnoreCase) || cmdlet.StartsWith("Enter-", StringComparison.OrdinalIgnoreCase) ? "container" : "image";
 
     /// <summary>
-    /// The parameters a docker option stands for here: a long option ('--rm', '--name', '--add-host') by the name or
-    /// alias of one parameter (dashes dropped), or docker's bundled short options ('-it', '-dit') by one-letter
+    /// The parameters a docker option stands for here: a long option ('--rm', '--name', '--add-host', and its
+    /// '--name=value' form, docker's flag syntax) by the name or alias of one parameter (dashes dropped), or docker's bundled short options ('-it', '-dit') by one-letter
     /// aliases, every letter one; null when it maps to none.
     /// </summary>
     private static List<ParameterMetadata>? DockerOptions(string word, Dictionary<string, ParameterMetadata> parameters)
     {
-        string bare = word.TrimStart('-');
+        string bare = OptionName(word).TrimStart('-');
         if (bare.Length == 0) return null;
         if (word.StartsWith("--")) return Resolve(parameters, bare.Replace("-", "")) is { } longOption ? [longOption] : null;
         if (bare.Length < 2) return null;
@@ -234,12 +240,28 @@ internal static class CommandWordsGuard
     }
 
     /// <summary>-c right after the command's first word (sh -c 'script'), or a common parameter by its full name.</summary>
-    private static bool Allowed(List<Item> items, int i, int firstWord)
+    private static bool Allowed(List<Item> items, int i, int firstWord) =>
+        (items[i].Parameter!.Name == "ShellScript" && i == firstWord + 1) || CommonInFull(items, i);
+
+    /// <summary>
+    /// Whether item <paramref name="i"/> is a common parameter written out in full (<c>-ErrorAction</c>), or the value of
+    /// one: the words the rule leaves with the cmdlet after the command. A common parameter by its alias or a prefix
+    /// (<c>ls -ea Stop /etc</c>) belongs to the command, its value with it.
+    /// </summary>
+    private static bool CommonInFull(List<Item> items, int i)
     {
-        var p = (CommandParameterAst)items[i].Ast;
-        if (items[i].Parameter!.Name == "ShellScript" && i == firstWord + 1) return true;
-        return IsCommon(items[i].Parameter!.Name) && p.ParameterName.Equals(items[i].Parameter!.Name, StringComparison.OrdinalIgnoreCase);
+        var it = items[i];
+        if (it.Kind == Kind.ParameterValue) return i > 0 && items[i - 1].Kind == Kind.Parameter && CommonInFull(items, i - 1);
+        return it.Kind == Kind.Parameter && IsCommon(it.Parameter!.Name)
+            && ((CommandParameterAst)it.Ast).ParameterName.Equals(it.Parameter.Name, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>The value of docker's <c>--option=value</c> form (the text after the first '='), or null.</summary>
+    private static string? InlineValue(string word) =>
+        word.StartsWith("--") && word.IndexOf('=') is int eq and > 2 ? word[(eq + 1)..] : null;
+
+    /// <summary>The option of docker's <c>--option=value</c> form without its value; any other word as it is.</summary>
+    private static string OptionName(string word) => InlineValue(word) is { } value ? word[..(word.Length - value.Length - 1)] : word;
 
     private static bool IsCommon(string parameter) =>
         Cmdlet.CommonParameters.Contains(parameter) || Cmdlet.OptionalCommonParameters.Contains(parameter);
@@ -253,9 +275,7 @@ internal static class CommandWordsGuard
         {
             var it = items[i];
             if (it.Kind == Kind.DoubleDash) continue;
-            bool trailingCommon = i > commandStart && it.Parameter is { } meta && IsCommon(meta.Name)
-                && (it.Kind == Kind.ParameterValue || ((CommandParameterAst)it.Ast).ParameterName.Equals(meta.Name, StringComparison.OrdinalIgnoreCase));
-            (i < commandStart || trailingCommon ? options : words).Add(it.Text);
+            (i < commandStart || (i > commandStart && CommonInFull(items, i)) ? options : words).Add(it.Text);
         }
         return string.Join(' ', [.. options, "--", .. words]);
     }
@@ -285,7 +305,7 @@ internal static class CommandWordsGuard
         string bare = word.TrimStart('-');
         if (bare.Length == 0) return ".";
         if (DockerOptions(word, parameters) is { } meant)
-            return word.StartsWith("--") ? $": docker's {word} is -{meant[0].Name} here."
+            return word.StartsWith("--") ? $": docker's {word} is -{meant[0].Name}{(InlineValue(word) is { } v && meant[0].ParameterType != typeof(SwitchParameter) ? " " + (v.Length == 0 ? "''" : v) : "")} here."
                 : $": docker's {word} is {string.Join(' ', bare.Select(ch => "-" + ch))} here ({string.Join(' ', meant.Select(m => "-" + m.Name))}).";
         var near = parameters.Keys.Where(k => !IsCommon(k))
             .Select(k => (Name: k, Distance: Distance(bare.ToLowerInvariant(), k.ToLowerInvariant())))

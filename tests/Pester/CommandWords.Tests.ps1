@@ -174,6 +174,76 @@ Describe 'Invoke-ContainerImage: the command''s words' {
     }
 }
 
+Describe 'The -- rule''s last holes (issue 11)' {
+    It 'keeps a common parameter''s alias and its value inside the command (-ea Stop is ls''s words, not the cmdlet''s)' {
+        foreach ($case in @(
+                @{ Line = { Invoke-ContainerImage -Remove busybox-test:latest ls -ea Stop /etc }; Fixed = 'Invoke-ContainerImage -Remove busybox-test:latest -- ls -ea Stop /etc' }
+                @{ Line = { New-Container busybox-test:latest ls -ov out /etc }; Fixed = 'New-Container busybox-test:latest -- ls -ov out /etc' }
+                @{ Line = { Invoke-ContainerExec ux-anything ls -wa Stop /etc }; Fixed = 'Invoke-ContainerExec ux-anything -- ls -wa Stop /etc' }
+                @{ Line = { Invoke-ContainerImage --rm busybox-test:latest ls -ea Stop /etc }; Fixed = 'Invoke-ContainerImage -Remove busybox-test:latest -- ls -ea Stop /etc' })) {
+            $e = Get-Refusal $case.Line
+            $e.Exception.Message | Should -BeLike "*'--': $([WildcardPattern]::Escape($case.Fixed))*" -Because "the value stays with its parameter in { $($case.Line) }"
+            $e.Exception.Message | Should -Not -BeLike '*Stop --*' -Because 'the old hint put the value before -- and ran it as the command'
+        }
+        # written out in full, the common parameter stays the cmdlet's, its value with it
+        (Get-Refusal { Invoke-ContainerImage busybox-test:latest ls -l /etc -ErrorAction Stop }).Exception.Message |
+            Should -BeLike "*'--': Invoke-ContainerImage busybox-test:latest -ErrorAction Stop -- ls -l /etc (*"
+    }
+
+    It 'maps docker''s --option=value exactly as --option value' {
+        foreach ($case in @(
+                @{ Line = { Invoke-ContainerImage --network=host busybox-test:latest echo hi }; Named = "'--network=host'*-Network host here"; Fixed = 'Invoke-ContainerImage -Network host busybox-test:latest -- echo hi' }
+                @{ Line = { Invoke-ContainerImage --name=web --restart=always busybox-test:latest }; Named = "'--name=web'*-Name web here"; Fixed = 'Invoke-ContainerImage -Name web -Restart always busybox-test:latest' }
+                @{ Line = { New-Container --pull=always busybox-test:latest sh }; Named = "'--pull=always'*-Pull always"; Fixed = 'New-Container -Pull always busybox-test:latest -- sh' }
+                @{ Line = { Invoke-ContainerImage --rm=true busybox-test:latest }; Named = "'--rm=true'*-Remove here"; Fixed = 'Invoke-ContainerImage -Remove busybox-test:latest' }
+                @{ Line = { Invoke-ContainerExec --user=root ux-anything id }; Named = "'--user=root'*-User root"; Fixed = 'Invoke-ContainerExec -User root ux-anything -- id' })) {
+            $e = Get-Refusal $case.Line
+            $e.Exception.Message | Should -BeLike "*$($case.Named)*"
+            $e.Exception.Message | Should -Not -BeLike '*No parameter takes*' -Because 'the option maps to a parameter'
+            $e.Exception.Message | Should -BeLike "*: $([WildcardPattern]::Escape($case.Fixed))"
+        }
+    }
+
+    It 'sets $LASTEXITCODE to 125 on every refusal (docker run, create and exec exit 125 on an option they refuse)' {
+        $dir = Join-Path $TestDrive 'words-exit'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        $file = Join-Path $dir 'compose.yaml'
+        Set-Content $file "services:`n  web:`n    image: busybox-test:latest`n    network_mode: none`n"
+        foreach ($line in { New-Container busybox-test:latest ls -l /etc }, { Invoke-ContainerExec ux-anything ls -l /etc },
+            { Invoke-ContainerProject $file -Service web -Remove id -u root }) {
+            $global:LASTEXITCODE = 0
+            $null = Get-Refusal $line
+            $LASTEXITCODE | Should -Be 125 -Because "{ $line } was refused"
+        }
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name words-pipe -Network none -- sleep 60
+        try {
+            $global:LASTEXITCODE = 0
+            $e = $null
+            try { 'line' | Invoke-ContainerExec words-pipe -- cat } catch { $e = $_ }
+            $e.FullyQualifiedErrorId | Should -BeLike 'PipedInputNeedsInteractive*'
+            $LASTEXITCODE | Should -Be 125
+        } finally { Remove-Container words-pipe -Force -Confirm:$false }
+    }
+
+    It 'says that docker''s -P is -PublishAll when -p (-Publish) took the image' {
+        $e = $null
+        try { Invoke-ContainerImage -P busybox-test:latest echo hi -ErrorAction Stop } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidPortSpec*'
+        $e.Exception.Message | Should -BeLike "*Invalid port specification 'busybox-test:latest'*docker's -P*is -PublishAll here*"
+        # a port spec that is wrong, not a name, gets no such hint
+        $e = $null
+        try { Invoke-ContainerImage -Publish 80:99999 -ErrorAction Stop busybox-test:latest -- echo hi } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidPortSpec*'
+        $e.Exception.Message | Should -Not -BeLike '*PublishAll*'
+    }
+
+    It 'documents that exec has no default command' {
+        $text = ((Get-Help Invoke-ContainerExec -Parameter Command).description.Text) -join ' '
+        $text | Should -Not -BeLike "*image's Cmd*"
+        $text | Should -BeLike '*NoCommand*'
+    }
+}
+
 Describe 'New-Container and Invoke-ContainerExec: the same rule' {
     It 'New-Container refuses ls -l /etc and creates it after --' {
         $e = Get-Refusal { New-Container busybox-test:latest -Name words-new ls -l /etc }

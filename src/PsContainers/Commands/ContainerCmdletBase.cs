@@ -127,6 +127,19 @@ public abstract class ContainerCmdletBase : PscCmdlet
     protected void SetLastExitCode(int code) => SessionState.PSVariable.Set("global:LASTEXITCODE", code);
 
     /// <summary>
+    /// The '--' rule (<see cref="CommandWordsGuard"/>) for a cmdlet whose container command is its parameter
+    /// <paramref name="commandParameter"/>: when the invocation's words are refused, $LASTEXITCODE is set to 125 (docker
+    /// run, create and exec exit 125 on an option they refuse) and the CommandNeedsDoubleDash error is thrown as
+    /// terminating. Call it from BeginProcessing, before pipeline input binds.
+    /// </summary>
+    protected void RefuseUnsafeCommandWords(string commandParameter)
+    {
+        if (CommandWordsGuard.Check(this, commandParameter) is not { } refused) return;
+        SetLastExitCode(Contract.StartFailure.EngineError);
+        ThrowTerminatingError(refused);
+    }
+
+    /// <summary>
     /// $LASTEXITCODE for a start or exec that failed before its command ran, docker's rule: the error's own code (the
     /// runtime's 126 not executable, 127 not found), else 125 (the engine failed: no such container, bad option, unknown user).
     /// </summary>
@@ -174,11 +187,16 @@ public abstract class ContainerCmdletBase : PscCmdlet
         return !Console.IsInputRedirected && !Console.IsOutputRedirected;
     }
 
-    protected void RequireTerminal(object target)
+    /// <summary>
+    /// Throws TerminalRequired (InvalidOperation) when this host has no interactive terminal (<see cref="HasTerminal"/>).
+    /// <paramref name="needs"/> says what needs one ("-Tty" by default) and <paramref name="instead"/> what to do
+    /// without one ("Run without -Tty" by default); the message ends ", or from a terminal.".
+    /// </summary>
+    protected void RequireTerminal(object target, string needs = "-Tty", string instead = "Run without -Tty")
     {
         if (!HasTerminal())
             ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
-                "-Tty needs an interactive terminal, and this PowerShell host has none (its input or output is redirected, or it is remote). Run without -Tty, or from a terminal."),
+                $"{needs} needs an interactive terminal, and this PowerShell host has none (its input or output is redirected, or it is remote). {instead}, or from a terminal."),
                 ErrorIds.TerminalRequired, ErrorCategory.InvalidOperation, target));
     }
 

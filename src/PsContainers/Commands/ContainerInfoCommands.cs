@@ -196,9 +196,12 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
             if (_namedOnCommandLine)
             {
                 if (!PipesInput)
+                {
+                    SetLastExitCode(Contract.StartFailure.EngineError); // docker exec: 125 for options it refuses
                     ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
                         "Piped input becomes the process' standard input only with -Interactive (and without -Tty, -Detach or -InputFile)."),
                         ErrorIds.PipedInputNeedsInteractive, ErrorCategory.InvalidArgument, PipelineInput));
+                }
                 _pipedInput ??= new MemoryStream();
                 _pipedInput.Write(System.Text.Encoding.UTF8.GetBytes(LanguagePrimitives.ConvertTo<string>(PipelineInput) + "\n"));
                 return;
@@ -233,7 +236,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
 
     protected override void BeginProcessing()
     {
-        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
+        RefuseUnsafeCommandWords(nameof(Command));
         if (ParameterSetName == "Name" && MyInvocation.BoundParameters.ContainsKey(nameof(Name)))
         {
             if (MyInvocation.ExpectingInput && CommandWordsGuard.NothingPositionalBeforeDoubleDash(this, nameof(Command)))
@@ -279,12 +282,13 @@ public sealed class EnterContainerCommand : ContainerTargetCmdletBase
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
+        RefuseUnsafeCommandWords(nameof(Command));
     }
 
     protected override void Act(Container c)
     {
-        RequireTerminal(c.Name);
+        // Enter-Container has no -Tty: it always runs on a terminal; Invoke-ContainerExec runs a command without one
+        RequireTerminal(c.Name, "Enter-Container", $"Use Invoke-ContainerExec {c.Name} -- {string.Join(' ', Command)} to run a command without a terminal");
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory };
         int code = RunExec(c, Command, opts, interactive: true, tty: true);
         SetLastExitCode(code);

@@ -137,19 +137,12 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>The container's NIS domain name (docker --domainname).</summary>
     [Parameter] public string? Domainname { get; set; }
 
-    /// <summary>The exit code set in $LASTEXITCODE when the command's words are refused (docker run: 125), or null.</summary>
-    protected virtual int? RefusedArgumentsExitCode => null;
-
     /// <summary>Refuse command words PowerShell could have bound to a parameter, unless after '--' (<see cref="CommandWordsGuard"/>).</summary>
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         _onCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused)
-        {
-            if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
-            ThrowTerminatingError(refused);
-        }
+        RefuseUnsafeCommandWords(nameof(Command));
         _imageAfterDoubleDash = MyInvocation.ExpectingInput && CommandWordsGuard.BoundFromAfterDoubleDash(this, nameof(Image), nameof(Command));
     }
 
@@ -168,7 +161,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         bool pipedImage = ImageObject is not null || PipelineBoundByPropertyName("InputObject", nameof(ImageObject))
             || pipelineObject?.Properties["Image"] is not null || pipelineObject?.Properties["ImageName"] is not null;
         if (!pipedImage) return;
-        if (RefusedArgumentsExitCode is int code) SetLastExitCode(code);
+        SetLastExitCode(StartFailure.EngineError); // docker run and create: 125
         string verb = MyInvocation.MyCommand.Name;
         string words = string.Join(", ", new[] { Image }.Concat(Command ?? []).Select(w => w.Contains(' ') || w.Contains(',') ? "'" + w.Replace("'", "''") + "'" : w));
         ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
@@ -336,7 +329,6 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 
     private MemoryStream? _pipedInput;
 
-    protected override int? RefusedArgumentsExitCode => StartFailure.EngineError;
 
     /// <summary>Piped objects are the container's standard input (see <see cref="InputObject"/>).</summary>
     private bool PipesInput => MyInvocation.ExpectingInput && Interactive && !Tty && !Detach && InputFile is null

@@ -72,7 +72,7 @@ public sealed class InvokeContainerProjectCommand : ContainerProjectCmdletBase
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (CommandWordsGuard.Check(this, nameof(Command)) is { } refused) ThrowTerminatingError(refused);
+        RefuseUnsafeCommandWords(nameof(Command));
         if (Path is { } taken && CommandWordsGuard.BoundFromAfterDoubleDash(this, nameof(Path), nameof(Command)))
         {
             Command = [.. taken, .. Command];

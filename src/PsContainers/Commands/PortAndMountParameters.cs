@@ -22,7 +22,7 @@ public static class PortAndMountParameters
         Func<string, string> resolvePath)
     {
         // the ports are parsed here, once; host ports of 0 and ranges are resolved at start
-        foreach (var p in publish ?? []) o.Publish.AddRange(PortParser.Parse(p));
+        foreach (var p in publish ?? []) o.Publish.AddRange(ParsePublish(p));
         o.PublishAll = publishAll;
         if (!string.IsNullOrEmpty(ipAddress))
         {
@@ -41,4 +41,23 @@ public static class PortAndMountParameters
         foreach (var t in tmpfs ?? []) o.Mounts.Add(MountParser.ToMountSpec(MountParser.ParseTmpfs(t)));
         foreach (var spec in mount ?? []) o.Mounts.Add(MountParser.ToMountSpec(MountParser.ParseMount(spec)));
     }
+
+    /// <summary>
+    /// One -Publish value (<see cref="PortParser.Parse(string)"/>). A value that fails and reads as a name (a letter
+    /// outside IPv6's hex digits before any '/', as 'busybox') most likely is the image taken by docker's -P: PowerShell
+    /// binds -P to -p, -Publish's alias, so <c>Invoke-ContainerImage -P busybox</c> gives -Publish 'busybox'; the
+    /// InvalidPortSpec error then says that docker's -P is -PublishAll.
+    /// </summary>
+    private static List<PortMapping> ParsePublish(string spec)
+    {
+        try { return PortParser.Parse(spec); }
+        catch (InvalidArgumentException e) when (e.ErrorId == ErrorIds.InvalidPortSpec && LooksLikeName(spec))
+        {
+            throw new InvalidArgumentException(ErrorIds.InvalidPortSpec,
+                $"{e.Message} If '{spec}' is the image: docker's -P (publish every exposed port) is -PublishAll here, and -p is -Publish, which took '{spec}'.", spec, e);
+        }
+    }
+
+    private static bool LooksLikeName(string spec) =>
+        spec.Split('/')[0].Any(ch => char.IsLetter(ch) && !Uri.IsHexDigit(ch));
 }
