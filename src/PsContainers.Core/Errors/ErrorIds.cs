@@ -304,7 +304,7 @@ public static class ErrorIds
     public const string CniPluginNotFound = "CniPluginNotFound";
     /// <summary>ObjectNotFound: Container '…' has no network set up (is it running?).</summary>
     public const string ContainerNetworkNotFound = "ContainerNetworkNotFound";
-    /// <summary>InvalidOperation: Container '…' uses network mode '…' or is not running; it cannot join other networks.</summary>
+    /// <summary>InvalidOperation: Container '…' uses network mode host, none or container:x (or the network named is "host" or "none"), or its namespace is gone: it cannot be connected to or disconnected from networks.</summary>
     public const string ContainerNotConnectable = "ContainerNotConnectable";
     /// <summary>InvalidOperation: '…' is the default network, which containers join when no -Network is given; it cannot be removed.</summary>
     public const string DefaultNetworkRemoval = "DefaultNetworkRemoval";

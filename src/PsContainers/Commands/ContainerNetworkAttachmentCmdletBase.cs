@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PsContainers.Completers;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Networking;
 using PsContainers.Targets;
 
@@ -8,8 +9,9 @@ namespace PsContainers.Commands;
 /// <summary>
 /// What Connect- and Disconnect-ContainerNetwork share (docker network connect|disconnect NETWORK CONTAINER): the
 /// network first, the containers second (names, ids or id prefixes, no wildcards; containers piped in bind by their
-/// Id), each resolved among the containers that have a network state, confirmed with ShouldProcess and handled under
-/// one catch (an error names the container and the next one goes on).
+/// Id), each resolved among the containers (any state: a stopped container's record changes, a running one's network
+/// too), else among the bare network states the engine set up without a container record; confirmed with
+/// ShouldProcess and handled under one catch (an error names the container and the next one goes on).
 /// </summary>
 public abstract class ContainerNetworkAttachmentCmdletBase : PscCmdlet
 {
@@ -32,18 +34,30 @@ public abstract class ContainerNetworkAttachmentCmdletBase : PscCmdlet
     /// <summary>The ShouldProcess action, e.g. "Connect to network 'web'".</summary>
     protected abstract string Action { get; }
 
-    /// <summary>The work for one confirmed container; errors it throws are written naming the container.</summary>
+    /// <summary>The work for one confirmed container with a record (its endpoints and, when set up, its network).</summary>
+    protected abstract void Act(ContainerManager containers, Container container);
+
+    /// <summary>The work for one confirmed network state with no container record (its live network only).</summary>
     protected abstract void Act(ContainerNetworking networking, ContainerNetworkState container);
 
     protected override void ProcessRecord()
     {
         var cn = Engine.Networking;
         var targets = new TargetResolver<ContainerNetworkState>(this, new NetworkedContainerCatalog(cn));
-        foreach (var st in targets.Select(Container, wildcards: false))
+        foreach (var given in Container)
         {
-            string name = st.ContainerName ?? st.ContainerId;
-            if (!ShouldProcess(name, Action)) continue;
-            ForTarget(name, () => Act(cn, st));
+            if (!ForTarget(given, () => Engine.ContainerStore.Find(given), out var record)) continue; // an ambiguous id prefix
+            if (record is not null)
+            {
+                if (ShouldProcess(record.Name, Action)) ForTarget(record.Name, () => Act(Engine.Containers, record));
+                continue;
+            }
+            foreach (var st in targets.Select([given], wildcards: false))
+            {
+                string name = st.ContainerName ?? st.ContainerId;
+                if (!ShouldProcess(name, Action)) continue;
+                ForTarget(name, () => Act(cn, st));
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Core;
+using PsContainers.Core.Containers;
 using PsContainers.Core.Networking;
 using PsContainers.Targets;
 
@@ -118,7 +119,10 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
     }
 }
 
-/// <summary>Connect-ContainerNetwork: attach a running container to another network (CNI ADD into its namespace).</summary>
+/// <summary>
+/// Connect-ContainerNetwork: record another network in a container's endpoints (joined at every start) and, when it
+/// runs, attach it now (CNI ADD into its namespace); writes the live attachment, nothing for a stopped container.
+/// </summary>
 [Cmdlet(VerbsCommunications.Connect, "ContainerNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(NetworkAttachment))]
 public sealed class ConnectContainerNetworkCommand : ContainerNetworkAttachmentCmdletBase
@@ -128,6 +132,11 @@ public sealed class ConnectContainerNetworkCommand : ContainerNetworkAttachmentC
 
     protected override string Action => $"Connect to network '{Network}'";
 
+    protected override void Act(ContainerManager containers, Container container)
+    {
+        if (RunPumped((p, ct) => containers.ConnectNetwork(container, Network, IPAddress, Alias, ct)) is { } live) WriteObject(live);
+    }
+
     protected override void Act(ContainerNetworking networking, ContainerNetworkState container)
     {
         var s = RunPumped((p, ct) => networking.Connect(container.ContainerId, Network, IPAddress, Alias, ct));
@@ -135,7 +144,7 @@ public sealed class ConnectContainerNetworkCommand : ContainerNetworkAttachmentC
     }
 }
 
-/// <summary>Disconnect-ContainerNetwork: detach a container from a network (CNI DEL).</summary>
+/// <summary>Disconnect-ContainerNetwork: remove a network from a container's endpoints and, when attached, detach it (CNI DEL).</summary>
 [Cmdlet(VerbsCommunications.Disconnect, "ContainerNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
 public sealed class DisconnectContainerNetworkCommand : ContainerNetworkAttachmentCmdletBase
@@ -144,6 +153,9 @@ public sealed class DisconnectContainerNetworkCommand : ContainerNetworkAttachme
     [Parameter] public SwitchParameter Force { get; set; }
 
     protected override string Action => $"Disconnect from network '{Network}'";
+
+    protected override void Act(ContainerManager containers, Container container) =>
+        RunPumped((p, ct) => containers.DisconnectNetwork(container, Network, ct));
 
     protected override void Act(ContainerNetworking networking, ContainerNetworkState container) =>
         RunPumped((p, ct) => networking.Disconnect(container.ContainerId, Network, ct));
