@@ -84,6 +84,10 @@ public static class ErrorIds
     public const string CopyDirectoryToFile = "CopyDirectoryToFile";
     /// <summary>ResourceBusy / WriteError: '…' in container '…' kept changing while it was being copied.</summary>
     public const string CopyFailed = "CopyFailed";
+    /// <summary>InvalidOperation: Cannot copy into '…' in container '…': the mount at '…' is read-only (docker cp: mounted volume is marked read-only).</summary>
+    public const string CopyReadOnlyMount = "CopyReadOnlyMount";
+    /// <summary>InvalidOperation: '…' in container '…' is on the tmpfs mounted at '…' (docker cp does not see tmpfs mounts either).</summary>
+    public const string CopyTmpfsMount = "CopyTmpfsMount";
     /// <summary>ObjectNotFound: The directory '…' does not exist.</summary>
     public const string HostPathNotFound = "HostPathNotFound";
     /// <summary>InvalidData: The image of '…' has no layers.</summary>

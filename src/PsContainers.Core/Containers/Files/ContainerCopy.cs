@@ -10,8 +10,13 @@ namespace PsContainers.Core.Containers.Files;
 /// </summary>
 internal static class ContainerCopy
 {
-    /// <summary><see cref="ContainerFiles.CopyFrom"/> from a root directory that is already there (<paramref name="name"/> is for messages).</summary>
-    internal static void CopyOutOfRoot(string root, string name, string containerPath, string hostPath, CancellationToken ct = default)
+    /// <summary>
+    /// <see cref="ContainerFiles.CopyFrom"/> from a root directory that is already there (<paramref name="name"/> is for
+    /// messages). <paramref name="pathInRoot"/> is what is resolved inside <paramref name="root"/> (default: the
+    /// container path; a mount's source and the rest of the path when <see cref="CopyRoute"/> routed it there); the
+    /// names, trailing "/" and "/." rules and messages follow <paramref name="containerPath"/>.
+    /// </summary>
+    internal static void CopyOutOfRoot(string root, string name, string containerPath, string hostPath, CancellationToken ct = default, string? pathInRoot = null)
     {
         var options = new CopyOptions { SkipTrustedOverlayXattrs = true, OneFileSystem = true, Cancellation = ct };
         bool contentsOnly = EndsWithDot(containerPath);
@@ -26,7 +31,7 @@ internal static class ContainerCopy
                 // give up with an error rather than copy the link a process inside the container just made.
                 for (int attempt = 0; ; attempt++)
                 {
-                    var resolved = rp.ResolveBytes(BytePath.FromString(containerPath));
+                    var resolved = rp.ResolveBytes(BytePath.FromString(pathInRoot ?? containerPath));
                     var comps = BytePath.Split(resolved);
                     try { found = comps.Count == 0 ? rp.Open("/"u8, OpenFlags.Path | OpenFlags.Directory) : rp.OpenParent(resolved, out _); }
                     catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { found = null; }
@@ -86,8 +91,11 @@ internal static class ContainerCopy
             });
     }
 
-    /// <summary><see cref="ContainerFiles.CopyTo"/> into a root directory that is already there (<paramref name="name"/> is for messages).</summary>
-    internal static void CopyIntoRoot(string hostPath, string root, string name, string containerPath, CancellationToken ct = default)
+    /// <summary>
+    /// <see cref="ContainerFiles.CopyTo"/> into a root directory that is already there (<paramref name="name"/> is for
+    /// messages; <paramref name="pathInRoot"/> as in <see cref="CopyOutOfRoot"/>).
+    /// </summary>
+    internal static void CopyIntoRoot(string hostPath, string root, string name, string containerPath, CancellationToken ct = default, string? pathInRoot = null)
     {
         if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
             throw PscException.NotFound(ErrorIds.HostPathNotFound, $"'{hostPath}' does not exist.", hostPath);
@@ -102,7 +110,7 @@ internal static class ContainerCopy
                 using var srcParent = SafeFd.Open(src == "/" ? "/" : Path.GetDirectoryName(src)!, OpenFlags.Path | OpenFlags.Directory);
                 byte[]? srcName = src == "/" ? null : BytePath.FromString(Path.GetFileName(src));
                 using var rp = RootedPath.Open(root);
-                var cpath = BytePath.FromString(containerPath);
+                var cpath = BytePath.FromString(pathInRoot ?? containerPath);
                 SafeFd? destDir = null;
                 try { destDir = rp.Open(cpath, OpenFlags.Path | OpenFlags.Directory); }
                 catch (FsException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR) { }
@@ -188,8 +196,37 @@ internal static class ContainerCopy
         return comps.Count == 0 || BytePath.IsDotOrDotDot(comps[^1]) ? null : comps[^1];
     }
 
+    /// <summary>
+    /// docker cp SRC CONTAINER:DEST where DEST is a mounted file (the engine's /etc/hostname, /etc/hosts,
+    /// /etc/resolv.conf, or a bound file) whose real host path is <paramref name="file"/>: its content is replaced in
+    /// place (truncated, then written), since the mount holds that inode: replacing the file by a new one (rename, as
+    /// <see cref="CopyIntoRoot"/> does) would leave the container seeing the old one. Owner and mode of the file stay.
+    /// A final symlink of <paramref name="hostPath"/> is followed. Errors (<see cref="PscException"/>):
+    /// HostPathNotFound, CopyDirectoryToFile (the source is a directory), ContainerPathNotFound ("file/" names a
+    /// directory), CopyFailed.
+    /// </summary>
+    internal static void WriteIntoMountedFile(string hostPath, string file, string name, string containerPath)
+    {
+        if (Directory.Exists(hostPath))
+            throw PscException.InvalidArgument(ErrorIds.CopyDirectoryToFile, $"Cannot copy the directory '{hostPath}' over the file '{containerPath}'.", containerPath);
+        if (!File.Exists(hostPath))
+            throw PscException.NotFound(ErrorIds.HostPathNotFound, $"'{hostPath}' does not exist.", hostPath);
+        if (EndsWithSeparator(containerPath) || EndsWithDot(containerPath))
+            throw PscException.NotFound(ErrorIds.ContainerPathNotFound, $"'{containerPath}' in container '{name}' is not a directory.", containerPath);
+        try
+        {
+            using var src = new FileStream(hostPath, FileMode.Open, FileAccess.Read);
+            using var dst = new FileStream(file, FileMode.Truncate, FileAccess.Write);
+            src.CopyTo(dst);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PscException(ErrorIds.CopyFailed, PscErrorCategory.WriteError, $"Copying '{containerPath}' failed: {e.Message}", containerPath, e);
+        }
+    }
+
     /// <summary>Turn file system failures of a copy into engine errors.</summary>
-    private static void Guard(string containerPath, Action work)
+    internal static void Guard(string containerPath, Action work)
     {
         try { work(); }
         catch (FsException e) when (e.Errno == Errno.ELOOP)

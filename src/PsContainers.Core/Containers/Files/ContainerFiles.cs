@@ -55,7 +55,10 @@ public sealed class ContainerFiles
     }
 
     /// <summary>
-    /// docker cp CONTAINER:SRC DEST. <paramref name="containerPath"/> is resolved inside the container's root with
+    /// docker cp CONTAINER:SRC DEST. A path on a bind or volume mount, or on the engine's /etc/hostname, /etc/hosts and
+    /// /etc/resolv.conf, is read from the mount's host source (<see cref="CopyRoute.Find"/>: the longest destination
+    /// wins, the rest is resolved inside the source and never leaves it); a path on a tmpfs is CopyTmpfsMount. Otherwise
+    /// <paramref name="containerPath"/> is resolved inside the container's root with
     /// <see cref="RootedPath"/> (symlinks followed as the container sees them, the final one too, ".." clamped at the
     /// root), so nothing outside the root is ever read. The copy keeps owners, modes, times, xattrs (byte-exact, except
     /// overlayfs' trusted.overlay.*), hard links and names that are not UTF-8 (<see cref="SafeTree.Copy(SafeFd, ReadOnlySpan{byte}, SafeFd, ReadOnlySpan{byte}, CopyOptions?)"/>,
@@ -66,10 +69,32 @@ public sealed class ContainerFiles
     /// (missing parent, or a trailing "/" naming a missing directory), CopyDirectoryToFile, CopyFailed (an I/O error).
     /// </summary>
     public void CopyFrom(Container c, string containerPath, string hostPath, CancellationToken ct = default) =>
-        WithRootfs(c, root => { ContainerCopy.CopyOutOfRoot(root, c.Name, containerPath, hostPath, ct); return 0; }, ct);
+        WithRootfs(c, root =>
+        {
+            var to = Route(c, root, containerPath);
+            ContainerCopy.CopyOutOfRoot(to.Root, c.Name, containerPath, hostPath, ct, to.Path);
+            return 0;
+        }, ct);
 
     /// <summary>
-    /// docker cp SRC CONTAINER:DEST. The host source is the user's path (a final symlink is followed, like docker cp
+    /// Where <paramref name="containerPath"/> lives on the host: through the container's mounts (<see cref="CopyMount.Of"/>,
+    /// <see cref="CopyRoute.Find"/>) or in <paramref name="rootfs"/>. Errors: CopyTmpfsMount, ContainerPathNotFound,
+    /// TooManySymlinks, CopyFailed.
+    /// </summary>
+    private CopyRoute Route(Container c, string rootfs, string containerPath)
+    {
+        var mounts = CopyMount.Of(_engine.ContainerStore.Load(c.Id) ?? c, _engine.ContainerStore.DirOf(c.Id));
+        CopyRoute? route = null;
+        ContainerCopy.Guard(containerPath, () => route = CopyRoute.Find(rootfs, mounts, c.Name, containerPath));
+        return route!;
+    }
+
+    /// <summary>
+    /// docker cp SRC CONTAINER:DEST. A destination on a bind or volume mount is written into the mount's host source,
+    /// the rest of the path resolved inside it (<see cref="CopyRoute.Find"/>); a read-only mount is refused before
+    /// anything is written (CopyReadOnlyMount, InvalidOperation; docker: "mounted volume is marked read-only"); a mounted
+    /// file (/etc/hostname, /etc/hosts, /etc/resolv.conf, a bound file) gets its content replaced in place; a tmpfs is
+    /// CopyTmpfsMount. The host source is the user's path (a final symlink is followed, like docker cp
     /// -L; links below it are copied as links). <paramref name="containerPath"/> is resolved inside the container's
     /// root with <see cref="RootedPath"/>: when it is an existing directory (a symlink to one is followed inside the
     /// root) the source lands inside it under its own name, or only its content when the source ends in "/.";
@@ -83,7 +108,16 @@ public sealed class ContainerFiles
     {
         if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
             throw PscException.NotFound(ErrorIds.HostPathNotFound, $"'{hostPath}' does not exist.", hostPath);
-        WithRootfs(c, root => { ContainerCopy.CopyIntoRoot(hostPath, root, c.Name, containerPath, ct); return 0; }, ct);
+        WithRootfs(c, root =>
+        {
+            var to = Route(c, root, containerPath);
+            if (to.Mount is { ReadOnly: true } ro)
+                throw PscException.InvalidOperation(ErrorIds.CopyReadOnlyMount,
+                    $"Cannot copy into '{containerPath}' in container '{c.Name}': the mount at '{ro.Destination}' is read-only (docker cp: mounted volume is marked read-only).", containerPath);
+            if (to.File is { } file) ContainerCopy.WriteIntoMountedFile(hostPath, file, c.Name, containerPath);
+            else ContainerCopy.CopyIntoRoot(hostPath, to.Root, c.Name, containerPath, ct, to.Path);
+            return 0;
+        }, ct);
     }
 
     /// <summary>
