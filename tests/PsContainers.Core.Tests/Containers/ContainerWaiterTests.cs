@@ -33,10 +33,9 @@ public sealed class ContainerWaiterTests : IDisposable
     }
 
     [Theory]
-    [InlineData(WaitCondition.Exited, ContainerStatus.Running, "Container 'ticker' did not exit within 50 ms (it is running).")]
     [InlineData(WaitCondition.Exited, ContainerStatus.Created, "Container 'ticker' did not exit within 50 ms (it is created).")]
     [InlineData(WaitCondition.Running, ContainerStatus.Created, "Container 'ticker' did not start within 50 ms (it is created).")]
-    [InlineData(WaitCondition.Removed, ContainerStatus.Running, "Container 'ticker' was not removed within 50 ms (it is running).")]
+    [InlineData(WaitCondition.Removed, ContainerStatus.Created, "Container 'ticker' was not removed within 50 ms (it is created).")]
     public void ATimeoutSaysWhatTheContainerDidNotDoInTime(WaitCondition condition, ContainerStatus status, string message)
     {
         var c = Publish("ticker", status);
@@ -50,8 +49,9 @@ public sealed class ContainerWaiterTests : IDisposable
     [Fact]
     public void AWholeSecondTimeoutIsWrittenInSeconds()
     {
-        var c = Publish("ticker", ContainerStatus.Running);
+        // a created container is waited for (a stored "running" one without its process reads as exited: no fixture)
+        var c = Publish("ticker", ContainerStatus.Created);
         var ex = Assert.Throws<PscException>(() => ContainerWaiter.Wait(_store, c, WaitCondition.Exited, TimeSpan.FromSeconds(1), CancellationToken.None));
-        Assert.Equal("Container 'ticker' did not exit within 1 s (it is running).", ex.Message);
+        Assert.Equal("Container 'ticker' did not exit within 1 s (it is created).", ex.Message);
     }
 }
