@@ -13,6 +13,10 @@ BeforeAll {
     $script:Site = Join-Path $script:Root 'site'
     $null = New-Item -ItemType Directory $script:Site
     $script:Web = "kweb$PID"
+    # what remoting, jobs and Import-Clixml deliver: a property bag typed Deserialized.<class>
+    function script:ConvertTo-Bag($x) {
+        [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($x))
+    }
 }
 
 AfterAll {
@@ -79,6 +83,24 @@ Describe 'ConvertTo-ContainerKubeYaml on a running container' {
         $again | Should -BeExactly $script:Yaml
     }
 
+    It 'converts a deserialized copy of the container (from a remote session) as the container, found by its Id' {
+        $bag = ConvertTo-Bag (Get-Container $script:Web)
+        $bag.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Containers.Container'
+        $bag | ConvertTo-ContainerKubeYaml -Service -WarningAction SilentlyContinue -ErrorAction Stop | Should -BeExactly $script:Yaml
+        ConvertTo-ContainerKubeYaml -InputObject $bag, $script:Web -Service -WarningAction SilentlyContinue -ErrorAction Stop |
+            Should -BeExactly $script:Yaml
+    }
+
+    It 'writes the other-host ContainerNotFound for a deserialized container whose Id is not here, not the same-named one' {
+        $ghost = ConvertTo-Bag ([PsContainers.Core.Containers.Container]@{ Id = 'f' * 64; Name = $script:Web })
+        $out = $ghost | ConvertTo-ContainerKubeYaml -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].Exception.Message | Should -Be "No container with Id ffffffffffff ($($script:Web)) exists here: it was removed, or the object came from another host."
+    }
+
     It 'writes a Deployment with restartPolicy Always for -Kind Deployment' {
         $d = Get-Container $script:Web | ConvertTo-ContainerKubeYaml -Kind Deployment -WarningAction SilentlyContinue
         $d | Should -Match '(?m)^kind: Deployment$'
@@ -101,6 +123,18 @@ Describe 'Export-ContainerKube' {
         Get-Content -Raw $script:Out | Should -BeExactly (ConvertTo-ContainerKubeYaml $script:Web -WarningAction SilentlyContinue)
         @(Test-ContainerKube -Path $script:Out -ErrorAction Stop) | Should -HaveCount 0
         @(Get-Item $script:Out | Test-ContainerKube -ErrorAction Stop) | Should -HaveCount 0
+    }
+
+    It 'exports a deserialized container as the live one; a ghost writes ContainerNotFound and no file' {
+        $bagOut = Join-Path $script:Root 'k8s/bag.yaml'
+        $ghostOut = Join-Path $script:Root 'k8s/ghost.yaml'
+        ConvertTo-Bag (Get-Container $script:Web) | Export-ContainerKube -Path $bagOut -Force -WarningAction SilentlyContinue -ErrorAction Stop
+        Get-Content -Raw $bagOut | Should -BeExactly (ConvertTo-ContainerKubeYaml $script:Web -WarningAction SilentlyContinue)
+        ConvertTo-Bag ([PsContainers.Core.Containers.Container]@{ Id = 'e' * 64; Name = $script:Web }) |
+            Export-ContainerKube -Path $ghostOut -Force -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        $e[0].Exception.Message | Should -BeLike '*came from another host.'
+        Test-Path $ghostOut | Should -BeFalse
     }
 
     It 'keeps an existing file without -Force, and with -NoClobber even with -Force' {
@@ -177,6 +211,56 @@ volumes:
         # by -Project and by name, the same text
         ConvertTo-ContainerKubeYaml -Project $script:P -Kind Deployment -WarningAction SilentlyContinue | Should -BeExactly $y
         ConvertTo-ContainerKubeYaml $script:P -Kind Deployment -WarningAction SilentlyContinue | Should -BeExactly $y
+    }
+
+    It 'converts a deserialized project (summary or loaded) as the store''s project of that name' {
+        $y = Get-ContainerProject $script:P | ConvertTo-ContainerKubeYaml -Kind Deployment -WarningAction SilentlyContinue
+        $summary = ConvertTo-Bag (Get-ContainerProject $script:P)
+        $summary.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProjectSummary'
+        $summary | ConvertTo-ContainerKubeYaml -Kind Deployment -WarningAction SilentlyContinue -ErrorAction Stop | Should -BeExactly $y
+        $loaded = ConvertTo-Bag (Import-ContainerProject -Path $script:File -ProjectName $script:P)
+        $loaded.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Compose.ContainerProject'
+        $loaded | ConvertTo-ContainerKubeYaml -Kind Deployment -WarningAction SilentlyContinue -ErrorAction Stop | Should -BeExactly $y
+    }
+
+    It 'writes ProjectNotFound for a deserialized project this host does not have' {
+        $ghost = ConvertTo-Bag (Get-ContainerProject $script:P)
+        $ghost.Name = "elsewhere$PID"
+        $out = $ghost | ConvertTo-ContainerKubeYaml -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ProjectNotFound,*'
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].TargetObject | Should -Be "elsewhere$PID"
+    }
+}
+
+Describe 'ConvertTo-ContainerKubeYaml on a deserialized pod' {
+    BeforeAll {
+        $script:PodName = "kpod$PID"
+        $null = New-ContainerPod $script:PodName -Label @{ tier = 'back' }
+        $null = New-Container -Image busybox-test:latest -Pod $script:PodName -Name "kpodweb$PID" -Command sleep, 300
+        $script:PodYaml = Get-ContainerPod $script:PodName | ConvertTo-ContainerKubeYaml -WarningAction SilentlyContinue -ErrorAction Stop
+    }
+
+    AfterAll {
+        Get-ContainerPod $script:PodName -ErrorAction SilentlyContinue | Remove-ContainerPod -Force -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'converts the copy as the pod, found by its Id' {
+        $script:PodYaml | Should -Match "(?m)^  name: $($script:PodName)$"
+        $script:PodYaml | Should -Match "name: kpodweb$PID"
+        $bag = ConvertTo-Bag (Get-ContainerPod $script:PodName)
+        $bag.pstypenames[0] | Should -Be 'Deserialized.PsContainers.Core.Pods.ContainerPod'
+        $bag | ConvertTo-ContainerKubeYaml -WarningAction SilentlyContinue -ErrorAction Stop | Should -BeExactly $script:PodYaml
+    }
+
+    It 'writes the other-host PodNotFound for a copy whose Id is not here, not the same-named pod' {
+        $ghost = ConvertTo-Bag ([PsContainers.Core.Pods.ContainerPod]@{ Id = 'd' * 64; Name = $script:PodName })
+        $out = $ghost | ConvertTo-ContainerKubeYaml -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'PodNotFound,*'
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].Exception.Message | Should -Be "No pod with Id dddddddddddd ($($script:PodName)) exists here: it was removed, or the object came from another host."
     }
 }
 
@@ -263,5 +347,12 @@ Describe 'ConvertTo-ContainerKubeYaml input errors' {
     It 'writes KubeInputNotSupported for another object' {
         ConvertTo-ContainerKubeYaml -InputObject 42 -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -BeLike 'KubeInputNotSupported,*'
+        $e[0].Exception.Message | Should -Be 'A Int32 cannot be converted: give containers, pods, compose projects or names.'
+    }
+
+    It 'writes KubeInputNotSupported for a deserialized object of another kind' {
+        ConvertTo-ContainerKubeYaml -InputObject ([pscustomobject]@{ Id = 'x'; Name = 'y' }) -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'KubeInputNotSupported,*'
+        $e[0].Exception.Message | Should -Be 'A PSCustomObject cannot be converted: give containers, pods, compose projects or names.'
     }
 }

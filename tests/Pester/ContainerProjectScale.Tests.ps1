@@ -255,10 +255,10 @@ Describe 'Start-ContainerProject -Scale, replicas by the service name, aliases p
         $sw.Elapsed.TotalSeconds | Should -BeLessThan 8   # the five waits ran at the same time
         @($err).Count | Should -Be 2
         ($err | ForEach-Object FullyQualifiedErrorId | Sort-Object -Unique) | Should -Be 'WaitTimedOut,PsContainers.Commands.WaitContainerProjectCommand'
-        ($err | ForEach-Object { $_.Exception.Message } | Sort-Object) -join "`n" | Should -Match "^Service 'frontclient': Container '$($script:N)-frontclient-1' was not exited"
+        ($err | ForEach-Object { $_.Exception.Message } | Sort-Object) -join "`n" | Should -Match "^Service 'frontclient': Container '$($script:N)-frontclient-1' did not exit within "
         ($err | ForEach-Object { $_.Exception.Message }) -join "`n" | Should -Match "Service 'web': "
         # the timeout reads as whole seconds, not 00:00:00.9999869
-        ($err | ForEach-Object { $_.Exception.Message }) -join "`n" | Should -Match 'was not exited after 1 s \(it is running\)'
+        ($err | ForEach-Object { $_.Exception.Message }) -join "`n" | Should -Match 'did not exit within 1 s \(it is running\)\.'
         @($out).Count | Should -Be 4
         # a container that exits: its ExitCode is the result
         Invoke-ContainerExec "$($script:N)-frontclient-1" -Detach -- sh -c 'sleep 1; kill 1'

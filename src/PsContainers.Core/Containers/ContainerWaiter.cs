@@ -15,7 +15,8 @@ public static class ContainerWaiter
     /// <see cref="WaitCondition.Removed"/>).
     /// </summary>
     /// <param name="timeout">The longest to wait; null waits until the condition or <paramref name="ct"/>.</param>
-    /// <exception cref="PscException">WaitTimedOut (OperationTimeout); NoHealthcheck and ContainerUnhealthy
+    /// <exception cref="PscException">WaitTimedOut (OperationTimeout: "Container 'web' did not exit within 3 s (it is
+    /// running)."); NoHealthcheck and ContainerUnhealthy
     /// (InvalidOperation, Healthy only); ContainerNotFound when the container is removed while waiting for
     /// Running, Healthy or Exited.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (Ctrl+C).</exception>
@@ -40,7 +41,7 @@ public static class ContainerWaiter
                     $"Container '{s.Name}' exited with code {s.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} and its restart policy ({s.HostConfig.RestartPolicy}) does not start it again, so it will not be {condition.ToString().ToLowerInvariant()}.", s.Name);
             if (timeout is { } t && sw.Elapsed >= t)
                 throw new PscException(ErrorIds.WaitTimedOut, PscErrorCategory.OperationTimeout,
-                    $"Container '{s.Name}' was not {condition.ToString().ToLowerInvariant()} after {Seconds(t)} (it is {Describe(s)}).", s.Name);
+                    $"Container '{s.Name}' {NotReached(condition)} within {Seconds(t)} (it is {Describe(s)}).", s.Name);
             ct.ThrowIfCancellationRequested();
             Thread.Sleep(delay);
             delay = Math.Min(delay * 2, 50);
@@ -71,6 +72,17 @@ public static class ContainerWaiter
                 throw new ArgumentOutOfRangeException(nameof(condition));
         }
     }
+
+    /// <summary>What a timed-out wait says the container did not do: "did not exit" (Wait-Container's "Container 'ticker' did
+    /// not exit within 3 s."), "did not start", "did not become healthy", "was not removed".</summary>
+    private static string NotReached(WaitCondition condition) => condition switch
+    {
+        WaitCondition.Exited => "did not exit",
+        WaitCondition.Running => "did not start",
+        WaitCondition.Healthy => "did not become healthy",
+        WaitCondition.Removed => "was not removed",
+        _ => throw new ArgumentOutOfRangeException(nameof(condition)),
+    };
 
     /// <summary>Exited or dead, and its restart policy will not start it again (a user stop counts as none).</summary>
     private static bool HasExitedForGood(Container s) =>

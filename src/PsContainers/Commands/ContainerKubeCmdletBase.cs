@@ -7,6 +7,7 @@ using PsContainers.Core.Containers;
 using PsContainers.Core.Images;
 using PsContainers.Core.Kube;
 using PsContainers.Core.Pods;
+using PsContainers.Targets;
 
 namespace PsContainers.Commands;
 
@@ -14,14 +15,19 @@ namespace PsContainers.Commands;
 /// What ConvertTo-ContainerKubeYaml and Export-ContainerKube share: the inputs (containers, pods, compose projects loaded
 /// by Import-ContainerProject, projects of the store from Get-ContainerProject, or names), collected over the
 /// pipeline and converted once at the end (<see cref="KubeWorkloadReader"/>, <see cref="KubeManifestBuilder"/>), with
-/// the generator's warnings written as warnings.
+/// the generator's warnings written as warnings. Objects that crossed a process boundary (remoting, jobs,
+/// Import-Clixml: property bags typed <c>Deserialized.</c> + the class) are references, as for every other cmdlet:
+/// containers and pods are re-read from this host's store by Id (<see cref="DeserializedReferenceTransformationAttribute"/>;
+/// one from another host is the kind's ObjectNotFound, "... came from another host"), projects by name
+/// (<see cref="DeserializedProjectTransformationAttribute"/>; ProjectNotFound when this host has no such project).
 /// </summary>
 public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
 {
     /// <summary>
     /// Container objects, ContainerPod objects (Get-ContainerPod: one Pod with the pod's containers),
     /// ContainerProject objects (Import-ContainerProject), ContainerProjectSummary objects (Get-ContainerProject), or names: a container name, id or wildcard, or else the name of a compose project whose
-    /// containers are in the store.
+    /// containers are in the store. Deserialized containers and pods (from a remote session, a job or Import-Clixml)
+    /// are found here by Id, deserialized projects by name (a loaded project's file model does not cross the boundary).
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "InputObject")]
     [ArgumentCompleter(typeof(ContainerNameCompleter))]
@@ -50,7 +56,23 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
     private readonly List<ContainerPod> _pods = [];
     private List<Container>? _all;
 
+    private TargetResolver<ContainerPod>? _podTargets;
+
     private List<Container> All => _all ??= Engine.ContainerStore.LoadAll();
+
+    private static readonly DeserializedReferenceTransformationAttribute ContainerReference = new(typeof(Container));
+    private static readonly DeserializedReferenceTransformationAttribute PodReference = new(typeof(ContainerPod));
+    private static readonly DeserializedProjectTransformationAttribute ProjectReference = new();
+
+    /// <summary>A deserialized container, pod or project as the reference it stands for (the transformations ignore the
+    /// engine intrinsics); anything else unchanged.</summary>
+    private static object? Reference(object? item)
+    {
+        if (item is not PSObject { BaseObject: PSCustomObject } bag) return item;
+        foreach (var transform in new ArgumentTransformationAttribute[] { ContainerReference, PodReference, ProjectReference })
+            if (transform.Transform(null!, bag) is { } reference && !ReferenceEquals(reference, bag)) return reference;
+        return item;
+    }
 
     protected override void ProcessRecord()
     {
@@ -61,7 +83,8 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
         }
         foreach (var item in InputObject)
         {
-            switch (item is PSObject pso ? pso.BaseObject : item)
+            var input = Reference(item);
+            switch (input is PSObject pso ? pso.BaseObject : input)
             {
                 case Container c:
                     _containers.AddRange(Resolve(null, null, [c]));
@@ -70,7 +93,8 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
                     _projects.Add(p);
                     break;
                 case ContainerPod pod:
-                    _pods.Add(pod);
+                    _podTargets ??= new(this, new PodCatalog(Engine.Pods.Store));
+                    _pods.AddRange(_podTargets.Select(null, [pod]));
                     break;
                 case ContainerProjectSummary s:
                     AddProject(s.Name, wildcard: false);
@@ -83,7 +107,7 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
                     _containers.AddRange(Resolve([name], null, null));
                     break;
                 case var other:
-                    WriteError(new ErrorRecord(new ArgumentException($"A {other?.GetType().Name ?? "null"} cannot be converted: give containers, compose projects or names."),
+                    WriteError(new ErrorRecord(new ArgumentException($"A {other?.GetType().Name ?? "null"} cannot be converted: give containers, pods, compose projects or names."),
                         ErrorIds.KubeInputNotSupported, ErrorCategory.InvalidArgument, other));
                     break;
             }
