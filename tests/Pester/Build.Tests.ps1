@@ -181,6 +181,51 @@ CMD cat /etc/heredoc.txt /run-heredoc.txt /shell0.txt
         Test-NoBuildLeftovers
     }
 
+    It 'builds stages that do not depend on each other at the same time, as BuildKit does' {
+        # each RUN marks a shared cache mount and waits (up to 60 s) for the other's mark: built one after the
+        # other, the first would never see the second's and the build would fail
+        $id = "pester-meet-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $wait = 'i=0; while [ ! -e /meet/OTHER ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; test -e /meet/OTHER && echo SELF met OTHER > /SELF'
+        $ctx = New-Context 'parallel' @{ 'Dockerfile' = @"
+FROM busybox-test:latest AS left
+RUN --mount=type=cache,target=/meet,id=$id,sharing=shared touch /meet/left; $($wait -replace 'OTHER', 'right' -replace 'SELF', 'left')
+FROM busybox-test:latest AS right
+RUN --mount=type=cache,target=/meet,id=$id,sharing=shared touch /meet/right; $($wait -replace 'OTHER', 'left' -replace 'SELF', 'right')
+FROM busybox-test:latest
+COPY --from=left /left /met/
+COPY --from=right /right /met/
+CMD ["cat", "/met/left", "/met/right"]
+
+"@ }
+        $null = Build-ContainerImage $ctx -Tag build-parallel:1 -NoCache
+        Invoke-ContainerImage build-parallel:1 -Remove | Should -Be @('left met right', 'right met left')
+        Test-NoBuildLeftovers
+    }
+
+    It 'stops the other stages when one stage fails, reports that failure, and leaves nothing behind' {
+        $ctx = New-Context 'parallel-fail' @{ 'Dockerfile' = @"
+FROM busybox-test:latest AS slow
+RUN sleep 300
+FROM busybox-test:latest AS broken
+RUN sleep 1; exit 3
+FROM busybox-test:latest
+COPY --from=slow /etc/hostname /a
+COPY --from=broken /etc/hostname /b
+
+"@ }
+        $err = $null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $null = Build-ContainerImage $ctx -Tag build-parallel-fail:1 -NoCache -ErrorVariable err -ErrorAction SilentlyContinue
+        $clock.Stop()
+        $err | Should -Not -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BuildStepFailed*'
+        $err[0].Exception.Message | Should -BeLike 'Dockerfile:4:*exit 3*non-zero code: 3'
+        # the sleeping stage was stopped, not waited for
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 240
+        { Get-ContainerImage build-parallel-fail:1 -ErrorAction Stop } | Should -Throw
+        Test-NoBuildLeftovers
+    }
+
     It 'reuses the build cache, and misses from the COPY whose file changed' {
         $ctx = New-Context 'cache' @{
             'a.txt'      = 'one'

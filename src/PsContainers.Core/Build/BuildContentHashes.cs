@@ -19,6 +19,7 @@ namespace PsContainers.Core.Build;
 /// build and written back atomically when it changed, with at most <see cref="MaxEntries"/> entries (those of this build
 /// first). A damaged or foreign file is ignored (everything is hashed again). Concurrent builds may each write it: the
 /// last one wins, the other's new hashes are simply computed again next time.
+/// The stages of one build may hash at the same time (<see cref="BuildStageRunner{TStage,TState}"/>): <see cref="Sha256"/> is thread-safe.
 /// </summary>
 public sealed class BuildContentHashes
 {
@@ -80,12 +81,13 @@ public sealed class BuildContentHashes
     public byte[] Sha256(SafeFd parent, byte[] name, in FsStat status)
     {
         var id = status.Identity;
-        if (_entries.TryGetValue(id, out var e) && e.Size == status.Size && e.Mtime == status.Mtime && e.Ctime == status.Ctime)
-        {
-            _used.Add(id);
-            Reused++;
-            return e.Sha256;
-        }
+        lock (_entries)
+            if (_entries.TryGetValue(id, out var e) && e.Size == status.Size && e.Mtime == status.Mtime && e.Ctime == status.Ctime)
+            {
+                _used.Add(id);
+                Reused++;
+                return e.Sha256;
+            }
         var now = DateTimeOffset.UtcNow;
         var fd = Fs.OpenAt(parent, name, OpenFlags.ReadOnly | OpenFlags.NoFollow | OpenFlags.NoCtty | OpenFlags.NonBlock);
         FsStat st, after;
@@ -98,16 +100,17 @@ public sealed class BuildContentHashes
             after = Fs.Stat(fd);
         }
         finally { fd.Dispose(); }
-        Hashed++;
+        lock (_entries) Hashed++;
         // remembered under what the open file said before it was read, and only when it changed long enough ago
         var settled = now - SettleTime;
         if (st.IsRegular && st.Identity == id && st.Ctime.ToDateTimeOffset() <= settled && st.Mtime.ToDateTimeOffset() <= settled
             && after.Size == st.Size && after.Mtime == st.Mtime && after.Ctime == st.Ctime)
-        {
-            _entries[id] = new Entry(st.Size, st.Mtime, st.Ctime, hash);
-            _used.Add(id);
-            _changed = true;
-        }
+            lock (_entries)
+            {
+                _entries[id] = new Entry(st.Size, st.Mtime, st.Ctime, hash);
+                _used.Add(id);
+                _changed = true;
+            }
         return hash;
     }
 

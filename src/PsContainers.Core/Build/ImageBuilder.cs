@@ -7,6 +7,7 @@ using PsContainers.Core.Oci;
 using PsContainers.Core.Registry;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
+using Stages = PsContainers.Core.Build.BuildStageRunner<PsContainers.Core.Build.BuildPlanStage, PsContainers.Core.Build.ImageBuilder.StageState>;
 
 namespace PsContainers.Core.Build;
 
@@ -42,6 +43,8 @@ public sealed class ImageBuilder
     private readonly IProgressSink _progress;
     private readonly BuildCache _cache;
     private int _step, _total;
+    /// <summary>The number of the step running on this thread (each stage runs on a thread of its own).</summary>
+    private readonly ThreadLocal<int> _current = new();
     /// <summary>Where the directories of finished steps the store did not take go, deleted in the background (nobody waits for them).</summary>
     private readonly BuildTrash _trash;
 
@@ -81,9 +84,11 @@ public sealed class ImageBuilder
     }
 
     /// <summary>The state of a stage while its steps run.</summary>
-    private sealed class StageState
+    internal sealed class StageState
     {
         public required string Name;
+        /// <summary>The stage of the plan.</summary>
+        public required BuildPlanStage Stage;
         public string? ImageId;
         public bool HasLayers;
         public ImageExecutionConfig Config = new();
@@ -151,30 +156,9 @@ public sealed class ImageBuilder
 
     private ContainerImage BuildStages(DockerfileBuildPlan plan, Dockerfile dockerfile, Platform? platform, BuildCopySource contextSource, CancellationToken ct)
     {
-        var states = new Dictionary<BuildPlanStage, StageState>();
-        foreach (var stage in plan.RequiredStages)
-        {
-            var st = AtLine(stage.From.Location, () => StartStage(stage, states, platform, ct));
-            if (stage.BaseKind != BuildBaseKind.Scratch && st.Config.OnBuild is { Count: > 0 } triggers)
-            {
-                // the base's ONBUILD triggers run right after FROM, in this build's context, and are not inherited
-                // (BuildKit dispatchOnBuildTriggers)
-                st.Config = With(st.Config, st.Config.Labels, onBuild: null);
-                st.Editor = new ImageConfigEditor(new ImageConfiguration { Config = st.Config, Author = st.Editor.Config.Author });
-                foreach (var t in triggers)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    var trigger = DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD");
-                    AtLine(trigger.Location, () => Step(st, trigger, plan, states, contextSource, ct));
-                }
-            }
-            foreach (var instruction in stage.Instructions)
-            {
-                ct.ThrowIfCancellationRequested();
-                AtLine(instruction.Location, () => Step(st, instruction, plan, states, contextSource, ct));
-            }
-            states[stage] = st;
-        }
+        // stages that do not depend on each other are built at the same time, as BuildKit does
+        var states = new BuildStageRunner<BuildPlanStage, StageState>(plan.RequiredStages, s => s.Dependencies);
+        states.Run((stage, token) => BuildStage(stage, plan, dockerfile, platform, states, contextSource, token), ct);
         var final = states[plan.Target];
         if (_o.Labels.Count > 0)
         {
@@ -190,9 +174,35 @@ public sealed class ImageBuilder
         return _o.Tags.Count > 0 ? _engine.Images.FindImage(_o.Tags[0].ToString()) ?? image : image;
     }
 
+    /// <summary>One stage: FROM, its base's ONBUILD triggers, then its instructions, each a step.</summary>
+    private StageState BuildStage(BuildPlanStage stage, DockerfileBuildPlan plan, Dockerfile dockerfile, Platform? platform, Stages states,
+        BuildCopySource contextSource, CancellationToken ct)
+    {
+        var st = AtLine(stage.From.Location, () => StartStage(stage, states, platform, ct));
+        if (stage.BaseKind != BuildBaseKind.Scratch && st.Config.OnBuild is { Count: > 0 } triggers)
+        {
+            // the base's ONBUILD triggers run right after FROM, in this build's context, and are not inherited
+            // (BuildKit dispatchOnBuildTriggers)
+            st.Config = With(st.Config, st.Config.Labels, onBuild: null);
+            st.Editor = new ImageConfigEditor(new ImageConfiguration { Config = st.Config, Author = st.Editor.Config.Author });
+            foreach (var t in triggers)
+            {
+                ct.ThrowIfCancellationRequested();
+                var trigger = DockerfileParser.ParseTrigger(t, dockerfile.FileName + " ONBUILD");
+                AtLine(trigger.Location, () => Step(st, trigger, plan, states, contextSource, ct));
+            }
+        }
+        foreach (var instruction in stage.Instructions)
+        {
+            ct.ThrowIfCancellationRequested();
+            AtLine(instruction.Location, () => Step(st, instruction, plan, states, contextSource, ct));
+        }
+        return st;
+    }
+
     // ------------------------------------------------------------------ stages
 
-    private StageState StartStage(BuildPlanStage stage, Dictionary<BuildPlanStage, StageState> states, Platform? platform, CancellationToken ct)
+    private StageState StartStage(BuildPlanStage stage, Stages states, Platform? platform, CancellationToken ct)
     {
         string name = stage.Name ?? stage.Index.ToString(CultureInfo.InvariantCulture);
         Report(name, stage.From, null, null);
@@ -203,13 +213,13 @@ public sealed class ImageBuilder
         switch (stage.BaseKind)
         {
             case BuildBaseKind.Scratch:
-                st = new StageState { Name = name, Scope = stage.CreateScope(), Editor = new ImageConfigEditor(new ImageConfiguration()) };
+                st = new StageState { Name = name, Stage = stage, Scope = stage.CreateScope(), Editor = new ImageConfigEditor(new ImageConfiguration()) };
                 break;
             case BuildBaseKind.Stage:
                 var b = states[stage.BaseStage!];
                 st = new StageState
                 {
-                    Name = name, ImageId = b.ImageId, HasLayers = b.HasLayers, Config = b.Config, Scope = stage.CreateScope(b.Scope),
+                    Name = name, Stage = stage, ImageId = b.ImageId, HasLayers = b.HasLayers, Config = b.Config, Scope = stage.CreateScope(b.Scope),
                     Editor = new ImageConfigEditor(new ImageConfiguration { Config = b.Config, Author = b.Editor.Config.Author }),
                 };
                 break;
@@ -218,7 +228,7 @@ public sealed class ImageBuilder
                 var baseConfig = ImageConfiguration.Parse(_engine.Images.GetConfig(img));
                 st = new StageState
                 {
-                    Name = name, ImageId = img.Id, HasLayers = img.Layers.Length > 0, Config = baseConfig.Config ?? new ImageExecutionConfig(),
+                    Name = name, Stage = stage, ImageId = img.Id, HasLayers = img.Layers.Length > 0, Config = baseConfig.Config ?? new ImageExecutionConfig(),
                     Scope = stage.CreateScope(), Editor = new ImageConfigEditor(new ImageConfiguration { Config = baseConfig.Config, Author = baseConfig.Author }),
                 };
                 break;
@@ -259,7 +269,7 @@ public sealed class ImageBuilder
 
     // ------------------------------------------------------------------ steps
 
-    private void Step(StageState st, DockerfileInstruction instruction, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+    private void Step(StageState st, DockerfileInstruction instruction, DockerfileBuildPlan plan, Stages states,
         BuildCopySource contextSource, CancellationToken ct)
     {
         if (instruction is ArgInstruction arg)
@@ -303,7 +313,7 @@ public sealed class ImageBuilder
         Report(st.Name, i, cached, st.ImageId);
     }
 
-    private void Run(StageState st, RunInstruction run, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+    private void Run(StageState st, RunInstruction run, DockerfileBuildPlan plan, Stages states,
         BuildCopySource contextSource, CancellationToken ct)
     {
         Report(st.Name, run, null, null);
@@ -318,7 +328,7 @@ public sealed class ImageBuilder
             BuildCopySource SourceOf(BuildRunMount m)
             {
                 if (m.From is null) return contextSource;
-                if (!sources.TryGetValue(m.From, out var f)) sources[m.From] = f = OpenFrom(m.From, plan, states, run.Location, st.Platform, ct);
+                if (!sources.TryGetValue(m.From, out var f)) sources[m.From] = f = OpenFrom(m.From, plan, states, run.Location, st, ct);
                 return f.Source;
             }
             var bindDigests = mounts.Where(m => m.Type == BuildRunMountType.Bind).Select(m => BuildRunMounts.Digest(m, SourceOf(m), run.Location, ct)).ToList();
@@ -371,7 +381,7 @@ public sealed class ImageBuilder
         Report(st.Name, run, false, st.ImageId);
     }
 
-    private void Copy(StageState st, CopyInstruction copy, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states,
+    private void Copy(StageState st, CopyInstruction copy, DockerfileBuildPlan plan, Stages states,
         BuildCopySource contextSource, CancellationToken ct)
     {
         Report(st.Name, copy, null, null);
@@ -399,7 +409,7 @@ public sealed class ImageBuilder
             (string? Id, bool HasLayers) fromImage = default;
             if (copy.From is { } from)
             {
-                fromImage = FromImage(from, plan, states, copy.Location, st.Platform, ct);
+                fromImage = FromImage(from, plan, states, copy.Location, st, ct);
                 // what is read from an image is known by the image's id: remembered, it needs no mount nor reading
                 string? memo = fromImage.Id is null || local.Count == 0 ? null : FromDigestKey(fromImage.Id, o);
                 if (memo is not null && _cache.LookupDigest(memo) is { } known) digests.Add(known);
@@ -469,8 +479,8 @@ public sealed class ImageBuilder
         }
     }
 
-    private FromSource OpenFrom(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct) =>
-        OpenFrom(FromImage(from, plan, states, where, platform, ct), where, ct);
+    private FromSource OpenFrom(string from, DockerfileBuildPlan plan, Stages states, string where, StageState asking, CancellationToken ct) =>
+        OpenFrom(FromImage(from, plan, states, where, asking, ct), where, ct);
 
     /// <summary>
     /// The key under which the digest of a COPY --from's sources read from the image <paramref name="imageId"/> is
@@ -495,18 +505,18 @@ public sealed class ImageBuilder
     private static ContainerCreateOptions WorkingOptions(string where) =>
         new() { Command = ["true"], Networks = ["none"], Labels = new() { [BuildWorkingContainer.StepLabel] = where }, IgnoreImageVolumes = true };
 
-    /// <summary>COPY --from: a stage by name or index (BuildKit), else an image reference.</summary>
-    private (string? Id, bool HasLayers) FromImage(string from, DockerfileBuildPlan plan, Dictionary<BuildPlanStage, StageState> states, string where, Platform? platform, CancellationToken ct)
+    /// <summary>COPY --from: a stage by name or index (BuildKit), else an image reference. A stage still building is waited for.</summary>
+    private (string? Id, bool HasLayers) FromImage(string from, DockerfileBuildPlan plan, Stages states, string where, StageState asking, CancellationToken ct)
     {
         var stage = plan.Stages.FirstOrDefault(s => string.Equals(s.Name, from, StringComparison.OrdinalIgnoreCase))
             ?? (int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n < plan.Stages.Count ? plan.Stages[n] : null);
         if (stage is not null)
         {
-            if (!states.TryGetValue(stage, out var s))
+            if (!states.TryGet(asking.Stage, stage, ct, out var s))
                 throw PscException.InvalidArgument(ErrorIds.BuildStageNotBuilt, $"{where}: --from={from} names a stage that is not built before this one.", from);
             return (s.ImageId, s.HasLayers);
         }
-        var img = ResolveBase(from, where, platform, ct);
+        var img = ResolveBase(from, where, asking.Platform, ct);
         return (img.Id, img.Layers.Length > 0);
     }
 
@@ -626,11 +636,14 @@ public sealed class ImageBuilder
         WorkingDir = c.WorkingDir, Labels = labels, StopSignal = c.StopSignal, Healthcheck = c.Healthcheck, Shell = c.Shell, OnBuild = onBuild,
     };
 
+    /// <summary>A step's event: a step begins (<paramref name="cached"/> null: it takes the next number), or the step this
+    /// thread began ends. Stages run on threads of their own, so the number is the thread's, not the last one given.</summary>
     private void Report(string stage, DockerfileInstruction i, bool? cached, string? imageId)
     {
-        if (cached is null) _step++;
-        PhaseTrace.Mark($"build: step {_step} {(cached is null ? "begins" : cached.Value ? "cached" : "done")}: {i.Location} {i.Original}");
-        _onStep(new BuildStepEvent(_step, _total, stage, i.Original, i.Location, cached, imageId));
+        if (cached is null) _current.Value = Interlocked.Increment(ref _step);
+        int number = _current.Value;
+        PhaseTrace.Mark($"build: step {number} {(cached is null ? "begins" : cached.Value ? "cached" : "done")}: {i.Location} {i.Original}");
+        _onStep(new BuildStepEvent(number, _total, stage, i.Original, i.Location, cached, imageId));
     }
 
     /// <summary>The .dockerignore (or .containerignore) decision for the context; the Dockerfile itself is always readable by the builder.</summary>
