@@ -44,6 +44,30 @@ Describe 'Piped PowerShell input as a container''s standard input' {
         @(Get-Container -All).Count | Should -Be $before
     }
 
+    It 'sends piped bytes as they are, 0x00 and 0xff included: [byte] items, a [byte[]], Get-Content -AsByteStream (issue 11)' {
+        $bytes = [byte[]](0..255) + [byte[]](0, 255, 10, 0, 13, 10)
+        $file = Join-Path $TestDrive 'run-stdin.bin'
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $md5 = (Get-FileHash -Algorithm MD5 $file).Hash.ToLowerInvariant()
+        $od = (& od -An -tx1 -v $file) -join ' ' -replace '\s+', ' '
+        $before = @(Get-Container -All).Count
+        # the file's bytes, piped one [byte] at a time, as a user pipes a file
+        [IO.File]::ReadAllBytes($file) | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- md5sum |
+            Should -Be "$md5  -"
+        $LASTEXITCODE | Should -Be 0
+        Get-Content $file -AsByteStream | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- sh -c 'wc -c' |
+            Should -Be "$($bytes.Length)"
+        # one [byte[]], and the object[] blocks of bytes -ReadCount writes (0: the whole file as one block)
+        $inside = , [IO.File]::ReadAllBytes($file) | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- od -An -tx1 -v
+        ($inside -join ' ' -replace '\s+', ' ') | Should -Be $od
+        $inside = Get-Content $file -AsByteStream -ReadCount 0 | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- od -An -tx1 -v
+        ($inside -join ' ' -replace '\s+', ' ') | Should -Be $od
+        @(Get-Container -All).Count | Should -Be $before
+        # strings are still lines
+        'x', 'y' | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- od -An -c | ForEach-Object { $_ -replace '\s+', ' ' } |
+            Should -Be ' x \n y \n'
+    }
+
     It 'refuses piped input without -Interactive instead of running a container per object' {
         $before = @(Get-Container -All).Count
         $e = $null
@@ -61,6 +85,19 @@ Describe 'Piped PowerShell input for Invoke-ContainerExec' {
         $LASTEXITCODE | Should -Be 0
         $id = (Get-Container ux-a).ShortId
         $out | Should -Be @("1:alpha:$id", "2:beta gamma:$id", "3:42:$id")
+    }
+
+    It 'Invoke-ContainerExec -Interactive sends piped bytes as they are, 0x00 and 0xff included (issue 11)' {
+        $bytes = [byte[]](255..0) + [byte[]](0, 0, 255, 10)
+        $file = Join-Path $TestDrive 'exec-stdin.bin'
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $md5 = (Get-FileHash -Algorithm MD5 $file).Hash.ToLowerInvariant()
+        [IO.File]::ReadAllBytes($file) | Invoke-ContainerExec ux-a -Interactive -- md5sum | Should -Be "$md5  -"
+        $LASTEXITCODE | Should -Be 0
+        Get-Content $file -AsByteStream | Invoke-ContainerExec ux-a -Interactive -- sh -c 'wc -c' | Should -Be "$($bytes.Length)"
+        Get-Content $file -AsByteStream -ReadCount 100 | Invoke-ContainerExec ux-a -Interactive -- md5sum | Should -Be "$md5  -"
+        $od = (& od -An -tx1 -v $file) -join ' ' -replace '\s+', ' '
+        ((, [IO.File]::ReadAllBytes($file) | Invoke-ContainerExec ux-a -Interactive -- od -An -tx1 -v) -join ' ' -replace '\s+', ' ') | Should -Be $od
     }
 
     It 'refuses piped input for a named container without -Interactive' {
