@@ -457,6 +457,35 @@ Describe 'Completion and validation' {
     }
 }
 
+Describe 'New-Container -Remove (docker create --rm)' {
+    It 'creates a container that stays until it is started, and is removed when it exits (issue 11)' {
+        $c = New-Container busybox-test:latest -Remove -Name ux-create-rm -Network none -- sh -c 'echo ran-once'
+        $c.HostConfig.AutoRemove | Should -BeTrue
+        (Get-Container ux-create-rm).Status | Should -Be 'Created' -Because 'a created container is kept until it has run'
+        Start-Container ux-create-rm -Attach | Should -Be 'ran-once'
+        $LASTEXITCODE | Should -Be 0
+        Wait-ContainerCondition { -not (Get-Container -All | Where-Object Name -eq 'ux-create-rm') } -TimeoutSeconds 30 |
+            Should -BeTrue -Because 'its monitor removes it when it exits'
+    }
+
+    It 'removes a detached start when it exits, with docker''s -Rm alias; and keeps a container created without it' {
+        $null = New-Container busybox-test:latest -Rm -Name ux-create-rm2 -Network none -- sleep 1
+        $null = New-Container busybox-test:latest -Name ux-create-keep -Network none -- true
+        Start-Container ux-create-rm2, ux-create-keep
+        Wait-ContainerCondition { -not (Get-Container -All | Where-Object Name -eq 'ux-create-rm2') } -TimeoutSeconds 30 | Should -BeTrue
+        Wait-ContainerCondition { (Get-Container ux-create-keep).Status -eq 'Exited' } -TimeoutSeconds 30 | Should -BeTrue
+        (Get-Container ux-create-keep).HostConfig.AutoRemove | Should -BeFalse
+        Remove-Container ux-create-keep -Confirm:$false
+    }
+
+    It 'refuses -Remove with a restart policy, creating nothing' {
+        $before = @(Get-Container -All).Count
+        New-Container busybox-test:latest -Remove -Restart always -Name ux-create-rm3 -ErrorVariable ev -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'ConflictingOptions,*'
+        @(Get-Container -All).Count | Should -Be $before
+    }
+}
+
 Describe 'Documented defaults' {
     It 'every parameter whose cmdlet sets a default documents it, with its value' {
         $drift = foreach ($c in Get-Command -Module PsContainers -CommandType Cmdlet | Sort-Object Name) {

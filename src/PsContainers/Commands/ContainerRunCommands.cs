@@ -285,12 +285,19 @@ internal static class CommandLine
 [OutputType(typeof(Container))]
 public sealed class NewContainerCommand : ContainerCreateCmdletBase
 {
+    /// <summary>
+    /// Remove the container when it exits after a start (docker create --rm): Start-Container runs it as
+    /// Invoke-ContainerImage -Remove runs one, and its monitor removes it (and its anonymous volumes) when it exits. A
+    /// created container that is never started stays. Not with a -Restart policy that restarts (ConflictingOptions).
+    /// </summary>
+    [Parameter] [Alias("Rm")] public SwitchParameter Remove { get; set; }
+
     protected override void ProcessRecord()
     {
         RefuseImageTakenFromCommand();
         try
         {
-            var o = BuildOptions(autoRemove: false);
+            var o = BuildOptions(autoRemove: Remove);
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
             var image = PullImageIfNeeded();
             WriteObject(Manager.Create(o, image, CancellationToken));
