@@ -415,6 +415,48 @@ Describe 'Completion and validation' {
         Get-Completion 'Start-Container ux-do' | Should -Contain 'ux-done'
     }
 
+    It 'completes Stop-Container with containers that run, Start-Container with stopped ones (issue 11)' {
+        foreach ($line in 'Stop-Container ux-', 'Stop-Container -Name ux-', 'Suspend-Container ux-', 'Send-ContainerSignal ux-') {
+            $names = @(Get-Completion $line)
+            $names | Should -Contain 'ux-a'
+            $names | Should -Contain 'ux-b'
+            $names | Should -Not -Contain 'ux-done' -Because "$line acts on a running container"
+            foreach ($n in $names) { (Get-Container $n).Status | Should -Be 'Running' -Because "$n was offered by '$line'" }
+        }
+        foreach ($line in 'Start-Container ux-', 'Start-Container -Name ux-') {
+            $names = @(Get-Completion $line)
+            $names | Should -Contain 'ux-done'
+            $names | Should -Not -Contain 'ux-a' -Because "$line starts a stopped container (docker start of a running one does nothing)"
+            foreach ($n in $names) { (Get-Container $n).Status | Should -BeIn 'Created', 'Exited', 'Dead' -Because "$n was offered by '$line'" }
+        }
+        @(Get-Completion 'Resume-Container ux-') | Should -BeNullOrEmpty -Because 'no container is paused'
+        # the cmdlets that act in every state still offer every container
+        foreach ($line in 'Remove-Container ux-', 'Restart-Container ux-', 'Get-Container ux-') {
+            $names = @(Get-Completion $line)
+            foreach ($n in 'ux-a', 'ux-done') { $names | Should -Contain $n -Because "$line acts on any container" }
+        }
+    }
+
+    It 'completes -Id with short ids, the running ones for Stop-Container, and container:<id> on -Network (issue 11)' {
+        $a = (Get-Container ux-a).Id
+        $done = (Get-Container ux-done).Id
+        $all = @(Get-Completion 'Get-Container -Id ')
+        $all | Should -Contain $a.Substring(0, 12)
+        $all | Should -Contain $done.Substring(0, 12)
+        $all | ForEach-Object { $_ | Should -Match '^[0-9a-f]{12}$' }
+        Get-Completion "Get-Container -Id $($a.Substring(0, 5))" | Should -Be @($a.Substring(0, 12))
+        Get-Completion "Remove-Container -Id $($done.Substring(0, 5))" | Should -Be @($done.Substring(0, 12))
+        # a word longer than the short id completes to the full id
+        Get-Completion "Get-Container -Id $($a.Substring(0, 14))" | Should -Be @($a)
+        @(Get-Completion "Stop-Container -Id $($done.Substring(0, 5))") | Should -BeNullOrEmpty -Because 'ux-done is not running'
+        Get-Completion "Start-Container -Id $($done.Substring(0, 5))" | Should -Be @($done.Substring(0, 12))
+        @(Get-Completion 'Get-Container -Id zz') | Should -BeNullOrEmpty
+        # the completed id finds the container
+        (Get-Container -Id (Get-Completion "Get-Container -Id $($a.Substring(0, 5))")).Name | Should -Be 'ux-a'
+        Get-Completion "Invoke-ContainerImage busybox-test:latest -Network container:$($a.Substring(0, 5))" | Should -Be @("container:$($a.Substring(0, 12))")
+        Get-Completion 'New-Container busybox-test:latest -Network container:' | Should -Contain 'container:ux-b'
+    }
+
     It 'completes -Volume with host paths for a word starting with /, . or ~ before the colon, and volume names otherwise (issue 11)' {
         $null = New-ContainerVolume ux-hostpath-vol -ErrorAction SilentlyContinue
         Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume /et' | Should -Contain '/etc'
