@@ -277,6 +277,24 @@ Describe 'Enter-Container and Invoke-ContainerProject: the same rule' {
         } finally { Remove-Container words-enter -Force -Confirm:$false }
     }
 
+    It 'Enter-Container takes docker''s -it, -ti, -i and -t as no-ops: it names the container, and never prompts for -Name (issue 11)' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name words-enter-it -Network none -- sleep 60
+        try {
+            foreach ($line in { Enter-Container -it words-enter-it }, { Enter-Container -ti words-enter-it }, { Enter-Container -i -t words-enter-it },
+                { Enter-Container words-enter-it -it }, { Enter-Container -Interactive -Tty words-enter-it }, { Enter-Container -it words-enter-it sh }) {
+                $e = $null
+                try { & $line } catch { $e = $_ }
+                # this test's host has no terminal: the cmdlet ran with words-enter-it as -Name (PowerShell's prompt
+                # for a missing -Name would fail here as MissingMandatoryParameter instead)
+                $e.FullyQualifiedErrorId | Should -BeLike 'TerminalRequired,*' -Because "{ $line } must bind the container"
+                $e.Exception.Message | Should -BeLike '*Invoke-ContainerExec words-enter-it -- *'
+            }
+            # after the command's first word, -it is still taken from the command, and refused
+            $e = Get-Refusal { Enter-Container words-enter-it sh -it }
+            $e.Exception.Message | Should -BeLike '*Enter-Container words-enter-it -- sh -it*'
+        } finally { Remove-Container words-enter-it -Force -Confirm:$false }
+    }
+
     It 'Invoke-ContainerProject refuses id -u root and docker''s -it, creating nothing' {
         $dir = Join-Path $TestDrive 'words-project'
         New-Item -ItemType Directory -Force -Path $dir | Out-Null

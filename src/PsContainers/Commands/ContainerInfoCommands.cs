@@ -276,6 +276,14 @@ public sealed class EnterContainerCommand : ContainerTargetCmdletBase
     [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
     [Parameter] public string? User { get; set; }
     [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
+    /// <summary>
+    /// Accepted and ignored: Enter-Container always gives the process this terminal and its input (docker exec -it).
+    /// -i and docker's bundled -it (and -ti) bind here, so that a docker user's <c>Enter-Container -it web</c> enters
+    /// 'web' rather than reading '-it web' as the command and prompting for -Name.
+    /// </summary>
+    [Parameter] [Alias("i", "it")] public SwitchParameter Interactive { get; set; }
+    /// <summary>Accepted and ignored, as <see cref="Interactive"/>: the process always runs on this terminal (-t, -ti).</summary>
+    [Parameter] [Alias("t", "ti")] public SwitchParameter Tty { get; set; }
 
     /// <summary>The '--' rule (<see cref="CommandWordsGuard"/>): <c>Enter-Container web id -u root</c> would give -User
     /// 'root' and run <c>id</c>; it is refused with the <c>--</c> form, as run and exec refuse it.</summary>
