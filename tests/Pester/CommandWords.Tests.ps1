@@ -117,6 +117,26 @@ Describe 'Invoke-ContainerImage: the command''s words' {
         $df[0] | Should -BeLike 'Filesystem*'
     }
 
+    It 'documents pwsh -Command Get-Date, which PowerShell''s binder refuses before the cmdlet runs, with the -- form (issue 11)' {
+        foreach ($line in { Invoke-ContainerImage busybox-test:latest pwsh -Command Get-Date }, { New-Container busybox-test:latest pwsh -Command Get-Date }) {
+            $before = @(Get-Container -All).Count
+            $e = $null
+            try { & $line | Out-Null } catch { $e = $_ }
+            # -Command is the cmdlet's own parameter: Get-Date binds to it and no parameter is left for 'pwsh'
+            $e.FullyQualifiedErrorId | Should -BeLike 'PositionalParameterNotFound*' -Because 'PowerShell raises it before BeginProcessing; no cmdlet hook sees it'
+            $e.Exception.Message | Should -BeLike "*'pwsh'*"
+            @(Get-Container -All).Count | Should -Be $before -Because 'nothing runs'
+        }
+        foreach ($cmdlet in 'Invoke-ContainerImage', 'New-Container', 'Invoke-ContainerExec') {
+            $notes = ((Get-Help $cmdlet -Full).alertSet.alert.Text -join ' ') -replace '\s+', ' '
+            $notes | Should -BeLike '*PositionalParameterNotFound*'
+            $notes | Should -BeLike "*$cmdlet * -- pwsh -Command Get-Date*"
+        }
+        ((Get-Help about_PsContainers | Out-String) -replace '\s+', ' ') | Should -BeLike '*pwsh-image -- pwsh -Command Get-Date*'
+        # after --, the words reach the command as written
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -- echo -Command Get-Date | Should -Be '-Command Get-Date'
+    }
+
     It 'refuses the typo -Detatch and suggests -Detach' {
         $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest -Detatch sleep 5 }
         $e.Exception.Message | Should -BeLike '*did you mean -Detach?*'
