@@ -117,6 +117,26 @@ Describe 'Invoke-ContainerImage: the command''s words' {
         $df[0] | Should -BeLike 'Filesystem*'
     }
 
+    It 'documents pwsh -Command Get-Date, which PowerShell''s binder refuses before the cmdlet runs, with the -- form (issue 11)' {
+        foreach ($line in { Invoke-ContainerImage busybox-test:latest pwsh -Command Get-Date }, { New-Container busybox-test:latest pwsh -Command Get-Date }) {
+            $before = @(Get-Container -All).Count
+            $e = $null
+            try { & $line | Out-Null } catch { $e = $_ }
+            # -Command is the cmdlet's own parameter: Get-Date binds to it and no parameter is left for 'pwsh'
+            $e.FullyQualifiedErrorId | Should -BeLike 'PositionalParameterNotFound*' -Because 'PowerShell raises it before BeginProcessing; no cmdlet hook sees it'
+            $e.Exception.Message | Should -BeLike "*'pwsh'*"
+            @(Get-Container -All).Count | Should -Be $before -Because 'nothing runs'
+        }
+        foreach ($cmdlet in 'Invoke-ContainerImage', 'New-Container', 'Invoke-ContainerExec') {
+            $notes = ((Get-Help $cmdlet -Full).alertSet.alert.Text -join ' ') -replace '\s+', ' '
+            $notes | Should -BeLike '*PositionalParameterNotFound*'
+            $notes | Should -BeLike "*$cmdlet * -- pwsh -Command Get-Date*"
+        }
+        ((Get-Help about_PsContainers | Out-String) -replace '\s+', ' ') | Should -BeLike '*pwsh-image -- pwsh -Command Get-Date*'
+        # after --, the words reach the command as written
+        Invoke-ContainerImage busybox-test:latest -Remove -Network none -- echo -Command Get-Date | Should -Be '-Command Get-Date'
+    }
+
     It 'refuses the typo -Detatch and suggests -Detach' {
         $e = Get-Refusal { Invoke-ContainerImage busybox-test:latest -Detatch sleep 5 }
         $e.Exception.Message | Should -BeLike '*did you mean -Detach?*'
@@ -275,6 +295,24 @@ Describe 'Enter-Container and Invoke-ContainerProject: the same rule' {
             $e = Get-Refusal { Enter-Container words-enter --rm }
             $e.Exception.Message | Should -BeLike '*Enter-Container words-enter -- --rm*'
         } finally { Remove-Container words-enter -Force -Confirm:$false }
+    }
+
+    It 'Enter-Container takes docker''s -it, -ti, -i and -t as no-ops: it names the container, and never prompts for -Name (issue 11)' {
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name words-enter-it -Network none -- sleep 60
+        try {
+            foreach ($line in { Enter-Container -it words-enter-it }, { Enter-Container -ti words-enter-it }, { Enter-Container -i -t words-enter-it },
+                { Enter-Container words-enter-it -it }, { Enter-Container -Interactive -Tty words-enter-it }, { Enter-Container -it words-enter-it sh }) {
+                $e = $null
+                try { & $line } catch { $e = $_ }
+                # this test's host has no terminal: the cmdlet ran with words-enter-it as -Name (PowerShell's prompt
+                # for a missing -Name would fail here as MissingMandatoryParameter instead)
+                $e.FullyQualifiedErrorId | Should -BeLike 'TerminalRequired,*' -Because "{ $line } must bind the container"
+                $e.Exception.Message | Should -BeLike '*Invoke-ContainerExec words-enter-it -- *'
+            }
+            # after the command's first word, -it is still taken from the command, and refused
+            $e = Get-Refusal { Enter-Container words-enter-it sh -it }
+            $e.Exception.Message | Should -BeLike '*Enter-Container words-enter-it -- sh -it*'
+        } finally { Remove-Container words-enter-it -Force -Confirm:$false }
     }
 
     It 'Invoke-ContainerProject refuses id -u root and docker''s -it, creating nothing' {

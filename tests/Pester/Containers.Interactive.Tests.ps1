@@ -74,6 +74,16 @@ Describe 'Interactive terminals (tmux) with <Runtime>' -Skip:(-not (Get-Command 
         (Get-Container enter-me).Status | Should -Be 'Running'
     }
 
+    It 'Enter-Container -it web opens the shell in web, docker''s -it taken as a no-op, with no prompt for -Name (issue 11)' {
+        $s = Start-TmuxPwsh 'Enter-Container -it enter-me; "IT-EXIT=$LASTEXITCODE"'
+        Wait-Pane $s '(?m)^/ #' | Should -BeTrue
+        Send-Keys $s 'hostname', 'Enter'
+        Wait-Pane $s '(?m)^entered' | Should -BeTrue
+        Send-Keys $s 'exit', 'Enter'
+        Wait-Pane $s 'IT-EXIT=0' | Should -BeTrue
+        Get-Pane $s | Should -Not -Match 'Supply values|Name\[0\]'
+    }
+
     It 'Invoke-ContainerExec -Interactive -Tty runs a program on the terminal' {
         $s = Start-TmuxPwsh 'Invoke-ContainerExec enter-me -Interactive -Tty sh -c "read x; echo got-`$x"; "EXEC-EXIT=$LASTEXITCODE"'
         Start-Sleep -Milliseconds 800

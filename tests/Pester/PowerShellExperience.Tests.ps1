@@ -44,6 +44,30 @@ Describe 'Piped PowerShell input as a container''s standard input' {
         @(Get-Container -All).Count | Should -Be $before
     }
 
+    It 'sends piped bytes as they are, 0x00 and 0xff included: [byte] items, a [byte[]], Get-Content -AsByteStream (issue 11)' {
+        $bytes = [byte[]](0..255) + [byte[]](0, 255, 10, 0, 13, 10)
+        $file = Join-Path $TestDrive 'run-stdin.bin'
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $md5 = (Get-FileHash -Algorithm MD5 $file).Hash.ToLowerInvariant()
+        $od = (& od -An -tx1 -v $file) -join ' ' -replace '\s+', ' '
+        $before = @(Get-Container -All).Count
+        # the file's bytes, piped one [byte] at a time, as a user pipes a file
+        [IO.File]::ReadAllBytes($file) | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- md5sum |
+            Should -Be "$md5  -"
+        $LASTEXITCODE | Should -Be 0
+        Get-Content $file -AsByteStream | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- sh -c 'wc -c' |
+            Should -Be "$($bytes.Length)"
+        # one [byte[]], and the object[] blocks of bytes -ReadCount writes (0: the whole file as one block)
+        $inside = , [IO.File]::ReadAllBytes($file) | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- od -An -tx1 -v
+        ($inside -join ' ' -replace '\s+', ' ') | Should -Be $od
+        $inside = Get-Content $file -AsByteStream -ReadCount 0 | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- od -An -tx1 -v
+        ($inside -join ' ' -replace '\s+', ' ') | Should -Be $od
+        @(Get-Container -All).Count | Should -Be $before
+        # strings are still lines
+        'x', 'y' | Invoke-ContainerImage busybox-test:latest -Remove -Interactive -Network none -- od -An -c | ForEach-Object { $_ -replace '\s+', ' ' } |
+            Should -Be ' x \n y \n'
+    }
+
     It 'refuses piped input without -Interactive instead of running a container per object' {
         $before = @(Get-Container -All).Count
         $e = $null
@@ -61,6 +85,19 @@ Describe 'Piped PowerShell input for Invoke-ContainerExec' {
         $LASTEXITCODE | Should -Be 0
         $id = (Get-Container ux-a).ShortId
         $out | Should -Be @("1:alpha:$id", "2:beta gamma:$id", "3:42:$id")
+    }
+
+    It 'Invoke-ContainerExec -Interactive sends piped bytes as they are, 0x00 and 0xff included (issue 11)' {
+        $bytes = [byte[]](255..0) + [byte[]](0, 0, 255, 10)
+        $file = Join-Path $TestDrive 'exec-stdin.bin'
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $md5 = (Get-FileHash -Algorithm MD5 $file).Hash.ToLowerInvariant()
+        [IO.File]::ReadAllBytes($file) | Invoke-ContainerExec ux-a -Interactive -- md5sum | Should -Be "$md5  -"
+        $LASTEXITCODE | Should -Be 0
+        Get-Content $file -AsByteStream | Invoke-ContainerExec ux-a -Interactive -- sh -c 'wc -c' | Should -Be "$($bytes.Length)"
+        Get-Content $file -AsByteStream -ReadCount 100 | Invoke-ContainerExec ux-a -Interactive -- md5sum | Should -Be "$md5  -"
+        $od = (& od -An -tx1 -v $file) -join ' ' -replace '\s+', ' '
+        ((, [IO.File]::ReadAllBytes($file) | Invoke-ContainerExec ux-a -Interactive -- od -An -tx1 -v) -join ' ' -replace '\s+', ' ') | Should -Be $od
     }
 
     It 'refuses piped input for a named container without -Interactive' {
@@ -378,6 +415,48 @@ Describe 'Completion and validation' {
         Get-Completion 'Start-Container ux-do' | Should -Contain 'ux-done'
     }
 
+    It 'completes Stop-Container with containers that run, Start-Container with stopped ones (issue 11)' {
+        foreach ($line in 'Stop-Container ux-', 'Stop-Container -Name ux-', 'Suspend-Container ux-', 'Send-ContainerSignal ux-') {
+            $names = @(Get-Completion $line)
+            $names | Should -Contain 'ux-a'
+            $names | Should -Contain 'ux-b'
+            $names | Should -Not -Contain 'ux-done' -Because "$line acts on a running container"
+            foreach ($n in $names) { (Get-Container $n).Status | Should -Be 'Running' -Because "$n was offered by '$line'" }
+        }
+        foreach ($line in 'Start-Container ux-', 'Start-Container -Name ux-') {
+            $names = @(Get-Completion $line)
+            $names | Should -Contain 'ux-done'
+            $names | Should -Not -Contain 'ux-a' -Because "$line starts a stopped container (docker start of a running one does nothing)"
+            foreach ($n in $names) { (Get-Container $n).Status | Should -BeIn 'Created', 'Exited', 'Dead' -Because "$n was offered by '$line'" }
+        }
+        @(Get-Completion 'Resume-Container ux-') | Should -BeNullOrEmpty -Because 'no container is paused'
+        # the cmdlets that act in every state still offer every container
+        foreach ($line in 'Remove-Container ux-', 'Restart-Container ux-', 'Get-Container ux-') {
+            $names = @(Get-Completion $line)
+            foreach ($n in 'ux-a', 'ux-done') { $names | Should -Contain $n -Because "$line acts on any container" }
+        }
+    }
+
+    It 'completes -Id with short ids, the running ones for Stop-Container, and container:<id> on -Network (issue 11)' {
+        $a = (Get-Container ux-a).Id
+        $done = (Get-Container ux-done).Id
+        $all = @(Get-Completion 'Get-Container -Id ')
+        $all | Should -Contain $a.Substring(0, 12)
+        $all | Should -Contain $done.Substring(0, 12)
+        $all | ForEach-Object { $_ | Should -Match '^[0-9a-f]{12}$' }
+        Get-Completion "Get-Container -Id $($a.Substring(0, 5))" | Should -Be @($a.Substring(0, 12))
+        Get-Completion "Remove-Container -Id $($done.Substring(0, 5))" | Should -Be @($done.Substring(0, 12))
+        # a word longer than the short id completes to the full id
+        Get-Completion "Get-Container -Id $($a.Substring(0, 14))" | Should -Be @($a)
+        @(Get-Completion "Stop-Container -Id $($done.Substring(0, 5))") | Should -BeNullOrEmpty -Because 'ux-done is not running'
+        Get-Completion "Start-Container -Id $($done.Substring(0, 5))" | Should -Be @($done.Substring(0, 12))
+        @(Get-Completion 'Get-Container -Id zz') | Should -BeNullOrEmpty
+        # the completed id finds the container
+        (Get-Container -Id (Get-Completion "Get-Container -Id $($a.Substring(0, 5))")).Name | Should -Be 'ux-a'
+        Get-Completion "Invoke-ContainerImage busybox-test:latest -Network container:$($a.Substring(0, 5))" | Should -Be @("container:$($a.Substring(0, 12))")
+        Get-Completion 'New-Container busybox-test:latest -Network container:' | Should -Contain 'container:ux-b'
+    }
+
     It 'completes -Volume with host paths for a word starting with /, . or ~ before the colon, and volume names otherwise (issue 11)' {
         $null = New-ContainerVolume ux-hostpath-vol -ErrorAction SilentlyContinue
         Get-Completion 'Invoke-ContainerImage busybox-test:latest -Volume /et' | Should -Contain '/etc'
@@ -417,6 +496,35 @@ Describe 'Completion and validation' {
             $e.Exception.Message | Should -Not -BeLike '*^(*'
         }
         (New-Container busybox-test:latest -Name ux-policy -Restart on-failure:2 -- true).HostConfig.RestartPolicy.MaximumRetryCount | Should -Be 2
+    }
+}
+
+Describe 'New-Container -Remove (docker create --rm)' {
+    It 'creates a container that stays until it is started, and is removed when it exits (issue 11)' {
+        $c = New-Container busybox-test:latest -Remove -Name ux-create-rm -Network none -- sh -c 'echo ran-once'
+        $c.HostConfig.AutoRemove | Should -BeTrue
+        (Get-Container ux-create-rm).Status | Should -Be 'Created' -Because 'a created container is kept until it has run'
+        Start-Container ux-create-rm -Attach | Should -Be 'ran-once'
+        $LASTEXITCODE | Should -Be 0
+        Wait-ContainerCondition { -not (Get-Container -All | Where-Object Name -eq 'ux-create-rm') } -TimeoutSeconds 30 |
+            Should -BeTrue -Because 'its monitor removes it when it exits'
+    }
+
+    It 'removes a detached start when it exits, with docker''s -Rm alias; and keeps a container created without it' {
+        $null = New-Container busybox-test:latest -Rm -Name ux-create-rm2 -Network none -- sleep 1
+        $null = New-Container busybox-test:latest -Name ux-create-keep -Network none -- true
+        Start-Container ux-create-rm2, ux-create-keep
+        Wait-ContainerCondition { -not (Get-Container -All | Where-Object Name -eq 'ux-create-rm2') } -TimeoutSeconds 30 | Should -BeTrue
+        Wait-ContainerCondition { (Get-Container ux-create-keep).Status -eq 'Exited' } -TimeoutSeconds 30 | Should -BeTrue
+        (Get-Container ux-create-keep).HostConfig.AutoRemove | Should -BeFalse
+        Remove-Container ux-create-keep -Confirm:$false
+    }
+
+    It 'refuses -Remove with a restart policy, creating nothing' {
+        $before = @(Get-Container -All).Count
+        New-Container busybox-test:latest -Remove -Restart always -Name ux-create-rm3 -ErrorVariable ev -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'ConflictingOptions,*'
+        @(Get-Container -All).Count | Should -Be $before
     }
 }
 

@@ -166,9 +166,10 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     public int Index { get; set; } = 1;
 
     /// <summary>
-    /// Pipeline input. With the container named on the command line and -Interactive, each piped object is one line of
-    /// the process' standard input (its string form and "\n", UTF-8), and the command runs once after the last object,
-    /// reading end of file after the last line (<c>Get-Content data.sql | Invoke-ContainerExec db -Interactive -- psql</c>,
+    /// Pipeline input. With the container named on the command line and -Interactive, the piped objects are the process'
+    /// standard input: bytes ([byte], [byte[]]: <c>Get-Content f.bin -AsByteStream</c>) as they are, any other object as
+    /// one line, its string form and "\n", UTF-8 (<see cref="PipedStandardInput"/>); the command runs once after the last
+    /// object, reading end of file after the last one (<c>Get-Content data.sql | Invoke-ContainerExec db -Interactive -- psql</c>,
     /// docker exec -i with a pipe); not with -Tty, -Detach or -InputFile. Otherwise a piped object names the container
     /// (a container object, a name, or an object with a Name or Id property), as <c>Get-Container web |
     /// Invoke-ContainerExec -- ls</c>.
@@ -179,7 +180,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
     private bool _namedOnCommandLine;
     /// <summary>'-- ls' with piped containers: PowerShell bound the command's first word to -Name; it was put back.</summary>
     private bool _nameWasCommand;
-    private MemoryStream? _pipedInput;
+    private PipedStandardInput? _pipedInput;
 
     private bool PipesInput => Interactive && !Tty && !Detach && InputFile is null;
 
@@ -202,8 +203,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
                         "Piped input becomes the process' standard input only with -Interactive (and without -Tty, -Detach or -InputFile)."),
                         ErrorIds.PipedInputNeedsInteractive, ErrorCategory.InvalidArgument, PipelineInput));
                 }
-                _pipedInput ??= new MemoryStream();
-                _pipedInput.Write(System.Text.Encoding.UTF8.GetBytes(LanguagePrimitives.ConvertTo<string>(PipelineInput) + "\n"));
+                (_pipedInput ??= new PipedStandardInput()).Add(PipelineInput);
                 return;
             }
             if (_nameWasCommand)
@@ -259,7 +259,7 @@ public sealed class InvokeContainerExecCommand : ContainerTargetCmdletBase
         if (!ShouldProcess(c.Name, $"Run '{string.Join(' ', Command)}'")) return;
         var opts = new ExecOptions { Env = EnvironmentEntries(Environment), User = User, Cwd = WorkingDirectory, Detach = Detach };
         using var streams = StandardStreams.Open(this, InputFile, OutFile);
-        using var piped = _pipedInput is null ? null : new MemoryStream(_pipedInput.ToArray(), writable: false); // each named container reads every line
+        using var piped = _pipedInput?.Open(); // each named container reads all of it
         int code = RunExec(c, Command, opts, Interactive || InputFile is not null, Tty && !Detach, streams, piped);
         SetLastExitCode(Detach ? 0 : code); // docker exec -d: 0 once the command was started
         if (Detach) return;
@@ -276,6 +276,14 @@ public sealed class EnterContainerCommand : ContainerTargetCmdletBase
     [Parameter] [Alias("Env")] public object[]? Environment { get; set; }
     [Parameter] public string? User { get; set; }
     [Parameter] [Alias("WorkDir")] public string? WorkingDirectory { get; set; }
+    /// <summary>
+    /// Accepted and ignored: Enter-Container always gives the process this terminal and its input (docker exec -it).
+    /// -i and docker's bundled -it (and -ti) bind here, so that a docker user's <c>Enter-Container -it web</c> enters
+    /// 'web' rather than reading '-it web' as the command and prompting for -Name.
+    /// </summary>
+    [Parameter] [Alias("i", "it")] public SwitchParameter Interactive { get; set; }
+    /// <summary>Accepted and ignored, as <see cref="Interactive"/>: the process always runs on this terminal (-t, -ti).</summary>
+    [Parameter] [Alias("t", "ti")] public SwitchParameter Tty { get; set; }
 
     /// <summary>The '--' rule (<see cref="CommandWordsGuard"/>): <c>Enter-Container web id -u root</c> would give -User
     /// 'root' and run <c>id</c>; it is refused with the <c>--</c> form, as run and exec refuse it.</summary>

@@ -20,6 +20,7 @@ public abstract class ContainerTargetCmdletBase : ContainerCmdletBase
 
     [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[] Id { get; set; } = [];
 
     [Parameter(Mandatory = true, ParameterSetName = "Container", ValueFromPipeline = true)]

@@ -285,12 +285,19 @@ internal static class CommandLine
 [OutputType(typeof(Container))]
 public sealed class NewContainerCommand : ContainerCreateCmdletBase
 {
+    /// <summary>
+    /// Remove the container when it exits after a start (docker create --rm): Start-Container runs it as
+    /// Invoke-ContainerImage -Remove runs one, and its monitor removes it (and its anonymous volumes) when it exits. A
+    /// created container that is never started stays. Not with a -Restart policy that restarts (ConflictingOptions).
+    /// </summary>
+    [Parameter] [Alias("Rm")] public SwitchParameter Remove { get; set; }
+
     protected override void ProcessRecord()
     {
         RefuseImageTakenFromCommand();
         try
         {
-            var o = BuildOptions(autoRemove: false);
+            var o = BuildOptions(autoRemove: Remove);
             if (!ShouldProcess(Image, $"Create container{(Name is null ? "" : " '" + Name + "'")}")) return;
             var image = PullImageIfNeeded();
             WriteObject(Manager.Create(o, image, CancellationToken));
@@ -319,16 +326,16 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 
     /// <summary>
     /// Pipeline input for the container's standard input with -Interactive (<c>Get-Content data.sql |
-    /// Invoke-ContainerImage db -Interactive -- psql</c>, docker run -i with a pipe): each object is written as one
-    /// line, its string form and "\n", in UTF-8; the container runs once, after the last object, and reads end of file
-    /// after the last line. Not with -Tty, -Detach or -InputFile (those keep this host's input or the file). Without
+    /// Invoke-ContainerImage db -Interactive -- psql</c>, docker run -i with a pipe): bytes ([byte], [byte[]]: <c>Get-Content
+    /// f.bin -AsByteStream</c>) are written as they are, any other object as one line, its string form and "\n", in UTF-8
+    /// (<see cref="PipedStandardInput"/>); the container runs once, after the last object, and reads end of file after
+    /// the last one. Not with -Tty, -Detach or -InputFile (those keep this host's input or the file). Without
     /// -Interactive piped objects bind by property name only (-Image, -Name, -Publish... an Import-Csv row), each running a
     /// container; with -Image on the command line, an object that binds nothing else is refused (PipedInputNeedsInteractive).
     /// </summary>
     [Parameter(ValueFromPipeline = true)] public PSObject? InputObject { get; set; }
 
-    private MemoryStream? _pipedInput;
-
+    private PipedStandardInput? _pipedInput;
 
     /// <summary>Piped objects are the container's standard input (see <see cref="InputObject"/>).</summary>
     private bool PipesInput => MyInvocation.ExpectingInput && Interactive && !Tty && !Detach && InputFile is null
@@ -356,8 +363,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
         }
         if (PipesInput)
         {
-            _pipedInput ??= new MemoryStream();
-            _pipedInput.Write(System.Text.Encoding.UTF8.GetBytes(LanguagePrimitives.ConvertTo<string>(InputObject) + "\n"));
+            (_pipedInput ??= new PipedStandardInput()).Add(InputObject);
             return;
         }
         Run(null);
@@ -367,8 +373,8 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     {
         if (_pipedInput is not null)
         {
-            _pipedInput.Position = 0;
-            Run(_pipedInput);
+            using var input = _pipedInput.Open();
+            Run(input);
         }
         base.EndProcessing();
     }

@@ -26,6 +26,7 @@ public sealed class ConvertToContainerImageCommand : ContainerCmdletBase
     /// <summary>The container's id (full or a unique prefix).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string Id { get; set; } = "";
 
     /// <summary>A container object (Get-Container).</summary>

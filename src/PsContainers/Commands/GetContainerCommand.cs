@@ -19,6 +19,7 @@ public sealed class GetContainerCommand : ContainerCmdletBase
 
     [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[] Id { get; set; } = [];
 
     /// <summary>Include stopped containers (docker ps -a).</summary>
