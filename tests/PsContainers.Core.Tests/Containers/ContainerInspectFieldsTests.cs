@@ -278,6 +278,7 @@ public sealed class ContainerInspectFieldsTests : IDisposable
         static string[] Public(Type t) => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["MaximumRetryCount", "Name"], Public(typeof(PsContainers.Contract.RestartPolicy)));
         Assert.DoesNotContain("IsEmpty", Public(typeof(ResourceLimits)));
+        Assert.DoesNotContain("IsDefault", Public(typeof(SecurityOptions)));
         Assert.Empty(Public(typeof(EmptyObject)));
     }
 
