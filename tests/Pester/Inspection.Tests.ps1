@@ -147,13 +147,13 @@ Describe 'Get-Container as docker inspect' {
         # and typed, for code and the views
         $script:J.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
         $script:J.HostConfig.PortMappings[0].ContainerPort | Should -Be 80
-        $script:J.Config.ExposedPorts | Should -Contain '80/tcp'
+        @($script:J.Config.ExposedPorts.PSObject.Properties.Name) | Should -Contain '80/tcp'
     }
 
     It 'shows the state with the status as text' {
         $st = $script:J.State
         $st.Status | Should -BeOfType [string]
-        $st.Status | Should -Be 'Running'
+        $st.Status | Should -BeExactly 'running'
         $st.Running | Should -BeTrue
         $st.Paused | Should -BeFalse
         $st.Dead | Should -BeFalse
@@ -169,7 +169,7 @@ Describe 'Get-Container as docker inspect' {
 
     It 'lists the mounts with type, name, source, destination, mode, RW and propagation' {
         $v = $script:J.Mounts | Where-Object Destination -eq '/data'
-        $v.Type | Should -Be 'Volume'
+        $v.Type | Should -BeExactly 'volume'
         $v.Name | Should -Be 'insp-vol'
         # docker's Source: the volume's directory on the host (…/volumes/<name>/_data), the store's volume data directory
         $v.Source | Should -Be (Get-ContainerVolume insp-vol).Mountpoint
@@ -181,7 +181,7 @@ Describe 'Get-Container as docker inspect' {
         $v.RW | Should -BeTrue
         $v.Mode | Should -Be 'rw'
         $b = $script:J.Mounts | Where-Object Destination -eq '/b'
-        $b.Type | Should -Be 'Bind'
+        $b.Type | Should -BeExactly 'bind'
         $b.Name | Should -BeNullOrEmpty
         $b.Source | Should -Be $script:Bind
         $b.RW | Should -BeFalse
@@ -200,7 +200,7 @@ Describe 'Get-Container as docker inspect' {
         $cfg.Healthcheck.Interval | Should -Be 1000000000
         $hc = $script:J.HostConfig
         $hc.Memory | Should -Be 64MB
-        $hc.RestartPolicy.Name | Should -Be 'OnFailure'
+        $hc.RestartPolicy.Name | Should -BeExactly 'on-failure'
         $hc.RestartPolicy.MaximumRetryCount | Should -Be 2
         $hc.NetworkMode | Should -Be 'Bridge'
         $hc.NetworkModeName | Should -Be 'bridge'
@@ -413,5 +413,152 @@ Describe 'Get-Container as docker inspect: networks joined and left while it run
         $null = Connect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
         (Get-Container insp-conn).NetworkSettings.Networks[$script:N2.Name].IPAMConfig | Should -BeNullOrEmpty
         Disconnect-ContainerNetwork -Network $script:N2.Name -Container insp-conn
+    }
+}
+
+Describe 'Get-Container | ConvertTo-Json has docker inspect''s shapes (issue 11 point 4)' {
+    BeforeAll {
+        # docker's field names, from moby's api/types/container (ContainerJSONBase, State, MountPoint, Config, HostConfig,
+        # RestartPolicy): what a docker inspect user reads; hard-coded here, not taken from our output
+        $script:DockerTop = 'Id', 'Created', 'State', 'Image', 'Name', 'RestartCount', 'LogPath', 'HostConfig', 'Mounts', 'Config', 'NetworkSettings'
+        $script:DockerState = 'Status', 'Running', 'Paused', 'Restarting', 'OOMKilled', 'Dead', 'Pid', 'ExitCode', 'Error', 'StartedAt', 'FinishedAt'
+        $script:DockerMount = 'Type', 'Name', 'Source', 'Destination', 'Driver', 'Mode', 'RW', 'Propagation'
+        # Config keys docker has that are carried (docker also has AttachStdin/out/err, StdinOnce, ArgsEscaped, Volumes,
+        # NetworkDisabled, MacAddress, OnBuild, Shell, which are not)
+        $script:DockerConfig = 'Hostname', 'Domainname', 'User', 'ExposedPorts', 'Tty', 'OpenStdin', 'Env', 'Cmd', 'Healthcheck', 'Image',
+            'WorkingDir', 'Entrypoint', 'Labels', 'StopSignal', 'StopTimeout'
+        $script:DockerHost = 'Binds', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'AutoRemove', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions',
+            'DnsSearch', 'ExtraHosts', 'GroupAdd', 'Privileged', 'PublishAllPorts', 'ReadonlyRootfs', 'Tmpfs', 'ShmSize', 'Sysctls', 'Init',
+            'Memory', 'MemorySwap', 'CpuShares', 'CpusetCpus', 'PidsLimit', 'Ulimits', 'Devices'
+        function script:Get-JsonNames($o) { @($o.PSObject.Properties.Name) }
+        # every property name anywhere in a ConvertFrom-Json tree
+        function script:Get-AllJsonNames($o) {
+            if ($null -eq $o -or $o -is [string] -or $o -is [ValueType]) { return }
+            if ($o -is [Collections.IEnumerable]) { foreach ($e in $o) { Get-AllJsonNames $e }; return }
+            foreach ($p in $o.PSObject.Properties) { $p.Name; Get-AllJsonNames $p.Value }
+        }
+
+        $script:Port = Get-FreeTcpPort -Preferred 18490
+        $null = New-ContainerVolume insp-shape-vol
+        $script:Bind = Join-Path $TestDrive 'shape-bind'
+        New-Item -ItemType Directory $script:Bind | Out-Null
+        $script:C = Invoke-ContainerImage busybox-test:latest -Detach -Name insp-shape -Publish "$($script:Port):80", '53/udp' `
+            -Volume 'insp-shape-vol:/data', "$($script:Bind):/b:ro" -Tmpfs '/run:size=64m,noexec', '/scratch' -Restart unless-stopped `
+            -Command sleep, 300
+        $script:Typed = Get-Container insp-shape
+        $script:Text = $script:Typed | ConvertTo-Json -Depth 8
+        $script:J = $script:Text | ConvertFrom-Json
+    }
+    AfterAll {
+        Get-Container insp-shape -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+        Remove-ContainerVolume insp-shape-vol -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'has docker''s top-level, State, Mounts[], Config and HostConfig field names' {
+        $names = Get-JsonNames $script:J
+        foreach ($k in $script:DockerTop) { $names | Should -Contain $k -Because "docker inspect has $k" }
+        $names = Get-JsonNames $script:J.State
+        foreach ($k in $script:DockerState) { $names | Should -Contain $k -Because "docker inspect has State.$k" }
+        @($script:J.Mounts).Count | Should -Be 4
+        foreach ($m in $script:J.Mounts) {
+            $names = Get-JsonNames $m
+            foreach ($k in $script:DockerMount) { $names | Should -Contain $k -Because "docker inspect has Mounts[].$k ($($m.Destination))" }
+        }
+        $names = Get-JsonNames $script:J.Config
+        foreach ($k in $script:DockerConfig) { $names | Should -Contain $k -Because "docker inspect has Config.$k" }
+        $names = Get-JsonNames $script:J.HostConfig
+        foreach ($k in $script:DockerHost) { $names | Should -Contain $k -Because "docker inspect has HostConfig.$k" }
+        # docker's RestartPolicy is exactly {Name, MaximumRetryCount}
+        Get-JsonNames $script:J.HostConfig.RestartPolicy | Should -Be @('Name', 'MaximumRetryCount')
+    }
+
+    It 'writes State.Status, Mounts[].Type and RestartPolicy.Name as docker''s words, and keeps them typed in PowerShell' {
+        $script:J.State.Status | Should -BeExactly 'running'
+        $script:J.State.Restarting | Should -BeFalse
+        $types = @{}
+        foreach ($m in $script:J.Mounts) { $types[$m.Destination] = $m.Type }
+        $types['/data'] | Should -BeExactly 'volume'
+        $types['/b'] | Should -BeExactly 'bind'
+        $types['/run'] | Should -BeExactly 'tmpfs'
+        $types['/scratch'] | Should -BeExactly 'tmpfs'
+        $script:J.HostConfig.RestartPolicy.Name | Should -BeExactly 'unless-stopped'
+        $script:J.HostConfig.RestartPolicy.MaximumRetryCount | Should -Be 0
+        $script:Text | Should -Match '"Status": "running"'
+        $script:Text | Should -Match '"Name": "unless-stopped"'
+        # -EnumsAsStrings writes the same words
+        $e = $script:Typed | ConvertTo-Json -Depth 8 -EnumsAsStrings | ConvertFrom-Json
+        $e.State.Status | Should -BeExactly 'running'
+        $e.HostConfig.RestartPolicy.Name | Should -BeExactly 'unless-stopped'
+        ($e.Mounts | Where-Object Destination -eq '/b').Type | Should -BeExactly 'bind'
+        # typed for PowerShell: enums that compare with docker's words and with their names
+        $script:Typed.State.Status | Should -BeOfType ([PsContainers.Core.Containers.ContainerStatus])
+        $script:Typed.State.Status -eq 'running' | Should -BeTrue
+        $script:Typed.HostConfig.RestartPolicy.Name | Should -BeOfType ([PsContainers.Contract.RestartPolicyName])
+        $script:Typed.HostConfig.RestartPolicy.Name | Should -Be ([PsContainers.Contract.RestartPolicyName]::UnlessStopped)
+        ($script:Typed.Mounts | Where-Object Destination -eq '/data').Type | Should -Be ([PsContainers.Core.Containers.MountKind]::Volume)
+        # a stopped container: "exited"
+        Stop-Container insp-shape -Timeout 1
+        try { (Get-Container insp-shape | ConvertTo-Json -Depth 8 | ConvertFrom-Json).State.Status | Should -BeExactly 'exited' }
+        finally { Start-Container insp-shape }
+    }
+
+    It 'writes Config.ExposedPorts as docker''s map of empty objects, and Config.Image as the reference given' {
+        # the image's EXPOSE 8080 and the ports published, each once, as docker merges them: {"8080/tcp": {}, ...}
+        $script:Text | Should -Match '"ExposedPorts": \{\s*"8080/tcp": \{\},\s*"80/tcp": \{\},\s*"53/udp": \{\}\s*\}'
+        Get-JsonNames $script:J.Config.ExposedPorts | Should -Be @('8080/tcp', '80/tcp', '53/udp')
+        foreach ($k in '8080/tcp', '80/tcp', '53/udp') {
+            $script:J.Config.ExposedPorts.$k | Should -BeOfType [pscustomobject]
+            @($script:J.Config.ExposedPorts.$k.PSObject.Properties).Count | Should -Be 0
+        }
+        @($script:Typed.Config.ExposedPorts.Keys) | Should -Be @('8080/tcp', '80/tcp', '53/udp')
+        $script:J.Config.Image | Should -BeExactly 'busybox-test:latest'
+        $script:J.Config.Image | Should -Be $script:Typed.Image
+        # the record on disk still reads after a reload (container.json keeps its list)
+        (Get-Container insp-shape).Config.ExposedPorts.ContainsKey('53/udp') | Should -BeTrue
+    }
+
+    It 'writes HostConfig.Tmpfs as docker''s map of path to options, and each tmpfs works in the container' {
+        Get-JsonNames $script:J.HostConfig.Tmpfs | Should -Be @('/run', '/scratch')
+        $script:J.HostConfig.Tmpfs.'/run' | Should -BeExactly 'noexec,size=67108864'
+        $script:J.HostConfig.Tmpfs.'/scratch' | Should -BeExactly ''
+        $mounts = Invoke-ContainerExec insp-shape -- cat /proc/mounts
+        ($mounts | Where-Object { $_ -match '^\S+ /run tmpfs ' }) | Should -Match 'noexec'
+        ($mounts | Where-Object { $_ -match '^\S+ /run tmpfs ' }) | Should -Match 'size=65536k'
+        @($mounts | Where-Object { $_ -match '^\S+ /scratch tmpfs ' }).Count | Should -Be 1
+    }
+
+    It 'leaks no engine members into the inspect data' {
+        $all = @(Get-AllJsonNames $script:J)
+        foreach ($k in 'IsEmpty', 'Restarts', 'NameText', 'IsDefault') { $all | Should -Not -Contain $k }
+        $script:Text | Should -Not -Match '"(IsEmpty|Restarts|NameText|IsDefault)"'
+    }
+}
+
+Describe 'Get-Container as docker inspect: a pod''s member shows the pod''s networks, as podman does (issue 11 point 4)' {
+    BeforeAll {
+        $script:PodPort = Get-FreeTcpPort -Preferred 18495
+        $script:Pod = New-ContainerPod "insp-pod-$PID" -Publish "$($script:PodPort):80"
+        $script:Member = Invoke-ContainerImage busybox-test:latest -Pod $script:Pod.Name -Detach -Name "insp-pod-m-$PID" -- sleep 300
+    }
+    AfterAll {
+        Get-Container "insp-pod-m-$PID" -ErrorAction SilentlyContinue | Remove-Container -Force -Confirm:$false
+        Remove-ContainerPod $script:Pod.Name -Force -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'has the infra container''s network entries, address and ports, and its own interface agrees' {
+        $infra = Get-Container -Id $script:Pod.InfraContainerId | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $j = Get-Container "insp-pod-m-$PID" | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+        $j.State.Status | Should -BeExactly 'running'
+        $j.HostConfig.NetworkModeName | Should -Be "container:$($script:Pod.InfraContainerId)"
+        @(Get-JsonNames $j.NetworkSettings.Networks) | Should -Be @('pscontainers')
+        @(Get-JsonNames $j.NetworkSettings.Networks) | Should -Be @(Get-JsonNames $infra.NetworkSettings.Networks)
+        $e = $j.NetworkSettings.Networks.pscontainers
+        $e.IPAddress | Should -Match '^10\.89\.0\.\d+$'
+        $e.IPAddress | Should -Be $infra.NetworkSettings.Networks.pscontainers.IPAddress
+        $e.MacAddress | Should -Be $infra.NetworkSettings.Networks.pscontainers.MacAddress
+        # the member's eth0 is the pod's
+        $e.MacAddress | Should -Be ((Invoke-ContainerExec "insp-pod-m-$PID" -- cat /sys/class/net/eth0/address) | Select-Object -First 1)
+        $j.NetworkSettings.Ports.'80/tcp'[0].HostPort | Should -Be "$($script:PodPort)"
+        (Get-Container "insp-pod-m-$PID").NetworkSettings.Networks['pscontainers'].IPAddress | Should -Be $e.IPAddress
     }
 }

@@ -18,6 +18,7 @@ public sealed class Container
 
     public Container()
     {
+        _config._owner = this;
         _hostConfig._owner = this;
         _networkSettings._owner = this;
     }
@@ -26,7 +27,12 @@ public sealed class Container
     public string Image { get; set; } = "";
     public string ImageId { get; set; } = "";
     public DateTime Created { get; set; }
-    public ContainerConfig Config { get; set; } = new();
+    public ContainerConfig Config
+    {
+        get => _config;
+        set { _config = value; value._owner = this; }
+    }
+    private ContainerConfig _config = new();
     public HostConfig HostConfig
     {
         get => _hostConfig;

@@ -190,7 +190,7 @@ public sealed partial class ContainerManager
                 StopTimeout = o.StopTimeout,
                 Labels = new Dictionary<string, string>(image.Labels.Concat(o.Labels).GroupBy(k => k.Key).Select(g => g.Last())),
                 Healthcheck = healthcheck,
-                ExposedPorts = image.ExposedPorts.Concat(o.Publish.Select(p => $"{p.ContainerPort.ToString(CultureInfo.InvariantCulture)}/{p.Protocol}"))
+                ExposedPortList = image.ExposedPorts.Concat(o.Publish.Select(p => $"{p.ContainerPort.ToString(CultureInfo.InvariantCulture)}/{p.Protocol}"))
                     .Distinct(StringComparer.Ordinal).ToArray(),
             },
             HostConfig = new HostConfig

@@ -22,11 +22,14 @@ public sealed class ContainerNetworkSettings
     /// <item><see cref="NetworkMode.Host"/> and <see cref="NetworkMode.None"/>: one entry named "host" or "none" with no
     /// address, gateway or MAC, as docker shows them.</item>
     /// <item><see cref="NetworkMode.Container"/>: empty (the namespace is the other container's; docker shows none).</item>
+    /// <item>A pod's member (<see cref="Container.Pod"/>, in the infra container's namespace): the pod's networks, the
+    /// infra container's entries, as podman inspect shows a pod container's (podman reports the network settings of
+    /// the container whose namespace it joined).</item>
     /// </list>
     /// Reads the network state (network.json) on first use for a running bridge container only; not stored.
     /// </summary>
     [JsonIgnore]
-    public OrderedDictionary<string, ContainerEndpoint> Networks => _view ??= View();
+    public OrderedDictionary<string, ContainerEndpoint> Networks => _pod is { } pod ? pod.Value?.Networks ?? [] : _view ??= View();
     private OrderedDictionary<string, ContainerEndpoint>? _view;
 
     /// <summary>
@@ -47,10 +50,13 @@ public sealed class ContainerNetworkSettings
     /// docker inspect's NetworkSettings.Ports while the container runs: "&lt;port&gt;/&lt;protocol&gt;" to the host
     /// bindings in use, <c>{"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}</c>, the host port a start chose
     /// included (HostIp "0.0.0.0" for every address, HostPort a decimal string, as docker writes them). Empty when the
-    /// container is not running; HostConfig.PortBindings keeps what was asked for, in the same shape.
+    /// container is not running; HostConfig.PortBindings keeps what was asked for, in the same shape. A pod's member
+    /// shows the pod's (the infra container's), as podman does.
     /// </summary>
     [JsonIgnore]
-    public IReadOnlyDictionary<string, PortBinding[]> Ports => _ports ??= PortMapping.ToBindings(_runtime?.Value?.Ports ?? [], PortMapping.InUse);
+    public IReadOnlyDictionary<string, PortBinding[]> Ports => _pod is { } pod
+        ? pod.Value?.Ports ?? new Dictionary<string, PortBinding[]>()
+        : _ports ??= PortMapping.ToBindings(_runtime?.Value?.Ports ?? [], PortMapping.InUse);
     private IReadOnlyDictionary<string, PortBinding[]>? _ports;
 
     /// <summary>
@@ -60,6 +66,14 @@ public sealed class ContainerNetworkSettings
     [JsonIgnore] public string? SandboxKey => _runtime?.Value?.NetnsPath;
 
     private Lazy<ContainerNetworkState?>? _runtime;
+    /// <summary>A pod member's: the infra container's settings (read on first use), whose networks and ports it shows.</summary>
+    private Lazy<ContainerNetworkSettings?>? _pod;
+
+    /// <summary>
+    /// Makes a pod member show its pod's networks and ports (<see cref="Networks"/>, <see cref="Ports"/>): those of the
+    /// infra container whose network namespace it joins, <paramref name="infra"/>, read on first use; null: its own.
+    /// </summary>
+    internal void BindPod(Lazy<ContainerNetworkSettings?>? infra) => _pod = infra;
 
     /// <summary>The container these settings belong to (its HostConfig.NetworkMode decides <see cref="Networks"/>); set by <see cref="Container"/>.</summary>
     internal Container? _owner;

@@ -6,6 +6,8 @@ public sealed class ContainerState
     public ContainerStatus Status { get; set; } = ContainerStatus.Created;
     public bool Running => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
     public bool Paused => Status == ContainerStatus.Paused;
+    /// <summary>docker inspect's State.Restarting: the restart policy is restarting it (<see cref="ContainerStatus.Restarting"/>).</summary>
+    public bool Restarting => Status == ContainerStatus.Restarting;
     /// <summary>docker inspect's State.Dead: the container could not be stopped or removed cleanly (<see cref="ContainerStatus.Dead"/>).</summary>
     public bool Dead => Status == ContainerStatus.Dead;
     public int Pid { get; set; }

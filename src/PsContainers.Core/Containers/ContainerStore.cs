@@ -181,6 +181,9 @@ public sealed partial class ContainerStore : Images.IImageUsers
         c.NetworkSettings.Bind(c.State.Running && c.Path is { } dir
             ? new Lazy<Networking.ContainerNetworkState?>(() => Networking.ContainerNetworkState.ReadFrom(Networking.ContainerNetworkState.PathIn(dir)))
             : null);
+        // a pod member shows the pod's networks (podman's inspect): the infra container's, whose namespace it joins
+        if (c.Pod is not null && c.HostConfig.NetworkMode == NetworkMode.Container && c.HostConfig.NetworkContainerId is { } infra && infra != c.Id)
+            c.NetworkSettings.BindPod(new Lazy<ContainerNetworkSettings?>(() => Load(infra)?.NetworkSettings));
         BindVolumes(c);
     }
 

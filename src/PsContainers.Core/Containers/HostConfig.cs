@@ -146,5 +146,40 @@ public sealed class HostConfig
     [JsonIgnore]
     public string[] Binds => _owner?.Mounts.Where(m => m.Type == MountKind.Bind || (m.Type == MountKind.Volume && !m.Options.Contains(MountSpec.AnonymousOption)))
         .Select(m => m.ToString()).ToArray() ?? [];
+
+    /// <summary>
+    /// docker inspect's HostConfig.Tmpfs: each tmpfs mount's destination to its options as one comma-separated
+    /// string, <c>{"/run": "noexec,size=67108864,mode=1777"}</c>: "ro" when read-only, the options given, size= in
+    /// bytes and mode= in octal when given ("" for none). docker keeps the text after -Tmpfs's colon as typed; this is
+    /// the same options as parsed (a size in bytes). Both -Tmpfs and -Mount type=tmpfs mounts are listed (docker lists
+    /// --mount ones only under Mounts; here they are one kind, and also in <see cref="Container.Mounts"/>). Computed
+    /// from the mounts, in their order; not stored.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, string> Tmpfs
+    {
+        get
+        {
+            var map = new OrderedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var m in _owner?.Mounts ?? [])
+                if (m.Type == MountKind.Tmpfs) map[m.Destination] = TmpfsOptionText(m);
+            return map;
+        }
+    }
+
+    /// <summary>A tmpfs mount's options as HostConfig.Tmpfs writes them: [ro,]options[,size=bytes][,mode=octal].</summary>
+    private static string TmpfsOptionText(MountSpec m)
+    {
+        var parts = new List<string>();
+        if (m.ReadOnly) parts.Add("ro");
+        if (m.Tmpfs is { } t)
+        {
+            parts.AddRange(t.Options);
+            if (t.SizeBytes is long size) parts.Add("size=" + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (t.Mode is int mode) parts.Add("mode=" + Convert.ToString(mode, 8));
+        }
+        return string.Join(',', parts);
+    }
+
     internal Container? _owner;
 }

@@ -49,9 +49,12 @@ public sealed record ResourceLimits
     /// <summary>A cpuset list, as the kernel's cpuset.cpus reads it: CPU numbers and ranges separated by commas ("0-2,4").</summary>
     public const string CpusetPattern = @"^\d+(-\d+)?(,\d+(-\d+)?)*$";
 
-    /// <summary>Whether no limit is set (then nothing is written to the cgroup, and an update asks the runtime nothing).</summary>
+    /// <summary>
+    /// Whether no limit is set (then nothing is written to the cgroup, and an update asks the runtime nothing). Internal:
+    /// a public property would show in Get-Container's inspect data (ConvertTo-Json writes every public property).
+    /// </summary>
     [JsonIgnore]
-    public bool IsEmpty => Equals(None);
+    internal bool IsEmpty => Equals(None);
 
     /// <summary>
     /// docker update: these limits with every limit that <paramref name="changes"/> sets (non-null) replaced; the others stay.

@@ -22,8 +22,11 @@ public sealed class SecurityOptions
     /// </summary>
     public string? SeccompProfile { get; set; }
 
-    /// <summary>True when nothing differs from the defaults.</summary>
-    public bool IsDefault => !NoNewPrivileges && !SeccompUnconfined && SeccompProfile is null;
+    /// <summary>
+    /// True when nothing differs from the defaults. Internal: a public property would show in Get-Container's inspect
+    /// data (ConvertTo-Json writes every public property).
+    /// </summary>
+    internal bool IsDefault => !NoNewPrivileges && !SeccompUnconfined && SeccompProfile is null;
 
     /// <summary>
     /// Parse docker's security options: <c>no-new-privileges</c> (also <c>:true</c>, <c>:false</c>, or with '='),

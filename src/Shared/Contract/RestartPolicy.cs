@@ -16,11 +16,14 @@ public readonly record struct RestartPolicy(RestartPolicyName Name, int MaximumR
     /// <summary>"no": never restart (the default).</summary>
     public static RestartPolicy No => new(RestartPolicyName.No);
 
-    /// <summary>Any policy other than "no".</summary>
-    public bool Restarts => Name != RestartPolicyName.No;
+    // Internal, not public: a public property would show in Get-Container's inspect data (ConvertTo-Json writes every
+    // public property), which has docker's {"Name", "MaximumRetryCount"} only.
 
-    /// <summary>docker's spelling of the name: "no", "always", "unless-stopped", "on-failure".</summary>
-    public string NameText => Text(Name);
+    /// <summary>Any policy other than "no".</summary>
+    internal bool Restarts => Name != RestartPolicyName.No;
+
+    /// <summary>docker's spelling of the name: "no", "always", "unless-stopped", "on-failure" (<see cref="Text"/>).</summary>
+    internal string NameText => Text(Name);
 
     /// <summary>docker's --restart syntax: "no", "always", "unless-stopped", "on-failure" or "on-failure:N".</summary>
     public override string ToString() =>

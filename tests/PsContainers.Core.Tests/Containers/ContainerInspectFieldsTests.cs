@@ -252,4 +252,92 @@ public sealed class ContainerInspectFieldsTests : IDisposable
         Assert.Null(m.Source);
         Assert.Equal(name, m.Name);
     }
+
+    // issue 11 point 4: docker's shapes for the fields ConvertTo-Json writes
+
+    private static string? DockerWord<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())!.GetCustomAttributes(typeof(System.Runtime.Serialization.EnumMemberAttribute), false)
+            .Cast<System.Runtime.Serialization.EnumMemberAttribute>().SingleOrDefault()?.Value;
+
+    [Fact]
+    public void The_enums_docker_writes_as_words_carry_the_words_the_engine_writes()
+    {
+        // ConvertTo-Json (Json.NET's enum converter) writes the EnumMember value: it must be the word state.json,
+        // container.json and docker write
+        foreach (var s in Enum.GetValues<ContainerStatus>()) Assert.Equal(PsContainers.Contract.ContainerStateFile.StatusText(s), DockerWord(s));
+        foreach (var n in Enum.GetValues<PsContainers.Contract.RestartPolicyName>()) Assert.Equal(PsContainers.Contract.RestartPolicy.Text(n), DockerWord(n));
+        foreach (var k in Enum.GetValues<MountKind>()) Assert.Equal(PsContainers.Core.Volumes.MountKindJsonConverter.Name(k), DockerWord(k));
+        Assert.Equal("unless-stopped", DockerWord(PsContainers.Contract.RestartPolicyName.UnlessStopped));
+        Assert.Equal("running", DockerWord(ContainerStatus.Running));
+    }
+
+    [Fact]
+    public void The_inspect_types_have_no_public_engine_members()
+    {
+        // ConvertTo-Json writes every public instance property: docker's RestartPolicy is {Name, MaximumRetryCount}
+        static string[] Public(Type t) => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["MaximumRetryCount", "Name"], Public(typeof(PsContainers.Contract.RestartPolicy)));
+        Assert.DoesNotContain("IsEmpty", Public(typeof(ResourceLimits)));
+        Assert.DoesNotContain("IsDefault", Public(typeof(SecurityOptions)));
+        Assert.Empty(Public(typeof(EmptyObject)));
+    }
+
+    [Fact]
+    public void Config_ExposedPorts_is_docker_s_map_and_container_json_keeps_its_list()
+    {
+        var c = new Container { Id = ContainerStore.NewId(), Name = "ports", Image = "busybox:1.36", Config = new ContainerConfig { Cmd = ["sh"] } };
+        c.Config.ExposedPortList = ["80/tcp", "53/udp", "80/tcp"];
+        Assert.Equal(["80/tcp", "53/udp"], c.Config.ExposedPorts.Keys);
+        Assert.All(c.Config.ExposedPorts.Values, v => Assert.Same(EmptyObject.Value, v));
+        Assert.Equal("""{"80/tcp":{},"53/udp":{}}""", System.Text.Json.JsonSerializer.Serialize(c.Config.ExposedPorts));
+        using (_store.LockStore()) _store.Publish(c);
+        var rec = JsonNode.Parse(File.ReadAllText(Path.Combine(_store.DirOf(c.Id), "container.json")))!["Config"]!;
+        Assert.Equal(["80/tcp", "53/udp", "80/tcp"], rec["ExposedPorts"]!.AsArray().Select(p => (string?)p));
+        Assert.Null(rec["Image"]); // computed, not stored
+        var back = _store.Load(c.Id)!;
+        Assert.Equal(["80/tcp", "53/udp"], back.Config.ExposedPorts.Keys);
+        // Config.Image: the reference the container was created from
+        Assert.Equal("busybox:1.36", back.Config.Image);
+        Assert.Equal("", new ContainerConfig().Image);
+        back.Config = new ContainerConfig();
+        Assert.Equal("busybox:1.36", back.Config.Image);
+    }
+
+    [Fact]
+    public void HostConfig_Tmpfs_maps_each_tmpfs_destination_to_its_options()
+    {
+        var c = new Container
+        {
+            Mounts =
+            [
+                new MountSpec { Type = MountKind.Tmpfs, Destination = "/run", Tmpfs = TmpfsMount.FromOptions(["size=64m", "noexec", "mode=1777"]) },
+                new MountSpec { Type = MountKind.Bind, Source = "/srv", Destination = "/srv" },
+                new MountSpec { Type = MountKind.Tmpfs, Destination = "/cache", ReadOnly = true, Tmpfs = TmpfsMount.FromOptions(["size=50%"]) },
+                new MountSpec { Type = MountKind.Tmpfs, Destination = "/scratch", Tmpfs = new TmpfsMount() },
+            ],
+        };
+        Assert.Equal(["/run", "/cache", "/scratch"], c.HostConfig.Tmpfs.Keys);
+        Assert.Equal("noexec,size=67108864,mode=1777", c.HostConfig.Tmpfs["/run"]);
+        Assert.Equal("ro,size=50%", c.HostConfig.Tmpfs["/cache"]);
+        Assert.Equal("", c.HostConfig.Tmpfs["/scratch"]);
+        Assert.Empty(new HostConfig().Tmpfs);
+    }
+
+    [Fact]
+    public void A_pod_member_shows_the_infra_container_s_networks_and_a_plain_shared_namespace_none()
+    {
+        var infra = new Container { Id = ContainerStore.NewId(), Name = "pod-infra", Image = "infra", Config = new ContainerConfig { Cmd = ["--pause"] }, HostConfig = new HostConfig { NetworkMode = NetworkMode.Bridge }, Pod = "p" };
+        infra.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint { Aliases = ["pod"] };
+        var member = new Container { Id = ContainerStore.NewId(), Name = "pod-member", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, Pod = "p" };
+        member.HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = infra.Id };
+        var plain = new Container { Id = ContainerStore.NewId(), Name = "plain", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
+        plain.HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = infra.Id };
+        using (_store.LockStore()) { _store.Publish(infra); _store.Publish(member); _store.Publish(plain); }
+        var m = _store.Load(member.Id)!;
+        Assert.Equal(["front"], m.NetworkSettings.Networks.Keys);
+        Assert.Equal(["pod"], m.NetworkSettings.Networks["front"].Aliases);
+        Assert.Null(m.NetworkSettings.Networks["front"].IPAddress); // the infra does not run: cleared, as its own
+        Assert.Empty(m.NetworkSettings.Ports);
+        Assert.Empty(_store.Load(plain.Id)!.NetworkSettings.Networks); // docker's container:<x>: no entry
+    }
 }
