@@ -1,6 +1,7 @@
 using System.Text;
 using PsContainers.Contract;
 using static PsContainers.FileSystem.Libc;
+using static PsContainers.FileSystem.Errno;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

@@ -1,5 +1,6 @@
 using PsContainers.Contract;
 using static PsContainers.FileSystem.Libc;
+using static PsContainers.FileSystem.Errno;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

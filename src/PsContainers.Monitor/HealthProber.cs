@@ -3,6 +3,7 @@ using System.Text;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using static PsContainers.FileSystem.Libc;
+using static PsContainers.FileSystem.Errno;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

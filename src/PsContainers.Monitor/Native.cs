@@ -1,17 +1,17 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using static PsContainers.FileSystem.Libc;
+using static PsContainers.FileSystem.Errno;
 
 namespace PsContainers.Monitor;
 
 /// <summary>
 /// The monitor's helpers over the shared libc table (<see cref="PsContainers.FileSystem.Libc"/>, src/Shared/FileSystem: every P/Invoke of the
-/// three programs is declared there once, with errno captured): unix sockets and descriptor passing, posix_spawn with
+/// three programs is declared there once, with errno captured; the errno values are its <see cref="PsContainers.FileSystem.Errno"/>): unix sockets and descriptor passing, posix_spawn with
 /// clean signal state, waiting, the loopback interface of a container's network namespace.
 /// </summary>
 internal static unsafe class Native
 {
-    public const int EINTR = 4, EAGAIN = 11, ECHILD = 10;
     /// <summary>A listening unix socket at <paramref name="path"/>.</summary>
     public static int ListenUnix(string path)
     {

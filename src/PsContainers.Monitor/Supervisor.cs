@@ -4,6 +4,7 @@ using PsContainers.Cgroups;
 using PsContainers.Contract;
 using PsContainers.Core.Containers;
 using static PsContainers.FileSystem.Libc;
+using static PsContainers.FileSystem.Errno;
 using static PsContainers.Monitor.Native;
 
 namespace PsContainers.Monitor;

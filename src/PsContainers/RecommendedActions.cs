@@ -17,6 +17,10 @@ public static class RecommendedActions
         Remedy.StopOrForce => "Stop the container first (Stop-Container), or use -Force to stop and remove it.",
         Remedy.RepairStorage => "Run Test-ContainerStorage -Repair, then import or pull the image again.",
         Remedy.CreateNetwork => "Create the network with New-ContainerNetwork (Get-ContainerNetwork lists the existing ones).",
+        Remedy.CreateVolume => "Create the volume with New-ContainerVolume (Get-ContainerVolume lists the existing ones).",
+        Remedy.StartInBackground => "Start containers in the background (Start-Container, Invoke-ContainerImage -Detach) to attach to them with Connect-Container.",
+        Remedy.RemoveNetworkUsers => "Remove those containers (Remove-Container -Force) or disconnect them (Disconnect-ContainerNetwork), " +
+            "then run Remove-ContainerProject again (with -RemoveOrphans it removes the project's finished one-off containers too).",
         Remedy.GiveSubnet => "Give the subnet with -Subnet.",
         Remedy.GiveParentInterface => "Name the host interface with -Parent.",
         Remedy.OneNetworkMode => "Give -Network host, none or container:<name> alone.",

@@ -245,9 +245,11 @@ Describe 'Invoke-ContainerProject (docker compose run)' {
         (Get-Container $c.Name).Status | Should -Be 'Running'
         Get-Container "$($script:P)-app-1" -All -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $downErr[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse,*'
-        # the error names the container down left, and no -Force (Remove-ContainerProject has none)
+        # the error names the container down left; its remedy what removes it, and no -Force (Remove-ContainerProject has none)
         $downErr[0].Exception.Message | Should -Match ([regex]::Escape($c.Name))
-        $downErr[0].Exception.Message | Should -Match 'Remove-Container -Force'
+        $downErr[0].Exception.Message | Should -Not -CMatch '[A-Z][a-z]+-Container' -Because 'the engine states the fact; the cmdlet layer names cmdlets'
+        $downErr[0].ErrorDetails.RecommendedAction | Should -Match 'Remove-Container -Force'
+        $downErr[0].ErrorDetails.RecommendedAction | Should -Match 'Disconnect-ContainerNetwork'
         "$($downErr[0].ErrorDetails.RecommendedAction)" | Should -Not -Match 'Use -Force'
         Remove-Container $c.Name -Force -Confirm:$false
         $null = Remove-ContainerProject $script:P -Confirm:$false
@@ -301,6 +303,8 @@ networks:
             @($err).Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -Be 'NetworkNotFound,PsContainers.Commands.StartContainerProjectCommand'
             $err[0].Exception.Message | Should -BeLike "$($file):7: network 'outside' is declared as external, but no network named 'nosuchnet$PID' exists*"
+            $err[0].Exception.Message | Should -Not -CMatch '[A-Z][a-z]+-Container'
+            $err[0].ErrorDetails.RecommendedAction | Should -Match 'New-ContainerNetwork'
             Get-ContainerNetwork "$($p)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             Get-Container -Project $p -All | Should -BeNullOrEmpty
         }
@@ -319,6 +323,8 @@ volumes:
         Start-ContainerProject -Path $file -ProjectName $p -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'VolumeNotFound,PsContainers.Commands.StartContainerProjectCommand'
         $err[0].Exception.Message | Should -BeLike "$($file):7: volume 'kept' is declared as external*"
+        $err[0].Exception.Message | Should -Not -CMatch '[A-Z][a-z]+-Container'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'New-ContainerVolume'
         Get-ContainerNetwork "$($p)_default" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-Container -Project $p -All | Should -BeNullOrEmpty
     }

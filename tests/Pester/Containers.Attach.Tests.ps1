@@ -155,4 +155,27 @@ Describe 'Connect-Container on a terminal (tmux)' -Skip:(-not (Get-Command tmux 
         (Get-Container ttysize).Status | Should -Be 'Running'
         Remove-Container ttysize -Force
     }
+
+    It 'refuses a container running on another terminal: AttachUnavailable, the remedy naming the cmdlets in PowerShell terms' {
+        # a container run in the foreground on a terminal has no attach socket (the runtime relays that terminal)
+        $s = Start-TmuxPwsh "Invoke-ContainerImage '$Img' -Interactive -Tty -Name ttyfg sh; `"RUN-EXIT=`$LASTEXITCODE`""
+        Send-Keys $s 'echo fg-$((2+3))', 'Enter'
+        Wait-Pane $s 'fg-5' -Timeout 30 | Should -BeTrue -Because (Get-Pane $s)
+        (Get-Container ttyfg).Status | Should -Be 'Running'
+        $err = $null
+        Connect-Container ttyfg -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'AttachUnavailable,PsContainers.Commands.ConnectContainerCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].TargetObject | Should -Be 'ttyfg'
+        # the engine states the fact; the cmdlet layer says what to do
+        $err[0].Exception.Message | Should -Match "^Container 'ttyfg' has no attach socket .*only containers started in the background can be attached to\.$"
+        $err[0].Exception.Message | Should -Not -CMatch '[A-Z][a-z]+-Container|-Detach'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Start-Container'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Invoke-ContainerImage -Detach'
+        # the refused attach left the foreground run alone
+        Send-Keys $s 'exit 4', 'Enter'
+        Wait-Pane $s 'RUN-EXIT=4' | Should -BeTrue -Because (Get-Pane $s)
+        (Get-Container ttyfg -All).ExitCode | Should -Be 4
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using PsContainers.Core.Images;
 using PsContainers.Core.Util;
 using PsContainers.FileSystem;
@@ -137,33 +136,32 @@ public sealed class BuildCache
         return removed;
     }
 
-    private static string Serialize(BuildCacheEntry e) => new JsonObject
-    {
-        ["key"] = e.Key,
-        ["imageId"] = e.ImageId,
-        ["createdBy"] = e.CreatedBy,
-        ["created"] = e.Created.ToString("O"),
-        ["lastUsed"] = e.LastUsed.ToString("O"),
-    }.ToJsonString();
+    private static string Serialize(BuildCacheEntry e) => JsonSerializer.Serialize(
+        new BuildCacheRecord { Key = e.Key, ImageId = e.ImageId, CreatedBy = e.CreatedBy, Created = e.Created, LastUsed = e.LastUsed },
+        BuildCacheJsonContext.Default.BuildCacheRecord);
 
+    /// <summary>
+    /// The entry in <paramref name="file"/> (<see cref="BuildCacheRecord"/>'s shape); null when it cannot be read, is not
+    /// that shape, or lacks its key or either time (a damaged entry never hits and is not listed).
+    /// </summary>
     private BuildCacheEntry? Read(string file)
     {
         try
         {
-            var o = JsonNode.Parse(File.ReadAllText(file))?.AsObject();
-            if (o is null) return null;
-            string id = (string?)o["imageId"] ?? "";
+            var r = JsonSerializer.Deserialize(File.ReadAllBytes(file), BuildCacheJsonContext.Default.BuildCacheRecord);
+            if (r is not { Key.Length: > 0, Created: { } created, LastUsed: { } lastUsed }) return null;
+            string id = r.ImageId ?? "";
             return new BuildCacheEntry
             {
-                Key = (string?)o["key"] ?? "",
+                Key = r.Key,
                 ImageId = id,
-                CreatedBy = (string?)o["createdBy"] ?? "",
-                Created = DateTime.Parse((string?)o["created"] ?? "", null, System.Globalization.DateTimeStyles.RoundtripKind),
-                LastUsed = DateTime.Parse((string?)o["lastUsed"] ?? "", null, System.Globalization.DateTimeStyles.RoundtripKind),
+                CreatedBy = r.CreatedBy ?? "",
+                Created = created,
+                LastUsed = lastUsed,
                 InUse = id.Length > 0 && ImageExists(id),
             };
         }
-        catch (Exception e) when (e is IOException or JsonException or FormatException or InvalidOperationException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 
     private bool ImageExists(string id)

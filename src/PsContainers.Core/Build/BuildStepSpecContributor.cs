@@ -13,7 +13,8 @@ namespace PsContainers.Core.Build;
 /// touched since is no change, one the command touched (<c>RUN touch /etc</c>, as BuildKit and buildah) is.
 /// Any other container's spec is left as it is.
 /// </summary>
-public sealed class BuildStepSpecContributor : ISpecContributor
+/// <param name="store">The container store whose layout names the upper directory (<see cref="ContainerStore.UpperOf"/>).</param>
+public sealed class BuildStepSpecContributor(ContainerStore store) : ISpecContributor
 {
     /// <summary>The stamps file in a working container's directory (bundle), written by the hook.</summary>
     public const string StampsFileName = "dir-stamps";
@@ -28,7 +29,7 @@ public sealed class BuildStepSpecContributor : ISpecContributor
         spec.Hooks.CreateRuntime.Add(new SpecHook
         {
             Path = ContainerManager.MonitorExecutable,
-            Args = ["pscmon", "dir-stamps", Path.Combine(bundle, "upper"), Path.Combine(bundle, StampsFileName)],
+            Args = ["pscmon", "dir-stamps", store.UpperOf(container.Id), Path.Combine(bundle, StampsFileName)],
             Timeout = 60,
         });
     }

@@ -38,7 +38,7 @@ public sealed class BuildWorkingContainer : IDisposable
     public Container? Container { get; private set; }
 
     /// <summary>The directory whose content becomes the step's layer (overlay upper directory, or the scratch directory).</summary>
-    public string UpperDirectory => _scratchDir ?? Path.Combine(Container!.Path!, "upper");
+    public string UpperDirectory => _scratchDir ?? _engine.ContainerStore.UpperOf(Container!.Id);
 
     /// <summary>
     /// A working container for a step on <paramref name="parentImageId"/> (null or an image without layers: a scratch

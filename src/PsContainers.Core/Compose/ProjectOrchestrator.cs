@@ -321,7 +321,7 @@ public sealed class ProjectOrchestrator(Engine engine)
         var services = Selected(project, options);
         foreach (var s in services)
             if (ServiceContainerOptions.Unapplied(project, s) is { Count: > 0 } keys)
-                warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which Start-ContainerProject does not apply yet; its containers run without them.");
+                warn($"Service '{s.Name}' sets {string.Join(", ", keys)}, which are not applied yet; its containers run without them.");
         var selectedNames = services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         // every change is approved here, on the caller's thread, before the services run in parallel
         var skipped = new HashSet<string>(StringComparer.Ordinal); // services with a change refused: not waited on
@@ -412,7 +412,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// (docker compose up refuses "network X declared as external, but could not be found"); checked also under
     /// -WhatIf, since <see cref="Up"/> runs it first.
     /// </summary>
-    /// <exception cref="ResourceNotFoundException">NetworkNotFound (with the CreateNetwork remedy) or VolumeNotFound,
+    /// <exception cref="ResourceNotFoundException">NetworkNotFound (Remedy CreateNetwork) or VolumeNotFound (Remedy CreateVolume),
     /// the message starting with the declaration's file:line.</exception>
     public void CheckExternalResources(ContainerProject project, IEnumerable<ContainerProjectService> services)
     {
@@ -420,12 +420,13 @@ public sealed class ProjectOrchestrator(Engine engine)
         var networkKeys = list.SelectMany(s => s.Networks.Select(n => n.Name)).ToHashSet(StringComparer.Ordinal);
         foreach (var n in project.Networks.Where(n => n.External && networkKeys.Contains(n.Key) && engine.Networks.Get(n.Name) is null))
             throw new ResourceNotFoundException(ErrorIds.NetworkNotFound,
-                $"{n.Where}: network '{n.Key}' is declared as external, but no network named '{n.Name}' exists; create it first (New-ContainerNetwork {n.Name}).", n.Name)
+                $"{n.Where}: network '{n.Key}' is declared as external, but no network named '{n.Name}' exists.", n.Name)
             { Remedy = Remedy.CreateNetwork };
         var volumeKeys = list.SelectMany(s => s.Volumes.Where(m => m.Type == "volume" && m.Source is not null).Select(m => m.Source!)).ToHashSet(StringComparer.Ordinal);
         foreach (var v in project.Volumes.Where(v => v.External && volumeKeys.Contains(v.Key) && engine.Volumes.Get(v.Name) is null))
             throw new ResourceNotFoundException(ErrorIds.VolumeNotFound,
-                $"{v.Where}: volume '{v.Key}' is declared as external, but no volume named '{v.Name}' exists; create it first (New-ContainerVolume {v.Name}).", v.Name);
+                $"{v.Where}: volume '{v.Key}' is declared as external, but no volume named '{v.Name}' exists.", v.Name)
+            { Remedy = Remedy.CreateVolume };
     }
 
     /// <summary>The networks and named volumes of a plan, created (labelled with the project and their key) when approved.</summary>
@@ -541,7 +542,7 @@ public sealed class ProjectOrchestrator(Engine engine)
     /// <returns>The changes carried out (approved), in order.</returns>
     /// <exception cref="PscException">ProjectNotFound (ObjectNotFound) when no container (one-offs included), network or volume of the project exists;
     /// NetworkInUse when a container outside the project is still attached to a project network (docker compose's
-    /// "network has active endpoints"), naming those containers, with no remedy of -Force (down has none); VolumeInUse likewise for a volume.</exception>
+    /// "network has active endpoints"), naming those containers, with Remedy RemoveNetworkUsers (not Force: down has none); VolumeInUse likewise for a volume.</exception>
     /// <param name="failures">Given each service's failure (<see cref="ForService"/>); null: the first is thrown once the
     /// other containers are removed. The networks and volumes are removed only when no container failed.</param>
     /// <param name="progress">Told on this thread of each container as it is handled, and of each service when it is done; may be null.</param>
@@ -584,11 +585,10 @@ public sealed class ProjectOrchestrator(Engine engine)
             try { engine.Networking.RemoveNetwork(n.Name, force: false, ct); }
             catch (ConflictException e) when (e.ErrorId == ErrorIds.NetworkInUse)
             {
-                // down has no -Force: name the containers down leaves and what removes them
+                // down has no -Force: the message names the containers down leaves, the remedy what removes them
                 throw new ConflictException(ErrorIds.NetworkInUse,
-                    $"{e.Message} Down removes only the project's service containers (one-off containers too with -RemoveOrphans); " +
-                    "remove those containers (Remove-Container -Force) or disconnect them (Disconnect-ContainerNetwork), then remove the project again.",
-                    n.Name, inUse: true, e);
+                    $"{e.Message} Removing a project removes only its service containers (and its finished one-off containers when orphans are removed).",
+                    n.Name, inUse: true, e) { Remedy = Remedy.RemoveNetworkUsers };
             }
             done.Add(ch);
         }

@@ -26,7 +26,7 @@ public sealed class BundleBuilder
     public BundleBuilder(ContainerStore store, IReadOnlyList<IContainerParticipant> participants)
     {
         _store = store;
-        _static = [new InitSpecContributor(), new TmpfsSpecContributor(), new SysctlSpecContributor(), new DeviceSpecContributor(), new Build.BuildStepSpecContributor()];
+        _static = [new InitSpecContributor(), new TmpfsSpecContributor(), new SysctlSpecContributor(), new DeviceSpecContributor(), new Build.BuildStepSpecContributor(store)];
         Contributors = [.. _static, .. participants];
     }
 

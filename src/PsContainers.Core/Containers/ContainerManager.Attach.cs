@@ -14,8 +14,8 @@ public sealed partial class ContainerManager
     /// created with -Interactive.
     /// </summary>
     /// <exception cref="PscException">ContainerNotFound; ContainerNotRunning (docker: "You cannot attach to a stopped
-    /// container, start it first"); ContainerPaused; AttachUnavailable when the monitor serves no attach socket (a
-    /// container started on the caller's terminal, or by an older monitor).</exception>
+    /// container, start it first"); ContainerPaused; AttachUnavailable (Remedy StartInBackground) when the monitor serves
+    /// no attach socket (a container started on the caller's terminal, or by an older monitor).</exception>
     public Socket OpenAttachSocket(Container c)
     {
         var cur = RequireRunning(c);
@@ -32,8 +32,9 @@ public sealed partial class ContainerManager
         catch (SocketException e)
         {
             s.Dispose();
-            throw PscException.InvalidOperation(ErrorIds.AttachUnavailable,
-                $"Container '{cur.Name}' has no attach socket ({e.Message}); only containers started in the background (-Detach, Start-Container) can be attached to.", cur.Name);
+            throw new PscException(ErrorIds.AttachUnavailable, PscErrorCategory.InvalidOperation,
+                $"Container '{cur.Name}' has no attach socket ({e.Message}); only containers started in the background can be attached to.", cur.Name)
+            { Remedy = Remedy.StartInBackground };
         }
     }
 

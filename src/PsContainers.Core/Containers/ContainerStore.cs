@@ -248,7 +248,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             if (c is null || string.IsNullOrEmpty(c.ImageId)) continue;
             string imageId = c.ImageId.StartsWith("sha256:", StringComparison.Ordinal) ? c.ImageId : "sha256:" + c.ImageId;
             var volumes = c.Mounts.Where(m => m.Type == MountKind.Volume && !string.IsNullOrEmpty(m.Name)).Select(m => m.Name!).ToList();
-            list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, d, volumes, c.State.Running));
+            list.Add(new Images.ContainerUse(c.Id, c.Name, imageId, UpperOf(c.Id), volumes, c.State.Running));
         }
         return list;
     }

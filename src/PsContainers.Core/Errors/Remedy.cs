@@ -17,6 +17,8 @@ public enum Remedy
     RepairStorage,
     /// <summary>A network that does not exist was named: create it first.</summary>
     CreateNetwork,
+    /// <summary>A volume that does not exist was named (a compose file's external volume): create it first.</summary>
+    CreateVolume,
     /// <summary>A network needs a subnet given explicitly (a gateway, macvlan/ipvlan, or no free default subnet).</summary>
     GiveSubnet,
     /// <summary>A macvlan/ipvlan network needs the host interface named (the host has no default route).</summary>
@@ -33,6 +35,16 @@ public enum Remedy
     ImportWithoutName,
     /// <summary>The archive is a root file system, not an image archive.</summary>
     ImportAsRootFs,
+    /// <summary>
+    /// Only a container started in the background (its monitor serves the attach socket) can be attached to; one
+    /// started on the caller's terminal cannot.
+    /// </summary>
+    StartInBackground,
+    /// <summary>
+    /// A compose project's network still has containers that removing the project does not remove (one-off or foreign
+    /// ones): remove or disconnect them, then remove the project again.
+    /// </summary>
+    RemoveNetworkUsers,
     /// <summary>A Kubernetes file's pod already exists here (played before): replacing removes it and plays the file again.</summary>
     ReplacePod,
 }

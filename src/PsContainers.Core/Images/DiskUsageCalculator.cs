@@ -59,7 +59,7 @@ public static class DiskUsageCalculator
         foreach (var u in uses)
         {
             ct.ThrowIfCancellationRequested();
-            long size = ImageStore.DirectorySize(Path.Combine(u.Directory, "upper"));
+            long size = ImageStore.DirectorySize(u.UpperDirectory);
             bool running = u.Running;
             if (running) ctrActive++; else ctrReclaim += size;
             ctrTotal += size;

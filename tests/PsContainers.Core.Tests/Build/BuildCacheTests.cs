@@ -66,6 +66,54 @@ public sealed class BuildCacheTests : IDisposable
     }
 
     [Fact]
+    public void AnEntryWrittenInTheOldShapeStillReadsAndIsRewrittenInTheSameShape()
+    {
+        // the file as the hand-built JsonObject of earlier versions wrote it: camelCase, times in "O" form with all seven
+        // fraction digits, the default encoder's escapes in createdBy
+        var paths = new PscPaths(_root);
+        var images = new ImageStore(paths);
+        var cache = new BuildCache(paths, images);
+        var img = images.AddImage(new ImageCommitSpec { Config = new ImageExecutionConfig { Cmd = ["sh"] }, CreatedBy = "RUN x" }, null, NullProgressSink.Instance, CancellationToken.None);
+        string key = BuildCacheKey.Compute(img.Id, "RUN echo \"a\" > /b", []);
+        string file = Path.Combine(cache.Directory, Digest.Hex(key) + ".json");
+        Directory.CreateDirectory(cache.Directory);
+        File.WriteAllText(file,
+            "{\"key\":\"" + key + "\",\"imageId\":\"" + img.Id + "\",\"createdBy\":\"RUN echo \\u0022a\\u0022 \\u003E /b\"," +
+            "\"created\":\"2025-03-04T05:06:07.1000000Z\",\"lastUsed\":\"2025-03-05T00:00:00.0000000Z\"}");
+
+        var e = Assert.Single(cache.List());
+        Assert.Equal(key, e.Key);
+        Assert.Equal(img.Id, e.ImageId);
+        Assert.Equal("RUN echo \"a\" > /b", e.CreatedBy);
+        Assert.Equal(new DateTime(2025, 3, 4, 5, 6, 7, 100, DateTimeKind.Utc), e.Created);
+        Assert.Equal(DateTimeKind.Utc, e.Created.Kind);
+        Assert.Equal(new DateTime(2025, 3, 5, 0, 0, 0, DateTimeKind.Utc), e.LastUsed);
+        Assert.True(e.InUse);
+
+        // a hit rewrites it (lastUsed): same members, same names, times still UTC round-trip text
+        var before = DateTime.UtcNow;
+        Assert.Equal(img.Id, cache.Lookup(key));
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file)))
+        {
+            Assert.Equal(["created", "createdBy", "imageId", "key", "lastUsed"], doc.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("RUN echo \"a\" > /b", doc.RootElement.GetProperty("createdBy").GetString());
+            Assert.EndsWith("Z", doc.RootElement.GetProperty("lastUsed").GetString(), StringComparison.Ordinal);
+            var reread = DateTime.Parse(doc.RootElement.GetProperty("created").GetString()!, null, System.Globalization.DateTimeStyles.RoundtripKind);
+            Assert.Equal(e.Created, reread);
+            Assert.Equal(DateTimeKind.Utc, reread.Kind);
+        }
+        var after = Assert.Single(cache.List());
+        Assert.Equal(e with { LastUsed = after.LastUsed }, after);
+        Assert.InRange(after.LastUsed, before, DateTime.UtcNow);
+
+        // a damaged entry (no times, not an object, not JSON) is no entry, as before
+        File.WriteAllText(Path.Combine(cache.Directory, new string('b', 64) + ".json"), "{\"key\":\"" + key + "\"}");
+        File.WriteAllText(Path.Combine(cache.Directory, new string('c', 64) + ".json"), "[1]");
+        File.WriteAllText(Path.Combine(cache.Directory, new string('d', 64) + ".json"), "{\"key\":");
+        Assert.Equal([key], cache.List().Select(x => x.Key));
+    }
+
+    [Fact]
     public void PruneMountsRemovesTheCacheMountDirectoriesButNotALockedOne()
     {
         // docker builder prune -a empties RUN --mount=type=cache too; one a running step holds locked stays
