@@ -51,9 +51,9 @@ public sealed class PodParticipant(Engine engine) : IContainerParticipant
             return;
         }
         Unpin(container.Id); // what a previous run left
+        var infra = engine.ContainerStore.Load(pod.InfraContainerId) ?? throw PodManager.InfraGone(pod);
         // the member's monitor stops the infra container when this member ends last (podman's exit policy stop)
         Contract.PodExitStop.Mark(engine.ContainerStore.DirOf(container.Id), pod.ExitPolicy == PodExitPolicy.Stop ? pod.InfraContainerId : null);
-        var infra = engine.ContainerStore.Load(pod.InfraContainerId) ?? throw PodManager.InfraGone(pod);
         if (!infra.State.Running)
         {
             using var launch = engine.Containers.Start(infra);
