@@ -186,7 +186,7 @@ Describe 'Get-Container' {
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
         $web = Get-Row $t $script:Web.ShortId
         $web | Should -BeLike "*Up *s (healthy)*$($script:PortsText) *"
-        $web | Should -Match '\s\d+s ago\s'
+        $web | Should -Match '\s\d+s ago(\s|$)'
     }
 
     It 'keeps the Project view (docker compose ps) to NAME, SERVICE, STATUS at 80 and the whole ports at 120' {
@@ -271,13 +271,18 @@ Describe 'The other list views at 80 and 120 columns' {
         $j[1].LayerDiffId | Should -Be $img.DiffIds[2]
     }
 
-    It 'Get-ContainerStatistic shows the ID, the name, CPU and memory at 80, PIDS and block I/O at 120' {
+    It 'Get-ContainerStatistic shows the ID, the name, CPU and memory at 80, PIDS, NET I/O and BLOCK I/O at 120' {
         $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 80
-        # no limit: the host's memory, as docker stats shows it
-        $hostMem = [regex]::Escape(('{0:N2}GiB' -f ((Get-ContainerSystemInfo).MemoryTotal / 1GB)))
-        Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+\S+ / $hostMem\s+[\d.]+%\s+\d+\s*$"
+        # no limit: the host's memory, as docker stats shows it (units.BytesSize: "7.714GiB")
+        $hostMem = [regex]::Escape([PsContainers.Views.ViewText]::BytesSize((Get-ContainerSystemInfo).MemoryTotal))
+        $hostMem | Should -Match 'GiB$'
+        Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+[\d.]+(K|M|G)?i?B / $hostMem\s+[\d.]+%\s+\d+\s*$"
+        ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+PIDS$'
         $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 120
-        Get-Row $t $script:Web.ShortId | Should -Match '\s\d+\s+[\d.]+MB / [\d.]+MB\s*$'
+        ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+PIDS NET I/O\s+BLOCK I/O\s*$'
+        # docker's units.HumanSizeWithPrecision(n, 3): "0B", "648B", "1.23kB", "1e+03kB"
+        $size = '\d+(\.\d+)?(e\+\d\d)?[kMGTPE]?B'
+        Get-Row $t $script:Web.ShortId | Should -Match "\s\d+ $size / $size\s+$size / $size\s*$"
     }
 
     It 'Get-ContainerNetwork shows the name, the driver and the subnet at 80, the containers at 120' {
@@ -335,13 +340,49 @@ Describe 'ViewText (the texts the views compute)' {
         $v::WrapPath($null, 5) | Should -BeExactly ''
     }
 
+    It 'wraps names, image references, words and lists at their separators, never mid-word while a separator fits' {
+        $v = [PsContainers.Views.ViewText]
+        # a name after its last '-' within the width; a line of at least half the width is kept whole
+        $v::Wrap('billing-worker-queue-reader-eu-01', 26, '-_.') | Should -BeExactly "billing-worker-queue-`nreader-eu-01"
+        $v::Wrap('billing-worker-queue-reader-eu-01', 30, '-_.') | Should -BeExactly "billing-worker-queue-reader-`neu-01"
+        $v::Wrap('web-frontend-production-1', 26, '-_.') | Should -BeExactly 'web-frontend-production-1'
+        # an image after a '/' first, then ':' ('.' only where neither leaves half a line)
+        $v::Wrap('localhost:5000/team/app:1.2.3', 19, '/:@.-') | Should -BeExactly "localhost:5000/`nteam/app:1.2.3"
+        $v::Wrap('registry.example.com:5000/platform-team/web-frontend:2024.11.30-rc1', 19, '/:@.-') |
+            Should -BeExactly "registry.example.`ncom:5000/platform-`nteam/web-frontend:`n2024.11.30-rc1"
+        $v::Wrap('registry.example.com:5000/team/api:1.0', 25, '/:@.-') | Should -BeExactly "registry.example.com:`n5000/team/api:1.0"
+        # words at spaces (dropped at a line's end); lines already there stay; no separator: cut at the width
+        $v::Wrap('Up 12m (health: starting)', 20, '') | Should -BeExactly "Up 12m (health:`nstarting)"
+        $v::Wrap("a-b`nccccccccccccc", 5, '-') | Should -BeExactly "a-b`nccccc`nccccc`nccc"
+        $v::Wrap($null, 5, $null) | Should -BeExactly ''
+        # a list one item per line, each wrapped: an array (deserialized too) or docker's ", " text of ports
+        $v::Lines(@('web-frontend-production-1', 'billing-worker-queue-reader-eu-01'), 32, '-_.') |
+            Should -BeExactly "web-frontend-production-1`nbilling-worker-queue-reader-eu-`n01"
+        $v::Lines('0.0.0.0:8000->80/tcp, 0.0.0.0:8443->443/tcp', 31, ':>') | Should -BeExactly "0.0.0.0:8000->80/tcp`n0.0.0.0:8443->443/tcp"
+        $v::Lines([Collections.ArrayList]@('a', 'b'), 5, '') | Should -BeExactly "a`nb"
+        $v::Lines($null, 5, '') | Should -BeExactly ''
+        $v::Lines(@(), 5, '') | Should -BeExactly ''
+    }
+
     It 'writes docker stats memory, block I/O, volume sizes and event actors' {
         $v = [PsContainers.Views.ViewText]
-        $n2 = { param($x) $x.ToString('N2', [cultureinfo]::CurrentCulture) }
+        $g = { param($x) $x.ToString([cultureinfo]::CurrentCulture) }
+        # docker stats' memory is units.BytesSize (1024-based, "%.4g"), its network and block I/O
+        # units.HumanSizeWithPrecision(n, 3) (1000-based, "%.3g"): a fresh container's "0B / 0B", not "0.0MB / 0.0MB"
         $v::MemoryUsage(438272, $null) | Should -BeExactly '428KiB / unlimited'
-        $v::MemoryUsage(13107200, 0) | Should -BeExactly "$(& $n2 12.5)MiB / unlimited"
-        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly "$(& $n2 12.5)MiB / $(& $n2 1)GiB"
-        $v::BlockIO(0, 1572864) | Should -BeExactly ('{0:N1}MB / {1:N1}MB' -f 0, 1.5)
+        $v::MemoryUsage(13107200, 0) | Should -BeExactly "$(& $g 12.5)MiB / unlimited"
+        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly "$(& $g 12.5)MiB / 1GiB"
+        $v::MemoryUsage(0, 8284000000) | Should -BeExactly "0B / $(& $g 7.715)GiB"
+        $v::BytesSize(1023) | Should -BeExactly '1023B'
+        $v::BytesSize(1572864) | Should -BeExactly "$(& $g 1.5)MiB"
+        $v::BytesSize(1TB) | Should -BeExactly '1TiB'
+        $v::BlockIO(0, 0) | Should -BeExactly '0B / 0B'
+        $v::BlockIO(0, 1572864) | Should -BeExactly "0B / $(& $g 1.57)MB"
+        $v::NetIO(1234, 648) | Should -BeExactly "$(& $g 1.23)kB / 648B"
+        $v::HumanSize(999) | Should -BeExactly '999B'
+        $v::HumanSize(1000) | Should -BeExactly '1kB'
+        $v::HumanSize(123456789) | Should -BeExactly '123MB'
+        $v::HumanSize(999999) | Should -BeExactly '1e+03kB'
         $v::VolumeSize(24) | Should -BeExactly '24B'
         $v::VolumeSize(4096) | Should -BeExactly ('{0:N1}kB' -f 4)
         $v::VolumeSize(1.5GB) | Should -BeExactly ('{0:N1}GB' -f 1.5)
@@ -476,7 +517,7 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
             @{ Get = { Get-ContainerVolume postgres-data-production }; Header = '^VOLUME NAME\s+SIZE\s+USED BY\s+PSComputerName$'
                 Row = { param($o) '^postgres-data-production\s+\d+(\.\d)?[kMG]?B web-frontend-production-1\s+web-01\.example\.net$' } }
             @{ Get = { Get-ContainerStatistic web-frontend-production-1 }; Header = '^NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM % PSComputerName$'
-                Row = { param($o) '^web-frontend-production-1\s+[\d.]+%\s+\S+ / ' + [regex]::Escape(('{0:N2}GiB' -f ((Get-ContainerSystemInfo).MemoryTotal / 1GB))) + '\s+[\d.]+% web-01\.example\.net$' } }
+                Row = { param($o) '^web-frontend-production-1\s+[\d.]+%\s+\S+ / ' + [regex]::Escape([PsContainers.Views.ViewText]::BytesSize((Get-ContainerSystemInfo).MemoryTotal)) + '\s+[\d.]+% web-01\.example\.net$' } }
             @{ Get = { Get-ContainerProcess web-frontend-production-1 | Where-Object Command -Like 'httpd *' }; Header = '^UID\s+PID\s+TIME\s+CMD\s+PSComputerName$'
                 Row = { param($o) "^root\s+$($o.Pid) \d\d:\d\d:\d\d\s+httpd -f -p 80 -h /etc\s+web-01\.example\.net$" } }
             @{ Get = { Get-ContainerPort web-frontend-production-1 }; Header = '^CONTAINER\s+PORTS\s+PSComputerName$'
@@ -590,5 +631,195 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $tagged = $i | Add-ContainerImageTag -Target deserialized-tag:1 -PassThru -ErrorAction Stop
         try { (Get-ContainerImage deserialized-tag:1).Id | Should -Be $i.Id }
         finally { Remove-ContainerImage deserialized-tag:1 -ErrorAction SilentlyContinue }
+    }
+}
+
+# The red team's cases (issue 11.2): a 33-character name, a long image reference and two published ports on one
+# container, a second user on the network, a long project and service name. docker ps never cuts a name, an image or a
+# port; these tables must fit, so the cell wraps inside its column: each part must be whole and each break must fall
+# after a separator, never mid-word (PowerShell alone breaks at the column width).
+Describe 'Long names, images and ports wrap whole at 80 and 120 columns' {
+    BeforeAll {
+        function script:Get-TableCell {
+            <#
+            The cells of the column headed Label, one string array per row: the lines the cell takes, trimmed, blank
+            ones left out. A row starts at a line whose text under RowLabel's column (default: the first column) is not
+            blank; the column runs from its dashes to the next column's.
+            #>
+            param([string] $Table, [string] $Label, [string] $RowLabel)
+            $lines = @($Table -split "`n" | ForEach-Object TrimEnd)
+            $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+            $d | Should -BeGreaterThan 0
+            $dashes = @([regex]::Matches($lines[$d], '-+'))
+            $span = {
+                param($l)
+                $at = ([regex]::Match($lines[$d - 1], "(?<=^| )$([regex]::Escape($l))(?= |$)")).Index
+                $i = [array]::FindIndex([object[]] $dashes, [Predicate[object]] { param($m) $m.Index -eq $at })
+                $i | Should -BeGreaterOrEqual 0 -Because "the table has a column $l"
+                $end = if ($i + 1 -lt $dashes.Count) { $dashes[$i + 1].Index - 1 } else { [int]::MaxValue }
+                $at, $end
+            }
+            $cut = { param($line, $from, $to) if ($line.Length -gt $from) { $line.Substring($from, [Math]::Min($to, $line.Length) - $from).Trim() } else { '' } }
+            $start, $end = & $span $Label
+            $rowStart, $rowEnd = if ($RowLabel) { & $span $RowLabel } else { 0, ($dashes[0].Index + $dashes[0].Length) }
+            $rows = [Collections.Generic.List[object]]::new()
+            foreach ($line in $lines[($d + 1)..($lines.Count - 1)]) {
+                if (-not $line.Trim()) { continue }
+                if (& $cut $line $rowStart $rowEnd) { $rows.Add([Collections.Generic.List[string]]::new()) }
+                $cell = & $cut $line $start $end
+                if ($cell -and $rows.Count) { $rows[$rows.Count - 1].Add($cell) }
+            }
+            , @($rows | ForEach-Object { , $_.ToArray() })
+        }
+
+        function script:Assert-WrappedWhole {
+            <# A cell's lines join (with Joiner) to Text, every line but the last ending with one of Breaks. #>
+            param([string[]] $Cell, [string] $Text, [string] $Breaks, [string] $Joiner = '', [string] $Because)
+            ($Cell -join $Joiner) | Should -BeExactly $Text -Because $Because
+            for ($i = 0; $i -lt $Cell.Count - 1; $i++) {
+                $Breaks.Contains($Cell[$i][-1]) | Should -BeTrue -Because "$Because breaks '$($Cell[$i])' after one of '$Breaks'"
+            }
+        }
+
+        $ports = @()
+        while ($ports.Count -lt 2) {
+            $p = Get-Random -Minimum 20000 -Maximum 29999
+            if ($p -eq $script:Port -or $ports -contains $p) { continue }
+            try { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Any, $p); $l.Start(); $l.Stop(); $ports += $p } catch { }
+        }
+        $script:LongPorts = "0.0.0.0:$($ports[0])->80/tcp", "0.0.0.0:$($ports[1])->443/tcp"
+        $script:LongImage = 'localhost:5000/team/app:1.2.3'
+        $null = Add-ContainerImageTag busybox-test:latest $script:LongImage
+        $script:LongName = 'billing-worker-queue-reader-eu-01'
+        $script:Long = Invoke-ContainerImage $script:LongImage -Detach -Name $script:LongName -Network frontend-network-production `
+            -Publish "$($ports[0]):80", "$($ports[1]):443" -- sleep 600
+    }
+
+    AfterAll {
+        Remove-Container $script:LongName -Force -Confirm:$false -ErrorAction SilentlyContinue
+        Remove-ContainerImage $script:LongImage -ErrorAction SilentlyContinue
+    }
+
+    It 'Get-Container keeps ID, NAMES, IMAGE and STATUS at 80, the two ports and CREATED at 120, all whole' {
+        $c = Get-Container $script:LongName
+        $c.Ports | Should -Be ($script:LongPorts -join ', ')
+        foreach ($w in 80, 120) {
+            $t = Get-Container | Out-String -Width $w
+            Assert-TableFit $t $w 'CONTAINER ID', 'NAMES', 'IMAGE', 'STATUS', 'PORTS', 'CREATED', 'COMMAND' "Get-Container at $w"
+            $ids = Get-TableCell $t 'CONTAINER ID'
+            $i = [array]::FindIndex([object[]] $ids, [Predicate[object]] { param($x) $x[0] -eq $c.ShortId })
+            $i | Should -BeGreaterOrEqual 0 -Because "the row of $($c.ShortId) is there at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'NAMES')[$i] $script:LongName '-_.' -Because "NAMES at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'IMAGE')[$i] $script:LongImage '/:@.-' -Because "IMAGE at $w"
+            (Get-TableCell $t 'STATUS')[$i] -join ' ' | Should -Match '^Up \d+[sm]$' -Because "STATUS at $w"
+            # the web container's row: its status whole on one line
+            $web = [array]::FindIndex([object[]] $ids, [Predicate[object]] { param($x) $x[0] -eq $script:Web.ShortId })
+            (Get-TableCell $t 'STATUS')[$web] | Should -Match '^Up \d+[smh] \(healthy\)$'
+        }
+        $t = Get-Container | Out-String -Width 80
+        ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS$'
+        $t = Get-Container | Out-String -Width 120
+        ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s+PORTS\s+CREATED$'
+        $i = [array]::FindIndex([object[]] (Get-TableCell $t 'CONTAINER ID'), [Predicate[object]] { param($x) $x[0] -eq $c.ShortId })
+        (Get-TableCell $t 'PORTS')[$i] | Should -Be $script:LongPorts -Because 'each port stands whole on its own line'
+        (Get-TableCell $t 'CREATED')[$i] | Should -Match '^\d+[smh] ago$'
+        # a wider terminal adds docker's 20-character COMMAND
+        $t = Get-Container $script:LongName | Out-String -Width 160
+        (Get-TableCell $t 'COMMAND')[0] | Should -Be @('"sleep 600"')
+    }
+
+    It 'Get-ContainerStatistic wraps a long NAME after a ''-'' and shows the received and sent bytes as docker does' {
+        foreach ($w in 80, 120) {
+            $t = Get-ContainerStatistic $script:LongName | Out-String -Width $w
+            Assert-TableFit $t $w 'CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'PIDS', 'NET I/O', 'BLOCK I/O' "stats at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'NAME')[0] $script:LongName '-_.' -Because "stats NAME at $w"
+        }
+        # traffic through the published port: the file httpd sends is counted in the web container's NET I/O
+        $before = Get-ContainerStatistic web-frontend-production-1
+        $r = Wait-ContainerCondition { try { Invoke-WebRequest "http://127.0.0.1:$($script:Port)/passwd" -UseBasicParsing -TimeoutSec 5 } catch { $null } } -TimeoutSeconds 20
+        $body = [Text.Encoding]::ASCII.GetString($r.RawContentStream.ToArray())
+        $body | Should -Match 'root:'
+        $after = Wait-ContainerCondition { $s = Get-ContainerStatistic web-frontend-production-1; if ($s.NetworkTx -ge $before.NetworkTx + $body.Length) { $s } } -TimeoutSeconds 20
+        $after.NetworkTx | Should -BeGreaterOrEqual ($before.NetworkTx + $body.Length)
+        $after.NetworkRx | Should -BeGreaterThan $before.NetworkRx
+        $t = $after | Out-String -Width 120
+        (Get-TableCell $t 'NET I/O')[0] -join ' ' | Should -BeExactly ([PsContainers.Views.ViewText]::NetIO($after.NetworkRx, $after.NetworkTx))
+        (Get-TableCell $t 'BLOCK I/O')[0] -join ' ' | Should -BeExactly ([PsContainers.Views.ViewText]::BlockIO($after.BlockRead, $after.BlockWrite))
+    }
+
+    It 'Get-ContainerNetwork lists its containers one per line, each whole, at 120' {
+        $t = Get-ContainerNetwork frontend-network-production | Out-String -Width 120
+        Assert-TableFit $t 120 'NAME', 'DRIVER', 'SUBNET', 'GATEWAY', 'INTERNAL', 'DNS', 'CONTAINERS' 'network at 120'
+        $cell = @((Get-TableCell $t 'CONTAINERS' -RowLabel 'DRIVER')[0])
+        $names = @((Get-ContainerNetwork frontend-network-production).Containers)
+        $names | Sort-Object | Should -Be @($script:LongName, 'web-frontend-production-1')
+        # each container from a line of its own: its lines, in the network's order, join to its name
+        $at = 0
+        foreach ($n in $names) {
+            $end = $at
+            while ($end -lt $cell.Count -and ($cell[$at..$end] -join '') -ne $n) { $end++ }
+            $end | Should -BeLessThan $cell.Count -Because "$n starts a line of CONTAINERS and ends one"
+            Assert-WrappedWhole $cell[$at..$end] $n '-_.' -Because "CONTAINERS shows $n"
+            $at = $end + 1
+        }
+        $at | Should -Be $cell.Count
+    }
+
+    It 'Get-ContainerPort wraps a long CONTAINER after a ''-'' and shows each port whole at 80 and 120' {
+        foreach ($w in 80, 120) {
+            $t = Get-ContainerPort $script:LongName | Out-String -Width $w
+            Assert-TableFit $t $w 'CONTAINER', 'CONTAINER PORT', 'HOST IP', 'HOST PORT', 'PORTS' "ports at $w"
+            $names = Get-TableCell $t 'CONTAINER' -RowLabel 'CONTAINER PORT'
+            $names.Count | Should -Be 2
+            $names | ForEach-Object { Assert-WrappedWhole $_ $script:LongName '-_.' -Because "CONTAINER at $w" }
+            @((Get-TableCell $t 'CONTAINER PORT' -RowLabel 'CONTAINER PORT') | ForEach-Object { $_ -join '' }) | Should -Be @('80/tcp', '443/tcp')
+            if ($w -eq 120) { @((Get-TableCell $t 'PORTS' -RowLabel 'CONTAINER PORT') | ForEach-Object { $_ -join '' }) | Should -Be $script:LongPorts }
+        }
+    }
+
+    It 'the compose project views keep a long project and service name whole at 80 and 120' {
+        $long = 'platform-team-web-frontend-production-eu1'
+        $compose = Join-Path $TestDrive 'long-compose.yaml'
+        Set-Content $compose "services:`n  payments-api-worker:`n    image: $($script:LongImage)`n    ports: ['18080:80', '18443:443']`n"
+        $project = Import-ContainerProject -Path $compose -ProjectName $long
+        foreach ($w in 80, 120) {
+            $t = $project | Out-String -Width $w
+            Assert-TableFit $t $w 'NAME', 'SERVICES', 'CONFIG FILES' "project at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'NAME' -RowLabel 'SERVICES')[0] $long '-_.' -Because "project NAME at $w"
+            # a path part longer than the column (the test drive's GUID) is cut; the path is still whole
+            (Get-TableCell $t 'CONFIG FILES' -RowLabel 'SERVICES')[0] -join '' | Should -BeExactly $compose -Because "CONFIG FILES at $w"
+            $t = $project.Services | Out-String -Width $w
+            Assert-TableFit $t $w 'SERVICE', 'IMAGE', 'SCALE', 'PORTS', 'DEPENDS ON' "services at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'SERVICE' -RowLabel 'SCALE')[0] 'payments-api-worker' '-_.' -Because "SERVICE at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'IMAGE' -RowLabel 'SCALE')[0] $script:LongImage '/:@.-' -Because "service IMAGE at $w"
+            (Get-TableCell $t 'PORTS' -RowLabel 'SCALE')[0] | Should -Be @('18080->80', '18443->443')
+        }
+        # Get-ContainerProject (docker compose ls) of a running project with that name
+        $c = Invoke-ContainerImage busybox-test:latest -Detach -Name "views11b-$long-1" -Label @{
+            'com.docker.compose.project' = $long; 'com.docker.compose.service' = 'web'; 'com.docker.compose.project.config_files' = $compose } -- sleep 300
+        try {
+            foreach ($w in 80, 120) {
+                $t = Get-ContainerProject $long | Out-String -Width $w
+                Assert-TableFit $t $w 'NAME', 'STATUS', 'CONFIG FILES' "compose ls at $w"
+                Assert-WrappedWhole (Get-TableCell $t 'NAME' -RowLabel 'STATUS')[0] $long '-_.' -Because "compose ls NAME at $w"
+                (Get-TableCell $t 'STATUS' -RowLabel 'STATUS')[0] | Should -Be @('running(1/1)')
+                (Get-TableCell $t 'CONFIG FILES' -RowLabel 'STATUS')[0] -join '' | Should -BeExactly $compose -Because "compose ls CONFIG FILES at $w"
+            }
+        }
+        finally { Remove-Container $c.Name -Force -Confirm:$false }
+    }
+
+    It 'Publish-ContainerImage''s table keeps a long reference whole in NAME at 80' {
+        $digest = 'sha256:' + ('0123456789abcdef' * 4)
+        $pushed = [PsContainers.Core.Registry.PushedImage]@{ Name = 'registry.example.com:5000/platform-team/web-frontend:2024.11.30-rc1'; Digest = $digest
+            Size = 123456789; BlobsUploaded = 2; BlobsMounted = 1; BlobsSkipped = 3 }
+        foreach ($w in 80, 120) {
+            $t = $pushed | Out-String -Width $w
+            Assert-TableFit $t $w 'NAME', 'DIGEST', 'SIZE', 'UPLOADED', 'MOUNTED', 'EXISTING' "pushed image at $w"
+            Assert-WrappedWhole (Get-TableCell $t 'NAME' -RowLabel 'DIGEST')[0] $pushed.Name '/:@.-' -Because "pushed NAME at $w"
+            # the other columns on the row's first line (right-aligned ones have dashes only under their label)
+            Get-Row $t 'sha256:' | Should -Match "^registry\.example\.com:\s+$($digest.Substring(0, 19))\s+$([regex]::Escape('{0:0.##}MB' -f 123.456789))\s+2\s+1\s+3$"
+
+        }
     }
 }

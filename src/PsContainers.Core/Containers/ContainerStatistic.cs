@@ -1,6 +1,6 @@
 namespace PsContainers.Core.Containers;
 
-/// <summary>One resource-usage sample (docker stats).</summary>
+/// <summary>One resource-usage sample (docker stats): sizes in bytes, CpuPercent and MemoryPercent in percent.</summary>
 public sealed class ContainerStatistic
 {
     public string ContainerId { get; set; } = "";
@@ -13,5 +13,9 @@ public sealed class ContainerStatistic
     public long Pids { get; set; }
     public long BlockRead { get; set; }
     public long BlockWrite { get; set; }
+    /// <summary>Bytes received over the container's network interfaces since they were made (docker stats' NET I/O, its first figure); 0 with -Network host.</summary>
+    public long NetworkRx { get; set; }
+    /// <summary>Bytes sent over the container's network interfaces since they were made (NET I/O's second figure); 0 with -Network host.</summary>
+    public long NetworkTx { get; set; }
     public int CgroupVersion { get; set; }
 }

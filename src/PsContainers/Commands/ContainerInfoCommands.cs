@@ -314,7 +314,7 @@ public sealed class GetContainerProcessCommand : ContainerTargetCmdletBase
 }
 
 /// <summary>
-/// Get-ContainerStatistic: CPU, memory, PIDs and block I/O of running containers (docker stats); without a name,
+/// Get-ContainerStatistic: CPU, memory, PIDs, network and block I/O of running containers (docker stats); without a name,
 /// id or piped container, of every running container (docker stats with no arguments).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ContainerStatistic", DefaultParameterSetName = "Running")]

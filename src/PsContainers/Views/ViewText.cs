@@ -62,16 +62,98 @@ public static partial class ViewText
     }
 
     /// <summary>
-    /// docker stats' MEM USAGE / LIMIT: "428KiB / unlimited", "12.50MiB / 1.00GiB" (1024-based units, two decimals
-    /// from MiB up, whole KiB below; the number format of the current culture). A limit of null or 0 (none set) is
-    /// "unlimited".
+    /// docker stats' MEM USAGE / LIMIT: both sizes as docker's units.BytesSize writes them ("0B / 7.714GiB",
+    /// "1.5MiB / 1GiB", "428KiB / 512MiB": 1024-based units, at most 4 significant digits, no trailing zeros; the
+    /// decimal separator of the current culture). A limit of null or 0 (none could be read) is "unlimited".
     /// </summary>
     public static string MemoryUsage(long usage, long? limit) =>
-        BinarySize(usage) + " / " + (limit is > 0 ? BinarySize(limit.Value) : "unlimited");
+        BytesSize(usage) + " / " + (limit is > 0 ? BytesSize(limit.Value) : "unlimited");
 
-    /// <summary>docker stats' BLOCK I/O: bytes read and written in MB (2^20 bytes, one decimal): "0.0MB / 1.5MB".</summary>
-    public static string BlockIO(long read, long written) =>
-        string.Format(CultureInfo.CurrentCulture, "{0:N1}MB / {1:N1}MB", read / 1048576.0, written / 1048576.0);
+    /// <summary>docker stats' BLOCK I/O: bytes read and written as <see cref="HumanSize"/> writes them: "0B / 1.57MB".</summary>
+    public static string BlockIO(long read, long written) => HumanSize(read) + " / " + HumanSize(written);
+
+    /// <summary>docker stats' NET I/O: bytes received and sent as <see cref="HumanSize"/> writes them: "1.23kB / 648B".</summary>
+    public static string NetIO(long received, long sent) => HumanSize(received) + " / " + HumanSize(sent);
+
+    /// <summary>
+    /// A size in bytes as docker's units.BytesSize (memory): divided by 1024 while it is 1024 or more, then at most 4
+    /// significant digits ("%.4g") and B, KiB, MiB, GiB, TiB, PiB or EiB: 0 is "0B", 1572864 is "1.5MiB".
+    /// </summary>
+    public static string BytesSize(long bytes) => Scaled(bytes, 1024, BinaryUnits, "g4");
+
+    /// <summary>
+    /// A size in bytes as docker's units.HumanSizeWithPrecision(size, 3) (docker stats' NET I/O and BLOCK I/O):
+    /// divided by 1000 while it is 1000 or more, then at most 3 significant digits ("%.3g") and B, kB, MB, GB, TB,
+    /// PB or EB: 648 is "648B", 1234 is "1.23kB", 999999 is "1e+03kB" (Go's %g, as docker prints it).
+    /// </summary>
+    public static string HumanSize(long bytes) => Scaled(bytes, 1000, DecimalUnits, "g3");
+
+    private static string Scaled(long bytes, double unit, string[] units, string format)
+    {
+        double size = bytes;
+        int i = 0;
+        while (Math.Abs(size) >= unit && i < units.Length - 1) { size /= unit; i++; }
+        return size.ToString(format, CultureInfo.CurrentCulture) + units[i];
+    }
+
+    private static readonly string[] BinaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+
+    /// <summary>
+    /// <paramref name="text"/> in lines of at most <paramref name="width"/> characters joined by "\n", so a table row
+    /// with &lt;Wrap /&gt; (which PowerShell breaks at the column width, mid-word) shows it whole and broken between its
+    /// parts. Lines already in the text ("\n") stay lines. A line longer than the width ends after a space or one of
+    /// <paramref name="breaks"/>: the first of them, in their order, that leaves a line of at least half the width,
+    /// else the last break of any, else it is cut at the width; a space at a line's end is dropped. Breaks for a
+    /// name: "-_."; for an image reference: "/:@.-"; for words: "". Text that fits is returned as is; null is "". A
+    /// width under 1 is taken as 1.
+    /// </summary>
+    public static string Wrap(string? text, int width, string? breaks)
+    {
+        var t = text ?? "";
+        width = Math.Max(1, width);
+        if (t.Length <= width && !t.Contains('\n')) return t;
+        var order = (" " + (breaks ?? "")).ToCharArray();
+        var lines = new List<string>();
+        foreach (var line in t.Split('\n'))
+        {
+            int start = 0;
+            while (line.Length - start > width)
+            {
+                int end = -1, any = -1;
+                foreach (var b in order)
+                {
+                    int at = line.LastIndexOf(b, start + width - 1, width);
+                    if (at < start) continue;
+                    any = Math.Max(any, at);
+                    if (end < 0 && at + 1 - start >= (width + 1) / 2) end = at + 1;
+                }
+                if (end < 0) end = any >= start ? any + 1 : start + width;
+                lines.Add(line[start..end].TrimEnd(' '));
+                start = end;
+            }
+            lines.Add(line[start..]);
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>
+    /// The items of a list one per line, each wrapped by <see cref="Wrap"/> (a container's published ports, a
+    /// network's containers): <paramref name="items"/> is an array, or one text whose items are separated by ", "
+    /// (Container.Ports). Null or empty is "".
+    /// </summary>
+    public static string Lines(object? items, int width, string? breaks)
+    {
+        if (items is System.Management.Automation.PSObject p) items = p.BaseObject;
+        var list = items switch
+        {
+            null => [],
+            string s => s.Split(", ", StringSplitOptions.RemoveEmptyEntries),
+            System.Collections.IEnumerable e => e.Cast<object?>().Select(o => o?.ToString() ?? "").Where(x => x.Length > 0).ToArray(),
+            _ => [items.ToString() ?? ""],
+        };
+        return Wrap(string.Join('\n', list), width, breaks);
+    }
 
     /// <summary>
     /// A volume's size as Get-ContainerVolume's table shows it: 1024-based, one decimal, "kB", "MB", "GB" (docker
@@ -96,13 +178,6 @@ public static partial class ViewText
         if (m.Success) shown = m.Groups[1].Value;
         return !string.IsNullOrEmpty(name) && name != id ? $"{name} ({shown})" : shown;
     }
-
-    private static string BinarySize(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Format(CultureInfo.CurrentCulture, "{0:N2}GiB", bytes / (double)(1L << 30)),
-        >= 1L << 20 => string.Format(CultureInfo.CurrentCulture, "{0:N2}MiB", bytes / (double)(1L << 20)),
-        _ => string.Format(CultureInfo.CurrentCulture, "{0:N0}KiB", bytes / 1024.0),
-    };
 
     private static readonly char[] Breaks = ['/', ' '];
 

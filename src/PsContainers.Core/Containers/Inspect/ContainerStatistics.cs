@@ -4,8 +4,9 @@ using PsContainers.Cgroups;
 namespace PsContainers.Core.Containers.Inspect;
 
 /// <summary>
-/// CPU, memory, pids and block I/O of running containers (Get-ContainerStatistic, docker stats), read from the
-/// cgroups of the container's init through <see cref="ICgroupManager.ReadStats"/> (v1 or v2). Made by <see cref="Engine"/>.
+/// CPU, memory, pids, block I/O and network I/O of running containers (Get-ContainerStatistic, docker stats), read from the
+/// cgroups of the container's init through <see cref="ICgroupManager.ReadStats"/> (v1 or v2), and the network
+/// counters of its namespace (<see cref="NetworkCounters"/>). Made by <see cref="Engine"/>.
 /// </summary>
 public sealed class ContainerStatistics
 {
@@ -18,7 +19,8 @@ public sealed class ContainerStatistics
     /// the CPU time used between them over the wall time between them x 100 (100 = one core, as docker reports), the
     /// other figures are the second reading. MemoryLimit (bytes) is the cgroup's limit, or the host's memory (MemTotal)
     /// when the container has none or one above it, as docker's daemon reports it (its stats cap the limit at the
-    /// machine's memory), so MemoryPercent is of that; null only when neither can be read.
+    /// machine's memory), so MemoryPercent is of that; null only when neither can be read. NetworkRx and NetworkTx are
+    /// the second reading's bytes received and sent by the container's namespace (<see cref="NetworkCounters.Read"/>).
     /// Errors (<see cref="PscException"/>): ContainerNotFound; InvalidState when the container is not running (or
     /// paused); CgroupNotFound when its init has no cgroup to read (it exited meanwhile).
     /// </summary>
@@ -31,6 +33,7 @@ public sealed class ContainerStatistics
         var (b, tb) = Read(cur.State.Pid);
         double wallNs = Stopwatch.GetElapsedTime(ta, tb).TotalNanoseconds;
         double cpu = wallNs > 0 ? Math.Max(0, b.CpuNanoseconds - a.CpuNanoseconds) / wallNs * 100.0 : 0;
+        var (rx, tx) = NetworkCounters.Read(_engine.Syscalls, cur);
         long host = EngineInfo.MemTotal(_engine.Syscalls);
         long? limit = b.MemoryLimitBytes > 0 && (host <= 0 || b.MemoryLimitBytes < host) ? b.MemoryLimitBytes : host > 0 ? host : null;
         return new ContainerStatistic
@@ -40,6 +43,7 @@ public sealed class ContainerStatistics
             MemoryUsage = b.MemoryBytes, MemoryLimit = limit,
             MemoryPercent = limit is long l ? Math.Round(b.MemoryBytes * 100.0 / l, 2) : 0,
             Pids = b.Pids, BlockRead = b.BlockReadBytes, BlockWrite = b.BlockWriteBytes, CgroupVersion = b.Version,
+            NetworkRx = rx, NetworkTx = tx,
         };
     }
 
