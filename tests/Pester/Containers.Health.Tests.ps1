@@ -56,7 +56,7 @@ Describe 'An image HEALTHCHECK' {
         (Get-Container hc-ok).StatusText | Should -Match '^Up .* \(healthy\)$'
         # the table's STATUS column (20 wide) holds the short form: "Up 59m (health: st…" at worst, "Up 12s (healthy)"
         Wait-ContainerCondition { (Get-Container hc-ok).StatusText -notmatch 'Less than' } -TimeoutSeconds 10 | Out-Null
-        (Get-Container hc-ok | Format-Table | Out-String -Width 300) | Should -Match ' Up \d+s \(healthy\) '
+        (Get-Container hc-ok | Format-Table | Out-String -Width 300) | Should -Match ' Up \d+[sm] \(healthy\) '
         # the record the monitor writes, in docker's shape with the enum's name
         $json = Get-Content -Raw (Join-Path $script:Root "containers/$((Get-Container hc-ok).Id)/health.json") | ConvertFrom-Json
         $json.Status | Should -Be 'Healthy'

@@ -176,7 +176,7 @@ Describe 'Get-Container' {
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s*$'
         $web = Get-Row $t $script:Web.ShortId
-        $web | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+busybox-test:latest\s+Up \d+s \(healthy\)\s*$"
+        $web | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+busybox-test:latest\s+Up \d+[sm] \(healthy\)\s*$"
         $job = Get-Row $t $script:Job.ShortId
         $job | Should -Match "^$($script:Job.ShortId) exited-job-with-long-name\s+busybox-test:latest\s+Exited \(3\) \d+s ago\s*$"
     }
@@ -191,7 +191,7 @@ Describe 'Get-Container' {
 
     It 'keeps the Project view (docker compose ps) to NAME, SERVICE, STATUS at 80 and the whole ports at 120' {
         $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 80
-        Get-Row $t 'web-frontend-production-1' | Should -Match '^web-frontend-production-1\s+web\s+Up \d+s \(healthy\)'
+        Get-Row $t 'web-frontend-production-1' | Should -Match '^web-frontend-production-1\s+web\s+Up \d+[sm] \(healthy\)'
         $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 120
         Get-Row $t 'web-frontend-production-1' | Should -BeLike "*$($script:PortsText)*"
     }
@@ -199,7 +199,7 @@ Describe 'Get-Container' {
     It 'fits the whole ports in the Project view at 80: one on the row, several one per line, none cut (docker compose ps)' {
         $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 80
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
-        Get-Row $t 'web-frontend-production-1' | Should -Match "^web-frontend-production-1\s+web\s+Up \d+s \(healthy\)\s+$([regex]::Escape($script:PortsText))\s*$"
+        Get-Row $t 'web-frontend-production-1' | Should -Match "^web-frontend-production-1\s+web\s+Up \d+[sm] \(healthy\)\s+$([regex]::Escape($script:PortsText))\s*$"
         # two more free host ports for a container with two published ports ("127.0.0.1:2xxxx->8x/tcp" is 23 characters)
         $ports = @()
         while ($ports.Count -lt 2) {
@@ -215,7 +215,7 @@ Describe 'Get-Container' {
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
             $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('shop-api-1 ') })
             $i | Should -BeGreaterThan 0
-            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+s\s+127\.0\.0\.1:$($ports[0])->80/tcp$"
+            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+[sm]\s+127\.0\.0\.1:$($ports[0])->80/tcp$"
             $lines[$i + 1] | Should -Match "^\s{50,}127\.0\.0\.1:$($ports[1])->81/tcp$"
         }
         finally { Remove-Container shop-api-1 -Force -Confirm:$false }
@@ -564,7 +564,7 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
         $t = $c | Out-String -Width 80
         ($t -split "`n")[1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
-        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-produc… busybox-test:latest\s+Up \d+s \(healthy\)\s+web-01\.example\.net\s*$'
+        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-produc… busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         # an explicit -View is the view alone (PowerShell appends PSComputerName to the default table only)
         $t = $c | Format-Table -View Container | Out-String -Width 120
