@@ -29,11 +29,11 @@ public sealed class KubePlayResult
     /// </summary>
     public string Status { get; init; } = "";
     /// <summary>A pod's containers, by their names here (&lt;pod&gt;-&lt;container&gt;), in the manifest's order; empty for a volume.</summary>
-    public IReadOnlyList<string> Containers { get; init; } = [];
+    public string[] Containers { get; init; } = [];
     /// <summary>The named volumes (claims) the pod's containers mount, each once, by name; empty for a volume.</summary>
-    public IReadOnlyList<string> Volumes { get; init; } = [];
+    public string[] Volumes { get; init; } = [];
     /// <summary>The pod's published ports in docker ps form ("0.0.0.0:8080->80/tcp"); empty for a volume.</summary>
-    public IReadOnlyList<string> Ports { get; init; } = [];
+    public string[] Ports { get; init; } = [];
 
     public override string ToString() => Name;
 }

@@ -61,11 +61,11 @@ public sealed class KubePlayer
             results.Add(new KubePlayResult
             {
                 Kind = KubePlayResult.PodKind, Name = pod.Name, Id = pod.Id, Source = p.Source, Status = pod.Status.ToString(),
-                Containers = p.Containers.Select(c => c.Name!).ToList(),
+                Containers = p.Containers.Select(c => c.Name!).ToArray(),
                 Volumes = p.Containers.SelectMany(c => c.Mounts)
                     .Where(m => m.Type == MountKind.Volume && !m.Options.Contains(MountSpec.AnonymousOption) && m.Source is not null)
-                    .Select(m => m.Source!).Distinct(StringComparer.Ordinal).ToList(),
-                Ports = pod.PortMappings.Select(m => m.ToString()).ToList(),
+                    .Select(m => m.Source!).Distinct(StringComparer.Ordinal).ToArray(),
+                Ports = pod.PortMappings.Select(m => m.ToString()).ToArray(),
             });
         }
         return results;
