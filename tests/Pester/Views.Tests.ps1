@@ -205,14 +205,14 @@ Describe 'Get-Container' {
         $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 80
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         Get-Row $t 'web-frontend-production-1' | Should -Match "^web-frontend-production-1\s+web\s+Up \d+s \(healthy\)\s+$([regex]::Escape($script:PortsText))\s*$"
-        # two more free host ports for a container with two published ports ("127.0.0.1:2xxxx->8x/tcp" is 23 characters)
+        # two more free host ports for a container with two published ports ("127.0.0.1:2xxxx->808x/tcp" is 25 characters)
         $ports = @()
         while ($ports.Count -lt 2) {
             $p = Get-Random -Minimum 20000 -Maximum 29999
             if ($p -eq $script:Port -or $ports -contains $p) { continue }
             try { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $p); $l.Start(); $l.Stop(); $ports += $p } catch { }
         }
-        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name shop-api-1 -Publish "127.0.0.1:$($ports[0]):80", "127.0.0.1:$($ports[1]):81" `
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name shop-api-1 -Publish "127.0.0.1:$($ports[0]):8080", "127.0.0.1:$($ports[1]):8081" `
             -Label @{ 'com.docker.compose.project' = 'shop2'; 'com.docker.compose.service' = 'api' } -- sleep 60
         try {
             $t = Get-Container -Project shop2 | Format-Table -View Project | Out-String -Width 80
@@ -220,8 +220,14 @@ Describe 'Get-Container' {
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
             $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('shop-api-1 ') })
             $i | Should -BeGreaterThan 0
-            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+s\s+127\.0\.0\.1:$($ports[0])->80/tcp$"
-            $lines[$i + 1] | Should -Match "^\s{50,}127\.0\.0\.1:$($ports[1])->81/tcp$"
+            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+s\s+127\.0\.0\.1:$($ports[0])->8080/tcp$"
+            $lines[$i + 1] | Should -Match "^\s{50,}127\.0\.0\.1:$($ports[1])->8081/tcp$"
+            # a container from another host: the same view, the ports whole (issue 17)
+            $remote = @(Get-Container -Project shop2 | ConvertTo-Deserialized -ComputerName 'build-agent-07.ci.example.internal')
+            $rt = @(($remote | Format-Table -View Project | Out-String -Width 80) -split "`n" | ForEach-Object TrimEnd)
+            $rt | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            @($rt | Where-Object { $_ -match "^shop-api-1\s+api\s+Up \d+s\s+127\.0\.0\.1:$($ports[0])->8080/tcp$" }) | Should -HaveCount 1
+            @($rt | Where-Object { $_ -match "^\s{50,}127\.0\.0\.1:$($ports[1])->8081/tcp$" }) | Should -HaveCount 1
         }
         finally { Remove-Container shop-api-1 -Force -Confirm:$false }
     }
@@ -528,10 +534,10 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
     It 'names the host and the container before each log line from another host (Get-ContainerLog on h1, h2)' {
         $live = @(Get-ContainerLog log-writer)
         $remote = @($live | ConvertTo-Deserialized -ComputerName 'build-agent-07.ci.example.internal')
-        ($remote | Out-String -Width 80).TrimEnd() -split "`n" | ForEach-Object TrimEnd |
+        ($remote | Out-String -Width 80).Trim() -split "`n" | ForEach-Object TrimEnd |
             Should -Be @('build-agent-07.ci.example.internal/log-writer | one', 'build-agent-07.ci.example.internal/log-writer | two')
         $stamped = @(Get-ContainerLog log-writer -Timestamps | ConvertTo-Deserialized -ComputerName 'h2')
-        ($stamped | Out-String -Width 120).TrimEnd() -split "`n" | ForEach-Object TrimEnd |
+        ($stamped | Out-String -Width 120).Trim() -split "`n" | ForEach-Object TrimEnd |
             Should -Match '^h2/log-writer \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z (one|two)$'
         # -HideComputerName (PSShowComputerName false) and a job's records (no host) print as the live records do
         $hidden = @($live | ConvertTo-Deserialized -ComputerName 'h3')
@@ -555,7 +561,7 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
     It 'keeps a long host name and a long status whole at 120 and within 80 columns, wrapped, at 80 (issue 17)' {
         $host34 = 'build-agent-07.ci.example.internal'
         $c = Get-Container exited-job-with-long-name | ConvertTo-Deserialized -ComputerName $host34
-        $c.StatusShort.Length | Should -BeGreaterThan 20 -Because 'the status is longer than the old 20-column STATUS'
+        $c.StatusShort = 'Exited (137) 2 hours ago' # what docker ps shows a while later: longer than the old 20-column STATUS
         $t = $c | Out-String -Width 120
         $row = Get-Row $t $host34
         $row | Should -Not -BeNullOrEmpty
@@ -564,11 +570,14 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $t80 = $c | Out-String -Width 80
         $lines = @($t80 -split "`n" | ForEach-Object TrimEnd)
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        ($lines -join '') -replace '\s', '' | Should -Match ([regex]::Escape(($c.StatusShort -replace '\s', '')))
-        # the host wraps in its column (at most 20 wide), never cut: its pieces, joined, are the whole name
-        $col = $lines[([array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' }))].LastIndexOf(' ') + 1
-        (@($lines | Where-Object { $_.Length -gt $col -and $_ -notmatch '^-' -and $_ -notmatch 'PSComputerName$' } | ForEach-Object { $_.Substring($col).Trim() }) -join '') |
-            Should -Be $host34
+        # the status and the host wrap in their columns (about 20 wide each), never cut: their pieces, joined, are whole
+        $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+        $statusAt = $lines[$d - 1].IndexOf('STATUS')
+        $hostAt = $lines[$d].LastIndexOf(' ') + 1
+        $rows = @($lines[($d + 1)..($lines.Count - 1)] | Where-Object { $_.Length -gt $statusAt })
+        (@($rows | ForEach-Object { $_.Substring($statusAt, [Math]::Min($hostAt, $_.Length) - $statusAt).Trim() }) -join ' ') -replace '\s+', '' |
+            Should -Be ($c.StatusShort -replace '\s+', '')
+        (@($rows | Where-Object Length -GT $hostAt | ForEach-Object { $_.Substring($hostAt).Trim() }) -join '') | Should -Be $host34
     }
 
     It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {
