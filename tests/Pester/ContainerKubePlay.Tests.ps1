@@ -758,6 +758,9 @@ Describe 'Import-ContainerKube errors' {
         Import-ContainerKube $bool -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Match '^KubeInvalidManifest'
         $err[0].Exception.Message | Should -Match "$([regex]::Escape("$($bool):9: ")).*$([regex]::Escape($finding[0].Message))"
+        # the engine states the fact; the cmdlet layer names the cmdlet that lists the findings
+        $err[0].Exception.Message | Should -Not -Match 'Test-ContainerKube'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Test-ContainerKube -Path'
         Get-ContainerPod kpbool -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         @(Get-Container -All).Count | Should -Be 0
     }

@@ -755,6 +755,9 @@ public sealed class KubePlannerTests
         Assert.Equal(ErrorIds.KubeInvalidManifest, e.ErrorId);
         Assert.Contains("app.yaml:9: ", e.Message);
         Assert.Contains(finding.Message, e.Message);
+        // the engine's message names no cmdlet; the remedy is worded by the cmdlet layer
+        Assert.DoesNotContain("-Container", e.Message);
+        Assert.Equal(Remedy.CheckKubeManifest, e.Remedy);
     }
 
     [Theory]
