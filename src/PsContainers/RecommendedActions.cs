@@ -29,6 +29,7 @@ public static class RecommendedActions
         Remedy.ReinstallOrNoInit => "Reinstall the PsContainers module, or run without -Init.",
         Remedy.ImportWithoutName => "Import without -Name, then name the images with Add-ContainerImageTag.",
         Remedy.ImportAsRootFs => "Import it with -RootFs and -Name.",
+        Remedy.CheckKubeManifest => "Fix the findings listed (Test-ContainerKube -Path <file> lists them with their lines), then import the file again.",
         Remedy.ReplacePod => "Use -Replace to remove the existing pod and its containers and play the file again, or Remove-ContainerKube first.",
         _ => throw new ArgumentOutOfRangeException(nameof(remedy), remedy, "no PowerShell words for this remedy"),
     };

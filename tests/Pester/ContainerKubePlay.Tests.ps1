@@ -129,12 +129,21 @@ spec:
         $null = Wait-ContainerCondition { (Get-Page $script:Port) -eq 'from-configmap' } -TimeoutSeconds 20
     }
 
-    It 'outputs the claim''s volume and the pod, running' {
-        $vol = @($script:Out | Where-Object { $_ -is [PsContainers.Core.Volumes.ContainerVolume] })
+    It 'outputs one result for the claim''s volume and one for the pod, running, with its containers, volumes and ports' {
+        $script:Out | ForEach-Object { $_ | Should -BeOfType [PsContainers.Core.Kube.KubePlayResult] }
+        $script:Out.Kind | Should -Be @('Volume', 'Pod')
+        $vol = $script:Out[0]
         $vol.Name | Should -Be 'kpdata'
-        $pods = @($script:Out | Where-Object { $_ -is [PsContainers.Core.Pods.ContainerPod] })
-        $pods.Name | Should -Be 'kpweb'
-        $pods[0].Status | Should -Be 'Running'
+        $vol.Status | Should -Be 'Created'
+        $vol.Source | Should -Be 'PersistentVolumeClaim/kpdata'
+        $pod = $script:Out[1]
+        $pod.Name | Should -Be 'kpweb'
+        $pod.Id | Should -Be $script:Pod.Id
+        $pod.Source | Should -Be 'Pod/kpweb'
+        $pod.Status | Should -Be 'Running'
+        $pod.Containers | Should -Be @('kpweb-httpd', 'kpweb-client')
+        $pod.Volumes | Should -Be @('kpdata')
+        $pod.Ports | Should -Be @("0.0.0.0:$($script:Port)->80/tcp")
         $script:Pod.Labels['tier'] | Should -Be 'front'
         (Get-Container -All | Where-Object Pod -eq $script:Pod.Id | Where-Object Name -notlike '*-infra').Name | Sort-Object |
             Should -Be @('kpweb-client', 'kpweb-httpd')
@@ -202,7 +211,9 @@ spec:
         $vol = Get-ContainerVolume kpdata
         'kept' | Should -Be ((Get-Content -Raw (Join-Path $vol.Mountpoint 'mark')).Trim())
         $out = @(Import-ContainerKube $script:App -NoStart -WarningAction SilentlyContinue)
-        ($out | Where-Object Name -eq kpdata).CreatedAt | Should -Be $vol.CreatedAt
+        ($out | Where-Object Name -eq kpdata).Status | Should -Be 'Existing'
+        (Get-ContainerVolume kpdata).CreatedAt | Should -Be $vol.CreatedAt
+        ($out | Where-Object Name -eq kpweb).Status | Should -Be 'Created'
         (Get-ContainerPod kpweb).Status | Should -Be 'Created'
         Remove-ContainerKube $script:App -Force -Confirm:$false
         Get-ContainerVolume kpdata -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -234,7 +245,7 @@ spec:
         $pods.Name | Should -Be @('kpd-pod-0', 'kpd-pod-1')
         foreach ($p in $pods) {
             $p.Status | Should -Be 'Running'
-            $p.Labels['app'] | Should -Be 'kpd'
+            (Get-ContainerPod $p.Name).Labels['app'] | Should -Be 'kpd'
             (Get-Container "$($p.Name)-main").Status | Should -Be 'Running'
         }
         $again = @(Import-ContainerKube $path -Replace)
@@ -367,8 +378,8 @@ Describe 'Generate → import → generate' {
         Get-ContainerPod kpfix | Remove-ContainerPod -Force
         $path = Write-Manifest fix.yaml $first
         $made = @(Import-ContainerKube $path)
-        ($made | Where-Object { $_ -is [PsContainers.Core.Volumes.ContainerVolume] }).Name | Should -Be 'kpfixdata'
-        $pods = @($made | Where-Object { $_ -is [PsContainers.Core.Pods.ContainerPod] })
+        ($made | Where-Object Kind -eq 'Volume').Name | Should -Be 'kpfixdata'
+        $pods = @($made | Where-Object Kind -eq 'Pod')
         $pods.Name | Should -Be 'kpfix'
         (Get-Container -All | Where-Object Pod -eq $pods[0].Id | Where-Object Name -notlike '*-infra').Name | Sort-Object |
             Should -Be @('kpfix-side', 'kpfix-web')
@@ -500,7 +511,7 @@ spec:
         image: $($script:Img)
         command: [sh, -c, "echo two"]
 "@
-        $pod = Import-ContainerKube $path
+        $pod = Get-ContainerPod (Import-ContainerKube $path).Name
         $pod.ExitPolicy | Should -Be 'Stop'
         Wait-ContainerCondition { @(Get-Container -All | Where-Object { $_.Name -in 'kpjs-pod-one', 'kpjs-pod-two' -and $_.Status -eq 'Exited' }).Count -eq 2 } -TimeoutSeconds 20 | Out-Null
         (Get-Container kpjs-pod-one -All).ExitCode | Should -Be 0
@@ -586,6 +597,158 @@ spec:
     }
 }
 
+# issue 17: generate → import → generate is byte-identical for a Pod and a Deployment with a Service, a claim, env,
+# ports, probes and limits, from a single container, a pod and a compose project; -Replace twice in a row works with
+# the ports published; a port held by a played pod names the pod, not its infra container
+Describe 'Generate → import → generate for Pods and Deployments (issue 17)' {
+    BeforeAll {
+        function script:Wait-Page([int] $Port, [string] $Text) {
+            $null = Wait-ContainerCondition { (Get-Page $Port) -eq $Text } -TimeoutSeconds 30
+            Get-Page $Port
+        }
+        function script:Assert-Replay([string] $Path, [string[]] $PodNames, [int] $Port, [string] $Text) {
+            # -Replace twice in a row: the old pods go before the new ones publish the same host port
+            foreach ($i in 1, 2) {
+                $r = @(Import-ContainerKube $Path -Replace -ErrorAction Stop -WarningAction SilentlyContinue)
+                @($r | Where-Object Kind -eq 'Pod').Name | Should -Be $PodNames -Because "-Replace $i"
+                @($r | Where-Object Kind -eq 'Pod').Status | Sort-Object -Unique | Should -Be 'Running' -Because "-Replace $i"
+                @($r | Where-Object Kind -eq 'Pod').Ports -join ' ' | Should -Match ([regex]::Escape(":$Port->80/tcp")) -Because "-Replace $i"
+                Wait-Page $Port $Text | Should -Be $Text -Because "-Replace $i publishes the port"
+            }
+        }
+    }
+
+    AfterEach {
+        Get-ContainerPod 'kr17*' -ErrorAction SilentlyContinue | Remove-ContainerPod -Force -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'is a fixed point for a single container as a Pod and as a Deployment, with a Service, a claim, env, a port, probes and limits' {
+        $port = Get-FreeTcpPort
+        $null = New-Container -Image $script:Img -Name kr17web -Publish "$($port):80" -Volume 'kr17data:/data' `
+            -Environment @{ GREETING = 'hi $HOME' } -Memory 64MB -Cpus 0.5 -Restart always `
+            -HealthCommand 'true' -HealthInterval 00:00:05 -HealthRetries 2 -HealthStartPeriod 00:00:10 `
+            -Command sh, -c, 'mkdir -p /w && echo kr17web > /w/index.html && exec httpd -f -p 80 -h /w'
+        $pod = Get-Container kr17web | ConvertTo-ContainerKubeYaml -Service -WarningAction SilentlyContinue
+        $deploy = Get-Container kr17web | ConvertTo-ContainerKubeYaml -Service -Kind Deployment -WarningAction SilentlyContinue
+        foreach ($y in $pod, $deploy) {
+            foreach ($part in 'kind: Service', 'claimName: kr17data', 'name: GREETING', "hostPort: $port", 'livenessProbe:', 'startupProbe:', 'memory: "64Mi"', 'cpu: "500m"') {
+                $y | Should -Match ([regex]::Escape($part))
+            }
+        }
+        Remove-Container kr17web -Force -Confirm:$false
+
+        $podFile = Write-Manifest kr17-pod.yaml $pod
+        (Import-ContainerKube $podFile -WarningAction SilentlyContinue).Name | Should -Be @('kr17data', 'kr17web')
+        Wait-Page $port 'kr17web' | Should -Be 'kr17web'
+        Get-ContainerPod kr17web | ConvertTo-ContainerKubeYaml -Service -WarningAction SilentlyContinue | Should -BeExactly $pod
+        # the port is held by the pod: a second play of it names the pod, never its infra container
+        $deployFile = Write-Manifest kr17-deploy.yaml $deploy
+        Import-ContainerKube $deployFile -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Match '^PortInUse'
+        $err[0].Exception.Message | Should -Match "in use by pod 'kr17web'"
+        $err[0].Exception.Message | Should -Not -Match 'infra'
+        Get-ContainerPod kr17web-pod-0 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Remove-ContainerKube $podFile
+
+        $made = @(Import-ContainerKube $deployFile -WarningAction SilentlyContinue)
+        ($made | Where-Object Kind -eq 'Pod').Name | Should -Be 'kr17web-pod-0'
+        (Get-ContainerPod kr17web-pod-0).Labels['io.pscontainers.kube.deployment'] | Should -Be 'kr17web'
+        Wait-Page $port 'kr17web' | Should -Be 'kr17web'
+        $again = Get-ContainerPod kr17web-pod-0 | ConvertTo-ContainerKubeYaml -Service -Kind Deployment -WarningAction SilentlyContinue
+        $again | Should -Not -Match 'pod-0'
+        $again | Should -Not -Match 'io\.pscontainers'
+        $again | Should -BeExactly $deploy
+        Assert-Replay $deployFile @('kr17web-pod-0') $port 'kr17web'
+        Get-ContainerPod | ConvertTo-ContainerKubeYaml -Service -Kind Deployment -WarningAction SilentlyContinue | Should -BeExactly $deploy
+        Remove-ContainerKube $deployFile -Force
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
+    It 'is a fixed point for a pod of two containers as a Deployment, and converts a pod''s container (or its infra container) as its pod' {
+        $port = Get-FreeTcpPort
+        $null = New-ContainerPod kr17pod -Publish "$($port):80" -Label @{ tier = 'back' }
+        $null = New-Container -Image $script:Img -Pod kr17pod -Name kr17pod-web -Environment @{ A = '1' } -Memory 32MB `
+            -HealthCommand 'true' -HealthInterval 00:00:05 -Command sh, -c, 'mkdir -p /w && echo kr17pod > /w/index.html && exec httpd -f -p 80 -h /w'
+        $null = New-Container -Image $script:Img -Pod kr17pod -Name kr17pod-side -Volume 'kr17poddata:/data' -Command sleep, 600
+        $null = Start-ContainerPod kr17pod
+        $p = Get-ContainerPod kr17pod
+        $deploy = Get-ContainerPod kr17pod | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
+        $deploy | Should -Match '(?m)^  name: kr17pod$'
+        $deploy | Should -Match '(?m)^        name: web$'
+        $deploy | Should -Match '(?m)^        name: side$'
+        # a member, or the infra container, given as a container is its pod: no image path, no infra container
+        Get-Container kr17pod-web | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningVariable w -WarningAction SilentlyContinue |
+            Should -BeExactly $deploy
+        @($w | Where-Object Message -eq "'kr17pod-web' is a container of pod 'kr17pod'; the pod is converted (a Kubernetes Pod holds all of its containers).") |
+            Should -HaveCount 1
+        $infra = Get-Container -All -Id $p.InfraContainerId
+        $fromInfra = $infra | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
+        $fromInfra | Should -BeExactly $deploy
+        $fromInfra | Should -Not -Match 'infra'
+        Remove-ContainerPod kr17pod -Force -Confirm:$false
+
+        $path = Write-Manifest kr17-poddeploy.yaml $deploy
+        $null = Import-ContainerKube $path -WarningAction SilentlyContinue
+        Wait-Page $port 'kr17pod' | Should -Be 'kr17pod'
+        (Get-Container kr17pod-pod-0-web).Name | Should -Be 'kr17pod-pod-0-web'
+        Get-ContainerPod 'kr17pod-pod-*' | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue | Should -BeExactly $deploy
+        Assert-Replay $path @('kr17pod-pod-0') $port 'kr17pod'
+        Get-ContainerPod 'kr17pod-pod-*' | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue | Should -BeExactly $deploy
+        Remove-ContainerKube $path -Force
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
+    It 'is a fixed point for a compose project as Deployments (replicas and the part-of label kept) and as Pods' {
+        $port = Get-FreeTcpPort
+        $dir = Join-Path $script:Dir 'kr17app'
+        $null = New-Item -ItemType Directory $dir -Force
+        $compose = Join-Path $dir 'compose.yaml'
+        Set-Content $compose @"
+services:
+  web:
+    image: $($script:Img)
+    command: ["sh", "-c", "mkdir -p /w && echo kr17app > /w/index.html && exec httpd -f -p 80 -h /w"]
+    ports: ["$($port):80"]
+    environment:
+      MODE: fast
+    mem_limit: 64m
+    cpus: 0.5
+    volumes: ["data:/data"]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 5s
+  worker:
+    image: $($script:Img)
+    command: ["sleep", "600"]
+    scale: 2
+volumes:
+  data: {}
+"@
+        Start-ContainerProject -Path $compose -ProjectName kr17app | Out-Null
+        $null = Wait-ContainerCondition { @(Get-Container -Project kr17app | Where-Object Status -eq 'Running').Count -eq 3 } -TimeoutSeconds 30
+        $deploy = ConvertTo-ContainerKubeYaml -Project kr17app -Kind Deployment -Service -WarningAction SilentlyContinue
+        $pods = ConvertTo-ContainerKubeYaml -Project kr17app -Service -WarningAction SilentlyContinue
+        $deploy | Should -Match '(?m)^  name: worker\nspec:\n  replicas: 2$'
+        $deploy | Should -Match 'app.kubernetes.io/part-of: kr17app'
+        Remove-ContainerProject kr17app -Timeout 0 -Confirm:$false
+
+        $path = Write-Manifest kr17-app.yaml $deploy
+        (Import-ContainerKube $path -WarningAction SilentlyContinue | Where-Object Kind -eq 'Pod').Name | Should -Be @('web-pod-0', 'worker-pod-0', 'worker-pod-1')
+        Wait-Page $port 'kr17app' | Should -Be 'kr17app'
+        $again = Get-ContainerPod | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
+        $again | Should -Match 'app.kubernetes.io/part-of: kr17app'
+        $again | Should -BeExactly $deploy
+        Assert-Replay $path @('web-pod-0', 'worker-pod-0', 'worker-pod-1') $port 'kr17app'
+        Remove-ContainerKube $path
+
+        $path = Write-Manifest kr17-apppods.yaml $pods
+        (Import-ContainerKube $path -WarningAction SilentlyContinue | Where-Object Kind -eq 'Pod').Name | Should -Be @('web', 'worker')
+        Get-ContainerPod | ConvertTo-ContainerKubeYaml -Service -WarningAction SilentlyContinue | Should -BeExactly $pods
+        Remove-ContainerKube $path -Force
+        @(Get-Container -All).Count | Should -Be 0
+    }
+}
+
 Describe 'Import-ContainerKube errors' {
     It 'refuses what Test-ContainerKube calls an error (an unquoted YAML boolean as a command word), with the same finding at its file:line, and makes nothing' {
         $bool = Write-Manifest boolcmd.yaml "apiVersion: v1`nkind: Pod`nmetadata: {name: kpbool}`nspec:`n  containers:`n  - name: c`n    image: $($script:Img)`n    livenessProbe:`n      exec: {command: [true]}`n"
@@ -595,6 +758,9 @@ Describe 'Import-ContainerKube errors' {
         Import-ContainerKube $bool -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Match '^KubeInvalidManifest'
         $err[0].Exception.Message | Should -Match "$([regex]::Escape("$($bool):9: ")).*$([regex]::Escape($finding[0].Message))"
+        # the engine states the fact; the cmdlet layer names the cmdlet that lists the findings
+        $err[0].Exception.Message | Should -Not -Match 'Test-ContainerKube'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Test-ContainerKube -Path'
         Get-ContainerPod kpbool -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         @(Get-Container -All).Count | Should -Be 0
     }

@@ -107,6 +107,11 @@ BeforeAll {
                     Rule = 'PublishedPortConflict'; Service = 'web'; Message = "$($compose):4: port 18080 is published by another service" })
             'PsContainers.Core.Kube.KubeFinding'               = @([PsContainers.Core.Kube.KubeFinding]@{ Severity = 'Error'; Kind = 'Deployment'; Name = 'web-frontend'
                     Path = 'spec.template.spec.containers[0].image'; Message = 'an image is required'; Document = 1; Line = 17; File = '/srv/kube/web-frontend.yaml' })
+            'PsContainers.Core.Kube.KubePlayResult'            = @(
+                [PsContainers.Core.Kube.KubePlayResult]@{ Kind = 'Volume'; Name = 'postgres-data-production'; Source = 'PersistentVolumeClaim/postgres-data-production'; Status = 'Existing' }
+                [PsContainers.Core.Kube.KubePlayResult]@{ Kind = 'Pod'; Name = 'web-frontend-production-pod-0'; Id = ('0123456789abcdef' * 4); Source = 'Deployment/web-frontend-production'
+                    Status = 'Running'; Containers = @('web-frontend-production-pod-0-httpd', 'web-frontend-production-pod-0-sidecar'); Volumes = @('postgres-data-production')
+                    Ports = @('0.0.0.0:28080->80/tcp') })
             'PsContainers.Core.Prune.PruneResult'              = @($prune)
             'PsContainers.Core.Registry.PushedImage'           = @([PsContainers.Core.Registry.PushedImage]@{ Name = 'registry.example.com:5000/team/api:1.0'; Digest = $digest
                     Size = 2345678; BlobsUploaded = 2; BlobsMounted = 1; BlobsSkipped = 3 })
@@ -200,14 +205,14 @@ Describe 'Get-Container' {
         $t = Get-Container -Project shop | Format-Table -View Project | Out-String -Width 80
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         Get-Row $t 'web-frontend-production-1' | Should -Match "^web-frontend-production-1\s+web\s+Up \d+[sm] \(healthy\)\s+$([regex]::Escape($script:PortsText))\s*$"
-        # two more free host ports for a container with two published ports ("127.0.0.1:2xxxx->8x/tcp" is 23 characters)
+        # two more free host ports for a container with two published ports ("127.0.0.1:2xxxx->808x/tcp" is 25 characters)
         $ports = @()
         while ($ports.Count -lt 2) {
             $p = Get-Random -Minimum 20000 -Maximum 29999
             if ($p -eq $script:Port -or $ports -contains $p) { continue }
             try { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $p); $l.Start(); $l.Stop(); $ports += $p } catch { }
         }
-        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name shop-api-1 -Publish "127.0.0.1:$($ports[0]):80", "127.0.0.1:$($ports[1]):81" `
+        $null = Invoke-ContainerImage busybox-test:latest -Detach -Name shop-api-1 -Publish "127.0.0.1:$($ports[0]):8080", "127.0.0.1:$($ports[1]):8081" `
             -Label @{ 'com.docker.compose.project' = 'shop2'; 'com.docker.compose.service' = 'api' } -- sleep 60
         try {
             $t = Get-Container -Project shop2 | Format-Table -View Project | Out-String -Width 80
@@ -215,8 +220,14 @@ Describe 'Get-Container' {
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
             $i = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x.StartsWith('shop-api-1 ') })
             $i | Should -BeGreaterThan 0
-            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+[sm]\s+127\.0\.0\.1:$($ports[0])->80/tcp$"
-            $lines[$i + 1] | Should -Match "^\s{50,}127\.0\.0\.1:$($ports[1])->81/tcp$"
+            $lines[$i] | Should -Match "^shop-api-1\s+api\s+Up \d+[sm]\s+127\.0\.0\.1:$($ports[0])->8080/tcp$"
+            $lines[$i + 1] | Should -Match "^\s{50,}127\.0\.0\.1:$($ports[1])->8081/tcp$"
+            # a container from another host: the same view, the ports whole (issue 17)
+            $remote = @(Get-Container -Project shop2 | ConvertTo-Deserialized -ComputerName 'build-agent-07.ci.example.internal')
+            $rt = @(($remote | Format-Table -View Project | Out-String -Width 80) -split "`n" | ForEach-Object TrimEnd)
+            $rt | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+            @($rt | Where-Object { $_ -match "^shop-api-1\s+api\s+Up \d+[sm]\s+127\.0\.0\.1:$($ports[0])->8080/tcp$" }) | Should -HaveCount 1
+            @($rt | Where-Object { $_ -match "^\s{50,}127\.0\.0\.1:$($ports[1])->8081/tcp$" }) | Should -HaveCount 1
         }
         finally { Remove-Container shop-api-1 -Force -Confirm:$false }
     }
@@ -435,6 +446,7 @@ Describe 'Every table view at 80 and 120 columns' {
             'PsContainers.Core.Pods.ContainerPod' = 'NAME', 'Name'; 'PsContainers.Core.Compose.ContainerProject' = 'NAME', 'Name'
             'PsContainers.Core.Compose.ContainerProjectSummary' = 'NAME', 'Name'; 'PsContainers.Core.Compose.ContainerProjectChange' = 'TARGET', 'Target'
             'PsContainers.Core.Compose.ContainerProjectFinding' = 'RULE', 'Rule'; 'PsContainers.Core.Kube.KubeFinding' = 'SEVERITY', 'Severity'
+            'PsContainers.Core.Kube.KubePlayResult' = 'KIND', 'Kind'
             'PsContainers.Core.Registry.PushedImage' = 'NAME', 'Name'; 'PsContainers.Core.Registry.RegistryImageTag' = 'TAG', 'Tag'
             'PsContainers.Core.Registry.RegistryLogin' = 'REGISTRY', 'Registry'; 'PsContainers.Core.Prune.PruneResult' = 'CONTAINERS', 'Containers'
             # the container's NAMES are cut at 20 (pinned by its own test below); its status names the row as well
@@ -560,15 +572,53 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         }
     }
 
+    It 'names the host and the container before each log line from another host (Get-ContainerLog on h1, h2)' {
+        $live = @(Get-ContainerLog log-writer)
+        $remote = @($live | ConvertTo-Deserialized -ComputerName 'build-agent-07.ci.example.internal')
+        ($remote | Out-String -Width 80).Trim() -split "`n" | ForEach-Object TrimEnd |
+            Should -Be @('build-agent-07.ci.example.internal/log-writer | one', 'build-agent-07.ci.example.internal/log-writer | two')
+        $stamped = @(Get-ContainerLog log-writer -Timestamps | ConvertTo-Deserialized -ComputerName 'h2')
+        ($stamped | Out-String -Width 120).Trim() -split "`n" | ForEach-Object TrimEnd |
+            Should -Match '^h2/log-writer \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z (one|two)$'
+        # -HideComputerName (PSShowComputerName false) and a job's records (no host) print as the live records do
+        $hidden = @($live | ConvertTo-Deserialized -ComputerName 'h3')
+        $hidden | ForEach-Object { $_.PSShowComputerName = $false }
+        ($hidden | Out-String -Width 80) | Should -Be ($live | Out-String -Width 80)
+        ($live | ConvertTo-Deserialized | Out-String -Width 80) | Should -Be ($live | Out-String -Width 80)
+    }
+
     It 'renders a deserialized container as NAMES, IMAGE, STATUS and the host it came from, and keeps the docker ps view one -View away' {
         $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
         $t = $c | Out-String -Width 80
         ($t -split "`n")[1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
-        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-produc… busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
+        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-product busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
+        ($t -split "`n")[4] | Should -Match '^ion-1\s*$' # the name wraps whole, never cut
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         # an explicit -View is the view alone (PowerShell appends PSComputerName to the default table only)
         $t = $c | Format-Table -View Container | Out-String -Width 120
         Get-Row $t $script:Web.ShortId | Should -BeLike "$($script:Web.ShortId) web-frontend-production-1 *busybox-test:latest *Up *s (healthy)*$($script:PortsText) *"
+    }
+
+    It 'keeps a long host name and a long status whole at 120 and within 80 columns, wrapped, at 80 (issue 17)' {
+        $host34 = 'build-agent-07.ci.example.internal'
+        $c = Get-Container exited-job-with-long-name | ConvertTo-Deserialized -ComputerName $host34
+        $c.StatusShort = 'Exited (137) 2 hours ago' # what docker ps shows a while later: longer than the old 20-column STATUS
+        $t = $c | Out-String -Width 120
+        $row = Get-Row $t $host34
+        $row | Should -Not -BeNullOrEmpty
+        $row | Should -Match ([regex]::Escape($c.StatusShort) + '\s+' + [regex]::Escape($host34) + '\s*$')
+        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        $t80 = $c | Out-String -Width 80
+        $lines = @($t80 -split "`n" | ForEach-Object TrimEnd)
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        # the status and the host wrap in their columns (about 20 wide each), never cut: their pieces, joined, are whole
+        $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+        $statusAt = $lines[$d - 1].IndexOf('STATUS')
+        $hostAt = $lines[$d].LastIndexOf(' ') + 1
+        $rows = @($lines[($d + 1)..($lines.Count - 1)] | Where-Object { $_.Length -gt $statusAt })
+        (@($rows | ForEach-Object { $_.Substring($statusAt, [Math]::Min($hostAt, $_.Length) - $statusAt).Trim() }) -join ' ') -replace '\s+', '' |
+            Should -Be ($c.StatusShort -replace '\s+', '')
+        (@($rows | Where-Object Length -GT $hostAt | ForEach-Object { $_.Substring($hostAt).Trim() }) -join '') | Should -Be $host34
     }
 
     It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {

@@ -47,4 +47,6 @@ public enum Remedy
     RemoveNetworkUsers,
     /// <summary>A Kubernetes file's pod already exists here (played before): replacing removes it and plays the file again.</summary>
     ReplacePod,
+    /// <summary>A Kubernetes file fails the structural check: the offline checker lists every finding with its line.</summary>
+    CheckKubeManifest,
 }

@@ -208,7 +208,7 @@ public static class KubeManifestBuilder
                 case KubeMountKind.Volume:
                     original = m.Source!;
                     string claim = Named(_claimNames, "volume claim", m.Source!, m.Source!, KubeNames.ToDnsSubdomain(m.Source!), "RFC 1123 subdomain");
-                    if (!Claims.ContainsKey(claim)) Claims[claim] = Claim(claim, m.Source!);
+                    if (!Claims.ContainsKey(claim)) Claims[claim] = Claim(claim);
                     var pvc = M();
                     pvc["claimName"] = claim;
                     v["persistentVolumeClaim"] = pvc;
@@ -240,7 +240,11 @@ public static class KubeManifestBuilder
             return (name, v);
         }
 
-        private SortedDictionary<string, object?> Claim(string claim, string volume)
+        /// <summary>
+        /// The PersistentVolumeClaim <paramref name="claim"/>, labelled with its own name: Import-ContainerKube makes the
+        /// volume of that name, so a manifest generated from what it played is the same (a repaired name included).
+        /// </summary>
+        private SortedDictionary<string, object?> Claim(string claim)
         {
             var requests = M();
             requests["storage"] = options.ClaimSize;
@@ -250,7 +254,7 @@ public static class KubeManifestBuilder
             spec["accessModes"] = new List<object?> { "ReadWriteOnce" };
             spec["resources"] = resources;
             var labels = M();
-            labels[NameLabel] = KubeNames.ToLabelValue(volume);
+            labels[NameLabel] = KubeNames.ToLabelValue(claim);
             return Doc("v1", "PersistentVolumeClaim", Meta(claim, labels), "spec", spec);
         }
 

@@ -103,7 +103,15 @@ public static class KubePlanner
                     if (replicas < 0) throw ctx.Invalid($"{where}: spec.replicas is negative.");
                     var (labels, podSpec) = Template(ctx, spec, where);
                     for (int i = 0; i < replicas; i++)
-                        pods.Add(PodOf(ctx, $"{name}-pod-{i.ToString(CultureInfo.InvariantCulture)}", where, labels, podSpec, DefaultRestartPolicy, job: false, deployment: true));
+                    {
+                        // the pod records its Deployment and replica index, so that generating from it writes the Deployment back
+                        var recorded = new Dictionary<string, string>(labels, StringComparer.Ordinal)
+                        {
+                            [KubePlayRecord.DeploymentLabel] = name,
+                            [KubePlayRecord.ReplicaLabel] = i.ToString(CultureInfo.InvariantCulture),
+                        };
+                        pods.Add(PodOf(ctx, $"{name}-pod-{i.ToString(CultureInfo.InvariantCulture)}", where, recorded, podSpec, DefaultRestartPolicy, job: false, deployment: true));
+                    }
                     break;
                 }
                 case "Job":
@@ -128,8 +136,9 @@ public static class KubePlanner
         var errors = KubeValidator.Check(yaml, file)
             .Where(f => f.Severity == "Error" && !(f.Kind == "Job" && f.Path == "spec.template.spec.restartPolicy")).ToList();
         if (errors.Count > 0)
-            throw ctx.Invalid($"{ctx.File} fails the structural check (Test-ContainerKube):" + string.Concat(errors.Select(e =>
-                $"{System.Environment.NewLine}  {e.Location}: {(e.Kind.Length + e.Name.Length > 0 ? e.Kind + "/" + e.Name + " " : "")}{(e.Path.Length > 0 ? e.Path + ": " : "")}{e.Message}")));
+            throw ctx.Invalid($"{ctx.File} fails the structural check:" + string.Concat(errors.Select(e =>
+                $"{System.Environment.NewLine}  {e.Location}: {(e.Kind.Length + e.Name.Length > 0 ? e.Kind + "/" + e.Name + " " : "")}{(e.Path.Length > 0 ? e.Path + ": " : "")}{e.Message}")),
+                Remedy.CheckKubeManifest);
         var images = pods.SelectMany(p => p.Containers).Select(c => c.Image).Distinct(StringComparer.Ordinal).ToList();
         return new KubePlayPlan { Volumes = volumes, Pods = pods, Images = images, AlwaysPull = ctx.AlwaysPull, Warnings = ctx.Warnings };
     }
@@ -403,6 +412,7 @@ public static class KubePlanner
         var o = new ContainerCreateOptions
         {
             Name = podName + "-" + name,
+            Labels = { [KubePlayRecord.ContainerLabel] = name },
             Image = Str(c, "image", at) is { Length: > 0 } img ? img : throw ctx.Invalid($"{at} has no image."),
             Pod = podName,
             Restart = restart,
@@ -764,7 +774,8 @@ public static class KubePlanner
             if (_warned.Add(message)) Warnings.Add(message);
         }
 
-        public PscException Invalid(string message) => PscException.InvalidData(ErrorIds.KubeInvalidManifest, message, File);
+        public PscException Invalid(string message, Remedy remedy = Remedy.None) =>
+            new(ErrorIds.KubeInvalidManifest, PscErrorCategory.InvalidData, message, File) { Remedy = remedy };
         public PscException NotFound(string message) => PscException.NotFound(ErrorIds.KubeReferenceNotFound, message, File);
     }
 }

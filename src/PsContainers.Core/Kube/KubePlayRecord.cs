@@ -5,10 +5,13 @@ using PsContainers.Core.Networking;
 namespace PsContainers.Core.Kube;
 
 /// <summary>
-/// What Import-ContainerKube records on each container it makes, as labels under <see cref="Prefix"/>, so that
-/// ConvertTo-ContainerKubeYaml can write the manifest back as it was: which container declared each port the pod
-/// publishes (<see cref="PortsLabel"/>) and which variables came from a Secret or ConfigMap key
-/// (<see cref="EnvLabel"/>). These labels are the engine's bookkeeping: the generator never writes them as labels.
+/// What Import-ContainerKube records on each pod and container it makes, as labels under <see cref="Prefix"/>, so that
+/// ConvertTo-ContainerKubeYaml can write the manifest back as it was (generate → import → generate is a fixed
+/// point): on a container, its Kubernetes container name (<see cref="ContainerLabel"/>), which ports of the pod's
+/// publications it declared (<see cref="PortsLabel"/>) and which variables came from a Secret or ConfigMap key
+/// (<see cref="EnvLabel"/>); on a pod made for a Deployment, the Deployment's name and the replica's index
+/// (<see cref="DeploymentLabel"/>, <see cref="ReplicaLabel"/>). These labels are the engine's bookkeeping: the
+/// generator never writes them as labels.
 /// </summary>
 public static class KubePlayRecord
 {
@@ -23,6 +26,27 @@ public static class KubePlayRecord
 
     /// <summary>The container's <see cref="KubeEnvReference"/>s as a JSON array (names only, never values).</summary>
     public const string EnvLabel = Prefix + "env";
+
+    /// <summary>The container's name in the manifest (the engine's container is named &lt;pod&gt;-&lt;name&gt;).</summary>
+    public const string ContainerLabel = Prefix + "container";
+
+    /// <summary>On a pod made for replica i of a Deployment (named &lt;deployment&gt;-pod-&lt;i&gt;): the Deployment's metadata.name.</summary>
+    public const string DeploymentLabel = Prefix + "deployment";
+
+    /// <summary>On a pod made for a Deployment: the replica's index i, in decimal ("0" for the first).</summary>
+    public const string ReplicaLabel = Prefix + "replica";
+
+    /// <summary>Whether <paramref name="key"/> is a label of this record (never written into a generated manifest).</summary>
+    public static bool IsRecord(string key) => key.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The Deployment and replica index a played pod records in <paramref name="labels"/>; null when it has no (or a
+    /// malformed) record: a pod made otherwise, or a Pod of a manifest.
+    /// </summary>
+    public static (string Deployment, int Replica)? DeploymentOf(IReadOnlyDictionary<string, string> labels) =>
+        labels.TryGetValue(DeploymentLabel, out var name) && KubeNames.IsDnsSubdomain(name)
+        && labels.TryGetValue(ReplicaLabel, out var index) && int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out int i)
+            ? (name, i) : null;
 
     /// <summary>The value of <see cref="PortsLabel"/> for <paramref name="ports"/>; null when there is none.</summary>
     public static string? FormatPorts(IEnumerable<PortMapping> ports)

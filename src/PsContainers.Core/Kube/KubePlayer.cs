@@ -22,36 +22,74 @@ public sealed class KubePlayer
 
     /// <summary>
     /// Play <paramref name="plan"/> (podman kube play): the claims' volumes (an existing one is reused, as podman does),
-    /// then each pod in order: with <paramref name="replace"/> a pod of the same name is removed first (podman
-    /// --replace); its hostPath types are checked (or created), its ConfigMap/Secret files written afresh, the pod and
-    /// its containers created, and started unless <paramref name="noStart"/> (podman --start=false). A pod whose
-    /// creation fails is removed again before the error is thrown; pods made before it stay (Remove-ContainerKube
-    /// removes them).
+    /// then the pods in order. Every pod is approved first; with <paramref name="replace"/> (podman --replace) the pods
+    /// of the same names, and the replicas a former play of one of the plan's Deployments made beyond its replicas now,
+    /// are all removed before any pod is created, so that the host ports they held are free for the new ones. Each
+    /// pod's hostPath types are checked (or created), its ConfigMap/Secret files written afresh, the pod and its
+    /// containers created, and started unless <paramref name="noStart"/> (podman --start=false). A pod whose creation
+    /// fails is removed again before the error is thrown; pods made before it stay (Remove-ContainerKube removes them).
     /// </summary>
     /// <param name="approve">(target, action) → whether to do it; false skips that volume or pod.</param>
-    /// <returns>The volumes (created or reused) and the pods made, as they are afterwards.</returns>
+    /// <returns>One result per volume (created or reused) and per pod made, in that order.</returns>
     /// <exception cref="PscException">PodNameInUse (without <paramref name="replace"/>), KubeHostPathInvalid, and the
     /// pod and container create and start errors.</exception>
-    public (IReadOnlyList<ContainerVolume> Volumes, IReadOnlyList<ContainerPod> Pods) Play(KubePlayPlan plan, bool replace, bool noStart,
-        Func<string, string, bool> approve, CancellationToken ct = default)
+    public IReadOnlyList<KubePlayResult> Play(KubePlayPlan plan, bool replace, bool noStart, Func<string, string, bool> approve, CancellationToken ct = default)
     {
-        var volumes = new List<ContainerVolume>();
+        var results = new List<KubePlayResult>();
         foreach (var v in plan.Volumes)
         {
             if (!approve(v.Name, "Create volume (PersistentVolumeClaim)")) continue;
-            var existing = _engine.Volumes.Get(v.Name);
-            volumes.Add(existing ?? _engine.Volumes.Create(v.Name, v.Labels.ToDictionary(kv => kv.Key, kv => kv.Value)));
+            bool existing = _engine.Volumes.Get(v.Name) is not null;
+            if (!existing) _engine.Volumes.Create(v.Name, v.Labels.ToDictionary(kv => kv.Key, kv => kv.Value));
+            results.Add(new KubePlayResult
+            {
+                Kind = KubePlayResult.VolumeKind, Name = v.Name, Source = "PersistentVolumeClaim/" + v.Name, Status = existing ? "Existing" : "Created",
+            });
         }
-        var pods = new List<ContainerPod>();
-        foreach (var p in plan.Pods)
+        var approved = plan.Pods.Where(p => approve(p.Name,
+            $"{(replace ? "Replace" : "Create")} pod ({p.Source}: {string.Join(", ", p.Containers.Select(c => c.Name))}){(noStart ? "" : " and start it")}")).ToList();
+        if (replace)
+            foreach (var old in Replaced(plan, approved, approve))
+            {
+                ct.ThrowIfCancellationRequested();
+                RemovePod(old, ct);
+            }
+        foreach (var p in approved)
         {
             ct.ThrowIfCancellationRequested();
-            string what = $"Create pod ({p.Source}: {string.Join(", ", p.Containers.Select(c => c.Name))}){(noStart ? "" : " and start it")}";
-            if (!approve(p.Name, what)) continue;
-            if (replace && _engine.Pods.Store.Find(p.Name) is { } old && old.Name == p.Name) RemovePod(old, ct);
-            pods.Add(PlayPod(p, noStart, ct));
+            var pod = PlayPod(p, noStart, ct);
+            results.Add(new KubePlayResult
+            {
+                Kind = KubePlayResult.PodKind, Name = pod.Name, Id = pod.Id, Source = p.Source, Status = pod.Status.ToString(),
+                Containers = p.Containers.Select(c => c.Name!).ToArray(),
+                Volumes = p.Containers.SelectMany(c => c.Mounts)
+                    .Where(m => m.Type == MountKind.Volume && !m.Options.Contains(MountSpec.AnonymousOption) && m.Source is not null)
+                    .Select(m => m.Source!).Distinct(StringComparer.Ordinal).ToArray(),
+                Ports = pod.PortMappings.Select(m => m.ToString()).ToArray(),
+            });
         }
-        return (volumes, pods);
+        return results;
+    }
+
+    /// <summary>
+    /// The pods a replace removes for the <paramref name="approved"/> pods of <paramref name="plan"/>: each pod of the
+    /// same name, and each pod a former play of one of their Deployments made (<see cref="KubePlayRecord.DeploymentLabel"/>)
+    /// that the plan does not make again (a Deployment scaled down), when <paramref name="approve"/>d.
+    /// </summary>
+    private List<ContainerPod> Replaced(KubePlayPlan plan, IReadOnlyList<KubePlayPod> approved, Func<string, string, bool> approve)
+    {
+        var names = approved.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var planned = plan.Pods.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var deployments = approved.Select(p => KubePlayRecord.DeploymentOf(p.Options.Labels)?.Deployment).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var result = new List<ContainerPod>();
+        foreach (var old in _engine.Pods.Store.LoadAll().OrderBy(old => old.Name, StringComparer.Ordinal))
+        {
+            if (names.Contains(old.Name)) result.Add(old);
+            else if (!planned.Contains(old.Name) && KubePlayRecord.DeploymentOf(old.Labels) is { } d && deployments.Contains(d.Deployment)
+                     && approve(old.Name, $"Remove pod (replica {d.Replica} of Deployment/{d.Deployment}, which now has fewer)"))
+                result.Add(old);
+        }
+        return result;
     }
 
     private ContainerPod PlayPod(KubePlayPod p, bool noStart, CancellationToken ct)

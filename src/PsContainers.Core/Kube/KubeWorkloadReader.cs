@@ -117,21 +117,51 @@ public static class KubeWorkloadReader
     }
 
     /// <summary>
+    /// The workloads of pods: one per pod (<see cref="FromPod(Pods.ContainerPod, IEnumerable{Container}, Func{string, ImageConfig?}?)"/>),
+    /// except that the pods Import-ContainerKube made for one Deployment (<see cref="KubePlayRecord.DeploymentOf"/>)
+    /// are one workload again: named as the Deployment, read from its replica of the lowest index, with
+    /// <see cref="KubeWorkload.Replicas"/> the number of its pods given. Ordered by name.
+    /// </summary>
+    /// <param name="pods">Each pod with its containers (<see cref="Pods.PodManager.ContainersOf"/>); a pod given twice counts once.</param>
+    /// <param name="imageConfig">Finds an image's config by id or reference; null (or a null answer) when unknown.</param>
+    /// <exception cref="PscException">NoKubeWorkload: a pod has no container but its infra container.</exception>
+    public static IReadOnlyList<KubeWorkload> FromPods(IEnumerable<(Pods.ContainerPod Pod, IReadOnlyList<Container> Containers)> pods, Func<string, ImageConfig?>? imageConfig)
+    {
+        var result = new List<KubeWorkload>();
+        foreach (var g in pods.DistinctBy(p => p.Pod.Id).GroupBy(p => KubePlayRecord.DeploymentOf(p.Pod.Labels) is { } d ? "D\0" + d.Deployment : "P\0" + p.Pod.Id))
+        {
+            var list = g.OrderBy(p => KubePlayRecord.DeploymentOf(p.Pod.Labels)?.Replica ?? 0).ThenBy(p => p.Pod.Name, StringComparer.Ordinal).ToList();
+            var first = list[0];
+            result.Add(FromPod(first.Pod, first.Containers, imageConfig, KubePlayRecord.DeploymentOf(first.Pod.Labels)?.Deployment, list.Count));
+        }
+        return result.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Source, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
     /// The workload of a pod (podman kube generate of a pod): one Pod whose containers are the pod's members (the infra
-    /// container left out), each read as <see cref="FromContainers"/> reads a container and named without the
-    /// "&lt;pod&gt;-" prefix Import-ContainerKube gives it (so that generate → play → generate is a fixed point,
-    /// where podman's names grow, podman#16544), in creation order (the manifest's order for a played pod, as podman
-    /// keeps it). Each published port of the pod goes on the container that declared it in the played manifest
-    /// (<see cref="KubePlayRecord.PortsLabel"/>), else on the first container (a pod made with New-ContainerPod
-    /// -Publish publishes for all of its containers; Kubernetes lists a port on one); its labels are kept (the
-    /// selector label a play wrote is not repeated); the restart policy is the first container's.
+    /// container left out), each read as <see cref="FromContainers"/> reads a container and named as the manifest named
+    /// it (<see cref="KubePlayRecord.ContainerLabel"/>; else without the "&lt;pod&gt;-" prefix Import-ContainerKube
+    /// gives it), so that generate → play → generate is a fixed point, where podman's names grow (podman#16544), in
+    /// creation order (the manifest's order for a played pod, as podman keeps it). Each published port of the pod goes
+    /// on the container that declared it in the played manifest (<see cref="KubePlayRecord.PortsLabel"/>), else on the
+    /// first container (a pod made with New-ContainerPod -Publish publishes for all of its containers; Kubernetes lists a
+    /// port on one); its labels are kept but the engine's records, the selector label a play wrote (not repeated) and
+    /// app.kubernetes.io/part-of, which becomes <see cref="KubeWorkload.Project"/> (a selector label again); the restart
+    /// policy is the first container's.
     /// </summary>
     /// <param name="pod">The pod.</param>
     /// <param name="containers">The pod's containers (<see cref="Pods.PodManager.ContainersOf"/>), the infra container among them or not.</param>
     /// <param name="imageConfig">Finds an image's config by id or reference; null (or a null answer) when unknown.</param>
     /// <exception cref="PscException">NoKubeWorkload: the pod has no container but its infra container.</exception>
-    public static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig)
+    public static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig) =>
+        FromPod(pod, containers, imageConfig, null, 1);
+
+    /// <param name="deployment">The Deployment the pod is a replica of (the workload's name), or null for the pod's own name.</param>
+    /// <param name="replicas">How many replicas the workload has.</param>
+    private static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig, string? deployment, int replicas)
     {
+        string name = deployment ?? pod.Name;
+        string source = deployment is null ? pod.Name : "Deployment/" + deployment;
         var members = containers.Where(c => c.Id != pod.InfraContainerId && c.Pod == pod.Id)
             .OrderBy(c => c.Created).ThenBy(c => MemberName(pod, c), StringComparer.Ordinal).ToList();
         var owner = pod.PortMappings.Select(p => Math.Max(0, members.FindIndex(c => KubePlayRecord.Declared(c.Config.Labels, p)))).ToList();
@@ -149,7 +179,7 @@ public static class KubeWorkloadReader
             if (w.Labels.Count > 0) warnings.Add($"'{pod.Name}/{w.Name}': container labels are not written for a pod's container (the pod's labels are).");
             list.Add(new KubeWorkload
             {
-                Source = pod.Name + "/" + w.Name, Name = w.Name, Image = w.Image, Command = w.Command, Args = w.Args, Environment = w.Environment,
+                Source = source + "/" + w.Name, Name = w.Name, Image = w.Image, Command = w.Command, Args = w.Args, Environment = w.Environment,
                 EnvironmentReferences = w.EnvironmentReferences,
                 Ports = ports, Mounts = w.Mounts, MemoryLimit = w.MemoryLimit, CpuLimit = w.CpuLimit, PidsLimit = w.PidsLimit,
                 CapAdd = w.CapAdd, CapDrop = w.CapDrop, Privileged = w.Privileged, ReadOnlyRootFilesystem = w.ReadOnlyRootFilesystem,
@@ -161,18 +191,26 @@ public static class KubeWorkloadReader
             throw PscException.InvalidArgument(ErrorIds.NoKubeWorkload, $"Pod '{pod.Name}' has no container besides its infra container; a Kubernetes Pod needs at least one.", pod.Name);
         return new KubeWorkload
         {
-            Source = pod.Name,
-            Name = pod.Name,
-            Labels = pod.Labels.Where(kv => !(kv.Key == KubeManifestBuilder.NameLabel && kv.Value == pod.Name)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
-            Restart = list.Count > 0 ? list[0].Restart : RestartPolicyName.No,
+            Source = source,
+            Name = name,
+            Project = pod.Labels.TryGetValue(KubeManifestBuilder.PartOfLabel, out var project) && project.Length > 0 ? project : null,
+            Labels = pod.Labels.Where(kv => !KubePlayRecord.IsRecord(kv.Key) && kv.Key != KubeManifestBuilder.PartOfLabel
+                    && !(kv.Key == KubeManifestBuilder.NameLabel && kv.Value == name))
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            Restart = list[0].Restart,
             Members = list,
+            Replicas = replicas,
             Warnings = warnings,
         };
     }
 
-    /// <summary>A pod member's Kubernetes container name: its name without the "&lt;pod&gt;-" prefix a play gives it.</summary>
+    /// <summary>
+    /// A pod member's Kubernetes container name: the name the played manifest gave it (<see cref="KubePlayRecord.ContainerLabel"/>),
+    /// else its name without the "&lt;pod&gt;-" prefix a play gives it.
+    /// </summary>
     private static string MemberName(Pods.ContainerPod pod, Container c) =>
-        c.Name.StartsWith(pod.Name + "-", StringComparison.Ordinal) && c.Name.Length > pod.Name.Length + 1 ? c.Name[(pod.Name.Length + 1)..] : c.Name;
+        c.Config.Labels.TryGetValue(KubePlayRecord.ContainerLabel, out var recorded) && KubeNames.IsDnsLabel(recorded) ? recorded
+        : c.Name.StartsWith(pod.Name + "-", StringComparison.Ordinal) && c.Name.Length > pod.Name.Length + 1 ? c.Name[(pod.Name.Length + 1)..] : c.Name;
 
     /// <summary>
     /// Kubernetes <c>command</c>/<c>args</c> for a process that runs <paramref name="entrypoint"/> + <paramref name="cmd"/>

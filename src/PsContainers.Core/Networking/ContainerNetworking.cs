@@ -476,14 +476,35 @@ public sealed class ContainerNetworking
         return waited;
     }
 
+    /// <summary>
+    /// Who holds the ports of <paramref name="s"/>, for a PortInUse message: "pod 'web'" for a pod's infra container
+    /// (it holds the pod's ports; its own name is the pod's short id and "-infra"), else "container 'name'".
+    /// </summary>
+    private string HolderOf(ContainerNetworkState s)
+    {
+        string name = s.ContainerName ?? s.ContainerId[..12];
+        if (name.Length == 18 && name.EndsWith("-infra", StringComparison.Ordinal))
+        {
+            try
+            {
+                if (new Pods.PodStore(Paths).Find(name[..12], idOnly: true) is { } pod && pod.InfraContainerId == s.ContainerId) return $"pod '{pod.Name}'";
+            }
+            catch (Exception e) when (e is PscException or IOException or System.Text.Json.JsonException) { /* the container's name then */ }
+        }
+        return $"container '{name}'";
+    }
+
     private List<PortMapping> ResolvePortsOnce(NetworkSetupRequest req, CancellationToken ct)
     {
         var result = new List<PortMapping>();
-        var taken = new Dictionary<string, string>(); // "proto/port" -> who
+        var taken = new Dictionary<string, Lazy<string>>(); // "proto/port" -> who (worded only for a message)
         foreach (var s in AllStates())
             if (s.ContainerId != req.ContainerId)
-                foreach (var p in s.Ports) taken[$"{p.Protocol}/{p.HostPort}"] = $"container '{s.ContainerName ?? s.ContainerId[..12]}'";
-        foreach (var f in HostPorts.ForwardedByIptables()) taken.TryAdd(f, "a port forwarding rule on the host");
+            {
+                var holder = new Lazy<string>(() => HolderOf(s));
+                foreach (var p in s.Ports) taken[$"{p.Protocol}/{p.HostPort}"] = holder;
+            }
+        foreach (var f in HostPorts.ForwardedByIptables()) taken.TryAdd(f, new Lazy<string>(() => "a port forwarding rule on the host"));
         var used = new HashSet<int>(taken.Keys.Select(k => int.Parse(k.Split('/')[1])));
         foreach (var p in req.Ports)
         {
@@ -506,7 +527,7 @@ public sealed class ContainerNetworking
                 if (result.Any(r => r.HostPort == m.HostPort && r.Protocol == m.Protocol))
                     throw new InvalidArgumentException(ErrorIds.PortInUse, $"Host port {key} is published twice.", key);
                 if (taken.TryGetValue(key, out var who))
-                    throw new PscException(ErrorIds.PortInUse, PscErrorCategory.ResourceUnavailable, $"Host port {key} is already in use by {who}.", key);
+                    throw new PscException(ErrorIds.PortInUse, PscErrorCategory.ResourceUnavailable, $"Host port {key} is already in use by {who.Value}.", key);
                 if (!HostPorts.IsFree(m.HostIP, m.HostPort, m.Protocol))
                     throw new PscException(ErrorIds.PortInUse, PscErrorCategory.ResourceUnavailable,
                         $"Host port {key} is already in use on {(string.IsNullOrEmpty(m.HostIP) ? "the host" : m.HostIP)} (another program listens on it).", key);

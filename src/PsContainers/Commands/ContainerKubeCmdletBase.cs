@@ -135,9 +135,23 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
             catch (Exception e) when (e is PscException or IOException) { config = null; }
             return images[idOrRef] = config;
         }
-        var workloads = KubeWorkloadReader.FromContainers(_containers, Image).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)))
-            .Concat(_pods.DistinctBy(p => p.Id).Select(p => KubeWorkloadReader.FromPod(p, Engine.Pods.ContainersOf(p), Image)));
-        if (ForTarget(null, () => KubeManifestBuilder.Build(workloads, new KubeGenerateOptions { Kind = Kind, Service = Service, ClaimSize = ClaimSize }), out var manifest))
+        // a container of a pod (its infra container too) is converted as its pod: a Kubernetes Pod holds all of them
+        var standalone = new List<Container>();
+        var pods = new List<ContainerPod>(_pods);
+        foreach (var c in _containers.DistinctBy(c => c.Id))
+        {
+            if (c.Pod is not { } podId) { standalone.Add(c); continue; }
+            ContainerPod? pod;
+            try { pod = Engine.Pods.Store.Find(podId, idOnly: true); }
+            catch (Exception e) when (e is PscException or IOException) { pod = null; }
+            if (pod is null) { standalone.Add(c); continue; }
+            if (c.Id != pod.InfraContainerId && !pods.Any(p => p.Id == pod.Id))
+                WriteWarning($"'{c.Name}' is a container of pod '{pod.Name}'; the pod is converted (a Kubernetes Pod holds all of its containers).");
+            pods.Add(pod);
+        }
+        IEnumerable<KubeWorkload> Workloads() => KubeWorkloadReader.FromContainers(standalone, Image).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)))
+            .Concat(KubeWorkloadReader.FromPods(pods.DistinctBy(p => p.Id).Select(p => (p, Engine.Pods.ContainersOf(p))), Image));
+        if (ForTarget(null, () => KubeManifestBuilder.Build(Workloads(), new KubeGenerateOptions { Kind = Kind, Service = Service, ClaimSize = ClaimSize }), out var manifest))
         {
             foreach (var w in manifest.Warnings) WriteWarning(w);
             return manifest;

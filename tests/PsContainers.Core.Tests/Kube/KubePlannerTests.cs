@@ -513,6 +513,46 @@ public sealed class KubePlannerTests
         KubeManifestAssert.Valid(yaml1);
     }
 
+    /// <summary>
+    /// The red team's Deployment: a compose service (part-of label, a claim, env, a port, a probe, limits) generated as a
+    /// Deployment with 2 replicas and a Service, planned, read back from the two pods the plan makes: the same YAML (the
+    /// Deployment's name, not &lt;name&gt;-pod-0-pod-0; the part-of selector label kept; the replicas counted), and
+    /// the same as a Pod from one replica's pod with -Kind Pod.
+    /// </summary>
+    [Fact]
+    public void GeneratedDeploymentPlansBackToTheSameManifest()
+    {
+        var web = new KubeWorkload
+        {
+            Source = "shop/web", Name = "web", Project = "shop", Image = "busybox", Args = ["httpd", "-f", "-p", "80"],
+            Environment = [new("MODE", "fast $HOME")], Labels = new Dictionary<string, string> { ["tier"] = "front" },
+            Ports = [new KubeWorkloadPort { ContainerPort = 80, Protocol = "tcp", HostPort = 18088, Published = true }],
+            Mounts = [new KubeWorkloadMount { Kind = KubeMountKind.Volume, Source = "shop-data", Target = "/data" }],
+            MemoryLimit = 64L << 20, CpuLimit = 0.5, Restart = PsContainers.Contract.RestartPolicyName.Always, Replicas = 2,
+            Healthcheck = new HealthConfig { Test = ["CMD-SHELL", "true"], Interval = 5_000_000_000, Retries = 2, StartPeriod = 10_000_000_000 },
+        };
+        var options = new KubeGenerateOptions { Kind = KubeWorkloadKind.Deployment, Service = true };
+        string yaml1 = KubeManifestBuilder.Build([web], options).Yaml;
+        Assert.Contains("kind: Service", yaml1);
+        Assert.Contains("replicas: 2", yaml1);
+
+        var plan = Plan(yaml1);
+        Assert.Equal(["web-pod-0", "web-pod-1"], plan.Pods.Select(p => p.Name));
+        var created = plan.Pods.Select((p, i) => AsCreated(p, (char)('a' + i))).ToList();
+        var read = KubeWorkloadReader.FromPods(created.Select(c => (c.Pod, (IReadOnlyList<Container>)c.Containers)), _ => new PsContainers.Core.Images.ImageConfig());
+        var w = Assert.Single(read);
+        Assert.Equal(("web", "shop", 2), (w.Name, w.Project, w.Replicas));
+        Assert.Empty(w.Labels.Keys.Where(KubePlayRecord.IsRecord));
+        Assert.Equal(yaml1, KubeManifestBuilder.Build(read, options).Yaml);
+
+        // one replica's pod alone is the Deployment of one replica; as a Pod the name is the Deployment's too
+        string pod1 = KubeManifestBuilder.Build([web], new KubeGenerateOptions { Service = true }).Yaml;
+        var one = KubeWorkloadReader.FromPods([(created[1].Pod, (IReadOnlyList<Container>)created[1].Containers)], _ => new PsContainers.Core.Images.ImageConfig());
+        Assert.Equal(1, Assert.Single(one).Replicas);
+        Assert.Equal(pod1, KubeManifestBuilder.Build(one, new KubeGenerateOptions { Service = true }).Yaml);
+        KubeManifestAssert.Valid(yaml1);
+    }
+
     /// <summary>The containers a plan makes, as the engine records them (labels, env, mounts), created in the plan's order.</summary>
     private static (ContainerPod Pod, List<Container> Containers) AsCreated(KubePlayPod planned, char id)
     {
@@ -527,7 +567,7 @@ public sealed class KubePlannerTests
             Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(o.Name!))), Name = o.Name!, Image = o.Image, Pod = pod.Id,
             Created = t0.AddMilliseconds(i),
             Config = new ContainerConfig { Entrypoint = o.Entrypoint ?? [], Cmd = o.Command ?? [], Env = [.. o.Environment], Labels = new(o.Labels), Healthcheck = o.Healthcheck },
-            HostConfig = new HostConfig { RestartPolicy = o.Restart },
+            HostConfig = new HostConfig { RestartPolicy = o.Restart, Resources = o.Resources },
             Mounts = o.Mounts,
         }).ToList();
         return (pod, list);
@@ -715,6 +755,9 @@ public sealed class KubePlannerTests
         Assert.Equal(ErrorIds.KubeInvalidManifest, e.ErrorId);
         Assert.Contains("app.yaml:9: ", e.Message);
         Assert.Contains(finding.Message, e.Message);
+        // the engine's message names no cmdlet; the remedy is worded by the cmdlet layer
+        Assert.DoesNotContain("-Container", e.Message);
+        Assert.Equal(Remedy.CheckKubeManifest, e.Remedy);
     }
 
     [Theory]

@@ -44,9 +44,12 @@ public sealed class KubePlayerTests : IDisposable
             Pods = [new KubePlayPod { Name = "web", Source = "pod/web", Options = new PodCreateOptions { Name = "web", Networks = ["none"] }, Containers = [o] }],
         };
 
-        var (_, pods) = new KubePlayer(_engine).Play(plan, replace: false, noStart: true, (_, _) => true);
+        var results = new KubePlayer(_engine).Play(plan, replace: false, noStart: true, (_, _) => true);
 
-        var pod = Assert.Single(pods);
+        var pod = Assert.Single(results);
+        Assert.Equal(KubePlayResult.PodKind, pod.Kind);
+        Assert.Equal(["web-app"], pod.Containers);
+        Assert.Equal("Created", pod.Status);
         var c = _engine.ContainerStore.Find("web-app")!;
         Assert.Equal(pod.Id, c.Pod);
         Assert.Equal(limits, c.HostConfig.Resources);
@@ -54,8 +57,79 @@ public sealed class KubePlayerTests : IDisposable
         Assert.Equal([new Ulimit("nofile", 100, 200)], c.HostConfig.Ulimits);
         Assert.Equal("example.test", c.Config.Domainname);
         // the member joined the pod's network through its own copy of the options
-        Assert.Equal(pod.InfraContainerId, c.HostConfig.NetworkContainerId);
+        Assert.Equal(_engine.Pods.Store.Find("web")!.InfraContainerId, c.HostConfig.NetworkContainerId);
         Assert.Empty(o.Networks);
         Assert.Same(limits, o.Resources);
+    }
+
+    /// <summary>
+    /// -Replace (podman kube play --replace) removes every old pod the plan names, and the replicas a Deployment no
+    /// longer has, before it creates any new one; it asks before removing a stale replica; volumes come first as results.
+    /// </summary>
+    [Fact]
+    public void Replace_removes_the_old_pods_and_stale_replicas_before_creating_any()
+    {
+        string Manifest(int replicas) => $$$"""
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: rdata}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 1Gi}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: rweb}
+            spec:
+              replicas: {{{replicas}}}
+              selector: {matchLabels: {app: rweb}}
+              template:
+                metadata: {labels: {app: rweb}}
+                spec:
+                  containers:
+                  - name: main
+                    image: test/kube:v1
+                    volumeMounts: [{name: d, mountPath: /d}]
+                  volumes:
+                  - name: d
+                    persistentVolumeClaim: {claimName: rdata}
+            """;
+        KubePlayPlan Plan(int replicas)
+        {
+            var plan = KubePlanner.Plan(Manifest(replicas), KubePlayer.FilesRoot(_engine.Paths));
+            // no network: the pods are created, not started, without root
+            foreach (var p in plan.Pods) p.Options.Networks.Add("none");
+            return plan;
+        }
+        var player = new KubePlayer(_engine);
+        var first = player.Play(Plan(3), replace: false, noStart: true, (_, _) => true);
+        Assert.Equal(["Volume:rdata:Created", "Pod:rweb-pod-0:Created", "Pod:rweb-pod-1:Created", "Pod:rweb-pod-2:Created"],
+            first.Select(r => $"{r.Kind}:{r.Name}:{r.Status}"));
+        Assert.Equal(["rdata"], first[1].Volumes);
+        Assert.Equal(["rweb-pod-0-main"], first[1].Containers);
+        Assert.Equal("Deployment/rweb", first[1].Source);
+        var pod0 = _engine.Pods.Store.Find("rweb-pod-0")!;
+        Assert.Equal("rweb", pod0.Labels[KubePlayRecord.DeploymentLabel]);
+        Assert.Equal("0", pod0.Labels[KubePlayRecord.ReplicaLabel]);
+        Assert.Equal("main", _engine.ContainerStore.Find("rweb-pod-0-main")!.Config.Labels[KubePlayRecord.ContainerLabel]);
+
+        // without -Replace the name is in use
+        var e = Assert.Throws<ConflictException>(() => player.Play(Plan(2), replace: false, noStart: true, (_, _) => true));
+        Assert.Equal(ErrorIds.PodNameInUse, e.ErrorId);
+
+        // declining the stale replica keeps it; the others are replaced
+        var asked = new List<string>();
+        var second = player.Play(Plan(2), replace: true, noStart: true, (t, a) => { asked.Add(t + ": " + a); return t != "rweb-pod-2"; });
+        Assert.Contains("rweb-pod-2: Remove pod (replica 2 of Deployment/rweb, which now has fewer)", asked);
+        Assert.Equal(["Volume:rdata:Existing", "Pod:rweb-pod-0:Created", "Pod:rweb-pod-1:Created"], second.Select(r => $"{r.Kind}:{r.Name}:{r.Status}"));
+        Assert.NotEqual(pod0.Id, second[1].Id);
+        Assert.NotNull(_engine.Pods.Store.Find("rweb-pod-2"));
+
+        // approved, the stale replica goes
+        var third = player.Play(Plan(2), replace: true, noStart: true, (_, _) => true);
+        Assert.Equal(["rweb-pod-0", "rweb-pod-1"], _engine.Pods.Store.LoadAll().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(third.Where(r => r.Kind == KubePlayResult.PodKind).Select(r => r.Id).Order(StringComparer.Ordinal),
+            _engine.Pods.Store.LoadAll().Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Null(_engine.ContainerStore.Find("rweb-pod-2-main"));
     }
 }
