@@ -43,23 +43,12 @@ public static partial class ViewText
     /// as is; null is "".
     /// A width under 1 is taken as 1.
     /// </summary>
-    public static string WrapPath(string? text, int width)
-    {
-        var t = text ?? "";
-        width = Math.Max(1, width);
-        if (t.Length <= width) return t;
-        var lines = new List<string>();
-        int start = 0;
-        while (t.Length - start > width)
+    public static string WrapPath(string? text, int width) =>
+        WrapLines(text, width, (line, start, w) =>
         {
-            int brk = t.LastIndexOfAny(Breaks, start + width - 1, width);
-            int end = brk > start ? brk + 1 : start + width;
-            lines.Add(t[start..end].TrimEnd(' '));
-            start = end;
-        }
-        lines.Add(t[start..]);
-        return string.Join('\n', lines);
-    }
+            int brk = line.LastIndexOfAny(Breaks, start + w - 1, w);
+            return brk > start ? brk + 1 : start + w;
+        });
 
     /// <summary>
     /// docker stats' MEM USAGE / LIMIT: both sizes as docker's units.BytesSize writes them ("0B / 7.714GiB",
@@ -110,25 +99,39 @@ public static partial class ViewText
     /// </summary>
     public static string Wrap(string? text, int width, string? breaks)
     {
+        var order = (" " + (breaks ?? "")).ToCharArray();
+        return WrapLines(text, width, (line, start, w) =>
+        {
+            int end = -1, any = -1;
+            foreach (var b in order)
+            {
+                int at = line.LastIndexOf(b, start + w - 1, w);
+                if (at < start) continue;
+                any = Math.Max(any, at);
+                if (end < 0 && at + 1 - start >= (w + 1) / 2) end = at + 1;
+            }
+            return end >= 0 ? end : any >= start ? any + 1 : start + w;
+        });
+    }
+
+    /// <summary>
+    /// The one wrapping loop of <see cref="WrapPath"/> and <see cref="Wrap"/>: each "\n" line of <paramref name="text"/>
+    /// longer than <paramref name="width"/> is cut where <paramref name="endOf"/>(line, start, width) says (the index
+    /// after the break), a space at a line's end dropped; text that fits is returned as is, null is "", a width under 1
+    /// is 1.
+    /// </summary>
+    private static string WrapLines(string? text, int width, Func<string, int, int, int> endOf)
+    {
         var t = text ?? "";
         width = Math.Max(1, width);
         if (t.Length <= width && !t.Contains('\n')) return t;
-        var order = (" " + (breaks ?? "")).ToCharArray();
         var lines = new List<string>();
         foreach (var line in t.Split('\n'))
         {
             int start = 0;
             while (line.Length - start > width)
             {
-                int end = -1, any = -1;
-                foreach (var b in order)
-                {
-                    int at = line.LastIndexOf(b, start + width - 1, width);
-                    if (at < start) continue;
-                    any = Math.Max(any, at);
-                    if (end < 0 && at + 1 - start >= (width + 1) / 2) end = at + 1;
-                }
-                if (end < 0) end = any >= start ? any + 1 : start + width;
+                int end = endOf(line, start, width);
                 lines.Add(line[start..end].TrimEnd(' '));
                 start = end;
             }
