@@ -43,8 +43,6 @@ public sealed class ImageBuilder
     private readonly IProgressSink _progress;
     private readonly BuildCache _cache;
     private int _step, _total;
-    /// <summary>The number of the step running on this thread (each stage runs on a thread of its own).</summary>
-    private readonly ThreadLocal<int> _current = new();
     /// <summary>Where the directories of finished steps the store did not take go, deleted in the background (nobody waits for them).</summary>
     private readonly BuildTrash _trash;
 
@@ -97,6 +95,8 @@ public sealed class ImageBuilder
         public Platform? Platform;
         /// <summary>The stage's config editor (BuildKit's per-stage state: CMD set in this stage, SHELL, author).</summary>
         public required ImageConfigEditor Editor;
+        /// <summary>The number of the step this stage is running (each stage runs on a thread of its own, one step at a time).</summary>
+        public int Step;
     }
 
     /// <summary>The Dockerfile a build reads: the given path, else Dockerfile, else Containerfile in the context.</summary>
@@ -205,7 +205,7 @@ public sealed class ImageBuilder
     private StageState StartStage(BuildPlanStage stage, Stages states, Platform? platform, CancellationToken ct)
     {
         string name = stage.Name ?? stage.Index.ToString(CultureInfo.InvariantCulture);
-        Report(name, stage.From, null, null);
+        int fromStep = Report(name, stage.From, null, null, 0);
         // FROM --platform wins; a stage on an earlier stage builds for that stage's platform
         if (stage.Platform is { } fp) platform = BuildPlatform.Parse(fp, stage.From.Location);
         else if (stage.BaseKind == BuildBaseKind.Stage) platform = states[stage.BaseStage!].Platform;
@@ -234,7 +234,7 @@ public sealed class ImageBuilder
                 break;
         }
         st.Platform = platform;
-        Report(name, stage.From, false, st.ImageId);
+        Report(name, stage.From, false, st.ImageId, fromStep);
         return st;
     }
 
@@ -274,9 +274,9 @@ public sealed class ImageBuilder
     {
         if (instruction is ArgInstruction arg)
         {
-            Report(st.Name, arg, null, null);
+            st.Step = Report(st.Name, arg, null, null, 0);
             st.Scope.Declare(arg, st.Config.Env);
-            Report(st.Name, arg, false, st.ImageId);
+            Report(st.Name, arg, false, st.ImageId, st.Step);
             return;
         }
         var expanded = st.Scope.Expand(instruction, st.Config.Env);
@@ -290,7 +290,7 @@ public sealed class ImageBuilder
 
     private void Metadata(StageState st, DockerfileInstruction i, CancellationToken ct)
     {
-        Report(st.Name, i, null, null);
+        st.Step = Report(st.Name, i, null, null, 0);
         string createdBy = st.Editor.Apply(i, st.Scope.Args, history: false) ?? "ONBUILD " + ((OnBuildInstruction)i).Expression;
         var config = st.Editor.Config.Config!;
         bool cached = Cached(st, i, [], null, config, ct, out var key);
@@ -310,13 +310,13 @@ public sealed class ImageBuilder
             else Commit(st, config, createdBy, key, ct);
         }
         st.Config = config;
-        Report(st.Name, i, cached, st.ImageId);
+        Report(st.Name, i, cached, st.ImageId, st.Step);
     }
 
     private void Run(StageState st, RunInstruction run, DockerfileBuildPlan plan, Stages states,
         BuildCopySource contextSource, CancellationToken ct)
     {
-        Report(st.Name, run, null, null);
+        st.Step = Report(st.Name, run, null, null, 0);
         if (run.ScriptHeredoc is not null)
             throw PscException.InvalidArgument(ErrorIds.BuildInstructionNotSupported,
                 $"{run.Location}: a RUN heredoc with a #! script is not supported by this builder yet.", run.Location);
@@ -345,7 +345,7 @@ public sealed class ImageBuilder
         var argv = run.ToArgv(st.Config.Shell).ToArray();
         var visible = st.Scope.VisibleArgs(st.Config.Env);
         string createdBy = ImageConfigEditor.CreatedByRun(run, st.Config.Shell, visible);
-        if (Cached(st, run, visible, contentDigest, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId); return; }
+        if (Cached(st, run, visible, contentDigest, st.Config, ct, out var key)) { Report(st.Name, run, true, st.ImageId, st.Step); return; }
         if (st.Platform is { } runPlatform) BuildPlatform.EnsureRunnable(runPlatform, run.Location);
         if (st.ImageId is null || !st.HasLayers)
             throw PscException.InvalidOperation(ErrorIds.RunOnEmptyImage, $"{run.Location}: RUN needs a base image with files (a shell or the program); this stage is still empty.", run.Location);
@@ -378,13 +378,13 @@ public sealed class ImageBuilder
         var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!),
             w.StampsBeforeRun());
         CommitLayer(st, w, st.Config, createdBy, key, exclude, ct);
-        Report(st.Name, run, false, st.ImageId);
+        Report(st.Name, run, false, st.ImageId, st.Step);
     }
 
     private void Copy(StageState st, CopyInstruction copy, DockerfileBuildPlan plan, Stages states,
         BuildCopySource contextSource, CancellationToken ct)
     {
-        Report(st.Name, copy, null, null);
+        st.Step = Report(st.Name, copy, null, null, 0);
         bool isAdd = copy is AddInstruction;
         var urls = isAdd ? copy.Sources.Where(IsUrl).ToList() : [];
         var local = copy.Sources.Where(s => !urls.Contains(s)).ToList();
@@ -437,7 +437,7 @@ public sealed class ImageBuilder
                 }
             }
             string createdBy = ImageConfigEditor.CreatedByCopy(copy);
-            if (Cached(st, copy, [], string.Join(',', digests), st.Config, ct, out var key)) { Report(st.Name, copy, true, st.ImageId); return; }
+            if (Cached(st, copy, [], string.Join(',', digests), st.Config, ct, out var key)) { Report(st.Name, copy, true, st.ImageId, st.Step); return; }
             using var w = BuildWorkingContainer.Create(_engine, _trash, st.ImageId, st.HasLayers, WorkingOptions(copy.Location), ct);
             string root = w.MountRoot();
             EnsureWorkdir(w, st);
@@ -457,7 +457,7 @@ public sealed class ImageBuilder
             w.Unmount();
             PhaseTrace.Mark("build: COPY unmounted");
             CommitLayer(st, w, st.Config, createdBy, key, null, ct);
-            Report(st.Name, copy, false, st.ImageId);
+            Report(st.Name, copy, false, st.ImageId, st.Step);
         }
         finally
         {
@@ -636,14 +636,15 @@ public sealed class ImageBuilder
         WorkingDir = c.WorkingDir, Labels = labels, StopSignal = c.StopSignal, Healthcheck = c.Healthcheck, Shell = c.Shell, OnBuild = onBuild,
     };
 
-    /// <summary>A step's event: a step begins (<paramref name="cached"/> null: it takes the next number), or the step this
-    /// thread began ends. Stages run on threads of their own, so the number is the thread's, not the last one given.</summary>
-    private void Report(string stage, DockerfileInstruction i, bool? cached, string? imageId)
+    /// <summary>A step's event: a step begins (<paramref name="cached"/> null: it takes the next number, returned), or the
+    /// step numbered <paramref name="number"/> ends. Stages run in parallel, so each keeps the number of its own running
+    /// step (<see cref="StageState.Step"/>), not the last one given.</summary>
+    private int Report(string stage, DockerfileInstruction i, bool? cached, string? imageId, int number)
     {
-        if (cached is null) _current.Value = Interlocked.Increment(ref _step);
-        int number = _current.Value;
+        if (cached is null) number = Interlocked.Increment(ref _step);
         PhaseTrace.Mark($"build: step {number} {(cached is null ? "begins" : cached.Value ? "cached" : "done")}: {i.Location} {i.Original}");
         _onStep(new BuildStepEvent(number, _total, stage, i.Original, i.Location, cached, imageId));
+        return number;
     }
 
     /// <summary>The .dockerignore (or .containerignore) decision for the context; the Dockerfile itself is always readable by the builder.</summary>
