@@ -520,6 +520,23 @@ Describe 'New-Container -Remove (docker create --rm)' {
         Remove-Container ux-create-keep -Confirm:$false
     }
 
+    It 'removes the container when its start fails in the engine, as docker does for --rm; keeps one created without it' {
+        # an unknown user fails the start before anything runs (State.Error, 125): docker's containerStart then removes an
+        # AutoRemove container; a container without -Remove stays, created, with the error recorded
+        $null = New-Container busybox-test:latest -Remove -Name ux-create-rmfail -User nosuchuser -Network none -- true
+        $null = New-Container busybox-test:latest -Name ux-create-keepfail -User nosuchuser -Network none -- true
+        Start-Container ux-create-rmfail -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev.Count | Should -BeGreaterThan 0 -Because 'the start failed and says so'
+        $LASTEXITCODE | Should -Be 125
+        Get-Container -All | Where-Object Name -eq 'ux-create-rmfail' | Should -BeNullOrEmpty -Because 'docker removes a --rm container whose start fails'
+        Start-Container ux-create-keepfail -ErrorVariable ev2 -ErrorAction SilentlyContinue
+        $ev2.Count | Should -BeGreaterThan 0
+        $kept = Get-Container ux-create-keepfail
+        $kept.Status | Should -Be 'Created'
+        $kept.State.Error | Should -Not -BeNullOrEmpty
+        Remove-Container ux-create-keepfail -Confirm:$false
+    }
+
     It 'refuses -Remove with a restart policy, creating nothing' {
         $before = @(Get-Container -All).Count
         New-Container busybox-test:latest -Remove -Restart always -Name ux-create-rm3 -ErrorVariable ev -ErrorAction SilentlyContinue -- true | Should -BeNullOrEmpty

@@ -326,9 +326,31 @@ public sealed partial class ContainerManager
     /// then in <see cref="MonitorLaunch.Container"/>. Running or restarting: no-op (the launch has no monitor), as docker's
     /// 304 Not Modified. What is legal is <see cref="ContainerStateMachine.Decide"/>'s rule.
     /// </summary>
+    /// <remarks>A container made to be removed when it exits (<see cref="HostConfig.AutoRemove"/>, docker create --rm) whose
+    /// start fails in the engine (its root, mounts, user or network could not be set up) is removed with its anonymous
+    /// volumes before the error is thrown, as docker's containerStart does for AutoRemove; a failure the runtime reports
+    /// (126, 127) is an exit, and its monitor removes it.</remarks>
     /// <exception cref="InvalidStateException">ContainerPaused (InvalidOperation): the container is paused; docker refuses
     /// it too ("cannot start a paused container, try unpause instead") and nothing is changed.</exception>
     public MonitorLaunch Start(Container c, bool attach = false, bool stdin = false, CancellationToken ct = default)
+    {
+        try { return StartCore(c, attach, stdin, ct); }
+        catch (PscException e) when (c.HostConfig.AutoRemove && e is not InvalidStateException)
+        {
+            RemoveAfterFailedStart(c);
+            throw;
+        }
+    }
+
+    /// <summary>docker's clean-up of a failed start of an AutoRemove container: removed (volumes too), best effort; the
+    /// start's error is the one reported.</summary>
+    private void RemoveAfterFailedStart(Container c)
+    {
+        try { Remove(c, force: true, removeVolumes: true); }
+        catch (Exception e) when (e is PscException or IOException) { }
+    }
+
+    private MonitorLaunch StartCore(Container c, bool attach, bool stdin, CancellationToken ct)
     {
         PhaseTrace.Mark("start: begin");
         using var l = Store.LockContainer(c.Id, ct);
@@ -391,9 +413,19 @@ public sealed partial class ContainerManager
     /// <summary>
     /// Run a container in the foreground on the caller's terminal (-Interactive -Tty): the runtime puts the
     /// terminal in raw mode and relays input, output and resizes; the monitor records the state.
-    /// Returns the exit code.
+    /// Returns the exit code. A failed start of an AutoRemove container removes it, as <see cref="Start"/> does.
     /// </summary>
     public int RunInTerminal(Container c, CancellationToken ct = default)
+    {
+        try { return RunInTerminalCore(c, ct); }
+        catch (PscException e) when (c.HostConfig.AutoRemove && e is not InvalidStateException)
+        {
+            RemoveAfterFailedStart(c);
+            throw;
+        }
+    }
+
+    private int RunInTerminalCore(Container c, CancellationToken ct)
     {
         Process fg;
         using (Store.LockContainer(c.Id, ct))
