@@ -431,6 +431,21 @@ Describe 'Every table view at 80 and 120 columns' {
         }
     }
 
+    It 'shows a pod''s name and status at 80, and every port it publishes whole at 120, one per line' {
+        $base = Get-Random -Minimum 30000 -Maximum 39000
+        $p = New-ContainerPod view-pod-ports-with-a-long-name -Publish "$($base):80", "$($base + 1):443"
+        try {
+            $at80 = $p | Out-String -Width 80
+            $at80 | Should -Match "$($p.ShortId) view-pod-ports-with-a-long-name\s+Created"
+            $at80 -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+            $at120 = $p | Out-String -Width 120
+            $at120 | Should -Match ('(?m)' + [regex]::Escape("0.0.0.0:$($base)->80/tcp") + '\s*$')
+            ($at120 -split "`n" | Where-Object { $_ -match [regex]::Escape("0.0.0.0:$($base + 1)->443/tcp") + '\s*$' }).Count | Should -Be 1 -Because 'the second port is on a line of its own, whole'
+            $at120 -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        }
+        finally { Remove-ContainerPod view-pod-ports-with-a-long-name -Force -Confirm:$false }
+    }
+
     It 'keeps the host whole at 80 in the default view of every deserialized object, with the columns that identify its row' {
         # Invoke-Command adds PSComputerName and PSShowComputerName; PowerShell then appends a PSComputerName column to
         # the default table, with the width the view's columns leave it. $identity: the column that names each row of
