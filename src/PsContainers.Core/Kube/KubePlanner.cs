@@ -27,7 +27,7 @@ namespace PsContainers.Core.Kube;
 /// </list>
 /// Container fields: image, imagePullPolicy, command, args (both expanding $(VAR) from the container's environment,
 /// $$ for '$', as Kubernetes does), env, envFrom, workingDir, ports (only a hostPort is published, on the pod:
-/// Kubernetes never publishes a bare containerPort), resources.limits memory/cpu, securityContext (runAsUser,
+/// Kubernetes never publishes a bare containerPort; a bare one is recorded, <see cref="KubePlayRecord.ExposedLabel"/>), resources.limits memory/cpu, securityContext (runAsUser,
 /// runAsGroup, capabilities add/drop, privileged, readOnlyRootFilesystem), volumeMounts, tty, stdin, livenessProbe
 /// (exec, httpGet or tcpSocket: the healthcheck, the network ones made by pscmon in the pod's network namespace at
 /// 127.0.0.1, HealthConfig's HTTP-GET and TCP-SOCKET tests; periodSeconds default 10, timeoutSeconds 1,
@@ -437,6 +437,7 @@ public static class KubePlanner
 
         var namedPorts = new Dictionary<string, int>(StringComparer.Ordinal);
         var declared = new List<PortMapping>();
+        var bare = new List<(int, string)>();
         foreach (var (p, pat) in Items(ctx, c, "ports", at))
         {
             Known(ctx, p, pat, "containerPort", "hostPort", "hostIP", "protocol", "name");
@@ -445,13 +446,14 @@ public static class KubePlanner
             if (Str(p, "name", pat) is { } portName) namedPorts[portName] = cp;
             string proto = (Str(p, "protocol", pat) ?? "TCP").ToUpperInvariant();
             if (proto is not ("TCP" or "UDP")) { ctx.Warn($"{pat}: the protocol {proto} is not supported; the port is left out."); continue; }
-            if (Int(p, "hostPort", pat) is not int hp) continue; // Kubernetes never publishes a bare containerPort
+            if (Int(p, "hostPort", pat) is not int hp) { bare.Add((cp, proto)); continue; } // Kubernetes never publishes a bare containerPort
             if (hp is < 1 or > 65535) throw ctx.Invalid($"{pat}: hostPort {hp} is not 1-65535.");
             var mapping = new PortMapping { HostIP = Str(p, "hostIP", pat) ?? "", HostPort = hp, ContainerPort = cp, Protocol = proto.ToLowerInvariant() };
             publish.Add(mapping);
             declared.Add(mapping);
         }
         if (KubePlayRecord.FormatPorts(declared) is { } portRecord) o.Labels[KubePlayRecord.PortsLabel] = portRecord;
+        if (KubePlayRecord.FormatExposed(bare) is { } exposedRecord) o.Labels[KubePlayRecord.ExposedLabel] = exposedRecord;
 
         if (Map(c, "resources", at) is { } res)
         {
@@ -548,7 +550,7 @@ public static class KubePlanner
                 foreach (var (k, v) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 {
                     env[prefix + k] = Encoding.UTF8.GetString(v);
-                    refs[prefix + k] = new KubeEnvReference { Name = prefix + k, Kind = what, Object = name, Key = k };
+                    refs[prefix + k] = new KubeEnvReference { Name = prefix + k, Kind = what, Object = name, Key = k, Prefix = prefix };
                 }
             }
         }
