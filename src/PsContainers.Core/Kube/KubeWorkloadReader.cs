@@ -148,7 +148,8 @@ public static class KubeWorkloadReader
     /// creation order (the manifest's order for a played pod, as podman keeps it). Each published port of the pod goes
     /// on the container that declared it in the played manifest (<see cref="KubePlayRecord.PortsLabel"/>), else on the
     /// first container (a pod made with New-ContainerPod -Publish publishes for all of its containers; Kubernetes lists a
-    /// port on one); its labels are kept but the engine's records, the selector label a play wrote (not repeated) and
+    /// port on one); the ports a member declared without a hostPort (<see cref="KubePlayRecord.ExposedLabel"/>) stay on it,
+    /// unpublished; its labels are kept but the engine's records, the selector label a play wrote (not repeated) and
     /// app.kubernetes.io/part-of, which becomes <see cref="KubeWorkload.Project"/> (a selector label again); the restart
     /// policy is the first container's.
     /// </summary>
