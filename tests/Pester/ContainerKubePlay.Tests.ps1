@@ -750,7 +750,7 @@ volumes:
         @(Get-Container -All).Count | Should -Be 0
     }
 
-    It 'is a fixed point for a compose project with env files (a ConfigMap each, read with envFrom) and ports without a host port' {
+    It 'is a fixed point for a compose project with env files (a ConfigMap each, read with envFrom) and ports without a host port, with a Service' {
         $dir = Join-Path $script:Dir 'kr17env'
         $null = New-Item -ItemType Directory $dir -Force
         Set-Content (Join-Path $dir 'common.env') "LOG=info`nSHARED=from-common`n"
@@ -767,7 +767,7 @@ services:
     expose: ["9000"]
     ports: ["80"]
 "@
-        $yaml = Import-ContainerProject -Path $compose -ProjectName kr17env | ConvertTo-ContainerKubeYaml -Kind Deployment -WarningAction SilentlyContinue
+        $yaml = Import-ContainerProject -Path $compose -ProjectName kr17env | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
         # kompose's mapping: a ConfigMap per env file, read whole with envFrom; only environment stays in env
         $yaml | Should -Match '(?m)^data:\n  LOG: info\nkind: ConfigMap\nmetadata:\n  labels:\n    app.kubernetes.io/name: kr17env\n  name: kr17env-common-env$'
         $yaml | Should -Match '(?m)^data:\n  GREETING: "hello \$HOME"\n  SHARED: from-web\nkind: ConfigMap\nmetadata:\n  labels:\n    app.kubernetes.io/name: kr17env\n  name: kr17env-web-env$'
@@ -776,6 +776,8 @@ services:
         # compose expose and a port published on a free host port: a containerPort without hostPort each
         $yaml | Should -Match '(?m)^\s+- containerPort: 80\n\s+name: tcp-80\n\s+protocol: TCP\n\s+- containerPort: 9000\n\s+name: tcp-9000\n\s+protocol: TCP\n'
         $yaml | Should -Not -Match 'hostPort'
+        # the Service lists the port published on a free host port, not the exposed one
+        $yaml | Should -Match '(?m)^kind: Service\n(.*\n)*spec:\n  ports:\n  - name: tcp-80\n    port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:'
 
         $path = Write-Manifest kr17-env.yaml $yaml
         $pod = @(Import-ContainerKube $path -WarningAction SilentlyContinue | Where-Object Kind -eq 'Pod')
@@ -784,7 +786,8 @@ services:
         $null = Wait-ContainerCondition { (Get-Container kr17env-pod-0-kr17env).Status -eq 'Running' } -TimeoutSeconds 30
         $env = @(Invoke-ContainerExec kr17env-pod-0-kr17env -- env)
         foreach ($line in 'LOG=info', 'SHARED=from-web', 'GREETING=hello $HOME', 'PLAIN=visible') { $env | Should -Contain $line }
-        $again = Get-ContainerPod | ConvertTo-ContainerKubeYaml -Kind Deployment -WarningAction SilentlyContinue
+        # the Service is not played, but which bare port it targeted is recorded: generated with -Service, the same text
+        $again = Get-ContainerPod | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
         $again | Should -BeExactly $yaml
         Remove-ContainerKube $path -Force
         @(Get-Container -All).Count | Should -Be 0

@@ -32,6 +32,13 @@ public static class KubePlayRecord
     /// </summary>
     public const string ExposedLabel = Prefix + "exposed";
 
+    /// <summary>
+    /// Of the ports of <see cref="ExposedLabel"/>, those a Service of the played manifest targets (its selector matches
+    /// the pod, a port's targetPort is the number of the port), in the same form. The Service itself is not played;
+    /// this lets a manifest generated with a Service list them in it again.
+    /// </summary>
+    public const string ServicedLabel = Prefix + "service-ports";
+
     /// <summary>The container's <see cref="KubeEnvReference"/>s as a JSON array (names only, never values).</summary>
     public const string EnvLabel = Prefix + "env";
 
@@ -82,10 +89,15 @@ public static class KubePlayRecord
     /// The ports <paramref name="labels"/> record as declared without a hostPort (<see cref="ExposedLabel"/>), in their
     /// order; an entry that does not parse ("x/tcp", port 0, an unknown protocol: edited by hand) is skipped.
     /// </summary>
-    public static IReadOnlyList<(int ContainerPort, string Protocol)> Exposed(IReadOnlyDictionary<string, string> labels)
+    public static IReadOnlyList<(int ContainerPort, string Protocol)> Exposed(IReadOnlyDictionary<string, string> labels) => PortList(labels, ExposedLabel);
+
+    /// <summary>The ports <paramref name="labels"/> record as targeted by a Service (<see cref="ServicedLabel"/>), as <see cref="Exposed"/> reads them.</summary>
+    public static IReadOnlyList<(int ContainerPort, string Protocol)> Serviced(IReadOnlyDictionary<string, string> labels) => PortList(labels, ServicedLabel);
+
+    private static List<(int ContainerPort, string Protocol)> PortList(IReadOnlyDictionary<string, string> labels, string label)
     {
         var result = new List<(int, string)>();
-        if (!labels.TryGetValue(ExposedLabel, out var v)) return result;
+        if (!labels.TryGetValue(label, out var v)) return result;
         foreach (var item in v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = item.Split('/', 2);

@@ -66,9 +66,7 @@ public static class KubeWorkloadReader
                 HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP,
                 Published = true,
             }).ToList();
-        // the ports a played manifest declared without a hostPort (Kubernetes publishes none of them): containerPort alone
-        foreach (var (port, proto) in KubePlayRecord.Exposed(c.Config.Labels))
-            ports.Add(new KubeWorkloadPort { ContainerPort = port, Protocol = proto });
+        ports.AddRange(BarePorts(c.Config.Labels));
         if (c.HostConfig.PublishAllPorts) warnings.Add($"'{c.Name}': -PublishAll is not carried over; only the ports recorded as published are.");
 
         var mounts = new List<KubeWorkloadMount>();
@@ -179,7 +177,7 @@ public static class KubeWorkloadReader
             {
                 ContainerPort = p.ContainerPort, Protocol = p.Protocol, HostPort = p.HostPort > 0 ? p.HostPort : null,
                 HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP, Published = true,
-            }).Concat(w.Ports.Where(p => !p.Published)).ToList(); // the pod publishes; what the member declared bare is its own
+            }).Concat(BarePorts(c.Config.Labels)).ToList(); // the pod publishes; what the member declared bare is its own
             if (w.Labels.Count > 0) warnings.Add($"'{pod.Name}/{w.Name}': container labels are not written for a pod's container (the pod's labels are).");
             list.Add(new KubeWorkload
             {
@@ -206,6 +204,18 @@ public static class KubeWorkloadReader
             Replicas = replicas,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// The ports a played manifest declared without a hostPort (<see cref="KubePlayRecord.ExposedLabel"/>; Kubernetes
+    /// publishes none of them): a containerPort alone each, counted as what a Service is made for
+    /// (<see cref="KubeWorkloadPort.Published"/>) when a Service of the manifest targeted it
+    /// (<see cref="KubePlayRecord.ServicedLabel"/>).
+    /// </summary>
+    private static IEnumerable<KubeWorkloadPort> BarePorts(IReadOnlyDictionary<string, string> labels)
+    {
+        var serviced = KubePlayRecord.Serviced(labels);
+        return KubePlayRecord.Exposed(labels).Select(p => new KubeWorkloadPort { ContainerPort = p.ContainerPort, Protocol = p.Protocol, Published = serviced.Contains(p) });
     }
 
     /// <summary>

@@ -615,6 +615,43 @@ public sealed class KubePlannerTests
     }
 
     /// <summary>
+    /// With a Service: the Service lists the published port and the one published on a free host port (a bare
+    /// containerPort in the pod), not the exposed ones. Play skips the Service but records which bare ports it
+    /// targeted, so generating with a Service again lists the same ports: a fixed point.
+    /// </summary>
+    [Theory]
+    [InlineData(KubeWorkloadKind.Deployment)]
+    [InlineData(KubeWorkloadKind.Pod)]
+    public void AServiceOfABarePortSurvivesThePlay(KubeWorkloadKind kind)
+    {
+        using var d = new PsContainers.Core.Tests.Compose.ComposeDirectory();
+        var f = d.Write("compose.yaml", """
+            name: shop
+            services:
+              web:
+                image: busybox
+                expose: ["9000"]
+                ports: ["80", "18089:8080", "5353/udp"]
+            """);
+        var options = new KubeGenerateOptions { Kind = kind, Service = true };
+        string yaml1 = KubeManifestBuilder.Build(KubeWorkloadReader.FromProject(d.Load(f), null), options).Yaml;
+        var objects = KubeManifestAssert.Valid(yaml1);
+        var service = Assert.IsType<k8s.Models.V1Service>(objects[^1]);
+        Assert.Equal(["80/TCP->80", "5353/UDP->5353", "18089/TCP->8080"], service.Spec.Ports.Select(p => $"{p.Port}/{p.Protocol}->{p.TargetPort.Value}"));
+
+        var plan = Plan(yaml1);
+        Assert.Contains(plan.Warnings, w => w.Contains("'Service' is not supported", StringComparison.Ordinal));
+        var planned = Assert.Single(plan.Pods);
+        Assert.Equal(["5353/udp", "80/tcp"], planned.Containers[0].Labels[KubePlayRecord.ServicedLabel].Split(',').Order(StringComparer.Ordinal));
+        var (pod, containers) = AsCreated(planned, 'f');
+        var read = KubeWorkloadReader.FromPods([(pod, (IReadOnlyList<Container>)containers)], null);
+        Assert.Equal(yaml1, KubeManifestBuilder.Build(read, options).Yaml);
+        // without the Service in the file nothing is recorded: the bare ports come back, the Service does not
+        string noService = KubeManifestBuilder.Build(KubeWorkloadReader.FromProject(d.Load(f), null), new KubeGenerateOptions { Kind = kind }).Yaml;
+        Assert.False(Assert.Single(Plan(noService).Pods).Containers[0].Labels.ContainsKey(KubePlayRecord.ServicedLabel));
+    }
+
+    /// <summary>
     /// A played envFrom (a ConfigMap and a Secret with a prefix) is written back as envFrom to the same objects, the
     /// Secret's data base64, the order of the entries by kind and name: a fixed point; a variable the manifest overrode
     /// with a literal stays a literal (and its key is not in the object written back).
