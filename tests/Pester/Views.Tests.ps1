@@ -606,34 +606,45 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
         $t = $c | Out-String -Width 80
         ($t -split "`n")[1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
-        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-product busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
-        ($t -split "`n")[4] | Should -Match '^ion-1\s*$' # the name wraps whole, never cut
+        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-\s+busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
+        ($t -split "`n")[4] | Should -Match '^production-1\s*$' # the name wraps whole after a '-', never cut or broken mid-word
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         # an explicit -View is the view alone (PowerShell appends PSComputerName to the default table only)
         $t = $c | Format-Table -View Container | Out-String -Width 120
         Get-Row $t $script:Web.ShortId | Should -BeLike "$($script:Web.ShortId) web-frontend-production-1 *busybox-test:latest *Up *s (healthy)*$($script:PortsText) *"
     }
 
-    It 'keeps a long host name and a long status whole at 120 and within 80 columns, wrapped, at 80 (issue 17)' {
+    It 'wraps a long status between its words at 80 and 120 columns, and keeps a long host whole at 120 and within 80 columns at 80 (issue 17)' {
         $host34 = 'build-agent-07.ci.example.internal'
         $c = Get-Container exited-job-with-long-name | ConvertTo-Deserialized -ComputerName $host34
-        $c.StatusShort = 'Exited (137) 2 hours ago' # what docker ps shows a while later: longer than the old 20-column STATUS
-        $t = $c | Out-String -Width 120
-        $row = Get-Row $t $host34
-        $row | Should -Not -BeNullOrEmpty
-        $row | Should -Match ([regex]::Escape($c.StatusShort) + '\s+' + [regex]::Escape($host34) + '\s*$')
-        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
-        $t80 = $c | Out-String -Width 80
-        $lines = @($t80 -split "`n" | ForEach-Object TrimEnd)
+        $c.StatusShort = 'Exited (137) 2 hours ago' # what docker ps shows a while later: longer than the 22-column STATUS
+        foreach ($w in 80, 120) {
+            $lines = @(($c | Out-String -Width $w) -split "`n" | ForEach-Object TrimEnd)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $w -Because "at $w columns" }
+            $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+            $lines[$d - 1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName$'
+            $statusAt = $lines[$d - 1].IndexOf('STATUS')
+            $hostAt = $lines[$d - 1].IndexOf('PSComputerName')
+            $rows = @($lines[($d + 1)..($lines.Count - 1)] | Where-Object { $_ })
+            # the status column line by line: broken between its words, each word whole (never "hour" / "s ago")
+            @($rows | Where-Object Length -GT $statusAt | ForEach-Object { $_.Substring($statusAt, [Math]::Min($hostAt, $_.Length) - $statusAt).Trim() } |
+                Where-Object { $_ }) | Should -Be @('Exited (137) 2 hours', 'ago') -Because "at $w columns"
+            # the host: whole on the first row at 120, in pieces of the column PowerShell leaves it at 80 (18)
+            (@($rows | Where-Object Length -GT $hostAt | ForEach-Object { $_.Substring($hostAt).Trim() }) -join '') | Should -Be $host34 -Because "at $w columns"
+            if ($w -eq 120) { $rows[0] | Should -Match ('^exited-job-with-\s+busybox-test:latest\s+Exited \(137\) 2 hours\s+' + [regex]::Escape($host34) + '$') }
+        }
+    }
+
+    It 'wraps a remote project''s long name and status at their breaks and leaves the host 21 columns at 80 (issue 17)' {
+        $p = Get-ContainerProject shop | ConvertTo-Deserialized -ComputerName 'build-agent-07.ci.example.internal'
+        $p.Name = 'shop-frontend-and-backend-production-eu'
+        $p.Status = 'running(2), exited(1), restarting(1)'
+        $lines = @(($p | Out-String -Width 80) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ })
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        # the status and the host wrap in their columns (about 20 wide each), never cut: their pieces, joined, are whole
-        $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
-        $statusAt = $lines[$d - 1].IndexOf('STATUS')
-        $hostAt = $lines[$d].LastIndexOf(' ') + 1
-        $rows = @($lines[($d + 1)..($lines.Count - 1)] | Where-Object { $_.Length -gt $statusAt })
-        (@($rows | ForEach-Object { $_.Substring($statusAt, [Math]::Min($hostAt, $_.Length) - $statusAt).Trim() }) -join ' ') -replace '\s+', '' |
-            Should -Be ($c.StatusShort -replace '\s+', '')
-        (@($rows | Where-Object Length -GT $hostAt | ForEach-Object { $_.Substring($hostAt).Trim() }) -join '') | Should -Be $host34
+        $lines[0] | Should -Match '^NAME\s+STATUS\s+PSComputerName$'
+        $lines[0].IndexOf('PSComputerName') | Should -Be 59
+        $lines[2] | Should -Match '^shop-frontend-and-backend-\s+running\(2\), exited\(1\),\s+build-agent-07'
+        $lines[3] | Should -Match '^production-eu\s+restarting\(1\)\s+\S'
     }
 
     It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {
