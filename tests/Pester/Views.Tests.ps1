@@ -364,6 +364,9 @@ Describe 'ViewText (the texts the views compute)' {
         $v::Wrap('registry.example.com:5000/team/api:1.0', 25, '/:@.-') | Should -BeExactly "registry.example.com:`n5000/team/api:1.0"
         # words at spaces (dropped at a line's end); lines already there stay; no separator: cut at the width
         $v::Wrap('Up 12m (health: starting)', 20, '') | Should -BeExactly "Up 12m (health:`nstarting)"
+        # a space just after a line of the whole width is the break (not the space before the last word)
+        $v::Wrap('Exited (137) 2 hours ago', 20, '') | Should -BeExactly "Exited (137) 2 hours`nago"
+        $v::Wrap('web-frontend production', 12, '-') | Should -BeExactly "web-frontend`nproduction"
         $v::Wrap("a-b`nccccccccccccc", 5, '-') | Should -BeExactly "a-b`nccccc`nccccc`nccc"
         $v::Wrap($null, 5, $null) | Should -BeExactly ''
         # a list one item per line, each wrapped: an array (deserialized too) or docker's ", " text of ports

@@ -92,7 +92,8 @@ public static partial class ViewText
     /// <paramref name="text"/> in lines of at most <paramref name="width"/> characters joined by "\n", so a table row
     /// with &lt;Wrap /&gt; (which PowerShell breaks at the column width, mid-word) shows it whole and broken between its
     /// parts. Lines already in the text ("\n") stay lines. A line longer than the width ends after a space or one of
-    /// <paramref name="breaks"/>: the first of them, in their order, that leaves a line of at least half the width,
+    /// <paramref name="breaks"/>: the first of them, in their order, that leaves a line of at least half the width (a
+    /// space just after a line of the whole width counts: "Exited (137) 2 hours ago" at 20 is "Exited (137) 2 hours" and "ago"),
     /// else the last break of any, else it is cut at the width; a space at a line's end is dropped. Breaks for a
     /// name: "-_."; for an image reference: "/:@.-"; for words: "". Text that fits is returned as is; null is "". A
     /// width under 1 is taken as 1.
@@ -105,7 +106,8 @@ public static partial class ViewText
             int end = -1, any = -1;
             foreach (var b in order)
             {
-                int at = line.LastIndexOf(b, start + w - 1, w);
+                // a space right after a full line is a break too: it is dropped, so the line keeps the whole width
+                int at = b == ' ' ? line.LastIndexOf(b, start + w, w + 1) : line.LastIndexOf(b, start + w - 1, w);
                 if (at < start) continue;
                 any = Math.Max(any, at);
                 if (end < 0 && at + 1 - start >= (w + 1) / 2) end = at + 1;
