@@ -670,7 +670,8 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         # inspect's fields of the running container arrive as values, not type names
         $endpoint.IPAddress | Should -Match '^\d+\.\d+\.\d+\.\d+$'
         $endpoint.IPPrefixLen | Should -BeGreaterThan 0
-        $c.HostConfig.NetworkMode | Should -Be 'Bridge'
+        $c.HostConfig.NetworkMode | Should -BeExactly 'frontend-network-production' # docker's text: the user network
+        $c.HostConfig.NetworkModeKind | Should -Be 'Bridge'
         $c.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
         $c.HostConfig.PortMappings[0].ContainerPort | Should -Be 80
         $c.HostConfig.PortBindings['80/tcp'][0].HostPort | Should -Be "$($script:Port)"

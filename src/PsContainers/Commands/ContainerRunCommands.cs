@@ -440,6 +440,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
         try
         {
             var o = BuildOptions(autoRemove: Remove);
+            o.Detach = Detach;
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
             var image = PullImageIfNeeded();
