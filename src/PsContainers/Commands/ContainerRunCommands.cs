@@ -15,8 +15,10 @@ namespace PsContainers.Commands;
 /// The options shared by New-Container and Invoke-ContainerImage (docker create/run). Two parameter sets: Image (the
 /// default) takes the image by reference, and objects down the pipeline bind by property name (Import-Csv rows:
 /// Name, Image, Publish, Environment/Env, Volume, Network, Label, Memory, Cpus, Restart, Hostname, User,
-/// WorkingDirectory, Entrypoint, IPAddress, NetworkAlias, Pod); ImageObject takes an image object from
-/// Get-ContainerImage by value, whose own Name (repository:tag) is not the container's name.
+/// WorkingDirectory, Entrypoint, IPAddress, NetworkAlias, Pod); ImageObject names the syntax of an image object from
+/// Get-ContainerImage by value, whose own Name (repository:tag) is not the container's name. With no mandatory
+/// parameter in the default set, PowerShell settles on Image before the pipeline binds, so a piped image binds
+/// -ImageObject there too (<see cref="SettlePipedImage"/> drops the Name it also bound).
 /// </summary>
 public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
 {
