@@ -378,28 +378,51 @@ Describe 'ViewText (the texts the views compute)' {
         $v::Lines(@(), 5, '') | Should -BeExactly ''
     }
 
+    It 'writes sizes and percents with a point in every culture, as docker does (issue 11)' {
+        $v = [PsContainers.Views.ViewText]
+        $stat = [PsContainers.Core.Containers.ContainerStatistic]@{
+            ContainerId = 'ab' * 32; Name = 'culture-stats'; CpuPercent = 12.345; MemoryUsage = 1572864; MemoryLimit = 1GB
+            MemoryPercent = 12.5; NetworkRx = 1234; NetworkTx = 648; BlockRead = 0; BlockWrite = 1572864; Pids = 3
+        }
+        $before = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'de-DE'
+            (1.5).ToString() | Should -Be '1,5' -Because 'the culture must write a comma, or this test proves nothing'
+            $v::BytesSize(1572864) | Should -BeExactly '1.5MiB'
+            $v::HumanSize(1234) | Should -BeExactly '1.23kB'
+            $v::MemoryUsage(13107200, 1GB) | Should -BeExactly '12.5MiB / 1GiB'
+            $v::VolumeSize(1.5GB) | Should -BeExactly '1.5GB'
+            $v::Percent(1234.5) | Should -BeExactly '1234.50%'
+            [PsContainers.Core.Images.HumanFormat]::Size(1982532) | Should -BeExactly '1.98MB'
+            $t = $stat | Out-String -Width 120
+            $row = @($t -split "`n" | Where-Object { $_ -match 'culture-stats' })
+            $row.Count | Should -Be 1
+            $row[0] | Should -Match '\s12\.35%\s+1\.5MiB / 1GiB\s+12\.50%\s+3\s+1\.23kB / 648B\s+0B / 1\.57MB'
+            $row[0] | Should -Not -Match '\d,\d'
+        } finally { [cultureinfo]::CurrentCulture = $before }
+    }
+
     It 'writes docker stats memory, block I/O, volume sizes and event actors' {
         $v = [PsContainers.Views.ViewText]
-        $g = { param($x) $x.ToString([cultureinfo]::CurrentCulture) }
         # docker stats' memory is units.BytesSize (1024-based, "%.4g"), its network and block I/O
         # units.HumanSizeWithPrecision(n, 3) (1000-based, "%.3g"): a fresh container's "0B / 0B", not "0.0MB / 0.0MB"
         $v::MemoryUsage(438272, $null) | Should -BeExactly '428KiB / unlimited'
-        $v::MemoryUsage(13107200, 0) | Should -BeExactly "$(& $g 12.5)MiB / unlimited"
-        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly "$(& $g 12.5)MiB / 1GiB"
-        $v::MemoryUsage(0, 8284000000) | Should -BeExactly "0B / $(& $g 7.715)GiB"
+        $v::MemoryUsage(13107200, 0) | Should -BeExactly '12.5MiB / unlimited'
+        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly '12.5MiB / 1GiB'
+        $v::MemoryUsage(0, 8284000000) | Should -BeExactly '0B / 7.715GiB'
         $v::BytesSize(1023) | Should -BeExactly '1023B'
-        $v::BytesSize(1572864) | Should -BeExactly "$(& $g 1.5)MiB"
+        $v::BytesSize(1572864) | Should -BeExactly '1.5MiB'
         $v::BytesSize(1TB) | Should -BeExactly '1TiB'
         $v::BlockIO(0, 0) | Should -BeExactly '0B / 0B'
-        $v::BlockIO(0, 1572864) | Should -BeExactly "0B / $(& $g 1.57)MB"
-        $v::NetIO(1234, 648) | Should -BeExactly "$(& $g 1.23)kB / 648B"
+        $v::BlockIO(0, 1572864) | Should -BeExactly '0B / 1.57MB'
+        $v::NetIO(1234, 648) | Should -BeExactly '1.23kB / 648B'
         $v::HumanSize(999) | Should -BeExactly '999B'
         $v::HumanSize(1000) | Should -BeExactly '1kB'
         $v::HumanSize(123456789) | Should -BeExactly '123MB'
         $v::HumanSize(999999) | Should -BeExactly '1e+03kB'
         $v::VolumeSize(24) | Should -BeExactly '24B'
-        $v::VolumeSize(4096) | Should -BeExactly ('{0:N1}kB' -f 4)
-        $v::VolumeSize(1.5GB) | Should -BeExactly ('{0:N1}GB' -f 1.5)
+        $v::VolumeSize(4096) | Should -BeExactly '4.0kB'
+        $v::VolumeSize(1.5GB) | Should -BeExactly '1.5GB'
         $id = 'sha256:' + ('0123456789abcdef' * 4)
         $v::Actor($id, 'busybox-test:latest') | Should -BeExactly 'busybox-test:latest (0123456789ab)'
         $v::Actor($id, $id) | Should -BeExactly '0123456789ab'
@@ -676,7 +699,8 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         # inspect's fields of the running container arrive as values, not type names
         $endpoint.IPAddress | Should -Match '^\d+\.\d+\.\d+\.\d+$'
         $endpoint.IPPrefixLen | Should -BeGreaterThan 0
-        $c.HostConfig.NetworkMode | Should -Be 'Bridge'
+        $c.HostConfig.NetworkMode | Should -BeExactly 'frontend-network-production' # docker's text: the user network
+        $c.HostConfig.NetworkModeKind | Should -Be 'Bridge'
         $c.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
         $c.HostConfig.PortMappings[0].ContainerPort | Should -Be 80
         $c.HostConfig.PortBindings['80/tcp'][0].HostPort | Should -Be "$($script:Port)"
@@ -897,7 +921,7 @@ Describe 'Long names, images and ports wrap whole at 80 and 120 columns' {
             Assert-TableFit $t $w 'NAME', 'DIGEST', 'SIZE', 'UPLOADED', 'MOUNTED', 'EXISTING' "pushed image at $w"
             Assert-WrappedWhole (Get-TableCell $t 'NAME' -RowLabel 'DIGEST')[0] $pushed.Name '/:@.-' -Because "pushed NAME at $w"
             # the other columns on the row's first line (right-aligned ones have dashes only under their label)
-            Get-Row $t 'sha256:' | Should -Match "^registry\.example\.com:\s+$($digest.Substring(0, 19))\s+$([regex]::Escape('{0:0.##}MB' -f 123.456789))\s+2\s+1\s+3$"
+            Get-Row $t 'sha256:' | Should -Match "^registry\.example\.com:\s+$($digest.Substring(0, 19))\s+123\.46MB\s+2\s+1\s+3$"
 
         }
     }
