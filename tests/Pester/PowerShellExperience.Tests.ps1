@@ -214,6 +214,23 @@ Describe 'CSV rows and objects bind to create and run by property name' {
         } finally { Remove-Container ux-csv-web, ux-csv-api, ux-csv-off -Force -ErrorAction SilentlyContinue }
     }
 
+    It 'binds a row''s Command: a CSV cell split into words as compose splits a string command, an array as it is' {
+        $csv = Join-Path $TestDrive 'commands.csv'
+        Set-Content $csv @(
+            'Name,Image,Command,Network'
+            'ux-cmd-csv,busybox-test:latest,sh -c ''echo "a  b" $0'' x,none'
+            'ux-cmd-none,busybox-test:latest,,none'
+        )
+        $made = @(Import-Csv $csv | New-Container)
+        $made += [pscustomobject]@{ Name = 'ux-cmd-arr'; Image = 'busybox-test:latest'; Command = @('echo', 'one two'); Network = 'none' } | New-Container
+        try {
+            $made[0].Config.Cmd | Should -Be @('sh', '-c', 'echo "a  b" $0', 'x')
+            $made[1].Config.Cmd | Should -Be @('sh') -Because 'an empty cell leaves the image''s command'
+            $made[2].Config.Cmd | Should -Be @('echo', 'one two')
+            Start-Container ux-cmd-csv -Attach | Should -Be 'a  b x'
+        } finally { Remove-Container ux-cmd-csv, ux-cmd-none, ux-cmd-arr -Force -ErrorAction SilentlyContinue }
+    }
+
     It 'a later object without a value does not keep the earlier object''s Memory (PowerShell keeps the key bound)' {
         $made = @(
             [pscustomobject]@{ Name = 'ux-obj-1'; Image = 'busybox-test:latest'; Memory = '64MB'; Network = 'none' }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Contract;
 using PsContainers.Core;
+using PsContainers.Core.Compose;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Images;
 using PsContainers.Core.Registry;
@@ -51,7 +52,13 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage? ImageObject { get; set; }
 
-    [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    /// <summary>
+    /// The container's command (docker's CMD and its arguments), each word as it is. From a pipeline object's Command
+    /// property (an Import-Csv row) too: a cell is one text, so it is split into words as compose splits a string
+    /// command (<see cref="ShellWords"/>: blanks, quotes and backslashes as a POSIX shell, nothing expanded); an array
+    /// property gives its words as they are.
+    /// </summary>
+    [Parameter(Position = 1, ValueFromRemainingArguments = true, ValueFromPipelineByPropertyName = true)]
     [CommandWordsTransformation]
     public string[]? Command { get; set; }
 
@@ -248,13 +255,20 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
         return null;
     }
 
+    /// <summary>-Command; one text a pipeline object gave (a CSV cell) split into words as compose splits a string command.</summary>
+    private string[]? CommandWords()
+    {
+        bool fromPipeline = !_onCommandLine.Contains(nameof(Command)) && MyInvocation.BoundParameters.ContainsKey(nameof(Command));
+        return fromPipeline && Command is [var text] ? [.. ShellWords.Split(text)] : Command;
+    }
+
     protected ContainerCreateOptions BuildOptions(bool autoRemove)
     {
         var o = new ContainerCreateOptions
         {
             Image = Image,
             Name = Name,
-            Command = CommandLine.Join(Command, ShellScript),
+            Command = CommandLine.Join(CommandWords(), ShellScript),
             Entrypoint = Entrypoint,
             WorkingDirectory = WorkingDirectory,
             User = User,
