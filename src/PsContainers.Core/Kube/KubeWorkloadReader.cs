@@ -3,6 +3,7 @@ using PsContainers.Contract;
 using PsContainers.Core.Compose;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Images;
+using PsContainers.Core.Volumes;
 
 namespace PsContainers.Core.Kube;
 
@@ -329,7 +330,11 @@ public static class KubeWorkloadReader
             }
         }
         foreach (var t in s.Tmpfs)
-            mounts.Add(new KubeWorkloadMount { Kind = KubeMountKind.Tmpfs, Target = t.Split(':', 2)[0] });
+        {
+            // "/path:size=10m,mode=1777" read as a run of the service reads it, so the size becomes the sizeLimit
+            var m = MountParser.ParseTmpfs(t);
+            mounts.Add(new KubeWorkloadMount { Kind = KubeMountKind.Tmpfs, Target = m.Target, ReadOnly = m.ReadOnly, SizeLimit = TmpfsMount.FromOptions(m.Options).SizeBytes });
+        }
         if (s.Secrets.Count + s.Configs.Count > 0)
             warnings.Add($"'{where}': secrets and configs are not converted; create Secrets or ConfigMaps for {string.Join(", ", s.Secrets.Concat(s.Configs).Select(r => r.Target))}.");
         if (s.Devices.Count > 0) warnings.Add($"'{where}': devices are not converted ({string.Join(", ", s.Devices)}).");

@@ -204,6 +204,7 @@ public sealed class KubeManifestBuilderTests : IDisposable
                   DB_HOST: db
                 mem_limit: 128m
                 cpus: 1.5
+                tmpfs: ["/scratch:size=10m,mode=1777"]
               db:
                 image: postgres:16
                 env_file: db.env
@@ -244,6 +245,11 @@ public sealed class KubeManifestBuilderTests : IDisposable
         Assert.Null(api.Ports[0].HostPort);
         Assert.Equal("128Mi", api.Resources.Limits["memory"].ToString());
         Assert.Equal("1500m", api.Resources.Limits["cpu"].ToString());
+        // a compose tmpfs entry keeps its size as the emptyDir's sizeLimit, as a running service's -Tmpfs does
+        var apiVols = Assert.IsType<V1Deployment>(objects[2]).Spec.Template.Spec.Volumes.ToDictionary(v => v.Name);
+        var scratch = apiVols[api.VolumeMounts.Single(v => v.MountPath == "/scratch").Name].EmptyDir;
+        Assert.Equal("Memory", scratch.Medium);
+        Assert.Equal("10Mi", scratch.SizeLimit.ToString());
 
         var web = Assert.IsType<V1Deployment>(objects[4]);
         Assert.Equal(2, web.Spec.Replicas);
