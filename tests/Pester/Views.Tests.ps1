@@ -468,6 +468,10 @@ Describe 'Every table view at 80 and 120 columns' {
             $at120 | Should -Match ('(?m)' + [regex]::Escape("0.0.0.0:$($base)->80/tcp") + '\s*$')
             ($at120 -split "`n" | Where-Object { $_ -match [regex]::Escape("0.0.0.0:$($base + 1)->443/tcp") + '\s*$' }).Count | Should -Be 1 -Because 'the second port is on a line of its own, whole'
             $at120 -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+            # its infra container (an image that is a root directory) shows the end of the path on one line, not three
+            $infra = Get-Container -Id $p.InfraContainerId -All
+            $row = @(($infra | Out-String -Width 80) -split "`n" | Where-Object { $_ -like "$($infra.ShortId)*" })
+            $row[0] | Should -Match '\.\.\.ods/infra-rootfs\s'
         }
         finally { Remove-ContainerPod view-pod-ports-with-a-long-name -Force -Confirm:$false }
     }
