@@ -63,7 +63,7 @@ Describe 'ConvertTo-ContainerKubeYaml on a running container' {
         $y | Should -Match 'cpu: "500m"'
         $y | Should -Match '(?m)^        add:\n        - NET_ADMIN\n        drop:\n        - MKNOD$'
         $y | Should -Match '(?m)^    livenessProbe:\n      exec:\n        command:\n        - /bin/sh\n        - "-c"\n        - "true"\n      failureThreshold: 3\n      periodSeconds: 5$'
-        $y | Should -Match '(?m)^    startupProbe:\n(.*\n){5}      failureThreshold: 4\n      periodSeconds: 5$'
+        $y | Should -Match '(?m)^    startupProbe:\n(.*\n){5}      failureThreshold: 7\n      periodSeconds: 5$'
         $y | Should -Match '(?m)^  restartPolicy: OnFailure$'
         $y | Should -Match '(?m)^    tier: front$'
         $y | Should -Match '(?m)^    Bad-Key: x$'
