@@ -970,6 +970,22 @@ public sealed class KubePlannerTests
         Assert.Equal(yaml, KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, containers2, null)], new KubeGenerateOptions()).Yaml);
     }
 
+    /// <summary>Issue 17: the warning about a repaired container name names the engine's container (try17-pp-Side_Car), not "pod/name".</summary>
+    [Fact]
+    public void ARepairedContainerNameNamesTheRealContainer()
+    {
+        var planned = Assert.Single(Plan("apiVersion: v1\nkind: Pod\nmetadata: {name: pp}\nspec:\n  containers: [{name: side, image: busybox}]\n").Pods);
+        var (pod, containers) = AsCreated(planned, 'b');
+        var c = containers[0];
+        var renamed = new Container
+        {
+            Id = c.Id, Name = "pp-Side_Car", Image = c.Image, Pod = c.Pod, Created = c.Created, Config = c.Config, HostConfig = c.HostConfig, Mounts = c.Mounts,
+        };
+        renamed.Config.Labels.Remove(KubePlayRecord.ContainerLabel);
+        var built = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod, [renamed], null)], new KubeGenerateOptions());
+        Assert.Contains(built.Warnings, w => w.StartsWith("The container name 'Side_Car' of 'pp-Side_Car' is not a valid RFC 1123 label", StringComparison.Ordinal));
+    }
+
     /// <summary>A ConfigMap key read as env comes back as a ConfigMap with configMapKeyRef, not a literal.</summary>
     [Fact]
     public void EnvFromAConfigMapKeyIsGeneratedAsAConfigMapReference()
