@@ -826,6 +826,12 @@ public sealed class KubePlannerTests
             WriteFiles(planned);
             Assert.DoesNotContain("K3y", planned.Containers[0].Labels[KubePlayRecord.VolumesLabel]); // names only, never data
             var files = new KubeStoreFiles(store);
+            // the engine's entries of the root are the store; a directory a user keeps under the root is not
+            Assert.True(files.InStore(store));
+            Assert.True(files.InStore(Path.Combine(store, "volumes", "v", "_data")));
+            Assert.True(files.InStore(Path.Combine(filesRoot, "web", "html")));
+            Assert.False(files.InStore(Path.Combine(store, "site")));
+            Assert.False(files.InStore(store + "-other/volumes"));
             var (pod, containers) = AsCreated(planned, 'f');
             var w = KubeWorkloadReader.FromPods([(pod, containers)], null, files).Single();
             var built = KubeManifestBuilder.Build([w], new KubeGenerateOptions());
