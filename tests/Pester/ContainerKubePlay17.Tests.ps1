@@ -233,6 +233,6 @@ Describe 'The KubePlayResult views (issue 17)' {
         $remote.PSObject.TypeNames[0] | Should -Be 'Deserialized.PsContainers.Core.Kube.KubePlayResult'
         $table = $remote | Out-String -Width 80
         $table | Should -Match '\bVOLUMES\b'
-        ((Get-ColumnPieces $table 'VOLUMES' 12) -join '') | Should -Be 'postgres-data-production'
+        ((Get-ColumnPieces $table 'VOLUMES' 10) -join '') | Should -Be 'postgres-data-production'
     }
 }
