@@ -429,6 +429,21 @@ Describe 'The documented pipelines' {
         (Get-Container a, b).Status | Should -Be @('Exited', 'Exited')
     }
 
+    It '$c | Get-Container reads the container again by its Id, in any state; one removed since is ObjectNotFound' {
+        $old = Get-Container a
+        $fresh = $old | Get-Container
+        $fresh.Id | Should -Be $old.Id
+        $fresh.Status | Should -Be 'Exited' -Because 'the piped object is read again (it was stopped since), without -All'
+        $tmp = New-Container $Img -Name gone-soon -- true
+        Remove-Container gone-soon
+        $again = New-Container $Img -Name gone-soon -- true
+        $tmp | Get-Container -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'the Id, not the name, is looked up'
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        ($again | Get-Container).Id | Should -Be $again.Id
+        Remove-Container gone-soon
+    }
+
     It 'Get-Container -Name web | Get-ContainerLog -Tail 5' {
         Wait-ContainerCondition { @(Get-ContainerLog web).Count -ge 8 } | Should -BeTrue
         $tail = Get-Container -Name web | Get-ContainerLog -Tail 5

@@ -191,9 +191,12 @@ Describe 'PsContainers on three hosts over SSH remoting' {
             $e = $null
             $x | Remove-Container -Force -ErrorAction SilentlyContinue -ErrorVariable e
             $x | Stop-Container -Timeout 1 -ErrorAction SilentlyContinue -ErrorVariable +e
+            # Get-Container too: by Id, so not this host's container of the same name (which a pipeline would then stop)
+            $got = $x | Get-Container -ErrorAction SilentlyContinue -ErrorVariable +e
+            if ($got) { throw "Get-Container gave this host's $($got.Id) for another host's container" }
             @($e | ForEach-Object { [pscustomobject]@{ Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message; Id = $_.FullyQualifiedErrorId } })
         }
-        @($r).Count | Should -Be 2
+        @($r).Count | Should -Be 3
         foreach ($e in $r) {
             $e.Category | Should -Be 'ObjectNotFound'
             $e.Id | Should -BeLike 'ContainerNotFound,*'

@@ -22,9 +22,10 @@ namespace PsContainers.Core.Kube;
 /// <item>restartPolicy: no → Never, on-failure → OnFailure, always and unless-stopped → Always; a Deployment is
 /// always Always (a warning when the container's policy was on-failure).</item>
 /// <item>Every '$' of env values, command and args is doubled: Kubernetes expands $(VAR) there and reads $$ as $.</item>
-/// <item>Variables a played container read from a Secret or ConfigMap key (<see cref="KubeWorkload.EnvironmentReferences"/>)
-/// are written as valueFrom secretKeyRef/configMapKeyRef to a Secret (data base64) or ConfigMap of the same name,
-/// never as literal values.</item>
+/// <item>Variables a played container read from a Secret or ConfigMap (<see cref="KubeWorkload.EnvironmentReferences"/>)
+/// are written as valueFrom secretKeyRef/configMapKeyRef (one key) or envFrom secretRef/configMapRef (the whole
+/// object, with its prefix) to a Secret (data base64) or ConfigMap of the same name, never as literal values; a
+/// compose service's env_file is such an object, a ConfigMap per file (kompose's mapping).</item>
 /// </list>
 /// Document order: PersistentVolumeClaims, ConfigMaps, Secrets, workloads, Services, each by name; a pod's containers
 /// in the order given (creation order); keys in ordinal order (kubectl's own output order).
@@ -290,27 +291,41 @@ public static class KubeManifestBuilder
             return Doc("v1", "PersistentVolumeClaim", Meta(claim, labels), "spec", spec);
         }
 
+        /// <summary>
+        /// The container's env and envFrom. Variables that came with a whole Secret or ConfigMap
+        /// (<see cref="KubeEnvReference.IsWholeObject"/>: compose env_file, a played envFrom) go back into that object and
+        /// one envFrom entry per object and prefix, sorted by kind ("configMapRef" before "secretRef"), name and prefix
+        /// (the entries never share a variable, so their order does not change the environment); a variable read from one
+        /// key is a valueFrom reference; the rest are literal values, in order.
+        /// </summary>
         private void Env(KubeWorkload w, string workload, SortedDictionary<string, object?> container)
         {
-            if (w.EnvironmentFromFiles.Count > 0)
-            {
-                string cm = Named(_configMapNames, "ConfigMap", workload, workload + "-env", KubeNames.ToDnsSubdomain(workload + "-env"), "RFC 1123 subdomain");
-                var data = M();
-                foreach (var (k, v) in w.EnvironmentFromFiles) data[k] = v;
-                var labels = M();
-                labels[NameLabel] = workload;
-                ConfigMaps.Add(Doc("v1", "ConfigMap", Meta(cm, labels), "data", data));
-                var reference = M();
-                reference["name"] = cm;
-                var from = M();
-                from["configMapRef"] = reference;
-                container["envFrom"] = new List<object?> { from };
-            }
             // the last definition of a name wins, in the position of its first
             var env = new OrderedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var (k, v) in w.Environment) env[k] = v;
-            if (env.Count == 0) return;
-            container["env"] = env.Select(kv =>
+
+            var whole = env.Where(kv => w.EnvironmentReferences.TryGetValue(kv.Key, out var r) && r.IsWholeObject)
+                .Select(kv => (Ref: w.EnvironmentReferences[kv.Key], Value: kv.Value))
+                .GroupBy(x => (x.Ref.Kind, x.Ref.Object, Prefix: x.Ref.Prefix!))
+                .Select(g => (g.Key, Name: Stored(g.Key.Kind, g.Key.Object, g.Select(x => (x.Ref.Key, x.Value)).ToList(), workload)))
+                .OrderBy(x => x.Key.Kind, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Key.Prefix, StringComparer.Ordinal)
+                .ToList();
+            if (whole.Count > 0)
+            {
+                container["envFrom"] = whole.Select(x =>
+                {
+                    var reference = M();
+                    reference["name"] = x.Name;
+                    var from = M();
+                    from[x.Key.Kind == "Secret" ? "secretRef" : "configMapRef"] = reference;
+                    if (x.Key.Prefix.Length > 0) from["prefix"] = x.Key.Prefix;
+                    return (object?)from;
+                }).ToList();
+            }
+
+            var rest = env.Where(kv => !(w.EnvironmentReferences.TryGetValue(kv.Key, out var r) && r.IsWholeObject)).ToList();
+            if (rest.Count == 0) return;
+            container["env"] = rest.Select(kv =>
             {
                 var e = M();
                 e["name"] = kv.Key;
@@ -321,19 +336,27 @@ public static class KubeManifestBuilder
         }
 
         /// <summary>
-        /// The valueFrom of a variable that came from key <see cref="KubeEnvReference.Key"/> of a Secret or ConfigMap:
-        /// the value is put in that object (<see cref="Put"/>).
+        /// The valueFrom of a variable that came from key <see cref="KubeEnvReference.Key"/> of a Secret or ConfigMap
+        /// (<see cref="Stored"/> keeps the value in that object).
         /// </summary>
         private SortedDictionary<string, object?> ValueFrom(KubeEnvReference r, string value)
         {
-            string name = Put(r.Kind, r.Object, [new(r.Key, System.Text.Encoding.UTF8.GetBytes(value))]);
             var keyRef = M();
             keyRef["key"] = r.Key;
-            keyRef["name"] = name;
+            keyRef["name"] = Stored(r.Kind, r.Object, [(r.Key, value)], null);
             var from = M();
             from[r.Kind == "Secret" ? "secretKeyRef" : "configMapKeyRef"] = keyRef;
             return from;
         }
+
+        /// <summary>
+        /// Puts <paramref name="items"/> (key, text value) into the Secret or ConfigMap <paramref name="obj"/> of the
+        /// played manifest (or of a compose env_file) and returns the object's name in the output (<see cref="Put"/>).
+        /// <paramref name="owner"/>, the workload that reads the whole object (envFrom), labels the object it makes
+        /// (app.kubernetes.io/name); an object made for single keys or a volume has no labels.
+        /// </summary>
+        private string Stored(string kind, string obj, IReadOnlyList<(string Key, string Value)> items, string? owner) =>
+            Put(kind, obj, items.Select(i => new KeyValuePair<string, byte[]>(i.Key, System.Text.Encoding.UTF8.GetBytes(i.Value))).ToList(), owner);
 
         /// <summary>
         /// Puts <paramref name="entries"/> (key → bytes) into the Secret (data, base64, as the API stores it) or ConfigMap
@@ -342,23 +365,27 @@ public static class KubeManifestBuilder
         /// holds a different value there, the entries go into a second object of a suffixed name (with a warning).
         /// Returns the name of the object written.
         /// </summary>
-        private string Put(string kind, string obj, IReadOnlyList<KeyValuePair<string, byte[]>> entries)
+        private string Put(string kind, string obj, IReadOnlyList<KeyValuePair<string, byte[]>> entries, string? owner = null)
         {
             bool secret = kind == "Secret";
-            var stored = entries.Select(e => (e.Key, Value: Stored(secret, e.Value))).ToList();
+            var stored = entries.Select(e => (e.Key, Value: StoredValue(secret, e.Value))).ToList();
             if (!_referenced.TryGetValue((kind, obj), out var variants)) _referenced[(kind, obj)] = variants = [];
             int at = variants.FindIndex(v => stored.All(e => !Held(v.Doc, e.Key, out var had) || had == e.Value));
             if (at < 0)
             {
                 at = variants.Count;
-                if (at > 0) Warnings.Add($"Containers read different values from key '{stored.First(e => variants.Any(v => Held(v.Doc, e.Key, out var had) && had != e.Value)).Key}' of the {kind} '{obj}'; a second {kind} is written for the other value.");
+                // every variant holds another value under one of the keys; the first one does too
+                string clash = at == 0 ? "" : stored.First(e => Held(variants[0].Doc, e.Key, out var had) && had != e.Value).Key;
+                if (at > 0) Warnings.Add($"Containers read different values from key '{clash}' of the {kind} '{obj}'; a second {kind} is written for the other value.");
             }
             if (at == variants.Count)
             {
                 var scope = secret ? _secretNames : _configMapNames;
                 string original = kind + "/" + obj + (at == 0 ? "" : "#" + at.ToString(CultureInfo.InvariantCulture));
                 string name = Named(scope, kind, original, obj, KubeNames.ToDnsSubdomain(obj), "RFC 1123 subdomain");
-                var doc = Doc("v1", kind, Meta(name, M()), null, null);
+                var labels = M();
+                if (owner is not null) labels[NameLabel] = owner;
+                var doc = Doc("v1", kind, Meta(name, labels), null, null);
                 (secret ? Secrets : ConfigMaps).Add(doc);
                 variants.Add((name, doc));
             }
@@ -373,7 +400,7 @@ public static class KubeManifestBuilder
         }
 
         /// <summary>A value as the object stores it: a Secret's base64; a ConfigMap's text, or base64 for binaryData when it is not UTF-8.</summary>
-        private static (string Value, bool Binary) Stored(bool secret, byte[] bytes)
+        private static (string Value, bool Binary) StoredValue(bool secret, byte[] bytes)
         {
             if (secret) return (Convert.ToBase64String(bytes), false);
             try { return (new System.Text.UTF8Encoding(false, true).GetString(bytes), false); }

@@ -132,9 +132,11 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// run, create and exec exit 125 on an option they refuse) and the CommandNeedsDoubleDash error is thrown as
     /// terminating. Call it from BeginProcessing, before pipeline input binds.
     /// </summary>
-    protected void RefuseUnsafeCommandWords(string commandParameter)
+    /// <param name="targetParameter">The positional target before the command (run and create: -Image), see
+    /// <see cref="CommandWordsGuard.Check"/>.</param>
+    protected void RefuseUnsafeCommandWords(string commandParameter, string? targetParameter = null)
     {
-        if (CommandWordsGuard.Check(this, commandParameter) is not { } refused) return;
+        if (CommandWordsGuard.Check(this, commandParameter, targetParameter) is not { } refused) return;
         SetLastExitCode(Contract.StartFailure.EngineError);
         ThrowTerminatingError(refused);
     }

@@ -22,6 +22,17 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     [ArgumentCompleter(typeof(ContainerIdCompleter))]
     public string[] Id { get; set; } = [];
 
+    /// <summary>
+    /// Containers down the pipeline (live, or deserialized from a job or a remote session): each is looked up again by its
+    /// Id, never by its name, so a container from another host does not silently turn into a local container of the same
+    /// name (ObjectNotFound, "... or the object came from another host"), as Stop-Container and the other cmdlets that
+    /// take containers do. Refreshes a container's state: <c>$c | Get-Container</c>.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Container", ValueFromPipeline = true)]
+    [Alias("Container")]
+    [DeserializedReferenceTransformation(typeof(Container))]
+    public Container[] InputObject { get; set; } = [];
+
     /// <summary>Include stopped containers (docker ps -a).</summary>
     [Parameter] public SwitchParameter All { get; set; }
 
@@ -45,7 +56,7 @@ public sealed class GetContainerCommand : ContainerCmdletBase
     /// <summary>
     /// A project from Get-ContainerProject or Import-ContainerProject down the pipeline: its containers, as -Project
     /// with its name (<c>Get-ContainerProject lab | Get-Container</c>; without this the project's Name would bind to
-    /// -Name). Containers and names keep binding to -Name. A deserialized summary or project (remoting, jobs) binds
+    /// -Name). Containers bind to -InputObject, names to -Name. A deserialized summary or project (remoting, jobs) binds
     /// here too (<see cref="DeserializedProjectTransformationAttribute"/>).
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = "ProjectSummary", ValueFromPipeline = true)]
@@ -75,6 +86,7 @@ public sealed class GetContainerCommand : ContainerCmdletBase
         try
         {
             if (ParameterSetName == "Id") { list = Resolve(null, Id, null); named = true; }
+            else if (ParameterSetName == "Container") { list = Resolve(null, null, InputObject); named = true; }
             else if (Name is { Length: > 0 })
             {
                 named = TargetResolver<Container>.NamesLiterally(Name);
