@@ -63,7 +63,7 @@ Describe 'ConvertTo-ContainerKubeYaml on a running container' {
         $y | Should -Match 'cpu: "500m"'
         $y | Should -Match '(?m)^        add:\n        - NET_ADMIN\n        drop:\n        - MKNOD$'
         $y | Should -Match '(?m)^    livenessProbe:\n      exec:\n        command:\n        - /bin/sh\n        - "-c"\n        - "true"\n      failureThreshold: 3\n      periodSeconds: 5$'
-        $y | Should -Match '(?m)^    startupProbe:\n(.*\n){5}      failureThreshold: 4\n      periodSeconds: 5$'
+        $y | Should -Match '(?m)^    startupProbe:\n(.*\n){5}      failureThreshold: 7\n      periodSeconds: 5$'
         $y | Should -Match '(?m)^  restartPolicy: OnFailure$'
         $y | Should -Match '(?m)^    tier: front$'
         $y | Should -Match '(?m)^    Bad-Key: x$'
@@ -146,6 +146,24 @@ Describe 'Export-ContainerKube' {
         (Get-Content -Raw $script:Out).Trim() | Should -Be 'keep me'
         Export-ContainerKube -InputObject $script:Web -Path $script:Out -Force -WarningAction SilentlyContinue
         Get-Content -Raw $script:Out | Should -Match '(?m)^kind: Pod$'
+    }
+
+    It 'says What if over an existing file, passes the provider''s FileInfo through, and names a missing directory (issue 17)' {
+        Set-Content $script:Out 'keep me'
+        # -WhatIf is asked before the file's existence is an error (Out-File's order): no FileExists error, nothing written
+        Export-ContainerKube -InputObject $script:Web -Path $script:Out -WhatIf -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $e | Should -BeNullOrEmpty
+        (Get-Content -Raw $script:Out).Trim() | Should -Be 'keep me'
+        $f = Export-ContainerKube -InputObject $script:Web -Path $script:Out -Force -PassThru -WarningAction SilentlyContinue
+        $f | Should -BeOfType System.IO.FileInfo
+        $f.PSPath | Should -BeLike 'Microsoft.PowerShell.Core\FileSystem::*web.yaml'
+        $missing = Join-Path $script:Root 'k8s-no-such-dir/web.yaml'
+        Export-ContainerKube -InputObject $script:Web -Path $missing -ErrorVariable e2 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -BeLike 'DirectoryNotFound,*'
+        $e2[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e2[0].Exception.Message | Should -BeLike "The directory '*k8s-no-such-dir' of '*' does not exist."
+        $e2[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
+        Test-Path (Split-Path $missing) | Should -BeFalse
     }
 }
 

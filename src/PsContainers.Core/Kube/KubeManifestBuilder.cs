@@ -75,8 +75,8 @@ public static class KubeManifestBuilder
         private readonly HashSet<string> _renamed = new(StringComparer.Ordinal);
         public readonly List<SortedDictionary<string, object?>> Secrets = [];
         private readonly KubeNameScope _secretNames = new(KubeNames.MaxSubdomainLength);
-        /// <summary>The Secrets and ConfigMaps made for env references, by (kind, object name in the played manifest): each variant's name and data.</summary>
-        private readonly Dictionary<(string Kind, string Object), List<(string Name, SortedDictionary<string, object?> Data)>> _referenced = new();
+        /// <summary>The Secrets and ConfigMaps made for env references and volumes, by (kind, object name in the played manifest): each variant's name and document.</summary>
+        private readonly Dictionary<(string Kind, string Object), List<(string Name, SortedDictionary<string, object?> Doc)>> _referenced = new();
 
         /// <summary>
         /// The name of <paramref name="key"/> (what tells objects apart: a workload's source, a volume's name) wanted as
@@ -222,6 +222,33 @@ public static class KubeManifestBuilder
                     v["hostPath"] = hp;
                     Warnings.Add($"'{w.Source}': the bind mount of '{m.Source}' at '{m.Target}' is a hostPath volume: it ties the pod to a node that has that path, and clusters often forbid hostPath.");
                     break;
+                case KubeMountKind.ConfigMap or KubeMountKind.Secret:
+                {
+                    // a played configMap/secret volume: the volume as the manifest had it, the object from its files
+                    var vs = m.VolumeSource!;
+                    bool secret = m.Kind == KubeMountKind.Secret;
+                    original = vs.Volume;
+                    string obj = vs.Found
+                        ? Put(vs.Kind, vs.Object, vs.Keys.Where(m.Data.ContainsKey).Select(k => new KeyValuePair<string, byte[]>(k, m.Data[k])).ToList())
+                        : KubeNames.ToDnsSubdomain(vs.Object);
+                    if (vs.Found && vs.Keys.Any(k => !m.Data.ContainsKey(k)))
+                        Warnings.Add($"'{w.Source}': the files of {vs.Kind} '{vs.Object}' at '{m.Target}' could not all be read; the keys {string.Join(", ", vs.Keys.Where(k => !m.Data.ContainsKey(k)))} are left out.");
+                    var body = M();
+                    body[secret ? "secretName" : "name"] = obj;
+                    if (vs.Items is { } items)
+                        body["items"] = items.Select(i =>
+                        {
+                            var item = M();
+                            item["key"] = i.Key;
+                            item["path"] = i.Path;
+                            if (i.Mode is int im) item["mode"] = im;
+                            return (object?)item;
+                        }).ToList();
+                    if (vs.DefaultMode is int dm) body["defaultMode"] = dm;
+                    if (vs.Optional is bool opt) body["optional"] = opt;
+                    v[secret ? "secret" : "configMap"] = body;
+                    break;
+                }
                 case KubeMountKind.Tmpfs:
                     original = m.Target + "-tmpfs";
                     var ed = M();
@@ -235,7 +262,12 @@ public static class KubeManifestBuilder
                     break;
             }
             // volume names are local to the pod: derived from the source, made unique in the pod
-            string key = m.Kind is KubeMountKind.Volume or KubeMountKind.Bind ? m.Kind + "\0" + m.Source : m.Kind + "\0" + m.Target;
+            string key = m.Kind switch
+            {
+                KubeMountKind.Volume or KubeMountKind.Bind => m.Kind + "\0" + m.Source,
+                KubeMountKind.ConfigMap or KubeMountKind.Secret => m.Kind + "\0" + m.VolumeSource!.Volume,
+                _ => m.Kind + "\0" + m.Target,
+            };
             string name = podScope.Take(key, KubeNames.ToDnsLabel(original.TrimStart('/')));
             v["name"] = name;
             return (name, v);
@@ -318,24 +350,32 @@ public static class KubeManifestBuilder
         }
 
         /// <summary>
-        /// Puts <paramref name="items"/> (key, value) into the Secret (data base64, as the API stores it) or ConfigMap
-        /// <paramref name="obj"/> of the played manifest (or of a compose env_file) and returns the object's name in the
-        /// output. An object is made once per name and shared by every container that reads it; when a container reads a
-        /// different value under a key another container already put there, the items go into a second object of a
-        /// suffixed name (with a warning). <paramref name="owner"/>, the workload that reads the whole object (envFrom),
-        /// labels the object it makes (app.kubernetes.io/name); an object made for single keys has no labels.
+        /// Puts <paramref name="items"/> (key, text value) into the Secret or ConfigMap <paramref name="obj"/> of the
+        /// played manifest (or of a compose env_file) and returns the object's name in the output (<see cref="Put"/>).
+        /// <paramref name="owner"/>, the workload that reads the whole object (envFrom), labels the object it makes
+        /// (app.kubernetes.io/name); an object made for single keys or a volume has no labels.
         /// </summary>
-        private string Stored(string kind, string obj, IReadOnlyList<(string Key, string Value)> items, string? owner)
+        private string Stored(string kind, string obj, IReadOnlyList<(string Key, string Value)> items, string? owner) =>
+            Put(kind, obj, items.Select(i => new KeyValuePair<string, byte[]>(i.Key, System.Text.Encoding.UTF8.GetBytes(i.Value))).ToList(), owner);
+
+        /// <summary>
+        /// Puts <paramref name="entries"/> (key → bytes) into the Secret (data, base64, as the API stores it) or ConfigMap
+        /// (data when UTF-8 text, else binaryData in base64) named <paramref name="obj"/> in the played manifest, made
+        /// once per object name and shared by every container and volume that reads it; when one of the keys already
+        /// holds a different value there, the entries go into a second object of a suffixed name (with a warning).
+        /// Returns the name of the object written.
+        /// </summary>
+        private string Put(string kind, string obj, IReadOnlyList<KeyValuePair<string, byte[]>> entries, string? owner = null)
         {
             bool secret = kind == "Secret";
-            var stored = items.Select(i => (i.Key, Value: secret ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(i.Value)) : i.Value)).ToList();
+            var stored = entries.Select(e => (e.Key, Value: StoredValue(secret, e.Value))).ToList();
             if (!_referenced.TryGetValue((kind, obj), out var variants)) _referenced[(kind, obj)] = variants = [];
-            int at = variants.FindIndex(v => stored.All(i => !v.Data.TryGetValue(i.Key, out var had) || (string)had! == i.Value));
+            int at = variants.FindIndex(v => stored.All(e => !Held(v.Doc, e.Key, out var had) || had == e.Value));
             if (at < 0)
             {
                 at = variants.Count;
                 // every variant holds another value under one of the keys; the first one does too
-                string clash = at == 0 ? "" : stored.First(i => variants[0].Data.TryGetValue(i.Key, out var had) && (string)had! != i.Value).Key;
+                string clash = at == 0 ? "" : stored.First(e => Held(variants[0].Doc, e.Key, out var had) && had != e.Value).Key;
                 if (at > 0) Warnings.Add($"Containers read different values from key '{clash}' of the {kind} '{obj}'; a second {kind} is written for the other value.");
             }
             if (at == variants.Count)
@@ -343,14 +383,41 @@ public static class KubeManifestBuilder
                 var scope = secret ? _secretNames : _configMapNames;
                 string original = kind + "/" + obj + (at == 0 ? "" : "#" + at.ToString(CultureInfo.InvariantCulture));
                 string name = Named(scope, kind, original, obj, KubeNames.ToDnsSubdomain(obj), "RFC 1123 subdomain");
-                var data = M();
                 var labels = M();
                 if (owner is not null) labels[NameLabel] = owner;
-                (secret ? Secrets : ConfigMaps).Add(Doc("v1", kind, Meta(name, labels), "data", data));
-                variants.Add((name, data));
+                var doc = Doc("v1", kind, Meta(name, labels), null, null);
+                (secret ? Secrets : ConfigMaps).Add(doc);
+                variants.Add((name, doc));
             }
-            foreach (var (k, v) in stored) variants[at].Data[k] = v;
+            var target = variants[at].Doc;
+            foreach (var (key, (value, binary)) in stored)
+            {
+                string field = binary ? "binaryData" : "data";
+                if (!target.TryGetValue(field, out var map)) target[field] = map = M();
+                ((SortedDictionary<string, object?>)map!)[key] = value;
+            }
             return variants[at].Name;
+        }
+
+        /// <summary>A value as the object stores it: a Secret's base64; a ConfigMap's text, or base64 for binaryData when it is not UTF-8.</summary>
+        private static (string Value, bool Binary) StoredValue(bool secret, byte[] bytes)
+        {
+            if (secret) return (Convert.ToBase64String(bytes), false);
+            try { return (new System.Text.UTF8Encoding(false, true).GetString(bytes), false); }
+            catch (System.Text.DecoderFallbackException) { return (Convert.ToBase64String(bytes), true); }
+        }
+
+        /// <summary>Whether <paramref name="doc"/> holds <paramref name="key"/> (in data or binaryData), with the stored value.</summary>
+        private static bool Held(SortedDictionary<string, object?> doc, string key, out (string, bool) value)
+        {
+            foreach (var (field, binary) in new[] { ("data", false), ("binaryData", true) })
+                if (doc.TryGetValue(field, out var map) && ((SortedDictionary<string, object?>)map!).TryGetValue(key, out var v))
+                {
+                    value = ((string)v!, binary);
+                    return true;
+                }
+            value = default;
+            return false;
         }
 
         private List<(KubeWorkloadPort Port, string Name)> Ports(KubeWorkload w, SortedDictionary<string, object?> container)
@@ -433,15 +500,19 @@ public static class KubeManifestBuilder
             live["timeoutSeconds"] = Seconds(h.EffectiveTimeout());
             live["failureThreshold"] = h.EffectiveRetries();
             container["livenessProbe"] = live;
+            if (w.InitialDelaySeconds is int delay)
+            {
+                // a played livenessProbe's initialDelaySeconds comes back as it was (a fixed point), not as a startupProbe
+                live["initialDelaySeconds"] = delay;
+                return;
+            }
             if (h.EffectiveStartPeriod() > TimeSpan.Zero)
             {
-                // docker's start period: failures do not count until it ends or a probe succeeds; a startup probe
-                // probing every start interval for as many tries as fit in the period is the same window
                 var startup = Probe(h.Test);
                 int every = Seconds(h.EffectiveStartInterval());
                 startup["periodSeconds"] = every;
                 startup["timeoutSeconds"] = Seconds(h.EffectiveTimeout());
-                startup["failureThreshold"] = Math.Max(1, (int)Math.Ceiling(h.EffectiveStartPeriod().TotalSeconds / every));
+                startup["failureThreshold"] = StartupFailureThreshold(h.EffectiveStartPeriod(), every, h.EffectiveRetries());
                 container["startupProbe"] = startup;
             }
         }
@@ -524,16 +595,28 @@ public static class KubeManifestBuilder
             return m;
         }
 
-        private static SortedDictionary<string, object?> Doc(string apiVersion, string kind, SortedDictionary<string, object?> meta, string bodyKey, object body)
+        private static SortedDictionary<string, object?> Doc(string apiVersion, string kind, SortedDictionary<string, object?> meta, string? bodyKey, object? body)
         {
             var d = M();
             d["apiVersion"] = apiVersion;
             d["kind"] = kind;
             d["metadata"] = meta;
-            d[bodyKey] = body;
+            if (bodyKey is not null) d[bodyKey] = body;
             return d;
         }
     }
+
+    /// <summary>
+    /// The startupProbe's failureThreshold for docker's start period <paramref name="startPeriod"/> probed every
+    /// <paramref name="periodSeconds"/> (the start interval) with <paramref name="retries"/>: ceil(S / I) + R. Docker
+    /// counts no failure during the start period (a success ends it early) and marks the container unhealthy after R
+    /// consecutive failures once it is over; the kubelet restarts a container whose startupProbe fails failureThreshold
+    /// times in a row, so the threshold covers the probes of the start period plus the R failures docker tolerates
+    /// after it. <see cref="KubePlanner"/> reads it back as a start period of I × (failureThreshold − R), at least one
+    /// period, so generate → play → generate is a fixed point.
+    /// </summary>
+    public static int StartupFailureThreshold(TimeSpan startPeriod, int periodSeconds, int retries) =>
+        (int)Math.Min(int.MaxValue, (long)Math.Ceiling(startPeriod.TotalSeconds / Math.Max(1, periodSeconds)) + Math.Max(1, retries));
 
     /// <summary>A byte count as a Kubernetes quantity: "64Mi", "1Gi", "512Ki" when exact, else plain bytes.</summary>
     public static string Bytes(long bytes)

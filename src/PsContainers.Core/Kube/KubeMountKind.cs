@@ -11,4 +11,8 @@ public enum KubeMountKind
     Bind,
     /// <summary>A tmpfs: an <c>emptyDir</c> with <c>medium: Memory</c> and its size as <c>sizeLimit</c>.</summary>
     Tmpfs,
+    /// <summary>A configMap volume a play made (files of a ConfigMap): a <c>configMap</c> volume and the ConfigMap object.</summary>
+    ConfigMap,
+    /// <summary>A secret volume a play made (files of a Secret): a <c>secret</c> volume and the Secret object.</summary>
+    Secret,
 }

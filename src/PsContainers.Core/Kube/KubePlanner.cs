@@ -31,7 +31,9 @@ namespace PsContainers.Core.Kube;
 /// runAsGroup, capabilities add/drop, privileged, readOnlyRootFilesystem), volumeMounts, tty, stdin, livenessProbe
 /// (exec, httpGet or tcpSocket: the healthcheck, the network ones made by pscmon in the pod's network namespace at
 /// 127.0.0.1, HealthConfig's HTTP-GET and TCP-SOCKET tests; periodSeconds default 10, timeoutSeconds 1,
-/// failureThreshold 3; initialDelaySeconds as the start period) and startupProbe (its period × failureThreshold is the start period, its period the start interval).
+/// failureThreshold 3; initialDelaySeconds as the start period, recorded to come back as initialDelaySeconds) and startupProbe
+/// (its period × (failureThreshold − the livenessProbe's failureThreshold), at least one period, is the start period,
+/// its period the start interval: the inverse of <see cref="KubeManifestBuilder.StartupFailureThreshold"/>).
 /// Pod fields: containers, volumes (persistentVolumeClaim, hostPath with its type, emptyDir — an anonymous volume the
 /// pod's containers share, or a tmpfs per container with medium Memory —, configMap, secret), restartPolicy (Always →
 /// always, OnFailure → on-failure, Never → no), hostname, securityContext runAsUser/runAsGroup,
@@ -102,6 +104,12 @@ public static class KubePlanner
                     int replicas = Int(spec, "replicas", where + " spec") ?? 1;
                     if (replicas < 0) throw ctx.Invalid($"{where}: spec.replicas is negative.");
                     var (labels, podSpec) = Template(ctx, spec, where);
+                    if (replicas > 1 && PodOf(ctx, $"{name}-pod-0", where, labels, podSpec, DefaultRestartPolicy, job: false, deployment: true).Options.Publish is { Count: > 0 } held)
+                        // every replica here would publish the same host port: only the first could bind it (a cluster
+                        // spreads replicas over nodes; one host cannot), so refuse before anything is made
+                        throw ctx.Invalid($"{where}: spec.replicas is {replicas}, but its pods publish the host port{(held.Count > 1 ? "s" : "")} "
+                            + string.Join(", ", held.Select(p => p.HostPort.ToString(CultureInfo.InvariantCulture) + "/" + p.Protocol)) + " (hostPort), which only one pod on this host can bind; "
+                            + "use replicas: 1 or drop the hostPort.");
                     for (int i = 0; i < replicas; i++)
                     {
                         // the pod records its Deployment and replica index, so that generating from it writes the Deployment back
@@ -181,8 +189,8 @@ public static class KubePlanner
 
     private static List<(YamlMappingNode Doc, string Where)> Load(string yaml, string file)
     {
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
+        YamlStream stream;
+        try { stream = KubeYamlReader.Load(yaml); }
         catch (YamlException e)
         {
             throw PscException.InvalidData(ErrorIds.KubeInvalidManifest, $"{file} is not valid YAML (line {e.Start.Line}): {e.Message}", file, e);
@@ -190,15 +198,19 @@ public static class KubePlanner
         var docs = new List<(YamlMappingNode, string)>();
         for (int i = 0; i < stream.Documents.Count; i++)
         {
-            switch (stream.Documents[i].RootNode)
+            foreach (var (node, item) in KubeYamlReader.Objects(stream.Documents[i].RootNode))
             {
-                case YamlMappingNode m:
-                    docs.Add((m, $"{file} document {(i + 1).ToString(CultureInfo.InvariantCulture)}"));
-                    break;
-                case YamlScalarNode { Value: null or "" or "null" or "~" }:
-                    break; // an empty document
-                default:
-                    throw PscException.InvalidData(ErrorIds.KubeInvalidManifest, $"{file} document {i + 1} is not a mapping.", file);
+                string where = $"{file} document {(i + 1).ToString(CultureInfo.InvariantCulture)}" + (item is int n ? $" item {n.ToString(CultureInfo.InvariantCulture)}" : "");
+                switch (node)
+                {
+                    case YamlMappingNode m:
+                        docs.Add((m, where));
+                        break;
+                    case YamlScalarNode { Value: null or "" or "null" or "~" } when item is null:
+                        break; // an empty document
+                    default:
+                        throw PscException.InvalidData(ErrorIds.KubeInvalidManifest, $"{where} is not a mapping.", file);
+                }
             }
         }
         return docs;
@@ -293,6 +305,8 @@ public static class KubePlanner
         public string? Source;
         public bool ReadOnly;
         public long? SizeLimit;
+        /// <summary>configMap/secret: what the containers that mount it record (<see cref="KubePlayRecord.VolumesLabel"/>), its Target unset.</summary>
+        public KubeVolumeSource? Record;
     }
 
     private static KubePlayPod PodOf(Context ctx, string podName, string where, Dictionary<string, string> labels, YamlMappingNode spec,
@@ -373,31 +387,43 @@ public static class KubePlanner
                     Known(ctx, body!, at + " " + kinds[0], refKey, "items", "defaultMode", "optional");
                     string objName = Str(body!, refKey, at) ?? throw ctx.Invalid($"{at} has no {kinds[0]}.{refKey}.");
                     bool optional = Bool(body!, "optional", at) ?? false;
-                    int mode = Int(body!, "defaultMode", at) ?? 0b110_100_100;
+                    int? givenMode = Int(body!, "defaultMode", at);
+                    int mode = givenMode ?? 0b110_100_100;
+                    bool? givenOptional = Bool(body!, "optional", at);
                     var source = cm ? ctx.ConfigMaps : ctx.Secrets;
                     fileVolumes.Add(name);
                     pv.Source = Path.Combine(filesDir, name);
                     pv.ReadOnly = true;
-                    if (!source.TryGetValue(objName, out var data))
-                    {
-                        if (!optional) throw ctx.NotFound($"{at} mounts the {(cm ? "ConfigMap" : "Secret")} '{objName}', which the file does not define.");
-                        break;
-                    }
+                    List<KubeVolumeItem>? items = Get(body!, "items") is null ? null : [];
+                    var keys = new List<string>();
+                    bool found = source.TryGetValue(objName, out var data);
+                    if (!found && !optional) throw ctx.NotFound($"{at} mounts the {(cm ? "ConfigMap" : "Secret")} '{objName}', which the file does not define.");
                     foreach (var (item, iat) in Items(ctx, body!, "items", at))
                     {
                         Known(ctx, item, iat, "key", "path", "mode");
                         string key = Str(item, "key", iat) ?? throw ctx.Invalid($"{iat} has no key.");
-                        string path = Str(item, "path", iat) ?? throw ctx.Invalid($"{iat} has no path.");
-                        if (!data.TryGetValue(key, out var bytes))
+                        string path = CheckFilePath(ctx, Str(item, "path", iat) ?? throw ctx.Invalid($"{iat} has no path."), iat);
+                        int? itemMode = Int(item, "mode", iat);
+                        items!.Add(new KubeVolumeItem { Key = key, Path = path, Mode = itemMode });
+                        if (data is null || !data.TryGetValue(key, out var bytes))
                         {
                             if (optional) continue;
                             throw ctx.NotFound($"{iat}: the {(cm ? "ConfigMap" : "Secret")} '{objName}' has no key '{key}'.");
                         }
-                        files.Add(new KubePlayFile { RelativePath = name + "/" + CheckFilePath(ctx, path, iat), Content = bytes, Mode = Int(item, "mode", iat) ?? mode });
+                        keys.Add(key);
+                        files.Add(new KubePlayFile { RelativePath = name + "/" + path, Content = bytes, Mode = itemMode ?? mode });
                     }
-                    if (Get(body!, "items") is null)
+                    if (items is null && data is not null)
                         foreach (var (key, bytes) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                        {
+                            keys.Add(key);
                             files.Add(new KubePlayFile { RelativePath = name + "/" + CheckFilePath(ctx, key, at + $" key '{key}'"), Content = bytes, Mode = mode });
+                        }
+                    pv.Record = new KubeVolumeSource
+                    {
+                        Volume = name, Kind = cm ? "ConfigMap" : "Secret", Object = objName, Items = items, Keys = keys,
+                        DefaultMode = givenMode, Optional = givenOptional, Found = found,
+                    };
                     break;
                 }
                 default:
@@ -523,6 +549,7 @@ public static class KubePlanner
         if (uid is long u) o.User = gid is long g ? $"{u}:{g}" : u.ToString(CultureInfo.InvariantCulture);
         else if (gid is not null) ctx.Warn($"{at}: runAsGroup without runAsUser is not supported (a user is given as uid[:gid]); the image's user is kept.");
 
+        var fileSources = new List<KubeVolumeSource>();
         foreach (var (vm, vat) in Items(ctx, c, "volumeMounts", at))
         {
             Known(ctx, vm, vat, "name", "mountPath", "readOnly");
@@ -541,13 +568,22 @@ public static class KubePlanner
                 case "tmpfs":
                     o.Mounts.Add(new MountSpec { Type = MountKind.Tmpfs, Destination = target, ReadOnly = ro, Tmpfs = new TmpfsMount { SizeBytes = pv.SizeLimit } });
                     break;
-                case "hostPath" or "configMap" or "secret":
+                case "hostPath":
                     o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = pv.Source, Destination = target, ReadOnly = ro });
+                    break;
+                case "configMap" or "secret":
+                    o.Mounts.Add(new MountSpec { Type = MountKind.Bind, Source = pv.Source, Destination = target, ReadOnly = ro });
+                    fileSources.Add(new KubeVolumeSource
+                    {
+                        Target = target, Volume = pv.Record!.Volume, Kind = pv.Record.Kind, Object = pv.Record.Object, Items = pv.Record.Items,
+                        Keys = pv.Record.Keys, DefaultMode = pv.Record.DefaultMode, Optional = pv.Record.Optional, Found = pv.Record.Found,
+                    });
                     break;
             }
         }
+        if (KubePlayRecord.FormatVolumes(fileSources) is { } volumeRecord) o.Labels[KubePlayRecord.VolumesLabel] = volumeRecord;
 
-        o.Healthcheck = Health(ctx, c, at, namedPorts);
+        o.Healthcheck = Health(ctx, c, at, namedPorts, o.Labels);
         return o;
     }
 
@@ -644,7 +680,8 @@ public static class KubePlanner
     }
 
     /// <summary>The healthcheck of the exec livenessProbe (and startupProbe), or null.</summary>
-    private static HealthConfig? Health(Context ctx, YamlMappingNode c, string at, Dictionary<string, int> ports)
+    /// <param name="labels">The container's labels: a livenessProbe's initialDelaySeconds (without a startupProbe) is recorded there (<see cref="KubePlayRecord.InitialDelayLabel"/>).</param>
+    private static HealthConfig? Health(Context ctx, YamlMappingNode c, string at, Dictionary<string, int> ports, Dictionary<string, string> labels)
     {
         var live = Map(c, "livenessProbe", at);
         var startup = Map(c, "startupProbe", at);
@@ -662,13 +699,19 @@ public static class KubePlanner
             Timeout = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(timeout)),
             Retries = failures,
         };
-        if (delay > 0) h.StartPeriod = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(delay));
+        if (delay > 0)
+        {
+            h.StartPeriod = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(delay));
+            if (startup is null) labels[KubePlayRecord.InitialDelayLabel] = delay.ToString(CultureInfo.InvariantCulture);
+        }
         if (startup is not null)
         {
             var (stest, speriod, _, sfailures, sdelay) = Probe(ctx, startup, at + " startupProbe", ports);
             if (stest is not null && !stest.SequenceEqual(test, StringComparer.Ordinal))
                 ctx.Warn($"{at}: the startupProbe runs another check than the livenessProbe; only its timing is used (the start period).");
-            h.StartPeriod = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(sdelay + (long)speriod * sfailures));
+            // the inverse of KubeManifestBuilder.StartupFailureThreshold: the startup probe's failures beyond the
+            // livenessProbe's failureThreshold (R) are docker's start period, at least one period
+            h.StartPeriod = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(sdelay + (long)speriod * Math.Max(1, sfailures - failures)));
             h.StartInterval = HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(speriod));
         }
         return h;

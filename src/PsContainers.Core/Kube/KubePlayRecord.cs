@@ -42,6 +42,18 @@ public static class KubePlayRecord
     /// <summary>The container's <see cref="KubeEnvReference"/>s as a JSON array (names only, never values).</summary>
     public const string EnvLabel = Prefix + "env";
 
+    /// <summary>
+    /// The container's configMap and secret volume mounts (<see cref="KubeVolumeSource"/>s) as a JSON array: sources,
+    /// keys, items and modes, never the data.
+    /// </summary>
+    public const string VolumesLabel = Prefix + "volumes";
+
+    /// <summary>
+    /// The livenessProbe's initialDelaySeconds, in decimal seconds, when the healthcheck's start period came from it
+    /// (and not from a startupProbe): generate writes it back as initialDelaySeconds, not as a startupProbe.
+    /// </summary>
+    public const string InitialDelayLabel = Prefix + "initial-delay";
+
     /// <summary>The container's name in the manifest (the engine's container is named &lt;pod&gt;-&lt;name&gt;).</summary>
     public const string ContainerLabel = Prefix + "container";
 
@@ -111,6 +123,35 @@ public static class KubePlayRecord
     /// <summary>The value of <see cref="EnvLabel"/> for <paramref name="refs"/>; null when there is none.</summary>
     public static string? FormatEnv(IReadOnlyCollection<KubeEnvReference> refs) =>
         refs.Count == 0 ? null : JsonSerializer.Serialize(refs);
+
+    /// <summary>The value of <see cref="VolumesLabel"/> for <paramref name="sources"/>; null when there is none.</summary>
+    public static string? FormatVolumes(IReadOnlyCollection<KubeVolumeSource> sources) =>
+        sources.Count == 0 ? null : JsonSerializer.Serialize(sources, VolumeJson);
+
+    private static readonly JsonSerializerOptions VolumeJson = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>
+    /// The configMap and secret volume mounts recorded in <paramref name="labels"/>, by mount path; empty when there is
+    /// no record or it does not parse (edited by hand). An entry naming no valid volume, kind, object or key path is left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, KubeVolumeSource> VolumeSources(IReadOnlyDictionary<string, string> labels)
+    {
+        var result = new Dictionary<string, KubeVolumeSource>(StringComparer.Ordinal);
+        if (!labels.TryGetValue(VolumesLabel, out var json)) return result;
+        try
+        {
+            foreach (var v in JsonSerializer.Deserialize<List<KubeVolumeSource>>(json) ?? [])
+                if (v.Target.StartsWith('/') && KubeNames.IsDnsLabel(v.Volume) && v.Kind is ("Secret" or "ConfigMap") && KubeNames.IsDnsSubdomain(v.Object)
+                    && v.Keys.All(k => IsRelativeFile(v.PathOf(k))))
+                    result[v.Target] = v;
+        }
+        catch (JsonException) { }
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a relative file path without an empty, "." or ".." component.</summary>
+    public static bool IsRelativeFile(string path) =>
+        path.Length > 0 && !path.Contains('\0') && path.Split('/').All(p => p is not ("" or "." or ".."));
 
     /// <summary>
     /// The references recorded in <paramref name="labels"/>, by variable name; empty when there is no record. A record

@@ -18,7 +18,10 @@ public sealed class KubePlayer
     public KubePlayer(Engine engine) { _engine = engine; }
 
     /// <summary>The directory of the ConfigMap and Secret volume files of played pods: &lt;root&gt;/kube.</summary>
-    public static string FilesRoot(PscPaths paths) => Path.Combine(paths.Root, "kube");
+    public static string FilesRoot(PscPaths paths) => FilesRoot(paths.Root);
+
+    /// <summary>The directory of the ConfigMap and Secret volume files of played pods under the store root <paramref name="storeRoot"/>.</summary>
+    public static string FilesRoot(string storeRoot) => Path.Combine(storeRoot, "kube");
 
     /// <summary>
     /// Play <paramref name="plan"/> (podman kube play): the claims' volumes (an existing one is reused, as podman does),
@@ -36,6 +39,12 @@ public sealed class KubePlayer
     public IReadOnlyList<KubePlayResult> Play(KubePlayPlan plan, bool replace, bool noStart, Func<string, string, bool> approve, CancellationToken ct = default)
     {
         var results = new List<KubePlayResult>();
+        var approved = plan.Pods.Where(p => approve(p.Name,
+            $"{(replace ? "Replace" : "Create")} pod ({p.Source}: {string.Join(", ", p.Containers.Select(c => c.Name))}){(noStart ? "" : " and start it")}")).ToList();
+        var replaced = replace ? Replaced(plan, approved, approve) : [];
+        // everything that can be checked is checked before anything is made or removed (podman kube play --replace):
+        // a play that fails here leaves the pods it would have replaced running
+        Preflight(approved, replaced);
         foreach (var v in plan.Volumes)
         {
             if (!approve(v.Name, "Create volume (PersistentVolumeClaim)")) continue;
@@ -46,14 +55,11 @@ public sealed class KubePlayer
                 Kind = KubePlayResult.VolumeKind, Name = v.Name, Source = "PersistentVolumeClaim/" + v.Name, Status = existing ? "Existing" : "Created",
             });
         }
-        var approved = plan.Pods.Where(p => approve(p.Name,
-            $"{(replace ? "Replace" : "Create")} pod ({p.Source}: {string.Join(", ", p.Containers.Select(c => c.Name))}){(noStart ? "" : " and start it")}")).ToList();
-        if (replace)
-            foreach (var old in Replaced(plan, approved, approve))
-            {
-                ct.ThrowIfCancellationRequested();
-                RemovePod(old, ct);
-            }
+        foreach (var old in replaced)
+        {
+            ct.ThrowIfCancellationRequested();
+            RemovePod(old, ct);
+        }
         foreach (var p in approved)
         {
             ct.ThrowIfCancellationRequested();
@@ -92,9 +98,43 @@ public sealed class KubePlayer
         return result;
     }
 
+    /// <summary>
+    /// The checks of <see cref="Play"/> before anything changes, for the <paramref name="approved"/> pods with
+    /// <paramref name="replaced"/> about to go: no pod or container name is taken by anything but a pod being
+    /// replaced (and its containers); every image is in the store; every hostPath passes its type check without being
+    /// created (one of no type must exist: it is bound as it is) and lies outside the engine's directory of played pods'
+    /// files (<see cref="FilesRoot(PscPaths)"/>: the engine's own state, which a replace deletes; an earlier generate wrote such hostPaths).
+    /// </summary>
+    /// <exception cref="PscException">PodNameInUse, ContainerNameInUse (Conflict), ImageNotFound, KubeHostPathInvalid.</exception>
+    private void Preflight(IReadOnlyList<KubePlayPod> approved, IReadOnlyList<ContainerPod> replaced)
+    {
+        var going = replaced.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var store = new KubeStoreFiles(_engine.Paths.Root);
+        foreach (var p in approved)
+        {
+            if (_engine.Pods.Store.Find(p.Name) is { } taken && taken.Name == p.Name && !going.Contains(taken.Id))
+                throw new ConflictException(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId}.", p.Name) { Remedy = Remedy.ReplacePod };
+            foreach (var c in p.Containers)
+            {
+                if (c.Name is { } cname && _engine.ContainerStore.Find(cname) is { } holder && holder.Name == cname && !(holder.Pod is { } podId && going.Contains(podId)))
+                    throw PscException.Exists(ErrorIds.ContainerNameInUse,
+                        $"The container name '{cname}' of pod '{p.Name}' is already in use by container {holder.Id[..Math.Min(12, holder.Id.Length)]}, which is not in a pod this play replaces.", cname);
+                if (_engine.Images.FindImage(c.Image) is null)
+                    throw PscException.NotFound(ErrorIds.ImageNotFound, $"The image '{c.Image}' of container '{c.Name}' (pod '{p.Name}') is not in the store.", c.Image);
+            }
+            foreach (var h in p.HostPaths)
+            {
+                if (store.InFiles(h.Path))
+                    throw PscException.InvalidArgument(ErrorIds.KubeHostPathInvalid,
+                        $"The hostPath volume '{h.Volume}' of pod '{p.Name}' names '{h.Path}', inside the engine's directory of played pods' files ({store.FilesRoot}); a hostPath there is refused (use a configMap or secret volume).", h.Path);
+                CheckHostPath(h, create: false);
+            }
+        }
+    }
+
     private ContainerPod PlayPod(KubePlayPod p, bool noStart, CancellationToken ct)
     {
-        foreach (var h in p.HostPaths) CheckHostPath(h);
+        foreach (var h in p.HostPaths) CheckHostPath(h, create: true);
         if (_engine.Pods.Store.Find(p.Name) is { } taken && taken.Name == p.Name)
             throw new ConflictException(ErrorIds.PodNameInUse, $"The pod name '{p.Name}' is already in use by pod {taken.ShortId}.", p.Name) { Remedy = Remedy.ReplacePod };
         var pod = _engine.Pods.Create(p.Options, ct);
@@ -133,16 +173,23 @@ public sealed class KubePlayer
         }
     }
 
-    /// <summary>Kubernetes' hostPath type checks (podman kube play does the same).</summary>
-    private static void CheckHostPath(KubeHostPath h)
+    /// <summary>
+    /// Kubernetes' hostPath type checks (podman kube play does the same); a path of no type must exist (it is bound as
+    /// docker -v binds an existing path). With <paramref name="create"/> false a missing path of a *OrCreate type passes
+    /// (it is made later), and nothing is created.
+    /// </summary>
+    private static void CheckHostPath(KubeHostPath h, bool create)
     {
         PscException Bad(string what) => PscException.InvalidArgument(ErrorIds.KubeHostPathInvalid, $"The hostPath volume '{h.Volume}' needs {what} at '{h.Path}'.", h.Path);
         var info = new FileInfo(h.Path);
-        bool exists = info.Exists || Directory.Exists(h.Path);
+        bool exists = info.Exists || Directory.Exists(h.Path) || (Fs.TryStat(null, System.Text.Encoding.UTF8.GetBytes(h.Path), out _, followSymlinks: true));
         switch (h.Type)
         {
+            case "":
+                if (!exists) throw Bad("an existing file or directory (the volume has no type that creates it)");
+                break;
             case "DirectoryOrCreate":
-                if (!exists) Directory.CreateDirectory(h.Path).UnixFileMode = (UnixFileMode)0b111_101_101;
+                if (!exists) { if (create) Directory.CreateDirectory(h.Path).UnixFileMode = (UnixFileMode)0b111_101_101; }
                 else if (!Directory.Exists(h.Path)) throw Bad("a directory");
                 break;
             case "Directory":
@@ -151,6 +198,7 @@ public sealed class KubePlayer
             case "FileOrCreate":
                 if (!exists)
                 {
+                    if (!create) break;
                     using (File.Create(h.Path)) { }
                     File.SetUnixFileMode(h.Path, (UnixFileMode)0b110_100_100);
                 }

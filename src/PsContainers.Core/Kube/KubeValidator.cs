@@ -12,7 +12,9 @@ namespace PsContainers.Core.Kube;
 /// <list type="bullet">
 /// <item>apiVersion and kind present and a known pair (v1 Pod, Service, ConfigMap, Secret, PersistentVolumeClaim,
 /// Namespace, ServiceAccount; apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet; batch/v1 Job, CronJob;
-/// networking.k8s.io/v1 Ingress, NetworkPolicy); an object of the same kind and name only once.</item>
+/// networking.k8s.io/v1 Ingress, NetworkPolicy); any other kind (PodDisruptionBudget, a custom resource) is a warning,
+/// not checked further; an object of the same kind and name only once. A <c>kind: List</c> is checked as its items and
+/// merge keys are resolved (<see cref="KubeYamlReader"/>).</item>
 /// <item>metadata.name present and valid (RFC 1035 label for a Service and a Namespace, RFC 1123 subdomain otherwise);
 /// label keys and values and annotation keys in the label syntax.</item>
 /// <item>Pod specs (of a Pod, in a workload's template): at least one container; unique container names (RFC 1123
@@ -22,7 +24,8 @@ namespace PsContainers.Core.Kube;
 /// StatefulSet, DaemonSet, ReplicaSet); unknown fields of containers and ports.</item>
 /// <item>Workloads: a selector whose matchLabels the template's labels carry. Services: ports 1-65535, names unique
 /// and given when there are several, nodePort in 30000-32767. PersistentVolumeClaims: accessModes and
-/// resources.requests.storage. ConfigMaps: data keys and string values.</item>
+/// resources.requests.storage. ConfigMaps: data keys and string values. Secrets: data keys and base64 values.
+/// A probe's named httpGet/tcpSocket port that the container does not declare is a warning.</item>
 /// <item>Integer and boolean fields must not be quoted strings; quantities must parse.</item>
 /// </list>
 /// </summary>
@@ -59,8 +62,8 @@ public static partial class KubeValidator
     /// <param name="file">The file it came from, put in each finding; null for text.</param>
     public static IReadOnlyList<KubeFinding> Check(string yaml, string? file = null)
     {
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
+        YamlStream stream;
+        try { stream = KubeYamlReader.Load(yaml); }
         catch (YamlException e)
         {
             return [new KubeFinding { Severity = "Error", Message = "The YAML does not parse: " + e.Message, Line = (int)e.Start.Line, File = file }];
@@ -71,7 +74,7 @@ public static partial class KubeValidator
         {
             var root = stream.Documents[i].RootNode;
             if (root is YamlScalarNode { Value: null or "" or "~" or "null" }) continue;
-            run.Document(i, root, seen);
+            foreach (var (node, _) in KubeYamlReader.Objects(root)) run.Document(i, node, seen);
         }
         return run.Findings;
     }
@@ -101,7 +104,13 @@ public static partial class KubeValidator
             if (kind is null) Error("kind", top, "The kind is missing.");
             if (apiVersion is null) Error("apiVersion", top, "The apiVersion is missing.");
             if (kind is null || apiVersion is null) return;
-            if (!KnownKinds.TryGetValue(kind, out var expected)) { Error("kind", Child(top, "kind"), $"The kind '{kind}' is not one this check knows."); return; }
+            if (!KnownKinds.TryGetValue(kind, out var expected))
+            {
+                // a kind of another API group or a custom resource (PodDisruptionBudget, cert-manager's Certificate): a
+                // cluster may well have it, so it is not an error; a play skips it with a warning naming it
+                Warning("kind", Child(top, "kind"), $"The kind '{kind}' ({apiVersion}) is not one this check knows; it is not checked, and a play skips it.");
+                return;
+            }
             if (apiVersion != expected) Error("apiVersion", Child(top, "apiVersion"), $"A {kind} is apiVersion '{expected}', not '{apiVersion}'.");
             Unknown(top, "", TopFields);
 
@@ -140,6 +149,9 @@ public static partial class KubeValidator
                     break;
                 case "ConfigMap":
                     ConfigMap(top);
+                    break;
+                case "Secret":
+                    Secret(top);
                     break;
             }
         }
@@ -273,6 +285,7 @@ public static partial class KubeValidator
             StringList(c, "args", path + ".args");
             foreach (var b in new[] { "tty", "stdin", "stdinOnce" }) Bool(c, b, $"{path}.{b}");
 
+            var ownPorts = new HashSet<string>(StringComparer.Ordinal);
             if (Seq(c, "ports", path + ".ports") is { } ports)
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -288,6 +301,7 @@ public static partial class KubeValidator
                     if (proto is not ("TCP" or "UDP" or "SCTP")) Error(pp + ".protocol", Child(p, "protocol"), $"The protocol '{proto}' is not TCP, UDP or SCTP.");
                     if (Str(p, "name", pp + ".name") is { } pn)
                     {
+                        ownPorts.Add(pn);
                         if (!KubeNames.IsPortName(pn)) Error(pp + ".name", Child(p, "name"), $"The port name '{pn}' is not an IANA service name (at most 15 lowercase letters, digits and '-', with a letter, no '--').");
                         else if (!portNames.Add(pn)) Error(pp + ".name", Child(p, "name"), $"The port name '{pn}' is used twice in the pod.");
                     }
@@ -340,6 +354,14 @@ public static partial class KubeValidator
                     Error(pp, pr, "The probe has no handler (exec, httpGet, tcpSocket or grpc).");
                 foreach (var f in new[] { "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold" }) Int(pr, f, $"{pp}.{f}", 1, int.MaxValue);
                 Int(pr, "initialDelaySeconds", pp + ".initialDelaySeconds", 0, int.MaxValue);
+                foreach (var handler in new[] { "httpGet", "tcpSocket" })
+                {
+                    // a named port must be one this container declares: the kubelet (and a play) cannot resolve another
+                    if (Child(pr, handler) is YamlMappingNode h && Child(h, "port") is YamlScalarNode { Value: { } port } pn
+                        && !(pn.Style == ScalarStyle.Plain && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                        && !ownPorts.Contains(port))
+                        Warning($"{pp}.{handler}.port", pn, $"The probe's port '{port}' names none of the container's ports; the probe cannot run (a play leaves it out).");
+                }
             }
 
             if (Map(c, "securityContext", path + ".securityContext") is { } sc)
@@ -403,6 +425,20 @@ public static partial class KubeValidator
             if (Map(spec, "resources", "spec.resources") is { } r && Map(r, "requests", "spec.resources.requests") is { } rq && Child(rq, "storage") is not null)
                 Quantity(rq, "storage", "spec.resources.requests.storage");
             else Error("spec.resources.requests.storage", spec, "The claim does not request storage.");
+        }
+
+        /// <summary>A Secret's data values must be base64 (the API server decodes them; stringData is plain text).</summary>
+        private void Secret(YamlMappingNode top)
+        {
+            if (Map(top, "data", "data") is not { } data) return;
+            foreach (var (k, v) in data.Children)
+            {
+                string key = (k as YamlScalarNode)?.Value ?? "";
+                if (!KubeNames.IsConfigMapKey(key)) Error($"data.{key}", k, $"The key '{key}' is not a valid Secret key (letters, digits, '-', '_', '.').");
+                if (v is not YamlScalarNode sv) { Error($"data.{key}", v, $"The value of '{key}' must be a base64 string."); continue; }
+                try { Convert.FromBase64String(sv.Value ?? ""); }
+                catch (FormatException) { Error($"data.{key}", v, $"The value of '{key}' is not base64 (put plain text under stringData)."); }
+            }
         }
 
         private void ConfigMap(YamlMappingNode top)

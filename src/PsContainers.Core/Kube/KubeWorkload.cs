@@ -51,6 +51,11 @@ public sealed class KubeWorkload
     public RestartPolicyName Restart { get; init; } = RestartPolicyName.No;
     /// <summary>An active healthcheck (CMD or CMD-SHELL), or null.</summary>
     public HealthConfig? Healthcheck { get; init; }
+    /// <summary>
+    /// The livenessProbe's initialDelaySeconds a played container recorded (<see cref="KubePlayRecord.InitialDelayLabel"/>),
+    /// when it is still the healthcheck's start period; null otherwise (a start period is then a startupProbe).
+    /// </summary>
+    public int? InitialDelaySeconds { get; init; }
     /// <summary>The working directory when it differs from the image's, or null.</summary>
     public string? WorkingDir { get; init; }
     public bool Tty { get; init; }

@@ -15,4 +15,8 @@ public sealed class KubeWorkloadMount
     public long? SizeLimit { get; init; }
     /// <summary>Bind: create the host path when missing (compose bind.create_host_path; hostPath type DirectoryOrCreate).</summary>
     public bool CreateHostPath { get; init; }
+    /// <summary>ConfigMap, Secret: what the play recorded of the volume (<see cref="KubePlayRecord.VolumesLabel"/>); otherwise null.</summary>
+    public KubeVolumeSource? VolumeSource { get; init; }
+    /// <summary>ConfigMap, Secret: the object's data as the volume's files hold it, by key (the keys whose file could be read).</summary>
+    public IReadOnlyDictionary<string, byte[]> Data { get; init; } = new Dictionary<string, byte[]>();
 }

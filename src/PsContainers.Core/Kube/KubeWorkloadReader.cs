@@ -33,7 +33,9 @@ public static class KubeWorkloadReader
     /// </summary>
     /// <param name="containers">Containers as the store loads them.</param>
     /// <param name="imageConfig">Finds an image's config by id or reference; null (or a null answer) when unknown.</param>
-    public static IReadOnlyList<KubeWorkload> FromContainers(IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig)
+    /// <param name="store">The engine's store (bind mounts from it are left out; a played pod's configMap and secret
+    /// volumes are read from it); null reads no file and leaves no bind out.</param>
+    public static IReadOnlyList<KubeWorkload> FromContainers(IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig, KubeStoreFiles? store = null)
     {
         var result = new List<KubeWorkload>();
         foreach (var g in containers.DistinctBy(c => c.Id).GroupBy(c => c.Project is { } p && c.Service is { } s && !c.OneOff ? p + "/" + s : "\0" + c.Name))
@@ -41,12 +43,12 @@ public static class KubeWorkloadReader
             var list = g.OrderBy(c => c.Number ?? int.MaxValue).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
             var first = list[0];
             bool service = !g.Key.StartsWith('\0');
-            result.Add(FromContainer(first, imageConfig, service ? first.Service! : first.Name, service ? first.Project : null, list.Count));
+            result.Add(FromContainer(first, imageConfig, service ? first.Service! : first.Name, service ? first.Project : null, list.Count, store));
         }
         return result.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Source, StringComparer.Ordinal).ToList();
     }
 
-    private static KubeWorkload FromContainer(Container c, Func<string, ImageConfig?>? imageConfig, string name, string? project, int replicas)
+    private static KubeWorkload FromContainer(Container c, Func<string, ImageConfig?>? imageConfig, string name, string? project, int replicas, KubeStoreFiles? store)
     {
         var warnings = new List<string>();
         var ic = imageConfig?.Invoke(c.ImageId) ?? imageConfig?.Invoke(c.Image);
@@ -71,8 +73,27 @@ public static class KubeWorkloadReader
         if (c.HostConfig.PublishAllPorts) warnings.Add($"'{c.Name}': -PublishAll is not carried over; only the ports recorded as published are.");
 
         var mounts = new List<KubeWorkloadMount>();
+        var fileSources = KubePlayRecord.VolumeSources(c.Config.Labels);
         foreach (var m in c.Mounts)
         {
+            if (m.Type == MountKind.Bind && m.Source is { } hostSource)
+            {
+                // a played configMap/secret volume: its files live in the engine's store, the manifest gets the object back
+                if (fileSources.TryGetValue(m.Destination, out var vs) && (store is null || store.InStore(hostSource)))
+                {
+                    mounts.Add(new KubeWorkloadMount
+                    {
+                        Kind = vs.Kind == "Secret" ? KubeMountKind.Secret : KubeMountKind.ConfigMap, Target = m.Destination, ReadOnly = false,
+                        VolumeSource = vs, Data = store?.Read(hostSource, vs) ?? new Dictionary<string, byte[]>(),
+                    });
+                    continue;
+                }
+                if (store is not null && store.InStore(hostSource))
+                {
+                    warnings.Add($"'{c.Name}': the bind mount at '{m.Destination}' comes from the engine's store ('{hostSource}'); it is left out (never a hostPath into the store).");
+                    continue;
+                }
+            }
             mounts.Add(m.Type switch
             {
                 MountKind.Bind => new KubeWorkloadMount { Kind = KubeMountKind.Bind, Source = m.Source, Target = m.Destination, ReadOnly = m.ReadOnly },
@@ -109,6 +130,9 @@ public static class KubeWorkloadReader
             User = string.IsNullOrEmpty(c.Config.User) || c.Config.User == ic?.User ? null : c.Config.User,
             Restart = c.HostConfig.RestartPolicy.Name,
             Healthcheck = h is not null && h.IsActive() ? h : null,
+            InitialDelaySeconds = h is not null && c.Config.Labels.TryGetValue(KubePlayRecord.InitialDelayLabel, out var delay)
+                && int.TryParse(delay, NumberStyles.None, CultureInfo.InvariantCulture, out int d) && d > 0
+                && h.StartPeriod == HealthConfig.ToNanoseconds(TimeSpan.FromSeconds(d)) ? d : null,
             WorkingDir = DiffersFromImage(c.Config.WorkingDir, ic?.WorkingDir),
             Tty = c.Config.Tty,
             StdinOpen = c.Config.OpenStdin,
@@ -127,14 +151,16 @@ public static class KubeWorkloadReader
     /// <param name="pods">Each pod with its containers (<see cref="Pods.PodManager.ContainersOf"/>); a pod given twice counts once.</param>
     /// <param name="imageConfig">Finds an image's config by id or reference; null (or a null answer) when unknown.</param>
     /// <exception cref="PscException">NoKubeWorkload: a pod has no container but its infra container.</exception>
-    public static IReadOnlyList<KubeWorkload> FromPods(IEnumerable<(Pods.ContainerPod Pod, IReadOnlyList<Container> Containers)> pods, Func<string, ImageConfig?>? imageConfig)
+    /// <param name="store">As <see cref="FromContainers"/>.</param>
+    public static IReadOnlyList<KubeWorkload> FromPods(IEnumerable<(Pods.ContainerPod Pod, IReadOnlyList<Container> Containers)> pods, Func<string, ImageConfig?>? imageConfig,
+        KubeStoreFiles? store = null)
     {
         var result = new List<KubeWorkload>();
         foreach (var g in pods.DistinctBy(p => p.Pod.Id).GroupBy(p => KubePlayRecord.DeploymentOf(p.Pod.Labels) is { } d ? "D\0" + d.Deployment : "P\0" + p.Pod.Id))
         {
             var list = g.OrderBy(p => KubePlayRecord.DeploymentOf(p.Pod.Labels)?.Replica ?? 0).ThenBy(p => p.Pod.Name, StringComparer.Ordinal).ToList();
             var first = list[0];
-            result.Add(FromPod(first.Pod, first.Containers, imageConfig, KubePlayRecord.DeploymentOf(first.Pod.Labels)?.Deployment, list.Count));
+            result.Add(FromPod(first.Pod, first.Containers, imageConfig, KubePlayRecord.DeploymentOf(first.Pod.Labels)?.Deployment, list.Count, store));
         }
         return result.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Source, StringComparer.Ordinal).ToList();
     }
@@ -157,11 +183,12 @@ public static class KubeWorkloadReader
     /// <param name="imageConfig">Finds an image's config by id or reference; null (or a null answer) when unknown.</param>
     /// <exception cref="PscException">NoKubeWorkload: the pod has no container but its infra container.</exception>
     public static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig) =>
-        FromPod(pod, containers, imageConfig, null, 1);
+        FromPod(pod, containers, imageConfig, null, 1, null);
 
     /// <param name="deployment">The Deployment the pod is a replica of (the workload's name), or null for the pod's own name.</param>
     /// <param name="replicas">How many replicas the workload has.</param>
-    private static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig, string? deployment, int replicas)
+    private static KubeWorkload FromPod(Pods.ContainerPod pod, IEnumerable<Container> containers, Func<string, ImageConfig?>? imageConfig, string? deployment, int replicas,
+        KubeStoreFiles? store)
     {
         string name = deployment ?? pod.Name;
         string source = deployment is null ? pod.Name : "Deployment/" + deployment;
@@ -173,7 +200,7 @@ public static class KubeWorkloadReader
         for (int i = 0; i < members.Count; i++)
         {
             var c = members[i];
-            var w = FromContainer(c, imageConfig, MemberName(pod, c), null, 1);
+            var w = FromContainer(c, imageConfig, MemberName(pod, c), null, 1, store);
             var ports = pod.PortMappings.Where((_, j) => owner[j] == i).Select(p => new KubeWorkloadPort
             {
                 ContainerPort = p.ContainerPort, Protocol = p.Protocol, HostPort = p.HostPort > 0 ? p.HostPort : null,
@@ -182,11 +209,11 @@ public static class KubeWorkloadReader
             if (w.Labels.Count > 0) warnings.Add($"'{pod.Name}/{w.Name}': container labels are not written for a pod's container (the pod's labels are).");
             list.Add(new KubeWorkload
             {
-                Source = source + "/" + w.Name, Name = w.Name, Image = w.Image, Command = w.Command, Args = w.Args, Environment = w.Environment,
+                Source = c.Name, Name = w.Name, Image = w.Image, Command = w.Command, Args = w.Args, Environment = w.Environment,
                 EnvironmentReferences = w.EnvironmentReferences,
                 Ports = ports, Mounts = w.Mounts, MemoryLimit = w.MemoryLimit, CpuLimit = w.CpuLimit, PidsLimit = w.PidsLimit,
                 CapAdd = w.CapAdd, CapDrop = w.CapDrop, Privileged = w.Privileged, ReadOnlyRootFilesystem = w.ReadOnlyRootFilesystem,
-                User = w.User, Restart = w.Restart, Healthcheck = w.Healthcheck, WorkingDir = w.WorkingDir, Tty = w.Tty, StdinOpen = w.StdinOpen,
+                User = w.User, Restart = w.Restart, Healthcheck = w.Healthcheck, InitialDelaySeconds = w.InitialDelaySeconds, WorkingDir = w.WorkingDir, Tty = w.Tty, StdinOpen = w.StdinOpen,
             });
             warnings.AddRange(w.Warnings);
         }

@@ -149,8 +149,9 @@ public abstract class ContainerKubeCmdletBase : ContainerCmdletBase
                 WriteWarning($"'{c.Name}' is a container of pod '{pod.Name}'; the pod is converted (a Kubernetes Pod holds all of its containers).");
             pods.Add(pod);
         }
-        IEnumerable<KubeWorkload> Workloads() => KubeWorkloadReader.FromContainers(standalone, Image).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)))
-            .Concat(KubeWorkloadReader.FromPods(pods.DistinctBy(p => p.Id).Select(p => (p, Engine.Pods.ContainersOf(p))), Image));
+        var store = new KubeStoreFiles(Engine.Paths.Root);
+        IEnumerable<KubeWorkload> Workloads() => KubeWorkloadReader.FromContainers(standalone, Image, store).Concat(_projects.SelectMany(p => KubeWorkloadReader.FromProject(p, Image)))
+            .Concat(KubeWorkloadReader.FromPods(pods.DistinctBy(p => p.Id).Select(p => (p, Engine.Pods.ContainersOf(p))), Image, store));
         if (ForTarget(null, () => KubeManifestBuilder.Build(Workloads(), new KubeGenerateOptions { Kind = Kind, Service = Service, ClaimSize = ClaimSize }), out var manifest))
         {
             foreach (var w in manifest.Warnings) WriteWarning(w);

@@ -49,19 +49,28 @@ public sealed class ExportContainerKubeCommand : ContainerKubeCmdletBase
         base.EndProcessing();
         if (manifest is null) return;
         string full = GetUnresolvedProviderPathFromPSPath(Path);
-        if (File.Exists(full) && (NoClobber || !Force))
+        bool exists = File.Exists(full);
+        // asked first, as Out-File does: -WhatIf says what would be written, even over an existing file
+        if (!ShouldProcess(full, $"{(exists ? "Overwrite the file with" : "Write")} the Kubernetes manifest ({string.Join(", ", manifest.Objects)})")) return;
+        if (exists && (NoClobber || !Force))
         {
             string why = NoClobber ? "-NoClobber was given" : "use -Force to overwrite it";
             WriteError(new ErrorRecord(new IOException($"The file '{full}' already exists; {why}."), ErrorIds.FileExists, ErrorCategory.ResourceExists, full));
             return;
         }
-        if (!ShouldProcess(full, $"Write the Kubernetes manifest ({string.Join(", ", manifest.Objects)})")) return;
+        string? dir = System.IO.Path.GetDirectoryName(full);
+        if (!Force && dir is not null && !Directory.Exists(dir))
+        {
+            WriteError(new ErrorRecord(new DirectoryNotFoundException($"The directory '{dir}' of '{full}' does not exist."), ErrorIds.DirectoryNotFound,
+                ErrorCategory.ObjectNotFound, full) { ErrorDetails = new ErrorDetails($"The directory '{dir}' of '{full}' does not exist.") { RecommendedAction = "Create the directory, or use -Force to create it." } });
+            return;
+        }
         ForTarget(full, () =>
         {
-            string? dir = System.IO.Path.GetDirectoryName(full);
             if (Force && dir is not null) Directory.CreateDirectory(dir);
             File.WriteAllText(full, manifest.Yaml);
-            if (PassThru) WriteObject(new FileInfo(full));
+            // the provider's item, as Get-Item gives it (PSPath, Mode and the file system views)
+            if (PassThru) WriteObject(InvokeProvider.Item.Get(WildcardPattern.Escape(full)), true);
         });
     }
 }

@@ -151,7 +151,8 @@ public sealed class KubeManifestBuilderTests : IDisposable
 
         Assert.Equal(["/bin/sh", "-c", "wget -q -O- http://localhost/ || exit 1"], c.LivenessProbe.Exec.Command);
         Assert.Equal((5, 2, 4), (c.LivenessProbe.PeriodSeconds, c.LivenessProbe.TimeoutSeconds, c.LivenessProbe.FailureThreshold));
-        Assert.Equal((5, 6), (c.StartupProbe.PeriodSeconds, c.StartupProbe.FailureThreshold)); // 30 s start period / 5 s start interval
+        // 30 s start period / 5 s start interval + the 4 retries docker allows after it (issue 17: ceil(S/I) + R)
+        Assert.Equal((5, 10), (c.StartupProbe.PeriodSeconds, c.StartupProbe.FailureThreshold));
 
         var vols = pod.Spec.Volumes.ToDictionary(v => v.Name);
         var mounts = c.VolumeMounts.ToDictionary(v => v.MountPath);

@@ -102,6 +102,33 @@ public sealed class KubePlannerTests
         Assert.Contains("Deployment/shop", w);
     }
 
+    /// <summary>Issue 17: a Deployment of several replicas whose pods publish a hostPort is refused up front, naming the port.</summary>
+    [Fact]
+    public void ReplicasWithAHostPortAreRefused()
+    {
+        const string yaml = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: shop}
+            spec:
+              replicas: REPLICAS
+              selector: {matchLabels: {app: shop}}
+              template:
+                metadata: {labels: {app: shop}}
+                spec:
+                  containers:
+                  - name: front
+                    image: busybox
+                    ports: [{containerPort: 80, hostPort: 18080}]
+            """;
+        var e = Assert.ThrowsAny<PscException>(() => Plan(yaml.Replace("REPLICAS", "2")));
+        Assert.Equal(ErrorIds.KubeInvalidManifest, e.ErrorId);
+        Assert.Contains("Deployment/shop: spec.replicas is 2", e.Message);
+        Assert.Contains("18080/tcp", e.Message);
+        Assert.Contains("use replicas: 1 or drop the hostPort", e.Message);
+        Assert.Equal("shop-pod-0", Assert.Single(Plan(yaml.Replace("REPLICAS", "1")).Pods).Name);
+    }
+
     [Fact]
     public void JobRunsOnceAndRefusesAlways()
     {
@@ -385,7 +412,8 @@ public sealed class KubePlannerTests
         Assert.Equal(TimeSpan.FromSeconds(5), h.EffectiveInterval());
         Assert.Equal(TimeSpan.FromSeconds(2), h.EffectiveTimeout());
         Assert.Equal(4, h.Retries);
-        Assert.Equal(TimeSpan.FromSeconds(30), h.EffectiveStartPeriod());
+        // the startupProbe's 15 tries every 2 s less the livenessProbe's failureThreshold 4 (docker's retries after the start period)
+        Assert.Equal(TimeSpan.FromSeconds(22), h.EffectiveStartPeriod());
         Assert.Equal(TimeSpan.FromSeconds(2), h.EffectiveStartInterval());
         var d = plan.Pods[0].Containers[1];
         Assert.Equal("1000:100", d.User);
@@ -532,8 +560,15 @@ public sealed class KubePlannerTests
             Healthcheck = new HealthConfig { Test = ["CMD-SHELL", "true"], Interval = 5_000_000_000, Retries = 2, StartPeriod = 10_000_000_000 },
         };
         var options = new KubeGenerateOptions { Kind = KubeWorkloadKind.Deployment, Service = true };
+        // issue 17: two replicas cannot bind one host port on one host: such a manifest is refused up front
+        Assert.Contains("18088/tcp", Assert.ThrowsAny<PscException>(() => Plan(KubeManifestBuilder.Build([web], options).Yaml)).Message);
+        var hostPorted = web;
+        web = new KubeWorkload
+        {
+            Source = web.Source, Name = web.Name, Project = web.Project, Image = web.Image, Args = web.Args, Environment = web.Environment, Labels = web.Labels,
+            Mounts = web.Mounts, MemoryLimit = web.MemoryLimit, CpuLimit = web.CpuLimit, Restart = web.Restart, Replicas = 2, Healthcheck = web.Healthcheck,
+        };
         string yaml1 = KubeManifestBuilder.Build([web], options).Yaml;
-        Assert.Contains("kind: Service", yaml1);
         Assert.Contains("replicas: 2", yaml1);
 
         var plan = Plan(yaml1);
@@ -551,6 +586,19 @@ public sealed class KubePlannerTests
         Assert.Equal(1, Assert.Single(one).Replicas);
         Assert.Equal(pod1, KubeManifestBuilder.Build(one, new KubeGenerateOptions { Service = true }).Yaml);
         KubeManifestAssert.Valid(yaml1);
+
+        // one replica with its hostPort and Service: planned and read back, the same manifest
+        var single = new KubeWorkload
+        {
+            Source = web.Source, Name = web.Name, Project = web.Project, Image = web.Image, Args = web.Args, Environment = web.Environment, Labels = web.Labels,
+            Ports = hostPorted.Ports, Mounts = web.Mounts, MemoryLimit = web.MemoryLimit, CpuLimit = web.CpuLimit, Restart = web.Restart, Replicas = 1, Healthcheck = web.Healthcheck,
+        };
+        string yaml3 = KubeManifestBuilder.Build([single], options).Yaml;
+        Assert.Contains("kind: Service", yaml3);
+        Assert.Contains("hostPort: 18088", yaml3);
+        var singlePod = Assert.Single(Plan(yaml3).Pods);
+        var (sp, sc) = AsCreated(singlePod, 's');
+        Assert.Equal(yaml3, KubeManifestBuilder.Build(KubeWorkloadReader.FromPods([(sp, (IReadOnlyList<Container>)sc)], _ => new PsContainers.Core.Images.ImageConfig()), options).Yaml);
     }
 
     /// <summary>
@@ -861,6 +909,235 @@ public sealed class KubePlannerTests
             again.Containers.Select(c => string.Join('\n', c.Environment.Order(StringComparer.Ordinal))));
         var (pod2, containers2) = AsCreated(again, 'd');
         Assert.Equal(yaml1, KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, containers2, null)], new KubeGenerateOptions()).Yaml);
+    }
+
+    /// <summary>Writes a planned pod's volume files as the player does (for the reader to read back).</summary>
+    private static void WriteFiles(KubePlayPod p)
+    {
+        foreach (var v in p.FileVolumes) Directory.CreateDirectory(Path.Combine(p.FilesDirectory!, v));
+        foreach (var f in p.Files)
+        {
+            string full = Path.Combine(p.FilesDirectory!, f.RelativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, f.Content);
+        }
+    }
+
+    /// <summary>
+    /// Issue 17: a played configMap or secret volume comes back as a configMap/secret volume (items, defaultMode and
+    /// optional as the manifest gave them) with the ConfigMap (text in data, bytes that are not UTF-8 in binaryData) and
+    /// Secret documents read from the play's files, never as a hostPath into the engine's store; generate → play →
+    /// generate is a fixed point. A bind from the store that no record explains is left out with a warning.
+    /// </summary>
+    [Fact]
+    public void ConfigMapAndSecretVolumesAreGeneratedBackFromThePlaysFiles()
+    {
+        string store = Path.Combine(Path.GetTempPath(), "psc-kp17-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string filesRoot = KubePlayer.FilesRoot(store);
+            const string manifest = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: site}
+                data: {index.html: "<h1>hi</h1>", other.txt: "not mounted by items"}
+                binaryData: {logo.bin: "AP8Q"}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: tls}
+                stringData: {tls.key: "K3y-Plain"}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web}
+                spec:
+                  containers:
+                  - name: httpd
+                    image: busybox
+                    volumeMounts:
+                    - {name: html, mountPath: /www}
+                    - {name: certs, mountPath: /certs}
+                    - {name: whole, mountPath: /all}
+                  - name: side
+                    image: busybox
+                    volumeMounts:
+                    - {name: html, mountPath: /srv/html}
+                    - {name: gone, mountPath: /gone}
+                  volumes:
+                  - {name: html, configMap: {name: site, items: [{key: index.html, path: sub/index.html, mode: 0600}]}}
+                  - {name: certs, secret: {secretName: tls, defaultMode: 0400}}
+                  - {name: whole, configMap: {name: site}}
+                  - {name: gone, configMap: {name: absent, optional: true}}
+                """;
+            var planned = Assert.Single(KubePlanner.Plan(manifest, filesRoot, "app.yaml").Pods);
+            WriteFiles(planned);
+            Assert.DoesNotContain("K3y", planned.Containers[0].Labels[KubePlayRecord.VolumesLabel]); // names only, never data
+            var files = new KubeStoreFiles(store);
+            // the engine's entries of the root are the store; a directory a user keeps under the root is not
+            Assert.True(files.InStore(store));
+            Assert.True(files.InStore(Path.Combine(store, "volumes", "v", "_data")));
+            Assert.True(files.InStore(Path.Combine(filesRoot, "web", "html")));
+            Assert.False(files.InStore(Path.Combine(store, "site")));
+            Assert.False(files.InStore(store + "-other/volumes"));
+            var (pod, containers) = AsCreated(planned, 'f');
+            var w = KubeWorkloadReader.FromPods([(pod, containers)], null, files).Single();
+            var built = KubeManifestBuilder.Build([w], new KubeGenerateOptions());
+            Assert.Empty(built.Warnings);
+            string yaml1 = built.Yaml;
+            KubeManifestAssert.Valid(yaml1);
+            Assert.DoesNotContain("hostPath", yaml1);
+            Assert.DoesNotContain(store, yaml1);
+            Assert.DoesNotContain("K3y-Plain", yaml1);
+            Assert.Equal(["ConfigMap/site", "Secret/tls", "Pod/web"], built.Objects);
+            Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("K3y-Plain")), yaml1);
+            Assert.Matches("(?m)^binaryData:\n  logo.bin: AP8Q\ndata:\n  index.html: \"<h1>hi</h1>\"\n  other.txt: \"not mounted by items\"$", yaml1);
+            Assert.Matches(@"- configMap:
+\s+items:
+\s+- key: index.html
+\s+mode: 384
+\s+path: sub/index.html
+\s+name: site
+\s+name: html", yaml1);
+            Assert.Matches(@"- name: certs
+\s+secret:
+\s+defaultMode: 256
+\s+secretName: tls", yaml1);
+            Assert.Matches(@"- configMap:
+\s+name: absent
+\s+optional: true
+\s+name: gone", yaml1);
+            Assert.Matches(@"- mountPath: /srv/html
+\s+name: html", yaml1);
+
+            // generate → play → generate: the same text
+            SafeDelete(filesRoot);
+            var again = Assert.Single(KubePlanner.Plan(yaml1, filesRoot, "gen.yaml").Pods);
+            WriteFiles(again);
+            // the same files, bytes and modes (the generated volumes are in name order)
+            Assert.Equal(planned.Files.Select(f => (f.RelativePath, Convert.ToBase64String(f.Content), f.Mode)).Order(),
+                again.Files.Select(f => (f.RelativePath, Convert.ToBase64String(f.Content), f.Mode)).Order());
+            var (pod2, containers2) = AsCreated(again, 'f');
+            Assert.Equal(yaml1, KubeManifestBuilder.Build(KubeWorkloadReader.FromPods([(pod2, containers2)], null, files), new KubeGenerateOptions()).Yaml);
+
+            // without the record, a bind from the store is the engine's bookkeeping: left out, never a hostPath
+            foreach (var c in containers2) c.Config.Labels.Remove(KubePlayRecord.VolumesLabel);
+            var bare = KubeManifestBuilder.Build(KubeWorkloadReader.FromPods([(pod2, containers2)], null, files), new KubeGenerateOptions());
+            Assert.DoesNotContain("hostPath", bare.Yaml);
+            Assert.Contains(bare.Warnings, m => m.Contains("'/www' comes from the engine's store", StringComparison.Ordinal));
+        }
+        finally { SafeDelete(store); }
+    }
+
+    private static void SafeDelete(string dir)
+    {
+        if (Directory.Exists(dir)) PsContainers.FileSystem.SafeTree.Delete(dir);
+    }
+
+    /// <summary>
+    /// Issue 17: kinds outside the built-in list (PodDisruptionBudget, HorizontalPodAutoscaler, a CRD) are skipped with
+    /// a warning naming each, not an error; a <c>kind: List</c> is read as its items; merge keys are merged, as kubectl does.
+    /// </summary>
+    [Fact]
+    public void UnknownKindsAreSkippedListsAreTheirItemsAndMergeKeysMerge()
+    {
+        var plan = Plan("""
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: one}
+              spec:
+                containers:
+                - &base {name: c, image: busybox, command: [sleep, "9"]}
+                - <<: *base
+                  name: d
+            - apiVersion: policy/v1
+              kind: PodDisruptionBudget
+              metadata: {name: pdb}
+              spec: {minAvailable: 1, selector: {matchLabels: {app: x}}}
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: hpa}
+            spec: {maxReplicas: 3, scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}
+            ---
+            apiVersion: cert-manager.io/v1
+            kind: Certificate
+            metadata: {name: cert}
+            spec: {secretName: tls, dnsNames: [example.com]}
+            """);
+        var pod = Assert.Single(plan.Pods);
+        Assert.Equal("one", pod.Name);
+        Assert.Equal(["one-c", "one-d"], pod.Containers.Select(c => c.Name));
+        Assert.Equal(["sleep", "9"], pod.Containers[1].Entrypoint!); // from the merged base
+        foreach (var kind in new[] { "PodDisruptionBudget/pdb", "HorizontalPodAutoscaler/hpa", "Certificate/cert" })
+            Assert.Contains(plan.Warnings, w => w.Contains(kind + " is skipped", StringComparison.Ordinal));
+        Assert.Contains(plan.Warnings, w => w.Contains("document 1 item 1", StringComparison.Ordinal));
+        var findings = KubeValidator.Check("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: pdb}\nspec: {minAvailable: 1}\n");
+        Assert.Equal("Warning", Assert.Single(findings).Severity);
+    }
+
+    /// <summary>
+    /// Issue 17: a start period S probed every I with R retries becomes a startupProbe of failureThreshold ceil(S/I) + R
+    /// (never 1, which would restart at the first failure), read back as the same start period; a livenessProbe's
+    /// initialDelaySeconds comes back as initialDelaySeconds, not as a startupProbe. Both are fixed points.
+    /// </summary>
+    [Fact]
+    public void StartPeriodsAndInitialDelaysComeBackAsTheyWere()
+    {
+        Assert.Equal(7, KubeManifestBuilder.StartupFailureThreshold(TimeSpan.FromSeconds(20), 5, 3));
+        Assert.Equal(4, KubeManifestBuilder.StartupFailureThreshold(TimeSpan.FromSeconds(1), 5, 3));
+        var plan = Plan("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: pr}
+            spec:
+              containers:
+              - name: delayed
+                image: busybox
+                livenessProbe:
+                  exec: {command: [/bin/sh, -c, "true"]}
+                  initialDelaySeconds: 15
+                  periodSeconds: 5
+              - name: started
+                image: busybox
+                livenessProbe:
+                  exec: {command: [/bin/sh, -c, "true"]}
+                  failureThreshold: 2
+                startupProbe:
+                  exec: {command: [/bin/sh, -c, "true"]}
+                  periodSeconds: 3
+                  failureThreshold: 12
+            """);
+        var planned = Assert.Single(plan.Pods);
+        Assert.Equal(TimeSpan.FromSeconds(15), planned.Containers[0].Healthcheck!.EffectiveStartPeriod());
+        Assert.Equal(TimeSpan.FromSeconds(30), planned.Containers[1].Healthcheck!.EffectiveStartPeriod()); // 3 × (12 − 2)
+        var (pod, containers) = AsCreated(planned, 'a');
+        string yaml = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod, containers, null)], new KubeGenerateOptions()).Yaml;
+        KubeManifestAssert.Valid(yaml);
+        Assert.Matches(@"exec:\n\s+command:\n\s+- /bin/sh\n\s+- ""-c""\n\s+- ""true""\n\s+failureThreshold: 3\n\s+initialDelaySeconds: 15\n\s+periodSeconds: 5", yaml);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(yaml, "startupProbe:"));
+        Assert.Matches(@"startupProbe:\n(\s+.*\n){5}\s+failureThreshold: 12\n\s+periodSeconds: 3", yaml);
+        var (pod2, containers2) = AsCreated(Assert.Single(Plan(yaml).Pods), 'a');
+        Assert.Equal(yaml, KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, containers2, null)], new KubeGenerateOptions()).Yaml);
+    }
+
+    /// <summary>Issue 17: the warning about a repaired container name names the engine's container (try17-pp-Side_Car), not "pod/name".</summary>
+    [Fact]
+    public void ARepairedContainerNameNamesTheRealContainer()
+    {
+        var planned = Assert.Single(Plan("apiVersion: v1\nkind: Pod\nmetadata: {name: pp}\nspec:\n  containers: [{name: side, image: busybox}]\n").Pods);
+        var (pod, containers) = AsCreated(planned, 'b');
+        var c = containers[0];
+        var renamed = new Container
+        {
+            Id = c.Id, Name = "pp-Side_Car", Image = c.Image, Pod = c.Pod, Created = c.Created, Config = c.Config, HostConfig = c.HostConfig, Mounts = c.Mounts,
+        };
+        renamed.Config.Labels.Remove(KubePlayRecord.ContainerLabel);
+        var built = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod, [renamed], null)], new KubeGenerateOptions());
+        Assert.Contains(built.Warnings, w => w.StartsWith("The container name 'Side_Car' of 'pp-Side_Car' is not a valid RFC 1123 label", StringComparison.Ordinal));
     }
 
     /// <summary>A ConfigMap key read as env comes back as a ConfigMap with configMapKeyRef, not a literal.</summary>

@@ -132,4 +132,70 @@ public sealed class KubePlayerTests : IDisposable
             _engine.Pods.Store.LoadAll().Select(p => p.Id).Order(StringComparer.Ordinal));
         Assert.Null(_engine.ContainerStore.Find("rweb-pod-2-main"));
     }
+
+    /// <summary>
+    /// Issue 17: a replace that cannot go through (a hostPath that does not exist, one into the engine's kube files, an
+    /// image the store lacks, a container name another container holds) fails before it removes anything: the old pod
+    /// and its container stay, and no volume is made.
+    /// </summary>
+    [Fact]
+    public void A_failing_replace_leaves_the_old_pods()
+    {
+        string Manifest(string image, string? hostPath) => $$$"""
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: pdata}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 1Gi}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: prep}
+            spec:
+              containers:
+              - name: main
+                image: {{{image}}}
+            {{{(hostPath is null ? "" : "    volumeMounts: [{name: h, mountPath: /h}]\n  volumes: [{name: h, hostPath: {path: " + hostPath + "}}]")}}}
+            """;
+        KubePlayPlan Plan(string image = "test/kube:v1", string? hostPath = null)
+        {
+            var plan = KubePlanner.Plan(Manifest(image, hostPath), KubePlayer.FilesRoot(_engine.Paths));
+            foreach (var p in plan.Pods) p.Options.Networks.Add("none");
+            return plan;
+        }
+        var player = new KubePlayer(_engine);
+        var old = player.Play(Plan(), replace: false, noStart: true, (_, _) => true).Single(r => r.Kind == KubePlayResult.PodKind);
+        _engine.Volumes.Remove("pdata");
+        var squatter = new ContainerCreateOptions { Image = "test/kube:v1", Name = "prep2-main", Command = ["true"] };
+        _engine.Containers.Create(squatter, default);
+
+        var cases = new (KubePlayPlan Plan, string ErrorId)[]
+        {
+            (Plan(hostPath: Path.Combine(_t.Paths.Root, "no-such-dir")), ErrorIds.KubeHostPathInvalid),
+            (Plan(hostPath: Path.Combine(KubePlayer.FilesRoot(_engine.Paths), "prep", "x")), ErrorIds.KubeHostPathInvalid),
+            (Plan(image: "test/absent:v9"), ErrorIds.ImageNotFound),
+        };
+        foreach (var (plan, id) in cases)
+        {
+            var e = Assert.ThrowsAny<PscException>(() => player.Play(plan, replace: true, noStart: true, (_, _) => true));
+            Assert.Equal(id, e.ErrorId);
+            Assert.Equal(old.Id, _engine.Pods.Store.Find("prep")!.Id);
+            Assert.NotNull(_engine.ContainerStore.Find("prep-main"));
+            Assert.Null(_engine.Volumes.Get("pdata"));
+        }
+        // a container name held by a container outside the pods replaced: ContainerNameInUse, before anything goes
+        var renamed = Plan();
+        var taken = new KubePlayPlan
+        {
+            Volumes = renamed.Volumes, Images = renamed.Images,
+            Pods = [new KubePlayPod { Name = "prep", Source = "Pod/prep", Options = renamed.Pods[0].Options, Containers = [renamed.Pods[0].Containers[0] with { Name = "prep2-main" }] }],
+        };
+        Assert.Equal(ErrorIds.ContainerNameInUse, Assert.ThrowsAny<PscException>(() => player.Play(taken, replace: true, noStart: true, (_, _) => true)).ErrorId);
+        Assert.Equal(old.Id, _engine.Pods.Store.Find("prep")!.Id);
+
+        // the same file that can go through replaces the pod
+        var replaced = player.Play(Plan(), replace: true, noStart: true, (_, _) => true).Single(r => r.Kind == KubePlayResult.PodKind);
+        Assert.NotEqual(old.Id, replaced.Id);
+    }
 }

@@ -110,10 +110,43 @@ public sealed class KubeValidatorTests
         Has(2, "spec.template.spec.restartPolicy", "must have restartPolicy Always");
         Has(3, "metadata.name", "not an RFC 1035 label");
         Has(3, "spec.ports[0].name", "several ports needs a name");
-        Has(4, "kind", "'Widget' is not one this check knows");
-        Assert.All(f, x => Assert.Equal("Error", x.Severity));
+        // a kind this check does not know (a custom resource, PodDisruptionBudget) is a warning, not an error (issue 17)
+        Assert.Equal("Warning", Has(4, "kind", "'Widget' (v1) is not one this check knows; it is not checked, and a play skips it"));
+        Assert.All(f.Where(x => x.Document != 4), x => Assert.Equal("Error", x.Severity));
         Assert.Equal("Pod", f[0].Kind);
         Assert.Equal("Web_Pod", f[0].Name);
+    }
+
+    /// <summary>Issue 17: a Secret's data that is not base64 is an error; a probe port name no container port declares is a warning.</summary>
+    [Fact]
+    public void SecretDataMustBeBase64AndProbePortNamesMustBeDeclared()
+    {
+        var f = KubeValidator.Check("""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: s}
+            data: {good: aGk=, bad: "not base64!"}
+            stringData: {plain: "not base64!"}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                ports: [{containerPort: 80, name: web}]
+                livenessProbe: {httpGet: {port: web}}
+                readinessProbe: {tcpSocket: {port: nosuch}}
+                startupProbe: {tcpSocket: {port: 80}}
+            """, "app.yaml");
+        Assert.Equal(2, f.Count);
+        var bad = Assert.Single(f, x => x.Kind == "Secret");
+        Assert.Equal(("Error", "data.bad", 4), (bad.Severity, bad.Path, bad.Line));
+        Assert.Contains("not base64", bad.Message);
+        var port = Assert.Single(f, x => x.Kind == "Pod");
+        Assert.Equal(("Warning", "spec.containers[0].readinessProbe.tcpSocket.port"), (port.Severity, port.Path));
+        Assert.Contains("'nosuch' names none of the container's ports", port.Message);
     }
 
     [Fact]
