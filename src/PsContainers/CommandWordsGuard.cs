@@ -24,7 +24,7 @@ namespace PsContainers;
 /// '--' before binding, so the rule reads the invocation's own text (InvocationInfo.Statement, parsed again). A
 /// command given by name (<c>-Command ls, -l</c>), through splatting, or through the API (no invocation text) is taken as it is: PowerShell re-read no words of it.
 /// </summary>
-internal static class CommandWordsGuard
+internal static partial class CommandWordsGuard
 {
     private enum Kind { Parameter, ParameterValue, Value, DashWord, DoubleDash }
 
