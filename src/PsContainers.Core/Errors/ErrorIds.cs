@@ -50,6 +50,8 @@ public static class ErrorIds
     public const string InvalidDetachKeys = "InvalidDetachKeys";
     /// <summary>InvalidArgument: The id prefix '…' matches … containers; give more characters.</summary>
     public const string AmbiguousContainerId = "AmbiguousContainerId";
+    /// <summary>InvalidArgument: Rename-Container's names match … containers; a rename takes one (docker rename).</summary>
+    public const string RenameNeedsOneContainer = "RenameNeedsOneContainer";
     /// <summary>ObjectNotFound: No cgroup found for process ….</summary>
     public const string CgroupNotFound = "CgroupNotFound";
     /// <summary>
