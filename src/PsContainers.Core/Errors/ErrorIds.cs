@@ -506,6 +506,8 @@ public static class ErrorIds
 
     /// <summary>InvalidArgument: The wildcard pattern '…' is not valid (an unclosed '[' or a reversed range).</summary>
     public const string InvalidWildcardPattern = "InvalidWildcardPattern";
+    /// <summary>InvalidArgument: An empty name names no container (image, network, volume, pod): give a name, an id or a wildcard.</summary>
+    public const string EmptyTargetName = "EmptyTargetName";
 
     // ---- Compose: loading and checking compose files (Compose/). Messages begin with file:line where there is one. ----
 
