@@ -71,7 +71,7 @@ Describe 'Common parameters written after --' {
     It 'is documented: common parameters go before --' {
         $about = (Get-Help about_PsContainers | Out-String) -replace '\s+', ' '
         $about.Contains('Put common parameters before --:') | Should -BeTrue
-        $about.Contains("Invoke-ContainerImage busybox -Remove -ErrorAction Stop -- sh -c 'exit 5'") | Should -BeTrue
+        $about.Contains("Invoke-ContainerImage busybox -ErrorAction Stop -- sh -c 'exit 5'") | Should -BeTrue
         foreach ($cmdlet in 'Invoke-ContainerImage', 'New-Container', 'Invoke-ContainerExec') {
             $text = ((Get-Help $cmdlet).Description.Text -join ' ') -replace '\s+', ' '
             $text.Contains('so common parameters go before `--`') | Should -BeTrue -Because "$cmdlet's help says where they go"
