@@ -20,7 +20,7 @@
     dotnet pwsh bench/compose.ps1 -ModulePath out/PsContainers/PsContainers.psd1 -Pairs 5
 #>
 param(
-    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PsContainers/PsContainers.psd1'),
     [int] $Pairs = 5,
     [switch] $Interop
 )

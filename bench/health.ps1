@@ -17,7 +17,7 @@
     dotnet pwsh bench/health.ps1 -ModulePath out/PsContainers/PsContainers.psd1 -Seconds 60
 #>
 param(
-    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PsContainers/PsContainers.psd1'),
     [int] $Seconds = 60,
     [switch] $SkipPodman
 )

@@ -8,7 +8,7 @@
     dotnet pwsh bench/kube.ps1 -ModulePath out/PsContainers/PsContainers.psd1 -Runs 30
 #>
 param(
-    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PsContainers/PsContainers.psd1'),
     [int] $Runs = 30,
     [int] $Services = 20
 )

@@ -15,7 +15,7 @@
     dotnet pwsh bench/remoting.ps1 -ModulePath out/PsContainers/PsContainers.psd1 -Runs 21
 #>
 param(
-    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PsContainers/PsContainers.psd1'),
     [int] $Runs = 15,
     [int] $Containers = 5
 )

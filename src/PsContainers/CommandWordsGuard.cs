@@ -38,11 +38,16 @@ internal static partial class CommandWordsGuard
     /// <paramref name="commandParameter"/>, or null when the words are safe (see the class summary). Call it from
     /// BeginProcessing, before pipeline input binds.
     /// </summary>
-    public static ErrorRecord? Check(PSCmdlet cmdlet, string commandParameter)
+    /// <param name="targetParameter">The positional target before the command (run and create: -Image), or null.
+    /// When PowerShell bound nothing to it and no pipeline input can (<c>Invoke-ContainerImage -it busybox</c>: the
+    /// unknown '-it' took 'busybox' as its value, and both went to the command), the '-' words before the first value are
+    /// docker's options written before the image, refused as such.</param>
+    public static ErrorRecord? Check(PSCmdlet cmdlet, string commandParameter, string? targetParameter = null)
     {
         var inv = cmdlet.MyInvocation;
         if (!inv.BoundParameters.ContainsKey(commandParameter)) return null;
-        string? message = Analyze(InvocationText(inv), inv.MyCommand, inv.BoundParameters.Keys, commandParameter);
+        bool targetMissing = targetParameter is not null && !inv.BoundParameters.ContainsKey(targetParameter) && !inv.ExpectingInput;
+        string? message = Analyze(InvocationText(inv), inv.MyCommand, inv.BoundParameters.Keys, commandParameter, targetMissing);
         return message is null ? null
             : new ErrorRecord(new PSArgumentException(message), ErrorIds.CommandNeedsDoubleDash, ErrorCategory.InvalidArgument, null);
     }
@@ -130,7 +135,7 @@ internal static partial class CommandWordsGuard
         return items;
     }
 
-    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter)
+    private static string? Analyze(string? statement, CommandInfo command, ICollection<string> bound, string commandParameter, bool targetMissing)
     {
         if (Read(statement, command, commandParameter, out var read, out var named) is not { } items || read is not { } cmd) return null;
         var parameters = command.Parameters;
@@ -147,8 +152,9 @@ internal static partial class CommandWordsGuard
 
         string name = command.Name;
         // docker's options written before the image (exec: the container): PowerShell bound the first of them to the
-        // positional parameter, so the line is shown with them as this cmdlet's parameters, the image first
-        if (positional > 0)
+        // positional parameter (or, with no command after the image, the unknown '-' word took the image as its value and
+        // the target is missing), so the line is shown with them as this cmdlet's parameters, the image first
+        if (positional > 0 || targetMissing)
         {
             int firstValue = items.FindIndex(i => i.Kind == Kind.Value);
             int firstDash = items.FindIndex(i => i.Kind == Kind.DashWord);

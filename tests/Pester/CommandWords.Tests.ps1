@@ -264,6 +264,73 @@ Describe 'The -- rule''s last holes (issue 11)' {
     }
 }
 
+Describe 'docker''s options before an image with no command, and no image at all (issue 11)' {
+    # '-it busybox': the unknown '-it' takes 'busybox' as its value and both go to the command, so -Image is missing;
+    # a mandatory -Image made PowerShell prompt for it (or fail in its binder) before the cmdlet could name -it
+    It 'refuses <Line> with the -- rule''s error naming the parameter, -Interactive -Tty for -it, and exit code 125' -ForEach @(
+        @{ Line = 'Invoke-ContainerImage -it busybox-test:latest'; Fixed = 'Invoke-ContainerImage -Interactive -Tty busybox-test:latest' }
+        @{ Line = 'New-Container -it busybox-test:latest'; Fixed = 'New-Container -Interactive -Tty busybox-test:latest' }
+        @{ Line = 'Invoke-ContainerImage -dit busybox-test:latest'; Fixed = 'Invoke-ContainerImage -Detach -Interactive -Tty busybox-test:latest' }
+        @{ Line = 'Invoke-ContainerImage --rm busybox-test:latest'; Fixed = 'Invoke-ContainerImage -Remove busybox-test:latest' }
+        @{ Line = 'New-Container --rm busybox-test:latest'; Fixed = 'New-Container -Remove busybox-test:latest' }
+    ) {
+        $global:LASTEXITCODE = 0
+        $e = Get-Refusal ([scriptblock]::Create($Line))
+        $word = ($Line -split ' ')[1]
+        $e.Exception.Message | Should -BeLike "'$word' is not a parameter of $(($Line -split ' ')[0])*"
+        $e.Exception.Message | Should -BeLike "*: $Fixed"
+        if ($word -like '-*it') { $e.Exception.Message | Should -BeLike '*-Interactive -Tty*' }
+        $LASTEXITCODE | Should -Be 125
+    }
+
+    It 'runs the corrected line it shows' {
+        $e = Get-Refusal { New-Container -it busybox-test:latest }
+        $fixed = ($e.Exception.Message -split ': ')[-1]
+        $fixed | Should -BeExactly 'New-Container -Interactive -Tty busybox-test:latest'
+        $c = & ([scriptblock]::Create("$fixed -Name words-it-fixed -Network none"))
+        try {
+            $c.Config.OpenStdin | Should -BeTrue
+            $c.Config.Tty | Should -BeTrue
+            $c.Image | Should -Be 'busybox-test:latest'
+        } finally { Remove-Container words-it-fixed -Force -Confirm:$false }
+    }
+
+    It 'refuses a line with no image at all with ImageRequired (InvalidArgument) and exit code 125, never a prompt' {
+        foreach ($line in { New-Container }, { Invoke-ContainerImage -Name words-no-image }, { New-Container -Interactive -Tty }) {
+            $global:LASTEXITCODE = 0
+            $before = @(Get-Container -All).Count
+            $e = $null
+            try { & $line | Out-Null } catch { $e = $_ }
+            $e | Should -Not -BeNullOrEmpty -Because "{ $line } has no image"
+            $e.FullyQualifiedErrorId | Should -BeLike 'ImageRequired,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $e.Exception.Message | Should -BeLike '*needs an image*-Interactive -Tty*'
+            $LASTEXITCODE | Should -Be 125
+            @(Get-Container -All).Count | Should -Be $before
+        }
+    }
+
+    It 'still binds the image by position, from an image object and from an Image column; a row without one is an error of its own' {
+        $c = New-Container busybox-test:latest -Name words-pos -Network none -- true
+        try { $c.Image | Should -Be 'busybox-test:latest' } finally { Remove-Container words-pos -Force -Confirm:$false }
+        $img = Get-ContainerImage busybox-test:latest
+        $c = New-Container -ImageObject $img -Name words-obj -Network none -Command true
+        try { $c.ImageId | Should -Be $img.Id } finally { Remove-Container words-obj -Force -Confirm:$false }
+        $rows = @(
+            [pscustomobject]@{ Name = 'words-row-1'; Image = 'busybox-test:latest' }
+            [pscustomobject]@{ Name = 'words-row-2' }
+            [pscustomobject]@{ Name = 'words-row-3'; Image = 'busybox-test:latest' }
+        )
+        $global:LASTEXITCODE = 0
+        $made = @($rows | New-Container -Network none -Command true -ErrorAction SilentlyContinue -ErrorVariable err)
+        try {
+            $made.Name | Should -Be @('words-row-1', 'words-row-3')
+            @($err | Where-Object { $_.FullyQualifiedErrorId -like 'ImageRequired,*' }).Count | Should -Be 1
+            $LASTEXITCODE | Should -Be 125
+        } finally { Remove-Container words-row-1, words-row-3 -Force -Confirm:$false -ErrorAction SilentlyContinue }
+    }
+}
+
 Describe 'New-Container and Invoke-ContainerExec: the same rule' {
     It 'New-Container refuses ls -l /etc and creates it after --' {
         $e = Get-Refusal { New-Container busybox-test:latest -Name words-new ls -l /etc }

@@ -430,7 +430,7 @@ spec:
         @(Get-Container -All).Count | Should -Be 0
     }
 
-    It 'writes env from a Secret and a ConfigMap as references to generated Secret and ConfigMap objects, never as plain values' {
+    It 'writes env from a Secret key and a whole ConfigMap as valueFrom and envFrom to generated Secret and ConfigMap objects, never as plain values' {
         $path = Write-Manifest secretenv.yaml @"
 apiVersion: v1
 kind: Secret
@@ -473,9 +473,11 @@ spec:
         $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('Pl41n-S3cret'))
         # keys are sorted: apiVersion, data, kind, metadata
         $yaml | Should -Match "(?m)^data:`n  password: $([regex]::Escape($b64))`nkind: Secret`nmetadata:`n  name: kpcreds$"
-        $yaml | Should -Match "(?m)^data:`n  MODE: fast-lane`nkind: ConfigMap`nmetadata:`n  name: kpsettings$"
+        # read whole (envFrom), the ConfigMap is written whole and labelled with the pod that reads it
+        $yaml | Should -Match "(?m)^data:`n  MODE: fast-lane`nkind: ConfigMap`nmetadata:`n  labels:`n    app.kubernetes.io/name: kpsec`n  name: kpsettings$"
         $yaml | Should -Match '- name: DB_PASSWORD\n\s+valueFrom:\n\s+secretKeyRef:\n\s+key: password\n\s+name: kpcreds'
-        $yaml | Should -Match '- name: MODE\n\s+valueFrom:\n\s+configMapKeyRef:\n\s+key: MODE\n\s+name: kpsettings'
+        $yaml | Should -Match '(?m)^\s+envFrom:\n\s+- configMapRef:\n\s+name: kpsettings$'
+        $yaml | Should -Not -Match 'configMapKeyRef|name: MODE'
         $yaml | Should -Match '- name: PLAIN\n\s+value: shown'
         @($yaml | Test-ContainerKube -ErrorAction Stop) | Should -HaveCount 0
         Remove-ContainerKube $path
@@ -744,6 +746,49 @@ volumes:
         $path = Write-Manifest kr17-apppods.yaml $pods
         (Import-ContainerKube $path -WarningAction SilentlyContinue | Where-Object Kind -eq 'Pod').Name | Should -Be @('web', 'worker')
         Get-ContainerPod | ConvertTo-ContainerKubeYaml -Service -WarningAction SilentlyContinue | Should -BeExactly $pods
+        Remove-ContainerKube $path -Force
+        @(Get-Container -All).Count | Should -Be 0
+    }
+
+    It 'is a fixed point for a compose project with env files (a ConfigMap each, read with envFrom) and ports without a host port, with a Service' {
+        $dir = Join-Path $script:Dir 'kr17env'
+        $null = New-Item -ItemType Directory $dir -Force
+        Set-Content (Join-Path $dir 'common.env') "LOG=info`nSHARED=from-common`n"
+        Set-Content (Join-Path $dir 'web.env') "SHARED=from-web`nGREETING='hello `$HOME'`n"
+        $compose = Join-Path $dir 'compose.yaml'
+        Set-Content $compose @"
+services:
+  kr17env:
+    image: $($script:Img)
+    command: ["sleep", "600"]
+    env_file: [common.env, web.env]
+    environment:
+      PLAIN: visible
+    expose: ["9000"]
+    ports: ["80"]
+"@
+        $yaml = Import-ContainerProject -Path $compose -ProjectName kr17env | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
+        # kompose's mapping: a ConfigMap per env file, read whole with envFrom; only environment stays in env
+        $yaml | Should -Match '(?m)^data:\n  LOG: info\nkind: ConfigMap\nmetadata:\n  labels:\n    app.kubernetes.io/name: kr17env\n  name: kr17env-common-env$'
+        $yaml | Should -Match '(?m)^data:\n  GREETING: "hello \$HOME"\n  SHARED: from-web\nkind: ConfigMap\nmetadata:\n  labels:\n    app.kubernetes.io/name: kr17env\n  name: kr17env-web-env$'
+        $yaml | Should -Match '(?m)^\s+envFrom:\n\s+- configMapRef:\n\s+name: kr17env-common-env\n\s+- configMapRef:\n\s+name: kr17env-web-env\n'
+        $yaml | Should -Match '(?m)^\s+env:\n\s+- name: PLAIN\n\s+value: visible\n\s+envFrom:'
+        # compose expose and a port published on a free host port: a containerPort without hostPort each
+        $yaml | Should -Match '(?m)^\s+- containerPort: 80\n\s+name: tcp-80\n\s+protocol: TCP\n\s+- containerPort: 9000\n\s+name: tcp-9000\n\s+protocol: TCP\n'
+        $yaml | Should -Not -Match 'hostPort'
+        # the Service lists the port published on a free host port, not the exposed one
+        $yaml | Should -Match '(?m)^kind: Service\n(.*\n)*spec:\n  ports:\n  - name: tcp-80\n    port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:'
+
+        $path = Write-Manifest kr17-env.yaml $yaml
+        $pod = @(Import-ContainerKube $path -WarningAction SilentlyContinue | Where-Object Kind -eq 'Pod')
+        $pod.Name | Should -Be 'kr17env-pod-0'
+        $pod.Ports | Should -BeNullOrEmpty -Because 'Kubernetes publishes no bare containerPort'
+        $null = Wait-ContainerCondition { (Get-Container kr17env-pod-0-kr17env).Status -eq 'Running' } -TimeoutSeconds 30
+        $env = @(Invoke-ContainerExec kr17env-pod-0-kr17env -- env)
+        foreach ($line in 'LOG=info', 'SHARED=from-web', 'GREETING=hello $HOME', 'PLAIN=visible') { $env | Should -Contain $line }
+        # the Service is not played, but which bare port it targeted is recorded: generated with -Service, the same text
+        $again = Get-ContainerPod | ConvertTo-ContainerKubeYaml -Kind Deployment -Service -WarningAction SilentlyContinue
+        $again | Should -BeExactly $yaml
         Remove-ContainerKube $path -Force
         @(Get-Container -All).Count | Should -Be 0
     }

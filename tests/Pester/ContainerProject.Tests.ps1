@@ -198,3 +198,28 @@ Describe 'Test-ContainerProject' {
         Get-Container -Project "badimg$PID" -All | Should -BeNullOrEmpty
     }
 }
+
+# docker compose -p NAME: every project cmdlet takes the project's name as -Name and as -ProjectName (one parameter,
+# the other its alias), so `Start-ContainerProject -Name shop` works as `Stop-ContainerProject -Name shop` does
+Describe 'The project name parameter' {
+    It 'is -Name and -ProjectName on every *-ContainerProject cmdlet that takes a project''s name' {
+        $commands = @(Get-Command -Module PsContainers -Noun ContainerProject)
+        $commands.Count | Should -BeGreaterThan 8
+        $checked = @()
+        foreach ($c in $commands) {
+            $p = @($c.Parameters.Values | Where-Object { $_.Name -in 'Name', 'ProjectName' -or ($_.Aliases | Where-Object { $_ -in 'Name', 'ProjectName' }) })
+            if ($p.Count -eq 0) { continue }
+            $p.Count | Should -Be 1 -Because "$($c.Name) has one project name parameter"
+            @($p[0].Name) + $p[0].Aliases | Where-Object { $_ -in 'Name', 'ProjectName' } | Sort-Object | Should -Be @('Name', 'ProjectName') -Because $c.Name
+            $checked += $c.Name
+        }
+        foreach ($name in 'Start-ContainerProject', 'Stop-ContainerProject', 'Remove-ContainerProject', 'Get-ContainerProject', 'Import-ContainerProject') {
+            $checked | Should -Contain $name
+        }
+    }
+
+    It 'names the project with -Name as with -ProjectName (Import-ContainerProject)' {
+        (Import-ContainerProject -Path $script:Compose -Name 'named-by-alias').Name | Should -Be 'named-by-alias'
+        (Import-ContainerProject -Path $script:Compose -ProjectName 'named-by-name').Name | Should -Be 'named-by-name'
+    }
+}

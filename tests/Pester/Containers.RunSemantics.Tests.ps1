@@ -500,7 +500,7 @@ Describe 'Log lines longer than 16 KiB come back whole (issue 10.7)' {
         $stderr.Count | Should -Be 2
         $stderr[1].Text | Should -Be ('y' * 40000)
         # the file itself keeps docker's partial records
-        $records = @(Get-Content (Join-Path (Get-Container biglog).Path 'json.log'))
+        $records = @(Get-Content (Join-Path (Get-Container biglog).BundlePath 'json.log'))
         $records.Count | Should -BeGreaterThan 6
         # -Tail gives the last lines in the order of the whole log (the monitor reads the two pipes concurrently, so
         # only the order within a stream is fixed); "before" is logged before anything reaches stderr (the long line

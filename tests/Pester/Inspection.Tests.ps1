@@ -202,8 +202,9 @@ Describe 'Get-Container as docker inspect' {
         $hc.Memory | Should -Be 64MB
         $hc.RestartPolicy.Name | Should -BeExactly 'on-failure'
         $hc.RestartPolicy.MaximumRetryCount | Should -Be 2
-        $hc.NetworkMode | Should -Be 'Bridge'
-        $hc.NetworkModeName | Should -Be 'bridge'
+        $hc.NetworkMode | Should -BeExactly 'bridge' # docker's text, the default network
+        $hc.NetworkModeKind | Should -BeExactly 'Bridge'
+        $hc.NetworkModeName | Should -BeExactly 'bridge'
         $hc.Privileged | Should -BeFalse
         $hc.ReadonlyRootfs | Should -BeFalse
         $hc.ShmSize | Should -Be 64MB
@@ -276,7 +277,8 @@ Describe 'Get-Container as docker inspect' {
                 $j = $text | ConvertFrom-Json
                 $j.State.Status | Should -Be 'Running'
                 $j.HostConfig.NetworkModeName | Should -Be $mode
-                $j.HostConfig.NetworkMode | Should -Be $(if ($mode -eq 'host') { 'Host' } else { 'None' })
+                $j.HostConfig.NetworkMode | Should -BeExactly $mode
+                $j.HostConfig.NetworkModeKind | Should -BeExactly $(if ($mode -eq 'host') { 'Host' } else { 'None' })
                 # docker: "Networks": {"host": {... "IPAddress": "", "Gateway": "", "MacAddress": ""}}
                 @($j.NetworkSettings.Networks.PSObject.Properties.Name) | Should -Be @($mode)
                 $e = $j.NetworkSettings.Networks.$mode
@@ -421,13 +423,14 @@ Describe 'Get-Container | ConvertTo-Json has docker inspect''s shapes (issue 11 
     BeforeAll {
         # docker's field names, from moby's api/types/container (ContainerJSONBase, State, MountPoint, Config, HostConfig,
         # RestartPolicy): what a docker inspect user reads; hard-coded here, not taken from our output
-        $script:DockerTop = 'Id', 'Created', 'State', 'Image', 'Name', 'RestartCount', 'LogPath', 'HostConfig', 'Mounts', 'Config', 'NetworkSettings'
+        $script:DockerTop = 'Id', 'Created', 'Path', 'Args', 'State', 'Image', 'Name', 'RestartCount', 'LogPath', 'HostConfig', 'Mounts', 'Config', 'NetworkSettings'
         $script:DockerState = 'Status', 'Running', 'Paused', 'Restarting', 'OOMKilled', 'Dead', 'Pid', 'ExitCode', 'Error', 'StartedAt', 'FinishedAt'
         $script:DockerMount = 'Type', 'Name', 'Source', 'Destination', 'Driver', 'Mode', 'RW', 'Propagation'
-        # Config keys docker has that are carried (docker also has AttachStdin/out/err, StdinOnce, ArgsEscaped, Volumes,
-        # NetworkDisabled, MacAddress, OnBuild, Shell, which are not)
-        $script:DockerConfig = 'Hostname', 'Domainname', 'User', 'ExposedPorts', 'Tty', 'OpenStdin', 'Env', 'Cmd', 'Healthcheck', 'Image',
-            'WorkingDir', 'Entrypoint', 'Labels', 'StopSignal', 'StopTimeout'
+        # Config keys docker has that are carried (docker also has ArgsEscaped, NetworkDisabled, MacAddress and OnBuild,
+        # which are not)
+        $script:DockerConfig = 'Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'ExposedPorts', 'Tty',
+            'OpenStdin', 'StdinOnce', 'Env', 'Cmd', 'Healthcheck', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'Labels', 'StopSignal',
+            'StopTimeout', 'Shell'
         $script:DockerHost = 'Binds', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'AutoRemove', 'CapAdd', 'CapDrop', 'Dns', 'DnsOptions',
             'DnsSearch', 'ExtraHosts', 'GroupAdd', 'Privileged', 'PublishAllPorts', 'ReadonlyRootfs', 'Tmpfs', 'ShmSize', 'Sysctls', 'Init',
             'Memory', 'MemorySwap', 'CpuShares', 'CpusetCpus', 'PidsLimit', 'Ulimits', 'Devices'
@@ -526,6 +529,47 @@ Describe 'Get-Container | ConvertTo-Json has docker inspect''s shapes (issue 11 
         ($mounts | Where-Object { $_ -match '^\S+ /run tmpfs ' }) | Should -Match 'noexec'
         ($mounts | Where-Object { $_ -match '^\S+ /run tmpfs ' }) | Should -Match 'size=65536k'
         @($mounts | Where-Object { $_ -match '^\S+ /scratch tmpfs ' }).Count | Should -Be 1
+    }
+
+    It 'writes docker''s Path and Args, the attach flags, Config.Volumes and HostConfig.NetworkMode as docker''s text (issue 11)' {
+        # a detached run: docker run -d ... sleep 300
+        $script:J.Path | Should -BeExactly 'sleep'
+        @($script:J.Args) | Should -Be @('300')
+        $script:J.Config.AttachStdin, $script:J.Config.AttachStdout, $script:J.Config.AttachStderr, $script:J.Config.StdinOnce |
+            Should -Be @($false, $false, $false, $false)
+        $script:J.Config.Volumes | Should -BeNullOrEmpty -Because 'a named volume is not among docker''s Config.Volumes'
+        $script:J.HostConfig.NetworkMode | Should -BeExactly 'bridge'
+        $script:Typed.BundlePath | Should -Be (Join-Path $script:Root "containers/$($script:Typed.Id)")
+        Test-Path -LiteralPath (Join-Path $script:Typed.BundlePath 'config.json') | Should -BeTrue
+        $script:Typed.LogPath | Should -Be (Join-Path $script:Typed.BundlePath 'json.log')
+
+        # docker create -i -t with an entrypoint, an anonymous and a named volume, on a user network
+        $net = New-ContainerNetwork "insp-shape-net-$PID"
+        try {
+            $c = New-Container busybox-test:latest -Name insp-shape-create -Interactive -Tty -Network $net.Name -Entrypoint /bin/sh `
+                -Volume '/cache', 'insp-shape-vol:/named' -- -c 'echo hi'
+            $j = Get-Container insp-shape-create | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+            $j.Path | Should -BeExactly '/bin/sh'
+            @($j.Args) | Should -Be @('-c', 'echo hi')
+            $j.Config.AttachStdin, $j.Config.AttachStdout, $j.Config.AttachStderr, $j.Config.OpenStdin, $j.Config.StdinOnce, $j.Config.Tty |
+                Should -Be @($true, $true, $true, $true, $true, $true)
+            $imageVolumes = @((Get-ContainerImage busybox-test:latest).Config.Volumes)
+            @(Get-JsonNames $j.Config.Volumes) | Should -Be @($imageVolumes + '/cache')
+            @($j.Config.Volumes.'/cache'.PSObject.Properties).Count | Should -Be 0 -Because 'docker writes {"/cache": {}}'
+            $j.HostConfig.NetworkMode | Should -BeExactly $net.Name -Because 'docker writes the user network''s name'
+            $j.HostConfig.NetworkModeKind | Should -BeExactly 'Bridge'
+            $j.Config.Labels | Should -Not -BeNullOrEmpty
+            # an attached run without -i: stdout and stderr attached, stdin not
+            $null = Invoke-ContainerImage busybox-test:latest -Name insp-shape-run -Network none -- true
+            $r = Get-Container insp-shape-run -All | ConvertTo-Json -Depth 8 | ConvertFrom-Json
+            $r.Config.AttachStdin, $r.Config.AttachStdout, $r.Config.AttachStderr, $r.Config.StdinOnce | Should -Be @($false, $true, $true, $false)
+            $r.Path | Should -BeExactly 'true'
+            @($r.Args).Count | Should -Be 0
+            $r.HostConfig.NetworkMode | Should -BeExactly 'none'
+        } finally {
+            Remove-Container insp-shape-create, insp-shape-run -Force -ErrorAction SilentlyContinue
+            Remove-ContainerNetwork $net.Name -ErrorAction SilentlyContinue
+        }
     }
 
     It 'leaks no engine members into the inspect data' {

@@ -400,7 +400,8 @@ Describe 'More ways to publish and mount' {
             $port = Get-FreeTcpPort -Preferred 8100
             $c = New-Container $script:Img -Name typed -Network $net -IPAddress $ip -NetworkAlias db, cache -Publish "$($port):80", '53/udp' `
                 -Tmpfs '/scratch:size=2m,mode=700' -Ulimit 'nofile=100:200' -Label tier=test sleep 60
-            $c.HostConfig.NetworkMode | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Bridge)
+            $c.HostConfig.NetworkModeKind | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Bridge)
+            $c.HostConfig.NetworkMode | Should -BeExactly $net # docker's HostConfig.NetworkMode: the user network's name
             @($c.NetworkSettings.Networks.Keys) | Should -Be @($net)
             $c.NetworkSettings.Networks[$net].IPAMConfig.IPv4Address | Should -Be $ip
             $c.NetworkSettings.Networks[$net].IPAddress | Should -BeNullOrEmpty # assigned at start
@@ -419,7 +420,7 @@ Describe 'More ways to publish and mount' {
 
             # the record on disk, in docker inspect's shapes
             $rec = Get-Content -Raw (Join-Path $script:Root "containers/$($c.Id)/container.json") | ConvertFrom-Json
-            $rec.HostConfig.NetworkMode | Should -Be 'Bridge'
+            $rec.HostConfig.NetworkMode | Should -BeExactly 'Bridge' # the record keeps the kind
             $rec.HostConfig.PortBindings.'80/tcp'[0].HostPort | Should -Be "$port"
             $rec.HostConfig.PortBindings.'53/udp'[0].HostPort | Should -Be ''
             $rec.NetworkSettings.Networks.$net.IPAMConfig.IPv4Address | Should -Be $ip

@@ -84,7 +84,8 @@ Describe 'A running pod' {
         $infra = Get-Container -Id $script:Pod.InfraContainerId
         $infra.Status | Should -Be 'Running'
         $script:Srv.Pod | Should -Be $script:Pod.Id
-        $script:Srv.HostConfig.NetworkMode | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Container)
+        $script:Srv.HostConfig.NetworkModeKind | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Container)
+        $script:Srv.HostConfig.NetworkMode | Should -BeExactly "container:$($script:Pod.InfraContainerId)"
         $script:Srv.HostConfig.NetworkContainerId | Should -Be $script:Pod.InfraContainerId
         (Get-ContainerPod podweb).Status | Should -Be 'Running'
         (Get-ContainerPod podweb).NumberOfContainers | Should -Be 3

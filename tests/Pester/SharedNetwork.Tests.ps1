@@ -43,15 +43,17 @@ Describe '-Network container:<name>: a shared network namespace' {
 
     It 'records the mode typed, the other container by its full id, and docker''s container:<id> spelling' {
         $b = Get-Container share-b
-        $b.HostConfig.NetworkMode | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Container)
+        $b.HostConfig.NetworkModeKind | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Container)
+        $b.HostConfig.NetworkMode | Should -BeExactly "container:$($script:A.Id)"
         $b.HostConfig.NetworkContainerId | Should -Be $script:A.Id
         $b.HostConfig.NetworkModeName | Should -Be "container:$($script:A.Id)"
         $b.NetworkSettings.Networks.Count | Should -Be 0
         $b.Config.Hostname | Should -Be 'share-host'
         $json = Get-Content -Raw (Join-Path $script:Root "containers/$($b.Id)/container.json") | ConvertFrom-Json
-        $json.HostConfig.NetworkMode | Should -Be 'Container'
+        $json.HostConfig.NetworkMode | Should -BeExactly 'Container' # the record keeps the kind
         $json.HostConfig.NetworkContainerId | Should -Be $script:A.Id
-        (Get-Container share-a).HostConfig.NetworkModeName | Should -Be 'bridge'
+        (Get-Container share-a).HostConfig.NetworkModeName | Should -BeExactly $script:Net # docker: a user network by its name
+        (Get-Container share-a).HostConfig.NetworkModeKind | Should -Be ([PsContainers.Core.Containers.NetworkMode]::Bridge)
     }
 
     It 'has the other container''s interfaces and address, and no CNI attachment of its own' {

@@ -364,6 +364,9 @@ Describe 'ViewText (the texts the views compute)' {
         $v::Wrap('registry.example.com:5000/team/api:1.0', 25, '/:@.-') | Should -BeExactly "registry.example.com:`n5000/team/api:1.0"
         # words at spaces (dropped at a line's end); lines already there stay; no separator: cut at the width
         $v::Wrap('Up 12m (health: starting)', 20, '') | Should -BeExactly "Up 12m (health:`nstarting)"
+        # a space just after a line of the whole width is the break (not the space before the last word)
+        $v::Wrap('Exited (137) 2 hours ago', 20, '') | Should -BeExactly "Exited (137) 2 hours`nago"
+        $v::Wrap('web-frontend production', 12, '-') | Should -BeExactly "web-frontend`nproduction"
         $v::Wrap("a-b`nccccccccccccc", 5, '-') | Should -BeExactly "a-b`nccccc`nccccc`nccc"
         $v::Wrap($null, 5, $null) | Should -BeExactly ''
         # a list one item per line, each wrapped: an array (deserialized too) or docker's ", " text of ports
@@ -375,28 +378,51 @@ Describe 'ViewText (the texts the views compute)' {
         $v::Lines(@(), 5, '') | Should -BeExactly ''
     }
 
+    It 'writes sizes and percents with a point in every culture, as docker does (issue 11)' {
+        $v = [PsContainers.Views.ViewText]
+        $stat = [PsContainers.Core.Containers.ContainerStatistic]@{
+            ContainerId = 'ab' * 32; Name = 'culture-stats'; CpuPercent = 12.345; MemoryUsage = 1572864; MemoryLimit = 1GB
+            MemoryPercent = 12.5; NetworkRx = 1234; NetworkTx = 648; BlockRead = 0; BlockWrite = 1572864; Pids = 3
+        }
+        $before = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'de-DE'
+            (1.5).ToString() | Should -Be '1,5' -Because 'the culture must write a comma, or this test proves nothing'
+            $v::BytesSize(1572864) | Should -BeExactly '1.5MiB'
+            $v::HumanSize(1234) | Should -BeExactly '1.23kB'
+            $v::MemoryUsage(13107200, 1GB) | Should -BeExactly '12.5MiB / 1GiB'
+            $v::VolumeSize(1.5GB) | Should -BeExactly '1.5GB'
+            $v::Percent(1234.5) | Should -BeExactly '1234.50%'
+            [PsContainers.Core.Images.HumanFormat]::Size(1982532) | Should -BeExactly '1.98MB'
+            $t = $stat | Out-String -Width 120
+            $row = @($t -split "`n" | Where-Object { $_ -match 'culture-stats' })
+            $row.Count | Should -Be 1
+            $row[0] | Should -Match '\s12\.35%\s+1\.5MiB / 1GiB\s+12\.50%\s+3\s+1\.23kB / 648B\s+0B / 1\.57MB'
+            $row[0] | Should -Not -Match '\d,\d'
+        } finally { [cultureinfo]::CurrentCulture = $before }
+    }
+
     It 'writes docker stats memory, block I/O, volume sizes and event actors' {
         $v = [PsContainers.Views.ViewText]
-        $g = { param($x) $x.ToString([cultureinfo]::CurrentCulture) }
         # docker stats' memory is units.BytesSize (1024-based, "%.4g"), its network and block I/O
         # units.HumanSizeWithPrecision(n, 3) (1000-based, "%.3g"): a fresh container's "0B / 0B", not "0.0MB / 0.0MB"
         $v::MemoryUsage(438272, $null) | Should -BeExactly '428KiB / unlimited'
-        $v::MemoryUsage(13107200, 0) | Should -BeExactly "$(& $g 12.5)MiB / unlimited"
-        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly "$(& $g 12.5)MiB / 1GiB"
-        $v::MemoryUsage(0, 8284000000) | Should -BeExactly "0B / $(& $g 7.715)GiB"
+        $v::MemoryUsage(13107200, 0) | Should -BeExactly '12.5MiB / unlimited'
+        $v::MemoryUsage(13107200, 1GB) | Should -BeExactly '12.5MiB / 1GiB'
+        $v::MemoryUsage(0, 8284000000) | Should -BeExactly '0B / 7.715GiB'
         $v::BytesSize(1023) | Should -BeExactly '1023B'
-        $v::BytesSize(1572864) | Should -BeExactly "$(& $g 1.5)MiB"
+        $v::BytesSize(1572864) | Should -BeExactly '1.5MiB'
         $v::BytesSize(1TB) | Should -BeExactly '1TiB'
         $v::BlockIO(0, 0) | Should -BeExactly '0B / 0B'
-        $v::BlockIO(0, 1572864) | Should -BeExactly "0B / $(& $g 1.57)MB"
-        $v::NetIO(1234, 648) | Should -BeExactly "$(& $g 1.23)kB / 648B"
+        $v::BlockIO(0, 1572864) | Should -BeExactly '0B / 1.57MB'
+        $v::NetIO(1234, 648) | Should -BeExactly '1.23kB / 648B'
         $v::HumanSize(999) | Should -BeExactly '999B'
         $v::HumanSize(1000) | Should -BeExactly '1kB'
         $v::HumanSize(123456789) | Should -BeExactly '123MB'
         $v::HumanSize(999999) | Should -BeExactly '1e+03kB'
         $v::VolumeSize(24) | Should -BeExactly '24B'
-        $v::VolumeSize(4096) | Should -BeExactly ('{0:N1}kB' -f 4)
-        $v::VolumeSize(1.5GB) | Should -BeExactly ('{0:N1}GB' -f 1.5)
+        $v::VolumeSize(4096) | Should -BeExactly '4.0kB'
+        $v::VolumeSize(1.5GB) | Should -BeExactly '1.5GB'
         $id = 'sha256:' + ('0123456789abcdef' * 4)
         $v::Actor($id, 'busybox-test:latest') | Should -BeExactly 'busybox-test:latest (0123456789ab)'
         $v::Actor($id, $id) | Should -BeExactly '0123456789ab'
@@ -429,6 +455,21 @@ Describe 'Every table view at 80 and 120 columns' {
                 Assert-TableFit ($rows | Format-Table -View $view.Name | Out-String -Width $w) $w $view.Labels "view $($view.Name) at $w"
             }
         }
+    }
+
+    It 'shows a pod''s name and status at 80, and every port it publishes whole at 120, one per line' {
+        $base = Get-Random -Minimum 30000 -Maximum 39000
+        $p = New-ContainerPod view-pod-ports-with-a-long-name -Publish "$($base):80", "$($base + 1):443"
+        try {
+            $at80 = $p | Out-String -Width 80
+            $at80 | Should -Match "$($p.ShortId) view-pod-ports-with-a-long-name\s+Created"
+            $at80 -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+            $at120 = $p | Out-String -Width 120
+            $at120 | Should -Match ('(?m)' + [regex]::Escape("0.0.0.0:$($base)->80/tcp") + '\s*$')
+            ($at120 -split "`n" | Where-Object { $_ -match [regex]::Escape("0.0.0.0:$($base + 1)->443/tcp") + '\s*$' }).Count | Should -Be 1 -Because 'the second port is on a line of its own, whole'
+            $at120 -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        }
+        finally { Remove-ContainerPod view-pod-ports-with-a-long-name -Force -Confirm:$false }
     }
 
     It 'keeps the host whole at 80 in the default view of every deserialized object, with the columns that identify its row' {
@@ -591,34 +632,45 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         $c = Get-Container web-frontend-production-1 | ConvertTo-Deserialized -ComputerName 'web-01.example.net'
         $t = $c | Out-String -Width 80
         ($t -split "`n")[1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName\s*$'
-        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-product busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
-        ($t -split "`n")[4] | Should -Match '^ion-1\s*$' # the name wraps whole, never cut
+        Get-Row $t 'web-01.example.net' | Should -Match '^web-frontend-\s+busybox-test:latest\s+Up \d+[sm] \(healthy\)\s+web-01\.example\.net\s*$'
+        ($t -split "`n")[4] | Should -Match '^production-1\s*$' # the name wraps whole after a '-', never cut or broken mid-word
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         # an explicit -View is the view alone (PowerShell appends PSComputerName to the default table only)
         $t = $c | Format-Table -View Container | Out-String -Width 120
         Get-Row $t $script:Web.ShortId | Should -BeLike "$($script:Web.ShortId) web-frontend-production-1 *busybox-test:latest *Up *s (healthy)*$($script:PortsText) *"
     }
 
-    It 'keeps a long host name and a long status whole at 120 and within 80 columns, wrapped, at 80 (issue 17)' {
+    It 'wraps a long status between its words at 80 and 120 columns, and keeps a long host whole at 120 and within 80 columns at 80 (issue 17)' {
         $host34 = 'build-agent-07.ci.example.internal'
         $c = Get-Container exited-job-with-long-name | ConvertTo-Deserialized -ComputerName $host34
-        $c.StatusShort = 'Exited (137) 2 hours ago' # what docker ps shows a while later: longer than the old 20-column STATUS
-        $t = $c | Out-String -Width 120
-        $row = Get-Row $t $host34
-        $row | Should -Not -BeNullOrEmpty
-        $row | Should -Match ([regex]::Escape($c.StatusShort) + '\s+' + [regex]::Escape($host34) + '\s*$')
-        $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
-        $t80 = $c | Out-String -Width 80
-        $lines = @($t80 -split "`n" | ForEach-Object TrimEnd)
+        $c.StatusShort = 'Exited (137) 2 hours ago' # what docker ps shows a while later: longer than the 22-column STATUS
+        foreach ($w in 80, 120) {
+            $lines = @(($c | Out-String -Width $w) -split "`n" | ForEach-Object TrimEnd)
+            $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $w -Because "at $w columns" }
+            $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
+            $lines[$d - 1] | Should -Match '^NAMES\s+IMAGE\s+STATUS\s+PSComputerName$'
+            $statusAt = $lines[$d - 1].IndexOf('STATUS')
+            $hostAt = $lines[$d - 1].IndexOf('PSComputerName')
+            $rows = @($lines[($d + 1)..($lines.Count - 1)] | Where-Object { $_ })
+            # the status column line by line: broken between its words, each word whole (never "hour" / "s ago")
+            @($rows | Where-Object Length -GT $statusAt | ForEach-Object { $_.Substring($statusAt, [Math]::Min($hostAt, $_.Length) - $statusAt).Trim() } |
+                Where-Object { $_ }) | Should -Be @('Exited (137) 2 hours', 'ago') -Because "at $w columns"
+            # the host: whole on the first row at 120, in pieces of the column PowerShell leaves it at 80 (18)
+            (@($rows | Where-Object Length -GT $hostAt | ForEach-Object { $_.Substring($hostAt).Trim() }) -join '') | Should -Be $host34 -Because "at $w columns"
+            if ($w -eq 120) { $rows[0] | Should -Match ('^exited-job-with-\s+busybox-test:latest\s+Exited \(137\) 2 hours\s+' + [regex]::Escape($host34) + '$') }
+        }
+    }
+
+    It 'wraps a remote project''s long name and status at their breaks and leaves the host 21 columns at 80 (issue 17)' {
+        $p = Get-ContainerProject shop | ConvertTo-Deserialized -ComputerName 'build-agent-07.ci.example.internal'
+        $p.Name = 'shop-frontend-and-backend-production-eu'
+        $p.Status = 'running(2), exited(1), restarting(1)'
+        $lines = @(($p | Out-String -Width 80) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ })
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        # the status and the host wrap in their columns (about 20 wide each), never cut: their pieces, joined, are whole
-        $d = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($x) $x -match '^-[- ]*$' })
-        $statusAt = $lines[$d - 1].IndexOf('STATUS')
-        $hostAt = $lines[$d].LastIndexOf(' ') + 1
-        $rows = @($lines[($d + 1)..($lines.Count - 1)] | Where-Object { $_.Length -gt $statusAt })
-        (@($rows | ForEach-Object { $_.Substring($statusAt, [Math]::Min($hostAt, $_.Length) - $statusAt).Trim() }) -join ' ') -replace '\s+', '' |
-            Should -Be ($c.StatusShort -replace '\s+', '')
-        (@($rows | Where-Object Length -GT $hostAt | ForEach-Object { $_.Substring($hostAt).Trim() }) -join '') | Should -Be $host34
+        $lines[0] | Should -Match '^NAME\s+STATUS\s+PSComputerName$'
+        $lines[0].IndexOf('PSComputerName') | Should -Be 59
+        $lines[2] | Should -Match '^shop-frontend-and-backend-\s+running\(2\), exited\(1\),\s+build-agent-07'
+        $lines[3] | Should -Match '^production-eu\s+restarting\(1\)\s+\S'
     }
 
     It 'renders a deserialized pod as POD ID, NAME, STATUS, the number of containers and the host it came from' {
@@ -647,7 +699,8 @@ Describe 'Deserialized objects (remoting, jobs, Export-Clixml)' {
         # inspect's fields of the running container arrive as values, not type names
         $endpoint.IPAddress | Should -Match '^\d+\.\d+\.\d+\.\d+$'
         $endpoint.IPPrefixLen | Should -BeGreaterThan 0
-        $c.HostConfig.NetworkMode | Should -Be 'Bridge'
+        $c.HostConfig.NetworkMode | Should -BeExactly 'frontend-network-production' # docker's text: the user network
+        $c.HostConfig.NetworkModeKind | Should -Be 'Bridge'
         $c.HostConfig.PortMappings[0].HostPort | Should -Be $script:Port
         $c.HostConfig.PortMappings[0].ContainerPort | Should -Be 80
         $c.HostConfig.PortBindings['80/tcp'][0].HostPort | Should -Be "$($script:Port)"
@@ -868,7 +921,7 @@ Describe 'Long names, images and ports wrap whole at 80 and 120 columns' {
             Assert-TableFit $t $w 'NAME', 'DIGEST', 'SIZE', 'UPLOADED', 'MOUNTED', 'EXISTING' "pushed image at $w"
             Assert-WrappedWhole (Get-TableCell $t 'NAME' -RowLabel 'DIGEST')[0] $pushed.Name '/:@.-' -Because "pushed NAME at $w"
             # the other columns on the row's first line (right-aligned ones have dashes only under their label)
-            Get-Row $t 'sha256:' | Should -Match "^registry\.example\.com:\s+$($digest.Substring(0, 19))\s+$([regex]::Escape('{0:0.##}MB' -f 123.456789))\s+2\s+1\s+3$"
+            Get-Row $t 'sha256:' | Should -Match "^registry\.example\.com:\s+$($digest.Substring(0, 19))\s+123\.46MB\s+2\s+1\s+3$"
 
         }
     }

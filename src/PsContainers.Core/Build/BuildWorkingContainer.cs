@@ -90,7 +90,7 @@ public sealed class BuildWorkingContainer : IDisposable
     public IReadOnlyDictionary<string, DirectoryStamp>? StampsBeforeRun()
     {
         if (Container is null) return null;
-        string file = Path.Combine(Container.Path!, BuildStepSpecContributor.StampsFileName);
+        string file = Path.Combine(Container.BundlePath!, BuildStepSpecContributor.StampsFileName);
         try { return DirectoryStamps.Read(file); }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

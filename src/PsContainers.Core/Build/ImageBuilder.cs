@@ -375,7 +375,7 @@ public sealed class ImageBuilder
             throw new PscException(ErrorIds.BuildStepFailed, PscErrorCategory.InvalidResult,
                 $"{run.Location}: the command '{string.Join(' ', argv)}' returned a non-zero code: {code}", run.Location);
         // the runtime's mount points, and the directories it made or copied up only to hold them and the command did not touch
-        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.Path!),
+        var exclude = ContainerChanges.RuntimeMountTargets(w.UpperDirectory, _engine.Images.GetLayerPaths(st.ImageId), ContainerManager.MountDestinations(w.Container!.BundlePath!),
             w.StampsBeforeRun());
         CommitLayer(st, w, st.Config, createdBy, key, exclude, ct);
         Report(st.Name, run, false, st.ImageId, st.Step);

@@ -103,7 +103,7 @@ public sealed class BundleBuilder
         SeccompUnconfined = c.HostConfig.SecurityOptions?.SeccompUnconfined ?? false,
         SeccompProfileJson = c.HostConfig.SecurityOptions?.SeccompProfile,
         Ulimits = c.HostConfig.Ulimits,
-        Network = c.HostConfig.NetworkMode == NetworkMode.Host ? "host" : "none",
+        Network = c.HostConfig.NetworkModeKind == NetworkMode.Host ? "host" : "none",
         RootfsPath = _store.RootfsOf(c.Id),
         CgroupsPath = EngineEnvironment.CgroupParent.TrimEnd('/') + "/" + c.Id,
         Annotations = new Dictionary<string, string> { ["io.pscontainers.name"] = c.Name.Length > 0 ? c.Name : "-", ["io.pscontainers.image"] = c.Image },

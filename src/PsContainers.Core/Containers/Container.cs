@@ -54,7 +54,25 @@ public sealed class Container
     public string? Pod { get; set; }
 
     [JsonIgnore] public ContainerState State { get; set; } = new();
-    [JsonIgnore] public string? Path { get; set; }
+    /// <summary>
+    /// The container's directory in the store (its bundle: config.json, rootfs, the log), set when the record is read
+    /// or created; null for a record not in a store. (docker has none; this was Path before Path became docker's.)
+    /// </summary>
+    [JsonIgnore] public string? BundlePath { get; set; }
+
+    /// <summary>
+    /// docker inspect's top-level Path: the program the container runs, the first word of the effective entrypoint
+    /// and command (<see cref="ContainerConfig.Entrypoint"/> then <see cref="ContainerConfig.Cmd"/>, the image's
+    /// merged with the create options): "sh" for busybox's CMD ["sh"], "/docker-entrypoint.sh" for nginx. "" when
+    /// there is no command (docker's "" too).
+    /// </summary>
+    [JsonIgnore] public string Path => Config.Entrypoint.Concat(Config.Cmd).FirstOrDefault() ?? "";
+
+    /// <summary>
+    /// docker inspect's top-level Args: the words after <see cref="Path"/> of the effective entrypoint and command,
+    /// in order ("nginx", "-g", "daemon off;" for nginx); empty, never null, when there are none (docker's []).
+    /// </summary>
+    [JsonIgnore] public string[] Args => Config.Entrypoint.Concat(Config.Cmd).Skip(1).ToArray();
 
     [JsonIgnore] public string ShortId => Id.Length > 12 ? Id[..12] : Id;
     [JsonIgnore] public ContainerStatus Status => State.Status;
@@ -66,7 +84,7 @@ public sealed class Container
     /// host's own, as docker gives it) unless -Hostname named one (docker since moby #20177). A record written before
     /// this rule holds the short id there, which is taken as none.
     /// </summary>
-    [JsonIgnore] public string? UtsHostname => HostConfig.NetworkMode == NetworkMode.Host && (string.IsNullOrEmpty(Config.Hostname) || Config.Hostname == ShortId)
+    [JsonIgnore] public string? UtsHostname => HostConfig.NetworkModeKind == NetworkMode.Host && (string.IsNullOrEmpty(Config.Hostname) || Config.Hostname == ShortId)
         ? null : Config.Hostname;
     [JsonIgnore] public int Pid => State.Pid;
     [JsonIgnore] public int RestartCount => State.RestartCount;
@@ -85,9 +103,8 @@ public sealed class Container
     /// "80/tcp" (Get-ContainerPort shows the host ports in use).
     /// </summary>
     [JsonIgnore] public string Ports => PortMapping.Format(HostConfig.PortMappings);
-    [JsonIgnore] public string? LogPath => Path is null ? null : System.IO.Path.Combine(Path, ContainerMarkers.LogFile);
-    [JsonIgnore] public string? BundlePath => Path;
-    [JsonIgnore] public string? RootfsPath => Path is null ? null : System.IO.Path.Combine(Path, ContainerMarkers.RootfsDirectory);
+    [JsonIgnore] public string? LogPath => BundlePath is null ? null : System.IO.Path.Combine(BundlePath, ContainerMarkers.LogFile);
+    [JsonIgnore] public string? RootfsPath => BundlePath is null ? null : System.IO.Path.Combine(BundlePath, ContainerMarkers.RootfsDirectory);
 
     /// <summary>docker ps' STATUS column: "Up 5 minutes", "Exited (0) 2 minutes ago", "Created".</summary>
     [JsonIgnore]

@@ -66,7 +66,7 @@ public sealed class ContainerBootRestore(ContainerManager manager)
         while (pending.Count > 0)
         {
             var started = result.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-            int i = pending.FindIndex(c => c.HostConfig.NetworkMode != NetworkMode.Container
+            int i = pending.FindIndex(c => c.HostConfig.NetworkModeKind != NetworkMode.Container
                 || c.HostConfig.NetworkContainerId is not { } t || !ids.Contains(t) || started.Contains(t) || t == c.Id);
             if (i < 0) i = 0; // a cycle: keep the given order
             result.Add(pending[i]);

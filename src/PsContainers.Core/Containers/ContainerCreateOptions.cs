@@ -100,6 +100,12 @@ public sealed record ContainerCreateOptions
     public bool Init { get; set; }
     public bool Interactive { get; set; }
     public bool Tty { get; set; }
+    /// <summary>
+    /// The container is started detached (docker run -d): nothing attaches to its streams, so docker's
+    /// Config.AttachStdin/AttachStdout/AttachStderr and StdinOnce are recorded false. False for a create (docker create
+    /// records attached streams) and an attached run.
+    /// </summary>
+    public bool Detach { get; set; }
     public bool AutoRemove { get; set; }
     /// <summary>-SecurityOption, parsed (<see cref="Containers.SecurityOptions.Parse"/>).</summary>
     public SecurityOptions Security { get; set; } = new();

@@ -34,9 +34,9 @@ public static class ContainerHealthcheck
     /// </summary>
     public static ContainerHealth? ReadHealth(Container c)
     {
-        if (c.Config.Healthcheck is not { } h || !h.IsActive() || c.Path is null) return null;
+        if (c.Config.Healthcheck is not { } h || !h.IsActive() || c.BundlePath is null) return null;
         ContainerHealth? recorded;
-        try { recorded = HealthStateFile.ReadFrom(c.Path); }
+        try { recorded = HealthStateFile.ReadFrom(c.BundlePath); }
         catch (JsonException) { recorded = null; }
         catch (IOException) { recorded = null; }
         if (recorded is null && c.State.Running) return new ContainerHealth { Status = HealthStatus.Starting };

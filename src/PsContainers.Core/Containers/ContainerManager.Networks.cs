@@ -89,7 +89,7 @@ public sealed partial class ContainerManager
     /// <exception cref="PscException">ContainerNotConnectable.</exception>
     private static string ConnectableNetwork(Container cur, string network)
     {
-        var mode = cur.HostConfig.NetworkMode;
+        var mode = cur.HostConfig.NetworkModeKind;
         if (mode != NetworkMode.Bridge)
             throw new PscException(ErrorIds.ContainerNotConnectable, PscErrorCategory.InvalidOperation,
                 $"Container '{cur.Name}' uses network mode '{NetworkChoice.Name(mode)}': it cannot be connected to or disconnected from networks (docker: container cannot be disconnected from host network or connected to host network).", cur.Name);

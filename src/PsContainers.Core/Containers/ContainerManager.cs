@@ -186,6 +186,15 @@ public sealed partial class ContainerManager
                 WorkingDir = o.WorkingDirectory ?? image.WorkingDir,
                 Tty = o.Tty,
                 OpenStdin = o.Interactive,
+                // docker: -i attaches stdin (once) and a run without -d attaches stdout and stderr; create attaches as run would
+                AttachStdin = o.Interactive && !o.Detach,
+                StdinOnce = o.Interactive && !o.Detach,
+                AttachStdout = !o.Detach,
+                AttachStderr = !o.Detach,
+                Shell = image.Shell,
+                VolumeList = (o.IgnoreImageVolumes ? [] : image.Volumes.Where(v => v.StartsWith('/')))
+                    .Concat(o.Mounts.Where(m => m.Type == MountKind.Volume && m.Options.Contains(MountSpec.AnonymousOption)).Select(m => m.Destination))
+                    .Distinct(StringComparer.Ordinal).ToArray(),
                 StopSignal = o.StopSignal ?? image.StopSignal,
                 StopTimeout = o.StopTimeout,
                 Labels = new Dictionary<string, string>(image.Labels.Concat(o.Labels).GroupBy(k => k.Key).Select(g => g.Last())),
@@ -197,7 +206,7 @@ public sealed partial class ContainerManager
             {
                 Resources = o.Resources,
                 RestartPolicy = policy,
-                NetworkMode = network.Mode, PortMappings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
+                NetworkModeKind = network.Mode, PortMappings = o.Publish.ToList(), PublishAllPorts = o.PublishAll,
                 Dns = o.Dns.ToArray(), DnsSearch = o.DnsSearch.ToArray(), DnsOptions = o.DnsOptions.ToArray(),
                 ReadonlyRootfs = o.ReadOnly, ReadOnlyTmpfs = o.ReadOnlyTmpfs, Privileged = o.Privileged,
                 CapAdd = o.CapAdd.ToArray(), CapDrop = o.CapDrop.ToArray(), Ulimits = o.Ulimits.ToList(),
@@ -234,7 +243,7 @@ public sealed partial class ContainerManager
             Store.Publish(c);
             PhaseTrace.Mark("create: published");
         }
-        c.Path = Store.DirOf(id);
+        c.BundlePath = Store.DirOf(id);
         EmitEvent(c, "create");
         if (o.Files.Count > 0)
         {

@@ -75,7 +75,7 @@ public sealed class ContainerNetworkSettings
     /// </summary>
     internal void BindPod(Lazy<ContainerNetworkSettings?>? infra) => _pod = infra;
 
-    /// <summary>The container these settings belong to (its HostConfig.NetworkMode decides <see cref="Networks"/>); set by <see cref="Container"/>.</summary>
+    /// <summary>The container these settings belong to (its HostConfig.NetworkModeKind decides <see cref="Networks"/>); set by <see cref="Container"/>.</summary>
     internal Container? _owner;
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class ContainerNetworkSettings
 
     private OrderedDictionary<string, ContainerEndpoint> View()
     {
-        var mode = _owner?.HostConfig.NetworkMode ?? NetworkMode.Bridge;
+        var mode = _owner?.HostConfig.NetworkModeKind ?? NetworkMode.Bridge;
         if (mode is NetworkMode.Host or NetworkMode.None)
         {
             // docker: Networks.host / Networks.none, no address; the network state has no attachment to bind to

@@ -100,7 +100,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         try
         {
             Directory.CreateDirectory(tmp);
-            c.Path = DirOf(c.Id);
+            c.BundlePath = DirOf(c.Id);
             File.WriteAllText(System.IO.Path.Combine(tmp, "container.json"), JsonSerializer.Serialize(c, Json));
             WriteStateFile(tmp, c.State);
             Directory.Move(tmp, DirOf(c.Id)); // the container appears complete or not at all
@@ -191,11 +191,11 @@ public sealed partial class ContainerStore : Images.IImageUsers
     /// </summary>
     private void BindRuntime(Container c)
     {
-        c.NetworkSettings.Bind(c.State.Running && c.Path is { } dir
+        c.NetworkSettings.Bind(c.State.Running && c.BundlePath is { } dir
             ? new Lazy<Networking.ContainerNetworkState?>(() => Networking.ContainerNetworkState.ReadFrom(Networking.ContainerNetworkState.PathIn(dir)))
             : null);
         // a pod member shows the pod's networks (podman's inspect): the infra container's, whose namespace it joins
-        if (c.Pod is not null && c.HostConfig.NetworkMode == NetworkMode.Container && c.HostConfig.NetworkContainerId is { } infra && infra != c.Id)
+        if (c.Pod is not null && c.HostConfig.NetworkModeKind == NetworkMode.Container && c.HostConfig.NetworkContainerId is { } infra && infra != c.Id)
             c.NetworkSettings.BindPod(new Lazy<ContainerNetworkSettings?>(() => Load(infra)?.NetworkSettings));
         BindVolumes(c);
     }
@@ -218,7 +218,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
             if (File.Exists(System.IO.Path.Combine(dir, ContainerMarkers.Removing))) return null;
             var c = JsonSerializer.Deserialize<Container>(def, Json);
             if (c is null) return null;
-            c.Path = dir;
+            c.BundlePath = dir;
             string stPath = System.IO.Path.Combine(dir, ContainerMarkers.StateFile);
             c.State = File.Exists(stPath) ? ParseState(File.ReadAllText(stPath)) : new ContainerState();
             c.State.Health = ContainerHealthcheck.ReadHealth(c);
@@ -285,7 +285,7 @@ public sealed partial class ContainerStore : Images.IImageUsers
         {
             if (MonitorAliveFor(c))
             {
-                if (s.Status == ContainerStatus.Running && File.Exists(System.IO.Path.Combine(c.Path!, ContainerMarkers.Paused)))
+                if (s.Status == ContainerStatus.Running && File.Exists(System.IO.Path.Combine(c.BundlePath!, ContainerMarkers.Paused)))
                     s.Status = ContainerStatus.Paused;
                 return;
             }

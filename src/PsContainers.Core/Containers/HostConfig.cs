@@ -54,8 +54,30 @@ public sealed class HostConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     private int? LegacyMaximumRetryCount { get => null; set { _legacyRetryCount = value; RestartPolicy = _restart; } }
     private int? _legacyRetryCount;
-    /// <summary>None, Host, Bridge or Container (decided at create; the bridge networks are in <see cref="Container.NetworkSettings"/>).</summary>
-    public NetworkMode NetworkMode { get; set; } = NetworkMode.None;
+    /// <summary>
+    /// The kind of network mode, typed: None, Host, Bridge or Container (decided at create; the bridge networks are in
+    /// <see cref="Container.NetworkSettings"/>), for code and for PowerShell comparisons
+    /// (<c>$c.HostConfig.NetworkModeKind -eq 'Host'</c>). Stored in container.json under docker's name "NetworkMode",
+    /// by name ("Bridge"), as records have always held it; <see cref="NetworkMode"/> is docker's text.
+    /// </summary>
+    [JsonPropertyName("NetworkMode")]
+    public Containers.NetworkMode NetworkModeKind { get; set; } = Containers.NetworkMode.None;
+
+    /// <summary>
+    /// docker inspect's HostConfig.NetworkMode, as text (also in ConvertTo-Json): "host", "none",
+    /// "container:&lt;id&gt;" (the full id of the container whose network namespace it shares), and for a container on
+    /// bridge networks the name of the first network it joins, "bridge" for the default network (docker writes
+    /// "bridge" for its default network and the network's name for a user network: <c>--network web</c> is "web").
+    /// Computed, not stored (<see cref="NetworkModeKind"/> is).
+    /// </summary>
+    [JsonIgnore]
+    public string NetworkMode => NetworkModeKind switch
+    {
+        Containers.NetworkMode.Container => Networking.NetworkChoice.ContainerPrefix + NetworkContainerId,
+        Containers.NetworkMode.Bridge when _owner?.NetworkSettings.EndpointsConfig.Keys.FirstOrDefault() is { } first
+            && first != Networking.NetworkStore.DefaultNetworkName => first,
+        var kind => Networking.NetworkChoice.Name(kind),
+    };
     /// <summary>
     /// With <see cref="NetworkMode.Container"/>: the full id (64 hex characters) of the container whose network
     /// namespace this one joins, resolved once at create from the name or id given (docker resolves it to the id too);
@@ -63,14 +85,9 @@ public sealed class HostConfig
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NetworkContainerId { get; set; }
-    /// <summary>
-    /// The network mode as docker inspect spells HostConfig.NetworkMode: "bridge", "host", "none", or
-    /// "container:&lt;id&gt;" (the full id) for a shared network namespace. Computed, not stored.
-    /// </summary>
+    /// <summary>The same text as <see cref="NetworkMode"/> (docker's HostConfig.NetworkMode), under its earlier name.</summary>
     [JsonIgnore]
-    public string NetworkModeName => NetworkMode == NetworkMode.Container
-        ? Networking.NetworkChoice.ContainerPrefix + NetworkContainerId
-        : Networking.NetworkChoice.Name(NetworkMode);
+    public string NetworkModeName => NetworkMode;
     /// <summary>
     /// Name servers written to the container's /etc/resolv.conf instead of the host's (docker --dns, compose
     /// <c>dns</c>): IP addresses, in order. Empty: the host's, or the user network's own name server.

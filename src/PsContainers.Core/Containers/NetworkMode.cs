@@ -1,7 +1,7 @@
 namespace PsContainers.Core.Containers;
 
 /// <summary>
-/// How a container is networked (docker's HostConfig.NetworkMode). Decided once, when the container is created, by
+/// How a container is networked (the kind behind docker's HostConfig.NetworkMode; HostConfig.NetworkModeKind). Decided once, when the container is created, by
 /// <see cref="Networking.NetworkChoice.Decide"/>; stored by name in container.json ("None", "Host", "Bridge", "Container").
 /// </summary>
 public enum NetworkMode

@@ -16,6 +16,8 @@ public sealed class ResolvedImage
     public Dictionary<string, string> Labels { get; init; } = new();
     /// <summary>The image's VOLUMEs: container paths ("/data"); empty for a directory image.</summary>
     public IReadOnlyList<string> Volumes { get; init; } = [];
+    /// <summary>The image's SHELL (config.Shell of a docker-format image: ["/bin/bash", "-c"]); null when it has none.</summary>
+    public string[]? Shell { get; init; }
     /// <summary>The image's EXPOSEd ports: "80/tcp", "53/udp"; empty for a directory image.</summary>
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
     /// <summary>Unpacked layer directories, base first.</summary>

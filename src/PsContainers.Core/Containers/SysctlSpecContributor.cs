@@ -19,7 +19,7 @@ public sealed class SysctlSpecContributor : ISpecContributor
         var linux = spec.Linux ??= new SpecLinux();
         foreach (var (name, value) in container.HostConfig.Sysctls)
         {
-            ContainerSysctls.Check(name, container.HostConfig.NetworkMode);
+            ContainerSysctls.Check(name, container.HostConfig.NetworkModeKind);
             ContainerSysctls.CheckUtsConflict(name, container);
             // the UTS fields are the spec's own (hostname, domainname): given as a sysctl too, the spec's value would win
             if (name == "kernel.hostname") spec.Hostname = value;

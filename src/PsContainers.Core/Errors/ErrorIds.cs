@@ -648,6 +648,11 @@ public static class ErrorIds
     /// '--' (CommandWordsGuard in src/PsContainers; the rule is in about_PsContainers).
     /// </summary>
     public const string CommandNeedsDoubleDash = "CommandNeedsDoubleDash";
+    /// <summary>
+    /// InvalidArgument: Invoke-ContainerImage or New-Container with no image: none given, and no piped image object or
+    /// row with an Image column (docker run and create: "requires at least 1 argument", exit status 125).
+    /// </summary>
+    public const string ImageRequired = "ImageRequired";
     /// <summary>InvalidArgument: objects piped to Invoke-ContainerImage as its standard input without -Interactive (or with -Tty, -Detach, -InputFile).</summary>
     public const string PipedInputNeedsInteractive = "PipedInputNeedsInteractive";
     /// <summary>InvalidOperation: -Tty without an interactive terminal (redirected input or output, or a remote host).</summary>

@@ -1,19 +1,64 @@
+using System.Globalization;
+
 namespace PsContainers.Core.Images;
 
-/// <summary>docker-style human output: "2 hours ago", "4.3MB".</summary>
+/// <summary>
+/// docker-style human output: "2 hours ago", "4.3MB". The one owner of docker's size and percent renderings (the views'
+/// ViewText calls these): every number is written with '.' as its decimal separator and no group separator, whatever
+/// the current culture, as docker writes them (Go's fmt knows no locale).
+/// </summary>
 public static class HumanFormat
 {
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private static readonly string[] BinaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+
     /// <summary>
-    /// A size in decimal units as docker prints it (go-units HumanSize: 1000-based, "B", "kB", "MB", "GB", "TB", no
-    /// space): "512B", "4.3MB", "123MB". Used by every table and by pull/push progress ("4.3MB of 28MB at 9.1MB/s").
+    /// A size in decimal units (1000-based, "B", "kB", "MB", "GB", "TB", no space): bytes as they are, then at most two
+    /// decimals without trailing zeros, none from 100 on: "512B", "1.98MB", "4.3GB", "123MB". Used by every table and by
+    /// pull/push progress ("4.3MB of 28MB at 9.1MB/s") and prune ("Total reclaimed space: 1.98MB").
     /// </summary>
     public static string Size(long bytes)
     {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
         double v = bytes;
         int u = 0;
-        while (v >= 1000 && u < units.Length - 1) { v /= 1000; u++; }
-        return u == 0 ? $"{bytes}B" : (v >= 100 ? v.ToString("0") : v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)) + units[u];
+        while (v >= 1000 && u < 4) { v /= 1000; u++; }
+        return u == 0 ? bytes.ToString(Invariant) + "B" : v.ToString(v >= 100 ? "0" : "0.##", Invariant) + DecimalUnits[u];
+    }
+
+    /// <summary>
+    /// A size in bytes as docker's units.BytesSize (docker stats' MEM USAGE / LIMIT, docker info's Total Memory):
+    /// divided by 1024 while it is 1024 or more, then at most 4 significant digits (Go's "%.4g") and B, KiB, MiB, GiB,
+    /// TiB, PiB or EiB: 0 is "0B", 1023 is "1023B", 1572864 is "1.5MiB", 8284000000 is "7.715GiB".
+    /// </summary>
+    public static string BytesSize(long bytes) => Scaled(bytes, 1024, BinaryUnits, "g4");
+
+    /// <summary>
+    /// A size in bytes as docker's units.HumanSizeWithPrecision(size, 3) (docker stats' NET I/O and BLOCK I/O):
+    /// divided by 1000 while it is 1000 or more, then at most 3 significant digits (Go's "%.3g") and B, kB, MB, GB, TB,
+    /// PB or EB: 648 is "648B", 1234 is "1.23kB", 999999 is "1e+03kB" (Go's %g, as docker prints it).
+    /// </summary>
+    public static string HumanSize(long bytes) => Scaled(bytes, 1000, DecimalUnits, "g3");
+
+    /// <summary>
+    /// A percentage as docker stats writes CPU % and MEM % (Go's "%.2f%%"): two decimals, no group separator: 0 is
+    /// "0.00%", 12.345 is "12.35%", 1234.5 is "1234.50%". NaN is "--" (docker's text for no value).
+    /// </summary>
+    public static string Percent(double percent) => double.IsNaN(percent) ? "--" : percent.ToString("0.00", Invariant) + "%";
+
+    /// <summary>
+    /// A number with <paramref name="decimals"/> decimals (0 to 15), '.' as separator and no group separator: the size
+    /// and percent texts of tables that are not docker's units (a volume's "1.5GB").
+    /// </summary>
+    public static string Fixed(double value, int decimals) =>
+        value.ToString("F" + Math.Clamp(decimals, 0, 15).ToString(Invariant), Invariant);
+
+    private static string Scaled(long bytes, double unit, string[] units, string format)
+    {
+        double size = bytes;
+        int i = 0;
+        while (Math.Abs(size) >= unit && i < units.Length - 1) { size /= unit; i++; }
+        return size.ToString(format, Invariant) + units[i];
     }
 
     public static string Ago(DateTime? when) => when is null ? "N/A" : Ago(when.Value, DateTime.UtcNow);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PsContainers.Core.Kube;
 
 /// <summary>
@@ -17,6 +19,17 @@ public sealed class KubeEnvReference
     public string Object { get; init; } = "";
     /// <summary>The key of the object's data the value was read from.</summary>
     public string Key { get; init; } = "";
+    /// <summary>
+    /// For a variable that came with the whole object (envFrom configMapRef/secretRef): the prefix given there ("" for
+    /// none; <see cref="Name"/> is the prefix + <see cref="Key"/>). Null for a single key (env valueFrom
+    /// configMapKeyRef/secretKeyRef). The generator writes the first kind back as envFrom, the second as valueFrom.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Prefix { get; init; }
 
-    public override string ToString() => $"{Name} <- {Kind}/{Object}[{Key}]";
+    /// <summary>Whether the variable came with the whole object (envFrom), not as one key (valueFrom).</summary>
+    [JsonIgnore]
+    public bool IsWholeObject => Prefix is not null;
+
+    public override string ToString() => IsWholeObject ? $"{Name} <- {Kind}/{Object} (envFrom, prefix '{Prefix}')" : $"{Name} <- {Kind}/{Object}[{Key}]";
 }

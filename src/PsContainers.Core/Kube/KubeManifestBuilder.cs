@@ -22,9 +22,10 @@ namespace PsContainers.Core.Kube;
 /// <item>restartPolicy: no → Never, on-failure → OnFailure, always and unless-stopped → Always; a Deployment is
 /// always Always (a warning when the container's policy was on-failure).</item>
 /// <item>Every '$' of env values, command and args is doubled: Kubernetes expands $(VAR) there and reads $$ as $.</item>
-/// <item>Variables a played container read from a Secret or ConfigMap key (<see cref="KubeWorkload.EnvironmentReferences"/>)
-/// are written as valueFrom secretKeyRef/configMapKeyRef to a Secret (data base64) or ConfigMap of the same name,
-/// never as literal values.</item>
+/// <item>Variables a played container read from a Secret or ConfigMap (<see cref="KubeWorkload.EnvironmentReferences"/>)
+/// are written as valueFrom secretKeyRef/configMapKeyRef (one key) or envFrom secretRef/configMapRef (the whole
+/// object, with its prefix) to a Secret (data base64) or ConfigMap of the same name, never as literal values; a
+/// compose service's env_file is such an object, a ConfigMap per file (kompose's mapping).</item>
 /// </list>
 /// Document order: PersistentVolumeClaims, ConfigMaps, Secrets, workloads, Services, each by name; a pod's containers
 /// in the order given (creation order); keys in ordinal order (kubectl's own output order).
@@ -258,27 +259,41 @@ public static class KubeManifestBuilder
             return Doc("v1", "PersistentVolumeClaim", Meta(claim, labels), "spec", spec);
         }
 
+        /// <summary>
+        /// The container's env and envFrom. Variables that came with a whole Secret or ConfigMap
+        /// (<see cref="KubeEnvReference.IsWholeObject"/>: compose env_file, a played envFrom) go back into that object and
+        /// one envFrom entry per object and prefix, sorted by kind ("configMapRef" before "secretRef"), name and prefix
+        /// (the entries never share a variable, so their order does not change the environment); a variable read from one
+        /// key is a valueFrom reference; the rest are literal values, in order.
+        /// </summary>
         private void Env(KubeWorkload w, string workload, SortedDictionary<string, object?> container)
         {
-            if (w.EnvironmentFromFiles.Count > 0)
-            {
-                string cm = Named(_configMapNames, "ConfigMap", workload, workload + "-env", KubeNames.ToDnsSubdomain(workload + "-env"), "RFC 1123 subdomain");
-                var data = M();
-                foreach (var (k, v) in w.EnvironmentFromFiles) data[k] = v;
-                var labels = M();
-                labels[NameLabel] = workload;
-                ConfigMaps.Add(Doc("v1", "ConfigMap", Meta(cm, labels), "data", data));
-                var reference = M();
-                reference["name"] = cm;
-                var from = M();
-                from["configMapRef"] = reference;
-                container["envFrom"] = new List<object?> { from };
-            }
             // the last definition of a name wins, in the position of its first
             var env = new OrderedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var (k, v) in w.Environment) env[k] = v;
-            if (env.Count == 0) return;
-            container["env"] = env.Select(kv =>
+
+            var whole = env.Where(kv => w.EnvironmentReferences.TryGetValue(kv.Key, out var r) && r.IsWholeObject)
+                .Select(kv => (Ref: w.EnvironmentReferences[kv.Key], Value: kv.Value))
+                .GroupBy(x => (x.Ref.Kind, x.Ref.Object, Prefix: x.Ref.Prefix!))
+                .Select(g => (g.Key, Name: Stored(g.Key.Kind, g.Key.Object, g.Select(x => (x.Ref.Key, x.Value)).ToList(), workload)))
+                .OrderBy(x => x.Key.Kind, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Key.Prefix, StringComparer.Ordinal)
+                .ToList();
+            if (whole.Count > 0)
+            {
+                container["envFrom"] = whole.Select(x =>
+                {
+                    var reference = M();
+                    reference["name"] = x.Name;
+                    var from = M();
+                    from[x.Key.Kind == "Secret" ? "secretRef" : "configMapRef"] = reference;
+                    if (x.Key.Prefix.Length > 0) from["prefix"] = x.Key.Prefix;
+                    return (object?)from;
+                }).ToList();
+            }
+
+            var rest = env.Where(kv => !(w.EnvironmentReferences.TryGetValue(kv.Key, out var r) && r.IsWholeObject)).ToList();
+            if (rest.Count == 0) return;
+            container["env"] = rest.Select(kv =>
             {
                 var e = M();
                 e["name"] = kv.Key;
@@ -289,38 +304,53 @@ public static class KubeManifestBuilder
         }
 
         /// <summary>
-        /// The valueFrom of a variable that came from key <see cref="KubeEnvReference.Key"/> of a Secret or ConfigMap:
-        /// the value is put in that object (a Secret's base64 in data, as the API stores it), made once per object name
-        /// and shared by every container that reads it; when another container read a different value under the same
-        /// object and key, the value goes into a second object of a suffixed name (with a warning).
+        /// The valueFrom of a variable that came from key <see cref="KubeEnvReference.Key"/> of a Secret or ConfigMap
+        /// (<see cref="Stored"/> keeps the value in that object).
         /// </summary>
         private SortedDictionary<string, object?> ValueFrom(KubeEnvReference r, string value)
         {
-            bool secret = r.Kind == "Secret";
-            string stored = secret ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value)) : value;
-            if (!_referenced.TryGetValue((r.Kind, r.Object), out var variants)) _referenced[(r.Kind, r.Object)] = variants = [];
-            int at = variants.FindIndex(v => !v.Data.TryGetValue(r.Key, out var had) || (string)had! == stored);
+            var keyRef = M();
+            keyRef["key"] = r.Key;
+            keyRef["name"] = Stored(r.Kind, r.Object, [(r.Key, value)], null);
+            var from = M();
+            from[r.Kind == "Secret" ? "secretKeyRef" : "configMapKeyRef"] = keyRef;
+            return from;
+        }
+
+        /// <summary>
+        /// Puts <paramref name="items"/> (key, value) into the Secret (data base64, as the API stores it) or ConfigMap
+        /// <paramref name="obj"/> of the played manifest (or of a compose env_file) and returns the object's name in the
+        /// output. An object is made once per name and shared by every container that reads it; when a container reads a
+        /// different value under a key another container already put there, the items go into a second object of a
+        /// suffixed name (with a warning). <paramref name="owner"/>, the workload that reads the whole object (envFrom),
+        /// labels the object it makes (app.kubernetes.io/name); an object made for single keys has no labels.
+        /// </summary>
+        private string Stored(string kind, string obj, IReadOnlyList<(string Key, string Value)> items, string? owner)
+        {
+            bool secret = kind == "Secret";
+            var stored = items.Select(i => (i.Key, Value: secret ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(i.Value)) : i.Value)).ToList();
+            if (!_referenced.TryGetValue((kind, obj), out var variants)) _referenced[(kind, obj)] = variants = [];
+            int at = variants.FindIndex(v => stored.All(i => !v.Data.TryGetValue(i.Key, out var had) || (string)had! == i.Value));
             if (at < 0)
             {
                 at = variants.Count;
-                if (at > 0) Warnings.Add($"Containers read different values from key '{r.Key}' of the {r.Kind} '{r.Object}'; a second {r.Kind} is written for the other value.");
+                // every variant holds another value under one of the keys; the first one does too
+                string clash = at == 0 ? "" : stored.First(i => variants[0].Data.TryGetValue(i.Key, out var had) && (string)had! != i.Value).Key;
+                if (at > 0) Warnings.Add($"Containers read different values from key '{clash}' of the {kind} '{obj}'; a second {kind} is written for the other value.");
             }
             if (at == variants.Count)
             {
                 var scope = secret ? _secretNames : _configMapNames;
-                string original = r.Kind + "/" + r.Object + (at == 0 ? "" : "#" + at.ToString(CultureInfo.InvariantCulture));
-                string name = Named(scope, r.Kind, original, r.Object, KubeNames.ToDnsSubdomain(r.Object), "RFC 1123 subdomain");
+                string original = kind + "/" + obj + (at == 0 ? "" : "#" + at.ToString(CultureInfo.InvariantCulture));
+                string name = Named(scope, kind, original, obj, KubeNames.ToDnsSubdomain(obj), "RFC 1123 subdomain");
                 var data = M();
-                (secret ? Secrets : ConfigMaps).Add(secret ? Doc("v1", "Secret", Meta(name, M()), "data", data) : Doc("v1", "ConfigMap", Meta(name, M()), "data", data));
+                var labels = M();
+                if (owner is not null) labels[NameLabel] = owner;
+                (secret ? Secrets : ConfigMaps).Add(Doc("v1", kind, Meta(name, labels), "data", data));
                 variants.Add((name, data));
             }
-            variants[at].Data[r.Key] = stored;
-            var keyRef = M();
-            keyRef["key"] = r.Key;
-            keyRef["name"] = variants[at].Name;
-            var from = M();
-            from[secret ? "secretKeyRef" : "configMapKeyRef"] = keyRef;
-            return from;
+            foreach (var (k, v) in stored) variants[at].Data[k] = v;
+            return variants[at].Name;
         }
 
         private List<(KubeWorkloadPort Port, string Name)> Ports(KubeWorkload w, SortedDictionary<string, object?> container)

@@ -27,7 +27,7 @@ namespace PsContainers.Core.Kube;
 /// </list>
 /// Container fields: image, imagePullPolicy, command, args (both expanding $(VAR) from the container's environment,
 /// $$ for '$', as Kubernetes does), env, envFrom, workingDir, ports (only a hostPort is published, on the pod:
-/// Kubernetes never publishes a bare containerPort), resources.limits memory/cpu, securityContext (runAsUser,
+/// Kubernetes never publishes a bare containerPort; a bare one is recorded, <see cref="KubePlayRecord.ExposedLabel"/>), resources.limits memory/cpu, securityContext (runAsUser,
 /// runAsGroup, capabilities add/drop, privileged, readOnlyRootFilesystem), volumeMounts, tty, stdin, livenessProbe
 /// (exec, httpGet or tcpSocket: the healthcheck, the network ones made by pscmon in the pod's network namespace at
 /// 127.0.0.1, HealthConfig's HTTP-GET and TCP-SOCKET tests; periodSeconds default 10, timeoutSeconds 1,
@@ -131,6 +131,7 @@ public static class KubePlanner
         }
         foreach (var dup in pods.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
             throw ctx.Invalid($"Two objects make the pod '{dup.Key}' ({string.Join(", ", dup.Select(p => p.Source))}).");
+        foreach (var (doc, at) in docs.Where(d => Str(d.Doc, "kind", d.Where) == "Service")) RecordServiced(doc, at, pods);
         // Test-ContainerKube's structural check too, so that a manifest it calls wrong is never played (the two agree);
         // the one error play reads on purpose is a Job's missing or Always restartPolicy: Never, with a warning (above)
         var errors = KubeValidator.Check(yaml, file)
@@ -141,6 +142,39 @@ public static class KubePlanner
                 Remedy.CheckKubeManifest);
         var images = pods.SelectMany(p => p.Containers).Select(c => c.Image).Distinct(StringComparer.Ordinal).ToList();
         return new KubePlayPlan { Volumes = volumes, Pods = pods, Images = images, AlwaysPull = ctx.AlwaysPull, Warnings = ctx.Warnings };
+    }
+
+    /// <summary>
+    /// A Service is not played (a warning says so), but the ports without hostPort it targets are recorded on the
+    /// containers that declared them (<see cref="KubePlayRecord.ServicedLabel"/>): the pods its spec.selector matches
+    /// (every selector label on the pod; an empty selector matches none, as Kubernetes takes it), the ports whose number
+    /// is a spec.ports[].targetPort (default: its port) with its protocol (default TCP); a named targetPort is not
+    /// followed. What does not read is left alone: the Service is skipped anyway.
+    /// </summary>
+    private static void RecordServiced(YamlMappingNode doc, string where, List<KubePlayPod> pods)
+    {
+        try
+        {
+            if (Map(doc, "spec", where) is not { } spec || Map(spec, "selector", where) is not { Children.Count: > 0 } sel) return;
+            var selector = sel.Children.ToDictionary(kv => Scalar(kv.Key, where), kv => Scalar(kv.Value, where), StringComparer.Ordinal);
+            var targets = new HashSet<(int, string)>();
+            foreach (var p in Seq(spec, "ports", where)?.Children.OfType<YamlMappingNode>() ?? [])
+            {
+                string pat = where + " spec.ports";
+                string proto = (Str(p, "protocol", pat) ?? "TCP").ToLowerInvariant();
+                int? target = Get(p, "targetPort") is { } t
+                    ? int.TryParse(Scalar(t, pat), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null
+                    : Int(p, "port", pat);
+                if (target is int tp) targets.Add((tp, proto));
+            }
+            foreach (var pod in pods.Where(pd => selector.All(kv => pd.Options.Labels.TryGetValue(kv.Key, out var v) && v == kv.Value)))
+                foreach (var c in pod.Containers)
+                {
+                    var serviced = KubePlayRecord.Serviced(c.Labels).Concat(KubePlayRecord.Exposed(c.Labels).Where(targets.Contains));
+                    if (KubePlayRecord.FormatExposed(serviced) is { } record) c.Labels[KubePlayRecord.ServicedLabel] = record;
+                }
+        }
+        catch (PscException) { }
     }
 
     // ---- documents ----
@@ -437,6 +471,7 @@ public static class KubePlanner
 
         var namedPorts = new Dictionary<string, int>(StringComparer.Ordinal);
         var declared = new List<PortMapping>();
+        var bare = new List<(int, string)>();
         foreach (var (p, pat) in Items(ctx, c, "ports", at))
         {
             Known(ctx, p, pat, "containerPort", "hostPort", "hostIP", "protocol", "name");
@@ -445,13 +480,14 @@ public static class KubePlanner
             if (Str(p, "name", pat) is { } portName) namedPorts[portName] = cp;
             string proto = (Str(p, "protocol", pat) ?? "TCP").ToUpperInvariant();
             if (proto is not ("TCP" or "UDP")) { ctx.Warn($"{pat}: the protocol {proto} is not supported; the port is left out."); continue; }
-            if (Int(p, "hostPort", pat) is not int hp) continue; // Kubernetes never publishes a bare containerPort
+            if (Int(p, "hostPort", pat) is not int hp) { bare.Add((cp, proto)); continue; } // Kubernetes never publishes a bare containerPort
             if (hp is < 1 or > 65535) throw ctx.Invalid($"{pat}: hostPort {hp} is not 1-65535.");
             var mapping = new PortMapping { HostIP = Str(p, "hostIP", pat) ?? "", HostPort = hp, ContainerPort = cp, Protocol = proto.ToLowerInvariant() };
             publish.Add(mapping);
             declared.Add(mapping);
         }
         if (KubePlayRecord.FormatPorts(declared) is { } portRecord) o.Labels[KubePlayRecord.PortsLabel] = portRecord;
+        if (KubePlayRecord.FormatExposed(bare) is { } exposedRecord) o.Labels[KubePlayRecord.ExposedLabel] = exposedRecord;
 
         if (Map(c, "resources", at) is { } res)
         {
@@ -548,7 +584,7 @@ public static class KubePlanner
                 foreach (var (k, v) in data.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 {
                     env[prefix + k] = Encoding.UTF8.GetString(v);
-                    refs[prefix + k] = new KubeEnvReference { Name = prefix + k, Kind = what, Object = name, Key = k };
+                    refs[prefix + k] = new KubeEnvReference { Name = prefix + k, Kind = what, Object = name, Key = k, Prefix = prefix };
                 }
             }
         }

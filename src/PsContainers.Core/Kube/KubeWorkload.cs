@@ -23,12 +23,11 @@ public sealed class KubeWorkload
     public IReadOnlyList<string>? Args { get; init; }
     /// <summary>The environment that is not the image's, in order (later entries with the same name win).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
-    /// <summary>The part of <see cref="Environment"/> read from env files (compose env_file): the data of a ConfigMap.</summary>
-    public IReadOnlyDictionary<string, string> EnvironmentFromFiles { get; init; } = new Dictionary<string, string>();
     /// <summary>
-    /// The variables of <see cref="Environment"/> whose values came from a Secret or ConfigMap key when
-    /// Import-ContainerKube made the container (<see cref="KubePlayRecord.EnvLabel"/>), by name: written as
-    /// valueFrom references to a Secret or ConfigMap object, never as literal values.
+    /// The variables of <see cref="Environment"/> whose values came from a Secret or ConfigMap, by name: a key of one
+    /// when Import-ContainerKube made the container (<see cref="KubePlayRecord.EnvLabel"/>; valueFrom or envFrom), or a
+    /// compose service's env_file (a ConfigMap per file, read whole, <see cref="KubeEnvReference.Prefix"/> ""). Written
+    /// as valueFrom or envFrom references to a Secret or ConfigMap object holding the value, never as literal values.
     /// </summary>
     public IReadOnlyDictionary<string, KubeEnvReference> EnvironmentReferences { get; init; } = new Dictionary<string, KubeEnvReference>();
     public IReadOnlyList<KubeWorkloadPort> Ports { get; init; } = [];

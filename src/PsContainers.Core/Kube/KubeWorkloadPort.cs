@@ -13,6 +13,6 @@ public sealed class KubeWorkloadPort
     public string? HostIp { get; init; }
     /// <summary>The name asked for (compose ports[].name), or null for "&lt;protocol&gt;-&lt;port&gt;".</summary>
     public string? Name { get; init; }
-    /// <summary>Published on the host (with a fixed or a picked port): what a Service is made for.</summary>
+    /// <summary>Published on the host (with a fixed or a picked port), or a bare port a played manifest's Service targeted: what a Service is made for.</summary>
     public bool Published { get; init; }
 }

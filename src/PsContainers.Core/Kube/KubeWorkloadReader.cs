@@ -66,6 +66,7 @@ public static class KubeWorkloadReader
                 HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP,
                 Published = true,
             }).ToList();
+        ports.AddRange(BarePorts(c.Config.Labels));
         if (c.HostConfig.PublishAllPorts) warnings.Add($"'{c.Name}': -PublishAll is not carried over; only the ports recorded as published are.");
 
         var mounts = new List<KubeWorkloadMount>();
@@ -145,7 +146,8 @@ public static class KubeWorkloadReader
     /// creation order (the manifest's order for a played pod, as podman keeps it). Each published port of the pod goes
     /// on the container that declared it in the played manifest (<see cref="KubePlayRecord.PortsLabel"/>), else on the
     /// first container (a pod made with New-ContainerPod -Publish publishes for all of its containers; Kubernetes lists a
-    /// port on one); its labels are kept but the engine's records, the selector label a play wrote (not repeated) and
+    /// port on one); the ports a member declared without a hostPort (<see cref="KubePlayRecord.ExposedLabel"/>) stay on it,
+    /// unpublished; its labels are kept but the engine's records, the selector label a play wrote (not repeated) and
     /// app.kubernetes.io/part-of, which becomes <see cref="KubeWorkload.Project"/> (a selector label again); the restart
     /// policy is the first container's.
     /// </summary>
@@ -175,7 +177,7 @@ public static class KubeWorkloadReader
             {
                 ContainerPort = p.ContainerPort, Protocol = p.Protocol, HostPort = p.HostPort > 0 ? p.HostPort : null,
                 HostIp = p.HostIP is "" or "0.0.0.0" or "::" ? null : p.HostIP, Published = true,
-            }).ToList();
+            }).Concat(BarePorts(c.Config.Labels)).ToList(); // the pod publishes; what the member declared bare is its own
             if (w.Labels.Count > 0) warnings.Add($"'{pod.Name}/{w.Name}': container labels are not written for a pod's container (the pod's labels are).");
             list.Add(new KubeWorkload
             {
@@ -202,6 +204,18 @@ public static class KubeWorkloadReader
             Replicas = replicas,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// The ports a played manifest declared without a hostPort (<see cref="KubePlayRecord.ExposedLabel"/>; Kubernetes
+    /// publishes none of them): a containerPort alone each, counted as what a Service is made for
+    /// (<see cref="KubeWorkloadPort.Published"/>) when a Service of the manifest targeted it
+    /// (<see cref="KubePlayRecord.ServicedLabel"/>).
+    /// </summary>
+    private static IEnumerable<KubeWorkloadPort> BarePorts(IReadOnlyDictionary<string, string> labels)
+    {
+        var serviced = KubePlayRecord.Serviced(labels);
+        return KubePlayRecord.Exposed(labels).Select(p => new KubeWorkloadPort { ContainerPort = p.ContainerPort, Protocol = p.Protocol, Published = serviced.Contains(p) });
     }
 
     /// <summary>
@@ -250,19 +264,24 @@ public static class KubeWorkloadReader
         else if (s.Entrypoint is { Count: 0 }) command = s.Command is { Count: > 0 } c2 ? c2 : null;
         else if (s.Command is { Count: > 0 } c3) args = c3;
 
-        // the variables an env file gave, with the value the container gets; the rest stays in env
-        var fromFiles = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var f in s.EnvironmentFiles)
+        // the variables an env file gave, with the value the container gets: each belongs to the last file that gave it
+        // (compose reads the files in order, a later one wins) unless environment overrode it; a ConfigMap per file
+        var envFileNames = EnvFileConfigMaps(s.Name, s.EnvironmentFiles);
+        var fileOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < s.EnvironmentFiles.Count; i++)
         {
+            string f = s.EnvironmentFiles[i];
             try
             {
                 foreach (var (k, v) in DotEnvFile.Read(f, n => s.Environment.TryGetValue(n, out var x) ? x : null))
-                    if (s.Environment.TryGetValue(k, out var final) && final == v && KubeNames.IsConfigMapKey(k)) fromFiles[k] = v;
-                    else fromFiles.Remove(k);
+                    if (s.Environment.TryGetValue(k, out var final) && final == v && KubeNames.IsConfigMapKey(k)) fileOf[k] = i;
+                    else fileOf.Remove(k);
             }
             catch (PscException e) { warnings.Add($"'{where}': env_file '{f}' could not be read again ({e.Message}); its variables are written as env."); }
         }
-        var env = s.Environment.Where(kv => !fromFiles.ContainsKey(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var envRefs = fileOf.ToDictionary(kv => kv.Key,
+            kv => new KubeEnvReference { Name = kv.Key, Kind = "ConfigMap", Object = envFileNames[kv.Value], Key = kv.Key, Prefix = "" }, StringComparer.Ordinal);
+        var env = s.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
 
         var ports = new List<KubeWorkloadPort>();
         foreach (var p in s.Ports)
@@ -327,7 +346,7 @@ public static class KubeWorkloadReader
             Command = command,
             Args = args,
             Environment = env,
-            EnvironmentFromFiles = fromFiles,
+            EnvironmentReferences = envRefs,
             Ports = ports,
             Mounts = mounts,
             MemoryLimit = s.Resources.MemoryLimit,
@@ -349,6 +368,18 @@ public static class KubeWorkloadReader
             Replicas = s.Scale,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// The ConfigMap names wanted for a service's env files, in order (sanitized later, by the builder): one file is
+    /// "&lt;service&gt;-env"; of several, each is "&lt;service&gt;-&lt;file name&gt;" with '.' and '_' as '-'
+    /// ("web-common-env" for common.env), told apart by an index when two files have one name.
+    /// </summary>
+    private static IReadOnlyList<string> EnvFileConfigMaps(string service, IReadOnlyList<string> files)
+    {
+        if (files.Count == 1) return [service + "-env"];
+        var names = files.Select(f => service + "-" + Path.GetFileName(f).Trim('.').Replace('.', '-').Replace('_', '-')).ToList();
+        return names.Select((n, i) => names.Count(x => x == n) > 1 ? n + "-" + (i + 1).ToString(CultureInfo.InvariantCulture) : n).ToList();
     }
 
     /// <summary>The service's healthcheck over the image's (compose: fields not set keep the image's), or null when none is active.</summary>

@@ -39,7 +39,7 @@ public sealed class NetworkParticipant : IContainerParticipant
     /// <exception cref="PscException">PublishNeedsNetwork, NetworkNotFound, DnsNeedsOwnNetwork (nothing is written).</exception>
     public void Create(Container c, ContainerCreateOptions o, ResolvedImage image)
     {
-        var mode = c.HostConfig.NetworkMode;
+        var mode = c.HostConfig.NetworkModeKind;
         if (mode == NetworkMode.Container) { CreateShared(c, o); return; }
         string modeName = NetworkChoice.Name(mode);
         var ports = c.HostConfig.PortMappings;
@@ -95,14 +95,14 @@ public sealed class NetworkParticipant : IContainerParticipant
     {
         // a restart, or a start that failed halfway: what the previous setup left is released first
         if (_networking.HasLeftovers(c.Id)) _networking.Teardown(c.Id);
-        if (c.HostConfig.NetworkMode == NetworkMode.Container) { JoinShared(c, spec); return; }
+        if (c.HostConfig.NetworkModeKind == NetworkMode.Container) { JoinShared(c, spec); return; }
         var req = new NetworkSetupRequest
         {
             ContainerId = c.Id,
             ContainerName = c.Name,
             Hostname = c.UtsHostname,
             Domainname = c.Config.Domainname,
-            Networks = c.HostConfig.NetworkMode == NetworkMode.Bridge ? c.NetworkSettings.EndpointsConfig.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkMode)],
+            Networks = c.HostConfig.NetworkModeKind == NetworkMode.Bridge ? c.NetworkSettings.EndpointsConfig.Keys.ToList() : [NetworkChoice.Name(c.HostConfig.NetworkModeKind)],
             Endpoints = c.NetworkSettings.EndpointsConfig.ToDictionary(e => e.Key, e => new EndpointSettings { IPAddress = e.Value.IPAMConfig?.IPv4Address, Aliases = e.Value.Aliases }),
             Ports = c.HostConfig.PortMappings,
             Dns = c.HostConfig.Dns.ToList(), DnsSearch = c.HostConfig.DnsSearch.ToList(), DnsOptions = c.HostConfig.DnsOptions.ToList(),
@@ -175,13 +175,13 @@ public sealed class NetworkParticipant : IContainerParticipant
             ?? throw PscException.NotFound(ErrorIds.ContainerNotFound, $"No container '{id}' to share the network namespace of (it was removed).", id);
         // the namespace owner: follow a chain of shared namespaces to the container that set it up (its files are the ones)
         var owner = target;
-        for (int hops = 0; owner.HostConfig.NetworkMode == NetworkMode.Container && hops < 16; hops++)
+        for (int hops = 0; owner.HostConfig.NetworkModeKind == NetworkMode.Container && hops < 16; hops++)
             owner = _containers!.Load(owner.HostConfig.NetworkContainerId ?? "") ?? owner;
         var ownerState = _networking.GetState(owner.Id);
         if (target.State.Status is not (ContainerStatus.Running or ContainerStatus.Paused) || target.State.Pid <= 0 || ownerState is null)
             throw new PscException(ErrorIds.NetworkContainerNotRunning, PscErrorCategory.InvalidOperation,
                 $"Cannot join the network of container '{target.Name}': it is not running.", target.Name);
-        if (owner.HostConfig.NetworkMode == NetworkMode.Host)
+        if (owner.HostConfig.NetworkModeKind == NetworkMode.Host)
         {
             // x is on the host's network: so is this one (no network namespace of its own, like -Network host)
             spec.Linux?.Namespaces?.RemoveAll(n => n.Type == "network");

@@ -134,9 +134,11 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// named in one warning (<see cref="CommandWordsGuard.CommonParametersAfterDoubleDash"/>). Call it from
     /// BeginProcessing, before pipeline input binds.
     /// </summary>
-    protected void RefuseUnsafeCommandWords(string commandParameter)
+    /// <param name="targetParameter">The positional target before the command (run and create: -Image), see
+    /// <see cref="CommandWordsGuard.Check"/>.</param>
+    protected void RefuseUnsafeCommandWords(string commandParameter, string? targetParameter = null)
     {
-        if (CommandWordsGuard.Check(this, commandParameter) is { } refused)
+        if (CommandWordsGuard.Check(this, commandParameter, targetParameter) is { } refused)
         {
             SetLastExitCode(Contract.StartFailure.EngineError);
             ThrowTerminatingError(refused);

@@ -15,8 +15,10 @@ namespace PsContainers.Commands;
 /// The options shared by New-Container and Invoke-ContainerImage (docker create/run). Two parameter sets: Image (the
 /// default) takes the image by reference, and objects down the pipeline bind by property name (Import-Csv rows:
 /// Name, Image, Publish, Environment/Env, Volume, Network, Label, Memory, Cpus, Restart, Hostname, User,
-/// WorkingDirectory, Entrypoint, IPAddress, NetworkAlias, Pod); ImageObject takes an image object from
-/// Get-ContainerImage by value, whose own Name (repository:tag) is not the container's name.
+/// WorkingDirectory, Entrypoint, IPAddress, NetworkAlias, Pod); ImageObject names the syntax of an image object from
+/// Get-ContainerImage by value, whose own Name (repository:tag) is not the container's name. With no mandatory
+/// parameter in the default set, PowerShell settles on Image before the pipeline binds, so a piped image binds
+/// -ImageObject there too (<see cref="SettlePipedImage"/> drops the Name it also bound).
 /// </summary>
 public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
 {
@@ -25,9 +27,14 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>The parameter set of an image object (Get-ContainerImage) piped or given to -ImageObject.</summary>
     protected const string ImageObjectSet = "ImageObject";
 
-    // mandatory in both sets: were it optional in ImageObject, PowerShell would settle on the default set before it
-    // binds a piped image by value, and bind the image's Name to -Name
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// The image reference (docker run IMAGE). Not mandatory for the binder: a mandatory -Image made PowerShell prompt
+    /// for it (or fail in its binder) on docker's <c>Invoke-ContainerImage -it busybox</c>, where the unknown '-it'
+    /// takes 'busybox' as its value; the cmdlet refuses that line with the '--' rule's error, and a missing image
+    /// with ImageRequired (<see cref="RequireImage"/>). With no mandatory parameter in the default set PowerShell settles
+    /// on it before pipeline input binds, so a piped image object binds there too (<see cref="ImageObject"/>).
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("ImageName")]
     [ArgumentCompleter(typeof(ImageReferenceCompleter))]
@@ -36,7 +43,10 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     /// <summary>
     /// An image from Get-ContainerImage down the pipeline: it gives -Image by property name (its ImageName,
     /// repository:tag or the id of an image without a name), and its own Name is not taken as the container's name.
+    /// It binds in the default set too (PowerShell chooses that set before the pipeline binds): there the image's Name
+    /// also binds to -Name by property name, which <see cref="RequireImage"/> undoes.
     /// </summary>
+    [Parameter(ValueFromPipeline = true, ParameterSetName = ImageSet)]
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ImageObjectSet)]
     [DeserializedReferenceTransformation(typeof(ContainerImage))]
     public ContainerImage? ImageObject { get; set; }
@@ -142,7 +152,7 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     {
         base.BeginProcessing();
         _onCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-        RefuseUnsafeCommandWords(nameof(Command));
+        RefuseUnsafeCommandWords(nameof(Command), nameof(Image));
         _imageAfterDoubleDash = MyInvocation.ExpectingInput && CommandWordsGuard.BoundFromAfterDoubleDash(this, nameof(Image), nameof(Command));
     }
 
@@ -171,6 +181,39 @@ public abstract partial class ContainerCreateCmdletBase : ContainerCmdletBase
     }
 
     private HashSet<string> _onCommandLine = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The first half of <see cref="RequireImage"/>: the piped image object settled, nothing refused.</summary>
+    protected void SettlePipedImage()
+    {
+        if (ImageObject is not null && string.IsNullOrEmpty(ImageObject.Id)) ImageObject = null;
+        if (ImageObject is null) return;
+        if (!_onCommandLine.Contains(nameof(Name)) && MyInvocation.BoundParameters.ContainsKey(nameof(Name))) Name = null;
+        if (string.IsNullOrEmpty(Image)) Image = ImageObject.ImageName;
+    }
+
+    /// <summary>
+    /// Settles the image of this pipeline object before anything else reads it. A piped image object (an Id: a live
+    /// image or a deserialized reference) keeps its reference in -Image (bound by property name from ImageName, or
+    /// taken from -ImageObject given by name), and the Name PowerShell bound from it to -Name is dropped; an object
+    /// PowerShell converted to an image from a property bag (an Import-Csv row: no Id) is no image object. With no
+    /// image at all, sets $LASTEXITCODE to 125 (docker run and create: "requires at least 1 argument") and refuses
+    /// with ImageRequired (InvalidArgument): terminating on the command line, non-terminating for a piped row.
+    /// </summary>
+    /// <returns>False when the image is missing (the error is written).</returns>
+    protected bool RequireImage()
+    {
+        SettlePipedImage();
+        if (!string.IsNullOrEmpty(Image)) return true;
+        SetLastExitCode(StartFailure.EngineError);
+        string verb = MyInvocation.MyCommand.Name;
+        var error = new ErrorRecord(new PSArgumentException(
+            $"{verb} needs an image: give it first ({verb} busybox -- sh), pipe an image from Get-ContainerImage, or pipe rows " +
+            "with an Image column. Docker's options go before it as parameters: -Interactive -Tty (-i -t) for docker's -it."),
+            ErrorIds.ImageRequired, ErrorCategory.InvalidArgument, null);
+        if (MyInvocation.ExpectingInput) WriteError(error);
+        else ThrowTerminatingError(error);
+        return false;
+    }
 
     /// <summary>
     /// Whether a value-type parameter was given: on the command line, or by the current pipeline object with a value
@@ -294,6 +337,7 @@ public sealed class NewContainerCommand : ContainerCreateCmdletBase
 
     protected override void ProcessRecord()
     {
+        if (!RequireImage()) return;
         RefuseImageTakenFromCommand();
         try
         {
@@ -351,6 +395,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
 
     protected override void ProcessRecord()
     {
+        SettlePipedImage();
         RefuseImageTakenFromCommand(InputObject);
         if (_imageOnCommandLine && !PipesInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))
             && !PipelineBoundByPropertyName(nameof(InputObject), nameof(ImageObject)))
@@ -382,6 +427,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
     /// <summary>docker run: create, then start detached, on this terminal, or attached with <paramref name="pipedInput"/> as stdin.</summary>
     private void Run(Stream? pipedInput)
     {
+        if (!RequireImage()) return;
         if (Tty && !Detach && Interactive) RequireTerminal(Image);
         if ((InputFile ?? OutFile) is not null && (Detach || Tty))
         {
@@ -396,6 +442,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdletBase
         try
         {
             var o = BuildOptions(autoRemove: Remove);
+            o.Detach = Detach;
             if (!ShouldProcess(Image, $"Run a container{(Name is null ? "" : " '" + Name + "'")}")) return;
             streams = StandardStreams.Open(this, InputFile, OutFile);
             var image = PullImageIfNeeded();

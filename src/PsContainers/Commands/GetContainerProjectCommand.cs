@@ -13,10 +13,11 @@ namespace PsContainers.Commands;
 [OutputType(typeof(ContainerProjectSummary))]
 public sealed class GetContainerProjectCommand : PscCmdlet
 {
-    /// <summary>Project names or wildcard patterns; none lists every project.</summary>
+    /// <summary>Project names or wildcard patterns; none lists every project. -ProjectName too, as the other project cmdlets take it (docker compose -p).</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ComposeProjectCompleter))]
     [SupportsWildcards]
+    [Alias("ProjectName")]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PsContainers.Core.Images;
 
 namespace PsContainers.Views;
 
@@ -52,8 +53,8 @@ public static partial class ViewText
 
     /// <summary>
     /// docker stats' MEM USAGE / LIMIT: both sizes as docker's units.BytesSize writes them ("0B / 7.714GiB",
-    /// "1.5MiB / 1GiB", "428KiB / 512MiB": 1024-based units, at most 4 significant digits, no trailing zeros; the
-    /// decimal separator of the current culture). A limit of null or 0 (none could be read) is "unlimited".
+    /// "1.5MiB / 1GiB", "428KiB / 512MiB": 1024-based units, at most 4 significant digits, no trailing zeros; '.' in
+    /// every culture). A limit of null or 0 (none could be read) is "unlimited".
     /// </summary>
     public static string MemoryUsage(long usage, long? limit) =>
         BytesSize(usage) + " / " + (limit is > 0 ? BytesSize(limit.Value) : "unlimited");
@@ -64,35 +65,21 @@ public static partial class ViewText
     /// <summary>docker stats' NET I/O: bytes received and sent as <see cref="HumanSize"/> writes them: "1.23kB / 648B".</summary>
     public static string NetIO(long received, long sent) => HumanSize(received) + " / " + HumanSize(sent);
 
-    /// <summary>
-    /// A size in bytes as docker's units.BytesSize (memory): divided by 1024 while it is 1024 or more, then at most 4
-    /// significant digits ("%.4g") and B, KiB, MiB, GiB, TiB, PiB or EiB: 0 is "0B", 1572864 is "1.5MiB".
-    /// </summary>
-    public static string BytesSize(long bytes) => Scaled(bytes, 1024, BinaryUnits, "g4");
+    /// <summary>docker's units.BytesSize ("1.5MiB"): <see cref="HumanFormat.BytesSize"/>, whose rule this is.</summary>
+    public static string BytesSize(long bytes) => HumanFormat.BytesSize(bytes);
 
-    /// <summary>
-    /// A size in bytes as docker's units.HumanSizeWithPrecision(size, 3) (docker stats' NET I/O and BLOCK I/O):
-    /// divided by 1000 while it is 1000 or more, then at most 3 significant digits ("%.3g") and B, kB, MB, GB, TB,
-    /// PB or EB: 648 is "648B", 1234 is "1.23kB", 999999 is "1e+03kB" (Go's %g, as docker prints it).
-    /// </summary>
-    public static string HumanSize(long bytes) => Scaled(bytes, 1000, DecimalUnits, "g3");
+    /// <summary>docker's units.HumanSizeWithPrecision(size, 3) ("1.23kB"): <see cref="HumanFormat.HumanSize"/>, whose rule this is.</summary>
+    public static string HumanSize(long bytes) => HumanFormat.HumanSize(bytes);
 
-    private static string Scaled(long bytes, double unit, string[] units, string format)
-    {
-        double size = bytes;
-        int i = 0;
-        while (Math.Abs(size) >= unit && i < units.Length - 1) { size /= unit; i++; }
-        return size.ToString(format, CultureInfo.CurrentCulture) + units[i];
-    }
-
-    private static readonly string[] BinaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+    /// <summary>docker stats' CPU % and MEM % ("12.35%"): <see cref="HumanFormat.Percent"/>, whose rule this is.</summary>
+    public static string Percent(double percent) => HumanFormat.Percent(percent);
 
     /// <summary>
     /// <paramref name="text"/> in lines of at most <paramref name="width"/> characters joined by "\n", so a table row
     /// with &lt;Wrap /&gt; (which PowerShell breaks at the column width, mid-word) shows it whole and broken between its
     /// parts. Lines already in the text ("\n") stay lines. A line longer than the width ends after a space or one of
-    /// <paramref name="breaks"/>: the first of them, in their order, that leaves a line of at least half the width,
+    /// <paramref name="breaks"/>: the first of them, in their order, that leaves a line of at least half the width (a
+    /// space just after a line of the whole width counts: "Exited (137) 2 hours ago" at 20 is "Exited (137) 2 hours" and "ago"),
     /// else the last break of any, else it is cut at the width; a space at a line's end is dropped. Breaks for a
     /// name: "-_."; for an image reference: "/:@.-"; for words: "". Text that fits is returned as is; null is "". A
     /// width under 1 is taken as 1.
@@ -105,7 +92,8 @@ public static partial class ViewText
             int end = -1, any = -1;
             foreach (var b in order)
             {
-                int at = line.LastIndexOf(b, start + w - 1, w);
+                // a space right after a full line is a break too: it is dropped, so the line keeps the whole width
+                int at = b == ' ' ? line.LastIndexOf(b, start + w, w + 1) : line.LastIndexOf(b, start + w - 1, w);
                 if (at < start) continue;
                 any = Math.Max(any, at);
                 if (end < 0 && at + 1 - start >= (w + 1) / 2) end = at + 1;
@@ -160,13 +148,13 @@ public static partial class ViewText
 
     /// <summary>
     /// A volume's size as Get-ContainerVolume's table shows it: 1024-based, one decimal, "kB", "MB", "GB" (docker
-    /// system df -v's volume sizes): "24B", "4.0kB", "1.5GB".
+    /// system df -v's volume sizes): "24B", "4.0kB", "1.5GB" ('.' in every culture).
     /// </summary>
     public static string VolumeSize(long bytes) => bytes switch
     {
-        >= 1L << 30 => string.Format(CultureInfo.CurrentCulture, "{0:N1}GB", bytes / (double)(1L << 30)),
-        >= 1L << 20 => string.Format(CultureInfo.CurrentCulture, "{0:N1}MB", bytes / (double)(1L << 20)),
-        >= 1L << 10 => string.Format(CultureInfo.CurrentCulture, "{0:N1}kB", bytes / (double)(1L << 10)),
+        >= 1L << 30 => HumanFormat.Fixed(bytes / (double)(1L << 30), 1) + "GB",
+        >= 1L << 20 => HumanFormat.Fixed(bytes / (double)(1L << 20), 1) + "MB",
+        >= 1L << 10 => HumanFormat.Fixed(bytes / (double)(1L << 10), 1) + "kB",
         _ => bytes.ToString(CultureInfo.InvariantCulture) + "B",
     };
 

@@ -44,7 +44,7 @@ public sealed class BundleBuilderTests : IDisposable
         {
             Id = id, Name = "bundle-test", Image = "test/image",
             Config = new ContainerConfig { Cmd = ["/bin/echo", "hi"], Hostname = id[..12] },
-            HostConfig = new HostConfig { Init = init, NetworkMode = NetworkMode.None },
+            HostConfig = new HostConfig { Init = init, NetworkModeKind = NetworkMode.None },
             Mounts = mounts.ToList(),
         };
     }
@@ -233,15 +233,15 @@ public sealed class BundleBuilderTests : IDisposable
     {
         var b = new BundleBuilder(_engine.ContainerStore, []);
         var given = NewContainer();
-        given.HostConfig.NetworkMode = NetworkMode.Host;
+        given.HostConfig.NetworkModeKind = NetworkMode.Host;
         given.Config.Hostname = "web";
         Assert.Equal("web", b.Write(given, Rootfs(given)).Hostname);
         var none = NewContainer();
-        none.HostConfig.NetworkMode = NetworkMode.Host;
+        none.HostConfig.NetworkModeKind = NetworkMode.Host;
         none.Config.Hostname = "";
         Assert.True(string.IsNullOrEmpty(b.Write(none, Rootfs(none)).Hostname));
         var old = NewContainer(); // a record from before: the short id stands for "none given"
-        old.HostConfig.NetworkMode = NetworkMode.Host;
+        old.HostConfig.NetworkModeKind = NetworkMode.Host;
         Assert.True(string.IsNullOrEmpty(b.Write(old, Rootfs(old)).Hostname));
         var own = NewContainer(); // not on the host's network: its hostname as given (the short id by default)
         Assert.Equal(own.Id[..12], b.Write(own, Rootfs(own)).Hostname);

@@ -23,8 +23,8 @@ public class ContainerBootServiceTests
     private static Container Boot(string name, Container? sharesWith = null) => new()
     {
         Id = ContainerStore.NewId(), Name = name,
-        HostConfig = sharesWith is null ? new HostConfig { NetworkMode = NetworkMode.Bridge }
-            : new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = sharesWith.Id },
+        HostConfig = sharesWith is null ? new HostConfig { NetworkModeKind = NetworkMode.Bridge }
+            : new HostConfig { NetworkModeKind = NetworkMode.Container, NetworkContainerId = sharesWith.Id },
     };
 
     [Fact]
@@ -39,7 +39,7 @@ public class ContainerBootServiceTests
             ContainerBootRestore.StartOrder([side2, web, side, db, orphan]).Select(c => c.Name));
         Assert.Equal(["web", "db", "side"], ContainerBootRestore.StartOrder([web, db, side]).Select(c => c.Name));
         var a = Boot("a"); var b = Boot("b", a);
-        a.HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = b.Id };
+        a.HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Container, NetworkContainerId = b.Id };
         Assert.Equal(["b", "a"], ContainerBootRestore.StartOrder([b, a]).Select(c => c.Name));
     }
 

@@ -74,7 +74,7 @@ public sealed class ContainerCreateInputTests : IDisposable
         foreach (var c in new[] { first, second })
         {
             // each member joined the infra container's network namespace, as the pod shares net
-            Assert.Equal(NetworkMode.Container, c.HostConfig.NetworkMode);
+            Assert.Equal(NetworkMode.Container, c.HostConfig.NetworkModeKind);
             Assert.Equal(pod.InfraContainerId, c.HostConfig.NetworkContainerId);
             Assert.Equal(pod.Id, c.Pod);
             Assert.Equal(o.Resources, c.HostConfig.Resources);

@@ -124,7 +124,7 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     [InlineData(NetworkMode.None, "none")]
     public void The_host_and_none_modes_have_one_entry_of_their_name_without_an_address(NetworkMode mode, string name)
     {
-        var c = new Container { HostConfig = new HostConfig { NetworkMode = mode } };
+        var c = new Container { HostConfig = new HostConfig { NetworkModeKind = mode } };
         c.NetworkSettings.Bind(new Lazy<ContainerNetworkState?>(() => new ContainerNetworkState { Mode = name }));
         var e = Assert.Single(c.NetworkSettings.Networks);
         Assert.Equal(name, e.Key);
@@ -138,7 +138,7 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     [Fact]
     public void A_container_sharing_another_s_namespace_has_no_entry()
     {
-        var c = new Container { HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = new string('a', 64) } };
+        var c = new Container { HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Container, NetworkContainerId = new string('a', 64) } };
         c.NetworkSettings.Bind(new Lazy<ContainerNetworkState?>(() => Running("x")));
         Assert.Empty(c.NetworkSettings.Networks);
     }
@@ -146,7 +146,7 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     [Fact]
     public void Load_links_a_container_that_does_not_run_to_no_network_state_even_when_a_stale_file_is_left()
     {
-        var c = new Container { Id = ContainerStore.NewId(), Name = "stale", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, HostConfig = new HostConfig { NetworkMode = NetworkMode.Bridge } };
+        var c = new Container { Id = ContainerStore.NewId(), Name = "stale", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Bridge } };
         c.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint();
         c.State = new ContainerState { Status = ContainerStatus.Exited, ExitCode = 0 };
         using (_store.LockStore()) _store.Publish(c);
@@ -160,7 +160,7 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     [Fact]
     public void An_older_record_whose_IPAddress_was_the_fixed_address_reads_it_as_IPAMConfig()
     {
-        var c = new Container { Id = ContainerStore.NewId(), Name = "old", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, HostConfig = new HostConfig { NetworkMode = NetworkMode.Bridge } };
+        var c = new Container { Id = ContainerStore.NewId(), Name = "old", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Bridge } };
         c.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint();
         using (_store.LockStore()) _store.Publish(c);
         string path = Path.Combine(_store.DirOf(c.Id), "container.json");
@@ -326,12 +326,12 @@ public sealed class ContainerInspectFieldsTests : IDisposable
     [Fact]
     public void A_pod_member_shows_the_infra_container_s_networks_and_a_plain_shared_namespace_none()
     {
-        var infra = new Container { Id = ContainerStore.NewId(), Name = "pod-infra", Image = "infra", Config = new ContainerConfig { Cmd = ["--pause"] }, HostConfig = new HostConfig { NetworkMode = NetworkMode.Bridge }, Pod = "p" };
+        var infra = new Container { Id = ContainerStore.NewId(), Name = "pod-infra", Image = "infra", Config = new ContainerConfig { Cmd = ["--pause"] }, HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Bridge }, Pod = "p" };
         infra.NetworkSettings.EndpointsConfig["front"] = new ContainerEndpoint { Aliases = ["pod"] };
         var member = new Container { Id = ContainerStore.NewId(), Name = "pod-member", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] }, Pod = "p" };
-        member.HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = infra.Id };
+        member.HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Container, NetworkContainerId = infra.Id };
         var plain = new Container { Id = ContainerStore.NewId(), Name = "plain", Image = "busybox", Config = new ContainerConfig { Cmd = ["sh"] } };
-        plain.HostConfig = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = infra.Id };
+        plain.HostConfig = new HostConfig { NetworkModeKind = NetworkMode.Container, NetworkContainerId = infra.Id };
         using (_store.LockStore()) { _store.Publish(infra); _store.Publish(member); _store.Publish(plain); }
         var m = _store.Load(member.Id)!;
         Assert.Equal(["front"], m.NetworkSettings.Networks.Keys);

@@ -32,7 +32,7 @@ public sealed class ContainerRecordTests : IDisposable
             HostConfig = new HostConfig
             {
                 Resources = new ResourceLimits { Memory = 64L << 20 },
-                NetworkMode = NetworkMode.Bridge,
+                NetworkModeKind = NetworkMode.Bridge,
                 PortMappings = ports,
                 PublishAllPorts = true,
                 Ulimits = [new Ulimit("nofile", 100, 200), new Ulimit("core", 0, ulong.MaxValue)],
@@ -60,7 +60,7 @@ public sealed class ContainerRecordTests : IDisposable
         using (_store.LockStore()) _store.Publish(c);
         var back = _store.Load(c.Id)!;
 
-        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkMode);
+        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkModeKind);
         Assert.True(back.HostConfig.PublishAllPorts);
         Assert.Equal(64L << 20, back.HostConfig.Memory);
         Assert.Equal(
@@ -125,7 +125,7 @@ public sealed class ContainerRecordTests : IDisposable
         j["Mounts"]![0]!["Type"] = "bind";
         File.WriteAllText(path, j.ToJsonString());
         var back = _store.Load(c.Id)!;
-        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkMode);
+        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkModeKind);
         Assert.Equal(MountKind.Bind, back.Mounts[0].Type);
         Assert.Equal([("", 8080, 80, "tcp"), ("", 0, 53, "udp")], back.HostConfig.PortMappings.Select(p => (p.HostIP, p.HostPort, p.ContainerPort, p.Protocol)));
     }
@@ -152,7 +152,7 @@ public sealed class ContainerRecordTests : IDisposable
         Assert.Equal(new ResourceLimits { Memory = 64L << 20, Cpus = 0.5, PidsLimit = 42, MemorySwap = -1, CpuShares = 512, CpusetCpus = "0-1" },
             back.HostConfig.Resources);
         // the rest of the record is untouched by the limits
-        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkMode);
+        Assert.Equal(NetworkMode.Bridge, back.HostConfig.NetworkModeKind);
         Assert.Equal([new Ulimit("nofile", 100, 200), new Ulimit("core", 0, ulong.MaxValue)], back.HostConfig.Ulimits);
 
         // written again, the limits keep docker inspect's flat names and values, with no nested object

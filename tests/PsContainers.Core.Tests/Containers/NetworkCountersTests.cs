@@ -26,7 +26,7 @@ public sealed class NetworkCountersTests
     {
         Id = ContainerStore.NewId(), Name = "net-counters",
         State = new ContainerState { Status = ContainerStatus.Running, Pid = Pid },
-        HostConfig = new HostConfig { NetworkMode = mode },
+        HostConfig = new HostConfig { NetworkModeKind = mode },
     };
 
     [Fact]

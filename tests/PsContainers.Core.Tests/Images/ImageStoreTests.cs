@@ -141,6 +141,54 @@ public class HumanFormatTests
     public void Sizes_read_like_docker(long bytes, string text) => Assert.Equal(text, HumanFormat.Size(bytes));
 
     [Theory]
+    [InlineData(0, "0B")]
+    [InlineData(1023, "1023B")]
+    [InlineData(438272, "428KiB")]
+    [InlineData(1572864, "1.5MiB")]
+    [InlineData(13107200, "12.5MiB")]
+    [InlineData(8284000000, "7.715GiB")]
+    [InlineData(1L << 40, "1TiB")]
+    public void BytesSize_is_docker_s_units_BytesSize(long bytes, string text) => Assert.Equal(text, HumanFormat.BytesSize(bytes));
+
+    [Theory]
+    [InlineData(0, "0B")]
+    [InlineData(648, "648B")]
+    [InlineData(1000, "1kB")]
+    [InlineData(1234, "1.23kB")]
+    [InlineData(1572864, "1.57MB")]
+    [InlineData(123456789, "123MB")]
+    [InlineData(999999, "1e+03kB")]
+    public void HumanSize_is_docker_s_HumanSizeWithPrecision_3(long bytes, string text) => Assert.Equal(text, HumanFormat.HumanSize(bytes));
+
+    [Theory]
+    [InlineData(0, "0.00%")]
+    [InlineData(12.345, "12.35%")]
+    [InlineData(1234.5, "1234.50%")]
+    [InlineData(double.NaN, "--")]
+    public void Percent_is_docker_stats_two_decimals(double percent, string text) => Assert.Equal(text, HumanFormat.Percent(percent));
+
+    [Theory]
+    [InlineData("de-DE")]
+    [InlineData("fr-FR")]
+    [InlineData("ar-SA")]
+    public void Sizes_and_percents_write_a_point_in_every_culture(string culture)
+    {
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo(culture);
+        try
+        {
+            Assert.Equal("1.98MB", HumanFormat.Size(1982532));
+            Assert.Equal("1.5MiB", HumanFormat.BytesSize(1572864));
+            Assert.Equal("1.23kB", HumanFormat.HumanSize(1234));
+            Assert.Equal("1e+03kB", HumanFormat.HumanSize(999999));
+            Assert.Equal("1234.50%", HumanFormat.Percent(1234.5));
+            Assert.Equal("1.5", HumanFormat.Fixed(1.5, 1));
+            Assert.Equal("1234567.0", HumanFormat.Fixed(1234567, 1)); // no group separator
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = before; }
+    }
+
+    [Theory]
     [InlineData(30, "30 seconds ago")]
     [InlineData(60 * 5, "5 minutes ago")]
     [InlineData(3600 + 60, "About an hour ago")]

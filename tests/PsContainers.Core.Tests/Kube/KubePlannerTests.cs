@@ -553,6 +553,154 @@ public sealed class KubePlannerTests
         KubeManifestAssert.Valid(yaml1);
     }
 
+    /// <summary>
+    /// Issue 17's leftovers: a compose service with two env files (a ConfigMap per file, read with envFrom, as kompose
+    /// writes it; a variable both files give belongs to the later one, one that environment overrides to neither), an
+    /// exposed port and a port published on a free host port (both a containerPort without hostPort). Strictly valid;
+    /// played, the variables come from the ConfigMaps and the bare ports are recorded; read back from the pods the
+    /// play makes, the same YAML, as a Deployment and as a Pod.
+    /// </summary>
+    [Theory]
+    [InlineData(KubeWorkloadKind.Deployment)]
+    [InlineData(KubeWorkloadKind.Pod)]
+    public void ComposeEnvFilesAndBarePortsPlanBackToTheSameManifest(KubeWorkloadKind kind)
+    {
+        using var d = new PsContainers.Core.Tests.Compose.ComposeDirectory();
+        d.Write("common.env", "LOG=info\nREGION=eu\nSHARED=from-common\nPICKED=from-common\n");
+        d.Write("web.env", "SHARED=from-web\nGREETING='hello $HOME'\nPICKED=from-web\n");
+        var f = d.Write("compose.yaml", """
+            name: shop
+            services:
+              web:
+                image: busybox
+                env_file: [common.env, web.env]
+                environment:
+                  PICKED: from-environment
+                  PLAIN: visible
+                expose: ["9000", "53/udp"]
+                ports: ["80", "18089:8080"]
+            """);
+        var workloads = KubeWorkloadReader.FromProject(d.Load(f), null);
+        var options = new KubeGenerateOptions { Kind = kind };
+        var manifest = KubeManifestBuilder.Build(workloads, options);
+        string yaml1 = manifest.Yaml;
+        var objects = KubeManifestAssert.Valid(yaml1);
+        Assert.Equal(["ConfigMap/web-common-env", "ConfigMap/web-web-env", $"{kind}/web"], manifest.Objects);
+        Assert.Equal(new Dictionary<string, string> { ["LOG"] = "info", ["REGION"] = "eu" }, ((k8s.Models.V1ConfigMap)objects[0]).Data);
+        Assert.Equal(new Dictionary<string, string> { ["GREETING"] = "hello $HOME", ["SHARED"] = "from-web" }, ((k8s.Models.V1ConfigMap)objects[1]).Data);
+        Assert.Equal("web", ((k8s.Models.V1ConfigMap)objects[1]).Metadata.Labels[KubeManifestBuilder.NameLabel]);
+        var spec = objects[2] is k8s.Models.V1Deployment dep ? dep.Spec.Template.Spec : ((k8s.Models.V1Pod)objects[2]).Spec;
+        var c = Assert.Single(spec.Containers);
+        Assert.Equal(["web-common-env", "web-web-env"], c.EnvFrom.Select(e => e.ConfigMapRef.Name));
+        Assert.All(c.EnvFrom, e => Assert.Null(e.SecretRef));
+        Assert.Equal(["PICKED=from-environment", "PLAIN=visible"], c.Env.Select(e => e.Name + "=" + e.Value));
+        Assert.Equal(["53/UDP/", "80/TCP/", "8080/TCP/18089", "9000/TCP/"], c.Ports.Select(p => $"{p.ContainerPort}/{p.Protocol}/{p.HostPort}"));
+
+        var plan = Plan(yaml1);
+        var planned = Assert.Single(plan.Pods);
+        var env = planned.Containers[0].Environment;
+        Assert.Equal(["GREETING=hello $HOME", "LOG=info", "PICKED=from-environment", "PLAIN=visible", "REGION=eu", "SHARED=from-web"], env.Order(StringComparer.Ordinal));
+        Assert.Equal("80/tcp,9000/tcp,53/udp".Split(',').Order(StringComparer.Ordinal),
+            planned.Containers[0].Labels[KubePlayRecord.ExposedLabel].Split(',').Order(StringComparer.Ordinal));
+        Assert.Equal(["18089->8080/tcp"], planned.Options.Publish.Select(p => $"{p.HostPort}->{p.ContainerPort}/{p.Protocol}"));
+        var refs = KubePlayRecord.EnvReferences(planned.Containers[0].Labels);
+        Assert.Equal(("ConfigMap", "web-web-env", ""), (refs["SHARED"].Kind, refs["SHARED"].Object, refs["SHARED"].Prefix));
+        Assert.False(refs.ContainsKey("PICKED"));
+
+        var (pod, containers) = AsCreated(planned, 'f');
+        var read = KubeWorkloadReader.FromPods([(pod, (IReadOnlyList<Container>)containers)], null);
+        var again = KubeManifestBuilder.Build(read, options);
+        Assert.Empty(again.Warnings);
+        Assert.Equal(yaml1, again.Yaml);
+    }
+
+    /// <summary>
+    /// With a Service: the Service lists the published port and the one published on a free host port (a bare
+    /// containerPort in the pod), not the exposed ones. Play skips the Service but records which bare ports it
+    /// targeted, so generating with a Service again lists the same ports: a fixed point.
+    /// </summary>
+    [Theory]
+    [InlineData(KubeWorkloadKind.Deployment)]
+    [InlineData(KubeWorkloadKind.Pod)]
+    public void AServiceOfABarePortSurvivesThePlay(KubeWorkloadKind kind)
+    {
+        using var d = new PsContainers.Core.Tests.Compose.ComposeDirectory();
+        var f = d.Write("compose.yaml", """
+            name: shop
+            services:
+              web:
+                image: busybox
+                expose: ["9000"]
+                ports: ["80", "18089:8080", "5353/udp"]
+            """);
+        var options = new KubeGenerateOptions { Kind = kind, Service = true };
+        string yaml1 = KubeManifestBuilder.Build(KubeWorkloadReader.FromProject(d.Load(f), null), options).Yaml;
+        var objects = KubeManifestAssert.Valid(yaml1);
+        var service = Assert.IsType<k8s.Models.V1Service>(objects[^1]);
+        Assert.Equal(["80/TCP->80", "5353/UDP->5353", "18089/TCP->8080"], service.Spec.Ports.Select(p => $"{p.Port}/{p.Protocol}->{p.TargetPort.Value}"));
+
+        var plan = Plan(yaml1);
+        Assert.Contains(plan.Warnings, w => w.Contains("'Service' is not supported", StringComparison.Ordinal));
+        var planned = Assert.Single(plan.Pods);
+        Assert.Equal(["5353/udp", "80/tcp"], planned.Containers[0].Labels[KubePlayRecord.ServicedLabel].Split(',').Order(StringComparer.Ordinal));
+        var (pod, containers) = AsCreated(planned, 'f');
+        var read = KubeWorkloadReader.FromPods([(pod, (IReadOnlyList<Container>)containers)], null);
+        Assert.Equal(yaml1, KubeManifestBuilder.Build(read, options).Yaml);
+        // without the Service in the file nothing is recorded: the bare ports come back, the Service does not
+        string noService = KubeManifestBuilder.Build(KubeWorkloadReader.FromProject(d.Load(f), null), new KubeGenerateOptions { Kind = kind }).Yaml;
+        Assert.False(Assert.Single(Plan(noService).Pods).Containers[0].Labels.ContainsKey(KubePlayRecord.ServicedLabel));
+    }
+
+    /// <summary>
+    /// A played envFrom (a ConfigMap and a Secret with a prefix) is written back as envFrom to the same objects, the
+    /// Secret's data base64, the order of the entries by kind and name: a fixed point; a variable the manifest overrode
+    /// with a literal stays a literal (and its key is not in the object written back).
+    /// </summary>
+    [Fact]
+    public void PlayedEnvFromIsGeneratedBackAsEnvFrom()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {MODE: fast, SPEED: "3"}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: creds}
+            stringData: {user: admin}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: app}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                envFrom:
+                - secretRef: {name: creds}
+                  prefix: DB_
+                - configMapRef: {name: settings}
+                env:
+                - {name: SPEED, value: "9"}
+            """;
+        var (pod, containers) = AsCreated(Assert.Single(Plan(yaml).Pods), 'g');
+        string yaml1 = KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod, containers, null)], new KubeGenerateOptions()).Yaml;
+        var objects = KubeManifestAssert.Valid(yaml1);
+        Assert.Equal(new Dictionary<string, string> { ["MODE"] = "fast" }, Assert.IsType<k8s.Models.V1ConfigMap>(objects[0]).Data);
+        Assert.Equal("admin", Encoding.UTF8.GetString(Assert.IsType<k8s.Models.V1Secret>(objects[1]).Data["user"]));
+        var c = Assert.Single(Assert.IsType<k8s.Models.V1Pod>(objects[2]).Spec.Containers);
+        Assert.Equal(["configMap settings ", "secret creds DB_"],
+            c.EnvFrom.Select(e => e.ConfigMapRef is { } cm ? $"configMap {cm.Name} {e.Prefix}" : $"secret {e.SecretRef.Name} {e.Prefix}"));
+        Assert.Equal(["SPEED=9"], c.Env.Select(e => e.Name + "=" + e.Value));
+        Assert.DoesNotContain("admin", yaml1);
+
+        var (pod2, containers2) = AsCreated(Assert.Single(Plan(yaml1).Pods), 'h');
+        Assert.Equal(containers.Select(x => string.Join('\n', x.Config.Env.Order(StringComparer.Ordinal))),
+            containers2.Select(x => string.Join('\n', x.Config.Env.Order(StringComparer.Ordinal))));
+        Assert.Equal(yaml1, KubeManifestBuilder.Build([KubeWorkloadReader.FromPod(pod2, containers2, null)], new KubeGenerateOptions()).Yaml);
+    }
+
     /// <summary>The containers a plan makes, as the engine records them (labels, env, mounts), created in the plan's order.</summary>
     private static (ContainerPod Pod, List<Container> Containers) AsCreated(KubePlayPod planned, char id)
     {

@@ -83,10 +83,10 @@ public class NetworkChoiceTests
     public void Docker_spells_the_shared_mode_with_the_full_id()
     {
         string id = new string('a', 64);
-        var hc = new HostConfig { NetworkMode = NetworkMode.Container, NetworkContainerId = id };
+        var hc = new HostConfig { NetworkModeKind = NetworkMode.Container, NetworkContainerId = id };
         Assert.Equal("container:" + id, hc.NetworkModeName);
-        Assert.Equal("bridge", new HostConfig { NetworkMode = NetworkMode.Bridge }.NetworkModeName);
-        Assert.Equal("host", new HostConfig { NetworkMode = NetworkMode.Host }.NetworkModeName);
+        Assert.Equal("bridge", new HostConfig { NetworkModeKind = NetworkMode.Bridge }.NetworkModeName);
+        Assert.Equal("host", new HostConfig { NetworkModeKind = NetworkMode.Host }.NetworkModeName);
     }
 
     [Theory]

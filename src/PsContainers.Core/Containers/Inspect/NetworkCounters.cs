@@ -19,7 +19,7 @@ public static class NetworkCounters
     /// </summary>
     public static (long Received, long Sent) Read(ISyscalls sys, Container c)
     {
-        if (c.HostConfig.NetworkMode == NetworkMode.Host || c.State.Pid <= 0) return (0, 0);
+        if (c.HostConfig.NetworkModeKind == NetworkMode.Host || c.State.Pid <= 0) return (0, 0);
         return Parse(sys.ReadProcFile(c.State.Pid, "net/dev"));
     }
 
