@@ -24,7 +24,7 @@ namespace PsContainers;
 /// '--' before binding, so the rule reads the invocation's own text (InvocationInfo.Statement, parsed again). A
 /// command given by name (<c>-Command ls, -l</c>), through splatting, or through the API (no invocation text) is taken as it is: PowerShell re-read no words of it.
 /// </summary>
-internal static class CommandWordsGuard
+internal static partial class CommandWordsGuard
 {
     private enum Kind { Parameter, ParameterValue, Value, DashWord, DoubleDash }
 
@@ -141,8 +141,11 @@ internal static class CommandWordsGuard
         var parameters = command.Parameters;
 
         // The values before the command are those bound to positional parameters (the image; exec's container name).
-        int positional = bound.Count(b => !b.Equals(commandParameter, StringComparison.OrdinalIgnoreCase) && !named.Contains(b)
-            && parameters.TryGetValue(b, out var m) && m.ParameterSets.Values.Any(s => s.Position >= 0));
+        // A positional parameter named inside the command (exec's -Name by 'head -n 1': 'web head -n 1 /etc/passwd')
+        // was meant positionally: it counts when a value for it and a command word stand before it.
+        int positional = bound.Count(b => !b.Equals(commandParameter, StringComparison.OrdinalIgnoreCase)
+            && parameters.TryGetValue(b, out var m) && m.ParameterSets.Values.Where(s => s.Position >= 0).Select(s => s.Position).DefaultIfEmpty(-1).Max() is int position
+            && position >= 0 && (!named.Contains(b) || NamedAfterValues(items, b) >= position + 2));
         int firstWord = -1, seen = 0;
         for (int i = 0; i < items.Count && firstWord < 0; i++)
             if (items[i].Kind == Kind.Value && seen++ == positional) firstWord = i;
@@ -174,6 +177,13 @@ internal static class CommandWordsGuard
                     $" (or, to set -{it.Parameter.Name}, put it before the command).";
         }
         return null;
+    }
+
+    /// <summary>The number of values written before the parameter item that names <paramref name="parameter"/>.</summary>
+    private static int NamedAfterValues(List<Item> items, string parameter)
+    {
+        int at = items.FindIndex(i => i.Kind == Kind.Parameter && i.Parameter!.Name.Equals(parameter, StringComparison.OrdinalIgnoreCase));
+        return at < 0 ? 0 : items.Take(at).Count(i => i.Kind == Kind.Value);
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ Describe 'Import-ContainerImage' {
         $img.Tag | Should -Be 'v1'
         $img.DiffIds | Should -Be $a.DiffIds
         $img.Config.Cmd | Should -Be @('sh')
-        $img.Config.ExposedPorts | Should -Be @('8080/tcp')
+        @($img.Config.ExposedPorts.Keys) | Should -Be @('8080/tcp') -Because 'docker image inspect''s Config.ExposedPorts is a map'
         if ($Format -ne 'DockerArchive') { $img.Digest | Should -Be $a.ManifestDigest }
         (Get-ContainerImage $name).Id | Should -Be $a.Id
     }

@@ -497,8 +497,9 @@ Describe 'Completion and validation' {
         Get-Completion 'Copy-ContainerItem ux-a:/srv/ux' | Should -Be @('ux-a:/srv/ux-dir/', 'ux-a:/srv/ux-file')
         Get-Completion 'Copy-ContainerItem ux-a:srv/ux-d' | Should -Be @('ux-a:/srv/ux-dir/')
         Get-Completion 'Copy-ContainerItem ./x ux-a:/srv/ux-dir/' | Should -Be @('ux-a:/srv/ux-dir/inner')
-        # a stopped container's root is not mounted for completion; a host path completes as a file name
-        Get-Completion 'Copy-ContainerItem ux-done:/et' | Should -BeNullOrEmpty
+        # a stopped container's paths complete as Copy-ContainerItem reads them (PowerShellExperience2 tests them);
+        # a host path completes as a file name
+        Get-Completion 'Copy-ContainerItem ux-done:/et' | Should -Be @('ux-done:/etc/')
         Get-Completion 'Copy-ContainerItem /et' | Should -Contain '/etc'
         Get-Completion 'Copy-ContainerItem nosuch:/et' | Should -BeNullOrEmpty
     }

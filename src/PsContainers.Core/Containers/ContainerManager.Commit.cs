@@ -93,7 +93,7 @@ public sealed partial class ContainerManager
     private static ImageExecutionConfig CommitConfig(Container c, ContainerImage image)
     {
         var ic = image.Config;
-        var exposed = ic.ExposedPorts.ToList();
+        var exposed = ic.ExposedPortList.ToList();
         foreach (var p in c.HostConfig.PortMappings)
         {
             string port = p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + p.Protocol;

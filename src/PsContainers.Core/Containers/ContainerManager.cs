@@ -139,7 +139,7 @@ public sealed partial class ContainerManager
         if (o.AutoRemove && policy.Restarts)
             throw new InvalidArgumentException(ErrorIds.ConflictingOptions, "A container removed when it exits cannot have a restart policy.", policy.ToString()) { Remedy = Remedy.RemoveOrRestart };
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
-            throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{o.Name}' is not a valid container name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
+            throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, ContainerStore.InvalidNameMessage(o.Name, "container"), o.Name);
         if (o.Init && !File.Exists(InitSpecContributor.ProgramPath))
             throw new PscException(ErrorIds.InitNotFound, PscErrorCategory.NotInstalled, $"The init program '{InitSpecContributor.ProgramPath}' is missing from this installation.", InitSpecContributor.ProgramPath) { Remedy = Remedy.ReinstallOrNoInit };
 
@@ -574,7 +574,7 @@ public sealed partial class ContainerManager
     public Container Rename(Container c, string newName, CancellationToken ct = default)
     {
         if (!ContainerStore.IsValidName(newName))
-            throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, $"'{newName}' is not a valid container name.", newName);
+            throw PscException.InvalidArgument(ErrorIds.InvalidContainerName, ContainerStore.InvalidNameMessage(newName, "container"), newName);
         using var l = Store.LockStore(ct);
         var cur = Store.Load(c.Id) ?? throw NotFound(c.Name);
         ContainerStateMachine.Require(cur, ContainerOperation.Rename);

@@ -58,7 +58,20 @@ public sealed partial class ContainerStore : Images.IImageUsers
     [GeneratedRegex("^[a-f0-9]{64}$")]
     private static partial Regex IdRegex();
 
-    public static bool IsValidName(string name) => name.Length is > 0 and <= 128 && NameRegex().IsMatch(name);
+    /// <summary>The longest container or pod name, in characters.</summary>
+    public const int MaxNameLength = 128;
+
+    public static bool IsValidName(string name) => name.Length is > 0 and <= MaxNameLength && NameRegex().IsMatch(name);
+
+    /// <summary>
+    /// Why <paramref name="name"/> is not a valid name of a <paramref name="noun"/> ("container", "pod"), as one
+    /// sentence that states both rules and leads with the one it breaks: at most <see cref="MaxNameLength"/>
+    /// characters; letters, digits, '_', '.' and '-', starting with a letter or digit.
+    /// </summary>
+    public static string InvalidNameMessage(string name, string noun) =>
+        name.Length > MaxNameLength
+            ? $"'{name}' is not a valid {noun} name: it has {name.Length} characters, and a {noun} name has at most {MaxNameLength} (letters, digits, '_', '.' and '-', starting with a letter or digit)."
+            : $"'{name}' is not a valid {noun} name: use letters, digits, '_', '.' and '-', starting with a letter or digit, at most {MaxNameLength} characters.";
     public static bool IsFullId(string s) => IdRegex().IsMatch(s);
 
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));

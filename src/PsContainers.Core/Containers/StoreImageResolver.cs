@@ -26,7 +26,7 @@ public sealed class StoreImageResolver(Images.ImageStore store) : IContainerImag
             Healthcheck = cfg.Healthcheck,
             Labels = new Dictionary<string, string>(cfg.Labels),
             Volumes = cfg.Volumes,
-            ExposedPorts = cfg.ExposedPorts,
+            ExposedPorts = cfg.ExposedPortList,
             Shell = cfg.Shell is { Length: > 0 } shell ? shell : null,
             LayerPaths = _store.GetLayerPaths(img), // from the image just read: its record is not read again
         };

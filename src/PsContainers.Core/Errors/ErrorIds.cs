@@ -50,6 +50,8 @@ public static class ErrorIds
     public const string InvalidDetachKeys = "InvalidDetachKeys";
     /// <summary>InvalidArgument: The id prefix '…' matches … containers; give more characters.</summary>
     public const string AmbiguousContainerId = "AmbiguousContainerId";
+    /// <summary>InvalidArgument: Rename-Container's names match … containers; a rename takes one (docker rename).</summary>
+    public const string RenameNeedsOneContainer = "RenameNeedsOneContainer";
     /// <summary>ObjectNotFound: No cgroup found for process ….</summary>
     public const string CgroupNotFound = "CgroupNotFound";
     /// <summary>
@@ -504,6 +506,8 @@ public static class ErrorIds
 
     /// <summary>InvalidArgument: The wildcard pattern '…' is not valid (an unclosed '[' or a reversed range).</summary>
     public const string InvalidWildcardPattern = "InvalidWildcardPattern";
+    /// <summary>InvalidArgument: An empty name names no container (image, network, volume, pod): give a name, an id or a wildcard.</summary>
+    public const string EmptyTargetName = "EmptyTargetName";
 
     // ---- Compose: loading and checking compose files (Compose/). Messages begin with file:line where there is one. ----
 

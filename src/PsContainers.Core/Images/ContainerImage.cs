@@ -71,8 +71,19 @@ public sealed class ImageConfig
     public string[] Env { get; set; } = [];
     public string? WorkingDir { get; set; }
     public string? User { get; set; }
-    /// <summary>Ports like "80/tcp".</summary>
-    public string[] ExposedPorts { get; set; } = [];
+    /// <summary>
+    /// docker image inspect's Config.ExposedPorts, a set written as docker's map: "&lt;port&gt;/&lt;protocol&gt;" to an
+    /// empty object, <c>{"8080/tcp": {}}</c> in ConvertTo-Json (<c>$i.Config.ExposedPorts.Keys</c> in PowerShell), as a
+    /// container's Config.ExposedPorts is (<see cref="Containers.ContainerConfig.ExposedPorts"/>). Computed from
+    /// <see cref="ExposedPortList"/>, in the image config's order.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, Containers.EmptyObject> ExposedPorts =>
+        new OrderedDictionary<string, Containers.EmptyObject>(ExposedPortList.Distinct(StringComparer.Ordinal).Select(p => KeyValuePair.Create(p, Containers.EmptyObject.Value)), StringComparer.Ordinal);
+    /// <summary>The exposed ports as a list of "80/tcp" (the engine's form; <see cref="ExposedPorts"/> is docker's view of it).</summary>
+    [JsonPropertyName("ExposedPorts")]
+    [JsonInclude]
+    internal string[] ExposedPortList { get; set; } = [];
     /// <summary>Volume paths like "/data".</summary>
     public string[] Volumes { get; set; } = [];
     public Dictionary<string, string> Labels { get; set; } = new();
@@ -91,7 +102,7 @@ public sealed class ImageConfig
         if (Cmd is { Length: > 0 }) parts.Add("Cmd=[" + string.Join(", ", Cmd) + "]");
         if (WorkingDir is not null) parts.Add("WorkingDir=" + WorkingDir);
         if (User is not null) parts.Add("User=" + User);
-        if (ExposedPorts.Length > 0) parts.Add("Ports=" + string.Join(",", ExposedPorts));
+        if (ExposedPortList.Length > 0) parts.Add("Ports=" + string.Join(",", ExposedPortList));
         return string.Join(" ", parts);
     }
 }

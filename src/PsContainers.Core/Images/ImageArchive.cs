@@ -427,7 +427,7 @@ public static class ImageArchive
         Healthcheck = c.Healthcheck,
         Shell = c.Shell,
         OnBuild = c.OnBuild,
-        ExposedPorts = c.ExposedPorts,
+        ExposedPorts = c.ExposedPortList,
         Volumes = c.Volumes,
         Labels = c.Labels,
     };

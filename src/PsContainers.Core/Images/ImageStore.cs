@@ -909,7 +909,7 @@ public sealed partial class ImageStore
             ic.Healthcheck = c.Healthcheck?.Clone();
             ic.Shell = c.Shell?.ToArray();
             ic.OnBuild = c.OnBuild?.ToArray();
-            ic.ExposedPorts = c.ExposedPorts.ToArray();
+            ic.ExposedPortList = c.ExposedPorts.ToArray();
             ic.Volumes = c.Volumes.ToArray();
             foreach (var kv in c.Labels) ic.Labels[kv.Key] = kv.Value;
         }

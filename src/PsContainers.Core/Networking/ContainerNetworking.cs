@@ -353,15 +353,13 @@ public sealed class ContainerNetworking
     }
 
     /// <summary>
-    /// Remove a network (docker network rm). Without <paramref name="force"/> a network that containers are attached
-    /// to is refused; with it, each of them is disconnected first (CNI DEL, as <see cref="Disconnect"/>), then the
-    /// network goes (<see cref="NetworkStore.Remove"/>). A container whose attachment is released meanwhile (it
-    /// stopped) needs no disconnect.
+    /// Whether network <paramref name="name"/> may be removed, checked as <see cref="RemoveNetwork"/> checks it, so that a
+    /// cmdlet can refuse before it asks ShouldProcess (-WhatIf must not promise a removal that would be refused).
+    /// Returns the states of the containers attached to it (disconnected by a forced removal).
+    /// Errors (<see cref="PscException"/>): NetworkNotFound; DefaultNetworkRemoval (the default network);
+    /// NetworkInUse (containers use it and <paramref name="force"/> is not set; Remedy Force).
     /// </summary>
-    /// <exception cref="ResourceNotFoundException">NetworkNotFound.</exception>
-    /// <exception cref="ConflictException">NetworkInUse (ResourceBusy, <see cref="Remedy.Force"/>), naming the containers.</exception>
-    /// <exception cref="PscException">DefaultNetworkRemoval (InvalidOperation): the default network, even with <paramref name="force"/>.</exception>
-    public void RemoveNetwork(string name, bool force, CancellationToken ct = default)
+    public List<ContainerNetworkState> CheckRemovable(string name, bool force)
     {
         var network = Store.Get(name) ?? throw new ResourceNotFoundException(ErrorIds.NetworkNotFound, $"No network named '{name}'.", name);
         if (network.IsDefault)
@@ -372,6 +370,21 @@ public sealed class ContainerNetworking
             throw new ConflictException(ErrorIds.NetworkInUse,
                 $"Network '{name}' is used by container(s) {string.Join(", ", users.Select(u => u.ContainerName ?? u.ContainerId[..Math.Min(12, u.ContainerId.Length)]))}.", name, inUse: true)
             { Remedy = Remedy.Force };
+        return users;
+    }
+
+    /// <summary>
+    /// Remove a network (docker network rm). Without <paramref name="force"/> a network that containers are attached
+    /// to is refused; with it, each of them is disconnected first (CNI DEL, as <see cref="Disconnect"/>), then the
+    /// network goes (<see cref="NetworkStore.Remove"/>). A container whose attachment is released meanwhile (it
+    /// stopped) needs no disconnect.
+    /// </summary>
+    /// <exception cref="ResourceNotFoundException">NetworkNotFound.</exception>
+    /// <exception cref="ConflictException">NetworkInUse (ResourceBusy, <see cref="Remedy.Force"/>), naming the containers.</exception>
+    /// <exception cref="PscException">DefaultNetworkRemoval (InvalidOperation): the default network, even with <paramref name="force"/>.</exception>
+    public void RemoveNetwork(string name, bool force, CancellationToken ct = default)
+    {
+        var users = CheckRemovable(name, force);
         foreach (var u in users)
         {
             // a stopped container's network may be released meanwhile: then there is nothing to disconnect

@@ -49,7 +49,7 @@ public sealed class PodManager
     public ContainerPod Create(PodCreateOptions o, CancellationToken ct = default)
     {
         if (o.Name is not null && !ContainerStore.IsValidName(o.Name))
-            throw PscException.InvalidArgument(ErrorIds.InvalidPodName, $"'{o.Name}' is not a valid pod name: use letters, digits, '_', '.' and '-', starting with a letter or digit.", o.Name);
+            throw PscException.InvalidArgument(ErrorIds.InvalidPodName, ContainerStore.InvalidNameMessage(o.Name, "pod"), o.Name);
         var share = (o.Share is { Count: > 0 } s ? s : DefaultShare).Distinct().Order().ToList();
         bool net = share.Contains(PodNamespace.Net);
         if (!net && (o.Publish.Count > 0 || o.Networks.Count > 0))

@@ -144,11 +144,22 @@ public sealed partial class RegistryClient : IDisposable
         finally { _pingLock.Release(); }
     }
 
-    private static string Flatten(Exception? e)
+    /// <summary>
+    /// The messages of <paramref name="e"/> and its inner exceptions, outermost first, joined by spaces; a message that
+    /// another one already holds is left out, so .NET's "Name or service not known (registry-1.docker.io:443)" over
+    /// the socket's "Name or service not known" reads once.
+    /// </summary>
+    internal static string Flatten(Exception? e)
     {
         var parts = new List<string>();
-        for (var x = e; x is not null; x = x.InnerException) parts.Add(x.Message);
-        return string.Join(" ", parts.Distinct());
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            string m = x.Message.Trim();
+            if (m.Length == 0 || parts.Any(p => p.Contains(m, StringComparison.Ordinal))) continue;
+            parts.RemoveAll(p => m.Contains(p, StringComparison.Ordinal));
+            parts.Add(m);
+        }
+        return string.Join(" ", parts);
     }
 
     private async Task<HttpStatusCode> PingAtAsync(Uri baseUri, CancellationToken ct)

@@ -32,10 +32,15 @@ public sealed class TargetSelector<T>(ITargetCatalog<T> catalog) where T : class
     /// wildcard characters are looked up as they are.</param>
     /// <returns>The matches: one or more for literal text, zero or more (in <see cref="ITargetCatalog{T}.List"/> order) for a pattern.</returns>
     /// <exception cref="ResourceNotFoundException">Literal text that names nothing (the kind's NotFound id).</exception>
-    /// <exception cref="InvalidArgumentException">An ambiguous id prefix, or an invalid pattern (InvalidWildcardPattern).</exception>
+    /// <exception cref="InvalidArgumentException">An ambiguous id prefix, an invalid pattern (InvalidWildcardPattern), or
+    /// empty (or blank) text (EmptyTargetName).</exception>
     public IReadOnlyList<T> Resolve(string text, bool idOnly = false, bool wildcards = true)
     {
         ArgumentNullException.ThrowIfNull(text);
+        // docker says "No such container: " of an empty name; an empty string is usually an unset variable
+        if (text.Trim().Length == 0)
+            throw new InvalidArgumentException(ErrorIds.EmptyTargetName,
+                $"An empty name names no {Catalog.Kind}: give a {Catalog.Kind}'s name, an id or a wildcard (is the variable that holds it empty?).", text);
         if (wildcards && Wildcard.ContainsWildcard(text))
         {
             var pattern = Wildcard.Parse(text);

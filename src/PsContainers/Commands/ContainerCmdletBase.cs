@@ -130,15 +130,20 @@ public abstract class ContainerCmdletBase : PscCmdlet
     /// The '--' rule (<see cref="CommandWordsGuard"/>) for a cmdlet whose container command is its parameter
     /// <paramref name="commandParameter"/>: when the invocation's words are refused, $LASTEXITCODE is set to 125 (docker
     /// run, create and exec exit 125 on an option they refuse) and the CommandNeedsDoubleDash error is thrown as
-    /// terminating. Call it from BeginProcessing, before pipeline input binds.
+    /// terminating. Common parameters written after '--' (where PowerShell binds nothing, so they go to the command) are
+    /// named in one warning (<see cref="CommandWordsGuard.CommonParametersAfterDoubleDash"/>). Call it from
+    /// BeginProcessing, before pipeline input binds.
     /// </summary>
     /// <param name="targetParameter">The positional target before the command (run and create: -Image), see
     /// <see cref="CommandWordsGuard.Check"/>.</param>
     protected void RefuseUnsafeCommandWords(string commandParameter, string? targetParameter = null)
     {
-        if (CommandWordsGuard.Check(this, commandParameter, targetParameter) is not { } refused) return;
-        SetLastExitCode(Contract.StartFailure.EngineError);
-        ThrowTerminatingError(refused);
+        if (CommandWordsGuard.Check(this, commandParameter, targetParameter) is { } refused)
+        {
+            SetLastExitCode(Contract.StartFailure.EngineError);
+            ThrowTerminatingError(refused);
+        }
+        if (CommandWordsGuard.CommonParametersAfterDoubleDash(this, commandParameter) is { } lost) WriteWarning(lost);
     }
 
     /// <summary>

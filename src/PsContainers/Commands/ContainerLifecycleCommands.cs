@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PsContainers.Completers;
 using PsContainers.Contract;
+using PsContainers.Core;
 using PsContainers.Core.Containers;
 using PsContainers.Transformations;
 
@@ -159,7 +160,12 @@ public sealed class ResumeContainerCommand : ContainerTargetCmdletBase
     }
 }
 
-/// <summary>Rename-Container: give a container a new (unique) name.</summary>
+/// <summary>
+/// Rename-Container: give a container a new (unique) name. docker rename takes one container: names (a wildcard, or
+/// several names or ids) that match more than one container in one call are refused before anything is renamed
+/// (RenameNeedsOneContainer, InvalidArgument, the names as target), so that <c>Rename-Container 'x*' new</c> never
+/// renames the first match and fails on the second.
+/// </summary>
 [Cmdlet(VerbsCommon.Rename, "Container", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
 [OutputType(typeof(Container))]
 public sealed class RenameContainerCommand : ContainerTargetCmdletBase
@@ -168,6 +174,20 @@ public sealed class RenameContainerCommand : ContainerTargetCmdletBase
     [ValidateNotNullOrEmpty]
     public string NewName { get; set; } = "";
     [Parameter] public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var targets = Targets().ToList();
+        if (targets.Count > 1)
+        {
+            string given = string.Join(", ", ParameterSetName switch { "Id" => Id, "Container" => InputObject.Select(c => c.Name), _ => Name });
+            var e = new PSArgumentException($"'{given}' matches {targets.Count} containers ({string.Join(", ", targets.Select(c => c.Name))}); " +
+                "a container is renamed one at a time: name exactly one container.");
+            WriteError(new ErrorRecord(e, ErrorIds.RenameNeedsOneContainer, ErrorCategory.InvalidArgument, given));
+            return;
+        }
+        ForEachTarget(targets, Act);
+    }
 
     protected override void Act(Container c)
     {
@@ -190,6 +210,8 @@ public sealed class RemoveContainerCommand : ContainerTargetCmdletBase
 
     protected override void Act(Container c)
     {
+        // a running container without -Force is refused before ShouldProcess, so -WhatIf promises no removal it would refuse
+        ContainerStateMachine.Require(c, Force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
         if (!ShouldProcessOrForce(Force, c.Name, "Remove container")) return;
         Manager.Remove(c, Force, Volumes.IsPresent, CancellationToken);
     }

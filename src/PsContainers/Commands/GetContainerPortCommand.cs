@@ -44,6 +44,8 @@ public sealed class GetContainerPortCommand : PscCmdlet
                 if (filter is not null && !filter.Matches(p)) continue;
                 p.ContainerId = s.ContainerId;
                 p.ContainerName = s.ContainerName;
+                // docker port's form: a binding on every address is 0.0.0.0, in the object (and its JSON) as in the view
+                if (string.IsNullOrEmpty(p.HostIP)) p.HostIP = "0.0.0.0";
                 WriteObject(p);
             }
     }

@@ -114,6 +114,8 @@ public sealed class RemoveContainerNetworkCommand : PscCmdlet
         if (names.Count == 0) return;
         ForEachTarget(_targets.Select(names.ToArray()), n =>
         {
+            // refused before ShouldProcess: -WhatIf must not say "What if" for a removal the engine would refuse
+            cn.CheckRemovable(n.Name, Force);
             if (ShouldProcessOrForce(Force, n.Name, "Remove container network")) cn.RemoveNetwork(n.Name, Force, CancellationToken);
         });
     }

@@ -9,9 +9,11 @@ namespace PsContainers.Completers;
 /// Completes Copy-ContainerItem's -Path and -Destination as docker cp's arguments: a word without ':' completes to
 /// container names followed by ':' (<c>we</c> → <c>web:</c>) and to host paths (PowerShell's file name completion);
 /// <c>name:/dir/pre</c> completes to the entries of /dir inside a running container that start with "pre", directories
-/// with a trailing '/', read through the secure join (<see cref="Core.Containers.Files.ContainerFiles.ListMountedDirectory"/>:
-/// one directory read, nothing mounted, no symlink followed outside the container's root). A stopped container's
-/// paths are not completed (its root is not mounted). A word that starts with '/', '.' or '~' is a host path.
+/// with a trailing '/', read through the secure join (<see cref="Core.Containers.Files.ContainerFiles.ListDirectory"/>:
+/// one directory read, no symlink followed outside the container's root). A stopped container's paths are completed
+/// too: its root is mounted for the read and unmounted after, as Copy-ContainerItem reads it. A container that cannot
+/// be read (a lock held for more than a second, a root that does not mount) completes nothing, quietly. A word that
+/// starts with '/', '.' or '~' is a host path.
 /// </summary>
 public sealed class ContainerPathCompleter : IArgumentCompleter
 {
@@ -46,7 +48,9 @@ public sealed class ContainerPathCompleter : IArgumentCompleter
         {
             var engine = EngineCache.Current;
             c = engine.ContainerStore.Find(name);
-            entries = c is null ? null : engine.Files.ListMountedDirectory(c, dir);
+            // a stopped container's root is mounted for the read, as Copy-ContainerItem reads it; a busy lock is not waited for long
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            entries = c is null ? null : engine.Files.ListDirectory(c, dir, wait.Token);
         }
         catch (Exception) { yield break; }
         if (c is null || entries is null) yield break;

@@ -64,7 +64,7 @@ public sealed class ContainerCommitTests : IDisposable
         Assert.Contains(_image.Config.Env, e => img.Config.Env.Contains(e)); // the image's PATH is kept
         Assert.Equal("mine", img.Config.Labels["test"]);
         Assert.Equal("x", img.Config.Labels["extra"]);
-        Assert.Equal(["80/tcp", "9090/tcp"], img.Config.ExposedPorts.Order(StringComparer.Ordinal));
+        Assert.Equal(["80/tcp", "9090/tcp"], img.Config.ExposedPorts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(_image.Config.Volumes, img.Config.Volumes);
         var h = img.History[^1];
         Assert.Equal(("sh -c echo hi > /hi", "msg", false), (h.CreatedBy, h.Comment, h.EmptyLayer));

@@ -42,7 +42,7 @@ public class ImageStoreTests
         Assert.Equal(["test/three:v1"], img.RepoTags);
         Assert.Equal(b.ManifestDigest, img.Digest);
         Assert.Equal(["sh"], img.Config.Cmd);
-        Assert.Equal(["80/tcp"], img.Config.ExposedPorts);
+        Assert.Equal(["80/tcp"], img.Config.ExposedPorts.Keys);
         Assert.Equal(["/data"], img.Config.Volumes);
         Assert.Equal("amd64", img.Architecture);
         Assert.Equal(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), img.Created);

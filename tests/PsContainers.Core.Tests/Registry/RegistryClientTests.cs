@@ -70,6 +70,18 @@ internal sealed class RecordingSink : IProgressSink
 
 public class RegistryClientTests
 {
+    [Fact]
+    public void A_connection_error_names_each_cause_once()
+    {
+        // what HttpClient throws for an unknown host: the outer message repeats the socket's with the host after it
+        var e = new HttpRequestException("Name or service not known (registry-1.docker.io:443)",
+            new SocketException((int)SocketError.HostNotFound, "Name or service not known"));
+        Assert.Equal("Name or service not known (registry-1.docker.io:443)", RegistryClient.Flatten(e));
+        // an inner message that holds the outer one replaces it; different messages all stay, outermost first
+        Assert.Equal("connection refused (10.0.0.1:5000)", RegistryClient.Flatten(new IOException("connection refused", new IOException("connection refused (10.0.0.1:5000)"))));
+        Assert.Equal("An error occurred. Connection reset", RegistryClient.Flatten(new IOException("An error occurred.", new IOException("Connection reset"))));
+    }
+
     private static string Path0(HttpListenerContext c) => c.Request.Url!.AbsolutePath;
 
     [Fact]

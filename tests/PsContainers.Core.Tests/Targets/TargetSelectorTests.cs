@@ -53,6 +53,30 @@ public sealed class TargetSelectorTests : IDisposable
         Assert.Equal(web.Id, Assert.Single(s.Resolve(web.Id, idOnly: true)).Id);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void EmptyTextIsRefusedAsInvalidArgumentNotObjectNotFound(string text)
+    {
+        Publish("web");
+        var ex = Assert.Throws<InvalidArgumentException>(() => Containers().Resolve(text));
+        Assert.Equal(ErrorIds.EmptyTargetName, ex.ErrorId);
+        Assert.StartsWith("An empty name names no container", ex.Message);
+        var vex = Assert.Throws<InvalidArgumentException>(() => new TargetSelector<ContainerVolume>(new VolumeCatalog(_volumes)).Resolve(text, idOnly: false));
+        Assert.StartsWith("An empty name names no volume", vex.Message);
+    }
+
+    [Fact]
+    public void AnInvalidNameSaysTheLengthLimitAndTheCharacters()
+    {
+        string tooLong = new('a', ContainerStore.MaxNameLength + 1);
+        Assert.False(ContainerStore.IsValidName(tooLong));
+        Assert.StartsWith($"'{tooLong}' is not a valid container name: it has 129 characters, and a container name has at most 128 (letters",
+            ContainerStore.InvalidNameMessage(tooLong, "container"));
+        Assert.Equal("'a b' is not a valid pod name: use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 128 characters.",
+            ContainerStore.InvalidNameMessage("a b", "pod"));
+    }
+
     [Fact]
     public void ALiteralThatNamesNothingIsObjectNotFoundWithTheKindsIdAndTheText()
     {

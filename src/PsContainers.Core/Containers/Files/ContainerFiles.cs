@@ -41,6 +41,27 @@ public sealed class ContainerFiles
     {
         string rootfs = _engine.ContainerStore.RootfsOf(c.Id);
         if (!Directory.Exists(rootfs) || !_engine.Syscalls.IsMountPoint(rootfs)) return null;
+        return ListIn(rootfs, containerDir);
+    }
+
+    /// <summary>
+    /// <see cref="ListMountedDirectory"/> for any container: a running one's mounted root is read as it is; a stopped
+    /// (or created) one's root is read as Copy-ContainerItem reads it, through <see cref="WithRootfs"/> (its overlay of
+    /// the image's layers and the container's upper directory, mounted for the call under the container's lock and
+    /// unmounted after), so the names are those docker cp would find. <paramref name="ct"/> bounds the wait for the lock
+    /// (a completer passes a short timeout). Null when the container's root cannot be read, the directory does not exist,
+    /// or the wait was cancelled; never throws for those.
+    /// </summary>
+    public IReadOnlyList<string>? ListDirectory(Container c, string containerDir, CancellationToken ct = default)
+    {
+        if (ListMountedDirectory(c, containerDir) is { } mounted) return mounted;
+        try { return WithRootfs(c, rootfs => ListIn(rootfs, containerDir), ct); }
+        catch (Exception e) when (e is PscException or IOException or OperationCanceledException or FsException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>The entries of <paramref name="containerDir"/> inside the root at <paramref name="rootfs"/> (secure join), or null.</summary>
+    private static IReadOnlyList<string>? ListIn(string rootfs, string containerDir)
+    {
         try
         {
             using var root = RootedPath.Open(rootfs);
