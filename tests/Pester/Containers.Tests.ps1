@@ -396,14 +396,30 @@ Describe 'Lifecycle with <Runtime>' -ForEach @(
 }
 
 Describe 'The docker ps view' {
-    It 'shows the published ports in full in the PORTS column' {
-        $c = New-Container $Img -Name psview -Publish '8080:80' sleep 1
+    It 'shows the published ports of a running container in full in the PORTS column, and none before it runs (docker ps)' {
+        $port = Get-Random -Minimum 40000 -Maximum 45000
+        $c = New-Container $Img -Name psview -Publish "$($port):80" sleep 30
         try {
             $lines = (($c | Format-Table | Out-String -Width 200) -replace '\e\[[0-9;]*m') -split "`r?`n" | Where-Object { $_ -match '\S' }
             $lines[0] | Should -Match '^CONTAINER ID\s+NAMES\s+IMAGE\s+STATUS\s+PORTS\s+CREATED\s+COMMAND$'
-            $lines[2] | Should -Match ('^[0-9a-f]{12} psview\s+\S+\s+Created\s+' + [regex]::Escape('0.0.0.0:8080->80/tcp ') + '\s*\d+s ago\s+"sleep 1"$')
-            $c.Ports | Should -Be '0.0.0.0:8080->80/tcp'
+            $lines[2] | Should -Match '^[0-9a-f]{12} psview\s+\S+\s+Created\s+\d+s ago\s+"sleep 30"$' -Because 'a created container publishes nothing yet'
+            $c.Ports | Should -Be "0.0.0.0:$($port)->80/tcp"
+            Start-Container psview
+            $lines = ((Get-Container psview | Format-Table | Out-String -Width 200) -replace '\e\[[0-9;]*m') -split "`r?`n" | Where-Object { $_ -match '\S' }
+            $lines[2] | Should -Match ('^[0-9a-f]{12} psview\s+\S+\s+Up \d+s\s+' + [regex]::Escape("0.0.0.0:$($port)->80/tcp ") + '\s*\d+s ago\s+"sleep 30"$')
         } finally { Remove-Container psview -Force }
+    }
+
+    It 'shows the host port a start chose for -Publish 80 while the container runs, as docker ps does' {
+        $null = Invoke-ContainerImage $Img -Detach -Name psview-any -Publish 80 -- sleep 30
+        try {
+            $c = Get-Container psview-any
+            $c.Ports | Should -Match '^0\.0\.0\.0:\d+->80/tcp$'
+            $chosen = [int]$c.NetworkSettings.Ports['80/tcp'][0].HostPort
+            $chosen | Should -BeGreaterThan 0
+            $c.Ports | Should -Be "0.0.0.0:$chosen->80/tcp"
+            ($c | Out-String -Width 120) | Should -Match ([regex]::Escape("0.0.0.0:$chosen->80/tcp"))
+        } finally { Remove-Container psview-any -Force }
     }
 }
 

@@ -102,7 +102,13 @@ public sealed class Container
     /// docker ps' PORTS column for the ports asked for: "0.0.0.0:8080->80/tcp"; a port chosen at start shows as
     /// "80/tcp" (Get-ContainerPort shows the host ports in use).
     /// </summary>
-    [JsonIgnore] public string Ports => PortMapping.Format(HostConfig.PortMappings);
+    /// <summary>
+    /// docker ps' PORTS text ("0.0.0.0:8080->80/tcp, 127.0.0.1:53->53/udp"): while the container runs, the ports in use,
+    /// with the host port a start chose for -Publish 80 ("0.0.0.0:32768->80/tcp", as docker ps shows it); otherwise the
+    /// ports asked for (HostConfig.PortMappings, a port to be chosen shown without a host part).
+    /// </summary>
+    [JsonIgnore]
+    public string Ports => PortMapping.Format(State.Running && NetworkSettings.PortsInUse is { Count: > 0 } inUse ? inUse : HostConfig.PortMappings);
     [JsonIgnore] public string? LogPath => BundlePath is null ? null : System.IO.Path.Combine(BundlePath, ContainerMarkers.LogFile);
     [JsonIgnore] public string? RootfsPath => BundlePath is null ? null : System.IO.Path.Combine(BundlePath, ContainerMarkers.RootfsDirectory);
 

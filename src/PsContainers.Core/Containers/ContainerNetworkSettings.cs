@@ -59,6 +59,10 @@ public sealed class ContainerNetworkSettings
         : _ports ??= PortMapping.ToBindings(_runtime?.Value?.Ports ?? [], PortMapping.InUse);
     private IReadOnlyDictionary<string, PortBinding[]>? _ports;
 
+    /// <summary>The port mappings in use while the container runs (a host port a start chose included; a pod member's
+    /// are the pod's), null when there is no network state (not running, host or none network).</summary>
+    internal IReadOnlyList<PortMapping>? PortsInUse => _pod is { } pod ? pod.Value?.PortsInUse : _runtime?.Value?.Ports;
+
     /// <summary>
     /// docker's SandboxKey: the network namespace the container's processes are in (a file under /run/netns) while it
     /// runs; null when it is stopped, or on the host's network.
