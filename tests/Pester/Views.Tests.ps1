@@ -289,6 +289,9 @@ Describe 'The other list views at 80 and 120 columns' {
         $hostMem | Should -Match 'GiB$'
         Get-Row $t $script:Web.ShortId | Should -Match "^$($script:Web.ShortId) web-frontend-production-1\s+[\d.]+%\s+[\d.]+(K|M|G)?i?B / $hostMem\s+[\d.]+%\s+\d+\s*$"
         ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+PIDS$'
+        # docker's --no-stream habit: the one sample the cmdlet takes anyway; with -Stream it is refused
+        @(Get-ContainerStatistic web-frontend-production-1 -NoStream).Count | Should -Be 1
+        { Get-ContainerStatistic web-frontend-production-1 -NoStream -Stream } | Should -Throw -ErrorId 'ConflictingOptions,*'
         $t = Get-ContainerStatistic web-frontend-production-1 | Out-String -Width 120
         ($t -split "`n")[1] | Should -Match '^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE / LIMIT\s+MEM %\s+PIDS NET I/O\s+BLOCK I/O\s*$'
         # docker's units.HumanSizeWithPrecision(n, 3): "0B", "648B", "1.23kB", "1e+03kB"

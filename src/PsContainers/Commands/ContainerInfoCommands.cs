@@ -334,10 +334,23 @@ public sealed class GetContainerStatisticCommand : ContainerTargetCmdletBase
 
     /// <summary>Keep sampling until Ctrl+C.</summary>
     [Parameter] public SwitchParameter Stream { get; set; }
+    /// <summary>
+    /// docker stats --no-stream: one sample per container, which is already the default here; accepted so the docker
+    /// habit works. Not with -Stream (ConflictingOptions).
+    /// </summary>
+    [Parameter] public SwitchParameter NoStream { get; set; }
     /// <summary>Seconds between samples (and the CPU measuring window).</summary>
     [Parameter] [ValidateRange(0.05, 3600)] public double Interval { get; set; } = 1;
 
     private readonly List<Container> _targets = new();
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (Stream && NoStream)
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Stream keeps sampling and -NoStream takes one sample: give one of them."),
+                ErrorIds.ConflictingOptions, ErrorCategory.InvalidArgument, null));
+    }
 
     protected override void Act(Container c) => _targets.Add(c);
 
