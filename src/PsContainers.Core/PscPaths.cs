@@ -62,6 +62,17 @@ public sealed class PscPaths
         return beside;
     }
 
+    /// <summary>
+    /// The names of the entries the engine makes directly under its root (the properties above, the registry caches,
+    /// the played pods' kube files), and names older layouts used there: what is the engine's own state in a path under
+    /// the root (Kube.KubeStoreFiles.InStore); any other directory under the root is a user's.
+    /// </summary>
+    public static readonly System.Collections.Frozen.FrozenSet<string> EntryNames = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+    [
+        "storage", NetworkLayout.ContainersDirectoryName, "volumes", "pods", "runtime", "tmp", "kube", "events",
+        NetworkLayout.NetworksDirectoryName, "images", "layers", "registry", "lock", "config.json",
+    ], StringComparer.Ordinal);
+
     /// <summary>Temporary work of builds: guarded scratch directories and the trash (<see cref="Build.BuildTrash"/>, which collects what a build that died left), RUN --mount staging.</summary>
     public string Tmp => Path.Combine(Root, "tmp");
 }

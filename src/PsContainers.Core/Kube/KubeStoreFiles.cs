@@ -24,19 +24,11 @@ public sealed class KubeStoreFiles
 
     /// <summary>
     /// Whether <paramref name="hostPath"/> is the engine's own state: the store root itself, or one of the entries the
-    /// engine makes in it (images and layers, containers, volumes, pods, networks, runtime state, events, the kube
-    /// files, its temporary directory and settings) or anything under them (compared lexically, absolute). Other
+    /// engine makes in it (<see cref="PscPaths.EntryNames"/>) or anything under them (compared lexically, absolute). Other
     /// directories a user keeps under the root are theirs.
     /// </summary>
     public bool InStore(string hostPath) =>
-        Under(StoreRoot, hostPath) is { } rel && (rel.Length == 0 || EngineEntries.Contains(rel.Split('/')[0]));
-
-    /// <summary>The top-level entries of a store root that are the engine's (<see cref="PscPaths"/>).</summary>
-    private static readonly System.Collections.Frozen.FrozenSet<string> EngineEntries = System.Collections.Frozen.FrozenSet.ToFrozenSet(
-    [
-        "storage", PsContainers.Contract.NetworkLayout.ContainersDirectoryName, "volumes", "pods", "runtime", "tmp", "kube", "events",
-        PsContainers.Contract.NetworkLayout.NetworksDirectoryName, "images", "layers", "registry", "lock", "config.json",
-    ], StringComparer.Ordinal);
+        Under(StoreRoot, hostPath) is { } rel && (rel.Length == 0 || PscPaths.EntryNames.Contains(rel.Split('/')[0]));
 
     /// <summary>Whether <paramref name="hostPath"/> is <see cref="FilesRoot"/> or lies under it (compared lexically, absolute).</summary>
     public bool InFiles(string hostPath) => Under(FilesRoot, hostPath) is not null;
