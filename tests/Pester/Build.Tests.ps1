@@ -340,9 +340,18 @@ CMD ["sh"]
             $oc.Cmd | Should -Be @($pc.Cmd)
             $oc.Labels['k'] | Should -Be $pc.Labels.k
             @($oc.ExposedPorts.Keys) | Should -Be @($pc.ExposedPorts.PSObject.Properties.Name)
+
+            # our image loads in podman and runs the same: its layers, kept as their directories since the build,
+            # are written as tars for the archive, and podman checks them against the config's diff_ids
+            $ourArchive = Join-Path $script:Work "$name-ours.tar"
+            Export-ContainerImage "$($name):1" -Path $ourArchive
+            & podman load -q -i $ourArchive 2>&1 | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            & podman run --rm --network none --user 0 --entrypoint /bin/busybox "docker.io/library/$($name):1" stat -c '%n %a %u:%g %F %s' @paths | Should -Be $ours
+            (& podman image inspect "docker.io/library/$($name):1" | ConvertFrom-Json)[0].RootFS.Layers | Should -Be (Get-ContainerImage "$($name):1").DiffIds
         }
         finally {
-            & podman rmi -f "localhost/$($name):1" "docker.io/library/$($name)-base:1" 2>&1 | Out-Null
+            & podman rmi -f "localhost/$($name):1" "docker.io/library/$($name)-base:1" "docker.io/library/$($name):1" 2>&1 | Out-Null
         }
     }
 
@@ -756,8 +765,10 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         $base = Build-ContainerImage (New-Context 'touch-base' @{ 'Dockerfile' = "FROM busybox-test:latest`nRUN mkdir -m 755 /srv`n" }) -Tag build-touch-base:1
         $ctx = New-Context 'touch-dir' @{ 'Dockerfile' = "FROM build-touch-base:1`nRUN true`nRUN touch /etc`nRUN chmod 700 /srv`n" }
         function Get-LayerListing([string] $Digest) {
-            # the blob as stored (uncompressed by default); GNU tar's listing with full UTC times
-            $blob = "$script:Root/storage/blobs/sha256/$($Digest.Substring(7))"
+            # the blob (uncompressed by default; a build step's is kept as its layer directory and written when read,
+            # which GetBlobPath does); GNU tar's listing with full UTC times
+            $store = [PsContainers.Core.Images.ImageStore]::new([PsContainers.Core.PscPaths]::new($script:Root))
+            $blob = $store.GetBlobPath($Digest)
             Test-Path $blob | Should -BeTrue
             $env:TZ = 'UTC'
             try { @(& tar --full-time -tvf $blob) } finally { Remove-Item Env:TZ }

@@ -26,6 +26,20 @@ public sealed partial class ImageStore
     {
         ArgumentNullException.ThrowIfNull(upper);
         ArgumentNullException.ThrowIfNull(spec);
+        if (takenDir is not null && (diffOptions?.Compression ?? LayerCompression.None) == LayerCompression.None
+            && Directory.Exists(takenDir) && OnLayerStoreMount(takenDir) && LayerDiff.PrepareAsLayerDirectory(takenDir, diffOptions, ct) is long fileBytes)
+        {
+            // a directory given up, uncompressed: it is made the layer's directory first, and the tar it gives is only
+            // hashed; the blob is kept as that directory (ImageStore.LayerBlobs) and written when something reads it
+            Containers.PhaseTrace.Mark("commit: directory made a layer directory");
+            var options = new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = diffOptions?.SubsecondTimes ?? false };
+            LayerDiffResult hashed;
+            using (var prepared = SafeFd.OpenDirectory(takenDir)) hashed = LayerDiff.Write(prepared, Stream.Null, options, ct);
+            Containers.PhaseTrace.Mark($"commit: diff hashed ({hashed.Entries} entries, {hashed.UncompressedSize} bytes tar, kept as its directory)");
+            if (hashed.IsEmpty) return AddImage(spec, null, progress, ct);
+            PublishLayerBlob(hashed, options.SubsecondTimes);
+            return AddImage(spec, hashed, progress, ct, new TakenLayerDirectory(hashed, takenDir, options, fileBytes));
+        }
         using var scope = NewTemp("diff");
         string file = Path.Combine(scope.Dir, "layer");
         LayerDiffResult diff;
@@ -45,7 +59,8 @@ public sealed partial class ImageStore
     /// An upper directory the caller gave up, whose layer was just written: <see cref="CommitImageCore"/> makes it the
     /// layer's diff directory (<see cref="LayerDiff.PrepareAsLayerDirectory"/>, then a rename) instead of unpacking the blob.
     /// </summary>
-    internal sealed record TakenLayerDirectory(LayerDiffResult Diff, string Directory, LayerDiffOptions? Options);
+    /// <param name="PreparedBytes">Set when the directory was already made a layer directory (its regular-file bytes).</param>
+    internal sealed record TakenLayerDirectory(LayerDiffResult Diff, string Directory, LayerDiffOptions? Options, long? PreparedBytes = null);
 
     /// <summary>
     /// <see cref="CommitLayer(SafeFd, ImageCommitSpec, LayerDiffOptions?, IProgressSink, CancellationToken)"/> of a trusted engine path.
@@ -54,7 +69,10 @@ public sealed partial class ImageStore
     /// (<see cref="LayerDiff.PrepareAsLayerDirectory"/> turns it into exactly what unpacking the blob gives, then it is
     /// renamed into the store) instead of the blob being decompressed and unpacked again; the blob, digests and records
     /// are the same either way. When the directory cannot stand for the layer (see there) or lies on another file
-    /// system, the blob is unpacked as without it. Afterwards the directory is gone or half changed: only delete it.
+    /// system, the blob is unpacked as without it. Uncompressed (the default of a build), the directory is made the layer
+    /// directory before anything else and its tar is only hashed: no blob file is written, the store keeps the blob as that
+    /// directory and writes the tar when something reads it (<see cref="IsLayerBlob"/>, ImageStore.LayerBlobs).
+    /// Afterwards the directory is gone or half changed: only delete it.
     /// </summary>
     public ContainerImage CommitLayer(string upperDir, ImageCommitSpec spec, LayerDiffOptions? diffOptions, IProgressSink progress, CancellationToken ct, bool takeDirectory = false)
     {

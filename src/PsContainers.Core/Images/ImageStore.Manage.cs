@@ -146,7 +146,7 @@ public sealed partial class ImageStore
             if (!chains.Contains(c) && System.IO.Directory.Exists(LayerDir(c))) RemoveLayerDir(LayerDir(c));
         blobs.UnionWith(PinnedBlobs());
         foreach (var b in removed.Layers.Select(l => l.Digest).Append(removed.Config.Digest).Append(removed.ManifestDigest))
-            if (!blobs.Contains(b)) TryDelete(GetBlobPath(b));
+            if (!blobs.Contains(b)) DeleteBlob(b);
     }
 
     /// <summary>Delete those of <paramref name="digests"/> that no visible image uses (clean-up after a failed import).</summary>
@@ -159,7 +159,7 @@ public sealed partial class ImageStore
         {
             var used = ReferencedBlobs(ReadIndex());
             used.UnionWith(PinnedBlobs());
-            foreach (var d in list) if (!used.Contains(d)) TryDelete(GetBlobPath(d));
+            foreach (var d in list) if (!used.Contains(d)) DeleteBlob(d);
         }
     }
 

@@ -12,6 +12,7 @@ namespace PsContainers.Core.Images;
 /// The local image store under <see cref="PscPaths.Storage"/>:
 /// <code>
 /// blobs/sha256/&lt;hex&gt;        content-addressed blobs, verified before they become visible
+/// blobs/sha256/&lt;hex&gt;.layer  a build step's layer blob kept as its layer directory (ImageStore.LayerBlobs)
 /// layers/&lt;chain-hex&gt;/diff    unpacked layers (overlay form), keyed by ChainID, shared by images
 /// layers/&lt;chain-hex&gt;/layer.json
 /// images/&lt;id-hex&gt;.json       image records (id = config digest)
@@ -208,9 +209,19 @@ public sealed partial class ImageStore
 
     // ------------------------------------------------------------------ blobs
 
-    public bool HasBlob(string digest) => File.Exists(GetBlobPath(digest));
+    /// <summary>Whether the store holds the blob: as a file, or as a layer directory (<see cref="IsLayerBlob"/>).</summary>
+    public bool HasBlob(string digest) => File.Exists(BlobFile(digest)) || File.Exists(LayerBlobMarkerPath(digest));
 
-    public string GetBlobPath(string digest) => Path.Combine(BlobsDir, Digest.Hex(digest));
+    /// <summary>
+    /// The path of the blob's file, to read. A blob kept as its layer directory gets its file first (the tar written
+    /// again and checked: <see cref="EnsureBlobFile"/>); a blob the store does not hold gives a path that does not exist.
+    /// </summary>
+    /// <exception cref="PscException">MissingBlob when a layer blob cannot be made again.</exception>
+    public string GetBlobPath(string digest)
+    {
+        EnsureBlobFile(digest);
+        return BlobFile(digest);
+    }
 
     public Stream OpenBlob(string digest)
     {
@@ -226,7 +237,9 @@ public sealed partial class ImageStore
         return ms.ToArray();
     }
 
-    public long GetBlobSize(string digest) => new FileInfo(GetBlobPath(digest)).Length;
+    /// <summary>The blob's size in bytes (a layer blob kept as its directory answers from its marker, without a file).</summary>
+    public long GetBlobSize(string digest) =>
+        !File.Exists(BlobFile(digest)) && ReadLayerBlobMarker(digest) is { } marker ? marker.Size : new FileInfo(BlobFile(digest)).Length;
 
     public string PutBlob(byte[] content, string? expectedDigest = null)
     {
@@ -286,7 +299,7 @@ public sealed partial class ImageStore
     internal void PublishBlobFile(string verifiedFile, string digest)
     {
         Pin(digest);
-        string final = GetBlobPath(digest);
+        string final = BlobFile(digest);
         // keep-or-publish under the shared store lock: a removal (exclusive lock) either saw the pin or is done
         using (FileLock.Shared(LockFile))
         {
@@ -296,8 +309,11 @@ public sealed partial class ImageStore
         }
     }
 
+    /// <summary>Every blob the store holds, files and layer blobs kept as their directory (<see cref="IsLayerBlob"/>), each once.</summary>
     public IEnumerable<string> EnumerateBlobs() =>
-        Directory.EnumerateFiles(BlobsDir).Select(Path.GetFileName).Where(n => n!.Length == 64).Select(n => "sha256:" + n);
+        Directory.EnumerateFiles(BlobsDir).Select(Path.GetFileName)
+            .Select(n => n!.EndsWith(LayerBlobSuffix, StringComparison.Ordinal) ? n[..^LayerBlobSuffix.Length] : n)
+            .Where(n => n.Length == 64 && Digest.IsValid("sha256:" + n)).Distinct(StringComparer.Ordinal).Select(n => "sha256:" + n);
 
     // ------------------------------------------------------------------ index and records
 
@@ -534,7 +550,7 @@ public sealed partial class ImageStore
     private static long? TakeLayerDirectory(TakenLayerDirectory taken, string diff, CancellationToken ct)
     {
         if (!Directory.Exists(taken.Directory)) return null;
-        if (LayerDiff.PrepareAsLayerDirectory(taken.Directory, taken.Options, ct) is not long bytes) return null;
+        if ((taken.PreparedBytes ?? LayerDiff.PrepareAsLayerDirectory(taken.Directory, taken.Options, ct)) is not long bytes) return null;
         try { Directory.Move(taken.Directory, diff); }
         catch (IOException) { return null; }
         return bytes;
@@ -683,7 +699,7 @@ public sealed partial class ImageStore
                 // the same image (config) arrived with another manifest: drop blobs only the old one used
                 var still = ReferencedBlobs(index);
                 foreach (var b in existing.Layers.Select(l => l.Digest).Append(existing.ManifestDigest))
-                    if (!still.Contains(b)) TryDelete(GetBlobPath(b));
+                    if (!still.Contains(b)) DeleteBlob(b);
             }
             var first = tagList.FirstOrDefault(t => t.Tag is not null);
             return BuildImage(ReadRecord(id)!, index, first?.Name + ":" + first?.Tag);

@@ -47,7 +47,7 @@ public static class StorageChecker
         {
             ct.ThrowIfCancellationRequested();
             progress.Progress(new ProgressInfo(2100, "Verifying blobs", Digest.Short(b), blobs.Count == 0 ? 0 : i++ * 100 / blobs.Count));
-            if (Digest.OfFile(store.GetBlobPath(b)) != b)
+            if (!store.VerifyBlob(b))
             {
                 corrupt.Add(b);
                 problems.Add(new StorageProblem { Kind = "CorruptBlob", Target = b, Message = $"The blob {b} does not match its digest." });
@@ -105,8 +105,8 @@ public static class StorageChecker
 
         if (repair)
         {
-            foreach (var b in corrupt) File.Delete(store.GetBlobPath(b));
-            foreach (var p in problems.Where(p => p.Kind == "UnreferencedBlob")) { try { File.Delete(store.GetBlobPath(p.Target)); } catch { } }
+            foreach (var b in corrupt) store.DeleteBlob(b);
+            foreach (var p in problems.Where(p => p.Kind == "UnreferencedBlob")) store.DeleteBlob(p.Target);
             if (broken.Count > 0 || problems.Any(p => p.Kind == "DanglingTag"))
             {
                 foreach (var id in broken) index.Images.Remove(id);
@@ -117,7 +117,7 @@ public static class StorageChecker
             var stillUsed = store.ReferencedBlobs(store.ReadIndex());
             stillUsed.UnionWith(store.PinnedBlobs());
             foreach (var b in store.EnumerateBlobs().ToList())
-                if (!stillUsed.Contains(b)) { try { File.Delete(store.GetBlobPath(b)); } catch { } }
+                if (!stillUsed.Contains(b)) store.DeleteBlob(b);
             foreach (var p in problems) p.Repaired = true;
         }
         return problems;

@@ -251,4 +251,71 @@ public sealed class ImageCommitTests
         Assert.False(Fs.Exists(topFd, "data/.wh.old.txt"u8));
         Assert.Equal("added", File.ReadAllText(Path.Combine(top, "data/new.txt")));
     }
+
+    [Fact]
+    public void A_taken_uncompressed_layer_keeps_no_tar_until_read_then_gives_the_same_bytes_as_a_written_one()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        var (t2, base2) = BaseImage();
+        using var __ = t2;
+        ImageCommitSpec Spec(string tag) => new() { BaseImageId = baseImg.Id, CreatedBy = "RUN x", Created = When, Tags = [ImageReference.Parse(tag)] };
+        var written = t2.Store.CommitLayer(SameTimes(Upper(t2.Root)), Spec("test/written:1"), null, NullProgressSink.Instance, default);
+        var kept = t.Store.CommitLayer(SameTimes(Upper(t.Root)), Spec("test/kept:1"), null, NullProgressSink.Instance, default, takeDirectory: true);
+        string layer = kept.Layers[^1];
+        Assert.Equal(written.Layers, kept.Layers);
+
+        // no tar on disk: a marker, counted once among the blobs, with the descriptor's size
+        Assert.True(t.Store.IsLayerBlob(layer));
+        Assert.False(File.Exists(Path.Combine(t.Store.BlobsDir, Digest.Hex(layer))));
+        Assert.True(t.Store.HasBlob(layer));
+        Assert.Single(t.Store.EnumerateBlobs(), b => b == layer);
+        Assert.Equal(t2.Store.GetBlobSize(layer), t.Store.GetBlobSize(layer));
+        Assert.True(t.Store.VerifyBlob(layer));
+        Assert.Empty(StorageChecker.Check(t.Store, repair: false, NullProgressSink.Instance, default).Where(p => p.Severity != "Warning"));
+
+        // read: the tar is written again from the layer directory, byte for byte what the usual commit stored
+        Assert.Equal(t2.Store.ReadBlob(layer), t.Store.ReadBlob(layer));
+        Assert.False(t.Store.IsLayerBlob(layer));
+        Assert.Equal(layer, Digest.OfFile(t.Store.GetBlobPath(layer)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(t.Store.TmpDir).Where(e => !Path.GetFileName(e).StartsWith("pins-")));
+
+        // removing the image removes the file and the marker
+        t.Store.Remove("test/kept:1", force: false);
+        Assert.False(t.Store.HasBlob(layer));
+        Assert.Empty(Directory.EnumerateFiles(t.Store.BlobsDir, Digest.Hex(layer) + "*"));
+    }
+
+    [Fact]
+    public void A_layer_blob_whose_directory_changed_is_corrupt_and_never_read_as_something_else()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        var kept = t.Store.CommitLayer(Upper(t.Root), new ImageCommitSpec { BaseImageId = baseImg.Id, Created = When, Tags = [ImageReference.Parse("test/kept:1")] },
+            null, NullProgressSink.Instance, default, takeDirectory: true);
+        string layer = kept.Layers[^1];
+        Assert.True(t.Store.IsLayerBlob(layer));
+        File.AppendAllText(Path.Combine(t.Store.GetLayerPaths(kept)[^1], "data", "new.txt"), " and changed");
+
+        Assert.False(t.Store.VerifyBlob(layer));
+        var ex = Assert.Throws<PscException>(() => t.Store.ReadBlob(layer));
+        Assert.Equal(ErrorIds.MissingBlob, ex.ErrorId);
+        Assert.False(File.Exists(Path.Combine(t.Store.BlobsDir, Digest.Hex(layer))));
+        Assert.Contains(StorageChecker.Check(t.Store, repair: false, NullProgressSink.Instance, default), p => p.Kind == "CorruptBlob" && p.Target == layer);
+    }
+
+    [Fact]
+    public void A_compressed_or_kept_commit_writes_its_tar_as_before()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        var gz = t.Store.CommitLayer(Upper(t.Root), new ImageCommitSpec { BaseImageId = baseImg.Id, Created = When }, new LayerDiffOptions { Compression = LayerCompression.Gzip },
+            NullProgressSink.Instance, default, takeDirectory: true);
+        Assert.True(File.Exists(Path.Combine(t.Store.BlobsDir, Digest.Hex(gz.Layers[^1]))));
+        string upper = Upper(t.Root);
+        var plain = t.Store.CommitLayer(upper, new ImageCommitSpec { BaseImageId = baseImg.Id, Created = When.AddDays(1) }, null, NullProgressSink.Instance, default);
+        Assert.True(Directory.Exists(upper));
+        Assert.False(t.Store.IsLayerBlob(plain.Layers[^1]));
+        Assert.True(File.Exists(Path.Combine(t.Store.BlobsDir, Digest.Hex(plain.Layers[^1]))));
+    }
 }
