@@ -32,6 +32,8 @@ public sealed class EngineStaticStateTests
         // by a lock for the life of the process, shared by every ImageStore of that root in it
         ["PsContainers.Core.Images.ImageStore.PinScopes"] = "per-process pin directories",
         ["PsContainers.Core.Images.ImageStore.PinCounts"] = "per-process pin counts",
+        // flock(2) locks belong to the process: the temp scopes it holds are its own work, which its recovery passes
+        ["PsContainers.Core.Images.ImageStore.LiveScopeLocks"] = "per-process held scope locks",
         // rules this process set or saw, trusted for a minute unless another process removed rules since (host-wide generation)
         ["PsContainers.Core.Networking.NetworkFirewall.s_ensured"] = "per-process cache of host firewall rules",
     };

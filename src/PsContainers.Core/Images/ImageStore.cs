@@ -116,16 +116,25 @@ public sealed partial class ImageStore
             using (FileLock.Shared(store.LockFile))
             {
                 _lock = FileLock.Exclusive(_lockPath);
+                LiveScopeLocks.TryAdd(_lockPath, 0);
                 Directory.CreateDirectory(Dir);
             }
         }
         public void Dispose()
         {
             DeleteTree(Dir);
+            LiveScopeLocks.TryRemove(_lockPath, out _);
             try { File.Delete(_lockPath); } catch { }
             _lock.Dispose();
         }
     }
+
+    /// <summary>
+    /// The lock files of the temp scopes this process holds now (every store root): a recovery passes them at once instead
+    /// of trying their lock a few times (<see cref="FileLock.TryExclusive(string, int)"/> waits 15 ms for a lock that
+    /// stays held, and a commit's recovery met at least two of its own: the process's pins and the commit's scope).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> LiveScopeLocks = new(StringComparer.Ordinal);
 
     internal TempScope NewTemp(string kind) => new(this, kind);
 
@@ -136,6 +145,7 @@ public sealed partial class ImageStore
         {
             if (entry.EndsWith(".lock", StringComparison.Ordinal))
             {
+                if (LiveScopeLocks.ContainsKey(entry)) continue;
                 using var owner = FileLock.TryExclusive(entry);
                 if (owner is not null) return true;
             }
@@ -151,6 +161,7 @@ public sealed partial class ImageStore
         {
             if (entry.EndsWith(".lock", StringComparison.Ordinal))
             {
+                if (LiveScopeLocks.ContainsKey(entry)) continue; // this process works there now
                 string dir = entry[..^5];
                 using var owner = FileLock.TryExclusive(entry, attempts: 3);
                 if (owner is null) continue; // still being worked on
