@@ -309,9 +309,13 @@ public sealed partial class ContainerManager
         // mount leaves work/work/incompat/volatile, and overlayfs refuses the next mount while it is there
         // (overlayfs.rst "Volatile mount"); the engine mounts a new container's root once before its start when it writes
         // files into it (ContainerFiles.WriteFiles), so that marker goes first: its data is the engine's own, just written.
-        if (c.HostConfig.AutoRemove) SafeTree.Delete(Path.Combine(work, "work", "incompat"));
-        int e = _sys.Mount("overlay", rootfs, "overlay", 0, c.HostConfig.AutoRemove ? faithful + ",volatile" : faithful);
-        if (e == 22 /* EINVAL: a kernel without volatile */ && c.HostConfig.AutoRemove) e = _sys.Mount("overlay", rootfs, "overlay", 0, faithful);
+        // A build step's working container is the same: its upper directory becomes a layer or is deleted, and a build
+        // a crash cut short is started again (the next build collects what it left), so a step's RUN or COPY does not
+        // wait at the unmount for the whole store file system to be written out (syncfs of the upper's file system).
+        bool transient = c.HostConfig.AutoRemove || c.Labels.ContainsKey(Build.BuildWorkingContainer.StepLabel);
+        if (transient) SafeTree.Delete(Path.Combine(work, "work", "incompat"));
+        int e = _sys.Mount("overlay", rootfs, "overlay", 0, transient ? faithful + ",volatile" : faithful);
+        if (e == 22 /* EINVAL: a kernel without volatile */ && transient) e = _sys.Mount("overlay", rootfs, "overlay", 0, faithful);
         if (e == 22 /* EINVAL: a kernel before metacopy (4.19), where both are off anyway */) e = _sys.Mount("overlay", rootfs, "overlay", 0, data);
         if (e != 0)
             throw new PscException(ErrorIds.RootfsMountFailed, PscErrorCategory.ResourceUnavailable,

@@ -78,6 +78,26 @@ public sealed class ContainerRootfsTests : IDisposable
     }
 
     [Fact]
+    public void A_build_steps_working_container_skips_the_sync_too_and_clears_the_marker_a_previous_mount_left()
+    {
+        var c = _engine.Containers.Create(new ContainerCreateOptions
+        {
+            Image = "test/rootfs:v1", Command = ["true"], Labels = new() { [PsContainers.Core.Build.BuildWorkingContainer.StepLabel] = "Dockerfile:3" },
+        });
+        // what a volatile mount of this container's work directory left (overlayfs refuses the next mount while it is there)
+        string marker = Path.Combine(_engine.ContainerStore.WorkOf(c.Id), "work", "incompat", "volatile");
+        Directory.CreateDirectory(marker);
+        _engine.Containers.MountRootfs(c);
+
+        Assert.EndsWith(",redirect_dir=off,metacopy=off,volatile", Assert.Single(_sys.Calls));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(marker)));
+        // an ordinary container keeps its upper layer through a crash: no volatile
+        var plain = Create();
+        _engine.Containers.MountRootfs(plain);
+        Assert.EndsWith(",metacopy=off", _sys.Calls[^1]);
+    }
+
+    [Fact]
     public void A_kernel_without_metacopy_gets_the_mount_without_the_diff_options()
     {
         var c = Create();
