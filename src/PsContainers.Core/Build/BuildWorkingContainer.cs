@@ -1,4 +1,5 @@
 using PsContainers.Core.Containers;
+using PsContainers.Core.Util;
 using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Build;
@@ -14,6 +15,10 @@ namespace PsContainers.Core.Build;
 /// it is then gone when the container is removed; when the store did not take it, <see cref="DiscardUntakenDirectory"/>
 /// hands it to the build's <see cref="BuildTrash"/>. <see cref="Dispose"/> removes the container (killing what still runs,
 /// unmounting) or the directory: nothing is left behind, also on Ctrl+C.
+/// <para>While the build uses it, the container is guarded by an flock on <c>&lt;container dir&gt;/build.lock</c>, held by
+/// the build's process (the kernel drops it if that process dies): <see cref="InUse"/> tells the engine's removal and
+/// Clear-ContainerSystem to leave it alone, so a removal in another process can never delete an upper directory that a
+/// step is running in or that the store is taking as a layer (a build step's layer is kept only as that directory).</para>
 /// </summary>
 public sealed class BuildWorkingContainer : IDisposable
 {
@@ -25,6 +30,10 @@ public sealed class BuildWorkingContainer : IDisposable
     private readonly BuildTrash.ScratchDirectory? _scratchGuard;
     private bool _mounted;
     private bool _scratchReleased;
+    private FileLock? _guard;
+
+    /// <summary>The guard file in a working container's directory (see the class remarks).</summary>
+    public const string GuardFile = "build.lock";
 
     private BuildWorkingContainer(Engine engine, Container? container, BuildTrash.ScratchDirectory? scratch)
     {
@@ -50,7 +59,31 @@ public sealed class BuildWorkingContainer : IDisposable
         if (parentImageId is null || !parentHasLayers) return new BuildWorkingContainer(engine, null, trash.NewScratch(""));
         options.Image = parentImageId;
         var c = engine.Containers.Create(options, ct);
-        return new BuildWorkingContainer(engine, c, null);
+        FileLock guard;
+        try { guard = FileLock.Exclusive(Path.Combine(engine.ContainerStore.DirOf(c.Id), GuardFile), ct); }
+        catch
+        {
+            try { engine.Containers.Remove(c, force: true); } catch (PscException) { }
+            throw;
+        }
+        return new BuildWorkingContainer(engine, c, null) { _guard = guard };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="c"/> is the working container of a build in progress, in this process or another: it
+    /// carries <see cref="StepLabel"/> and its guard is held. A container left by a build that died is not in use.
+    /// </summary>
+    public static bool InUse(ContainerStore store, Container c)
+    {
+        if (!c.Labels.ContainsKey(StepLabel)) return false;
+        string guard = Path.Combine(store.DirOf(c.Id), GuardFile);
+        if (!File.Exists(guard)) return false;
+        try
+        {
+            using var free = FileLock.TryExclusive(guard);
+            return free is null;
+        }
+        catch (IOException) { return false; } // the directory is going: not a build's any more
     }
 
     /// <summary>The root file system to write into (mounted on first use).</summary>
@@ -131,6 +164,8 @@ public sealed class BuildWorkingContainer : IDisposable
         }
         if (Container is null) return;
         try { Unmount(); } catch (PscException) { }
+        _guard?.Dispose(); // the build is done with it: its own removal must not see it in use
+        _guard = null;
         try { _engine.Containers.Remove(Container, force: true); }
         catch (PscException e) when (e.ErrorId == ErrorIds.ContainerNotFound) { }
         Container = null;

@@ -309,9 +309,9 @@ public sealed partial class ContainerManager
         // mount leaves work/work/incompat/volatile, and overlayfs refuses the next mount while it is there
         // (overlayfs.rst "Volatile mount"); the engine mounts a new container's root once before its start when it writes
         // files into it (ContainerFiles.WriteFiles), so that marker goes first: its data is the engine's own, just written.
-        // A build step's working container is the same: its upper directory becomes a layer or is deleted, and a build
-        // a crash cut short is started again (the next build collects what it left), so a step's RUN or COPY does not
-        // wait at the unmount for the whole store file system to be written out (syncfs of the upper's file system).
+        // A build step's working container is the same: its upper directory becomes a layer, written out by the store
+        // when it is committed (ImageStore.LayerBlobs), or is deleted, and a build a crash cut short is started again (the
+        // next build collects what it left), so a step's RUN or COPY does not wait at the unmount as well.
         bool transient = c.HostConfig.AutoRemove || c.Labels.ContainsKey(Build.BuildWorkingContainer.StepLabel);
         if (transient) SafeTree.Delete(Path.Combine(work, "work", "incompat"));
         int e = _sys.Mount("overlay", rootfs, "overlay", 0, transient ? faithful + ",volatile" : faithful);
@@ -601,6 +601,9 @@ public sealed partial class ContainerManager
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
             _engine.Pods.CheckRemovable(cur);
+            if (Build.BuildWorkingContainer.InUse(Store, cur))
+                throw new ConflictException(ErrorIds.BuildContainerInUse,
+                    $"Container '{cur.Name}' is the working container of a build in progress ({cur.Labels[Build.BuildWorkingContainer.StepLabel]}): it goes when its build ends.", cur.Name, inUse: true);
             if (ContainerStateMachine.CanStop(cur.State.Status))
             {
                 EmitEvent(cur, "kill", ("signal", "9"));

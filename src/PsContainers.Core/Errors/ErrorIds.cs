@@ -156,6 +156,8 @@ public static class ErrorIds
     public const string ImageHasMultipleReferences = "ImageHasMultipleReferences";
     /// <summary>ResourceBusy: Unable to remove '…': container … (…) uses image … (Remedy Force).</summary>
     public const string ImageInUse = "ImageInUse";
+    /// <summary>ResourceBusy: Container '…' is the working container of a build in progress (step …): it goes when its build ends.</summary>
+    public const string BuildContainerInUse = "BuildContainerInUse";
     /// <summary>InvalidData: '…' in the archive is too large.</summary>
     public const string InvalidArchive = "InvalidArchive";
     /// <summary>InvalidData: The image config … has no rootfs.diff_ids.</summary>

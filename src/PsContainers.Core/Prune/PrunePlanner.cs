@@ -40,8 +40,10 @@ public sealed class PrunePlanner(Engine engine)
     public PrunePlan Plan(PruneOptions options, IReadOnlyList<Container> containers)
     {
         var items = new List<PruneItem>();
-        // a stopped pod's infra container goes with its pod (Remove-ContainerPod), never alone
-        var stopped = containers.Where(c => IsStopped(c) && engine.Pods.InfraOf(c) is null).OrderBy(c => c.Created).ToList();
+        // a stopped pod's infra container goes with its pod (Remove-ContainerPod), never alone; a build's working
+        // container goes with its build (BuildWorkingContainer.InUse), never while the build runs
+        var stopped = containers.Where(c => IsStopped(c) && engine.Pods.InfraOf(c) is null && !Build.BuildWorkingContainer.InUse(engine.ContainerStore, c))
+            .OrderBy(c => c.Created).ToList();
         var gone = stopped.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var c in stopped)
             items.Add(new PruneItem
