@@ -139,6 +139,32 @@ public sealed partial class ImageStore
         catch (FsException) { return false; }
     }
 
+    /// <summary>
+    /// Whether the layer <paramref name="chainId"/>, whose blob is kept as its directory (<see cref="IsLayerBlob"/>), still
+    /// gives its diff_id: its tar is written into a hash only. False when the directory or its record is missing.
+    /// </summary>
+    public bool VerifyLayerDirectory(string chainId)
+    {
+        if (ReadLayerRecord(chainId) is not { } rec || ReadLayerBlobMarker(rec.DiffId) is not { } marker) return false;
+        try
+        {
+            using var fd = SafeFd.OpenDirectory(Path.Combine(LayerDir(chainId), "diff"));
+            return LayerDiff.Write(fd, Stream.Null, new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = marker.SubsecondTimes }).Digest == rec.DiffId;
+        }
+        catch (Exception e) when (e is FsException or PscException or IOException) { return false; }
+    }
+
+    /// <summary>Write out the file system holding a layer directory kept as its blob (syncfs), before a record names it.</summary>
+    /// <exception cref="PscException">LayerWriteFailed (WriteError) when the file system reports a write error.</exception>
+    private static void SyncLayerDirectory(SafeFd dir, string path)
+    {
+        try { Fs.Syncfs(dir); }
+        catch (FsException fe)
+        {
+            throw new PscException(ErrorIds.LayerWriteFailed, PscErrorCategory.WriteError, $"Cannot write the layer directory '{path}' out to disk: {fe.Message}", path, fe);
+        }
+    }
+
     /// <summary>Delete a blob: its file and its layer marker (best effort).</summary>
     public void DeleteBlob(string digest)
     {

@@ -34,8 +34,15 @@ public sealed partial class ImageStore
             Containers.PhaseTrace.Mark("commit: directory made a layer directory");
             var options = new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = diffOptions?.SubsecondTimes ?? false };
             LayerDiffResult hashed;
-            using (var prepared = SafeFd.OpenDirectory(takenDir)) hashed = LayerDiff.Write(prepared, Stream.Null, options, ct);
-            Containers.PhaseTrace.Mark($"commit: diff hashed ({hashed.Entries} entries, {hashed.UncompressedSize} bytes tar, kept as its directory)");
+            using (var prepared = SafeFd.OpenDirectory(takenDir))
+            {
+                hashed = LayerDiff.Write(prepared, Stream.Null, options, ct);
+                Containers.PhaseTrace.Mark($"commit: diff hashed ({hashed.Entries} entries, {hashed.UncompressedSize} bytes tar, kept as its directory)");
+                // the directory is the layer's only copy: on disk before any record names it (one syncfs, where the
+                // written blob used to be fsynced)
+                if (!hashed.IsEmpty) SyncLayerDirectory(prepared, takenDir);
+            }
+            Containers.PhaseTrace.Mark("commit: layer directory synced");
             if (hashed.IsEmpty) return AddImage(spec, null, progress, ct);
             PublishLayerBlob(hashed, options.SubsecondTimes);
             return AddImage(spec, hashed, progress, ct, new TakenLayerDirectory(hashed, takenDir, options, fileBytes));

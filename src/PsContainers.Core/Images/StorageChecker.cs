@@ -55,6 +55,7 @@ public static class StorageChecker
         }
         progress.Progress(new ProgressInfo(2100, "Verifying blobs", Completed: true));
         var broken = new HashSet<string>(StringComparer.Ordinal);
+        var checkedChains = new Dictionary<string, bool>(StringComparer.Ordinal);
         var liveChains = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in index.Images)
         {
@@ -74,14 +75,23 @@ public static class StorageChecker
                 }
                 else if (corrupt.Contains(d)) broken.Add(id);
             }
-            foreach (var c in rec.ChainIds)
+            for (int ci = 0; ci < rec.ChainIds.Count; ci++)
             {
+                string c = rec.ChainIds[ci];
                 liveChains.Add(Digest.Hex(c));
                 string dir = store.LayerDir(c);
                 if (!Directory.Exists(Path.Combine(dir, "diff")) || store.ReadLayerRecord(c) is null)
                 {
                     broken.Add(id);
                     problems.Add(new StorageProblem { Kind = "MissingLayer", Target = c, ImageId = id, Message = $"The image {Digest.Short(id)} needs the unpacked layer {c}, which is missing or incomplete." });
+                }
+                // a layer kept as its directory (no tar): that directory is the content, so each chain's is checked
+                // (another chain with the same diff_id may be sound and give the blob back)
+                else if (ci < rec.Layers.Count && store.IsLayerBlob(rec.Layers[ci].Digest)
+                    && !(checkedChains.TryGetValue(c, out bool sound) ? sound : checkedChains[c] = store.VerifyLayerDirectory(c)))
+                {
+                    broken.Add(id);
+                    problems.Add(new StorageProblem { Kind = "CorruptLayer", Target = c, ImageId = id, Message = $"The unpacked layer {c} of image {Digest.Short(id)} no longer gives its diff_id {rec.Layers[ci].Digest}: its files were changed." });
                 }
             }
         }

@@ -621,6 +621,13 @@ public static unsafe class Fs
         if (Libc.fsync(fd.Fd) != 0) throw new FsException(Libc.Errno, "fsync", ""u8);
     }
 
+    /// <summary>syncfs(2): write out everything of the file system holding <paramref name="fd"/> and wait for it (one
+    /// journal commit for a whole tree, where an fsync per file would commit once per file).</summary>
+    public static void Syncfs(SafeFd fd)
+    {
+        if (Libc.syncfs(fd.Fd) != 0) throw new FsException(Libc.Errno, "syncfs", ""u8);
+    }
+
     /// <summary>
     /// Copy the whole content of the regular file <paramref name="source"/> into the empty file
     /// <paramref name="destination"/> (both open descriptors; offsets are explicit, the descriptors' positions are not

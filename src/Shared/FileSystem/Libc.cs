@@ -131,6 +131,9 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int fsync(int fd);
 
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    public static partial int syncfs(int fd);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint geteuid();
 

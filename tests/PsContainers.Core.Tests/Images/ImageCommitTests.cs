@@ -318,4 +318,31 @@ public sealed class ImageCommitTests
         Assert.False(t.Store.IsLayerBlob(plain.Layers[^1]));
         Assert.True(File.Exists(Path.Combine(t.Store.BlobsDir, Digest.Hex(plain.Layers[^1]))));
     }
+
+    [Fact]
+    public void A_changed_layer_directory_is_a_CorruptLayer_of_its_images_even_when_another_chain_gives_the_blob_back()
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        // the same changes on the base and on nothing: one diff_id, two chains, two directories
+        var onBase = t.Store.CommitLayer(SameTimes(Upper(t.Root)), new ImageCommitSpec { BaseImageId = baseImg.Id, Created = When, Tags = [ImageReference.Parse("test/on-base:1")] },
+            null, NullProgressSink.Instance, default, takeDirectory: true);
+        var alone = t.Store.CommitLayer(SameTimes(Upper(t.Root)), new ImageCommitSpec { Created = When, Tags = [ImageReference.Parse("test/alone:1")] },
+            null, NullProgressSink.Instance, default, takeDirectory: true);
+        string layer = onBase.Layers[^1];
+        Assert.Equal(layer, alone.Layers[^1]);
+        Assert.True(t.Store.IsLayerBlob(layer));
+        Assert.Empty(StorageChecker.Check(t.Store, repair: false, NullProgressSink.Instance, default).Where(p => p.Severity != "Warning"));
+
+        File.AppendAllText(Path.Combine(t.Store.GetLayerPaths(onBase)[^1], "data", "new.txt"), " and changed");
+        var problems = StorageChecker.Check(t.Store, repair: false, NullProgressSink.Instance, default).Where(p => p.Severity != "Warning").ToList();
+        var p = Assert.Single(problems);
+        Assert.Equal(("CorruptLayer", onBase.Id), (p.Kind, p.ImageId));
+        Assert.True(t.Store.VerifyBlob(layer)); // the other chain still gives the blob
+        // repaired: the damaged image goes, the sound one stays and still gives its blob
+        StorageChecker.Check(t.Store, repair: true, NullProgressSink.Instance, default);
+        Assert.Null(t.Store.FindImage("test/on-base:1"));
+        Assert.NotNull(t.Store.FindImage("test/alone:1"));
+        Assert.Equal(layer, Digest.Of(t.Store.ReadBlob(layer)));
+    }
 }
