@@ -10,6 +10,9 @@
     The Dockerfile's four stages: base (FROM scratch, ADD rootfs.tar /), packages (FROM base, apt-get install of
     -Package through the mirror), data (FROM base, COPY payload), final (FROM packages, COPY --from=data, then ENV,
     LABEL, EXPOSE, WORKDIR, USER, CMD).
+    Each timed build starts after a sync(1) (untimed), so that neither tool pays for the writeback of what the build
+    before it left dirty (both write hundreds of MB: a build that syncs its layers would otherwise wait for the other
+    tool's files too).
     Each round, in alternating order: a cold build of each tool (ours with -NoCache into its store, buildah with
     --no-cache --layers), then a warm build of each (nothing changed: every step from the cache). RUN steps get the
     network (ours -Network Default, buildah's default). Prints each round, the medians and the ratios ours/buildah
@@ -119,6 +122,9 @@ CMD ["ls", "-l", "/srv/payload"]
             foreach ($who in $pair) {
                 # (not named $block: Measure-Seconds' own $Block would hide it from the script block it runs)
                 $builder = if ($who -eq 'Ours') { $ours } else { $theirs }
+                # each build starts with nothing dirty: what the previous build left to write back (its own files, its
+                # background deletions) is flushed first, untimed, so no tool pays for the other's writes
+                & sync
                 $results["$who$kind"] += Measure-Seconds { & $builder $cold }
             }
         }

@@ -36,11 +36,15 @@ public sealed partial class ImageStore
             LayerDiffResult hashed;
             using (var prepared = SafeFd.OpenDirectory(takenDir))
             {
-                hashed = LayerDiff.Write(prepared, Stream.Null, options, ct);
-                Containers.PhaseTrace.Mark($"commit: diff hashed ({hashed.Entries} entries, {hashed.UncompressedSize} bytes tar, kept as its directory)");
                 // the directory is the layer's only copy: on disk before any record names it (one syncfs, where the
-                // written blob used to be fsynced)
-                if (!hashed.IsEmpty) SyncLayerDirectory(prepared, takenDir);
+                // written blob used to be fsynced), written out while its tar is hashed (a read: nothing left to sync)
+                var synced = Task.Run(() => SyncLayerDirectory(prepared, takenDir), CancellationToken.None);
+                try
+                {
+                    hashed = LayerDiff.Write(prepared, Stream.Null, options, ct);
+                    Containers.PhaseTrace.Mark($"commit: diff hashed ({hashed.Entries} entries, {hashed.UncompressedSize} bytes tar, kept as its directory)");
+                }
+                finally { synced.GetAwaiter().GetResult(); }
             }
             Containers.PhaseTrace.Mark("commit: layer directory synced");
             if (hashed.IsEmpty) return AddImage(spec, null, progress, ct);
