@@ -70,16 +70,11 @@ public sealed partial class ImageStore
             string tmp = Path.Combine(scope.Dir, "layer");
             foreach (var dir in LayerDirectoriesOf(digest))
             {
-                LayerDiffResult made;
-                try
+                using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
                 {
-                    using var fd = SafeFd.OpenDirectory(dir);
-                    using var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-                    made = LayerDiff.Write(fd, fs, new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = marker.SubsecondTimes });
-                    if (made.Digest != digest) continue;
+                    if (LayerDirectoryTar(dir, marker, fs) != digest) continue;
                     fs.Flush(flushToDisk: true);
                 }
-                catch (Exception e) when (e is FsException or PscException or IOException) { continue; }
                 if (File.Exists(BlobFile(digest))) return;
                 File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
                 AtomicFile.Publish(tmp, BlobFile(digest));
@@ -92,15 +87,23 @@ public sealed partial class ImageStore
     }
 
     /// <summary>The <c>diff</c> directories of the layers whose diff_id is <paramref name="digest"/> (an uncompressed layer's blob digest).</summary>
-    private IEnumerable<string> LayerDirectoriesOf(string digest)
+    private IEnumerable<string> LayerDirectoriesOf(string digest) =>
+        Directory.EnumerateDirectories(LayersDir).Select(d => "sha256:" + Path.GetFileName(d)).ToList()
+            .Where(chain => Digest.IsValid(chain) && ReadLayerRecord(chain)?.DiffId == digest)
+            .Select(chain => Path.Combine(LayerDir(chain), "diff"));
+
+    /// <summary>
+    /// The digest of the uncompressed tar the layer directory <paramref name="diffDir"/> gives, written to
+    /// <paramref name="output"/> as well (<see cref="Stream.Null"/> to hash only); null when it cannot be read.
+    /// </summary>
+    private static string? LayerDirectoryTar(string diffDir, LayerBlobMarker marker, Stream output)
     {
-        foreach (var d in Directory.EnumerateDirectories(LayersDir).ToList())
+        try
         {
-            LayerRecord? rec;
-            try { rec = StoreJson.Deserialize<LayerRecord>(File.ReadAllBytes(Path.Combine(d, "layer.json"))); }
-            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException) { continue; }
-            if (rec?.DiffId == digest) yield return Path.Combine(d, "diff");
+            using var fd = SafeFd.OpenDirectory(diffDir);
+            return LayerDiff.Write(fd, output, new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = marker.SubsecondTimes }).Digest;
         }
+        catch (Exception e) when (e is FsException or PscException or IOException) { return null; }
     }
 
     /// <summary>
@@ -110,18 +113,7 @@ public sealed partial class ImageStore
     public bool VerifyBlob(string digest)
     {
         if (File.Exists(BlobFile(digest))) return Digest.OfFile(BlobFile(digest)) == digest;
-        if (ReadLayerBlobMarker(digest) is not { } marker) return false;
-        foreach (var dir in LayerDirectoriesOf(digest))
-        {
-            try
-            {
-                using var fd = SafeFd.OpenDirectory(dir);
-                var made = LayerDiff.Write(fd, Stream.Null, new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = marker.SubsecondTimes });
-                if (made.Digest == digest) return true;
-            }
-            catch (Exception e) when (e is FsException or PscException or IOException) { }
-        }
-        return false;
+        return ReadLayerBlobMarker(digest) is { } marker && LayerDirectoriesOf(digest).Any(dir => LayerDirectoryTar(dir, marker, Stream.Null) == digest);
     }
 
     /// <summary>
@@ -143,16 +135,9 @@ public sealed partial class ImageStore
     /// Whether the layer <paramref name="chainId"/>, whose blob is kept as its directory (<see cref="IsLayerBlob"/>), still
     /// gives its diff_id: its tar is written into a hash only. False when the directory or its record is missing.
     /// </summary>
-    public bool VerifyLayerDirectory(string chainId)
-    {
-        if (ReadLayerRecord(chainId) is not { } rec || ReadLayerBlobMarker(rec.DiffId) is not { } marker) return false;
-        try
-        {
-            using var fd = SafeFd.OpenDirectory(Path.Combine(LayerDir(chainId), "diff"));
-            return LayerDiff.Write(fd, Stream.Null, new LayerDiffOptions { Compression = LayerCompression.None, SubsecondTimes = marker.SubsecondTimes }).Digest == rec.DiffId;
-        }
-        catch (Exception e) when (e is FsException or PscException or IOException) { return false; }
-    }
+    public bool VerifyLayerDirectory(string chainId) =>
+        ReadLayerRecord(chainId) is { } rec && ReadLayerBlobMarker(rec.DiffId) is { } marker
+        && LayerDirectoryTar(Path.Combine(LayerDir(chainId), "diff"), marker, Stream.Null) == rec.DiffId;
 
     /// <summary>Write out the file system holding a layer directory kept as its blob (syncfs), before a record names it.</summary>
     /// <exception cref="PscException">LayerWriteFailed (WriteError) when the file system reports a write error.</exception>
