@@ -44,7 +44,7 @@ public sealed class BuildTrash
     /// <exception cref="IOException">ROOT/tmp cannot be written.</exception>
     public ScratchDirectory NewScratch(string kind)
     {
-        System.IO.Directory.CreateDirectory(Tmp);
+        TreeDirectory.Ensure(Tmp);
         string dir = Path.Combine(Tmp, ScratchPrefix + kind + Guid.NewGuid().ToString("N"));
         var guard = FileLock.TryExclusive(dir + LockSuffix) ?? throw new IOException($"Cannot lock the new scratch directory '{dir}'.");
         try { System.IO.Directory.CreateDirectory(dir); }

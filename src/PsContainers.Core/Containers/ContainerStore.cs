@@ -99,6 +99,8 @@ public sealed partial class ContainerStore : Images.IImageUsers
         string tmp = System.IO.Path.Combine(Root, AtomicFile.TempPrefix + c.Id);
         try
         {
+            // each container's directory (its overlay upper directory inside) is a tree of its own
+            TreeDirectory.Ensure(Root);
             Directory.CreateDirectory(tmp);
             c.BundlePath = DirOf(c.Id);
             File.WriteAllText(System.IO.Path.Combine(tmp, "container.json"), JsonSerializer.Serialize(c, Json));

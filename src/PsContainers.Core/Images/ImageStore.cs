@@ -48,7 +48,9 @@ public sealed partial class ImageStore
         TmpDir = Path.Combine(Root, "tmp");
         IndexFile = Path.Combine(Root, "repositories.json");
         LockFile = Path.Combine(Root, "lock");
-        foreach (var d in new[] { BlobsDir, LayersDir, ImagesDir, TmpDir }) Directory.CreateDirectory(d);
+        foreach (var d in new[] { BlobsDir, LayersDir, ImagesDir }) Directory.CreateDirectory(d);
+        // layers are unpacked in a work directory of their own under tmp/, then renamed into layers/
+        TreeDirectory.Ensure(TmpDir);
     }
 
     /// <summary>

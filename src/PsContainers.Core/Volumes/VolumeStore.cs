@@ -90,6 +90,7 @@ public sealed class VolumeStore
     private ContainerVolume CreateLocked(string name, IDictionary<string, string>? labels, bool anonymous)
     {
         string dir = VolumeDirectory(name);
+        TreeDirectory.Ensure(Directory);
         System.IO.Directory.CreateDirectory(dir);
         var data = System.IO.Directory.CreateDirectory(DataDirectory(name));
         data.UnixFileMode = (UnixFileMode)0x1ed; // 0755

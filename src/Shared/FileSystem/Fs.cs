@@ -628,6 +628,35 @@ public static unsafe class Fs
         if (Libc.syncfs(fd.Fd) != 0) throw new FsException(Libc.Errno, "syncfs", ""u8);
     }
 
+    /// <summary>FS_IOC_GETFLAGS: read the inode flags (ioctl_iflags(2)).</summary>
+    private const uint FS_IOC_GETFLAGS = 0x80086601, FS_IOC_SETFLAGS = 0x40086602;
+    /// <summary>FS_TOPDIR_FL, chattr's 'T': the directory's subdirectories are unrelated trees.</summary>
+    public const int FS_TOPDIR_FL = 0x20000;
+
+    /// <summary>
+    /// Give the directory <paramref name="dir"/> the inode flag FS_TOPDIR_FL (chattr +T, ioctl_iflags(2)), reading the
+    /// flags first so that a directory that has it is not written. The flag tells ext2/3/4's Orlov allocator that
+    /// the directory's subdirectories are unrelated trees, so each new one is placed in a block group of its own
+    /// choosing instead of next to its parent; it is not inherited, so only the directory's direct subdirectories are
+    /// spread. Returns true when the directory has the flag afterwards, false when the file system has no such flags
+    /// (ENOTTY, EOPNOTSUPP, EINVAL: tmpfs, overlayfs) or refuses the change (EPERM, EACCES, EROFS): a hint, never
+    /// an error. Other errors throw <see cref="FsException"/>.
+    /// </summary>
+    public static bool TryMarkTopDirectory(SafeFd dir)
+    {
+        int flags = 0;
+        if (Libc.ioctl(dir.Fd, FS_IOC_GETFLAGS, &flags) != 0) return FlagsUnsupported(Libc.Errno, "ioctl(FS_IOC_GETFLAGS)");
+        if ((flags & FS_TOPDIR_FL) != 0) { GC.KeepAlive(dir); return true; }
+        flags |= FS_TOPDIR_FL;
+        if (Libc.ioctl(dir.Fd, FS_IOC_SETFLAGS, &flags) != 0) return FlagsUnsupported(Libc.Errno, "ioctl(FS_IOC_SETFLAGS)");
+        GC.KeepAlive(dir);
+        return true;
+
+        static bool FlagsUnsupported(int e, string call) =>
+            e is Errno.ENOTTY or Errno.EOPNOTSUPP or Errno.EINVAL or Errno.EPERM or Errno.EACCES or Errno.EROFS or Errno.ENOSYS
+                ? false : throw new FsException(e, call, ""u8);
+    }
+
     /// <summary>
     /// Copy the whole content of the regular file <paramref name="source"/> into the empty file
     /// <paramref name="destination"/> (both open descriptors; offsets are explicit, the descriptors' positions are not
