@@ -264,6 +264,21 @@ Describe 'Network modes' {
         ($routes -join "`n") | Should -Match 'default via 10\.89\.0\.1 dev eth0'
     }
 
+    It 'takes the mode words in any case, as PowerShell users write them, and no network can take those names' {
+        $ifs = Invoke-ContainerImage $script:Img -Remove -Network None cat /proc/net/dev | Select-Object -Skip 2 | ForEach-Object { ($_ -split ':')[0].Trim() }
+        $ifs | Should -Be @('lo')
+        $c = New-Container $script:Img -Name mode-case -Network Default -- true
+        try { (Get-Container mode-case).HostConfig.NetworkMode | Should -Be 'bridge' }
+        finally { Remove-Container mode-case -Force -Confirm:$false }
+        $routes = Invoke-ContainerImage $script:Img -Remove -Network BRIDGE ip route
+        ($routes -join "`n") | Should -Match 'default via 10\.89\.0\.1 dev eth0'
+        foreach ($n in 'None', 'Host', 'Default') {
+            New-ContainerNetwork $n -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidNetworkName,*'
+            Get-ContainerNetwork -Name $n -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+    }
+
     It 'releases the network when a restart policy gives up: namespace, addresses and the published port (issue 10.9)' {
         $port = Get-Random -Minimum 20000 -Maximum 30000
         $c = Invoke-ContainerImage $script:Img -Detach -Name gives-up -Restart on-failure:2 -Publish "$($port):80" -- sh -c 'sleep 0.2; exit 1'

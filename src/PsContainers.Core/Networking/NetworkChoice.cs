@@ -16,16 +16,20 @@ public sealed record NetworkChoice(NetworkMode Mode, IReadOnlyList<string> Netwo
     /// <summary>The prefix of docker's shared-namespace mode: <c>--network container:&lt;name|id&gt;</c>.</summary>
     public const string ContainerPrefix = "container:";
 
-    /// <summary>docker's names of the default network, as -Network takes them: "bridge" and "default".</summary>
-    public static bool NamesDefaultNetwork(string name) => name is "bridge" or "default";
+    /// <summary>docker's names of the default network, as -Network takes them: "bridge" and "default", in any case (a
+    /// PowerShell user writes <c>-Network Default</c>; <see cref="NetworkStore.ValidateName"/> keeps these names from
+    /// networks of the store in every case, so none is hidden).</summary>
+    public static bool NamesDefaultNetwork(string name) =>
+        name.Equals("bridge", StringComparison.OrdinalIgnoreCase) || name.Equals("default", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>"host" and "none": network modes -Network takes by name, not networks of the store.</summary>
-    public static bool NamesMode(string name) => name is "host" or "none";
+    /// <summary>"host" and "none", in any case: network modes -Network takes by name, not networks of the store.</summary>
+    public static bool NamesMode(string name) =>
+        name.Equals("host", StringComparison.OrdinalIgnoreCase) || name.Equals("none", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Decide like docker: nothing asked (or only blanks) means the default bridge network; "host", "none" and
     /// "container:&lt;name|id&gt;" stand alone; anything else names bridge networks ("bridge" and "default" mean the
-    /// default one). Whether a named network or container exists is not checked here.
+    /// default one). The mode words are taken in any case ("None", "Default"), as PowerShell users write them. Whether a named network or container exists is not checked here.
     /// </summary>
     /// <exception cref="PscException">
     /// InvalidNetworkMode (InvalidArgument): host, none or container:x combined with another network, or "container:"
@@ -34,7 +38,7 @@ public sealed record NetworkChoice(NetworkMode Mode, IReadOnlyList<string> Netwo
     public static NetworkChoice Decide(IEnumerable<string>? requested)
     {
         var nets = (requested ?? []).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim())
-            .Select(n => NamesDefaultNetwork(n) ? NetworkStore.DefaultNetworkName : n).Distinct().ToList();
+            .Select(n => NamesDefaultNetwork(n) ? NetworkStore.DefaultNetworkName : NamesMode(n) ? n.ToLowerInvariant() : n).Distinct().ToList();
         if (nets.Count == 0) nets.Add(NetworkStore.DefaultNetworkName);
         var shared = nets.Where(n => n.StartsWith(ContainerPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
         var mode = shared.Count > 0 ? NetworkMode.Container

@@ -36,9 +36,11 @@ public sealed partial class NetworkStore
 
     public static void ValidateName(string name)
     {
-        if (!NameRegex().IsMatch(name) || name is "host" or "none" or "bridge" or "default" or "container")
+        // the pre-defined names are refused in any case: -Network takes them in any case (NetworkChoice)
+        if (!NameRegex().IsMatch(name) || NetworkChoice.NamesMode(name) || NetworkChoice.NamesDefaultNetwork(name)
+            || name.Equals("container", StringComparison.OrdinalIgnoreCase))
             throw new InvalidArgumentException(ErrorIds.InvalidNetworkName,
-                $"'{name}' is not a valid network name: use letters, digits, '_', '.', '-' (not host, none, bridge, default, container).", name);
+                $"'{name}' is not a valid network name: use letters, digits, '_', '.', '-' (not host, none, bridge, default, container, in any case).", name);
     }
 
     public string ConfigPath(string name) => Path.Combine(Directory, name + ".conflist");

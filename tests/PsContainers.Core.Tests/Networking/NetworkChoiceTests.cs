@@ -15,6 +15,11 @@ public class NetworkChoiceTests
     [InlineData(new[] { "front", "back" }, NetworkMode.Bridge, "front,back")]
     [InlineData(new[] { "host" }, NetworkMode.Host, "")]
     [InlineData(new[] { "none", "none" }, NetworkMode.None, "")]
+    // the mode words in any case, as PowerShell users write them (no network of the store can have these names)
+    [InlineData(new[] { "None" }, NetworkMode.None, "")]
+    [InlineData(new[] { "HOST" }, NetworkMode.Host, "")]
+    [InlineData(new[] { "Default", "front", "Bridge" }, NetworkMode.Bridge, "pscontainers,front")]
+    [InlineData(new[] { "Front" }, NetworkMode.Bridge, "Front")]
     public void Decides_the_mode_and_the_networks_in_order(string[] requested, NetworkMode mode, string networks)
     {
         var c = NetworkChoice.Decide(requested);
@@ -30,6 +35,7 @@ public class NetworkChoiceTests
     [InlineData("host", "front")]
     [InlineData("none", "bridge")]
     [InlineData("host", "none")]
+    [InlineData("None", "front")]
     public void Host_and_none_stand_alone(string a, string b)
     {
         var e = Assert.Throws<InvalidArgumentException>(() => NetworkChoice.Decide([a, b]));

@@ -70,6 +70,11 @@ public sealed class NetworkStoreTests : IDisposable
     [Theory]
     [InlineData("host")]
     [InlineData("none")]
+    [InlineData("None")]
+    [InlineData("HOST")]
+    [InlineData("Bridge")]
+    [InlineData("Default")]
+    [InlineData("Container")]
     [InlineData("bad name")]
     [InlineData("-dash")]
     public void BadNamesAreRefused(string name) =>
