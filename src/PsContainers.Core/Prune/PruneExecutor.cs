@@ -5,7 +5,9 @@ namespace PsContainers.Core.Prune;
 /// <summary>
 /// Carries out a <see cref="PrunePlan"/>: removes exactly its items, in order, each with the ordinary removal (so the
 /// usual refusals hold: a container that started meanwhile, a volume or network a new container uses, an image a new
-/// container uses are not removed, nothing is forced), and records what went and what did not.
+/// container uses are not removed, nothing is forced), and records what went and what did not. An item someone else
+/// removed since the plan (a build removing its working container, another prune) is passed over, neither removed
+/// nor failed, as docker's prune passes over an object that is gone by the time it gets to it.
 /// </summary>
 public sealed class PruneExecutor(Engine engine)
 {
@@ -25,21 +27,32 @@ public sealed class PruneExecutor(Engine engine)
             if (confirm is not null && !confirm(item)) continue;
             try
             {
-                Remove(item, result, ct);
-                result.SpaceReclaimed += item.Size;
+                if (Remove(item, result, ct)) result.SpaceReclaimed += item.Size;
             }
+            catch (PscException e) when (e.Category == PscErrorCategory.ObjectNotFound && Gone(item)) { }
             catch (PscException e) { result.Failed.Add((item, e)); }
             catch (IOException e) { result.Failed.Add((item, e)); }
         }
         return result;
     }
 
-    private void Remove(PruneItem item, PruneResult result, CancellationToken ct)
+    /// <summary>Whether the item no longer exists (removed by someone else since the plan).</summary>
+    private bool Gone(PruneItem item) => item.Kind switch
+    {
+        PruneKind.Container => engine.ContainerStore.Load(item.Id) is null,
+        PruneKind.Network => engine.Networks.Get(item.Id) is null,
+        PruneKind.Volume => engine.Volumes.Get(item.Id) is null,
+        PruneKind.Image => engine.Images.FindImage(item.Id) is null,
+        _ => false,
+    };
+
+    /// <summary>Remove one item; false when it was already gone.</summary>
+    private bool Remove(PruneItem item, PruneResult result, CancellationToken ct)
     {
         switch (item.Kind)
         {
             case PruneKind.Container:
-                var c = engine.ContainerStore.Load(item.Id) ?? throw ContainerManager.NotFound(item.Name);
+                if (engine.ContainerStore.Load(item.Id) is not { } c) return false;
                 engine.Containers.Remove(c, force: false, removeVolumes: false, ct);
                 result.ContainersDeleted.Add(item.Id);
                 break;
@@ -63,5 +76,6 @@ public sealed class PruneExecutor(Engine engine)
                 }
                 break;
         }
+        return true;
     }
 }

@@ -5,6 +5,7 @@ using PsContainers.Core.Networking;
 using PsContainers.Core.Prune;
 using PsContainers.Core.Tests.Images;
 using PsContainers.Core.Volumes;
+using PsContainers.FileSystem;
 
 namespace PsContainers.Core.Tests.Prune;
 
@@ -177,5 +178,29 @@ public sealed class PrunePlannerTests : IDisposable
         Assert.Equal(["net-idle"], r.NetworksDeleted);
         Assert.Equal(0, r.SpaceReclaimed);
         Assert.NotNull(_engine.Volumes.Get("anon-idle"));
+    }
+
+    [Fact]
+    public void The_executor_passes_over_objects_removed_by_someone_else_since_the_plan()
+    {
+        var p = Plan(new PruneOptions { AllImages = true, Volumes = true });
+        var container = p.Of(PruneKind.Container).Single(i => i.Id == _exited.Id);
+        var vol = p.Of(PruneKind.Volume).Single(i => i.Name == "anon-idle");
+        var net = p.Of(PruneKind.Network).Single(i => i.Name == "net-idle");
+        var image = p.Of(PruneKind.Image).Single(i => i.Id == _dangling.Id);
+        var idle = p.Of(PruneKind.Image).Single(i => i.Id == _idle.Id);
+        // another process removes them after the plan was made
+        SafeTree.Delete(_engine.ContainerStore.DirOf(_exited.Id));
+        _engine.Volumes.Remove("anon-idle");
+        _engine.Networking.RemoveNetwork("net-idle", force: false, default);
+        _t.Store.Remove(_dangling.Id, force: false, default);
+
+        var r = new PruneExecutor(_engine).Execute(new PrunePlan { Items = [container, vol, net, image, idle] });
+        Assert.Empty(r.Failed);
+        Assert.Empty(r.ContainersDeleted);
+        Assert.Empty(r.VolumesDeleted);
+        Assert.Empty(r.NetworksDeleted);
+        Assert.Equal([_idle.Id], r.ImagesDeleted);
+        Assert.Equal(idle.Size, r.SpaceReclaimed);
     }
 }
