@@ -226,19 +226,30 @@ public sealed partial class ImageStore
     public bool HasBlob(string digest) => File.Exists(BlobFile(digest)) || File.Exists(LayerBlobMarkerPath(digest));
 
     /// <summary>
-    /// The path of the blob's file, to read. A blob kept as its layer directory gets its file first (the tar written
-    /// again and checked: <see cref="EnsureBlobFile"/>); a blob the store does not hold gives a path that does not exist.
+    /// The path of the blob's file, to read (an export, a push, a commit). A blob kept as its layer directory gets its
+    /// file first (the tar written again and checked: <see cref="EnsureBlobFile"/>).
     /// </summary>
-    /// <exception cref="PscException">MissingBlob when a layer blob cannot be made again.</exception>
+    /// <exception cref="PscException">MissingBlob (InvalidData, Remedy RepairStorage): the store does not hold the blob
+    /// (its file or its layer marker was removed outside the engine: an image needing it is damaged, which
+    /// Test-ContainerStorage reports), or a layer blob cannot be made again.</exception>
     public string GetBlobPath(string digest)
     {
         EnsureBlobFile(digest);
-        return BlobFile(digest);
+        string path = BlobFile(digest);
+        if (!File.Exists(path))
+            throw new PscException(ErrorIds.MissingBlob, PscErrorCategory.InvalidData,
+                $"The blob {digest} is not in the store: it was removed outside the engine. Test-ContainerStorage lists the images that need it; -Repair removes them.", digest)
+            { Remedy = Remedy.RepairStorage };
+        return path;
     }
 
+    /// <summary>Open a blob to read (a layer blob kept as its directory gets its file first).</summary>
+    /// <exception cref="PscException">BlobNotFound (ObjectNotFound): the store does not hold it; MissingBlob when a
+    /// layer blob cannot be made again.</exception>
     public Stream OpenBlob(string digest)
     {
-        try { return new FileStream(GetBlobPath(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        EnsureBlobFile(digest);
+        try { return new FileStream(BlobFile(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
         catch (FileNotFoundException) { throw PscException.NotFound(ErrorIds.BlobNotFound, $"The blob {digest} is not in the store.", digest); }
     }
 

@@ -301,7 +301,33 @@ public sealed class ImageCommitTests
         var ex = Assert.Throws<PscException>(() => t.Store.ReadBlob(layer));
         Assert.Equal(ErrorIds.MissingBlob, ex.ErrorId);
         Assert.False(File.Exists(Path.Combine(t.Store.BlobsDir, Digest.Hex(layer))));
-        Assert.Contains(StorageChecker.Check(t.Store, repair: false, NullProgressSink.Instance, default), p => p.Kind == "CorruptBlob" && p.Target == layer);
+        Assert.Contains(StorageChecker.Check(t.Store, repair: false, NullProgressSink.Instance, default), p => p.Kind == "CorruptBlob" && p.Target == layer && p.ImageId == kept.Id && p.Message.Contains(Digest.Short(kept.Id)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_export_of_an_image_whose_layer_blob_was_removed_by_hand_is_a_MissingBlob_with_the_repair_remedy(bool marker)
+    {
+        var (t, baseImg) = BaseImage();
+        using var _ = t;
+        var img = t.Store.CommitLayer(Upper(t.Root), new ImageCommitSpec { BaseImageId = baseImg.Id, Created = When, Tags = [ImageReference.Parse("test/gone:1")] },
+            null, NullProgressSink.Instance, default, takeDirectory: marker);
+        string layer = img.Layers[^1];
+        Assert.Equal(marker, t.Store.IsLayerBlob(layer));
+        // the marker of a layer kept as its directory, or the blob file of a written one, deleted outside the engine
+        foreach (var f in Directory.EnumerateFiles(t.Store.BlobsDir, Digest.Hex(layer) + "*")) File.Delete(f);
+        string archive = Path.Combine(t.Root, "gone.tar");
+
+        var ex = Assert.Throws<PscException>(() => ImageArchive.Export(t.Store, [new ImageArchive.ExportItem(img, [ImageReference.Parse("test/gone:1")])],
+            archive, ImageArchiveFormat.DockerArchive, NullProgressSink.Instance, default));
+        Assert.Equal(ErrorIds.MissingBlob, ex.ErrorId);
+        Assert.Equal(PscErrorCategory.InvalidData, ex.Category);
+        Assert.Equal(Remedy.RepairStorage, ex.Remedy);
+        Assert.Equal(layer, ex.Target);
+        Assert.False(File.Exists(archive));
+        // an unknown blob read directly is still BlobNotFound
+        Assert.Equal(ErrorIds.BlobNotFound, Assert.ThrowsAny<PscException>(() => t.Store.OpenBlob(layer)).ErrorId);
     }
 
     [Fact]
