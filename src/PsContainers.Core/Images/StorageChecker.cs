@@ -11,6 +11,8 @@ public sealed class StorageProblem
     public string Severity { get; set; } = "Error";
     /// <summary>The digest, id, name or path concerned.</summary>
     public string Target { get; set; } = "";
+    /// <summary>The image the problem damages (for a corrupt or missing blob, the first image found that needs it); null
+    /// for problems of no image (orphans, leftovers, a blob no image needs).</summary>
     public string? ImageId { get; set; }
     public string Message { get; set; } = "";
     /// <summary>Whether -Repair fixed it.</summary>
@@ -41,7 +43,8 @@ public static class StorageChecker
         }
         // blobs
         var blobs = store.EnumerateBlobs().ToList();
-        var corrupt = new HashSet<string>(StringComparer.Ordinal);
+        // each corrupt blob's problem, named after the first image that needs it once the images are read
+        var corrupt = new Dictionary<string, StorageProblem>(StringComparer.Ordinal);
         int i = 0;
         foreach (var b in blobs)
         {
@@ -49,8 +52,9 @@ public static class StorageChecker
             progress.Progress(new ProgressInfo(2100, "Verifying blobs", Digest.Short(b), blobs.Count == 0 ? 0 : i++ * 100 / blobs.Count));
             if (!store.VerifyBlob(b))
             {
-                corrupt.Add(b);
-                problems.Add(new StorageProblem { Kind = "CorruptBlob", Target = b, Message = $"The blob {b} does not match its digest." });
+                var p = new StorageProblem { Kind = "CorruptBlob", Target = b, Message = $"The blob {b} does not match its digest." };
+                corrupt[b] = p;
+                problems.Add(p);
             }
         }
         progress.Progress(new ProgressInfo(2100, "Verifying blobs", Completed: true));
@@ -73,7 +77,15 @@ public static class StorageChecker
                     broken.Add(id);
                     problems.Add(new StorageProblem { Kind = "MissingBlob", Target = d, ImageId = id, Message = $"The image {Digest.Short(id)} needs blob {d}, which is missing." });
                 }
-                else if (corrupt.Contains(d)) broken.Add(id);
+                else if (corrupt.TryGetValue(d, out var bad))
+                {
+                    broken.Add(id);
+                    if (bad.ImageId is null)
+                    {
+                        bad.ImageId = id;
+                        bad.Message = $"The blob {d} of image {Digest.Short(id)} does not match its digest.";
+                    }
+                }
             }
             for (int ci = 0; ci < rec.ChainIds.Count; ci++)
             {
@@ -110,12 +122,12 @@ public static class StorageChecker
         var referenced = store.ReferencedBlobs(index);
         referenced.UnionWith(store.PinnedBlobs()); // put by a live process, about to be committed
         foreach (var b in blobs)
-            if (!referenced.Contains(b) && !corrupt.Contains(b))
+            if (!referenced.Contains(b) && !corrupt.ContainsKey(b))
                 problems.Add(new StorageProblem { Kind = "UnreferencedBlob", Severity = "Warning", Target = b, Message = $"The blob {b} is used by no image." });
 
         if (repair)
         {
-            foreach (var b in corrupt) store.DeleteBlob(b);
+            foreach (var b in corrupt.Keys) store.DeleteBlob(b);
             foreach (var p in problems.Where(p => p.Kind == "UnreferencedBlob")) store.DeleteBlob(p.Target);
             if (broken.Count > 0 || problems.Any(p => p.Kind == "DanglingTag"))
             {
