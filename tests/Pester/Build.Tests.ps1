@@ -829,4 +829,34 @@ Describe 'Build-ContainerImage: remembered digests, ADD of a URL, a touched dire
         Get-Content "$outside/keep" | Should -Be 'kept'
         Test-NoBuildLeftovers
     }
+
+    It 'keeps the images a running build uses and makes from a prune in another process, as BuildKit''s leases do' {
+        # the early stage's nameless image waits, unused, while the other stage sleeps: a prune running meanwhile in
+        # another process passes over it (the build holds it), so COPY --from finds it
+        $ctx = New-Context 'held' @{ 'Dockerfile' = "FROM $script:Img AS early`nRUN echo early > /e`nFROM $script:Img`nRUN sleep 4`nCOPY --from=early /e /e`nCMD [`"cat`", `"/e`"]`n" }
+        $stop = Join-Path $script:Work 'held.stop'
+        $log = Join-Path $script:Work 'held.log'
+        $module = (Get-Module PsContainers).Path
+        $started = Join-Path $script:Work 'held.started'
+        $loop = "`$env:PSCONTAINERS_ROOT = '$script:Root'; Import-Module '$module'; `$n = 0; while (-not (Test-Path '$stop')) { `$null = Clear-ContainerSystem -Force; `$n++; if (`$n -eq 1) { [IO.File]::WriteAllText('$started', '') } }; 'rounds ' + `$n"
+        $prune = Start-Process -FilePath (Join-Path $PSHOME 'pwsh') -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err" `
+            -ArgumentList '-NoProfile', '-NonInteractive', '-Command', $loop
+        try {
+            Wait-ContainerCondition { (Test-Path $started) -or $prune.HasExited } -TimeoutSeconds 60 | Should -BeTrue
+            $img = Build-ContainerImage $ctx -Tag build-held:1 -NoCache
+        }
+        finally {
+            [IO.File]::WriteAllText($stop, '')
+            $prune.WaitForExit(120000) | Should -BeTrue
+        }
+        Get-Content "$log.err" | Should -BeNullOrEmpty
+        [int]((Get-Content $log | Select-Object -Last 1) -replace '^rounds ', '') | Should -BeGreaterThan 1
+        Invoke-ContainerImage $img.Id -Remove | Should -Be 'early'
+        # given up when the build ended: no image is held any more, so a prune removes the nameless step images
+        $store = [PsContainers.Core.Engine]::new([PsContainers.Core.PscPaths]::new($script:Root)).Images
+        @($store.HeldImages()).Count | Should -Be 0
+        $null = Clear-ContainerSystem -Force
+        @(Get-ContainerImage -All | Where-Object Dangling).Count | Should -Be 0
+        Test-NoBuildLeftovers
+    }
 }

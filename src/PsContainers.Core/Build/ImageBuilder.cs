@@ -126,7 +126,27 @@ public sealed class ImageBuilder
     {
         // what an interrupted build left in the trash goes meanwhile
         _trash.CollectInBackground();
-        return BuildStages(ct);
+        try { return BuildStages(ct); }
+        finally
+        {
+            // the images this build used and made are ordinary images again (the final one has its names by now)
+            lock (_held) { _engine.Images.ReleaseImages(_held); _held.Clear(); }
+        }
+    }
+
+    /// <summary>
+    /// The images this build holds (<see cref="ImageStore.HoldImage"/>) until it ends: its base images, the images of its
+    /// cache hits and of its steps (most of them nameless), which a removal or a prune in another process would otherwise
+    /// take between two steps (BuildKit's leases do this for its solver). One entry per hold; stages add in parallel.
+    /// </summary>
+    private readonly List<string> _held = [];
+
+    /// <summary>Hold the image for the rest of the build; false when it is gone.</summary>
+    private bool Hold(string id)
+    {
+        if (!_engine.Images.HoldImage(id)) return false;
+        lock (_held) _held.Add(id);
+        return true;
     }
 
     private ContainerImage BuildStages(CancellationToken ct)
@@ -242,6 +262,17 @@ public sealed class ImageBuilder
     /// <exception cref="PscException">InvalidReferenceFormat (InvalidArgument) for a reference that is not valid, naming
     /// the rule it breaks, before any lookup (not read as a missing image); ImageNotFound with -Pull Never; the puller's errors.</exception>
     private ContainerImage ResolveBase(string reference, string where, Platform? platform, CancellationToken ct)
+    {
+        // held for the build (a prune -a in another process would take an image no container uses); one removed
+        // between the lookup and the hold is looked up (or pulled) again
+        var img = ResolveBaseOnce(reference, where, platform, ct);
+        if (Hold(img.Id)) return img;
+        img = ResolveBaseOnce(reference, where, platform, ct);
+        return Hold(img.Id) ? img
+            : throw PscException.NotFound(ErrorIds.ImageNotFound, $"{where}: the image '{reference}' was removed while the build started to use it.", reference);
+    }
+
+    private ContainerImage ResolveBaseOnce(string reference, string where, Platform? platform, CancellationToken ct)
     {
         _ = ImageReference.Parse(reference); // validates first: an invalid reference is not read as a missing image
         var local = _o.Pull == BuildPullPolicy.Always ? null : FindLocal(reference);
@@ -573,7 +604,9 @@ public sealed class ImageBuilder
             BuildCacheKey.InstructionText(expanded, st.Config.Shell), visibleArgs, contentDigest);
         if (_o.NoCache) return false;
         var hit = _cache.Lookup(key);
-        if (hit is null) return false;
+        if (hit is null || !Digest.IsValid(hit)) return false;
+        // held before it is used: a cached image removed meanwhile is a miss, never a failure of a later step
+        if (!Hold(hit)) return false;
         var img = _engine.Images.FindImage(hit);
         if (img is null) return false;
         st.ImageId = img.Id;
@@ -591,6 +624,8 @@ public sealed class ImageBuilder
 
     private ImageCommitSpec Spec(StageState st, ImageExecutionConfig config, string createdBy) => new()
     {
+        // held from the moment it exists (Advance records the hold)
+        Hold = true,
         BaseImageId = st.ImageId,
         Config = config,
         CreatedBy = createdBy,
@@ -622,6 +657,7 @@ public sealed class ImageBuilder
 
     private void Advance(StageState st, ContainerImage img, ImageExecutionConfig config, string createdBy, string? key)
     {
+        lock (_held) _held.Add(img.Id); // the commit's hold (ImageCommitSpec.Hold)
         st.ImageId = img.Id;
         st.HasLayers = img.Layers.Length > 0;
         st.Config = config;

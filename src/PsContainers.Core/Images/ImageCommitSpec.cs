@@ -39,4 +39,11 @@ public sealed class ImageCommitSpec
     /// (<see cref="MediaTypes.LayerInFamily"/>; the blobs stay as they are), as buildah writes an image in the format asked.
     /// </summary>
     public string? ManifestMediaType { get; init; }
+
+    /// <summary>
+    /// Keep the new image from removal from the moment it exists, as <see cref="ImageStore.HoldImage"/> does, until this
+    /// process gives it up with <see cref="ImageStore.ReleaseImages"/> (a build holds each step's nameless image until
+    /// the build ends). False: the image is an ordinary one at once.
+    /// </summary>
+    public bool Hold { get; init; }
 }

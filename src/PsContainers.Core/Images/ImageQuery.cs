@@ -32,7 +32,8 @@ public sealed partial class ImageQuery(ImageStore store) : ITargetCatalog<Contai
 
     /// <summary>
     /// Only images no container uses, named or not (docker image prune -a: "all images without at least one container
-    /// associated to them"); a container in any state uses its image. With <see cref="Dangling"/>: only the nameless
+    /// associated to them"); a container in any state uses its image, and a build or pull running in any process uses
+    /// the images it holds (<see cref="ImageStore.HoldImage"/>). With <see cref="Dangling"/>: only the nameless
     /// ones of those (docker image prune).
     /// </summary>
     public bool Unused { get; init; }
@@ -58,7 +59,9 @@ public sealed partial class ImageQuery(ImageStore store) : ITargetCatalog<Contai
         if (Dangling) sel = sel.Where(r => r.Dangling);
         if (Unused)
         {
+            // an image a running build or pull holds (ImageStore.HoldImage) is in use too: a prune passes over it
             var used = UsedImages();
+            used.UnionWith(store.HeldImages());
             sel = sel.Where(r => !used.Contains(r.Id));
         }
         else if (!Dangling && !All)

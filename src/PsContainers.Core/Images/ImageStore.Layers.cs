@@ -123,6 +123,7 @@ public sealed partial class ImageStore
         var added = new List<string>(); // removed again on failure unless another image uses them
         if (layer is not null) added.Add(layer.Digest);
         bool committing = false;
+        string? held = null;
         try
         {
             ImageRecord? baseRec = null;
@@ -164,6 +165,8 @@ public sealed partial class ImageStore
             }.ToJsonBytes();
             string configDigest = PutBlob(config);
             added.Add(configDigest);
+            // held from the moment the record appears (a hold, apart from the blob pins CommitImage releases)
+            if (spec.Hold) { HoldCommitted(configDigest); held = configDigest; }
             // the base's layers in the manifest's family (a Docker base in an OCI image gets OCI layer types, and back)
             var layers = (baseRec?.Layers ?? []).Select(l => l with { MediaType = MediaTypes.LayerInFamily(l.MediaType, docker) }).ToList();
             if (layer is not null) layers.Add(new Descriptor(MediaTypes.LayerFor(layer.Compression, docker), layer.Digest, layer.Size));
@@ -176,6 +179,7 @@ public sealed partial class ImageStore
         catch
         {
             if (!committing) Unpin(pinned);
+            if (held is not null) ReleaseImages([held]);
             RemoveUnreferencedBlobs(added);
             throw;
         }

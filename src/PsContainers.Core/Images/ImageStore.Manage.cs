@@ -77,6 +77,8 @@ public sealed partial class ImageStore
                 && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null ? StoredTag(index, r) : null;
             bool byName = storedTag is not null;
             var users = GetContainerUses().Where(u => u.ImageId == img.Id).ToList();
+            // held by a build or a pull running in some process (HoldImage): in use as a container's image is
+            bool held = HeldImages().Contains(img.Id);
             var tags = index.Tags.Where(kv => kv.Value == img.Id).Select(kv => kv.Key).ToList();
             if (byName)
             {
@@ -92,6 +94,10 @@ public sealed partial class ImageStore
                     throw new ConflictException(ErrorIds.ImageInUse,
                         $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}.", reference, inUse: true)
                     { Remedy = Remedy.Force };
+                if (held && !force)
+                    throw new ConflictException(ErrorIds.ImageInUse,
+                        $"Unable to remove '{reference}': a build or pull in progress uses image {img.ShortId}.", reference, inUse: true)
+                    { Remedy = Remedy.Force };
             }
             else
             {
@@ -103,6 +109,10 @@ public sealed partial class ImageStore
                     throw new ConflictException(ErrorIds.ImageInUse,
                         $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it.", reference, inUse: true)
                     { Remedy = Remedy.Force };
+                if (held && !force)
+                    throw new ConflictException(ErrorIds.ImageInUse,
+                        $"Unable to delete image {img.ShortId}: a build or pull in progress uses it.", reference, inUse: true)
+                    { Remedy = Remedy.Force };
             }
             foreach (var t in tags)
             {
@@ -110,9 +120,9 @@ public sealed partial class ImageStore
                 result.Untagged.Add(ImageReference.Parse(t).ToFamiliarString());
             }
             var rec = ReadRecord(img.Id);
-            if (users.Count > 0)
+            if (users.Count > 0 || held)
             {
-                // forced while in use: the names go, the image stays (dangling) for its containers
+                // forced while in use: the names go, the image stays (dangling) for its containers (or its build)
                 WriteIndex(index);
                 return result;
             }

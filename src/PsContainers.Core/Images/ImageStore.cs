@@ -605,10 +605,16 @@ public sealed partial class ImageStore
     /// <summary>In-process pin counts (several threads may pin the same blob): the file goes at zero.</summary>
     private static readonly Dictionary<string, int> PinCounts = new(StringComparer.Ordinal);
 
-    internal void Pin(string digest)
+    internal void Pin(string digest) => PinName(Digest.Hex(digest));
+
+    /// <summary>The prefix of a held image's pin (<see cref="HoldImage"/>), apart from the blobs' pins: a blob pinned
+    /// while an image is being committed does not make that image in use.</summary>
+    private const string HeldPrefix = "held-";
+
+    private void PinName(string name)
     {
         string dir = PinDir;
-        string file = Path.Combine(dir, Digest.Hex(digest));
+        string file = Path.Combine(dir, name);
         lock (PinCounts)
         {
             PinCounts[file] = PinCounts.GetValueOrDefault(file) + 1;
@@ -622,16 +628,18 @@ public sealed partial class ImageStore
     /// </summary>
     public void ReleaseBlobs(IEnumerable<string> digests) => Unpin(digests);
 
-    internal void Unpin(IEnumerable<string> digests)
+    internal void Unpin(IEnumerable<string> digests) =>
+        UnpinNames(digests.Distinct().Where(Digest.IsValid).Select(Digest.Hex));
+
+    private void UnpinNames(IEnumerable<string> names)
     {
         string dir;
         lock (PinScopes) { if (!PinScopes.TryGetValue(Root, out var scope)) return; dir = scope.Dir; }
         lock (PinCounts)
         {
-            foreach (var d in digests.Distinct())
+            foreach (var name in names)
             {
-                if (!Digest.IsValid(d)) continue;
-                string file = Path.Combine(dir, Digest.Hex(d));
+                string file = Path.Combine(dir, name);
                 if (!PinCounts.TryGetValue(file, out int n)) continue;
                 if (n > 1) { PinCounts[file] = n - 1; continue; }
                 PinCounts.Remove(file);
@@ -640,17 +648,54 @@ public sealed partial class ImageStore
         }
     }
 
-    /// <summary>Digests pinned by live processes (this one included). Call under the store lock.</summary>
-    internal HashSet<string> PinnedBlobs()
+    /// <summary>
+    /// Keep the image <paramref name="id"/> from removal while this process works with it (a build's base image, the
+    /// images of its cache hits): docker rmi, Remove-ContainerImage and a prune in any process refuse it or pass over it
+    /// (ImageInUse, "a build or pull in progress uses it") until <see cref="ReleaseImages"/> or the end of this process,
+    /// as BuildKit's leases keep what a running build uses from its garbage collector. The image id is pinned like a blob
+    /// (its config digest) and then looked up under the shared store lock, so a removal that ran first is seen: false
+    /// when the image is gone (nothing is held then).
+    /// </summary>
+    /// <param name="id">The image id, "sha256:&lt;64 hex&gt;".</param>
+    public bool HoldImage(string id)
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
+        Digest.Validate(id);
+        PinName(HeldPrefix + Digest.Hex(id));
+        bool present;
+        using (FileLock.Shared(LockFile)) present = ReadIndex().Images.Contains(id) && ReadRecord(id) is not null;
+        if (!present) ReleaseImages([id]);
+        return present;
+    }
+
+    /// <summary>Hold an image about to be committed (<see cref="ImageCommitSpec.Hold"/>): no lookup, it does not exist yet.</summary>
+    private void HoldCommitted(string id) => PinName(HeldPrefix + Digest.Hex(id));
+
+    /// <summary>Give up images held with <see cref="HoldImage"/> or <see cref="ImageCommitSpec.Hold"/>: one entry per hold
+    /// (an image held twice is listed twice; it is free once every hold is given up).</summary>
+    public void ReleaseImages(IEnumerable<string> ids)
+    {
+        foreach (var id in ids.ToList()) if (Digest.IsValid(id)) UnpinNames([HeldPrefix + Digest.Hex(id)]);
+    }
+
+    /// <summary>The ids of the images live processes hold (<see cref="HoldImage"/>, <see cref="ImageCommitSpec.Hold"/>).</summary>
+    public IReadOnlySet<string> HeldImages() => PinNames().Where(n => n.StartsWith(HeldPrefix, StringComparison.Ordinal))
+        .Select(n => "sha256:" + n[HeldPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Digests pinned by live processes (this one included). Call under the store lock.</summary>
+    internal HashSet<string> PinnedBlobs() => PinNames().Where(n => !n.StartsWith(HeldPrefix, StringComparison.Ordinal))
+        .Select(n => "sha256:" + n).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The names of the pin files of live processes (this one included).</summary>
+    private List<string> PinNames()
+    {
+        var names = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories(TmpDir, "pins-*"))
         {
             using (var owner = FileLock.TryExclusive(dir + ".lock"))
                 if (owner is not null) continue; // its process is gone
-            foreach (var f in Directory.EnumerateFiles(dir)) set.Add("sha256:" + Path.GetFileName(f));
+            foreach (var f in Directory.EnumerateFiles(dir)) names.Add(Path.GetFileName(f));
         }
-        return set;
+        return names;
     }
 
     private Stream OpenBlobForCommit(string digest)
