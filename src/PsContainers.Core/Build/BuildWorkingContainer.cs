@@ -58,14 +58,11 @@ public sealed class BuildWorkingContainer : IDisposable
     {
         if (parentImageId is null || !parentHasLayers) return new BuildWorkingContainer(engine, null, trash.NewScratch(""));
         options.Image = parentImageId;
+        // the guard is held from before the container's directory appears: a prune never finds it unguarded
+        options.GuardFileName = GuardFile;
         var c = engine.Containers.Create(options, ct);
-        FileLock guard;
-        try { guard = FileLock.Exclusive(Path.Combine(engine.ContainerStore.DirOf(c.Id), GuardFile), ct); }
-        catch
-        {
-            try { engine.Containers.Remove(c, force: true); } catch (PscException) { }
-            throw;
-        }
+        var guard = options.Guard ?? throw new InvalidOperationException("The working container was created without its guard.");
+        options.Guard = null;
         return new BuildWorkingContainer(engine, c, null) { _guard = guard };
     }
 
@@ -164,10 +161,15 @@ public sealed class BuildWorkingContainer : IDisposable
         }
         if (Container is null) return;
         try { Unmount(); } catch (PscException) { }
-        _guard?.Dispose(); // the build is done with it: its own removal must not see it in use
-        _guard = null;
-        try { _engine.Containers.Remove(Container, force: true); }
+        // removed under its guard (another process probing the guard at this moment must not make the build's own
+        // removal look like someone else's), which goes once the container is gone
+        try { _engine.Containers.RemoveOwnWorkingContainer(Container); }
         catch (PscException e) when (e.ErrorId == ErrorIds.ContainerNotFound) { }
+        finally
+        {
+            _guard?.Dispose();
+            _guard = null;
+        }
         Container = null;
     }
 }

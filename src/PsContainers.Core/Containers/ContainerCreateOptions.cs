@@ -126,4 +126,14 @@ public sealed record ContainerCreateOptions
     /// there persist in its layer, and no volume is made per step). Default false (docker run's behaviour).
     /// </summary>
     public bool IgnoreImageVolumes { get; set; }
+
+    /// <summary>
+    /// A file to create and flock (exclusive) in the container's directory before the directory is published, so that
+    /// the container never exists without it held: a build's working container (<see cref="Build.BuildWorkingContainer.GuardFile"/>).
+    /// The lock is handed back in <see cref="Guard"/>. Null: none.
+    /// </summary>
+    internal string? GuardFileName { get; set; }
+
+    /// <summary>The lock of <see cref="GuardFileName"/> after <see cref="ContainerManager.Create(ContainerCreateOptions, CancellationToken)"/>, the caller's to dispose.</summary>
+    internal Util.FileLock? Guard { get; set; }
 }

@@ -240,7 +240,7 @@ public sealed partial class ContainerManager
                 }
             }
             PhaseTrace.Mark("create: locked, name chosen");
-            Store.Publish(c);
+            o.Guard = Store.Publish(c, o.GuardFileName);
             PhaseTrace.Mark("create: published");
         }
         c.BundlePath = Store.DirOf(id);
@@ -250,7 +250,9 @@ public sealed partial class ContainerManager
             try { _engine.Files.WriteFiles(c, o.Files, ct); }
             catch
             {
-                Remove(c, force: true, removeVolumes: true, CancellationToken.None);
+                RemoveCore(c, force: true, removeVolumes: true, ownGuard: o.Guard is not null, CancellationToken.None);
+                o.Guard?.Dispose();
+                o.Guard = null;
                 throw;
             }
         }
@@ -594,14 +596,24 @@ public sealed partial class ContainerManager
 
     /// <summary>Remove a container; a running one only with <paramref name="force"/> (it is killed first).</summary>
     /// <param name="removeVolumes">Also delete the container's anonymous volumes (docker rm -v, Remove-Container -Volumes).</param>
-    public void Remove(Container c, bool force = false, bool removeVolumes = false, CancellationToken ct = default)
+    public void Remove(Container c, bool force = false, bool removeVolumes = false, CancellationToken ct = default) =>
+        RemoveCore(c, force, removeVolumes, ownGuard: false, ct);
+
+    /// <summary>
+    /// Remove a build's working container by the build that holds its guard (forced, volumes kept): the guard's check is
+    /// passed over, and the guard stays held until the container is gone, so no other process ever sees it unguarded.
+    /// </summary>
+    internal void RemoveOwnWorkingContainer(Container c, CancellationToken ct = default) =>
+        RemoveCore(c, force: true, removeVolumes: false, ownGuard: true, ct);
+
+    private void RemoveCore(Container c, bool force, bool removeVolumes, bool ownGuard, CancellationToken ct)
     {
         using (var l = Store.LockContainer(c.Id, ct))
         {
             var cur = LoadForChange(c);
             ContainerStateMachine.Require(cur, force ? ContainerOperation.ForceRemove : ContainerOperation.Remove);
             _engine.Pods.CheckRemovable(cur);
-            if (Build.BuildWorkingContainer.InUse(Store, cur))
+            if (!ownGuard && Build.BuildWorkingContainer.InUse(Store, cur))
                 throw new ConflictException(ErrorIds.BuildContainerInUse,
                     $"Container '{cur.Name}' is the working container of a build in progress ({cur.Labels[Build.BuildWorkingContainer.StepLabel]}): it goes when its build ends.", cur.Name, inUse: true);
             if (ContainerStateMachine.CanStop(cur.State.Status))

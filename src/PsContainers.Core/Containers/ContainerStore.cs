@@ -93,23 +93,34 @@ public sealed partial class ContainerStore : Images.IImageUsers
     /// Reserve <paramref name="name"/> for <paramref name="id"/> and publish the container directory. Call
     /// under <see cref="LockStore"/>. Throws ResourceExists when the name belongs to a live container.
     /// </summary>
-    internal void Publish(Container c)
+    internal void Publish(Container c) => Publish(c, null)?.Dispose();
+
+    /// <summary>
+    /// <see cref="Publish(Container)"/>, and the container's directory has the file <paramref name="guardFile"/>,
+    /// created and flocked (exclusive) before the directory appears; the lock is returned (null without a file).
+    /// </summary>
+    internal FileLock? Publish(Container c, string? guardFile)
     {
         ReserveName(c.Name, c.Id);
         string tmp = System.IO.Path.Combine(Root, AtomicFile.TempPrefix + c.Id);
+        FileLock? guard = null;
         try
         {
             // each container's directory (its overlay upper directory inside) is a tree of its own
             TreeDirectory.Ensure(Root);
             Directory.CreateDirectory(tmp);
+            // the lock is on the file, which the rename below moves with its directory
+            if (guardFile is not null) guard = FileLock.Exclusive(System.IO.Path.Combine(tmp, guardFile));
             c.BundlePath = DirOf(c.Id);
             File.WriteAllText(System.IO.Path.Combine(tmp, "container.json"), JsonSerializer.Serialize(c, Json));
             WriteStateFile(tmp, c.State);
             Directory.Move(tmp, DirOf(c.Id)); // the container appears complete or not at all
             BindVolumes(c);
+            return guard;
         }
         catch
         {
+            guard?.Dispose();
             try { SafeTree.Delete(tmp); } catch { }
             try { File.Delete(NameFile(c.Name)); } catch { }
             throw;

@@ -53,7 +53,7 @@ public sealed class PruneExecutor(Engine engine)
         {
             case PruneKind.Container:
                 if (engine.ContainerStore.Load(item.Id) is not { } c) return false;
-                engine.Containers.Remove(c, force: false, removeVolumes: false, ct);
+                engine.Containers.Remove(c, force: item.Force, removeVolumes: false, ct);
                 result.ContainersDeleted.Add(item.Id);
                 break;
             case PruneKind.Network:

@@ -24,6 +24,9 @@ public sealed class PruneItem
     /// <summary>The names an image is removed by, in order (docker rmi of each; the last one deletes it); empty for a nameless image, which is removed by id.</summary>
     public IReadOnlyList<string> ImageNames { get; init; } = [];
 
+    /// <summary>Removed forced (killed first): the working container of a build that died, whose process still runs.</summary>
+    public bool Force { get; init; }
+
     /// <summary>"Container web (1.2kB)".</summary>
     public override string ToString() => $"{Kind} {Name} ({HumanFormat.Size(Size)})";
 }

@@ -41,8 +41,12 @@ public sealed class PrunePlanner(Engine engine)
     {
         var items = new List<PruneItem>();
         // a stopped pod's infra container goes with its pod (Remove-ContainerPod), never alone; a build's working
-        // container goes with its build (BuildWorkingContainer.InUse), never while the build runs
-        var stopped = containers.Where(c => IsStopped(c) && engine.Pods.InfraOf(c) is null && !Build.BuildWorkingContainer.InUse(engine.ContainerStore, c))
+        // container goes with its build (BuildWorkingContainer.InUse), never while the build runs, and one whose build
+        // died (its process killed during a RUN) goes even when its process still runs: nobody else will stop it
+        var stopped = containers.Where(c => engine.Pods.InfraOf(c) is null
+                && (c.Labels.ContainsKey(Build.BuildWorkingContainer.StepLabel)
+                    ? !Build.BuildWorkingContainer.InUse(engine.ContainerStore, c)
+                    : IsStopped(c)))
             .OrderBy(c => c.Created).ToList();
         var gone = stopped.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var c in stopped)
@@ -50,6 +54,7 @@ public sealed class PrunePlanner(Engine engine)
             {
                 Kind = PruneKind.Container, Name = c.Name, Id = c.Id,
                 Size = ImageStore.DirectorySize(engine.ContainerStore.UpperOf(c.Id)),
+                Force = !IsStopped(c),
             });
 
         foreach (var n in new NetworkCatalog(engine.Networks, engine.Networking) { Unused = true, IgnoredContainers = gone }.List())

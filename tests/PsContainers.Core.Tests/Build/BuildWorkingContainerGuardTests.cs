@@ -64,4 +64,59 @@ public sealed class BuildWorkingContainerGuardTests : IDisposable
         Assert.Contains(left.Id, planned);
         Assert.Contains(plain.Id, planned);
     }
+
+    [Fact]
+    public void The_working_container_of_a_build_that_died_is_pruned_forced_even_while_its_process_runs()
+    {
+        // a build killed during a RUN: its container still runs, its guard is free
+        var left = _engine.Containers.Create(new ContainerCreateOptions { Image = _image.Id, Command = ["sleep", "60"], Networks = ["none"], Labels = Step().Labels });
+        File.WriteAllBytes(Path.Combine(_engine.ContainerStore.DirOf(left.Id), BuildWorkingContainer.GuardFile), []);
+        var leftRunning = _engine.ContainerStore.Load(left.Id)!;
+        leftRunning.State.Status = ContainerStatus.Running;
+        // an ordinary running container, and a live build's running step: neither
+        var plain = _engine.ContainerStore.Load(_engine.Containers.Create(new ContainerCreateOptions { Image = _image.Id, Command = ["true"], Networks = ["none"] }).Id)!;
+        plain.State.Status = ContainerStatus.Running;
+        using var w = BuildWorkingContainer.Create(_engine, new BuildTrash(_t.Paths), _image.Id, true, Step(), default);
+        var live = _engine.ContainerStore.Load(w.Container!.Id)!;
+        live.State.Status = ContainerStatus.Running;
+
+        var item = Assert.Single(new PrunePlanner(_engine).Plan(new PruneOptions(), [leftRunning, plain, live]).Of(PruneKind.Container));
+        Assert.Equal(left.Id, item.Id);
+        Assert.True(item.Force);
+    }
+
+    [Fact]
+    public void A_working_container_is_guarded_from_before_it_appears_until_it_is_gone_so_a_prune_never_takes_it_or_fails_its_build()
+    {
+        // another process pruning over and over (each plan probes the guards): it never removes a step's container
+        // while its build holds it, and the build's own removal never sees its guard taken by a probe
+        using var stop = new CancellationTokenSource();
+        var failures = new List<Exception>();
+        int rounds = 0;
+        var prune = Task.Run(() =>
+        {
+            var engine = new Engine(_t.Paths, new RecordingSyscalls());
+            while (!stop.IsCancellationRequested)
+            {
+                var r = new PruneExecutor(engine).Execute(new PrunePlanner(engine).Plan(new PruneOptions()));
+                lock (failures) failures.AddRange(r.Failed.Select(f => f.Error));
+                Interlocked.Increment(ref rounds);
+            }
+        });
+        try
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                var w = BuildWorkingContainer.Create(_engine, new BuildTrash(_t.Paths), _image.Id, true, Step(), default);
+                Thread.Sleep(2);
+                Assert.NotNull(_engine.ContainerStore.Load(w.Container!.Id));
+                w.Dispose();
+            }
+        }
+        finally { stop.Cancel(); }
+        prune.GetAwaiter().GetResult();
+        Assert.True(rounds > 1);
+        Assert.Empty(failures);
+        Assert.DoesNotContain(_engine.ContainerStore.LoadAll(), c => c.Labels.ContainsKey(BuildWorkingContainer.StepLabel));
+    }
 }
