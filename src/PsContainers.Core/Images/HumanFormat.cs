@@ -63,6 +63,20 @@ public static class HumanFormat
 
     public static string Ago(DateTime? when) => when is null ? "N/A" : Ago(when.Value, DateTime.UtcNow);
 
+    /// <summary>
+    /// <see cref="Ago(DateTime?)"/> for the image table's CREATED column, 14 characters wide so that the table fits 80
+    /// columns: the same words, except the two phrases longer than the column, "Less than a second ago" (as
+    /// "&lt; 1 second ago") and "About an hour ago" (as "1 hour ago"). The object keeps the time itself (Created).
+    /// </summary>
+    public static string AgoColumn(DateTime? when) => Column(Ago(when));
+
+    internal static string Column(string ago) => ago switch
+    {
+        "Less than a second ago" => "< 1 second ago",
+        "About an hour ago" => "1 hour ago",
+        _ => ago,
+    };
+
     public static string Ago(DateTime when, DateTime now)
     {
         var d = now - when.ToUniversalTime();

@@ -202,4 +202,17 @@ public class HumanFormatTests
         var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         Assert.Equal(text, HumanFormat.Ago(now.AddSeconds(-seconds), now));
     }
+
+    [Fact]
+    public void The_CREATED_column_of_the_image_table_never_needs_more_than_its_14_characters()
+    {
+        var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal("< 1 second ago", HumanFormat.Column(HumanFormat.Ago(now.AddMilliseconds(-300), now)));
+        Assert.Equal("1 hour ago", HumanFormat.Column(HumanFormat.Ago(now.AddMinutes(-61), now)));
+        Assert.Equal("30 seconds ago", HumanFormat.Column(HumanFormat.Ago(now.AddSeconds(-30), now)));
+        // every age from a second to 200 years, in steps that meet each unit's longest text
+        for (double s = 0.5; s < 86400.0 * 365 * 200; s = s < 120 ? s + 1 : s < 7200 ? s + 60 : s < 86400 * 60 ? s + 3600 : s + 86400 * 7)
+            Assert.InRange(HumanFormat.Column(HumanFormat.Ago(now.AddSeconds(-s), now)).Length, 1, 14);
+        Assert.Equal("N/A", HumanFormat.AgoColumn(null));
+    }
 }
