@@ -80,6 +80,18 @@ public sealed class NetworkStoreTests : IDisposable
     public void BadNamesAreRefused(string name) =>
         Assert.Equal("InvalidNetworkName", Assert.Throws<InvalidArgumentException>(() => _store.Create(new NetworkCreateOptions { Name = name })).ErrorId);
 
+    [Theory]
+    [InlineData("PsContainers")]
+    [InlineData("FRONT")]
+    public void A_name_that_differs_from_an_existing_one_only_in_case_is_refused(string name)
+    {
+        _store.Create(new NetworkCreateOptions { Name = "front" });
+        var e = Assert.Throws<ConflictException>(() => _store.Create(new NetworkCreateOptions { Name = name }));
+        Assert.Equal("NetworkExists", e.ErrorId);
+        Assert.Contains("only in case", e.Message);
+        Assert.Null(_store.Get(name));
+    }
+
     [Fact]
     public void ConflictsAreRefused()
     {
