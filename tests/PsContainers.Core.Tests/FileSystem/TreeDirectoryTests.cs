@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using PsContainers.Core.Build;
 using PsContainers.Core.Containers;
 using PsContainers.Core.Images;
+using PsContainers.Core.Tests.Archive;
 using PsContainers.Core.Tests.Fakes;
 using PsContainers.Core.Tests.Images;
 using PsContainers.Core.Util;
@@ -43,17 +43,7 @@ public sealed class TreeDirectoryTests : IDisposable
         SafeTree.Delete(_dir);
     }
 
-    private static string Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}");
-        return stdout;
-    }
+    private static string Run(string tool, params string[] args) => Tools.Run(tool, args).Stdout;
 
     /// <summary>lsattr's flag letters of the directory itself (e.g. "-------------Te-------").</summary>
     private static string Attributes(string dir) => Run("lsattr", "-d", dir).Split(' ', 2)[0];
