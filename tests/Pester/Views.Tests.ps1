@@ -186,6 +186,21 @@ Describe 'Get-Container' {
         $job | Should -Match "^$($script:Job.ShortId) exited-job-with-long-name\s+busybox-test:latest\s+Exited \(3\) \d+s ago\s*$"
     }
 
+    It 'shows a container made from an image id (a build step''s, or Invoke-ContainerImage <id>) with the short id, as docker ps does' {
+        $img = Get-ContainerImage busybox-test:latest
+        $c = New-Container $img.Id -Name made-from-an-id -- true
+        try {
+            $c.Image | Should -Be $img.Id
+            foreach ($width in 80, 120) {
+                $t = Get-Container made-from-an-id | Out-String -Width $width
+                $row = Get-Row $t $c.ShortId
+                $row | Should -Match "^$($c.ShortId) made-from-an-id\s+$($img.Id.Substring(7, 12))\s+Created"
+                $t | Should -Not -BeLike '*sha256:*'
+            }
+        }
+        finally { Remove-Container made-from-an-id -Force -Confirm:$false }
+    }
+
     It 'shows the whole ports text and the short creation time at 120 columns' {
         $t = Get-Container -All | Out-String -Width 120
         $t -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }

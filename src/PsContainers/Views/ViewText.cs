@@ -25,6 +25,14 @@ public static partial class ViewText
     }
 
     /// <summary>
+    /// A container's image as docker ps shows it: a full image id ("sha256:" and 64 hex digits, as a build's working
+    /// container or <c>Invoke-ContainerImage &lt;id&gt;</c> records it) is its 12-digit short id; any other reference is
+    /// left as it is. Null is "".
+    /// </summary>
+    public static string ContainerImage(string? image) =>
+        image is not null && Core.Util.Digest.IsValid(image) ? Core.Util.Digest.Short(image) : image ?? "";
+
+    /// <summary>
     /// <paramref name="text"/> in at most <paramref name="width"/> characters: whole when it fits, else "..." and its
     /// end, as an image reference is cut where its name (the end) matters more than its registry. Null is "". A width
     /// under 4 is taken as 4.
