@@ -7,7 +7,8 @@ namespace PsContainers.Core.Prune;
 /// usual refusals hold: a container that started meanwhile, a volume or network a new container uses, an image a new
 /// container uses are not removed, nothing is forced), and records what went and what did not. An item someone else
 /// removed since the plan (a build removing its working container, another prune) is passed over, neither removed
-/// nor failed, as docker's prune passes over an object that is gone by the time it gets to it.
+/// nor failed, as docker's prune passes over an object that is gone by the time it gets to it; so is an image a build
+/// started to hold since the plan (<see cref="Images.ImageStore.HoldImage"/>).
 /// </summary>
 public sealed class PruneExecutor(Engine engine)
 {
@@ -30,6 +31,9 @@ public sealed class PruneExecutor(Engine engine)
                 if (Remove(item, result, ct)) result.SpaceReclaimed += item.Size;
             }
             catch (PscException e) when (e.Category == PscErrorCategory.ObjectNotFound && Gone(item)) { }
+            // a build that started since the plan holds the image (its base, a cache hit): passed over, as the plan
+            // would have passed over it (ImageQuery.Unused); a container that started using it is reported
+            catch (ConflictException e) when (e.ErrorId == ErrorIds.ImageInUse && item.Kind == PruneKind.Image && engine.Images.HeldImages().Contains(item.Id)) { }
             catch (PscException e) { result.Failed.Add((item, e)); }
             catch (IOException e) { result.Failed.Add((item, e)); }
         }

@@ -96,4 +96,19 @@ public sealed class ImageHoldTests : IDisposable
         Assert.DoesNotContain(plain.Id, Other().HeldImages());
         Assert.Equal([plain.Id], Other().Remove(plain.Id, force: false).Deleted);
     }
+
+    [Fact]
+    public void A_prune_passes_over_an_image_a_build_started_to_hold_after_the_plan()
+    {
+        var engine = new Engine(_t.Paths);
+        var plan = new PrunePlanner(engine).Plan(new PruneOptions());
+        Assert.Contains(plan.Of(PruneKind.Image), i => i.Id == _dangling.Id);
+        Assert.True(_t.Store.HoldImage(_dangling.Id)); // a build's cache hit, after the plan
+
+        var r = new PruneExecutor(engine).Execute(plan);
+        Assert.Empty(r.Failed);
+        Assert.DoesNotContain(_dangling.Id, r.ImagesDeleted);
+        Assert.NotNull(Other().FindImage(_dangling.Id));
+        _t.Store.ReleaseImages([_dangling.Id]);
+    }
 }
