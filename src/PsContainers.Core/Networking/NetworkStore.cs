@@ -224,7 +224,8 @@ public sealed partial class NetworkStore
         var existing = List();
         // names that differ only in case would be one network to a PowerShell user (-Network and -Name take any case)
         if (existing.Select(n => n.Name).Append(DefaultNetworkName).FirstOrDefault(n => n.Equals(o.Name, StringComparison.OrdinalIgnoreCase)) is { } twin)
-            throw new ConflictException(ErrorIds.NetworkExists, $"A network named '{twin}' already exists; names that differ only in case are not allowed.", o.Name);
+            throw new ConflictException(ErrorIds.NetworkExists, twin == o.Name ? $"A network named '{o.Name}' already exists."
+                : $"A network named '{twin}' already exists; names that differ only in case are not allowed.", o.Name);
         foreach (var n in existing)
             if (wanted is Ipv4Subnet ws2 && Ipv4Subnet.TryParse(n.Subnet, out var es) && es.Overlaps(ws2))
                 throw new ConflictException(ErrorIds.SubnetInUse, $"Subnet {ws2} overlaps network '{n.Name}' ({n.Subnet}).", o.Subnet);

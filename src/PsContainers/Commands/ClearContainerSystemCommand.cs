@@ -83,7 +83,11 @@ public sealed class ClearContainerSystemCommand : PscCmdlet
     private static string Summary(PrunePlan plan)
     {
         static string Count(int n, string word) => n + " " + word + (n == 1 ? "" : "s");
-        return $"{Count(plan.Of(PruneKind.Container).Count(), "stopped container")}, {Count(plan.Of(PruneKind.Network).Count(), "unused network")}, "
+        // a dead build's working container whose RUN still runs is not stopped: it is counted apart
+        int dead = plan.Of(PruneKind.Container).Count(i => i.Force);
+        string containers = Count(plan.Of(PruneKind.Container).Count() - dead, "stopped container")
+            + (dead > 0 ? $" and {Count(dead, "running container")} of a build that died" : "");
+        return $"{containers}, {Count(plan.Of(PruneKind.Network).Count(), "unused network")}, "
             + $"{Count(plan.Of(PruneKind.Volume).Count(), "unused anonymous volume")}, {Count(plan.Of(PruneKind.Image).Count(), plan.Options.AllImages ? "unused image" : "dangling image")}; {plan.TotalText}";
     }
 }

@@ -90,6 +90,8 @@ public sealed class NetworkStoreTests : IDisposable
         Assert.Equal("NetworkExists", e.ErrorId);
         Assert.Contains("only in case", e.Message);
         Assert.Null(_store.Get(name));
+        // the same name again is plainly a duplicate
+        Assert.Equal("A network named 'front' already exists.", Assert.Throws<ConflictException>(() => _store.Create(new NetworkCreateOptions { Name = "front" })).Message);
     }
 
     [Fact]
