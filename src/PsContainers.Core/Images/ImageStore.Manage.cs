@@ -54,15 +54,26 @@ public sealed partial class ImageStore
     /// last name) or an id (delete the image; refused when it has several names unless <paramref name="force"/>).
     /// An image used by a container is refused without force; with force its names go and its data stays.
     /// </summary>
-    public ImageRemovalResult Remove(string reference, bool force, CancellationToken ct = default)
+    public ImageRemovalResult Remove(string reference, bool force, CancellationToken ct = default) =>
+        Remove(reference, force, namelessOnly: false, ct);
+
+    /// <summary>
+    /// Delete the image <paramref name="id"/> only if it still has no name, as a prune of nameless images (docker image
+    /// prune) must: an image named since the prune was planned (a build tags its result last) is left alone, under the
+    /// same store lock as the removal. Otherwise as <see cref="Remove(string, bool, CancellationToken)"/> without force.
+    /// </summary>
+    /// <returns>What was deleted: nothing when the image has a name now.</returns>
+    public ImageRemovalResult RemoveNameless(string id, CancellationToken ct = default) => Remove(id, force: false, namelessOnly: true, ct);
+
+    private ImageRemovalResult Remove(string reference, bool force, bool namelessOnly, CancellationToken ct)
     {
-        var result = RemoveCore(reference, force, ct, out string? imageId);
+        var result = RemoveCore(reference, force, namelessOnly, ct, out string? imageId);
         foreach (var name in result.Untagged) EmitEvent("untag", imageId!, name);
         foreach (var id in result.Deleted) EmitEvent("delete", id, reference);
         return result;
     }
 
-    private ImageRemovalResult RemoveCore(string reference, bool force, CancellationToken ct, out string? imageId)
+    private ImageRemovalResult RemoveCore(string reference, bool force, bool namelessOnly, CancellationToken ct, out string? imageId)
     {
         var result = new ImageRemovalResult();
         imageId = null;
@@ -80,6 +91,7 @@ public sealed partial class ImageStore
             // held by a build or a pull running in some process (HoldImage): in use as a container's image is
             bool held = HeldImages().Contains(img.Id);
             var tags = index.Tags.Where(kv => kv.Value == img.Id).Select(kv => kv.Key).ToList();
+            if (namelessOnly && tags.Count > 0) return result;
             if (byName)
             {
                 string full = storedTag!;

@@ -70,9 +70,17 @@ public sealed class PruneExecutor(Engine engine)
                 break;
             case PruneKind.Image:
                 // by each name (the last one deletes it), or by id when it has none: never forced, so an image a new
-                // container uses keeps its last name and its data
-                var refs = item.ImageNames.Count > 0 ? item.ImageNames : [item.Id];
-                foreach (var r in refs)
+                // container uses keeps its last name and its data; one planned nameless is deleted only if it still
+                // is (a build names its result at its very end, maybe after the plan was read)
+                if (item.ImageNames.Count == 0)
+                {
+                    var res = engine.Images.RemoveNameless(item.Id, ct);
+                    if (res.Deleted.Count == 0) return false;
+                    result.ImagesUntagged.AddRange(res.Untagged);
+                    result.ImagesDeleted.AddRange(res.Deleted);
+                    break;
+                }
+                foreach (var r in item.ImageNames)
                 {
                     var res = engine.Images.Remove(r, force: false, ct);
                     result.ImagesUntagged.AddRange(res.Untagged);

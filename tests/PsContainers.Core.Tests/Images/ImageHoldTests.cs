@@ -111,4 +111,21 @@ public sealed class ImageHoldTests : IDisposable
         Assert.NotNull(Other().FindImage(_dangling.Id));
         _t.Store.ReleaseImages([_dangling.Id]);
     }
+
+    [Fact]
+    public void A_prune_of_nameless_images_leaves_one_named_since_the_plan()
+    {
+        // a build tags its result at its very end and then gives up its holds: a prune that read the image as nameless
+        // before that must not delete it by id afterwards
+        var engine = new Engine(_t.Paths);
+        var plan = new PrunePlanner(engine).Plan(new PruneOptions());
+        Assert.Contains(plan.Of(PruneKind.Image), i => i.Id == _dangling.Id && i.ImageNames.Count == 0);
+        _t.Store.Tag(_t.Store.FindImage(_dangling.Id)!, ImageReference.Parse("test/named-late:1"));
+
+        var r = new PruneExecutor(engine).Execute(plan);
+        Assert.Empty(r.Failed);
+        Assert.Empty(r.ImagesDeleted);
+        Assert.Equal(0, r.SpaceReclaimed);
+        Assert.Equal(_dangling.Id, Other().FindImage("test/named-late:1")?.Id);
+    }
 }
