@@ -199,15 +199,16 @@ Describe 'Restart and Wait-Container' {
         $null = Invoke-ContainerImage busybox-test:latest -Detach -Name hc-pause -HealthCommand 'true' -HealthInterval 200ms -HealthTimeout 300ms -Command sleep, 600
         $null = Wait-Container hc-pause -Condition Healthy -Timeout 60s
         Suspend-Container hc-pause -Confirm:$false
-        Start-Sleep -Milliseconds 600   # a probe already started when it froze times out meanwhile
-        $last = (Get-Health hc-pause).Log[-1].Start
-        Start-Sleep -Milliseconds 1500   # seven intervals
-        (Get-Health hc-pause).Log[-1].Start | Should -Be $last
+        # a probe already started when it froze times out meanwhile (its result may be logged late, under load: it is
+        # told apart by its start, not by its place in the log)
+        $frozen = [DateTime]::UtcNow.AddMilliseconds(600)
+        Start-Sleep -Milliseconds 2100   # seven intervals after that grace
+        $resumed = [DateTime]::UtcNow
         (Get-Health hc-pause).Status | Should -Be ([PsContainers.Core.Containers.HealthStatus]::Healthy)
         Resume-Container hc-pause -Confirm:$false
-        Wait-ContainerCondition { (Get-Health hc-pause).Log[-1].Start -gt $last } -TimeoutSeconds 60 | Out-Null
-        (Get-Health hc-pause).Log[-1].Start | Should -BeGreaterThan $last
-        (Get-Health hc-pause).Log[-1].ExitCode | Should -Be 0
+        @((Get-Health hc-pause).Log | Where-Object { $_.Start.ToUniversalTime() -gt $frozen -and $_.Start.ToUniversalTime() -lt $resumed }) | Should -BeNullOrEmpty
+        Wait-ContainerCondition { @((Get-Health hc-pause).Log | Where-Object { $_.Start.ToUniversalTime() -gt $resumed }).Count -gt 0 } -TimeoutSeconds 60 | Should -BeTrue
+        @((Get-Health hc-pause).Log | Where-Object { $_.Start.ToUniversalTime() -gt $resumed })[0].ExitCode | Should -Be 0
     }
 
     It 'waits for Running and Removed, and times out with WaitTimedOut' {
