@@ -88,8 +88,9 @@ public sealed partial class ImageStore
                 && ImageReference.TryParse(reference, out var r) && r is not null && r.Digest is null ? StoredTag(index, r) : null;
             bool byName = storedTag is not null;
             var users = GetContainerUses().Where(u => u.ImageId == img.Id).ToList();
-            // held by a build or a pull running in some process (HoldImage): in use as a container's image is
-            bool held = HeldImages().Contains(img.Id);
+            // who uses it: a container, else a build or a pull running in some process (HoldImage); null: nobody
+            string? usedBy = users.Count > 0 ? $"container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName})"
+                : HeldImages().Contains(img.Id) ? "a build or pull in progress" : null;
             var tags = index.Tags.Where(kv => kv.Value == img.Id).Select(kv => kv.Key).ToList();
             if (namelessOnly && tags.Count > 0) return result;
             if (byName)
@@ -102,13 +103,9 @@ public sealed partial class ImageStore
                     result.Untagged.Add(ImageReference.Parse(full).ToFamiliarString());
                     return result;
                 }
-                if (users.Count > 0 && !force)
+                if (usedBy is not null && !force)
                     throw new ConflictException(ErrorIds.ImageInUse,
-                        $"Unable to remove '{reference}': container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses image {img.ShortId}.", reference, inUse: true)
-                    { Remedy = Remedy.Force };
-                if (held && !force)
-                    throw new ConflictException(ErrorIds.ImageInUse,
-                        $"Unable to remove '{reference}': a build or pull in progress uses image {img.ShortId}.", reference, inUse: true)
+                        $"Unable to remove '{reference}': {usedBy} uses image {img.ShortId}.", reference, inUse: true)
                     { Remedy = Remedy.Force };
             }
             else
@@ -117,13 +114,9 @@ public sealed partial class ImageStore
                     throw new PscException(ErrorIds.ImageHasMultipleReferences, PscErrorCategory.InvalidOperation,
                         $"Unable to delete image {img.ShortId}: it is referenced in multiple repositories ({string.Join(", ", tags.Select(t => ImageReference.Parse(t).ToFamiliarString()))}).", reference)
                     { Remedy = Remedy.Force };
-                if (users.Count > 0 && !force)
+                if (usedBy is not null && !force)
                     throw new ConflictException(ErrorIds.ImageInUse,
-                        $"Unable to delete image {img.ShortId}: container {Digest.Short(users[0].ContainerId)} ({users[0].ContainerName}) uses it.", reference, inUse: true)
-                    { Remedy = Remedy.Force };
-                if (held && !force)
-                    throw new ConflictException(ErrorIds.ImageInUse,
-                        $"Unable to delete image {img.ShortId}: a build or pull in progress uses it.", reference, inUse: true)
+                        $"Unable to delete image {img.ShortId}: {usedBy} uses it.", reference, inUse: true)
                     { Remedy = Remedy.Force };
             }
             foreach (var t in tags)
@@ -132,7 +125,7 @@ public sealed partial class ImageStore
                 result.Untagged.Add(ImageReference.Parse(t).ToFamiliarString());
             }
             var rec = ReadRecord(img.Id);
-            if (users.Count > 0 || held)
+            if (usedBy is not null)
             {
                 // forced while in use: the names go, the image stays (dangling) for its containers (or its build)
                 WriteIndex(index);

@@ -611,6 +611,9 @@ public sealed partial class ImageStore
     /// while an image is being committed does not make that image in use.</summary>
     private const string HeldPrefix = "held-";
 
+    /// <summary>The pin file name of a held image.</summary>
+    private static string HeldPin(string id) => HeldPrefix + Digest.Hex(id);
+
     private void PinName(string name)
     {
         string dir = PinDir;
@@ -660,7 +663,7 @@ public sealed partial class ImageStore
     public bool HoldImage(string id)
     {
         Digest.Validate(id);
-        PinName(HeldPrefix + Digest.Hex(id));
+        PinName(HeldPin(id));
         bool present;
         using (FileLock.Shared(LockFile)) present = ReadIndex().Images.Contains(id) && ReadRecord(id) is not null;
         if (!present) ReleaseImages([id]);
@@ -668,13 +671,13 @@ public sealed partial class ImageStore
     }
 
     /// <summary>Hold an image about to be committed (<see cref="ImageCommitSpec.Hold"/>): no lookup, it does not exist yet.</summary>
-    private void HoldCommitted(string id) => PinName(HeldPrefix + Digest.Hex(id));
+    private void HoldCommitted(string id) => PinName(HeldPin(id));
 
     /// <summary>Give up images held with <see cref="HoldImage"/> or <see cref="ImageCommitSpec.Hold"/>: one entry per hold
     /// (an image held twice is listed twice; it is free once every hold is given up).</summary>
     public void ReleaseImages(IEnumerable<string> ids)
     {
-        foreach (var id in ids.ToList()) if (Digest.IsValid(id)) UnpinNames([HeldPrefix + Digest.Hex(id)]);
+        foreach (var id in ids.ToList()) if (Digest.IsValid(id)) UnpinNames([HeldPin(id)]);
     }
 
     /// <summary>The ids of the images live processes hold (<see cref="HoldImage"/>, <see cref="ImageCommitSpec.Hold"/>).</summary>
