@@ -24,14 +24,15 @@ rc=0
 #   takes seconds here, also under TCG) is hung: print what every process is doing, then kill it, so its test fails
 #   and the lane goes on instead of spending its whole timeout. The lane's tests keep no container created and
 #   unstarted that long (a created container's init is "pscrun init" until `start`);
-# - a phase (xunit, Pester) past CGROUP2_PHASE_SECONDS (default 300; they take about 120 and 150 s with KVM) prints
+# - a phase (xunit, Pester) past CGROUP2_PHASE_SECONDS (default 300; they take about 120 and 150 s here) prints
 #   the same once, and --blame-hang-timeout ends an xunit test hung outside the runtime.
 hang_seconds=${CGROUP2_HANG_SECONDS:-180}
 phase_seconds=${CGROUP2_PHASE_SECONDS:-300}
+runtime_comm='^(pscrun|runc)' # comm of a runtime call (runc's init is "runc:[2:INIT]")
 dump() {
     echo "guest: HANG: $1; the processes:"
     ps --ppid 2 -p 2 --deselect -o pid,ppid,stat,wchan:32,etimes,args --forest | cut -c1-200
-    for p in $(ps -eo pid=,comm= | awk '$2 ~ /^(pscrun|runc|testhost|pwsh)/ {print $1}'); do
+    for p in $(ps -eo pid=,comm= | awk -v re="$runtime_comm|^(testhost|pwsh)" '$2 ~ re {print $1}'); do
         echo "--- pid $p: $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-200)"
         grep -E '^(State|PPid|Threads|SigBlk|SigCgt)' /proc/$p/status 2>/dev/null
         echo "kernel stack:"; cat /proc/$p/stack 2>/dev/null
@@ -44,9 +45,8 @@ dump() {
 watchdog() {
     local told=
     while sleep 10; do
-        ps -eo pid=,etimes=,comm= | while read -r pid age comm; do
-            case "$comm" in pscrun|runc*) ;; *) continue;; esac
-            [ "$age" -ge "$hang_seconds" ] || continue
+        ps -eo pid=,etimes=,comm= | awk -v re="$runtime_comm" -v max="$hang_seconds" '$3 ~ re && $2 >= max' |
+        while read -r pid age comm; do
             dump "$comm (pid $pid) has run for $age s"
             kill -KILL "$pid"
             echo "guest: HANG: killed pid $pid"
