@@ -90,32 +90,48 @@ public sealed class BuildWorkingContainerGuardTests : IDisposable
     {
         // another process pruning over and over (each plan probes the guards): it never removes a step's container
         // while its build holds it, and the build's own removal never sees its guard taken by a probe
+        // The prune runs on a thread of its own, not the pool's: under a loaded xunit run the pool may not start a
+        // task until the cycles are over, and the test would prove nothing. The cycles start after its first plan and
+        // go on (60 at least) until it has pruned 10 times during them.
         using var stop = new CancellationTokenSource();
+        using var started = new ManualResetEventSlim();
         var failures = new List<Exception>();
+        Exception? crashed = null;
         int rounds = 0;
-        var prune = Task.Run(() =>
+        var prune = new Thread(() =>
         {
-            var engine = new Engine(_t.Paths, new RecordingSyscalls());
-            while (!stop.IsCancellationRequested)
+            try
             {
-                var r = new PruneExecutor(engine).Execute(new PrunePlanner(engine).Plan(new PruneOptions()));
-                lock (failures) failures.AddRange(r.Failed.Select(f => f.Error));
-                Interlocked.Increment(ref rounds);
+                var engine = new Engine(_t.Paths, new RecordingSyscalls());
+                while (!stop.IsCancellationRequested)
+                {
+                    var r = new PruneExecutor(engine).Execute(new PrunePlanner(engine).Plan(new PruneOptions()));
+                    lock (failures) failures.AddRange(r.Failed.Select(f => f.Error));
+                    Interlocked.Increment(ref rounds);
+                    started.Set();
+                }
             }
-        });
+            catch (Exception e) { crashed = e; started.Set(); }
+        }) { IsBackground = true, Name = "prune loop" };
+        prune.Start();
+        int during;
         try
         {
-            for (int i = 0; i < 60; i++)
+            Assert.True(started.Wait(TimeSpan.FromMinutes(2)), "the prune loop never finished a round");
+            int first = Volatile.Read(ref rounds);
+            var until = DateTime.UtcNow.AddMinutes(2);
+            for (int i = 0; i < 60 || (Volatile.Read(ref rounds) - first < 10 && DateTime.UtcNow < until); i++)
             {
                 var w = BuildWorkingContainer.Create(_engine, new BuildTrash(_t.Paths), _image.Id, true, Step(), default);
                 Thread.Sleep(2);
                 Assert.NotNull(_engine.ContainerStore.Load(w.Container!.Id));
                 w.Dispose();
             }
+            during = Volatile.Read(ref rounds) - first;
         }
-        finally { stop.Cancel(); }
-        prune.GetAwaiter().GetResult();
-        Assert.True(rounds > 1);
+        finally { stop.Cancel(); prune.Join(); }
+        Assert.Null(crashed);
+        Assert.True(during > 1, $"the prune loop ran {during} times during the build cycles");
         Assert.Empty(failures);
         Assert.DoesNotContain(_engine.ContainerStore.LoadAll(), c => c.Labels.ContainsKey(BuildWorkingContainer.StepLabel));
     }
